@@ -1,0 +1,274 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.analysis.VerifyResult.Blocker;
+import dev.tierproof.analysis.VerifyResult.Claim;
+import dev.tierproof.analysis.VerifyResult.Result;
+import dev.tierproof.analysis.VerifyResult.SolverStats;
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Profile;
+import dev.tierproof.smt.Answer;
+import dev.tierproof.smt.FlowBounds;
+import dev.tierproof.smt.Network;
+import dev.tierproof.smt.Point;
+import dev.tierproof.smt.Query;
+import dev.tierproof.smt.Side;
+import dev.tierproof.smt.SolverSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reachability and isolation between two ends over every flow of a question (spec S5): encodes
+ * the policy set once and asks each question in its own solver scope. Every flow it reports was
+ * decoded from a model and replayed through {@link Evaluator}; a disagreement throws {@link
+ * IllegalStateException} (an internal error, never an answer). A solver {@code unknown} is
+ * reported as {@link Result#UNKNOWN}, never as a proof. Not thread-safe.
+ */
+public final class Reachability implements AutoCloseable {
+
+  /**
+   * A flow search: {@code flow} and its replay {@code explanation} when one exists, both null when
+   * none does or the solver could not decide ({@code solver.status()} says which).
+   */
+  public record Search(Flow flow, Verdict explanation, SolverStats solver) {}
+
+  private final PolicySet set;
+  private final SolverSession session;
+  private final Network network;
+  private final Evaluator evaluator;
+  private final Map<Map<String, Profile>, Evaluator> assumed = new HashMap<>();
+
+  /** {@code timeout} bounds each solver check (null or zero: none). */
+  public Reachability(PolicySet set, Duration timeout) {
+    this.set = set;
+    this.session = new SolverSession(timeout);
+    this.network = Network.encode(set, session);
+    this.evaluator = new Evaluator(set);
+  }
+
+  /**
+   * HOLDS with a witness (and its explanation) when some flow from {@code src} to {@code dst}
+   * within {@code flow} is allowed; VIOLATED with every blocking decision when none is.
+   */
+  public VerifyResult reachable(End src, End dst, FlowSpec flow) {
+    try (Query q = open(src, dst, flow)) {
+      Answer a = q.allowed();
+      return switch (a.status()) {
+        case SAT -> {
+          Verdict v = replay(a, src, dst);
+          yield new VerifyResult(Claim.REACHABLE, Result.HOLDS, a.flow(), v, List.of(), stats(a));
+        }
+        case UNSAT ->
+            new VerifyResult(Claim.REACHABLE, Result.VIOLATED, null, null, blockers(q, src, dst), stats(a));
+        case UNKNOWN -> new VerifyResult(Claim.REACHABLE, Result.UNKNOWN, null, null, List.of(), stats(a));
+      };
+    }
+  }
+
+  /**
+   * HOLDS with the blocking decisions when no flow from {@code src} to {@code dst} within {@code
+   * flow} is allowed; VIOLATED with an allowed flow otherwise.
+   */
+  public VerifyResult isolated(End src, End dst, FlowSpec flow) {
+    try (Query q = open(src, dst, flow)) {
+      Answer a = q.allowed();
+      return switch (a.status()) {
+        case SAT -> {
+          Verdict v = replay(a, src, dst);
+          yield new VerifyResult(Claim.ISOLATED, Result.VIOLATED, a.flow(), v, List.of(), stats(a));
+        }
+        case UNSAT ->
+            new VerifyResult(Claim.ISOLATED, Result.HOLDS, null, null, blockers(q, src, dst), stats(a));
+        case UNKNOWN -> new VerifyResult(Claim.ISOLATED, Result.UNKNOWN, null, null, List.of(), stats(a));
+      };
+    }
+  }
+
+  /** An allowed flow of the question, replayed. */
+  public Search witness(End src, End dst, FlowSpec flow) {
+    try (Query q = open(src, dst, flow)) {
+      return search(q.allowed(), src, dst);
+    }
+  }
+
+  /** A denied flow of the question, replayed. */
+  public Search denial(End src, End dst, FlowSpec flow) {
+    try (Query q = open(src, dst, flow)) {
+      return search(q.denied(), src, dst);
+    }
+  }
+
+  /**
+   * A flow of the question whose step in {@code direction} is decided by {@code decision} (as
+   * eval names it), replayed; for rule liveness and explanations.
+   */
+  public Search decidedBy(End src, End dst, FlowSpec flow, dev.tierproof.model.Direction direction, Decision decision) {
+    try (Query q = open(src, dst, flow)) {
+      return search(q.decidedBy(point(direction, decision)), src, dst);
+    }
+  }
+
+  /** Every decision that denies some flow of the question, each with a flow it denies. */
+  public List<Blocker> blockers(End src, End dst, FlowSpec flow) {
+    try (Query q = open(src, dst, flow)) {
+      return blockers(q, src, dst);
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+  }
+
+  private Search search(Answer a, End src, End dst) {
+    if (!a.sat()) {
+      return new Search(null, null, stats(a));
+    }
+    return new Search(a.flow(), replay(a, src, dst), stats(a));
+  }
+
+  /**
+   * Asks for denied flows whose denying decision is new until there is none: one solver check per
+   * distinct blocker, plus one. Stops early (with what it found) if the solver cannot decide.
+   */
+  private List<Blocker> blockers(Query q, End src, End dst) {
+    Set<Point> known = new LinkedHashSet<>();
+    List<Blocker> out = new ArrayList<>();
+    while (true) {
+      Answer a = q.deniedExcept(known);
+      if (!a.sat()) {
+        return out;
+      }
+      Verdict v = replay(a, src, dst);
+      boolean added = false;
+      for (Step s : v.steps()) {
+        if (!s.allowed() && known.add(point(s.direction(), s.decidedBy()))) {
+          out.add(new Blocker(s.endpoint(), s.direction(), s.decidedBy(), a.flow()));
+          added = true;
+        }
+      }
+      if (!added) {
+        throw disagreement("the solver found a new denying decision that eval does not confirm", a.flow(), v);
+      }
+    }
+  }
+
+  private Query open(End src, End dst, FlowSpec flow) {
+    FlowBounds bounds =
+        new FlowBounds(
+            flow.protocol(),
+            flow.port() == null ? null : flow.port().min(),
+            flow.port() == null ? null : flow.port().max(),
+            flow.sourcePort() == null ? null : flow.sourcePort().min(),
+            flow.sourcePort() == null ? null : flow.sourcePort().max(),
+            flow.icmpType(),
+            flow.icmpCode(),
+            flow.ipVersion());
+    return network.query(sides(src), sides(dst), bounds);
+  }
+
+  private List<Side> sides(End end) {
+    if (end instanceof End.Known k) {
+      return List.of(new Side.Endpoints(List.of(k.endpoint()), null));
+    }
+    if (end instanceof End.Outside o) {
+      if (o.domain() != null || o.range() == null) {
+        return List.of(new Side.Outside(o.range(), o.domain()));
+      }
+      List<Endpoint> inRange =
+          set.endpoints().stream().filter(e -> e.ips().stream().anyMatch(o.range()::contains)).toList();
+      return List.of(new Side.Endpoints(inRange, o.range()), new Side.Outside(o.range(), null));
+    }
+    End.Hypothetical h = (End.Hypothetical) end;
+    List<Side> out = new ArrayList<>();
+    out.add(new Side.Endpoints(existing(h), null));
+    if (!h.existingOnly()) {
+      out.add(new Side.Fresh(h.namespace(), h.selector(), null, null));
+    }
+    return out;
+  }
+
+  private List<Endpoint> existing(End.Hypothetical h) {
+    return set.endpoints().stream()
+        .filter(e -> !e.isHost())
+        .filter(e -> h.namespace() == null || h.namespace().equals(e.namespace()))
+        .filter(e -> h.selector().matches(e.labels()))
+        .toList();
+  }
+
+  /** Replays a model's flow through eval; it must agree with the encoding and fit the question. */
+  private Verdict replay(Answer a, End src, End dst) {
+    Evaluator ev = a.assumedProfiles().isEmpty() ? evaluator : assumed.computeIfAbsent(a.assumedProfiles(), this::withProfiles);
+    Flow f = a.flow();
+    Verdict v = ev.evaluate(f);
+    if (v.allowed() != a.allowed()) {
+      throw disagreement("the solver says " + (a.allowed() ? "allowed" : "denied"), f, v);
+    }
+    if (!a.decisions().isEmpty()) {
+      List<Point> byEval = v.steps().stream().map(s -> point(s.direction(), s.decidedBy())).toList();
+      if (!byEval.equals(a.decisions())) {
+        throw disagreement("the solver's decisions are " + a.decisions(), f, v);
+      }
+    }
+    if (!fits(src, f.source(), f.sourceIp()) || !fits(dst, f.destination(), f.destinationIp())) {
+      throw disagreement("the decoded flow does not fit the question's ends", f, v);
+    }
+    return v;
+  }
+
+  private boolean fits(End end, Endpoint e, Ip ip) {
+    boolean unowned = set.endpoints().stream().noneMatch(o -> o.ips().contains(ip));
+    if (end instanceof End.Known k) {
+      return e == k.endpoint() && (e.ips().isEmpty() ? unowned : e.ips().contains(ip));
+    }
+    if (end instanceof End.Outside o) {
+      boolean inRange = o.range() == null || o.range().contains(ip);
+      return inRange && (e == null ? unowned : o.domain() == null && e.ips().contains(ip));
+    }
+    End.Hypothetical h = (End.Hypothetical) end;
+    boolean input = set.endpoints().stream().anyMatch(o -> o == e);
+    return e != null
+        && !e.isHost()
+        && (h.namespace() == null || h.namespace().equals(e.namespace()))
+        && h.selector().matches(e.labels())
+        && (input ? e.ips().isEmpty() ? unowned : e.ips().contains(ip) : !h.existingOnly() && unowned);
+  }
+
+  private Evaluator withProfiles(Map<String, Profile> extra) {
+    Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
+    profiles.putAll(extra);
+    return new Evaluator(new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
+  }
+
+  private static IllegalStateException disagreement(String what, Flow f, Verdict v) {
+    return new IllegalStateException(
+        "internal error: solver and evaluator disagree: " + what + "; flow " + f + "; eval " + v);
+  }
+
+  /** The solver's name for an eval decision. */
+  static Point point(dev.tierproof.model.Direction d, Decision x) {
+    return switch (x.kind()) {
+      case RULE -> new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
+      case TIER_DEFAULT -> new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
+      case PROFILE -> new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
+      case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
+      case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
+    };
+  }
+
+  private static SolverStats stats(Answer a) {
+    return new SolverStats(a.status().json(), a.millis(), a.reason());
+  }
+}

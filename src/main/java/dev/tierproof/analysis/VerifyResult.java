@@ -1,0 +1,54 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import java.util.List;
+
+/**
+ * The answer to {@code verify reachable|isolated} (design.md "verify JSON").
+ *
+ * @param witness for {@code reachable} holding / {@code isolated} violated: an allowed flow, replayed
+ *     through {@code eval} ({@code explanation} is that replay); else null
+ * @param blockers for {@code reachable} violated / {@code isolated} holding: every enforcement
+ *     point decision that denies some flow of the question, each with a flow it denies
+ */
+public record VerifyResult(
+    Claim claim,
+    Result result,
+    Flow witness,
+    Verdict explanation,
+    List<Blocker> blockers,
+    SolverStats solver) {
+
+  public VerifyResult {
+    blockers = List.copyOf(blockers);
+  }
+
+  public enum Claim {
+    REACHABLE,
+    ISOLATED;
+
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public enum Result {
+    HOLDS,
+    VIOLATED,
+    UNKNOWN;
+
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** One point that stops traffic of the question, with a flow it stops (replayed). */
+  public record Blocker(Endpoint endpoint, Direction direction, Decision decidedBy, Flow example) {}
+
+  /** {@code status} is sat, unsat or unknown; {@code reason} is Z3's reason for unknown, else null. */
+  public record SolverStats(String status, long millis, String reason) {}
+}

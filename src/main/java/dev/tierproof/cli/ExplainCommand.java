@@ -1,0 +1,90 @@
+package dev.tierproof.cli;
+
+import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.analysis.References;
+import dev.tierproof.analysis.References.Concrete;
+import dev.tierproof.analysis.References.Resolved;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.report.ExplainReport;
+import dev.tierproof.report.Format;
+import dev.tierproof.selector.EndpointRef;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code explain SRC DST [flow]}: one concrete flow, its verdict and what decided it. Exit 0 when answered. */
+@Command(
+    name = "explain",
+    mixinStandardHelpOptions = true,
+    description = "One concrete flow: the verdict and the deciding tier, policy and rule at each enforcement point.")
+final class ExplainCommand implements Callable<Integer> {
+
+  private final Main main;
+
+  @Parameters(index = "0", paramLabel = "SRC", description = "source endpoint reference")
+  String source;
+
+  @Parameters(index = "1", paramLabel = "DST", description = "destination endpoint reference")
+  String destination;
+
+  @Option(names = "--destination-ip", paramLabel = "IP", description = "the address of a domain destination")
+  String destinationIp;
+
+  @Mixin FlowOptions flow = new FlowOptions();
+
+  @Mixin GlobalOptions global = new GlobalOptions();
+
+  ExplainCommand(Main main) {
+    this.main = main;
+  }
+
+  @Override
+  public Integer call() {
+    Session s = main.session;
+    GlobalOptions g = global.after(main.global);
+    List<Session.Output> outputs = s.outputs(g);
+    FlowSpec spec = flow.spec(s.args, s.diagnostics);
+    Optional<EndpointRef> src = s.reference(source, 0);
+    Optional<EndpointRef> dst = s.reference(destination, source.equals(destination) ? 1 : 0);
+    Optional<Ip> pinned = Main.address(s, destinationIp);
+    if (s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    Optional<PolicySet> set = s.load(g);
+    if (set.isEmpty()) {
+      return s.fail();
+    }
+    Optional<Resolved> from =
+        References.resolve(src.get(), set.get(), false, s.args.span(source), s.diagnostics);
+    Optional<Resolved> unpinned =
+        References.resolve(dst.get(), set.get(), false, s.args.span(destination), s.diagnostics);
+    Optional<Resolved> to =
+        unpinned.isPresent() && pinned.isPresent()
+            ? References.pin(unpinned.get(), pinned.get(), set.get(), s.args.span(destinationIp), s.diagnostics)
+            : unpinned;
+    if (s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    Optional<Concrete> concrete =
+        References.concrete(from.get(), to.get(), spec, set.get(), s.args.span(source), s.diagnostics);
+    if (concrete.isEmpty()) {
+      return s.fail();
+    }
+    s.warn();
+    Concrete c = concrete.get();
+    Verdict verdict = new Evaluator(set.get()).evaluate(c.flow());
+    if (outputs.stream().noneMatch(o -> o.format() == Format.TEXT && o.file() == null)) {
+      c.notes().forEach(n -> s.err.println("note: " + n));
+    }
+    boolean written =
+        s.write(outputs, f -> ExplainReport.render(f, set.get(), c.flow(), verdict, c.notes()));
+    return written ? Main.OK : s.fail();
+  }
+}

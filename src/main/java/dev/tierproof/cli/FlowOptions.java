@@ -1,0 +1,86 @@
+package dev.tierproof.cli;
+
+import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.source.Diagnostics;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Option;
+
+/** {@code [flow]}: the flow restrictions of explain and verify (design.md §2). */
+final class FlowOptions {
+
+  private static final Pattern PORTS = Pattern.compile("(\\d{1,5})(?::(\\d{1,5}))?");
+
+  @Option(names = "--protocol", paramLabel = "TCP|UDP|SCTP|ICMP|ICMPv6|N", description = "IP protocol, a name (any case) or a number 1-255")
+  String protocol;
+
+  @Option(names = "--port", paramLabel = "N|N:M", description = "destination port or inclusive range")
+  String port;
+
+  @Option(names = "--source-port", paramLabel = "N|N:M", description = "source port or inclusive range")
+  String sourcePort;
+
+  @Option(names = "--icmp-type", paramLabel = "T", description = "ICMP type 0-255")
+  String icmpType;
+
+  @Option(names = "--icmp-code", paramLabel = "C", description = "ICMP code 0-255 (needs --icmp-type)")
+  String icmpCode;
+
+  @Option(names = "--ip-version", paramLabel = "4|6", description = "address family")
+  String ipVersion;
+
+  /** The spec, or null after reporting every malformed value into {@code d}. */
+  FlowSpec spec(Arguments args, Diagnostics d) {
+    int errors = d.errors().size();
+    Integer proto = null;
+    if (protocol != null) {
+      proto = Protocols.parseLenient(protocol).orElse(null);
+      if (proto == null) {
+        d.error(
+            args.span(protocol),
+            "`" + protocol + "` is not a protocol; use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or a number 1-255");
+      }
+    }
+    FlowSpec.PortRange dst = ports("--port", port, args, d);
+    FlowSpec.PortRange src = ports("--source-port", sourcePort, args, d);
+    Integer type = number("--icmp-type", icmpType, 255, args, d);
+    Integer code = number("--icmp-code", icmpCode, 255, args, d);
+    Integer version = null;
+    if (ipVersion != null) {
+      if (ipVersion.equals("4") || ipVersion.equals("6")) {
+        version = Integer.parseInt(ipVersion);
+      } else {
+        d.error(args.span(ipVersion), "`--ip-version` is 4 or 6, not `" + ipVersion + "`");
+      }
+    }
+    return d.errors().size() > errors ? null : new FlowSpec(proto, dst, src, type, code, version);
+  }
+
+  private static FlowSpec.PortRange ports(String option, String text, Arguments args, Diagnostics d) {
+    if (text == null) {
+      return null;
+    }
+    Matcher m = PORTS.matcher(text);
+    if (m.matches()) {
+      int min = Integer.parseInt(m.group(1));
+      int max = m.group(2) == null ? min : Integer.parseInt(m.group(2));
+      if (max <= 65535 && min <= max) {
+        return new FlowSpec.PortRange(min, max);
+      }
+    }
+    d.error(args.span(text), "`" + option + "` takes a port 0-65535 or a range N:M with N <= M, not `" + text + "`");
+    return null;
+  }
+
+  private static Integer number(String option, String text, int max, Arguments args, Diagnostics d) {
+    if (text == null) {
+      return null;
+    }
+    if (text.matches("\\d{1,3}") && Integer.parseInt(text) <= max) {
+      return Integer.parseInt(text);
+    }
+    d.error(args.span(text), "`" + option + "` takes a number 0-" + max + ", not `" + text + "`");
+    return null;
+  }
+}

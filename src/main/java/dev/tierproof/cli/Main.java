@@ -1,0 +1,105 @@
+package dev.tierproof.cli;
+
+import dev.tierproof.model.Ip;
+import dev.tierproof.source.Span;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The {@code tierproof} command line (design.md §2). Exit codes: {@value #OK} the claim holds or
+ * explain answered, {@value #VIOLATED} the claim is violated, {@value #BAD_INPUT} bad input or
+ * usage (every problem listed on stderr, with file:line:col), {@value #INCONCLUSIVE} the solver
+ * could not decide, or an internal error (no stack trace unless {@code TIERPROOF_DEBUG=1}).
+ */
+@Command(
+    name = "tierproof",
+    mixinStandardHelpOptions = true,
+    version = "tierproof 0.1.0",
+    description = "Proves things about Calico network policy before it reaches a cluster.")
+public final class Main implements Callable<Integer> {
+
+  static final int OK = 0;
+  static final int VIOLATED = 1;
+  static final int BAD_INPUT = 2;
+  static final int INCONCLUSIVE = 3;
+
+  final Session session;
+
+  @Mixin GlobalOptions global = new GlobalOptions();
+
+  private Main(Session session) {
+    this.session = session;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.in, System.out, System.err));
+  }
+
+  /** Runs one command line; returns its exit code. Never throws. */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    Session session = new Session(args, in, out, err);
+    try {
+      Main main = new Main(session);
+      CommandLine cl = new CommandLine(main);
+      cl.addSubcommand("explain", new ExplainCommand(main));
+//VERIFY
+      cl.setExpandAtFiles(false);
+      cl.setOut(new PrintWriter(out, true));
+      cl.setErr(new PrintWriter(err, true));
+      cl.setParameterExceptionHandler((e, a) -> usage(session, e));
+      cl.setExecutionExceptionHandler((e, c, r) -> internal(session, e));
+      return cl.execute(args);
+    } catch (RuntimeException | Error e) { // spec: exit 3 on any internal failure, Z3's native errors included
+      return internal(session, e);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    session.diagnostics.error(
+        new Span(Arguments.FILE, 0, 0), "missing command; use `explain` or `verify` (see `tierproof --help`)");
+    return session.fail();
+  }
+
+  /** {@code --destination-ip}: empty when absent; a malformed address is reported. */
+  static Optional<Ip> address(Session s, String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    Optional<Ip> ip = Ip.parse(text);
+    if (ip.isEmpty()) {
+      s.diagnostics.error(s.args.span(text), "`" + text + "` is not an IP address");
+    }
+    return ip;
+  }
+
+  /** A picocli usage error, in the diagnostics' style: lowercase, user text in backticks. */
+  private static int usage(Session session, ParameterException e) {
+    String message = e.getMessage().replaceAll("'([^']*)'", "`$1`");
+    message = message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
+    if (message.endsWith(".")) {
+      message = message.substring(0, message.length() - 1);
+    }
+    String command = e.getCommandLine().getCommandSpec().qualifiedName();
+    session.diagnostics.error(
+        new Span(Arguments.FILE, 0, 0), message + " (see `" + command + " --help`)");
+    return session.fail();
+  }
+
+  private static int internal(Session session, Throwable e) {
+    session.err.println("tierproof: internal error: " + e);
+    if ("1".equals(System.getenv("TIERPROOF_DEBUG"))) {
+      e.printStackTrace(session.err);
+    }
+    session.err.flush();
+    return INCONCLUSIVE;
+  }
+}

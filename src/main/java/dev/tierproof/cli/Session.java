@@ -1,0 +1,116 @@
+package dev.tierproof.cli;
+
+import dev.tierproof.load.Loader;
+import dev.tierproof.load.SourceText;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.report.Format;
+import dev.tierproof.selector.EndpointRef;
+import dev.tierproof.selector.SelectorSyntaxException;
+import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Span;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** One run: its streams, its arguments and the steps every command shares. */
+final class Session {
+
+  /** One {@code -o}: a format, written to {@code file} or, when null, to stdout. */
+  record Output(Format format, String file) {}
+
+  final InputStream in;
+  final PrintStream out;
+  final PrintStream err;
+  final Arguments args;
+  final Diagnostics diagnostics = new Diagnostics();
+
+  Session(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    this.in = in;
+    this.out = out;
+    this.err = err;
+    this.args = new Arguments(args);
+    this.args.register(diagnostics);
+  }
+
+  /** The {@code -o} list ({@code text} on stdout when empty); unknown formats are reported. */
+  List<Output> outputs(GlobalOptions g) {
+    List<Output> outputs = new ArrayList<>();
+    for (String o : g.outputs) {
+      int eq = o.indexOf('=');
+      String key = eq < 0 ? o : o.substring(0, eq);
+      String file = eq < 0 ? null : o.substring(eq + 1);
+      Optional<Format> format = Format.parse(key);
+      if (format.isEmpty()) {
+        diagnostics.error(
+            args.span(o), "unknown output format `" + key + "`; this command writes " + Format.names());
+      } else if (file != null && file.isEmpty()) {
+        diagnostics.error(args.span(o), "`-o " + o + "` names no file; write `" + key + "=FILE`");
+      } else {
+        outputs.add(new Output(format.get(), file));
+      }
+    }
+    return outputs.isEmpty() ? List.of(new Output(Format.TEXT, null)) : outputs;
+  }
+
+  /** A parsed reference; a syntax error is reported at its column on the command line. */
+  Optional<EndpointRef> reference(String text, int nth) {
+    try {
+      return Optional.of(EndpointRef.parse(text));
+    } catch (SelectorSyntaxException e) {
+      diagnostics.error(args.span(text, nth).shift(e.offset()), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Reads and loads every {@code -f}; empty when there is none or the input has errors. */
+  Optional<PolicySet> load(GlobalOptions g) {
+    if (g.files.isEmpty()) {
+      diagnostics.error(
+          new Span(Arguments.FILE, 0, 0),
+          "no input; give `-f PATH`: a file, a directory or `-` for standard input");
+      return Optional.empty();
+    }
+    List<SourceText> sources = Loader.read(g.files, in, diagnostics);
+    PolicySet set = Loader.load(sources, diagnostics);
+    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(set);
+  }
+
+  /** Prints every diagnostic; exit code 2. */
+  int fail() {
+    err.print(diagnostics.render());
+    err.flush();
+    return Main.BAD_INPUT;
+  }
+
+  /** Prints the warnings collected so far (there are no errors when this is called). */
+  void warn() {
+    if (!diagnostics.all().isEmpty()) {
+      err.print(diagnostics.render());
+    }
+  }
+
+  /** Writes the report in each output's format; a file that cannot be written is reported. */
+  boolean write(List<Output> outputs, Function<Format, String> render) {
+    for (Output o : outputs) {
+      String text = render.apply(o.format());
+      if (o.file() == null) {
+        out.print(text);
+        continue;
+      }
+      try {
+        Files.writeString(Path.of(o.file()), text, StandardCharsets.UTF_8);
+      } catch (IOException | RuntimeException e) {
+        diagnostics.error(args.span(o.format().key() + "=" + o.file()), "cannot write `" + o.file() + "`: " + e.getMessage());
+      }
+    }
+    out.flush();
+    return !diagnostics.hasErrors();
+  }
+}

@@ -1,0 +1,317 @@
+package dev.tierproof.eval;
+
+import dev.tierproof.eval.TraceEntry.Outcome;
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.NamedPort;
+import dev.tierproof.model.NetworkSet;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Rule;
+import dev.tierproof.model.Tier;
+import dev.tierproof.selector.Selector;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Evaluates flows against one policy set exactly as Felix does on the normal (connection-tracked)
+ * path. Immutable after construction; thread-safe.
+ */
+public final class Evaluator {
+
+  /** Felix's default failsafe ports (spec S6.2): protocol and destination port. */
+  private static final Set<List<Integer>> FAILSAFE_IN =
+      Set.of(
+          List.of(Protocols.TCP, 22), List.of(Protocols.UDP, 68), List.of(Protocols.TCP, 179),
+          List.of(Protocols.TCP, 2379), List.of(Protocols.TCP, 2380), List.of(Protocols.TCP, 5473),
+          List.of(Protocols.TCP, 6443), List.of(Protocols.TCP, 6666), List.of(Protocols.TCP, 6667));
+
+  private static final Set<List<Integer>> FAILSAFE_OUT =
+      Set.of(
+          List.of(Protocols.UDP, 53), List.of(Protocols.UDP, 67), List.of(Protocols.TCP, 179),
+          List.of(Protocols.TCP, 2379), List.of(Protocols.TCP, 2380), List.of(Protocols.TCP, 5473),
+          List.of(Protocols.TCP, 6443), List.of(Protocols.TCP, 6666), List.of(Protocols.TCP, 6667));
+
+  /** Something a rule selector can match: an endpoint or a network set (spec S3.4). */
+  private record Entity(
+      Map<String, String> labels, List<Cidr> nets, List<String> domains, List<NamedPort> ports) {}
+
+  private final PolicySet set;
+  private final Set<Endpoint> known = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Endpoints by address, so a rule side looks only at the entities that own the packet's address. */
+  private final Map<Ip, List<Entity>> byAddress = new HashMap<>();
+  private final List<Entity> networkSets = new ArrayList<>();
+
+  public Evaluator(PolicySet set) {
+    this.set = set;
+    for (Endpoint e : set.endpoints()) {
+      known.add(e);
+      Entity entity = entity(e);
+      for (Ip ip : e.ips()) {
+        byAddress.computeIfAbsent(ip, k -> new ArrayList<>()).add(entity);
+      }
+    }
+    for (NetworkSet n : set.networkSets()) {
+      networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of()));
+    }
+  }
+
+  private static Entity entity(Endpoint e) {
+    return new Entity(e.labels(), e.ips().stream().map(Cidr::host).toList(), List.of(), e.ports());
+  }
+
+  public PolicySet policySet() {
+    return set;
+  }
+
+  /** The verdict on a flow: egress at its source endpoint, then ingress at its destination. */
+  public Verdict evaluate(Flow flow) {
+    List<Step> steps = new ArrayList<>();
+    if (flow.source() != null) {
+      steps.add(evaluate(flow.source(), Direction.EGRESS, flow));
+    }
+    if (flow.destination() != null) {
+      steps.add(evaluate(flow.destination(), Direction.INGRESS, flow));
+    }
+    return new Verdict(steps.stream().allMatch(Step::allowed), steps);
+  }
+
+  /** One enforcement point (spec S4): tiers in order, then profiles, then deny. */
+  public Step evaluate(Endpoint at, Direction dir, Flow flow) {
+    List<TraceEntry> trace = new ArrayList<>();
+    if (at.isHost() && failsafe(dir, flow)) {
+      return new Step(at, dir, true, new Decision(Decision.Kind.FAILSAFE, null, null, null, null), trace);
+    }
+    for (Tier tier : set.tiers()) {
+      List<Policy> applying = applying(tier, at, dir);
+      if (applying.isEmpty()) {
+        continue; // spec S4.2: a tier is entered only if one of its policies applies
+      }
+      boolean passed = false;
+      for (Policy p : tier.policies()) {
+        if (p.staged()) {
+          trace.add(new TraceEntry(tier, p, Outcome.STAGED, null));
+          continue;
+        }
+        if (!applying.contains(p)) {
+          trace.add(new TraceEntry(tier, p, Outcome.NOT_SELECTED, null));
+          continue;
+        }
+        Rule hit = firstTerminal(p.rules(dir), dir, flow);
+        if (hit == null) {
+          trace.add(new TraceEntry(tier, p, Outcome.NO_MATCH, null));
+          continue;
+        }
+        if (hit.action() == Action.PASS) {
+          trace.add(new TraceEntry(tier, p, Outcome.PASS, hit.index()));
+          passed = true; // spec S4.4: Pass skips the rest of the tier, its default included
+          break;
+        }
+        boolean allow = hit.action() == Action.ALLOW;
+        trace.add(new TraceEntry(tier, p, allow ? Outcome.ALLOW : Outcome.DENY, hit.index()));
+        return new Step(at, dir, allow, new Decision(Decision.Kind.RULE, tier, p, hit, null), trace);
+      }
+      if (!passed && tier.defaultAction() != Action.PASS) {
+        Policy last = applying.get(applying.size() - 1);
+        return new Step(
+            at, dir, false, new Decision(Decision.Kind.TIER_DEFAULT, tier, last, null, null), trace);
+      }
+    }
+    for (String name : at.profiles()) {
+      Profile profile = set.profiles().get(name);
+      if (profile == null) {
+        continue;
+      }
+      Rule hit = firstTerminal(profile.rules(dir), dir, flow);
+      if (hit != null) {
+        // spec S4.6: Pass in a profile acts as Deny (BPF, app-policy)
+        boolean allow = hit.action() == Action.ALLOW;
+        return new Step(at, dir, allow, new Decision(Decision.Kind.PROFILE, null, null, hit, profile), trace);
+      }
+    }
+    return new Step(at, dir, false, new Decision(Decision.Kind.NO_PROFILE, null, null, null, null), trace);
+  }
+
+  /** The enforced policies of a tier that select {@code at} and govern {@code dir} (spec S4.1). */
+  public List<Policy> applying(Tier tier, Endpoint at, Direction dir) {
+    List<Policy> out = new ArrayList<>();
+    for (Policy p : tier.policies()) {
+      if (applies(p, at, dir)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** True when {@code p} is enforced on the normal path, selects {@code at} and governs {@code dir}. */
+  public static boolean applies(Policy p, Endpoint at, Direction dir) {
+    return !p.staged()
+        && !p.doNotTrack()
+        && !p.preDnat()
+        && p.governs(dir)
+        && p.selector().matches(at.labels());
+  }
+
+  private Rule firstTerminal(List<Rule> rules, Direction dir, Flow flow) {
+    for (Rule r : rules) {
+      if (r.action() != Action.LOG && matches(r, flow)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private static boolean failsafe(Direction dir, Flow flow) {
+    if (flow.destinationPort() == null) {
+      return false;
+    }
+    List<Integer> key = List.of(flow.protocol(), flow.destinationPort());
+    return (dir == Direction.INGRESS ? FAILSAFE_IN : FAILSAFE_OUT).contains(key);
+  }
+
+  /** True when rule {@code r} matches {@code flow} (spec S3: every criterion, AND-ed). */
+  public boolean matches(Rule r, Flow flow) {
+    int family = flow.family();
+    if (r.ipVersion() != null && r.ipVersion() != family) {
+      return false;
+    }
+    if (skippedForFamily(r.source(), family) || skippedForFamily(r.destination(), family)) {
+      return false; // spec S3.1: nets of the other family only
+    }
+    if (r.protocol() != null && r.protocol() != flow.protocol()) {
+      return false;
+    }
+    if (r.notProtocol() != null && r.notProtocol() == flow.protocol()) {
+      return false;
+    }
+    boolean icmp = Protocols.isIcmp(flow.protocol());
+    Integer type = icmp ? flow.icmpType() : null;
+    Integer code = icmp ? flow.icmpCode() : null;
+    if (r.icmp() != null && !r.icmp().matches(type, code)) {
+      return false;
+    }
+    if (r.notIcmp() != null && r.notIcmp().matches(type, code)) {
+      return false;
+    }
+    return side(r, r.source(), flow, flow.sourceIp(), flow.sourcePort(), null, flow.source())
+        && side(
+            r,
+            r.destination(),
+            flow,
+            flow.destinationIp(),
+            flow.destinationPort(),
+            flow.destinationDomain(),
+            flow.destination());
+  }
+
+  private static boolean skippedForFamily(EntityMatch m, int family) {
+    return (!m.nets().isEmpty() && m.nets().stream().noneMatch(c -> c.family() == family))
+        || (!m.notNets().isEmpty() && m.notNets().stream().noneMatch(c -> c.family() == family));
+  }
+
+  private boolean side(
+      Rule r, EntityMatch m, Flow flow, Ip addr, Integer port, String domain, Endpoint peer) {
+    if (m.isEmpty()) {
+      return true;
+    }
+    if (m.service() != null) {
+      return false; // spec S3.4: endpoint slices are not modelled, so no address matches
+    }
+    if (!m.nets().isEmpty() && m.nets().stream().noneMatch(c -> c.contains(addr))) {
+      return false;
+    }
+    if (m.notNets().stream().anyMatch(c -> c.contains(addr))) {
+      return false;
+    }
+    if (!m.domains().isEmpty()
+        && (domain == null || m.domains().stream().noneMatch(d -> Domains.matches(d, domain)))) {
+      return false;
+    }
+    List<Entity> scope = covering(addr, domain, peer);
+    if (m.selector() != null) {
+      if (scope.stream().noneMatch(e -> positive(m, e))) {
+        return false;
+      }
+    } else if (m.notSelector() != null) {
+      if (scope.stream().anyMatch(e -> m.notSelector().matches(e.labels()))) {
+        return false;
+      }
+    }
+    if (!m.ports().isEmpty() && !portIn(m.ports(), m, r, flow.protocol(), addr, port, scope)) {
+      return false;
+    }
+    return m.notPorts().isEmpty() || !portIn(m.notPorts(), m, r, flow.protocol(), addr, port, scope);
+  }
+
+  /** S⁺ with the notSelector folded in per entity (spec S3.4, combineMatchesIfPossible). */
+  private static boolean positive(EntityMatch m, Entity e) {
+    return m.selector().matches(e.labels())
+        && (m.notSelector() == null || !m.notSelector().matches(e.labels()));
+  }
+
+  private static boolean covers(Entity e, Ip addr, String domain) {
+    return e.nets().stream().anyMatch(c -> c.contains(addr))
+        || (domain != null && e.domains().stream().anyMatch(d -> Domains.matches(d, domain)));
+  }
+
+  /** True when the packet's port is in a numeric range or is a named port (spec S3.5). */
+  private static boolean portIn(
+      List<Port> ports, EntityMatch m, Rule r, int protocol, Ip addr, Integer port, List<Entity> scope) {
+    if (port == null) {
+      return false;
+    }
+    for (Port p : ports) {
+      if (p instanceof Port.Range range && range.contains(port)) {
+        return true;
+      }
+      if (p instanceof Port.Named named
+          && (r.protocol() == null || r.protocol() == protocol)
+          && scope.stream()
+              .filter(e -> m.selector() == null || positive(m, e))
+              .filter(e -> covers(e, addr, null))
+              .anyMatch(
+                  e ->
+                      e.ports().stream()
+                          .anyMatch(
+                              np ->
+                                  np.name().equals(named.name())
+                                      && np.port() == port
+                                      && np.protocol() == protocol))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The entities that own {@code addr} (or, for network sets, list {@code domain}), plus the
+   * flow's peer when the question made it up (a hypothetical endpoint).
+   */
+  private List<Entity> covering(Ip addr, String domain, Endpoint peer) {
+    List<Entity> out = new ArrayList<>(byAddress.getOrDefault(addr, List.of()));
+    for (Entity n : networkSets) {
+      if (covers(n, addr, domain)) {
+        out.add(n);
+      }
+    }
+    if (peer != null && !known.contains(peer)) {
+      Entity e = entity(peer);
+      if (covers(e, addr, domain)) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+}

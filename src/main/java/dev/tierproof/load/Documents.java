@@ -1,0 +1,175 @@
+package dev.tierproof.load;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Span;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Text → documents: multi-document YAML or (for {@code *.json}, and standard input starting with
+ * {@code {}) JSON, as {@link Node} trees with positions. Empty documents are skipped; anchors,
+ * aliases and {@code <<} merge keys are resolved. A syntax error ends the text with one
+ * diagnostic; the documents completed before it are kept.
+ */
+final class Documents {
+
+  private static final YAMLFactory YAML = yamlFactory();
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private Documents() {}
+
+  private static YAMLFactory yamlFactory() {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(256 * 1024 * 1024); // cluster exports exceed SnakeYAML's 3 MiB default
+    return YAMLFactory.builder().loaderOptions(options).build();
+  }
+
+  static List<Node> parse(SourceText source, Diagnostics diagnostics) {
+    Text text = new Text(source.file(), source.text());
+    boolean json =
+        source.file().endsWith(".json")
+            || source.file().equals(Loader.STDIN) && source.text().stripLeading().startsWith("{");
+    List<Node> documents = new ArrayList<>();
+    try (JsonParser parser =
+        json ? JSON.createParser(source.text()) : YAML.createParser(source.text())) {
+      Builder builder = new Builder(parser, text, diagnostics);
+      for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
+        Node document = builder.value(token);
+        if (!(document instanceof Node.Scalar s && (s.isNull() || s.text().isBlank()))) {
+          documents.add(document);
+        }
+        builder.anchors.clear();
+      }
+    } catch (JsonProcessingException e) {
+      diagnostics.error(errorSpan(e, source.file()), (json ? "invalid json: " : "invalid yaml: ") + problem(e));
+    } catch (IOException e) {
+      diagnostics.error(new Span(source.file(), 0, 0), "cannot read: " + e.getMessage());
+    }
+    return documents;
+  }
+
+  private static Span errorSpan(JsonProcessingException e, String file) {
+    if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+      return new Span(file, m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1);
+    }
+    JsonLocation l = e.getLocation();
+    return l == null ? new Span(file, 0, 0) : new Span(file, l.getLineNr(), Math.max(1, l.getColumnNr()));
+  }
+
+  private static String problem(JsonProcessingException e) {
+    String p = e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
+        ? m.getProblem()
+        : e.getOriginalMessage();
+    if (p.contains("\\t(TAB)")) {
+      return "tab characters cannot indent yaml: use spaces";
+    }
+    if (p.startsWith("expected <block end>")) {
+      return "bad indentation: this line does not line up with the mapping or list it belongs to";
+    }
+    p = p.strip().replaceAll("\\.$", "").replaceAll("\\s+", " ");
+    return p.isEmpty() ? "syntax error" : p.substring(0, 1).toLowerCase(Locale.ROOT) + p.substring(1);
+  }
+
+  /** Builds nodes from the token stream; anchors are per document. */
+  private static final class Builder {
+    private final JsonParser parser;
+    private final Text text;
+    private final Diagnostics diagnostics;
+    private final Map<String, Node> anchors = new HashMap<>();
+
+    Builder(JsonParser parser, Text text, Diagnostics diagnostics) {
+      this.parser = parser;
+      this.text = text;
+      this.diagnostics = diagnostics;
+    }
+
+    private Span span() {
+      JsonLocation l = parser.currentTokenLocation();
+      return new Span(text.file(), l.getLineNr(), l.getColumnNr());
+    }
+
+    Node value(JsonToken token) throws IOException {
+      Span span = span();
+      Object anchor = parser.getObjectId();
+      Node node;
+      switch (token) {
+        case START_OBJECT -> node = mapping(span);
+        case START_ARRAY -> {
+          List<Node> items = new ArrayList<>();
+          for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+            items.add(value(t));
+          }
+          node = new Node.Sequence(items, span);
+        }
+        default -> {
+          if (parser instanceof YAMLParser y && y.isCurrentAlias()) {
+            Node target = anchors.get(parser.getText());
+            if (target != null) {
+              return target;
+            }
+            diagnostics.error(span, "unknown alias `" + parser.getText() + "`");
+          }
+          node = scalar(token, span);
+        }
+      }
+      if (anchor != null) {
+        anchors.put(anchor.toString(), node);
+      }
+      return node;
+    }
+
+    private Node.Scalar scalar(JsonToken token, Span span) throws IOException {
+      Node.Scalar.Type type =
+          switch (token) {
+            case VALUE_NUMBER_INT -> Node.Scalar.Type.INTEGER;
+            case VALUE_NUMBER_FLOAT -> Node.Scalar.Type.FLOAT;
+            case VALUE_TRUE, VALUE_FALSE -> Node.Scalar.Type.BOOLEAN;
+            case VALUE_NULL -> Node.Scalar.Type.NULL;
+            default -> Node.Scalar.Type.STRING;
+          };
+      Number number = token.isNumeric() ? parser.getNumberValue() : null;
+      return new Node.Scalar(type, parser.getText(), number, span, text);
+    }
+
+    private Node.Mapping mapping(Span span) throws IOException {
+      Map<String, Node.Entry> entries = new LinkedHashMap<>();
+      List<Node> merges = new ArrayList<>();
+      for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
+        Node.Scalar key =
+            new Node.Scalar(Node.Scalar.Type.STRING, parser.currentName(), null, span(), text);
+        Node value = value(parser.nextToken());
+        if (key.text().equals("<<") && parser instanceof YAMLParser) {
+          merges.addAll(value instanceof Node.Sequence s ? s.items() : List.of(value));
+        } else if (entries.containsKey(key.text())) {
+          diagnostics.error(
+              key.span(),
+              "duplicate key `" + key.text() + "`: first defined at " + entries.get(key.text()).key().span());
+        } else {
+          entries.put(key.text(), new Node.Entry(key, value));
+        }
+      }
+      for (Node merge : merges) {
+        if (merge instanceof Node.Mapping m) {
+          m.entries().forEach(e -> entries.putIfAbsent(e.key().text(), e));
+        } else {
+          diagnostics.error(merge.span(), "`<<` merges a mapping, found " + merge.describe());
+        }
+      }
+      return new Node.Mapping(List.copyOf(entries.values()), span);
+    }
+  }
+}

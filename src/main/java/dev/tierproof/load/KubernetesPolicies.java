@@ -1,0 +1,306 @@
+package dev.tierproof.load;
+
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicyKind;
+import dev.tierproof.model.Port;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Rule;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.source.Diagnostics;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Kubernetes {@code networking.k8s.io/v1} NetworkPolicy (and StagedKubernetesNetworkPolicy) →
+ * Calico policy exactly as Calico converts it (calico-semantics.md §2.2), after the defaulting and
+ * validation the Kubernetes API server applies (port protocol TCP, {@code policyTypes}).
+ */
+final class KubernetesPolicies {
+
+  static final double ORDER = 1000;
+  private static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
+  private static final List<String> OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist");
+  private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+
+  private KubernetesPolicies() {}
+
+  static Policy convert(PolicyKind kind, Meta meta, Fields spec) {
+    Fields podSelector = spec.object("podSelector");
+    List<Selector> terms = new ArrayList<>();
+    terms.add(Selectors.equal(Selectors.ORCHESTRATOR, "k8s"));
+    terms.addAll(labelSelector(podSelector));
+    Set<Direction> written = Policies.types(spec, "policyTypes");
+    List<Rule> ingress = rules(spec, Direction.INGRESS, meta.namespace());
+    List<Rule> egress = rules(spec, Direction.EGRESS, meta.namespace());
+    if (kind.staged()) {
+      Policies.stagedAction(spec);
+    }
+    Set<Direction> types = written.isEmpty() ? Policies.kubernetesDefaultTypes(!egress.isEmpty()) : written;
+    spec.done();
+    Selector selector = Selectors.namespacedPolicy(Selectors.all(terms), meta.namespace(), null);
+    return new Policy(kind, meta.name(), meta.namespace(), Policies.DEFAULT_TIER, ORDER, selector, types,
+        ingress, egress, false, false, false, meta.span());
+  }
+
+  /** The terms of a LabelSelector: {@code matchLabels} by sorted key, then {@code matchExpressions}. */
+  // spec §2.2
+  private static List<Selector> labelSelector(Fields f) {
+    List<Selector> terms = new ArrayList<>();
+    if (f == null) {
+      return terms;
+    }
+    new TreeMap<>(f.stringMap("matchLabels")).forEach((k, v) -> terms.add(Selectors.equal(k, v)));
+    for (Fields e : f.objects("matchExpressions")) {
+      String key = e.string("key");
+      Node.Scalar operator = e.scalar("operator");
+      List<String> values = e.strings("values").stream().map(Node.Scalar::text).toList();
+      e.done();
+      if (key == null || operator == null) {
+        e.diagnostics().error(e.span(), "a match expression needs `key` and `operator`");
+        continue;
+      }
+      Selector term = switch (operator.text()) {
+        case "In" -> new Selector.InSet(key, values, false);
+        case "NotIn" -> new Selector.InSet(key, values, true);
+        case "Exists" -> new Selector.Has(key);
+        case "DoesNotExist" -> new Selector.Not(new Selector.Has(key));
+        default -> null;
+      };
+      boolean set = operator.text().equals("In") || operator.text().equals("NotIn");
+      if (term == null) {
+        e.diagnostics().error(operator.span(), "invalid operator `" + operator.text() + "`"
+            + Suggest.closest(operator.text(), OPERATORS).map(x -> ": did you mean `" + x + "`?")
+                .orElse(": expected `In`, `NotIn`, `Exists` or `DoesNotExist`"));
+      } else if (set == values.isEmpty()) {
+        e.diagnostics().error(operator.span(), "operator `" + operator.text() + "` "
+            + (set ? "needs `values`" : "takes no `values`"));
+      } else {
+        terms.add(term);
+      }
+    }
+    f.done();
+    return terms;
+  }
+
+  /** A peer as Calico fields: the pod selector (raw), namespace selector, nets and notNets. */
+  private record Peer(Selector selector, Selector namespaces, List<Cidr> nets, List<Cidr> notNets) {
+    static final Peer ANY = new Peer(null, null, List.of(), List.of());
+  }
+
+  // spec §2.2
+  private static List<Rule> rules(Fields spec, Direction direction, String namespace) {
+    boolean ingress = direction == Direction.INGRESS;
+    List<Rule> out = new ArrayList<>();
+    List<Fields> entries = spec.objects(direction.json());
+    for (int index = 0; index < entries.size(); index++) {
+      Fields entry = entries.get(index);
+      List<Peer> peers = new ArrayList<>();
+      for (Fields p : entry.objects(ingress ? "from" : "to")) {
+        Peer peer = peer(p);
+        if (peer != null) {
+          peers.add(peer);
+        }
+      }
+      if (peers.isEmpty()) {
+        peers.add(Peer.ANY);
+      }
+      Map<Integer, List<Port>> byProtocol = ports(entry);
+      entry.done();
+      if (byProtocol == null) {
+        continue;
+      }
+      for (Map.Entry<Integer, List<Port>> e : byProtocol.entrySet()) {
+        Integer protocol = e.getKey() == 0 ? null : e.getKey();
+        List<Port> ports = e.getValue() == null ? List.of() : simplify(e.getValue());
+        for (Peer peer : peers) {
+          Selector composed = Selectors.positive(peer.selector(), peer.namespaces(), null, List.of(), null, namespace);
+          EntityMatch far = new EntityMatch(peer.nets(), peer.notNets(), composed, null,
+              ingress ? List.of() : ports, List.of(), List.of(), null);
+          EntityMatch local = new EntityMatch(List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
+          out.add(new Rule(index, Action.ALLOW, null, protocol, null, null, null,
+              ingress ? far : EntityMatch.ANY, ingress ? local : far, false, entry.span()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Peer peer(Fields p) {
+    Fields pods = p.object("podSelector");
+    Fields namespaces = p.object("namespaceSelector");
+    Fields block = p.object("ipBlock");
+    p.done();
+    Diagnostics d = p.diagnostics();
+    if (block != null) {
+      if (pods != null || namespaces != null) {
+        d.error(p.keySpan("ipBlock"), "`ipBlock` cannot be combined with `podSelector` or `namespaceSelector`");
+      }
+      return ipBlock(block);
+    }
+    if (pods == null && namespaces == null) {
+      d.error(p.span(), "a peer needs `podSelector`, `namespaceSelector` or `ipBlock`");
+      return null;
+    }
+    List<Selector> podTerms = new ArrayList<>();
+    podTerms.add(Selectors.equal(Selectors.ORCHESTRATOR, "k8s"));
+    podTerms.addAll(labelSelector(pods));
+    Selector nsSelector = null;
+    if (namespaces != null) {
+      List<Selector> nsTerms = labelSelector(namespaces);
+      nsSelector = nsTerms.isEmpty() ? Selector.all() : Selectors.all(nsTerms);
+    }
+    return new Peer(Selectors.all(podTerms), nsSelector, List.of(), List.of());
+  }
+
+  private static Peer ipBlock(Fields block) {
+    Node.Scalar cidrText = block.scalar("cidr");
+    List<Node.Scalar> exceptTexts = block.strings("except");
+    block.done();
+    Diagnostics d = block.diagnostics();
+    if (cidrText == null) {
+      d.error(block.span(), "`ipBlock` needs a `cidr`");
+      return null;
+    }
+    Cidr cidr = network(cidrText, d);
+    if (cidr == null) {
+      return null;
+    }
+    List<Cidr> except = new ArrayList<>();
+    for (Node.Scalar s : exceptTexts) {
+      Cidr e = network(s, d);
+      if (e == null) {
+        continue;
+      }
+      if (e.family() != cidr.family() || e.prefix() <= cidr.prefix() || !cidr.contains(e.address())) {
+        d.error(s.span(), "`except` entry `" + s.text() + "` is not strictly inside `" + cidr + "`");
+      }
+      except.add(e);
+    }
+    return new Peer(null, null, List.of(cidr), except);
+  }
+
+  /** A Kubernetes CIDR: host bits are allowed and masked, as Go's {@code ParseCIDR} does. */
+  private static Cidr network(Node.Scalar s, Diagnostics d) {
+    Cidr c = s.text().contains("/") ? Cidr.parse(s.text().strip()).orElse(null) : null;
+    if (c == null) {
+      d.error(s.span(), "invalid CIDR `" + s.text() + "`");
+      return null;
+    }
+    return new Cidr(new Ip(c.family(), c.low()), c.prefix());
+  }
+
+  /**
+   * Ports per protocol number (0 for "no ports at all": no protocol constraint), a null list
+   * meaning all ports of that protocol; null when an entry is invalid (the rule is dropped).
+   */
+  private static Map<Integer, List<Port>> ports(Fields entry) {
+    List<Node> items = entry.list("ports");
+    if (items.isEmpty()) {
+      Map<Integer, List<Port>> any = new LinkedHashMap<>();
+      any.put(0, null);
+      return any;
+    }
+    Map<String, List<Port>> byName = new TreeMap<>();
+    boolean valid = true;
+    for (int i = 0; i < items.size(); i++) {
+      Fields item = entry.object(items.get(i), entry.path("ports") + "[" + i + "]");
+      if (item == null) {
+        valid = false;
+        continue;
+      }
+      Node.Scalar protocolText = item.scalar("protocol");
+      String protocol = protocolText == null ? "TCP" : protocolText.text();
+      if (!PROTOCOLS.contains(protocol)) {
+        item.diagnostics().error(protocolText.span(), "invalid protocol `" + protocol + "`"
+            + Suggest.closest(protocol, PROTOCOLS).map(x -> ": did you mean `" + x + "`?")
+                .orElse(": expected `TCP`, `UDP` or `SCTP`"));
+        valid = false;
+      }
+      Node portNode = item.node("port");
+      Integer endPort = item.integer("endPort");
+      item.done();
+      Port port = portNode == null ? null : port(item, portNode, endPort);
+      if (portNode == null && endPort != null) {
+        item.diagnostics().error(item.keySpan("endPort"), "`endPort` needs a numeric `port`");
+        valid = false;
+      }
+      if (portNode != null && port == null) {
+        valid = false;
+      } else if (port == null) {
+        byName.put(protocol, null);
+      } else if (!byName.containsKey(protocol) || byName.get(protocol) != null) {
+        byName.computeIfAbsent(protocol, k -> new ArrayList<>()).add(port);
+      }
+    }
+    if (!valid) {
+      return null;
+    }
+    Map<Integer, List<Port>> out = new LinkedHashMap<>();
+    byName.forEach((name, ports) -> out.put(Protocols.parse(name).orElseThrow(), ports));
+    return out;
+  }
+
+  private static Port port(Fields item, Node node, Integer endPort) {
+    Diagnostics d = item.diagnostics();
+    if (node instanceof Node.Scalar s && s.type() == Node.Scalar.Type.INTEGER) {
+      Integer n = item.integer(node, item.path("port"));
+      if (n == null || n < 1 || n > 65535) {
+        d.error(node.span(), "invalid port `" + s.text() + "`: ports must be 1-65535");
+        return null;
+      }
+      if (endPort == null) {
+        return new Port.Range(n, n);
+      }
+      if (endPort < n || endPort > 65535) {
+        d.error(item.valueSpan("endPort"), "invalid `endPort` `" + endPort + "`: must be " + n + "-65535");
+        return null;
+      }
+      return new Port.Range(n, endPort);
+    }
+    Node.Scalar name = item.string(node, item.path("port"));
+    if (name == null) {
+      return null;
+    }
+    if (name.text().length() > 15 || !SERVICE_NAME.matcher(name.text()).matches()
+        || name.text().contains("--") || !name.text().matches(".*[a-z].*")) {
+      d.error(name.span(), "invalid port `" + name.text()
+          + "`: a port name has at most 15 lowercase letters, digits and `-`, with a letter and no `--`");
+      return null;
+    }
+    if (endPort != null) {
+      d.error(item.keySpan("endPort"), "`endPort` needs a numeric `port`");
+      return null;
+    }
+    return new Port.Named(name.text());
+  }
+
+  /** Calico's {@code SimplifyPorts}: named ports first, then numeric ranges sorted and merged. */
+  private static List<Port> simplify(List<Port> ports) {
+    List<Port> out = new ArrayList<>(ports.stream().filter(p -> p instanceof Port.Named).toList());
+    List<Port.Range> ranges = new ArrayList<>(ports.stream()
+        .filter(p -> p instanceof Port.Range).map(p -> (Port.Range) p)
+        .sorted(Comparator.comparingInt(Port.Range::min)).toList());
+    Port.Range last = null;
+    for (Port.Range r : ranges) {
+      if (last != null && r.min() <= last.max() + 1) {
+        last = new Port.Range(last.min(), Math.max(last.max(), r.max()));
+        out.set(out.size() - 1, last);
+      } else {
+        last = r;
+        out.add(r);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.tierproof.load;
+
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Optional;
+
+/** "did you mean" suggestions: a case-insensitive match, else the closest option by edit distance. */
+final class Suggest {
+
+  private Suggest() {}
+
+  static Optional<String> closest(String input, Collection<String> options) {
+    String lower = input.toLowerCase(Locale.ROOT);
+    String best = null;
+    int bestDistance = Math.max(1, input.length() / 4) + 1;
+    for (String option : options) {
+      if (option.toLowerCase(Locale.ROOT).equals(lower)) {
+        return Optional.of(option);
+      }
+      int d = distance(lower, option.toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        best = option;
+        bestDistance = d;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** {@code ": did you mean `x`?"} or the empty string. */
+  static String suffix(String input, Collection<String> options) {
+    return closest(input, options).map(s -> ": did you mean `" + s + "`?").orElse("");
+  }
+
+  private static int distance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+      }
+      int[] t = previous;
+      previous = current;
+      current = t;
+    }
+    return previous[b.length()];
+  }
+}

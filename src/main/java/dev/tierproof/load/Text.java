@@ -1,0 +1,118 @@
+package dev.tierproof.load;
+
+import dev.tierproof.source.Span;
+
+/** The lines of one input text: maps a character of a scalar's value back to its file position. */
+final class Text {
+
+  private final String file;
+  private final String[] lines;
+
+  Text(String file, String text) {
+    this.file = file;
+    this.lines = text.split("\r?\n", -1);
+  }
+
+  String file() {
+    return file;
+  }
+
+  /**
+   * The position of the value's character {@code offset} for the scalar starting at {@code start}:
+   * plain and quoted scalars (YAML escapes and {@code ''} counted, line folding followed) and
+   * block scalars ({@code |}, {@code >}: content from the next line at its indentation; an offset
+   * on a line break lands just after that line's last character).
+   */
+  Span locate(Span start, int offset) {
+    if (!start.isKnown() || start.line() > lines.length) {
+      return start;
+    }
+    String line = lines[start.line() - 1];
+    int i = start.column() - 1;
+    while (i < line.length() && (line.charAt(i) == '&' || line.charAt(i) == '!')) {
+      while (i < line.length() && line.charAt(i) != ' ') {
+        i++;
+      }
+      while (i < line.length() && line.charAt(i) == ' ') {
+        i++;
+      }
+    }
+    char c = i < line.length() ? line.charAt(i) : ' ';
+    return c == '|' || c == '>' ? block(start.line() + 1, offset) : flow(start.line(), i, c, offset);
+  }
+
+  private Span flow(int lineNo, int first, char opening, int offset) {
+    char quote = opening == '\'' || opening == '"' ? opening : 0;
+    int ln = lineNo;
+    int pos = quote == 0 ? first : first + 1;
+    int remaining = offset;
+    while (remaining > 0) {
+      String line = lines[ln - 1];
+      int end = line.stripTrailing().length();
+      if (quote == '"' && pos == end - 1 && line.charAt(pos) == '\\' && ln < lines.length) {
+        ln++;
+        pos = indentation(lines[ln - 1]);
+        continue;
+      }
+      if (pos >= end) {
+        int next = ln + 1;
+        while (next < lines.length && lines[next - 1].isBlank()) {
+          next++;
+        }
+        int folded = Math.max(1, next - ln - 1);
+        if (next > lines.length || remaining < folded) {
+          return new Span(file, ln, end + 1);
+        }
+        remaining -= folded;
+        ln = next;
+        pos = indentation(lines[ln - 1]);
+        continue;
+      }
+      pos += step(line, pos, quote);
+      remaining--;
+    }
+    return new Span(file, ln, pos + 1);
+  }
+
+  /** Source characters that make one value character at {@code pos}. */
+  private static int step(String line, int pos, char quote) {
+    char c = line.charAt(pos);
+    if (quote == '\'' && c == '\'' && pos + 1 < line.length() && line.charAt(pos + 1) == '\'') {
+      return 2;
+    }
+    if (quote == '"' && c == '\\' && pos + 1 < line.length()) {
+      return switch (line.charAt(pos + 1)) {
+        case 'x' -> 4;
+        case 'u' -> 6;
+        case 'U' -> 10;
+        default -> 2;
+      };
+    }
+    return 1;
+  }
+
+  private Span block(int firstLine, int offset) {
+    int ln = firstLine;
+    while (ln <= lines.length && lines[ln - 1].isBlank()) {
+      ln++;
+    }
+    int indent = ln <= lines.length ? indentation(lines[ln - 1]) : 0;
+    int remaining = offset;
+    for (ln = firstLine; ln <= lines.length; ln++) {
+      int length = Math.max(0, lines[ln - 1].length() - indent);
+      if (remaining <= length) {
+        return new Span(file, ln, indent + remaining + 1);
+      }
+      remaining -= length + 1;
+    }
+    return new Span(file, lines.length, 1);
+  }
+
+  private static int indentation(String line) {
+    int i = 0;
+    while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
+      i++;
+    }
+    return i;
+  }
+}

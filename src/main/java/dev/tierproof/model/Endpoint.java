@@ -1,0 +1,57 @@
+package dev.tierproof.model;
+
+import dev.tierproof.source.Span;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An enforcement point: a workload endpoint (a pod, or one pod of a workload controller) or a
+ * host endpoint (calico-semantics.md §2.7, §2.8).
+ *
+ * @param namespace the namespace of a workload, null for a host endpoint
+ * @param source how it was written: {@code Pod}, {@code Deployment}, {@code WorkloadEndpoint},
+ *     {@code HostEndpoint}, ...; hypothetical endpoints say {@code Hypothetical}
+ * @param labels the effective labels: own, automatic ({@code projectcalico.org/*}) and inherited
+ *     from profiles, own labels winning (§2.7)
+ * @param ips the addresses rule selectors see (empty for a workload whose pods are not listed)
+ * @param profiles profile names in evaluation order (e.g. {@code kns.shop}, {@code ksa.shop.default})
+ * @param node a host endpoint's node, else null
+ */
+public record Endpoint(
+    Kind kind,
+    String namespace,
+    String name,
+    String source,
+    Map<String, String> labels,
+    List<Ip> ips,
+    List<NamedPort> ports,
+    List<String> profiles,
+    String node,
+    Span span) {
+
+  public enum Kind {
+    WORKLOAD,
+    HOST
+  }
+
+  public Endpoint {
+    labels = Map.copyOf(labels);
+    ips = List.copyOf(ips);
+    ports = List.copyOf(ports);
+    profiles = List.copyOf(profiles);
+  }
+
+  /** {@code ns/name} for workloads, the name for host endpoints: the CLI's reference form. */
+  public String ref() {
+    return namespace == null ? name : namespace + "/" + name;
+  }
+
+  public boolean isHost() {
+    return kind == Kind.HOST;
+  }
+
+  /** A copy with other addresses (hypothetical endpoints get theirs from the question). */
+  public Endpoint withIps(List<Ip> newIps) {
+    return new Endpoint(kind, namespace, name, source, labels, newIps, ports, profiles, node, span);
+  }
+}

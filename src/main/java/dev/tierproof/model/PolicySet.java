@@ -1,0 +1,80 @@
+package dev.tierproof.model;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything one analysis sees: tiers with their policies in evaluation order, endpoints, network
+ * sets, profiles and namespaces. Build it with {@link #ordered}, which applies Felix's ordering.
+ */
+public record PolicySet(
+    List<Tier> tiers,
+    List<Endpoint> endpoints,
+    List<NetworkSet> networkSets,
+    Map<String, Profile> profiles,
+    Map<String, Namespace> namespaces) {
+
+  /**
+   * Tiers: declared before undeclared, ordered before unordered, order ascending, then name
+   * byte-wise (calico-semantics.md §5.2, {@code TierLess}).
+   */
+  public static final Comparator<Tier> TIER_ORDER =
+      Comparator.comparing((Tier t) -> !t.declared())
+          .thenComparing(t -> t.order() == null)
+          .thenComparing(t -> t.order() == null ? 0.0 : t.order())
+          .thenComparing(Tier::name, PolicySet::compareBytes);
+
+  /** Policies: order ascending with null as +∞, then {@code name/namespace/kind} byte-wise (§5.2). */
+  public static final Comparator<Policy> POLICY_ORDER =
+      Comparator.comparing((Policy p) -> p.order() == null ? Double.POSITIVE_INFINITY : p.order())
+          .thenComparing(Policy::sortKey, PolicySet::compareBytes);
+
+  public PolicySet {
+    tiers = List.copyOf(tiers);
+    endpoints = List.copyOf(endpoints);
+    networkSets = List.copyOf(networkSets);
+    profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
+    namespaces = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
+  }
+
+  /** A policy set with tiers and each tier's policies sorted as Felix sorts them. */
+  public static PolicySet ordered(
+      List<Tier> tiers,
+      List<Endpoint> endpoints,
+      List<NetworkSet> networkSets,
+      Map<String, Profile> profiles,
+      Map<String, Namespace> namespaces) {
+    List<Tier> sorted = new ArrayList<>();
+    for (Tier t : tiers) {
+      List<Policy> ps = new ArrayList<>(t.policies());
+      ps.sort(POLICY_ORDER);
+      sorted.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
+    }
+    sorted.sort(TIER_ORDER);
+    return new PolicySet(sorted, endpoints, networkSets, profiles, namespaces);
+  }
+
+  public Optional<Profile> profile(String name) {
+    return Optional.ofNullable(profiles.get(name));
+  }
+
+  public Optional<Tier> tier(String name) {
+    return tiers.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+
+  /** Every policy of every tier, in evaluation order. */
+  public List<Policy> policies() {
+    return tiers.stream().flatMap(t -> t.policies().stream()).toList();
+  }
+
+  /** Go's byte-wise string order (UTF-8 bytes), which Felix uses for names. */
+  public static int compareBytes(String a, String b) {
+    byte[] x = a.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] y = b.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return java.util.Arrays.compareUnsigned(x, y);
+  }
+}

@@ -1,0 +1,61 @@
+package dev.tierproof.model;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** IP protocol names Calico accepts (case-sensitive, calico-semantics.md §3.1) and their numbers. */
+public final class Protocols {
+
+  public static final int ICMP = 1;
+  public static final int TCP = 6;
+  public static final int UDP = 17;
+  public static final int ICMPV6 = 58;
+  public static final int SCTP = 132;
+  public static final int UDPLITE = 136;
+
+  private static final Map<String, Integer> NAMES =
+      Map.of("TCP", TCP, "UDP", UDP, "ICMP", ICMP, "ICMPv6", ICMPV6, "SCTP", SCTP, "UDPLite", UDPLITE);
+
+  private Protocols() {}
+
+  /** A Calico protocol name (exact case) or a number 1-255; empty otherwise. */
+  public static Optional<Integer> parse(String text) {
+    if (NAMES.containsKey(text)) {
+      return Optional.of(NAMES.get(text));
+    }
+    if (text.matches("\\d{1,3}")) {
+      int n = Integer.parseInt(text);
+      return n >= 1 && n <= 255 ? Optional.of(n) : Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** As {@link #parse} but case-insensitive for names: the CLI's {@code --protocol} accepts {@code tcp}. */
+  public static Optional<Integer> parseLenient(String text) {
+    for (Map.Entry<String, Integer> e : NAMES.entrySet()) {
+      if (e.getKey().toLowerCase(Locale.ROOT).equals(text.toLowerCase(Locale.ROOT))) {
+        return Optional.of(e.getValue());
+      }
+    }
+    return parse(text);
+  }
+
+  /** The Calico name of a protocol number, or the number itself. */
+  public static String name(int protocol) {
+    return NAMES.entrySet().stream()
+        .filter(e -> e.getValue() == protocol)
+        .map(Map.Entry::getKey)
+        .findFirst()
+        .orElse(Integer.toString(protocol));
+  }
+
+  /** TCP, UDP and SCTP carry ports (numeric port matches need one of them). */
+  public static boolean hasPorts(int protocol) {
+    return protocol == TCP || protocol == UDP || protocol == SCTP || protocol == UDPLITE;
+  }
+
+  public static boolean isIcmp(int protocol) {
+    return protocol == ICMP || protocol == ICMPV6;
+  }
+}

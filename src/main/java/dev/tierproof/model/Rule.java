@@ -1,0 +1,32 @@
+package dev.tierproof.model;
+
+import dev.tierproof.source.Span;
+
+/**
+ * One rule as Felix evaluates it (calico-semantics.md §3.2).
+ *
+ * @param index the 0-based index in the policy's {@code ingress}/{@code egress} list as written;
+ *     several rules share it when one Kubernetes NetworkPolicy entry becomes several Calico rules
+ * @param ipVersion 4, 6 or null
+ * @param protocol the IP protocol number or null; {@code notProtocol} likewise
+ * @param http true when the rule has an {@code http} match: enforced at L7 only, so L4 analysis
+ *     over-approximates it as matching (§3.2.5)
+ */
+public record Rule(
+    int index,
+    Action action,
+    Integer ipVersion,
+    Integer protocol,
+    Integer notProtocol,
+    Icmp icmp,
+    Icmp notIcmp,
+    EntityMatch source,
+    EntityMatch destination,
+    boolean http,
+    Span span) {
+
+  /** The side that the rule's direction treats as the far end ({@code source} for ingress). */
+  public EntityMatch side(boolean source) {
+    return source ? this.source : destination;
+  }
+}

@@ -1,0 +1,20 @@
+package dev.tierproof.model;
+
+import dev.tierproof.source.Span;
+import java.util.List;
+
+/**
+ * A tier and its policies in evaluation order (calico-semantics.md §2.4, §5.2).
+ *
+ * @param order null means after every ordered tier
+ * @param defaultAction {@link Action#DENY} or {@link Action#PASS}: the end-of-tier action
+ * @param declared false when policies name the tier but no Tier resource exists ("invalid" tiers
+ *     sort last and act as Deny)
+ */
+public record Tier(
+    String name, Double order, Action defaultAction, boolean declared, Span span, List<Policy> policies) {
+
+  public Tier {
+    policies = List.copyOf(policies);
+  }
+}

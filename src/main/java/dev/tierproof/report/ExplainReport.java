@@ -1,0 +1,185 @@
+package dev.tierproof.report;
+
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.TraceEntry;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Tier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The answer to {@code explain}: one flow's verdict and, per enforcement point, how the tiers,
+ * policies and profiles reached it. Text reads as an expert's answer; JSON is design.md §2
+ * "explain JSON" exactly.
+ */
+public final class ExplainReport {
+
+  private ExplainReport() {}
+
+  /** The explanation in {@code format}; {@code notes} (made-up addresses) appear in text only. */
+  public static String render(
+      Format format, PolicySet set, Flow flow, Verdict verdict, List<String> notes) {
+    return switch (format) {
+      case TEXT -> text(set, flow, verdict, notes);
+      case JSON -> Json.write(Json.explanation(flow, verdict));
+    };
+  }
+
+  /**
+   * The verdict line, the notes, then a paragraph per step: the entered tiers in order with what
+   * each policy did, the tiers skipped on the way, the tier default or profile that ended it, and
+   * the location of the deciding rule.
+   */
+  public static String text(PolicySet set, Flow flow, Verdict verdict, List<String> notes) {
+    return String.join("\n", lines(set, flow, verdict, notes)) + "\n";
+  }
+
+  static List<String> lines(PolicySet set, Flow flow, Verdict verdict, List<String> notes) {
+    List<String> out = new ArrayList<>();
+    String where =
+        verdict.steps().stream()
+            .filter(s -> !s.allowed())
+            .findFirst()
+            .map(s -> ", denied at " + s.direction().json() + " of " + s.endpoint().ref())
+            .orElse("");
+    out.add(Text.verdict(verdict.allowed()) + ": " + Text.ends(flow) + " (" + Text.packet(flow) + ")" + where);
+    notes.forEach(n -> out.add("note: " + n));
+    if (flow.source() == null) {
+      out.add("");
+      out.add(Text.source(flow) + " is outside the cluster: no policy applies to its egress.");
+    }
+    for (Step step : verdict.steps()) {
+      out.add("");
+      out.add(step.direction().json() + " at " + step.endpoint().ref() + ": " + Text.verdict(step.allowed()));
+      for (String sentence : sentences(set, flow, step)) {
+        out.add("  " + sentence);
+      }
+    }
+    if (flow.destination() == null) {
+      out.add("");
+      out.add(Text.destination(flow) + " is outside the cluster: no policy applies to its ingress.");
+    }
+    return out;
+  }
+
+  private static List<String> sentences(PolicySet set, Flow flow, Step step) {
+    Endpoint at = step.endpoint();
+    Direction dir = step.direction();
+    Decision decision = step.decidedBy();
+    String who = at.ref();
+    List<String> out = new ArrayList<>();
+    if (decision.kind() == Decision.Kind.FAILSAFE) {
+      out.add(
+          Protocols.name(flow.protocol()) + " port " + flow.destinationPort() + " is a failsafe "
+              + (dir == Direction.INGRESS ? "inbound" : "outbound") + " port of host endpoint "
+              + who + ": allowed before any policy.");
+      return out;
+    }
+    List<Tier> tiers = set.tiers();
+    int next = 0;
+    int i = 0;
+    List<TraceEntry> trace = step.trace();
+    while (i < trace.size()) {
+      Tier tier = trace.get(i).tier();
+      int index = indexOf(tiers, tier);
+      skipped(tiers.subList(next, Math.max(next, index)), at, dir).ifPresent(out::add);
+      next = index + 1;
+      List<String> phrases = new ArrayList<>();
+      boolean ended = false;
+      for (; i < trace.size() && trace.get(i).tier().name().equals(tier.name()); i++) {
+        TraceEntry t = trace.get(i);
+        phrases.add(phrase(t, at, dir, phrases.isEmpty()));
+        ended |= t.outcome() != TraceEntry.Outcome.NO_MATCH
+            && t.outcome() != TraceEntry.Outcome.NOT_SELECTED
+            && t.outcome() != TraceEntry.Outcome.STAGED;
+      }
+      String sentence = "In " + tier.name() + ", " + String.join("; ", phrases) + ".";
+      if (decision.kind() == Decision.Kind.TIER_DEFAULT && decision.tier().name().equals(tier.name())) {
+        sentence +=
+            " No rule of " + tier.name() + " matched, so " + tier.name()
+                + "'s implicit deny drops it (last policy: " + decision.policy().displayName() + ").";
+      } else if (!ended) {
+        sentence += " No rule of " + tier.name() + " matched; its default action Pass moves on to the next tier.";
+      }
+      out.add(sentence);
+    }
+    boolean entered = !trace.isEmpty();
+    if (decision.kind() == Decision.Kind.PROFILE || decision.kind() == Decision.Kind.NO_PROFILE) {
+      if (entered) {
+        skipped(tiers.subList(next, tiers.size()), at, dir).ifPresent(out::add);
+      }
+      String lead = entered ? "No tier decided" : "No policy applies to " + who + "'s " + dir.json();
+      if (decision.kind() == Decision.Kind.PROFILE) {
+        Action action = decision.rule().action();
+        String does =
+            action == Action.ALLOW ? "allows" : action == Action.PASS ? "passes, which a profile treats as deny" : "denies";
+        out.add(lead + "; profile " + decision.profile().name() + " " + does + ".");
+      } else {
+        out.add(lead + " and " + who + " has no profile that allows, so it is dropped.");
+      }
+    }
+    out.add("Decided by " + Text.decision(decision, dir) + ".");
+    return out;
+  }
+
+  /** What one policy did, e.g. {@code tier1.policy3 scopes shop/podA and its egress rule 0 allows}. */
+  private static String phrase(TraceEntry t, Endpoint at, Direction dir, boolean first) {
+    Policy p = t.policy();
+    String name = (first ? "policy " : "") + p.displayName();
+    String who = at.ref();
+    String rule = "its " + dir.json() + " rule " + t.ruleIndex();
+    return switch (t.outcome()) {
+      case NOT_SELECTED ->
+          !p.governs(dir)
+              ? name + " does not govern " + dir.json() + " and is skipped"
+              : p.doNotTrack() || p.preDnat()
+                  ? name + " is " + (p.doNotTrack() ? "doNotTrack" : "preDNAT") + " (host endpoints only) and is skipped"
+                  : name + " does not scope " + who + " and is skipped";
+      case STAGED -> name + " is staged and never enforced";
+      case NO_MATCH ->
+          p.rules(dir).isEmpty()
+              ? name + " scopes " + who + " but has no " + dir.json() + " rules"
+              : name + " scopes " + who + " but no " + dir.json() + " rule matches";
+      case ALLOW -> name + " scopes " + who + " and " + rule + " allows";
+      case DENY -> name + " scopes " + who + " and " + rule + " denies";
+      case PASS -> name + " scopes " + who + " and " + rule + " passes to the next tier";
+    };
+  }
+
+  /** {@code Tier tier2 has no egress policy for shop/podA and is skipped.} for tiers with policies. */
+  private static java.util.Optional<String> skipped(List<Tier> tiers, Endpoint at, Direction dir) {
+    List<String> names =
+        tiers.stream()
+            .filter(t -> !t.policies().isEmpty())
+            .filter(t -> t.policies().stream().noneMatch(p -> Evaluator.applies(p, at, dir)))
+            .map(Tier::name)
+            .collect(Collectors.toList());
+    if (names.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    String subject =
+        names.size() == 1 ? "Tier " + names.get(0) + " has" : "Tiers " + String.join(", ", names) + " have";
+    return java.util.Optional.of(
+        subject + " no " + dir.json() + " policy for " + at.ref() + " and " + (names.size() == 1 ? "is" : "are")
+            + " skipped.");
+  }
+
+  private static int indexOf(List<Tier> tiers, Tier tier) {
+    for (int k = 0; k < tiers.size(); k++) {
+      if (tiers.get(k).name().equals(tier.name())) {
+        return k;
+      }
+    }
+    return tiers.size();
+  }
+}

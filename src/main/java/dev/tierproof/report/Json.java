@@ -1,0 +1,153 @@
+package dev.tierproof.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.TraceEntry;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.source.Span;
+
+/** The JSON shapes of design.md §2 ("explain JSON"), shared by the explain and verify reports. */
+final class Json {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final ObjectWriter WRITER =
+      MAPPER.writer(
+          new DefaultPrettyPrinter()
+              .withSeparators(
+                  Separators.createDefaultInstance()
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+              .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+              .withObjectIndenter(new DefaultIndenter("  ", "\n")));
+
+  private Json() {}
+
+  static ObjectNode object() {
+    return MAPPER.createObjectNode();
+  }
+
+  /** Pretty-printed, two-space indent, with a final newline. */
+  static String write(JsonNode node) {
+    try {
+      return WRITER.writeValueAsString(node) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a tree of plain nodes always serializes", e);
+    }
+  }
+
+  /** {@code {verdict, flow, steps}}. */
+  static ObjectNode explanation(Flow flow, Verdict verdict) {
+    ObjectNode out = object();
+    out.put("verdict", verdict.allowed() ? "allow" : "deny");
+    out.set("flow", flow(flow));
+    var steps = out.putArray("steps");
+    for (Step step : verdict.steps()) {
+      ObjectNode s = steps.addObject();
+      s.put("endpoint", step.endpoint().ref());
+      s.put("direction", step.direction().json());
+      s.put("verdict", step.allowed() ? "allow" : "deny");
+      s.set("decidedBy", decision(step.decidedBy()));
+      var trace = s.putArray("trace");
+      for (TraceEntry t : step.trace()) {
+        ObjectNode e = trace.addObject();
+        e.put("tier", t.tier().name());
+        e.put("policy", t.policy().name());
+        if (t.policy().namespace() != null) {
+          e.put("namespace", t.policy().namespace());
+        }
+        e.put("outcome", t.outcome().json());
+        if (t.ruleIndex() != null) {
+          e.put("ruleIndex", t.ruleIndex());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code {protocol, source{endpoint?, ip, port?}, destination{endpoint?|domain?, ip, port?}, icmp?}}. */
+  static ObjectNode flow(Flow flow) {
+    ObjectNode out = object();
+    fill(out, flow);
+    return out;
+  }
+
+  /** Puts the flow's fields into {@code out} (the verify witness shares its object with them). */
+  static void fill(ObjectNode out, Flow flow) {
+    String name = Protocols.name(flow.protocol());
+    if (name.equals(Integer.toString(flow.protocol()))) {
+      out.put("protocol", flow.protocol());
+    } else {
+      out.put("protocol", name);
+    }
+    ObjectNode source = out.putObject("source");
+    if (flow.source() != null) {
+      source.put("endpoint", flow.source().ref());
+    }
+    source.put("ip", flow.sourceIp().toString());
+    if (flow.sourcePort() != null) {
+      source.put("port", flow.sourcePort());
+    }
+    ObjectNode destination = out.putObject("destination");
+    if (flow.destination() != null) {
+      destination.put("endpoint", flow.destination().ref());
+    } else if (flow.destinationDomain() != null) {
+      destination.put("domain", flow.destinationDomain());
+    }
+    destination.put("ip", flow.destinationIp().toString());
+    if (flow.destinationPort() != null) {
+      destination.put("port", flow.destinationPort());
+    }
+    if (flow.icmpType() != null) {
+      ObjectNode icmp = out.putObject("icmp");
+      icmp.put("type", flow.icmpType());
+      if (flow.icmpCode() != null) {
+        icmp.put("code", flow.icmpCode());
+      }
+    }
+  }
+
+  /**
+   * {@code decidedBy}: {@code kind}, then what applies of {@code tier}, {@code policy}, {@code
+   * namespace}, {@code ruleIndex}, {@code action}, {@code file}, {@code line}, {@code profile}.
+   * {@code file}/{@code line} locate the deciding rule, for a tier default the policy named.
+   */
+  static ObjectNode decision(Decision d) {
+    ObjectNode out = object();
+    out.put("kind", d.kind().json());
+    if (d.tier() != null) {
+      out.put("tier", d.tier().name());
+    }
+    Policy p = d.policy();
+    if (p != null) {
+      out.put("policy", p.name());
+      if (p.namespace() != null) {
+        out.put("namespace", p.namespace());
+      }
+    }
+    if (d.rule() != null) {
+      out.put("ruleIndex", d.rule().index());
+      out.put("action", d.rule().action().calico());
+    } else if (d.kind() == Decision.Kind.TIER_DEFAULT) {
+      out.put("action", "Deny");
+    }
+    Span at = Text.location(d);
+    if (at.isKnown()) {
+      out.put("file", at.file());
+      out.put("line", at.line());
+    }
+    if (d.profile() != null) {
+      out.put("profile", d.profile().name());
+    }
+    return out;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.tierproof.report;
+
+import dev.tierproof.eval.Decision;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.source.Span;
+
+/** Phrases the text reports share. */
+final class Text {
+
+  private Text() {}
+
+  /** {@code shop/podA -> tigera.io}: the ends as the question named them. */
+  static String ends(Flow flow) {
+    return source(flow) + " -> " + destination(flow);
+  }
+
+  static String source(Flow flow) {
+    return flow.source() != null ? flow.source().ref() : flow.sourceIp().toString();
+  }
+
+  static String destination(Flow flow) {
+    return flow.destination() != null
+        ? flow.destination().ref()
+        : flow.destinationDomain() != null ? flow.destinationDomain() : flow.destinationIp().toString();
+  }
+
+  /** {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443}, {@code ICMP 10.0.0.1 -> 10.0.0.2 type 8 code 0}. */
+  static String packet(Flow flow) {
+    String name = Protocols.name(flow.protocol());
+    String protocol = name.equals(Integer.toString(flow.protocol())) ? "protocol " + name : name;
+    String out =
+        protocol + " " + address(flow.sourceIp(), flow.sourcePort()) + " -> "
+            + address(flow.destinationIp(), flow.destinationPort());
+    if (flow.icmpType() != null) {
+      out += " type " + flow.icmpType() + (flow.icmpCode() != null ? " code " + flow.icmpCode() : "");
+    }
+    return out;
+  }
+
+  private static String address(Ip ip, Integer port) {
+    if (port == null) {
+      return ip.toString();
+    }
+    return (ip.family() == 6 ? "[" + ip + "]" : ip.toString()) + ":" + port;
+  }
+
+  /** Where the decision is written: the rule, else the policy, else the profile; may be unknown. */
+  static Span location(Decision d) {
+    if (d.rule() != null && d.rule().span().isKnown()) {
+      return d.rule().span();
+    }
+    if (d.policy() != null) {
+      return d.policy().span();
+    }
+    return d.profile() != null ? d.profile().span() : Span.NONE;
+  }
+
+  /** {@code  at resources.yaml:88}, or nothing when the position is unknown. */
+  static String at(Decision d) {
+    Span s = location(d);
+    return s.isKnown() ? " at " + s.file() + ":" + s.line() : "";
+  }
+
+  /** What decided, as a noun phrase: {@code rule 0 of tier1.policy3 (egress, Allow) at f.yaml:88}. */
+  static String decision(Decision d, Direction dir) {
+    return switch (d.kind()) {
+      case RULE ->
+          dir.json() + " rule " + d.rule().index() + " of " + d.policy().displayName()
+              + " (" + d.rule().action().calico() + ", tier " + d.tier().name() + ")" + at(d);
+      case TIER_DEFAULT ->
+          "the implicit deny of tier " + d.tier().name() + " (last policy "
+              + d.policy().displayName() + at(d) + ")";
+      case PROFILE ->
+          "profile " + d.profile().name() + " (" + dir.json() + " rule " + d.rule().index() + ", "
+              + d.rule().action().calico() + ")" + at(d);
+      case NO_PROFILE -> "the drop after the last profile (no policy or profile allows)";
+      case FAILSAFE -> "a failsafe port of the host endpoint";
+    };
+  }
+
+  static String verdict(boolean allowed) {
+    return allowed ? "allow" : "deny";
+  }
+}

@@ -1,0 +1,113 @@
+package dev.tierproof.smt;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The destination DNS names that policy can tell apart (spec S3.6): a name matters only through
+ * the patterns of the input it matches, so one representative per realizable set of matched
+ * patterns is exact. Representative 0 matches no pattern and stands for "no name".
+ *
+ * <p>Realizable sets: each exact name; for each glob {@code *.s}, {@code x.s} with a dot-free
+ * label {@code x} that makes no exact name (it matches exactly the globs whose suffix ends {@code
+ * .s}, which every name under {@code *.s} matches); nothing else.
+ */
+final class DomainClasses {
+
+  private final List<String> patterns;
+  private final List<String> representatives = new ArrayList<>();
+  private final List<Set<Integer>> signatures = new ArrayList<>();
+
+  DomainClasses(Set<String> rawPatterns) {
+    Set<String> normalized = new LinkedHashSet<>();
+    rawPatterns.forEach(p -> normalized.add(normalize(p)));
+    patterns = List.copyOf(normalized);
+    Set<String> exact = new HashSet<>();
+    patterns.stream().filter(p -> !p.startsWith("*.")).forEach(exact::add);
+    Map<Set<Integer>, String> byMatch = new LinkedHashMap<>();
+    byMatch.put(Set.of(), null);
+    for (String p : patterns) {
+      String name = p;
+      if (p.startsWith("*.")) {
+        String suffix = p.substring(1);
+        int n = 0;
+        name = "x" + suffix;
+        while (exact.contains(name)) {
+          name = "x" + ++n + suffix;
+        }
+      }
+      byMatch.putIfAbsent(signature(name), name);
+    }
+    byMatch.forEach(
+        (sig, name) -> {
+          signatures.add(sig);
+          representatives.add(name);
+        });
+  }
+
+  int size() {
+    return representatives.size();
+  }
+
+  /** The name that class {@code index} decodes to; null for class 0. */
+  String representative(int index) {
+    return representatives.get(index);
+  }
+
+  /** The class of a concrete name (null: class 0). */
+  int classOf(String name) {
+    if (name == null) {
+      return 0;
+    }
+    int i = signatures.indexOf(signature(normalize(name)));
+    if (i < 0) {
+      throw new IllegalStateException("no domain class for " + name);
+    }
+    return i;
+  }
+
+  /** The classes whose names match at least one of {@code anyOf}. */
+  List<Integer> matching(List<String> anyOf) {
+    Set<Integer> ids = new HashSet<>();
+    for (String p : anyOf) {
+      ids.add(patterns.indexOf(normalize(p)));
+    }
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < signatures.size(); i++) {
+      if (signatures.get(i).stream().anyMatch(ids::contains)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  private Set<Integer> signature(String name) {
+    Set<Integer> sig = new HashSet<>();
+    for (int i = 0; i < patterns.size(); i++) {
+      if (matches(patterns.get(i), name)) {
+        sig.add(i);
+      }
+    }
+    return Set.copyOf(sig);
+  }
+
+  /** Exact (case-insensitive, final dot ignored) or {@code *.suffix} with at least one label before. */
+  private static boolean matches(String pattern, String name) {
+    if (pattern.startsWith("*.")) {
+      String suffix = pattern.substring(1);
+      return name.endsWith(suffix) && name.length() > suffix.length();
+    }
+    return pattern.equals(name);
+  }
+
+  private static String normalize(String s) {
+    String lower = s.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+  }
+}

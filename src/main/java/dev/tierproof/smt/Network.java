@@ -1,0 +1,256 @@
+package dev.tierproof.smt;
+
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.NetworkSet;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Rule;
+import dev.tierproof.model.Tier;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.source.Span;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The encoding of one policy set: what every query shares (the packet's Z3 constants, the address
+ * index, the domain classes, the namespaces, and per endpoint class and direction the applying
+ * policies in order). Queries build their formulas lazily from it, for the endpoints they name
+ * only. Cheap to create: nothing is asserted until a query is opened.
+ */
+public final class Network {
+
+  static final String NAMESPACE = "projectcalico.org/namespace";
+  static final String ORCHESTRATOR = "projectcalico.org/orchestrator";
+  static final String NAMESPACE_NAME = "pcns.projectcalico.org/name";
+  static final String PCNS = "pcns.";
+
+  /** The profile of a namespace the input does not have, before its name is chosen: a placeholder. */
+  static final Profile NEW_NAMESPACE = namespaceProfile("", Map.of());
+
+  /** Endpoints that evaluate alike: same kind, effective labels and profiles (spec S4.1, S4.6). */
+  record ClassKey(boolean host, Map<String, String> labels, List<String> profiles) {
+    static ClassKey of(Endpoint e) {
+      return new ClassKey(e.isHost(), e.labels(), e.profiles());
+    }
+  }
+
+  /** A policy that applies (residual TRUE) or may apply (a residual over symbolic labels). */
+  record Applied(Policy policy, Selector residual) {}
+
+  record TierPart(Tier tier, List<Applied> policies) {}
+
+  /**
+   * A namespace a hypothetical endpoint can live in: a known one ({@code pcns} fixed), one named
+   * by the question but absent from the input ({@code pcns} null: symbolic), or, with a null
+   * {@code name}, a new one. {@code profile} is its {@code kns.} profile; {@code assumed} when the
+   * input lacks it and it was built as Calico builds it (allow all, spec S2.8).
+   */
+  record NsOption(String name, Map<String, String> pcns, Profile profile, boolean assumed) {
+    LabelView view() {
+      Map<String, String> fixed = new LinkedHashMap<>();
+      fixed.put(ORCHESTRATOR, "k8s");
+      if (name == null) {
+        return new LabelView(fixed, Set.of());
+      }
+      fixed.put(NAMESPACE, name);
+      if (pcns == null) {
+        fixed.put(NAMESPACE_NAME, name);
+        return new LabelView(fixed, Set.of());
+      }
+      fixed.putAll(pcns);
+      return new LabelView(fixed, Set.of(PCNS));
+    }
+  }
+
+  final PolicySet set;
+  final SolverSession session;
+  final FlowVars vars;
+  final DomainClasses domains;
+  private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
+  private final Map<Integer, TreeMap<BigInteger, BigInteger>> runs = new HashMap<>();
+  private final Map<String, NsOption> namespaces = new LinkedHashMap<>();
+  private final Map<List<Object>, List<TierPart>> skeletons = new HashMap<>();
+  private final Map<Ip, List<NetworkSet>> netsetsAt = new HashMap<>();
+
+  private Network(PolicySet set, SolverSession session) {
+    this.set = set;
+    this.session = session;
+    this.vars = new FlowVars(session.ctx());
+    Map<Integer, List<BigInteger>> values = new HashMap<>();
+    for (Endpoint e : set.endpoints()) {
+      for (Ip ip : e.ips()) {
+        List<Endpoint> at = owners.computeIfAbsent(ip, k -> new ArrayList<>(1));
+        if (at.stream().noneMatch(o -> o == e)) {
+          at.add(e);
+        }
+        values.computeIfAbsent(ip.family(), k -> new ArrayList<>()).add(ip.value());
+      }
+    }
+    values.forEach((family, vs) -> runs.put(family, runsOf(vs)));
+    Set<String> patterns = new LinkedHashSet<>();
+    for (Policy p : set.policies()) {
+      for (Rule r : p.egress()) {
+        patterns.addAll(r.destination().domains());
+      }
+      for (Rule r : p.ingress()) {
+        patterns.addAll(r.destination().domains());
+      }
+    }
+    for (Profile p : set.profiles().values()) {
+      p.ingress().forEach(r -> patterns.addAll(r.destination().domains()));
+      p.egress().forEach(r -> patterns.addAll(r.destination().domains()));
+    }
+    set.networkSets().forEach(n -> patterns.addAll(n.allowedEgressDomains()));
+    domains = new DomainClasses(patterns);
+    Set<String> known = new LinkedHashSet<>(set.namespaces().keySet());
+    set.profiles().keySet().stream()
+        .filter(n -> n.startsWith("kns."))
+        .map(n -> n.substring(4))
+        .forEach(known::add);
+    for (String ns : known) {
+      Profile profile = set.profiles().get("kns." + ns);
+      Map<String, String> pcns = new LinkedHashMap<>();
+      if (profile != null) {
+        profile.labels().forEach((k, v) -> {
+          if (k.startsWith(PCNS)) {
+            pcns.put(k, v);
+          }
+        });
+        namespaces.put(ns, new NsOption(ns, pcns, profile, false));
+      } else {
+        set.namespaces().get(ns).labels().forEach((k, v) -> pcns.put(PCNS + k, v));
+        pcns.put(NAMESPACE_NAME, ns);
+        namespaces.put(ns, new NsOption(ns, pcns, namespaceProfile(ns, pcns), true));
+      }
+    }
+  }
+
+  /** Prepares the encoding of {@code set}; formulas are built per query, inside the session. */
+  public static Network encode(PolicySet set, SolverSession session) {
+    return new Network(set, session);
+  }
+
+  public PolicySet policySet() {
+    return set;
+  }
+
+  /**
+   * Opens a query over the flows from one of {@code sources} to one of {@code destinations} within
+   * {@code bounds}; close it before opening another on the same session.
+   */
+  public Query query(List<Side> sources, List<Side> destinations, FlowBounds bounds) {
+    return new Query(this, sources, destinations, bounds);
+  }
+
+  /** The profile Calico builds for a namespace: its labels, allow all both ways (spec S2.8). */
+  static Profile namespaceProfile(String ns, Map<String, String> labels) {
+    Rule allow =
+        new Rule(0, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
+    return new Profile("kns." + ns, labels, List.of(allow), List.of(allow), Span.NONE);
+  }
+
+  List<Endpoint> owners(Ip ip) {
+    return owners.getOrDefault(ip, List.of());
+  }
+
+  boolean owned(Ip ip) {
+    return owners.containsKey(ip);
+  }
+
+  /** The run of consecutive owned addresses (same family) that contains {@code ip}. */
+  BigInteger[] run(Ip ip) {
+    Map.Entry<BigInteger, BigInteger> e = runs.get(ip.family()).floorEntry(ip.value());
+    return new BigInteger[] {e.getKey(), e.getValue()};
+  }
+
+  List<NetworkSet> netsetsAt(Ip ip) {
+    return netsetsAt.computeIfAbsent(
+        ip,
+        a -> set.networkSets().stream().filter(n -> n.nets().stream().anyMatch(c -> c.contains(a))).toList());
+  }
+
+  /** The namespaces a hypothetical endpoint in {@code ns} (null: any) can be in. */
+  List<NsOption> namespaceOptions(String ns) {
+    if (ns != null) {
+      NsOption known = namespaces.get(ns);
+      return List.of(known != null ? known : new NsOption(ns, null, namespaceProfile(ns, Map.of()), true));
+    }
+    List<NsOption> all = new ArrayList<>(namespaces.values());
+    all.add(new NsOption(null, null, null, true));
+    return all;
+  }
+
+  Set<String> namespaceNames() {
+    return namespaces.keySet();
+  }
+
+  /**
+   * Per tier in order, the policies that apply or may apply at an endpoint seen through {@code
+   * view} in {@code dir}: enforced on the normal path, governing {@code dir}, selector not false
+   * (spec S4.1, S2.5, S6.3). Tiers where none may apply are left out (spec S4.2).
+   */
+  List<TierPart> skeleton(LabelView view, Map<String, String> labels, Direction dir) {
+    List<Object> key = List.of(view == null ? labels : view, dir, view == null);
+    return skeletons.computeIfAbsent(key, k -> build(view, labels, dir));
+  }
+
+  private List<TierPart> build(LabelView view, Map<String, String> labels, Direction dir) {
+    List<TierPart> out = new ArrayList<>();
+    for (Tier t : set.tiers()) {
+      List<Applied> applied = new ArrayList<>();
+      for (Policy p : t.policies()) {
+        if (p.staged() || p.doNotTrack() || p.preDnat() || !p.governs(dir)) {
+          continue;
+        }
+        if (view == null) {
+          if (p.selector().matches(labels)) {
+            applied.add(new Applied(p, Residual.TRUE));
+          }
+        } else {
+          Selector r = Residual.of(p.selector(), view);
+          if (!Residual.isFalse(r)) {
+            applied.add(new Applied(p, r));
+          }
+        }
+      }
+      if (!applied.isEmpty()) {
+        out.add(new TierPart(t, List.copyOf(applied)));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static TreeMap<BigInteger, BigInteger> runsOf(List<BigInteger> values) {
+    List<BigInteger> sorted = values.stream().distinct().sorted().toList();
+    TreeMap<BigInteger, BigInteger> out = new TreeMap<>();
+    BigInteger lo = null;
+    BigInteger hi = null;
+    for (BigInteger v : sorted) {
+      if (hi != null && v.equals(hi.add(BigInteger.ONE))) {
+        hi = v;
+        continue;
+      }
+      if (lo != null) {
+        out.put(lo, hi);
+      }
+      lo = v;
+      hi = v;
+    }
+    if (lo != null) {
+      out.put(lo, hi);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.tierproof.smt;
+
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.NamedPort;
+import dev.tierproof.selector.Selector;
+import java.util.List;
+
+/**
+ * One alternative for an end of a query (spec S5.2, S5.3); an end is a list of alternatives.
+ *
+ * <ul>
+ *   <li>{@link Endpoints}: one of these input endpoints, at one of its own addresses in {@code
+ *       range}; an endpoint without addresses is at any address that no endpoint owns;
+ *   <li>{@link Fresh}: a workload endpoint that is not in the input (not yet deployed);
+ *   <li>{@link Outside}: an address outside the cluster, owned by no endpoint.
+ * </ul>
+ */
+public sealed interface Side {
+
+  /** @param range null: any of their addresses */
+  record Endpoints(List<Endpoint> endpoints, Cidr range) implements Side {
+    public Endpoints {
+      endpoints = List.copyOf(endpoints);
+    }
+  }
+
+  /**
+   * A hypothetical workload endpoint whose labels satisfy {@code selector}: labels symbolic except
+   * the automatic ones and its namespace's {@code pcns.*} labels; address owned by no endpoint.
+   *
+   * @param namespace null: any namespace of the input, or a new one whose labels are unconstrained
+   * @param ports its named ports; null: symbolic (any set of named ports, one per name)
+   * @param range null: any address no endpoint owns
+   */
+  record Fresh(String namespace, Selector selector, List<NamedPort> ports, Cidr range)
+      implements Side {
+    public Fresh {
+      ports = ports == null ? null : List.copyOf(ports);
+    }
+  }
+
+  /**
+   * @param range null: anywhere
+   * @param domain the DNS name a destination is reached by (ignored for a source), or null: any
+   *     name or none
+   */
+  record Outside(Cidr range, String domain) implements Side {}
+}

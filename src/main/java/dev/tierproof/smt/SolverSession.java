@@ -1,0 +1,115 @@
+package dev.tierproof.smt;
+
+import com.microsoft.z3.BoolExpr;
+import com.microsoft.z3.Context;
+import com.microsoft.z3.Model;
+import com.microsoft.z3.Params;
+import com.microsoft.z3.Solver;
+import java.time.Duration;
+
+/**
+ * The one owner of a Z3 {@link Context} and its {@link Solver}: every Z3 object of a run is made
+ * through a session. Queries are stacked with push/pop, one open query at a time; each check runs
+ * under the per-query timeout. Not thread-safe. Every method throws {@link IllegalStateException}
+ * after {@link #close}.
+ */
+public final class SolverSession implements AutoCloseable {
+
+  /** A solver answer: {@code sat} comes with a model, {@code unknown} with Z3's reason. */
+  public enum Status {
+    SAT,
+    UNSAT,
+    UNKNOWN;
+
+    /** {@code sat}, {@code unsat} or {@code unknown}, as the verify JSON prints it. */
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  record Check(Status status, Model model, String reason, long millis) {}
+
+  private final Context ctx;
+  private final Solver solver;
+  private boolean closed;
+  private Object owner;
+
+  /** A new context and solver; {@code timeout} bounds each check (zero or negative: none). */
+  public SolverSession(Duration timeout) {
+    ctx = new Context();
+    solver = ctx.mkSolver();
+    if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
+      Params params = ctx.mkParams();
+      params.add("timeout", (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+      solver.setParameters(params);
+    }
+  }
+
+  Context ctx() {
+    open();
+    return ctx;
+  }
+
+  /** Claims the session for one query; fails fast when another query is still open. */
+  void acquire(Object query) {
+    open();
+    if (owner != null) {
+      throw new IllegalStateException("another query is still open on this session");
+    }
+    owner = query;
+    solver.push();
+  }
+
+  void release(Object query) {
+    if (closed || owner != query) {
+      return;
+    }
+    solver.pop();
+    owner = null;
+  }
+
+  void push() {
+    open();
+    solver.push();
+  }
+
+  void pop() {
+    open();
+    solver.pop();
+  }
+
+  void add(BoolExpr e) {
+    open();
+    solver.add(e);
+  }
+
+  Check check() {
+    open();
+    long start = System.nanoTime();
+    com.microsoft.z3.Status s = solver.check();
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    return switch (s) {
+      case SATISFIABLE -> new Check(Status.SAT, solver.getModel(), null, millis);
+      case UNSATISFIABLE -> new Check(Status.UNSAT, null, null, millis);
+      default -> new Check(Status.UNKNOWN, null, solver.getReasonUnknown(), millis);
+    };
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private void open() {
+    if (closed) {
+      throw new IllegalStateException("solver session is closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.tierproof.source;
+
+/** One problem found in the input: lowercase message, no final period, user text in backticks. */
+public record Diagnostic(Severity severity, Span span, String message) {
+
+  public enum Severity {
+    ERROR,
+    WARNING;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public static Diagnostic error(Span span, String message) {
+    return new Diagnostic(Severity.ERROR, span, message);
+  }
+
+  public static Diagnostic warning(Span span, String message) {
+    return new Diagnostic(Severity.WARNING, span, message);
+  }
+
+  /** {@code file:line:col: error: message} */
+  @Override
+  public String toString() {
+    return span + ": " + severity.label() + ": " + message;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.tierproof.source;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects diagnostics of one run in report order, and the text of each input file so that a
+ * diagnostic can be rendered with its source line and a caret. Not thread-safe.
+ */
+public final class Diagnostics {
+
+  private final List<Diagnostic> all = new ArrayList<>();
+  private final Map<String, String[]> sources = new HashMap<>();
+
+  /** Registers the text of {@code file} for rendering. */
+  public void source(String file, String text) {
+    sources.put(file, text.split("\r?\n", -1));
+  }
+
+  public void add(Diagnostic diagnostic) {
+    all.add(diagnostic);
+  }
+
+  public void error(Span span, String message) {
+    add(Diagnostic.error(span, message));
+  }
+
+  public void warning(Span span, String message) {
+    add(Diagnostic.warning(span, message));
+  }
+
+  public boolean hasErrors() {
+    return all.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+  }
+
+  public List<Diagnostic> all() {
+    return List.copyOf(all);
+  }
+
+  public List<Diagnostic> errors() {
+    return all.stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).toList();
+  }
+
+  /** Every diagnostic as {@code file:line:col: severity: message}, the source line and a caret. */
+  public String render() {
+    StringBuilder out = new StringBuilder();
+    for (Diagnostic d : all) {
+      out.append(d).append('\n');
+      String[] lines = sources.get(d.span().file());
+      if (d.span().isKnown() && lines != null && d.span().line() <= lines.length) {
+        String line = lines[d.span().line() - 1];
+        out.append("  ").append(line).append('\n');
+        out.append("  ").append(" ".repeat(Math.max(0, d.span().column() - 1))).append("^\n");
+      }
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,141 @@
+package dev.tierproof.cases;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The scenario cases under {@code specs/cases/} (format: {@code specs/cases/acceptance/README.md}):
+ * every folder with a {@code resources.yaml} and an {@code expect.yaml}.
+ */
+final class Cases {
+
+  static final Path ROOT = Path.of("specs", "cases");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  private Cases() {}
+
+  /** One case: its name ({@code acceptance/quiz-1-allow-in-tier1}), resources and queries. */
+  record Case(String name, Path resources, List<Query> queries) {}
+
+  /** One query of a case, as written. */
+  record Query(Case owner, int index, JsonNode node) {
+
+    String from() {
+      return node.get("from").asText();
+    }
+
+    String to() {
+      return node.get("to").asText();
+    }
+
+    /** {@code quiz-1 #0 shop/podA -> tigera.io TCP 443}: names the query in reports. */
+    String title() {
+      return owner.name() + " #" + index + " " + from() + " -> " + to() + " " + String.join(" ", flags());
+    }
+
+    /** The query's flow as CLI flags: {@code --protocol}, {@code --port}, ... */
+    List<String> flags() {
+      List<String> out = new ArrayList<>();
+      add(out, "--protocol", node.get("protocol"));
+      add(out, "--port", node.get("port"));
+      add(out, "--source-port", node.get("sourcePort"));
+      JsonNode icmp = node.get("icmp");
+      if (icmp != null) {
+        add(out, "--icmp-type", icmp.get("type"));
+        add(out, "--icmp-code", icmp.get("code"));
+      }
+      return out;
+    }
+
+    private static void add(List<String> out, String flag, JsonNode value) {
+      if (value != null && !value.isNull()) {
+        out.add(flag);
+        out.add(value.asText());
+      }
+    }
+  }
+
+  static List<Case> all() {
+    try (Stream<Path> dirs = Files.walk(ROOT)) {
+      return dirs.filter(d -> Files.isRegularFile(d.resolve("expect.yaml")))
+          .sorted()
+          .map(Cases::read)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Case read(Path dir) {
+    try {
+      JsonNode expect = YAML.readTree(dir.resolve("expect.yaml").toFile());
+      List<Query> queries = new ArrayList<>();
+      String name = ROOT.relativize(dir).toString().replace('\\', '/');
+      Case c = new Case(name, dir.resolve("resources.yaml"), queries);
+      int i = 0;
+      for (JsonNode q : expect.get("queries")) {
+        queries.add(new Query(c, i++, q));
+      }
+      return c;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Every difference between what {@code query} expects and an explanation in the explain JSON
+   * shape ({@code verdict}, {@code steps[{direction, verdict, decidedBy}]}); only the fields the
+   * expectation gives are compared.
+   */
+  static List<String> mismatches(Query query, JsonNode explanation) {
+    List<String> out = new ArrayList<>();
+    JsonNode q = query.node();
+    same(out, "verdict", q.get("verdict"), explanation.get("verdict"));
+    for (String direction : List.of("egress", "ingress")) {
+      JsonNode expected = q.get(direction);
+      if (expected == null) {
+        continue;
+      }
+      JsonNode step = null;
+      for (JsonNode s : explanation.path("steps")) {
+        if (direction.equals(s.path("direction").asText())) {
+          step = s;
+        }
+      }
+      if (step == null) {
+        out.add(direction + ": expected a step, got none");
+        continue;
+      }
+      same(out, direction + ".verdict", expected.get("verdict"), step.get("verdict"));
+      JsonNode decided = expected.get("decidedBy");
+      if (decided != null) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = decided.fields(); it.hasNext(); ) {
+          Map.Entry<String, JsonNode> f = it.next();
+          same(out, direction + ".decidedBy." + f.getKey(), f.getValue(), step.path("decidedBy").get(f.getKey()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void same(List<String> out, String what, JsonNode expected, JsonNode actual) {
+    if (expected == null) {
+      return;
+    }
+    String e = expected.asText();
+    String a = actual == null || actual.isNull() ? null : actual.asText();
+    if (!e.equals(a)) {
+      out.add(what + ": expected " + e + ", got " + a);
+    }
+  }
+}

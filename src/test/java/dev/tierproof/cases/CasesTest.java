@@ -1,0 +1,151 @@
+package dev.tierproof.cases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.analysis.References;
+import dev.tierproof.cases.Cases.Case;
+import dev.tierproof.cases.Cases.Query;
+import dev.tierproof.cli.Main;
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.load.Loader;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.selector.EndpointRef;
+import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Span;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Every query of every case in {@code specs/cases/} (acceptance and Felix conformance), through
+ * {@code eval} directly, through the CLI's explain JSON, and through {@code Reachability} pinned
+ * to the query's exact flow. Each query is its own test, named {@code case #i from -> to flags}.
+ */
+class CasesTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TestFactory
+  Stream<DynamicNode> eval() {
+    return Cases.all().stream()
+        .map(c -> {
+          Loaded loaded = Loaded.of(c);
+          return DynamicContainer.dynamicContainer(
+              c.name(),
+              c.queries().stream()
+                  .map(q -> DynamicTest.dynamicTest(q.title(), () -> {
+                    Flow flow = loaded.flow(q);
+                    Verdict verdict = new Evaluator(loaded.set).evaluate(flow);
+                    assertThat(Cases.mismatches(q, tree(verdict))).as(q.title()).isEmpty();
+                  })));
+        });
+  }
+
+  @TestFactory
+  Stream<DynamicNode> cli() {
+    return Cases.all().stream()
+        .map(c -> DynamicContainer.dynamicContainer(
+            c.name(),
+            c.queries().stream()
+                .map(q -> DynamicTest.dynamicTest(q.title(), () -> {
+                  List<String> args = new ArrayList<>(List.of("explain", q.from(), q.to()));
+                  args.addAll(q.flags());
+                  args.addAll(List.of("-f", c.resources().toString(), "-o", "json"));
+                  ByteArrayOutputStream out = new ByteArrayOutputStream();
+                  ByteArrayOutputStream err = new ByteArrayOutputStream();
+                  int code =
+                      Main.run(
+                          args.toArray(String[]::new),
+                          InputStream.nullInputStream(),
+                          new PrintStream(out, true, StandardCharsets.UTF_8),
+                          new PrintStream(err, true, StandardCharsets.UTF_8));
+                  assertThat(code).as(q.title() + "\n" + err.toString(StandardCharsets.UTF_8)).isZero();
+                  JsonNode explanation = JSON.readTree(out.toString(StandardCharsets.UTF_8));
+                  assertThat(Cases.mismatches(q, explanation)).as(q.title()).isEmpty();
+                }))));
+  }
+
+  /** A case's policy set, loaded once. */
+  private record Loaded(Case c, PolicySet set) {
+
+    static Loaded of(Case c) {
+      Diagnostics d = new Diagnostics();
+      PolicySet set =
+          Loader.load(Loader.read(List.of(c.resources().toString()), InputStream.nullInputStream(), d), d);
+      assertThat(d.hasErrors()).as(d.render()).isFalse();
+      return new Loaded(c, set);
+    }
+
+    /** The query's flow, as explain builds it: References and the flow builder. */
+    Flow flow(Query q) throws Exception {
+      Diagnostics d = new Diagnostics();
+      var from = References.resolve(EndpointRef.parse(q.from()), set, false, Span.NONE, d);
+      var to = References.resolve(EndpointRef.parse(q.to()), set, false, Span.NONE, d);
+      assertThat(d.hasErrors()).as(q.title() + "\n" + d.render()).isFalse();
+      JsonNode n = q.node();
+      JsonNode icmp = n.get("icmp");
+      FlowSpec spec =
+          new FlowSpec(
+              n.has("protocol") ? dev.tierproof.model.Protocols.parseLenient(n.get("protocol").asText()).orElseThrow() : null,
+              n.has("port") ? single(n.get("port").asInt()) : null,
+              n.has("sourcePort") ? single(n.get("sourcePort").asInt()) : null,
+              icmp != null && icmp.has("type") ? icmp.get("type").asInt() : null,
+              icmp != null && icmp.has("code") ? icmp.get("code").asInt() : null,
+              null);
+      var concrete = References.concrete(from.orElseThrow(), to.orElseThrow(), spec, set, Span.NONE, d);
+      assertThat(d.hasErrors()).as(q.title() + "\n" + d.render()).isFalse();
+      return concrete.orElseThrow().flow();
+    }
+  }
+
+  private static FlowSpec.PortRange single(int port) {
+    return new FlowSpec.PortRange(port, port);
+  }
+
+  /** The fields of explain JSON that expectations check, built from eval's verdict directly. */
+  private static JsonNode tree(Verdict verdict) {
+    ObjectNode out = JSON.createObjectNode();
+    out.put("verdict", verdict.allowed() ? "allow" : "deny");
+    var steps = out.putArray("steps");
+    for (Step s : verdict.steps()) {
+      ObjectNode step = steps.addObject();
+      step.put("direction", s.direction().json());
+      step.put("verdict", s.allowed() ? "allow" : "deny");
+      Decision d = s.decidedBy();
+      ObjectNode by = step.putObject("decidedBy");
+      by.put("kind", d.kind().json());
+      if (d.tier() != null) {
+        by.put("tier", d.tier().name());
+      }
+      if (d.policy() != null) {
+        by.put("policy", d.policy().name());
+        if (d.policy().namespace() != null) {
+          by.put("namespace", d.policy().namespace());
+        }
+      }
+      if (d.rule() != null) {
+        by.put("ruleIndex", d.rule().index());
+      }
+      if (d.profile() != null) {
+        by.put("profile", d.profile().name());
+      }
+    }
+    return out;
+  }
+}
