@@ -73,7 +73,7 @@ final class ExplainCommand implements Callable<Integer> {
       return s.fail();
     }
     Optional<Concrete> concrete =
-        References.concrete(from.get(), to.get(), spec, set.get(), s.args.span(source), s.diagnostics);
+        References.concrete(from.get(), to.get(), spec, set.get(), s.args.span("explain"), s.diagnostics);
     if (concrete.isEmpty()) {
       return s.fail();
     }
@@ -84,7 +84,7 @@ final class ExplainCommand implements Callable<Integer> {
       c.notes().forEach(n -> s.err.println("note: " + n));
     }
     boolean written =
-        s.write(outputs, f -> ExplainReport.render(f, set.get(), c.flow(), verdict, c.notes()));
+        s.write(outputs, f -> ExplainReport.render(f, set.get(), from.get().end(), to.get().end(), c.flow(), verdict, c.notes()));
     return written ? Main.OK : s.fail();
   }
 }

@@ -54,7 +54,33 @@ final class FlowOptions {
         d.error(args.span(ipVersion), "`--ip-version` is 4 or 6, not `" + ipVersion + "`");
       }
     }
+    if (d.errors().size() > errors) {
+      return null;
+    }
+    consistent(proto, args, d);
     return d.errors().size() > errors ? null : new FlowSpec(proto, dst, src, type, code, version);
+  }
+
+  /** Ports need a protocol with ports, ICMP fields an ICMP protocol, a code its type. */
+  private void consistent(Integer proto, Arguments args, Diagnostics d) {
+    boolean ports = port != null || sourcePort != null;
+    boolean icmp = icmpType != null || icmpCode != null;
+    String portOption = port != null ? "--port" : "--source-port";
+    String icmpOption = icmpType != null ? "--icmp-type" : "--icmp-code";
+    if (proto != null && ports && !Protocols.hasPorts(proto)) {
+      d.error(
+          args.span(protocol),
+          "`" + portOption + "` needs a protocol with ports (TCP, UDP, SCTP, UDPLite), not `" + protocol + "`");
+    }
+    if (proto != null && icmp && !Protocols.isIcmp(proto)) {
+      d.error(args.span(protocol), "`" + icmpOption + "` needs protocol ICMP or ICMPv6, not `" + protocol + "`");
+    }
+    if (proto == null && ports && icmp) {
+      d.error(args.span(port != null ? port : sourcePort), "`" + portOption + "` and `" + icmpOption + "` exclude each other");
+    }
+    if (icmpCode != null && icmpType == null) {
+      d.error(args.span(icmpCode), "`--icmp-code` needs `--icmp-type`");
+    }
   }
 
   private static FlowSpec.PortRange ports(String option, String text, Arguments args, Diagnostics d) {

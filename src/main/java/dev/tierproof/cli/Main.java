@@ -50,7 +50,7 @@ public final class Main implements Callable<Integer> {
       Main main = new Main(session);
       CommandLine cl = new CommandLine(main);
       cl.addSubcommand("explain", new ExplainCommand(main));
-//VERIFY
+      cl.addSubcommand("verify", new VerifyCommand(main));
       cl.setExpandAtFiles(false);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));

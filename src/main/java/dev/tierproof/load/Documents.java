@@ -16,25 +16,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Text → documents: multi-document YAML or (for {@code *.json}, and standard input starting with
- * {@code {}) JSON, as {@link Node} trees with positions. Empty documents are skipped; anchors,
- * aliases and {@code <<} merge keys are resolved. A syntax error ends the text with one
- * diagnostic; the documents completed before it are kept.
+ * Text → documents: multi-document YAML or (for {@code *.json}, and standard input that starts like
+ * a JSON object) JSON, as {@link Node} trees with positions. Empty documents are skipped; anchors,
+ * aliases and {@code <<} merge keys are resolved. A syntax error ends the text with one diagnostic;
+ * the documents completed before it are kept.
  */
 final class Documents {
 
   private static final YAMLFactory YAML = yamlFactory();
   private static final JsonFactory JSON = new JsonFactory();
+  private static final Pattern JSON_START = Pattern.compile("\\s*\\{\\s*[\"}]");
 
   private Documents() {}
 
   private static YAMLFactory yamlFactory() {
     LoaderOptions options = new LoaderOptions();
-    options.setCodePointLimit(256 * 1024 * 1024); // cluster exports exceed SnakeYAML's 3 MiB default
+    // cluster exports exceed SnakeYAML's 3 MiB default
+    options.setCodePointLimit(256 * 1024 * 1024);
     return YAMLFactory.builder().loaderOptions(options).build();
   }
 
@@ -42,7 +45,7 @@ final class Documents {
     Text text = new Text(source.file(), source.text());
     boolean json =
         source.file().endsWith(".json")
-            || source.file().equals(Loader.STDIN) && source.text().stripLeading().startsWith("{");
+            || source.file().equals(Loader.STDIN) && JSON_START.matcher(source.text()).lookingAt();
     List<Node> documents = new ArrayList<>();
     try (JsonParser parser =
         json ? JSON.createParser(source.text()) : YAML.createParser(source.text())) {
@@ -55,7 +58,8 @@ final class Documents {
         builder.anchors.clear();
       }
     } catch (JsonProcessingException e) {
-      diagnostics.error(errorSpan(e, source.file()), (json ? "invalid json: " : "invalid yaml: ") + problem(e));
+      diagnostics.error(
+          errorSpan(e, source.file()), (json ? "invalid json: " : "invalid yaml: ") + problem(e));
     } catch (IOException e) {
       diagnostics.error(new Span(source.file(), 0, 0), "cannot read: " + e.getMessage());
     }
@@ -67,13 +71,16 @@ final class Documents {
       return new Span(file, m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1);
     }
     JsonLocation l = e.getLocation();
-    return l == null ? new Span(file, 0, 0) : new Span(file, l.getLineNr(), Math.max(1, l.getColumnNr()));
+    return l == null
+        ? new Span(file, 0, 0)
+        : new Span(file, l.getLineNr(), Math.max(1, l.getColumnNr()));
   }
 
   private static String problem(JsonProcessingException e) {
-    String p = e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
-        ? m.getProblem()
-        : e.getOriginalMessage();
+    String p =
+        e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
+            ? m.getProblem()
+            : e.getOriginalMessage();
     if (p.contains("\\t(TAB)")) {
       return "tab characters cannot indent yaml: use spaces";
     }
@@ -81,7 +88,9 @@ final class Documents {
       return "bad indentation: this line does not line up with the mapping or list it belongs to";
     }
     p = p.strip().replaceAll("\\.$", "").replaceAll("\\s+", " ");
-    return p.isEmpty() ? "syntax error" : p.substring(0, 1).toLowerCase(Locale.ROOT) + p.substring(1);
+    return p.isEmpty()
+        ? "syntax error"
+        : p.substring(0, 1).toLowerCase(Locale.ROOT) + p.substring(1);
   }
 
   /** Builds nodes from the token stream; anchors are per document. */
@@ -157,7 +166,10 @@ final class Documents {
         } else if (entries.containsKey(key.text())) {
           diagnostics.error(
               key.span(),
-              "duplicate key `" + key.text() + "`: first defined at " + entries.get(key.text()).key().span());
+              "duplicate key `"
+                  + key.text()
+                  + "`: first defined at "
+                  + entries.get(key.text()).key().span());
         } else {
           entries.put(key.text(), new Node.Entry(key, value));
         }

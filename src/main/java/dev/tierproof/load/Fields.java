@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -73,7 +74,9 @@ final class Fields {
   /** A nested mapping; an empty one (at this mapping's position) when absent. */
   Fields objectOrEmpty(String key) {
     Fields f = object(key);
-    return f != null ? f : new Fields(new Node.Mapping(List.of(), mapping.span()), kind, path(key), diagnostics);
+    return f != null
+        ? f
+        : new Fields(new Node.Mapping(List.of(), mapping.span()), kind, path(key), diagnostics);
   }
 
   /** A string scalar, or null. */
@@ -108,7 +111,7 @@ final class Fields {
       return false;
     }
     if (n instanceof Node.Scalar s && s.type() == Node.Scalar.Type.BOOLEAN) {
-      return Boolean.parseBoolean(s.text().toLowerCase(java.util.Locale.ROOT));
+      return Boolean.parseBoolean(s.text().toLowerCase(Locale.ROOT));
     }
     typeError(n, path(key), "a boolean");
     return false;

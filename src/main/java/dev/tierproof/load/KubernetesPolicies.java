@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 final class KubernetesPolicies {
 
-  static final double ORDER = 1000;
+  private static final double ORDER = 1000;
   private static final List<String> PROTOCOLS = List.of("TCP", "UDP", "SCTP");
   private static final List<String> OPERATORS = List.of("In", "NotIn", "Exists", "DoesNotExist");
   private static final Pattern SERVICE_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?");
@@ -46,16 +46,31 @@ final class KubernetesPolicies {
     if (kind.staged()) {
       Policies.stagedAction(spec);
     }
-    Set<Direction> types = written.isEmpty() ? Policies.kubernetesDefaultTypes(!egress.isEmpty()) : written;
+    Set<Direction> types =
+        written.isEmpty() ? Policies.kubernetesDefaultTypes(!egress.isEmpty()) : written;
     spec.done();
     Selector selector = Selectors.namespacedPolicy(Selectors.all(terms), meta.namespace(), null);
-    return new Policy(kind, meta.name(), meta.namespace(), Policies.DEFAULT_TIER, ORDER, selector, types,
-        ingress, egress, false, false, false, meta.span());
+    return new Policy(
+        kind,
+        meta.name(),
+        meta.namespace(),
+        Policies.DEFAULT_TIER,
+        ORDER,
+        selector,
+        types,
+        ingress,
+        egress,
+        false,
+        false,
+        false,
+        meta.span());
   }
 
-  /** The terms of a LabelSelector: {@code matchLabels} by sorted key, then {@code matchExpressions}. */
-  // spec §2.2
+  /**
+   * The terms of a LabelSelector: {@code matchLabels} by sorted key, then {@code matchExpressions}.
+   */
   private static List<Selector> labelSelector(Fields f) {
+    // spec §2.2
     List<Selector> terms = new ArrayList<>();
     if (f == null) {
       return terms;
@@ -70,21 +85,31 @@ final class KubernetesPolicies {
         e.diagnostics().error(e.span(), "a match expression needs `key` and `operator`");
         continue;
       }
-      Selector term = switch (operator.text()) {
-        case "In" -> new Selector.InSet(key, values, false);
-        case "NotIn" -> new Selector.InSet(key, values, true);
-        case "Exists" -> new Selector.Has(key);
-        case "DoesNotExist" -> new Selector.Not(new Selector.Has(key));
-        default -> null;
-      };
+      Selector term =
+          switch (operator.text()) {
+            case "In" -> new Selector.InSet(key, values, false);
+            case "NotIn" -> new Selector.InSet(key, values, true);
+            case "Exists" -> new Selector.Has(key);
+            case "DoesNotExist" -> new Selector.Not(new Selector.Has(key));
+            default -> null;
+          };
       boolean set = operator.text().equals("In") || operator.text().equals("NotIn");
       if (term == null) {
-        e.diagnostics().error(operator.span(), "invalid operator `" + operator.text() + "`"
-            + Suggest.closest(operator.text(), OPERATORS).map(x -> ": did you mean `" + x + "`?")
-                .orElse(": expected `In`, `NotIn`, `Exists` or `DoesNotExist`"));
+        e.diagnostics()
+            .error(
+                operator.span(),
+                "invalid operator `"
+                    + operator.text()
+                    + "`"
+                    + Suggest.choice(operator.text(), OPERATORS));
       } else if (set == values.isEmpty()) {
-        e.diagnostics().error(operator.span(), "operator `" + operator.text() + "` "
-            + (set ? "needs `values`" : "takes no `values`"));
+        e.diagnostics()
+            .error(
+                operator.span(),
+                "operator `"
+                    + operator.text()
+                    + "` "
+                    + (set ? "needs `values`" : "takes no `values`"));
       } else {
         terms.add(term);
       }
@@ -98,38 +123,60 @@ final class KubernetesPolicies {
     static final Peer ANY = new Peer(null, null, List.of(), List.of());
   }
 
-  // spec §2.2
   private static List<Rule> rules(Fields spec, Direction direction, String namespace) {
+    // spec §2.2
     boolean ingress = direction == Direction.INGRESS;
     List<Rule> out = new ArrayList<>();
     List<Fields> entries = spec.objects(direction.json());
     for (int index = 0; index < entries.size(); index++) {
       Fields entry = entries.get(index);
       List<Peer> peers = new ArrayList<>();
+      boolean valid = true;
       for (Fields p : entry.objects(ingress ? "from" : "to")) {
         Peer peer = peer(p);
-        if (peer != null) {
-          peers.add(peer);
-        }
+        valid &= peer != null;
+        peers.add(peer);
       }
       if (peers.isEmpty()) {
         peers.add(Peer.ANY);
       }
       Map<Integer, List<Port>> byProtocol = ports(entry);
       entry.done();
-      if (byProtocol == null) {
-        continue;
+      if (!valid || byProtocol == null) {
+        continue; // a rule that fails conversion is dropped: KNP rules only allow
       }
       for (Map.Entry<Integer, List<Port>> e : byProtocol.entrySet()) {
         Integer protocol = e.getKey() == 0 ? null : e.getKey();
         List<Port> ports = e.getValue() == null ? List.of() : simplify(e.getValue());
         for (Peer peer : peers) {
-          Selector composed = Selectors.positive(peer.selector(), peer.namespaces(), null, List.of(), null, namespace);
-          EntityMatch far = new EntityMatch(peer.nets(), peer.notNets(), composed, null,
-              ingress ? List.of() : ports, List.of(), List.of(), null);
-          EntityMatch local = new EntityMatch(List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
-          out.add(new Rule(index, Action.ALLOW, null, protocol, null, null, null,
-              ingress ? far : EntityMatch.ANY, ingress ? local : far, false, entry.span()));
+          Selector composed =
+              Selectors.positive(
+                  peer.selector(), peer.namespaces(), null, List.of(), null, namespace);
+          EntityMatch far =
+              new EntityMatch(
+                  peer.nets(),
+                  peer.notNets(),
+                  composed,
+                  null,
+                  ingress ? List.of() : ports,
+                  List.of(),
+                  List.of(),
+                  null);
+          EntityMatch local =
+              new EntityMatch(List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
+          out.add(
+              new Rule(
+                  index,
+                  Action.ALLOW,
+                  null,
+                  protocol,
+                  null,
+                  null,
+                  null,
+                  ingress ? far : EntityMatch.ANY,
+                  ingress ? local : far,
+                  false,
+                  entry.span()));
         }
       }
     }
@@ -144,7 +191,9 @@ final class KubernetesPolicies {
     Diagnostics d = p.diagnostics();
     if (block != null) {
       if (pods != null || namespaces != null) {
-        d.error(p.keySpan("ipBlock"), "`ipBlock` cannot be combined with `podSelector` or `namespaceSelector`");
+        d.error(
+            p.keySpan("ipBlock"),
+            "`ipBlock` cannot be combined with `podSelector` or `namespaceSelector`");
       }
       return ipBlock(block);
     }
@@ -182,8 +231,11 @@ final class KubernetesPolicies {
       if (e == null) {
         continue;
       }
-      if (e.family() != cidr.family() || e.prefix() <= cidr.prefix() || !cidr.contains(e.address())) {
-        d.error(s.span(), "`except` entry `" + s.text() + "` is not strictly inside `" + cidr + "`");
+      if (e.family() != cidr.family()
+          || e.prefix() <= cidr.prefix()
+          || !cidr.contains(e.address())) {
+        d.error(
+            s.span(), "`except` entry `" + s.text() + "` is not strictly inside `" + cidr + "`");
       }
       except.add(e);
     }
@@ -202,7 +254,7 @@ final class KubernetesPolicies {
 
   /**
    * Ports per protocol number (0 for "no ports at all": no protocol constraint), a null list
-   * meaning all ports of that protocol; null when an entry is invalid (the rule is dropped).
+   * meaning all ports of that protocol; null when an entry is invalid.
    */
   private static Map<Integer, List<Port>> ports(Fields entry) {
     List<Node> items = entry.list("ports");
@@ -222,9 +274,10 @@ final class KubernetesPolicies {
       Node.Scalar protocolText = item.scalar("protocol");
       String protocol = protocolText == null ? "TCP" : protocolText.text();
       if (!PROTOCOLS.contains(protocol)) {
-        item.diagnostics().error(protocolText.span(), "invalid protocol `" + protocol + "`"
-            + Suggest.closest(protocol, PROTOCOLS).map(x -> ": did you mean `" + x + "`?")
-                .orElse(": expected `TCP`, `UDP` or `SCTP`"));
+        item.diagnostics()
+            .error(
+                protocolText.span(),
+                "invalid protocol `" + protocol + "`" + Suggest.choice(protocol, PROTOCOLS));
         valid = false;
       }
       Node portNode = item.node("port");
@@ -263,7 +316,9 @@ final class KubernetesPolicies {
         return new Port.Range(n, n);
       }
       if (endPort < n || endPort > 65535) {
-        d.error(item.valueSpan("endPort"), "invalid `endPort` `" + endPort + "`: must be " + n + "-65535");
+        d.error(
+            item.valueSpan("endPort"),
+            "invalid `endPort` `" + endPort + "`: must be " + n + "-65535");
         return null;
       }
       return new Port.Range(n, endPort);
@@ -272,10 +327,16 @@ final class KubernetesPolicies {
     if (name == null) {
       return null;
     }
-    if (name.text().length() > 15 || !SERVICE_NAME.matcher(name.text()).matches()
-        || name.text().contains("--") || !name.text().matches(".*[a-z].*")) {
-      d.error(name.span(), "invalid port `" + name.text()
-          + "`: a port name has at most 15 lowercase letters, digits and `-`, with a letter and no `--`");
+    if (name.text().length() > 15
+        || !SERVICE_NAME.matcher(name.text()).matches()
+        || name.text().contains("--")
+        || !name.text().matches(".*[a-z].*")) {
+      d.error(
+          name.span(),
+          "invalid port `"
+              + name.text()
+              + "`: a port name has at most 15 lowercase letters, digits and `-`, with a letter and"
+              + " no `--`");
       return null;
     }
     if (endPort != null) {
@@ -288,9 +349,13 @@ final class KubernetesPolicies {
   /** Calico's {@code SimplifyPorts}: named ports first, then numeric ranges sorted and merged. */
   private static List<Port> simplify(List<Port> ports) {
     List<Port> out = new ArrayList<>(ports.stream().filter(p -> p instanceof Port.Named).toList());
-    List<Port.Range> ranges = new ArrayList<>(ports.stream()
-        .filter(p -> p instanceof Port.Range).map(p -> (Port.Range) p)
-        .sorted(Comparator.comparingInt(Port.Range::min)).toList());
+    List<Port.Range> ranges =
+        new ArrayList<>(
+            ports.stream()
+                .filter(p -> p instanceof Port.Range)
+                .map(p -> (Port.Range) p)
+                .sorted(Comparator.comparingInt(Port.Range::min))
+                .toList());
     Port.Range last = null;
     for (Port.Range r : ranges) {
       if (last != null && r.min() <= last.max() + 1) {

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** The entry points of the {@code load} stage: read input texts, then load them into a {@link PolicySet}. */
+/**
+ * The entry points of the {@code load} stage: read input texts, then load them into a {@link
+ * PolicySet}.
+ */
 public final class Loader {
 
   /** The file name of standard input in diagnostics. */
@@ -33,7 +37,8 @@ public final class Loader {
    * {@code -} for {@code stdin}. Unreadable paths are errors in {@code diagnostics}; every text
    * read is registered with {@link Diagnostics#source}.
    */
-  public static List<SourceText> read(List<String> paths, InputStream stdin, Diagnostics diagnostics) {
+  public static List<SourceText> read(
+      List<String> paths, InputStream stdin, Diagnostics diagnostics) {
     List<SourceText> out = new ArrayList<>();
     for (String path : paths) {
       if (path.equals("-")) {
@@ -44,11 +49,18 @@ public final class Loader {
         }
         continue;
       }
-      Path p = Path.of(path);
+      Path p;
+      try {
+        p = Path.of(path);
+      } catch (InvalidPathException e) {
+        diagnostics.error(new Span(path, 0, 0), "cannot read: invalid path");
+        continue;
+      }
       if (Files.isDirectory(p)) {
         List<Path> files = directory(p, path, diagnostics);
         if (files.isEmpty()) {
-          diagnostics.warning(new Span(path, 0, 0), "no *.yaml, *.yml or *.json files under `" + path + "`");
+          diagnostics.warning(
+              new Span(path, 0, 0), "no *.yaml, *.yml or *.json files under `" + path + "`");
         }
         files.forEach(f -> file(f, f.toString(), out, diagnostics));
       } else {
@@ -62,7 +74,12 @@ public final class Loader {
   private static List<Path> directory(Path dir, String name, Diagnostics diagnostics) {
     try (Stream<Path> walk = Files.walk(dir)) {
       return walk.filter(f -> !hidden(dir.relativize(f)) && Files.isRegularFile(f))
-          .filter(f -> f.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(yaml|yml|json)"))
+          .filter(
+              f ->
+                  f.getFileName()
+                      .toString()
+                      .toLowerCase(Locale.ROOT)
+                      .matches(".*\\.(yaml|yml|json)"))
           .sorted(Comparator.comparing(Path::toString))
           .toList();
     } catch (IOException | UncheckedIOException e) {
@@ -89,7 +106,8 @@ public final class Loader {
   }
 
   private static String decode(byte[] bytes) throws CharacterCodingException {
-    String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    String text =
+        StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
@@ -110,7 +128,8 @@ public final class Loader {
   /**
    * Parses and converts the texts into one policy set. Every problem found is added to {@code
    * diagnostics} (errors and warnings, all of them, ordered by file and position); bad input never
-   * throws. The result models whatever could be read; callers stop at {@link Diagnostics#hasErrors}.
+   * throws. The result models whatever could be read; callers stop at {@link
+   * Diagnostics#hasErrors}.
    */
   public static PolicySet load(List<SourceText> sources, Diagnostics diagnostics) {
     Diagnostics found = new Diagnostics();
@@ -123,9 +142,11 @@ public final class Loader {
     }
     PolicySet set = resources.build();
     found.all().stream()
-        .sorted(Comparator.comparingInt((Diagnostic d) -> order.getOrDefault(d.span().file(), order.size()))
-            .thenComparingInt(d -> d.span().line())
-            .thenComparingInt(d -> d.span().column()))
+        .sorted(
+            Comparator.comparingInt(
+                    (Diagnostic d) -> order.getOrDefault(d.span().file(), order.size()))
+                .thenComparingInt(d -> d.span().line())
+                .thenComparingInt(d -> d.span().column()))
         .forEach(diagnostics::add);
     return set;
   }

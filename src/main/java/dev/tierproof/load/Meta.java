@@ -13,7 +13,12 @@ import java.util.Map;
  *     but not added to the model
  */
 record Meta(
-    String name, String namespace, Map<String, String> labels, Span span, Span nameSpan, boolean keep) {
+    String name,
+    String namespace,
+    Map<String, String> labels,
+    Span span,
+    Span nameSpan,
+    boolean keep) {
 
   Meta {
     labels = Map.copyOf(labels);

@@ -4,8 +4,8 @@ import dev.tierproof.source.Span;
 import java.util.List;
 
 /**
- * A YAML/JSON value with the position of its first character. Aliases are resolved, so a node
- * may be shared; mapping keys keep their own spans.
+ * A YAML/JSON value with the position of its first character. Aliases are resolved, so a node may
+ * be shared; mapping keys keep their own spans.
  */
 sealed interface Node permits Node.Scalar, Node.Mapping, Node.Sequence {
 

@@ -23,12 +23,12 @@ final class Policies {
   private Policies() {}
 
   static Policy calico(PolicyKind kind, Meta meta, Fields spec) {
-    Diagnostics d = spec.diagnostics();
     boolean global = !kind.namespaced();
     String tier = spec.string("tier");
     Double order = spec.number("order");
     Selector selector = Selectors.read(spec, "selector", Selectors.Use.PLAIN);
-    Selector namespaces = global ? Selectors.read(spec, "namespaceSelector", Selectors.Use.PLAIN) : null;
+    Selector namespaces =
+        global ? Selectors.read(spec, "namespaceSelector", Selectors.Use.PLAIN) : null;
     Selector serviceAccounts = Selectors.read(spec, "serviceAccountSelector", Selectors.Use.PLAIN);
     String ruleNamespace = global ? null : meta.namespace();
     List<Rule> ingress = Rules.read(spec, Direction.INGRESS, ruleNamespace);
@@ -39,7 +39,13 @@ final class Policies {
     boolean preDnat = global && spec.flag("preDNAT");
     boolean applyOnForward = global && spec.flag("applyOnForward");
     if (global) {
-      hostPaths(spec, doNotTrack, preDnat, applyOnForward, !egress.isEmpty(), written.contains(Direction.EGRESS));
+      hostPaths(
+          spec,
+          doNotTrack,
+          preDnat,
+          applyOnForward,
+          !egress.isEmpty(),
+          written.contains(Direction.EGRESS));
     }
     unused(spec, types, ingress, egress);
     spec.ignore("performanceHints");
@@ -51,19 +57,35 @@ final class Policies {
         global
             ? Selectors.globalPolicy(selector, namespaces, serviceAccounts)
             : Selectors.namespacedPolicy(selector, meta.namespace(), serviceAccounts);
-    return new Policy(kind, meta.name(), global ? null : meta.namespace(),
-        tier == null || tier.isEmpty() ? DEFAULT_TIER : tier, order, effective, types, ingress, egress,
-        doNotTrack, preDnat, applyOnForward, meta.span());
+    return new Policy(
+        kind,
+        meta.name(),
+        global ? null : meta.namespace(),
+        tier == null || tier.isEmpty() ? DEFAULT_TIER : tier,
+        order,
+        effective,
+        types,
+        ingress,
+        egress,
+        doNotTrack,
+        preDnat,
+        applyOnForward,
+        meta.span());
   }
 
-  /** Written {@code Ingress}/{@code Egress} values (case-sensitive, no duplicates); empty when none. */
+  /**
+   * Written {@code Ingress}/{@code Egress} values (case-sensitive, no duplicates); empty when none.
+   */
   static Set<Direction> types(Fields spec, String key) {
     Set<Direction> out = EnumSet.noneOf(Direction.class);
     for (Node.Scalar s : spec.strings(key)) {
-      Direction t = s.text().equals("Ingress") ? Direction.INGRESS : s.text().equals("Egress") ? Direction.EGRESS : null;
+      Direction t =
+          s.text().equals("Ingress")
+              ? Direction.INGRESS
+              : s.text().equals("Egress") ? Direction.EGRESS : null;
       if (t == null) {
-        spec.diagnostics().error(s.span(), "invalid type `" + s.text() + "`"
-            + Suggest.closest(s.text(), TYPES).map(x -> ": did you mean `" + x + "`?").orElse(": expected `Ingress` or `Egress`"));
+        spec.diagnostics()
+            .error(s.span(), "invalid type `" + s.text() + "`" + Suggest.choice(s.text(), TYPES));
       } else if (!out.add(t)) {
         spec.diagnostics().error(s.span(), "duplicate type `" + s.text() + "`");
       }
@@ -72,33 +94,47 @@ final class Policies {
   }
 
   /** Calico's defaulting of empty {@code types}: by which rule lists are non-empty. */
-  // spec §2.1
   static Set<Direction> defaultTypes(List<Rule> ingress, List<Rule> egress) {
+    // spec §2.1
     if (egress.isEmpty()) {
       return EnumSet.of(Direction.INGRESS);
     }
     return ingress.isEmpty() ? EnumSet.of(Direction.EGRESS) : EnumSet.allOf(Direction.class);
   }
 
-  /** Kubernetes' defaulting of empty {@code policyTypes}: Ingress, and Egress when there are egress rules. */
-  // spec §2.1, §2.2
+  /**
+   * Kubernetes' defaulting of empty {@code policyTypes}: Ingress, and Egress when there are egress
+   * rules.
+   */
   static Set<Direction> kubernetesDefaultTypes(boolean egressRules) {
+    // spec §2.1, §2.2
     return egressRules ? EnumSet.allOf(Direction.class) : EnumSet.of(Direction.INGRESS);
   }
 
-  private static void unused(Fields spec, Set<Direction> types, List<Rule> ingress, List<Rule> egress) {
+  private static void unused(
+      Fields spec, Set<Direction> types, List<Rule> ingress, List<Rule> egress) {
     for (Direction direction : Direction.values()) {
       List<Rule> rules = direction == Direction.INGRESS ? ingress : egress;
       if (!rules.isEmpty() && !types.contains(direction)) {
-        spec.diagnostics().warning(spec.keySpan(direction.json()),
-            direction.json() + " rules have no effect: `types` does not include `" + direction.calico() + "`");
+        spec.diagnostics()
+            .warning(
+                spec.keySpan(direction.json()),
+                direction.json()
+                    + " rules have no effect: `types` does not include `"
+                    + direction.calico()
+                    + "`");
       }
     }
   }
 
-  // spec §2.1 (CEL), §5.5
-  private static void hostPaths(Fields spec, boolean doNotTrack, boolean preDnat, boolean applyOnForward,
-      boolean egressRules, boolean egressType) {
+  private static void hostPaths(
+      Fields spec,
+      boolean doNotTrack,
+      boolean preDnat,
+      boolean applyOnForward,
+      boolean egressRules,
+      boolean egressType) {
+    // spec §2.1 (CEL), §5.5
     Diagnostics d = spec.diagnostics();
     if (doNotTrack && preDnat) {
       d.error(spec.keySpan("preDNAT"), "`doNotTrack` and `preDNAT` cannot both be true");
@@ -110,22 +146,29 @@ final class Policies {
       d.error(spec.valueSpan("types"), "a `preDNAT` policy cannot have type `Egress`");
     }
     if ((doNotTrack || preDnat) && !applyOnForward) {
-      d.error(spec.keySpan(doNotTrack ? "doNotTrack" : "preDNAT"),
+      d.error(
+          spec.keySpan(doNotTrack ? "doNotTrack" : "preDNAT"),
           "`applyOnForward` must be true when `doNotTrack` or `preDNAT` is");
     }
-    String flag = doNotTrack ? "doNotTrack" : preDnat ? "preDNAT" : applyOnForward ? "applyOnForward" : null;
+    String flag =
+        doNotTrack ? "doNotTrack" : preDnat ? "preDNAT" : applyOnForward ? "applyOnForward" : null;
     if (flag != null) {
-      d.warning(spec.keySpan(flag),
-          "`" + flag + "`: untracked, pre-DNAT and forwarded traffic paths are not modelled, only the normal path is analysed");
+      d.warning(
+          spec.keySpan(flag),
+          "`"
+              + flag
+              + "`: untracked, pre-DNAT and forwarded traffic paths are not modelled, only the"
+              + " normal path is analysed");
     }
   }
 
   static void stagedAction(Fields spec) {
     Node.Scalar s = spec.scalar("stagedAction");
     if (s != null && !STAGED_ACTIONS.contains(s.text())) {
-      spec.diagnostics().error(s.span(), "invalid stagedAction `" + s.text() + "`"
-          + Suggest.closest(s.text(), STAGED_ACTIONS).map(x -> ": did you mean `" + x + "`?")
-              .orElse(": expected `Set`, `Delete`, `Learn` or `Ignore`"));
+      spec.diagnostics()
+          .error(
+              s.span(),
+              "invalid stagedAction `" + s.text() + "`" + Suggest.choice(s.text(), STAGED_ACTIONS));
     }
   }
 }

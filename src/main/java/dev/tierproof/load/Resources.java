@@ -11,6 +11,7 @@ import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicyKind;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
@@ -28,8 +29,8 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * Documents → model. {@link #add} checks one document (kind, apiVersion, metadata, duplicates)
- * and converts it; {@link #build} assembles the cluster: built-in tiers and profiles, namespaces,
+ * Documents → model. {@link #add} checks one document (kind, apiVersion, metadata, duplicates) and
+ * converts it; {@link #build} assembles the cluster: built-in tiers and profiles, namespaces,
  * effective labels (calico-semantics.md §2.6, §2.7) and tiers with their policies (§2.4, §5.2).
  */
 final class Resources {
@@ -44,57 +45,70 @@ final class Resources {
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
   /** The kinds tierproof models and the apiVersions each accepts. */
-  private static final Map<String, List<String>> KINDS = Map.ofEntries(
-      Map.entry("Tier", CALICO_APIS),
-      Map.entry("GlobalNetworkPolicy", CALICO_APIS),
-      Map.entry("StagedGlobalNetworkPolicy", CALICO_APIS),
-      Map.entry("NetworkPolicy", List.of(CALICO, "crd.projectcalico.org/v1", KUBERNETES_NETWORKING)),
-      Map.entry("StagedNetworkPolicy", CALICO_APIS),
-      Map.entry("StagedKubernetesNetworkPolicy", CALICO_APIS),
-      Map.entry("Namespace", List.of("v1")),
-      Map.entry("ServiceAccount", List.of("v1")),
-      Map.entry("Pod", List.of("v1")),
-      Map.entry("Deployment", List.of("apps/v1")),
-      Map.entry("StatefulSet", List.of("apps/v1")),
-      Map.entry("DaemonSet", List.of("apps/v1")),
-      Map.entry("ReplicaSet", List.of("apps/v1")),
-      Map.entry("Job", List.of("batch/v1")),
-      Map.entry("CronJob", List.of("batch/v1", "batch/v1beta1")),
-      Map.entry("WorkloadEndpoint", CALICO_APIS),
-      Map.entry("HostEndpoint", CALICO_APIS),
-      Map.entry("GlobalNetworkSet", CALICO_APIS),
-      Map.entry("NetworkSet", CALICO_APIS),
-      Map.entry("Profile", CALICO_APIS));
+  private static final Map<String, List<String>> KINDS =
+      Map.ofEntries(
+          Map.entry("Tier", CALICO_APIS),
+          Map.entry("GlobalNetworkPolicy", CALICO_APIS),
+          Map.entry("StagedGlobalNetworkPolicy", CALICO_APIS),
+          Map.entry(
+              "NetworkPolicy", List.of(CALICO, "crd.projectcalico.org/v1", KUBERNETES_NETWORKING)),
+          Map.entry("StagedNetworkPolicy", CALICO_APIS),
+          Map.entry("StagedKubernetesNetworkPolicy", CALICO_APIS),
+          Map.entry("Namespace", List.of("v1")),
+          Map.entry("ServiceAccount", List.of("v1")),
+          Map.entry("Pod", List.of("v1")),
+          Map.entry("Deployment", List.of("apps/v1")),
+          Map.entry("StatefulSet", List.of("apps/v1")),
+          Map.entry("DaemonSet", List.of("apps/v1")),
+          Map.entry("ReplicaSet", List.of("apps/v1")),
+          Map.entry("Job", List.of("batch/v1")),
+          Map.entry("CronJob", List.of("batch/v1", "batch/v1beta1")),
+          Map.entry("WorkloadEndpoint", CALICO_APIS),
+          Map.entry("HostEndpoint", CALICO_APIS),
+          Map.entry("GlobalNetworkSet", CALICO_APIS),
+          Map.entry("NetworkSet", CALICO_APIS),
+          Map.entry("Profile", CALICO_APIS));
 
   /** Well-known kinds that do not change what Calico enforces, or that tierproof cannot model. */
-  private static final Set<String> NOT_MODELLED = Set.of(
-      "ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy",
-      "Service", "Endpoints", "EndpointSlice", "ConfigMap", "Secret", "Node", "Event", "Lease",
-      "Ingress", "IngressClass", "Gateway", "HTTPRoute", "GatewayClass", "ReplicationController",
-      "PersistentVolume", "PersistentVolumeClaim", "StorageClass", "LimitRange", "ResourceQuota",
-      "HorizontalPodAutoscaler", "PodDisruptionBudget", "PriorityClass", "RuntimeClass",
-      "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition",
-      "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "APIService",
-      "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
-      "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding", "PodTemplate", "ControllerRevision",
-      "CSIDriver", "CSINode", "VolumeAttachment", "CertificateSigningRequest",
-      "BGPConfiguration", "BGPPeer", "BGPFilter", "FelixConfiguration", "IPPool", "IPReservation",
-      "IPAMConfiguration", "IPAMBlock", "IPAMHandle", "BlockAffinity", "KubeControllersConfiguration",
-      "ClusterInformation", "CalicoNodeStatus", "Installation", "APIServer", "TigeraStatus",
-      "Whisker", "Goldmane", "ImageSet");
+  private static final Set<String> NOT_MODELLED =
+      Set.of(
+          ("ClusterNetworkPolicy AdminNetworkPolicy BaselineAdminNetworkPolicy Service Endpoints"
+               + " EndpointSlice ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
+               + " HTTPRoute GatewayClass ReplicationController PersistentVolume"
+               + " PersistentVolumeClaim StorageClass LimitRange ResourceQuota"
+               + " HorizontalPodAutoscaler PodDisruptionBudget PriorityClass RuntimeClass Role"
+               + " RoleBinding ClusterRole ClusterRoleBinding CustomResourceDefinition"
+               + " MutatingWebhookConfiguration ValidatingWebhookConfiguration APIService"
+               + " ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding"
+               + " MutatingAdmissionPolicy MutatingAdmissionPolicyBinding PodTemplate"
+               + " ControllerRevision CSIDriver CSINode VolumeAttachment CertificateSigningRequest"
+               + " BGPConfiguration BGPPeer BGPFilter FelixConfiguration IPPool IPReservation"
+               + " IPAMConfiguration IPAMBlock IPAMHandle BlockAffinity"
+               + " KubeControllersConfiguration ClusterInformation CalicoNodeStatus Installation"
+               + " APIServer TigeraStatus Whisker Goldmane ImageSet")
+              .split(" "));
 
-  private static final List<TierDef> BUILT_IN_TIERS = List.of(
-      new TierDef("kube-admin", 1_000.0, Action.PASS, Span.NONE),
-      new TierDef(Policies.DEFAULT_TIER, 1_000_000.0, Action.DENY, Span.NONE),
-      new TierDef("kube-baseline", 10_000_000.0, Action.PASS, Span.NONE));
+  /** Namespaces every cluster has: not defining them is not worth a warning. */
+  private static final Set<String> CLUSTER_NAMESPACES =
+      Set.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+  private static final List<TierDef> BUILT_IN_TIERS =
+      List.of(
+          new TierDef("kube-admin", 1_000.0, Action.PASS, Span.NONE),
+          new TierDef(Policies.DEFAULT_TIER, 1_000_000.0, Action.DENY, Span.NONE),
+          new TierDef("kube-baseline", 10_000_000.0, Action.PASS, Span.NONE));
 
   private record TierDef(String name, Double order, Action defaultAction, Span span) {}
 
   /** A policy and where its tier is named, for "tier does not exist". */
   private record Placed(Policy policy, Span tierAt) {}
 
-  /** An endpoint or network set with its own labels, before profile labels are inherited. */
-  private record Pending<T>(T value, Map<String, String> own, List<String> profiles, Span profilesAt) {}
+  /**
+   * An endpoint or network set holding its own labels, before profile labels are inherited.
+   *
+   * @param profilesAt where the profiles are named, for "profile is not defined"
+   */
+  private record Pending<T>(T value, List<String> profiles, Span profilesAt) {}
 
   private final Diagnostics diagnostics;
   private final Map<String, Span> defined = new HashMap<>();
@@ -102,8 +116,10 @@ final class Resources {
   private final List<Placed> policies = new ArrayList<>();
   private final Map<String, Namespace> namespaces = new TreeMap<>();
   private final Map<String, Span> namespaceReferences = new LinkedHashMap<>();
+
   /** {@code ns/sa} → labels; null labels for a service account only referenced by a pod. */
   private final Map<String, Map<String, String>> serviceAccounts = new TreeMap<>();
+
   private final List<Pending<Endpoint>> endpoints = new ArrayList<>();
   private final List<Pending<NetworkSet>> networkSets = new ArrayList<>();
   private final Map<String, Profile> profiles = new TreeMap<>();
@@ -120,14 +136,20 @@ final class Resources {
 
   private void add(Node document, String listKind, String listApiVersion) {
     if (!(document instanceof Node.Mapping mapping)) {
-      diagnostics.error(document.span(), "expected a resource (a mapping), found " + document.describe());
+      diagnostics.error(
+          document.span(), "expected a resource (a mapping), found " + document.describe());
       return;
     }
     Node.Entry kindEntry = mapping.entry("kind");
-    String kind = kindEntry != null && kindEntry.value() instanceof Node.Scalar s
-        && s.type() == Node.Scalar.Type.STRING ? s.text() : listKind;
+    String kind =
+        kindEntry != null
+                && kindEntry.value() instanceof Node.Scalar s
+                && s.type() == Node.Scalar.Type.STRING
+            ? s.text()
+            : listKind;
     if (kind == null) {
-      diagnostics.error(kindEntry == null ? mapping.span() : kindEntry.value().span(),
+      diagnostics.error(
+          kindEntry == null ? mapping.span() : kindEntry.value().span(),
           kindEntry == null ? "missing field `kind`" : "`kind` must be a string");
       return;
     }
@@ -153,8 +175,9 @@ final class Resources {
       return;
     }
     if (!apis.contains(api)) {
-      diagnostics.error(f.valueSpan("apiVersion"), "kind `" + kind + "` needs apiVersion `"
-          + String.join("` or `", apis) + "`, found `" + api + "`");
+      diagnostics.error(
+          f.valueSpan("apiVersion"),
+          "invalid apiVersion `" + api + "` for kind `" + kind + "`" + Suggest.choice(api, apis));
       return;
     }
     switch (kind) {
@@ -169,7 +192,8 @@ final class Resources {
           calicoPolicy(f, PolicyKind.NETWORK_POLICY);
         }
       }
-      case "StagedKubernetesNetworkPolicy" -> kubernetesPolicy(f, PolicyKind.STAGED_KUBERNETES_NETWORK_POLICY);
+      case "StagedKubernetesNetworkPolicy" ->
+          kubernetesPolicy(f, PolicyKind.STAGED_KUBERNETES_NETWORK_POLICY);
       case "Namespace" -> namespace(f);
       case "ServiceAccount" -> serviceAccount(f);
       case "Pod" -> pod(f);
@@ -184,8 +208,11 @@ final class Resources {
   /** Kinds that are not modelled: known ones and third-party API groups warn, others are errors. */
   private void other(String kind, String api, Span at) {
     String group = api == null || !api.contains("/") ? "" : api.substring(0, api.indexOf('/'));
-    boolean thirdParty = group.contains(".") && !group.endsWith("k8s.io")
-        && !group.endsWith("projectcalico.org") && !group.endsWith("tigera.io");
+    boolean thirdParty =
+        group.contains(".")
+            && !group.endsWith("k8s.io")
+            && !group.endsWith("projectcalico.org")
+            && !group.endsWith("tigera.io");
     if (NOT_MODELLED.contains(kind) || thirdParty) {
       diagnostics.warning(at, "kind `" + kind + "` is not modelled and is ignored");
     } else {
@@ -205,8 +232,17 @@ final class Resources {
     Node.Scalar ns = m.scalar("namespace");
     Map<String, String> labels = m.stringMap("labels");
     m.stringMap("annotations");
-    m.ignore("uid", "resourceVersion", "creationTimestamp", "generation", "managedFields",
-        "ownerReferences", "finalizers", "generateName", "selfLink", "deletionTimestamp",
+    m.ignore(
+        "uid",
+        "resourceVersion",
+        "creationTimestamp",
+        "generation",
+        "managedFields",
+        "ownerReferences",
+        "finalizers",
+        "generateName",
+        "selfLink",
+        "deletionTimestamp",
         "deletionGracePeriodSeconds");
     m.done();
     String namespace = null;
@@ -215,7 +251,8 @@ final class Resources {
       name(ns, Names.DNS_LABEL);
       namespaceReferences.putIfAbsent(namespace, ns == null ? f.span() : ns.span());
     } else if (ns != null) {
-      diagnostics.warning(ns.span(), "`metadata.namespace` is ignored: " + f.kind() + " is not namespaced");
+      diagnostics.warning(
+          ns.span(), "`metadata.namespace` is ignored: " + f.kind() + " is not namespaced");
     }
     if (name == null) {
       if (!m.has("name")) {
@@ -227,7 +264,9 @@ final class Resources {
     Meta meta = new Meta(name.text(), namespace, labels, f.span(), name.span(), true);
     Span first = defined.putIfAbsent(identity + "\0" + meta.ref(), name.span());
     if (first != null) {
-      diagnostics.error(name.span(), "duplicate " + f.kind() + " `" + meta.ref() + "`: first defined at " + first);
+      diagnostics.error(
+          name.span(),
+          "duplicate " + f.kind() + " `" + meta.ref() + "`: first defined at " + first);
       return new Meta(meta.name(), namespace, labels, f.span(), name.span(), false);
     }
     return meta;
@@ -246,14 +285,23 @@ final class Resources {
     }
     String n = name.text();
     if (names == Names.DNS_LABEL && (n.length() > 63 || !DNS_LABEL.matcher(n).matches())) {
-      diagnostics.error(name.span(), "invalid name `" + n + "`: must be a DNS label (lowercase letters, digits and `-`, at most 63)");
-    } else if (names == Names.DNS_SUBDOMAIN && (n.length() > 253 || !DNS_SUBDOMAIN.matcher(n).matches())) {
-      diagnostics.error(name.span(), "invalid name `" + n + "`: must be a DNS subdomain (lowercase letters, digits, `-` and `.`, at most 253)");
+      diagnostics.error(
+          name.span(),
+          "invalid name `"
+              + n
+              + "`: must be a DNS label (lowercase letters, digits and `-`, at most 63)");
+    } else if (names == Names.DNS_SUBDOMAIN
+        && (n.length() > 253 || !DNS_SUBDOMAIN.matcher(n).matches())) {
+      diagnostics.error(
+          name.span(),
+          "invalid name `"
+              + n
+              + "`: must be a DNS subdomain (lowercase letters, digits, `-` and `.`, at most 253)");
     }
   }
 
-  // spec §2.4
   private void tier(Fields f) {
+    // spec §2.4
     Meta meta = meta(f, "Tier", false, Names.DNS_LABEL);
     Fields spec = f.objectOrEmpty("spec");
     Double order = spec.number("order");
@@ -264,18 +312,34 @@ final class Resources {
     if (actionText != null && actionText.text().equals("Pass")) {
       action = Action.PASS;
     } else if (actionText != null && !actionText.text().equals("Deny")) {
-      diagnostics.error(actionText.span(), "invalid defaultAction `" + actionText.text() + "`: expected `Deny` or `Pass`");
+      diagnostics.error(
+          actionText.span(),
+          "invalid defaultAction `"
+              + actionText.text()
+              + "`"
+              + Suggest.choice(actionText.text(), List.of("Deny", "Pass")));
     }
     if (!meta.keep()) {
       return;
     }
-    TierDef builtIn = BUILT_IN_TIERS.stream().filter(t -> t.name().equals(meta.name())).findFirst().orElse(null);
-    if (builtIn != null && (order != null && !order.equals(builtIn.order()) || action != builtIn.defaultAction())) {
-      diagnostics.error(meta.nameSpan(), "built-in tier `" + meta.name() + "` has order " + number(builtIn.order())
-          + " and defaultAction `" + builtIn.defaultAction().calico() + "`, which a Tier resource cannot change");
+    TierDef builtIn =
+        BUILT_IN_TIERS.stream().filter(t -> t.name().equals(meta.name())).findFirst().orElse(null);
+    if (builtIn != null
+        && (order != null && !order.equals(builtIn.order()) || action != builtIn.defaultAction())) {
+      diagnostics.error(
+          meta.nameSpan(),
+          "built-in tier `"
+              + meta.name()
+              + "` has order "
+              + number(builtIn.order())
+              + " and defaultAction `"
+              + builtIn.defaultAction().calico()
+              + "`, which a Tier resource cannot change");
       return;
     }
-    tiers.put(meta.name(), new TierDef(meta.name(), builtIn != null ? builtIn.order() : order, action, meta.span()));
+    tiers.put(
+        meta.name(),
+        new TierDef(meta.name(), builtIn != null ? builtIn.order() : order, action, meta.span()));
   }
 
   private static String number(double d) {
@@ -340,7 +404,9 @@ final class Resources {
       return;
     }
     if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
-      diagnostics.warning(status.valueSpan("phase"), "pod `" + meta.ref() + "` has finished: it has no workload endpoint");
+      diagnostics.warning(
+          status.valueSpan("phase"),
+          "pod `" + meta.ref() + "` has finished: it has no workload endpoint");
       return;
     }
     workload(meta, "Pod", meta.labels(), spec, ips);
@@ -358,7 +424,12 @@ final class Resources {
     if (template == null) {
       diagnostics.error(spec.span(), "missing field `" + spec.path("template") + "`");
     } else if (meta.keep()) {
-      workload(meta, f.kind(), template.objectOrEmpty("metadata").stringMap("labels"), template.objectOrEmpty("spec"), List.of());
+      workload(
+          meta,
+          f.kind(),
+          template.objectOrEmpty("metadata").stringMap("labels"),
+          template.objectOrEmpty("spec"),
+          List.of());
     }
   }
 
@@ -366,11 +437,17 @@ final class Resources {
    * A Kubernetes pod (or a controller's pod template) → workload endpoint: automatic labels,
    * profiles {@code kns.<ns>}, {@code ksa.<ns>.<sa>}, named container ports.
    */
-  // spec §2.6, §2.7
-  private void workload(Meta meta, String source, Map<String, String> labels, Fields spec, List<Ip> ips) {
+  private void workload(
+      Meta meta, String source, Map<String, String> labels, Fields spec, List<Ip> ips) {
+    // spec §2.6, §2.7
     if (spec.flag("hostNetwork")) {
-      diagnostics.warning(spec.keySpan("hostNetwork"), source + " `" + meta.ref()
-          + "` uses the host network: it has no workload endpoint, host endpoints govern its traffic");
+      diagnostics.warning(
+          spec.keySpan("hostNetwork"),
+          source
+              + " `"
+              + meta.ref()
+              + "` uses the host network: it has no workload endpoint, host endpoints govern its"
+              + " traffic");
       return;
     }
     String sa = spec.string("serviceAccountName");
@@ -385,7 +462,10 @@ final class Resources {
       for (Fields port : container.objects("ports")) {
         String name = port.string("name");
         Integer number = port.integer("containerPort");
-        Integer protocol = port.has("protocol") ? Rules.protocol(port, "protocol") : Integer.valueOf(Protocols.TCP);
+        Integer protocol =
+            port.has("protocol")
+                ? Rules.protocol(port, "protocol")
+                : Integer.valueOf(Protocols.TCP);
         if (name != null && number != null && protocol != null) {
           ports.add(new NamedPort(name, protocol, number));
         }
@@ -398,10 +478,21 @@ final class Resources {
       own.put(Selectors.SERVICE_ACCOUNT, sa);
     }
     serviceAccounts.putIfAbsent(meta.namespace() + "/" + sa, null);
-    List<String> profileNames = List.of("kns." + meta.namespace(), "ksa." + meta.namespace() + "." + sa);
-    Endpoint e = new Endpoint(Endpoint.Kind.WORKLOAD, meta.namespace(), meta.name(), source, own, ips, ports,
-        profileNames, null, meta.span());
-    endpoints.add(new Pending<>(e, own, profileNames, meta.span()));
+    List<String> profileNames =
+        List.of("kns." + meta.namespace(), "ksa." + meta.namespace() + "." + sa);
+    Endpoint e =
+        new Endpoint(
+            Endpoint.Kind.WORKLOAD,
+            meta.namespace(),
+            meta.name(),
+            source,
+            own,
+            ips,
+            ports,
+            profileNames,
+            null,
+            meta.span());
+    endpoints.add(new Pending<>(e, profileNames, meta.span()));
   }
 
   private void workloadEndpoint(Fields f) {
@@ -418,15 +509,25 @@ final class Resources {
       if (c == null) {
         diagnostics.error(s.span(), "invalid CIDR `" + s.text() + "`");
       } else if (c.prefix() != c.address().bits()) {
-        diagnostics.warning(s.span(), "only host addresses are modelled: `" + s.text() + "` is ignored");
+        diagnostics.warning(
+            s.span(), "only host addresses are modelled: `" + s.text() + "` is ignored");
       } else {
         ips.add(c.address());
       }
     }
     List<Node.Scalar> profileNames = spec.strings("profiles");
     List<NamedPort> ports = endpointPorts(spec);
-    spec.ignore("containerID", "endpoint", "interfaceName", "mac", "ipNATs", "ipv4Gateway", "ipv6Gateway",
-        "allowSpoofedSourcePrefixes", "qosControls", "awsElasticIPs");
+    spec.ignore(
+        "containerID",
+        "endpoint",
+        "interfaceName",
+        "mac",
+        "ipNATs",
+        "ipv4Gateway",
+        "ipv6Gateway",
+        "allowSpoofedSourcePrefixes",
+        "qosControls",
+        "awsElasticIPs");
     spec.done();
     f.done();
     if (!meta.keep()) {
@@ -442,19 +543,30 @@ final class Resources {
     }
     String name = pod != null ? pod : workload != null ? workload : meta.name();
     List<String> names = profileNames.stream().map(Node.Scalar::text).toList();
-    Endpoint e = new Endpoint(Endpoint.Kind.WORKLOAD, meta.namespace(), name, "WorkloadEndpoint", own, ips, ports,
-        names, node, meta.span());
-    endpoints.add(new Pending<>(e, own, names, spec.valueSpan("profiles")));
+    Endpoint e =
+        new Endpoint(
+            Endpoint.Kind.WORKLOAD,
+            meta.namespace(),
+            name,
+            "WorkloadEndpoint",
+            own,
+            ips,
+            ports,
+            names,
+            node,
+            meta.span());
+    endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
   }
 
-  // spec §2.8
   private void hostEndpoint(Fields f) {
+    // spec §2.8
     Meta meta = meta(f, "HostEndpoint", false, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
     String node = spec.string("node");
     String interfaceName = spec.string("interfaceName");
     List<Ip> ips = new ArrayList<>();
-    spec.strings("expectedIPs").forEach(s -> ip(s, ips));
+    List<Node.Scalar> expectedIps = spec.strings("expectedIPs");
+    expectedIps.forEach(s -> ip(s, ips));
     List<String> names = spec.strings("profiles").stream().map(Node.Scalar::text).toList();
     List<NamedPort> ports = endpointPorts(spec);
     spec.done();
@@ -462,30 +574,45 @@ final class Resources {
     if (node == null) {
       diagnostics.error(spec.span(), "missing field `spec.node`");
     }
-    if ((interfaceName == null || interfaceName.isEmpty()) && !spec.has("expectedIPs")) {
+    if ((interfaceName == null || interfaceName.isEmpty()) && expectedIps.isEmpty()) {
       diagnostics.error(spec.span(), "a HostEndpoint needs `interfaceName` or `expectedIPs`");
     }
     if (meta.keep()) {
-      Endpoint e = new Endpoint(Endpoint.Kind.HOST, null, meta.name(), "HostEndpoint", meta.labels(), ips, ports,
-          names, node, meta.span());
-      endpoints.add(new Pending<>(e, meta.labels(), names, spec.valueSpan("profiles")));
+      Endpoint e =
+          new Endpoint(
+              Endpoint.Kind.HOST,
+              null,
+              meta.name(),
+              "HostEndpoint",
+              meta.labels(),
+              ips,
+              ports,
+              names,
+              node,
+              meta.span());
+      endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
     }
   }
 
-  /** The named ports of a WorkloadEndpoint or HostEndpoint ({@code name}, {@code protocol}, {@code port}). */
+  /**
+   * The named ports of a WorkloadEndpoint or HostEndpoint ({@code name}, {@code protocol}, {@code
+   * port}).
+   */
   private List<NamedPort> endpointPorts(Fields spec) {
     List<NamedPort> out = new ArrayList<>();
     for (Fields p : spec.objects("ports")) {
       Node.Scalar name = p.scalar("name");
-      Integer protocol = p.has("protocol") ? Rules.protocol(p, "protocol") : Integer.valueOf(Protocols.TCP);
+      Integer protocol =
+          p.has("protocol") ? Rules.protocol(p, "protocol") : Integer.valueOf(Protocols.TCP);
       Integer port = p.integer("port");
       p.ignore("hostPort", "hostIP");
       p.done();
       if (name == null || port == null) {
         diagnostics.error(p.span(), "a named port needs `name` and `port`");
       } else if (port < 1 || port > 65535) {
-        diagnostics.error(p.valueSpan("port"), "invalid port `" + port + "`: ports must be 1-65535");
-      } else if (Rules.port(name, p.path("name"), diagnostics) instanceof dev.tierproof.model.Port.Named
+        diagnostics.error(
+            p.valueSpan("port"), "invalid port `" + port + "`: ports must be 1-65535");
+      } else if (Rules.port(name, p.path("name"), diagnostics) instanceof Port.Named
           && protocol != null) {
         out.add(new NamedPort(name.text(), protocol, port));
       }
@@ -505,8 +632,8 @@ final class Resources {
     }
   }
 
-  // spec §2.7
   private void networkSet(Fields f) {
+    // spec §2.7
     boolean namespaced = f.kind().equals("NetworkSet");
     Meta meta = meta(f, f.kind(), namespaced, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
@@ -518,24 +645,30 @@ final class Resources {
         continue;
       }
       if (c.hasHostBits()) {
-        diagnostics.warning(s.span(), "CIDR `" + s.text() + "` has host bits set: it is treated as `" + c + "`");
+        diagnostics.warning(
+            s.span(), "CIDR `" + s.text() + "` has host bits set: it is treated as `" + c + "`");
       }
       nets.add(c);
     }
-    List<String> domains = spec.strings("allowedEgressDomains").stream().map(Node.Scalar::text).toList();
+    List<String> domains =
+        spec.strings("allowedEgressDomains").stream().map(Node.Scalar::text).toList();
     spec.done();
     f.done();
     Map<String, String> own = new LinkedHashMap<>(meta.labels());
     if (namespaced) {
       if (own.containsKey(Selectors.NAMESPACE)) {
-        diagnostics.error(labelSpan(f, Selectors.NAMESPACE),
+        diagnostics.error(
+            labelSpan(f, Selectors.NAMESPACE),
             "label `" + Selectors.NAMESPACE + "` is reserved: a NetworkSet cannot set it");
       }
       own.put(Selectors.NAMESPACE, meta.namespace());
     }
     if (meta.keep()) {
-      NetworkSet set = new NetworkSet(meta.namespace(), meta.name(), own, nets, domains, meta.span());
-      networkSets.add(new Pending<>(set, own, namespaced ? List.of("kns." + meta.namespace()) : List.of(), meta.span()));
+      NetworkSet set =
+          new NetworkSet(meta.namespace(), meta.name(), own, nets, domains, meta.span());
+      networkSets.add(
+          new Pending<>(
+              set, namespaced ? List.of("kns." + meta.namespace()) : List.of(), meta.span()));
     }
   }
 
@@ -545,8 +678,8 @@ final class Resources {
     return label.key().span();
   }
 
-  // spec §2.6
   private void profile(Fields f) {
+    // spec §2.6
     Meta meta = meta(f, "Profile", false, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
     Map<String, String> labels = spec.stringMap("labelsToApply");
@@ -562,43 +695,74 @@ final class Resources {
   /** The model: built-ins added, labels inherited, policies placed in their tiers and ordered. */
   PolicySet build() {
     Map<String, Namespace> allNamespaces = new TreeMap<>(namespaces);
-    namespaceReferences.forEach((name, at) -> {
-      if (!namespaces.containsKey(name)) {
-        diagnostics.warning(at, "namespace `" + name + "` is not defined: only its name labels are known");
-        allNamespaces.put(name, new Namespace(name, Map.of(NAMESPACE_NAME_LABEL, name), Span.NONE));
-      }
-    });
+    namespaceReferences.forEach(
+        (name, at) -> {
+          if (!namespaces.containsKey(name)) {
+            if (!CLUSTER_NAMESPACES.contains(name)) {
+              diagnostics.warning(
+                  at, "namespace `" + name + "` is not defined: only its name labels are known");
+            }
+            allNamespaces.put(
+                name, new Namespace(name, Map.of(NAMESPACE_NAME_LABEL, name), Span.NONE));
+          }
+        });
     Map<String, Profile> allProfiles = new LinkedHashMap<>();
-    allProfiles.put(DEFAULT_ALLOW, new Profile(DEFAULT_ALLOW, Map.of(), List.of(Rules.allowAll()), List.of(Rules.allowAll()), Span.NONE));
+    allProfiles.put(DEFAULT_ALLOW, allowing(DEFAULT_ALLOW, Map.of(), Span.NONE));
     // spec §2.6
     for (Namespace ns : allNamespaces.values()) {
       Map<String, String> labels = prefixed(Selectors.NAMESPACE_PREFIX, ns.labels(), ns.name());
-      allProfiles.put("kns." + ns.name(),
-          new Profile("kns." + ns.name(), labels, List.of(Rules.allowAll()), List.of(Rules.allowAll()), ns.span()));
+      allProfiles.put("kns." + ns.name(), allowing("kns." + ns.name(), labels, ns.span()));
     }
-    serviceAccounts.forEach((ref, labels) -> {
-      String ns = ref.substring(0, ref.indexOf('/'));
-      String sa = ref.substring(ref.indexOf('/') + 1);
-      Map<String, String> prefixed = prefixed(Selectors.SERVICE_ACCOUNT_PREFIX, labels == null ? Map.of() : labels, sa);
-      allProfiles.put("ksa." + ns + "." + sa, new Profile("ksa." + ns + "." + sa, prefixed, List.of(), List.of(), Span.NONE));
-    });
+    serviceAccounts.forEach(
+        (ref, labels) -> {
+          String ns = ref.substring(0, ref.indexOf('/'));
+          String sa = ref.substring(ref.indexOf('/') + 1);
+          Map<String, String> prefixed =
+              prefixed(Selectors.SERVICE_ACCOUNT_PREFIX, labels == null ? Map.of() : labels, sa);
+          allProfiles.put(
+              "ksa." + ns + "." + sa,
+              new Profile("ksa." + ns + "." + sa, prefixed, List.of(), List.of(), Span.NONE));
+        });
     allProfiles.putAll(profiles);
 
     List<Endpoint> eps = new ArrayList<>();
     for (Pending<Endpoint> p : endpoints) {
       Endpoint e = p.value();
-      eps.add(new Endpoint(e.kind(), e.namespace(), e.name(), e.source(), effective(p, allProfiles), e.ips(), e.ports(),
-          e.profiles(), e.node(), e.span()));
+      eps.add(
+          new Endpoint(
+              e.kind(),
+              e.namespace(),
+              e.name(),
+              e.source(),
+              effective(e.labels(), p, allProfiles),
+              e.ips(),
+              e.ports(),
+              e.profiles(),
+              e.node(),
+              e.span()));
     }
     List<NetworkSet> sets = new ArrayList<>();
     for (Pending<NetworkSet> p : networkSets) {
       NetworkSet s = p.value();
-      sets.add(new NetworkSet(s.namespace(), s.name(), effective(p, allProfiles), s.nets(), s.allowedEgressDomains(), s.span()));
+      sets.add(
+          new NetworkSet(
+              s.namespace(),
+              s.name(),
+              effective(s.labels(), p, allProfiles),
+              s.nets(),
+              s.allowedEgressDomains(),
+              s.span()));
     }
     return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces);
   }
 
-  private static Map<String, String> prefixed(String prefix, Map<String, String> labels, String name) {
+  /** A profile that allows everything both ways. */
+  private static Profile allowing(String name, Map<String, String> labels, Span span) {
+    return new Profile(name, labels, List.of(Rules.allowAll()), List.of(Rules.allowAll()), span);
+  }
+
+  private static Map<String, String> prefixed(
+      String prefix, Map<String, String> labels, String name) {
     Map<String, String> out = new LinkedHashMap<>();
     labels.forEach((k, v) -> out.put(prefix + k, v));
     out.put(prefix + Selectors.NAME, name);
@@ -606,8 +770,9 @@ final class Resources {
   }
 
   /** Own labels overlaid on the profiles' labels: own win, then the first profile (§2.7). */
-  // spec §2.7
-  private Map<String, String> effective(Pending<?> p, Map<String, Profile> all) {
+  private Map<String, String> effective(
+      Map<String, String> own, Pending<?> p, Map<String, Profile> all) {
+    // spec §2.7
     Map<String, String> out = new HashMap<>();
     for (int i = p.profiles().size() - 1; i >= 0; i--) {
       Profile profile = all.get(p.profiles().get(i));
@@ -617,7 +782,7 @@ final class Resources {
         out.putAll(profile.labels());
       }
     }
-    out.putAll(p.own());
+    out.putAll(own);
     return out;
   }
 
@@ -626,19 +791,29 @@ final class Resources {
     for (Placed p : policies) {
       String name = p.policy().tier();
       if (!tiers.containsKey(name)) {
-        diagnostics.error(p.tierAt(), "tier `" + name + "` does not exist" + Suggest.suffix(name, tiers.keySet()));
+        diagnostics.error(
+            p.tierAt(),
+            "tier `" + name + "` does not exist" + Suggest.suffix(name, tiers.keySet()));
       }
       byTier.computeIfAbsent(name, k -> new ArrayList<>()).add(p.policy());
     }
     List<Tier> out = new ArrayList<>();
     for (TierDef t : tiers.values()) {
-      out.add(new Tier(t.name(), t.order(), t.defaultAction(), true, t.span(), byTier.getOrDefault(t.name(), List.of())));
+      out.add(
+          new Tier(
+              t.name(),
+              t.order(),
+              t.defaultAction(),
+              true,
+              t.span(),
+              byTier.getOrDefault(t.name(), List.of())));
     }
-    byTier.forEach((name, members) -> {
-      if (!tiers.containsKey(name)) {
-        out.add(new Tier(name, null, Action.DENY, false, Span.NONE, members));
-      }
-    });
+    byTier.forEach(
+        (name, members) -> {
+          if (!tiers.containsKey(name)) {
+            out.add(new Tier(name, null, Action.DENY, false, Span.NONE, members));
+          }
+        });
     return out;
   }
 }

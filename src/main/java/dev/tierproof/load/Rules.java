@@ -11,6 +11,7 @@ import dev.tierproof.model.Rule;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -22,20 +23,27 @@ import java.util.regex.Pattern;
  */
 final class Rules {
 
-  static final int MAX_RULES = 1024;
-  static final List<String> PROTOCOL_NAMES = List.of("TCP", "UDP", "ICMP", "ICMPv6", "SCTP", "UDPLite");
+  private static final int MAX_RULES = 1024;
+  private static final List<String> PROTOCOL_NAMES =
+      List.of("TCP", "UDP", "ICMP", "ICMPv6", "SCTP", "UDPLite");
+
+  /** Beyond any port: bounds numbers before they are compared. */
+  private static final BigInteger LIMIT = BigInteger.valueOf(1 << 20);
+
   private static final Pattern PORT_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
   private static final List<String> ACTIONS = List.of("Allow", "Deny", "Log", "Pass");
 
   private Rules() {}
 
-  /** What a rule needs to know about where it is. */
   /**
+   * What a rule side needs to know about its rule.
+   *
    * @param protocol null when absent or invalid
-   * @param protocolKnown false when a protocol was written but is invalid (checks that depend on
-   *     it are skipped rather than reported twice)
+   * @param protocolKnown false when a protocol was written but is invalid (checks that depend on it
+   *     are skipped rather than reported twice)
    */
-  private record Context(Direction direction, Integer protocol, boolean protocolKnown, String namespace) {}
+  private record Context(
+      Direction direction, Integer protocol, boolean protocolKnown, String namespace) {}
 
   /**
    * The rules under {@code key} ({@code ingress}/{@code egress}) of a policy or profile spec.
@@ -46,8 +54,10 @@ final class Rules {
     String key = direction.json();
     List<Fields> items = spec.objects(key);
     if (items.size() > MAX_RULES) {
-      spec.diagnostics().error(spec.keySpan(key),
-          "at most " + MAX_RULES + " " + key + " rules are allowed, found " + items.size());
+      spec.diagnostics()
+          .error(
+              spec.keySpan(key),
+              "at most " + MAX_RULES + " " + key + " rules are allowed, found " + items.size());
     }
     List<Rule> rules = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
@@ -59,9 +69,22 @@ final class Rules {
     return rules;
   }
 
-  /** One allow-everything rule: the rules of {@code kns.*} and {@code projectcalico-default-allow}. */
+  /**
+   * One allow-everything rule: the rules of {@code kns.*} and {@code projectcalico-default-allow}.
+   */
   static Rule allowAll() {
-    return new Rule(0, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
+    return new Rule(
+        0,
+        Action.ALLOW,
+        null,
+        null,
+        null,
+        null,
+        null,
+        EntityMatch.ANY,
+        EntityMatch.ANY,
+        false,
+        Span.NONE);
   }
 
   private static Rule rule(Fields r, int index, Direction direction, String namespace) {
@@ -75,11 +98,19 @@ final class Rules {
     Integer protocol = protocol(r, "protocol");
     boolean protocolKnown = protocol != null || !r.has("protocol");
     Integer notProtocol = protocol(r, "notProtocol");
-    if (protocol != null && ipVersion != null
-        && (protocol == Protocols.ICMP && ipVersion == 6 || protocol == Protocols.ICMPV6 && ipVersion == 4)) {
-      d.error(r.node("protocol").span(),
-          "protocol `" + Protocols.name(protocol) + "` cannot match `ipVersion: " + ipVersion
-              + "`: use `" + (ipVersion == 6 ? "ICMPv6" : "ICMP") + "`");
+    if (protocol != null
+        && ipVersion != null
+        && (protocol == Protocols.ICMP && ipVersion == 6
+            || protocol == Protocols.ICMPV6 && ipVersion == 4)) {
+      d.error(
+          r.node("protocol").span(),
+          "protocol `"
+              + Protocols.name(protocol)
+              + "` cannot match `ipVersion: "
+              + ipVersion
+              + "`: use `"
+              + (ipVersion == 6 ? "ICMPv6" : "ICMP")
+              + "`");
     }
     Icmp icmp = icmp(r, "icmp", protocol, protocolKnown);
     Icmp notIcmp = icmp(r, "notICMP", protocol, protocolKnown);
@@ -93,7 +124,18 @@ final class Rules {
     r.done();
     return action == null
         ? null
-        : new Rule(index, action, ipVersion, protocol, notProtocol, icmp, notIcmp, source, destination, http, r.span());
+        : new Rule(
+            index,
+            action,
+            ipVersion,
+            protocol,
+            notProtocol,
+            icmp,
+            notIcmp,
+            source,
+            destination,
+            http,
+            r.span());
   }
 
   private static Action action(Fields r) {
@@ -106,30 +148,39 @@ final class Rules {
     }
     Action a = Action.parse(s.text()).orElse(null);
     if (a == null) {
-      r.diagnostics().error(s.span(), "invalid action `" + s.text() + "`"
-          + Suggest.closest(s.text(), ACTIONS).map(x -> ": did you mean `" + x + "`?")
-              .orElse(": expected `Allow`, `Deny`, `Log` or `Pass`"));
+      r.diagnostics()
+          .error(s.span(), "invalid action `" + s.text() + "`" + Suggest.choice(s.text(), ACTIONS));
     }
     return a;
   }
 
-  /** A Calico protocol: exact-case name, number 1-255, or a numeric string; null when absent or bad. */
+  /**
+   * A Calico protocol: exact-case name, number 1-255, or a numeric string; null when absent or bad.
+   */
   static Integer protocol(Fields r, String key) {
     Node n = r.node(key);
     if (n == null) {
       return null;
     }
-    if (!(n instanceof Node.Scalar s) || s.type() != Node.Scalar.Type.STRING && s.type() != Node.Scalar.Type.INTEGER) {
-      r.diagnostics().error(n.span(), "`" + r.path(key) + "` must be a protocol name or number, found " + n.describe());
+    if (!(n instanceof Node.Scalar s)
+        || s.type() != Node.Scalar.Type.STRING && s.type() != Node.Scalar.Type.INTEGER) {
+      r.diagnostics()
+          .error(
+              n.span(),
+              "`" + r.path(key) + "` must be a protocol name or number, found " + n.describe());
       return null;
     }
     Integer p = Protocols.parse(s.text()).orElse(null);
     if (p == null) {
-      r.diagnostics().error(s.span(), "invalid protocol `" + s.text() + "`"
-          + (s.text().matches("-?\\d+")
-              ? ": a protocol number must be 1-255"
-              : Suggest.closest(s.text(), PROTOCOL_NAMES).map(x -> ": did you mean `" + x + "`?")
-                  .orElse(": expected `TCP`, `UDP`, `ICMP`, `ICMPv6`, `SCTP`, `UDPLite` or a number 1-255")));
+      r.diagnostics()
+          .error(
+              s.span(),
+              "invalid protocol `"
+                  + s.text()
+                  + "`"
+                  + (s.text().matches("-?\\d+")
+                      ? ": a protocol number must be 1-255"
+                      : Suggest.choice(s.text(), PROTOCOL_NAMES, "a number 1-255")));
     }
     return p;
   }
@@ -177,7 +228,10 @@ final class Rules {
     } else if (protocol != null && protocol != Protocols.TCP) {
       d.error(at, "`http` needs protocol `TCP` or none");
     } else {
-      d.warning(at, "`http` matches are enforced at L7 only: they are over-approximated at L4 (the rule matches whatever its other fields match)");
+      d.warning(
+          at,
+          "`http` matches are enforced at L7 only: they are over-approximated at L4 (the rule"
+              + " matches whatever its other fields match)");
     }
     return true;
   }
@@ -185,8 +239,8 @@ final class Rules {
   /** A CIDR of one rule and where it was written, for the family checks. */
   private record Net(Cidr cidr, Span span) {}
 
-  // spec §3.3, §6
   private static EntityMatch side(Fields f, boolean source, Context c, List<Net> nets) {
+    // spec §3.3, §6
     if (f == null) {
       return EntityMatch.ANY;
     }
@@ -195,7 +249,8 @@ final class Rules {
     List<Cidr> negative = cidrs(f, "notNets", nets);
     Selector selector = Selectors.read(f, "selector", Selectors.Use.PLAIN);
     Selector notSelector = Selectors.read(f, "notSelector", Selectors.Use.PLAIN);
-    Selector namespaces = Selectors.read(f, "namespaceSelector", Selectors.Use.RULE_NAMESPACE_SELECTOR);
+    Selector namespaces =
+        Selectors.read(f, "namespaceSelector", Selectors.Use.RULE_NAMESPACE_SELECTOR);
     List<Port> ports = ports(f, "ports", c);
     List<Port> notPorts = ports(f, "notPorts", c);
     List<String> saNames = new ArrayList<>();
@@ -212,8 +267,10 @@ final class Rules {
       d.error(f.keySpan("domains"), "`domains` is only valid in the destination of an egress rule");
     }
     f.done();
-    Selector composed = Selectors.positive(selector, namespaces, notSelector, saNames, saSelector, c.namespace());
-    return new EntityMatch(positive, negative, composed, notSelector, ports, notPorts, domains, service);
+    Selector composed =
+        Selectors.positive(selector, namespaces, notSelector, saNames, saSelector, c.namespace());
+    return new EntityMatch(
+        positive, negative, composed, notSelector, ports, notPorts, domains, service);
   }
 
   private static String service(Fields f, boolean source, Context c) {
@@ -228,15 +285,23 @@ final class Rules {
     String namespace = svc.string("namespace");
     svc.done();
     if (source != (c.direction() == Direction.INGRESS)) {
-      d.error(at, "`services` is only valid in the destination of an egress rule or the source of an ingress rule");
+      d.error(
+          at,
+          "`services` is only valid in the destination of an egress rule or the source of an"
+              + " ingress rule");
     }
-    for (String other : List.of("selector", "notSelector", "namespaceSelector", "nets", "notNets", "serviceAccounts")) {
+    for (String other :
+        List.of(
+            "selector", "notSelector", "namespaceSelector", "nets", "notNets", "serviceAccounts")) {
       if (f.has(other)) {
         d.error(at, "`services` cannot be combined with `" + other + "`");
       }
     }
     if (!source && f.has("ports")) {
-      d.error(f.keySpan("ports"), "`ports` cannot be combined with `services` in an egress rule: the service's ports apply");
+      d.error(
+          f.keySpan("ports"),
+          "`ports` cannot be combined with `services` in an egress rule: the service's ports"
+              + " apply");
     }
     if (name == null) {
       d.error(svc.span(), "`services` needs a `name`");
@@ -248,7 +313,12 @@ final class Rules {
       return null;
     }
     String ref = (namespace != null ? namespace : c.namespace()) + "/" + name;
-    d.warning(at, "service `" + ref + "` is matched through its endpoint slices, which are not modelled: this side matches no address");
+    d.warning(
+        at,
+        "service `"
+            + ref
+            + "` is matched through its endpoint slices, which are not modelled: this side matches"
+            + " no address");
     return ref;
   }
 
@@ -268,7 +338,7 @@ final class Rules {
   }
 
   /** A rule CIDR; a bare address is a host network; host bits set are an error (§6). */
-  static Cidr cidr(Node.Scalar s, Diagnostics d) {
+  private static Cidr cidr(Node.Scalar s, Diagnostics d) {
     Cidr cidr = Cidr.parse(s.text().strip()).orElse(null);
     if (cidr == null) {
       d.error(s.span(), "invalid CIDR `" + s.text() + "`");
@@ -284,10 +354,26 @@ final class Rules {
     Net first = null;
     for (Net n : nets) {
       if (ipVersion != null && n.cidr().family() != ipVersion) {
-        d.error(n.span(), "CIDR `" + n.cidr() + "` is IPv" + n.cidr().family() + " but the rule has `ipVersion: " + ipVersion + "`");
+        d.error(
+            n.span(),
+            "CIDR `"
+                + n.cidr()
+                + "` is IPv"
+                + n.cidr().family()
+                + " but the rule has `ipVersion: "
+                + ipVersion
+                + "`");
       } else if (ipVersion == null && first != null && n.cidr().family() != first.cidr().family()) {
-        d.error(n.span(), "rule mixes IPv4 and IPv6 CIDRs: `" + n.cidr() + "` is IPv" + n.cidr().family()
-            + ", `" + first.cidr() + "` is IPv" + first.cidr().family());
+        d.error(
+            n.span(),
+            "rule mixes IPv4 and IPv6 CIDRs: `"
+                + n.cidr()
+                + "` is IPv"
+                + n.cidr().family()
+                + ", `"
+                + first.cidr()
+                + "` is IPv"
+                + first.cidr().family());
         return;
       } else if (first == null) {
         first = n;
@@ -307,8 +393,13 @@ final class Rules {
       }
       if (p instanceof Port.Range && !reported && (protocol == null || !carriesPorts(protocol))) {
         reported = true;
-        f.diagnostics().error(items.get(i).span(), "port `" + p + "` needs protocol `TCP`, `UDP` or `SCTP`"
-            + (protocol == null ? "" : ", not `" + Protocols.name(protocol) + "`"));
+        f.diagnostics()
+            .error(
+                items.get(i).span(),
+                "port `"
+                    + p
+                    + "` needs protocol `TCP`, `UDP` or `SCTP`"
+                    + (protocol == null ? "" : ", not `" + Protocols.name(protocol) + "`"));
       }
       out.add(p);
     }
@@ -321,12 +412,13 @@ final class Rules {
 
   /** A Calico port: integer, {@code "min:max"}, a numeric string, or a name (§3.1). */
   static Port port(Node n, String at, Diagnostics d) {
-    if (!(n instanceof Node.Scalar s) || s.type() != Node.Scalar.Type.STRING && s.type() != Node.Scalar.Type.INTEGER) {
+    if (!(n instanceof Node.Scalar s)
+        || s.type() != Node.Scalar.Type.STRING && s.type() != Node.Scalar.Type.INTEGER) {
       d.error(n.span(), "`" + at + "` must be a port number, range or name, found " + n.describe());
       return null;
     }
-    String text = s.text().strip();
-    if (s.type() == Node.Scalar.Type.INTEGER || text.matches("-?\\d+")) {
+    String text = s.type() == Node.Scalar.Type.INTEGER ? s.number().toString() : s.text().strip();
+    if (text.matches("-?\\d+")) {
       return range(s, text, text, d);
     }
     int colon = text.indexOf(':');
@@ -334,19 +426,25 @@ final class Rules {
       return range(s, text.substring(0, colon), text.substring(colon + 1), d);
     }
     if (!PORT_NAME.matcher(text).matches()) {
-      d.error(s.span(), "invalid port `" + s.text() + "`: a port name has 1-128 letters, digits, `_`, `.` or `-`");
+      d.error(
+          s.span(),
+          "invalid port `"
+              + s.text()
+              + "`: a port name has 1-128 letters, digits, `_`, `.` or `-`");
       return null;
     }
     return new Port.Named(text);
   }
 
   private static Port range(Node.Scalar s, String min, String max, Diagnostics d) {
-    if (!min.matches("-?\\d{1,9}") || !max.matches("-?\\d{1,9}")) {
-      d.error(s.span(), "invalid port range `" + s.text() + "`: expected `min:max` with numbers 1-65535");
+    if (!min.matches("-?\\d+") || !max.matches("-?\\d+")) {
+      d.error(
+          s.span(),
+          "invalid port range `" + s.text() + "`: expected `min:max` with numbers 1-65535");
       return null;
     }
-    int lo = Integer.parseInt(min);
-    int hi = Integer.parseInt(max);
+    long lo = new BigInteger(min).max(LIMIT.negate()).min(LIMIT).longValue();
+    long hi = new BigInteger(max).max(LIMIT.negate()).min(LIMIT).longValue();
     if (lo < 1 || hi > 65535 || hi < 1 || lo > 65535) {
       d.error(s.span(), "invalid port `" + s.text() + "`: ports must be 1-65535");
       return null;
@@ -355,6 +453,6 @@ final class Rules {
       d.error(s.span(), "invalid port range `" + s.text() + "`: " + lo + " is greater than " + hi);
       return null;
     }
-    return new Port.Range(lo, hi);
+    return new Port.Range((int) lo, (int) hi);
   }
 }

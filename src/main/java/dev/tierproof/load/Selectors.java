@@ -43,9 +43,10 @@ final class Selectors {
     }
     boolean global = !selector.replaceGlobal(Selector.all()).equals(selector);
     if (global && !(use == Use.RULE_NAMESPACE_SELECTOR && selector instanceof Selector.Global)) {
-      f.diagnostics().error(
-          s.at(Math.max(0, s.text().indexOf("global("))),
-          "`global()` is only valid as the entire `namespaceSelector` of a rule");
+      f.diagnostics()
+          .error(
+              s.at(Math.max(0, s.text().indexOf("global("))),
+              "`global()` is only valid as the entire `namespaceSelector` of a rule");
       return null;
     }
     return selector;
@@ -66,18 +67,20 @@ final class Selectors {
   }
 
   /** NP: {@code (sel) && projectcalico.org/namespace == 'ns'}, then {@code && pcsa.(saSel)}. */
-  // spec §2.1
   static Selector namespacedPolicy(Selector selector, String namespace, Selector serviceAccounts) {
+    // spec §2.1
     Selector s = and(selector, equal(NAMESPACE, namespace));
-    return and(s, serviceAccounts == null ? null : serviceAccounts.prefixed(SERVICE_ACCOUNT_PREFIX));
+    return and(
+        s, serviceAccounts == null ? null : serviceAccounts.prefixed(SERVICE_ACCOUNT_PREFIX));
   }
 
   /**
    * GNP: {@code sel && pcns.(nsSel)} with every {@code all()} then meaning "namespaced", likewise
-   * {@code pcsa.(saSel)} with {@code all()} meaning "has a service account"; empty is {@code all()}.
+   * {@code pcsa.(saSel)} with {@code all()} meaning "has a service account"; empty is {@code
+   * all()}.
    */
-  // spec §2.1
   static Selector globalPolicy(Selector selector, Selector namespaces, Selector serviceAccounts) {
+    // spec §2.1
     Selector s = selector;
     if (namespaces != null) {
       s = and(s, namespaces.prefixed(NAMESPACE_PREFIX)).replaceAll(IN_NAMESPACE);
@@ -93,7 +96,6 @@ final class Selectors {
    *
    * @param namespace the policy's namespace, null for global policies and profiles
    */
-  // spec §3.3
   static Selector positive(
       Selector selector,
       Selector namespaces,
@@ -101,6 +103,7 @@ final class Selectors {
       List<String> serviceAccountNames,
       Selector serviceAccounts,
       String namespace) {
+    // spec §3.3
     Selector sa = serviceAccounts == null ? null : serviceAccounts.prefixed(SERVICE_ACCOUNT_PREFIX);
     if (!serviceAccountNames.isEmpty()) {
       sa = and(sa, new Selector.InSet(SERVICE_ACCOUNT, serviceAccountNames, false));

@@ -1,10 +1,14 @@
 package dev.tierproof.load;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "did you mean" suggestions: a case-insensitive match, else the closest option by edit distance. */
+/**
+ * "did you mean" suggestions: a case-insensitive match, else the closest option by edit distance.
+ */
 final class Suggest {
 
   private Suggest() {}
@@ -28,7 +32,24 @@ final class Suggest {
 
   /** {@code ": did you mean `x`?"} or the empty string. */
   static String suffix(String input, Collection<String> options) {
-    return closest(input, options).map(s -> ": did you mean `" + s + "`?").orElse("");
+    return suffix(input, options, "");
+  }
+
+  /** {@code ": did you mean `x`?"} or {@code otherwise}. */
+  static String suffix(String input, Collection<String> options, String otherwise) {
+    return closest(input, options).map(s -> ": did you mean `" + s + "`?").orElse(otherwise);
+  }
+
+  /**
+   * {@code ": did you mean `x`?"}, else {@code ": expected `a`, `b` or `c`"} listing the options
+   * (in backticks) and then {@code more} (as is).
+   */
+  static String choice(String input, List<String> options, String... more) {
+    List<String> all = new ArrayList<>(options.stream().map(o -> "`" + o + "`").toList());
+    all.addAll(List.of(more));
+    String last = all.remove(all.size() - 1);
+    String expected = all.isEmpty() ? last : String.join(", ", all) + " or " + last;
+    return suffix(input, options, ": expected " + expected);
   }
 
   private static int distance(String a, String b) {
@@ -41,7 +62,8 @@ final class Suggest {
       current[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        current[j] =
+            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
       }
       int[] t = previous;
       previous = current;

@@ -19,9 +19,9 @@ final class Text {
 
   /**
    * The position of the value's character {@code offset} for the scalar starting at {@code start}:
-   * plain and quoted scalars (YAML escapes and {@code ''} counted, line folding followed) and
-   * block scalars ({@code |}, {@code >}: content from the next line at its indentation; an offset
-   * on a line break lands just after that line's last character).
+   * plain and quoted scalars (YAML escapes and {@code ''} counted, line folding followed) and block
+   * scalars ({@code |}, {@code >}: content from the next line at its indentation; an offset on a
+   * line break lands just after that line's last character).
    */
   Span locate(Span start, int offset) {
     if (!start.isKnown() || start.line() > lines.length) {
@@ -38,7 +38,9 @@ final class Text {
       }
     }
     char c = i < line.length() ? line.charAt(i) : ' ';
-    return c == '|' || c == '>' ? block(start.line() + 1, offset) : flow(start.line(), i, c, offset);
+    return c == '|' || c == '>'
+        ? block(start.line() + 1, offset)
+        : flow(start.line(), i, c, offset);
   }
 
   private Span flow(int lineNo, int first, char opening, int offset) {

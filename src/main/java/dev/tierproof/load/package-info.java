@@ -6,23 +6,27 @@
  * resources, {@code List}/{@code *List} with {@code items}. {@link dev.tierproof.load.Loader#read}
  * turns {@code -f} arguments into {@link dev.tierproof.load.SourceText}s; {@link
  * dev.tierproof.load.Loader#load} parses them into position-carrying node trees (Jackson's
- * streaming YAML/JSON parsers, used nowhere else but {@code report}) and converts them.
+ * streaming YAML/JSON parsers; Jackson is used nowhere else but in {@code report}) and converts
+ * them. Kinds: Tier, (Staged)(Global)NetworkPolicy, Kubernetes and Staged Kubernetes NetworkPolicy,
+ * Namespace, ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
+ * WorkloadEndpoint, HostEndpoint, (Global)NetworkSet, Profile; other well-known kinds, and kinds of
+ * third-party API groups, are warned about and ignored.
  *
- * <p>Output: the model, after Calico's own rewriting, and every problem as a diagnostic with
- * file:line:col (selector errors point at the character inside the YAML scalar). Kinds:
- * Tier, (Staged)(Global)NetworkPolicy, Kubernetes and Staged Kubernetes NetworkPolicy,
- * Namespace, ServiceAccount, Pod and workload controllers, WorkloadEndpoint, HostEndpoint,
- * (Global)NetworkSet, Profile; other well-known kinds are warned about and ignored.
+ * <p>Output: the model after Calico's own rewriting, and every problem as a diagnostic (errors and
+ * warnings, all of them in one run, ordered by file and position) at file:line:col; selector errors
+ * point at the character inside the YAML scalar. Bad input never throws.
  *
- * <p>Spec (calico-semantics.md): §2.1 effective policy selectors and {@code types} defaulting,
- * §2.2 Kubernetes NetworkPolicy conversion, §2.4 tiers (built-in {@code kube-admin},
- * {@code default}, {@code kube-baseline}), §2.5 staged kinds, §2.6 profiles ({@code kns.*},
- * {@code ksa.*}, {@code projectcalico-default-allow}), §2.7 endpoint and network set labels,
- * §2.8 host endpoints, §3.1-§3.3 rules and composed rule selectors, §5.2 ordering (by {@link
+ * <p>Spec: calico-semantics.md §2.1 effective policy selectors and {@code types} defaulting
+ * (specs/semantics.md S2.1-S2.3), §2.2 Kubernetes NetworkPolicy conversion (S2.4), §2.4 tiers and
+ * the built-in {@code kube-admin}, {@code default}, {@code kube-baseline} (S2.6), §2.5 staged kinds
+ * (S2.5), §2.6 profiles {@code kns.*}, {@code ksa.*}, {@code projectcalico-default-allow} (S2.8),
+ * §2.7 endpoint and network set labels (S2.7, S2.9), §2.8 host endpoints, §3.1-§3.3 rules and
+ * composed rule selectors (S3.8), §5.2 ordering (through {@link
  * dev.tierproof.model.PolicySet#ordered}), §6 validation. Kubernetes API-server defaulting is
  * applied where files in git lack it: {@code serviceAccountName: default}, port protocol TCP,
- * {@code policyTypes}, and the {@code kubernetes.io/metadata.name} namespace label. Kubernetes
- * workload specs are read only where they matter (labels, service account, host network, named
- * container ports, pod IPs); their other fields are not checked.
+ * {@code policyTypes} (Ingress, plus Egress with egress rules), and the namespace label {@code
+ * kubernetes.io/metadata.name}. Kubernetes workload specs are read only where they matter (labels,
+ * service account, host network, named container ports, pod IPs, phase); their other fields are not
+ * checked.
  */
 package dev.tierproof.load;

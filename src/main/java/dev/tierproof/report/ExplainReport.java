@@ -1,5 +1,6 @@
 package dev.tierproof.report;
 
+import dev.tierproof.analysis.End;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
@@ -26,11 +27,14 @@ public final class ExplainReport {
 
   private ExplainReport() {}
 
-  /** The explanation in {@code format}; {@code notes} (made-up addresses) appear in text only. */
+  /**
+   * The explanation in {@code format}. Text names the ends as the question did ({@code world},
+   * {@code tigera.io}, a selector) and lists {@code notes} (made-up addresses); JSON has neither.
+   */
   public static String render(
-      Format format, PolicySet set, Flow flow, Verdict verdict, List<String> notes) {
+      Format format, PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes) {
     return switch (format) {
-      case TEXT -> text(set, flow, verdict, notes);
+      case TEXT -> text(set, source, destination, flow, verdict, notes);
       case JSON -> Json.write(Json.explanation(flow, verdict));
     };
   }
@@ -40,11 +44,15 @@ public final class ExplainReport {
    * each policy did, the tiers skipped on the way, the tier default or profile that ended it, and
    * the location of the deciding rule.
    */
-  public static String text(PolicySet set, Flow flow, Verdict verdict, List<String> notes) {
-    return String.join("\n", lines(set, flow, verdict, notes)) + "\n";
+  static String text(
+      PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes) {
+    return String.join("\n", lines(set, source, destination, flow, verdict, notes)) + "\n";
   }
 
-  static List<String> lines(PolicySet set, Flow flow, Verdict verdict, List<String> notes) {
+  static List<String> lines(
+      PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes) {
+    String from = Text.name(source);
+    String to = Text.name(destination);
     List<String> out = new ArrayList<>();
     String where =
         verdict.steps().stream()
@@ -52,11 +60,11 @@ public final class ExplainReport {
             .findFirst()
             .map(s -> ", denied at " + s.direction().json() + " of " + s.endpoint().ref())
             .orElse("");
-    out.add(Text.verdict(verdict.allowed()) + ": " + Text.ends(flow) + " (" + Text.packet(flow) + ")" + where);
+    out.add(Text.verdict(verdict.allowed()) + ": " + from + " -> " + to + " (" + Text.packet(flow) + ")" + where);
     notes.forEach(n -> out.add("note: " + n));
     if (flow.source() == null) {
       out.add("");
-      out.add(Text.source(flow) + " is outside the cluster: no policy applies to its egress.");
+      out.add(Text.outside(from, flow.sourceIp()) + " is outside the cluster: no policy applies to its egress.");
     }
     for (Step step : verdict.steps()) {
       out.add("");
@@ -67,7 +75,7 @@ public final class ExplainReport {
     }
     if (flow.destination() == null) {
       out.add("");
-      out.add(Text.destination(flow) + " is outside the cluster: no policy applies to its ingress.");
+      out.add(Text.outside(to, flow.destinationIp()) + " is outside the cluster: no policy applies to its ingress.");
     }
     return out;
   }
@@ -98,6 +106,9 @@ public final class ExplainReport {
       boolean ended = false;
       for (; i < trace.size() && trace.get(i).tier().name().equals(tier.name()); i++) {
         TraceEntry t = trace.get(i);
+        if (!t.policy().governs(dir)) {
+          continue; // a policy of the other direction only says nothing about this step
+        }
         phrases.add(phrase(t, at, dir, phrases.isEmpty()));
         ended |= t.outcome() != TraceEntry.Outcome.NO_MATCH
             && t.outcome() != TraceEntry.Outcome.NOT_SELECTED
@@ -140,11 +151,9 @@ public final class ExplainReport {
     String rule = "its " + dir.json() + " rule " + t.ruleIndex();
     return switch (t.outcome()) {
       case NOT_SELECTED ->
-          !p.governs(dir)
-              ? name + " does not govern " + dir.json() + " and is skipped"
-              : p.doNotTrack() || p.preDnat()
-                  ? name + " is " + (p.doNotTrack() ? "doNotTrack" : "preDNAT") + " (host endpoints only) and is skipped"
-                  : name + " does not scope " + who + " and is skipped";
+          p.doNotTrack() || p.preDnat()
+              ? name + " is " + (p.doNotTrack() ? "doNotTrack" : "preDNAT") + " (not on this path) and is skipped"
+              : name + " does not scope " + who + " and is skipped";
       case STAGED -> name + " is staged and never enforced";
       case NO_MATCH ->
           p.rules(dir).isEmpty()

@@ -1,5 +1,6 @@
 package dev.tierproof.report;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
@@ -16,19 +17,52 @@ import dev.tierproof.model.Flow;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.source.Span;
+import java.io.IOException;
 
 /** The JSON shapes of design.md §2 ("explain JSON"), shared by the explain and verify reports. */
 final class Json {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final ObjectWriter WRITER =
-      MAPPER.writer(
-          new DefaultPrettyPrinter()
-              .withSeparators(
-                  Separators.createDefaultInstance()
-                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-              .withArrayIndenter(new DefaultIndenter("  ", "\n"))
-              .withObjectIndenter(new DefaultIndenter("  ", "\n")));
+  private static final ObjectWriter WRITER = MAPPER.writer(new Printer());
+
+  /** Two-space indent, {@code "key": value}, and empty arrays and objects as {@code []}, {@code {}}. */
+  private static final class Printer extends DefaultPrettyPrinter {
+
+    Printer() {
+      super(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+      indentArraysWith(new DefaultIndenter("  ", "\n"));
+      indentObjectsWith(new DefaultIndenter("  ", "\n"));
+    }
+
+    private Printer(Printer base) {
+      super(base);
+    }
+
+    @Override
+    public Printer createInstance() {
+      return new Printer(this);
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int values) throws IOException {
+      if (values > 0) {
+        super.writeEndArray(g, values);
+        return;
+      }
+      _nesting--;
+      g.writeRaw(']');
+    }
+
+    @Override
+    public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+      if (entries > 0) {
+        super.writeEndObject(g, entries);
+        return;
+      }
+      _nesting--;
+      g.writeRaw('}');
+    }
+  }
 
   private Json() {}
 

@@ -1,5 +1,6 @@
 package dev.tierproof.report;
 
+import dev.tierproof.analysis.End;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Flow;
@@ -12,19 +13,22 @@ final class Text {
 
   private Text() {}
 
-  /** {@code shop/podA -> tigera.io}: the ends as the question named them. */
-  static String ends(Flow flow) {
-    return source(flow) + " -> " + destination(flow);
+  /**
+   * An end as the question named it: the endpoint, the domain, {@code world}, the address or
+   * range, the selector.
+   */
+  static String name(End end) {
+    if (end instanceof End.Outside o && o.domain() == null && o.range() != null
+        && o.range().prefix() == o.range().address().bits()) {
+      return o.range().address().toString();
+    }
+    String display = end.display();
+    return display.endsWith("{all()}") ? display.substring(0, display.length() - "{all()}".length()) + "*" : display;
   }
 
-  static String source(Flow flow) {
-    return flow.source() != null ? flow.source().ref() : flow.sourceIp().toString();
-  }
-
-  static String destination(Flow flow) {
-    return flow.destination() != null
-        ? flow.destination().ref()
-        : flow.destinationDomain() != null ? flow.destinationDomain() : flow.destinationIp().toString();
+  /** {@code tigera.io (203.0.113.7)}, or just the address when that is the name. */
+  static String outside(String name, Ip ip) {
+    return name.equals(ip.toString()) ? name : name + " (" + ip + ")";
   }
 
   /** {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443}, {@code ICMP 10.0.0.1 -> 10.0.0.2 type 8 code 0}. */

@@ -59,12 +59,13 @@ public final class VerifyReport {
 
   static String text(PolicySet set, End source, End destination, VerifyResult r) {
     List<String> out = new ArrayList<>();
-    String head = r.claim().json() + " " + source.display() + " -> " + destination.display() + ": " + r.result().json();
+    String head =
+        r.claim().json() + " " + Text.name(source) + " -> " + Text.name(destination) + ": " + r.result().json();
     if (r.result() == Result.UNKNOWN) {
       out.add(head + ": the solver could not decide" + (r.solver().reason() != null ? " (" + r.solver().reason() + ")" : ""));
     } else if (r.witness() != null) {
       out.add(head + ": this flow is allowed");
-      for (String line : ExplainReport.lines(set, r.witness(), r.explanation(), List.of())) {
+      for (String line : ExplainReport.lines(set, source, destination, r.witness(), r.explanation(), List.of())) {
         out.add(line.isEmpty() ? "" : "  " + line);
       }
     } else {

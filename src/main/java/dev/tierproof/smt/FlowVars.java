@@ -14,8 +14,6 @@ import java.math.BigInteger;
  */
 final class FlowVars {
 
-  static final BigInteger V4_LOW = BigInteger.valueOf(0xffffL).shiftLeft(32);
-  static final BigInteger V4_HIGH = V4_LOW.or(BigInteger.valueOf(0xffffffffL));
 
   final Context ctx;
   final BoolExpr v6;
@@ -52,10 +50,17 @@ final class FlowVars {
     return ctx.mkEq(proto, ctx.mkBV(p, 8));
   }
 
-  /** What every packet satisfies: v4 addresses are mapped, absent fields are 0, protocol ≠ 0. */
+  /**
+   * What every packet satisfies: IPv4 addresses are mapped and IPv6 ones are not (no address text
+   * denotes an IPv6 address in the mapped range), absent fields are 0, protocol ≠ 0 (rules cannot
+   * tell 0 from other unnamed protocols), the name class exists.
+   */
   BoolExpr wellFormed(int domainClasses) {
+    BoolExpr srcV4 = ctx.mkEq(ctx.mkExtract(127, 32, src), ctx.mkBV(0xffff, 96));
+    BoolExpr dstV4 = ctx.mkEq(ctx.mkExtract(127, 32, dst), ctx.mkBV(0xffff, 96));
     return ctx.mkAnd(
-        ctx.mkImplies(ctx.mkNot(v6), ctx.mkAnd(inRange(src, V4_LOW, V4_HIGH), inRange(dst, V4_LOW, V4_HIGH))),
+        ctx.mkEq(ctx.mkNot(v6), srcV4),
+        ctx.mkEq(ctx.mkNot(v6), dstV4),
         ctx.mkNot(protoIs(0)),
         ctx.mkImplies(
             ctx.mkNot(hasPorts),

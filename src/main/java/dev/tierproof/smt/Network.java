@@ -54,8 +54,9 @@ public final class Network {
   /**
    * A namespace a hypothetical endpoint can live in: a known one ({@code pcns} fixed), one named
    * by the question but absent from the input ({@code pcns} null: symbolic), or, with a null
-   * {@code name}, a new one. {@code profile} is its {@code kns.} profile; {@code assumed} when the
-   * input lacks it and it was built as Calico builds it (allow all, spec S2.8).
+   * {@code name}, a new one. {@code profile} is its {@code kns.} profile, null when there is none;
+   * {@code assumed} when the input lacks it and it is built as Calico builds it (allow all, spec
+   * S2.8): for a namespace no input object mentions, whose profile no input endpoint lists.
    */
   record NsOption(String name, Map<String, String> pcns, Profile profile, boolean assumed) {
     LabelView view() {
@@ -83,6 +84,7 @@ public final class Network {
   private final Map<String, NsOption> namespaces = new LinkedHashMap<>();
   private final Map<List<Object>, List<TierPart>> skeletons = new HashMap<>();
   private final Map<Ip, List<NetworkSet>> netsetsAt = new HashMap<>();
+  private final Set<String> mentioned = new java.util.TreeSet<>();
 
   private Network(PolicySet set, SolverSession session) {
     this.set = set;
@@ -119,6 +121,10 @@ public final class Network {
         .filter(n -> n.startsWith("kns."))
         .map(n -> n.substring(4))
         .forEach(known::add);
+    mentioned.addAll(known);
+    set.endpoints().stream().map(Endpoint::namespace).filter(n -> n != null).forEach(mentioned::add);
+    set.policies().stream().map(Policy::namespace).filter(n -> n != null).forEach(mentioned::add);
+    set.networkSets().stream().map(NetworkSet::namespace).filter(n -> n != null).forEach(mentioned::add);
     for (String ns : known) {
       Profile profile = set.profiles().get("kns." + ns);
       Map<String, String> pcns = new LinkedHashMap<>();
@@ -185,15 +191,20 @@ public final class Network {
   List<NsOption> namespaceOptions(String ns) {
     if (ns != null) {
       NsOption known = namespaces.get(ns);
-      return List.of(known != null ? known : new NsOption(ns, null, namespaceProfile(ns, Map.of()), true));
+      if (known != null) {
+        return List.of(known);
+      }
+      boolean listed = set.endpoints().stream().anyMatch(e -> e.profiles().contains("kns." + ns));
+      return List.of(new NsOption(ns, null, listed ? null : namespaceProfile(ns, Map.of()), !listed));
     }
     List<NsOption> all = new ArrayList<>(namespaces.values());
     all.add(new NsOption(null, null, null, true));
     return all;
   }
 
+  /** Every namespace name the input mentions: a new namespace is none of them. */
   Set<String> namespaceNames() {
-    return namespaces.keySet();
+    return mentioned;
   }
 
   /**

@@ -395,17 +395,20 @@ public final class Query implements AutoCloseable {
     return rest.isEmpty() ? ctx.mkTrue() : rest.size() == 1 ? rest.get(0) : ctx.mkAnd(rest.toArray(BoolExpr[]::new));
   }
 
+  /** The address is in the CIDR: its family, and its top {@code prefix} bits (family-relative). */
   private BoolExpr netIn(Cidr c, BitVecExpr addr, Map<Cidr, BoolExpr> cache) {
     return cache.computeIfAbsent(
         c,
         k -> {
-          BigInteger lo = k.family() == 4 ? FlowVars.V4_LOW.or(k.low()) : k.low();
-          BigInteger hi = k.family() == 4 ? FlowVars.V4_LOW.or(k.high()) : k.high();
           BoolExpr fam = k.family() == 6 ? v.v6 : ctx.mkNot(v.v6);
-          if (k.family() == 6 && k.prefix() == 0 || k.family() == 4 && k.prefix() == 0) {
+          if (k.prefix() == 0) {
             return fam;
           }
-          return ctx.mkAnd(fam, v.inRange(addr, lo, hi));
+          int bits = k.address().bits();
+          BigInteger top = k.address().familyValue().shiftRight(bits - k.prefix());
+          BoolExpr in =
+              ctx.mkEq(ctx.mkExtract(bits - 1, bits - k.prefix(), addr), ctx.mkBV(top.toString(), k.prefix()));
+          return ctx.mkAnd(fam, in);
         });
   }
 
@@ -610,6 +613,7 @@ public final class Query implements AutoCloseable {
     private final Map<String, NamedPortVar> namedPorts = new TreeMap<>();
     private final Map<Selector, BoolExpr> selectors = new HashMap<>();
     private final Map<SelKey, BoolExpr> coverage = new HashMap<>();
+    private final Map<NetworkSet, BoolExpr> netsets = new IdentityHashMap<>();
     private final Map<NpKey, BoolExpr> npAtoms = new HashMap<>();
     private final Map<ClassKey, Chain> chains = new HashMap<>();
     private Chain freshChain;
@@ -683,8 +687,7 @@ public final class Query implements AutoCloseable {
       if (common != null) {
         addRules(net.skeleton(common, null, dir), out);
         for (FreshOpt f : freshOptions) {
-          Profile p = f.ns().profile() != null ? f.ns().profile() : Network.NEW_NAMESPACE;
-          p.rules(dir).stream().filter(r -> r.action() != Action.LOG).forEach(out::add);
+          profilesOf(f).forEach(p -> p.rules(dir).stream().filter(r -> r.action() != Action.LOG).forEach(out::add));
         }
       }
     }
@@ -1047,7 +1050,9 @@ public final class Query implements AutoCloseable {
       List<BoolExpr> inSets = new ArrayList<>();
       for (NetworkSet n : net.set.networkSets()) {
         if (key.matches(n.labels())) {
-          n.nets().forEach(x -> inSets.add(netIn(x, addr, nets)));
+          if (!free.isFalse() && !n.nets().isEmpty()) {
+            inSets.add(netsetIn(n));
+          }
           if (!source && !n.allowedEgressDomains().isEmpty()) {
             any.add(domainIn(n.allowedEgressDomains()));
           }
@@ -1065,6 +1070,11 @@ public final class Query implements AutoCloseable {
       BoolExpr out = define(or(any));
       coverage.put(key, out);
       return out;
+    }
+
+    /** This end's address is in one of the network set's CIDRs. */
+    private BoolExpr netsetIn(NetworkSet n) {
+      return netsets.computeIfAbsent(n, k -> define(or(k.nets().stream().map(c -> netIn(c, addr, nets)).toList())));
     }
 
     /** The packet's port at this end is in the list (spec S3.5). */
@@ -1154,18 +1164,25 @@ public final class Query implements AutoCloseable {
         return null;
       }
       if (freshChain == null) {
-        Map<Profile, List<BoolExpr>> byProfile = new LinkedHashMap<>();
+        Map<List<Profile>, List<BoolExpr>> byProfile = new LinkedHashMap<>();
         for (int i = 0; i < options.size(); i++) {
           if (options.get(i) instanceof FreshOpt f) {
-            Profile p = f.ns().profile() != null ? f.ns().profile() : Network.NEW_NAMESPACE;
-            byProfile.computeIfAbsent(p, x -> new ArrayList<>()).add(is(i));
+            byProfile.computeIfAbsent(profilesOf(f), x -> new ArrayList<>()).add(is(i));
           }
         }
         List<Map.Entry<BoolExpr, List<Profile>>> profiles = new ArrayList<>();
-        byProfile.forEach((p, opts) -> profiles.add(Map.entry(or(opts), List.of(p))));
+        byProfile.forEach((p, opts) -> profiles.add(Map.entry(or(opts), p)));
         freshChain = new Chain(this, false, net.skeleton(common, null, dir), profiles);
       }
       return freshChain;
+    }
+
+    /** A hypothetical endpoint's profiles: its namespace's, a placeholder for a new one, or none. */
+    private List<Profile> profilesOf(FreshOpt f) {
+      if (f.ns().name() == null) {
+        return List.of(Network.NEW_NAMESPACE);
+      }
+      return f.ns().profile() == null ? List.of() : List.of(f.ns().profile());
     }
 
     void explain() {
@@ -1262,7 +1279,7 @@ public final class Query implements AutoCloseable {
           }
         }
       }
-      Profile profile = f.ns().profile();
+      String profileName = "kns." + ns;
       if (f.ns().assumed()) {
         Map<String, String> pcns = new TreeMap<>();
         l.forEach((k, val) -> {
@@ -1270,7 +1287,7 @@ public final class Query implements AutoCloseable {
             pcns.put(k, val);
           }
         });
-        profile = Network.namespaceProfile(ns, pcns);
+        Profile profile = Network.namespaceProfile(ns, pcns);
         assumed.put(profile.name(), profile);
       }
       Ip ip = new Ip(family, ((BitVecNum) m.eval(addr, true)).getBigInteger());
@@ -1282,7 +1299,7 @@ public final class Query implements AutoCloseable {
           l,
           List.of(ip),
           ports,
-          List.of(profile.name()),
+          List.of(profileName),
           null,
           Span.NONE);
     }

@@ -80,13 +80,13 @@ public final class SolverSession implements AutoCloseable {
 
   void add(BoolExpr e) {
     open();
-    solver.add(e);
+    solver.add(new BoolExpr[] {e});
   }
 
   Check check() {
     open();
     long start = System.nanoTime();
-    com.microsoft.z3.Status s = solver.check();
+    com.microsoft.z3.Status s = solver.check(new BoolExpr[0]);
     long millis = (System.nanoTime() - start) / 1_000_000;
     return switch (s) {
       case SATISFIABLE -> new Check(Status.SAT, solver.getModel(), null, millis);

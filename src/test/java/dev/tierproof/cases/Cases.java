@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -119,8 +118,7 @@ final class Cases {
       same(out, direction + ".verdict", expected.get("verdict"), step.get("verdict"));
       JsonNode decided = expected.get("decidedBy");
       if (decided != null) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = decided.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> f = it.next();
+        for (Map.Entry<String, JsonNode> f : decided.properties()) {
           same(out, direction + ".decidedBy." + f.getKey(), f.getValue(), step.path("decidedBy").get(f.getKey()));
         }
       }

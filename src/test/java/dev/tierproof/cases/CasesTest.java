@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.References;
+import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.cases.Cases.Case;
 import dev.tierproof.cases.Cases.Query;
 import dev.tierproof.cli.Main;
@@ -15,6 +18,7 @@ import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.load.Loader;
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.selector.EndpointRef;
@@ -24,6 +28,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -81,6 +86,30 @@ class CasesTest {
                 }))));
   }
 
+  /** {@code verify reachable} restricted to exactly the query's flow holds iff eval allows it. */
+  @TestFactory
+  Stream<DynamicNode> reachability() {
+    return Cases.all().stream()
+        .map(c -> DynamicContainer.dynamicContainer(
+            c.name(),
+            Stream.of(DynamicTest.dynamicTest(c.name() + " (" + c.queries().size() + " queries)", () -> {
+              Loaded loaded = Loaded.of(c);
+              List<String> mismatches = new ArrayList<>();
+              try (Reachability reachability = new Reachability(loaded.set, Duration.ofSeconds(60))) {
+                for (Query q : c.queries()) {
+                  Flow flow = loaded.flow(q);
+                  VerifyResult r = reachability.reachable(end(flow, true), end(flow, false), exact(flow));
+                  boolean allow = q.node().get("verdict").asText().equals("allow");
+                  if (r.result() != (allow ? VerifyResult.Result.HOLDS : VerifyResult.Result.VIOLATED)) {
+                    mismatches.add(q.title() + ": expected " + q.node().get("verdict").asText()
+                        + ", verify reachable " + r.result().json() + " (" + r.solver() + ")");
+                  }
+                }
+              }
+              assertThat(mismatches).isEmpty();
+            }))));
+  }
+
   /** A case's policy set, loaded once. */
   private record Loaded(Case c, PolicySet set) {
 
@@ -116,6 +145,27 @@ class CasesTest {
 
   private static FlowSpec.PortRange single(int port) {
     return new FlowSpec.PortRange(port, port);
+  }
+
+  /** An end pinned to the flow's exact address: the endpoint, or that one address outside. */
+  private static End end(Flow flow, boolean source) {
+    var endpoint = source ? flow.source() : flow.destination();
+    if (endpoint != null) {
+      return new End.Known(endpoint);
+    }
+    var ip = source ? flow.sourceIp() : flow.destinationIp();
+    return new End.Outside(Cidr.host(ip), source ? null : flow.destinationDomain());
+  }
+
+  /** Every field of the flow pinned. */
+  private static FlowSpec exact(Flow flow) {
+    return new FlowSpec(
+        flow.protocol(),
+        flow.destinationPort() == null ? null : single(flow.destinationPort()),
+        flow.sourcePort() == null ? null : single(flow.sourcePort()),
+        flow.icmpType(),
+        flow.icmpCode(),
+        flow.family());
   }
 
   /** The fields of explain JSON that expectations check, built from eval's verdict directly. */

@@ -15,8 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every {@code src/test/resources/bad/<name>.yaml}, loaded as {@code bad/<name>.yaml}: at least one
- * error, and {@link Diagnostics#render()} exactly as in {@code <name>.expected} (the CLI's bad-input
- * test checks the same files end to end). {@code -Dgolden.update=true} rewrites the expected files.
+ * error, and {@link Diagnostics#render()} exactly as in {@code <name>.expected} (the CLI's
+ * bad-input test checks the same files end to end). {@code -Dgolden.update=true} rewrites the
+ * expected files.
  */
 class BadInputFilesTest {
 
@@ -24,7 +25,8 @@ class BadInputFilesTest {
 
   static Stream<String> names() throws IOException {
     try (Stream<Path> files = Files.list(BAD)) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".yaml"))
           .map(n -> n.substring(0, n.length() - ".yaml".length()))
           .sorted()

@@ -22,14 +22,20 @@ record Loaded(PolicySet set, Diagnostics diagnostics) {
 
   /** The policy named {@code name} (as displayed: {@code ns/name} for namespaced ones). */
   Policy policy(String name) {
-    return set.policies().stream().filter(p -> p.displayName().equals(name)).findFirst().orElseThrow();
+    return set.policies().stream()
+        .filter(p -> p.displayName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   Endpoint endpoint(String ref) {
     return set.endpoints().stream().filter(e -> e.ref().equals(ref)).findFirst().orElseThrow();
   }
 
-  /** The selector canonical strings of a rule: {@code source}/{@code destination} S⁺ ("-" when absent). */
+  /**
+   * The selector canonical strings of a rule: {@code source}/{@code destination} S⁺ ("-" when
+   * absent).
+   */
   static String sides(Rule r) {
     return canonical(r.source()) + " -> " + canonical(r.destination());
   }

@@ -1,0 +1,118 @@
+package dev.tierproof.cli;
+
+import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.analysis.Reachability;
+import dev.tierproof.analysis.References;
+import dev.tierproof.analysis.References.Resolved;
+import dev.tierproof.analysis.VerifyResult;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.report.VerifyReport;
+import dev.tierproof.selector.EndpointRef;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code verify reachable|isolated SRC DST [flow]}: a proof over every flow of the question. Exit
+ * 0 when the claim holds, 1 when it is violated, 3 when the solver cannot decide.
+ */
+@Command(
+    name = "verify",
+    mixinStandardHelpOptions = true,
+    description = {
+      "reachable: prove some allowed flow exists (and print it) or prove none does.",
+      "isolated: prove no allowed flow exists or print one that is allowed."
+    })
+final class VerifyCommand implements Callable<Integer> {
+
+  private final Main main;
+
+  @Parameters(index = "0", paramLabel = "reachable|isolated", description = "the claim")
+  String claim;
+
+  @Parameters(index = "1", paramLabel = "SRC", description = "source endpoint reference")
+  String source;
+
+  @Parameters(index = "2", paramLabel = "DST", description = "destination endpoint reference")
+  String destination;
+
+  @Option(names = "--existing", description = "selector references mean the input's endpoints only, not hypothetical ones")
+  boolean existing;
+
+  @Option(names = "--destination-ip", paramLabel = "IP", description = "the address of a domain destination")
+  String destinationIp;
+
+  @Mixin FlowOptions flow = new FlowOptions();
+
+  @Mixin GlobalOptions global = new GlobalOptions();
+
+  VerifyCommand(Main main) {
+    this.main = main;
+  }
+
+  @Override
+  public Integer call() {
+    Session s = main.session;
+    GlobalOptions g = global.after(main.global);
+    VerifyResult.Claim what =
+        claim.equals("reachable") ? VerifyResult.Claim.REACHABLE
+            : claim.equals("isolated") ? VerifyResult.Claim.ISOLATED : null;
+    if (what == null) {
+      s.diagnostics.error(s.args.span(claim), "`" + claim + "` is not a claim; use `reachable` or `isolated`");
+    }
+    List<Session.Output> outputs = s.outputs(g);
+    FlowSpec spec = flow.spec(s.args, s.diagnostics);
+    Optional<EndpointRef> src = s.reference(source, 0);
+    Optional<EndpointRef> dst = s.reference(destination, source.equals(destination) ? 1 : 0);
+    Optional<Ip> pinned = Main.address(s, destinationIp);
+    if (s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    Optional<PolicySet> set = s.load(g);
+    if (set.isEmpty()) {
+      return s.fail();
+    }
+    Optional<Resolved> from =
+        References.resolve(src.get(), set.get(), existing, s.args.span(source), s.diagnostics);
+    Optional<Resolved> unpinned =
+        References.resolve(dst.get(), set.get(), existing, s.args.span(destination), s.diagnostics);
+    Optional<Resolved> to =
+        unpinned.isPresent() && pinned.isPresent()
+            ? References.pin(unpinned.get(), pinned.get(), set.get(), s.args.span(destinationIp), s.diagnostics)
+            : unpinned;
+    if (s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    s.warn();
+    VerifyResult result;
+    try (Reachability reachability = new Reachability(set.get(), g.timeoutOrDefault())) {
+      result =
+          what == VerifyResult.Claim.REACHABLE
+              ? reachability.reachable(from.get().end(), to.get().end(), spec)
+              : reachability.isolated(from.get().end(), to.get().end(), spec);
+    }
+    boolean written =
+        s.write(
+            outputs,
+            f -> VerifyReport.render(f, set.get(), from.get().end(), to.get().end(), result));
+    if (!written) {
+      return s.fail();
+    }
+    return switch (result.result()) {
+      case HOLDS -> Main.OK;
+      case VIOLATED -> Main.VIOLATED;
+      case UNKNOWN -> {
+        s.err.println(
+            "tierproof: inconclusive: the solver could not decide"
+                + (result.solver().reason() != null ? " (" + result.solver().reason() + ")" : "")
+                + "; nothing is proved");
+        yield Main.INCONCLUSIVE;
+      }
+    };
+  }
+}

@@ -1,0 +1,309 @@
+package dev.tierproof.smt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tierproof.analysis.End;
+import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.analysis.Reachability;
+import dev.tierproof.analysis.VerifyResult;
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.selector.Selector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Differential test of the encoding against the executable spec (design.md §4) on {@link
+ * RandomModel} policy sets: (1) for concrete flows, the encoding's verdict and per-step deciding
+ * points equal {@link Evaluator}'s; (2) every witness and blocker example of random reachability
+ * and isolation questions replays (checked inside {@link Reachability}); (3) when the solver
+ * proves that no flow of a question is allowed, sampled concrete flows of the question are all
+ * denied by eval. Cases: {@code -Ddifferential.cases=N} (default 2000), first seed {@code
+ * -Ddifferential.seed=S}; a failure names the seed of its case.
+ */
+class DifferentialTest {
+
+  private static final int CASES = Integer.getInteger("differential.cases", 2000);
+  private static final long SEED = Long.getLong("differential.seed", 1);
+  private static final int FLOWS = 6;
+  private static final int SAMPLES = 40;
+
+  @Test
+  void differential_randomPolicySets_encodingAgreesWithEval() {
+    long start = System.nanoTime();
+    int[] stats = new int[4];
+    try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
+      for (int i = 0; i < CASES; i++) {
+        long seed = SEED + i;
+        try {
+          check(seed, session, stats);
+        } catch (Throwable t) {
+          throw new AssertionError(
+              "differential case failed: seed " + seed + " (replay with -Ddifferential.seed=" + seed
+                  + " -Ddifferential.cases=1)",
+              t);
+        }
+      }
+    }
+    System.out.printf(
+        "differential: %d cases, %d flows, %d questions (%d proved without an allowed flow) in %d ms%n",
+        CASES, stats[0], stats[1], stats[2], (System.nanoTime() - start) / 1_000_000);
+  }
+
+  private static void check(long seed, SolverSession session, int[] stats) {
+    RandomModel model = new RandomModel(seed);
+    PolicySet set = model.set();
+    Network network = Network.encode(set, session);
+    Evaluator eval = new Evaluator(set);
+    Set<String> vocabulary = vocabulary(set);
+    for (int f = 0; f < FLOWS; f++) {
+      Flow flow = model.flow();
+      stats[0]++;
+      concrete(network, eval, set, flow, vocabulary);
+    }
+    try (Reachability r = new Reachability(set, Duration.ofSeconds(30))) {
+      for (int q = 0; q < 2; q++) {
+        End src = end(model, true);
+        End dst = end(model, false);
+        FlowSpec spec = spec(model);
+        stats[1]++;
+        VerifyResult v = model.nextInt(2) == 0 ? r.reachable(src, dst, spec) : r.isolated(src, dst, spec);
+        assertThat(v.result()).isNotEqualTo(VerifyResult.Result.UNKNOWN);
+        for (VerifyResult.Blocker b : v.blockers()) {
+          Step s = eval.evaluate(b.example()).steps().stream().filter(x -> x.direction() == b.direction()).findFirst().orElseThrow();
+          if (b.example().source() == null || !b.example().source().source().equals("Hypothetical")) {
+            assertThat(s.allowed()).isFalse();
+          }
+        }
+        if (v.witness() == null) {
+          stats[2]++;
+          sample(model, eval, src, dst, spec);
+        }
+      }
+    }
+  }
+
+  /** Property 1: the flow pinned in a query; the encoding's verdict and decisions equal eval's. */
+  private static void concrete(Network network, Evaluator eval, PolicySet set, Flow flow, Set<String> vocabulary) {
+    FlowBounds bounds =
+        new FlowBounds(
+            flow.protocol(), flow.destinationPort(), flow.destinationPort(), flow.sourcePort(), flow.sourcePort(),
+            flow.icmpType(), flow.icmpCode(), flow.family());
+    try (Query q =
+        network.query(
+            List.of(side(set, flow.source(), flow.sourceIp(), null, vocabulary)),
+            List.of(side(set, flow.destination(), flow.destinationIp(), flow.destinationDomain(), vocabulary)),
+            bounds)) {
+      Answer a = q.any();
+      assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
+      Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
+      Verdict expected = ev.evaluate(flow);
+      List<Point> decisions = new ArrayList<>();
+      for (Step s : expected.steps()) {
+        decisions.add(point(s.direction(), s.decidedBy()));
+      }
+      assertThat(a.decisions()).as("decisions on %s (eval allows: %s)", brief(flow), expected.allowed()).isEqualTo(decisions);
+      assertThat(a.allowed()).as("verdict on %s", brief(flow)).isEqualTo(expected.allowed());
+      Flow d = a.flow();
+      assertThat(List.of(d.protocol(), d.sourceIp(), d.destinationIp(), String.valueOf(d.sourcePort()), String.valueOf(d.destinationPort()), String.valueOf(d.icmpType()), String.valueOf(d.icmpCode())))
+          .isEqualTo(List.of(flow.protocol(), flow.sourceIp(), flow.destinationIp(), String.valueOf(flow.sourcePort()), String.valueOf(flow.destinationPort()), String.valueOf(flow.icmpType()), String.valueOf(flow.icmpCode())));
+      Verdict replay = ev.evaluate(d);
+      assertThat(replay.allowed()).as("decoded %s", brief(d)).isEqualTo(expected.allowed());
+    }
+  }
+
+  private static Side side(PolicySet set, Endpoint e, Ip ip, String domain, Set<String> vocabulary) {
+    Cidr host = Cidr.host(ip);
+    if (e == null) {
+      return new Side.Outside(host, domain != null ? domain : "no-pattern-matches.invalid"); // as no name
+    }
+    if (set.endpoints().stream().anyMatch(x -> x == e)) {
+      return new Side.Endpoints(List.of(e), host);
+    }
+    return new Side.Fresh(e.namespace(), pin(e.labels(), vocabulary), e.ports(), host);
+  }
+
+  /** A selector that holds exactly for these labels, as far as the vocabulary can tell. */
+  private static Selector pin(Map<String, String> labels, Set<String> vocabulary) {
+    List<Selector> all = new ArrayList<>();
+    Set<String> keys = new TreeSet<>(vocabulary);
+    keys.addAll(labels.keySet());
+    for (String k : keys) {
+      all.add(labels.containsKey(k) ? new Selector.Compare(k, Selector.Op.EQ, labels.get(k)) : new Selector.Not(new Selector.Has(k)));
+    }
+    return all.size() == 1 ? all.get(0) : new Selector.And(all);
+  }
+
+  private static Set<String> vocabulary(PolicySet set) {
+    Set<String> keys = new TreeSet<>();
+    List<dev.tierproof.model.Rule> rules = new ArrayList<>();
+    set.policies().forEach(p -> {
+      keys.addAll(p.selector().keys());
+      rules.addAll(p.ingress());
+      rules.addAll(p.egress());
+    });
+    set.profiles().values().forEach(p -> {
+      rules.addAll(p.ingress());
+      rules.addAll(p.egress());
+    });
+    for (dev.tierproof.model.Rule r : rules) {
+      for (var m : List.of(r.source(), r.destination())) {
+        if (m.selector() != null) {
+          keys.addAll(m.selector().keys());
+        }
+        if (m.notSelector() != null) {
+          keys.addAll(m.notSelector().keys());
+        }
+      }
+    }
+    keys.add("projectcalico.org/namespace");
+    return keys;
+  }
+
+  /** A random end of a question. */
+  private static End end(RandomModel model, boolean source) {
+    PolicySet set = model.set();
+    return switch (model.nextInt(6)) {
+      case 0 -> set.endpoints().isEmpty() ? new End.Outside(null, null) : new End.Known(model.pick(set.endpoints()));
+      case 1 -> new End.Outside(null, null);
+      case 2 -> new End.Outside(model.pick(RandomModel.CIDRS), null);
+      case 3 -> source ? new End.Outside(Cidr.host(model.pick(RandomModel.OWNABLE)), null) : new End.Outside(null, model.pick(RandomModel.NAMES));
+      default -> new End.Hypothetical(model.nextInt(3) == 0 ? null : model.pick(RandomModel.NAMESPACES), model.selector(1), model.nextInt(4) == 0);
+    };
+  }
+
+  private static FlowSpec spec(RandomModel model) {
+    return switch (model.nextInt(5)) {
+      case 0 -> new FlowSpec(Protocols.TCP, null, null, null, null, null);
+      case 1 -> {
+        int p = model.pick(RandomModel.PORTS);
+        yield new FlowSpec(model.pick(List.of(Protocols.TCP, Protocols.UDP)), new FlowSpec.PortRange(p, p), null, null, null, null);
+      }
+      case 2 -> new FlowSpec(null, null, null, null, null, model.pick(List.of(4, 6)));
+      default -> FlowSpec.ANY;
+    };
+  }
+
+  /** Property 3: the solver found no allowed flow; no sampled flow of the question is allowed. */
+  private static void sample(RandomModel model, Evaluator eval, End src, End dst, FlowSpec spec) {
+    for (int i = 0; i < SAMPLES; i++) {
+      int family = spec.ipVersion() != null ? spec.ipVersion() : model.nextInt(2) == 0 ? 4 : 6;
+      Object[] s = endpointOf(model, src, family, true);
+      Object[] d = endpointOf(model, dst, family, false);
+      if (s == null || d == null) {
+        continue;
+      }
+      int proto = spec.protocol() != null ? spec.protocol() : model.pick(RandomModel.PROTOCOLS);
+      boolean ports = Protocols.hasPorts(proto);
+      if (spec.port() != null && !ports) {
+        continue;
+      }
+      Integer dport = ports ? spec.port() != null ? Integer.valueOf(spec.port().min()) : model.pick(RandomModel.PORTS) : null;
+      boolean icmp = Protocols.isIcmp(proto);
+      String domain = dst instanceof End.Outside o ? o.domain() != null ? o.domain() : d[0] == null && model.nextInt(2) == 0 ? model.pick(RandomModel.NAMES) : null : null;
+      Flow f = new Flow(proto, (Ip) s[1], ports ? model.pick(RandomModel.PORTS) : null, (Ip) d[1], dport,
+          icmp ? model.pick(List.of(0, 3, 8)) : null, icmp ? model.pick(List.of(0, 1)) : null, domain, (Endpoint) s[0], (Endpoint) d[0]);
+      Evaluator ev = eval;
+      if (f.source() != null && f.source().source().equals("Hypothetical") || f.destination() != null && f.destination().source().equals("Hypothetical")) {
+        Map<String, Profile> extra = new LinkedHashMap<>();
+        for (Endpoint e : java.util.Arrays.asList(f.source(), f.destination())) {
+          String kns = e == null ? "" : "kns." + e.namespace();
+          if (e != null && e.source().equals("Hypothetical") && !model.set().profiles().containsKey(kns)
+              && model.set().endpoints().stream().noneMatch(x -> x.profiles().contains(kns))) {
+            extra.put("kns." + e.namespace(), Network.namespaceProfile(e.namespace(), Map.of()));
+          }
+        }
+        ev = extra.isEmpty() ? eval : withProfiles(model.set(), extra);
+      }
+      assertThat(ev.evaluate(f).allowed()).as("sampled flow %s of a question proved to allow none", brief(f)).isFalse();
+    }
+  }
+
+  /** A random (endpoint, address) of an end, or null when this try found none. */
+  private static Object[] endpointOf(RandomModel model, End end, int family, boolean source) {
+    PolicySet set = model.set();
+    if (end instanceof End.Known k) {
+      List<Ip> mine = k.endpoint().ips().stream().filter(i -> i.family() == family).toList();
+      if (k.endpoint().ips().isEmpty()) {
+        return new Object[] {k.endpoint(), model.unowned(family)};
+      }
+      return mine.isEmpty() ? null : new Object[] {k.endpoint(), model.pick(mine)};
+    }
+    if (end instanceof End.Outside o) {
+      if (o.range() != null && o.domain() == null && model.nextInt(2) == 0) {
+        List<Object[]> owned = new ArrayList<>();
+        for (Endpoint e : set.endpoints()) {
+          e.ips().stream().filter(i -> i.family() == family).filter(o.range()::contains).forEach(ip -> owned.add(new Object[] {e, ip}));
+        }
+        return owned.isEmpty() ? null : model.pick(owned);
+      }
+      Ip ip = model.unowned(family);
+      return o.range() == null || o.range().contains(ip) ? new Object[] {null, ip} : null;
+    }
+    End.Hypothetical h = (End.Hypothetical) end;
+    if (model.nextInt(2) == 0) {
+      List<Endpoint> existing =
+          set.endpoints().stream().filter(e -> !e.isHost()).filter(e -> h.namespace() == null || h.namespace().equals(e.namespace()))
+              .filter(e -> h.selector().matches(e.labels())).toList();
+      if (existing.isEmpty()) {
+        return null;
+      }
+      Endpoint e = model.pick(existing);
+      List<Ip> mine = e.ips().stream().filter(i -> i.family() == family).toList();
+      if (e.ips().isEmpty()) {
+        return new Object[] {e, model.unowned(family)};
+      }
+      return mine.isEmpty() ? null : new Object[] {e, model.pick(mine)};
+    }
+    if (h.existingOnly()) {
+      return null;
+    }
+    Endpoint e = model.hypothetical(h.namespace() != null ? h.namespace() : model.pick(RandomModel.NAMESPACES), family);
+    return h.selector().matches(e.labels()) ? new Object[] {e, e.ips().get(0)} : null;
+  }
+
+  /** {@code TCP ns1/pod0[10.0.0.1]:80 -> outside[8.8.8.8]:53 (a.com)}: short enough for messages. */
+  static String brief(Flow f) {
+    return Protocols.name(f.protocol()) + " " + brief(f.source(), f.sourceIp(), f.sourcePort()) + " -> "
+        + brief(f.destination(), f.destinationIp(), f.destinationPort())
+        + (f.icmpType() != null ? " icmp " + f.icmpType() + "/" + f.icmpCode() : "")
+        + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "");
+  }
+
+  private static String brief(Endpoint e, Ip ip, Integer port) {
+    String who = e == null ? "outside" : e.ref() + (e.source().equals("Hypothetical") ? e.labels().toString() + e.ports() : "");
+    return who + "[" + ip + "]" + (port != null ? ":" + port : "");
+  }
+
+  private static Evaluator withProfiles(PolicySet set, Map<String, Profile> extra) {
+    Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
+    profiles.putAll(extra);
+    return new Evaluator(new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
+  }
+
+  private static Point point(Direction d, Decision x) {
+    return switch (x.kind()) {
+      case RULE -> new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
+      case TIER_DEFAULT -> new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
+      case PROFILE -> new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
+      case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
+      case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
+    };
+  }
+}
