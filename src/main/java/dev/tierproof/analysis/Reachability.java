@@ -8,6 +8,7 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
@@ -114,7 +115,7 @@ public final class Reachability implements AutoCloseable {
    * A flow of the question whose step in {@code direction} is decided by {@code decision} (as
    * eval names it), replayed; for rule liveness and explanations.
    */
-  public Search decidedBy(End src, End dst, FlowSpec flow, dev.tierproof.model.Direction direction, Decision decision) {
+  public Search decidedBy(End src, End dst, FlowSpec flow, Direction direction, Decision decision) {
     try (Query q = open(src, dst, flow)) {
       return search(q.decidedBy(point(direction, decision)), src, dst);
     }
@@ -140,29 +141,33 @@ public final class Reachability implements AutoCloseable {
   }
 
   /**
-   * Asks for denied flows whose denying decision is new until there is none: one solver check per
-   * distinct blocker, plus one. Stops early (with what it found) if the solver cannot decide.
+   * Per direction, asks for denied flows whose denying decision is new until there is none: one
+   * solver check per distinct blocker, plus one per direction. Stops a direction early (with what
+   * it found) if the solver cannot decide.
    */
   private List<Blocker> blockers(Query q, End src, End dst) {
     Set<Point> known = new LinkedHashSet<>();
     List<Blocker> out = new ArrayList<>();
-    while (true) {
-      Answer a = q.deniedExcept(known);
-      if (!a.sat()) {
-        return out;
-      }
-      Verdict v = replay(a, src, dst);
-      boolean added = false;
-      for (Step s : v.steps()) {
-        if (!s.allowed() && known.add(point(s.direction(), s.decidedBy()))) {
-          out.add(new Blocker(s.endpoint(), s.direction(), s.decidedBy(), a.flow()));
-          added = true;
+    for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
+      while (true) {
+        Answer a = q.deniedExcept(d, known);
+        if (!a.sat()) {
+          break;
+        }
+        Verdict v = replay(a, src, dst);
+        boolean added = false;
+        for (Step s : v.steps()) {
+          if (!s.allowed() && known.add(point(s.direction(), s.decidedBy()))) {
+            out.add(new Blocker(s.endpoint(), s.direction(), s.decidedBy(), a.flow()));
+            added = true;
+          }
+        }
+        if (!added) {
+          throw disagreement("the solver found a new denying decision that eval does not confirm", a.flow(), v);
         }
       }
-      if (!added) {
-        throw disagreement("the solver found a new denying decision that eval does not confirm", a.flow(), v);
-      }
     }
+    return out;
   }
 
   private Query open(End src, End dst, FlowSpec flow) {
@@ -258,7 +263,7 @@ public final class Reachability implements AutoCloseable {
   }
 
   /** The solver's name for an eval decision. */
-  static Point point(dev.tierproof.model.Direction d, Decision x) {
+  static Point point(Direction d, Decision x) {
     return switch (x.kind()) {
       case RULE -> new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
       case TIER_DEFAULT -> new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);

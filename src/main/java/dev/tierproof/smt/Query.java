@@ -141,13 +141,12 @@ public final class Query implements AutoCloseable {
   }
 
   /**
-   * Some flow of the query that a step denies by a deciding point not in {@code known} (points
-   * of the step's direction); answers carry the encoding's decisions.
+   * Some flow of the query whose step in {@code direction} denies it by a deciding point not in
+   * {@code known}; answers carry the encoding's decisions.
    */
-  public Answer deniedExcept(Set<Point> known) {
-    BoolExpr egress = ctx.mkAnd(ctx.mkNot(src.verdict()), ctx.mkNot(src.decidedByAny(known)));
-    BoolExpr ingress = ctx.mkAnd(ctx.mkNot(dst.verdict()), ctx.mkNot(dst.decidedByAny(known)));
-    return solve(ctx.mkOr(egress, ingress), false, true);
+  public Answer deniedExcept(Direction direction, Set<Point> known) {
+    End at = direction == Direction.EGRESS ? src : dst;
+    return solve(ctx.mkAnd(ctx.mkNot(at.verdict()), ctx.mkNot(at.decidedByAny(known))), false, true);
   }
 
   /** Some flow of the query whose step in {@code point.direction()} is decided by {@code point}. */

@@ -34,6 +34,23 @@ public final class SolverSession implements AutoCloseable {
   private boolean closed;
   private Object owner;
 
+  /**
+   * Loads Z3's native library in a background daemon thread, so that a later session starts
+   * without waiting for it (call it before reading input). Returns at once.
+   */
+  public static void preload() {
+    Thread t =
+        new Thread(
+            () -> {
+              try (Context c = new Context()) {
+                c.mkTrue();
+              }
+            },
+            "z3-preload");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** A new context and solver; {@code timeout} bounds each check (zero or negative: none). */
   public SolverSession(Duration timeout) {
     ctx = new Context();
