@@ -106,17 +106,18 @@ tree_hwm_kb() { # max VmHWM over a process and its descendants
   echo "$max"
 }
 
-# run_once OUTFILE ERRFILE ARGS... → sets RUN_SECS RUN_KB RUN_RC
+# run_once OUTFILE ERRFILE ARGS... → sets RUN_SECS RUN_KB RUN_CPU (user+sys s) RUN_RC
 run_once() {
   local out=$1 err=$2; shift 2
   local t0 t1 tf
   tf=$(mktemp)
   t0=$(date +%s%N)
   if [ -n "$TIME_BIN" ]; then
-    "$TIME_BIN" -f %M -o "$tf" timeout "$TIMEOUT" "$@" >"$out" 2>"$err"
+    "$TIME_BIN" -f '%M %U %S' -o "$tf" timeout "$TIMEOUT" "$@" >"$out" 2>"$err"
     RUN_RC=$?
     t1=$(date +%s%N)
-    RUN_KB=$(tail -n 1 "$tf")
+    read -r RUN_KB u s < <(tail -n 1 "$tf")
+    RUN_CPU=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
   else
     timeout "$TIMEOUT" "$@" >"$out" 2>"$err" &
     local pid=$! peak=0 v
@@ -127,6 +128,7 @@ run_once() {
     wait "$pid"; RUN_RC=$?
     t1=$(date +%s%N)
     RUN_KB=$peak
+    RUN_CPU="?"
   fi
   rm -f "$tf"
   [[ "$RUN_KB" =~ ^[0-9]+$ ]] || RUN_KB=0
@@ -231,15 +233,15 @@ for j in "${JOBS[@]}"; do
   IFS=$'\t' read -r label size args tmpl <<<"$j"
   eval "set -- $args"
   echo "\$ $RUNNER_SHOWN $args" | tee -a "$REPORT" >&2
-  times=() ; peak=0 ; rcs=()
+  times=() ; peak=0 ; rcs=() ; cpus=()
   log="$OUT/logs/$label-$size"
   for ((i = 1; i <= RUNS; i++)); do
     if [ "$i" = 1 ]; then o="$log.out"; e="$log.err"; else o=/dev/null; e="$log.err.$i"; fi
     run_once "$o" "$e" "${RUNNER[@]}" "$@"
-    times+=("$RUN_SECS"); rcs+=("$RUN_RC")
+    times+=("$RUN_SECS"); rcs+=("$RUN_RC"); cpus+=("$RUN_CPU")
     [ "$RUN_KB" -gt "$peak" ] && peak=$RUN_KB
     [ "$i" = 1 ] || rm -f "$e"
-    printf '  run %d: %6.2f s  %6d MiB  exit %d\n' "$i" "$RUN_SECS" $((RUN_KB / 1024)) "$RUN_RC" >&2
+    printf '  run %d: %6.2f s  %6d MiB  cpu %s s  exit %d\n' "$i" "$RUN_SECS" $((RUN_KB / 1024)) "$RUN_CPU" "$RUN_RC" >&2
     if [ "$RUN_RC" = 124 ] || [ "$RUN_RC" = 2 ] || [ "$RUN_RC" -ge 3 ]; then break; fi   # no point repeating
   done
   stats=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END {
@@ -250,7 +252,8 @@ for j in "${JOBS[@]}"; do
   cmd="tierproof $(shorten "$size" "$tmpl")"
   ROWS+=("| \`$cmd\` | $size | $med | $lo–$hi | $((peak / 1024)) |")
   first=$(head -n 1 "$log.out" 2>/dev/null | cut -c1-120)
-  note="$label/$size: exit $uniq_rcs over ${#times[@]} run(s); first line: ${first:-<empty>}"
+  cpu_med=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+  note="$label/$size: exit $uniq_rcs over ${#times[@]} run(s), median CPU (user+sys) ${cpu_med} s; first line: ${first:-<empty>}"
   case ",$uniq_rcs," in
     *,124,*) note="$note; TIMEOUT after ${TIMEOUT}s" ;;
   esac

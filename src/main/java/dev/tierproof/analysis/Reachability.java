@@ -47,16 +47,30 @@ public final class Reachability implements AutoCloseable {
 
   private final PolicySet set;
   private final SolverSession session;
+  private final boolean owned;
   private final Network network;
   private final Evaluator evaluator;
   private final Map<Map<String, Profile>, Evaluator> assumed = new HashMap<>();
 
   /** {@code timeout} bounds each solver check (null or zero: none). */
   public Reachability(PolicySet set, Duration timeout) {
+    this(set, new SolverSession(timeout), true);
+  }
+
+  private Reachability(PolicySet set, SolverSession session, boolean owned) {
     this.set = set;
-    this.session = new SolverSession(timeout);
+    this.session = session;
+    this.owned = owned;
     this.network = Network.encode(set, session);
     this.evaluator = new Evaluator(set);
+  }
+
+  /**
+   * Questions over {@code set} in a session the caller owns (several policy sets can share one
+   * Z3 context); {@link #close} leaves the session open.
+   */
+  public static Reachability using(PolicySet set, SolverSession session) {
+    return new Reachability(set, session, false);
   }
 
   /**
@@ -130,7 +144,9 @@ public final class Reachability implements AutoCloseable {
 
   @Override
   public void close() {
-    session.close();
+    if (owned) {
+      session.close();
+    }
   }
 
   private Search search(Answer a, End src, End dst) {

@@ -26,8 +26,9 @@ import java.util.stream.Collectors;
  * <p>Resolution: {@code ns/name} is the pod or workload {@code name} of namespace {@code ns}
  * ({@code ns/Kind/name} picks one kind when several share the name); a bare {@code name} is the
  * one endpoint of any kind, host endpoints included, with that name; an address is the endpoint
- * that owns it, else an address outside the cluster; a range, a domain and {@code world} are
- * outside the cluster; a selector reference is a hypothetical workload endpoint. An unknown or
+ * that owns it, else an address outside the cluster (so is a range of one address); a range, a
+ * domain and {@code world} are outside the cluster, a selector reference is a hypothetical
+ * workload endpoint. An unknown or
  * ambiguous name is an error that lists what it could have meant.
  *
  * <p>The concrete flow's defaults, for what the question leaves open: protocol TCP (ICMP or
@@ -97,10 +98,21 @@ public final class References {
         d.error(at, "`" + range.text() + "` has host bits set; did you mean `" + cidr.get() + "`?");
         return Optional.empty();
       }
-      Ip single = cidr.get().prefix() == cidr.get().address().bits() ? cidr.get().address() : null;
-      return Optional.of(new Resolved(new End.Outside(cidr.get(), null), single));
+      if (cidr.get().prefix() == cidr.get().address().bits()) {
+        return address(cidr.get().address().toString(), set, at, d);
+      }
+      return Optional.of(new Resolved(new End.Outside(cidr.get(), null), null));
     }
     if (ref instanceof EndpointRef.Domain domain) {
+      for (Endpoint e : set.endpoints()) {
+        if (e.name().equals(domain.name())) {
+          String hint =
+              !e.isHost() ? "; write `" + e.ref() + "`"
+                  : e.ips().isEmpty() ? "" : "; name it by its address `" + e.ips().get(0) + "`";
+          d.warning(at, "`" + domain.name() + "` is read as a domain name, not as the endpoint `" + e.ref() + "`" + hint);
+          break;
+        }
+      }
       return Optional.of(new Resolved(new End.Outside(null, domain.name()), null));
     }
     if (ref instanceof EndpointRef.SelectorRef selection) {

@@ -29,10 +29,7 @@ final class Arguments {
     return span(value, 0);
   }
 
-  /**
-   * The span of the {@code nth} (0-based) argument equal to {@code value}, {@code offset}
-   * characters into it; the whole line when it is not found.
-   */
+  /** The span of the {@code nth} (0-based) argument equal to {@code value}; column 1 when none is. */
   Span span(String value, int nth) {
     int column = "tierproof ".length() + 1;
     int seen = 0;

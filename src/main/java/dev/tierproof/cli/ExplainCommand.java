@@ -6,11 +6,9 @@ import dev.tierproof.analysis.References.Concrete;
 import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Verdict;
-import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.report.ExplainReport;
 import dev.tierproof.report.Format;
-import dev.tierproof.selector.EndpointRef;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -51,40 +49,26 @@ final class ExplainCommand implements Callable<Integer> {
     GlobalOptions g = global.after(main.global);
     List<Session.Output> outputs = s.outputs(g);
     FlowSpec spec = flow.spec(s.args, s.diagnostics);
-    Optional<EndpointRef> src = s.reference(source, 0);
-    Optional<EndpointRef> dst = s.reference(destination, source.equals(destination) ? 1 : 0);
-    Optional<Ip> pinned = Main.address(s, destinationIp);
-    if (s.diagnostics.hasErrors()) {
+    Optional<Session.Question> question = s.question(g, source, destination, destinationIp, false);
+    if (question.isEmpty()) {
       return s.fail();
     }
-    Optional<PolicySet> set = s.load(g);
-    if (set.isEmpty()) {
-      return s.fail();
-    }
-    Optional<Resolved> from =
-        References.resolve(src.get(), set.get(), false, s.args.span(source), s.diagnostics);
-    Optional<Resolved> unpinned =
-        References.resolve(dst.get(), set.get(), false, s.args.span(destination), s.diagnostics);
-    Optional<Resolved> to =
-        unpinned.isPresent() && pinned.isPresent()
-            ? References.pin(unpinned.get(), pinned.get(), set.get(), s.args.span(destinationIp), s.diagnostics)
-            : unpinned;
-    if (s.diagnostics.hasErrors()) {
-      return s.fail();
-    }
+    PolicySet set = question.get().set();
+    Resolved from = question.get().source();
+    Resolved to = question.get().destination();
     Optional<Concrete> concrete =
-        References.concrete(from.get(), to.get(), spec, set.get(), s.args.span("explain"), s.diagnostics);
+        References.concrete(from, to, spec, set, s.args.span("explain"), s.diagnostics);
     if (concrete.isEmpty()) {
       return s.fail();
     }
     s.warn();
     Concrete c = concrete.get();
-    Verdict verdict = new Evaluator(set.get()).evaluate(c.flow());
+    Verdict verdict = new Evaluator(set).evaluate(c.flow());
     if (outputs.stream().noneMatch(o -> o.format() == Format.TEXT && o.file() == null)) {
       c.notes().forEach(n -> s.err.println("note: " + n));
     }
     boolean written =
-        s.write(outputs, f -> ExplainReport.render(f, set.get(), from.get().end(), to.get().end(), c.flow(), verdict, c.notes()));
+        s.write(outputs, f -> ExplainReport.render(f, set, from.end(), to.end(), c.flow(), verdict, c.notes()));
     return written ? Main.OK : s.fail();
   }
 }

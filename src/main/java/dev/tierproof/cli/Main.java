@@ -1,12 +1,10 @@
 package dev.tierproof.cli;
 
-import dev.tierproof.model.Ip;
 import dev.tierproof.source.Span;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,18 +65,6 @@ public final class Main implements Callable<Integer> {
     session.diagnostics.error(
         new Span(Arguments.FILE, 0, 0), "missing command; use `explain` or `verify` (see `tierproof --help`)");
     return session.fail();
-  }
-
-  /** {@code --destination-ip}: empty when absent; a malformed address is reported. */
-  static Optional<Ip> address(Session s, String text) {
-    if (text == null) {
-      return Optional.empty();
-    }
-    Optional<Ip> ip = Ip.parse(text);
-    if (ip.isEmpty()) {
-      s.diagnostics.error(s.args.span(text), "`" + text + "` is not an IP address");
-    }
-    return ip;
   }
 
   /** A picocli usage error, in the diagnostics' style: lowercase, user text in backticks. */

@@ -1,7 +1,10 @@
 package dev.tierproof.cli;
 
+import dev.tierproof.analysis.References;
+import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
+import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.report.Format;
 import dev.tierproof.selector.EndpointRef;
@@ -59,18 +62,52 @@ final class Session {
     return outputs.isEmpty() ? List.of(new Output(Format.TEXT, null)) : outputs;
   }
 
-  /** A parsed reference; a syntax error is reported at its column on the command line. */
-  Optional<EndpointRef> reference(String text, int nth) {
+  /** The input and both ends of a question, resolved. */
+  record Question(PolicySet set, Resolved source, Resolved destination) {}
+
+  /**
+   * Parses the references and {@code --destination-ip}, loads the input, resolves both ends; empty
+   * when anything reported so far (also by earlier steps of the command) is an error.
+   */
+  Optional<Question> question(
+      GlobalOptions g, String source, String destination, String destinationIp, boolean existing) {
+    Span srcAt = args.span(source);
+    Span dstAt = args.span(destination, source.equals(destination) ? 1 : 0);
+    Optional<EndpointRef> src = reference(source, srcAt);
+    Optional<EndpointRef> dst = reference(destination, dstAt);
+    Optional<Ip> pinned = Optional.empty();
+    if (destinationIp != null) {
+      pinned = Ip.parse(destinationIp);
+      if (pinned.isEmpty()) {
+        diagnostics.error(args.span(destinationIp), "`" + destinationIp + "` is not an IP address");
+      }
+    }
+    if (diagnostics.hasErrors()) {
+      return Optional.empty();
+    }
+    Optional<PolicySet> set = load(g);
+    if (set.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Resolved> from = References.resolve(src.get(), set.get(), existing, srcAt, diagnostics);
+    Optional<Resolved> to = References.resolve(dst.get(), set.get(), existing, dstAt, diagnostics);
+    if (to.isPresent() && pinned.isPresent()) {
+      to = References.pin(to.get(), pinned.get(), set.get(), args.span(destinationIp), diagnostics);
+    }
+    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(new Question(set.get(), from.get(), to.get()));
+  }
+
+  private Optional<EndpointRef> reference(String text, Span at) {
     try {
       return Optional.of(EndpointRef.parse(text));
     } catch (SelectorSyntaxException e) {
-      diagnostics.error(args.span(text, nth).shift(e.offset()), e.getMessage());
+      diagnostics.error(at.shift(e.offset()), e.getMessage());
       return Optional.empty();
     }
   }
 
   /** Reads and loads every {@code -f}; empty when there is none or the input has errors. */
-  Optional<PolicySet> load(GlobalOptions g) {
+  private Optional<PolicySet> load(GlobalOptions g) {
     if (g.files.isEmpty()) {
       diagnostics.error(
           new Span(Arguments.FILE, 0, 0),

@@ -1,14 +1,11 @@
 package dev.tierproof.cli;
 
+import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
-import dev.tierproof.analysis.References;
-import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.analysis.VerifyResult;
-import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.report.VerifyReport;
-import dev.tierproof.selector.EndpointRef;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,10 +21,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    description = {
-      "reachable: prove some allowed flow exists (and print it) or prove none does.",
-      "isolated: prove no allowed flow exists or print one that is allowed."
-    })
+    description =
+        "Proves that some flow is allowed (reachable, printing one) or that none is (isolated),"
+            + " over every flow and every endpoint in scope.")
 final class VerifyCommand implements Callable<Integer> {
 
   private final Main main;
@@ -67,39 +63,25 @@ final class VerifyCommand implements Callable<Integer> {
     }
     List<Session.Output> outputs = s.outputs(g);
     FlowSpec spec = flow.spec(s.args, s.diagnostics);
-    Optional<EndpointRef> src = s.reference(source, 0);
-    Optional<EndpointRef> dst = s.reference(destination, source.equals(destination) ? 1 : 0);
-    Optional<Ip> pinned = Main.address(s, destinationIp);
-    if (s.diagnostics.hasErrors()) {
+    Optional<Session.Question> question = s.question(g, source, destination, destinationIp, existing);
+    if (question.isEmpty()) {
       return s.fail();
     }
-    Optional<PolicySet> set = s.load(g);
-    if (set.isEmpty()) {
-      return s.fail();
-    }
-    Optional<Resolved> from =
-        References.resolve(src.get(), set.get(), existing, s.args.span(source), s.diagnostics);
-    Optional<Resolved> unpinned =
-        References.resolve(dst.get(), set.get(), existing, s.args.span(destination), s.diagnostics);
-    Optional<Resolved> to =
-        unpinned.isPresent() && pinned.isPresent()
-            ? References.pin(unpinned.get(), pinned.get(), set.get(), s.args.span(destinationIp), s.diagnostics)
-            : unpinned;
-    if (s.diagnostics.hasErrors()) {
-      return s.fail();
-    }
+    PolicySet set = question.get().set();
+    End from = question.get().source().end();
+    End to = question.get().destination().end();
     s.warn();
     VerifyResult result;
-    try (Reachability reachability = new Reachability(set.get(), g.timeoutOrDefault())) {
+    try (Reachability reachability = new Reachability(set, g.timeoutOrDefault())) {
       result =
           what == VerifyResult.Claim.REACHABLE
-              ? reachability.reachable(from.get().end(), to.get().end(), spec)
-              : reachability.isolated(from.get().end(), to.get().end(), spec);
+              ? reachability.reachable(from, to, spec)
+              : reachability.isolated(from, to, spec);
     }
     boolean written =
         s.write(
             outputs,
-            f -> VerifyReport.render(f, set.get(), from.get().end(), to.get().end(), result));
+            f -> VerifyReport.render(f, set, from, to, result));
     if (!written) {
       return s.fail();
     }

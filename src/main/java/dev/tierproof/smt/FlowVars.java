@@ -3,7 +3,6 @@ package dev.tierproof.smt;
 import com.microsoft.z3.BitVecExpr;
 import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Context;
-import com.microsoft.z3.IntExpr;
 import dev.tierproof.model.Protocols;
 import java.math.BigInteger;
 
@@ -24,11 +23,11 @@ final class FlowVars {
   final BitVecExpr dport;
   final BitVecExpr icmpType;
   final BitVecExpr icmpCode;
-  final IntExpr domain;
+  final Choice domain;
   final BoolExpr hasPorts;
   final BoolExpr isIcmp;
 
-  FlowVars(Context ctx) {
+  FlowVars(Context ctx, int domainClasses) {
     this.ctx = ctx;
     v6 = ctx.mkBoolConst("flow.v6");
     src = ctx.mkBVConst("flow.src", 128);
@@ -38,7 +37,7 @@ final class FlowVars {
     dport = ctx.mkBVConst("flow.dport", 16);
     icmpType = ctx.mkBVConst("flow.icmpType", 8);
     icmpCode = ctx.mkBVConst("flow.icmpCode", 8);
-    domain = ctx.mkIntConst("flow.domain");
+    domain = new Choice(ctx, "flow.domain", domainClasses);
     hasPorts =
         ctx.mkOr(
             protoIs(Protocols.TCP), protoIs(Protocols.UDP), protoIs(Protocols.SCTP),
@@ -55,7 +54,7 @@ final class FlowVars {
    * denotes an IPv6 address in the mapped range), absent fields are 0, protocol ≠ 0 (rules cannot
    * tell 0 from other unnamed protocols), the name class exists.
    */
-  BoolExpr wellFormed(int domainClasses) {
+  BoolExpr wellFormed() {
     BoolExpr srcV4 = ctx.mkEq(ctx.mkExtract(127, 32, src), ctx.mkBV(0xffff, 96));
     BoolExpr dstV4 = ctx.mkEq(ctx.mkExtract(127, 32, dst), ctx.mkBV(0xffff, 96));
     return ctx.mkAnd(
@@ -68,8 +67,7 @@ final class FlowVars {
         ctx.mkImplies(
             ctx.mkNot(isIcmp),
             ctx.mkAnd(ctx.mkEq(icmpType, ctx.mkBV(0, 8)), ctx.mkEq(icmpCode, ctx.mkBV(0, 8)))),
-        ctx.mkLe(ctx.mkInt(0), domain),
-        ctx.mkLt(domain, ctx.mkInt(domainClasses)));
+        domain.domain());
   }
 
   BitVecExpr bv128(BigInteger value) {

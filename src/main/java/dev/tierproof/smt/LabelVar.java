@@ -3,8 +3,6 @@ package dev.tierproof.smt;
 import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.CharSort;
 import com.microsoft.z3.Context;
-import com.microsoft.z3.IntExpr;
-import com.microsoft.z3.IntNum;
 import com.microsoft.z3.Model;
 import com.microsoft.z3.SeqExpr;
 import dev.tierproof.selector.Selector.Op;
@@ -21,7 +19,7 @@ final class LabelVar {
   final BoolExpr present;
   private final Context ctx;
   private final List<String> literals;
-  private final IntExpr index;
+  private final Choice index;
   private final SeqExpr<CharSort> string;
 
   LabelVar(Context ctx, String name, List<String> literals, boolean strings) {
@@ -32,7 +30,7 @@ final class LabelVar {
       index = null;
       string = (SeqExpr<CharSort>) ctx.mkConst(name + ".value", ctx.getStringSort());
     } else {
-      index = ctx.mkIntConst(name + ".value");
+      index = new Choice(ctx, name + ".value", literals.size() + 1);
       string = null;
     }
   }
@@ -42,7 +40,7 @@ final class LabelVar {
     if (index == null) {
       return ctx.mkTrue();
     }
-    return ctx.mkAnd(ctx.mkLe(ctx.mkInt(0), index), ctx.mkLe(index, ctx.mkInt(literals.size())));
+    return index.domain();
   }
 
   boolean strings() {
@@ -58,12 +56,12 @@ final class LabelVar {
     if (i < 0) {
       throw new IllegalStateException("label value `" + v + "` missing from the enumeration");
     }
-    return ctx.mkEq(index, ctx.mkInt(i));
+    return index.is(i);
   }
 
   /** Both values are equal; both variables were built with the same literals and kind. */
   BoolExpr sameValue(LabelVar other) {
-    return string != null ? ctx.mkEq(string, other.string) : ctx.mkEq(index, other.index);
+    return string != null ? ctx.mkEq(string, other.string) : index.same(other.index);
   }
 
   /** {@code value op v} with presence required (spec S1.3); {@code NE} is handled by callers. */
@@ -90,7 +88,7 @@ final class LabelVar {
     if (string != null) {
       return Strings.decode(((SeqExpr<?>) m.eval(string, true)).getString());
     }
-    int i = ((IntNum) m.eval(index, true)).getInt();
+    int i = index.in(m);
     if (i < literals.size()) {
       return literals.get(i);
     }

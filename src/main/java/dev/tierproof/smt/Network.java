@@ -89,7 +89,6 @@ public final class Network {
   private Network(PolicySet set, SolverSession session) {
     this.set = set;
     this.session = session;
-    this.vars = new FlowVars(session.ctx());
     Map<Integer, List<BigInteger>> values = new HashMap<>();
     for (Endpoint e : set.endpoints()) {
       for (Ip ip : e.ips()) {
@@ -116,6 +115,7 @@ public final class Network {
     }
     set.networkSets().forEach(n -> patterns.addAll(n.allowedEgressDomains()));
     domains = new DomainClasses(patterns);
+    vars = new FlowVars(session.ctx(), domains.size());
     Set<String> known = new LinkedHashSet<>(set.namespaces().keySet());
     set.profiles().keySet().stream()
         .filter(n -> n.startsWith("kns."))
@@ -187,7 +187,10 @@ public final class Network {
         a -> set.networkSets().stream().filter(n -> n.nets().stream().anyMatch(c -> c.contains(a))).toList());
   }
 
-  /** The namespaces a hypothetical endpoint in {@code ns} (null: any) can be in. */
+  /**
+   * The namespaces a hypothetical endpoint in {@code ns} (null: any) can be in: for any, every
+   * namespace the input mentions and a new one.
+   */
   List<NsOption> namespaceOptions(String ns) {
     if (ns != null) {
       NsOption known = namespaces.get(ns);
@@ -197,7 +200,8 @@ public final class Network {
       boolean listed = set.endpoints().stream().anyMatch(e -> e.profiles().contains("kns." + ns));
       return List.of(new NsOption(ns, null, listed ? null : namespaceProfile(ns, Map.of()), !listed));
     }
-    List<NsOption> all = new ArrayList<>(namespaces.values());
+    List<NsOption> all = new ArrayList<>();
+    mentioned.forEach(n -> all.addAll(namespaceOptions(n)));
     all.add(new NsOption(null, null, null, true));
     return all;
   }

@@ -4,8 +4,6 @@ import com.microsoft.z3.BitVecExpr;
 import com.microsoft.z3.BitVecNum;
 import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Context;
-import com.microsoft.z3.IntExpr;
-import com.microsoft.z3.IntNum;
 import com.microsoft.z3.Model;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
@@ -119,7 +117,7 @@ public final class Query implements AutoCloseable {
     dst.vocabulary();
     session.acquire(this);
     try {
-      session.add(v.wellFormed(net.domains.size()));
+      session.add(v.wellFormed());
       session.add(bounds());
       session.add(src.scope());
       session.add(dst.scope());
@@ -284,7 +282,7 @@ public final class Query implements AutoCloseable {
     Endpoint destination = dst.endpoint(m, family, assumed, fresh);
     String domain = null;
     if (dst.chosen(m) instanceof OutsideOpt o) {
-      domain = o.domain() != null ? o.domain() : net.domains.representative(((IntNum) m.eval(v.domain, true)).getInt());
+      domain = o.domain() != null ? o.domain() : net.domains.representative(v.domain.in(m));
     }
     Flow flow =
         new Flow(
@@ -414,7 +412,7 @@ public final class Query implements AutoCloseable {
   private BoolExpr domainIn(List<String> patterns) {
     List<BoolExpr> out = new ArrayList<>();
     for (int i : net.domains.matching(patterns)) {
-      out.add(ctx.mkEq(v.domain, ctx.mkInt(i)));
+      out.add(v.domain.is(i));
     }
     return or(out);
   }
@@ -594,7 +592,7 @@ public final class Query implements AutoCloseable {
     final BitVecExpr addr;
     final BitVecExpr port;
     final Map<Cidr, BoolExpr> nets;
-    IntExpr pick;
+    Choice pick;
     BoolExpr free;
     BoolExpr fresh;
 
@@ -858,12 +856,12 @@ public final class Query implements AutoCloseable {
     }
 
     BoolExpr is(int option) {
-      return ctx.mkEq(pick, ctx.mkInt(option));
+      return pick.is(option);
     }
 
     /** The side's constraints: one option chosen, and what that option implies. */
     BoolExpr scope() {
-      pick = ctx.mkIntConst(source ? "src.option" : "dst.option");
+      pick = new Choice(ctx, source ? "src.option" : "dst.option", options.size());
       List<BoolExpr> freeOpts = new ArrayList<>();
       List<BoolExpr> freshOpts = new ArrayList<>();
       for (int i = 0; i < options.size(); i++) {
@@ -878,8 +876,7 @@ public final class Query implements AutoCloseable {
       free = define(or(freeOpts));
       fresh = define(or(freshOpts));
       List<BoolExpr> c = new ArrayList<>();
-      c.add(ctx.mkLe(ctx.mkInt(0), pick));
-      c.add(ctx.mkLt(pick, ctx.mkInt(options.size())));
+      c.add(pick.domain());
       for (LabelVar l : labels.values()) {
         c.add(l.domain());
       }
@@ -903,7 +900,7 @@ public final class Query implements AutoCloseable {
 
     private BoolExpr option(Opt o) {
       List<BoolExpr> c = new ArrayList<>();
-      BoolExpr noDomain = ctx.mkEq(v.domain, ctx.mkInt(0));
+      BoolExpr noDomain = v.domain.is(0);
       if (o instanceof Concrete k) {
         c.add(ctx.mkEq(addr, v.bv128(k.address().value())));
         c.add(k.address().family() == 6 ? v.v6 : ctx.mkNot(v.v6));
@@ -912,7 +909,7 @@ public final class Query implements AutoCloseable {
       } else if (o instanceof OutsideOpt x) {
         c.add(range(x.range()));
         if (x.domain() != null) {
-          c.add(ctx.mkEq(v.domain, ctx.mkInt(net.domains.classOf(x.domain()))));
+          c.add(v.domain.is(net.domains.classOf(x.domain())));
         }
       } else if (o instanceof FreshOpt f) {
         c.add(range(f.range()));
@@ -1220,7 +1217,7 @@ public final class Query implements AutoCloseable {
     }
 
     Opt chosen(Model m) {
-      return options.get(((IntNum) m.eval(pick, true)).getInt());
+      return options.get(pick.in(m));
     }
 
     void decisions(Model m, Endpoint at, List<Point> out) {

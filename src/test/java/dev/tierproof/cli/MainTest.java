@@ -215,7 +215,9 @@ class MainTest {
           {"explain", "shop/podA", "world", "--destination-ip", "1.2.3.4", "-f", QUIZ1},
           {"explain", "tigera.io", "shop/podA", "-f", QUIZ1},
           {"explain", "shop/podA", "world", "-f", "no/such/file.yaml"},
-          {"verify", "reachble", "shop/podA", "world", "-f", QUIZ1}
+          {"verify", "reachble", "shop/podA", "world", "-f", QUIZ1},
+          {"verify", "isolated", "shop/podA", "world", "--protocol", "ICMP", "--port", "80", "-f", QUIZ1},
+          {"verify", "isolated", "shop/podA", "world", "--port", "80", "--icmp-type", "8", "-f", QUIZ1}
         }) {
       Run run = Run.of(args);
       assertThat(run.code()).as(run.toString()).isEqualTo(2);

@@ -26,6 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * and isolation questions replays (checked inside {@link Reachability}); (3) when the solver
  * proves that no flow of a question is allowed, sampled concrete flows of the question are all
  * denied by eval. Cases: {@code -Ddifferential.cases=N} (default 2000), first seed {@code
- * -Ddifferential.seed=S}; a failure names the seed of its case.
+ * -Ddifferential.seed=S}; a failure names the seed of its case. Cases run on up to four threads,
+ * each with its own solver session (one Z3 context per thread, reused across its cases).
  */
 class DifferentialTest {
 
@@ -45,39 +51,68 @@ class DifferentialTest {
   private static final int SAMPLES = 40;
 
   @Test
-  void differential_randomPolicySets_encodingAgreesWithEval() {
+  void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
     long start = System.nanoTime();
-    int[] stats = new int[4];
-    try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
-      for (int i = 0; i < CASES; i++) {
-        long seed = SEED + i;
-        try {
-          check(seed, session, stats);
-        } catch (Throwable t) {
-          throw new AssertionError(
-              "differential case failed: seed " + seed + " (replay with -Ddifferential.seed=" + seed
-                  + " -Ddifferential.cases=1)",
-              t);
-        }
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    long[][] stats = new long[threads][5];
+    AtomicInteger next = new AtomicInteger();
+    ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int w = 0; w < threads; w++) {
+      long[] mine = stats[w];
+      workers.add(
+          pool.submit(
+              () -> {
+                try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
+                  for (int i = next.getAndIncrement(); i < CASES && failures.isEmpty(); i = next.getAndIncrement()) {
+                    long seed = SEED + i;
+                    try {
+                      check(seed, session, mine);
+                    } catch (Throwable t) {
+                      failures.put(seed, t);
+                    }
+                  }
+                }
+              }));
+    }
+    for (Future<?> f : workers) {
+      f.get();
+    }
+    pool.shutdown();
+    if (!failures.isEmpty()) {
+      long seed = failures.firstKey();
+      throw new AssertionError(
+          "differential case failed: seed " + seed + " (replay with -Ddifferential.seed=" + seed
+              + " -Ddifferential.cases=1)",
+          failures.get(seed));
+    }
+    long[] total = new long[5];
+    for (long[] s : stats) {
+      for (int i = 0; i < total.length; i++) {
+        total[i] += s[i];
       }
     }
     System.out.printf(
-        "differential: %d cases, %d flows, %d questions (%d proved without an allowed flow) in %d ms%n",
-        CASES, stats[0], stats[1], stats[2], (System.nanoTime() - start) / 1_000_000);
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms), %d questions (%d ms; %d without an allowed flow)%n",
+        CASES, (System.nanoTime() - start) / 1_000_000, threads, total[0], total[3] / 1_000_000, total[1], total[4] / 1_000_000, total[2]);
   }
 
-  private static void check(long seed, SolverSession session, int[] stats) {
+  private static void check(long seed, SolverSession session, long[] stats) {
     RandomModel model = new RandomModel(seed);
     PolicySet set = model.set();
     Network network = Network.encode(set, session);
     Evaluator eval = new Evaluator(set);
     Set<String> vocabulary = vocabulary(set);
+    long t = System.nanoTime();
     for (int f = 0; f < FLOWS; f++) {
       Flow flow = model.flow();
       stats[0]++;
       concrete(network, eval, set, flow, vocabulary);
     }
-    try (Reachability r = new Reachability(set, Duration.ofSeconds(30))) {
+    stats[3] += System.nanoTime() - t;
+    t = System.nanoTime();
+    try (Reachability r = Reachability.using(set, session)) {
       for (int q = 0; q < 2; q++) {
         End src = end(model, true);
         End dst = end(model, false);
@@ -93,10 +128,12 @@ class DifferentialTest {
         }
         if (v.witness() == null) {
           stats[2]++;
-          sample(model, eval, src, dst, spec);
+          String question = v.claim().json() + " " + src.display() + " -> " + dst.display() + " " + spec;
+          sample(model, eval, src, dst, spec, question);
         }
       }
     }
+    stats[4] += System.nanoTime() - t;
   }
 
   /** Property 1: the flow pinned in a query; the encoding's verdict and decisions equal eval's. */
@@ -201,7 +238,7 @@ class DifferentialTest {
   }
 
   /** Property 3: the solver found no allowed flow; no sampled flow of the question is allowed. */
-  private static void sample(RandomModel model, Evaluator eval, End src, End dst, FlowSpec spec) {
+  private static void sample(RandomModel model, Evaluator eval, End src, End dst, FlowSpec spec, String question) {
     for (int i = 0; i < SAMPLES; i++) {
       int family = spec.ipVersion() != null ? spec.ipVersion() : model.nextInt(2) == 0 ? 4 : 6;
       Object[] s = endpointOf(model, src, family, true);
@@ -231,7 +268,7 @@ class DifferentialTest {
         }
         ev = extra.isEmpty() ? eval : withProfiles(model.set(), extra);
       }
-      assertThat(ev.evaluate(f).allowed()).as("sampled flow %s of a question proved to allow none", brief(f)).isFalse();
+      assertThat(ev.evaluate(f).allowed()).as("sampled flow %s of `%s`, proved to allow none", brief(f), question).isFalse();
     }
   }
 
@@ -274,7 +311,8 @@ class DifferentialTest {
     if (h.existingOnly()) {
       return null;
     }
-    Endpoint e = model.hypothetical(h.namespace() != null ? h.namespace() : model.pick(RandomModel.NAMESPACES), family);
+    String ns = h.namespace() != null ? h.namespace() : model.pick(List.of("ns1", "ns2", "ns3", "ns-new"));
+    Endpoint e = model.hypothetical(ns, family);
     return h.selector().matches(e.labels()) ? new Object[] {e, e.ips().get(0)} : null;
   }
 
