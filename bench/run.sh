@@ -49,7 +49,7 @@ isolated-rev   | medium,large | verify isolated 'ns-b/*' 'ns-a/*'
 EOF
 )
 
-usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -204,8 +204,8 @@ else
   # land in the middle of a measurement; same JVM flags as the launcher
   cp "$ROOT/target/tierproof.jar" "$OUT/tierproof.jar"
   mkdir -p "$ROOT/target/tmp"
-  RUNNER=(java ${JAVA_OPTS:-} -Djava.io.tmpdir="$ROOT/target/tmp" -jar "$OUT/tierproof.jar")
-  RUNNER_SHOWN="java ${JAVA_OPTS:+$JAVA_OPTS }-Djava.io.tmpdir=target/tmp -jar bench/out/tierproof.jar"
+  RUNNER=(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss8m -Djava.io.tmpdir="$ROOT/target/tmp" ${JAVA_OPTS:-} -jar "$OUT/tierproof.jar")
+  RUNNER_SHOWN="java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss8m -Djava.io.tmpdir=target/tmp ${JAVA_OPTS:+$JAVA_OPTS }-jar bench/out/tierproof.jar"
 fi
 
 STAMP=$(date -u +%Y%m%d-%H%M%S)

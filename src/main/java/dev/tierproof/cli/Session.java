@@ -44,15 +44,20 @@ final class Session {
 
   /** The {@code -o} list ({@code text} on stdout when empty); unknown formats are reported. */
   List<Output> outputs(GlobalOptions g) {
+    return outputs(g, Format.BASIC);
+  }
+
+  /** As {@link #outputs(GlobalOptions)} for a command that writes the formats in {@code supported}. */
+  List<Output> outputs(GlobalOptions g, java.util.Set<Format> supported) {
     List<Output> outputs = new ArrayList<>();
     for (String o : g.outputs) {
       int eq = o.indexOf('=');
       String key = eq < 0 ? o : o.substring(0, eq);
       String file = eq < 0 ? null : o.substring(eq + 1);
-      Optional<Format> format = Format.parse(key);
+      Optional<Format> format = Format.parse(key).filter(supported::contains);
       if (format.isEmpty()) {
         diagnostics.error(
-            args.span(o), "unknown output format `" + key + "`; this command writes " + Format.names());
+            args.span(o), "unknown output format `" + key + "`; this command writes " + Format.names(supported));
       } else if (file != null && file.isEmpty()) {
         diagnostics.error(args.span(o), "`-o " + o + "` names no file; write `" + key + "=FILE`");
       } else {

@@ -99,14 +99,15 @@ public final class Evaluator {
       if (applying.isEmpty()) {
         continue; // spec S4.2: a tier is entered only if one of its policies applies
       }
+      Set<Policy> applies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+      applies.addAll(applying);
       boolean passed = false;
       for (Policy p : tier.policies()) {
-        if (p.staged()) {
-          trace.add(new TraceEntry(tier, p, Outcome.STAGED, null));
-          continue;
-        }
-        if (!applying.contains(p)) {
-          trace.add(new TraceEntry(tier, p, Outcome.NOT_SELECTED, null));
+        boolean mayScope = p.namespace() == null || p.namespace().equals(at.namespace());
+        if (!applies.contains(p)) {
+          if (mayScope) { // another namespace's policy can never select the endpoint: no line
+            trace.add(new TraceEntry(tier, p, p.staged() ? Outcome.STAGED : Outcome.NOT_SELECTED, null));
+          }
           continue;
         }
         Rule hit = firstTerminal(p.rules(dir), dir, flow);

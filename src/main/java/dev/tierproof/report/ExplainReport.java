@@ -36,6 +36,7 @@ public final class ExplainReport {
     return switch (format) {
       case TEXT -> text(set, source, destination, flow, verdict, notes);
       case JSON -> Json.write(Json.explanation(flow, verdict));
+      default -> throw new IllegalArgumentException("this report has no " + format.key() + " format");
     };
   }
 

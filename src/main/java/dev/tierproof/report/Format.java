@@ -8,7 +8,16 @@ import java.util.stream.Collectors;
 /** An output format of {@code -o FORMAT[=FILE]}. */
 public enum Format {
   TEXT,
-  JSON;
+  JSON,
+  /** SARIF 2.1.0 ({@link Sarif}): lint, check, diff. */
+  SARIF,
+  /** GitHub Actions workflow annotations ({@link GithubAnnotations}): lint, check, diff. */
+  GITHUB,
+  /** A Markdown summary for pull-request comments ({@link Markdown}): lint, check, diff. */
+  MARKDOWN;
+
+  /** What explain and verify write. */
+  public static final java.util.Set<Format> BASIC = java.util.EnumSet.of(TEXT, JSON);
 
   /** The name as written after {@code -o}: {@code text}, {@code json}. */
   public String key() {
@@ -21,6 +30,11 @@ public enum Format {
 
   /** {@code text, json}: for messages. */
   public static String names() {
-    return Arrays.stream(values()).map(Format::key).collect(Collectors.joining(", "));
+    return names(BASIC);
+  }
+
+  /** The keys of {@code formats} in declaration order, comma-separated: for messages. */
+  public static String names(java.util.Set<Format> formats) {
+    return Arrays.stream(values()).filter(formats::contains).map(Format::key).collect(Collectors.joining(", "));
   }
 }

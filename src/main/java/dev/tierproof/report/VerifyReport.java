@@ -23,6 +23,7 @@ public final class VerifyReport {
     return switch (format) {
       case TEXT -> text(set, source, destination, result);
       case JSON -> Json.write(json(result));
+      default -> throw new IllegalArgumentException("this report has no " + format.key() + " format");
     };
   }
 

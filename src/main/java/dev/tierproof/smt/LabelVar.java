@@ -43,10 +43,6 @@ final class LabelVar {
     return index.domain();
   }
 
-  boolean strings() {
-    return string != null;
-  }
-
   /** The value equals {@code v} (presence not included). */
   BoolExpr is(String v) {
     if (string != null) {

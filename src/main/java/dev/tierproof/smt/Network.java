@@ -148,10 +148,6 @@ public final class Network {
     return new Network(set, session);
   }
 
-  public PolicySet policySet() {
-    return set;
-  }
-
   /**
    * Opens a query over the flows from one of {@code sources} to one of {@code destinations} within
    * {@code bounds}; close it before opening another on the same session.

@@ -81,6 +81,9 @@ public final class Query implements AutoCloseable {
 
   private record NamedPortVar(BoolExpr has, BitVecExpr protocol, BitVecExpr port) {}
 
+  /** Solver time after which a witness is not polished any more ({@link #preferences}). */
+  private static final long PREFERENCE_BUDGET_MILLIS = 1000;
+
   private final Network net;
   private final Context ctx;
   private final FlowVars v;
@@ -92,9 +95,22 @@ public final class Query implements AutoCloseable {
   private final Map<Cidr, BoolExpr> srcNets = new HashMap<>();
   private final Map<Cidr, BoolExpr> dstNets = new HashMap<>();
   private final BoolExpr allowed;
+  /** Null: both steps are encoded; else only the step in this direction (see {@link #Query(Network, List, List, FlowBounds, Direction)}). */
+  private final Direction step;
   private boolean closed;
 
   Query(Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds) {
+    this(net, sources, destinations, bounds, null);
+  }
+
+  /**
+   * With {@code step} non-null, only the enforcement step in that direction is encoded (egress:
+   * at the sources, ingress: at the destinations); the other end is a peer whose own step is not
+   * evaluated, so its alternatives are grouped only by what the step's rules observe. Used by
+   * analyses of one step's rules (lint, {@link StepGoals}).
+   */
+  Query(Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds, Direction step) {
+    this.step = step;
     this.net = net;
     this.session = net.session;
     this.ctx = session.ctx();
@@ -105,8 +121,12 @@ public final class Query implements AutoCloseable {
     src.expand(sources);
     dst.expand(destinations);
     Set<Rule> involved = Collections.newSetFromMap(new IdentityHashMap<>());
-    src.involve(involved);
-    dst.involve(involved);
+    if (step != Direction.INGRESS) {
+      src.involve(involved);
+    }
+    if (step != Direction.EGRESS) {
+      dst.involve(involved);
+    }
     for (Rule r : involved) {
       src.collect(r.source());
       dst.collect(r.destination());
@@ -121,7 +141,7 @@ public final class Query implements AutoCloseable {
       session.add(bounds());
       session.add(src.scope());
       session.add(dst.scope());
-      allowed = ctx.mkAnd(src.verdict(), dst.verdict());
+      allowed = step == null ? ctx.mkAnd(src.verdict(), dst.verdict()) : stepEnd().verdict();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -191,17 +211,29 @@ public final class Query implements AutoCloseable {
         refute = refutations(c.model());
         if (refute.isEmpty()) {
           Model model = c.model();
-          if (prefer) {
-            session.push();
-            session.add(preferences());
-            SolverSession.Check nice = session.check();
-            millis += nice.millis();
-            if (nice.status() == SolverSession.Status.SAT && refutations(nice.model()).isEmpty()) {
-              model = nice.model();
+          int kept = 0;
+          try {
+            for (BoolExpr p : prefer ? preferences() : List.<BoolExpr>of()) {
+              if (millis > PREFERENCE_BUDGET_MILLIS) {
+                break; // a hard question: the first witness will do
+              }
+              session.push();
+              session.add(p);
+              SolverSession.Check nice = session.check();
+              millis += nice.millis();
+              if (nice.status() == SolverSession.Status.SAT && refutations(nice.model()).isEmpty()) {
+                model = nice.model();
+                kept++;
+              } else {
+                session.pop();
+              }
             }
-            session.pop();
+            return decode(model, millis, explain);
+          } finally {
+            for (int i = 0; i < kept; i++) {
+              session.pop();
+            }
           }
-          return decode(model, millis, explain);
         }
       } finally {
         session.pop();
@@ -229,18 +261,23 @@ public final class Query implements AutoCloseable {
     return out;
   }
 
-  private BoolExpr preferences() {
+  /**
+   * What makes a witness read naturally, most important first: TCP, no DNS name unless needed, a
+   * destination port, an ephemeral source port. Each is kept only if the ones before it allow it.
+   */
+  private List<BoolExpr> preferences() {
     List<BoolExpr> nice = new ArrayList<>();
     if (bounds.protocol() == null) {
       nice.add(v.protoIs(Protocols.TCP));
     }
+    nice.add(v.domain.is(0));
     if (bounds.portMin() == null) {
       nice.add(ctx.mkImplies(v.hasPorts, ctx.mkNot(ctx.mkEq(v.dport, ctx.mkBV(0, 16)))));
     }
     if (bounds.sourcePortMin() == null) {
       nice.add(ctx.mkImplies(v.hasPorts, v.between(v.sport, 16, 32768, 60999)));
     }
-    return ctx.mkAnd(nice.toArray(BoolExpr[]::new));
+    return nice;
   }
 
   private BoolExpr bounds() {
@@ -770,7 +807,7 @@ public final class Query implements AutoCloseable {
           ports.add(found);
         }
         ClassKey cls = ClassKey.of(c.getKey());
-        List<Object> sig = List.of(cls, a.family(), in, covered, ports);
+        List<Object> sig = List.of(step != null && step != dir ? "peer" : cls, a.family(), in, covered, ports);
         groups.putIfAbsent(sig, new Concrete(c.getKey(), a, cls, covered, ports));
       }
       options.addAll(0, groups.values());
@@ -1307,5 +1344,57 @@ public final class Query implements AutoCloseable {
       }
       return name;
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // one step's formulas, for analyses of its rules (StepGoals); only with a step direction
+
+  /** One alternative of the stepping end: when it is chosen, and what its chain is built from. */
+  record StepOption(
+      BoolExpr chosen, boolean host, List<TierPart> tiers, List<Map.Entry<BoolExpr, List<Profile>>> profiles) {}
+
+  private End stepEnd() {
+    return step == Direction.EGRESS ? src : dst;
+  }
+
+  Direction stepDirection() {
+    return step;
+  }
+
+  /** The stepping end's alternatives that are endpoints (outside alternatives have no step). */
+  List<StepOption> stepOptions() {
+    End at = stepEnd();
+    List<StepOption> out = new ArrayList<>();
+    for (int i = 0; i < at.options.size(); i++) {
+      Chain c = at.chain(at.options.get(i));
+      if (c != null) {
+        out.add(new StepOption(at.is(i), c.host, c.tiers, c.profiles));
+      }
+    }
+    return out;
+  }
+
+  /** The policy applies at the stepping end (its residual over the end's symbolic labels). */
+  BoolExpr stepApplies(Applied a) {
+    return Residual.isTrue(a.residual()) ? ctx.mkTrue() : stepEnd().selector(a.residual());
+  }
+
+  /** Rule {@code r} (of the step's chains) matches the packet (spec S3). */
+  BoolExpr stepMatch(Rule r) {
+    return match(r);
+  }
+
+  /** A host endpoint's failsafe ports for the step's direction (spec S6.2). */
+  BoolExpr stepFailsafe() {
+    return failsafe(step);
+  }
+
+  Context context() {
+    return ctx;
+  }
+
+  /** Some flow of the query satisfying {@code goal}, decoded (not replayed); TCP and usual ports preferred. */
+  Answer stepSolve(BoolExpr goal) {
+    return solve(goal, true, false);
   }
 }

@@ -112,6 +112,28 @@ public final class SolverSession implements AutoCloseable {
     };
   }
 
+  /**
+   * Checks under {@code assumptions} (Boolean constants); after {@code UNSAT}, {@link #core} names
+   * a subset of them that is already unsatisfiable.
+   */
+  Check check(BoolExpr... assumptions) {
+    open();
+    long start = System.nanoTime();
+    com.microsoft.z3.Status s = solver.check(assumptions);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    return switch (s) {
+      case SATISFIABLE -> new Check(Status.SAT, solver.getModel(), null, millis);
+      case UNSATISFIABLE -> new Check(Status.UNSAT, null, null, millis);
+      default -> new Check(Status.UNKNOWN, null, solver.getReasonUnknown(), millis);
+    };
+  }
+
+  /** The assumptions of the last {@code UNSAT} check that Z3 used (an unsat core, not minimal). */
+  BoolExpr[] core() {
+    open();
+    return solver.getUnsatCore();
+  }
+
   public boolean isClosed() {
     return closed;
   }

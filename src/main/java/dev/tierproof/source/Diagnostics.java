@@ -12,11 +12,11 @@ import java.util.Map;
 public final class Diagnostics {
 
   private final List<Diagnostic> all = new ArrayList<>();
-  private final Map<String, String[]> sources = new HashMap<>();
+  private final Map<String, String> sources = new HashMap<>();
 
   /** Registers the text of {@code file} for rendering. */
   public void source(String file, String text) {
-    sources.put(file, text.split("\r?\n", -1));
+    sources.put(file, text);
   }
 
   public void add(Diagnostic diagnostic) {
@@ -46,10 +46,13 @@ public final class Diagnostics {
   /** Every diagnostic as {@code file:line:col: severity: message}, the source line and a caret. */
   public String render() {
     StringBuilder out = new StringBuilder();
+    Map<String, String[]> split = new HashMap<>();
     for (Diagnostic d : all) {
       out.append(d).append('\n');
-      String[] lines = sources.get(d.span().file());
-      if (d.span().isKnown() && lines != null && d.span().line() <= lines.length) {
+      String[] lines =
+          split.computeIfAbsent(
+              d.span().file(), f -> sources.getOrDefault(f, "").split("\r?\n", -1));
+      if (d.span().isKnown() && sources.containsKey(d.span().file()) && d.span().line() <= lines.length) {
         String line = lines[d.span().line() - 1];
         out.append("  ").append(line).append('\n');
         out.append("  ").append(" ".repeat(Math.max(0, d.span().column() - 1))).append("^\n");

@@ -220,14 +220,17 @@ class DifferentialTest {
       case 0 -> set.endpoints().isEmpty() ? new End.Outside(null, null) : new End.Known(model.pick(set.endpoints()));
       case 1 -> new End.Outside(null, null);
       case 2 -> new End.Outside(model.pick(RandomModel.CIDRS), null);
-      case 3 -> source ? new End.Outside(Cidr.host(model.pick(RandomModel.OWNABLE)), null) : new End.Outside(null, model.pick(RandomModel.NAMES));
+      case 3 -> source && model.nextInt(2) == 0
+          ? new End.Outside(Cidr.host(model.pick(RandomModel.OWNABLE)), null)
+          : new End.Outside(model.nextInt(3) == 0 ? model.pick(RandomModel.CIDRS) : null, model.pick(RandomModel.NAMES));
       default -> new End.Hypothetical(model.nextInt(3) == 0 ? null : model.pick(RandomModel.NAMESPACES), model.selector(1), model.nextInt(4) == 0);
     };
   }
 
   private static FlowSpec spec(RandomModel model) {
-    return switch (model.nextInt(5)) {
+    return switch (model.nextInt(6)) {
       case 0 -> new FlowSpec(Protocols.TCP, null, null, null, null, null);
+      case 4 -> new FlowSpec(model.pick(List.of(Protocols.ICMP, Protocols.ICMPV6)), null, null, 8, model.nextInt(2) == 0 ? 0 : null, null);
       case 1 -> {
         int p = model.pick(RandomModel.PORTS);
         yield new FlowSpec(model.pick(List.of(Protocols.TCP, Protocols.UDP)), new FlowSpec.PortRange(p, p), null, null, null, null);
@@ -255,7 +258,9 @@ class DifferentialTest {
       boolean icmp = Protocols.isIcmp(proto);
       String domain = dst instanceof End.Outside o ? o.domain() != null ? o.domain() : d[0] == null && model.nextInt(2) == 0 ? model.pick(RandomModel.NAMES) : null : null;
       Flow f = new Flow(proto, (Ip) s[1], ports ? model.pick(RandomModel.PORTS) : null, (Ip) d[1], dport,
-          icmp ? model.pick(List.of(0, 3, 8)) : null, icmp ? model.pick(List.of(0, 1)) : null, domain, (Endpoint) s[0], (Endpoint) d[0]);
+          icmp ? spec.icmpType() != null ? spec.icmpType() : model.pick(List.of(0, 3, 8)) : null,
+          icmp ? spec.icmpCode() != null ? spec.icmpCode() : model.pick(List.of(0, 1)) : null,
+          domain, (Endpoint) s[0], (Endpoint) d[0]);
       Evaluator ev = eval;
       if (f.source() != null && f.source().source().equals("Hypothetical") || f.destination() != null && f.destination().source().equals("Hypothetical")) {
         Map<String, Profile> extra = new LinkedHashMap<>();

@@ -1,0 +1,39 @@
+package dev.tierproof.report;
+
+import dev.tierproof.source.Span;
+import java.util.List;
+
+/**
+ * One finding in the shape code-review formats need (SARIF, GitHub workflow annotations,
+ * Markdown): the rule it breaks, a level, a message, where it is and where the things it refers
+ * to are.
+ *
+ * @param ruleId a stable id, e.g. {@code TP102}
+ * @param ruleName a stable kebab-case name, e.g. {@code shadowed-rule}
+ * @param ruleHelp one or two sentences on what the rule means and how to fix a finding
+ * @param level {@code error}, {@code warning} or {@code note}
+ * @param location where the finding is; {@link Span#NONE} when it has no place in the input
+ * @param related other places the message refers to (e.g. the rules that shadow this one)
+ * @param fingerprint stable across runs and unrelated edits (e.g. a hash of the rule id and the
+ *     names of the policy and rule), so review tools can track a finding when lines move
+ */
+public record Annotation(
+    String ruleId,
+    String ruleName,
+    String ruleHelp,
+    String level,
+    String message,
+    Span location,
+    List<Related> related,
+    String fingerprint) {
+
+  public Annotation {
+    if (!List.of("error", "warning", "note").contains(level)) {
+      throw new IllegalArgumentException("level " + level);
+    }
+    related = List.copyOf(related);
+  }
+
+  /** A place a finding refers to, with what it is. */
+  public record Related(Span location, String message) {}
+}

@@ -1,0 +1,49 @@
+package dev.tierproof.report;
+
+import java.util.List;
+
+/**
+ * GitHub Actions workflow commands, one line per finding: {@code ::error
+ * file=F,line=L,col=C,title=T::message} ({@code note} becomes {@code notice}). Property values
+ * escape {@code % \r \n : ,}; the message escapes {@code % \r \n}, as the Actions runner expects.
+ */
+public final class GithubAnnotations {
+
+  private GithubAnnotations() {}
+
+  public static String render(List<Annotation> annotations) {
+    StringBuilder out = new StringBuilder();
+    for (Annotation a : annotations) {
+      String command = a.level().equals("note") ? "notice" : a.level();
+      out.append("::").append(command);
+      StringBuilder props = new StringBuilder();
+      if (a.location().isKnown()) {
+        props.append("file=").append(property(a.location().file()));
+        props.append(",line=").append(a.location().line());
+        props.append(",col=").append(a.location().column());
+      }
+      if (props.length() > 0) {
+        props.append(',');
+      }
+      props.append("title=").append(property(a.ruleId() + " " + a.ruleName()));
+      out.append(' ').append(props);
+      StringBuilder message = new StringBuilder(a.message());
+      for (Annotation.Related r : a.related()) {
+        message.append('\n').append(r.message());
+        if (r.location().isKnown()) {
+          message.append(" (").append(r.location().file()).append(':').append(r.location().line()).append(')');
+        }
+      }
+      out.append("::").append(data(message.toString())).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static String data(String s) {
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+  }
+
+  private static String property(String s) {
+    return data(s).replace(":", "%3A").replace(",", "%2C");
+  }
+}

@@ -1,0 +1,73 @@
+package dev.tierproof.smt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.microsoft.z3.BitVecExpr;
+import com.microsoft.z3.Context;
+import dev.tierproof.model.PolicySet;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SolverSessionTest {
+
+  private static final PolicySet EMPTY = new PolicySet(List.of(), List.of(), List.of(), Map.of(), Map.of());
+
+  @Test
+  void encode_afterClose_failsFast() {
+    SolverSession s = new SolverSession(Duration.ofSeconds(5));
+    s.close();
+    assertThat(s.isClosed()).isTrue();
+    assertThatThrownBy(() -> Network.encode(EMPTY, s)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void query_whileAnotherIsOpen_failsFast() {
+    try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
+      Network n = Network.encode(EMPTY, s);
+      List<Side> world = List.of(new Side.Outside(null, null));
+      try (Query q = n.query(world, world, FlowBounds.ANY)) {
+        assertThatThrownBy(() -> n.query(world, world, FlowBounds.ANY)).isInstanceOf(IllegalStateException.class);
+        assertThat(q.allowed().status()).isEqualTo(SolverSession.Status.SAT);
+      }
+      try (Query q = n.query(world, world, FlowBounds.ANY)) {
+        assertThat(q.denied().status()).isEqualTo(SolverSession.Status.UNSAT);
+      }
+    }
+  }
+
+  @Test
+  void query_afterClose_failsFast() {
+    try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
+      Network n = Network.encode(EMPTY, s);
+      List<Side> world = List.of(new Side.Outside(null, null));
+      Query q = n.query(world, world, FlowBounds.ANY);
+      q.close();
+      assertThatThrownBy(q::allowed).isInstanceOf(IllegalStateException.class);
+    }
+  }
+
+  @Test
+  void check_hardProblemPastTimeout_unknownWithReason() {
+    try (SolverSession s = new SolverSession(Duration.ofMillis(1))) {
+      Context ctx = s.ctx();
+      BitVecExpr x = ctx.mkBVConst("x", 128);
+      BitVecExpr y = ctx.mkBVConst("y", 128);
+      BigInteger n = new BigInteger("18446744073709551557").multiply(new BigInteger("18446744073709551533"));
+      BitVecExpr max = ctx.mkBV(new BigInteger("18446744073709551615").toString(), 128);
+      s.push();
+      s.add(ctx.mkEq(ctx.mkBVMul(x, y), ctx.mkBV(n.toString(), 128)));
+      s.add(ctx.mkBVULE(x, max));
+      s.add(ctx.mkBVULE(y, max));
+      s.add(ctx.mkBVUGT(x, ctx.mkBV(1, 128)));
+      s.add(ctx.mkBVUGT(y, ctx.mkBV(1, 128)));
+      SolverSession.Check c = s.check();
+      s.pop();
+      assertThat(c.status()).isEqualTo(SolverSession.Status.UNKNOWN);
+      assertThat(c.reason()).isNotBlank();
+    }
+  }
+}
