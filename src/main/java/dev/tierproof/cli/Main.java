@@ -49,6 +49,7 @@ public final class Main implements Callable<Integer> {
       CommandLine cl = new CommandLine(main);
       cl.addSubcommand("explain", new ExplainCommand(main));
       cl.addSubcommand("verify", new VerifyCommand(main));
+      cl.addSubcommand("lint", new LintCommand(main));
       cl.setExpandAtFiles(false);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));

@@ -53,6 +53,8 @@ public final class Evaluator {
   /** Endpoints by address, so a rule side looks only at the entities that own the packet's address. */
   private final Map<Ip, List<Entity>> byAddress = new HashMap<>();
   private final List<Entity> networkSets = new ArrayList<>();
+  /** Per address, the network sets whose CIDRs contain it (a cache; thread-safe). */
+  private final Map<Ip, List<Entity>> netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Evaluator(PolicySet set) {
     this.set = set;
@@ -302,9 +304,14 @@ public final class Evaluator {
    */
   private List<Entity> covering(Ip addr, String domain, Endpoint peer) {
     List<Entity> out = new ArrayList<>(byAddress.getOrDefault(addr, List.of()));
-    for (Entity n : networkSets) {
-      if (covers(n, addr, domain)) {
-        out.add(n);
+    if (domain == null) {
+      // the network sets at an address do not change: computed once per address (lint asks often)
+      out.addAll(netsetsAt.computeIfAbsent(addr, a -> networkSets.stream().filter(n -> covers(n, a, null)).toList()));
+    } else {
+      for (Entity n : networkSets) {
+        if (covers(n, addr, domain)) {
+          out.add(n);
+        }
       }
     }
     if (peer != null && !known.contains(peer)) {

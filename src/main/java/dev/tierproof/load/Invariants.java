@@ -834,6 +834,18 @@ public final class Invariants {
     // -------------------------------------------------------------------------------------------
     // scalars
 
+    Keys mapping(Keys m, String key) {
+      Node n = m.get(key);
+      if (n == null) {
+        return null;
+      }
+      if (n instanceof Node.Mapping mm) {
+        return new Keys(mm, m.path(key));
+      }
+      typeError(n, m.path(key), "a mapping");
+      return null;
+    }
+
     Node.Scalar string(Keys m, String key) {
       Node n = m.get(key);
       if (n == null) {

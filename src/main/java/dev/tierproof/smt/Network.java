@@ -87,6 +87,15 @@ public final class Network {
   private final Set<String> mentioned = new java.util.TreeSet<>();
 
   private Network(PolicySet set, SolverSession session) {
+    this(set, session, null, Set.of());
+  }
+
+  /**
+   * {@code patterns} (null: this set's own) are the destination DNS names' patterns, {@code
+   * alsoMentioned} more namespace names to count as mentioned: two sets given the same of both
+   * share their packet variables and hypothetical namespaces ({@link DiffEncoding}).
+   */
+  private Network(PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
     this.set = set;
     this.session = session;
     Map<Integer, List<BigInteger>> values = new HashMap<>();
@@ -100,22 +109,12 @@ public final class Network {
       }
     }
     values.forEach((family, vs) -> runs.put(family, runsOf(vs)));
-    Set<String> patterns = new LinkedHashSet<>();
-    for (Policy p : set.policies()) {
-      for (Rule r : p.egress()) {
-        patterns.addAll(r.destination().domains());
-      }
-      for (Rule r : p.ingress()) {
-        patterns.addAll(r.destination().domains());
-      }
+    if (patterns == null) {
+      patterns = patterns(set);
     }
-    for (Profile p : set.profiles().values()) {
-      p.ingress().forEach(r -> patterns.addAll(r.destination().domains()));
-      p.egress().forEach(r -> patterns.addAll(r.destination().domains()));
-    }
-    set.networkSets().forEach(n -> patterns.addAll(n.allowedEgressDomains()));
     domains = new DomainClasses(patterns);
     vars = new FlowVars(session.ctx(), domains.size());
+    mentioned.addAll(alsoMentioned);
     Set<String> known = new LinkedHashSet<>(set.namespaces().keySet());
     set.profiles().keySet().stream()
         .filter(n -> n.startsWith("kns."))
@@ -143,9 +142,33 @@ public final class Network {
     }
   }
 
+  /** The destination DNS name patterns of {@code set}: rules' {@code domains}, network sets' {@code allowedEgressDomains}. */
+  static Set<String> patterns(PolicySet set) {
+    Set<String> patterns = new LinkedHashSet<>();
+    for (Policy p : set.policies()) {
+      for (Rule r : p.egress()) {
+        patterns.addAll(r.destination().domains());
+      }
+      for (Rule r : p.ingress()) {
+        patterns.addAll(r.destination().domains());
+      }
+    }
+    for (Profile p : set.profiles().values()) {
+      p.ingress().forEach(r -> patterns.addAll(r.destination().domains()));
+      p.egress().forEach(r -> patterns.addAll(r.destination().domains()));
+    }
+    set.networkSets().forEach(n -> patterns.addAll(n.allowedEgressDomains()));
+    return patterns;
+  }
+
   /** Prepares the encoding of {@code set}; formulas are built per query, inside the session. */
   public static Network encode(PolicySet set, SolverSession session) {
     return new Network(set, session);
+  }
+
+  /** As {@link #encode(PolicySet, SolverSession)}, with the patterns and namespaces of a pair. */
+  static Network encode(PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
+    return new Network(set, session, patterns, alsoMentioned);
   }
 
   /**

@@ -64,6 +64,9 @@ public final class Query implements AutoCloseable {
     }
   }
 
+  /** At one address: which selector keys some entity satisfies, and the named ports per port key. */
+  private record Observed(BitSet covered, List<Set<Long>> ports) {}
+
   /** A named port test: name, and the selector filtering the entities (null: every entity). */
   private record NpKey(String name, SelKey filter) {}
 
@@ -110,6 +113,12 @@ public final class Query implements AutoCloseable {
    * analyses of one step's rules (lint, {@link StepGoals}).
    */
   Query(Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds, Direction step) {
+    this(net, sources, destinations, bounds, step, Observe.NONE);
+  }
+
+  /** As {@link #Query(Network, List, List, FlowBounds, Direction)}, observing {@code observe} too. */
+  Query(
+      Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds, Direction step, Observe observe) {
     this.step = step;
     this.net = net;
     this.session = net.session;
@@ -120,6 +129,13 @@ public final class Query implements AutoCloseable {
     dst = new End(false);
     src.expand(sources);
     dst.expand(destinations);
+    // first and in the caller's order, so that the two queries of a pair number their named ports alike
+    for (Rule r : observe.rules()) {
+      src.collect(r.source());
+      dst.collect(r.destination());
+    }
+    src.observe(observe.sources());
+    dst.observe(observe.destinations());
     Set<Rule> involved = Collections.newSetFromMap(new IdentityHashMap<>());
     if (step != Direction.INGRESS) {
       src.involve(involved);
@@ -133,9 +149,11 @@ public final class Query implements AutoCloseable {
     }
     src.group();
     dst.group();
-    src.vocabulary();
-    dst.vocabulary();
-    session.acquire(this);
+    src.vocabulary(observe.selectors());
+    dst.vocabulary(observe.selectors());
+    if (observe.claim()) {
+      session.acquire(this);
+    }
     try {
       session.add(v.wellFormed());
       session.add(bounds());
@@ -164,7 +182,7 @@ public final class Query implements AutoCloseable {
    */
   public Answer deniedExcept(Direction direction, Set<Point> known) {
     End at = direction == Direction.EGRESS ? src : dst;
-    return solve(ctx.mkAnd(ctx.mkNot(at.verdict()), ctx.mkNot(at.decidedByAny(known))), false, true);
+    return solve(at.deniedExcept(known), false, true);
   }
 
   /** Some flow of the query whose step in {@code point.direction()} is decided by {@code point}. */
@@ -281,28 +299,33 @@ public final class Query implements AutoCloseable {
   }
 
   private BoolExpr bounds() {
+    return within(bounds);
+  }
+
+  /** The packet is within {@code b}. */
+  BoolExpr within(FlowBounds b) {
     List<BoolExpr> c = new ArrayList<>();
-    if (bounds.protocol() != null) {
-      c.add(v.protoIs(bounds.protocol()));
+    if (b.protocol() != null) {
+      c.add(v.protoIs(b.protocol()));
     }
-    if (bounds.portMin() != null) {
+    if (b.portMin() != null) {
       c.add(v.hasPorts);
-      c.add(v.between(v.dport, 16, bounds.portMin(), bounds.portMax()));
+      c.add(v.between(v.dport, 16, b.portMin(), b.portMax()));
     }
-    if (bounds.sourcePortMin() != null) {
+    if (b.sourcePortMin() != null) {
       c.add(v.hasPorts);
-      c.add(v.between(v.sport, 16, bounds.sourcePortMin(), bounds.sourcePortMax()));
+      c.add(v.between(v.sport, 16, b.sourcePortMin(), b.sourcePortMax()));
     }
-    if (bounds.icmpType() != null) {
+    if (b.icmpType() != null) {
       c.add(v.isIcmp);
-      c.add(ctx.mkEq(v.icmpType, ctx.mkBV(bounds.icmpType(), 8)));
+      c.add(ctx.mkEq(v.icmpType, ctx.mkBV(b.icmpType(), 8)));
     }
-    if (bounds.icmpCode() != null) {
+    if (b.icmpCode() != null) {
       c.add(v.isIcmp);
-      c.add(ctx.mkEq(v.icmpCode, ctx.mkBV(bounds.icmpCode(), 8)));
+      c.add(ctx.mkEq(v.icmpCode, ctx.mkBV(b.icmpCode(), 8)));
     }
-    if (bounds.ipVersion() != null) {
-      c.add(bounds.ipVersion() == 6 ? v.v6 : ctx.mkNot(v.v6));
+    if (b.ipVersion() != null) {
+      c.add(b.ipVersion() == 6 ? v.v6 : ctx.mkNot(v.v6));
     }
     return ctx.mkAnd(c.toArray(BoolExpr[]::new));
   }
@@ -467,6 +490,8 @@ public final class Query implements AutoCloseable {
 
     final BoolExpr verdict;
     Map<Point, BoolExpr> decided;
+    /** The points of {@link #decided} that deny. */
+    final Set<Point> denying = new LinkedHashSet<>();
     Chain(End at, boolean host, List<TierPart> tiers, List<Map.Entry<BoolExpr, List<Profile>>> profiles) {
       this.at = at;
       this.host = host;
@@ -559,7 +584,11 @@ public final class Query implements AutoCloseable {
             if (rule.action() == Action.PASS) {
               passed.add(d);
             } else {
-              out.computeIfAbsent(Point.rule(dir, tier, p, rule.index()), k -> new ArrayList<>()).add(d);
+              Point point = Point.rule(dir, tier, p, rule.index());
+              out.computeIfAbsent(point, k -> new ArrayList<>()).add(d);
+              if (rule.action() == Action.DENY) {
+                denying.add(point);
+              }
             }
             r = define(and(List.of(r, not(fire))));
           }
@@ -575,9 +604,9 @@ public final class Query implements AutoCloseable {
             }
             BoolExpr isLast = and(last);
             if (!isLast.isFalse()) {
-              Policy p = part.policies().get(pi).policy();
-              out.computeIfAbsent(Point.tierDefault(dir, tier, p), k -> new ArrayList<>())
-                  .add(and(List.of(td, isLast)));
+              Point point = Point.tierDefault(dir, tier, part.policies().get(pi).policy());
+              out.computeIfAbsent(point, k -> new ArrayList<>()).add(and(List.of(td, isLast)));
+              denying.add(point);
             }
           }
           passed.add(and(List.of(r, not(entered))));
@@ -597,10 +626,14 @@ public final class Query implements AutoCloseable {
             BoolExpr d = define(and(List.of(r, m)));
             Point point = Point.profile(dir, prof.name(), rule.index());
             out.computeIfAbsent(point, k -> new ArrayList<>()).add(d);
+            if (rule.action() != Action.ALLOW) {
+              denying.add(point); // spec S4.6: Pass in a profile denies
+            }
             r = define(and(List.of(r, not(m))));
           }
         }
         out.computeIfAbsent(Point.noProfile(dir), k -> new ArrayList<>()).add(r);
+        denying.add(Point.noProfile(dir));
       }
       decided = new LinkedHashMap<>();
       out.forEach((p, fs) -> decided.put(p, define(or(fs))));
@@ -650,6 +683,12 @@ public final class Query implements AutoCloseable {
     private final Map<NetworkSet, BoolExpr> netsets = new IdentityHashMap<>();
     private final Map<NpKey, BoolExpr> npAtoms = new HashMap<>();
     private final Map<ClassKey, Chain> chains = new HashMap<>();
+    /** The endpoints each concrete or address-less option stands for. */
+    private final Map<Opt, List<Endpoint>> members = new IdentityHashMap<>();
+    /** Observed endpoint sets: grouping keeps their members apart from the rest. */
+    private final List<Set<Endpoint>> marks = new ArrayList<>();
+    /** The symbolic labels' literals by key (null: a string-valued key). */
+    private final Map<String, List<String>> vocab = new TreeMap<>();
     private Chain freshChain;
     private BoolExpr verdict;
 
@@ -668,8 +707,10 @@ public final class Query implements AutoCloseable {
           for (Endpoint ep : e.endpoints()) {
             if (ep.ips().isEmpty()) {
               ClassKey k = ClassKey.of(ep);
-              freeEndpoints.putIfAbsent(
-                  java.util.Arrays.asList(k, e.range()), new FreeEndpoint(ep, k, e.range()));
+              FreeEndpoint fe =
+                  freeEndpoints.computeIfAbsent(
+                      java.util.Arrays.asList(k, e.range()), x -> new FreeEndpoint(ep, k, e.range()));
+              members.computeIfAbsent(fe, x -> new ArrayList<>()).add(ep);
               continue;
             }
             for (Ip ip : ep.ips()) {
@@ -729,7 +770,7 @@ public final class Query implements AutoCloseable {
     private void addRules(List<TierPart> parts, Set<Rule> out) {
       for (TierPart t : parts) {
         for (Applied a : t.policies()) {
-          a.policy().rules(dir).stream().filter(r -> r.action() != Action.LOG).forEach(out::add);
+          a.policy().rules(dir).stream().filter(r -> r.action() != Action.LOG || step != null).forEach(out::add);
         }
       }
     }
@@ -776,6 +817,7 @@ public final class Query implements AutoCloseable {
       Map<List<Object>, Concrete> groups = new LinkedHashMap<>();
       List<SelKey> keys = new ArrayList<>(selKeys.keySet());
       List<NpKey> nps = new ArrayList<>(npKeys.keySet());
+      Map<List<Object>, Observed> cache = new HashMap<>();
       for (Map.Entry<Endpoint, Ip> c : candidates) {
         Ip a = c.getValue();
         List<Endpoint> owners = net.owners(a);
@@ -784,39 +826,63 @@ public final class Query implements AutoCloseable {
         for (int i = 0; i < cidrs.size(); i++) {
           in.set(i, cidrs.get(i).contains(a));
         }
-        BitSet covered = new BitSet();
-        for (int i = 0; i < keys.size(); i++) {
-          SelKey k = keys.get(i);
-          covered.set(
-              i,
-              owners.stream().anyMatch(o -> k.matches(o.labels()))
-                  || sets.stream().anyMatch(n -> k.matches(n.labels())));
-        }
-        List<Set<Long>> ports = new ArrayList<>();
-        for (NpKey k : nps) {
-          Set<Long> found = new TreeSet<>();
-          for (Endpoint o : owners) {
-            if (k.filter() == null || k.filter().matches(o.labels())) {
-              for (NamedPort np : o.ports()) {
-                if (np.name().equals(k.name())) {
-                  found.add(((long) np.protocol() << 16) | np.port());
-                }
-              }
-            }
-          }
-          ports.add(found);
-        }
+        Observed seen = observed(owners, sets, keys, nps, cache);
+        BitSet covered = seen.covered();
+        List<Set<Long>> ports = seen.ports();
         ClassKey cls = ClassKey.of(c.getKey());
-        List<Object> sig = List.of(step != null && step != dir ? "peer" : cls, a.family(), in, covered, ports);
-        groups.putIfAbsent(sig, new Concrete(c.getKey(), a, cls, covered, ports));
+        BitSet marked = new BitSet();
+        for (int i = 0; i < marks.size(); i++) {
+          marked.set(i, marks.get(i).contains(c.getKey()));
+        }
+        List<Object> sig = List.of(step != null && step != dir ? "peer" : cls, a.family(), in, covered, ports, marked);
+        Concrete g = groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
+        members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());
       }
       options.addAll(0, groups.values());
       options.addAll(freeEndpoints.values());
       options.addAll(freshOptions);
     }
 
+    /**
+     * What the keys observe at an address with these owners and network sets; cached by the
+     * owners' labels and ports and the sets, which is all it depends on.
+     */
+    private Observed observed(
+        List<Endpoint> owners, List<NetworkSet> sets, List<SelKey> keys, List<NpKey> nps, Map<List<Object>, Observed> cache) {
+      List<Object> key = new ArrayList<>();
+      owners.forEach(o -> key.add(List.of(o.labels(), o.ports())));
+      key.add(sets);
+      return cache.computeIfAbsent(
+          key,
+          x -> {
+            BitSet covered = new BitSet();
+            for (int i = 0; i < keys.size(); i++) {
+              SelKey k = keys.get(i);
+              covered.set(
+                  i,
+                  owners.stream().anyMatch(o -> k.matches(o.labels()))
+                      || sets.stream().anyMatch(n -> k.matches(n.labels())));
+            }
+            List<Set<Long>> ports = new ArrayList<>();
+            for (NpKey k : nps) {
+              Set<Long> found = new TreeSet<>();
+              for (Endpoint o : owners) {
+                if (k.filter() == null || k.filter().matches(o.labels())) {
+                  for (NamedPort np : o.ports()) {
+                    if (np.name().equals(k.name())) {
+                      found.add(((long) np.protocol() << 16) | np.port());
+                    }
+                  }
+                }
+              }
+              ports.add(found);
+            }
+            return new Observed(covered, ports);
+          });
+    }
+
     /** Creates the symbolic labels and named ports of hypothetical endpoints on this side. */
-    void vocabulary() {
+    void vocabulary(List<Selector> observed) {
       if (freshOptions.isEmpty()) {
         return;
       }
@@ -835,6 +901,7 @@ public final class Query implements AutoCloseable {
         }
       }
       freshOptions.forEach(f -> symbolic.add(f.residual()));
+      observed.forEach(s -> symbolic.add(Residual.of(s, common)));
       symbolic.forEach(s -> scan(s, literals, strings));
       boolean anyNamespace = freshOptions.stream().anyMatch(f -> f.ns().name() == null);
       if (anyNamespace) {
@@ -862,6 +929,7 @@ public final class Query implements AutoCloseable {
         labels.put(
             e.getKey(),
             new LabelVar(ctx, side + ".label" + n++, new ArrayList<>(e.getValue()), strings.contains(e.getKey())));
+        vocab.put(e.getKey(), strings.contains(e.getKey()) ? null : List.copyOf(e.getValue()));
       }
       for (NpKey k : npKeys.keySet()) {
         if (!namedPorts.containsKey(k.name())) {
@@ -1227,6 +1295,31 @@ public final class Query implements AutoCloseable {
       }
     }
 
+    /**
+     * This step is denied by a point not in {@code known}: a disjunction over the remaining denying
+     * points (equivalent to "denied and not by a known point", since one point decides a step).
+     */
+    BoolExpr deniedExcept(Set<Point> known) {
+      explain();
+      List<BoolExpr> any = new ArrayList<>();
+      for (int i = 0; i < options.size(); i++) {
+        Chain c = chain(options.get(i));
+        if (c == null) {
+          continue;
+        }
+        List<BoolExpr> here = new ArrayList<>();
+        for (Point p : c.denying) {
+          if (!known.contains(p)) { // (a new namespace's placeholder profile only allows)
+            here.add(c.decided.get(p));
+          }
+        }
+        if (!here.isEmpty()) {
+          any.add(ctx.mkAnd(is(i), or(here)));
+        }
+      }
+      return or(any);
+    }
+
     /** This step is decided by one of {@code points} (those of other directions ignored). */
     BoolExpr decidedByAny(Set<Point> points) {
       explain();
@@ -1251,6 +1344,115 @@ public final class Query implements AutoCloseable {
         }
       }
       return or(any);
+    }
+
+    /** Registers end sets that tests will ask about, so that grouping keeps them exact. */
+    void observe(List<EndSet> sets) {
+      for (EndSet s : sets) {
+        if (s instanceof EndSet.Range r) {
+          addCidr(r.range());
+        } else if (s instanceof EndSet.Endpoints e) {
+          Set<Endpoint> in = Collections.newSetFromMap(new IdentityHashMap<>());
+          in.addAll(e.endpoints());
+          marks.add(in);
+        }
+      }
+    }
+
+    /** The chosen alternative is in {@code s} (exact for the sets this end observed, see {@link EndSet}). */
+    BoolExpr member(EndSet s) {
+      if (s instanceof EndSet.Any) {
+        return ctx.mkTrue();
+      }
+      List<BoolExpr> any = new ArrayList<>();
+      for (int i = 0; i < options.size(); i++) {
+        BoolExpr m = member(options.get(i), s);
+        if (!m.isFalse()) {
+          any.add(and(List.of(is(i), m)));
+        }
+      }
+      return or(any);
+    }
+
+    private BoolExpr member(Opt o, EndSet s) {
+      if (s instanceof EndSet.Range r) {
+        return o instanceof Concrete k ? ctx.mkBool(r.range().contains(k.address())) : netIn(r.range(), addr, nets);
+      }
+      if (s instanceof EndSet.Outside x) {
+        if (!(o instanceof OutsideOpt)) {
+          return ctx.mkFalse();
+        }
+        BoolExpr in = x.range() == null ? ctx.mkTrue() : netIn(x.range(), addr, nets);
+        if (x.domain() == null) {
+          return in;
+        }
+        return source ? ctx.mkFalse() : and(List.of(in, v.domain.is(net.domains.classOf(x.domain()))));
+      }
+      if (s instanceof EndSet.Endpoints e) {
+        List<Endpoint> stands = members.getOrDefault(o, List.of());
+        return ctx.mkBool(stands.stream().anyMatch(m -> e.endpoints().stream().anyMatch(x -> x == m)));
+      }
+      EndSet.Pods p = (EndSet.Pods) s;
+      ClassKey cls = o instanceof Concrete k ? k.cls() : o instanceof FreeEndpoint f ? f.cls() : null;
+      if (cls != null) {
+        return ctx.mkBool(
+            !cls.host()
+                && p.includes(cls.labels().get(Network.NAMESPACE))
+                && (p.selector() == null || p.selector().matches(cls.labels())));
+      }
+      if (o instanceof FreshOpt f) {
+        if (!p.includes(f.ns().name())) {
+          return ctx.mkFalse();
+        }
+        List<BoolExpr> c = new ArrayList<>();
+        if (p.selector() != null) {
+          c.add(selector(Residual.of(p.selector(), f.view())));
+        }
+        for (Cidr x : p.except()) {
+          c.add(not(netIn(x, addr, nets)));
+        }
+        return and(c);
+      }
+      return ctx.mkFalse();
+    }
+
+    /** The input endpoints of the alternative that stands for {@code e}, or null. */
+    List<Endpoint> membersOf(Endpoint e) {
+      for (List<Endpoint> m : members.values()) {
+        if (m.stream().anyMatch(x -> x == e)) {
+          List<Endpoint> out = new ArrayList<>();
+          m.forEach(x -> {
+            if (out.stream().noneMatch(y -> y == x)) {
+              out.add(x);
+            }
+          });
+          return out;
+        }
+      }
+      return null;
+    }
+
+    /** The alternatives (with the endpoints each stands for), symbolic labels and named ports. */
+    String layout() {
+      StringBuilder out = new StringBuilder(source ? "src" : "dst");
+      for (Opt o : options) {
+        out.append("\n  ");
+        if (o instanceof Concrete k) {
+          out.append("endpoint ").append(k.endpoint().ref()).append(" at ").append(k.address());
+        } else if (o instanceof FreeEndpoint f) {
+          out.append("endpoint ").append(f.endpoint().ref()).append(" at a free address");
+        } else if (o instanceof FreshOpt f) {
+          out.append("hypothetical in ").append(f.ns().name()).append(" {").append(f.residual().canonical()).append('}');
+        } else if (o instanceof OutsideOpt x) {
+          out.append("outside ").append(x.range()).append(' ').append(x.domain());
+        }
+        for (Endpoint e : members.getOrDefault(o, List.of())) {
+          out.append(' ').append(e.ref());
+        }
+      }
+      out.append("\n  labels ").append(vocab);
+      namedPorts.forEach((k, p) -> out.append("\n  named port ").append(k).append(' ').append(p.has()));
+      return out.toString();
     }
 
     Opt chosen(Model m) {
@@ -1393,8 +1595,98 @@ public final class Query implements AutoCloseable {
     return ctx;
   }
 
+  SolverSession session() {
+    return session;
+  }
+
   /** Some flow of the query satisfying {@code goal}, decoded (not replayed); TCP and usual ports preferred. */
   Answer stepSolve(BoolExpr goal) {
     return solve(goal, true, false);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // regions: carve-outs of claims, endpoints no policy selects, pairs of encodings (DiffQuery)
+
+  /**
+   * Some flow of the query that every step allows and that lies in none of {@code carveOuts}
+   * (exact for end sets the query observed, see {@link Regions#query}); the witness prefers TCP
+   * and usual ports.
+   */
+  public Answer allowedOutside(List<Region> carveOuts) {
+    List<BoolExpr> in = carveOuts.stream().map(this::in).toList();
+    return solve(and(List.of(allowed, not(or(in)))), true, false);
+  }
+
+  /**
+   * Some flow whose step in {@code direction} (egress at the source, ingress at the destination)
+   * is at an endpoint that no enforced policy selects for that direction: the step enters no tier
+   * and goes straight to the profiles (spec S4.1, S4.2, S4.6).
+   */
+  public Answer unselected(Direction direction) {
+    End at = direction == Direction.EGRESS ? src : dst;
+    List<BoolExpr> any = new ArrayList<>();
+    for (int i = 0; i < at.options.size(); i++) {
+      Chain c = at.chain(at.options.get(i));
+      if (c == null) {
+        continue;
+      }
+      List<BoolExpr> entered = new ArrayList<>();
+      for (TierPart part : c.tiers) {
+        for (Applied a : part.policies()) {
+          entered.add(c.applies(a));
+        }
+      }
+      BoolExpr none = not(or(entered));
+      if (!none.isFalse()) {
+        any.add(and(List.of(at.is(i), none)));
+      }
+    }
+    return solve(or(any), false, false);
+  }
+
+  /** Every step allows the flow. */
+  BoolExpr allowedExpr() {
+    return allowed;
+  }
+
+  /** The flow is in {@code r}: its ends in the region's end sets, the packet within its bounds. */
+  BoolExpr in(Region r) {
+    return and(
+        List.of(
+            src.member(r.source()),
+            dst.member(r.destination()),
+            r.bounds() == null ? ctx.mkTrue() : within(r.bounds())));
+  }
+
+  /** Some flow of the query satisfying {@code goal}, decoded (not replayed); TCP and usual ports preferred. */
+  Answer solveGoal(BoolExpr goal) {
+    return solve(goal, true, false);
+  }
+
+  /**
+   * The input endpoints that the alternative of {@code e} stands for at the source (or
+   * destination): {@code e} and every endpoint the query cannot tell from it.
+   */
+  List<Endpoint> group(boolean source, Endpoint e) {
+    List<Endpoint> m = (source ? src : dst).membersOf(e);
+    return m == null ? List.of(e) : m;
+  }
+
+  /**
+   * The labels that hypothetical endpoints at the source (or destination) have symbolically, with
+   * the literals selectors compare each to (null: a key compared as a string).
+   */
+  Map<String, List<String>> vocabulary(boolean source) {
+    return Collections.unmodifiableMap((source ? src : dst).vocab);
+  }
+
+  /** The ranges this query's formulas test the source (or destination) address against. */
+  Set<Cidr> cidrs(boolean source) {
+    return Set.copyOf((source ? srcNets : dstNets).keySet());
+  }
+
+  /** Both ends' layout: the two queries of a pair must agree on it to share their variables. */
+  String layout() {
+    return src.layout() + "\n" + dst.layout();
   }
 }

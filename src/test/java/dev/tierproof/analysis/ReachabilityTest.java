@@ -155,4 +155,24 @@ class ReachabilityTest {
       assertThat(b.blockers()).extracting(x -> x.decidedBy().kind()).containsExactly(Decision.Kind.TIER_DEFAULT);
     }
   }
+
+  @Test
+  void helpers_witnessDenialDecidedByBlockers_replayed() {
+    PolicySet set = load(SHOP);
+    try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
+      End web = known(set, "shop/web");
+      End db = known(set, "shop/db");
+      Reachability.Search allowed = r.witness(web, db, FlowSpec.ANY);
+      assertThat(allowed.explanation().allowed()).isTrue();
+      Reachability.Search denied = r.denial(web, db, FlowSpec.ANY);
+      assertThat(denied.explanation().allowed()).isFalse();
+      Decision rule = allowed.explanation().steps().get(1).decidedBy();
+      Reachability.Search same = r.decidedBy(web, db, FlowSpec.ANY, dev.tierproof.model.Direction.INGRESS, rule);
+      assertThat(same.explanation().steps().get(1).decidedBy().rule()).isEqualTo(rule.rule());
+      assertThat(r.blockers(web, db, tcp(5432))).isEmpty();
+      Reachability.Search none = r.witness(web, db, tcp(80));
+      assertThat(none.flow()).isNull();
+      assertThat(none.solver().status()).isEqualTo("unsat");
+    }
+  }
 }

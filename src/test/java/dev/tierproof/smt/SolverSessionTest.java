@@ -17,6 +17,20 @@ class SolverSessionTest {
   private static final PolicySet EMPTY = new PolicySet(List.of(), List.of(), List.of(), Map.of(), Map.of());
 
   @Test
+  void preload_thenSession_works() {
+    SolverSession.preload();
+    try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
+      Network n = Network.encode(EMPTY, s);
+      try (Query q = n.query(List.of(new Side.Outside(null, null)), List.of(new Side.Outside(null, null)), FlowBounds.ANY)) {
+        Answer a = q.allowed();
+        assertThat(a.flow().protocol()).isEqualTo(dev.tierproof.model.Protocols.TCP);
+        assertThat(a.flow().destinationDomain()).isNull();
+        assertThat(a.flow().sourcePort()).isBetween(32768, 60999);
+      }
+    }
+  }
+
+  @Test
   void encode_afterClose_failsFast() {
     SolverSession s = new SolverSession(Duration.ofSeconds(5));
     s.close();

@@ -1,0 +1,787 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.analysis.DiffResult.ChangeClass;
+import dev.tierproof.analysis.DiffResult.EndKind;
+import dev.tierproof.analysis.DiffResult.Ends;
+import dev.tierproof.analysis.DiffResult.InputChange;
+import dev.tierproof.analysis.DiffResult.Kind;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Namespace;
+import dev.tierproof.model.NetworkSet;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Rule;
+import dev.tierproof.model.Tier;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Answer;
+import dev.tierproof.smt.DiffEncoding;
+import dev.tierproof.smt.DiffQuery;
+import dev.tierproof.smt.DiffQuery.Change;
+import dev.tierproof.smt.EndSet;
+import dev.tierproof.smt.FlowBounds;
+import dev.tierproof.smt.Region;
+import dev.tierproof.smt.SolverSession;
+import dev.tierproof.source.Span;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The semantic diff of two policy sets (design.md §2 {@code diff}): every flow whose verdict
+ * changed, grouped into classes.
+ *
+ * <p>The base's policies (tiers, policies, network sets, profiles) are compared with the current
+ * ones over the current inventory (endpoints, namespaces and their labels); inventory changes are
+ * listed as notes. {@link DiffEncoding#scopes} bounds where verdicts can differ; in each scope one
+ * query holds both encodings over shared flow variables. Repeatedly: the solver finds a flow whose
+ * verdicts differ outside the classes found so far; it is replayed through both evaluators (a
+ * disagreement is an internal error); it is generalised into a class (source, destination,
+ * protocol, port range: widened greedily while the solver proves every flow of the class changed
+ * the same way); the class is excluded. When no changed flow is left in any scope, the result is
+ * complete: no other flow changed. A solver {@code unknown} or the class cap stops the search
+ * with an inconclusive result.
+ */
+public final class Diff {
+
+  public static final int DEFAULT_MAX_CLASSES = 100;
+
+  /** Keys a class selector leaves out: the namespace is a class dimension of its own. */
+  private static final List<String> AUTOMATIC =
+      List.of("projectcalico.org/namespace", "projectcalico.org/orchestrator", "projectcalico.org/name");
+
+  private final PolicySet before;
+  private final PolicySet after;
+  private final Map<Map<String, Profile>, Evaluator[]> evaluators = new HashMap<>();
+  private final Set<String> selectorKeys = new TreeSet<>();
+  private DiffQuery query;
+  private DiffEncoding encoding;
+  private DiffEncoding.Scope scope;
+  /** Per end of the current scope, the namespaces all of whose pods it holds. */
+  private final Map<Boolean, Set<String>> whole = new HashMap<>();
+  private int checks;
+
+  private Diff(PolicySet before, PolicySet after) {
+    this.before = before;
+    this.after = after;
+    for (PolicySet s : List.of(before, after)) {
+      for (Policy p : s.policies()) {
+        selectorKeys.addAll(p.selector().keys());
+        for (Rule r : p.ingress()) {
+          keys(r);
+        }
+        for (Rule r : p.egress()) {
+          keys(r);
+        }
+      }
+    }
+  }
+
+  private void keys(Rule r) {
+    for (var m : List.of(r.source(), r.destination())) {
+      if (m.selector() != null) {
+        selectorKeys.addAll(m.selector().keys());
+      }
+      if (m.notSelector() != null) {
+        selectorKeys.addAll(m.notSelector().keys());
+      }
+    }
+  }
+
+  /**
+   * Compares {@code base} with {@code current}; {@code timeout} bounds each solver check, {@code
+   * maxClasses} the number of classes before the search stops (inconclusive).
+   */
+  public static DiffResult run(PolicySet base, PolicySet current, Duration timeout, int maxClasses) {
+    long start = System.nanoTime();
+    List<String> notes = inventory(base, current);
+    List<InputChange> changes = changes(base, current);
+    PolicySet rebased = rebase(base, current);
+    Diff d = new Diff(rebased, current);
+    List<ChangeClass> classes = new ArrayList<>();
+    List<Region> regions = new ArrayList<>();
+    String reason = null;
+    int scopes;
+    try (SolverSession session = new SolverSession(timeout)) {
+      DiffEncoding encoding = DiffEncoding.encode(rebased, current, session);
+      List<DiffEncoding.Scope> all = encoding.scopes();
+      scopes = all.size();
+      search:
+      for (DiffEncoding.Scope scope : all) {
+        try (DiffQuery q =
+            encoding.open(encoding.sides(scope.sources()), encoding.sides(scope.destinations()), regions)) {
+          d.query = q;
+          d.encoding = encoding;
+          d.scope = scope;
+          d.whole.clear();
+          while (true) {
+            Answer a = q.find(Change.CHANGED, regions);
+            d.checks++;
+            if (a.status() == SolverSession.Status.UNSAT) {
+              break;
+            }
+            if (a.status() == SolverSession.Status.UNKNOWN) {
+              reason = "the solver could not decide whether more flows changed (" + a.reason() + ")";
+              break search;
+            }
+            if (classes.size() >= maxClasses) {
+              reason = "stopped after " + maxClasses + " classes (--max-classes); more flows changed";
+              break search;
+            }
+            Found f = d.generalize(a);
+            if (f == null) {
+              reason = "could not group the change of " + a.flow() + " into a class the solver can prove";
+              break search;
+            }
+            classes.add(f.change());
+            regions.add(f.region());
+          }
+        } finally {
+          d.query = null;
+        }
+      }
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    return new DiffResult(
+        reason == null ? DiffResult.Status.COMPLETE : DiffResult.Status.INCONCLUSIVE,
+        order(classes),
+        changes,
+        notes,
+        reason,
+        new DiffResult.Stats(d.checks, millis, scopes));
+  }
+
+  private static List<ChangeClass> order(List<ChangeClass> classes) {
+    List<ChangeClass> out = new ArrayList<>(classes);
+    out.sort(
+        java.util.Comparator.comparing((ChangeClass c) -> c.kind())
+            .thenComparing(c -> c.source().display())
+            .thenComparing(c -> c.destination().display()));
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // one class
+
+  private record Found(ChangeClass change, Region region) {}
+
+  /** The current candidate class: ends and packet bounds (null fields: unconstrained). */
+  private record Cls(EndSet src, EndSet dst, Integer protocol, int[] port, int[] sourcePort, Integer icmpType, Integer icmpCode, Integer ipVersion) {
+    Cls with(EndSet s, EndSet d) {
+      return new Cls(s, d, protocol, port, sourcePort, icmpType, icmpCode, ipVersion);
+    }
+
+    Cls packets(Integer proto, int[] p, int[] sp, Integer type, Integer code, Integer version) {
+      return new Cls(src, dst, proto, p, sp, type, code, version);
+    }
+
+    Region region() {
+      FlowBounds b =
+          new FlowBounds(
+              protocol,
+              port == null ? null : port[0],
+              port == null ? null : port[1],
+              sourcePort == null ? null : sourcePort[0],
+              sourcePort == null ? null : sourcePort[1],
+              icmpType,
+              icmpCode,
+              ipVersion);
+      return new Region(src, dst, b);
+    }
+  }
+
+  private Found generalize(Answer a) {
+    Flow w = a.flow();
+    Verdict[] v = replay(a);
+    Kind kind = v[1].allowed() ? Kind.OPENED : Kind.CLOSED;
+    Change change = kind == Kind.OPENED ? Change.OPENED : Change.CLOSED;
+    boolean ports = Protocols.hasPorts(w.protocol());
+    boolean icmp = Protocols.isIcmp(w.protocol());
+    Cls c =
+        new Cls(
+            tightest(w, true),
+            tightest(w, false),
+            w.protocol(),
+            ports ? new int[] {w.destinationPort(), w.destinationPort()} : null,
+            ports ? new int[] {w.sourcePort(), w.sourcePort()} : null,
+            icmp ? w.icmpType() : null,
+            icmp ? w.icmpCode() : null,
+            w.family());
+    c = tight(c, change, w);
+    if (c == null) {
+      return null;
+    }
+    // pins that the class does not need: source port, ICMP code, address family
+    Cls loose = c.packets(c.protocol(), c.port(), null, c.icmpType(), icmp ? null : c.icmpCode(), null);
+    if (uniform(loose, change)) {
+      c = loose;
+    } else {
+      for (Function<Cls, Cls> drop :
+          List.<Function<Cls, Cls>>of(
+              x -> x.packets(x.protocol(), x.port(), null, x.icmpType(), x.icmpCode(), x.ipVersion()),
+              x -> x.packets(x.protocol(), x.port(), x.sourcePort(), x.icmpType(), null, x.ipVersion()),
+              x -> x.packets(x.protocol(), x.port(), x.sourcePort(), x.icmpType(), x.icmpCode(), null))) {
+        Cls t = drop.apply(c);
+        if (!t.equals(c) && uniform(t, change)) {
+          c = t;
+        }
+      }
+    }
+    c = c.with(widen(c, change, w, true), c.dst());
+    c = c.with(c.src(), widen(c, change, w, false));
+    c = widenPackets(c, change, w);
+    Ends source = ends(c.src());
+    Ends destination = ends(c.dst());
+    FlowSpec packets =
+        new FlowSpec(
+            c.protocol(),
+            c.port() == null ? null : new FlowSpec.PortRange(c.port()[0], c.port()[1]),
+            c.sourcePort() == null ? null : new FlowSpec.PortRange(c.sourcePort()[0], c.sourcePort()[1]),
+            c.icmpType(),
+            c.icmpCode(),
+            c.ipVersion());
+    return new Found(new ChangeClass(kind, source, destination, packets, w, v[0], v[1]), c.region());
+  }
+
+  /**
+   * Every flow of the class changed so: proved by the solver in the current scope, which must hold
+   * the whole class (outside the scopes nothing changed); unknown counts as no.
+   */
+  private boolean uniform(Cls c, Change change) {
+    return inScope(c) && unchanged(c, change).status() == SolverSession.Status.UNSAT;
+  }
+
+  /**
+   * The tightest class made uniform: a counterexample at a hypothetical end moves that end away
+   * from the smallest tested range that holds the counterexample's address and not the witness's.
+   */
+  private Cls tight(Cls c, Change change, Flow w) {
+    for (int round = 0; round < 32; round++) {
+      if (!inScope(c)) {
+        return null;
+      }
+      Answer x = unchanged(c, change);
+      if (x.status() == SolverSession.Status.UNSAT) {
+        return c;
+      }
+      if (!x.sat()) {
+        return null;
+      }
+      Cls next = null;
+      for (boolean source : List.of(true, false)) {
+        EndSet end = source ? c.src() : c.dst();
+        if (!(end instanceof EndSet.Pods p)) {
+          continue;
+        }
+        dev.tierproof.model.Ip a = source ? x.flow().sourceIp() : x.flow().destinationIp();
+        dev.tierproof.model.Ip mine = source ? w.sourceIp() : w.destinationIp();
+        Cidr range =
+            query.cidrs(source).stream()
+                .filter(r -> r.contains(a) && !r.contains(mine))
+                .min(java.util.Comparator.comparingInt((Cidr r) -> -r.prefix()))
+                .orElse(null);
+        if (range != null && !p.except().contains(range)) {
+          next = source ? c.with(p.except(range), c.dst()) : c.with(c.src(), p.except(range));
+          break;
+        }
+      }
+      if (next == null) {
+        return null;
+      }
+      c = next;
+    }
+    return null;
+  }
+
+  private boolean inScope(Cls c) {
+    return encoding.contains(scope.sources(), c.src()) && encoding.contains(scope.destinations(), c.dst());
+  }
+
+  /** The namespaces all of whose pods, existing and hypothetical, the current scope holds at one end. */
+  private Set<String> whole(boolean source) {
+    return whole.computeIfAbsent(
+        source,
+        s -> {
+          DiffEncoding.EndScope end = s ? scope.sources() : scope.destinations();
+          Set<String> out = new TreeSet<>();
+          for (String ns : end.namespaces()) {
+            if (encoding.contains(end, EndSet.Pods.in(ns, null))) {
+              out.add(ns);
+            }
+          }
+          return out;
+        });
+  }
+
+  /** A flow of the class that did not change so ({@code sat}), none ({@code unsat}), or unknown. */
+  private Answer unchanged(Cls c, Change change) {
+    checks++;
+    return query.unchangedIn(c.region(), change);
+  }
+
+  /** The smallest end set of a witness end: its group of endpoints, its hypothetical pod's labels, its address. */
+  private EndSet tightest(Flow w, boolean source) {
+    Endpoint e = source ? w.source() : w.destination();
+    if (e == null) {
+      String domain = source ? null : w.destinationDomain();
+      return new EndSet.Outside(Cidr.host(source ? w.sourceIp() : w.destinationIp()), domain);
+    }
+    if (input(e)) {
+      return new EndSet.Endpoints(query.group(source, e));
+    }
+    return pods(e, source, true);
+  }
+
+  private boolean input(Endpoint e) {
+    return after.endpoints().stream().anyMatch(x -> x == e);
+  }
+
+  /**
+   * Hypothetical and existing pods in the endpoint's namespace with its labels: the keys that
+   * policies observe, present with their values ({@code exact}: absent ones absent too).
+   */
+  private EndSet.Pods pods(Endpoint e, boolean source, boolean exact) {
+    Selector sel = labels(e, source, exact);
+    String ns = e.namespace();
+    boolean listed = ns != null && mentioned(ns);
+    return new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, sel);
+  }
+
+  private boolean mentioned(String ns) {
+    return after.namespaces().containsKey(ns)
+        || after.endpoints().stream().anyMatch(x -> ns.equals(x.namespace()))
+        || after.policies().stream().anyMatch(p -> ns.equals(p.namespace()))
+        || before.policies().stream().anyMatch(p -> ns.equals(p.namespace()))
+        || after.networkSets().stream().anyMatch(s -> ns.equals(s.namespace()))
+        || before.networkSets().stream().anyMatch(s -> ns.equals(s.namespace()));
+  }
+
+  /** A selector for the endpoint's observed labels; null when there are none. */
+  private Selector labels(Endpoint e, boolean source, boolean exact) {
+    Map<String, List<String>> vocabulary = query.vocabulary(source);
+    Set<String> keys = vocabulary.isEmpty() ? selectorKeys : vocabulary.keySet();
+    List<Selector> terms = new ArrayList<>();
+    for (String k : new TreeSet<>(keys)) {
+      if (AUTOMATIC.contains(k) || k.startsWith("pcns.")) {
+        continue;
+      }
+      String value = e.labels().get(k);
+      List<String> literals = vocabulary.isEmpty() ? null : vocabulary.get(k);
+      if (value == null) {
+        if (exact) {
+          terms.add(new Selector.Not(new Selector.Has(k)));
+        }
+      } else if (literals == null || literals.contains(value)) {
+        terms.add(new Selector.Compare(k, Selector.Op.EQ, value));
+      } else {
+        terms.add(new Selector.Has(k));
+        if (!literals.isEmpty()) {
+          terms.add(new Selector.InSet(k, literals, true));
+        }
+      }
+    }
+    return terms.isEmpty() ? null : terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
+  }
+
+  /** The widest end set on one side that keeps the class uniform, from anything down to the tightest. */
+  private EndSet widen(Cls c, Change change, Flow w, boolean source) {
+    EndSet tight = source ? c.src() : c.dst();
+    Endpoint e = source ? w.source() : w.destination();
+    Function<EndSet, Cls> at = s -> source ? c.with(s, c.dst()) : c.with(c.src(), s);
+    if (uniform(at.apply(new EndSet.Any()), change)) {
+      return new EndSet.Any();
+    }
+    if (e == null) {
+      return outside(at, change, tight, source ? w.sourceIp() : w.destinationIp());
+    }
+    if (e.isHost()) {
+      return tight;
+    }
+    String ns = e.namespace();
+    boolean listed = ns != null && mentioned(ns);
+    // every pod the scope holds, then without the namespaces that the solver shows unchanged
+    DiffEncoding.EndScope end = source ? scope.sources() : scope.destinations();
+    Set<String> excluded = new TreeSet<>(encoding.namespaces());
+    excluded.removeAll(whole(source));
+    boolean wide = listed ? !excluded.contains(ns) : end.unlisted();
+    if (wide) {
+      EndSet.Pods p = refine(new EndSet.Pods(null, excluded, end.unlisted(), null), at, change, w, source, true);
+      if (p != null) {
+        return p;
+      }
+    }
+    EndSet.Pods namespace = refine(new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, null), at, change, w, source, false);
+    if (namespace != null) {
+      return namespace;
+    }
+    EndSet.Pods labelled = pods(e, source, false);
+    if (labelled.selector() != null) {
+      EndSet.Pods p = refine(labelled, at, change, w, source, false);
+      if (p != null) {
+        return simplify(p, at, change);
+      }
+    }
+    EndSet.Pods exactly = pods(e, source, true);
+    if (!exactly.equals(labelled) && exactly.selector() != null) {
+      EndSet.Pods p = refine(exactly, at, change, w, source, false);
+      if (p != null) {
+        return p;
+      }
+    }
+    return tight;
+  }
+
+  /**
+   * The candidate, narrowed until every flow of its class changed so, or null: a counterexample
+   * in another namespace removes that namespace ({@code namespaces}); one at a hypothetical pod
+   * removes the smallest range the encodings test that holds its address (unless the witness is
+   * in it too).
+   */
+  private EndSet.Pods refine(
+      EndSet.Pods p, Function<EndSet, Cls> at, Change change, Flow w, boolean source, boolean namespaces) {
+    Endpoint e = source ? w.source() : w.destination();
+    dev.tierproof.model.Ip witnessIp = source ? w.sourceIp() : w.destinationIp();
+    for (int round = 0; round < 32; round++) {
+      Cls c = at.apply(p);
+      if (!inScope(c)) {
+        return null;
+      }
+      Answer x = unchanged(c, change);
+      if (x.status() == SolverSession.Status.UNSAT) {
+        return p;
+      }
+      if (!x.sat()) {
+        return null;
+      }
+      Endpoint o = source ? x.flow().source() : x.flow().destination();
+      if (o == null || o.isHost()) {
+        return null;
+      }
+      boolean same = Objects.equals(o.namespace(), e.namespace()) || (!mentioned(o.namespace()) && !mentioned(e.namespace()));
+      if (namespaces && p.namespaces() == null && !same) {
+        if (mentioned(o.namespace())) {
+          Set<String> more = new TreeSet<>(p.excluded());
+          more.add(o.namespace());
+          p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.except());
+        } else {
+          p = new EndSet.Pods(null, p.excluded(), false, p.selector(), p.except());
+        }
+        continue;
+      }
+      if (input(o)) {
+        return null;
+      }
+      dev.tierproof.model.Ip a = source ? x.flow().sourceIp() : x.flow().destinationIp();
+      Cidr range =
+          query.cidrs(source).stream()
+              .filter(r -> r.contains(a))
+              .min(java.util.Comparator.comparingInt((Cidr r) -> -r.prefix()))
+              .orElse(null);
+      if (range == null || p.except().contains(range) || (!input(e) && range.contains(witnessIp))) {
+        return null;
+      }
+      p = p.except(range);
+    }
+    return null;
+  }
+
+  /** Drops the selector's terms one by one while the class stays uniform. */
+  private EndSet.Pods simplify(EndSet.Pods p, Function<EndSet, Cls> at, Change change) {
+    if (!(p.selector() instanceof Selector.And and)) {
+      return p;
+    }
+    List<Selector> terms = new ArrayList<>(and.operands());
+    for (int i = terms.size() - 1; i >= 0 && terms.size() > 1; i--) {
+      List<Selector> fewer = new ArrayList<>(terms);
+      fewer.remove(i);
+      Selector s = fewer.size() == 1 ? fewer.get(0) : new Selector.And(fewer);
+      EndSet.Pods t = p.selecting(s);
+      if (uniform(at.apply(t), change)) {
+        terms = fewer;
+      }
+    }
+    Selector s = terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
+    return p.selecting(s);
+  }
+
+  /** An outside end: anywhere outside, else the widest prefix around the witness address. */
+  private EndSet outside(Function<EndSet, Cls> at, Change change, EndSet tight, dev.tierproof.model.Ip ip) {
+    String domain = ((EndSet.Outside) tight).domain();
+    if (uniform(at.apply(new EndSet.Outside(null, null)), change)) {
+      return new EndSet.Outside(null, null);
+    }
+    if (domain != null && uniform(at.apply(new EndSet.Outside(null, domain)), change)) {
+      return new EndSet.Outside(null, domain);
+    }
+    int bits = ip.bits();
+    int good = bits; // the /bits class is the tightest, known uniform
+    int bad = -1;
+    int lo = 0;
+    // smallest prefix length (widest range) that stays uniform: binary search on the length
+    while (good - Math.max(lo, bad + 1) > 0) {
+      int mid = (Math.max(lo, bad + 1) + good) / 2;
+      Cidr range = prefix(ip, mid);
+      if (uniform(at.apply(new EndSet.Outside(range, domain)), change)) {
+        good = mid;
+      } else {
+        bad = mid;
+      }
+    }
+    return new EndSet.Outside(prefix(ip, good), domain);
+  }
+
+  private static Cidr prefix(dev.tierproof.model.Ip ip, int length) {
+    int host = ip.bits() - length;
+    BigInteger v = ip.familyValue().shiftRight(host).shiftLeft(host);
+    dev.tierproof.model.Ip base =
+        ip.family() == 4 ? dev.tierproof.model.Ip.v4(v.longValue()) : new dev.tierproof.model.Ip(6, v);
+    return new Cidr(base, length);
+  }
+
+  /** Protocol and destination ports: any protocol, else any port, else the widest range around the witness port. */
+  private Cls widenPackets(Cls c, Change change, Flow w) {
+    Cls any = c.packets(null, null, null, null, null, c.ipVersion());
+    if (c.sourcePort() == null && c.icmpType() == null && uniform(any, change)) {
+      return any;
+    }
+    if (c.port() == null) {
+      if (c.icmpType() != null) {
+        Cls anyType = c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
+        if (uniform(anyType, change)) {
+          return anyType;
+        }
+      }
+      return c;
+    }
+    int p = w.destinationPort();
+    Cls anyPort = c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
+    if (uniform(anyPort, change)) {
+      return anyPort;
+    }
+    int hi = p;
+    int bad = 65536;
+    while (bad - hi > 1) {
+      int mid = hi + (bad - hi) / 2;
+      Cls t = c.packets(c.protocol(), new int[] {p, mid}, c.sourcePort(), null, null, c.ipVersion());
+      Answer x = unchanged(t, change);
+      if (x.status() == SolverSession.Status.UNSAT) {
+        hi = mid;
+      } else {
+        Integer at = x.sat() ? x.flow().destinationPort() : null;
+        bad = at != null && at > hi ? Math.min(mid, at) : mid;
+      }
+    }
+    int lo = p;
+    bad = 0;
+    while (lo - bad > 1) {
+      int mid = lo - (lo - bad) / 2;
+      Cls t = c.packets(c.protocol(), new int[] {mid, hi}, c.sourcePort(), null, null, c.ipVersion());
+      Answer x = unchanged(t, change);
+      if (x.status() == SolverSession.Status.UNSAT) {
+        lo = mid;
+      } else {
+        Integer at = x.sat() ? x.flow().destinationPort() : null;
+        bad = at != null && at < lo ? Math.max(mid, at) : mid;
+      }
+    }
+    return c.packets(c.protocol(), new int[] {lo, hi}, c.sourcePort(), null, null, c.ipVersion());
+  }
+
+  private static Ends ends(EndSet s) {
+    if (s instanceof EndSet.Any) {
+      return Ends.ANY;
+    }
+    if (s instanceof EndSet.Pods p) {
+      return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), null, null, p.except());
+    }
+    if (s instanceof EndSet.Endpoints e) {
+      return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, e.endpoints(), null, null, List.of());
+    }
+    if (s instanceof EndSet.Outside o) {
+      return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.range(), o.domain(), List.of());
+    }
+    EndSet.Range r = (EndSet.Range) s;
+    return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), r.range(), null, List.of());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // replay
+
+  /** Both versions' verdicts on the answer's flow; they must differ, and the current one must be the solver's. */
+  private Verdict[] replay(Answer a) {
+    Evaluator[] ev = evaluators.computeIfAbsent(a.assumedProfiles(), this::evaluators);
+    Flow f = a.flow();
+    Verdict b = ev[0].evaluate(f);
+    Verdict n = ev[1].evaluate(f);
+    if (n.allowed() != a.allowed() || b.allowed() == n.allowed()) {
+      throw new IllegalStateException(
+          "internal error: solver and evaluator disagree on a changed flow: the solver says it is "
+              + (a.allowed() ? "allowed" : "denied") + " now and the other way before; flow " + f
+              + "; eval before " + b + "; eval now " + n);
+    }
+    return new Verdict[] {b, n};
+  }
+
+  private Evaluator[] evaluators(Map<String, Profile> extra) {
+    return new Evaluator[] {new Evaluator(withProfiles(before, extra)), new Evaluator(withProfiles(after, extra))};
+  }
+
+  private static PolicySet withProfiles(PolicySet set, Map<String, Profile> extra) {
+    if (extra.isEmpty()) {
+      return set;
+    }
+    Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
+    profiles.putAll(extra);
+    return new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // inputs
+
+  /**
+   * The base's policies over the current inventory: its tiers, network sets and declared profiles
+   * with the current endpoints, namespaces and namespace and service-account profiles.
+   */
+  public static PolicySet rebase(PolicySet base, PolicySet current) {
+    Map<String, Profile> profiles = new LinkedHashMap<>();
+    current.profiles().forEach((name, p) -> {
+      if (builtIn(name)) {
+        profiles.put(name, p);
+      }
+    });
+    base.profiles().forEach((name, p) -> {
+      if (!builtIn(name)) {
+        profiles.put(name, p);
+      }
+    });
+    return new PolicySet(base.tiers(), current.endpoints(), base.networkSets(), profiles, current.namespaces());
+  }
+
+  private static boolean builtIn(String profile) {
+    return profile.startsWith("kns.") || profile.startsWith("ksa.") || profile.equals("projectcalico-default-allow");
+  }
+
+  /** What the comparison takes from the current input only: endpoints and namespaces that differ. */
+  static List<String> inventory(PolicySet base, PolicySet current) {
+    List<String> out = new ArrayList<>();
+    Map<String, Endpoint> b = byRef(base.endpoints());
+    Map<String, Endpoint> c = byRef(current.endpoints());
+    List<String> added = c.keySet().stream().filter(k -> !b.containsKey(k)).toList();
+    List<String> removed = b.keySet().stream().filter(k -> !c.containsKey(k)).toList();
+    List<String> changed =
+        c.keySet().stream()
+            .filter(b::containsKey)
+            .filter(k -> !b.get(k).labels().equals(c.get(k).labels()) || !b.get(k).ips().equals(c.get(k).ips()))
+            .toList();
+    if (!added.isEmpty()) {
+      out.add(count(added, "endpoint") + " only in the current input (" + sample(added) + ")");
+    }
+    if (!removed.isEmpty()) {
+      out.add(count(removed, "endpoint") + " only in the base (" + sample(removed) + ")");
+    }
+    if (!changed.isEmpty()) {
+      out.add(count(changed, "endpoint") + " with other labels or addresses in the base (" + sample(changed) + ")");
+    }
+    Set<String> names = new TreeSet<>(base.namespaces().keySet());
+    names.addAll(current.namespaces().keySet());
+    List<String> ns = new ArrayList<>();
+    for (String n : names) {
+      Namespace x = base.namespaces().get(n);
+      Namespace y = current.namespaces().get(n);
+      if (x == null || y == null || !x.labels().equals(y.labels())) {
+        ns.add(n);
+      }
+    }
+    if (!ns.isEmpty()) {
+      out.add(count(ns, "namespace") + " added, removed or relabelled (" + sample(ns) + ")");
+    }
+    if (!out.isEmpty()) {
+      out.add("the base's policies are compared with the current ones over the current endpoints and namespaces: these differences are not part of the diff");
+    }
+    return out;
+  }
+
+  private static Map<String, Endpoint> byRef(List<Endpoint> endpoints) {
+    Map<String, Endpoint> out = new TreeMap<>();
+    for (Endpoint e : endpoints) {
+      out.putIfAbsent(e.kind() + " " + e.source() + " " + e.ref(), e);
+    }
+    return out;
+  }
+
+  private static String count(List<String> items, String noun) {
+    return items.size() + " " + noun + (items.size() == 1 ? "" : "s");
+  }
+
+  private static String sample(List<String> items) {
+    List<String> shown = items.stream().limit(3).map(s -> "`" + s.substring(s.lastIndexOf(' ') + 1) + "`").toList();
+    return String.join(", ", shown) + (items.size() > 3 ? ", ..." : "");
+  }
+
+  /** Policies, tiers, network sets and declared profiles that were added, removed or modified. */
+  static List<InputChange> changes(PolicySet base, PolicySet current) {
+    List<InputChange> out = new ArrayList<>();
+    compare(out, base.policies(), current.policies(),
+        p -> p.kind().felixName() + " " + p.displayName(), Diff::content, Policy::span);
+    compare(out, base.tiers(), current.tiers(),
+        t -> "Tier " + t.name(), t -> java.util.Arrays.asList(t.order(), t.defaultAction(), t.declared()), Tier::span);
+    compare(out, base.networkSets(), current.networkSets(),
+        s -> (s.namespace() == null ? "GlobalNetworkSet " + s.name() : "NetworkSet " + s.namespace() + "/" + s.name()),
+        s -> List.of(s.labels(), s.nets(), s.allowedEgressDomains()), NetworkSet::span);
+    compare(out,
+        base.profiles().values().stream().filter(p -> !builtIn(p.name())).toList(),
+        current.profiles().values().stream().filter(p -> !builtIn(p.name())).toList(),
+        p -> "Profile " + p.name(), p -> List.of(p.labels(), rules(p.ingress()), rules(p.egress())), Profile::span);
+    return out;
+  }
+
+  private static <T> void compare(
+      List<InputChange> out, List<T> base, List<T> current, Function<T, String> name,
+      Function<T, Object> content, Function<T, Span> span) {
+    Map<String, T> b = new LinkedHashMap<>();
+    base.forEach(x -> b.putIfAbsent(name.apply(x), x));
+    Map<String, T> c = new LinkedHashMap<>();
+    current.forEach(x -> c.putIfAbsent(name.apply(x), x));
+    Set<String> all = new LinkedHashSet<>(b.keySet());
+    all.addAll(c.keySet());
+    for (String n : all) {
+      T x = b.get(n);
+      T y = c.get(n);
+      if (x == null) {
+        out.add(new InputChange(n, "added", Span.NONE, span.apply(y)));
+      } else if (y == null) {
+        out.add(new InputChange(n, "removed", span.apply(x), Span.NONE));
+      } else if (!content.apply(x).equals(content.apply(y))) {
+        out.add(new InputChange(n, "modified", span.apply(x), span.apply(y)));
+      }
+    }
+  }
+
+  private static Object content(Policy p) {
+    return java.util.Arrays.asList(
+        p.tier(), p.order(), p.selector(), p.types(), rules(p.ingress()), rules(p.egress()),
+        p.doNotTrack(), p.preDnat(), p.applyOnForward());
+  }
+
+  private static List<Rule> rules(List<Rule> rules) {
+    return rules.stream()
+        .map(r -> new Rule(r.index(), r.action(), r.ipVersion(), r.protocol(), r.notProtocol(), r.icmp(),
+            r.notIcmp(), r.source(), r.destination(), r.http(), Span.NONE))
+        .toList();
+  }
+}

@@ -1,0 +1,195 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.source.Span;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The semantic difference between two policy sets: every class of flows whose verdict changed,
+ * and whether the solver proved that no other flow changed.
+ *
+ * @param status {@code COMPLETE}: after the classes, Z3 proved that no other flow's verdict
+ *     changed; {@code INCONCLUSIVE}: the search stopped early ({@code reason} says why) and other
+ *     flows may have changed
+ * @param changes what differs in the input: policies, tiers, network sets, profiles (added,
+ *     removed, modified)
+ * @param notes differences the comparison does not cover (the inventory: endpoints, namespaces)
+ */
+public record DiffResult(
+    Status status,
+    List<ChangeClass> classes,
+    List<InputChange> changes,
+    List<String> notes,
+    String reason,
+    Stats stats) {
+
+  public DiffResult {
+    classes = List.copyOf(classes);
+    changes = List.copyOf(changes);
+    notes = List.copyOf(notes);
+  }
+
+  public enum Status {
+    COMPLETE,
+    INCONCLUSIVE;
+
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  public enum Kind {
+    /** Denied by the base, allowed now. */
+    OPENED("newly allowed"),
+    /** Allowed by the base, denied now. */
+    CLOSED("newly denied");
+
+    private final String text;
+
+    Kind(String text) {
+      this.text = text;
+    }
+
+    /** {@code newly allowed}, {@code newly denied}. */
+    public String text() {
+      return text;
+    }
+
+    /** {@code opened}, {@code closed}. */
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
+   * Flows from {@code source} to {@code destination} within {@code packets}, every one of which
+   * changed as {@code kind} says (proved by the solver), with one witness replayed through both
+   * versions' evaluators ({@code before}, {@code after}).
+   */
+  public record ChangeClass(
+      Kind kind, Ends source, Ends destination, FlowSpec packets, Flow witness, Verdict before, Verdict after) {}
+
+  /**
+   * One end of a class.
+   *
+   * <ul>
+   *   <li>{@code ANY}: every end;
+   *   <li>{@code PODS}: workload endpoints, existing or not yet deployed, in {@code namespaces}
+   *       (null: every namespace of the input except {@code excluded}, and with {@code unlisted}
+   *       also namespaces the input does not have) whose labels satisfy {@code selector} (null:
+   *       any), those not yet deployed at any address no endpoint owns outside {@code except};
+   *   <li>{@code ENDPOINTS}: exactly these endpoints of the input;
+   *   <li>{@code OUTSIDE}: addresses outside the cluster, in {@code range} (null: any), reached by
+   *       {@code domain} (null: any name or none).
+   * </ul>
+   */
+  public record Ends(
+      EndKind kind,
+      Set<String> namespaces,
+      Set<String> excluded,
+      boolean unlisted,
+      Selector selector,
+      List<Endpoint> endpoints,
+      Cidr range,
+      String domain,
+      List<Cidr> except) {
+
+    public Ends {
+      namespaces = namespaces == null ? null : Set.copyOf(namespaces);
+      excluded = Set.copyOf(excluded);
+      endpoints = List.copyOf(endpoints);
+      except = List.copyOf(except);
+    }
+
+    public static final Ends ANY = new Ends(EndKind.ANY, null, Set.of(), true, null, List.of(), null, null, List.of());
+
+    /**
+     * How reports name it: {@code anything}, {@code *} (any pod), {@code ns/*}, {@code
+     * ns/{app == "web"}}, {@code {ns-a, ns-b}/*}, {@code * except ns-c}, endpoint references,
+     * {@code world}, a range, a domain.
+     */
+    public String display() {
+      return switch (kind) {
+        case ANY -> "anything";
+        case ENDPOINTS -> String.join(", ", endpoints.stream().map(Endpoint::ref).toList());
+        case OUTSIDE -> {
+          String where = range == null ? "world" : range.prefix() == range.address().bits() ? range.address().toString() : range.toString();
+          yield domain == null ? where : domain + (range == null ? "" : " (" + where + ")");
+        }
+        case PODS -> {
+          String away =
+              except.isEmpty()
+                  ? ""
+                  : " (those not yet deployed outside " + String.join(", ", except.stream().map(Cidr::toString).toList()) + ")";
+          String sel = selector == null ? "*" : "{" + selector.canonical() + "}";
+          String ns;
+          if (namespaces == null) {
+            ns = excluded.isEmpty() ? "" : null;
+          } else if (namespaces.size() == 1 && !unlisted) {
+            ns = namespaces.iterator().next() + "/";
+          } else {
+            Set<String> all = new TreeSet<>(namespaces);
+            if (unlisted) {
+              all.add("<namespaces not in the input>");
+            }
+            ns = "{" + String.join(", ", all) + "}/";
+          }
+          if (ns == null) {
+            yield sel + " except in " + String.join(", ", new TreeSet<>(excluded))
+                + (unlisted ? "" : " and namespaces not in the input") + away;
+          }
+          if (namespaces == null && !unlisted) {
+            yield sel + " in the input's namespaces" + away;
+          }
+          yield ns + sel + away;
+        }
+      };
+    }
+  }
+
+  public enum EndKind {
+    ANY,
+    PODS,
+    ENDPOINTS,
+    OUTSIDE
+  }
+
+  /** A difference in the input itself: {@code what} ({@code GlobalNetworkPolicy security.x}), how it changed, where. */
+  public record InputChange(String what, String how, Span before, Span after) {}
+
+  /** Solver work: checks run, wall time, the scopes searched. */
+  public record Stats(int checks, long millis, int scopes) {}
+
+  /** {@code TCP 5432}, {@code TCP 8000-8080}, {@code TCP}, {@code any protocol}, with pins. */
+  public static String packets(FlowSpec p) {
+    StringBuilder out = new StringBuilder();
+    if (p.protocol() == null) {
+      out.append("any protocol");
+    } else {
+      out.append(Protocols.name(p.protocol()));
+      if (p.port() != null) {
+        out.append(' ').append(p.port().min() == p.port().max() ? Integer.toString(p.port().min()) : p.port().min() + "-" + p.port().max());
+      }
+      if (p.icmpType() != null) {
+        out.append(" type ").append(p.icmpType());
+        if (p.icmpCode() != null) {
+          out.append(" code ").append(p.icmpCode());
+        }
+      }
+    }
+    if (p.sourcePort() != null) {
+      out.append(" from port ").append(p.sourcePort());
+    }
+    if (p.ipVersion() != null) {
+      out.append(" (IPv").append(p.ipVersion()).append(')');
+    }
+    return out.toString();
+  }
+}

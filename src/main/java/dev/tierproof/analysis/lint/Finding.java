@@ -1,0 +1,410 @@
+package dev.tierproof.analysis.lint;
+
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.Tier;
+import dev.tierproof.source.Span;
+import java.util.List;
+
+/**
+ * One lint finding: typed, with a stable id and name, a severity and a location (design.md §5.5:
+ * a dead rule is blocked by named earlier elements or unmatchable on its own, never a bare
+ * boolean). Every finding holds for every flow in the scope it was computed for; what it claims
+ * to exist comes with an {@link Example} replayed through eval.
+ */
+public sealed interface Finding {
+
+  /** {@code TP101}, ... */
+  String id();
+
+  /** {@code unmatchable-rule}, ... */
+  String name();
+
+  Severity severity();
+
+  /** Where it is written: the rule, else the policy, else the tier; may be unknown. */
+  Span location();
+
+  /** The rule the finding is about, or null. */
+  default RuleRef rule() {
+    return null;
+  }
+
+  /** The policy the finding is about (a rule's policy), or null. */
+  default Policy policy() {
+    RuleRef r = rule();
+    return r == null ? null : r.policy();
+  }
+
+  /** The tier the finding is about (a rule's tier), or null. */
+  default Tier tier() {
+    RuleRef r = rule();
+    return r == null ? null : r.tier();
+  }
+
+  /** What the id means, for help texts (SARIF rule help, README). */
+  static String help(String id) {
+    return switch (id) {
+      case "TP101" -> "No packet can match this rule at the endpoints its policy selects: its criteria contradict"
+          + " each other or match no endpoint. Fix or remove the rule.";
+      case "TP102" -> "The rule can match packets, but on every path earlier rules (of its policy, of earlier"
+          + " policies of its tier, a Pass, or earlier tiers) decide first, so it never fires. As an error,"
+          + " an earlier rule decides differently: the author probably meant this rule to apply.";
+      case "TP103" -> "The rule fires, but removing it changes no verdict of any flow at any endpoint:"
+          + " what follows it decides the same.";
+      case "TP104" -> "The policy selects no endpoint in scope, or none of its rules is in a direction it governs.";
+      case "TP105" -> "No policy of the tier can select an endpoint in scope.";
+      case "TP106" -> "The policy has rules for a direction its `types` do not include; they never apply.";
+      case "TP201" -> "Traffic this Pass rule passes reaches no later tier that decides and is allowed by the"
+          + " endpoint's profile (Kubernetes namespaces allow all): Pass is not Deny.";
+      case "TP202" -> "The policy has only Log rules in this direction, yet selecting an endpoint enters the tier,"
+          + " whose implicit deny then drops what was logged.";
+      case "TP203" -> "A GlobalNetworkPolicy without namespaceSelector (or with selector all()) also selects"
+          + " host endpoints, which then lose the traffic it does not allow.";
+      case "TP204" -> "Enforcing this staged policy would change verdicts.";
+      case "TP205" -> "A rule side with only notSelector or notNets also matches addresses outside the cluster.";
+      case "TP900" -> "The solver could not decide this question (e.g. timeout); nothing is claimed about it.";
+      default -> throw new IllegalArgumentException(id);
+    };
+  }
+
+  /** TP101: no packet matches the rule at the endpoints its policy selects. */
+  record UnmatchableRule(RuleRef rule, Cause cause, String detail) implements Finding {
+    public enum Cause {
+      /** every {@code nets} CIDR of a side lies inside its {@code notNets} */
+      NETS_EXCLUDED,
+      /** {@code protocol} equals {@code notProtocol}, or {@code icmp} and {@code notICMP} exclude each other */
+      PROTOCOL,
+      /** every port of {@code ports} is in {@code notPorts} */
+      PORTS_EXCLUDED,
+      /** a side's selector matches no endpoint or network set */
+      SELECTOR,
+      /** no endpoint the side can match declares the named port */
+      NAMED_PORT,
+      /** the side at the policy's own endpoints excludes every endpoint the policy selects */
+      OWN_ENDPOINTS,
+      /** the criteria together exclude every packet (proved by the solver) */
+      COMBINATION
+    }
+
+    @Override
+    public String id() {
+      return "TP101";
+    }
+
+    @Override
+    public String name() {
+      return "unmatchable-rule";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return rule.span();
+    }
+  }
+
+  /**
+   * An element that takes packets before a shadowed rule: a rule (with its action), a tier's
+   * implicit deny, or host endpoint failsafe ports; {@code example} is a packet the shadowed rule
+   * matches and this element takes.
+   */
+  record Cover(RuleRef rule, Tier tierDefault, boolean failsafe, Example example) {
+    /** The verdict-relevant action: Allow, Deny (tier default), Pass, or Allow for failsafe. */
+    public dev.tierproof.model.Action action() {
+      if (rule != null) {
+        return rule.action();
+      }
+      return failsafe ? dev.tierproof.model.Action.ALLOW : dev.tierproof.model.Action.DENY;
+    }
+
+    public Span location() {
+      if (rule != null) {
+        return rule.span();
+      }
+      return tierDefault != null ? tierDefault.span() : Span.NONE;
+    }
+  }
+
+  /** TP102: the rule matches packets but earlier elements always take them first. */
+  record ShadowedRule(RuleRef rule, List<Cover> coveredBy, boolean conflict, Example example) implements Finding {
+    public ShadowedRule {
+      coveredBy = List.copyOf(coveredBy);
+    }
+
+    @Override
+    public String id() {
+      return "TP102";
+    }
+
+    @Override
+    public String name() {
+      return "shadowed-rule";
+    }
+
+    @Override
+    public Severity severity() {
+      return conflict ? Severity.ERROR : Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return rule.span();
+    }
+  }
+
+  /** TP103: the rule fires, but removing it changes no verdict. */
+  record RedundantRule(RuleRef rule, Example example) implements Finding {
+    @Override
+    public String id() {
+      return "TP103";
+    }
+
+    @Override
+    public String name() {
+      return "redundant-rule";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.NOTE;
+    }
+
+    @Override
+    public Span location() {
+      return rule.span();
+    }
+  }
+
+  /** TP104: the policy selects nothing in scope, or has rules only for directions it does not govern. */
+  record DeadPolicy(Tier tier, Policy policy, Reason reason) implements Finding {
+    public enum Reason {
+      SELECTS_NOTHING,
+      NO_GOVERNED_RULES
+    }
+
+    @Override
+    public String id() {
+      return "TP104";
+    }
+
+    @Override
+    public String name() {
+      return "dead-policy";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return policy.span();
+    }
+  }
+
+  /** TP105: no policy of the tier can select an endpoint in scope. */
+  record DeadTier(Tier tier, List<Policy> policies) implements Finding {
+    public DeadTier {
+      policies = List.copyOf(policies);
+    }
+
+    @Override
+    public String id() {
+      return "TP105";
+    }
+
+    @Override
+    public String name() {
+      return "dead-tier";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return tier.span().isKnown() ? tier.span() : policies.isEmpty() ? Span.NONE : policies.get(0).span();
+    }
+  }
+
+  /** TP106: rules for a direction the policy's {@code types} do not include. */
+  record DirectionNotGoverned(Tier tier, Policy policy, Direction direction, int rules) implements Finding {
+    @Override
+    public String id() {
+      return "TP106";
+    }
+
+    @Override
+    public String name() {
+      return "direction-not-governed";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return policy.span();
+    }
+  }
+
+  /** TP201: traffic this Pass rule passes falls through every later tier to an allowing profile. */
+  record PassToProfile(RuleRef rule, Example example) implements Finding {
+    @Override
+    public String id() {
+      return "TP201";
+    }
+
+    @Override
+    public String name() {
+      return "pass-to-profile";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.NOTE;
+    }
+
+    @Override
+    public Span location() {
+      return rule.span();
+    }
+  }
+
+  /** TP202: a policy with only Log rules in a direction still makes its tier deny what it logs. */
+  record LogOnlyDenies(Tier tier, Policy policy, Direction direction, Example example) implements Finding {
+    @Override
+    public String id() {
+      return "TP202";
+    }
+
+    @Override
+    public String name() {
+      return "log-only-policy-denies";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return policy.span();
+    }
+  }
+
+  /**
+   * TP203: a GlobalNetworkPolicy that selects workloads also selects host endpoints; {@code hosts}
+   * are the input's, {@code hypothetical} when one that could exist would be selected.
+   */
+  record GnpSelectsHosts(Tier tier, Policy policy, List<Endpoint> hosts, boolean hypothetical) implements Finding {
+    public GnpSelectsHosts {
+      hosts = List.copyOf(hosts);
+    }
+
+    @Override
+    public String id() {
+      return "TP203";
+    }
+
+    @Override
+    public String name() {
+      return "gnp-selects-host-endpoints";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return policy.span();
+    }
+  }
+
+  /** TP204: enforcing the staged policy would change these flows' verdicts (examples, not all). */
+  record StagedWouldChange(Tier tier, Policy policy, List<Example> changes) implements Finding {
+    public StagedWouldChange {
+      changes = List.copyOf(changes);
+    }
+
+    @Override
+    public String id() {
+      return "TP204";
+    }
+
+    @Override
+    public String name() {
+      return "staged-policy-changes-verdicts";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return policy.span();
+    }
+  }
+
+  /** TP205: an Allow rule's far side uses only notSelector/notNets and matches outside traffic. */
+  record NegationMatchesOutside(RuleRef rule, boolean notSelector, Example example) implements Finding {
+    @Override
+    public String id() {
+      return "TP205";
+    }
+
+    @Override
+    public String name() {
+      return "negation-matches-outside";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return rule.span();
+    }
+  }
+
+  /** TP900: the solver could not decide {@code question} about the rule or policy. */
+  record Inconclusive(RuleRef rule, Policy policy, String question, String reason) implements Finding {
+    @Override
+    public String id() {
+      return "TP900";
+    }
+
+    @Override
+    public String name() {
+      return "inconclusive";
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return rule != null ? rule.span() : policy != null ? policy.span() : Span.NONE;
+    }
+  }
+}

@@ -1,0 +1,1092 @@
+package dev.tierproof.analysis.lint;
+
+import dev.tierproof.analysis.lint.Finding.Cover;
+import dev.tierproof.analysis.lint.Finding.UnmatchableRule.Cause;
+import dev.tierproof.analysis.lint.Steps.Chain;
+import dev.tierproof.analysis.lint.Steps.EClass;
+import dev.tierproof.analysis.lint.Steps.Walk;
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Step;
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.NamedPort;
+import dev.tierproof.model.NetworkSet;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicyKind;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Rule;
+import dev.tierproof.model.Tier;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Answer;
+import dev.tierproof.smt.FlowBounds;
+import dev.tierproof.smt.Labels;
+import dev.tierproof.smt.Network;
+import dev.tierproof.smt.Side;
+import dev.tierproof.smt.SolverSession;
+import dev.tierproof.smt.StepGoals;
+import dev.tierproof.source.Span;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rule hygiene for a policy set (issue #4): unmatchable, shadowed and redundant rules, dead
+ * policies and tiers, rules in ungoverned directions, and the surprises Calico users hit.
+ *
+ * <p>Per enforced policy, direction and written rule, over the endpoints the policy selects in
+ * scope and every packet from or to any peer in scope:
+ *
+ * <ul>
+ *   <li>the rule is <em>live</em> when some packet reaches it undecided and it matches: shown by a
+ *       sampled packet ({@link Samples}) that the concrete walker ({@link Steps}) follows to it, or
+ *       by a solver model replayed the same way;
+ *   <li>else <em>unmatchable</em> when no packet matches it at all at those endpoints (solver:
+ *       unsat), or <em>shadowed</em> when some does: the smallest covering set of earlier elements
+ *       is computed from an unsat core over "element i does not take the packet", then minimised
+ *       element by element (since the elements' takes are disjoint, an element stays iff some
+ *       packet the rule matches is taken by it, and that packet is its example);
+ *   <li>a live Allow, Deny or Pass rule is <em>redundant</em> when no packet it takes would get a
+ *       different verdict at that step without it (sampled packets disprove it cheaply; the solver
+ *       proves it).
+ * </ul>
+ *
+ * <p>Scopes: {@link Scope#EXISTING} — the input's endpoints, and peers that are input endpoints or
+ * addresses outside the cluster; {@link Scope#ANY} — also workload endpoints that could exist
+ * (labels constrained only by selectors, spec S5.3), at the policy's end and as peers. A solver
+ * {@code unknown} is reported as {@link Finding.Inconclusive}, never as a finding. Every example
+ * is replayed through {@link Evaluator}; a disagreement between solver and evaluator throws {@link
+ * IllegalStateException} (an internal error, never a finding). Not thread-safe.
+ */
+public final class Lint {
+
+  /** Which endpoints a finding quantifies over. */
+  public enum Scope {
+    EXISTING,
+    ANY;
+
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** @param scope null: {@link Scope#ANY} when the input has no workload endpoints, else {@link Scope#EXISTING} */
+  public record Options(Scope scope, Duration timeout) {}
+
+  /** How the work was done (for reports and benchmarks). */
+  public record Stats(
+      int policies, int rules, int liveBySampling, int solverQuestions, long solverMillis, long millis) {}
+
+  /** The findings in input order (tier, policy, direction, rule), then per-policy surprises. */
+  public record Result(Scope scope, List<Finding> findings, Stats stats) {
+    public Result {
+      findings = List.copyOf(findings);
+    }
+  }
+
+  private static final int CLASSES_SAMPLED = 12;
+  private static final int FLOWS_PER_CLASS = 24;
+  private static final int FLOWS_PER_RULE = 240;
+
+  private final PolicySet set;
+  private final Scope scope;
+  private final Duration timeout;
+  private final Evaluator evaluator;
+  private final Steps steps;
+  private final Samples samples;
+  private final List<Finding> findings = new ArrayList<>();
+  /** What sampling left open, per group of policies whose endpoints share a namespace ("" for global policies) and direction. */
+  private final Map<List<Object>, List<Pending>> pending = new LinkedHashMap<>();
+  private final Map<Map<String, Profile>, Evaluator> assumed = new HashMap<>();
+  private SolverSession session;
+  private Network network;
+  private int rules;
+  private long openNanos;
+  private int opens;
+  private int liveBySampling;
+  private int questions;
+  private long solverMillis;
+
+  private Lint(PolicySet set, Options options) {
+    this.set = set;
+    this.scope =
+        options.scope() != null
+            ? options.scope()
+            : set.endpoints().stream().anyMatch(e -> !e.isHost()) ? Scope.EXISTING : Scope.ANY;
+    this.timeout = options.timeout();
+    this.evaluator = new Evaluator(set);
+    this.steps = new Steps(set, evaluator);
+    this.samples = new Samples(set, steps);
+  }
+
+  /** Lints {@code set}; see the class comment for what each finding means. */
+  public static Result run(PolicySet set, Options options) {
+    long start = System.nanoTime();
+    Lint lint = new Lint(set, options);
+    try {
+      lint.check();
+    } finally {
+      if (lint.session != null) {
+        lint.session.close();
+      }
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (System.getenv("TIERPROOF_LINT_PROFILE") != null) {
+      System.err.printf("lint: %d ms, %d solver opens %d ms, %d questions %d ms check%n",
+          millis, lint.opens, lint.openNanos / 1_000_000, lint.questions, lint.solverMillis);
+      lint.profile.forEach((k, v) -> System.err.printf("  %s: %d, %d ms%n", k, v[0], v[1]));
+    }
+    return new Result(
+        lint.scope,
+        lint.findings,
+        new Stats(
+            set.policies().size(), lint.rules, lint.liveBySampling, lint.questions, lint.solverMillis, millis));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // policies and tiers
+
+  private void check() {
+    for (Tier tier : set.tiers()) {
+      List<Policy> enforced = new ArrayList<>();
+      List<Finding> deadPolicies = new ArrayList<>();
+      for (Policy p : tier.policies()) {
+        if (p.staged()) {
+          staged(tier, p);
+          continue;
+        }
+        if (p.doNotTrack() || p.preDnat()) {
+          continue; // spec S6.3: not on the normal path (reported on load)
+        }
+        enforced.add(p);
+        Finding dead = policy(tier, p);
+        if (dead != null) {
+          deadPolicies.add(dead);
+        }
+      }
+      boolean allDead =
+          !enforced.isEmpty()
+              && deadPolicies.size() == enforced.size()
+              && deadPolicies.stream()
+                  .allMatch(f -> ((Finding.DeadPolicy) f).reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING);
+      if (allDead || (enforced.isEmpty() && tier.span().isKnown() && tier.policies().isEmpty())) {
+        findings.add(new Finding.DeadTier(tier, enforced));
+      } else {
+        findings.addAll(deadPolicies);
+      }
+    }
+    for (Map.Entry<List<Object>, List<Pending>> e : pending.entrySet()) {
+      solve((String) e.getKey().get(0), (Direction) e.getKey().get(1), e.getValue());
+    }
+    findings.sort(java.util.Comparator.comparing(this::order, java.util.Arrays::compare));
+  }
+
+  /** Input order: tier, policy, direction, rule, then the id. */
+  private int[] order(Finding f) {
+    RuleRef r = f.rule();
+    Policy p = f.policy();
+    Tier t = f.tier();
+    int ti = -1;
+    int pi = -1;
+    for (int i = 0; i < set.tiers().size(); i++) {
+      Tier x = set.tiers().get(i);
+      if (t != null ? x.name().equals(t.name()) : p != null && x.policies().contains(p)) {
+        ti = i;
+        for (int j = 0; j < x.policies().size(); j++) {
+          if (x.policies().get(j) == p) {
+            pi = j;
+          }
+        }
+      }
+    }
+    Direction d = r != null ? r.direction() : f instanceof Finding.DirectionNotGoverned g ? g.direction()
+        : f instanceof Finding.LogOnlyDenies l ? l.direction() : null;
+    return new int[] {ti, pi, d == null ? -1 : d.ordinal(), r == null ? -1 : r.index(), Integer.parseInt(f.id().substring(2))};
+  }
+
+  /** Checks one enforced policy and its rules; returns its dead-policy finding (added by the caller). */
+  private Finding policy(Tier tier, Policy p) {
+    List<Direction> governedWithRules = new ArrayList<>();
+    List<Direction> ungoverned = new ArrayList<>();
+    for (Direction d : Direction.values()) {
+      if (!p.rules(d).isEmpty()) {
+        (p.governs(d) ? governedWithRules : ungoverned).add(d);
+      }
+    }
+    boolean anyRules = !governedWithRules.isEmpty() || !ungoverned.isEmpty();
+    if (!governedWithRules.isEmpty()) {
+      for (Direction d : ungoverned) {
+        findings.add(new Finding.DirectionNotGoverned(tier, p, d, RuleRef.of(tier, p, d).size()));
+      }
+    }
+    boolean selectsExisting = p.types().stream().anyMatch(d -> !steps.selected(p, d).isEmpty());
+    Endpoint hypothetical = null;
+    if (!selectsExisting) {
+      if (scope == Scope.EXISTING) {
+        return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.SELECTS_NOTHING);
+      }
+      boolean[] unknown = {false};
+      Optional<Map<String, String>> labels = Labels.workload(network(), p.namespace(), p.selector(), unknown);
+      boolean host = p.namespace() == null && Labels.host(network(), p.selector(), unknown).isPresent();
+      if (labels.isEmpty() && !host) {
+        if (unknown[0]) {
+          findings.add(new Finding.Inconclusive(null, p, "can it select an endpoint?", "solver unknown"));
+          return null;
+        }
+        return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.SELECTS_NOTHING);
+      }
+      if (labels.isPresent()) {
+        hypothetical = hypothetical(labels.get());
+      }
+    }
+    gnpHosts(tier, p);
+    if (anyRules && governedWithRules.isEmpty()) {
+      return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.NO_GOVERNED_RULES);
+    }
+    for (Direction d : governedWithRules) {
+      for (RuleRef r : RuleRef.of(tier, p, d)) {
+        rules++;
+        Pending q = sample(r, hypothetical);
+        if (q != null) {
+          pending.computeIfAbsent(Arrays.asList(p.namespace() == null ? "" : p.namespace(), d), k -> new ArrayList<>()).add(q);
+        }
+      }
+      logOnly(tier, p, d, hypothetical);
+    }
+    return null;
+  }
+
+  /** A workload endpoint that could exist with these labels, at an address no endpoint owns. */
+  private Endpoint hypothetical(Map<String, String> labels) {
+    String ns = labels.get(Steps.NAMESPACE);
+    Ip ip = samples.unowned(4, 7);
+    String profile = "kns." + ns;
+    Map<String, Profile> extra = new LinkedHashMap<>();
+    if (!set.profiles().containsKey(profile)) {
+      Map<String, String> pcns = new java.util.TreeMap<>();
+      labels.forEach((k, v) -> {
+        if (k.startsWith("pcns.")) {
+          pcns.put(k, v);
+        }
+      });
+      Rule allow =
+          new Rule(0, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
+      extra.put(profile, new Profile(profile, pcns, List.of(allow), List.of(allow), Span.NONE));
+      steps.assume(extra);
+    }
+    return new Endpoint(
+        Endpoint.Kind.WORKLOAD, ns, "hypothetical-1", "Hypothetical", labels, List.of(ip), List.of(),
+        List.of(profile), null, Span.NONE);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // one rule: sampling first
+
+  /** What sampling left open about a rule, for the solver. */
+  private static final class Pending {
+    final RuleRef rule;
+    boolean matched;
+    boolean live;
+    boolean notRedundant;
+    /** A packet the rule matches but that something earlier takes (at {@code blockedAt}). */
+    Flow blocked;
+    Chain blockedAt;
+    /** A packet the rule takes (at {@code takenAt}). */
+    Flow taken;
+    Chain takenAt;
+    /** Per element that took a packet the rule matches before it: that packet and where. */
+    final Map<String, Map.Entry<Chain, Flow>> blockedBy = new LinkedHashMap<>();
+
+    Pending(RuleRef rule) {
+      this.rule = rule;
+    }
+
+    boolean needsRedundancy() {
+      return rule.action() != Action.LOG;
+    }
+  }
+
+  /** Samples packets for the rule; returns what the solver still has to answer, or null. */
+  private Pending sample(RuleRef rule, Endpoint hypothetical) {
+    Pending q = new Pending(rule);
+    if (rule.rules().stream().allMatch(r -> r.source().service() != null || r.destination().service() != null)) {
+      return null; // spec S3.4: endpoint slices are not modelled (reported on load); nothing to claim
+    }
+    List<Chain> chains = new ArrayList<>();
+    List<EClass> classes = steps.selected(rule.policy(), rule.direction());
+    for (EClass c : spread(classes)) {
+      chains.add(steps.chain(c, rule.direction()));
+    }
+    if (hypothetical != null && Evaluator.applies(rule.policy(), hypothetical, rule.direction())) {
+      chains.add(steps.chain(hypothetical, rule.direction()));
+    }
+    boolean passToProfile = rule.action() != Action.PASS;
+    boolean negation = !negationSide(rule);
+    int examined = 0;
+    outer:
+    for (Chain chain : chains) {
+      for (Flow f : samples.flows(rule, chain.at(), FLOWS_PER_CLASS)) {
+        if (++examined > FLOWS_PER_RULE) {
+          break outer;
+        }
+        if (!steps.matches(rule, f)) {
+          continue;
+        }
+        q.matched = true;
+        Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
+        if (!w.took()) {
+          if (q.blocked == null) {
+            q.blocked = f;
+            q.blockedAt = chain;
+          }
+          if (w.blocker() != null) {
+            q.blockedBy.putIfAbsent(key(w.blocker()), Map.entry(chain, f));
+          }
+          continue;
+        }
+        q.live = true;
+        if (q.taken == null) {
+          q.taken = f;
+          q.takenAt = chain;
+        }
+        if (q.needsRedundancy() && !q.notRedundant) {
+          Walk without = steps.walk(chain, f, null, -1, rule.policy(), rule.index());
+          if (without.allowed() != w.allowed()) {
+            q.notRedundant = true;
+          }
+        }
+        if (!passToProfile && w.decider().kind() == Decision.Kind.PROFILE && w.allowed()) {
+          passToProfile = true;
+          findings.add(new Finding.PassToProfile(rule, example(chain, f, null)));
+        }
+        if (!negation && w.allowed() && outsidePeer(rule, f)) {
+          negation = true;
+          findings.add(new Finding.NegationMatchesOutside(rule, notSelectorSide(rule), example(chain, f, null)));
+        }
+        if ((!q.needsRedundancy() || q.notRedundant) && passToProfile && negation) {
+          break outer;
+        }
+      }
+    }
+    if (!negation && rule.action() == Action.ALLOW) {
+      negationOutside(rule, chains);
+    }
+    if (q.live) {
+      liveBySampling++;
+      if (q.needsRedundancy() && !q.notRedundant && sameActionAfter(rule, hypothetical)) {
+        findings.add(new Finding.RedundantRule(rule, example(q.takenAt, q.taken, rule)));
+        return null;
+      }
+    }
+    boolean open = !q.live || (q.needsRedundancy() && !q.notRedundant);
+    return open ? q : null;
+  }
+
+  /** The element key of a walker's taker, as {@link StepGoals.Element#key()} spells it. */
+  private static String key(Steps.Taker t) {
+    return switch (t.kind()) {
+      case RULE -> t.tier().name() + "/" + t.policy().sortKey() + "/" + t.index();
+      case TIER_DEFAULT -> t.tier().name() + "/default";
+      default -> "failsafe";
+    };
+  }
+
+  /**
+   * A Deny (Pass) rule is redundant when everything after it in its tier, at every endpoint its
+   * policy selects, is Deny or Log (Pass or Log) and the tier's default action is the same: without
+   * it, whatever it took is taken by a later element with the same action (spec S4.3-S4.5).
+   */
+  private boolean sameActionAfter(RuleRef rule, Endpoint hypothetical) {
+    Action a = rule.action();
+    if (a == Action.ALLOW || rule.tier().defaultAction() != (a == Action.PASS ? Action.PASS : Action.DENY)) {
+      return false;
+    }
+    Policy p = rule.policy();
+    Direction d = rule.direction();
+    boolean after = false;
+    for (Rule r : p.rules(d)) {
+      if (r.index() == rule.index()) {
+        after = true;
+        continue;
+      }
+      if (after && r.action() != Action.LOG && r.action() != a) {
+        return false;
+      }
+    }
+    java.util.Set<Policy> later = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (EClass c : steps.selected(p, d)) {
+      laterIn(steps.chain(c, d), rule.tier(), p, later);
+    }
+    if (hypothetical != null) {
+      laterIn(steps.chain(hypothetical, d), rule.tier(), p, later);
+    }
+    if (scope == Scope.ANY) {
+      boolean seen = false;
+      for (Policy o : rule.tier().policies()) {
+        if (o == p) {
+          seen = true;
+        } else if (seen && !o.staged() && !o.doNotTrack() && !o.preDnat() && o.governs(d)
+            && (o.namespace() == null || o.namespace().equals(p.namespace()))) {
+          later.add(o);
+        }
+      }
+    }
+    for (Policy o : later) {
+      for (Rule r : o.rules(d)) {
+        if (r.action() != Action.LOG && r.action() != a) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static void laterIn(Chain chain, Tier tier, Policy p, java.util.Set<Policy> out) {
+    for (Steps.Part part : chain.parts()) {
+      if (part.tier() != tier) {
+        continue;
+      }
+      boolean seen = false;
+      for (Policy o : part.applying()) {
+        if (o == p) {
+          seen = true;
+        } else if (seen) {
+          out.add(o);
+        }
+      }
+    }
+  }
+
+  /** Up to {@link #CLASSES_SAMPLED} classes, spread over the list (namespaces, apps). */
+  private static List<EClass> spread(List<EClass> classes) {
+    if (classes.size() <= CLASSES_SAMPLED) {
+      return classes;
+    }
+    List<EClass> out = new ArrayList<>();
+    double step = classes.size() / (double) CLASSES_SAMPLED;
+    for (int i = 0; i < CLASSES_SAMPLED; i++) {
+      out.add(classes.get((int) (i * step)));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // the solver, for what sampling left open
+
+  private SolverSession session() {
+    if (session == null) {
+      session = new SolverSession(timeout);
+    }
+    return session;
+  }
+
+  private Network network() {
+    if (network == null) {
+      network = Network.encode(set, session());
+    }
+    return network;
+  }
+
+  /**
+   * One solver question family for the open rules of the policies of one namespace (or the
+   * global ones) in one direction: the step is at any endpoint one of them selects, and each
+   * rule's goals only count the endpoints its own policy applies to.
+   */
+  private void solve(String namespace, Direction d, List<Pending> pending) {
+    List<Side> at = new ArrayList<>();
+    List<EClass> classes = new ArrayList<>();
+    for (Pending q : pending) {
+      for (EClass c : steps.selected(q.rule.policy(), d)) {
+        if (classes.stream().noneMatch(x -> x == c)) {
+          classes.add(c);
+        }
+      }
+    }
+    List<Endpoint> members = new ArrayList<>();
+    classes.forEach(c -> members.addAll(c.members()));
+    if (!members.isEmpty()) {
+      at.add(new Side.Endpoints(members, null));
+    }
+    List<Side> peers = new ArrayList<>();
+    peers.add(new Side.Endpoints(set.endpoints(), null));
+    peers.add(new Side.Outside(null, null));
+    if (scope == Scope.ANY) {
+      at.add(new Side.Fresh(namespace.isEmpty() ? null : namespace, new Selector.All(), null, null));
+      peers.add(new Side.Fresh(null, new Selector.All(), null, null));
+    }
+    long t0 = System.nanoTime();
+    try (StepGoals goals = StepGoals.open(network(), d, at, peers, FlowBounds.ANY)) {
+      openNanos += System.nanoTime() - t0;
+      opens++;
+      for (Pending q : pending) {
+        if (q.live) {
+          redundancy(goals, q);
+        } else {
+          reachability(goals, q);
+        }
+      }
+    }
+  }
+
+  private Answer ask(Answer a) {
+    questions++;
+    solverMillis += a.millis();
+    return a;
+  }
+
+  private final Map<String, long[]> profile = new java.util.TreeMap<>();
+
+  private Answer ask(String what, java.util.function.Supplier<Answer> question) {
+    long t0 = System.nanoTime();
+    Answer a = ask(question.get());
+    long[] n = profile.computeIfAbsent(what + "." + a.status().json(), k -> new long[2]);
+    n[0]++;
+    n[1] += (System.nanoTime() - t0) / 1_000_000;
+    return a;
+  }
+
+  /** The rule took no sampled packet: unmatchable, shadowed (with its cover), or live after all. */
+  private void reachability(StepGoals goals, Pending q) {
+    RuleRef rule = q.rule;
+    Policy p = rule.policy();
+    Flow own = q.blocked;
+    Chain ownAt = q.blockedAt;
+    if (own == null) {
+      Answer a = ask("own", () -> goals.matchesOnOwn(p, rule.index()));
+      switch (a.status()) {
+        case UNSAT -> {
+          findings.add(unmatchable(rule));
+          return;
+        }
+        case UNKNOWN -> {
+          findings.add(new Finding.Inconclusive(rule, null, "can any packet match it?", a.reason()));
+          return;
+        }
+        case SAT -> {
+          ownAt = chainOf(a, rule.direction());
+          own = a.flow();
+          if (!steps.matches(rule, own) || !Evaluator.applies(p, ownAt.at(), rule.direction())) {
+            throw disagreement("the rule does not match the solver's packet at an endpoint its policy selects", rule, own);
+          }
+        }
+      }
+    }
+    // the unsat core first: UNSAT there is exact (a relaxation of the full question) and names a cover
+    long c0 = System.nanoTime();
+    StepGoals.Core core = goals.core(p, rule.index());
+    questions++;
+    long[] cn = profile.computeIfAbsent("core." + core.status().json(), k -> new long[2]);
+    cn[0]++;
+    cn[1] += (System.nanoTime() - c0) / 1_000_000;
+    List<StepGoals.Element> candidates;
+    if (core.status() == SolverSession.Status.UNSAT) {
+      candidates = core.elements();
+    } else {
+      Answer reach = ask("reach", () -> goals.reaches(p, rule.index()));
+      if (reach.status() == SolverSession.Status.UNKNOWN) {
+        findings.add(new Finding.Inconclusive(rule, null, "is it ever reached?", reach.reason()));
+        return;
+      }
+      if (reach.sat()) {
+        Chain chain = chainOf(reach, rule.direction());
+        Walk w = steps.walk(chain, reach.flow(), p, rule.index(), null, -1);
+        if (!w.took()) {
+          throw disagreement("the solver says the rule takes this packet", rule, reach.flow());
+        }
+        q.live = true;
+        q.taken = reach.flow();
+        q.takenAt = chain;
+        if (q.needsRedundancy()) {
+          redundancy(goals, q);
+        }
+        return;
+      }
+      candidates = goals.blocking(p, rule.index());
+    }
+    Walk blocked = steps.walk(ownAt, own, p, rule.index(), null, -1);
+    if (blocked.took() || blocked.blocker() == null) {
+      throw disagreement("the solver says no packet reaches the rule", rule, own);
+    }
+    q.blockedBy.putIfAbsent(key(blocked.blocker()), Map.entry(ownAt, own));
+    // the smallest covering set: the elements that take some packet the rule matches
+    List<Cover> covers = new ArrayList<>();
+    for (StepGoals.Element e : candidates) {
+      Map.Entry<Chain, Flow> known = q.blockedBy.get(e.key());
+      if (known != null) {
+        covers.add(cover(e, example(known.getKey(), known.getValue(), null)));
+        continue;
+      }
+      Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
+      if (a.status() == SolverSession.Status.UNSAT) {
+        continue;
+      }
+      if (a.status() == SolverSession.Status.UNKNOWN) {
+        covers.add(cover(e, null));
+        continue;
+      }
+      Chain chain = chainOf(a, rule.direction());
+      Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
+      if (!steps.matches(rule, a.flow()) || w.took() || !isElement(w.blocker(), e)) {
+        throw disagreement("the solver says " + e.key() + " takes this packet first", rule, a.flow());
+      }
+      covers.add(cover(e, example(chain, a.flow(), null)));
+    }
+    if (covers.isEmpty()) {
+      throw disagreement("no element covers a rule that is never reached", rule, own);
+    }
+    boolean conflict =
+        rule.action() != Action.LOG && covers.stream().anyMatch(c -> c.action() != rule.action());
+    findings.add(new Finding.ShadowedRule(rule, covers, conflict, example(ownAt, own, null)));
+  }
+
+  /** The rule is live and sampling found no packet whose verdict it changes: ask the solver. */
+  private void redundancy(StepGoals goals, Pending q) {
+    RuleRef rule = q.rule;
+    if (q.notRedundant || !q.needsRedundancy()) {
+      return;
+    }
+    Answer a = ask("changes", () -> goals.changesVerdict(rule.policy(), rule.index()));
+    switch (a.status()) {
+      case SAT -> {
+        Chain chain = chainOf(a, rule.direction());
+        Walk with = steps.walk(chain, a.flow(), rule.policy(), rule.index(), null, -1);
+        Walk without = steps.walk(chain, a.flow(), null, -1, rule.policy(), rule.index());
+        if (!with.took() || with.allowed() == without.allowed()) {
+          throw disagreement("the solver says removing the rule changes this packet's verdict", rule, a.flow());
+        }
+      }
+      case UNKNOWN ->
+          findings.add(new Finding.Inconclusive(rule, null, "does removing it change a verdict?", a.reason()));
+      case UNSAT -> {
+        Walk with = steps.walk(q.takenAt, q.taken, rule.policy(), rule.index(), null, -1);
+        Walk without = steps.walk(q.takenAt, q.taken, null, -1, rule.policy(), rule.index());
+        if (!with.took() || with.allowed() != without.allowed()) {
+          throw disagreement("the solver says removing the rule changes no verdict", rule, q.taken);
+        }
+        findings.add(new Finding.RedundantRule(rule, example(q.takenAt, q.taken, rule)));
+      }
+    }
+  }
+
+  private static boolean isElement(Steps.Taker t, StepGoals.Element e) {
+    if (t == null) {
+      return false;
+    }
+    if (e instanceof StepGoals.RuleElement r) {
+      return t.kind() == Decision.Kind.RULE && t.policy() == r.policy() && t.index() == r.index();
+    }
+    if (e instanceof StepGoals.TierDefault td) {
+      return t.kind() == Decision.Kind.TIER_DEFAULT && t.tier().name().equals(td.tier().name());
+    }
+    return t.kind() == Decision.Kind.FAILSAFE;
+  }
+
+  private Cover cover(StepGoals.Element e, Example example) {
+    if (e instanceof StepGoals.RuleElement r) {
+      RuleRef ref =
+          RuleRef.of(r.tier(), r.policy(), example != null ? example.direction() : directionOf(r)).stream()
+              .filter(x -> x.index() == r.index())
+              .findFirst()
+              .orElseThrow();
+      return new Cover(ref, null, false, example);
+    }
+    if (e instanceof StepGoals.TierDefault td) {
+      return new Cover(null, td.tier(), false, example);
+    }
+    return new Cover(null, null, true, example);
+  }
+
+  private static Direction directionOf(StepGoals.RuleElement r) {
+    return r.policy().ingress().stream().anyMatch(x -> x.index() == r.index()) ? Direction.INGRESS : Direction.EGRESS;
+  }
+
+  /** The chain at the step end of a solver answer (a hypothetical endpoint gets its own). */
+  private Chain chainOf(Answer a, Direction d) {
+    Endpoint at = d == Direction.INGRESS ? a.flow().destination() : a.flow().source();
+    if (at == null) {
+      throw new IllegalStateException("internal error: the solver's packet has no endpoint at the step");
+    }
+    if (!a.assumedProfiles().isEmpty()) {
+      steps.assume(a.assumedProfiles());
+    }
+    EClass c = steps.classOf(at);
+    return c != null ? steps.chain(c, d) : steps.chain(at, d);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // examples: replays through eval
+
+  /** The packet at the chain's endpoint, replayed by eval; with {@code removed}, also without that rule. */
+  private Example example(Chain chain, Flow f, RuleRef removed) {
+    Evaluator ev = evaluatorFor(chain.at());
+    Step step = ev.evaluate(chain.at(), chain.direction(), f);
+    Step changed = null;
+    if (removed != null) {
+      changed = new Evaluator(without(removed)).evaluate(chain.at(), chain.direction(), f);
+      if (changed.allowed() != step.allowed()) {
+        throw disagreement("eval says removing the rule changes this verdict", removed, f);
+      }
+    }
+    return new Example(chain.at(), chain.direction(), f, step, changed);
+  }
+
+  private Evaluator evaluatorFor(Endpoint at) {
+    boolean known = set.endpoints().stream().anyMatch(e -> e == at);
+    if (known || at.profiles().stream().allMatch(set.profiles()::containsKey)) {
+      return evaluator;
+    }
+    Map<String, Profile> extra = new LinkedHashMap<>();
+    for (String name : at.profiles()) {
+      if (!set.profiles().containsKey(name) && name.startsWith("kns.")) {
+        Rule allow =
+            new Rule(0, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
+        extra.put(name, new Profile(name, Map.of(), List.of(allow), List.of(allow), Span.NONE));
+      }
+    }
+    return assumed.computeIfAbsent(
+        extra,
+        x -> {
+          Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
+          profiles.putAll(x);
+          return new Evaluator(new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
+        });
+  }
+
+  /** The policy set with one written rule removed. */
+  private PolicySet without(RuleRef rule) {
+    List<Tier> tiers = new ArrayList<>();
+    for (Tier t : set.tiers()) {
+      List<Policy> ps = new ArrayList<>();
+      for (Policy p : t.policies()) {
+        if (p != rule.policy()) {
+          ps.add(p);
+          continue;
+        }
+        List<Rule> ingress = new ArrayList<>(p.ingress());
+        List<Rule> egress = new ArrayList<>(p.egress());
+        (rule.direction() == Direction.INGRESS ? ingress : egress).removeIf(r -> r.index() == rule.index());
+        ps.add(
+            new Policy(
+                p.kind(), p.name(), p.namespace(), p.tier(), p.order(), p.selector(), p.types(), ingress, egress,
+                p.doNotTrack(), p.preDnat(), p.applyOnForward(), p.span()));
+      }
+      tiers.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
+    }
+    return new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
+  }
+
+  private static IllegalStateException disagreement(String what, RuleRef rule, Flow f) {
+    return new IllegalStateException(
+        "internal error: solver and evaluator disagree about " + rule.display() + ": " + what + "; flow " + f);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // why a rule is unmatchable (an explanation of the solver's unsat; each cause is exact)
+
+  private Finding unmatchable(RuleRef rule) {
+    Rule r = rule.rules().get(0);
+    boolean ingress = rule.direction() == Direction.INGRESS;
+    EntityMatch local = ingress ? r.destination() : r.source();
+    EntityMatch far = ingress ? r.source() : r.destination();
+    if (r.protocol() != null && r.notProtocol() != null && r.protocol().equals(r.notProtocol())) {
+      return new Finding.UnmatchableRule(rule, Cause.PROTOCOL, "`protocol` and `notProtocol` are both " + dev.tierproof.model.Protocols.name(r.protocol()));
+    }
+    if (r.icmp() != null && r.notIcmp() != null && r.notIcmp().type() == r.icmp().type()
+        && (r.notIcmp().code() == null || r.notIcmp().code().equals(r.icmp().code()))) {
+      return new Finding.UnmatchableRule(rule, Cause.PROTOCOL, "`notICMP` excludes every packet `icmp` matches");
+    }
+    for (EntityMatch m : List.of(r.source(), r.destination())) {
+      String side = m == r.source() ? "source" : "destination";
+      if (!m.nets().isEmpty()
+          && m.nets().stream().allMatch(n -> m.notNets().stream().anyMatch(x -> inside(n, x)))) {
+        return new Finding.UnmatchableRule(
+            rule, Cause.NETS_EXCLUDED, "every CIDR of `" + side + ".nets` lies inside its `notNets`");
+      }
+      List<Port.Range> ports = m.ports().stream().filter(Port.Range.class::isInstance).map(Port.Range.class::cast).toList();
+      if (!m.ports().isEmpty() && ports.size() == m.ports().size()
+          && ports.stream().allMatch(p -> covered(p, m.notPorts()))) {
+        return new Finding.UnmatchableRule(rule, Cause.PORTS_EXCLUDED, "every port of `" + side + ".ports` is in its `notPorts`");
+      }
+    }
+    if (scope == Scope.EXISTING) {
+      for (EntityMatch m : List.of(far, local)) {
+        String side = m == r.source() ? "source" : "destination";
+        if (m.selector() != null && nothingMatches(m)) {
+          return new Finding.UnmatchableRule(
+              rule, Cause.SELECTOR, "`" + side + "` selects no endpoint or network set: `" + m.selector().canonical() + "`");
+        }
+        List<String> names = m.ports().stream().filter(Port.Named.class::isInstance).map(Object::toString).toList();
+        if (!names.isEmpty() && names.size() == m.ports().size() && noNamedPort(m, r, names)) {
+          return new Finding.UnmatchableRule(
+              rule, Cause.NAMED_PORT, "no endpoint `" + side + "` can match declares a port named " + String.join(", ", names.stream().map(n -> "`" + n + "`").toList()));
+        }
+      }
+      if (!local.isEmpty() && ownEndpointsExcluded(rule, local)) {
+        String side = ingress ? "destination" : "source";
+        return new Finding.UnmatchableRule(
+            rule, Cause.OWN_ENDPOINTS, "its `" + side + "` is the policy's own endpoint, and it excludes every endpoint the policy selects");
+      }
+    }
+    return new Finding.UnmatchableRule(rule, Cause.COMBINATION, "its criteria together exclude every packet at the endpoints the policy selects");
+  }
+
+  private static boolean covered(Port.Range p, List<Port> notPorts) {
+    for (int port = p.min(); port <= p.max(); port++) {
+      final int x = port;
+      if (notPorts.stream().noneMatch(n -> n instanceof Port.Range r && r.contains(x))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean nothingMatches(EntityMatch m) {
+    if (!samples.matching(m.selector(), m.notSelector()).isEmpty()) {
+      return false;
+    }
+    for (NetworkSet n : set.networkSets()) {
+      if (m.selector().matches(n.labels()) && (m.notSelector() == null || !m.notSelector().matches(n.labels()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean noNamedPort(EntityMatch m, Rule r, List<String> names) {
+    List<Endpoint> candidates = new ArrayList<>();
+    if (m.selector() != null) {
+      samples.matching(m.selector(), m.notSelector()).forEach(c -> candidates.addAll(c.members()));
+    } else {
+      candidates.addAll(set.endpoints());
+    }
+    for (Endpoint e : candidates) {
+      for (NamedPort np : e.ports()) {
+        if (names.contains(np.name()) && (r.protocol() == null || r.protocol() == np.protocol())) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The side at the policy's own endpoints: no selected endpoint's address passes its nets and selector. */
+  private boolean ownEndpointsExcluded(RuleRef rule, EntityMatch local) {
+    if (!local.ports().isEmpty() || !local.notPorts().isEmpty() || !local.domains().isEmpty()) {
+      return false;
+    }
+    for (EClass c : steps.selected(rule.policy(), rule.direction())) {
+      for (Endpoint e : c.members()) {
+        if (e.ips().isEmpty()) {
+          return false;
+        }
+        for (Ip ip : e.ips()) {
+          boolean nets = (local.nets().isEmpty() || local.nets().stream().anyMatch(n -> n.contains(ip)))
+              && local.notNets().stream().noneMatch(n -> n.contains(ip));
+          if (!nets) {
+            continue;
+          }
+          if (local.selector() == null && local.notSelector() == null) {
+            return false;
+          }
+          List<Map<String, String>> at = new ArrayList<>();
+          set.endpoints().stream().filter(o -> o.ips().contains(ip)).forEach(o -> at.add(o.labels()));
+          set.networkSets().stream().filter(n -> n.nets().stream().anyMatch(x -> x.contains(ip))).forEach(n -> at.add(n.labels()));
+          boolean sel =
+              local.selector() != null
+                  ? at.stream().anyMatch(l -> local.selector().matches(l) && (local.notSelector() == null || !local.notSelector().matches(l)))
+                  : at.stream().noneMatch(l -> local.notSelector().matches(l));
+          if (sel) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // surprises
+
+  /** TP205: the far side of an Allow rule has only notSelector or only notNets. */
+  private static boolean negationSide(RuleRef rule) {
+    if (rule.action() != Action.ALLOW) {
+      return false;
+    }
+    for (Rule r : rule.rules()) {
+      EntityMatch far = rule.direction() == Direction.INGRESS ? r.source() : r.destination();
+      boolean notSel = far.notSelector() != null && far.selector() == null && far.nets().isEmpty();
+      boolean notNets = !far.notNets().isEmpty() && far.nets().isEmpty() && far.selector() == null && far.notSelector() == null;
+      if ((notSel || notNets) && far.domains().isEmpty() && far.service() == null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean notSelectorSide(RuleRef rule) {
+    Rule r = rule.rules().get(0);
+    EntityMatch far = rule.direction() == Direction.INGRESS ? r.source() : r.destination();
+    return far.notSelector() != null;
+  }
+
+  private boolean outsidePeer(RuleRef rule, Flow f) {
+    Ip ip = rule.direction() == Direction.INGRESS ? f.sourceIp() : f.destinationIp();
+    return negationSide(rule) && !samples.owned(ip);
+  }
+
+  private void negationOutside(RuleRef rule, List<Chain> chains) {
+    if (!negationSide(rule)) {
+      return;
+    }
+    for (Chain chain : chains) {
+      for (Flow f : samples.outsideFlows(rule, chain.at(), 8)) {
+        if (!steps.matches(rule, f)) {
+          continue;
+        }
+        Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
+        if (w.took() && w.allowed()) {
+          findings.add(new Finding.NegationMatchesOutside(rule, notSelectorSide(rule), example(chain, f, null)));
+          return;
+        }
+      }
+    }
+  }
+
+  /** TP202: only Log rules in a governed direction, and the tier's implicit deny drops what they log. */
+  private void logOnly(Tier tier, Policy p, Direction d, Endpoint hypothetical) {
+    List<Rule> rs = p.rules(d);
+    if (rs.isEmpty() || rs.stream().anyMatch(r -> r.action() != Action.LOG) || tier.defaultAction() == Action.PASS) {
+      return;
+    }
+    List<Chain> chains = new ArrayList<>();
+    spread(steps.selected(p, d)).forEach(c -> chains.add(steps.chain(c, d)));
+    if (hypothetical != null && Evaluator.applies(p, hypothetical, d)) {
+      chains.add(steps.chain(hypothetical, d));
+    }
+    for (RuleRef rule : RuleRef.of(tier, p, d)) {
+      for (Chain chain : chains) {
+        for (Flow f : samples.flows(rule, chain.at(), FLOWS_PER_CLASS)) {
+          if (!steps.matches(rule, f)) {
+            continue;
+          }
+          Walk w = steps.walk(chain, f, p, rule.index(), null, -1);
+          if (w.arrived() && w.decider().kind() == Decision.Kind.TIER_DEFAULT && w.decider().tier() == tier) {
+            findings.add(new Finding.LogOnlyDenies(tier, p, d, example(chain, f, null)));
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  /** TP203: a GlobalNetworkPolicy that selects workloads (or all()) also selects host endpoints. */
+  private void gnpHosts(Tier tier, Policy p) {
+    if (p.kind() != PolicyKind.GLOBAL_NETWORK_POLICY) {
+      return;
+    }
+    List<Endpoint> hosts = new ArrayList<>();
+    boolean workloads = false;
+    for (EClass c : steps.classes) {
+      Endpoint e = c.representative();
+      boolean selects = p.types().stream().anyMatch(d -> Evaluator.applies(p, e, d));
+      if (selects && e.isHost()) {
+        hosts.addAll(c.members());
+      } else if (selects) {
+        workloads = true;
+      }
+    }
+    boolean everything = p.selector() instanceof Selector.All;
+    if (!hosts.isEmpty() && (workloads || everything)) {
+      findings.add(new Finding.GnpSelectsHosts(tier, p, hosts, false));
+      return;
+    }
+    if (scope == Scope.ANY && hosts.isEmpty()) {
+      boolean[] unknown = {false};
+      boolean host = Labels.host(network(), p.selector(), unknown).isPresent();
+      boolean workload = workloads || Labels.workload(network(), null, p.selector(), unknown).isPresent();
+      if (host && workload) {
+        findings.add(new Finding.GnpSelectsHosts(tier, p, hosts, true));
+      }
+    }
+  }
+
+  /** TP204: packets at the endpoints a staged policy would select whose verdict enforcing it changes. */
+  private void staged(Tier tier, Policy s) {
+    PolicyKind enforcedKind =
+        switch (s.kind()) {
+          case STAGED_NETWORK_POLICY -> PolicyKind.NETWORK_POLICY;
+          case STAGED_GLOBAL_NETWORK_POLICY -> PolicyKind.GLOBAL_NETWORK_POLICY;
+          case STAGED_KUBERNETES_NETWORK_POLICY -> PolicyKind.KUBERNETES_NETWORK_POLICY;
+          default -> s.kind();
+        };
+    Policy enforced =
+        new Policy(
+            enforcedKind, s.name(), s.namespace(), s.tier(), s.order(), s.selector(), s.types(), s.ingress(),
+            s.egress(), s.doNotTrack(), s.preDnat(), s.applyOnForward(), s.span());
+    List<Tier> tiers = new ArrayList<>();
+    for (Tier t : set.tiers()) {
+      List<Policy> ps = new ArrayList<>();
+      t.policies().forEach(p -> ps.add(p == s ? enforced : p));
+      tiers.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
+    }
+    PolicySet changedSet = new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
+    Evaluator changed = new Evaluator(changedSet);
+    List<Example> examples = new ArrayList<>();
+    Rule any = new Rule(-1, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
+    for (Direction d : Direction.values()) {
+      if (!enforced.governs(d)) {
+        continue;
+      }
+      List<EClass> classes = new ArrayList<>();
+      for (EClass c : steps.classes) {
+        if (Evaluator.applies(enforced, c.representative(), d)) {
+          classes.add(c);
+        }
+      }
+      List<RuleRef> probes = new ArrayList<>(RuleRef.of(tier, enforced, d));
+      probes.add(new RuleRef(tier, enforced, d, -1, List.of(any)));
+      for (EClass c : spread(classes)) {
+        Endpoint at = c.representative();
+        boolean found = false;
+        for (RuleRef probe : probes) {
+          for (Flow f : samples.flows(probe, at, FLOWS_PER_CLASS)) {
+            Step before = evaluator.evaluate(at, d, f);
+            Step after = changed.evaluate(at, d, f);
+            if (before.allowed() != after.allowed()) {
+              examples.add(new Example(at, d, f, before, after));
+              found = true;
+              break;
+            }
+          }
+          if (found) {
+            break;
+          }
+        }
+        if (examples.size() >= 3) {
+          break;
+        }
+      }
+    }
+    if (!examples.isEmpty()) {
+      findings.add(new Finding.StagedWouldChange(tier, s, examples));
+    }
+  }
+
+  /** {@code inner} lies inside {@code outer}. */
+  static boolean inside(Cidr inner, Cidr outer) {
+    return inner.family() == outer.family() && outer.prefix() <= inner.prefix() && outer.contains(new Ip(inner.family(), inner.low()));
+  }
+}

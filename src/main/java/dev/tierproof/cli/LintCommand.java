@@ -1,0 +1,108 @@
+package dev.tierproof.cli;
+
+import dev.tierproof.analysis.lint.Finding;
+import dev.tierproof.analysis.lint.Lint;
+import dev.tierproof.analysis.lint.Severity;
+import dev.tierproof.load.Loader;
+import dev.tierproof.load.SourceText;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.report.LintReport;
+import dev.tierproof.source.Span;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lint}: unmatchable, shadowed and redundant rules, dead policies and tiers, rules for
+ * ungoverned directions, and surprises (issue #4). Exit 0 when no finding is at or above {@code
+ * --fail-on}, 1 when one is, 2 on bad input, 3 when a question was inconclusive (and nothing
+ * reached {@code --fail-on}) or on an internal error.
+ */
+@Command(
+    name = "lint",
+    mixinStandardHelpOptions = true,
+    description =
+        "Shadowed, unmatchable and redundant rules, dead policies and tiers, and Calico surprises,"
+            + " proven over every flow in scope, with file and line.")
+final class LintCommand implements Callable<Integer> {
+
+  private final Main main;
+
+  @Option(
+      names = "--scope",
+      paramLabel = "existing|any",
+      description =
+          "existing: the input's endpoints; any: also endpoints that could exist"
+              + " (default: existing, or any when the input has no pods or workloads)")
+  String scope;
+
+  @Option(
+      names = "--fail-on",
+      paramLabel = "error|warning|never",
+      description = "exit 1 when a finding has this severity or a higher one (default: warning)")
+  String failOn = "warning";
+
+  @Mixin GlobalOptions global = new GlobalOptions();
+
+  LintCommand(Main main) {
+    this.main = main;
+  }
+
+  @Override
+  public Integer call() {
+    Session s = main.session;
+    GlobalOptions g = global.after(main.global);
+    List<Session.Output> outputs = s.outputs(g, LintReport.FORMATS);
+    Lint.Scope chosen = null;
+    if (scope != null) {
+      switch (scope) {
+        case "existing" -> chosen = Lint.Scope.EXISTING;
+        case "any" -> chosen = Lint.Scope.ANY;
+        default -> s.diagnostics.error(s.args.span(scope), "`" + scope + "` is not a scope; use `existing` or `any`");
+      }
+    }
+    Severity threshold = null;
+    switch (failOn) {
+      case "error" -> threshold = Severity.ERROR;
+      case "warning" -> threshold = Severity.WARNING;
+      case "never" -> threshold = null;
+      default ->
+          s.diagnostics.error(s.args.span(failOn), "`" + failOn + "` is not a severity; use `error`, `warning` or `never`");
+    }
+    if (g.files.isEmpty()) {
+      s.diagnostics.error(
+          new Span(Arguments.FILE, 0, 0), "no input; give `-f PATH`: a file, a directory or `-` for standard input");
+    }
+    if (s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    List<SourceText> sources = Loader.read(g.files, s.in, s.diagnostics);
+    PolicySet set = Loader.load(sources, s.diagnostics);
+    if (s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    s.warn();
+    Map<String, String> texts = new HashMap<>();
+    sources.forEach(t -> texts.put(t.file(), t.text()));
+    Lint.Result result = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault()));
+    String version = Main.class.getAnnotation(Command.class).version()[0].replace("tierproof ", "");
+    boolean written = s.write(outputs, f -> LintReport.render(f, result, texts::get, version));
+    if (!written) {
+      return s.fail();
+    }
+    final Severity gate = threshold;
+    boolean failing = gate != null && result.findings().stream().anyMatch(f -> f.severity().atLeast(gate) && !(f instanceof Finding.Inconclusive));
+    if (failing) {
+      return Main.VIOLATED;
+    }
+    if (result.findings().stream().anyMatch(f -> f instanceof Finding.Inconclusive)) {
+      s.err.println("tierproof: inconclusive: the solver could not decide some questions; nothing is claimed about them");
+      return Main.INCONCLUSIVE;
+    }
+    return Main.OK;
+  }
+}

@@ -1,0 +1,477 @@
+package dev.tierproof.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.analysis.lint.Example;
+import dev.tierproof.analysis.lint.Finding;
+import dev.tierproof.analysis.lint.Lint;
+import dev.tierproof.analysis.lint.RuleRef;
+import dev.tierproof.analysis.lint.Severity;
+import dev.tierproof.eval.Decision;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.Tier;
+import dev.tierproof.source.Span;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The lint report: text grouped by file with each rule's YAML, JSON, SARIF 2.1.0, GitHub workflow
+ * annotations and Markdown. Every format says the same: per finding its id, name, severity,
+ * location, a message, the elements it refers to (a shadowed rule's cover) and an example packet
+ * replayed through eval.
+ */
+public final class LintReport {
+
+  /** The formats lint writes. */
+  public static final java.util.Set<Format> FORMATS =
+      java.util.EnumSet.of(Format.TEXT, Format.JSON, Format.SARIF, Format.GITHUB, Format.MARKDOWN);
+
+  private LintReport() {}
+
+  /**
+   * @param source the text of an input file by name, or null when unknown (quoted in text output)
+   */
+  public static String render(Format format, Lint.Result result, Function<String, String> source, String version) {
+    return switch (format) {
+      case TEXT -> text(result, source);
+      case JSON -> Json.write(json(result));
+      case SARIF -> Sarif.render("tierproof", version, annotations(result));
+      case GITHUB -> GithubAnnotations.render(annotations(result));
+      case MARKDOWN -> Markdown.render("tierproof lint", annotations(result));
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // messages
+
+  /** One sentence on the finding (no example), as every format shows it. */
+  public static String message(Finding f, Lint.Scope scope) {
+    if (f instanceof Finding.UnmatchableRule u) {
+      return rule(u.rule()) + " can never match: " + u.detail();
+    }
+    if (f instanceof Finding.ShadowedRule s) {
+      String covers = s.coveredBy().stream().map(LintReport::cover).collect(Collectors.joining(" and "));
+      String out = rule(s.rule()) + " is never reached: " + covers + (s.coveredBy().size() == 1 ? " decides" : " decide")
+          + " every packet it matches first";
+      if (s.conflict()) {
+        out += ", and " + (s.coveredBy().size() == 1 ? "it acts" : "they act") + " differently, so this rule was probably meant to apply";
+      }
+      return out;
+    }
+    if (f instanceof Finding.RedundantRule r) {
+      return rule(r.rule()) + " is redundant: without it, every packet it takes gets the same verdict at this step";
+    }
+    if (f instanceof Finding.DeadPolicy d) {
+      return switch (d.reason()) {
+        case SELECTS_NOTHING -> "policy " + d.policy().displayName() + " selects no endpoint"
+            + (scope == Lint.Scope.EXISTING ? " of the input" : " that could exist") + ": `"
+            + d.policy().selector().canonical() + "`";
+        case NO_GOVERNED_RULES -> "none of the rules of policy " + d.policy().displayName()
+            + " apply: its types are " + types(d.policy()) + " but it has only " + ruleDirections(d.policy()) + " rules";
+      };
+    }
+    if (f instanceof Finding.DeadTier t) {
+      if (t.policies().isEmpty()) {
+        return "tier " + t.tier().name() + " has no policies";
+      }
+      return "tier " + t.tier().name() + " is dead: none of its policies selects an endpoint"
+          + (scope == Lint.Scope.EXISTING ? " of the input" : " that could exist") + " ("
+          + t.policies().stream().map(Policy::displayName).collect(Collectors.joining(", ")) + ")";
+    }
+    if (f instanceof Finding.DirectionNotGoverned g) {
+      return "policy " + g.policy().displayName() + " has " + g.rules() + " " + g.direction().json() + " rule"
+          + (g.rules() == 1 ? "" : "s") + " but its types are " + types(g.policy()) + ": they never apply";
+    }
+    if (f instanceof Finding.PassToProfile p) {
+      Decision d = p.example().step().decidedBy();
+      return "traffic " + p.rule().display() + " passes reaches no later tier that decides and is allowed by profile "
+          + (d.profile() != null ? d.profile().name() : "?") + " (Pass is not Deny)";
+    }
+    if (f instanceof Finding.LogOnlyDenies l) {
+      return "policy " + l.policy().displayName() + " has only Log " + l.direction().json()
+          + " rules, yet the endpoints it selects enter tier " + l.tier().name() + ", whose implicit deny drops what it logs";
+    }
+    if (f instanceof Finding.GnpSelectsHosts g) {
+      String what = g.hosts().isEmpty()
+          ? "host endpoints that could exist (its selector does not require a namespace)"
+          : "host endpoint" + (g.hosts().size() == 1 ? " " : "s ")
+              + g.hosts().stream().map(Endpoint::ref).limit(5).collect(Collectors.joining(", "))
+              + (g.hosts().size() > 5 ? ", ..." : "");
+      return "GlobalNetworkPolicy " + g.policy().displayName() + " also selects " + what
+          + ": `" + g.policy().selector().canonical() + "`";
+    }
+    if (f instanceof Finding.StagedWouldChange s) {
+      return "staged policy " + s.policy().displayName() + " would change verdicts if enforced: "
+          + s.changes().stream()
+              .map(e -> Text.packet(e.flow()) + " " + e.direction().json() + " at " + e.at().ref() + " "
+                  + Text.verdict(e.step().allowed()) + " -> " + Text.verdict(e.changed().allowed()))
+              .collect(Collectors.joining("; "));
+    }
+    if (f instanceof Finding.NegationMatchesOutside n) {
+      String side = n.rule().direction() == Direction.INGRESS ? "source" : "destination";
+      return rule(n.rule()) + " matches traffic " + (n.rule().direction() == Direction.INGRESS ? "from" : "to")
+          + " outside the cluster: its " + side + " has only " + (n.notSelector() ? "`notSelector`" : "`notNets`");
+    }
+    Finding.Inconclusive i = (Finding.Inconclusive) f;
+    String subject = i.rule() != null ? i.rule().display() : "policy " + i.policy().displayName();
+    return "inconclusive: " + subject + ": " + i.question() + " (" + i.reason() + ")";
+  }
+
+  private static String rule(RuleRef r) {
+    return r.display() + " (" + r.action().calico() + ")";
+  }
+
+  private static String cover(Finding.Cover c) {
+    if (c.rule() != null) {
+      return c.rule().display() + " (" + c.rule().action().calico() + (c.rule().tier() != null ? ", tier " + c.rule().tier().name() : "") + ")";
+    }
+    if (c.tierDefault() != null) {
+      return "the implicit deny of tier " + c.tierDefault().name();
+    }
+    return "the host endpoint's failsafe ports";
+  }
+
+  private static String types(Policy p) {
+    return "[" + java.util.stream.Stream.of(Direction.values()).filter(p::governs).map(Direction::calico)
+        .collect(Collectors.joining(", ")) + "]";
+  }
+
+  private static String ruleDirections(Policy p) {
+    return java.util.stream.Stream.of(Direction.values()).filter(d -> !p.rules(d).isEmpty()).map(Direction::json)
+        .collect(Collectors.joining(" and "));
+  }
+
+  /** {@code e.g. TCP 10.0.1.5:40000 -> 10.0.2.7:80 at ingress of shop/web-0: decided by ...}. */
+  static String example(Example e) {
+    if (e == null) {
+      return "no example (the solver could not decide)";
+    }
+    String out = Text.packet(e.flow()) + " at " + e.direction().json() + " of " + e.at().ref()
+        + ": " + Text.verdict(e.step().allowed()) + " by " + Text.decision(e.step().decidedBy(), e.direction());
+    if (e.changed() != null) {
+      out += "; " + (e.step().allowed() == e.changed().allowed() ? "without it, also " : "changed: ")
+          + Text.verdict(e.changed().allowed()) + " by " + Text.decision(e.changed().decidedBy(), e.direction());
+    }
+    return out;
+  }
+
+  /** The examples of a finding, with labels. */
+  private static List<String> details(Finding f) {
+    List<String> out = new ArrayList<>();
+    if (f instanceof Finding.ShadowedRule s) {
+      out.add("e.g. " + example(s.example()));
+      for (Finding.Cover c : s.coveredBy()) {
+        out.add("covered by " + cover(c) + at(c.location()) + (c.example() != null ? ", e.g. " + example(c.example()) : ""));
+      }
+    } else if (f instanceof Finding.RedundantRule r) {
+      out.add("e.g. " + example(r.example()));
+    } else if (f instanceof Finding.PassToProfile p) {
+      out.add("e.g. " + example(p.example()));
+    } else if (f instanceof Finding.LogOnlyDenies l) {
+      out.add("e.g. " + example(l.example()));
+    } else if (f instanceof Finding.NegationMatchesOutside n) {
+      out.add("e.g. " + example(n.example()));
+    }
+    return out;
+  }
+
+  private static String at(Span s) {
+    return s.isKnown() ? " at " + s.file() + ":" + s.line() : "";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // text
+
+  static String text(Lint.Result result, Function<String, String> source) {
+    StringBuilder out = new StringBuilder();
+    Map<String, List<Finding>> byFile = new LinkedHashMap<>();
+    for (Finding f : sorted(result.findings())) {
+      byFile.computeIfAbsent(f.location().isKnown() ? f.location().file() : "", k -> new ArrayList<>()).add(f);
+    }
+    Map<String, String[]> lines = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Finding>> e : byFile.entrySet()) {
+      out.append(e.getKey().isEmpty() ? "(no location)" : e.getKey()).append('\n');
+      for (Finding f : e.getValue()) {
+        Span s = f.location();
+        out.append("  ").append(s.isKnown() ? s.line() + ":" + s.column() : "-").append(": ")
+            .append(f.severity().label()).append(": ").append(message(f, result.scope()))
+            .append(" [").append(f.id()).append(' ').append(f.name()).append("]\n");
+        String text = s.isKnown() ? source.apply(s.file()) : null;
+        if (text != null) {
+          String[] ls = lines.computeIfAbsent(s.file(), k -> text.split("\r?\n", -1));
+          for (String l : snippet(ls, s, isRule(f))) {
+            out.append("    | ").append(l).append('\n');
+          }
+        }
+        for (String d : details(f)) {
+          out.append("    ").append(d).append('\n');
+        }
+      }
+      out.append('\n');
+    }
+    out.append(summary(result)).append('\n');
+    return out.toString();
+  }
+
+  private static boolean isRule(Finding f) {
+    return f instanceof Finding.UnmatchableRule || f instanceof Finding.ShadowedRule
+        || f instanceof Finding.RedundantRule || f instanceof Finding.PassToProfile
+        || f instanceof Finding.NegationMatchesOutside
+        || (f instanceof Finding.Inconclusive i && i.rule() != null);
+  }
+
+  /**
+   * The YAML of a rule: its line and the following lines indented deeper than its item (at most
+   * 8); for a policy or tier, just its line.
+   */
+  static List<String> snippet(String[] lines, Span s, boolean rule) {
+    List<String> out = new ArrayList<>();
+    if (s.line() < 1 || s.line() > lines.length) {
+      return out;
+    }
+    String first = lines[s.line() - 1];
+    out.add(first);
+    if (!rule) {
+      return out;
+    }
+    int base = first.trim().startsWith("-") ? first.indexOf('-') : indent(first);
+    for (int i = s.line(); i < lines.length && out.size() < 10; i++) {
+      String l = lines[i];
+      if (l.isBlank() || indent(l) <= base) {
+        break;
+      }
+      out.add(l);
+    }
+    return out;
+  }
+
+  private static int indent(String l) {
+    int i = 0;
+    while (i < l.length() && l.charAt(i) == ' ') {
+      i++;
+    }
+    return i;
+  }
+
+  static String summary(Lint.Result r) {
+    Map<Severity, Long> n = new LinkedHashMap<>();
+    for (Severity s : List.of(Severity.ERROR, Severity.WARNING, Severity.NOTE)) {
+      n.put(s, r.findings().stream().filter(f -> f.severity() == s).count());
+    }
+    Lint.Stats st = r.stats();
+    return n.get(Severity.ERROR) + " error" + (n.get(Severity.ERROR) == 1 ? "" : "s") + ", "
+        + n.get(Severity.WARNING) + " warning" + (n.get(Severity.WARNING) == 1 ? "" : "s") + ", "
+        + n.get(Severity.NOTE) + " note" + (n.get(Severity.NOTE) == 1 ? "" : "s")
+        + " (scope: " + (r.scope() == Lint.Scope.EXISTING ? "the input's endpoints" : "any endpoint that could exist")
+        + "; " + st.rules() + " rules in " + st.policies() + " policies, " + st.liveBySampling()
+        + " shown live by sampled packets, " + st.solverQuestions() + " solver questions)";
+  }
+
+  /** Tier order, then file and line: the input order. */
+  private static List<Finding> sorted(List<Finding> findings) {
+    return findings;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // JSON
+
+  static ObjectNode json(Lint.Result result) {
+    ObjectNode out = Json.object();
+    out.put("scope", result.scope().json());
+    ObjectNode summary = out.putObject("summary");
+    for (Severity s : List.of(Severity.ERROR, Severity.WARNING, Severity.NOTE)) {
+      summary.put(s.label(), result.findings().stream().filter(f -> f.severity() == s).count());
+    }
+    ObjectNode stats = out.putObject("stats");
+    stats.put("policies", result.stats().policies());
+    stats.put("rules", result.stats().rules());
+    stats.put("liveBySampling", result.stats().liveBySampling());
+    stats.put("solverQuestions", result.stats().solverQuestions());
+    ArrayNode list = out.putArray("findings");
+    for (Finding f : result.findings()) {
+      ObjectNode o = list.addObject();
+      o.put("id", f.id());
+      o.put("name", f.name());
+      o.put("severity", f.severity().label());
+      o.put("message", message(f, result.scope()));
+      location(o, f.location());
+      subject(o, f);
+      if (f instanceof Finding.UnmatchableRule u) {
+        o.put("cause", u.cause().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+      } else if (f instanceof Finding.ShadowedRule s) {
+        o.put("conflict", s.conflict());
+        ArrayNode covers = o.putArray("coveredBy");
+        for (Finding.Cover c : s.coveredBy()) {
+          ObjectNode co = covers.addObject();
+          if (c.rule() != null) {
+            co.put("kind", "rule");
+            rule(co, c.rule());
+          } else if (c.tierDefault() != null) {
+            co.put("kind", "tier-default");
+            co.put("tier", c.tierDefault().name());
+          } else {
+            co.put("kind", "failsafe");
+          }
+          location(co, c.location());
+          if (c.example() != null) {
+            co.set("example", exampleJson(c.example()));
+          }
+        }
+        o.set("example", exampleJson(s.example()));
+      } else if (f instanceof Finding.RedundantRule r) {
+        o.set("example", exampleJson(r.example()));
+      } else if (f instanceof Finding.PassToProfile p) {
+        o.set("example", exampleJson(p.example()));
+      } else if (f instanceof Finding.LogOnlyDenies l) {
+        o.set("example", exampleJson(l.example()));
+      } else if (f instanceof Finding.NegationMatchesOutside n) {
+        o.set("example", exampleJson(n.example()));
+      } else if (f instanceof Finding.StagedWouldChange s) {
+        ArrayNode ex = o.putArray("examples");
+        s.changes().forEach(e -> ex.add(exampleJson(e)));
+      } else if (f instanceof Finding.GnpSelectsHosts g) {
+        ArrayNode hosts = o.putArray("hosts");
+        g.hosts().forEach(h -> hosts.add(h.ref()));
+      } else if (f instanceof Finding.DeadPolicy d) {
+        o.put("reason", d.reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING ? "selects-nothing" : "no-governed-rules");
+      } else if (f instanceof Finding.Inconclusive i) {
+        o.put("question", i.question());
+        o.put("reason", i.reason());
+      }
+    }
+    return out;
+  }
+
+  private static void location(ObjectNode o, Span s) {
+    if (s.isKnown()) {
+      o.put("file", s.file());
+      o.put("line", s.line());
+      o.put("column", s.column());
+    }
+  }
+
+  private static void subject(ObjectNode o, Finding f) {
+    RuleRef r = f.rule();
+    if (r != null) {
+      rule(o, r);
+      return;
+    }
+    Policy p = f.policy();
+    Tier t = f.tier();
+    if (t != null) {
+      o.put("tier", t.name());
+    }
+    if (p != null) {
+      policy(o, p);
+    }
+    if (f instanceof Finding.DirectionNotGoverned g) {
+      o.put("direction", g.direction().json());
+    } else if (f instanceof Finding.LogOnlyDenies l) {
+      o.put("direction", l.direction().json());
+    }
+  }
+
+  private static void rule(ObjectNode o, RuleRef r) {
+    o.put("tier", r.tier().name());
+    policy(o, r.policy());
+    o.put("direction", r.direction().json());
+    o.put("ruleIndex", r.index());
+    o.put("action", r.action().calico());
+  }
+
+  private static void policy(ObjectNode o, Policy p) {
+    o.put("policy", p.name());
+    if (p.namespace() != null) {
+      o.put("namespace", p.namespace());
+    }
+    o.put("kind", p.kind().felixName());
+  }
+
+  private static ObjectNode exampleJson(Example e) {
+    ObjectNode o = Json.object();
+    o.put("endpoint", e.at().ref());
+    o.put("direction", e.direction().json());
+    o.set("flow", Json.flow(e.flow()));
+    o.put("verdict", Text.verdict(e.step().allowed()));
+    o.set("decidedBy", Json.decision(e.step().decidedBy()));
+    if (e.changed() != null) {
+      ObjectNode c = o.putObject("changed");
+      c.put("verdict", Text.verdict(e.changed().allowed()));
+      c.set("decidedBy", Json.decision(e.changed().decidedBy()));
+    }
+    return o;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // annotations (SARIF, GitHub, Markdown)
+
+  /** One annotation per finding: message with its first example, related places for covers. */
+  public static List<Annotation> annotations(Lint.Result result) {
+    List<Annotation> out = new ArrayList<>();
+    for (Finding f : result.findings()) {
+      String message = message(f, result.scope());
+      List<String> d = details(f);
+      if (!d.isEmpty()) {
+        message += "; " + d.get(0);
+      }
+      List<Annotation.Related> related = new ArrayList<>();
+      if (f instanceof Finding.ShadowedRule s) {
+        for (Finding.Cover c : s.coveredBy()) {
+          related.add(new Annotation.Related(c.location(), "covered by " + cover(c)
+              + (c.example() != null ? ", e.g. " + example(c.example()) : "")));
+        }
+      }
+      if (f instanceof Finding.RedundantRule r && r.example().changed() != null) {
+        Span at = Text.location(r.example().changed().decidedBy());
+        if (at.isKnown()) {
+          related.add(new Annotation.Related(at, "without it, decided by "
+              + Text.decision(r.example().changed().decidedBy(), r.example().direction())));
+        }
+      }
+      out.add(
+          new Annotation(
+              f.id(), f.name(), Finding.help(f.id()), f.severity().label(), message, f.location(), related,
+              fingerprint(f)));
+    }
+    return out;
+  }
+
+  /** Stable across runs and line moves: the id and the names of what the finding is about. */
+  static String fingerprint(Finding f) {
+    StringBuilder key = new StringBuilder(f.id());
+    RuleRef r = f.rule();
+    Policy p = f.policy();
+    Tier t = f.tier();
+    if (t != null) {
+      key.append('|').append(t.name());
+    }
+    if (p != null) {
+      key.append('|').append(p.sortKey());
+    }
+    if (r != null) {
+      key.append('|').append(r.direction().json()).append('|').append(r.index());
+    }
+    if (f instanceof Finding.DirectionNotGoverned g) {
+      key.append('|').append(g.direction().json());
+    }
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+      StringBuilder hex = new StringBuilder();
+      for (int i = 0; i < 8; i++) {
+        hex.append(String.format("%02x", h[i] & 0xff));
+      }
+      return hex.toString();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

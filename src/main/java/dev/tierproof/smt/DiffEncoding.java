@@ -1,0 +1,547 @@
+package dev.tierproof.smt;
+
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.NetworkSet;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Rule;
+import dev.tierproof.model.Tier;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Network.Applied;
+import dev.tierproof.smt.Network.ClassKey;
+import dev.tierproof.smt.Network.NsOption;
+import dev.tierproof.smt.Network.TierPart;
+import dev.tierproof.source.Span;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Two policy sets over the same endpoints and namespaces (the inventory), encoded to be compared
+ * flow by flow ({@link DiffQuery}): both share the packet's variables, its DNS name classes and
+ * the namespaces a hypothetical endpoint can be in.
+ *
+ * <p>{@link #scopes} bounds where verdicts can differ, from the structure of the two sets: at an
+ * endpoint and direction, the two chains (the entered tiers with their rules in order, then the
+ * profiles' rules) either enter different tiers (any flow there may change), or differ only by
+ * the rules outside a longest common subsequence of each tier's rules. A packet that matches none
+ * of those rules meets the same first matching rule in both chains (the common rules keep their
+ * order), so its verdict there is the same: only packets from or to a peer a changed rule can
+ * match may change. Rules that select a network set that changed count as changed everywhere.
+ */
+public final class DiffEncoding {
+
+  /**
+   * Flows whose verdicts may differ: from one of {@code sources} to one of {@code destinations}.
+   *
+   * @param direction the step where the difference is (egress at the sources, ingress at the
+   *     destinations)
+   * @param reason what changed there, for messages
+   */
+  public record Scope(EndScope sources, EndScope destinations, Direction direction, String reason) {}
+
+  /**
+   * The ends of a scope: {@code everything}, or these input endpoints, the hypothetical pods of
+   * {@code namespaces} (all their pods, whatever their labels) and of namespaces the input does
+   * not mention ({@code unlisted}), and addresses outside the cluster ({@code outside}).
+   */
+  public record EndScope(
+      boolean everything, List<Endpoint> endpoints, Set<String> namespaces, boolean unlisted, boolean outside) {
+    public EndScope {
+      endpoints = List.copyOf(endpoints);
+      namespaces = Set.copyOf(namespaces);
+    }
+  }
+
+  private final Network before;
+  private final Network after;
+  private final Set<NetworkSet> changedSets = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Map<Endpoint, Integer> indices = new IdentityHashMap<>();
+
+  private DiffEncoding(Network before, Network after) {
+    this.before = before;
+    this.after = after;
+    List<Endpoint> all = after.set.endpoints();
+    for (int i = 0; i < all.size(); i++) {
+      indices.put(all.get(i), i);
+    }
+  }
+
+  /**
+   * Encodes both sets in {@code session}. They must share their inventory: the same endpoint
+   * objects, namespaces and namespace profiles (the caller rebases the old policies onto the
+   * current inventory).
+   */
+  public static DiffEncoding encode(PolicySet before, PolicySet after, SolverSession session) {
+    if (!sameObjects(before.endpoints(), after.endpoints())) {
+      throw new IllegalArgumentException("the two policy sets of a diff must share their endpoints");
+    }
+    Set<String> patterns = new TreeSet<>(Network.patterns(before));
+    patterns.addAll(Network.patterns(after));
+    Set<String> mentioned = new TreeSet<>(mentioned(before));
+    mentioned.addAll(mentioned(after));
+    DiffEncoding d =
+        new DiffEncoding(
+            Network.encode(before, session, patterns, mentioned),
+            Network.encode(after, session, patterns, mentioned));
+    d.networkSets();
+    return d;
+  }
+
+  /**
+   * The flows from {@code sources} to {@code destinations}, both sets' verdicts side by side;
+   * tests of the {@code observed} regions' end sets are exact.
+   */
+  public DiffQuery open(List<Side> sources, List<Side> destinations, List<Region> observed) {
+    return new DiffQuery(before, after, sources, destinations, observed);
+  }
+
+  /** The namespaces the input mentions (a hypothetical pod in another one is in a namespace not in the input). */
+  public Set<String> namespaces() {
+    return Collections.unmodifiableSet(after.namespaceNames());
+  }
+
+  /** The query sides of a scope's ends. */
+  public List<Side> sides(EndScope end) {
+    if (end.everything()) {
+      return List.of(
+          new Side.Endpoints(after.set.endpoints(), null),
+          new Side.Fresh(null, Selector.all(), null, null),
+          new Side.Outside(null, null));
+    }
+    List<Side> out = new ArrayList<>();
+    if (!end.endpoints().isEmpty()) {
+      out.add(new Side.Endpoints(end.endpoints(), null));
+    }
+    if (end.unlisted()) {
+      out.add(new Side.Fresh(null, Selector.all(), null, null));
+    } else {
+      new TreeSet<>(end.namespaces()).forEach(n -> out.add(new Side.Fresh(n, Selector.all(), null, null)));
+    }
+    if (end.outside()) {
+      out.add(new Side.Outside(null, null));
+    }
+    return out;
+  }
+
+  /**
+   * Whether every end of {@code set} is an end of {@code end} (false when that cannot be shown):
+   * a class of changes found in a scope is one only if the scope holds all of it.
+   */
+  public boolean contains(EndScope end, EndSet set) {
+    if (end.everything()) {
+      return true;
+    }
+    if (set instanceof EndSet.Any || set instanceof EndSet.Range) {
+      return false;
+    }
+    if (set instanceof EndSet.Outside) {
+      return end.outside();
+    }
+    Set<Endpoint> listed = Collections.newSetFromMap(new IdentityHashMap<>());
+    listed.addAll(end.endpoints());
+    if (set instanceof EndSet.Endpoints e) {
+      return listed.containsAll(e.endpoints());
+    }
+    EndSet.Pods p = (EndSet.Pods) set;
+    if (p.unlisted() && !end.unlisted()) {
+      return false;
+    }
+    Set<String> names = p.namespaces() != null ? p.namespaces() : new TreeSet<>(after.namespaceNames());
+    for (String n : names) {
+      if (!p.excluded().contains(n) && !end.namespaces().contains(n)) {
+        return false;
+      }
+    }
+    for (Endpoint e : after.set.endpoints()) {
+      if (!e.isHost()
+          && p.includes(e.namespace())
+          && (p.selector() == null || p.selector().matches(e.labels()))
+          && !listed.contains(e)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Where verdicts may differ (see the class comment), as few scopes as the changes allow: per
+   * direction, the endpoints whose chains differ, grouped by the peers their changed rules can
+   * match. Empty when no chain differs anywhere: then no verdict does.
+   */
+  public List<Scope> scopes() {
+    List<Scope> out = new ArrayList<>();
+    for (Direction dir : List.of(Direction.INGRESS, Direction.EGRESS)) {
+      // peers → the ends where the chain differs for changed rules matching those peers
+      Map<Peers, At> byPeers = new LinkedHashMap<>();
+      Map<ClassKey, List<Endpoint>> classes = new LinkedHashMap<>();
+      for (Endpoint e : after.set.endpoints()) {
+        classes.computeIfAbsent(ClassKey.of(e), k -> new ArrayList<>()).add(e);
+      }
+      for (Map.Entry<ClassKey, List<Endpoint>> c : classes.entrySet()) {
+        ClassKey k = c.getKey();
+        Peers peers =
+            compare(
+                before.skeleton(null, k.labels(), dir),
+                after.skeleton(null, k.labels(), dir),
+                profiles(before, k.profiles()),
+                profiles(after, k.profiles()),
+                dir,
+                false);
+        if (peers != null) {
+          byPeers.computeIfAbsent(peers, p -> new At()).endpoints.addAll(c.getValue());
+        }
+      }
+      List<NsOption> optionsBefore = before.namespaceOptions(null);
+      List<NsOption> optionsAfter = after.namespaceOptions(null);
+      for (int i = 0; i < optionsAfter.size(); i++) {
+        NsOption nb = optionsBefore.get(i);
+        NsOption na = optionsAfter.get(i);
+        LabelView view = na.view();
+        Profile pa = na.name() == null ? Network.NEW_NAMESPACE : na.profile();
+        Profile pb = nb.name() == null ? Network.NEW_NAMESPACE : nb.profile();
+        Peers peers =
+            compare(
+                before.skeleton(nb.view(), null, dir),
+                after.skeleton(view, null, dir),
+                pb == null ? List.of() : List.of(pb),
+                pa == null ? List.of() : List.of(pa),
+                dir,
+                true);
+        if (peers != null) {
+          At at = byPeers.computeIfAbsent(peers, p -> new At());
+          at.namespaces.add(na.name() == null ? At.NEW : na.name());
+        }
+      }
+      for (Map.Entry<Peers, At> e : byPeers.entrySet()) {
+        EndScope at = e.getValue().scope(this);
+        EndScope peers = e.getKey().scope(this);
+        String reason = e.getValue().describe() + " (" + dir.json() + ")";
+        out.add(
+            dir == Direction.INGRESS
+                ? new Scope(peers, at, dir, reason)
+                : new Scope(at, peers, dir, reason));
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // comparing chains
+
+  /** The ends of one direction whose chains differ alike. */
+  private static final class At {
+    static final String NEW = "\u0000new";
+    final List<Endpoint> endpoints = new ArrayList<>();
+    final Set<String> namespaces = new LinkedHashSet<>();
+
+    EndScope scope(DiffEncoding d) {
+      boolean unlisted = namespaces.contains(NEW);
+      Set<String> names = new TreeSet<>(namespaces);
+      names.remove(NEW);
+      if (unlisted) {
+        names.addAll(d.after.namespaceNames()); // the side of a new namespace holds every namespace
+      }
+      return new EndScope(false, endpoints, names, unlisted, false);
+    }
+
+    String describe() {
+      List<String> parts = new ArrayList<>();
+      if (!endpoints.isEmpty()) {
+        parts.add(endpoints.size() + " endpoint" + (endpoints.size() == 1 ? "" : "s"));
+      }
+      if (!namespaces.isEmpty()) {
+        parts.add("hypothetical pods of " + namespaces.size() + " namespace" + (namespaces.size() == 1 ? "" : "s"));
+      }
+      return String.join(" and ", parts);
+    }
+  }
+
+  /**
+   * The peers changed rules can match ({@code everything}, or endpoints, hypothetical pods by
+   * selector and outside addresses); a value: equal peers share a scope.
+   */
+  private record Peers(boolean everything, Set<Integer> endpoints, Set<String> namespaces, boolean unlisted, boolean outside) {
+
+    static final Peers EVERYTHING = new Peers(true, Set.of(), Set.of(), true, true);
+
+    EndScope scope(DiffEncoding d) {
+      if (everything) {
+        return new EndScope(true, d.after.set.endpoints(), d.after.namespaceNames(), true, true);
+      }
+      List<Endpoint> all = d.after.set.endpoints();
+      return new EndScope(false, endpoints.stream().map(all::get).toList(), namespaces, unlisted, outside);
+    }
+  }
+
+  /** Accumulates peers; {@link #done} makes the value. */
+  private final class PeerSet {
+    boolean everything;
+    final Set<Integer> endpoints = new TreeSet<>();
+    final Set<Selector> pods = new LinkedHashSet<>();
+    boolean allPods;
+    boolean outside;
+
+    /** The ends that rule side {@code m} can match (more is fine, never fewer). */
+    void add(EntityMatch m) {
+      if (m.service() != null) {
+        return; // matches no address (spec S3.4)
+      }
+      if (m.selector() == null && m.nets().isEmpty() && m.domains().isEmpty()) {
+        everything = true;
+        return;
+      }
+      if (m.selector() == null && !m.nets().isEmpty()) {
+        for (Endpoint e : after.set.endpoints()) {
+          if (e.ips().stream().anyMatch(ip -> m.nets().stream().anyMatch(c -> c.contains(ip)))) {
+            endpoints.add(index(e));
+          }
+        }
+        allPods = true; // a hypothetical pod's address is any free one
+        outside = true;
+        return;
+      }
+      if (m.selector() == null) {
+        outside = true; // domains only: a destination reached by name
+        return;
+      }
+      Selector pos = m.selector();
+      Selector neg = m.notSelector();
+      for (Endpoint e : after.set.endpoints()) {
+        if (pos.matches(e.labels()) && (neg == null || !neg.matches(e.labels()))) {
+          endpoints.add(index(e));
+        }
+      }
+      pods.add(neg == null ? pos : Selector.and(pos, new Selector.Not(neg)));
+      for (Network n : List.of(before, after)) {
+        for (NetworkSet s : n.set.networkSets()) {
+          if (pos.matches(s.labels()) && (neg == null || !neg.matches(s.labels()))) {
+            outside = true;
+            if (!s.nets().isEmpty()) {
+              allPods = true;
+              for (Endpoint e : after.set.endpoints()) {
+                if (e.ips().stream().anyMatch(ip -> s.nets().stream().anyMatch(c -> c.contains(ip)))) {
+                  endpoints.add(index(e));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+
+    Peers done() {
+      if (everything) {
+        return Peers.EVERYTHING;
+      }
+      Set<String> names = new TreeSet<>();
+      boolean unlisted = allPods;
+      if (allPods) {
+        names.addAll(after.namespaceNames());
+      } else {
+        for (NsOption ns : after.namespaceOptions(null)) {
+          if (pods.stream().anyMatch(p -> !Residual.isFalse(Residual.of(p, ns.view())))) {
+            if (ns.name() == null) {
+              unlisted = true;
+            } else {
+              names.add(ns.name());
+            }
+          }
+        }
+        if (unlisted) {
+          names.addAll(after.namespaceNames());
+        }
+      }
+      return new Peers(false, Set.copyOf(endpoints), Set.copyOf(names), unlisted, outside);
+    }
+  }
+
+  /**
+   * The peers of the changes between two chains of one direction (see the class comment); null
+   * when they are equal. {@code symbolic}: the chains of hypothetical endpoints, where policies
+   * may apply depending on labels, so any difference in which policies may apply changes entry.
+   */
+  private Peers compare(
+      List<TierPart> b, List<TierPart> a, List<Profile> pb, List<Profile> pa, Direction dir, boolean symbolic) {
+    List<List<Object>> tb = b.stream().map(t -> tierKey(t.tier())).toList();
+    List<List<Object>> ta = a.stream().map(t -> tierKey(t.tier())).toList();
+    if (!tb.equals(ta)) {
+      return Peers.EVERYTHING;
+    }
+    PeerSet peers = new PeerSet();
+    boolean changed = false;
+    for (int i = 0; i < b.size(); i++) {
+      if (symbolic && !appliedKeys(b.get(i)).equals(appliedKeys(a.get(i)))) {
+        return Peers.EVERYTHING;
+      }
+      changed |= changedRules(rules(b.get(i), dir), rules(a.get(i), dir), dir, peers);
+    }
+    List<Rule> rb = new ArrayList<>();
+    pb.forEach(p -> rb.addAll(p.rules(dir)));
+    List<Rule> ra = new ArrayList<>();
+    pa.forEach(p -> ra.addAll(p.rules(dir)));
+    changed |= changedRules(nonLog(rb), nonLog(ra), dir, peers);
+    return changed ? peers.done() : null;
+  }
+
+  /** Adds the peers of the rules outside a longest common subsequence; true when there are any. */
+  private boolean changedRules(List<Rule> b, List<Rule> a, Direction dir, PeerSet peers) {
+    List<Object> kb = b.stream().map(this::ruleKey).toList();
+    List<Object> ka = a.stream().map(this::ruleKey).toList();
+    if (kb.equals(ka)) {
+      return false;
+    }
+    int[][] len = new int[kb.size() + 1][ka.size() + 1];
+    for (int i = kb.size() - 1; i >= 0; i--) {
+      for (int j = ka.size() - 1; j >= 0; j--) {
+        len[i][j] = kb.get(i).equals(ka.get(j)) ? len[i + 1][j + 1] + 1 : Math.max(len[i + 1][j], len[i][j + 1]);
+      }
+    }
+    boolean any = false;
+    int i = 0;
+    int j = 0;
+    while (i < kb.size() || j < ka.size()) {
+      if (i < kb.size() && j < ka.size() && kb.get(i).equals(ka.get(j))) {
+        i++;
+        j++;
+      } else if (j >= ka.size() || (i < kb.size() && len[i + 1][j] >= len[i][j + 1])) {
+        peer(b.get(i++), dir, peers);
+        any = true;
+      } else {
+        peer(a.get(j++), dir, peers);
+        any = true;
+      }
+    }
+    return any;
+  }
+
+  private static void peer(Rule r, Direction dir, PeerSet peers) {
+    peers.add(dir == Direction.INGRESS ? r.source() : r.destination());
+  }
+
+  private static List<Rule> rules(TierPart t, Direction dir) {
+    List<Rule> out = new ArrayList<>();
+    for (Applied a : t.policies()) {
+      out.addAll(a.policy().rules(dir));
+    }
+    return nonLog(out);
+  }
+
+  private static List<Rule> nonLog(List<Rule> rules) {
+    return rules.stream().filter(r -> r.action() != Action.LOG).toList();
+  }
+
+  private static List<Object> tierKey(Tier t) {
+    return java.util.Arrays.asList(t.name(), t.order(), t.defaultAction(), t.declared());
+  }
+
+  private static List<Object> appliedKeys(TierPart t) {
+    List<Object> out = new ArrayList<>();
+    for (Applied a : t.policies()) {
+      Policy p = a.policy();
+      out.add(java.util.Arrays.asList(p.kind(), p.namespace(), p.name(), a.residual()));
+    }
+    return out;
+  }
+
+  /**
+   * A rule's content without its position; a rule that can select a changed network set is never
+   * equal to another (it is unique by identity).
+   */
+  private Object ruleKey(Rule r) {
+    if (selectsChangedSet(r.source()) || selectsChangedSet(r.destination())) {
+      return new Object();
+    }
+    return new Rule(
+        0, r.action(), r.ipVersion(), r.protocol(), r.notProtocol(), r.icmp(), r.notIcmp(), r.source(),
+        r.destination(), r.http(), Span.NONE);
+  }
+
+  private boolean selectsChangedSet(EntityMatch m) {
+    if (changedSets.isEmpty()) {
+      return false;
+    }
+    for (NetworkSet s : changedSets) {
+      if ((m.selector() != null && m.selector().matches(s.labels()))
+          || (m.notSelector() != null && m.notSelector().matches(s.labels()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The network sets that differ between the two sets (by name and content), both versions. */
+  private void networkSets() {
+    Map<List<String>, NetworkSet> b = new LinkedHashMap<>();
+    before.set.networkSets().forEach(s -> b.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
+    Map<List<String>, NetworkSet> a = new LinkedHashMap<>();
+    after.set.networkSets().forEach(s -> a.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
+    Set<List<String>> names = new HashSet<>(b.keySet());
+    names.addAll(a.keySet());
+    for (List<String> n : names) {
+      NetworkSet x = b.get(n);
+      NetworkSet y = a.get(n);
+      if (x == null || y == null || !content(x).equals(content(y))) {
+        if (x != null) {
+          changedSets.add(x);
+        }
+        if (y != null) {
+          changedSets.add(y);
+        }
+      }
+    }
+  }
+
+  private static List<Object> content(NetworkSet s) {
+    return List.of(s.labels(), s.nets(), s.allowedEgressDomains());
+  }
+
+  private static List<Profile> profiles(Network n, List<String> names) {
+    List<Profile> out = new ArrayList<>();
+    for (String name : names) {
+      Profile p = n.set.profiles().get(name);
+      if (p != null) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private int index(Endpoint e) {
+    return indices.get(e);
+  }
+
+  /** The namespace names a set mentions, as {@link Network} counts them. */
+  private static Set<String> mentioned(PolicySet set) {
+    Set<String> out = new TreeSet<>(set.namespaces().keySet());
+    set.profiles().keySet().stream().filter(n -> n.startsWith("kns.")).map(n -> n.substring(4)).forEach(out::add);
+    set.endpoints().stream().map(Endpoint::namespace).filter(Objects::nonNull).forEach(out::add);
+    set.policies().stream().map(Policy::namespace).filter(Objects::nonNull).forEach(out::add);
+    set.networkSets().stream().map(NetworkSet::namespace).filter(Objects::nonNull).forEach(out::add);
+    return out;
+  }
+
+  private static boolean sameObjects(List<Endpoint> a, List<Endpoint> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,222 @@
+package dev.tierproof.smt;
+
+import com.microsoft.z3.BoolExpr;
+import com.microsoft.z3.Context;
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Rule;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Network.Applied;
+import dev.tierproof.smt.Network.ClassKey;
+import dev.tierproof.smt.Network.NsOption;
+import dev.tierproof.smt.Network.TierPart;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Two encodings of the same flows, one per policy set of a {@link DiffEncoding}: one query per
+ * set, over the same ends, sharing every variable of the packet and of its ends (both observe
+ * the rules and selectors of both sets, so they lay out their ends alike; a difference is an
+ * internal error). A flow whose verdicts differ is a change: {@link Change#OPENED} when only the
+ * second set allows it. Goals are solved in nested scopes; answers are decoded flows (with the
+ * second set's verdict) to replay through both evaluators. Not thread-safe; close it before
+ * opening another query on the session.
+ */
+public final class DiffQuery implements AutoCloseable {
+
+  /** Which changes a goal is about. */
+  public enum Change {
+    /** Denied before, allowed after. */
+    OPENED,
+    /** Allowed before, denied after. */
+    CLOSED,
+    /** Either. */
+    CHANGED
+  }
+
+  private final SolverSession session;
+  private final Context ctx;
+  private final Query before;
+  private final Query after;
+  private boolean closed;
+
+  DiffQuery(Network before, Network after, List<Side> sources, List<Side> destinations, List<Region> observed) {
+    this.session = after.session;
+    this.ctx = session.ctx();
+    session.acquire(this);
+    try {
+      List<Rule> rules = new ArrayList<>();
+      Set<Rule> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+      List<Selector> selectors = new ArrayList<>();
+      for (Network n : List.of(before, after)) {
+        observed(n, sources, Direction.EGRESS, rules, seen, selectors);
+        observed(n, destinations, Direction.INGRESS, rules, seen, selectors);
+      }
+      observed.forEach(r -> {
+        Regions.selectors(r.source(), selectors);
+        Regions.selectors(r.destination(), selectors);
+      });
+      Observe observe =
+          new Observe(
+              rules,
+              selectors,
+              observed.stream().map(Region::source).toList(),
+              observed.stream().map(Region::destination).toList(),
+              false);
+      this.before = new Query(before, sources, destinations, FlowBounds.ANY, null, observe);
+      this.after = new Query(after, sources, destinations, FlowBounds.ANY, null, observe);
+      if (!this.before.layout().equals(this.after.layout())) {
+        throw new IllegalStateException(
+            "internal error: the two encodings of a diff lay out their ends differently:\n"
+                + this.before.layout() + "\n---\n" + this.after.layout());
+      }
+    } catch (RuntimeException e) {
+      session.release(this);
+      throw e;
+    }
+  }
+
+  /** Some flow that changed as {@code change} says and lies in none of {@code excluded}. */
+  public Answer find(Change change, List<Region> excluded) {
+    open();
+    List<BoolExpr> out = new ArrayList<>();
+    for (Region r : excluded) {
+      out.add(after.in(r));
+    }
+    BoolExpr goal = changed(change);
+    if (!out.isEmpty()) {
+      goal = ctx.mkAnd(goal, ctx.mkNot(ctx.mkOr(out.toArray(BoolExpr[]::new))));
+    }
+    return after.solveGoal(goal);
+  }
+
+  /** Some flow of {@code region} that did not change as {@code change} says (none: it is a class of changes). */
+  public Answer unchangedIn(Region region, Change change) {
+    open();
+    return after.solveGoal(ctx.mkAnd(after.in(region), ctx.mkNot(changed(change))));
+  }
+
+  /** The ranges the encodings test the source (or destination) address against. */
+  public Set<Cidr> cidrs(boolean source) {
+    open();
+    return after.cidrs(source);
+  }
+
+  /** The input endpoints the diff cannot tell from {@code e} at the source (or destination). */
+  public List<Endpoint> group(boolean source, Endpoint e) {
+    open();
+    return after.group(source, e);
+  }
+
+  /**
+   * The labels that policies of either set observe on hypothetical endpoints at the source (or
+   * destination), with the literals they compare each to (null: a key compared as a string).
+   */
+  public Map<String, List<String>> vocabulary(boolean source) {
+    open();
+    return after.vocabulary(source);
+  }
+
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      session.release(this);
+    }
+  }
+
+  private void open() {
+    if (closed) {
+      throw new IllegalStateException("diff query is closed");
+    }
+  }
+
+  private BoolExpr changed(Change change) {
+    BoolExpr b = before.allowedExpr();
+    BoolExpr a = after.allowedExpr();
+    return switch (change) {
+      case OPENED -> ctx.mkAnd(ctx.mkNot(b), a);
+      case CLOSED -> ctx.mkAnd(b, ctx.mkNot(a));
+      case CHANGED -> ctx.mkXor(b, a);
+    };
+  }
+
+  /**
+   * What a query's step at these ends involves in one network (as the query's ends find it): the
+   * rules of every chain (collected in order, once) and the policy selectors' residuals over the
+   * hypothetical endpoints' common labels.
+   */
+  private static void observed(
+      Network net, List<Side> sides, Direction dir, List<Rule> rules, Set<Rule> seen, List<Selector> selectors) {
+    Set<ClassKey> classes = new LinkedHashSet<>();
+    List<NsOption> fresh = new ArrayList<>();
+    for (Side s : sides) {
+      if (s instanceof Side.Endpoints e) {
+        for (Endpoint ep : e.endpoints()) {
+          if (ep.ips().isEmpty() || e.range() == null || ep.ips().stream().anyMatch(e.range()::contains)) {
+            classes.add(ClassKey.of(ep));
+          }
+        }
+      } else if (s instanceof Side.Fresh f) {
+        for (NsOption ns : net.namespaceOptions(f.namespace())) {
+          if (!Residual.isFalse(Residual.of(f.selector(), ns.view()))) {
+            fresh.add(ns);
+          }
+        }
+      }
+    }
+    for (ClassKey k : classes) {
+      add(net.skeleton(null, k.labels(), dir), dir, rules, seen, null);
+      for (String name : k.profiles()) {
+        Profile p = net.set.profiles().get(name);
+        if (p != null) {
+          addRules(p.rules(dir), rules, seen);
+        }
+      }
+    }
+    if (fresh.isEmpty()) {
+      return;
+    }
+    LabelView common = fresh.get(0).view();
+    for (NsOption f : fresh) {
+      Map<String, String> both = new LinkedHashMap<>(common.fixed());
+      both.entrySet().removeIf(e -> !e.getValue().equals(f.view().fixed().get(e.getKey())));
+      common = f.view().equals(common) ? common : new LabelView(both, Set.of());
+    }
+    add(net.skeleton(common, null, dir), dir, rules, seen, selectors);
+    for (NsOption f : fresh) {
+      Profile p = f.name() == null ? Network.NEW_NAMESPACE : f.profile();
+      if (p != null) {
+        addRules(p.rules(dir), rules, seen);
+      }
+    }
+  }
+
+  private static void add(List<TierPart> parts, Direction dir, List<Rule> rules, Set<Rule> seen, List<Selector> selectors) {
+    for (TierPart t : parts) {
+      for (Applied a : t.policies()) {
+        addRules(a.policy().rules(dir), rules, seen);
+        if (selectors != null) {
+          selectors.add(a.residual());
+        }
+      }
+    }
+  }
+
+  private static void addRules(List<Rule> list, List<Rule> rules, Set<Rule> seen) {
+    for (Rule r : list) {
+      if (r.action() != Action.LOG && seen.add(r)) {
+        rules.add(r);
+      }
+    }
+  }
+}
