@@ -226,6 +226,24 @@ public final class Diff {
     if (c == null) {
       return null;
     }
+    for (boolean source : List.of(true, false)) {
+      EndSet end = source ? c.src() : c.dst();
+      if (end instanceof EndSet.Pods p && (!p.within().isEmpty() || !p.except().isEmpty())) {
+        Cls t = source ? c.with(p.at(List.of(), List.of()), c.dst()) : c.with(c.src(), p.at(List.of(), List.of()));
+        if (uniform(t, change)) {
+          c = t;
+        }
+      }
+    }
+    for (boolean source : List.of(true, false)) {
+      EndSet end = source ? c.src() : c.dst();
+      if (end instanceof EndSet.Pods p && p.ports() != null) {
+        Cls t = source ? c.with(p.declaring(null), c.dst()) : c.with(c.src(), p.declaring(null));
+        if (uniform(t, change)) {
+          c = t;
+        }
+      }
+    }
     // pins that the class does not need: source port, ICMP code, address family
     Cls loose = c.packets(c.protocol(), c.port(), null, c.icmpType(), icmp ? null : c.icmpCode(), null);
     if (uniform(loose, change)) {
@@ -267,45 +285,26 @@ public final class Diff {
   }
 
   /**
-   * The tightest class made uniform: a counterexample at a hypothetical end moves that end away
-   * from the smallest tested range that holds the counterexample's address and not the witness's.
+   * The tightest class: hypothetical ends at an address in exactly the ranges (that the encodings
+   * test) the witness's address is in; null when even it is not uniform.
    */
   private Cls tight(Cls c, Change change, Flow w) {
-    for (int round = 0; round < 32; round++) {
-      if (!inScope(c)) {
-        return null;
-      }
-      Answer x = unchanged(c, change);
-      if (x.status() == SolverSession.Status.UNSAT) {
-        return c;
-      }
-      if (!x.sat()) {
-        return null;
-      }
-      Cls next = null;
-      for (boolean source : List.of(true, false)) {
-        EndSet end = source ? c.src() : c.dst();
-        if (!(end instanceof EndSet.Pods p)) {
-          continue;
+    for (boolean source : List.of(true, false)) {
+      EndSet end = source ? c.src() : c.dst();
+      if (end instanceof EndSet.Pods p) {
+        dev.tierproof.model.Ip a = source ? w.sourceIp() : w.destinationIp();
+        List<Cidr> in = new ArrayList<>();
+        List<Cidr> out = new ArrayList<>();
+        for (Cidr r : query.cidrs(source)) {
+          (r.contains(a) ? in : out).add(r);
         }
-        dev.tierproof.model.Ip a = source ? x.flow().sourceIp() : x.flow().destinationIp();
-        dev.tierproof.model.Ip mine = source ? w.sourceIp() : w.destinationIp();
-        Cidr range =
-            query.cidrs(source).stream()
-                .filter(r -> r.contains(a) && !r.contains(mine))
-                .min(java.util.Comparator.comparingInt((Cidr r) -> -r.prefix()))
-                .orElse(null);
-        if (range != null && !p.except().contains(range)) {
-          next = source ? c.with(p.except(range), c.dst()) : c.with(c.src(), p.except(range));
-          break;
-        }
+        java.util.Comparator<Cidr> order = java.util.Comparator.comparing(Cidr::toString);
+        in.sort(order);
+        out.sort(order);
+        c = source ? c.with(p.at(in, out), c.dst()) : c.with(c.src(), p.at(in, out));
       }
-      if (next == null) {
-        return null;
-      }
-      c = next;
     }
-    return null;
+    return uniform(c, change) ? c : null;
   }
 
   private boolean inScope(Cls c) {
@@ -344,7 +343,7 @@ public final class Diff {
     if (input(e)) {
       return new EndSet.Endpoints(query.group(source, e));
     }
-    return pods(e, source, true);
+    return pods(e, source, true).declaring(e.ports());
   }
 
   private boolean input(Endpoint e) {
@@ -414,29 +413,34 @@ public final class Diff {
     }
     String ns = e.namespace();
     boolean listed = ns != null && mentioned(ns);
+    List<Cidr> within = tight instanceof EndSet.Pods tp ? tp.within() : List.of();
+    List<Cidr> away = tight instanceof EndSet.Pods tp ? tp.except() : List.of();
+    List<dev.tierproof.model.NamedPort> named = tight instanceof EndSet.Pods tp ? tp.ports() : null;
+    Function<EndSet.Pods, EndSet.Pods> keep = p -> p.declaring(named).at(within, away);
     // every pod the scope holds, then without the namespaces that the solver shows unchanged
     DiffEncoding.EndScope end = source ? scope.sources() : scope.destinations();
     Set<String> excluded = new TreeSet<>(encoding.namespaces());
     excluded.removeAll(whole(source));
     boolean wide = listed ? !excluded.contains(ns) : end.unlisted();
     if (wide) {
-      EndSet.Pods p = refine(new EndSet.Pods(null, excluded, end.unlisted(), null), at, change, w, source, true);
+      EndSet.Pods p = refine(keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), null)), at, change, w, source, true);
       if (p != null) {
         return p;
       }
     }
-    EndSet.Pods namespace = refine(new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, null), at, change, w, source, false);
+    EndSet.Pods namespace =
+        refine(keep.apply(new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, null)), at, change, w, source, false);
     if (namespace != null) {
       return namespace;
     }
-    EndSet.Pods labelled = pods(e, source, false);
+    EndSet.Pods labelled = keep.apply(pods(e, source, false));
     if (labelled.selector() != null) {
       EndSet.Pods p = refine(labelled, at, change, w, source, false);
       if (p != null) {
         return simplify(p, at, change);
       }
     }
-    EndSet.Pods exactly = pods(e, source, true);
+    EndSet.Pods exactly = keep.apply(pods(e, source, true));
     if (!exactly.equals(labelled) && exactly.selector() != null) {
       EndSet.Pods p = refine(exactly, at, change, w, source, false);
       if (p != null) {
@@ -448,14 +452,11 @@ public final class Diff {
 
   /**
    * The candidate, narrowed until every flow of its class changed so, or null: a counterexample
-   * in another namespace removes that namespace ({@code namespaces}); one at a hypothetical pod
-   * removes the smallest range the encodings test that holds its address (unless the witness is
-   * in it too).
+   * in another namespace removes that namespace ({@code namespaces}).
    */
   private EndSet.Pods refine(
       EndSet.Pods p, Function<EndSet, Cls> at, Change change, Flow w, boolean source, boolean namespaces) {
     Endpoint e = source ? w.source() : w.destination();
-    dev.tierproof.model.Ip witnessIp = source ? w.sourceIp() : w.destinationIp();
     for (int round = 0; round < 32; round++) {
       Cls c = at.apply(p);
       if (!inScope(c)) {
@@ -477,25 +478,13 @@ public final class Diff {
         if (mentioned(o.namespace())) {
           Set<String> more = new TreeSet<>(p.excluded());
           more.add(o.namespace());
-          p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.except());
+          p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.within(), p.except(), p.ports());
         } else {
-          p = new EndSet.Pods(null, p.excluded(), false, p.selector(), p.except());
+          p = new EndSet.Pods(null, p.excluded(), false, p.selector(), p.within(), p.except(), p.ports());
         }
         continue;
       }
-      if (input(o)) {
-        return null;
-      }
-      dev.tierproof.model.Ip a = source ? x.flow().sourceIp() : x.flow().destinationIp();
-      Cidr range =
-          query.cidrs(source).stream()
-              .filter(r -> r.contains(a))
-              .min(java.util.Comparator.comparingInt((Cidr r) -> -r.prefix()))
-              .orElse(null);
-      if (range == null || p.except().contains(range) || (!input(e) && range.contains(witnessIp))) {
-        return null;
-      }
-      p = p.except(range);
+      return null;
     }
     return null;
   }
@@ -607,16 +596,16 @@ public final class Diff {
       return Ends.ANY;
     }
     if (s instanceof EndSet.Pods p) {
-      return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), null, null, p.except());
+      return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), null, null, p.within(), p.except(), p.ports());
     }
     if (s instanceof EndSet.Endpoints e) {
-      return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, e.endpoints(), null, null, List.of());
+      return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, e.endpoints(), null, null, List.of(), List.of(), null);
     }
     if (s instanceof EndSet.Outside o) {
-      return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.range(), o.domain(), List.of());
+      return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.range(), o.domain(), List.of(), List.of(), null);
     }
     EndSet.Range r = (EndSet.Range) s;
-    return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), r.range(), null, List.of());
+    return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), r.range(), null, List.of(), List.of(), null);
   }
 
   // ---------------------------------------------------------------------------------------------

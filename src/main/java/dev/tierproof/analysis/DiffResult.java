@@ -4,6 +4,7 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Span;
@@ -99,16 +100,20 @@ public record DiffResult(
       List<Endpoint> endpoints,
       Cidr range,
       String domain,
-      List<Cidr> except) {
+      List<Cidr> within,
+      List<Cidr> except,
+      List<NamedPort> ports) {
 
     public Ends {
       namespaces = namespaces == null ? null : Set.copyOf(namespaces);
       excluded = Set.copyOf(excluded);
       endpoints = List.copyOf(endpoints);
+      within = List.copyOf(within);
       except = List.copyOf(except);
+      ports = ports == null ? null : List.copyOf(ports);
     }
 
-    public static final Ends ANY = new Ends(EndKind.ANY, null, Set.of(), true, null, List.of(), null, null, List.of());
+    public static final Ends ANY = new Ends(EndKind.ANY, null, Set.of(), true, null, List.of(), null, null, List.of(), List.of(), null);
 
     /**
      * How reports name it: {@code anything}, {@code *} (any pod), {@code ns/*}, {@code
@@ -124,10 +129,24 @@ public record DiffResult(
           yield domain == null ? where : domain + (range == null ? "" : " (" + where + ")");
         }
         case PODS -> {
-          String away =
-              except.isEmpty()
-                  ? ""
-                  : " (those not yet deployed outside " + String.join(", ", except.stream().map(Cidr::toString).toList()) + ")";
+          List<String> hypothetical = new java.util.ArrayList<>();
+          if (!within.isEmpty()) {
+            hypothetical.add("at addresses in " + ranges(within));
+          }
+          if (!except.isEmpty()) {
+            hypothetical.add(
+                except.size() <= 3
+                    ? "not at " + ranges(except)
+                    : "not in any of the " + except.size() + " other ranges that rules or network sets name");
+          }
+          if (ports != null) {
+            hypothetical.add(
+                ports.isEmpty()
+                    ? "declaring no named port"
+                    : "declaring exactly "
+                        + String.join(", ", ports.stream().map(p -> p.name() + " (" + Protocols.name(p.protocol()) + " " + p.port() + ")").toList()));
+          }
+          String away = hypothetical.isEmpty() ? "" : " (hypothetical pods " + String.join(", ", hypothetical) + ")";
           String sel = selector == null ? "*" : "{" + selector.canonical() + "}";
           String ns;
           if (namespaces == null) {
@@ -152,6 +171,11 @@ public record DiffResult(
         }
       };
     }
+  }
+
+  private static String ranges(List<Cidr> cidrs) {
+    return String.join(
+        ", ", cidrs.stream().map(c -> c.prefix() == c.address().bits() ? c.address().toString() : c.toString()).toList());
   }
 
   public enum EndKind {

@@ -36,6 +36,14 @@ import java.util.Set;
  * decoded from a model and replayed through {@link Evaluator}; a disagreement throws {@link
  * IllegalStateException} (an internal error, never an answer). A solver {@code unknown} is
  * reported as {@link Result#UNKNOWN}, never as a proof. Not thread-safe.
+ *
+ * <p>Ends (design.md §2): a known endpoint is at one of its addresses (at any address no endpoint
+ * owns when it has none); an outside range is any of its addresses, an owned one being that
+ * endpoint; a DNS name or {@code world} is an address no endpoint owns (a DNS name is the
+ * destination's name; {@code world}'s name is free); a selector reference is any matching input
+ * workload or a hypothetical one (spec S5.3), only the input's with {@code existingOnly}.
+ * Blockers are found one solver check each: "a flow of the question that a step denies by a
+ * decision not found yet", per direction, until there is none.
  */
 public final class Reachability implements AutoCloseable {
 

@@ -194,9 +194,11 @@ public final class LintReport {
   static String text(Lint.Result result, Function<String, String> source) {
     StringBuilder out = new StringBuilder();
     Map<String, List<Finding>> byFile = new LinkedHashMap<>();
-    for (Finding f : sorted(result.findings())) {
+    for (Finding f : result.findings()) {
       byFile.computeIfAbsent(f.location().isKnown() ? f.location().file() : "", k -> new ArrayList<>()).add(f);
     }
+    byFile.values().forEach(
+        l -> l.sort(java.util.Comparator.comparingInt((Finding f) -> f.location().line()).thenComparingInt(f -> f.location().column())));
     Map<String, String[]> lines = new LinkedHashMap<>();
     for (Map.Entry<String, List<Finding>> e : byFile.entrySet()) {
       out.append(e.getKey().isEmpty() ? "(no location)" : e.getKey()).append('\n');
@@ -274,11 +276,6 @@ public final class LintReport {
         + " (scope: " + (r.scope() == Lint.Scope.EXISTING ? "the input's endpoints" : "any endpoint that could exist")
         + "; " + st.rules() + " rules in " + st.policies() + " policies, " + st.liveBySampling()
         + " shown live by sampled packets, " + st.solverQuestions() + " solver questions)";
-  }
-
-  /** Tier order, then file and line: the input order. */
-  private static List<Finding> sorted(List<Finding> findings) {
-    return findings;
   }
 
   // ---------------------------------------------------------------------------------------------

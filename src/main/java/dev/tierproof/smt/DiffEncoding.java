@@ -375,18 +375,50 @@ public final class DiffEncoding {
    */
   private Peers compare(
       List<TierPart> b, List<TierPart> a, List<Profile> pb, List<Profile> pa, Direction dir, boolean symbolic) {
-    List<List<Object>> tb = b.stream().map(t -> tierKey(t.tier())).toList();
-    List<List<Object>> ta = a.stream().map(t -> tierKey(t.tier())).toList();
-    if (!tb.equals(ta)) {
-      return Peers.EVERYTHING;
+    // tiers entered in either version, in order; a tier whose order or default differs between
+    // the versions changes where it sits or how it ends, so anything may change
+    Map<String, TierPart> byB = new LinkedHashMap<>();
+    b.forEach(t -> byB.put(t.tier().name(), t));
+    Map<String, TierPart> byA = new LinkedHashMap<>();
+    a.forEach(t -> byA.put(t.tier().name(), t));
+    List<String> order = new ArrayList<>();
+    int i = 0;
+    int j = 0;
+    while (i < b.size() || j < a.size()) {
+      TierPart x = i < b.size() ? b.get(i) : null;
+      TierPart y = j < a.size() ? a.get(j) : null;
+      if (x != null && y != null && x.tier().name().equals(y.tier().name())) {
+        if (!tierKey(x.tier()).equals(tierKey(y.tier()))) {
+          return Peers.EVERYTHING;
+        }
+        order.add(x.tier().name());
+        i++;
+        j++;
+      } else if (x != null && !byA.containsKey(x.tier().name())) {
+        order.add(x.tier().name());
+        i++;
+      } else if (y != null && !byB.containsKey(y.tier().name())) {
+        order.add(y.tier().name());
+        j++;
+      } else {
+        return Peers.EVERYTHING; // the same tiers in another order
+      }
     }
     PeerSet peers = new PeerSet();
     boolean changed = false;
-    for (int i = 0; i < b.size(); i++) {
-      if (symbolic && !appliedKeys(b.get(i)).equals(appliedKeys(a.get(i)))) {
+    for (String name : order) {
+      TierPart x = byB.get(name);
+      TierPart y = byA.get(name);
+      Tier tier = (x != null ? x : y).tier();
+      // entering a Deny tier decides what no rule takes; entering a Pass tier changes nothing by
+      // itself, only through its rules
+      boolean deny = tier.defaultAction() != Action.PASS;
+      if (deny && (x == null || y == null || (symbolic && !appliedKeys(x).equals(appliedKeys(y))))) {
         return Peers.EVERYTHING;
       }
-      changed |= changedRules(rules(b.get(i), dir), rules(a.get(i), dir), dir, peers);
+      changed |=
+          changedRules(
+              x == null ? List.of() : rules(x, dir), y == null ? List.of() : rules(y, dir), dir, peers);
     }
     List<Rule> rb = new ArrayList<>();
     pb.forEach(p -> rb.addAll(p.rules(dir)));

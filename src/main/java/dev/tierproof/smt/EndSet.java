@@ -2,6 +2,7 @@ package dev.tierproof.smt;
 
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.NamedPort;
 import dev.tierproof.selector.Selector;
 import java.util.List;
 import java.util.Set;
@@ -21,19 +22,29 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
    * Workload endpoints, existing or hypothetical (spec S5.3), whose labels satisfy {@code selector}
    * (null: any labels): in {@code namespaces}, or when that is null in every namespace the input
    * mentions except {@code excluded}; with {@code unlisted}, also in namespaces the input does not
-   * mention. Hypothetical pods are at any address no endpoint owns, except in the ranges of
-   * {@code except}.
+   * mention. Hypothetical pods are at any address no endpoint owns that is in every range of
+   * {@code within} and in none of {@code except}, and declare exactly the named ports {@code
+   * ports} (null: any).
    */
-  record Pods(Set<String> namespaces, Set<String> excluded, boolean unlisted, Selector selector, List<Cidr> except)
+  record Pods(
+      Set<String> namespaces,
+      Set<String> excluded,
+      boolean unlisted,
+      Selector selector,
+      List<Cidr> within,
+      List<Cidr> except,
+      List<NamedPort> ports)
       implements EndSet {
     public Pods {
       namespaces = namespaces == null ? null : Set.copyOf(namespaces);
       excluded = Set.copyOf(excluded);
+      within = List.copyOf(within);
       except = List.copyOf(except);
+      ports = ports == null ? null : List.copyOf(ports);
     }
 
     public Pods(Set<String> namespaces, Set<String> excluded, boolean unlisted, Selector selector) {
-      this(namespaces, excluded, unlisted, selector, List.of());
+      this(namespaces, excluded, unlisted, selector, List.of(), List.of(), null);
     }
 
     /** The pods of one namespace. */
@@ -41,16 +52,19 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
       return new Pods(Set.of(namespace), Set.of(), false, selector);
     }
 
-    /** The same pods, hypothetical ones also not in {@code range}. */
-    public Pods except(Cidr range) {
-      List<Cidr> more = new java.util.ArrayList<>(except);
-      more.add(range);
-      return new Pods(namespaces, excluded, unlisted, selector, more);
+    /** The same pods, hypothetical ones at addresses in all of {@code in} and none of {@code out}. */
+    public Pods at(List<Cidr> in, List<Cidr> out) {
+      return new Pods(namespaces, excluded, unlisted, selector, in, out, ports);
     }
 
     /** The same pods with another selector. */
     public Pods selecting(Selector s) {
-      return new Pods(namespaces, excluded, unlisted, s, except);
+      return new Pods(namespaces, excluded, unlisted, s, within, except, ports);
+    }
+
+    /** The same pods, hypothetical ones declaring exactly {@code named} (null: any). */
+    public Pods declaring(List<NamedPort> named) {
+      return new Pods(namespaces, excluded, unlisted, selector, within, except, named);
     }
 
     /** Whether a namespace (null: one the input does not mention) is in the set. */

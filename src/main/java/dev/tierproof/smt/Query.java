@@ -1408,8 +1408,25 @@ public final class Query implements AutoCloseable {
         if (p.selector() != null) {
           c.add(selector(Residual.of(p.selector(), f.view())));
         }
+        for (Cidr x : p.within()) {
+          c.add(netIn(x, addr, nets));
+        }
         for (Cidr x : p.except()) {
           c.add(not(netIn(x, addr, nets)));
+        }
+        if (p.ports() != null) {
+          namedPorts.forEach(
+              (name, var) -> {
+                NamedPort np = p.ports().stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
+                c.add(
+                    np == null
+                        ? not(var.has())
+                        : and(
+                            List.of(
+                                var.has(),
+                                ctx.mkEq(var.protocol(), ctx.mkBV(np.protocol(), 8)),
+                                ctx.mkEq(var.port(), ctx.mkBV(np.port(), 16)))));
+              });
         }
         return and(c);
       }

@@ -128,7 +128,15 @@ public final class SolverSession implements AutoCloseable {
     };
   }
 
-  /** The assumptions of the last {@code UNSAT} check that Z3 used (an unsat core, not minimal). */
+  /** Whether Z3 minimises the unsat cores it returns ({@code core.minimize}); off by default. */
+  void minimizeCores(boolean on) {
+    open();
+    Params params = ctx.mkParams();
+    params.add("core.minimize", on);
+    solver.setParameters(params);
+  }
+
+  /** The assumptions of the last {@code UNSAT} check that Z3 used (an unsat core). */
   BoolExpr[] core() {
     open();
     return solver.getUnsatCore();

@@ -177,6 +177,52 @@ public final class StepGoals implements AutoCloseable {
     return keys.stream().map(elements::get).toList();
   }
 
+  /**
+   * For a rule no packet reaches: some packet that the rule matches on its own and that none of
+   * the elements named by {@code keys} ({@link Element#key()}) takes. Enumerating with it finds the smallest covering set of a
+   * shadowed rule: each model is taken by an element not yet named (the takes-formulas are
+   * disjoint, so that element belongs to every covering set), until {@code UNSAT} proves the
+   * named elements cover the rule.
+   */
+  public Answer matchesExcept(Policy policy, int index, java.util.Collection<String> keys) {
+    // Stated positively: "taken by one of the other blocking elements". Equivalent once the rule
+    // is known to be unreached (the takes partition the packets it does not reach), and much
+    // easier for the solver to refute than a conjunction of negations.
+    List<BoolExpr> others = new ArrayList<>();
+    for (Element e : blocking(policy, index)) {
+      if (!keys.contains(e.key())) {
+        others.add(takesOf(e.key()));
+      }
+    }
+    return query.stepSolve(and(own(new Key(policy, index)), or(others)));
+  }
+
+  /**
+   * True when the elements named by {@code keys} cover the rule: no packet the rule matches is
+   * taken by another blocking element (checked without the refutations of owned addresses: a
+   * relaxation, so {@code UNSAT} is exact). Null when the relaxation is satisfiable or unknown.
+   */
+  public SolverSession.Status coveredBy(Policy policy, int index, java.util.Collection<String> keys) {
+    List<BoolExpr> others = new ArrayList<>();
+    for (Element e : blocking(policy, index)) {
+      if (!keys.contains(e.key())) {
+        others.add(takesOf(e.key()));
+      }
+    }
+    session.push();
+    try {
+      session.add(and(own(new Key(policy, index)), or(others)));
+      return session.check().status();
+    } finally {
+      session.pop();
+    }
+  }
+
+  /** The element with this key, if some chain of the question has it. */
+  public java.util.Optional<Element> element(String key) {
+    return java.util.Optional.ofNullable(elements.get(key));
+  }
+
   /** Some packet that the rule matches on its own and that {@code element} takes before it. */
   public Answer takenBy(Policy policy, int index, Element element) {
     return query.stepSolve(and(own(new Key(policy, index)), takesOf(element.key())));
@@ -185,8 +231,8 @@ public final class StepGoals implements AutoCloseable {
   /**
    * A covering set of the rule's blocking elements: "the rule matches on its own and none of the
    * set's elements takes the packet" is unsatisfiable. Computed as an unsat core over one tracked
-   * assumption per blocking element, then minimised by deletion (drop an element when the rest
-   * is still unsatisfiable, continuing from the smaller core Z3 returns). The checks run without
+   * assumption per blocking element, minimised by Z3 ({@code core.minimize}: deletion of
+   * assumptions while the rest stays unsatisfiable). The check runs without
    * the lazy refutations of owned addresses (a relaxation, so {@code UNSAT} is exact and the set
    * does cover); {@code SAT} means the relaxation found a packet, and the caller asks the full
    * question. Since the elements' takes-formulas are disjoint, the minimum is unique: callers
@@ -206,26 +252,17 @@ public final class StepGoals implements AutoCloseable {
         assumptions.add(a);
         byName.put(a.toString(), e);
       }
-      SolverSession.Check c = session.check(assumptions.toArray(BoolExpr[]::new));
+      session.minimizeCores(true);
+      SolverSession.Check c;
+      try {
+        c = session.check(assumptions.toArray(BoolExpr[]::new));
+      } finally {
+        session.minimizeCores(false);
+      }
       if (c.status() != SolverSession.Status.UNSAT) {
         return new Core(c.status(), List.of(), c.reason());
       }
-      List<BoolExpr> core = new ArrayList<>(List.of(session.core()));
-      for (int i = 0; i < core.size(); ) {
-        List<BoolExpr> rest = new ArrayList<>(core);
-        rest.remove(i);
-        SolverSession.Check d = session.check(rest.toArray(BoolExpr[]::new));
-        if (d.status() != SolverSession.Status.UNSAT) {
-          i++; // needed (or undecided: kept)
-          continue;
-        }
-        java.util.Set<String> smaller = new java.util.HashSet<>();
-        for (BoolExpr x : session.core()) {
-          smaller.add(x.toString());
-        }
-        core = rest.stream().filter(x -> smaller.contains(x.toString())).collect(java.util.stream.Collectors.toCollection(ArrayList::new));
-        i = Math.min(i, core.size());
-      }
+      List<BoolExpr> core = List.of(session.core());
       java.util.Set<String> names = new java.util.HashSet<>();
       core.forEach(x -> names.add(x.toString()));
       List<Element> out = new ArrayList<>();

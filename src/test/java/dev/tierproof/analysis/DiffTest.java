@@ -55,7 +55,7 @@ class DiffTest {
     ChangeClass c = r.classes().get(0);
     assertThat(c.kind()).isEqualTo(Kind.OPENED);
     assertThat(c.source().display()).isEqualTo("red/{app == \"api\"}");
-    assertThat(c.destination().display()).isEqualTo("blue/{app == \"db\"}");
+    assertThat(c.destination().display()).isEqualTo("blue/{app == \"db\"} (hypothetical pods not at 169.254.169.254)");
     assertThat(DiffResult.packets(c.packets())).isEqualTo("TCP 5432");
   }
 }

@@ -107,6 +107,8 @@ public final class Lint {
   private final Evaluator evaluator;
   private final Steps steps;
   private final Samples samples;
+  private final Footprint footprint;
+  private final Peers peers;
   private final List<Finding> findings = new ArrayList<>();
   /** What sampling left open, per group of policies whose endpoints share a namespace ("" for global policies) and direction. */
   private final Map<List<Object>, List<Pending>> pending = new LinkedHashMap<>();
@@ -130,6 +132,8 @@ public final class Lint {
     this.evaluator = new Evaluator(set);
     this.steps = new Steps(set, evaluator);
     this.samples = new Samples(set, steps);
+    this.footprint = new Footprint(set, samples, scope == Scope.EXISTING);
+    this.peers = new Peers(set, steps, samples);
   }
 
   /** Lints {@code set}; see the class comment for what each finding means. */
@@ -520,8 +524,23 @@ public final class Lint {
     if (!members.isEmpty()) {
       at.add(new Side.Endpoints(members, null));
     }
+    // the rules of every chain the question can involve: the far ends are grouped by what they observe
+    List<Rule> involved = new ArrayList<>();
+    java.util.Set<Policy> policies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (EClass c : classes) {
+      steps.chain(c, d).parts().forEach(part -> policies.addAll(part.applying()));
+    }
+    if (scope == Scope.ANY) {
+      for (Policy p : set.policies()) {
+        if (!p.staged() && p.governs(d) && (p.namespace() == null || namespace.isEmpty() || namespace.equals(p.namespace()))) {
+          policies.add(p);
+        }
+      }
+    }
+    policies.forEach(p -> involved.addAll(p.rules(d)));
+    set.profiles().values().forEach(p -> involved.addAll(p.rules(d)));
     List<Side> peers = new ArrayList<>();
-    peers.add(new Side.Endpoints(set.endpoints(), null));
+    peers.add(new Side.Endpoints(this.peers.representatives(involved, d), null));
     peers.add(new Side.Outside(null, null));
     if (scope == Scope.ANY) {
       at.add(new Side.Fresh(namespace.isEmpty() ? null : namespace, new Selector.All(), null, null));
@@ -584,68 +603,93 @@ public final class Lint {
         }
       }
     }
-    // the unsat core first: UNSAT there is exact (a relaxation of the full question) and names a cover
-    long c0 = System.nanoTime();
-    StepGoals.Core core = goals.core(p, rule.index());
-    questions++;
-    long[] cn = profile.computeIfAbsent("core." + core.status().json(), k -> new long[2]);
-    cn[0]++;
-    cn[1] += (System.nanoTime() - c0) / 1_000_000;
-    List<StepGoals.Element> candidates;
-    if (core.status() == SolverSession.Status.UNSAT) {
-      candidates = core.elements();
-    } else {
-      Answer reach = ask("reach", () -> goals.reaches(p, rule.index()));
-      if (reach.status() == SolverSession.Status.UNKNOWN) {
-        findings.add(new Finding.Inconclusive(rule, null, "is it ever reached?", reach.reason()));
-        return;
+    Answer reach = ask("reach", () -> goals.reaches(p, rule.index()));
+    if (reach.status() == SolverSession.Status.UNKNOWN) {
+      findings.add(new Finding.Inconclusive(rule, null, "is it ever reached?", reach.reason()));
+      return;
+    }
+    if (reach.sat()) {
+      Chain chain = chainOf(reach, rule.direction());
+      Walk w = steps.walk(chain, reach.flow(), p, rule.index(), null, -1);
+      if (!w.took()) {
+        throw disagreement("the solver says the rule takes this packet", rule, reach.flow());
       }
-      if (reach.sat()) {
-        Chain chain = chainOf(reach, rule.direction());
-        Walk w = steps.walk(chain, reach.flow(), p, rule.index(), null, -1);
-        if (!w.took()) {
-          throw disagreement("the solver says the rule takes this packet", rule, reach.flow());
-        }
-        q.live = true;
-        q.taken = reach.flow();
-        q.takenAt = chain;
-        if (q.needsRedundancy()) {
-          redundancy(goals, q);
-        }
-        return;
+      q.live = true;
+      q.taken = reach.flow();
+      q.takenAt = chain;
+      if (q.needsRedundancy()) {
+        redundancy(goals, q);
       }
-      candidates = goals.blocking(p, rule.index());
+      return;
     }
     Walk blocked = steps.walk(ownAt, own, p, rule.index(), null, -1);
     if (blocked.took() || blocked.blocker() == null) {
       throw disagreement("the solver says no packet reaches the rule", rule, own);
     }
     q.blockedBy.putIfAbsent(key(blocked.blocker()), Map.entry(ownAt, own));
-    // the smallest covering set: the elements that take some packet the rule matches
-    List<Cover> covers = new ArrayList<>();
-    for (StepGoals.Element e : candidates) {
-      Map.Entry<Chain, Flow> known = q.blockedBy.get(e.key());
-      if (known != null) {
-        covers.add(cover(e, example(known.getKey(), known.getValue(), null)));
-        continue;
+    // The smallest covering set: the elements that take some packet the rule matches. The takes
+    // are disjoint, so every such element is in every covering set, and they cover it. Z3's
+    // minimised unsat core over "element e does not take the packet" gives a covering set; each of
+    // its elements is then kept iff it takes some matched packet (known from sampling, or a model).
+    Map<String, Example> cover = new LinkedHashMap<>();
+    q.blockedBy.forEach((k, v) -> cover.put(k, example(v.getKey(), v.getValue(), null)));
+    long c0 = System.nanoTime();
+    StepGoals.Core core = goals.core(p, rule.index());
+    questions++;
+    long[] cn = profile.computeIfAbsent("core." + core.status().json(), k -> new long[2]);
+    cn[0]++;
+    cn[1] += (System.nanoTime() - c0) / 1_000_000;
+    if (core.status() == SolverSession.Status.UNSAT) {
+      java.util.Set<String> inCore = new java.util.HashSet<>();
+      core.elements().forEach(e -> inCore.add(e.key()));
+      if (!inCore.containsAll(cover.keySet())) {
+        throw disagreement("an element that takes one of its packets is missing from a covering set", rule, own);
       }
-      Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
-      if (a.status() == SolverSession.Status.UNSAT) {
-        continue;
+      for (StepGoals.Element e : core.elements()) {
+        if (cover.containsKey(e.key()) || disjoint(rule, e)) {
+          continue;
+        }
+        Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
+        if (a.status() == SolverSession.Status.UNKNOWN) {
+          findings.add(new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
+          return;
+        }
+        if (a.sat()) {
+          Chain chain = chainOf(a, rule.direction());
+          Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
+          if (!steps.matches(rule, a.flow()) || w.took() || !isElement(w.blocker(), e)) {
+            throw disagreement("the solver says " + e.key() + " takes this packet first", rule, a.flow());
+          }
+          cover.put(e.key(), example(chain, a.flow(), null));
+        }
       }
-      if (a.status() == SolverSession.Status.UNKNOWN) {
-        covers.add(cover(e, null));
-        continue;
+    } else {
+      // the relaxation found a packet (at an address an endpoint owns): enumerate the takers instead
+      while (true) {
+        Answer a = ask("cover", () -> goals.matchesExcept(p, rule.index(), cover.keySet()));
+        if (a.status() == SolverSession.Status.UNSAT) {
+          break;
+        }
+        if (a.status() == SolverSession.Status.UNKNOWN) {
+          findings.add(new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
+          return;
+        }
+        Chain chain = chainOf(a, rule.direction());
+        Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
+        if (!steps.matches(rule, a.flow()) || w.took() || w.blocker() == null || cover.containsKey(key(w.blocker()))) {
+          throw disagreement("the solver's packet is not taken by a new earlier element", rule, a.flow());
+        }
+        cover.put(key(w.blocker()), example(chain, a.flow(), null));
       }
-      Chain chain = chainOf(a, rule.direction());
-      Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
-      if (!steps.matches(rule, a.flow()) || w.took() || !isElement(w.blocker(), e)) {
-        throw disagreement("the solver says " + e.key() + " takes this packet first", rule, a.flow());
-      }
-      covers.add(cover(e, example(chain, a.flow(), null)));
     }
-    if (covers.isEmpty()) {
-      throw disagreement("no element covers a rule that is never reached", rule, own);
+    List<Cover> covers = new ArrayList<>();
+    for (StepGoals.Element e : goals.blocking(p, rule.index())) {
+      if (cover.containsKey(e.key())) {
+        covers.add(cover(e, cover.get(e.key())));
+      }
+    }
+    if (covers.size() != cover.size()) {
+      throw disagreement("an element that takes its packets is not before it", rule, own);
     }
     boolean conflict =
         rule.action() != Action.LOG && covers.stream().anyMatch(c -> c.action() != rule.action());
@@ -679,6 +723,15 @@ public final class Lint {
         findings.add(new Finding.RedundantRule(rule, example(q.takenAt, q.taken, rule)));
       }
     }
+  }
+
+  /** The element is a rule that can match no packet the rule matches (so it takes none). */
+  private boolean disjoint(RuleRef rule, StepGoals.Element e) {
+    if (!(e instanceof StepGoals.RuleElement r)) {
+      return false;
+    }
+    List<Rule> theirs = r.policy().rules(rule.direction()).stream().filter(x -> x.index() == r.index()).toList();
+    return footprint.disjoint(rule.rules(), theirs, rule.direction());
   }
 
   private static boolean isElement(Steps.Taker t, StepGoals.Element e) {
@@ -823,15 +876,21 @@ public final class Lint {
     }
     if (scope == Scope.EXISTING) {
       for (EntityMatch m : List.of(far, local)) {
-        String side = m == r.source() ? "source" : "destination";
+        boolean isLocal = m == local && m != far;
+        String side = (ingress == isLocal) ? "destination" : "source";
         if (m.selector() != null && nothingMatches(m)) {
           return new Finding.UnmatchableRule(
               rule, Cause.SELECTOR, "`" + side + "` selects no endpoint or network set: `" + m.selector().canonical() + "`");
         }
         List<String> names = m.ports().stream().filter(Port.Named.class::isInstance).map(Object::toString).toList();
-        if (!names.isEmpty() && names.size() == m.ports().size() && noNamedPort(m, r, names)) {
+        if (!names.isEmpty() && names.size() == m.ports().size() && noNamedPort(m, r, names, isLocal ? rule : null)) {
+          String proto = r.protocol() == null ? "" : dev.tierproof.model.Protocols.name(r.protocol()) + " ";
+          String ports = String.join(", ", names.stream().map(n -> "`" + n + "`").toList());
           return new Finding.UnmatchableRule(
-              rule, Cause.NAMED_PORT, "no endpoint `" + side + "` can match declares a port named " + String.join(", ", names.stream().map(n -> "`" + n + "`").toList()));
+              rule, Cause.NAMED_PORT,
+              isLocal
+                  ? "no endpoint the policy selects declares a " + proto + "port named " + ports
+                  : "no endpoint its `" + side + "` can match declares a " + proto + "port named " + ports);
         }
       }
       if (!local.isEmpty() && ownEndpointsExcluded(rule, local)) {
@@ -865,9 +924,12 @@ public final class Lint {
     return true;
   }
 
-  private boolean noNamedPort(EntityMatch m, Rule r, List<String> names) {
+  /** No endpoint the side can match (for the policy's own side: that it selects) declares one of the named ports. */
+  private boolean noNamedPort(EntityMatch m, Rule r, List<String> names, RuleRef own) {
     List<Endpoint> candidates = new ArrayList<>();
-    if (m.selector() != null) {
+    if (own != null) {
+      steps.selected(own.policy(), own.direction()).forEach(c -> candidates.addAll(c.members()));
+    } else if (m.selector() != null) {
       samples.matching(m.selector(), m.notSelector()).forEach(c -> candidates.addAll(c.members()));
     } else {
       candidates.addAll(set.endpoints());

@@ -1,0 +1,164 @@
+package dev.tierproof.analysis.lint;
+
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.NamedPort;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
+import dev.tierproof.model.Rule;
+import dev.tierproof.selector.Selector;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The input endpoints a step's rules can tell apart as the packet's far end. A far end is observed
+ * only through its address: the family, which of the rules' CIDRs contain it, which of their
+ * selectors match an entity at it (the endpoint's labels, the network sets there), and the named
+ * ports of the endpoint there (spec S3.4, S3.5). Endpoints that agree on all of that for every
+ * rule of the step are interchangeable, so one representative per kind is exact; the solver then
+ * groups far ends among a few hundred endpoints instead of every one.
+ */
+final class Peers {
+
+  private final PolicySet set;
+  private final Steps steps;
+  private final Samples samples;
+  private final Map<Integer, TreeMap<BigInteger, Ip>> sorted = new HashMap<>();
+  private final Set<Ip> shared = new java.util.HashSet<>();
+  private final Map<Ip, List<Integer>> netsetsAt = new HashMap<>();
+  private final List<Endpoint> withoutAddress = new ArrayList<>();
+
+  Peers(PolicySet set, Steps steps, Samples samples) {
+    this.set = set;
+    this.steps = steps;
+    this.samples = samples;
+    Set<Ip> seen = new java.util.HashSet<>();
+    for (Endpoint e : set.endpoints()) {
+      if (e.ips().isEmpty()) {
+        withoutAddress.add(e);
+      }
+      for (Ip ip : new LinkedHashSet<>(e.ips())) {
+        if (!seen.add(ip)) {
+          shared.add(ip);
+        }
+        sorted.computeIfAbsent(ip.family(), k -> new TreeMap<>()).put(ip.value(), ip);
+      }
+    }
+  }
+
+  /** One endpoint per kind the far sides of {@code rules} (in direction {@code d}) can tell apart. */
+  List<Endpoint> representatives(Iterable<Rule> rules, Direction d) {
+    List<List<Selector>> keys = new ArrayList<>();
+    Set<List<Selector>> seenKeys = new java.util.HashSet<>();
+    List<Cidr> cidrs = new ArrayList<>();
+    Set<String> portNames = new java.util.TreeSet<>();
+    for (Rule r : rules) {
+      EntityMatch m = d == Direction.INGRESS ? r.source() : r.destination();
+      if (m.selector() != null || m.notSelector() != null) {
+        List<Selector> k = Arrays.asList(m.selector(), m.notSelector());
+        if (seenKeys.add(k)) {
+          keys.add(k);
+        }
+      }
+      for (Cidr c : m.nets()) {
+        if (!cidrs.contains(c)) {
+          cidrs.add(c);
+        }
+      }
+      for (Cidr c : m.notNets()) {
+        if (!cidrs.contains(c)) {
+          cidrs.add(c);
+        }
+      }
+      for (List<Port> ps : List.of(m.ports(), m.notPorts())) {
+        for (Port p : ps) {
+          if (p instanceof Port.Named n) {
+            portNames.add(n.name());
+          }
+        }
+      }
+    }
+    // per class: which keys its labels satisfy
+    Map<Steps.EClass, BitSet> classBits = new IdentityHashMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      List<Selector> k = keys.get(i);
+      List<Steps.EClass> matching =
+          k.get(0) != null ? samples.matching(k.get(0), k.get(1)) : samples.matching(new Selector.All(), null).stream()
+              .filter(c -> k.get(1).matches(c.representative().labels())).toList();
+      for (Steps.EClass c : matching) {
+        classBits.computeIfAbsent(c, x -> new BitSet()).set(i);
+      }
+    }
+    // per address: which CIDRs contain it
+    Map<Ip, BitSet> cidrBits = new HashMap<>();
+    for (int i = 0; i < cidrs.size(); i++) {
+      Cidr c = cidrs.get(i);
+      TreeMap<BigInteger, Ip> index = sorted.get(c.family());
+      if (index == null) {
+        continue;
+      }
+      for (Ip ip : index.subMap(c.low(), true, c.high(), true).values()) {
+        cidrBits.computeIfAbsent(ip, x -> new BitSet()).set(i);
+      }
+    }
+    Map<List<Object>, Endpoint> out = new LinkedHashMap<>();
+    for (Steps.EClass c : steps.classes) {
+      BitSet bits = classBits.getOrDefault(c, new BitSet());
+      for (Endpoint e : c.members()) {
+        List<Object> sig = new ArrayList<>();
+        sig.add(c.representative().isHost());
+        sig.add(bits);
+        List<String> ports = new ArrayList<>();
+        for (NamedPort np : e.ports()) {
+          if (portNames.contains(np.name())) {
+            ports.add(np.name() + "/" + np.protocol() + "/" + np.port());
+          }
+        }
+        ports.sort(null);
+        sig.add(ports);
+        boolean unique = e.ips().isEmpty();
+        for (Ip ip : e.ips()) {
+          if (shared.contains(ip)) {
+            unique = true;
+          }
+          sig.add(ip.family());
+          sig.add(cidrBits.getOrDefault(ip, new BitSet()));
+          sig.add(netsetsAt(ip));
+        }
+        if (unique) {
+          sig.add(-1 - out.size()); // its own kind
+        }
+        out.putIfAbsent(sig, e);
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** The indexes of the network sets whose CIDRs contain the address. */
+  private List<Integer> netsetsAt(Ip ip) {
+    return netsetsAt.computeIfAbsent(
+        ip,
+        a -> {
+          List<Integer> out = new ArrayList<>();
+          for (int i = 0; i < set.networkSets().size(); i++) {
+            if (set.networkSets().get(i).nets().stream().anyMatch(c -> c.contains(a))) {
+              out.add(i);
+            }
+          }
+          return out;
+        });
+  }
+}
