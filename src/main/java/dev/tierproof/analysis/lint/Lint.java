@@ -711,6 +711,11 @@ public final class Lint {
         if (!with.took() || with.allowed() == without.allowed()) {
           throw disagreement("the solver says removing the rule changes this packet's verdict", rule, a.flow());
         }
+        if (System.getenv("TIERPROOF_LINT_PROFILE") != null) {
+          System.err.println("  changes: " + rule.display() + " " + a.flow().sourceIp() + ":" + a.flow().sourcePort()
+              + " -> " + a.flow().destinationIp() + ":" + a.flow().destinationPort() + " p" + a.flow().protocol()
+              + " at " + chain.at().ref() + " " + a.millis() + " ms");
+        }
       }
       case UNKNOWN ->
           findings.add(new Finding.Inconclusive(rule, null, "does removing it change a verdict?", a.reason()));
