@@ -123,8 +123,7 @@ public final class Diff {
       scopes = all.size();
       search:
       for (DiffEncoding.Scope scope : all) {
-        try (DiffQuery q =
-            encoding.open(encoding.sides(scope.sources()), encoding.sides(scope.destinations()), regions)) {
+        try (DiffQuery q = encoding.open(scope, regions)) {
           d.query = q;
           d.encoding = encoding;
           d.scope = scope;

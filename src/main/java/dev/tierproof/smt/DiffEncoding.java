@@ -18,6 +18,7 @@ import dev.tierproof.smt.Network.TierPart;
 import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -48,9 +49,11 @@ public final class DiffEncoding {
    *
    * @param direction the step where the difference is (egress at the sources, ingress at the
    *     destinations)
+   * @param only {@code direction} when the other step is the same in both sets at every end of
+   *     the scope (a pair then encodes that step once), else null
    * @param reason what changed there, for messages
    */
-  public record Scope(EndScope sources, EndScope destinations, Direction direction, String reason) {}
+  public record Scope(EndScope sources, EndScope destinations, Direction direction, Direction only, String reason) {}
 
   /**
    * The ends of a scope: {@code everything}, or these input endpoints, the hypothetical pods of
@@ -105,7 +108,12 @@ public final class DiffEncoding {
    * tests of the {@code observed} regions' end sets are exact.
    */
   public DiffQuery open(List<Side> sources, List<Side> destinations, List<Region> observed) {
-    return new DiffQuery(before, after, sources, destinations, observed);
+    return new DiffQuery(before, after, sources, destinations, observed, null);
+  }
+
+  /** The flows of {@code scope} (see {@link #open(List, List, List)}). */
+  public DiffQuery open(Scope scope, List<Region> observed) {
+    return new DiffQuery(before, after, sides(scope.sources()), sides(scope.destinations()), observed, scope.only());
   }
 
   /** The namespaces the input mentions (a hypothetical pod in another one is in a namespace not in the input). */
@@ -182,14 +190,21 @@ public final class DiffEncoding {
    * match. Empty when no chain differs anywhere: then no verdict does.
    */
   public List<Scope> scopes() {
-    List<Scope> out = new ArrayList<>();
+    Map<ClassKey, List<Endpoint>> classes = new LinkedHashMap<>();
+    for (Endpoint e : after.set.endpoints()) {
+      classes.computeIfAbsent(ClassKey.of(e), k -> new ArrayList<>()).add(e);
+    }
+    List<NsOption> optionsBefore = before.namespaceOptions(null);
+    List<NsOption> optionsAfter = after.namespaceOptions(null);
+    Map<Direction, Map<Peers, At>> changes = new LinkedHashMap<>();
+    // per direction, the endpoints and hypothetical pods' namespaces whose chains differ
+    Map<Direction, Set<Endpoint>> changedEndpoints = new HashMap<>();
+    Map<Direction, Set<String>> changedNamespaces = new HashMap<>();
     for (Direction dir : List.of(Direction.INGRESS, Direction.EGRESS)) {
       // peers → the ends where the chain differs for changed rules matching those peers
       Map<Peers, At> byPeers = new LinkedHashMap<>();
-      Map<ClassKey, List<Endpoint>> classes = new LinkedHashMap<>();
-      for (Endpoint e : after.set.endpoints()) {
-        classes.computeIfAbsent(ClassKey.of(e), k -> new ArrayList<>()).add(e);
-      }
+      Set<Endpoint> endpoints = Collections.newSetFromMap(new IdentityHashMap<>());
+      Set<String> namespaces = new HashSet<>();
       for (Map.Entry<ClassKey, List<Endpoint>> c : classes.entrySet()) {
         ClassKey k = c.getKey();
         Peers peers =
@@ -202,37 +217,53 @@ public final class DiffEncoding {
                 false);
         if (peers != null) {
           byPeers.computeIfAbsent(peers, p -> new At()).endpoints.addAll(c.getValue());
+          endpoints.addAll(c.getValue());
         }
       }
-      List<NsOption> optionsBefore = before.namespaceOptions(null);
-      List<NsOption> optionsAfter = after.namespaceOptions(null);
       for (int i = 0; i < optionsAfter.size(); i++) {
         NsOption nb = optionsBefore.get(i);
         NsOption na = optionsAfter.get(i);
-        LabelView view = na.view();
         Profile pa = na.name() == null ? Network.NEW_NAMESPACE : na.profile();
         Profile pb = nb.name() == null ? Network.NEW_NAMESPACE : nb.profile();
         Peers peers =
             compare(
                 before.skeleton(nb.view(), null, dir),
-                after.skeleton(view, null, dir),
+                after.skeleton(na.view(), null, dir),
                 pb == null ? List.of() : List.of(pb),
                 pa == null ? List.of() : List.of(pa),
                 dir,
                 true);
         if (peers != null) {
-          At at = byPeers.computeIfAbsent(peers, p -> new At());
-          at.namespaces.add(na.name() == null ? At.NEW : na.name());
+          String name = na.name() == null ? At.NEW : na.name();
+          byPeers.computeIfAbsent(peers, p -> new At()).namespaces.add(name);
+          namespaces.add(name);
         }
       }
-      for (Map.Entry<Peers, At> e : byPeers.entrySet()) {
+      changes.put(dir, byPeers);
+      changedEndpoints.put(dir, endpoints);
+      changedNamespaces.put(dir, namespaces);
+    }
+    List<Scope> out = new ArrayList<>();
+    for (Map.Entry<Direction, Map<Peers, At>> d : changes.entrySet()) {
+      Direction dir = d.getKey();
+      Direction other = dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
+      for (Map.Entry<Peers, At> e : d.getValue().entrySet()) {
         EndScope at = e.getValue().scope(this);
         EndScope peers = e.getKey().scope(this);
+        // the peers' own step (the other direction) is the same in both sets at every peer of
+        // the scope: the pair then shares its formula
+        boolean same =
+            peers.everything()
+                ? changedEndpoints.get(other).isEmpty() && changedNamespaces.get(other).isEmpty()
+                : peers.endpoints().stream().noneMatch(changedEndpoints.get(other)::contains)
+                    && (peers.unlisted()
+                        ? changedNamespaces.get(other).isEmpty()
+                        : peers.namespaces().stream().noneMatch(changedNamespaces.get(other)::contains));
         String reason = e.getValue().describe() + " (" + dir.json() + ")";
         out.add(
             dir == Direction.INGRESS
-                ? new Scope(peers, at, dir, reason)
-                : new Scope(at, peers, dir, reason));
+                ? new Scope(peers, at, dir, same ? dir : null, reason)
+                : new Scope(at, peers, dir, same ? dir : null, reason));
       }
     }
     return out;

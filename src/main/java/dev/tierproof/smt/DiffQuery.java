@@ -47,9 +47,13 @@ public final class DiffQuery implements AutoCloseable {
   private final Context ctx;
   private final Query before;
   private final Query after;
+  private final Direction only;
   private boolean closed;
 
-  DiffQuery(Network before, Network after, List<Side> sources, List<Side> destinations, List<Region> observed) {
+  /** {@code only}: the one step that may differ (the other is the same in both sets), or null. */
+  DiffQuery(
+      Network before, Network after, List<Side> sources, List<Side> destinations, List<Region> observed, Direction only) {
+    this.only = only;
     this.session = after.session;
     this.ctx = session.ctx();
     session.acquire(this);
@@ -71,8 +75,11 @@ public final class DiffQuery implements AutoCloseable {
               selectors,
               observed.stream().map(Region::source).toList(),
               observed.stream().map(Region::destination).toList(),
-              false);
-      this.before = new Query(before, sources, destinations, FlowBounds.ANY, null, observe);
+              false,
+              null);
+      Observe step =
+          new Observe(observe.rules(), observe.selectors(), observe.sources(), observe.destinations(), false, only);
+      this.before = new Query(before, sources, destinations, FlowBounds.ANY, null, step);
       this.after = new Query(after, sources, destinations, FlowBounds.ANY, null, observe);
       if (!this.before.layout().equals(this.after.layout())) {
         throw new IllegalStateException(
@@ -142,12 +149,18 @@ public final class DiffQuery implements AutoCloseable {
 
   private BoolExpr changed(Change change) {
     BoolExpr b = before.allowedExpr();
-    BoolExpr a = after.allowedExpr();
-    return switch (change) {
-      case OPENED -> ctx.mkAnd(ctx.mkNot(b), a);
-      case CLOSED -> ctx.mkAnd(b, ctx.mkNot(a));
-      case CHANGED -> ctx.mkXor(b, a);
-    };
+    BoolExpr a = only == null ? after.allowedExpr() : after.verdictAt(only);
+    BoolExpr differ =
+        switch (change) {
+          case OPENED -> ctx.mkAnd(ctx.mkNot(b), a);
+          case CLOSED -> ctx.mkAnd(b, ctx.mkNot(a));
+          case CHANGED -> ctx.mkXor(b, a);
+        };
+    if (only == null) {
+      return differ;
+    }
+    // the other step is the same in both sets: encoded once, it must allow
+    return ctx.mkAnd(after.verdictAt(only == Direction.EGRESS ? Direction.INGRESS : Direction.EGRESS), differ);
   }
 
   /**

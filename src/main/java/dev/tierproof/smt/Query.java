@@ -159,7 +159,11 @@ public final class Query implements AutoCloseable {
       session.add(bounds());
       session.add(src.scope());
       session.add(dst.scope());
-      allowed = step == null ? ctx.mkAnd(src.verdict(), dst.verdict()) : stepEnd().verdict();
+      Direction only = step != null ? step : observe.only();
+      allowed =
+          only == null
+              ? ctx.mkAnd(src.verdict(), dst.verdict())
+              : (only == Direction.EGRESS ? src : dst).verdict();
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -1616,6 +1620,16 @@ public final class Query implements AutoCloseable {
     return session;
   }
 
+  /** Per end (source first): true when it is at an address the option does not fix (outside, hypothetical, no address of its own). */
+  List<BoolExpr> freeEnds() {
+    return List.of(src.free, dst.free);
+  }
+
+  /** Per end (source first): its address. */
+  List<BitVecExpr> endAddresses() {
+    return List.of(src.addr, dst.addr);
+  }
+
   /** Some flow of the query satisfying {@code goal}, decoded (not replayed); TCP and usual ports preferred. */
   Answer stepSolve(BoolExpr goal) {
     return solve(goal, true, false);
@@ -1661,9 +1675,14 @@ public final class Query implements AutoCloseable {
     return solve(or(any), false, false);
   }
 
-  /** Every step allows the flow. */
+  /** Every step allows the flow (only the step the query encodes, see {@link Observe#only}). */
   BoolExpr allowedExpr() {
     return allowed;
+  }
+
+  /** The step in {@code direction} allows the flow (egress at the source, ingress at the destination). */
+  BoolExpr verdictAt(Direction direction) {
+    return (direction == Direction.EGRESS ? src : dst).verdict();
   }
 
   /** The flow is in {@code r}: its ends in the region's end sets, the packet within its bounds. */

@@ -25,7 +25,7 @@ public final class Regions {
     for (EndSet s : to) {
       selectors(s, selectors);
     }
-    return new Query(net, sources, destinations, bounds, null, new Observe(List.of(), selectors, from, to, true));
+    return new Query(net, sources, destinations, bounds, null, new Observe(List.of(), selectors, from, to, true, null));
   }
 
   static void selectors(EndSet s, List<Selector> out) {

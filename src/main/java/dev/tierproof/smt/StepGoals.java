@@ -104,14 +104,65 @@ public final class StepGoals implements AutoCloseable {
   private final Map<String, Element> elements = new LinkedHashMap<>();
   private int fresh;
 
-  private StepGoals(Query query) {
+  /** Above this many runs of owned addresses, they are left to the query's lazy refutation. */
+  private static final int EAGER_RUNS = 4096;
+
+  private StepGoals(Network net, Query query) {
     this.query = query;
     this.ctx = query.context();
     this.session = query.session();
     this.dir = query.stepDirection();
     this.options = query.stepOptions();
+    excludeOwned(net);
     for (Query.StepOption o : options) {
       build(o);
+    }
+  }
+
+  /**
+   * "A free end's address is owned by no endpoint" up front, as one exclusion per run of
+   * consecutive owned addresses, when there are not too many runs: the query would otherwise
+   * refute such models one run at a time (exact either way; this only saves iterations).
+   */
+  private void excludeOwned(Network net) {
+    Map<Integer, java.util.TreeSet<java.math.BigInteger>> owned = new java.util.HashMap<>();
+    for (dev.tierproof.model.Endpoint e : net.set.endpoints()) {
+      for (dev.tierproof.model.Ip ip : e.ips()) {
+        owned.computeIfAbsent(ip.family(), k -> new java.util.TreeSet<>()).add(ip.value());
+      }
+    }
+    Map<Integer, List<java.math.BigInteger[]>> runs = new java.util.HashMap<>();
+    int total = 0;
+    for (Map.Entry<Integer, java.util.TreeSet<java.math.BigInteger>> e : owned.entrySet()) {
+      List<java.math.BigInteger[]> rs = new ArrayList<>();
+      for (java.math.BigInteger v : e.getValue()) {
+        if (!rs.isEmpty() && rs.get(rs.size() - 1)[1].add(java.math.BigInteger.ONE).equals(v)) {
+          rs.get(rs.size() - 1)[1] = v;
+        } else {
+          rs.add(new java.math.BigInteger[] {v, v});
+        }
+      }
+      runs.put(e.getKey(), rs);
+      total += rs.size();
+    }
+    if (total == 0 || total > EAGER_RUNS) {
+      return;
+    }
+    FlowVars v = net.vars;
+    List<BoolExpr> free = query.freeEnds();
+    List<com.microsoft.z3.BitVecExpr> addr = query.endAddresses();
+    for (int end = 0; end < 2; end++) {
+      if (free.get(end).isFalse()) {
+        continue;
+      }
+      List<BoolExpr> c = new ArrayList<>();
+      for (Map.Entry<Integer, List<java.math.BigInteger[]>> e : runs.entrySet()) {
+        BoolExpr fam = e.getKey() == 6 ? v.v6 : ctx.mkNot(v.v6);
+        for (java.math.BigInteger[] r : e.getValue()) {
+          c.add(ctx.mkNot(ctx.mkAnd(fam, v.inRange(addr.get(end), r[0], r[1]))));
+        }
+      }
+      session.add(ctx.mkImplies(free.get(end), and(c)));
     }
   }
 
@@ -125,7 +176,7 @@ public final class StepGoals implements AutoCloseable {
     List<Side> destinations = direction == Direction.EGRESS ? peers : at;
     Query q = new Query(network, sources, destinations, bounds, direction);
     try {
-      return new StepGoals(q);
+      return new StepGoals(network, q);
     } catch (RuntimeException e) {
       q.close();
       throw e;

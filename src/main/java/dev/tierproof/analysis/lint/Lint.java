@@ -568,18 +568,25 @@ public final class Lint {
 
   private final Map<String, long[]> profile = new java.util.TreeMap<>();
 
+  private String current = "";
+
   private Answer ask(String what, java.util.function.Supplier<Answer> question) {
     long t0 = System.nanoTime();
     Answer a = ask(question.get());
     long[] n = profile.computeIfAbsent(what + "." + a.status().json(), k -> new long[2]);
     n[0]++;
-    n[1] += (System.nanoTime() - t0) / 1_000_000;
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    n[1] += ms;
+    if (ms > 500 && System.getenv("TIERPROOF_LINT_PROFILE") != null) {
+      System.err.println("  slow " + what + " " + a.status().json() + " " + ms + " ms: " + current);
+    }
     return a;
   }
 
   /** The rule took no sampled packet: unmatchable, shadowed (with its cover), or live after all. */
   private void reachability(StepGoals goals, Pending q) {
     RuleRef rule = q.rule;
+    current = rule.display();
     Policy p = rule.policy();
     Flow own = q.blocked;
     Chain ownAt = q.blockedAt;
@@ -699,6 +706,7 @@ public final class Lint {
   /** The rule is live and sampling found no packet whose verdict it changes: ask the solver. */
   private void redundancy(StepGoals goals, Pending q) {
     RuleRef rule = q.rule;
+    current = rule.display();
     if (q.notRedundant || !q.needsRedundancy()) {
       return;
     }

@@ -1,0 +1,493 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.analysis.CheckResult.Status;
+import dev.tierproof.analysis.Invariant.Assertion;
+import dev.tierproof.analysis.Invariant.Carve;
+import dev.tierproof.analysis.Invariant.Covered;
+import dev.tierproof.analysis.Invariant.DecidedBy;
+import dev.tierproof.analysis.Invariant.Isolated;
+import dev.tierproof.analysis.Invariant.NoFindings;
+import dev.tierproof.analysis.Invariant.NoNewReachability;
+import dev.tierproof.analysis.Invariant.Probe;
+import dev.tierproof.analysis.Invariant.Reachable;
+import dev.tierproof.analysis.lint.Lint;
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Tier;
+import dev.tierproof.smt.Answer;
+import dev.tierproof.smt.DiffEncoding;
+import dev.tierproof.smt.DiffQuery;
+import dev.tierproof.smt.EndSet;
+import dev.tierproof.smt.FlowBounds;
+import dev.tierproof.smt.Network;
+import dev.tierproof.smt.Query;
+import dev.tierproof.smt.Region;
+import dev.tierproof.smt.Regions;
+import dev.tierproof.smt.Side;
+import dev.tierproof.smt.SolverSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Checks invariants ({@link Invariant}) on one policy set: every claim over flows is one solver
+ * question per packet range, on one encoding of the set shared by all invariants of the run
+ * (one Z3 session, queries opened and closed in turn). Every flow reported was decoded from a
+ * model and replayed through {@link Evaluator}; a disagreement makes that invariant's result
+ * {@link Status#ERROR} (an internal error, never an answer). A solver {@code unknown} makes it
+ * {@link Status#INCONCLUSIVE}, never proven. Probes need no solver: they are concrete flows.
+ */
+public final class Check {
+
+  private final PolicySet set;
+  private final SolverSession session;
+  private final Network network;
+  private final Duration timeout;
+  private final Map<Map<String, Profile>, Evaluator> evaluators = new HashMap<>();
+  private Lint.Result lint;
+
+  private Check(PolicySet set, SolverSession session, Duration timeout) {
+    this.set = set;
+    this.session = session;
+    this.network = Network.encode(set, session);
+    this.timeout = timeout;
+  }
+
+  /** Checks each invariant in order; {@code timeout} bounds each solver check. */
+  public static List<CheckResult> run(PolicySet set, List<Invariant> invariants, Duration timeout) {
+    List<CheckResult> out = new ArrayList<>();
+    try (SolverSession session = new SolverSession(timeout)) {
+      Check c = new Check(set, session, timeout);
+      for (Invariant i : invariants) {
+        long start = System.nanoTime();
+        CheckResult r;
+        try {
+          r = c.check(i, start);
+        } catch (IllegalStateException e) {
+          r = result(i, Status.ERROR, e.getMessage(), null, null, null, null, List.of(), "none", null, start);
+        }
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  private CheckResult check(Invariant i, long start) {
+    Assertion a = i.assertion();
+    if (a instanceof Isolated x) {
+      return isolated(i, x, start);
+    }
+    if (a instanceof Reachable x) {
+      return reachable(i, x, start);
+    }
+    if (a instanceof Probe x) {
+      return probe(i, x, start);
+    }
+    if (a instanceof Covered x) {
+      return covered(i, x, start);
+    }
+    if (a instanceof NoNewReachability x) {
+      return noNew(i, x, start);
+    }
+    return noFindings(i, (NoFindings) a, start);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // claims over flows
+
+  private CheckResult isolated(Invariant i, Isolated x, long start) {
+    List<Region> carveOuts = regions(x.except());
+    String what = names(x.from()) + " -> " + names(x.to()) + packets(x.packets());
+    for (FlowBounds b : bounds(x.packets())) {
+      try (Query q = Regions.query(network, sides(x.from()), sides(x.to()), b, carveOuts)) {
+        Answer a = q.allowedOutside(carveOuts);
+        if (a.status() == SolverSession.Status.UNKNOWN) {
+          return unknown(i, a, start);
+        }
+        if (a.sat()) {
+          Verdict v = replay(a, x.from(), x.to());
+          return result(i, Status.VIOLATED, "a flow " + what + " is allowed" + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
+              a.flow(), v, null, null, List.of(), "sat", null, start);
+        }
+      }
+    }
+    return result(i, Status.PROVEN, "no flow " + what + " is allowed" + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
+        null, null, null, null, List.of(), "unsat", null, start);
+  }
+
+  private CheckResult reachable(Invariant i, Reachable x, long start) {
+    String what = names(x.from()) + " -> " + names(x.to()) + packets(x.packets());
+    if (x.all()) {
+      for (FlowBounds b : bounds(x.packets())) {
+        try (Query q = network.query(sides(x.from()), sides(x.to()), b)) {
+          Answer a = q.denied();
+          if (a.status() == SolverSession.Status.UNKNOWN) {
+            return unknown(i, a, start);
+          }
+          if (a.sat()) {
+            Verdict v = replay(a, x.from(), x.to());
+            return result(i, Status.VIOLATED, "not every flow " + what + " is allowed: this one is denied",
+                a.flow(), v, null, null, List.of(), "sat", null, start);
+          }
+        }
+      }
+      return result(i, Status.PROVEN, "every flow " + what + " is allowed", null, null, null, null, List.of(), "unsat", null, start);
+    }
+    Answer denied = null;
+    for (FlowBounds b : bounds(x.packets())) {
+      try (Query q = network.query(sides(x.from()), sides(x.to()), b)) {
+        Answer a = q.allowed();
+        if (a.status() == SolverSession.Status.UNKNOWN) {
+          return unknown(i, a, start);
+        }
+        if (a.sat()) {
+          Verdict v = replay(a, x.from(), x.to());
+          return result(i, Status.PROVEN, "a flow " + what + " is allowed", a.flow(), v, null, null, List.of(), "sat", null, start);
+        }
+        if (denied == null) {
+          Answer d = q.denied();
+          if (d.sat()) {
+            denied = d;
+          }
+        }
+      }
+    }
+    if (denied == null) {
+      return result(i, Status.VIOLATED, "no flow " + what + " exists", null, null, null, null, List.of(), "unsat", null, start);
+    }
+    Verdict v = replay(denied, x.from(), x.to());
+    return result(i, Status.VIOLATED, "no flow " + what + " is allowed; for example this one is denied",
+        denied.flow(), v, null, null, List.of(), "unsat", null, start);
+  }
+
+  private CheckResult probe(Invariant i, Probe x, long start) {
+    Verdict v = new Evaluator(set).evaluate(x.flow());
+    String verdict = v.allowed() ? "allowed" : "denied";
+    if (v.allowed() != x.allowed()) {
+      return result(i, Status.VIOLATED, "the flow is " + verdict + ", not " + (x.allowed() ? "allowed" : "denied"),
+          x.flow(), v, null, null, List.of(), "none", null, start);
+    }
+    if (x.decidedBy() != null) {
+      boolean matched =
+          v.steps().stream()
+              .filter(s -> x.allowed() || !s.allowed())
+              .anyMatch(s -> matches(x.decidedBy(), s));
+      if (!matched) {
+        return result(i, Status.VIOLATED, "the flow is " + verdict + " as expected, but not decided by " + describe(x.decidedBy()),
+            x.flow(), v, null, null, List.of(), "none", null, start);
+      }
+    }
+    return result(i, Status.PROVEN, "the flow is " + verdict + (x.decidedBy() == null ? "" : ", decided by " + describe(x.decidedBy())),
+        x.flow(), v, null, null, List.of(), "none", null, start);
+  }
+
+  private CheckResult covered(Invariant i, Covered x, long start) {
+    List<Side> outside = List.of(new Side.Outside(null, null));
+    for (Direction d : List.of(Direction.INGRESS, Direction.EGRESS)) {
+      if (!x.directions().contains(d)) {
+        continue;
+      }
+      boolean egress = d == Direction.EGRESS;
+      try (Query q = network.query(egress ? sides(x.endpoints()) : outside, egress ? outside : sides(x.endpoints()), FlowBounds.ANY)) {
+        Answer a = q.unselected(d);
+        if (a.status() == SolverSession.Status.UNKNOWN) {
+          return unknown(i, a, start);
+        }
+        if (a.sat()) {
+          Endpoint e = egress ? a.flow().source() : a.flow().destination();
+          Evaluator ev = evaluator(a.assumedProfiles());
+          for (Tier t : set.tiers()) {
+            if (!ev.applying(t, e, d).isEmpty()) {
+              throw new IllegalStateException(
+                  "internal error: solver and evaluator disagree: the solver says no policy selects " + e.ref()
+                      + " for " + d.json() + ", eval finds one in tier " + t.name());
+            }
+          }
+          Verdict v = ev.evaluate(a.flow());
+          return result(i, Status.VIOLATED, "no policy selects " + e.ref() + " for " + d.json(),
+              a.flow(), v, null, new CheckResult.Uncovered(e, d), List.of(), "sat", null, start);
+        }
+      }
+    }
+    String dirs = x.directions().stream().map(Direction::json).sorted().collect(Collectors.joining(" and "));
+    return result(i, Status.PROVEN, "every endpoint of " + names(x.endpoints()) + " is selected by a policy for " + dirs,
+        null, null, null, null, List.of(), "unsat", null, start);
+  }
+
+  private CheckResult noNew(Invariant i, NoNewReachability x, long start) {
+    PolicySet rebased = Diff.rebase(x.base(), set);
+    DiffEncoding encoding = DiffEncoding.encode(rebased, set, session);
+    for (DiffEncoding.Scope scope : encoding.scopes()) {
+      try (DiffQuery q = encoding.open(scope, List.of())) {
+        Answer a = q.find(DiffQuery.Change.OPENED, List.of());
+        if (a.status() == SolverSession.Status.UNKNOWN) {
+          return unknown(i, a, start);
+        }
+        if (a.sat()) {
+          Verdict now = evaluator(a.assumedProfiles()).evaluate(a.flow());
+          Verdict before = new Evaluator(withProfiles(rebased, a.assumedProfiles())).evaluate(a.flow());
+          if (!now.allowed() || before.allowed()) {
+            throw new IllegalStateException(
+                "internal error: solver and evaluator disagree on a newly allowed flow " + a.flow()
+                    + "; eval before " + before + "; eval now " + now);
+          }
+          return result(i, Status.VIOLATED, "a flow that " + x.baseline() + " denied is allowed now",
+              a.flow(), now, before, null, List.of(), "sat", null, start);
+        }
+      }
+    }
+    return result(i, Status.PROVEN, "nothing is allowed that " + x.baseline() + " did not allow",
+        null, null, null, null, List.of(), "unsat", null, start);
+  }
+
+  private CheckResult noFindings(Invariant i, NoFindings x, long start) {
+    if (lint == null) {
+      lint = Lint.run(set, new Lint.Options(null, timeout));
+    }
+    List<CheckResult.Finding> found = new ArrayList<>();
+    boolean inconclusive = false;
+    for (dev.tierproof.analysis.lint.Finding f : lint.findings()) {
+      boolean wanted = x.rules().isEmpty() || x.rules().contains(f.id()) || x.rules().contains(f.name());
+      if (f instanceof dev.tierproof.analysis.lint.Finding.Inconclusive) {
+        inconclusive |= x.rules().isEmpty() || wanted;
+        continue;
+      }
+      if (wanted) {
+        String about =
+            f.policy() != null ? f.policy().displayName() + (f.rule() != null ? " rule " + f.rule().index() : "")
+                : f.tier() != null ? "tier " + f.tier().name() : "";
+        found.add(new CheckResult.Finding(f.id(), f.name(), f.severity().label(), f.location(), about));
+      }
+    }
+    String which = x.rules().isEmpty() ? "lint" : String.join(", ", x.rules());
+    if (!found.isEmpty()) {
+      return result(i, Status.VIOLATED, which + " reports " + found.size() + " finding" + (found.size() == 1 ? "" : "s"),
+          null, null, null, null, found, "none", null, start);
+    }
+    if (inconclusive) {
+      return result(i, Status.INCONCLUSIVE, "the solver could not decide some lint questions; nothing is proved",
+          null, null, null, null, List.of(), "unknown", null, start);
+    }
+    return result(i, Status.PROVEN, which + " reports no finding", null, null, null, null, List.of(), "none", null, start);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // helpers
+
+  private static CheckResult result(
+      Invariant i, Status status, String summary, Flow witness, Verdict explanation, Verdict before,
+      CheckResult.Uncovered uncovered, List<CheckResult.Finding> findings, String solver, String reason, long start) {
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    return new CheckResult(i, status, summary, witness, explanation, before, uncovered, findings, solver, reason, millis);
+  }
+
+  private static CheckResult unknown(Invariant i, Answer a, long start) {
+    return result(i, Status.INCONCLUSIVE, "the solver could not decide" + (a.reason() != null ? " (" + a.reason() + ")" : "") + "; nothing is proved",
+        null, null, null, null, List.of(), "unknown", a.reason(), start);
+  }
+
+  private static boolean matches(DecidedBy want, Step s) {
+    Decision d = s.decidedBy();
+    if (want.direction() != null && want.direction() != s.direction()) {
+      return false;
+    }
+    if (want.kind() != null && !want.kind().equals(d.kind().json())) {
+      return false;
+    }
+    if (want.tier() != null && (d.tier() == null || !want.tier().equals(d.tier().name()))) {
+      return false;
+    }
+    if (want.policy() != null
+        && (d.policy() == null || !(want.policy().equals(d.policy().name()) || want.policy().equals(d.policy().displayName())))) {
+      return false;
+    }
+    if (want.rule() != null && (d.rule() == null || d.rule().index() != want.rule())) {
+      return false;
+    }
+    return want.profile() == null || (d.profile() != null && want.profile().equals(d.profile().name()));
+  }
+
+  static String describe(DecidedBy d) {
+    List<String> parts = new ArrayList<>();
+    if (d.kind() != null) {
+      parts.add(d.kind());
+    }
+    if (d.rule() != null) {
+      parts.add("rule " + d.rule());
+    }
+    if (d.policy() != null) {
+      parts.add("of " + d.policy());
+    }
+    if (d.tier() != null) {
+      parts.add("in tier " + d.tier());
+    }
+    if (d.profile() != null) {
+      parts.add("profile " + d.profile());
+    }
+    if (d.direction() != null) {
+      parts.add("at " + d.direction().json());
+    }
+    return String.join(" ", parts);
+  }
+
+  private static String names(List<End> ends) {
+    return ends.stream().map(End::display).collect(Collectors.joining(", "));
+  }
+
+  private static String packets(List<FlowSpec> specs) {
+    if (specs.isEmpty()) {
+      return "";
+    }
+    return " (" + specs.stream().map(DiffResult::packets).collect(Collectors.joining(", ")) + ")";
+  }
+
+  private static List<FlowBounds> bounds(List<FlowSpec> specs) {
+    if (specs.isEmpty()) {
+      return List.of(FlowBounds.ANY);
+    }
+    return specs.stream().map(Check::bounds).toList();
+  }
+
+  static FlowBounds bounds(FlowSpec f) {
+    return new FlowBounds(
+        f.protocol(),
+        f.port() == null ? null : f.port().min(),
+        f.port() == null ? null : f.port().max(),
+        f.sourcePort() == null ? null : f.sourcePort().min(),
+        f.sourcePort() == null ? null : f.sourcePort().max(),
+        f.icmpType(),
+        f.icmpCode(),
+        f.ipVersion());
+  }
+
+  /** The carve-outs as regions: one per pair of ends and packet range. */
+  private List<Region> regions(List<Carve> carves) {
+    List<Region> out = new ArrayList<>();
+    for (Carve c : carves) {
+      List<EndSet> from = c.from() == null ? List.of(new EndSet.Any()) : c.from().stream().map(this::endSet).toList();
+      List<EndSet> to = c.to() == null ? List.of(new EndSet.Any()) : c.to().stream().map(this::endSet).toList();
+      for (EndSet f : from) {
+        for (EndSet t : to) {
+          for (FlowBounds b : bounds(c.packets())) {
+            out.add(new Region(f, t, b));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private EndSet endSet(End end) {
+    if (end instanceof End.Known k) {
+      return new EndSet.Endpoints(List.of(k.endpoint()));
+    }
+    if (end instanceof End.Outside o) {
+      if (o.domain() != null) {
+        return new EndSet.Outside(o.range(), o.domain());
+      }
+      return o.range() == null ? new EndSet.Outside(null, null) : new EndSet.Range(o.range());
+    }
+    End.Hypothetical h = (End.Hypothetical) end;
+    if (h.existingOnly()) {
+      return new EndSet.Endpoints(existing(h));
+    }
+    return h.namespace() == null
+        ? new EndSet.Pods(null, Set.of(), true, h.selector())
+        : new EndSet.Pods(Set.of(h.namespace()), Set.of(), false, h.selector());
+  }
+
+  private List<Side> sides(List<End> ends) {
+    List<Side> out = new ArrayList<>();
+    ends.forEach(e -> out.addAll(sides(e)));
+    return out;
+  }
+
+  private List<Side> sides(End end) {
+    if (end instanceof End.Known k) {
+      return List.of(new Side.Endpoints(List.of(k.endpoint()), null));
+    }
+    if (end instanceof End.Outside o) {
+      if (o.domain() != null || o.range() == null) {
+        return List.of(new Side.Outside(o.range(), o.domain()));
+      }
+      List<Endpoint> inRange =
+          set.endpoints().stream().filter(e -> e.ips().stream().anyMatch(o.range()::contains)).toList();
+      return List.of(new Side.Endpoints(inRange, o.range()), new Side.Outside(o.range(), null));
+    }
+    End.Hypothetical h = (End.Hypothetical) end;
+    List<Side> out = new ArrayList<>();
+    out.add(new Side.Endpoints(existing(h), null));
+    if (!h.existingOnly()) {
+      out.add(new Side.Fresh(h.namespace(), h.selector(), null, null));
+    }
+    return out;
+  }
+
+  private List<Endpoint> existing(End.Hypothetical h) {
+    return set.endpoints().stream()
+        .filter(e -> !e.isHost())
+        .filter(e -> h.namespace() == null || h.namespace().equals(e.namespace()))
+        .filter(e -> h.selector().matches(e.labels()))
+        .toList();
+  }
+
+  /** Replays a model's flow: eval must agree with the encoding's verdict and the ends must fit. */
+  private Verdict replay(Answer a, List<End> from, List<End> to) {
+    Flow f = a.flow();
+    Verdict v = evaluator(a.assumedProfiles()).evaluate(f);
+    if (v.allowed() != a.allowed()) {
+      throw new IllegalStateException(
+          "internal error: solver and evaluator disagree: the solver says " + (a.allowed() ? "allowed" : "denied")
+              + "; flow " + f + "; eval " + v);
+    }
+    if (from.stream().noneMatch(e -> fits(e, f.source(), f.sourceIp()))
+        || to.stream().noneMatch(e -> fits(e, f.destination(), f.destinationIp()))) {
+      throw new IllegalStateException("internal error: the decoded flow does not fit the question's ends: " + f);
+    }
+    return v;
+  }
+
+  private boolean fits(End end, Endpoint e, Ip ip) {
+    boolean unowned = set.endpoints().stream().noneMatch(o -> o.ips().contains(ip));
+    if (end instanceof End.Known k) {
+      return e == k.endpoint() && (e.ips().isEmpty() ? unowned : e.ips().contains(ip));
+    }
+    if (end instanceof End.Outside o) {
+      boolean inRange = o.range() == null || o.range().contains(ip);
+      return inRange && (e == null ? unowned : o.domain() == null && e.ips().contains(ip));
+    }
+    End.Hypothetical h = (End.Hypothetical) end;
+    boolean input = set.endpoints().stream().anyMatch(o -> o == e);
+    return e != null
+        && !e.isHost()
+        && (h.namespace() == null || h.namespace().equals(e.namespace()))
+        && h.selector().matches(e.labels())
+        && (input ? e.ips().isEmpty() ? unowned : e.ips().contains(ip) : !h.existingOnly() && unowned);
+  }
+
+  private Evaluator evaluator(Map<String, Profile> extra) {
+    return evaluators.computeIfAbsent(extra, x -> new Evaluator(withProfiles(set, x)));
+  }
+
+  private static PolicySet withProfiles(PolicySet set, Map<String, Profile> extra) {
+    if (extra.isEmpty()) {
+      return set;
+    }
+    Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
+    profiles.putAll(extra);
+    return new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces());
+  }
+}

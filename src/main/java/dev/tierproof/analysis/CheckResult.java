@@ -1,0 +1,85 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.source.Span;
+import java.util.List;
+
+/**
+ * The outcome of one invariant.
+ *
+ * @param summary one sentence: what was proved, or what breaks the invariant
+ * @param witness a flow that shows the result, replayed through eval ({@code explanation}): the
+ *     allowed flow that breaks an isolation, the denied flow that breaks a reachability, the flow
+ *     a probe is about; for {@code no-new-reachability} the newly allowed flow ({@code before} is
+ *     the base's verdict); else null
+ * @param uncovered for a violated {@code covered}: the endpoint and direction no policy selects
+ * @param findings for {@code no-findings}: the lint findings, as {@code id name at file:line}
+ * @param solver the solver's status ({@code sat}, {@code unsat}, {@code unknown} or {@code none}
+ *     when no solver was needed), with Z3's reason for unknown
+ */
+public record CheckResult(
+    Invariant invariant,
+    Status status,
+    String summary,
+    Flow witness,
+    Verdict explanation,
+    Verdict before,
+    Uncovered uncovered,
+    List<Finding> findings,
+    String solver,
+    String reason,
+    long millis) {
+
+  public CheckResult {
+    findings = List.copyOf(findings);
+  }
+
+  public enum Status {
+    PROVEN,
+    VIOLATED,
+    INCONCLUSIVE,
+    ERROR;
+
+    /** {@code proven}, {@code violated}, {@code inconclusive}, {@code error}. */
+    public String json() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** An endpoint (existing or hypothetical) no enforced policy selects for {@code direction}. */
+  public record Uncovered(Endpoint endpoint, Direction direction) {}
+
+  /** A lint finding as an invariant reports it. */
+  public record Finding(String id, String name, String severity, Span location, String message) {}
+
+  /**
+   * The decision that matters for the result: for an allowed witness the last step's (what let it
+   * through at the end), for a denied one the denying step's; null without a witness.
+   */
+  public Decision decidedBy() {
+    if (explanation == null || explanation.steps().isEmpty()) {
+      return null;
+    }
+    var steps = explanation.steps();
+    if (explanation.allowed()) {
+      return steps.get(steps.size() - 1).decidedBy();
+    }
+    return steps.stream().filter(s -> !s.allowed()).findFirst().orElseThrow().decidedBy();
+  }
+
+  /** The direction of {@link #decidedBy}'s step. */
+  public Direction decidedAt() {
+    if (explanation == null || explanation.steps().isEmpty()) {
+      return null;
+    }
+    var steps = explanation.steps();
+    if (explanation.allowed()) {
+      return steps.get(steps.size() - 1).direction();
+    }
+    return steps.stream().filter(s -> !s.allowed()).findFirst().orElseThrow().direction();
+  }
+}
