@@ -5,6 +5,7 @@ import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.smt.SolverSession;
 import dev.tierproof.report.VerifyReport;
 import java.util.List;
 import java.util.Optional;
@@ -53,6 +54,7 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    SolverSession.preload(); // Z3's native library loads while the YAML is read
     Session s = main.session;
     GlobalOptions g = global.after(main.global);
     VerifyResult.Claim what =

@@ -77,8 +77,11 @@ public record Ip(int family, BigInteger value) implements Comparable<Ip> {
   public String toString() {
     byte[] raw = toBytes(familyValue(), bits() / 8);
     try {
-      String s = InetAddress.getByAddress(raw).getHostAddress();
-      return family == 6 ? compress(s) : s;
+      InetAddress a = InetAddress.getByAddress(raw);
+      if (family == 6 && a instanceof Inet4Address) {
+        return "::ffff:" + a.getHostAddress(); // Java turns IPv4-mapped bytes into IPv4
+      }
+      return family == 6 ? compress(a.getHostAddress()) : a.getHostAddress();
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
