@@ -4,6 +4,7 @@ import dev.tierproof.eval.TraceEntry.Outcome;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.Domains;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Flow;

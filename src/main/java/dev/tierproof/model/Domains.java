@@ -1,4 +1,4 @@
-package dev.tierproof.eval;
+package dev.tierproof.model;
 
 import java.util.Locale;
 
@@ -21,7 +21,8 @@ public final class Domains {
     return p.equals(n);
   }
 
-  private static String normalize(String s) {
+  /** Lowercase, without a final dot: the form in which names compare. */
+  public static String normalize(String s) {
     String lower = s.toLowerCase(Locale.ROOT);
     return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
   }

@@ -1,11 +1,12 @@
 package dev.tierproof.smt;
 
+import dev.tierproof.model.Domains;
+
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,7 +27,7 @@ final class DomainClasses {
 
   DomainClasses(Set<String> rawPatterns) {
     Set<String> normalized = new LinkedHashSet<>();
-    rawPatterns.forEach(p -> normalized.add(normalize(p)));
+    rawPatterns.forEach(p -> normalized.add(Domains.normalize(p)));
     patterns = List.copyOf(normalized);
     Set<String> exact = new HashSet<>();
     patterns.stream().filter(p -> !p.startsWith("*.")).forEach(exact::add);
@@ -65,7 +66,7 @@ final class DomainClasses {
     if (name == null) {
       return 0;
     }
-    int i = signatures.indexOf(signature(normalize(name)));
+    int i = signatures.indexOf(signature(Domains.normalize(name)));
     if (i < 0) {
       throw new IllegalStateException("no domain class for " + name);
     }
@@ -76,7 +77,7 @@ final class DomainClasses {
   List<Integer> matching(List<String> anyOf) {
     Set<Integer> ids = new HashSet<>();
     for (String p : anyOf) {
-      ids.add(patterns.indexOf(normalize(p)));
+      ids.add(patterns.indexOf(Domains.normalize(p)));
     }
     List<Integer> out = new ArrayList<>();
     for (int i = 0; i < signatures.size(); i++) {
@@ -90,24 +91,10 @@ final class DomainClasses {
   private Set<Integer> signature(String name) {
     Set<Integer> sig = new HashSet<>();
     for (int i = 0; i < patterns.size(); i++) {
-      if (matches(patterns.get(i), name)) {
+      if (Domains.matches(patterns.get(i), name)) {
         sig.add(i);
       }
     }
     return Set.copyOf(sig);
-  }
-
-  /** Exact (case-insensitive, final dot ignored) or {@code *.suffix} with at least one label before. */
-  private static boolean matches(String pattern, String name) {
-    if (pattern.startsWith("*.")) {
-      String suffix = pattern.substring(1);
-      return name.endsWith(suffix) && name.length() > suffix.length();
-    }
-    return pattern.equals(name);
-  }
-
-  private static String normalize(String s) {
-    String lower = s.toLowerCase(Locale.ROOT);
-    return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
   }
 }
