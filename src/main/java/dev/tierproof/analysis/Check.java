@@ -272,7 +272,7 @@ public final class Check {
         found.add(new CheckResult.Finding(f.id(), f.name(), f.severity().label(), f.location(), about));
       }
     }
-    String which = x.rules().isEmpty() ? "lint" : String.join(", ", x.rules());
+    String which = x.rules().isEmpty() ? "lint" : "lint (" + String.join(", ", x.rules()) + ")";
     if (!found.isEmpty()) {
       return result(i, Status.VIOLATED, which + " reports " + found.size() + " finding" + (found.size() == 1 ? "" : "s"),
           null, null, null, null, found, "none", null, start);
@@ -343,8 +343,12 @@ public final class Check {
     return String.join(" ", parts);
   }
 
+  /** The ends as written, {@code ns/*} for a namespace's pods. */
   private static String names(List<End> ends) {
-    return ends.stream().map(End::display).collect(Collectors.joining(", "));
+    return ends.stream()
+        .map(End::display)
+        .map(s -> s.endsWith("{all()}") ? s.substring(0, s.length() - "{all()}".length()) + "*" : s)
+        .collect(Collectors.joining(", "));
   }
 
   private static String packets(List<FlowSpec> specs) {

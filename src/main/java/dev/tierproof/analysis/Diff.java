@@ -69,6 +69,8 @@ public final class Diff {
   private final PolicySet after;
   private final Map<Map<String, Profile>, Evaluator[]> evaluators = new HashMap<>();
   private final Set<String> selectorKeys = new TreeSet<>();
+  /** Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 1 and 65536. */
+  private final TreeSet<Integer> cuts = new TreeSet<>(List.of(1, 65536));
   private DiffQuery query;
   private DiffEncoding encoding;
   private DiffEncoding.Scope scope;
@@ -79,7 +81,17 @@ public final class Diff {
   private Diff(PolicySet before, PolicySet after) {
     this.before = before;
     this.after = after;
+    for (Endpoint e : after.endpoints()) {
+      for (dev.tierproof.model.NamedPort np : e.ports()) {
+        cuts.add(np.port());
+        cuts.add(np.port() + 1);
+      }
+    }
     for (PolicySet s : List.of(before, after)) {
+      s.profiles().values().forEach(pr -> {
+        pr.ingress().forEach(this::keys);
+        pr.egress().forEach(this::keys);
+      });
       for (Policy p : s.policies()) {
         selectorKeys.addAll(p.selector().keys());
         for (Rule r : p.ingress()) {
@@ -94,6 +106,14 @@ public final class Diff {
 
   private void keys(Rule r) {
     for (var m : List.of(r.source(), r.destination())) {
+      for (List<dev.tierproof.model.Port> ports : List.of(m.ports(), m.notPorts())) {
+        for (dev.tierproof.model.Port p : ports) {
+          if (p instanceof dev.tierproof.model.Port.Range x) {
+            cuts.add(x.min());
+            cuts.add(x.max() + 1);
+          }
+        }
+      }
       if (m.selector() != null) {
         selectorKeys.addAll(m.selector().keys());
       }
@@ -483,7 +503,32 @@ public final class Diff {
         }
         continue;
       }
-      return null;
+      if (input(o)) {
+        return null;
+      }
+      // a hypothetical pod whose address makes the difference: keep hypothetical pods to the
+      // ranges (that the encodings test) the witness's address is in, and out of the others
+      // that hold the counterexample's
+      dev.tierproof.model.Ip a = source ? x.flow().sourceIp() : x.flow().destinationIp();
+      dev.tierproof.model.Ip mine = source ? w.sourceIp() : w.destinationIp();
+      List<Cidr> in = new ArrayList<>(p.within());
+      List<Cidr> out = new ArrayList<>(p.except());
+      boolean moved = false;
+      List<Cidr> tested = new ArrayList<>(query.cidrs(source));
+      tested.sort(java.util.Comparator.comparing(Cidr::toString));
+      for (Cidr r : tested) {
+        if (r.contains(a) && !r.contains(mine) && !out.contains(r)) {
+          out.add(r);
+          moved = true;
+        } else if (!r.contains(a) && r.contains(mine) && !in.contains(r)) {
+          in.add(r);
+          moved = true;
+        }
+      }
+      if (!moved) {
+        return null;
+      }
+      p = p.at(in, out);
     }
     return null;
   }
@@ -561,6 +606,62 @@ public final class Diff {
     if (uniform(anyPort, change)) {
       return anyPort;
     }
+    // the widest range of whole "elementary" port intervals (between the ports that rules and
+    // named ports mention) around the witness port, else a binary search inside its interval
+    if (p < 1) {
+      return search(c, change, p);
+    }
+    List<Integer> cut = new ArrayList<>(cuts);
+    int k = java.util.Collections.binarySearch(cut, p + 1);
+    int right = k >= 0 ? k : -k - 1; // first cut > p
+    int left = right - 1; // last cut <= p
+    Function<int[], Boolean> ok =
+        r -> uniform(c.packets(c.protocol(), r, c.sourcePort(), null, null, c.ipVersion()), change);
+    if (!ok.apply(new int[] {cut.get(left), cut.get(right) - 1})) {
+      return search(c, change, p);
+    }
+    int good = right; // [cut[left], cut[good] - 1] is uniform
+    int bad = cut.size();
+    for (int step = 1; good + step < cut.size(); step *= 2) {
+      if (ok.apply(new int[] {cut.get(left), cut.get(good + step) - 1})) {
+        good += step;
+      } else {
+        bad = good + step;
+        break;
+      }
+    }
+    while (bad - good > 1) {
+      int mid = (good + bad) / 2;
+      if (ok.apply(new int[] {cut.get(left), cut.get(mid) - 1})) {
+        good = mid;
+      } else {
+        bad = mid;
+      }
+    }
+    int hi = cut.get(good) - 1;
+    int low = left; // [cut[low], hi] is uniform
+    int below = -1;
+    for (int step = 1; low - step >= 0; step *= 2) {
+      if (ok.apply(new int[] {cut.get(low - step), hi})) {
+        low -= step;
+      } else {
+        below = low - step;
+        break;
+      }
+    }
+    while (low - below > 1) {
+      int mid = (low + below) / 2;
+      if (ok.apply(new int[] {cut.get(mid), hi})) {
+        low = mid;
+      } else {
+        below = mid;
+      }
+    }
+    return c.packets(c.protocol(), new int[] {cut.get(low), hi}, c.sourcePort(), null, null, c.ipVersion());
+  }
+
+  /** The widest port range around {@code p} by binary search (hypothetical pods' named ports can be any port). */
+  private Cls search(Cls c, Change change, int p) {
     int hi = p;
     int bad = 65536;
     while (bad - hi > 1) {

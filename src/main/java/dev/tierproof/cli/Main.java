@@ -50,6 +50,8 @@ public final class Main implements Callable<Integer> {
       cl.addSubcommand("explain", new ExplainCommand(main));
       cl.addSubcommand("verify", new VerifyCommand(main));
       cl.addSubcommand("lint", new LintCommand(main));
+      cl.addSubcommand("check", new CheckCommand(main));
+      cl.addSubcommand("diff", new DiffCommand(main));
       cl.setExpandAtFiles(false);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));

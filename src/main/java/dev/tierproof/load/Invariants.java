@@ -219,19 +219,26 @@ public final class Invariants {
     Map<String, Span> ids = new HashMap<>();
     for (SourceText source : sources) {
       diagnostics.source(source.file(), source.text());
-      for (Node doc : Documents.parse(source, diagnostics)) {
-        InvariantSet set = new Reader(diagnostics).document(doc);
+      Diagnostics found = new Diagnostics();
+      for (Node doc : Documents.parse(source, found)) {
+        InvariantSet set = new Reader(found).document(doc);
         if (set == null) {
           continue;
         }
         for (Invariant i : set.invariants()) {
           Span first = ids.putIfAbsent(i.id(), i.idSpan());
           if (first != null) {
-            diagnostics.error(i.idSpan(), "duplicate invariant id `" + i.id() + "`: first defined at " + first);
+            found.error(i.idSpan(), "duplicate invariant id `" + i.id() + "`: first defined at " + first);
           }
         }
         out.add(set);
       }
+      // in the order of the file, as the loader reports
+      found.all().stream()
+          .sorted(
+              java.util.Comparator.comparingInt((dev.tierproof.source.Diagnostic x) -> x.span().line())
+                  .thenComparingInt(x -> x.span().column()))
+          .forEach(diagnostics::add);
     }
     return out;
   }
@@ -447,8 +454,8 @@ public final class Invariants {
       Ref from = singleRef(m, "from", span);
       Ref to = singleRef(m, "to", span);
       Integer protocol = protocol(m);
-      Port.Range port = portRange(m, "port", true);
-      Port.Range sourcePort = portRange(m, "sourcePort", true);
+      Port.Range port = portRange(m, "port", false);
+      Port.Range sourcePort = portRange(m, "sourcePort", false);
       Integer[] icmp = icmp(m);
       Integer ipVersion = ipVersion(m);
       Node.Scalar ip = string(m, "destinationIP");
@@ -883,7 +890,7 @@ public final class Invariants {
       if (n == null) {
         return null;
       }
-      if (n instanceof Node.Scalar s && s.type() == Node.Scalar.Type.INTEGER && s.text().matches("\\d{1,9}")) {
+      if (n instanceof Node.Scalar s && s.type() == Node.Scalar.Type.INTEGER && s.text().matches("-?\\d{1,9}")) {
         return Integer.parseInt(s.text());
       }
       typeError(n, m.path(key), "a small integer");

@@ -14,7 +14,9 @@ public enum Format {
   /** GitHub Actions workflow annotations ({@link GithubAnnotations}): lint, check, diff. */
   GITHUB,
   /** A Markdown summary for pull-request comments ({@link Markdown}): lint, check, diff. */
-  MARKDOWN;
+  MARKDOWN,
+  /** JUnit XML, one test case per invariant: check. */
+  JUNIT;
 
   /** What explain and verify write. */
   public static final java.util.Set<Format> BASIC = java.util.EnumSet.of(TEXT, JSON);

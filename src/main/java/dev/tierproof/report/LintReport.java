@@ -47,6 +47,7 @@ public final class LintReport {
       case SARIF -> Sarif.render("tierproof", version, annotations(result));
       case GITHUB -> GithubAnnotations.render(annotations(result));
       case MARKDOWN -> Markdown.render("tierproof lint", annotations(result));
+      default -> throw new IllegalArgumentException("lint has no " + format.key() + " format");
     };
   }
 

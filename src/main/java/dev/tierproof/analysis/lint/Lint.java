@@ -388,6 +388,9 @@ public final class Lint {
     if (!negation && rule.action() == Action.ALLOW) {
       negationOutside(rule, chains);
     }
+    if (q.live && q.needsRedundancy() && !q.notRedundant) {
+      q.notRedundant = changesAfter(rule, chains);
+    }
     if (q.live) {
       liveBySampling++;
       if (q.needsRedundancy() && !q.notRedundant && sameActionAfter(rule, hypothetical)) {
@@ -397,6 +400,45 @@ public final class Lint {
     }
     boolean open = !q.live || (q.needsRedundancy() && !q.notRedundant);
     return open ? q : null;
+  }
+
+  /**
+   * Looks for a packet the rule takes whose verdict would differ without it, among packets that
+   * mix the rule's candidates with those of the rules after it at the same endpoint (a later rule
+   * with another outcome is where such a packet would end up).
+   */
+  private boolean changesAfter(RuleRef rule, List<Chain> chains) {
+    int budget = 4 * FLOWS_PER_RULE;
+    for (Chain chain : chains.subList(0, Math.min(chains.size(), 3))) {
+      List<Flow> mine = samples.flows(rule, chain.at(), FLOWS_PER_CLASS);
+      boolean after = false;
+      for (Steps.Part part : chain.parts()) {
+        for (Policy p : part.applying()) {
+          for (RuleRef later : RuleRef.of(part.tier(), p, rule.direction())) {
+            if (later.same(rule)) {
+              after = true;
+              continue;
+            }
+            if (!after || later.action() == Action.LOG || later.action() == rule.action()) {
+              continue;
+            }
+            for (Flow f : Samples.hybrid(mine, samples.flows(later, chain.at(), 8), rule.direction(), 64)) {
+              if (--budget < 0) {
+                return false;
+              }
+              if (!steps.matches(rule, f)) {
+                continue;
+              }
+              Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
+              if (w.took() && steps.walk(chain, f, null, -1, rule.policy(), rule.index()).allowed() != w.allowed()) {
+                return true;
+              }
+            }
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** The element key of a walker's taker, as {@link StepGoals.Element#key()} spells it. */
@@ -656,6 +698,12 @@ public final class Lint {
         if (cover.containsKey(e.key()) || disjoint(rule, e)) {
           continue;
         }
+        Map.Entry<Chain, Flow> hit = concreteTakenBy(rule, e);
+        if (hit != null) {
+          cover.put(e.key(), example(hit.getKey(), hit.getValue(), null));
+          continue;
+        }
+        current = rule.display() + " by " + e.key();
         Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
         if (a.status() == SolverSession.Status.UNKNOWN) {
           findings.add(new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
@@ -736,6 +784,33 @@ public final class Lint {
         findings.add(new Finding.RedundantRule(rule, example(q.takenAt, q.taken, rule)));
       }
     }
+  }
+
+  /** A sampled packet the rule matches and that element {@code e} (a rule) takes first, or null. */
+  private Map.Entry<Chain, Flow> concreteTakenBy(RuleRef rule, StepGoals.Element e) {
+    if (!(e instanceof StepGoals.RuleElement r)) {
+      return null;
+    }
+    RuleRef theirs = ref(r, rule.direction());
+    for (EClass c : spread(steps.selected(rule.policy(), rule.direction()))) {
+      Chain chain = steps.chain(c, rule.direction());
+      List<Flow> mine = samples.flows(rule, chain.at(), FLOWS_PER_CLASS);
+      List<Flow> other = samples.flows(theirs, chain.at(), FLOWS_PER_CLASS);
+      for (Flow f : Samples.hybrid(mine, other, rule.direction(), 4 * FLOWS_PER_RULE)) {
+        if (!steps.matches(rule, f)) {
+          continue;
+        }
+        Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
+        if (!w.took() && isElement(w.blocker(), e)) {
+          return Map.entry(chain, f);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static RuleRef ref(StepGoals.RuleElement r, Direction d) {
+    return RuleRef.of(r.tier(), r.policy(), d).stream().filter(x -> x.index() == r.index()).findFirst().orElseThrow();
   }
 
   /** The element is a rule that can match no packet the rule matches (so it takes none). */

@@ -101,6 +101,37 @@ final class Samples {
     return new ArrayList<>(out);
   }
 
+  /**
+   * Packets mixing two rules' candidates at the same endpoint and direction: the far end of one
+   * with the protocol, ports and ICMP fields of the other, both ways (at most {@code limit}). They
+   * find packets two rules both match, e.g. one that an earlier rule takes from a later one.
+   */
+  static List<Flow> hybrid(List<Flow> a, List<Flow> b, Direction d, int limit) {
+    Set<Flow> out = new LinkedHashSet<>();
+    boolean ingress = d == Direction.INGRESS;
+    for (Flow x : a) {
+      for (Flow y : b) {
+        for (Flow[] pair : List.of(new Flow[] {x, y}, new Flow[] {y, x})) {
+          Flow k = pair[0];
+          Flow far = pair[1];
+          if (k.family() != far.family()) {
+            continue;
+          }
+          out.add(
+              ingress
+                  ? new Flow(k.protocol(), far.sourceIp(), k.sourcePort(), k.destinationIp(), k.destinationPort(),
+                      k.icmpType(), k.icmpCode(), null, far.source(), k.destination())
+                  : new Flow(k.protocol(), k.sourceIp(), k.sourcePort(), far.destinationIp(), k.destinationPort(),
+                      k.icmpType(), k.icmpCode(), far.destinationDomain(), k.source(), far.destination()));
+          if (out.size() >= limit) {
+            return new ArrayList<>(out);
+          }
+        }
+      }
+    }
+    return new ArrayList<>(out);
+  }
+
   /** Packets from (ingress) or to (egress) outside addresses, for rules that match them. */
   List<Flow> outsideFlows(RuleRef rule, Endpoint at, int limit) {
     List<Flow> out = new ArrayList<>();
