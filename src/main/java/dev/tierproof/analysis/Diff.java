@@ -320,7 +320,11 @@ public final class Diff {
         java.util.Comparator<Cidr> order = java.util.Comparator.comparing(Cidr::toString);
         in.sort(order);
         out.sort(order);
-        c = source ? c.with(p.at(in, out), c.dst()) : c.with(c.src(), p.at(in, out));
+        p = p.at(in, out);
+        if (!encoding.contains(source ? scope.sources() : scope.destinations(), p)) {
+          p = p.hypothetical();
+        }
+        c = source ? c.with(p, c.dst()) : c.with(c.src(), p);
       }
     }
     return uniform(c, change) ? c : null;
@@ -394,8 +398,10 @@ public final class Diff {
     Map<String, List<String>> vocabulary = query.vocabulary(source);
     Set<String> keys = vocabulary.isEmpty() ? selectorKeys : vocabulary.keySet();
     List<Selector> terms = new ArrayList<>();
+    boolean listed = e.namespace() != null && mentioned(e.namespace());
     for (String k : new TreeSet<>(keys)) {
-      if (AUTOMATIC.contains(k) || k.startsWith("pcns.")) {
+      // a listed namespace's labels are known; those of a namespace the input lacks are not
+      if (AUTOMATIC.contains(k) || (k.startsWith("pcns.") && listed)) {
         continue;
       }
       String value = e.labels().get(k);
@@ -441,10 +447,17 @@ public final class Diff {
     Set<String> excluded = new TreeSet<>(encoding.namespaces());
     excluded.removeAll(whole(source));
     boolean wide = listed ? !excluded.contains(ns) : end.unlisted();
+    EndSet.Pods labelled = keep.apply(pods(e, source, false));
     if (wide) {
       EndSet.Pods p = refine(keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), null)), at, change, w, source, true);
       if (p != null) {
         return p;
+      }
+      if (labelled.selector() != null) {
+        p = refine(keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), labelled.selector())), at, change, w, source, true);
+        if (p != null) {
+          return simplify(p, at, change);
+        }
       }
     }
     EndSet.Pods namespace =
@@ -452,7 +465,6 @@ public final class Diff {
     if (namespace != null) {
       return namespace;
     }
-    EndSet.Pods labelled = keep.apply(pods(e, source, false));
     if (labelled.selector() != null) {
       EndSet.Pods p = refine(labelled, at, change, w, source, false);
       if (p != null) {
@@ -479,6 +491,11 @@ public final class Diff {
     for (int round = 0; round < 32; round++) {
       Cls c = at.apply(p);
       if (!inScope(c)) {
+        // the scope holds only the hypothetical pods of the class (the input's did not change)
+        if (p.existing() && !input(e)) {
+          p = p.hypothetical();
+          continue;
+        }
         return null;
       }
       Answer x = unchanged(c, change);
@@ -497,9 +514,9 @@ public final class Diff {
         if (mentioned(o.namespace())) {
           Set<String> more = new TreeSet<>(p.excluded());
           more.add(o.namespace());
-          p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.within(), p.except(), p.ports());
+          p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.within(), p.except(), p.ports(), p.existing());
         } else {
-          p = new EndSet.Pods(null, p.excluded(), false, p.selector(), p.within(), p.except(), p.ports());
+          p = new EndSet.Pods(null, p.excluded(), false, p.selector(), p.within(), p.except(), p.ports(), p.existing());
         }
         continue;
       }
@@ -696,16 +713,16 @@ public final class Diff {
       return Ends.ANY;
     }
     if (s instanceof EndSet.Pods p) {
-      return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), null, null, p.within(), p.except(), p.ports());
+      return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), null, null, p.within(), p.except(), p.ports(), p.existing());
     }
     if (s instanceof EndSet.Endpoints e) {
-      return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, e.endpoints(), null, null, List.of(), List.of(), null);
+      return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, e.endpoints(), null, null, List.of(), List.of(), null, true);
     }
     if (s instanceof EndSet.Outside o) {
-      return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.range(), o.domain(), List.of(), List.of(), null);
+      return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.range(), o.domain(), List.of(), List.of(), null, true);
     }
     EndSet.Range r = (EndSet.Range) s;
-    return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), r.range(), null, List.of(), List.of(), null);
+    return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), r.range(), null, List.of(), List.of(), null, true);
   }
 
   // ---------------------------------------------------------------------------------------------

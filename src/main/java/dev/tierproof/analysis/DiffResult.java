@@ -85,7 +85,9 @@ public record DiffResult(
    *   <li>{@code PODS}: workload endpoints, existing or not yet deployed, in {@code namespaces}
    *       (null: every namespace of the input except {@code excluded}, and with {@code unlisted}
    *       also namespaces the input does not have) whose labels satisfy {@code selector} (null:
-   *       any), those not yet deployed at any address no endpoint owns outside {@code except};
+   *       any), those not yet deployed at any address no endpoint owns in all of {@code
+   *       within} and none of {@code except}, declaring the named ports {@code ports} (null:
+   *       any); without {@code existing} only those not yet deployed;
    *   <li>{@code ENDPOINTS}: exactly these endpoints of the input;
    *   <li>{@code OUTSIDE}: addresses outside the cluster, in {@code range} (null: any), reached by
    *       {@code domain} (null: any name or none).
@@ -102,7 +104,8 @@ public record DiffResult(
       String domain,
       List<Cidr> within,
       List<Cidr> except,
-      List<NamedPort> ports) {
+      List<NamedPort> ports,
+      boolean existing) {
 
     public Ends {
       namespaces = namespaces == null ? null : Set.copyOf(namespaces);
@@ -113,7 +116,7 @@ public record DiffResult(
       ports = ports == null ? null : List.copyOf(ports);
     }
 
-    public static final Ends ANY = new Ends(EndKind.ANY, null, Set.of(), true, null, List.of(), null, null, List.of(), List.of(), null);
+    public static final Ends ANY = new Ends(EndKind.ANY, null, Set.of(), true, null, List.of(), null, null, List.of(), List.of(), null, true);
 
     /**
      * How reports name it: {@code anything}, {@code *} (any pod), {@code ns/*}, {@code
@@ -161,13 +164,13 @@ public record DiffResult(
             ns = "{" + String.join(", ", all) + "}/";
           }
           if (ns == null) {
-            yield sel + " except in " + String.join(", ", new TreeSet<>(excluded))
+            yield (existing ? "" : "not yet deployed pods ") + sel + " except in " + String.join(", ", new TreeSet<>(excluded))
                 + (unlisted ? "" : " and namespaces not in the input") + away;
           }
           if (namespaces == null && !unlisted) {
-            yield sel + " in the input's namespaces" + away;
+            yield (existing ? "" : "not yet deployed pods ") + sel + " in the input's namespaces" + away;
           }
-          yield ns + sel + away;
+          yield (existing ? "" : "not yet deployed pods ") + ns + sel + away;
         }
       };
     }

@@ -50,15 +50,19 @@ public final class Evaluator {
       Map<String, String> labels, List<Cidr> nets, List<String> domains, List<NamedPort> ports) {}
 
   private final PolicySet set;
-  private final Set<Endpoint> known = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+  private final Set<Endpoint> known;
   /** Endpoints by address, so a rule side looks only at the entities that own the packet's address. */
-  private final Map<Ip, List<Entity>> byAddress = new HashMap<>();
-  private final List<Entity> networkSets = new ArrayList<>();
+  private final Map<Ip, List<Entity>> byAddress;
+  private final List<Entity> networkSets;
   /** Per address, the network sets whose CIDRs contain it (a cache; thread-safe). */
-  private final Map<Ip, List<Entity>> netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Ip, List<Entity>> netsetsAt;
 
   public Evaluator(PolicySet set) {
     this.set = set;
+    this.known = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    this.byAddress = new HashMap<>();
+    this.networkSets = new ArrayList<>();
+    this.netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
     for (Endpoint e : set.endpoints()) {
       known.add(e);
       Entity entity = entity(e);
@@ -69,6 +73,22 @@ public final class Evaluator {
     for (NetworkSet n : set.networkSets()) {
       networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of()));
     }
+  }
+
+  private Evaluator(Evaluator base, PolicySet set) {
+    this.set = set;
+    this.known = base.known;
+    this.byAddress = base.byAddress;
+    this.networkSets = base.networkSets;
+    this.netsetsAt = base.netsetsAt;
+  }
+
+  /**
+   * The same endpoints, network sets and profiles under other tiers (e.g. with one rule removed or
+   * a staged policy enforced), sharing this evaluator's address indexes: cheap to make.
+   */
+  public Evaluator withTiers(List<Tier> tiers) {
+    return new Evaluator(this, new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces()));
   }
 
   private static Entity entity(Endpoint e) {

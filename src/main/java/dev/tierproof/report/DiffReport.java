@@ -168,6 +168,9 @@ public final class DiffReport {
           new TreeSet<>(e.excluded()).forEach(ns::add);
         }
         o.put("unlistedNamespaces", e.unlisted());
+        if (!e.existing()) {
+          o.put("onlyNotYetDeployed", true);
+        }
         if (e.selector() != null) {
           o.put("selector", e.selector().canonical());
         }

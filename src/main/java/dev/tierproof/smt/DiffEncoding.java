@@ -174,7 +174,8 @@ public final class DiffEncoding {
       }
     }
     for (Endpoint e : after.set.endpoints()) {
-      if (!e.isHost()
+      if (p.existing()
+          && !e.isHost()
           && p.includes(e.namespace())
           && (p.selector() == null || p.selector().matches(e.labels()))
           && !listed.contains(e)) {

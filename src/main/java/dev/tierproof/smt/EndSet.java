@@ -24,7 +24,7 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
    * mentions except {@code excluded}; with {@code unlisted}, also in namespaces the input does not
    * mention. Hypothetical pods are at any address no endpoint owns that is in every range of
    * {@code within} and in none of {@code except}, and declare exactly the named ports {@code
-   * ports} (null: any).
+   * ports} (null: any). Without {@code existing}, only hypothetical pods: none of the input's.
    */
   record Pods(
       Set<String> namespaces,
@@ -33,7 +33,8 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
       Selector selector,
       List<Cidr> within,
       List<Cidr> except,
-      List<NamedPort> ports)
+      List<NamedPort> ports,
+      boolean existing)
       implements EndSet {
     public Pods {
       namespaces = namespaces == null ? null : Set.copyOf(namespaces);
@@ -44,7 +45,7 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
     }
 
     public Pods(Set<String> namespaces, Set<String> excluded, boolean unlisted, Selector selector) {
-      this(namespaces, excluded, unlisted, selector, List.of(), List.of(), null);
+      this(namespaces, excluded, unlisted, selector, List.of(), List.of(), null, true);
     }
 
     /** The pods of one namespace. */
@@ -54,17 +55,22 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
 
     /** The same pods, hypothetical ones at addresses in all of {@code in} and none of {@code out}. */
     public Pods at(List<Cidr> in, List<Cidr> out) {
-      return new Pods(namespaces, excluded, unlisted, selector, in, out, ports);
+      return new Pods(namespaces, excluded, unlisted, selector, in, out, ports, existing);
     }
 
     /** The same pods with another selector. */
     public Pods selecting(Selector s) {
-      return new Pods(namespaces, excluded, unlisted, s, within, except, ports);
+      return new Pods(namespaces, excluded, unlisted, s, within, except, ports, existing);
     }
 
     /** The same pods, hypothetical ones declaring exactly {@code named} (null: any). */
     public Pods declaring(List<NamedPort> named) {
-      return new Pods(namespaces, excluded, unlisted, selector, within, except, named);
+      return new Pods(namespaces, excluded, unlisted, selector, within, except, named, existing);
+    }
+
+    /** The hypothetical pods of this set only. */
+    public Pods hypothetical() {
+      return new Pods(namespaces, excluded, unlisted, selector, within, except, ports, false);
     }
 
     /** Whether a namespace (null: one the input does not mention) is in the set. */

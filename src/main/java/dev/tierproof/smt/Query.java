@@ -100,6 +100,9 @@ public final class Query implements AutoCloseable {
   private final BoolExpr allowed;
   /** Null: both steps are encoded; else only the step in this direction (see {@link #Query(Network, List, List, FlowBounds, Direction)}). */
   private final Direction step;
+  /** The ranges the verdict formulas test each end's address against (set once they are built). */
+  private Set<Cidr> srcEncoded = Set.of();
+  private Set<Cidr> dstEncoded = Set.of();
   private boolean closed;
 
   Query(Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds) {
@@ -164,6 +167,8 @@ public final class Query implements AutoCloseable {
           only == null
               ? ctx.mkAnd(src.verdict(), dst.verdict())
               : (only == Direction.EGRESS ? src : dst).verdict();
+      srcEncoded = Set.copyOf(srcNets.keySet());
+      dstEncoded = Set.copyOf(dstNets.keySet());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -1400,7 +1405,8 @@ public final class Query implements AutoCloseable {
       ClassKey cls = o instanceof Concrete k ? k.cls() : o instanceof FreeEndpoint f ? f.cls() : null;
       if (cls != null) {
         return ctx.mkBool(
-            !cls.host()
+            p.existing()
+                && !cls.host()
                 && p.includes(cls.labels().get(Network.NAMESPACE))
                 && (p.selector() == null || p.selector().matches(cls.labels())));
       }
@@ -1635,6 +1641,11 @@ public final class Query implements AutoCloseable {
     return solve(goal, true, false);
   }
 
+  /** As {@link #stepSolve} without the second check for a nicer packet (for answers nobody reads). */
+  Answer stepSolveQuick(BoolExpr goal) {
+    return solve(goal, false, false);
+  }
+
   // ---------------------------------------------------------------------------------------------
   // regions: carve-outs of claims, endpoints no policy selects, pairs of encodings (DiffQuery)
 
@@ -1716,9 +1727,12 @@ public final class Query implements AutoCloseable {
     return Collections.unmodifiableMap((source ? src : dst).vocab);
   }
 
-  /** The ranges this query's formulas test the source (or destination) address against. */
+  /**
+   * The ranges the query's verdict formulas test the source (or destination) address against:
+   * rules' nets, network sets' nets, the sides' ranges (not the ranges of later tests).
+   */
   Set<Cidr> cidrs(boolean source) {
-    return Set.copyOf((source ? srcNets : dstNets).keySet());
+    return source ? srcEncoded : dstEncoded;
   }
 
   /** Both ends' layout: the two queries of a pair must agree on it to share their variables. */

@@ -125,6 +125,12 @@ public final class StepGoals implements AutoCloseable {
    * refute such models one run at a time (exact either way; this only saves iterations).
    */
   private void excludeOwned(Network net) {
+    List<BoolExpr> ends = query.freeEnds();
+    List<com.microsoft.z3.BitVecExpr> at = query.endAddresses();
+    if (!ends.get(0).isFalse() && !ends.get(1).isFalse()) {
+      // two ends at addresses no endpoint owns are two different machines (spec S5.3)
+      session.add(ctx.mkImplies(ctx.mkAnd(ends.get(0), ends.get(1)), ctx.mkNot(ctx.mkEq(at.get(0), at.get(1)))));
+    }
     Map<Integer, java.util.TreeSet<java.math.BigInteger>> owned = new java.util.HashMap<>();
     for (dev.tierproof.model.Endpoint e : net.set.endpoints()) {
       for (dev.tierproof.model.Ip ip : e.ips()) {
@@ -181,6 +187,50 @@ public final class StepGoals implements AutoCloseable {
       q.close();
       throw e;
     }
+  }
+
+  /** A rule of some policy, by its written index: for questions about several rules at once. */
+  public record RuleKey(Policy policy, int index) {}
+
+  /**
+   * Some packet that one of {@code rules} matches on its own (at an endpoint its policy selects);
+   * {@code UNSAT} proves that none can match any packet. The caller finds out which rules the
+   * packet is for by replaying it.
+   */
+  public Answer anyMatchesOnOwn(List<RuleKey> rules) {
+    return query.stepSolve(or(rules.stream().map(r -> own(new Key(r.policy(), r.index()))).toList()));
+  }
+
+  /** Some packet that one of {@code rules} takes; {@code UNSAT} proves that none is ever reached. */
+  public Answer anyReaches(List<RuleKey> rules) {
+    return query.stepSolve(or(rules.stream().map(r -> reachGoal(new Key(r.policy(), r.index()))).toList()));
+  }
+
+  /** Some packet that one of {@code rules} takes and whose verdict would differ without it. */
+  public Answer anyChangesVerdict(List<RuleKey> rules) {
+    return query.stepSolveQuick(or(rules.stream().map(r -> changesGoal(new Key(r.policy(), r.index()))).toList()));
+  }
+
+  private BoolExpr reachGoal(Key k) {
+    List<BoolExpr> any = new ArrayList<>();
+    for (int i = 0; i < options.size(); i++) {
+      At a = positions.get(i).get(k);
+      if (a != null) {
+        any.add(and(options.get(i).chosen(), a.reached(), a.fires()));
+      }
+    }
+    return or(any);
+  }
+
+  private BoolExpr changesGoal(Key k) {
+    List<BoolExpr> any = new ArrayList<>();
+    for (int i = 0; i < options.size(); i++) {
+      At a = positions.get(i).get(k);
+      if (a != null && a.changes() != null) {
+        any.add(and(options.get(i).chosen(), a.reached(), a.fires(), a.changes()));
+      }
+    }
+    return or(any);
   }
 
   /** Some packet at a selected endpoint that {@code policy}'s rule {@code index} matches (reached or not). */

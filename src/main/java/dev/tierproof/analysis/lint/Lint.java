@@ -305,6 +305,10 @@ public final class Lint {
     boolean matched;
     boolean live;
     boolean notRedundant;
+    /** A finding (or inconclusive) was reported: nothing more to ask. */
+    boolean done;
+    /** The solver proved that no packet reaches it. */
+    boolean unreached;
     /** A packet the rule matches but that something earlier takes (at {@code blockedAt}). */
     Flow blocked;
     Chain blockedAt;
@@ -390,6 +394,15 @@ public final class Lint {
     }
     if (q.live && q.needsRedundancy() && !q.notRedundant) {
       q.notRedundant = changesAfter(rule, chains);
+      if (!q.notRedundant && classes.size() > CLASSES_SAMPLED) {
+        // a policy of many endpoints (a GlobalNetworkPolicy): the solver's question would span
+        // all of their chains, so look further among them first
+        List<Chain> more = new ArrayList<>();
+        for (EClass c : spread(classes, 4 * CLASSES_SAMPLED)) {
+          more.add(steps.chain(c, rule.direction()));
+        }
+        q.notRedundant = changesAfter(rule, more);
+      }
     }
     if (q.live) {
       liveBySampling++;
@@ -408,8 +421,8 @@ public final class Lint {
    * with another outcome is where such a packet would end up).
    */
   private boolean changesAfter(RuleRef rule, List<Chain> chains) {
-    int budget = 4 * FLOWS_PER_RULE;
-    for (Chain chain : chains.subList(0, Math.min(chains.size(), 3))) {
+    int budget = 4 * FLOWS_PER_RULE * Math.max(1, chains.size() / CLASSES_SAMPLED);
+    for (Chain chain : chains.size() > CLASSES_SAMPLED ? chains : chains.subList(0, Math.min(chains.size(), 6))) {
       List<Flow> mine = samples.flows(rule, chain.at(), FLOWS_PER_CLASS);
       boolean after = false;
       for (Steps.Part part : chain.parts()) {
@@ -518,12 +531,16 @@ public final class Lint {
 
   /** Up to {@link #CLASSES_SAMPLED} classes, spread over the list (namespaces, apps). */
   private static List<EClass> spread(List<EClass> classes) {
-    if (classes.size() <= CLASSES_SAMPLED) {
+    return spread(classes, CLASSES_SAMPLED);
+  }
+
+  private static List<EClass> spread(List<EClass> classes, int n) {
+    if (classes.size() <= n) {
       return classes;
     }
     List<EClass> out = new ArrayList<>();
-    double step = classes.size() / (double) CLASSES_SAMPLED;
-    for (int i = 0; i < CLASSES_SAMPLED; i++) {
+    double step = classes.size() / (double) n;
+    for (int i = 0; i < n; i++) {
       out.add(classes.get((int) (i * step)));
     }
     return out;
@@ -592,14 +609,152 @@ public final class Lint {
     try (StepGoals goals = StepGoals.open(network(), d, at, peers, FlowBounds.ANY)) {
       openNanos += System.nanoTime() - t0;
       opens++;
-      for (Pending q : pending) {
-        if (q.live) {
-          redundancy(goals, q);
+      List<Pending> dead = pending.stream().filter(q -> !q.live).toList();
+      if (!batchOwn(goals, d, dead.stream().filter(q -> q.blocked == null).toList())) {
+        dead.forEach(q -> reachability(goals, q)); // the batch could not decide: one by one
+      } else {
+        List<Pending> matched = dead.stream().filter(q -> !q.done && !q.live).toList();
+        if (!batchReach(goals, d, matched)) {
+          matched.forEach(q -> reachability(goals, q));
         } else {
-          reachability(goals, q);
+          matched.stream().filter(q -> !q.live).forEach(q -> reachability(goals, q));
         }
       }
+      List<Pending> live =
+          pending.stream().filter(q -> q.live && !q.done && q.needsRedundancy() && !q.notRedundant).toList();
+      if (!batchChanges(goals, d, live)) {
+        live.forEach(q -> redundancy(goals, q));
+      }
     }
+  }
+
+  private static List<StepGoals.RuleKey> keys(List<Pending> qs) {
+    return qs.stream().map(q -> new StepGoals.RuleKey(q.rule.policy(), q.rule.index())).toList();
+  }
+
+  /**
+   * Which of the rules no sampled packet matched can match one at all: each model is replayed and
+   * marks the rules it matches; when none is left to find, the rest are unmatchable. False when
+   * the solver could not decide (nothing was concluded for the rest).
+   */
+  private boolean batchOwn(StepGoals goals, Direction d, List<Pending> candidates) {
+    List<Pending> left = new ArrayList<>(candidates);
+    while (!left.isEmpty()) {
+      current = left.size() + " rules";
+      Answer a = ask("own*", () -> goals.anyMatchesOnOwn(keys(left)));
+      if (a.status() == SolverSession.Status.UNKNOWN) {
+        return false;
+      }
+      if (a.status() == SolverSession.Status.UNSAT) {
+        for (Pending q : left) {
+          findings.add(unmatchable(q.rule));
+          q.done = true;
+        }
+        return true;
+      }
+      Chain chain = chainOf(a, d);
+      boolean progress = false;
+      for (Pending q : left) {
+        if (!steps.matches(q.rule, a.flow()) || !Evaluator.applies(q.rule.policy(), chain.at(), d)) {
+          continue;
+        }
+        progress = true;
+        Walk w = steps.walk(chain, a.flow(), q.rule.policy(), q.rule.index(), null, -1);
+        if (w.took()) {
+          q.live = true;
+          q.taken = a.flow();
+          q.takenAt = chain;
+        } else {
+          q.blocked = a.flow();
+          q.blockedAt = chain;
+          if (w.blocker() != null) {
+            q.blockedBy.putIfAbsent(key(w.blocker()), Map.entry(chain, a.flow()));
+          }
+        }
+      }
+      if (!progress) {
+        throw disagreement("no rule matches the solver's packet", left.get(0).rule, a.flow());
+      }
+      left.removeIf(q -> q.live || q.blocked != null);
+    }
+    return true;
+  }
+
+  /** Which of the matched but not (yet) reached rules are reached after all; as {@link #batchOwn}. */
+  private boolean batchReach(StepGoals goals, Direction d, List<Pending> candidates) {
+    List<Pending> left = new ArrayList<>(candidates);
+    while (!left.isEmpty()) {
+      current = left.size() + " rules";
+      Answer a = ask("reach*", () -> goals.anyReaches(keys(left)));
+      if (a.status() == SolverSession.Status.UNKNOWN) {
+        return false;
+      }
+      if (a.status() == SolverSession.Status.UNSAT) {
+        left.forEach(q -> q.unreached = true); // never reached: shadowed
+        return true;
+      }
+      Chain chain = chainOf(a, d);
+      boolean progress = false;
+      for (Pending q : left) {
+        if (!steps.matches(q.rule, a.flow()) || !Evaluator.applies(q.rule.policy(), chain.at(), d)) {
+          continue;
+        }
+        Walk w = steps.walk(chain, a.flow(), q.rule.policy(), q.rule.index(), null, -1);
+        if (w.took()) {
+          progress = true;
+          q.live = true;
+          q.taken = a.flow();
+          q.takenAt = chain;
+        }
+      }
+      if (!progress) {
+        throw disagreement("no rule takes the solver's packet", left.get(0).rule, a.flow());
+      }
+      left.removeIf(q -> q.live);
+    }
+    return true;
+  }
+
+  /** Which of the live rules change some verdict; the rest are redundant. As {@link #batchOwn}. */
+  private boolean batchChanges(StepGoals goals, Direction d, List<Pending> candidates) {
+    List<Pending> left = new ArrayList<>(candidates);
+    while (!left.isEmpty()) {
+      current = left.size() + " rules, first " + left.get(0).rule.display();
+      Answer a = ask("changes*", () -> goals.anyChangesVerdict(keys(left)));
+      if (a.status() == SolverSession.Status.UNKNOWN) {
+        return false;
+      }
+      if (a.status() == SolverSession.Status.UNSAT) {
+        for (Pending q : left) {
+          Walk with = steps.walk(q.takenAt, q.taken, q.rule.policy(), q.rule.index(), null, -1);
+          Walk without = steps.walk(q.takenAt, q.taken, null, -1, q.rule.policy(), q.rule.index());
+          if (!with.took() || with.allowed() != without.allowed()) {
+            throw disagreement("the solver says removing the rule changes no verdict", q.rule, q.taken);
+          }
+          findings.add(new Finding.RedundantRule(q.rule, example(q.takenAt, q.taken, q.rule)));
+          q.done = true;
+        }
+        return true;
+      }
+      Chain chain = chainOf(a, d);
+      boolean progress = false;
+      for (Pending q : left) {
+        if (!Evaluator.applies(q.rule.policy(), chain.at(), d)) {
+          continue;
+        }
+        Walk with = steps.walk(chain, a.flow(), q.rule.policy(), q.rule.index(), null, -1);
+        if (with.took()
+            && steps.walk(chain, a.flow(), null, -1, q.rule.policy(), q.rule.index()).allowed() != with.allowed()) {
+          progress = true;
+          q.notRedundant = true;
+        }
+      }
+      if (!progress) {
+        throw disagreement("removing no rule changes the solver's packet's verdict", left.get(0).rule, a.flow());
+      }
+      left.removeIf(q -> q.notRedundant);
+    }
+    return true;
   }
 
   private Answer ask(Answer a) {
@@ -619,7 +774,7 @@ public final class Lint {
     n[0]++;
     long ms = (System.nanoTime() - t0) / 1_000_000;
     n[1] += ms;
-    if (ms > 500 && System.getenv("TIERPROOF_LINT_PROFILE") != null) {
+    if (ms > 100 && System.getenv("TIERPROOF_LINT_PROFILE") != null) {
       System.err.println("  slow " + what + " " + a.status().json() + " " + ms + " ms: " + current);
     }
     return a;
@@ -652,12 +807,13 @@ public final class Lint {
         }
       }
     }
-    Answer reach = ask("reach", () -> goals.reaches(p, rule.index()));
-    if (reach.status() == SolverSession.Status.UNKNOWN) {
+    Answer reach = q.unreached ? null : ask("reach", () -> goals.reaches(p, rule.index()));
+    if (reach == null) {
+      // proved by the batch
+    } else if (reach.status() == SolverSession.Status.UNKNOWN) {
       findings.add(new Finding.Inconclusive(rule, null, "is it ever reached?", reach.reason()));
       return;
-    }
-    if (reach.sat()) {
+    } else if (reach.sat()) {
       Chain chain = chainOf(reach, rule.direction());
       Walk w = steps.walk(chain, reach.flow(), p, rule.index(), null, -1);
       if (!w.took()) {
@@ -876,7 +1032,7 @@ public final class Lint {
     Step step = ev.evaluate(chain.at(), chain.direction(), f);
     Step changed = null;
     if (removed != null) {
-      changed = new Evaluator(without(removed)).evaluate(chain.at(), chain.direction(), f);
+      changed = ev.withTiers(without(removed).tiers()).evaluate(chain.at(), chain.direction(), f);
       if (changed.allowed() != step.allowed()) {
         throw disagreement("eval says removing the rule changes this verdict", removed, f);
       }

@@ -102,12 +102,13 @@ final class Samples {
   }
 
   /**
-   * Packets mixing two rules' candidates at the same endpoint and direction: the far end of one
-   * with the protocol, ports and ICMP fields of the other, both ways (at most {@code limit}). They
+   * The second rule's candidates, then packets mixing two rules' candidates at the same endpoint and
+   * direction: the far end of one with the protocol, ports and ICMP fields of the other, both ways
+   * (at most {@code limit} in all). They
    * find packets two rules both match, e.g. one that an earlier rule takes from a later one.
    */
   static List<Flow> hybrid(List<Flow> a, List<Flow> b, Direction d, int limit) {
-    Set<Flow> out = new LinkedHashSet<>();
+    Set<Flow> out = new LinkedHashSet<>(b.size() > limit ? b.subList(0, limit) : b);
     boolean ingress = d == Direction.INGRESS;
     for (Flow x : a) {
       for (Flow y : b) {

@@ -64,6 +64,7 @@ final class Steps {
   /** Policy → the classes it applies to, per direction. */
   private final Map<Policy, Map<Direction, List<EClass>>> selected = new IdentityHashMap<>();
   private Map<String, Profile> extraProfiles = Map.of();
+  private final Map<Policy, java.util.Optional<String>> requiredNamespace = new IdentityHashMap<>();
 
   Steps(PolicySet set, Evaluator evaluator) {
     this.set = set;
@@ -136,8 +137,10 @@ final class Steps {
     for (Tier t : set.tiers()) {
       List<Policy> applying = new ArrayList<>();
       for (Policy p : t.policies()) {
-        if (p.namespace() != null && !p.namespace().equals(ns)) {
-          continue; // spec S2.1: its selector includes projectcalico.org/namespace == its namespace
+        String required = requiredNamespace.computeIfAbsent(p, x -> java.util.Optional.ofNullable(Samples.requiredNamespace(x.selector())))
+            .orElse(null);
+        if (required != null && !required.equals(ns)) {
+          continue; // spec S2.1: a namespaced policy's selector requires projectcalico.org/namespace
         }
         if (Evaluator.applies(p, at, d)) {
           applying.add(p);
