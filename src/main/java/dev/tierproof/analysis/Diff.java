@@ -488,7 +488,8 @@ public final class Diff {
   private EndSet.Pods refine(
       EndSet.Pods p, Function<EndSet, Cls> at, Change change, Flow w, boolean source, boolean namespaces) {
     Endpoint e = source ? w.source() : w.destination();
-    for (int round = 0; round < 32; round++) {
+    // each round costs a solver check; past a dozen namespaces, narrower levels are cheaper
+    for (int round = 0; round < 12; round++) {
       Cls c = at.apply(p);
       if (!inScope(c)) {
         // the scope holds only the hypothetical pods of the class (the input's did not change)

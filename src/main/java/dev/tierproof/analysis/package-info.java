@@ -4,7 +4,10 @@
  *
  * <p>Input: a {@link dev.tierproof.model.PolicySet}, resolved ends ({@link
  * dev.tierproof.analysis.End}) and flow restrictions ({@link dev.tierproof.analysis.FlowSpec}).
- * Output: typed results ({@link dev.tierproof.analysis.VerifyResult}) whose every witness was
+ * Output: typed results ({@link dev.tierproof.analysis.VerifyResult}; for invariants {@link
+ * dev.tierproof.analysis.Check} → {@link dev.tierproof.analysis.CheckResult}; for two policy sets
+ * {@link dev.tierproof.analysis.Diff} → {@link dev.tierproof.analysis.DiffResult}, classes of
+ * changed flows, each proved uniform, and a proof that no other flow changed) whose every witness was
  * decoded from a Z3 model into a concrete flow and replayed through {@code eval}: a disagreement
  * is an internal error, never an answer. A solver {@code unknown} is reported as such, never as a
  * proof. Implements specs/semantics.md S5 (flows and hypothetical endpoints).

@@ -34,5 +34,13 @@
  * (TCP/UDP/SCTP, 1-65535; one per name is exact, since a flow only observes whether a name maps to
  * its own protocol and port), and an address no endpoint owns. Label values are not restricted to
  * Kubernetes syntax: that over-approximates the pods that could exist, never misses one.
+ *
+ * <p>Regions of flows ({@link dev.tierproof.smt.Region}: end sets {@link dev.tierproof.smt.EndSet}
+ * and packet bounds) are tested inside a query (carve-outs of a claim, {@link
+ * dev.tierproof.smt.Regions}). {@link dev.tierproof.smt.DiffEncoding} encodes two policy sets over
+ * one inventory and bounds, from their structure, where verdicts can differ; {@link
+ * dev.tierproof.smt.DiffQuery} holds both encodings over shared variables (both queries observe
+ * the same rules and selectors, so their ends are laid out alike; a difference is an internal
+ * error).
  */
 package dev.tierproof.smt;

@@ -95,7 +95,7 @@ final class Footprint {
   private final PolicySet set;
   private final boolean addresses;
   private final Samples samples;
-  private final Map<Rule, Of[]> cache = new IdentityHashMap<>();
+  private final Map<Rule, Of[]> cache = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
   Footprint(PolicySet set, Samples samples, boolean addresses) {
     this.set = set;
@@ -142,10 +142,12 @@ final class Footprint {
 
   Of of(Rule r, Direction d) {
     Of[] both = cache.computeIfAbsent(r, k -> new Of[2]);
-    if (both[d.ordinal()] == null) {
-      both[d.ordinal()] = compute(r, d);
+    synchronized (both) {
+      if (both[d.ordinal()] == null) {
+        both[d.ordinal()] = compute(r, d);
+      }
+      return both[d.ordinal()];
     }
-    return both[d.ordinal()];
   }
 
   private Of compute(Rule r, Direction d) {

@@ -109,10 +109,12 @@ public final class Lint {
   private final Samples samples;
   private final Footprint footprint;
   private final Peers peers;
-  private final List<Finding> findings = new ArrayList<>();
+  private final List<Finding> findings = java.util.Collections.synchronizedList(new ArrayList<>());
   /** What sampling left open, per group of policies whose endpoints share a namespace ("" for global policies) and direction. */
   private final Map<List<Object>, List<Pending>> pending = new LinkedHashMap<>();
-  private final Map<Map<String, Profile>, Evaluator> assumed = new HashMap<>();
+  private final Map<Map<String, Profile>, Evaluator> assumed = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The profiles each sampled hypothetical endpoint's namespace is assumed to have. */
+  private final Map<Endpoint, Map<String, Profile>> assumedFor = new IdentityHashMap<>();
   private SolverSession session;
   private Network network;
   private int rules;
@@ -192,9 +194,7 @@ public final class Lint {
         findings.addAll(deadPolicies);
       }
     }
-    for (Map.Entry<List<Object>, List<Pending>> e : pending.entrySet()) {
-      solve((String) e.getKey().get(0), (Direction) e.getKey().get(1), e.getValue());
-    }
+    solveAll();
     findings.sort(java.util.Comparator.comparing(this::order, java.util.Arrays::compare));
   }
 
@@ -279,7 +279,8 @@ public final class Lint {
     Ip ip = samples.unowned(4, 7);
     String profile = "kns." + ns;
     Map<String, Profile> extra = new LinkedHashMap<>();
-    if (!set.profiles().containsKey(profile)) {
+    boolean listed = set.endpoints().stream().anyMatch(e -> e.profiles().contains(profile));
+    if (!set.profiles().containsKey(profile) && !listed) {
       Map<String, String> pcns = new java.util.TreeMap<>();
       labels.forEach((k, v) -> {
         if (k.startsWith("pcns.")) {
@@ -289,11 +290,12 @@ public final class Lint {
       Rule allow =
           new Rule(0, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
       extra.put(profile, new Profile(profile, pcns, List.of(allow), List.of(allow), Span.NONE));
-      steps.assume(extra);
     }
-    return new Endpoint(
+    Endpoint e = new Endpoint(
         Endpoint.Kind.WORKLOAD, ns, "hypothetical-1", "Hypothetical", labels, List.of(ip), List.of(),
         List.of(profile), null, Span.NONE);
+    assumedFor.put(e, extra);
+    return e;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -339,7 +341,7 @@ public final class Lint {
       chains.add(steps.chain(c, rule.direction()));
     }
     if (hypothetical != null && Evaluator.applies(rule.policy(), hypothetical, rule.direction())) {
-      chains.add(steps.chain(hypothetical, rule.direction()));
+      chains.add(steps.chain(hypothetical, rule.direction(), assumedFor.getOrDefault(hypothetical, Map.of())));
     }
     boolean passToProfile = rule.action() != Action.PASS;
     boolean negation = !negationSide(rule);
@@ -490,7 +492,7 @@ public final class Lint {
       laterIn(steps.chain(c, d), rule.tier(), p, later);
     }
     if (hypothetical != null) {
-      laterIn(steps.chain(hypothetical, d), rule.tier(), p, later);
+      laterIn(steps.chain(hypothetical, d, assumedFor.getOrDefault(hypothetical, Map.of())), rule.tier(), p, later);
     }
     if (scope == Scope.ANY) {
       boolean seen = false;
@@ -568,7 +570,7 @@ public final class Lint {
    * global ones) in one direction: the step is at any endpoint one of them selects, and each
    * rule's goals only count the endpoints its own policy applies to.
    */
-  private void solve(String namespace, Direction d, List<Pending> pending) {
+  private void solve(Network network, String namespace, Direction d, List<Pending> pending) {
     List<Side> at = new ArrayList<>();
     List<EClass> classes = new ArrayList<>();
     for (Pending q : pending) {
@@ -606,176 +608,93 @@ public final class Lint {
       peers.add(new Side.Fresh(null, new Selector.All(), null, null));
     }
     long t0 = System.nanoTime();
-    try (StepGoals goals = StepGoals.open(network(), d, at, peers, FlowBounds.ANY)) {
-      openNanos += System.nanoTime() - t0;
-      opens++;
-      List<Pending> dead = pending.stream().filter(q -> !q.live).toList();
-      if (!batchOwn(goals, d, dead.stream().filter(q -> q.blocked == null).toList())) {
-        dead.forEach(q -> reachability(goals, q)); // the batch could not decide: one by one
-      } else {
-        List<Pending> matched = dead.stream().filter(q -> !q.done && !q.live).toList();
-        if (!batchReach(goals, d, matched)) {
-          matched.forEach(q -> reachability(goals, q));
+    try (StepGoals goals = StepGoals.open(network, d, at, peers, FlowBounds.ANY)) {
+      synchronized (this) {
+        openNanos += System.nanoTime() - t0;
+        opens++;
+      }
+      for (Pending q : pending) {
+        if (q.live) {
+          redundancy(goals, q);
         } else {
-          matched.stream().filter(q -> !q.live).forEach(q -> reachability(goals, q));
+          reachability(goals, q);
         }
       }
-      List<Pending> live =
-          pending.stream().filter(q -> q.live && !q.done && q.needsRedundancy() && !q.notRedundant).toList();
-      if (!batchChanges(goals, d, live)) {
-        live.forEach(q -> redundancy(goals, q));
-      }
     }
-  }
-
-  private static List<StepGoals.RuleKey> keys(List<Pending> qs) {
-    return qs.stream().map(q -> new StepGoals.RuleKey(q.rule.policy(), q.rule.index())).toList();
   }
 
   /**
-   * Which of the rules no sampled packet matched can match one at all: each model is replayed and
-   * marks the rules it matches; when none is left to find, the rest are unmatchable. False when
-   * the solver could not decide (nothing was concluded for the rest).
+   * The solver phase: each group (namespace or global policies, direction) is an independent
+   * question family. With many groups they run on up to {@code min(CPUs, 4)} workers, each with its
+   * own Z3 session, groups dealt round-robin so that each worker's sequence (and so every answer)
+   * is the same in every run on the machine.
    */
-  private boolean batchOwn(StepGoals goals, Direction d, List<Pending> candidates) {
-    List<Pending> left = new ArrayList<>(candidates);
-    while (!left.isEmpty()) {
-      current = left.size() + " rules";
-      Answer a = ask("own*", () -> goals.anyMatchesOnOwn(keys(left)));
-      if (a.status() == SolverSession.Status.UNKNOWN) {
-        return false;
+  private void solveAll() {
+    List<Map.Entry<List<Object>, List<Pending>>> groups = new ArrayList<>(pending.entrySet());
+    int workers = groups.size() < 8 ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
+    if (workers <= 1) {
+      for (Map.Entry<List<Object>, List<Pending>> g : groups) {
+        solve(network(), (String) g.getKey().get(0), (Direction) g.getKey().get(1), g.getValue());
       }
-      if (a.status() == SolverSession.Status.UNSAT) {
-        for (Pending q : left) {
-          findings.add(unmatchable(q.rule));
-          q.done = true;
-        }
-        return true;
+      return;
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        final int worker = w;
+        done.add(
+            pool.submit(
+                () -> {
+                  try (SolverSession own = new SolverSession(timeout)) {
+                    Network net = Network.encode(set, own);
+                    for (int i = worker; i < groups.size(); i += workers) {
+                      Map.Entry<List<Object>, List<Pending>> g = groups.get(i);
+                      solve(net, (String) g.getKey().get(0), (Direction) g.getKey().get(1), g.getValue());
+                    }
+                  }
+                  return null;
+                }));
       }
-      Chain chain = chainOf(a, d);
-      boolean progress = false;
-      for (Pending q : left) {
-        if (!steps.matches(q.rule, a.flow()) || !Evaluator.applies(q.rule.policy(), chain.at(), d)) {
-          continue;
-        }
-        progress = true;
-        Walk w = steps.walk(chain, a.flow(), q.rule.policy(), q.rule.index(), null, -1);
-        if (w.took()) {
-          q.live = true;
-          q.taken = a.flow();
-          q.takenAt = chain;
-        } else {
-          q.blocked = a.flow();
-          q.blockedAt = chain;
-          if (w.blocker() != null) {
-            q.blockedBy.putIfAbsent(key(w.blocker()), Map.entry(chain, a.flow()));
+      for (java.util.concurrent.Future<?> f : done) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
           }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
         }
       }
-      if (!progress) {
-        throw disagreement("no rule matches the solver's packet", left.get(0).rule, a.flow());
-      }
-      left.removeIf(q -> q.live || q.blocked != null);
+    } finally {
+      pool.shutdownNow();
     }
-    return true;
   }
 
-  /** Which of the matched but not (yet) reached rules are reached after all; as {@link #batchOwn}. */
-  private boolean batchReach(StepGoals goals, Direction d, List<Pending> candidates) {
-    List<Pending> left = new ArrayList<>(candidates);
-    while (!left.isEmpty()) {
-      current = left.size() + " rules";
-      Answer a = ask("reach*", () -> goals.anyReaches(keys(left)));
-      if (a.status() == SolverSession.Status.UNKNOWN) {
-        return false;
-      }
-      if (a.status() == SolverSession.Status.UNSAT) {
-        left.forEach(q -> q.unreached = true); // never reached: shadowed
-        return true;
-      }
-      Chain chain = chainOf(a, d);
-      boolean progress = false;
-      for (Pending q : left) {
-        if (!steps.matches(q.rule, a.flow()) || !Evaluator.applies(q.rule.policy(), chain.at(), d)) {
-          continue;
-        }
-        Walk w = steps.walk(chain, a.flow(), q.rule.policy(), q.rule.index(), null, -1);
-        if (w.took()) {
-          progress = true;
-          q.live = true;
-          q.taken = a.flow();
-          q.takenAt = chain;
-        }
-      }
-      if (!progress) {
-        throw disagreement("no rule takes the solver's packet", left.get(0).rule, a.flow());
-      }
-      left.removeIf(q -> q.live);
-    }
-    return true;
-  }
-
-  /** Which of the live rules change some verdict; the rest are redundant. As {@link #batchOwn}. */
-  private boolean batchChanges(StepGoals goals, Direction d, List<Pending> candidates) {
-    List<Pending> left = new ArrayList<>(candidates);
-    while (!left.isEmpty()) {
-      current = left.size() + " rules, first " + left.get(0).rule.display();
-      Answer a = ask("changes*", () -> goals.anyChangesVerdict(keys(left)));
-      if (a.status() == SolverSession.Status.UNKNOWN) {
-        return false;
-      }
-      if (a.status() == SolverSession.Status.UNSAT) {
-        for (Pending q : left) {
-          Walk with = steps.walk(q.takenAt, q.taken, q.rule.policy(), q.rule.index(), null, -1);
-          Walk without = steps.walk(q.takenAt, q.taken, null, -1, q.rule.policy(), q.rule.index());
-          if (!with.took() || with.allowed() != without.allowed()) {
-            throw disagreement("the solver says removing the rule changes no verdict", q.rule, q.taken);
-          }
-          findings.add(new Finding.RedundantRule(q.rule, example(q.takenAt, q.taken, q.rule)));
-          q.done = true;
-        }
-        return true;
-      }
-      Chain chain = chainOf(a, d);
-      boolean progress = false;
-      for (Pending q : left) {
-        if (!Evaluator.applies(q.rule.policy(), chain.at(), d)) {
-          continue;
-        }
-        Walk with = steps.walk(chain, a.flow(), q.rule.policy(), q.rule.index(), null, -1);
-        if (with.took()
-            && steps.walk(chain, a.flow(), null, -1, q.rule.policy(), q.rule.index()).allowed() != with.allowed()) {
-          progress = true;
-          q.notRedundant = true;
-        }
-      }
-      if (!progress) {
-        throw disagreement("removing no rule changes the solver's packet's verdict", left.get(0).rule, a.flow());
-      }
-      left.removeIf(q -> q.notRedundant);
-    }
-    return true;
-  }
-
-  private Answer ask(Answer a) {
+  private synchronized Answer ask(Answer a) {
     questions++;
     solverMillis += a.millis();
     return a;
   }
 
-  private final Map<String, long[]> profile = new java.util.TreeMap<>();
+  private final Map<String, long[]> profile = new java.util.concurrent.ConcurrentSkipListMap<>();
 
-  private String current = "";
+  private final ThreadLocal<String> currentRule = ThreadLocal.withInitial(() -> "");
 
   private Answer ask(String what, java.util.function.Supplier<Answer> question) {
     long t0 = System.nanoTime();
     Answer a = ask(question.get());
     long[] n = profile.computeIfAbsent(what + "." + a.status().json(), k -> new long[2]);
-    n[0]++;
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    n[1] += ms;
+    synchronized (n) {
+      n[0]++;
+      n[1] += ms;
+    }
     if (ms > 100 && System.getenv("TIERPROOF_LINT_PROFILE") != null) {
-      System.err.println("  slow " + what + " " + a.status().json() + " " + ms + " ms: " + current);
+      System.err.println("  slow " + what + " " + a.status().json() + " " + ms + " ms: " + currentRule.get());
     }
     return a;
   }
@@ -783,7 +702,7 @@ public final class Lint {
   /** The rule took no sampled packet: unmatchable, shadowed (with its cover), or live after all. */
   private void reachability(StepGoals goals, Pending q) {
     RuleRef rule = q.rule;
-    current = rule.display();
+    currentRule.set(rule.display());
     Policy p = rule.policy();
     Flow own = q.blocked;
     Chain ownAt = q.blockedAt;
@@ -840,10 +759,14 @@ public final class Lint {
     q.blockedBy.forEach((k, v) -> cover.put(k, example(v.getKey(), v.getValue(), null)));
     long c0 = System.nanoTime();
     StepGoals.Core core = goals.core(p, rule.index());
-    questions++;
+    synchronized (this) {
+      questions++;
+    }
     long[] cn = profile.computeIfAbsent("core." + core.status().json(), k -> new long[2]);
-    cn[0]++;
-    cn[1] += (System.nanoTime() - c0) / 1_000_000;
+    synchronized (cn) {
+      cn[0]++;
+      cn[1] += (System.nanoTime() - c0) / 1_000_000;
+    }
     if (core.status() == SolverSession.Status.UNSAT) {
       java.util.Set<String> inCore = new java.util.HashSet<>();
       core.elements().forEach(e -> inCore.add(e.key()));
@@ -859,7 +782,7 @@ public final class Lint {
           cover.put(e.key(), example(hit.getKey(), hit.getValue(), null));
           continue;
         }
-        current = rule.display() + " by " + e.key();
+        currentRule.set(rule.display() + " by " + e.key());
         Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
         if (a.status() == SolverSession.Status.UNKNOWN) {
           findings.add(new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
@@ -910,7 +833,7 @@ public final class Lint {
   /** The rule is live and sampling found no packet whose verdict it changes: ask the solver. */
   private void redundancy(StepGoals goals, Pending q) {
     RuleRef rule = q.rule;
-    current = rule.display();
+    currentRule.set(rule.display());
     if (q.notRedundant || !q.needsRedundancy()) {
       return;
     }
@@ -1016,11 +939,8 @@ public final class Lint {
     if (at == null) {
       throw new IllegalStateException("internal error: the solver's packet has no endpoint at the step");
     }
-    if (!a.assumedProfiles().isEmpty()) {
-      steps.assume(a.assumedProfiles());
-    }
     EClass c = steps.classOf(at);
-    return c != null ? steps.chain(c, d) : steps.chain(at, d);
+    return c != null ? steps.chain(c, d) : steps.chain(at, d, a.assumedProfiles());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1028,7 +948,7 @@ public final class Lint {
 
   /** The packet at the chain's endpoint, replayed by eval; with {@code removed}, also without that rule. */
   private Example example(Chain chain, Flow f, RuleRef removed) {
-    Evaluator ev = evaluatorFor(chain.at());
+    Evaluator ev = evaluatorFor(chain);
     Step step = ev.evaluate(chain.at(), chain.direction(), f);
     Step changed = null;
     if (removed != null) {
@@ -1040,21 +960,13 @@ public final class Lint {
     return new Example(chain.at(), chain.direction(), f, step, changed);
   }
 
-  private Evaluator evaluatorFor(Endpoint at) {
-    boolean known = set.endpoints().stream().anyMatch(e -> e == at);
-    if (known || at.profiles().stream().allMatch(set.profiles()::containsKey)) {
+  /** The evaluator for a chain's endpoint: with the profiles its namespace is assumed to have. */
+  private Evaluator evaluatorFor(Chain chain) {
+    if (chain.assumed().isEmpty()) {
       return evaluator;
     }
-    Map<String, Profile> extra = new LinkedHashMap<>();
-    for (String name : at.profiles()) {
-      if (!set.profiles().containsKey(name) && name.startsWith("kns.")) {
-        Rule allow =
-            new Rule(0, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
-        extra.put(name, new Profile(name, Map.of(), List.of(allow), List.of(allow), Span.NONE));
-      }
-    }
     return assumed.computeIfAbsent(
-        extra,
+        chain.assumed(),
         x -> {
           Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
           profiles.putAll(x);
@@ -1280,7 +1192,7 @@ public final class Lint {
     List<Chain> chains = new ArrayList<>();
     spread(steps.selected(p, d)).forEach(c -> chains.add(steps.chain(c, d)));
     if (hypothetical != null && Evaluator.applies(p, hypothetical, d)) {
-      chains.add(steps.chain(hypothetical, d));
+      chains.add(steps.chain(hypothetical, d, assumedFor.getOrDefault(hypothetical, Map.of())));
     }
     for (RuleRef rule : RuleRef.of(tier, p, d)) {
       for (Chain chain : chains) {

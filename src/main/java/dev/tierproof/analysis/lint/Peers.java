@@ -38,7 +38,7 @@ final class Peers {
   private final Samples samples;
   private final Map<Integer, TreeMap<BigInteger, Ip>> sorted = new HashMap<>();
   private final Set<Ip> shared = new java.util.HashSet<>();
-  private final Map<Ip, List<Integer>> netsetsAt = new HashMap<>();
+  private final Map<Ip, List<Integer>> netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Endpoint> withoutAddress = new ArrayList<>();
 
   Peers(PolicySet set, Steps steps, Samples samples) {

@@ -46,7 +46,7 @@ final class Samples {
   private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
   private final Map<Integer, TreeMap<BigInteger, Ip>> sorted = new HashMap<>();
   private final Map<Integer, List<Ip>> outside = new HashMap<>();
-  private final Map<List<Selector>, List<Steps.EClass>> matching = new HashMap<>();
+  private final Map<List<Selector>, List<Steps.EClass>> matching = new java.util.concurrent.ConcurrentHashMap<>();
 
   Samples(PolicySet set, Steps steps) {
     this.set = set;

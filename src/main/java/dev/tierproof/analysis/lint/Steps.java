@@ -36,8 +36,11 @@ final class Steps {
   /** A tier that is entered at an endpoint in a direction, with its applying policies in order. */
   record Part(Tier tier, List<Policy> applying) {}
 
-  /** One endpoint kind's chain in one direction. */
-  record Chain(Endpoint at, Direction direction, List<Part> parts) {}
+  /**
+   * One endpoint kind's chain in one direction; {@code assumed}: profiles a hypothetical endpoint's
+   * namespace has although the input lacks them (built as Calico builds them, spec S2.8).
+   */
+  record Chain(Endpoint at, Direction direction, List<Part> parts, Map<String, Profile> assumed) {}
 
   /**
    * What took a packet. {@code kind}: RULE (with tier, policy, index, action), TIER_DEFAULT (tier),
@@ -63,12 +66,15 @@ final class Steps {
   private final Map<EClass, Map<Direction, Chain>> chains = new IdentityHashMap<>();
   /** Policy → the classes it applies to, per direction. */
   private final Map<Policy, Map<Direction, List<EClass>>> selected = new IdentityHashMap<>();
-  private Map<String, Profile> extraProfiles = Map.of();
-  private final Map<Policy, java.util.Optional<String>> requiredNamespace = new IdentityHashMap<>();
+  /** Per policy, the namespace its selector requires, if any (read-only after construction). */
+  private final Map<Policy, String> requiredNamespace = new IdentityHashMap<>();
 
   Steps(PolicySet set, Evaluator evaluator) {
     this.set = set;
     this.evaluator = evaluator;
+    for (Policy p : set.policies()) {
+      requiredNamespace.put(p, Samples.requiredNamespace(p.selector()));
+    }
     Map<List<Object>, List<Endpoint>> groups = new LinkedHashMap<>();
     for (Endpoint e : set.endpoints()) {
       groups.computeIfAbsent(List.of(e.isHost(), e.labels(), e.profiles()), k -> new ArrayList<>()).add(e);
@@ -100,11 +106,6 @@ final class Steps {
     return ns == null ? "" : ns;
   }
 
-  /** Profiles that hypothetical endpoints of a replayed answer assume (namespaces the input lacks). */
-  void assume(Map<String, Profile> profiles) {
-    extraProfiles = Map.copyOf(profiles);
-  }
-
   Chain chain(EClass c, Direction d) {
     return chains.get(c).get(d);
   }
@@ -132,13 +133,17 @@ final class Steps {
    * endpoint's namespace's policies and global ones are tested.
    */
   Chain chain(Endpoint at, Direction d) {
+    return chain(at, d, Map.of());
+  }
+
+  /** As {@link #chain(Endpoint, Direction)} with profiles the endpoint's namespace is assumed to have. */
+  Chain chain(Endpoint at, Direction d, Map<String, Profile> assumed) {
     String ns = at.labels().get(NAMESPACE);
     List<Part> parts = new ArrayList<>();
     for (Tier t : set.tiers()) {
       List<Policy> applying = new ArrayList<>();
       for (Policy p : t.policies()) {
-        String required = requiredNamespace.computeIfAbsent(p, x -> java.util.Optional.ofNullable(Samples.requiredNamespace(x.selector())))
-            .orElse(null);
+        String required = requiredNamespace.get(p);
         if (required != null && !required.equals(ns)) {
           continue; // spec S2.1: a namespaced policy's selector requires projectcalico.org/namespace
         }
@@ -150,7 +155,7 @@ final class Steps {
         parts.add(new Part(t, List.copyOf(applying)));
       }
     }
-    return new Chain(at, d, parts);
+    return new Chain(at, d, parts, Map.copyOf(assumed));
   }
 
   /**
@@ -215,7 +220,7 @@ final class Steps {
     for (String name : at.profiles()) {
       Profile profile = set.profiles().get(name);
       if (profile == null) {
-        profile = extraProfiles.get(name);
+        profile = chain.assumed().get(name);
       }
       if (profile == null) {
         continue;
