@@ -115,7 +115,9 @@ class DiffCommandTest {
   }
 
   @Test
-  void diff_outsideARepository_exit2(@TempDir Path tmp) throws IOException {
+  void diff_outsideARepository_exit2() throws IOException {
+    // not @TempDir: surefire's java.io.tmpdir is target/tmp, inside this project's own checkout
+    Path tmp = Files.createTempDirectory(Path.of("/tmp"), "tierproof-norepo-");
     copy(Path.of(CLUSTER), tmp.resolve("c"));
     Run run = Run.of("-f", tmp.resolve("c").toString(), "diff", "--base", "git:HEAD");
     assertThat(run.code()).isEqualTo(2);
