@@ -43,7 +43,7 @@ load           | medium,large | explain {A_API} {B_API} --protocol TCP --port 90
 reachable      | medium,large | verify reachable {A_API} {B_API}
 isolated       | medium,large | verify isolated 'ns-a/*' 'ns-b/*'
 isolated-rev   | medium,large | verify isolated 'ns-b/*' 'ns-a/*'
-#lint          | medium,large | lint
+lint           | medium,large | lint
 check-50       | large        | check bench/invariants/large-50.yaml
 diff           | large        | -f {CHANGED} diff --base {DIR}
 EOF

@@ -72,6 +72,8 @@ public final class Diff {
   /** Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 1 and 65536. */
   private final TreeSet<Integer> cuts = new TreeSet<>(List.of(1, 65536));
   private DiffQuery query;
+  /** The answer the current class grows from. */
+  private Answer witness;
   private DiffEncoding encoding;
   private DiffEncoding.Scope scope;
   /** Per end of the current scope, the namespaces all of whose pods it holds. */
@@ -225,6 +227,7 @@ public final class Diff {
   }
 
   private Found generalize(Answer a) {
+    witness = a;
     Flow w = a.flow();
     Verdict[] v = replay(a);
     Kind kind = v[1].allowed() ? Kind.OPENED : Kind.CLOSED;
@@ -352,8 +355,72 @@ public final class Diff {
 
   /** A flow of the class that did not change so ({@code sat}), none ({@code unsat}), or unknown. */
   private Answer unchanged(Cls c, Change change) {
+    Flow sampled = sampled(c, change);
+    if (sampled != null) {
+      return new Answer(SolverSession.Status.SAT, sampled, false, List.of(), witness.assumedProfiles(), null, 0);
+    }
     checks++;
     return query.unchangedIn(c.region(), change);
+  }
+
+  /**
+   * Cheap counterexamples first: the witness with one end moved to an input endpoint of the class
+   * (a few per namespace), evaluated by both versions' evaluators; the first flow that did not
+   * change so, or null (then only the solver can tell).
+   */
+  private Flow sampled(Cls c, Change change) {
+    Flow w = witness.flow();
+    Evaluator[] ev = evaluators.computeIfAbsent(witness.assumedProfiles(), this::evaluators);
+    for (boolean source : List.of(true, false)) {
+      for (Endpoint e : samples(source ? c.src() : c.dst())) {
+        Flow f = moved(w, source, e);
+        if (f == null) {
+          continue;
+        }
+        boolean before = ev[0].evaluate(f).allowed();
+        boolean now = ev[1].evaluate(f).allowed();
+        boolean changed = change == Change.OPENED ? !before && now : before && !now;
+        if (!changed) {
+          return f;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Up to two input endpoints per namespace (and host endpoints) of an end set. */
+  private List<Endpoint> samples(EndSet s) {
+    List<Endpoint> out = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    List<Endpoint> pool =
+        s instanceof EndSet.Endpoints e ? e.endpoints()
+            : s instanceof EndSet.Pods || s instanceof EndSet.Any ? after.endpoints()
+            : List.of();
+    for (Endpoint e : pool) {
+      if (s instanceof EndSet.Pods p
+          && (!p.existing() || e.isHost() || !p.includes(e.namespace())
+              || (p.selector() != null && !p.selector().matches(e.labels())))) {
+        continue;
+      }
+      String key = e.isHost() ? "" : e.namespace();
+      if (seen.merge(key, 1, Integer::sum) <= 2) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** The flow with one end at {@code e} (its first address of the flow's family), or null. */
+  private static Flow moved(Flow w, boolean source, Endpoint e) {
+    dev.tierproof.model.Ip ip = e.ips().stream().filter(x -> x.family() == w.family()).findFirst().orElse(null);
+    if (ip == null || (source ? ip.equals(w.destinationIp()) : ip.equals(w.sourceIp()))) {
+      return null;
+    }
+    return source
+        ? new Flow(w.protocol(), ip, w.sourcePort(), w.destinationIp(), w.destinationPort(), w.icmpType(), w.icmpCode(),
+            w.destinationDomain(), e, w.destination())
+        : new Flow(w.protocol(), w.sourceIp(), w.sourcePort(), ip, w.destinationPort(), w.icmpType(), w.icmpCode(),
+            null, w.source(), e);
   }
 
   /** The smallest end set of a witness end: its group of endpoints, its hypothetical pod's labels, its address. */
@@ -488,6 +555,22 @@ public final class Diff {
   private EndSet.Pods refine(
       EndSet.Pods p, Function<EndSet, Cls> at, Change change, Flow w, boolean source, boolean namespaces) {
     Endpoint e = source ? w.source() : w.destination();
+    if (namespaces && p.namespaces() == null) {
+      // the namespaces where a sampled input endpoint did not change so leave at once
+      Set<String> more = new TreeSet<>(p.excluded());
+      Evaluator[] ev = evaluators.computeIfAbsent(witness.assumedProfiles(), this::evaluators);
+      for (Endpoint x : samples(p)) {
+        Flow f = moved(w, source, x);
+        if (f != null && !x.isHost() && !Objects.equals(x.namespace(), e.namespace())) {
+          boolean before = ev[0].evaluate(f).allowed();
+          boolean now = ev[1].evaluate(f).allowed();
+          if (!(change == Change.OPENED ? !before && now : before && !now)) {
+            more.add(x.namespace());
+          }
+        }
+      }
+      p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.within(), p.except(), p.ports(), p.existing());
+    }
     // each round costs a solver check; past a dozen namespaces, narrower levels are cheaper
     for (int round = 0; round < 12; round++) {
       Cls c = at.apply(p);

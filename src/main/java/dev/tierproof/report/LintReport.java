@@ -208,7 +208,7 @@ public final class LintReport {
         out.append("  ").append(s.isKnown() ? s.line() + ":" + s.column() : "-").append(": ")
             .append(f.severity().label()).append(": ").append(message(f, result.scope()))
             .append(" [").append(f.id()).append(' ').append(f.name()).append("]\n");
-        String text = s.isKnown() ? source.apply(s.file()) : null;
+        String text = s.isKnown() && isRule(f) ? source.apply(s.file()) : null;
         if (text != null) {
           String[] ls = lines.computeIfAbsent(s.file(), k -> text.split("\r?\n", -1));
           for (String l : snippet(ls, s, isRule(f))) {

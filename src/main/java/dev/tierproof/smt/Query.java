@@ -1641,9 +1641,12 @@ public final class Query implements AutoCloseable {
     return solve(goal, true, false);
   }
 
-  /** As {@link #stepSolve} without the second check for a nicer packet (for answers nobody reads). */
-  Answer stepSolveQuick(BoolExpr goal) {
-    return solve(goal, false, false);
+  /**
+   * The answer for a model of this query's scope that the caller found itself (e.g. by a check
+   * under assumptions), when no end can be at an owned address (else null: use {@link #stepSolve}).
+   */
+  Answer stepDecode(Model m, long millis) {
+    return refutations(m).isEmpty() ? decode(m, millis, false) : null;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -103,6 +103,8 @@ public final class StepGoals implements AutoCloseable {
   private final List<Map<Key, List<String>>> before = new ArrayList<>();
   private final Map<String, Element> elements = new LinkedHashMap<>();
   private int fresh;
+  /** Owned addresses are excluded up front: models need no refutation, checks can use assumptions. */
+  private boolean eager;
 
   /** Above this many runs of owned addresses, they are left to the query's lazy refutation. */
   private static final int EAGER_RUNS = 4096;
@@ -151,7 +153,11 @@ public final class StepGoals implements AutoCloseable {
       runs.put(e.getKey(), rs);
       total += rs.size();
     }
-    if (total == 0 || total > EAGER_RUNS) {
+    if (total > EAGER_RUNS) {
+      return;
+    }
+    eager = true;
+    if (total == 0) {
       return;
     }
     FlowVars v = net.vars;
@@ -189,53 +195,28 @@ public final class StepGoals implements AutoCloseable {
     }
   }
 
-  /** A rule of some policy, by its written index: for questions about several rules at once. */
-  public record RuleKey(Policy policy, int index) {}
-
   /**
-   * Some packet that one of {@code rules} matches on its own (at an endpoint its policy selects);
-   * {@code UNSAT} proves that none can match any packet. The caller finds out which rules the
-   * packet is for by replaying it.
+   * Some packet satisfying {@code goal}: with owned addresses excluded up front, one check under
+   * an assumption naming the goal (no scope to push and pop, so what the solver learned stays);
+   * else the query's own solve with lazy refutations.
    */
-  public Answer anyMatchesOnOwn(List<RuleKey> rules) {
-    return query.stepSolve(or(rules.stream().map(r -> own(new Key(r.policy(), r.index()))).toList()));
-  }
-
-  /** Some packet that one of {@code rules} takes; {@code UNSAT} proves that none is ever reached. */
-  public Answer anyReaches(List<RuleKey> rules) {
-    return query.stepSolve(or(rules.stream().map(r -> reachGoal(new Key(r.policy(), r.index()))).toList()));
-  }
-
-  /** Some packet that one of {@code rules} takes and whose verdict would differ without it. */
-  public Answer anyChangesVerdict(List<RuleKey> rules) {
-    return query.stepSolveQuick(or(rules.stream().map(r -> changesGoal(new Key(r.policy(), r.index()))).toList()));
-  }
-
-  private BoolExpr reachGoal(Key k) {
-    List<BoolExpr> any = new ArrayList<>();
-    for (int i = 0; i < options.size(); i++) {
-      At a = positions.get(i).get(k);
-      if (a != null) {
-        any.add(and(options.get(i).chosen(), a.reached(), a.fires()));
-      }
+  private Answer solve(BoolExpr goal) {
+    if (!eager || goal.isFalse()) {
+      return query.stepSolve(goal);
     }
-    return or(any);
-  }
-
-  private BoolExpr changesGoal(Key k) {
-    List<BoolExpr> any = new ArrayList<>();
-    for (int i = 0; i < options.size(); i++) {
-      At a = positions.get(i).get(k);
-      if (a != null && a.changes() != null) {
-        any.add(and(options.get(i).chosen(), a.reached(), a.fires(), a.changes()));
-      }
+    BoolExpr name = ctx.mkBoolConst("lint.goal." + fresh++);
+    session.add(ctx.mkImplies(name, goal));
+    SolverSession.Check c = session.check(name);
+    if (c.status() == SolverSession.Status.SAT) {
+      Answer a = query.stepDecode(c.model(), c.millis());
+      return a != null ? a : query.stepSolve(goal);
     }
-    return or(any);
+    return new Answer(c.status(), null, false, List.of(), Map.of(), c.reason(), c.millis());
   }
 
   /** Some packet at a selected endpoint that {@code policy}'s rule {@code index} matches (reached or not). */
   public Answer matchesOnOwn(Policy policy, int index) {
-    return query.stepSolve(own(new Key(policy, index)));
+    return solve(own(new Key(policy, index)));
   }
 
   /** Some packet that reaches rule {@code index} of {@code policy} and that it matches (it takes it). */
@@ -248,7 +229,7 @@ public final class StepGoals implements AutoCloseable {
         any.add(and(options.get(i).chosen(), a.reached(), a.fires()));
       }
     }
-    return query.stepSolve(or(any));
+    return solve(or(any));
   }
 
   /**
@@ -265,7 +246,7 @@ public final class StepGoals implements AutoCloseable {
         any.add(and(options.get(i).chosen(), a.reached(), a.fires(), a.changes()));
       }
     }
-    return query.stepSolve(or(any));
+    return solve(or(any));
   }
 
   /** The elements that can take a packet before the rule, on some alternative, in chain order. */
@@ -295,7 +276,7 @@ public final class StepGoals implements AutoCloseable {
         others.add(takesOf(e.key()));
       }
     }
-    return query.stepSolve(and(own(new Key(policy, index)), or(others)));
+    return solve(and(own(new Key(policy, index)), or(others)));
   }
 
   /**
@@ -326,7 +307,7 @@ public final class StepGoals implements AutoCloseable {
 
   /** Some packet that the rule matches on its own and that {@code element} takes before it. */
   public Answer takenBy(Policy policy, int index, Element element) {
-    return query.stepSolve(and(own(new Key(policy, index)), takesOf(element.key())));
+    return solve(and(own(new Key(policy, index)), takesOf(element.key())));
   }
 
   /**

@@ -16,7 +16,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * An over-approximation of the packets a rule can match at one step (spec S3): its protocols, the
@@ -211,8 +210,4 @@ final class Footprint {
     return new BigInteger[] {c.low(), c.high()};
   }
 
-  /** Distinct protocol numbers, for messages. */
-  static String protocols(Set<Integer> ps) {
-    return new TreeSet<>(ps).toString();
-  }
 }

@@ -69,7 +69,7 @@ import java.util.Optional;
  * (labels constrained only by selectors, spec S5.3), at the policy's end and as peers. A solver
  * {@code unknown} is reported as {@link Finding.Inconclusive}, never as a finding. Every example
  * is replayed through {@link Evaluator}; a disagreement between solver and evaluator throws {@link
- * IllegalStateException} (an internal error, never a finding). Not thread-safe.
+ * IllegalStateException} (an internal error, never a finding). One instance per run; its solver phase runs groups of questions on parallel workers, each with its own Z3 session.
  */
 public final class Lint {
 
@@ -150,7 +150,7 @@ public final class Lint {
       }
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    if (System.getenv("TIERPROOF_LINT_PROFILE") != null) {
+    if (System.getenv("TIERPROOF_LINT_PROFILE") != null) { // a debugging aid: where the time went
       System.err.printf("lint: %d ms, %d solver opens %d ms, %d questions %d ms check%n",
           millis, lint.opens, lint.openNanos / 1_000_000, lint.questions, lint.solverMillis);
       lint.profile.forEach((k, v) -> System.err.printf("  %s: %d, %d ms%n", k, v[0], v[1]));
@@ -243,8 +243,8 @@ public final class Lint {
         return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.SELECTS_NOTHING);
       }
       boolean[] unknown = {false};
-      Optional<Map<String, String>> labels = Labels.workload(network(), p.namespace(), p.selector(), unknown);
-      boolean host = p.namespace() == null && Labels.host(network(), p.selector(), unknown).isPresent();
+      Optional<Map<String, String>> labels = Labels.workload(network(), ns(p), p.selector(), unknown);
+      boolean host = ns(p) == null && Labels.host(network(), p.selector(), unknown).isPresent();
       if (labels.isEmpty() && !host) {
         if (unknown[0]) {
           findings.add(new Finding.Inconclusive(null, p, "can it select an endpoint?", "solver unknown"));
@@ -265,12 +265,20 @@ public final class Lint {
         rules++;
         Pending q = sample(r, hypothetical);
         if (q != null) {
-          pending.computeIfAbsent(Arrays.asList(p.namespace() == null ? "" : p.namespace(), d), k -> new ArrayList<>()).add(q);
+          pending.computeIfAbsent(Arrays.asList(ns(p) == null ? "" : ns(p), d), k -> new ArrayList<>()).add(q);
         }
       }
       logOnly(tier, p, d, hypothetical);
     }
     return null;
+  }
+
+  /**
+   * The namespace a policy's selector confines it to (spec S2.1: every namespaced policy's does),
+   * or null: the namespace its endpoints, existing or not, can be in.
+   */
+  private static String ns(Policy p) {
+    return Samples.requiredNamespace(p.selector());
   }
 
   /** A workload endpoint that could exist with these labels, at an address no endpoint owns. */
@@ -423,9 +431,9 @@ public final class Lint {
    * with another outcome is where such a packet would end up).
    */
   private boolean changesAfter(RuleRef rule, List<Chain> chains) {
-    int budget = 4 * FLOWS_PER_RULE * Math.max(1, chains.size() / CLASSES_SAMPLED);
+    int budget = 4 * FLOWS_PER_RULE * Math.max(1, chains.size() / 3);
     for (Chain chain : chains.size() > CLASSES_SAMPLED ? chains : chains.subList(0, Math.min(chains.size(), 6))) {
-      List<Flow> mine = samples.flows(rule, chain.at(), FLOWS_PER_CLASS);
+      List<Flow> mine = samples.flows(rule, chain.at(), 8);
       boolean after = false;
       for (Steps.Part part : chain.parts()) {
         for (Policy p : part.applying()) {
@@ -437,7 +445,7 @@ public final class Lint {
             if (!after || later.action() == Action.LOG || later.action() == rule.action()) {
               continue;
             }
-            for (Flow f : Samples.hybrid(mine, samples.flows(later, chain.at(), 8), rule.direction(), 64)) {
+            for (Flow f : Samples.hybrid(mine, samples.flows(later, chain.at(), 4), rule.direction(), 24)) {
               if (--budget < 0) {
                 return false;
               }
@@ -500,8 +508,8 @@ public final class Lint {
         if (o == p) {
           seen = true;
         } else if (seen && !o.staged() && !o.doNotTrack() && !o.preDnat() && o.governs(d)
-            && (o.namespace() == null || o.namespace().equals(p.namespace()))) {
-          later.add(o);
+            && (ns(o) == null || ns(p) == null || ns(o).equals(ns(p)))) {
+          later.add(o); // a global policy's endpoints may be in any namespace
         }
       }
     }
@@ -593,7 +601,7 @@ public final class Lint {
     }
     if (scope == Scope.ANY) {
       for (Policy p : set.policies()) {
-        if (!p.staged() && p.governs(d) && (p.namespace() == null || namespace.isEmpty() || namespace.equals(p.namespace()))) {
+        if (!p.staged() && p.governs(d) && (ns(p) == null || namespace.isEmpty() || namespace.equals(ns(p)))) {
           policies.add(p);
         }
       }
@@ -682,7 +690,6 @@ public final class Lint {
 
   private final Map<String, long[]> profile = new java.util.concurrent.ConcurrentSkipListMap<>();
 
-  private final ThreadLocal<String> currentRule = ThreadLocal.withInitial(() -> "");
 
   private Answer ask(String what, java.util.function.Supplier<Answer> question) {
     long t0 = System.nanoTime();
@@ -693,16 +700,12 @@ public final class Lint {
       n[0]++;
       n[1] += ms;
     }
-    if (ms > 100 && System.getenv("TIERPROOF_LINT_PROFILE") != null) {
-      System.err.println("  slow " + what + " " + a.status().json() + " " + ms + " ms: " + currentRule.get());
-    }
     return a;
   }
 
   /** The rule took no sampled packet: unmatchable, shadowed (with its cover), or live after all. */
   private void reachability(StepGoals goals, Pending q) {
     RuleRef rule = q.rule;
-    currentRule.set(rule.display());
     Policy p = rule.policy();
     Flow own = q.blocked;
     Chain ownAt = q.blockedAt;
@@ -782,7 +785,6 @@ public final class Lint {
           cover.put(e.key(), example(hit.getKey(), hit.getValue(), null));
           continue;
         }
-        currentRule.set(rule.display() + " by " + e.key());
         Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
         if (a.status() == SolverSession.Status.UNKNOWN) {
           findings.add(new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
@@ -833,7 +835,6 @@ public final class Lint {
   /** The rule is live and sampling found no packet whose verdict it changes: ask the solver. */
   private void redundancy(StepGoals goals, Pending q) {
     RuleRef rule = q.rule;
-    currentRule.set(rule.display());
     if (q.notRedundant || !q.needsRedundancy()) {
       return;
     }
@@ -845,11 +846,6 @@ public final class Lint {
         Walk without = steps.walk(chain, a.flow(), null, -1, rule.policy(), rule.index());
         if (!with.took() || with.allowed() == without.allowed()) {
           throw disagreement("the solver says removing the rule changes this packet's verdict", rule, a.flow());
-        }
-        if (System.getenv("TIERPROOF_LINT_PROFILE") != null) {
-          System.err.println("  changes: " + rule.display() + " " + a.flow().sourceIp() + ":" + a.flow().sourcePort()
-              + " -> " + a.flow().destinationIp() + ":" + a.flow().destinationPort() + " p" + a.flow().protocol()
-              + " at " + chain.at().ref() + " " + a.millis() + " ms");
         }
       }
       case UNKNOWN ->

@@ -26,11 +26,11 @@ import org.junit.jupiter.api.Test;
  * for every finding, sampled flows in scope are evaluated by {@link Evaluator}: a shadowed rule
  * never decides a flow it matches, and whatever decides first is one of its covering elements; an
  * unmatchable rule matches none; removing a redundant rule changes no sampled verdict; every
- * example replays. Cases: {@code -Dlint.cases=N} (default 40 per scope); a failure names its seed.
+ * example replays. Cases: {@code -Dlint.cases=N} (default 150 per scope); a failure names its seed.
  */
 class LintDifferentialTest {
 
-  private static final int CASES = Integer.getInteger("lint.cases", 40);
+  private static final int CASES = Integer.getInteger("lint.cases", 150);
   private static final int FLOWS = 600;
 
   @Test
