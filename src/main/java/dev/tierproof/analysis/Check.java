@@ -229,7 +229,7 @@ public final class Check {
 
   private CheckResult noNew(Invariant i, NoNewReachability x, long start) {
     PolicySet rebased = Diff.rebase(x.base(), set);
-    DiffEncoding encoding = DiffEncoding.encode(rebased, set, session);
+    DiffEncoding encoding = DiffEncoding.encode(rebased, set, session, true);
     for (DiffEncoding.Scope scope : encoding.scopes()) {
       try (DiffQuery q = encoding.open(scope, List.of())) {
         Answer a = q.find(DiffQuery.Change.OPENED, List.of());

@@ -126,10 +126,10 @@ public final class Diff {
   }
 
   /**
-   * Compares {@code base} with {@code current}; {@code timeout} bounds each solver check, {@code
+   * Compares {@code base} with {@code current} over the ends of {@code ends}; {@code timeout} bounds each solver check, {@code
    * maxClasses} the number of classes before the search stops (inconclusive).
    */
-  public static DiffResult run(PolicySet base, PolicySet current, Duration timeout, int maxClasses) {
+  public static DiffResult run(PolicySet base, PolicySet current, Scope ends, Duration timeout, int maxClasses) {
     long start = System.nanoTime();
     List<String> notes = inventory(base, current);
     List<InputChange> changes = changes(base, current);
@@ -140,19 +140,32 @@ public final class Diff {
     String reason = null;
     int scopes;
     try (SolverSession session = new SolverSession(timeout)) {
-      DiffEncoding encoding = DiffEncoding.encode(rebased, current, session);
+      long t0 = System.nanoTime();
+      DiffEncoding encoding = DiffEncoding.encode(rebased, current, session, ends == Scope.ANY);
+      long t1 = System.nanoTime();
       List<DiffEncoding.Scope> all = encoding.scopes();
+      trace("prep %d ms, encode %d ms, scopes %d ms", (t0 - start) / 1000000, (t1 - t0) / 1000000, (System.nanoTime() - t1) / 1000000);
       scopes = all.size();
       search:
       for (DiffEncoding.Scope scope : all) {
-        try (DiffQuery q = encoding.open(scope, regions)) {
+        long ts = System.nanoTime();
+        // classes found elsewhere that may hold flows of this scope (the rest cannot)
+        List<Region> near = new ArrayList<>();
+        for (Region r : regions) {
+          if (encoding.mayMeet(scope.sources(), r.source()) && encoding.mayMeet(scope.destinations(), r.destination())) {
+            near.add(r);
+          }
+        }
+        try (DiffQuery q = encoding.open(scope, near)) {
+          trace("scope %s: opened in %d ms", scope.reason(), (System.nanoTime() - ts) / 1000000);
           d.query = q;
           d.encoding = encoding;
           d.scope = scope;
           d.whole.clear();
           while (true) {
-            Answer a = q.find(Change.CHANGED, regions);
+            Answer a = q.find(Change.CHANGED, near);
             d.checks++;
+            trace("  find: %s in %d ms", a.status(), a.millis());
             if (a.status() == SolverSession.Status.UNSAT) {
               break;
             }
@@ -160,7 +173,7 @@ public final class Diff {
               reason = "the solver could not decide whether more flows changed (" + a.reason() + ")";
               break search;
             }
-            if (classes.size() >= maxClasses) {
+            if (classes.size() >= maxClasses && merge(classes).size() >= maxClasses) {
               reason = "stopped after " + maxClasses + " classes (--max-classes); more flows changed";
               break search;
             }
@@ -170,7 +183,9 @@ public final class Diff {
               break search;
             }
             classes.add(f.change());
+            trace("  class %s %s -> %s (%d checks so far)", f.change().kind(), f.change().source().display(), f.change().destination().display(), d.checks);
             regions.add(f.region());
+            near.add(f.region());
           }
         } finally {
           d.query = null;
@@ -184,11 +199,81 @@ public final class Diff {
         changes,
         notes,
         reason,
+        ends,
         new DiffResult.Stats(d.checks, millis, scopes));
   }
 
+  /**
+   * Classes that differ only in the namespaces (or the listed endpoints) of one end, joined: each
+   * was proved, so their union changed alike. Scopes split per namespace find a change that
+   * spans namespaces once per namespace; this is where it becomes one class again (with the first
+   * class's witness).
+   */
+  static List<ChangeClass> merge(List<ChangeClass> classes) {
+    List<ChangeClass> out = classes;
+    for (int size = -1; size != out.size(); ) {
+      size = out.size();
+      out = mergeOnce(out);
+    }
+    return out;
+  }
+
+  private static List<ChangeClass> mergeOnce(List<ChangeClass> classes) {
+    List<ChangeClass> out = new ArrayList<>();
+    next:
+    for (ChangeClass c : classes) {
+      for (int i = 0; i < out.size(); i++) {
+        ChangeClass m = out.get(i);
+        if (m.kind() != c.kind() || !m.packets().equals(c.packets())) {
+          continue;
+        }
+        Ends src = m.source().equals(c.source()) ? m.source() : null;
+        Ends dst = m.destination().equals(c.destination()) ? m.destination() : null;
+        if (src != null && dst == null) {
+          dst = join(m.destination(), c.destination());
+        } else if (dst != null && src == null) {
+          src = join(m.source(), c.source());
+        }
+        if (src != null && dst != null) {
+          out.set(i, new ChangeClass(m.kind(), src, dst, m.packets(), m.witness(), m.before(), m.after()));
+          continue next;
+        }
+      }
+      out.add(c);
+    }
+    return out;
+  }
+
+  /** The union of two ends when it is an end again (namespaces or endpoints joined), else null. */
+  private static Ends join(Ends a, Ends b) {
+    if (a.kind() == EndKind.ENDPOINTS && b.kind() == EndKind.ENDPOINTS) {
+      List<Endpoint> all = new ArrayList<>(a.endpoints());
+      b.endpoints().stream().filter(e -> all.stream().noneMatch(x -> x == e)).forEach(all::add);
+      return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, all, null, null, List.of(), List.of(), null, true);
+    }
+    if (a.kind() != EndKind.PODS || b.kind() != EndKind.PODS || a.namespaces() == null || b.namespaces() == null) {
+      return null;
+    }
+    Ends bAsA = new Ends(EndKind.PODS, a.namespaces(), b.excluded(), a.unlisted(), b.selector(), b.endpoints(), b.range(),
+        b.domain(), b.within(), b.except(), b.ports(), b.existing());
+    if (!bAsA.equals(a)) {
+      return null;
+    }
+    Set<String> names = new TreeSet<>(a.namespaces());
+    names.addAll(b.namespaces());
+    return new Ends(EndKind.PODS, names, a.excluded(), a.unlisted() || b.unlisted(), a.selector(), a.endpoints(), a.range(),
+        a.domain(), a.within(), a.except(), a.ports(), a.existing());
+  }
+
+  /** A debugging aid: where the time went, on stderr when {@code TIERPROOF_DIFF_PROFILE} is set. */
+  private static void trace(String format, Object... args) {
+    if (System.getenv("TIERPROOF_DIFF_PROFILE") != null) {
+      System.err.printf(format + "%n", args);
+    }
+  }
+
   private static List<ChangeClass> order(List<ChangeClass> classes) {
-    List<ChangeClass> out = new ArrayList<>(classes);
+    List<ChangeClass> out = merge(classes);
     out.sort(
         java.util.Comparator.comparing((ChangeClass c) -> c.kind())
             .thenComparing(c -> c.source().display())

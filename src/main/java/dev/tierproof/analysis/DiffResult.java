@@ -22,6 +22,8 @@ import java.util.TreeSet;
  * @param changes what differs in the input: policies, tiers, network sets, profiles (added,
  *     removed, modified)
  * @param notes differences the comparison does not cover (the inventory: endpoints, namespaces)
+ * @param scope the ends compared: the input's endpoints and outside addresses, or also every pod
+ *     that could be deployed
  */
 public record DiffResult(
     Status status,
@@ -29,6 +31,7 @@ public record DiffResult(
     List<InputChange> changes,
     List<String> notes,
     String reason,
+    Scope scope,
     Stats stats) {
 
   public DiffResult {

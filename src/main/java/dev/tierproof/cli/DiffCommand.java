@@ -2,6 +2,7 @@ package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Diff;
 import dev.tierproof.analysis.DiffResult;
+import dev.tierproof.analysis.Scope;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.PolicySet;
@@ -55,6 +56,14 @@ final class DiffCommand implements Callable<Integer> {
       description = "stop (inconclusive) after this many classes (default " + Diff.DEFAULT_MAX_CLASSES + ")")
   int maxClasses = Diff.DEFAULT_MAX_CLASSES;
 
+  @Option(
+      names = "--scope",
+      paramLabel = "existing|any",
+      description =
+          "existing: flows between the input's endpoints and outside addresses; any: also endpoints"
+              + " that could be deployed (default: existing, or any when the input has no pods or workloads)")
+  String scope;
+
   @Mixin GlobalOptions global = new GlobalOptions();
 
   DiffCommand(Main main) {
@@ -66,6 +75,7 @@ final class DiffCommand implements Callable<Integer> {
     Session s = main.session;
     GlobalOptions g = global.after(main.global);
     List<Session.Output> outputs = s.outputs(g, DiffReport.FORMATS);
+    Scope chosen = s.scope(scope);
     if (maxClasses < 1) {
       s.diagnostics.error(s.args.span(Integer.toString(maxClasses)), "`--max-classes` must be at least 1");
     }
@@ -93,7 +103,7 @@ final class DiffCommand implements Callable<Integer> {
       return s.fail();
     }
     s.warn();
-    DiffResult result = Diff.run(before.set, now.set, g.timeoutOrDefault(), maxClasses);
+    DiffResult result = Diff.run(before.set, now.set, Scope.orDefault(chosen, now.set), g.timeoutOrDefault(), maxClasses);
     boolean written = s.write(outputs, f -> DiffReport.render(f, base, result));
     if (!written) {
       return s.fail();

@@ -1,5 +1,6 @@
 package dev.tierproof.cli;
 
+import dev.tierproof.analysis.Scope;
 import dev.tierproof.analysis.lint.Finding;
 import dev.tierproof.analysis.lint.Lint;
 import dev.tierproof.analysis.lint.Severity;
@@ -57,14 +58,7 @@ final class LintCommand implements Callable<Integer> {
     Session s = main.session;
     GlobalOptions g = global.after(main.global);
     List<Session.Output> outputs = s.outputs(g, LintReport.FORMATS);
-    Lint.Scope chosen = null;
-    if (scope != null) {
-      switch (scope) {
-        case "existing" -> chosen = Lint.Scope.EXISTING;
-        case "any" -> chosen = Lint.Scope.ANY;
-        default -> s.diagnostics.error(s.args.span(scope), "`" + scope + "` is not a scope; use `existing` or `any`");
-      }
-    }
+    Scope chosen = s.scope(scope);
     Severity threshold = null;
     switch (failOn) {
       case "error" -> threshold = Severity.ERROR;

@@ -1,6 +1,7 @@
 package dev.tierproof.cli;
 
 import dev.tierproof.analysis.References;
+import dev.tierproof.analysis.Scope;
 import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
@@ -125,6 +126,18 @@ final class Session {
   }
 
   /** Prints every diagnostic; exit code 2. */
+  /** The {@code --scope} value (null when not given); an unknown one is an error. */
+  Scope scope(String text) {
+    if (text == null) {
+      return null;
+    }
+    Scope chosen = Scope.parse(text);
+    if (chosen == null) {
+      diagnostics.error(args.span(text), "`" + text + "` is not a scope; use `existing` or `any`");
+    }
+    return chosen;
+  }
+
   int fail() {
     err.print(diagnostics.render());
     err.flush();

@@ -78,6 +78,8 @@ public final class DiffReport {
       out.add("note: " + note);
     }
     out.add("");
+    out.add("scope: " + (r.scope() == dev.tierproof.analysis.Scope.ANY
+        ? "every flow, including pods that could be deployed" : "flows between the input's endpoints and outside addresses (--scope any: also pods that could be deployed)"));
     out.add("solver: " + r.stats().checks() + " checks in " + r.stats().scopes() + " scope" + (r.stats().scopes() == 1 ? "" : "s")
         + ", " + String.format(Locale.ROOT, "%.1f s", r.stats().millis() / 1000.0));
     return String.join("\n", out) + "\n";
@@ -147,6 +149,7 @@ public final class DiffReport {
     }
     ArrayNode notes = out.putArray("notes");
     r.notes().forEach(notes::add);
+    out.put("scope", r.scope().json());
     ObjectNode solver = out.putObject("solver");
     solver.put("checks", r.stats().checks());
     solver.put("millis", r.stats().millis());

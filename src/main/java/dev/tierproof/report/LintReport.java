@@ -1,5 +1,6 @@
 package dev.tierproof.report;
 
+import dev.tierproof.analysis.Scope;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.analysis.lint.Example;
@@ -55,7 +56,7 @@ public final class LintReport {
   // messages
 
   /** One sentence on the finding (no example), as every format shows it. */
-  public static String message(Finding f, Lint.Scope scope) {
+  public static String message(Finding f, Scope scope) {
     if (f instanceof Finding.UnmatchableRule u) {
       return rule(u.rule()) + " can never match: " + u.detail();
     }
@@ -74,7 +75,7 @@ public final class LintReport {
     if (f instanceof Finding.DeadPolicy d) {
       return switch (d.reason()) {
         case SELECTS_NOTHING -> "policy " + d.policy().displayName() + " selects no endpoint"
-            + (scope == Lint.Scope.EXISTING ? " of the input" : " that could exist") + ": `"
+            + (scope == Scope.EXISTING ? " of the input" : " that could exist") + ": `"
             + d.policy().selector().canonical() + "`";
         case NO_GOVERNED_RULES -> "none of the rules of policy " + d.policy().displayName()
             + " apply: its types are " + types(d.policy()) + " but it has only " + ruleDirections(d.policy()) + " rules";
@@ -85,7 +86,7 @@ public final class LintReport {
         return "tier " + t.tier().name() + " has no policies";
       }
       return "tier " + t.tier().name() + " is dead: none of its policies selects an endpoint"
-          + (scope == Lint.Scope.EXISTING ? " of the input" : " that could exist") + " ("
+          + (scope == Scope.EXISTING ? " of the input" : " that could exist") + " ("
           + t.policies().stream().map(Policy::displayName).collect(Collectors.joining(", ")) + ")";
     }
     if (f instanceof Finding.DirectionNotGoverned g) {
@@ -274,7 +275,7 @@ public final class LintReport {
     return n.get(Severity.ERROR) + " error" + (n.get(Severity.ERROR) == 1 ? "" : "s") + ", "
         + n.get(Severity.WARNING) + " warning" + (n.get(Severity.WARNING) == 1 ? "" : "s") + ", "
         + n.get(Severity.NOTE) + " note" + (n.get(Severity.NOTE) == 1 ? "" : "s")
-        + " (scope: " + (r.scope() == Lint.Scope.EXISTING ? "the input's endpoints" : "any endpoint that could exist")
+        + " (scope: " + (r.scope() == Scope.EXISTING ? "the input's endpoints" : "any endpoint that could exist")
         + "; " + st.rules() + " rules in " + st.policies() + " policies, " + st.liveBySampling()
         + " shown live by sampled packets, " + st.solverQuestions() + " solver questions)";
   }

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -72,6 +73,10 @@ public final class DiffEncoding {
   private final Network after;
   private final Set<NetworkSet> changedSets = Collections.newSetFromMap(new IdentityHashMap<>());
   private final Map<Endpoint, Integer> indices = new IdentityHashMap<>();
+  /** Whether the ends include pods that could be deployed (else only input endpoints and outside addresses). */
+  private boolean hypothetical;
+  /** The peers of a direction's list of changed rules. */
+  private final Map<List<Object>, Peers> peersOf = new HashMap<>();
 
   private DiffEncoding(Network before, Network after) {
     this.before = before;
@@ -85,9 +90,10 @@ public final class DiffEncoding {
   /**
    * Encodes both sets in {@code session}. They must share their inventory: the same endpoint
    * objects, namespaces and namespace profiles (the caller rebases the old policies onto the
-   * current inventory).
+   * current inventory). Without {@code hypothetical}, scopes hold only the input's endpoints and
+   * outside addresses.
    */
-  public static DiffEncoding encode(PolicySet before, PolicySet after, SolverSession session) {
+  public static DiffEncoding encode(PolicySet before, PolicySet after, SolverSession session, boolean hypothetical) {
     if (!sameObjects(before.endpoints(), after.endpoints())) {
       throw new IllegalArgumentException("the two policy sets of a diff must share their endpoints");
     }
@@ -99,6 +105,7 @@ public final class DiffEncoding {
         new DiffEncoding(
             Network.encode(before, session, patterns, mentioned),
             Network.encode(after, session, patterns, mentioned));
+    d.hypothetical = hypothetical;
     d.networkSets();
     return d;
   }
@@ -133,10 +140,9 @@ public final class DiffEncoding {
     if (!end.endpoints().isEmpty()) {
       out.add(new Side.Endpoints(end.endpoints(), null));
     }
+    new TreeSet<>(end.namespaces()).forEach(n -> out.add(new Side.Fresh(n, Selector.all(), null, null)));
     if (end.unlisted()) {
-      out.add(new Side.Fresh(null, Selector.all(), null, null));
-    } else {
-      new TreeSet<>(end.namespaces()).forEach(n -> out.add(new Side.Fresh(n, Selector.all(), null, null)));
+      out.add(new Side.Fresh(Side.Fresh.NEW_NAMESPACE, Selector.all(), null, null));
     }
     if (end.outside()) {
       out.add(new Side.Outside(null, null));
@@ -186,6 +192,30 @@ public final class DiffEncoding {
   }
 
   /**
+   * Whether an end of {@code set} may be an end of {@code end} (true when that cannot be ruled
+   * out): a class found in another scope is excluded from this one's questions only then.
+   */
+  public boolean mayMeet(EndScope end, EndSet set) {
+    if (end.everything()) {
+      return true;
+    }
+    if (set instanceof EndSet.Endpoints e) {
+      Set<Endpoint> listed = Collections.newSetFromMap(new IdentityHashMap<>());
+      listed.addAll(end.endpoints());
+      return e.endpoints().stream().anyMatch(listed::contains);
+    }
+    if (set instanceof EndSet.Outside) {
+      return end.outside();
+    }
+    if (!(set instanceof EndSet.Pods p) || p.namespaces() == null) {
+      return true;
+    }
+    return (p.unlisted() && end.unlisted())
+        || p.namespaces().stream().anyMatch(end.namespaces()::contains)
+        || end.endpoints().stream().anyMatch(e -> !e.isHost() && p.namespaces().contains(e.namespace()));
+  }
+
+  /**
    * Where verdicts may differ (see the class comment), as few scopes as the changes allow: per
    * direction, the endpoints whose chains differ, grouped by the peers their changed rules can
    * match. Empty when no chain differs anywhere: then no verdict does.
@@ -221,7 +251,7 @@ public final class DiffEncoding {
           endpoints.addAll(c.getValue());
         }
       }
-      for (int i = 0; i < optionsAfter.size(); i++) {
+      for (int i = 0; hypothetical && i < optionsAfter.size(); i++) {
         NsOption nb = optionsBefore.get(i);
         NsOption na = optionsAfter.get(i);
         Profile pa = na.name() == null ? Network.NEW_NAMESPACE : na.profile();
@@ -249,22 +279,24 @@ public final class DiffEncoding {
       Direction dir = d.getKey();
       Direction other = dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
       for (Map.Entry<Peers, At> e : d.getValue().entrySet()) {
-        EndScope at = e.getValue().scope(this);
         EndScope peers = e.getKey().scope(this);
-        // the peers' own step (the other direction) is the same in both sets at every peer of
-        // the scope: the pair then shares its formula
-        boolean same =
-            peers.everything()
-                ? changedEndpoints.get(other).isEmpty() && changedNamespaces.get(other).isEmpty()
-                : peers.endpoints().stream().noneMatch(changedEndpoints.get(other)::contains)
-                    && (peers.unlisted()
-                        ? changedNamespaces.get(other).isEmpty()
-                        : peers.namespaces().stream().noneMatch(changedNamespaces.get(other)::contains));
-        String reason = e.getValue().describe() + " (" + dir.json() + ")";
-        out.add(
-            dir == Direction.INGRESS
-                ? new Scope(peers, at, dir, same ? dir : null, reason)
-                : new Scope(at, peers, dir, same ? dir : null, reason));
+        for (At part : e.getValue().split()) {
+          EndScope at = part.scope(this);
+          // the peers' own step (the other direction) is the same in both sets at every peer of
+          // the scope: the pair then shares its formula
+          boolean same =
+              peers.everything()
+                  ? changedEndpoints.get(other).isEmpty() && changedNamespaces.get(other).isEmpty()
+                  : peers.endpoints().stream().noneMatch(changedEndpoints.get(other)::contains)
+                      && (peers.unlisted()
+                          ? changedNamespaces.get(other).isEmpty()
+                          : peers.namespaces().stream().noneMatch(changedNamespaces.get(other)::contains));
+          String reason = part.describe() + " (" + dir.json() + ")";
+          out.add(
+              dir == Direction.INGRESS
+                  ? new Scope(peers, at, dir, same ? dir : null, reason)
+                  : new Scope(at, peers, dir, same ? dir : null, reason));
+        }
       }
     }
     return out;
@@ -275,18 +307,31 @@ public final class DiffEncoding {
 
   /** The ends of one direction whose chains differ alike. */
   private static final class At {
-    static final String NEW = "\u0000new";
+    static final String NEW = Side.Fresh.NEW_NAMESPACE;
+    static final int SPLIT = 8;
     final List<Endpoint> endpoints = new ArrayList<>();
     final Set<String> namespaces = new LinkedHashSet<>();
 
     EndScope scope(DiffEncoding d) {
-      boolean unlisted = namespaces.contains(NEW);
       Set<String> names = new TreeSet<>(namespaces);
       names.remove(NEW);
-      if (unlisted) {
-        names.addAll(d.after.namespaceNames()); // the side of a new namespace holds every namespace
+      return new EndScope(false, endpoints, names, namespaces.contains(NEW), false);
+    }
+
+    /**
+     * Per namespace (host endpoints and new namespaces apart) when the ends span more than {@link
+     * #SPLIT} of them: an end's chain only holds its own namespace's policies besides the global
+     * ones, so small questions are much cheaper than one that holds every chain.
+     */
+    List<At> split() {
+      Map<String, At> parts = new TreeMap<>();
+      for (Endpoint e : endpoints) {
+        parts.computeIfAbsent(e.isHost() ? "\u0000host" : e.namespace(), k -> new At()).endpoints.add(e);
       }
-      return new EndScope(false, endpoints, names, unlisted, false);
+      for (String n : namespaces) {
+        parts.computeIfAbsent(n, k -> new At()).namespaces.add(n);
+      }
+      return parts.size() <= SPLIT ? List.of(this) : List.copyOf(parts.values());
     }
 
     String describe() {
@@ -310,10 +355,13 @@ public final class DiffEncoding {
     static final Peers EVERYTHING = new Peers(true, Set.of(), Set.of(), true, true);
 
     EndScope scope(DiffEncoding d) {
-      if (everything) {
-        return new EndScope(true, d.after.set.endpoints(), d.after.namespaceNames(), true, true);
-      }
       List<Endpoint> all = d.after.set.endpoints();
+      if (!d.hypothetical) {
+        return new EndScope(false, everything ? all : endpoints.stream().map(all::get).toList(), Set.of(), false, everything || outside);
+      }
+      if (everything) {
+        return new EndScope(true, all, d.after.namespaceNames(), true, true);
+      }
       return new EndScope(false, endpoints.stream().map(all::get).toList(), namespaces, unlisted, outside);
     }
   }
@@ -374,6 +422,41 @@ public final class DiffEncoding {
       }
     }
 
+    /**
+     * The labels known of a pod in {@code ns} as far as {@code p} can tell: a new namespace's
+     * name is none of the mentioned ones, so when {@code p} only tests that name for equality
+     * with mentioned names (or its presence), any unmentioned value stands for it.
+     */
+    private LabelView view(NsOption ns, Selector p) {
+      if (ns.name() != null || !namesOnlyMentioned(p)) {
+        return ns.view();
+      }
+      Map<String, String> fixed = new LinkedHashMap<>(ns.view().fixed());
+      fixed.put(Network.NAMESPACE_NAME, At.NEW);
+      return new LabelView(fixed, ns.view().closedPrefixes());
+    }
+
+    private boolean namesOnlyMentioned(Selector s) {
+      Set<String> names = after.namespaceNames();
+      if (s instanceof Selector.Compare c) {
+        return !c.key().equals(Network.NAMESPACE_NAME)
+            || ((c.op() == Selector.Op.EQ || c.op() == Selector.Op.NE) && names.contains(c.value()));
+      }
+      if (s instanceof Selector.InSet i) {
+        return !i.key().equals(Network.NAMESPACE_NAME) || names.containsAll(i.values());
+      }
+      if (s instanceof Selector.Not n) {
+        return namesOnlyMentioned(n.operand());
+      }
+      if (s instanceof Selector.And a) {
+        return a.operands().stream().allMatch(this::namesOnlyMentioned);
+      }
+      if (s instanceof Selector.Or o) {
+        return o.operands().stream().allMatch(this::namesOnlyMentioned);
+      }
+      return true; // all(), global(), has(key)
+    }
+
     Peers done() {
       if (everything) {
         return Peers.EVERYTHING;
@@ -384,7 +467,7 @@ public final class DiffEncoding {
         names.addAll(after.namespaceNames());
       } else {
         for (NsOption ns : after.namespaceOptions(null)) {
-          if (pods.stream().anyMatch(p -> !Residual.isFalse(Residual.of(p, ns.view())))) {
+          if (pods.stream().anyMatch(p -> !Residual.isFalse(Residual.of(p, view(ns, p))))) {
             if (ns.name() == null) {
               unlisted = true;
             } else {
@@ -436,8 +519,7 @@ public final class DiffEncoding {
         return Peers.EVERYTHING; // the same tiers in another order
       }
     }
-    PeerSet peers = new PeerSet();
-    boolean changed = false;
+    List<Rule> changed = new ArrayList<>();
     for (String name : order) {
       TierPart x = byB.get(name);
       TierPart y = byA.get(name);
@@ -448,24 +530,32 @@ public final class DiffEncoding {
       if (deny && (x == null || y == null || (symbolic && !appliedKeys(x).equals(appliedKeys(y))))) {
         return Peers.EVERYTHING;
       }
-      changed |=
-          changedRules(
-              x == null ? List.of() : rules(x, dir), y == null ? List.of() : rules(y, dir), dir, peers);
+      changedRules(x == null ? List.of() : rules(x, dir), y == null ? List.of() : rules(y, dir), changed);
     }
     List<Rule> rb = new ArrayList<>();
     pb.forEach(p -> rb.addAll(p.rules(dir)));
     List<Rule> ra = new ArrayList<>();
     pa.forEach(p -> ra.addAll(p.rules(dir)));
-    changed |= changedRules(nonLog(rb), nonLog(ra), dir, peers);
-    return changed ? peers.done() : null;
+    changedRules(nonLog(rb), nonLog(ra), changed);
+    if (changed.isEmpty()) {
+      return null;
+    }
+    // many ends share their changed rules (a changed GlobalNetworkPolicy): their peers once
+    return peersOf.computeIfAbsent(
+        List.of(dir, changed),
+        k -> {
+          PeerSet peers = new PeerSet();
+          changed.forEach(r -> peers.add(dir == Direction.INGRESS ? r.source() : r.destination()));
+          return peers.done();
+        });
   }
 
-  /** Adds the peers of the rules outside a longest common subsequence; true when there are any. */
-  private boolean changedRules(List<Rule> b, List<Rule> a, Direction dir, PeerSet peers) {
+  /** Adds the rules outside a longest common subsequence of {@code b} and {@code a} to {@code out}. */
+  private void changedRules(List<Rule> b, List<Rule> a, List<Rule> out) {
     List<Object> kb = b.stream().map(this::ruleKey).toList();
     List<Object> ka = a.stream().map(this::ruleKey).toList();
     if (kb.equals(ka)) {
-      return false;
+      return;
     }
     int[][] len = new int[kb.size() + 1][ka.size() + 1];
     for (int i = kb.size() - 1; i >= 0; i--) {
@@ -473,7 +563,6 @@ public final class DiffEncoding {
         len[i][j] = kb.get(i).equals(ka.get(j)) ? len[i + 1][j + 1] + 1 : Math.max(len[i + 1][j], len[i][j + 1]);
       }
     }
-    boolean any = false;
     int i = 0;
     int j = 0;
     while (i < kb.size() || j < ka.size()) {
@@ -481,18 +570,11 @@ public final class DiffEncoding {
         i++;
         j++;
       } else if (j >= ka.size() || (i < kb.size() && len[i + 1][j] >= len[i][j + 1])) {
-        peer(b.get(i++), dir, peers);
-        any = true;
+        out.add(b.get(i++));
       } else {
-        peer(a.get(j++), dir, peers);
-        any = true;
+        out.add(a.get(j++));
       }
     }
-    return any;
-  }
-
-  private static void peer(Rule r, Direction dir, PeerSet peers) {
-    peers.add(dir == Direction.INGRESS ? r.source() : r.destination());
   }
 
   private static List<Rule> rules(TierPart t, Direction dir) {

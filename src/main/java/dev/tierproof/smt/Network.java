@@ -211,6 +211,9 @@ public final class Network {
    * namespace the input mentions and a new one.
    */
   List<NsOption> namespaceOptions(String ns) {
+    if (Side.Fresh.NEW_NAMESPACE.equals(ns)) {
+      return List.of(new NsOption(null, null, null, true));
+    }
     if (ns != null) {
       NsOption known = namespaces.get(ns);
       if (known != null) {

@@ -29,12 +29,16 @@ public sealed interface Side {
    * A hypothetical workload endpoint whose labels satisfy {@code selector}: labels symbolic except
    * the automatic ones and its namespace's {@code pcns.*} labels; address owned by no endpoint.
    *
-   * @param namespace null: any namespace of the input, or a new one whose labels are unconstrained
+   * @param namespace null: any namespace of the input, or a new one whose labels are unconstrained;
+   *     {@link #NEW_NAMESPACE}: only a new one
    * @param ports its named ports; null: symbolic (any set of named ports, one per name)
    * @param range null: any address no endpoint owns
    */
   record Fresh(String namespace, Selector selector, List<NamedPort> ports, Cidr range)
       implements Side {
+    /** As {@code namespace}: only namespaces the input does not mention. */
+    public static final String NEW_NAMESPACE = "\u0000new";
+
     public Fresh {
       ports = ports == null ? null : List.copyOf(ports);
     }

@@ -34,7 +34,7 @@ class DiffTest {
   }
 
   static DiffResult diff(PolicySet base, PolicySet current) {
-    return Diff.run(base, current, Duration.ofSeconds(30), Diff.DEFAULT_MAX_CLASSES);
+    return Diff.run(base, current, Scope.ANY, Duration.ofSeconds(30), Diff.DEFAULT_MAX_CLASSES);
   }
 
   static String show(ChangeClass c) {
@@ -141,5 +141,57 @@ class DiffTest {
     DiffResult r = diff(yaml(BASE), yaml(BASE.replace("podIP: 10.0.0.2", "podIP: 10.0.0.3")));
     assertThat(r.classes()).isEmpty();
     assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("with other labels or addresses in the base (`b/db`)"));
+  }
+
+  /** Ten namespaces, one web pod each, and a monitoring pod; a GlobalNetworkPolicy over all of them. */
+  static String monitored(String ports) {
+    StringBuilder y = new StringBuilder();
+    for (int n = 0; n < 10; n++) {
+      y.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-").append(n).append("}\n---\n");
+      y.append("apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: ns-").append(n)
+          .append(", labels: {app: web}}\nstatus: {podIP: 10.0.1.").append(n + 1).append("}\n---\n");
+    }
+    y.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: monitoring}\n---\n");
+    y.append("apiVersion: v1\nkind: Pod\nmetadata: {name: prom, namespace: monitoring, labels: {app: prom}}\n"
+        + "status: {podIP: 10.0.2.1}\n---\n");
+    y.append(
+        """
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: scrape}
+        spec:
+          selector: app == 'web'
+          types: [Ingress]
+          ingress:
+            - action: Allow
+              protocol: TCP
+              source: {selector: app == 'prom'}
+              destination: {ports: [%s]}
+        """.formatted(ports));
+    return y.toString();
+  }
+
+  @Test
+  void run_globalPolicyOverManyNamespaces_oneClassOverTheInputsEndpoints() {
+    PolicySet base = yaml(monitored("9100"));
+    PolicySet current = yaml(monitored("9100, 8080"));
+    DiffResult r = Diff.run(base, current, Scope.EXISTING, Duration.ofSeconds(30), Diff.DEFAULT_MAX_CLASSES);
+    assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
+    // one question per namespace (the scope is split), joined again into one class
+    assertThat(r.stats().scopes()).isEqualTo(10);
+    assertThat(r.classes()).hasSize(1);
+    ChangeClass c = r.classes().get(0);
+    assertThat(show(c)).startsWith("newly allowed: monitoring/prom -> ").endsWith(", TCP 8080");
+    assertThat(c.destination().endpoints()).extracting(e -> e.namespace())
+        .containsExactlyInAnyOrder("ns-0", "ns-1", "ns-2", "ns-3", "ns-4", "ns-5", "ns-6", "ns-7", "ns-8", "ns-9");
+    // every flow of the joined class changed: replayed through both evaluators
+    dev.tierproof.eval.Evaluator before = new dev.tierproof.eval.Evaluator(base);
+    dev.tierproof.eval.Evaluator now = new dev.tierproof.eval.Evaluator(current);
+    dev.tierproof.model.Endpoint prom = current.endpoints().stream().filter(e -> e.name().equals("prom")).findFirst().orElseThrow();
+    for (dev.tierproof.model.Endpoint web : c.destination().endpoints()) {
+      dev.tierproof.model.Flow f = new dev.tierproof.model.Flow(6, prom.ips().get(0), 40000, web.ips().get(0), 8080, null, null, null, prom, web);
+      assertThat(before.evaluate(f).allowed()).as(web.ref()).isFalse();
+      assertThat(now.evaluate(f).allowed()).as(web.ref()).isTrue();
+    }
   }
 }

@@ -60,7 +60,7 @@ class ActionTest {
         Run.of("-f", "examples/zero-trust", "-f", "examples/zero-trust-pr", "--timeout", "30s", "diff", "--base",
             "examples/zero-trust", "-o", "text", "-o", "markdown=" + md);
     assertThat(run.code()).isEqualTo(1);
-    assertThat(Files.readString(md)).contains("| 🔓 newly allowed | `red/{app == \"api\"}` |");
+    assertThat(Files.readString(md)).contains("| 🔓 newly allowed | `red/api-0` | `blue/db-0` | TCP 5432 |");
   }
 
   @Test

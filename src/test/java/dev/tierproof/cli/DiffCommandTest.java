@@ -27,6 +27,18 @@ class DiffCommandTest {
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out())
         .startsWith("diff against examples/zero-trust: 1 class of flows changed; no other flow changed (proved)\n\n"
+            + "newly allowed: red/api-0 -> blue/db-0, TCP 5432\n"
+            + "  e.g. TCP 10.1.0.20:")
+        .contains("\nscope: flows between the input's endpoints and outside addresses (--scope any: also pods that could be deployed)\n");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void diff_scopeAny_classOfEveryPodThatCouldBeDeployed() {
+    Run run = Run.of("-f", CLUSTER, "-f", PR, "diff", "--base", CLUSTER, "--scope", "any");
+    assertThat(run.code()).as(run.toString()).isEqualTo(1);
+    assertThat(run.out())
+        .startsWith("diff against examples/zero-trust: 1 class of flows changed; no other flow changed (proved)\n\n"
             + "newly allowed: red/{app == \"api\"} -> blue/{app == \"db\"} (hypothetical pods not at 169.254.169.254), TCP 5432\n"
             + "  e.g. TCP 10.1.0.20:")
         .contains("  before: denied at egress of red/api-0 by the implicit deny of tier default (last policy default-deny at examples/zero-trust/default.yaml:2)\n"
@@ -47,7 +59,7 @@ class DiffCommandTest {
 
   @Test
   void diff_json_completeWithClassesAndInputChanges() throws Exception {
-    Run run = Run.of("-f", CLUSTER, "-f", PR, "diff", "--base", CLUSTER, "-o", "json");
+    Run run = Run.of("-f", CLUSTER, "-f", PR, "diff", "--base", CLUSTER, "--scope", "any", "-o", "json");
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.get("status").asText()).isEqualTo("complete");
     assertThat(out.get("classes")).hasSize(1);
@@ -61,6 +73,14 @@ class DiffCommandTest {
     assertThat(c.get("witness").get("before").get("verdict").asText()).isEqualTo("deny");
     assertThat(c.get("witness").get("after").get("verdict").asText()).isEqualTo("allow");
     assertThat(out.get("inputChanges")).hasSize(2);
+    assertThat(out.get("scope").asText()).isEqualTo("any");
+  }
+
+  @Test
+  void diff_unknownScope_exit2() {
+    Run run = Run.of("-f", CLUSTER, "diff", "--base", CLUSTER, "--scope", "all");
+    assertThat(run.code()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).contains("`all` is not a scope; use `existing` or `any`");
   }
 
   @Test
@@ -68,7 +88,7 @@ class DiffCommandTest {
     Run run = Run.of("-f", CLUSTER, "-f", PR, "diff", "--base", CLUSTER, "-o", "markdown");
     assertThat(run.out())
         .startsWith("### tierproof diff against `examples/zero-trust`\n\n**1 class of flows changed; no other flow changed (proved)**\n")
-        .contains("| 🔓 newly allowed | `red/{app == \"api\"}` | `blue/{app == \"db\"} (hypothetical pods not at 169.254.169.254)` | TCP 5432 |")
+        .contains("| 🔓 newly allowed | `red/api-0` | `blue/db-0` | TCP 5432 |")
         .contains("<details><summary>2 changes in the input</summary>");
   }
 

@@ -1,5 +1,6 @@
 package dev.tierproof.analysis.lint;
 
+import dev.tierproof.analysis.Scope;
 import dev.tierproof.analysis.lint.Finding.Cover;
 import dev.tierproof.analysis.lint.Finding.UnmatchableRule.Cause;
 import dev.tierproof.analysis.lint.Steps.Chain;
@@ -73,16 +74,6 @@ import java.util.Optional;
  */
 public final class Lint {
 
-  /** Which endpoints a finding quantifies over. */
-  public enum Scope {
-    EXISTING,
-    ANY;
-
-    public String json() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
-
   /** @param scope null: {@link Scope#ANY} when the input has no workload endpoints, else {@link Scope#EXISTING} */
   public record Options(Scope scope, Duration timeout) {}
 
@@ -126,10 +117,7 @@ public final class Lint {
 
   private Lint(PolicySet set, Options options) {
     this.set = set;
-    this.scope =
-        options.scope() != null
-            ? options.scope()
-            : set.endpoints().stream().anyMatch(e -> !e.isHost()) ? Scope.EXISTING : Scope.ANY;
+    this.scope = Scope.orDefault(options.scope(), set);
     this.timeout = options.timeout();
     this.evaluator = new Evaluator(set);
     this.steps = new Steps(set, evaluator);

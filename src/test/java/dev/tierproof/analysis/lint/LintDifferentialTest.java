@@ -1,5 +1,6 @@
 package dev.tierproof.analysis.lint;
 
+import dev.tierproof.analysis.Scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.eval.Decision;
@@ -36,18 +37,18 @@ class LintDifferentialTest {
   @Test
   void lint_randomSets_existingScope_claimsHoldOnSampledFlows() {
     for (long seed = 1; seed <= CASES; seed++) {
-      check(seed, Lint.Scope.EXISTING);
+      check(seed, Scope.EXISTING);
     }
   }
 
   @Test
   void lint_randomSets_anyScope_claimsHoldOnSampledFlows() {
     for (long seed = 1001; seed <= 1000 + CASES; seed++) {
-      check(seed, Lint.Scope.ANY);
+      check(seed, Scope.ANY);
     }
   }
 
-  private static void check(long seed, Lint.Scope scope) {
+  private static void check(long seed, Scope scope) {
     RandomModel rm = new RandomModel(seed);
     PolicySet set = rm.set();
     Lint.Result result;
@@ -110,11 +111,11 @@ class LintDifferentialTest {
     }
   }
 
-  private static boolean inScope(Endpoint e, Set<Endpoint> input, PolicySet set, Lint.Scope scope) {
+  private static boolean inScope(Endpoint e, Set<Endpoint> input, PolicySet set, Scope scope) {
     if (e == null || input.contains(e)) {
       return true;
     }
-    return scope == Lint.Scope.ANY && e.profiles().stream().allMatch(set.profiles()::containsKey);
+    return scope == Scope.ANY && e.profiles().stream().allMatch(set.profiles()::containsKey);
   }
 
   private static List<Flow> at(List<Flow> flows, Direction d) {

@@ -1,5 +1,6 @@
 package dev.tierproof.analysis.lint;
 
+import dev.tierproof.analysis.Scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.eval.Decision;
@@ -49,7 +50,7 @@ class LintExampleTest {
 
   @Test
   void lint_example_findsExactlyTheKnownProblems() {
-    assertThat(result.scope()).isEqualTo(Lint.Scope.EXISTING);
+    assertThat(result.scope()).isEqualTo(Scope.EXISTING);
     assertThat(result.findings().stream().map(LintExampleTest::describe).sorted().toList())
         .containsExactlyInAnyOrder(
             "TP203 examples/lint/security.yaml:3", // block-threats also selects node-1-eth0
