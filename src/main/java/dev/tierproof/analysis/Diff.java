@@ -80,9 +80,13 @@ public final class Diff {
   private final Map<Boolean, Set<String>> whole = new HashMap<>();
   private int checks;
 
+  /** Each input endpoint's position in the input. */
+  private final Map<Endpoint, Integer> position = new java.util.IdentityHashMap<>();
+
   private Diff(PolicySet before, PolicySet after) {
     this.before = before;
     this.after = after;
+    after.endpoints().forEach(e -> position.put(e, position.size()));
     for (Endpoint e : after.endpoints()) {
       for (dev.tierproof.model.NamedPort np : e.ports()) {
         cuts.add(np.port());
@@ -173,7 +177,7 @@ public final class Diff {
               reason = "the solver could not decide whether more flows changed (" + a.reason() + ")";
               break search;
             }
-            if (classes.size() >= maxClasses && merge(classes).size() >= maxClasses) {
+            if (classes.size() >= maxClasses) {
               reason = "stopped after " + maxClasses + " classes (--max-classes); more flows changed";
               break search;
             }
@@ -183,6 +187,7 @@ public final class Diff {
               break search;
             }
             classes.add(f.change());
+            classes = d.merge(classes); // joined as they come, so the cap counts joined classes
             trace("  class %s %s -> %s (%d checks so far)", f.change().kind(), f.change().source().display(), f.change().destination().display(), d.checks);
             regions.add(f.region());
             near.add(f.region());
@@ -195,7 +200,7 @@ public final class Diff {
     long millis = (System.nanoTime() - start) / 1_000_000;
     return new DiffResult(
         reason == null ? DiffResult.Status.COMPLETE : DiffResult.Status.INCONCLUSIVE,
-        order(classes),
+        d.order(classes),
         changes,
         notes,
         reason,
@@ -209,7 +214,7 @@ public final class Diff {
    * spans namespaces once per namespace; this is where it becomes one class again (with the first
    * class's witness).
    */
-  static List<ChangeClass> merge(List<ChangeClass> classes) {
+  List<ChangeClass> merge(List<ChangeClass> classes) {
     List<ChangeClass> out = classes;
     for (int size = -1; size != out.size(); ) {
       size = out.size();
@@ -218,7 +223,7 @@ public final class Diff {
     return out;
   }
 
-  private static List<ChangeClass> mergeOnce(List<ChangeClass> classes) {
+  private List<ChangeClass> mergeOnce(List<ChangeClass> classes) {
     List<ChangeClass> out = new ArrayList<>();
     next:
     for (ChangeClass c : classes) {
@@ -245,11 +250,11 @@ public final class Diff {
   }
 
   /** The union of two ends when it is an end again (namespaces or endpoints joined), else null. */
-  private static Ends join(Ends a, Ends b) {
+  private Ends join(Ends a, Ends b) {
     if (a.kind() == EndKind.ENDPOINTS && b.kind() == EndKind.ENDPOINTS) {
       List<Endpoint> all = new ArrayList<>(a.endpoints());
-      b.endpoints().stream().filter(e -> all.stream().noneMatch(x -> x == e)).forEach(all::add);
-      return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, all, null, null, List.of(), List.of(), null, true);
+      all.addAll(b.endpoints());
+      return endpoints(all);
     }
     if (a.kind() != EndKind.PODS || b.kind() != EndKind.PODS || a.namespaces() == null || b.namespaces() == null) {
       return null;
@@ -272,7 +277,7 @@ public final class Diff {
     }
   }
 
-  private static List<ChangeClass> order(List<ChangeClass> classes) {
+  private List<ChangeClass> order(List<ChangeClass> classes) {
     List<ChangeClass> out = merge(classes);
     out.sort(
         java.util.Comparator.comparing((ChangeClass c) -> c.kind())
@@ -329,6 +334,22 @@ public final class Diff {
             icmp ? w.icmpType() : null,
             icmp ? w.icmpCode() : null,
             w.family());
+    Cls guess = optimistic(c, change, w);
+    if (guess != null && uniform(guess, change)) {
+      // one proof for the class the evaluators suggest; then only what is wider still
+      c = guess;
+      for (boolean source : List.of(true, false)) {
+        Cls any = source ? c.with(new EndSet.Any(), c.dst()) : c.with(c.src(), new EndSet.Any());
+        if (uniform(any, change)) {
+          c = any;
+        }
+      }
+      Cls anyProtocol = c.packets(null, null, null, null, null, c.ipVersion());
+      if (c.icmpType() == null && uniform(anyProtocol, change)) {
+        c = anyProtocol;
+      }
+      return found(kind, c, w, v);
+    }
     c = tight(c, change, w);
     if (c == null) {
       return null;
@@ -370,6 +391,53 @@ public final class Diff {
     c = c.with(widen(c, change, w, true), c.dst());
     c = c.with(c.src(), widen(c, change, w, false));
     c = widenPackets(c, change, w);
+    return found(kind, c, w, v);
+  }
+
+  /**
+   * The class the evaluators suggest around a witness between input endpoints or outside
+   * addresses: each end widened to the input endpoints of the scope at which the witness changed
+   * so, or to the narrowest range the encodings test; the ports to the run of whole intervals in
+   * which it changed so; no source port, ICMP code or family pin. Null when the scope holds pods
+   * that could be deployed.
+   */
+  private Cls optimistic(Cls c, Change change, Flow w) {
+    for (DiffEncoding.EndScope end : List.of(scope.sources(), scope.destinations())) {
+      if (end.everything() || end.unlisted() || !end.namespaces().isEmpty()) {
+        return null; // pods that could be deployed: classes of namespaces and labels
+      }
+    }
+    EndSet[] ends = new EndSet[2];
+    for (boolean source : List.of(true, false)) {
+      EndSet tight = source ? c.src() : c.dst();
+      EndSet guess;
+      if (tight instanceof EndSet.Endpoints) {
+        guess = candidates((EndSet.Endpoints) tight, change, w, source);
+      } else if (tight instanceof EndSet.Outside o) {
+        dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
+        guess = new EndSet.Outside(narrowestTested(ip, source), o.domain());
+      } else {
+        return null;
+      }
+      ends[source ? 0 : 1] = guess;
+    }
+    int[] ports = c.port() == null ? null : guessPorts(change, w);
+    if (ports != null && ports[0] == 1 && ports[1] == 65535) {
+      ports = null;
+    }
+    boolean icmp = Protocols.isIcmp(w.protocol());
+    return new Cls(ends[0], ends[1], c.protocol(), ports, null, c.icmpType(), icmp ? null : c.icmpCode(), null);
+  }
+
+  /** The narrowest range the encodings test that holds {@code ip}, else {@code ip} alone. */
+  private Cidr narrowestTested(dev.tierproof.model.Ip ip, boolean source) {
+    return query.cidrs(source).stream()
+        .filter(r -> r.family() == ip.family() && r.contains(ip) && r.prefix() < ip.bits())
+        .max(java.util.Comparator.comparingInt(Cidr::prefix))
+        .orElse(Cidr.host(ip));
+  }
+
+  private Found found(Kind kind, Cls c, Flow w, Verdict[] v) {
     Ends source = ends(c.src());
     Ends destination = ends(c.dst());
     FlowSpec packets =
@@ -445,7 +513,9 @@ public final class Diff {
       return new Answer(SolverSession.Status.SAT, sampled, false, List.of(), witness.assumedProfiles(), null, 0);
     }
     checks++;
-    return query.unchangedIn(c.region(), change);
+    Answer a = query.unchangedIn(c.region(), change);
+    trace("    unchanged %s in %d ms: %s -> %s", a.status(), a.millis(), c.src().getClass().getSimpleName(), c.dst().getClass().getSimpleName());
+    return a;
   }
 
   /**
@@ -462,10 +532,7 @@ public final class Diff {
         if (f == null) {
           continue;
         }
-        boolean before = ev[0].evaluate(f).allowed();
-        boolean now = ev[1].evaluate(f).allowed();
-        boolean changed = change == Change.OPENED ? !before && now : before && !now;
-        if (!changed) {
+        if (!changed(ev, f, change)) {
           return f;
         }
       }
@@ -583,10 +650,10 @@ public final class Diff {
       return new EndSet.Any();
     }
     if (e == null) {
-      return outside(at, change, tight, source ? w.sourceIp() : w.destinationIp());
+      return outside(at, change, tight, w, source);
     }
     if (e.isHost()) {
-      return tight;
+      return endpoints(tight, at, change, w, source);
     }
     String ns = e.namespace();
     boolean listed = ns != null && mentioned(ns);
@@ -630,7 +697,41 @@ public final class Diff {
         return p;
       }
     }
-    return tight;
+    return endpoints(tight, at, change, w, source);
+  }
+
+  /**
+   * The witness's group of input endpoints widened to every input endpoint of the scope's end at
+   * which the witness, moved there, changed the same way (both evaluators say so), when the solver
+   * proves that class uniform; else {@code tight}.
+   */
+  private EndSet endpoints(EndSet tight, Function<EndSet, Cls> at, Change change, Flow w, boolean source) {
+    if (!(tight instanceof EndSet.Endpoints t)) {
+      return tight;
+    }
+    EndSet.Endpoints wide = candidates(t, change, w, source);
+    return wide != t && uniform(at.apply(wide), change) ? wide : tight;
+  }
+
+  /** {@code t} with every input endpoint of the scope's end at which the witness, moved there, changed so. */
+  private EndSet.Endpoints candidates(EndSet.Endpoints t, Change change, Flow w, boolean source) {
+    Set<Endpoint> have = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    have.addAll(t.endpoints());
+    List<Endpoint> more = new ArrayList<>(t.endpoints());
+    Evaluator[] ev = evaluators.computeIfAbsent(witness.assumedProfiles(), this::evaluators);
+    for (Endpoint x : (source ? scope.sources() : scope.destinations()).endpoints()) {
+      Flow f = have.contains(x) ? null : moved(w, source, x);
+      if (f != null && changed(ev, f, change)) {
+        more.add(x);
+      }
+    }
+    return more.size() == t.endpoints().size() ? t : new EndSet.Endpoints(more);
+  }
+
+  private static boolean changed(Evaluator[] ev, Flow f, Change change) {
+    boolean before = ev[0].evaluate(f).allowed();
+    boolean now = ev[1].evaluate(f).allowed();
+    return change == Change.OPENED ? !before && now : before && !now;
   }
 
   /**
@@ -646,12 +747,8 @@ public final class Diff {
       Evaluator[] ev = evaluators.computeIfAbsent(witness.assumedProfiles(), this::evaluators);
       for (Endpoint x : samples(p)) {
         Flow f = moved(w, source, x);
-        if (f != null && !x.isHost() && !Objects.equals(x.namespace(), e.namespace())) {
-          boolean before = ev[0].evaluate(f).allowed();
-          boolean now = ev[1].evaluate(f).allowed();
-          if (!(change == Change.OPENED ? !before && now : before && !now)) {
-            more.add(x.namespace());
-          }
+        if (f != null && !x.isHost() && !Objects.equals(x.namespace(), e.namespace()) && !changed(ev, f, change)) {
+          more.add(x.namespace());
         }
       }
       p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.within(), p.except(), p.ports(), p.existing());
@@ -739,7 +836,8 @@ public final class Diff {
   }
 
   /** An outside end: anywhere outside, else the widest prefix around the witness address. */
-  private EndSet outside(Function<EndSet, Cls> at, Change change, EndSet tight, dev.tierproof.model.Ip ip) {
+  private EndSet outside(Function<EndSet, Cls> at, Change change, EndSet tight, Flow w, boolean source) {
+    dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
     String domain = ((EndSet.Outside) tight).domain();
     if (uniform(at.apply(new EndSet.Outside(null, null)), change)) {
       return new EndSet.Outside(null, null);
@@ -751,6 +849,17 @@ public final class Diff {
     int good = bits; // the /bits class is the tightest, known uniform
     int bad = -1;
     int lo = 0;
+    // first the narrowest range the encodings test that holds the address (a network set, a rule's
+    // nets): when it is uniform and the witness, moved to the other half of the next wider range,
+    // did not change so, no wider range is uniform
+    Cidr guess = narrowestTested(ip, source);
+    if (guess.prefix() < bits && uniform(at.apply(new EndSet.Outside(guess, domain)), change)) {
+      good = guess.prefix();
+      Flow f = good == 0 ? null : movedOutside(w, source, sibling(guess));
+      if (f != null && !changed(evaluators.computeIfAbsent(witness.assumedProfiles(), this::evaluators), f, change)) {
+        bad = good - 1;
+      }
+    }
     // smallest prefix length (widest range) that stays uniform: binary search on the length
     while (good - Math.max(lo, bad + 1) > 0) {
       int mid = (Math.max(lo, bad + 1) + good) / 2;
@@ -762,6 +871,24 @@ public final class Diff {
       }
     }
     return new EndSet.Outside(prefix(ip, good), domain);
+  }
+
+  /** The first address of the other half of the range one bit wider than {@code r}. */
+  private static dev.tierproof.model.Ip sibling(Cidr r) {
+    BigInteger v = r.address().familyValue().flipBit(r.address().bits() - r.prefix());
+    return r.family() == 4 ? dev.tierproof.model.Ip.v4(v.longValue()) : new dev.tierproof.model.Ip(6, v);
+  }
+
+  /** The witness with its outside end at {@code ip}, or null when an endpoint owns that address. */
+  private Flow movedOutside(Flow w, boolean source, dev.tierproof.model.Ip ip) {
+    if (after.endpoints().stream().anyMatch(e -> e.ips().contains(ip))) {
+      return null;
+    }
+    return source
+        ? new Flow(w.protocol(), ip, w.sourcePort(), w.destinationIp(), w.destinationPort(), w.icmpType(), w.icmpCode(),
+            w.destinationDomain(), null, w.destination())
+        : new Flow(w.protocol(), w.sourceIp(), w.sourcePort(), ip, w.destinationPort(), w.icmpType(), w.icmpCode(),
+            w.destinationDomain(), w.source(), null);
   }
 
   private static Cidr prefix(dev.tierproof.model.Ip ip, int length) {
@@ -789,7 +916,19 @@ public final class Diff {
     }
     int p = w.destinationPort();
     Cls anyPort = c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
-    if (uniform(anyPort, change)) {
+    // first the run of whole intervals that the evaluators suggest: one check when it holds, and
+    // no wider run of whole intervals can (the witness, moved past either end, did not change so)
+    int[] guess = p < 1 ? null : guessPorts(change, w);
+    if (guess != null && guess[0] == 1 && guess[1] == 65535) {
+      if (uniform(anyPort, change)) {
+        return anyPort;
+      }
+    } else if (guess != null) {
+      Cls t = c.packets(c.protocol(), guess, c.sourcePort(), null, null, c.ipVersion());
+      if (uniform(t, change)) {
+        return t;
+      }
+    } else if (uniform(anyPort, change)) {
       return anyPort;
     }
     // the widest range of whole "elementary" port intervals (between the ports that rules and
@@ -846,6 +985,29 @@ public final class Diff {
     return c.packets(c.protocol(), new int[] {cut.get(low), hi}, c.sourcePort(), null, null, c.ipVersion());
   }
 
+  /**
+   * The run of elementary port intervals (between {@link #cuts}) around the witness's port in
+   * which the witness, moved to each interval's first port, changed so: a guess, for the solver to
+   * prove.
+   */
+  private int[] guessPorts(Change change, Flow w) {
+    Evaluator[] ev = evaluators.computeIfAbsent(witness.assumedProfiles(), this::evaluators);
+    java.util.function.IntPredicate ok =
+        port -> changed(ev, new Flow(w.protocol(), w.sourceIp(), w.sourcePort(), w.destinationIp(), port, w.icmpType(),
+            w.icmpCode(), w.destinationDomain(), w.source(), w.destination()), change);
+    List<Integer> cut = new ArrayList<>(cuts);
+    int k = java.util.Collections.binarySearch(cut, w.destinationPort() + 1);
+    int hi = k >= 0 ? k : -k - 1; // the first cut above the port: the run ends before cut[hi]
+    int lo = hi - 1; // the run starts at cut[lo]
+    while (hi < cut.size() - 1 && ok.test(cut.get(hi))) {
+      hi++;
+    }
+    while (lo > 0 && ok.test(cut.get(lo - 1))) {
+      lo--;
+    }
+    return new int[] {cut.get(lo), cut.get(hi) - 1};
+  }
+
   /** The widest port range around {@code p} by binary search (hypothetical pods' named ports can be any port). */
   private Cls search(Cls c, Change change, int p) {
     int hi = p;
@@ -877,7 +1039,14 @@ public final class Diff {
     return c.packets(c.protocol(), new int[] {lo, hi}, c.sourcePort(), null, null, c.ipVersion());
   }
 
-  private static Ends ends(EndSet s) {
+  /** Endpoints as an end: once each, in input order (equal sets make equal ends). */
+  private Ends endpoints(List<Endpoint> endpoints) {
+    TreeMap<Integer, Endpoint> ordered = new TreeMap<>();
+    endpoints.forEach(e -> ordered.putIfAbsent(position.get(e), e));
+    return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, List.copyOf(ordered.values()), null, null, List.of(), List.of(), null, true);
+  }
+
+  private Ends ends(EndSet s) {
     if (s instanceof EndSet.Any) {
       return Ends.ANY;
     }
@@ -885,7 +1054,7 @@ public final class Diff {
       return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), null, null, p.within(), p.except(), p.ports(), p.existing());
     }
     if (s instanceof EndSet.Endpoints e) {
-      return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, e.endpoints(), null, null, List.of(), List.of(), null, true);
+      return endpoints(e.endpoints());
     }
     if (s instanceof EndSet.Outside o) {
       return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.range(), o.domain(), List.of(), List.of(), null, true);

@@ -129,7 +129,7 @@ public record DiffResult(
     public String display() {
       return switch (kind) {
         case ANY -> "anything";
-        case ENDPOINTS -> String.join(", ", endpoints.stream().map(Endpoint::ref).toList());
+        case ENDPOINTS -> summary(endpoints);
         case OUTSIDE -> {
           String where = range == null ? "world" : range.prefix() == range.address().bits() ? range.address().toString() : range.toString();
           yield domain == null ? where : domain + (range == null ? "" : " (" + where + ")");
@@ -177,6 +177,25 @@ public record DiffResult(
         }
       };
     }
+  }
+
+  /**
+   * A few endpoints by reference; more as a count per namespace: {@code 48 endpoints of ns-a},
+   * {@code 120 endpoints in 3 namespaces (ns-a, ns-b, ns-c)} (JSON lists them all).
+   */
+  private static String summary(List<Endpoint> endpoints) {
+    if (endpoints.size() <= 4) {
+      return String.join(", ", endpoints.stream().map(Endpoint::ref).toList());
+    }
+    Set<String> namespaces = new TreeSet<>();
+    endpoints.forEach(e -> namespaces.add(e.isHost() ? "host endpoints" : e.namespace()));
+    String n = String.format(java.util.Locale.ROOT, "%,d endpoints", endpoints.size());
+    if (namespaces.size() == 1) {
+      return n + " of " + namespaces.iterator().next();
+    }
+    List<String> names = new java.util.ArrayList<>(namespaces);
+    String shown = String.join(", ", names.subList(0, Math.min(6, names.size()))) + (names.size() > 6 ? ", …" : "");
+    return n + " in " + names.size() + " namespaces (" + shown + ")";
   }
 
   private static String ranges(List<Cidr> cidrs) {

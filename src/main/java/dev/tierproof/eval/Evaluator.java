@@ -117,8 +117,10 @@ public final class Evaluator {
     if (at.isHost() && failsafe(dir, flow)) {
       return new Step(at, dir, true, new Decision(Decision.Kind.FAILSAFE, null, null, null, null), trace);
     }
-    for (Tier tier : set.tiers()) {
-      List<Policy> applying = applying(tier, at, dir);
+    List<List<Policy>> byTier = applyingByTier(at, dir);
+    for (int t = 0; t < set.tiers().size(); t++) {
+      Tier tier = set.tiers().get(t);
+      List<Policy> applying = byTier.get(t);
       if (applying.isEmpty()) {
         continue; // spec S4.2: a tier is entered only if one of its policies applies
       }
@@ -166,6 +168,18 @@ public final class Evaluator {
       }
     }
     return new Step(at, dir, false, new Decision(Decision.Kind.NO_PROFILE, null, null, null, null), trace);
+  }
+
+  /** Per endpoint (by identity), per direction, per tier in order: the policies that apply. */
+  private final Map<Endpoint, Map<Direction, List<List<Policy>>>> applyingCache =
+      java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+
+  /** {@link #applying} for every tier in order, computed once per endpoint and direction. */
+  private List<List<Policy>> applyingByTier(Endpoint at, Direction dir) {
+    Map<Direction, List<List<Policy>>> byDirection =
+        applyingCache.computeIfAbsent(at, k -> new java.util.concurrent.ConcurrentHashMap<>());
+    return byDirection.computeIfAbsent(
+        dir, d -> set.tiers().stream().map(tier -> List.copyOf(applying(tier, at, d))).toList());
   }
 
   /** The enforced policies of a tier that select {@code at} and govern {@code dir} (spec S4.1). */

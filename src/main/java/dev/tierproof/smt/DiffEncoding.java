@@ -279,23 +279,28 @@ public final class DiffEncoding {
       Direction dir = d.getKey();
       Direction other = dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
       for (Map.Entry<Peers, At> e : d.getValue().entrySet()) {
-        EndScope peers = e.getKey().scope(this);
-        for (At part : e.getValue().split()) {
-          EndScope at = part.scope(this);
-          // the peers' own step (the other direction) is the same in both sets at every peer of
-          // the scope: the pair then shares its formula
-          boolean same =
-              peers.everything()
-                  ? changedEndpoints.get(other).isEmpty() && changedNamespaces.get(other).isEmpty()
-                  : peers.endpoints().stream().noneMatch(changedEndpoints.get(other)::contains)
-                      && (peers.unlisted()
-                          ? changedNamespaces.get(other).isEmpty()
-                          : peers.namespaces().stream().noneMatch(changedNamespaces.get(other)::contains));
-          String reason = part.describe() + " (" + dir.json() + ")";
-          out.add(
-              dir == Direction.INGRESS
-                  ? new Scope(peers, at, dir, same ? dir : null, reason)
-                  : new Scope(at, peers, dir, same ? dir : null, reason));
+        // per namespace when an end spans many (see split); the peers only when the ends are few,
+        // lest the questions multiply
+        List<EndScope> ats = split(e.getValue().scope(this));
+        EndScope allPeers = e.getKey().scope(this);
+        List<EndScope> peerParts = ats.size() == 1 ? split(allPeers) : List.of(allPeers);
+        for (EndScope at : ats) {
+          for (EndScope peers : peerParts) {
+            // the peers' own step (the other direction) is the same in both sets at every peer of
+            // the scope: the pair then shares its formula
+            boolean same =
+                peers.everything()
+                    ? changedEndpoints.get(other).isEmpty() && changedNamespaces.get(other).isEmpty()
+                    : peers.endpoints().stream().noneMatch(changedEndpoints.get(other)::contains)
+                        && (peers.unlisted()
+                            ? changedNamespaces.get(other).isEmpty()
+                            : peers.namespaces().stream().noneMatch(changedNamespaces.get(other)::contains));
+            String reason = describe(at) + " (" + dir.json() + ")";
+            out.add(
+                dir == Direction.INGRESS
+                    ? new Scope(peers, at, dir, same ? dir : null, reason)
+                    : new Scope(at, peers, dir, same ? dir : null, reason));
+          }
         }
       }
     }
@@ -308,7 +313,6 @@ public final class DiffEncoding {
   /** The ends of one direction whose chains differ alike. */
   private static final class At {
     static final String NEW = Side.Fresh.NEW_NAMESPACE;
-    static final int SPLIT = 8;
     final List<Endpoint> endpoints = new ArrayList<>();
     final Set<String> namespaces = new LinkedHashSet<>();
 
@@ -317,33 +321,55 @@ public final class DiffEncoding {
       names.remove(NEW);
       return new EndScope(false, endpoints, names, namespaces.contains(NEW), false);
     }
+  }
 
-    /**
-     * Per namespace (host endpoints and new namespaces apart) when the ends span more than {@link
-     * #SPLIT} of them: an end's chain only holds its own namespace's policies besides the global
-     * ones, so small questions are much cheaper than one that holds every chain.
-     */
-    List<At> split() {
-      Map<String, At> parts = new TreeMap<>();
-      for (Endpoint e : endpoints) {
-        parts.computeIfAbsent(e.isHost() ? "\u0000host" : e.namespace(), k -> new At()).endpoints.add(e);
-      }
-      for (String n : namespaces) {
-        parts.computeIfAbsent(n, k -> new At()).namespaces.add(n);
-      }
-      return parts.size() <= SPLIT ? List.of(this) : List.copyOf(parts.values());
-    }
+  /** More namespaces than this at one end of a scope and it is split per namespace. */
+  private static final int SPLIT = 8;
 
-    String describe() {
-      List<String> parts = new ArrayList<>();
-      if (!endpoints.isEmpty()) {
-        parts.add(endpoints.size() + " endpoint" + (endpoints.size() == 1 ? "" : "s"));
-      }
-      if (!namespaces.isEmpty()) {
-        parts.add("hypothetical pods of " + namespaces.size() + " namespace" + (namespaces.size() == 1 ? "" : "s"));
-      }
-      return String.join(" and ", parts);
+  /**
+   * Per namespace (host endpoints, new namespaces and outside addresses apart) when the ends span
+   * more than {@link #SPLIT} namespaces: an end's chain only holds its own namespace's policies
+   * besides the global ones, so small questions are much cheaper than one that holds every chain.
+   */
+  private static List<EndScope> split(EndScope end) {
+    String host = "\u0000host";
+    Map<String, List<Endpoint>> byNamespace = new TreeMap<>();
+    for (Endpoint e : end.endpoints()) {
+      byNamespace.computeIfAbsent(e.isHost() ? host : e.namespace(), k -> new ArrayList<>()).add(e);
     }
+    Set<String> names = new TreeSet<>(byNamespace.keySet());
+    names.addAll(end.namespaces());
+    if (names.size() <= SPLIT) {
+      return List.of(end);
+    }
+    List<EndScope> out = new ArrayList<>();
+    for (String n : names) {
+      Set<String> fresh = end.namespaces().contains(n) ? Set.of(n) : Set.of();
+      out.add(new EndScope(false, byNamespace.getOrDefault(n, List.of()), fresh, false, false));
+    }
+    if (end.unlisted()) {
+      out.add(new EndScope(false, List.of(), Set.of(), true, false));
+    }
+    if (end.outside()) {
+      out.add(new EndScope(false, List.of(), Set.of(), false, true));
+    }
+    return out;
+  }
+
+  private static String describe(EndScope end) {
+    List<String> parts = new ArrayList<>();
+    int n = end.endpoints().size();
+    if (n > 0) {
+      parts.add(n + " endpoint" + (n == 1 ? "" : "s"));
+    }
+    int f = end.namespaces().size() + (end.unlisted() ? 1 : 0);
+    if (f > 0) {
+      parts.add("hypothetical pods of " + f + " namespace" + (f == 1 ? "" : "s"));
+    }
+    if (end.outside()) {
+      parts.add("outside addresses");
+    }
+    return String.join(" and ", parts);
   }
 
   /**

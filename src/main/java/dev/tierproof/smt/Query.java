@@ -1713,6 +1713,11 @@ public final class Query implements AutoCloseable {
     return solve(goal, true, false);
   }
 
+  /** Some flow of the query satisfying {@code goal}, as the solver found it: for questions whose flow no one reads. */
+  Answer solvePlain(BoolExpr goal) {
+    return solve(goal, false, false);
+  }
+
   /**
    * The input endpoints that the alternative of {@code e} stands for at the source (or
    * destination): {@code e} and every endpoint the query cannot tell from it.
