@@ -228,6 +228,10 @@ public final class DiffEncoding {
     List<NsOption> optionsBefore = before.namespaceOptions(null);
     List<NsOption> optionsAfter = after.namespaceOptions(null);
     Map<Direction, Map<Peers, At>> changes = new LinkedHashMap<>();
+    List<Policy> changed = changedPolicies();
+    boolean sameTiers =
+        before.set.tiers().stream().map(DiffEncoding::tierKey).toList()
+            .equals(after.set.tiers().stream().map(DiffEncoding::tierKey).toList());
     // per direction, the endpoints and hypothetical pods' namespaces whose chains differ
     Map<Direction, Set<Endpoint>> changedEndpoints = new HashMap<>();
     Map<Direction, Set<String>> changedNamespaces = new HashMap<>();
@@ -238,6 +242,9 @@ public final class DiffEncoding {
       Set<String> namespaces = new HashSet<>();
       for (Map.Entry<ClassKey, List<Endpoint>> c : classes.entrySet()) {
         ClassKey k = c.getKey();
+        if (sameTiers && !touched(changed, k, dir)) {
+          continue; // no changed policy can apply here, and the profiles are the same: equal chains
+        }
         Peers peers =
             compare(
                 before.skeleton(null, k.labels(), dir),
@@ -574,6 +581,52 @@ public final class DiffEncoding {
           changed.forEach(r -> peers.add(dir == Direction.INGRESS ? r.source() : r.destination()));
           return peers.done();
         });
+  }
+
+  /**
+   * The policies of either version that the other lacks or has with other content (by kind,
+   * namespace and name): an endpoint none of them can apply to has equal chains in both versions
+   * when the tiers and its profiles are the same.
+   */
+  private List<Policy> changedPolicies() {
+    Map<List<Object>, Policy> b = new HashMap<>();
+    before.set.policies().forEach(p -> b.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
+    Map<List<Object>, Policy> a = new HashMap<>();
+    after.set.policies().forEach(p -> a.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
+    List<Policy> out = new ArrayList<>();
+    b.forEach((k, p) -> {
+      Policy q = a.get(k);
+      if (q == null || !content(p).equals(content(q))) {
+        out.add(p);
+        if (q != null) {
+          out.add(q);
+        }
+      }
+    });
+    a.forEach((k, q) -> {
+      if (!b.containsKey(k)) {
+        out.add(q);
+      }
+    });
+    return out;
+  }
+
+  private List<Object> content(Policy p) {
+    return java.util.Arrays.asList(
+        p.tier(), p.order(), p.selector(), p.types(), p.doNotTrack(), p.preDnat(), p.applyOnForward(), p.kind(),
+        p.ingress().stream().map(this::ruleKey).toList(), p.egress().stream().map(this::ruleKey).toList());
+  }
+
+  /** Some changed policy may apply at endpoints of class {@code k} in {@code dir}, or their profiles differ. */
+  private boolean touched(List<Policy> changed, ClassKey k, Direction dir) {
+    for (Policy p : changed) {
+      if (!p.staged() && !p.doNotTrack() && !p.preDnat() && p.governs(dir) && p.selector().matches(k.labels())) {
+        return true;
+      }
+    }
+    List<Object> pb = profiles(before, k.profiles()).stream().map(x -> (Object) x.rules(dir).stream().map(this::ruleKey).toList()).toList();
+    List<Object> pa = profiles(after, k.profiles()).stream().map(x -> (Object) x.rules(dir).stream().map(this::ruleKey).toList()).toList();
+    return !pb.equals(pa);
   }
 
   /** Adds the rules outside a longest common subsequence of {@code b} and {@code a} to {@code out}. */
