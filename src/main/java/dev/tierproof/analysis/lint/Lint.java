@@ -622,8 +622,9 @@ public final class Lint {
   /**
    * The solver phase: each group (namespace or global policies, direction) is an independent
    * question family. With many groups they run on up to {@code min(CPUs, 4)} workers, each with its
-   * own Z3 session, groups dealt round-robin so that each worker's sequence (and so every answer)
-   * is the same in every run on the machine.
+   * own Z3 session, groups dealt largest first to the least loaded worker (by open rules) before
+   * any runs, so that each worker's sequence (and so every answer) is the same in every run on
+   * the machine.
    */
   private void solveAll() {
     List<Map.Entry<List<Object>, List<Pending>>> groups = new ArrayList<>(pending.entrySet());
@@ -634,18 +635,36 @@ public final class Lint {
       }
       return;
     }
+    // largest groups first, each to the worker with the least work so far: balanced, and the same
+    // assignment (so the same answers) in every run
+    List<List<Map.Entry<List<Object>, List<Pending>>>> dealt = new ArrayList<>();
+    long[] load = new long[workers];
+    for (int w = 0; w < workers; w++) {
+      dealt.add(new ArrayList<>());
+    }
+    List<Map.Entry<List<Object>, List<Pending>>> bySize = new ArrayList<>(groups);
+    bySize.sort(java.util.Comparator.comparingInt((Map.Entry<List<Object>, List<Pending>> g) -> -g.getValue().size()));
+    for (Map.Entry<List<Object>, List<Pending>> g : bySize) {
+      int least = 0;
+      for (int w = 1; w < workers; w++) {
+        if (load[w] < load[least]) {
+          least = w;
+        }
+      }
+      dealt.get(least).add(g);
+      load[least] += g.getValue().size();
+    }
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
     try {
       List<java.util.concurrent.Future<?>> done = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
-        final int worker = w;
+        List<Map.Entry<List<Object>, List<Pending>>> mine = dealt.get(w);
         done.add(
             pool.submit(
                 () -> {
                   try (SolverSession own = new SolverSession(timeout)) {
                     Network net = Network.encode(set, own);
-                    for (int i = worker; i < groups.size(); i += workers) {
-                      Map.Entry<List<Object>, List<Pending>> g = groups.get(i);
+                    for (Map.Entry<List<Object>, List<Pending>> g : mine) {
                       solve(net, (String) g.getKey().get(0), (Direction) g.getKey().get(1), g.getValue());
                     }
                   }
