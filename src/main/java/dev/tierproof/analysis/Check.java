@@ -406,7 +406,7 @@ public final class Check {
     }
     End.Hypothetical h = (End.Hypothetical) end;
     if (h.existingOnly()) {
-      return new EndSet.Endpoints(existing(h));
+      return new EndSet.Endpoints(h.existing(set));
     }
     return h.namespace() == null
         ? new EndSet.Pods(null, Set.of(), true, h.selector())
@@ -415,37 +415,8 @@ public final class Check {
 
   private List<Side> sides(List<End> ends) {
     List<Side> out = new ArrayList<>();
-    ends.forEach(e -> out.addAll(sides(e)));
+    ends.forEach(e -> out.addAll(e.sides(set)));
     return out;
-  }
-
-  private List<Side> sides(End end) {
-    if (end instanceof End.Known k) {
-      return List.of(new Side.Endpoints(List.of(k.endpoint()), null));
-    }
-    if (end instanceof End.Outside o) {
-      if (o.domain() != null || o.range() == null) {
-        return List.of(new Side.Outside(o.range(), o.domain()));
-      }
-      List<Endpoint> inRange =
-          set.endpoints().stream().filter(e -> e.ips().stream().anyMatch(o.range()::contains)).toList();
-      return List.of(new Side.Endpoints(inRange, o.range()), new Side.Outside(o.range(), null));
-    }
-    End.Hypothetical h = (End.Hypothetical) end;
-    List<Side> out = new ArrayList<>();
-    out.add(new Side.Endpoints(existing(h), null));
-    if (!h.existingOnly()) {
-      out.add(new Side.Fresh(h.namespace(), h.selector(), null, null));
-    }
-    return out;
-  }
-
-  private List<Endpoint> existing(End.Hypothetical h) {
-    return set.endpoints().stream()
-        .filter(e -> !e.isHost())
-        .filter(e -> h.namespace() == null || h.namespace().equals(e.namespace()))
-        .filter(e -> h.selector().matches(e.labels()))
-        .toList();
   }
 
   /** Replays a model's flow: eval must agree with the encoding's verdict and the ends must fit. */

@@ -2,7 +2,11 @@ package dev.tierproof.analysis;
 
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.PolicySet;
 import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Side;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One end of a question, resolved from an endpoint reference (design.md §2).
@@ -41,8 +45,42 @@ public sealed interface End {
       String sel = "{" + selector.canonical() + "}";
       return namespace == null ? sel : namespace + "/" + sel;
     }
+
+    /** The input's workload endpoints this end holds. */
+    public List<Endpoint> existing(PolicySet set) {
+      return set.endpoints().stream()
+          .filter(e -> !e.isHost())
+          .filter(e -> namespace == null || namespace.equals(e.namespace()))
+          .filter(e -> selector.matches(e.labels()))
+          .toList();
+    }
   }
 
   /** How messages name it: {@code shop/podA}, {@code tigera.io}, {@code 10.0.0.0/8}, {@code world}. */
   String display();
+
+  /**
+   * The query alternatives for this end over {@code set}: a range without a name also holds the
+   * input endpoints at addresses in it.
+   */
+  default List<Side> sides(PolicySet set) {
+    if (this instanceof Known k) {
+      return List.of(new Side.Endpoints(List.of(k.endpoint()), null));
+    }
+    if (this instanceof Outside o) {
+      if (o.domain() != null || o.range() == null) {
+        return List.of(new Side.Outside(o.range(), o.domain()));
+      }
+      List<Endpoint> inRange =
+          set.endpoints().stream().filter(e -> e.ips().stream().anyMatch(o.range()::contains)).toList();
+      return List.of(new Side.Endpoints(inRange, o.range()), new Side.Outside(o.range(), null));
+    }
+    Hypothetical h = (Hypothetical) this;
+    List<Side> out = new ArrayList<>();
+    out.add(new Side.Endpoints(h.existing(set), null));
+    if (!h.existingOnly()) {
+      out.add(new Side.Fresh(h.namespace(), h.selector(), null, null));
+    }
+    return out;
+  }
 }

@@ -19,7 +19,6 @@ import dev.tierproof.smt.FlowBounds;
 import dev.tierproof.smt.Network;
 import dev.tierproof.smt.Point;
 import dev.tierproof.smt.Query;
-import dev.tierproof.smt.Side;
 import dev.tierproof.smt.SolverSession;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -205,36 +204,7 @@ public final class Reachability implements AutoCloseable {
             flow.icmpType(),
             flow.icmpCode(),
             flow.ipVersion());
-    return network.query(sides(src), sides(dst), bounds);
-  }
-
-  private List<Side> sides(End end) {
-    if (end instanceof End.Known k) {
-      return List.of(new Side.Endpoints(List.of(k.endpoint()), null));
-    }
-    if (end instanceof End.Outside o) {
-      if (o.domain() != null || o.range() == null) {
-        return List.of(new Side.Outside(o.range(), o.domain()));
-      }
-      List<Endpoint> inRange =
-          set.endpoints().stream().filter(e -> e.ips().stream().anyMatch(o.range()::contains)).toList();
-      return List.of(new Side.Endpoints(inRange, o.range()), new Side.Outside(o.range(), null));
-    }
-    End.Hypothetical h = (End.Hypothetical) end;
-    List<Side> out = new ArrayList<>();
-    out.add(new Side.Endpoints(existing(h), null));
-    if (!h.existingOnly()) {
-      out.add(new Side.Fresh(h.namespace(), h.selector(), null, null));
-    }
-    return out;
-  }
-
-  private List<Endpoint> existing(End.Hypothetical h) {
-    return set.endpoints().stream()
-        .filter(e -> !e.isHost())
-        .filter(e -> h.namespace() == null || h.namespace().equals(e.namespace()))
-        .filter(e -> h.selector().matches(e.labels()))
-        .toList();
+    return network.query(src.sides(set), dst.sides(set), bounds);
   }
 
   /** Replays a model's flow through eval; it must agree with the encoding and fit the question. */

@@ -955,7 +955,7 @@ public final class Lint {
     Step step = ev.evaluate(chain.at(), chain.direction(), f);
     Step changed = null;
     if (removed != null) {
-      changed = ev.withTiers(without(removed).tiers()).evaluate(chain.at(), chain.direction(), f);
+      changed = ev.withTiers(removed.removedFrom(set.tiers())).evaluate(chain.at(), chain.direction(), f);
       if (changed.allowed() != step.allowed()) {
         throw disagreement("eval says removing the rule changes this verdict", removed, f);
       }
@@ -975,29 +975,6 @@ public final class Lint {
           profiles.putAll(x);
           return new Evaluator(new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
         });
-  }
-
-  /** The policy set with one written rule removed. */
-  private PolicySet without(RuleRef rule) {
-    List<Tier> tiers = new ArrayList<>();
-    for (Tier t : set.tiers()) {
-      List<Policy> ps = new ArrayList<>();
-      for (Policy p : t.policies()) {
-        if (p != rule.policy()) {
-          ps.add(p);
-          continue;
-        }
-        List<Rule> ingress = new ArrayList<>(p.ingress());
-        List<Rule> egress = new ArrayList<>(p.egress());
-        (rule.direction() == Direction.INGRESS ? ingress : egress).removeIf(r -> r.index() == rule.index());
-        ps.add(
-            new Policy(
-                p.kind(), p.name(), p.namespace(), p.tier(), p.order(), p.selector(), p.types(), ingress, egress,
-                p.doNotTrack(), p.preDnat(), p.applyOnForward(), p.span()));
-      }
-      tiers.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
-    }
-    return new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
   }
 
   private static IllegalStateException disagreement(String what, RuleRef rule, Flow f) {

@@ -10,10 +10,7 @@ import dev.tierproof.eval.TraceEntry;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
-import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.model.Rule;
-import dev.tierproof.model.Tier;
 import dev.tierproof.smt.RandomModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,7 +93,7 @@ class LintDifferentialTest {
         }
       } else if (finding instanceof Finding.RedundantRule red) {
         RuleRef r = red.rule();
-        Evaluator without = eval.withTiers(without(set, r));
+        Evaluator without = eval.withTiers(r.removedFrom(set.tiers()));
         for (Flow f : at(flows, r.direction())) {
           Endpoint at = end(f, r.direction());
           Step step = eval.evaluate(at, r.direction(), f);
@@ -180,23 +177,4 @@ class LintDifferentialTest {
     assertThat(eval.evaluate(at, e.direction(), e.flow()).allowed()).as(what + "example " + e.flow()).isEqualTo(e.step().allowed());
   }
 
-  private static List<Tier> without(PolicySet set, RuleRef rule) {
-    List<Tier> tiers = new ArrayList<>();
-    for (Tier t : set.tiers()) {
-      List<Policy> ps = new ArrayList<>();
-      for (Policy p : t.policies()) {
-        if (p != rule.policy()) {
-          ps.add(p);
-          continue;
-        }
-        List<Rule> in = new ArrayList<>(p.ingress());
-        List<Rule> eg = new ArrayList<>(p.egress());
-        (rule.direction() == Direction.INGRESS ? in : eg).removeIf(x -> x.index() == rule.index());
-        ps.add(new Policy(p.kind(), p.name(), p.namespace(), p.tier(), p.order(), p.selector(), p.types(), in, eg,
-            p.doNotTrack(), p.preDnat(), p.applyOnForward(), p.span()));
-      }
-      tiers.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
-    }
-    return tiers;
-  }
 }
