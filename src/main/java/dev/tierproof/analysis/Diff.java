@@ -200,7 +200,7 @@ public final class Diff {
     long millis = (System.nanoTime() - start) / 1_000_000;
     return new DiffResult(
         reason == null ? DiffResult.Status.COMPLETE : DiffResult.Status.INCONCLUSIVE,
-        d.order(classes),
+        order(classes),
         changes,
         notes,
         reason,
@@ -214,7 +214,7 @@ public final class Diff {
    * spans namespaces once per namespace; this is where it becomes one class again (with the first
    * class's witness).
    */
-  List<ChangeClass> merge(List<ChangeClass> classes) {
+  private List<ChangeClass> merge(List<ChangeClass> classes) {
     List<ChangeClass> out = classes;
     for (int size = -1; size != out.size(); ) {
       size = out.size();
@@ -277,8 +277,9 @@ public final class Diff {
     }
   }
 
-  private List<ChangeClass> order(List<ChangeClass> classes) {
-    List<ChangeClass> out = merge(classes);
+  /** The classes (joined as they were found) by kind, source and destination. */
+  private static List<ChangeClass> order(List<ChangeClass> classes) {
+    List<ChangeClass> out = new ArrayList<>(classes);
     out.sort(
         java.util.Comparator.comparing((ChangeClass c) -> c.kind())
             .thenComparing(c -> c.source().display())
