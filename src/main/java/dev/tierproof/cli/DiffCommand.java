@@ -79,16 +79,20 @@ final class DiffCommand implements Callable<Integer> {
     if (maxClasses < 1) {
       s.diagnostics.error(s.args.span(Integer.toString(maxClasses)), "`--max-classes` must be at least 1");
     }
+    boolean loadable = true;
     if (g.files.isEmpty()) {
       s.diagnostics.error(
           new Span(Arguments.FILE, 0, 0), "no input; give `-f PATH`: the current policy set (a file, a directory or `-`)");
+      loadable = false;
     }
     if (base.isBlank() || base.equals(GIT)) {
       s.diagnostics.error(s.args.span(base), "`--base` is empty: give a file or directory, or `git:REF`");
+      loadable = false;
     }
-    if (s.diagnostics.hasErrors()) {
+    if (!loadable) {
       return s.fail();
     }
+    // other argument errors are reported with the inputs' problems, in one run
     // the two inputs load in parallel: they are independent and large inputs take seconds
     CompletableFuture<Loaded> current = CompletableFuture.supplyAsync(() -> current(g.files, s.in));
     Loaded before = readBase(base, g.files, s, s.args.span(base));

@@ -77,6 +77,15 @@ class DiffCommandTest {
   }
 
   @Test
+  void diff_unknownScopeAndMissingInput_bothReportedExit2() {
+    Run run = Run.of("-f", "no-such-dir/policies.yaml", "diff", "--base", CLUSTER, "--scope", "all");
+    assertThat(run.code()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err())
+        .contains("`all` is not a scope; use `existing` or `any`")
+        .contains("no-such-dir/policies.yaml: error: cannot read: no such file");
+  }
+
+  @Test
   void diff_unknownScope_exit2() {
     Run run = Run.of("-f", CLUSTER, "diff", "--base", CLUSTER, "--scope", "all");
     assertThat(run.code()).as(run.toString()).isEqualTo(2);
