@@ -400,9 +400,9 @@ public final class Check {
     }
     if (end instanceof End.Outside o) {
       if (o.domain() != null) {
-        return new EndSet.Outside(o.range(), o.domain());
+        return EndSet.Outside.in(o.range(), o.domain());
       }
-      return o.range() == null ? new EndSet.Outside(null, null) : new EndSet.Range(o.range());
+      return o.range() == null ? EndSet.Outside.in(null, null) : new EndSet.Range(o.range());
     }
     End.Hypothetical h = (End.Hypothetical) end;
     if (h.existingOnly()) {

@@ -79,6 +79,8 @@ public final class Diff {
   /** Per end of the current scope, the namespaces all of whose pods it holds. */
   private final Map<Boolean, Set<String>> whole = new HashMap<>();
   private int checks;
+  /** Every input endpoint's addresses. */
+  private Set<dev.tierproof.model.Ip> owned;
 
   /** Each input endpoint's position in the input. */
   private final Map<Endpoint, Integer> position = new java.util.IdentityHashMap<>();
@@ -181,7 +183,9 @@ public final class Diff {
               reason = "stopped after " + maxClasses + " classes (--max-classes); more flows changed";
               break search;
             }
+            long tg = System.nanoTime();
             Found f = d.generalize(a);
+            trace("  generalized in %d ms", (System.nanoTime() - tg) / 1000000);
             if (f == null) {
               reason = "could not group the change of " + a.flow() + " into a class the solver can prove";
               break search;
@@ -259,14 +263,14 @@ public final class Diff {
     if (a.kind() != EndKind.PODS || b.kind() != EndKind.PODS || a.namespaces() == null || b.namespaces() == null) {
       return null;
     }
-    Ends bAsA = new Ends(EndKind.PODS, a.namespaces(), b.excluded(), a.unlisted(), b.selector(), b.endpoints(), b.range(),
+    Ends bAsA = new Ends(EndKind.PODS, a.namespaces(), b.excluded(), a.unlisted(), b.selector(), b.endpoints(), b.ranges(),
         b.domain(), b.within(), b.except(), b.ports(), b.existing());
     if (!bAsA.equals(a)) {
       return null;
     }
     Set<String> names = new TreeSet<>(a.namespaces());
     names.addAll(b.namespaces());
-    return new Ends(EndKind.PODS, names, a.excluded(), a.unlisted() || b.unlisted(), a.selector(), a.endpoints(), a.range(),
+    return new Ends(EndKind.PODS, names, a.excluded(), a.unlisted() || b.unlisted(), a.selector(), a.endpoints(), a.ranges(),
         a.domain(), a.within(), a.except(), a.ports(), a.existing());
   }
 
@@ -335,8 +339,13 @@ public final class Diff {
             icmp ? w.icmpType() : null,
             icmp ? w.icmpCode() : null,
             w.family());
-    Cls guess = optimistic(c, change, w);
-    if (guess != null && uniform(guess, change)) {
+    Cls guess = optimistic(c, change, w, true);
+    if (guess != null && !uniform(guess, change)) {
+      // the outside ranges that looked alike did not all change so: the witness's range alone
+      guess = widerThanOne(guess.src()) || widerThanOne(guess.dst()) ? optimistic(c, change, w, false) : null;
+      guess = guess != null && uniform(guess, change) ? guess : null;
+    }
+    if (guess != null) {
       // one proof for the class the evaluators suggest; then only what is wider still
       c = guess;
       for (boolean source : List.of(true, false)) {
@@ -398,11 +407,11 @@ public final class Diff {
   /**
    * The class the evaluators suggest around a witness between input endpoints or outside
    * addresses: each end widened to the input endpoints of the scope at which the witness changed
-   * so, or to the narrowest range the encodings test; the ports to the run of whole intervals in
-   * which it changed so; no source port, ICMP code or family pin. Null when the scope holds pods
-   * that could be deployed.
+   * so, or to the ranges that changed alike ({@code union}; else the narrowest range the encodings
+   * test around the address); the ports to the run of whole intervals in which it changed so; no
+   * source port, ICMP code or family pin. Null when the scope holds pods that could be deployed.
    */
-  private Cls optimistic(Cls c, Change change, Flow w) {
+  private Cls optimistic(Cls c, Change change, Flow w, boolean union) {
     for (DiffEncoding.EndScope end : List.of(scope.sources(), scope.destinations())) {
       if (end.everything() || end.unlisted() || !end.namespaces().isEmpty()) {
         return null; // pods that could be deployed: classes of namespaces and labels
@@ -415,8 +424,8 @@ public final class Diff {
       if (tight instanceof EndSet.Endpoints) {
         guess = candidates((EndSet.Endpoints) tight, change, w, source);
       } else if (tight instanceof EndSet.Outside o) {
-        dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
-        guess = new EndSet.Outside(narrowestTested(ip, source), o.domain());
+        guess = new EndSet.Outside(
+            union ? alike(change, w, source) : List.of(narrowestTested(source ? w.sourceIp() : w.destinationIp(), source)), o.domain());
       } else {
         return null;
       }
@@ -428,6 +437,36 @@ public final class Diff {
     }
     boolean icmp = Protocols.isIcmp(w.protocol());
     return new Cls(ends[0], ends[1], c.protocol(), ports, null, c.icmpType(), icmp ? null : c.icmpCode(), null);
+  }
+
+  /**
+   * The ranges where an outside end changed as the witness's did, as the evaluators see it: the
+   * narrowest tested range around the witness's address, and every tested range holding no
+   * narrower tested range at whose first address the witness, moved there, changed alike (a
+   * rule's peers that are a list of network sets become one class, settled by one proof).
+   */
+  private List<Cidr> alike(Change change, Flow w, boolean source) {
+    dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
+    Cidr mine = narrowestTested(ip, source);
+    List<Cidr> tested = query.cidrs(source).stream().filter(r -> r.family() == ip.family() && r.prefix() < ip.bits()).toList();
+    Evaluator[] ev = evaluators.computeIfAbsent(witness.assumedProfiles(), this::evaluators);
+    TreeSet<Cidr> out = new TreeSet<>(java.util.Comparator.comparing(Cidr::low).thenComparing(Cidr::prefix));
+    out.add(mine);
+    for (Cidr r : tested) {
+      if (r.equals(mine) || tested.stream().anyMatch(x -> x.prefix() > r.prefix() && r.contains(x.address()))) {
+        continue;
+      }
+      Flow f = movedOutside(w, source, prefix(r.address(), r.prefix()).address());
+      if (f != null && changed(ev, f, change)) {
+        out.add(r);
+      }
+    }
+    out.removeIf(r -> out.stream().anyMatch(x -> x.prefix() < r.prefix() && x.contains(r.address())));
+    return List.copyOf(out);
+  }
+
+  private static boolean widerThanOne(EndSet s) {
+    return s instanceof EndSet.Outside o && o.ranges().size() > 1;
   }
 
   /** The narrowest range the encodings test that holds {@code ip}, else {@code ip} alone. */
@@ -514,9 +553,53 @@ public final class Diff {
       return new Answer(SolverSession.Status.SAT, sampled, false, List.of(), witness.assumedProfiles(), null, 0);
     }
     checks++;
-    Answer a = query.unchangedIn(c.region(), change);
+    Answer a = query.unchangedIn(c.with(representatives(c.src(), true), representatives(c.dst(), false)).region(), change);
     trace("    unchanged %s in %d ms: %s -> %s", a.status(), a.millis(), c.src().getClass().getSimpleName(), c.dst().getClass().getSimpleName());
     return a;
+  }
+
+  /**
+   * The end with each outside range that holds no narrower tested range replaced by one address
+   * of it that no endpoint owns: every outside address of such a range is in exactly the tested
+   * ranges the representative is in, so the encodings cannot tell them apart, and a proof for the
+   * representative is one for the range (and far cheaper than one over its addresses).
+   */
+  private EndSet representatives(EndSet end, boolean source) {
+    if (!(end instanceof EndSet.Outside o) || o.ranges().isEmpty()) {
+      return end;
+    }
+    Set<Cidr> tested = query.cidrs(source);
+    List<Cidr> out = new ArrayList<>();
+    for (Cidr r : o.ranges()) {
+      boolean leaf = tested.stream().noneMatch(x -> x.prefix() > r.prefix() && r.contains(x.address()));
+      dev.tierproof.model.Ip ip = leaf ? unowned(r) : null;
+      out.add(ip == null ? r : Cidr.host(ip));
+    }
+    return new EndSet.Outside(out, o.domain());
+  }
+
+  private Set<dev.tierproof.model.Ip> owned() {
+    if (owned == null) {
+      owned = new java.util.HashSet<>();
+      after.endpoints().forEach(e -> owned.addAll(e.ips()));
+    }
+    return owned;
+  }
+
+  /** An address of {@code r} that no input endpoint owns (among its first few), or null. */
+  private dev.tierproof.model.Ip unowned(Cidr r) {
+    BigInteger first = r.low();
+    for (int i = 0; i < 64; i++) {
+      BigInteger v = first.add(BigInteger.valueOf(i));
+      if (v.compareTo(r.high()) > 0) {
+        return null;
+      }
+      dev.tierproof.model.Ip ip = new dev.tierproof.model.Ip(r.family(), v);
+      if (!owned().contains(ip)) {
+        return ip;
+      }
+    }
+    return null;
   }
 
   /**
@@ -581,7 +664,7 @@ public final class Diff {
     Endpoint e = source ? w.source() : w.destination();
     if (e == null) {
       String domain = source ? null : w.destinationDomain();
-      return new EndSet.Outside(Cidr.host(source ? w.sourceIp() : w.destinationIp()), domain);
+      return EndSet.Outside.in(Cidr.host(source ? w.sourceIp() : w.destinationIp()), domain);
     }
     if (input(e)) {
       return new EndSet.Endpoints(query.group(source, e));
@@ -840,11 +923,11 @@ public final class Diff {
   private EndSet outside(Function<EndSet, Cls> at, Change change, EndSet tight, Flow w, boolean source) {
     dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
     String domain = ((EndSet.Outside) tight).domain();
-    if (uniform(at.apply(new EndSet.Outside(null, null)), change)) {
-      return new EndSet.Outside(null, null);
+    if (uniform(at.apply(EndSet.Outside.in(null, null)), change)) {
+      return EndSet.Outside.in(null, null);
     }
-    if (domain != null && uniform(at.apply(new EndSet.Outside(null, domain)), change)) {
-      return new EndSet.Outside(null, domain);
+    if (domain != null && uniform(at.apply(EndSet.Outside.in(null, domain)), change)) {
+      return EndSet.Outside.in(null, domain);
     }
     int bits = ip.bits();
     int good = bits; // the /bits class is the tightest, known uniform
@@ -854,7 +937,7 @@ public final class Diff {
     // nets): when it is uniform and the witness, moved to the other half of the next wider range,
     // did not change so, no wider range is uniform
     Cidr guess = narrowestTested(ip, source);
-    if (guess.prefix() < bits && uniform(at.apply(new EndSet.Outside(guess, domain)), change)) {
+    if (guess.prefix() < bits && uniform(at.apply(EndSet.Outside.in(guess, domain)), change)) {
       good = guess.prefix();
       Flow f = good == 0 ? null : movedOutside(w, source, sibling(guess));
       if (f != null && !changed(evaluators.computeIfAbsent(witness.assumedProfiles(), this::evaluators), f, change)) {
@@ -865,13 +948,13 @@ public final class Diff {
     while (good - Math.max(lo, bad + 1) > 0) {
       int mid = (Math.max(lo, bad + 1) + good) / 2;
       Cidr range = prefix(ip, mid);
-      if (uniform(at.apply(new EndSet.Outside(range, domain)), change)) {
+      if (uniform(at.apply(EndSet.Outside.in(range, domain)), change)) {
         good = mid;
       } else {
         bad = mid;
       }
     }
-    return new EndSet.Outside(prefix(ip, good), domain);
+    return EndSet.Outside.in(prefix(ip, good), domain);
   }
 
   /** The first address of the other half of the range one bit wider than {@code r}. */
@@ -882,7 +965,7 @@ public final class Diff {
 
   /** The witness with its outside end at {@code ip}, or null when an endpoint owns that address. */
   private Flow movedOutside(Flow w, boolean source, dev.tierproof.model.Ip ip) {
-    if (after.endpoints().stream().anyMatch(e -> e.ips().contains(ip))) {
+    if (owned().contains(ip)) {
       return null;
     }
     return source
@@ -1044,7 +1127,7 @@ public final class Diff {
   private Ends endpoints(List<Endpoint> endpoints) {
     TreeMap<Integer, Endpoint> ordered = new TreeMap<>();
     endpoints.forEach(e -> ordered.putIfAbsent(position.get(e), e));
-    return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, List.copyOf(ordered.values()), null, null, List.of(), List.of(), null, true);
+    return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, List.copyOf(ordered.values()), List.of(), null, List.of(), List.of(), null, true);
   }
 
   private Ends ends(EndSet s) {
@@ -1052,16 +1135,16 @@ public final class Diff {
       return Ends.ANY;
     }
     if (s instanceof EndSet.Pods p) {
-      return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), null, null, p.within(), p.except(), p.ports(), p.existing());
+      return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), List.of(), null, p.within(), p.except(), p.ports(), p.existing());
     }
     if (s instanceof EndSet.Endpoints e) {
       return endpoints(e.endpoints());
     }
     if (s instanceof EndSet.Outside o) {
-      return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.range(), o.domain(), List.of(), List.of(), null, true);
+      return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.ranges(), o.domain(), List.of(), List.of(), null, true);
     }
     EndSet.Range r = (EndSet.Range) s;
-    return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), r.range(), null, List.of(), List.of(), null, true);
+    return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), List.of(r.range()), null, List.of(), List.of(), null, true);
   }
 
   // ---------------------------------------------------------------------------------------------

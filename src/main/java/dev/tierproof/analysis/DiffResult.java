@@ -92,8 +92,8 @@ public record DiffResult(
    *       within} and none of {@code except}, declaring the named ports {@code ports} (null:
    *       any); without {@code existing} only those not yet deployed;
    *   <li>{@code ENDPOINTS}: exactly these endpoints of the input;
-   *   <li>{@code OUTSIDE}: addresses outside the cluster, in {@code range} (null: any), reached by
-   *       {@code domain} (null: any name or none).
+   *   <li>{@code OUTSIDE}: addresses outside the cluster, in one of {@code ranges} (none: any),
+   *       reached by {@code domain} (null: any name or none).
    * </ul>
    */
   public record Ends(
@@ -103,7 +103,7 @@ public record DiffResult(
       boolean unlisted,
       Selector selector,
       List<Endpoint> endpoints,
-      Cidr range,
+      List<Cidr> ranges,
       String domain,
       List<Cidr> within,
       List<Cidr> except,
@@ -114,35 +114,39 @@ public record DiffResult(
       namespaces = namespaces == null ? null : Set.copyOf(namespaces);
       excluded = Set.copyOf(excluded);
       endpoints = List.copyOf(endpoints);
+      ranges = List.copyOf(ranges);
       within = List.copyOf(within);
       except = List.copyOf(except);
       ports = ports == null ? null : List.copyOf(ports);
     }
 
-    public static final Ends ANY = new Ends(EndKind.ANY, null, Set.of(), true, null, List.of(), null, null, List.of(), List.of(), null, true);
+    public static final Ends ANY = new Ends(EndKind.ANY, null, Set.of(), true, null, List.of(), List.of(), null, List.of(), List.of(), null, true);
 
     /**
      * How reports name it: {@code anything}, {@code *} (any pod), {@code ns/*}, {@code
      * ns/{app == "web"}}, {@code {ns-a, ns-b}/*}, {@code * except ns-c}, endpoint references,
-     * {@code world}, a range, a domain.
+     * {@code world}, ranges ({@code 64 ranges outside (…)} when there are more than three), a domain.
      */
     public String display() {
       return switch (kind) {
         case ANY -> "anything";
         case ENDPOINTS -> summary(endpoints);
         case OUTSIDE -> {
-          String where = range == null ? "world" : range.prefix() == range.address().bits() ? range.address().toString() : range.toString();
-          yield domain == null ? where : domain + (range == null ? "" : " (" + where + ")");
+          String where =
+              ranges.isEmpty() ? "world"
+                  : ranges.size() <= 3 ? list(ranges)
+                  : String.format(java.util.Locale.ROOT, "%,d ranges outside (%s, …)", ranges.size(), list(ranges.subList(0, 3)));
+          yield domain == null ? where : domain + (ranges.isEmpty() ? "" : " (" + where + ")");
         }
         case PODS -> {
           List<String> hypothetical = new java.util.ArrayList<>();
           if (!within.isEmpty()) {
-            hypothetical.add("at addresses in " + ranges(within));
+            hypothetical.add("at addresses in " + list(within));
           }
           if (!except.isEmpty()) {
             hypothetical.add(
                 except.size() <= 3
-                    ? "not at " + ranges(except)
+                    ? "not at " + list(except)
                     : "not in any of the " + except.size() + " other ranges that rules or network sets name");
           }
           if (ports != null) {
@@ -198,7 +202,7 @@ public record DiffResult(
     return n + " in " + names.size() + " namespaces (" + shown + ")";
   }
 
-  private static String ranges(List<Cidr> cidrs) {
+  private static String list(List<Cidr> cidrs) {
     return String.join(
         ", ", cidrs.stream().map(c -> c.prefix() == c.address().bits() ? c.address().toString() : c.toString()).toList());
   }

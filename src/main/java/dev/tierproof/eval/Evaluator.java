@@ -170,14 +170,17 @@ public final class Evaluator {
     return new Step(at, dir, false, new Decision(Decision.Kind.NO_PROFILE, null, null, null, null), trace);
   }
 
-  /** Per endpoint (by identity), per direction, per tier in order: the policies that apply. */
-  private final Map<Endpoint, Map<Direction, List<List<Policy>>>> applyingCache =
-      java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+  /**
+   * Per set of endpoint labels (all that {@link #applies} looks at; replicas share theirs), per
+   * direction, per tier in order: the policies that apply.
+   */
+  private final Map<Map<String, String>, Map<Direction, List<List<Policy>>>> applyingCache =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** {@link #applying} for every tier in order, computed once per endpoint and direction. */
+  /** {@link #applying} for every tier in order, computed once per set of labels and direction. */
   private List<List<Policy>> applyingByTier(Endpoint at, Direction dir) {
     Map<Direction, List<List<Policy>>> byDirection =
-        applyingCache.computeIfAbsent(at, k -> new java.util.concurrent.ConcurrentHashMap<>());
+        applyingCache.computeIfAbsent(at.labels(), k -> new java.util.concurrent.ConcurrentHashMap<>());
     return byDirection.computeIfAbsent(
         dir, d -> set.tiers().stream().map(tier -> List.copyOf(applying(tier, at, d))).toList());
   }

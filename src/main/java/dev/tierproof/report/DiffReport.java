@@ -200,8 +200,9 @@ public final class DiffReport {
         e.endpoints().stream().map(Endpoint::ref).forEach(a::add);
       }
       case OUTSIDE -> {
-        if (e.range() != null) {
-          o.put("range", e.range().toString());
+        if (!e.ranges().isEmpty()) {
+          ArrayNode a = o.putArray("ranges");
+          e.ranges().stream().map(Cidr::toString).forEach(a::add);
         }
         if (e.domain() != null) {
           o.put("domain", e.domain());

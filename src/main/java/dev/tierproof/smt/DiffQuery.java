@@ -115,10 +115,16 @@ public final class DiffQuery implements AutoCloseable {
     return after.solvePlain(ctx.mkAnd(after.in(region), ctx.mkNot(changed(change))));
   }
 
-  /** The ranges the encodings test the source (or destination) address against. */
+  /**
+   * The ranges the encodings test the source (or destination) address against: outside
+   * addresses in none of them, or in the same ones, are alike to both (membership and being
+   * owned by an endpoint are all that either encoding observes of an address).
+   */
   public Set<Cidr> cidrs(boolean source) {
     open();
-    return after.cidrs(source);
+    Set<Cidr> out = new java.util.HashSet<>(before.cidrs(source));
+    out.addAll(after.cidrs(source));
+    return out;
   }
 
   /** The input endpoints the diff cannot tell from {@code e} at the source (or destination). */

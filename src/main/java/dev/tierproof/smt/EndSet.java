@@ -93,8 +93,17 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
   record Range(Cidr range) implements EndSet {}
 
   /**
-   * Addresses outside the cluster: in {@code range} (null: any), and for a destination reached by
-   * DNS name {@code domain} (null: by any name or none).
+   * Addresses outside the cluster: in one of {@code ranges} (none: any), and for a destination
+   * reached by DNS name {@code domain} (null: by any name or none).
    */
-  record Outside(Cidr range, String domain) implements EndSet {}
+  record Outside(List<Cidr> ranges, String domain) implements EndSet {
+    public Outside {
+      ranges = List.copyOf(ranges);
+    }
+
+    /** In {@code range} (null: anywhere outside). */
+    public static Outside in(Cidr range, String domain) {
+      return new Outside(range == null ? List.of() : List.of(range), domain);
+    }
+  }
 }

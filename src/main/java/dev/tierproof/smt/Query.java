@@ -1391,7 +1391,7 @@ public final class Query implements AutoCloseable {
         if (!(o instanceof OutsideOpt)) {
           return ctx.mkFalse();
         }
-        BoolExpr in = x.range() == null ? ctx.mkTrue() : netIn(x.range(), addr, nets);
+        BoolExpr in = x.ranges().isEmpty() ? ctx.mkTrue() : or(x.ranges().stream().map(r -> netIn(r, addr, nets)).toList());
         if (x.domain() == null) {
           return in;
         }

@@ -31,6 +31,16 @@ public final class SolverSession implements AutoCloseable {
 
   private final Context ctx;
   private final Solver solver;
+  /**
+   * How much work (Z3's deterministic resource count) a check may do on the incremental solver
+   * before it goes to a fresh one (see {@link #check(BoolExpr...)}).
+   */
+  static final int INCREMENTAL_RLIMIT = Integer.getInteger("tp.rlimit", 2_000_000);
+
+  private final int timeoutMillis;
+  private boolean minimize;
+  /** The solver that answered the last check (its core and reason are the answer's). */
+  private Solver last;
   private boolean closed;
   private Object owner;
 
@@ -55,11 +65,17 @@ public final class SolverSession implements AutoCloseable {
   public SolverSession(Duration timeout) {
     ctx = new Context();
     solver = ctx.mkSolver();
-    if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
-      Params params = ctx.mkParams();
-      params.add("timeout", (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-      solver.setParameters(params);
+    last = solver;
+    timeoutMillis =
+        timeout == null || timeout.isZero() || timeout.isNegative() ? 0 : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    Params params = ctx.mkParams();
+    if (timeoutMillis > 0) {
+      params.add("timeout", timeoutMillis);
     }
+    if (INCREMENTAL_RLIMIT > 0) {
+      params.add("rlimit", INCREMENTAL_RLIMIT);
+    }
+    solver.setParameters(params);
   }
 
   Context ctx() {
@@ -101,30 +117,46 @@ public final class SolverSession implements AutoCloseable {
   }
 
   Check check() {
-    open();
-    long start = System.nanoTime();
-    com.microsoft.z3.Status s = solver.check(new BoolExpr[0]);
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    return switch (s) {
-      case SATISFIABLE -> new Check(Status.SAT, solver.getModel(), null, millis);
-      case UNSATISFIABLE -> new Check(Status.UNSAT, null, null, millis);
-      default -> new Check(Status.UNKNOWN, null, solver.getReasonUnknown(), millis);
-    };
+    return check(new BoolExpr[0]);
   }
 
   /**
    * Checks under {@code assumptions} (Boolean constants); after {@code UNSAT}, {@link #core} names
    * a subset of them that is already unsatisfiable.
+   *
+   * <p>The incremental solver answers most questions in milliseconds, but its search can take
+   * seconds on a proof that bit-blasting the whole formula settles at once: past {@link
+   * #INCREMENTAL_RLIMIT} the question goes to a fresh, non-incremental solver holding the same
+   * assertions, for the rest of the timeout. The limit counts work, not time, so which solver
+   * answers (and so which model a witness comes from) does not depend on the machine.
    */
   Check check(BoolExpr... assumptions) {
     open();
     long start = System.nanoTime();
+    if (last != solver) {
+      last.reset(); // the fresh solver of the previous check
+      last = solver;
+    }
     com.microsoft.z3.Status s = solver.check(assumptions);
+    Solver by = solver;
+    String why = s == com.microsoft.z3.Status.UNKNOWN ? solver.getReasonUnknown() : null;
+    long spent = (System.nanoTime() - start) / 1_000_000;
+    if (why != null && (why.contains("resource") || why.contains("canceled")) && (timeoutMillis == 0 || spent < timeoutMillis)) {
+      // the work limit, not the timeout (Z3 names both "canceled")
+      by = ctx.mkSolver();
+      Params params = ctx.mkParams();
+      params.add("timeout", timeoutMillis == 0 ? Integer.MAX_VALUE : (int) Math.max(1, timeoutMillis - spent));
+      params.add("core.minimize", minimize);
+      by.setParameters(params);
+      by.add(solver.getAssertions());
+      s = by.check(assumptions);
+    }
     long millis = (System.nanoTime() - start) / 1_000_000;
+    last = by;
     return switch (s) {
-      case SATISFIABLE -> new Check(Status.SAT, solver.getModel(), null, millis);
+      case SATISFIABLE -> new Check(Status.SAT, by.getModel(), null, millis);
       case UNSATISFIABLE -> new Check(Status.UNSAT, null, null, millis);
-      default -> new Check(Status.UNKNOWN, null, solver.getReasonUnknown(), millis);
+      default -> new Check(Status.UNKNOWN, null, by.getReasonUnknown(), millis);
     };
   }
 
@@ -134,12 +166,13 @@ public final class SolverSession implements AutoCloseable {
     Params params = ctx.mkParams();
     params.add("core.minimize", on);
     solver.setParameters(params);
+    minimize = on;
   }
 
   /** The assumptions of the last {@code UNSAT} check that Z3 used (an unsat core). */
   BoolExpr[] core() {
     open();
-    return solver.getUnsatCore();
+    return last.getUnsatCore();
   }
 
   public boolean isClosed() {

@@ -194,4 +194,44 @@ class DiffTest {
       assertThat(now.evaluate(f).allowed()).as(web.ref()).isTrue();
     }
   }
+
+  @Test
+  void run_ruleOpensToSeveralNetworkSets_oneOutsideClassOverTheirRanges() {
+    String sets =
+        """
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkSet
+        metadata: {name: vendors, labels: {role: vendor}}
+        spec: {nets: [198.51.100.0/24]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkSet
+        metadata: {name: auditors, labels: {role: auditor}}
+        spec: {nets: [192.0.2.0/25]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkSet
+        metadata: {name: unlabelled}
+        spec: {nets: [100.64.0.0/16]}
+        """;
+    PolicySet base = yaml(BASE + sets);
+    PolicySet current = yaml(BASE.replace("source: {selector: role == 'partner'}", "source: {selector: has(role)}") + sets);
+    DiffResult r = Diff.run(base, current, Scope.EXISTING, Duration.ofSeconds(30), Diff.DEFAULT_MAX_CLASSES);
+    assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
+    // the two network sets the rule now also selects: one class, proved by one question
+    assertThat(r.classes()).extracting(DiffTest::show)
+        .containsExactly("newly allowed: 192.0.2.0/25, 198.51.100.0/24 -> b/db, TCP 5432");
+    ChangeClass c = r.classes().get(0);
+    assertThat(c.source().ranges()).extracting(Object::toString).containsExactly("192.0.2.0/25", "198.51.100.0/24");
+    dev.tierproof.eval.Evaluator before = new dev.tierproof.eval.Evaluator(base);
+    dev.tierproof.eval.Evaluator now = new dev.tierproof.eval.Evaluator(current);
+    dev.tierproof.model.Endpoint db = current.endpoints().stream().filter(e -> e.name().equals("db")).findFirst().orElseThrow();
+    for (String from : List.of("192.0.2.0", "192.0.2.127", "198.51.100.0", "198.51.100.255", "100.64.0.1", "203.0.113.9")) {
+      dev.tierproof.model.Ip ip = dev.tierproof.model.Ip.parse(from).orElseThrow();
+      dev.tierproof.model.Flow f = new dev.tierproof.model.Flow(6, ip, 40000, db.ips().get(0), 5432, null, null, null, null, db);
+      boolean inClass = c.source().ranges().stream().anyMatch(x -> x.contains(ip));
+      assertThat(!before.evaluate(f).allowed() && now.evaluate(f).allowed()).as(from).isEqualTo(inClass);
+    }
+  }
 }
