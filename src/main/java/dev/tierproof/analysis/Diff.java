@@ -553,29 +553,9 @@ public final class Diff {
       return new Answer(SolverSession.Status.SAT, sampled, false, List.of(), witness.assumedProfiles(), null, 0);
     }
     checks++;
-    Answer a = query.unchangedIn(c.with(representatives(c.src(), true), representatives(c.dst(), false)).region(), change);
+    Answer a = query.unchangedIn(c.region(), change);
     trace("    unchanged %s in %d ms: %s -> %s", a.status(), a.millis(), c.src().getClass().getSimpleName(), c.dst().getClass().getSimpleName());
     return a;
-  }
-
-  /**
-   * The end with each outside range that holds no narrower tested range replaced by one address
-   * of it that no endpoint owns: every outside address of such a range is in exactly the tested
-   * ranges the representative is in, so the encodings cannot tell them apart, and a proof for the
-   * representative is one for the range (and far cheaper than one over its addresses).
-   */
-  private EndSet representatives(EndSet end, boolean source) {
-    if (!(end instanceof EndSet.Outside o) || o.ranges().isEmpty()) {
-      return end;
-    }
-    Set<Cidr> tested = query.cidrs(source);
-    List<Cidr> out = new ArrayList<>();
-    for (Cidr r : o.ranges()) {
-      boolean leaf = tested.stream().noneMatch(x -> x.prefix() > r.prefix() && r.contains(x.address()));
-      dev.tierproof.model.Ip ip = leaf ? unowned(r) : null;
-      out.add(ip == null ? r : Cidr.host(ip));
-    }
-    return new EndSet.Outside(out, o.domain());
   }
 
   private Set<dev.tierproof.model.Ip> owned() {
@@ -584,22 +564,6 @@ public final class Diff {
       after.endpoints().forEach(e -> owned.addAll(e.ips()));
     }
     return owned;
-  }
-
-  /** An address of {@code r} that no input endpoint owns (among its first few), or null. */
-  private dev.tierproof.model.Ip unowned(Cidr r) {
-    BigInteger first = r.low();
-    for (int i = 0; i < 64; i++) {
-      BigInteger v = first.add(BigInteger.valueOf(i));
-      if (v.compareTo(r.high()) > 0) {
-        return null;
-      }
-      dev.tierproof.model.Ip ip = new dev.tierproof.model.Ip(r.family(), v);
-      if (!owned().contains(ip)) {
-        return ip;
-      }
-    }
-    return null;
   }
 
   /**

@@ -50,6 +50,7 @@ public final class Evaluator {
       Map<String, String> labels, List<Cidr> nets, List<String> domains, List<NamedPort> ports) {}
 
   private final PolicySet set;
+  private final dev.tierproof.model.PolicyIndex index;
   private final Set<Endpoint> known;
   /** Endpoints by address, so a rule side looks only at the entities that own the packet's address. */
   private final Map<Ip, List<Entity>> byAddress;
@@ -59,6 +60,7 @@ public final class Evaluator {
 
   public Evaluator(PolicySet set) {
     this.set = set;
+    this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
     this.known = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     this.byAddress = new HashMap<>();
     this.networkSets = new ArrayList<>();
@@ -77,6 +79,7 @@ public final class Evaluator {
 
   private Evaluator(Evaluator base, PolicySet set) {
     this.set = set;
+    this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
     this.known = base.known;
     this.byAddress = base.byAddress;
     this.networkSets = base.networkSets;
@@ -181,8 +184,13 @@ public final class Evaluator {
   private List<List<Policy>> applyingByTier(Endpoint at, Direction dir) {
     Map<Direction, List<List<Policy>>> byDirection =
         applyingCache.computeIfAbsent(at.labels(), k -> new java.util.concurrent.ConcurrentHashMap<>());
-    return byDirection.computeIfAbsent(
-        dir, d -> set.tiers().stream().map(tier -> List.copyOf(applying(tier, at, d))).toList());
+    return byDirection.computeIfAbsent(dir, d -> {
+      List<List<Policy>> out = new ArrayList<>();
+      for (int t = 0; t < set.tiers().size(); t++) {
+        out.add(index.candidates(t, at.labels()).stream().filter(p -> applies(p, at, d)).toList());
+      }
+      return out;
+    });
   }
 
   /** The enforced policies of a tier that select {@code at} and govern {@code dir} (spec S4.1). */

@@ -29,6 +29,26 @@ public sealed interface Selector
         Selector.And,
         Selector.Or {
 
+  /**
+   * The value that a top-level {@code key == "value"} term of {@code s} (alone or in an And)
+   * requires of {@code key}, else null: no labels without {@code key} = value match {@code s}.
+   */
+  static String pinned(Selector s, String key) {
+    if (s instanceof Compare c && c.op() == Op.EQ && c.key().equals(key)) {
+      return c.value();
+    }
+    if (s instanceof And a) {
+      for (Selector o : a.operands()) {
+        String v = pinned(o, key);
+        if (v != null) {
+          return v;
+        }
+      }
+    }
+    return null;
+  }
+
+
   /** {@code all()}, and the empty selector: matches every label map. */
   record All() implements Selector {
     @Override

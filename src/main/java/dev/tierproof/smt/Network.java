@@ -76,6 +76,7 @@ public final class Network {
   }
 
   final PolicySet set;
+  private final dev.tierproof.model.PolicyIndex index;
   final SolverSession session;
   final FlowVars vars;
   final DomainClasses domains;
@@ -97,6 +98,7 @@ public final class Network {
    */
   private Network(PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
     this.set = set;
+    this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
     this.session = session;
     Map<Integer, List<BigInteger>> values = new HashMap<>();
     for (Endpoint e : set.endpoints()) {
@@ -245,9 +247,10 @@ public final class Network {
 
   private List<TierPart> build(LabelView view, Map<String, String> labels, Direction dir) {
     List<TierPart> out = new ArrayList<>();
-    for (Tier t : set.tiers()) {
+    for (int i = 0; i < set.tiers().size(); i++) {
+      Tier t = set.tiers().get(i);
       List<Applied> applied = new ArrayList<>();
-      for (Policy p : t.policies()) {
+      for (Policy p : view == null ? index.candidates(i, labels) : t.policies()) {
         if (p.staged() || p.doNotTrack() || p.preDnat() || !p.governs(dir)) {
           continue;
         }

@@ -1,0 +1,42 @@
+package dev.tierproof.model;
+
+import dev.tierproof.selector.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per tier of a policy set, the policies that may select an endpoint of a namespace: every policy
+ * but those whose selector requires another namespace (a namespaced policy's selector does, spec
+ * §2.1). A scan for the policies that apply then tests a namespace's own policies and the global
+ * ones, not every policy of the cluster. Computed once per tier and namespace; thread-safe.
+ */
+public final class PolicyIndex {
+
+  /** The label every workload endpoint carries with its namespace. */
+  public static final String NAMESPACE = "projectcalico.org/namespace";
+
+  private final List<Tier> tiers;
+  private final List<Map<String, List<Policy>>> byNamespace = new ArrayList<>();
+
+  public PolicyIndex(List<Tier> tiers) {
+    this.tiers = List.copyOf(tiers);
+    tiers.forEach(t -> byNamespace.add(new ConcurrentHashMap<>()));
+  }
+
+  /** The policies of tier {@code tier} (its position) that may select an endpoint with {@code labels}, in order. */
+  public List<Policy> candidates(int tier, Map<String, String> labels) {
+    String ns = labels.getOrDefault(NAMESPACE, "");
+    return byNamespace.get(tier).computeIfAbsent(ns, n -> {
+      List<Policy> out = new ArrayList<>();
+      for (Policy p : tiers.get(tier).policies()) {
+        String pinned = Selector.pinned(p.selector(), NAMESPACE);
+        if (pinned == null || pinned.equals(n)) {
+          out.add(p);
+        }
+      }
+      return List.copyOf(out);
+    });
+  }
+}
