@@ -79,7 +79,7 @@ public final class Evaluator {
 
   private Evaluator(Evaluator base, PolicySet set) {
     this.set = set;
-    this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
+    this.index = base.index.with(set.tiers());
     this.known = base.known;
     this.byAddress = base.byAddress;
     this.networkSets = base.networkSets;

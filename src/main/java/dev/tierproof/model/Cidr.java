@@ -50,9 +50,8 @@ public record Cidr(Ip address, int prefix) {
   }
 
   public boolean contains(Ip ip) {
-    return ip.family() == family()
-        && low().compareTo(ip.value()) <= 0
-        && ip.value().compareTo(high()) <= 0;
+    int hostBits = address.bits() - prefix;
+    return ip.family() == family() && ip.value().shiftRight(hostBits).equals(address.value().shiftRight(hostBits));
   }
 
   public boolean isCatchAll() {

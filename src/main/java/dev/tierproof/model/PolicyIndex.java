@@ -21,8 +21,20 @@ public final class PolicyIndex {
   private final List<Map<String, List<Policy>>> byNamespace = new ArrayList<>();
 
   public PolicyIndex(List<Tier> tiers) {
+    this(tiers, null);
+  }
+
+  private PolicyIndex(List<Tier> tiers, PolicyIndex base) {
     this.tiers = List.copyOf(tiers);
-    tiers.forEach(t -> byNamespace.add(new ConcurrentHashMap<>()));
+    for (int i = 0; i < tiers.size(); i++) {
+      boolean same = base != null && i < base.tiers.size() && base.tiers.get(i) == tiers.get(i);
+      byNamespace.add(same ? base.byNamespace.get(i) : new ConcurrentHashMap<>());
+    }
+  }
+
+  /** The index of other tiers, sharing what it has computed for the tiers both have (the same objects). */
+  public PolicyIndex with(List<Tier> other) {
+    return new PolicyIndex(other, this);
   }
 
   /** The policies of tier {@code tier} (its position) that may select an endpoint with {@code labels}, in order. */
