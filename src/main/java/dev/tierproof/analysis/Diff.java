@@ -204,7 +204,7 @@ public final class Diff {
     long millis = (System.nanoTime() - start) / 1_000_000;
     return new DiffResult(
         reason == null ? DiffResult.Status.COMPLETE : DiffResult.Status.INCONCLUSIVE,
-        order(classes),
+        order(classes.stream().map(d::canonical).toList()),
         changes,
         notes,
         reason,
@@ -273,6 +273,56 @@ public final class Diff {
     return new Ends(EndKind.PODS, names, a.excluded(), a.unlisted() || b.unlisted(), a.selector(), a.endpoints(), a.ranges(),
         a.domain(), a.within(), a.except(), a.ports(), a.existing());
   }
+
+  /**
+   * The class with a witness that depends on the class alone (each end's first input endpoint, or
+   * the first address of its first range outside; TCP in a class of any protocol; the class's
+   * lowest port, or 443 in a class of any port; source port 32768), when both
+   * versions' evaluators confirm that it changed so; else the solver's witness. Which model the
+   * solver returns can vary from run to run (with the order Z3 numbers its terms in); the report
+   * should not.
+   */
+  private ChangeClass canonical(ChangeClass c) {
+    Flow w = c.witness();
+    Flow f = w;
+    for (boolean source : List.of(true, false)) {
+      Ends end = source ? c.source() : c.destination();
+      if (end.kind() == EndKind.ENDPOINTS) {
+        Endpoint e = end.endpoints().stream()
+            .filter(x -> x.ips().stream().anyMatch(ip -> ip.family() == w.family())).findFirst().orElse(null);
+        f = e == null ? null : moved(f, source, e);
+      } else if (end.kind() == EndKind.OUTSIDE && !end.ranges().isEmpty()) {
+        Cidr r = end.ranges().stream().filter(x -> x.family() == w.family()).findFirst().orElse(null);
+        f = r == null ? null : movedOutside(f, source, prefix(r.address(), r.prefix()).address());
+      } else {
+        return c; // pods that could be deployed, or anywhere outside: the solver's witness
+      }
+      if (f == null) {
+        return c;
+      }
+    }
+    FlowSpec p = c.packets();
+    int protocol = p.protocol() != null ? p.protocol() : Protocols.TCP;
+    boolean ports = Protocols.hasPorts(protocol);
+    boolean icmp = Protocols.isIcmp(protocol);
+    Integer port = !ports ? null : p.port() != null ? Integer.valueOf(p.port().min()) : Integer.valueOf(ANY_PORT);
+    Integer sourcePort = !ports ? null : p.sourcePort() != null ? Integer.valueOf(p.sourcePort().min()) : Integer.valueOf(EPHEMERAL);
+    Integer type = !icmp ? null : p.icmpType() != null ? p.icmpType() : f.icmpType();
+    Integer code = !icmp ? null : p.icmpCode() != null ? p.icmpCode() : f.icmpCode();
+    Flow g = new Flow(protocol, f.sourceIp(), sourcePort, f.destinationIp(), port, type, code, f.destinationDomain(),
+        f.source(), f.destination());
+    Evaluator[] ev = evaluators.computeIfAbsent(Map.of(), this::evaluators);
+    Verdict b = ev[0].evaluate(g);
+    Verdict n = ev[1].evaluate(g);
+    boolean so = c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
+    return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n) : c;
+  }
+
+  /** The source port of a canonical witness: the first of Linux's ephemeral range. */
+  private static final int EPHEMERAL = 32768;
+
+  /** The port of a canonical witness in a class of any port. */
+  private static final int ANY_PORT = 443;
 
   /** A debugging aid: where the time went, on stderr when {@code TIERPROOF_DIFF_PROFILE} is set. */
   private static void trace(String format, Object... args) {

@@ -182,6 +182,10 @@ class DiffTest {
     assertThat(r.classes()).hasSize(1);
     ChangeClass c = r.classes().get(0);
     assertThat(show(c)).startsWith("newly allowed: monitoring/prom -> ").endsWith(", TCP 8080");
+    // the witness depends on the class alone (the first endpoint of each end in input order), whatever the solver found
+    assertThat(c.witness().destination().ref()).isEqualTo("ns-0/web");
+    assertThat(c.witness().destinationPort()).isEqualTo(8080);
+    assertThat(c.witness().sourcePort()).isEqualTo(32768);
     assertThat(c.destination().endpoints()).extracting(e -> e.namespace())
         .containsExactlyInAnyOrder("ns-0", "ns-1", "ns-2", "ns-3", "ns-4", "ns-5", "ns-6", "ns-7", "ns-8", "ns-9");
     // every flow of the joined class changed: replayed through both evaluators
@@ -224,6 +228,11 @@ class DiffTest {
         .containsExactly("newly allowed: 192.0.2.0/25, 198.51.100.0/24 -> b/db, TCP 5432");
     ChangeClass c = r.classes().get(0);
     assertThat(c.source().ranges()).extracting(Object::toString).containsExactly("192.0.2.0/25", "198.51.100.0/24");
+    // the witness depends on the class alone: first range, first address, lowest port, source port 32768
+    assertThat(c.witness().toString()).isEqualTo(new dev.tierproof.model.Flow(6, ip("192.0.2.0"), 32768, ip("10.0.0.2"), 5432,
+        null, null, null, null, c.destination().endpoints().get(0)).toString());
+    assertThat(c.before().allowed()).isFalse();
+    assertThat(c.after().allowed()).isTrue();
     dev.tierproof.eval.Evaluator before = new dev.tierproof.eval.Evaluator(base);
     dev.tierproof.eval.Evaluator now = new dev.tierproof.eval.Evaluator(current);
     dev.tierproof.model.Endpoint db = current.endpoints().stream().filter(e -> e.name().equals("db")).findFirst().orElseThrow();
@@ -233,5 +242,9 @@ class DiffTest {
       boolean inClass = c.source().ranges().stream().anyMatch(x -> x.contains(ip));
       assertThat(!before.evaluate(f).allowed() && now.evaluate(f).allowed()).as(from).isEqualTo(inClass);
     }
+  }
+
+  private static dev.tierproof.model.Ip ip(String text) {
+    return dev.tierproof.model.Ip.parse(text).orElseThrow();
   }
 }
