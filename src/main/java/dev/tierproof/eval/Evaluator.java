@@ -55,6 +55,7 @@ public final class Evaluator {
   /** Endpoints by address, so a rule side looks only at the entities that own the packet's address. */
   private final Map<Ip, List<Entity>> byAddress;
   private final List<Entity> networkSets;
+  private final dev.tierproof.model.CidrIndex<Entity> netsetIndex;
   /** Per address, the network sets whose CIDRs contain it (a cache; thread-safe). */
   private final Map<Ip, List<Entity>> netsetsAt;
 
@@ -75,6 +76,7 @@ public final class Evaluator {
     for (NetworkSet n : set.networkSets()) {
       networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of()));
     }
+    this.netsetIndex = new dev.tierproof.model.CidrIndex<>(networkSets, Entity::nets);
   }
 
   private Evaluator(Evaluator base, PolicySet set) {
@@ -83,6 +85,7 @@ public final class Evaluator {
     this.known = base.known;
     this.byAddress = base.byAddress;
     this.networkSets = base.networkSets;
+    this.netsetIndex = base.netsetIndex;
     this.netsetsAt = base.netsetsAt;
   }
 
@@ -352,7 +355,7 @@ public final class Evaluator {
     List<Entity> out = new ArrayList<>(byAddress.getOrDefault(addr, List.of()));
     if (domain == null) {
       // the network sets at an address do not change: computed once per address (lint asks often)
-      out.addAll(netsetsAt.computeIfAbsent(addr, a -> networkSets.stream().filter(n -> covers(n, a, null)).toList()));
+      out.addAll(netsetsAt.computeIfAbsent(addr, netsetIndex::at));
     } else {
       for (Entity n : networkSets) {
         if (covers(n, addr, domain)) {

@@ -85,6 +85,7 @@ public final class Network {
   private final Map<String, NsOption> namespaces = new LinkedHashMap<>();
   private final Map<List<Object>, List<TierPart>> skeletons = new HashMap<>();
   private final Map<Ip, List<NetworkSet>> netsetsAt = new HashMap<>();
+  private final dev.tierproof.model.CidrIndex<NetworkSet> netsets;
   private final Set<String> mentioned = new java.util.TreeSet<>();
 
   private Network(PolicySet set, SolverSession session) {
@@ -99,6 +100,7 @@ public final class Network {
   private Network(PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
     this.set = set;
     this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
+    this.netsets = new dev.tierproof.model.CidrIndex<>(set.networkSets(), NetworkSet::nets);
     this.session = session;
     Map<Integer, List<BigInteger>> values = new HashMap<>();
     for (Endpoint e : set.endpoints()) {
@@ -205,7 +207,7 @@ public final class Network {
   List<NetworkSet> netsetsAt(Ip ip) {
     return netsetsAt.computeIfAbsent(
         ip,
-        a -> set.networkSets().stream().filter(n -> n.nets().stream().anyMatch(c -> c.contains(a))).toList());
+        a -> netsets.at(a));
   }
 
   /**

@@ -40,11 +40,15 @@ final class Peers {
   private final Set<Ip> shared = new java.util.HashSet<>();
   private final Map<Ip, List<Integer>> netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
   private final List<Endpoint> withoutAddress = new ArrayList<>();
+  private final dev.tierproof.model.CidrIndex<Integer> netsetIndex;
 
   Peers(PolicySet set, Steps steps, Samples samples) {
     this.set = set;
     this.steps = steps;
     this.samples = samples;
+    this.netsetIndex =
+        new dev.tierproof.model.CidrIndex<>(
+            java.util.stream.IntStream.range(0, set.networkSets().size()).boxed().toList(), i -> set.networkSets().get(i).nets());
     Set<Ip> seen = new java.util.HashSet<>();
     for (Endpoint e : set.endpoints()) {
       if (e.ips().isEmpty()) {
@@ -149,16 +153,6 @@ final class Peers {
 
   /** The indexes of the network sets whose CIDRs contain the address. */
   private List<Integer> netsetsAt(Ip ip) {
-    return netsetsAt.computeIfAbsent(
-        ip,
-        a -> {
-          List<Integer> out = new ArrayList<>();
-          for (int i = 0; i < set.networkSets().size(); i++) {
-            if (set.networkSets().get(i).nets().stream().anyMatch(c -> c.contains(a))) {
-              out.add(i);
-            }
-          }
-          return out;
-        });
+    return netsetsAt.computeIfAbsent(ip, netsetIndex::at);
   }
 }
