@@ -163,7 +163,7 @@ public final class Diff {
           }
         }
         try (DiffQuery q = encoding.open(scope, near)) {
-          trace("scope %s: opened in %d ms", scope.reason(), (System.nanoTime() - ts) / 1000000);
+          trace("scope %s: %s -> %s: opened in %d ms", scope.reason(), describe(scope.sources()), describe(scope.destinations()), (System.nanoTime() - ts) / 1000000);
           d.query = q;
           d.encoding = encoding;
           d.scope = scope;
@@ -324,6 +324,16 @@ public final class Diff {
   /** The port of a canonical witness in a class of any port. */
   private static final int ANY_PORT = 443;
 
+  /** A scope's end for {@link #trace}: counts of endpoints (and their namespaces), namespaces, outside. */
+  private static String describe(DiffEncoding.EndScope e) {
+    if (e.everything()) {
+      return "everything";
+    }
+    long ns = e.endpoints().stream().map(Endpoint::namespace).distinct().count();
+    return e.endpoints().size() + " endpoints in " + ns + " namespaces" + (e.namespaces().isEmpty() ? "" : " + " + e.namespaces().size() + " namespaces")
+        + (e.unlisted() ? " + new" : "") + (e.outside() ? " + outside" : "");
+  }
+
   /** A debugging aid: where the time went, on stderr when {@code TIERPROOF_DIFF_PROFILE} is set. */
   private static void trace(String format, Object... args) {
     if (System.getenv("TIERPROOF_DIFF_PROFILE") != null) {
@@ -331,13 +341,14 @@ public final class Diff {
     }
   }
 
-  /** The classes (joined as they were found) by kind, source and destination. */
+  /** The classes (joined as they were found) by kind, source, destination and packets. */
   private static List<ChangeClass> order(List<ChangeClass> classes) {
     List<ChangeClass> out = new ArrayList<>(classes);
     out.sort(
         java.util.Comparator.comparing((ChangeClass c) -> c.kind())
             .thenComparing(c -> c.source().display())
-            .thenComparing(c -> c.destination().display()));
+            .thenComparing(c -> c.destination().display())
+            .thenComparing(c -> DiffResult.packets(c.packets())));
     return out;
   }
 
