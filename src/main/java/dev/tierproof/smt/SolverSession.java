@@ -38,7 +38,6 @@ public final class SolverSession implements AutoCloseable {
   static final int INCREMENTAL_RLIMIT = Integer.getInteger("tp.rlimit", 2_000_000);
 
   private final int timeoutMillis;
-  private boolean minimize;
   /** The solver that answered the last check (its core and reason are the answer's). */
   private Solver last;
   private boolean closed;
@@ -146,7 +145,6 @@ public final class SolverSession implements AutoCloseable {
       by = ctx.mkSolver();
       Params params = ctx.mkParams();
       params.add("timeout", timeoutMillis == 0 ? Integer.MAX_VALUE : (int) Math.max(1, timeoutMillis - spent));
-      params.add("core.minimize", minimize);
       by.setParameters(params);
       by.add(solver.getAssertions());
       s = by.check(assumptions);
@@ -158,15 +156,6 @@ public final class SolverSession implements AutoCloseable {
       case UNSATISFIABLE -> new Check(Status.UNSAT, null, null, millis);
       default -> new Check(Status.UNKNOWN, null, by.getReasonUnknown(), millis);
     };
-  }
-
-  /** Whether Z3 minimises the unsat cores it returns ({@code core.minimize}); off by default. */
-  void minimizeCores(boolean on) {
-    open();
-    Params params = ctx.mkParams();
-    params.add("core.minimize", on);
-    solver.setParameters(params);
-    minimize = on;
   }
 
   /** The assumptions of the last {@code UNSAT} check that Z3 used (an unsat core). */

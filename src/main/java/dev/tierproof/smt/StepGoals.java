@@ -313,12 +313,13 @@ public final class StepGoals implements AutoCloseable {
   /**
    * A covering set of the rule's blocking elements: "the rule matches on its own and none of the
    * set's elements takes the packet" is unsatisfiable. Computed as an unsat core over one tracked
-   * assumption per blocking element, minimised by Z3 ({@code core.minimize}: deletion of
-   * assumptions while the rest stays unsatisfiable). The check runs without
+   * assumption per blocking element (Z3's core, not minimised: minimising it cost more than the
+   * {@link #takenBy} questions it saves). The check runs without
    * the lazy refutations of owned addresses (a relaxation, so {@code UNSAT} is exact and the set
    * does cover); {@code SAT} means the relaxation found a packet, and the caller asks the full
-   * question. Since the elements' takes-formulas are disjoint, the minimum is unique: callers
-   * confirm each element with {@link #takenBy}, whose model is that element's example.
+   * question. Since the elements' takes-formulas are disjoint, the smallest covering set is unique
+   * (the elements that take some packet the rule matches): callers keep a core element only if
+   * {@link #takenBy} finds it such a packet, whose model is that element's example.
    */
   public Core core(Policy policy, int index) {
     Key k = new Key(policy, index);
@@ -334,13 +335,7 @@ public final class StepGoals implements AutoCloseable {
         assumptions.add(a);
         byName.put(a.toString(), e);
       }
-      session.minimizeCores(true);
-      SolverSession.Check c;
-      try {
-        c = session.check(assumptions.toArray(BoolExpr[]::new));
-      } finally {
-        session.minimizeCores(false);
-      }
+      SolverSession.Check c = session.check(assumptions.toArray(BoolExpr[]::new));
       if (c.status() != SolverSession.Status.UNSAT) {
         return new Core(c.status(), List.of(), c.reason());
       }

@@ -57,7 +57,7 @@ import java.util.Optional;
  *       by a solver model replayed the same way;
  *   <li>else <em>unmatchable</em> when no packet matches it at all at those endpoints (solver:
  *       unsat), or <em>shadowed</em> when some does: the smallest covering set of earlier elements
- *       is computed from an unsat core over "element i does not take the packet", then minimised
+ *       is computed from an unsat core over "element i does not take the packet", then reduced
  *       element by element (since the elements' takes are disjoint, an element stays iff some
  *       packet the rule matches is taken by it, and that packet is its example);
  *   <li>a live Allow, Deny or Pass rule is <em>redundant</em> when no packet it takes would get a
@@ -763,7 +763,7 @@ public final class Lint {
     q.blockedBy.putIfAbsent(key(blocked.blocker()), Map.entry(ownAt, own));
     // The smallest covering set: the elements that take some packet the rule matches. The takes
     // are disjoint, so every such element is in every covering set, and they cover it. Z3's
-    // minimised unsat core over "element e does not take the packet" gives a covering set; each of
+    // unsat core over "element e does not take the packet" gives a covering set; each of
     // its elements is then kept iff it takes some matched packet (known from sampling, or a model).
     Map<String, Example> cover = new LinkedHashMap<>();
     q.blockedBy.forEach((k, v) -> cover.put(k, example(v.getKey(), v.getValue(), null)));
