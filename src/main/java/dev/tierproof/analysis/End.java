@@ -20,7 +20,8 @@ import java.util.List;
  *       address is symbolic and whichever endpoint owns it is that end;
  *   <li>{@link Hypothetical}: any workload endpoint, existing or not yet deployed, in {@code
  *       namespace} (null: any namespace) whose labels satisfy {@code selector}; with {@code
- *       existingOnly}, only the input's endpoints.
+ *       existingOnly}, only the input's endpoints; not yet deployed ones at an address no endpoint
+ *       owns, in one of {@code podCidrs} when there are any ({@code --pod-cidr}).
  * </ul>
  */
 public sealed interface End {
@@ -39,7 +40,21 @@ public sealed interface End {
     }
   }
 
-  record Hypothetical(String namespace, Selector selector, boolean existingOnly) implements End {
+  record Hypothetical(String namespace, Selector selector, boolean existingOnly, List<Cidr> podCidrs) implements End {
+    public Hypothetical {
+      podCidrs = List.copyOf(podCidrs);
+    }
+
+    /** Not yet deployed endpoints at any address no endpoint owns. */
+    public Hypothetical(String namespace, Selector selector, boolean existingOnly) {
+      this(namespace, selector, existingOnly, List.of());
+    }
+
+    /** The same end, its not yet deployed endpoints at addresses in one of {@code cidrs} (none: anywhere). */
+    public Hypothetical inPodCidrs(List<Cidr> cidrs) {
+      return new Hypothetical(namespace, selector, existingOnly, cidrs);
+    }
+
     @Override
     public String display() {
       String sel = "{" + selector.canonical() + "}";
@@ -79,7 +94,10 @@ public sealed interface End {
     List<Side> out = new ArrayList<>();
     out.add(new Side.Endpoints(h.existing(set), null));
     if (!h.existingOnly()) {
-      out.add(new Side.Fresh(h.namespace(), h.selector(), null, null));
+      if (h.podCidrs().isEmpty()) {
+        out.add(new Side.Fresh(h.namespace(), h.selector(), null, null));
+      }
+      h.podCidrs().forEach(c -> out.add(new Side.Fresh(h.namespace(), h.selector(), null, c)));
     }
     return out;
   }

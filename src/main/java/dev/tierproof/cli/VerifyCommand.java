@@ -4,6 +4,7 @@ import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.VerifyResult;
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.smt.SolverSession;
 import dev.tierproof.report.VerifyReport;
@@ -44,9 +45,17 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--destination-ip", paramLabel = "IP", description = "the address of a domain destination")
   String destinationIp;
 
+  @Option(names = "--pod-cidr", paramLabel = "CIDR", description = "pods not yet deployed get addresses in this range (repeatable: one per family)")
+  List<String> podCidrs = new java.util.ArrayList<>();
+
   @Mixin FlowOptions flow = new FlowOptions();
 
   @Mixin GlobalOptions global = new GlobalOptions();
+
+  /** A selector reference's not yet deployed pods at addresses in {@code pods} (none given: anywhere). */
+  private static End inPods(End end, List<Cidr> pods) {
+    return end instanceof End.Hypothetical h && !pods.isEmpty() ? h.inPodCidrs(pods) : end;
+  }
 
   VerifyCommand(Main main) {
     this.main = main;
@@ -65,13 +74,22 @@ final class VerifyCommand implements Callable<Integer> {
     }
     List<Session.Output> outputs = s.outputs(g);
     FlowSpec spec = flow.spec(s.args, s.diagnostics);
+    List<Cidr> pods = new java.util.ArrayList<>();
+    for (String text : podCidrs) {
+      Optional<Cidr> c = Cidr.parse(text);
+      if (c.isEmpty()) {
+        s.diagnostics.error(s.args.span(text), "`" + text + "` is not a CIDR range (`--pod-cidr 10.48.0.0/16`)");
+      } else {
+        pods.add(c.get());
+      }
+    }
     Optional<Session.Question> question = s.question(g, source, destination, destinationIp, existing);
     if (question.isEmpty()) {
       return s.fail();
     }
     PolicySet set = question.get().set();
-    End from = question.get().source().end();
-    End to = question.get().destination().end();
+    End from = inPods(question.get().source().end(), pods);
+    End to = inPods(question.get().destination().end(), pods);
     s.warn();
     VerifyResult result;
     try (Reachability reachability = new Reachability(set, g.timeoutOrDefault())) {

@@ -1,0 +1,61 @@
+package dev.tierproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code --pod-cidr}: pods not yet deployed get addresses in the range (design.md §2). */
+class PodCidrTest {
+
+  /** The database admits TCP 5432 only from 10.48.0.0/16; namespace a has no pods yet. */
+  private static final String CLUSTER =
+      """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: a}
+      ---
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: b}
+      ---
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: db, namespace: b, labels: {app: db}}
+      status: {podIP: 10.60.0.2}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: db}
+      spec:
+        selector: app == 'db'
+        types: [Ingress]
+        ingress:
+          - action: Allow
+            protocol: TCP
+            source: {nets: [10.48.0.0/16]}
+            destination: {ports: [5432]}
+      """;
+
+  @Test
+  void reachable_podCidrInsideTheAllowedRange_witnessThere() {
+    Run run = Run.withStdin(CLUSTER, "-f", "-", "verify", "reachable", "a/*", "b/db", "--port", "5432", "--pod-cidr", "10.48.0.0/16");
+    assertThat(run.code()).as(run.toString()).isEqualTo(0);
+    assertThat(run.out()).contains("TCP 10.48.");
+  }
+
+  @Test
+  void isolated_podCidrOutsideTheAllowedRange_holds() {
+    Run free = Run.withStdin(CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--port", "5432");
+    assertThat(free.code()).as("without --pod-cidr a new pod may get an address in 10.48.0.0/16: " + free).isEqualTo(1);
+    Run run = Run.withStdin(CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--port", "5432", "--pod-cidr", "10.60.0.0/16",
+        "--pod-cidr", "fd00::/64");
+    assertThat(run.code()).as(run.toString()).isEqualTo(0);
+  }
+
+  @Test
+  void podCidr_notARange_exit2WithTheArgument() {
+    Run run = Run.withStdin(CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--pod-cidr", "10.60.0.0/99");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).contains("`10.60.0.0/99` is not a CIDR range");
+  }
+}
