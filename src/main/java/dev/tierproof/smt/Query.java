@@ -298,12 +298,22 @@ public final class Query implements AutoCloseable {
       nice.add(v.protoIs(Protocols.TCP));
     }
     nice.add(v.domain.is(0));
+    // the input's own endpoints before pods that could be deployed
+    nice.add(src.at(Concrete.class));
+    nice.add(dst.at(Concrete.class));
     if (bounds.portMin() == null) {
+      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.dport, ctx.mkBV(443, 16))));
       nice.add(ctx.mkImplies(v.hasPorts, ctx.mkNot(ctx.mkEq(v.dport, ctx.mkBV(0, 16)))));
     }
     if (bounds.sourcePortMin() == null) {
+      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.sport, ctx.mkBV(40000, 16))));
       nice.add(ctx.mkImplies(v.hasPorts, v.between(v.sport, 16, 32768, 60999)));
     }
+    // the addresses explain uses for ends that have none of their own (References)
+    nice.add(dst.at(OutsideOpt.class, "203.0.113.7", "2001:db8::cb00:7107"));
+    nice.add(src.at(OutsideOpt.class, "198.51.100.7", "2001:db8::c633:6407"));
+    nice.add(src.at(FreshOpt.class, "10.255.0.1", "fd00:ff::1"));
+    nice.add(dst.at(FreshOpt.class, "10.255.0.2", "fd00:ff::2"));
     return nice;
   }
 
@@ -967,6 +977,31 @@ public final class Query implements AutoCloseable {
       } else if (s instanceof Selector.Or o) {
         o.operands().forEach(x -> scan(x, literals, strings));
       }
+    }
+
+    /** The end is at an option of {@code kind} (true when it has none: no preference then). */
+    BoolExpr at(Class<? extends Opt> kind) {
+      List<BoolExpr> any = new ArrayList<>();
+      for (int i = 0; i < options.size(); i++) {
+        if (kind.isInstance(options.get(i))) {
+          any.add(is(i));
+        }
+      }
+      return any.isEmpty() ? ctx.mkTrue() : or(any);
+    }
+
+    /** At an option of {@code kind}, the end's address is {@code v4} (IPv4) or {@code v6} (IPv6). */
+    BoolExpr at(Class<? extends Opt> kind, String v4, String v6) {
+      BoolExpr in = at(kind);
+      if (in.isTrue()) {
+        return in;
+      }
+      BoolExpr here =
+          (BoolExpr) ctx.mkITE(
+              v.v6,
+              ctx.mkEq(addr, v.bv128(Ip.parse(v6).orElseThrow().value())),
+              ctx.mkEq(addr, v.bv128(Ip.parse(v4).orElseThrow().value())));
+      return ctx.mkImplies(in, here);
     }
 
     BoolExpr is(int option) {
