@@ -27,7 +27,8 @@ public final class SolverSession implements AutoCloseable {
     }
   }
 
-  record Check(Status status, Model model, String reason, long millis) {}
+  /** One check's answer; {@code fresh}: a fresh solver gave it (the work limit was reached). */
+  record Check(Status status, Model model, String reason, long millis, boolean fresh) {}
 
   private final Context ctx;
   private final Solver solver;
@@ -35,7 +36,7 @@ public final class SolverSession implements AutoCloseable {
    * How much work (Z3's deterministic resource count) a check may do on the incremental solver
    * before it goes to a fresh one (see {@link #check(BoolExpr...)}).
    */
-  static final int INCREMENTAL_RLIMIT = Integer.getInteger("tp.rlimit", 2_000_000);
+  static final int INCREMENTAL_RLIMIT = 2_000_000;
 
   private final int timeoutMillis;
   /** The solver that answered the last check (its core and reason are the answer's). */
@@ -62,6 +63,11 @@ public final class SolverSession implements AutoCloseable {
 
   /** A new context and solver; {@code timeout} bounds each check (zero or negative: none). */
   public SolverSession(Duration timeout) {
+    this(timeout, INCREMENTAL_RLIMIT);
+  }
+
+  /** The same, with another work limit for the incremental solver (tests). */
+  SolverSession(Duration timeout, int incrementalLimit) {
     ctx = new Context();
     solver = ctx.mkSolver();
     last = solver;
@@ -71,9 +77,7 @@ public final class SolverSession implements AutoCloseable {
     if (timeoutMillis > 0) {
       params.add("timeout", timeoutMillis);
     }
-    if (INCREMENTAL_RLIMIT > 0) {
-      params.add("rlimit", INCREMENTAL_RLIMIT);
-    }
+    params.add("rlimit", incrementalLimit);
     solver.setParameters(params);
   }
 
@@ -152,9 +156,9 @@ public final class SolverSession implements AutoCloseable {
     long millis = (System.nanoTime() - start) / 1_000_000;
     last = by;
     return switch (s) {
-      case SATISFIABLE -> new Check(Status.SAT, by.getModel(), null, millis);
-      case UNSATISFIABLE -> new Check(Status.UNSAT, null, null, millis);
-      default -> new Check(Status.UNKNOWN, null, by.getReasonUnknown(), millis);
+      case SATISFIABLE -> new Check(Status.SAT, by.getModel(), null, millis, by != solver);
+      case UNSATISFIABLE -> new Check(Status.UNSAT, null, null, millis, by != solver);
+      default -> new Check(Status.UNKNOWN, null, by.getReasonUnknown(), millis, by != solver);
     };
   }
 

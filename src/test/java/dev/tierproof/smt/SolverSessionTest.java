@@ -84,4 +84,45 @@ class SolverSessionTest {
       assertThat(c.reason()).isNotBlank();
     }
   }
+
+  @Test
+  void check_pastTheWorkLimit_freshSolverAnswersWithModelAndCore() {
+    try (SolverSession s = new SolverSession(Duration.ofSeconds(10), 1)) {
+      Context ctx = s.ctx();
+      BitVecExpr x = ctx.mkBVConst("x", 32);
+      BitVecExpr y = ctx.mkBVConst("y", 32);
+      s.push();
+      s.add(ctx.mkEq(ctx.mkBVMul(x, y), ctx.mkBV(391, 32))); // 17 * 23
+      s.add(ctx.mkBVULT(x, y));
+      s.add(ctx.mkBVUGT(x, ctx.mkBV(1, 32)));
+      s.add(ctx.mkBVULT(y, ctx.mkBV(1000, 32)));
+      SolverSession.Check sat = s.check();
+      assertThat(sat.fresh()).isTrue();
+      assertThat(sat.status()).isEqualTo(SolverSession.Status.SAT);
+      long vx = ((com.microsoft.z3.BitVecNum) sat.model().eval(x, true)).getLong();
+      long vy = ((com.microsoft.z3.BitVecNum) sat.model().eval(y, true)).getLong();
+      assertThat(vx * vy % (1L << 32)).isEqualTo(391);
+      var a = ctx.mkBoolConst("a");
+      var b = ctx.mkBoolConst("b");
+      var c = ctx.mkBoolConst("c");
+      s.add(ctx.mkImplies(a, ctx.mkEq(x, ctx.mkBV(3, 32))));
+      s.add(ctx.mkImplies(b, ctx.mkEq(y, ctx.mkBV(5, 32))));
+      SolverSession.Check unsat = s.check(a, b, c);
+      assertThat(unsat.fresh()).isTrue();
+      assertThat(unsat.status()).isEqualTo(SolverSession.Status.UNSAT);
+      assertThat(java.util.Arrays.stream(s.core()).map(Object::toString)).doesNotContain("c").isNotEmpty();
+      s.pop();
+    }
+    // the default limit: the incremental solver answers an easy question itself
+    try (SolverSession s = new SolverSession(Duration.ofSeconds(10))) {
+      Context ctx = s.ctx();
+      BitVecExpr x = ctx.mkBVConst("x", 8);
+      s.push();
+      s.add(ctx.mkEq(ctx.mkBVAdd(x, ctx.mkBV(1, 8)), ctx.mkBV(5, 8)));
+      SolverSession.Check easy = s.check();
+      assertThat(easy.fresh()).isFalse();
+      assertThat(((com.microsoft.z3.BitVecNum) easy.model().eval(x, true)).getInt()).isEqualTo(4);
+      s.pop();
+    }
+  }
 }
