@@ -687,6 +687,17 @@ final class Resources {
     List<Rule> egress = Rules.read(spec, Direction.EGRESS, null);
     spec.done();
     f.done();
+    for (List<Rule> rules : List.of(ingress, egress)) {
+      for (Rule r : rules) {
+        if (r.action() == Action.PASS) {
+          // spec S4.6: the dataplanes disagree
+          diagnostics.warning(
+              r.span(),
+              "a Pass rule in a profile acts as Deny here, as in the BPF dataplane (the iptables"
+                  + " dataplane goes on to the next profile instead); use Allow or Deny");
+        }
+      }
+    }
     if (meta.keep()) {
       profiles.put(meta.name(), new Profile(meta.name(), labels, ingress, egress, meta.span()));
     }

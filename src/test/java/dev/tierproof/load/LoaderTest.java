@@ -184,6 +184,25 @@ class LoaderTest {
   }
 
   @Test
+  void load_passInAProfile_warnsThatItActsAsDeny() {
+    Loaded loaded =
+        Loaded.of(
+            """
+            apiVersion: projectcalico.org/v3
+            kind: Profile
+            metadata: {name: legacy}
+            spec:
+              ingress:
+                - action: Allow
+                - action: Pass
+            """);
+    assertThat(loaded.messages())
+        .containsExactly(
+            "test.yaml:7:7: warning: a Pass rule in a profile acts as Deny here, as in the BPF dataplane (the iptables"
+                + " dataplane goes on to the next profile instead); use Allow or Deny");
+  }
+
+  @Test
   void load_selectorErrorPositions_pointIntoScalars() {
     String yaml =
         """
