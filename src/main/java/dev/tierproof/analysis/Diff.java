@@ -63,7 +63,7 @@ public final class Diff {
 
   /** Keys a class selector leaves out: the namespace is a class dimension of its own. */
   private static final List<String> AUTOMATIC =
-      List.of("projectcalico.org/namespace", "projectcalico.org/orchestrator", "projectcalico.org/name");
+      List.of(Endpoint.NAMESPACE_LABEL, "projectcalico.org/orchestrator", "projectcalico.org/name");
 
   private final PolicySet before;
   private final PolicySet after;
@@ -277,7 +277,8 @@ public final class Diff {
   /**
    * The class with a witness that depends on the class alone (each end's first input endpoint, or
    * the first address of its first range outside; TCP in a class of any protocol; the class's
-   * lowest port, or 443 in a class of any port; source port 40000, as explain's), when both
+   * lowest port, or 443 in a class of any port; source port 40000: {@link
+   * dev.tierproof.model.Placeholders}), when both
    * versions' evaluators confirm that it changed so; else the solver's witness. Which model the
    * solver returns can vary from run to run (with the order Z3 numbers its terms in); the report
    * should not.
@@ -305,8 +306,8 @@ public final class Diff {
     int protocol = p.protocol() != null ? p.protocol() : Protocols.TCP;
     boolean ports = Protocols.hasPorts(protocol);
     boolean icmp = Protocols.isIcmp(protocol);
-    Integer port = !ports ? null : p.port() != null ? Integer.valueOf(p.port().min()) : Integer.valueOf(ANY_PORT);
-    Integer sourcePort = !ports ? null : p.sourcePort() != null ? Integer.valueOf(p.sourcePort().min()) : Integer.valueOf(References.DEFAULT_SOURCE_PORT);
+    Integer port = !ports ? null : p.port() != null ? Integer.valueOf(p.port().min()) : Integer.valueOf(dev.tierproof.model.Placeholders.WITNESS_PORT);
+    Integer sourcePort = !ports ? null : p.sourcePort() != null ? Integer.valueOf(p.sourcePort().min()) : Integer.valueOf(dev.tierproof.model.Placeholders.SOURCE_PORT);
     Integer type = !icmp ? null : p.icmpType() != null ? p.icmpType() : f.icmpType();
     Integer code = !icmp ? null : p.icmpCode() != null ? p.icmpCode() : f.icmpCode();
     Flow g = new Flow(protocol, f.sourceIp(), sourcePort, f.destinationIp(), port, type, code, f.destinationDomain(),
@@ -317,9 +318,6 @@ public final class Diff {
     boolean so = c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
     return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n) : c;
   }
-
-  /** The port of a canonical witness in a class of any port. */
-  private static final int ANY_PORT = 443;
 
   /** A scope's end for {@link #trace}: counts of endpoints (and their namespaces), namespaces, outside. */
   private static String describe(DiffEncoding.EndScope e) {

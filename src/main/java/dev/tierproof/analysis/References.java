@@ -4,6 +4,7 @@ import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
+import dev.tierproof.model.Placeholders;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.EndpointRef;
@@ -32,8 +33,8 @@ import java.util.stream.Collectors;
  * ambiguous name is an error that lists what it could have meant.
  *
  * <p>The concrete flow's defaults, for what the question leaves open: protocol TCP (ICMP or
- * ICMPv6 when only {@code --icmp-type} is given), destination port {@value #DEFAULT_PORT} and
- * source port {@value #DEFAULT_SOURCE_PORT} for protocols with ports, ICMP echo request (type 8,
+ * ICMPv6 when only {@code --icmp-type} is given), destination port {@value Placeholders#PORT} and
+ * source port {@value Placeholders#SOURCE_PORT} for protocols with ports, ICMP echo request (type 8,
  * ICMPv6 type 128) with code 0; IPv4 unless {@code --ip-version 6}, ICMPv6 or an end allows only
  * IPv6. An endpoint uses its first address of that family. Addresses that the input does not
  * give are made up and never owned by an endpoint: a workload without addresses (a controller's
@@ -42,16 +43,6 @@ import java.util.stream.Collectors;
  * source ({@code 2001:db8::cb00:7107}, {@code 2001:db8::c633:6407}), or the next free address.
  */
 public final class References {
-
-  public static final int DEFAULT_PORT = 80;
-  public static final int DEFAULT_SOURCE_PORT = 40000;
-
-  private static final Ip PLACEHOLDER_V4 = Ip.parse("10.255.0.1").orElseThrow();
-  private static final Ip PLACEHOLDER_V6 = Ip.parse("fd00:ff::1").orElseThrow();
-  private static final Ip OUTSIDE_DESTINATION_V4 = Ip.parse("203.0.113.7").orElseThrow();
-  private static final Ip OUTSIDE_DESTINATION_V6 = Ip.parse("2001:db8::cb00:7107").orElseThrow();
-  private static final Ip OUTSIDE_SOURCE_V4 = Ip.parse("198.51.100.7").orElseThrow();
-  private static final Ip OUTSIDE_SOURCE_V6 = Ip.parse("2001:db8::c633:6407").orElseThrow();
 
   private References() {}
 
@@ -235,8 +226,8 @@ public final class References {
     List<String> notes = new ArrayList<>();
     Placed from = place(source, family, owned, null, true, notes);
     Placed to = place(destination, family, owned, from.ip(), false, notes);
-    Integer sourcePort = ports ? (spec.sourcePort() != null ? spec.sourcePort().min() : DEFAULT_SOURCE_PORT) : null;
-    Integer port = ports ? (spec.port() != null ? spec.port().min() : DEFAULT_PORT) : null;
+    Integer sourcePort = ports ? (spec.sourcePort() != null ? spec.sourcePort().min() : Placeholders.SOURCE_PORT) : null;
+    Integer port = ports ? (spec.port() != null ? spec.port().min() : Placeholders.PORT) : null;
     Integer icmpType =
         icmp ? (spec.icmpType() != null ? spec.icmpType() : protocol == Protocols.ICMPV6 ? 128 : 8) : null;
     Integer icmpCode = icmp ? (spec.icmpCode() != null ? spec.icmpCode() : 0) : null;
@@ -262,7 +253,7 @@ public final class References {
       if (own.isPresent()) {
         return new Placed(own.get(), e);
       }
-      Ip placeholder = free(family == 4 ? PLACEHOLDER_V4 : PLACEHOLDER_V6, owned, taken);
+      Ip placeholder = free(Placeholders.pod(family, true), owned, taken);
       notes.add(
           "`" + e.ref() + "` has no address in the input; the flow gives it `" + placeholder
               + "`, an address no endpoint owns");
@@ -272,11 +263,7 @@ public final class References {
     if (r.address() != null) {
       return new Placed(r.address(), null);
     }
-    Ip start =
-        source
-            ? (family == 4 ? OUTSIDE_SOURCE_V4 : OUTSIDE_SOURCE_V6)
-            : (family == 4 ? OUTSIDE_DESTINATION_V4 : OUTSIDE_DESTINATION_V6);
-    return new Placed(free(start, owned, taken), null);
+    return new Placed(free(Placeholders.outside(family, source), owned, taken), null);
   }
 
   /** The first address from {@code start} upwards that no endpoint owns and is not {@code taken}. */

@@ -670,7 +670,7 @@ public final class Invariants {
         bad |= p == null;
         if (p != null) {
           // the namespace's labels, as an endpoint inherits them from its namespace profile (spec S2.7)
-          Selector scoped = p.prefixed("pcns.").replaceAll(new Selector.Has("projectcalico.org/namespace"));
+          Selector scoped = p.prefixed("pcns.").replaceAll(new Selector.Has(dev.tierproof.model.Endpoint.NAMESPACE_LABEL));
           s = s == null ? scoped : Selector.and(s, scoped);
         }
       }

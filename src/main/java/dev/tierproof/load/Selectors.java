@@ -1,5 +1,6 @@
 package dev.tierproof.load;
 
+import dev.tierproof.model.Endpoint;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.selector.SelectorSyntaxException;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.List;
  */
 final class Selectors {
 
-  static final String NAMESPACE = "projectcalico.org/namespace";
+  static final String NAMESPACE = Endpoint.NAMESPACE_LABEL;
   static final String ORCHESTRATOR = "projectcalico.org/orchestrator";
   static final String SERVICE_ACCOUNT = "projectcalico.org/serviceaccount";
   static final String NAME = "projectcalico.org/name";

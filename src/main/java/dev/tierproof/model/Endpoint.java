@@ -29,6 +29,9 @@ public record Endpoint(
     String node,
     Span span) {
 
+  /** The label a workload endpoint carries with its namespace's name (spec §2.1). */
+  public static final String NAMESPACE_LABEL = "projectcalico.org/namespace";
+
   public enum Kind {
     WORKLOAD,
     HOST

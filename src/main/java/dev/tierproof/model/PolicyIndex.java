@@ -14,9 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PolicyIndex {
 
-  /** The label every workload endpoint carries with its namespace. */
-  public static final String NAMESPACE = "projectcalico.org/namespace";
-
   private final List<Tier> tiers;
   private final List<Map<String, List<Policy>>> byNamespace = new ArrayList<>();
 
@@ -39,11 +36,11 @@ public final class PolicyIndex {
 
   /** The policies of tier {@code tier} (its position) that may select an endpoint with {@code labels}, in order. */
   public List<Policy> candidates(int tier, Map<String, String> labels) {
-    String ns = labels.getOrDefault(NAMESPACE, "");
+    String ns = labels.getOrDefault(Endpoint.NAMESPACE_LABEL, "");
     return byNamespace.get(tier).computeIfAbsent(ns, n -> {
       List<Policy> out = new ArrayList<>();
       for (Policy p : tiers.get(tier).policies()) {
-        String pinned = Selector.pinned(p.selector(), NAMESPACE);
+        String pinned = Selector.pinned(p.selector(), Endpoint.NAMESPACE_LABEL);
         if (pinned == null || pinned.equals(n)) {
           out.add(p);
         }

@@ -48,7 +48,6 @@ public sealed interface Selector
     return null;
   }
 
-
   /** {@code all()}, and the empty selector: matches every label map. */
   record All() implements Selector {
     @Override

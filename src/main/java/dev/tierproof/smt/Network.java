@@ -31,7 +31,7 @@ import java.util.TreeMap;
  */
 public final class Network {
 
-  static final String NAMESPACE = "projectcalico.org/namespace";
+  static final String NAMESPACE = Endpoint.NAMESPACE_LABEL;
   static final String ORCHESTRATOR = "projectcalico.org/orchestrator";
   static final String NAMESPACE_NAME = "pcns.projectcalico.org/name";
   static final String PCNS = "pcns.";

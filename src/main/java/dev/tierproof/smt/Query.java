@@ -12,6 +12,7 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
+import dev.tierproof.model.Placeholders;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
@@ -302,18 +303,18 @@ public final class Query implements AutoCloseable {
     nice.add(src.at(Concrete.class));
     nice.add(dst.at(Concrete.class));
     if (bounds.portMin() == null) {
-      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.dport, ctx.mkBV(443, 16))));
+      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.dport, ctx.mkBV(Placeholders.WITNESS_PORT, 16))));
       nice.add(ctx.mkImplies(v.hasPorts, ctx.mkNot(ctx.mkEq(v.dport, ctx.mkBV(0, 16)))));
     }
     if (bounds.sourcePortMin() == null) {
-      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.sport, ctx.mkBV(40000, 16))));
+      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.sport, ctx.mkBV(Placeholders.SOURCE_PORT, 16))));
       nice.add(ctx.mkImplies(v.hasPorts, v.between(v.sport, 16, 32768, 60999)));
     }
-    // the addresses explain uses for ends that have none of their own (References)
-    nice.add(dst.at(OutsideOpt.class, "203.0.113.7", "2001:db8::cb00:7107"));
-    nice.add(src.at(OutsideOpt.class, "198.51.100.7", "2001:db8::c633:6407"));
-    nice.add(src.at(FreshOpt.class, "10.255.0.1", "fd00:ff::1"));
-    nice.add(dst.at(FreshOpt.class, "10.255.0.2", "fd00:ff::2"));
+    // the addresses explain uses for ends that have none of their own
+    nice.add(dst.at(OutsideOpt.class, f -> Placeholders.outside(f, false)));
+    nice.add(src.at(OutsideOpt.class, f -> Placeholders.outside(f, true)));
+    nice.add(src.at(FreshOpt.class, f -> Placeholders.pod(f, true)));
+    nice.add(dst.at(FreshOpt.class, f -> Placeholders.pod(f, false)));
     return nice;
   }
 
@@ -990,8 +991,8 @@ public final class Query implements AutoCloseable {
       return any.isEmpty() ? ctx.mkTrue() : or(any);
     }
 
-    /** At an option of {@code kind}, the end's address is {@code v4} (IPv4) or {@code v6} (IPv6). */
-    BoolExpr at(Class<? extends Opt> kind, String v4, String v6) {
+    /** At an option of {@code kind}, the end's address is {@code address} of the flow's family (4 or 6). */
+    BoolExpr at(Class<? extends Opt> kind, java.util.function.IntFunction<Ip> address) {
       BoolExpr in = at(kind);
       if (in.isTrue()) {
         return in;
@@ -999,8 +1000,8 @@ public final class Query implements AutoCloseable {
       BoolExpr here =
           (BoolExpr) ctx.mkITE(
               v.v6,
-              ctx.mkEq(addr, v.bv128(Ip.parse(v6).orElseThrow().value())),
-              ctx.mkEq(addr, v.bv128(Ip.parse(v4).orElseThrow().value())));
+              ctx.mkEq(addr, v.bv128(address.apply(6).value())),
+              ctx.mkEq(addr, v.bv128(address.apply(4).value())));
       return ctx.mkImplies(in, here);
     }
 

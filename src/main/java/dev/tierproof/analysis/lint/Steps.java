@@ -28,7 +28,7 @@ import java.util.Map;
  */
 final class Steps {
 
-  static final String NAMESPACE = "projectcalico.org/namespace";
+  static final String NAMESPACE = Endpoint.NAMESPACE_LABEL;
 
   /** Endpoints with the same kind, effective labels and profiles. */
   record EClass(Endpoint representative, List<Endpoint> members) {}
