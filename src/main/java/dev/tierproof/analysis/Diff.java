@@ -163,7 +163,7 @@ public final class Diff {
           }
         }
         try (DiffQuery q = encoding.open(scope, near)) {
-          trace("scope %s: %s -> %s: opened in %d ms", scope.reason(), describe(scope.sources()), describe(scope.destinations()), (System.nanoTime() - ts) / 1000000);
+          trace("scope %s: %s -> %s: opened in %d ms", scope.reason(), scope.sources().describe(), scope.destinations().describe(), (System.nanoTime() - ts) / 1000000);
           d.query = q;
           d.encoding = encoding;
           d.scope = scope;
@@ -317,16 +317,6 @@ public final class Diff {
     Verdict n = ev[1].evaluate(g);
     boolean so = c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
     return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n) : c;
-  }
-
-  /** A scope's end for {@link #trace}: counts of endpoints (and their namespaces), namespaces, outside. */
-  private static String describe(DiffEncoding.EndScope e) {
-    if (e.everything()) {
-      return "everything";
-    }
-    long ns = e.endpoints().stream().map(Endpoint::namespace).distinct().count();
-    return e.endpoints().size() + " endpoints in " + ns + " namespaces" + (e.namespaces().isEmpty() ? "" : " + " + e.namespaces().size() + " namespaces")
-        + (e.unlisted() ? " + new" : "") + (e.outside() ? " + outside" : "");
   }
 
   /** A debugging aid: where the time went, on stderr when {@code TIERPROOF_DIFF_PROFILE} is set. */

@@ -67,6 +67,23 @@ public final class DiffEncoding {
       endpoints = List.copyOf(endpoints);
       namespaces = Set.copyOf(namespaces);
     }
+
+    /** For messages: {@code 18 endpoints and outside addresses}. */
+    public String describe() {
+      List<String> parts = new ArrayList<>();
+      int n = endpoints.size();
+      if (n > 0) {
+        parts.add(n + " endpoint" + (n == 1 ? "" : "s"));
+      }
+      int f = namespaces.size() + (unlisted ? 1 : 0);
+      if (f > 0) {
+        parts.add("hypothetical pods of " + f + " namespace" + (f == 1 ? "" : "s"));
+      }
+      if (outside) {
+        parts.add("outside addresses");
+      }
+      return String.join(" and ", parts);
+    }
   }
 
   private final Network before;
@@ -302,7 +319,7 @@ public final class DiffEncoding {
                         && (peers.unlisted()
                             ? changedNamespaces.get(other).isEmpty()
                             : peers.namespaces().stream().noneMatch(changedNamespaces.get(other)::contains));
-            String reason = describe(at) + " (" + dir.json() + ")";
+            String reason = at.describe() + " (" + dir.json() + ")";
             out.add(
                 dir == Direction.INGRESS
                     ? new Scope(peers, at, dir, same ? dir : null, reason)
@@ -363,21 +380,6 @@ public final class DiffEncoding {
     return out;
   }
 
-  private static String describe(EndScope end) {
-    List<String> parts = new ArrayList<>();
-    int n = end.endpoints().size();
-    if (n > 0) {
-      parts.add(n + " endpoint" + (n == 1 ? "" : "s"));
-    }
-    int f = end.namespaces().size() + (end.unlisted() ? 1 : 0);
-    if (f > 0) {
-      parts.add("hypothetical pods of " + f + " namespace" + (f == 1 ? "" : "s"));
-    }
-    if (end.outside()) {
-      parts.add("outside addresses");
-    }
-    return String.join(" and ", parts);
-  }
 
   /**
    * The peers changed rules can match ({@code everything}, or endpoints, hypothetical pods by

@@ -48,6 +48,8 @@ public final class DiffQuery implements AutoCloseable {
   private final Query before;
   private final Query after;
   private final Direction only;
+  /** {@link #cidrs} per end (both encodings' sets are fixed once they are built). */
+  private final Map<Boolean, Set<Cidr>> cidrs = new java.util.HashMap<>();
   private boolean closed;
 
   /** {@code only}: the one step that may differ (the other is the same in both sets), or null. */
@@ -122,9 +124,11 @@ public final class DiffQuery implements AutoCloseable {
    */
   public Set<Cidr> cidrs(boolean source) {
     open();
-    Set<Cidr> out = new java.util.HashSet<>(before.cidrs(source));
-    out.addAll(after.cidrs(source));
-    return out;
+    return cidrs.computeIfAbsent(source, s -> {
+      Set<Cidr> out = new java.util.HashSet<>(before.cidrs(s));
+      out.addAll(after.cidrs(s));
+      return Set.copyOf(out);
+    });
   }
 
   /** The input endpoints the diff cannot tell from {@code e} at the source (or destination). */
