@@ -257,8 +257,9 @@ public final class References {
       notes.add(
           "`" + e.ref() + "` has no address in the input; the flow gives it `" + placeholder
               + "`, an address no endpoint owns");
-      // a copy, so that rule selectors see the placeholder as this endpoint's address
-      return new Placed(placeholder, e.withIps(List.of(placeholder)));
+      // without addresses of its own the endpoint is at the flow's address (spec S5.4); with
+      // addresses of the other family only, a copy at the placeholder
+      return new Placed(placeholder, e.ips().isEmpty() ? e : e.withIps(List.of(placeholder)));
     }
     if (r.address() != null) {
       return new Placed(r.address(), null);

@@ -349,7 +349,8 @@ public final class Evaluator {
 
   /**
    * The entities that own {@code addr} (or, for network sets, list {@code domain}), plus the
-   * flow's peer when the question made it up (a hypothetical endpoint).
+   * flow's peer when the question made it up (a hypothetical endpoint) or it has no address of its
+   * own (a workload's pod template, a pod without {@code podIP}: it stands at the flow's address).
    */
   private List<Entity> covering(Ip addr, String domain, Endpoint peer) {
     List<Entity> out = new ArrayList<>(byAddress.getOrDefault(addr, List.of()));
@@ -363,8 +364,9 @@ public final class Evaluator {
         }
       }
     }
-    if (peer != null && !known.contains(peer)) {
-      Entity e = entity(peer);
+    if (peer != null && (!known.contains(peer) || peer.ips().isEmpty())) {
+      // spec S5.4: an endpoint without an address of its own is at the flow's address
+      Entity e = peer.ips().isEmpty() ? new Entity(peer.labels(), List.of(Cidr.host(addr)), List.of(), peer.ports()) : entity(peer);
       if (covers(e, addr, domain)) {
         out.add(e);
       }

@@ -163,6 +163,10 @@ public final class Query implements AutoCloseable {
       session.add(bounds());
       session.add(src.scope());
       session.add(dst.scope());
+      // spec S5.3, S5.4: two ends at addresses no endpoint owns are two different machines
+      if (!src.free.isFalse() && !dst.free.isFalse()) {
+        session.add(ctx.mkImplies(ctx.mkAnd(src.free, dst.free), ctx.mkNot(ctx.mkEq(src.addr, dst.addr))));
+      }
       Direction only = step != null ? step : observe.only();
       allowed =
           only == null
@@ -315,6 +319,8 @@ public final class Query implements AutoCloseable {
     nice.add(src.at(OutsideOpt.class, f -> Placeholders.outside(f, true)));
     nice.add(src.at(FreshOpt.class, f -> Placeholders.pod(f, true)));
     nice.add(dst.at(FreshOpt.class, f -> Placeholders.pod(f, false)));
+    nice.add(src.at(FreeEndpoint.class, f -> Placeholders.pod(f, true)));
+    nice.add(dst.at(FreeEndpoint.class, f -> Placeholders.pod(f, false)));
     return nice;
   }
 
@@ -729,7 +735,7 @@ public final class Query implements AutoCloseable {
               ClassKey k = ClassKey.of(ep);
               FreeEndpoint fe =
                   freeEndpoints.computeIfAbsent(
-                      java.util.Arrays.asList(k, e.range()), x -> new FreeEndpoint(ep, k, e.range()));
+                      java.util.Arrays.asList(k, ep.ports(), e.range()), x -> new FreeEndpoint(ep, k, e.range()));
               members.computeIfAbsent(fe, x -> new ArrayList<>()).add(ep);
               continue;
             }
@@ -1191,6 +1197,8 @@ public final class Query implements AutoCloseable {
       for (int i = 0; i < options.size(); i++) {
         if (options.get(i) instanceof Concrete k && k.covered().get(bit)) {
           any.add(is(i));
+        } else if (options.get(i) instanceof FreeEndpoint f && key.matches(f.endpoint().labels())) {
+          any.add(is(i)); // spec S5.4: the endpoint is at its free address
         }
       }
       List<BoolExpr> inSets = new ArrayList<>();
@@ -1249,6 +1257,13 @@ public final class Query implements AutoCloseable {
         if (options.get(i) instanceof Concrete c) {
           for (long pp : c.ports().get(idx)) {
             byPort.computeIfAbsent(pp, x -> new ArrayList<>()).add(is(i));
+          }
+        } else if (options.get(i) instanceof FreeEndpoint f
+            && (k.filter() == null || k.filter().matches(f.endpoint().labels()))) {
+          for (NamedPort np : f.endpoint().ports()) { // spec S5.4
+            if (np.name().equals(k.name())) {
+              byPort.computeIfAbsent(((long) np.protocol() << 16) | np.port(), x -> new ArrayList<>()).add(is(i));
+            }
           }
         }
       }

@@ -155,6 +155,9 @@ public final class RandomModel {
     int family = rnd.nextBoolean() ? 4 : 6;
     Object[] s = end(family);
     Object[] d = end(family);
+    while (free(s) && free(d) && s[1].equals(d[1])) {
+      d = end(family); // two ends at unowned addresses are two machines (spec S5.4)
+    }
     int proto = pick(PROTOCOLS);
     boolean ports = Protocols.hasPorts(proto);
     boolean icmp = Protocols.isIcmp(proto);
@@ -170,6 +173,12 @@ public final class RandomModel {
         domain,
         (Endpoint) s[0],
         (Endpoint) d[0]);
+  }
+
+  /** The end is at an address no input endpoint owns: outside, hypothetical or without addresses. */
+  private boolean free(Object[] end) {
+    Endpoint e = (Endpoint) end[0];
+    return e == null || e.ips().isEmpty() || set.endpoints().stream().noneMatch(x -> x == e);
   }
 
   private Object[] end(int family) {
