@@ -466,7 +466,12 @@ final class Resources {
             port.has("protocol")
                 ? Rules.protocol(port, "protocol")
                 : Integer.valueOf(Protocols.TCP);
-        if (name != null && number != null && protocol != null) {
+        if (number != null && (number < 1 || number > 65535)) {
+          // Kubernetes' validation: a containerPort is 1-65535
+          diagnostics.error(
+              port.valueSpan("containerPort"),
+              "invalid containerPort `" + number + "`: ports must be 1-65535");
+        } else if (name != null && number != null && protocol != null) {
           ports.add(new NamedPort(name, protocol, number));
         }
       }
