@@ -90,8 +90,8 @@ final class CheckCommand implements Callable<Integer> {
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    List<SourceText> sources = Loader.read(g.files, s.in, s.diagnostics);
-    PolicySet set = Loader.load(sources, s.diagnostics);
+    List<SourceText> sources = Loader.read(g.files, g.excludes, s.in, s.diagnostics);
+    PolicySet set = Loader.load(sources, s.diagnostics, g.inputSpan(s.args));
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }

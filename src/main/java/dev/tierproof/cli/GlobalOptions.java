@@ -18,6 +18,12 @@ final class GlobalOptions {
   List<String> files = new ArrayList<>();
 
   @Option(
+      names = "--exclude",
+      paramLabel = "GLOB",
+      description = "skip files under a -f directory whose path (relative to it) or folder matches GLOB, e.g. 'charts/**'; repeatable")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(
       names = "-o",
       paramLabel = "FORMAT[=FILE]",
       description = "output format (text, json), to FILE when given, else stdout; repeatable")
@@ -35,10 +41,17 @@ final class GlobalOptions {
     GlobalOptions joined = new GlobalOptions();
     joined.files.addAll(outer.files);
     joined.files.addAll(files);
+    joined.excludes.addAll(outer.excludes);
+    joined.excludes.addAll(excludes);
     joined.outputs.addAll(outer.outputs);
     joined.outputs.addAll(outputs);
     joined.timeout = timeout != null ? timeout : outer.timeout;
     return joined;
+  }
+
+  /** Where an input without any resource is reported: the first {@code -f} argument. */
+  dev.tierproof.source.Span inputSpan(Arguments args) {
+    return files.isEmpty() ? new dev.tierproof.source.Span(Arguments.FILE, 1, 1) : args.span(files.get(0));
   }
 
   Duration timeoutOrDefault() {

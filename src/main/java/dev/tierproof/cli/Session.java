@@ -120,8 +120,8 @@ final class Session {
           "no input; give `-f PATH`: a file, a directory or `-` for standard input");
       return Optional.empty();
     }
-    List<SourceText> sources = Loader.read(g.files, in, diagnostics);
-    PolicySet set = Loader.load(sources, diagnostics);
+    List<SourceText> sources = Loader.read(g.files, g.excludes, in, diagnostics);
+    PolicySet set = Loader.load(sources, diagnostics, g.inputSpan(args));
     return diagnostics.hasErrors() ? Optional.empty() : Optional.of(set);
   }
 

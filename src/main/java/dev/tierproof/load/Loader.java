@@ -9,9 +9,11 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -31,21 +33,38 @@ public final class Loader {
 
   private Loader() {}
 
-  /**
-   * Reads {@code -f} arguments: a file, a directory (recursively its {@code *.yaml}, {@code *.yml}
-   * and {@code *.json} files in sorted path order, skipping hidden files and directories), or
-   * {@code -} for {@code stdin}. Unreadable paths are errors in {@code diagnostics}; every text
-   * read is registered with {@link Diagnostics#source}.
-   */
+  /** As {@link #read(List, List, InputStream, Diagnostics)} without excludes. */
   public static List<SourceText> read(
       List<String> paths, InputStream stdin, Diagnostics diagnostics) {
+    return read(paths, List.of(), stdin, diagnostics);
+  }
+
+  /**
+   * Reads {@code -f} arguments: a file, a directory (recursively its {@code *.yaml}, {@code *.yml}
+   * and {@code *.json} files in sorted path order, skipping hidden files and directories and those
+   * whose path under the directory, or one of its folders, matches an {@code excludes} glob), or
+   * {@code -} for {@code stdin}. Unreadable paths are errors in {@code diagnostics}, at {@code
+   * file:1:1}; a stream (standard input, a device, a pipe) longer than {@link #STREAM_LIMIT} bytes
+   * is an error; UTF-8 and UTF-16 with a byte order mark are read. Every text read is registered
+   * with {@link Diagnostics#source}.
+   */
+  public static List<SourceText> read(
+      List<String> paths, List<String> excludes, InputStream stdin, Diagnostics diagnostics) {
+    List<PathMatcher> skip = new ArrayList<>();
+    for (String glob : excludes) {
+      try {
+        skip.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+      } catch (IllegalArgumentException e) {
+        diagnostics.error(new Span(glob, 1, 1), "invalid `--exclude` glob `" + glob + "`");
+      }
+    }
     List<SourceText> out = new ArrayList<>();
     for (String path : paths) {
       if (path.equals("-")) {
         try {
-          out.add(new SourceText(STDIN, decode(stdin.readAllBytes())));
+          out.add(new SourceText(STDIN, decode(bounded(stdin)), false));
         } catch (IOException e) {
-          diagnostics.error(new Span(STDIN, 0, 0), "cannot read: " + reason(e));
+          diagnostics.error(new Span(STDIN, 1, 1), "cannot read: " + reason(e));
         }
         continue;
       }
@@ -53,27 +72,38 @@ public final class Loader {
       try {
         p = Path.of(path);
       } catch (InvalidPathException e) {
-        diagnostics.error(new Span(path, 0, 0), "cannot read: invalid path");
+        diagnostics.error(new Span(path, 1, 1), "cannot read: invalid path");
         continue;
       }
       if (Files.isDirectory(p)) {
-        List<Path> files = directory(p, path, diagnostics);
+        List<Path> files = directory(p, path, skip, diagnostics);
         if (files.isEmpty()) {
           diagnostics.warning(
-              new Span(path, 0, 0), "no *.yaml, *.yml or *.json files under `" + path + "`");
+              new Span(path, 1, 1), "no *.yaml, *.yml or *.json files under `" + path + "`");
         }
-        files.forEach(f -> file(f, f.toString(), out, diagnostics));
+        files.forEach(f -> file(f, f.toString(), true, out, diagnostics));
       } else {
-        file(p, path, out, diagnostics);
+        file(p, path, false, out, diagnostics);
       }
     }
     out.forEach(s -> diagnostics.source(s.file(), s.text()));
     return out;
   }
 
-  private static List<Path> directory(Path dir, String name, Diagnostics diagnostics) {
+  /** The most a stream is read before it is refused: a bound for endless inputs ({@code /dev/zero}). */
+  static final int STREAM_LIMIT = 256 * 1024 * 1024;
+
+  private static byte[] bounded(InputStream in) throws IOException {
+    byte[] bytes = in.readNBytes(STREAM_LIMIT + 1);
+    if (bytes.length > STREAM_LIMIT) {
+      throw new IOException("longer than " + (STREAM_LIMIT >> 20) + " MiB: not read (an endless stream?)");
+    }
+    return bytes;
+  }
+
+  private static List<Path> directory(Path dir, String name, List<PathMatcher> skip, Diagnostics diagnostics) {
     try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(f -> !hidden(dir.relativize(f)) && Files.isRegularFile(f))
+      return walk.filter(f -> !hidden(dir.relativize(f)) && !excluded(dir.relativize(f), skip) && Files.isRegularFile(f))
           .filter(
               f ->
                   f.getFileName()
@@ -83,7 +113,7 @@ public final class Loader {
           .sorted(Comparator.comparing(Path::toString))
           .toList();
     } catch (IOException | UncheckedIOException e) {
-      diagnostics.error(new Span(name, 0, 0), "cannot read directory: " + reason(e));
+      diagnostics.error(new Span(name, 1, 1), "cannot read directory: " + reason(e));
       return List.of();
     }
   }
@@ -97,17 +127,42 @@ public final class Loader {
     return false;
   }
 
-  private static void file(Path p, String name, List<SourceText> out, Diagnostics diagnostics) {
+  /** The path, or a folder on it, matches an exclude glob. */
+  private static boolean excluded(Path relative, List<PathMatcher> skip) {
+    for (Path at = relative; at != null && !at.toString().isEmpty(); at = at.getParent()) {
+      for (PathMatcher m : skip) {
+        if (m.matches(at)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void file(Path p, String name, boolean found, List<SourceText> out, Diagnostics diagnostics) {
     try {
-      out.add(new SourceText(name, decode(Files.readAllBytes(p))));
+      byte[] bytes;
+      if (Files.isRegularFile(p)) {
+        bytes = Files.readAllBytes(p);
+      } else {
+        try (InputStream in = Files.newInputStream(p)) {
+          bytes = bounded(in);
+        }
+      }
+      out.add(new SourceText(name, decode(bytes), found));
     } catch (IOException e) {
-      diagnostics.error(new Span(name, 0, 0), "cannot read: " + reason(e));
+      diagnostics.error(new Span(name, 1, 1), "cannot read: " + reason(e));
     }
   }
 
+  /** UTF-8 (a byte order mark dropped), or UTF-16 with a byte order mark. */
   private static String decode(byte[] bytes) throws CharacterCodingException {
-    String text =
-        StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+    java.nio.charset.Charset charset = StandardCharsets.UTF_8;
+    if (bytes.length >= 2
+        && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF) || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+      charset = StandardCharsets.UTF_16;
+    }
+    String text = charset.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
     return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
@@ -119,28 +174,63 @@ public final class Loader {
       return "permission denied";
     }
     if (e instanceof CharacterCodingException) {
-      return "not UTF-8 text";
+      return "not UTF-8 text (or UTF-16 with a byte order mark)";
     }
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m;
+    return m == null ? "input/output error" : m;
   }
 
   /**
    * Parses and converts the texts into one policy set. Every problem found is added to {@code
    * diagnostics} (errors and warnings, all of them, ordered by file and position); bad input never
    * throws. The result models whatever could be read; callers stop at {@link
-   * Diagnostics#hasErrors}.
+   * Diagnostics#hasErrors}. A text found under a directory that holds no Kubernetes or Calico
+   * resource (Helm's {@code Chart.yaml}, {@code values.yaml} and templates, {@code
+   * kustomization.yaml}, CI files) is skipped; one note lists the skipped files.
    */
   public static PolicySet load(List<SourceText> sources, Diagnostics diagnostics) {
+    return load(sources, diagnostics, null);
+  }
+
+  /**
+   * As {@link #load(List, Diagnostics)}; when {@code required} is not null and no resource at all
+   * was read, that is an error at {@code required} (a CI job pointed at the wrong path must fail).
+   */
+  public static PolicySet load(List<SourceText> sources, Diagnostics diagnostics, Span required) {
     Diagnostics found = new Diagnostics();
     Resources resources = new Resources(found);
     Map<String, Integer> order = new HashMap<>();
+    List<String> skipped = new ArrayList<>();
+    int read = 0;
     for (SourceText source : sources) {
       diagnostics.source(source.file(), source.text());
       order.putIfAbsent(source.file(), order.size());
-      Documents.parse(source, found).forEach(resources::add);
+      Diagnostics parsing = new Diagnostics();
+      List<Node> documents = Documents.parse(source, parsing);
+      if (source.found() && !holdsResources(source, documents, parsing)) {
+        skipped.add(source.file());
+        continue;
+      }
+      parsing.all().forEach(found::add);
+      documents.forEach(resources::add);
+      read += documents.size();
     }
     PolicySet set = resources.build();
+    if (!skipped.isEmpty()) {
+      found.note(
+          new Span(skipped.get(0), 1, 1),
+          "skipped " + skipped.size() + (skipped.size() == 1 ? " file" : " files")
+              + " holding no Kubernetes or Calico resource (no `apiVersion` and `kind`, a Helm template or a"
+              + " kustomization): `" + String.join("`, `", skipped.subList(0, Math.min(5, skipped.size())))
+              + "`" + (skipped.size() > 5 ? " and " + (skipped.size() - 5) + " more" : ""));
+    }
+    if (required != null && read == 0 && !found.hasErrors() && !diagnostics.hasErrors()) {
+      found.error(
+          required,
+          "no Kubernetes or Calico resource in the input" + (skipped.isEmpty() ? "" : " (every file was skipped)")
+              + ": check the `-f` paths");
+      order.putIfAbsent(required.file(), -1);
+    }
     found.all().stream()
         .sorted(
             Comparator.comparingInt(
@@ -149,5 +239,27 @@ public final class Loader {
                 .thenComparingInt(d -> d.span().column()))
         .forEach(diagnostics::add);
     return set;
+  }
+
+  /** Kubernetes API groups of configuration kinds that are not resources of a cluster. */
+  private static final List<String> CONFIGURATION_GROUPS = List.of("kustomize.config.k8s.io/", "config.kubernetes.io/");
+
+  /**
+   * Some document is a resource (a mapping with {@code apiVersion} and {@code kind}, not a
+   * kustomize configuration); a text that does not parse counts as one unless it is a template.
+   */
+  private static boolean holdsResources(SourceText source, List<Node> documents, Diagnostics parsing) {
+    if (parsing.hasErrors()) {
+      return !source.text().contains("{{");
+    }
+    for (Node d : documents) {
+      if (d instanceof Node.Mapping m && m.entry("apiVersion") != null && m.entry("kind") != null) {
+        String api = m.entry("apiVersion").value() instanceof Node.Scalar v ? v.text() : "";
+        if (CONFIGURATION_GROUPS.stream().noneMatch(api::startsWith)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 }

@@ -5,7 +5,8 @@ public record Diagnostic(Severity severity, Span span, String message) {
 
   public enum Severity {
     ERROR,
-    WARNING;
+    WARNING,
+    NOTE;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -18,6 +19,10 @@ public record Diagnostic(Severity severity, Span span, String message) {
 
   public static Diagnostic warning(Span span, String message) {
     return new Diagnostic(Severity.WARNING, span, message);
+  }
+
+  public static Diagnostic note(Span span, String message) {
+    return new Diagnostic(Severity.NOTE, span, message);
   }
 
   /** {@code file:line:col: error: message} */

@@ -31,6 +31,10 @@ public final class Diagnostics {
     add(Diagnostic.warning(span, message));
   }
 
+  public void note(Span span, String message) {
+    add(Diagnostic.note(span, message));
+  }
+
   public boolean hasErrors() {
     return all.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
   }

@@ -82,7 +82,7 @@ class DiffCommandTest {
     assertThat(run.code()).as(run.toString()).isEqualTo(2);
     assertThat(run.err())
         .contains("`all` is not a scope; use `existing` or `any`")
-        .contains("no-such-dir/policies.yaml: error: cannot read: no such file");
+        .contains("no-such-dir/policies.yaml:1:1: error: cannot read: no such file");
   }
 
   @Test

@@ -73,7 +73,7 @@ class LoaderTest {
   void read_missingFile_isAnError() {
     Diagnostics diagnostics = new Diagnostics();
     assertThat(Loader.read(List.of("no/such.yaml"), NO_STDIN, diagnostics)).isEmpty();
-    assertThat(diagnostics.render()).isEqualTo("no/such.yaml: error: cannot read: no such file\n");
+    assertThat(diagnostics.render()).isEqualTo("no/such.yaml:1:1: error: cannot read: no such file\n");
   }
 
   @Test

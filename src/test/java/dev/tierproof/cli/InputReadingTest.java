@@ -1,0 +1,82 @@
+package dev.tierproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The front door (issue 11): folders as teams keep them (Helm charts, kustomizations) are read
+ * with a note, inputs without any resource fail, endless streams are refused, UTF-16 is read.
+ */
+class InputReadingTest {
+
+  private static final String POLICY = "specs/cases/own/workloads-without-addresses/resources.yaml";
+
+  @Test
+  void directory_helmChartAndKustomization_skippedWithOneNote(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("chart/templates"));
+    Files.writeString(dir.resolve("chart/Chart.yaml"), "apiVersion: v2\nname: shop\nversion: 0.1.0\n");
+    Files.writeString(dir.resolve("chart/values.yaml"), "replicas: 2\n");
+    Files.writeString(
+        dir.resolve("chart/templates/deploy.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{ toYaml .Values.labels }}\n");
+    Files.writeString(
+        dir.resolve("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [policy.yaml]\n");
+    Files.copy(Path.of(POLICY), dir.resolve("policy.yaml"));
+    Run run = Run.of("-f", dir.toString(), "explain", "shop/web", "shop/api", "--port", "8080");
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out()).startsWith("allow: shop/web -> shop/api");
+    assertThat(run.err())
+        .containsOnlyOnce("note: skipped 4 files holding no Kubernetes or Calico resource")
+        .contains("chart/values.yaml`", "kustomization.yaml`", "chart/templates/deploy.yaml`")
+        .doesNotContain("error");
+  }
+
+  @Test
+  void namedFile_withoutApiVersion_staysAnError(@TempDir Path dir) throws Exception {
+    Path values = dir.resolve("values.yaml");
+    Files.writeString(values, "replicas: 2\n");
+    Run run = Run.of("-f", values.toString(), "explain", "a", "b");
+    assertThat(run.code()).as(run.toString()).isEqualTo(2);
+  }
+
+  @Test
+  void exclude_glob_skipsMatchingFolders(@TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("broken"));
+    Files.writeString(dir.resolve("broken/bad.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: [x]}\n");
+    Files.copy(Path.of(POLICY), dir.resolve("policy.yaml"));
+    Run refused = Run.of("-f", dir.toString(), "explain", "shop/web", "shop/api");
+    assertThat(refused.code()).as(refused.toString()).isEqualTo(2);
+    Run run = Run.of("-f", dir.toString(), "--exclude", "broken", "explain", "shop/web", "shop/api");
+    assertThat(run.code()).as(run.toString()).isZero();
+  }
+
+  @Test
+  void noResource_emptyDirectoryDevNullOrEmptyStdin_exit2AtTheArgument(@TempDir Path dir) {
+    for (String path : new String[] {dir.toString(), "/dev/null", "-"}) {
+      Run run = Run.of("-f", path, "verify", "reachable", "a", "b");
+      assertThat(run.code()).as(run.toString()).isEqualTo(2);
+      assertThat(run.err()).contains("<command line>:1:14: error: no Kubernetes or Calico resource in the input");
+    }
+  }
+
+  @Test
+  void endlessStream_devZero_refusedWithExit2() {
+    Run run = Run.of("-f", "/dev/zero", "lint");
+    assertThat(run.code()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).startsWith("/dev/zero:1:1: error: cannot read: longer than 256 MiB");
+  }
+
+  @Test
+  void utf16WithByteOrderMark_isRead(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("utf16.yaml");
+    Files.write(file, ("\uFEFF" + Files.readString(Path.of(POLICY))).getBytes(StandardCharsets.UTF_16LE));
+    Run run = Run.of("-f", file.toString(), "explain", "shop/web", "shop/api", "--port", "8080");
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out()).startsWith("allow: shop/web -> shop/api");
+  }
+}
