@@ -47,11 +47,24 @@ public final class Diagnostics {
     return all.stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).toList();
   }
 
-  /** Every diagnostic as {@code file:line:col: severity: message}, the source line and a caret. */
+  /** The most diagnostics {@link #render} prints; a count stands for the rest. */
+  public static final int SHOWN = 100;
+
+  /**
+   * Every diagnostic as {@code file:line:col: severity: message}, the source line and a caret; past
+   * {@link #SHOWN} of them, one line says how many more there are.
+   */
   public String render() {
     StringBuilder out = new StringBuilder();
     Map<String, String[]> split = new HashMap<>();
-    for (Diagnostic d : all) {
+    for (int i = 0; i < all.size(); i++) {
+      Diagnostic d = all.get(i);
+      if (i == SHOWN) {
+        long errors = all.subList(i, all.size()).stream().filter(x -> x.severity() == Diagnostic.Severity.ERROR).count();
+        out.append("and ").append(all.size() - i).append(" more (").append(errors).append(errors == 1 ? " error" : " errors")
+            .append(")\n");
+        break;
+      }
       out.append(d).append('\n');
       String[] lines =
           split.computeIfAbsent(

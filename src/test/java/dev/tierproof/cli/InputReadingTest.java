@@ -79,4 +79,18 @@ class InputReadingTest {
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out()).startsWith("allow: shop/web -> shop/api");
   }
+
+  @Test
+  void manyErrors_first100ThenACount(@TempDir Path dir) throws Exception {
+    StringBuilder yaml = new StringBuilder();
+    for (int i = 0; i < 150; i++) {
+      yaml.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: [p").append(i).append("]}\n");
+    }
+    Path file = dir.resolve("many.yaml");
+    Files.writeString(file, yaml);
+    Run run = Run.of("-f", file.toString(), "lint");
+    assertThat(run.code()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err().lines().filter(l -> l.contains(": error: ")).count()).isEqualTo(100);
+    assertThat(run.err()).endsWith("and 50 more (50 errors)\n");
+  }
 }
