@@ -150,6 +150,9 @@ final class Documents {
             case VALUE_NULL -> Node.Scalar.Type.NULL;
             default -> Node.Scalar.Type.STRING;
           };
+      if (type == Node.Scalar.Type.STRING && parser instanceof YAMLParser && parser.getText().isEmpty() && !text.quoted(span)) {
+        type = Node.Scalar.Type.NULL; // an empty plain scalar (`matchLabels:`) is null in YAML
+      }
       Number number = token.isNumeric() ? parser.getNumberValue() : null;
       return new Node.Scalar(type, parser.getText(), number, span, text);
     }

@@ -161,9 +161,12 @@ final class Fields {
     return out;
   }
 
-  /** A map of string to string (labels, {@code matchLabels}); empty when absent. */
+  /** A map of string to string (labels, {@code matchLabels}); empty when absent or null (as kubectl reads it). */
   Map<String, String> stringMap(String key) {
     Map<String, String> out = new LinkedHashMap<>();
+    if (node(key) instanceof Node.Scalar s && s.isNull()) {
+      return out;
+    }
     Fields map = object(key);
     if (map != null) {
       for (Node.Entry e : map.mapping.entries()) {

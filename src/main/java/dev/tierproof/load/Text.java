@@ -17,6 +17,16 @@ final class Text {
     return file;
   }
 
+  /** The scalar starting at {@code start} is written quoted ({@code '...'} or {@code "..."}). */
+  boolean quoted(Span start) {
+    if (!start.isKnown() || start.line() > lines.length) {
+      return false;
+    }
+    String line = lines[start.line() - 1];
+    int i = start.column() - 1;
+    return i < line.length() && (line.charAt(i) == '\'' || line.charAt(i) == '"');
+  }
+
   /**
    * The position of the value's character {@code offset} for the scalar starting at {@code start}:
    * plain and quoted scalars (YAML escapes and {@code ''} counted, line folding followed) and block

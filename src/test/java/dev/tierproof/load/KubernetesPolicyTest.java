@@ -83,6 +83,25 @@ class KubernetesPolicyTest {
   }
 
   @Test
+  void convert_matchLabelsLeftEmpty_isAnEmptyMapAsKubectlReadsIt() {
+    Policy p =
+        convert(
+            """
+            podSelector:
+              matchLabels:
+            ingress:
+            - from:
+              - podSelector:
+                  matchLabels:
+            """);
+    assertThat(p.selector().canonical())
+        .isEqualTo(
+            "(projectcalico.org/orchestrator == \"k8s\" && projectcalico.org/namespace =="
+                + " \"shop\")");
+    assertThat(describe(p.ingress())).hasSize(1);
+  }
+
+  @Test
   void convert_podSelector_labelsSortedThenExpressions() {
     Policy p =
         convert(
