@@ -14,7 +14,15 @@ import java.util.List;
 public record Tier(
     String name, Double order, Action defaultAction, boolean declared, Span span, List<Policy> policies) {
 
+  /** The tiers every Calico cluster has (spec S2.6); {@code calicoctl get tier} exports them. */
+  public static final java.util.Set<String> BUILT_IN = java.util.Set.of("kube-admin", "default", "kube-baseline");
+
   public Tier {
     policies = List.copyOf(policies);
+  }
+
+  /** One of the tiers Calico creates itself, declared in the input or not. */
+  public boolean builtIn() {
+    return BUILT_IN.contains(name);
   }
 }

@@ -190,4 +190,27 @@ class LintCommandTest {
     assertThat(json.at("/scope").asText()).isEqualTo("any");
     assertThat(json.get("findings").findValuesAsText("id")).contains("TP102", "TP203");
   }
+
+  @Test
+  void lint_builtInTiersAsCalicoctlExportsThem_neverDeadTiers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path tiers = dir.resolve("tiers.yaml");
+    java.nio.file.Files.writeString(
+        tiers,
+        """
+        apiVersion: projectcalico.org/v3
+        kind: TierList
+        items:
+        - metadata: {name: kube-admin}
+          spec: {order: 1000, defaultAction: Pass}
+        - metadata: {name: default}
+          spec: {order: 1000000}
+        - metadata: {name: kube-baseline}
+          spec: {order: 10000000, defaultAction: Pass}
+        - metadata: {name: security}
+          spec: {order: 100}
+        """);
+    Run run = Run.of("lint", "-f", tiers.toString());
+    assertThat(run.out()).as(run.toString()).contains("tier security has no policies").doesNotContain("tier kube-admin", "tier default ", "tier kube-baseline");
+  }
 }

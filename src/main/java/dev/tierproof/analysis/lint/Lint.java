@@ -176,7 +176,7 @@ public final class Lint {
               && deadPolicies.size() == enforced.size()
               && deadPolicies.stream()
                   .allMatch(f -> ((Finding.DeadPolicy) f).reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING);
-      if (allDead || (enforced.isEmpty() && tier.span().isKnown() && tier.policies().isEmpty())) {
+      if (allDead || (enforced.isEmpty() && tier.span().isKnown() && tier.policies().isEmpty() && !tier.builtIn())) {
         findings.add(new Finding.DeadTier(tier, enforced));
       } else {
         findings.addAll(deadPolicies);
