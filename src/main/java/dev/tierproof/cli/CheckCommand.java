@@ -105,7 +105,7 @@ final class CheckCommand implements Callable<Integer> {
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    s.warn();
+    s.warn(g);
     List<CheckResult> results = Check.run(set, invariants, g.timeoutOrDefault());
     boolean written = s.write(outputs, f -> CheckReport.render(f, results, version()));
     if (!written) {

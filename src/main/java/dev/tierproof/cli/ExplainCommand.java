@@ -61,7 +61,7 @@ final class ExplainCommand implements Callable<Integer> {
     if (concrete.isEmpty()) {
       return s.fail();
     }
-    s.warn();
+    s.warn(g);
     Concrete c = concrete.get();
     Verdict verdict = new Evaluator(set).evaluate(c.flow());
     if (outputs.stream().noneMatch(o -> o.format() == Format.TEXT && o.file() == null)) {

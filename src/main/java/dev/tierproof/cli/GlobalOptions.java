@@ -17,6 +17,12 @@ final class GlobalOptions {
       description = "input: a file, a directory (recursively *.yaml, *.yml, *.json) or - for stdin; repeatable")
   List<String> files = new ArrayList<>();
 
+  @Option(names = {"-v", "--verbose"}, description = "print every warning (default: one line per kind of warning)")
+  boolean verbose;
+
+  @Option(names = {"-q", "--quiet"}, description = "print errors and the result only")
+  boolean quiet;
+
   @Option(
       names = "--exclude",
       paramLabel = "GLOB",
@@ -42,6 +48,8 @@ final class GlobalOptions {
     joined.files.addAll(outer.files);
     joined.files.addAll(files);
     joined.excludes.addAll(outer.excludes);
+    joined.verbose = verbose || outer.verbose;
+    joined.quiet = quiet || outer.quiet;
     joined.excludes.addAll(excludes);
     joined.outputs.addAll(outer.outputs);
     joined.outputs.addAll(outputs);
@@ -52,6 +60,13 @@ final class GlobalOptions {
   /** Where an input without any resource is reported: the first {@code -f} argument. */
   dev.tierproof.source.Span inputSpan(Arguments args) {
     return files.isEmpty() ? new dev.tierproof.source.Span(Arguments.FILE, 1, 1) : args.span(files.get(0));
+  }
+
+  /** How much of the diagnostics is printed. */
+  dev.tierproof.source.Diagnostics.Detail detail() {
+    return quiet ? dev.tierproof.source.Diagnostics.Detail.QUIET
+        : verbose ? dev.tierproof.source.Diagnostics.Detail.FULL
+        : dev.tierproof.source.Diagnostics.Detail.SUMMARY;
   }
 
   Duration timeoutOrDefault() {

@@ -79,7 +79,7 @@ final class LintCommand implements Callable<Integer> {
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    s.warn();
+    s.warn(g);
     Map<String, String> texts = new HashMap<>();
     sources.forEach(t -> texts.put(t.file(), t.text()));
     Lint.Result result = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault()));

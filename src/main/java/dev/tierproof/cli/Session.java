@@ -139,16 +139,19 @@ final class Session {
   }
 
   int fail() {
-    err.print(diagnostics.render());
+    err.print(diagnostics.render(Diagnostics.Detail.SUMMARY));
     err.flush();
     return Main.BAD_INPUT;
   }
 
   /** Prints the warnings collected so far (there are no errors when this is called). */
   void warn() {
-    if (!diagnostics.all().isEmpty()) {
-      err.print(diagnostics.render());
-    }
+    err.print(diagnostics.render(Diagnostics.Detail.SUMMARY));
+  }
+
+  /** Prints the warnings and notes collected so far, as much as {@code g} asks for. */
+  void warn(GlobalOptions g) {
+    err.print(diagnostics.render(g.detail()));
   }
 
   /** Writes the report in each output's format; a file that cannot be written is reported. */

@@ -90,7 +90,7 @@ final class VerifyCommand implements Callable<Integer> {
     PolicySet set = question.get().set();
     End from = inPods(question.get().source().end(), pods);
     End to = inPods(question.get().destination().end(), pods);
-    s.warn();
+    s.warn(g);
     VerifyResult result;
     try (Reachability reachability = new Reachability(set, g.timeoutOrDefault())) {
       result =

@@ -93,4 +93,23 @@ class InputReadingTest {
     assertThat(run.err().lines().filter(l -> l.contains(": error: ")).count()).isEqualTo(100);
     assertThat(run.err()).endsWith("and 50 more (50 errors)\n");
   }
+
+  @Test
+  void warnings_summarisedByKind_fullWithVerbose_noneWithQuiet(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("w.yaml");
+    StringBuilder yaml = new StringBuilder();
+    for (String svc : new String[] {"a", "b", "c", "d", "e"}) {
+      yaml.append("---\napiVersion: v1\nkind: Service\nmetadata: {name: ").append(svc).append(", namespace: x}\n");
+    }
+    yaml.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nstatus: {podIP: 10.0.0.1}\n");
+    Files.writeString(file, yaml);
+    Run summary = Run.of("-f", file.toString(), "explain", "x/p", "x/p");
+    assertThat(summary.code()).as(summary.toString()).isZero();
+    assertThat(summary.err()).containsOnlyOnce("kind `Service` is not modelled").contains("and 4 more like it at ").contains(", ... (`-v` lists them)");
+    Run verbose = Run.of("-f", file.toString(), "-v", "explain", "x/p", "x/p");
+    assertThat(verbose.err().lines().filter(l -> l.contains("kind `Service` is not modelled")).count()).isEqualTo(5);
+    Run quiet = Run.of("-f", file.toString(), "explain", "x/p", "x/p", "-q");
+    assertThat(quiet.err()).isEmpty();
+    assertThat(quiet.out()).isEqualTo(summary.out());
+  }
 }
