@@ -181,6 +181,31 @@ final class Fields {
     return out;
   }
 
+  /**
+   * Labels: {@link #stringMap}, each key and value checked as Kubernetes checks labels ({@link
+   * LabelRules}); a bad one is an error at its position and left out.
+   */
+  Map<String, String> labels(String key) {
+    Map<String, String> out = stringMap(key);
+    Fields map = node(key) instanceof Node.Mapping m ? new Fields(m, kind, path(key), diagnostics) : null;
+    if (map == null) {
+      return out;
+    }
+    for (Node.Entry e : map.mapping.entries()) {
+      String k = e.key().text();
+      String keyProblem = LabelRules.keyProblem(k);
+      String valueProblem = out.containsKey(k) ? LabelRules.valueProblem(out.get(k)) : null;
+      if (keyProblem != null) {
+        diagnostics.error(e.key().span(), "invalid label key `" + LabelRules.printable(k) + "`: " + keyProblem);
+        out.remove(k);
+      } else if (valueProblem != null) {
+        diagnostics.error(e.value().span(), "invalid value `" + LabelRules.printable(out.get(k)) + "` of label `" + k + "`: " + valueProblem);
+        out.remove(k);
+      }
+    }
+    return out;
+  }
+
   /** Marks keys as known without reading them (fields with no effect on enforcement). */
   void ignore(String... keys) {
     known.addAll(List.of(keys));

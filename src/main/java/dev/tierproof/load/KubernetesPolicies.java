@@ -75,7 +75,7 @@ final class KubernetesPolicies {
     if (f == null) {
       return terms;
     }
-    new TreeMap<>(f.stringMap("matchLabels")).forEach((k, v) -> terms.add(Selectors.equal(k, v)));
+    new TreeMap<>(f.labels("matchLabels")).forEach((k, v) -> terms.add(Selectors.equal(k, v)));
     for (Fields e : f.objects("matchExpressions")) {
       String key = e.string("key");
       Node.Scalar operator = e.scalar("operator");

@@ -230,7 +230,7 @@ final class Resources {
     Fields m = f.objectOrEmpty("metadata");
     Node.Scalar name = m.scalar("name");
     Node.Scalar ns = m.scalar("namespace");
-    Map<String, String> labels = m.stringMap("labels");
+    Map<String, String> labels = m.labels("labels");
     m.stringMap("annotations");
     m.ignore(
         "uid",
@@ -427,7 +427,7 @@ final class Resources {
       workload(
           meta,
           f.kind(),
-          template.objectOrEmpty("metadata").stringMap("labels"),
+          template.objectOrEmpty("metadata").labels("labels"),
           template.objectOrEmpty("spec"),
           List.of());
     }
@@ -687,7 +687,7 @@ final class Resources {
     // spec §2.6
     Meta meta = meta(f, "Profile", false, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
-    Map<String, String> labels = spec.stringMap("labelsToApply");
+    Map<String, String> labels = spec.labels("labelsToApply");
     List<Rule> ingress = Rules.read(spec, Direction.INGRESS, null);
     List<Rule> egress = Rules.read(spec, Direction.EGRESS, null);
     spec.done();
