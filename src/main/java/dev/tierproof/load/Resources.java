@@ -466,7 +466,9 @@ final class Resources {
             port.has("protocol")
                 ? Rules.protocol(port, "protocol")
                 : Integer.valueOf(Protocols.TCP);
-        if (number != null && (number < 1 || number > 65535)) {
+        if (name != null && Rules.portNameProblem(name) != null) {
+          diagnostics.error(port.valueSpan("name"), "invalid port name `" + name + "`: " + Rules.portNameProblem(name));
+        } else if (number != null && (number < 1 || number > 65535)) {
           // Kubernetes' validation: a containerPort is 1-65535
           diagnostics.error(
               port.valueSpan("containerPort"),

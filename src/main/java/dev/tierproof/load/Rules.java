@@ -30,7 +30,15 @@ final class Rules {
   /** Beyond any port: bounds numbers before they are compared. */
   private static final BigInteger LIMIT = BigInteger.valueOf(1 << 20);
 
-  private static final Pattern PORT_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
+  /** A port name (Calico's validator, Kubernetes' IANA_SVC_NAME): 1-15 of a-z, 0-9, `-`, a letter, no `-` at the ends. */
+  private static final Pattern PORT_NAME = Pattern.compile("(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
+
+  /** What is wrong with {@code name} as a port name, or null. */
+  static String portNameProblem(String name) {
+    return PORT_NAME.matcher(name).matches()
+        ? null
+        : "a port name has 1-15 lower case letters, digits and `-`, at least one letter, and no `-` at either end";
+  }
   private static final List<String> ACTIONS = List.of("Allow", "Deny", "Log", "Pass");
 
   private Rules() {}
@@ -417,7 +425,7 @@ final class Rules {
       d.error(n.span(), "`" + at + "` must be a port number, range or name, found " + n.describe());
       return null;
     }
-    String text = s.type() == Node.Scalar.Type.INTEGER ? s.number().toString() : s.text().strip();
+    String text = s.type() == Node.Scalar.Type.INTEGER ? s.number().toString() : s.text();
     if (text.matches("-?\\d+")) {
       return range(s, text, text, d);
     }
@@ -425,12 +433,9 @@ final class Rules {
     if (colon >= 0) {
       return range(s, text.substring(0, colon), text.substring(colon + 1), d);
     }
-    if (!PORT_NAME.matcher(text).matches()) {
-      d.error(
-          s.span(),
-          "invalid port `"
-              + s.text()
-              + "`: a port name has 1-128 letters, digits, `_`, `.` or `-`");
+    String problem = portNameProblem(text);
+    if (problem != null) {
+      d.error(s.span(), "invalid port `" + s.text() + "`: " + problem);
       return null;
     }
     return new Port.Named(text);
