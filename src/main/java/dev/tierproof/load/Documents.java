@@ -30,6 +30,12 @@ final class Documents {
 
   private static final YAMLFactory YAML = yamlFactory();
   private static final JsonFactory JSON = new JsonFactory();
+  /** The tags of YAML's core schema, which plain resources may carry. */
+  private static final java.util.Set<String> CORE_TAGS =
+      java.util.Set.of("str", "int", "float", "bool", "null", "map", "seq").stream()
+          .flatMap(t -> java.util.stream.Stream.of("!!" + t, "tag:yaml.org,2002:" + t))
+          .collect(java.util.stream.Collectors.toSet());
+
   private static final Pattern JSON_START = Pattern.compile("\\s*\\{\\s*[\"}]");
 
   private Documents() {}
@@ -42,13 +48,28 @@ final class Documents {
   }
 
   static List<Node> parse(SourceText source, Diagnostics diagnostics) {
-    Text text = new Text(source.file(), source.text());
     boolean json =
         source.file().endsWith(".json")
             || source.file().equals(Loader.STDIN) && JSON_START.matcher(source.text()).lookingAt();
+    Diagnostics first = new Diagnostics();
+    List<Node> documents = parse(source, source.text(), json, first);
+    if (!json && first.errors().stream().anyMatch(d -> d.message().equals(TAB_PROBLEM))) {
+      // SnakeYAML refuses a tab even where YAML allows it as a separator (`{a: 1,<TAB>b: 2}`):
+      // read again with such tabs as spaces (same columns); a tab that indents stays an error
+      String spaced = separatingTabsAsSpaces(source.text());
+      if (!spaced.equals(source.text())) {
+        first = new Diagnostics();
+        documents = parse(source, spaced, false, first);
+      }
+    }
+    first.all().forEach(diagnostics::add);
+    return documents;
+  }
+
+  private static List<Node> parse(SourceText source, String content, boolean json, Diagnostics diagnostics) {
+    Text text = new Text(source.file(), source.text());
     List<Node> documents = new ArrayList<>();
-    try (JsonParser parser =
-        json ? JSON.createParser(source.text()) : YAML.createParser(source.text())) {
+    try (JsonParser parser = json ? JSON.createParser(content) : YAML.createParser(content)) {
       Builder builder = new Builder(parser, text, diagnostics);
       for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
         Node document = builder.value(token);
@@ -61,9 +82,46 @@ final class Documents {
       diagnostics.error(
           errorSpan(e, source.file()), (json ? "invalid json: " : "invalid yaml: ") + problem(e));
     } catch (IOException e) {
-      diagnostics.error(new Span(source.file(), 0, 0), "cannot read: " + e.getMessage());
+      diagnostics.error(new Span(source.file(), 1, 1), "cannot read: " + e.getMessage());
     }
     return documents;
+  }
+
+  private static final String TAB_PROBLEM = "invalid yaml: tab characters cannot indent yaml: use spaces";
+
+  /** Tabs after a line's indentation and outside quotes become spaces. */
+  private static String separatingTabsAsSpaces(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    boolean indent = true;
+    char quote = 0;
+    char previous = '\n';
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n') {
+        indent = true;
+        quote = 0;
+      } else if (c != ' ' && c != '\t') {
+        indent = false;
+      }
+      if (quote != 0) {
+        if (c == '\\' && quote == '"' && i + 1 < text.length()) {
+          out.append(c).append(text.charAt(++i));
+          continue;
+        }
+        if (c == quote) {
+          quote = 0;
+        }
+      } else if ((c == '"' || c == '\'') && "\n:,[{-".indexOf(previous) >= 0) {
+        quote = c; // a quote that starts a scalar
+      } else if (c == '\t' && !indent) {
+        c = ' ';
+      }
+      if (c != ' ' && c != '\t') {
+        previous = c;
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 
   private static Span errorSpan(JsonProcessingException e, String file) {
@@ -114,6 +172,12 @@ final class Documents {
     Node value(JsonToken token) throws IOException {
       Span span = span();
       Object anchor = parser.getObjectId();
+      Object tag = parser instanceof YAMLParser ? parser.getTypeId() : null;
+      if (tag != null && !CORE_TAGS.contains(tag.toString())) {
+        String t = tag.toString();
+        t = t.startsWith("tag:yaml.org,2002:") ? "!!" + t.substring(18) : t.startsWith("!") ? t : "!" + t;
+        diagnostics.error(span, "YAML tag `" + t + "` is not supported: resources are plain YAML (strings, numbers, booleans, null, mappings and lists)");
+      }
       Node node;
       switch (token) {
         case START_OBJECT -> node = mapping(span);
@@ -163,6 +227,10 @@ final class Documents {
       for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
         Node.Scalar key =
             new Node.Scalar(Node.Scalar.Type.STRING, parser.currentName(), null, span(), text);
+        Object keyAnchor = parser.getObjectId();
+        if (keyAnchor != null) {
+          anchors.put(keyAnchor.toString(), key); // `&k app: web` names the key
+        }
         Node value = value(parser.nextToken());
         if (key.text().equals("<<") && parser instanceof YAMLParser) {
           merges.addAll(value instanceof Node.Sequence s ? s.items() : List.of(value));

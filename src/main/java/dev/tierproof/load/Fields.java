@@ -95,7 +95,12 @@ final class Fields {
       return null;
     }
     if (n instanceof Node.Scalar s && s.number() != null) {
-      return s.number().doubleValue();
+      double d = s.number().doubleValue();
+      if (Double.isInfinite(d) || Double.isNaN(d)) {
+        diagnostics.error(n.span(), "`" + path(key) + "` is out of range: `" + s.text() + "`");
+        return null;
+      }
+      return d;
     }
     return typeError(n, path(key), "a number");
   }

@@ -244,7 +244,7 @@ final class KubernetesPolicies {
 
   /** A Kubernetes CIDR: host bits are allowed and masked, as Go's {@code ParseCIDR} does. */
   private static Cidr network(Node.Scalar s, Diagnostics d) {
-    Cidr c = s.text().contains("/") ? Cidr.parse(s.text().strip()).orElse(null) : null;
+    Cidr c = s.text().contains("/") ? Cidr.parse(s.text()).orElse(null) : null;
     if (c == null) {
       d.error(s.span(), "invalid CIDR `" + s.text() + "`");
       return null;

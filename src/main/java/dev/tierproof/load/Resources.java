@@ -396,8 +396,10 @@ final class Resources {
     for (Fields podIp : status.objects("podIPs")) {
       ip(podIp.scalar("ip"), ips);
     }
+    List<Ip> single = new ArrayList<>();
+    ip(status.scalar("podIP"), single);
     if (ips.isEmpty()) {
-      ip(status.scalar("podIP"), ips);
+      ips.addAll(single);
     }
     f.done();
     if (!meta.keep()) {
@@ -512,7 +514,7 @@ final class Resources {
     String sa = spec.string("serviceAccountName");
     List<Ip> ips = new ArrayList<>();
     for (Node.Scalar s : spec.strings("ipNetworks")) {
-      Cidr c = Cidr.parse(s.text().strip()).orElse(null);
+      Cidr c = Cidr.parse(s.text()).orElse(null);
       if (c == null) {
         diagnostics.error(s.span(), "invalid CIDR `" + s.text() + "`");
       } else if (c.prefix() != c.address().bits()) {
@@ -631,7 +633,7 @@ final class Resources {
     if (s == null) {
       return;
     }
-    Ip ip = Ip.parse(s.text().strip()).orElse(null);
+    Ip ip = Ip.parse(s.text()).orElse(null);
     if (ip == null) {
       diagnostics.error(s.span(), "invalid IP address `" + s.text() + "`");
     } else {
@@ -646,7 +648,7 @@ final class Resources {
     Fields spec = f.objectOrEmpty("spec");
     List<Cidr> nets = new ArrayList<>();
     for (Node.Scalar s : spec.strings("nets")) {
-      Cidr c = Cidr.parse(s.text().strip()).orElse(null);
+      Cidr c = Cidr.parse(s.text()).orElse(null);
       if (c == null) {
         diagnostics.error(s.span(), "invalid CIDR `" + s.text() + "`");
         continue;
@@ -657,8 +659,7 @@ final class Resources {
       }
       nets.add(c);
     }
-    List<String> domains =
-        spec.strings("allowedEgressDomains").stream().map(Node.Scalar::text).toList();
+    List<String> domains = Rules.domains(spec, "allowedEgressDomains", diagnostics);
     spec.done();
     f.done();
     Map<String, String> own = new LinkedHashMap<>(meta.labels());

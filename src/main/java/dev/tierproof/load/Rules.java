@@ -270,7 +270,7 @@ final class Rules {
       sa.done();
     }
     String service = service(f, source, c);
-    List<String> domains = f.strings("domains").stream().map(Node.Scalar::text).toList();
+    List<String> domains = domains(f, "domains", d);
     if (f.has("domains") && (source || c.direction() != Direction.EGRESS)) {
       d.error(f.keySpan("domains"), "`domains` is only valid in the destination of an egress rule");
     }
@@ -347,7 +347,7 @@ final class Rules {
 
   /** A rule CIDR; a bare address is a host network; host bits set are an error (§6). */
   private static Cidr cidr(Node.Scalar s, Diagnostics d) {
-    Cidr cidr = Cidr.parse(s.text().strip()).orElse(null);
+    Cidr cidr = Cidr.parse(s.text()).orElse(null);
     if (cidr == null) {
       d.error(s.span(), "invalid CIDR `" + s.text() + "`");
       return null;
@@ -419,6 +419,26 @@ final class Rules {
   }
 
   /** A Calico port: integer, {@code "min:max"}, a numeric string, or a name (§3.1). */
+  /** A DNS name, or {@code *.} and one: labels of 1-63 letters, digits and {@code -} (not at their ends), at most 253 characters. */
+  private static final Pattern DOMAIN =
+      Pattern.compile("(\\*\\.)?([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.?");
+
+  /** The list of domain names under {@code key}; a malformed one is an error at its position and left out. */
+  static List<String> domains(Fields f, String key, Diagnostics d) {
+    List<String> out = new java.util.ArrayList<>();
+    for (Node.Scalar s : f.strings(key)) {
+      if (s.text().length() > 253 || !DOMAIN.matcher(s.text()).matches()) {
+        d.error(
+            s.span(),
+            "invalid domain name `" + s.text() + "`: dot-separated labels of letters, digits and `-` (not at"
+                + " their ends), optionally after `*.`");
+      } else {
+        out.add(s.text());
+      }
+    }
+    return out;
+  }
+
   static Port port(Node n, String at, Diagnostics d) {
     if (!(n instanceof Node.Scalar s)
         || s.type() != Node.Scalar.Type.STRING && s.type() != Node.Scalar.Type.INTEGER) {

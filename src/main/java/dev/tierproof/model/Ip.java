@@ -40,7 +40,7 @@ public record Ip(int family, BigInteger value) implements Comparable<Ip> {
           return Optional.empty();
         }
         for (String part : text.split("\\.")) {
-          if (Integer.parseInt(part) > 255) {
+          if (Integer.parseInt(part) > 255 || part.length() > 1 && part.startsWith("0")) { // as Go: no leading zeros
             return Optional.empty();
           }
         }

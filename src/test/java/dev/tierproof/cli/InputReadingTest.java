@@ -112,4 +112,15 @@ class InputReadingTest {
     assertThat(quiet.err()).isEmpty();
     assertThat(quiet.out()).isEqualTo(summary.out());
   }
+
+  @Test
+  void validYaml_tabBetweenFlowItemsAndAnchoredKey_read(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("p.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p,\tnamespace: default, labels: {&k app: web,\trole: *k}}\n"
+            + "status: {podIP: 10.0.0.1}\n");
+    Run run = Run.of("-f", file.toString(), "verify", "reachable", "default/p", "{role == 'app'}", "--existing");
+    assertThat(run.code()).as(run.toString()).isZero();
+  }
 }
