@@ -1,6 +1,8 @@
 package dev.tierproof.load;
 
+import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Diagnostic;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
@@ -132,6 +134,14 @@ public final class Loader {
    * Diagnostics#hasErrors}.
    */
   public static PolicySet load(List<SourceText> sources, Diagnostics diagnostics) {
+    return input(sources, diagnostics).set();
+  }
+
+  /**
+   * As {@link #load}, with the elements the input holds that Calico or Kubernetes enforces and
+   * the model leaves out (specs/semantics.md S9.1), in file and position order.
+   */
+  public static Input input(List<SourceText> sources, Diagnostics diagnostics) {
     Diagnostics found = new Diagnostics();
     Resources resources = new Resources(found);
     Map<String, Integer> order = new HashMap<>();
@@ -141,6 +151,11 @@ public final class Loader {
       Documents.parse(source, found).forEach(resources::add);
     }
     PolicySet set = resources.build();
+    List<Unmodelled> unmodelled = new java.util.ArrayList<>(resources.unmodelled(set));
+    unmodelled.sort(
+        Comparator.comparingInt((Unmodelled u) -> order.getOrDefault(u.span().file(), order.size()))
+            .thenComparingInt(u -> u.span().line())
+            .thenComparingInt(u -> u.span().column()));
     found.all().stream()
         .sorted(
             Comparator.comparingInt(
@@ -148,6 +163,6 @@ public final class Loader {
                 .thenComparingInt(d -> d.span().line())
                 .thenComparingInt(d -> d.span().column()))
         .forEach(diagnostics::add);
-    return set;
+    return new Input(set, unmodelled);
   }
 }

@@ -1,0 +1,121 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Reach;
+import dev.tierproof.model.Unmodelled;
+import dev.tierproof.selector.Selector;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Which unmodelled elements could change an answer (specs/semantics.md S9.3): an element acts at
+ * enforcement points ({@link Reach}); it matters to a question when one of the question's ends
+ * could be such a point in the direction the end is evaluated (egress at the source, ingress at
+ * the destination). Every command asks here and nowhere else.
+ */
+public final class Relevance {
+
+  private Relevance() {}
+
+  /** The elements that could change the verdict of some flow from {@code source} to {@code destination}. */
+  public static List<Unmodelled> question(List<Unmodelled> all, PolicySet set, End source, End destination) {
+    return keep(all, r -> acts(r, source, Direction.EGRESS, set) || acts(r, destination, Direction.INGRESS, set));
+  }
+
+  /** The elements that could change {@code verdict}: those acting at one of its steps. */
+  public static List<Unmodelled> verdict(List<Unmodelled> all, Verdict verdict) {
+    return keep(all, r -> verdict.steps().stream().anyMatch((Step s) -> r.covers(s.endpoint(), s.direction())));
+  }
+
+  /** The elements acting at some endpoint that {@code end} can be, for {@code direction}. */
+  public static List<Unmodelled> at(List<Unmodelled> all, PolicySet set, End end, Direction direction) {
+    return keep(all, r -> acts(r, end, direction, set));
+  }
+
+  /**
+   * The elements acting where {@code policy} acts: at an endpoint it selects, in a direction it
+   * governs; with {@code hypothetical}, also at endpoints that could exist.
+   */
+  public static List<Unmodelled> policy(List<Unmodelled> all, PolicySet set, Policy policy, boolean hypothetical) {
+    return keep(all, r -> Stream.of(Direction.values())
+        .filter(d -> policy.governs(d) && r.directions().contains(d))
+        .anyMatch(d -> set.endpoints().stream().anyMatch(e -> policy.selector().matches(e.labels()) && r.covers(e, d))
+            || hypothetical && fresh(r, null, policy.selector())));
+  }
+
+  /**
+   * The elements that could change the verdict of some flow: acting at some endpoint of the input,
+   * or with {@code hypothetical} at one that could exist.
+   */
+  public static List<Unmodelled> anywhere(List<Unmodelled> all, PolicySet set, boolean hypothetical) {
+    return keep(all, r -> r.directions().stream()
+        .anyMatch(d -> set.endpoints().stream().anyMatch(e -> r.covers(e, d))
+            || hypothetical && fresh(r, null, null)));
+  }
+
+  /** {@code all} without the elements that act nowhere, and those that act everywhere, plus those {@code acts} keeps. */
+  private static List<Unmodelled> keep(List<Unmodelled> all, Predicate<Reach.Endpoints> acts) {
+    return all.stream()
+        .filter(u -> u.reach() instanceof Reach.Everywhere || u.reach() instanceof Reach.Endpoints r && acts.test(r))
+        .toList();
+  }
+
+  private static boolean acts(Reach.Endpoints r, End end, Direction d, PolicySet set) {
+    if (!r.directions().contains(d)) {
+      return false;
+    }
+    if (end instanceof End.Known k) {
+      return r.covers(k.endpoint(), d);
+    }
+    if (end instanceof End.Outside o) {
+      // a range holds the endpoints at addresses in it, and may hold those without an address (S5.4)
+      return o.range() != null && o.domain() == null
+          && set.endpoints().stream()
+              .filter(e -> e.ips().isEmpty() || e.ips().stream().anyMatch(o.range()::contains))
+              .anyMatch(e -> r.covers(e, d));
+    }
+    End.Hypothetical h = (End.Hypothetical) end;
+    return h.existing(set).stream().anyMatch(e -> r.covers(e, d))
+        || !h.existingOnly() && fresh(r, h.namespace(), h.selector());
+  }
+
+  /**
+   * Whether a workload endpoint not yet deployed, in {@code namespace} (null: any) with labels
+   * satisfying {@code selector} (null: any), could be one the element acts at. Conservative: only
+   * a different pinned namespace or profile rules it out.
+   */
+  private static boolean fresh(Reach.Endpoints r, String namespace, Selector selector) {
+    if (!r.kinds().contains(Endpoint.Kind.WORKLOAD)) {
+      return false;
+    }
+    String ns = namespace != null ? namespace : pinned(selector);
+    String theirs = pinned(r.selector());
+    if (ns != null && theirs != null && !ns.equals(theirs)) {
+      return false;
+    }
+    if (r.profile() == null) {
+      return true;
+    }
+    // a pod's profiles are kns.<ns> and ksa.<ns>.<sa> (spec S2.8)
+    return ns == null
+        ? r.profile().startsWith("kns.") || r.profile().startsWith("ksa.")
+        : r.profile().equals("kns." + ns) || r.profile().startsWith("ksa." + ns + ".");
+  }
+
+  /** The namespace a selector requires by a top-level {@code projectcalico.org/namespace == 'ns'}, else null. */
+  private static String pinned(Selector s) {
+    if (s instanceof Selector.Compare c && c.op() == Selector.Op.EQ && c.key().equals(Endpoint.NAMESPACE_LABEL)) {
+      return c.value();
+    }
+    if (s instanceof Selector.And a) {
+      return a.operands().stream().map(Relevance::pinned).filter(x -> x != null).findFirst().orElse(null);
+    }
+    return null;
+  }
+}

@@ -1,0 +1,40 @@
+package dev.tierproof.model;
+
+import dev.tierproof.selector.Selector;
+import java.util.Set;
+
+/**
+ * What an element tierproof does not model could change (specs/semantics.md S9.2): nothing, every
+ * flow, or the traffic of some enforcement points in some directions.
+ */
+public sealed interface Reach {
+
+  Reach NOWHERE = new Nowhere();
+  Reach EVERYWHERE = new Everywhere();
+
+  /** The element cannot change any verdict (a Service object, a policy that selects nothing). */
+  record Nowhere() implements Reach {}
+
+  /** The element could change the verdict of any flow. */
+  record Everywhere() implements Reach {}
+
+  /**
+   * The element acts at endpoints of {@code kinds} whose effective labels satisfy {@code selector}
+   * (null: any) and whose profiles include {@code profile} (null: any), in {@code directions}.
+   */
+  record Endpoints(Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile)
+      implements Reach {
+    public Endpoints {
+      directions = Set.copyOf(directions);
+      kinds = Set.copyOf(kinds);
+    }
+
+    /** Whether the element acts at {@code e} for {@code direction}. */
+    public boolean covers(Endpoint e, Direction direction) {
+      return directions.contains(direction)
+          && kinds.contains(e.kind())
+          && (selector == null || selector.matches(e.labels()))
+          && (profile == null || e.profiles().contains(profile));
+    }
+  }
+}
