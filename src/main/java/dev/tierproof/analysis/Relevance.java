@@ -9,7 +9,10 @@ import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.selector.Selector;
+import dev.tierproof.analysis.lint.Finding;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -57,6 +60,51 @@ public final class Relevance {
     return keep(all, r -> r.directions().stream()
         .anyMatch(d -> set.endpoints().stream().anyMatch(e -> r.covers(e, d))
             || hypothetical && fresh(r, null, null)));
+  }
+
+  /**
+   * Lint: none for a finding about what policies select or how they are written (dead policy, dead
+   * tier, ungoverned direction, a GlobalNetworkPolicy selecting host endpoints): no element changes
+   * that; for any other finding about a policy, the elements acting where the policy acts; else
+   * {@link #anywhere}. {@code hypothetical} when the scope holds endpoints that could exist.
+   */
+  public static Map<Finding, List<Unmodelled>> findings(
+      List<Unmodelled> all, PolicySet set, List<Finding> findings, boolean hypothetical) {
+    Map<Finding, List<Unmodelled>> out = new IdentityHashMap<>();
+    List<Unmodelled> any = anywhere(all, set, hypothetical);
+    for (Finding f : findings) {
+      boolean selection = f instanceof Finding.DeadPolicy || f instanceof Finding.DeadTier
+          || f instanceof Finding.DirectionNotGoverned || f instanceof Finding.GnpSelectsHosts;
+      out.put(f, selection ? List.of() : f.policy() != null ? policy(any, set, f.policy(), hypothetical) : any);
+    }
+    return out;
+  }
+
+  /**
+   * Check: the elements that could change an invariant's result: for flows between its ends; none
+   * for {@code covered} (which policies select an endpoint); for {@code no-new-reachability} and {@code no-findings}
+   * every element acting at some endpoint that exists or could.
+   */
+  public static List<Unmodelled> invariant(List<Unmodelled> all, PolicySet set, Invariant invariant) {
+    Invariant.Assertion a = invariant.assertion();
+    if (a instanceof Invariant.Isolated x) {
+      return pairs(all, set, x.from(), x.to());
+    }
+    if (a instanceof Invariant.Reachable x) {
+      return pairs(all, set, x.from(), x.to());
+    }
+    if (a instanceof Invariant.Probe x) {
+      return question(all, set, x.from(), x.to());
+    }
+    if (a instanceof Invariant.Covered) {
+      return List.of(); // which policies select an endpoint: no element changes that
+    }
+    return anywhere(all, set, true);
+  }
+
+  private static List<Unmodelled> pairs(List<Unmodelled> all, PolicySet set, List<End> from, List<End> to) {
+    return keep(all, r -> from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
+        || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set)));
   }
 
   /** {@code all} without the elements that act nowhere, and those that act everywhere, plus those {@code acts} keeps. */

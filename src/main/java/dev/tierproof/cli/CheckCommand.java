@@ -11,6 +11,9 @@ import dev.tierproof.load.Invariants;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.Ip;
+import dev.tierproof.analysis.Caveat;
+import dev.tierproof.analysis.Relevance;
+import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.report.CheckReport;
@@ -91,7 +94,8 @@ final class CheckCommand implements Callable<Integer> {
       return s.fail();
     }
     List<SourceText> sources = Loader.read(g.files, s.in, s.diagnostics);
-    PolicySet set = Loader.load(sources, s.diagnostics);
+    Input input = Loader.input(sources, s.diagnostics);
+    PolicySet set = input.set();
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
@@ -106,8 +110,12 @@ final class CheckCommand implements Callable<Integer> {
       return s.fail();
     }
     s.warn();
-    List<CheckResult> results = Check.run(set, invariants, g.timeoutOrDefault());
-    boolean written = s.write(outputs, f -> CheckReport.render(f, results, version()));
+    // spec S9.4
+    List<CheckResult> results = Check.run(set, invariants, g.timeoutOrDefault()).stream()
+        .map(x -> x.unmodelled(Relevance.invariant(input.unmodelled(), set, x.invariant()), g.ignoreUnmodelled))
+        .toList();
+    Caveat caveat = Session.caveat(g, results.stream().flatMap(x -> x.unmodelled().stream()).distinct().toList());
+    boolean written = s.write(outputs, f -> CheckReport.render(f, results, version(), caveat));
     if (!written) {
       return s.fail();
     }
@@ -123,6 +131,9 @@ final class CheckCommand implements Callable<Integer> {
         results.stream()
             .filter(x -> x.status() == CheckResult.Status.INCONCLUSIVE || x.status() == CheckResult.Status.ERROR)
             .count();
+    if (open > 0 && caveat.inconclusive()) {
+      return s.unmodelled(caveat);
+    }
     if (open > 0) {
       s.err.println("tierproof: inconclusive: " + open + " invariant" + (open == 1 ? " was" : "s were")
           + " not decided; nothing is proved about " + (open == 1 ? "it" : "them"));
