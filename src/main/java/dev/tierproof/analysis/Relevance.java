@@ -31,9 +31,13 @@ public final class Relevance {
     return keep(all, r -> acts(r, source, Direction.EGRESS, set) || acts(r, destination, Direction.INGRESS, set));
   }
 
-  /** The elements that could change {@code verdict}: those acting at one of its steps. */
+  /**
+   * The elements that could change {@code verdict}: those acting at one of its steps and, for an
+   * element that only alters a rule ({@link Reach.Endpoints#decider}), at a step that rule decided.
+   */
   public static List<Unmodelled> verdict(List<Unmodelled> all, Verdict verdict) {
-    return keep(all, r -> verdict.steps().stream().anyMatch((Step s) -> r.covers(s.endpoint(), s.direction())));
+    return keep(all, r -> verdict.steps().stream().anyMatch((Step s) -> r.covers(s.endpoint(), s.direction())
+        && (r.decider() == null || s.decidedBy().rule() == r.decider())));
   }
 
   /** The elements acting at some endpoint that {@code end} can be, for {@code direction}. */

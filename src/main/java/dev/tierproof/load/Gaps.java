@@ -114,10 +114,15 @@ final class Gaps {
         }
         String flag = p.doNotTrack() ? "doNotTrack" : p.preDnat() ? "preDNAT" : p.applyOnForward() ? "applyOnForward" : null;
         if (flag != null) {
-          // spec S6.3: forwarded traffic through a host endpoint it selects may be any flow
+          // spec S6.3, S9.2: untracked and pre-DNAT policies act on any packet through a host endpoint
+          // they select (to the host or forwarded); applyOnForward adds only forwarded traffic, which
+          // has a workload at one end (traffic from and to the host itself is the normal path)
           boolean selects = set.endpoints().stream().anyMatch(e -> e.isHost() && p.selector().matches(e.labels()));
+          Reach forward = flag.equals("applyOnForward")
+              ? new Reach.Endpoints(EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
+              : Reach.EVERYWHERE;
           out.add(new Unmodelled(flag, p.displayName(), p.span(),
-              "the untracked, pre-DNAT and forwarded paths are not modelled", selects ? Reach.EVERYWHERE : Reach.NOWHERE));
+              "the untracked, pre-DNAT and forwarded paths are not modelled", selects ? forward : Reach.NOWHERE));
         }
         if (p.doNotTrack() || p.preDnat()) {
           continue; // its rules are not on the normal path
@@ -138,9 +143,10 @@ final class Gaps {
 
   private static void rules(List<Rule> rules, Direction d, String owner, Reach at, boolean profile, List<Unmodelled> out) {
     for (Rule r : rules) {
+      Reach decided = at instanceof Reach.Endpoints e ? e.deciding(r) : at;
       String name = d.json() + " rule " + r.index() + " of " + owner;
       if (r.http()) {
-        out.add(new Unmodelled("http", name, r.span(), "enforced at L7, treated as matching at L4 (spec S3.7)", at));
+        out.add(new Unmodelled("http", name, r.span(), "enforced at L7, treated as matching at L4 (spec S3.7)", decided));
       }
       if (r.source().service() != null || r.destination().service() != null) {
         out.add(new Unmodelled("services", name, r.span(), "endpoint slices are not modelled, the side matches nothing", at));
@@ -148,7 +154,7 @@ final class Gaps {
       if (profile && r.action() == Action.PASS) {
         // spec S4.6
         out.add(new Unmodelled("Pass", name, r.span(),
-            "the dataplanes disagree on a Pass in a profile (BPF denies, iptables goes on)", at));
+            "the dataplanes disagree on a Pass in a profile (BPF denies, iptables goes on)", decided));
       }
     }
   }

@@ -21,9 +21,23 @@ public sealed interface Reach {
   /**
    * The element acts at endpoints of {@code kinds} whose effective labels satisfy {@code selector}
    * (null: any) and whose profiles include {@code profile} (null: any), in {@code directions}.
+   *
+   * @param decider null, or the rule the element alters by making it match less than it does here
+   *     ({@code http}: L7 narrows its L4 match; a profile's Pass: it may go on instead of deny): a
+   *     step that rule did not decide stays as it is
    */
-  record Endpoints(Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile)
+  record Endpoints(Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile, Rule decider)
       implements Reach {
+
+    public Endpoints(Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
+      this(directions, kinds, selector, profile, null);
+    }
+
+    /** The same reach, altering only {@code rule}. */
+    public Endpoints deciding(Rule rule) {
+      return new Endpoints(directions, kinds, selector, profile, rule);
+    }
+
     public Endpoints {
       directions = Set.copyOf(directions);
       kinds = Set.copyOf(kinds);
