@@ -24,6 +24,8 @@ import java.util.stream.Stream;
  */
 public final class Relevance {
 
+  private static final String NAMESPACE_NAME = "pcns.kubernetes.io/metadata.name";
+
   private Relevance() {}
 
   /** The elements that could change the verdict of some flow from {@code source} to {@code destination}. */
@@ -160,9 +162,13 @@ public final class Relevance {
         : r.profile().equals("kns." + ns) || r.profile().startsWith("ksa." + ns + ".");
   }
 
-  /** The namespace a selector requires by a top-level {@code projectcalico.org/namespace == 'ns'}, else null. */
+  /**
+   * The namespace a selector requires by a top-level {@code projectcalico.org/namespace == 'ns'}
+   * (or its namespace's name label, {@code pcns.kubernetes.io/metadata.name == 'ns'}), else null.
+   */
   private static String pinned(Selector s) {
-    if (s instanceof Selector.Compare c && c.op() == Selector.Op.EQ && c.key().equals(Endpoint.NAMESPACE_LABEL)) {
+    if (s instanceof Selector.Compare c && c.op() == Selector.Op.EQ
+        && (c.key().equals(Endpoint.NAMESPACE_LABEL) || c.key().equals(NAMESPACE_NAME))) {
       return c.value();
     }
     if (s instanceof Selector.And a) {
