@@ -121,6 +121,7 @@ public final class Relevance {
   }
 
   private static boolean acts(Reach.Endpoints r, End end, Direction d, PolicySet set) {
+    // spec S9.3
     if (!r.directions().contains(d)) {
       return false;
     }

@@ -106,6 +106,7 @@ final class Gaps {
    * rules with {@code http} or {@code services}; profile rules that Pass, or with those matches.
    */
   static List<Unmodelled> of(PolicySet set) {
+    // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
     for (Tier t : set.tiers()) {
       for (Policy p : t.policies()) {
