@@ -19,7 +19,8 @@ import java.util.List;
  *     the base's verdict); else null
  * @param uncovered for a violated {@code covered}: the endpoint and direction no policy selects
  * @param findings for {@code no-findings}: the lint findings, as {@code id name at file:line}
- * @param unmodelled the unmodelled elements that could change the result (S9.3)
+ * @param unmodelled the unmodelled elements that could change the result (S9.3); empty when they
+ *     are ignored
  * @param solver the solver's status ({@code sat}, {@code unsat}, {@code unknown} or {@code none}
  *     when no solver was needed), with Z3's reason for unknown
  */
@@ -44,7 +45,8 @@ public record CheckResult(
 
   /**
    * This result with the unmodelled elements that could change it (specs/semantics.md S9.4): a
-   * proof or a violation they could change is inconclusive, unless {@code ignoring}.
+   * proof or a violation they could change is inconclusive, unless {@code ignoring} (then the
+   * result stands and does not name them).
    */
   public CheckResult unmodelled(List<Unmodelled> elements, boolean ignoring) {
     boolean open = !ignoring && !elements.isEmpty() && (status == Status.PROVEN || status == Status.VIOLATED);
@@ -53,7 +55,7 @@ public record CheckResult(
             + status.json() + ", " + summary + ")"
         : summary;
     return new CheckResult(invariant, open ? Status.INCONCLUSIVE : status, said, witness, explanation, before,
-        uncovered, findings, solver, reason, millis, elements);
+        uncovered, findings, solver, reason, millis, ignoring ? List.of() : elements);
   }
 
   public enum Status {

@@ -114,7 +114,8 @@ final class CheckCommand implements Callable<Integer> {
     List<CheckResult> results = Check.run(set, invariants, g.timeoutOrDefault()).stream()
         .map(x -> x.unmodelled(Relevance.invariant(input.unmodelled(), set, x.invariant()), g.ignoreUnmodelled))
         .toList();
-    Caveat caveat = Session.caveat(g, results.stream().flatMap(x -> x.unmodelled().stream()).distinct().toList());
+    Caveat caveat = Session.caveat(g, invariants.stream()
+        .flatMap(i -> Relevance.invariant(input.unmodelled(), set, i).stream()).distinct().toList());
     boolean written = s.write(outputs, f -> CheckReport.render(f, results, version(), caveat));
     if (!written) {
       return s.fail();

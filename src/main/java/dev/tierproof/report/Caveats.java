@@ -45,6 +45,36 @@ final class Caveats {
     }
   }
 
+  /**
+   * For the review formats (SARIF, GitHub, Markdown): one {@code TP901 unmodelled} annotation per
+   * element, a warning when it makes the answer inconclusive, a note when it was ignored.
+   */
+  static List<Annotation> annotations(Caveat c) {
+    List<Annotation> out = new ArrayList<>();
+    for (Unmodelled u : c.elements()) {
+      String message = c.inconclusive()
+          ? u.kind() + " `" + u.name() + "` is not modelled (" + u.reason() + ") and could change this answer: inconclusive"
+          : u.kind() + " `" + u.name() + "` is not modelled (" + u.reason() + ") and was ignored (--ignore-unmodelled)";
+      out.add(new Annotation("TP901", "unmodelled", HELP, c.inconclusive() ? "warning" : "note", message, u.span(),
+          List.of(), fingerprint(u)));
+    }
+    return out;
+  }
+
+  private static final String HELP = "The input holds something Calico or Kubernetes enforces that tierproof does"
+      + " not model; every answer it could change is inconclusive. Model it away, or pass --ignore-unmodelled"
+      + " to answer as if it were absent.";
+
+  private static String fingerprint(Unmodelled u) {
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(("TP901|" + u.kind() + "|" + u.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(h, 0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
+    }
+  }
+
   static void elements(ArrayNode array, List<Unmodelled> elements) {
     for (Unmodelled u : elements) {
       ObjectNode o = array.addObject();

@@ -49,8 +49,8 @@ public final class CheckReport {
       case TEXT -> text(results, caveat);
       case JSON -> Json.write(json(results, caveat));
       case JUNIT -> junit(results);
-      case SARIF -> Sarif.render("tierproof", version, annotations(results));
-      case GITHUB -> GithubAnnotations.render(annotations(results));
+      case SARIF -> Sarif.render("tierproof", version, annotations(results, caveat));
+      case GITHUB -> GithubAnnotations.render(annotations(results, caveat));
       case MARKDOWN -> markdown(results);
     };
   }
@@ -72,9 +72,6 @@ public final class CheckReport {
       Invariant i = r.invariant();
       out.add(String.format(Locale.ROOT, "%-12s %s (%s): %s", r.status().json(), i.id(), i.severity().key(), r.summary()));
       out.addAll(indent(details(r)));
-      if (!caveat.ignoring()) {
-        r.unmodelled().forEach(u -> out.add("    not modelled: " + Caveats.element(u)));
-      }
     }
     out.add("");
     out.add(count(results) + " (" + seconds(results) + ")");
@@ -104,6 +101,7 @@ public final class CheckReport {
     if (r.reason() != null) {
       out.add("solver: " + r.reason());
     }
+    r.unmodelled().forEach(u -> out.add("not modelled: " + Caveats.element(u)));
     return out;
   }
 
@@ -234,7 +232,7 @@ public final class CheckReport {
         solver.put("reason", r.reason());
       }
       o.put("millis", r.millis());
-      if (!caveat.ignoring() && !r.unmodelled().isEmpty()) {
+      if (!r.unmodelled().isEmpty()) {
         Caveats.elements(o.putArray("unmodelled"), r.unmodelled());
       }
     }
@@ -325,6 +323,13 @@ public final class CheckReport {
   // annotations (SARIF, GitHub) and Markdown
 
   /** One annotation per invariant that is not proven. */
+  /** The results' annotations, then the unmodelled elements' ({@code TP901}). */
+  static List<Annotation> annotations(List<CheckResult> results, Caveat caveat) {
+    List<Annotation> out = new ArrayList<>(annotations(results));
+    out.addAll(Caveats.annotations(caveat));
+    return out;
+  }
+
   static List<Annotation> annotations(List<CheckResult> results) {
     List<Annotation> out = new ArrayList<>();
     for (CheckResult r : results) {

@@ -58,9 +58,9 @@ public final class LintReport {
     return switch (format) {
       case TEXT -> text(result, source, caveat, byFinding);
       case JSON -> Json.write(json(result, caveat, byFinding));
-      case SARIF -> Sarif.render("tierproof", version, annotations(result));
-      case GITHUB -> GithubAnnotations.render(annotations(result));
-      case MARKDOWN -> Markdown.render("tierproof lint", annotations(result));
+      case SARIF -> Sarif.render("tierproof", version, annotations(result, caveat));
+      case GITHUB -> GithubAnnotations.render(annotations(result, caveat));
+      case MARKDOWN -> Markdown.render("tierproof lint", annotations(result, caveat));
       default -> throw new IllegalArgumentException("lint has no " + format.key() + " format");
     };
   }
@@ -445,6 +445,13 @@ public final class LintReport {
 
   // ---------------------------------------------------------------------------------------------
   // annotations (SARIF, GitHub, Markdown)
+
+  /** The findings' annotations, then the unmodelled elements' ({@code TP901}). */
+  static List<Annotation> annotations(Lint.Result result, Caveat caveat) {
+    List<Annotation> out = new ArrayList<>(annotations(result));
+    out.addAll(Caveats.annotations(caveat));
+    return out;
+  }
 
   /** One annotation per finding: message with its first example, related places for covers. */
   public static List<Annotation> annotations(Lint.Result result) {
