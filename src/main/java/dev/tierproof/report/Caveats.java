@@ -52,9 +52,8 @@ final class Caveats {
   static List<Annotation> annotations(Caveat c) {
     List<Annotation> out = new ArrayList<>();
     for (Unmodelled u : c.elements()) {
-      String message = c.inconclusive()
-          ? u.kind() + " `" + u.name() + "` is not modelled (" + u.reason() + ") and could change this answer: inconclusive"
-          : u.kind() + " `" + u.name() + "` is not modelled (" + u.reason() + ") and was ignored (--ignore-unmodelled)";
+      String message = u.kind() + " `" + u.name() + "`: " + u.reason()
+          + (c.inconclusive() ? "; it could change this answer, which is inconclusive" : "; ignored (--ignore-unmodelled)");
       out.add(new Annotation("TP901", "unmodelled", HELP, c.inconclusive() ? "warning" : "note", message, u.span(),
           List.of(), fingerprint(u)));
     }

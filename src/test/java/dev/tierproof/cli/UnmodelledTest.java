@@ -196,4 +196,18 @@ class UnmodelledTest {
     assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
     assertThat(run.out()).doesNotContain("not modelled");
   }
+
+  @Test
+  void lintSarifAndCheckGithub_unmodelledElement_annotatedAsTp901() throws Exception {
+    Run sarif = Run.of("lint", "-f", HTTP, "-o", "sarif");
+    assertThat(sarif.code()).as(sarif.toString()).isEqualTo(Main.INCONCLUSIVE);
+    JsonNode results = JSON.readTree(sarif.out()).at("/runs/0/results");
+    JsonNode last = results.get(results.size() - 1);
+    assertThat(last.get("ruleId").asText()).isEqualTo("TP901");
+    assertThat(last.get("level").asText()).isEqualTo("warning");
+    assertThat(last.at("/locations/0/physicalLocation/region/startLine").asInt()).isEqualTo(20);
+    Run github = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN, "-o", "github", "--ignore-unmodelled");
+    assertThat(github.code()).as(github.toString()).isEqualTo(Main.OK);
+    assertThat(github.out()).contains("::notice").contains("admin-deny-egress").contains("ignored (--ignore-unmodelled)");
+  }
 }

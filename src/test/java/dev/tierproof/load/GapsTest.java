@@ -167,4 +167,17 @@ class GapsTest {
     assertThat(((Reach.Endpoints) in.unmodelled().get(0).reach()).profile()).isEqualTo("p");
     assertThat(((Reach.Endpoints) in.unmodelled().get(1).reach()).kinds()).containsExactly(Endpoint.Kind.HOST);
   }
+
+  @Test
+  void input_workloadEndpointWithAddressRange_everywhere() {
+    Input in = load("""
+        apiVersion: projectcalico.org/v3
+        kind: WorkloadEndpoint
+        metadata: {name: n1-k8s-web-eth0, namespace: shop}
+        spec: {pod: web, ipNetworks: [10.0.5.0/24, 10.0.6.1/32]}
+        """);
+    assertThat(in.unmodelled()).extracting(Unmodelled::kind, Unmodelled::name, Unmodelled::reach)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("ipNetworks", "shop/web", Reach.EVERYWHERE));
+    assertThat(in.unmodelled().get(0).span().line()).isEqualTo(4);
+  }
 }
