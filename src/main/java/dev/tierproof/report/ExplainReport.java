@@ -66,7 +66,10 @@ public final class ExplainReport {
     List<String> caveats = Caveats.lines(caveat);
     if (!caveats.isEmpty()) {
       out.add("");
-      out.add(caveat.inconclusive() ? "This verdict may be wrong: " + caveats.get(0) : caveats.get(0));
+      out.add(caveat.inconclusive()
+          ? "inconclusive: this verdict may be wrong: the input holds what tierproof does not model, and it acts on"
+              + " this flow's path (--ignore-unmodelled to ignore it):"
+          : caveats.get(0));
       out.addAll(caveats.subList(1, caveats.size()));
     }
     return String.join("\n", out) + "\n";

@@ -111,7 +111,7 @@ class UnmodelledTest {
     Run run = Run.of("explain", "198.51.100.24", "ht/web", "--port", "80", "-f", HTTP);
     assertThat(run.code()).as(run.toString()).isEqualTo(Main.INCONCLUSIVE);
     assertThat(run.out()).startsWith("allow: 198.51.100.24 -> ht/web")
-        .contains("This verdict may be wrong: inconclusive")
+        .contains("inconclusive: this verdict may be wrong")
         .contains("http `ingress rule 0 of http` at " + HTTP + ":20");
     Run json = Run.of("explain", "198.51.100.24", "ht/web", "--port", "80", "-f", HTTP, "-o", "json");
     JsonNode out = JSON.readTree(json.out());
