@@ -34,12 +34,45 @@ public final class Relevance {
   }
 
   /**
-   * The elements that could change {@code verdict}: those acting at one of its steps and, for an
-   * element that only alters a rule ({@link Reach.Endpoints#decider}), at a step that rule decided.
+   * The elements that could change {@code verdict} or what decided it (explain, a probe): those
+   * acting at one of its steps and, for an element that alters one rule ({@link
+   * Reach.Endpoints#decider}), at a step that rule decided.
    */
   public static List<Unmodelled> verdict(List<Unmodelled> all, Verdict verdict) {
     return keep(all, r -> verdict.steps().stream().anyMatch((Step s) -> r.covers(s.endpoint(), s.direction())
         && (r.decider() == null || s.decidedBy().rule() == r.decider())));
+  }
+
+  /**
+   * The elements that could change the verdict of a witness flow (replayed through eval), which
+   * proves that some flow is allowed (or, when {@code verdict} denies, that not every flow is): as
+   * {@link #verdict}, without those that cannot turn the witness's verdict.
+   */
+  public static List<Unmodelled> witness(List<Unmodelled> all, Verdict verdict) {
+    Reach.Effect cannot = verdict.allowed() ? Reach.Effect.ALLOWS : Reach.Effect.DENIES;
+    return verdict(all, verdict).stream()
+        .filter(u -> !(u.reach() instanceof Reach.Endpoints r && r.effect() == cannot))
+        .toList();
+  }
+
+  /**
+   * The elements that could allow some flow from {@code source} to {@code destination} when none
+   * is allowed here: as {@link #question}, without those that only deny.
+   */
+  public static List<Unmodelled> absence(List<Unmodelled> all, PolicySet set, End source, End destination) {
+    return question(all, set, source, destination).stream()
+        .filter(u -> !(u.reach() instanceof Reach.Endpoints r && r.effect() == Reach.Effect.DENIES))
+        .toList();
+  }
+
+  /** verify: a witness answers by its verdict ({@link #witness}), a proof that none exists by {@link #absence}. */
+  public static List<Unmodelled> verify(List<Unmodelled> all, PolicySet set, End source, End destination, VerifyResult r) {
+    if (r.witness() != null) {
+      return witness(all, r.explanation());
+    }
+    return r.result() == VerifyResult.Result.UNKNOWN
+        ? question(all, set, source, destination)
+        : absence(all, set, source, destination);
   }
 
   /** The elements acting at some endpoint that {@code end} can be, for {@code direction}. */
@@ -87,20 +120,28 @@ public final class Relevance {
   }
 
   /**
-   * Check: the elements that could change an invariant's result: for flows between its ends; none
-   * for {@code covered} (which policies select an endpoint); for {@code no-new-reachability} and {@code no-findings}
+   * Check: the elements that could change an invariant's result: of its witness when the witness
+   * is what proves it ({@link #witness}; a probe's flow: {@link #verdict}), else for flows between
+   * its ends (not those that only deny when the result says no flow is allowed); none for {@code
+   * covered} (which policies select an endpoint); for {@code no-new-reachability} and {@code no-findings}
    * every element acting at some endpoint that exists or could.
    */
-  public static List<Unmodelled> invariant(List<Unmodelled> all, PolicySet set, Invariant invariant) {
-    Invariant.Assertion a = invariant.assertion();
+  public static List<Unmodelled> invariant(List<Unmodelled> all, PolicySet set, CheckResult result) {
+    Invariant.Assertion a = result.invariant().assertion();
+    boolean proven = result.status() == CheckResult.Status.PROVEN;
+    boolean violated = result.status() == CheckResult.Status.VIOLATED;
+    Verdict shown = result.explanation();
     if (a instanceof Invariant.Isolated x) {
-      return pairs(all, set, x.from(), x.to());
+      return violated && shown != null ? witness(all, shown)
+          : pairs(all, set, x.from(), x.to(), proven);
     }
     if (a instanceof Invariant.Reachable x) {
-      return pairs(all, set, x.from(), x.to());
+      boolean some = !x.all();
+      boolean byWitness = (some ? proven : violated) && shown != null;
+      return byWitness ? witness(all, shown) : pairs(all, set, x.from(), x.to(), some && violated);
     }
     if (a instanceof Invariant.Probe x) {
-      return question(all, set, x.from(), x.to());
+      return shown != null ? verdict(all, shown) : question(all, set, x.from(), x.to());
     }
     if (a instanceof Invariant.Covered) {
       return List.of(); // which policies select an endpoint: no element changes that
@@ -108,9 +149,11 @@ public final class Relevance {
     return anywhere(all, set, true);
   }
 
-  private static List<Unmodelled> pairs(List<Unmodelled> all, PolicySet set, List<End> from, List<End> to) {
-    return keep(all, r -> from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
-        || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set)));
+  /** Elements acting between some end of {@code from} and some of {@code to}; with {@code none}, not those that only deny. */
+  private static List<Unmodelled> pairs(List<Unmodelled> all, PolicySet set, List<End> from, List<End> to, boolean none) {
+    return keep(all, r -> !(none && r.effect() == Reach.Effect.DENIES)
+        && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
+            || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))));
   }
 
   /** {@code all} without the elements that act nowhere, and those that act everywhere, plus those {@code acts} keeps. */

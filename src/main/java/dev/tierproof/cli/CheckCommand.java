@@ -15,6 +15,7 @@ import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Unmodelled;
 import dev.tierproof.model.Port;
 import dev.tierproof.report.CheckReport;
 import dev.tierproof.selector.EndpointRef;
@@ -111,11 +112,13 @@ final class CheckCommand implements Callable<Integer> {
     }
     s.warn();
     // spec S9.4
-    List<CheckResult> results = Check.run(set, invariants, g.timeoutOrDefault()).stream()
-        .map(x -> x.unmodelled(Relevance.invariant(input.unmodelled(), set, x.invariant()), g.ignoreUnmodelled))
-        .toList();
-    Caveat caveat = Session.caveat(g, invariants.stream()
-        .flatMap(i -> Relevance.invariant(input.unmodelled(), set, i).stream()).distinct().toList());
+    List<CheckResult> checked = Check.run(set, invariants, g.timeoutOrDefault());
+    List<List<Unmodelled>> relevant = checked.stream().map(x -> Relevance.invariant(input.unmodelled(), set, x)).toList();
+    List<CheckResult> results = new ArrayList<>();
+    for (int k = 0; k < checked.size(); k++) {
+      results.add(checked.get(k).unmodelled(relevant.get(k), g.ignoreUnmodelled));
+    }
+    Caveat caveat = Session.caveat(g, relevant.stream().flatMap(List::stream).distinct().toList());
     boolean written = s.write(outputs, f -> CheckReport.render(f, results, version(), caveat));
     if (!written) {
       return s.fail();

@@ -101,7 +101,7 @@ final class VerifyCommand implements Callable<Integer> {
               : reachability.isolated(from, to, spec);
     }
     // spec S9.4
-    Caveat caveat = Session.caveat(g, Relevance.question(question.get().unmodelled(), set, from, to));
+    Caveat caveat = Session.caveat(g, Relevance.verify(question.get().unmodelled(), set, from, to, result));
     boolean written =
         s.write(
             outputs,

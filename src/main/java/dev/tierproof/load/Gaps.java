@@ -142,12 +142,16 @@ final class Gaps {
     return List.copyOf(new LinkedHashSet<>(out));
   }
 
+  private static Reach deciding(Reach at, Rule rule, Reach.Effect way) {
+    return at instanceof Reach.Endpoints e ? e.deciding(rule, way) : at;
+  }
+
   private static void rules(List<Rule> rules, Direction d, String owner, Reach at, boolean profile, List<Unmodelled> out) {
     for (Rule r : rules) {
-      Reach decided = at instanceof Reach.Endpoints e ? e.deciding(r) : at;
       String name = d.json() + " rule " + r.index() + " of " + owner;
       if (r.http()) {
-        out.add(new Unmodelled("http", name, r.span(), "enforced at L7, treated as matching at L4 (spec S3.7)", decided));
+        out.add(new Unmodelled("http", name, r.span(), "enforced at L7, treated as matching at L4 (spec S3.7)",
+            deciding(at, r, Reach.Effect.DENIES)));
       }
       if (r.source().service() != null || r.destination().service() != null) {
         out.add(new Unmodelled("services", name, r.span(), "endpoint slices are not modelled, the side matches nothing", at));
@@ -155,7 +159,8 @@ final class Gaps {
       if (profile && r.action() == Action.PASS) {
         // spec S4.6
         out.add(new Unmodelled("Pass", name, r.span(),
-            "the dataplanes disagree on a Pass in a profile (BPF denies, iptables goes on)", decided));
+            "the dataplanes disagree on a Pass in a profile (BPF denies, iptables goes on)",
+            deciding(at, r, Reach.Effect.ALLOWS)));
       }
     }
   }

@@ -18,6 +18,7 @@ class UnmodelledTest {
   private static final String QUIZ = "examples/quiz/allow-in-tier1.yaml";
   private static final String DIR = "src/test/resources/unmodelled/";
   private static final String ADMIN = DIR + "admin-deny-egress.yaml";
+  private static final String FENCE_RED = DIR + "admin-fence-red.yaml";
   private static final String HTTP = "specs/cases/own/http-match-at-l4/resources.yaml";
   private static final String INVARIANTS = "specs/invariants/quiz/tigera.yaml";
 
@@ -76,13 +77,23 @@ class UnmodelledTest {
 
   @Test
   void verifyReachable_adminPolicyWhoseSubjectIsAnotherNamespace_keepsAnswer() {
-    Run run = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", DIR + "admin-fence-red.yaml");
+    Run run = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", FENCE_RED);
     assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
-    Run selector = Run.of("verify", "reachable", "shop/{app == 'pod-a'}", "tigera.io", "-f", QUIZ, "-f", DIR + "admin-fence-red.yaml");
-    assertThat(selector.code()).as(selector.toString()).isEqualTo(Main.OK);
-    Run anywhere = Run.of("verify", "reachable", "{app == 'pod-a'}", "tigera.io", "-f", QUIZ, "-f", DIR + "admin-fence-red.yaml");
-    assertThat(anywhere.code()).as(anywhere.toString()).isEqualTo(Main.INCONCLUSIVE);
-    assertThat(anywhere.out()).contains("AdminNetworkPolicy `fence-red`");
+  }
+
+  @Test
+  void verifyIsolated_selectorEnds_podsNotYetDeployedInTheSubjectsNamespaceInconclusive() {
+    Run ht = Run.of("verify", "isolated", "world", "ht/{app == 'web'}", "--port", "81", "-f", HTTP, "-f", FENCE_RED);
+    assertThat(ht.code()).as("pods in ht are never in red\n" + ht).isEqualTo(Main.OK);
+    Run any = Run.of("verify", "isolated", "world", "{app == 'web'}", "--port", "81", "-f", HTTP, "-f", FENCE_RED);
+    assertThat(any.code()).as("a pod in red could be one\n" + any).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(any.out()).contains("AdminNetworkPolicy `fence-red` at " + FENCE_RED + ":2");
+  }
+
+  @Test
+  void verifyReachable_witnessNoElementActsOn_keepsAnswer() {
+    Run run = Run.of("verify", "reachable", "{app == 'pod-a'}", "tigera.io", "-f", QUIZ, "-f", FENCE_RED);
+    assertThat(run.code()).as("the witness is shop/podA, which fence-red cannot select\n" + run).isEqualTo(Main.OK);
   }
 
   @Test
@@ -102,6 +113,10 @@ class UnmodelledTest {
     assertThat(out.get("result").asText()).isEqualTo("unknown");
     assertThat(out.at("/unmodelled/0/kind").asText()).isEqualTo("http");
     assertThat(out.at("/unmodelled/0/name").asText()).isEqualTo("ingress rule 0 of http");
+    Run denied = Run.of("verify", "isolated", "world", "ht/web", "--port", "81", "-f", HTTP);
+    assertThat(denied.code()).as("http only narrows an Allow: it cannot open port 81\n" + denied).isEqualTo(Main.OK);
+    Run unreached = Run.of("verify", "reachable", "world", "ht/web", "--port", "81", "-f", HTTP);
+    assertThat(unreached.code()).as(unreached.toString()).isEqualTo(Main.VIOLATED);
     Run egress = Run.of("verify", "reachable", "ht/web", "world", "-f", HTTP);
     assertThat(egress.code()).as("the http rule is an ingress rule: egress of ht/web is as modelled\n" + egress).isEqualTo(Main.OK);
   }
