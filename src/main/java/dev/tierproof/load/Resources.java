@@ -62,6 +62,7 @@ final class Resources {
           Map.entry("StatefulSet", List.of("apps/v1")),
           Map.entry("DaemonSet", List.of("apps/v1")),
           Map.entry("ReplicaSet", List.of("apps/v1")),
+          Map.entry("ReplicationController", List.of("v1")),
           Map.entry("Job", List.of("batch/v1")),
           Map.entry("CronJob", List.of("batch/v1", "batch/v1beta1")),
           Map.entry("WorkloadEndpoint", CALICO_APIS),
@@ -75,7 +76,7 @@ final class Resources {
       Set.of(
           ("ClusterNetworkPolicy AdminNetworkPolicy BaselineAdminNetworkPolicy Service Endpoints"
                + " EndpointSlice ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
-               + " HTTPRoute GatewayClass ReplicationController PersistentVolume"
+               + " HTTPRoute GatewayClass PersistentVolume"
                + " PersistentVolumeClaim StorageClass LimitRange ResourceQuota"
                + " HorizontalPodAutoscaler PodDisruptionBudget PriorityClass RuntimeClass Role"
                + " RoleBinding ClusterRole ClusterRoleBinding CustomResourceDefinition"
