@@ -1,5 +1,6 @@
 package dev.tierproof.analysis;
 
+import dev.tierproof.analysis.lint.Finding;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Direction;
@@ -9,7 +10,6 @@ import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.selector.Selector;
-import dev.tierproof.analysis.lint.Finding;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +18,10 @@ import java.util.stream.Stream;
 
 /**
  * Which unmodelled elements could change an answer (specs/semantics.md S9.3): an element acts at
- * enforcement points ({@link Reach}); it matters to a question when one of the question's ends
- * could be such a point in the direction the end is evaluated (egress at the source, ingress at
- * the destination). Every command asks here and nowhere else.
+ * enforcement points ({@link Reach}); it matters to an answer shown by a flow when it acts at a
+ * step of that flow and can turn its verdict, and to a proof over every flow of a question when
+ * one of the question's ends could be such a point in the direction the end is evaluated (egress
+ * at the source, ingress at the destination). Every command asks here and nowhere else.
  */
 public final class Relevance {
 
@@ -156,7 +157,7 @@ public final class Relevance {
             || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))));
   }
 
-  /** {@code all} without the elements that act nowhere, and those that act everywhere, plus those {@code acts} keeps. */
+  /** The elements of {@code all} that act everywhere, and those at endpoints {@code acts} accepts. */
   private static List<Unmodelled> keep(List<Unmodelled> all, Predicate<Reach.Endpoints> acts) {
     return all.stream()
         .filter(u -> u.reach() instanceof Reach.Everywhere || u.reach() instanceof Reach.Endpoints r && acts.test(r))
