@@ -134,13 +134,16 @@ final class CheckCommand implements Callable<Integer> {
     long open =
         results.stream()
             .filter(x -> x.status() == CheckResult.Status.INCONCLUSIVE || x.status() == CheckResult.Status.ERROR)
+            .filter(x -> x.unmodelled().isEmpty())
             .count();
-    if (open > 0 && caveat.inconclusive()) {
-      return s.unmodelled(caveat);
+    if (results.stream().anyMatch(x -> !x.unmodelled().isEmpty())) { // spec S9.4
+      s.unmodelled(caveat);
     }
     if (open > 0) {
       s.err.println("tierproof: inconclusive: " + open + " invariant" + (open == 1 ? " was" : "s were")
           + " not decided; nothing is proved about " + (open == 1 ? "it" : "them"));
+    }
+    if (results.stream().anyMatch(x -> x.status() == CheckResult.Status.INCONCLUSIVE || x.status() == CheckResult.Status.ERROR)) {
       return Main.INCONCLUSIVE;
     }
     return Main.OK;
