@@ -291,7 +291,7 @@ public final class Check {
       Invariant i, Status status, String summary, Flow witness, Verdict explanation, Verdict before,
       CheckResult.Uncovered uncovered, List<CheckResult.Finding> findings, String solver, String reason, long start) {
     long millis = (System.nanoTime() - start) / 1_000_000;
-    return new CheckResult(i, status, summary, witness, explanation, before, uncovered, findings, solver, reason, millis);
+    return new CheckResult(i, status, summary, witness, explanation, before, uncovered, findings, solver, reason, millis, List.of());
   }
 
   private static CheckResult unknown(Invariant i, Answer a, long start) {

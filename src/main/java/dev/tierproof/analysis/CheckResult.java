@@ -6,6 +6,7 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.source.Span;
+import dev.tierproof.model.Unmodelled;
 import java.util.List;
 
 /**
@@ -18,6 +19,8 @@ import java.util.List;
  *     the base's verdict); else null
  * @param uncovered for a violated {@code covered}: the endpoint and direction no policy selects
  * @param findings for {@code no-findings}: the lint findings, as {@code id name at file:line}
+ * @param unmodelled the unmodelled elements that could change the result (S9.3); empty when they
+ *     are ignored
  * @param solver the solver's status ({@code sat}, {@code unsat}, {@code unknown} or {@code none}
  *     when no solver was needed), with Z3's reason for unknown
  */
@@ -32,10 +35,27 @@ public record CheckResult(
     List<Finding> findings,
     String solver,
     String reason,
-    long millis) {
+    long millis,
+    List<Unmodelled> unmodelled) {
 
   public CheckResult {
     findings = List.copyOf(findings);
+    unmodelled = List.copyOf(unmodelled);
+  }
+
+  /**
+   * This result with the unmodelled elements that could change it (specs/semantics.md S9.4): a
+   * proof or a violation they could change is inconclusive, unless {@code ignoring} (then the
+   * result stands and does not name them).
+   */
+  public CheckResult unmodelled(List<Unmodelled> elements, boolean ignoring) {
+    boolean open = !ignoring && !elements.isEmpty() && (status == Status.PROVEN || status == Status.VIOLATED);
+    String said = open
+        ? "not proved: the input holds what tierproof does not model, and it could change this (ignoring it: "
+            + status.json() + ", " + summary + ")"
+        : summary;
+    return new CheckResult(invariant, open ? Status.INCONCLUSIVE : status, said, witness, explanation, before,
+        uncovered, findings, solver, reason, millis, ignoring ? List.of() : elements);
   }
 
   public enum Status {

@@ -10,6 +10,7 @@
  * changed flows, each proved uniform, and a proof that no other flow changed) whose every witness was
  * decoded from a Z3 model into a concrete flow and replayed through {@code eval}: a disagreement
  * is an internal error, never an answer. A solver {@code unknown} is reported as such, never as a
- * proof. Implements specs/semantics.md S5 (flows and hypothetical endpoints).
+ * proof. Implements specs/semantics.md S5 (flows and hypothetical endpoints); {@link
+ * dev.tierproof.analysis.Relevance} decides which unmodelled elements could change an answer (S9.3).
  */
 package dev.tierproof.analysis;

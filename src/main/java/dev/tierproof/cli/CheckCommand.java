@@ -11,7 +11,11 @@ import dev.tierproof.load.Invariants;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.Ip;
+import dev.tierproof.analysis.Caveat;
+import dev.tierproof.analysis.Relevance;
+import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Unmodelled;
 import dev.tierproof.model.Port;
 import dev.tierproof.report.CheckReport;
 import dev.tierproof.selector.EndpointRef;
@@ -91,7 +95,8 @@ final class CheckCommand implements Callable<Integer> {
       return s.fail();
     }
     List<SourceText> sources = Loader.read(g.files, g.excludes, s.in, s.diagnostics);
-    PolicySet set = Loader.load(sources, s.diagnostics, g.inputSpan(s.args));
+    Input input = Loader.input(sources, s.diagnostics, g.inputSpan(s.args));
+    PolicySet set = input.set();
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
@@ -106,8 +111,15 @@ final class CheckCommand implements Callable<Integer> {
       return s.fail();
     }
     s.warn(g);
-    List<CheckResult> results = Check.run(set, invariants, g.timeoutOrDefault());
-    boolean written = s.write(outputs, f -> CheckReport.render(f, results, version()));
+    // spec S9.4
+    List<CheckResult> checked = Check.run(set, invariants, g.timeoutOrDefault());
+    List<List<Unmodelled>> relevant = checked.stream().map(x -> Relevance.invariant(input.unmodelled(), set, x)).toList();
+    List<CheckResult> results = new ArrayList<>();
+    for (int k = 0; k < checked.size(); k++) {
+      results.add(checked.get(k).unmodelled(relevant.get(k), g.ignoreUnmodelled));
+    }
+    Caveat caveat = Session.caveat(g, relevant.stream().flatMap(List::stream).distinct().toList());
+    boolean written = s.write(outputs, f -> CheckReport.render(f, results, version(), caveat));
     if (!written) {
       return s.fail();
     }
@@ -122,10 +134,16 @@ final class CheckCommand implements Callable<Integer> {
     long open =
         results.stream()
             .filter(x -> x.status() == CheckResult.Status.INCONCLUSIVE || x.status() == CheckResult.Status.ERROR)
+            .filter(x -> x.unmodelled().isEmpty())
             .count();
+    if (results.stream().anyMatch(x -> !x.unmodelled().isEmpty())) { // spec S9.4
+      s.unmodelled(caveat);
+    }
     if (open > 0) {
       s.err.println("tierproof: inconclusive: " + open + " invariant" + (open == 1 ? " was" : "s were")
           + " not decided; nothing is proved about " + (open == 1 ? "it" : "them"));
+    }
+    if (results.stream().anyMatch(x -> x.status() == CheckResult.Status.INCONCLUSIVE || x.status() == CheckResult.Status.ERROR)) {
       return Main.INCONCLUSIVE;
     }
     return Main.OK;

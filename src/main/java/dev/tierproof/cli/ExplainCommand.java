@@ -1,7 +1,9 @@
 package dev.tierproof.cli;
 
 import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.References;
+import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.References.Concrete;
 import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.eval.Evaluator;
@@ -67,8 +69,13 @@ final class ExplainCommand implements Callable<Integer> {
     if (outputs.stream().noneMatch(o -> o.format() == Format.TEXT && o.file() == null)) {
       c.notes().forEach(n -> s.err.println("note: " + n));
     }
+    // spec S9.4: the verdict is printed, and inconclusive when what is not modelled acts on its path
+    Caveat caveat = Session.caveat(g, Relevance.verdict(question.get().unmodelled(), verdict));
     boolean written =
-        s.write(outputs, f -> ExplainReport.render(f, set, from.end(), to.end(), c.flow(), verdict, c.notes()));
-    return written ? Main.OK : s.fail();
+        s.write(outputs, f -> ExplainReport.render(f, set, from.end(), to.end(), c.flow(), verdict, c.notes(), caveat));
+    if (!written) {
+      return s.fail();
+    }
+    return caveat.inconclusive() ? s.unmodelled(caveat) : Main.OK;
   }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * {@code [-f PATH]... [-o FORMAT[=FILE]]... [--timeout 30s]}: accepted before the command and
+ * {@code [-f PATH]... [-o FORMAT[=FILE]]... [--timeout 30s] [--ignore-unmodelled]}: accepted before the command and
  * after it; the values of every level are joined.
  */
 final class GlobalOptions {
@@ -42,6 +42,12 @@ final class GlobalOptions {
       description = "solver timeout, e.g. 500ms, 30s, 2m (default 30s)")
   Duration timeout;
 
+  @Option(
+      names = "--ignore-unmodelled",
+      description = "answer as if what the input holds that tierproof does not model were absent (every report says so);"
+          + " by default an answer it could change is inconclusive (exit 3)")
+  boolean ignoreUnmodelled;
+
   /** This level's values after {@code outer}'s: lists joined, the inner timeout winning. */
   GlobalOptions after(GlobalOptions outer) {
     GlobalOptions joined = new GlobalOptions();
@@ -54,6 +60,7 @@ final class GlobalOptions {
     joined.outputs.addAll(outer.outputs);
     joined.outputs.addAll(outputs);
     joined.timeout = timeout != null ? timeout : outer.timeout;
+    joined.ignoreUnmodelled = ignoreUnmodelled || outer.ignoreUnmodelled;
     return joined;
   }
 

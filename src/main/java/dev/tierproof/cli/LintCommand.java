@@ -6,7 +6,11 @@ import dev.tierproof.analysis.lint.Lint;
 import dev.tierproof.analysis.lint.Severity;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
+import dev.tierproof.analysis.Caveat;
+import dev.tierproof.analysis.Relevance;
+import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Unmodelled;
 import dev.tierproof.report.LintReport;
 import dev.tierproof.source.Span;
 import java.util.HashMap;
@@ -75,7 +79,8 @@ final class LintCommand implements Callable<Integer> {
       return s.fail();
     }
     List<SourceText> sources = Loader.read(g.files, g.excludes, s.in, s.diagnostics);
-    PolicySet set = Loader.load(sources, s.diagnostics, g.inputSpan(s.args));
+    Input input = Loader.input(sources, s.diagnostics, g.inputSpan(s.args));
+    PolicySet set = input.set();
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
@@ -84,14 +89,23 @@ final class LintCommand implements Callable<Integer> {
     sources.forEach(t -> texts.put(t.file(), t.text()));
     Lint.Result result = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault()));
     String version = Main.class.getAnnotation(Command.class).version()[0].replace("tierproof ", "");
-    boolean written = s.write(outputs, f -> LintReport.render(f, result, texts::get, version));
+    // spec S9.4: a finding an unmodelled element could change does not fail the run; the run is inconclusive
+    boolean hypothetical = result.scope() == Scope.ANY;
+    Map<Finding, List<Unmodelled>> byFinding =
+        Relevance.findings(input.unmodelled(), set, result.findings(), hypothetical);
+    Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, hypothetical));
+    boolean written = s.write(outputs, f -> LintReport.render(f, result, texts::get, version, caveat, byFinding));
     if (!written) {
       return s.fail();
     }
     final Severity gate = threshold;
-    boolean failing = gate != null && result.findings().stream().anyMatch(f -> f.severity().atLeast(gate) && !(f instanceof Finding.Inconclusive));
+    boolean failing = gate != null && result.findings().stream().anyMatch(f -> f.severity().atLeast(gate)
+        && !(f instanceof Finding.Inconclusive) && (!caveat.inconclusive() || byFinding.get(f).isEmpty()));
     if (failing) {
       return Main.VIOLATED;
+    }
+    if (caveat.inconclusive()) {
+      return s.unmodelled(caveat);
     }
     if (result.findings().stream().anyMatch(f -> f instanceof Finding.Inconclusive)) {
       s.err.println("tierproof: inconclusive: the solver could not decide some questions; nothing is claimed about them");

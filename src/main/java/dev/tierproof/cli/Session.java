@@ -1,12 +1,15 @@
 package dev.tierproof.cli;
 
+import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.Scope;
 import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
+import dev.tierproof.model.Input;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Unmodelled;
 import dev.tierproof.report.Format;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.selector.SelectorSyntaxException;
@@ -69,7 +72,7 @@ final class Session {
   }
 
   /** The input and both ends of a question, resolved. */
-  record Question(PolicySet set, Resolved source, Resolved destination) {}
+  record Question(PolicySet set, List<Unmodelled> unmodelled, Resolved source, Resolved destination) {}
 
   /**
    * Parses the references and {@code --destination-ip}, loads the input, resolves both ends; empty
@@ -91,16 +94,17 @@ final class Session {
     if (diagnostics.hasErrors()) {
       return Optional.empty();
     }
-    Optional<PolicySet> set = load(g);
-    if (set.isEmpty()) {
+    Optional<Input> input = load(g);
+    if (input.isEmpty()) {
       return Optional.empty();
     }
+    Optional<PolicySet> set = Optional.of(input.get().set());
     Optional<Resolved> from = References.resolve(src.get(), set.get(), existing, srcAt, diagnostics);
     Optional<Resolved> to = References.resolve(dst.get(), set.get(), existing, dstAt, diagnostics);
     if (to.isPresent() && pinned.isPresent()) {
       to = References.pin(to.get(), pinned.get(), set.get(), args.span(destinationIp), diagnostics);
     }
-    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(new Question(set.get(), from.get(), to.get()));
+    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(new Question(set.get(), input.get().unmodelled(), from.get(), to.get()));
   }
 
   private Optional<EndpointRef> reference(String text, Span at) {
@@ -113,7 +117,7 @@ final class Session {
   }
 
   /** Reads and loads every {@code -f}; empty when there is none or the input has errors. */
-  private Optional<PolicySet> load(GlobalOptions g) {
+  private Optional<Input> load(GlobalOptions g) {
     if (g.files.isEmpty()) {
       diagnostics.error(
           new Span(Arguments.FILE, 0, 0),
@@ -121,11 +125,10 @@ final class Session {
       return Optional.empty();
     }
     List<SourceText> sources = Loader.read(g.files, g.excludes, in, diagnostics);
-    PolicySet set = Loader.load(sources, diagnostics, g.inputSpan(args));
-    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(set);
+    Input input = Loader.input(sources, diagnostics, g.inputSpan(args));
+    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(input);
   }
 
-  /** Prints every diagnostic; exit code 2. */
   /** The {@code --scope} value (null when not given); an unknown one is an error. */
   Scope scope(String text) {
     if (text == null) {
@@ -138,10 +141,24 @@ final class Session {
     return chosen;
   }
 
+  /** Prints every diagnostic; exit code 2. */
   int fail() {
     err.print(diagnostics.render(Diagnostics.Detail.SUMMARY));
     err.flush();
     return Main.BAD_INPUT;
+  }
+
+  /** The caveat of an answer that {@code elements} could change, under {@code --ignore-unmodelled} or not. */
+  static Caveat caveat(GlobalOptions g, List<Unmodelled> elements) {
+    return new Caveat(elements, g.ignoreUnmodelled);
+  }
+
+  /** Says on stderr why an answer is inconclusive (spec S9.4); exit code 3. */
+  int unmodelled(Caveat c) {
+    err.println("tierproof: inconclusive: the input holds what tierproof does not model, and it could change this answer: "
+        + String.join("; ", c.elements().stream().map(u -> u.display()).toList())
+        + "; nothing is proved (--ignore-unmodelled to ignore it)");
+    return Main.INCONCLUSIVE;
   }
 
   /** Prints the warnings collected so far (there are no errors when this is called). */

@@ -1,6 +1,8 @@
 package dev.tierproof.cli;
 
+import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.End;
+import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.VerifyResult;
@@ -98,12 +100,17 @@ final class VerifyCommand implements Callable<Integer> {
               ? reachability.reachable(from, to, spec)
               : reachability.isolated(from, to, spec);
     }
+    // spec S9.4
+    Caveat caveat = Session.caveat(g, Relevance.verify(question.get().unmodelled(), set, from, to, result));
     boolean written =
         s.write(
             outputs,
-            f -> VerifyReport.render(f, set, from, to, result));
+            f -> VerifyReport.render(f, set, from, to, result, caveat));
     if (!written) {
       return s.fail();
+    }
+    if (caveat.inconclusive() && result.result() != VerifyResult.Result.UNKNOWN) {
+      return s.unmodelled(caveat);
     }
     return switch (result.result()) {
       case HOLDS -> Main.OK;

@@ -69,7 +69,7 @@ final class KubernetesPolicies {
   /**
    * The terms of a LabelSelector: {@code matchLabels} by sorted key, then {@code matchExpressions}.
    */
-  private static List<Selector> labelSelector(Fields f) {
+  static List<Selector> labelSelector(Fields f) {
     // spec §2.2
     List<Selector> terms = new ArrayList<>();
     if (f == null) {

@@ -1,6 +1,8 @@
 package dev.tierproof.load;
 
+import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Diagnostic;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
@@ -189,14 +191,21 @@ public final class Loader {
    * kustomization.yaml}, CI files) is skipped; one note lists the skipped files.
    */
   public static PolicySet load(List<SourceText> sources, Diagnostics diagnostics) {
-    return load(sources, diagnostics, null);
+    return input(sources, diagnostics, null).set();
+  }
+
+  /** As {@link #input(List, Diagnostics, Span)} where reading no resource is no error (a diff's base). */
+  public static Input input(List<SourceText> sources, Diagnostics diagnostics) {
+    return input(sources, diagnostics, null);
   }
 
   /**
-   * As {@link #load(List, Diagnostics)}; when {@code required} is not null and no resource at all
-   * was read, that is an error at {@code required} (a CI job pointed at the wrong path must fail).
+   * As {@link #load}, with the elements the input holds that Calico or Kubernetes enforces and
+   * the model leaves out (specs/semantics.md S9.1), in file and position order; when {@code
+   * required} is not null and no resource at all was read, that is an error at {@code required}
+   * (a CI job pointed at the wrong path must fail).
    */
-  public static PolicySet load(List<SourceText> sources, Diagnostics diagnostics, Span required) {
+  public static Input input(List<SourceText> sources, Diagnostics diagnostics, Span required) {
     Diagnostics found = new Diagnostics();
     Resources resources = new Resources(found);
     Map<String, Integer> order = new HashMap<>();
@@ -231,6 +240,11 @@ public final class Loader {
               + ": check the `-f` paths");
       order.putIfAbsent(required.file(), -1);
     }
+    List<Unmodelled> unmodelled = new java.util.ArrayList<>(resources.unmodelled(set));
+    unmodelled.sort(
+        Comparator.comparingInt((Unmodelled u) -> order.getOrDefault(u.span().file(), order.size()))
+            .thenComparingInt(u -> u.span().line())
+            .thenComparingInt(u -> u.span().column()));
     found.all().stream()
         .sorted(
             Comparator.comparingInt(
@@ -238,7 +252,7 @@ public final class Loader {
                 .thenComparingInt(d -> d.span().line())
                 .thenComparingInt(d -> d.span().column()))
         .forEach(diagnostics::add);
-    return set;
+    return new Input(set, unmodelled);
   }
 
   /** Kubernetes API groups of configuration kinds that are not resources of a cluster. */

@@ -16,6 +16,7 @@ import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Tier;
+import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ final class Resources {
           Map.entry("StatefulSet", List.of("apps/v1")),
           Map.entry("DaemonSet", List.of("apps/v1")),
           Map.entry("ReplicaSet", List.of("apps/v1")),
+          Map.entry("ReplicationController", List.of("v1")),
           Map.entry("Job", List.of("batch/v1")),
           Map.entry("CronJob", List.of("batch/v1", "batch/v1beta1")),
           Map.entry("WorkloadEndpoint", CALICO_APIS),
@@ -74,7 +76,7 @@ final class Resources {
       Set.of(
           ("ClusterNetworkPolicy AdminNetworkPolicy BaselineAdminNetworkPolicy Service Endpoints"
                + " EndpointSlice ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
-               + " HTTPRoute GatewayClass ReplicationController PersistentVolume"
+               + " HTTPRoute GatewayClass PersistentVolume"
                + " PersistentVolumeClaim StorageClass LimitRange ResourceQuota"
                + " HorizontalPodAutoscaler PodDisruptionBudget PriorityClass RuntimeClass Role"
                + " RoleBinding ClusterRole ClusterRoleBinding CustomResourceDefinition"
@@ -123,6 +125,7 @@ final class Resources {
   private final List<Pending<Endpoint>> endpoints = new ArrayList<>();
   private final List<Pending<NetworkSet>> networkSets = new ArrayList<>();
   private final Map<String, Profile> profiles = new TreeMap<>();
+  private final List<Unmodelled> unmodelled = new ArrayList<>();
 
   Resources(Diagnostics diagnostics) {
     this.diagnostics = diagnostics;
@@ -167,7 +170,7 @@ final class Resources {
     }
     List<String> apis = KINDS.get(kind);
     if (apis == null) {
-      other(kind, api, kindAt);
+      other(mapping, kind, api, kindAt);
       return;
     }
     if (api == null) {
@@ -206,7 +209,7 @@ final class Resources {
   }
 
   /** Kinds that are not modelled: known ones and third-party API groups warn, others are errors. */
-  private void other(String kind, String api, Span at) {
+  private void other(Node.Mapping resource, String kind, String api, Span at) {
     String group = api == null || !api.contains("/") ? "" : api.substring(0, api.indexOf('/'));
     boolean thirdParty =
         group.contains(".")
@@ -215,6 +218,9 @@ final class Resources {
             && !group.endsWith("tigera.io");
     if (NOT_MODELLED.contains(kind) || thirdParty) {
       diagnostics.warning(at, "kind `" + kind + "` is not modelled and is ignored");
+      if (Gaps.ENFORCED_KINDS.contains(kind)) {
+        unmodelled.add(Gaps.kind(resource, kind, resource.span()));
+      }
     } else {
       Set<String> known = new TreeSet<>(KINDS.keySet());
       known.addAll(NOT_MODELLED);
@@ -513,6 +519,7 @@ final class Resources {
     String node = spec.string("node");
     String sa = spec.string("serviceAccountName");
     List<Ip> ips = new ArrayList<>();
+    List<Span> ranges = new ArrayList<>();
     for (Node.Scalar s : spec.strings("ipNetworks")) {
       Cidr c = Cidr.parse(s.text()).orElse(null);
       if (c == null) {
@@ -520,6 +527,7 @@ final class Resources {
       } else if (c.prefix() != c.address().bits()) {
         diagnostics.warning(
             s.span(), "only host addresses are modelled: `" + s.text() + "` is ignored");
+        ranges.add(s.span());
       } else {
         ips.add(c.address());
       }
@@ -551,6 +559,7 @@ final class Resources {
       own.put(Selectors.SERVICE_ACCOUNT, sa);
     }
     String name = pod != null ? pod : workload != null ? workload : meta.name();
+    ranges.forEach(at -> unmodelled.add(Gaps.range(meta.namespace() + "/" + name, at)));
     List<String> names = profileNames.stream().map(Node.Scalar::text).toList();
     Endpoint e =
         new Endpoint(
@@ -773,6 +782,13 @@ final class Resources {
               s.span()));
     }
     return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces);
+  }
+
+  /** What the input holds that is enforced and not modelled, in {@code set} built from it (spec S9.1). */
+  List<Unmodelled> unmodelled(PolicySet set) {
+    List<Unmodelled> out = new ArrayList<>(unmodelled);
+    out.addAll(Gaps.of(set));
+    return out;
   }
 
   /** A profile that allows everything both ways. */

@@ -8,9 +8,12 @@
  * dev.tierproof.load.Loader#load} parses them into position-carrying node trees (Jackson's
  * streaming YAML/JSON parsers; Jackson is used nowhere else but in {@code report}) and converts
  * them. Kinds: Tier, (Staged)(Global)NetworkPolicy, Kubernetes and Staged Kubernetes NetworkPolicy,
- * Namespace, ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob,
- * WorkloadEndpoint, HostEndpoint, (Global)NetworkSet, Profile; other well-known kinds, and kinds of
- * third-party API groups, are warned about and ignored.
+ * Namespace, ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
+ * ReplicationController, Job, CronJob, WorkloadEndpoint, HostEndpoint, (Global)NetworkSet, Profile;
+ * other well-known kinds, and kinds of
+ * third-party API groups, are warned about and ignored. {@link dev.tierproof.load.Loader#input}
+ * also records what Calico enforces and the model leaves out ({@link dev.tierproof.model.Unmodelled},
+ * specs/semantics.md S9.1, S9.2), so that no answer it could change is reported as proved.
  *
  * <p>Output: the model after Calico's own rewriting, and every problem as a diagnostic (errors and
  * warnings, all of them in one run, ordered by file and position) at file:line:col; selector errors

@@ -2,6 +2,7 @@ package dev.tierproof.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.CheckResult;
 import dev.tierproof.analysis.CheckResult.Status;
 import dev.tierproof.analysis.Invariant;
@@ -36,12 +37,20 @@ public final class CheckReport {
   private CheckReport() {}
 
   public static String render(Format format, List<CheckResult> results, String version) {
+    return render(format, results, version, Caveat.NONE);
+  }
+
+  /**
+   * As above; {@code caveat} holds every unmodelled element some result names (text and JSON say
+   * so at the end, and per result when it made the result inconclusive).
+   */
+  public static String render(Format format, List<CheckResult> results, String version, Caveat caveat) {
     return switch (format) {
-      case TEXT -> text(results);
-      case JSON -> Json.write(json(results));
+      case TEXT -> text(results, caveat);
+      case JSON -> Json.write(json(results, caveat));
       case JUNIT -> junit(results);
-      case SARIF -> Sarif.render("tierproof", version, annotations(results));
-      case GITHUB -> GithubAnnotations.render(annotations(results));
+      case SARIF -> Sarif.render("tierproof", version, annotations(results, caveat));
+      case GITHUB -> GithubAnnotations.render(annotations(results, caveat));
       case MARKDOWN -> markdown(results);
     };
   }
@@ -54,6 +63,10 @@ public final class CheckReport {
    * stable for scripts), then the witness and the decisions; a count at the end.
    */
   static String text(List<CheckResult> results) {
+    return text(results, Caveat.NONE);
+  }
+
+  static String text(List<CheckResult> results, Caveat caveat) {
     List<String> out = new ArrayList<>();
     for (CheckResult r : results) {
       Invariant i = r.invariant();
@@ -62,6 +75,7 @@ public final class CheckReport {
     }
     out.add("");
     out.add(count(results) + " (" + seconds(results) + ")");
+    out.addAll(Caveats.lines(caveat));
     return String.join("\n", out) + "\n";
   }
 
@@ -87,6 +101,7 @@ public final class CheckReport {
     if (r.reason() != null) {
       out.add("solver: " + r.reason());
     }
+    r.unmodelled().forEach(u -> out.add("not modelled: " + Caveats.element(u)));
     return out;
   }
 
@@ -156,6 +171,10 @@ public final class CheckReport {
    * reason?}, millis}], summary{total, proven, violated, inconclusive, error}}}.
    */
   static ObjectNode json(List<CheckResult> results) {
+    return json(results, Caveat.NONE);
+  }
+
+  static ObjectNode json(List<CheckResult> results, Caveat caveat) {
     ObjectNode out = Json.object();
     ArrayNode list = out.putArray("results");
     for (CheckResult r : results) {
@@ -213,12 +232,16 @@ public final class CheckReport {
         solver.put("reason", r.reason());
       }
       o.put("millis", r.millis());
+      if (!r.unmodelled().isEmpty()) {
+        Caveats.elements(o.putArray("unmodelled"), r.unmodelled());
+      }
     }
     ObjectNode summary = out.putObject("summary");
     summary.put("total", results.size());
     for (Status s : Status.values()) {
       summary.put(s.json(), results.stream().filter(r -> r.status() == s).count());
     }
+    Caveats.json(out, caveat);
     return out;
   }
 
@@ -300,6 +323,13 @@ public final class CheckReport {
   // annotations (SARIF, GitHub) and Markdown
 
   /** One annotation per invariant that is not proven. */
+  /** The results' annotations, then the unmodelled elements' ({@code TP901}). */
+  static List<Annotation> annotations(List<CheckResult> results, Caveat caveat) {
+    List<Annotation> out = new ArrayList<>(annotations(results));
+    out.addAll(Caveats.annotations(caveat));
+    return out;
+  }
+
   static List<Annotation> annotations(List<CheckResult> results) {
     List<Annotation> out = new ArrayList<>();
     for (CheckResult r : results) {

@@ -1,5 +1,6 @@
 package dev.tierproof.report;
 
+import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.End;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
@@ -33,9 +34,23 @@ public final class ExplainReport {
    */
   public static String render(
       Format format, PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes) {
+    return render(format, set, source, destination, flow, verdict, notes, Caveat.NONE);
+  }
+
+  /**
+   * As above; the verdict stands as evaluated, and {@code caveat} names what could make it wrong
+   * (text: at the end; JSON: {@code unmodelled} or {@code ignoredUnmodelled}).
+   */
+  public static String render(
+      Format format, PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes,
+      Caveat caveat) {
     return switch (format) {
-      case TEXT -> text(set, source, destination, flow, verdict, notes);
-      case JSON -> Json.write(Json.explanation(flow, verdict));
+      case TEXT -> text(set, source, destination, flow, verdict, notes, caveat);
+      case JSON -> {
+        var out = Json.explanation(flow, verdict);
+        Caveats.json(out, caveat);
+        yield Json.write(out);
+      }
       default -> throw new IllegalArgumentException("this report has no " + format.key() + " format");
     };
   }
@@ -46,8 +61,18 @@ public final class ExplainReport {
    * the location of the deciding rule.
    */
   static String text(
-      PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes) {
-    return String.join("\n", lines(set, source, destination, flow, verdict, notes)) + "\n";
+      PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes, Caveat caveat) {
+    List<String> out = new ArrayList<>(lines(set, source, destination, flow, verdict, notes));
+    List<String> caveats = Caveats.lines(caveat);
+    if (!caveats.isEmpty()) {
+      out.add("");
+      out.add(caveat.inconclusive()
+          ? "inconclusive: this verdict may be wrong: the input holds what tierproof does not model, and it acts on"
+              + " this flow's path (--ignore-unmodelled to ignore it):"
+          : caveats.get(0));
+      out.addAll(caveats.subList(1, caveats.size()));
+    }
+    return String.join("\n", out) + "\n";
   }
 
   static List<String> lines(

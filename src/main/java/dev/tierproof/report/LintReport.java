@@ -1,6 +1,8 @@
 package dev.tierproof.report;
 
+import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Unmodelled;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.analysis.lint.Example;
@@ -42,12 +44,23 @@ public final class LintReport {
    * @param source the text of an input file by name, or null when unknown (quoted in text output)
    */
   public static String render(Format format, Lint.Result result, Function<String, String> source, String version) {
+    return render(format, result, source, version, Caveat.NONE, Map.of());
+  }
+
+  /**
+   * As above, with what the input holds that tierproof does not model: {@code caveat} for the
+   * whole answer, {@code byFinding} the elements that could change each finding (text and JSON
+   * name them when the caveat is inconclusive).
+   */
+  public static String render(
+      Format format, Lint.Result result, Function<String, String> source, String version,
+      Caveat caveat, Map<Finding, List<Unmodelled>> byFinding) {
     return switch (format) {
-      case TEXT -> text(result, source);
-      case JSON -> Json.write(json(result));
-      case SARIF -> Sarif.render("tierproof", version, annotations(result));
-      case GITHUB -> GithubAnnotations.render(annotations(result));
-      case MARKDOWN -> Markdown.render("tierproof lint", annotations(result));
+      case TEXT -> text(result, source, caveat, byFinding);
+      case JSON -> Json.write(json(result, caveat, byFinding));
+      case SARIF -> Sarif.render("tierproof", version, annotations(result, caveat));
+      case GITHUB -> GithubAnnotations.render(annotations(result, caveat));
+      case MARKDOWN -> Markdown.render("tierproof lint", annotations(result, caveat));
       default -> throw new IllegalArgumentException("lint has no " + format.key() + " format");
     };
   }
@@ -194,6 +207,11 @@ public final class LintReport {
   // text
 
   static String text(Lint.Result result, Function<String, String> source) {
+    return text(result, source, Caveat.NONE, Map.of());
+  }
+
+  static String text(
+      Lint.Result result, Function<String, String> source, Caveat caveat, Map<Finding, List<Unmodelled>> byFinding) {
     StringBuilder out = new StringBuilder();
     Map<String, List<Finding>> byFile = new LinkedHashMap<>();
     for (Finding f : result.findings()) {
@@ -219,10 +237,16 @@ public final class LintReport {
         for (String d : details(f)) {
           out.append("    ").append(d).append('\n');
         }
+        if (caveat.inconclusive()) {
+          for (Unmodelled u : byFinding.getOrDefault(f, List.of())) {
+            out.append("    may be wrong: ").append(Caveats.element(u)).append('\n');
+          }
+        }
       }
       out.append('\n');
     }
     out.append(summary(result)).append('\n');
+    Caveats.lines(caveat).forEach(l -> out.append(l).append('\n'));
     return out.toString();
   }
 
@@ -284,6 +308,10 @@ public final class LintReport {
   // JSON
 
   static ObjectNode json(Lint.Result result) {
+    return json(result, Caveat.NONE, Map.of());
+  }
+
+  static ObjectNode json(Lint.Result result, Caveat caveat, Map<Finding, List<Unmodelled>> byFinding) {
     ObjectNode out = Json.object();
     out.put("scope", result.scope().json());
     ObjectNode summary = out.putObject("summary");
@@ -346,7 +374,12 @@ public final class LintReport {
         o.put("question", i.question());
         o.put("reason", i.reason());
       }
+      List<Unmodelled> elements = byFinding.getOrDefault(f, List.of());
+      if (caveat.inconclusive() && !elements.isEmpty()) {
+        Caveats.elements(o.putArray("unmodelled"), elements);
+      }
     }
+    Caveats.json(out, caveat);
     return out;
   }
 
@@ -412,6 +445,13 @@ public final class LintReport {
 
   // ---------------------------------------------------------------------------------------------
   // annotations (SARIF, GitHub, Markdown)
+
+  /** The findings' annotations, then the unmodelled elements' ({@code TP901}). */
+  static List<Annotation> annotations(Lint.Result result, Caveat caveat) {
+    List<Annotation> out = new ArrayList<>(annotations(result));
+    out.addAll(Caveats.annotations(caveat));
+    return out;
+  }
 
   /** One annotation per finding: message with its first example, related places for covers. */
   public static List<Annotation> annotations(Lint.Result result) {

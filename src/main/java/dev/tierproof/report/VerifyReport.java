@@ -1,6 +1,7 @@
 package dev.tierproof.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.analysis.VerifyResult.Blocker;
@@ -20,9 +21,19 @@ public final class VerifyReport {
 
   public static String render(
       Format format, PolicySet set, End source, End destination, VerifyResult result) {
+    return render(format, set, source, destination, result, Caveat.NONE);
+  }
+
+  /**
+   * As above, with what the input holds that tierproof does not model: when {@code caveat} is
+   * inconclusive the result is {@code unknown}, the elements are named, and what the modelled
+   * input alone gives follows (its witness; JSON keeps the witness and drops the blockers).
+   */
+  public static String render(
+      Format format, PolicySet set, End source, End destination, VerifyResult result, Caveat caveat) {
     return switch (format) {
-      case TEXT -> text(set, source, destination, result);
-      case JSON -> Json.write(json(result));
+      case TEXT -> text(set, source, destination, result, caveat);
+      case JSON -> Json.write(json(result, caveat));
       default -> throw new IllegalArgumentException("this report has no " + format.key() + " format");
     };
   }
@@ -33,14 +44,18 @@ public final class VerifyReport {
    * {@code blockers} when the solver proved none does.
    */
   static ObjectNode json(VerifyResult r) {
+    return json(r, Caveat.NONE);
+  }
+
+  static ObjectNode json(VerifyResult r, Caveat caveat) {
     ObjectNode out = Json.object();
     out.put("claim", r.claim().json());
-    out.put("result", r.result().json());
+    out.put("result", caveat.inconclusive() ? Result.UNKNOWN.json() : r.result().json());
     if (r.witness() != null) {
       ObjectNode witness = out.putObject("witness");
       Json.fill(witness, r.witness());
       witness.set("explanation", Json.explanation(r.witness(), r.explanation()));
-    } else if (r.result() != Result.UNKNOWN) {
+    } else if (r.result() != Result.UNKNOWN && !caveat.inconclusive()) {
       var blockers = out.putArray("blockers");
       for (Blocker b : r.blockers()) {
         ObjectNode o = blockers.addObject();
@@ -55,13 +70,19 @@ public final class VerifyReport {
     if (r.solver().reason() != null) {
       solver.put("reason", r.solver().reason());
     }
+    Caveats.json(out, caveat);
     return out;
   }
 
-  static String text(PolicySet set, End source, End destination, VerifyResult r) {
+  static String text(PolicySet set, End source, End destination, VerifyResult r, Caveat caveat) {
     List<String> out = new ArrayList<>();
-    String head =
-        r.claim().json() + " " + Text.name(source) + " -> " + Text.name(destination) + ": " + r.result().json();
+    String claim = r.claim().json() + " " + Text.name(source) + " -> " + Text.name(destination) + ": ";
+    String head = claim + r.result().json();
+    if (caveat.inconclusive()) {
+      out.add(claim + Result.UNKNOWN.json() + ": not proved");
+      out.addAll(Caveats.lines(caveat));
+      head = "ignoring them, " + head;
+    }
     if (r.result() == Result.UNKNOWN) {
       out.add(head + ": the solver could not decide" + (r.solver().reason() != null ? " (" + r.solver().reason() + ")" : ""));
     } else if (r.witness() != null) {
@@ -82,6 +103,9 @@ public final class VerifyReport {
       }
     }
     out.add("solver: " + r.solver().status() + ", " + r.solver().millis() + " ms");
+    if (!caveat.inconclusive()) {
+      out.addAll(Caveats.lines(caveat));
+    }
     return String.join("\n", out) + "\n";
   }
 }

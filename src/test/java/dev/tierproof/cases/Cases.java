@@ -42,6 +42,16 @@ final class Cases {
       return owner.name() + " #" + index + " " + from() + " -> " + to() + " " + String.join(" ", flags());
     }
 
+    /**
+     * The kinds of the unmodelled elements explain must name for this query (spec S9.3), in input
+     * order; empty when none may change its verdict.
+     */
+    List<String> unmodelled() {
+      List<String> out = new ArrayList<>();
+      node.path("unmodelled").forEach(k -> out.add(k.asText()));
+      return out;
+    }
+
     /** The query's flow as CLI flags: {@code --protocol}, {@code --port}, ... */
     List<String> flags() {
       List<String> out = new ArrayList<>();

@@ -171,6 +171,11 @@ class EndpointLoadTest {
                 kind: Job
                 metadata: {name: migrate, namespace: shop}
                 spec: {template: {metadata: {labels: {app: migrate}}}}
+                ---
+                apiVersion: v1
+                kind: ReplicationController
+                metadata: {name: legacy, namespace: shop}
+                spec: {replicas: 2, selector: {app: legacy}, template: {metadata: {labels: {app: legacy}}}}
                 """);
     assertThat(loaded.diagnostics().all()).isEmpty();
     assertThat(loaded.set().endpoints())
@@ -181,7 +186,8 @@ class EndpointLoadTest {
             tuple("shop/db", "StatefulSet"),
             tuple("shop/agent", "DaemonSet"),
             tuple("shop/web-5d4f", "ReplicaSet"),
-            tuple("shop/migrate", "Job"));
+            tuple("shop/migrate", "Job"),
+            tuple("shop/legacy", "ReplicationController"));
     Endpoint web = loaded.endpoint("shop/web");
     assertThat(web.ips()).isEmpty();
     assertThat(web.labels()).contains(entry("app", "web"), entry("pcsa.role", "frontend"));

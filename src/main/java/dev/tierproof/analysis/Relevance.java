@@ -1,0 +1,224 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.analysis.lint.Finding;
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Reach;
+import dev.tierproof.model.Unmodelled;
+import dev.tierproof.selector.Selector;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Which unmodelled elements could change an answer (specs/semantics.md S9.3): an element acts at
+ * enforcement points ({@link Reach}); it matters to an answer shown by a flow when it acts at a
+ * step of that flow and can turn its verdict, and to a proof over every flow of a question when
+ * one of the question's ends could be such a point in the direction the end is evaluated (egress
+ * at the source, ingress at the destination). Every command asks here and nowhere else.
+ */
+public final class Relevance {
+
+  private static final String NAMESPACE_NAME = "pcns.kubernetes.io/metadata.name";
+
+  private Relevance() {}
+
+  /** The elements that could change the verdict of some flow from {@code source} to {@code destination}. */
+  public static List<Unmodelled> question(List<Unmodelled> all, PolicySet set, End source, End destination) {
+    return keep(all, r -> acts(r, source, Direction.EGRESS, set) || acts(r, destination, Direction.INGRESS, set));
+  }
+
+  /**
+   * The elements that could change {@code verdict} or what decided it (explain, a probe): those
+   * acting at one of its steps and, for an element that alters one rule ({@link
+   * Reach.Endpoints#decider}), at a step that rule decided.
+   */
+  public static List<Unmodelled> verdict(List<Unmodelled> all, Verdict verdict) {
+    return keep(all, r -> verdict.steps().stream().anyMatch((Step s) -> r.covers(s.endpoint(), s.direction())
+        && (r.decider() == null || s.decidedBy().rule() == r.decider())));
+  }
+
+  /**
+   * The elements that could change the verdict of a witness flow (replayed through eval), which
+   * proves that some flow is allowed (or, when {@code verdict} denies, that not every flow is): as
+   * {@link #verdict}, without those that cannot turn the witness's verdict.
+   */
+  public static List<Unmodelled> witness(List<Unmodelled> all, Verdict verdict) {
+    Reach.Effect cannot = verdict.allowed() ? Reach.Effect.ALLOWS : Reach.Effect.DENIES;
+    return verdict(all, verdict).stream()
+        .filter(u -> !(u.reach() instanceof Reach.Endpoints r && r.effect() == cannot))
+        .toList();
+  }
+
+  /**
+   * The elements that could allow some flow from {@code source} to {@code destination} when none
+   * is allowed here: as {@link #question}, without those that only deny.
+   */
+  public static List<Unmodelled> absence(List<Unmodelled> all, PolicySet set, End source, End destination) {
+    return question(all, set, source, destination).stream()
+        .filter(u -> !(u.reach() instanceof Reach.Endpoints r && r.effect() == Reach.Effect.DENIES))
+        .toList();
+  }
+
+  /** verify: a witness answers by its verdict ({@link #witness}), a proof that none exists by {@link #absence}. */
+  public static List<Unmodelled> verify(List<Unmodelled> all, PolicySet set, End source, End destination, VerifyResult r) {
+    if (r.witness() != null) {
+      return witness(all, r.explanation());
+    }
+    return r.result() == VerifyResult.Result.UNKNOWN
+        ? question(all, set, source, destination)
+        : absence(all, set, source, destination);
+  }
+
+  /** The elements acting at some endpoint that {@code end} can be, for {@code direction}. */
+  public static List<Unmodelled> at(List<Unmodelled> all, PolicySet set, End end, Direction direction) {
+    return keep(all, r -> acts(r, end, direction, set));
+  }
+
+  /**
+   * The elements acting where {@code policy} acts: at an endpoint it selects, in a direction it
+   * governs; with {@code hypothetical}, also at endpoints that could exist.
+   */
+  public static List<Unmodelled> policy(List<Unmodelled> all, PolicySet set, Policy policy, boolean hypothetical) {
+    return keep(all, r -> Stream.of(Direction.values())
+        .filter(d -> policy.governs(d) && r.directions().contains(d))
+        .anyMatch(d -> set.endpoints().stream().anyMatch(e -> policy.selector().matches(e.labels()) && r.covers(e, d))
+            || hypothetical && fresh(r, null, policy.selector())));
+  }
+
+  /**
+   * The elements that could change the verdict of some flow: acting at some endpoint of the input,
+   * or with {@code hypothetical} at one that could exist.
+   */
+  public static List<Unmodelled> anywhere(List<Unmodelled> all, PolicySet set, boolean hypothetical) {
+    return keep(all, r -> r.directions().stream()
+        .anyMatch(d -> set.endpoints().stream().anyMatch(e -> r.covers(e, d))
+            || hypothetical && fresh(r, null, null)));
+  }
+
+  /**
+   * Lint: none for a finding about what policies select or how they are written (dead policy, dead
+   * tier, ungoverned direction, a GlobalNetworkPolicy selecting host endpoints): no element changes
+   * that; for any other finding about a policy, the elements acting where the policy acts; else
+   * {@link #anywhere}. {@code hypothetical} when the scope holds endpoints that could exist.
+   */
+  public static Map<Finding, List<Unmodelled>> findings(
+      List<Unmodelled> all, PolicySet set, List<Finding> findings, boolean hypothetical) {
+    Map<Finding, List<Unmodelled>> out = new IdentityHashMap<>();
+    List<Unmodelled> any = anywhere(all, set, hypothetical);
+    for (Finding f : findings) {
+      boolean selection = f instanceof Finding.DeadPolicy || f instanceof Finding.DeadTier
+          || f instanceof Finding.DirectionNotGoverned || f instanceof Finding.GnpSelectsHosts;
+      out.put(f, selection ? List.of() : f.policy() != null ? policy(any, set, f.policy(), hypothetical) : any);
+    }
+    return out;
+  }
+
+  /**
+   * Check: the elements that could change an invariant's result: of its witness when the witness
+   * is what proves it ({@link #witness}; a probe's flow: {@link #verdict}), else for flows between
+   * its ends (not those that only deny when the result says no flow is allowed); none for {@code
+   * covered} (which policies select an endpoint); for {@code no-new-reachability} and {@code no-findings}
+   * every element acting at some endpoint that exists or could.
+   */
+  public static List<Unmodelled> invariant(List<Unmodelled> all, PolicySet set, CheckResult result) {
+    Invariant.Assertion a = result.invariant().assertion();
+    boolean proven = result.status() == CheckResult.Status.PROVEN;
+    boolean violated = result.status() == CheckResult.Status.VIOLATED;
+    Verdict shown = result.explanation();
+    if (a instanceof Invariant.Isolated x) {
+      return violated && shown != null ? witness(all, shown)
+          : pairs(all, set, x.from(), x.to(), proven);
+    }
+    if (a instanceof Invariant.Reachable x) {
+      boolean some = !x.all();
+      boolean byWitness = (some ? proven : violated) && shown != null;
+      return byWitness ? witness(all, shown) : pairs(all, set, x.from(), x.to(), some && violated);
+    }
+    if (a instanceof Invariant.Probe x) {
+      return shown != null ? verdict(all, shown) : question(all, set, x.from(), x.to());
+    }
+    if (a instanceof Invariant.Covered) {
+      return List.of(); // which policies select an endpoint: no element changes that
+    }
+    return anywhere(all, set, true);
+  }
+
+  /** Elements acting between some end of {@code from} and some of {@code to}; with {@code none}, not those that only deny. */
+  private static List<Unmodelled> pairs(List<Unmodelled> all, PolicySet set, List<End> from, List<End> to, boolean none) {
+    return keep(all, r -> !(none && r.effect() == Reach.Effect.DENIES)
+        && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
+            || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))));
+  }
+
+  /** The elements of {@code all} that act everywhere, and those at endpoints {@code acts} accepts. */
+  private static List<Unmodelled> keep(List<Unmodelled> all, Predicate<Reach.Endpoints> acts) {
+    return all.stream()
+        .filter(u -> u.reach() instanceof Reach.Everywhere || u.reach() instanceof Reach.Endpoints r && acts.test(r))
+        .toList();
+  }
+
+  private static boolean acts(Reach.Endpoints r, End end, Direction d, PolicySet set) {
+    // spec S9.3
+    if (!r.directions().contains(d)) {
+      return false;
+    }
+    if (end instanceof End.Known k) {
+      return r.covers(k.endpoint(), d);
+    }
+    if (end instanceof End.Outside o) {
+      // a range holds the endpoints at addresses in it, and may hold those without an address (S5.4)
+      return o.range() != null && o.domain() == null
+          && set.endpoints().stream()
+              .filter(e -> e.ips().isEmpty() || e.ips().stream().anyMatch(o.range()::contains))
+              .anyMatch(e -> r.covers(e, d));
+    }
+    End.Hypothetical h = (End.Hypothetical) end;
+    return h.existing(set).stream().anyMatch(e -> r.covers(e, d))
+        || !h.existingOnly() && fresh(r, h.namespace(), h.selector());
+  }
+
+  /**
+   * Whether a workload endpoint not yet deployed, in {@code namespace} (null: any) with labels
+   * satisfying {@code selector} (null: any), could be one the element acts at. Conservative: only
+   * a different pinned namespace or profile rules it out.
+   */
+  private static boolean fresh(Reach.Endpoints r, String namespace, Selector selector) {
+    if (!r.kinds().contains(Endpoint.Kind.WORKLOAD)) {
+      return false;
+    }
+    String ns = namespace != null ? namespace : pinned(selector);
+    String theirs = pinned(r.selector());
+    if (ns != null && theirs != null && !ns.equals(theirs)) {
+      return false;
+    }
+    if (r.profile() == null) {
+      return true;
+    }
+    // a pod's profiles are kns.<ns> and ksa.<ns>.<sa> (spec S2.8)
+    return ns == null
+        ? r.profile().startsWith("kns.") || r.profile().startsWith("ksa.")
+        : r.profile().equals("kns." + ns) || r.profile().startsWith("ksa." + ns + ".");
+  }
+
+  /**
+   * The namespace a selector requires by a top-level {@code projectcalico.org/namespace == 'ns'}
+   * (or its namespace's name label, {@code pcns.kubernetes.io/metadata.name == 'ns'}), else null.
+   */
+  private static String pinned(Selector s) {
+    if (s instanceof Selector.Compare c && c.op() == Selector.Op.EQ
+        && (c.key().equals(Endpoint.NAMESPACE_LABEL) || c.key().equals(NAMESPACE_NAME))) {
+      return c.value();
+    }
+    if (s instanceof Selector.And a) {
+      return a.operands().stream().map(Relevance::pinned).filter(x -> x != null).findFirst().orElse(null);
+    }
+    return null;
+  }
+}

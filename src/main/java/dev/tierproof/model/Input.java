@@ -1,0 +1,14 @@
+package dev.tierproof.model;
+
+import java.util.List;
+
+/**
+ * What the loader read: the model, and the elements of the input that Calico or Kubernetes
+ * enforces and the model leaves out (specs/semantics.md S9.1), in file and position order.
+ */
+public record Input(PolicySet set, List<Unmodelled> unmodelled) {
+
+  public Input {
+    unmodelled = List.copyOf(unmodelled);
+  }
+}

@@ -1,0 +1,65 @@
+package dev.tierproof.model;
+
+import dev.tierproof.selector.Selector;
+import java.util.Set;
+
+/**
+ * What an element tierproof does not model could change (specs/semantics.md S9.2): nothing, every
+ * flow, or the traffic of some enforcement points in some directions.
+ */
+public sealed interface Reach {
+
+  Reach NOWHERE = new Nowhere();
+  Reach EVERYWHERE = new Everywhere();
+
+  /** The element cannot change any verdict (a Service object, a policy that selects nothing). */
+  record Nowhere() implements Reach {}
+
+  /** The element could change the verdict of any flow. */
+  record Everywhere() implements Reach {}
+
+  /** Which way an element can turn verdicts. */
+  enum Effect {
+    /** allowed flows denied and denied flows allowed */
+    EITHER,
+    /** only allowed flows denied (an {@code http} match narrows its Allow rule) */
+    DENIES,
+    /** only denied flows allowed (a profile's Pass denies here, iptables goes on) */
+    ALLOWS
+  }
+
+  /**
+   * The element acts at endpoints of {@code kinds} whose effective labels satisfy {@code selector}
+   * (null: any) and whose profiles include {@code profile} (null: any), in {@code directions}.
+   *
+   * @param decider null, or the one rule the element alters ({@code http}: L7 narrows its match; a
+   *     profile's Pass: it may go on instead of denying): a step that rule did not decide stays
+   * @param effect which way it can turn verdicts
+   */
+  record Endpoints(
+      Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile, Rule decider,
+      Effect effect) implements Reach {
+
+    public Endpoints(Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
+      this(directions, kinds, selector, profile, null, Effect.EITHER);
+    }
+
+    public Endpoints {
+      directions = Set.copyOf(directions);
+      kinds = Set.copyOf(kinds);
+    }
+
+    /** The same reach, altering only {@code rule}, turning verdicts only as {@code way}. */
+    public Endpoints deciding(Rule rule, Effect way) {
+      return new Endpoints(directions, kinds, selector, profile, rule, way);
+    }
+
+    /** Whether the element acts at {@code e} for {@code direction}. */
+    public boolean covers(Endpoint e, Direction direction) {
+      return directions.contains(direction)
+          && kinds.contains(e.kind())
+          && (selector == null || selector.matches(e.labels()))
+          && (profile == null || e.profiles().contains(profile));
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package dev.tierproof.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Input;
+import dev.tierproof.model.Reach;
+import dev.tierproof.model.Unmodelled;
+import dev.tierproof.source.Diagnostics;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The loader records what it warns about and Calico enforces, with what each could change (spec S9.1, S9.2). */
+class GapsTest {
+
+  private static Input load(String yaml) {
+    Diagnostics d = new Diagnostics();
+    Input input = Loader.input(List.of(new SourceText("in.yaml", yaml)), d);
+    assertThat(d.errors()).as(d.render()).isEmpty();
+    return input;
+  }
+
+  private static final Map<String, String> SHOP_POD = Map.of(
+      "app", "web", Endpoint.NAMESPACE_LABEL, "shop", "pcns.kubernetes.io/metadata.name", "shop");
+  private static final Endpoint WEB = new Endpoint(Endpoint.Kind.WORKLOAD, "shop", "web", "Pod", SHOP_POD,
+      List.of(), List.of(), List.of("kns.shop"), null, dev.tierproof.source.Span.NONE);
+
+  @Test
+  void input_adminNetworkPolicyWithPodSubject_actsAtSubjectPodsInItsDirections() {
+    Input in = load("""
+        apiVersion: policy.networking.k8s.io/v1alpha1
+        kind: AdminNetworkPolicy
+        metadata: {name: web-out}
+        spec:
+          priority: 3
+          subject:
+            pods:
+              namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: shop}}
+              podSelector: {matchExpressions: [{key: app, operator: In, values: [web]}]}
+          egress:
+            - {name: deny, action: Deny, to: [{namespaces: {}}]}
+        """);
+    assertThat(in.unmodelled()).hasSize(1);
+    Unmodelled u = in.unmodelled().get(0);
+    assertThat(u.kind()).isEqualTo("AdminNetworkPolicy");
+    assertThat(u.name()).isEqualTo("web-out");
+    assertThat(u.span().line()).isEqualTo(1);
+    Reach.Endpoints r = (Reach.Endpoints) u.reach();
+    assertThat(r.directions()).containsExactly(Direction.EGRESS);
+    assertThat(r.kinds()).containsExactly(Endpoint.Kind.WORKLOAD);
+    assertThat(r.covers(WEB, Direction.EGRESS)).isTrue();
+    assertThat(r.covers(WEB, Direction.INGRESS)).isFalse();
+    Map<String, String> api = new java.util.HashMap<>(SHOP_POD);
+    api.put("app", "api");
+    assertThat(r.selector().matches(api)).isFalse();
+  }
+
+  @Test
+  void input_adminPolicyWithUnreadableSubject_actsAtEveryPod() {
+    Input in = load("""
+        apiVersion: policy.networking.k8s.io/v1alpha2
+        kind: ClusterNetworkPolicy
+        metadata: {name: odd}
+        spec:
+          tier: Baseline
+          subject: {pods: {podSelector: {matchExpressions: [{key: app, operator: Near}]}}}
+          ingress: [{name: x, action: Deny, from: [{namespaces: {}}]}]
+        """);
+    Reach.Endpoints r = (Reach.Endpoints) in.unmodelled().get(0).reach();
+    assertThat(r.selector()).isNull();
+    assertThat(r.directions()).containsExactly(Direction.INGRESS);
+  }
+
+  @Test
+  void input_serviceAndThirdPartyKinds_notRecorded() {
+    Input in = load("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: shop}
+        spec: {selector: {app: web}}
+        ---
+        apiVersion: cert-manager.io/v1
+        kind: Certificate
+        metadata: {name: c}
+        """);
+    assertThat(in.unmodelled()).isEmpty();
+  }
+
+  @Test
+  void input_rulesWithHttpAndServices_recordedAtTheirPolicysEndpointsStagedSkipped() {
+    Input in = load("""
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: api, namespace: shop}
+        spec:
+          selector: app == 'api'
+          ingress:
+            - action: Allow
+              protocol: TCP
+              http: {methods: [GET]}
+          egress:
+            - action: Allow
+              destination: {services: {name: db}}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: StagedNetworkPolicy
+        metadata: {name: staged, namespace: shop}
+        spec:
+          selector: app == 'api'
+          ingress:
+            - action: Allow
+              http: {methods: [GET]}
+        """);
+    assertThat(in.unmodelled()).extracting(Unmodelled::kind, Unmodelled::name).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("http", "ingress rule 0 of shop/api"),
+        org.assertj.core.groups.Tuple.tuple("services", "egress rule 0 of shop/api"));
+    Reach.Endpoints http = (Reach.Endpoints) in.unmodelled().get(0).reach();
+    assertThat(http.directions()).containsExactly(Direction.INGRESS);
+    assertThat(http.decider()).isNotNull();
+    assertThat(((Reach.Endpoints) in.unmodelled().get(1).reach()).decider()).isNull();
+  }
+
+  @Test
+  void input_hostPathPolicies_everywhereOnlyWhenSelectingAHostEndpoint() {
+    String policies = """
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: raw}
+        spec: {selector: role == 'edge', doNotTrack: true, applyOnForward: true, ingress: [{action: Deny}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: fwd}
+        spec: {selector: role == 'edge', applyOnForward: true, ingress: [{action: Deny}]}
+        """;
+    assertThat(load(policies).unmodelled()).extracting(Unmodelled::reach).containsOnly(Reach.NOWHERE);
+    Input with = load(policies + """
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: edge-1, labels: {role: edge}}
+        spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}
+        """);
+    assertThat(with.unmodelled()).extracting(Unmodelled::kind).containsExactly("doNotTrack", "applyOnForward");
+    assertThat(with.unmodelled().get(0).reach()).isEqualTo(Reach.EVERYWHERE);
+    Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(1).reach();
+    assertThat(forward.kinds()).isEqualTo(Set.of(Endpoint.Kind.WORKLOAD));
+  }
+
+  @Test
+  void input_passInProfileAndFelixConfiguration_recorded() {
+    Input in = load("""
+        apiVersion: projectcalico.org/v3
+        kind: Profile
+        metadata: {name: p}
+        spec: {ingress: [{action: Pass}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: FelixConfiguration
+        metadata: {name: default}
+        spec: {failsafeInboundHostPorts: []}
+        """);
+    assertThat(in.unmodelled()).extracting(Unmodelled::kind).containsExactly("Pass", "FelixConfiguration");
+    assertThat(((Reach.Endpoints) in.unmodelled().get(0).reach()).profile()).isEqualTo("p");
+    assertThat(((Reach.Endpoints) in.unmodelled().get(1).reach()).kinds()).containsExactly(Endpoint.Kind.HOST);
+  }
+
+  @Test
+  void input_workloadEndpointWithAddressRange_everywhere() {
+    Input in = load("""
+        apiVersion: projectcalico.org/v3
+        kind: WorkloadEndpoint
+        metadata: {name: n1-k8s-web-eth0, namespace: shop}
+        spec: {pod: web, ipNetworks: [10.0.5.0/24, 10.0.6.1/32]}
+        """);
+    assertThat(in.unmodelled()).extracting(Unmodelled::kind, Unmodelled::name, Unmodelled::reach)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("ipNetworks", "shop/web", Reach.EVERYWHERE));
+    assertThat(in.unmodelled().get(0).span().line()).isEqualTo(4);
+  }
+}
