@@ -93,7 +93,7 @@ public final class Reachability implements AutoCloseable {
           yield new VerifyResult(Claim.REACHABLE, Result.HOLDS, a.flow(), v, List.of(), stats(a));
         }
         case UNSAT ->
-            new VerifyResult(Claim.REACHABLE, Result.VIOLATED, null, null, blockers(q, src, dst), stats(a));
+            withBlockers(new VerifyResult(Claim.REACHABLE, Result.VIOLATED, null, null, List.of(), stats(a)), q, src, dst);
         case UNKNOWN -> new VerifyResult(Claim.REACHABLE, Result.UNKNOWN, null, null, List.of(), stats(a));
       };
     }
@@ -112,7 +112,7 @@ public final class Reachability implements AutoCloseable {
           yield new VerifyResult(Claim.ISOLATED, Result.VIOLATED, a.flow(), v, List.of(), stats(a));
         }
         case UNSAT ->
-            new VerifyResult(Claim.ISOLATED, Result.HOLDS, null, null, blockers(q, src, dst), stats(a));
+            withBlockers(new VerifyResult(Claim.ISOLATED, Result.HOLDS, null, null, List.of(), stats(a)), q, src, dst);
         case UNKNOWN -> new VerifyResult(Claim.ISOLATED, Result.UNKNOWN, null, null, List.of(), stats(a));
       };
     }
@@ -142,13 +142,6 @@ public final class Reachability implements AutoCloseable {
     }
   }
 
-  /** Every decision that denies some flow of the question, each with a flow it denies. */
-  public List<Blocker> blockers(End src, End dst, FlowSpec flow) {
-    try (Query q = open(src, dst, flow)) {
-      return blockers(q, src, dst);
-    }
-  }
-
   @Override
   public void close() {
     if (owned) {
@@ -164,16 +157,20 @@ public final class Reachability implements AutoCloseable {
   }
 
   /**
-   * Per direction, asks for denied flows whose denying decision is new until there is none: one
-   * solver check per distinct blocker, plus one per direction. Stops a direction early (with what
-   * it found) if the solver cannot decide.
+   * {@code r} with its blockers: per direction, asks for denied flows whose denying decision is
+   * new until there is none (one solver check per distinct blocker, plus one per direction). If
+   * the solver cannot decide, the list found so far is kept and marked incomplete.
    */
-  private List<Blocker> blockers(Query q, End src, End dst) {
+  private VerifyResult withBlockers(VerifyResult r, Query q, End src, End dst) {
     Set<Point> known = new LinkedHashSet<>();
     List<Blocker> out = new ArrayList<>();
     for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
       while (true) {
         Answer a = q.deniedExcept(d, known);
+        if (a.status() == SolverSession.Status.UNKNOWN) {
+          String why = a.reason() == null ? "the solver could not decide" : a.reason();
+          return new VerifyResult(r.claim(), r.result(), null, null, out, r.solver(), why);
+        }
         if (!a.sat()) {
           break;
         }
@@ -190,7 +187,7 @@ public final class Reachability implements AutoCloseable {
         }
       }
     }
-    return out;
+    return new VerifyResult(r.claim(), r.result(), null, null, out, r.solver(), null);
   }
 
   private Query open(End src, End dst, FlowSpec flow) {

@@ -14,6 +14,8 @@ import java.util.List;
  *     through {@code eval} ({@code explanation} is that replay); else null
  * @param blockers for {@code reachable} violated / {@code isolated} holding: every enforcement
  *     point decision that denies some flow of the question, each with a flow it denies
+ * @param blockersIncomplete null when {@code blockers} is every such point; else why the solver
+ *     could not finish the list (e.g. its timeout): the claim still holds, the list may be short
  */
 public record VerifyResult(
     Claim claim,
@@ -21,10 +23,17 @@ public record VerifyResult(
     Flow witness,
     Verdict explanation,
     List<Blocker> blockers,
-    SolverStats solver) {
+    SolverStats solver,
+    String blockersIncomplete) {
 
   public VerifyResult {
     blockers = List.copyOf(blockers);
+  }
+
+  /** A result whose blocker list, if any, is complete. */
+  public VerifyResult(
+      Claim claim, Result result, Flow witness, Verdict explanation, List<Blocker> blockers, SolverStats solver) {
+    this(claim, result, witness, explanation, blockers, solver, null);
   }
 
   public enum Claim {

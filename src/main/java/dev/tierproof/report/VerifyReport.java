@@ -63,6 +63,10 @@ public final class VerifyReport {
         o.put("direction", b.direction().json());
         o.set("decidedBy", Json.decision(b.decidedBy()));
       }
+      out.put("blockersComplete", r.blockersIncomplete() == null);
+      if (r.blockersIncomplete() != null) {
+        out.put("blockersIncompleteReason", r.blockersIncomplete());
+      }
     }
     ObjectNode solver = out.putObject("solver");
     solver.put("status", r.solver().status());
@@ -92,7 +96,9 @@ public final class VerifyReport {
       }
     } else {
       out.add(head + ": no flow of the question is allowed");
-      if (!r.blockers().isEmpty()) {
+      if (r.blockersIncomplete() != null) {
+        out.add("blocked at (incomplete: " + r.blockersIncomplete() + "; more points may block):");
+      } else if (!r.blockers().isEmpty()) {
         out.add("blocked at:");
       }
       for (Blocker b : r.blockers()) {

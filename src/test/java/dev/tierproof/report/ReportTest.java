@@ -134,4 +134,22 @@ class ReportTest {
     assertThat(json.has("blockers")).isFalse();
     assertThat(json.get("solver")).isEqualTo(JSON.readTree("{\"status\": \"sat\", \"millis\": 12}"));
   }
+
+  @Test
+  void verify_blockersCutShortBySolver_markedIncompleteInTextAndJson() throws Exception {
+    VerifyResult r =
+        new VerifyResult(
+            Claim.ISOLATED, Result.HOLDS, null, null, List.of(), new SolverStats("unsat", 3, null), "canceled");
+    End world = new End.Outside(null, null);
+    JsonNode json = JSON.readTree(VerifyReport.render(Format.JSON, null, world, world, r));
+    assertThat(json.get("result").asText()).isEqualTo("holds");
+    assertThat(json.get("blockersComplete").asBoolean()).isFalse();
+    assertThat(json.get("blockersIncompleteReason").asText()).isEqualTo("canceled");
+    assertThat(VerifyReport.render(Format.TEXT, null, world, world, r))
+        .contains("blocked at (incomplete: canceled; more points may block):");
+    VerifyResult complete =
+        new VerifyResult(Claim.ISOLATED, Result.HOLDS, null, null, List.of(), new SolverStats("unsat", 3, null));
+    assertThat(JSON.readTree(VerifyReport.render(Format.JSON, null, world, world, complete)).get("blockersComplete").asBoolean())
+        .isTrue();
+  }
 }
