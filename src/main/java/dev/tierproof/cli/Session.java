@@ -54,6 +54,7 @@ final class Session {
   /** As {@link #outputs(GlobalOptions)} for a command that writes the formats in {@code supported}. */
   List<Output> outputs(GlobalOptions g, java.util.Set<Format> supported) {
     List<Output> outputs = new ArrayList<>();
+    java.util.Map<String, String> destinations = new java.util.HashMap<>();
     for (String o : g.outputs) {
       int eq = o.indexOf('=');
       String key = eq < 0 ? o : o.substring(0, eq);
@@ -65,7 +66,16 @@ final class Session {
       } else if (file != null && file.isEmpty()) {
         diagnostics.error(args.span(o), "`-o " + o + "` names no file; write `" + key + "=FILE`");
       } else {
-        outputs.add(new Output(format.get(), file));
+        String to = file == null ? "stdout" : Path.of(file).toAbsolutePath().normalize().toString();
+        String before = destinations.putIfAbsent(to, o);
+        if (before != null) {
+          diagnostics.error(
+              args.span(o),
+              "`-o " + o + "` writes to " + (file == null ? "standard output" : "`" + file + "`")
+                  + " as `-o " + before + "` does: give each report its own destination");
+        } else {
+          outputs.add(new Output(format.get(), file));
+        }
       }
     }
     return outputs.isEmpty() ? List.of(new Output(Format.TEXT, null)) : outputs;

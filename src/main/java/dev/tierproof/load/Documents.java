@@ -145,6 +145,15 @@ final class Documents {
     if (p.startsWith("expected <block end>")) {
       return "bad indentation: this line does not line up with the mapping or list it belongs to";
     }
+    if (p.contains("AliasEvent")) {
+      return "an alias (`*name`) as a mapping key is not supported: write the key itself";
+    }
+    // no library names in messages: SnakeYAML's `<org.yaml.snakeyaml.events.XEvent(...)>` and
+    // Jackson's `(Scalar value in YAML)` become plain words
+    p = p.replaceAll("<org\\.yaml\\.snakeyaml\\.events\\.([A-Za-z]+)Event\\([^>]*\\)>", "a $1")
+        .replaceAll("<org\\.yaml\\.snakeyaml\\.[^>]*>", "something else")
+        .replace(" (Scalar value in YAML)", "")
+        .replace("JsonToken.", "");
     p = p.strip().replaceAll("\\.$", "").replaceAll("\\s+", " ");
     return p.isEmpty()
         ? "syntax error"

@@ -24,7 +24,7 @@ class ActionTest {
     String action = Files.readString(ACTION, StandardCharsets.UTF_8);
     assertThat(action)
         .contains("\"$GITHUB_ACTION_PATH/tierproof\" \"${args[@]}\" --timeout \"$TP_TIMEOUT\" check $TP_SPECS --fail-on \"$TP_FAIL_ON\" \\\n"
-            + "          -o text -o github -o \"sarif=$TP_SARIF\" -o markdown=tierproof-check.md")
+            + "          -o github -o text=tierproof-check.txt -o \"sarif=$TP_SARIF\" -o markdown=tierproof-check.md")
         .contains("\"$GITHUB_ACTION_PATH/tierproof\" \"${args[@]}\" --timeout \"$TP_TIMEOUT\" diff --base \"$TP_BASE\" \\\n"
             + "          -o text -o markdown=tierproof-diff.md")
         .contains("uses: github/codeql-action/upload-sarif@v3");
@@ -37,9 +37,10 @@ class ActionTest {
     Run run =
         Run.of("-f", "examples/zero-trust", "-f", "examples/zero-trust-pr", "--timeout", "30s", "check",
             "specs/invariants/zero-trust", "--fail-on", "warning",
-            "-o", "text", "-o", "github", "-o", "sarif=" + sarif, "-o", "markdown=" + md);
+            "-o", "github", "-o", "text=" + tmp.resolve("check.txt"), "-o", "sarif=" + sarif, "-o", "markdown=" + md);
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
-    assertThat(run.out()).contains("violated     red-isolated-from-blue").contains("::error file=examples/zero-trust-pr/open-postgres.yaml");
+    assertThat(run.out()).contains("::error file=examples/zero-trust-pr/open-postgres.yaml");
+    assertThat(Files.readString(tmp.resolve("check.txt"))).contains("violated     red-isolated-from-blue");
     assertThat(new ObjectMapper().readTree(sarif.toFile()).get("runs").get(0).get("results")).hasSize(2);
     assertThat(Files.readString(md)).startsWith("### tierproof check:");
   }
@@ -48,7 +49,7 @@ class ActionTest {
   void actionCheck_cluster_passes(@TempDir Path tmp) {
     Run run =
         Run.of("-f", "examples/zero-trust", "--timeout", "30s", "check", "specs/invariants/zero-trust", "--fail-on", "warning",
-            "-o", "text", "-o", "github", "-o", "sarif=" + tmp.resolve("s.sarif"), "-o", "markdown=" + tmp.resolve("c.md"));
+            "-o", "github", "-o", "text=" + tmp.resolve("check.txt"), "-o", "sarif=" + tmp.resolve("s.sarif"), "-o", "markdown=" + tmp.resolve("c.md"));
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out()).doesNotContain("::error");
   }

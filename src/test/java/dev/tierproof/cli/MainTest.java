@@ -297,4 +297,14 @@ class MainTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  @Test
+  void outputs_twoReportsToOneDestination_exit2AtTheSecond(@TempDir Path dir) {
+    Run stdout = Run.of("-f", SHOP, "lint", "-o", "text", "-o", "json");
+    assertThat(stdout.code()).as(stdout.toString()).isEqualTo(2);
+    assertThat(stdout.err()).contains("`-o json` writes to standard output as `-o text` does");
+    String file = dir.resolve("r.json").toString();
+    Run same = Run.of("-f", SHOP, "lint", "-o", "json=" + file, "-o", "sarif=" + dir.resolve(".").resolve("r.json"));
+    assertThat(same.code()).as(same.toString()).isEqualTo(2);
+  }
 }
