@@ -20,6 +20,11 @@ final class Arguments {
     this.text = "tierproof " + String.join(" ", args);
   }
 
+  /** The command line has no argument at all. */
+  boolean isEmpty() {
+    return args.isEmpty();
+  }
+
   void register(Diagnostics d) {
     d.source(FILE, text);
   }

@@ -33,6 +33,8 @@ public final class Main implements Callable<Integer> {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   private Main(Session session) {
     this.session = session;
   }
@@ -63,10 +65,16 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** No command: with no arguments at all, the usage with every command; else a usage error. */
   @Override
   public Integer call() {
+    if (session.args.isEmpty()) {
+      spec.commandLine().usage(session.out);
+      return OK;
+    }
     session.diagnostics.error(
-        new Span(Arguments.FILE, 0, 0), "missing command; use `explain` or `verify` (see `tierproof --help`)");
+        new Span(Arguments.FILE, 1, 1),
+        "missing command; use one of `" + String.join("`, `", spec.subcommands().keySet()) + "` (see `tierproof --help`)");
     return session.fail();
   }
 
@@ -84,7 +92,15 @@ public final class Main implements Callable<Integer> {
   }
 
   private static int internal(Session session, Throwable e) {
-    session.err.println("tierproof: internal error: " + e);
+    if (e instanceof OutOfMemoryError) {
+      session.err.println(
+          "tierproof: out of memory: the input needs more than the heap allows; raise it with"
+              + " JAVA_OPTS=-Xmx8g (or more)");
+    } else {
+      session.err.println(
+          "tierproof: internal error: " + (e.getMessage() != null ? e.getMessage() : "an unexpected failure")
+              + " (TIERPROOF_DEBUG=1 shows where)");
+    }
     if ("1".equals(System.getenv("TIERPROOF_DEBUG"))) {
       e.printStackTrace(session.err);
     }

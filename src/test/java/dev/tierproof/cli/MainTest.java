@@ -201,7 +201,7 @@ class MainTest {
   void usageErrors_exit2WithoutStackTrace() {
     for (String[] args :
         new String[][] {
-          {},
+          {"-f", QUIZ1},
           {"explain"},
           {"explain", "a", "b", "--frob"},
           {"--timeout", "5x", "explain", "a", "b", "-f", QUIZ1},
@@ -306,5 +306,12 @@ class MainTest {
     String file = dir.resolve("r.json").toString();
     Run same = Run.of("-f", SHOP, "lint", "-o", "json=" + file, "-o", "sarif=" + dir.resolve(".").resolve("r.json"));
     assertThat(same.code()).as(same.toString()).isEqualTo(2);
+  }
+
+  @Test
+  void noArguments_listsEveryCommand_exit0() {
+    Run run = Run.of();
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out()).contains("Usage: tierproof").contains("  explain ", "  verify ", "  lint ", "  check ", "  diff ");
   }
 }
