@@ -14,6 +14,37 @@ sealed interface Node permits Node.Scalar, Node.Mapping, Node.Sequence {
   /** How messages name the node's type: {@code a string}, {@code a list}, ... */
   String describe();
 
+  /** The same value as {@code other}, wherever each was written (positions ignored, keys in any order). */
+  default boolean sameAs(Node other) {
+    if (this instanceof Scalar a && other instanceof Scalar b) {
+      return a.type() == b.type() && a.text().equals(b.text());
+    }
+    if (this instanceof Sequence a && other instanceof Sequence b) {
+      if (a.items().size() != b.items().size()) {
+        return false;
+      }
+      for (int i = 0; i < a.items().size(); i++) {
+        if (!a.items().get(i).sameAs(b.items().get(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+    if (this instanceof Mapping a && other instanceof Mapping b) {
+      if (a.entries().size() != b.entries().size()) {
+        return false;
+      }
+      for (Entry e : a.entries()) {
+        Entry f = b.entry(e.key().text());
+        if (f == null || !e.value().sameAs(f.value())) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
   /**
    * A scalar as the parser typed it: quoted scalars are always {@link Type#STRING}.
    *

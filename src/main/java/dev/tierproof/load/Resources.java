@@ -113,6 +113,7 @@ final class Resources {
   private record Pending<T>(T value, List<String> profiles, Span profilesAt) {}
 
   private final Diagnostics diagnostics;
+  private final Map<Object, Deferred> deferred = new LinkedHashMap<>();
   private final Map<String, Span> defined = new HashMap<>();
   private final Map<String, TierDef> tiers = new LinkedHashMap<>();
   private final List<Placed> policies = new ArrayList<>();
@@ -183,7 +184,46 @@ final class Resources {
           "invalid apiVersion `" + api + "` for kind `" + kind + "`" + Suggest.choice(api, apis));
       return;
     }
-    switch (kind) {
+    defer(new Deferred(f, mapping, kind, api));
+  }
+
+  /** A resource of a modelled kind, converted when the input is complete (duplicates resolved). */
+  private record Deferred(Fields fields, Node.Mapping mapping, String kind, String api) {}
+
+  /**
+   * Keeps {@code d} for conversion, as {@code kubectl apply} would leave the cluster: an identical
+   * copy of an object already read is the same object; a differing one replaces it (the later
+   * wins) with a warning naming both places.
+   */
+  private void defer(Deferred d) {
+    Node.Entry metadata = d.mapping().entry("metadata");
+    Node.Mapping meta = metadata != null && metadata.value() instanceof Node.Mapping m ? m : null;
+    Node.Entry name = meta == null ? null : meta.entry("name");
+    if (name == null || !(name.value() instanceof Node.Scalar n) || n.text().isEmpty()) {
+      deferred.put(new Object(), d); // reported when converted
+      return;
+    }
+    Node.Entry ns = meta.entry("namespace");
+    String group = d.api().contains("/") ? d.api().substring(0, d.api().indexOf('/')) : "";
+    String key =
+        group + "\0" + d.kind() + "\0" + (ns != null && ns.value() instanceof Node.Scalar s ? s.text() : "") + "\0" + n.text();
+    Deferred before = deferred.get(key);
+    if (before == null) {
+      deferred.put(key, d);
+    } else if (!before.mapping().sameAs(d.mapping())) {
+      diagnostics.warning(
+          n.span(),
+          d.kind() + " `" + (ns != null && ns.value() instanceof Node.Scalar s ? s.text() + "/" : "") + n.text()
+              + "` is also defined at " + before.mapping().span() + " with other content: this later one wins,"
+              + " as `kubectl apply` would leave it");
+      deferred.put(key, d);
+    }
+  }
+
+  private void convert(Deferred d) {
+    Fields f = d.fields();
+    String api = d.api();
+    switch (d.kind()) {
       case "Tier" -> tier(f);
       case "GlobalNetworkPolicy" -> calicoPolicy(f, PolicyKind.GLOBAL_NETWORK_POLICY);
       case "StagedGlobalNetworkPolicy" -> calicoPolicy(f, PolicyKind.STAGED_GLOBAL_NETWORK_POLICY);
@@ -722,6 +762,8 @@ final class Resources {
 
   /** The model: built-ins added, labels inherited, policies placed in their tiers and ordered. */
   PolicySet build() {
+    deferred.values().forEach(this::convert);
+    deferred.clear();
     Map<String, Namespace> allNamespaces = new TreeMap<>(namespaces);
     namespaceReferences.forEach(
         (name, at) -> {

@@ -335,4 +335,19 @@ class LoaderTest {
             "unordered PASS",
             "ghost? DENY");
   }
+
+  @Test
+  void load_sameObjectInTwoFiles_identicalIsOneDifferingLaterWinsWithAWarning() {
+    String a = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: a}}\n";
+    String same = "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels: {team: a}\n  name: shop\n";
+    String other = "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop, labels: {team: b}}\n";
+    Loaded one = Loaded.of(List.of(new SourceText("a.yaml", a), new SourceText("b.yaml", same)));
+    assertThat(one.diagnostics().all()).isEmpty();
+    assertThat(one.set().namespaces().get("shop").labels()).containsEntry("team", "a");
+    Loaded later = Loaded.of(List.of(new SourceText("a.yaml", a), new SourceText("c.yaml", other)));
+    assertThat(later.diagnostics().render())
+        .startsWith("c.yaml:3:18: warning: Namespace `shop` is also defined at a.yaml:1:1 with other content: this later one wins");
+    assertThat(later.diagnostics().hasErrors()).isFalse();
+    assertThat(later.set().namespaces().get("shop").labels()).containsEntry("team", "b");
+  }
 }
