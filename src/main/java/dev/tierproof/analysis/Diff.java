@@ -69,8 +69,10 @@ public final class Diff {
   private final PolicySet after;
   private final Map<Map<String, Profile>, Evaluator[]> evaluators = new HashMap<>();
   private final Set<String> selectorKeys = new TreeSet<>();
-  /** Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 1 and 65536. */
-  private final TreeSet<Integer> cuts = new TreeSet<>(List.of(1, 65536));
+  /** Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and 65536. */
+  private final TreeSet<Integer> cuts = new TreeSet<>(List.of(0, 1, 65536));
+  /** The protocols that rules, named ports and failsafe ports mention: the rest are alike. */
+  private final Set<Integer> protocols = new TreeSet<>();
   private DiffQuery query;
   /** The answer the current class grows from. */
   private Answer witness;
@@ -93,6 +95,10 @@ public final class Diff {
       for (dev.tierproof.model.NamedPort np : e.ports()) {
         cuts.add(np.port());
         cuts.add(np.port() + 1);
+        protocols.add(np.protocol());
+      }
+      if (e.isHost()) {
+        protocols.addAll(List.of(Protocols.TCP, Protocols.UDP)); // failsafe ports (spec S6.2)
       }
     }
     for (PolicySet s : List.of(before, after)) {
@@ -113,6 +119,12 @@ public final class Diff {
   }
 
   private void keys(Rule r) {
+    if (r.protocol() != null) {
+      protocols.add(r.protocol());
+    }
+    if (r.notProtocol() != null) {
+      protocols.add(r.notProtocol());
+    }
     for (var m : List.of(r.source(), r.destination())) {
       for (List<dev.tierproof.model.Port> ports : List.of(m.ports(), m.notPorts())) {
         for (dev.tierproof.model.Port p : ports) {
@@ -303,7 +315,7 @@ public final class Diff {
       }
     }
     FlowSpec p = c.packets();
-    int protocol = p.protocol() != null ? p.protocol() : Protocols.TCP;
+    int protocol = p.protocol() != null ? p.protocol() : representative(p.otherThan());
     boolean ports = Protocols.hasPorts(protocol);
     boolean icmp = Protocols.isIcmp(protocol);
     Integer port = !ports ? null : p.port() != null ? Integer.valueOf(p.port().min()) : Integer.valueOf(dev.tierproof.model.Placeholders.WITNESS_PORT);
@@ -317,6 +329,20 @@ public final class Diff {
     Verdict n = ev[1].evaluate(g);
     boolean so = c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
     return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n) : c;
+  }
+
+  /** TCP, else the first usual protocol (then any) that {@code excluded} leaves. */
+  private static int representative(Set<Integer> excluded) {
+    for (int p : List.of(Protocols.TCP, Protocols.UDP, 132, Protocols.ICMP, 47)) {
+      if (!excluded.contains(p)) {
+        return p;
+      }
+    }
+    int p = 0;
+    while (excluded.contains(p)) {
+      p++;
+    }
+    return p;
   }
 
   /** A debugging aid: where the time went, on stderr when {@code TIERPROOF_DIFF_PROFILE} is set. */
@@ -343,13 +369,24 @@ public final class Diff {
   private record Found(ChangeClass change, Region region) {}
 
   /** The current candidate class: ends and packet bounds (null fields: unconstrained). */
-  private record Cls(EndSet src, EndSet dst, Integer protocol, int[] port, int[] sourcePort, Integer icmpType, Integer icmpCode, Integer ipVersion) {
+  private record Cls(
+      EndSet src, EndSet dst, Integer protocol, int[] port, int[] sourcePort, Integer icmpType, Integer icmpCode,
+      Integer ipVersion, Set<Integer> otherThan) {
+    Cls(EndSet src, EndSet dst, Integer protocol, int[] port, int[] sourcePort, Integer icmpType, Integer icmpCode, Integer ipVersion) {
+      this(src, dst, protocol, port, sourcePort, icmpType, icmpCode, ipVersion, Set.of());
+    }
+
     Cls with(EndSet s, EndSet d) {
-      return new Cls(s, d, protocol, port, sourcePort, icmpType, icmpCode, ipVersion);
+      return new Cls(s, d, protocol, port, sourcePort, icmpType, icmpCode, ipVersion, otherThan);
     }
 
     Cls packets(Integer proto, int[] p, int[] sp, Integer type, Integer code, Integer version) {
       return new Cls(src, dst, proto, p, sp, type, code, version);
+    }
+
+    /** Every protocol but {@code protocols}, any port, in the class's family. */
+    Cls otherThan(Set<Integer> protocols) {
+      return new Cls(src, dst, null, null, null, null, null, ipVersion, protocols);
     }
 
     Region region() {
@@ -362,7 +399,8 @@ public final class Diff {
               sourcePort == null ? null : sourcePort[1],
               icmpType,
               icmpCode,
-              ipVersion);
+              ipVersion,
+              otherThan);
       return new Region(src, dst, b);
     }
   }
@@ -403,6 +441,11 @@ public final class Diff {
       Cls anyProtocol = c.packets(null, null, null, null, null, c.ipVersion());
       if (c.icmpType() == null && uniform(anyProtocol, change)) {
         c = anyProtocol;
+      } else {
+        c = otherProtocols(c, change);
+      }
+      for (boolean source : List.of(true, false)) {
+        c = widerOutside(c, change, w, source);
       }
       return found(kind, c, w, v);
     }
@@ -478,7 +521,7 @@ public final class Diff {
       ends[source ? 0 : 1] = guess;
     }
     int[] ports = c.port() == null ? null : guessPorts(change, w);
-    if (ports != null && ports[0] == 1 && ports[1] == 65535) {
+    if (ports != null && ports[0] <= 1 && ports[1] == 65535) {
       ports = null;
     }
     boolean icmp = Protocols.isIcmp(w.protocol());
@@ -533,7 +576,8 @@ public final class Diff {
             c.sourcePort() == null ? null : new FlowSpec.PortRange(c.sourcePort()[0], c.sourcePort()[1]),
             c.icmpType(),
             c.icmpCode(),
-            c.ipVersion());
+            c.ipVersion(),
+            c.otherThan());
     return new Found(new ChangeClass(kind, source, destination, packets, w, v[0], v[1]), c.region());
   }
 
@@ -993,11 +1037,46 @@ public final class Diff {
     return new Cidr(base, length);
   }
 
+  /**
+   * "Every other protocol": the class's protocol widened to every protocol that no rule, named
+   * port or failsafe port mentions, when it is one of those and the solver proves it uniform;
+   * else {@code c}. Such protocols are alike to every rule but for carrying ports.
+   */
+  private Cls otherProtocols(Cls c, Change change) {
+    if (c.protocol() == null || protocols.contains(c.protocol()) || c.sourcePort() != null) {
+      return c;
+    }
+    Cls t = c.otherThan(protocols);
+    return uniform(t, change) ? t : c;
+  }
+
+  /**
+   * An outside end (a range the evaluators suggested) widened to anywhere outside, or to the
+   * widest prefix around the witness's address, when that stays uniform.
+   */
+  private Cls widerOutside(Cls c, Change change, Flow w, boolean source) {
+    EndSet end = source ? c.src() : c.dst();
+    if (!(end instanceof EndSet.Outside o) || o.ranges().isEmpty()) {
+      return c;
+    }
+    Function<EndSet, Cls> at = s -> source ? c.with(s, c.dst()) : c.with(c.src(), s);
+    if (o.ranges().size() > 1) {
+      Cls any = at.apply(EndSet.Outside.in(null, o.domain()));
+      return uniform(any, change) ? any : c;
+    }
+    EndSet wide = outside(at, change, o, w, source);
+    return at.apply(wide);
+  }
+
   /** Protocol and destination ports: any protocol, else any port, else the widest range around the witness port. */
   private Cls widenPackets(Cls c, Change change, Flow w) {
     Cls any = c.packets(null, null, null, null, null, c.ipVersion());
     if (c.sourcePort() == null && c.icmpType() == null && uniform(any, change)) {
       return any;
+    }
+    Cls others = otherProtocols(c, change);
+    if (others != c) {
+      return others;
     }
     if (c.port() == null) {
       if (c.icmpType() != null) {
@@ -1013,7 +1092,7 @@ public final class Diff {
     // first the run of whole intervals that the evaluators suggest: one check when it holds, and
     // no wider run of whole intervals can (the witness, moved past either end, did not change so)
     int[] guess = p < 1 ? null : guessPorts(change, w);
-    if (guess != null && guess[0] == 1 && guess[1] == 65535) {
+    if (guess != null && guess[0] <= 1 && guess[1] == 65535) {
       if (uniform(anyPort, change)) {
         return anyPort;
       }

@@ -223,7 +223,10 @@ public record DiffResult(
   /** {@code TCP 5432}, {@code TCP 8000-8080}, {@code TCP}, {@code any protocol}, with pins. */
   public static String packets(FlowSpec p) {
     StringBuilder out = new StringBuilder();
-    if (p.protocol() == null) {
+    if (p.protocol() == null && !p.otherThan().isEmpty()) {
+      out.append("any protocol but ")
+          .append(String.join(", ", new java.util.TreeSet<>(p.otherThan()).stream().map(Protocols::name).toList()));
+    } else if (p.protocol() == null) {
       out.append("any protocol");
     } else {
       out.append(Protocols.name(p.protocol()));

@@ -214,6 +214,17 @@ public final class DiffReport {
   }
 
   private static ObjectNode packets(ObjectNode o, FlowSpec p) {
+    if (!p.otherThan().isEmpty()) {
+      ArrayNode a = o.putArray("protocolNot");
+      new java.util.TreeSet<>(p.otherThan()).forEach(x -> {
+        String name = Protocols.name(x);
+        if (name.equals(Integer.toString(x))) {
+          a.add(x);
+        } else {
+          a.add(name);
+        }
+      });
+    }
     if (p.protocol() != null) {
       String name = Protocols.name(p.protocol());
       if (name.equals(Integer.toString(p.protocol()))) {

@@ -334,6 +334,7 @@ public final class Query implements AutoCloseable {
     if (b.protocol() != null) {
       c.add(v.protoIs(b.protocol()));
     }
+    b.otherThan().forEach(p -> c.add(ctx.mkNot(v.protoIs(p))));
     if (b.portMin() != null) {
       c.add(v.hasPorts);
       c.add(v.between(v.dport, 16, b.portMin(), b.portMax()));
