@@ -199,7 +199,7 @@ public final class Diff {
             Found f = d.generalize(a);
             trace("  generalized in %d ms", (System.nanoTime() - tg) / 1000000);
             if (f == null) {
-              reason = "could not group the change of " + a.flow() + " into a class the solver can prove";
+              reason = "could not group the change of " + a.flow().describe() + " into a class the solver can prove";
               break search;
             }
             classes.add(f.change());
@@ -1248,8 +1248,8 @@ public final class Diff {
     if (n.allowed() != a.allowed() || b.allowed() == n.allowed()) {
       throw new IllegalStateException(
           "internal error: solver and evaluator disagree on a changed flow: the solver says it is "
-              + (a.allowed() ? "allowed" : "denied") + " now and the other way before; flow " + f
-              + "; eval before " + b + "; eval now " + n);
+              + (a.allowed() ? "allowed" : "denied") + " now and the other way before; flow " + f.describe()
+              + "; eval before " + b.describe() + "; eval now " + n.describe());
     }
     return new Verdict[] {b, n};
   }

@@ -84,7 +84,8 @@ public final class Main implements Callable<Integer> {
   }
 
   private static int internal(Session session, Throwable e) {
-    session.err.println("tierproof: internal error: " + e);
+    String m = e.getMessage();
+    session.err.println("tierproof: " + (m != null && m.startsWith("internal error: ") ? m : "internal error: " + e));
     if ("1".equals(System.getenv("TIERPROOF_DEBUG"))) {
       e.printStackTrace(session.err);
     }
