@@ -84,12 +84,20 @@ public final class Diff {
   /** Every input endpoint's addresses. */
   private Set<dev.tierproof.model.Ip> owned;
 
+  /** The base's version of each current endpoint that differs in the base (the flows name the current ones). */
+  private final Map<Endpoint, Endpoint> twins = new java.util.IdentityHashMap<>();
+
   /** Each input endpoint's position in the input. */
   private final Map<Endpoint, Integer> position = new java.util.IdentityHashMap<>();
 
   private Diff(PolicySet before, PolicySet after) {
     this.before = before;
     this.after = after;
+    for (int i = 0; i < after.endpoints().size(); i++) {
+      if (before.endpoints().get(i) != after.endpoints().get(i)) {
+        twins.put(after.endpoints().get(i), before.endpoints().get(i));
+      }
+    }
     after.endpoints().forEach(e -> position.put(e, position.size()));
     for (Endpoint e : after.endpoints()) {
       for (dev.tierproof.model.NamedPort np : e.ports()) {
@@ -151,7 +159,7 @@ public final class Diff {
     long start = System.nanoTime();
     List<String> notes = inventory(base, current);
     List<InputChange> changes = changes(base, current);
-    PolicySet rebased = rebase(base, current);
+    PolicySet rebased = paired(base, current);
     Diff d = new Diff(rebased, current);
     List<ChangeClass> classes = new ArrayList<>();
     List<Region> regions = new ArrayList<>();
@@ -325,7 +333,7 @@ public final class Diff {
     Flow g = new Flow(protocol, f.sourceIp(), sourcePort, f.destinationIp(), port, type, code, f.destinationDomain(),
         f.source(), f.destination());
     Evaluator[] ev = evaluators.computeIfAbsent(Map.of(), this::evaluators);
-    Verdict b = ev[0].evaluate(g);
+    Verdict b = ev[0].evaluate(back(g));
     Verdict n = ev[1].evaluate(g);
     boolean so = c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
     return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n) : c;
@@ -866,8 +874,8 @@ public final class Diff {
     return more.size() == t.endpoints().size() ? t : new EndSet.Endpoints(more);
   }
 
-  private static boolean changed(Evaluator[] ev, Flow f, Change change) {
-    boolean before = ev[0].evaluate(f).allowed();
+  private boolean changed(Evaluator[] ev, Flow f, Change change) {
+    boolean before = ev[0].evaluate(back(f)).allowed();
     boolean now = ev[1].evaluate(f).allowed();
     return change == Change.OPENED ? !before && now : before && !now;
   }
@@ -1243,7 +1251,7 @@ public final class Diff {
   private Verdict[] replay(Answer a) {
     Evaluator[] ev = evaluators.computeIfAbsent(a.assumedProfiles(), this::evaluators);
     Flow f = a.flow();
-    Verdict b = ev[0].evaluate(f);
+    Verdict b = ev[0].evaluate(back(f));
     Verdict n = ev[1].evaluate(f);
     if (n.allowed() != a.allowed() || b.allowed() == n.allowed()) {
       throw new IllegalStateException(
@@ -1252,6 +1260,17 @@ public final class Diff {
               + "; eval before " + b.describe() + "; eval now " + n.describe());
     }
     return new Verdict[] {b, n};
+  }
+
+  /** The flow as the base sees it: its input endpoints in their base versions. */
+  private Flow back(Flow f) {
+    Endpoint s = f.source() == null ? null : twins.getOrDefault(f.source(), f.source());
+    Endpoint d = f.destination() == null ? null : twins.getOrDefault(f.destination(), f.destination());
+    if (s == f.source() && d == f.destination()) {
+      return f;
+    }
+    return new Flow(f.protocol(), f.sourceIp(), f.sourcePort(), f.destinationIp(), f.destinationPort(), f.icmpType(),
+        f.icmpCode(), f.destinationDomain(), s, d);
   }
 
   private Evaluator[] evaluators(Map<String, Profile> extra) {
@@ -1289,46 +1308,78 @@ public final class Diff {
     return new PolicySet(base.tiers(), current.endpoints(), base.networkSets(), profiles, current.namespaces());
   }
 
+  /**
+   * The base as the diff compares it with {@code current}, endpoint by endpoint: the base's tiers,
+   * network sets and profiles; the current endpoints in order, each in its base version when the
+   * base has it (same kind, source and reference) with other labels, named ports or profiles (at
+   * the current addresses: a changed address is compared as the current one), else the current
+   * one; the current namespaces, each with its base labels when the base declares it. What only
+   * the current input has is taken as it is now, in both.
+   */
+  static PolicySet paired(PolicySet base, PolicySet current) {
+    Map<String, Endpoint> old = byRef(base.endpoints());
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (Endpoint e : current.endpoints()) {
+      Endpoint b = old.get(key(e));
+      boolean same = b == null
+          || (b.labels().equals(e.labels()) && b.ports().equals(e.ports()) && b.profiles().equals(e.profiles()));
+      endpoints.add(same ? e : new Endpoint(b.kind(), b.namespace(), b.name(), b.source(), b.labels(), e.ips(), b.ports(),
+          b.profiles(), b.node(), b.span()));
+    }
+    Map<String, Namespace> namespaces = new LinkedHashMap<>();
+    current.namespaces().forEach((n, ns) -> namespaces.put(n, base.namespaces().getOrDefault(n, ns)));
+    Map<String, Profile> profiles = new LinkedHashMap<>();
+    current.profiles().forEach((name, p) -> {
+      if (builtIn(name)) {
+        profiles.put(name, base.profiles().getOrDefault(name, p));
+      }
+    });
+    base.profiles().forEach((name, p) -> {
+      if (builtIn(name)) {
+        profiles.putIfAbsent(name, p);
+      } else {
+        profiles.put(name, p);
+      }
+    });
+    return new PolicySet(base.tiers(), endpoints, base.networkSets(), profiles, namespaces);
+  }
+
   private static boolean builtIn(String profile) {
     return profile.startsWith("kns.") || profile.startsWith("ksa.") || profile.equals("projectcalico-default-allow");
   }
 
-  /** What the comparison takes from the current input only: endpoints and namespaces that differ. */
+  /**
+   * What the comparison cannot compare, or compares in a way worth saying: endpoints only in one
+   * input, endpoints at other addresses, namespaces only in one input.
+   */
   static List<String> inventory(PolicySet base, PolicySet current) {
     List<String> out = new ArrayList<>();
     Map<String, Endpoint> b = byRef(base.endpoints());
     Map<String, Endpoint> c = byRef(current.endpoints());
     List<String> added = c.keySet().stream().filter(k -> !b.containsKey(k)).toList();
     List<String> removed = b.keySet().stream().filter(k -> !c.containsKey(k)).toList();
-    List<String> changed =
-        c.keySet().stream()
-            .filter(b::containsKey)
-            .filter(k -> !b.get(k).labels().equals(c.get(k).labels()) || !b.get(k).ips().equals(c.get(k).ips()))
-            .toList();
+    List<String> moved =
+        c.keySet().stream().filter(b::containsKey).filter(k -> !b.get(k).ips().equals(c.get(k).ips())).toList();
     if (!added.isEmpty()) {
-      out.add(count(added, "endpoint") + " only in the current input (" + sample(added) + ")");
+      out.add(count(added, "endpoint") + " only in the current input (" + sample(added)
+          + "): the base's policies are applied to " + (added.size() == 1 ? "it" : "them") + " as " + (added.size() == 1 ? "it is" : "they are") + " now");
     }
     if (!removed.isEmpty()) {
-      out.add(count(removed, "endpoint") + " only in the base (" + sample(removed) + ")");
+      out.add(count(removed, "endpoint") + " only in the base (" + sample(removed) + "): not compared, their flows are gone");
     }
-    if (!changed.isEmpty()) {
-      out.add(count(changed, "endpoint") + " with other labels or addresses in the base (" + sample(changed) + ")");
+    if (!moved.isEmpty()) {
+      out.add(count(moved, "endpoint") + " at other addresses in the base (" + sample(moved) + "): compared at the current addresses");
     }
+    List<String> ns = new ArrayList<>();
     Set<String> names = new TreeSet<>(base.namespaces().keySet());
     names.addAll(current.namespaces().keySet());
-    List<String> ns = new ArrayList<>();
     for (String n : names) {
-      Namespace x = base.namespaces().get(n);
-      Namespace y = current.namespaces().get(n);
-      if (x == null || y == null || !x.labels().equals(y.labels())) {
+      if (base.namespaces().containsKey(n) != current.namespaces().containsKey(n)) {
         ns.add(n);
       }
     }
     if (!ns.isEmpty()) {
-      out.add(count(ns, "namespace") + " added, removed or relabelled (" + sample(ns) + ")");
-    }
-    if (!out.isEmpty()) {
-      out.add("the base's policies are compared with the current ones over the current endpoints and namespaces: these differences are not part of the diff");
+      out.add(count(ns, "namespace") + " only in one input (" + sample(ns) + "): compared with the labels the current input gives");
     }
     return out;
   }
@@ -1336,9 +1387,13 @@ public final class Diff {
   private static Map<String, Endpoint> byRef(List<Endpoint> endpoints) {
     Map<String, Endpoint> out = new TreeMap<>();
     for (Endpoint e : endpoints) {
-      out.putIfAbsent(e.kind() + " " + e.source() + " " + e.ref(), e);
+      out.putIfAbsent(key(e), e);
     }
     return out;
+  }
+
+  private static String key(Endpoint e) {
+    return e.kind() + " " + e.source() + " " + e.ref();
   }
 
   private static String count(List<String> items, String noun) {
@@ -1360,6 +1415,12 @@ public final class Diff {
     compare(out, base.networkSets(), current.networkSets(),
         s -> (s.namespace() == null ? "GlobalNetworkSet " + s.name() : "NetworkSet " + s.namespace() + "/" + s.name()),
         s -> List.of(s.labels(), s.nets(), s.allowedEgressDomains()), NetworkSet::span);
+    List<InputChange> inventory = new ArrayList<>();
+    compare(inventory, base.endpoints(), current.endpoints(), e -> e.source() + " " + e.ref(),
+        e -> List.of(e.labels(), e.ports(), e.profiles()), Endpoint::span);
+    compare(inventory, List.copyOf(base.namespaces().values()), List.copyOf(current.namespaces().values()),
+        n -> "Namespace " + n.name(), Namespace::labels, Namespace::span);
+    inventory.stream().filter(x -> x.how().equals("modified")).forEach(out::add);
     compare(out,
         base.profiles().values().stream().filter(p -> !builtIn(p.name())).toList(),
         current.profiles().values().stream().filter(p -> !builtIn(p.name())).toList(),

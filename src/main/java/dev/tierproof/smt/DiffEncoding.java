@@ -4,6 +4,7 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Namespace;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
@@ -95,13 +96,26 @@ public final class DiffEncoding {
   /** The peers of a direction's list of changed rules. */
   private final Map<List<Object>, Peers> peersOf = new HashMap<>();
 
+  /** Each current endpoint whose base version differs (by labels, named ports or profiles) → that version. */
+  private final Map<Endpoint, Endpoint> twins = new IdentityHashMap<>();
+  /** The changed endpoints by what both versions show of them: each group is told apart from the rest. */
+  private final List<List<Endpoint>> twinClasses = new ArrayList<>();
+
   private DiffEncoding(Network before, Network after) {
     this.before = before;
     this.after = after;
     List<Endpoint> all = after.set.endpoints();
+    Map<List<Object>, List<Endpoint>> classes = new LinkedHashMap<>();
     for (int i = 0; i < all.size(); i++) {
-      indices.put(all.get(i), i);
+      Endpoint a = all.get(i);
+      Endpoint b = before.set.endpoints().get(i);
+      indices.put(a, i);
+      if (a != b) {
+        twins.put(a, b);
+        classes.computeIfAbsent(List.of(ClassKey.of(b), b.ports(), ClassKey.of(a), a.ports()), k -> new ArrayList<>()).add(a);
+      }
     }
+    twinClasses.addAll(classes.values());
   }
 
   /**
@@ -111,8 +125,8 @@ public final class DiffEncoding {
    * outside addresses.
    */
   public static DiffEncoding encode(PolicySet before, PolicySet after, SolverSession session, boolean hypothetical) {
-    if (!sameObjects(before.endpoints(), after.endpoints())) {
-      throw new IllegalArgumentException("the two policy sets of a diff must share their endpoints");
+    if (!twins(before.endpoints(), after.endpoints())) {
+      throw new IllegalArgumentException("the two policy sets of a diff must list the same endpoints, at the same addresses");
     }
     Set<String> patterns = new TreeSet<>(Network.patterns(before));
     patterns.addAll(Network.patterns(after));
@@ -132,12 +146,12 @@ public final class DiffEncoding {
    * tests of the {@code observed} regions' end sets are exact.
    */
   public DiffQuery open(List<Side> sources, List<Side> destinations, List<Region> observed) {
-    return new DiffQuery(before, after, sources, destinations, observed, null);
+    return new DiffQuery(before, after, sources, destinations, observed, null, twins, twinClasses);
   }
 
   /** The flows of {@code scope} (see {@link #open(List, List, List)}). */
   public DiffQuery open(Scope scope, List<Region> observed) {
-    return new DiffQuery(before, after, sides(scope.sources()), sides(scope.destinations()), observed, scope.only());
+    return new DiffQuery(before, after, sides(scope.sources()), sides(scope.destinations()), observed, scope.only(), twins, twinClasses);
   }
 
   /** The namespaces the input mentions (a hypothetical pod in another one is in a namespace not in the input). */
@@ -240,7 +254,19 @@ public final class DiffEncoding {
   public List<Scope> scopes() {
     Map<ClassKey, List<Endpoint>> classes = new LinkedHashMap<>();
     for (Endpoint e : after.set.endpoints()) {
-      classes.computeIfAbsent(ClassKey.of(e), k -> new ArrayList<>()).add(e);
+      if (!twins.containsKey(e)) {
+        classes.computeIfAbsent(ClassKey.of(e), k -> new ArrayList<>()).add(e);
+      }
+    }
+    Set<String> relabelled = new TreeSet<>();
+    if (hypothetical) {
+      for (String n : after.namespaceNames()) {
+        Namespace x = before.set.namespaces().get(n);
+        Namespace y = after.set.namespaces().get(n);
+        if (x != null && y != null && !x.labels().equals(y.labels())) {
+          relabelled.add(n);
+        }
+      }
     }
     List<NsOption> optionsBefore = before.namespaceOptions(null);
     List<NsOption> optionsAfter = after.namespaceOptions(null);
@@ -295,10 +321,23 @@ public final class DiffEncoding {
         }
       }
       changes.put(dir, byPeers);
+      endpoints.addAll(twins.keySet()); // both their steps may differ, and how peers' rules see them
+      namespaces.addAll(relabelled);
       changedEndpoints.put(dir, endpoints);
       changedNamespaces.put(dir, namespaces);
     }
     List<Scope> out = new ArrayList<>();
+    if (!twins.isEmpty() || !relabelled.isEmpty()) {
+      // an endpoint or namespace that differs (spec S5.4: their labels, named ports, profiles):
+      // every flow from or to it may differ, at either step
+      List<Endpoint> changedEnds = after.set.endpoints().stream().filter(twins::containsKey).toList();
+      EndScope all = Peers.EVERYTHING.scope(this);
+      for (EndScope at : split(new EndScope(false, changedEnds, relabelled, false, false))) {
+        String reason = at.describe() + " (changed)";
+        out.add(new Scope(at, all, Direction.EGRESS, null, reason));
+        out.add(new Scope(all, at, Direction.INGRESS, null, reason));
+      }
+    }
     for (Map.Entry<Direction, Map<Peers, At>> d : changes.entrySet()) {
       Direction dir = d.getKey();
       Direction other = dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
@@ -760,15 +799,23 @@ public final class DiffEncoding {
     return out;
   }
 
-  private static boolean sameObjects(List<Endpoint> a, List<Endpoint> b) {
+  /** The same endpoints in the same order: each the same object, or two versions of one endpoint at the same addresses. */
+  private static boolean twins(List<Endpoint> a, List<Endpoint> b) {
     if (a.size() != b.size()) {
       return false;
     }
     for (int i = 0; i < a.size(); i++) {
-      if (a.get(i) != b.get(i)) {
+      Endpoint x = a.get(i);
+      Endpoint y = b.get(i);
+      if (x != y && (x.kind() != y.kind() || !x.ref().equals(y.ref()) || !x.ips().equals(y.ips()))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The base's version of a current endpoint (itself when both versions are one object). */
+  public Endpoint before(Endpoint e) {
+    return e == null ? null : twins.getOrDefault(e, e);
   }
 }

@@ -696,6 +696,8 @@ public final class Query implements AutoCloseable {
     final List<Opt> options = new ArrayList<>();
     private final List<Map.Entry<Endpoint, Ip>> candidates = new ArrayList<>();
     private final Map<List<Object>, FreeEndpoint> freeEndpoints = new LinkedHashMap<>();
+    /** Endpoints without addresses, with their side's range: grouped by {@link #group}. */
+    private final List<Map.Entry<Endpoint, java.util.Optional<Cidr>>> addressless = new ArrayList<>();
     private final List<FreshOpt> freshOptions = new ArrayList<>();
     private LabelView common;
 
@@ -733,11 +735,7 @@ public final class Query implements AutoCloseable {
         if (s instanceof Side.Endpoints e) {
           for (Endpoint ep : e.endpoints()) {
             if (ep.ips().isEmpty()) {
-              ClassKey k = ClassKey.of(ep);
-              FreeEndpoint fe =
-                  freeEndpoints.computeIfAbsent(
-                      java.util.Arrays.asList(k, ep.ports(), e.range()), x -> new FreeEndpoint(ep, k, e.range()));
-              members.computeIfAbsent(fe, x -> new ArrayList<>()).add(ep);
+              addressless.add(Map.entry(ep, java.util.Optional.ofNullable(e.range())));
               continue;
             }
             for (Ip ip : ep.ips()) {
@@ -776,7 +774,7 @@ public final class Query implements AutoCloseable {
     void involve(Set<Rule> out) {
       Set<ClassKey> classes = new LinkedHashSet<>();
       candidates.forEach(c -> classes.add(ClassKey.of(c.getKey())));
-      freeEndpoints.values().forEach(f -> classes.add(f.cls()));
+      addressless.forEach(f -> classes.add(ClassKey.of(f.getKey())));
       for (ClassKey k : classes) {
         addRules(net.skeleton(null, k.labels(), dir), out);
         for (String name : k.profiles()) {
@@ -866,6 +864,19 @@ public final class Query implements AutoCloseable {
         members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());
       }
       options.addAll(0, groups.values());
+      for (Map.Entry<Endpoint, java.util.Optional<Cidr>> x : addressless) {
+        Endpoint ep = x.getKey();
+        Cidr range = x.getValue().orElse(null);
+        ClassKey k = ClassKey.of(ep);
+        BitSet marked = new BitSet();
+        for (int i = 0; i < marks.size(); i++) {
+          marked.set(i, marks.get(i).contains(ep));
+        }
+        FreeEndpoint fe =
+            freeEndpoints.computeIfAbsent(
+                java.util.Arrays.asList(k, ep.ports(), range, marked), y -> new FreeEndpoint(ep, k, range));
+        members.computeIfAbsent(fe, y -> new ArrayList<>()).add(ep);
+      }
       options.addAll(freeEndpoints.values());
       options.addAll(freshOptions);
     }
