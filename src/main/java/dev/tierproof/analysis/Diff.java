@@ -1316,7 +1316,7 @@ public final class Diff {
    * one; the current namespaces, each with its base labels when the base declares it. What only
    * the current input has is taken as it is now, in both.
    */
-  static PolicySet paired(PolicySet base, PolicySet current) {
+  public static PolicySet paired(PolicySet base, PolicySet current) {
     Map<String, Endpoint> old = byRef(base.endpoints());
     List<Endpoint> endpoints = new ArrayList<>();
     for (Endpoint e : current.endpoints()) {
