@@ -276,9 +276,12 @@ public final class Diff {
   /** The union of two ends when it is an end again (namespaces or endpoints joined), else null. */
   private Ends join(Ends a, Ends b) {
     if (a.kind() == EndKind.ENDPOINTS && b.kind() == EndKind.ENDPOINTS) {
+      if (!a.within().equals(b.within()) || !a.except().equals(b.except())) {
+        return null;
+      }
       List<Endpoint> all = new ArrayList<>(a.endpoints());
       all.addAll(b.endpoints());
-      return endpoints(all);
+      return endpoints(all, a.within(), a.except());
     }
     if (a.kind() != EndKind.PODS || b.kind() != EndKind.PODS || a.namespaces() == null || b.namespaces() == null) {
       return null;
@@ -465,6 +468,12 @@ public final class Diff {
       EndSet end = source ? c.src() : c.dst();
       if (end instanceof EndSet.Pods p && (!p.within().isEmpty() || !p.except().isEmpty())) {
         Cls t = source ? c.with(p.at(List.of(), List.of()), c.dst()) : c.with(c.src(), p.at(List.of(), List.of()));
+        if (uniform(t, change)) {
+          c = t;
+        }
+      } else if (end instanceof EndSet.Endpoints x && (!x.within().isEmpty() || !x.except().isEmpty())) {
+        EndSet.Endpoints anywhere = new EndSet.Endpoints(x.endpoints());
+        Cls t = source ? c.with(anywhere, c.dst()) : c.with(c.src(), anywhere);
         if (uniform(t, change)) {
           c = t;
         }
@@ -729,7 +738,20 @@ public final class Diff {
       return EndSet.Outside.in(Cidr.host(source ? w.sourceIp() : w.destinationIp()), domain);
     }
     if (input(e)) {
-      return new EndSet.Endpoints(query.group(source, e));
+      if (!e.ips().isEmpty()) {
+        return new EndSet.Endpoints(query.group(source, e));
+      }
+      // spec S5.4: at a free address, in exactly the ranges (that the encodings test) the witness's is in
+      dev.tierproof.model.Ip a = source ? w.sourceIp() : w.destinationIp();
+      List<Cidr> in = new ArrayList<>();
+      List<Cidr> out = new ArrayList<>();
+      for (Cidr r : query.cidrs(source)) {
+        (r.contains(a) ? in : out).add(r);
+      }
+      java.util.Comparator<Cidr> order = java.util.Comparator.comparing(Cidr::toString);
+      in.sort(order);
+      out.sort(order);
+      return new EndSet.Endpoints(query.group(source, e), in, out);
     }
     return pods(e, source, true).declaring(e.ports());
   }
@@ -1220,11 +1242,11 @@ public final class Diff {
     return c.packets(c.protocol(), new int[] {lo, hi}, c.sourcePort(), null, null, c.ipVersion());
   }
 
-  /** Endpoints as an end: once each, in input order (equal sets make equal ends). */
-  private Ends endpoints(List<Endpoint> endpoints) {
+  /** Endpoints as an end: once each, in input order (equal sets make equal ends); address-less ones at free addresses within and except these ranges. */
+  private Ends endpoints(List<Endpoint> endpoints, List<Cidr> within, List<Cidr> except) {
     TreeMap<Integer, Endpoint> ordered = new TreeMap<>();
     endpoints.forEach(e -> ordered.putIfAbsent(position.get(e), e));
-    return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, List.copyOf(ordered.values()), List.of(), null, List.of(), List.of(), null, true);
+    return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, List.copyOf(ordered.values()), List.of(), null, within, except, null, true);
   }
 
   private Ends ends(EndSet s) {
@@ -1235,7 +1257,7 @@ public final class Diff {
       return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), List.of(), null, p.within(), p.except(), p.ports(), p.existing());
     }
     if (s instanceof EndSet.Endpoints e) {
-      return endpoints(e.endpoints());
+      return endpoints(e.endpoints(), e.within(), e.except());
     }
     if (s instanceof EndSet.Outside o) {
       return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.ranges(), o.domain(), List.of(), List.of(), null, true);

@@ -130,7 +130,11 @@ public record DiffResult(
     public String display() {
       return switch (kind) {
         case ANY -> "anything";
-        case ENDPOINTS -> summary(endpoints);
+        case ENDPOINTS -> summary(endpoints) + (within.isEmpty() && except.isEmpty() ? "" : " (" + String.join(", ",
+            java.util.stream.Stream.of(
+                within.isEmpty() ? null : "at addresses in " + list(within),
+                except.isEmpty() ? null : except.size() <= 3 ? "not at " + list(except) : "not in any of the " + except.size() + " other ranges that rules or network sets name")
+                .filter(java.util.Objects::nonNull).toList()) + ")");
         case OUTSIDE -> {
           String where =
               ranges.isEmpty() ? "world"

@@ -198,6 +198,17 @@ public final class DiffReport {
       case ENDPOINTS -> {
         ArrayNode a = o.putArray("endpoints");
         e.endpoints().stream().map(Endpoint::ref).forEach(a::add);
+        if (!e.within().isEmpty() || !e.except().isEmpty()) {
+          ObjectNode h = o.putObject("addressless"); // endpoints without addresses, at free addresses
+          if (!e.within().isEmpty()) {
+            ArrayNode w = h.putArray("within");
+            e.within().stream().map(Cidr::toString).forEach(w::add);
+          }
+          if (!e.except().isEmpty()) {
+            ArrayNode x = h.putArray("notIn");
+            e.except().stream().map(Cidr::toString).forEach(x::add);
+          }
+        }
       }
       case OUTSIDE -> {
         if (!e.ranges().isEmpty()) {

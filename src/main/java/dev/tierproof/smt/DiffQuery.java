@@ -246,7 +246,8 @@ public final class DiffQuery implements AutoCloseable {
 
   private static List<EndSet> ends(List<EndSet> sets, java.util.function.UnaryOperator<Endpoint> back) {
     return sets.stream()
-        .map(x -> x instanceof EndSet.Endpoints e ? new EndSet.Endpoints(e.endpoints().stream().map(back).toList()) : x)
+        .map(x -> x instanceof EndSet.Endpoints e
+            ? new EndSet.Endpoints(e.endpoints().stream().map(back).toList(), e.within(), e.except()) : x)
         .toList();
   }
 

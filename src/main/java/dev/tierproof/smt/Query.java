@@ -1427,6 +1427,8 @@ public final class Query implements AutoCloseable {
           Set<Endpoint> in = Collections.newSetFromMap(new IdentityHashMap<>());
           in.addAll(e.endpoints());
           marks.add(in);
+          e.within().forEach(this::addCidr);
+          e.except().forEach(this::addCidr);
         }
       }
     }
@@ -1462,7 +1464,17 @@ public final class Query implements AutoCloseable {
       }
       if (s instanceof EndSet.Endpoints e) {
         List<Endpoint> stands = members.getOrDefault(o, List.of());
-        return ctx.mkBool(stands.stream().anyMatch(m -> e.endpoints().stream().anyMatch(x -> x == m)));
+        if (stands.stream().noneMatch(m -> e.endpoints().stream().anyMatch(x -> x == m))) {
+          return ctx.mkFalse();
+        }
+        List<BoolExpr> c = new ArrayList<>();
+        for (Cidr x : e.within()) {
+          c.add(o instanceof Concrete k ? ctx.mkBool(x.contains(k.address())) : netIn(x, addr, nets));
+        }
+        for (Cidr x : e.except()) {
+          c.add(o instanceof Concrete k ? ctx.mkBool(!x.contains(k.address())) : not(netIn(x, addr, nets)));
+        }
+        return and(c);
       }
       EndSet.Pods p = (EndSet.Pods) s;
       ClassKey cls = o instanceof Concrete k ? k.cls() : o instanceof FreeEndpoint f ? f.cls() : null;
