@@ -459,7 +459,8 @@ public final class DiffEncoding {
       }
       if (m.selector() == null && !m.nets().isEmpty()) {
         for (Endpoint e : after.set.endpoints()) {
-          if (e.ips().stream().anyMatch(ip -> m.nets().stream().anyMatch(c -> c.contains(ip)))) {
+          // spec S5.4: one without addresses is at any free address, which the nets may hold
+          if (e.ips().isEmpty() || e.ips().stream().anyMatch(ip -> m.nets().stream().anyMatch(c -> c.contains(ip)))) {
             endpoints.add(index(e));
           }
         }
@@ -486,7 +487,7 @@ public final class DiffEncoding {
             if (!s.nets().isEmpty()) {
               allPods = true;
               for (Endpoint e : after.set.endpoints()) {
-                if (e.ips().stream().anyMatch(ip -> s.nets().stream().anyMatch(c -> c.contains(ip)))) {
+                if (e.ips().isEmpty() || e.ips().stream().anyMatch(ip -> s.nets().stream().anyMatch(c -> c.contains(ip)))) {
                   endpoints.add(index(e));
                 }
               }
