@@ -771,13 +771,9 @@ public final class Diff {
     return new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, sel);
   }
 
+  /** Whether the input mentions the namespace, as the encoding counts them (else it is one the input lacks). */
   private boolean mentioned(String ns) {
-    return after.namespaces().containsKey(ns)
-        || after.endpoints().stream().anyMatch(x -> ns.equals(x.namespace()))
-        || after.policies().stream().anyMatch(p -> ns.equals(p.namespace()))
-        || before.policies().stream().anyMatch(p -> ns.equals(p.namespace()))
-        || after.networkSets().stream().anyMatch(s -> ns.equals(s.namespace()))
-        || before.networkSets().stream().anyMatch(s -> ns.equals(s.namespace()));
+    return encoding.namespaces().contains(ns);
   }
 
   /** A selector for the endpoint's observed labels; null when there are none. */
