@@ -839,7 +839,7 @@ public final class Diff {
       if (labelled.selector() != null) {
         p = refine(keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), labelled.selector())), at, change, w, source, true);
         if (p != null) {
-          return simplify(p, at, change);
+          return simplify(p, at, change, source);
         }
       }
     }
@@ -851,14 +851,14 @@ public final class Diff {
     if (labelled.selector() != null) {
       EndSet.Pods p = refine(labelled, at, change, w, source, false);
       if (p != null) {
-        return simplify(p, at, change);
+        return simplify(p, at, change, source);
       }
     }
     EndSet.Pods exactly = keep.apply(pods(e, source, true));
     if (!exactly.equals(labelled) && exactly.selector() != null) {
       EndSet.Pods p = refine(exactly, at, change, w, source, false);
       if (p != null) {
-        return p;
+        return simplify(p, at, change, source);
       }
     }
     return endpoints(tight, at, change, w, source);
@@ -980,23 +980,72 @@ public final class Diff {
     return null;
   }
 
-  /** Drops the selector's terms one by one while the class stays uniform. */
-  private EndSet.Pods simplify(EndSet.Pods p, Function<EndSet, Cls> at, Change change) {
-    if (!(p.selector() instanceof Selector.And and)) {
+  /**
+   * Drops the selector's terms one by one while the class stays uniform; then weakens each term
+   * that pins a key ({@code k == v}, {@code !has(k)}) to "none of the other values the policies
+   * compare it to" ({@code k not in {...}}, which holds without the key too) and drops those
+   * values one by one while the class stays uniform: pods the policies tell apart only by values
+   * they do not have become one class.
+   */
+  private EndSet.Pods simplify(EndSet.Pods p, Function<EndSet, Cls> at, Change change, boolean source) {
+    if (p.selector() == null) {
       return p;
     }
-    List<Selector> terms = new ArrayList<>(and.operands());
+    List<Selector> terms = new ArrayList<>(p.selector() instanceof Selector.And and ? and.operands() : List.of(p.selector()));
     for (int i = terms.size() - 1; i >= 0 && terms.size() > 1; i--) {
       List<Selector> fewer = new ArrayList<>(terms);
       fewer.remove(i);
-      Selector s = fewer.size() == 1 ? fewer.get(0) : new Selector.And(fewer);
-      EndSet.Pods t = p.selecting(s);
-      if (uniform(at.apply(t), change)) {
+      if (uniform(at.apply(p.selecting(and(fewer))), change)) {
         terms = fewer;
       }
     }
-    Selector s = terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
-    return p.selecting(s);
+    Map<String, List<String>> vocabulary = query.vocabulary(source);
+    for (int i = 0; i < terms.size(); i++) {
+      Selector t = terms.get(i);
+      String key;
+      String own;
+      if (t instanceof Selector.Compare c && c.op() == Selector.Op.EQ) {
+        key = c.key();
+        own = c.value();
+      } else if (t instanceof Selector.Not n && n.operand() instanceof Selector.Has h) {
+        key = h.key();
+        own = null;
+      } else {
+        continue;
+      }
+      List<String> literals = vocabulary.get(key);
+      if (literals == null) {
+        continue; // compared as a string (prefixes, contains): no set of values to exclude
+      }
+      List<String> others = new ArrayList<>(literals);
+      others.remove(own);
+      if (others.isEmpty()) {
+        continue;
+      }
+      List<Selector> trial = new ArrayList<>(terms);
+      trial.set(i, new Selector.InSet(key, others, true));
+      if (!uniform(at.apply(p.selecting(and(trial))), change)) {
+        continue;
+      }
+      terms = trial;
+      for (String o : List.copyOf(others)) {
+        List<String> fewer = new ArrayList<>(((Selector.InSet) terms.get(i)).values());
+        fewer.remove(o);
+        if (fewer.isEmpty()) {
+          break; // no term at all was tried above
+        }
+        trial = new ArrayList<>(terms);
+        trial.set(i, new Selector.InSet(key, fewer, true));
+        if (uniform(at.apply(p.selecting(and(trial))), change)) {
+          terms = trial;
+        }
+      }
+    }
+    return p.selecting(and(terms));
+  }
+
+  private static Selector and(List<Selector> terms) {
+    return terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
   }
 
   /** An outside end: anywhere outside, else the widest prefix around the witness address. */
