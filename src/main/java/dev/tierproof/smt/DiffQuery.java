@@ -88,10 +88,16 @@ public final class DiffQuery implements AutoCloseable {
         from.add(r.source());
         to.add(r.destination());
       });
-      Observe observe = new Observe(rules, selectors, from, to, false, null);
+      // at an address a changed endpoint owns, the other owners' groups may differ by version
+      Set<dev.tierproof.model.Ip> apart = new java.util.HashSet<>();
+      twins.forEach((a, b) -> {
+        apart.addAll(a.ips());
+        apart.addAll(b.ips());
+      });
+      Observe observe = new Observe(rules, selectors, from, to, false, null, apart);
       Observe step =
           new Observe(
-              observe.rules(), observe.selectors(), ends(from, back), ends(to, back), false, only);
+              observe.rules(), observe.selectors(), ends(from, back), ends(to, back), false, only, apart);
       this.before = new Query(before, sourcesBefore, destinationsBefore, FlowBounds.ANY, null, step);
       this.after = new Query(after, sources, destinations, FlowBounds.ANY, null, observe);
       if (!this.before.layout().equals(this.after.layout())) {

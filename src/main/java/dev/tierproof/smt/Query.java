@@ -101,6 +101,8 @@ public final class Query implements AutoCloseable {
   private final BoolExpr allowed;
   /** Null: both steps are encoded; else only the step in this direction (see {@link #Query(Network, List, List, FlowBounds, Direction)}). */
   private final Direction step;
+  /** Addresses whose candidates are grouped alone ({@link Observe#apart}). */
+  private final Set<Ip> apart;
   /** The ranges the verdict formulas test each end's address against (set once they are built). */
   private Set<Cidr> srcEncoded = Set.of();
   private Set<Cidr> dstEncoded = Set.of();
@@ -124,6 +126,7 @@ public final class Query implements AutoCloseable {
   Query(
       Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds, Direction step, Observe observe) {
     this.step = step;
+    this.apart = observe.apart();
     this.net = net;
     this.session = net.session;
     this.ctx = session.ctx();
@@ -859,7 +862,10 @@ public final class Query implements AutoCloseable {
         for (int i = 0; i < marks.size(); i++) {
           marked.set(i, marks.get(i).contains(c.getKey()));
         }
-        List<Object> sig = List.of(step != null && step != dir ? "peer" : cls, a.family(), in, covered, ports, marked);
+        List<Object> sig =
+            apart.contains(a)
+                ? List.of(c.getKey(), a)
+                : List.of(step != null && step != dir ? "peer" : cls, a.family(), in, covered, ports, marked);
         Concrete g = groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
         members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());
       }
