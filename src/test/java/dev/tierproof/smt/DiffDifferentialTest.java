@@ -124,6 +124,9 @@ class DiffDifferentialTest {
     Evaluator now = new Evaluator(current);
     java.util.Set<String> mentioned = new java.util.TreeSet<>(mentioned(base));
     mentioned.addAll(mentioned(current));
+    java.util.Set<String> patterns = new java.util.TreeSet<>(Network.patterns(base));
+    patterns.addAll(Network.patterns(current));
+    DomainClasses names = new DomainClasses(patterns);
     for (ChangeClass c : r.classes()) {
       Flow w = c.witness();
       boolean b = evaluator(paired, w).evaluate(moved(w, toPaired::get)).allowed();
@@ -146,7 +149,7 @@ class DiffDifferentialTest {
         if (complete) {
           DiffResult.Kind kind = n ? DiffResult.Kind.OPENED : DiffResult.Kind.CLOSED;
           PolicySet now0 = current;
-          assertThat(r.classes().stream().anyMatch(c -> c.kind() == kind && contains(c, y, now0, mentioned)))
+          assertThat(r.classes().stream().anyMatch(c -> c.kind() == kind && contains(c, y, now0, mentioned, names)))
               .as("changed flow %s (%s, now %s) in a class of %s", y.describe(), edit, n ? "allowed" : "denied",
                   r.classes().stream().map(DiffDifferentialTest::show).toList())
               .isTrue();
@@ -202,13 +205,15 @@ class DiffDifferentialTest {
   // ---------------------------------------------------------------------------------------------
   // class membership of a flow between input endpoints and outside addresses
 
-  private static boolean contains(ChangeClass c, Flow f, PolicySet set, java.util.Set<String> mentioned) {
-    return in(c.source(), f.source(), f.sourceIp(), null, set, mentioned)
-        && in(c.destination(), f.destination(), f.destinationIp(), f.destinationDomain(), set, mentioned)
+  private static boolean contains(ChangeClass c, Flow f, PolicySet set, java.util.Set<String> mentioned, DomainClasses names) {
+    return in(c.source(), f.source(), f.sourceIp(), null, set, mentioned, names)
+        && in(c.destination(), f.destination(), f.destinationIp(), f.destinationDomain(), set, mentioned, names)
         && in(c.packets(), f);
   }
 
-  private static boolean in(Ends e, Endpoint ep, Ip ip, String domain, PolicySet set, java.util.Set<String> mentioned) {
+  /** Whether the end is in {@code e}; a class's domain stands for every name the policies cannot tell from it. */
+  private static boolean in(
+      Ends e, Endpoint ep, Ip ip, String domain, PolicySet set, java.util.Set<String> mentioned, DomainClasses names) {
     if (ep != null && e.kind() == EndKind.PODS && hypothetical(ep, set)) {
       String ns = ep.namespace();
       boolean included = mentioned.contains(ns)
@@ -230,7 +235,7 @@ class DiffDifferentialTest {
     if (e.kind() == EndKind.OUTSIDE) {
       return ep == null
           && (e.ranges().isEmpty() || e.ranges().stream().anyMatch(r -> r.contains(ip)))
-          && (e.domain() == null || e.domain().equals(domain));
+          && (e.domain() == null || (domain != null && names.classOf(e.domain()) == names.classOf(domain)));
     }
     return ep != null && !ep.isHost() && e.existing()
         && (e.namespaces() == null ? !e.excluded().contains(ep.namespace()) : e.namespaces().contains(ep.namespace()))
