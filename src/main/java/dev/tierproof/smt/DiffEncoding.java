@@ -32,9 +32,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Two policy sets over the same endpoints and namespaces (the inventory), encoded to be compared
- * flow by flow ({@link DiffQuery}): both share the packet's variables, its DNS name classes and
- * the namespaces a hypothetical endpoint can be in.
+ * Two policy sets over the same endpoints (the inventory, each endpoint possibly in two versions:
+ * other labels, named ports or profiles at the same addresses) and namespaces, encoded to be
+ * compared flow by flow ({@link DiffQuery}): both share the packet's variables, its DNS name
+ * classes and the namespaces a hypothetical endpoint can be in; flows name the second set's
+ * endpoints. Every flow from or to an endpoint or namespace that differs is a scope of its own.
  *
  * <p>{@link #scopes} bounds where verdicts can differ, from the structure of the two sets: at an
  * endpoint and direction, the two chains (the entered tiers with their rules in order, then the
@@ -119,9 +121,10 @@ public final class DiffEncoding {
   }
 
   /**
-   * Encodes both sets in {@code session}. They must share their inventory: the same endpoint
-   * objects, namespaces and namespace profiles (the caller rebases the old policies onto the
-   * current inventory). Without {@code hypothetical}, scopes hold only the input's endpoints and
+   * Encodes both sets in {@code session}. They must list the same endpoints in the same order,
+   * each the same object or two versions of one endpoint (kind, reference, addresses) that differ
+   * in labels, named ports or profiles, and the same namespace names (the caller pairs the base
+   * with the current input). Without {@code hypothetical}, scopes hold only the input's endpoints and
    * outside addresses.
    */
   public static DiffEncoding encode(PolicySet before, PolicySet after, SolverSession session, boolean hypothetical) {
