@@ -241,8 +241,8 @@ public final class Check {
           Verdict before = new Evaluator(withProfiles(rebased, a.assumedProfiles())).evaluate(a.flow());
           if (!now.allowed() || before.allowed()) {
             throw new IllegalStateException(
-                "internal error: solver and evaluator disagree on a newly allowed flow " + a.flow()
-                    + "; eval before " + before + "; eval now " + now);
+                "internal error: solver and evaluator disagree on a newly allowed flow " + a.flow().describe()
+                    + "; eval before " + before.describe() + "; eval now " + now.describe());
           }
           return result(i, Status.VIOLATED, "a flow that " + x.baseline() + " denied is allowed now",
               a.flow(), now, before, null, List.of(), "sat", null, start);
@@ -426,11 +426,11 @@ public final class Check {
     if (v.allowed() != a.allowed()) {
       throw new IllegalStateException(
           "internal error: solver and evaluator disagree: the solver says " + (a.allowed() ? "allowed" : "denied")
-              + "; flow " + f + "; eval " + v);
+              + "; flow " + f.describe() + "; eval " + v.describe());
     }
     if (from.stream().noneMatch(e -> fits(e, f.source(), f.sourceIp()))
         || to.stream().noneMatch(e -> fits(e, f.destination(), f.destinationIp()))) {
-      throw new IllegalStateException("internal error: the decoded flow does not fit the question's ends: " + f);
+      throw new IllegalStateException("internal error: the decoded flow does not fit the question's ends: " + f.describe());
     }
     return v;
   }

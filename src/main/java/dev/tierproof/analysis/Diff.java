@@ -69,8 +69,10 @@ public final class Diff {
   private final PolicySet after;
   private final Map<Map<String, Profile>, Evaluator[]> evaluators = new HashMap<>();
   private final Set<String> selectorKeys = new TreeSet<>();
-  /** Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 1 and 65536. */
-  private final TreeSet<Integer> cuts = new TreeSet<>(List.of(1, 65536));
+  /** Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and 65536. */
+  private final TreeSet<Integer> cuts = new TreeSet<>(List.of(0, 1, 65536));
+  /** The protocols that rules, named ports and failsafe ports mention: the rest are alike. */
+  private final Set<Integer> protocols = new TreeSet<>();
   private DiffQuery query;
   /** The answer the current class grows from. */
   private Answer witness;
@@ -82,17 +84,29 @@ public final class Diff {
   /** Every input endpoint's addresses. */
   private Set<dev.tierproof.model.Ip> owned;
 
+  /** The base's version of each current endpoint that differs in the base (the flows name the current ones). */
+  private final Map<Endpoint, Endpoint> twins = new java.util.IdentityHashMap<>();
+
   /** Each input endpoint's position in the input. */
   private final Map<Endpoint, Integer> position = new java.util.IdentityHashMap<>();
 
   private Diff(PolicySet before, PolicySet after) {
     this.before = before;
     this.after = after;
+    for (int i = 0; i < after.endpoints().size(); i++) {
+      if (before.endpoints().get(i) != after.endpoints().get(i)) {
+        twins.put(after.endpoints().get(i), before.endpoints().get(i));
+      }
+    }
     after.endpoints().forEach(e -> position.put(e, position.size()));
     for (Endpoint e : after.endpoints()) {
       for (dev.tierproof.model.NamedPort np : e.ports()) {
         cuts.add(np.port());
         cuts.add(np.port() + 1);
+        protocols.add(np.protocol());
+      }
+      if (e.isHost()) {
+        protocols.addAll(List.of(Protocols.TCP, Protocols.UDP)); // failsafe ports (spec S6.2)
       }
     }
     for (PolicySet s : List.of(before, after)) {
@@ -113,6 +127,12 @@ public final class Diff {
   }
 
   private void keys(Rule r) {
+    if (r.protocol() != null) {
+      protocols.add(r.protocol());
+    }
+    if (r.notProtocol() != null) {
+      protocols.add(r.notProtocol());
+    }
     for (var m : List.of(r.source(), r.destination())) {
       for (List<dev.tierproof.model.Port> ports : List.of(m.ports(), m.notPorts())) {
         for (dev.tierproof.model.Port p : ports) {
@@ -139,7 +159,7 @@ public final class Diff {
     long start = System.nanoTime();
     List<String> notes = inventory(base, current);
     List<InputChange> changes = changes(base, current);
-    PolicySet rebased = rebase(base, current);
+    PolicySet rebased = paired(base, current);
     Diff d = new Diff(rebased, current);
     List<ChangeClass> classes = new ArrayList<>();
     List<Region> regions = new ArrayList<>();
@@ -187,7 +207,7 @@ public final class Diff {
             Found f = d.generalize(a);
             trace("  generalized in %d ms", (System.nanoTime() - tg) / 1000000);
             if (f == null) {
-              reason = "could not group the change of " + a.flow() + " into a class the solver can prove";
+              reason = "could not group the change of " + a.flow().describe() + " into a class the solver can prove";
               break search;
             }
             classes.add(f.change());
@@ -256,9 +276,12 @@ public final class Diff {
   /** The union of two ends when it is an end again (namespaces or endpoints joined), else null. */
   private Ends join(Ends a, Ends b) {
     if (a.kind() == EndKind.ENDPOINTS && b.kind() == EndKind.ENDPOINTS) {
+      if (!a.within().equals(b.within()) || !a.except().equals(b.except())) {
+        return null;
+      }
       List<Endpoint> all = new ArrayList<>(a.endpoints());
       all.addAll(b.endpoints());
-      return endpoints(all);
+      return endpoints(all, a.within(), a.except());
     }
     if (a.kind() != EndKind.PODS || b.kind() != EndKind.PODS || a.namespaces() == null || b.namespaces() == null) {
       return null;
@@ -303,7 +326,7 @@ public final class Diff {
       }
     }
     FlowSpec p = c.packets();
-    int protocol = p.protocol() != null ? p.protocol() : Protocols.TCP;
+    int protocol = p.protocol() != null ? p.protocol() : representative(p.otherThan());
     boolean ports = Protocols.hasPorts(protocol);
     boolean icmp = Protocols.isIcmp(protocol);
     Integer port = !ports ? null : p.port() != null ? Integer.valueOf(p.port().min()) : Integer.valueOf(dev.tierproof.model.Placeholders.WITNESS_PORT);
@@ -313,10 +336,24 @@ public final class Diff {
     Flow g = new Flow(protocol, f.sourceIp(), sourcePort, f.destinationIp(), port, type, code, f.destinationDomain(),
         f.source(), f.destination());
     Evaluator[] ev = evaluators.computeIfAbsent(Map.of(), this::evaluators);
-    Verdict b = ev[0].evaluate(g);
+    Verdict b = ev[0].evaluate(back(g));
     Verdict n = ev[1].evaluate(g);
     boolean so = c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
     return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n) : c;
+  }
+
+  /** TCP, else the first usual protocol (then any) that {@code excluded} leaves. */
+  private static int representative(Set<Integer> excluded) {
+    for (int p : List.of(Protocols.TCP, Protocols.UDP, 132, Protocols.ICMP, 47)) {
+      if (!excluded.contains(p)) {
+        return p;
+      }
+    }
+    int p = 0;
+    while (excluded.contains(p)) {
+      p++;
+    }
+    return p;
   }
 
   /** A debugging aid: where the time went, on stderr when {@code TIERPROOF_DIFF_PROFILE} is set. */
@@ -343,13 +380,24 @@ public final class Diff {
   private record Found(ChangeClass change, Region region) {}
 
   /** The current candidate class: ends and packet bounds (null fields: unconstrained). */
-  private record Cls(EndSet src, EndSet dst, Integer protocol, int[] port, int[] sourcePort, Integer icmpType, Integer icmpCode, Integer ipVersion) {
+  private record Cls(
+      EndSet src, EndSet dst, Integer protocol, int[] port, int[] sourcePort, Integer icmpType, Integer icmpCode,
+      Integer ipVersion, Set<Integer> otherThan) {
+    Cls(EndSet src, EndSet dst, Integer protocol, int[] port, int[] sourcePort, Integer icmpType, Integer icmpCode, Integer ipVersion) {
+      this(src, dst, protocol, port, sourcePort, icmpType, icmpCode, ipVersion, Set.of());
+    }
+
     Cls with(EndSet s, EndSet d) {
-      return new Cls(s, d, protocol, port, sourcePort, icmpType, icmpCode, ipVersion);
+      return new Cls(s, d, protocol, port, sourcePort, icmpType, icmpCode, ipVersion, otherThan);
     }
 
     Cls packets(Integer proto, int[] p, int[] sp, Integer type, Integer code, Integer version) {
       return new Cls(src, dst, proto, p, sp, type, code, version);
+    }
+
+    /** Every protocol but {@code protocols}, any port, in the class's family. */
+    Cls otherThan(Set<Integer> protocols) {
+      return new Cls(src, dst, null, null, null, null, null, ipVersion, protocols);
     }
 
     Region region() {
@@ -362,7 +410,8 @@ public final class Diff {
               sourcePort == null ? null : sourcePort[1],
               icmpType,
               icmpCode,
-              ipVersion);
+              ipVersion,
+              otherThan);
       return new Region(src, dst, b);
     }
   }
@@ -403,6 +452,11 @@ public final class Diff {
       Cls anyProtocol = c.packets(null, null, null, null, null, c.ipVersion());
       if (c.icmpType() == null && uniform(anyProtocol, change)) {
         c = anyProtocol;
+      } else {
+        c = otherProtocols(c, change);
+      }
+      for (boolean source : List.of(true, false)) {
+        c = widerOutside(c, change, w, source);
       }
       return found(kind, c, w, v);
     }
@@ -414,6 +468,12 @@ public final class Diff {
       EndSet end = source ? c.src() : c.dst();
       if (end instanceof EndSet.Pods p && (!p.within().isEmpty() || !p.except().isEmpty())) {
         Cls t = source ? c.with(p.at(List.of(), List.of()), c.dst()) : c.with(c.src(), p.at(List.of(), List.of()));
+        if (uniform(t, change)) {
+          c = t;
+        }
+      } else if (end instanceof EndSet.Endpoints x && (!x.within().isEmpty() || !x.except().isEmpty())) {
+        EndSet.Endpoints anywhere = new EndSet.Endpoints(x.endpoints());
+        Cls t = source ? c.with(anywhere, c.dst()) : c.with(c.src(), anywhere);
         if (uniform(t, change)) {
           c = t;
         }
@@ -478,7 +538,7 @@ public final class Diff {
       ends[source ? 0 : 1] = guess;
     }
     int[] ports = c.port() == null ? null : guessPorts(change, w);
-    if (ports != null && ports[0] == 1 && ports[1] == 65535) {
+    if (ports != null && ports[0] <= 1 && ports[1] == 65535) {
       ports = null;
     }
     boolean icmp = Protocols.isIcmp(w.protocol());
@@ -533,7 +593,8 @@ public final class Diff {
             c.sourcePort() == null ? null : new FlowSpec.PortRange(c.sourcePort()[0], c.sourcePort()[1]),
             c.icmpType(),
             c.icmpCode(),
-            c.ipVersion());
+            c.ipVersion(),
+            c.otherThan());
     return new Found(new ChangeClass(kind, source, destination, packets, w, v[0], v[1]), c.region());
   }
 
@@ -677,7 +738,20 @@ public final class Diff {
       return EndSet.Outside.in(Cidr.host(source ? w.sourceIp() : w.destinationIp()), domain);
     }
     if (input(e)) {
-      return new EndSet.Endpoints(query.group(source, e));
+      if (!e.ips().isEmpty()) {
+        return new EndSet.Endpoints(query.group(source, e));
+      }
+      // spec S5.4: at a free address, in exactly the ranges (that the encodings test) the witness's is in
+      dev.tierproof.model.Ip a = source ? w.sourceIp() : w.destinationIp();
+      List<Cidr> in = new ArrayList<>();
+      List<Cidr> out = new ArrayList<>();
+      for (Cidr r : query.cidrs(source)) {
+        (r.contains(a) ? in : out).add(r);
+      }
+      java.util.Comparator<Cidr> order = java.util.Comparator.comparing(Cidr::toString);
+      in.sort(order);
+      out.sort(order);
+      return new EndSet.Endpoints(query.group(source, e), in, out);
     }
     return pods(e, source, true).declaring(e.ports());
   }
@@ -697,13 +771,9 @@ public final class Diff {
     return new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, sel);
   }
 
+  /** Whether the input mentions the namespace, as the encoding counts them (else it is one the input lacks). */
   private boolean mentioned(String ns) {
-    return after.namespaces().containsKey(ns)
-        || after.endpoints().stream().anyMatch(x -> ns.equals(x.namespace()))
-        || after.policies().stream().anyMatch(p -> ns.equals(p.namespace()))
-        || before.policies().stream().anyMatch(p -> ns.equals(p.namespace()))
-        || after.networkSets().stream().anyMatch(s -> ns.equals(s.namespace()))
-        || before.networkSets().stream().anyMatch(s -> ns.equals(s.namespace()));
+    return encoding.namespaces().contains(ns);
   }
 
   /** A selector for the endpoint's observed labels; null when there are none. */
@@ -769,7 +839,7 @@ public final class Diff {
       if (labelled.selector() != null) {
         p = refine(keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), labelled.selector())), at, change, w, source, true);
         if (p != null) {
-          return simplify(p, at, change);
+          return simplify(p, at, change, source);
         }
       }
     }
@@ -781,14 +851,14 @@ public final class Diff {
     if (labelled.selector() != null) {
       EndSet.Pods p = refine(labelled, at, change, w, source, false);
       if (p != null) {
-        return simplify(p, at, change);
+        return simplify(p, at, change, source);
       }
     }
     EndSet.Pods exactly = keep.apply(pods(e, source, true));
     if (!exactly.equals(labelled) && exactly.selector() != null) {
       EndSet.Pods p = refine(exactly, at, change, w, source, false);
       if (p != null) {
-        return p;
+        return simplify(p, at, change, source);
       }
     }
     return endpoints(tight, at, change, w, source);
@@ -822,8 +892,8 @@ public final class Diff {
     return more.size() == t.endpoints().size() ? t : new EndSet.Endpoints(more);
   }
 
-  private static boolean changed(Evaluator[] ev, Flow f, Change change) {
-    boolean before = ev[0].evaluate(f).allowed();
+  private boolean changed(Evaluator[] ev, Flow f, Change change) {
+    boolean before = ev[0].evaluate(back(f)).allowed();
     boolean now = ev[1].evaluate(f).allowed();
     return change == Change.OPENED ? !before && now : before && !now;
   }
@@ -910,23 +980,72 @@ public final class Diff {
     return null;
   }
 
-  /** Drops the selector's terms one by one while the class stays uniform. */
-  private EndSet.Pods simplify(EndSet.Pods p, Function<EndSet, Cls> at, Change change) {
-    if (!(p.selector() instanceof Selector.And and)) {
+  /**
+   * Drops the selector's terms one by one while the class stays uniform; then weakens each term
+   * that pins a key ({@code k == v}, {@code !has(k)}) to "none of the other values the policies
+   * compare it to" ({@code k not in {...}}, which holds without the key too) and drops those
+   * values one by one while the class stays uniform: pods the policies tell apart only by values
+   * they do not have become one class.
+   */
+  private EndSet.Pods simplify(EndSet.Pods p, Function<EndSet, Cls> at, Change change, boolean source) {
+    if (p.selector() == null) {
       return p;
     }
-    List<Selector> terms = new ArrayList<>(and.operands());
+    List<Selector> terms = new ArrayList<>(p.selector() instanceof Selector.And and ? and.operands() : List.of(p.selector()));
     for (int i = terms.size() - 1; i >= 0 && terms.size() > 1; i--) {
       List<Selector> fewer = new ArrayList<>(terms);
       fewer.remove(i);
-      Selector s = fewer.size() == 1 ? fewer.get(0) : new Selector.And(fewer);
-      EndSet.Pods t = p.selecting(s);
-      if (uniform(at.apply(t), change)) {
+      if (uniform(at.apply(p.selecting(and(fewer))), change)) {
         terms = fewer;
       }
     }
-    Selector s = terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
-    return p.selecting(s);
+    Map<String, List<String>> vocabulary = query.vocabulary(source);
+    for (int i = 0; i < terms.size(); i++) {
+      Selector t = terms.get(i);
+      String key;
+      String own;
+      if (t instanceof Selector.Compare c && c.op() == Selector.Op.EQ) {
+        key = c.key();
+        own = c.value();
+      } else if (t instanceof Selector.Not n && n.operand() instanceof Selector.Has h) {
+        key = h.key();
+        own = null;
+      } else {
+        continue;
+      }
+      List<String> literals = vocabulary.get(key);
+      if (literals == null) {
+        continue; // compared as a string (prefixes, contains): no set of values to exclude
+      }
+      List<String> others = new ArrayList<>(literals);
+      others.remove(own);
+      if (others.isEmpty()) {
+        continue;
+      }
+      List<Selector> trial = new ArrayList<>(terms);
+      trial.set(i, new Selector.InSet(key, others, true));
+      if (!uniform(at.apply(p.selecting(and(trial))), change)) {
+        continue;
+      }
+      terms = trial;
+      for (String o : List.copyOf(others)) {
+        List<String> fewer = new ArrayList<>(((Selector.InSet) terms.get(i)).values());
+        fewer.remove(o);
+        if (fewer.isEmpty()) {
+          break; // no term at all was tried above
+        }
+        trial = new ArrayList<>(terms);
+        trial.set(i, new Selector.InSet(key, fewer, true));
+        if (uniform(at.apply(p.selecting(and(trial))), change)) {
+          terms = trial;
+        }
+      }
+    }
+    return p.selecting(and(terms));
+  }
+
+  private static Selector and(List<Selector> terms) {
+    return terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
   }
 
   /** An outside end: anywhere outside, else the widest prefix around the witness address. */
@@ -993,11 +1112,46 @@ public final class Diff {
     return new Cidr(base, length);
   }
 
+  /**
+   * "Every other protocol": the class's protocol widened to every protocol that no rule, named
+   * port or failsafe port mentions, when it is one of those and the solver proves it uniform;
+   * else {@code c}. Such protocols are alike to every rule but for carrying ports.
+   */
+  private Cls otherProtocols(Cls c, Change change) {
+    if (c.protocol() == null || protocols.contains(c.protocol()) || c.sourcePort() != null) {
+      return c;
+    }
+    Cls t = c.otherThan(protocols);
+    return uniform(t, change) ? t : c;
+  }
+
+  /**
+   * An outside end (a range the evaluators suggested) widened to anywhere outside, or to the
+   * widest prefix around the witness's address, when that stays uniform.
+   */
+  private Cls widerOutside(Cls c, Change change, Flow w, boolean source) {
+    EndSet end = source ? c.src() : c.dst();
+    if (!(end instanceof EndSet.Outside o) || o.ranges().isEmpty()) {
+      return c;
+    }
+    Function<EndSet, Cls> at = s -> source ? c.with(s, c.dst()) : c.with(c.src(), s);
+    if (o.ranges().size() > 1) {
+      Cls any = at.apply(EndSet.Outside.in(null, o.domain()));
+      return uniform(any, change) ? any : c;
+    }
+    EndSet wide = outside(at, change, o, w, source);
+    return at.apply(wide);
+  }
+
   /** Protocol and destination ports: any protocol, else any port, else the widest range around the witness port. */
   private Cls widenPackets(Cls c, Change change, Flow w) {
     Cls any = c.packets(null, null, null, null, null, c.ipVersion());
     if (c.sourcePort() == null && c.icmpType() == null && uniform(any, change)) {
       return any;
+    }
+    Cls others = otherProtocols(c, change);
+    if (others != c) {
+      return others;
     }
     if (c.port() == null) {
       if (c.icmpType() != null) {
@@ -1013,7 +1167,7 @@ public final class Diff {
     // first the run of whole intervals that the evaluators suggest: one check when it holds, and
     // no wider run of whole intervals can (the witness, moved past either end, did not change so)
     int[] guess = p < 1 ? null : guessPorts(change, w);
-    if (guess != null && guess[0] == 1 && guess[1] == 65535) {
+    if (guess != null && guess[0] <= 1 && guess[1] == 65535) {
       if (uniform(anyPort, change)) {
         return anyPort;
       }
@@ -1133,11 +1287,11 @@ public final class Diff {
     return c.packets(c.protocol(), new int[] {lo, hi}, c.sourcePort(), null, null, c.ipVersion());
   }
 
-  /** Endpoints as an end: once each, in input order (equal sets make equal ends). */
-  private Ends endpoints(List<Endpoint> endpoints) {
+  /** Endpoints as an end: once each, in input order (equal sets make equal ends); address-less ones at free addresses within and except these ranges. */
+  private Ends endpoints(List<Endpoint> endpoints, List<Cidr> within, List<Cidr> except) {
     TreeMap<Integer, Endpoint> ordered = new TreeMap<>();
     endpoints.forEach(e -> ordered.putIfAbsent(position.get(e), e));
-    return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, List.copyOf(ordered.values()), List.of(), null, List.of(), List.of(), null, true);
+    return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, List.copyOf(ordered.values()), List.of(), null, within, except, null, true);
   }
 
   private Ends ends(EndSet s) {
@@ -1148,7 +1302,7 @@ public final class Diff {
       return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), List.of(), null, p.within(), p.except(), p.ports(), p.existing());
     }
     if (s instanceof EndSet.Endpoints e) {
-      return endpoints(e.endpoints());
+      return endpoints(e.endpoints(), e.within(), e.except());
     }
     if (s instanceof EndSet.Outside o) {
       return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.ranges(), o.domain(), List.of(), List.of(), null, true);
@@ -1164,15 +1318,26 @@ public final class Diff {
   private Verdict[] replay(Answer a) {
     Evaluator[] ev = evaluators.computeIfAbsent(a.assumedProfiles(), this::evaluators);
     Flow f = a.flow();
-    Verdict b = ev[0].evaluate(f);
+    Verdict b = ev[0].evaluate(back(f));
     Verdict n = ev[1].evaluate(f);
     if (n.allowed() != a.allowed() || b.allowed() == n.allowed()) {
       throw new IllegalStateException(
           "internal error: solver and evaluator disagree on a changed flow: the solver says it is "
-              + (a.allowed() ? "allowed" : "denied") + " now and the other way before; flow " + f
-              + "; eval before " + b + "; eval now " + n);
+              + (a.allowed() ? "allowed" : "denied") + " now and the other way before; flow " + f.describe()
+              + "; eval before " + b.describe() + "; eval now " + n.describe());
     }
     return new Verdict[] {b, n};
+  }
+
+  /** The flow as the base sees it: its input endpoints in their base versions. */
+  private Flow back(Flow f) {
+    Endpoint s = f.source() == null ? null : twins.getOrDefault(f.source(), f.source());
+    Endpoint d = f.destination() == null ? null : twins.getOrDefault(f.destination(), f.destination());
+    if (s == f.source() && d == f.destination()) {
+      return f;
+    }
+    return new Flow(f.protocol(), f.sourceIp(), f.sourcePort(), f.destinationIp(), f.destinationPort(), f.icmpType(),
+        f.icmpCode(), f.destinationDomain(), s, d);
   }
 
   private Evaluator[] evaluators(Map<String, Profile> extra) {
@@ -1210,46 +1375,78 @@ public final class Diff {
     return new PolicySet(base.tiers(), current.endpoints(), base.networkSets(), profiles, current.namespaces());
   }
 
+  /**
+   * The base as the diff compares it with {@code current}, endpoint by endpoint: the base's tiers,
+   * network sets and profiles; the current endpoints in order, each in its base version when the
+   * base has it (same kind, source and reference) with other labels, named ports or profiles (at
+   * the current addresses: a changed address is compared as the current one), else the current
+   * one; the current namespaces, each with its base labels when the base declares it. What only
+   * the current input has is taken as it is now, in both.
+   */
+  public static PolicySet paired(PolicySet base, PolicySet current) {
+    Map<String, Endpoint> old = byRef(base.endpoints());
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (Endpoint e : current.endpoints()) {
+      Endpoint b = old.get(key(e));
+      boolean same = b == null
+          || (b.labels().equals(e.labels()) && b.ports().equals(e.ports()) && b.profiles().equals(e.profiles()));
+      endpoints.add(same ? e : new Endpoint(b.kind(), b.namespace(), b.name(), b.source(), b.labels(), e.ips(), b.ports(),
+          b.profiles(), b.node(), b.span()));
+    }
+    Map<String, Namespace> namespaces = new LinkedHashMap<>();
+    current.namespaces().forEach((n, ns) -> namespaces.put(n, base.namespaces().getOrDefault(n, ns)));
+    Map<String, Profile> profiles = new LinkedHashMap<>();
+    current.profiles().forEach((name, p) -> {
+      if (builtIn(name)) {
+        profiles.put(name, base.profiles().getOrDefault(name, p));
+      }
+    });
+    base.profiles().forEach((name, p) -> {
+      if (builtIn(name)) {
+        profiles.putIfAbsent(name, p);
+      } else {
+        profiles.put(name, p);
+      }
+    });
+    return new PolicySet(base.tiers(), endpoints, base.networkSets(), profiles, namespaces);
+  }
+
   private static boolean builtIn(String profile) {
     return profile.startsWith("kns.") || profile.startsWith("ksa.") || profile.equals("projectcalico-default-allow");
   }
 
-  /** What the comparison takes from the current input only: endpoints and namespaces that differ. */
+  /**
+   * What the comparison cannot compare, or compares in a way worth saying: endpoints only in one
+   * input, endpoints at other addresses, namespaces only in one input.
+   */
   static List<String> inventory(PolicySet base, PolicySet current) {
     List<String> out = new ArrayList<>();
     Map<String, Endpoint> b = byRef(base.endpoints());
     Map<String, Endpoint> c = byRef(current.endpoints());
     List<String> added = c.keySet().stream().filter(k -> !b.containsKey(k)).toList();
     List<String> removed = b.keySet().stream().filter(k -> !c.containsKey(k)).toList();
-    List<String> changed =
-        c.keySet().stream()
-            .filter(b::containsKey)
-            .filter(k -> !b.get(k).labels().equals(c.get(k).labels()) || !b.get(k).ips().equals(c.get(k).ips()))
-            .toList();
+    List<String> moved =
+        c.keySet().stream().filter(b::containsKey).filter(k -> !b.get(k).ips().equals(c.get(k).ips())).toList();
     if (!added.isEmpty()) {
-      out.add(count(added, "endpoint") + " only in the current input (" + sample(added) + ")");
+      out.add(count(added, "endpoint") + " only in the current input (" + sample(added)
+          + "): the base's policies are applied to " + (added.size() == 1 ? "it" : "them") + " as " + (added.size() == 1 ? "it is" : "they are") + " now");
     }
     if (!removed.isEmpty()) {
-      out.add(count(removed, "endpoint") + " only in the base (" + sample(removed) + ")");
+      out.add(count(removed, "endpoint") + " only in the base (" + sample(removed) + "): not compared, their flows are gone");
     }
-    if (!changed.isEmpty()) {
-      out.add(count(changed, "endpoint") + " with other labels or addresses in the base (" + sample(changed) + ")");
+    if (!moved.isEmpty()) {
+      out.add(count(moved, "endpoint") + " at other addresses in the base (" + sample(moved) + "): compared at the current addresses");
     }
+    List<String> ns = new ArrayList<>();
     Set<String> names = new TreeSet<>(base.namespaces().keySet());
     names.addAll(current.namespaces().keySet());
-    List<String> ns = new ArrayList<>();
     for (String n : names) {
-      Namespace x = base.namespaces().get(n);
-      Namespace y = current.namespaces().get(n);
-      if (x == null || y == null || !x.labels().equals(y.labels())) {
+      if (base.namespaces().containsKey(n) != current.namespaces().containsKey(n)) {
         ns.add(n);
       }
     }
     if (!ns.isEmpty()) {
-      out.add(count(ns, "namespace") + " added, removed or relabelled (" + sample(ns) + ")");
-    }
-    if (!out.isEmpty()) {
-      out.add("the base's policies are compared with the current ones over the current endpoints and namespaces: these differences are not part of the diff");
+      out.add(count(ns, "namespace") + " only in one input (" + sample(ns) + "): compared with the labels the current input gives");
     }
     return out;
   }
@@ -1257,9 +1454,13 @@ public final class Diff {
   private static Map<String, Endpoint> byRef(List<Endpoint> endpoints) {
     Map<String, Endpoint> out = new TreeMap<>();
     for (Endpoint e : endpoints) {
-      out.putIfAbsent(e.kind() + " " + e.source() + " " + e.ref(), e);
+      out.putIfAbsent(key(e), e);
     }
     return out;
+  }
+
+  private static String key(Endpoint e) {
+    return e.kind() + " " + e.source() + " " + e.ref();
   }
 
   private static String count(List<String> items, String noun) {
@@ -1281,6 +1482,12 @@ public final class Diff {
     compare(out, base.networkSets(), current.networkSets(),
         s -> (s.namespace() == null ? "GlobalNetworkSet " + s.name() : "NetworkSet " + s.namespace() + "/" + s.name()),
         s -> List.of(s.labels(), s.nets(), s.allowedEgressDomains()), NetworkSet::span);
+    List<InputChange> inventory = new ArrayList<>();
+    compare(inventory, base.endpoints(), current.endpoints(), e -> e.source() + " " + e.ref(),
+        e -> List.of(e.labels(), e.ports(), e.profiles()), Endpoint::span);
+    compare(inventory, List.copyOf(base.namespaces().values()), List.copyOf(current.namespaces().values()),
+        n -> "Namespace " + n.name(), Namespace::labels, Namespace::span);
+    inventory.stream().filter(x -> x.how().equals("modified")).forEach(out::add);
     compare(out,
         base.profiles().values().stream().filter(p -> !builtIn(p.name())).toList(),
         current.profiles().values().stream().filter(p -> !builtIn(p.name())).toList(),

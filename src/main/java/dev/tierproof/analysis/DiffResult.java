@@ -40,6 +40,11 @@ public record DiffResult(
     notes = List.copyOf(notes);
   }
 
+  /** The same classes, no longer proved complete: {@code why} other flows may have changed too. */
+  public DiffResult inconclusive(String why) {
+    return new DiffResult(Status.INCONCLUSIVE, classes, changes, notes, status == Status.INCONCLUSIVE ? reason : why, scope, stats);
+  }
+
   public enum Status {
     COMPLETE,
     INCONCLUSIVE;
@@ -130,7 +135,11 @@ public record DiffResult(
     public String display() {
       return switch (kind) {
         case ANY -> "anything";
-        case ENDPOINTS -> summary(endpoints);
+        case ENDPOINTS -> summary(endpoints) + (within.isEmpty() && except.isEmpty() ? "" : " (" + String.join(", ",
+            java.util.stream.Stream.of(
+                within.isEmpty() ? null : "at addresses in " + list(within),
+                except.isEmpty() ? null : except.size() <= 3 ? "not at " + list(except) : "not in any of the " + except.size() + " other ranges that rules or network sets name")
+                .filter(java.util.Objects::nonNull).toList()) + ")");
         case OUTSIDE -> {
           String where =
               ranges.isEmpty() ? "world"
@@ -223,7 +232,10 @@ public record DiffResult(
   /** {@code TCP 5432}, {@code TCP 8000-8080}, {@code TCP}, {@code any protocol}, with pins. */
   public static String packets(FlowSpec p) {
     StringBuilder out = new StringBuilder();
-    if (p.protocol() == null) {
+    if (p.protocol() == null && !p.otherThan().isEmpty()) {
+      out.append("any protocol but ")
+          .append(String.join(", ", new java.util.TreeSet<>(p.otherThan()).stream().map(Protocols::name).toList()));
+    } else if (p.protocol() == null) {
       out.append("any protocol");
     } else {
       out.append(Protocols.name(p.protocol()));

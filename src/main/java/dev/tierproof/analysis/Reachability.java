@@ -250,7 +250,7 @@ public final class Reachability implements AutoCloseable {
 
   private static IllegalStateException disagreement(String what, Flow f, Verdict v) {
     return new IllegalStateException(
-        "internal error: solver and evaluator disagree: " + what + "; flow " + f + "; eval " + v);
+        "internal error: solver and evaluator disagree: " + what + "; flow " + f.describe() + "; eval " + v.describe());
   }
 
   /** The solver's name for an eval decision. */

@@ -1,5 +1,9 @@
 package dev.tierproof.cli;
 
+import dev.tierproof.analysis.Caveat;
+import dev.tierproof.analysis.Relevance;
+import dev.tierproof.model.Input;
+import dev.tierproof.model.Unmodelled;
 import dev.tierproof.analysis.Diff;
 import dev.tierproof.analysis.DiffResult;
 import dev.tierproof.analysis.Scope;
@@ -94,7 +98,8 @@ final class DiffCommand implements Callable<Integer> {
     }
     // other argument errors are reported with the inputs' problems, in one run
     // the two inputs load in parallel: they are independent and large inputs take seconds
-    CompletableFuture<Loaded> current = CompletableFuture.supplyAsync(() -> current(g.files, s.in));
+    Span required = g.inputSpan(s.args);
+    CompletableFuture<Loaded> current = CompletableFuture.supplyAsync(() -> current(g, s.in, required));
     Loaded before = readBase(base, g.files, s, s.args.span(base));
     Loaded now = current.join();
     now.diagnostics.all().forEach(s.diagnostics::add);
@@ -106,11 +111,20 @@ final class DiffCommand implements Callable<Integer> {
     if (before == null || s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    s.warn();
-    DiffResult result = Diff.run(before.set, now.set, Scope.orDefault(chosen, now.set), g.timeoutOrDefault(), maxClasses);
-    boolean written = s.write(outputs, f -> DiffReport.render(f, base, result));
+    s.warn(g);
+    Scope in = Scope.orDefault(chosen, now.set);
+    DiffResult result = Diff.run(before.set, now.set, in, g.timeoutOrDefault(), maxClasses);
+    // spec S9.4: what either version holds that is not modelled and could act on some flow
+    List<Unmodelled> elements = new ArrayList<>(Relevance.anywhere(before.unmodelled, before.set, in == Scope.ANY));
+    Relevance.anywhere(now.unmodelled, now.set, in == Scope.ANY).stream().filter(u -> !elements.contains(u)).forEach(elements::add);
+    Caveat caveat = Session.caveat(g, elements);
+    DiffResult shown = caveat.inconclusive() ? result.inconclusive("the input holds what tierproof does not model") : result;
+    boolean written = s.write(outputs, f -> DiffReport.render(f, base, shown, caveat));
     if (!written) {
       return s.fail();
+    }
+    if (caveat.inconclusive()) {
+      return s.unmodelled(caveat);
     }
     if (!result.classes().isEmpty()) {
       if (result.status() == DiffResult.Status.INCONCLUSIVE) {
@@ -125,15 +139,18 @@ final class DiffCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  /** A loaded input: its texts, its policy set and what loading reported (kept apart until joined). */
-  record Loaded(List<SourceText> sources, PolicySet set, Diagnostics diagnostics) {}
+  /**
+   * A loaded input: its texts, its policy set, what it holds that is not modelled, and what
+   * loading reported (kept apart until joined).
+   */
+  record Loaded(List<SourceText> sources, PolicySet set, List<Unmodelled> unmodelled, Diagnostics diagnostics) {}
 
   /** The current input ({@code -f}), with diagnostics of its own (it loads beside the base). */
-  private static Loaded current(List<String> files, InputStream in) {
+  private static Loaded current(GlobalOptions g, InputStream in, Span required) {
     Diagnostics d = new Diagnostics();
-    List<SourceText> sources = Loader.read(files, in, d);
-    PolicySet set = Loader.load(sources, d);
-    return new Loaded(sources, set, d);
+    List<SourceText> sources = Loader.read(g.files, g.excludes, in, d);
+    Input input = Loader.input(sources, d, required);
+    return new Loaded(sources, input.set(), input.unmodelled(), d);
   }
 
   /**
@@ -163,9 +180,9 @@ final class DiffCommand implements Callable<Integer> {
       return null;
     }
     Diagnostics loading = new Diagnostics();
-    PolicySet set = Loader.load(sources, loading);
+    Input input = Loader.input(sources, loading);
     d.all().forEach(loading::add);
-    return new Loaded(sources, set, loading);
+    return new Loaded(sources, input.set(), input.unmodelled(), loading);
   }
 
   /** The YAML and JSON files of {@code path} (a file or a directory) at {@code ref}. */

@@ -97,9 +97,9 @@ public final class Main implements Callable<Integer> {
           "tierproof: out of memory: the input needs more than the heap allows; raise it with"
               + " JAVA_OPTS=-Xmx8g (or more)");
     } else {
+      String m = e.getMessage() != null ? e.getMessage() : "an unexpected failure";
       session.err.println(
-          "tierproof: internal error: " + (e.getMessage() != null ? e.getMessage() : "an unexpected failure")
-              + " (TIERPROOF_DEBUG=1 shows where)");
+          "tierproof: " + (m.startsWith("internal error: ") ? m : "internal error: " + m) + " (TIERPROOF_DEBUG=1 shows where)");
     }
     if ("1".equals(System.getenv("TIERPROOF_DEBUG"))) {
       e.printStackTrace(session.err);

@@ -31,4 +31,29 @@ public record Flow(
   public int family() {
     return sourceIp.family();
   }
+
+  /** {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443}, {@code ICMP 10.0.0.1 -> 10.0.0.2 type 8 code 0}. */
+  public String packet() {
+    String name = Protocols.name(protocol);
+    String out =
+        (name.equals(Integer.toString(protocol)) ? "protocol " + name : name) + " " + address(sourceIp, sourcePort)
+            + " -> " + address(destinationIp, destinationPort);
+    if (icmpType != null) {
+      out += " type " + icmpType + (icmpCode != null ? " code " + icmpCode : "");
+    }
+    return out;
+  }
+
+  /** The packet and its ends: {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443 (shop/a -> outside)}. */
+  public String describe() {
+    return packet() + " (" + (source == null ? "outside" : source.ref()) + " -> "
+        + (destination == null ? destinationDomain != null ? destinationDomain : "outside" : destination.ref()) + ")";
+  }
+
+  private static String address(Ip ip, Integer port) {
+    if (port == null) {
+      return ip.toString();
+    }
+    return (ip.family() == 6 ? "[" + ip + "]" : ip.toString()) + ":" + port;
+  }
 }

@@ -35,6 +35,28 @@ public final class DiffReport {
 
   /** {@code base}: the base as the user named it ({@code git:main}, a path). */
   public static String render(Format format, String base, DiffResult result) {
+    return render(format, base, result, new dev.tierproof.analysis.Caveat(List.of(), false));
+  }
+
+  /** As {@link #render(Format, String, DiffResult)}, saying what unmodelled input could change the answer. */
+  public static String render(Format format, String base, DiffResult result, dev.tierproof.analysis.Caveat caveat) {
+    if (format == Format.JSON) {
+      com.fasterxml.jackson.databind.node.ObjectNode out = json(base, result);
+      Caveats.json(out, caveat);
+      return Json.write(out);
+    }
+    List<String> lines = Caveats.lines(caveat);
+    String report = render0(format, base, result);
+    if (lines.isEmpty()) {
+      return report;
+    }
+    // an inconclusive answer says so before the classes and the "proved" it cannot keep
+    return caveat.inconclusive()
+        ? String.join("\n", lines) + "\n\n" + report
+        : report + String.join("\n", lines) + "\n";
+  }
+
+  private static String render0(Format format, String base, DiffResult result) {
     return switch (format) {
       case TEXT -> text(base, result);
       case JSON -> Json.write(json(base, result));
@@ -198,6 +220,17 @@ public final class DiffReport {
       case ENDPOINTS -> {
         ArrayNode a = o.putArray("endpoints");
         e.endpoints().stream().map(Endpoint::ref).forEach(a::add);
+        if (!e.within().isEmpty() || !e.except().isEmpty()) {
+          ObjectNode h = o.putObject("addressless"); // endpoints without addresses, at free addresses
+          if (!e.within().isEmpty()) {
+            ArrayNode w = h.putArray("within");
+            e.within().stream().map(Cidr::toString).forEach(w::add);
+          }
+          if (!e.except().isEmpty()) {
+            ArrayNode x = h.putArray("notIn");
+            e.except().stream().map(Cidr::toString).forEach(x::add);
+          }
+        }
       }
       case OUTSIDE -> {
         if (!e.ranges().isEmpty()) {
@@ -214,6 +247,17 @@ public final class DiffReport {
   }
 
   private static ObjectNode packets(ObjectNode o, FlowSpec p) {
+    if (!p.otherThan().isEmpty()) {
+      ArrayNode a = o.putArray("protocolNot");
+      new java.util.TreeSet<>(p.otherThan()).forEach(x -> {
+        String name = Protocols.name(x);
+        if (name.equals(Integer.toString(x))) {
+          a.add(x);
+        } else {
+          a.add(name);
+        }
+      });
+    }
     if (p.protocol() != null) {
       String name = Protocols.name(p.protocol());
       if (name.equals(Integer.toString(p.protocol()))) {

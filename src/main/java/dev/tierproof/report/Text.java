@@ -33,22 +33,7 @@ final class Text {
 
   /** {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443}, {@code ICMP 10.0.0.1 -> 10.0.0.2 type 8 code 0}. */
   static String packet(Flow flow) {
-    String name = Protocols.name(flow.protocol());
-    String protocol = name.equals(Integer.toString(flow.protocol())) ? "protocol " + name : name;
-    String out =
-        protocol + " " + address(flow.sourceIp(), flow.sourcePort()) + " -> "
-            + address(flow.destinationIp(), flow.destinationPort());
-    if (flow.icmpType() != null) {
-      out += " type " + flow.icmpType() + (flow.icmpCode() != null ? " code " + flow.icmpCode() : "");
-    }
-    return out;
-  }
-
-  private static String address(Ip ip, Integer port) {
-    if (port == null) {
-      return ip.toString();
-    }
-    return (ip.family() == 6 ? "[" + ip + "]" : ip.toString()) + ":" + port;
+    return flow.packet();
   }
 
   /** Where the decision is written: the rule, else the policy, else the profile; may be unknown. */

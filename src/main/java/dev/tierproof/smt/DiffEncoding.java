@@ -4,6 +4,7 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Namespace;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
@@ -31,9 +32,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Two policy sets over the same endpoints and namespaces (the inventory), encoded to be compared
- * flow by flow ({@link DiffQuery}): both share the packet's variables, its DNS name classes and
- * the namespaces a hypothetical endpoint can be in.
+ * Two policy sets over the same endpoints (the inventory, each endpoint possibly in two versions:
+ * other labels, named ports or profiles at the same addresses) and namespaces, encoded to be
+ * compared flow by flow ({@link DiffQuery}): both share the packet's variables, its DNS name
+ * classes and the namespaces a hypothetical endpoint can be in; flows name the second set's
+ * endpoints. Every flow from or to an endpoint or namespace that differs is a scope of its own.
  *
  * <p>{@link #scopes} bounds where verdicts can differ, from the structure of the two sets: at an
  * endpoint and direction, the two chains (the entered tiers with their rules in order, then the
@@ -95,24 +98,38 @@ public final class DiffEncoding {
   /** The peers of a direction's list of changed rules. */
   private final Map<List<Object>, Peers> peersOf = new HashMap<>();
 
+  /** Each current endpoint whose base version differs (by labels, named ports or profiles) → that version. */
+  private final Map<Endpoint, Endpoint> twins = new IdentityHashMap<>();
+  /** The changed endpoints by what both versions show of them: each group is told apart from the rest. */
+  private final List<List<Endpoint>> twinClasses = new ArrayList<>();
+
   private DiffEncoding(Network before, Network after) {
     this.before = before;
     this.after = after;
     List<Endpoint> all = after.set.endpoints();
+    Map<List<Object>, List<Endpoint>> classes = new LinkedHashMap<>();
     for (int i = 0; i < all.size(); i++) {
-      indices.put(all.get(i), i);
+      Endpoint a = all.get(i);
+      Endpoint b = before.set.endpoints().get(i);
+      indices.put(a, i);
+      if (a != b) {
+        twins.put(a, b);
+        classes.computeIfAbsent(List.of(ClassKey.of(b), b.ports(), ClassKey.of(a), a.ports()), k -> new ArrayList<>()).add(a);
+      }
     }
+    twinClasses.addAll(classes.values());
   }
 
   /**
-   * Encodes both sets in {@code session}. They must share their inventory: the same endpoint
-   * objects, namespaces and namespace profiles (the caller rebases the old policies onto the
-   * current inventory). Without {@code hypothetical}, scopes hold only the input's endpoints and
+   * Encodes both sets in {@code session}. They must list the same endpoints in the same order,
+   * each the same object or two versions of one endpoint (kind, reference, addresses) that differ
+   * in labels, named ports or profiles, and the same namespace names (the caller pairs the base
+   * with the current input). Without {@code hypothetical}, scopes hold only the input's endpoints and
    * outside addresses.
    */
   public static DiffEncoding encode(PolicySet before, PolicySet after, SolverSession session, boolean hypothetical) {
-    if (!sameObjects(before.endpoints(), after.endpoints())) {
-      throw new IllegalArgumentException("the two policy sets of a diff must share their endpoints");
+    if (!twins(before.endpoints(), after.endpoints())) {
+      throw new IllegalArgumentException("the two policy sets of a diff must list the same endpoints, at the same addresses");
     }
     Set<String> patterns = new TreeSet<>(Network.patterns(before));
     patterns.addAll(Network.patterns(after));
@@ -132,12 +149,12 @@ public final class DiffEncoding {
    * tests of the {@code observed} regions' end sets are exact.
    */
   public DiffQuery open(List<Side> sources, List<Side> destinations, List<Region> observed) {
-    return new DiffQuery(before, after, sources, destinations, observed, null);
+    return new DiffQuery(before, after, sources, destinations, observed, null, twins, twinClasses);
   }
 
   /** The flows of {@code scope} (see {@link #open(List, List, List)}). */
   public DiffQuery open(Scope scope, List<Region> observed) {
-    return new DiffQuery(before, after, sides(scope.sources()), sides(scope.destinations()), observed, scope.only());
+    return new DiffQuery(before, after, sides(scope.sources()), sides(scope.destinations()), observed, scope.only(), twins, twinClasses);
   }
 
   /** The namespaces the input mentions (a hypothetical pod in another one is in a namespace not in the input). */
@@ -240,7 +257,19 @@ public final class DiffEncoding {
   public List<Scope> scopes() {
     Map<ClassKey, List<Endpoint>> classes = new LinkedHashMap<>();
     for (Endpoint e : after.set.endpoints()) {
-      classes.computeIfAbsent(ClassKey.of(e), k -> new ArrayList<>()).add(e);
+      if (!twins.containsKey(e)) {
+        classes.computeIfAbsent(ClassKey.of(e), k -> new ArrayList<>()).add(e);
+      }
+    }
+    Set<String> relabelled = new TreeSet<>();
+    if (hypothetical) {
+      for (String n : after.namespaceNames()) {
+        Namespace x = before.set.namespaces().get(n);
+        Namespace y = after.set.namespaces().get(n);
+        if (x != null && y != null && !x.labels().equals(y.labels())) {
+          relabelled.add(n);
+        }
+      }
     }
     List<NsOption> optionsBefore = before.namespaceOptions(null);
     List<NsOption> optionsAfter = after.namespaceOptions(null);
@@ -295,10 +324,23 @@ public final class DiffEncoding {
         }
       }
       changes.put(dir, byPeers);
+      endpoints.addAll(twins.keySet()); // both their steps may differ, and how peers' rules see them
+      namespaces.addAll(relabelled);
       changedEndpoints.put(dir, endpoints);
       changedNamespaces.put(dir, namespaces);
     }
     List<Scope> out = new ArrayList<>();
+    if (!twins.isEmpty() || !relabelled.isEmpty()) {
+      // an endpoint or namespace that differs (spec S5.4: their labels, named ports, profiles):
+      // every flow from or to it may differ, at either step
+      List<Endpoint> changedEnds = after.set.endpoints().stream().filter(twins::containsKey).toList();
+      EndScope all = Peers.EVERYTHING.scope(this);
+      for (EndScope at : split(new EndScope(false, changedEnds, relabelled, false, false))) {
+        String reason = at.describe() + " (changed)";
+        out.add(new Scope(at, all, Direction.EGRESS, null, reason));
+        out.add(new Scope(all, at, Direction.INGRESS, null, reason));
+      }
+    }
     for (Map.Entry<Direction, Map<Peers, At>> d : changes.entrySet()) {
       Direction dir = d.getKey();
       Direction other = dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
@@ -420,7 +462,8 @@ public final class DiffEncoding {
       }
       if (m.selector() == null && !m.nets().isEmpty()) {
         for (Endpoint e : after.set.endpoints()) {
-          if (e.ips().stream().anyMatch(ip -> m.nets().stream().anyMatch(c -> c.contains(ip)))) {
+          // spec S5.4: one without addresses is at any free address, which the nets may hold
+          if (e.ips().isEmpty() || e.ips().stream().anyMatch(ip -> m.nets().stream().anyMatch(c -> c.contains(ip)))) {
             endpoints.add(index(e));
           }
         }
@@ -447,7 +490,7 @@ public final class DiffEncoding {
             if (!s.nets().isEmpty()) {
               allPods = true;
               for (Endpoint e : after.set.endpoints()) {
-                if (e.ips().stream().anyMatch(ip -> s.nets().stream().anyMatch(c -> c.contains(ip)))) {
+                if (e.ips().isEmpty() || e.ips().stream().anyMatch(ip -> s.nets().stream().anyMatch(c -> c.contains(ip)))) {
                   endpoints.add(index(e));
                 }
               }
@@ -760,15 +803,23 @@ public final class DiffEncoding {
     return out;
   }
 
-  private static boolean sameObjects(List<Endpoint> a, List<Endpoint> b) {
+  /** The same endpoints in the same order: each the same object, or two versions of one endpoint at the same addresses. */
+  private static boolean twins(List<Endpoint> a, List<Endpoint> b) {
     if (a.size() != b.size()) {
       return false;
     }
     for (int i = 0; i < a.size(); i++) {
-      if (a.get(i) != b.get(i)) {
+      Endpoint x = a.get(i);
+      Endpoint y = b.get(i);
+      if (x != y && (x.kind() != y.kind() || !x.ref().equals(y.ref()) || !x.ips().equals(y.ips()))) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The base's version of a current endpoint (itself when both versions are one object). */
+  public Endpoint before(Endpoint e) {
+    return e == null ? null : twins.getOrDefault(e, e);
   }
 }

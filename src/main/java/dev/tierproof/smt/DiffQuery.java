@@ -52,36 +52,53 @@ public final class DiffQuery implements AutoCloseable {
   private final Map<Boolean, Set<Cidr>> cidrs = new java.util.HashMap<>();
   private boolean closed;
 
-  /** {@code only}: the one step that may differ (the other is the same in both sets), or null. */
+  /**
+   * {@code only}: the one step that may differ (the other is the same in both sets), or null;
+   * {@code twins}: the base's versions of current endpoints that differ (the sides, the regions
+   * and the answers speak of the current ones); {@code twinClasses}: the changed endpoints grouped
+   * by both versions, kept apart from the rest so that both queries group their ends alike.
+   */
   DiffQuery(
-      Network before, Network after, List<Side> sources, List<Side> destinations, List<Region> observed, Direction only) {
+      Network before, Network after, List<Side> sources, List<Side> destinations, List<Region> observed, Direction only,
+      Map<Endpoint, Endpoint> twins, List<List<Endpoint>> twinClasses) {
     this.only = only;
     this.session = after.session;
     this.ctx = session.ctx();
     session.acquire(this);
     try {
+      java.util.function.UnaryOperator<Endpoint> back = e -> twins.getOrDefault(e, e);
+      List<Side> sourcesBefore = sides(sources, back);
+      List<Side> destinationsBefore = sides(destinations, back);
       List<Rule> rules = new ArrayList<>();
       Set<Rule> seen = Collections.newSetFromMap(new IdentityHashMap<>());
       List<Selector> selectors = new ArrayList<>();
-      for (Network n : List.of(before, after)) {
-        observed(n, sources, Direction.EGRESS, rules, seen, selectors);
-        observed(n, destinations, Direction.INGRESS, rules, seen, selectors);
-      }
+      observed(before, sourcesBefore, Direction.EGRESS, rules, seen, selectors);
+      observed(before, destinationsBefore, Direction.INGRESS, rules, seen, selectors);
+      observed(after, sources, Direction.EGRESS, rules, seen, selectors);
+      observed(after, destinations, Direction.INGRESS, rules, seen, selectors);
       observed.forEach(r -> {
         Regions.selectors(r.source(), selectors);
         Regions.selectors(r.destination(), selectors);
       });
-      Observe observe =
-          new Observe(
-              rules,
-              selectors,
-              observed.stream().map(Region::source).toList(),
-              observed.stream().map(Region::destination).toList(),
-              false,
-              null);
+      List<EndSet> from = new ArrayList<>();
+      List<EndSet> to = new ArrayList<>();
+      twinClasses.forEach(c -> from.add(new EndSet.Endpoints(c)));
+      twinClasses.forEach(c -> to.add(new EndSet.Endpoints(c)));
+      observed.forEach(r -> {
+        from.add(r.source());
+        to.add(r.destination());
+      });
+      // at an address a changed endpoint owns, the other owners' groups may differ by version
+      Set<dev.tierproof.model.Ip> apart = new java.util.HashSet<>();
+      twins.forEach((a, b) -> {
+        apart.addAll(a.ips());
+        apart.addAll(b.ips());
+      });
+      Observe observe = new Observe(rules, selectors, from, to, false, null, apart);
       Observe step =
-          new Observe(observe.rules(), observe.selectors(), observe.sources(), observe.destinations(), false, only);
-      this.before = new Query(before, sources, destinations, FlowBounds.ANY, null, step);
+          new Observe(
+              observe.rules(), observe.selectors(), ends(from, back), ends(to, back), false, only, apart);
+      this.before = new Query(before, sourcesBefore, destinationsBefore, FlowBounds.ANY, null, step);
       this.after = new Query(after, sources, destinations, FlowBounds.ANY, null, observe);
       if (!this.before.layout().equals(this.after.layout())) {
         throw new IllegalStateException(
@@ -225,6 +242,19 @@ public final class DiffQuery implements AutoCloseable {
         addRules(p.rules(dir), rules, seen);
       }
     }
+  }
+
+  private static List<Side> sides(List<Side> sides, java.util.function.UnaryOperator<Endpoint> back) {
+    return sides.stream()
+        .map(x -> x instanceof Side.Endpoints e ? new Side.Endpoints(e.endpoints().stream().map(back).toList(), e.range()) : x)
+        .toList();
+  }
+
+  private static List<EndSet> ends(List<EndSet> sets, java.util.function.UnaryOperator<Endpoint> back) {
+    return sets.stream()
+        .map(x -> x instanceof EndSet.Endpoints e
+            ? new EndSet.Endpoints(e.endpoints().stream().map(back).toList(), e.within(), e.except()) : x)
+        .toList();
   }
 
   private static void add(List<TierPart> parts, Direction dir, List<Rule> rules, Set<Rule> seen, List<Selector> selectors) {

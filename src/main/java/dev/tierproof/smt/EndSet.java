@@ -82,10 +82,20 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
     }
   }
 
-  /** These input endpoints (workloads or hosts), at any of their addresses. */
-  record Endpoints(List<Endpoint> endpoints) implements EndSet {
+  /**
+   * These input endpoints (workloads or hosts), at any of their addresses; those without
+   * addresses (spec S5.4) at a free address in every range of {@code within} and in none of
+   * {@code except} (the others are tested at their own addresses).
+   */
+  record Endpoints(List<Endpoint> endpoints, List<Cidr> within, List<Cidr> except) implements EndSet {
     public Endpoints {
       endpoints = List.copyOf(endpoints);
+      within = List.copyOf(within);
+      except = List.copyOf(except);
+    }
+
+    public Endpoints(List<Endpoint> endpoints) {
+      this(endpoints, List.of(), List.of());
     }
   }
 

@@ -10,8 +10,9 @@ import java.util.List;
  * so that two queries of a pair ({@link DiffQuery}) lay out their ends alike: rule sides to group
  * the ends by (in this order, before the query's own), selectors over hypothetical endpoints'
  * labels, end sets to tell apart, whether the query claims the session (a pair's queries do
- * not: the pair does), and {@code only}: the one step whose verdict the query encodes (null:
- * both; the ends are grouped as usual either way).
+ * not: the pair does), {@code only}: the one step whose verdict the query encodes (null:
+ * both; the ends are grouped as usual either way), and {@code apart}: addresses whose (endpoint,
+ * address) pairs each form a group of their own (a pair's queries see other owners there).
  */
 record Observe(
     List<Rule> rules,
@@ -19,11 +20,17 @@ record Observe(
     List<EndSet> sources,
     List<EndSet> destinations,
     boolean claim,
-    Direction only) {
+    Direction only,
+    java.util.Set<dev.tierproof.model.Ip> apart) {
 
   static final Observe NONE = new Observe(List.of(), List.of(), List.of(), List.of(), true, null);
 
+  Observe(List<Rule> rules, List<Selector> selectors, List<EndSet> sources, List<EndSet> destinations, boolean claim, Direction only) {
+    this(rules, selectors, sources, destinations, claim, only, java.util.Set.of());
+  }
+
   Observe {
+    apart = java.util.Set.copyOf(apart);
     rules = List.copyOf(rules);
     selectors = List.copyOf(selectors);
     sources = List.copyOf(sources);

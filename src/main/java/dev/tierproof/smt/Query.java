@@ -101,6 +101,8 @@ public final class Query implements AutoCloseable {
   private final BoolExpr allowed;
   /** Null: both steps are encoded; else only the step in this direction (see {@link #Query(Network, List, List, FlowBounds, Direction)}). */
   private final Direction step;
+  /** Addresses whose candidates are grouped alone ({@link Observe#apart}). */
+  private final Set<Ip> apart;
   /** The ranges the verdict formulas test each end's address against (set once they are built). */
   private Set<Cidr> srcEncoded = Set.of();
   private Set<Cidr> dstEncoded = Set.of();
@@ -124,6 +126,7 @@ public final class Query implements AutoCloseable {
   Query(
       Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds, Direction step, Observe observe) {
     this.step = step;
+    this.apart = observe.apart();
     this.net = net;
     this.session = net.session;
     this.ctx = session.ctx();
@@ -334,6 +337,7 @@ public final class Query implements AutoCloseable {
     if (b.protocol() != null) {
       c.add(v.protoIs(b.protocol()));
     }
+    b.otherThan().forEach(p -> c.add(ctx.mkNot(v.protoIs(p))));
     if (b.portMin() != null) {
       c.add(v.hasPorts);
       c.add(v.between(v.dport, 16, b.portMin(), b.portMax()));
@@ -695,6 +699,8 @@ public final class Query implements AutoCloseable {
     final List<Opt> options = new ArrayList<>();
     private final List<Map.Entry<Endpoint, Ip>> candidates = new ArrayList<>();
     private final Map<List<Object>, FreeEndpoint> freeEndpoints = new LinkedHashMap<>();
+    /** Endpoints without addresses, with their side's range: grouped by {@link #group}. */
+    private final List<Map.Entry<Endpoint, java.util.Optional<Cidr>>> addressless = new ArrayList<>();
     private final List<FreshOpt> freshOptions = new ArrayList<>();
     private LabelView common;
 
@@ -732,11 +738,7 @@ public final class Query implements AutoCloseable {
         if (s instanceof Side.Endpoints e) {
           for (Endpoint ep : e.endpoints()) {
             if (ep.ips().isEmpty()) {
-              ClassKey k = ClassKey.of(ep);
-              FreeEndpoint fe =
-                  freeEndpoints.computeIfAbsent(
-                      java.util.Arrays.asList(k, ep.ports(), e.range()), x -> new FreeEndpoint(ep, k, e.range()));
-              members.computeIfAbsent(fe, x -> new ArrayList<>()).add(ep);
+              addressless.add(Map.entry(ep, java.util.Optional.ofNullable(e.range())));
               continue;
             }
             for (Ip ip : ep.ips()) {
@@ -775,7 +777,7 @@ public final class Query implements AutoCloseable {
     void involve(Set<Rule> out) {
       Set<ClassKey> classes = new LinkedHashSet<>();
       candidates.forEach(c -> classes.add(ClassKey.of(c.getKey())));
-      freeEndpoints.values().forEach(f -> classes.add(f.cls()));
+      addressless.forEach(f -> classes.add(ClassKey.of(f.getKey())));
       for (ClassKey k : classes) {
         addRules(net.skeleton(null, k.labels(), dir), out);
         for (String name : k.profiles()) {
@@ -860,11 +862,27 @@ public final class Query implements AutoCloseable {
         for (int i = 0; i < marks.size(); i++) {
           marked.set(i, marks.get(i).contains(c.getKey()));
         }
-        List<Object> sig = List.of(step != null && step != dir ? "peer" : cls, a.family(), in, covered, ports, marked);
+        List<Object> sig =
+            apart.contains(a)
+                ? List.of(c.getKey(), a)
+                : List.of(step != null && step != dir ? "peer" : cls, a.family(), in, covered, ports, marked);
         Concrete g = groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
         members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());
       }
       options.addAll(0, groups.values());
+      for (Map.Entry<Endpoint, java.util.Optional<Cidr>> x : addressless) {
+        Endpoint ep = x.getKey();
+        Cidr range = x.getValue().orElse(null);
+        ClassKey k = ClassKey.of(ep);
+        BitSet marked = new BitSet();
+        for (int i = 0; i < marks.size(); i++) {
+          marked.set(i, marks.get(i).contains(ep));
+        }
+        FreeEndpoint fe =
+            freeEndpoints.computeIfAbsent(
+                java.util.Arrays.asList(k, ep.ports(), range, marked), y -> new FreeEndpoint(ep, k, range));
+        members.computeIfAbsent(fe, y -> new ArrayList<>()).add(ep);
+      }
       options.addAll(freeEndpoints.values());
       options.addAll(freshOptions);
     }
@@ -1415,6 +1433,8 @@ public final class Query implements AutoCloseable {
           Set<Endpoint> in = Collections.newSetFromMap(new IdentityHashMap<>());
           in.addAll(e.endpoints());
           marks.add(in);
+          e.within().forEach(this::addCidr);
+          e.except().forEach(this::addCidr);
         }
       }
     }
@@ -1450,7 +1470,17 @@ public final class Query implements AutoCloseable {
       }
       if (s instanceof EndSet.Endpoints e) {
         List<Endpoint> stands = members.getOrDefault(o, List.of());
-        return ctx.mkBool(stands.stream().anyMatch(m -> e.endpoints().stream().anyMatch(x -> x == m)));
+        if (stands.stream().noneMatch(m -> e.endpoints().stream().anyMatch(x -> x == m))) {
+          return ctx.mkFalse();
+        }
+        List<BoolExpr> c = new ArrayList<>();
+        for (Cidr x : e.within()) {
+          c.add(o instanceof Concrete k ? ctx.mkBool(x.contains(k.address())) : netIn(x, addr, nets));
+        }
+        for (Cidr x : e.except()) {
+          c.add(o instanceof Concrete k ? ctx.mkBool(!x.contains(k.address())) : not(netIn(x, addr, nets)));
+        }
+        return and(c);
       }
       EndSet.Pods p = (EndSet.Pods) s;
       ClassKey cls = o instanceof Concrete k ? k.cls() : o instanceof FreeEndpoint f ? f.cls() : null;

@@ -137,10 +137,11 @@ class DiffTest {
   }
 
   @Test
-  void run_inventoryDiffers_notedNotDiffed() {
+  void run_addressMoved_notedComparedAtTheCurrentAddress() {
     DiffResult r = diff(yaml(BASE), yaml(BASE.replace("podIP: 10.0.0.2", "podIP: 10.0.0.3")));
+    assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
     assertThat(r.classes()).isEmpty();
-    assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("with other labels or addresses in the base (`b/db`)"));
+    assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("1 endpoint at other addresses in the base (`b/db`): compared at the current addresses"));
   }
 
   /** Ten namespaces, one web pod each, and a monitoring pod; a GlobalNetworkPolicy over all of them. */

@@ -225,4 +225,19 @@ class UnmodelledTest {
     assertThat(github.code()).as(github.toString()).isEqualTo(Main.OK);
     assertThat(github.out()).contains("::notice").contains("admin-deny-egress").contains("ignored (--ignore-unmodelled)");
   }
+
+  @Test
+  void diff_adminPolicyAddedByThePullRequest_inconclusiveNamingIt() throws Exception {
+    Run run = Run.of("-f", QUIZ, "-f", ADMIN, "diff", "--base", QUIZ);
+    assertThat(run.code()).as(run.toString()).isEqualTo(3);
+    assertThat(run.out())
+        .startsWith("inconclusive: the input holds what tierproof does not model")
+        .contains("ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3")
+        .doesNotContain("proved");
+    Run json = Run.of("-f", QUIZ, "-f", ADMIN, "diff", "--base", QUIZ, "-o", "json");
+    assertThat(JSON.readTree(json.out()).get("unmodelled").get(0).get("name").asText()).isEqualTo("admin-deny-egress");
+    Run ignored = Run.of("-f", QUIZ, "-f", ADMIN, "diff", "--base", QUIZ, "--ignore-unmodelled");
+    assertThat(ignored.code()).as(ignored.toString()).isZero();
+    assertThat(ignored.out()).contains("no flow changed; proved").contains("--ignore-unmodelled: ignored what tierproof does not model");
+  }
 }

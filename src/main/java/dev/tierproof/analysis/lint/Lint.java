@@ -979,7 +979,7 @@ public final class Lint {
 
   private static IllegalStateException disagreement(String what, RuleRef rule, Flow f) {
     return new IllegalStateException(
-        "internal error: solver and evaluator disagree about " + rule.display() + ": " + what + "; flow " + f);
+        "internal error: solver and evaluator disagree about " + rule.display() + ": " + what + "; flow " + f.describe());
   }
 
   // ---------------------------------------------------------------------------------------------
