@@ -50,17 +50,6 @@ class PublishedExamplesTest {
    * fixed in {@code analysis/Diff*}): only "never passes as unchanged" and "every listed class
    * changed" are asserted for them. Remove an entry when its diff passes the full assertions.
    */
-  private static final Map<String, String> DIFF_GAPS =
-      Map.of(
-          "published/k8s-recipe-01-deny-all-to-app", "one class per outside address, stops inconclusive after 100",
-          "published/k8s-recipe-02a-allow-all-to-app", "one class per outside address, stops inconclusive after 100",
-          "published/k8s-recipe-03-deny-all-in-namespace", "one class per outside address, stops inconclusive after 100",
-          "published/k8s-recipe-08-allow-external", "one class per outside address, stops inconclusive after 100",
-          "published/k8s-recipe-11-deny-egress-from-app", "one class per outside address, stops inconclusive after 100",
-          "published/k8s-recipe-12-deny-all-egress-from-namespace", "one class per outside address, stops inconclusive after 100",
-          "published/k8s-recipe-14-deny-external-egress", "internal error (IndexOutOfBoundsException) in diff",
-          "published/tigera-tiered-policy-demo", "inconclusive: could not group a changed flow (message prints a Java record)");
-
   @TempDir static Path tmp;
 
   @TestFactory
@@ -119,16 +108,6 @@ class PublishedExamplesTest {
       Path pr = pullRequest(c);
       Run diff = Run.of("-f", pr.toString(), "diff", "--base", c.resources().toString());
       assertThat(diff.out()).as(diff.toString()).doesNotContain("no flow changed; proved");
-      String gap = DIFF_GAPS.get(c.name());
-      if (gap != null) {
-        // known diff bugs (issue 10): the PR must not pass as unchanged, and any listed class must hold
-        assertThat(diff.code()).as(gap + "\n" + diff).isIn(1, 3);
-        if (diff.code() == 1) {
-          assertThat(JSON.readTree(Run.of("-f", pr.toString(), "diff", "--base", c.resources().toString(), "-o", "json").out()).get("classes"))
-              .allSatisfy(k -> assertThat(k.get("witness").get("before").get("verdict")).isNotEqualTo(k.get("witness").get("after").get("verdict")));
-        }
-        return;
-      }
       assertThat(diff.code()).as(diff.toString()).isEqualTo(1);
       assertThat(diff.out()).as(diff.toString()).containsPattern("^diff against \\S+: \\d+ class(es)? of flows changed; no other flow changed \\(proved\\)\n");
       Run json = Run.of("-f", pr.toString(), "diff", "--base", c.resources().toString(), "-o", "json");
