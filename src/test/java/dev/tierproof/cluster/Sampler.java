@@ -177,7 +177,7 @@ public final class Sampler {
 
   /**
    * A pod not in the input, in a namespace of the input (its {@code pcns.*} labels from the
-   * namespace's profile), with random labels, service account and named ports, at an unowned
+   * namespace's profile, orchestrator {@code k8s}), with random labels, service account and named ports, at an unowned
    * address.
    */
   public Endpoint hypothetical(String ns, int family, Ip not) {
@@ -199,9 +199,7 @@ public final class Sampler {
       labels.put("set", "ext");
     }
     labels.put(Endpoint.NAMESPACE_LABEL, ns);
-    if (rnd.nextInt(5) > 0) {
-      labels.put("projectcalico.org/orchestrator", "k8s");
-    }
+    labels.put("projectcalico.org/orchestrator", "k8s"); // a pod (smt package-info: fixed)
     if (rnd.nextBoolean()) {
       String sa = pick(RandomCluster.ACCOUNTS);
       labels.put("projectcalico.org/serviceaccount", sa);
