@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * questions between named (with and without addresses), selector, outside, range and domain ends:
  * every witness is allowed by a fresh {@link Evaluator} and fits the question, every blocker's
  * example is denied at its step, and when no flow is allowed, sampled flows of the question are all
- * denied; (2) the same cluster with its address-less endpoints deployed as Pods (spec S5.4: one
+ * denied, each by decisions listed as blockers (the list is complete); (2) the same cluster with its address-less endpoints deployed as Pods (spec S5.4: one
  * instance of each): eval's verdict for a flow with such an endpoint at an address is the deployed
  * pod's at that address, and no flow the plain text proves isolated is allowed once deployed; (3)
  * random isolated/reachable invariants through {@link Check}: a proof holds on sampled flows and
@@ -99,6 +99,7 @@ class ClusterDifferentialTest {
           }
         } else {
           counts.incrementAndGet(2);
+          List<String> blockers = v.blockers().stream().map(b -> Questions.decision(b.direction(), b.decidedBy())).toList();
           for (VerifyResult.Blocker b : v.blockers()) {
             if (Questions.assumed(set, b.example())) {
               continue;
@@ -112,7 +113,14 @@ class ClusterDifferentialTest {
               continue;
             }
             counts.incrementAndGet(3);
-            assertThat(eval.evaluate(f).allowed()).as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f)).isFalse();
+            Verdict verdict = eval.evaluate(f);
+            assertThat(verdict.allowed()).as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f)).isFalse();
+            for (Step step : verdict.steps()) {
+              if (!step.allowed()) {
+                assertThat(blockers).as("%s: the decision denying sampled %s is a blocker", question, Questions.brief(f))
+                    .contains(Questions.decision(step));
+              }
+            }
           }
         }
         if (stable) {

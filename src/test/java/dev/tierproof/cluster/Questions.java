@@ -3,9 +3,11 @@ package dev.tierproof.cluster;
 import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.References;
+import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
@@ -116,17 +118,22 @@ public final class Questions {
     return who + "[" + ip + "]" + (port != null ? ":" + port : "");
   }
 
-  /** Per step: endpoint, direction, verdict and the deciding element by name. */
+  /** Per step: endpoint, verdict and {@link #decision}. */
   public static List<String> decisions(Verdict v) {
-    List<String> out = new ArrayList<>();
-    for (Step s : v.steps()) {
-      var d = s.decidedBy();
-      out.add(s.endpoint().ref() + " " + s.direction() + " " + s.allowed() + " " + d.kind()
-          + (d.tier() != null ? " " + d.tier().name() : "")
-          + (d.policy() != null ? " " + d.policy().sortKey() : "")
-          + (d.rule() != null ? " #" + d.rule().index() : "")
-          + (d.profile() != null ? " " + d.profile().name() : ""));
-    }
-    return out;
+    return v.steps().stream().map(s -> s.endpoint().ref() + " " + s.allowed() + " " + decision(s)).toList();
+  }
+
+  /** A step's direction and deciding element by name. */
+  public static String decision(Step s) {
+    return decision(s.direction(), s.decidedBy());
+  }
+
+  /** A direction and deciding element by name: {@code INGRESS RULE tier policy #1}. */
+  public static String decision(Direction direction, Decision d) {
+    return direction + " " + d.kind()
+        + (d.tier() != null ? " " + d.tier().name() : "")
+        + (d.policy() != null ? " " + d.policy().sortKey() : "")
+        + (d.rule() != null ? " #" + d.rule().index() : "")
+        + (d.profile() != null ? " " + d.profile().name() : "");
   }
 }

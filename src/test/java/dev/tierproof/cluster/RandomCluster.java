@@ -314,8 +314,11 @@ public final class RandomCluster {
       labels.put("node-role", pick(List.of("worker", "edge")));
       b.append(labels("  ", labels)).append("spec:\n  node: node").append(i).append("\n  interfaceName: eth0\n");
       List<String> ips = new ArrayList<>();
-      take(free4, ips);
-      if (rnd.nextInt(3) == 0) {
+      int k = rnd.nextInt(6);
+      if (k > 0) {
+        take(free4, ips);
+      }
+      if (k == 1 || k == 2) {
         take(free6, ips);
       }
       if (!ips.isEmpty()) {
