@@ -35,11 +35,12 @@ import org.junit.jupiter.api.Test;
  * pod's at that address, and no flow the plain text proves isolated is allowed once deployed; (3)
  * random isolated/reachable invariants through {@link Check}: a proof holds on sampled flows and
  * agrees with {@code verify}, a violation's witness replays. Cases: {@code -Dcluster.cases=N}
- * (default 300), first seed {@code -Dcluster.seed=S}; a failure names its seed.
+ * (default 300 clusters per test, 15,000 with {@code -Ddifferential.long=true}), first seed {@code
+ * -Dcluster.seed=S}; a failure names its seed.
  */
 class ClusterDifferentialTest {
 
-  private static final int CASES = Integer.getInteger("cluster.cases", 300);
+  private static final int CASES = Runs.cases("cluster.cases", 300, 15_000);
   private static final long SEED = Long.getLong("cluster.seed", 1);
   private static final int QUESTIONS = 4;
   private static final int INVARIANTS = 3;

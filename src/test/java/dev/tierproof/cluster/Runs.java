@@ -26,6 +26,14 @@ public final class Runs {
   private Runs() {}
 
   /**
+   * The number of cases: {@code property} when set, else {@code normal}, or {@code long} with
+   * {@code -Ddifferential.long=true} (the long mode, run once per release).
+   */
+  public static int cases(String property, int normal, int longMode) {
+    return Integer.getInteger(property, Boolean.getBoolean("differential.long") ? longMode : normal);
+  }
+
+  /**
    * Cases {@code first} .. {@code first + cases - 1}; {@code property} names the system property
    * that sets the first seed (the replay hint); {@code labels} name the counts printed.
    */

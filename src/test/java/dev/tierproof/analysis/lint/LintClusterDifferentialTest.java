@@ -17,11 +17,12 @@ import org.junit.jupiter.api.Test;
  * drawn by {@link Sampler} (address-less workloads at unowned addresses, hypothetical pods,
  * outside addresses): a rule reported unmatchable or shadowed never decides a sampled flow, a
  * redundant one changes no verdict, dead policies and tiers apply nowhere, examples replay. Cases:
- * {@code -Dlint.cluster.cases=N} (default 200), first seed {@code -Dlint.cluster.seed=S}.
+ * {@code -Dlint.cluster.cases=N} (default 200, 10,000 with {@code -Ddifferential.long=true}), first
+ * seed {@code -Dlint.cluster.seed=S}.
  */
 class LintClusterDifferentialTest {
 
-  private static final int CASES = Integer.getInteger("lint.cluster.cases", 200);
+  private static final int CASES = Runs.cases("lint.cluster.cases", 200, 10_000);
   private static final long SEED = Long.getLong("lint.cluster.seed", 1);
   private static final int FLOWS = 400;
 
