@@ -12,6 +12,7 @@ import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
@@ -20,6 +21,7 @@ import dev.tierproof.smt.SolverSession;
 import dev.tierproof.source.Span;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.Test;
@@ -33,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * denied, each by decisions listed as blockers (the list is complete); (2) the same cluster with its address-less endpoints deployed as Pods (spec S5.4: one
  * instance of each): eval's verdict for a flow with such an endpoint at an address is the deployed
  * pod's at that address, and no flow the plain text proves isolated is allowed once deployed; (3)
- * random isolated/reachable invariants through {@link Check}: a proof holds on sampled flows and
- * agrees with {@code verify}, a violation's witness replays. Cases: {@code -Dcluster.cases=N}
+ * random isolated/reachable/covered invariants through {@link Check}: a proof holds on sampled
+ * flows and agrees with {@code verify}, a violation's witness replays, an uncovered endpoint has no
+ * applying policy. Cases: {@code -Dcluster.cases=N}
  * (default 300 clusters per test, 15,000 with {@code -Ddifferential.long=true}), first seed {@code
  * -Dcluster.seed=S}; a failure names its seed.
  */
@@ -195,6 +198,37 @@ class ClusterDifferentialTest {
   // ---------------------------------------------------------------------------------------------
   // check
 
+  /**
+   * A proven {@code covered}: some enforced policy applies at every sampled endpoint of the ends for
+   * each direction; a violation: the uncovered endpoint belongs to an end and no policy applies.
+   */
+  private static void covered(String what, Invariant.Covered cov, CheckResult res, PolicySet set, Evaluator eval, Sampler s,
+      AtomicLongArray counts) {
+    if (res.status() == CheckResult.Status.VIOLATED) {
+      Endpoint e = res.uncovered().endpoint();
+      Direction d = res.uncovered().direction();
+      assertThat(cov.directions()).as(what).contains(d);
+      if (set.namespaces().containsKey(e.namespace()) || e.isHost()) {
+        assertThat(applying(eval, e, d)).as("%s: %s is uncovered for %s", what, e.ref(), d).isFalse();
+      }
+      return;
+    }
+    for (int k = 0; k < SAMPLES; k++) {
+      Flow f = s.flow(s.pick(cov.endpoints()), new End.Outside(null, null), FlowSpec.ANY);
+      if (f == null || f.source() == null || Questions.assumed(set, f)) {
+        continue;
+      }
+      counts.incrementAndGet(3);
+      for (Direction d : cov.directions()) {
+        assertThat(applying(eval, f.source(), d)).as("%s: a policy applies at %s for %s", what, f.source().ref(), d).isTrue();
+      }
+    }
+  }
+
+  private static boolean applying(Evaluator eval, Endpoint e, Direction d) {
+    return eval.policySet().tiers().stream().anyMatch(t -> !eval.applying(t, e, d).isEmpty());
+  }
+
   private record Asked(String text, List<End> from, List<End> to, FlowSpec spec) {}
 
   private static void check(long seed, AtomicLongArray counts) {
@@ -216,9 +250,16 @@ class ClusterDifferentialTest {
       List<End> dst = to.stream().map(x -> Questions.resolve(x, set, false)).toList();
       FlowSpec spec = Questions.spec(s);
       List<FlowSpec> packets = spec.equals(FlowSpec.ANY) && s.nextInt(2) == 0 ? List.of() : List.of(spec);
-      int kind = s.nextInt(5);
+      int kind = s.nextInt(6);
+      if (kind == 5) {
+        src = src.stream().filter(e -> !(e instanceof End.Outside)).toList();
+        if (src.isEmpty()) {
+          src = List.of(new End.Hypothetical(null, new dev.tierproof.selector.Selector.All(), false));
+        }
+      }
       Invariant.Assertion a = kind < 2 ? new Invariant.Isolated(src, dst, packets, List.of())
-          : new Invariant.Reachable(src, dst, packets, kind == 4);
+          : kind < 5 ? new Invariant.Reachable(src, dst, packets, kind == 4)
+          : new Invariant.Covered(src, s.pick(List.of(EnumSet.of(Direction.INGRESS), EnumSet.of(Direction.EGRESS), EnumSet.allOf(Direction.class))));
       invariants.add(new Invariant("inv" + i, "generated", null, Invariant.Severity.ERROR, a, Span.NONE, Span.NONE));
       asked.add(new Asked(a.key() + (kind == 4 ? " (all)" : "") + " " + from + " -> " + to + " " + spec, src, dst, spec));
     }
@@ -236,6 +277,10 @@ class ClusterDifferentialTest {
         boolean proven = res.status() == CheckResult.Status.PROVEN;
         if (proven) {
           counts.incrementAndGet(2);
+        }
+        if (res.invariant().assertion() instanceof Invariant.Covered cov) {
+          covered(q.text(), cov, res, set, eval, s, counts);
+          continue;
         }
         boolean all = res.invariant().assertion() instanceof Invariant.Reachable x && x.all();
         boolean isolation = res.invariant().assertion() instanceof Invariant.Isolated;
