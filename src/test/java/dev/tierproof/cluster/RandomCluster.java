@@ -74,6 +74,7 @@ public final class RandomCluster {
   private final List<String> deploy4 = new ArrayList<>(DEPLOY_POOL);
   private int deploy6 = 1;
   private boolean enforcingUnmodelled;
+  private final boolean listed;
 
   public RandomCluster(long seed) {
     this.seed = seed;
@@ -103,6 +104,8 @@ public final class RandomCluster {
       docs.add(policy(i));
     }
     unmodelled();
+    withoutEndpoints();
+    listed = rnd.nextInt(4) == 0;
   }
 
   public long seed() {
@@ -117,8 +120,18 @@ public final class RandomCluster {
   /** The text; {@code deployed}: endpoints without an address are pods at fresh addresses. */
   public String yaml(boolean deployed) {
     List<String> all = new ArrayList<>(docs);
-    for (Workload w : workloads) {
-      all.add(render(w, deployed));
+    List<String> rendered = workloads.stream().map(w -> render(w, deployed)).toList();
+    if (listed) { // as `kubectl get -o yaml` prints them
+      StringBuilder b = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+      for (String doc : rendered) {
+        String[] lines = doc.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+          b.append(i == 0 ? "- " : "  ").append(lines[i]).append('\n');
+        }
+      }
+      all.add(b.toString());
+    } else {
+      all.addAll(rendered);
     }
     return String.join("---\n", all);
   }
@@ -485,7 +498,7 @@ public final class RandomCluster {
   private String side(String key, boolean farEnd, boolean ports, int family, boolean global) {
     StringBuilder b = new StringBuilder();
     if (farEnd && rnd.nextInt(4) > 0) {
-      switch (rnd.nextInt(9)) {
+      switch (rnd.nextInt(10)) {
         case 0, 1, 2 -> b.append("      selector: ").append(quote(selector(1))).append('\n');
         case 3 -> b.append("      namespaceSelector: ").append(quote(namespaceSelector())).append('\n')
             .append(rnd.nextBoolean() ? "      selector: " + quote(selector(1)) + "\n" : "");
@@ -493,8 +506,11 @@ public final class RandomCluster {
         case 5 -> b.append("      notNets: [").append(quote(notNet(family))).append("]\n")
             .append(rnd.nextBoolean() ? "      selector: " + quote(selector(1)) + "\n" : "");
         case 6 -> b.append("      selector: ").append(quote(pick(List.of("set == 'ext'", "has(set)", "set == 'partner' || app == 'db'")))).append('\n');
-        case 7 -> b.append("      serviceAccounts:\n        names: [").append(pick(ACCOUNTS)).append("]\n");
-        default -> b.append("      notSelector: ").append(quote(selector(0))).append('\n');
+        case 7 -> b.append(rnd.nextBoolean() ? "      serviceAccounts:\n        names: [" + pick(ACCOUNTS) + "]\n"
+            : "      serviceAccounts:\n        selector: " + quote(pick(List.of("role == 'a'", "all()", "!has(role)"))) + "\n");
+        case 8 -> b.append(global && rnd.nextBoolean() ? "      namespaceSelector: global()\n      selector: \"has(set) || has(node-role)\"\n"
+            : "      notSelector: " + quote(selector(0)) + "\n");
+        default -> b.append("      namespaceSelector: ").append(quote(namespaceSelector())).append("\n      selector: \"has(set)\"\n");
       }
     }
     if (ports && rnd.nextInt(3) > 0) {
@@ -634,6 +650,19 @@ public final class RandomCluster {
       case 2 -> "has(team)";
       default -> "team == '" + pick(List.of("x", "y")) + "'";
     };
+  }
+
+  /** Pods that have no workload endpoint: on the host network, or finished. */
+  private void withoutEndpoints() {
+    if (rnd.nextInt(6) == 0) {
+      docs.add("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: node-agent\n  namespace: " + pick(used)
+          + "\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n"
+          + "    spec:\n      hostNetwork: true\n      containers:\n      - name: agent\n        image: registry.example/agent:1\n");
+    }
+    if (rnd.nextInt(6) == 0) {
+      docs.add("apiVersion: v1\nkind: Pod\nmetadata:\n  name: done\n  namespace: " + pick(used)
+          + "\n  labels: {app: web}\nspec:\n  containers:\n  - name: c\n    image: registry.example/app:1\nstatus:\n  phase: Succeeded\n  podIP: \"10.1.0.250\"\n");
+    }
   }
 
   private void unmodelled() {
