@@ -32,18 +32,20 @@ import org.junit.jupiter.api.Test;
  * questions between named (with and without addresses), selector, outside, range and domain ends:
  * every witness is allowed by a fresh {@link Evaluator} and fits the question, every blocker's
  * example is denied at its step, and when no flow is allowed, sampled flows of the question are all
- * denied, each by decisions listed as blockers (the list is complete); (2) the same cluster with its address-less endpoints deployed as Pods (spec S5.4: one
- * instance of each): eval's verdict for a flow with such an endpoint at an address is the deployed
- * pod's at that address, and no flow the plain text proves isolated is allowed once deployed; (3)
- * random isolated/reachable/covered invariants through {@link Check}: a proof holds on sampled
- * flows and agrees with {@code verify}, a violation's witness replays, an uncovered endpoint has no
- * applying policy. Cases: {@code -Dcluster.cases=N}
- * (default 300 clusters per test, 15,000 with {@code -Ddifferential.long=true}), first seed {@code
- * -Dcluster.seed=S}; a failure names its seed.
+ * denied, each by decisions listed as blockers (the list is complete); (2) the same cluster with
+ * its address-less endpoints deployed as Pods (spec S5.4: one instance of each): eval's verdict
+ * for a flow with such an endpoint at an address is the deployed pod's at that address, and no
+ * flow the plain text proves isolated is allowed once deployed; (3) random
+ * isolated/reachable/covered invariants through {@link Check}: a proof holds on sampled flows and
+ * agrees with {@code verify}, a violation's witness replays, an uncovered endpoint has no applying
+ * policy. Clusters: {@code -Dcluster.cases=N} for (1) and (2) (default 300, 15,000 with {@code
+ * -Ddifferential.long=true}), {@code -Dcluster.check.cases=N} for (3) (300, long 10,000); first
+ * seed {@code -Dcluster.seed=S} (check's seeds start 100,000 later); a failure names its seed.
  */
 class ClusterDifferentialTest {
 
   private static final int CASES = Runs.cases("cluster.cases", 300, 15_000);
+  private static final int CHECK_CASES = Runs.cases("cluster.check.cases", 300, 10_000);
   private static final long SEED = Long.getLong("cluster.seed", 1);
   private static final int QUESTIONS = 4;
   private static final int INVARIANTS = 3;
@@ -60,7 +62,7 @@ class ClusterDifferentialTest {
 
   @Test
   void check_randomClusters_verdictsHoldOnSampledFlows() throws Exception {
-    Runs.run("cluster check", "cluster.seed", SEED + 100_000, CASES,
+    Runs.run("cluster check", "cluster.seed", SEED + 100_000, CHECK_CASES,
         List.of("clusters", "invariants", "proven", "sampled flows"),
         (seed, session, counts) -> check(seed, counts));
   }
