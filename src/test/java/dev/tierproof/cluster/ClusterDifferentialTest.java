@@ -12,6 +12,7 @@ import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
@@ -52,6 +53,9 @@ class ClusterDifferentialTest {
   private static final int SAMPLES = 30;
   private static final int PAIRS = 20;
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final List<List<Cidr>> PODS =
+      List.of(List.of(Cidr.parse("10.1.0.0/16").orElseThrow(), Cidr.parse("fd00:1::/64").orElseThrow()),
+          List.of(Cidr.parse("10.1.0.128/25").orElseThrow()), List.of(Cidr.parse("10.1.1.0/24").orElseThrow()));
 
   @Test
   void verify_randomClusters_agreesWithEvalAndDeployedPods() throws Exception {
@@ -84,11 +88,13 @@ class ClusterDifferentialTest {
         String from = Questions.ref(s, set, true, stable);
         String to = Questions.ref(s, set, false, stable);
         boolean existing = s.nextInt(4) == 0;
-        End src = Questions.resolve(from, set, existing);
-        End dst = Questions.resolve(to, set, existing);
+        List<Cidr> pods = s.nextInt(4) > 0 ? List.of() : s.pick(PODS); // --pod-cidr
+        End src = Questions.inPods(Questions.resolve(from, set, existing), pods);
+        End dst = Questions.inPods(Questions.resolve(to, set, existing), pods);
         FlowSpec spec = Questions.spec(s);
         boolean isolated = s.nextInt(2) == 0;
-        String question = (isolated ? "isolated " : "reachable ") + from + " " + to + " " + spec + (existing ? " --existing" : "");
+        String question = (isolated ? "isolated " : "reachable ") + from + " " + to + " " + spec + (existing ? " --existing" : "")
+            + (pods.isEmpty() ? "" : " --pod-cidr " + pods);
         counts.incrementAndGet(1);
         VerifyResult v = isolated ? r.isolated(src, dst, spec) : r.reachable(src, dst, spec);
         if (v.result() == VerifyResult.Result.UNKNOWN && c.enforcingUnmodelled()) {
@@ -102,6 +108,14 @@ class ClusterDifferentialTest {
           assertThat(Questions.fits(w, spec)).as("%s: witness %s fits", question, Questions.brief(w)).isTrue();
           if (!Questions.assumed(set, w)) {
             assertThat(eval.evaluate(w).allowed()).as("%s: witness %s", question, Questions.brief(w)).isTrue();
+          }
+          for (Object[] end : List.of(new Object[] {w.source(), w.sourceIp()}, new Object[] {w.destination(), w.destinationIp()})) {
+            Endpoint e = (Endpoint) end[0];
+            Ip ip = (Ip) end[1];
+            if (e != null && !e.isHost() && (e.ips().isEmpty() || e.source().equals("Hypothetical")) && !pods.isEmpty()) {
+              assertThat(pods.stream().anyMatch(range -> range.contains(ip))).as("%s: witness %s places %s in the pod ranges", question,
+                  Questions.brief(w), e.ref()).isTrue();
+            }
           }
         } else {
           counts.incrementAndGet(2);
@@ -129,11 +143,11 @@ class ClusterDifferentialTest {
             }
           }
         }
-        if (stable) {
-          // spec S5.4: a deployed pod is one instance of its address-less endpoint
+        if (stable && (pods.isEmpty() || pods == PODS.get(0))) {
+          // spec S5.4: a deployed pod is one instance of its address-less endpoint (deployed inside PODS.get(0))
           counts.incrementAndGet(5);
-          End srcD = Questions.resolve(from, deployed, existing);
-          End dstD = Questions.resolve(to, deployed, existing);
+          End srcD = Questions.inPods(Questions.resolve(from, deployed, existing), pods);
+          End dstD = Questions.inPods(Questions.resolve(to, deployed, existing), pods);
           VerifyResult vd = rd.reachable(srcD, dstD, spec);
           if (vd.witness() != null) {
             assertThat(allowed).as("%s: allowed once deployed (%s), proved to allow none before", question, Questions.brief(vd.witness())).isTrue();

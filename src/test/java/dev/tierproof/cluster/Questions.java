@@ -7,6 +7,7 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
@@ -69,6 +70,14 @@ public final class Questions {
     } catch (dev.tierproof.selector.SelectorSyntaxException e) {
       throw new AssertionError("reference `" + ref + "`", e);
     }
+  }
+
+  /** The end as {@code verify --pod-cidr} makes it: its pods without an address in {@code pods}. */
+  public static End inPods(End end, List<Cidr> pods) {
+    if (pods.isEmpty()) {
+      return end;
+    }
+    return end instanceof End.Hypothetical h ? h.inPodCidrs(pods) : end instanceof End.Known k ? k.inPodCidrs(pods) : end;
   }
 
   /** A random {@code [flow]}. */

@@ -2,6 +2,7 @@ package dev.tierproof.cluster;
 
 import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
@@ -58,8 +59,14 @@ public final class Sampler {
 
   /** An address no endpoint owns, other than {@code not}. */
   public Ip unowned(int family, Ip not) {
-    List<Ip> free = (family == 4 ? unowned4 : unowned6).stream().filter(i -> !i.equals(not)).toList();
-    return pick(free);
+    return unowned(family, not, List.of());
+  }
+
+  /** An address no endpoint owns in one of {@code pods} (none: anywhere), other than {@code not}; null when none. */
+  public Ip unowned(int family, Ip not, List<Cidr> pods) {
+    List<Ip> free = (family == 4 ? unowned4 : unowned6).stream().filter(i -> !i.equals(not))
+        .filter(i -> pods.isEmpty() || pods.stream().anyMatch(c -> c.contains(i))).toList();
+    return free.isEmpty() ? null : pick(free);
   }
 
   /** A random flow between input endpoints, hypothetical pods and outside addresses. */
@@ -87,8 +94,13 @@ public final class Sampler {
 
   /** The endpoint at an address of the family: one of its own, or an unowned one when it has none. */
   private Object[] at(Endpoint e, int family, Ip not) {
+    return at(e, family, not, List.of());
+  }
+
+  private Object[] at(Endpoint e, int family, Ip not, List<Cidr> pods) {
     if (e.ips().isEmpty()) {
-      return new Object[] {e, unowned(family, not)};
+      Ip ip = unowned(family, not, pods);
+      return ip == null ? null : new Object[] {e, ip};
     }
     List<Ip> mine = e.ips().stream().filter(i -> i.family() == family).toList();
     return mine.isEmpty() ? null : new Object[] {e, pick(mine)};
@@ -141,7 +153,7 @@ public final class Sampler {
 
   private Object[] of(End end, int family, Ip not) {
     if (end instanceof End.Known k) {
-      return at(k.endpoint(), family, not);
+      return at(k.endpoint(), family, not, k.podCidrs());
     }
     if (end instanceof End.Outside o) {
       if (o.range() != null && o.domain() == null && rnd.nextBoolean()) {
@@ -161,13 +173,14 @@ public final class Sampler {
     End.Hypothetical h = (End.Hypothetical) end;
     if (h.existingOnly() || rnd.nextBoolean()) {
       List<Endpoint> existing = h.existing(set);
-      return existing.isEmpty() ? null : at(pick(existing), family, not);
+      return existing.isEmpty() ? null : at(pick(existing), family, not, h.podCidrs());
     }
     String ns = h.namespace() != null ? h.namespace() : pick(namespaces());
-    if (!set.namespaces().containsKey(ns)) {
+    Ip ip = unowned(family, not, h.podCidrs());
+    if (!set.namespaces().containsKey(ns) || ip == null) {
       return null;
     }
-    Endpoint e = hypothetical(ns, family, not);
+    Endpoint e = pod(ns, ip);
     return h.selector().matches(e.labels()) ? new Object[] {e, e.ips().get(0)} : null;
   }
 
@@ -181,6 +194,10 @@ public final class Sampler {
    * address.
    */
   public Endpoint hypothetical(String ns, int family, Ip not) {
+    return pod(ns, unowned(family, not));
+  }
+
+  private Endpoint pod(String ns, Ip at) {
     Map<String, String> labels = new TreeMap<>();
     Profile kns = set.profiles().get("kns." + ns);
     if (kns != null) {
@@ -209,7 +226,7 @@ public final class Sampler {
       }
     }
     List<NamedPort> ports = rnd.nextBoolean() ? List.of(pick(NAMED)) : List.of();
-    return new Endpoint(Endpoint.Kind.WORKLOAD, ns, "hypothetical", "Hypothetical", labels, List.of(unowned(family, not)), ports,
+    return new Endpoint(Endpoint.Kind.WORKLOAD, ns, "hypothetical", "Hypothetical", labels, List.of(at), ports,
         List.of("kns." + ns), null, Span.NONE);
   }
 }
