@@ -28,7 +28,10 @@ import java.util.List;
  */
 public sealed interface End {
 
-  /** {@code podCidrs}: where it stands when it has no address (spec S5.4; empty: anywhere free). */
+  /**
+   * {@code podCidrs}: where a workload endpoint stands when it has no address (spec S5.4; empty:
+   * anywhere free).
+   */
   record Known(Endpoint endpoint, List<Cidr> podCidrs) implements End {
     public Known {
       podCidrs = List.copyOf(podCidrs);
@@ -117,14 +120,17 @@ public sealed interface End {
     return out;
   }
 
-  /** The endpoints at their addresses; those without one in one of {@code podCidrs} (spec S5.4). */
+  /**
+   * The endpoints at their addresses; workload endpoints without one in one of {@code podCidrs}
+   * (spec S5.4; a host endpoint is not a pod).
+   */
   private static List<Side> placed(List<Endpoint> endpoints, List<Cidr> podCidrs) {
-    List<Endpoint> free = endpoints.stream().filter(e -> e.ips().isEmpty()).toList();
+    List<Endpoint> free = endpoints.stream().filter(e -> e.ips().isEmpty() && !e.isHost()).toList();
     if (podCidrs.isEmpty() || free.isEmpty()) {
       return List.of(new Side.Endpoints(endpoints, null));
     }
     List<Side> out = new ArrayList<>();
-    out.add(new Side.Endpoints(endpoints.stream().filter(e -> !e.ips().isEmpty()).toList(), null));
+    out.add(new Side.Endpoints(endpoints.stream().filter(e -> !e.ips().isEmpty() || e.isHost()).toList(), null));
     podCidrs.forEach(c -> out.add(new Side.Endpoints(free, c)));
     return out;
   }

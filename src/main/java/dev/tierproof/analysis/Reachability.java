@@ -231,7 +231,7 @@ public final class Reachability implements AutoCloseable {
   private boolean fits(End end, Endpoint e, Ip ip) {
     boolean unowned = set.endpoints().stream().noneMatch(o -> o.ips().contains(ip));
     if (end instanceof End.Known k) {
-      return e == k.endpoint() && (e.ips().isEmpty() ? unowned && inPods(k.podCidrs(), ip) : e.ips().contains(ip));
+      return e == k.endpoint() && (e.ips().isEmpty() ? unowned && (e.isHost() || inPods(k.podCidrs(), ip)) : e.ips().contains(ip));
     }
     if (end instanceof End.Outside o) {
       boolean inRange = o.range() == null || o.range().contains(ip);

@@ -90,6 +90,15 @@ class PodCidrTest {
   }
 
   @Test
+  void reachable_podCidrAndAHostEndpointWithoutAddress_hostNotInThePodRange() {
+    String host = "---\napiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: gw}\n"
+        + "spec: {node: n1, interfaceName: eth0, profiles: [projectcalico-default-allow]}\n";
+    Run run = Run.withStdin(CLUSTER + host, "-f", "-", "verify", "reachable", "gw", "b/db", "--port", "5432", "--pod-cidr", "10.60.0.0/16");
+    assertThat(run.code()).as(run.toString()).isEqualTo(0);
+    assertThat(run.out()).contains("TCP 10.48.");
+  }
+
+  @Test
   void podCidr_notARange_exit2WithTheArgument() {
     Run run = Run.withStdin(CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--pod-cidr", "10.60.0.0/99");
     assertThat(run.code()).isEqualTo(2);

@@ -153,7 +153,7 @@ public final class Sampler {
 
   private Object[] of(End end, int family, Ip not) {
     if (end instanceof End.Known k) {
-      return at(k.endpoint(), family, not, k.podCidrs());
+      return at(k.endpoint(), family, not, k.endpoint().isHost() ? List.of() : k.podCidrs());
     }
     if (end instanceof End.Outside o) {
       if (o.range() != null && o.domain() == null && rnd.nextBoolean()) {
