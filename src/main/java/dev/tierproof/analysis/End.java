@@ -13,20 +13,39 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link Known}: one endpoint of the input (a pod, a workload's pod template, a host
- *       endpoint); its address is one of its own, or any address no endpoint owns when it has none;
+ *       endpoint); its address is one of its own, or any address no endpoint owns when it has none
+ *       (in one of {@code podCidrs} when there are any);
  *   <li>{@link Outside}: an address outside the cluster — in {@code range} when given (a literal
  *       address is a /32 or /128), reached by DNS name {@code domain} when given; an address that
  *       an endpoint owns resolves to {@link Known} instead, except inside a range, where the
  *       address is symbolic and whichever endpoint owns it is that end;
  *   <li>{@link Hypothetical}: any workload endpoint, existing or not yet deployed, in {@code
  *       namespace} (null: any namespace) whose labels satisfy {@code selector}; with {@code
- *       existingOnly}, only the input's endpoints; not yet deployed ones at an address no endpoint
- *       owns, in one of {@code podCidrs} when there are any ({@code --pod-cidr}).
+ *       existingOnly}, only the input's endpoints; not yet deployed ones, and the input's endpoints
+ *       without an address, at an address no endpoint owns, in one of {@code podCidrs} when there
+ *       are any ({@code --pod-cidr}).
  * </ul>
  */
 public sealed interface End {
 
-  record Known(Endpoint endpoint) implements End {
+  /**
+   * {@code podCidrs}: where a workload endpoint stands when it has no address (spec S5.4; empty:
+   * anywhere free).
+   */
+  record Known(Endpoint endpoint, List<Cidr> podCidrs) implements End {
+    public Known {
+      podCidrs = List.copyOf(podCidrs);
+    }
+
+    public Known(Endpoint endpoint) {
+      this(endpoint, List.of());
+    }
+
+    /** The same end, standing at addresses in one of {@code cidrs} when it has none of its own. */
+    public Known inPodCidrs(List<Cidr> cidrs) {
+      return new Known(endpoint, cidrs);
+    }
+
     @Override
     public String display() {
       return endpoint.ref();
@@ -80,7 +99,7 @@ public sealed interface End {
    */
   default List<Side> sides(PolicySet set) {
     if (this instanceof Known k) {
-      return List.of(new Side.Endpoints(List.of(k.endpoint()), null));
+      return placed(List.of(k.endpoint()), k.podCidrs());
     }
     if (this instanceof Outside o) {
       if (o.domain() != null || o.range() == null) {
@@ -91,14 +110,28 @@ public sealed interface End {
       return List.of(new Side.Endpoints(inRange, o.range()), new Side.Outside(o.range(), null));
     }
     Hypothetical h = (Hypothetical) this;
-    List<Side> out = new ArrayList<>();
-    out.add(new Side.Endpoints(h.existing(set), null));
+    List<Side> out = new ArrayList<>(placed(h.existing(set), h.podCidrs()));
     if (!h.existingOnly()) {
       if (h.podCidrs().isEmpty()) {
         out.add(new Side.Fresh(h.namespace(), h.selector(), null, null));
       }
       h.podCidrs().forEach(c -> out.add(new Side.Fresh(h.namespace(), h.selector(), null, c)));
     }
+    return out;
+  }
+
+  /**
+   * The endpoints at their addresses; workload endpoints without one in one of {@code podCidrs}
+   * (spec S5.4; a host endpoint is not a pod).
+   */
+  private static List<Side> placed(List<Endpoint> endpoints, List<Cidr> podCidrs) {
+    List<Endpoint> free = endpoints.stream().filter(e -> e.ips().isEmpty() && !e.isHost()).toList();
+    if (podCidrs.isEmpty() || free.isEmpty()) {
+      return List.of(new Side.Endpoints(endpoints, null));
+    }
+    List<Side> out = new ArrayList<>();
+    out.add(new Side.Endpoints(endpoints.stream().filter(e -> !e.ips().isEmpty() || e.isHost()).toList(), null));
+    podCidrs.forEach(c -> out.add(new Side.Endpoints(free, c)));
     return out;
   }
 }

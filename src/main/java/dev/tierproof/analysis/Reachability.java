@@ -8,6 +8,7 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
@@ -227,7 +228,7 @@ public final class Reachability implements AutoCloseable {
   private boolean fits(End end, Endpoint e, Ip ip) {
     boolean unowned = set.endpoints().stream().noneMatch(o -> o.ips().contains(ip));
     if (end instanceof End.Known k) {
-      return e == k.endpoint() && (e.ips().isEmpty() ? unowned : e.ips().contains(ip));
+      return e == k.endpoint() && (e.ips().isEmpty() ? unowned && (e.isHost() || inPods(k.podCidrs(), ip)) : e.ips().contains(ip));
     }
     if (end instanceof End.Outside o) {
       boolean inRange = o.range() == null || o.range().contains(ip);
@@ -239,7 +240,11 @@ public final class Reachability implements AutoCloseable {
         && !e.isHost()
         && (h.namespace() == null || h.namespace().equals(e.namespace()))
         && h.selector().matches(e.labels())
-        && (input ? e.ips().isEmpty() ? unowned : e.ips().contains(ip) : !h.existingOnly() && unowned);
+        && (input && !e.ips().isEmpty() ? e.ips().contains(ip) : unowned && inPods(h.podCidrs(), ip) && (input || !h.existingOnly()));
+  }
+
+  private static boolean inPods(List<Cidr> pods, Ip ip) {
+    return pods.isEmpty() || pods.stream().anyMatch(c -> c.contains(ip));
   }
 
   private Evaluator withProfiles(Map<String, Profile> extra) {

@@ -47,16 +47,22 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--destination-ip", paramLabel = "IP", description = "the address of a domain destination")
   String destinationIp;
 
-  @Option(names = "--pod-cidr", paramLabel = "CIDR", description = "pods not yet deployed get addresses in this range (repeatable: one per family)")
+  @Option(names = "--pod-cidr", paramLabel = "CIDR", description = "pods not yet deployed, and workloads without an address, get addresses in this range (repeatable: one per family)")
   List<String> podCidrs = new java.util.ArrayList<>();
 
   @Mixin FlowOptions flow = new FlowOptions();
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  /** A selector reference's not yet deployed pods at addresses in {@code pods} (none given: anywhere). */
+  /**
+   * A selector reference's not yet deployed pods, and endpoints without an address (spec S5.4), at
+   * addresses in {@code pods} (none given: anywhere).
+   */
   private static End inPods(End end, List<Cidr> pods) {
-    return end instanceof End.Hypothetical h && !pods.isEmpty() ? h.inPodCidrs(pods) : end;
+    if (pods.isEmpty()) {
+      return end;
+    }
+    return end instanceof End.Hypothetical h ? h.inPodCidrs(pods) : end instanceof End.Known k ? k.inPodCidrs(pods) : end;
   }
 
   VerifyCommand(Main main) {

@@ -2,9 +2,13 @@ package dev.tierproof.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code --pod-cidr}: pods not yet deployed get addresses in the range (design.md §2). */
+/**
+ * {@code --pod-cidr}: pods not yet deployed, and the pods of endpoints without an address, get
+ * addresses in the range (design.md §2, spec S5.4).
+ */
 class PodCidrTest {
 
   /** The database admits TCP 5432 only from 10.48.0.0/16; namespace a has no pods yet. */
@@ -50,6 +54,48 @@ class PodCidrTest {
     Run run = Run.withStdin(CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--port", "5432", "--pod-cidr", "10.60.0.0/16",
         "--pod-cidr", "fd00::/64");
     assertThat(run.code()).as(run.toString()).isEqualTo(0);
+  }
+
+  /** A Deployment in namespace a: its pods have no address in the input (spec S5.4). */
+  private static final String DEPLOYMENT =
+      """
+      ---
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata: {name: web, namespace: a}
+      spec:
+        selector: {matchLabels: {app: web}}
+        template:
+          metadata: {labels: {app: web}}
+          spec: {containers: [{name: c, image: web}]}
+      """;
+
+  @Test
+  void isolated_podCidrAndAWorkloadWithoutAddress_itsPodsInTheRange() {
+    for (String ref : List.of("a/web", "a/{app == 'web'}")) {
+      Run free = Run.withStdin(CLUSTER + DEPLOYMENT, "-f", "-", "verify", "isolated", ref, "b/db", "--port", "5432");
+      assertThat(free.code()).as("without --pod-cidr its pods may be in 10.48.0.0/16: " + free).isEqualTo(1);
+      Run run = Run.withStdin(CLUSTER + DEPLOYMENT, "-f", "-", "verify", "isolated", ref, "b/db", "--port", "5432", "--existing",
+          "--pod-cidr", "10.60.0.0/16", "--pod-cidr", "fd00::/64");
+      assertThat(run.code()).as(ref + ": " + run).isEqualTo(0);
+    }
+  }
+
+  @Test
+  void reachable_podCidrAndAWorkloadWithoutAddress_witnessInTheRange() {
+    Run run = Run.withStdin(CLUSTER + DEPLOYMENT, "-f", "-", "verify", "reachable", "a/web", "b/db", "--port", "5432", "--pod-cidr",
+        "10.48.0.0/16", "-o", "json");
+    assertThat(run.code()).as(run.toString()).isEqualTo(0);
+    assertThat(run.out()).contains("\"ip\": \"10.48.");
+  }
+
+  @Test
+  void reachable_podCidrAndAHostEndpointWithoutAddress_hostNotInThePodRange() {
+    String host = "---\napiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: gw}\n"
+        + "spec: {node: n1, interfaceName: eth0, profiles: [projectcalico-default-allow]}\n";
+    Run run = Run.withStdin(CLUSTER + host, "-f", "-", "verify", "reachable", "gw", "b/db", "--port", "5432", "--pod-cidr", "10.60.0.0/16");
+    assertThat(run.code()).as(run.toString()).isEqualTo(0);
+    assertThat(run.out()).contains("TCP 10.48.");
   }
 
   @Test

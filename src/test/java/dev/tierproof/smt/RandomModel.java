@@ -37,7 +37,8 @@ import java.util.TreeMap;
  * numeric and named ports, ICMP, domains and globs. It covers tiers with and without order and
  * default action (and undeclared ones), GNP/NP/KNP-like and staged policies, doNotTrack/preDNAT,
  * Allow/Deny/Pass/Log, nets/notNets, selectors/notSelectors, ports/notPorts, namespace-scoped
- * selectors, services, HTTP, host endpoints with and without profiles, and profiles with rules.
+ * selectors, services, HTTP, host endpoints with and without profiles, and profiles with rules;
+ * workload endpoints without addresses are written as Deployments, StatefulSets, ..., Pods.
  * The same seed gives the same model and the same flows.
  */
 public final class RandomModel {
@@ -60,6 +61,9 @@ public final class RandomModel {
   static final List<NamedPort> NAMED =
       List.of(new NamedPort("http", Protocols.TCP, 80), new NamedPort("http", Protocols.TCP, 8080),
           new NamedPort("dns", Protocols.UDP, 53), new NamedPort("dns", Protocols.TCP, 53));
+
+  /** How an endpoint without an address was written. */
+  static final List<String> SOURCES = List.of("Deployment", "Pod", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "WorkloadEndpoint");
 
   private final Random rnd;
   final PolicySet set;
@@ -91,7 +95,12 @@ public final class RandomModel {
     int pods = 1 + rnd.nextInt(5);
     for (int i = 0; i < pods; i++) {
       String ns = pick(NAMESPACES);
-      endpoints.add(pod(ns, "pod" + i, ips(), rnd.nextInt(3) == 0 ? List.of(pick(NAMED)) : List.of()));
+      Endpoint e = pod(ns, "pod" + i, ips(), rnd.nextInt(3) == 0 ? List.of(pick(NAMED)) : List.of());
+      if (e.ips().isEmpty()) { // a workload's pod template or a pod without podIP (spec S5.4); no draw, seeds keep their models
+        String source = SOURCES.get(i % SOURCES.size());
+        e = new Endpoint(e.kind(), e.namespace(), e.name(), source, e.labels(), e.ips(), e.ports(), e.profiles(), null, Span.NONE);
+      }
+      endpoints.add(e);
     }
     int heps = rnd.nextInt(3);
     for (int i = 0; i < heps; i++) {

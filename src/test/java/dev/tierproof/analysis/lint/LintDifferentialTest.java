@@ -54,17 +54,29 @@ class LintDifferentialTest {
     } catch (RuntimeException e) {
       throw new AssertionError("seed " + seed + " (" + scope + "): " + e.getMessage(), e);
     }
+    List<Flow> flows = new ArrayList<>();
+    for (int i = 0; i < FLOWS; i++) {
+      flows.add(rm.flow());
+    }
+    claims("seed " + seed + " (" + scope + "): ", set, result, flows);
+  }
+
+  /**
+   * Checks every finding of {@code result} on the {@code flows} in the result's scope: see the
+   * class comment; a dead policy or tier applies at no endpoint of a sampled flow. Returns how
+   * many flows were in scope.
+   */
+  public static int claims(String what, PolicySet set, Lint.Result result, List<Flow> sampled) {
+    Scope scope = result.scope();
     Evaluator eval = new Evaluator(set);
     Set<Endpoint> input = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     input.addAll(set.endpoints());
     List<Flow> flows = new ArrayList<>();
-    for (int i = 0; i < FLOWS; i++) {
-      Flow f = rm.flow();
+    for (Flow f : sampled) {
       if (inScope(f.source(), input, set, scope) && inScope(f.destination(), input, set, scope)) {
         flows.add(f);
       }
     }
-    String what = "seed " + seed + " (" + scope + "): ";
     for (Finding finding : result.findings()) {
       if (finding instanceof Finding.ShadowedRule s) {
         RuleRef r = s.rule();
@@ -104,8 +116,28 @@ class LintDifferentialTest {
           }
         }
         replay(eval, what, red.example());
+      } else if (finding instanceof Finding.DeadPolicy dead && dead.reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING) {
+        for (Flow f : flows) {
+          for (Direction d : Direction.values()) {
+            Endpoint at = end(f, d);
+            if (at != null) {
+              assertThat(Evaluator.applies(dead.policy(), at, d)).as(what + "dead " + dead.policy().displayName() + " applies at " + at.ref()).isFalse();
+            }
+          }
+        }
+      } else if (finding instanceof Finding.DeadTier dead) {
+        for (Flow f : flows) {
+          for (Direction d : Direction.values()) {
+            Endpoint at = end(f, d);
+            if (at != null) {
+              assertThat(dead.tier().policies().stream().anyMatch(p -> Evaluator.applies(p, at, d)))
+                  .as(what + "dead tier " + dead.tier().name() + " applies at " + at.ref()).isFalse();
+            }
+          }
+        }
       }
     }
+    return flows.size();
   }
 
   private static boolean inScope(Endpoint e, Set<Endpoint> input, PolicySet set, Scope scope) {
