@@ -228,7 +228,7 @@ public final class Check {
   }
 
   private CheckResult noNew(Invariant i, NoNewReachability x, long start) {
-    PolicySet rebased = Diff.rebase(x.base(), set);
+    PolicySet rebased = Diff.paired(x.base(), set);
     DiffEncoding encoding = DiffEncoding.encode(rebased, set, session, true);
     for (DiffEncoding.Scope scope : encoding.scopes()) {
       try (DiffQuery q = encoding.open(scope, List.of())) {
@@ -238,7 +238,7 @@ public final class Check {
         }
         if (a.sat()) {
           Verdict now = evaluator(a.assumedProfiles()).evaluate(a.flow());
-          Verdict before = new Evaluator(withProfiles(rebased, a.assumedProfiles())).evaluate(a.flow());
+          Verdict before = new Evaluator(withProfiles(rebased, a.assumedProfiles())).evaluate(Diff.back(a.flow(), Diff.twins(rebased, set)));
           if (!now.allowed() || before.allowed()) {
             throw new IllegalStateException(
                 "internal error: solver and evaluator disagree on a newly allowed flow " + a.flow().describe()

@@ -85,7 +85,7 @@ public final class Diff {
   private Set<dev.tierproof.model.Ip> owned;
 
   /** The base's version of each current endpoint that differs in the base (the flows name the current ones). */
-  private final Map<Endpoint, Endpoint> twins = new java.util.IdentityHashMap<>();
+  private final Map<Endpoint, Endpoint> twins;
 
   /** Each input endpoint's position in the input. */
   private final Map<Endpoint, Integer> position = new java.util.IdentityHashMap<>();
@@ -93,11 +93,7 @@ public final class Diff {
   private Diff(PolicySet before, PolicySet after) {
     this.before = before;
     this.after = after;
-    for (int i = 0; i < after.endpoints().size(); i++) {
-      if (before.endpoints().get(i) != after.endpoints().get(i)) {
-        twins.put(after.endpoints().get(i), before.endpoints().get(i));
-      }
-    }
+    this.twins = twins(before, after);
     after.endpoints().forEach(e -> position.put(e, position.size()));
     for (Endpoint e : after.endpoints()) {
       for (dev.tierproof.model.NamedPort np : e.ports()) {
@@ -1329,8 +1325,26 @@ public final class Diff {
     return new Verdict[] {b, n};
   }
 
-  /** The flow as the base sees it: its input endpoints in their base versions. */
+  /**
+   * For a base {@link #paired} with {@code after}: each current endpoint whose base version
+   * differs, to that version.
+   */
+  public static Map<Endpoint, Endpoint> twins(PolicySet paired, PolicySet after) {
+    Map<Endpoint, Endpoint> out = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < after.endpoints().size(); i++) {
+      if (paired.endpoints().get(i) != after.endpoints().get(i)) {
+        out.put(after.endpoints().get(i), paired.endpoints().get(i));
+      }
+    }
+    return out;
+  }
+
   private Flow back(Flow f) {
+    return back(f, twins);
+  }
+
+  /** The flow as the base sees it: its input endpoints in their base versions ({@link #twins}). */
+  public static Flow back(Flow f, Map<Endpoint, Endpoint> twins) {
     Endpoint s = f.source() == null ? null : twins.getOrDefault(f.source(), f.source());
     Endpoint d = f.destination() == null ? null : twins.getOrDefault(f.destination(), f.destination());
     if (s == f.source() && d == f.destination()) {
@@ -1355,25 +1369,6 @@ public final class Diff {
 
   // ---------------------------------------------------------------------------------------------
   // inputs
-
-  /**
-   * The base's policies over the current inventory: its tiers, network sets and declared profiles
-   * with the current endpoints, namespaces and namespace and service-account profiles.
-   */
-  public static PolicySet rebase(PolicySet base, PolicySet current) {
-    Map<String, Profile> profiles = new LinkedHashMap<>();
-    current.profiles().forEach((name, p) -> {
-      if (builtIn(name)) {
-        profiles.put(name, p);
-      }
-    });
-    base.profiles().forEach((name, p) -> {
-      if (!builtIn(name)) {
-        profiles.put(name, p);
-      }
-    });
-    return new PolicySet(base.tiers(), current.endpoints(), base.networkSets(), profiles, current.namespaces());
-  }
 
   /**
    * The base as the diff compares it with {@code current}, endpoint by endpoint: the base's tiers,

@@ -184,4 +184,45 @@ class CheckCommandTest {
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("no input; give `-f PATH`");
   }
+
+  @Test
+  void check_noNewReachability_relabelledPodOpensAFlow_violated(@TempDir Path tmp) throws Exception {
+    String cluster =
+        """
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: shop}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: web, namespace: shop, labels: {app: LABEL}}
+        status: {podIP: 10.0.0.1}
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: db, namespace: shop, labels: {app: db}}
+        status: {podIP: 10.0.0.2}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: db, namespace: shop}
+        spec:
+          selector: app == 'db'
+          ingress:
+          - action: Allow
+            source: {selector: app == 'web'}
+        """;
+    Path base = Files.createDirectories(tmp.resolve("base"));
+    Files.writeString(base.resolve("c.yaml"), cluster.replace("LABEL", "other"));
+    Path now = tmp.resolve("now.yaml");
+    Files.writeString(now, cluster.replace("LABEL", "web"));
+    Path spec = tmp.resolve("i.yaml");
+    Files.writeString(
+        spec,
+        "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata: {name: pr}\ninvariants:\n"
+            + "  - id: opens-nothing\n    no-new-reachability: {baseline: " + base + "}\n");
+    Run run = Run.of("-f", now.toString(), "check", spec.toString());
+    assertThat(run.code()).as(run.toString()).isEqualTo(1);
+    assertThat(run.out()).containsPattern("(?m)^violated +opens-nothing ").contains("shop/web -> shop/db");
+  }
 }
