@@ -113,7 +113,7 @@ final class CheckCommand implements Callable<Integer> {
     s.warn(g);
     // spec S9.4
     List<CheckResult> checked = Check.run(set, invariants, g.timeoutOrDefault());
-    List<List<Unmodelled>> relevant = checked.stream().map(x -> Relevance.invariant(input.unmodelled(), set, x)).toList();
+    List<List<Unmodelled>> relevant = checked.stream().map(x -> r.relevant(input.unmodelled(), set, x)).toList();
     List<CheckResult> results = new ArrayList<>();
     for (int k = 0; k < checked.size(); k++) {
       results.add(checked.get(k).unmodelled(relevant.get(k), g.ignoreUnmodelled));
@@ -192,6 +192,19 @@ final class CheckCommand implements Callable<Integer> {
     private final Diagnostics d;
     private final List<String> files;
     private final Map<String, PolicySet> baselines = new HashMap<>();
+    /** What each baseline holds that is not modelled (spec S9.4: it can change what the invariant compares). */
+    private final Map<String, List<Unmodelled>> baselineGaps = new HashMap<>();
+
+    /** {@link Relevance#invariant}, and for a baseline every element of it that acts somewhere. */
+    List<Unmodelled> relevant(List<Unmodelled> all, PolicySet set, CheckResult result) {
+      List<Unmodelled> out = new ArrayList<>(Relevance.invariant(all, set, result));
+      if (result.invariant().assertion() instanceof Invariant.NoNewReachability x) {
+        Relevance.anywhere(baselineGaps.getOrDefault(x.baseline(), List.of()), x.base(), true).stream()
+            .filter(u -> !out.contains(u))
+            .forEach(out::add);
+      }
+      return out;
+    }
 
     Resolver(PolicySet set, Session s, List<String> files) {
       this.set = set;
@@ -239,6 +252,7 @@ final class CheckCommand implements Callable<Integer> {
           loaded.diagnostics().errors().forEach(d::add);
           base = loaded.set();
           baselines.put(x.baseline(), base);
+          baselineGaps.put(x.baseline(), loaded.unmodelled());
         }
         return new Invariant.NoNewReachability(x.baseline(), base);
       }

@@ -240,4 +240,20 @@ class UnmodelledTest {
     assertThat(ignored.code()).as(ignored.toString()).isZero();
     assertThat(ignored.out()).contains("no flow changed; proved").contains("--ignore-unmodelled: ignored what tierproof does not model");
   }
+
+  @Test
+  void check_noNewReachability_baselineHoldsAnAdminPolicy_inconclusive(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    java.nio.file.Path base = java.nio.file.Files.createDirectories(tmp.resolve("base"));
+    java.nio.file.Files.copy(java.nio.file.Path.of(QUIZ), base.resolve("quiz.yaml"));
+    java.nio.file.Files.copy(java.nio.file.Path.of(ADMIN), base.resolve("admin.yaml"));
+    java.nio.file.Path spec = tmp.resolve("i.yaml");
+    java.nio.file.Files.writeString(
+        spec,
+        "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata: {name: pr}\ninvariants:\n"
+            + "  - id: opens-nothing\n    no-new-reachability: {baseline: " + base + "}\n");
+    Run run = Run.of("-f", QUIZ, "check", spec.toString());
+    assertThat(run.code()).as(run.toString()).isEqualTo(3);
+    assertThat(run.out()).containsPattern("(?m)^inconclusive +opens-nothing ").contains("admin-deny-egress");
+  }
 }
