@@ -602,6 +602,21 @@ public final class Diff {
     return inScope(c) && unchanged(c, change).status() == SolverSession.Status.UNSAT;
   }
 
+  /** The ranges (that the encodings test at an end) an address is in and out of, in a fixed order. */
+  private record Ranges(List<Cidr> in, List<Cidr> out) {}
+
+  private Ranges ranges(boolean source, dev.tierproof.model.Ip a) {
+    List<Cidr> in = new ArrayList<>();
+    List<Cidr> out = new ArrayList<>();
+    for (Cidr r : query.cidrs(source)) {
+      (r.contains(a) ? in : out).add(r);
+    }
+    java.util.Comparator<Cidr> order = java.util.Comparator.comparing(Cidr::toString);
+    in.sort(order);
+    out.sort(order);
+    return new Ranges(in, out);
+  }
+
   /**
    * The tightest class: hypothetical ends at an address in exactly the ranges (that the encodings
    * test) the witness's address is in; null when even it is not uniform.
@@ -610,16 +625,8 @@ public final class Diff {
     for (boolean source : List.of(true, false)) {
       EndSet end = source ? c.src() : c.dst();
       if (end instanceof EndSet.Pods p) {
-        dev.tierproof.model.Ip a = source ? w.sourceIp() : w.destinationIp();
-        List<Cidr> in = new ArrayList<>();
-        List<Cidr> out = new ArrayList<>();
-        for (Cidr r : query.cidrs(source)) {
-          (r.contains(a) ? in : out).add(r);
-        }
-        java.util.Comparator<Cidr> order = java.util.Comparator.comparing(Cidr::toString);
-        in.sort(order);
-        out.sort(order);
-        p = p.at(in, out);
+        Ranges r = ranges(source, source ? w.sourceIp() : w.destinationIp());
+        p = p.at(r.in(), r.out());
         if (!encoding.contains(source ? scope.sources() : scope.destinations(), p)) {
           p = p.hypothetical();
         }
@@ -738,16 +745,8 @@ public final class Diff {
         return new EndSet.Endpoints(query.group(source, e));
       }
       // spec S5.4: at a free address, in exactly the ranges (that the encodings test) the witness's is in
-      dev.tierproof.model.Ip a = source ? w.sourceIp() : w.destinationIp();
-      List<Cidr> in = new ArrayList<>();
-      List<Cidr> out = new ArrayList<>();
-      for (Cidr r : query.cidrs(source)) {
-        (r.contains(a) ? in : out).add(r);
-      }
-      java.util.Comparator<Cidr> order = java.util.Comparator.comparing(Cidr::toString);
-      in.sort(order);
-      out.sort(order);
-      return new EndSet.Endpoints(query.group(source, e), in, out);
+      Ranges r = ranges(source, source ? w.sourceIp() : w.destinationIp());
+      return new EndSet.Endpoints(query.group(source, e), r.in(), r.out());
     }
     return pods(e, source, true).declaring(e.ports());
   }

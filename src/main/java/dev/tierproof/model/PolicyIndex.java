@@ -16,6 +16,8 @@ public final class PolicyIndex {
 
   private final List<Tier> tiers;
   private final List<Map<String, List<Policy>>> byNamespace = new ArrayList<>();
+  /** Per tier (by identity, shared with {@link #with}): its policies' positions by the namespace their selector pins (null: none). */
+  private final Map<Tier, Map<String, List<Integer>>> pins;
 
   public PolicyIndex(List<Tier> tiers) {
     this(tiers, null);
@@ -23,6 +25,7 @@ public final class PolicyIndex {
 
   private PolicyIndex(List<Tier> tiers, PolicyIndex base) {
     this.tiers = List.copyOf(tiers);
+    this.pins = base != null ? base.pins : java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     for (int i = 0; i < tiers.size(); i++) {
       boolean same = base != null && i < base.tiers.size() && base.tiers.get(i) == tiers.get(i);
       byNamespace.add(same ? base.byNamespace.get(i) : new ConcurrentHashMap<>());
@@ -37,15 +40,32 @@ public final class PolicyIndex {
   /** The policies of tier {@code tier} (its position) that may select an endpoint with {@code labels}, in order. */
   public List<Policy> candidates(int tier, Map<String, String> labels) {
     String ns = labels.getOrDefault(Endpoint.NAMESPACE_LABEL, "");
-    return byNamespace.get(tier).computeIfAbsent(ns, n -> {
-      List<Policy> out = new ArrayList<>();
-      for (Policy p : tiers.get(tier).policies()) {
-        String pinned = Selector.pinned(p.selector(), Endpoint.NAMESPACE_LABEL);
-        if (pinned == null || pinned.equals(n)) {
-          out.add(p);
-        }
-      }
-      return List.copyOf(out);
-    });
+    Map<String, List<Policy>> known = byNamespace.get(tier);
+    List<Policy> found = known.get(ns);
+    if (found != null) {
+      return found;
+    }
+    // one pass over the tier finds every policy's namespace; each namespace's list is then a merge
+    Map<String, List<Integer>> pinned = pins.computeIfAbsent(tiers.get(tier), PolicyIndex::pins);
+    List<Integer> mine = pinned.getOrDefault(ns, List.of());
+    List<Integer> global = pinned.getOrDefault(null, List.of());
+    List<Policy> policies = tiers.get(tier).policies();
+    List<Policy> out = new ArrayList<>(mine.size() + global.size());
+    for (int i = 0, j = 0; i < mine.size() || j < global.size(); ) {
+      boolean takeMine = j == global.size() || i < mine.size() && mine.get(i) < global.get(j);
+      out.add(policies.get(takeMine ? mine.get(i++) : global.get(j++)));
+    }
+    List<Policy> result = List.copyOf(out);
+    known.putIfAbsent(ns, result);
+    return result;
+  }
+
+
+  private static Map<String, List<Integer>> pins(Tier t) {
+    Map<String, List<Integer>> out = new java.util.HashMap<>();
+    for (int i = 0; i < t.policies().size(); i++) {
+      out.computeIfAbsent(Selector.pinned(t.policies().get(i).selector(), Endpoint.NAMESPACE_LABEL), k -> new ArrayList<>()).add(i);
+    }
+    return out;
   }
 }

@@ -166,10 +166,6 @@ public final class Query implements AutoCloseable {
       session.add(bounds());
       session.add(src.scope());
       session.add(dst.scope());
-      // spec S5.3, S5.4: two ends at addresses no endpoint owns are two different machines
-      if (!src.free.isFalse() && !dst.free.isFalse()) {
-        session.add(ctx.mkImplies(ctx.mkAnd(src.free, dst.free), ctx.mkNot(ctx.mkEq(src.addr, dst.addr))));
-      }
       Direction only = step != null ? step : observe.only();
       allowed =
           only == null
@@ -306,6 +302,9 @@ public final class Query implements AutoCloseable {
       nice.add(v.protoIs(Protocols.TCP));
     }
     nice.add(v.domain.is(0));
+    if (bounds.ipVersion() == null) {
+      nice.add(ctx.mkNot(v.v6)); // IPv4, as explain's flows
+    }
     // the input's own endpoints before pods that could be deployed
     nice.add(src.at(Concrete.class));
     nice.add(dst.at(Concrete.class));

@@ -127,6 +127,12 @@ public final class StepGoals implements AutoCloseable {
    * refute such models one run at a time (exact either way; this only saves iterations).
    */
   private void excludeOwned(Network net) {
+    List<BoolExpr> ends = query.freeEnds();
+    List<com.microsoft.z3.BitVecExpr> at = query.endAddresses();
+    if (!ends.get(0).isFalse() && !ends.get(1).isFalse()) {
+      // two ends at addresses no endpoint owns are two different machines (spec S5.3, S5.4)
+      session.add(ctx.mkImplies(ctx.mkAnd(ends.get(0), ends.get(1)), ctx.mkNot(ctx.mkEq(at.get(0), at.get(1)))));
+    }
     Map<Integer, java.util.TreeSet<java.math.BigInteger>> owned = new java.util.HashMap<>();
     for (dev.tierproof.model.Endpoint e : net.set.endpoints()) {
       for (dev.tierproof.model.Ip ip : e.ips()) {
