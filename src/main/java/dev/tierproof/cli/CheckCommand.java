@@ -150,7 +150,7 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   static String version() {
-    return Main.class.getAnnotation(Command.class).version()[0].replace("tierproof ", "");
+    return Version.NUMBER;
   }
 
   /**

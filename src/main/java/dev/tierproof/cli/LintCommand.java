@@ -88,7 +88,7 @@ final class LintCommand implements Callable<Integer> {
     Map<String, String> texts = new HashMap<>();
     sources.forEach(t -> texts.put(t.file(), t.text()));
     Lint.Result result = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault()));
-    String version = Main.class.getAnnotation(Command.class).version()[0].replace("tierproof ", "");
+    String version = Version.NUMBER;
     // spec S9.4: a finding an unmodelled element could change does not fail the run; the run is inconclusive
     boolean hypothetical = result.scope() == Scope.ANY;
     Map<Finding, List<Unmodelled>> byFinding =

@@ -4,6 +4,7 @@ import dev.tierproof.source.Span;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,7 +21,7 @@ import picocli.CommandLine.ParameterException;
 @Command(
     name = "tierproof",
     mixinStandardHelpOptions = true,
-    version = "tierproof 0.1.0",
+    versionProvider = Version.class,
     description = "Proves things about Calico network policy before it reaches a cluster.")
 public final class Main implements Callable<Integer> {
 
@@ -54,6 +55,8 @@ public final class Main implements Callable<Integer> {
       cl.addSubcommand("lint", new LintCommand(main));
       cl.addSubcommand("check", new CheckCommand(main));
       cl.addSubcommand("diff", new DiffCommand(main));
+      cl.addSubcommand("completion", new CompletionCommand(main));
+      cl.addSubcommand("help", new CommandLine.HelpCommand());
       cl.setExpandAtFiles(false);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
@@ -80,14 +83,33 @@ public final class Main implements Callable<Integer> {
 
   /** A picocli usage error, in the diagnostics' style: lowercase, user text in backticks. */
   private static int usage(Session session, ParameterException e) {
+    String command = e.getCommandLine().getCommandSpec().qualifiedName();
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      // as kubectl: the first word it did not know, where it stands, and what was probably meant
+      String word = u.getUnmatched().get(0);
+      List<String> like = u.getSuggestions();
+      if (like.isEmpty() && word.startsWith("-")) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        e.getCommandLine().getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
+        like = dev.tierproof.source.Suggest.closest(word.contains("=") ? word.substring(0, word.indexOf('=')) : word, names)
+            .map(List::of).orElse(List.of());
+      }
+      boolean option = word.startsWith("-");
+      boolean sub = !option && !e.getCommandLine().getSubcommands().isEmpty();
+      session.diagnostics.error(
+          session.args.span(word),
+          "unknown " + (option ? "option" : sub ? "command" : "argument") + " `" + word + "`"
+              + (like.isEmpty() ? "" : "; did you mean `" + String.join("` or `", like.subList(0, Math.min(3, like.size()))) + "`?")
+              + " (see `" + command + " --help`)");
+      return session.fail();
+    }
     String message = e.getMessage().replaceAll("'([^']*)'", "`$1`");
     message = message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
     if (message.endsWith(".")) {
       message = message.substring(0, message.length() - 1);
     }
-    String command = e.getCommandLine().getCommandSpec().qualifiedName();
     session.diagnostics.error(
-        new Span(Arguments.FILE, 0, 0), message + " (see `" + command + " --help`)");
+        new Span(Arguments.FILE, 1, 1), message + " (see `" + command + " --help`)");
     return session.fail();
   }
 

@@ -1,5 +1,7 @@
 package dev.tierproof.load;
 
+import dev.tierproof.source.Suggest;
+
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
 import java.math.BigInteger;

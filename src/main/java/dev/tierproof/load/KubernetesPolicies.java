@@ -1,5 +1,7 @@
 package dev.tierproof.load;
 
+import dev.tierproof.source.Suggest;
+
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;

@@ -1,5 +1,7 @@
 package dev.tierproof.load;
 
+import dev.tierproof.source.Suggest;
+
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicyKind;

@@ -48,6 +48,11 @@ public final class SolverSession implements AutoCloseable {
    * Loads Z3's native library in a background daemon thread, so that a later session starts
    * without waiting for it (call it before reading input). Returns at once.
    */
+  /** The version of the Z3 library in use, e.g. {@code 4.13.0}. */
+  public static String z3Version() {
+    return com.microsoft.z3.Version.getString();
+  }
+
   public static void preload() {
     Thread t =
         new Thread(

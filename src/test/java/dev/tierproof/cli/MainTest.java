@@ -314,4 +314,28 @@ class MainTest {
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out()).contains("Usage: tierproof").contains("  explain ", "  verify ", "  lint ", "  check ", "  diff ");
   }
+
+  @Test
+  void mistypedCommandOrOption_didYouMeanAtItsColumn() {
+    Run command = Run.of("verfy", "reachable", "a", "b");
+    assertThat(command.code()).isEqualTo(2);
+    assertThat(command.err()).startsWith("<command line>:1:11: error: unknown command `verfy`; did you mean `verify`?");
+    Run option = Run.of("lint", "--fial-on", "never", "-f", SHOP);
+    assertThat(option.code()).isEqualTo(2);
+    assertThat(option.err()).startsWith("<command line>:1:16: error: unknown option `--fial-on`; did you mean `--fail-on`?");
+  }
+
+  @Test
+  void helpCompletionAndVersion_work() {
+    Run help = Run.of("help", "verify");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).startsWith("Usage: tierproof verify");
+    Run bash = Run.of("completion", "bash");
+    assertThat(bash.code()).isZero();
+    assertThat(bash.out()).contains("complete -F _complete_tierproof", "explain", "--ignore-unmodelled");
+    assertThat(Run.of("completion", "zsh").out()).startsWith("autoload -U +X bashcompinit && bashcompinit\n");
+    assertThat(Run.of("completion", "fish").code()).isEqualTo(2);
+    Run version = Run.of("--version");
+    assertThat(version.out()).containsPattern("^tierproof 0\\.1\\.0 \\(built [^)]+\\)\nZ3 \\d+\\.\\d+.*\nJava 17");
+  }
 }

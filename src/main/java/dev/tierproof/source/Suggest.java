@@ -1,4 +1,4 @@
-package dev.tierproof.load;
+package dev.tierproof.source;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,11 +9,11 @@ import java.util.Optional;
 /**
  * "did you mean" suggestions: a case-insensitive match, else the closest option by edit distance.
  */
-final class Suggest {
+public final class Suggest {
 
   private Suggest() {}
 
-  static Optional<String> closest(String input, Collection<String> options) {
+  public static Optional<String> closest(String input, Collection<String> options) {
     String lower = input.toLowerCase(Locale.ROOT);
     String best = null;
     int bestDistance = Math.max(1, input.length() / 4) + 1;
@@ -31,12 +31,12 @@ final class Suggest {
   }
 
   /** {@code ": did you mean `x`?"} or the empty string. */
-  static String suffix(String input, Collection<String> options) {
+  public static String suffix(String input, Collection<String> options) {
     return suffix(input, options, "");
   }
 
   /** {@code ": did you mean `x`?"} or {@code otherwise}. */
-  static String suffix(String input, Collection<String> options, String otherwise) {
+  public static String suffix(String input, Collection<String> options, String otherwise) {
     return closest(input, options).map(s -> ": did you mean `" + s + "`?").orElse(otherwise);
   }
 
@@ -44,7 +44,7 @@ final class Suggest {
    * {@code ": did you mean `x`?"}, else {@code ": expected `a`, `b` or `c`"} listing the options
    * (in backticks) and then {@code more} (as is).
    */
-  static String choice(String input, List<String> options, String... more) {
+  public static String choice(String input, List<String> options, String... more) {
     List<String> all = new ArrayList<>(options.stream().map(o -> "`" + o + "`").toList());
     all.addAll(List.of(more));
     String last = all.remove(all.size() - 1);
