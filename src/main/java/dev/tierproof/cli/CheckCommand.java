@@ -81,13 +81,13 @@ final class CheckCommand implements Callable<Integer> {
     }
     if (g.files.isEmpty()) {
       s.diagnostics.error(
-          new Span(Arguments.FILE, 0, 0), "no input; give `-f PATH`: the policy set to check (a file, a directory or `-`)");
+          new Span(Arguments.FILE, 1, 1), "no input; give `-f PATH`: the policy set to check (a file, a directory or `-`)");
     }
     List<SourceText> texts = specTexts(specs.isEmpty() ? List.of("specs") : specs, s);
     List<Invariants.InvariantSet> sets = Invariants.parse(texts, s.diagnostics);
     if (!s.diagnostics.hasErrors() && sets.stream().allMatch(x -> x.invariants().isEmpty())) {
       s.diagnostics.error(
-          specs.isEmpty() ? new Span(Arguments.FILE, 0, 0) : s.args.span(specs.get(0)),
+          specs.isEmpty() ? new Span(Arguments.FILE, 1, 1) : s.args.span(specs.get(0)),
           "no invariants in " + (specs.isEmpty() ? "`specs`" : "`" + String.join("`, `", specs) + "`")
               + ": give invariant files (`kind: InvariantSet`)");
     }
@@ -178,7 +178,7 @@ final class CheckCommand implements Callable<Integer> {
       }
       if (dir && read.stream().noneMatch(t -> t.text().contains(Invariants.KIND))) {
         s.diagnostics.error(
-            s.args.span(path).isKnown() ? s.args.span(path) : new Span(path, 0, 0),
+            s.args.span(path).isKnown() ? s.args.span(path) : new Span(path, 1, 1),
             "no invariant files (`kind: " + Invariants.KIND + "`) under `" + path + "`");
       }
     }

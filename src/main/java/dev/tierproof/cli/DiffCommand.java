@@ -86,7 +86,7 @@ final class DiffCommand implements Callable<Integer> {
     boolean loadable = true;
     if (g.files.isEmpty()) {
       s.diagnostics.error(
-          new Span(Arguments.FILE, 0, 0), "no input; give `-f PATH`: the current policy set (a file, a directory or `-`)");
+          new Span(Arguments.FILE, 1, 1), "no input; give `-f PATH`: the current policy set (a file, a directory or `-`)");
       loadable = false;
     }
     if (base.isBlank() || base.equals(GIT)) {

@@ -73,7 +73,7 @@ final class LintCommand implements Callable<Integer> {
     }
     if (g.files.isEmpty()) {
       s.diagnostics.error(
-          new Span(Arguments.FILE, 0, 0), "no input; give `-f PATH`: a file, a directory or `-` for standard input");
+          new Span(Arguments.FILE, 1, 1), "no input; give `-f PATH`: a file, a directory or `-` for standard input");
     }
     if (s.diagnostics.hasErrors()) {
       return s.fail();

@@ -114,6 +114,9 @@ public final class Main implements Callable<Integer> {
   }
 
   private static int internal(Session session, Throwable e) {
+    while (e instanceof java.util.concurrent.CompletionException && e.getCause() != null) {
+      e = e.getCause(); // a failure in a worker (diff loads its two inputs in parallel)
+    }
     if (e instanceof OutOfMemoryError) {
       session.err.println(
           "tierproof: out of memory: the input needs more than the heap allows; raise it with"

@@ -130,7 +130,7 @@ final class Session {
   private Optional<Input> load(GlobalOptions g) {
     if (g.files.isEmpty()) {
       diagnostics.error(
-          new Span(Arguments.FILE, 0, 0),
+          new Span(Arguments.FILE, 1, 1),
           "no input; give `-f PATH`: a file, a directory or `-` for standard input");
       return Optional.empty();
     }

@@ -130,7 +130,7 @@ final class Documents {
     }
     JsonLocation l = e.getLocation();
     return l == null
-        ? new Span(file, 0, 0)
+        ? new Span(file, 1, 1)
         : new Span(file, l.getLineNr(), Math.max(1, l.getColumnNr()));
   }
 
