@@ -9,12 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tierproof.cases.Cases.Case;
 import dev.tierproof.cases.Cases.Query;
-import dev.tierproof.cli.Main;
-import java.io.ByteArrayOutputStream;
+import dev.tierproof.cli.Run;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -204,26 +200,4 @@ class PublishedExamplesTest {
     Path dir = Files.createDirectories(tmp.resolve("pr").resolve(c.name()));
     return Files.writeString(dir.resolve("resources.yaml"), text);
   }
-
-  /** One {@link Main#run} with captured streams. */
-  private record Run(int code, String out, String err) {
-
-    static Run of(String... args) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ByteArrayOutputStream err = new ByteArrayOutputStream();
-      int code =
-          Main.run(
-              args,
-              InputStream.nullInputStream(),
-              new PrintStream(out, true, StandardCharsets.UTF_8),
-              new PrintStream(err, true, StandardCharsets.UTF_8));
-      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public String toString() {
-      return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-    }
-  }
-
 }

@@ -5,10 +5,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** One {@link Main#run} with captured streams. */
-record Run(int code, String out, String err) {
+/** One {@link Main#run} with captured streams (for the CLI tests of every package). */
+public record Run(int code, String out, String err) {
 
-  static Run of(String... args) {
+  public static Run of(String... args) {
     return withStdin("", args);
   }
 

@@ -322,15 +322,7 @@ class DifferentialTest {
 
   /** {@code TCP ns1/pod0[10.0.0.1]:80 -> outside[8.8.8.8]:53 (a.com)}: short enough for messages. */
   static String brief(Flow f) {
-    return Protocols.name(f.protocol()) + " " + brief(f.source(), f.sourceIp(), f.sourcePort()) + " -> "
-        + brief(f.destination(), f.destinationIp(), f.destinationPort())
-        + (f.icmpType() != null ? " icmp " + f.icmpType() + "/" + f.icmpCode() : "")
-        + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "");
-  }
-
-  private static String brief(Endpoint e, Ip ip, Integer port) {
-    String who = e == null ? "outside" : e.ref() + (e.source().equals("Hypothetical") ? e.labels().toString() + e.ports() : "");
-    return who + "[" + ip + "]" + (port != null ? ":" + port : "");
+    return dev.tierproof.cluster.Questions.brief(f);
   }
 
   private static Evaluator withProfiles(PolicySet set, Map<String, Profile> extra) {
