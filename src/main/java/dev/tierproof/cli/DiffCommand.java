@@ -173,7 +173,14 @@ final class DiffCommand implements Callable<Integer> {
         gitFiles(ref, path, at, d, sources);
       }
     } else {
-      sources = Loader.read(List.of(spec), InputStream.nullInputStream(), d);
+      // a base that cannot be read is reported where it is named (the argument, the invariant's line)
+      Diagnostics reading = new Diagnostics();
+      sources = Loader.read(List.of(spec), InputStream.nullInputStream(), reading);
+      for (dev.tierproof.source.Diagnostic x : reading.all()) {
+        d.add(x.span().file().equals(spec)
+            ? new dev.tierproof.source.Diagnostic(x.severity(), at, "`" + spec + "`: " + x.message())
+            : x);
+      }
     }
     if (d.hasErrors()) {
       d.all().forEach(s.diagnostics::add);

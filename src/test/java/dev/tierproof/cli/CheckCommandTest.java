@@ -225,4 +225,16 @@ class CheckCommandTest {
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out()).containsPattern("(?m)^violated +opens-nothing ").contains("shop/web -> shop/db");
   }
+
+  @Test
+  void check_baselineThatCannotBeRead_reportedAtTheLineThatNamesIt(@TempDir Path tmp) throws Exception {
+    Path spec = tmp.resolve("i.yaml");
+    Files.writeString(
+        spec,
+        "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata: {name: pr}\ninvariants:\n"
+            + "  - id: opens-nothing\n    no-new-reachability: {baseline: /no/such/dir}\n");
+    Run run = Run.of("-f", "examples/shop", "check", spec.toString());
+    assertThat(run.code()).as(run.toString()).isEqualTo(2);
+    assertThat(run.err()).startsWith(spec + ":6:37: error: `/no/such/dir`: cannot read: no such file");
+  }
 }
