@@ -2,6 +2,7 @@ package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Scope;
 import dev.tierproof.analysis.lint.Finding;
+import dev.tierproof.analysis.lint.Suppressions;
 import dev.tierproof.analysis.lint.Lint;
 import dev.tierproof.analysis.lint.Severity;
 import dev.tierproof.load.Loader;
@@ -87,14 +88,18 @@ final class LintCommand implements Callable<Integer> {
     s.warn(g);
     Map<String, String> texts = new HashMap<>();
     sources.forEach(t -> texts.put(t.file(), t.text()));
-    Lint.Result result = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault()));
+    Lint.Result all = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault()));
+    // findings a `tierproof.dev/ignore` annotation suppresses neither fail the run nor show (but in SARIF)
+    Map<Finding, dev.tierproof.model.Suppression> suppressed = Suppressions.of(input.suppressions(), all.findings());
+    Lint.Result result =
+        new Lint.Result(all.scope(), all.findings().stream().filter(f -> !suppressed.containsKey(f)).toList(), all.stats());
     String version = Version.NUMBER;
     // spec S9.4: a finding an unmodelled element could change does not fail the run; the run is inconclusive
     boolean hypothetical = result.scope() == Scope.ANY;
     Map<Finding, List<Unmodelled>> byFinding =
         Relevance.findings(input.unmodelled(), set, result.findings(), hypothetical);
     Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, hypothetical));
-    boolean written = s.write(outputs, f -> LintReport.render(f, result, texts::get, version, caveat, byFinding));
+    boolean written = s.write(outputs, f -> LintReport.render(f, result, texts::get, version, caveat, byFinding, suppressed));
     if (!written) {
       return s.fail();
     }

@@ -252,7 +252,7 @@ public final class Loader {
                 .thenComparingInt(d -> d.span().line())
                 .thenComparingInt(d -> d.span().column()))
         .forEach(diagnostics::add);
-    return new Input(set, unmodelled);
+    return new Input(set, unmodelled, resources.suppressions());
   }
 
   /** Kubernetes API groups of configuration kinds that are not resources of a cluster. */

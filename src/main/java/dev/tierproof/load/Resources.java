@@ -17,6 +17,7 @@ import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Suppression;
 import dev.tierproof.model.Tier;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Diagnostics;
@@ -116,6 +117,12 @@ final class Resources {
 
   private final Diagnostics diagnostics;
   private final Map<Object, Deferred> deferred = new LinkedHashMap<>();
+  private final List<Suppression> suppressions = new ArrayList<>();
+
+  /** The {@code tierproof.dev/ignore} annotations read, in input order. */
+  List<Suppression> suppressions() {
+    return List.copyOf(suppressions);
+  }
   private final Map<String, Span> defined = new HashMap<>();
   private final Map<String, TierDef> tiers = new LinkedHashMap<>();
   private final List<Placed> policies = new ArrayList<>();
@@ -279,7 +286,12 @@ final class Resources {
     Node.Scalar name = m.scalar("name");
     Node.Scalar ns = m.scalar("namespace");
     Map<String, String> labels = m.labels("labels");
-    m.stringMap("annotations");
+    Map<String, String> annotations = m.stringMap("annotations");
+    if (annotations.containsKey(Suppression.KEY)) {
+      List<String> rules = java.util.Arrays.stream(annotations.get(Suppression.KEY).split(","))
+          .map(String::strip).filter(r -> !r.isEmpty()).toList();
+      suppressions.add(new Suppression(f.span(), rules, m.objectOrEmpty("annotations").keySpan(Suppression.KEY)));
+    }
     m.ignore(
         "uid",
         "resourceVersion",

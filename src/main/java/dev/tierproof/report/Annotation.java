@@ -16,6 +16,8 @@ import java.util.List;
  * @param related other places the message refers to (e.g. the rules that shadow this one)
  * @param fingerprint stable across runs and unrelated edits (e.g. a hash of the rule id and the
  *     names of the policy and rule), so review tools can track a finding when lines move
+ * @param suppressedBy null, or where an annotation in the input suppresses it (SARIF reports it
+ *     as suppressed in source; the other formats leave it out)
  */
 public record Annotation(
     String ruleId,
@@ -25,7 +27,14 @@ public record Annotation(
     String message,
     Span location,
     List<Related> related,
-    String fingerprint) {
+    String fingerprint,
+    Span suppressedBy) {
+
+  public Annotation(
+      String ruleId, String ruleName, String ruleHelp, String level, String message, Span location,
+      List<Related> related, String fingerprint) {
+    this(ruleId, ruleName, ruleHelp, level, message, location, related, fingerprint, null);
+  }
 
   public Annotation {
     if (!List.of("error", "warning", "note").contains(level)) {

@@ -1,5 +1,6 @@
 package dev.tierproof.report;
 
+import dev.tierproof.model.Suppression;
 import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.Scope;
 import dev.tierproof.model.Unmodelled;
@@ -55,10 +56,39 @@ public final class LintReport {
   public static String render(
       Format format, Lint.Result result, Function<String, String> source, String version,
       Caveat caveat, Map<Finding, List<Unmodelled>> byFinding) {
+    return render(format, result, source, version, caveat, byFinding, Map.of());
+  }
+
+  /**
+   * As above; {@code result} holds the findings that count, {@code suppressed} those a {@code
+   * tierproof.dev/ignore} annotation suppresses: SARIF lists them as suppressed in source, the
+   * other formats count them.
+   */
+  public static String render(
+      Format format, Lint.Result result, Function<String, String> source, String version,
+      Caveat caveat, Map<Finding, List<Unmodelled>> byFinding, Map<Finding, Suppression> suppressed) {
+    String ignored = suppressed.isEmpty() ? "" : suppressed.size() + (suppressed.size() == 1 ? " finding" : " findings")
+        + " suppressed by `" + Suppression.KEY + "` annotations\n";
     return switch (format) {
-      case TEXT -> text(result, source, caveat, byFinding);
-      case JSON -> Json.write(json(result, caveat, byFinding));
-      case SARIF -> Sarif.render("tierproof", version, annotations(result, caveat));
+      case TEXT -> text(result, source, caveat, byFinding) + ignored;
+      case JSON -> {
+        com.fasterxml.jackson.databind.node.ObjectNode out = json(result, caveat, byFinding);
+        out.put("suppressed", suppressed.size());
+        yield Json.write(out);
+      }
+      case SARIF -> {
+        List<Annotation> all = new ArrayList<>(annotations(result, caveat));
+        List<Finding> hidden = suppressed.keySet().stream()
+            .sorted(java.util.Comparator.comparing((Finding f) -> f.location().toString()).thenComparing(Finding::id))
+            .toList();
+        List<Annotation> shown = annotations(new Lint.Result(result.scope(), hidden, result.stats()));
+        for (int i = 0; i < hidden.size(); i++) {
+          Annotation a = shown.get(i);
+          all.add(new Annotation(a.ruleId(), a.ruleName(), a.ruleHelp(), a.level(), a.message(), a.location(), a.related(),
+              a.fingerprint(), suppressed.get(hidden.get(i)).at()));
+        }
+        yield Sarif.render("tierproof", version, all);
+      }
       case GITHUB -> GithubAnnotations.render(annotations(result, caveat));
       case MARKDOWN -> Markdown.render("tierproof lint", annotations(result, caveat));
       default -> throw new IllegalArgumentException("lint has no " + format.key() + " format");

@@ -73,6 +73,11 @@ public final class Sarif {
         loc.putObject("message").put("text", r.message());
       }
       result.putObject("partialFingerprints").put(FINGERPRINT_KEY, a.fingerprint());
+      if (a.suppressedBy() != null) {
+        ObjectNode s = result.putArray("suppressions").addObject();
+        s.put("kind", "inSource");
+        s.put("justification", "tierproof.dev/ignore at " + a.suppressedBy());
+      }
     }
     run.put("columnKind", "unicodeCodePoints");
     return Json.write(root);

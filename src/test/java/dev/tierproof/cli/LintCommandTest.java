@@ -213,4 +213,34 @@ class LintCommandTest {
     Run run = Run.of("lint", "-f", tiers.toString());
     assertThat(run.out()).as(run.toString()).contains("tier security has no policies").doesNotContain("tier kube-admin", "tier default ", "tier kube-baseline");
   }
+
+  @Test
+  void lint_ignoreAnnotation_suppressesThatPolicysFindingsOfTheListedRules(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path copy = java.nio.file.Files.createDirectories(dir.resolve("lint"));
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of(EXAMPLE))) {
+      for (java.nio.file.Path f : files.toList()) {
+        java.nio.file.Files.copy(f, copy.resolve(f.getFileName()));
+      }
+    }
+    java.nio.file.Path security = copy.resolve("security.yaml");
+    String text = java.nio.file.Files.readString(security);
+    java.nio.file.Files.writeString(
+        security,
+        text.replaceFirst("(?m)^  name: security\\.pci-fence$",
+            "  name: security.pci-fence\n  annotations:\n    tierproof.dev/ignore: \"TP103, shadowed-rule\""));
+    JsonNode before = JSON.readTree(Run.of("lint", "-f", EXAMPLE, "-o", "json").out());
+    Run run = Run.of("lint", "-f", copy.toString(), "-o", "json");
+    JsonNode after = JSON.readTree(run.out());
+    assertThat(after.get("suppressed").asInt()).isEqualTo(3);
+    assertThat(after.get("findings")).hasSize(before.get("findings").size() - 3);
+    assertThat(after.get("findings")).noneMatch(f -> f.get("policy").asText().equals("security.pci-fence")
+        && List.of("TP102", "TP103").contains(f.get("id").asText()));
+    JsonNode sarif = JSON.readTree(Run.of("lint", "-f", copy.toString(), "-o", "sarif").out());
+    JsonNode results = sarif.get("runs").get(0).get("results");
+    assertThat(results).hasSize(before.get("findings").size());
+    assertThat(results).filteredOn(r -> r.has("suppressions")).hasSize(3)
+        .allSatisfy(r -> assertThat(r.get("suppressions").get(0).get("kind").asText()).isEqualTo("inSource"));
+    assertThat(Run.of("lint", "-f", copy.toString()).out()).contains("3 findings suppressed by `tierproof.dev/ignore` annotations");
+  }
 }
