@@ -73,7 +73,9 @@ public final class LintReport {
       case TEXT -> text(result, source, caveat, byFinding) + ignored;
       case JSON -> {
         com.fasterxml.jackson.databind.node.ObjectNode out = json(result, caveat, byFinding);
-        out.put("suppressed", suppressed.size());
+        if (!suppressed.isEmpty()) {
+          out.put("suppressed", suppressed.size());
+        }
         yield Json.write(out);
       }
       case SARIF -> {
