@@ -68,7 +68,7 @@ final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Session s = main.session;
-    GlobalOptions g = global.after(main.global);
+    GlobalOptions g = main.session.configured(global.after(main.global));
     List<Session.Output> outputs = s.outputs(g, CheckReport.FORMATS);
     Invariant.Severity threshold = null;
     switch (failOn) {

@@ -77,7 +77,7 @@ final class DiffCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Session s = main.session;
-    GlobalOptions g = global.after(main.global);
+    GlobalOptions g = main.session.configured(global.after(main.global));
     List<Session.Output> outputs = s.outputs(g, DiffReport.FORMATS);
     Scope chosen = s.scope(scope);
     if (maxClasses < 1) {

@@ -48,7 +48,7 @@ final class ExplainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Session s = main.session;
-    GlobalOptions g = global.after(main.global);
+    GlobalOptions g = main.session.configured(global.after(main.global));
     List<Session.Output> outputs = s.outputs(g);
     FlowSpec spec = flow.spec(s.args, s.diagnostics);
     Optional<Session.Question> question = s.question(g, source, destination, destinationIp, false);

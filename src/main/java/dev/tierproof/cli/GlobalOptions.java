@@ -17,6 +17,15 @@ final class GlobalOptions {
       description = "input: a file, a directory (recursively *.yaml, *.yml, *.json) or - for stdin; repeatable")
   List<String> files = new ArrayList<>();
 
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "the configuration (default: the nearest .tierproof.yaml in this folder or above; `none` for none)")
+  String config;
+
+  /** Lint findings the configuration disables (ids or names). */
+  List<String> lintDisable = new ArrayList<>();
+
   @Option(names = {"-v", "--verbose"}, description = "print every warning (default: one line per kind of warning)")
   boolean verbose;
 
@@ -55,6 +64,7 @@ final class GlobalOptions {
     joined.files.addAll(files);
     joined.excludes.addAll(outer.excludes);
     joined.verbose = verbose || outer.verbose;
+    joined.config = config != null ? config : outer.config;
     joined.quiet = quiet || outer.quiet;
     joined.excludes.addAll(excludes);
     joined.outputs.addAll(outer.outputs);

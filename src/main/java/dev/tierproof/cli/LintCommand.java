@@ -61,7 +61,7 @@ final class LintCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Session s = main.session;
-    GlobalOptions g = global.after(main.global);
+    GlobalOptions g = main.session.configured(global.after(main.global));
     List<Session.Output> outputs = s.outputs(g, LintReport.FORMATS);
     Scope chosen = s.scope(scope);
     Severity threshold = null;
@@ -91,8 +91,10 @@ final class LintCommand implements Callable<Integer> {
     Lint.Result all = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault()));
     // findings a `tierproof.dev/ignore` annotation suppresses neither fail the run nor show (but in SARIF)
     Map<Finding, dev.tierproof.model.Suppression> suppressed = Suppressions.of(input.suppressions(), all.findings());
-    Lint.Result result =
-        new Lint.Result(all.scope(), all.findings().stream().filter(f -> !suppressed.containsKey(f)).toList(), all.stats());
+    // and the configuration's `lint.disable` rules are not reported at all
+    Lint.Result result = new Lint.Result(all.scope(), all.findings().stream()
+        .filter(f -> !suppressed.containsKey(f) && !g.lintDisable.contains(f.id()) && !g.lintDisable.contains(f.name()))
+        .toList(), all.stats());
     String version = Version.NUMBER;
     // spec S9.4: a finding an unmodelled element could change does not fail the run; the run is inconclusive
     boolean hypothetical = result.scope() == Scope.ANY;

@@ -46,6 +46,37 @@ final class Session {
     this.args.register(diagnostics);
   }
 
+  /**
+   * {@code g} with the configuration's defaults ({@code --config}, else the nearest {@code
+   * .tierproof.yaml} upward from the working directory): its files when {@code -f} gives none, its
+   * outputs when {@code -o} gives none, its excludes and lint settings added. Problems in it are
+   * reported with their positions.
+   */
+  GlobalOptions configured(GlobalOptions g) {
+    if ("none".equals(g.config)) {
+      return g;
+    }
+    java.util.Optional<Path> file =
+        g.config != null ? java.util.Optional.of(Path.of(g.config)) : dev.tierproof.load.Config.find(Path.of(""));
+    if (file.isEmpty()) {
+      return g;
+    }
+    if (g.config != null && !Files.isRegularFile(file.get())) {
+      diagnostics.error(args.span(g.config), "no configuration file `" + g.config + "`");
+      return g;
+    }
+    dev.tierproof.load.Config c = dev.tierproof.load.Config.read(file.get(), diagnostics);
+    if (g.files.isEmpty()) {
+      g.files.addAll(c.files());
+    }
+    if (g.outputs.isEmpty()) {
+      g.outputs.addAll(c.output());
+    }
+    g.excludes.addAll(c.exclude());
+    g.lintDisable.addAll(c.lintDisable());
+    return g;
+  }
+
   /** The {@code -o} list ({@code text} on stdout when empty); unknown formats are reported. */
   List<Output> outputs(GlobalOptions g) {
     return outputs(g, Format.BASIC);

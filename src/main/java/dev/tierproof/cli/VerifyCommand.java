@@ -73,7 +73,7 @@ final class VerifyCommand implements Callable<Integer> {
   public Integer call() {
     SolverSession.preload(); // Z3's native library loads while the YAML is read
     Session s = main.session;
-    GlobalOptions g = global.after(main.global);
+    GlobalOptions g = main.session.configured(global.after(main.global));
     VerifyResult.Claim what =
         claim.equals("reachable") ? VerifyResult.Claim.REACHABLE
             : claim.equals("isolated") ? VerifyResult.Claim.ISOLATED : null;

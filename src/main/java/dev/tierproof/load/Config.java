@@ -1,0 +1,88 @@
+package dev.tierproof.load;
+
+import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Span;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code .tierproof.yaml}: a repository's defaults, found upward from the working directory (or
+ * named with {@code --config}). Paths in it are relative to its own folder.
+ *
+ * <pre>
+ * files: [policies/]        # the inputs when no -f is given
+ * exclude: ["charts/**"]    # added to --exclude
+ * output: [text, sarif=lint.sarif]   # the reports when no -o is given
+ * lint:
+ *   disable: [TP103]        # findings of these rules (ids or names) are not reported
+ * </pre>
+ *
+ * @param file where it was read
+ */
+public record Config(Path file, List<String> files, List<String> exclude, List<String> output, List<String> lintDisable) {
+
+  /** The file name looked for. */
+  public static final String NAME = ".tierproof.yaml";
+
+  public Config {
+    files = List.copyOf(files);
+    exclude = List.copyOf(exclude);
+    output = List.copyOf(output);
+    lintDisable = List.copyOf(lintDisable);
+  }
+
+  /** The nearest {@link #NAME} in {@code dir} or a folder above it. */
+  public static Optional<Path> find(Path dir) {
+    for (Path at = dir.toAbsolutePath().normalize(); at != null; at = at.getParent()) {
+      Path candidate = at.resolve(NAME);
+      if (Files.isRegularFile(candidate)) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Reads {@code file}; problems go to {@code diagnostics} with their positions. */
+  public static Config read(Path file, Diagnostics diagnostics) {
+    String name = file.toString();
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      diagnostics.error(new Span(name, 1, 1), "cannot read the configuration: " + e.getMessage());
+      return new Config(file, List.of(), List.of(), List.of(), List.of());
+    }
+    diagnostics.source(name, text);
+    List<Node> documents = Documents.parse(new SourceText(name, text), diagnostics);
+    Path base = file.toAbsolutePath().getParent();
+    List<String> files = new ArrayList<>();
+    List<String> exclude = new ArrayList<>();
+    List<String> output = new ArrayList<>();
+    List<String> disable = new ArrayList<>();
+    if (documents.size() > 1) {
+      diagnostics.error(documents.get(1).span(), "a configuration is one YAML document");
+    }
+    if (!documents.isEmpty()) {
+      Node top = documents.get(0);
+      if (!(top instanceof Node.Mapping m)) {
+        diagnostics.error(top.span(), "a configuration is a mapping, found " + top.describe());
+      } else {
+        Fields f = new Fields(m, "configuration", "", diagnostics);
+        f.strings("files").forEach(s -> files.add(base.resolve(s.text()).normalize().toString()));
+        f.strings("exclude").forEach(s -> exclude.add(s.text()));
+        f.strings("output").forEach(s -> output.add(s.text()));
+        Fields lint = f.object("lint");
+        if (lint != null) {
+          lint.strings("disable").forEach(s -> disable.add(s.text()));
+          lint.done();
+        }
+        f.done();
+      }
+    }
+    return new Config(file, files, exclude, output, disable);
+  }
+}
