@@ -79,9 +79,20 @@ final class KubernetesPolicies {
     }
     new TreeMap<>(f.labels("matchLabels")).forEach((k, v) -> terms.add(Selectors.equal(k, v)));
     for (Fields e : f.objects("matchExpressions")) {
-      String key = e.string("key");
+      Node.Scalar keyAt = e.scalar("key");
+      String key = keyAt == null ? null : keyAt.text();
       Node.Scalar operator = e.scalar("operator");
-      List<String> values = e.strings("values").stream().map(Node.Scalar::text).toList();
+      List<Node.Scalar> valuesAt = e.strings("values");
+      List<String> values = valuesAt.stream().map(Node.Scalar::text).toList();
+      // label keys and values as Kubernetes checks them
+      if (keyAt != null && LabelRules.keyProblem(key) != null) {
+        e.diagnostics().error(keyAt.span(), "invalid label key `" + LabelRules.printable(key) + "`: " + LabelRules.keyProblem(key));
+      }
+      for (Node.Scalar v : valuesAt) {
+        if (LabelRules.valueProblem(v.text()) != null) {
+          e.diagnostics().error(v.span(), "invalid label value `" + LabelRules.printable(v.text()) + "`: " + LabelRules.valueProblem(v.text()));
+        }
+      }
       e.done();
       if (key == null || operator == null) {
         e.diagnostics().error(e.span(), "a match expression needs `key` and `operator`");
