@@ -184,7 +184,7 @@ final class Session {
 
   /** Prints every diagnostic; exit code 2. */
   int fail() {
-    err.print(diagnostics.render(Diagnostics.Detail.SUMMARY));
+    err.print(colour(diagnostics.render(Diagnostics.Detail.SUMMARY)));
     err.flush();
     return Main.BAD_INPUT;
   }
@@ -202,14 +202,35 @@ final class Session {
     return Main.INCONCLUSIVE;
   }
 
+  /**
+   * The launcher sets {@code tierproof.colour} when standard error is a terminal and {@code
+   * NO_COLOR} is unset: then severities are coloured (errors red, warnings yellow, notes cyan).
+   */
+  private static final boolean COLOUR = Boolean.getBoolean("tierproof.colour");
+
+  private static String colour(String diagnostics) {
+    return colour(diagnostics, COLOUR);
+  }
+
+  /** {@code diagnostics} with their severities coloured when {@code on}. */
+  static String colour(String diagnostics, boolean on) {
+    if (!on) {
+      return diagnostics;
+    }
+    return diagnostics
+        .replaceAll("(?m)^(\\S.*?): error: ", "$1: \u001b[1;31merror\u001b[0m: ")
+        .replaceAll("(?m)^(\\S.*?): warning: ", "$1: \u001b[1;33mwarning\u001b[0m: ")
+        .replaceAll("(?m)^(\\S.*?): note: ", "$1: \u001b[1;36mnote\u001b[0m: ");
+  }
+
   /** Prints the warnings collected so far (there are no errors when this is called). */
   void warn() {
-    err.print(diagnostics.render(Diagnostics.Detail.SUMMARY));
+    err.print(colour(diagnostics.render(Diagnostics.Detail.SUMMARY)));
   }
 
   /** Prints the warnings and notes collected so far, as much as {@code g} asks for. */
   void warn(GlobalOptions g) {
-    err.print(diagnostics.render(g.detail()));
+    err.print(colour(diagnostics.render(g.detail())));
   }
 
   /** Writes the report in each output's format; a file that cannot be written is reported. */

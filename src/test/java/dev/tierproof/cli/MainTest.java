@@ -338,4 +338,12 @@ class MainTest {
     Run version = Run.of("--version");
     assertThat(version.out()).containsPattern("^tierproof 0\\.1\\.0 \\(built [^)]+\\)\nZ3 \\d+\\.\\d+.*\nJava 17");
   }
+
+  @Test
+  void colour_onlyWhenAsked_severitiesOnly() {
+    String plain = "a.yaml:1:1: error: bad `x: error: y`\n  x: error: y\nb.yaml:2:1: warning: w\n";
+    assertThat(Session.colour(plain, false)).isEqualTo(plain);
+    assertThat(Session.colour(plain, true))
+        .isEqualTo("a.yaml:1:1: \u001b[1;31merror\u001b[0m: bad `x: error: y`\n  x: error: y\nb.yaml:2:1: \u001b[1;33mwarning\u001b[0m: w\n");
+  }
 }
