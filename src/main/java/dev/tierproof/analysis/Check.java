@@ -428,29 +428,11 @@ public final class Check {
           "internal error: solver and evaluator disagree: the solver says " + (a.allowed() ? "allowed" : "denied")
               + "; flow " + f.describe() + "; eval " + v.describe());
     }
-    if (from.stream().noneMatch(e -> fits(e, f.source(), f.sourceIp()))
-        || to.stream().noneMatch(e -> fits(e, f.destination(), f.destinationIp()))) {
+    if (from.stream().noneMatch(e -> e.admits(f.source(), f.sourceIp(), set))
+        || to.stream().noneMatch(e -> e.admits(f.destination(), f.destinationIp(), set))) {
       throw new IllegalStateException("internal error: the decoded flow does not fit the question's ends: " + f.describe());
     }
     return v;
-  }
-
-  private boolean fits(End end, Endpoint e, Ip ip) {
-    boolean unowned = set.endpoints().stream().noneMatch(o -> o.ips().contains(ip));
-    if (end instanceof End.Known k) {
-      return e == k.endpoint() && (e.ips().isEmpty() ? unowned : e.ips().contains(ip));
-    }
-    if (end instanceof End.Outside o) {
-      boolean inRange = o.range() == null || o.range().contains(ip);
-      return inRange && (e == null ? unowned : o.domain() == null && e.ips().contains(ip));
-    }
-    End.Hypothetical h = (End.Hypothetical) end;
-    boolean input = set.endpoints().stream().anyMatch(o -> o == e);
-    return e != null
-        && !e.isHost()
-        && (h.namespace() == null || h.namespace().equals(e.namespace()))
-        && h.selector().matches(e.labels())
-        && (input ? e.ips().isEmpty() ? unowned : e.ips().contains(ip) : !h.existingOnly() && unowned);
   }
 
   private Evaluator evaluator(Map<String, Profile> extra) {

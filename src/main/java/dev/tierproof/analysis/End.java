@@ -94,6 +94,33 @@ public sealed interface End {
   String display();
 
   /**
+   * A decoded flow's end ({@code e} at {@code ip}; {@code e} null outside the cluster) is one of
+   * this end's alternatives over {@code set}: what every solver answer is checked against before
+   * it is reported.
+   */
+  default boolean admits(Endpoint e, dev.tierproof.model.Ip ip, PolicySet set) {
+    boolean unowned = set.endpoints().stream().noneMatch(o -> o.ips().contains(ip));
+    if (this instanceof Known k) {
+      return e == k.endpoint() && (e.ips().isEmpty() ? unowned && (e.isHost() || inPods(k.podCidrs(), ip)) : e.ips().contains(ip));
+    }
+    if (this instanceof Outside o) {
+      boolean inRange = o.range() == null || o.range().contains(ip);
+      return inRange && (e == null ? unowned : o.domain() == null && e.ips().contains(ip));
+    }
+    Hypothetical h = (Hypothetical) this;
+    boolean input = set.endpoints().stream().anyMatch(o -> o == e);
+    return e != null
+        && !e.isHost()
+        && (h.namespace() == null || h.namespace().equals(e.namespace()))
+        && h.selector().matches(e.labels())
+        && (input && !e.ips().isEmpty() ? e.ips().contains(ip) : unowned && inPods(h.podCidrs(), ip) && (input || !h.existingOnly()));
+  }
+
+  private static boolean inPods(List<Cidr> pods, dev.tierproof.model.Ip ip) {
+    return pods.isEmpty() || pods.stream().anyMatch(c -> c.contains(ip));
+  }
+
+  /**
    * The query alternatives for this end over {@code set}: a range without a name also holds the
    * input endpoints at addresses in it.
    */

@@ -219,32 +219,10 @@ public final class Reachability implements AutoCloseable {
         throw disagreement("the solver's decisions are " + a.decisions(), f, v);
       }
     }
-    if (!fits(src, f.source(), f.sourceIp()) || !fits(dst, f.destination(), f.destinationIp())) {
+    if (!src.admits(f.source(), f.sourceIp(), set) || !dst.admits(f.destination(), f.destinationIp(), set)) {
       throw disagreement("the decoded flow does not fit the question's ends", f, v);
     }
     return v;
-  }
-
-  private boolean fits(End end, Endpoint e, Ip ip) {
-    boolean unowned = set.endpoints().stream().noneMatch(o -> o.ips().contains(ip));
-    if (end instanceof End.Known k) {
-      return e == k.endpoint() && (e.ips().isEmpty() ? unowned && (e.isHost() || inPods(k.podCidrs(), ip)) : e.ips().contains(ip));
-    }
-    if (end instanceof End.Outside o) {
-      boolean inRange = o.range() == null || o.range().contains(ip);
-      return inRange && (e == null ? unowned : o.domain() == null && e.ips().contains(ip));
-    }
-    End.Hypothetical h = (End.Hypothetical) end;
-    boolean input = set.endpoints().stream().anyMatch(o -> o == e);
-    return e != null
-        && !e.isHost()
-        && (h.namespace() == null || h.namespace().equals(e.namespace()))
-        && h.selector().matches(e.labels())
-        && (input && !e.ips().isEmpty() ? e.ips().contains(ip) : unowned && inPods(h.podCidrs(), ip) && (input || !h.existingOnly()));
-  }
-
-  private static boolean inPods(List<Cidr> pods, Ip ip) {
-    return pods.isEmpty() || pods.stream().anyMatch(c -> c.contains(ip));
   }
 
   private Evaluator withProfiles(Map<String, Profile> extra) {

@@ -223,11 +223,6 @@ final class Session {
         .replaceAll("(?m)^(\\S.*?): note: ", "$1: \u001b[1;36mnote\u001b[0m: ");
   }
 
-  /** Prints the warnings collected so far (there are no errors when this is called). */
-  void warn() {
-    err.print(colour(diagnostics.render(Diagnostics.Detail.SUMMARY)));
-  }
-
   /** Prints the warnings and notes collected so far, as much as {@code g} asks for. */
   void warn(GlobalOptions g) {
     err.print(colour(diagnostics.render(g.detail())));

@@ -46,7 +46,7 @@ public final class DiffReport {
       return Json.write(out);
     }
     List<String> lines = Caveats.lines(caveat);
-    String report = render0(format, base, result);
+    String report = body(format, base, result);
     if (lines.isEmpty()) {
       return report;
     }
@@ -56,7 +56,7 @@ public final class DiffReport {
         : report + String.join("\n", lines) + "\n";
   }
 
-  private static String render0(Format format, String base, DiffResult result) {
+  private static String body(Format format, String base, DiffResult result) {
     return switch (format) {
       case TEXT -> text(base, result);
       case JSON -> Json.write(json(base, result));
