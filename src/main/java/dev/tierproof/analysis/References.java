@@ -1,5 +1,6 @@
 package dev.tierproof.analysis;
 
+import dev.tierproof.source.Suggest;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
@@ -403,8 +404,8 @@ public final class References {
     Set<String> close = new java.util.LinkedHashSet<>();
     pool.stream()
         .distinct()
-        .filter(p -> distance(written, p) <= limit)
-        .sorted(Comparator.comparingInt((String p) -> distance(written, p)).thenComparing(p -> p))
+        .filter(p -> Suggest.distance(written, p) <= limit)
+        .sorted(Comparator.comparingInt((String p) -> Suggest.distance(written, p)).thenComparing(p -> p))
         .forEach(close::add);
     if (name != null) {
       all.stream().filter(e -> e.name().equals(name)).map(e -> display(e, set)).sorted().forEach(close::add);
@@ -416,25 +417,5 @@ public final class References {
     return "; did you mean "
         + close.stream().limit(3).map(s -> "`" + s + "`").collect(Collectors.joining(" or "))
         + "?";
-  }
-
-  /** Levenshtein distance. */
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

@@ -52,7 +52,8 @@ public final class Suggest {
     return suffix(input, options, ": expected " + expected);
   }
 
-  private static int distance(String a, String b) {
+  /** The Levenshtein distance between {@code a} and {@code b} (case-sensitive). */
+  public static int distance(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
