@@ -68,6 +68,12 @@ public final class Check {
 
   /** Checks each invariant in order; {@code timeout} bounds each solver check. */
   public static List<CheckResult> run(PolicySet set, List<Invariant> invariants, Duration timeout) {
+    return run(set, invariants, timeout, dev.tierproof.source.Progress.NONE);
+  }
+
+  /** The same, telling {@code progress} of each invariant decided. */
+  public static List<CheckResult> run(
+      PolicySet set, List<Invariant> invariants, Duration timeout, dev.tierproof.source.Progress progress) {
     List<CheckResult> out = new ArrayList<>();
     try (SolverSession session = new SolverSession(timeout)) {
       Check c = new Check(set, session, timeout);
@@ -80,6 +86,7 @@ public final class Check {
           r = result(i, Status.ERROR, e.getMessage(), null, null, null, null, List.of(), "none", null, start);
         }
         out.add(r);
+        progress.at("invariants", out.size(), invariants.size());
       }
     }
     return out;

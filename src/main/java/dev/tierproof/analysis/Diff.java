@@ -152,6 +152,12 @@ public final class Diff {
    * maxClasses} the number of classes before the search stops (inconclusive).
    */
   public static DiffResult run(PolicySet base, PolicySet current, Scope ends, Duration timeout, int maxClasses) {
+    return run(base, current, ends, timeout, maxClasses, dev.tierproof.source.Progress.NONE);
+  }
+
+  /** The same, telling {@code progress} of each part of the flow space searched. */
+  public static DiffResult run(
+      PolicySet base, PolicySet current, Scope ends, Duration timeout, int maxClasses, dev.tierproof.source.Progress progress) {
     long start = System.nanoTime();
     List<String> notes = inventory(base, current);
     List<InputChange> changes = changes(base, current);
@@ -168,8 +174,10 @@ public final class Diff {
       List<DiffEncoding.Scope> all = encoding.scopes();
       trace("prep %d ms, encode %d ms, scopes %d ms", (t0 - start) / 1000000, (t1 - t0) / 1000000, (System.nanoTime() - t1) / 1000000);
       scopes = all.size();
+      int searched = 0;
       search:
       for (DiffEncoding.Scope scope : all) {
+        progress.at("parts of the flow space", searched++, all.size());
         long ts = System.nanoTime();
         // classes found elsewhere that may hold flows of this scope (the rest cannot)
         List<Region> near = new ArrayList<>();

@@ -112,7 +112,7 @@ final class CheckCommand implements Callable<Integer> {
     }
     s.warn(g);
     // spec S9.4
-    List<CheckResult> checked = Check.run(set, invariants, g.timeoutOrDefault());
+    List<CheckResult> checked = Check.run(set, invariants, g.timeoutOrDefault(), s.progress(g, "check"));
     List<List<Unmodelled>> relevant = checked.stream().map(x -> r.relevant(input.unmodelled(), set, x)).toList();
     List<CheckResult> results = new ArrayList<>();
     for (int k = 0; k < checked.size(); k++) {

@@ -113,7 +113,7 @@ final class DiffCommand implements Callable<Integer> {
     }
     s.warn(g);
     Scope in = Scope.orDefault(chosen, now.set);
-    DiffResult result = Diff.run(before.set, now.set, in, g.timeoutOrDefault(), maxClasses);
+    DiffResult result = Diff.run(before.set, now.set, in, g.timeoutOrDefault(), maxClasses, s.progress(g, "diff"));
     // spec S9.4: what either version holds that is not modelled and could act on some flow
     List<Unmodelled> elements = new ArrayList<>(Relevance.anywhere(before.unmodelled, before.set, in == Scope.ANY));
     Relevance.anywhere(now.unmodelled, now.set, in == Scope.ANY).stream().filter(u -> !elements.contains(u)).forEach(elements::add);

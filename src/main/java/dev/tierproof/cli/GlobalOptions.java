@@ -23,8 +23,12 @@ final class GlobalOptions {
       description = "the configuration (default: the nearest .tierproof.yaml in this folder or above; `none` for none)")
   String config;
 
-  /** Lint findings the configuration disables (ids or names). */
-  List<String> lintDisable = new ArrayList<>();
+  /** Lint rules the configuration disables. */
+  java.util.Set<dev.tierproof.analysis.lint.Kind> lintDisable = java.util.EnumSet.noneOf(dev.tierproof.analysis.lint.Kind.class);
+
+  /** Lint rules the configuration reports at another severity. */
+  java.util.Map<dev.tierproof.analysis.lint.Kind, dev.tierproof.analysis.lint.Severity> lintSeverity =
+      new java.util.EnumMap<>(dev.tierproof.analysis.lint.Kind.class);
 
   @Option(names = {"-v", "--verbose"}, description = "print every warning (default: one line per kind of warning)")
   boolean verbose;

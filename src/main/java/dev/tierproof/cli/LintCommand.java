@@ -88,13 +88,13 @@ final class LintCommand implements Callable<Integer> {
     s.warn(g);
     Map<String, String> texts = new HashMap<>();
     sources.forEach(t -> texts.put(t.file(), t.text()));
-    Lint.Result all = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault()));
+    Lint.Result all = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault(), s.progress(g, "lint")));
     // findings a `tierproof.dev/ignore` annotation suppresses neither fail the run nor show (but in SARIF)
     Map<Finding, dev.tierproof.model.Suppression> suppressed = Suppressions.of(input.suppressions(), all.findings());
     // and the configuration's `lint.disable` rules are not reported at all
     Lint.Result result = new Lint.Result(all.scope(), all.findings().stream()
-        .filter(f -> !suppressed.containsKey(f) && !g.lintDisable.contains(f.id()) && !g.lintDisable.contains(f.name()))
-        .toList(), all.stats());
+        .filter(f -> !suppressed.containsKey(f) && !g.lintDisable.contains(f.kind()))
+        .toList(), all.stats(), g.lintSeverity);
     String version = Version.NUMBER;
     // spec S9.4: a finding an unmodelled element could change does not fail the run; the run is inconclusive
     boolean hypothetical = result.scope() == Scope.ANY;
@@ -106,7 +106,7 @@ final class LintCommand implements Callable<Integer> {
       return s.fail();
     }
     final Severity gate = threshold;
-    boolean failing = gate != null && result.findings().stream().anyMatch(f -> f.severity().atLeast(gate)
+    boolean failing = gate != null && result.findings().stream().anyMatch(f -> result.severity(f).atLeast(gate)
         && !(f instanceof Finding.Inconclusive) && (!caveat.inconclusive() || byFinding.get(f).isEmpty()));
     if (failing) {
       return Main.VIOLATED;

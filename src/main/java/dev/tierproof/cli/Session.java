@@ -4,6 +4,8 @@ import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.Scope;
 import dev.tierproof.analysis.References.Resolved;
+import dev.tierproof.analysis.lint.Kind;
+import dev.tierproof.analysis.lint.Severity;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.Input;
@@ -73,8 +75,34 @@ final class Session {
       g.outputs.addAll(c.output());
     }
     g.excludes.addAll(c.exclude());
-    g.lintDisable.addAll(c.lintDisable());
+    for (dev.tierproof.load.Config.Entry e : c.lintDisable()) {
+      lintRule(e).ifPresent(g.lintDisable::add);
+    }
+    for (dev.tierproof.load.Config.Entry e : c.lintSeverity()) {
+      java.util.Optional<Severity> grade =
+          java.util.Arrays.stream(Severity.values()).filter(v -> v.label().equals(e.value())).findFirst();
+      if (grade.isEmpty()) {
+        diagnostics.error(e.valueAt(), "`" + e.value() + "` is not a severity"
+            + dev.tierproof.source.Suggest.choice(e.value(), List.of("error", "warning", "note")));
+      }
+      lintRule(e).ifPresent(k -> grade.ifPresent(v -> g.lintSeverity.put(k, v)));
+    }
     return g;
+  }
+
+  /** The lint rule a configuration entry names; an unknown one is reported where it is written. */
+  private java.util.Optional<Kind> lintRule(dev.tierproof.load.Config.Entry e) {
+    java.util.Optional<Kind> k = Kind.of(e.key());
+    if (k.isEmpty()) {
+      List<String> known = new ArrayList<>();
+      for (Kind x : Kind.values()) {
+        known.add(x.id());
+        known.add(x.ruleName());
+      }
+      diagnostics.error(e.keyAt(), "`" + e.key() + "` is not a lint rule"
+          + dev.tierproof.source.Suggest.suffix(e.key(), known, " (rules: TP101-TP106, TP201-TP205, TP900, or their names)"));
+    }
+    return k;
   }
 
   /** The {@code -o} list ({@code text} on stdout when empty); unknown formats are reported. */
@@ -228,8 +256,28 @@ final class Session {
     err.print(colour(diagnostics.render(g.detail())));
   }
 
+  /**
+   * The launcher sets {@code tierproof.terminal} when standard error is a terminal: then long runs
+   * show their progress there, unless {@code -q}.
+   */
+  private static final boolean TERMINAL = Boolean.getBoolean("tierproof.terminal");
+
+  private TerminalProgress progress;
+
+  /** Progress for {@code command} on a terminal's stderr, erased when the report is written. */
+  dev.tierproof.source.Progress progress(GlobalOptions g, String command) {
+    if (!TERMINAL || g.quiet) {
+      return dev.tierproof.source.Progress.NONE;
+    }
+    progress = new TerminalProgress(err, command);
+    return progress;
+  }
+
   /** Writes the report in each output's format; a file that cannot be written is reported. */
   boolean write(List<Output> outputs, Function<Format, String> render) {
+    if (progress != null) {
+      progress.clear();
+    }
     for (Output o : outputs) {
       String text = render.apply(o.format());
       if (o.file() == null) {

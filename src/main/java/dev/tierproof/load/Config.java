@@ -19,11 +19,21 @@ import java.util.Optional;
  * output: [text, sarif=lint.sarif]   # the reports when no -o is given
  * lint:
  *   disable: [TP103]        # findings of these rules (ids or names) are not reported
+ *   severity:               # these rules' findings are reported at another severity
+ *     shadowed-rule: error
+ *     TP205: note
  * </pre>
  *
  * @param file where it was read
+ * @param lintDisable rules as written, {@link Entry#value()} null
+ * @param lintSeverity rule and severity as written
  */
-public record Config(Path file, List<String> files, List<String> exclude, List<String> output, List<String> lintDisable) {
+public record Config(
+    Path file, List<String> files, List<String> exclude, List<String> output, List<Entry> lintDisable,
+    List<Entry> lintSeverity) {
+
+  /** A setting as written, with where, for the reader to check against what it knows. */
+  public record Entry(String key, Span keyAt, String value, Span valueAt) {}
 
   /** The file name looked for. */
   public static final String NAME = ".tierproof.yaml";
@@ -33,6 +43,7 @@ public record Config(Path file, List<String> files, List<String> exclude, List<S
     exclude = List.copyOf(exclude);
     output = List.copyOf(output);
     lintDisable = List.copyOf(lintDisable);
+    lintSeverity = List.copyOf(lintSeverity);
   }
 
   /** The nearest {@link #NAME} in {@code dir} or a folder above it. */
@@ -54,7 +65,7 @@ public record Config(Path file, List<String> files, List<String> exclude, List<S
       text = Files.readString(file);
     } catch (IOException e) {
       diagnostics.error(new Span(name, 1, 1), "cannot read the configuration: " + e.getMessage());
-      return new Config(file, List.of(), List.of(), List.of(), List.of());
+      return new Config(file, List.of(), List.of(), List.of(), List.of(), List.of());
     }
     diagnostics.source(name, text);
     List<Node> documents = Documents.parse(new SourceText(name, text), diagnostics);
@@ -62,7 +73,8 @@ public record Config(Path file, List<String> files, List<String> exclude, List<S
     List<String> files = new ArrayList<>();
     List<String> exclude = new ArrayList<>();
     List<String> output = new ArrayList<>();
-    List<String> disable = new ArrayList<>();
+    List<Entry> disable = new ArrayList<>();
+    List<Entry> severity = new ArrayList<>();
     if (documents.size() > 1) {
       diagnostics.error(documents.get(1).span(), "a configuration is one YAML document");
     }
@@ -77,12 +89,23 @@ public record Config(Path file, List<String> files, List<String> exclude, List<S
         f.strings("output").forEach(s -> output.add(s.text()));
         Fields lint = f.object("lint");
         if (lint != null) {
-          lint.strings("disable").forEach(s -> disable.add(s.text()));
+          lint.strings("disable").forEach(s -> disable.add(new Entry(s.text(), s.span(), null, null)));
+          Node grades = lint.node("severity");
+          if (grades instanceof Node.Mapping g) {
+            Fields byRule = new Fields(g, "configuration", "lint.severity", diagnostics);
+            for (Node.Entry e : g.entries()) {
+              Node.Scalar v = byRule.scalar(e.key().text());
+              if (v != null) severity.add(new Entry(e.key().text(), e.key().span(), v.text(), v.span()));
+            }
+            byRule.done();
+          } else if (grades != null && !(grades instanceof Node.Scalar n && n.isNull())) {
+            diagnostics.error(grades.span(), "`lint.severity` maps rules to severities, found " + grades.describe());
+          }
           lint.done();
         }
         f.done();
       }
     }
-    return new Config(file, files, exclude, output, disable);
+    return new Config(file, files, exclude, output, disable, severity);
   }
 }

@@ -28,7 +28,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  */
 final class Documents {
 
-  private static final YAMLFactory YAML = yamlFactory();
+  static final YAMLFactory YAML = yamlFactory();
   private static final JsonFactory JSON = new JsonFactory();
   /** The tags of YAML's core schema, which plain resources may carry. */
   private static final java.util.Set<String> CORE_TAGS =
@@ -62,9 +62,17 @@ final class Documents {
         documents = parse(source, spaced, false, first);
       }
     }
+    if (!json && first.errors().stream().anyMatch(d -> d.message().equals(ALIAS_KEY_PROBLEM))) {
+      // Jackson cannot read an alias as a mapping key (`*k : v`), which YAML allows: read the text
+      // from SnakeYAML's events instead, scalars typed as Jackson types them
+      first = new Diagnostics();
+      documents = Events.parse(source, first);
+    }
     first.all().forEach(diagnostics::add);
     return documents;
   }
+
+  private static final String ALIAS_KEY_PROBLEM = "invalid yaml: an alias as a mapping key";
 
   private static List<Node> parse(SourceText source, String content, boolean json, Diagnostics diagnostics) {
     Text text = new Text(source.file(), source.text());
@@ -135,10 +143,14 @@ final class Documents {
   }
 
   private static String problem(JsonProcessingException e) {
-    String p =
+    return problem(
         e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null
             ? m.getProblem()
-            : e.getOriginalMessage();
+            : e.getOriginalMessage());
+  }
+
+  /** A parser's problem in plain words. */
+  static String problem(String p) {
     if (p.contains("\\t(TAB)")) {
       return "tab characters cannot indent yaml: use spaces";
     }
@@ -146,7 +158,7 @@ final class Documents {
       return "bad indentation: this line does not line up with the mapping or list it belongs to";
     }
     if (p.contains("AliasEvent")) {
-      return "an alias (`*name`) as a mapping key is not supported: write the key itself";
+      return "an alias as a mapping key";
     }
     // no library names in messages: SnakeYAML's `<org.yaml.snakeyaml.events.XEvent(...)>` and
     // Jackson's `(Scalar value in YAML)` become plain words
@@ -158,6 +170,42 @@ final class Documents {
     return p.isEmpty()
         ? "syntax error"
         : p.substring(0, 1).toLowerCase(Locale.ROOT) + p.substring(1);
+  }
+
+  /** A tag beyond YAML's core schema is an error: its meaning would be silently dropped. */
+  static void checkTag(Object tag, Span span, Diagnostics diagnostics) {
+    if (tag != null && !CORE_TAGS.contains(tag.toString())) {
+      String t = tag.toString();
+      t = t.startsWith("tag:yaml.org,2002:") ? "!!" + t.substring(18) : t.startsWith("!") ? t : "!" + t;
+      diagnostics.error(span, "YAML tag `" + t + "` is not supported: resources are plain YAML (strings, numbers, booleans, null, mappings and lists)");
+    }
+  }
+
+  /**
+   * A mapping of {@code pairs} in order: a duplicate key is an error, and in YAML the mappings of
+   * {@code <<} keys are merged in (their keys after the mapping's own, which win).
+   */
+  static Node.Mapping mapping(List<Node.Entry> pairs, boolean yaml, Span span, Diagnostics diagnostics) {
+    Map<String, Node.Entry> entries = new LinkedHashMap<>();
+    List<Node> merges = new ArrayList<>();
+    for (Node.Entry e : pairs) {
+      Node.Scalar key = e.key();
+      if (key.text().equals("<<") && yaml) {
+        merges.addAll(e.value() instanceof Node.Sequence s ? s.items() : List.of(e.value()));
+      } else if (entries.containsKey(key.text())) {
+        diagnostics.error(key.span(), "duplicate key `" + key.text() + "`: first defined at " + entries.get(key.text()).key().span());
+      } else {
+        entries.put(key.text(), e);
+      }
+    }
+    for (Node merge : merges) {
+      if (merge instanceof Node.Mapping m) {
+        m.entries().forEach(e -> entries.putIfAbsent(e.key().text(), e));
+      } else {
+        diagnostics.error(merge.span(), "`<<` merges a mapping, found " + merge.describe());
+      }
+    }
+    return new Node.Mapping(List.copyOf(entries.values()), span);
   }
 
   /** Builds nodes from the token stream; anchors are per document. */
@@ -181,12 +229,7 @@ final class Documents {
     Node value(JsonToken token) throws IOException {
       Span span = span();
       Object anchor = parser.getObjectId();
-      Object tag = parser instanceof YAMLParser ? parser.getTypeId() : null;
-      if (tag != null && !CORE_TAGS.contains(tag.toString())) {
-        String t = tag.toString();
-        t = t.startsWith("tag:yaml.org,2002:") ? "!!" + t.substring(18) : t.startsWith("!") ? t : "!" + t;
-        diagnostics.error(span, "YAML tag `" + t + "` is not supported: resources are plain YAML (strings, numbers, booleans, null, mappings and lists)");
-      }
+      checkTag(parser instanceof YAMLParser ? parser.getTypeId() : null, span, diagnostics);
       Node node;
       switch (token) {
         case START_OBJECT -> node = mapping(span);
@@ -231,8 +274,7 @@ final class Documents {
     }
 
     private Node.Mapping mapping(Span span) throws IOException {
-      Map<String, Node.Entry> entries = new LinkedHashMap<>();
-      List<Node> merges = new ArrayList<>();
+      List<Node.Entry> pairs = new ArrayList<>();
       for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
         Node.Scalar key =
             new Node.Scalar(Node.Scalar.Type.STRING, parser.currentName(), null, span(), text);
@@ -240,28 +282,9 @@ final class Documents {
         if (keyAnchor != null) {
           anchors.put(keyAnchor.toString(), key); // `&k app: web` names the key
         }
-        Node value = value(parser.nextToken());
-        if (key.text().equals("<<") && parser instanceof YAMLParser) {
-          merges.addAll(value instanceof Node.Sequence s ? s.items() : List.of(value));
-        } else if (entries.containsKey(key.text())) {
-          diagnostics.error(
-              key.span(),
-              "duplicate key `"
-                  + key.text()
-                  + "`: first defined at "
-                  + entries.get(key.text()).key().span());
-        } else {
-          entries.put(key.text(), new Node.Entry(key, value));
-        }
+        pairs.add(new Node.Entry(key, value(parser.nextToken())));
       }
-      for (Node merge : merges) {
-        if (merge instanceof Node.Mapping m) {
-          m.entries().forEach(e -> entries.putIfAbsent(e.key().text(), e));
-        } else {
-          diagnostics.error(merge.span(), "`<<` merges a mapping, found " + merge.describe());
-        }
-      }
-      return new Node.Mapping(List.copyOf(entries.values()), span);
+      return Documents.mapping(pairs, parser instanceof YAMLParser, span, diagnostics);
     }
   }
 }

@@ -83,7 +83,7 @@ public final class LintReport {
         List<Finding> hidden = suppressed.keySet().stream()
             .sorted(java.util.Comparator.comparing((Finding f) -> f.location().toString()).thenComparing(Finding::id))
             .toList();
-        List<Annotation> shown = annotations(new Lint.Result(result.scope(), hidden, result.stats()));
+        List<Annotation> shown = annotations(new Lint.Result(result.scope(), hidden, result.stats(), result.grades()));
         for (int i = 0; i < hidden.size(); i++) {
           Annotation a = shown.get(i);
           all.add(new Annotation(a.ruleId(), a.ruleName(), a.ruleHelp(), a.level(), a.message(), a.location(), a.related(),
@@ -257,7 +257,7 @@ public final class LintReport {
       for (Finding f : e.getValue()) {
         Span s = f.location();
         out.append("  ").append(s.isKnown() ? s.line() + ":" + s.column() : "-").append(": ")
-            .append(f.severity().label()).append(": ").append(message(f, result.scope()))
+            .append(result.severity(f).label()).append(": ").append(message(f, result.scope()))
             .append(" [").append(f.id()).append(' ').append(f.name()).append("]\n");
         String text = s.isKnown() && isRule(f) ? source.apply(s.file()) : null;
         if (text != null) {
@@ -325,7 +325,7 @@ public final class LintReport {
   static String summary(Lint.Result r) {
     Map<Severity, Long> n = new LinkedHashMap<>();
     for (Severity s : List.of(Severity.ERROR, Severity.WARNING, Severity.NOTE)) {
-      n.put(s, r.findings().stream().filter(f -> f.severity() == s).count());
+      n.put(s, r.findings().stream().filter(f -> r.severity(f) == s).count());
     }
     Lint.Stats st = r.stats();
     return n.get(Severity.ERROR) + " error" + (n.get(Severity.ERROR) == 1 ? "" : "s") + ", "
@@ -348,7 +348,7 @@ public final class LintReport {
     out.put("scope", result.scope().json());
     ObjectNode summary = out.putObject("summary");
     for (Severity s : List.of(Severity.ERROR, Severity.WARNING, Severity.NOTE)) {
-      summary.put(s.label(), result.findings().stream().filter(f -> f.severity() == s).count());
+      summary.put(s.label(), result.findings().stream().filter(f -> result.severity(f) == s).count());
     }
     ObjectNode stats = out.putObject("stats");
     stats.put("policies", result.stats().policies());
@@ -360,7 +360,7 @@ public final class LintReport {
       ObjectNode o = list.addObject();
       o.put("id", f.id());
       o.put("name", f.name());
-      o.put("severity", f.severity().label());
+      o.put("severity", result.severity(f).label());
       o.put("message", message(f, result.scope()));
       location(o, f.location());
       subject(o, f);
@@ -510,7 +510,7 @@ public final class LintReport {
       }
       out.add(
           new Annotation(
-              f.id(), f.name(), Finding.help(f.id()), f.severity().label(), message, f.location(), related,
+              f.id(), f.name(), f.kind().help(), result.severity(f).label(), message, f.location(), related,
               fingerprint(f)));
     }
     return out;

@@ -123,4 +123,24 @@ class InputReadingTest {
     Run run = Run.of("-f", file.toString(), "verify", "reachable", "default/p", "{role == 'app'}", "--existing");
     assertThat(run.code()).as(run.toString()).isZero();
   }
+
+  @Test
+  void validYaml_aliasAsMappingKey_read(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("p.yaml");
+    Files.writeString(
+        file,
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: default, labels: {app: web}}\nstatus: {podIP: 10.0.0.1}\n"
+            + "---\napiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: default}\n"
+            + "spec:\n  selector: app == 'web'\n  types: [Egress]\n  egress:\n    - action: Deny\n      ? &proto protocol\n      : TCP\n"
+            + "    - action: Allow\n      *proto : UDP\n      destination: {ports: [53]}\n");
+    Run udp = Run.of("-f", file.toString(), "explain", "default/a", "8.8.8.8", "--protocol", "UDP", "--port", "53", "-o", "json");
+    assertThat(udp.code()).as(udp.toString()).isZero();
+    assertThat(udp.out()).contains("\"verdict\": \"allow\"", "\"ruleIndex\": 1", "\"line\": 16");
+    Run tcp = Run.of("-f", file.toString(), "explain", "default/a", "8.8.8.8", "--protocol", "TCP", "--port", "53");
+    assertThat(tcp.out()).as(tcp.toString()).startsWith("deny:");
+    Files.writeString(file, "apiVersion: v1\nkind: Namespace\nmetadata:\n  &n name: x\n  labels: {a: b}\n  *n : y\n");
+    Run duplicate = Run.of("-f", file.toString(), "lint");
+    assertThat(duplicate.code()).isEqualTo(2);
+    assertThat(duplicate.err()).contains(file + ":6:3: error: duplicate key `name`: first defined at " + file + ":4:3");
+  }
 }

@@ -334,9 +334,33 @@ class MainTest {
     assertThat(bash.code()).isZero();
     assertThat(bash.out()).contains("complete -F _complete_tierproof", "explain", "--ignore-unmodelled");
     assertThat(Run.of("completion", "zsh").out()).startsWith("autoload -U +X bashcompinit && bashcompinit\n");
-    assertThat(Run.of("completion", "fish").code()).isEqualTo(2);
+    Run fish = Run.of("completion", "fish");
+    assertThat(fish.code()).isZero();
+    assertThat(fish.out())
+        .contains("complete -c tierproof -n '__fish_use_subcommand' -a diff -d 'Lists every change")
+        .contains("complete -c tierproof -n '__fish_seen_subcommand_from verify' -a 'reachable isolated' -d 'the claim'\n")
+        .contains("complete -c tierproof -n '__fish_seen_subcommand_from lint' -l scope -x -a 'existing any' -d ")
+        .contains("complete -c tierproof -n '__fish_seen_subcommand_from explain' -l protocol -x -a 'TCP UDP SCTP ICMP ICMPv6' -d ")
+        .contains("complete -c tierproof -s f -r -F -d 'input: ")
+        .doesNotContain("complete -c tierproof -n '__fish_seen_subcommand_from lint' -s f ");
+    assertThat(Run.of("completion", "tcsh").code()).isEqualTo(2);
     Run version = Run.of("--version");
-    assertThat(version.out()).containsPattern("^tierproof 0\\.1\\.0 \\(built [^)]+\\)\nZ3 \\d+\\.\\d+.*\nJava 17");
+    assertThat(version.out()).containsPattern("^tierproof 0\\.1\\.0 \\((commit [0-9a-f]{12}, )?built [^)]+\\)\nZ3 \\d+\\.\\d+.*\nJava 17");
+    String head = git("rev-parse", "--short=12", "HEAD");
+    if (head != null) assertThat(version.out()).as("built from this checkout").startsWith("tierproof 0.1.0 (commit " + head + ", built ");
+  }
+
+  /** git's answer in this checkout, or null where there is no git or no repository. */
+  private static String git(String... args) {
+    try {
+      java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("git"));
+      cmd.addAll(java.util.List.of(args));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      return p.waitFor() == 0 ? out : null;
+    } catch (java.io.IOException | InterruptedException e) {
+      return null;
+    }
   }
 
   @Test

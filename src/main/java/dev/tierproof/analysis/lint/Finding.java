@@ -15,11 +15,18 @@ import java.util.List;
  */
 public sealed interface Finding {
 
+  /** What kind of finding it is: its id, name and help text. */
+  Kind kind();
+
   /** {@code TP101}, ... */
-  String id();
+  default String id() {
+    return kind().id();
+  }
 
   /** {@code unmatchable-rule}, ... */
-  String name();
+  default String name() {
+    return kind().ruleName();
+  }
 
   Severity severity();
 
@@ -43,32 +50,6 @@ public sealed interface Finding {
     return r == null ? null : r.tier();
   }
 
-  /** What the id means, for help texts (SARIF rule help, README). */
-  static String help(String id) {
-    return switch (id) {
-      case "TP101" -> "No packet can match this rule at the endpoints its policy selects: its criteria contradict"
-          + " each other or match no endpoint. Fix or remove the rule.";
-      case "TP102" -> "The rule can match packets, but on every path earlier rules (of its policy, of earlier"
-          + " policies of its tier, a Pass, or earlier tiers) decide first, so it never fires. As an error,"
-          + " an earlier rule decides differently: the author probably meant this rule to apply.";
-      case "TP103" -> "The rule fires, but removing it changes no verdict of any flow at any endpoint:"
-          + " what follows it decides the same.";
-      case "TP104" -> "The policy selects no endpoint in scope, or none of its rules is in a direction it governs.";
-      case "TP105" -> "No policy of the tier can select an endpoint in scope.";
-      case "TP106" -> "The policy has rules for a direction its `types` do not include; they never apply.";
-      case "TP201" -> "Traffic this Pass rule passes reaches no later tier that decides and is allowed by the"
-          + " endpoint's profile (Kubernetes namespaces allow all): Pass is not Deny.";
-      case "TP202" -> "The policy has only Log rules in this direction, yet selecting an endpoint enters the tier,"
-          + " whose implicit deny then drops what was logged.";
-      case "TP203" -> "A GlobalNetworkPolicy without namespaceSelector (or with selector all()) also selects"
-          + " host endpoints, which then lose the traffic it does not allow.";
-      case "TP204" -> "Enforcing this staged policy would change verdicts.";
-      case "TP205" -> "A rule side with only notSelector or notNets also matches addresses outside the cluster.";
-      case "TP900" -> "The solver could not decide this question (e.g. timeout); nothing is claimed about it.";
-      default -> throw new IllegalArgumentException(id);
-    };
-  }
-
   /** TP101: no packet matches the rule at the endpoints its policy selects. */
   record UnmatchableRule(RuleRef rule, Cause cause, String detail) implements Finding {
     public enum Cause {
@@ -89,13 +70,8 @@ public sealed interface Finding {
     }
 
     @Override
-    public String id() {
-      return "TP101";
-    }
-
-    @Override
-    public String name() {
-      return "unmatchable-rule";
+    public Kind kind() {
+      return Kind.UNMATCHABLE_RULE;
     }
 
     @Override
@@ -138,13 +114,8 @@ public sealed interface Finding {
     }
 
     @Override
-    public String id() {
-      return "TP102";
-    }
-
-    @Override
-    public String name() {
-      return "shadowed-rule";
+    public Kind kind() {
+      return Kind.SHADOWED_RULE;
     }
 
     @Override
@@ -161,13 +132,8 @@ public sealed interface Finding {
   /** TP103: the rule fires, but removing it changes no verdict. */
   record RedundantRule(RuleRef rule, Example example) implements Finding {
     @Override
-    public String id() {
-      return "TP103";
-    }
-
-    @Override
-    public String name() {
-      return "redundant-rule";
+    public Kind kind() {
+      return Kind.REDUNDANT_RULE;
     }
 
     @Override
@@ -189,13 +155,8 @@ public sealed interface Finding {
     }
 
     @Override
-    public String id() {
-      return "TP104";
-    }
-
-    @Override
-    public String name() {
-      return "dead-policy";
+    public Kind kind() {
+      return Kind.DEAD_POLICY;
     }
 
     @Override
@@ -216,13 +177,8 @@ public sealed interface Finding {
     }
 
     @Override
-    public String id() {
-      return "TP105";
-    }
-
-    @Override
-    public String name() {
-      return "dead-tier";
+    public Kind kind() {
+      return Kind.DEAD_TIER;
     }
 
     @Override
@@ -239,13 +195,8 @@ public sealed interface Finding {
   /** TP106: rules for a direction the policy's {@code types} do not include. */
   record DirectionNotGoverned(Tier tier, Policy policy, Direction direction, int rules) implements Finding {
     @Override
-    public String id() {
-      return "TP106";
-    }
-
-    @Override
-    public String name() {
-      return "direction-not-governed";
+    public Kind kind() {
+      return Kind.DIRECTION_NOT_GOVERNED;
     }
 
     @Override
@@ -262,13 +213,8 @@ public sealed interface Finding {
   /** TP201: traffic this Pass rule passes falls through every later tier to an allowing profile. */
   record PassToProfile(RuleRef rule, Example example) implements Finding {
     @Override
-    public String id() {
-      return "TP201";
-    }
-
-    @Override
-    public String name() {
-      return "pass-to-profile";
+    public Kind kind() {
+      return Kind.PASS_TO_PROFILE;
     }
 
     @Override
@@ -285,13 +231,8 @@ public sealed interface Finding {
   /** TP202: a policy with only Log rules in a direction still makes its tier deny what it logs. */
   record LogOnlyDenies(Tier tier, Policy policy, Direction direction, Example example) implements Finding {
     @Override
-    public String id() {
-      return "TP202";
-    }
-
-    @Override
-    public String name() {
-      return "log-only-policy-denies";
+    public Kind kind() {
+      return Kind.LOG_ONLY_POLICY_DENIES;
     }
 
     @Override
@@ -315,13 +256,8 @@ public sealed interface Finding {
     }
 
     @Override
-    public String id() {
-      return "TP203";
-    }
-
-    @Override
-    public String name() {
-      return "gnp-selects-host-endpoints";
+    public Kind kind() {
+      return Kind.GNP_SELECTS_HOST_ENDPOINTS;
     }
 
     @Override
@@ -342,13 +278,8 @@ public sealed interface Finding {
     }
 
     @Override
-    public String id() {
-      return "TP204";
-    }
-
-    @Override
-    public String name() {
-      return "staged-policy-changes-verdicts";
+    public Kind kind() {
+      return Kind.STAGED_POLICY_CHANGES_VERDICTS;
     }
 
     @Override
@@ -365,13 +296,8 @@ public sealed interface Finding {
   /** TP205: an Allow rule's far side uses only notSelector/notNets and matches outside traffic. */
   record NegationMatchesOutside(RuleRef rule, boolean notSelector, Example example) implements Finding {
     @Override
-    public String id() {
-      return "TP205";
-    }
-
-    @Override
-    public String name() {
-      return "negation-matches-outside";
+    public Kind kind() {
+      return Kind.NEGATION_MATCHES_OUTSIDE;
     }
 
     @Override
@@ -388,13 +314,8 @@ public sealed interface Finding {
   /** TP900: the solver could not decide {@code question} about the rule or policy. */
   record Inconclusive(RuleRef rule, Policy policy, String question, String reason) implements Finding {
     @Override
-    public String id() {
-      return "TP900";
-    }
-
-    @Override
-    public String name() {
-      return "inconclusive";
+    public Kind kind() {
+      return Kind.INCONCLUSIVE;
     }
 
     @Override

@@ -33,6 +33,7 @@ import dev.tierproof.smt.Network;
 import dev.tierproof.smt.Side;
 import dev.tierproof.smt.SolverSession;
 import dev.tierproof.smt.StepGoals;
+import dev.tierproof.source.Progress;
 import dev.tierproof.source.Span;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,16 +76,33 @@ import java.util.Optional;
 public final class Lint {
 
   /** @param scope null: {@link Scope#ANY} when the input has no workload endpoints, else {@link Scope#EXISTING} */
-  public record Options(Scope scope, Duration timeout) {}
+  public record Options(Scope scope, Duration timeout, Progress progress) {
+    public Options(Scope scope, Duration timeout) {
+      this(scope, timeout, Progress.NONE);
+    }
+  }
 
   /** How the work was done (for reports and benchmarks). */
   public record Stats(
       int policies, int rules, int liveBySampling, int solverQuestions, long solverMillis, long millis) {}
 
-  /** The findings in input order (tier, policy, direction, rule), then per-policy surprises. */
-  public record Result(Scope scope, List<Finding> findings, Stats stats) {
+  /**
+   * The findings in input order (tier, policy, direction, rule), then per-policy surprises;
+   * {@code grades} re-grades kinds of findings (a repository's configuration).
+   */
+  public record Result(Scope scope, List<Finding> findings, Stats stats, Map<Kind, Severity> grades) {
     public Result {
       findings = List.copyOf(findings);
+      grades = Map.copyOf(grades);
+    }
+
+    public Result(Scope scope, List<Finding> findings, Stats stats) {
+      this(scope, findings, stats, Map.of());
+    }
+
+    /** The finding's severity as reported: its own, or its kind's grade. */
+    public Severity severity(Finding f) {
+      return grades.getOrDefault(f.kind(), f.severity());
     }
   }
 
@@ -95,6 +113,7 @@ public final class Lint {
   private final PolicySet set;
   private final Scope scope;
   private final Duration timeout;
+  private final Progress progress;
   private final Evaluator evaluator;
   private final Steps steps;
   private final Samples samples;
@@ -119,6 +138,7 @@ public final class Lint {
     this.set = set;
     this.scope = Scope.orDefault(options.scope(), set);
     this.timeout = options.timeout();
+    this.progress = options.progress();
     this.evaluator = new Evaluator(set);
     this.steps = new Steps(set, evaluator);
     this.samples = new Samples(set, steps);
@@ -628,10 +648,13 @@ public final class Lint {
    */
   private void solveAll() {
     List<Map.Entry<List<Object>, List<Pending>>> groups = new ArrayList<>(pending.entrySet());
+    int total = groups.stream().mapToInt(g -> g.getValue().size()).sum();
+    java.util.concurrent.atomic.AtomicInteger solved = new java.util.concurrent.atomic.AtomicInteger();
     int workers = groups.size() < 8 ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
     if (workers <= 1) {
       for (Map.Entry<List<Object>, List<Pending>> g : groups) {
         solve(network(), (String) g.getKey().get(0), (Direction) g.getKey().get(1), g.getValue());
+        progress.at("rules", solved.addAndGet(g.getValue().size()), total);
       }
       return;
     }
@@ -666,6 +689,7 @@ public final class Lint {
                     Network net = Network.encode(set, own);
                     for (Map.Entry<List<Object>, List<Pending>> g : mine) {
                       solve(net, (String) g.getKey().get(0), (Direction) g.getKey().get(1), g.getValue());
+                      progress.at("rules", solved.addAndGet(g.getValue().size()), total);
                     }
                   }
                   return null;
