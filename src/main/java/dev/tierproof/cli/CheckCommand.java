@@ -45,7 +45,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description =
         "Proves the invariants of invariant files (default: the InvariantSet files under specs/) on the input:"
-            + " isolation, reachability, probes, default-deny coverage, no new reachability, no lint findings.")
+            + " isolation, reachability, probes, default-deny coverage, no new reachability, no lint findings.",
+    footer = {"%nExamples:", "  tierproof -f examples/zero-trust check specs/invariants/zero-trust", "  tierproof -f policies/ check -o text -o junit=junit.xml --fail-on error"})
 final class CheckCommand implements Callable<Integer> {
 
   private final Main main;

@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
     description =
         "Lists every change in behaviour between the base and the current policy set (-f): classes of"
             + " flows newly allowed or newly denied, with a witness and the rules responsible, and"
-            + " proves that no other flow changed.")
+            + " proves that no other flow changed.",
+    footer = {"%nExamples:", "  tierproof -f policies/ diff --base git:origin/main", "  tierproof -f policies/ diff --base git:main --scope any -o markdown=diff.md"})
 final class DiffCommand implements Callable<Integer> {
 
   private static final String GIT = "git:";

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
-    description = "One concrete flow: the verdict and the deciding tier, policy and rule at each enforcement point.")
+    description = "One concrete flow: the verdict and the deciding tier, policy and rule at each enforcement point.",
+    footer = {"%nExamples:", "  tierproof -f examples/quiz/allow-in-tier1.yaml explain shop/podA tigera.io", "  tierproof -f policies/ explain web/web-0 pay/api-0 --port 8443 -o json"})
 final class ExplainCommand implements Callable<Integer> {
 
   private final Main main;

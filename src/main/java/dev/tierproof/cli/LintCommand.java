@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description =
         "Shadowed, unmatchable and redundant rules, dead policies and tiers, and Calico surprises,"
-            + " proven over every flow in scope, with file and line.")
+            + " proven over every flow in scope, with file and line.",
+    footer = {"%nExamples:", "  tierproof -f examples/lint lint", "  tierproof -f policies/ lint --fail-on error -o text -o sarif=lint.sarif"})
 final class LintCommand implements Callable<Integer> {
 
   private final Main main;

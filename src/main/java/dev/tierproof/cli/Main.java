@@ -57,6 +57,9 @@ public final class Main implements Callable<Integer> {
       cl.addSubcommand("diff", new DiffCommand(main));
       cl.addSubcommand("completion", new CompletionCommand(main));
       cl.addSubcommand("help", new CommandLine.HelpCommand());
+      formats(cl.getSubcommands().get("lint"), dev.tierproof.report.LintReport.FORMATS);
+      formats(cl.getSubcommands().get("check"), dev.tierproof.report.CheckReport.FORMATS);
+      formats(cl.getSubcommands().get("diff"), dev.tierproof.report.DiffReport.FORMATS);
       cl.setExpandAtFiles(false);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));
@@ -66,6 +69,16 @@ public final class Main implements Callable<Integer> {
     } catch (RuntimeException | Error e) { // spec: exit 3 on any internal failure, Z3's native errors included
       return internal(session, e);
     }
+  }
+
+  /** {@code -o}'s help names exactly the formats {@code command} writes. */
+  private static void formats(CommandLine command, java.util.Set<dev.tierproof.report.Format> formats) {
+    picocli.CommandLine.Model.CommandSpec spec = command.getCommandSpec();
+    picocli.CommandLine.Model.OptionSpec o = spec.findOption("-o");
+    spec.remove(o);
+    spec.addOption(picocli.CommandLine.Model.OptionSpec.builder(o)
+        .description("output format (" + dev.tierproof.report.Format.names(formats) + "), to FILE when given, else stdout; repeatable")
+        .build());
   }
 
   /** No command: with no arguments at all, the usage with every command; else a usage error. */

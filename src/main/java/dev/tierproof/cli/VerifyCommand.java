@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description =
         "Proves that some flow is allowed (reachable, printing one) or that none is (isolated),"
-            + " over every flow and every endpoint in scope.")
+            + " over every flow and every endpoint in scope.",
+    footer = {"%nExamples:", "  tierproof -f policies/ verify reachable shop/podA tigera.io --existing", "  tierproof -f policies/ verify isolated 'frontend/{app == \"web\"}' payments"})
 final class VerifyCommand implements Callable<Integer> {
 
   private final Main main;

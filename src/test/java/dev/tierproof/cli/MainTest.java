@@ -330,6 +330,14 @@ class MainTest {
     Run help = Run.of("help", "verify");
     assertThat(help.code()).isZero();
     assertThat(help.out()).startsWith("Usage: tierproof verify");
+    assertThat(help.out()).contains("\nExamples:\n  tierproof -f policies/ verify reachable ");
+    java.util.Map<String, String> formats = java.util.Map.of(
+        "explain", "text, json", "verify", "text, json", "lint", "text, json, sarif, github, markdown",
+        "check", "text, json, sarif, github, markdown, junit", "diff", "text, json, markdown");
+    formats.forEach((command, names) -> {
+      String text = Run.of("help", command).out().replaceAll("\\s+", " ");
+      assertThat(text).as(command).contains("-o=FORMAT[=FILE] output format (" + names + "), to FILE").contains(" Examples: ");
+    });
     Run bash = Run.of("completion", "bash");
     assertThat(bash.code()).isZero();
     assertThat(bash.out()).contains("complete -F _complete_tierproof", "explain", "--ignore-unmodelled");
