@@ -55,11 +55,13 @@ public final class Main implements Callable<Integer> {
       cl.addSubcommand("lint", new LintCommand(main));
       cl.addSubcommand("check", new CheckCommand(main));
       cl.addSubcommand("diff", new DiffCommand(main));
+      cl.addSubcommand("map", new MapCommand(main));
       cl.addSubcommand("completion", new CompletionCommand(main));
       cl.addSubcommand("help", new CommandLine.HelpCommand());
       formats(cl.getSubcommands().get("lint"), dev.tierproof.report.LintReport.FORMATS);
       formats(cl.getSubcommands().get("check"), dev.tierproof.report.CheckReport.FORMATS);
       formats(cl.getSubcommands().get("diff"), dev.tierproof.report.DiffReport.FORMATS);
+      formats(cl.getSubcommands().get("map"), dev.tierproof.report.MapReport.FORMATS);
       cl.setExpandAtFiles(false);
       cl.setOut(new PrintWriter(out, true));
       cl.setErr(new PrintWriter(err, true));

@@ -186,7 +186,7 @@ final class Session {
   }
 
   /** Reads and loads every {@code -f}; empty when there is none or the input has errors. */
-  private Optional<Input> load(GlobalOptions g) {
+  Optional<Input> load(GlobalOptions g) {
     if (g.files.isEmpty()) {
       diagnostics.error(
           new Span(Arguments.FILE, 1, 1),

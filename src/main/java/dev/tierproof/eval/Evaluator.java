@@ -32,14 +32,15 @@ import java.util.Set;
  */
 public final class Evaluator {
 
-  /** Felix's default failsafe ports (spec S6.2): protocol and destination port. */
-  private static final Set<List<Integer>> FAILSAFE_IN =
+  /** Felix's default failsafe ports (spec S6.2), inbound to a host endpoint: protocol and destination port. */
+  public static final Set<List<Integer>> FAILSAFE_IN =
       Set.of(
           List.of(Protocols.TCP, 22), List.of(Protocols.UDP, 68), List.of(Protocols.TCP, 179),
           List.of(Protocols.TCP, 2379), List.of(Protocols.TCP, 2380), List.of(Protocols.TCP, 5473),
           List.of(Protocols.TCP, 6443), List.of(Protocols.TCP, 6666), List.of(Protocols.TCP, 6667));
 
-  private static final Set<List<Integer>> FAILSAFE_OUT =
+  /** The same, outbound from a host endpoint. */
+  public static final Set<List<Integer>> FAILSAFE_OUT =
       Set.of(
           List.of(Protocols.UDP, 53), List.of(Protocols.UDP, 67), List.of(Protocols.TCP, 179),
           List.of(Protocols.TCP, 2379), List.of(Protocols.TCP, 2380), List.of(Protocols.TCP, 5473),

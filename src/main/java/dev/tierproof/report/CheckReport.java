@@ -52,6 +52,7 @@ public final class CheckReport {
       case SARIF -> Sarif.render("tierproof", version, annotations(results, caveat));
       case GITHUB -> GithubAnnotations.render(annotations(results, caveat));
       case MARKDOWN -> markdown(results);
+      default -> throw new IllegalArgumentException("check writes no " + format.key());
     };
   }
 

@@ -16,7 +16,15 @@ public enum Format {
   /** A Markdown summary for pull-request comments ({@link Markdown}): lint, check, diff. */
   MARKDOWN,
   /** JUnit XML, one test case per invariant: check. */
-  JUNIT;
+  JUNIT,
+  /** Comma-separated values, one row per allowed part: map. */
+  CSV,
+  /** Graphviz: map. */
+  DOT,
+  /** A Mermaid flowchart: map. */
+  MERMAID,
+  /** One self-contained HTML page: map. */
+  HTML;
 
   /** What explain and verify write. */
   public static final java.util.Set<Format> BASIC = java.util.EnumSet.of(TEXT, JSON);

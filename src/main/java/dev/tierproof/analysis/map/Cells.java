@@ -1,0 +1,186 @@
+package dev.tierproof.analysis.map;
+
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Icmp;
+import dev.tierproof.model.NamedPort;
+import dev.tierproof.model.Placeholders;
+import dev.tierproof.model.Port;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Rule;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A partition of the packet space into cells on which no rule of a pair's steps can differ: the
+ * protocols rules name (and one for all others), destination and source port intervals split at
+ * every bound a rule, a named port of an end, or a failsafe port sets, and ICMP type and code
+ * intervals split at every type and code rules name (spec S3.2-S3.5). Each cell has one packet
+ * that stands for it.
+ */
+final class Cells {
+
+  /** Protocols with their own cells whether or not a rule names them. */
+  static final List<Integer> USUAL = List.of(Protocols.TCP, Protocols.UDP, Protocols.SCTP, Protocols.UDPLITE, Protocols.ICMP, Protocols.ICMPV6);
+
+  /**
+   * One cell: {@code protocol} ({@link MapResult.Part#ANY} for every protocol not in {@code
+   * named}), port intervals for protocols with ports, type and code intervals for ICMP; {@code rep*}
+   * the packet that stands for it.
+   */
+  record Cell(int protocol, int repProtocol, Port.Range ports, Port.Range sourcePorts, Port.Range types, Port.Range codes) {
+    Integer port() {
+      return ports == null ? null : pick(ports, Placeholders.PORT, Placeholders.WITNESS_PORT);
+    }
+
+    Integer sourcePort() {
+      return sourcePorts == null ? null : pick(sourcePorts, Placeholders.SOURCE_PORT, Placeholders.SOURCE_PORT);
+    }
+
+    Integer type() {
+      return types == null ? null : pick(types, 8, 128);
+    }
+
+    Integer code() {
+      return codes == null ? null : pick(codes, 0, 0);
+    }
+
+    private static int pick(Port.Range r, int first, int second) {
+      return r.contains(first) ? first : r.contains(second) ? second : r.min();
+    }
+  }
+
+  final TreeSet<Integer> protocols = new TreeSet<>(USUAL);
+  private final TreeSet<Integer> portBounds = new TreeSet<>(List.of(0));
+  private final TreeSet<Integer> sourceBounds = new TreeSet<>(List.of(0));
+  private final TreeSet<Integer> typeBounds = new TreeSet<>(List.of(0));
+  private final TreeSet<Integer> codeBounds = new TreeSet<>(List.of(0));
+
+  /** Splits at what {@code r} tests. */
+  void add(Rule r) {
+    if (r.protocol() != null) {
+      protocols.add(r.protocol());
+    }
+    if (r.notProtocol() != null) {
+      protocols.add(r.notProtocol());
+    }
+    for (Icmp i : new Icmp[] {r.icmp(), r.notIcmp()}) {
+      if (i != null) {
+        split(typeBounds, i.type(), i.type());
+        if (i.code() != null) {
+          split(codeBounds, i.code(), i.code());
+        }
+      }
+    }
+    ports(r.source(), sourceBounds);
+    ports(r.destination(), portBounds);
+  }
+
+  private static void ports(EntityMatch m, TreeSet<Integer> bounds) {
+    for (List<Port> list : List.of(m.ports(), m.notPorts())) {
+      for (Port p : list) {
+        if (p instanceof Port.Range r) {
+          split(bounds, r.min(), r.max());
+        }
+      }
+    }
+  }
+
+  /** Splits at an end's named ports (a rule's named port resolves to them, spec S3.5). */
+  void add(List<NamedPort> ports, boolean source) {
+    for (NamedPort p : ports) {
+      split(source ? sourceBounds : portBounds, p.port(), p.port());
+    }
+  }
+
+  /** Splits at destination ports (failsafe ports). */
+  void addPorts(Set<List<Integer>> protocolPorts) {
+    for (List<Integer> pp : protocolPorts) {
+      protocols.add(pp.get(0));
+      split(portBounds, pp.get(1), pp.get(1));
+    }
+  }
+
+  /** Splits at the bounds of the question's packets, so that each cell is inside or outside them. */
+  void bound(dev.tierproof.analysis.FlowSpec b) {
+    if (b.protocol() != null) {
+      protocols.add(b.protocol());
+    }
+    protocols.addAll(b.otherThan());
+    if (b.port() != null) {
+      split(portBounds, b.port().min(), b.port().max());
+    }
+    if (b.sourcePort() != null) {
+      split(sourceBounds, b.sourcePort().min(), b.sourcePort().max());
+    }
+    if (b.icmpType() != null) {
+      split(typeBounds, b.icmpType(), b.icmpType());
+    }
+    if (b.icmpCode() != null) {
+      split(codeBounds, b.icmpCode(), b.icmpCode());
+    }
+  }
+
+  private static void split(TreeSet<Integer> bounds, int lo, int hi) {
+    bounds.add(lo);
+    if (hi < 65535) {
+      bounds.add(hi + 1);
+    }
+  }
+
+  /** The cells, per protocol in number order, then the one for all others. */
+  List<Cell> cells() {
+    List<Cell> out = new ArrayList<>();
+    List<Port.Range> ports = intervals(portBounds, 65535);
+    List<Port.Range> sources = intervals(sourceBounds, 65535);
+    List<Port.Range> types = intervals(typeBounds, 255);
+    List<Port.Range> codes = intervals(codeBounds, 255);
+    for (int p : protocols) {
+      if (Protocols.hasPorts(p)) {
+        for (Port.Range d : ports) {
+          for (Port.Range s : sources) {
+            out.add(new Cell(p, p, d, s, null, null));
+          }
+        }
+      } else if (Protocols.isIcmp(p)) {
+        for (Port.Range t : types) {
+          for (Port.Range c : codes) {
+            out.add(new Cell(p, p, null, null, t, c));
+          }
+        }
+      } else {
+        out.add(new Cell(p, p, null, null, null, null));
+      }
+    }
+    out.add(new Cell(MapResult.Part.ANY, other(), null, null, null, null));
+    return out;
+  }
+
+  /** A protocol number no cell names (stands for every such protocol). */
+  private int other() {
+    for (int p : List.of(47, 50, 51, 4, 41, 2, 3)) {
+      if (!protocols.contains(p)) {
+        return p;
+      }
+    }
+    for (int p = 2; p <= 255; p++) {
+      if (!protocols.contains(p)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("every protocol is named");
+  }
+
+  private static List<Port.Range> intervals(TreeSet<Integer> bounds, int max) {
+    List<Port.Range> out = new ArrayList<>();
+    List<Integer> points = new ArrayList<>(bounds);
+    for (int i = 0; i < points.size(); i++) {
+      int hi = i + 1 < points.size() ? points.get(i + 1) - 1 : max;
+      if (points.get(i) <= max) {
+        out.add(new Port.Range(points.get(i), Math.min(hi, max)));
+      }
+    }
+    return out;
+  }
+}

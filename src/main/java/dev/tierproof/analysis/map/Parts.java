@@ -1,0 +1,106 @@
+package dev.tierproof.analysis.map;
+
+import dev.tierproof.analysis.map.Cells.Cell;
+import dev.tierproof.analysis.map.Connectivity.Evaluated;
+import dev.tierproof.analysis.map.MapResult.Part;
+import dev.tierproof.model.Port;
+import dev.tierproof.model.Protocols;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Allowed cells decided alike, as few parts as read well: every protocol ({@code any}, with the
+ * protocols that are not wholly allowed as exceptions), a whole protocol, or per protocol the
+ * destination ports (ICMP types) that share the same source ports (ICMP codes).
+ */
+final class Parts {
+
+  private Parts() {}
+
+  static List<Part> of(List<Cell> all, List<Cell> allowed, Map<Cell, Evaluated> evaluated) {
+    Map<Integer, List<Cell>> every = byProtocol(all);
+    Map<Integer, List<Cell>> some = byProtocol(allowed);
+    List<Part> out = new ArrayList<>();
+    List<Integer> partial = new ArrayList<>();
+    List<Integer> whole = new ArrayList<>();
+    for (Map.Entry<Integer, List<Cell>> e : some.entrySet()) {
+      (e.getValue().size() == every.get(e.getKey()).size() ? whole : partial).add(e.getKey());
+    }
+    if (whole.contains(Part.ANY)) {
+      List<Integer> except = every.keySet().stream().filter(p -> p != Part.ANY && !whole.contains(p)).toList();
+      Evaluated w = evaluated.get(some.get(Part.ANY).get(0));
+      for (int p : whole) { // a witness of a usual protocol reads better
+        if (p == Protocols.TCP) {
+          w = evaluated.get(some.get(p).get(0));
+        }
+      }
+      out.add(new Part(null, Part.ANY, except, List.of(), List.of(), List.of(), List.of(), w.flow(), w.verdict()));
+    } else {
+      for (int p : whole) {
+        Evaluated w = evaluated.get(some.get(p).get(0));
+        out.add(new Part(null, p, List.of(), List.of(), List.of(), List.of(), List.of(), w.flow(), w.verdict()));
+      }
+    }
+    for (int p : partial) {
+      out.addAll(partial(p, every.get(p), some.get(p), evaluated));
+    }
+    return out;
+  }
+
+  private static Map<Integer, List<Cell>> byProtocol(List<Cell> cells) {
+    Map<Integer, List<Cell>> out = new TreeMap<>(Comparator.comparingInt(p -> p == Part.ANY ? Integer.MAX_VALUE : p));
+    cells.forEach(c -> out.computeIfAbsent(c.protocol(), k -> new ArrayList<>()).add(c));
+    return out;
+  }
+
+  /** Ports (types) grouped by the set of source ports (codes) allowed with them. */
+  private static List<Part> partial(int protocol, List<Cell> every, List<Cell> some, Map<Cell, Evaluated> evaluated) {
+    boolean icmp = Protocols.isIcmp(protocol);
+    Set<Port.Range> inner = new LinkedHashSet<>();
+    every.forEach(c -> inner.add(icmp ? c.codes() : c.sourcePorts()));
+    Map<Port.Range, Set<Port.Range>> byOuter = new LinkedHashMap<>();
+    Map<Port.Range, Cell> first = new LinkedHashMap<>();
+    for (Cell c : some) {
+      Port.Range outer = icmp ? c.types() : c.ports();
+      byOuter.computeIfAbsent(outer, k -> new LinkedHashSet<>()).add(icmp ? c.codes() : c.sourcePorts());
+      first.putIfAbsent(outer, c);
+    }
+    Map<Set<Port.Range>, List<Port.Range>> grouped = new LinkedHashMap<>();
+    byOuter.forEach((outer, inners) -> grouped.computeIfAbsent(inners, k -> new ArrayList<>()).add(outer));
+    List<Part> out = new ArrayList<>();
+    for (Map.Entry<Set<Port.Range>, List<Port.Range>> g : grouped.entrySet()) {
+      List<Port.Range> outer = merge(g.getValue());
+      if (outer.size() == 1 && outer.get(0).min() == 0 && outer.get(0).max() == (icmp ? 255 : 65535)) {
+        outer = List.of();
+      }
+      List<Port.Range> in = g.getKey().size() == inner.size() ? List.of() : merge(new ArrayList<>(g.getKey()));
+      Evaluated w = evaluated.get(first.get(g.getValue().get(0)));
+      out.add(icmp
+          ? new Part(null, protocol, List.of(), List.of(), List.of(), outer, in, w.flow(), w.verdict())
+          : new Part(null, protocol, List.of(), outer, in, List.of(), List.of(), w.flow(), w.verdict()));
+    }
+    return out;
+  }
+
+  /** Sorted, adjacent ranges joined. */
+  static List<Port.Range> merge(List<Port.Range> ranges) {
+    List<Port.Range> sorted = new ArrayList<>(ranges);
+    sorted.sort(Comparator.comparingInt(Port.Range::min));
+    List<Port.Range> out = new ArrayList<>();
+    for (Port.Range r : sorted) {
+      Port.Range last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && last.max() + 1 >= r.min()) {
+        out.set(out.size() - 1, new Port.Range(last.min(), Math.max(last.max(), r.max())));
+      } else {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+}

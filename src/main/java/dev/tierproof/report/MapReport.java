@@ -1,0 +1,298 @@
+package dev.tierproof.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.analysis.Caveat;
+import dev.tierproof.analysis.End;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.analysis.map.MapResult;
+import dev.tierproof.analysis.map.MapResult.Edge;
+import dev.tierproof.analysis.map.MapResult.Group;
+import dev.tierproof.analysis.map.MapResult.Part;
+import dev.tierproof.eval.Step;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Port;
+import dev.tierproof.model.Protocols;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * {@code map}'s reports: text, CSV, Markdown, Graphviz, Mermaid, JSON (the contract of the README)
+ * and HTML ({@link MapHtml}).
+ */
+public final class MapReport {
+
+  public static final Set<Format> FORMATS =
+      EnumSet.of(Format.TEXT, Format.JSON, Format.CSV, Format.MARKDOWN, Format.DOT, Format.MERMAID, Format.HTML);
+
+  private MapReport() {}
+
+  public static String render(Format format, PolicySet set, String scope, MapResult map, Caveat caveat) {
+    return switch (format) {
+      case JSON -> Json.write(json(set, scope, map, caveat));
+      case CSV -> csv(map);
+      case MARKDOWN -> markdown(map);
+      case DOT -> dot(map);
+      case MERMAID -> mermaid(map);
+      case HTML -> MapHtml.render(Json.write(json(set, scope, map, caveat)));
+      default -> text(scope, map, caveat);
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // what a part and a group are called
+
+  /** {@code TCP 80, 8000-8080}, {@code UDP 53 from 1024-65535}, {@code ICMP type 8}, {@code any except TCP}. */
+  static String packets(Part p) {
+    String family = p.ipVersion() == null ? "" : "IPv" + p.ipVersion() + " ";
+    if (p.protocol() == Part.ANY) {
+      return family + (p.exceptProtocols().isEmpty() ? "any"
+          : "any but " + p.exceptProtocols().stream().map(Protocols::name).collect(Collectors.joining(", ")));
+    }
+    String out = family + Protocols.name(p.protocol());
+    if (!p.ports().isEmpty()) {
+      out += " " + ranges(p.ports(), "-");
+    }
+    if (!p.sourcePorts().isEmpty()) {
+      out += " from " + ranges(p.sourcePorts(), "-");
+    }
+    if (!p.icmpTypes().isEmpty()) {
+      out += " type " + ranges(p.icmpTypes(), "-");
+    }
+    if (!p.icmpCodes().isEmpty()) {
+      out += " code " + ranges(p.icmpCodes(), "-");
+    }
+    return out;
+  }
+
+  private static String ranges(List<Port.Range> rs, String dash) {
+    return rs.stream().map(r -> r.min() == r.max() ? Integer.toString(r.min()) : r.min() + dash + r.max())
+        .collect(Collectors.joining(", "));
+  }
+
+  private static List<String> rangeList(List<Port.Range> rs) {
+    return rs.stream().map(r -> r.min() == r.max() ? Integer.toString(r.min()) : r.min() + ":" + r.max()).toList();
+  }
+
+  /** The deciding point of each step, as a noun phrase. */
+  static String decided(Part p) {
+    return p.verdict().steps().stream().map(s -> Text.decision(s.decidedBy(), s.direction()))
+        .collect(Collectors.joining("; "));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // text
+
+  private static String text(String scope, MapResult map, Caveat caveat) {
+    StringBuilder out = new StringBuilder();
+    long inside = map.groups().stream().filter(g -> !g.outside()).count();
+    out.append("map: ").append(map.groups().size()).append(" groups (").append(inside).append(" of endpoints, ")
+        .append(map.groups().size() - inside).append(" outside), ").append(map.edges().size())
+        .append(map.edges().size() == 1 ? " pair" : " pairs").append(" with allowed flows (scope: ").append(scope)
+        .append("); every other pair allows nothing\n");
+    Caveats.lines(caveat).forEach(l -> out.append(l).append('\n'));
+    out.append("\ngroups:\n");
+    for (Group g : map.groups()) {
+      out.append("  ").append(g.id()).append("  ").append(g.display());
+      if (g.outside()) {
+        out.append(": ").append(cidrs(g.cidrs(), 4));
+      } else if (g.endpoints().size() > 1) {
+        out.append(": ").append(endpoints(g.endpoints(), 6));
+      }
+      out.append('\n');
+    }
+    out.append("\nallowed:\n");
+    for (Edge e : map.edges()) {
+      out.append("  ").append(e.from().display()).append(" -> ").append(e.to().display()).append(": ")
+          .append(e.allowed().stream().map(MapReport::packets).distinct().collect(Collectors.joining(", "))).append('\n');
+      for (Part p : e.allowed()) {
+        out.append("    ").append(packets(p)).append(": ").append(decided(p)).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String cidrs(List<Cidr> cidrs, int most) {
+    String shown = cidrs.stream().limit(most).map(Cidr::toString).collect(Collectors.joining(", "));
+    return cidrs.size() > most ? shown + ", … (" + cidrs.size() + " ranges)" : shown;
+  }
+
+  private static String endpoints(List<Endpoint> es, int most) {
+    String shown = es.stream().limit(most).map(Endpoint::ref).collect(Collectors.joining(", "));
+    return es.size() > most ? shown + ", … (" + es.size() + ")" : shown;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // tables and graphs
+
+  private static String csv(MapResult map) {
+    StringBuilder out = new StringBuilder("from,from_group,to,to_group,packets,decided_by,witness\n");
+    for (Edge e : map.edges()) {
+      for (Part p : e.allowed()) {
+        out.append(cell(e.from().display())).append(',').append(e.from().id()).append(',')
+            .append(cell(e.to().display())).append(',').append(e.to().id()).append(',')
+            .append(cell(packets(p))).append(',').append(cell(decided(p))).append(',')
+            .append(cell(p.witness().describe())).append('\n');
+      }
+    }
+    return out.toString();
+  }
+
+  private static String cell(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+
+  private static String markdown(MapResult map) {
+    StringBuilder out = new StringBuilder("### tierproof map: ").append(map.edges().size())
+        .append(map.edges().size() == 1 ? " pair" : " pairs").append(" of groups with allowed flows\n\n")
+        .append("| from | to | allowed | decided by |\n|---|---|---|---|\n");
+    for (Edge e : map.edges()) {
+      for (Part p : e.allowed()) {
+        out.append("| `").append(e.from().display()).append("` | `").append(e.to().display()).append("` | ")
+            .append(packets(p)).append(" | ").append(decided(p).replace("|", "\\|")).append(" |\n");
+      }
+    }
+    return out.toString();
+  }
+
+  private static String dot(MapResult map) {
+    StringBuilder out = new StringBuilder("digraph tierproof {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n");
+    for (Group g : map.groups()) {
+      out.append("  ").append(g.id()).append(" [label=\"").append(quote(g.display())).append('"')
+          .append(g.outside() ? ", shape=ellipse" : "").append("];\n");
+    }
+    for (Edge e : map.edges()) {
+      out.append("  ").append(e.from().id()).append(" -> ").append(e.to().id()).append(" [label=\"")
+          .append(quote(e.allowed().stream().map(MapReport::packets).distinct().collect(Collectors.joining("\\n"))))
+          .append("\"];\n");
+    }
+    return out.append("}\n").toString();
+  }
+
+  private static String quote(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\\\\n", "\\n");
+  }
+
+  private static String mermaid(MapResult map) {
+    StringBuilder out = new StringBuilder("flowchart LR\n");
+    for (Group g : map.groups()) {
+      String label = g.display().replace("\"", "#quot;");
+      out.append("  ").append(g.id()).append(g.outside() ? "([\"" : "[\"").append(label).append(g.outside() ? "\"])" : "\"]").append('\n');
+    }
+    for (Edge e : map.edges()) {
+      String label = e.allowed().stream().map(MapReport::packets).distinct().collect(Collectors.joining(", ")).replace("\"", "#quot;");
+      out.append("  ").append(e.from().id()).append(" -->|\"").append(label).append("\"| ").append(e.to().id()).append('\n');
+    }
+    return out.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // JSON
+
+  static ObjectNode json(PolicySet set, String scope, MapResult map, Caveat caveat) {
+    ObjectNode out = Json.object();
+    out.put("scope", scope);
+    Caveats.json(out, caveat);
+    ArrayNode groups = out.putArray("groups");
+    for (Group g : map.groups()) {
+      ObjectNode o = groups.addObject();
+      o.put("id", g.id());
+      if (g.outside()) {
+        o.put("name", g.display());
+        ArrayNode cs = o.putArray("cidrs");
+        g.cidrs().forEach(c -> cs.add(c.toString()));
+        continue;
+      }
+      if (g.namespace() != null) {
+        o.put("namespace", g.namespace());
+      }
+      if (!g.labels().isEmpty()) {
+        ObjectNode ls = o.putObject("labels");
+        g.labels().forEach(ls::put);
+      }
+      ArrayNode es = o.putArray("endpoints");
+      g.endpoints().forEach(e -> es.add(e.ref()));
+    }
+    ArrayNode edges = out.putArray("edges");
+    for (Edge e : map.edges()) {
+      ObjectNode o = edges.addObject();
+      o.put("from", e.from().id());
+      o.put("to", e.to().id());
+      ArrayNode allowed = o.putArray("allowed");
+      for (Part p : e.allowed()) {
+        ObjectNode a = allowed.addObject();
+        if (p.ipVersion() != null) {
+          a.put("ipVersion", p.ipVersion());
+        }
+        if (p.protocol() == Part.ANY) {
+          a.put("protocol", "any");
+          if (!p.exceptProtocols().isEmpty()) {
+            ArrayNode ex = a.putArray("exceptProtocols");
+            p.exceptProtocols().forEach(x -> protocol(ex, x));
+          }
+        } else {
+          String name = Protocols.name(p.protocol());
+          if (name.equals(Integer.toString(p.protocol()))) {
+            a.put("protocol", p.protocol());
+          } else {
+            a.put("protocol", name);
+          }
+        }
+        if (!p.ports().isEmpty()) {
+          ArrayNode ps = a.putArray("ports");
+          rangeList(p.ports()).forEach(ps::add);
+        }
+        if (!p.sourcePorts().isEmpty()) {
+          ArrayNode ps = a.putArray("sourcePorts");
+          rangeList(p.sourcePorts()).forEach(ps::add);
+        }
+        if (!p.icmpTypes().isEmpty() || !p.icmpCodes().isEmpty()) {
+          ObjectNode icmp = a.putObject("icmp");
+          single(icmp, "type", p.icmpTypes());
+          single(icmp, "code", p.icmpCodes());
+        }
+        ArrayNode decided = a.putArray("decidedBy");
+        for (Step s : p.verdict().steps()) {
+          ObjectNode d = Json.decision(s.decidedBy());
+          d.put("endpoint", s.endpoint().ref());
+          d.put("direction", s.direction().json());
+          decided.add(d);
+        }
+        a.set("witness", Json.flow(p.witness()));
+        Flow w = p.witness();
+        End from = w.source() != null ? new End.Known(w.source()) : new End.Outside(Cidr.host(w.sourceIp()), null);
+        End to = w.destination() != null ? new End.Known(w.destination()) : new End.Outside(Cidr.host(w.destinationIp()), null);
+        a.put("explanation", String.join("\n", ExplainReport.lines(set, from, to, w, p.verdict(), List.of())));
+      }
+    }
+    return out;
+  }
+
+  private static void protocol(ArrayNode into, int p) {
+    String name = Protocols.name(p);
+    if (name.equals(Integer.toString(p))) {
+      into.add(p);
+    } else {
+      into.add(name);
+    }
+  }
+
+  /** {@code "type": 8} for one value, {@code "types": ["9:255"]} for ranges. */
+  private static void single(ObjectNode icmp, String key, List<Port.Range> rs) {
+    if (rs.isEmpty()) {
+      return;
+    }
+    if (rs.size() == 1 && rs.get(0).min() == rs.get(0).max()) {
+      icmp.put(key, rs.get(0).min());
+    } else {
+      ArrayNode a = icmp.putArray(key + "s");
+      rangeList(rs).forEach(a::add);
+    }
+  }
+}
