@@ -279,6 +279,30 @@ public final class Evaluator {
     if (m.isEmpty()) {
       return true;
     }
+    if (!addressed(m, addr, domain)) {
+      return false;
+    }
+    List<Entity> scope = covering(addr, domain, peer);
+    if (!selected(m, scope)) {
+      return false;
+    }
+    if (!m.ports().isEmpty() && !portIn(m.ports(), m, r, flow.protocol(), addr, port, scope)) {
+      return false;
+    }
+    return m.notPorts().isEmpty() || !portIn(m.notPorts(), m, r, flow.protocol(), addr, port, scope);
+  }
+
+  /**
+   * The part of a rule side that looks at who is at an address, not at the packet: {@code nets},
+   * {@code notNets}, {@code domains}, {@code services}, the selectors over the entities there
+   * (spec S3.3, S3.4); {@code peer} is the flow's endpoint at {@code addr}, or null.
+   */
+  public boolean identity(EntityMatch m, Ip addr, String domain, Endpoint peer) {
+    return addressed(m, addr, domain)
+        && (m.selector() == null && m.notSelector() == null || selected(m, covering(addr, domain, peer)));
+  }
+
+  private static boolean addressed(EntityMatch m, Ip addr, String domain) {
     if (m.service() != null) {
       return false; // spec S3.4: endpoint slices are not modelled, so no address matches
     }
@@ -288,24 +312,14 @@ public final class Evaluator {
     if (m.notNets().stream().anyMatch(c -> c.contains(addr))) {
       return false;
     }
-    if (!m.domains().isEmpty()
-        && (domain == null || m.domains().stream().noneMatch(d -> Domains.matches(d, domain)))) {
-      return false;
-    }
-    List<Entity> scope = covering(addr, domain, peer);
+    return m.domains().isEmpty() || domain != null && m.domains().stream().anyMatch(d -> Domains.matches(d, domain));
+  }
+
+  private static boolean selected(EntityMatch m, List<Entity> scope) {
     if (m.selector() != null) {
-      if (scope.stream().noneMatch(e -> positive(m, e))) {
-        return false;
-      }
-    } else if (m.notSelector() != null) {
-      if (scope.stream().anyMatch(e -> m.notSelector().matches(e.labels()))) {
-        return false;
-      }
+      return scope.stream().anyMatch(e -> positive(m, e));
     }
-    if (!m.ports().isEmpty() && !portIn(m.ports(), m, r, flow.protocol(), addr, port, scope)) {
-      return false;
-    }
-    return m.notPorts().isEmpty() || !portIn(m.notPorts(), m, r, flow.protocol(), addr, port, scope);
+    return m.notSelector() == null || scope.stream().noneMatch(e -> m.notSelector().matches(e.labels()));
   }
 
   /** S⁺ with the notSelector folded in per entity (spec S3.4, combineMatchesIfPossible). */

@@ -129,32 +129,81 @@ final class Cells {
     }
   }
 
-  /** The cells, per protocol in number order, then the one for all others. */
-  List<Cell> cells() {
-    List<Cell> out = new ArrayList<>();
-    List<Port.Range> ports = intervals(portBounds, 65535);
-    List<Port.Range> sources = intervals(sourceBounds, 65535);
-    List<Port.Range> types = intervals(typeBounds, 255);
-    List<Port.Range> codes = intervals(codeBounds, 255);
-    for (int p : protocols) {
-      if (Protocols.hasPorts(p)) {
-        for (Port.Range d : ports) {
-          for (Port.Range s : sources) {
-            out.add(new Cell(p, p, d, s, null, null));
+  /** Splits at everything {@code other} splits at. */
+  void add(Partition other) {
+    protocols.addAll(other.protocols());
+    other.ports().forEach(r -> portBounds.add(r.min()));
+    other.sources().forEach(r -> sourceBounds.add(r.min()));
+    other.types().forEach(r -> typeBounds.add(r.min()));
+    other.codes().forEach(r -> codeBounds.add(r.min()));
+  }
+
+  /** The partition as it stands. */
+  Partition partition() {
+    return new Partition(new ArrayList<>(protocols), intervals(portBounds, 65535), intervals(sourceBounds, 65535),
+        intervals(typeBounds, 255), intervals(codeBounds, 255), other());
+  }
+
+  /**
+   * The cells: per protocol in number order (port intervals × source port intervals, type × code
+   * intervals, or the whole protocol), then the one for all other protocols.
+   */
+  record Partition(
+      List<Integer> protocols, List<Port.Range> ports, List<Port.Range> sources, List<Port.Range> types,
+      List<Port.Range> codes, int other) {
+
+    List<Cell> cells() {
+      List<Cell> out = new ArrayList<>();
+      for (int p : protocols) {
+        if (Protocols.hasPorts(p)) {
+          for (Port.Range d : ports) {
+            for (Port.Range s : sources) {
+              out.add(new Cell(p, p, d, s, null, null));
+            }
           }
-        }
-      } else if (Protocols.isIcmp(p)) {
-        for (Port.Range t : types) {
-          for (Port.Range c : codes) {
-            out.add(new Cell(p, p, null, null, t, c));
+        } else if (Protocols.isIcmp(p)) {
+          for (Port.Range t : types) {
+            for (Port.Range c : codes) {
+              out.add(new Cell(p, p, null, null, t, c));
+            }
           }
+        } else {
+          out.add(new Cell(p, p, null, null, null, null));
         }
-      } else {
-        out.add(new Cell(p, p, null, null, null, null));
       }
+      out.add(new Cell(MapResult.Part.ANY, other, null, null, null, null));
+      return out;
     }
-    out.add(new Cell(MapResult.Part.ANY, other(), null, null, null, null));
-    return out;
+
+    /** The index in {@link #cells} of the cell holding a packet. */
+    int find(int protocol, Integer port, Integer sourcePort, Integer type, Integer code) {
+      int at = 0;
+      for (int p : protocols) {
+        int size = Protocols.hasPorts(p) ? ports.size() * sources.size() : Protocols.isIcmp(p) ? types.size() * codes.size() : 1;
+        if (p == protocol) {
+          if (Protocols.hasPorts(p)) {
+            return at + find(ports, port) * sources.size() + find(sources, sourcePort);
+          }
+          return Protocols.isIcmp(p) ? at + find(types, type) * codes.size() + find(codes, code) : at;
+        }
+        at += size;
+      }
+      return at; // every other protocol
+    }
+
+    private static int find(List<Port.Range> ranges, int value) {
+      int lo = 0;
+      int hi = ranges.size() - 1;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (ranges.get(mid).min() <= value) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return lo;
+    }
   }
 
   /** A protocol number no cell names (stands for every such protocol). */

@@ -1,6 +1,9 @@
 package dev.tierproof.analysis.map;
 
+import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.analysis.map.Cells.Cell;
+import dev.tierproof.analysis.map.Cells.Partition;
 import dev.tierproof.analysis.map.Groups.Member;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Group;
@@ -9,36 +12,46 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
-import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Tier;
 import dev.tierproof.source.Progress;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * The connectivity map of a policy set over its endpoints and the addresses outside the cluster:
- * for each ordered pair of groups ({@link Groups}), every cell of the packet space ({@link Cells})
- * is evaluated by the evaluator on the pair's standing-for ends, so the allowed parts are exact
- * (no rule tells apart the members of a group or the packets of a cell) and each part's witness is
- * an evaluated flow.
+ * The connectivity map of a policy set over its endpoints and the addresses outside the cluster
+ * (spec S4 per step, S5 per flow), computed with the evaluator only.
+ *
+ * <p>A step (one endpoint, one direction) sees its peer only through which rule sides hold the
+ * peer's address ({@link Evaluator#identity}) and, for named ports, the peer's ports: peers alike
+ * in that get one table of the step's verdict per cell of the packet space ({@link Cells}: no rule
+ * of the step tells the packets of a cell apart), evaluated once on one of them. A pair of groups
+ * combines its source's egress table with its destination's ingress table cell by cell; every
+ * allowed part's witness is then evaluated as a whole flow between the pair's own ends and must be
+ * decided as the tables say (a mismatch is an internal error, never a printed answer).
  */
 public final class Connectivity {
 
   /**
-   * What the map covers: ends whose group {@code sources}/{@code destinations} accept, packets
-   * {@code packets} accepts (a cell's standing-for flow; the bounds also split the cells).
+   * What the map covers: source and destination groups the predicates accept, packets in {@code
+   * packets}.
    */
   public record Options(
       Predicate<Group> sources, Predicate<Group> destinations, FlowSpec packets, Progress progress) {
@@ -48,26 +61,36 @@ public final class Connectivity {
   }
 
   /** The groups an end of a question covers: its endpoint's, those in its range, those its selector selects. */
-  public static Predicate<Group> covering(dev.tierproof.analysis.End end) {
-    if (end instanceof dev.tierproof.analysis.End.Known k) {
+  public static Predicate<Group> covering(End end) {
+    if (end instanceof End.Known k) {
       return g -> g.endpoints().contains(k.endpoint());
     }
-    if (end instanceof dev.tierproof.analysis.End.Outside o) {
-      dev.tierproof.model.Cidr r = o.range();
+    if (end instanceof End.Outside o) {
+      Cidr r = o.range();
       return g -> r == null ? g.outside()
           : g.outside() ? g.cidrs().stream().anyMatch(c -> c.contains(r.address()) || r.contains(c.address()))
           : g.endpoints().stream().anyMatch(e -> e.ips().stream().anyMatch(r::contains));
     }
-    dev.tierproof.analysis.End.Hypothetical h = (dev.tierproof.analysis.End.Hypothetical) end;
+    End.Hypothetical h = (End.Hypothetical) end;
     return g -> !g.outside() && (h.namespace() == null || h.namespace().equals(g.namespace()))
         && h.selector().matches(g.endpoints().get(0).labels());
   }
 
+  /** One step's verdict per cell, for one subject and the peers that look alike to it. */
+  private record Table(Partition partition, Step[] steps, boolean allowsSome) {}
+
+  /** Allowed cells of a pair decided alike, with the cell whose packet stands for them. */
+  private record Shape(Part part, Cell cell) {}
+
   private final PolicySet set;
   private final Evaluator evaluator;
   private final Options options;
-  private final Map<Endpoint, List<Rule>> egress = new HashMap<>();
-  private final Map<Endpoint, List<Rule>> ingress = new HashMap<>();
+  private final Map<Endpoint, List<Rule>> egress = new IdentityHashMap<>();
+  private final Map<Endpoint, List<Rule>> ingress = new IdentityHashMap<>();
+  private final Map<List<Object>, Table> tables = new HashMap<>();
+  private final Map<List<Object>, List<Shape>> joints = new HashMap<>();
+  /** Per rule side (by identity) and peer end: whether the side holds the peer. */
+  private final Map<EntityMatch, Map<List<Object>, Boolean>> identities = new IdentityHashMap<>();
 
   private Connectivity(PolicySet set, Options options) {
     this.set = set;
@@ -80,8 +103,7 @@ public final class Connectivity {
   }
 
   private MapResult map() {
-    Groups groups = new Groups(set);
-    List<Member> members = groups.members;
+    List<Member> members = new Groups(set).members;
     List<Edge> edges = new ArrayList<>();
     int done = 0;
     for (Member from : members) {
@@ -113,32 +135,16 @@ public final class Connectivity {
         return List.of(); // an endpoint's traffic to itself never meets policy
       }
       dst = from.group().endpoints().get(1);
-      dstAddresses = new java.util.TreeMap<>();
+      dstAddresses = new TreeMap<>();
       for (Ip ip : dst.ips()) {
         dstAddresses.putIfAbsent(ip.family(), ip);
       }
     }
-    Cells cells = new Cells();
-    if (src != null) {
-      rules(src, Direction.EGRESS).forEach(cells::add);
-      cells.add(src.ports(), true);
-      if (src.isHost()) {
-        cells.addPorts(Evaluator.FAILSAFE_OUT);
-      }
-    }
-    if (dst != null) {
-      rules(dst, Direction.INGRESS).forEach(cells::add);
-      cells.add(dst.ports(), false);
-      if (dst.isHost()) {
-        cells.addPorts(Evaluator.FAILSAFE_IN);
-      }
-    }
-    cells.bound(options.packets());
-    Map<Integer, List<Part>> byFamily = new java.util.TreeMap<>();
+    Map<Integer, List<Part>> byFamily = new TreeMap<>();
     for (Map.Entry<Integer, Ip> s : from.source().entrySet()) {
       Ip d = dstAddresses.get(s.getKey());
       if (d != null && (options.packets().ipVersion() == null || options.packets().ipVersion().equals(s.getKey()))) {
-        byFamily.put(s.getKey(), parts(cells, src, s.getValue(), dst, d));
+        byFamily.put(s.getKey(), parts(src, s.getValue(), dst, d));
       }
     }
     if (byFamily.size() < 2) {
@@ -163,6 +169,123 @@ public final class Connectivity {
         && key(a.verdict()).equals(key(b.verdict()));
   }
 
+  /** The allowed parts between two ends at two addresses of one family, each witness evaluated. */
+  private List<Part> parts(Endpoint src, Ip srcIp, Endpoint dst, Ip dstIp) {
+    Table out = src == null ? null : table(src, srcIp, Direction.EGRESS, dst, dstIp);
+    if (out != null && !out.allowsSome()) {
+      return List.of(); // the source's egress denies every packet to such peers
+    }
+    Table in = dst == null ? null : table(dst, dstIp, Direction.INGRESS, src, srcIp);
+    if (in != null && !in.allowsSome()) {
+      return List.of();
+    }
+    List<Shape> shapes = joints.computeIfAbsent(List.of(new Same(out), new Same(in)), k -> joint(out, in));
+    List<Part> parts = new ArrayList<>();
+    for (Shape s : shapes) {
+      Cell c = s.cell();
+      Flow f = new Flow(c.repProtocol(), srcIp, c.sourcePort(), dstIp, c.port(), c.type(), c.code(), null, src, dst);
+      Verdict v = evaluator.evaluate(f);
+      if (!v.allowed() || !key(v).equals(key(s.part().verdict()))) {
+        throw new IllegalStateException("the map's part " + s.part() + " does not replay: " + f.describe());
+      }
+      Part p = s.part();
+      parts.add(new Part(p.ipVersion(), p.protocol(), p.exceptProtocols(), p.ports(), p.sourcePorts(), p.icmpTypes(),
+          p.icmpCodes(), f, v));
+    }
+    return parts;
+  }
+
+  /** Both steps' tables over their common refinement: the allowed cells, in parts. */
+  private List<Shape> joint(Table out, Table in) {
+    Cells cells = new Cells();
+    for (Table t : new Table[] {out, in}) {
+      if (t != null) {
+        cells.add(t.partition());
+      }
+    }
+    cells.bound(options.packets());
+    List<Cell> all = cells.partition().cells();
+    Map<List<Object>, List<Cell>> allowed = new LinkedHashMap<>();
+    Map<Cell, Verdict> verdicts = new HashMap<>();
+    for (Cell c : all) {
+      if (!admits(options.packets(), c)) {
+        continue;
+      }
+      List<Step> steps = new ArrayList<>(2);
+      for (Table t : new Table[] {out, in}) {
+        if (t != null) {
+          steps.add(t.steps()[t.partition().find(c.repProtocol(), c.port(), c.sourcePort(), c.type(), c.code())]);
+        }
+      }
+      Verdict v = new Verdict(steps.stream().allMatch(Step::allowed), steps);
+      if (v.allowed()) {
+        verdicts.put(c, v);
+        allowed.computeIfAbsent(key(v), k -> new ArrayList<>()).add(c);
+      }
+    }
+    List<Shape> out2 = new ArrayList<>();
+    for (List<Cell> same : allowed.values()) {
+      for (Parts.Built b : Parts.of(all, same)) {
+        out2.add(new Shape(new Part(null, b.protocol(), b.exceptProtocols(), b.ports(), b.sourcePorts(), b.icmpTypes(),
+            b.icmpCodes(), null, verdicts.get(b.cell())), b.cell()));
+      }
+    }
+    return out2;
+  }
+
+  /**
+   * The step at {@code at} (at {@code atIp}) in {@code dir}, per cell, for peers that look like
+   * {@code peer} at {@code peerIp}: the same rule sides hold them, and they name the same ports.
+   */
+  private Table table(Endpoint at, Ip atIp, Direction dir, Endpoint peer, Ip peerIp) {
+    List<Rule> rules = rules(at, dir);
+    BitSet holds = new BitSet(rules.size());
+    boolean named = false;
+    BitSet relevant = new BitSet(rules.size()); // rules that can match: both sides hold their ends
+    for (int i = 0; i < rules.size(); i++) {
+      Rule r = rules.get(i);
+      EntityMatch side = dir == Direction.EGRESS ? r.destination() : r.source();
+      EntityMatch own = dir == Direction.EGRESS ? r.source() : r.destination();
+      boolean peerHeld = side.isEmpty() || holds(side, peer, peerIp);
+      if (!side.isEmpty() && peerHeld) {
+        holds.set(i);
+      }
+      if (peerHeld && (own.isEmpty() || holds(own, at, atIp))) {
+        relevant.set(i);
+      }
+      named |= side.ports().stream().anyMatch(p -> p instanceof Port.Named) || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
+    }
+    boolean namedPorts = named && peer != null;
+    List<Object> key = List.of(new Same(at), dir, atIp.family(), holds, namedPorts ? peer.ports() : List.of());
+    return tables.computeIfAbsent(key, k -> {
+      Cells cells = new Cells();
+      relevant.stream().forEach(i -> cells.add(rules.get(i)));
+      cells.add(at.ports(), dir == Direction.EGRESS);
+      if (namedPorts) {
+        cells.add(peer.ports(), dir == Direction.INGRESS);
+      }
+      if (at.isHost()) {
+        cells.addPorts(dir == Direction.EGRESS ? Evaluator.FAILSAFE_OUT : Evaluator.FAILSAFE_IN);
+      }
+      Partition partition = cells.partition();
+      List<Cell> all = partition.cells();
+      Step[] steps = new Step[all.size()];
+      for (int i = 0; i < all.size(); i++) {
+        Cell c = all.get(i);
+        Flow f = dir == Direction.EGRESS
+            ? new Flow(c.repProtocol(), atIp, c.sourcePort(), peerIp, c.port(), c.type(), c.code(), null, at, peer)
+            : new Flow(c.repProtocol(), peerIp, c.sourcePort(), atIp, c.port(), c.type(), c.code(), null, peer, at);
+        steps[i] = evaluator.evaluate(at, dir, f);
+      }
+      return new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
+    });
+  }
+
+  private boolean holds(EntityMatch side, Endpoint peer, Ip peerIp) {
+    return identities.computeIfAbsent(side, k -> new HashMap<>())
+        .computeIfAbsent(List.of(new Same(peer), peerIp), k -> evaluator.identity(side, peerIp, null, peer));
+  }
+
   /** The rules that can decide a step at {@code at}: of the policies that apply, then of its profiles. */
   private List<Rule> rules(Endpoint at, Direction dir) {
     return (dir == Direction.EGRESS ? egress : ingress).computeIfAbsent(at, e -> {
@@ -182,39 +305,16 @@ public final class Connectivity {
     });
   }
 
-  /** Evaluates every cell between two ends and gathers the allowed ones into parts. */
-  private List<Part> parts(Cells cells, Endpoint src, Ip srcIp, Endpoint dst, Ip dstIp) {
-    List<Cells.Cell> all = cells.cells();
-    Map<List<Object>, List<Cells.Cell>> allowed = new LinkedHashMap<>();
-    Map<Cells.Cell, Evaluated> evaluated = new HashMap<>();
-    for (Cells.Cell c : all) {
-      Flow f = new Flow(c.repProtocol(), srcIp, c.sourcePort(), dstIp, c.port(), c.type(), c.code(), null, src, dst);
-      if (!admits(options.packets(), f)) {
-        continue;
-      }
-      Verdict v = evaluator.evaluate(f);
-      if (v.allowed()) {
-        evaluated.put(c, new Evaluated(f, v));
-        allowed.computeIfAbsent(key(v), k -> new ArrayList<>()).add(c);
-      }
-    }
-    List<Part> out = new ArrayList<>();
-    for (List<Cells.Cell> same : allowed.values()) {
-      out.addAll(Parts.of(all, same, evaluated));
-    }
-    return out;
+  private static boolean admits(FlowSpec b, Cell c) {
+    int protocol = c.repProtocol();
+    Integer port = c.port();
+    Integer sourcePort = c.sourcePort();
+    return (b.protocol() == null ? !b.otherThan().contains(protocol) : b.protocol() == protocol)
+        && (b.port() == null || port != null && b.port().min() <= port && port <= b.port().max())
+        && (b.sourcePort() == null || sourcePort != null && b.sourcePort().min() <= sourcePort && sourcePort <= b.sourcePort().max())
+        && (b.icmpType() == null || b.icmpType().equals(c.type()))
+        && (b.icmpCode() == null || b.icmpCode().equals(c.code()));
   }
-
-  private static boolean admits(FlowSpec b, Flow f) {
-    return (b.protocol() == null ? !b.otherThan().contains(f.protocol()) : b.protocol() == f.protocol())
-        && (b.port() == null || f.destinationPort() != null && b.port().min() <= f.destinationPort() && f.destinationPort() <= b.port().max())
-        && (b.sourcePort() == null || f.sourcePort() != null && b.sourcePort().min() <= f.sourcePort() && f.sourcePort() <= b.sourcePort().max())
-        && (b.icmpType() == null || b.icmpType().equals(f.icmpType()))
-        && (b.icmpCode() == null || b.icmpCode().equals(f.icmpCode()));
-  }
-
-  /** An evaluated standing-for flow. */
-  record Evaluated(Flow flow, Verdict verdict) {}
 
   /** What decided each step, compared by identity. */
   private static List<Object> key(Verdict v) {

@@ -1,7 +1,6 @@
 package dev.tierproof.analysis.map;
 
 import dev.tierproof.analysis.map.Cells.Cell;
-import dev.tierproof.analysis.map.Connectivity.Evaluated;
 import dev.tierproof.analysis.map.MapResult.Part;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
@@ -23,10 +22,15 @@ final class Parts {
 
   private Parts() {}
 
-  static List<Part> of(List<Cell> all, List<Cell> allowed, Map<Cell, Evaluated> evaluated) {
+  /** A part's packets (as {@link Part}'s fields), and the cell whose packet stands for them. */
+  record Built(
+      int protocol, List<Integer> exceptProtocols, List<Port.Range> ports, List<Port.Range> sourcePorts,
+      List<Port.Range> icmpTypes, List<Port.Range> icmpCodes, Cell cell) {}
+
+  static List<Built> of(List<Cell> all, List<Cell> allowed) {
     Map<Integer, List<Cell>> every = byProtocol(all);
     Map<Integer, List<Cell>> some = byProtocol(allowed);
-    List<Part> out = new ArrayList<>();
+    List<Built> out = new ArrayList<>();
     List<Integer> partial = new ArrayList<>();
     List<Integer> whole = new ArrayList<>();
     for (Map.Entry<Integer, List<Cell>> e : some.entrySet()) {
@@ -34,21 +38,15 @@ final class Parts {
     }
     if (whole.contains(Part.ANY)) {
       List<Integer> except = every.keySet().stream().filter(p -> p != Part.ANY && !whole.contains(p)).toList();
-      Evaluated w = evaluated.get(some.get(Part.ANY).get(0));
-      for (int p : whole) { // a witness of a usual protocol reads better
-        if (p == Protocols.TCP) {
-          w = evaluated.get(some.get(p).get(0));
-        }
-      }
-      out.add(new Part(null, Part.ANY, except, List.of(), List.of(), List.of(), List.of(), w.flow(), w.verdict()));
+      Cell w = whole.contains(Protocols.TCP) ? some.get(Protocols.TCP).get(0) : some.get(Part.ANY).get(0); // TCP reads better
+      out.add(new Built(Part.ANY, except, List.of(), List.of(), List.of(), List.of(), w));
     } else {
       for (int p : whole) {
-        Evaluated w = evaluated.get(some.get(p).get(0));
-        out.add(new Part(null, p, List.of(), List.of(), List.of(), List.of(), List.of(), w.flow(), w.verdict()));
+        out.add(new Built(p, List.of(), List.of(), List.of(), List.of(), List.of(), some.get(p).get(0)));
       }
     }
     for (int p : partial) {
-      out.addAll(partial(p, every.get(p), some.get(p), evaluated));
+      out.addAll(partial(p, every.get(p), some.get(p)));
     }
     return out;
   }
@@ -60,7 +58,7 @@ final class Parts {
   }
 
   /** Ports (types) grouped by the set of source ports (codes) allowed with them. */
-  private static List<Part> partial(int protocol, List<Cell> every, List<Cell> some, Map<Cell, Evaluated> evaluated) {
+  private static List<Built> partial(int protocol, List<Cell> every, List<Cell> some) {
     boolean icmp = Protocols.isIcmp(protocol);
     Set<Port.Range> inner = new LinkedHashSet<>();
     every.forEach(c -> inner.add(icmp ? c.codes() : c.sourcePorts()));
@@ -73,17 +71,17 @@ final class Parts {
     }
     Map<Set<Port.Range>, List<Port.Range>> grouped = new LinkedHashMap<>();
     byOuter.forEach((outer, inners) -> grouped.computeIfAbsent(inners, k -> new ArrayList<>()).add(outer));
-    List<Part> out = new ArrayList<>();
+    List<Built> out = new ArrayList<>();
     for (Map.Entry<Set<Port.Range>, List<Port.Range>> g : grouped.entrySet()) {
       List<Port.Range> outer = merge(g.getValue());
       if (outer.size() == 1 && outer.get(0).min() == 0 && outer.get(0).max() == (icmp ? 255 : 65535)) {
         outer = List.of();
       }
       List<Port.Range> in = g.getKey().size() == inner.size() ? List.of() : merge(new ArrayList<>(g.getKey()));
-      Evaluated w = evaluated.get(first.get(g.getValue().get(0)));
+      Cell w = first.get(g.getValue().get(0));
       out.add(icmp
-          ? new Part(null, protocol, List.of(), List.of(), List.of(), outer, in, w.flow(), w.verdict())
-          : new Part(null, protocol, List.of(), outer, in, List.of(), List.of(), w.flow(), w.verdict()));
+          ? new Built(protocol, List.of(), List.of(), List.of(), outer, in, w)
+          : new Built(protocol, List.of(), outer, in, List.of(), List.of(), w));
     }
     return out;
   }
