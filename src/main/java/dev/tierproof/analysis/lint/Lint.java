@@ -3,9 +3,9 @@ package dev.tierproof.analysis.lint;
 import dev.tierproof.analysis.Scope;
 import dev.tierproof.analysis.lint.Finding.Cover;
 import dev.tierproof.analysis.lint.Finding.UnmatchableRule.Cause;
-import dev.tierproof.analysis.lint.Steps.Chain;
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
+import dev.tierproof.eval.Chain;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
@@ -122,7 +122,6 @@ public final class Lint {
   private final List<Finding> findings = java.util.Collections.synchronizedList(new ArrayList<>());
   /** What sampling left open, per group of policies whose endpoints share a namespace ("" for global policies) and direction. */
   private final Map<List<Object>, List<Pending>> pending = new LinkedHashMap<>();
-  private final Map<Map<String, Profile>, Evaluator> assumed = new java.util.concurrent.ConcurrentHashMap<>();
   /** The profiles each sampled hypothetical endpoint's namespace is assumed to have. */
   private final Map<Endpoint, Map<String, Profile>> assumedFor = new IdentityHashMap<>();
   private SolverSession session;
@@ -443,7 +442,7 @@ public final class Lint {
     for (Chain chain : chains.size() > CLASSES_SAMPLED ? chains : chains.subList(0, Math.min(chains.size(), 6))) {
       List<Flow> mine = samples.flows(rule, chain.at(), 8);
       boolean after = false;
-      for (Steps.Part part : chain.parts()) {
+      for (Chain.Entered part : chain.tiers()) {
         for (Policy p : part.applying()) {
           for (RuleRef later : RuleRef.of(part.tier(), p, rule.direction())) {
             if (later.same(rule)) {
@@ -473,9 +472,9 @@ public final class Lint {
   }
 
   /** The element key of a walker's taker, as {@link StepGoals.Element#key()} spells it. */
-  private static String key(Steps.Taker t) {
+  private static String key(Decision t) {
     return switch (t.kind()) {
-      case RULE -> t.tier().name() + "/" + t.policy().sortKey() + "/" + t.index();
+      case RULE -> t.tier().name() + "/" + t.policy().sortKey() + "/" + t.rule().index();
       case TIER_DEFAULT -> t.tier().name() + "/default";
       default -> "failsafe";
     };
@@ -532,7 +531,7 @@ public final class Lint {
   }
 
   private static void laterIn(Chain chain, Tier tier, Policy p, java.util.Set<Policy> out) {
-    for (Steps.Part part : chain.parts()) {
+    for (Chain.Entered part : chain.tiers()) {
       if (part.tier() != tier) {
         continue;
       }
@@ -605,7 +604,7 @@ public final class Lint {
     List<Rule> involved = new ArrayList<>();
     java.util.Set<Policy> policies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (EClass c : classes) {
-      steps.chain(c, d).parts().forEach(part -> policies.addAll(part.applying()));
+      steps.chain(c, d).tiers().forEach(part -> policies.addAll(part.applying()));
     }
     if (scope == Scope.ANY) {
       for (Policy p : set.policies()) {
@@ -928,12 +927,12 @@ public final class Lint {
     return footprint.disjoint(rule.rules(), theirs, rule.direction());
   }
 
-  private static boolean isElement(Steps.Taker t, StepGoals.Element e) {
+  private static boolean isElement(Decision t, StepGoals.Element e) {
     if (t == null) {
       return false;
     }
     if (e instanceof StepGoals.RuleElement r) {
-      return t.kind() == Decision.Kind.RULE && t.policy() == r.policy() && t.index() == r.index();
+      return t.kind() == Decision.Kind.RULE && t.policy() == r.policy() && t.rule().index() == r.index();
     }
     if (e instanceof StepGoals.TierDefault td) {
       return t.kind() == Decision.Kind.TIER_DEFAULT && t.tier().name().equals(td.tier().name());
@@ -975,30 +974,17 @@ public final class Lint {
 
   /** The packet at the chain's endpoint, replayed by eval; with {@code removed}, also without that rule. */
   private Example example(Chain chain, Flow f, RuleRef removed) {
-    Evaluator ev = evaluatorFor(chain);
-    Step step = ev.evaluate(chain.at(), chain.direction(), f);
+    Step step = evaluator.evaluate(chain, f);
     Step changed = null;
     if (removed != null) {
-      changed = ev.withTiers(removed.removedFrom(set.tiers())).evaluate(chain.at(), chain.direction(), f);
+      Evaluator without = evaluator.withTiers(removed.removedFrom(set.tiers()));
+      Chain rest = without.chain(chain.at(), chain.direction());
+      changed = without.evaluate(new Chain(chain.at(), chain.direction(), rest.tiers(), chain.profiles()), f);
       if (changed.allowed() != step.allowed()) {
         throw disagreement("eval says removing the rule changes this verdict", removed, f);
       }
     }
     return new Example(chain.at(), chain.direction(), f, step, changed);
-  }
-
-  /** The evaluator for a chain's endpoint: with the profiles its namespace is assumed to have. */
-  private Evaluator evaluatorFor(Chain chain) {
-    if (chain.assumed().isEmpty()) {
-      return evaluator;
-    }
-    return assumed.computeIfAbsent(
-        chain.assumed(),
-        x -> {
-          Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
-          profiles.putAll(x);
-          return new Evaluator(new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
-        });
   }
 
   private static IllegalStateException disagreement(String what, RuleRef rule, Flow f) {
