@@ -135,23 +135,15 @@ public final class Evaluator {
     return new Step(chain.at(), chain.direction(), d.allows(), d, trace.finish());
   }
 
-  /** The step at {@code at} in {@code dir} with the endpoint's profiles that this set has. */
-  public Chain chain(Endpoint at, Direction dir) {
-    return chain(at, dir, Map.of());
-  }
-
   /**
    * The step at {@code at} in {@code dir}: the tiers entered (spec S4.1, S4.2) and the endpoint's
-   * profiles, each as this set has it, else as {@code assumed} has it (a hypothetical endpoint's
-   * namespace profile, spec S2.8), else left out.
+   * profiles that this set has (spec S2.8; a hypothetical endpoint's assumed namespace profile is
+   * in {@link #withProfiles}).
    */
-  public Chain chain(Endpoint at, Direction dir, Map<String, Profile> assumed) {
+  public Chain chain(Endpoint at, Direction dir) {
     List<Profile> profiles = new ArrayList<>(at.profiles().size());
     for (String name : at.profiles()) {
       Profile p = set.profiles().get(name);
-      if (p == null) {
-        p = assumed.get(name);
-      }
       if (p != null) {
         profiles.add(p);
       }

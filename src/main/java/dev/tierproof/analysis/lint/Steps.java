@@ -10,7 +10,6 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +28,8 @@ import java.util.Map;
 final class Steps {
 
   static final String NAMESPACE = Endpoint.NAMESPACE_LABEL;
+  /** How many classes of a policy's endpoints sampling looks at. */
+  static final int CLASSES_SAMPLED = 12;
 
   /** Endpoints with the same kind, effective labels and profiles. */
   record EClass(Endpoint representative, List<Endpoint> members) {}
@@ -109,14 +110,6 @@ final class Steps {
   }
 
   /**
-   * The chain at any endpoint (hypothetical ones included), with the profiles its namespace is
-   * {@code assumed} to have when the input lacks them.
-   */
-  Chain chain(Endpoint at, Direction d, Map<String, Profile> assumed) {
-    return evaluator.chain(at, d, assumed);
-  }
-
-  /**
    * Follows {@code flow} along {@code chain} by eval's walk (spec S4): with {@code target}
    * (policy, index) non-null, notes whether the packet arrives at that rule and whether the rule
    * takes it; with {@code skip} non-null, that rule is left out (as if removed).
@@ -188,4 +181,31 @@ final class Steps {
     }
     return false;
   }
+
+  /** The element key of a walker's taker, as {@link StepGoals.Element#key()} spells it. */
+  static String key(Decision t) {
+    return switch (t.kind()) {
+      case RULE -> t.tier().name() + "/" + t.policy().sortKey() + "/" + t.rule().index();
+      case TIER_DEFAULT -> t.tier().name() + "/default";
+      default -> "failsafe";
+    };
+  }
+
+  /** Up to {@link #CLASSES_SAMPLED} classes, spread over the list (namespaces, apps). */
+  static List<EClass> spread(List<EClass> classes) {
+    return spread(classes, CLASSES_SAMPLED);
+  }
+
+  static List<EClass> spread(List<EClass> classes, int n) {
+    if (classes.size() <= n) {
+      return classes;
+    }
+    List<EClass> out = new ArrayList<>();
+    double step = classes.size() / (double) n;
+    for (int i = 0; i < n; i++) {
+      out.add(classes.get((int) (i * step)));
+    }
+    return out;
+  }
+
 }
