@@ -298,7 +298,7 @@ final class Generalizer {
     return a;
   }
 
-  Set<dev.tierproof.model.Ip> owned() {
+  private Set<dev.tierproof.model.Ip> owned() {
     if (owned == null) {
       owned = new java.util.HashSet<>();
       after.endpoints().forEach(e -> owned.addAll(e.ips()));

@@ -57,8 +57,13 @@ import java.util.Optional;
  * addresses outside the cluster; {@link Scope#ANY} — also workload endpoints that could exist
  * (labels constrained only by selectors, spec S5.3), at the policy's end and as peers. A solver
  * {@code unknown} is reported as {@link Finding.Inconclusive}, never as a finding. Every example
- * is replayed through {@link Evaluator}; a disagreement between solver and evaluator throws {@link
- * IllegalStateException} (an internal error, never a finding). One instance per run; its solver phase runs groups of questions on parallel workers, each with its own Z3 session.
+ * is replayed through {@link Evaluator} ({@link Examples}); a disagreement between solver and
+ * evaluator throws {@link IllegalStateException} (an internal error, never a finding).
+ *
+ * <p>This file selects (dead policies and tiers, directions not governed, hypothetical endpoints)
+ * and samples each rule; what sampling leaves open goes to the {@link SolverPhase} (parallel
+ * workers, each with its own Z3 session); {@link Unmatchable} explains unmatchable rules and
+ * {@link Surprises} finds TP201-TP205. One instance per run.
  */
 public final class Lint {
 
@@ -295,6 +300,9 @@ public final class Lint {
     return e;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // one rule: sampling first
+
   /** The chains of up to {@link Steps#CLASSES_SAMPLED} classes {@code p} applies to in {@code d}, and the hypothetical endpoint's when it applies. */
   private List<Chain> chains(Policy p, Direction d, Endpoint hypothetical) {
     List<Chain> chains = new ArrayList<>();
@@ -500,7 +508,7 @@ public final class Lint {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // the solver session that checks of selection share (each worker of the solver phase has its own)
+  // the solver session that selection checks share (each worker of the solver phase has its own)
 
   private SolverSession session() {
     if (session == null) {
