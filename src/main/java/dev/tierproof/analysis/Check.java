@@ -18,9 +18,7 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
-import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.model.Profile;
 import dev.tierproof.model.Tier;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.DiffEncoding;
@@ -35,8 +33,6 @@ import dev.tierproof.smt.Side;
 import dev.tierproof.smt.SolverSession;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,7 +52,7 @@ public final class Check {
   private final SolverSession session;
   private final Network network;
   private final Duration timeout;
-  private final Map<Map<String, Profile>, Evaluator> evaluators = new HashMap<>();
+  private final Replay replay;
   private Lint.Result lint;
 
   private Check(PolicySet set, SolverSession session, Duration timeout) {
@@ -64,6 +60,7 @@ public final class Check {
     this.session = session;
     this.network = Network.encode(set, session);
     this.timeout = timeout;
+    this.replay = new Replay(set);
   }
 
   /** Checks each invariant in order; {@code timeout} bounds each solver check. */
@@ -125,7 +122,7 @@ public final class Check {
           return unknown(i, a, start);
         }
         if (a.sat()) {
-          Verdict v = replay(a, x.from(), x.to());
+          Verdict v = replay.verdict(a, x.from(), x.to());
           return result(i, Status.VIOLATED, "a flow " + what + " is allowed" + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
               a.flow(), v, null, null, List.of(), "sat", null, start);
         }
@@ -145,7 +142,7 @@ public final class Check {
             return unknown(i, a, start);
           }
           if (a.sat()) {
-            Verdict v = replay(a, x.from(), x.to());
+            Verdict v = replay.verdict(a, x.from(), x.to());
             return result(i, Status.VIOLATED, "not every flow " + what + " is allowed: this one is denied",
                 a.flow(), v, null, null, List.of(), "sat", null, start);
           }
@@ -161,7 +158,7 @@ public final class Check {
           return unknown(i, a, start);
         }
         if (a.sat()) {
-          Verdict v = replay(a, x.from(), x.to());
+          Verdict v = replay.verdict(a, x.from(), x.to());
           return result(i, Status.PROVEN, "a flow " + what + " is allowed", a.flow(), v, null, null, List.of(), "sat", null, start);
         }
         if (denied == null) {
@@ -175,13 +172,13 @@ public final class Check {
     if (denied == null) {
       return result(i, Status.VIOLATED, "no flow " + what + " exists", null, null, null, null, List.of(), "unsat", null, start);
     }
-    Verdict v = replay(denied, x.from(), x.to());
+    Verdict v = replay.verdict(denied, x.from(), x.to());
     return result(i, Status.VIOLATED, "no flow " + what + " is allowed; for example this one is denied",
         denied.flow(), v, null, null, List.of(), "unsat", null, start);
   }
 
   private CheckResult probe(Invariant i, Probe x, long start) {
-    Verdict v = new Evaluator(set).evaluate(x.flow());
+    Verdict v = replay.evaluator(Map.of()).evaluate(x.flow());
     String verdict = v.allowed() ? "allowed" : "denied";
     if (v.allowed() != x.allowed()) {
       return result(i, Status.VIOLATED, "the flow is " + verdict + ", not " + (x.allowed() ? "allowed" : "denied"),
@@ -215,15 +212,15 @@ public final class Check {
         }
         if (a.sat()) {
           Endpoint e = egress ? a.flow().source() : a.flow().destination();
-          Evaluator ev = evaluator(a.assumedProfiles());
+          Evaluator ev = replay.evaluator(a.assumedProfiles());
+          Verdict v = ev.evaluate(a.flow());
           for (Tier t : set.tiers()) {
             if (!ev.applying(t, e, d).isEmpty()) {
-              throw new IllegalStateException(
-                  "internal error: solver and evaluator disagree: the solver says no policy selects " + e.ref()
-                      + " for " + d.json() + ", eval finds one in tier " + t.name());
+              throw Replay.disagreement(
+                  "the solver says no policy selects " + e.ref() + " for " + d.json() + ", eval finds one in tier " + t.name(),
+                  a.flow(), v);
             }
           }
-          Verdict v = ev.evaluate(a.flow());
           return result(i, Status.VIOLATED, "no policy selects " + e.ref() + " for " + d.json(),
               a.flow(), v, null, new CheckResult.Uncovered(e, d), List.of(), "sat", null, start);
         }
@@ -244,15 +241,9 @@ public final class Check {
           return unknown(i, a, start);
         }
         if (a.sat()) {
-          Verdict now = evaluator(a.assumedProfiles()).evaluate(a.flow());
-          Verdict before = new Evaluator(withProfiles(rebased, a.assumedProfiles())).evaluate(Diff.back(a.flow(), Diff.twins(rebased, set)));
-          if (!now.allowed() || before.allowed()) {
-            throw new IllegalStateException(
-                "internal error: solver and evaluator disagree on a newly allowed flow " + a.flow().describe()
-                    + "; eval before " + before.describe() + "; eval now " + now.describe());
-          }
+          Verdict[] v = Replay.between(rebased, set).change(a);
           return result(i, Status.VIOLATED, "a flow that " + x.baseline() + " denied is allowed now",
-              a.flow(), now, before, null, List.of(), "sat", null, start);
+              a.flow(), v[1], v[0], null, List.of(), "sat", null, start);
         }
       }
     }
@@ -424,34 +415,5 @@ public final class Check {
     List<Side> out = new ArrayList<>();
     ends.forEach(e -> out.addAll(e.sides(set)));
     return out;
-  }
-
-  /** Replays a model's flow: eval must agree with the encoding's verdict and the ends must fit. */
-  private Verdict replay(Answer a, List<End> from, List<End> to) {
-    Flow f = a.flow();
-    Verdict v = evaluator(a.assumedProfiles()).evaluate(f);
-    if (v.allowed() != a.allowed()) {
-      throw new IllegalStateException(
-          "internal error: solver and evaluator disagree: the solver says " + (a.allowed() ? "allowed" : "denied")
-              + "; flow " + f.describe() + "; eval " + v.describe());
-    }
-    if (from.stream().noneMatch(e -> e.admits(f.source(), f.sourceIp(), set))
-        || to.stream().noneMatch(e -> e.admits(f.destination(), f.destinationIp(), set))) {
-      throw new IllegalStateException("internal error: the decoded flow does not fit the question's ends: " + f.describe());
-    }
-    return v;
-  }
-
-  private Evaluator evaluator(Map<String, Profile> extra) {
-    return evaluators.computeIfAbsent(extra, x -> new Evaluator(withProfiles(set, x)));
-  }
-
-  private static PolicySet withProfiles(PolicySet set, Map<String, Profile> extra) {
-    if (extra.isEmpty()) {
-      return set;
-    }
-    Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
-    profiles.putAll(extra);
-    return new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces());
   }
 }

@@ -8,13 +8,9 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
-import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
-import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
-import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.model.Profile;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.FlowBounds;
 import dev.tierproof.smt.Network;
@@ -23,11 +19,8 @@ import dev.tierproof.smt.Query;
 import dev.tierproof.smt.SolverSession;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -57,8 +50,7 @@ public final class Reachability implements AutoCloseable {
   private final SolverSession session;
   private final boolean owned;
   private final Network network;
-  private final Evaluator evaluator;
-  private final Map<Map<String, Profile>, Evaluator> assumed = new HashMap<>();
+  private final Replay replay;
 
   /** {@code timeout} bounds each solver check (null or zero: none). */
   public Reachability(PolicySet set, Duration timeout) {
@@ -70,7 +62,7 @@ public final class Reachability implements AutoCloseable {
     this.session = session;
     this.owned = owned;
     this.network = Network.encode(set, session);
-    this.evaluator = new Evaluator(set);
+    this.replay = new Replay(set);
   }
 
   /**
@@ -90,7 +82,7 @@ public final class Reachability implements AutoCloseable {
       Answer a = q.allowed();
       return switch (a.status()) {
         case SAT -> {
-          Verdict v = replay(a, src, dst);
+          Verdict v = replay.verdict(a, List.of(src), List.of(dst));
           yield new VerifyResult(Claim.REACHABLE, Result.HOLDS, a.flow(), v, List.of(), stats(a));
         }
         case UNSAT ->
@@ -109,7 +101,7 @@ public final class Reachability implements AutoCloseable {
       Answer a = q.allowed();
       return switch (a.status()) {
         case SAT -> {
-          Verdict v = replay(a, src, dst);
+          Verdict v = replay.verdict(a, List.of(src), List.of(dst));
           yield new VerifyResult(Claim.ISOLATED, Result.VIOLATED, a.flow(), v, List.of(), stats(a));
         }
         case UNSAT ->
@@ -139,7 +131,7 @@ public final class Reachability implements AutoCloseable {
    */
   public Search decidedBy(End src, End dst, FlowSpec flow, Direction direction, Decision decision) {
     try (Query q = open(src, dst, flow)) {
-      return search(q.decidedBy(point(direction, decision)), src, dst);
+      return search(q.decidedBy(Replay.point(direction, decision)), src, dst);
     }
   }
 
@@ -154,7 +146,7 @@ public final class Reachability implements AutoCloseable {
     if (!a.sat()) {
       return new Search(null, null, stats(a));
     }
-    return new Search(a.flow(), replay(a, src, dst), stats(a));
+    return new Search(a.flow(), replay.verdict(a, List.of(src), List.of(dst)), stats(a));
   }
 
   /**
@@ -175,16 +167,16 @@ public final class Reachability implements AutoCloseable {
         if (!a.sat()) {
           break;
         }
-        Verdict v = replay(a, src, dst);
+        Verdict v = replay.verdict(a, List.of(src), List.of(dst));
         boolean added = false;
         for (Step s : v.steps()) {
-          if (!s.allowed() && known.add(point(s.direction(), s.decidedBy()))) {
+          if (!s.allowed() && known.add(Replay.point(s.direction(), s.decidedBy()))) {
             out.add(new Blocker(s.endpoint(), s.direction(), s.decidedBy(), a.flow()));
             added = true;
           }
         }
         if (!added) {
-          throw disagreement("the solver found a new denying decision that eval does not confirm", a.flow(), v);
+          throw Replay.disagreement("the solver found a new denying decision that eval does not confirm", a.flow(), v);
         }
       }
     }
@@ -192,59 +184,8 @@ public final class Reachability implements AutoCloseable {
   }
 
   private Query open(End src, End dst, FlowSpec flow) {
-    FlowBounds bounds =
-        new FlowBounds(
-            flow.protocol(),
-            flow.port() == null ? null : flow.port().min(),
-            flow.port() == null ? null : flow.port().max(),
-            flow.sourcePort() == null ? null : flow.sourcePort().min(),
-            flow.sourcePort() == null ? null : flow.sourcePort().max(),
-            flow.icmpType(),
-            flow.icmpCode(),
-            flow.ipVersion());
+    FlowBounds bounds = Check.bounds(flow);
     return network.query(src.sides(set), dst.sides(set), bounds);
-  }
-
-  /** Replays a model's flow through eval; it must agree with the encoding and fit the question. */
-  private Verdict replay(Answer a, End src, End dst) {
-    Evaluator ev = a.assumedProfiles().isEmpty() ? evaluator : assumed.computeIfAbsent(a.assumedProfiles(), this::withProfiles);
-    Flow f = a.flow();
-    Verdict v = ev.evaluate(f);
-    if (v.allowed() != a.allowed()) {
-      throw disagreement("the solver says " + (a.allowed() ? "allowed" : "denied"), f, v);
-    }
-    if (!a.decisions().isEmpty()) {
-      List<Point> byEval = v.steps().stream().map(s -> point(s.direction(), s.decidedBy())).toList();
-      if (!byEval.equals(a.decisions())) {
-        throw disagreement("the solver's decisions are " + a.decisions(), f, v);
-      }
-    }
-    if (!src.admits(f.source(), f.sourceIp(), set) || !dst.admits(f.destination(), f.destinationIp(), set)) {
-      throw disagreement("the decoded flow does not fit the question's ends", f, v);
-    }
-    return v;
-  }
-
-  private Evaluator withProfiles(Map<String, Profile> extra) {
-    Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
-    profiles.putAll(extra);
-    return new Evaluator(new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
-  }
-
-  private static IllegalStateException disagreement(String what, Flow f, Verdict v) {
-    return new IllegalStateException(
-        "internal error: solver and evaluator disagree: " + what + "; flow " + f.describe() + "; eval " + v.describe());
-  }
-
-  /** The solver's name for an eval decision. */
-  static Point point(Direction d, Decision x) {
-    return switch (x.kind()) {
-      case RULE -> new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
-      case TIER_DEFAULT -> new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
-      case PROFILE -> new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
-      case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
-      case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
-    };
   }
 
   private static SolverStats stats(Answer a) {

@@ -7,6 +7,7 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Domains;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.NamedPort;
@@ -28,23 +29,11 @@ import java.util.Set;
 
 /**
  * Evaluates flows against one policy set exactly as Felix does on the normal (connection-tracked)
- * path. Immutable after construction; thread-safe.
+ * path. The one concrete walk of spec S4 is {@link #walk}: {@link #evaluate} is that walk with a
+ * trace, lint's step walk is that walk with its own {@link Watcher}. Immutable after
+ * construction; thread-safe.
  */
 public final class Evaluator {
-
-  /** Felix's default failsafe ports (spec S6.2), inbound to a host endpoint: protocol and destination port. */
-  public static final Set<List<Integer>> FAILSAFE_IN =
-      Set.of(
-          List.of(Protocols.TCP, 22), List.of(Protocols.UDP, 68), List.of(Protocols.TCP, 179),
-          List.of(Protocols.TCP, 2379), List.of(Protocols.TCP, 2380), List.of(Protocols.TCP, 5473),
-          List.of(Protocols.TCP, 6443), List.of(Protocols.TCP, 6666), List.of(Protocols.TCP, 6667));
-
-  /** The same, outbound from a host endpoint. */
-  public static final Set<List<Integer>> FAILSAFE_OUT =
-      Set.of(
-          List.of(Protocols.UDP, 53), List.of(Protocols.UDP, 67), List.of(Protocols.TCP, 179),
-          List.of(Protocols.TCP, 2379), List.of(Protocols.TCP, 2380), List.of(Protocols.TCP, 5473),
-          List.of(Protocols.TCP, 6443), List.of(Protocols.TCP, 6666), List.of(Protocols.TCP, 6667));
 
   /** Something a rule selector can match: an endpoint or a network set (spec S3.4). */
   private record Entity(
@@ -59,6 +48,11 @@ public final class Evaluator {
   private final dev.tierproof.model.CidrIndex<Entity> netsetIndex;
   /** Per address, the network sets whose CIDRs contain it (a cache; thread-safe). */
   private final Map<Ip, List<Entity>> netsetsAt;
+  /**
+   * Per set of endpoint labels (all that {@link #applies} looks at; replicas share theirs), per
+   * direction: the tiers entered, with their applying policies.
+   */
+  private final Map<Map<String, String>, Map<Direction, List<Chain.Entered>>> entered;
 
   public Evaluator(PolicySet set) {
     this.set = set;
@@ -67,6 +61,7 @@ public final class Evaluator {
     this.byAddress = new HashMap<>();
     this.networkSets = new ArrayList<>();
     this.netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
+    this.entered = new java.util.concurrent.ConcurrentHashMap<>();
     for (Endpoint e : set.endpoints()) {
       known.add(e);
       Entity entity = entity(e);
@@ -81,13 +76,15 @@ public final class Evaluator {
   }
 
   private Evaluator(Evaluator base, PolicySet set) {
+    boolean sameTiers = base.set.tiers() == set.tiers();
     this.set = set;
-    this.index = base.index.with(set.tiers());
+    this.index = sameTiers ? base.index : base.index.with(set.tiers());
     this.known = base.known;
     this.byAddress = base.byAddress;
     this.networkSets = base.networkSets;
     this.netsetIndex = base.netsetIndex;
     this.netsetsAt = base.netsetsAt;
+    this.entered = sameTiers ? base.entered : new java.util.concurrent.ConcurrentHashMap<>();
   }
 
   /**
@@ -95,7 +92,15 @@ public final class Evaluator {
    * a staged policy enforced), sharing this evaluator's address indexes: cheap to make.
    */
   public Evaluator withTiers(List<Tier> tiers) {
-    return new Evaluator(this, new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces()));
+    return new Evaluator(this, set.withTiers(tiers));
+  }
+
+  /**
+   * The same set with {@code assumed} profiles added ({@link PolicySet#withProfiles}), sharing this
+   * evaluator's indexes; {@code this} when there are none.
+   */
+  public Evaluator withProfiles(Map<String, Profile> assumed) {
+    return assumed.isEmpty() ? this : new Evaluator(this, set.withProfiles(assumed));
   }
 
   private static Entity entity(Endpoint e) {
@@ -120,80 +125,146 @@ public final class Evaluator {
 
   /** One enforcement point (spec S4): tiers in order, then profiles, then deny. */
   public Step evaluate(Endpoint at, Direction dir, Flow flow) {
-    List<TraceEntry> trace = new ArrayList<>();
-    if (at.isHost() && failsafe(dir, flow)) {
-      return new Step(at, dir, true, new Decision(Decision.Kind.FAILSAFE, null, null, null, null), trace);
-    }
-    List<List<Policy>> byTier = applyingByTier(at, dir);
-    for (int t = 0; t < set.tiers().size(); t++) {
-      Tier tier = set.tiers().get(t);
-      List<Policy> applying = byTier.get(t);
-      if (applying.isEmpty()) {
-        continue; // spec S4.2: a tier is entered only if one of its policies applies
-      }
-      Set<Policy> applies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-      applies.addAll(applying);
-      boolean passed = false;
-      for (Policy p : tier.policies()) {
-        boolean mayScope = p.namespace() == null || p.namespace().equals(at.namespace());
-        if (!applies.contains(p)) {
-          if (mayScope) { // another namespace's policy can never select the endpoint: no line
-            trace.add(new TraceEntry(tier, p, p.staged() ? Outcome.STAGED : Outcome.NOT_SELECTED, null));
-          }
-          continue;
-        }
-        Rule hit = firstTerminal(p.rules(dir), dir, flow);
-        if (hit == null) {
-          trace.add(new TraceEntry(tier, p, Outcome.NO_MATCH, null));
-          continue;
-        }
-        if (hit.action() == Action.PASS) {
-          trace.add(new TraceEntry(tier, p, Outcome.PASS, hit.index()));
-          passed = true; // spec S4.4: Pass skips the rest of the tier, its default included
-          break;
-        }
-        boolean allow = hit.action() == Action.ALLOW;
-        trace.add(new TraceEntry(tier, p, allow ? Outcome.ALLOW : Outcome.DENY, hit.index()));
-        return new Step(at, dir, allow, new Decision(Decision.Kind.RULE, tier, p, hit, null), trace);
-      }
-      if (!passed && tier.defaultAction() != Action.PASS) {
-        Policy last = applying.get(applying.size() - 1);
-        return new Step(
-            at, dir, false, new Decision(Decision.Kind.TIER_DEFAULT, tier, last, null, null), trace);
-      }
-    }
-    for (String name : at.profiles()) {
-      Profile profile = set.profiles().get(name);
-      if (profile == null) {
-        continue;
-      }
-      Rule hit = firstTerminal(profile.rules(dir), dir, flow);
-      if (hit != null) {
-        // spec S4.6: Pass in a profile acts as Deny (BPF, app-policy)
-        boolean allow = hit.action() == Action.ALLOW;
-        return new Step(at, dir, allow, new Decision(Decision.Kind.PROFILE, null, null, hit, profile), trace);
-      }
-    }
-    return new Step(at, dir, false, new Decision(Decision.Kind.NO_PROFILE, null, null, null, null), trace);
+    return evaluate(chain(at, dir), flow);
+  }
+
+  /** One enforcement point along {@code chain}, with the trace of every entered tier. */
+  public Step evaluate(Chain chain, Flow flow) {
+    Trace trace = new Trace(chain.at());
+    Decision d = walk(chain, flow, trace);
+    return new Step(chain.at(), chain.direction(), d.allows(), d, trace.finish());
   }
 
   /**
-   * Per set of endpoint labels (all that {@link #applies} looks at; replicas share theirs), per
-   * direction, per tier in order: the policies that apply.
+   * The step at {@code at} in {@code dir}: the tiers entered (spec S4.1, S4.2) and the endpoint's
+   * profiles that this set has (spec S2.8; a hypothetical endpoint's assumed namespace profile is
+   * in {@link #withProfiles}).
    */
-  private final Map<Map<String, String>, Map<Direction, List<List<Policy>>>> applyingCache =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  public Chain chain(Endpoint at, Direction dir) {
+    List<Profile> profiles = new ArrayList<>(at.profiles().size());
+    for (String name : at.profiles()) {
+      Profile p = set.profiles().get(name);
+      if (p != null) {
+        profiles.add(p);
+      }
+    }
+    return new Chain(at, dir, entered(at, dir), profiles);
+  }
 
-  /** {@link #applying} for every tier in order, computed once per set of labels and direction. */
-  private List<List<Policy>> applyingByTier(Endpoint at, Direction dir) {
-    Map<Direction, List<List<Policy>>> byDirection =
-        applyingCache.computeIfAbsent(at.labels(), k -> new java.util.concurrent.ConcurrentHashMap<>());
-    return byDirection.computeIfAbsent(dir, d -> {
-      List<List<Policy>> out = new ArrayList<>();
-      for (int t = 0; t < set.tiers().size(); t++) {
-        out.add(index.candidates(t, at.labels()).stream().filter(p -> applies(p, at, d)).toList());
+  /**
+   * The one walk of spec S4 along {@code chain}: a host endpoint's failsafe ports first (S6.2);
+   * per entered tier its applying policies in order, each rule in order, the first Allow or Deny
+   * deciding (S4.3), a Pass leaving the tier (S4.4), an undecided tier ending in its default
+   * action (S4.5); then the first profile with a matching rule (S4.6, a Pass there denies); else
+   * denied (S4.7). {@code watcher} is told of each rule reached and each policy left, and may
+   * leave rules out. Returns what decided; {@link Decision#allows} is the step's verdict.
+   */
+  public Decision walk(Chain chain, Flow flow, Watcher watcher) {
+    Direction dir = chain.direction();
+    if (chain.at().isHost() && Failsafe.allows(dir, flow)) {
+      return new Decision(Decision.Kind.FAILSAFE, null, null, null, null);
+    }
+    for (Chain.Entered e : chain.tiers()) {
+      boolean passed = false;
+      for (Policy p : e.applying()) {
+        Rule hit = null;
+        for (Rule r : p.rules(dir)) {
+          if (watcher.reached(e, p, r) && r.action() != Action.LOG && matches(r, flow)) {
+            hit = r;
+            break;
+          }
+        }
+        watcher.left(e, p, hit);
+        if (hit == null) {
+          continue;
+        }
+        if (hit.action() == Action.PASS) {
+          passed = true;
+          break;
+        }
+        return new Decision(Decision.Kind.RULE, e.tier(), p, hit, null);
+      }
+      if (!passed && e.tier().defaultAction() != Action.PASS) {
+        Policy last = e.applying().get(e.applying().size() - 1);
+        return new Decision(Decision.Kind.TIER_DEFAULT, e.tier(), last, null, null);
+      }
+    }
+    for (Profile profile : chain.profiles()) {
+      for (Rule r : profile.rules(dir)) {
+        if (r.action() != Action.LOG && matches(r, flow)) {
+          return new Decision(Decision.Kind.PROFILE, null, null, r, profile);
+        }
+      }
+    }
+    return new Decision(Decision.Kind.NO_PROFILE, null, null, null, null);
+  }
+
+  /**
+   * The trace of a step: per entered tier, its policies in order up to the one that decided or
+   * passed (all of them when none did), each applying one with what it did, the others (staged, or
+   * not selecting) when they could select the endpoint (another namespace's policy never can).
+   */
+  private static final class Trace implements Watcher {
+    private final Endpoint at;
+    private final List<TraceEntry> out = new ArrayList<>();
+    private Chain.Entered current;
+    private int next;
+    private boolean closed = true;
+
+    Trace(Endpoint at) {
+      this.at = at;
+    }
+
+    @Override
+    public void left(Chain.Entered tier, Policy policy, Rule hit) {
+      if (tier != current) {
+        finish();
+        current = tier;
+        next = 0;
+        closed = false;
+      }
+      List<Policy> all = tier.tier().policies();
+      while (all.get(next) != policy) {
+        skipped(all.get(next++));
+      }
+      next++;
+      Outcome o = hit == null ? Outcome.NO_MATCH
+          : hit.action() == Action.PASS ? Outcome.PASS : hit.action() == Action.ALLOW ? Outcome.ALLOW : Outcome.DENY;
+      out.add(new TraceEntry(tier.tier(), policy, o, hit == null ? null : hit.index()));
+      closed = hit != null;
+    }
+
+    private void skipped(Policy p) {
+      if (p.namespace() == null || p.namespace().equals(at.namespace())) {
+        out.add(new TraceEntry(current.tier(), p, p.staged() ? Outcome.STAGED : Outcome.NOT_SELECTED, null));
+      }
+    }
+
+    List<TraceEntry> finish() {
+      if (!closed) {
+        List<Policy> all = current.tier().policies();
+        while (next < all.size()) {
+          skipped(all.get(next++));
+        }
+        closed = true;
       }
       return out;
+    }
+  }
+
+  /** The tiers entered at an endpoint with these labels, computed once per set of labels and direction. */
+  private List<Chain.Entered> entered(Endpoint at, Direction dir) {
+    Map<Direction, List<Chain.Entered>> byDirection =
+        entered.computeIfAbsent(at.labels(), k -> new java.util.concurrent.ConcurrentHashMap<>());
+    return byDirection.computeIfAbsent(dir, d -> {
+      List<Chain.Entered> out = new ArrayList<>();
+      for (int t = 0; t < set.tiers().size(); t++) {
+        List<Policy> applying = index.candidates(t, at.labels()).stream().filter(p -> applies(p, at, d)).toList();
+        if (!applying.isEmpty()) {
+          out.add(new Chain.Entered(set.tiers().get(t), applying));
+        }
+      }
+      return List.copyOf(out);
     });
   }
 
@@ -215,23 +286,6 @@ public final class Evaluator {
         && !p.preDnat()
         && p.governs(dir)
         && p.selector().matches(at.labels());
-  }
-
-  private Rule firstTerminal(List<Rule> rules, Direction dir, Flow flow) {
-    for (Rule r : rules) {
-      if (r.action() != Action.LOG && matches(r, flow)) {
-        return r;
-      }
-    }
-    return null;
-  }
-
-  private static boolean failsafe(Direction dir, Flow flow) {
-    if (flow.destinationPort() == null) {
-      return false;
-    }
-    List<Integer> key = List.of(flow.protocol(), flow.destinationPort());
-    return (dir == Direction.INGRESS ? FAILSAFE_IN : FAILSAFE_OUT).contains(key);
   }
 
   /** True when rule {@code r} matches {@code flow} (spec S3: every criterion, AND-ed). */

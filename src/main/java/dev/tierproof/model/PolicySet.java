@@ -58,6 +58,25 @@ public record PolicySet(
     return new PolicySet(sorted, endpoints, networkSets, profiles, namespaces);
   }
 
+  /**
+   * This set with {@code assumed} profiles added (replacing any of the same name): the namespace
+   * profiles ({@code kns.<ns>}, spec S2.8) that a hypothetical endpoint's namespace has although the
+   * input lacks them. {@code this} when there are none.
+   */
+  public PolicySet withProfiles(Map<String, Profile> assumed) {
+    if (assumed.isEmpty()) {
+      return this;
+    }
+    Map<String, Profile> all = new LinkedHashMap<>(profiles);
+    all.putAll(assumed);
+    return new PolicySet(tiers, endpoints, networkSets, all, namespaces);
+  }
+
+  /** This set under other tiers, with the same endpoints, network sets, profiles and namespaces. */
+  public PolicySet withTiers(List<Tier> other) {
+    return new PolicySet(other, endpoints, networkSets, profiles, namespaces);
+  }
+
   public Optional<Profile> profile(String name) {
     return Optional.ofNullable(profiles.get(name));
   }

@@ -670,13 +670,9 @@ public final class Query implements AutoCloseable {
   }
 
   private BoolExpr failsafe(Direction dir) {
-    int[][] ports =
-        dir == Direction.INGRESS
-            ? new int[][] {{6, 22}, {17, 68}, {6, 179}, {6, 2379}, {6, 2380}, {6, 5473}, {6, 6443}, {6, 6666}, {6, 6667}}
-            : new int[][] {{17, 53}, {17, 67}, {6, 179}, {6, 2379}, {6, 2380}, {6, 5473}, {6, 6443}, {6, 6666}, {6, 6667}};
     List<BoolExpr> out = new ArrayList<>();
-    for (int[] p : ports) {
-      out.add(ctx.mkAnd(v.protoIs(p[0]), ctx.mkEq(v.dport, ctx.mkBV(p[1], 16)))); // spec S6.2
+    for (dev.tierproof.model.Failsafe p : dev.tierproof.model.Failsafe.of(dir)) {
+      out.add(ctx.mkAnd(v.protoIs(p.protocol()), ctx.mkEq(v.dport, ctx.mkBV(p.port(), 16)))); // spec S6.2
     }
     return or(out);
   }

@@ -33,6 +33,10 @@ import java.util.TreeMap;
  */
 final class Samples {
 
+  /** Sampled flows per class of endpoints, and per rule at most. */
+  static final int FLOWS_PER_CLASS = 24;
+  static final int FLOWS_PER_RULE = 240;
+
   private static final List<String> OUTSIDE_V4 =
       List.of("203.0.113.7", "198.51.100.7", "192.0.2.7", "8.8.8.8", "100.64.0.7", "172.31.255.7");
   private static final List<String> OUTSIDE_V6 =

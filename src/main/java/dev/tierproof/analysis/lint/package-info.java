@@ -13,12 +13,18 @@
  *
  * <p>How (design.md §3, "cheap concrete work first"): endpoints are grouped into classes; packets
  * sampled from each rule's own fields ({@code Samples}) are followed along the concrete chains
- * ({@code Steps}, with eval's rule matching) — that proves most rules live and most live rules
- * non-redundant without the solver. What sampling leaves open is asked of Z3 per namespace and
- * direction ({@link dev.tierproof.smt.StepGoals}); the far ends are reduced to the input endpoints
- * the rules can tell apart ({@code Peers}), and earlier rules whose footprint is disjoint from a
- * rule's ({@code Footprint}) are not asked about. Every example is replayed through {@link
- * dev.tierproof.eval.Evaluator}.
+ * ({@code Steps}: eval's one walk, {@link dev.tierproof.eval.Evaluator#walk}, watched) — that
+ * proves most rules live and most live rules non-redundant without the solver. What sampling
+ * leaves open ({@code Pending}) is asked of Z3 per namespace and direction ({@code SolverPhase},
+ * on {@link dev.tierproof.smt.StepGoals}); the far ends are reduced to the input endpoints the
+ * rules can tell apart ({@code Peers}), and earlier rules whose footprint is disjoint from a
+ * rule's ({@code Footprint}) are not asked about.
+ *
+ * <p>Files: {@code Lint} (selection and sampling, the entry point), {@code SolverPhase}, {@code
+ * Unmatchable} (the cause of an unmatchable rule), {@code Surprises} (TP201-TP205), {@code
+ * Examples} (every example replayed through {@link dev.tierproof.eval.Evaluator}; hypothetical
+ * endpoints' assumed profiles come from {@link dev.tierproof.analysis.Replay}), {@code Finding},
+ * {@code Kind}, {@code Severity}, {@code RuleRef}, {@code Example}, {@code Suppressions}.
  *
  * <p>Spec: specs/semantics.md S2.1-S2.5 (selection, staged policies), S3 (rule matching), S4 (one
  * step: tiers, Pass, tier defaults, profiles), S5.3 (hypothetical endpoints), S6 (host endpoints).

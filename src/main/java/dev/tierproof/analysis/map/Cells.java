@@ -9,7 +9,6 @@ import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -94,11 +93,11 @@ final class Cells {
     }
   }
 
-  /** Splits at destination ports (failsafe ports). */
-  void addPorts(Set<List<Integer>> protocolPorts) {
-    for (List<Integer> pp : protocolPorts) {
-      protocols.add(pp.get(0));
-      split(portBounds, pp.get(1), pp.get(1));
+  /** Splits at a host endpoint's failsafe ports (spec S6.2). */
+  void add(List<dev.tierproof.model.Failsafe> failsafe) {
+    for (dev.tierproof.model.Failsafe f : failsafe) {
+      protocols.add(f.protocol());
+      split(portBounds, f.port(), f.port());
     }
   }
 

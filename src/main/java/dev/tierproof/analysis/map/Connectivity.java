@@ -265,7 +265,7 @@ public final class Connectivity {
         cells.add(peer.ports(), dir == Direction.INGRESS);
       }
       if (at.isHost()) {
-        cells.addPorts(dir == Direction.EGRESS ? Evaluator.FAILSAFE_OUT : Evaluator.FAILSAFE_IN);
+        cells.add(dev.tierproof.model.Failsafe.of(dir));
       }
       Partition partition = cells.partition();
       List<Cell> all = partition.cells();

@@ -1,0 +1,441 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Answer;
+import dev.tierproof.smt.DiffEncoding;
+import dev.tierproof.smt.DiffQuery.Change;
+import dev.tierproof.smt.EndSet;
+import dev.tierproof.smt.SolverSession;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Widens the ends of a diff class (diff classes): an end of input endpoints to those at which the
+ * witness changed alike; pods to namespaces, labels or selectors the solver proves uniform; an
+ * outside end to anywhere outside, else to the widest prefix around the witness's address.
+ * Every step asks {@link Generalizer#uniform}.
+ */
+final class WidenEnds {
+
+  /** Keys a class selector leaves out: the namespace is a class dimension of its own. */
+  private static final List<String> AUTOMATIC =
+      List.of(Endpoint.NAMESPACE_LABEL, "projectcalico.org/orchestrator", "projectcalico.org/name");
+
+  private final Generalizer g;
+  private final PolicySet after;
+  /** The label keys the policies' selectors mention. */
+  private final Set<String> selectorKeys;
+
+  WidenEnds(Generalizer g, PolicySet after, Set<String> selectorKeys) {
+    this.g = g;
+    this.after = after;
+    this.selectorKeys = selectorKeys;
+  }
+
+  /**
+   * The ranges where an outside end changed as the witness's did, as the evaluators see it: the
+   * narrowest tested range around the witness's address, and every tested range holding no
+   * narrower tested range at whose first address the witness, moved there, changed alike (a
+   * rule's peers that are a list of network sets become one class, settled by one proof).
+   */
+  List<Cidr> alike(Change change, Flow w, boolean source) {
+    dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
+    Cidr mine = narrowestTested(ip, source);
+    List<Cidr> tested = g.query.cidrs(source).stream().filter(r -> r.family() == ip.family() && r.prefix() < ip.bits()).toList();
+    TreeSet<Cidr> out = new TreeSet<>(java.util.Comparator.comparing(Cidr::low).thenComparing(Cidr::prefix));
+    out.add(mine);
+    for (Cidr r : tested) {
+      if (r.equals(mine) || tested.stream().anyMatch(x -> x.prefix() > r.prefix() && r.contains(x.address()))) {
+        continue;
+      }
+      Flow f = g.movedOutside(w, source, Generalizer.prefix(r.address(), r.prefix()).address());
+      if (f != null && g.changed(f, change)) {
+        out.add(r);
+      }
+    }
+    out.removeIf(r -> out.stream().anyMatch(x -> x.prefix() < r.prefix() && x.contains(r.address())));
+    return List.copyOf(out);
+  }
+
+  static boolean widerThanOne(EndSet s) {
+    return s instanceof EndSet.Outside o && o.ranges().size() > 1;
+  }
+
+  /** The narrowest range the encodings test that holds {@code ip}, else {@code ip} alone. */
+  Cidr narrowestTested(dev.tierproof.model.Ip ip, boolean source) {
+    return g.query.cidrs(source).stream()
+        .filter(r -> r.family() == ip.family() && r.contains(ip) && r.prefix() < ip.bits())
+        .max(java.util.Comparator.comparingInt(Cidr::prefix))
+        .orElse(Cidr.host(ip));
+  }
+
+  /** The smallest end set of a witness end: its group of endpoints, its hypothetical pod's labels, its address. */
+  EndSet tightest(Flow w, boolean source) {
+    Endpoint e = source ? w.source() : w.destination();
+    if (e == null) {
+      String domain = source ? null : w.destinationDomain();
+      return EndSet.Outside.in(Cidr.host(source ? w.sourceIp() : w.destinationIp()), domain);
+    }
+    if (input(e)) {
+      if (!e.ips().isEmpty()) {
+        return new EndSet.Endpoints(g.query.group(source, e));
+      }
+      // spec S5.4: at a free address, in exactly the ranges (that the encodings test) the witness's is in
+      Generalizer.Ranges r = g.ranges(source, source ? w.sourceIp() : w.destinationIp());
+      return new EndSet.Endpoints(g.query.group(source, e), r.in(), r.out());
+    }
+    return pods(e, source, true).declaring(e.ports());
+  }
+
+  private boolean input(Endpoint e) {
+    return after.endpoints().stream().anyMatch(x -> x == e);
+  }
+
+  /**
+   * Hypothetical and existing pods in the endpoint's namespace with its labels: the keys that
+   * policies observe, present with their values ({@code exact}: absent ones absent too).
+   */
+  private EndSet.Pods pods(Endpoint e, boolean source, boolean exact) {
+    Selector sel = labels(e, source, exact);
+    String ns = e.namespace();
+    boolean listed = ns != null && mentioned(ns);
+    return new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, sel);
+  }
+
+  /** Whether the input mentions the namespace, as the encoding counts them (else it is one the input lacks). */
+  private boolean mentioned(String ns) {
+    return g.encoding.namespaces().contains(ns);
+  }
+
+  /** A selector for the endpoint's observed labels; null when there are none. */
+  private Selector labels(Endpoint e, boolean source, boolean exact) {
+    Map<String, List<String>> vocabulary = g.query.vocabulary(source);
+    Set<String> keys = vocabulary.isEmpty() ? selectorKeys : vocabulary.keySet();
+    List<Selector> terms = new ArrayList<>();
+    boolean listed = e.namespace() != null && mentioned(e.namespace());
+    for (String k : new TreeSet<>(keys)) {
+      // a listed namespace's labels are known; those of a namespace the input lacks are not
+      if (AUTOMATIC.contains(k) || (k.startsWith("pcns.") && listed)) {
+        continue;
+      }
+      String value = e.labels().get(k);
+      List<String> literals = vocabulary.isEmpty() ? null : vocabulary.get(k);
+      if (value == null) {
+        if (exact) {
+          terms.add(new Selector.Not(new Selector.Has(k)));
+        }
+      } else if (literals == null || literals.contains(value)) {
+        terms.add(new Selector.Compare(k, Selector.Op.EQ, value));
+      } else {
+        terms.add(new Selector.Has(k));
+        if (!literals.isEmpty()) {
+          terms.add(new Selector.InSet(k, literals, true));
+        }
+      }
+    }
+    return terms.isEmpty() ? null : terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
+  }
+
+  /** The widest end set on one side that keeps the class uniform, from anything down to the tightest. */
+  EndSet widen(Candidate c, Change change, Flow w, boolean source) {
+    EndSet tight = source ? c.src() : c.dst();
+    Endpoint e = source ? w.source() : w.destination();
+    Function<EndSet, Candidate> at = s -> source ? c.with(s, c.dst()) : c.with(c.src(), s);
+    if (g.uniform(at.apply(new EndSet.Any()), change)) {
+      return new EndSet.Any();
+    }
+    if (e == null) {
+      return outside(at, change, tight, w, source);
+    }
+    if (e.isHost()) {
+      return endpoints(tight, at, change, w, source);
+    }
+    String ns = e.namespace();
+    boolean listed = ns != null && mentioned(ns);
+    List<Cidr> within = tight instanceof EndSet.Pods tp ? tp.within() : List.of();
+    List<Cidr> away = tight instanceof EndSet.Pods tp ? tp.except() : List.of();
+    List<dev.tierproof.model.NamedPort> named = tight instanceof EndSet.Pods tp ? tp.ports() : null;
+    Function<EndSet.Pods, EndSet.Pods> keep = p -> p.declaring(named).at(within, away);
+    // every pod the scope holds, then without the namespaces that the solver shows unchanged
+    DiffEncoding.EndScope end = source ? g.scope.sources() : g.scope.destinations();
+    Set<String> excluded = new TreeSet<>(g.encoding.namespaces());
+    excluded.removeAll(g.whole(source));
+    boolean wide = listed ? !excluded.contains(ns) : end.unlisted();
+    EndSet.Pods labelled = keep.apply(pods(e, source, false));
+    if (wide) {
+      EndSet.Pods p = refine(keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), null)), at, change, w, source, true);
+      if (p != null) {
+        return p;
+      }
+      if (labelled.selector() != null) {
+        p = refine(keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), labelled.selector())), at, change, w, source, true);
+        if (p != null) {
+          return simplify(p, at, change, source);
+        }
+      }
+    }
+    EndSet.Pods namespace =
+        refine(keep.apply(new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, null)), at, change, w, source, false);
+    if (namespace != null) {
+      return namespace;
+    }
+    if (labelled.selector() != null) {
+      EndSet.Pods p = refine(labelled, at, change, w, source, false);
+      if (p != null) {
+        return simplify(p, at, change, source);
+      }
+    }
+    EndSet.Pods exactly = keep.apply(pods(e, source, true));
+    if (!exactly.equals(labelled) && exactly.selector() != null) {
+      EndSet.Pods p = refine(exactly, at, change, w, source, false);
+      if (p != null) {
+        return simplify(p, at, change, source);
+      }
+    }
+    return endpoints(tight, at, change, w, source);
+  }
+
+  /**
+   * The witness's group of input endpoints widened to every input endpoint of the scope's end at
+   * which the witness, moved there, changed the same way (both evaluators say so), when the solver
+   * proves that class uniform; else {@code tight}.
+   */
+  private EndSet endpoints(EndSet tight, Function<EndSet, Candidate> at, Change change, Flow w, boolean source) {
+    if (!(tight instanceof EndSet.Endpoints t)) {
+      return tight;
+    }
+    EndSet.Endpoints wide = candidates(t, change, w, source);
+    return wide != t && g.uniform(at.apply(wide), change) ? wide : tight;
+  }
+
+  /** {@code t} with every input endpoint of the scope's end at which the witness, moved there, changed so. */
+  EndSet.Endpoints candidates(EndSet.Endpoints t, Change change, Flow w, boolean source) {
+    Set<Endpoint> have = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    have.addAll(t.endpoints());
+    List<Endpoint> more = new ArrayList<>(t.endpoints());
+    for (Endpoint x : (source ? g.scope.sources() : g.scope.destinations()).endpoints()) {
+      Flow f = have.contains(x) ? null : Generalizer.moved(w, source, x);
+      if (f != null && g.changed(f, change)) {
+        more.add(x);
+      }
+    }
+    return more.size() == t.endpoints().size() ? t : new EndSet.Endpoints(more);
+  }
+
+  /**
+   * The candidate, narrowed until every flow of its class changed so, or null: a counterexample
+   * in another namespace removes that namespace ({@code namespaces}).
+   */
+  private EndSet.Pods refine(
+      EndSet.Pods p, Function<EndSet, Candidate> at, Change change, Flow w, boolean source, boolean namespaces) {
+    Endpoint e = source ? w.source() : w.destination();
+    if (namespaces && p.namespaces() == null) {
+      // the namespaces where a sampled input endpoint did not change so leave at once
+      Set<String> more = new TreeSet<>(p.excluded());
+      for (Endpoint x : g.samples(p)) {
+        Flow f = Generalizer.moved(w, source, x);
+        if (f != null && !x.isHost() && !Objects.equals(x.namespace(), e.namespace()) && !g.changed(f, change)) {
+          more.add(x.namespace());
+        }
+      }
+      p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.within(), p.except(), p.ports(), p.existing());
+    }
+    // each round costs a solver check; past a dozen namespaces, narrower levels are cheaper
+    for (int round = 0; round < 12; round++) {
+      Candidate c = at.apply(p);
+      if (!g.inScope(c)) {
+        // the scope holds only the hypothetical pods of the class (the input's did not change)
+        if (p.existing() && !input(e)) {
+          p = p.hypothetical();
+          continue;
+        }
+        return null;
+      }
+      Answer x = g.unchanged(c, change);
+      if (x.status() == SolverSession.Status.UNSAT) {
+        return p;
+      }
+      if (!x.sat()) {
+        return null;
+      }
+      Endpoint o = source ? x.flow().source() : x.flow().destination();
+      if (o == null || o.isHost()) {
+        return null;
+      }
+      boolean same = Objects.equals(o.namespace(), e.namespace()) || (!mentioned(o.namespace()) && !mentioned(e.namespace()));
+      if (namespaces && p.namespaces() == null && !same) {
+        if (mentioned(o.namespace())) {
+          Set<String> more = new TreeSet<>(p.excluded());
+          more.add(o.namespace());
+          p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.within(), p.except(), p.ports(), p.existing());
+        } else {
+          p = new EndSet.Pods(null, p.excluded(), false, p.selector(), p.within(), p.except(), p.ports(), p.existing());
+        }
+        continue;
+      }
+      if (input(o)) {
+        return null;
+      }
+      // a hypothetical pod whose address makes the difference: keep hypothetical pods to the
+      // ranges (that the encodings test) the witness's address is in, and out of the others
+      // that hold the counterexample's
+      dev.tierproof.model.Ip a = source ? x.flow().sourceIp() : x.flow().destinationIp();
+      dev.tierproof.model.Ip mine = source ? w.sourceIp() : w.destinationIp();
+      List<Cidr> in = new ArrayList<>(p.within());
+      List<Cidr> out = new ArrayList<>(p.except());
+      boolean moved = false;
+      List<Cidr> tested = new ArrayList<>(g.query.cidrs(source));
+      tested.sort(java.util.Comparator.comparing(Cidr::toString));
+      for (Cidr r : tested) {
+        if (r.contains(a) && !r.contains(mine) && !out.contains(r)) {
+          out.add(r);
+          moved = true;
+        } else if (!r.contains(a) && r.contains(mine) && !in.contains(r)) {
+          in.add(r);
+          moved = true;
+        }
+      }
+      if (!moved) {
+        return null;
+      }
+      p = p.at(in, out);
+    }
+    return null;
+  }
+
+  /**
+   * Drops the selector's terms one by one while the class stays uniform; then weakens each term
+   * that pins a key ({@code k == v}, {@code !has(k)}) to "none of the other values the policies
+   * compare it to" ({@code k not in {...}}, which holds without the key too) and drops those
+   * values one by one while the class stays uniform: pods the policies tell apart only by values
+   * they do not have become one class.
+   */
+  private EndSet.Pods simplify(EndSet.Pods p, Function<EndSet, Candidate> at, Change change, boolean source) {
+    if (p.selector() == null) {
+      return p;
+    }
+    List<Selector> terms = new ArrayList<>(p.selector() instanceof Selector.And and ? and.operands() : List.of(p.selector()));
+    for (int i = terms.size() - 1; i >= 0 && terms.size() > 1; i--) {
+      List<Selector> fewer = new ArrayList<>(terms);
+      fewer.remove(i);
+      if (g.uniform(at.apply(p.selecting(and(fewer))), change)) {
+        terms = fewer;
+      }
+    }
+    Map<String, List<String>> vocabulary = g.query.vocabulary(source);
+    for (int i = 0; i < terms.size(); i++) {
+      Selector t = terms.get(i);
+      String key;
+      String own;
+      if (t instanceof Selector.Compare c && c.op() == Selector.Op.EQ) {
+        key = c.key();
+        own = c.value();
+      } else if (t instanceof Selector.Not n && n.operand() instanceof Selector.Has h) {
+        key = h.key();
+        own = null;
+      } else {
+        continue;
+      }
+      List<String> literals = vocabulary.get(key);
+      if (literals == null) {
+        continue; // compared as a string (prefixes, contains): no set of values to exclude
+      }
+      List<String> others = new ArrayList<>(literals);
+      others.remove(own);
+      if (others.isEmpty()) {
+        continue;
+      }
+      List<Selector> trial = new ArrayList<>(terms);
+      trial.set(i, new Selector.InSet(key, others, true));
+      if (!g.uniform(at.apply(p.selecting(and(trial))), change)) {
+        continue;
+      }
+      terms = trial;
+      for (String o : List.copyOf(others)) {
+        List<String> fewer = new ArrayList<>(((Selector.InSet) terms.get(i)).values());
+        fewer.remove(o);
+        if (fewer.isEmpty()) {
+          break; // no term at all was tried above
+        }
+        trial = new ArrayList<>(terms);
+        trial.set(i, new Selector.InSet(key, fewer, true));
+        if (g.uniform(at.apply(p.selecting(and(trial))), change)) {
+          terms = trial;
+        }
+      }
+    }
+    return p.selecting(and(terms));
+  }
+
+  private static Selector and(List<Selector> terms) {
+    return terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
+  }
+
+  /** An outside end: anywhere outside, else the widest prefix around the witness address. */
+  private EndSet outside(Function<EndSet, Candidate> at, Change change, EndSet tight, Flow w, boolean source) {
+    dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
+    String domain = ((EndSet.Outside) tight).domain();
+    if (g.uniform(at.apply(EndSet.Outside.in(null, null)), change)) {
+      return EndSet.Outside.in(null, null);
+    }
+    if (domain != null && g.uniform(at.apply(EndSet.Outside.in(null, domain)), change)) {
+      return EndSet.Outside.in(null, domain);
+    }
+    int bits = ip.bits();
+    int good = bits; // the /bits class is the tightest, known uniform
+    int bad = -1;
+    int lo = 0;
+    // first the narrowest range the encodings test that holds the address (a network set, a rule's
+    // nets): when it is uniform and the witness, moved to the other half of the next wider range,
+    // did not change so, no wider range is uniform
+    Cidr guess = narrowestTested(ip, source);
+    if (guess.prefix() < bits && g.uniform(at.apply(EndSet.Outside.in(guess, domain)), change)) {
+      good = guess.prefix();
+      Flow f = good == 0 ? null : g.movedOutside(w, source, Generalizer.sibling(guess));
+      if (f != null && !g.changed(f, change)) {
+        bad = good - 1;
+      }
+    }
+    // smallest prefix length (widest range) that stays uniform: binary search on the length
+    while (good - Math.max(lo, bad + 1) > 0) {
+      int mid = (Math.max(lo, bad + 1) + good) / 2;
+      Cidr range = Generalizer.prefix(ip, mid);
+      if (g.uniform(at.apply(EndSet.Outside.in(range, domain)), change)) {
+        good = mid;
+      } else {
+        bad = mid;
+      }
+    }
+    return EndSet.Outside.in(Generalizer.prefix(ip, good), domain);
+  }
+
+  /**
+   * An outside end (a range the evaluators suggested) widened to anywhere outside, or to the
+   * widest prefix around the witness's address, when that stays uniform.
+   */
+  Candidate widerOutside(Candidate c, Change change, Flow w, boolean source) {
+    EndSet end = source ? c.src() : c.dst();
+    if (!(end instanceof EndSet.Outside o) || o.ranges().isEmpty()) {
+      return c;
+    }
+    Function<EndSet, Candidate> at = s -> source ? c.with(s, c.dst()) : c.with(c.src(), s);
+    if (o.ranges().size() > 1) {
+      Candidate any = at.apply(EndSet.Outside.in(null, o.domain()));
+      return g.uniform(any, change) ? any : c;
+    }
+    EndSet wide = outside(at, change, o, w, source);
+    return at.apply(wide);
+  }
+
+}

@@ -1,0 +1,189 @@
+package dev.tierproof.analysis;
+
+import dev.tierproof.model.Flow;
+import dev.tierproof.smt.Answer;
+import dev.tierproof.smt.DiffQuery.Change;
+import dev.tierproof.smt.SolverSession;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Widens the packets of a diff class (diff classes): any protocol, else every protocol no rule
+ * mentions, else any port, else the widest run of whole port intervals (between the ports rules
+ * and named ports mention) around the witness's port, else a binary search. Every step asks
+ * {@link Generalizer#uniform}.
+ */
+final class WidenPackets {
+
+  private final Generalizer g;
+  /** Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and 65536; ascending. */
+  private final List<Integer> cuts;
+  /** The protocols that rules, named ports and failsafe ports mention: the rest are alike. */
+  private final Set<Integer> protocols;
+
+  WidenPackets(Generalizer g, List<Integer> cuts, Set<Integer> protocols) {
+    this.g = g;
+    this.cuts = cuts;
+    this.protocols = protocols;
+  }
+
+  /**
+   * "Every other protocol": the class's protocol widened to every protocol that no rule, named
+   * port or failsafe port mentions, when it is one of those and the solver proves it uniform;
+   * else {@code c}. Such protocols are alike to every rule but for carrying ports.
+   */
+  Candidate otherProtocols(Candidate c, Change change) {
+    if (c.protocol() == null || protocols.contains(c.protocol()) || c.sourcePort() != null) {
+      return c;
+    }
+    Candidate t = c.otherThan(protocols);
+    return g.uniform(t, change) ? t : c;
+  }
+
+  /** Protocol and destination ports: any protocol, else any port, else the widest range around the witness port. */
+  Candidate widenPackets(Candidate c, Change change, Flow w) {
+    Candidate any = c.packets(null, null, null, null, null, c.ipVersion());
+    if (c.sourcePort() == null && c.icmpType() == null && g.uniform(any, change)) {
+      return any;
+    }
+    Candidate others = otherProtocols(c, change);
+    if (others != c) {
+      return others;
+    }
+    if (c.port() == null) {
+      if (c.icmpType() != null) {
+        Candidate anyType = c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
+        if (g.uniform(anyType, change)) {
+          return anyType;
+        }
+      }
+      return c;
+    }
+    int p = w.destinationPort();
+    Candidate anyPort = c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
+    // first the run of whole intervals that the evaluators suggest: one check when it holds, and
+    // no wider run of whole intervals can (the witness, moved past either end, did not change so)
+    int[] guess = p < 1 ? null : guessPorts(change, w);
+    if (guess != null && guess[0] <= 1 && guess[1] == 65535) {
+      if (g.uniform(anyPort, change)) {
+        return anyPort;
+      }
+    } else if (guess != null) {
+      Candidate t = c.packets(c.protocol(), guess, c.sourcePort(), null, null, c.ipVersion());
+      if (g.uniform(t, change)) {
+        return t;
+      }
+    } else if (g.uniform(anyPort, change)) {
+      return anyPort;
+    }
+    // the widest range of whole "elementary" port intervals (between the ports that rules and
+    // named ports mention) around the witness port, else a binary search inside its interval
+    if (p < 1) {
+      return search(c, change, p);
+    }
+    List<Integer> cut = new ArrayList<>(cuts);
+    int k = java.util.Collections.binarySearch(cut, p + 1);
+    int right = k >= 0 ? k : -k - 1; // first cut > p
+    int left = right - 1; // last cut <= p
+    Function<int[], Boolean> ok =
+        r -> g.uniform(c.packets(c.protocol(), r, c.sourcePort(), null, null, c.ipVersion()), change);
+    if (!ok.apply(new int[] {cut.get(left), cut.get(right) - 1})) {
+      return search(c, change, p);
+    }
+    int good = right; // [cut[left], cut[good] - 1] is uniform
+    int bad = cut.size();
+    for (int step = 1; good + step < cut.size(); step *= 2) {
+      if (ok.apply(new int[] {cut.get(left), cut.get(good + step) - 1})) {
+        good += step;
+      } else {
+        bad = good + step;
+        break;
+      }
+    }
+    while (bad - good > 1) {
+      int mid = (good + bad) / 2;
+      if (ok.apply(new int[] {cut.get(left), cut.get(mid) - 1})) {
+        good = mid;
+      } else {
+        bad = mid;
+      }
+    }
+    int hi = cut.get(good) - 1;
+    int low = left; // [cut[low], hi] is uniform
+    int below = -1;
+    for (int step = 1; low - step >= 0; step *= 2) {
+      if (ok.apply(new int[] {cut.get(low - step), hi})) {
+        low -= step;
+      } else {
+        below = low - step;
+        break;
+      }
+    }
+    while (low - below > 1) {
+      int mid = (low + below) / 2;
+      if (ok.apply(new int[] {cut.get(mid), hi})) {
+        low = mid;
+      } else {
+        below = mid;
+      }
+    }
+    return c.packets(c.protocol(), new int[] {cut.get(low), hi}, c.sourcePort(), null, null, c.ipVersion());
+  }
+
+  /**
+   * The run of elementary port intervals (between {@link #cuts}) around the witness's port in
+   * which the witness, moved to each interval's first port, changed so: a guess, for the solver to
+   * prove.
+   */
+  int[] guessPorts(Change change, Flow w) {
+    java.util.function.IntPredicate ok =
+        port -> g.changed(new Flow(w.protocol(), w.sourceIp(), w.sourcePort(), w.destinationIp(), port, w.icmpType(),
+            w.icmpCode(), w.destinationDomain(), w.source(), w.destination()), change);
+    List<Integer> cut = new ArrayList<>(cuts);
+    int k = java.util.Collections.binarySearch(cut, w.destinationPort() + 1);
+    int hi = k >= 0 ? k : -k - 1; // the first cut above the port: the run ends before cut[hi]
+    int lo = hi - 1; // the run starts at cut[lo]
+    while (hi < cut.size() - 1 && ok.test(cut.get(hi))) {
+      hi++;
+    }
+    while (lo > 0 && ok.test(cut.get(lo - 1))) {
+      lo--;
+    }
+    return new int[] {cut.get(lo), cut.get(hi) - 1};
+  }
+
+  /** The widest port range around {@code p} by binary search (hypothetical pods' named ports can be any port). */
+  private Candidate search(Candidate c, Change change, int p) {
+    int hi = p;
+    int bad = 65536;
+    while (bad - hi > 1) {
+      int mid = hi + (bad - hi) / 2;
+      Candidate t = c.packets(c.protocol(), new int[] {p, mid}, c.sourcePort(), null, null, c.ipVersion());
+      Answer x = g.unchanged(t, change);
+      if (x.status() == SolverSession.Status.UNSAT) {
+        hi = mid;
+      } else {
+        Integer at = x.sat() ? x.flow().destinationPort() : null;
+        bad = at != null && at > hi ? Math.min(mid, at) : mid;
+      }
+    }
+    int lo = p;
+    bad = 0;
+    while (lo - bad > 1) {
+      int mid = lo - (lo - bad) / 2;
+      Candidate t = c.packets(c.protocol(), new int[] {mid, hi}, c.sourcePort(), null, null, c.ipVersion());
+      Answer x = g.unchanged(t, change);
+      if (x.status() == SolverSession.Status.UNSAT) {
+        lo = mid;
+      } else {
+        Integer at = x.sat() ? x.flow().destinationPort() : null;
+        bad = at != null && at < lo ? Math.max(mid, at) : mid;
+      }
+    }
+    return c.packets(c.protocol(), new int[] {lo, hi}, c.sourcePort(), null, null, c.ipVersion());
+  }
+
+}

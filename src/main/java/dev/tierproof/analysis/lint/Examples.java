@@ -1,0 +1,44 @@
+package dev.tierproof.analysis.lint;
+
+import dev.tierproof.analysis.Replay;
+import dev.tierproof.eval.Chain;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Step;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.PolicySet;
+
+/**
+ * The examples of findings: a packet at a step replayed through {@link Evaluator#evaluate} (the
+ * executable spec), and for redundancy also through an evaluator of the set with the rule
+ * removed; eval must confirm what the finding claims, else an internal error. Thread-safe.
+ */
+final class Examples {
+
+  private final PolicySet set;
+  private final Evaluator evaluator;
+
+  Examples(PolicySet set, Evaluator evaluator) {
+    this.set = set;
+    this.evaluator = evaluator;
+  }
+
+  /** The packet at the chain's endpoint, replayed by eval; with {@code removed}, also without that rule. */
+  Example at(Chain chain, Flow f, RuleRef removed) {
+    Step step = evaluator.evaluate(chain, f);
+    Step changed = null;
+    if (removed != null) {
+      Evaluator without = evaluator.withTiers(removed.removedFrom(set.tiers()));
+      Chain rest = without.chain(chain.at(), chain.direction());
+      changed = without.evaluate(new Chain(chain.at(), chain.direction(), rest.tiers(), chain.profiles()), f);
+      if (changed.allowed() != step.allowed()) {
+        throw disagreement("eval says removing the rule changes this verdict", removed, f);
+      }
+    }
+    return new Example(chain.at(), chain.direction(), f, step, changed);
+  }
+
+  /** An internal error about {@code rule}: solver and evaluator disagree on {@code f}. */
+  static IllegalStateException disagreement(String what, RuleRef rule, Flow f) {
+    return Replay.disagreement("about " + rule.display() + ": " + what, f, null);
+  }
+}

@@ -1,0 +1,484 @@
+package dev.tierproof.analysis.lint;
+
+import dev.tierproof.analysis.Scope;
+import dev.tierproof.analysis.lint.Finding.Cover;
+import dev.tierproof.analysis.lint.Steps.EClass;
+import dev.tierproof.analysis.lint.Steps.Walk;
+import dev.tierproof.eval.Chain;
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Rule;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Answer;
+import dev.tierproof.smt.FlowBounds;
+import dev.tierproof.smt.Network;
+import dev.tierproof.smt.Side;
+import dev.tierproof.smt.SolverSession;
+import dev.tierproof.smt.StepGoals;
+import dev.tierproof.source.Progress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import dev.tierproof.analysis.Replay;
+import dev.tierproof.eval.Chain;
+import java.util.function.Supplier;
+
+/**
+ * Lint's solver phase: what sampling left open ({@link Pending}) asked of Z3, one question family
+ * ({@link StepGoals}) per namespace (or the global policies) and direction, on up to {@code
+ * min(CPUs, 4)} workers with a Z3 session each. Per rule: unmatchable (with its cause, {@link
+ * Unmatchable}), shadowed with the smallest covering set of earlier elements, live after all,
+ * or redundant. Every solver packet is walked by {@link Steps} (eval's walk) before it counts; a
+ * disagreement is an internal error. A solver {@code unknown} is a {@link Finding.Inconclusive}.
+ */
+final class SolverPhase {
+
+  private final PolicySet set;
+  private final Scope scope;
+  private final Duration timeout;
+  private final Progress progress;
+  private final Steps steps;
+  private final Samples samples;
+  private final Footprint footprint;
+  private final Peers peers;
+  private final Examples examples;
+  private final Unmatchable causes;
+  private final Replay replay;
+  private final List<Finding> findings;
+  private long openNanos;
+  private int opens;
+  private int questions;
+  private long solverMillis;
+
+  SolverPhase(
+      PolicySet set, Scope scope, Duration timeout, Progress progress, Steps steps, Samples samples,
+      Footprint footprint, Peers peers, Examples examples, Unmatchable causes, Replay replay, List<Finding> findings) {
+    this.set = set;
+    this.scope = scope;
+    this.timeout = timeout;
+    this.progress = progress;
+    this.steps = steps;
+    this.samples = samples;
+    this.footprint = footprint;
+    this.peers = peers;
+    this.examples = examples;
+    this.causes = causes;
+    this.replay = replay;
+    this.findings = findings;
+  }
+
+  synchronized int questions() {
+    return questions;
+  }
+
+  synchronized long solverMillis() {
+    return solverMillis;
+  }
+
+  /** Where the solver's time went (a debugging aid). */
+  synchronized String profile() {
+    StringBuilder out = new StringBuilder(String.format(
+        "%d solver opens %d ms, %d questions %d ms check", opens, openNanos / 1_000_000, questions, solverMillis));
+    profile.forEach((k, v) -> out.append(String.format("%n  %s: %d, %d ms", k, v[0], v[1])));
+    return out.toString();
+  }
+
+  /**
+   * One solver question family for the open rules of the policies of one namespace (or the
+   * global ones) in one direction: the step is at any endpoint one of them selects, and each
+   * rule's goals only count the endpoints its own policy applies to.
+   */
+  private void solve(Network network, String namespace, Direction d, List<Pending> pending) {
+    List<Side> at = new ArrayList<>();
+    List<EClass> classes = new ArrayList<>();
+    for (Pending q : pending) {
+      for (EClass c : steps.selected(q.rule.policy(), d)) {
+        if (classes.stream().noneMatch(x -> x == c)) {
+          classes.add(c);
+        }
+      }
+    }
+    List<Endpoint> members = new ArrayList<>();
+    classes.forEach(c -> members.addAll(c.members()));
+    if (!members.isEmpty()) {
+      at.add(new Side.Endpoints(members, null));
+    }
+    // the rules of every chain the question can involve: the far ends are grouped by what they observe
+    List<Rule> involved = new ArrayList<>();
+    java.util.Set<Policy> policies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (EClass c : classes) {
+      steps.chain(c, d).tiers().forEach(part -> policies.addAll(part.applying()));
+    }
+    if (scope == Scope.ANY) {
+      for (Policy p : set.policies()) {
+        if (!p.staged() && p.governs(d) && (Lint.ns(p) == null || namespace.isEmpty() || namespace.equals(Lint.ns(p)))) {
+          policies.add(p);
+        }
+      }
+    }
+    policies.forEach(p -> involved.addAll(p.rules(d)));
+    set.profiles().values().forEach(p -> involved.addAll(p.rules(d)));
+    List<Side> peers = new ArrayList<>();
+    peers.add(new Side.Endpoints(this.peers.representatives(involved, d), null));
+    peers.add(new Side.Outside(null, null));
+    if (scope == Scope.ANY) {
+      at.add(new Side.Fresh(namespace.isEmpty() ? null : namespace, new Selector.All(), null, null));
+      peers.add(new Side.Fresh(null, new Selector.All(), null, null));
+    }
+    long t0 = System.nanoTime();
+    try (StepGoals goals = StepGoals.open(network, d, at, peers, FlowBounds.ANY)) {
+      synchronized (this) {
+        openNanos += System.nanoTime() - t0;
+        opens++;
+      }
+      for (Pending q : pending) {
+        if (q.live) {
+          redundancy(goals, q);
+        } else {
+          reachability(goals, q);
+        }
+      }
+    }
+  }
+
+  /**
+   * The solver phase: each group (namespace or global policies, direction) is an independent
+   * question family. With many groups they run on up to {@code min(CPUs, 4)} workers, each with its
+   * own Z3 session, groups dealt largest first to the least loaded worker (by open rules) before
+   * any runs, so that each worker's sequence (and so every answer) is the same in every run on
+   * the machine.
+   */
+  void run(Map<List<Object>, List<Pending>> pending, Supplier<Network> first) {
+    List<Map.Entry<List<Object>, List<Pending>>> groups = new ArrayList<>(pending.entrySet());
+    int total = groups.stream().mapToInt(g -> g.getValue().size()).sum();
+    java.util.concurrent.atomic.AtomicInteger solved = new java.util.concurrent.atomic.AtomicInteger();
+    int workers = groups.size() < 8 ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
+    if (workers <= 1) {
+      for (Map.Entry<List<Object>, List<Pending>> g : groups) {
+        solve(first.get(), (String) g.getKey().get(0), (Direction) g.getKey().get(1), g.getValue());
+        progress.at("rules", solved.addAndGet(g.getValue().size()), total);
+      }
+      return;
+    }
+    // largest groups first, each to the worker with the least work so far: balanced, and the same
+    // assignment (so the same answers) in every run
+    List<List<Map.Entry<List<Object>, List<Pending>>>> dealt = new ArrayList<>();
+    long[] load = new long[workers];
+    for (int w = 0; w < workers; w++) {
+      dealt.add(new ArrayList<>());
+    }
+    List<Map.Entry<List<Object>, List<Pending>>> bySize = new ArrayList<>(groups);
+    bySize.sort(java.util.Comparator.comparingInt((Map.Entry<List<Object>, List<Pending>> g) -> -g.getValue().size()));
+    for (Map.Entry<List<Object>, List<Pending>> g : bySize) {
+      int least = 0;
+      for (int w = 1; w < workers; w++) {
+        if (load[w] < load[least]) {
+          least = w;
+        }
+      }
+      dealt.get(least).add(g);
+      load[least] += g.getValue().size();
+    }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        List<Map.Entry<List<Object>, List<Pending>>> mine = dealt.get(w);
+        done.add(
+            pool.submit(
+                () -> {
+                  try (SolverSession own = new SolverSession(timeout)) {
+                    Network net = Network.encode(set, own);
+                    for (Map.Entry<List<Object>, List<Pending>> g : mine) {
+                      solve(net, (String) g.getKey().get(0), (Direction) g.getKey().get(1), g.getValue());
+                      progress.at("rules", solved.addAndGet(g.getValue().size()), total);
+                    }
+                  }
+                  return null;
+                }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private synchronized Answer ask(Answer a) {
+    questions++;
+    solverMillis += a.millis();
+    return a;
+  }
+
+  private final Map<String, long[]> profile = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+
+  private Answer ask(String what, java.util.function.Supplier<Answer> question) {
+    long t0 = System.nanoTime();
+    Answer a = ask(question.get());
+    long[] n = profile.computeIfAbsent(what + "." + a.status().json(), k -> new long[2]);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    synchronized (n) {
+      n[0]++;
+      n[1] += ms;
+    }
+    return a;
+  }
+
+  /** The rule took no sampled packet: unmatchable, shadowed (with its cover), or live after all. */
+  private void reachability(StepGoals goals, Pending q) {
+    RuleRef rule = q.rule;
+    Policy p = rule.policy();
+    Flow own = q.blocked;
+    Chain ownAt = q.blockedAt;
+    if (own == null) {
+      Answer a = ask("own", () -> goals.matchesOnOwn(p, rule.index()));
+      switch (a.status()) {
+        case UNSAT -> {
+          findings.add(causes.of(rule));
+          return;
+        }
+        case UNKNOWN -> {
+          findings.add(new Finding.Inconclusive(rule, null, "can any packet match it?", a.reason()));
+          return;
+        }
+        case SAT -> {
+          ownAt = chainOf(a, rule.direction());
+          own = a.flow();
+          if (!steps.matches(rule, own) || !Evaluator.applies(p, ownAt.at(), rule.direction())) {
+            throw Examples.disagreement("the rule does not match the solver's packet at an endpoint its policy selects", rule, own);
+          }
+        }
+      }
+    }
+    Answer reach = q.unreached ? null : ask("reach", () -> goals.reaches(p, rule.index()));
+    if (reach == null) {
+      // proved by the batch
+    } else if (reach.status() == SolverSession.Status.UNKNOWN) {
+      findings.add(new Finding.Inconclusive(rule, null, "is it ever reached?", reach.reason()));
+      return;
+    } else if (reach.sat()) {
+      Chain chain = chainOf(reach, rule.direction());
+      Walk w = steps.walk(chain, reach.flow(), p, rule.index(), null, -1);
+      if (!w.took()) {
+        throw Examples.disagreement("the solver says the rule takes this packet", rule, reach.flow());
+      }
+      q.live = true;
+      q.taken = reach.flow();
+      q.takenAt = chain;
+      if (q.needsRedundancy()) {
+        redundancy(goals, q);
+      }
+      return;
+    }
+    Walk blocked = steps.walk(ownAt, own, p, rule.index(), null, -1);
+    if (blocked.took() || blocked.blocker() == null) {
+      throw Examples.disagreement("the solver says no packet reaches the rule", rule, own);
+    }
+    q.blockedBy.putIfAbsent(Steps.key(blocked.blocker()), Map.entry(ownAt, own));
+    // The smallest covering set: the elements that take some packet the rule matches. The takes
+    // are disjoint, so every such element is in every covering set, and they cover it. Z3's
+    // unsat core over "element e does not take the packet" gives a covering set; each of
+    // its elements is then kept iff it takes some matched packet (known from sampling, or a model).
+    Map<String, Example> cover = new LinkedHashMap<>();
+    q.blockedBy.forEach((k, v) -> cover.put(k, examples.at(v.getKey(), v.getValue(), null)));
+    long c0 = System.nanoTime();
+    StepGoals.Core core = goals.core(p, rule.index());
+    synchronized (this) {
+      questions++;
+    }
+    long[] cn = profile.computeIfAbsent("core." + core.status().json(), k -> new long[2]);
+    synchronized (cn) {
+      cn[0]++;
+      cn[1] += (System.nanoTime() - c0) / 1_000_000;
+    }
+    if (core.status() == SolverSession.Status.UNSAT) {
+      java.util.Set<String> inCore = new java.util.HashSet<>();
+      core.elements().forEach(e -> inCore.add(e.key()));
+      if (!inCore.containsAll(cover.keySet())) {
+        throw Examples.disagreement("an element that takes one of its packets is missing from a covering set", rule, own);
+      }
+      for (StepGoals.Element e : core.elements()) {
+        if (cover.containsKey(e.key()) || disjoint(rule, e)) {
+          continue;
+        }
+        Map.Entry<Chain, Flow> hit = concreteTakenBy(rule, e);
+        if (hit != null) {
+          cover.put(e.key(), examples.at(hit.getKey(), hit.getValue(), null));
+          continue;
+        }
+        Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
+        if (a.status() == SolverSession.Status.UNKNOWN) {
+          findings.add(new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
+          return;
+        }
+        if (a.sat()) {
+          Chain chain = chainOf(a, rule.direction());
+          Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
+          if (!steps.matches(rule, a.flow()) || w.took() || !isElement(w.blocker(), e)) {
+            throw Examples.disagreement("the solver says " + e.key() + " takes this packet first", rule, a.flow());
+          }
+          cover.put(e.key(), examples.at(chain, a.flow(), null));
+        }
+      }
+    } else {
+      // the relaxation found a packet (at an address an endpoint owns): enumerate the takers instead
+      while (true) {
+        Answer a = ask("cover", () -> goals.matchesExcept(p, rule.index(), cover.keySet()));
+        if (a.status() == SolverSession.Status.UNSAT) {
+          break;
+        }
+        if (a.status() == SolverSession.Status.UNKNOWN) {
+          findings.add(new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
+          return;
+        }
+        Chain chain = chainOf(a, rule.direction());
+        Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
+        if (!steps.matches(rule, a.flow()) || w.took() || w.blocker() == null || cover.containsKey(Steps.key(w.blocker()))) {
+          throw Examples.disagreement("the solver's packet is not taken by a new earlier element", rule, a.flow());
+        }
+        cover.put(Steps.key(w.blocker()), examples.at(chain, a.flow(), null));
+      }
+    }
+    List<Cover> covers = new ArrayList<>();
+    for (StepGoals.Element e : goals.blocking(p, rule.index())) {
+      if (cover.containsKey(e.key())) {
+        covers.add(cover(e, cover.get(e.key())));
+      }
+    }
+    if (covers.size() != cover.size()) {
+      throw Examples.disagreement("an element that takes its packets is not before it", rule, own);
+    }
+    boolean conflict =
+        rule.action() != Action.LOG && covers.stream().anyMatch(c -> c.action() != rule.action());
+    findings.add(new Finding.ShadowedRule(rule, covers, conflict, examples.at(ownAt, own, null)));
+  }
+
+  /** The rule is live and sampling found no packet whose verdict it changes: ask the solver. */
+  private void redundancy(StepGoals goals, Pending q) {
+    RuleRef rule = q.rule;
+    if (q.notRedundant || !q.needsRedundancy()) {
+      return;
+    }
+    Answer a = ask("changes", () -> goals.changesVerdict(rule.policy(), rule.index()));
+    switch (a.status()) {
+      case SAT -> {
+        Chain chain = chainOf(a, rule.direction());
+        Walk with = steps.walk(chain, a.flow(), rule.policy(), rule.index(), null, -1);
+        Walk without = steps.walk(chain, a.flow(), null, -1, rule.policy(), rule.index());
+        if (!with.took() || with.allowed() == without.allowed()) {
+          throw Examples.disagreement("the solver says removing the rule changes this packet's verdict", rule, a.flow());
+        }
+      }
+      case UNKNOWN ->
+          findings.add(new Finding.Inconclusive(rule, null, "does removing it change a verdict?", a.reason()));
+      case UNSAT -> {
+        Walk with = steps.walk(q.takenAt, q.taken, rule.policy(), rule.index(), null, -1);
+        Walk without = steps.walk(q.takenAt, q.taken, null, -1, rule.policy(), rule.index());
+        if (!with.took() || with.allowed() != without.allowed()) {
+          throw Examples.disagreement("the solver says removing the rule changes no verdict", rule, q.taken);
+        }
+        findings.add(new Finding.RedundantRule(rule, examples.at(q.takenAt, q.taken, rule)));
+      }
+    }
+  }
+
+  /** A sampled packet the rule matches and that element {@code e} (a rule) takes first, or null. */
+  private Map.Entry<Chain, Flow> concreteTakenBy(RuleRef rule, StepGoals.Element e) {
+    if (!(e instanceof StepGoals.RuleElement r)) {
+      return null;
+    }
+    RuleRef theirs = ref(r, rule.direction());
+    for (EClass c : Steps.spread(steps.selected(rule.policy(), rule.direction()))) {
+      Chain chain = steps.chain(c, rule.direction());
+      List<Flow> mine = samples.flows(rule, chain.at(), Samples.FLOWS_PER_CLASS);
+      List<Flow> other = samples.flows(theirs, chain.at(), Samples.FLOWS_PER_CLASS);
+      for (Flow f : Samples.hybrid(mine, other, rule.direction(), 4 * Samples.FLOWS_PER_RULE)) {
+        if (!steps.matches(rule, f)) {
+          continue;
+        }
+        Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
+        if (!w.took() && isElement(w.blocker(), e)) {
+          return Map.entry(chain, f);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static RuleRef ref(StepGoals.RuleElement r, Direction d) {
+    return RuleRef.of(r.tier(), r.policy(), d).stream().filter(x -> x.index() == r.index()).findFirst().orElseThrow();
+  }
+
+  /** The element is a rule that can match no packet the rule matches (so it takes none). */
+  private boolean disjoint(RuleRef rule, StepGoals.Element e) {
+    if (!(e instanceof StepGoals.RuleElement r)) {
+      return false;
+    }
+    List<Rule> theirs = r.policy().rules(rule.direction()).stream().filter(x -> x.index() == r.index()).toList();
+    return footprint.disjoint(rule.rules(), theirs, rule.direction());
+  }
+
+  private static boolean isElement(Decision t, StepGoals.Element e) {
+    if (t == null) {
+      return false;
+    }
+    if (e instanceof StepGoals.RuleElement r) {
+      return t.kind() == Decision.Kind.RULE && t.policy() == r.policy() && t.rule().index() == r.index();
+    }
+    if (e instanceof StepGoals.TierDefault td) {
+      return t.kind() == Decision.Kind.TIER_DEFAULT && t.tier().name().equals(td.tier().name());
+    }
+    return t.kind() == Decision.Kind.FAILSAFE;
+  }
+
+  private Cover cover(StepGoals.Element e, Example example) {
+    if (e instanceof StepGoals.RuleElement r) {
+      RuleRef ref =
+          RuleRef.of(r.tier(), r.policy(), example != null ? example.direction() : directionOf(r)).stream()
+              .filter(x -> x.index() == r.index())
+              .findFirst()
+              .orElseThrow();
+      return new Cover(ref, null, false, example);
+    }
+    if (e instanceof StepGoals.TierDefault td) {
+      return new Cover(null, td.tier(), false, example);
+    }
+    return new Cover(null, null, true, example);
+  }
+
+  private static Direction directionOf(StepGoals.RuleElement r) {
+    return r.policy().ingress().stream().anyMatch(x -> x.index() == r.index()) ? Direction.INGRESS : Direction.EGRESS;
+  }
+
+  /** The chain at the step end of a solver answer (a hypothetical endpoint gets its own). */
+  private Chain chainOf(Answer a, Direction d) {
+    Endpoint at = d == Direction.INGRESS ? a.flow().destination() : a.flow().source();
+    if (at == null) {
+      throw new IllegalStateException("internal error: the solver's packet has no endpoint at the step");
+    }
+    EClass c = steps.classOf(at);
+    return c != null ? steps.chain(c, d) : replay.evaluator(a.assumedProfiles()).chain(at, d);
+  }
+
+}

@@ -1,0 +1,39 @@
+package dev.tierproof.eval;
+
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Tier;
+import java.util.List;
+
+/**
+ * What one step (spec S4) holds before a packet arrives: the endpoint {@code at}, the {@code
+ * direction}, the tiers entered there, each with its applying policies in order (spec S4.1, S4.2:
+ * a tier without one is not entered), and the endpoint's profiles that exist, in its order (spec
+ * S4.6). Made by {@link Evaluator#chain}; walked by {@link Evaluator#walk}.
+ */
+public record Chain(Endpoint at, Direction direction, List<Entered> tiers, List<Profile> profiles) {
+
+  public Chain {
+    tiers = List.copyOf(tiers);
+    profiles = List.copyOf(profiles);
+  }
+
+  /** An entered tier and its policies that apply at the step, in evaluation order (never empty). */
+  public record Entered(Tier tier, List<Policy> applying) {
+    public Entered {
+      applying = List.copyOf(applying);
+    }
+
+    /** True when {@code p} (by identity) applies in this tier. */
+    public boolean has(Policy p) {
+      for (Policy x : applying) {
+        if (x == p) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.tierproof.eval;
+
+import dev.tierproof.eval.Chain.Entered;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.Rule;
+
+/**
+ * Told what {@link Evaluator#walk} passes in the tiers of a step, in order: each rule before it is
+ * tested, and each applying policy when it is done. The trace of {@link Evaluator#evaluate} and
+ * lint's walk ("was this rule reached, what took the packet first") are watchers of the one walk.
+ */
+public interface Watcher {
+
+  /** Watches nothing. */
+  Watcher NONE = new Watcher() {};
+
+  /**
+   * Rule {@code rule} of {@code policy} in {@code tier} is next, Log rules included (never
+   * terminal, spec S4.3). False leaves it out, as if removed.
+   */
+  default boolean reached(Entered tier, Policy policy, Rule rule) {
+    return true;
+  }
+
+  /**
+   * The walk is done with applying policy {@code policy}: {@code hit} is its rule that took the
+   * packet (Allow, Deny or Pass), or null when none matched.
+   */
+  default void left(Entered tier, Policy policy, Rule hit) {}
+}
