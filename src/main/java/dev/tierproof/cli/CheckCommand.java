@@ -20,6 +20,7 @@ import dev.tierproof.model.Port;
 import dev.tierproof.report.CheckReport;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,11 +72,11 @@ final class CheckCommand implements Callable<Integer> {
     Session s = main.session;
     GlobalOptions g = main.session.configured(global.after(main.global));
     List<Session.Output> outputs = s.outputs(g, CheckReport.FORMATS);
-    Invariant.Severity threshold = null;
+    Severity threshold = null;
     switch (failOn) {
-      case "error" -> threshold = Invariant.Severity.ERROR;
-      case "warning" -> threshold = Invariant.Severity.WARNING;
-      case "note" -> threshold = Invariant.Severity.NOTE;
+      case "error" -> threshold = Severity.ERROR;
+      case "warning" -> threshold = Severity.WARNING;
+      case "note" -> threshold = Severity.NOTE;
       case "never" -> threshold = null;
       default ->
           s.diagnostics.error(s.args.span(failOn), "`" + failOn + "` is not a severity; use `error`, `warning`, `note` or `never`");
@@ -124,11 +125,11 @@ final class CheckCommand implements Callable<Integer> {
     if (!written) {
       return s.fail();
     }
-    final Invariant.Severity gate = threshold;
+    final Severity gate = threshold;
     boolean failing =
         results.stream()
             .anyMatch(x -> x.status() == CheckResult.Status.VIOLATED && gate != null
-                && x.invariant().severity().compareTo(gate) <= 0);
+                && x.invariant().severity().atLeast(gate));
     if (failing) {
       return Main.VIOLATED;
     }
@@ -220,7 +221,7 @@ final class CheckCommand implements Callable<Integer> {
       if (a == null || d.errors().size() > errors) {
         return Optional.empty();
       }
-      Invariant.Severity severity = Invariant.Severity.valueOf(i.severity().name());
+      Severity severity = i.severity();
       return Optional.of(new Invariant(i.id(), i.set(), i.description(), severity, a, i.span(), i.idSpan()));
     }
 

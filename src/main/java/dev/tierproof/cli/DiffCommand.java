@@ -6,7 +6,7 @@ import dev.tierproof.model.Input;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.analysis.Diff;
 import dev.tierproof.analysis.DiffResult;
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.PolicySet;

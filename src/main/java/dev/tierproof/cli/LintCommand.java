@@ -1,10 +1,10 @@
 package dev.tierproof.cli;
 
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
 import dev.tierproof.analysis.lint.Finding;
 import dev.tierproof.analysis.lint.Suppressions;
 import dev.tierproof.analysis.lint.Lint;
-import dev.tierproof.analysis.lint.Severity;
+import dev.tierproof.source.Severity;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.analysis.Caveat;

@@ -2,10 +2,10 @@ package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.References;
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
 import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.analysis.lint.Kind;
-import dev.tierproof.analysis.lint.Severity;
+import dev.tierproof.source.Severity;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.Input;

@@ -10,6 +10,7 @@ import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.selector.SelectorSyntaxException;
 import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -44,17 +45,6 @@ public final class Invariants {
   public record InvariantSet(String name, String description, Span span, List<Invariant> invariants) {
     public InvariantSet {
       invariants = List.copyOf(invariants);
-    }
-  }
-
-  public enum Severity {
-    ERROR,
-    WARNING,
-    NOTE;
-
-    /** {@code error}, {@code warning}, {@code note}: as written and as reports print it. */
-    public String key() {
-      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
@@ -357,7 +347,7 @@ public final class Invariants {
       if (sev != null) {
         severity = null;
         for (Severity s : Severity.values()) {
-          if (s.key().equals(sev.text())) {
+          if (s.label().equals(sev.text())) {
             severity = s;
           }
         }

@@ -70,7 +70,7 @@ public final class CheckReport {
     List<String> out = new ArrayList<>();
     for (CheckResult r : results) {
       Invariant i = r.invariant();
-      out.add(String.format(Locale.ROOT, "%-12s %s (%s): %s", r.status().json(), i.id(), i.severity().key(), r.summary()));
+      out.add(String.format(Locale.ROOT, "%-12s %s (%s): %s", r.status().json(), i.id(), i.severity().label(), r.summary()));
       out.addAll(indent(details(r)));
     }
     out.add("");
@@ -184,7 +184,7 @@ public final class CheckReport {
       if (i.set() != null) {
         o.put("set", i.set());
       }
-      o.put("severity", i.severity().key());
+      o.put("severity", i.severity().label());
       o.put("assertion", i.assertion().key());
       o.put("status", r.status().json());
       o.put("summary", r.summary());
@@ -337,7 +337,7 @@ public final class CheckReport {
         continue;
       }
       Invariant i = r.invariant();
-      String level = r.status() == Status.VIOLATED ? i.severity().key() : "warning";
+      String level = r.status() == Status.VIOLATED ? i.severity().label() : "warning";
       Decision d = r.decidedBy();
       Span at = d != null ? Text.location(d) : Span.NONE;
       List<Annotation.Related> related = new ArrayList<>();
@@ -394,7 +394,7 @@ public final class CheckReport {
         cell.append("<br>").append(Markdown.cell(line));
       }
       out.append("| ").append(icon).append(" | `").append(r.invariant().id()).append("` | ")
-          .append(r.invariant().severity().key()).append(" | ").append(cell).append(" |\n");
+          .append(r.invariant().severity().label()).append(" | ").append(cell).append(" |\n");
     }
     return out.toString();
   }

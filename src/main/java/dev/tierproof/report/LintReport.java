@@ -2,7 +2,7 @@ package dev.tierproof.report;
 
 import dev.tierproof.model.Suppression;
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
 import dev.tierproof.model.Unmodelled;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +10,7 @@ import dev.tierproof.analysis.lint.Example;
 import dev.tierproof.analysis.lint.Finding;
 import dev.tierproof.analysis.lint.Lint;
 import dev.tierproof.analysis.lint.RuleRef;
-import dev.tierproof.analysis.lint.Severity;
+import dev.tierproof.source.Severity;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;

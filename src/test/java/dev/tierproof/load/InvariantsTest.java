@@ -8,6 +8,7 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ class InvariantsTest {
     Reachable r = (Reachable) inv.get(1).assertion();
     assertThat(r.all()).isTrue();
     assertThat(r.scope().protocol()).isEqualTo(Protocols.UDP);
-    assertThat(inv.get(2).severity()).isEqualTo(Invariants.Severity.WARNING);
+    assertThat(inv.get(2).severity()).isEqualTo(Severity.WARNING);
     assertThat(((Invariants.Covered) inv.get(2).assertion()).directions()).isEqualTo(Set.of(Direction.INGRESS, Direction.EGRESS));
     Invariants.Probe p = (Invariants.Probe) inv.get(3).assertion();
     assertThat(p.allowed()).isFalse();

@@ -1,5 +1,6 @@
 package dev.tierproof.analysis.lint;
 
+import dev.tierproof.source.Severity;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Policy;

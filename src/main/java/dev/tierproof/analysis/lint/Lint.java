@@ -1,6 +1,7 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
+import dev.tierproof.source.Severity;
 import dev.tierproof.analysis.lint.Finding.Cover;
 import dev.tierproof.analysis.lint.Finding.UnmatchableRule.Cause;
 import dev.tierproof.analysis.lint.Steps.Chain;
