@@ -47,11 +47,11 @@ final class CompletionCommand implements Callable<Integer> {
         };
     if (script == null) {
       s.diagnostics.error(s.args.span(shell), "no completion for `" + shell + "`; use `bash`, `zsh` or `fish`");
-      return s.fail();
+      return s.fail().code();
     }
     s.out.print(script);
     s.out.flush();
-    return Main.OK;
+    return ExitCode.OK.code();
   }
 
   /**
