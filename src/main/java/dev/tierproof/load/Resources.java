@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 /**
  * Documents → model. {@link #add} checks one document (kind, apiVersion, metadata, duplicates) and
  * converts it; {@link #build} assembles the cluster: built-in tiers and profiles, namespaces,
- * effective labels (calico-semantics.md §2.6, §2.7) and tiers with their policies (§2.4, §5.2).
+ * effective labels (specs/semantics.md S2.7, S2.8) and tiers with their policies (S2.6, S7).
  */
 final class Resources {
 
@@ -350,7 +350,7 @@ final class Resources {
   }
 
   private void tier(Fields f) {
-    // spec §2.4
+    // spec S2.6
     Meta meta = meta(f, "Tier", false, Names.DNS_LABEL);
     Fields spec = f.objectOrEmpty("spec");
     Double order = spec.number("order");
@@ -437,7 +437,7 @@ final class Resources {
   }
 
   private void profile(Fields f) {
-    // spec §2.6
+    // spec S2.8
     Meta meta = meta(f, "Profile", false, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
     Map<String, String> labels = spec.labels("labelsToApply");
@@ -480,7 +480,7 @@ final class Resources {
         });
     Map<String, Profile> allProfiles = new LinkedHashMap<>();
     allProfiles.put(DEFAULT_ALLOW, allowing(DEFAULT_ALLOW, Map.of(), Span.NONE));
-    // spec §2.6
+    // spec S2.8
     for (Namespace ns : allNamespaces.values()) {
       Map<String, String> labels = prefixed(Selectors.NAMESPACE_PREFIX, ns.labels(), ns.name());
       allProfiles.put("kns." + ns.name(), allowing("kns." + ns.name(), labels, ns.span()));
@@ -548,10 +548,10 @@ final class Resources {
     return out;
   }
 
-  /** Own labels overlaid on the profiles' labels: own win, then the first profile (§2.7). */
+  /** Own labels overlaid on the profiles' labels: own win, then the first profile (S2.7). */
   private Map<String, String> effective(
       Map<String, String> own, Endpoints.Pending<?> p, Map<String, Profile> all) {
-    // spec §2.7
+    // spec S2.7
     Map<String, String> out = new HashMap<>();
     for (int i = p.profiles().size() - 1; i >= 0; i--) {
       Profile profile = all.get(p.profiles().get(i));
