@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -49,8 +50,15 @@ final class CheckCommand extends Subcommand {
       description = "exit 1 when an invariant of this severity or a higher one is violated (default: warning)")
   String failOn = "warning";
 
+  @Mixin GlobalOptions global = new GlobalOptions();
+
   CheckCommand(Main main) {
     super(main);
+  }
+
+  @Override
+  GlobalOptions global() {
+    return global;
   }
 
   @Override
@@ -92,7 +100,7 @@ final class CheckCommand extends Subcommand {
       results.add(checked.get(k).unmodelled(relevant.get(k), g.ignoreUnmodelled));
     }
     Caveat caveat = Session.caveat(g, relevant.stream().flatMap(List::stream).distinct().toList());
-    boolean written = s.write(outputs, f -> CheckReport.render(f, results, version(), caveat));
+    boolean written = s.write(outputs, f -> CheckReport.render(f, results, Version.NUMBER, caveat));
     if (!written) {
       return s.fail();
     }
@@ -119,10 +127,6 @@ final class CheckCommand extends Subcommand {
       return ExitCode.INCONCLUSIVE;
     }
     return ExitCode.OK;
-  }
-
-  static String version() {
-    return Version.NUMBER;
   }
 
   /**

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -51,8 +52,15 @@ final class DiffCommand extends Subcommand {
               + " that could be deployed (default: existing, or any when the input has no pods or workloads)")
   String scope;
 
+  @Mixin GlobalOptions global = new GlobalOptions();
+
   DiffCommand(Main main) {
     super(main);
+  }
+
+  @Override
+  GlobalOptions global() {
+    return global;
   }
 
   @Override

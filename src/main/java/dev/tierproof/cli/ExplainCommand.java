@@ -37,8 +37,15 @@ final class ExplainCommand extends Subcommand {
 
   @Mixin FlowOptions flow = new FlowOptions();
 
+  @Mixin GlobalOptions global = new GlobalOptions();
+
   ExplainCommand(Main main) {
     super(main);
+  }
+
+  @Override
+  GlobalOptions global() {
+    return global;
   }
 
   @Override

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,8 +48,15 @@ final class LintCommand extends Subcommand {
       description = "exit 1 when a finding has this severity or a higher one (default: warning)")
   String failOn = "warning";
 
+  @Mixin GlobalOptions global = new GlobalOptions();
+
   LintCommand(Main main) {
     super(main);
+  }
+
+  @Override
+  GlobalOptions global() {
+    return global;
   }
 
   @Override

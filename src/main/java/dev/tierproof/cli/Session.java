@@ -165,20 +165,19 @@ final class Session {
     if (diagnostics.hasErrors()) {
       return Optional.empty();
     }
-    if (!hasInput(g, "a file, a directory or `-` for standard input")) {
+    Optional<Loaded> loaded = hasInput(g, "a file, a directory or `-` for standard input") ? input(g) : Optional.empty();
+    if (loaded.isEmpty()) {
       return Optional.empty();
     }
-    Optional<Input> input = input(g).map(Loaded::input);
-    if (input.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<PolicySet> set = Optional.of(input.get().set());
-    Optional<Resolved> from = References.resolve(src.get(), set.get(), existing, srcAt, diagnostics);
-    Optional<Resolved> to = References.resolve(dst.get(), set.get(), existing, dstAt, diagnostics);
+    PolicySet set = loaded.get().input().set();
+    Optional<Resolved> from = References.resolve(src.get(), set, existing, srcAt, diagnostics);
+    Optional<Resolved> to = References.resolve(dst.get(), set, existing, dstAt, diagnostics);
     if (to.isPresent() && pinned.isPresent()) {
-      to = References.pin(to.get(), pinned.get(), set.get(), args.span(destinationIp), diagnostics);
+      to = References.pin(to.get(), pinned.get(), set, args.span(destinationIp), diagnostics);
     }
-    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(new Question(set.get(), input.get().unmodelled(), from.get(), to.get()));
+    return diagnostics.hasErrors()
+        ? Optional.empty()
+        : Optional.of(new Question(set, loaded.get().input().unmodelled(), from.get(), to.get()));
   }
 
   private Optional<EndpointRef> reference(String text, Span at) {

@@ -1,7 +1,6 @@
 package dev.tierproof.cli;
 
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Mixin;
 
 /**
  * A command under {@code tierproof}: its global options joined after those before it and with the
@@ -12,16 +11,20 @@ abstract class Subcommand implements Callable<Integer> {
 
   final Main main;
 
-  @Mixin GlobalOptions global = new GlobalOptions();
-
   Subcommand(Main main) {
     this.main = main;
   }
 
+  /**
+   * This command's level of the global options: a {@code @Mixin} each command declares after its
+   * own options, so that completion scripts list them in that order.
+   */
+  abstract GlobalOptions global();
+
   @Override
   public final Integer call() {
     Session s = main.session;
-    return run(s, s.configured(global.after(main.global))).code();
+    return run(s, s.configured(global().after(main.global))).code();
   }
 
   /** Runs the command with {@code g}, every level's options and the configuration's joined. */

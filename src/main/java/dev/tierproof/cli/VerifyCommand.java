@@ -61,8 +61,15 @@ final class VerifyCommand extends Subcommand {
     return end instanceof End.Hypothetical h ? h.inPodCidrs(pods) : end instanceof End.Known k ? k.inPodCidrs(pods) : end;
   }
 
+  @Mixin GlobalOptions global = new GlobalOptions();
+
   VerifyCommand(Main main) {
     super(main);
+  }
+
+  @Override
+  GlobalOptions global() {
+    return global;
   }
 
   @Override
