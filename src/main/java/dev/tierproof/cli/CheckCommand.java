@@ -52,15 +52,6 @@ final class CheckCommand extends Subcommand {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  CheckCommand(Main main) {
-    super(main);
-  }
-
-  @Override
-  GlobalOptions global() {
-    return global;
-  }
-
   @Override
   ExitCode run(Session s, GlobalOptions g) {
     List<Session.Output> outputs = s.outputs(g, CheckReport.FORMATS);

@@ -26,14 +26,10 @@ import picocli.CommandLine.Parameters;
         + "fish: `tierproof completion fish > ~/.config/fish/completions/tierproof.fish`).")
 final class CompletionCommand implements Callable<Integer> {
 
-  private final Main main;
+  @CommandLine.ParentCommand Main main;
 
   @Parameters(index = "0", paramLabel = "bash|zsh|fish", description = "the shell")
   String shell;
-
-  CompletionCommand(Main main) {
-    this.main = main;
-  }
 
   @Override
   public Integer call() {

@@ -54,15 +54,6 @@ final class DiffCommand extends Subcommand {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  DiffCommand(Main main) {
-    super(main);
-  }
-
-  @Override
-  GlobalOptions global() {
-    return global;
-  }
-
   @Override
   ExitCode run(Session s, GlobalOptions g) {
     List<Session.Output> outputs = s.outputs(g, DiffReport.FORMATS);

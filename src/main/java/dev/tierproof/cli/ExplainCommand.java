@@ -39,15 +39,6 @@ final class ExplainCommand extends Subcommand {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  ExplainCommand(Main main) {
-    super(main);
-  }
-
-  @Override
-  GlobalOptions global() {
-    return global;
-  }
-
   @Override
   ExitCode run(Session s, GlobalOptions g) {
     List<Session.Output> outputs = s.outputs(g);

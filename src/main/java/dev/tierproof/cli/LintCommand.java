@@ -50,15 +50,6 @@ final class LintCommand extends Subcommand {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  LintCommand(Main main) {
-    super(main);
-  }
-
-  @Override
-  GlobalOptions global() {
-    return global;
-  }
-
   @Override
   ExitCode run(Session s, GlobalOptions g) {
     List<Session.Output> outputs = s.outputs(g, LintReport.FORMATS);

@@ -44,12 +44,12 @@ public final class Main implements Callable<Integer> {
     try {
       Main main = new Main(session);
       CommandLine cl = new CommandLine(main);
-      cl.addSubcommand("explain", new ExplainCommand(main));
-      cl.addSubcommand("verify", new VerifyCommand(main));
-      cl.addSubcommand("lint", new LintCommand(main));
-      cl.addSubcommand("check", new CheckCommand(main));
-      cl.addSubcommand("diff", new DiffCommand(main));
-      cl.addSubcommand("completion", new CompletionCommand(main));
+      cl.addSubcommand("explain", new ExplainCommand());
+      cl.addSubcommand("verify", new VerifyCommand());
+      cl.addSubcommand("lint", new LintCommand());
+      cl.addSubcommand("check", new CheckCommand());
+      cl.addSubcommand("diff", new DiffCommand());
+      cl.addSubcommand("completion", new CompletionCommand());
       cl.addSubcommand("help", new CommandLine.HelpCommand());
       formats(cl.getSubcommands().get("lint"), dev.tierproof.report.LintReport.FORMATS);
       formats(cl.getSubcommands().get("check"), dev.tierproof.report.CheckReport.FORMATS);

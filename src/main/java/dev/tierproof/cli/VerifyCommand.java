@@ -63,15 +63,6 @@ final class VerifyCommand extends Subcommand {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  VerifyCommand(Main main) {
-    super(main);
-  }
-
-  @Override
-  GlobalOptions global() {
-    return global;
-  }
-
   @Override
   ExitCode run(Session s, GlobalOptions g) {
     SolverSession.preload(); // Z3's native library loads while the YAML is read

@@ -161,17 +161,7 @@ final class Endpoints {
     List<String> profileNames =
         List.of("kns." + meta.namespace(), "ksa." + meta.namespace() + "." + sa);
     Endpoint e =
-        new Endpoint(
-            Endpoint.Kind.WORKLOAD,
-            meta.namespace(),
-            meta.name(),
-            source,
-            own,
-            ips,
-            ports,
-            profileNames,
-            null,
-            meta.span());
+        new Endpoint(Endpoint.Kind.WORKLOAD, meta.namespace(), meta.name(), source, own, ips, ports, profileNames, null, meta.span());
     endpoints.add(new Pending<>(e, profileNames, meta.span()));
   }
 
@@ -227,17 +217,7 @@ final class Endpoints {
     ranges.forEach(at -> unmodelled.add(Gaps.range(meta.namespace() + "/" + name, at)));
     List<String> names = profileNames.stream().map(Node.Scalar::text).toList();
     Endpoint e =
-        new Endpoint(
-            Endpoint.Kind.WORKLOAD,
-            meta.namespace(),
-            name,
-            "WorkloadEndpoint",
-            own,
-            ips,
-            ports,
-            names,
-            node,
-            meta.span());
+        new Endpoint(Endpoint.Kind.WORKLOAD, meta.namespace(), name, "WorkloadEndpoint", own, ips, ports, names, node, meta.span());
     endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
   }
 
@@ -261,17 +241,7 @@ final class Endpoints {
     }
     if (meta.keep()) {
       Endpoint e =
-          new Endpoint(
-              Endpoint.Kind.HOST,
-              null,
-              meta.name(),
-              "HostEndpoint",
-              meta.labels(),
-              ips,
-              ports,
-              names,
-              node,
-              meta.span());
+          new Endpoint(Endpoint.Kind.HOST, null, meta.name(), "HostEndpoint", meta.labels(), ips, ports, names, node, meta.span());
       endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
     }
   }
