@@ -10,6 +10,7 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Flow;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -337,7 +338,7 @@ public final class CheckReport {
         continue;
       }
       Invariant i = r.invariant();
-      String level = r.status() == Status.VIOLATED ? i.severity().label() : "warning";
+      Severity level = r.status() == Status.VIOLATED ? i.severity() : Severity.WARNING;
       Decision d = r.decidedBy();
       Span at = d != null ? Text.location(d) : Span.NONE;
       List<Annotation.Related> related = new ArrayList<>();

@@ -510,7 +510,7 @@ public final class LintReport {
       }
       out.add(
           new Annotation(
-              f.id(), f.name(), f.kind().help(), result.severity(f).label(), message, f.location(), related,
+              f.id(), f.name(), f.kind().help(), result.severity(f), message, f.location(), related,
               fingerprint(f)));
     }
     return out;
