@@ -1,23 +1,23 @@
 package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.References;
-import dev.tierproof.model.Scope;
 import dev.tierproof.analysis.References.Resolved;
+import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.lint.Kind;
-import dev.tierproof.source.Severity;
 import dev.tierproof.load.GitRevision;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Scope;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.report.Format;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.selector.SelectorSyntaxException;
 import dev.tierproof.source.Diagnostic;
 import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,14 +2,14 @@ package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.End;
-import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
+import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.smt.SolverSession;
 import dev.tierproof.report.VerifyReport;
+import dev.tierproof.smt.SolverSession;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;

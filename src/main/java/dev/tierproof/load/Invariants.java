@@ -1,7 +1,6 @@
 package dev.tierproof.load;
 
 import dev.tierproof.model.Direction;
-import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.InvariantSet.Assertion;
 import dev.tierproof.model.InvariantSet.Covered;
 import dev.tierproof.model.InvariantSet.DecidedBy;
@@ -15,6 +14,7 @@ import dev.tierproof.model.InvariantSet.Peer;
 import dev.tierproof.model.InvariantSet.Probe;
 import dev.tierproof.model.InvariantSet.Reachable;
 import dev.tierproof.model.InvariantSet.Ref;
+import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.source.Diagnostics;

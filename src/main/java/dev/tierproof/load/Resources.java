@@ -1,7 +1,5 @@
 package dev.tierproof.load;
 
-import dev.tierproof.source.Suggest;
-
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
@@ -17,6 +15,7 @@ import dev.tierproof.model.Tier;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
+import dev.tierproof.source.Suggest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -3,9 +3,9 @@ package dev.tierproof.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.model.Direction;
-import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.InvariantSet.Isolated;
 import dev.tierproof.model.InvariantSet.Reachable;
+import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
