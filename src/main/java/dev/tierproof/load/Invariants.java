@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * Invariant files ({@code apiVersion: tierproof.dev/v1alpha1}, {@code kind: InvariantSet}) →
- * invariants with positions, not yet resolved against a policy set (that needs {@code analysis}).
+ * {@link InvariantSet}s: the schema (documents, ids, severities, the one assertion of each
+ * invariant) read here, peers, terms and packets by {@link InvariantFields}; not yet resolved
+ * against a policy set (that is {@code analysis.InvariantResolver}'s).
  * The format is documented in the README ("Invariant files") and in {@code
  * specs/invariant-schema.json}. Every problem is an error with {@code file:line:col} (unknown
  * fields included, with a suggestion); bad input never throws.
