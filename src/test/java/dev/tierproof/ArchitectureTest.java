@@ -2,6 +2,7 @@ package dev.tierproof;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -65,6 +66,12 @@ class ArchitectureTest {
               .allowEmptyShould(true)
               .check(classes);
         });
+  }
+
+  /** Every package, sub-packages such as {@code analysis.lint} each on their own, is in no cycle. */
+  @Test
+  void packages_dependOnEachOther_withoutCycles() {
+    slices().matching(ROOT + "(**)").should().beFreeOfCycles().check(classes);
   }
 
   @Test

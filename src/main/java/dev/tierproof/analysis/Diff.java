@@ -13,6 +13,7 @@ import dev.tierproof.model.Namespace;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Scope;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.DiffEncoding;
 import dev.tierproof.smt.DiffQuery;

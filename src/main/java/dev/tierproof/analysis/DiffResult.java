@@ -1,5 +1,6 @@
 package dev.tierproof.analysis;
 
+import dev.tierproof.model.Scope;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;

@@ -3,6 +3,7 @@ package dev.tierproof.analysis;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.util.List;
 import java.util.Set;
@@ -17,17 +18,6 @@ import java.util.Set;
  */
 public record Invariant(
     String id, String set, String description, Severity severity, Assertion assertion, Span span, Span idSpan) {
-
-  public enum Severity {
-    ERROR,
-    WARNING,
-    NOTE;
-
-    /** {@code error}, {@code warning}, {@code note}. */
-    public String key() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
 
   /** The claim; each kind says what proven and violated mean. */
   public sealed interface Assertion

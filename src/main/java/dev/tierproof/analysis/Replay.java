@@ -13,7 +13,6 @@ import dev.tierproof.smt.DiffQuery.Change;
 import dev.tierproof.smt.Point;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one confirmer: replays a decoded solver answer through the evaluator (the executable spec)
@@ -30,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Replay {
 
   private final Evaluator evaluator;
-  private final Map<Map<String, Profile>, Evaluator> assumed = new ConcurrentHashMap<>();
   /** For two versions: the base paired with this set, and each endpoint whose base version differs. */
   private final Replay base;
   private final Map<Endpoint, Endpoint> twins;
@@ -53,7 +51,7 @@ public final class Replay {
 
   /** The evaluator of the set with {@code profiles} assumed (none: the set's own). */
   public Evaluator evaluator(Map<String, Profile> profiles) {
-    return profiles.isEmpty() ? evaluator : assumed.computeIfAbsent(profiles, evaluator::withProfiles);
+    return evaluator.assuming(profiles);
   }
 
   /** Eval's verdict on the answer's flow; it must be the solver's, with the same deciding points. */
@@ -135,9 +133,7 @@ public final class Replay {
 
   /** An internal error: solver and evaluator disagree on {@code f} ({@code v}: eval's verdict, if any). */
   public static IllegalStateException disagreement(String what, Flow f, Verdict v) {
-    return new IllegalStateException(
-        "internal error: solver and evaluator disagree: " + what + "; flow " + f.describe()
-            + (v == null ? "" : "; eval " + v.describe()));
+    return Evaluator.disagreement(what, f, v);
   }
 
   /** The solver's name for an eval decision. */

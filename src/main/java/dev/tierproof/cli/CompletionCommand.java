@@ -8,12 +8,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.AutoComplete;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code tierproof completion bash|zsh|fish}: the shell completion script of every command and
@@ -26,14 +26,10 @@ import picocli.CommandLine.Parameters;
         + "fish: `tierproof completion fish > ~/.config/fish/completions/tierproof.fish`).")
 final class CompletionCommand implements Callable<Integer> {
 
-  private final Main main;
+  @CommandLine.ParentCommand Main main;
 
   @Parameters(index = "0", paramLabel = "bash|zsh|fish", description = "the shell")
   String shell;
-
-  CompletionCommand(Main main) {
-    this.main = main;
-  }
 
   @Override
   public Integer call() {
@@ -47,11 +43,11 @@ final class CompletionCommand implements Callable<Integer> {
         };
     if (script == null) {
       s.diagnostics.error(s.args.span(shell), "no completion for `" + shell + "`; use `bash`, `zsh` or `fish`");
-      return s.fail();
+      return s.fail().code();
     }
     s.out.print(script);
     s.out.flush();
-    return Main.OK;
+    return ExitCode.OK.code();
   }
 
   /**

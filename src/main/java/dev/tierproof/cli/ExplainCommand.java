@@ -1,11 +1,11 @@
 package dev.tierproof.cli;
 
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.References;
-import dev.tierproof.analysis.Relevance;
+import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.References.Concrete;
 import dev.tierproof.analysis.References.Resolved;
+import dev.tierproof.analysis.References;
+import dev.tierproof.analysis.Relevance;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.PolicySet;
@@ -13,7 +13,6 @@ import dev.tierproof.report.ExplainReport;
 import dev.tierproof.report.Format;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,9 +24,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "One concrete flow: the verdict and the deciding tier, policy and rule at each enforcement point.",
     footer = {"%nExamples:", "  tierproof -f examples/quiz/allow-in-tier1.yaml explain shop/podA tigera.io", "  tierproof -f policies/ explain web/web-0 pay/api-0 --port 8443 -o json"})
-final class ExplainCommand implements Callable<Integer> {
-
-  private final Main main;
+final class ExplainCommand extends Subcommand {
 
   @Parameters(index = "0", paramLabel = "SRC", description = "source endpoint reference")
   String source;
@@ -42,14 +39,8 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  ExplainCommand(Main main) {
-    this.main = main;
-  }
-
   @Override
-  public Integer call() {
-    Session s = main.session;
-    GlobalOptions g = main.session.configured(global.after(main.global));
+  ExitCode run(Session s, GlobalOptions g) {
     List<Session.Output> outputs = s.outputs(g);
     FlowSpec spec = flow.spec(s.args, s.diagnostics);
     Optional<Session.Question> question = s.question(g, source, destination, destinationIp, false);
@@ -77,6 +68,6 @@ final class ExplainCommand implements Callable<Integer> {
     if (!written) {
       return s.fail();
     }
-    return caveat.inconclusive() ? s.unmodelled(caveat) : Main.OK;
+    return caveat.inconclusive() ? s.unmodelled(caveat) : ExitCode.OK;
   }
 }

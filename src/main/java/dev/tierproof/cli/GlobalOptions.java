@@ -27,7 +27,7 @@ final class GlobalOptions {
   java.util.Set<dev.tierproof.analysis.lint.Kind> lintDisable = java.util.EnumSet.noneOf(dev.tierproof.analysis.lint.Kind.class);
 
   /** Lint rules the configuration reports at another severity. */
-  java.util.Map<dev.tierproof.analysis.lint.Kind, dev.tierproof.analysis.lint.Severity> lintSeverity =
+  java.util.Map<dev.tierproof.analysis.lint.Kind, dev.tierproof.source.Severity> lintSeverity =
       new java.util.EnumMap<>(dev.tierproof.analysis.lint.Kind.class);
 
   @Option(names = {"-v", "--verbose"}, description = "print every warning (default: one line per kind of warning)")

@@ -1,23 +1,20 @@
 package dev.tierproof.cli;
 
-import dev.tierproof.analysis.Scope;
-import dev.tierproof.analysis.lint.Finding;
-import dev.tierproof.analysis.lint.Suppressions;
-import dev.tierproof.analysis.lint.Lint;
-import dev.tierproof.analysis.lint.Severity;
-import dev.tierproof.load.Loader;
-import dev.tierproof.load.SourceText;
 import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.Relevance;
+import dev.tierproof.analysis.lint.Finding;
+import dev.tierproof.analysis.lint.Lint;
+import dev.tierproof.analysis.lint.Suppressions;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Scope;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.report.LintReport;
-import dev.tierproof.source.Span;
+import dev.tierproof.source.Severity;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -35,9 +32,7 @@ import picocli.CommandLine.Option;
         "Shadowed, unmatchable and redundant rules, dead policies and tiers, and Calico surprises,"
             + " proven over every flow in scope, with file and line.",
     footer = {"%nExamples:", "  tierproof -f examples/lint lint", "  tierproof -f policies/ lint --fail-on error -o text -o sarif=lint.sarif"})
-final class LintCommand implements Callable<Integer> {
-
-  private final Main main;
+final class LintCommand extends Subcommand {
 
   @Option(
       names = "--scope",
@@ -55,40 +50,24 @@ final class LintCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  LintCommand(Main main) {
-    this.main = main;
-  }
-
   @Override
-  public Integer call() {
-    Session s = main.session;
-    GlobalOptions g = main.session.configured(global.after(main.global));
+  ExitCode run(Session s, GlobalOptions g) {
     List<Session.Output> outputs = s.outputs(g, LintReport.FORMATS);
     Scope chosen = s.scope(scope);
-    Severity threshold = null;
-    switch (failOn) {
-      case "error" -> threshold = Severity.ERROR;
-      case "warning" -> threshold = Severity.WARNING;
-      case "never" -> threshold = null;
-      default ->
-          s.diagnostics.error(s.args.span(failOn), "`" + failOn + "` is not a severity; use `error`, `warning` or `never`");
-    }
-    if (g.files.isEmpty()) {
-      s.diagnostics.error(
-          new Span(Arguments.FILE, 1, 1), "no input; give `-f PATH`: a file, a directory or `-` for standard input");
-    }
+    Severity threshold = s.failOn(failOn, List.of(Severity.ERROR, Severity.WARNING));
+    s.hasInput(g, "a file, a directory or `-` for standard input");
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    List<SourceText> sources = Loader.read(g.files, g.excludes, s.in, s.diagnostics);
-    Input input = Loader.input(sources, s.diagnostics, g.inputSpan(s.args));
+    Optional<Session.Loaded> loaded = s.input(g);
+    if (loaded.isEmpty()) {
+      return s.fail();
+    }
+    Input input = loaded.get().input();
     PolicySet set = input.set();
-    if (s.diagnostics.hasErrors()) {
-      return s.fail();
-    }
     s.warn(g);
     Map<String, String> texts = new HashMap<>();
-    sources.forEach(t -> texts.put(t.file(), t.text()));
+    loaded.get().sources().forEach(t -> texts.put(t.file(), t.text()));
     Lint.Result all = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault(), s.progress(g, "lint")));
     // findings a `tierproof.dev/ignore` annotation suppresses neither fail the run nor show (but in SARIF)
     Map<Finding, dev.tierproof.model.Suppression> suppressed = Suppressions.of(input.suppressions(), all.findings());
@@ -106,19 +85,18 @@ final class LintCommand implements Callable<Integer> {
     if (!written) {
       return s.fail();
     }
-    final Severity gate = threshold;
-    boolean failing = gate != null && result.findings().stream().anyMatch(f -> result.severity(f).atLeast(gate)
+    boolean failing = threshold != null && result.findings().stream().anyMatch(f -> result.severity(f).atLeast(threshold)
         && !(f instanceof Finding.Inconclusive) && (!caveat.inconclusive() || byFinding.get(f).isEmpty()));
     if (failing) {
-      return Main.VIOLATED;
+      return ExitCode.VIOLATED;
     }
     if (caveat.inconclusive()) {
       return s.unmodelled(caveat);
     }
     if (result.findings().stream().anyMatch(f -> f instanceof Finding.Inconclusive)) {
       s.err.println("tierproof: inconclusive: the solver could not decide some questions; nothing is claimed about them");
-      return Main.INCONCLUSIVE;
+      return ExitCode.INCONCLUSIVE;
     }
-    return Main.OK;
+    return ExitCode.OK;
   }
 }

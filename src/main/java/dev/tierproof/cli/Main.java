@@ -7,16 +7,15 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine;
 
 /**
- * The {@code tierproof} command line (design.md §2). Exit codes: {@value #OK} the claim holds or
- * explain answered, {@value #VIOLATED} the claim is violated, {@value #BAD_INPUT} bad input or
- * usage (every problem listed on stderr, with file:line:col), {@value #INCONCLUSIVE} the solver
- * could not decide, or an internal error (no stack trace unless {@code TIERPROOF_DEBUG=1}).
+ * The {@code tierproof} command line (design.md §2): the commands, usage errors in the
+ * diagnostics' style, and any internal failure as exit {@link ExitCode#INCONCLUSIVE} (no stack
+ * trace unless {@code TIERPROOF_DEBUG=1}). Returns an {@link ExitCode}'s number.
  */
 @Command(
     name = "tierproof",
@@ -24,11 +23,6 @@ import picocli.CommandLine.ParameterException;
     versionProvider = Version.class,
     description = "Proves things about Calico network policy before it reaches a cluster.")
 public final class Main implements Callable<Integer> {
-
-  static final int OK = 0;
-  static final int VIOLATED = 1;
-  static final int BAD_INPUT = 2;
-  static final int INCONCLUSIVE = 3;
 
   final Session session;
 
@@ -50,13 +44,13 @@ public final class Main implements Callable<Integer> {
     try {
       Main main = new Main(session);
       CommandLine cl = new CommandLine(main);
-      cl.addSubcommand("explain", new ExplainCommand(main));
-      cl.addSubcommand("verify", new VerifyCommand(main));
-      cl.addSubcommand("lint", new LintCommand(main));
-      cl.addSubcommand("check", new CheckCommand(main));
-      cl.addSubcommand("diff", new DiffCommand(main));
-      cl.addSubcommand("map", new MapCommand(main));
-      cl.addSubcommand("completion", new CompletionCommand(main));
+      cl.addSubcommand("explain", new ExplainCommand());
+      cl.addSubcommand("verify", new VerifyCommand());
+      cl.addSubcommand("lint", new LintCommand());
+      cl.addSubcommand("check", new CheckCommand());
+      cl.addSubcommand("diff", new DiffCommand());
+      cl.addSubcommand("map", new MapCommand());
+      cl.addSubcommand("completion", new CompletionCommand());
       cl.addSubcommand("help", new CommandLine.HelpCommand());
       formats(cl.getSubcommands().get("lint"), dev.tierproof.report.LintReport.FORMATS);
       formats(cl.getSubcommands().get("check"), dev.tierproof.report.CheckReport.FORMATS);
@@ -88,12 +82,12 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     if (session.args.isEmpty()) {
       spec.commandLine().usage(session.out);
-      return OK;
+      return ExitCode.OK.code();
     }
     session.diagnostics.error(
         new Span(Arguments.FILE, 1, 1),
         "missing command; use one of `" + String.join("`, `", spec.subcommands().keySet()) + "` (see `tierproof --help`)");
-    return session.fail();
+    return session.fail().code();
   }
 
   /** A picocli usage error, in the diagnostics' style: lowercase, user text in backticks. */
@@ -116,7 +110,7 @@ public final class Main implements Callable<Integer> {
           "unknown " + (option ? "option" : sub ? "command" : "argument") + " `" + word + "`"
               + (like.isEmpty() ? "" : "; did you mean `" + String.join("` or `", like.subList(0, Math.min(3, like.size()))) + "`?")
               + " (see `" + command + " --help`)");
-      return session.fail();
+      return session.fail().code();
     }
     String message = e.getMessage().replaceAll("'([^']*)'", "`$1`");
     message = message.substring(0, 1).toLowerCase(Locale.ROOT) + message.substring(1);
@@ -125,7 +119,7 @@ public final class Main implements Callable<Integer> {
     }
     session.diagnostics.error(
         new Span(Arguments.FILE, 1, 1), message + " (see `" + command + " --help`)");
-    return session.fail();
+    return session.fail().code();
   }
 
   private static int internal(Session session, Throwable e) {
@@ -145,6 +139,6 @@ public final class Main implements Callable<Integer> {
       e.printStackTrace(session.err);
     }
     session.err.flush();
-    return INCONCLUSIVE;
+    return ExitCode.INCONCLUSIVE.code();
   }
 }

@@ -15,7 +15,6 @@ import dev.tierproof.selector.SelectorSyntaxException;
 import dev.tierproof.source.Span;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,9 +34,7 @@ import picocli.CommandLine.Parameters;
         "Who can talk to whom: for each ordered pair of endpoint groups (endpoints every flow treats alike) and"
             + " outside ranges, exactly the packets allowed, with the deciding tier, policy and rule of each step.",
     footer = {"%nExamples:", "  tierproof -f examples/shop map", "  tierproof -f policies/ map shop --group workload -o html=map.html"})
-final class MapCommand implements Callable<Integer> {
-
-  private final Main main;
+final class MapCommand extends Subcommand {
 
   @Parameters(index = "0", arity = "0..1", paramLabel = "SRC", description = "only from these ends (an endpoint reference)")
   String source;
@@ -58,14 +55,8 @@ final class MapCommand implements Callable<Integer> {
 
   @Mixin GlobalOptions global = new GlobalOptions();
 
-  MapCommand(Main main) {
-    this.main = main;
-  }
-
   @Override
-  public Integer call() {
-    Session s = main.session;
-    GlobalOptions g = main.session.configured(global.after(main.global));
+  ExitCode run(Session s, GlobalOptions g) {
     List<Session.Output> outputs = s.outputs(g, MapReport.FORMATS);
     FlowSpec packets = flow.spec(s.args, s.diagnostics);
     Aggregate.By by = switch (group) {
@@ -87,11 +78,16 @@ final class MapCommand implements Callable<Integer> {
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    Optional<Input> input = s.load(g);
-    if (input.isEmpty()) {
+    s.hasInput(g, "a file, a directory or `-` for standard input");
+    if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    PolicySet set = input.get().set();
+    Optional<Session.Loaded> loaded = s.input(g);
+    if (loaded.isEmpty()) {
+      return s.fail();
+    }
+    Input input = loaded.get().input();
+    PolicySet set = input.set();
     Predicate<MapResult.Group> sources = covering(s, set, from, source, 0);
     Predicate<MapResult.Group> destinations = covering(s, set, to, destination, source != null && source.equals(destination) ? 1 : 0);
     if (s.diagnostics.hasErrors()) {
@@ -100,12 +96,12 @@ final class MapCommand implements Callable<Integer> {
     s.warn(g);
     MapResult map = Aggregate.of(
         Connectivity.run(set, new Connectivity.Options(sources, destinations, packets, s.progress(g, "map"))), by);
-    Caveat caveat = Session.caveat(g, Relevance.anywhere(input.get().unmodelled(), set, false));
+    Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, false));
     boolean written = s.write(outputs, f -> MapReport.render(f, set, "existing", map, caveat));
     if (!written) {
       return s.fail();
     }
-    return caveat.inconclusive() ? s.unmodelled(caveat) : Main.OK;
+    return caveat.inconclusive() ? s.unmodelled(caveat) : ExitCode.OK;
   }
 
   private static Optional<EndpointRef> reference(Session s, String text, int occurrence) {

@@ -1,21 +1,23 @@
 package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.References;
-import dev.tierproof.analysis.Scope;
 import dev.tierproof.analysis.References.Resolved;
+import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.lint.Kind;
-import dev.tierproof.analysis.lint.Severity;
+import dev.tierproof.load.GitRevision;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Scope;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.report.Format;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.selector.SelectorSyntaxException;
+import dev.tierproof.source.Diagnostic;
 import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.io.IOException;
 import java.io.InputStream;
@@ -163,17 +165,19 @@ final class Session {
     if (diagnostics.hasErrors()) {
       return Optional.empty();
     }
-    Optional<Input> input = load(g);
-    if (input.isEmpty()) {
+    Optional<Loaded> loaded = hasInput(g, "a file, a directory or `-` for standard input") ? input(g) : Optional.empty();
+    if (loaded.isEmpty()) {
       return Optional.empty();
     }
-    Optional<PolicySet> set = Optional.of(input.get().set());
-    Optional<Resolved> from = References.resolve(src.get(), set.get(), existing, srcAt, diagnostics);
-    Optional<Resolved> to = References.resolve(dst.get(), set.get(), existing, dstAt, diagnostics);
+    PolicySet set = loaded.get().input().set();
+    Optional<Resolved> from = References.resolve(src.get(), set, existing, srcAt, diagnostics);
+    Optional<Resolved> to = References.resolve(dst.get(), set, existing, dstAt, diagnostics);
     if (to.isPresent() && pinned.isPresent()) {
-      to = References.pin(to.get(), pinned.get(), set.get(), args.span(destinationIp), diagnostics);
+      to = References.pin(to.get(), pinned.get(), set, args.span(destinationIp), diagnostics);
     }
-    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(new Question(set.get(), input.get().unmodelled(), from.get(), to.get()));
+    return diagnostics.hasErrors()
+        ? Optional.empty()
+        : Optional.of(new Question(set, loaded.get().input().unmodelled(), from.get(), to.get()));
   }
 
   private Optional<EndpointRef> reference(String text, Span at) {
@@ -185,17 +189,92 @@ final class Session {
     }
   }
 
-  /** Reads and loads every {@code -f}; empty when there is none or the input has errors. */
-  Optional<Input> load(GlobalOptions g) {
+  /** Whether {@code -f} gives an input; when not, an error says what {@code what} it should be. */
+  boolean hasInput(GlobalOptions g, String what) {
     if (g.files.isEmpty()) {
-      diagnostics.error(
-          new Span(Arguments.FILE, 1, 1),
-          "no input; give `-f PATH`: a file, a directory or `-` for standard input");
+      diagnostics.error(new Span(Arguments.FILE, 1, 1), "no input; give `-f PATH`: " + what);
+    }
+    return !g.files.isEmpty();
+  }
+
+  /**
+   * One input read and loaded: its texts, its model, and what reading and loading reported, kept
+   * apart from the session's diagnostics until {@link #join}ed (a diff loads two inputs at once).
+   */
+  record Loaded(List<SourceText> sources, Input input, Diagnostics diagnostics) {}
+
+  /**
+   * The one way every command reads its input: the {@code -f} paths with {@code --exclude}
+   * ({@link Loader#read}), loaded ({@link Loader#input}); no resource at all is an error at the
+   * first {@code -f}. Safe to run beside another load.
+   */
+  Loaded load(GlobalOptions g) {
+    Diagnostics d = new Diagnostics();
+    List<SourceText> sources = Loader.read(g.files, g.excludes, in, d);
+    return new Loaded(sources, Loader.input(sources, d, g.inputSpan(args)), d);
+  }
+
+  /** {@link #load} joined; empty when anything reported so far is an error. */
+  Optional<Loaded> input(GlobalOptions g) {
+    Loaded loaded = load(g);
+    join(loaded, true);
+    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(loaded);
+  }
+
+  /** Adds what loading reported to the session's diagnostics (only its errors unless {@code all}), its texts for rendering. */
+  void join(Loaded loaded, boolean all) {
+    (all ? loaded.diagnostics().all() : loaded.diagnostics().errors()).forEach(diagnostics::add);
+    loaded.sources().forEach(t -> diagnostics.source(t.file(), t.text()));
+  }
+
+  /**
+   * The input {@code spec} names: a path, or {@code git:REF} for the {@code -f} paths at REF
+   * ({@link GitRevision}). A base that cannot be read is reported at {@code at} (the {@code
+   * --base} argument, an invariant's baseline) in the session's diagnostics, and is empty; what
+   * loading it reported is in the result.
+   */
+  Optional<Loaded> base(String spec, GlobalOptions g, Span at) {
+    Diagnostics d = new Diagnostics();
+    List<SourceText> sources;
+    if (spec.startsWith(GIT)) {
+      sources = GitRevision.read(spec.substring(GIT.length()), g.files, g.excludes, at, d);
+    } else {
+      Diagnostics reading = new Diagnostics();
+      sources = Loader.read(List.of(spec), InputStream.nullInputStream(), reading);
+      for (Diagnostic x : reading.all()) {
+        d.add(x.span().file().equals(spec) ? new Diagnostic(x.severity(), at, "`" + spec + "`: " + x.message()) : x);
+      }
+    }
+    if (d.hasErrors()) {
+      d.all().forEach(diagnostics::add);
       return Optional.empty();
     }
-    List<SourceText> sources = Loader.read(g.files, g.excludes, in, diagnostics);
-    Input input = Loader.input(sources, diagnostics, g.inputSpan(args));
-    return diagnostics.hasErrors() ? Optional.empty() : Optional.of(input);
+    Diagnostics loading = new Diagnostics();
+    Input input = Loader.input(sources, loading);
+    d.all().forEach(loading::add);
+    return Optional.of(new Loaded(sources, input, loading));
+  }
+
+  /** The prefix of a base read from git: {@code git:REF}. */
+  static final String GIT = "git:";
+
+  /**
+   * The {@code --fail-on} threshold among {@code grades}: null for {@code never}; another value is
+   * an error that lists the choices.
+   */
+  Severity failOn(String text, List<Severity> grades) {
+    if (text.equals("never")) {
+      return null;
+    }
+    List<String> choices = new ArrayList<>();
+    for (Severity v : grades) {
+      if (v.label().equals(text)) {
+        return v;
+      }
+      choices.add("`" + v.label() + "`");
+    }
+    diagnostics.error(args.span(text), "`" + text + "` is not a severity; use " + String.join(", ", choices) + " or `never`");
+    return null;
   }
 
   /** The {@code --scope} value (null when not given); an unknown one is an error. */
@@ -211,10 +290,10 @@ final class Session {
   }
 
   /** Prints every diagnostic; exit code 2. */
-  int fail() {
+  ExitCode fail() {
     err.print(colour(diagnostics.render(Diagnostics.Detail.SUMMARY)));
     err.flush();
-    return Main.BAD_INPUT;
+    return ExitCode.BAD_INPUT;
   }
 
   /** The caveat of an answer that {@code elements} could change, under {@code --ignore-unmodelled} or not. */
@@ -223,11 +302,11 @@ final class Session {
   }
 
   /** Says on stderr why an answer is inconclusive (spec S9.4); exit code 3. */
-  int unmodelled(Caveat c) {
+  ExitCode unmodelled(Caveat c) {
     err.println("tierproof: inconclusive: the input holds what tierproof does not model, and it could change this answer: "
         + String.join("; ", c.elements().stream().map(u -> u.display()).toList())
         + "; nothing is proved (--ignore-unmodelled to ignore it)");
-    return Main.INCONCLUSIVE;
+    return ExitCode.INCONCLUSIVE;
   }
 
   /**

@@ -2,17 +2,16 @@ package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.End;
-import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
+import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.smt.SolverSession;
 import dev.tierproof.report.VerifyReport;
+import dev.tierproof.smt.SolverSession;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,9 +28,7 @@ import picocli.CommandLine.Parameters;
         "Proves that some flow is allowed (reachable, printing one) or that none is (isolated),"
             + " over every flow and every endpoint in scope.",
     footer = {"%nExamples:", "  tierproof -f policies/ verify reachable shop/podA tigera.io --existing", "  tierproof -f policies/ verify isolated 'frontend/{app == \"web\"}' payments"})
-final class VerifyCommand implements Callable<Integer> {
-
-  private final Main main;
+final class VerifyCommand extends Subcommand {
 
   @Parameters(index = "0", paramLabel = "reachable|isolated", description = "the claim")
   String claim;
@@ -53,8 +50,6 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Mixin FlowOptions flow = new FlowOptions();
 
-  @Mixin GlobalOptions global = new GlobalOptions();
-
   /**
    * A selector reference's not yet deployed pods, and endpoints without an address (spec S5.4), at
    * addresses in {@code pods} (none given: anywhere).
@@ -66,15 +61,11 @@ final class VerifyCommand implements Callable<Integer> {
     return end instanceof End.Hypothetical h ? h.inPodCidrs(pods) : end instanceof End.Known k ? k.inPodCidrs(pods) : end;
   }
 
-  VerifyCommand(Main main) {
-    this.main = main;
-  }
+  @Mixin GlobalOptions global = new GlobalOptions();
 
   @Override
-  public Integer call() {
+  ExitCode run(Session s, GlobalOptions g) {
     SolverSession.preload(); // Z3's native library loads while the YAML is read
-    Session s = main.session;
-    GlobalOptions g = main.session.configured(global.after(main.global));
     VerifyResult.Claim what =
         claim.equals("reachable") ? VerifyResult.Claim.REACHABLE
             : claim.equals("isolated") ? VerifyResult.Claim.ISOLATED : null;
@@ -120,14 +111,14 @@ final class VerifyCommand implements Callable<Integer> {
       return s.unmodelled(caveat);
     }
     return switch (result.result()) {
-      case HOLDS -> Main.OK;
-      case VIOLATED -> Main.VIOLATED;
+      case HOLDS -> ExitCode.OK;
+      case VIOLATED -> ExitCode.VIOLATED;
       case UNKNOWN -> {
         s.err.println(
             "tierproof: inconclusive: the solver could not decide"
                 + (result.solver().reason() != null ? " (" + result.solver().reason() + ")" : "")
                 + "; nothing is proved");
-        yield Main.INCONCLUSIVE;
+        yield ExitCode.INCONCLUSIVE;
       }
     };
   }

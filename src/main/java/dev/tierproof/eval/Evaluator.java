@@ -102,6 +102,20 @@ public final class Evaluator {
   public Evaluator withProfiles(Map<String, Profile> assumed) {
     return assumed.isEmpty() ? this : new Evaluator(this, set.withProfiles(assumed));
   }
+  private final Map<Map<String, Profile>, Evaluator> assuming = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** {@link #withProfiles}, made once per set of assumed profiles. */
+  public Evaluator assuming(Map<String, Profile> assumed) {
+    return assumed.isEmpty() ? this : assuming.computeIfAbsent(assumed, this::withProfiles);
+  }
+
+  /** An internal error: a claim about {@code f} and this evaluator disagree ({@code v}: its verdict, if any). */
+  public static IllegalStateException disagreement(String what, Flow f, Verdict v) {
+    return new IllegalStateException(
+        "internal error: solver and evaluator disagree: " + what + "; flow " + f.describe()
+            + (v == null ? "" : "; eval " + v.describe()));
+  }
+
 
   private static Entity entity(Endpoint e) {
     return new Entity(e.labels(), e.ips().stream().map(Cidr::host).toList(), List.of(), e.ports());

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * Kubernetes {@code networking.k8s.io/v1} NetworkPolicy (and StagedKubernetesNetworkPolicy) →
- * Calico policy exactly as Calico converts it (calico-semantics.md §2.2), after the defaulting and
+ * Calico policy exactly as Calico converts it (specs/semantics.md S2.4), after the defaulting and
  * validation the Kubernetes API server applies (port protocol TCP, {@code policyTypes}).
  */
 final class KubernetesPolicies {
@@ -72,7 +72,7 @@ final class KubernetesPolicies {
    * The terms of a LabelSelector: {@code matchLabels} by sorted key, then {@code matchExpressions}.
    */
   static List<Selector> labelSelector(Fields f) {
-    // spec §2.2
+    // spec S2.4
     List<Selector> terms = new ArrayList<>();
     if (f == null) {
       return terms;
@@ -137,7 +137,7 @@ final class KubernetesPolicies {
   }
 
   private static List<Rule> rules(Fields spec, Direction direction, String namespace) {
-    // spec §2.2
+    // spec S2.4
     boolean ingress = direction == Direction.INGRESS;
     List<Rule> out = new ArrayList<>();
     List<Fields> entries = spec.objects(direction.json());

@@ -52,14 +52,7 @@ public final class Loader {
    */
   public static List<SourceText> read(
       List<String> paths, List<String> excludes, InputStream stdin, Diagnostics diagnostics) {
-    List<PathMatcher> skip = new ArrayList<>();
-    for (String glob : excludes) {
-      try {
-        skip.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
-      } catch (IllegalArgumentException e) {
-        diagnostics.error(new Span(glob, 1, 1), "invalid `--exclude` glob `" + glob + "`");
-      }
-    }
+    List<PathMatcher> skip = globs(excludes, diagnostics);
     List<SourceText> out = new ArrayList<>();
     for (String path : paths) {
       if (path.equals("-")) {
@@ -92,10 +85,24 @@ public final class Loader {
     return out;
   }
 
+  /** The {@code --exclude} globs; an invalid one is an error at {@code glob:1:1}. */
+  static List<PathMatcher> globs(List<String> excludes, Diagnostics diagnostics) {
+    List<PathMatcher> skip = new ArrayList<>();
+    for (String glob : excludes) {
+      try {
+        skip.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+      } catch (IllegalArgumentException e) {
+        diagnostics.error(new Span(glob, 1, 1), "invalid `--exclude` glob `" + glob + "`");
+      }
+    }
+    return skip;
+  }
+
   /** The most a stream is read before it is refused: a bound for endless inputs ({@code /dev/zero}). */
   static final int STREAM_LIMIT = 256 * 1024 * 1024;
 
-  private static byte[] bounded(InputStream in) throws IOException {
+  /** The bytes of {@code in}; more than {@link #STREAM_LIMIT} of them is an error. */
+  static byte[] bounded(InputStream in) throws IOException {
     byte[] bytes = in.readNBytes(STREAM_LIMIT + 1);
     if (bytes.length > STREAM_LIMIT) {
       throw new IOException("longer than " + (STREAM_LIMIT >> 20) + " MiB: not read (an endless stream?)");
@@ -105,19 +112,24 @@ public final class Loader {
 
   private static List<Path> directory(Path dir, String name, List<PathMatcher> skip, Diagnostics diagnostics) {
     try (Stream<Path> walk = Files.walk(dir)) {
-      return walk.filter(f -> !hidden(dir.relativize(f)) && !excluded(dir.relativize(f), skip) && Files.isRegularFile(f))
-          .filter(
-              f ->
-                  f.getFileName()
-                      .toString()
-                      .toLowerCase(Locale.ROOT)
-                      .matches(".*\\.(yaml|yml|json)"))
+      return walk.filter(f -> wanted(dir.relativize(f), skip) && Files.isRegularFile(f))
           .sorted(Comparator.comparing(Path::toString))
           .toList();
     } catch (IOException | UncheckedIOException e) {
       diagnostics.error(new Span(name, 1, 1), "cannot read directory: " + reason(e));
       return List.of();
     }
+  }
+
+  /**
+   * A file found under a directory at {@code relative} is read: a {@code *.yaml}, {@code *.yml} or
+   * {@code *.json} file, not hidden, not under a hidden folder, not excluded.
+   */
+  static boolean wanted(Path relative, List<PathMatcher> skip) {
+    return !hidden(relative)
+        && !excluded(relative, skip)
+        && relative.getFileName() != null
+        && relative.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(yaml|yml|json)");
   }
 
   private static boolean hidden(Path relative) {
@@ -158,7 +170,7 @@ public final class Loader {
   }
 
   /** UTF-8 (a byte order mark dropped), or UTF-16 with a byte order mark. */
-  private static String decode(byte[] bytes) throws CharacterCodingException {
+  static String decode(byte[] bytes) throws CharacterCodingException {
     java.nio.charset.Charset charset = StandardCharsets.UTF_8;
     if (bytes.length >= 2
         && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF) || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
@@ -168,7 +180,7 @@ public final class Loader {
     return text.startsWith("\uFEFF") ? text.substring(1) : text;
   }
 
-  private static String reason(Exception e) {
+  static String reason(Exception e) {
     if (e instanceof java.nio.file.NoSuchFileException) {
       return "no such file";
     }

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Calico (Staged)(Global)NetworkPolicy specs → {@link Policy}: effective selector (§2.1), types
- * defaulting (§2.1), rules (§3), and the policy-level validation (§6, CEL).
+ * Calico (Staged)(Global)NetworkPolicy specs → {@link Policy}: effective selector (S2.1, S2.2), types
+ * defaulting (S2.3), rules (S3), and the policy-level validation (S8, CEL).
  */
 final class Policies {
 
@@ -97,7 +97,7 @@ final class Policies {
 
   /** Calico's defaulting of empty {@code types}: by which rule lists are non-empty. */
   static Set<Direction> defaultTypes(List<Rule> ingress, List<Rule> egress) {
-    // spec §2.1
+    // spec S2.3
     if (egress.isEmpty()) {
       return EnumSet.of(Direction.INGRESS);
     }
@@ -109,7 +109,7 @@ final class Policies {
    * rules.
    */
   static Set<Direction> kubernetesDefaultTypes(boolean egressRules) {
-    // spec §2.1, §2.2
+    // spec S2.4
     return egressRules ? EnumSet.allOf(Direction.class) : EnumSet.of(Direction.INGRESS);
   }
 
@@ -136,7 +136,7 @@ final class Policies {
       boolean applyOnForward,
       boolean egressRules,
       boolean egressType) {
-    // spec §2.1 (CEL), §5.5
+    // spec S8 (CEL), S6.3
     Diagnostics d = spec.diagnostics();
     if (doNotTrack && preDnat) {
       d.error(spec.keySpan("preDNAT"), "`doNotTrack` and `preDNAT` cannot both be true");

@@ -1,27 +1,21 @@
 package dev.tierproof.load;
 
-import dev.tierproof.source.Suggest;
-
 import dev.tierproof.model.Action;
-import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.Ip;
-import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.Namespace;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicyKind;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
-import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Suppression;
 import dev.tierproof.model.Tier;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
+import dev.tierproof.source.Suggest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,7 +29,7 @@ import java.util.regex.Pattern;
 /**
  * Documents → model. {@link #add} checks one document (kind, apiVersion, metadata, duplicates) and
  * converts it; {@link #build} assembles the cluster: built-in tiers and profiles, namespaces,
- * effective labels (calico-semantics.md §2.6, §2.7) and tiers with their policies (§2.4, §5.2).
+ * effective labels (specs/semantics.md S2.7, S2.8) and tiers with their policies (S2.6, S7).
  */
 final class Resources {
 
@@ -108,13 +102,6 @@ final class Resources {
   /** A policy and where its tier is named, for "tier does not exist". */
   private record Placed(Policy policy, Span tierAt) {}
 
-  /**
-   * An endpoint or network set holding its own labels, before profile labels are inherited.
-   *
-   * @param profilesAt where the profiles are named, for "profile is not defined"
-   */
-  private record Pending<T>(T value, List<String> profiles, Span profilesAt) {}
-
   private final Diagnostics diagnostics;
   private final Map<Object, Deferred> deferred = new LinkedHashMap<>();
   private final List<Suppression> suppressions = new ArrayList<>();
@@ -132,13 +119,13 @@ final class Resources {
   /** {@code ns/sa} → labels; null labels for a service account only referenced by a pod. */
   private final Map<String, Map<String, String>> serviceAccounts = new TreeMap<>();
 
-  private final List<Pending<Endpoint>> endpoints = new ArrayList<>();
-  private final List<Pending<NetworkSet>> networkSets = new ArrayList<>();
   private final Map<String, Profile> profiles = new TreeMap<>();
   private final List<Unmodelled> unmodelled = new ArrayList<>();
+  private final Endpoints endpoints;
 
   Resources(Diagnostics diagnostics) {
     this.diagnostics = diagnostics;
+    this.endpoints = new Endpoints(diagnostics, unmodelled);
     BUILT_IN_TIERS.forEach(t -> tiers.put(t.name(), t));
   }
 
@@ -248,12 +235,13 @@ final class Resources {
           kubernetesPolicy(f, PolicyKind.STAGED_KUBERNETES_NETWORK_POLICY);
       case "Namespace" -> namespace(f);
       case "ServiceAccount" -> serviceAccount(f);
-      case "Pod" -> pod(f);
-      case "WorkloadEndpoint" -> workloadEndpoint(f);
-      case "HostEndpoint" -> hostEndpoint(f);
-      case "GlobalNetworkSet", "NetworkSet" -> networkSet(f);
+      case "Pod" -> endpoints.pod(f, meta(f, "Pod", true, Names.UNCHECKED));
+      case "WorkloadEndpoint" -> endpoints.workloadEndpoint(f, meta(f, "WorkloadEndpoint", true, Names.DNS_SUBDOMAIN));
+      case "HostEndpoint" -> endpoints.hostEndpoint(f, meta(f, "HostEndpoint", false, Names.DNS_SUBDOMAIN));
+      case "GlobalNetworkSet", "NetworkSet" ->
+          endpoints.networkSet(f, meta(f, f.kind(), f.kind().equals("NetworkSet"), Names.DNS_SUBDOMAIN));
       case "Profile" -> profile(f);
-      default -> controller(f);
+      default -> endpoints.controller(f, meta(f, f.kind(), true, Names.UNCHECKED));
     }
   }
 
@@ -361,7 +349,7 @@ final class Resources {
   }
 
   private void tier(Fields f) {
-    // spec §2.4
+    // spec S2.6
     Meta meta = meta(f, "Tier", false, Names.DNS_LABEL);
     Fields spec = f.objectOrEmpty("spec");
     Double order = spec.number("order");
@@ -447,310 +435,8 @@ final class Resources {
     }
   }
 
-  private void pod(Fields f) {
-    Meta meta = meta(f, "Pod", true, Names.UNCHECKED);
-    Fields spec = f.objectOrEmpty("spec");
-    Fields status = f.objectOrEmpty("status");
-    String phase = status.string("phase");
-    List<Ip> ips = new ArrayList<>();
-    for (Fields podIp : status.objects("podIPs")) {
-      ip(podIp.scalar("ip"), ips);
-    }
-    List<Ip> single = new ArrayList<>();
-    ip(status.scalar("podIP"), single);
-    if (ips.isEmpty()) {
-      ips.addAll(single);
-    }
-    f.done();
-    if (!meta.keep()) {
-      return;
-    }
-    if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
-      diagnostics.warning(
-          status.valueSpan("phase"),
-          "pod `" + meta.ref() + "` has finished: it has no workload endpoint");
-      return;
-    }
-    workload(meta, "Pod", meta.labels(), spec, ips);
-  }
-
-  private void controller(Fields f) {
-    Meta meta = meta(f, f.kind(), true, Names.UNCHECKED);
-    Fields spec = f.objectOrEmpty("spec");
-    if (f.kind().equals("CronJob")) {
-      spec = spec.objectOrEmpty("jobTemplate").objectOrEmpty("spec");
-    }
-    Fields template = spec.object("template");
-    f.ignore("status");
-    f.done();
-    if (template == null) {
-      diagnostics.error(spec.span(), "missing field `" + spec.path("template") + "`");
-    } else if (meta.keep()) {
-      workload(
-          meta,
-          f.kind(),
-          template.objectOrEmpty("metadata").labels("labels"),
-          template.objectOrEmpty("spec"),
-          List.of());
-    }
-  }
-
-  /**
-   * A Kubernetes pod (or a controller's pod template) → workload endpoint: automatic labels,
-   * profiles {@code kns.<ns>}, {@code ksa.<ns>.<sa>}, named container ports.
-   */
-  private void workload(
-      Meta meta, String source, Map<String, String> labels, Fields spec, List<Ip> ips) {
-    // spec §2.6, §2.7
-    if (spec.flag("hostNetwork")) {
-      diagnostics.warning(
-          spec.keySpan("hostNetwork"),
-          source
-              + " `"
-              + meta.ref()
-              + "` uses the host network: it has no workload endpoint, host endpoints govern its"
-              + " traffic");
-      return;
-    }
-    String sa = spec.string("serviceAccountName");
-    if (sa == null) {
-      sa = spec.string("serviceAccount");
-    }
-    if (sa == null || sa.isEmpty()) {
-      sa = "default";
-    }
-    List<NamedPort> ports = new ArrayList<>();
-    for (Fields container : spec.objects("containers")) {
-      for (Fields port : container.objects("ports")) {
-        String name = port.string("name");
-        Integer number = port.integer("containerPort");
-        Integer protocol =
-            port.has("protocol")
-                ? Rules.protocol(port, "protocol")
-                : Integer.valueOf(Protocols.TCP);
-        if (name != null && Rules.portNameProblem(name) != null) {
-          diagnostics.error(port.valueSpan("name"), "invalid port name `" + name + "`: " + Rules.portNameProblem(name));
-        } else if (number != null && (number < 1 || number > 65535)) {
-          // Kubernetes' validation: a containerPort is 1-65535
-          diagnostics.error(
-              port.valueSpan("containerPort"),
-              "invalid containerPort `" + number + "`: ports must be 1-65535");
-        } else if (name != null && number != null && protocol != null) {
-          ports.add(new NamedPort(name, protocol, number));
-        }
-      }
-    }
-    Map<String, String> own = new LinkedHashMap<>(labels);
-    own.put(Selectors.NAMESPACE, meta.namespace());
-    own.put(Selectors.ORCHESTRATOR, "k8s");
-    if (sa.length() < 63) {
-      own.put(Selectors.SERVICE_ACCOUNT, sa);
-    }
-    serviceAccounts.putIfAbsent(meta.namespace() + "/" + sa, null);
-    List<String> profileNames =
-        List.of("kns." + meta.namespace(), "ksa." + meta.namespace() + "." + sa);
-    Endpoint e =
-        new Endpoint(
-            Endpoint.Kind.WORKLOAD,
-            meta.namespace(),
-            meta.name(),
-            source,
-            own,
-            ips,
-            ports,
-            profileNames,
-            null,
-            meta.span());
-    endpoints.add(new Pending<>(e, profileNames, meta.span()));
-  }
-
-  private void workloadEndpoint(Fields f) {
-    Meta meta = meta(f, "WorkloadEndpoint", true, Names.DNS_SUBDOMAIN);
-    Fields spec = f.objectOrEmpty("spec");
-    String pod = spec.string("pod");
-    String workload = spec.string("workload");
-    String orchestrator = spec.string("orchestrator");
-    String node = spec.string("node");
-    String sa = spec.string("serviceAccountName");
-    List<Ip> ips = new ArrayList<>();
-    List<Span> ranges = new ArrayList<>();
-    for (Node.Scalar s : spec.strings("ipNetworks")) {
-      Cidr c = Cidr.parse(s.text()).orElse(null);
-      if (c == null) {
-        diagnostics.error(s.span(), "invalid CIDR `" + s.text() + "`");
-      } else if (c.prefix() != c.address().bits()) {
-        diagnostics.warning(
-            s.span(), "only host addresses are modelled: `" + s.text() + "` is ignored");
-        ranges.add(s.span());
-      } else {
-        ips.add(c.address());
-      }
-    }
-    List<Node.Scalar> profileNames = spec.strings("profiles");
-    List<NamedPort> ports = endpointPorts(spec);
-    spec.ignore(
-        "containerID",
-        "endpoint",
-        "interfaceName",
-        "mac",
-        "ipNATs",
-        "ipv4Gateway",
-        "ipv6Gateway",
-        "allowSpoofedSourcePrefixes",
-        "qosControls",
-        "awsElasticIPs");
-    spec.done();
-    f.done();
-    if (!meta.keep()) {
-      return;
-    }
-    Map<String, String> own = new LinkedHashMap<>(meta.labels());
-    own.put(Selectors.NAMESPACE, meta.namespace());
-    if (orchestrator != null && !orchestrator.isEmpty()) {
-      own.put(Selectors.ORCHESTRATOR, orchestrator);
-    }
-    if (sa != null && !sa.isEmpty() && sa.length() < 63) {
-      own.put(Selectors.SERVICE_ACCOUNT, sa);
-    }
-    String name = pod != null ? pod : workload != null ? workload : meta.name();
-    ranges.forEach(at -> unmodelled.add(Gaps.range(meta.namespace() + "/" + name, at)));
-    List<String> names = profileNames.stream().map(Node.Scalar::text).toList();
-    Endpoint e =
-        new Endpoint(
-            Endpoint.Kind.WORKLOAD,
-            meta.namespace(),
-            name,
-            "WorkloadEndpoint",
-            own,
-            ips,
-            ports,
-            names,
-            node,
-            meta.span());
-    endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
-  }
-
-  private void hostEndpoint(Fields f) {
-    // spec §2.8
-    Meta meta = meta(f, "HostEndpoint", false, Names.DNS_SUBDOMAIN);
-    Fields spec = f.objectOrEmpty("spec");
-    String node = spec.string("node");
-    String interfaceName = spec.string("interfaceName");
-    List<Ip> ips = new ArrayList<>();
-    List<Node.Scalar> expectedIps = spec.strings("expectedIPs");
-    expectedIps.forEach(s -> ip(s, ips));
-    List<String> names = spec.strings("profiles").stream().map(Node.Scalar::text).toList();
-    List<NamedPort> ports = endpointPorts(spec);
-    spec.done();
-    f.done();
-    if (node == null) {
-      diagnostics.error(spec.span(), "missing field `spec.node`");
-    }
-    if ((interfaceName == null || interfaceName.isEmpty()) && expectedIps.isEmpty()) {
-      diagnostics.error(spec.span(), "a HostEndpoint needs `interfaceName` or `expectedIPs`");
-    }
-    if (meta.keep()) {
-      Endpoint e =
-          new Endpoint(
-              Endpoint.Kind.HOST,
-              null,
-              meta.name(),
-              "HostEndpoint",
-              meta.labels(),
-              ips,
-              ports,
-              names,
-              node,
-              meta.span());
-      endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
-    }
-  }
-
-  /**
-   * The named ports of a WorkloadEndpoint or HostEndpoint ({@code name}, {@code protocol}, {@code
-   * port}).
-   */
-  private List<NamedPort> endpointPorts(Fields spec) {
-    List<NamedPort> out = new ArrayList<>();
-    for (Fields p : spec.objects("ports")) {
-      Node.Scalar name = p.scalar("name");
-      Integer protocol =
-          p.has("protocol") ? Rules.protocol(p, "protocol") : Integer.valueOf(Protocols.TCP);
-      Integer port = p.integer("port");
-      p.ignore("hostPort", "hostIP");
-      p.done();
-      if (name == null || port == null) {
-        diagnostics.error(p.span(), "a named port needs `name` and `port`");
-      } else if (port < 1 || port > 65535) {
-        diagnostics.error(
-            p.valueSpan("port"), "invalid port `" + port + "`: ports must be 1-65535");
-      } else if (Rules.port(name, p.path("name"), diagnostics) instanceof Port.Named
-          && protocol != null) {
-        out.add(new NamedPort(name.text(), protocol, port));
-      }
-    }
-    return out;
-  }
-
-  private void ip(Node.Scalar s, List<Ip> out) {
-    if (s == null) {
-      return;
-    }
-    Ip ip = Ip.parse(s.text()).orElse(null);
-    if (ip == null) {
-      diagnostics.error(s.span(), "invalid IP address `" + s.text() + "`");
-    } else {
-      out.add(ip);
-    }
-  }
-
-  private void networkSet(Fields f) {
-    // spec §2.7
-    boolean namespaced = f.kind().equals("NetworkSet");
-    Meta meta = meta(f, f.kind(), namespaced, Names.DNS_SUBDOMAIN);
-    Fields spec = f.objectOrEmpty("spec");
-    List<Cidr> nets = new ArrayList<>();
-    for (Node.Scalar s : spec.strings("nets")) {
-      Cidr c = Cidr.parse(s.text()).orElse(null);
-      if (c == null) {
-        diagnostics.error(s.span(), "invalid CIDR `" + s.text() + "`");
-        continue;
-      }
-      if (c.hasHostBits()) {
-        diagnostics.warning(
-            s.span(), "CIDR `" + s.text() + "` has host bits set: it is treated as `" + c + "`");
-      }
-      nets.add(c);
-    }
-    List<String> domains = Rules.domains(spec, "allowedEgressDomains", diagnostics);
-    spec.done();
-    f.done();
-    Map<String, String> own = new LinkedHashMap<>(meta.labels());
-    if (namespaced) {
-      if (own.containsKey(Selectors.NAMESPACE)) {
-        diagnostics.error(
-            labelSpan(f, Selectors.NAMESPACE),
-            "label `" + Selectors.NAMESPACE + "` is reserved: a NetworkSet cannot set it");
-      }
-      own.put(Selectors.NAMESPACE, meta.namespace());
-    }
-    if (meta.keep()) {
-      NetworkSet set =
-          new NetworkSet(meta.namespace(), meta.name(), own, nets, domains, meta.span());
-      networkSets.add(
-          new Pending<>(
-              set, namespaced ? List.of("kns." + meta.namespace()) : List.of(), meta.span()));
-    }
-  }
-
-  private static Span labelSpan(Fields f, String key) {
-    Node.Entry metadata = ((Node.Mapping) f.node("metadata")).entry("labels");
-    Node.Entry label = ((Node.Mapping) metadata.value()).entry(key);
-    return label.key().span();
-  }
-
   private void profile(Fields f) {
-    // spec §2.6
+    // spec S2.8
     Meta meta = meta(f, "Profile", false, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
     Map<String, String> labels = spec.labels("labelsToApply");
@@ -778,6 +464,7 @@ final class Resources {
   PolicySet build() {
     deferred.values().forEach(this::convert);
     deferred.clear();
+    endpoints.serviceAccounts().forEach(ref -> serviceAccounts.putIfAbsent(ref, null));
     Map<String, Namespace> allNamespaces = new TreeMap<>(namespaces);
     namespaceReferences.forEach(
         (name, at) -> {
@@ -792,7 +479,7 @@ final class Resources {
         });
     Map<String, Profile> allProfiles = new LinkedHashMap<>();
     allProfiles.put(DEFAULT_ALLOW, allowing(DEFAULT_ALLOW, Map.of(), Span.NONE));
-    // spec §2.6
+    // spec S2.8
     for (Namespace ns : allNamespaces.values()) {
       Map<String, String> labels = prefixed(Selectors.NAMESPACE_PREFIX, ns.labels(), ns.name());
       allProfiles.put("kns." + ns.name(), allowing("kns." + ns.name(), labels, ns.span()));
@@ -810,7 +497,7 @@ final class Resources {
     allProfiles.putAll(profiles);
 
     List<Endpoint> eps = new ArrayList<>();
-    for (Pending<Endpoint> p : endpoints) {
+    for (Endpoints.Pending<Endpoint> p : endpoints.endpoints()) {
       Endpoint e = p.value();
       eps.add(
           new Endpoint(
@@ -826,7 +513,7 @@ final class Resources {
               e.span()));
     }
     List<NetworkSet> sets = new ArrayList<>();
-    for (Pending<NetworkSet> p : networkSets) {
+    for (Endpoints.Pending<NetworkSet> p : endpoints.networkSets()) {
       NetworkSet s = p.value();
       sets.add(
           new NetworkSet(
@@ -860,10 +547,10 @@ final class Resources {
     return out;
   }
 
-  /** Own labels overlaid on the profiles' labels: own win, then the first profile (§2.7). */
+  /** Own labels overlaid on the profiles' labels: own win, then the first profile (S2.7). */
   private Map<String, String> effective(
-      Map<String, String> own, Pending<?> p, Map<String, Profile> all) {
-    // spec §2.7
+      Map<String, String> own, Endpoints.Pending<?> p, Map<String, Profile> all) {
+    // spec S2.7
     Map<String, String> out = new HashMap<>();
     for (int i = p.profiles().size() - 1; i >= 0; i--) {
       Profile profile = all.get(p.profiles().get(i));

@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Calico v3 rules (of policies and profiles) → {@link Rule}: fields of calico-semantics.md §3.1,
- * composed selectors of §3.3, and the validator's rule constraints of §6. A rule whose action is
+ * Calico v3 rules (of policies and profiles) → {@link Rule}: fields of specs/semantics.md S3,
+ * composed selectors of S3.8, and the validator's rule constraints of S8. A rule whose action is
  * invalid is dropped (after its other problems are reported); the others are kept as read.
  */
 final class Rules {
@@ -250,7 +250,7 @@ final class Rules {
   private record Net(Cidr cidr, Span span) {}
 
   private static EntityMatch side(Fields f, boolean source, Context c, List<Net> nets) {
-    // spec §3.3, §6
+    // spec S3.8, S8
     if (f == null) {
       return EntityMatch.ANY;
     }
@@ -347,7 +347,7 @@ final class Rules {
     return out;
   }
 
-  /** A rule CIDR; a bare address is a host network; host bits set are an error (§6). */
+  /** A rule CIDR; a bare address is a host network; host bits set are an error (S8). */
   private static Cidr cidr(Node.Scalar s, Diagnostics d) {
     Cidr cidr = Cidr.parse(s.text()).orElse(null);
     if (cidr == null) {
@@ -420,7 +420,7 @@ final class Rules {
     return protocol == Protocols.TCP || protocol == Protocols.UDP || protocol == Protocols.SCTP;
   }
 
-  /** A Calico port: integer, {@code "min:max"}, a numeric string, or a name (§3.1). */
+  /** A Calico port: integer, {@code "min:max"}, a numeric string, or a name (S3.5). */
   /** A DNS name, or {@code *.} and one: labels of 1-63 letters, digits and {@code -} (not at their ends), at most 253 characters. */
   private static final Pattern DOMAIN =
       Pattern.compile("(\\*\\.)?([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.?");

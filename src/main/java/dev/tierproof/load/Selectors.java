@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Selectors read from YAML (errors located inside the YAML scalar) and Calico's rewriting of them,
- * done on the tree: policy selectors (calico-semantics.md §2.1) and composed rule selectors (§3.3).
+ * done on the tree: policy selectors (specs/semantics.md S2.1, S2.2) and composed rule selectors (S3.8).
  */
 final class Selectors {
 
@@ -23,7 +23,7 @@ final class Selectors {
 
   private Selectors() {}
 
-  /** Where {@code global()} may appear: only as a whole rule namespaceSelector (§3.4, §6). */
+  /** Where {@code global()} may appear: only as a whole rule namespaceSelector (S3.8, S8). */
   enum Use {
     PLAIN,
     RULE_NAMESPACE_SELECTOR
@@ -69,7 +69,7 @@ final class Selectors {
 
   /** NP: {@code (sel) && projectcalico.org/namespace == 'ns'}, then {@code && pcsa.(saSel)}. */
   static Selector namespacedPolicy(Selector selector, String namespace, Selector serviceAccounts) {
-    // spec §2.1
+    // spec S2.1
     Selector s = and(selector, equal(NAMESPACE, namespace));
     return and(
         s, serviceAccounts == null ? null : serviceAccounts.prefixed(SERVICE_ACCOUNT_PREFIX));
@@ -81,7 +81,7 @@ final class Selectors {
    * all()}.
    */
   static Selector globalPolicy(Selector selector, Selector namespaces, Selector serviceAccounts) {
-    // spec §2.1
+    // spec S2.2
     Selector s = selector;
     if (namespaces != null) {
       s = and(s, namespaces.prefixed(NAMESPACE_PREFIX)).replaceAll(IN_NAMESPACE);
@@ -104,7 +104,7 @@ final class Selectors {
       List<String> serviceAccountNames,
       Selector serviceAccounts,
       String namespace) {
-    // spec §3.3
+    // spec S3.8
     Selector sa = serviceAccounts == null ? null : serviceAccounts.prefixed(SERVICE_ACCOUNT_PREFIX);
     if (!serviceAccountNames.isEmpty()) {
       sa = and(sa, new Selector.InSet(SERVICE_ACCOUNT, serviceAccountNames, false));

@@ -1,6 +1,6 @@
 package dev.tierproof.model;
 
-/** A rule action (calico-semantics.md §3.1); Log is never terminal. */
+/** A rule action (specs/semantics.md S4.3); Log is never terminal. */
 public enum Action {
   ALLOW("Allow"),
   DENY("Deny"),

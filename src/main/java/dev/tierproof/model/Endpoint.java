@@ -6,13 +6,13 @@ import java.util.Map;
 
 /**
  * An enforcement point: a workload endpoint (a pod, or one pod of a workload controller) or a
- * host endpoint (calico-semantics.md §2.7, §2.8).
+ * host endpoint (specs/semantics.md S2.7, S6).
  *
  * @param namespace the namespace of a workload, null for a host endpoint
  * @param source how it was written: {@code Pod}, {@code Deployment}, {@code WorkloadEndpoint},
  *     {@code HostEndpoint}, ...; hypothetical endpoints say {@code Hypothetical}
  * @param labels the effective labels: own, automatic ({@code projectcalico.org/*}) and inherited
- *     from profiles, own labels winning (§2.7)
+ *     from profiles, own labels winning (S2.7)
  * @param ips the addresses rule selectors see (empty for a workload whose pods are not listed)
  * @param profiles profile names in evaluation order (e.g. {@code kns.shop}, {@code ksa.shop.default})
  * @param node a host endpoint's node, else null
@@ -29,7 +29,7 @@ public record Endpoint(
     String node,
     Span span) {
 
-  /** The label a workload endpoint carries with its namespace's name (spec §2.1). */
+  /** The label a workload endpoint carries with its namespace's name (spec S2.1). */
   public static final String NAMESPACE_LABEL = "projectcalico.org/namespace";
 
   public enum Kind {

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * One side ({@code source} or {@code destination}) of a rule, after Calico's rewriting.
  *
- * @param selector the composed positive selector S⁺ of calico-semantics.md §3.3 (namespace
+ * @param selector the composed positive selector S⁺ of specs/semantics.md S3.8 (namespace
  *     scoping, {@code pcns.}/{@code pcsa.} prefixes, service accounts folded in), or null when absent
  * @param notSelector the raw {@code notSelector}, never prefixed or scoped, or null
  * @param domains Calico Enterprise {@code destination.domains} (exact names or {@code *.} globs)

@@ -1,7 +1,7 @@
 package dev.tierproof.model;
 
 /**
- * One concrete packet: the first packet of a connection (calico-semantics.md §5.4).
+ * One concrete packet: the first packet of a connection (specs/semantics.md S5.1).
  *
  * @param source the endpoint that sends it, or null when it comes from outside the cluster
  * @param destination the endpoint it goes to, or null when it leaves the cluster

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * A NetworkSet (namespace set) or GlobalNetworkSet (namespace null): CIDRs and domains that rule
- * selectors match by the set's labels; never selected by policies (calico-semantics.md §2.7).
+ * selectors match by the set's labels; never selected by policies (specs/semantics.md S2.9).
  *
  * @param labels effective labels ({@code projectcalico.org/namespace} and {@code pcns.*} for
  *     namespaced sets)

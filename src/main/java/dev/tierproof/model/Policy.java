@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A policy after Calico's rewriting (calico-semantics.md §2.1-§2.3).
+ * A policy after Calico's rewriting (specs/semantics.md S2.1-S2.5).
  *
  * @param name {@code metadata.name} as written (also for Kubernetes NetworkPolicies)
  * @param namespace the namespace of a namespaced kind, else null
@@ -47,7 +47,7 @@ public record Policy(
     return direction == Direction.INGRESS ? ingress : egress;
   }
 
-  /** Felix's tie-break key for equal orders: {@code <name>/<namespace>/<kind>} (§5.2). */
+  /** Felix's tie-break key for equal orders: {@code <name>/<namespace>/<kind>} (S7.2). */
   public String sortKey() {
     return name + "/" + (namespace == null ? "" : namespace) + "/" + kind.felixName();
   }

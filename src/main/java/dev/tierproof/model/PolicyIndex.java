@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Per tier of a policy set, the policies that may select an endpoint of a namespace: every policy
  * but those whose selector requires another namespace (a namespaced policy's selector does, spec
- * §2.1). A scan for the policies that apply then tests a namespace's own policies and the global
+ * S2.1). A scan for the policies that apply then tests a namespace's own policies and the global
  * ones, not every policy of the cluster. Computed once per tier and namespace; thread-safe.
  */
 public final class PolicyIndex {

@@ -1,6 +1,6 @@
 package dev.tierproof.model;
 
-/** The policy kinds Felix orders and evaluates (v3.32+ kind names, calico-semantics.md §5.2). */
+/** The policy kinds Felix orders and evaluates (v3.32+ kind names, specs/semantics.md S7.2). */
 public enum PolicyKind {
   NETWORK_POLICY("NetworkPolicy", true, false),
   GLOBAL_NETWORK_POLICY("GlobalNetworkPolicy", false, false),
@@ -28,7 +28,7 @@ public enum PolicyKind {
     return namespaced;
   }
 
-  /** Staged policies are loaded and ordered but never enforced (§2.5). */
+  /** Staged policies are loaded and ordered but never enforced (S2.5). */
   public boolean staged() {
     return staged;
   }

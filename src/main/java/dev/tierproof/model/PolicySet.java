@@ -20,7 +20,7 @@ public record PolicySet(
 
   /**
    * Tiers: declared before undeclared, ordered before unordered, order ascending, then name
-   * byte-wise (calico-semantics.md §5.2, {@code TierLess}).
+   * byte-wise (specs/semantics.md S7.1, Felix's {@code TierLess}).
    */
   public static final Comparator<Tier> TIER_ORDER =
       Comparator.comparing((Tier t) -> !t.declared())
@@ -28,7 +28,7 @@ public record PolicySet(
           .thenComparing(t -> t.order() == null ? 0.0 : t.order())
           .thenComparing(Tier::name, PolicySet::compareBytes);
 
-  /** Policies: order ascending with null as +∞, then {@code name/namespace/kind} byte-wise (§5.2). */
+  /** Policies: order ascending with null as +∞, then {@code name/namespace/kind} byte-wise (S7.2). */
   public static final Comparator<Policy> POLICY_ORDER =
       Comparator.comparing((Policy p) -> p.order() == null ? Double.POSITIVE_INFINITY : p.order())
           .thenComparing(Policy::sortKey, PolicySet::compareBytes);

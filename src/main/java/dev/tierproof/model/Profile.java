@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * A profile: labels it lends its endpoints and rules evaluated after every tier
- * (calico-semantics.md §2.6). {@code kns.<ns>} and {@code ksa.<ns>.<sa>} are built in.
+ * (specs/semantics.md S2.8). {@code kns.<ns>} and {@code ksa.<ns>.<sa>} are built in.
  */
 public record Profile(
     String name, Map<String, String> labels, List<Rule> ingress, List<Rule> egress, Span span) {

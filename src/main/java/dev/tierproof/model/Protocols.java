@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** IP protocol names Calico accepts (case-sensitive, calico-semantics.md §3.1) and their numbers. */
+/** IP protocol names Calico accepts (case-sensitive, specs/semantics.md S3.2) and their numbers. */
 public final class Protocols {
 
   public static final int ICMP = 1;

@@ -3,14 +3,14 @@ package dev.tierproof.model;
 import dev.tierproof.source.Span;
 
 /**
- * One rule as Felix evaluates it (calico-semantics.md §3.2).
+ * One rule as Felix evaluates it (specs/semantics.md S3).
  *
  * @param index the 0-based index in the policy's {@code ingress}/{@code egress} list as written;
  *     several rules share it when one Kubernetes NetworkPolicy entry becomes several Calico rules
  * @param ipVersion 4, 6 or null
  * @param protocol the IP protocol number or null; {@code notProtocol} likewise
  * @param http true when the rule has an {@code http} match: enforced at L7 only, so L4 analysis
- *     over-approximates it as matching (§3.2.5)
+ *     over-approximates it as matching (S3.7)
  */
 public record Rule(
     int index,

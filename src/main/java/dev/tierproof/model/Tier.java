@@ -4,7 +4,7 @@ import dev.tierproof.source.Span;
 import java.util.List;
 
 /**
- * A tier and its policies in evaluation order (calico-semantics.md §2.4, §5.2).
+ * A tier and its policies in evaluation order (specs/semantics.md S2.6, S7).
  *
  * @param order null means after every ordered tier
  * @param defaultAction {@link Action#DENY} or {@link Action#PASS}: the end-of-tier action

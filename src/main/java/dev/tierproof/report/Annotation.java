@@ -1,5 +1,6 @@
 package dev.tierproof.report;
 
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.util.List;
 
@@ -11,7 +12,7 @@ import java.util.List;
  * @param ruleId a stable id, e.g. {@code TP102}
  * @param ruleName a stable kebab-case name, e.g. {@code shadowed-rule}
  * @param ruleHelp one or two sentences on what the rule means and how to fix a finding
- * @param level {@code error}, {@code warning} or {@code note}
+ * @param level printed as its label: SARIF's level, the annotation's kind
  * @param location where the finding is; {@link Span#NONE} when it has no place in the input
  * @param related other places the message refers to (e.g. the rules that shadow this one)
  * @param fingerprint stable across runs and unrelated edits (e.g. a hash of the rule id and the
@@ -23,7 +24,7 @@ public record Annotation(
     String ruleId,
     String ruleName,
     String ruleHelp,
-    String level,
+    Severity level,
     String message,
     Span location,
     List<Related> related,
@@ -31,15 +32,12 @@ public record Annotation(
     Span suppressedBy) {
 
   public Annotation(
-      String ruleId, String ruleName, String ruleHelp, String level, String message, Span location,
+      String ruleId, String ruleName, String ruleHelp, Severity level, String message, Span location,
       List<Related> related, String fingerprint) {
     this(ruleId, ruleName, ruleHelp, level, message, location, related, fingerprint, null);
   }
 
   public Annotation {
-    if (!List.of("error", "warning", "note").contains(level)) {
-      throw new IllegalArgumentException("level " + level);
-    }
     related = List.copyOf(related);
   }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.analysis.Caveat;
 import dev.tierproof.model.Unmodelled;
+import dev.tierproof.source.Severity;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,7 +55,7 @@ final class Caveats {
     for (Unmodelled u : c.elements()) {
       String message = u.kind() + " `" + u.name() + "`: " + u.reason()
           + (c.inconclusive() ? "; it could change this answer, which is inconclusive" : "; ignored (--ignore-unmodelled)");
-      out.add(new Annotation("TP901", "unmodelled", HELP, c.inconclusive() ? "warning" : "note", message, u.span(),
+      out.add(new Annotation("TP901", "unmodelled", HELP, c.inconclusive() ? Severity.WARNING : Severity.NOTE, message, u.span(),
           List.of(), fingerprint(u)));
     }
     return out;

@@ -3,13 +3,14 @@ package dev.tierproof.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.CheckResult;
 import dev.tierproof.analysis.CheckResult.Status;
+import dev.tierproof.analysis.CheckResult;
 import dev.tierproof.analysis.Invariant;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Flow;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -71,7 +72,7 @@ public final class CheckReport {
     List<String> out = new ArrayList<>();
     for (CheckResult r : results) {
       Invariant i = r.invariant();
-      out.add(String.format(Locale.ROOT, "%-12s %s (%s): %s", r.status().json(), i.id(), i.severity().key(), r.summary()));
+      out.add(String.format(Locale.ROOT, "%-12s %s (%s): %s", r.status().json(), i.id(), i.severity().label(), r.summary()));
       out.addAll(indent(details(r)));
     }
     out.add("");
@@ -185,7 +186,7 @@ public final class CheckReport {
       if (i.set() != null) {
         o.put("set", i.set());
       }
-      o.put("severity", i.severity().key());
+      o.put("severity", i.severity().label());
       o.put("assertion", i.assertion().key());
       o.put("status", r.status().json());
       o.put("summary", r.summary());
@@ -338,7 +339,7 @@ public final class CheckReport {
         continue;
       }
       Invariant i = r.invariant();
-      String level = r.status() == Status.VIOLATED ? i.severity().key() : "warning";
+      Severity level = r.status() == Status.VIOLATED ? i.severity() : Severity.WARNING;
       Decision d = r.decidedBy();
       Span at = d != null ? Text.location(d) : Span.NONE;
       List<Annotation.Related> related = new ArrayList<>();
@@ -395,7 +396,7 @@ public final class CheckReport {
         cell.append("<br>").append(Markdown.cell(line));
       }
       out.append("| ").append(icon).append(" | `").append(r.invariant().id()).append("` | ")
-          .append(r.invariant().severity().key()).append(" | ").append(cell).append(" |\n");
+          .append(r.invariant().severity().label()).append(" | ").append(cell).append(" |\n");
     }
     return out.toString();
   }

@@ -100,7 +100,7 @@ public final class DiffReport {
       out.add("note: " + note);
     }
     out.add("");
-    out.add("scope: " + (r.scope() == dev.tierproof.analysis.Scope.ANY
+    out.add("scope: " + (r.scope() == dev.tierproof.model.Scope.ANY
         ? "every flow, including pods that could be deployed" : "flows between the input's endpoints and outside addresses (--scope any: also pods that could be deployed)"));
     out.add("solver: " + r.stats().checks() + " checks in " + r.stats().scopes() + " scope" + (r.stats().scopes() == 1 ? "" : "s")
         + ", " + String.format(Locale.ROOT, "%.1f s", r.stats().millis() / 1000.0));

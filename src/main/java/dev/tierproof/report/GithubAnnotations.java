@@ -1,5 +1,6 @@
 package dev.tierproof.report;
 
+import dev.tierproof.source.Severity;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ public final class GithubAnnotations {
   public static String render(List<Annotation> annotations) {
     StringBuilder out = new StringBuilder();
     for (Annotation a : annotations) {
-      String command = a.level().equals("note") ? "notice" : a.level();
+      String command = a.level() == Severity.NOTE ? "notice" : a.level().label();
       out.append("::").append(command);
       StringBuilder props = new StringBuilder();
       if (a.location().isKnown()) {

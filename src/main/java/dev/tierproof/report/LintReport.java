@@ -1,21 +1,21 @@
 package dev.tierproof.report;
 
-import dev.tierproof.model.Suppression;
-import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.Scope;
-import dev.tierproof.model.Unmodelled;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.lint.Example;
 import dev.tierproof.analysis.lint.Finding;
 import dev.tierproof.analysis.lint.Lint;
 import dev.tierproof.analysis.lint.RuleRef;
-import dev.tierproof.analysis.lint.Severity;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Policy;
+import dev.tierproof.model.Scope;
+import dev.tierproof.model.Suppression;
 import dev.tierproof.model.Tier;
+import dev.tierproof.model.Unmodelled;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -510,7 +510,7 @@ public final class LintReport {
       }
       out.add(
           new Annotation(
-              f.id(), f.name(), f.kind().help(), result.severity(f).label(), message, f.location(), related,
+              f.id(), f.name(), f.kind().help(), result.severity(f), message, f.location(), related,
               fingerprint(f)));
     }
     return out;

@@ -1,22 +1,35 @@
 package dev.tierproof.report;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.analysis.map.MapResult;
+import dev.tierproof.analysis.map.MapResult.Edge;
+import dev.tierproof.analysis.map.MapResult.Group;
+import dev.tierproof.analysis.map.MapResult.Part;
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.TraceEntry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * {@code map -o html}: one self-contained page (no network: styles, script and the map's JSON are
- * inline, and its content security policy forbids fetching anything) with a namespace-by-namespace
- * matrix coloured by how open each pair is, drill-down to workloads, a click on a cell showing the
- * allowed packets with the deciding tier, policy and rule of each step and the explanation of the
- * witness, filters by namespace and label, and a legend of tiers.
+ * {@code map -o html}: one self-contained page (no network: styles, script and data are inline,
+ * and its content security policy forbids fetching anything) with a namespace-by-namespace matrix
+ * coloured by how open each pair is, drill-down to workloads, a click on a cell showing the allowed
+ * packets with the deciding tier, policy and rule of each step and the walk of its witness, filters
+ * by namespace and label, and a legend of tiers.
+ *
+ * <p>The page carries the map compactly: each deciding point and each step's walk once, in tables
+ * the parts index, so that a 10,000-pod cluster's page stays small.
  */
 final class MapHtml {
 
   private MapHtml() {}
 
-  static String render(String json) {
+  static String render(String scope, MapResult map) {
     String page;
     try (InputStream in = MapHtml.class.getResourceAsStream("map.html")) {
       page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -24,8 +37,82 @@ final class MapHtml {
       throw new UncheckedIOException(e);
     }
     // inside <script>: no `</` that could end it, no line separators JavaScript reads as line ends
+    String json = data(scope, map).toString();
     String safe = json.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
     int at = page.indexOf("/*DATA*/");
     return page.substring(0, at) + safe + page.substring(at + "/*DATA*/".length());
+  }
+
+  /**
+   * {@code {scope, groups: [{id, namespace?, labels?, name, endpoints: [first 50], size} | {id,
+   * name, cidrs: [first 20], size}], edges: [{f, t, a: [{p: packets, d: [decision], s: [walk], w:
+   * witness}]}], decisions: [decidedBy + direction], walks: [[tier, policy, outcome, rule?]]}}.
+   */
+  private static ObjectNode data(String scope, MapResult map) {
+    ObjectNode out = Json.object();
+    out.put("scope", scope);
+    ArrayNode groups = out.putArray("groups");
+    for (Group g : map.groups()) {
+      ObjectNode o = groups.addObject();
+      o.put("id", g.id());
+      o.put("name", g.display());
+      if (g.outside()) {
+        ArrayNode cs = o.putArray("cidrs");
+        g.cidrs().stream().limit(20).forEach(c -> cs.add(c.toString()));
+        o.put("size", g.cidrs().size());
+        continue;
+      }
+      if (g.namespace() != null) {
+        o.put("namespace", g.namespace());
+      }
+      if (!g.labels().isEmpty()) {
+        ObjectNode ls = o.putObject("labels");
+        g.labels().forEach(ls::put);
+      }
+      ArrayNode es = o.putArray("endpoints");
+      g.endpoints().stream().limit(50).forEach(e -> es.add(e.ref()));
+      o.put("size", g.endpoints().size());
+    }
+    ArrayNode decisions = out.putArray("decisions");
+    ArrayNode walks = out.putArray("walks");
+    Map<String, Integer> decisionIndex = new HashMap<>();
+    Map<String, Integer> walkIndex = new HashMap<>();
+    ArrayNode edges = out.putArray("edges");
+    for (Edge e : map.edges()) {
+      ObjectNode o = edges.addObject();
+      o.put("f", e.from().id());
+      o.put("t", e.to().id());
+      ArrayNode parts = o.putArray("a");
+      for (Part p : e.allowed()) {
+        ObjectNode a = parts.addObject();
+        a.put("p", MapReport.packets(p));
+        ArrayNode d = a.putArray("d");
+        ArrayNode s = a.putArray("s");
+        for (Step step : p.verdict().steps()) {
+          ObjectNode decision = Json.decision(step.decidedBy());
+          decision.put("direction", step.direction().json());
+          d.add(index(decisions, decisionIndex, decision));
+          ArrayNode walk = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+          for (TraceEntry t : step.trace()) {
+            ArrayNode entry = walk.addArray();
+            entry.add(t.tier().name()).add(t.policy().displayName()).add(t.outcome().json());
+            if (t.ruleIndex() != null) {
+              entry.add(t.ruleIndex());
+            }
+          }
+          s.add(index(walks, walkIndex, walk));
+        }
+        a.put("w", p.witness().describe());
+      }
+    }
+    return out;
+  }
+
+  /** The index of {@code node} in {@code table}, added when new. */
+  private static int index(ArrayNode table, Map<String, Integer> index, com.fasterxml.jackson.databind.JsonNode node) {
+    return index.computeIfAbsent(node.toString(), k -> {
+      table.add(node);
+      return table.size() - 1;
+    });
   }
 }

@@ -3,8 +3,6 @@ package dev.tierproof.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.End;
-import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.analysis.map.MapResult;
 import dev.tierproof.analysis.map.MapResult.Edge;
@@ -40,7 +38,7 @@ public final class MapReport {
       case MARKDOWN -> markdown(map);
       case DOT -> dot(map);
       case MERMAID -> mermaid(map);
-      case HTML -> MapHtml.render(Json.write(json(set, scope, map, caveat)));
+      case HTML -> MapHtml.render(scope, map);
       default -> text(scope, map, caveat);
     };
   }
@@ -265,10 +263,6 @@ public final class MapReport {
           decided.add(d);
         }
         a.set("witness", Json.flow(p.witness()));
-        Flow w = p.witness();
-        End from = w.source() != null ? new End.Known(w.source()) : new End.Outside(Cidr.host(w.sourceIp()), null);
-        End to = w.destination() != null ? new End.Known(w.destination()) : new End.Outside(Cidr.host(w.destinationIp()), null);
-        a.put("explanation", String.join("\n", ExplainReport.lines(set, from, to, w, p.verdict(), List.of())));
       }
     }
     return out;

@@ -1,5 +1,6 @@
 package dev.tierproof.report;
 
+import dev.tierproof.source.Severity;
 import java.util.List;
 
 /**
@@ -27,9 +28,9 @@ public final class Markdown {
     if (annotations.isEmpty()) {
       return "No findings.";
     }
-    long e = annotations.stream().filter(a -> a.level().equals("error")).count();
-    long w = annotations.stream().filter(a -> a.level().equals("warning")).count();
-    long n = annotations.stream().filter(a -> a.level().equals("note")).count();
+    long e = annotations.stream().filter(a -> a.level() == Severity.ERROR).count();
+    long w = annotations.stream().filter(a -> a.level() == Severity.WARNING).count();
+    long n = annotations.stream().filter(a -> a.level() == Severity.NOTE).count();
     return plural(e, "error") + ", " + plural(w, "warning") + ", " + plural(n, "note") + ".";
   }
 
@@ -46,7 +47,7 @@ public final class Markdown {
           message.append(" (`").append(cell(r.location().file() + ":" + r.location().line())).append("`)");
         }
       }
-      out.append("| ").append(icon(a.level())).append(' ').append(a.level())
+      out.append("| ").append(icon(a.level())).append(' ').append(a.level().label())
           .append(" | `").append(a.ruleId()).append("` ").append(a.ruleName())
           .append(" | ").append(a.location().isKnown()
               ? "`" + cell(a.location().file() + ":" + a.location().line()) + "`" : "")
@@ -60,11 +61,11 @@ public final class Markdown {
     return s.replace("|", "\\|").replace("\r", "").replace("\n", "<br>");
   }
 
-  private static String icon(String level) {
+  private static String icon(Severity level) {
     return switch (level) {
-      case "error" -> "❌";
-      case "warning" -> "⚠️";
-      default -> "ℹ️";
+      case ERROR -> "❌";
+      case WARNING -> "⚠️";
+      case NOTE -> "ℹ️";
     };
   }
 

@@ -47,14 +47,14 @@ public final class Sarif {
       rule.putObject("shortDescription").put("text", a.ruleName().replace('-', ' '));
       rule.putObject("fullDescription").put("text", a.ruleHelp());
       rule.putObject("help").put("text", a.ruleHelp());
-      rule.putObject("defaultConfiguration").put("level", a.level());
+      rule.putObject("defaultConfiguration").put("level", a.level().label());
     }
     ArrayNode results = run.putArray("results");
     for (Annotation a : annotations) {
       ObjectNode result = results.addObject();
       result.put("ruleId", a.ruleId());
       result.put("ruleIndex", ruleIndex.get(a.ruleId()));
-      result.put("level", a.level());
+      result.put("level", a.level().label());
       result.putObject("message").put("text", a.message());
       if (a.location().isKnown()) {
         result.putArray("locations").addObject().set("physicalLocation", physical(a.location()));

@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A parsed Calico label selector: an immutable tree shaped exactly as Calico's parser builds it
- * (spec S4). Parentheses leave no node; {@code And}/{@code Or} have at least two operands and are
+ * (spec S1.2). Parentheses leave no node; {@code And}/{@code Or} have at least two operands and are
  * never flattened; an even run of {@code !} leaves no node, an odd run one {@code Not}.
  */
 public sealed interface Selector
@@ -58,7 +58,7 @@ public sealed interface Selector
 
   /**
    * {@code global()}: matches every label map; only meaningful as a whole rule {@code
-   * namespaceSelector}, where it is rewritten (spec S3.3, S3.4).
+   * namespaceSelector}, where it is rewritten (spec S3.8).
    */
   record Global() implements Selector {
     @Override
@@ -222,10 +222,10 @@ public sealed interface Selector
     return new And(List.of(a, b));
   }
 
-  /** Evaluates over a label map (spec S4.3); a key mapped to null counts as absent. */
+  /** Evaluates over a label map (spec S1.3); a key mapped to null counts as absent. */
   boolean matches(Map<String, String> labels);
 
-  /** Calico's canonical string (spec S4.4), e.g. {@code (a == "b" && !has(c))}. */
+  /** Calico's canonical string (spec S1.4), e.g. {@code (a == "b" && !has(c))}. */
   default String canonical() {
     StringBuilder out = new StringBuilder();
     print(this, out);
@@ -263,14 +263,14 @@ public sealed interface Selector
 
   /**
    * Every {@code All} node replaced by {@code replacement}: Calico's textual {@code all()} rewrite
-   * of a rule namespaceSelector (spec S3.3), done on the tree (so a string literal that contains
+   * of a rule namespaceSelector (spec S3.8), done on the tree (so a string literal that contains
    * {@code all()} is left alone).
    */
   default Selector replaceAll(Selector replacement) {
     return map(this, s -> s instanceof All ? replacement : s);
   }
 
-  /** Every {@code Global} node replaced by {@code replacement} (spec S3.3). */
+  /** Every {@code Global} node replaced by {@code replacement} (spec S3.8). */
   default Selector replaceGlobal(Selector replacement) {
     return map(this, s -> s instanceof Global ? replacement : s);
   }

@@ -3,16 +3,6 @@ package dev.tierproof.source;
 /** One problem found in the input: lowercase message, no final period, user text in backticks. */
 public record Diagnostic(Severity severity, Span span, String message) {
 
-  public enum Severity {
-    ERROR,
-    WARNING,
-    NOTE;
-
-    public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
-
   public static Diagnostic error(Span span, String message) {
     return new Diagnostic(Severity.ERROR, span, message);
   }

@@ -37,7 +37,7 @@ public final class Diagnostics {
   }
 
   public boolean hasErrors() {
-    return all.stream().anyMatch(d -> d.severity() == Diagnostic.Severity.ERROR);
+    return all.stream().anyMatch(d -> d.severity() == Severity.ERROR);
   }
 
   public List<Diagnostic> all() {
@@ -45,7 +45,7 @@ public final class Diagnostics {
   }
 
   public List<Diagnostic> errors() {
-    return all.stream().filter(d -> d.severity() == Diagnostic.Severity.ERROR).toList();
+    return all.stream().filter(d -> d.severity() == Severity.ERROR).toList();
   }
 
   /** The most diagnostics {@link #render} prints; a count stands for the rest. */
@@ -74,7 +74,7 @@ public final class Diagnostics {
     List<Diagnostic> shown = new ArrayList<>();
     Map<String, List<Diagnostic>> alike = new LinkedHashMap<>();
     for (Diagnostic d : all) {
-      if (d.severity() == Diagnostic.Severity.ERROR || detail == Detail.FULL) {
+      if (d.severity() == Severity.ERROR || detail == Detail.FULL) {
         shown.add(d);
       } else if (detail == Detail.SUMMARY) {
         List<Diagnostic> same = alike.computeIfAbsent(d.severity() + ":" + KIND.matcher(d.message()).replaceAll("`…`"), k -> new ArrayList<>());
@@ -91,7 +91,7 @@ public final class Diagnostics {
     for (int i = 0; i < shown.size(); i++) {
       Diagnostic d = shown.get(i);
       if (i == SHOWN) {
-        long errors = shown.subList(i, shown.size()).stream().filter(x -> x.severity() == Diagnostic.Severity.ERROR).count();
+        long errors = shown.subList(i, shown.size()).stream().filter(x -> x.severity() == Severity.ERROR).count();
         out.append("and ").append(shown.size() - i).append(" more (").append(errors).append(errors == 1 ? " error" : " errors")
             .append(")\n");
         break;

@@ -8,6 +8,7 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.Selector;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +22,7 @@ class CheckTest {
   static final PolicySet PULL_REQUEST = DiffTest.files("examples/zero-trust", "examples/zero-trust-pr");
 
   static CheckResult check(PolicySet set, Invariant.Assertion a) {
-    Invariant i = new Invariant("x", "s", null, Invariant.Severity.ERROR, a, Span.NONE, Span.NONE);
+    Invariant i = new Invariant("x", "s", null, Severity.ERROR, a, Span.NONE, Span.NONE);
     return Check.run(set, List.of(i), Duration.ofSeconds(30)).get(0);
   }
 

@@ -7,6 +7,7 @@ import dev.tierproof.analysis.DiffResult.Kind;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Scope;
 import dev.tierproof.source.Diagnostics;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;

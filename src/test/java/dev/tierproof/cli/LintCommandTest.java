@@ -43,7 +43,7 @@ class LintCommandTest {
 
   @Test
   void lintText_example_matchesGolden() throws Exception {
-    assertThat(text.code()).as(text.toString()).isEqualTo(Main.VIOLATED);
+    assertThat(text.code()).as(text.toString()).isEqualTo(ExitCode.VIOLATED.code());
     golden("lint-example.txt", "$ tierproof lint -f " + EXAMPLE + "\n" + text.out());
     assertThat(text.err()).contains("warning: egress rules have no effect"); // the loader's, on stderr
   }
@@ -51,7 +51,7 @@ class LintCommandTest {
   @Test
   void lintJson_example_matchesGoldenAndCounts() throws Exception {
     Run run = Run.of("lint", "-f", EXAMPLE, "-o", "json");
-    assertThat(run.code()).isEqualTo(Main.VIOLATED);
+    assertThat(run.code()).isEqualTo(ExitCode.VIOLATED.code());
     JsonNode json = JSON.readTree(run.out());
     assertThat(json.at("/scope").asText()).isEqualTo("existing");
     assertThat(json.at("/summary/error").asInt()).isEqualTo(2);
@@ -75,7 +75,7 @@ class LintCommandTest {
   @Test
   void lintSarif_example_validAgainstSchemaWithRulesAndRelatedLocations() throws Exception {
     Run run = Run.of("lint", "-f", EXAMPLE, "-o", "sarif");
-    assertThat(run.code()).isEqualTo(Main.VIOLATED);
+    assertThat(run.code()).isEqualTo(ExitCode.VIOLATED.code());
     JsonSchema schema;
     try (InputStream in = LintCommandTest.class.getResourceAsStream("/sarif/sarif-2.1.0-rtm.5.json")) {
       schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
@@ -128,12 +128,12 @@ class LintCommandTest {
 
   @Test
   void lint_failOn_setsTheExitCode(@TempDir Path tmp) throws Exception {
-    assertThat(Run.of("lint", "-f", EXAMPLE, "--fail-on", "never").code()).isEqualTo(Main.OK);
-    assertThat(Run.of("lint", "-f", EXAMPLE, "--fail-on", "error").code()).isEqualTo(Main.VIOLATED);
+    assertThat(Run.of("lint", "-f", EXAMPLE, "--fail-on", "never").code()).isEqualTo(ExitCode.OK.code());
+    assertThat(Run.of("lint", "-f", EXAMPLE, "--fail-on", "error").code()).isEqualTo(ExitCode.VIOLATED.code());
     // warnings only (two tiers without policies): fails on warning, not on error
     String quiz = "examples/quiz/allow-in-tier1.yaml";
-    assertThat(Run.of("lint", "-f", quiz, "--fail-on", "error").code()).isEqualTo(Main.OK);
-    assertThat(Run.of("lint", "-f", quiz).code()).isEqualTo(Main.VIOLATED);
+    assertThat(Run.of("lint", "-f", quiz, "--fail-on", "error").code()).isEqualTo(ExitCode.OK.code());
+    assertThat(Run.of("lint", "-f", quiz).code()).isEqualTo(ExitCode.VIOLATED.code());
     Path clean = tmp.resolve("clean.yaml");
     Files.writeString(
         clean,
@@ -154,7 +154,7 @@ class LintCommandTest {
               destination: {ports: [80]}
         """);
     Run run = Run.of("lint", "-f", clean.toString());
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(run.out()).endsWith("0 errors, 0 warnings, 0 notes (scope: the input's endpoints; 1 rules in 1 policies, 1 shown live by sampled packets, 0 solver questions)\n");
   }
 
@@ -169,23 +169,23 @@ class LintCommandTest {
   @Test
   void lint_badOptions_exit2WithDiagnostics() {
     Run scope = Run.of("lint", "-f", EXAMPLE, "--scope", "all");
-    assertThat(scope.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(scope.code()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(scope.err()).contains("error: `all` is not a scope; use `existing` or `any`");
     Run fail = Run.of("lint", "-f", EXAMPLE, "--fail-on", "notes");
-    assertThat(fail.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(fail.code()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(fail.err()).contains("`notes` is not a severity");
     Run format = Run.of("lint", "-f", EXAMPLE, "-o", "dot");
-    assertThat(format.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(format.code()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(format.err()).contains("unknown output format `dot`; this command writes text, json, sarif, github, markdown");
     Run none = Run.of("lint");
-    assertThat(none.code()).isEqualTo(Main.BAD_INPUT);
+    assertThat(none.code()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(none.err()).contains("no input");
   }
 
   @Test
   void lint_anyScope_example_alsoFindsHypotheticalHosts() throws Exception {
     Run run = Run.of("lint", "-f", EXAMPLE, "--scope", "any", "-o", "json", "--fail-on", "never");
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     JsonNode json = JSON.readTree(run.out());
     assertThat(json.at("/scope").asText()).isEqualTo("any");
     assertThat(json.get("findings").findValuesAsText("id")).contains("TP102", "TP203");

@@ -25,12 +25,12 @@ class UnmodelledTest {
   @Test
   void verifyReachable_adminClusterNetworkPolicy_inconclusiveNamingIt() throws Exception {
     Run run = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN);
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(run.out()).startsWith("reachable shop/podA -> tigera.io: unknown: not proved\n");
     assertThat(run.out()).contains("ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3");
     assertThat(run.err()).contains("tierproof: inconclusive:").contains(ADMIN + ":3");
     Run json = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN, "-o", "json");
-    assertThat(json.code()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(json.code()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     JsonNode out = JSON.readTree(json.out());
     assertThat(out.get("result").asText()).isEqualTo("unknown");
     assertThat(out.at("/unmodelled").size()).isEqualTo(1);
@@ -44,12 +44,12 @@ class UnmodelledTest {
   @Test
   void verifyReachable_ignoreUnmodelled_holdsAndReportSaysSo() throws Exception {
     Run run = Run.of("--ignore-unmodelled", "verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN);
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(run.out()).startsWith("reachable shop/podA -> tigera.io: holds")
         .contains("--ignore-unmodelled: ignored what tierproof does not model")
         .contains("ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3");
     Run json = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN, "-o", "json", "--ignore-unmodelled");
-    assertThat(json.code()).as(json.toString()).isEqualTo(Main.OK);
+    assertThat(json.code()).as(json.toString()).isEqualTo(ExitCode.OK.code());
     JsonNode out = JSON.readTree(json.out());
     assertThat(out.get("result").asText()).isEqualTo("holds");
     assertThat(out.has("unmodelled")).isFalse();
@@ -59,7 +59,7 @@ class UnmodelledTest {
   @Test
   void verifyReachable_ignoreUnmodelledWithNothingUnmodelled_saysSoWithEmptyList() throws Exception {
     Run json = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-o", "json", "--ignore-unmodelled");
-    assertThat(json.code()).as(json.toString()).isEqualTo(Main.OK);
+    assertThat(json.code()).as(json.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(JSON.readTree(json.out()).get("ignoredUnmodelled").size()).isZero();
     Run plain = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-o", "json");
     assertThat(JSON.readTree(plain.out()).has("ignoredUnmodelled")).isFalse();
@@ -68,7 +68,7 @@ class UnmodelledTest {
   @Test
   void verifyReachable_serviceObjectAlone_keepsAnswer() throws Exception {
     Run run = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", DIR + "service.yaml", "-o", "json");
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(run.err()).contains("kind `Service` is not modelled and is ignored");
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.get("result").asText()).isEqualTo("holds");
@@ -78,53 +78,53 @@ class UnmodelledTest {
   @Test
   void verifyReachable_adminPolicyWhoseSubjectIsAnotherNamespace_keepsAnswer() {
     Run run = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", FENCE_RED);
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
   }
 
   @Test
   void verifyIsolated_selectorEnds_podsNotYetDeployedInTheSubjectsNamespaceInconclusive() {
     Run ht = Run.of("verify", "isolated", "world", "ht/{app == 'web'}", "--port", "81", "-f", HTTP, "-f", FENCE_RED);
-    assertThat(ht.code()).as("pods in ht are never in red\n" + ht).isEqualTo(Main.OK);
+    assertThat(ht.code()).as("pods in ht are never in red\n" + ht).isEqualTo(ExitCode.OK.code());
     Run any = Run.of("verify", "isolated", "world", "{app == 'web'}", "--port", "81", "-f", HTTP, "-f", FENCE_RED);
-    assertThat(any.code()).as("a pod in red could be one\n" + any).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(any.code()).as("a pod in red could be one\n" + any).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(any.out()).contains("AdminNetworkPolicy `fence-red` at " + FENCE_RED + ":2");
   }
 
   @Test
   void verifyReachable_witnessNoElementActsOn_keepsAnswer() {
     Run run = Run.of("verify", "reachable", "{app == 'pod-a'}", "tigera.io", "-f", QUIZ, "-f", FENCE_RED);
-    assertThat(run.code()).as("the witness is shop/podA, which fence-red cannot select\n" + run).isEqualTo(Main.OK);
+    assertThat(run.code()).as("the witness is shop/podA, which fence-red cannot select\n" + run).isEqualTo(ExitCode.OK.code());
   }
 
   @Test
   void verifyReachable_preDnatPolicy_keepsAnswerWithoutHostEndpointInconclusiveWithOne() {
     Run none = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", DIR + "prednat.yaml");
-    assertThat(none.code()).as(none.toString()).isEqualTo(Main.OK);
+    assertThat(none.code()).as(none.toString()).isEqualTo(ExitCode.OK.code());
     Run host = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", DIR + "prednat.yaml", "-f", DIR + "edge-host.yaml");
-    assertThat(host.code()).as(host.toString()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(host.code()).as(host.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(host.out()).contains("preDNAT `edge-prednat` at " + DIR + "prednat.yaml:2");
   }
 
   @Test
   void verifyIsolated_httpRuleTheFlowsCouldHit_inconclusive() throws Exception {
     Run run = Run.of("verify", "isolated", "world", "ht/web", "--port", "80", "-f", HTTP, "-o", "json");
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.get("result").asText()).isEqualTo("unknown");
     assertThat(out.at("/unmodelled/0/kind").asText()).isEqualTo("http");
     assertThat(out.at("/unmodelled/0/name").asText()).isEqualTo("ingress rule 0 of http");
     Run denied = Run.of("verify", "isolated", "world", "ht/web", "--port", "81", "-f", HTTP);
-    assertThat(denied.code()).as("http only narrows an Allow: it cannot open port 81\n" + denied).isEqualTo(Main.OK);
+    assertThat(denied.code()).as("http only narrows an Allow: it cannot open port 81\n" + denied).isEqualTo(ExitCode.OK.code());
     Run unreached = Run.of("verify", "reachable", "world", "ht/web", "--port", "81", "-f", HTTP);
-    assertThat(unreached.code()).as(unreached.toString()).isEqualTo(Main.VIOLATED);
+    assertThat(unreached.code()).as(unreached.toString()).isEqualTo(ExitCode.VIOLATED.code());
     Run egress = Run.of("verify", "reachable", "ht/web", "world", "-f", HTTP);
-    assertThat(egress.code()).as("the http rule is an ingress rule: egress of ht/web is as modelled\n" + egress).isEqualTo(Main.OK);
+    assertThat(egress.code()).as("the http rule is an ingress rule: egress of ht/web is as modelled\n" + egress).isEqualTo(ExitCode.OK.code());
   }
 
   @Test
   void explain_httpRuleDecides_verdictPrintedMayBeWrongExit3() throws Exception {
     Run run = Run.of("explain", "198.51.100.24", "ht/web", "--port", "80", "-f", HTTP);
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(run.out()).startsWith("allow: 198.51.100.24 -> ht/web")
         .contains("inconclusive: this verdict may be wrong")
         .contains("http `ingress rule 0 of http` at " + HTTP + ":20");
@@ -137,39 +137,39 @@ class UnmodelledTest {
   @Test
   void explain_httpRuleDoesNotDecide_keepsAnswer() {
     Run run = Run.of("explain", "198.51.100.24", "ht/web", "--port", "81", "-f", HTTP);
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(run.out()).startsWith("deny: ").doesNotContain("may be wrong");
   }
 
   @Test
   void explain_adminPolicyActsAtSource_exit3AndIgnoredWithFlag() {
     Run run = Run.of("explain", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN);
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(run.out()).startsWith("allow: shop/podA -> tigera.io").contains("admin-deny-egress");
     Run ignored = Run.of("explain", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN, "--ignore-unmodelled");
-    assertThat(ignored.code()).as(ignored.toString()).isEqualTo(Main.OK);
+    assertThat(ignored.code()).as(ignored.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(ignored.out()).contains("--ignore-unmodelled: ignored what tierproof does not model");
     Run inbound = Run.of("explain", "world", "shop/podA", "-f", QUIZ, "-f", ADMIN);
-    assertThat(inbound.code()).as("the policy has egress rules only\n" + inbound).isEqualTo(Main.OK);
+    assertThat(inbound.code()).as("the policy has egress rules only\n" + inbound).isEqualTo(ExitCode.OK.code());
   }
 
   @Test
   void lint_httpRuleInPolicy_inconclusiveFindingNamesIt() throws Exception {
     Run run = Run.of("lint", "-f", HTTP, "-o", "json");
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.at("/findings/0/id").asText()).isEqualTo("TP103");
     assertThat(out.at("/findings/0/unmodelled/0/kind").asText()).isEqualTo("http");
     assertThat(out.at("/unmodelled/0/line").asInt()).isEqualTo(20);
     Run ignored = Run.of("lint", "-f", HTTP, "--ignore-unmodelled");
-    assertThat(ignored.code()).as(ignored.toString()).isEqualTo(Main.OK);
+    assertThat(ignored.code()).as(ignored.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(ignored.out()).contains("--ignore-unmodelled: ignored").doesNotContain("may be wrong");
   }
 
   @Test
   void lint_adminPolicy_selectionFindingsStandOthersInconclusive() throws Exception {
     Run run = Run.of("lint", "-f", QUIZ, "-f", ADMIN, "-o", "json");
-    assertThat(run.code()).as("dead tiers do not depend on it: they still fail the run\n" + run).isEqualTo(Main.VIOLATED);
+    assertThat(run.code()).as("dead tiers do not depend on it: they still fail the run\n" + run).isEqualTo(ExitCode.VIOLATED.code());
     JsonNode out = JSON.readTree(run.out());
     for (JsonNode f : out.get("findings")) {
       assertThat(f.get("id").asText()).isEqualTo("TP105");
@@ -177,13 +177,13 @@ class UnmodelledTest {
     }
     assertThat(out.at("/unmodelled/0/name").asText()).isEqualTo("admin-deny-egress");
     Run never = Run.of("lint", "-f", QUIZ, "-f", ADMIN, "--fail-on", "never");
-    assertThat(never.code()).as(never.toString()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(never.code()).as(never.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
   }
 
   @Test
   void check_adminClusterNetworkPolicy_reachabilityInconclusiveCoverageProven() throws Exception {
     Run run = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN, "-o", "json");
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.at("/results/0/id").asText()).isEqualTo("pod-a-reaches-tigera");
     assertThat(out.at("/results/0/status").asText()).isEqualTo("inconclusive");
@@ -199,7 +199,7 @@ class UnmodelledTest {
   @Test
   void check_ignoreUnmodelled_provenAndReportSaysSo() throws Exception {
     Run run = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN, "-o", "json", "--ignore-unmodelled");
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.at("/summary/proven").asInt()).isEqualTo(2);
     assertThat(out.at("/ignoredUnmodelled/0/name").asText()).isEqualTo("admin-deny-egress");
@@ -208,21 +208,21 @@ class UnmodelledTest {
   @Test
   void check_serviceObjectAlone_keepsAnswer() {
     Run run = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", DIR + "service.yaml");
-    assertThat(run.code()).as(run.toString()).isEqualTo(Main.OK);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(run.out()).doesNotContain("not modelled");
   }
 
   @Test
   void lintSarifAndCheckGithub_unmodelledElement_annotatedAsTp901() throws Exception {
     Run sarif = Run.of("lint", "-f", HTTP, "-o", "sarif");
-    assertThat(sarif.code()).as(sarif.toString()).isEqualTo(Main.INCONCLUSIVE);
+    assertThat(sarif.code()).as(sarif.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     JsonNode results = JSON.readTree(sarif.out()).at("/runs/0/results");
     JsonNode last = results.get(results.size() - 1);
     assertThat(last.get("ruleId").asText()).isEqualTo("TP901");
     assertThat(last.get("level").asText()).isEqualTo("warning");
     assertThat(last.at("/locations/0/physicalLocation/region/startLine").asInt()).isEqualTo(20);
     Run github = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN, "-o", "github", "--ignore-unmodelled");
-    assertThat(github.code()).as(github.toString()).isEqualTo(Main.OK);
+    assertThat(github.code()).as(github.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(github.out()).contains("::notice").contains("admin-deny-egress").contains("ignored (--ignore-unmodelled)");
   }
 

@@ -19,6 +19,7 @@ import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.smt.SolverSession;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -276,7 +277,7 @@ class ClusterDifferentialTest {
       Invariant.Assertion a = kind < 2 ? new Invariant.Isolated(src, dst, packets, List.of())
           : kind < 5 ? new Invariant.Reachable(src, dst, packets, kind == 4)
           : new Invariant.Covered(src, s.pick(List.of(EnumSet.of(Direction.INGRESS), EnumSet.of(Direction.EGRESS), EnumSet.allOf(Direction.class))));
-      invariants.add(new Invariant("inv" + i, "generated", null, Invariant.Severity.ERROR, a, Span.NONE, Span.NONE));
+      invariants.add(new Invariant("inv" + i, "generated", null, Severity.ERROR, a, Span.NONE, Span.NONE));
       asked.add(new Asked(a.key() + (kind == 4 ? " (all)" : "") + " " + from + " -> " + to + " " + spec, src, dst, spec));
     }
     List<CheckResult> results = Check.run(set, invariants, TIMEOUT);

@@ -2,12 +2,14 @@ package dev.tierproof.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tierproof.load.Invariants.Isolated;
-import dev.tierproof.load.Invariants.Reachable;
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.InvariantSet.Isolated;
+import dev.tierproof.model.InvariantSet.Reachable;
+import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Severity;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,14 +30,14 @@ class InvariantsTest {
 
   private static final Path BAD = Path.of("src", "test", "resources", "bad-invariants");
 
-  static List<Invariants.InvariantSet> parse(String yaml, Diagnostics d) {
+  static List<InvariantSet> parse(String yaml, Diagnostics d) {
     return Invariants.parse(List.of(new SourceText("spec.yaml", yaml)), d);
   }
 
   @Test
   void parse_issueExample_readsEveryAssertion() {
     Diagnostics d = new Diagnostics();
-    List<Invariants.InvariantSet> sets =
+    List<InvariantSet> sets =
         parse(
             """
             apiVersion: tierproof.dev/v1alpha1
@@ -64,34 +66,34 @@ class InvariantsTest {
             d);
     assertThat(d.all()).isEmpty();
     assertThat(sets).hasSize(1);
-    List<Invariants.Invariant> inv = sets.get(0).invariants();
-    assertThat(inv).extracting(Invariants.Invariant::id)
+    List<InvariantSet.Invariant> inv = sets.get(0).invariants();
+    assertThat(inv).extracting(InvariantSet.Invariant::id)
         .containsExactly("red-isolated-from-blue", "dns-from-every-pod", "default-deny", "probe", "baseline", "lint", "peers");
     Isolated iso = (Isolated) inv.get(0).assertion();
-    assertThat(((Invariants.Ref) iso.from().terms().get(0)).ref()).isInstanceOf(EndpointRef.SelectorRef.class);
+    assertThat(((InvariantSet.Ref) iso.from().terms().get(0)).ref()).isInstanceOf(EndpointRef.SelectorRef.class);
     assertThat(iso.except()).hasSize(1);
     assertThat(iso.except().get(0).scope().protocol()).isEqualTo(Protocols.TCP);
     assertThat(iso.except().get(0).scope().ports()).hasSize(1);
     Reachable r = (Reachable) inv.get(1).assertion();
     assertThat(r.all()).isTrue();
     assertThat(r.scope().protocol()).isEqualTo(Protocols.UDP);
-    assertThat(inv.get(2).severity()).isEqualTo(Invariants.Severity.WARNING);
-    assertThat(((Invariants.Covered) inv.get(2).assertion()).directions()).isEqualTo(Set.of(Direction.INGRESS, Direction.EGRESS));
-    Invariants.Probe p = (Invariants.Probe) inv.get(3).assertion();
+    assertThat(inv.get(2).severity()).isEqualTo(Severity.WARNING);
+    assertThat(((InvariantSet.Covered) inv.get(2).assertion()).directions()).isEqualTo(Set.of(Direction.INGRESS, Direction.EGRESS));
+    InvariantSet.Probe p = (InvariantSet.Probe) inv.get(3).assertion();
     assertThat(p.allowed()).isFalse();
     assertThat(p.decidedBy().tier()).isEqualTo("security");
-    assertThat(((Invariants.NoNewReachability) inv.get(4).assertion()).baseline()).isEqualTo("git:main");
-    assertThat(((Invariants.NoFindings) inv.get(5).assertion()).rules()).containsExactly("TP102");
+    assertThat(((InvariantSet.NoNewReachability) inv.get(4).assertion()).baseline()).isEqualTo("git:main");
+    assertThat(((InvariantSet.NoFindings) inv.get(5).assertion()).rules()).containsExactly("TP102");
     Isolated peers = (Isolated) inv.get(6).assertion();
-    Invariants.Selection s = (Invariants.Selection) peers.from().terms().get(0);
+    InvariantSet.Selection s = (InvariantSet.Selection) peers.from().terms().get(0);
     assertThat(s.namespace()).isEqualTo("red");
     assertThat(s.selector().canonical())
         .isEqualTo("(app == \"web\" && projectcalico.org/serviceaccount == \"web\")");
-    Invariants.Selection ns = (Invariants.Selection) peers.from().terms().get(1);
+    InvariantSet.Selection ns = (InvariantSet.Selection) peers.from().terms().get(1);
     assertThat(ns.selector().canonical()).isEqualTo("pcns.zone == \"red\"");
     assertThat(peers.to().terms()).hasSize(2);
-    assertThat(peers.to().terms().get(0)).isInstanceOf(Invariants.Net.class);
-    assertThat(peers.to().terms().get(1)).isInstanceOf(Invariants.Domain.class);
+    assertThat(peers.to().terms().get(0)).isInstanceOf(InvariantSet.Net.class);
+    assertThat(peers.to().terms().get(1)).isInstanceOf(InvariantSet.Domain.class);
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.io.InputStream;
 import java.util.List;
@@ -22,16 +23,16 @@ class SarifTest {
   static final List<Annotation> SAMPLE =
       List.of(
           new Annotation(
-              "TP102", "shadowed-rule", "A rule that earlier rules always decide first.", "error",
+              "TP102", "shadowed-rule", "A rule that earlier rules always decide first.", Severity.ERROR,
               "ingress rule 2 of shop/app.web can never match: rule 0 decides first",
               new Span("examples/lint/app policies.yaml", 40, 7),
               List.of(new Annotation.Related(new Span("examples/lint/app policies.yaml", 30, 7), "ingress rule 0 of shop/app.web (Deny)")),
               "0123456789abcdef"),
           new Annotation(
-              "TP105", "dead-tier", "A tier none of whose policies selects an endpoint.", "warning",
+              "TP105", "dead-tier", "A tier none of whose policies selects an endpoint.", Severity.WARNING,
               "tier `legacy` selects nothing, 100% sure: a, b", Span.NONE, List.of(), "fedcba9876543210"),
           new Annotation(
-              "TP102", "shadowed-rule", "A rule that earlier rules always decide first.", "note",
+              "TP102", "shadowed-rule", "A rule that earlier rules always decide first.", Severity.NOTE,
               "second | with pipe\nand newline", new Span("a.yaml", 3, 1), List.of(), "aaaa"));
 
   /** Validates against the official SARIF 2.1.0 schema (src/test/resources/sarif). */

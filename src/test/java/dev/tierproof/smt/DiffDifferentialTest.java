@@ -8,7 +8,7 @@ import dev.tierproof.analysis.DiffResult.ChangeClass;
 import dev.tierproof.analysis.DiffResult.EndKind;
 import dev.tierproof.analysis.DiffResult.Ends;
 import dev.tierproof.analysis.FlowSpec;
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;

@@ -1,6 +1,5 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.analysis.Replay;
 import dev.tierproof.eval.Chain;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
@@ -39,6 +38,6 @@ final class Examples {
 
   /** An internal error about {@code rule}: solver and evaluator disagree on {@code f}. */
   static IllegalStateException disagreement(String what, RuleRef rule, Flow f) {
-    return Replay.disagreement("about " + rule.display() + ": " + what, f, null);
+    return Evaluator.disagreement("about " + rule.display() + ": " + what, f, null);
   }
 }

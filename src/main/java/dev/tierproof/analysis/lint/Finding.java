@@ -4,6 +4,7 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Tier;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.analysis.Replay;
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
+import dev.tierproof.source.Severity;
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
 import dev.tierproof.eval.Chain;
@@ -101,7 +101,7 @@ public final class Lint {
   private final PolicySet set;
   private final Scope scope;
   private final Duration timeout;
-  private final Replay replay;
+  private final Evaluator replay;
   private final Steps steps;
   private final Samples samples;
   private final Examples examples;
@@ -120,8 +120,8 @@ public final class Lint {
   private Lint(PolicySet set, Options options) {
     this.set = set;
     this.scope = Scope.orDefault(options.scope(), set);
-    this.replay = new Replay(set);
-    Evaluator evaluator = replay.evaluator(Map.of());
+    this.replay = new Evaluator(set);
+    Evaluator evaluator = replay;
     this.steps = new Steps(set, evaluator);
     this.samples = new Samples(set, steps);
     this.examples = new Examples(set, evaluator);
@@ -317,7 +317,7 @@ public final class Lint {
 
   /** The chain at a hypothetical endpoint, with the profiles its namespace is assumed to have. */
   private Chain chainAt(Endpoint hypothetical, Direction d) {
-    return replay.evaluator(assumedFor.getOrDefault(hypothetical, Map.of())).chain(hypothetical, d);
+    return replay.assuming(assumedFor.getOrDefault(hypothetical, Map.of())).chain(hypothetical, d);
   }
 
   /** Samples packets for the rule; returns what the solver still has to answer, or null. */

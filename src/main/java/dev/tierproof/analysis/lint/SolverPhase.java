@@ -1,6 +1,6 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
 import dev.tierproof.analysis.lint.Finding.Cover;
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
@@ -28,7 +28,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.tierproof.analysis.Replay;
 import dev.tierproof.eval.Chain;
 import java.util.function.Supplier;
 
@@ -52,7 +51,7 @@ final class SolverPhase {
   private final Peers peers;
   private final Examples examples;
   private final Unmatchable causes;
-  private final Replay replay;
+  private final Evaluator replay;
   private final List<Finding> findings;
   private long openNanos;
   private int opens;
@@ -61,7 +60,7 @@ final class SolverPhase {
 
   SolverPhase(
       PolicySet set, Scope scope, Duration timeout, Progress progress, Steps steps, Samples samples,
-      Footprint footprint, Peers peers, Examples examples, Unmatchable causes, Replay replay, List<Finding> findings) {
+      Footprint footprint, Peers peers, Examples examples, Unmatchable causes, Evaluator replay, List<Finding> findings) {
     this.set = set;
     this.scope = scope;
     this.timeout = timeout;
@@ -478,7 +477,7 @@ final class SolverPhase {
       throw new IllegalStateException("internal error: the solver's packet has no endpoint at the step");
     }
     EClass c = steps.classOf(at);
-    return c != null ? steps.chain(c, d) : replay.evaluator(a.assumedProfiles()).chain(at, d);
+    return c != null ? steps.chain(c, d) : replay.assuming(a.assumedProfiles()).chain(at, d);
   }
 
 }

@@ -1,6 +1,6 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
 import dev.tierproof.analysis.lint.Finding.UnmatchableRule.Cause;
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.model.Cidr;

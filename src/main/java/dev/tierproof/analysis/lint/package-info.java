@@ -23,7 +23,7 @@
  * <p>Files: {@code Lint} (selection and sampling, the entry point), {@code SolverPhase}, {@code
  * Unmatchable} (the cause of an unmatchable rule), {@code Surprises} (TP201-TP205), {@code
  * Examples} (every example replayed through {@link dev.tierproof.eval.Evaluator}; hypothetical
- * endpoints' assumed profiles come from {@link dev.tierproof.analysis.Replay}), {@code Finding},
+ * endpoints' assumed profiles come from {@link dev.tierproof.eval.Evaluator#assuming}), {@code Finding},
  * {@code Kind}, {@code Severity}, {@code RuleRef}, {@code Example}, {@code Suppressions}.
  *
  * <p>Spec: specs/semantics.md S2.1-S2.5 (selection, staged policies), S3 (rule matching), S4 (one

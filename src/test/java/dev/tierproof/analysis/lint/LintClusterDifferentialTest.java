@@ -1,6 +1,6 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
 import dev.tierproof.cluster.RandomCluster;
 import dev.tierproof.cluster.Runs;
 import dev.tierproof.cluster.Sampler;

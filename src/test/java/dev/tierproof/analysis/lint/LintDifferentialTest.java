@@ -1,6 +1,6 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.analysis.Scope;
+import dev.tierproof.model.Scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.eval.Decision;

@@ -1,6 +1,5 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.analysis.Scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.eval.Decision;
@@ -14,7 +13,9 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Scope;
 import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Severity;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
-package dev.tierproof.analysis;
+package dev.tierproof.model;
 
-import dev.tierproof.model.PolicySet;
 import java.util.Locale;
 
 /**
