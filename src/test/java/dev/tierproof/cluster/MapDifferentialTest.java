@@ -2,6 +2,9 @@ package dev.tierproof.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tierproof.analysis.End;
+import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.map.Connectivity;
 import dev.tierproof.analysis.map.MapResult;
 import dev.tierproof.analysis.map.MapResult.Edge;
@@ -29,8 +32,10 @@ import org.junit.jupiter.api.Test;
  * random flows between the input's endpoints and outside addresses (not the groups' standing-for
  * members, nor the cells' standing-for packets), the evaluator allows the flow exactly when a part
  * of the edge between their groups holds its packet, decided by the part's points. An endpoint
- * without an address stands at explain's placeholder, as the map says. {@code -Dmap.cases=N}
- * (default 150, long 5,000), first seed {@code -Dmap.seed=S}.
+ * without an address stands at explain's placeholder, as the map says. And against the solver: for
+ * random pairs of addressed ends with no edge, {@code verify} finds no allowed flow at all; for
+ * random parts, it finds one in the part's protocol and ports. {@code -Dmap.cases=N} (default
+ * 150, long 5,000), first seed {@code -Dmap.seed=S}.
  */
 class MapDifferentialTest {
 
@@ -41,7 +46,7 @@ class MapDifferentialTest {
   @Test
   void map_randomClusters_agreesWithEval() throws Exception {
     Runs.run("map differential", "map.seed", SEED, CASES,
-        List.of("clusters", "groups", "edges", "parts replayed", "sampled flows", "allowed"),
+        List.of("clusters", "groups", "edges", "parts replayed", "sampled flows", "allowed", "pairs proved isolated", "parts proved reachable"),
         MapDifferentialTest::one);
   }
 
@@ -92,6 +97,61 @@ class MapDifferentialTest {
       }
       counts.incrementAndGet(4);
     }
+    solver(set, map, edges, s, session, counts);
+  }
+
+  /** The solver's answers agree: no allowed flow between addressed ends of a pair with no edge, one in a part. */
+  private static void solver(PolicySet set, MapResult map, Map<List<Group>, Edge> edges, Sampler s, SolverSession session,
+      AtomicLongArray counts) {
+    Reachability r = Reachability.using(set, session);
+    List<Group> addressed = map.groups().stream().filter(g -> g.outside() || !g.endpoints().get(0).ips().isEmpty()).toList();
+    for (int i = 0; i < 6 && !addressed.isEmpty(); i++) {
+      Group from = s.pick(addressed);
+      Group to = s.pick(addressed);
+      if (from.outside() && to.outside() || from == to) {
+        continue;
+      }
+      Edge e = edges.get(List.of(from, to));
+      Part p = e == null ? null : s.pick(e.allowed());
+      Integer family = p == null ? null : p.ipVersion();
+      End a = end(from, family, true);
+      End b = end(to, family, false);
+      if (a == null || b == null) {
+        continue;
+      }
+      if (e == null) {
+        Reachability.Search w = r.witness(a, b, FlowSpec.ANY);
+        assertThat(w.flow()).as("%s -> %s: the map has no edge, so no flow is allowed", from.id(), to.id()).isNull();
+        assertThat(w.solver().status()).isEqualTo("unsat");
+        counts.incrementAndGet(6);
+      } else {
+        if (p.protocol() == Part.ANY) {
+          continue;
+        }
+        FlowSpec spec = new FlowSpec(p.protocol(), range(p.ports()), range(p.sourcePorts()), null, null, p.ipVersion());
+        assertThat(r.witness(a, b, spec).flow()).as("%s -> %s: some flow of %s (witness %s)", from.id(), to.id(), spec,
+            p.witness().describe()).isNotNull();
+        counts.incrementAndGet(7);
+      }
+    }
+  }
+
+  private static FlowSpec.PortRange range(List<Port.Range> ranges) {
+    return ranges.isEmpty() ? null : new FlowSpec.PortRange(ranges.get(0).min(), ranges.get(0).max());
+  }
+
+  /** A group's end for the solver: its first endpoint, or an outside address no endpoint owns. */
+  private static End end(Group g, Integer only, boolean source) {
+    if (!g.outside()) {
+      return new End.Known(g.endpoints().get(0));
+    }
+    for (int family : only == null ? List.of(4, 6) : List.of(only)) {
+      Ip ip = Placeholders.outside(family, source);
+      if (g.cidrs().stream().anyMatch(c -> c.contains(ip))) {
+        return new End.Outside(dev.tierproof.model.Cidr.host(ip), null);
+      }
+    }
+    return null;
   }
 
   /** The flow with address-less endpoints at explain's placeholders; null for ends the map does not cover. */

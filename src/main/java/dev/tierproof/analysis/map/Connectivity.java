@@ -8,10 +8,12 @@ import dev.tierproof.analysis.map.Groups.Member;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.analysis.map.MapResult.Part;
+import dev.tierproof.eval.Chain;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.EntityMatch;
@@ -76,7 +78,7 @@ public final class Connectivity {
         && h.selector().matches(g.endpoints().get(0).labels());
   }
 
-  /** One step's verdict per cell, for one subject and the peers that look alike to it. */
+  /** One step's decision per cell, for one subject and the peers that look alike to it. */
   private record Table(Partition partition, Step[] steps, boolean allowsSome) {}
 
   /** Allowed cells of a pair decided alike, with the cell whose packet stands for them. */
@@ -89,8 +91,9 @@ public final class Connectivity {
   private final Map<Endpoint, List<Rule>> ingress = new IdentityHashMap<>();
   private final Map<List<Object>, Table> tables = new HashMap<>();
   private final Map<List<Object>, List<Shape>> joints = new HashMap<>();
-  /** Per rule side (by identity) and peer end: whether the side holds the peer. */
-  private final Map<EntityMatch, Map<List<Object>, Boolean>> identities = new IdentityHashMap<>();
+  /** Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2 not. */
+  private final Map<EntityMatch, byte[]> identities = new IdentityHashMap<>();
+  private int ends;
 
   private Connectivity(PolicySet set, Options options) {
     this.set = set;
@@ -104,6 +107,7 @@ public final class Connectivity {
 
   private MapResult map() {
     List<Member> members = new Groups(set).members;
+    ends = members.size() * 2;
     List<Edge> edges = new ArrayList<>();
     int done = 0;
     for (Member from : members) {
@@ -144,7 +148,7 @@ public final class Connectivity {
     for (Map.Entry<Integer, Ip> s : from.source().entrySet()) {
       Ip d = dstAddresses.get(s.getKey());
       if (d != null && (options.packets().ipVersion() == null || options.packets().ipVersion().equals(s.getKey()))) {
-        byFamily.put(s.getKey(), parts(src, s.getValue(), dst, d));
+        byFamily.put(s.getKey(), parts(src, s.getValue(), end(from, s.getKey()), dst, d, end(to, s.getKey())));
       }
     }
     if (byFamily.size() < 2) {
@@ -162,6 +166,14 @@ public final class Connectivity {
     return out;
   }
 
+  /**
+   * A number per group and family: what the rule sides hold of an end depends on nothing else
+   * (the members of a group are alike, and so is another member standing in for its own group).
+   */
+  private int end(Member m, int family) {
+    return m.index() * 2 + (family == 4 ? 0 : 1);
+  }
+
   /** The same packets decided by the same points. */
   private static boolean alike(Part a, Part b) {
     return a.protocol() == b.protocol() && a.exceptProtocols().equals(b.exceptProtocols()) && a.ports().equals(b.ports())
@@ -170,12 +182,12 @@ public final class Connectivity {
   }
 
   /** The allowed parts between two ends at two addresses of one family, each witness evaluated. */
-  private List<Part> parts(Endpoint src, Ip srcIp, Endpoint dst, Ip dstIp) {
-    Table out = src == null ? null : table(src, srcIp, Direction.EGRESS, dst, dstIp);
+  private List<Part> parts(Endpoint src, Ip srcIp, int srcEnd, Endpoint dst, Ip dstIp, int dstEnd) {
+    Table out = src == null ? null : table(src, srcIp, srcEnd, Direction.EGRESS, dst, dstIp, dstEnd);
     if (out != null && !out.allowsSome()) {
       return List.of(); // the source's egress denies every packet to such peers
     }
-    Table in = dst == null ? null : table(dst, dstIp, Direction.INGRESS, src, srcIp);
+    Table in = dst == null ? null : table(dst, dstIp, dstEnd, Direction.INGRESS, src, srcIp, srcEnd);
     if (in != null && !in.allowsSome()) {
       return List.of();
     }
@@ -237,7 +249,7 @@ public final class Connectivity {
    * The step at {@code at} (at {@code atIp}) in {@code dir}, per cell, for peers that look like
    * {@code peer} at {@code peerIp}: the same rule sides hold them, and they name the same ports.
    */
-  private Table table(Endpoint at, Ip atIp, Direction dir, Endpoint peer, Ip peerIp) {
+  private Table table(Endpoint at, Ip atIp, int atEnd, Direction dir, Endpoint peer, Ip peerIp, int peerEnd) {
     List<Rule> rules = rules(at, dir);
     BitSet holds = new BitSet(rules.size());
     boolean named = false;
@@ -246,11 +258,11 @@ public final class Connectivity {
       Rule r = rules.get(i);
       EntityMatch side = dir == Direction.EGRESS ? r.destination() : r.source();
       EntityMatch own = dir == Direction.EGRESS ? r.source() : r.destination();
-      boolean peerHeld = side.isEmpty() || holds(side, peer, peerIp);
+      boolean peerHeld = side.isEmpty() || holds(side, peerEnd, peer, peerIp);
       if (!side.isEmpty() && peerHeld) {
         holds.set(i);
       }
-      if (peerHeld && (own.isEmpty() || holds(own, at, atIp))) {
+      if (peerHeld && (own.isEmpty() || holds(own, atEnd, at, atIp))) {
         relevant.set(i);
       }
       named |= side.ports().stream().anyMatch(p -> p instanceof Port.Named) || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
@@ -270,21 +282,27 @@ public final class Connectivity {
       Partition partition = cells.partition();
       List<Cell> all = partition.cells();
       Step[] steps = new Step[all.size()];
+      Chain chain = evaluator.chain(at, dir);
       for (int i = 0; i < all.size(); i++) {
         Cell c = all.get(i);
         Flow f = dir == Direction.EGRESS
             ? new Flow(c.repProtocol(), atIp, c.sourcePort(), peerIp, c.port(), c.type(), c.code(), null, at, peer)
             : new Flow(c.repProtocol(), peerIp, c.sourcePort(), atIp, c.port(), c.type(), c.code(), null, peer, at);
-        steps[i] = evaluator.evaluate(at, dir, f);
+        Decision d = evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
+        steps[i] = new Step(at, dir, d.allows(), d, List.of());
       }
       return new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
     });
   }
 
-  private boolean holds(EntityMatch side, Endpoint peer, Ip peerIp) {
-    return identities.computeIfAbsent(side, k -> new HashMap<>())
-        .computeIfAbsent(List.of(new Same(peer), peerIp), k -> evaluator.identity(side, peerIp, null, peer));
+  private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip) {
+    byte[] known = identities.computeIfAbsent(side, k -> new byte[ends]);
+    if (known[end] == 0) {
+      known[end] = (byte) (evaluator.identity(side, ip, null, who) ? 1 : 2);
+    }
+    return known[end] == 1;
   }
+
 
   /** The rules that can decide a step at {@code at}: of the policies that apply, then of its profiles. */
   private List<Rule> rules(Endpoint at, Direction dir) {

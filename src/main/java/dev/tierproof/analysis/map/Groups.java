@@ -33,8 +33,11 @@ import java.util.TreeSet;
  */
 final class Groups {
 
-  /** A group and the address that stands for it per family (4, 6), as source and as destination. */
-  record Member(Group group, Endpoint endpoint, Map<Integer, Ip> source, Map<Integer, Ip> destination) {}
+  /**
+   * A group, its position in {@link #members}, and the endpoint and address that stand for it per
+   * family (4, 6), as source and as destination.
+   */
+  record Member(int index, Group group, Endpoint endpoint, Map<Integer, Ip> source, Map<Integer, Ip> destination) {}
 
   private final List<Cidr> cidrs;
   final List<Member> members = new ArrayList<>();
@@ -128,7 +131,7 @@ final class Groups {
           dst.put(family, Placeholders.pod(family, false));
         }
       }
-      members.add(new Member(group, first, src, dst));
+      members.add(new Member(members.size(), group, first, src, dst));
     }
   }
 
@@ -182,7 +185,7 @@ final class Groups {
           : e.getKey().isEmpty() ? "world" : e.getValue().size() <= 3 ? e.getValue().stream().map(Cidr::toString).reduce((a, b) -> a + ", " + b).orElse("")
           : e.getValue().get(0) + ", … (" + e.getValue().size() + " ranges)";
       Group g = new Group("o" + ++n, null, Map.of(), List.of(), e.getValue(), display);
-      members.add(new Member(g, null, sources.get(e.getKey()), destinations.get(e.getKey())));
+      members.add(new Member(members.size(), g, null, sources.get(e.getKey()), destinations.get(e.getKey())));
     }
   }
 

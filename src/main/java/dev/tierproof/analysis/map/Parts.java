@@ -38,11 +38,11 @@ final class Parts {
     }
     if (whole.contains(Part.ANY)) {
       List<Integer> except = every.keySet().stream().filter(p -> p != Part.ANY && !whole.contains(p)).toList();
-      Cell w = whole.contains(Protocols.TCP) ? some.get(Protocols.TCP).get(0) : some.get(Part.ANY).get(0); // TCP reads better
+      Cell w = best(whole.contains(Protocols.TCP) ? some.get(Protocols.TCP) : some.get(Part.ANY)); // TCP reads better
       out.add(new Built(Part.ANY, except, List.of(), List.of(), List.of(), List.of(), w));
     } else {
       for (int p : whole) {
-        out.add(new Built(p, List.of(), List.of(), List.of(), List.of(), List.of(), some.get(p).get(0)));
+        out.add(new Built(p, List.of(), List.of(), List.of(), List.of(), List.of(), best(some.get(p))));
       }
     }
     for (int p : partial) {
@@ -63,11 +63,11 @@ final class Parts {
     Set<Port.Range> inner = new LinkedHashSet<>();
     every.forEach(c -> inner.add(icmp ? c.codes() : c.sourcePorts()));
     Map<Port.Range, Set<Port.Range>> byOuter = new LinkedHashMap<>();
-    Map<Port.Range, Cell> first = new LinkedHashMap<>();
+    Map<Port.Range, List<Cell>> cells = new LinkedHashMap<>();
     for (Cell c : some) {
       Port.Range outer = icmp ? c.types() : c.ports();
       byOuter.computeIfAbsent(outer, k -> new LinkedHashSet<>()).add(icmp ? c.codes() : c.sourcePorts());
-      first.putIfAbsent(outer, c);
+      cells.computeIfAbsent(outer, k -> new ArrayList<>()).add(c);
     }
     Map<Set<Port.Range>, List<Port.Range>> grouped = new LinkedHashMap<>();
     byOuter.forEach((outer, inners) -> grouped.computeIfAbsent(inners, k -> new ArrayList<>()).add(outer));
@@ -78,12 +78,29 @@ final class Parts {
         outer = List.of();
       }
       List<Port.Range> in = g.getKey().size() == inner.size() ? List.of() : merge(new ArrayList<>(g.getKey()));
-      Cell w = first.get(g.getValue().get(0));
+      List<Cell> mine = new ArrayList<>();
+      g.getValue().forEach(o -> mine.addAll(cells.get(o)));
+      Cell w = best(mine);
       out.add(icmp
           ? new Built(protocol, List.of(), List.of(), List.of(), outer, in, w)
           : new Built(protocol, List.of(), outer, in, List.of(), List.of(), w));
     }
     return out;
+  }
+
+  /** The cell whose packet reads most like explain's: source port 40000, destination port 80 or 443. */
+  private static Cell best(List<Cell> cells) {
+    Cell best = cells.get(0);
+    int score = -1;
+    for (Cell c : cells) {
+      int s = (c.sourcePorts() != null && c.sourcePorts().contains(dev.tierproof.model.Placeholders.SOURCE_PORT) ? 2 : 0)
+          + (c.ports() != null && (c.ports().contains(80) || c.ports().contains(443)) ? 1 : 0);
+      if (s > score) {
+        best = c;
+        score = s;
+      }
+    }
+    return best;
   }
 
   /** Sorted, adjacent ranges joined. */
