@@ -35,6 +35,7 @@ public record EntityMatch(
   }
 
   public boolean isEmpty() {
-    return equals(ANY);
+    return selector == null && notSelector == null && service == null && nets.isEmpty() && notNets.isEmpty()
+        && ports.isEmpty() && notPorts.isEmpty() && domains.isEmpty();
   }
 }

@@ -113,9 +113,9 @@ class MapDifferentialTest {
       }
       Edge e = edges.get(List.of(from, to));
       Part p = e == null ? null : s.pick(e.allowed());
-      Integer family = p == null ? null : p.ipVersion();
-      End a = end(from, family, true);
-      End b = end(to, family, false);
+      int family = p != null ? p.witness().family() : s.nextInt(3) > 0 ? 4 : 6;
+      End a = end(from, family, true, p == null ? null : p.witness().sourceIp());
+      End b = end(to, family, false, p == null ? null : p.witness().destinationIp());
       if (a == null || b == null) {
         continue;
       }
@@ -129,8 +129,9 @@ class MapDifferentialTest {
           continue;
         }
         FlowSpec spec = new FlowSpec(p.protocol(), range(p.ports()), range(p.sourcePorts()), null, null, p.ipVersion());
-        assertThat(r.witness(a, b, spec).flow()).as("%s -> %s: some flow of %s (witness %s)", from.id(), to.id(), spec,
-            p.witness().describe()).isNotNull();
+        Reachability.Search w = r.witness(a, b, spec);
+        assertThat(w.flow()).as("%s -> %s: some flow of %s (witness %s; solver %s)", from.id(), to.id(), spec,
+            p.witness().describe(), w.solver()).isNotNull();
         counts.incrementAndGet(7);
       }
     }
@@ -140,18 +141,17 @@ class MapDifferentialTest {
     return ranges.isEmpty() ? null : new FlowSpec.PortRange(ranges.get(0).min(), ranges.get(0).max());
   }
 
-  /** A group's end for the solver: its first endpoint, or an outside address no endpoint owns. */
-  private static End end(Group g, Integer only, boolean source) {
+  /**
+   * A group's end for the solver in {@code family}: its first endpoint (null without an address of
+   * the family), or outside the witness's address or, without one, explain's when the group holds it.
+   */
+  private static End end(Group g, int family, boolean source, Ip witness) {
     if (!g.outside()) {
-      return new End.Known(g.endpoints().get(0));
+      Endpoint e = g.endpoints().get(0);
+      return e.ips().stream().anyMatch(i -> i.family() == family) ? new End.Known(e) : null;
     }
-    for (int family : only == null ? List.of(4, 6) : List.of(only)) {
-      Ip ip = Placeholders.outside(family, source);
-      if (g.cidrs().stream().anyMatch(c -> c.contains(ip))) {
-        return new End.Outside(dev.tierproof.model.Cidr.host(ip), null);
-      }
-    }
-    return null;
+    Ip ip = witness != null ? witness : Placeholders.outside(family, source);
+    return g.cidrs().stream().anyMatch(c -> c.contains(ip)) ? new End.Outside(dev.tierproof.model.Cidr.host(ip), null) : null;
   }
 
   /** The flow with address-less endpoints at explain's placeholders; null for ends the map does not cover. */

@@ -89,7 +89,9 @@ public final class Connectivity {
   private final Options options;
   private final Map<Endpoint, List<Rule>> egress = new IdentityHashMap<>();
   private final Map<Endpoint, List<Rule>> ingress = new IdentityHashMap<>();
-  private final Map<List<Object>, Table> tables = new HashMap<>();
+  private final Map<List<Object>, View> views = new HashMap<>();
+  private final Map<List<Object>, BitSet> heldBy = new HashMap<>();
+  private List<Member> members;
   private final Map<List<Object>, List<Shape>> joints = new HashMap<>();
   /** Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2 not. */
   private final Map<EntityMatch, byte[]> identities = new IdentityHashMap<>();
@@ -106,7 +108,7 @@ public final class Connectivity {
   }
 
   private MapResult map() {
-    List<Member> members = new Groups(set).members;
+    members = new Groups(set).members;
     ends = members.size() * 2;
     List<Edge> edges = new ArrayList<>();
     int done = 0;
@@ -126,6 +128,9 @@ public final class Connectivity {
       }
     }
     options.progress().at("source groups", members.size(), members.size());
+    if (System.getenv("TIERPROOF_MAP_PROFILE") != null) { // a debugging aid
+      System.err.printf("map: %d groups, %d views, %d joints, %d sides%n", members.size(), views.size(), joints.size(), identities.size());
+    }
     return new MapResult(members.stream().map(Member::group).toList(), edges);
   }
 
@@ -148,7 +153,7 @@ public final class Connectivity {
     for (Map.Entry<Integer, Ip> s : from.source().entrySet()) {
       Ip d = dstAddresses.get(s.getKey());
       if (d != null && (options.packets().ipVersion() == null || options.packets().ipVersion().equals(s.getKey()))) {
-        byFamily.put(s.getKey(), parts(src, s.getValue(), end(from, s.getKey()), dst, d, end(to, s.getKey())));
+        byFamily.put(s.getKey(), parts(src, s.getValue(), from, dst, d, to, s.getKey()));
       }
     }
     if (byFamily.size() < 2) {
@@ -182,12 +187,12 @@ public final class Connectivity {
   }
 
   /** The allowed parts between two ends at two addresses of one family, each witness evaluated. */
-  private List<Part> parts(Endpoint src, Ip srcIp, int srcEnd, Endpoint dst, Ip dstIp, int dstEnd) {
-    Table out = src == null ? null : table(src, srcIp, srcEnd, Direction.EGRESS, dst, dstIp, dstEnd);
+  private List<Part> parts(Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
+    Table out = src == null ? null : table(src, srcIp, end(from, family), Direction.EGRESS, family, to.index());
     if (out != null && !out.allowsSome()) {
       return List.of(); // the source's egress denies every packet to such peers
     }
-    Table in = dst == null ? null : table(dst, dstIp, dstEnd, Direction.INGRESS, src, srcIp, srcEnd);
+    Table in = dst == null ? null : table(dst, dstIp, end(to, family), Direction.INGRESS, family, from.index());
     if (in != null && !in.allowsSome()) {
       return List.of();
     }
@@ -246,34 +251,116 @@ public final class Connectivity {
   }
 
   /**
-   * The step at {@code at} (at {@code atIp}) in {@code dir}, per cell, for peers that look like
-   * {@code peer} at {@code peerIp}: the same rule sides hold them, and they name the same ports.
+   * What a step (an endpoint at an address, a direction) makes of its peers: the peer groups in
+   * classes that every rule side of the step holds alike (and that name the same ports, when a rule
+   * names ports by name), and each class's table, made when a pair first needs it.
    */
-  private Table table(Endpoint at, Ip atIp, int atEnd, Direction dir, Endpoint peer, Ip peerIp, int peerEnd) {
-    List<Rule> rules = rules(at, dir);
-    BitSet holds = new BitSet(rules.size());
-    boolean named = false;
-    BitSet relevant = new BitSet(rules.size()); // rules that can match: both sides hold their ends
-    for (int i = 0; i < rules.size(); i++) {
-      Rule r = rules.get(i);
-      EntityMatch side = dir == Direction.EGRESS ? r.destination() : r.source();
-      EntityMatch own = dir == Direction.EGRESS ? r.source() : r.destination();
-      boolean peerHeld = side.isEmpty() || holds(side, peerEnd, peer, peerIp);
-      if (!side.isEmpty() && peerHeld) {
-        holds.set(i);
+  private final class View {
+    final Endpoint at;
+    final Ip atIp;
+    final int atEnd;
+    final Direction dir;
+    final int family;
+    final List<Rule> rules;
+    final int[] classOf;
+    final int[] rep;
+    final Table[] tables;
+
+    View(Endpoint at, Ip atIp, int atEnd, Direction dir, int family) {
+      this.at = at;
+      this.atIp = atIp;
+      this.atEnd = atEnd;
+      this.dir = dir;
+      this.family = family;
+      this.rules = rules(at, dir);
+      Map<EntityMatch, Boolean> sides = new IdentityHashMap<>();
+      boolean named = false;
+      for (Rule r : rules) {
+        EntityMatch side = peerSide(r);
+        if (!side.isEmpty()) {
+          sides.put(side, true);
+        }
+        named |= side.ports().stream().anyMatch(p -> p instanceof Port.Named) || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
       }
-      if (peerHeld && (own.isEmpty() || holds(own, atEnd, at, atIp))) {
-        relevant.set(i);
+      BitSet peers = new BitSet(members.size());
+      for (Member m : members) {
+        if (peerIp(m) != null) {
+          peers.set(m.index());
+        }
       }
-      named |= side.ports().stream().anyMatch(p -> p instanceof Port.Named) || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
+      List<BitSet> classes = new ArrayList<>(List.of(peers));
+      for (EntityMatch side : sides.keySet()) {
+        BitSet held = held(side, family);
+        List<BitSet> next = new ArrayList<>(classes.size() + 1);
+        for (BitSet c : classes) {
+          BitSet in = (BitSet) c.clone();
+          in.and(held);
+          BitSet out = (BitSet) c.clone();
+          out.andNot(held);
+          if (!in.isEmpty()) {
+            next.add(in);
+          }
+          if (!out.isEmpty()) {
+            next.add(out);
+          }
+        }
+        classes = next;
+      }
+      if (named) { // a named port resolves to the peer's own ports (spec S3.5)
+        List<BitSet> next = new ArrayList<>();
+        for (BitSet c : classes) {
+          Map<List<?>, BitSet> byPorts = new LinkedHashMap<>();
+          c.stream().forEach(i -> byPorts.computeIfAbsent(
+              members.get(i).endpoint() == null ? List.of() : members.get(i).endpoint().ports(), k -> new BitSet()).set(i));
+          next.addAll(byPorts.values());
+        }
+        classes = next;
+      }
+      classOf = new int[members.size()];
+      java.util.Arrays.fill(classOf, -1);
+      rep = new int[classes.size()];
+      for (int k = 0; k < classes.size(); k++) {
+        int kk = k;
+        classes.get(k).stream().forEach(i -> classOf[i] = kk);
+        rep[k] = classes.get(k).nextSetBit(0);
+      }
+      tables = new Table[classes.size()];
     }
-    boolean namedPorts = named && peer != null;
-    List<Object> key = List.of(new Same(at), dir, atIp.family(), holds, namedPorts ? peer.ports() : List.of());
-    return tables.computeIfAbsent(key, k -> {
+
+    private EntityMatch peerSide(Rule r) {
+      return dir == Direction.EGRESS ? r.destination() : r.source();
+    }
+
+    /** The address a peer group stands at, or null when it has none of the family. */
+    private Ip peerIp(Member m) {
+      return (dir == Direction.EGRESS ? m.destination() : m.source()).get(family);
+    }
+
+    /** The table for peers like member {@code peer}'s group. */
+    Table table(int peer) {
+      int k = classOf[peer];
+      if (tables[k] == null) {
+        tables[k] = build(members.get(rep[k]));
+      }
+      return tables[k];
+    }
+
+    private Table build(Member peerGroup) {
+      Endpoint peer = peerGroup.endpoint();
+      Ip peerIp = peerIp(peerGroup);
+      int peerEnd = end(peerGroup, family);
       Cells cells = new Cells();
-      relevant.stream().forEach(i -> cells.add(rules.get(i)));
+      boolean named = false;
+      for (Rule r : rules) { // only rules whose sides hold both ends can match, so only they split
+        EntityMatch side = peerSide(r);
+        EntityMatch own = dir == Direction.EGRESS ? r.source() : r.destination();
+        if ((side.isEmpty() || holds(side, peerEnd, peer, peerIp)) && (own.isEmpty() || holds(own, atEnd, at, atIp))) {
+          cells.add(r);
+        }
+        named |= side.ports().stream().anyMatch(p -> p instanceof Port.Named) || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
+      }
       cells.add(at.ports(), dir == Direction.EGRESS);
-      if (namedPorts) {
+      if (named && peer != null) {
         cells.add(peer.ports(), dir == Direction.INGRESS);
       }
       if (at.isHost()) {
@@ -292,9 +379,33 @@ public final class Connectivity {
         steps[i] = new Step(at, dir, d.allows(), d, List.of());
       }
       return new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
+    }
+  }
+
+  /** The step at {@code at} in {@code dir} for peers like group {@code peer}, at addresses of {@code family}. */
+  private Table table(Endpoint at, Ip atIp, int atEnd, Direction dir, int family, int peer) {
+    View v = views.computeIfAbsent(List.of(new Same(at), dir, family), k -> new View(at, atIp, atEnd, dir, family));
+    return v.table(peer);
+  }
+
+  /** The groups whose address of {@code family} a rule side holds. */
+  private BitSet held(EntityMatch side, int family) {
+    return heldBy.computeIfAbsent(List.of(new Same(side), family), k -> {
+      BitSet out = new BitSet(members.size());
+      for (Member m : members) {
+        for (Map<Integer, Ip> at : List.of(m.source(), m.destination())) {
+          Ip ip = at.get(family);
+          if (ip != null && holds(side, end(m, family), m.endpoint(), ip)) {
+            out.set(m.index());
+            break;
+          }
+        }
+      }
+      return out;
     });
   }
 
+  /** Whether a rule side holds an end (a group at an address; {@code who} null outside). */
   private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip) {
     byte[] known = identities.computeIfAbsent(side, k -> new byte[ends]);
     if (known[end] == 0) {
@@ -302,7 +413,6 @@ public final class Connectivity {
     }
     return known[end] == 1;
   }
-
 
   /** The rules that can decide a step at {@code at}: of the policies that apply, then of its profiles. */
   private List<Rule> rules(Endpoint at, Direction dir) {
