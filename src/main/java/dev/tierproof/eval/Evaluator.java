@@ -370,6 +370,29 @@ public final class Evaluator {
         && (m.selector() == null && m.notSelector() == null || selected(m, covering(addr, domain, peer)));
   }
 
+  /** Who is at an address as rule sides see it: made once ({@link #site}), asked of many sides. */
+  public static final class Site {
+    private final Ip addr;
+    private final List<Entity> entities;
+
+    private Site(Ip addr, List<Entity> entities) {
+      this.addr = addr;
+      this.entities = entities;
+    }
+  }
+
+  /** The entities at {@code addr} (with {@code peer}, the flow's endpoint there, or null), for {@link #identity(EntityMatch, Site)}. */
+  public Site site(Ip addr, Endpoint peer) {
+    return new Site(addr, covering(addr, null, peer));
+  }
+
+  /** {@link #identity(EntityMatch, Ip, String, Endpoint)} at a site, without a domain. */
+  public boolean identity(EntityMatch m, Site site) {
+    return addressed(m, site.addr, null)
+        && (m.selector() == null && m.notSelector() == null || selected(m, site.entities));
+  }
+
+
   private static boolean addressed(EntityMatch m, Ip addr, String domain) {
     if (m.service() != null) {
       return false; // spec S3.4: endpoint slices are not modelled, so no address matches

@@ -46,7 +46,8 @@ final class MapHtml {
   /**
    * {@code {scope, groups: [{id, namespace?, labels?, name, endpoints: [first 50], size} | {id,
    * name, cidrs: [first 20], size}], edges: [{f, t, a: [{p: packets, d: [decision], s: [walk], w:
-   * witness}]}], decisions: [decidedBy + direction], walks: [[tier, policy, outcome, rule?]]}}.
+   * witness packet}]}], decisions: [decidedBy + direction], walks: [[tier, policy, outcome, rule?]]
+   * (names as indices into names), names: [string]}}.
    */
   private static ObjectNode data(String scope, MapResult map) {
     ObjectNode out = Json.object();
@@ -75,8 +76,10 @@ final class MapHtml {
     }
     ArrayNode decisions = out.putArray("decisions");
     ArrayNode walks = out.putArray("walks");
+    ArrayNode names = out.putArray("names");
     Map<String, Integer> decisionIndex = new HashMap<>();
     Map<String, Integer> walkIndex = new HashMap<>();
+    Map<String, Integer> nameIndex = new HashMap<>();
     ArrayNode edges = out.putArray("edges");
     for (Edge e : map.edges()) {
       ObjectNode o = edges.addObject();
@@ -93,19 +96,27 @@ final class MapHtml {
           decision.put("direction", step.direction().json());
           d.add(index(decisions, decisionIndex, decision));
           ArrayNode walk = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-          for (TraceEntry t : step.trace()) {
+          for (TraceEntry t : step.trace()) { // [tier, policy, outcome] as indices into names, then the rule
             ArrayNode entry = walk.addArray();
-            entry.add(t.tier().name()).add(t.policy().displayName()).add(t.outcome().json());
+            entry.add(name(names, nameIndex, t.tier().name())).add(name(names, nameIndex, t.policy().displayName()))
+                .add(name(names, nameIndex, t.outcome().json()));
             if (t.ruleIndex() != null) {
               entry.add(t.ruleIndex());
             }
           }
           s.add(index(walks, walkIndex, walk));
         }
-        a.put("w", p.witness().describe());
+        a.put("w", p.witness().packet()); // its ends are the pair's
       }
     }
     return out;
+  }
+
+  private static int name(ArrayNode names, Map<String, Integer> index, String name) {
+    return index.computeIfAbsent(name, k -> {
+      names.add(name);
+      return names.size() - 1;
+    });
   }
 
   /** The index of {@code node} in {@code table}, added when new. */

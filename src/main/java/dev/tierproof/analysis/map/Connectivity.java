@@ -96,6 +96,8 @@ public final class Connectivity {
   /** Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2 not. */
   private final Map<EntityMatch, byte[]> identities = new IdentityHashMap<>();
   private int ends;
+  /** Per end ({@link #end}): who is there, as rule sides see it. */
+  private Evaluator.Site[] sites;
 
   private Connectivity(PolicySet set, Options options) {
     this.set = set;
@@ -110,6 +112,7 @@ public final class Connectivity {
   private MapResult map() {
     members = new Groups(set).members;
     ends = members.size() * 2;
+    sites = new Evaluator.Site[ends];
     List<Edge> edges = new ArrayList<>();
     int done = 0;
     for (Member from : members) {
@@ -392,13 +395,10 @@ public final class Connectivity {
   private BitSet held(EntityMatch side, int family) {
     return heldBy.computeIfAbsent(List.of(new Same(side), family), k -> {
       BitSet out = new BitSet(members.size());
-      for (Member m : members) {
-        for (Map<Integer, Ip> at : List.of(m.source(), m.destination())) {
-          Ip ip = at.get(family);
-          if (ip != null && holds(side, end(m, family), m.endpoint(), ip)) {
-            out.set(m.index());
-            break;
-          }
+      for (Member m : members) { // a group's source and destination addresses are alike to every side
+        Ip ip = m.destination().getOrDefault(family, m.source().get(family));
+        if (ip != null && holds(side, end(m, family), m.endpoint(), ip)) {
+          out.set(m.index());
         }
       }
       return out;
@@ -409,7 +409,10 @@ public final class Connectivity {
   private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip) {
     byte[] known = identities.computeIfAbsent(side, k -> new byte[ends]);
     if (known[end] == 0) {
-      known[end] = (byte) (evaluator.identity(side, ip, null, who) ? 1 : 2);
+      if (sites[end] == null) {
+        sites[end] = evaluator.site(ip, who);
+      }
+      known[end] = (byte) (evaluator.identity(side, sites[end]) ? 1 : 2);
     }
     return known[end] == 1;
   }
