@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class LabelVar {
 
-  final BoolExpr present;
+  private final BoolExpr present;
   private final Context ctx;
   private final List<String> literals;
   private final Choice index;
@@ -33,6 +33,11 @@ final class LabelVar {
       index = new Choice(ctx, name + ".value", literals.size() + 1);
       string = null;
     }
+  }
+
+  /** The label is present. */
+  BoolExpr present() {
+    return present;
   }
 
   /** What every value satisfies (the enumeration's range). */
