@@ -152,7 +152,7 @@ final class End {
   /** The end's constraints: one alternative chosen, and what that alternative implies. */
   BoolExpr scope() {
     List<Alternative> options = layout.options();
-    pick = new Choice(ctx, source ? "src.option" : "dst.option", options.size());
+    pick = Choice.of(ctx, source ? "src.option" : "dst.option", options.size());
     List<BoolExpr> freeOpts = new ArrayList<>();
     List<BoolExpr> freshOpts = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {

@@ -30,7 +30,7 @@ final class LabelVar {
       index = null;
       string = (SeqExpr<CharSort>) ctx.mkConst(name + ".value", ctx.getStringSort());
     } else {
-      index = new Choice(ctx, name + ".value", literals.size() + 1);
+      index = Choice.of(ctx, name + ".value", literals.size() + 1);
       string = null;
     }
   }

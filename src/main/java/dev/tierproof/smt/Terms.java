@@ -48,16 +48,7 @@ final class Terms {
 
   /** The conjunction without its {@code true} operands; {@code false} if one is. */
   BoolExpr and(List<BoolExpr> xs) {
-    List<BoolExpr> rest = new ArrayList<>();
-    for (BoolExpr x : xs) {
-      if (x.isFalse()) {
-        return x;
-      }
-      if (!x.isTrue()) {
-        rest.add(x);
-      }
-    }
-    return rest.isEmpty() ? ctx.mkTrue() : rest.size() == 1 ? rest.get(0) : ctx.mkAnd(rest.toArray(BoolExpr[]::new));
+    return fold(xs, true);
   }
 
   BoolExpr or(BoolExpr... xs) {
@@ -66,16 +57,25 @@ final class Terms {
 
   /** The disjunction without its {@code false} operands; {@code true} if one is. */
   BoolExpr or(List<BoolExpr> xs) {
+    return fold(xs, false);
+  }
+
+  /** {@code and} ({@code conjunction}) or {@code or}, folding constants. */
+  private BoolExpr fold(List<BoolExpr> xs, boolean conjunction) {
     List<BoolExpr> rest = new ArrayList<>();
     for (BoolExpr x : xs) {
-      if (x.isTrue()) {
+      if (conjunction ? x.isFalse() : x.isTrue()) {
         return x;
       }
-      if (!x.isFalse()) {
+      if (conjunction ? !x.isTrue() : !x.isFalse()) {
         rest.add(x);
       }
     }
-    return rest.isEmpty() ? ctx.mkFalse() : rest.size() == 1 ? rest.get(0) : ctx.mkOr(rest.toArray(BoolExpr[]::new));
+    if (rest.size() <= 1) {
+      return rest.isEmpty() ? ctx.mkBool(conjunction) : rest.get(0);
+    }
+    BoolExpr[] all = rest.toArray(BoolExpr[]::new);
+    return conjunction ? ctx.mkAnd(all) : ctx.mkOr(all);
   }
 
   /** {@code c ? t : e}. */
