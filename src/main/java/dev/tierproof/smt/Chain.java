@@ -167,11 +167,6 @@ final class Chain {
     return denying;
   }
 
-  /** Whether the step is at a host endpoint. */
-  boolean host() {
-    return host;
-  }
-
   // ---------------------------------------------------------------------------------------------
 
   private BoolExpr applies(Applied a) {

@@ -197,7 +197,7 @@ final class End {
     } else if (o instanceof External x) {
       c.add(range(x.range()));
       if (x.domain() != null) {
-        c.add(v.domain.is(net.domains.classOf(x.domain())));
+        c.add(v.domain.is(net.domains().classOf(x.domain())));
       }
     } else if (o instanceof Hypothetical f) {
       c.add(range(f.range()));
@@ -207,7 +207,7 @@ final class End {
         c.add(labels.newNamespace(net.namespaceNames()));
       }
       if (f.ports() != null) {
-        namedPorts.forEach((name, var) -> c.add(hasPorts(var, name, f.ports())));
+        namedPorts.forEach((name, var) -> c.add(portAs(var, name, f.ports())));
       }
     }
     if (!source && !(o instanceof External)) {
@@ -217,7 +217,7 @@ final class End {
   }
 
   /** The named port {@code name} is as in {@code ports}: absent, or with its protocol and port. */
-  private BoolExpr hasPorts(PortVar var, String name, List<NamedPort> ports) {
+  private BoolExpr portAs(PortVar var, String name, List<NamedPort> ports) {
     NamedPort np = ports.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
     return np == null
         ? ctx.mkNot(var.has())
@@ -280,7 +280,7 @@ final class End {
           k -> {
             List<Profile> ps = new ArrayList<>();
             for (String name : k.profiles()) {
-              Profile p = net.set.profiles().get(name);
+              Profile p = net.set().profiles().get(name);
               if (p != null) {
                 ps.add(p);
               }
@@ -414,7 +414,7 @@ final class End {
       if (x.domain() == null) {
         return in;
       }
-      return source ? ctx.mkFalse() : t.and(in, v.domain.is(net.domains.classOf(x.domain())));
+      return source ? ctx.mkFalse() : t.and(in, v.domain.is(net.domains().classOf(x.domain())));
     }
     if (s instanceof EndSet.Endpoints e) {
       List<Endpoint> stands = layout.members(o);
@@ -453,7 +453,7 @@ final class End {
       c.add(t.not(netIn(x)));
     }
     if (p.ports() != null) {
-      namedPorts.forEach((name, var) -> c.add(hasPorts(var, name, p.ports())));
+      namedPorts.forEach((name, var) -> c.add(portAs(var, name, p.ports())));
     }
     return t.and(c);
   }

@@ -178,12 +178,7 @@ final class EndLayout {
       }
     }
     if (!hypothetical.isEmpty()) {
-      common = hypothetical.get(0).view();
-      for (Hypothetical f : hypothetical) {
-        Map<String, String> both = new LinkedHashMap<>(common.fixed());
-        both.entrySet().removeIf(e -> !e.getValue().equals(f.view().fixed().get(e.getKey())));
-        common = f.view().equals(common) ? common : new LabelView(both, Set.of());
-      }
+      common = LabelView.common(views());
     }
   }
 
@@ -195,7 +190,7 @@ final class EndLayout {
     for (ClassKey k : classes) {
       addRules(net.skeleton(null, k.labels(), dir), out);
       for (String name : k.profiles()) {
-        Profile p = net.set.profiles().get(name);
+        Profile p = net.set().profiles().get(name);
         if (p != null) {
           p.rules(dir).stream().filter(r -> r.action() != Action.LOG).forEach(out::add);
         }

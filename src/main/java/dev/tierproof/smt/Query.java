@@ -1,27 +1,17 @@
 package dev.tierproof.smt;
 
-import com.microsoft.z3.BitVecNum;
 import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Context;
 import com.microsoft.z3.Model;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
-import dev.tierproof.model.Placeholders;
-import dev.tierproof.model.Profile;
-import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
-import dev.tierproof.smt.Alternative.Addressless;
-import dev.tierproof.smt.Alternative.Concrete;
-import dev.tierproof.smt.Alternative.External;
-import dev.tierproof.smt.Alternative.Hypothetical;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,14 +25,15 @@ import java.util.TreeSet;
  * scopes, so one query answers a family of related goals incrementally.
  *
  * <p>The ends ({@link EndLayout}, {@link End}) are laid out first, then rule matching ({@link
- * RuleMatch}) and the chains ({@link Chain}) are compiled over them. Addresses that no endpoint
- * may own (hypothetical and outside ends) are symbolic; "owned by no endpoint" is enforced
- * lazily: a model at an owned address is refuted by the run of owned addresses around it and
- * solved again (exact, since unsat without the refutations implies unsat with them).
+ * RuleMatch}) and the chains ({@link Chain}) are compiled over them; {@link Witness} decodes the
+ * models. Addresses that no endpoint may own (hypothetical and outside ends) are symbolic; "owned
+ * by no endpoint" is enforced lazily: a model at an owned address is refuted by the run of owned
+ * addresses around it and solved again (exact, since unsat without the refutations implies unsat
+ * with them).
  */
 public final class Query implements AutoCloseable {
 
-  /** Solver time after which a witness is not polished any more ({@link #preferences}). */
+  /** Solver time after which a witness is not polished any more ({@link Witness#preferences}). */
   private static final long PREFERENCE_BUDGET_MILLIS = 1000;
 
   /** Above this many runs of owned addresses, {@link #excludeOwned} leaves them to lazy refutation. */
@@ -60,6 +51,7 @@ public final class Query implements AutoCloseable {
   private final End src;
   private final End dst;
   private final RuleMatch rules;
+  private final Witness witness;
   private final BoolExpr allowed;
   /** Null: both steps are encoded; else only the step in this direction (lint). */
   private final Direction step;
@@ -85,10 +77,10 @@ public final class Query implements AutoCloseable {
       Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds, Direction step, Observe observe) {
     this.step = step;
     this.net = net;
-    this.session = net.session;
+    this.session = net.session();
     this.t = new Terms(session);
     this.ctx = t.ctx();
-    this.v = net.vars;
+    this.v = net.vars();
     this.bounds = bounds;
     EndLayout from = new EndLayout(net, true, step, observe.apart());
     EndLayout to = new EndLayout(net, false, step, observe.apart());
@@ -118,6 +110,7 @@ public final class Query implements AutoCloseable {
     src = new End(t, v, net, from, observe.selectors(), compiler);
     dst = new End(t, v, net, to, observe.selectors(), compiler);
     rules = new RuleMatch(t, v, net, src, dst);
+    witness = new Witness(net, v, src, dst);
     if (observe.claim()) {
       session.acquire(this);
     }
@@ -289,7 +282,7 @@ public final class Query implements AutoCloseable {
           ctx.mkImplies(ctx.mkAnd(free.get(0), free.get(1)), ctx.mkNot(ctx.mkEq(src.address(), dst.address()))));
     }
     Map<Integer, TreeSet<BigInteger>> owned = new TreeMap<>();
-    for (Endpoint e : net.set.endpoints()) {
+    for (Endpoint e : net.set().endpoints()) {
       for (Ip ip : e.ips()) {
         owned.computeIfAbsent(ip.family(), k -> new TreeSet<>()).add(ip.value());
       }
@@ -339,7 +332,7 @@ public final class Query implements AutoCloseable {
     session.add(ctx.mkImplies(name, goal));
     SolverSession.Check c = session.check(name);
     if (c.status() == SolverSession.Status.SAT) {
-      return refutations(c.model()).isEmpty() ? decode(c.model(), c.millis(), false) : solveGoal(goal);
+      return witness.refutations(c.model()).isEmpty() ? witness.decode(c.model(), c.millis(), false, allowed) : solveGoal(goal);
     }
     return new Answer(c.status(), null, false, List.of(), Map.of(), c.reason(), c.millis());
   }
@@ -363,12 +356,12 @@ public final class Query implements AutoCloseable {
         if (c.status() != SolverSession.Status.SAT) {
           return new Answer(c.status(), null, false, List.of(), Map.of(), c.reason(), millis);
         }
-        refute = refutations(c.model());
+        refute = witness.refutations(c.model());
         if (refute.isEmpty()) {
           Model model = c.model();
           int kept = 0;
           try {
-            for (BoolExpr p : prefer ? preferences() : List.<BoolExpr>of()) {
+            for (BoolExpr p : prefer ? witness.preferences(bounds) : List.<BoolExpr>of()) {
               if (millis > PREFERENCE_BUDGET_MILLIS) {
                 break; // a hard question: the first witness will do
               }
@@ -376,14 +369,14 @@ public final class Query implements AutoCloseable {
               session.add(p);
               SolverSession.Check nice = session.check();
               millis += nice.millis();
-              if (nice.status() == SolverSession.Status.SAT && refutations(nice.model()).isEmpty()) {
+              if (nice.status() == SolverSession.Status.SAT && witness.refutations(nice.model()).isEmpty()) {
                 model = nice.model();
                 kept++;
               } else {
                 session.pop();
               }
             }
-            return decode(model, millis, explain);
+            return witness.decode(model, millis, explain, allowed);
           } finally {
             for (int i = 0; i < kept; i++) {
               session.pop();
@@ -395,58 +388,6 @@ public final class Query implements AutoCloseable {
       }
       refute.forEach(session::add);
     }
-  }
-
-  /** For each end at a free address that an endpoint owns: the run of owned addresses to exclude. */
-  private List<BoolExpr> refutations(Model m) {
-    List<BoolExpr> out = new ArrayList<>();
-    boolean v6 = m.eval(v.v6, true).isTrue();
-    for (End end : List.of(src, dst)) {
-      if (end.chosen(m) instanceof Concrete) {
-        continue;
-      }
-      Ip ip = new Ip(v6 ? 6 : 4, ((BitVecNum) m.eval(end.address(), true)).getBigInteger());
-      if (net.owned(ip)) {
-        BigInteger[] run = net.run(ip);
-        BoolExpr fam = v6 ? v.v6 : ctx.mkNot(v.v6);
-        out.add(ctx.mkNot(ctx.mkAnd(end.free(), fam, v.inRange(end.address(), run[0], run[1]))));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * What makes a witness read naturally, most important first: TCP, no DNS name unless needed, a
-   * destination port, an ephemeral source port. Each is kept only if the ones before it allow it.
-   */
-  private List<BoolExpr> preferences() {
-    List<BoolExpr> nice = new ArrayList<>();
-    if (bounds.protocol() == null) {
-      nice.add(v.protoIs(Protocols.TCP));
-    }
-    nice.add(v.domain.is(0));
-    if (bounds.ipVersion() == null) {
-      nice.add(ctx.mkNot(v.v6)); // IPv4, as explain's flows
-    }
-    // the input's own endpoints before pods that could be deployed
-    nice.add(src.at(Concrete.class));
-    nice.add(dst.at(Concrete.class));
-    if (bounds.portMin() == null) {
-      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.dport, ctx.mkBV(Placeholders.WITNESS_PORT, 16))));
-      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkNot(ctx.mkEq(v.dport, ctx.mkBV(0, 16)))));
-    }
-    if (bounds.sourcePortMin() == null) {
-      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.sport, ctx.mkBV(Placeholders.SOURCE_PORT, 16))));
-      nice.add(ctx.mkImplies(v.hasPorts, v.between(v.sport, 16, 32768, 60999)));
-    }
-    // the addresses explain uses for ends that have none of their own
-    nice.add(dst.at(External.class, f -> Placeholders.outside(f, false)));
-    nice.add(src.at(External.class, f -> Placeholders.outside(f, true)));
-    nice.add(src.at(Hypothetical.class, f -> Placeholders.pod(f, true)));
-    nice.add(dst.at(Hypothetical.class, f -> Placeholders.pod(f, false)));
-    nice.add(src.at(Addressless.class, f -> Placeholders.pod(f, true)));
-    nice.add(dst.at(Addressless.class, f -> Placeholders.pod(f, false)));
-    return nice;
   }
 
   /** The packet is within {@code b}. */
@@ -476,41 +417,5 @@ public final class Query implements AutoCloseable {
       c.add(b.ipVersion() == 6 ? v.v6 : ctx.mkNot(v.v6));
     }
     return ctx.mkAnd(c.toArray(BoolExpr[]::new));
-  }
-
-  /** The model's flow, its verdict by the encoding and (with {@code explain}) its deciding points. */
-  private Answer decode(Model m, long millis, boolean explain) {
-    boolean v6 = m.eval(v.v6, true).isTrue();
-    int family = v6 ? 6 : 4;
-    int proto = ((BitVecNum) m.eval(v.proto, true)).getInt();
-    boolean ports = Protocols.hasPorts(proto);
-    boolean icmp = Protocols.isIcmp(proto);
-    Map<String, Profile> assumed = new LinkedHashMap<>();
-    int[] count = {0};
-    Endpoint source = src.endpoint(m, family, assumed, count);
-    Endpoint destination = dst.endpoint(m, family, assumed, count);
-    String domain = null;
-    if (dst.chosen(m) instanceof External o) {
-      domain = o.domain() != null ? o.domain() : net.domains.representative(v.domain.in(m));
-    }
-    Flow flow =
-        new Flow(
-            proto,
-            new Ip(family, ((BitVecNum) m.eval(v.src, true)).getBigInteger()),
-            ports ? ((BitVecNum) m.eval(v.sport, true)).getInt() : null,
-            new Ip(family, ((BitVecNum) m.eval(v.dst, true)).getBigInteger()),
-            ports ? ((BitVecNum) m.eval(v.dport, true)).getInt() : null,
-            icmp ? ((BitVecNum) m.eval(v.icmpType, true)).getInt() : null,
-            icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,
-            domain,
-            source,
-            destination);
-    List<Point> decisions = new ArrayList<>();
-    if (explain) {
-      src.decisions(m, source, decisions);
-      dst.decisions(m, destination, decisions);
-    }
-    return new Answer(
-        SolverSession.Status.SAT, flow, m.eval(allowed, true).isTrue(), decisions, assumed, null, millis);
   }
 }

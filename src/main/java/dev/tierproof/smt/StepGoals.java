@@ -28,9 +28,11 @@ import java.util.Map;
  * rule are disjoint and together cover "not reached"; this makes the smallest covering set of a
  * shadowed rule unique: the elements that take some packet the rule matches.
  *
- * <p>Every goal is solved in its own scope of the underlying {@link Query}, with its refutations
- * of owned addresses; answers are decoded flows to be replayed through eval by the caller. Not
- * thread-safe; close it before opening another query on the same session.
+ * <p>Every formula is read off the step's compiled chains ({@link Chain#takers}, {@link
+ * Chain#position}); goals are solved by the underlying {@link Query} (with owned addresses
+ * excluded up front when they are few, {@link Query#excludeOwned}); answers are decoded flows to
+ * be replayed through eval by the caller. Not thread-safe; close it before opening another query
+ * on the same session.
  */
 public final class StepGoals implements AutoCloseable {
 
@@ -78,11 +80,13 @@ public final class StepGoals implements AutoCloseable {
   /** Per chain: element key → what it takes, in chain order. */
   private final Map<Chain, Map<String, BoolExpr>> takes = new IdentityHashMap<>();
   private final Map<String, Element> elements = new LinkedHashMap<>();
+  /** Each taker's element key (computed once: blocking lists are long). */
+  private final Map<Chain.Taker, String> keys = new IdentityHashMap<>();
   private int fresh;
 
   private StepGoals(Network net, Query query) {
     this.query = query;
-    this.session = net.session;
+    this.session = net.session();
     this.t = new Terms(session);
     this.options = query.stepChains();
     query.excludeOwned();
@@ -92,6 +96,7 @@ public final class StepGoals implements AutoCloseable {
         for (Chain.Taker k : c.takers()) {
           Element e = element(k);
           elements.putIfAbsent(e.key(), e);
+          keys.put(k, e.key());
           out.put(e.key(), k.takes());
         }
         return out;
@@ -153,7 +158,7 @@ public final class StepGoals implements AutoCloseable {
     for (Query.StepChain o : options) {
       Chain.Position p = o.chain().position(policy, index);
       if (p != null) {
-        p.before().forEach(k -> keys.add(element(k).key()));
+        p.before().forEach(k -> keys.add(this.keys.get(k)));
       }
     }
     return keys.stream().map(elements::get).toList();
