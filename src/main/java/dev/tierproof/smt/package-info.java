@@ -54,12 +54,12 @@
  *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2): from one compilation of
  *       a step's evaluation order, its verdict, the deciding points, what each element takes,
  *       where each written rule is reached and whether removing it changes the verdict.
- *   <li>{@link dev.tierproof.smt.Query}: one question's scope, goals, solving (lazy refutation of
- *       owned addresses, witness preferences) and decoding into an {@link
- *       dev.tierproof.smt.Answer}. On top of it: {@link dev.tierproof.smt.StepGoals} (lint's
- *       questions about one step's rules, over the chains' positions), {@link
- *       dev.tierproof.smt.Regions} (carve-outs of a claim) and {@link dev.tierproof.smt.DiffQuery}
- *       (two queries over shared variables).
+ *   <li>{@link dev.tierproof.smt.Query}: one question's scope, goals and solving (lazy refutation
+ *       of owned addresses); {@link dev.tierproof.smt.Witness}, the decoder: which models are
+ *       flows, what makes a witness read naturally, the {@link dev.tierproof.smt.Answer}. On top
+ *       of the query: {@link dev.tierproof.smt.StepGoals} (lint's questions about one step's
+ *       rules, over the chains' positions), {@link dev.tierproof.smt.Regions} (carve-outs of a
+ *       claim) and {@link dev.tierproof.smt.DiffQuery} (two queries over shared variables).
  *   <li>{@link dev.tierproof.smt.DiffEncoding} encodes two policy sets over one inventory and
  *       bounds where verdicts can differ, from their structure ({@link
  *       dev.tierproof.smt.ChainChanges}); {@link dev.tierproof.smt.DiffQuery} holds both encodings
