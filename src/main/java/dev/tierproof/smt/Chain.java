@@ -12,6 +12,7 @@ import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Network.Applied;
 import dev.tierproof.smt.Network.TierPart;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -24,10 +25,10 @@ import java.util.function.Function;
  * The chain compiler: one enforcement step's evaluation order (spec S4) at one kind of endpoint,
  * compiled once into everything the questions ask of it. Back to front, at compilation: the
  * {@link #verdict} (profiles, then tiers from the last; Pass jumps to the next tier's start) and,
- * for lint, per written rule whether removing it changes the verdict. Front to back, on first
- * use: what each {@link Taker} takes (reached undecided, and it fires), where each written rule
- * is reached ({@link #position}; Log rules only with positions), and the deciding {@link Point}s
- * ({@link #decided}).
+ * for lint, per written rule the verdict with and without it. Front to back, on first use: what
+ * each {@link Taker} takes (reached undecided, and it fires), where each written rule is reached
+ * and whether removing it changes the verdict ({@link #position}; Log rules only with positions),
+ * and the deciding {@link Point}s ({@link #decided}).
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
@@ -74,6 +75,9 @@ final class Chain {
    */
   record Position(BoolExpr reached, BoolExpr fires, BoolExpr changes, List<Taker> before) {}
 
+  /** What the verdict would be from a written rule's position on: {@code with} it, and {@code without} it. */
+  private record Removal(Key key, BoolExpr with, BoolExpr without) {}
+
   /** A written rule: policy (by identity) and index. */
   private record Key(Policy policy, int index) {
     @Override
@@ -98,7 +102,8 @@ final class Chain {
   private final BoolExpr failsafe;
   /** Per tier, per policy: it applies at the endpoint. */
   private final List<List<BoolExpr>> applies = new ArrayList<>();
-  private final Map<Key, BoolExpr> changes = new HashMap<>();
+  /** With positions, per Allow/Deny/Pass written rule in compilation order: its own result and the chain's without it. */
+  private final List<Removal> removals = new ArrayList<>();
   private final BoolExpr verdict;
 
   private List<Taker> takers;
@@ -204,18 +209,14 @@ final class Chain {
         List<List<Rule>> es = entries(p.rules(dir));
         for (int ei = es.size() - 1; ei >= 0; ei--) {
           List<Rule> entry = es.get(ei);
-          if (c.positions()) {
-            BoolExpr after = t.define(x);
+          if (c.positions() && entry.get(0).action() != Action.LOG) {
             BoolExpr with =
                 switch (entry.get(0).action()) {
                   case ALLOW -> ctx.mkTrue();
-                  case DENY -> ctx.mkFalse();
                   case PASS -> next;
-                  case LOG -> null;
+                  default -> ctx.mkFalse();
                 };
-            if (with != null) {
-              changes.put(new Key(p, entry.get(0).index()), t.define(ctx.mkXor(with, after)));
-            }
+            removals.add(new Removal(new Key(p, entry.get(0).index()), with, x));
           }
           for (int j = entry.size() - 1; j >= 0; j--) {
             Rule r = entry.get(j);
@@ -270,9 +271,10 @@ final class Chain {
             continue; // spec S4.3: never terminal (its rules' sides are observed only for lint)
           }
           BoolExpr fire = t.define(t.and(appl.get(pi), t.or(entry.stream().map(c.match()).toList())));
-          List<Taker> before = new ArrayList<>(blocked);
+          List<Taker> before = new ArrayList<>(blocked.size() + inTier.size());
+          before.addAll(blocked);
           before.addAll(inTier);
-          positions.put(k, new Position(r, fire, changes.get(k), List.copyOf(before)));
+          positions.put(k, new Position(r, fire, null, Collections.unmodifiableList(before)));
           if (action == Action.LOG) {
             continue;
           }
@@ -301,6 +303,12 @@ final class Chain {
       reach = t.define(t.or(passed));
     }
     toProfiles = reach;
+    // lint: whether removing a rule changes the verdict, named after what the walk named
+    Map<Key, BoolExpr> changes = new HashMap<>();
+    for (Removal a : removals) {
+      changes.put(a.key(), t.define(ctx.mkXor(a.with(), t.define(a.without()))));
+    }
+    positions.replaceAll((k, p) -> new Position(p.reached(), p.fires(), changes.get(k), p.before()));
   }
 
   /** The deciding points: the takers that decide, each tier default per last applying policy, then the profiles. */
