@@ -65,8 +65,8 @@ final class ChainChanges {
 
   /** The two versions declare the same tiers, in the same order and with the same defaults. */
   boolean sameTiers() {
-    return before.set().tiers().stream().map(ChainChanges::tierKey).toList()
-        .equals(after.set().tiers().stream().map(ChainChanges::tierKey).toList());
+    return before.set.tiers().stream().map(ChainChanges::tierKey).toList()
+        .equals(after.set.tiers().stream().map(ChainChanges::tierKey).toList());
   }
 
   private int index(Endpoint e) {
@@ -91,7 +91,7 @@ final class ChainChanges {
         return;
       }
       if (m.selector() == null && !m.nets().isEmpty()) {
-        for (Endpoint e : after.set().endpoints()) {
+        for (Endpoint e : after.set.endpoints()) {
           // spec S5.4: one without addresses is at any free address, which the nets may hold
           if (e.ips().isEmpty() || e.ips().stream().anyMatch(ip -> m.nets().stream().anyMatch(c -> c.contains(ip)))) {
             endpoints.add(index(e));
@@ -107,19 +107,19 @@ final class ChainChanges {
       }
       Selector pos = m.selector();
       Selector neg = m.notSelector();
-      for (Endpoint e : after.set().endpoints()) {
+      for (Endpoint e : after.set.endpoints()) {
         if (pos.matches(e.labels()) && (neg == null || !neg.matches(e.labels()))) {
           endpoints.add(index(e));
         }
       }
       pods.add(neg == null ? pos : Selector.and(pos, new Selector.Not(neg)));
       for (Network n : List.of(before, after)) {
-        for (NetworkSet s : n.set().networkSets()) {
+        for (NetworkSet s : n.set.networkSets()) {
           if (pos.matches(s.labels()) && (neg == null || !neg.matches(s.labels()))) {
             outside = true;
             if (!s.nets().isEmpty()) {
               allPods = true;
-              for (Endpoint e : after.set().endpoints()) {
+              for (Endpoint e : after.set.endpoints()) {
                 if (e.ips().isEmpty() || e.ips().stream().anyMatch(ip -> s.nets().stream().anyMatch(c -> c.contains(ip)))) {
                   endpoints.add(index(e));
                 }
@@ -265,9 +265,9 @@ final class ChainChanges {
    */
   List<Policy> changedPolicies() {
     Map<List<Object>, Policy> b = new HashMap<>();
-    before.set().policies().forEach(p -> b.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
+    before.set.policies().forEach(p -> b.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
     Map<List<Object>, Policy> a = new HashMap<>();
-    after.set().policies().forEach(p -> a.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
+    after.set.policies().forEach(p -> a.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
     List<Policy> out = new ArrayList<>();
     b.forEach((k, p) -> {
       Policy q = a.get(k);
@@ -385,9 +385,9 @@ final class ChainChanges {
   /** The network sets that differ between the two sets (by name and content), both versions. */
   private void networkSets() {
     Map<List<String>, NetworkSet> b = new LinkedHashMap<>();
-    before.set().networkSets().forEach(s -> b.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
+    before.set.networkSets().forEach(s -> b.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
     Map<List<String>, NetworkSet> a = new LinkedHashMap<>();
-    after.set().networkSets().forEach(s -> a.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
+    after.set.networkSets().forEach(s -> a.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
     Set<List<String>> names = new HashSet<>(b.keySet());
     names.addAll(a.keySet());
     for (List<String> n : names) {
@@ -411,7 +411,7 @@ final class ChainChanges {
   static List<Profile> profiles(Network n, List<String> names) {
     List<Profile> out = new ArrayList<>();
     for (String name : names) {
-      Profile p = n.set().profiles().get(name);
+      Profile p = n.set.profiles().get(name);
       if (p != null) {
         out.add(p);
       }

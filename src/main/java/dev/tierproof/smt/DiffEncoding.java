@@ -93,11 +93,11 @@ public final class DiffEncoding {
   private DiffEncoding(Network before, Network after) {
     this.before = before;
     this.after = after;
-    List<Endpoint> all = after.set().endpoints();
+    List<Endpoint> all = after.set.endpoints();
     Map<List<Object>, List<Endpoint>> classes = new LinkedHashMap<>();
     for (int i = 0; i < all.size(); i++) {
       Endpoint a = all.get(i);
-      Endpoint b = before.set().endpoints().get(i);
+      Endpoint b = before.set.endpoints().get(i);
       indices.put(a, i);
       if (a != b) {
         twins.put(a, b);
@@ -153,7 +153,7 @@ public final class DiffEncoding {
   public List<Side> sides(EndScope end) {
     if (end.everything()) {
       return List.of(
-          new Side.Endpoints(after.set().endpoints(), null),
+          new Side.Endpoints(after.set.endpoints(), null),
           new Side.Fresh(null, Selector.all(), null, null),
           new Side.Outside(null, null));
     }
@@ -200,7 +200,7 @@ public final class DiffEncoding {
         return false;
       }
     }
-    for (Endpoint e : after.set().endpoints()) {
+    for (Endpoint e : after.set.endpoints()) {
       if (p.existing()
           && !e.isHost()
           && p.includes(e.namespace())
@@ -243,7 +243,7 @@ public final class DiffEncoding {
    */
   public List<Scope> scopes() {
     Map<ClassKey, List<Endpoint>> classes = new LinkedHashMap<>();
-    for (Endpoint e : after.set().endpoints()) {
+    for (Endpoint e : after.set.endpoints()) {
       if (!twins.containsKey(e)) {
         classes.computeIfAbsent(ClassKey.of(e), k -> new ArrayList<>()).add(e);
       }
@@ -251,8 +251,8 @@ public final class DiffEncoding {
     Set<String> relabelled = new TreeSet<>();
     if (hypothetical) {
       for (String n : after.namespaceNames()) {
-        Namespace x = before.set().namespaces().get(n);
-        Namespace y = after.set().namespaces().get(n);
+        Namespace x = before.set.namespaces().get(n);
+        Namespace y = after.set.namespaces().get(n);
         if (x != null && y != null && !x.labels().equals(y.labels())) {
           relabelled.add(n);
         }
@@ -318,7 +318,7 @@ public final class DiffEncoding {
     if (!twins.isEmpty() || !relabelled.isEmpty()) {
       // an endpoint or namespace that differs (spec S5.4: their labels, named ports, profiles):
       // every flow from or to it may differ, at either step
-      List<Endpoint> changedEnds = after.set().endpoints().stream().filter(twins::containsKey).toList();
+      List<Endpoint> changedEnds = after.set.endpoints().stream().filter(twins::containsKey).toList();
       EndScope all = scope(ChainChanges.Peers.EVERYTHING);
       for (EndScope at : split(new EndScope(false, changedEnds, relabelled, false, false))) {
         String reason = at.describe() + " (changed)";
@@ -376,7 +376,7 @@ public final class DiffEncoding {
 
   /** The ends of {@code p}: all endpoints and namespaces for {@code everything}, hypothetical pods only with them in the diff. */
   private EndScope scope(ChainChanges.Peers p) {
-    List<Endpoint> all = after.set().endpoints();
+    List<Endpoint> all = after.set.endpoints();
     if (!hypothetical) {
       return new EndScope(
           false, p.everything() ? all : p.endpoints().stream().map(all::get).toList(), Set.of(), false, p.everything() || p.outside());

@@ -61,7 +61,7 @@ public final class DiffQuery implements AutoCloseable {
       Network before, Network after, List<Side> sources, List<Side> destinations, List<Region> observed, Direction only,
       Map<Endpoint, Endpoint> twins, List<List<Endpoint>> twinClasses) {
     this.only = only;
-    this.session = after.session();
+    this.session = after.session;
     this.ctx = session.ctx();
     session.acquire(this);
     try {
@@ -219,7 +219,7 @@ public final class DiffQuery implements AutoCloseable {
     for (ClassKey k : classes) {
       add(net.skeleton(null, k.labels(), dir), dir, rules, seen, null);
       for (String name : k.profiles()) {
-        Profile p = net.set().profiles().get(name);
+        Profile p = net.set.profiles().get(name);
         if (p != null) {
           addRules(p.rules(dir), rules, seen);
         }

@@ -197,7 +197,7 @@ final class End {
     } else if (o instanceof External x) {
       c.add(range(x.range()));
       if (x.domain() != null) {
-        c.add(v.domain.is(net.domains().classOf(x.domain())));
+        c.add(v.domain.is(net.domains.classOf(x.domain())));
       }
     } else if (o instanceof Hypothetical f) {
       c.add(range(f.range()));
@@ -280,7 +280,7 @@ final class End {
           k -> {
             List<Profile> ps = new ArrayList<>();
             for (String name : k.profiles()) {
-              Profile p = net.set().profiles().get(name);
+              Profile p = net.set.profiles().get(name);
               if (p != null) {
                 ps.add(p);
               }
@@ -414,7 +414,7 @@ final class End {
       if (x.domain() == null) {
         return in;
       }
-      return source ? ctx.mkFalse() : t.and(in, v.domain.is(net.domains().classOf(x.domain())));
+      return source ? ctx.mkFalse() : t.and(in, v.domain.is(net.domains.classOf(x.domain())));
     }
     if (s instanceof EndSet.Endpoints e) {
       List<Endpoint> stands = layout.members(o);

@@ -190,7 +190,7 @@ final class EndLayout {
     for (ClassKey k : classes) {
       addRules(net.skeleton(null, k.labels(), dir), out);
       for (String name : k.profiles()) {
-        Profile p = net.set().profiles().get(name);
+        Profile p = net.set.profiles().get(name);
         if (p != null) {
           p.rules(dir).stream().filter(r -> r.action() != Action.LOG).forEach(out::add);
         }

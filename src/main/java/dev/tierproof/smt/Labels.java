@@ -60,7 +60,7 @@ public final class Labels {
     if (Residual.isTrue(residual) && !newNamespace) {
       return Optional.of(view.fixed());
     }
-    SolverSession session = net.session();
+    SolverSession session = net.session;
     Terms t = new Terms(session);
     SymbolicLabels labels =
         SymbolicLabels.of(t, "labels.", List.of(residual), newNamespace, net.namespaceNames(), List.of());

@@ -75,11 +75,15 @@ public final class Network {
     }
   }
 
-  private final PolicySet set;
+  /** The policy set encoded. */
+  final PolicySet set;
   private final dev.tierproof.model.PolicyIndex index;
-  private final SolverSession session;
-  private final FlowVars vars;
-  private final DomainClasses domains;
+  /** The session every query of this encoding asserts in. */
+  final SolverSession session;
+  /** The packet's variables, shared by every query (and by both networks of a diff). */
+  final FlowVars vars;
+  /** The classes of destination DNS names (spec S3.6). */
+  final DomainClasses domains;
   private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
   private final Map<Integer, TreeMap<BigInteger, BigInteger>> runs = new HashMap<>();
   private final Map<String, NsOption> namespaces = new LinkedHashMap<>();
@@ -144,26 +148,6 @@ public final class Network {
         namespaces.put(ns, new NsOption(ns, pcns, namespaceProfile(ns, pcns), true));
       }
     }
-  }
-
-  /** The policy set encoded. */
-  PolicySet set() {
-    return set;
-  }
-
-  /** The session every query of this encoding asserts in. */
-  SolverSession session() {
-    return session;
-  }
-
-  /** The packet's variables, shared by every query (and by both networks of a diff). */
-  FlowVars vars() {
-    return vars;
-  }
-
-  /** The classes of destination DNS names (spec S3.6). */
-  DomainClasses domains() {
-    return domains;
   }
 
   /** The destination DNS name patterns of {@code set}: rules' {@code domains}, network sets' {@code allowedEgressDomains}. */

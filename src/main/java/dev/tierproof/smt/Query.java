@@ -77,10 +77,10 @@ public final class Query implements AutoCloseable {
       Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds, Direction step, Observe observe) {
     this.step = step;
     this.net = net;
-    this.session = net.session();
+    this.session = net.session;
     this.t = new Terms(session);
     this.ctx = t.ctx();
-    this.v = net.vars();
+    this.v = net.vars;
     this.bounds = bounds;
     EndLayout from = new EndLayout(net, true, step, observe.apart());
     EndLayout to = new EndLayout(net, false, step, observe.apart());
@@ -282,7 +282,7 @@ public final class Query implements AutoCloseable {
           ctx.mkImplies(ctx.mkAnd(free.get(0), free.get(1)), ctx.mkNot(ctx.mkEq(src.address(), dst.address()))));
     }
     Map<Integer, TreeSet<BigInteger>> owned = new TreeMap<>();
-    for (Endpoint e : net.set().endpoints()) {
+    for (Endpoint e : net.set.endpoints()) {
       for (Ip ip : e.ips()) {
         owned.computeIfAbsent(ip.family(), k -> new TreeSet<>()).add(ip.value());
       }

@@ -96,7 +96,7 @@ final class RuleMatch {
   /** The destination was reached by a DNS name one of the patterns matches (spec S3.6). */
   private BoolExpr domainIn(List<String> patterns) {
     List<BoolExpr> out = new ArrayList<>();
-    for (int i : net.domains().matching(patterns)) {
+    for (int i : net.domains.matching(patterns)) {
       out.add(v.domain.is(i));
     }
     return t.or(out);
@@ -164,7 +164,7 @@ final class RuleMatch {
         }
       }
       List<BoolExpr> inSets = new ArrayList<>();
-      for (NetworkSet n : net.set().networkSets()) {
+      for (NetworkSet n : net.set.networkSets()) {
         if (key.matches(n.labels())) {
           if (!end.free().isFalse() && !n.nets().isEmpty()) {
             inSets.add(netsetIn(n));

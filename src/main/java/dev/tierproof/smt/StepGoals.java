@@ -86,7 +86,7 @@ public final class StepGoals implements AutoCloseable {
 
   private StepGoals(Network net, Query query) {
     this.query = query;
-    this.session = net.session();
+    this.session = net.session;
     this.t = new Terms(session);
     this.options = query.stepChains();
     query.excludeOwned();
