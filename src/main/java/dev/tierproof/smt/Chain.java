@@ -26,9 +26,9 @@ import java.util.function.Function;
  * compiled once into everything the questions ask of it. Back to front, at compilation: the
  * {@link #verdict} (profiles, then tiers from the last; Pass jumps to the next tier's start) and,
  * for lint, per written rule the verdict with and without it. Front to back, on first use: what
- * each {@link Taker} takes (reached undecided, and it fires), where each written rule is reached
- * and whether removing it changes the verdict ({@link #position}; Log rules only with positions),
- * and the deciding {@link Point}s ({@link #decided}).
+ * each {@link Taker} takes (reached undecided, and it fires), for lint where each written rule is
+ * reached and whether removing it changes the verdict ({@link #position}), and the deciding
+ * {@link Point}s ({@link #decided}).
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
@@ -39,8 +39,8 @@ final class Chain {
 
   /**
    * What the chains of one query are compiled with: its terms and packet, rule matching (spec
-   * S3), and {@code positions}: whether lint's "removing the rule changes the verdict" formulas
-   * are wanted.
+   * S3), and {@code positions}: whether lint's {@link Position}s are wanted (Log rules included:
+   * a query of one step observes their sides).
    */
   record Compiler(Terms t, FlowVars v, Function<Rule, BoolExpr> match, boolean positions) {
 
@@ -152,7 +152,7 @@ final class Chain {
     return takers;
   }
 
-  /** Where rule {@code index} of {@code policy} is in the chain; null when its policy does not apply here. */
+  /** Where rule {@code index} of {@code policy} is in the chain (with positions); null when its policy does not apply here. */
   Position position(Policy policy, int index) {
     walk();
     return positions.get(new Key(policy, index));
@@ -270,11 +270,14 @@ final class Chain {
           if (action == Action.LOG && !c.positions()) {
             continue; // spec S4.3: never terminal (its rules' sides are observed only for lint)
           }
-          BoolExpr fire = t.define(t.and(appl.get(pi), t.or(entry.stream().map(c.match()).toList())));
-          List<Taker> before = new ArrayList<>(blocked.size() + inTier.size());
-          before.addAll(blocked);
-          before.addAll(inTier);
-          positions.put(k, new Position(r, fire, null, Collections.unmodifiableList(before)));
+          BoolExpr fire = t.and(appl.get(pi), t.or(entry.stream().map(c.match()).toList()));
+          if (c.positions()) {
+            fire = t.define(fire);
+            List<Taker> before = new ArrayList<>(blocked.size() + inTier.size());
+            before.addAll(blocked);
+            before.addAll(inTier);
+            positions.put(k, new Position(r, fire, null, Collections.unmodifiableList(before)));
+          }
           if (action == Action.LOG) {
             continue;
           }
