@@ -7,18 +7,12 @@ import com.microsoft.z3.Context;
 import com.microsoft.z3.Model;
 
 /** One of {@code size} alternatives, as a small bit-vector (keeps queries in bit-vector logic). */
-final class Choice {
+record Choice(Context ctx, BitVecExpr value, int size, int width) {
 
-  private final Context ctx;
-  private final BitVecExpr value;
-  private final int size;
-  private final int width;
-
-  Choice(Context ctx, String name, int size) {
-    this.ctx = ctx;
-    this.size = size;
-    this.width = Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, size - 1)));
-    this.value = ctx.mkBVConst(name, width);
+  /** A fresh choice named {@code name} among {@code size} alternatives, as few bits wide as they allow. */
+  static Choice of(Context ctx, String name, int size) {
+    int width = Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, size - 1)));
+    return new Choice(ctx, ctx.mkBVConst(name, width), size, width);
   }
 
   /** The choice is one of the alternatives (false when there are none). */

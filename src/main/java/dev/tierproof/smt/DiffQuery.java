@@ -16,7 +16,6 @@ import dev.tierproof.smt.Network.TierPart;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -229,12 +228,7 @@ public final class DiffQuery implements AutoCloseable {
     if (fresh.isEmpty()) {
       return;
     }
-    LabelView common = fresh.get(0).view();
-    for (NsOption f : fresh) {
-      Map<String, String> both = new LinkedHashMap<>(common.fixed());
-      both.entrySet().removeIf(e -> !e.getValue().equals(f.view().fixed().get(e.getKey())));
-      common = f.view().equals(common) ? common : new LabelView(both, Set.of());
-    }
+    LabelView common = LabelView.common(fresh.stream().map(NsOption::view).toList());
     add(net.skeleton(common, null, dir), dir, rules, seen, selectors);
     for (NsOption f : fresh) {
       Profile p = f.name() == null ? Network.NEW_NAMESPACE : f.profile();

@@ -37,7 +37,7 @@ final class FlowVars {
     dport = ctx.mkBVConst("flow.dport", 16);
     icmpType = ctx.mkBVConst("flow.icmpType", 8);
     icmpCode = ctx.mkBVConst("flow.icmpCode", 8);
-    domain = new Choice(ctx, "flow.domain", domainClasses);
+    domain = Choice.of(ctx, "flow.domain", domainClasses);
     hasPorts =
         ctx.mkOr(
             protoIs(Protocols.TCP), protoIs(Protocols.UDP), protoIs(Protocols.SCTP),

@@ -16,7 +16,7 @@ import java.util.List;
  */
 final class LabelVar {
 
-  final BoolExpr present;
+  private final BoolExpr present;
   private final Context ctx;
   private final List<String> literals;
   private final Choice index;
@@ -30,9 +30,14 @@ final class LabelVar {
       index = null;
       string = (SeqExpr<CharSort>) ctx.mkConst(name + ".value", ctx.getStringSort());
     } else {
-      index = new Choice(ctx, name + ".value", literals.size() + 1);
+      index = Choice.of(ctx, name + ".value", literals.size() + 1);
       string = null;
     }
+  }
+
+  /** The label is present. */
+  BoolExpr present() {
+    return present;
   }
 
   /** What every value satisfies (the enumeration's range). */

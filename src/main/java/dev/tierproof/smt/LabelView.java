@@ -1,5 +1,7 @@
 package dev.tierproof.smt;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,6 +16,20 @@ record LabelView(Map<String, String> fixed, Set<String> closedPrefixes) {
   LabelView {
     fixed = Map.copyOf(fixed);
     closedPrefixes = Set.copyOf(closedPrefixes);
+  }
+
+  /**
+   * What every one of {@code views} (at least one) knows alike: the one view when they are all
+   * equal, else the fixed labels they agree on, with no key known absent.
+   */
+  static LabelView common(List<LabelView> views) {
+    LabelView common = views.get(0);
+    for (LabelView v : views) {
+      Map<String, String> both = new LinkedHashMap<>(common.fixed());
+      both.entrySet().removeIf(e -> !e.getValue().equals(v.fixed().get(e.getKey())));
+      common = v.equals(common) ? common : new LabelView(both, Set.of());
+    }
+    return common;
   }
 
   boolean isFixed(String key) {

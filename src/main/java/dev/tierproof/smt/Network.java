@@ -75,10 +75,14 @@ public final class Network {
     }
   }
 
+  /** The policy set encoded. */
   final PolicySet set;
   private final dev.tierproof.model.PolicyIndex index;
+  /** The session every query of this encoding asserts in. */
   final SolverSession session;
+  /** The packet's variables, shared by every query (and by both networks of a diff). */
   final FlowVars vars;
+  /** The classes of destination DNS names (spec S3.6). */
   final DomainClasses domains;
   private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
   private final Map<Integer, TreeMap<BigInteger, BigInteger>> runs = new HashMap<>();

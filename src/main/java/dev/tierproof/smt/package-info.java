@@ -21,8 +21,8 @@
  * tell apart — evaluated concretely, so selectors over known labels are constants and address
  * membership is a choice, not a bit-vector search — or a symbolic address owned by no endpoint
  * (hypothetical and outside ends; ownership is refuted lazily, run by run). Per endpoint class and
- * direction the verdict is one formula built back to front over tiers and rules, each rule match a
- * named Boolean shared by all classes; "decided by" formulas are built front to back on demand.
+ * direction one chain is compiled: the verdict back to front over tiers and rules, each rule match
+ * a named Boolean shared by all classes; what each element takes, front to back, on demand.
  * Every question is "unsat iff the property holds".
  *
  * <p>Exact for every packet and input endpoint (checked differentially against {@code eval}).
@@ -35,12 +35,36 @@
  * its own protocol and port), and an address no endpoint owns. Label values are not restricted to
  * Kubernetes syntax: that over-approximates the pods that could exist, never misses one.
  *
- * <p>Regions of flows ({@link dev.tierproof.smt.Region}: end sets {@link dev.tierproof.smt.EndSet}
- * and packet bounds) are tested inside a query (carve-outs of a claim, {@link
- * dev.tierproof.smt.Regions}). {@link dev.tierproof.smt.DiffEncoding} encodes two policy sets over
- * one inventory and bounds, from their structure, where verdicts can differ; {@link
- * dev.tierproof.smt.DiffQuery} holds both encodings over shared variables (both queries observe
- * the same rules and selectors, so their ends are laid out alike; a difference is an internal
- * error).
+ * <p>Files, by verb (as Cedar's symbolic compiler: a compiler, a verifier, a decoder, each a file):
+ *
+ * <ul>
+ *   <li>{@link dev.tierproof.smt.Network}: what every query of one policy set shares (packet
+ *       variables {@link dev.tierproof.smt.FlowVars}, DNS name classes {@link
+ *       dev.tierproof.smt.DomainClasses}, namespaces, the applying policies per endpoint class);
+ *       {@link dev.tierproof.smt.SolverSession}: the one owner of Z3's context and solver.
+ *   <li>{@link dev.tierproof.smt.Terms}: the term factory (folding {@code and}/{@code or}/{@code
+ *       not}, {@code define} a named subformula).
+ *   <li>The ends of a flow: {@link dev.tierproof.smt.EndLayout} groups a side's alternatives
+ *       ({@link dev.tierproof.smt.Alternative}) by what the involved rules observe; {@link
+ *       dev.tierproof.smt.End} is the formulas over one layout (choice, address, membership in end
+ *       sets, decoding the chosen endpoint); {@link dev.tierproof.smt.SymbolicLabels} is the one
+ *       encoding of selectors over hypothetical endpoints' labels (S1.3), also behind {@link
+ *       dev.tierproof.smt.Labels}.
+ *   <li>{@link dev.tierproof.smt.RuleMatch}: rule matching (S3), one named Boolean per rule.
+ *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2): from one compilation of
+ *       a step's evaluation order, its verdict, the deciding points, what each element takes,
+ *       where each written rule is reached and whether removing it changes the verdict.
+ *   <li>{@link dev.tierproof.smt.Query}: one question's scope, goals and solving (lazy refutation
+ *       of owned addresses); {@link dev.tierproof.smt.Witness}, the decoder: which models are
+ *       flows, what makes a witness read naturally, the {@link dev.tierproof.smt.Answer}. On top
+ *       of the query: {@link dev.tierproof.smt.StepGoals} (lint's questions about one step's
+ *       rules, over the chains' positions), {@link dev.tierproof.smt.Regions} (carve-outs of a
+ *       claim) and {@link dev.tierproof.smt.DiffQuery} (two queries over shared variables).
+ *   <li>{@link dev.tierproof.smt.DiffEncoding} encodes two policy sets over one inventory and
+ *       bounds where verdicts can differ, from their structure ({@link
+ *       dev.tierproof.smt.ChainChanges}); {@link dev.tierproof.smt.DiffQuery} holds both encodings
+ *       over shared variables (both queries observe the same rules and selectors, so their ends are
+ *       laid out alike; a difference is an internal error).
+ * </ul>
  */
 package dev.tierproof.smt;

@@ -1,0 +1,398 @@
+package dev.tierproof.smt;
+
+import com.microsoft.z3.BoolExpr;
+import com.microsoft.z3.Context;
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Rule;
+import dev.tierproof.model.Tier;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Network.Applied;
+import dev.tierproof.smt.Network.TierPart;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The chain compiler: one enforcement step's evaluation order (spec S4) at one kind of endpoint,
+ * compiled once into everything the questions ask of it. Back to front, at compilation: the
+ * {@link #verdict} (profiles, then tiers from the last; Pass jumps to the next tier's start) and,
+ * for lint, per written rule the verdict with and without it. Front to back, on first use: what
+ * each {@link Taker} takes (reached undecided, and it fires), for lint where each written rule is
+ * reached and whether removing it changes the verdict ({@link #position}), and the deciding
+ * {@link Point}s ({@link #decided}).
+ *
+ * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
+ * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
+ * list: the consecutive Calico rules sharing that index (one for Calico policies, several for a
+ * Kubernetes NetworkPolicy entry). Every named subformula is defined in the query's scope.
+ */
+final class Chain {
+
+  /**
+   * What the chains of one query are compiled with: its terms and packet, rule matching (spec
+   * S3), and {@code positions}: whether lint's {@link Position}s are wanted (Log rules included:
+   * a query of one step observes their sides).
+   */
+  record Compiler(Terms t, FlowVars v, Function<Rule, BoolExpr> match, boolean positions) {
+
+    /**
+     * The chain of the step in {@code dir} at an endpoint whose applying policies are {@code
+     * tiers} (their residuals encoded by {@code selector}), a host endpoint when {@code host}
+     * (failsafe ports first, spec S6.2), and with {@code profiles}: each list with the condition
+     * under which it is the endpoint's.
+     */
+    Chain compile(
+        Direction dir,
+        boolean host,
+        List<TierPart> tiers,
+        List<Map.Entry<BoolExpr, List<Profile>>> profiles,
+        Function<Selector, BoolExpr> selector) {
+      return new Chain(this, dir, host, tiers, profiles, selector);
+    }
+  }
+
+  /**
+   * Something that takes packets, in chain order: a host endpoint's failsafe ports ({@code
+   * FAILSAFE}), an Allow, Deny or Pass written rule ({@code RULE}), or an entered tier's implicit
+   * deny ({@code TIER_DEFAULT}). {@code takes}: the packet reaches it undecided and it fires.
+   */
+  record Taker(Point.Kind kind, Tier tier, Policy policy, int index, Action action, BoolExpr takes) {}
+
+  /**
+   * A written rule's place in the chain: {@code reached} undecided, {@code fires} (its policy
+   * applies and one of its rules matches), {@code changes} (the verdict from its position on
+   * differs without it; null for Log rules and unless compiled with positions), and the takers
+   * that can take a packet {@code before} it.
+   */
+  record Position(BoolExpr reached, BoolExpr fires, BoolExpr changes, List<Taker> before) {}
+
+  /** What the verdict would be from a written rule's position on: {@code with} it, and {@code without} it. */
+  private record Removal(Key key, BoolExpr with, BoolExpr without) {}
+
+  /** A written rule: policy (by identity) and index. */
+  private record Key(Policy policy, int index) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && k.policy == policy && k.index == index;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(policy) * 31 + index;
+    }
+  }
+
+  private final Compiler c;
+  private final Terms t;
+  private final Context ctx;
+  private final Direction dir;
+  private final boolean host;
+  private final List<TierPart> tiers;
+  private final List<Map.Entry<BoolExpr, List<Profile>>> profiles;
+  private final Function<Selector, BoolExpr> selector;
+  private final BoolExpr failsafe;
+  /** Per tier, per policy: it applies at the endpoint. */
+  private final List<List<BoolExpr>> applies = new ArrayList<>();
+  /** With positions, per Allow/Deny/Pass written rule in compilation order: its own result and the chain's without it. */
+  private final List<Removal> removals = new ArrayList<>();
+  private final BoolExpr verdict;
+
+  private List<Taker> takers;
+  private Map<Key, Position> positions;
+  /** Per taker of kind {@code TIER_DEFAULT}: its tier's index. */
+  private Map<Taker, Integer> tierOf;
+  private BoolExpr toProfiles;
+  private Map<Point, BoolExpr> decided;
+  private final Set<Point> denying = new LinkedHashSet<>();
+
+  private Chain(
+      Compiler c,
+      Direction dir,
+      boolean host,
+      List<TierPart> tiers,
+      List<Map.Entry<BoolExpr, List<Profile>>> profiles,
+      Function<Selector, BoolExpr> selector) {
+    this.c = c;
+    this.t = c.t();
+    this.ctx = t.ctx();
+    this.dir = dir;
+    this.host = host;
+    this.tiers = tiers;
+    this.profiles = profiles;
+    this.selector = selector;
+    this.failsafe = host ? failsafe(c.v(), t, dir) : null;
+    tiers.forEach(x -> applies.add(null));
+    this.verdict = compile();
+  }
+
+  /** The step allows the packet. */
+  BoolExpr verdict() {
+    return verdict;
+  }
+
+  /** The step enters no tier: no policy applies (spec S4.2), so the profiles decide. */
+  BoolExpr unselected() {
+    List<BoolExpr> entered = new ArrayList<>();
+    applies.forEach(entered::addAll);
+    return t.not(t.or(entered));
+  }
+
+  /** The takers in chain order. */
+  List<Taker> takers() {
+    walk();
+    return takers;
+  }
+
+  /** Where rule {@code index} of {@code policy} is in the chain (with positions); null when its policy does not apply here. */
+  Position position(Policy policy, int index) {
+    walk();
+    return positions.get(new Key(policy, index));
+  }
+
+  /** Per deciding point (spec S4, S6.2): "the step reaches it undecided and it decides". */
+  Map<Point, BoolExpr> decided() {
+    if (decided == null) {
+      decide();
+    }
+    return decided;
+  }
+
+  /** The points of {@link #decided} that deny. */
+  Set<Point> denying() {
+    decided();
+    return denying;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private BoolExpr applies(Applied a) {
+    return Residual.isTrue(a.residual()) ? ctx.mkTrue() : selector.apply(a.residual());
+  }
+
+  /** Back to front: profiles, then tiers from the last (spec S4.3-S4.7). */
+  private BoolExpr compile() {
+    List<BoolExpr> tails = new ArrayList<>();
+    for (Map.Entry<BoolExpr, List<Profile>> e : profiles) {
+      BoolExpr x = ctx.mkFalse(); // spec S4.7
+      List<Profile> ps = e.getValue();
+      for (int i = ps.size() - 1; i >= 0; i--) {
+        List<Rule> rules = ps.get(i).rules(dir);
+        for (int j = rules.size() - 1; j >= 0; j--) {
+          Rule r = rules.get(j);
+          if (r.action() != Action.LOG) {
+            // spec S4.6: Pass in a profile denies
+            x = t.ite(c.match().apply(r), ctx.mkBool(r.action() == Action.ALLOW), x);
+          }
+        }
+      }
+      tails.add(t.and(e.getKey(), x));
+    }
+    BoolExpr next = t.define(t.or(tails));
+    for (int ti = tiers.size() - 1; ti >= 0; ti--) {
+      TierPart part = tiers.get(ti);
+      List<BoolExpr> appl = part.policies().stream().map(this::applies).toList();
+      applies.set(ti, appl);
+      BoolExpr entered = t.or(appl);
+      // spec S4.5: an entered tier ends in its default action
+      BoolExpr x = part.tier().defaultAction() == Action.PASS ? next : t.and(t.not(entered), next);
+      for (int pi = part.policies().size() - 1; pi >= 0; pi--) {
+        Policy p = part.policies().get(pi).policy();
+        List<List<Rule>> es = entries(p.rules(dir));
+        for (int ei = es.size() - 1; ei >= 0; ei--) {
+          List<Rule> entry = es.get(ei);
+          if (c.positions() && entry.get(0).action() != Action.LOG) {
+            BoolExpr with =
+                switch (entry.get(0).action()) {
+                  case ALLOW -> ctx.mkTrue();
+                  case PASS -> next;
+                  default -> ctx.mkFalse();
+                };
+            removals.add(new Removal(new Key(p, entry.get(0).index()), with, x));
+          }
+          for (int j = entry.size() - 1; j >= 0; j--) {
+            Rule r = entry.get(j);
+            if (r.action() == Action.LOG) {
+              continue; // spec S4.3: Log is never terminal
+            }
+            BoolExpr fire = t.and(appl.get(pi), c.match().apply(r));
+            BoolExpr result =
+                switch (r.action()) {
+                  case ALLOW -> ctx.mkTrue();
+                  case PASS -> next; // spec S4.4
+                  default -> ctx.mkFalse();
+                };
+            x = fire.isFalse() ? x : t.ite(fire, result, x);
+          }
+        }
+      }
+      next = t.define(x);
+    }
+    return host ? t.define(ctx.mkOr(failsafe, next)) : next;
+  }
+
+  /** Front to back through the tiers: what each taker takes, where each written rule is reached. */
+  private void walk() {
+    if (takers != null) {
+      return;
+    }
+    takers = new ArrayList<>();
+    positions = new HashMap<>();
+    tierOf = new HashMap<>();
+    List<Taker> blocked = new ArrayList<>();
+    BoolExpr reach = ctx.mkTrue();
+    if (host) {
+      Taker fs = new Taker(Point.Kind.FAILSAFE, null, null, -1, Action.ALLOW, t.define(failsafe));
+      takers.add(fs);
+      blocked.add(fs);
+      reach = t.not(failsafe);
+    }
+    for (int ti = 0; ti < tiers.size(); ti++) {
+      TierPart part = tiers.get(ti);
+      Tier tier = part.tier();
+      List<BoolExpr> appl = applies.get(ti);
+      BoolExpr r = reach;
+      List<BoolExpr> passed = new ArrayList<>();
+      List<Taker> inTier = new ArrayList<>();
+      for (int pi = 0; pi < part.policies().size(); pi++) {
+        Policy p = part.policies().get(pi).policy();
+        for (List<Rule> entry : entries(p.rules(dir))) {
+          Key k = new Key(p, entry.get(0).index());
+          Action action = entry.get(0).action();
+          if (action == Action.LOG && !c.positions()) {
+            continue; // spec S4.3: never terminal (its rules' sides are observed only for lint)
+          }
+          BoolExpr fire = t.and(appl.get(pi), t.or(entry.stream().map(c.match()).toList()));
+          if (c.positions()) {
+            fire = t.define(fire);
+            List<Taker> before = new ArrayList<>(blocked.size() + inTier.size());
+            before.addAll(blocked);
+            before.addAll(inTier);
+            positions.put(k, new Position(r, fire, null, Collections.unmodifiableList(before)));
+          }
+          if (action == Action.LOG) {
+            continue;
+          }
+          Taker e = new Taker(Point.Kind.RULE, tier, p, k.index(), action, t.define(t.and(r, fire)));
+          takers.add(e);
+          inTier.add(e);
+          if (action == Action.PASS) {
+            passed.add(e.takes()); // spec S4.4
+          } else {
+            blocked.add(e);
+          }
+          r = t.define(t.and(r, t.not(fire)));
+        }
+      }
+      BoolExpr entered = t.or(appl);
+      if (tier.defaultAction() != Action.PASS) {
+        // spec S4.5
+        Taker e = new Taker(Point.Kind.TIER_DEFAULT, tier, null, -1, Action.DENY, t.define(t.and(r, entered)));
+        takers.add(e);
+        blocked.add(e);
+        tierOf.put(e, ti);
+        passed.add(t.and(r, t.not(entered)));
+      } else {
+        passed.add(r);
+      }
+      reach = t.define(t.or(passed));
+    }
+    toProfiles = reach;
+    // lint: whether removing a rule changes the verdict, named after what the walk named
+    Map<Key, BoolExpr> changes = new HashMap<>();
+    for (Removal a : removals) {
+      changes.put(a.key(), t.define(ctx.mkXor(a.with(), t.define(a.without()))));
+    }
+    positions.replaceAll((k, p) -> new Position(p.reached(), p.fires(), changes.get(k), p.before()));
+  }
+
+  /** The deciding points: the takers that decide, each tier default per last applying policy, then the profiles. */
+  private void decide() {
+    walk();
+    Map<Point, List<BoolExpr>> out = new LinkedHashMap<>();
+    for (Taker k : takers) {
+      if (k.takes().isFalse() || k.action() == Action.PASS) {
+        continue;
+      }
+      if (k.kind() == Point.Kind.FAILSAFE) {
+        out.computeIfAbsent(Point.failsafe(dir), x -> new ArrayList<>()).add(k.takes());
+      } else if (k.kind() == Point.Kind.RULE) {
+        Point point = Point.rule(dir, k.tier().name(), k.policy(), k.index());
+        out.computeIfAbsent(point, x -> new ArrayList<>()).add(k.takes());
+        if (k.action() == Action.DENY) {
+          denying.add(point);
+        }
+      } else {
+        // the implicit deny, named by the last policy that applies (as eval names it)
+        int ti = tierOf.get(k);
+        List<BoolExpr> appl = applies.get(ti);
+        for (int pi = 0; pi < appl.size(); pi++) {
+          List<BoolExpr> last = new ArrayList<>();
+          last.add(appl.get(pi));
+          for (int q = pi + 1; q < appl.size(); q++) {
+            last.add(t.not(appl.get(q)));
+          }
+          BoolExpr isLast = t.and(last);
+          if (!isLast.isFalse()) {
+            Point point = Point.tierDefault(dir, k.tier().name(), tiers.get(ti).policies().get(pi).policy());
+            out.computeIfAbsent(point, x -> new ArrayList<>()).add(t.and(k.takes(), isLast));
+            denying.add(point);
+          }
+        }
+      }
+    }
+    for (Map.Entry<BoolExpr, List<Profile>> e : profiles) {
+      BoolExpr r = t.define(t.and(toProfiles, e.getKey()));
+      for (Profile prof : e.getValue()) {
+        for (Rule rule : prof.rules(dir)) {
+          if (rule.action() == Action.LOG) {
+            continue;
+          }
+          BoolExpr m = c.match().apply(rule);
+          Point point = Point.profile(dir, prof.name(), rule.index());
+          out.computeIfAbsent(point, x -> new ArrayList<>()).add(t.define(t.and(r, m)));
+          if (rule.action() != Action.ALLOW) {
+            denying.add(point); // spec S4.6: Pass in a profile denies
+          }
+          r = t.define(t.and(r, t.not(m)));
+        }
+      }
+      out.computeIfAbsent(Point.noProfile(dir), x -> new ArrayList<>()).add(r); // spec S4.7
+      denying.add(Point.noProfile(dir));
+    }
+    decided = new LinkedHashMap<>();
+    out.forEach((p, fs) -> decided.put(p, t.define(t.or(fs))));
+  }
+
+  /** One written rule's Calico rules: consecutive rules of a policy's list sharing an index. */
+  private static List<List<Rule>> entries(List<Rule> rules) {
+    List<List<Rule>> out = new ArrayList<>();
+    for (Rule r : rules) {
+      if (!out.isEmpty() && out.get(out.size() - 1).get(0).index() == r.index()) {
+        out.get(out.size() - 1).add(r);
+      } else {
+        List<Rule> e = new ArrayList<>();
+        e.add(r);
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** A host endpoint's failsafe ports in {@code dir} (spec S6.2). */
+  private static BoolExpr failsafe(FlowVars v, Terms t, Direction dir) {
+    List<BoolExpr> out = new ArrayList<>();
+    for (dev.tierproof.model.Failsafe p : dev.tierproof.model.Failsafe.of(dir)) {
+      out.add(t.ctx().mkAnd(v.protoIs(p.protocol()), t.ctx().mkEq(v.dport, t.ctx().mkBV(p.port(), 16))));
+    }
+    return t.or(out);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.tierproof.smt;
+
+import com.microsoft.z3.BitVecNum;
+import com.microsoft.z3.BoolExpr;
+import com.microsoft.z3.Context;
+import com.microsoft.z3.Model;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.Placeholders;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.smt.Alternative.Addressless;
+import dev.tierproof.smt.Alternative.Concrete;
+import dev.tierproof.smt.Alternative.External;
+import dev.tierproof.smt.Alternative.Hypothetical;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The decoder of a query's models: whether a model is a flow at all (a free end at an owned
+ * address is not, {@link #refutations}), what makes a witness read naturally ({@link
+ * #preferences}), and the flow with its endpoints, verdict and deciding points ({@link #decode}).
+ */
+final class Witness {
+
+  private final Network net;
+  private final FlowVars v;
+  private final Context ctx;
+  private final End src;
+  private final End dst;
+
+  Witness(Network net, FlowVars v, End src, End dst) {
+    this.net = net;
+    this.v = v;
+    this.ctx = v.ctx;
+    this.src = src;
+    this.dst = dst;
+  }
+
+  /** For each end at a free address that an endpoint owns: the run of owned addresses to exclude. */
+  List<BoolExpr> refutations(Model m) {
+    List<BoolExpr> out = new ArrayList<>();
+    boolean v6 = m.eval(v.v6, true).isTrue();
+    for (End end : List.of(src, dst)) {
+      if (end.chosen(m) instanceof Concrete) {
+        continue;
+      }
+      Ip ip = new Ip(v6 ? 6 : 4, ((BitVecNum) m.eval(end.address(), true)).getBigInteger());
+      if (net.owned(ip)) {
+        BigInteger[] run = net.run(ip);
+        BoolExpr fam = v6 ? v.v6 : ctx.mkNot(v.v6);
+        out.add(ctx.mkNot(ctx.mkAnd(end.free(), fam, v.inRange(end.address(), run[0], run[1]))));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What makes a witness read naturally, most important first: TCP, no DNS name unless needed, a
+   * destination port, an ephemeral source port. Each is kept only if the ones before it allow it.
+   */
+  List<BoolExpr> preferences(FlowBounds bounds) {
+    List<BoolExpr> nice = new ArrayList<>();
+    if (bounds.protocol() == null) {
+      nice.add(v.protoIs(Protocols.TCP));
+    }
+    nice.add(v.domain.is(0));
+    if (bounds.ipVersion() == null) {
+      nice.add(ctx.mkNot(v.v6)); // IPv4, as explain's flows
+    }
+    // the input's own endpoints before pods that could be deployed
+    nice.add(src.at(Concrete.class));
+    nice.add(dst.at(Concrete.class));
+    if (bounds.portMin() == null) {
+      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.dport, ctx.mkBV(Placeholders.WITNESS_PORT, 16))));
+      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkNot(ctx.mkEq(v.dport, ctx.mkBV(0, 16)))));
+    }
+    if (bounds.sourcePortMin() == null) {
+      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.sport, ctx.mkBV(Placeholders.SOURCE_PORT, 16))));
+      nice.add(ctx.mkImplies(v.hasPorts, v.between(v.sport, 16, 32768, 60999)));
+    }
+    // the addresses explain uses for ends that have none of their own
+    nice.add(dst.at(External.class, f -> Placeholders.outside(f, false)));
+    nice.add(src.at(External.class, f -> Placeholders.outside(f, true)));
+    nice.add(src.at(Hypothetical.class, f -> Placeholders.pod(f, true)));
+    nice.add(dst.at(Hypothetical.class, f -> Placeholders.pod(f, false)));
+    nice.add(src.at(Addressless.class, f -> Placeholders.pod(f, true)));
+    nice.add(dst.at(Addressless.class, f -> Placeholders.pod(f, false)));
+    return nice;
+  }
+
+  /** The model's flow, its verdict by {@code allowed} and (with {@code explain}) the deciding points of its steps. */
+  Answer decode(Model m, long millis, boolean explain, BoolExpr allowed) {
+    boolean v6 = m.eval(v.v6, true).isTrue();
+    int family = v6 ? 6 : 4;
+    int proto = ((BitVecNum) m.eval(v.proto, true)).getInt();
+    boolean ports = Protocols.hasPorts(proto);
+    boolean icmp = Protocols.isIcmp(proto);
+    Map<String, Profile> assumed = new LinkedHashMap<>();
+    int[] count = {0};
+    Endpoint source = src.endpoint(m, family, assumed, count);
+    Endpoint destination = dst.endpoint(m, family, assumed, count);
+    String domain = null;
+    if (dst.chosen(m) instanceof External o) {
+      domain = o.domain() != null ? o.domain() : net.domains.representative(v.domain.in(m));
+    }
+    Flow flow =
+        new Flow(
+            proto,
+            new Ip(family, ((BitVecNum) m.eval(v.src, true)).getBigInteger()),
+            ports ? ((BitVecNum) m.eval(v.sport, true)).getInt() : null,
+            new Ip(family, ((BitVecNum) m.eval(v.dst, true)).getBigInteger()),
+            ports ? ((BitVecNum) m.eval(v.dport, true)).getInt() : null,
+            icmp ? ((BitVecNum) m.eval(v.icmpType, true)).getInt() : null,
+            icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,
+            domain,
+            source,
+            destination);
+    List<Point> decisions = new ArrayList<>();
+    if (explain) {
+      src.decisions(m, source, decisions);
+      dst.decisions(m, destination, decisions);
+    }
+    return new Answer(
+        SolverSession.Status.SAT, flow, m.eval(allowed, true).isTrue(), decisions, assumed, null, millis);
+  }
+}
