@@ -46,6 +46,7 @@ isolated-rev   | medium,large | verify isolated 'ns-b/*' 'ns-a/*'
 lint           | medium,large | lint
 check-50       | large        | check bench/invariants/large-50.yaml
 diff           | large        | -f {CHANGED} diff --base {DIR}
+map            | medium,large | map -o json=bench/out/map.json -o html=bench/out/map.html
 EOF
 )
 

@@ -70,6 +70,30 @@ final class Json {
     return MAPPER.createObjectNode();
   }
 
+  /**
+   * A document written piece by piece (a map of a large cluster does not fit a tree): {@code body}
+   * writes into a generator printing as {@link #write} does; {@link #tree} puts a subtree there.
+   */
+  static String stream(java.util.function.Consumer<JsonGenerator> body) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+      g.setPrettyPrinter(new Printer());
+      body.accept(g);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out + "\n";
+  }
+
+  /** Writes {@code node} at the generator's position. */
+  static void tree(JsonGenerator g, JsonNode node) {
+    try {
+      MAPPER.writeTree(g, node);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Pretty-printed, two-space indent, with a final newline. */
   static String write(JsonNode node) {
     try {

@@ -33,7 +33,7 @@ public final class MapReport {
 
   public static String render(Format format, PolicySet set, String scope, MapResult map, Caveat caveat) {
     return switch (format) {
-      case JSON -> Json.write(json(set, scope, map, caveat));
+      case JSON -> json(scope, map, caveat);
       case CSV -> csv(map);
       case MARKDOWN -> markdown(map);
       case DOT -> dot(map);
@@ -193,79 +193,101 @@ public final class MapReport {
   // ---------------------------------------------------------------------------------------------
   // JSON
 
-  static ObjectNode json(PolicySet set, String scope, MapResult map, Caveat caveat) {
-    ObjectNode out = Json.object();
-    out.put("scope", scope);
-    Caveats.json(out, caveat);
-    ArrayNode groups = out.putArray("groups");
-    for (Group g : map.groups()) {
-      ObjectNode o = groups.addObject();
-      o.put("id", g.id());
-      if (g.outside()) {
-        o.put("name", g.display());
-        ArrayNode cs = o.putArray("cidrs");
-        g.cidrs().forEach(c -> cs.add(c.toString()));
-        continue;
-      }
-      if (g.namespace() != null) {
-        o.put("namespace", g.namespace());
-      }
-      if (!g.labels().isEmpty()) {
-        ObjectNode ls = o.putObject("labels");
-        g.labels().forEach(ls::put);
-      }
-      ArrayNode es = o.putArray("endpoints");
-      g.endpoints().forEach(e -> es.add(e.ref()));
-    }
-    ArrayNode edges = out.putArray("edges");
-    for (Edge e : map.edges()) {
-      ObjectNode o = edges.addObject();
-      o.put("from", e.from().id());
-      o.put("to", e.to().id());
-      ArrayNode allowed = o.putArray("allowed");
-      for (Part p : e.allowed()) {
-        ObjectNode a = allowed.addObject();
-        if (p.ipVersion() != null) {
-          a.put("ipVersion", p.ipVersion());
-        }
-        if (p.protocol() == Part.ANY) {
-          a.put("protocol", "any");
-          if (!p.exceptProtocols().isEmpty()) {
-            ArrayNode ex = a.putArray("exceptProtocols");
-            p.exceptProtocols().forEach(x -> protocol(ex, x));
+  /** The JSON contract of the README, written edge by edge. */
+  static String json(String scope, MapResult map, Caveat caveat) {
+    return Json.stream(g -> {
+      try {
+        g.writeStartObject();
+        g.writeStringField("scope", scope);
+        ObjectNode caveats = Json.object();
+        Caveats.json(caveats, caveat);
+        for (String key : List.of("unmodelled", "ignoredUnmodelled")) {
+          if (caveats.has(key)) {
+            g.writeFieldName(key);
+            Json.tree(g, caveats.get(key));
           }
+        }
+        g.writeArrayFieldStart("groups");
+        map.groups().forEach(x -> Json.tree(g, group(x)));
+        g.writeEndArray();
+        g.writeArrayFieldStart("edges");
+        map.edges().forEach(e -> Json.tree(g, edge(e)));
+        g.writeEndArray();
+        g.writeEndObject();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
+  private static ObjectNode group(Group g) {
+    ObjectNode o = Json.object();
+    o.put("id", g.id());
+    if (g.outside()) {
+      o.put("name", g.display());
+      ArrayNode cs = o.putArray("cidrs");
+      g.cidrs().forEach(c -> cs.add(c.toString()));
+      return o;
+    }
+    if (g.namespace() != null) {
+      o.put("namespace", g.namespace());
+    }
+    if (!g.labels().isEmpty()) {
+      ObjectNode ls = o.putObject("labels");
+      g.labels().forEach(ls::put);
+    }
+    ArrayNode es = o.putArray("endpoints");
+    g.endpoints().forEach(e -> es.add(e.ref()));
+    return o;
+  }
+
+  private static ObjectNode edge(Edge e) {
+    ObjectNode o = Json.object();
+    o.put("from", e.from().id());
+    o.put("to", e.to().id());
+    ArrayNode allowed = o.putArray("allowed");
+    for (Part p : e.allowed()) {
+      ObjectNode a = allowed.addObject();
+      if (p.ipVersion() != null) {
+        a.put("ipVersion", p.ipVersion());
+      }
+      if (p.protocol() == Part.ANY) {
+        a.put("protocol", "any");
+        if (!p.exceptProtocols().isEmpty()) {
+          ArrayNode ex = a.putArray("exceptProtocols");
+          p.exceptProtocols().forEach(x -> protocol(ex, x));
+        }
+      } else {
+        String name = Protocols.name(p.protocol());
+        if (name.equals(Integer.toString(p.protocol()))) {
+          a.put("protocol", p.protocol());
         } else {
-          String name = Protocols.name(p.protocol());
-          if (name.equals(Integer.toString(p.protocol()))) {
-            a.put("protocol", p.protocol());
-          } else {
-            a.put("protocol", name);
-          }
+          a.put("protocol", name);
         }
-        if (!p.ports().isEmpty()) {
-          ArrayNode ps = a.putArray("ports");
-          rangeList(p.ports()).forEach(ps::add);
-        }
-        if (!p.sourcePorts().isEmpty()) {
-          ArrayNode ps = a.putArray("sourcePorts");
-          rangeList(p.sourcePorts()).forEach(ps::add);
-        }
-        if (!p.icmpTypes().isEmpty() || !p.icmpCodes().isEmpty()) {
-          ObjectNode icmp = a.putObject("icmp");
-          single(icmp, "type", p.icmpTypes());
-          single(icmp, "code", p.icmpCodes());
-        }
-        ArrayNode decided = a.putArray("decidedBy");
-        for (Step s : p.verdict().steps()) {
-          ObjectNode d = Json.decision(s.decidedBy());
-          d.put("endpoint", s.endpoint().ref());
-          d.put("direction", s.direction().json());
-          decided.add(d);
-        }
-        a.set("witness", Json.flow(p.witness()));
       }
+      if (!p.ports().isEmpty()) {
+        ArrayNode ps = a.putArray("ports");
+        rangeList(p.ports()).forEach(ps::add);
+      }
+      if (!p.sourcePorts().isEmpty()) {
+        ArrayNode ps = a.putArray("sourcePorts");
+        rangeList(p.sourcePorts()).forEach(ps::add);
+      }
+      if (!p.icmpTypes().isEmpty() || !p.icmpCodes().isEmpty()) {
+        ObjectNode icmp = a.putObject("icmp");
+        single(icmp, "type", p.icmpTypes());
+        single(icmp, "code", p.icmpCodes());
+      }
+      ArrayNode decided = a.putArray("decidedBy");
+      for (Step s : p.verdict().steps()) {
+        ObjectNode d = Json.decision(s.decidedBy());
+        d.put("endpoint", s.endpoint().ref());
+        d.put("direction", s.direction().json());
+        decided.add(d);
+      }
+      a.set("witness", Json.flow(p.witness()));
     }
-    return out;
+    return o;
   }
 
   private static void protocol(ArrayNode into, int p) {

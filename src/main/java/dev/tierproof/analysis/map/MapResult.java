@@ -36,7 +36,7 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
   public record Group(
       String id, String namespace, Map<String, String> labels, List<Endpoint> endpoints, List<Cidr> cidrs, String names) {
     public Group {
-      labels = Map.copyOf(labels);
+      labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels)); // in key order, run after run
       endpoints = List.copyOf(endpoints);
       cidrs = List.copyOf(cidrs);
     }
