@@ -87,14 +87,14 @@ public final class Connectivity {
   private final PolicySet set;
   private final Evaluator evaluator;
   private final Options options;
-  private final Map<Endpoint, List<Rule>> egress = new IdentityHashMap<>();
-  private final Map<Endpoint, List<Rule>> ingress = new IdentityHashMap<>();
-  private final Map<List<Object>, View> views = new HashMap<>();
-  private final Map<List<Object>, BitSet> heldBy = new HashMap<>();
+  private final Map<Same, List<Rule>> egress = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Same, List<Rule>> ingress = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<List<Object>, View> views = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<List<Object>, BitSet> heldBy = new java.util.concurrent.ConcurrentHashMap<>();
   private List<Member> members;
-  private final Map<List<Object>, List<Shape>> joints = new HashMap<>();
+  private final Map<List<Object>, List<Shape>> joints = new java.util.concurrent.ConcurrentHashMap<>();
   /** Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2 not. */
-  private final Map<EntityMatch, byte[]> identities = new IdentityHashMap<>();
+  private final Map<Same, byte[]> identities = new java.util.concurrent.ConcurrentHashMap<>();
   private int ends;
   /** Per end ({@link #end}): who is there, as rule sides see it. */
   private Evaluator.Site[] sites;
@@ -113,24 +113,50 @@ public final class Connectivity {
     members = new Groups(set).members;
     ends = members.size() * 2;
     sites = new Evaluator.Site[ends];
-    List<Edge> edges = new ArrayList<>();
-    int done = 0;
-    for (Member from : members) {
-      options.progress().at("source groups", done++, members.size());
-      if (!options.sources().test(from.group())) {
-        continue;
-      }
-      for (Member to : members) {
-        if (!options.destinations().test(to.group()) || from.group().outside() && to.group().outside()) {
-          continue;
+    // source groups on every core; each source's edges in destination order, sources in order
+    List<List<Edge>> bySource = new ArrayList<>();
+    members.forEach(m -> bySource.add(null));
+    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+    Runnable worker = () -> {
+      for (int i = next.getAndIncrement(); i < members.size(); i = next.getAndIncrement()) {
+        Member from = members.get(i);
+        List<Edge> edges = new ArrayList<>();
+        if (options.sources().test(from.group())) {
+          for (Member to : members) {
+            if (!options.destinations().test(to.group()) || from.group().outside() && to.group().outside()) {
+              continue;
+            }
+            List<Part> parts = pair(from, to);
+            if (!parts.isEmpty()) {
+              edges.add(new Edge(from.group(), to.group(), parts));
+            }
+          }
         }
-        List<Part> parts = pair(from, to);
-        if (!parts.isEmpty()) {
-          edges.add(new Edge(from.group(), to.group(), parts));
-        }
+        bySource.set(i, edges);
+        options.progress().at("source groups", done.incrementAndGet(), members.size());
       }
+    };
+    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        running.add(pool.submit(worker));
+      }
+      for (java.util.concurrent.Future<?> f : running) {
+        f.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } finally {
+      pool.shutdownNow();
     }
-    options.progress().at("source groups", members.size(), members.size());
+    List<Edge> edges = new ArrayList<>();
+    bySource.forEach(edges::addAll);
     if (System.getenv("TIERPROOF_MAP_PROFILE") != null) { // a debugging aid
       System.err.printf("map: %d groups, %d views, %d joints, %d sides%n", members.size(), views.size(), joints.size(), identities.size());
     }
@@ -407,7 +433,7 @@ public final class Connectivity {
 
   /** Whether a rule side holds an end (a group at an address; {@code who} null outside). */
   private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip) {
-    byte[] known = identities.computeIfAbsent(side, k -> new byte[ends]);
+    byte[] known = identities.computeIfAbsent(new Same(side), k -> new byte[ends]); // races only repeat a lookup
     if (known[end] == 0) {
       if (sites[end] == null) {
         sites[end] = evaluator.site(ip, who);
@@ -419,7 +445,8 @@ public final class Connectivity {
 
   /** The rules that can decide a step at {@code at}: of the policies that apply, then of its profiles. */
   private List<Rule> rules(Endpoint at, Direction dir) {
-    return (dir == Direction.EGRESS ? egress : ingress).computeIfAbsent(at, e -> {
+    return (dir == Direction.EGRESS ? egress : ingress).computeIfAbsent(new Same(at), k -> {
+      Endpoint e = at;
       List<Rule> out = new ArrayList<>();
       for (Tier t : set.tiers()) {
         for (Policy p : evaluator.applying(t, e, dir)) {
