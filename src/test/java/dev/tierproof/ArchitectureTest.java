@@ -28,7 +28,8 @@ class ArchitectureTest {
           "eval", List.of("source", "selector", "model"),
           "smt", List.of("source", "selector", "model"),
           "analysis", List.of("source", "selector", "model", "eval", "smt"),
-          // report prints the selectors that model records carry (canonical form); ANTLR stays in selector
+          // report prints the selectors that model records carry (canonical form); ANTLR stays in
+          // selector
           "report", List.of("source", "selector", "model", "eval", "analysis"));
 
   /** Package → the third-party packages it may use (besides the JDK). */
@@ -68,7 +69,9 @@ class ArchitectureTest {
         });
   }
 
-  /** Every package, sub-packages such as {@code analysis.lint} each on their own, is in no cycle. */
+  /**
+   * Every package, sub-packages such as {@code analysis.lint} each on their own, is in no cycle.
+   */
   @Test
   void packages_dependOnEachOther_withoutCycles() {
     slices().matching(ROOT + "(**)").should().beFreeOfCycles().check(classes);
@@ -94,7 +97,8 @@ class ArchitectureTest {
   }
 
   private static void only(String library, String... packages) {
-    String[] owners = java.util.Arrays.stream(packages).map(p -> ROOT + p + "..").toArray(String[]::new);
+    String[] owners =
+        java.util.Arrays.stream(packages).map(p -> ROOT + p + "..").toArray(String[]::new);
     noClasses()
         .that()
         .resideOutsideOfPackages(owners)

@@ -11,14 +11,30 @@ import java.util.Set;
  * otherThan}: every protocol but these. {@link #region} is what the solver is asked about.
  */
 record Candidate(
-    EndSet src, EndSet dst, Integer protocol, int[] port, int[] sourcePort, Integer icmpType, Integer icmpCode,
-    Integer ipVersion, Set<Integer> otherThan) {
-  Candidate(EndSet src, EndSet dst, Integer protocol, int[] port, int[] sourcePort, Integer icmpType, Integer icmpCode, Integer ipVersion) {
+    EndSet src,
+    EndSet dst,
+    Integer protocol,
+    int[] port,
+    int[] sourcePort,
+    Integer icmpType,
+    Integer icmpCode,
+    Integer ipVersion,
+    Set<Integer> otherThan) {
+  Candidate(
+      EndSet src,
+      EndSet dst,
+      Integer protocol,
+      int[] port,
+      int[] sourcePort,
+      Integer icmpType,
+      Integer icmpCode,
+      Integer ipVersion) {
     this(src, dst, protocol, port, sourcePort, icmpType, icmpCode, ipVersion, Set.of());
   }
 
   Candidate with(EndSet s, EndSet d) {
-    return new Candidate(s, d, protocol, port, sourcePort, icmpType, icmpCode, ipVersion, otherThan);
+    return new Candidate(
+        s, d, protocol, port, sourcePort, icmpType, icmpCode, ipVersion, otherThan);
   }
 
   Candidate packets(Integer proto, int[] p, int[] sp, Integer type, Integer code, Integer version) {

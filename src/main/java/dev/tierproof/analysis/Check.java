@@ -40,11 +40,11 @@ import java.util.stream.Collectors;
 
 /**
  * Checks invariants ({@link Invariant}) on one policy set: every claim over flows is one solver
- * question per packet range, on one encoding of the set shared by all invariants of the run
- * (one Z3 session, queries opened and closed in turn). Every flow reported was decoded from a
- * model and replayed through {@link Evaluator}; a disagreement makes that invariant's result
- * {@link Status#ERROR} (an internal error, never an answer). A solver {@code unknown} makes it
- * {@link Status#INCONCLUSIVE}, never proven. Probes need no solver: they are concrete flows.
+ * question per packet range, on one encoding of the set shared by all invariants of the run (one Z3
+ * session, queries opened and closed in turn). Every flow reported was decoded from a model and
+ * replayed through {@link Evaluator}; a disagreement makes that invariant's result {@link
+ * Status#ERROR} (an internal error, never an answer). A solver {@code unknown} makes it {@link
+ * Status#INCONCLUSIVE}, never proven. Probes need no solver: they are concrete flows.
  */
 public final class Check {
 
@@ -70,7 +70,10 @@ public final class Check {
 
   /** The same, telling {@code progress} of each invariant decided. */
   public static List<CheckResult> run(
-      PolicySet set, List<Invariant> invariants, Duration timeout, dev.tierproof.source.Progress progress) {
+      PolicySet set,
+      List<Invariant> invariants,
+      Duration timeout,
+      dev.tierproof.source.Progress progress) {
     List<CheckResult> out = new ArrayList<>();
     try (SolverSession session = new SolverSession(timeout)) {
       Check c = new Check(set, session, timeout);
@@ -80,7 +83,19 @@ public final class Check {
         try {
           r = c.check(i, start);
         } catch (IllegalStateException e) {
-          r = result(i, Status.ERROR, e.getMessage(), null, null, null, null, List.of(), "none", null, start);
+          r =
+              result(
+                  i,
+                  Status.ERROR,
+                  e.getMessage(),
+                  null,
+                  null,
+                  null,
+                  null,
+                  List.of(),
+                  "none",
+                  null,
+                  start);
         }
         out.add(r);
         progress.at("invariants", out.size(), invariants.size());
@@ -123,13 +138,36 @@ public final class Check {
         }
         if (a.sat()) {
           Verdict v = replay.verdict(a, x.from(), x.to());
-          return result(i, Status.VIOLATED, "a flow " + what + " is allowed" + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
-              a.flow(), v, null, null, List.of(), "sat", null, start);
+          return result(
+              i,
+              Status.VIOLATED,
+              "a flow "
+                  + what
+                  + " is allowed"
+                  + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
+              a.flow(),
+              v,
+              null,
+              null,
+              List.of(),
+              "sat",
+              null,
+              start);
         }
       }
     }
-    return result(i, Status.PROVEN, "no flow " + what + " is allowed" + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
-        null, null, null, null, List.of(), "unsat", null, start);
+    return result(
+        i,
+        Status.PROVEN,
+        "no flow " + what + " is allowed" + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        "unsat",
+        null,
+        start);
   }
 
   private CheckResult reachable(Invariant i, Reachable x, long start) {
@@ -143,12 +181,33 @@ public final class Check {
           }
           if (a.sat()) {
             Verdict v = replay.verdict(a, x.from(), x.to());
-            return result(i, Status.VIOLATED, "not every flow " + what + " is allowed: this one is denied",
-                a.flow(), v, null, null, List.of(), "sat", null, start);
+            return result(
+                i,
+                Status.VIOLATED,
+                "not every flow " + what + " is allowed: this one is denied",
+                a.flow(),
+                v,
+                null,
+                null,
+                List.of(),
+                "sat",
+                null,
+                start);
           }
         }
       }
-      return result(i, Status.PROVEN, "every flow " + what + " is allowed", null, null, null, null, List.of(), "unsat", null, start);
+      return result(
+          i,
+          Status.PROVEN,
+          "every flow " + what + " is allowed",
+          null,
+          null,
+          null,
+          null,
+          List.of(),
+          "unsat",
+          null,
+          start);
     }
     Answer denied = null;
     for (FlowBounds b : bounds(x.packets())) {
@@ -159,7 +218,18 @@ public final class Check {
         }
         if (a.sat()) {
           Verdict v = replay.verdict(a, x.from(), x.to());
-          return result(i, Status.PROVEN, "a flow " + what + " is allowed", a.flow(), v, null, null, List.of(), "sat", null, start);
+          return result(
+              i,
+              Status.PROVEN,
+              "a flow " + what + " is allowed",
+              a.flow(),
+              v,
+              null,
+              null,
+              List.of(),
+              "sat",
+              null,
+              start);
         }
         if (denied == null) {
           Answer d = q.denied();
@@ -170,19 +240,50 @@ public final class Check {
       }
     }
     if (denied == null) {
-      return result(i, Status.VIOLATED, "no flow " + what + " exists", null, null, null, null, List.of(), "unsat", null, start);
+      return result(
+          i,
+          Status.VIOLATED,
+          "no flow " + what + " exists",
+          null,
+          null,
+          null,
+          null,
+          List.of(),
+          "unsat",
+          null,
+          start);
     }
     Verdict v = replay.verdict(denied, x.from(), x.to());
-    return result(i, Status.VIOLATED, "no flow " + what + " is allowed; for example this one is denied",
-        denied.flow(), v, null, null, List.of(), "unsat", null, start);
+    return result(
+        i,
+        Status.VIOLATED,
+        "no flow " + what + " is allowed; for example this one is denied",
+        denied.flow(),
+        v,
+        null,
+        null,
+        List.of(),
+        "unsat",
+        null,
+        start);
   }
 
   private CheckResult probe(Invariant i, Probe x, long start) {
     Verdict v = replay.evaluator(Map.of()).evaluate(x.flow());
     String verdict = v.allowed() ? "allowed" : "denied";
     if (v.allowed() != x.allowed()) {
-      return result(i, Status.VIOLATED, "the flow is " + verdict + ", not " + (x.allowed() ? "allowed" : "denied"),
-          x.flow(), v, null, null, List.of(), "none", null, start);
+      return result(
+          i,
+          Status.VIOLATED,
+          "the flow is " + verdict + ", not " + (x.allowed() ? "allowed" : "denied"),
+          x.flow(),
+          v,
+          null,
+          null,
+          List.of(),
+          "none",
+          null,
+          start);
     }
     if (x.decidedBy() != null) {
       boolean matched =
@@ -190,12 +291,37 @@ public final class Check {
               .filter(s -> x.allowed() || !s.allowed())
               .anyMatch(s -> matches(x.decidedBy(), s));
       if (!matched) {
-        return result(i, Status.VIOLATED, "the flow is " + verdict + " as expected, but not decided by " + describe(x.decidedBy()),
-            x.flow(), v, null, null, List.of(), "none", null, start);
+        return result(
+            i,
+            Status.VIOLATED,
+            "the flow is "
+                + verdict
+                + " as expected, but not decided by "
+                + describe(x.decidedBy()),
+            x.flow(),
+            v,
+            null,
+            null,
+            List.of(),
+            "none",
+            null,
+            start);
       }
     }
-    return result(i, Status.PROVEN, "the flow is " + verdict + (x.decidedBy() == null ? "" : ", decided by " + describe(x.decidedBy())),
-        x.flow(), v, null, null, List.of(), "none", null, start);
+    return result(
+        i,
+        Status.PROVEN,
+        "the flow is "
+            + verdict
+            + (x.decidedBy() == null ? "" : ", decided by " + describe(x.decidedBy())),
+        x.flow(),
+        v,
+        null,
+        null,
+        List.of(),
+        "none",
+        null,
+        start);
   }
 
   private CheckResult covered(Invariant i, Covered x, long start) {
@@ -205,7 +331,11 @@ public final class Check {
         continue;
       }
       boolean egress = d == Direction.EGRESS;
-      try (Query q = network.query(egress ? sides(x.endpoints()) : outside, egress ? outside : sides(x.endpoints()), FlowBounds.ANY)) {
+      try (Query q =
+          network.query(
+              egress ? sides(x.endpoints()) : outside,
+              egress ? outside : sides(x.endpoints()),
+              FlowBounds.ANY)) {
         Answer a = q.unselected(d);
         if (a.status() == SolverSession.Status.UNKNOWN) {
           return unknown(i, a, start);
@@ -217,18 +347,45 @@ public final class Check {
           for (Tier t : set.tiers()) {
             if (!ev.applying(t, e, d).isEmpty()) {
               throw Replay.disagreement(
-                  "the solver says no policy selects " + e.ref() + " for " + d.json() + ", eval finds one in tier " + t.name(),
-                  a.flow(), v);
+                  "the solver says no policy selects "
+                      + e.ref()
+                      + " for "
+                      + d.json()
+                      + ", eval finds one in tier "
+                      + t.name(),
+                  a.flow(),
+                  v);
             }
           }
-          return result(i, Status.VIOLATED, "no policy selects " + e.ref() + " for " + d.json(),
-              a.flow(), v, null, new CheckResult.Uncovered(e, d), List.of(), "sat", null, start);
+          return result(
+              i,
+              Status.VIOLATED,
+              "no policy selects " + e.ref() + " for " + d.json(),
+              a.flow(),
+              v,
+              null,
+              new CheckResult.Uncovered(e, d),
+              List.of(),
+              "sat",
+              null,
+              start);
         }
       }
     }
-    String dirs = x.directions().stream().map(Direction::json).sorted().collect(Collectors.joining(" and "));
-    return result(i, Status.PROVEN, "every endpoint of " + names(x.endpoints()) + " is selected by a policy for " + dirs,
-        null, null, null, null, List.of(), "unsat", null, start);
+    String dirs =
+        x.directions().stream().map(Direction::json).sorted().collect(Collectors.joining(" and "));
+    return result(
+        i,
+        Status.PROVEN,
+        "every endpoint of " + names(x.endpoints()) + " is selected by a policy for " + dirs,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        "unsat",
+        null,
+        start);
   }
 
   private CheckResult noNew(Invariant i, NoNewReachability x, long start) {
@@ -242,13 +399,33 @@ public final class Check {
         }
         if (a.sat()) {
           Verdict[] v = Replay.between(rebased, set).change(a);
-          return result(i, Status.VIOLATED, "a flow that " + x.baseline() + " denied is allowed now",
-              a.flow(), v[1], v[0], null, List.of(), "sat", null, start);
+          return result(
+              i,
+              Status.VIOLATED,
+              "a flow that " + x.baseline() + " denied is allowed now",
+              a.flow(),
+              v[1],
+              v[0],
+              null,
+              List.of(),
+              "sat",
+              null,
+              start);
         }
       }
     }
-    return result(i, Status.PROVEN, "nothing is allowed that " + x.baseline() + " did not allow",
-        null, null, null, null, List.of(), "unsat", null, start);
+    return result(
+        i,
+        Status.PROVEN,
+        "nothing is allowed that " + x.baseline() + " did not allow",
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        "unsat",
+        null,
+        start);
   }
 
   private CheckResult noFindings(Invariant i, NoFindings x, long start) {
@@ -258,43 +435,110 @@ public final class Check {
     List<CheckResult.Finding> found = new ArrayList<>();
     boolean inconclusive = false;
     for (dev.tierproof.analysis.lint.Finding f : lint.findings()) {
-      boolean wanted = x.rules().isEmpty() || x.rules().contains(f.id()) || x.rules().contains(f.name());
+      boolean wanted =
+          x.rules().isEmpty() || x.rules().contains(f.id()) || x.rules().contains(f.name());
       if (f instanceof dev.tierproof.analysis.lint.Finding.Inconclusive) {
         inconclusive |= x.rules().isEmpty() || wanted;
         continue;
       }
       if (wanted) {
         String about =
-            f.policy() != null ? f.policy().displayName() + (f.rule() != null ? " rule " + f.rule().index() : "")
+            f.policy() != null
+                ? f.policy().displayName() + (f.rule() != null ? " rule " + f.rule().index() : "")
                 : f.tier() != null ? "tier " + f.tier().name() : "";
-        found.add(new CheckResult.Finding(f.id(), f.name(), f.severity().label(), f.location(), about));
+        found.add(
+            new CheckResult.Finding(f.id(), f.name(), f.severity().label(), f.location(), about));
       }
     }
     String which = x.rules().isEmpty() ? "lint" : "lint (" + String.join(", ", x.rules()) + ")";
     if (!found.isEmpty()) {
-      return result(i, Status.VIOLATED, which + " reports " + found.size() + " finding" + (found.size() == 1 ? "" : "s"),
-          null, null, null, null, found, "none", null, start);
+      return result(
+          i,
+          Status.VIOLATED,
+          which + " reports " + found.size() + " finding" + (found.size() == 1 ? "" : "s"),
+          null,
+          null,
+          null,
+          null,
+          found,
+          "none",
+          null,
+          start);
     }
     if (inconclusive) {
-      return result(i, Status.INCONCLUSIVE, "the solver could not decide some lint questions; nothing is proved",
-          null, null, null, null, List.of(), "unknown", null, start);
+      return result(
+          i,
+          Status.INCONCLUSIVE,
+          "the solver could not decide some lint questions; nothing is proved",
+          null,
+          null,
+          null,
+          null,
+          List.of(),
+          "unknown",
+          null,
+          start);
     }
-    return result(i, Status.PROVEN, which + " reports no finding", null, null, null, null, List.of(), "none", null, start);
+    return result(
+        i,
+        Status.PROVEN,
+        which + " reports no finding",
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        "none",
+        null,
+        start);
   }
 
   // ---------------------------------------------------------------------------------------------
   // helpers
 
   private static CheckResult result(
-      Invariant i, Status status, String summary, Flow witness, Verdict explanation, Verdict before,
-      CheckResult.Uncovered uncovered, List<CheckResult.Finding> findings, String solver, String reason, long start) {
+      Invariant i,
+      Status status,
+      String summary,
+      Flow witness,
+      Verdict explanation,
+      Verdict before,
+      CheckResult.Uncovered uncovered,
+      List<CheckResult.Finding> findings,
+      String solver,
+      String reason,
+      long start) {
     long millis = (System.nanoTime() - start) / 1_000_000;
-    return new CheckResult(i, status, summary, witness, explanation, before, uncovered, findings, solver, reason, millis, List.of());
+    return new CheckResult(
+        i,
+        status,
+        summary,
+        witness,
+        explanation,
+        before,
+        uncovered,
+        findings,
+        solver,
+        reason,
+        millis,
+        List.of());
   }
 
   private static CheckResult unknown(Invariant i, Answer a, long start) {
-    return result(i, Status.INCONCLUSIVE, "the solver could not decide" + (a.reason() != null ? " (" + a.reason() + ")" : "") + "; nothing is proved",
-        null, null, null, null, List.of(), "unknown", a.reason(), start);
+    return result(
+        i,
+        Status.INCONCLUSIVE,
+        "the solver could not decide"
+            + (a.reason() != null ? " (" + a.reason() + ")" : "")
+            + "; nothing is proved",
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        "unknown",
+        a.reason(),
+        start);
   }
 
   private static boolean matches(DecidedBy want, Step s) {
@@ -309,13 +553,16 @@ public final class Check {
       return false;
     }
     if (want.policy() != null
-        && (d.policy() == null || !(want.policy().equals(d.policy().name()) || want.policy().equals(d.policy().displayName())))) {
+        && (d.policy() == null
+            || !(want.policy().equals(d.policy().name())
+                || want.policy().equals(d.policy().displayName())))) {
       return false;
     }
     if (want.rule() != null && (d.rule() == null || d.rule().index() != want.rule())) {
       return false;
     }
-    return want.profile() == null || (d.profile() != null && want.profile().equals(d.profile().name()));
+    return want.profile() == null
+        || (d.profile() != null && want.profile().equals(d.profile().name()));
   }
 
   static String describe(DecidedBy d) {
@@ -379,8 +626,12 @@ public final class Check {
   private List<Region> regions(List<Carve> carves) {
     List<Region> out = new ArrayList<>();
     for (Carve c : carves) {
-      List<EndSet> from = c.from() == null ? List.of(new EndSet.Any()) : c.from().stream().map(this::endSet).toList();
-      List<EndSet> to = c.to() == null ? List.of(new EndSet.Any()) : c.to().stream().map(this::endSet).toList();
+      List<EndSet> from =
+          c.from() == null
+              ? List.of(new EndSet.Any())
+              : c.from().stream().map(this::endSet).toList();
+      List<EndSet> to =
+          c.to() == null ? List.of(new EndSet.Any()) : c.to().stream().map(this::endSet).toList();
       for (EndSet f : from) {
         for (EndSet t : to) {
           for (FlowBounds b : bounds(c.packets())) {

@@ -5,8 +5,8 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
-import dev.tierproof.source.Span;
 import dev.tierproof.model.Unmodelled;
+import dev.tierproof.source.Span;
 import java.util.List;
 
 /**
@@ -14,9 +14,9 @@ import java.util.List;
  *
  * @param summary one sentence: what was proved, or what breaks the invariant
  * @param witness a flow that shows the result, replayed through eval ({@code explanation}): the
- *     allowed flow that breaks an isolation, the denied flow that breaks a reachability, the flow
- *     a probe is about; for {@code no-new-reachability} the newly allowed flow ({@code before} is
- *     the base's verdict); else null
+ *     allowed flow that breaks an isolation, the denied flow that breaks a reachability, the flow a
+ *     probe is about; for {@code no-new-reachability} the newly allowed flow ({@code before} is the
+ *     base's verdict); else null
  * @param uncovered for a violated {@code covered}: the endpoint and direction no policy selects
  * @param findings for {@code no-findings}: the lint findings, as {@code id name at file:line}
  * @param unmodelled the unmodelled elements that could change the result (S9.3); empty when they
@@ -49,13 +49,29 @@ public record CheckResult(
    * result stands and does not name them).
    */
   public CheckResult unmodelled(List<Unmodelled> elements, boolean ignoring) {
-    boolean open = !ignoring && !elements.isEmpty() && (status == Status.PROVEN || status == Status.VIOLATED);
-    String said = open
-        ? "not proved: the input holds what tierproof does not model, and it could change this (ignoring it: "
-            + status.json() + ", " + summary + ")"
-        : summary;
-    return new CheckResult(invariant, open ? Status.INCONCLUSIVE : status, said, witness, explanation, before,
-        uncovered, findings, solver, reason, millis, ignoring ? List.of() : elements);
+    boolean open =
+        !ignoring && !elements.isEmpty() && (status == Status.PROVEN || status == Status.VIOLATED);
+    String said =
+        open
+            ? "not proved: the input holds what tierproof does not model, and it could change this (ignoring it: "
+                + status.json()
+                + ", "
+                + summary
+                + ")"
+            : summary;
+    return new CheckResult(
+        invariant,
+        open ? Status.INCONCLUSIVE : status,
+        said,
+        witness,
+        explanation,
+        before,
+        uncovered,
+        findings,
+        solver,
+        reason,
+        millis,
+        ignoring ? List.of() : elements);
   }
 
   public enum Status {

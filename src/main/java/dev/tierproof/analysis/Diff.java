@@ -22,7 +22,6 @@ import dev.tierproof.smt.Region;
 import dev.tierproof.smt.SolverSession;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +40,8 @@ import java.util.TreeSet;
  * disagreement is an internal error); it is generalised into a class (source, destination,
  * protocol, port range: widened greedily while the solver proves every flow of the class changed
  * the same way); the class is excluded. When no changed flow is left in any scope, the result is
- * complete: no other flow changed. A solver {@code unknown} or the class cap stops the search
- * with an inconclusive result.
+ * complete: no other flow changed. A solver {@code unknown} or the class cap stops the search with
+ * an inconclusive result.
  */
 public final class Diff {
 
@@ -50,6 +49,7 @@ public final class Diff {
 
   /** Both versions' evaluators: every change is confirmed by them. */
   private final Replay replay;
+
   /** Grows each witness into a class, one scope at a time. */
   private final Generalizer gen;
 
@@ -59,16 +59,23 @@ public final class Diff {
   }
 
   /**
-   * Compares {@code base} with {@code current} over the ends of {@code ends}; {@code timeout} bounds each solver check, {@code
-   * maxClasses} the number of classes before the search stops (inconclusive).
+   * Compares {@code base} with {@code current} over the ends of {@code ends}; {@code timeout}
+   * bounds each solver check, {@code maxClasses} the number of classes before the search stops
+   * (inconclusive).
    */
-  public static DiffResult run(PolicySet base, PolicySet current, Scope ends, Duration timeout, int maxClasses) {
+  public static DiffResult run(
+      PolicySet base, PolicySet current, Scope ends, Duration timeout, int maxClasses) {
     return run(base, current, ends, timeout, maxClasses, dev.tierproof.source.Progress.NONE);
   }
 
   /** The same, telling {@code progress} of each part of the flow space searched. */
   public static DiffResult run(
-      PolicySet base, PolicySet current, Scope ends, Duration timeout, int maxClasses, dev.tierproof.source.Progress progress) {
+      PolicySet base,
+      PolicySet current,
+      Scope ends,
+      Duration timeout,
+      int maxClasses,
+      dev.tierproof.source.Progress progress) {
     long start = System.nanoTime();
     List<String> notes = Inventory.notes(base, current);
     List<InputChange> changes = Inventory.changes(base, current);
@@ -83,7 +90,9 @@ public final class Diff {
       DiffEncoding encoding = DiffEncoding.encode(rebased, current, session, ends == Scope.ANY);
       long t1 = System.nanoTime();
       List<DiffEncoding.Scope> all = encoding.scopes();
-      trace("prep %d ms, encode %d ms, scopes %d ms", (t0 - start) / 1000000, (t1 - t0) / 1000000, (System.nanoTime() - t1) / 1000000);
+      trace(
+          "prep %d ms, encode %d ms, scopes %d ms",
+          (t0 - start) / 1000000, (t1 - t0) / 1000000, (System.nanoTime() - t1) / 1000000);
       scopes = all.size();
       int searched = 0;
       search:
@@ -93,12 +102,18 @@ public final class Diff {
         // classes found elsewhere that may hold flows of this scope (the rest cannot)
         List<Region> near = new ArrayList<>();
         for (Region r : regions) {
-          if (encoding.mayMeet(scope.sources(), r.source()) && encoding.mayMeet(scope.destinations(), r.destination())) {
+          if (encoding.mayMeet(scope.sources(), r.source())
+              && encoding.mayMeet(scope.destinations(), r.destination())) {
             near.add(r);
           }
         }
         try (DiffQuery q = encoding.open(scope, near)) {
-          trace("scope %s: %s -> %s: opened in %d ms", scope.reason(), scope.sources().describe(), scope.destinations().describe(), (System.nanoTime() - ts) / 1000000);
+          trace(
+              "scope %s: %s -> %s: opened in %d ms",
+              scope.reason(),
+              scope.sources().describe(),
+              scope.destinations().describe(),
+              (System.nanoTime() - ts) / 1000000);
           d.gen.at(encoding, scope, q);
           while (true) {
             Answer a = q.find(Change.CHANGED, near);
@@ -108,23 +123,33 @@ public final class Diff {
               break;
             }
             if (a.status() == SolverSession.Status.UNKNOWN) {
-              reason = "the solver could not decide whether more flows changed (" + a.reason() + ")";
+              reason =
+                  "the solver could not decide whether more flows changed (" + a.reason() + ")";
               break search;
             }
             if (classes.size() >= maxClasses) {
-              reason = "stopped after " + maxClasses + " classes (--max-classes); more flows changed";
+              reason =
+                  "stopped after " + maxClasses + " classes (--max-classes); more flows changed";
               break search;
             }
             long tg = System.nanoTime();
             Generalizer.Found f = d.gen.generalize(a);
             trace("  generalized in %d ms", (System.nanoTime() - tg) / 1000000);
             if (f == null) {
-              reason = "could not group the change of " + a.flow().describe() + " into a class the solver can prove";
+              reason =
+                  "could not group the change of "
+                      + a.flow().describe()
+                      + " into a class the solver can prove";
               break search;
             }
             classes.add(f.change());
             classes = d.merge(classes); // joined as they come, so the cap counts joined classes
-            trace("  class %s %s -> %s (%d checks so far)", f.change().kind(), f.change().source().display(), f.change().destination().display(), d.gen.checks);
+            trace(
+                "  class %s %s -> %s (%d checks so far)",
+                f.change().kind(),
+                f.change().source().display(),
+                f.change().destination().display(),
+                d.gen.checks);
             regions.add(f.region());
             near.add(f.region());
           }
@@ -146,9 +171,9 @@ public final class Diff {
 
   /**
    * Classes that differ only in the namespaces (or the listed endpoints) of one end, joined: each
-   * was proved, so their union changed alike. Scopes split per namespace find a change that
-   * spans namespaces once per namespace; this is where it becomes one class again (with the first
-   * class's witness).
+   * was proved, so their union changed alike. Scopes split per namespace find a change that spans
+   * namespaces once per namespace; this is where it becomes one class again (with the first class's
+   * witness).
    */
   private List<ChangeClass> merge(List<ChangeClass> classes) {
     List<ChangeClass> out = classes;
@@ -176,7 +201,9 @@ public final class Diff {
           src = join(m.source(), c.source());
         }
         if (src != null && dst != null) {
-          out.set(i, new ChangeClass(m.kind(), src, dst, m.packets(), m.witness(), m.before(), m.after()));
+          out.set(
+              i,
+              new ChangeClass(m.kind(), src, dst, m.packets(), m.witness(), m.before(), m.after()));
           continue next;
         }
       }
@@ -195,28 +222,53 @@ public final class Diff {
       all.addAll(b.endpoints());
       return gen.endpoints(all, a.within(), a.except());
     }
-    if (a.kind() != EndKind.PODS || b.kind() != EndKind.PODS || a.namespaces() == null || b.namespaces() == null) {
+    if (a.kind() != EndKind.PODS
+        || b.kind() != EndKind.PODS
+        || a.namespaces() == null
+        || b.namespaces() == null) {
       return null;
     }
-    Ends bAsA = new Ends(EndKind.PODS, a.namespaces(), b.excluded(), a.unlisted(), b.selector(), b.endpoints(), b.ranges(),
-        b.domain(), b.within(), b.except(), b.ports(), b.existing());
+    Ends bAsA =
+        new Ends(
+            EndKind.PODS,
+            a.namespaces(),
+            b.excluded(),
+            a.unlisted(),
+            b.selector(),
+            b.endpoints(),
+            b.ranges(),
+            b.domain(),
+            b.within(),
+            b.except(),
+            b.ports(),
+            b.existing());
     if (!bAsA.equals(a)) {
       return null;
     }
     Set<String> names = new TreeSet<>(a.namespaces());
     names.addAll(b.namespaces());
-    return new Ends(EndKind.PODS, names, a.excluded(), a.unlisted() || b.unlisted(), a.selector(), a.endpoints(), a.ranges(),
-        a.domain(), a.within(), a.except(), a.ports(), a.existing());
+    return new Ends(
+        EndKind.PODS,
+        names,
+        a.excluded(),
+        a.unlisted() || b.unlisted(),
+        a.selector(),
+        a.endpoints(),
+        a.ranges(),
+        a.domain(),
+        a.within(),
+        a.except(),
+        a.ports(),
+        a.existing());
   }
 
   /**
    * The class with a witness that depends on the class alone (each end's first input endpoint, or
    * the first address of its first range outside; TCP in a class of any protocol; the class's
    * lowest port, or 443 in a class of any port; source port 40000: {@link
-   * dev.tierproof.model.Placeholders}), when both
-   * versions' evaluators confirm that it changed so; else the solver's witness. Which model the
-   * solver returns can vary from run to run (with the order Z3 numbers its terms in); the report
-   * should not.
+   * dev.tierproof.model.Placeholders}), when both versions' evaluators confirm that it changed so;
+   * else the solver's witness. Which model the solver returns can vary from run to run (with the
+   * order Z3 numbers its terms in); the report should not.
    */
   private ChangeClass canonical(ChangeClass c) {
     Flow w = c.witness();
@@ -224,12 +276,20 @@ public final class Diff {
     for (boolean source : List.of(true, false)) {
       Ends end = source ? c.source() : c.destination();
       if (end.kind() == EndKind.ENDPOINTS) {
-        Endpoint e = end.endpoints().stream()
-            .filter(x -> x.ips().stream().anyMatch(ip -> ip.family() == w.family())).findFirst().orElse(null);
+        Endpoint e =
+            end.endpoints().stream()
+                .filter(x -> x.ips().stream().anyMatch(ip -> ip.family() == w.family()))
+                .findFirst()
+                .orElse(null);
         f = e == null ? null : Generalizer.moved(f, source, e);
       } else if (end.kind() == EndKind.OUTSIDE && !end.ranges().isEmpty()) {
-        Cidr r = end.ranges().stream().filter(x -> x.family() == w.family()).findFirst().orElse(null);
-        f = r == null ? null : gen.movedOutside(f, source, Generalizer.prefix(r.address(), r.prefix()).address());
+        Cidr r =
+            end.ranges().stream().filter(x -> x.family() == w.family()).findFirst().orElse(null);
+        f =
+            r == null
+                ? null
+                : gen.movedOutside(
+                    f, source, Generalizer.prefix(r.address(), r.prefix()).address());
       } else {
         return c; // pods that could be deployed, or anywhere outside: the solver's witness
       }
@@ -241,15 +301,36 @@ public final class Diff {
     int protocol = p.protocol() != null ? p.protocol() : representative(p.otherThan());
     boolean ports = Protocols.hasPorts(protocol);
     boolean icmp = Protocols.isIcmp(protocol);
-    Integer port = !ports ? null : p.port() != null ? Integer.valueOf(p.port().min()) : Integer.valueOf(dev.tierproof.model.Placeholders.WITNESS_PORT);
-    Integer sourcePort = !ports ? null : p.sourcePort() != null ? Integer.valueOf(p.sourcePort().min()) : Integer.valueOf(dev.tierproof.model.Placeholders.SOURCE_PORT);
+    Integer port =
+        !ports
+            ? null
+            : p.port() != null
+                ? Integer.valueOf(p.port().min())
+                : Integer.valueOf(dev.tierproof.model.Placeholders.WITNESS_PORT);
+    Integer sourcePort =
+        !ports
+            ? null
+            : p.sourcePort() != null
+                ? Integer.valueOf(p.sourcePort().min())
+                : Integer.valueOf(dev.tierproof.model.Placeholders.SOURCE_PORT);
     Integer type = !icmp ? null : p.icmpType() != null ? p.icmpType() : f.icmpType();
     Integer code = !icmp ? null : p.icmpCode() != null ? p.icmpCode() : f.icmpCode();
-    Flow g = new Flow(protocol, f.sourceIp(), sourcePort, f.destinationIp(), port, type, code, f.destinationDomain(),
-        f.source(), f.destination());
+    Flow g =
+        new Flow(
+            protocol,
+            f.sourceIp(),
+            sourcePort,
+            f.destinationIp(),
+            port,
+            type,
+            code,
+            f.destinationDomain(),
+            f.source(),
+            f.destination());
     Verdict b = replay.before(g, Map.of());
     Verdict n = replay.now(g, Map.of());
-    boolean so = c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
+    boolean so =
+        c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
     return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n) : c;
   }
 
@@ -285,7 +366,6 @@ public final class Diff {
     return out;
   }
 
-
   /**
    * For a base {@link #paired} with {@code after}: each current endpoint whose base version
    * differs, to that version.
@@ -304,35 +384,57 @@ public final class Diff {
    * The base as the diff compares it with {@code current}, endpoint by endpoint: the base's tiers,
    * network sets and profiles; the current endpoints in order, each in its base version when the
    * base has it (same kind, source and reference) with other labels, named ports or profiles (at
-   * the current addresses: a changed address is compared as the current one), else the current
-   * one; the current namespaces, each with its base labels when the base declares it. What only
-   * the current input has is taken as it is now, in both.
+   * the current addresses: a changed address is compared as the current one), else the current one;
+   * the current namespaces, each with its base labels when the base declares it. What only the
+   * current input has is taken as it is now, in both.
    */
   public static PolicySet paired(PolicySet base, PolicySet current) {
     Map<String, Endpoint> old = Inventory.byRef(base.endpoints());
     List<Endpoint> endpoints = new ArrayList<>();
     for (Endpoint e : current.endpoints()) {
       Endpoint b = old.get(Inventory.key(e));
-      boolean same = b == null
-          || (b.labels().equals(e.labels()) && b.ports().equals(e.ports()) && b.profiles().equals(e.profiles()));
-      endpoints.add(same ? e : new Endpoint(b.kind(), b.namespace(), b.name(), b.source(), b.labels(), e.ips(), b.ports(),
-          b.profiles(), b.node(), b.span()));
+      boolean same =
+          b == null
+              || (b.labels().equals(e.labels())
+                  && b.ports().equals(e.ports())
+                  && b.profiles().equals(e.profiles()));
+      endpoints.add(
+          same
+              ? e
+              : new Endpoint(
+                  b.kind(),
+                  b.namespace(),
+                  b.name(),
+                  b.source(),
+                  b.labels(),
+                  e.ips(),
+                  b.ports(),
+                  b.profiles(),
+                  b.node(),
+                  b.span()));
     }
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
-    current.namespaces().forEach((n, ns) -> namespaces.put(n, base.namespaces().getOrDefault(n, ns)));
+    current
+        .namespaces()
+        .forEach((n, ns) -> namespaces.put(n, base.namespaces().getOrDefault(n, ns)));
     Map<String, Profile> profiles = new LinkedHashMap<>();
-    current.profiles().forEach((name, p) -> {
-      if (Inventory.builtIn(name)) {
-        profiles.put(name, base.profiles().getOrDefault(name, p));
-      }
-    });
-    base.profiles().forEach((name, p) -> {
-      if (Inventory.builtIn(name)) {
-        profiles.putIfAbsent(name, p);
-      } else {
-        profiles.put(name, p);
-      }
-    });
+    current
+        .profiles()
+        .forEach(
+            (name, p) -> {
+              if (Inventory.builtIn(name)) {
+                profiles.put(name, base.profiles().getOrDefault(name, p));
+              }
+            });
+    base.profiles()
+        .forEach(
+            (name, p) -> {
+              if (Inventory.builtIn(name)) {
+                profiles.putIfAbsent(name, p);
+              } else {
+                profiles.put(name, p);
+              }
+            });
     return new PolicySet(base.tiers(), endpoints, base.networkSets(), profiles, namespaces);
   }
 }

@@ -1,12 +1,12 @@
 package dev.tierproof.analysis;
 
-import dev.tierproof.model.Scope;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Scope;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Span;
 import java.util.List;
@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The semantic difference between two policy sets: every class of flows whose verdict changed,
- * and whether the solver proved that no other flow changed.
+ * The semantic difference between two policy sets: every class of flows whose verdict changed, and
+ * whether the solver proved that no other flow changed.
  *
  * @param status {@code COMPLETE}: after the classes, Z3 proved that no other flow's verdict
  *     changed; {@code INCONCLUSIVE}: the search stopped early ({@code reason} says why) and other
@@ -43,7 +43,14 @@ public record DiffResult(
 
   /** The same classes, no longer proved complete: {@code why} other flows may have changed too. */
   public DiffResult inconclusive(String why) {
-    return new DiffResult(Status.INCONCLUSIVE, classes, changes, notes, status == Status.INCONCLUSIVE ? reason : why, scope, stats);
+    return new DiffResult(
+        Status.INCONCLUSIVE,
+        classes,
+        changes,
+        notes,
+        status == Status.INCONCLUSIVE ? reason : why,
+        scope,
+        stats);
   }
 
   public enum Status {
@@ -84,7 +91,13 @@ public record DiffResult(
    * versions' evaluators ({@code before}, {@code after}).
    */
   public record ChangeClass(
-      Kind kind, Ends source, Ends destination, FlowSpec packets, Flow witness, Verdict before, Verdict after) {}
+      Kind kind,
+      Ends source,
+      Ends destination,
+      FlowSpec packets,
+      Flow witness,
+      Verdict before,
+      Verdict after) {}
 
   /**
    * One end of a class.
@@ -94,9 +107,9 @@ public record DiffResult(
    *   <li>{@code PODS}: workload endpoints, existing or not yet deployed, in {@code namespaces}
    *       (null: every namespace of the input except {@code excluded}, and with {@code unlisted}
    *       also namespaces the input does not have) whose labels satisfy {@code selector} (null:
-   *       any), those not yet deployed at any address no endpoint owns in all of {@code
-   *       within} and none of {@code except}, declaring the named ports {@code ports} (null:
-   *       any); without {@code existing} only those not yet deployed;
+   *       any), those not yet deployed at any address no endpoint owns in all of {@code within} and
+   *       none of {@code except}, declaring the named ports {@code ports} (null: any); without
+   *       {@code existing} only those not yet deployed;
    *   <li>{@code ENDPOINTS}: exactly these endpoints of the input;
    *   <li>{@code OUTSIDE}: addresses outside the cluster, in one of {@code ranges} (none: any),
    *       reached by {@code domain} (null: any name or none).
@@ -126,26 +139,59 @@ public record DiffResult(
       ports = ports == null ? null : List.copyOf(ports);
     }
 
-    public static final Ends ANY = new Ends(EndKind.ANY, null, Set.of(), true, null, List.of(), List.of(), null, List.of(), List.of(), null, true);
+    public static final Ends ANY =
+        new Ends(
+            EndKind.ANY,
+            null,
+            Set.of(),
+            true,
+            null,
+            List.of(),
+            List.of(),
+            null,
+            List.of(),
+            List.of(),
+            null,
+            true);
 
     /**
-     * How reports name it: {@code anything}, {@code *} (any pod), {@code ns/*}, {@code
-     * ns/{app == "web"}}, {@code {ns-a, ns-b}/*}, {@code * except ns-c}, endpoint references,
-     * {@code world}, ranges ({@code 64 ranges outside (…)} when there are more than three), a domain.
+     * How reports name it: {@code anything}, {@code *} (any pod), {@code ns/*}, {@code ns/{app ==
+     * "web"}}, {@code {ns-a, ns-b}/*}, {@code * except ns-c}, endpoint references, {@code world},
+     * ranges ({@code 64 ranges outside (…)} when there are more than three), a domain.
      */
     public String display() {
       return switch (kind) {
         case ANY -> "anything";
-        case ENDPOINTS -> summary(endpoints) + (within.isEmpty() && except.isEmpty() ? "" : " (" + String.join(", ",
-            java.util.stream.Stream.of(
-                within.isEmpty() ? null : "at addresses in " + list(within),
-                except.isEmpty() ? null : except.size() <= 3 ? "not at " + list(except) : "not in any of the " + except.size() + " other ranges that rules or network sets name")
-                .filter(java.util.Objects::nonNull).toList()) + ")");
+        case ENDPOINTS ->
+            summary(endpoints)
+                + (within.isEmpty() && except.isEmpty()
+                    ? ""
+                    : " ("
+                        + String.join(
+                            ", ",
+                            java.util.stream.Stream.of(
+                                    within.isEmpty() ? null : "at addresses in " + list(within),
+                                    except.isEmpty()
+                                        ? null
+                                        : except.size() <= 3
+                                            ? "not at " + list(except)
+                                            : "not in any of the "
+                                                + except.size()
+                                                + " other ranges that rules or network sets name")
+                                .filter(java.util.Objects::nonNull)
+                                .toList())
+                        + ")");
         case OUTSIDE -> {
           String where =
-              ranges.isEmpty() ? "world"
-                  : ranges.size() <= 3 ? list(ranges)
-                  : String.format(java.util.Locale.ROOT, "%,d ranges outside (%s, …)", ranges.size(), list(ranges.subList(0, 3)));
+              ranges.isEmpty()
+                  ? "world"
+                  : ranges.size() <= 3
+                      ? list(ranges)
+                      : String.format(
+                          java.util.Locale.ROOT,
+                          "%,d ranges outside (%s, …)",
+                          ranges.size(),
+                          list(ranges.subList(0, 3)));
           yield domain == null ? where : domain + (ranges.isEmpty() ? "" : " (" + where + ")");
         }
         case PODS -> {
@@ -157,16 +203,32 @@ public record DiffResult(
             hypothetical.add(
                 except.size() <= 3
                     ? "not at " + list(except)
-                    : "not in any of the " + except.size() + " other ranges that rules or network sets name");
+                    : "not in any of the "
+                        + except.size()
+                        + " other ranges that rules or network sets name");
           }
           if (ports != null) {
             hypothetical.add(
                 ports.isEmpty()
                     ? "declaring no named port"
                     : "declaring exactly "
-                        + String.join(", ", ports.stream().map(p -> p.name() + " (" + Protocols.name(p.protocol()) + " " + p.port() + ")").toList()));
+                        + String.join(
+                            ", ",
+                            ports.stream()
+                                .map(
+                                    p ->
+                                        p.name()
+                                            + " ("
+                                            + Protocols.name(p.protocol())
+                                            + " "
+                                            + p.port()
+                                            + ")")
+                                .toList()));
           }
-          String away = hypothetical.isEmpty() ? "" : " (hypothetical pods " + String.join(", ", hypothetical) + ")";
+          String away =
+              hypothetical.isEmpty()
+                  ? ""
+                  : " (hypothetical pods " + String.join(", ", hypothetical) + ")";
           String sel = selector == null ? "*" : "{" + selector.canonical() + "}";
           String ns;
           if (namespaces == null) {
@@ -181,11 +243,18 @@ public record DiffResult(
             ns = "{" + String.join(", ", all) + "}/";
           }
           if (ns == null) {
-            yield (existing ? "" : "not yet deployed pods ") + sel + " except in " + String.join(", ", new TreeSet<>(excluded))
-                + (unlisted ? "" : " and namespaces not in the input") + away;
+            yield (existing ? "" : "not yet deployed pods ")
+                + sel
+                + " except in "
+                + String.join(", ", new TreeSet<>(excluded))
+                + (unlisted ? "" : " and namespaces not in the input")
+                + away;
           }
           if (namespaces == null && !unlisted) {
-            yield (existing ? "" : "not yet deployed pods ") + sel + " in the input's namespaces" + away;
+            yield (existing ? "" : "not yet deployed pods ")
+                + sel
+                + " in the input's namespaces"
+                + away;
           }
           yield (existing ? "" : "not yet deployed pods ") + ns + sel + away;
         }
@@ -208,13 +277,18 @@ public record DiffResult(
       return n + " of " + namespaces.iterator().next();
     }
     List<String> names = new java.util.ArrayList<>(namespaces);
-    String shown = String.join(", ", names.subList(0, Math.min(6, names.size()))) + (names.size() > 6 ? ", …" : "");
+    String shown =
+        String.join(", ", names.subList(0, Math.min(6, names.size())))
+            + (names.size() > 6 ? ", …" : "");
     return n + " in " + names.size() + " namespaces (" + shown + ")";
   }
 
   private static String list(List<Cidr> cidrs) {
     return String.join(
-        ", ", cidrs.stream().map(c -> c.prefix() == c.address().bits() ? c.address().toString() : c.toString()).toList());
+        ", ",
+        cidrs.stream()
+            .map(c -> c.prefix() == c.address().bits() ? c.address().toString() : c.toString())
+            .toList());
   }
 
   public enum EndKind {
@@ -224,7 +298,10 @@ public record DiffResult(
     OUTSIDE
   }
 
-  /** A difference in the input itself: {@code what} ({@code GlobalNetworkPolicy security.x}), how it changed, where. */
+  /**
+   * A difference in the input itself: {@code what} ({@code GlobalNetworkPolicy security.x}), how it
+   * changed, where.
+   */
   public record InputChange(String what, String how, Span before, Span after) {}
 
   /** Solver work: checks run, wall time, the scopes searched. */
@@ -235,13 +312,20 @@ public record DiffResult(
     StringBuilder out = new StringBuilder();
     if (p.protocol() == null && !p.otherThan().isEmpty()) {
       out.append("any protocol but ")
-          .append(String.join(", ", new java.util.TreeSet<>(p.otherThan()).stream().map(Protocols::name).toList()));
+          .append(
+              String.join(
+                  ", ",
+                  new java.util.TreeSet<>(p.otherThan()).stream().map(Protocols::name).toList()));
     } else if (p.protocol() == null) {
       out.append("any protocol");
     } else {
       out.append(Protocols.name(p.protocol()));
       if (p.port() != null) {
-        out.append(' ').append(p.port().min() == p.port().max() ? Integer.toString(p.port().min()) : p.port().min() + "-" + p.port().max());
+        out.append(' ')
+            .append(
+                p.port().min() == p.port().max()
+                    ? Integer.toString(p.port().min())
+                    : p.port().min() + "-" + p.port().max());
       }
       if (p.icmpType() != null) {
         out.append(" type ").append(p.icmpType());

@@ -59,7 +59,9 @@ public sealed interface End {
     }
   }
 
-  record Hypothetical(String namespace, Selector selector, boolean existingOnly, List<Cidr> podCidrs) implements End {
+  record Hypothetical(
+      String namespace, Selector selector, boolean existingOnly, List<Cidr> podCidrs)
+      implements End {
     public Hypothetical {
       podCidrs = List.copyOf(podCidrs);
     }
@@ -69,7 +71,10 @@ public sealed interface End {
       this(namespace, selector, existingOnly, List.of());
     }
 
-    /** The same end, its not yet deployed endpoints at addresses in one of {@code cidrs} (none: anywhere). */
+    /**
+     * The same end, its not yet deployed endpoints at addresses in one of {@code cidrs} (none:
+     * anywhere).
+     */
     public Hypothetical inPodCidrs(List<Cidr> cidrs) {
       return new Hypothetical(namespace, selector, existingOnly, cidrs);
     }
@@ -90,18 +95,23 @@ public sealed interface End {
     }
   }
 
-  /** How messages name it: {@code shop/podA}, {@code tigera.io}, {@code 10.0.0.0/8}, {@code world}. */
+  /**
+   * How messages name it: {@code shop/podA}, {@code tigera.io}, {@code 10.0.0.0/8}, {@code world}.
+   */
   String display();
 
   /**
    * A decoded flow's end ({@code e} at {@code ip}; {@code e} null outside the cluster) is one of
-   * this end's alternatives over {@code set}: what every solver answer is checked against before
-   * it is reported.
+   * this end's alternatives over {@code set}: what every solver answer is checked against before it
+   * is reported.
    */
   default boolean admits(Endpoint e, dev.tierproof.model.Ip ip, PolicySet set) {
     boolean unowned = set.endpoints().stream().noneMatch(o -> o.ips().contains(ip));
     if (this instanceof Known k) {
-      return e == k.endpoint() && (e.ips().isEmpty() ? unowned && (e.isHost() || inPods(k.podCidrs(), ip)) : e.ips().contains(ip));
+      return e == k.endpoint()
+          && (e.ips().isEmpty()
+              ? unowned && (e.isHost() || inPods(k.podCidrs(), ip))
+              : e.ips().contains(ip));
     }
     if (this instanceof Outside o) {
       boolean inRange = o.range() == null || o.range().contains(ip);
@@ -113,7 +123,9 @@ public sealed interface End {
         && !e.isHost()
         && (h.namespace() == null || h.namespace().equals(e.namespace()))
         && h.selector().matches(e.labels())
-        && (input && !e.ips().isEmpty() ? e.ips().contains(ip) : unowned && inPods(h.podCidrs(), ip) && (input || !h.existingOnly()));
+        && (input && !e.ips().isEmpty()
+            ? e.ips().contains(ip)
+            : unowned && inPods(h.podCidrs(), ip) && (input || !h.existingOnly()));
   }
 
   private static boolean inPods(List<Cidr> pods, dev.tierproof.model.Ip ip) {
@@ -133,7 +145,9 @@ public sealed interface End {
         return List.of(new Side.Outside(o.range(), o.domain()));
       }
       List<Endpoint> inRange =
-          set.endpoints().stream().filter(e -> e.ips().stream().anyMatch(o.range()::contains)).toList();
+          set.endpoints().stream()
+              .filter(e -> e.ips().stream().anyMatch(o.range()::contains))
+              .toList();
       return List.of(new Side.Endpoints(inRange, o.range()), new Side.Outside(o.range(), null));
     }
     Hypothetical h = (Hypothetical) this;
@@ -157,7 +171,9 @@ public sealed interface End {
       return List.of(new Side.Endpoints(endpoints, null));
     }
     List<Side> out = new ArrayList<>();
-    out.add(new Side.Endpoints(endpoints.stream().filter(e -> !e.ips().isEmpty() || e.isHost()).toList(), null));
+    out.add(
+        new Side.Endpoints(
+            endpoints.stream().filter(e -> !e.ips().isEmpty() || e.isHost()).toList(), null));
     podCidrs.forEach(c -> out.add(new Side.Endpoints(free, c)));
     return out;
   }

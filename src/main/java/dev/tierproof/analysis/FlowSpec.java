@@ -22,7 +22,13 @@ public record FlowSpec(
     otherThan = otherThan == null ? java.util.Set.of() : java.util.Set.copyOf(otherThan);
   }
 
-  public FlowSpec(Integer protocol, PortRange port, PortRange sourcePort, Integer icmpType, Integer icmpCode, Integer ipVersion) {
+  public FlowSpec(
+      Integer protocol,
+      PortRange port,
+      PortRange sourcePort,
+      Integer icmpType,
+      Integer icmpCode,
+      Integer ipVersion) {
     this(protocol, port, sourcePort, icmpType, icmpCode, ipVersion, java.util.Set.of());
   }
 

@@ -30,12 +30,11 @@ import java.util.function.Function;
 
 /**
  * Grows one changed flow of a diff into a class of flows that all changed the same way (diff
- * classes): starting from the tightest class around the witness, each dimension is widened
- * greedily while the solver proves every flow of the class changed so ({@link #uniform}); the
- * ends by {@link WidenEnds}, the packets by {@link WidenPackets}. Cheap counterexamples come
- * first: the witness moved to other input endpoints, judged by both versions' evaluators ({@link
- * Replay#changed}). Works in one scope of the diff's encoding at a time ({@link #at}). Not
- * thread-safe.
+ * classes): starting from the tightest class around the witness, each dimension is widened greedily
+ * while the solver proves every flow of the class changed so ({@link #uniform}); the ends by {@link
+ * WidenEnds}, the packets by {@link WidenPackets}. Cheap counterexamples come first: the witness
+ * moved to other input endpoints, judged by both versions' evaluators ({@link Replay#changed}).
+ * Works in one scope of the diff's encoding at a time ({@link #at}). Not thread-safe.
  */
 final class Generalizer {
 
@@ -43,17 +42,24 @@ final class Generalizer {
   private final Replay replay;
   private final WidenEnds ends;
   private final WidenPackets packets;
+
   /** Each input endpoint's position in the input. */
   private final Map<Endpoint, Integer> position = new IdentityHashMap<>();
+
   /** Per end of the current scope, the namespaces all of whose pods it holds. */
   private final Map<Boolean, Set<String>> whole = new HashMap<>();
+
   /** Every input endpoint's addresses. */
   private Set<dev.tierproof.model.Ip> owned;
+
   DiffQuery query;
+
   /** The answer the current class grows from. */
   Answer witness;
+
   DiffEncoding encoding;
   DiffEncoding.Scope scope;
+
   /** Solver checks so far. */
   int checks;
 
@@ -101,14 +107,18 @@ final class Generalizer {
     Candidate guess = optimistic(c, change, w, true);
     if (guess != null && !uniform(guess, change)) {
       // the outside ranges that looked alike did not all change so: the witness's range alone
-      guess = WidenEnds.widerThanOne(guess.src()) || WidenEnds.widerThanOne(guess.dst()) ? optimistic(c, change, w, false) : null;
+      guess =
+          WidenEnds.widerThanOne(guess.src()) || WidenEnds.widerThanOne(guess.dst())
+              ? optimistic(c, change, w, false)
+              : null;
       guess = guess != null && uniform(guess, change) ? guess : null;
     }
     if (guess != null) {
       // one proof for the class the evaluators suggest; then only what is wider still
       c = guess;
       for (boolean source : List.of(true, false)) {
-        Candidate any = source ? c.with(new EndSet.Any(), c.dst()) : c.with(c.src(), new EndSet.Any());
+        Candidate any =
+            source ? c.with(new EndSet.Any(), c.dst()) : c.with(c.src(), new EndSet.Any());
         if (uniform(any, change)) {
           c = any;
         }
@@ -131,11 +141,15 @@ final class Generalizer {
     for (boolean source : List.of(true, false)) {
       EndSet end = source ? c.src() : c.dst();
       if (end instanceof EndSet.Pods p && (!p.within().isEmpty() || !p.except().isEmpty())) {
-        Candidate t = source ? c.with(p.at(List.of(), List.of()), c.dst()) : c.with(c.src(), p.at(List.of(), List.of()));
+        Candidate t =
+            source
+                ? c.with(p.at(List.of(), List.of()), c.dst())
+                : c.with(c.src(), p.at(List.of(), List.of()));
         if (uniform(t, change)) {
           c = t;
         }
-      } else if (end instanceof EndSet.Endpoints x && (!x.within().isEmpty() || !x.except().isEmpty())) {
+      } else if (end instanceof EndSet.Endpoints x
+          && (!x.within().isEmpty() || !x.except().isEmpty())) {
         EndSet.Endpoints anywhere = new EndSet.Endpoints(x.endpoints());
         Candidate t = source ? c.with(anywhere, c.dst()) : c.with(c.src(), anywhere);
         if (uniform(t, change)) {
@@ -146,22 +160,30 @@ final class Generalizer {
     for (boolean source : List.of(true, false)) {
       EndSet end = source ? c.src() : c.dst();
       if (end instanceof EndSet.Pods p && p.ports() != null) {
-        Candidate t = source ? c.with(p.declaring(null), c.dst()) : c.with(c.src(), p.declaring(null));
+        Candidate t =
+            source ? c.with(p.declaring(null), c.dst()) : c.with(c.src(), p.declaring(null));
         if (uniform(t, change)) {
           c = t;
         }
       }
     }
     // pins that the class does not need: source port, ICMP code, address family
-    Candidate loose = c.packets(c.protocol(), c.port(), null, c.icmpType(), icmp ? null : c.icmpCode(), null);
+    Candidate loose =
+        c.packets(c.protocol(), c.port(), null, c.icmpType(), icmp ? null : c.icmpCode(), null);
     if (uniform(loose, change)) {
       c = loose;
     } else {
       for (Function<Candidate, Candidate> drop :
           List.<Function<Candidate, Candidate>>of(
-              x -> x.packets(x.protocol(), x.port(), null, x.icmpType(), x.icmpCode(), x.ipVersion()),
-              x -> x.packets(x.protocol(), x.port(), x.sourcePort(), x.icmpType(), null, x.ipVersion()),
-              x -> x.packets(x.protocol(), x.port(), x.sourcePort(), x.icmpType(), x.icmpCode(), null))) {
+              x ->
+                  x.packets(
+                      x.protocol(), x.port(), null, x.icmpType(), x.icmpCode(), x.ipVersion()),
+              x ->
+                  x.packets(
+                      x.protocol(), x.port(), x.sourcePort(), x.icmpType(), null, x.ipVersion()),
+              x ->
+                  x.packets(
+                      x.protocol(), x.port(), x.sourcePort(), x.icmpType(), x.icmpCode(), null))) {
         Candidate t = drop.apply(c);
         if (!t.equals(c) && uniform(t, change)) {
           c = t;
@@ -175,11 +197,11 @@ final class Generalizer {
   }
 
   /**
-   * The class the evaluators suggest around a witness between input endpoints or outside
-   * addresses: each end widened to the input endpoints of the scope at which the witness changed
-   * so, or to the ranges that changed alike ({@code union}; else the narrowest range the encodings
-   * test around the address); the ports to the run of whole intervals in which it changed so; no
-   * source port, ICMP code or family pin. Null when the scope holds pods that could be deployed.
+   * The class the evaluators suggest around a witness between input endpoints or outside addresses:
+   * each end widened to the input endpoints of the scope at which the witness changed so, or to the
+   * ranges that changed alike ({@code union}; else the narrowest range the encodings test around
+   * the address); the ports to the run of whole intervals in which it changed so; no source port,
+   * ICMP code or family pin. Null when the scope holds pods that could be deployed.
    */
   private Candidate optimistic(Candidate c, Change change, Flow w, boolean union) {
     for (DiffEncoding.EndScope end : List.of(scope.sources(), scope.destinations())) {
@@ -194,8 +216,13 @@ final class Generalizer {
       if (tight instanceof EndSet.Endpoints) {
         guess = ends.candidates((EndSet.Endpoints) tight, change, w, source);
       } else if (tight instanceof EndSet.Outside o) {
-        guess = new EndSet.Outside(
-            union ? ends.alike(change, w, source) : List.of(ends.narrowestTested(source ? w.sourceIp() : w.destinationIp(), source)), o.domain());
+        guess =
+            new EndSet.Outside(
+                union
+                    ? ends.alike(change, w, source)
+                    : List.of(
+                        ends.narrowestTested(source ? w.sourceIp() : w.destinationIp(), source)),
+                o.domain());
       } else {
         return null;
       }
@@ -206,7 +233,15 @@ final class Generalizer {
       ports = null;
     }
     boolean icmp = Protocols.isIcmp(w.protocol());
-    return new Candidate(guessed[0], guessed[1], c.protocol(), ports, null, c.icmpType(), icmp ? null : c.icmpCode(), null);
+    return new Candidate(
+        guessed[0],
+        guessed[1],
+        c.protocol(),
+        ports,
+        null,
+        c.icmpType(),
+        icmp ? null : c.icmpCode(),
+        null);
   }
 
   private Found found(Kind kind, Candidate c, Flow w, Verdict[] v) {
@@ -216,12 +251,15 @@ final class Generalizer {
         new FlowSpec(
             c.protocol(),
             c.port() == null ? null : new FlowSpec.PortRange(c.port()[0], c.port()[1]),
-            c.sourcePort() == null ? null : new FlowSpec.PortRange(c.sourcePort()[0], c.sourcePort()[1]),
+            c.sourcePort() == null
+                ? null
+                : new FlowSpec.PortRange(c.sourcePort()[0], c.sourcePort()[1]),
             c.icmpType(),
             c.icmpCode(),
             c.ipVersion(),
             c.otherThan());
-    return new Found(new ChangeClass(kind, source, destination, packets, w, v[0], v[1]), c.region());
+    return new Found(
+        new ChangeClass(kind, source, destination, packets, w, v[0], v[1]), c.region());
   }
 
   /**
@@ -232,7 +270,9 @@ final class Generalizer {
     return inScope(c) && unchanged(c, change).status() == SolverSession.Status.UNSAT;
   }
 
-  /** The ranges (that the encodings test at an end) an address is in and out of, in a fixed order. */
+  /**
+   * The ranges (that the encodings test at an end) an address is in and out of, in a fixed order.
+   */
   record Ranges(List<Cidr> in, List<Cidr> out) {}
 
   Ranges ranges(boolean source, dev.tierproof.model.Ip a) {
@@ -267,10 +307,14 @@ final class Generalizer {
   }
 
   boolean inScope(Candidate c) {
-    return encoding.contains(scope.sources(), c.src()) && encoding.contains(scope.destinations(), c.dst());
+    return encoding.contains(scope.sources(), c.src())
+        && encoding.contains(scope.destinations(), c.dst());
   }
 
-  /** The namespaces all of whose pods, existing and hypothetical, the current scope holds at one end. */
+  /**
+   * The namespaces all of whose pods, existing and hypothetical, the current scope holds at one
+   * end.
+   */
   Set<String> whole(boolean source) {
     return whole.computeIfAbsent(
         source,
@@ -290,11 +334,17 @@ final class Generalizer {
   Answer unchanged(Candidate c, Change change) {
     Flow sampled = sampled(c, change);
     if (sampled != null) {
-      return new Answer(SolverSession.Status.SAT, sampled, false, List.of(), witness.assumedProfiles(), null, 0);
+      return new Answer(
+          SolverSession.Status.SAT, sampled, false, List.of(), witness.assumedProfiles(), null, 0);
     }
     checks++;
     Answer a = query.unchangedIn(c.region(), change);
-    Diff.trace("    unchanged %s in %d ms: %s -> %s", a.status(), a.millis(), c.src().getClass().getSimpleName(), c.dst().getClass().getSimpleName());
+    Diff.trace(
+        "    unchanged %s in %d ms: %s -> %s",
+        a.status(),
+        a.millis(),
+        c.src().getClass().getSimpleName(),
+        c.dst().getClass().getSimpleName());
     return a;
   }
 
@@ -332,12 +382,14 @@ final class Generalizer {
     List<Endpoint> out = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
     List<Endpoint> pool =
-        s instanceof EndSet.Endpoints e ? e.endpoints()
-            : s instanceof EndSet.Pods || s instanceof EndSet.Any ? after.endpoints()
-            : List.of();
+        s instanceof EndSet.Endpoints e
+            ? e.endpoints()
+            : s instanceof EndSet.Pods || s instanceof EndSet.Any ? after.endpoints() : List.of();
     for (Endpoint e : pool) {
       if (s instanceof EndSet.Pods p
-          && (!p.existing() || e.isHost() || !p.includes(e.namespace())
+          && (!p.existing()
+              || e.isHost()
+              || !p.includes(e.namespace())
               || (p.selector() != null && !p.selector().matches(e.labels())))) {
         continue;
       }
@@ -351,15 +403,34 @@ final class Generalizer {
 
   /** The flow with one end at {@code e} (its first address of the flow's family), or null. */
   static Flow moved(Flow w, boolean source, Endpoint e) {
-    dev.tierproof.model.Ip ip = e.ips().stream().filter(x -> x.family() == w.family()).findFirst().orElse(null);
+    dev.tierproof.model.Ip ip =
+        e.ips().stream().filter(x -> x.family() == w.family()).findFirst().orElse(null);
     if (ip == null || (source ? ip.equals(w.destinationIp()) : ip.equals(w.sourceIp()))) {
       return null;
     }
     return source
-        ? new Flow(w.protocol(), ip, w.sourcePort(), w.destinationIp(), w.destinationPort(), w.icmpType(), w.icmpCode(),
-            w.destinationDomain(), e, w.destination())
-        : new Flow(w.protocol(), w.sourceIp(), w.sourcePort(), ip, w.destinationPort(), w.icmpType(), w.icmpCode(),
-            null, w.source(), e);
+        ? new Flow(
+            w.protocol(),
+            ip,
+            w.sourcePort(),
+            w.destinationIp(),
+            w.destinationPort(),
+            w.icmpType(),
+            w.icmpCode(),
+            w.destinationDomain(),
+            e,
+            w.destination())
+        : new Flow(
+            w.protocol(),
+            w.sourceIp(),
+            w.sourcePort(),
+            ip,
+            w.destinationPort(),
+            w.icmpType(),
+            w.icmpCode(),
+            null,
+            w.source(),
+            e);
   }
 
   /** The witness with its outside end at {@code ip}, or null when an endpoint owns that address. */
@@ -368,31 +439,68 @@ final class Generalizer {
       return null;
     }
     return source
-        ? new Flow(w.protocol(), ip, w.sourcePort(), w.destinationIp(), w.destinationPort(), w.icmpType(), w.icmpCode(),
-            w.destinationDomain(), null, w.destination())
-        : new Flow(w.protocol(), w.sourceIp(), w.sourcePort(), ip, w.destinationPort(), w.icmpType(), w.icmpCode(),
-            w.destinationDomain(), w.source(), null);
+        ? new Flow(
+            w.protocol(),
+            ip,
+            w.sourcePort(),
+            w.destinationIp(),
+            w.destinationPort(),
+            w.icmpType(),
+            w.icmpCode(),
+            w.destinationDomain(),
+            null,
+            w.destination())
+        : new Flow(
+            w.protocol(),
+            w.sourceIp(),
+            w.sourcePort(),
+            ip,
+            w.destinationPort(),
+            w.icmpType(),
+            w.icmpCode(),
+            w.destinationDomain(),
+            w.source(),
+            null);
   }
 
   static Cidr prefix(dev.tierproof.model.Ip ip, int length) {
     int host = ip.bits() - length;
     BigInteger v = ip.familyValue().shiftRight(host).shiftLeft(host);
     dev.tierproof.model.Ip base =
-        ip.family() == 4 ? dev.tierproof.model.Ip.v4(v.longValue()) : new dev.tierproof.model.Ip(6, v);
+        ip.family() == 4
+            ? dev.tierproof.model.Ip.v4(v.longValue())
+            : new dev.tierproof.model.Ip(6, v);
     return new Cidr(base, length);
   }
 
   /** The first address of the other half of the range one bit wider than {@code r}. */
   static dev.tierproof.model.Ip sibling(Cidr r) {
     BigInteger v = r.address().familyValue().flipBit(r.address().bits() - r.prefix());
-    return r.family() == 4 ? dev.tierproof.model.Ip.v4(v.longValue()) : new dev.tierproof.model.Ip(6, v);
+    return r.family() == 4
+        ? dev.tierproof.model.Ip.v4(v.longValue())
+        : new dev.tierproof.model.Ip(6, v);
   }
 
-  /** Endpoints as an end: once each, in input order (equal sets make equal ends); address-less ones at free addresses within and except these ranges. */
+  /**
+   * Endpoints as an end: once each, in input order (equal sets make equal ends); address-less ones
+   * at free addresses within and except these ranges.
+   */
   Ends endpoints(List<Endpoint> endpoints, List<Cidr> within, List<Cidr> except) {
     TreeMap<Integer, Endpoint> ordered = new TreeMap<>();
     endpoints.forEach(e -> ordered.putIfAbsent(position.get(e), e));
-    return new Ends(EndKind.ENDPOINTS, null, Set.of(), false, null, List.copyOf(ordered.values()), List.of(), null, within, except, null, true);
+    return new Ends(
+        EndKind.ENDPOINTS,
+        null,
+        Set.of(),
+        false,
+        null,
+        List.copyOf(ordered.values()),
+        List.of(),
+        null,
+        within,
+        except,
+        null,
+        true);
   }
 
   Ends ends(EndSet s) {
@@ -400,15 +508,51 @@ final class Generalizer {
       return Ends.ANY;
     }
     if (s instanceof EndSet.Pods p) {
-      return new Ends(EndKind.PODS, p.namespaces(), p.excluded(), p.unlisted(), p.selector(), List.of(), List.of(), null, p.within(), p.except(), p.ports(), p.existing());
+      return new Ends(
+          EndKind.PODS,
+          p.namespaces(),
+          p.excluded(),
+          p.unlisted(),
+          p.selector(),
+          List.of(),
+          List.of(),
+          null,
+          p.within(),
+          p.except(),
+          p.ports(),
+          p.existing());
     }
     if (s instanceof EndSet.Endpoints e) {
       return endpoints(e.endpoints(), e.within(), e.except());
     }
     if (s instanceof EndSet.Outside o) {
-      return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), o.ranges(), o.domain(), List.of(), List.of(), null, true);
+      return new Ends(
+          EndKind.OUTSIDE,
+          null,
+          Set.of(),
+          false,
+          null,
+          List.of(),
+          o.ranges(),
+          o.domain(),
+          List.of(),
+          List.of(),
+          null,
+          true);
     }
     EndSet.Range r = (EndSet.Range) s;
-    return new Ends(EndKind.OUTSIDE, null, Set.of(), false, null, List.of(), List.of(r.range()), null, List.of(), List.of(), null, true);
+    return new Ends(
+        EndKind.OUTSIDE,
+        null,
+        Set.of(),
+        false,
+        null,
+        List.of(),
+        List.of(r.range()),
+        null,
+        List.of(),
+        List.of(),
+        null,
+        true);
   }
 }

@@ -17,7 +17,13 @@ import java.util.Set;
  * @param span where it is written (its list item); {@code idSpan} its id
  */
 public record Invariant(
-    String id, String set, String description, Severity severity, Assertion assertion, Span span, Span idSpan) {
+    String id,
+    String set,
+    String description,
+    Severity severity,
+    Assertion assertion,
+    Span span,
+    Span idSpan) {
 
   /** The claim; each kind says what proven and violated mean. */
   public sealed interface Assertion
@@ -30,7 +36,8 @@ public record Invariant(
    * No flow from an end of {@code from} to an end of {@code to} within {@code packets} is allowed,
    * except the flows of {@code except}. Violated: an allowed flow outside the carve-outs.
    */
-  public record Isolated(List<End> from, List<End> to, List<FlowSpec> packets, List<Carve> except) implements Assertion {
+  public record Isolated(List<End> from, List<End> to, List<FlowSpec> packets, List<Carve> except)
+      implements Assertion {
     public Isolated {
       from = List.copyOf(from);
       to = List.copyOf(to);
@@ -44,7 +51,10 @@ public record Invariant(
     }
   }
 
-  /** A carve-out: the flows from {@code from} (null: any end) to {@code to} (null: any) within {@code packets} (empty: any). */
+  /**
+   * A carve-out: the flows from {@code from} (null: any end) to {@code to} (null: any) within
+   * {@code packets} (empty: any).
+   */
   public record Carve(List<End> from, List<End> to, List<FlowSpec> packets) {
     public Carve {
       from = from == null ? null : List.copyOf(from);
@@ -54,10 +64,11 @@ public record Invariant(
   }
 
   /**
-   * Some flow from {@code from} to {@code to} within {@code packets} is allowed ({@code all}:
-   * every one is). Violated: none is (an example denied flow), or with {@code all} some is denied.
+   * Some flow from {@code from} to {@code to} within {@code packets} is allowed ({@code all}: every
+   * one is). Violated: none is (an example denied flow), or with {@code all} some is denied.
    */
-  public record Reachable(List<End> from, List<End> to, List<FlowSpec> packets, boolean all) implements Assertion {
+  public record Reachable(List<End> from, List<End> to, List<FlowSpec> packets, boolean all)
+      implements Assertion {
     public Reachable {
       from = List.copyOf(from);
       to = List.copyOf(to);
@@ -75,7 +86,8 @@ public record Invariant(
    *
    * @param notes what was made up for the flow (placeholder addresses)
    */
-  public record Probe(boolean allowed, End from, End to, Flow flow, List<String> notes, DecidedBy decidedBy)
+  public record Probe(
+      boolean allowed, End from, End to, Flow flow, List<String> notes, DecidedBy decidedBy)
       implements Assertion {
     public Probe {
       notes = List.copyOf(notes);
@@ -91,11 +103,13 @@ public record Invariant(
    * What must decide a probe, at the step that gives the verdict (any step for an allowed flow, a
    * denying one for a denied flow); null fields match anything.
    *
-   * @param kind {@code rule}, {@code tier-default}, {@code profile}, {@code no-profile}, {@code failsafe}
+   * @param kind {@code rule}, {@code tier-default}, {@code profile}, {@code no-profile}, {@code
+   *     failsafe}
    * @param policy {@code name} or {@code namespace/name}
    * @param rule the 0-based index as written
    */
-  public record DecidedBy(Direction direction, String kind, String tier, String policy, Integer rule, String profile) {}
+  public record DecidedBy(
+      Direction direction, String kind, String tier, String policy, Integer rule, String profile) {}
 
   /**
    * Every endpoint of {@code endpoints} (existing or hypothetical) is selected by some enforced

@@ -19,17 +19,20 @@ import java.util.Optional;
 /**
  * Invariants as written ({@link InvariantSet}) → invariants over one policy set ({@link
  * Invariant}): references, selector mappings, ranges and domains become {@link End}s as {@link
- * References} resolves them, a probe becomes one concrete flow, packets become {@link FlowSpec}s,
- * a {@code no-new-reachability} baseline becomes its policy set (each baseline read once). Every
- * problem is an error in the diagnostics at the position it is written at; an invariant with one
- * is left out.
+ * References} resolves them, a probe becomes one concrete flow, packets become {@link FlowSpec}s, a
+ * {@code no-new-reachability} baseline becomes its policy set (each baseline read once). Every
+ * problem is an error in the diagnostics at the position it is written at; an invariant with one is
+ * left out.
  */
 public final class InvariantResolver {
 
   /** Reads a baseline ({@code git:REF} or a path) named at {@code at}. */
   @FunctionalInterface
   public interface Baselines {
-    /** The baseline's input, its errors added to the diagnostics; empty when it cannot be read (reported). */
+    /**
+     * The baseline's input, its errors added to the diagnostics; empty when it cannot be read
+     * (reported).
+     */
     Optional<Input> read(String baseline, Span at);
   }
 
@@ -62,7 +65,8 @@ public final class InvariantResolver {
     if (a == null || d.errors().size() > errors) {
       return Optional.empty();
     }
-    return Optional.of(new Invariant(i.id(), i.set(), i.description(), i.severity(), a, i.span(), i.idSpan()));
+    return Optional.of(
+        new Invariant(i.id(), i.set(), i.description(), i.severity(), a, i.span(), i.idSpan()));
   }
 
   /**
@@ -86,7 +90,9 @@ public final class InvariantResolver {
       for (InvariantSet.Except e : x.except()) {
         carves.add(
             new Invariant.Carve(
-                e.from() == null ? null : ends(e.from()), e.to() == null ? null : ends(e.to()), packets(e.scope())));
+                e.from() == null ? null : ends(e.from()),
+                e.to() == null ? null : ends(e.to()),
+                packets(e.scope())));
       }
       return new Invariant.Isolated(ends(x.from()), ends(x.to()), packets(x.scope()), carves);
     }
@@ -135,27 +141,51 @@ public final class InvariantResolver {
       dst = pinned.get();
     }
     FlowSpec spec =
-        new FlowSpec(x.protocol(), range(x.port()), range(x.sourcePort()), x.icmpType(), x.icmpCode(), x.ipVersion());
-    Optional<References.Concrete> flow = References.concrete(from.get(), dst, spec, set, x.span(), d);
+        new FlowSpec(
+            x.protocol(),
+            range(x.port()),
+            range(x.sourcePort()),
+            x.icmpType(),
+            x.icmpCode(),
+            x.ipVersion());
+    Optional<References.Concrete> flow =
+        References.concrete(from.get(), dst, spec, set, x.span(), d);
     if (flow.isEmpty()) {
       return null;
     }
     Invariant.DecidedBy by = null;
     if (x.decidedBy() != null) {
       InvariantSet.DecidedBy b = x.decidedBy();
-      by = new Invariant.DecidedBy(b.direction(), b.kind(), b.tier(), b.policy(), b.rule(), b.profile());
+      by =
+          new Invariant.DecidedBy(
+              b.direction(), b.kind(), b.tier(), b.policy(), b.rule(), b.profile());
     }
-    return new Invariant.Probe(x.allowed(), from.get().end(), dst.end(), flow.get().flow(), flow.get().notes(), by);
+    return new Invariant.Probe(
+        x.allowed(), from.get().end(), dst.end(), flow.get().flow(), flow.get().notes(), by);
   }
 
   private List<End> ends(InvariantSet.Peer peer) {
     List<End> out = new ArrayList<>();
     for (InvariantSet.Term t : peer.terms()) {
       Optional<Resolved> r =
-          t instanceof InvariantSet.Ref x ? resolve(x)
-              : t instanceof InvariantSet.Selection x ? References.resolve(new EndpointRef.SelectorRef(x.namespace(), x.selector()), set, x.existing(), x.span(), d)
-              : t instanceof InvariantSet.Net x ? References.resolve(new EndpointRef.Range(x.cidr().toString()), set, false, x.span(), d)
-              : References.resolve(new EndpointRef.Domain(((InvariantSet.Domain) t).name()), set, false, t.span(), d);
+          t instanceof InvariantSet.Ref x
+              ? resolve(x)
+              : t instanceof InvariantSet.Selection x
+                  ? References.resolve(
+                      new EndpointRef.SelectorRef(x.namespace(), x.selector()),
+                      set,
+                      x.existing(),
+                      x.span(),
+                      d)
+                  : t instanceof InvariantSet.Net x
+                      ? References.resolve(
+                          new EndpointRef.Range(x.cidr().toString()), set, false, x.span(), d)
+                      : References.resolve(
+                          new EndpointRef.Domain(((InvariantSet.Domain) t).name()),
+                          set,
+                          false,
+                          t.span(),
+                          d);
       r.ifPresent(x -> out.add(x.end()));
     }
     return out;
@@ -175,11 +205,25 @@ public final class InvariantResolver {
       return List.of();
     }
     if (packets.ports().isEmpty()) {
-      return List.of(new FlowSpec(packets.protocol(), null, null, packets.icmpType(), packets.icmpCode(), packets.ipVersion()));
+      return List.of(
+          new FlowSpec(
+              packets.protocol(),
+              null,
+              null,
+              packets.icmpType(),
+              packets.icmpCode(),
+              packets.ipVersion()));
     }
     List<FlowSpec> out = new ArrayList<>();
     for (Port.Range p : packets.ports()) {
-      out.add(new FlowSpec(packets.protocol(), range(p), null, packets.icmpType(), packets.icmpCode(), packets.ipVersion()));
+      out.add(
+          new FlowSpec(
+              packets.protocol(),
+              range(p),
+              null,
+              packets.icmpType(),
+              packets.icmpCode(),
+              packets.ipVersion()));
     }
     return out;
   }

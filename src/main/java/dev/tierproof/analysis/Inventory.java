@@ -21,16 +21,18 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * What a diff says about its inputs besides changed flows (the inventory): endpoints and
- * namespaces only in one input or at other addresses (notes), and the policies, tiers, network
- * sets, declared profiles, endpoints and namespaces that were added, removed or modified.
+ * What a diff says about its inputs besides changed flows (the inventory): endpoints and namespaces
+ * only in one input or at other addresses (notes), and the policies, tiers, network sets, declared
+ * profiles, endpoints and namespaces that were added, removed or modified.
  */
 final class Inventory {
 
   private Inventory() {}
 
   static boolean builtIn(String profile) {
-    return profile.startsWith("kns.") || profile.startsWith("ksa.") || profile.equals("projectcalico-default-allow");
+    return profile.startsWith("kns.")
+        || profile.startsWith("ksa.")
+        || profile.equals("projectcalico-default-allow");
   }
 
   /**
@@ -44,16 +46,34 @@ final class Inventory {
     List<String> added = c.keySet().stream().filter(k -> !b.containsKey(k)).toList();
     List<String> removed = b.keySet().stream().filter(k -> !c.containsKey(k)).toList();
     List<String> moved =
-        c.keySet().stream().filter(b::containsKey).filter(k -> !b.get(k).ips().equals(c.get(k).ips())).toList();
+        c.keySet().stream()
+            .filter(b::containsKey)
+            .filter(k -> !b.get(k).ips().equals(c.get(k).ips()))
+            .toList();
     if (!added.isEmpty()) {
-      out.add(count(added, "endpoint") + " only in the current input (" + sample(added)
-          + "): the base's policies are applied to " + (added.size() == 1 ? "it" : "them") + " as " + (added.size() == 1 ? "it is" : "they are") + " now");
+      out.add(
+          count(added, "endpoint")
+              + " only in the current input ("
+              + sample(added)
+              + "): the base's policies are applied to "
+              + (added.size() == 1 ? "it" : "them")
+              + " as "
+              + (added.size() == 1 ? "it is" : "they are")
+              + " now");
     }
     if (!removed.isEmpty()) {
-      out.add(count(removed, "endpoint") + " only in the base (" + sample(removed) + "): not compared, their flows are gone");
+      out.add(
+          count(removed, "endpoint")
+              + " only in the base ("
+              + sample(removed)
+              + "): not compared, their flows are gone");
     }
     if (!moved.isEmpty()) {
-      out.add(count(moved, "endpoint") + " at other addresses in the base (" + sample(moved) + "): compared at the current addresses");
+      out.add(
+          count(moved, "endpoint")
+              + " at other addresses in the base ("
+              + sample(moved)
+              + "): compared at the current addresses");
     }
     List<String> ns = new ArrayList<>();
     Set<String> names = new TreeSet<>(base.namespaces().keySet());
@@ -64,7 +84,11 @@ final class Inventory {
       }
     }
     if (!ns.isEmpty()) {
-      out.add(count(ns, "namespace") + " only in one input (" + sample(ns) + "): compared with the labels the current input gives");
+      out.add(
+          count(ns, "namespace")
+              + " only in one input ("
+              + sample(ns)
+              + "): compared with the labels the current input gives");
     }
     return out;
   }
@@ -86,36 +110,71 @@ final class Inventory {
   }
 
   private static String sample(List<String> items) {
-    List<String> shown = items.stream().limit(3).map(s -> "`" + s.substring(s.lastIndexOf(' ') + 1) + "`").toList();
+    List<String> shown =
+        items.stream().limit(3).map(s -> "`" + s.substring(s.lastIndexOf(' ') + 1) + "`").toList();
     return String.join(", ", shown) + (items.size() > 3 ? ", ..." : "");
   }
 
   /** Policies, tiers, network sets and declared profiles that were added, removed or modified. */
   static List<InputChange> changes(PolicySet base, PolicySet current) {
     List<InputChange> out = new ArrayList<>();
-    compare(out, base.policies(), current.policies(),
-        p -> p.kind().felixName() + " " + p.displayName(), Inventory::content, Policy::span);
-    compare(out, base.tiers(), current.tiers(),
-        t -> "Tier " + t.name(), t -> java.util.Arrays.asList(t.order(), t.defaultAction(), t.declared()), Tier::span);
-    compare(out, base.networkSets(), current.networkSets(),
-        s -> (s.namespace() == null ? "GlobalNetworkSet " + s.name() : "NetworkSet " + s.namespace() + "/" + s.name()),
-        s -> List.of(s.labels(), s.nets(), s.allowedEgressDomains()), NetworkSet::span);
+    compare(
+        out,
+        base.policies(),
+        current.policies(),
+        p -> p.kind().felixName() + " " + p.displayName(),
+        Inventory::content,
+        Policy::span);
+    compare(
+        out,
+        base.tiers(),
+        current.tiers(),
+        t -> "Tier " + t.name(),
+        t -> java.util.Arrays.asList(t.order(), t.defaultAction(), t.declared()),
+        Tier::span);
+    compare(
+        out,
+        base.networkSets(),
+        current.networkSets(),
+        s ->
+            (s.namespace() == null
+                ? "GlobalNetworkSet " + s.name()
+                : "NetworkSet " + s.namespace() + "/" + s.name()),
+        s -> List.of(s.labels(), s.nets(), s.allowedEgressDomains()),
+        NetworkSet::span);
     List<InputChange> inventory = new ArrayList<>();
-    compare(inventory, base.endpoints(), current.endpoints(), e -> e.source() + " " + e.ref(),
-        e -> List.of(e.labels(), e.ports(), e.profiles()), Endpoint::span);
-    compare(inventory, List.copyOf(base.namespaces().values()), List.copyOf(current.namespaces().values()),
-        n -> "Namespace " + n.name(), Namespace::labels, Namespace::span);
+    compare(
+        inventory,
+        base.endpoints(),
+        current.endpoints(),
+        e -> e.source() + " " + e.ref(),
+        e -> List.of(e.labels(), e.ports(), e.profiles()),
+        Endpoint::span);
+    compare(
+        inventory,
+        List.copyOf(base.namespaces().values()),
+        List.copyOf(current.namespaces().values()),
+        n -> "Namespace " + n.name(),
+        Namespace::labels,
+        Namespace::span);
     inventory.stream().filter(x -> x.how().equals("modified")).forEach(out::add);
-    compare(out,
+    compare(
+        out,
         base.profiles().values().stream().filter(p -> !builtIn(p.name())).toList(),
         current.profiles().values().stream().filter(p -> !builtIn(p.name())).toList(),
-        p -> "Profile " + p.name(), p -> List.of(p.labels(), rules(p.ingress()), rules(p.egress())), Profile::span);
+        p -> "Profile " + p.name(),
+        p -> List.of(p.labels(), rules(p.ingress()), rules(p.egress())),
+        Profile::span);
     return out;
   }
 
   private static <T> void compare(
-      List<InputChange> out, List<T> base, List<T> current, Function<T, String> name,
-      Function<T, Object> content, Function<T, Span> span) {
+      List<InputChange> out,
+      List<T> base,
+      List<T> current,
+      Function<T, String> name,
+      Function<T, Object> content,
+      Function<T, Span> span) {
     Map<String, T> b = new LinkedHashMap<>();
     base.forEach(x -> b.putIfAbsent(name.apply(x), x));
     Map<String, T> c = new LinkedHashMap<>();
@@ -137,14 +196,33 @@ final class Inventory {
 
   private static Object content(Policy p) {
     return java.util.Arrays.asList(
-        p.tier(), p.order(), p.selector(), p.types(), rules(p.ingress()), rules(p.egress()),
-        p.doNotTrack(), p.preDnat(), p.applyOnForward());
+        p.tier(),
+        p.order(),
+        p.selector(),
+        p.types(),
+        rules(p.ingress()),
+        rules(p.egress()),
+        p.doNotTrack(),
+        p.preDnat(),
+        p.applyOnForward());
   }
 
   private static List<Rule> rules(List<Rule> rules) {
     return rules.stream()
-        .map(r -> new Rule(r.index(), r.action(), r.ipVersion(), r.protocol(), r.notProtocol(), r.icmp(),
-            r.notIcmp(), r.source(), r.destination(), r.http(), Span.NONE))
+        .map(
+            r ->
+                new Rule(
+                    r.index(),
+                    r.action(),
+                    r.ipVersion(),
+                    r.protocol(),
+                    r.notProtocol(),
+                    r.icmp(),
+                    r.notIcmp(),
+                    r.source(),
+                    r.destination(),
+                    r.http(),
+                    Span.NONE))
         .toList();
   }
 }

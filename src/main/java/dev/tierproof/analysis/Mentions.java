@@ -15,15 +15,18 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What two policy sets mention, where a diff class's dimensions can change (diff classes):
- * {@code selectorKeys} the label keys of policy and rule selectors; {@code cuts} where port ranges
- * of rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and
- * 65536, ascending; {@code protocols} the protocols rules, named ports and host endpoints'
- * failsafe ports (spec S6.2) mention. All sorted and unmodifiable.
+ * What two policy sets mention, where a diff class's dimensions can change (diff classes): {@code
+ * selectorKeys} the label keys of policy and rule selectors; {@code cuts} where port ranges of
+ * rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and 65536,
+ * ascending; {@code protocols} the protocols rules, named ports and host endpoints' failsafe ports
+ * (spec S6.2) mention. All sorted and unmodifiable.
  */
 record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> protocols) {
 
-  /** What {@code before}'s and {@code after}'s policies and profiles and {@code after}'s endpoints mention. */
+  /**
+   * What {@code before}'s and {@code after}'s policies and profiles and {@code after}'s endpoints
+   * mention.
+   */
   static Mentions of(PolicySet before, PolicySet after) {
     Set<String> keys = new TreeSet<>();
     TreeSet<Integer> cuts = new TreeSet<>(List.of(0, 1, 65536));
@@ -41,10 +44,13 @@ record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> proto
       }
     }
     for (PolicySet s : List.of(before, after)) {
-      s.profiles().values().forEach(pr -> {
-        pr.ingress().forEach(r -> rule(r, keys, cuts, protocols));
-        pr.egress().forEach(r -> rule(r, keys, cuts, protocols));
-      });
+      s.profiles()
+          .values()
+          .forEach(
+              pr -> {
+                pr.ingress().forEach(r -> rule(r, keys, cuts, protocols));
+                pr.egress().forEach(r -> rule(r, keys, cuts, protocols));
+              });
       for (Policy p : s.policies()) {
         keys.addAll(p.selector().keys());
         p.ingress().forEach(r -> rule(r, keys, cuts, protocols));
@@ -52,7 +58,9 @@ record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> proto
       }
     }
     return new Mentions(
-        Collections.unmodifiableSet(keys), List.copyOf(cuts), Collections.unmodifiableSet(protocols));
+        Collections.unmodifiableSet(keys),
+        List.copyOf(cuts),
+        Collections.unmodifiableSet(protocols));
   }
 
   private static void rule(Rule r, Set<String> keys, Set<Integer> cuts, Set<Integer> protocols) {

@@ -24,19 +24,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reachability and isolation between two ends over every flow of a question (spec S5): encodes
- * the policy set once and asks each question in its own solver scope. Every flow it reports was
- * decoded from a model and replayed through {@link Evaluator}; a disagreement throws {@link
- * IllegalStateException} (an internal error, never an answer). A solver {@code unknown} is
- * reported as {@link Result#UNKNOWN}, never as a proof. Not thread-safe.
+ * Reachability and isolation between two ends over every flow of a question (spec S5): encodes the
+ * policy set once and asks each question in its own solver scope. Every flow it reports was decoded
+ * from a model and replayed through {@link Evaluator}; a disagreement throws {@link
+ * IllegalStateException} (an internal error, never an answer). A solver {@code unknown} is reported
+ * as {@link Result#UNKNOWN}, never as a proof. Not thread-safe.
  *
  * <p>Ends (design.md §2): a known endpoint is at one of its addresses (at any address no endpoint
  * owns when it has none); an outside range is any of its addresses, an owned one being that
  * endpoint; a DNS name or {@code world} is an address no endpoint owns (a DNS name is the
  * destination's name; {@code world}'s name is free); a selector reference is any matching input
- * workload or a hypothetical one (spec S5.3), only the input's with {@code existingOnly}.
- * Blockers are found one solver check each: "a flow of the question that a step denies by a
- * decision not found yet", per direction, until there is none.
+ * workload or a hypothetical one (spec S5.3), only the input's with {@code existingOnly}. Blockers
+ * are found one solver check each: "a flow of the question that a step denies by a decision not
+ * found yet", per direction, until there is none.
  */
 public final class Reachability implements AutoCloseable {
 
@@ -66,8 +66,8 @@ public final class Reachability implements AutoCloseable {
   }
 
   /**
-   * Questions over {@code set} in a session the caller owns (several policy sets can share one
-   * Z3 context); {@link #close} leaves the session open.
+   * Questions over {@code set} in a session the caller owns (several policy sets can share one Z3
+   * context); {@link #close} leaves the session open.
    */
   public static Reachability using(PolicySet set, SolverSession session) {
     return new Reachability(set, session, false);
@@ -86,8 +86,13 @@ public final class Reachability implements AutoCloseable {
           yield new VerifyResult(Claim.REACHABLE, Result.HOLDS, a.flow(), v, List.of(), stats(a));
         }
         case UNSAT ->
-            withBlockers(new VerifyResult(Claim.REACHABLE, Result.VIOLATED, null, null, List.of(), stats(a)), q, src, dst);
-        case UNKNOWN -> new VerifyResult(Claim.REACHABLE, Result.UNKNOWN, null, null, List.of(), stats(a));
+            withBlockers(
+                new VerifyResult(Claim.REACHABLE, Result.VIOLATED, null, null, List.of(), stats(a)),
+                q,
+                src,
+                dst);
+        case UNKNOWN ->
+            new VerifyResult(Claim.REACHABLE, Result.UNKNOWN, null, null, List.of(), stats(a));
       };
     }
   }
@@ -105,8 +110,13 @@ public final class Reachability implements AutoCloseable {
           yield new VerifyResult(Claim.ISOLATED, Result.VIOLATED, a.flow(), v, List.of(), stats(a));
         }
         case UNSAT ->
-            withBlockers(new VerifyResult(Claim.ISOLATED, Result.HOLDS, null, null, List.of(), stats(a)), q, src, dst);
-        case UNKNOWN -> new VerifyResult(Claim.ISOLATED, Result.UNKNOWN, null, null, List.of(), stats(a));
+            withBlockers(
+                new VerifyResult(Claim.ISOLATED, Result.HOLDS, null, null, List.of(), stats(a)),
+                q,
+                src,
+                dst);
+        case UNKNOWN ->
+            new VerifyResult(Claim.ISOLATED, Result.UNKNOWN, null, null, List.of(), stats(a));
       };
     }
   }
@@ -126,8 +136,8 @@ public final class Reachability implements AutoCloseable {
   }
 
   /**
-   * A flow of the question whose step in {@code direction} is decided by {@code decision} (as
-   * eval names it), replayed; for rule liveness and explanations.
+   * A flow of the question whose step in {@code direction} is decided by {@code decision} (as eval
+   * names it), replayed; for rule liveness and explanations.
    */
   public Search decidedBy(End src, End dst, FlowSpec flow, Direction direction, Decision decision) {
     try (Query q = open(src, dst, flow)) {
@@ -150,9 +160,9 @@ public final class Reachability implements AutoCloseable {
   }
 
   /**
-   * {@code r} with its blockers: per direction, asks for denied flows whose denying decision is
-   * new until there is none (one solver check per distinct blocker, plus one per direction). If
-   * the solver cannot decide, the list found so far is kept and marked incomplete.
+   * {@code r} with its blockers: per direction, asks for denied flows whose denying decision is new
+   * until there is none (one solver check per distinct blocker, plus one per direction). If the
+   * solver cannot decide, the list found so far is kept and marked incomplete.
    */
   private VerifyResult withBlockers(VerifyResult r, Query q, End src, End dst) {
     Set<Point> known = new LinkedHashSet<>();
@@ -176,7 +186,8 @@ public final class Reachability implements AutoCloseable {
           }
         }
         if (!added) {
-          throw Replay.disagreement("the solver found a new denying decision that eval does not confirm", a.flow(), v);
+          throw Replay.disagreement(
+              "the solver found a new denying decision that eval does not confirm", a.flow(), v);
         }
       }
     }

@@ -1,6 +1,5 @@
 package dev.tierproof.analysis;
 
-import dev.tierproof.source.Suggest;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
@@ -11,6 +10,7 @@ import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
+import dev.tierproof.source.Suggest;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,26 +22,25 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Endpoint references to ends (design.md §2, "Endpoint references"), and the one concrete flow
- * that {@code explain} evaluates between two ends.
+ * Endpoint references to ends (design.md §2, "Endpoint references"), and the one concrete flow that
+ * {@code explain} evaluates between two ends.
  *
  * <p>Resolution: {@code ns/name} is the pod or workload {@code name} of namespace {@code ns}
- * ({@code ns/Kind/name} picks one kind when several share the name); a bare {@code name} is the
- * one endpoint of any kind, host endpoints included, with that name; an address is the endpoint
- * that owns it, else an address outside the cluster (so is a range of one address); a range, a
- * domain and {@code world} are outside the cluster, a selector reference is a hypothetical
- * workload endpoint. An unknown or
- * ambiguous name is an error that lists what it could have meant.
+ * ({@code ns/Kind/name} picks one kind when several share the name); a bare {@code name} is the one
+ * endpoint of any kind, host endpoints included, with that name; an address is the endpoint that
+ * owns it, else an address outside the cluster (so is a range of one address); a range, a domain
+ * and {@code world} are outside the cluster, a selector reference is a hypothetical workload
+ * endpoint. An unknown or ambiguous name is an error that lists what it could have meant.
  *
- * <p>The concrete flow's defaults, for what the question leaves open: protocol TCP (ICMP or
- * ICMPv6 when only {@code --icmp-type} is given), destination port {@value Placeholders#PORT} and
- * source port {@value Placeholders#SOURCE_PORT} for protocols with ports, ICMP echo request (type 8,
+ * <p>The concrete flow's defaults, for what the question leaves open: protocol TCP (ICMP or ICMPv6
+ * when only {@code --icmp-type} is given), destination port {@value Placeholders#PORT} and source
+ * port {@value Placeholders#SOURCE_PORT} for protocols with ports, ICMP echo request (type 8,
  * ICMPv6 type 128) with code 0; IPv4 unless {@code --ip-version 6}, ICMPv6 or an end allows only
- * IPv6. An endpoint uses its first address of that family. Addresses that the input does not
- * give are made up and never owned by an endpoint: a workload without addresses (a controller's
- * pod template) gets one from {@code 10.255.0.0/16} ({@code fd00:ff::/64}), and a note says so;
- * an end outside the cluster is {@code 203.0.113.7} as destination and {@code 198.51.100.7} as
- * source ({@code 2001:db8::cb00:7107}, {@code 2001:db8::c633:6407}), or the next free address.
+ * IPv6. An endpoint uses its first address of that family. Addresses that the input does not give
+ * are made up and never owned by an endpoint: a workload without addresses (a controller's pod
+ * template) gets one from {@code 10.255.0.0/16} ({@code fd00:ff::/64}), and a note says so; an end
+ * outside the cluster is {@code 203.0.113.7} as destination and {@code 198.51.100.7} as source
+ * ({@code 2001:db8::cb00:7107}, {@code 2001:db8::c633:6407}), or the next free address.
  */
 public final class References {
 
@@ -50,8 +49,8 @@ public final class References {
   /**
    * A resolved reference.
    *
-   * @param address the one address the reference pins (a literal address, {@code
-   *     --destination-ip} for a domain), else null
+   * @param address the one address the reference pins (a literal address, {@code --destination-ip}
+   *     for a domain), else null
    */
   public record Resolved(End end, Ip address) {}
 
@@ -99,9 +98,17 @@ public final class References {
       for (Endpoint e : set.endpoints()) {
         if (e.name().equals(domain.name())) {
           String hint =
-              !e.isHost() ? "; write `" + e.ref() + "`"
+              !e.isHost()
+                  ? "; write `" + e.ref() + "`"
                   : e.ips().isEmpty() ? "" : "; name it by its address `" + e.ips().get(0) + "`";
-          d.warning(at, "`" + domain.name() + "` is read as a domain name, not as the endpoint `" + e.ref() + "`" + hint);
+          d.warning(
+              at,
+              "`"
+                  + domain.name()
+                  + "` is read as a domain name, not as the endpoint `"
+                  + e.ref()
+                  + "`"
+                  + hint);
           break;
         }
       }
@@ -112,7 +119,9 @@ public final class References {
       if (ns != null && !namespaces(set).contains(ns)) {
         d.warning(
             at,
-            "namespace `" + ns + "` is not in the input; its endpoints have no namespace labels"
+            "namespace `"
+                + ns
+                + "` is not in the input; its endpoints have no namespace labels"
                 + didYouMean(ns, namespaces(set)));
       }
       return Optional.of(
@@ -135,11 +144,15 @@ public final class References {
               + "`");
       return Optional.empty();
     }
-    Optional<Endpoint> owner = set.endpoints().stream().filter(e -> e.ips().contains(ip)).findFirst();
+    Optional<Endpoint> owner =
+        set.endpoints().stream().filter(e -> e.ips().contains(ip)).findFirst();
     if (owner.isPresent()) {
       d.error(
           at,
-          "`" + ip + "` is the address of `" + owner.get().ref()
+          "`"
+              + ip
+              + "` is the address of `"
+              + owner.get().ref()
               + "`; a domain is reached outside the cluster");
       return Optional.empty();
     }
@@ -148,9 +161,9 @@ public final class References {
 
   /**
    * The one concrete flow from {@code source} to {@code destination}: every open field gets the
-   * default of the class comment. Reports into {@code d} and returns empty when an end or the
-   * spec stands for more than one flow (a selector, a range, a wildcard domain, a port range), or
-   * when the ends and the spec contradict each other.
+   * default of the class comment. Reports into {@code d} and returns empty when an end or the spec
+   * stands for more than one flow (a selector, a range, a wildcard domain, a port range), or when
+   * the ends and the spec contradict each other.
    */
   public static Optional<Concrete> concrete(
       Resolved source, Resolved destination, FlowSpec spec, PolicySet set, Span at, Diagnostics d) {
@@ -163,7 +176,10 @@ public final class References {
     if (source.end() instanceof End.Outside && destination.end() instanceof End.Outside) {
       d.error(
           at,
-          "neither `" + source.end().display() + "` nor `" + destination.end().display()
+          "neither `"
+              + source.end().display()
+              + "` nor `"
+              + destination.end().display()
               + "` is an endpoint of the input, so no policy applies between them");
     }
     singlePort("--port", spec.port(), at, d);
@@ -178,7 +194,10 @@ public final class References {
     if (families.isEmpty()) {
       d.error(
           at,
-          "`" + source.end().display() + "` and `" + destination.end().display()
+          "`"
+              + source.end().display()
+              + "` and `"
+              + destination.end().display()
               + "` have no address family in common");
       return Optional.empty();
     }
@@ -199,16 +218,22 @@ public final class References {
     int protocol =
         spec.protocol() != null
             ? spec.protocol()
-            : spec.icmpType() != null ? (family == 6 ? Protocols.ICMPV6 : Protocols.ICMP) : Protocols.TCP;
+            : spec.icmpType() != null
+                ? (family == 6 ? Protocols.ICMPV6 : Protocols.ICMP)
+                : Protocols.TCP;
     boolean ports = Protocols.hasPorts(protocol);
     boolean icmp = Protocols.isIcmp(protocol);
     String name = Protocols.name(protocol);
     if (!ports && spec.port() != null) {
-      d.error(at, "`--port` needs a protocol with ports (TCP, UDP, SCTP, UDPLite), not `" + name + "`");
+      d.error(
+          at, "`--port` needs a protocol with ports (TCP, UDP, SCTP, UDPLite), not `" + name + "`");
     }
     if (!ports && spec.sourcePort() != null) {
       d.error(
-          at, "`--source-port` needs a protocol with ports (TCP, UDP, SCTP, UDPLite), not `" + name + "`");
+          at,
+          "`--source-port` needs a protocol with ports (TCP, UDP, SCTP, UDPLite), not `"
+              + name
+              + "`");
     }
     if (!icmp && spec.icmpType() != null) {
       d.error(at, "`--icmp-type` needs protocol ICMP or ICMPv6, not `" + name + "`");
@@ -227,16 +252,29 @@ public final class References {
     List<String> notes = new ArrayList<>();
     Placed from = place(source, family, owned, null, true, notes);
     Placed to = place(destination, family, owned, from.ip(), false, notes);
-    Integer sourcePort = ports ? (spec.sourcePort() != null ? spec.sourcePort().min() : Placeholders.SOURCE_PORT) : null;
+    Integer sourcePort =
+        ports
+            ? (spec.sourcePort() != null ? spec.sourcePort().min() : Placeholders.SOURCE_PORT)
+            : null;
     Integer port = ports ? (spec.port() != null ? spec.port().min() : Placeholders.PORT) : null;
     Integer icmpType =
-        icmp ? (spec.icmpType() != null ? spec.icmpType() : protocol == Protocols.ICMPV6 ? 128 : 8) : null;
+        icmp
+            ? (spec.icmpType() != null ? spec.icmpType() : protocol == Protocols.ICMPV6 ? 128 : 8)
+            : null;
     Integer icmpCode = icmp ? (spec.icmpCode() != null ? spec.icmpCode() : 0) : null;
     String domain = destination.end() instanceof End.Outside o ? o.domain() : null;
     Flow flow =
         new Flow(
-            protocol, from.ip(), sourcePort, to.ip(), port, icmpType, icmpCode, domain,
-            from.endpoint(), to.endpoint());
+            protocol,
+            from.ip(),
+            sourcePort,
+            to.ip(),
+            port,
+            icmpType,
+            icmpCode,
+            domain,
+            from.endpoint(),
+            to.endpoint());
     return Optional.of(new Concrete(flow, notes));
   }
 
@@ -256,7 +294,10 @@ public final class References {
       }
       Ip placeholder = free(Placeholders.pod(family, true), owned, taken);
       notes.add(
-          "`" + e.ref() + "` has no address in the input; the flow gives it `" + placeholder
+          "`"
+              + e.ref()
+              + "` has no address in the input; the flow gives it `"
+              + placeholder
               + "`, an address no endpoint owns");
       // without addresses of its own the endpoint is at the flow's address (spec S5.4); with
       // addresses of the other family only, a copy at the placeholder
@@ -268,7 +309,9 @@ public final class References {
     return new Placed(free(Placeholders.outside(family, source), owned, taken), null);
   }
 
-  /** The first address from {@code start} upwards that no endpoint owns and is not {@code taken}. */
+  /**
+   * The first address from {@code start} upwards that no endpoint owns and is not {@code taken}.
+   */
   private static Ip free(Ip start, Set<Ip> owned, Ip taken) {
     Ip ip = start;
     while (owned.contains(ip) || ip.equals(taken)) {
@@ -297,7 +340,9 @@ public final class References {
     if (many) {
       d.error(
           at,
-          "`" + r.end().display() + "` stands for many endpoints or addresses: "
+          "`"
+              + r.end().display()
+              + "` stands for many endpoints or addresses: "
               + "explain needs one concrete flow; use verify");
     }
   }
@@ -316,16 +361,22 @@ public final class References {
       d.error(at, "`" + text + "` is not an IP address");
       return Optional.empty();
     }
-    List<Endpoint> owners = set.endpoints().stream().filter(e -> e.ips().contains(ip.get())).toList();
+    List<Endpoint> owners =
+        set.endpoints().stream().filter(e -> e.ips().contains(ip.get())).toList();
     if (owners.size() > 1) {
       d.error(
           at,
-          "`" + text + "` is the address of several endpoints: " + list(owners)
+          "`"
+              + text
+              + "` is the address of several endpoints: "
+              + list(owners)
               + "; name one of them");
       return Optional.empty();
     }
     End end =
-        owners.isEmpty() ? new End.Outside(Cidr.host(ip.get()), null) : new End.Known(owners.get(0));
+        owners.isEmpty()
+            ? new End.Outside(Cidr.host(ip.get()), null)
+            : new End.Known(owners.get(0));
     return Optional.of(new Resolved(end, ip.get()));
   }
 
@@ -358,15 +409,28 @@ public final class References {
       return Optional.of(candidates.get(0));
     }
     if (candidates.isEmpty()) {
-      String what = ref.namespace() == null ? "endpoint" : ref.kind() == null ? "pod or workload" : ref.kind();
-      d.error(at, "no " + what + " `" + written + "` in the input" + didYouMean(written, pool, ref.name(), all, set));
+      String what =
+          ref.namespace() == null
+              ? "endpoint"
+              : ref.kind() == null ? "pod or workload" : ref.kind();
+      d.error(
+          at,
+          "no "
+              + what
+              + " `"
+              + written
+              + "` in the input"
+              + didYouMean(written, pool, ref.name(), all, set));
     } else {
       d.error(at, "`" + written + "` is ambiguous: it could be " + list(candidates));
     }
     return Optional.empty();
   }
 
-  /** How an endpoint is referred to: {@code ns/name}, or {@code ns/Kind/name} when that is ambiguous. */
+  /**
+   * How an endpoint is referred to: {@code ns/name}, or {@code ns/Kind/name} when that is
+   * ambiguous.
+   */
   private static String display(Endpoint e, PolicySet set) {
     long same = set.endpoints().stream().filter(o -> o.ref().equals(e.ref())).count();
     return same > 1 && !e.isHost() ? qualified(e) : e.ref();
@@ -376,10 +440,16 @@ public final class References {
     return e.namespace() + "/" + e.source() + "/" + e.name();
   }
 
-  /** The endpoints as a message lists them: {@code ns/Kind/name} where {@code ns/name} is shared. */
+  /**
+   * The endpoints as a message lists them: {@code ns/Kind/name} where {@code ns/name} is shared.
+   */
   private static String list(List<Endpoint> endpoints) {
     return endpoints.stream()
-        .map(e -> endpoints.stream().filter(o -> o.ref().equals(e.ref())).count() > 1 && !e.isHost() ? qualified(e) : e.ref())
+        .map(
+            e ->
+                endpoints.stream().filter(o -> o.ref().equals(e.ref())).count() > 1 && !e.isHost()
+                    ? qualified(e)
+                    : e.ref())
         .map(s -> "`" + s + "`")
         .collect(Collectors.joining(", "));
   }
@@ -405,10 +475,16 @@ public final class References {
     pool.stream()
         .distinct()
         .filter(p -> Suggest.distance(written, p) <= limit)
-        .sorted(Comparator.comparingInt((String p) -> Suggest.distance(written, p)).thenComparing(p -> p))
+        .sorted(
+            Comparator.comparingInt((String p) -> Suggest.distance(written, p))
+                .thenComparing(p -> p))
         .forEach(close::add);
     if (name != null) {
-      all.stream().filter(e -> e.name().equals(name)).map(e -> display(e, set)).sorted().forEach(close::add);
+      all.stream()
+          .filter(e -> e.name().equals(name))
+          .map(e -> display(e, set))
+          .sorted()
+          .forEach(close::add);
     }
     close.remove(written);
     if (close.isEmpty()) {

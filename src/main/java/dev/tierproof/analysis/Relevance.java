@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 /**
  * Which unmodelled elements could change an answer (specs/semantics.md S9.3): an element acts at
  * enforcement points ({@link Reach}); it matters to an answer shown by a flow when it acts at a
- * step of that flow and can turn its verdict, and to a proof over every flow of a question when
- * one of the question's ends could be such a point in the direction the end is evaluated (egress
- * at the source, ingress at the destination). Every command asks here and nowhere else.
+ * step of that flow and can turn its verdict, and to a proof over every flow of a question when one
+ * of the question's ends could be such a point in the direction the end is evaluated (egress at the
+ * source, ingress at the destination). Every command asks here and nowhere else.
  */
 public final class Relevance {
 
@@ -29,9 +29,16 @@ public final class Relevance {
 
   private Relevance() {}
 
-  /** The elements that could change the verdict of some flow from {@code source} to {@code destination}. */
-  public static List<Unmodelled> question(List<Unmodelled> all, PolicySet set, End source, End destination) {
-    return keep(all, r -> acts(r, source, Direction.EGRESS, set) || acts(r, destination, Direction.INGRESS, set));
+  /**
+   * The elements that could change the verdict of some flow from {@code source} to {@code
+   * destination}.
+   */
+  public static List<Unmodelled> question(
+      List<Unmodelled> all, PolicySet set, End source, End destination) {
+    return keep(
+        all,
+        r ->
+            acts(r, source, Direction.EGRESS, set) || acts(r, destination, Direction.INGRESS, set));
   }
 
   /**
@@ -40,8 +47,14 @@ public final class Relevance {
    * Reach.Endpoints#decider}), at a step that rule decided.
    */
   public static List<Unmodelled> verdict(List<Unmodelled> all, Verdict verdict) {
-    return keep(all, r -> verdict.steps().stream().anyMatch((Step s) -> r.covers(s.endpoint(), s.direction())
-        && (r.decider() == null || s.decidedBy().rule() == r.decider())));
+    return keep(
+        all,
+        r ->
+            verdict.steps().stream()
+                .anyMatch(
+                    (Step s) ->
+                        r.covers(s.endpoint(), s.direction())
+                            && (r.decider() == null || s.decidedBy().rule() == r.decider())));
   }
 
   /**
@@ -57,17 +70,22 @@ public final class Relevance {
   }
 
   /**
-   * The elements that could allow some flow from {@code source} to {@code destination} when none
-   * is allowed here: as {@link #question}, without those that only deny.
+   * The elements that could allow some flow from {@code source} to {@code destination} when none is
+   * allowed here: as {@link #question}, without those that only deny.
    */
-  public static List<Unmodelled> absence(List<Unmodelled> all, PolicySet set, End source, End destination) {
+  public static List<Unmodelled> absence(
+      List<Unmodelled> all, PolicySet set, End source, End destination) {
     return question(all, set, source, destination).stream()
         .filter(u -> !(u.reach() instanceof Reach.Endpoints r && r.effect() == Reach.Effect.DENIES))
         .toList();
   }
 
-  /** verify: a witness answers by its verdict ({@link #witness}), a proof that none exists by {@link #absence}. */
-  public static List<Unmodelled> verify(List<Unmodelled> all, PolicySet set, End source, End destination, VerifyResult r) {
+  /**
+   * verify: a witness answers by its verdict ({@link #witness}), a proof that none exists by {@link
+   * #absence}.
+   */
+  public static List<Unmodelled> verify(
+      List<Unmodelled> all, PolicySet set, End source, End destination, VerifyResult r) {
     if (r.witness() != null) {
       return witness(all, r.explanation());
     }
@@ -77,7 +95,8 @@ public final class Relevance {
   }
 
   /** The elements acting at some endpoint that {@code end} can be, for {@code direction}. */
-  public static List<Unmodelled> at(List<Unmodelled> all, PolicySet set, End end, Direction direction) {
+  public static List<Unmodelled> at(
+      List<Unmodelled> all, PolicySet set, End end, Direction direction) {
     return keep(all, r -> acts(r, end, direction, set));
   }
 
@@ -85,21 +104,35 @@ public final class Relevance {
    * The elements acting where {@code policy} acts: at an endpoint it selects, in a direction it
    * governs; with {@code hypothetical}, also at endpoints that could exist.
    */
-  public static List<Unmodelled> policy(List<Unmodelled> all, PolicySet set, Policy policy, boolean hypothetical) {
-    return keep(all, r -> Stream.of(Direction.values())
-        .filter(d -> policy.governs(d) && r.directions().contains(d))
-        .anyMatch(d -> set.endpoints().stream().anyMatch(e -> policy.selector().matches(e.labels()) && r.covers(e, d))
-            || hypothetical && fresh(r, null, policy.selector())));
+  public static List<Unmodelled> policy(
+      List<Unmodelled> all, PolicySet set, Policy policy, boolean hypothetical) {
+    return keep(
+        all,
+        r ->
+            Stream.of(Direction.values())
+                .filter(d -> policy.governs(d) && r.directions().contains(d))
+                .anyMatch(
+                    d ->
+                        set.endpoints().stream()
+                                .anyMatch(
+                                    e -> policy.selector().matches(e.labels()) && r.covers(e, d))
+                            || hypothetical && fresh(r, null, policy.selector())));
   }
 
   /**
    * The elements that could change the verdict of some flow: acting at some endpoint of the input,
    * or with {@code hypothetical} at one that could exist.
    */
-  public static List<Unmodelled> anywhere(List<Unmodelled> all, PolicySet set, boolean hypothetical) {
-    return keep(all, r -> r.directions().stream()
-        .anyMatch(d -> set.endpoints().stream().anyMatch(e -> r.covers(e, d))
-            || hypothetical && fresh(r, null, null)));
+  public static List<Unmodelled> anywhere(
+      List<Unmodelled> all, PolicySet set, boolean hypothetical) {
+    return keep(
+        all,
+        r ->
+            r.directions().stream()
+                .anyMatch(
+                    d ->
+                        set.endpoints().stream().anyMatch(e -> r.covers(e, d))
+                            || hypothetical && fresh(r, null, null)));
   }
 
   /**
@@ -113,27 +146,36 @@ public final class Relevance {
     Map<Finding, List<Unmodelled>> out = new IdentityHashMap<>();
     List<Unmodelled> any = anywhere(all, set, hypothetical);
     for (Finding f : findings) {
-      boolean selection = f instanceof Finding.DeadPolicy || f instanceof Finding.DeadTier
-          || f instanceof Finding.DirectionNotGoverned || f instanceof Finding.GnpSelectsHosts;
-      out.put(f, selection ? List.of() : f.policy() != null ? policy(any, set, f.policy(), hypothetical) : any);
+      boolean selection =
+          f instanceof Finding.DeadPolicy
+              || f instanceof Finding.DeadTier
+              || f instanceof Finding.DirectionNotGoverned
+              || f instanceof Finding.GnpSelectsHosts;
+      out.put(
+          f,
+          selection
+              ? List.of()
+              : f.policy() != null ? policy(any, set, f.policy(), hypothetical) : any);
     }
     return out;
   }
 
   /**
-   * Check: the elements that could change an invariant's result: of its witness when the witness
-   * is what proves it ({@link #witness}; a probe's flow: {@link #verdict}), else for flows between
-   * its ends (not those that only deny when the result says no flow is allowed); none for {@code
-   * covered} (which policies select an endpoint); for {@code no-new-reachability} and {@code no-findings}
-   * every element acting at some endpoint that exists or could.
+   * Check: the elements that could change an invariant's result: of its witness when the witness is
+   * what proves it ({@link #witness}; a probe's flow: {@link #verdict}), else for flows between its
+   * ends (not those that only deny when the result says no flow is allowed); none for {@code
+   * covered} (which policies select an endpoint); for {@code no-new-reachability} and {@code
+   * no-findings} every element acting at some endpoint that exists or could.
    */
-  public static List<Unmodelled> invariant(List<Unmodelled> all, PolicySet set, CheckResult result) {
+  public static List<Unmodelled> invariant(
+      List<Unmodelled> all, PolicySet set, CheckResult result) {
     Invariant.Assertion a = result.invariant().assertion();
     boolean proven = result.status() == CheckResult.Status.PROVEN;
     boolean violated = result.status() == CheckResult.Status.VIOLATED;
     Verdict shown = result.explanation();
     if (a instanceof Invariant.Isolated x) {
-      return violated && shown != null ? witness(all, shown)
+      return violated && shown != null
+          ? witness(all, shown)
           : pairs(all, set, x.from(), x.to(), proven);
     }
     if (a instanceof Invariant.Reachable x) {
@@ -150,17 +192,29 @@ public final class Relevance {
     return anywhere(all, set, true);
   }
 
-  /** Elements acting between some end of {@code from} and some of {@code to}; with {@code none}, not those that only deny. */
-  private static List<Unmodelled> pairs(List<Unmodelled> all, PolicySet set, List<End> from, List<End> to, boolean none) {
-    return keep(all, r -> !(none && r.effect() == Reach.Effect.DENIES)
-        && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
-            || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))));
+  /**
+   * Elements acting between some end of {@code from} and some of {@code to}; with {@code none}, not
+   * those that only deny.
+   */
+  private static List<Unmodelled> pairs(
+      List<Unmodelled> all, PolicySet set, List<End> from, List<End> to, boolean none) {
+    return keep(
+        all,
+        r ->
+            !(none && r.effect() == Reach.Effect.DENIES)
+                && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
+                    || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))));
   }
 
-  /** The elements of {@code all} that act everywhere, and those at endpoints {@code acts} accepts. */
+  /**
+   * The elements of {@code all} that act everywhere, and those at endpoints {@code acts} accepts.
+   */
   private static List<Unmodelled> keep(List<Unmodelled> all, Predicate<Reach.Endpoints> acts) {
     return all.stream()
-        .filter(u -> u.reach() instanceof Reach.Everywhere || u.reach() instanceof Reach.Endpoints r && acts.test(r))
+        .filter(
+            u ->
+                u.reach() instanceof Reach.Everywhere
+                    || u.reach() instanceof Reach.Endpoints r && acts.test(r))
         .toList();
   }
 
@@ -173,8 +227,10 @@ public final class Relevance {
       return r.covers(k.endpoint(), d);
     }
     if (end instanceof End.Outside o) {
-      // a range holds the endpoints at addresses in it, and may hold those without an address (S5.4)
-      return o.range() != null && o.domain() == null
+      // a range holds the endpoints at addresses in it, and may hold those without an address
+      // (S5.4)
+      return o.range() != null
+          && o.domain() == null
           && set.endpoints().stream()
               .filter(e -> e.ips().isEmpty() || e.ips().stream().anyMatch(o.range()::contains))
               .anyMatch(e -> r.covers(e, d));
@@ -186,8 +242,8 @@ public final class Relevance {
 
   /**
    * Whether a workload endpoint not yet deployed, in {@code namespace} (null: any) with labels
-   * satisfying {@code selector} (null: any), could be one the element acts at. Conservative: only
-   * a different pinned namespace or profile rules it out.
+   * satisfying {@code selector} (null: any), could be one the element acts at. Conservative: only a
+   * different pinned namespace or profile rules it out.
    */
   private static boolean fresh(Reach.Endpoints r, String namespace, Selector selector) {
     if (!r.kinds().contains(Endpoint.Kind.WORKLOAD)) {
@@ -212,12 +268,17 @@ public final class Relevance {
    * (or its namespace's name label, {@code pcns.kubernetes.io/metadata.name == 'ns'}), else null.
    */
   private static String pinned(Selector s) {
-    if (s instanceof Selector.Compare c && c.op() == Selector.Op.EQ
+    if (s instanceof Selector.Compare c
+        && c.op() == Selector.Op.EQ
         && (c.key().equals(Endpoint.NAMESPACE_LABEL) || c.key().equals(NAMESPACE_NAME))) {
       return c.value();
     }
     if (s instanceof Selector.And a) {
-      return a.operands().stream().map(Relevance::pinned).filter(x -> x != null).findFirst().orElse(null);
+      return a.operands().stream()
+          .map(Relevance::pinned)
+          .filter(x -> x != null)
+          .findFirst()
+          .orElse(null);
     }
     return null;
   }

@@ -16,21 +16,25 @@ import java.util.Map;
 
 /**
  * The one confirmer: replays a decoded solver answer through the evaluator (the executable spec)
- * and turns any mismatch into an internal error ({@link IllegalStateException} whose message
- * starts {@code internal error:}), never an answer. Used by {@link Reachability}, {@link Check},
- * {@link Diff} and lint.
+ * and turns any mismatch into an internal error ({@link IllegalStateException} whose message starts
+ * {@code internal error:}), never an answer. Used by {@link Reachability}, {@link Check}, {@link
+ * Diff} and lint.
  *
  * <p>It checks: eval's verdict is the solver's; eval's deciding point of each step is the solver's
  * when the answer names them; the flow's ends fit the question's; for two versions ({@link
- * #between}), the base's verdict (the flow moved to the base's endpoints) differs from the
- * current one. Answers about hypothetical endpoints are replayed with the namespace profiles they
- * assume ({@link PolicySet#withProfiles}). Thread-safe.
+ * #between}), the base's verdict (the flow moved to the base's endpoints) differs from the current
+ * one. Answers about hypothetical endpoints are replayed with the namespace profiles they assume
+ * ({@link PolicySet#withProfiles}). Thread-safe.
  */
 public final class Replay {
 
   private final Evaluator evaluator;
-  /** For two versions: the base paired with this set, and each endpoint whose base version differs. */
+
+  /**
+   * For two versions: the base paired with this set, and each endpoint whose base version differs.
+   */
   private final Replay base;
+
   private final Map<Endpoint, Endpoint> twins;
 
   /** Replays answers about {@code set}. */
@@ -44,7 +48,9 @@ public final class Replay {
     this.twins = twins;
   }
 
-  /** Replays answers about {@code current} and about {@code paired} ({@link Diff#paired} with it). */
+  /**
+   * Replays answers about {@code current} and about {@code paired} ({@link Diff#paired} with it).
+   */
   static Replay between(PolicySet paired, PolicySet current) {
     return new Replay(new Evaluator(current), new Replay(paired), Diff.twins(paired, current));
   }
@@ -54,7 +60,9 @@ public final class Replay {
     return evaluator.assuming(profiles);
   }
 
-  /** Eval's verdict on the answer's flow; it must be the solver's, with the same deciding points. */
+  /**
+   * Eval's verdict on the answer's flow; it must be the solver's, with the same deciding points.
+   */
   public Verdict verdict(Answer a) {
     Flow f = a.flow();
     Verdict v = evaluator(a.assumedProfiles()).evaluate(f);
@@ -62,7 +70,8 @@ public final class Replay {
       throw disagreement("the solver says " + (a.allowed() ? "allowed" : "denied"), f, v);
     }
     if (!a.decisions().isEmpty()) {
-      List<Point> byEval = v.steps().stream().map(s -> point(s.direction(), s.decidedBy())).toList();
+      List<Point> byEval =
+          v.steps().stream().map(s -> point(s.direction(), s.decidedBy())).toList();
       if (!byEval.equals(a.decisions())) {
         throw disagreement("the solver's decisions are " + a.decisions(), f, v);
       }
@@ -70,7 +79,10 @@ public final class Replay {
     return v;
   }
 
-  /** {@link #verdict(Answer)}, and the flow's ends are alternatives of the question's ({@link End#admits}). */
+  /**
+   * {@link #verdict(Answer)}, and the flow's ends are alternatives of the question's ({@link
+   * End#admits}).
+   */
   public Verdict verdict(Answer a, List<End> from, List<End> to) {
     Verdict v = verdict(a);
     Flow f = a.flow();
@@ -114,8 +126,13 @@ public final class Replay {
     if (n.allowed() != a.allowed() || b.allowed() == n.allowed()) {
       throw new IllegalStateException(
           "internal error: solver and evaluator disagree on a changed flow: the solver says it is "
-              + (a.allowed() ? "allowed" : "denied") + " now and the other way before; flow " + f.describe()
-              + "; eval before " + b.describe() + "; eval now " + n.describe());
+              + (a.allowed() ? "allowed" : "denied")
+              + " now and the other way before; flow "
+              + f.describe()
+              + "; eval before "
+              + b.describe()
+              + "; eval now "
+              + n.describe());
     }
     return new Verdict[] {b, n};
   }
@@ -123,15 +140,28 @@ public final class Replay {
   /** The flow as the base sees it: its input endpoints in their base versions ({@code twins}). */
   static Flow back(Flow f, Map<Endpoint, Endpoint> twins) {
     Endpoint s = f.source() == null ? null : twins.getOrDefault(f.source(), f.source());
-    Endpoint d = f.destination() == null ? null : twins.getOrDefault(f.destination(), f.destination());
+    Endpoint d =
+        f.destination() == null ? null : twins.getOrDefault(f.destination(), f.destination());
     if (s == f.source() && d == f.destination()) {
       return f;
     }
-    return new Flow(f.protocol(), f.sourceIp(), f.sourcePort(), f.destinationIp(), f.destinationPort(), f.icmpType(),
-        f.icmpCode(), f.destinationDomain(), s, d);
+    return new Flow(
+        f.protocol(),
+        f.sourceIp(),
+        f.sourcePort(),
+        f.destinationIp(),
+        f.destinationPort(),
+        f.icmpType(),
+        f.icmpCode(),
+        f.destinationDomain(),
+        s,
+        d);
   }
 
-  /** An internal error: solver and evaluator disagree on {@code f} ({@code v}: eval's verdict, if any). */
+  /**
+   * An internal error: solver and evaluator disagree on {@code f} ({@code v}: eval's verdict, if
+   * any).
+   */
   public static IllegalStateException disagreement(String what, Flow f, Verdict v) {
     return Evaluator.disagreement(what, f, v);
   }
@@ -139,9 +169,12 @@ public final class Replay {
   /** The solver's name for an eval decision. */
   static Point point(Direction d, Decision x) {
     return switch (x.kind()) {
-      case RULE -> new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
-      case TIER_DEFAULT -> new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
-      case PROFILE -> new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
+      case RULE ->
+          new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
+      case TIER_DEFAULT ->
+          new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
+      case PROFILE ->
+          new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
       case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
       case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
     };

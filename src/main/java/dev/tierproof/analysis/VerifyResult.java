@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * The answer to {@code verify reachable|isolated} (design.md "verify JSON").
  *
- * @param witness for {@code reachable} holding / {@code isolated} violated: an allowed flow, replayed
- *     through {@code eval} ({@code explanation} is that replay); else null
+ * @param witness for {@code reachable} holding / {@code isolated} violated: an allowed flow,
+ *     replayed through {@code eval} ({@code explanation} is that replay); else null
  * @param blockers for {@code reachable} violated / {@code isolated} holding: every enforcement
  *     point decision that denies some flow of the question, each with a flow it denies
  * @param blockersIncomplete null when {@code blockers} is every such point; else why the solver
@@ -32,7 +32,12 @@ public record VerifyResult(
 
   /** A result whose blocker list, if any, is complete. */
   public VerifyResult(
-      Claim claim, Result result, Flow witness, Verdict explanation, List<Blocker> blockers, SolverStats solver) {
+      Claim claim,
+      Result result,
+      Flow witness,
+      Verdict explanation,
+      List<Blocker> blockers,
+      SolverStats solver) {
     this(claim, result, witness, explanation, blockers, solver, null);
   }
 
@@ -58,6 +63,8 @@ public record VerifyResult(
   /** One point that stops traffic of the question, with a flow it stops (replayed). */
   public record Blocker(Endpoint endpoint, Direction direction, Decision decidedBy, Flow example) {}
 
-  /** {@code status} is sat, unsat or unknown; {@code reason} is Z3's reason for unknown, else null. */
+  /**
+   * {@code status} is sat, unsat or unknown; {@code reason} is Z3's reason for unknown, else null.
+   */
   public record SolverStats(String status, long millis, String reason) {}
 }

@@ -11,8 +11,6 @@ import dev.tierproof.smt.DiffQuery.Change;
 import dev.tierproof.smt.EndSet;
 import dev.tierproof.smt.SolverSession;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,8 +21,8 @@ import java.util.function.Function;
 /**
  * Widens the ends of a diff class (diff classes): an end of input endpoints to those at which the
  * witness changed alike; pods to namespaces, labels or selectors the solver proves uniform; an
- * outside end to anywhere outside, else to the widest prefix around the witness's address.
- * Every step asks {@link Generalizer#uniform}.
+ * outside end to anywhere outside, else to the widest prefix around the witness's address. Every
+ * step asks {@link Generalizer#uniform}.
  */
 final class WidenEnds {
 
@@ -34,6 +32,7 @@ final class WidenEnds {
 
   private final Generalizer g;
   private final PolicySet after;
+
   /** The label keys the policies' selectors mention. */
   private final Set<String> selectorKeys;
 
@@ -45,18 +44,23 @@ final class WidenEnds {
 
   /**
    * The ranges where an outside end changed as the witness's did, as the evaluators see it: the
-   * narrowest tested range around the witness's address, and every tested range holding no
-   * narrower tested range at whose first address the witness, moved there, changed alike (a
-   * rule's peers that are a list of network sets become one class, settled by one proof).
+   * narrowest tested range around the witness's address, and every tested range holding no narrower
+   * tested range at whose first address the witness, moved there, changed alike (a rule's peers
+   * that are a list of network sets become one class, settled by one proof).
    */
   List<Cidr> alike(Change change, Flow w, boolean source) {
     dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
     Cidr mine = narrowestTested(ip, source);
-    List<Cidr> tested = g.query.cidrs(source).stream().filter(r -> r.family() == ip.family() && r.prefix() < ip.bits()).toList();
-    TreeSet<Cidr> out = new TreeSet<>(java.util.Comparator.comparing(Cidr::low).thenComparing(Cidr::prefix));
+    List<Cidr> tested =
+        g.query.cidrs(source).stream()
+            .filter(r -> r.family() == ip.family() && r.prefix() < ip.bits())
+            .toList();
+    TreeSet<Cidr> out =
+        new TreeSet<>(java.util.Comparator.comparing(Cidr::low).thenComparing(Cidr::prefix));
     out.add(mine);
     for (Cidr r : tested) {
-      if (r.equals(mine) || tested.stream().anyMatch(x -> x.prefix() > r.prefix() && r.contains(x.address()))) {
+      if (r.equals(mine)
+          || tested.stream().anyMatch(x -> x.prefix() > r.prefix() && r.contains(x.address()))) {
         continue;
       }
       Flow f = g.movedOutside(w, source, Generalizer.prefix(r.address(), r.prefix()).address());
@@ -64,7 +68,8 @@ final class WidenEnds {
         out.add(r);
       }
     }
-    out.removeIf(r -> out.stream().anyMatch(x -> x.prefix() < r.prefix() && x.contains(r.address())));
+    out.removeIf(
+        r -> out.stream().anyMatch(x -> x.prefix() < r.prefix() && x.contains(r.address())));
     return List.copyOf(out);
   }
 
@@ -80,7 +85,10 @@ final class WidenEnds {
         .orElse(Cidr.host(ip));
   }
 
-  /** The smallest end set of a witness end: its group of endpoints, its hypothetical pod's labels, its address. */
+  /**
+   * The smallest end set of a witness end: its group of endpoints, its hypothetical pod's labels,
+   * its address.
+   */
   EndSet tightest(Flow w, boolean source) {
     Endpoint e = source ? w.source() : w.destination();
     if (e == null) {
@@ -91,7 +99,8 @@ final class WidenEnds {
       if (!e.ips().isEmpty()) {
         return new EndSet.Endpoints(g.query.group(source, e));
       }
-      // spec S5.4: at a free address, in exactly the ranges (that the encodings test) the witness's is in
+      // spec S5.4: at a free address, in exactly the ranges (that the encodings test) the witness's
+      // is in
       Generalizer.Ranges r = g.ranges(source, source ? w.sourceIp() : w.destinationIp());
       return new EndSet.Endpoints(g.query.group(source, e), r.in(), r.out());
     }
@@ -113,7 +122,10 @@ final class WidenEnds {
     return new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, sel);
   }
 
-  /** Whether the input mentions the namespace, as the encoding counts them (else it is one the input lacks). */
+  /**
+   * Whether the input mentions the namespace, as the encoding counts them (else it is one the input
+   * lacks).
+   */
   private boolean mentioned(String ns) {
     return g.encoding.namespaces().contains(ns);
   }
@@ -147,7 +159,10 @@ final class WidenEnds {
     return terms.isEmpty() ? null : terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
   }
 
-  /** The widest end set on one side that keeps the class uniform, from anything down to the tightest. */
+  /**
+   * The widest end set on one side that keeps the class uniform, from anything down to the
+   * tightest.
+   */
   EndSet widen(Candidate c, Change change, Flow w, boolean source) {
     EndSet tight = source ? c.src() : c.dst();
     Endpoint e = source ? w.source() : w.destination();
@@ -174,19 +189,39 @@ final class WidenEnds {
     boolean wide = listed ? !excluded.contains(ns) : end.unlisted();
     EndSet.Pods labelled = keep.apply(pods(e, source, false));
     if (wide) {
-      EndSet.Pods p = refine(keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), null)), at, change, w, source, true);
+      EndSet.Pods p =
+          refine(
+              keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), null)),
+              at,
+              change,
+              w,
+              source,
+              true);
       if (p != null) {
         return p;
       }
       if (labelled.selector() != null) {
-        p = refine(keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), labelled.selector())), at, change, w, source, true);
+        p =
+            refine(
+                keep.apply(new EndSet.Pods(null, excluded, end.unlisted(), labelled.selector())),
+                at,
+                change,
+                w,
+                source,
+                true);
         if (p != null) {
           return simplify(p, at, change, source);
         }
       }
     }
     EndSet.Pods namespace =
-        refine(keep.apply(new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, null)), at, change, w, source, false);
+        refine(
+            keep.apply(new EndSet.Pods(listed ? Set.of(ns) : Set.of(), Set.of(), !listed, null)),
+            at,
+            change,
+            w,
+            source,
+            false);
     if (namespace != null) {
       return namespace;
     }
@@ -211,7 +246,8 @@ final class WidenEnds {
    * which the witness, moved there, changed the same way (both evaluators say so), when the solver
    * proves that class uniform; else {@code tight}.
    */
-  private EndSet endpoints(EndSet tight, Function<EndSet, Candidate> at, Change change, Flow w, boolean source) {
+  private EndSet endpoints(
+      EndSet tight, Function<EndSet, Candidate> at, Change change, Flow w, boolean source) {
     if (!(tight instanceof EndSet.Endpoints t)) {
       return tight;
     }
@@ -219,7 +255,10 @@ final class WidenEnds {
     return wide != t && g.uniform(at.apply(wide), change) ? wide : tight;
   }
 
-  /** {@code t} with every input endpoint of the scope's end at which the witness, moved there, changed so. */
+  /**
+   * {@code t} with every input endpoint of the scope's end at which the witness, moved there,
+   * changed so.
+   */
   EndSet.Endpoints candidates(EndSet.Endpoints t, Change change, Flow w, boolean source) {
     Set<Endpoint> have = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     have.addAll(t.endpoints());
@@ -234,22 +273,39 @@ final class WidenEnds {
   }
 
   /**
-   * The candidate, narrowed until every flow of its class changed so, or null: a counterexample
-   * in another namespace removes that namespace ({@code namespaces}).
+   * The candidate, narrowed until every flow of its class changed so, or null: a counterexample in
+   * another namespace removes that namespace ({@code namespaces}).
    */
   private EndSet.Pods refine(
-      EndSet.Pods p, Function<EndSet, Candidate> at, Change change, Flow w, boolean source, boolean namespaces) {
+      EndSet.Pods p,
+      Function<EndSet, Candidate> at,
+      Change change,
+      Flow w,
+      boolean source,
+      boolean namespaces) {
     Endpoint e = source ? w.source() : w.destination();
     if (namespaces && p.namespaces() == null) {
       // the namespaces where a sampled input endpoint did not change so leave at once
       Set<String> more = new TreeSet<>(p.excluded());
       for (Endpoint x : g.samples(p)) {
         Flow f = Generalizer.moved(w, source, x);
-        if (f != null && !x.isHost() && !Objects.equals(x.namespace(), e.namespace()) && !g.changed(f, change)) {
+        if (f != null
+            && !x.isHost()
+            && !Objects.equals(x.namespace(), e.namespace())
+            && !g.changed(f, change)) {
           more.add(x.namespace());
         }
       }
-      p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.within(), p.except(), p.ports(), p.existing());
+      p =
+          new EndSet.Pods(
+              null,
+              more,
+              p.unlisted(),
+              p.selector(),
+              p.within(),
+              p.except(),
+              p.ports(),
+              p.existing());
     }
     // each round costs a solver check; past a dozen namespaces, narrower levels are cheaper
     for (int round = 0; round < 12; round++) {
@@ -273,14 +329,34 @@ final class WidenEnds {
       if (o == null || o.isHost()) {
         return null;
       }
-      boolean same = Objects.equals(o.namespace(), e.namespace()) || (!mentioned(o.namespace()) && !mentioned(e.namespace()));
+      boolean same =
+          Objects.equals(o.namespace(), e.namespace())
+              || (!mentioned(o.namespace()) && !mentioned(e.namespace()));
       if (namespaces && p.namespaces() == null && !same) {
         if (mentioned(o.namespace())) {
           Set<String> more = new TreeSet<>(p.excluded());
           more.add(o.namespace());
-          p = new EndSet.Pods(null, more, p.unlisted(), p.selector(), p.within(), p.except(), p.ports(), p.existing());
+          p =
+              new EndSet.Pods(
+                  null,
+                  more,
+                  p.unlisted(),
+                  p.selector(),
+                  p.within(),
+                  p.except(),
+                  p.ports(),
+                  p.existing());
         } else {
-          p = new EndSet.Pods(null, p.excluded(), false, p.selector(), p.within(), p.except(), p.ports(), p.existing());
+          p =
+              new EndSet.Pods(
+                  null,
+                  p.excluded(),
+                  false,
+                  p.selector(),
+                  p.within(),
+                  p.except(),
+                  p.ports(),
+                  p.existing());
         }
         continue;
       }
@@ -317,15 +393,18 @@ final class WidenEnds {
   /**
    * Drops the selector's terms one by one while the class stays uniform; then weakens each term
    * that pins a key ({@code k == v}, {@code !has(k)}) to "none of the other values the policies
-   * compare it to" ({@code k not in {...}}, which holds without the key too) and drops those
-   * values one by one while the class stays uniform: pods the policies tell apart only by values
-   * they do not have become one class.
+   * compare it to" ({@code k not in {...}}, which holds without the key too) and drops those values
+   * one by one while the class stays uniform: pods the policies tell apart only by values they do
+   * not have become one class.
    */
-  private EndSet.Pods simplify(EndSet.Pods p, Function<EndSet, Candidate> at, Change change, boolean source) {
+  private EndSet.Pods simplify(
+      EndSet.Pods p, Function<EndSet, Candidate> at, Change change, boolean source) {
     if (p.selector() == null) {
       return p;
     }
-    List<Selector> terms = new ArrayList<>(p.selector() instanceof Selector.And and ? and.operands() : List.of(p.selector()));
+    List<Selector> terms =
+        new ArrayList<>(
+            p.selector() instanceof Selector.And and ? and.operands() : List.of(p.selector()));
     for (int i = terms.size() - 1; i >= 0 && terms.size() > 1; i--) {
       List<Selector> fewer = new ArrayList<>(terms);
       fewer.remove(i);
@@ -383,7 +462,8 @@ final class WidenEnds {
   }
 
   /** An outside end: anywhere outside, else the widest prefix around the witness address. */
-  private EndSet outside(Function<EndSet, Candidate> at, Change change, EndSet tight, Flow w, boolean source) {
+  private EndSet outside(
+      Function<EndSet, Candidate> at, Change change, EndSet tight, Flow w, boolean source) {
     dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
     String domain = ((EndSet.Outside) tight).domain();
     if (g.uniform(at.apply(EndSet.Outside.in(null, null)), change)) {
@@ -421,8 +501,8 @@ final class WidenEnds {
   }
 
   /**
-   * An outside end (a range the evaluators suggested) widened to anywhere outside, or to the
-   * widest prefix around the witness's address, when that stays uniform.
+   * An outside end (a range the evaluators suggested) widened to anywhere outside, or to the widest
+   * prefix around the witness's address, when that stays uniform.
    */
   Candidate widerOutside(Candidate c, Change change, Flow w, boolean source) {
     EndSet end = source ? c.src() : c.dst();
@@ -437,5 +517,4 @@ final class WidenEnds {
     EndSet wide = outside(at, change, o, w, source);
     return at.apply(wide);
   }
-
 }

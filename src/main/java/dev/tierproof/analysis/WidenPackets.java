@@ -5,22 +5,26 @@ import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.DiffQuery.Change;
 import dev.tierproof.smt.SolverSession;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Widens the packets of a diff class (diff classes): any protocol, else every protocol no rule
- * mentions, else any port, else the widest run of whole port intervals (between the ports rules
- * and named ports mention) around the witness's port, else a binary search. Every step asks
- * {@link Generalizer#uniform}.
+ * mentions, else any port, else the widest run of whole port intervals (between the ports rules and
+ * named ports mention) around the witness's port, else a binary search. Every step asks {@link
+ * Generalizer#uniform}.
  */
 final class WidenPackets {
 
   private final Generalizer g;
-  /** Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and 65536; ascending. */
+
+  /**
+   * Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1),
+   * with 0, 1 and 65536; ascending.
+   */
   private final List<Integer> cuts;
+
   /** The protocols that rules, named ports and failsafe ports mention: the rest are alike. */
   private final Set<Integer> protocols;
 
@@ -31,9 +35,9 @@ final class WidenPackets {
   }
 
   /**
-   * "Every other protocol": the class's protocol widened to every protocol that no rule, named
-   * port or failsafe port mentions, when it is one of those and the solver proves it uniform;
-   * else {@code c}. Such protocols are alike to every rule but for carrying ports.
+   * "Every other protocol": the class's protocol widened to every protocol that no rule, named port
+   * or failsafe port mentions, when it is one of those and the solver proves it uniform; else
+   * {@code c}. Such protocols are alike to every rule but for carrying ports.
    */
   Candidate otherProtocols(Candidate c, Change change) {
     if (c.protocol() == null || protocols.contains(c.protocol()) || c.sourcePort() != null) {
@@ -43,7 +47,10 @@ final class WidenPackets {
     return g.uniform(t, change) ? t : c;
   }
 
-  /** Protocol and destination ports: any protocol, else any port, else the widest range around the witness port. */
+  /**
+   * Protocol and destination ports: any protocol, else any port, else the widest range around the
+   * witness port.
+   */
   Candidate widenPackets(Candidate c, Change change, Flow w) {
     Candidate any = c.packets(null, null, null, null, null, c.ipVersion());
     if (c.sourcePort() == null && c.icmpType() == null && g.uniform(any, change)) {
@@ -55,7 +62,8 @@ final class WidenPackets {
     }
     if (c.port() == null) {
       if (c.icmpType() != null) {
-        Candidate anyType = c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
+        Candidate anyType =
+            c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
         if (g.uniform(anyType, change)) {
           return anyType;
         }
@@ -89,7 +97,9 @@ final class WidenPackets {
     int right = k >= 0 ? k : -k - 1; // first cut > p
     int left = right - 1; // last cut <= p
     Function<int[], Boolean> ok =
-        r -> g.uniform(c.packets(c.protocol(), r, c.sourcePort(), null, null, c.ipVersion()), change);
+        r ->
+            g.uniform(
+                c.packets(c.protocol(), r, c.sourcePort(), null, null, c.ipVersion()), change);
     if (!ok.apply(new int[] {cut.get(left), cut.get(right) - 1})) {
       return search(c, change, p);
     }
@@ -130,18 +140,30 @@ final class WidenPackets {
         below = mid;
       }
     }
-    return c.packets(c.protocol(), new int[] {cut.get(low), hi}, c.sourcePort(), null, null, c.ipVersion());
+    return c.packets(
+        c.protocol(), new int[] {cut.get(low), hi}, c.sourcePort(), null, null, c.ipVersion());
   }
 
   /**
-   * The run of elementary port intervals (between {@link #cuts}) around the witness's port in
-   * which the witness, moved to each interval's first port, changed so: a guess, for the solver to
-   * prove.
+   * The run of elementary port intervals (between {@link #cuts}) around the witness's port in which
+   * the witness, moved to each interval's first port, changed so: a guess, for the solver to prove.
    */
   int[] guessPorts(Change change, Flow w) {
     java.util.function.IntPredicate ok =
-        port -> g.changed(new Flow(w.protocol(), w.sourceIp(), w.sourcePort(), w.destinationIp(), port, w.icmpType(),
-            w.icmpCode(), w.destinationDomain(), w.source(), w.destination()), change);
+        port ->
+            g.changed(
+                new Flow(
+                    w.protocol(),
+                    w.sourceIp(),
+                    w.sourcePort(),
+                    w.destinationIp(),
+                    port,
+                    w.icmpType(),
+                    w.icmpCode(),
+                    w.destinationDomain(),
+                    w.source(),
+                    w.destination()),
+                change);
     List<Integer> cut = new ArrayList<>(cuts);
     int k = java.util.Collections.binarySearch(cut, w.destinationPort() + 1);
     int hi = k >= 0 ? k : -k - 1; // the first cut above the port: the run ends before cut[hi]
@@ -155,13 +177,17 @@ final class WidenPackets {
     return new int[] {cut.get(lo), cut.get(hi) - 1};
   }
 
-  /** The widest port range around {@code p} by binary search (hypothetical pods' named ports can be any port). */
+  /**
+   * The widest port range around {@code p} by binary search (hypothetical pods' named ports can be
+   * any port).
+   */
   private Candidate search(Candidate c, Change change, int p) {
     int hi = p;
     int bad = 65536;
     while (bad - hi > 1) {
       int mid = hi + (bad - hi) / 2;
-      Candidate t = c.packets(c.protocol(), new int[] {p, mid}, c.sourcePort(), null, null, c.ipVersion());
+      Candidate t =
+          c.packets(c.protocol(), new int[] {p, mid}, c.sourcePort(), null, null, c.ipVersion());
       Answer x = g.unchanged(t, change);
       if (x.status() == SolverSession.Status.UNSAT) {
         hi = mid;
@@ -174,7 +200,8 @@ final class WidenPackets {
     bad = 0;
     while (lo - bad > 1) {
       int mid = lo - (lo - bad) / 2;
-      Candidate t = c.packets(c.protocol(), new int[] {mid, hi}, c.sourcePort(), null, null, c.ipVersion());
+      Candidate t =
+          c.packets(c.protocol(), new int[] {mid, hi}, c.sourcePort(), null, null, c.ipVersion());
       Answer x = g.unchanged(t, change);
       if (x.status() == SolverSession.Status.UNSAT) {
         lo = mid;
@@ -185,5 +212,4 @@ final class WidenPackets {
     }
     return c.packets(c.protocol(), new int[] {lo, hi}, c.sourcePort(), null, null, c.ipVersion());
   }
-
 }

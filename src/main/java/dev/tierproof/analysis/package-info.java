@@ -6,9 +6,9 @@
  * dev.tierproof.analysis.End}) and flow restrictions ({@link dev.tierproof.analysis.FlowSpec}).
  * Output: typed results whose every witness was decoded from a Z3 model into a concrete flow and
  * replayed through {@code eval} by the one confirmer, {@link dev.tierproof.analysis.Replay}: a
- * disagreement is an internal error, never an answer. A solver {@code unknown} is reported as
- * such, never as a proof. Implements specs/semantics.md S5 (flows and hypothetical endpoints) and
- * S9.3 (which unmodelled elements could change an answer).
+ * disagreement is an internal error, never an answer. A solver {@code unknown} is reported as such,
+ * never as a proof. Implements specs/semantics.md S5 (flows and hypothetical endpoints) and S9.3
+ * (which unmodelled elements could change an answer).
  *
  * <ul>
  *   <li>{@code Reachability} → {@code VerifyResult}: reachable and isolated, witnesses and

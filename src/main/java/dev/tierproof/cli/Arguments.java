@@ -5,8 +5,8 @@ import dev.tierproof.source.Span;
 import java.util.List;
 
 /**
- * The command line as a source text, so that a problem with an argument is reported like one in
- * a file: {@code <command line>:1:17: error: ...}, the line and a caret under the argument.
+ * The command line as a source text, so that a problem with an argument is reported like one in a
+ * file: {@code <command line>:1:17: error: ...}, the line and a caret under the argument.
  */
 final class Arguments {
 
@@ -34,12 +34,15 @@ final class Arguments {
     return span(value, 0);
   }
 
-  /** The span of the {@code nth} (0-based) argument equal to {@code value}; column 1 when none is. */
+  /**
+   * The span of the {@code nth} (0-based) argument equal to {@code value}; column 1 when none is.
+   */
   Span span(String value, int nth) {
     int column = "tierproof ".length() + 1;
     int seen = 0;
     for (String arg : args) {
-      int at = arg.equals(value) ? 0 : arg.endsWith("=" + value) ? arg.length() - value.length() : -1;
+      int at =
+          arg.equals(value) ? 0 : arg.endsWith("=" + value) ? arg.length() - value.length() : -1;
       if (at >= 0 && seen++ == nth) {
         return new Span(FILE, 1, column + at);
       }

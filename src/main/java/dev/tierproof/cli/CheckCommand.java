@@ -27,10 +27,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code check [SPEC]...}: proves the invariants of invariant files on the input ({@code -f}).
- * Exit 0 when every invariant is proven, 1 when one at or above {@code --fail-on} is violated, 2
- * for bad input (invariant files included, with file:line:col), 3 when one is inconclusive or
- * could not be checked and none fails.
+ * {@code check [SPEC]...}: proves the invariants of invariant files on the input ({@code -f}). Exit
+ * 0 when every invariant is proven, 1 when one at or above {@code --fail-on} is violated, 2 for bad
+ * input (invariant files included, with file:line:col), 3 when one is inconclusive or could not be
+ * checked and none fails.
  */
 @Command(
     name = "check",
@@ -38,7 +38,11 @@ import picocli.CommandLine.Parameters;
     description =
         "Proves the invariants of invariant files (default: the InvariantSet files under specs/) on the input:"
             + " isolation, reachability, probes, default-deny coverage, no new reachability, no lint findings.",
-    footer = {"%nExamples:", "  tierproof -f examples/zero-trust check specs/invariants/zero-trust", "  tierproof -f policies/ check -o text -o junit=junit.xml --fail-on error"})
+    footer = {
+      "%nExamples:",
+      "  tierproof -f examples/zero-trust check specs/invariants/zero-trust",
+      "  tierproof -f policies/ check -o text -o junit=junit.xml --fail-on error"
+    })
 final class CheckCommand extends Subcommand {
 
   @Parameters(paramLabel = "SPEC", description = "invariant files or directories (default: specs)")
@@ -47,7 +51,8 @@ final class CheckCommand extends Subcommand {
   @Option(
       names = "--fail-on",
       paramLabel = "error|warning|note|never",
-      description = "exit 1 when an invariant of this severity or a higher one is violated (default: warning)")
+      description =
+          "exit 1 when an invariant of this severity or a higher one is violated (default: warning)")
   String failOn = "warning";
 
   @Mixin GlobalOptions global = new GlobalOptions();
@@ -62,7 +67,8 @@ final class CheckCommand extends Subcommand {
     if (!s.diagnostics.hasErrors() && sets.stream().allMatch(x -> x.invariants().isEmpty())) {
       s.diagnostics.error(
           specs.isEmpty() ? new Span(Arguments.FILE, 1, 1) : s.args.span(specs.get(0)),
-          "no invariants in " + (specs.isEmpty() ? "`specs`" : "`" + String.join("`, `", specs) + "`")
+          "no invariants in "
+              + (specs.isEmpty() ? "`specs`" : "`" + String.join("`, `", specs) + "`")
               + ": give invariant files (`kind: InvariantSet`)");
     }
     if (s.diagnostics.hasErrors()) {
@@ -74,18 +80,27 @@ final class CheckCommand extends Subcommand {
     }
     Input input = loaded.get();
     PolicySet set = input.set();
-    InvariantResolver r = new InvariantResolver(set, (baseline, at) -> s.base(baseline, g, at).map(b -> {
-      b.diagnostics().errors().forEach(s.diagnostics::add);
-      return b.input();
-    }), s.diagnostics);
+    InvariantResolver r =
+        new InvariantResolver(
+            set,
+            (baseline, at) ->
+                s.base(baseline, g, at)
+                    .map(
+                        b -> {
+                          b.diagnostics().errors().forEach(s.diagnostics::add);
+                          return b.input();
+                        }),
+            s.diagnostics);
     List<Invariant> invariants = r.resolve(sets);
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
     s.warn(g);
     // spec S9.4
-    List<CheckResult> checked = Check.run(set, invariants, g.timeoutOrDefault(), s.progress(g, "check"));
-    List<List<Unmodelled>> relevant = checked.stream().map(x -> r.relevant(input.unmodelled(), x)).toList();
+    List<CheckResult> checked =
+        Check.run(set, invariants, g.timeoutOrDefault(), s.progress(g, "check"));
+    List<List<Unmodelled>> relevant =
+        checked.stream().map(x -> r.relevant(input.unmodelled(), x)).toList();
     List<CheckResult> results = new ArrayList<>();
     for (int k = 0; k < checked.size(); k++) {
       results.add(checked.get(k).unmodelled(relevant.get(k), g.ignoreUnmodelled));
@@ -97,24 +112,39 @@ final class CheckCommand extends Subcommand {
     }
     boolean failing =
         results.stream()
-            .anyMatch(x -> x.status() == CheckResult.Status.VIOLATED && threshold != null
-                && x.invariant().severity().atLeast(threshold));
+            .anyMatch(
+                x ->
+                    x.status() == CheckResult.Status.VIOLATED
+                        && threshold != null
+                        && x.invariant().severity().atLeast(threshold));
     if (failing) {
       return ExitCode.VIOLATED;
     }
     long open =
         results.stream()
-            .filter(x -> x.status() == CheckResult.Status.INCONCLUSIVE || x.status() == CheckResult.Status.ERROR)
+            .filter(
+                x ->
+                    x.status() == CheckResult.Status.INCONCLUSIVE
+                        || x.status() == CheckResult.Status.ERROR)
             .filter(x -> x.unmodelled().isEmpty())
             .count();
     if (results.stream().anyMatch(x -> !x.unmodelled().isEmpty())) { // spec S9.4
       s.unmodelled(caveat);
     }
     if (open > 0) {
-      s.err.println("tierproof: inconclusive: " + open + " invariant" + (open == 1 ? " was" : "s were")
-          + " not decided; nothing is proved about " + (open == 1 ? "it" : "them"));
+      s.err.println(
+          "tierproof: inconclusive: "
+              + open
+              + " invariant"
+              + (open == 1 ? " was" : "s were")
+              + " not decided; nothing is proved about "
+              + (open == 1 ? "it" : "them"));
     }
-    if (results.stream().anyMatch(x -> x.status() == CheckResult.Status.INCONCLUSIVE || x.status() == CheckResult.Status.ERROR)) {
+    if (results.stream()
+        .anyMatch(
+            x ->
+                x.status() == CheckResult.Status.INCONCLUSIVE
+                    || x.status() == CheckResult.Status.ERROR)) {
       return ExitCode.INCONCLUSIVE;
     }
     return ExitCode.OK;

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code diff --base PATH|git:REF}: every flow whose verdict the change from the base to the
- * current input ({@code -f}) newly allows or newly denies, in classes. Exit 0 when no flow
- * changed (proved), 1 when changes are listed, 3 when the search was inconclusive and found none.
+ * current input ({@code -f}) newly allows or newly denies, in classes. Exit 0 when no flow changed
+ * (proved), 1 when changes are listed, 3 when the search was inconclusive and found none.
  */
 @Command(
     name = "diff",
@@ -28,20 +28,26 @@ import picocli.CommandLine.Option;
         "Lists every change in behaviour between the base and the current policy set (-f): classes of"
             + " flows newly allowed or newly denied, with a witness and the rules responsible, and"
             + " proves that no other flow changed.",
-    footer = {"%nExamples:", "  tierproof -f policies/ diff --base git:origin/main", "  tierproof -f policies/ diff --base git:main --scope any -o markdown=diff.md"})
+    footer = {
+      "%nExamples:",
+      "  tierproof -f policies/ diff --base git:origin/main",
+      "  tierproof -f policies/ diff --base git:main --scope any -o markdown=diff.md"
+    })
 final class DiffCommand extends Subcommand {
 
   @Option(
       names = "--base",
       required = true,
       paramLabel = "PATH|git:REF",
-      description = "the base: a file or directory, or git:REF for the -f paths as they are at that commit")
+      description =
+          "the base: a file or directory, or git:REF for the -f paths as they are at that commit")
   String base;
 
   @Option(
       names = "--max-classes",
       paramLabel = "N",
-      description = "stop (inconclusive) after this many classes (default " + Diff.DEFAULT_MAX_CLASSES + ")")
+      description =
+          "stop (inconclusive) after this many classes (default " + Diff.DEFAULT_MAX_CLASSES + ")")
   int maxClasses = Diff.DEFAULT_MAX_CLASSES;
 
   @Option(
@@ -59,11 +65,13 @@ final class DiffCommand extends Subcommand {
     List<Session.Output> outputs = s.outputs(g, DiffReport.FORMATS);
     Scope chosen = s.scope(scope);
     if (maxClasses < 1) {
-      s.diagnostics.error(s.args.span(Integer.toString(maxClasses)), "`--max-classes` must be at least 1");
+      s.diagnostics.error(
+          s.args.span(Integer.toString(maxClasses)), "`--max-classes` must be at least 1");
     }
     boolean loadable = s.hasInput(g, "the current policy set (a file, a directory or `-`)");
     if (base.isBlank() || base.equals(Session.GIT)) {
-      s.diagnostics.error(s.args.span(base), "`--base` is empty: give a file or directory, or `git:REF`");
+      s.diagnostics.error(
+          s.args.span(base), "`--base` is empty: give a file or directory, or `git:REF`");
       loadable = false;
     }
     if (!loadable) {
@@ -82,12 +90,20 @@ final class DiffCommand extends Subcommand {
     Input before = baseline.get().input();
     Input now = current.join().input();
     Scope in = Scope.orDefault(chosen, now.set());
-    DiffResult result = Diff.run(before.set(), now.set(), in, g.timeoutOrDefault(), maxClasses, s.progress(g, "diff"));
+    DiffResult result =
+        Diff.run(
+            before.set(), now.set(), in, g.timeoutOrDefault(), maxClasses, s.progress(g, "diff"));
     // spec S9.4: what either version holds that is not modelled and could act on some flow
-    List<Unmodelled> elements = new ArrayList<>(Relevance.anywhere(before.unmodelled(), before.set(), in == Scope.ANY));
-    Relevance.anywhere(now.unmodelled(), now.set(), in == Scope.ANY).stream().filter(u -> !elements.contains(u)).forEach(elements::add);
+    List<Unmodelled> elements =
+        new ArrayList<>(Relevance.anywhere(before.unmodelled(), before.set(), in == Scope.ANY));
+    Relevance.anywhere(now.unmodelled(), now.set(), in == Scope.ANY).stream()
+        .filter(u -> !elements.contains(u))
+        .forEach(elements::add);
     Caveat caveat = Session.caveat(g, elements);
-    DiffResult shown = caveat.inconclusive() ? result.inconclusive("the input holds what tierproof does not model") : result;
+    DiffResult shown =
+        caveat.inconclusive()
+            ? result.inconclusive("the input holds what tierproof does not model")
+            : result;
     boolean written = s.write(outputs, f -> DiffReport.render(f, base, shown, caveat));
     if (!written) {
       return s.fail();
@@ -97,7 +113,8 @@ final class DiffCommand extends Subcommand {
     }
     if (!result.classes().isEmpty()) {
       if (result.status() == DiffResult.Status.INCONCLUSIVE) {
-        s.err.println("tierproof: inconclusive: " + result.reason() + "; other flows may have changed");
+        s.err.println(
+            "tierproof: inconclusive: " + result.reason() + "; other flows may have changed");
       }
       return ExitCode.VIOLATED;
     }

@@ -16,7 +16,9 @@ final class Durations implements ITypeConverter<Duration> {
     Matcher m = DURATION.matcher(text);
     if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
       throw new TypeConversionException(
-          "`" + text + "` is not a duration; write a positive number and a unit: 500ms, 30s, 2m, 1h");
+          "`"
+              + text
+              + "` is not a duration; write a positive number and a unit: 500ms, 30s, 2m, 1h");
     }
     long n = Long.parseLong(m.group(1));
     return switch (m.group(2)) {

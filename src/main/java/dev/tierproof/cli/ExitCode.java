@@ -8,7 +8,10 @@ enum ExitCode {
   VIOLATED(1),
   /** Bad input or usage; every problem is listed on stderr with file:line:col. */
   BAD_INPUT(2),
-  /** The solver could not decide, what is not modelled could change the answer, or an internal error. */
+  /**
+   * The solver could not decide, what is not modelled could change the answer, or an internal
+   * error.
+   */
   INCONCLUSIVE(3);
 
   private final int code;

@@ -2,9 +2,9 @@ package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.References.Concrete;
 import dev.tierproof.analysis.References.Resolved;
-import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Verdict;
@@ -18,12 +18,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code explain SRC DST [flow]}: one concrete flow, its verdict and what decided it. Exit 0 when answered. */
+/**
+ * {@code explain SRC DST [flow]}: one concrete flow, its verdict and what decided it. Exit 0 when
+ * answered.
+ */
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
-    description = "One concrete flow: the verdict and the deciding tier, policy and rule at each enforcement point.",
-    footer = {"%nExamples:", "  tierproof -f examples/quiz/allow-in-tier1.yaml explain shop/podA tigera.io", "  tierproof -f policies/ explain web/web-0 pay/api-0 --port 8443 -o json"})
+    description =
+        "One concrete flow: the verdict and the deciding tier, policy and rule at each enforcement point.",
+    footer = {
+      "%nExamples:",
+      "  tierproof -f examples/quiz/allow-in-tier1.yaml explain shop/podA tigera.io",
+      "  tierproof -f policies/ explain web/web-0 pay/api-0 --port 8443 -o json"
+    })
 final class ExplainCommand extends Subcommand {
 
   @Parameters(index = "0", paramLabel = "SRC", description = "source endpoint reference")
@@ -32,7 +40,10 @@ final class ExplainCommand extends Subcommand {
   @Parameters(index = "1", paramLabel = "DST", description = "destination endpoint reference")
   String destination;
 
-  @Option(names = "--destination-ip", paramLabel = "IP", description = "the address of a domain destination")
+  @Option(
+      names = "--destination-ip",
+      paramLabel = "IP",
+      description = "the address of a domain destination")
   String destinationIp;
 
   @Mixin FlowOptions flow = new FlowOptions();
@@ -61,10 +72,15 @@ final class ExplainCommand extends Subcommand {
     if (outputs.stream().noneMatch(o -> o.format() == Format.TEXT && o.file() == null)) {
       c.notes().forEach(n -> s.err.println("note: " + n));
     }
-    // spec S9.4: the verdict is printed, and inconclusive when what is not modelled acts on its path
+    // spec S9.4: the verdict is printed, and inconclusive when what is not modelled acts on its
+    // path
     Caveat caveat = Session.caveat(g, Relevance.verdict(question.get().unmodelled(), verdict));
     boolean written =
-        s.write(outputs, f -> ExplainReport.render(f, set, from.end(), to.end(), c.flow(), verdict, c.notes(), caveat));
+        s.write(
+            outputs,
+            f ->
+                ExplainReport.render(
+                    f, set, from.end(), to.end(), c.flow(), verdict, c.notes(), caveat));
     if (!written) {
       return s.fail();
     }

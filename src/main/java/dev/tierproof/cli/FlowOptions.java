@@ -12,19 +12,31 @@ final class FlowOptions {
 
   private static final Pattern PORTS = Pattern.compile("(\\d{1,5})(?::(\\d{1,5}))?");
 
-  @Option(names = "--protocol", paramLabel = "TCP|UDP|SCTP|ICMP|ICMPv6|N", description = "IP protocol, a name (any case) or a number 1-255")
+  @Option(
+      names = "--protocol",
+      paramLabel = "TCP|UDP|SCTP|ICMP|ICMPv6|N",
+      description = "IP protocol, a name (any case) or a number 1-255")
   String protocol;
 
-  @Option(names = "--port", paramLabel = "N|N:M", description = "destination port or inclusive range")
+  @Option(
+      names = "--port",
+      paramLabel = "N|N:M",
+      description = "destination port or inclusive range")
   String port;
 
-  @Option(names = "--source-port", paramLabel = "N|N:M", description = "source port or inclusive range")
+  @Option(
+      names = "--source-port",
+      paramLabel = "N|N:M",
+      description = "source port or inclusive range")
   String sourcePort;
 
   @Option(names = "--icmp-type", paramLabel = "T", description = "ICMP type 0-255")
   String icmpType;
 
-  @Option(names = "--icmp-code", paramLabel = "C", description = "ICMP code 0-255 (needs --icmp-type)")
+  @Option(
+      names = "--icmp-code",
+      paramLabel = "C",
+      description = "ICMP code 0-255 (needs --icmp-type)")
   String icmpCode;
 
   @Option(names = "--ip-version", paramLabel = "4|6", description = "address family")
@@ -39,7 +51,9 @@ final class FlowOptions {
       if (proto == null) {
         d.error(
             args.span(protocol),
-            "`" + protocol + "` is not a protocol; use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or a number 1-255");
+            "`"
+                + protocol
+                + "` is not a protocol; use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or a number 1-255");
       }
     }
     FlowSpec.PortRange dst = ports("--port", port, args, d);
@@ -70,20 +84,29 @@ final class FlowOptions {
     if (proto != null && ports && !Protocols.hasPorts(proto)) {
       d.error(
           args.span(protocol),
-          "`" + portOption + "` needs a protocol with ports (TCP, UDP, SCTP, UDPLite), not `" + protocol + "`");
+          "`"
+              + portOption
+              + "` needs a protocol with ports (TCP, UDP, SCTP, UDPLite), not `"
+              + protocol
+              + "`");
     }
     if (proto != null && icmp && !Protocols.isIcmp(proto)) {
-      d.error(args.span(protocol), "`" + icmpOption + "` needs protocol ICMP or ICMPv6, not `" + protocol + "`");
+      d.error(
+          args.span(protocol),
+          "`" + icmpOption + "` needs protocol ICMP or ICMPv6, not `" + protocol + "`");
     }
     if (proto == null && ports && icmp) {
-      d.error(args.span(port != null ? port : sourcePort), "`" + portOption + "` and `" + icmpOption + "` exclude each other");
+      d.error(
+          args.span(port != null ? port : sourcePort),
+          "`" + portOption + "` and `" + icmpOption + "` exclude each other");
     }
     if (icmpCode != null && icmpType == null) {
       d.error(args.span(icmpCode), "`--icmp-code` needs `--icmp-type`");
     }
   }
 
-  private static FlowSpec.PortRange ports(String option, String text, Arguments args, Diagnostics d) {
+  private static FlowSpec.PortRange ports(
+      String option, String text, Arguments args, Diagnostics d) {
     if (text == null) {
       return null;
     }
@@ -95,11 +118,14 @@ final class FlowOptions {
         return new FlowSpec.PortRange(min, max);
       }
     }
-    d.error(args.span(text), "`" + option + "` takes a port 0-65535 or a range N:M with N <= M, not `" + text + "`");
+    d.error(
+        args.span(text),
+        "`" + option + "` takes a port 0-65535 or a range N:M with N <= M, not `" + text + "`");
     return null;
   }
 
-  private static Integer number(String option, String text, int max, Arguments args, Diagnostics d) {
+  private static Integer number(
+      String option, String text, int max, Arguments args, Diagnostics d) {
     if (text == null) {
       return null;
     }

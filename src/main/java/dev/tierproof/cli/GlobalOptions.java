@@ -6,40 +6,48 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * {@code [-f PATH]... [-o FORMAT[=FILE]]... [--timeout 30s] [--ignore-unmodelled]}: accepted before the command and
- * after it; the values of every level are joined.
+ * {@code [-f PATH]... [-o FORMAT[=FILE]]... [--timeout 30s] [--ignore-unmodelled]}: accepted before
+ * the command and after it; the values of every level are joined.
  */
 final class GlobalOptions {
 
   @Option(
       names = "-f",
       paramLabel = "PATH",
-      description = "input: a file, a directory (recursively *.yaml, *.yml, *.json) or - for stdin; repeatable")
+      description =
+          "input: a file, a directory (recursively *.yaml, *.yml, *.json) or - for stdin; repeatable")
   List<String> files = new ArrayList<>();
 
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "the configuration (default: the nearest .tierproof.yaml in this folder or above; `none` for none)")
+      description =
+          "the configuration (default: the nearest .tierproof.yaml in this folder or above; `none` for none)")
   String config;
 
   /** Lint rules the configuration disables. */
-  java.util.Set<dev.tierproof.analysis.lint.Kind> lintDisable = java.util.EnumSet.noneOf(dev.tierproof.analysis.lint.Kind.class);
+  java.util.Set<dev.tierproof.analysis.lint.Kind> lintDisable =
+      java.util.EnumSet.noneOf(dev.tierproof.analysis.lint.Kind.class);
 
   /** Lint rules the configuration reports at another severity. */
   java.util.Map<dev.tierproof.analysis.lint.Kind, dev.tierproof.source.Severity> lintSeverity =
       new java.util.EnumMap<>(dev.tierproof.analysis.lint.Kind.class);
 
-  @Option(names = {"-v", "--verbose"}, description = "print every warning (default: one line per kind of warning)")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "print every warning (default: one line per kind of warning)")
   boolean verbose;
 
-  @Option(names = {"-q", "--quiet"}, description = "print errors and the result only")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "print errors and the result only")
   boolean quiet;
 
   @Option(
       names = "--exclude",
       paramLabel = "GLOB",
-      description = "skip files under a -f directory whose path (relative to it) or folder matches GLOB, e.g. 'charts/**'; repeatable")
+      description =
+          "skip files under a -f directory whose path (relative to it) or folder matches GLOB, e.g. 'charts/**'; repeatable")
   List<String> excludes = new ArrayList<>();
 
   @Option(
@@ -57,8 +65,9 @@ final class GlobalOptions {
 
   @Option(
       names = "--ignore-unmodelled",
-      description = "answer as if what the input holds that tierproof does not model were absent (every report says so);"
-          + " by default an answer it could change is inconclusive (exit 3)")
+      description =
+          "answer as if what the input holds that tierproof does not model were absent (every report says so);"
+              + " by default an answer it could change is inconclusive (exit 3)")
   boolean ignoreUnmodelled;
 
   /** This level's values after {@code outer}'s: lists joined, the inner timeout winning. */
@@ -80,14 +89,18 @@ final class GlobalOptions {
 
   /** Where an input without any resource is reported: the first {@code -f} argument. */
   dev.tierproof.source.Span inputSpan(Arguments args) {
-    return files.isEmpty() ? new dev.tierproof.source.Span(Arguments.FILE, 1, 1) : args.span(files.get(0));
+    return files.isEmpty()
+        ? new dev.tierproof.source.Span(Arguments.FILE, 1, 1)
+        : args.span(files.get(0));
   }
 
   /** How much of the diagnostics is printed. */
   dev.tierproof.source.Diagnostics.Detail detail() {
-    return quiet ? dev.tierproof.source.Diagnostics.Detail.QUIET
-        : verbose ? dev.tierproof.source.Diagnostics.Detail.FULL
-        : dev.tierproof.source.Diagnostics.Detail.SUMMARY;
+    return quiet
+        ? dev.tierproof.source.Diagnostics.Detail.QUIET
+        : verbose
+            ? dev.tierproof.source.Diagnostics.Detail.FULL
+            : dev.tierproof.source.Diagnostics.Detail.SUMMARY;
   }
 
   Duration timeoutOrDefault() {

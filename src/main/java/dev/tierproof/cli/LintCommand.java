@@ -31,7 +31,11 @@ import picocli.CommandLine.Option;
     description =
         "Shadowed, unmatchable and redundant rules, dead policies and tiers, and Calico surprises,"
             + " proven over every flow in scope, with file and line.",
-    footer = {"%nExamples:", "  tierproof -f examples/lint lint", "  tierproof -f policies/ lint --fail-on error -o text -o sarif=lint.sarif"})
+    footer = {
+      "%nExamples:",
+      "  tierproof -f examples/lint lint",
+      "  tierproof -f policies/ lint --fail-on error -o text -o sarif=lint.sarif"
+    })
 final class LintCommand extends Subcommand {
 
   @Option(
@@ -68,25 +72,43 @@ final class LintCommand extends Subcommand {
     s.warn(g);
     Map<String, String> texts = new HashMap<>();
     loaded.get().sources().forEach(t -> texts.put(t.file(), t.text()));
-    Lint.Result all = Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault(), s.progress(g, "lint")));
-    // findings a `tierproof.dev/ignore` annotation suppresses neither fail the run nor show (but in SARIF)
-    Map<Finding, dev.tierproof.model.Suppression> suppressed = Suppressions.of(input.suppressions(), all.findings());
+    Lint.Result all =
+        Lint.run(set, new Lint.Options(chosen, g.timeoutOrDefault(), s.progress(g, "lint")));
+    // findings a `tierproof.dev/ignore` annotation suppresses neither fail the run nor show (but in
+    // SARIF)
+    Map<Finding, dev.tierproof.model.Suppression> suppressed =
+        Suppressions.of(input.suppressions(), all.findings());
     // and the configuration's `lint.disable` rules are not reported at all
-    Lint.Result result = new Lint.Result(all.scope(), all.findings().stream()
-        .filter(f -> !suppressed.containsKey(f) && !g.lintDisable.contains(f.kind()))
-        .toList(), all.stats(), g.lintSeverity);
+    Lint.Result result =
+        new Lint.Result(
+            all.scope(),
+            all.findings().stream()
+                .filter(f -> !suppressed.containsKey(f) && !g.lintDisable.contains(f.kind()))
+                .toList(),
+            all.stats(),
+            g.lintSeverity);
     String version = Version.NUMBER;
-    // spec S9.4: a finding an unmodelled element could change does not fail the run; the run is inconclusive
+    // spec S9.4: a finding an unmodelled element could change does not fail the run; the run is
+    // inconclusive
     boolean hypothetical = result.scope() == Scope.ANY;
     Map<Finding, List<Unmodelled>> byFinding =
         Relevance.findings(input.unmodelled(), set, result.findings(), hypothetical);
     Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, hypothetical));
-    boolean written = s.write(outputs, f -> LintReport.render(f, result, texts::get, version, caveat, byFinding, suppressed));
+    boolean written =
+        s.write(
+            outputs,
+            f -> LintReport.render(f, result, texts::get, version, caveat, byFinding, suppressed));
     if (!written) {
       return s.fail();
     }
-    boolean failing = threshold != null && result.findings().stream().anyMatch(f -> result.severity(f).atLeast(threshold)
-        && !(f instanceof Finding.Inconclusive) && (!caveat.inconclusive() || byFinding.get(f).isEmpty()));
+    boolean failing =
+        threshold != null
+            && result.findings().stream()
+                .anyMatch(
+                    f ->
+                        result.severity(f).atLeast(threshold)
+                            && !(f instanceof Finding.Inconclusive)
+                            && (!caveat.inconclusive() || byFinding.get(f).isEmpty()));
     if (failing) {
       return ExitCode.VIOLATED;
     }
@@ -94,7 +116,8 @@ final class LintCommand extends Subcommand {
       return s.unmodelled(caveat);
     }
     if (result.findings().stream().anyMatch(f -> f instanceof Finding.Inconclusive)) {
-      s.err.println("tierproof: inconclusive: the solver could not decide some questions; nothing is claimed about them");
+      s.err.println(
+          "tierproof: inconclusive: the solver could not decide some questions; nothing is claimed about them");
       return ExitCode.INCONCLUSIVE;
     }
     return ExitCode.OK;

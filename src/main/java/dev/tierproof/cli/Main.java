@@ -7,15 +7,15 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine;
 
 /**
- * The {@code tierproof} command line (design.md §2): the commands, usage errors in the
- * diagnostics' style, and any internal failure as exit {@link ExitCode#INCONCLUSIVE} (no stack
- * trace unless {@code TIERPROOF_DEBUG=1}). Returns an {@link ExitCode}'s number.
+ * The {@code tierproof} command line (design.md §2): the commands, usage errors in the diagnostics'
+ * style, and any internal failure as exit {@link ExitCode#INCONCLUSIVE} (no stack trace unless
+ * {@code TIERPROOF_DEBUG=1}). Returns an {@link ExitCode}'s number.
  */
 @Command(
     name = "tierproof",
@@ -62,19 +62,25 @@ public final class Main implements Callable<Integer> {
       cl.setParameterExceptionHandler((e, a) -> usage(session, e));
       cl.setExecutionExceptionHandler((e, c, r) -> internal(session, e));
       return cl.execute(args);
-    } catch (RuntimeException | Error e) { // spec: exit 3 on any internal failure, Z3's native errors included
+    } catch (RuntimeException
+        | Error e) { // spec: exit 3 on any internal failure, Z3's native errors included
       return internal(session, e);
     }
   }
 
   /** {@code -o}'s help names exactly the formats {@code command} writes. */
-  private static void formats(CommandLine command, java.util.Set<dev.tierproof.report.Format> formats) {
+  private static void formats(
+      CommandLine command, java.util.Set<dev.tierproof.report.Format> formats) {
     picocli.CommandLine.Model.CommandSpec spec = command.getCommandSpec();
     picocli.CommandLine.Model.OptionSpec o = spec.findOption("-o");
     spec.remove(o);
-    spec.addOption(picocli.CommandLine.Model.OptionSpec.builder(o)
-        .description("output format (" + dev.tierproof.report.Format.names(formats) + "), to FILE when given, else stdout; repeatable")
-        .build());
+    spec.addOption(
+        picocli.CommandLine.Model.OptionSpec.builder(o)
+            .description(
+                "output format ("
+                    + dev.tierproof.report.Format.names(formats)
+                    + "), to FILE when given, else stdout; repeatable")
+            .build());
   }
 
   /** No command: with no arguments at all, the usage with every command; else a usage error. */
@@ -86,7 +92,9 @@ public final class Main implements Callable<Integer> {
     }
     session.diagnostics.error(
         new Span(Arguments.FILE, 1, 1),
-        "missing command; use one of `" + String.join("`, `", spec.subcommands().keySet()) + "` (see `tierproof --help`)");
+        "missing command; use one of `"
+            + String.join("`, `", spec.subcommands().keySet())
+            + "` (see `tierproof --help`)");
     return session.fail().code();
   }
 
@@ -99,17 +107,33 @@ public final class Main implements Callable<Integer> {
       List<String> like = u.getSuggestions();
       if (like.isEmpty() && word.startsWith("-")) {
         java.util.Set<String> names = new java.util.TreeSet<>();
-        e.getCommandLine().getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
-        like = dev.tierproof.source.Suggest.closest(word.contains("=") ? word.substring(0, word.indexOf('=')) : word, names)
-            .map(List::of).orElse(List.of());
+        e.getCommandLine()
+            .getCommandSpec()
+            .options()
+            .forEach(o -> names.addAll(List.of(o.names())));
+        like =
+            dev.tierproof.source.Suggest.closest(
+                    word.contains("=") ? word.substring(0, word.indexOf('=')) : word, names)
+                .map(List::of)
+                .orElse(List.of());
       }
       boolean option = word.startsWith("-");
       boolean sub = !option && !e.getCommandLine().getSubcommands().isEmpty();
       session.diagnostics.error(
           session.args.span(word),
-          "unknown " + (option ? "option" : sub ? "command" : "argument") + " `" + word + "`"
-              + (like.isEmpty() ? "" : "; did you mean `" + String.join("` or `", like.subList(0, Math.min(3, like.size()))) + "`?")
-              + " (see `" + command + " --help`)");
+          "unknown "
+              + (option ? "option" : sub ? "command" : "argument")
+              + " `"
+              + word
+              + "`"
+              + (like.isEmpty()
+                  ? ""
+                  : "; did you mean `"
+                      + String.join("` or `", like.subList(0, Math.min(3, like.size())))
+                      + "`?")
+              + " (see `"
+              + command
+              + " --help`)");
       return session.fail().code();
     }
     String message = e.getMessage().replaceAll("'([^']*)'", "`$1`");
@@ -133,7 +157,9 @@ public final class Main implements Callable<Integer> {
     } else {
       String m = e.getMessage() != null ? e.getMessage() : "an unexpected failure";
       session.err.println(
-          "tierproof: " + (m.startsWith("internal error: ") ? m : "internal error: " + m) + " (TIERPROOF_DEBUG=1 shows where)");
+          "tierproof: "
+              + (m.startsWith("internal error: ") ? m : "internal error: " + m)
+              + " (TIERPROOF_DEBUG=1 shows where)");
     }
     if ("1".equals(System.getenv("TIERPROOF_DEBUG"))) {
       e.printStackTrace(session.err);

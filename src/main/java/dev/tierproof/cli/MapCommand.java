@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code map [SRC [DST]] [flow] [--group class|namespace|workload]}: who can talk to whom, per
  * ordered pair of endpoint groups and outside ranges, with the deciding points of every allowed
- * part. Exit 0, 2 on bad input, 3 when something the input holds but tierproof does not model
- * could change the map.
+ * part. Exit 0, 2 on bad input, 3 when something the input holds but tierproof does not model could
+ * change the map.
  */
 @Command(
     name = "map",
@@ -33,22 +33,38 @@ import picocli.CommandLine.Parameters;
     description =
         "Who can talk to whom: for each ordered pair of endpoint groups (endpoints every flow treats alike) and"
             + " outside ranges, exactly the packets allowed, with the deciding tier, policy and rule of each step.",
-    footer = {"%nExamples:", "  tierproof -f examples/shop map", "  tierproof -f policies/ map shop --group workload -o html=map.html"})
+    footer = {
+      "%nExamples:",
+      "  tierproof -f examples/shop map",
+      "  tierproof -f policies/ map shop --group workload -o html=map.html"
+    })
 final class MapCommand extends Subcommand {
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "SRC", description = "only from these ends (an endpoint reference)")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "SRC",
+      description = "only from these ends (an endpoint reference)")
   String source;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "DST", description = "only to these ends (an endpoint reference)")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "DST",
+      description = "only to these ends (an endpoint reference)")
   String destination;
 
   @Option(
       names = "--group",
       paramLabel = "class|namespace|workload",
-      description = "class: endpoints every flow treats alike (default); namespace or workload: merged for reading")
+      description =
+          "class: endpoints every flow treats alike (default); namespace or workload: merged for reading")
   String group = "class";
 
-  @Option(names = "--scope", paramLabel = "existing", description = "existing: the input's endpoints (the only scope map answers so far)")
+  @Option(
+      names = "--scope",
+      paramLabel = "existing",
+      description = "existing: the input's endpoints (the only scope map answers so far)")
   String scope;
 
   @Mixin FlowOptions flow = new FlowOptions();
@@ -59,22 +75,28 @@ final class MapCommand extends Subcommand {
   ExitCode run(Session s, GlobalOptions g) {
     List<Session.Output> outputs = s.outputs(g, MapReport.FORMATS);
     FlowSpec packets = flow.spec(s.args, s.diagnostics);
-    Aggregate.By by = switch (group) {
-      case "class" -> Aggregate.By.CLASS;
-      case "namespace" -> Aggregate.By.NAMESPACE;
-      case "workload" -> Aggregate.By.WORKLOAD;
-      default -> {
-        s.diagnostics.error(s.args.span(group), "`" + group + "` is not a grouping; use `class`, `namespace` or `workload`");
-        yield null;
-      }
-    };
+    Aggregate.By by =
+        switch (group) {
+          case "class" -> Aggregate.By.CLASS;
+          case "namespace" -> Aggregate.By.NAMESPACE;
+          case "workload" -> Aggregate.By.WORKLOAD;
+          default -> {
+            s.diagnostics.error(
+                s.args.span(group),
+                "`" + group + "` is not a grouping; use `class`, `namespace` or `workload`");
+            yield null;
+          }
+        };
     if (scope != null && !scope.equals("existing")) {
-      s.diagnostics.error(s.args.span(scope), scope.equals("any")
-          ? "`map --scope any` (pods not yet deployed) is not supported yet; the map covers the input's endpoints"
-          : "`" + scope + "` is not a scope; map answers `existing`");
+      s.diagnostics.error(
+          s.args.span(scope),
+          scope.equals("any")
+              ? "`map --scope any` (pods not yet deployed) is not supported yet; the map covers the input's endpoints"
+              : "`" + scope + "` is not a scope; map answers `existing`");
     }
     Optional<EndpointRef> from = reference(s, source, 0);
-    Optional<EndpointRef> to = reference(s, destination, source != null && source.equals(destination) ? 1 : 0);
+    Optional<EndpointRef> to =
+        reference(s, destination, source != null && source.equals(destination) ? 1 : 0);
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
@@ -89,13 +111,18 @@ final class MapCommand extends Subcommand {
     Input input = loaded.get().input();
     PolicySet set = input.set();
     Predicate<MapResult.Group> sources = covering(s, set, from, source, 0);
-    Predicate<MapResult.Group> destinations = covering(s, set, to, destination, source != null && source.equals(destination) ? 1 : 0);
+    Predicate<MapResult.Group> destinations =
+        covering(s, set, to, destination, source != null && source.equals(destination) ? 1 : 0);
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
     s.warn(g);
-    MapResult map = Aggregate.of(
-        Connectivity.run(set, new Connectivity.Options(sources, destinations, packets, s.progress(g, "map"))), by);
+    MapResult map =
+        Aggregate.of(
+            Connectivity.run(
+                set,
+                new Connectivity.Options(sources, destinations, packets, s.progress(g, "map"))),
+            by);
     Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, false));
     boolean written = s.write(outputs, f -> MapReport.render(f, set, "existing", map, caveat));
     if (!written) {

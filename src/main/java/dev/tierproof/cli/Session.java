@@ -1,8 +1,8 @@
 package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.analysis.References;
+import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.analysis.lint.Kind;
 import dev.tierproof.load.GitRevision;
 import dev.tierproof.load.Loader;
@@ -61,7 +61,9 @@ final class Session {
       return g;
     }
     java.util.Optional<Path> file =
-        g.config != null ? java.util.Optional.of(Path.of(g.config)) : dev.tierproof.load.Config.find(Path.of(""));
+        g.config != null
+            ? java.util.Optional.of(Path.of(g.config))
+            : dev.tierproof.load.Config.find(Path.of(""));
     if (file.isEmpty()) {
       return g;
     }
@@ -82,10 +84,17 @@ final class Session {
     }
     for (dev.tierproof.load.Config.Entry e : c.lintSeverity()) {
       java.util.Optional<Severity> grade =
-          java.util.Arrays.stream(Severity.values()).filter(v -> v.label().equals(e.value())).findFirst();
+          java.util.Arrays.stream(Severity.values())
+              .filter(v -> v.label().equals(e.value()))
+              .findFirst();
       if (grade.isEmpty()) {
-        diagnostics.error(e.valueAt(), "`" + e.value() + "` is not a severity"
-            + dev.tierproof.source.Suggest.choice(e.value(), List.of("error", "warning", "note")));
+        diagnostics.error(
+            e.valueAt(),
+            "`"
+                + e.value()
+                + "` is not a severity"
+                + dev.tierproof.source.Suggest.choice(
+                    e.value(), List.of("error", "warning", "note")));
       }
       lintRule(e).ifPresent(k -> grade.ifPresent(v -> g.lintSeverity.put(k, v)));
     }
@@ -101,8 +110,13 @@ final class Session {
         known.add(x.id());
         known.add(x.ruleName());
       }
-      diagnostics.error(e.keyAt(), "`" + e.key() + "` is not a lint rule"
-          + dev.tierproof.source.Suggest.suffix(e.key(), known, " (rules: TP101-TP106, TP201-TP205, TP900, or their names)"));
+      diagnostics.error(
+          e.keyAt(),
+          "`"
+              + e.key()
+              + "` is not a lint rule"
+              + dev.tierproof.source.Suggest.suffix(
+                  e.key(), known, " (rules: TP101-TP106, TP201-TP205, TP900, or their names)"));
     }
     return k;
   }
@@ -112,7 +126,9 @@ final class Session {
     return outputs(g, Format.BASIC);
   }
 
-  /** As {@link #outputs(GlobalOptions)} for a command that writes the formats in {@code supported}. */
+  /**
+   * As {@link #outputs(GlobalOptions)} for a command that writes the formats in {@code supported}.
+   */
   List<Output> outputs(GlobalOptions g, java.util.Set<Format> supported) {
     List<Output> outputs = new ArrayList<>();
     java.util.Map<String, String> destinations = new java.util.HashMap<>();
@@ -123,7 +139,8 @@ final class Session {
       Optional<Format> format = Format.parse(key).filter(supported::contains);
       if (format.isEmpty()) {
         diagnostics.error(
-            args.span(o), "unknown output format `" + key + "`; this command writes " + Format.names(supported));
+            args.span(o),
+            "unknown output format `" + key + "`; this command writes " + Format.names(supported));
       } else if (file != null && file.isEmpty()) {
         diagnostics.error(args.span(o), "`-o " + o + "` names no file; write `" + key + "=FILE`");
       } else {
@@ -132,8 +149,13 @@ final class Session {
         if (before != null) {
           diagnostics.error(
               args.span(o),
-              "`-o " + o + "` writes to " + (file == null ? "standard output" : "`" + file + "`")
-                  + " as `-o " + before + "` does: give each report its own destination");
+              "`-o "
+                  + o
+                  + "` writes to "
+                  + (file == null ? "standard output" : "`" + file + "`")
+                  + " as `-o "
+                  + before
+                  + "` does: give each report its own destination");
         } else {
           outputs.add(new Output(format.get(), file));
         }
@@ -143,7 +165,8 @@ final class Session {
   }
 
   /** The input and both ends of a question, resolved. */
-  record Question(PolicySet set, List<Unmodelled> unmodelled, Resolved source, Resolved destination) {}
+  record Question(
+      PolicySet set, List<Unmodelled> unmodelled, Resolved source, Resolved destination) {}
 
   /**
    * Parses the references and {@code --destination-ip}, loads the input, resolves both ends; empty
@@ -165,7 +188,8 @@ final class Session {
     if (diagnostics.hasErrors()) {
       return Optional.empty();
     }
-    Optional<Loaded> loaded = hasInput(g, "a file, a directory or `-` for standard input") ? input(g) : Optional.empty();
+    Optional<Loaded> loaded =
+        hasInput(g, "a file, a directory or `-` for standard input") ? input(g) : Optional.empty();
     if (loaded.isEmpty()) {
       return Optional.empty();
     }
@@ -204,9 +228,9 @@ final class Session {
   record Loaded(List<SourceText> sources, Input input, Diagnostics diagnostics) {}
 
   /**
-   * The one way every command reads its input: the {@code -f} paths with {@code --exclude}
-   * ({@link Loader#read}), loaded ({@link Loader#input}); no resource at all is an error at the
-   * first {@code -f}. Safe to run beside another load.
+   * The one way every command reads its input: the {@code -f} paths with {@code --exclude} ({@link
+   * Loader#read}), loaded ({@link Loader#input}); no resource at all is an error at the first
+   * {@code -f}. Safe to run beside another load.
    */
   Loaded load(GlobalOptions g) {
     Diagnostics d = new Diagnostics();
@@ -221,7 +245,10 @@ final class Session {
     return diagnostics.hasErrors() ? Optional.empty() : Optional.of(loaded);
   }
 
-  /** Adds what loading reported to the session's diagnostics (only its errors unless {@code all}), its texts for rendering. */
+  /**
+   * Adds what loading reported to the session's diagnostics (only its errors unless {@code all}),
+   * its texts for rendering.
+   */
   void join(Loaded loaded, boolean all) {
     (all ? loaded.diagnostics().all() : loaded.diagnostics().errors()).forEach(diagnostics::add);
     loaded.sources().forEach(t -> diagnostics.source(t.file(), t.text()));
@@ -229,9 +256,9 @@ final class Session {
 
   /**
    * The input {@code spec} names: a path, or {@code git:REF} for the {@code -f} paths at REF
-   * ({@link GitRevision}). A base that cannot be read is reported at {@code at} (the {@code
-   * --base} argument, an invariant's baseline) in the session's diagnostics, and is empty; what
-   * loading it reported is in the result.
+   * ({@link GitRevision}). A base that cannot be read is reported at {@code at} (the {@code --base}
+   * argument, an invariant's baseline) in the session's diagnostics, and is empty; what loading it
+   * reported is in the result.
    */
   Optional<Loaded> base(String spec, GlobalOptions g, Span at) {
     Diagnostics d = new Diagnostics();
@@ -242,7 +269,10 @@ final class Session {
       Diagnostics reading = new Diagnostics();
       sources = Loader.read(List.of(spec), InputStream.nullInputStream(), reading);
       for (Diagnostic x : reading.all()) {
-        d.add(x.span().file().equals(spec) ? new Diagnostic(x.severity(), at, "`" + spec + "`: " + x.message()) : x);
+        d.add(
+            x.span().file().equals(spec)
+                ? new Diagnostic(x.severity(), at, "`" + spec + "`: " + x.message())
+                : x);
       }
     }
     if (d.hasErrors()) {
@@ -273,7 +303,9 @@ final class Session {
       }
       choices.add("`" + v.label() + "`");
     }
-    diagnostics.error(args.span(text), "`" + text + "` is not a severity; use " + String.join(", ", choices) + " or `never`");
+    diagnostics.error(
+        args.span(text),
+        "`" + text + "` is not a severity; use " + String.join(", ", choices) + " or `never`");
     return null;
   }
 
@@ -296,16 +328,20 @@ final class Session {
     return ExitCode.BAD_INPUT;
   }
 
-  /** The caveat of an answer that {@code elements} could change, under {@code --ignore-unmodelled} or not. */
+  /**
+   * The caveat of an answer that {@code elements} could change, under {@code --ignore-unmodelled}
+   * or not.
+   */
   static Caveat caveat(GlobalOptions g, List<Unmodelled> elements) {
     return new Caveat(elements, g.ignoreUnmodelled);
   }
 
   /** Says on stderr why an answer is inconclusive (spec S9.4); exit code 3. */
   ExitCode unmodelled(Caveat c) {
-    err.println("tierproof: inconclusive: the input holds what tierproof does not model, and it could change this answer: "
-        + String.join("; ", c.elements().stream().map(u -> u.display()).toList())
-        + "; nothing is proved (--ignore-unmodelled to ignore it)");
+    err.println(
+        "tierproof: inconclusive: the input holds what tierproof does not model, and it could change this answer: "
+            + String.join("; ", c.elements().stream().map(u -> u.display()).toList())
+            + "; nothing is proved (--ignore-unmodelled to ignore it)");
     return ExitCode.INCONCLUSIVE;
   }
 
@@ -366,7 +402,9 @@ final class Session {
       try {
         Files.writeString(Path.of(o.file()), text, StandardCharsets.UTF_8);
       } catch (IOException | RuntimeException e) {
-        diagnostics.error(args.span(o.format().key() + "=" + o.file()), "cannot write `" + o.file() + "`: " + e.getMessage());
+        diagnostics.error(
+            args.span(o.format().key() + "=" + o.file()),
+            "cannot write `" + o.file() + "`: " + e.getMessage());
       }
     }
     out.flush();

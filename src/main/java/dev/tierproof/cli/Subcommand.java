@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
  * A command under {@code tierproof}: run in the root command's session with its global options
  * joined after those before it and with the configuration's ({@link Session#configured}); its
  * {@link ExitCode} goes back to picocli as a number. Each command declares its {@link
- * GlobalOptions} {@code @Mixin} after its own options, so that completion scripts list them in
- * that order.
+ * GlobalOptions} {@code @Mixin} after its own options, so that completion scripts list them in that
+ * order.
  */
 abstract class Subcommand implements Callable<Integer> {
 

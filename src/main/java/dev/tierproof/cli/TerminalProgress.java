@@ -5,8 +5,8 @@ import java.io.PrintStream;
 
 /**
  * Progress on one stderr line of a terminal ({@code tierproof: lint: 120/400 rules}), rewritten in
- * place at most four times a second once a run has taken a second, and erased before anything
- * else is printed ({@link #clear}).
+ * place at most four times a second once a run has taken a second, and erased before anything else
+ * is printed ({@link #clear}).
  */
 final class TerminalProgress implements Progress {
 
@@ -39,7 +39,10 @@ final class TerminalProgress implements Progress {
     }
     last = now;
     shown = true;
-    String of = total > 0 ? done + "/" + total + " " + what + " (" + (100L * done / total) + "%)" : done + " " + what;
+    String of =
+        total > 0
+            ? done + "/" + total + " " + what + " (" + (100L * done / total) + "%)"
+            : done + " " + what;
     err.print("\r\033[Ktierproof: " + command + ": " + of);
     err.flush();
   }

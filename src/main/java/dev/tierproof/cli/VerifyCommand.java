@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code verify reachable|isolated SRC DST [flow]}: a proof over every flow of the question. Exit
- * 0 when the claim holds, 1 when it is violated, 3 when the solver cannot decide.
+ * {@code verify reachable|isolated SRC DST [flow]}: a proof over every flow of the question. Exit 0
+ * when the claim holds, 1 when it is violated, 3 when the solver cannot decide.
  */
 @Command(
     name = "verify",
@@ -27,7 +27,11 @@ import picocli.CommandLine.Parameters;
     description =
         "Proves that some flow is allowed (reachable, printing one) or that none is (isolated),"
             + " over every flow and every endpoint in scope.",
-    footer = {"%nExamples:", "  tierproof -f policies/ verify reachable shop/podA tigera.io --existing", "  tierproof -f policies/ verify isolated 'frontend/{app == \"web\"}' payments"})
+    footer = {
+      "%nExamples:",
+      "  tierproof -f policies/ verify reachable shop/podA tigera.io --existing",
+      "  tierproof -f policies/ verify isolated 'frontend/{app == \"web\"}' payments"
+    })
 final class VerifyCommand extends Subcommand {
 
   @Parameters(index = "0", paramLabel = "reachable|isolated", description = "the claim")
@@ -39,13 +43,22 @@ final class VerifyCommand extends Subcommand {
   @Parameters(index = "2", paramLabel = "DST", description = "destination endpoint reference")
   String destination;
 
-  @Option(names = "--existing", description = "selector references mean the input's endpoints only, not hypothetical ones")
+  @Option(
+      names = "--existing",
+      description = "selector references mean the input's endpoints only, not hypothetical ones")
   boolean existing;
 
-  @Option(names = "--destination-ip", paramLabel = "IP", description = "the address of a domain destination")
+  @Option(
+      names = "--destination-ip",
+      paramLabel = "IP",
+      description = "the address of a domain destination")
   String destinationIp;
 
-  @Option(names = "--pod-cidr", paramLabel = "CIDR", description = "pods not yet deployed, and workloads without an address, get addresses in this range (repeatable: one per family)")
+  @Option(
+      names = "--pod-cidr",
+      paramLabel = "CIDR",
+      description =
+          "pods not yet deployed, and workloads without an address, get addresses in this range (repeatable: one per family)")
   List<String> podCidrs = new java.util.ArrayList<>();
 
   @Mixin FlowOptions flow = new FlowOptions();
@@ -58,7 +71,9 @@ final class VerifyCommand extends Subcommand {
     if (pods.isEmpty()) {
       return end;
     }
-    return end instanceof End.Hypothetical h ? h.inPodCidrs(pods) : end instanceof End.Known k ? k.inPodCidrs(pods) : end;
+    return end instanceof End.Hypothetical h
+        ? h.inPodCidrs(pods)
+        : end instanceof End.Known k ? k.inPodCidrs(pods) : end;
   }
 
   @Mixin GlobalOptions global = new GlobalOptions();
@@ -67,10 +82,12 @@ final class VerifyCommand extends Subcommand {
   ExitCode run(Session s, GlobalOptions g) {
     SolverSession.preload(); // Z3's native library loads while the YAML is read
     VerifyResult.Claim what =
-        claim.equals("reachable") ? VerifyResult.Claim.REACHABLE
+        claim.equals("reachable")
+            ? VerifyResult.Claim.REACHABLE
             : claim.equals("isolated") ? VerifyResult.Claim.ISOLATED : null;
     if (what == null) {
-      s.diagnostics.error(s.args.span(claim), "`" + claim + "` is not a claim; use `reachable` or `isolated`");
+      s.diagnostics.error(
+          s.args.span(claim), "`" + claim + "` is not a claim; use `reachable` or `isolated`");
     }
     List<Session.Output> outputs = s.outputs(g);
     FlowSpec spec = flow.spec(s.args, s.diagnostics);
@@ -78,12 +95,14 @@ final class VerifyCommand extends Subcommand {
     for (String text : podCidrs) {
       Optional<Cidr> c = Cidr.parse(text);
       if (c.isEmpty()) {
-        s.diagnostics.error(s.args.span(text), "`" + text + "` is not a CIDR range (`--pod-cidr 10.48.0.0/16`)");
+        s.diagnostics.error(
+            s.args.span(text), "`" + text + "` is not a CIDR range (`--pod-cidr 10.48.0.0/16`)");
       } else {
         pods.add(c.get());
       }
     }
-    Optional<Session.Question> question = s.question(g, source, destination, destinationIp, existing);
+    Optional<Session.Question> question =
+        s.question(g, source, destination, destinationIp, existing);
     if (question.isEmpty()) {
       return s.fail();
     }
@@ -99,11 +118,9 @@ final class VerifyCommand extends Subcommand {
               : reachability.isolated(from, to, spec);
     }
     // spec S9.4
-    Caveat caveat = Session.caveat(g, Relevance.verify(question.get().unmodelled(), set, from, to, result));
-    boolean written =
-        s.write(
-            outputs,
-            f -> VerifyReport.render(f, set, from, to, result, caveat));
+    Caveat caveat =
+        Session.caveat(g, Relevance.verify(question.get().unmodelled(), set, from, to, result));
+    boolean written = s.write(outputs, f -> VerifyReport.render(f, set, from, to, result, caveat));
     if (!written) {
       return s.fail();
     }

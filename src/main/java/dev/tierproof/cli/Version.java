@@ -26,9 +26,21 @@ final class Version implements IVersionProvider {
       // a jar without the file: the build date is unknown
     }
     return new String[] {
-      "tierproof " + NUMBER + " (" + commit(build.getProperty("commit", "")) + "built " + build.getProperty("built", "unknown") + ")",
+      "tierproof "
+          + NUMBER
+          + " ("
+          + commit(build.getProperty("commit", ""))
+          + "built "
+          + build.getProperty("built", "unknown")
+          + ")",
       "Z3 " + SolverSession.z3Version(),
-      "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ", " + System.getProperty("java.vendor") + ")"
+      "Java "
+          + System.getProperty("java.version")
+          + " ("
+          + System.getProperty("java.vm.name")
+          + ", "
+          + System.getProperty("java.vendor")
+          + ")"
     };
   }
 

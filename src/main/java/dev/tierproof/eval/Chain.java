@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * What one step (spec S4) holds before a packet arrives: the endpoint {@code at}, the {@code
- * direction}, the tiers entered there, each with its applying policies in order (spec S4.1, S4.2:
- * a tier without one is not entered), and the endpoint's profiles that exist, in its order (spec
+ * direction}, the tiers entered there, each with its applying policies in order (spec S4.1, S4.2: a
+ * tier without one is not entered), and the endpoint's profiles that exist, in its order (spec
  * S4.6). Made by {@link Evaluator#chain}; walked by {@link Evaluator#walk}.
  */
 public record Chain(Endpoint at, Direction direction, List<Entered> tiers, List<Profile> profiles) {

@@ -19,10 +19,14 @@ import dev.tierproof.model.Tier;
  */
 public record Decision(Kind kind, Tier tier, Policy policy, Rule rule, Profile profile) {
 
-  /** The step's verdict when this decided it: an Allow rule (of a policy or profile) or a failsafe port. */
+  /**
+   * The step's verdict when this decided it: an Allow rule (of a policy or profile) or a failsafe
+   * port.
+   */
   public boolean allows() {
     return kind == Kind.FAILSAFE
-        || ((kind == Kind.RULE || kind == Kind.PROFILE) && rule.action() == dev.tierproof.model.Action.ALLOW);
+        || ((kind == Kind.RULE || kind == Kind.PROFILE)
+            && rule.action() == dev.tierproof.model.Action.ALLOW);
   }
 
   public enum Kind {

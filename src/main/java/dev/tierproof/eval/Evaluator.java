@@ -19,7 +19,6 @@ import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Tier;
-import dev.tierproof.selector.Selector;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -30,8 +29,8 @@ import java.util.Set;
 /**
  * Evaluates flows against one policy set exactly as Felix does on the normal (connection-tracked)
  * path. The one concrete walk of spec S4 is {@link #walk}: {@link #evaluate} is that walk with a
- * trace, lint's step walk is that walk with its own {@link Watcher}. Immutable after
- * construction; thread-safe.
+ * trace, lint's step walk is that walk with its own {@link Watcher}. Immutable after construction;
+ * thread-safe.
  */
 public final class Evaluator {
 
@@ -42,12 +41,18 @@ public final class Evaluator {
   private final PolicySet set;
   private final dev.tierproof.model.PolicyIndex index;
   private final Set<Endpoint> known;
-  /** Endpoints by address, so a rule side looks only at the entities that own the packet's address. */
+
+  /**
+   * Endpoints by address, so a rule side looks only at the entities that own the packet's address.
+   */
   private final Map<Ip, List<Entity>> byAddress;
+
   private final List<Entity> networkSets;
   private final dev.tierproof.model.CidrIndex<Entity> netsetIndex;
+
   /** Per address, the network sets whose CIDRs contain it (a cache; thread-safe). */
   private final Map<Ip, List<Entity>> netsetsAt;
+
   /**
    * Per set of endpoint labels (all that {@link #applies} looks at; replicas share theirs), per
    * direction: the tiers entered, with their applying policies.
@@ -102,20 +107,27 @@ public final class Evaluator {
   public Evaluator withProfiles(Map<String, Profile> assumed) {
     return assumed.isEmpty() ? this : new Evaluator(this, set.withProfiles(assumed));
   }
-  private final Map<Map<String, Profile>, Evaluator> assuming = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final Map<Map<String, Profile>, Evaluator> assuming =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** {@link #withProfiles}, made once per set of assumed profiles. */
   public Evaluator assuming(Map<String, Profile> assumed) {
     return assumed.isEmpty() ? this : assuming.computeIfAbsent(assumed, this::withProfiles);
   }
 
-  /** An internal error: a claim about {@code f} and this evaluator disagree ({@code v}: its verdict, if any). */
+  /**
+   * An internal error: a claim about {@code f} and this evaluator disagree ({@code v}: its verdict,
+   * if any).
+   */
   public static IllegalStateException disagreement(String what, Flow f, Verdict v) {
     return new IllegalStateException(
-        "internal error: solver and evaluator disagree: " + what + "; flow " + f.describe()
+        "internal error: solver and evaluator disagree: "
+            + what
+            + "; flow "
+            + f.describe()
             + (v == null ? "" : "; eval " + v.describe()));
   }
-
 
   private static Entity entity(Endpoint e) {
     return new Entity(e.labels(), e.ips().stream().map(Cidr::host).toList(), List.of(), e.ports());
@@ -166,12 +178,12 @@ public final class Evaluator {
   }
 
   /**
-   * The one walk of spec S4 along {@code chain}: a host endpoint's failsafe ports first (S6.2);
-   * per entered tier its applying policies in order, each rule in order, the first Allow or Deny
-   * deciding (S4.3), a Pass leaving the tier (S4.4), an undecided tier ending in its default
-   * action (S4.5); then the first profile with a matching rule (S4.6, a Pass there denies); else
-   * denied (S4.7). {@code watcher} is told of each rule reached and each policy left, and may
-   * leave rules out. Returns what decided; {@link Decision#allows} is the step's verdict.
+   * The one walk of spec S4 along {@code chain}: a host endpoint's failsafe ports first (S6.2); per
+   * entered tier its applying policies in order, each rule in order, the first Allow or Deny
+   * deciding (S4.3), a Pass leaving the tier (S4.4), an undecided tier ending in its default action
+   * (S4.5); then the first profile with a matching rule (S4.6, a Pass there denies); else denied
+   * (S4.7). {@code watcher} is told of each rule reached and each policy left, and may leave rules
+   * out. Returns what decided; {@link Decision#allows} is the step's verdict.
    */
   public Decision walk(Chain chain, Flow flow, Watcher watcher) {
     Direction dir = chain.direction();
@@ -242,15 +254,21 @@ public final class Evaluator {
         skipped(all.get(next++));
       }
       next++;
-      Outcome o = hit == null ? Outcome.NO_MATCH
-          : hit.action() == Action.PASS ? Outcome.PASS : hit.action() == Action.ALLOW ? Outcome.ALLOW : Outcome.DENY;
+      Outcome o =
+          hit == null
+              ? Outcome.NO_MATCH
+              : hit.action() == Action.PASS
+                  ? Outcome.PASS
+                  : hit.action() == Action.ALLOW ? Outcome.ALLOW : Outcome.DENY;
       out.add(new TraceEntry(tier.tier(), policy, o, hit == null ? null : hit.index()));
       closed = hit != null;
     }
 
     private void skipped(Policy p) {
       if (p.namespace() == null || p.namespace().equals(at.namespace())) {
-        out.add(new TraceEntry(current.tier(), p, p.staged() ? Outcome.STAGED : Outcome.NOT_SELECTED, null));
+        out.add(
+            new TraceEntry(
+                current.tier(), p, p.staged() ? Outcome.STAGED : Outcome.NOT_SELECTED, null));
       }
     }
 
@@ -266,20 +284,26 @@ public final class Evaluator {
     }
   }
 
-  /** The tiers entered at an endpoint with these labels, computed once per set of labels and direction. */
+  /**
+   * The tiers entered at an endpoint with these labels, computed once per set of labels and
+   * direction.
+   */
   private List<Chain.Entered> entered(Endpoint at, Direction dir) {
     Map<Direction, List<Chain.Entered>> byDirection =
         entered.computeIfAbsent(at.labels(), k -> new java.util.concurrent.ConcurrentHashMap<>());
-    return byDirection.computeIfAbsent(dir, d -> {
-      List<Chain.Entered> out = new ArrayList<>();
-      for (int t = 0; t < set.tiers().size(); t++) {
-        List<Policy> applying = index.candidates(t, at.labels()).stream().filter(p -> applies(p, at, d)).toList();
-        if (!applying.isEmpty()) {
-          out.add(new Chain.Entered(set.tiers().get(t), applying));
-        }
-      }
-      return List.copyOf(out);
-    });
+    return byDirection.computeIfAbsent(
+        dir,
+        d -> {
+          List<Chain.Entered> out = new ArrayList<>();
+          for (int t = 0; t < set.tiers().size(); t++) {
+            List<Policy> applying =
+                index.candidates(t, at.labels()).stream().filter(p -> applies(p, at, d)).toList();
+            if (!applying.isEmpty()) {
+              out.add(new Chain.Entered(set.tiers().get(t), applying));
+            }
+          }
+          return List.copyOf(out);
+        });
   }
 
   /** The enforced policies of a tier that select {@code at} and govern {@code dir} (spec S4.1). */
@@ -293,7 +317,9 @@ public final class Evaluator {
     return out;
   }
 
-  /** True when {@code p} is enforced on the normal path, selects {@code at} and governs {@code dir}. */
+  /**
+   * True when {@code p} is enforced on the normal path, selects {@code at} and governs {@code dir}.
+   */
   public static boolean applies(Policy p, Endpoint at, Direction dir) {
     return !p.staged()
         && !p.doNotTrack()
@@ -357,17 +383,19 @@ public final class Evaluator {
     if (!m.ports().isEmpty() && !portIn(m.ports(), m, r, flow.protocol(), addr, port, scope)) {
       return false;
     }
-    return m.notPorts().isEmpty() || !portIn(m.notPorts(), m, r, flow.protocol(), addr, port, scope);
+    return m.notPorts().isEmpty()
+        || !portIn(m.notPorts(), m, r, flow.protocol(), addr, port, scope);
   }
 
   /**
    * The part of a rule side that looks at who is at an address, not at the packet: {@code nets},
-   * {@code notNets}, {@code domains}, {@code services}, the selectors over the entities there
-   * (spec S3.3, S3.4); {@code peer} is the flow's endpoint at {@code addr}, or null.
+   * {@code notNets}, {@code domains}, {@code services}, the selectors over the entities there (spec
+   * S3.3, S3.4); {@code peer} is the flow's endpoint at {@code addr}, or null.
    */
   public boolean identity(EntityMatch m, Ip addr, String domain, Endpoint peer) {
     return addressed(m, addr, domain)
-        && (m.selector() == null && m.notSelector() == null || selected(m, covering(addr, domain, peer)));
+        && (m.selector() == null && m.notSelector() == null
+            || selected(m, covering(addr, domain, peer)));
   }
 
   /** Who is at an address as rule sides see it: made once ({@link #site}), asked of many sides. */
@@ -381,7 +409,10 @@ public final class Evaluator {
     }
   }
 
-  /** The entities at {@code addr} (with {@code peer}, the flow's endpoint there, or null), for {@link #identity(EntityMatch, Site)}. */
+  /**
+   * The entities at {@code addr} (with {@code peer}, the flow's endpoint there, or null), for
+   * {@link #identity(EntityMatch, Site)}.
+   */
   public Site site(Ip addr, Endpoint peer) {
     return new Site(addr, covering(addr, null, peer));
   }
@@ -391,7 +422,6 @@ public final class Evaluator {
     return addressed(m, site.addr, null)
         && (m.selector() == null && m.notSelector() == null || selected(m, site.entities));
   }
-
 
   private static boolean addressed(EntityMatch m, Ip addr, String domain) {
     if (m.service() != null) {
@@ -403,14 +433,16 @@ public final class Evaluator {
     if (m.notNets().stream().anyMatch(c -> c.contains(addr))) {
       return false;
     }
-    return m.domains().isEmpty() || domain != null && m.domains().stream().anyMatch(d -> Domains.matches(d, domain));
+    return m.domains().isEmpty()
+        || domain != null && m.domains().stream().anyMatch(d -> Domains.matches(d, domain));
   }
 
   private static boolean selected(EntityMatch m, List<Entity> scope) {
     if (m.selector() != null) {
       return scope.stream().anyMatch(e -> positive(m, e));
     }
-    return m.notSelector() == null || scope.stream().noneMatch(e -> m.notSelector().matches(e.labels()));
+    return m.notSelector() == null
+        || scope.stream().noneMatch(e -> m.notSelector().matches(e.labels()));
   }
 
   /** S⁺ with the notSelector folded in per entity (spec S3.4, combineMatchesIfPossible). */
@@ -426,7 +458,13 @@ public final class Evaluator {
 
   /** True when the packet's port is in a numeric range or is a named port (spec S3.5). */
   private static boolean portIn(
-      List<Port> ports, EntityMatch m, Rule r, int protocol, Ip addr, Integer port, List<Entity> scope) {
+      List<Port> ports,
+      EntityMatch m,
+      Rule r,
+      int protocol,
+      Ip addr,
+      Integer port,
+      List<Entity> scope) {
     if (port == null) {
       return false;
     }
@@ -454,9 +492,9 @@ public final class Evaluator {
   }
 
   /**
-   * The entities that own {@code addr} (or, for network sets, list {@code domain}), plus the
-   * flow's peer when the question made it up (a hypothetical endpoint) or it has no address of its
-   * own (a workload's pod template, a pod without {@code podIP}: it stands at the flow's address).
+   * The entities that own {@code addr} (or, for network sets, list {@code domain}), plus the flow's
+   * peer when the question made it up (a hypothetical endpoint) or it has no address of its own (a
+   * workload's pod template, a pod without {@code podIP}: it stands at the flow's address).
    */
   private List<Entity> covering(Ip addr, String domain, Endpoint peer) {
     List<Entity> out = new ArrayList<>(byAddress.getOrDefault(addr, List.of()));
@@ -472,7 +510,10 @@ public final class Evaluator {
     }
     if (peer != null && (!known.contains(peer) || peer.ips().isEmpty())) {
       // spec S5.4: an endpoint without an address of its own is at the flow's address
-      Entity e = peer.ips().isEmpty() ? new Entity(peer.labels(), List.of(Cidr.host(addr)), List.of(), peer.ports()) : entity(peer);
+      Entity e =
+          peer.ips().isEmpty()
+              ? new Entity(peer.labels(), List.of(Cidr.host(addr)), List.of(), peer.ports())
+              : entity(peer);
       if (covers(e, addr, domain)) {
         out.add(e);
       }

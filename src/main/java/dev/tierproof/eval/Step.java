@@ -10,7 +10,11 @@ import java.util.List;
  * @param trace the policies of every entered tier, in order, with what each did
  */
 public record Step(
-    Endpoint endpoint, Direction direction, boolean allowed, Decision decidedBy, List<TraceEntry> trace) {
+    Endpoint endpoint,
+    Direction direction,
+    boolean allowed,
+    Decision decidedBy,
+    List<TraceEntry> trace) {
 
   public Step {
     trace = List.copyOf(trace);

@@ -9,16 +9,32 @@ public record Verdict(boolean allowed, List<Step> steps) {
     steps = List.copyOf(steps);
   }
 
-  /** For messages: {@code deny (egress at shop/a: allow by rule, ingress at shop/b: deny by tier-default shop/p)}. */
+  /**
+   * For messages: {@code deny (egress at shop/a: allow by rule, ingress at shop/b: deny by
+   * tier-default shop/p)}.
+   */
   public String describe() {
     List<String> parts = new java.util.ArrayList<>();
     for (Step s : steps) {
       Decision d = s.decidedBy();
-      String by = d == null ? "" : " by " + d.kind().json()
-          + (d.policy() != null ? " " + d.policy().displayName() : d.profile() != null ? " " + d.profile().name() : "")
-          + (d.rule() != null ? " rule " + d.rule().index() : "");
-      parts.add(s.direction().json() + " at " + s.endpoint().ref() + ": " + (s.allowed() ? "allow" : "deny") + by);
+      String by =
+          d == null
+              ? ""
+              : " by "
+                  + d.kind().json()
+                  + (d.policy() != null
+                      ? " " + d.policy().displayName()
+                      : d.profile() != null ? " " + d.profile().name() : "")
+                  + (d.rule() != null ? " rule " + d.rule().index() : "");
+      parts.add(
+          s.direction().json()
+              + " at "
+              + s.endpoint().ref()
+              + ": "
+              + (s.allowed() ? "allow" : "deny")
+              + by);
     }
-    return (allowed ? "allow" : "deny") + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
+    return (allowed ? "allow" : "deny")
+        + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
   }
 }

@@ -29,7 +29,11 @@ import java.util.Optional;
  * @param lintSeverity rule and severity as written
  */
 public record Config(
-    Path file, List<String> files, List<String> exclude, List<String> output, List<Entry> lintDisable,
+    Path file,
+    List<String> files,
+    List<String> exclude,
+    List<String> output,
+    List<Entry> lintDisable,
     List<Entry> lintSeverity) {
 
   /** A setting as written, with where, for the reader to check against what it knows. */
@@ -89,17 +93,21 @@ public record Config(
         f.strings("output").forEach(s -> output.add(s.text()));
         Fields lint = f.object("lint");
         if (lint != null) {
-          lint.strings("disable").forEach(s -> disable.add(new Entry(s.text(), s.span(), null, null)));
+          lint.strings("disable")
+              .forEach(s -> disable.add(new Entry(s.text(), s.span(), null, null)));
           Node grades = lint.node("severity");
           if (grades instanceof Node.Mapping g) {
             Fields byRule = new Fields(g, "configuration", "lint.severity", diagnostics);
             for (Node.Entry e : g.entries()) {
               Node.Scalar v = byRule.scalar(e.key().text());
-              if (v != null) severity.add(new Entry(e.key().text(), e.key().span(), v.text(), v.span()));
+              if (v != null)
+                severity.add(new Entry(e.key().text(), e.key().span(), v.text(), v.span()));
             }
             byRule.done();
           } else if (grades != null && !(grades instanceof Node.Scalar n && n.isNull())) {
-            diagnostics.error(grades.span(), "`lint.severity` maps rules to severities, found " + grades.describe());
+            diagnostics.error(
+                grades.span(),
+                "`lint.severity` maps rules to severities, found " + grades.describe());
           }
           lint.done();
         }

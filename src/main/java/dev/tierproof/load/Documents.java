@@ -30,6 +30,7 @@ final class Documents {
 
   static final YAMLFactory YAML = yamlFactory();
   private static final JsonFactory JSON = new JsonFactory();
+
   /** The tags of YAML's core schema, which plain resources may carry. */
   private static final java.util.Set<String> CORE_TAGS =
       java.util.Set.of("str", "int", "float", "bool", "null", "map", "seq").stream()
@@ -74,7 +75,8 @@ final class Documents {
 
   private static final String ALIAS_KEY_PROBLEM = "invalid yaml: an alias as a mapping key";
 
-  private static List<Node> parse(SourceText source, String content, boolean json, Diagnostics diagnostics) {
+  private static List<Node> parse(
+      SourceText source, String content, boolean json, Diagnostics diagnostics) {
     Text text = new Text(source.file(), source.text());
     List<Node> documents = new ArrayList<>();
     try (JsonParser parser = json ? JSON.createParser(content) : YAML.createParser(content)) {
@@ -95,7 +97,8 @@ final class Documents {
     return documents;
   }
 
-  private static final String TAB_PROBLEM = "invalid yaml: tab characters cannot indent yaml: use spaces";
+  private static final String TAB_PROBLEM =
+      "invalid yaml: tab characters cannot indent yaml: use spaces";
 
   /** Tabs after a line's indentation and outside quotes become spaces. */
   private static String separatingTabsAsSpaces(String text) {
@@ -162,10 +165,11 @@ final class Documents {
     }
     // no library names in messages: SnakeYAML's `<org.yaml.snakeyaml.events.XEvent(...)>` and
     // Jackson's `(Scalar value in YAML)` become plain words
-    p = p.replaceAll("<org\\.yaml\\.snakeyaml\\.events\\.([A-Za-z]+)Event\\([^>]*\\)>", "a $1")
-        .replaceAll("<org\\.yaml\\.snakeyaml\\.[^>]*>", "something else")
-        .replace(" (Scalar value in YAML)", "")
-        .replace("JsonToken.", "");
+    p =
+        p.replaceAll("<org\\.yaml\\.snakeyaml\\.events\\.([A-Za-z]+)Event\\([^>]*\\)>", "a $1")
+            .replaceAll("<org\\.yaml\\.snakeyaml\\.[^>]*>", "something else")
+            .replace(" (Scalar value in YAML)", "")
+            .replace("JsonToken.", "");
     p = p.strip().replaceAll("\\.$", "").replaceAll("\\s+", " ");
     return p.isEmpty()
         ? "syntax error"
@@ -176,8 +180,15 @@ final class Documents {
   static void checkTag(Object tag, Span span, Diagnostics diagnostics) {
     if (tag != null && !CORE_TAGS.contains(tag.toString())) {
       String t = tag.toString();
-      t = t.startsWith("tag:yaml.org,2002:") ? "!!" + t.substring(18) : t.startsWith("!") ? t : "!" + t;
-      diagnostics.error(span, "YAML tag `" + t + "` is not supported: resources are plain YAML (strings, numbers, booleans, null, mappings and lists)");
+      t =
+          t.startsWith("tag:yaml.org,2002:")
+              ? "!!" + t.substring(18)
+              : t.startsWith("!") ? t : "!" + t;
+      diagnostics.error(
+          span,
+          "YAML tag `"
+              + t
+              + "` is not supported: resources are plain YAML (strings, numbers, booleans, null, mappings and lists)");
     }
   }
 
@@ -185,7 +196,8 @@ final class Documents {
    * A mapping of {@code pairs} in order: a duplicate key is an error, and in YAML the mappings of
    * {@code <<} keys are merged in (their keys after the mapping's own, which win).
    */
-  static Node.Mapping mapping(List<Node.Entry> pairs, boolean yaml, Span span, Diagnostics diagnostics) {
+  static Node.Mapping mapping(
+      List<Node.Entry> pairs, boolean yaml, Span span, Diagnostics diagnostics) {
     Map<String, Node.Entry> entries = new LinkedHashMap<>();
     List<Node> merges = new ArrayList<>();
     for (Node.Entry e : pairs) {
@@ -193,7 +205,12 @@ final class Documents {
       if (key.text().equals("<<") && yaml) {
         merges.addAll(e.value() instanceof Node.Sequence s ? s.items() : List.of(e.value()));
       } else if (entries.containsKey(key.text())) {
-        diagnostics.error(key.span(), "duplicate key `" + key.text() + "`: first defined at " + entries.get(key.text()).key().span());
+        diagnostics.error(
+            key.span(),
+            "duplicate key `"
+                + key.text()
+                + "`: first defined at "
+                + entries.get(key.text()).key().span());
       } else {
         entries.put(key.text(), e);
       }
@@ -266,7 +283,10 @@ final class Documents {
             case VALUE_NULL -> Node.Scalar.Type.NULL;
             default -> Node.Scalar.Type.STRING;
           };
-      if (type == Node.Scalar.Type.STRING && parser instanceof YAMLParser && parser.getText().isEmpty() && !text.quoted(span)) {
+      if (type == Node.Scalar.Type.STRING
+          && parser instanceof YAMLParser
+          && parser.getText().isEmpty()
+          && !text.quoted(span)) {
         type = Node.Scalar.Type.NULL; // an empty plain scalar (`matchLabels:`) is null in YAML
       }
       Number number = token.isNumeric() ? parser.getNumberValue() : null;

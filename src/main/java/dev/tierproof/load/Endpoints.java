@@ -39,7 +39,10 @@ final class Endpoints {
   private final List<Pending<NetworkSet>> networkSets = new ArrayList<>();
   private final Set<String> serviceAccounts = new LinkedHashSet<>();
 
-  /** Reports into {@code diagnostics}; what is enforced and not modelled is added to {@code unmodelled}. */
+  /**
+   * Reports into {@code diagnostics}; what is enforced and not modelled is added to {@code
+   * unmodelled}.
+   */
   Endpoints(Diagnostics diagnostics, List<Unmodelled> unmodelled) {
     this.diagnostics = diagnostics;
     this.unmodelled = unmodelled;
@@ -85,7 +88,10 @@ final class Endpoints {
     workload(meta, "Pod", meta.labels(), spec, ips);
   }
 
-  /** A workload controller (Deployment, CronJob, ...): one workload endpoint for its pod template, without an address (spec S5.4). */
+  /**
+   * A workload controller (Deployment, CronJob, ...): one workload endpoint for its pod template,
+   * without an address (spec S5.4).
+   */
   void controller(Fields f, Meta meta) {
     Fields spec = f.objectOrEmpty("spec");
     if (f.kind().equals("CronJob")) {
@@ -140,7 +146,9 @@ final class Endpoints {
                 ? Rules.protocol(port, "protocol")
                 : Integer.valueOf(Protocols.TCP);
         if (name != null && Rules.portNameProblem(name) != null) {
-          diagnostics.error(port.valueSpan("name"), "invalid port name `" + name + "`: " + Rules.portNameProblem(name));
+          diagnostics.error(
+              port.valueSpan("name"),
+              "invalid port name `" + name + "`: " + Rules.portNameProblem(name));
         } else if (number != null && (number < 1 || number > 65535)) {
           // Kubernetes' validation: a containerPort is 1-65535
           diagnostics.error(
@@ -161,11 +169,24 @@ final class Endpoints {
     List<String> profileNames =
         List.of("kns." + meta.namespace(), "ksa." + meta.namespace() + "." + sa);
     Endpoint e =
-        new Endpoint(Endpoint.Kind.WORKLOAD, meta.namespace(), meta.name(), source, own, ips, ports, profileNames, null, meta.span());
+        new Endpoint(
+            Endpoint.Kind.WORKLOAD,
+            meta.namespace(),
+            meta.name(),
+            source,
+            own,
+            ips,
+            ports,
+            profileNames,
+            null,
+            meta.span());
     endpoints.add(new Pending<>(e, profileNames, meta.span()));
   }
 
-  /** A Calico WorkloadEndpoint: its host addresses; a wider {@code ipNetworks} range is unmodelled (spec S9.1). */
+  /**
+   * A Calico WorkloadEndpoint: its host addresses; a wider {@code ipNetworks} range is unmodelled
+   * (spec S9.1).
+   */
   void workloadEndpoint(Fields f, Meta meta) {
     Fields spec = f.objectOrEmpty("spec");
     String pod = spec.string("pod");
@@ -217,7 +238,17 @@ final class Endpoints {
     ranges.forEach(at -> unmodelled.add(Gaps.range(meta.namespace() + "/" + name, at)));
     List<String> names = profileNames.stream().map(Node.Scalar::text).toList();
     Endpoint e =
-        new Endpoint(Endpoint.Kind.WORKLOAD, meta.namespace(), name, "WorkloadEndpoint", own, ips, ports, names, node, meta.span());
+        new Endpoint(
+            Endpoint.Kind.WORKLOAD,
+            meta.namespace(),
+            name,
+            "WorkloadEndpoint",
+            own,
+            ips,
+            ports,
+            names,
+            node,
+            meta.span());
     endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
   }
 
@@ -241,7 +272,17 @@ final class Endpoints {
     }
     if (meta.keep()) {
       Endpoint e =
-          new Endpoint(Endpoint.Kind.HOST, null, meta.name(), "HostEndpoint", meta.labels(), ips, ports, names, node, meta.span());
+          new Endpoint(
+              Endpoint.Kind.HOST,
+              null,
+              meta.name(),
+              "HostEndpoint",
+              meta.labels(),
+              ips,
+              ports,
+              names,
+              node,
+              meta.span());
       endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
     }
   }
@@ -284,7 +325,10 @@ final class Endpoints {
     }
   }
 
-  /** A NetworkSet or GlobalNetworkSet (spec S2.9): its nets and domains; a namespaced one inherits {@code kns.<ns>}. */
+  /**
+   * A NetworkSet or GlobalNetworkSet (spec S2.9): its nets and domains; a namespaced one inherits
+   * {@code kns.<ns>}.
+   */
   void networkSet(Fields f, Meta meta) {
     boolean namespaced = f.kind().equals("NetworkSet");
     Fields spec = f.objectOrEmpty("spec");

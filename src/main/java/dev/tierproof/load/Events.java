@@ -64,8 +64,14 @@ final class Events {
       }
     } catch (MarkedYAMLException e) {
       Mark m = e.getProblemMark();
-      Span at = m == null ? new Span(source.file(), 1, 1) : new Span(source.file(), m.getLine() + 1, m.getColumn() + 1);
-      diagnostics.error(at, "invalid yaml: " + Documents.problem(e.getProblem() == null ? "syntax error" : e.getProblem()));
+      Span at =
+          m == null
+              ? new Span(source.file(), 1, 1)
+              : new Span(source.file(), m.getLine() + 1, m.getColumn() + 1);
+      diagnostics.error(
+          at,
+          "invalid yaml: "
+              + Documents.problem(e.getProblem() == null ? "syntax error" : e.getProblem()));
     }
     return documents;
   }
@@ -108,7 +114,8 @@ final class Events {
 
   private Node.Scalar scalar(ScalarEvent e, Span span) {
     boolean plain = e.getScalarStyle() == DumperOptions.ScalarStyle.PLAIN;
-    if (!e.getImplicit().canOmitTagInPlainScalar() && !e.getImplicit().canOmitTagInNonPlainScalar()) {
+    if (!e.getImplicit().canOmitTagInPlainScalar()
+        && !e.getImplicit().canOmitTagInNonPlainScalar()) {
       Documents.checkTag(e.getTag(), span, diagnostics);
     }
     String value = e.getValue();
@@ -141,7 +148,9 @@ final class Events {
       Node key = node(k);
       Node value = node(parser.getEvent());
       if (key instanceof Node.Scalar ks && !(k instanceof CollectionStartEvent)) {
-        pairs.add(new Node.Entry(new Node.Scalar(Node.Scalar.Type.STRING, ks.text(), null, span(k), text), value));
+        pairs.add(
+            new Node.Entry(
+                new Node.Scalar(Node.Scalar.Type.STRING, ks.text(), null, span(k), text), value));
       } else {
         diagnostics.error(span(k), "a mapping key must be a scalar, found " + key.describe());
       }

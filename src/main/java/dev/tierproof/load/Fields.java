@@ -1,9 +1,8 @@
 package dev.tierproof.load;
 
-import dev.tierproof.source.Suggest;
-
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
+import dev.tierproof.source.Suggest;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -168,7 +167,10 @@ final class Fields {
     return out;
   }
 
-  /** A map of string to string (labels, {@code matchLabels}); empty when absent or null (as kubectl reads it). */
+  /**
+   * A map of string to string (labels, {@code matchLabels}); empty when absent or null (as kubectl
+   * reads it).
+   */
   Map<String, String> stringMap(String key) {
     Map<String, String> out = new LinkedHashMap<>();
     if (node(key) instanceof Node.Scalar s && s.isNull()) {
@@ -194,7 +196,8 @@ final class Fields {
    */
   Map<String, String> labels(String key) {
     Map<String, String> out = stringMap(key);
-    Fields map = node(key) instanceof Node.Mapping m ? new Fields(m, kind, path(key), diagnostics) : null;
+    Fields map =
+        node(key) instanceof Node.Mapping m ? new Fields(m, kind, path(key), diagnostics) : null;
     if (map == null) {
       return out;
     }
@@ -203,10 +206,18 @@ final class Fields {
       String keyProblem = LabelRules.keyProblem(k);
       String valueProblem = out.containsKey(k) ? LabelRules.valueProblem(out.get(k)) : null;
       if (keyProblem != null) {
-        diagnostics.error(e.key().span(), "invalid label key `" + LabelRules.printable(k) + "`: " + keyProblem);
+        diagnostics.error(
+            e.key().span(), "invalid label key `" + LabelRules.printable(k) + "`: " + keyProblem);
         out.remove(k);
       } else if (valueProblem != null) {
-        diagnostics.error(e.value().span(), "invalid value `" + LabelRules.printable(out.get(k)) + "` of label `" + k + "`: " + valueProblem);
+        diagnostics.error(
+            e.value().span(),
+            "invalid value `"
+                + LabelRules.printable(out.get(k))
+                + "` of label `"
+                + k
+                + "`: "
+                + valueProblem);
         out.remove(k);
       }
     }

@@ -27,13 +27,19 @@ final class Gaps {
 
   /** Kinds Calico enforces that tierproof does not model; other unmodelled kinds change nothing. */
   static final Set<String> ENFORCED_KINDS =
-      Set.of("ClusterNetworkPolicy", "AdminNetworkPolicy", "BaselineAdminNetworkPolicy", "FelixConfiguration");
+      Set.of(
+          "ClusterNetworkPolicy",
+          "AdminNetworkPolicy",
+          "BaselineAdminNetworkPolicy",
+          "FelixConfiguration");
 
   private static final Set<Endpoint.Kind> ANY_ENDPOINT = EnumSet.allOf(Endpoint.Kind.class);
 
   private Gaps() {}
 
-  /** An enforced kind of {@link #ENFORCED_KINDS}, read leniently (its own errors are not reported). */
+  /**
+   * An enforced kind of {@link #ENFORCED_KINDS}, read leniently (its own errors are not reported).
+   */
   static Unmodelled kind(Node.Mapping resource, String kind, Span at) {
     String name = "";
     if (resource.entry("metadata") != null
@@ -44,10 +50,16 @@ final class Gaps {
     }
     if (kind.equals("FelixConfiguration")) {
       // Felix settings: failsafe ports, the workload-to-host action and the dataplane act at hosts
-      return new Unmodelled(kind, name, at, "Felix settings (failsafe ports, endpoint-to-host action) are not modelled",
-          new Reach.Endpoints(EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.HOST), null, null));
+      return new Unmodelled(
+          kind,
+          name,
+          at,
+          "Felix settings (failsafe ports, endpoint-to-host action) are not modelled",
+          new Reach.Endpoints(
+              EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.HOST), null, null));
     }
-    return new Unmodelled(kind, name, at, "admin network policies are not modelled", admin(resource, kind));
+    return new Unmodelled(
+        kind, name, at, "admin network policies are not modelled", admin(resource, kind));
   }
 
   /**
@@ -62,7 +74,8 @@ final class Gaps {
     Set<Direction> directions = EnumSet.noneOf(Direction.class);
     for (Direction d : Direction.values()) {
       Node.Entry rules = spec.entry(d.json());
-      if (rules != null && !(rules.value() instanceof Node.Sequence s && s.items().isEmpty())
+      if (rules != null
+          && !(rules.value() instanceof Node.Sequence s && s.items().isEmpty())
           && !(rules.value() instanceof Node.Scalar x && x.isNull())) {
         directions.add(d);
       }
@@ -77,7 +90,8 @@ final class Gaps {
       Fields namespaces = s.object("namespaces");
       Fields pods = s.object("pods");
       if (namespaces != null && pods == null) {
-        subject = Selectors.globalPolicy(null, all(KubernetesPolicies.labelSelector(namespaces)), null);
+        subject =
+            Selectors.globalPolicy(null, all(KubernetesPolicies.labelSelector(namespaces)), null);
       } else if (pods != null && namespaces == null) {
         subject =
             Selectors.globalPolicy(
@@ -98,7 +112,12 @@ final class Gaps {
 
   /** An address range of a workload endpoint, of which only host addresses are modelled. */
   static Unmodelled range(String endpoint, Span at) {
-    return new Unmodelled("ipNetworks", endpoint, at, "only host addresses of workload endpoints are modelled", Reach.EVERYWHERE);
+    return new Unmodelled(
+        "ipNetworks",
+        endpoint,
+        at,
+        "only host addresses of workload endpoints are modelled",
+        Reach.EVERYWHERE);
   }
 
   /**
@@ -113,30 +132,56 @@ final class Gaps {
         if (p.staged()) {
           continue; // spec S2.5: never enforced
         }
-        String flag = p.doNotTrack() ? "doNotTrack" : p.preDnat() ? "preDNAT" : p.applyOnForward() ? "applyOnForward" : null;
+        String flag =
+            p.doNotTrack()
+                ? "doNotTrack"
+                : p.preDnat() ? "preDNAT" : p.applyOnForward() ? "applyOnForward" : null;
         if (flag != null) {
-          // spec S6.3, S9.2: untracked and pre-DNAT policies act on any packet through a host endpoint
-          // they select (to the host or forwarded); applyOnForward adds only forwarded traffic, which
+          // spec S6.3, S9.2: untracked and pre-DNAT policies act on any packet through a host
+          // endpoint
+          // they select (to the host or forwarded); applyOnForward adds only forwarded traffic,
+          // which
           // has a workload at one end (traffic from and to the host itself is the normal path)
-          boolean selects = set.endpoints().stream().anyMatch(e -> e.isHost() && p.selector().matches(e.labels()));
-          Reach forward = flag.equals("applyOnForward")
-              ? new Reach.Endpoints(EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
-              : Reach.EVERYWHERE;
-          out.add(new Unmodelled(flag, p.displayName(), p.span(),
-              "the untracked, pre-DNAT and forwarded paths are not modelled", selects ? forward : Reach.NOWHERE));
+          boolean selects =
+              set.endpoints().stream()
+                  .anyMatch(e -> e.isHost() && p.selector().matches(e.labels()));
+          Reach forward =
+              flag.equals("applyOnForward")
+                  ? new Reach.Endpoints(
+                      EnumSet.allOf(Direction.class),
+                      EnumSet.of(Endpoint.Kind.WORKLOAD),
+                      null,
+                      null)
+                  : Reach.EVERYWHERE;
+          out.add(
+              new Unmodelled(
+                  flag,
+                  p.displayName(),
+                  p.span(),
+                  "the untracked, pre-DNAT and forwarded paths are not modelled",
+                  selects ? forward : Reach.NOWHERE));
         }
         if (p.doNotTrack() || p.preDnat()) {
           continue; // its rules are not on the normal path
         }
         for (Direction d : Direction.values()) {
-          Reach at = p.governs(d) ? new Reach.Endpoints(EnumSet.of(d), ANY_ENDPOINT, p.selector(), null) : Reach.NOWHERE;
+          Reach at =
+              p.governs(d)
+                  ? new Reach.Endpoints(EnumSet.of(d), ANY_ENDPOINT, p.selector(), null)
+                  : Reach.NOWHERE;
           rules(p.rules(d), d, p.displayName(), at, false, out);
         }
       }
     }
     for (Profile p : set.profiles().values()) {
       for (Direction d : Direction.values()) {
-        rules(p.rules(d), d, "profile " + p.name(), new Reach.Endpoints(EnumSet.of(d), ANY_ENDPOINT, null, p.name()), true, out);
+        rules(
+            p.rules(d),
+            d,
+            "profile " + p.name(),
+            new Reach.Endpoints(EnumSet.of(d), ANY_ENDPOINT, null, p.name()),
+            true,
+            out);
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
@@ -146,21 +191,42 @@ final class Gaps {
     return at instanceof Reach.Endpoints e ? e.deciding(rule, way) : at;
   }
 
-  private static void rules(List<Rule> rules, Direction d, String owner, Reach at, boolean profile, List<Unmodelled> out) {
+  private static void rules(
+      List<Rule> rules,
+      Direction d,
+      String owner,
+      Reach at,
+      boolean profile,
+      List<Unmodelled> out) {
     for (Rule r : rules) {
       String name = d.json() + " rule " + r.index() + " of " + owner;
       if (r.http()) {
-        out.add(new Unmodelled("http", name, r.span(), "enforced at L7, treated as matching at L4 (spec S3.7)",
-            deciding(at, r, Reach.Effect.DENIES)));
+        out.add(
+            new Unmodelled(
+                "http",
+                name,
+                r.span(),
+                "enforced at L7, treated as matching at L4 (spec S3.7)",
+                deciding(at, r, Reach.Effect.DENIES)));
       }
       if (r.source().service() != null || r.destination().service() != null) {
-        out.add(new Unmodelled("services", name, r.span(), "endpoint slices are not modelled, the side matches nothing", at));
+        out.add(
+            new Unmodelled(
+                "services",
+                name,
+                r.span(),
+                "endpoint slices are not modelled, the side matches nothing",
+                at));
       }
       if (profile && r.action() == Action.PASS) {
         // spec S4.6
-        out.add(new Unmodelled("Pass", name, r.span(),
-            "the dataplanes disagree on a Pass in a profile (BPF denies, iptables goes on)",
-            deciding(at, r, Reach.Effect.ALLOWS)));
+        out.add(
+            new Unmodelled(
+                "Pass",
+                name,
+                r.span(),
+                "the dataplanes disagree on a Pass in a profile (BPF denies, iptables goes on)",
+                deciding(at, r, Reach.Effect.ALLOWS)));
       }
     }
   }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * Input texts as they are at a git commit: the {@code -f} paths at {@code REF} ({@code --base
  * git:REF}, an invariant's {@code no-new-reachability} baseline), read with the real {@code git}
  * ({@code rev-parse}, {@code cat-file}, {@code ls-tree}, {@code show}) in the repository that holds
- * each path. The files of a directory are chosen by {@link Loader#read}'s rules (extensions,
- * hidden files, {@code --exclude} globs) and, like files found there, are skipped when they hold no
+ * each path. The files of a directory are chosen by {@link Loader#read}'s rules (extensions, hidden
+ * files, {@code --exclude} globs) and, like files found there, are skipped when they hold no
  * resource; every file is bounded by {@link Loader#STREAM_LIMIT} and decoded as a file on disk is.
  */
 public final class GitRevision {
@@ -31,13 +31,20 @@ public final class GitRevision {
    * new). Problems (standard input, no repository, an unknown commit, git failing) are errors at
    * {@code at}.
    */
-  public static List<SourceText> read(String ref, List<String> paths, List<String> excludes, Span at, Diagnostics d) {
+  public static List<SourceText> read(
+      String ref, List<String> paths, List<String> excludes, Span at, Diagnostics d) {
     // an invalid glob is reported where the -f paths themselves are read
     List<PathMatcher> skip = Loader.globs(excludes, new Diagnostics());
     List<SourceText> out = new ArrayList<>();
     for (String path : paths) {
       if (path.equals("-")) {
-        d.error(at, "`--base git:" + ref + "` reads the `-f` paths at `" + ref + "`, but standard input has no history; give files or directories");
+        d.error(
+            at,
+            "`--base git:"
+                + ref
+                + "` reads the `-f` paths at `"
+                + ref
+                + "`, but standard input has no history; give files or directories");
         continue;
       }
       files(ref, path, skip, at, d, out);
@@ -46,7 +53,13 @@ public final class GitRevision {
   }
 
   /** The YAML and JSON files of {@code path} (a file or a directory) at {@code ref}. */
-  private static void files(String ref, String path, List<PathMatcher> skip, Span at, Diagnostics d, List<SourceText> out) {
+  private static void files(
+      String ref,
+      String path,
+      List<PathMatcher> skip,
+      Span at,
+      Diagnostics d,
+      List<SourceText> out) {
     Path p = Path.of(path).toAbsolutePath().normalize();
     Path dir = Files.isDirectory(p) ? p : p.getParent();
     if (dir == null || !Files.isDirectory(dir)) {
@@ -61,14 +74,19 @@ public final class GitRevision {
     Path root = Path.of(top.text().strip());
     String relative;
     try {
-      relative = root.toRealPath().relativize(p.toFile().exists() ? p.toRealPath() : p).toString().replace('\\', '/');
+      relative =
+          root.toRealPath()
+              .relativize(p.toFile().exists() ? p.toRealPath() : p)
+              .toString()
+              .replace('\\', '/');
     } catch (IOException | IllegalArgumentException e) {
       d.error(at, "cannot place `" + path + "` in the repository at `" + root + "`");
       return;
     }
     Git commit = git(root, "rev-parse", "--verify", "--quiet", ref + "^{commit}");
     if (commit.code != 0) {
-      d.error(at, "`" + ref + "` is not a commit of the repository at `" + root + "`" + detail(commit));
+      d.error(
+          at, "`" + ref + "` is not a commit of the repository at `" + root + "`" + detail(commit));
       return;
     }
     String object = relative.isEmpty() ? ref + ":" : ref + ":" + relative;
@@ -79,13 +97,25 @@ public final class GitRevision {
     boolean tree = type.text().strip().equals("tree");
     List<String> names = new ArrayList<>();
     if (tree) {
-      Git listing = git(root, "ls-tree", "-r", "--name-only", "-z", ref, "--", relative.isEmpty() ? "." : relative);
+      Git listing =
+          git(
+              root,
+              "ls-tree",
+              "-r",
+              "--name-only",
+              "-z",
+              ref,
+              "--",
+              relative.isEmpty() ? "." : relative);
       if (listing.code != 0) {
         d.error(at, "cannot list `" + relative + "` at `" + ref + "`" + detail(listing));
         return;
       }
       for (String name : listing.text().split("\u0000")) {
-        String inside = relative.isEmpty() ? name : name.substring(Math.min(name.length(), relative.length() + 1));
+        String inside =
+            relative.isEmpty()
+                ? name
+                : name.substring(Math.min(name.length(), relative.length() + 1));
         if (!name.isEmpty() && !inside.isEmpty() && Loader.wanted(Path.of(inside), skip)) {
           names.add(name);
         }
@@ -101,7 +131,8 @@ public final class GitRevision {
         d.error(at, "cannot read `" + name + "` at `" + ref + "`" + detail(show));
         continue;
       }
-      String suffix = name.equals(relative) ? "" : name.substring(relative.isEmpty() ? 0 : relative.length());
+      String suffix =
+          name.equals(relative) ? "" : name.substring(relative.isEmpty() ? 0 : relative.length());
       String file = ref + ":" + (relative.isEmpty() ? name : shown + suffix);
       try {
         out.add(new SourceText(file, Loader.decode(show.out), tree));
@@ -111,7 +142,10 @@ public final class GitRevision {
     }
   }
 
-  /** What {@code git} printed and how it ended: code -1 when it could not be started, timed out, or printed too much. */
+  /**
+   * What {@code git} printed and how it ended: code -1 when it could not be started, timed out, or
+   * printed too much.
+   */
   private record Git(int code, byte[] out, String err) {
     String text() {
       return new String(out, StandardCharsets.UTF_8);
@@ -124,7 +158,8 @@ public final class GitRevision {
     command.addAll(List.of(args));
     try {
       Process p = new ProcessBuilder(command).directory(dir.toFile()).start();
-      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
+      CompletableFuture<byte[]> err =
+          CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
       byte[] out;
       try (InputStream in = p.getInputStream()) {
         out = Loader.bounded(in);

@@ -72,7 +72,11 @@ class InvariantFields {
   Peer required(Keys m, String key, Span owner) {
     if (m.node.entry(key) == null) {
       m.get(key);
-      d.error(owner, "`" + m.path(key) + "` is missing: an endpoint reference such as `ns/*`, `ns/name` or `{app == 'web'}`");
+      d.error(
+          owner,
+          "`"
+              + m.path(key)
+              + "` is missing: an endpoint reference such as `ns/*`, `ns/name` or `{app == 'web'}`");
       return null;
     }
     return optionalPeer(m, key);
@@ -89,7 +93,9 @@ class InvariantFields {
     List<Term> terms = new ArrayList<>();
     if (n instanceof Node.Sequence seq) {
       if (seq.items().isEmpty()) {
-        d.error(n.span(), "`" + m.path(key) + "` is an empty list: it would stand for no endpoint at all");
+        d.error(
+            n.span(),
+            "`" + m.path(key) + "` is an empty list: it would stand for no endpoint at all");
         return null;
       }
       for (int i = 0; i < seq.items().size(); i++) {
@@ -110,7 +116,10 @@ class InvariantFields {
       return;
     }
     if (!(n instanceof Node.Mapping mm)) {
-      typeError(n, path, "an endpoint reference (a string) or a mapping with `namespace`, `selector`, `nets`, ...");
+      typeError(
+          n,
+          path,
+          "an endpoint reference (a string) or a mapping with `namespace`, `selector`, `nets`, ...");
       return;
     }
     Keys m = new Keys(mm, path);
@@ -124,11 +133,15 @@ class InvariantFields {
     boolean selection = ns != null || nsSel != null || sel != null || sa != null;
     done(m, List.of());
     if (selection && (!nets.isEmpty() || !domains.isEmpty())) {
-      d.error(mm.span(), "a peer is either endpoints (`namespace`, `namespaceSelector`, `selector`, `serviceAccount`) or addresses (`nets`, `domains`), not both: use a list of two peers");
+      d.error(
+          mm.span(),
+          "a peer is either endpoints (`namespace`, `namespaceSelector`, `selector`, `serviceAccount`) or addresses (`nets`, `domains`), not both: use a list of two peers");
       return;
     }
     if (!selection && nets.isEmpty() && domains.isEmpty()) {
-      d.error(mm.span(), "empty peer: give `namespace`, `namespaceSelector`, `selector`, `serviceAccount`, `nets` or `domains`");
+      d.error(
+          mm.span(),
+          "empty peer: give `namespace`, `namespaceSelector`, `selector`, `serviceAccount`, `nets` or `domains`");
       return;
     }
     for (Node.Scalar c : nets) {
@@ -136,7 +149,8 @@ class InvariantFields {
       if (cidr.isEmpty()) {
         d.error(c.span(), "`" + c.text() + "` is not a CIDR");
       } else if (cidr.get().hasHostBits()) {
-        d.error(c.span(), "`" + c.text() + "` has host bits set; did you mean `" + cidr.get() + "`?");
+        d.error(
+            c.span(), "`" + c.text() + "` has host bits set; did you mean `" + cidr.get() + "`?");
       } else {
         out.add(new Net(cidr.get(), c.span()));
       }
@@ -162,13 +176,17 @@ class InvariantFields {
       Selector p = selector(nsSel);
       bad |= p == null;
       if (p != null) {
-        // the namespace's labels, as an endpoint inherits them from its namespace profile (spec S2.7)
-        Selector scoped = p.prefixed("pcns.").replaceAll(new Selector.Has(dev.tierproof.model.Endpoint.NAMESPACE_LABEL));
+        // the namespace's labels, as an endpoint inherits them from its namespace profile (spec
+        // S2.7)
+        Selector scoped =
+            p.prefixed("pcns.")
+                .replaceAll(new Selector.Has(dev.tierproof.model.Endpoint.NAMESPACE_LABEL));
         s = s == null ? scoped : Selector.and(s, scoped);
       }
     }
     if (sa != null) {
-      Selector p = new Selector.Compare("projectcalico.org/serviceaccount", Selector.Op.EQ, sa.text());
+      Selector p =
+          new Selector.Compare("projectcalico.org/serviceaccount", Selector.Op.EQ, sa.text());
       s = s == null ? p : Selector.and(s, p);
     }
     if (bad) {
@@ -184,7 +202,11 @@ class InvariantFields {
   Ref singleRef(Keys m, String key, Span owner) {
     Node n = m.get(key);
     if (n == null) {
-      d.error(owner, "`" + m.path(key) + "` is missing: one endpoint, e.g. `shop/cart-0`, an address or a domain");
+      d.error(
+          owner,
+          "`"
+              + m.path(key)
+              + "` is missing: one endpoint, e.g. `shop/cart-0`, an address or a domain");
       return null;
     }
     if (!(n instanceof Node.Scalar s && s.type() == Node.Scalar.Type.STRING)) {
@@ -207,7 +229,9 @@ class InvariantFields {
     try {
       Selector sel = Selector.parse(s.text());
       if (!sel.replaceGlobal(Selector.all()).equals(sel)) {
-        d.error(s.at(Math.max(0, s.text().indexOf("global("))), "`global()` does not select endpoints here");
+        d.error(
+            s.at(Math.max(0, s.text().indexOf("global("))),
+            "`global()` does not select endpoints here");
         return null;
       }
       return sel;
@@ -247,7 +271,11 @@ class InvariantFields {
     Integer[] icmp = icmp(m);
     Integer ipVersion = ipVersion(m);
     if (!ports.isEmpty() && protocol != null && !Protocols.hasPorts(protocol)) {
-      d.error(m.keySpan(one != null ? "port" : "ports"), "ports need a protocol with ports (TCP, UDP, SCTP, UDPLite), not `" + Protocols.name(protocol) + "`");
+      d.error(
+          m.keySpan(one != null ? "port" : "ports"),
+          "ports need a protocol with ports (TCP, UDP, SCTP, UDPLite), not `"
+              + Protocols.name(protocol)
+              + "`");
     }
     if (!ports.isEmpty() && icmp[0] != null) {
       d.error(m.keySpan("icmp"), "ports and `icmp` exclude each other");
@@ -260,12 +288,17 @@ class InvariantFields {
     if (n == null) {
       return null;
     }
-    if (n instanceof Node.Scalar s && (s.type() == Node.Scalar.Type.STRING || s.type() == Node.Scalar.Type.INTEGER)) {
+    if (n instanceof Node.Scalar s
+        && (s.type() == Node.Scalar.Type.STRING || s.type() == Node.Scalar.Type.INTEGER)) {
       java.util.Optional<Integer> p = Protocols.parseLenient(s.text());
       if (p.isPresent()) {
         return p.get();
       }
-      d.error(s.span(), "`" + s.text() + "` is not a protocol; use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or a number 1-255");
+      d.error(
+          s.span(),
+          "`"
+              + s.text()
+              + "` is not a protocol; use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or a number 1-255");
       return null;
     }
     typeError(n, m.path("protocol"), "a protocol name or number");
@@ -278,7 +311,8 @@ class InvariantFields {
   }
 
   Port.Range port(Node n, String path, boolean ranges) {
-    if (n instanceof Node.Scalar s && (s.type() == Node.Scalar.Type.STRING || s.type() == Node.Scalar.Type.INTEGER)) {
+    if (n instanceof Node.Scalar s
+        && (s.type() == Node.Scalar.Type.STRING || s.type() == Node.Scalar.Type.INTEGER)) {
       Matcher x = PORTS.matcher(s.text());
       if (x.matches()) {
         int min = Integer.parseInt(x.group(1));
@@ -291,7 +325,15 @@ class InvariantFields {
           return new Port.Range(min, max);
         }
       }
-      d.error(s.span(), "`" + path + "` takes a port 1-65535" + (ranges ? " or a range `N:M` with N <= M" : "") + ", not `" + s.text() + "`");
+      d.error(
+          s.span(),
+          "`"
+              + path
+              + "` takes a port 1-65535"
+              + (ranges ? " or a range `N:M` with N <= M" : "")
+              + ", not `"
+              + s.text()
+              + "`");
       return null;
     }
     typeError(n, path, "a port");
@@ -383,7 +425,9 @@ class InvariantFields {
     if (n == null) {
       return null;
     }
-    if (n instanceof Node.Scalar s && s.type() == Node.Scalar.Type.INTEGER && s.text().matches("-?\\d{1,9}")) {
+    if (n instanceof Node.Scalar s
+        && s.type() == Node.Scalar.Type.INTEGER
+        && s.text().matches("-?\\d{1,9}")) {
       return Integer.parseInt(s.text());
     }
     typeError(n, m.path(key), "a small integer");
@@ -412,13 +456,17 @@ class InvariantFields {
     return out;
   }
 
-  /** Every key nobody asked for is an error, with a suggestion ({@code also} are known elsewhere). */
+  /**
+   * Every key nobody asked for is an error, with a suggestion ({@code also} are known elsewhere).
+   */
   void done(Keys m, List<String> also) {
     for (Node.Entry e : m.node.entries()) {
       String key = e.key().text();
       if (!m.known.contains(key) && !also.contains(key)) {
         String where = m.path.isEmpty() ? "an InvariantSet" : "`" + m.path + "`";
-        d.error(e.key().span(), "unknown field `" + key + "` in " + where + Suggest.suffix(key, pool(m, also)));
+        d.error(
+            e.key().span(),
+            "unknown field `" + key + "` in " + where + Suggest.suffix(key, pool(m, also)));
       }
     }
   }

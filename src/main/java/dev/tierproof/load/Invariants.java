@@ -1,6 +1,7 @@
 package dev.tierproof.load;
 
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.InvariantSet.Assertion;
 import dev.tierproof.model.InvariantSet.Covered;
 import dev.tierproof.model.InvariantSet.DecidedBy;
@@ -14,7 +15,6 @@ import dev.tierproof.model.InvariantSet.Peer;
 import dev.tierproof.model.InvariantSet.Probe;
 import dev.tierproof.model.InvariantSet.Reachable;
 import dev.tierproof.model.InvariantSet.Ref;
-import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.source.Diagnostics;
@@ -30,13 +30,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Invariant files ({@code apiVersion: tierproof.dev/v1alpha1}, {@code kind: InvariantSet}) →
- * {@link InvariantSet}s: the schema (documents, ids, severities, the one assertion of each
- * invariant) read here, peers, terms and packets by {@link InvariantFields}; not yet resolved
- * against a policy set (that is {@code analysis.InvariantResolver}'s).
- * The format is documented in the README ("Invariant files") and in {@code
- * specs/invariant-schema.json}. Every problem is an error with {@code file:line:col} (unknown
- * fields included, with a suggestion); bad input never throws.
+ * Invariant files ({@code apiVersion: tierproof.dev/v1alpha1}, {@code kind: InvariantSet}) → {@link
+ * InvariantSet}s: the schema (documents, ids, severities, the one assertion of each invariant) read
+ * here, peers, terms and packets by {@link InvariantFields}; not yet resolved against a policy set
+ * (that is {@code analysis.InvariantResolver}'s). The format is documented in the README
+ * ("Invariant files") and in {@code specs/invariant-schema.json}. Every problem is an error with
+ * {@code file:line:col} (unknown fields included, with a suggestion); bad input never throws.
  */
 public final class Invariants {
 
@@ -45,7 +44,14 @@ public final class Invariants {
 
   private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9._-]{0,126}[a-z0-9])?");
   private static final List<String> ASSERTIONS =
-      List.of("isolated", "reachable", "allowed", "denied", "covered", "no-new-reachability", "no-findings");
+      List.of(
+          "isolated",
+          "reachable",
+          "allowed",
+          "denied",
+          "covered",
+          "no-new-reachability",
+          "no-findings");
 
   private Invariants() {}
 
@@ -67,7 +73,8 @@ public final class Invariants {
         for (Invariant i : set.invariants()) {
           Span first = ids.putIfAbsent(i.id(), i.idSpan());
           if (first != null) {
-            found.error(i.idSpan(), "duplicate invariant id `" + i.id() + "`: first defined at " + first);
+            found.error(
+                i.idSpan(), "duplicate invariant id `" + i.id() + "`: first defined at " + first);
           }
         }
         out.add(set);
@@ -75,14 +82,18 @@ public final class Invariants {
       // in the order of the file, as the loader reports
       found.all().stream()
           .sorted(
-              java.util.Comparator.comparingInt((dev.tierproof.source.Diagnostic x) -> x.span().line())
+              java.util.Comparator.comparingInt(
+                      (dev.tierproof.source.Diagnostic x) -> x.span().line())
                   .thenComparingInt(x -> x.span().column()))
           .forEach(diagnostics::add);
     }
     return out;
   }
 
-  /** The schema: documents, invariants and their assertions, over the fields {@link InvariantFields} reads. */
+  /**
+   * The schema: documents, invariants and their assertions, over the fields {@link InvariantFields}
+   * reads.
+   */
   private static final class Reader extends InvariantFields {
 
     Reader(Diagnostics d) {
@@ -91,7 +102,10 @@ public final class Invariants {
 
     InvariantSet document(Node doc) {
       if (!(doc instanceof Node.Mapping root)) {
-        d.error(doc.span(), "an invariant file holds mappings with `apiVersion`, `kind` and `invariants`, found " + doc.describe());
+        d.error(
+            doc.span(),
+            "an invariant file holds mappings with `apiVersion`, `kind` and `invariants`, found "
+                + doc.describe());
         return null;
       }
       Keys m = new Keys(root, "");
@@ -102,14 +116,17 @@ public final class Invariants {
         d.error(root.span(), "missing `apiVersion`: write `apiVersion: " + API_VERSION + "`");
         ok = false;
       } else if (!api.text().equals(API_VERSION)) {
-        d.error(api.span(), "unknown apiVersion `" + api.text() + "`: expected `" + API_VERSION + "`");
+        d.error(
+            api.span(), "unknown apiVersion `" + api.text() + "`: expected `" + API_VERSION + "`");
         ok = false;
       }
       if (kind == null) {
         d.error(root.span(), "missing `kind`: write `kind: " + KIND + "`");
         ok = false;
       } else if (!kind.text().equals(KIND)) {
-        d.error(kind.span(), "unknown kind `" + kind.text() + "`: an invariant file holds `" + KIND + "` documents");
+        d.error(
+            kind.span(),
+            "unknown kind `" + kind.text() + "`: an invariant file holds `" + KIND + "` documents");
         ok = false;
       }
       if (!ok) {
@@ -134,7 +151,9 @@ public final class Invariants {
       List<Invariant> invariants = new ArrayList<>();
       Node list = m.get("invariants");
       if (list == null) {
-        d.error(root.span(), "missing `invariants`: a list of invariants, each with an `id` and one assertion");
+        d.error(
+            root.span(),
+            "missing `invariants`: a list of invariants, each with an `id` and one assertion");
       } else if (!(list instanceof Node.Sequence seq)) {
         typeError(list, "invariants", "a list");
       } else {
@@ -157,9 +176,15 @@ public final class Invariants {
     Invariant invariant(Keys m, String set) {
       Node.Scalar id = string(m, "id");
       if (id == null) {
-        d.error(m.node.span(), "missing `id`: every invariant has a stable id, e.g. `id: red-isolated-from-blue`");
+        d.error(
+            m.node.span(),
+            "missing `id`: every invariant has a stable id, e.g. `id: red-isolated-from-blue`");
       } else if (!ID.matcher(id.text()).matches()) {
-        d.error(id.span(), "invalid id `" + id.text() + "`: lowercase letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit");
+        d.error(
+            id.span(),
+            "invalid id `"
+                + id.text()
+                + "`: lowercase letters, digits, `-`, `_` and `.`, starting and ending with a letter or digit");
       }
       Node.Scalar description = string(m, "description");
       Severity severity = Severity.ERROR;
@@ -172,7 +197,12 @@ public final class Invariants {
           }
         }
         if (severity == null) {
-          d.error(sev.span(), "unknown severity `" + sev.text() + "`" + Suggest.choice(sev.text(), List.of("error", "warning", "note")));
+          d.error(
+              sev.span(),
+              "unknown severity `"
+                  + sev.text()
+                  + "`"
+                  + Suggest.choice(sev.text(), List.of("error", "warning", "note")));
           severity = Severity.ERROR;
         }
       }
@@ -181,10 +211,16 @@ public final class Invariants {
       if (present.isEmpty()) {
         d.error(
             m.node.span(),
-            "invariant" + (id == null ? "" : " `" + id.text() + "`") + " has no assertion: add one of "
+            "invariant"
+                + (id == null ? "" : " `" + id.text() + "`")
+                + " has no assertion: add one of "
                 + String.join(", ", ASSERTIONS.stream().map(a -> "`" + a + "`").toList()));
       } else if (present.size() > 1) {
-        d.error(m.keySpan(present.get(1)), "an invariant has one assertion, but this one also has `" + present.get(0) + "`: split it into two invariants");
+        d.error(
+            m.keySpan(present.get(1)),
+            "an invariant has one assertion, but this one also has `"
+                + present.get(0)
+                + "`: split it into two invariants");
       } else {
         String key = present.get(0);
         Node value = m.get(key);
@@ -215,7 +251,13 @@ public final class Invariants {
         return null;
       }
       return new Invariant(
-          id.text(), id.span(), set, description == null ? null : description.text(), severity, assertion, m.node.span());
+          id.text(),
+          id.span(),
+          set,
+          description == null ? null : description.text(),
+          severity,
+          assertion,
+          m.node.span());
     }
 
     // -------------------------------------------------------------------------------------------
@@ -241,8 +283,13 @@ public final class Invariants {
             Peer ef = optionalPeer(e, "from");
             Peer et = optionalPeer(e, "to");
             Packets es = scope(e, true);
-            if (ef == null && et == null && es.equals(Packets.ANY) && em.entries().stream().allMatch(x -> e.known.contains(x.key().text()))) {
-              d.error(em.span(), "this carve-out excuses every flow: give `protocol`, `ports`, `from` or `to`");
+            if (ef == null
+                && et == null
+                && es.equals(Packets.ANY)
+                && em.entries().stream().allMatch(x -> e.known.contains(x.key().text()))) {
+              d.error(
+                  em.span(),
+                  "this carve-out excuses every flow: give `protocol`, `ports`, `from` or `to`");
             }
             done(e, List.of());
             except.add(new Except(es, ef, et, em.span()));
@@ -280,16 +327,33 @@ public final class Invariants {
           typeError(dn, m.path("decidedBy"), "a mapping");
         }
       }
-      if (protocol != null && (port != null || sourcePort != null) && !Protocols.hasPorts(protocol)) {
-        d.error(m.keySpan(port != null ? "port" : "sourcePort"), "ports need a protocol with ports (TCP, UDP, SCTP, UDPLite), not `" + Protocols.name(protocol) + "`");
+      if (protocol != null
+          && (port != null || sourcePort != null)
+          && !Protocols.hasPorts(protocol)) {
+        d.error(
+            m.keySpan(port != null ? "port" : "sourcePort"),
+            "ports need a protocol with ports (TCP, UDP, SCTP, UDPLite), not `"
+                + Protocols.name(protocol)
+                + "`");
       }
       done(m, List.of());
       if (from == null || to == null) {
         return null;
       }
       return new Probe(
-          allowed, from, to, protocol, port, sourcePort, icmp[0], icmp[1], ipVersion,
-          ip == null ? null : ip.text(), ip == null ? null : ip.span(), decided, span);
+          allowed,
+          from,
+          to,
+          protocol,
+          port,
+          sourcePort,
+          icmp[0],
+          icmp[1],
+          ipVersion,
+          ip == null ? null : ip.text(),
+          ip == null ? null : ip.span(),
+          decided,
+          span);
     }
 
     DecidedBy decidedBy(Keys m) {
@@ -297,15 +361,19 @@ public final class Invariants {
       Node.Scalar dir = string(m, "direction");
       if (dir != null) {
         String t = dir.text().toLowerCase(java.util.Locale.ROOT);
-        direction = t.equals("ingress") ? Direction.INGRESS : t.equals("egress") ? Direction.EGRESS : null;
+        direction =
+            t.equals("ingress") ? Direction.INGRESS : t.equals("egress") ? Direction.EGRESS : null;
         if (direction == null) {
-          d.error(dir.span(), "unknown direction `" + dir.text() + "`: expected `ingress` or `egress`");
+          d.error(
+              dir.span(), "unknown direction `" + dir.text() + "`: expected `ingress` or `egress`");
         }
       }
       Node.Scalar kind = string(m, "kind");
       List<String> kinds = List.of("rule", "tier-default", "profile", "no-profile", "failsafe");
       if (kind != null && !kinds.contains(kind.text())) {
-        d.error(kind.span(), "unknown decision kind `" + kind.text() + "`" + Suggest.choice(kind.text(), kinds));
+        d.error(
+            kind.span(),
+            "unknown decision kind `" + kind.text() + "`" + Suggest.choice(kind.text(), kinds));
       }
       Node.Scalar tier = string(m, "tier");
       Node.Scalar policy = string(m, "policy");
@@ -335,16 +403,24 @@ public final class Invariants {
         typeError(list, m.path("directions"), "a list");
       } else {
         for (Node item : seq.items()) {
-          if (item instanceof Node.Scalar s && s.type() == Node.Scalar.Type.STRING
+          if (item instanceof Node.Scalar s
+              && s.type() == Node.Scalar.Type.STRING
               && (s.text().equals("Ingress") || s.text().equals("Egress"))) {
             directions.add(s.text().equals("Ingress") ? Direction.INGRESS : Direction.EGRESS);
           } else {
             String text = item instanceof Node.Scalar s ? s.text() : item.describe();
-            d.error(item.span(), "unknown direction `" + text + "`" + Suggest.choice(text, List.of("Ingress", "Egress")));
+            d.error(
+                item.span(),
+                "unknown direction `"
+                    + text
+                    + "`"
+                    + Suggest.choice(text, List.of("Ingress", "Egress")));
           }
         }
         if (seq.items().isEmpty()) {
-          d.error(list.span(), "`" + m.path("directions") + "` is empty: list `Ingress`, `Egress` or both");
+          d.error(
+              list.span(),
+              "`" + m.path("directions") + "` is empty: list `Ingress`, `Egress` or both");
         }
       }
       done(m, List.of());
@@ -354,13 +430,17 @@ public final class Invariants {
     NoNewReachability noNew(Keys m, Span span) {
       Node.Scalar baseline = string(m, "baseline");
       if (baseline == null && m.node.entry("baseline") == null) {
-        d.error(span, "`no-new-reachability` needs a `baseline`: a directory or file, or `git:REF`");
-      } else if (baseline != null && (baseline.text().isBlank() || baseline.text().equals("git:"))) {
+        d.error(
+            span, "`no-new-reachability` needs a `baseline`: a directory or file, or `git:REF`");
+      } else if (baseline != null
+          && (baseline.text().isBlank() || baseline.text().equals("git:"))) {
         d.error(baseline.span(), "empty baseline: give a directory or file, or `git:REF`");
         baseline = null;
       }
       done(m, List.of());
-      return baseline == null ? null : new NoNewReachability(baseline.text(), baseline.span(), span);
+      return baseline == null
+          ? null
+          : new NoNewReachability(baseline.text(), baseline.span(), span);
     }
 
     NoFindings noFindings(Keys m, Span span) {

@@ -1,7 +1,5 @@
 package dev.tierproof.load;
 
-import dev.tierproof.source.Suggest;
-
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
@@ -14,6 +12,7 @@ import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Suggest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -86,11 +85,23 @@ final class KubernetesPolicies {
       List<String> values = valuesAt.stream().map(Node.Scalar::text).toList();
       // label keys and values as Kubernetes checks them
       if (keyAt != null && LabelRules.keyProblem(key) != null) {
-        e.diagnostics().error(keyAt.span(), "invalid label key `" + LabelRules.printable(key) + "`: " + LabelRules.keyProblem(key));
+        e.diagnostics()
+            .error(
+                keyAt.span(),
+                "invalid label key `"
+                    + LabelRules.printable(key)
+                    + "`: "
+                    + LabelRules.keyProblem(key));
       }
       for (Node.Scalar v : valuesAt) {
         if (LabelRules.valueProblem(v.text()) != null) {
-          e.diagnostics().error(v.span(), "invalid label value `" + LabelRules.printable(v.text()) + "`: " + LabelRules.valueProblem(v.text()));
+          e.diagnostics()
+              .error(
+                  v.span(),
+                  "invalid label value `"
+                      + LabelRules.printable(v.text())
+                      + "`: "
+                      + LabelRules.valueProblem(v.text()));
         }
       }
       e.done();

@@ -4,9 +4,9 @@ import java.util.regex.Pattern;
 
 /**
  * Label keys and values as Kubernetes validates them (and Calico's validator with it): a key is a
- * qualified name, an optional DNS-subdomain prefix and {@code /}, then 1-63 letters, digits,
- * {@code -}, {@code _} and {@code .} beginning and ending with a letter or digit; a value is empty
- * or such a name.
+ * qualified name, an optional DNS-subdomain prefix and {@code /}, then 1-63 letters, digits, {@code
+ * -}, {@code _} and {@code .} beginning and ending with a letter or digit; a value is empty or such
+ * a name.
  */
 final class LabelRules {
 
@@ -21,7 +21,8 @@ final class LabelRules {
     int slash = key.lastIndexOf('/');
     String prefix = slash < 0 ? null : key.substring(0, slash);
     String name = slash < 0 ? key : key.substring(slash + 1);
-    if (prefix != null && (prefix.isEmpty() || prefix.length() > 253 || !SUBDOMAIN.matcher(prefix).matches())) {
+    if (prefix != null
+        && (prefix.isEmpty() || prefix.length() > 253 || !SUBDOMAIN.matcher(prefix).matches())) {
       return "its prefix must be a DNS subdomain (lower case letters, digits, `-` and `.`, at most 253 characters)";
     }
     return nameProblem(name, "its name");
@@ -40,7 +41,8 @@ final class LabelRules {
       return what + " must be 1-63 characters";
     }
     if (!NAME.matcher(name).matches()) {
-      return what + " must be letters, digits, `-`, `_` and `.`, beginning and ending with a letter or digit";
+      return what
+          + " must be letters, digits, `-`, `_` and `.`, beginning and ending with a letter or digit";
     }
     return null;
   }
@@ -48,13 +50,15 @@ final class LabelRules {
   /** {@code s} with control characters written as {@code \\uXXXX}, for messages. */
   static String printable(String s) {
     StringBuilder out = new StringBuilder();
-    s.codePoints().forEach(c -> {
-      if (Character.isISOControl(c)) {
-        out.append(String.format("\\u%04x", c));
-      } else {
-        out.appendCodePoint(c);
-      }
-    });
+    s.codePoints()
+        .forEach(
+            c -> {
+              if (Character.isISOControl(c)) {
+                out.append(String.format("\\u%04x", c));
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
     return out.toString();
   }
 }

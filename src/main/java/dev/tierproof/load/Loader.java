@@ -98,19 +98,23 @@ public final class Loader {
     return skip;
   }
 
-  /** The most a stream is read before it is refused: a bound for endless inputs ({@code /dev/zero}). */
+  /**
+   * The most a stream is read before it is refused: a bound for endless inputs ({@code /dev/zero}).
+   */
   static final int STREAM_LIMIT = 256 * 1024 * 1024;
 
   /** The bytes of {@code in}; more than {@link #STREAM_LIMIT} of them is an error. */
   static byte[] bounded(InputStream in) throws IOException {
     byte[] bytes = in.readNBytes(STREAM_LIMIT + 1);
     if (bytes.length > STREAM_LIMIT) {
-      throw new IOException("longer than " + (STREAM_LIMIT >> 20) + " MiB: not read (an endless stream?)");
+      throw new IOException(
+          "longer than " + (STREAM_LIMIT >> 20) + " MiB: not read (an endless stream?)");
     }
     return bytes;
   }
 
-  private static List<Path> directory(Path dir, String name, List<PathMatcher> skip, Diagnostics diagnostics) {
+  private static List<Path> directory(
+      Path dir, String name, List<PathMatcher> skip, Diagnostics diagnostics) {
     try (Stream<Path> walk = Files.walk(dir)) {
       return walk.filter(f -> wanted(dir.relativize(f), skip) && Files.isRegularFile(f))
           .sorted(Comparator.comparing(Path::toString))
@@ -129,7 +133,11 @@ public final class Loader {
     return !hidden(relative)
         && !excluded(relative, skip)
         && relative.getFileName() != null
-        && relative.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(yaml|yml|json)");
+        && relative
+            .getFileName()
+            .toString()
+            .toLowerCase(Locale.ROOT)
+            .matches(".*\\.(yaml|yml|json)");
   }
 
   private static boolean hidden(Path relative) {
@@ -153,7 +161,8 @@ public final class Loader {
     return false;
   }
 
-  private static void file(Path p, String name, boolean found, List<SourceText> out, Diagnostics diagnostics) {
+  private static void file(
+      Path p, String name, boolean found, List<SourceText> out, Diagnostics diagnostics) {
     try {
       byte[] bytes;
       if (Files.isRegularFile(p)) {
@@ -173,7 +182,8 @@ public final class Loader {
   static String decode(byte[] bytes) throws CharacterCodingException {
     java.nio.charset.Charset charset = StandardCharsets.UTF_8;
     if (bytes.length >= 2
-        && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF) || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
+        && ((bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF)
+            || (bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE))) {
       charset = StandardCharsets.UTF_16;
     }
     String text = charset.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
@@ -206,16 +216,19 @@ public final class Loader {
     return input(sources, diagnostics, null).set();
   }
 
-  /** As {@link #input(List, Diagnostics, Span)} where reading no resource is no error (a diff's base). */
+  /**
+   * As {@link #input(List, Diagnostics, Span)} where reading no resource is no error (a diff's
+   * base).
+   */
   public static Input input(List<SourceText> sources, Diagnostics diagnostics) {
     return input(sources, diagnostics, null);
   }
 
   /**
-   * As {@link #load}, with the elements the input holds that Calico or Kubernetes enforces and
-   * the model leaves out (specs/semantics.md S9.1), in file and position order; when {@code
-   * required} is not null and no resource at all was read, that is an error at {@code required}
-   * (a CI job pointed at the wrong path must fail).
+   * As {@link #load}, with the elements the input holds that Calico or Kubernetes enforces and the
+   * model leaves out (specs/semantics.md S9.1), in file and position order; when {@code required}
+   * is not null and no resource at all was read, that is an error at {@code required} (a CI job
+   * pointed at the wrong path must fail).
    */
   public static Input input(List<SourceText> sources, Diagnostics diagnostics, Span required) {
     Diagnostics found = new Diagnostics();
@@ -240,15 +253,20 @@ public final class Loader {
     if (!skipped.isEmpty()) {
       found.note(
           new Span(skipped.get(0), 1, 1),
-          "skipped " + skipped.size() + (skipped.size() == 1 ? " file" : " files")
+          "skipped "
+              + skipped.size()
+              + (skipped.size() == 1 ? " file" : " files")
               + " holding no Kubernetes or Calico resource (no `apiVersion` and `kind`, a Helm template or a"
-              + " kustomization): `" + String.join("`, `", skipped.subList(0, Math.min(5, skipped.size())))
-              + "`" + (skipped.size() > 5 ? " and " + (skipped.size() - 5) + " more" : ""));
+              + " kustomization): `"
+              + String.join("`, `", skipped.subList(0, Math.min(5, skipped.size())))
+              + "`"
+              + (skipped.size() > 5 ? " and " + (skipped.size() - 5) + " more" : ""));
     }
     if (required != null && read == 0 && !found.hasErrors() && !diagnostics.hasErrors()) {
       found.error(
           required,
-          "no Kubernetes or Calico resource in the input" + (skipped.isEmpty() ? "" : " (every file was skipped)")
+          "no Kubernetes or Calico resource in the input"
+              + (skipped.isEmpty() ? "" : " (every file was skipped)")
               + ": check the `-f` paths");
       order.putIfAbsent(required.file(), -1);
     }
@@ -268,13 +286,15 @@ public final class Loader {
   }
 
   /** Kubernetes API groups of configuration kinds that are not resources of a cluster. */
-  private static final List<String> CONFIGURATION_GROUPS = List.of("kustomize.config.k8s.io/", "config.kubernetes.io/");
+  private static final List<String> CONFIGURATION_GROUPS =
+      List.of("kustomize.config.k8s.io/", "config.kubernetes.io/");
 
   /**
    * Some document is a resource (a mapping with {@code apiVersion} and {@code kind}, not a
    * kustomize configuration); a text that does not parse counts as one unless it is a template.
    */
-  private static boolean holdsResources(SourceText source, List<Node> documents, Diagnostics parsing) {
+  private static boolean holdsResources(
+      SourceText source, List<Node> documents, Diagnostics parsing) {
     if (parsing.hasErrors()) {
       return !source.text().contains("{{");
     }

@@ -14,7 +14,10 @@ sealed interface Node permits Node.Scalar, Node.Mapping, Node.Sequence {
   /** How messages name the node's type: {@code a string}, {@code a list}, ... */
   String describe();
 
-  /** The same value as {@code other}, wherever each was written (positions ignored, keys in any order). */
+  /**
+   * The same value as {@code other}, wherever each was written (positions ignored, keys in any
+   * order).
+   */
   default boolean sameAs(Node other) {
     if (this instanceof Scalar a && other instanceof Scalar b) {
       return a.type() == b.type() && a.text().equals(b.text());

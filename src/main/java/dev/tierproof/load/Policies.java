@@ -1,20 +1,19 @@
 package dev.tierproof.load;
 
-import dev.tierproof.source.Suggest;
-
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicyKind;
 import dev.tierproof.model.Rule;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Suggest;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Calico (Staged)(Global)NetworkPolicy specs → {@link Policy}: effective selector (S2.1, S2.2), types
- * defaulting (S2.3), rules (S3), and the policy-level validation (S8, CEL).
+ * Calico (Staged)(Global)NetworkPolicy specs → {@link Policy}: effective selector (S2.1, S2.2),
+ * types defaulting (S2.3), rules (S3), and the policy-level validation (S8, CEL).
  */
 final class Policies {
 

@@ -72,19 +72,19 @@ final class Resources {
   private static final Set<String> NOT_MODELLED =
       Set.of(
           ("ClusterNetworkPolicy AdminNetworkPolicy BaselineAdminNetworkPolicy Service Endpoints"
-               + " EndpointSlice ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
-               + " HTTPRoute GatewayClass PersistentVolume"
-               + " PersistentVolumeClaim StorageClass LimitRange ResourceQuota"
-               + " HorizontalPodAutoscaler PodDisruptionBudget PriorityClass RuntimeClass Role"
-               + " RoleBinding ClusterRole ClusterRoleBinding CustomResourceDefinition"
-               + " MutatingWebhookConfiguration ValidatingWebhookConfiguration APIService"
-               + " ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding"
-               + " MutatingAdmissionPolicy MutatingAdmissionPolicyBinding PodTemplate"
-               + " ControllerRevision CSIDriver CSINode VolumeAttachment CertificateSigningRequest"
-               + " BGPConfiguration BGPPeer BGPFilter FelixConfiguration IPPool IPReservation"
-               + " IPAMConfiguration IPAMBlock IPAMHandle BlockAffinity"
-               + " KubeControllersConfiguration ClusterInformation CalicoNodeStatus Installation"
-               + " APIServer TigeraStatus Whisker Goldmane ImageSet")
+                  + " EndpointSlice ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
+                  + " HTTPRoute GatewayClass PersistentVolume"
+                  + " PersistentVolumeClaim StorageClass LimitRange ResourceQuota"
+                  + " HorizontalPodAutoscaler PodDisruptionBudget PriorityClass RuntimeClass Role"
+                  + " RoleBinding ClusterRole ClusterRoleBinding CustomResourceDefinition"
+                  + " MutatingWebhookConfiguration ValidatingWebhookConfiguration APIService"
+                  + " ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding"
+                  + " MutatingAdmissionPolicy MutatingAdmissionPolicyBinding PodTemplate"
+                  + " ControllerRevision CSIDriver CSINode VolumeAttachment CertificateSigningRequest"
+                  + " BGPConfiguration BGPPeer BGPFilter FelixConfiguration IPPool IPReservation"
+                  + " IPAMConfiguration IPAMBlock IPAMHandle BlockAffinity"
+                  + " KubeControllersConfiguration ClusterInformation CalicoNodeStatus Installation"
+                  + " APIServer TigeraStatus Whisker Goldmane ImageSet")
               .split(" "));
 
   /** Namespaces every cluster has: not defining them is not worth a warning. */
@@ -110,6 +110,7 @@ final class Resources {
   List<Suppression> suppressions() {
     return List.copyOf(suppressions);
   }
+
   private final Map<String, Span> defined = new HashMap<>();
   private final Map<String, TierDef> tiers = new LinkedHashMap<>();
   private final List<Placed> policies = new ArrayList<>();
@@ -188,8 +189,8 @@ final class Resources {
 
   /**
    * Keeps {@code d} for conversion, as {@code kubectl apply} would leave the cluster: an identical
-   * copy of an object already read is the same object; a differing one replaces it (the later
-   * wins) with a warning naming both places.
+   * copy of an object already read is the same object; a differing one replaces it (the later wins)
+   * with a warning naming both places.
    */
   private void defer(Deferred d) {
     Node.Entry metadata = d.mapping().entry("metadata");
@@ -202,15 +203,26 @@ final class Resources {
     Node.Entry ns = meta.entry("namespace");
     String group = d.api().contains("/") ? d.api().substring(0, d.api().indexOf('/')) : "";
     String key =
-        group + "\0" + d.kind() + "\0" + (ns != null && ns.value() instanceof Node.Scalar s ? s.text() : "") + "\0" + n.text();
+        group
+            + "\0"
+            + d.kind()
+            + "\0"
+            + (ns != null && ns.value() instanceof Node.Scalar s ? s.text() : "")
+            + "\0"
+            + n.text();
     Deferred before = deferred.get(key);
     if (before == null) {
       deferred.put(key, d);
     } else if (!before.mapping().sameAs(d.mapping())) {
       diagnostics.warning(
           n.span(),
-          d.kind() + " `" + (ns != null && ns.value() instanceof Node.Scalar s ? s.text() + "/" : "") + n.text()
-              + "` is also defined at " + before.mapping().span() + " with other content: this later one wins,"
+          d.kind()
+              + " `"
+              + (ns != null && ns.value() instanceof Node.Scalar s ? s.text() + "/" : "")
+              + n.text()
+              + "` is also defined at "
+              + before.mapping().span()
+              + " with other content: this later one wins,"
               + " as `kubectl apply` would leave it");
       deferred.put(key, d);
     }
@@ -236,10 +248,13 @@ final class Resources {
       case "Namespace" -> namespace(f);
       case "ServiceAccount" -> serviceAccount(f);
       case "Pod" -> endpoints.pod(f, meta(f, "Pod", true, Names.UNCHECKED));
-      case "WorkloadEndpoint" -> endpoints.workloadEndpoint(f, meta(f, "WorkloadEndpoint", true, Names.DNS_SUBDOMAIN));
-      case "HostEndpoint" -> endpoints.hostEndpoint(f, meta(f, "HostEndpoint", false, Names.DNS_SUBDOMAIN));
+      case "WorkloadEndpoint" ->
+          endpoints.workloadEndpoint(f, meta(f, "WorkloadEndpoint", true, Names.DNS_SUBDOMAIN));
+      case "HostEndpoint" ->
+          endpoints.hostEndpoint(f, meta(f, "HostEndpoint", false, Names.DNS_SUBDOMAIN));
       case "GlobalNetworkSet", "NetworkSet" ->
-          endpoints.networkSet(f, meta(f, f.kind(), f.kind().equals("NetworkSet"), Names.DNS_SUBDOMAIN));
+          endpoints.networkSet(
+              f, meta(f, f.kind(), f.kind().equals("NetworkSet"), Names.DNS_SUBDOMAIN));
       case "Profile" -> profile(f);
       default -> endpoints.controller(f, meta(f, f.kind(), true, Names.UNCHECKED));
     }
@@ -276,9 +291,14 @@ final class Resources {
     Map<String, String> labels = m.labels("labels");
     Map<String, String> annotations = m.stringMap("annotations");
     if (annotations.containsKey(Suppression.KEY)) {
-      List<String> rules = java.util.Arrays.stream(annotations.get(Suppression.KEY).split(","))
-          .map(String::strip).filter(r -> !r.isEmpty()).toList();
-      suppressions.add(new Suppression(f.span(), rules, m.objectOrEmpty("annotations").keySpan(Suppression.KEY)));
+      List<String> rules =
+          java.util.Arrays.stream(annotations.get(Suppression.KEY).split(","))
+              .map(String::strip)
+              .filter(r -> !r.isEmpty())
+              .toList();
+      suppressions.add(
+          new Suppression(
+              f.span(), rules, m.objectOrEmpty("annotations").keySpan(Suppression.KEY)));
     }
     m.ignore(
         "uid",
@@ -527,7 +547,10 @@ final class Resources {
     return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces);
   }
 
-  /** What the input holds that is enforced and not modelled, in {@code set} built from it (spec S9.1). */
+  /**
+   * What the input holds that is enforced and not modelled, in {@code set} built from it (spec
+   * S9.1).
+   */
   List<Unmodelled> unmodelled(PolicySet set) {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
     out.addAll(Gaps.of(set));

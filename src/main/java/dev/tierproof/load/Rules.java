@@ -1,7 +1,5 @@
 package dev.tierproof.load;
 
-import dev.tierproof.source.Suggest;
-
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
@@ -13,6 +11,7 @@ import dev.tierproof.model.Rule;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
+import dev.tierproof.source.Suggest;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +31,12 @@ final class Rules {
   /** Beyond any port: bounds numbers before they are compared. */
   private static final BigInteger LIMIT = BigInteger.valueOf(1 << 20);
 
-  /** A port name (Calico's validator, Kubernetes' IANA_SVC_NAME): 1-15 of a-z, 0-9, `-`, a letter, no `-` at the ends. */
-  private static final Pattern PORT_NAME = Pattern.compile("(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
+  /**
+   * A port name (Calico's validator, Kubernetes' IANA_SVC_NAME): 1-15 of a-z, 0-9, `-`, a letter,
+   * no `-` at the ends.
+   */
+  private static final Pattern PORT_NAME =
+      Pattern.compile("(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
 
   /** What is wrong with {@code name} as a port name, or null. */
   static String portNameProblem(String name) {
@@ -41,6 +44,7 @@ final class Rules {
         ? null
         : "a port name has 1-15 lower case letters, digits and `-`, at least one letter, and no `-` at either end";
   }
+
   private static final List<String> ACTIONS = List.of("Allow", "Deny", "Log", "Pass");
 
   private Rules() {}
@@ -421,18 +425,27 @@ final class Rules {
   }
 
   /** A Calico port: integer, {@code "min:max"}, a numeric string, or a name (S3.5). */
-  /** A DNS name, or {@code *.} and one: labels of 1-63 letters, digits and {@code -} (not at their ends), at most 253 characters. */
+  /**
+   * A DNS name, or {@code *.} and one: labels of 1-63 letters, digits and {@code -} (not at their
+   * ends), at most 253 characters.
+   */
   private static final Pattern DOMAIN =
-      Pattern.compile("(\\*\\.)?([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.?");
+      Pattern.compile(
+          "(\\*\\.)?([A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([-A-Za-z0-9]{0,61}[A-Za-z0-9])?\\.?");
 
-  /** The list of domain names under {@code key}; a malformed one is an error at its position and left out. */
+  /**
+   * The list of domain names under {@code key}; a malformed one is an error at its position and
+   * left out.
+   */
   static List<String> domains(Fields f, String key, Diagnostics d) {
     List<String> out = new java.util.ArrayList<>();
     for (Node.Scalar s : f.strings(key)) {
       if (s.text().length() > 253 || !DOMAIN.matcher(s.text()).matches()) {
         d.error(
             s.span(),
-            "invalid domain name `" + s.text() + "`: dot-separated labels of letters, digits and `-` (not at"
+            "invalid domain name `"
+                + s.text()
+                + "`: dot-separated labels of letters, digits and `-` (not at"
                 + " their ends), optionally after `*.`");
       } else {
         out.add(s.text());

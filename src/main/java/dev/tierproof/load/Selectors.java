@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Selectors read from YAML (errors located inside the YAML scalar) and Calico's rewriting of them,
- * done on the tree: policy selectors (specs/semantics.md S2.1, S2.2) and composed rule selectors (S3.8).
+ * done on the tree: policy selectors (specs/semantics.md S2.1, S2.2) and composed rule selectors
+ * (S3.8).
  */
 final class Selectors {
 

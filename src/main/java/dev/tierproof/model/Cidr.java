@@ -51,7 +51,8 @@ public record Cidr(Ip address, int prefix) {
 
   public boolean contains(Ip ip) {
     int hostBits = address.bits() - prefix;
-    return ip.family() == family() && ip.value().shiftRight(hostBits).equals(address.value().shiftRight(hostBits));
+    return ip.family() == family()
+        && ip.value().shiftRight(hostBits).equals(address.value().shiftRight(hostBits));
   }
 
   public boolean isCatchAll() {

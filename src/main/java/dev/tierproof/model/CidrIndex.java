@@ -14,8 +14,13 @@ import java.util.function.Function;
  */
 public final class CidrIndex<T> {
 
-  /** Per family and prefix length, per network (the address shifted right past the host bits): the items' positions. */
-  private final Map<Integer, TreeMap<Integer, Map<BigInteger, List<Integer>>>> byPrefix = new HashMap<>();
+  /**
+   * Per family and prefix length, per network (the address shifted right past the host bits): the
+   * items' positions.
+   */
+  private final Map<Integer, TreeMap<Integer, Map<BigInteger, List<Integer>>>> byPrefix =
+      new HashMap<>();
+
   private final List<T> items;
 
   /** The index of {@code items} by the ranges {@code ranges} lists for each. */
@@ -24,9 +29,12 @@ public final class CidrIndex<T> {
     for (int i = 0; i < items.size(); i++) {
       for (Cidr c : ranges.apply(items.get(i))) {
         List<Integer> at =
-            byPrefix.computeIfAbsent(c.family(), f -> new TreeMap<>())
+            byPrefix
+                .computeIfAbsent(c.family(), f -> new TreeMap<>())
                 .computeIfAbsent(c.prefix(), p -> new HashMap<>())
-                .computeIfAbsent(c.address().value().shiftRight(c.address().bits() - c.prefix()), k -> new ArrayList<>());
+                .computeIfAbsent(
+                    c.address().value().shiftRight(c.address().bits() - c.prefix()),
+                    k -> new ArrayList<>());
         if (at.isEmpty() || at.get(at.size() - 1) != i) {
           at.add(i);
         }
@@ -41,7 +49,10 @@ public final class CidrIndex<T> {
       return List.of();
     }
     java.util.TreeSet<Integer> found = new java.util.TreeSet<>();
-    prefixes.forEach((prefix, networks) -> found.addAll(networks.getOrDefault(ip.value().shiftRight(ip.bits() - prefix), List.of())));
+    prefixes.forEach(
+        (prefix, networks) ->
+            found.addAll(
+                networks.getOrDefault(ip.value().shiftRight(ip.bits() - prefix), List.of())));
     List<T> out = new ArrayList<>(found.size());
     found.forEach(i -> out.add(items.get(i)));
     return out;

@@ -2,7 +2,9 @@ package dev.tierproof.model;
 
 import java.util.Locale;
 
-/** DNS name matching for Enterprise {@code domains} and {@code allowedEgressDomains} (spec S3.6). */
+/**
+ * DNS name matching for Enterprise {@code domains} and {@code allowedEgressDomains} (spec S3.6).
+ */
 public final class Domains {
 
   private Domains() {}

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An enforcement point: a workload endpoint (a pod, or one pod of a workload controller) or a
- * host endpoint (specs/semantics.md S2.7, S6).
+ * An enforcement point: a workload endpoint (a pod, or one pod of a workload controller) or a host
+ * endpoint (specs/semantics.md S2.7, S6).
  *
  * @param namespace the namespace of a workload, null for a host endpoint
  * @param source how it was written: {@code Pod}, {@code Deployment}, {@code WorkloadEndpoint},
@@ -14,7 +14,8 @@ import java.util.Map;
  * @param labels the effective labels: own, automatic ({@code projectcalico.org/*}) and inherited
  *     from profiles, own labels winning (S2.7)
  * @param ips the addresses rule selectors see (empty for a workload whose pods are not listed)
- * @param profiles profile names in evaluation order (e.g. {@code kns.shop}, {@code ksa.shop.default})
+ * @param profiles profile names in evaluation order (e.g. {@code kns.shop}, {@code
+ *     ksa.shop.default})
  * @param node a host endpoint's node, else null
  */
 public record Endpoint(

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * One side ({@code source} or {@code destination}) of a rule, after Calico's rewriting.
  *
- * @param selector the composed positive selector S⁺ of specs/semantics.md S3.8 (namespace
- *     scoping, {@code pcns.}/{@code pcsa.} prefixes, service accounts folded in), or null when absent
+ * @param selector the composed positive selector S⁺ of specs/semantics.md S3.8 (namespace scoping,
+ *     {@code pcns.}/{@code pcsa.} prefixes, service accounts folded in), or null when absent
  * @param notSelector the raw {@code notSelector}, never prefixed or scoped, or null
  * @param domains Calico Enterprise {@code destination.domains} (exact names or {@code *.} globs)
  * @param service a Kubernetes {@code services} reference {@code ns/name}, or null; its endpoint
@@ -35,7 +35,13 @@ public record EntityMatch(
   }
 
   public boolean isEmpty() {
-    return selector == null && notSelector == null && service == null && nets.isEmpty() && notNets.isEmpty()
-        && ports.isEmpty() && notPorts.isEmpty() && domains.isEmpty();
+    return selector == null
+        && notSelector == null
+        && service == null
+        && nets.isEmpty()
+        && notNets.isEmpty()
+        && ports.isEmpty()
+        && notPorts.isEmpty()
+        && domains.isEmpty();
   }
 }

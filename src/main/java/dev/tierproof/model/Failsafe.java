@@ -12,16 +12,28 @@ public record Failsafe(int protocol, int port) {
   /** Inbound: TCP 22, UDP 68, TCP 179, 2379, 2380, 5473, 6443, 6666, 6667. */
   public static final List<Failsafe> INBOUND =
       List.of(
-          new Failsafe(Protocols.TCP, 22), new Failsafe(Protocols.UDP, 68), new Failsafe(Protocols.TCP, 179),
-          new Failsafe(Protocols.TCP, 2379), new Failsafe(Protocols.TCP, 2380), new Failsafe(Protocols.TCP, 5473),
-          new Failsafe(Protocols.TCP, 6443), new Failsafe(Protocols.TCP, 6666), new Failsafe(Protocols.TCP, 6667));
+          new Failsafe(Protocols.TCP, 22),
+          new Failsafe(Protocols.UDP, 68),
+          new Failsafe(Protocols.TCP, 179),
+          new Failsafe(Protocols.TCP, 2379),
+          new Failsafe(Protocols.TCP, 2380),
+          new Failsafe(Protocols.TCP, 5473),
+          new Failsafe(Protocols.TCP, 6443),
+          new Failsafe(Protocols.TCP, 6666),
+          new Failsafe(Protocols.TCP, 6667));
 
   /** Outbound: UDP 53, 67, TCP 179, 2379, 2380, 5473, 6443, 6666, 6667. */
   public static final List<Failsafe> OUTBOUND =
       List.of(
-          new Failsafe(Protocols.UDP, 53), new Failsafe(Protocols.UDP, 67), new Failsafe(Protocols.TCP, 179),
-          new Failsafe(Protocols.TCP, 2379), new Failsafe(Protocols.TCP, 2380), new Failsafe(Protocols.TCP, 5473),
-          new Failsafe(Protocols.TCP, 6443), new Failsafe(Protocols.TCP, 6666), new Failsafe(Protocols.TCP, 6667));
+          new Failsafe(Protocols.UDP, 53),
+          new Failsafe(Protocols.UDP, 67),
+          new Failsafe(Protocols.TCP, 179),
+          new Failsafe(Protocols.TCP, 2379),
+          new Failsafe(Protocols.TCP, 2380),
+          new Failsafe(Protocols.TCP, 5473),
+          new Failsafe(Protocols.TCP, 6443),
+          new Failsafe(Protocols.TCP, 6666),
+          new Failsafe(Protocols.TCP, 6667));
 
   /** The failsafe ports of a host endpoint's ingress (inbound) or egress (outbound) step. */
   public static List<Failsafe> of(Direction dir) {

@@ -7,8 +7,8 @@ package dev.tierproof.model;
  * @param destination the endpoint it goes to, or null when it leaves the cluster
  * @param sourcePort null for protocols without ports; {@code destinationPort} likewise
  * @param icmpType null unless ICMP/ICMPv6; {@code icmpCode} likewise
- * @param destinationDomain the DNS name the destination was reached by (Enterprise domain
- *     rules), or null
+ * @param destinationDomain the DNS name the destination was reached by (Enterprise domain rules),
+ *     or null
  */
 public record Flow(
     int protocol,
@@ -32,12 +32,17 @@ public record Flow(
     return sourceIp.family();
   }
 
-  /** {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443}, {@code ICMP 10.0.0.1 -> 10.0.0.2 type 8 code 0}. */
+  /**
+   * {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443}, {@code ICMP 10.0.0.1 -> 10.0.0.2 type 8 code 0}.
+   */
   public String packet() {
     String name = Protocols.name(protocol);
     String out =
-        (name.equals(Integer.toString(protocol)) ? "protocol " + name : name) + " " + address(sourceIp, sourcePort)
-            + " -> " + address(destinationIp, destinationPort);
+        (name.equals(Integer.toString(protocol)) ? "protocol " + name : name)
+            + " "
+            + address(sourceIp, sourcePort)
+            + " -> "
+            + address(destinationIp, destinationPort);
     if (icmpType != null) {
       out += " type " + icmpType + (icmpCode != null ? " code " + icmpCode : "");
     }
@@ -46,8 +51,14 @@ public record Flow(
 
   /** The packet and its ends: {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443 (shop/a -> outside)}. */
   public String describe() {
-    return packet() + " (" + (source == null ? "outside" : source.ref()) + " -> "
-        + (destination == null ? destinationDomain != null ? destinationDomain : "outside" : destination.ref()) + ")";
+    return packet()
+        + " ("
+        + (source == null ? "outside" : source.ref())
+        + " -> "
+        + (destination == null
+            ? destinationDomain != null ? destinationDomain : "outside"
+            : destination.ref())
+        + ")";
   }
 
   private static String address(Ip ip, Integer port) {

@@ -3,8 +3,8 @@ package dev.tierproof.model;
 import java.util.List;
 
 /**
- * What the loader read: the model, and the elements of the input that Calico or Kubernetes
- * enforces and the model leaves out (specs/semantics.md S9.1), in file and position order.
+ * What the loader read: the model, and the elements of the input that Calico or Kubernetes enforces
+ * and the model leaves out (specs/semantics.md S9.1), in file and position order.
  */
 public record Input(PolicySet set, List<Unmodelled> unmodelled, List<Suppression> suppressions) {
 

@@ -26,7 +26,13 @@ public record InvariantSet(String name, String description, Span span, List<Inva
    * @param set the name of the InvariantSet it belongs to
    */
   public record Invariant(
-      String id, Span idSpan, String set, String description, Severity severity, Assertion assertion, Span span) {}
+      String id,
+      Span idSpan,
+      String set,
+      String description,
+      Severity severity,
+      Assertion assertion,
+      Span span) {}
 
   /** The one claim of an invariant. */
   public sealed interface Assertion
@@ -42,7 +48,12 @@ public record InvariantSet(String name, String description, Span span, List<Inva
    *
    * @param ports destination port ranges (any of them); empty: any port
    */
-  public record Packets(Integer protocol, List<Port.Range> ports, Integer icmpType, Integer icmpCode, Integer ipVersion) {
+  public record Packets(
+      Integer protocol,
+      List<Port.Range> ports,
+      Integer icmpType,
+      Integer icmpCode,
+      Integer ipVersion) {
     public static final Packets ANY = new Packets(null, List.of(), null, null, null);
 
     public Packets {
@@ -62,7 +73,10 @@ public record InvariantSet(String name, String description, Span span, List<Inva
     Span span();
   }
 
-  /** An endpoint reference as on the command line (design.md §2); {@code existing} as {@code --existing}. */
+  /**
+   * An endpoint reference as on the command line (design.md §2); {@code existing} as {@code
+   * --existing}.
+   */
   public record Ref(EndpointRef ref, String text, boolean existing, Span span) implements Term {}
 
   /**
@@ -70,7 +84,8 @@ public record InvariantSet(String name, String description, Span span, List<Inva
    * satisfy {@code selector}: the mapping form's {@code selector}, {@code namespaceSelector}
    * ({@code pcns.}-prefixed) and {@code serviceAccount} composed as Calico composes a rule peer.
    */
-  public record Selection(String namespace, Selector selector, String text, boolean existing, Span span)
+  public record Selection(
+      String namespace, Selector selector, String text, boolean existing, Span span)
       implements Term {}
 
   /** Any address in the range: endpoints that own one, or outside the cluster. */
@@ -79,8 +94,12 @@ public record InvariantSet(String name, String description, Span span, List<Inva
   /** A destination outside the cluster reached by this DNS name. */
   public record Domain(String name, Span span) implements Term {}
 
-  /** {@code isolated}: no flow from {@code from} to {@code to} within {@code scope} is allowed, except the carve-outs. */
-  public record Isolated(Peer from, Peer to, Packets scope, List<Except> except, Span span) implements Assertion {
+  /**
+   * {@code isolated}: no flow from {@code from} to {@code to} within {@code scope} is allowed,
+   * except the carve-outs.
+   */
+  public record Isolated(Peer from, Peer to, Packets scope, List<Except> except, Span span)
+      implements Assertion {
     public Isolated {
       except = List.copyOf(except);
     }
@@ -91,14 +110,18 @@ public record InvariantSet(String name, String description, Span span, List<Inva
     }
   }
 
-  /** A carve-out: flows within {@code scope} from {@code from} (null: any) to {@code to} (null: any). */
+  /**
+   * A carve-out: flows within {@code scope} from {@code from} (null: any) to {@code to} (null:
+   * any).
+   */
   public record Except(Packets scope, Peer from, Peer to, Span span) {}
 
   /**
    * {@code reachable}: some flow from {@code from} to {@code to} within {@code scope} is allowed;
    * with {@code all}, every one is.
    */
-  public record Reachable(Peer from, Peer to, Packets scope, boolean all, Span span) implements Assertion {
+  public record Reachable(Peer from, Peer to, Packets scope, boolean all, Span span)
+      implements Assertion {
     @Override
     public String key() {
       return "reachable";
@@ -106,8 +129,8 @@ public record InvariantSet(String name, String description, Span span, List<Inva
   }
 
   /**
-   * {@code allowed} / {@code denied}: one concrete flow (explain's defaults for what is left
-   * open) has that verdict, decided by {@code decidedBy} when given.
+   * {@code allowed} / {@code denied}: one concrete flow (explain's defaults for what is left open)
+   * has that verdict, decided by {@code decidedBy} when given.
    */
   public record Probe(
       boolean allowed,
@@ -133,14 +156,24 @@ public record InvariantSet(String name, String description, Span span, List<Inva
   /**
    * What must decide a probe; null fields match anything.
    *
-   * @param kind {@code rule}, {@code tier-default}, {@code profile}, {@code no-profile}, {@code failsafe}
+   * @param kind {@code rule}, {@code tier-default}, {@code profile}, {@code no-profile}, {@code
+   *     failsafe}
    * @param policy {@code name} or {@code namespace/name}
    * @param rule the rule's 0-based index as written
    */
   public record DecidedBy(
-      Direction direction, String kind, String tier, String policy, Integer rule, String profile, Span span) {}
+      Direction direction,
+      String kind,
+      String tier,
+      String policy,
+      Integer rule,
+      String profile,
+      Span span) {}
 
-  /** {@code covered}: every endpoint of {@code endpoints} is selected by some policy in each direction. */
+  /**
+   * {@code covered}: every endpoint of {@code endpoints} is selected by some policy in each
+   * direction.
+   */
   public record Covered(Peer endpoints, Set<Direction> directions, Span span) implements Assertion {
     public Covered {
       directions = Set.copyOf(directions);
@@ -152,8 +185,12 @@ public record InvariantSet(String name, String description, Span span, List<Inva
     }
   }
 
-  /** {@code no-new-reachability}: nothing is allowed that {@code baseline} ({@code git:REF} or a path) did not allow. */
-  public record NoNewReachability(String baseline, Span baselineSpan, Span span) implements Assertion {
+  /**
+   * {@code no-new-reachability}: nothing is allowed that {@code baseline} ({@code git:REF} or a
+   * path) did not allow.
+   */
+  public record NoNewReachability(String baseline, Span baselineSpan, Span span)
+      implements Assertion {
     @Override
     public String key() {
       return "no-new-reachability";
@@ -161,7 +198,8 @@ public record InvariantSet(String name, String description, Span span, List<Inva
   }
 
   /** {@code no-findings}: lint reports nothing for these rule ids or names (empty: any rule). */
-  public record NoFindings(List<String> rules, List<Span> ruleSpans, Span span) implements Assertion {
+  public record NoFindings(List<String> rules, List<Span> ruleSpans, Span span)
+      implements Assertion {
     public NoFindings {
       rules = List.copyOf(rules);
       ruleSpans = List.copyOf(ruleSpans);

@@ -9,8 +9,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * An IPv4 or IPv6 address. {@code value} is always the 128-bit form: IPv4 addresses are
- * IPv4-mapped ({@code ::ffff:a.b.c.d}), so one bit-vector sort serves both families.
+ * An IPv4 or IPv6 address. {@code value} is always the 128-bit form: IPv4 addresses are IPv4-mapped
+ * ({@code ::ffff:a.b.c.d}), so one bit-vector sort serves both families.
  */
 public record Ip(int family, BigInteger value) implements Comparable<Ip> {
 
@@ -40,7 +40,8 @@ public record Ip(int family, BigInteger value) implements Comparable<Ip> {
           return Optional.empty();
         }
         for (String part : text.split("\\.")) {
-          if (Integer.parseInt(part) > 255 || part.length() > 1 && part.startsWith("0")) { // as Go: no leading zeros
+          if (Integer.parseInt(part) > 255
+              || part.length() > 1 && part.startsWith("0")) { // as Go: no leading zeros
             return Optional.empty();
           }
         }

@@ -28,7 +28,9 @@ public final class Placeholders {
 
   private Placeholders() {}
 
-  /** The address of a pod without one: at the source, or ({@code source} false) at the destination. */
+  /**
+   * The address of a pod without one: at the source, or ({@code source} false) at the destination.
+   */
   public static Ip pod(int family, boolean source) {
     return source ? (family == 4 ? POD_V4 : POD_V6) : (family == 4 ? PEER_POD_V4 : PEER_POD_V6);
   }

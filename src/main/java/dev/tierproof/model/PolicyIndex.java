@@ -16,7 +16,11 @@ public final class PolicyIndex {
 
   private final List<Tier> tiers;
   private final List<Map<String, List<Policy>>> byNamespace = new ArrayList<>();
-  /** Per tier (by identity, shared with {@link #with}): its policies' positions by the namespace their selector pins (null: none). */
+
+  /**
+   * Per tier (by identity, shared with {@link #with}): its policies' positions by the namespace
+   * their selector pins (null: none).
+   */
   private final Map<Tier, Map<String, List<Integer>>> pins;
 
   public PolicyIndex(List<Tier> tiers) {
@@ -25,19 +29,28 @@ public final class PolicyIndex {
 
   private PolicyIndex(List<Tier> tiers, PolicyIndex base) {
     this.tiers = List.copyOf(tiers);
-    this.pins = base != null ? base.pins : java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    this.pins =
+        base != null
+            ? base.pins
+            : java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     for (int i = 0; i < tiers.size(); i++) {
       boolean same = base != null && i < base.tiers.size() && base.tiers.get(i) == tiers.get(i);
       byNamespace.add(same ? base.byNamespace.get(i) : new ConcurrentHashMap<>());
     }
   }
 
-  /** The index of other tiers, sharing what it has computed for the tiers both have (the same objects). */
+  /**
+   * The index of other tiers, sharing what it has computed for the tiers both have (the same
+   * objects).
+   */
   public PolicyIndex with(List<Tier> other) {
     return new PolicyIndex(other, this);
   }
 
-  /** The policies of tier {@code tier} (its position) that may select an endpoint with {@code labels}, in order. */
+  /**
+   * The policies of tier {@code tier} (its position) that may select an endpoint with {@code
+   * labels}, in order.
+   */
   public List<Policy> candidates(int tier, Map<String, String> labels) {
     String ns = labels.getOrDefault(Endpoint.NAMESPACE_LABEL, "");
     Map<String, List<Policy>> known = byNamespace.get(tier);
@@ -60,11 +73,13 @@ public final class PolicyIndex {
     return result;
   }
 
-
   private static Map<String, List<Integer>> pins(Tier t) {
     Map<String, List<Integer>> out = new java.util.HashMap<>();
     for (int i = 0; i < t.policies().size(); i++) {
-      out.computeIfAbsent(Selector.pinned(t.policies().get(i).selector(), Endpoint.NAMESPACE_LABEL), k -> new ArrayList<>()).add(i);
+      out.computeIfAbsent(
+              Selector.pinned(t.policies().get(i).selector(), Endpoint.NAMESPACE_LABEL),
+              k -> new ArrayList<>())
+          .add(i);
     }
     return out;
   }

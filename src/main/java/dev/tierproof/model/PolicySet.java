@@ -28,7 +28,9 @@ public record PolicySet(
           .thenComparing(t -> t.order() == null ? 0.0 : t.order())
           .thenComparing(Tier::name, PolicySet::compareBytes);
 
-  /** Policies: order ascending with null as +∞, then {@code name/namespace/kind} byte-wise (S7.2). */
+  /**
+   * Policies: order ascending with null as +∞, then {@code name/namespace/kind} byte-wise (S7.2).
+   */
   public static final Comparator<Policy> POLICY_ORDER =
       Comparator.comparing((Policy p) -> p.order() == null ? Double.POSITIVE_INFINITY : p.order())
           .thenComparing(Policy::sortKey, PolicySet::compareBytes);
@@ -60,8 +62,8 @@ public record PolicySet(
 
   /**
    * This set with {@code assumed} profiles added (replacing any of the same name): the namespace
-   * profiles ({@code kns.<ns>}, spec S2.8) that a hypothetical endpoint's namespace has although the
-   * input lacks them. {@code this} when there are none.
+   * profiles ({@code kns.<ns>}, spec S2.8) that a hypothetical endpoint's namespace has although
+   * the input lacks them. {@code this} when there are none.
    */
   public PolicySet withProfiles(Map<String, Profile> assumed) {
     if (assumed.isEmpty()) {

@@ -15,7 +15,8 @@ public final class Protocols {
   public static final int UDPLITE = 136;
 
   private static final Map<String, Integer> NAMES =
-      Map.of("TCP", TCP, "UDP", UDP, "ICMP", ICMP, "ICMPv6", ICMPV6, "SCTP", SCTP, "UDPLite", UDPLITE);
+      Map.of(
+          "TCP", TCP, "UDP", UDP, "ICMP", ICMP, "ICMPv6", ICMPV6, "SCTP", SCTP, "UDPLite", UDPLITE);
 
   private Protocols() {}
 
@@ -31,7 +32,10 @@ public final class Protocols {
     return Optional.empty();
   }
 
-  /** As {@link #parse} but case-insensitive for names: the CLI's {@code --protocol} accepts {@code tcp}. */
+  /**
+   * As {@link #parse} but case-insensitive for names: the CLI's {@code --protocol} accepts {@code
+   * tcp}.
+   */
   public static Optional<Integer> parseLenient(String text) {
     for (Map.Entry<String, Integer> e : NAMES.entrySet()) {
       if (e.getKey().toLowerCase(Locale.ROOT).equals(text.toLowerCase(Locale.ROOT))) {

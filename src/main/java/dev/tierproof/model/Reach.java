@@ -37,10 +37,16 @@ public sealed interface Reach {
    * @param effect which way it can turn verdicts
    */
   record Endpoints(
-      Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile, Rule decider,
-      Effect effect) implements Reach {
+      Set<Direction> directions,
+      Set<Endpoint.Kind> kinds,
+      Selector selector,
+      String profile,
+      Rule decider,
+      Effect effect)
+      implements Reach {
 
-    public Endpoints(Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
+    public Endpoints(
+        Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
       this(directions, kinds, selector, profile, null, Effect.EITHER);
     }
 

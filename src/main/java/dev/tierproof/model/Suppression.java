@@ -20,7 +20,10 @@ public record Suppression(Span resource, List<String> rules, Span at) {
     rules = List.copyOf(rules);
   }
 
-  /** It suppresses a finding of rule {@code id} (or {@code name}) about the resource at {@code span}. */
+  /**
+   * It suppresses a finding of rule {@code id} (or {@code name}) about the resource at {@code
+   * span}.
+   */
   public boolean covers(Span span, String id, String name) {
     return resource.equals(span) && (rules.contains(id) || rules.contains(name));
   }

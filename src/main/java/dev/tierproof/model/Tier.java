@@ -12,10 +12,16 @@ import java.util.List;
  *     sort last and act as Deny)
  */
 public record Tier(
-    String name, Double order, Action defaultAction, boolean declared, Span span, List<Policy> policies) {
+    String name,
+    Double order,
+    Action defaultAction,
+    boolean declared,
+    Span span,
+    List<Policy> policies) {
 
   /** The tiers every Calico cluster has (spec S2.6); {@code calicoctl get tier} exports them. */
-  public static final java.util.Set<String> BUILT_IN = java.util.Set.of("kube-admin", "default", "kube-baseline");
+  public static final java.util.Set<String> BUILT_IN =
+      java.util.Set.of("kube-admin", "default", "kube-baseline");
 
   public Tier {
     policies = List.copyOf(policies);

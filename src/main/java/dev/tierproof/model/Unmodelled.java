@@ -4,8 +4,8 @@ import dev.tierproof.source.Span;
 
 /**
  * Something in the input that Calico or Kubernetes enforces and tierproof does not model
- * (specs/semantics.md S9.1). The loader warns about it and records it; an answer it could change
- * is inconclusive.
+ * (specs/semantics.md S9.1). The loader warns about it and records it; an answer it could change is
+ * inconclusive.
  *
  * @param kind what it is: a resource kind ({@code ClusterNetworkPolicy}) or the field as written
  *     ({@code http}, {@code services}, {@code preDNAT}, {@code doNotTrack}, {@code applyOnForward},

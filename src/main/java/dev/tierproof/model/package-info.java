@@ -3,11 +3,11 @@
  *
  * <p>Input: built by {@code load} after Calico's own rewriting (specs/semantics.md S2: effective
  * policy selectors, KNP conversion, {@code types} defaulting, effective endpoint labels; composed
- * rule selectors S3.8). Output: a {@link dev.tierproof.model.PolicySet} whose tiers and
- * policies are already in evaluation order (S7), and {@link dev.tierproof.model.Flow}, one
- * concrete packet between two ends. Besides: {@link dev.tierproof.model.Scope}, the endpoints an
- * analysis quantifies over; {@link dev.tierproof.model.Input}, what the loader read; {@link
- * dev.tierproof.model.InvariantSet}, an invariant file as written, before {@code analysis}
- * resolves it. Nothing here evaluates policy; {@code eval} and {@code smt} do.
+ * rule selectors S3.8). Output: a {@link dev.tierproof.model.PolicySet} whose tiers and policies
+ * are already in evaluation order (S7), and {@link dev.tierproof.model.Flow}, one concrete packet
+ * between two ends. Besides: {@link dev.tierproof.model.Scope}, the endpoints an analysis
+ * quantifies over; {@link dev.tierproof.model.Input}, what the loader read; {@link
+ * dev.tierproof.model.InvariantSet}, an invariant file as written, before {@code analysis} resolves
+ * it. Nothing here evaluates policy; {@code eval} and {@code smt} do.
  */
 package dev.tierproof.model;

@@ -5,9 +5,8 @@ import dev.tierproof.source.Span;
 import java.util.List;
 
 /**
- * One finding in the shape code-review formats need (SARIF, GitHub workflow annotations,
- * Markdown): the rule it breaks, a level, a message, where it is and where the things it refers
- * to are.
+ * One finding in the shape code-review formats need (SARIF, GitHub workflow annotations, Markdown):
+ * the rule it breaks, a level, a message, where it is and where the things it refers to are.
  *
  * @param ruleId a stable id, e.g. {@code TP102}
  * @param ruleName a stable kebab-case name, e.g. {@code shadowed-rule}
@@ -17,8 +16,8 @@ import java.util.List;
  * @param related other places the message refers to (e.g. the rules that shadow this one)
  * @param fingerprint stable across runs and unrelated edits (e.g. a hash of the rule id and the
  *     names of the policy and rule), so review tools can track a finding when lines move
- * @param suppressedBy null, or where an annotation in the input suppresses it (SARIF reports it
- *     as suppressed in source; the other formats leave it out)
+ * @param suppressedBy null, or where an annotation in the input suppresses it (SARIF reports it as
+ *     suppressed in source; the other formats leave it out)
  */
 public record Annotation(
     String ruleId,
@@ -32,8 +31,14 @@ public record Annotation(
     Span suppressedBy) {
 
   public Annotation(
-      String ruleId, String ruleName, String ruleHelp, Severity level, String message, Span location,
-      List<Related> related, String fingerprint) {
+      String ruleId,
+      String ruleName,
+      String ruleHelp,
+      Severity level,
+      String message,
+      Span location,
+      List<Related> related,
+      String fingerprint) {
     this(ruleId, ruleName, ruleHelp, level, message, location, related, fingerprint, null);
   }
 

@@ -21,18 +21,22 @@ final class Caveats {
   static List<String> lines(Caveat c) {
     List<String> out = new ArrayList<>();
     if (c.inconclusive()) {
-      out.add("inconclusive: the input holds what tierproof does not model, and it could change this answer"
-          + " (--ignore-unmodelled to ignore it):");
+      out.add(
+          "inconclusive: the input holds what tierproof does not model, and it could change this answer"
+              + " (--ignore-unmodelled to ignore it):");
     } else if (c.ignoring()) {
-      out.add(c.elements().isEmpty()
-          ? "--ignore-unmodelled: nothing the input holds that tierproof does not model could change this answer"
-          : "--ignore-unmodelled: ignored what tierproof does not model, though it could change this answer:");
+      out.add(
+          c.elements().isEmpty()
+              ? "--ignore-unmodelled: nothing the input holds that tierproof does not model could change this answer"
+              : "--ignore-unmodelled: ignored what tierproof does not model, though it could change this answer:");
     }
     c.elements().forEach(u -> out.add("  " + element(u)));
     return out;
   }
 
-  /** {@code ClusterNetworkPolicy `deny-egress` at a.yaml:3: admin network policies are not modelled} */
+  /**
+   * {@code ClusterNetworkPolicy `deny-egress` at a.yaml:3: admin network policies are not modelled}
+   */
   static String element(Unmodelled u) {
     return u.display() + ": " + u.reason();
   }
@@ -53,22 +57,41 @@ final class Caveats {
   static List<Annotation> annotations(Caveat c) {
     List<Annotation> out = new ArrayList<>();
     for (Unmodelled u : c.elements()) {
-      String message = u.kind() + " `" + u.name() + "`: " + u.reason()
-          + (c.inconclusive() ? "; it could change this answer, which is inconclusive" : "; ignored (--ignore-unmodelled)");
-      out.add(new Annotation("TP901", "unmodelled", HELP, c.inconclusive() ? Severity.WARNING : Severity.NOTE, message, u.span(),
-          List.of(), fingerprint(u)));
+      String message =
+          u.kind()
+              + " `"
+              + u.name()
+              + "`: "
+              + u.reason()
+              + (c.inconclusive()
+                  ? "; it could change this answer, which is inconclusive"
+                  : "; ignored (--ignore-unmodelled)");
+      out.add(
+          new Annotation(
+              "TP901",
+              "unmodelled",
+              HELP,
+              c.inconclusive() ? Severity.WARNING : Severity.NOTE,
+              message,
+              u.span(),
+              List.of(),
+              fingerprint(u)));
     }
     return out;
   }
 
-  private static final String HELP = "The input holds something Calico or Kubernetes enforces that tierproof does"
-      + " not model; every answer it could change is inconclusive. Model it away, or pass --ignore-unmodelled"
-      + " to answer as if it were absent.";
+  private static final String HELP =
+      "The input holds something Calico or Kubernetes enforces that tierproof does"
+          + " not model; every answer it could change is inconclusive. Model it away, or pass --ignore-unmodelled"
+          + " to answer as if it were absent.";
 
   private static String fingerprint(Unmodelled u) {
     try {
-      byte[] h = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(("TP901|" + u.kind() + "|" + u.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] h =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(
+                  ("TP901|" + u.kind() + "|" + u.name())
+                      .getBytes(java.nio.charset.StandardCharsets.UTF_8));
       return java.util.HexFormat.of().formatHex(h, 0, 16);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);

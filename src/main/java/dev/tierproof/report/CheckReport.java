@@ -3,8 +3,8 @@ package dev.tierproof.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.CheckResult.Status;
 import dev.tierproof.analysis.CheckResult;
+import dev.tierproof.analysis.CheckResult.Status;
 import dev.tierproof.analysis.Invariant;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Step;
@@ -24,16 +24,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The results of {@code check}: one entry per invariant (proven, violated with its witness and
- * the deciding rules, inconclusive, error) in text, JSON, JUnit XML (one test case per
- * invariant), SARIF, GitHub annotations and Markdown. SARIF, GitHub and Markdown findings are
- * placed at the rule that decided the witness (where a fix goes), with the invariant as a related
- * location; text and JSON list every invariant.
+ * The results of {@code check}: one entry per invariant (proven, violated with its witness and the
+ * deciding rules, inconclusive, error) in text, JSON, JUnit XML (one test case per invariant),
+ * SARIF, GitHub annotations and Markdown. SARIF, GitHub and Markdown findings are placed at the
+ * rule that decided the witness (where a fix goes), with the invariant as a related location; text
+ * and JSON list every invariant.
  */
 public final class CheckReport {
 
   public static final Set<Format> FORMATS =
-      EnumSet.of(Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF, Format.GITHUB, Format.MARKDOWN);
+      EnumSet.of(
+          Format.TEXT, Format.JSON, Format.JUNIT, Format.SARIF, Format.GITHUB, Format.MARKDOWN);
 
   private CheckReport() {}
 
@@ -42,10 +43,11 @@ public final class CheckReport {
   }
 
   /**
-   * As above; {@code caveat} holds every unmodelled element some result names (text and JSON say
-   * so at the end, and per result when it made the result inconclusive).
+   * As above; {@code caveat} holds every unmodelled element some result names (text and JSON say so
+   * at the end, and per result when it made the result inconclusive).
    */
-  public static String render(Format format, List<CheckResult> results, String version, Caveat caveat) {
+  public static String render(
+      Format format, List<CheckResult> results, String version, Caveat caveat) {
     return switch (format) {
       case TEXT -> text(results, caveat);
       case JSON -> Json.write(json(results, caveat));
@@ -72,7 +74,14 @@ public final class CheckReport {
     List<String> out = new ArrayList<>();
     for (CheckResult r : results) {
       Invariant i = r.invariant();
-      out.add(String.format(Locale.ROOT, "%-12s %s (%s): %s", r.status().json(), i.id(), i.severity().label(), r.summary()));
+      out.add(
+          String.format(
+              Locale.ROOT,
+              "%-12s %s (%s): %s",
+              r.status().json(),
+              i.id(),
+              i.severity().label(),
+              r.summary()));
       out.addAll(indent(details(r)));
     }
     out.add("");
@@ -81,14 +90,23 @@ public final class CheckReport {
     return String.join("\n", out) + "\n";
   }
 
-  /** What supports a result: the witness flow, each step's decision, findings, the solver's reason. */
+  /**
+   * What supports a result: the witness flow, each step's decision, findings, the solver's reason.
+   */
   static List<String> details(CheckResult r) {
     List<String> out = new ArrayList<>();
     if (r.uncovered() != null) {
-      out.add("endpoint: " + r.uncovered().endpoint().ref() + labels(r.uncovered().endpoint()) + ", " + r.uncovered().direction().json());
+      out.add(
+          "endpoint: "
+              + r.uncovered().endpoint().ref()
+              + labels(r.uncovered().endpoint())
+              + ", "
+              + r.uncovered().direction().json());
     }
     if (r.witness() != null) {
-      out.add((r.invariant().assertion() instanceof Invariant.Probe ? "flow: " : "e.g. ") + flow(r.witness()));
+      out.add(
+          (r.invariant().assertion() instanceof Invariant.Probe ? "flow: " : "e.g. ")
+              + flow(r.witness()));
       if (r.before() != null) {
         out.addAll(steps("before: ", r.before()));
         out.addAll(steps("now:    ", r.explanation()));
@@ -97,8 +115,17 @@ public final class CheckReport {
       }
     }
     for (CheckResult.Finding f : r.findings()) {
-      out.add(f.id() + " " + f.name() + " (" + f.severity() + ")" + (f.message().isEmpty() ? "" : ": " + f.message())
-          + (f.location().isKnown() ? " at " + f.location().file() + ":" + f.location().line() : ""));
+      out.add(
+          f.id()
+              + " "
+              + f.name()
+              + " ("
+              + f.severity()
+              + ")"
+              + (f.message().isEmpty() ? "" : ": " + f.message())
+              + (f.location().isKnown()
+                  ? " at " + f.location().file() + ":" + f.location().line()
+                  : ""));
     }
     if (r.reason() != null) {
       out.add("solver: " + r.reason());
@@ -114,8 +141,15 @@ public final class CheckReport {
       out.add(prefix + "no policy applies (both ends are outside the cluster)");
     }
     for (Step s : v.steps()) {
-      out.add(prefix + s.direction().json() + " at " + s.endpoint().ref() + ": " + (s.allowed() ? "allowed" : "denied")
-          + " by " + Text.decision(s.decidedBy(), s.direction()));
+      out.add(
+          prefix
+              + s.direction().json()
+              + " at "
+              + s.endpoint().ref()
+              + ": "
+              + (s.allowed() ? "allowed" : "denied")
+              + " by "
+              + Text.decision(s.decidedBy(), s.direction()));
     }
     return out;
   }
@@ -123,7 +157,10 @@ public final class CheckReport {
   /** {@code TCP 10.0.0.1:40000 -> 10.0.0.2:443 (shop/a -> shop/b)}. */
   static String flow(Flow f) {
     String from = f.source() != null ? f.source().ref() : "outside";
-    String to = f.destination() != null ? f.destination().ref() : f.destinationDomain() != null ? f.destinationDomain() : "outside";
+    String to =
+        f.destination() != null
+            ? f.destination().ref()
+            : f.destinationDomain() != null ? f.destinationDomain() : "outside";
     return Text.packet(f) + " (" + from + " -> " + to + ")";
   }
 
@@ -132,11 +169,13 @@ public final class CheckReport {
       return "";
     }
     Map<String, String> own = new LinkedHashMap<>();
-    e.labels().forEach((k, v) -> {
-      if (!k.startsWith("pcns.") && !k.startsWith("projectcalico.org/")) {
-        own.put(k, v);
-      }
-    });
+    e.labels()
+        .forEach(
+            (k, v) -> {
+              if (!k.startsWith("pcns.") && !k.startsWith("projectcalico.org/")) {
+                own.put(k, v);
+              }
+            });
     return " (a pod not in the input" + (own.isEmpty() ? "" : " with labels " + own) + ")";
   }
 
@@ -151,12 +190,17 @@ public final class CheckReport {
     }
     results.forEach(r -> n.merge(r.status(), 1, Integer::sum));
     List<String> parts = new ArrayList<>();
-    n.forEach((s, k) -> {
-      if (k > 0 || s == Status.PROVEN || s == Status.VIOLATED) {
-        parts.add(k + " " + s.json());
-      }
-    });
-    return results.size() + " invariant" + (results.size() == 1 ? "" : "s") + ": " + String.join(", ", parts);
+    n.forEach(
+        (s, k) -> {
+          if (k > 0 || s == Status.PROVEN || s == Status.VIOLATED) {
+            parts.add(k + " " + s.json());
+          }
+        });
+    return results.size()
+        + " invariant"
+        + (results.size() == 1 ? "" : "s")
+        + ": "
+        + String.join(", ", parts);
   }
 
   private static String seconds(List<CheckResult> results) {
@@ -257,32 +301,60 @@ public final class CheckReport {
    */
   static String junit(List<CheckResult> results) {
     Map<String, List<CheckResult>> bySet = new LinkedHashMap<>();
-    results.forEach(r -> bySet.computeIfAbsent(r.invariant().set() == null ? "invariants" : r.invariant().set(), k -> new ArrayList<>()).add(r));
+    results.forEach(
+        r ->
+            bySet
+                .computeIfAbsent(
+                    r.invariant().set() == null ? "invariants" : r.invariant().set(),
+                    k -> new ArrayList<>())
+                .add(r));
     StringBuilder out = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.append("<testsuites name=\"tierproof check\"").append(counts(results)).append(">\n");
     bySet.forEach(
         (set, rs) -> {
-          out.append("  <testsuite name=\"").append(xml(set)).append('"').append(counts(rs)).append(">\n");
+          out.append("  <testsuite name=\"")
+              .append(xml(set))
+              .append('"')
+              .append(counts(rs))
+              .append(">\n");
           for (CheckResult r : rs) {
             Invariant i = r.invariant();
-            out.append("    <testcase classname=\"").append(xml(set)).append("\" name=\"").append(xml(i.id()))
-                .append("\" time=\"").append(time(r.millis())).append('"');
+            out.append("    <testcase classname=\"")
+                .append(xml(set))
+                .append("\" name=\"")
+                .append(xml(i.id()))
+                .append("\" time=\"")
+                .append(time(r.millis()))
+                .append('"');
             if (i.span().isKnown()) {
-              out.append(" file=\"").append(xml(i.span().file())).append("\" line=\"").append(i.span().line()).append('"');
+              out.append(" file=\"")
+                  .append(xml(i.span().file()))
+                  .append("\" line=\"")
+                  .append(i.span().line())
+                  .append('"');
             }
             String body = String.join("\n", details(r));
             switch (r.status()) {
               case PROVEN -> {
-                out.append(">\n      <system-out>").append(xml(r.summary() + (body.isEmpty() ? "" : "\n" + body)))
+                out.append(">\n      <system-out>")
+                    .append(xml(r.summary() + (body.isEmpty() ? "" : "\n" + body)))
                     .append("</system-out>\n    </testcase>\n");
               }
               case VIOLATED -> {
-                out.append(">\n      <failure type=\"violated\" message=\"").append(xml(r.summary())).append("\">")
-                    .append(xml(body)).append("</failure>\n    </testcase>\n");
+                out.append(">\n      <failure type=\"violated\" message=\"")
+                    .append(xml(r.summary()))
+                    .append("\">")
+                    .append(xml(body))
+                    .append("</failure>\n    </testcase>\n");
               }
               default -> {
-                out.append(">\n      <error type=\"").append(r.status().json()).append("\" message=\"").append(xml(r.summary()))
-                    .append("\">").append(xml(body)).append("</error>\n    </testcase>\n");
+                out.append(">\n      <error type=\"")
+                    .append(r.status().json())
+                    .append("\" message=\"")
+                    .append(xml(r.summary()))
+                    .append("\">")
+                    .append(xml(body))
+                    .append("</error>\n    </testcase>\n");
               }
             }
           }
@@ -294,9 +366,20 @@ public final class CheckReport {
 
   private static String counts(List<CheckResult> rs) {
     long failures = rs.stream().filter(r -> r.status() == Status.VIOLATED).count();
-    long errors = rs.stream().filter(r -> r.status() == Status.INCONCLUSIVE || r.status() == Status.ERROR).count();
+    long errors =
+        rs.stream()
+            .filter(r -> r.status() == Status.INCONCLUSIVE || r.status() == Status.ERROR)
+            .count();
     long ms = rs.stream().mapToLong(CheckResult::millis).sum();
-    return " tests=\"" + rs.size() + "\" failures=\"" + failures + "\" errors=\"" + errors + "\" skipped=\"0\" time=\"" + time(ms) + "\"";
+    return " tests=\""
+        + rs.size()
+        + "\" failures=\""
+        + failures
+        + "\" errors=\""
+        + errors
+        + "\" skipped=\"0\" time=\""
+        + time(ms)
+        + "\"";
   }
 
   private static String time(long millis) {
@@ -306,18 +389,26 @@ public final class CheckReport {
   /** XML text and attribute escaping; characters XML 1.0 cannot hold become U+FFFD. */
   static String xml(String s) {
     StringBuilder out = new StringBuilder();
-    s.codePoints().forEach(c -> {
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        default -> {
-          boolean ok = c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
-          out.appendCodePoint(ok ? c : 0xFFFD);
-        }
-      }
-    });
+    s.codePoints()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                default -> {
+                  boolean ok =
+                      c == 0x9
+                          || c == 0xA
+                          || c == 0xD
+                          || (c >= 0x20 && c <= 0xD7FF)
+                          || (c >= 0xE000 && c <= 0xFFFD)
+                          || c >= 0x10000;
+                  out.appendCodePoint(ok ? c : 0xFFFD);
+                }
+              }
+            });
     return out.toString();
   }
 
@@ -352,8 +443,15 @@ public final class CheckReport {
         for (Step s : r.explanation().steps()) {
           Span where = Text.location(s.decidedBy());
           if (where.isKnown() && !where.equals(at)) {
-            related.add(new Annotation.Related(where, s.direction().json() + " at " + s.endpoint().ref() + ": "
-                + (s.allowed() ? "allowed" : "denied") + " here"));
+            related.add(
+                new Annotation.Related(
+                    where,
+                    s.direction().json()
+                        + " at "
+                        + s.endpoint().ref()
+                        + ": "
+                        + (s.allowed() ? "allowed" : "denied")
+                        + " here"));
           }
         }
       }
@@ -363,18 +461,39 @@ public final class CheckReport {
         }
       }
       String message =
-          (r.status() == Status.VIOLATED ? "invariant `" + i.id() + "` is violated: " : "invariant `" + i.id() + "` is " + r.status().json() + ": ")
-              + r.summary() + (r.witness() != null ? "; e.g. " + flow(r.witness()) : "")
+          (r.status() == Status.VIOLATED
+                  ? "invariant `" + i.id() + "` is violated: "
+                  : "invariant `" + i.id() + "` is " + r.status().json() + ": ")
+              + r.summary()
+              + (r.witness() != null ? "; e.g. " + flow(r.witness()) : "")
               + (d != null ? "; decided by " + Text.decision(d, r.decidedAt()) : "");
       String help =
           (i.description() != null ? i.description() + " " : "")
-              + "An invariant of " + (i.set() == null ? "an invariant file" : "InvariantSet `" + i.set() + "`")
-              + " (" + i.assertion().key() + "), defined at " + i.span() + ".";
+              + "An invariant of "
+              + (i.set() == null ? "an invariant file" : "InvariantSet `" + i.set() + "`")
+              + " ("
+              + i.assertion().key()
+              + "), defined at "
+              + i.span()
+              + ".";
       String decisionKey =
-          d == null ? "" : d.kind().json() + "/" + (d.policy() != null ? d.policy().displayName() : "") + "/"
-              + (d.rule() != null ? d.rule().index() : "");
-      out.add(new Annotation(i.id(), i.assertion().key(), help, level, message, at, related,
-          fingerprint(i.id() + "|" + r.status().json() + "|" + decisionKey)));
+          d == null
+              ? ""
+              : d.kind().json()
+                  + "/"
+                  + (d.policy() != null ? d.policy().displayName() : "")
+                  + "/"
+                  + (d.rule() != null ? d.rule().index() : "");
+      out.add(
+          new Annotation(
+              i.id(),
+              i.assertion().key(),
+              help,
+              level,
+              message,
+              at,
+              related,
+              fingerprint(i.id() + "|" + r.status().json() + "|" + decisionKey)));
     }
     return out;
   }
@@ -383,20 +502,29 @@ public final class CheckReport {
   static String markdown(List<CheckResult> results) {
     long bad = results.stream().filter(r -> r.status() != Status.PROVEN).count();
     StringBuilder out = new StringBuilder("### tierproof check: ");
-    out.append(bad == 0 ? "all " + results.size() + " invariants proven" : count(results)).append("\n\n");
+    out.append(bad == 0 ? "all " + results.size() + " invariants proven" : count(results))
+        .append("\n\n");
     out.append("| | invariant | severity | result |\n|---|---|---|---|\n");
     for (CheckResult r : results) {
-      String icon = switch (r.status()) {
-        case PROVEN -> "✅";
-        case VIOLATED -> "❌";
-        default -> "⚠️";
-      };
+      String icon =
+          switch (r.status()) {
+            case PROVEN -> "✅";
+            case VIOLATED -> "❌";
+            default -> "⚠️";
+          };
       StringBuilder cell = new StringBuilder(Markdown.cell(r.summary()));
       for (String line : details(r)) {
         cell.append("<br>").append(Markdown.cell(line));
       }
-      out.append("| ").append(icon).append(" | `").append(r.invariant().id()).append("` | ")
-          .append(r.invariant().severity().label()).append(" | ").append(cell).append(" |\n");
+      out.append("| ")
+          .append(icon)
+          .append(" | `")
+          .append(r.invariant().id())
+          .append("` | ")
+          .append(r.invariant().severity().label())
+          .append(" | ")
+          .append(cell)
+          .append(" |\n");
     }
     return out.toString();
   }

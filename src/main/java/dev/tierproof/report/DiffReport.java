@@ -24,8 +24,8 @@ import java.util.TreeSet;
 
 /**
  * The answer to {@code diff}: the classes of flows the change newly allows or newly denies, each
- * with a witness and what decided it before and now, whether the rest is proved unchanged, and
- * what differs in the input. Text, JSON, and Markdown for a pull-request comment.
+ * with a witness and what decided it before and now, whether the rest is proved unchanged, and what
+ * differs in the input. Text, JSON, and Markdown for a pull-request comment.
  */
 public final class DiffReport {
 
@@ -38,8 +38,12 @@ public final class DiffReport {
     return render(format, base, result, new dev.tierproof.analysis.Caveat(List.of(), false));
   }
 
-  /** As {@link #render(Format, String, DiffResult)}, saying what unmodelled input could change the answer. */
-  public static String render(Format format, String base, DiffResult result, dev.tierproof.analysis.Caveat caveat) {
+  /**
+   * As {@link #render(Format, String, DiffResult)}, saying what unmodelled input could change the
+   * answer.
+   */
+  public static String render(
+      Format format, String base, DiffResult result, dev.tierproof.analysis.Caveat caveat) {
     if (format == Format.JSON) {
       com.fasterxml.jackson.databind.node.ObjectNode out = json(base, result);
       Caveats.json(out, caveat);
@@ -68,7 +72,8 @@ public final class DiffReport {
   /** {@code 1 class of flows changed} / {@code no flow changed}, and whether that is all. */
   static String headline(DiffResult r) {
     int n = r.classes().size();
-    String what = n == 0 ? "no flow changed" : n + " class" + (n == 1 ? "" : "es") + " of flows changed";
+    String what =
+        n == 0 ? "no flow changed" : n + " class" + (n == 1 ? "" : "es") + " of flows changed";
     String status =
         r.status() == DiffResult.Status.COMPLETE
             ? n == 0 ? "proved" : "no other flow changed (proved)"
@@ -84,7 +89,14 @@ public final class DiffReport {
     out.add("diff against " + base + ": " + headline(r));
     for (ChangeClass c : r.classes()) {
       out.add("");
-      out.add(c.kind().text() + ": " + c.source().display() + " -> " + c.destination().display() + ", " + packets(c.packets()));
+      out.add(
+          c.kind().text()
+              + ": "
+              + c.source().display()
+              + " -> "
+              + c.destination().display()
+              + ", "
+              + packets(c.packets()));
       out.add("  e.g. " + CheckReport.flow(c.witness()));
       out.add("  before: " + verdict(c.before()));
       out.add("  now:    " + verdict(c.after()));
@@ -100,10 +112,20 @@ public final class DiffReport {
       out.add("note: " + note);
     }
     out.add("");
-    out.add("scope: " + (r.scope() == dev.tierproof.model.Scope.ANY
-        ? "every flow, including pods that could be deployed" : "flows between the input's endpoints and outside addresses (--scope any: also pods that could be deployed)"));
-    out.add("solver: " + r.stats().checks() + " checks in " + r.stats().scopes() + " scope" + (r.stats().scopes() == 1 ? "" : "s")
-        + ", " + String.format(Locale.ROOT, "%.1f s", r.stats().millis() / 1000.0));
+    out.add(
+        "scope: "
+            + (r.scope() == dev.tierproof.model.Scope.ANY
+                ? "every flow, including pods that could be deployed"
+                : "flows between the input's endpoints and outside addresses (--scope any: also pods that could be deployed)"));
+    out.add(
+        "solver: "
+            + r.stats().checks()
+            + " checks in "
+            + r.stats().scopes()
+            + " scope"
+            + (r.stats().scopes() == 1 ? "" : "s")
+            + ", "
+            + String.format(Locale.ROOT, "%.1f s", r.stats().millis() / 1000.0));
     return String.join("\n", out) + "\n";
   }
 
@@ -112,12 +134,22 @@ public final class DiffReport {
     if (v.allowed()) {
       List<String> parts = new ArrayList<>();
       for (Step s : v.steps()) {
-        parts.add(s.direction().json() + " at " + s.endpoint().ref() + " by " + Text.decision(s.decidedBy(), s.direction()));
+        parts.add(
+            s.direction().json()
+                + " at "
+                + s.endpoint().ref()
+                + " by "
+                + Text.decision(s.decidedBy(), s.direction()));
       }
       return "allowed" + (parts.isEmpty() ? "" : ": " + String.join("; ", parts));
     }
     Step s = v.steps().stream().filter(x -> !x.allowed()).findFirst().orElseThrow();
-    return "denied at " + s.direction().json() + " of " + s.endpoint().ref() + " by " + Text.decision(s.decidedBy(), s.direction());
+    return "denied at "
+        + s.direction().json()
+        + " of "
+        + s.endpoint().ref()
+        + " by "
+        + Text.decision(s.decidedBy(), s.direction());
   }
 
   private static String where(InputChange x) {
@@ -212,7 +244,10 @@ public final class DiffReport {
           if (e.ports() != null) {
             ArrayNode a = h.putArray("namedPorts");
             for (NamedPort p : e.ports()) {
-              a.addObject().put("name", p.name()).put("protocol", Protocols.name(p.protocol())).put("port", p.port());
+              a.addObject()
+                  .put("name", p.name())
+                  .put("protocol", Protocols.name(p.protocol()))
+                  .put("port", p.port());
             }
           }
         }
@@ -221,7 +256,8 @@ public final class DiffReport {
         ArrayNode a = o.putArray("endpoints");
         e.endpoints().stream().map(Endpoint::ref).forEach(a::add);
         if (!e.within().isEmpty() || !e.except().isEmpty()) {
-          ObjectNode h = o.putObject("addressless"); // endpoints without addresses, at free addresses
+          ObjectNode h =
+              o.putObject("addressless"); // endpoints without addresses, at free addresses
           if (!e.within().isEmpty()) {
             ArrayNode w = h.putArray("within");
             e.within().stream().map(Cidr::toString).forEach(w::add);
@@ -249,14 +285,16 @@ public final class DiffReport {
   private static ObjectNode packets(ObjectNode o, FlowSpec p) {
     if (!p.otherThan().isEmpty()) {
       ArrayNode a = o.putArray("protocolNot");
-      new java.util.TreeSet<>(p.otherThan()).forEach(x -> {
-        String name = Protocols.name(x);
-        if (name.equals(Integer.toString(x))) {
-          a.add(x);
-        } else {
-          a.add(name);
-        }
-      });
+      new java.util.TreeSet<>(p.otherThan())
+          .forEach(
+              x -> {
+                String name = Protocols.name(x);
+                if (name.equals(Integer.toString(x))) {
+                  a.add(x);
+                } else {
+                  a.add(name);
+                }
+              });
     }
     if (p.protocol() != null) {
       String name = Protocols.name(p.protocol());
@@ -290,27 +328,48 @@ public final class DiffReport {
 
   /** A pull-request comment: the headline, a table of the classes, the input changes folded. */
   static String markdown(String base, DiffResult r) {
-    StringBuilder out = new StringBuilder("### tierproof diff against `").append(Markdown.cell(base)).append("`\n\n");
+    StringBuilder out =
+        new StringBuilder("### tierproof diff against `")
+            .append(Markdown.cell(base))
+            .append("`\n\n");
     out.append("**").append(Markdown.cell(headline(r))).append("**\n");
     if (!r.classes().isEmpty()) {
-      out.append("\n| change | from | to | packets | example | now | before |\n|---|---|---|---|---|---|---|\n");
+      out.append(
+          "\n| change | from | to | packets | example | now | before |\n|---|---|---|---|---|---|---|\n");
       for (ChangeClass c : r.classes()) {
-        out.append("| ").append(c.kind() == Kind.OPENED ? "🔓 newly allowed" : "🔒 newly denied")
-            .append(" | `").append(Markdown.cell(c.source().display())).append('`')
-            .append(" | `").append(Markdown.cell(c.destination().display())).append('`')
-            .append(" | ").append(Markdown.cell(packets(c.packets())))
-            .append(" | ").append(Markdown.cell(CheckReport.flow(c.witness())))
-            .append(" | ").append(Markdown.cell(verdict(c.after())))
-            .append(" | ").append(Markdown.cell(verdict(c.before())))
+        out.append("| ")
+            .append(c.kind() == Kind.OPENED ? "🔓 newly allowed" : "🔒 newly denied")
+            .append(" | `")
+            .append(Markdown.cell(c.source().display()))
+            .append('`')
+            .append(" | `")
+            .append(Markdown.cell(c.destination().display()))
+            .append('`')
+            .append(" | ")
+            .append(Markdown.cell(packets(c.packets())))
+            .append(" | ")
+            .append(Markdown.cell(CheckReport.flow(c.witness())))
+            .append(" | ")
+            .append(Markdown.cell(verdict(c.after())))
+            .append(" | ")
+            .append(Markdown.cell(verdict(c.before())))
             .append(" |\n");
       }
     }
     if (!r.changes().isEmpty()) {
-      out.append("\n<details><summary>").append(r.changes().size()).append(" change")
-          .append(r.changes().size() == 1 ? "" : "s").append(" in the input</summary>\n\n");
+      out.append("\n<details><summary>")
+          .append(r.changes().size())
+          .append(" change")
+          .append(r.changes().size() == 1 ? "" : "s")
+          .append(" in the input</summary>\n\n");
       for (InputChange x : r.changes()) {
-        out.append("- ").append(x.how()).append(" `").append(Markdown.cell(x.what())).append('`')
-            .append(Markdown.cell(where(x))).append('\n');
+        out.append("- ")
+            .append(x.how())
+            .append(" `")
+            .append(Markdown.cell(x.what()))
+            .append('`')
+            .append(Markdown.cell(where(x)))
+            .append('\n');
       }
       out.append("\n</details>\n");
     }

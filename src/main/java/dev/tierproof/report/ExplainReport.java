@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 
 /**
  * The answer to {@code explain}: one flow's verdict and, per enforcement point, how the tiers,
- * policies and profiles reached it. Text reads as an expert's answer; JSON is design.md §2
- * "explain JSON" exactly.
+ * policies and profiles reached it. Text reads as an expert's answer; JSON is design.md §2 "explain
+ * JSON" exactly.
  */
 public final class ExplainReport {
 
@@ -33,7 +33,13 @@ public final class ExplainReport {
    * {@code tigera.io}, a selector) and lists {@code notes} (made-up addresses); JSON has neither.
    */
   public static String render(
-      Format format, PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes) {
+      Format format,
+      PolicySet set,
+      End source,
+      End destination,
+      Flow flow,
+      Verdict verdict,
+      List<String> notes) {
     return render(format, set, source, destination, flow, verdict, notes, Caveat.NONE);
   }
 
@@ -42,7 +48,13 @@ public final class ExplainReport {
    * (text: at the end; JSON: {@code unmodelled} or {@code ignoredUnmodelled}).
    */
   public static String render(
-      Format format, PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes,
+      Format format,
+      PolicySet set,
+      End source,
+      End destination,
+      Flow flow,
+      Verdict verdict,
+      List<String> notes,
       Caveat caveat) {
     return switch (format) {
       case TEXT -> text(set, source, destination, flow, verdict, notes, caveat);
@@ -51,7 +63,8 @@ public final class ExplainReport {
         Caveats.json(out, caveat);
         yield Json.write(out);
       }
-      default -> throw new IllegalArgumentException("this report has no " + format.key() + " format");
+      default ->
+          throw new IllegalArgumentException("this report has no " + format.key() + " format");
     };
   }
 
@@ -61,15 +74,22 @@ public final class ExplainReport {
    * the location of the deciding rule.
    */
   static String text(
-      PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes, Caveat caveat) {
+      PolicySet set,
+      End source,
+      End destination,
+      Flow flow,
+      Verdict verdict,
+      List<String> notes,
+      Caveat caveat) {
     List<String> out = new ArrayList<>(lines(set, source, destination, flow, verdict, notes));
     List<String> caveats = Caveats.lines(caveat);
     if (!caveats.isEmpty()) {
       out.add("");
-      out.add(caveat.inconclusive()
-          ? "inconclusive: this verdict may be wrong: the input holds what tierproof does not model, and it acts on"
-              + " this flow's path (--ignore-unmodelled to ignore it):"
-          : caveats.get(0));
+      out.add(
+          caveat.inconclusive()
+              ? "inconclusive: this verdict may be wrong: the input holds what tierproof does not model, and it acts on"
+                  + " this flow's path (--ignore-unmodelled to ignore it):"
+              : caveats.get(0));
       out.addAll(caveats.subList(1, caveats.size()));
     }
     return String.join("\n", out) + "\n";
@@ -86,22 +106,40 @@ public final class ExplainReport {
             .findFirst()
             .map(s -> ", denied at " + s.direction().json() + " of " + s.endpoint().ref())
             .orElse("");
-    out.add(Text.verdict(verdict.allowed()) + ": " + from + " -> " + to + " (" + Text.packet(flow) + ")" + where);
+    out.add(
+        Text.verdict(verdict.allowed())
+            + ": "
+            + from
+            + " -> "
+            + to
+            + " ("
+            + Text.packet(flow)
+            + ")"
+            + where);
     notes.forEach(n -> out.add("note: " + n));
     if (flow.source() == null) {
       out.add("");
-      out.add(Text.outside(from, flow.sourceIp()) + " is outside the cluster: no policy applies to its egress.");
+      out.add(
+          Text.outside(from, flow.sourceIp())
+              + " is outside the cluster: no policy applies to its egress.");
     }
     for (Step step : verdict.steps()) {
       out.add("");
-      out.add(step.direction().json() + " at " + step.endpoint().ref() + ": " + Text.verdict(step.allowed()));
+      out.add(
+          step.direction().json()
+              + " at "
+              + step.endpoint().ref()
+              + ": "
+              + Text.verdict(step.allowed()));
       for (String sentence : sentences(set, flow, step)) {
         out.add("  " + sentence);
       }
     }
     if (flow.destination() == null) {
       out.add("");
-      out.add(Text.outside(to, flow.destinationIp()) + " is outside the cluster: no policy applies to its ingress.");
+      out.add(
+          Text.outside(to, flow.destinationIp())
+              + " is outside the cluster: no policy applies to its ingress.");
     }
     return out;
   }
@@ -114,9 +152,14 @@ public final class ExplainReport {
     List<String> out = new ArrayList<>();
     if (decision.kind() == Decision.Kind.FAILSAFE) {
       out.add(
-          Protocols.name(flow.protocol()) + " port " + flow.destinationPort() + " is a failsafe "
-              + (dir == Direction.INGRESS ? "inbound" : "outbound") + " port of host endpoint "
-              + who + ": allowed before any policy.");
+          Protocols.name(flow.protocol())
+              + " port "
+              + flow.destinationPort()
+              + " is a failsafe "
+              + (dir == Direction.INGRESS ? "inbound" : "outbound")
+              + " port of host endpoint "
+              + who
+              + ": allowed before any policy.");
       return out;
     }
     List<Tier> tiers = set.tiers();
@@ -136,17 +179,27 @@ public final class ExplainReport {
           continue; // a policy of the other direction only says nothing about this step
         }
         phrases.add(phrase(t, at, dir, phrases.isEmpty()));
-        ended |= t.outcome() != TraceEntry.Outcome.NO_MATCH
-            && t.outcome() != TraceEntry.Outcome.NOT_SELECTED
-            && t.outcome() != TraceEntry.Outcome.STAGED;
+        ended |=
+            t.outcome() != TraceEntry.Outcome.NO_MATCH
+                && t.outcome() != TraceEntry.Outcome.NOT_SELECTED
+                && t.outcome() != TraceEntry.Outcome.STAGED;
       }
       String sentence = "In " + tier.name() + ", " + String.join("; ", phrases) + ".";
-      if (decision.kind() == Decision.Kind.TIER_DEFAULT && decision.tier().name().equals(tier.name())) {
+      if (decision.kind() == Decision.Kind.TIER_DEFAULT
+          && decision.tier().name().equals(tier.name())) {
         sentence +=
-            " No rule of " + tier.name() + " matched, so " + tier.name()
-                + "'s implicit deny drops it (last policy: " + decision.policy().displayName() + ").";
+            " No rule of "
+                + tier.name()
+                + " matched, so "
+                + tier.name()
+                + "'s implicit deny drops it (last policy: "
+                + decision.policy().displayName()
+                + ").";
       } else if (!ended) {
-        sentence += " No rule of " + tier.name() + " matched; its default action Pass moves on to the next tier.";
+        sentence +=
+            " No rule of "
+                + tier.name()
+                + " matched; its default action Pass moves on to the next tier.";
       }
       out.add(sentence);
     }
@@ -155,11 +208,14 @@ public final class ExplainReport {
       if (entered) {
         skipped(tiers.subList(next, tiers.size()), at, dir).ifPresent(out::add);
       }
-      String lead = entered ? "No tier decided" : "No policy applies to " + who + "'s " + dir.json();
+      String lead =
+          entered ? "No tier decided" : "No policy applies to " + who + "'s " + dir.json();
       if (decision.kind() == Decision.Kind.PROFILE) {
         Action action = decision.rule().action();
         String does =
-            action == Action.ALLOW ? "allows" : action == Action.PASS ? "passes, which a profile treats as deny" : "denies";
+            action == Action.ALLOW
+                ? "allows"
+                : action == Action.PASS ? "passes, which a profile treats as deny" : "denies";
         out.add(lead + "; profile " + decision.profile().name() + " " + does + ".");
       } else {
         out.add(lead + " and " + who + " has no profile that allows, so it is dropped.");
@@ -169,7 +225,9 @@ public final class ExplainReport {
     return out;
   }
 
-  /** What one policy did, e.g. {@code tier1.policy3 scopes shop/podA and its egress rule 0 allows}. */
+  /**
+   * What one policy did, e.g. {@code tier1.policy3 scopes shop/podA and its egress rule 0 allows}.
+   */
   private static String phrase(TraceEntry t, Endpoint at, Direction dir, boolean first) {
     Policy p = t.policy();
     String name = (first ? "policy " : "") + p.displayName();
@@ -178,7 +236,10 @@ public final class ExplainReport {
     return switch (t.outcome()) {
       case NOT_SELECTED ->
           p.doNotTrack() || p.preDnat()
-              ? name + " is " + (p.doNotTrack() ? "doNotTrack" : "preDNAT") + " (not on this path) and is skipped"
+              ? name
+                  + " is "
+                  + (p.doNotTrack() ? "doNotTrack" : "preDNAT")
+                  + " (not on this path) and is skipped"
               : name + " does not scope " + who + " and is skipped";
       case STAGED -> name + " is staged and never enforced";
       case NO_MATCH ->
@@ -191,7 +252,9 @@ public final class ExplainReport {
     };
   }
 
-  /** {@code Tier tier2 has no egress policy for shop/podA and is skipped.} for tiers with policies. */
+  /**
+   * {@code Tier tier2 has no egress policy for shop/podA and is skipped.} for tiers with policies.
+   */
   private static java.util.Optional<String> skipped(List<Tier> tiers, Endpoint at, Direction dir) {
     List<String> names =
         tiers.stream()
@@ -203,9 +266,17 @@ public final class ExplainReport {
       return java.util.Optional.empty();
     }
     String subject =
-        names.size() == 1 ? "Tier " + names.get(0) + " has" : "Tiers " + String.join(", ", names) + " have";
+        names.size() == 1
+            ? "Tier " + names.get(0) + " has"
+            : "Tiers " + String.join(", ", names) + " have";
     return java.util.Optional.of(
-        subject + " no " + dir.json() + " policy for " + at.ref() + " and " + (names.size() == 1 ? "is" : "are")
+        subject
+            + " no "
+            + dir.json()
+            + " policy for "
+            + at.ref()
+            + " and "
+            + (names.size() == 1 ? "is" : "are")
             + " skipped.");
   }
 

@@ -45,6 +45,9 @@ public enum Format {
 
   /** The keys of {@code formats} in declaration order, comma-separated: for messages. */
   public static String names(java.util.Set<Format> formats) {
-    return Arrays.stream(values()).filter(formats::contains).map(Format::key).collect(Collectors.joining(", "));
+    return Arrays.stream(values())
+        .filter(formats::contains)
+        .map(Format::key)
+        .collect(Collectors.joining(", "));
   }
 }

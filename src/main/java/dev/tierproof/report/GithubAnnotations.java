@@ -32,7 +32,12 @@ public final class GithubAnnotations {
       for (Annotation.Related r : a.related()) {
         message.append('\n').append(r.message());
         if (r.location().isKnown()) {
-          message.append(" (").append(r.location().file()).append(':').append(r.location().line()).append(')');
+          message
+              .append(" (")
+              .append(r.location().file())
+              .append(':')
+              .append(r.location().line())
+              .append(')');
         }
       }
       out.append("::").append(data(message.toString())).append('\n');

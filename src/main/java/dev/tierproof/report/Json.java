@@ -25,11 +25,14 @@ final class Json {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ObjectWriter WRITER = MAPPER.writer(new Printer());
 
-  /** Two-space indent, {@code "key": value}, and empty arrays and objects as {@code []}, {@code {}}. */
+  /**
+   * Two-space indent, {@code "key": value}, and empty arrays and objects as {@code []}, {@code {}}.
+   */
   private static final class Printer extends DefaultPrettyPrinter {
 
     Printer() {
-      super(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+      super(
+          Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
       indentArraysWith(new DefaultIndenter("  ", "\n"));
       indentObjectsWith(new DefaultIndenter("  ", "\n"));
     }
@@ -132,7 +135,10 @@ final class Json {
     return out;
   }
 
-  /** {@code {protocol, source{endpoint?, ip, port?}, destination{endpoint?|domain?, ip, port?}, icmp?}}. */
+  /**
+   * {@code {protocol, source{endpoint?, ip, port?}, destination{endpoint?|domain?, ip, port?},
+   * icmp?}}.
+   */
   static ObjectNode flow(Flow flow) {
     ObjectNode out = object();
     fill(out, flow);

@@ -44,18 +44,23 @@ public final class LintReport {
   /**
    * @param source the text of an input file by name, or null when unknown (quoted in text output)
    */
-  public static String render(Format format, Lint.Result result, Function<String, String> source, String version) {
+  public static String render(
+      Format format, Lint.Result result, Function<String, String> source, String version) {
     return render(format, result, source, version, Caveat.NONE, Map.of());
   }
 
   /**
-   * As above, with what the input holds that tierproof does not model: {@code caveat} for the
-   * whole answer, {@code byFinding} the elements that could change each finding (text and JSON
-   * name them when the caveat is inconclusive).
+   * As above, with what the input holds that tierproof does not model: {@code caveat} for the whole
+   * answer, {@code byFinding} the elements that could change each finding (text and JSON name them
+   * when the caveat is inconclusive).
    */
   public static String render(
-      Format format, Lint.Result result, Function<String, String> source, String version,
-      Caveat caveat, Map<Finding, List<Unmodelled>> byFinding) {
+      Format format,
+      Lint.Result result,
+      Function<String, String> source,
+      String version,
+      Caveat caveat,
+      Map<Finding, List<Unmodelled>> byFinding) {
     return render(format, result, source, version, caveat, byFinding, Map.of());
   }
 
@@ -65,10 +70,21 @@ public final class LintReport {
    * other formats count them.
    */
   public static String render(
-      Format format, Lint.Result result, Function<String, String> source, String version,
-      Caveat caveat, Map<Finding, List<Unmodelled>> byFinding, Map<Finding, Suppression> suppressed) {
-    String ignored = suppressed.isEmpty() ? "" : suppressed.size() + (suppressed.size() == 1 ? " finding" : " findings")
-        + " suppressed by `" + Suppression.KEY + "` annotations\n";
+      Format format,
+      Lint.Result result,
+      Function<String, String> source,
+      String version,
+      Caveat caveat,
+      Map<Finding, List<Unmodelled>> byFinding,
+      Map<Finding, Suppression> suppressed) {
+    String ignored =
+        suppressed.isEmpty()
+            ? ""
+            : suppressed.size()
+                + (suppressed.size() == 1 ? " finding" : " findings")
+                + " suppressed by `"
+                + Suppression.KEY
+                + "` annotations\n";
     return switch (format) {
       case TEXT -> text(result, source, caveat, byFinding) + ignored;
       case JSON -> {
@@ -80,14 +96,27 @@ public final class LintReport {
       }
       case SARIF -> {
         List<Annotation> all = new ArrayList<>(annotations(result, caveat));
-        List<Finding> hidden = suppressed.keySet().stream()
-            .sorted(java.util.Comparator.comparing((Finding f) -> f.location().toString()).thenComparing(Finding::id))
-            .toList();
-        List<Annotation> shown = annotations(new Lint.Result(result.scope(), hidden, result.stats(), result.grades()));
+        List<Finding> hidden =
+            suppressed.keySet().stream()
+                .sorted(
+                    java.util.Comparator.comparing((Finding f) -> f.location().toString())
+                        .thenComparing(Finding::id))
+                .toList();
+        List<Annotation> shown =
+            annotations(new Lint.Result(result.scope(), hidden, result.stats(), result.grades()));
         for (int i = 0; i < hidden.size(); i++) {
           Annotation a = shown.get(i);
-          all.add(new Annotation(a.ruleId(), a.ruleName(), a.ruleHelp(), a.level(), a.message(), a.location(), a.related(),
-              a.fingerprint(), suppressed.get(hidden.get(i)).at()));
+          all.add(
+              new Annotation(
+                  a.ruleId(),
+                  a.ruleName(),
+                  a.ruleHelp(),
+                  a.level(),
+                  a.message(),
+                  a.location(),
+                  a.related(),
+                  a.fingerprint(),
+                  suppressed.get(hidden.get(i)).at()));
         }
         yield Sarif.render("tierproof", version, all);
       }
@@ -106,67 +135,131 @@ public final class LintReport {
       return rule(u.rule()) + " can never match: " + u.detail();
     }
     if (f instanceof Finding.ShadowedRule s) {
-      String covers = s.coveredBy().stream().map(LintReport::cover).collect(Collectors.joining(" and "));
-      String out = rule(s.rule()) + " is never reached: " + covers + (s.coveredBy().size() == 1 ? " decides" : " decide")
-          + " every packet it matches first";
+      String covers =
+          s.coveredBy().stream().map(LintReport::cover).collect(Collectors.joining(" and "));
+      String out =
+          rule(s.rule())
+              + " is never reached: "
+              + covers
+              + (s.coveredBy().size() == 1 ? " decides" : " decide")
+              + " every packet it matches first";
       if (s.conflict()) {
-        out += ", and " + (s.coveredBy().size() == 1 ? "it acts" : "they act") + " differently, so this rule was probably meant to apply";
+        out +=
+            ", and "
+                + (s.coveredBy().size() == 1 ? "it acts" : "they act")
+                + " differently, so this rule was probably meant to apply";
       }
       return out;
     }
     if (f instanceof Finding.RedundantRule r) {
-      return rule(r.rule()) + " is redundant: without it, every packet it takes gets the same verdict at this step";
+      return rule(r.rule())
+          + " is redundant: without it, every packet it takes gets the same verdict at this step";
     }
     if (f instanceof Finding.DeadPolicy d) {
       return switch (d.reason()) {
-        case SELECTS_NOTHING -> "policy " + d.policy().displayName() + " selects no endpoint"
-            + (scope == Scope.EXISTING ? " of the input" : " that could exist") + ": `"
-            + d.policy().selector().canonical() + "`";
-        case NO_GOVERNED_RULES -> "none of the rules of policy " + d.policy().displayName()
-            + " apply: its types are " + types(d.policy()) + " but it has only " + ruleDirections(d.policy()) + " rules";
+        case SELECTS_NOTHING ->
+            "policy "
+                + d.policy().displayName()
+                + " selects no endpoint"
+                + (scope == Scope.EXISTING ? " of the input" : " that could exist")
+                + ": `"
+                + d.policy().selector().canonical()
+                + "`";
+        case NO_GOVERNED_RULES ->
+            "none of the rules of policy "
+                + d.policy().displayName()
+                + " apply: its types are "
+                + types(d.policy())
+                + " but it has only "
+                + ruleDirections(d.policy())
+                + " rules";
       };
     }
     if (f instanceof Finding.DeadTier t) {
       if (t.policies().isEmpty()) {
         return "tier " + t.tier().name() + " has no policies";
       }
-      return "tier " + t.tier().name() + " is dead: none of its policies selects an endpoint"
-          + (scope == Scope.EXISTING ? " of the input" : " that could exist") + " ("
-          + t.policies().stream().map(Policy::displayName).collect(Collectors.joining(", ")) + ")";
+      return "tier "
+          + t.tier().name()
+          + " is dead: none of its policies selects an endpoint"
+          + (scope == Scope.EXISTING ? " of the input" : " that could exist")
+          + " ("
+          + t.policies().stream().map(Policy::displayName).collect(Collectors.joining(", "))
+          + ")";
     }
     if (f instanceof Finding.DirectionNotGoverned g) {
-      return "policy " + g.policy().displayName() + " has " + g.rules() + " " + g.direction().json() + " rule"
-          + (g.rules() == 1 ? "" : "s") + " but its types are " + types(g.policy()) + ": they never apply";
+      return "policy "
+          + g.policy().displayName()
+          + " has "
+          + g.rules()
+          + " "
+          + g.direction().json()
+          + " rule"
+          + (g.rules() == 1 ? "" : "s")
+          + " but its types are "
+          + types(g.policy())
+          + ": they never apply";
     }
     if (f instanceof Finding.PassToProfile p) {
       Decision d = p.example().step().decidedBy();
-      return "traffic " + p.rule().display() + " passes reaches no later tier that decides and is allowed by profile "
-          + (d.profile() != null ? d.profile().name() : "?") + " (Pass is not Deny)";
+      return "traffic "
+          + p.rule().display()
+          + " passes reaches no later tier that decides and is allowed by profile "
+          + (d.profile() != null ? d.profile().name() : "?")
+          + " (Pass is not Deny)";
     }
     if (f instanceof Finding.LogOnlyDenies l) {
-      return "policy " + l.policy().displayName() + " has only Log " + l.direction().json()
-          + " rules, yet the endpoints it selects enter tier " + l.tier().name() + ", whose implicit deny drops what it logs";
+      return "policy "
+          + l.policy().displayName()
+          + " has only Log "
+          + l.direction().json()
+          + " rules, yet the endpoints it selects enter tier "
+          + l.tier().name()
+          + ", whose implicit deny drops what it logs";
     }
     if (f instanceof Finding.GnpSelectsHosts g) {
-      String what = g.hosts().isEmpty()
-          ? "host endpoints that could exist (its selector does not require a namespace)"
-          : "host endpoint" + (g.hosts().size() == 1 ? " " : "s ")
-              + g.hosts().stream().map(Endpoint::ref).limit(5).collect(Collectors.joining(", "))
-              + (g.hosts().size() > 5 ? ", ..." : "");
-      return "GlobalNetworkPolicy " + g.policy().displayName() + " also selects " + what
-          + ": `" + g.policy().selector().canonical() + "`";
+      String what =
+          g.hosts().isEmpty()
+              ? "host endpoints that could exist (its selector does not require a namespace)"
+              : "host endpoint"
+                  + (g.hosts().size() == 1 ? " " : "s ")
+                  + g.hosts().stream().map(Endpoint::ref).limit(5).collect(Collectors.joining(", "))
+                  + (g.hosts().size() > 5 ? ", ..." : "");
+      return "GlobalNetworkPolicy "
+          + g.policy().displayName()
+          + " also selects "
+          + what
+          + ": `"
+          + g.policy().selector().canonical()
+          + "`";
     }
     if (f instanceof Finding.StagedWouldChange s) {
-      return "staged policy " + s.policy().displayName() + " would change verdicts if enforced: "
+      return "staged policy "
+          + s.policy().displayName()
+          + " would change verdicts if enforced: "
           + s.changes().stream()
-              .map(e -> Text.packet(e.flow()) + " " + e.direction().json() + " at " + e.at().ref() + " "
-                  + Text.verdict(e.step().allowed()) + " -> " + Text.verdict(e.changed().allowed()))
+              .map(
+                  e ->
+                      Text.packet(e.flow())
+                          + " "
+                          + e.direction().json()
+                          + " at "
+                          + e.at().ref()
+                          + " "
+                          + Text.verdict(e.step().allowed())
+                          + " -> "
+                          + Text.verdict(e.changed().allowed()))
               .collect(Collectors.joining("; "));
     }
     if (f instanceof Finding.NegationMatchesOutside n) {
       String side = n.rule().direction() == Direction.INGRESS ? "source" : "destination";
-      return rule(n.rule()) + " matches traffic " + (n.rule().direction() == Direction.INGRESS ? "from" : "to")
-          + " outside the cluster: its " + side + " has only " + (n.notSelector() ? "`notSelector`" : "`notNets`");
+      return rule(n.rule())
+          + " matches traffic "
+          + (n.rule().direction() == Direction.INGRESS ? "from" : "to")
+          + " outside the cluster: its "
+          + side
+          + " has only "
+          + (n.notSelector() ? "`notSelector`" : "`notNets`");
     }
     Finding.Inconclusive i = (Finding.Inconclusive) f;
     String subject = i.rule() != null ? i.rule().display() : "policy " + i.policy().displayName();
@@ -179,7 +272,11 @@ public final class LintReport {
 
   private static String cover(Finding.Cover c) {
     if (c.rule() != null) {
-      return c.rule().display() + " (" + c.rule().action().calico() + (c.rule().tier() != null ? ", tier " + c.rule().tier().name() : "") + ")";
+      return c.rule().display()
+          + " ("
+          + c.rule().action().calico()
+          + (c.rule().tier() != null ? ", tier " + c.rule().tier().name() : "")
+          + ")";
     }
     if (c.tierDefault() != null) {
       return "the implicit deny of tier " + c.tierDefault().name();
@@ -188,12 +285,18 @@ public final class LintReport {
   }
 
   private static String types(Policy p) {
-    return "[" + java.util.stream.Stream.of(Direction.values()).filter(p::governs).map(Direction::calico)
-        .collect(Collectors.joining(", ")) + "]";
+    return "["
+        + java.util.stream.Stream.of(Direction.values())
+            .filter(p::governs)
+            .map(Direction::calico)
+            .collect(Collectors.joining(", "))
+        + "]";
   }
 
   private static String ruleDirections(Policy p) {
-    return java.util.stream.Stream.of(Direction.values()).filter(d -> !p.rules(d).isEmpty()).map(Direction::json)
+    return java.util.stream.Stream.of(Direction.values())
+        .filter(d -> !p.rules(d).isEmpty())
+        .map(Direction::json)
         .collect(Collectors.joining(" and "));
   }
 
@@ -202,11 +305,23 @@ public final class LintReport {
     if (e == null) {
       return "no example (the solver could not decide)";
     }
-    String out = Text.packet(e.flow()) + " at " + e.direction().json() + " of " + e.at().ref()
-        + ": " + Text.verdict(e.step().allowed()) + " by " + Text.decision(e.step().decidedBy(), e.direction());
+    String out =
+        Text.packet(e.flow())
+            + " at "
+            + e.direction().json()
+            + " of "
+            + e.at().ref()
+            + ": "
+            + Text.verdict(e.step().allowed())
+            + " by "
+            + Text.decision(e.step().decidedBy(), e.direction());
     if (e.changed() != null) {
-      out += "; " + (e.step().allowed() == e.changed().allowed() ? "without it, also " : "changed: ")
-          + Text.verdict(e.changed().allowed()) + " by " + Text.decision(e.changed().decidedBy(), e.direction());
+      out +=
+          "; "
+              + (e.step().allowed() == e.changed().allowed() ? "without it, also " : "changed: ")
+              + Text.verdict(e.changed().allowed())
+              + " by "
+              + Text.decision(e.changed().decidedBy(), e.direction());
     }
     return out;
   }
@@ -217,7 +332,11 @@ public final class LintReport {
     if (f instanceof Finding.ShadowedRule s) {
       out.add("e.g. " + example(s.example()));
       for (Finding.Cover c : s.coveredBy()) {
-        out.add("covered by " + cover(c) + at(c.location()) + (c.example() != null ? ", e.g. " + example(c.example()) : ""));
+        out.add(
+            "covered by "
+                + cover(c)
+                + at(c.location())
+                + (c.example() != null ? ", e.g. " + example(c.example()) : ""));
       }
     } else if (f instanceof Finding.RedundantRule r) {
       out.add("e.g. " + example(r.example()));
@@ -243,22 +362,41 @@ public final class LintReport {
   }
 
   static String text(
-      Lint.Result result, Function<String, String> source, Caveat caveat, Map<Finding, List<Unmodelled>> byFinding) {
+      Lint.Result result,
+      Function<String, String> source,
+      Caveat caveat,
+      Map<Finding, List<Unmodelled>> byFinding) {
     StringBuilder out = new StringBuilder();
     Map<String, List<Finding>> byFile = new LinkedHashMap<>();
     for (Finding f : result.findings()) {
-      byFile.computeIfAbsent(f.location().isKnown() ? f.location().file() : "", k -> new ArrayList<>()).add(f);
+      byFile
+          .computeIfAbsent(
+              f.location().isKnown() ? f.location().file() : "", k -> new ArrayList<>())
+          .add(f);
     }
-    byFile.values().forEach(
-        l -> l.sort(java.util.Comparator.comparingInt((Finding f) -> f.location().line()).thenComparingInt(f -> f.location().column())));
+    byFile
+        .values()
+        .forEach(
+            l ->
+                l.sort(
+                    java.util.Comparator.comparingInt((Finding f) -> f.location().line())
+                        .thenComparingInt(f -> f.location().column())));
     Map<String, String[]> lines = new LinkedHashMap<>();
     for (Map.Entry<String, List<Finding>> e : byFile.entrySet()) {
       out.append(e.getKey().isEmpty() ? "(no location)" : e.getKey()).append('\n');
       for (Finding f : e.getValue()) {
         Span s = f.location();
-        out.append("  ").append(s.isKnown() ? s.line() + ":" + s.column() : "-").append(": ")
-            .append(result.severity(f).label()).append(": ").append(message(f, result.scope()))
-            .append(" [").append(f.id()).append(' ').append(f.name()).append("]\n");
+        out.append("  ")
+            .append(s.isKnown() ? s.line() + ":" + s.column() : "-")
+            .append(": ")
+            .append(result.severity(f).label())
+            .append(": ")
+            .append(message(f, result.scope()))
+            .append(" [")
+            .append(f.id())
+            .append(' ')
+            .append(f.name())
+            .append("]\n");
         String text = s.isKnown() && isRule(f) ? source.apply(s.file()) : null;
         if (text != null) {
           String[] ls = lines.computeIfAbsent(s.file(), k -> text.split("\r?\n", -1));
@@ -283,15 +421,17 @@ public final class LintReport {
   }
 
   private static boolean isRule(Finding f) {
-    return f instanceof Finding.UnmatchableRule || f instanceof Finding.ShadowedRule
-        || f instanceof Finding.RedundantRule || f instanceof Finding.PassToProfile
+    return f instanceof Finding.UnmatchableRule
+        || f instanceof Finding.ShadowedRule
+        || f instanceof Finding.RedundantRule
+        || f instanceof Finding.PassToProfile
         || f instanceof Finding.NegationMatchesOutside
         || (f instanceof Finding.Inconclusive i && i.rule() != null);
   }
 
   /**
-   * The YAML of a rule: its line and the following lines indented deeper than its item (at most
-   * 8); for a policy or tier, just its line.
+   * The YAML of a rule: its line and the following lines indented deeper than its item (at most 8);
+   * for a policy or tier, just its line.
    */
   static List<String> snippet(String[] lines, Span s, boolean rule) {
     List<String> out = new ArrayList<>();
@@ -328,12 +468,28 @@ public final class LintReport {
       n.put(s, r.findings().stream().filter(f -> r.severity(f) == s).count());
     }
     Lint.Stats st = r.stats();
-    return n.get(Severity.ERROR) + " error" + (n.get(Severity.ERROR) == 1 ? "" : "s") + ", "
-        + n.get(Severity.WARNING) + " warning" + (n.get(Severity.WARNING) == 1 ? "" : "s") + ", "
-        + n.get(Severity.NOTE) + " note" + (n.get(Severity.NOTE) == 1 ? "" : "s")
-        + " (scope: " + (r.scope() == Scope.EXISTING ? "the input's endpoints" : "any endpoint that could exist")
-        + "; " + st.rules() + " rules in " + st.policies() + " policies, " + st.liveBySampling()
-        + " shown live by sampled packets, " + st.solverQuestions() + " solver questions)";
+    return n.get(Severity.ERROR)
+        + " error"
+        + (n.get(Severity.ERROR) == 1 ? "" : "s")
+        + ", "
+        + n.get(Severity.WARNING)
+        + " warning"
+        + (n.get(Severity.WARNING) == 1 ? "" : "s")
+        + ", "
+        + n.get(Severity.NOTE)
+        + " note"
+        + (n.get(Severity.NOTE) == 1 ? "" : "s")
+        + " (scope: "
+        + (r.scope() == Scope.EXISTING ? "the input's endpoints" : "any endpoint that could exist")
+        + "; "
+        + st.rules()
+        + " rules in "
+        + st.policies()
+        + " policies, "
+        + st.liveBySampling()
+        + " shown live by sampled packets, "
+        + st.solverQuestions()
+        + " solver questions)";
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -343,12 +499,14 @@ public final class LintReport {
     return json(result, Caveat.NONE, Map.of());
   }
 
-  static ObjectNode json(Lint.Result result, Caveat caveat, Map<Finding, List<Unmodelled>> byFinding) {
+  static ObjectNode json(
+      Lint.Result result, Caveat caveat, Map<Finding, List<Unmodelled>> byFinding) {
     ObjectNode out = Json.object();
     out.put("scope", result.scope().json());
     ObjectNode summary = out.putObject("summary");
     for (Severity s : List.of(Severity.ERROR, Severity.WARNING, Severity.NOTE)) {
-      summary.put(s.label(), result.findings().stream().filter(f -> result.severity(f) == s).count());
+      summary.put(
+          s.label(), result.findings().stream().filter(f -> result.severity(f) == s).count());
     }
     ObjectNode stats = out.putObject("stats");
     stats.put("policies", result.stats().policies());
@@ -401,7 +559,11 @@ public final class LintReport {
         ArrayNode hosts = o.putArray("hosts");
         g.hosts().forEach(h -> hosts.add(h.ref()));
       } else if (f instanceof Finding.DeadPolicy d) {
-        o.put("reason", d.reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING ? "selects-nothing" : "no-governed-rules");
+        o.put(
+            "reason",
+            d.reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING
+                ? "selects-nothing"
+                : "no-governed-rules");
       } else if (f instanceof Finding.Inconclusive i) {
         o.put("question", i.question());
         o.put("reason", i.reason());
@@ -497,20 +659,33 @@ public final class LintReport {
       List<Annotation.Related> related = new ArrayList<>();
       if (f instanceof Finding.ShadowedRule s) {
         for (Finding.Cover c : s.coveredBy()) {
-          related.add(new Annotation.Related(c.location(), "covered by " + cover(c)
-              + (c.example() != null ? ", e.g. " + example(c.example()) : "")));
+          related.add(
+              new Annotation.Related(
+                  c.location(),
+                  "covered by "
+                      + cover(c)
+                      + (c.example() != null ? ", e.g. " + example(c.example()) : "")));
         }
       }
       if (f instanceof Finding.RedundantRule r && r.example().changed() != null) {
         Span at = Text.location(r.example().changed().decidedBy());
         if (at.isKnown()) {
-          related.add(new Annotation.Related(at, "without it, decided by "
-              + Text.decision(r.example().changed().decidedBy(), r.example().direction())));
+          related.add(
+              new Annotation.Related(
+                  at,
+                  "without it, decided by "
+                      + Text.decision(r.example().changed().decidedBy(), r.example().direction())));
         }
       }
       out.add(
           new Annotation(
-              f.id(), f.name(), f.kind().help(), result.severity(f), message, f.location(), related,
+              f.id(),
+              f.name(),
+              f.kind().help(),
+              result.severity(f),
+              message,
+              f.location(),
+              related,
               fingerprint(f)));
     }
     return out;
@@ -535,7 +710,9 @@ public final class LintReport {
       key.append('|').append(g.direction().json());
     }
     try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
+      byte[] h =
+          MessageDigest.getInstance("SHA-256")
+              .digest(key.toString().getBytes(StandardCharsets.UTF_8));
       StringBuilder hex = new StringBuilder();
       for (int i = 0; i < 8; i++) {
         hex.append(String.format("%02x", h[i] & 0xff));

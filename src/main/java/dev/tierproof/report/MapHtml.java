@@ -16,8 +16,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code map -o html}: one self-contained page (no network: styles, script and data are inline,
- * and its content security policy forbids fetching anything) with a namespace-by-namespace matrix
+ * {@code map -o html}: one self-contained page (no network: styles, script and data are inline, and
+ * its content security policy forbids fetching anything) with a namespace-by-namespace matrix
  * coloured by how open each pair is, drill-down to workloads, a click on a cell showing the allowed
  * packets with the deciding tier, policy and rule of each step and the walk of its witness, filters
  * by namespace and label, and a legend of tiers.
@@ -38,7 +38,8 @@ final class MapHtml {
     }
     // inside <script>: no `</` that could end it, no line separators JavaScript reads as line ends
     String json = data(scope, map).toString();
-    String safe = json.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
+    String safe =
+        json.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
     int at = page.indexOf("/*DATA*/");
     return page.substring(0, at) + safe + page.substring(at + "/*DATA*/".length());
   }
@@ -96,9 +97,12 @@ final class MapHtml {
           decision.put("direction", step.direction().json());
           d.add(index(decisions, decisionIndex, decision));
           ArrayNode walk = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-          for (TraceEntry t : step.trace()) { // [tier, policy, outcome] as indices into names, then the rule
+          for (TraceEntry t :
+              step.trace()) { // [tier, policy, outcome] as indices into names, then the rule
             ArrayNode entry = walk.addArray();
-            entry.add(name(names, nameIndex, t.tier().name())).add(name(names, nameIndex, t.policy().displayName()))
+            entry
+                .add(name(names, nameIndex, t.tier().name()))
+                .add(name(names, nameIndex, t.policy().displayName()))
                 .add(name(names, nameIndex, t.outcome().json()));
             if (t.ruleIndex() != null) {
               entry.add(t.ruleIndex());
@@ -113,17 +117,22 @@ final class MapHtml {
   }
 
   private static int name(ArrayNode names, Map<String, Integer> index, String name) {
-    return index.computeIfAbsent(name, k -> {
-      names.add(name);
-      return names.size() - 1;
-    });
+    return index.computeIfAbsent(
+        name,
+        k -> {
+          names.add(name);
+          return names.size() - 1;
+        });
   }
 
   /** The index of {@code node} in {@code table}, added when new. */
-  private static int index(ArrayNode table, Map<String, Integer> index, com.fasterxml.jackson.databind.JsonNode node) {
-    return index.computeIfAbsent(node.toString(), k -> {
-      table.add(node);
-      return table.size() - 1;
-    });
+  private static int index(
+      ArrayNode table, Map<String, Integer> index, com.fasterxml.jackson.databind.JsonNode node) {
+    return index.computeIfAbsent(
+        node.toString(),
+        k -> {
+          table.add(node);
+          return table.size() - 1;
+        });
   }
 }

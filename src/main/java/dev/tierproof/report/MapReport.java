@@ -3,7 +3,6 @@ package dev.tierproof.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.model.PolicySet;
 import dev.tierproof.analysis.map.MapResult;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Group;
@@ -11,12 +10,11 @@ import dev.tierproof.analysis.map.MapResult.Part;
 import dev.tierproof.eval.Step;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -27,11 +25,19 @@ import java.util.stream.Collectors;
 public final class MapReport {
 
   public static final Set<Format> FORMATS =
-      EnumSet.of(Format.TEXT, Format.JSON, Format.CSV, Format.MARKDOWN, Format.DOT, Format.MERMAID, Format.HTML);
+      EnumSet.of(
+          Format.TEXT,
+          Format.JSON,
+          Format.CSV,
+          Format.MARKDOWN,
+          Format.DOT,
+          Format.MERMAID,
+          Format.HTML);
 
   private MapReport() {}
 
-  public static String render(Format format, PolicySet set, String scope, MapResult map, Caveat caveat) {
+  public static String render(
+      Format format, PolicySet set, String scope, MapResult map, Caveat caveat) {
     return switch (format) {
       case JSON -> json(scope, map, caveat);
       case CSV -> csv(map);
@@ -46,12 +52,20 @@ public final class MapReport {
   // ---------------------------------------------------------------------------------------------
   // what a part and a group are called
 
-  /** {@code TCP 80, 8000-8080}, {@code UDP 53 from 1024-65535}, {@code ICMP type 8}, {@code any except TCP}. */
+  /**
+   * {@code TCP 80, 8000-8080}, {@code UDP 53 from 1024-65535}, {@code ICMP type 8}, {@code any
+   * except TCP}.
+   */
   static String packets(Part p) {
     String family = p.ipVersion() == null ? "" : "IPv" + p.ipVersion() + " ";
     if (p.protocol() == Part.ANY) {
-      return family + (p.exceptProtocols().isEmpty() ? "any"
-          : "any but " + p.exceptProtocols().stream().map(Protocols::name).collect(Collectors.joining(", ")));
+      return family
+          + (p.exceptProtocols().isEmpty()
+              ? "any"
+              : "any but "
+                  + p.exceptProtocols().stream()
+                      .map(Protocols::name)
+                      .collect(Collectors.joining(", ")));
     }
     String out = family + Protocols.name(p.protocol());
     if (!p.ports().isEmpty()) {
@@ -70,17 +84,21 @@ public final class MapReport {
   }
 
   private static String ranges(List<Port.Range> rs, String dash) {
-    return rs.stream().map(r -> r.min() == r.max() ? Integer.toString(r.min()) : r.min() + dash + r.max())
+    return rs.stream()
+        .map(r -> r.min() == r.max() ? Integer.toString(r.min()) : r.min() + dash + r.max())
         .collect(Collectors.joining(", "));
   }
 
   private static List<String> rangeList(List<Port.Range> rs) {
-    return rs.stream().map(r -> r.min() == r.max() ? Integer.toString(r.min()) : r.min() + ":" + r.max()).toList();
+    return rs.stream()
+        .map(r -> r.min() == r.max() ? Integer.toString(r.min()) : r.min() + ":" + r.max())
+        .toList();
   }
 
   /** The deciding point of each step, as a noun phrase. */
   static String decided(Part p) {
-    return p.verdict().steps().stream().map(s -> Text.decision(s.decidedBy(), s.direction()))
+    return p.verdict().steps().stream()
+        .map(s -> Text.decision(s.decidedBy(), s.direction()))
         .collect(Collectors.joining("; "));
   }
 
@@ -90,9 +108,17 @@ public final class MapReport {
   private static String text(String scope, MapResult map, Caveat caveat) {
     StringBuilder out = new StringBuilder();
     long inside = map.groups().stream().filter(g -> !g.outside()).count();
-    out.append("map: ").append(map.groups().size()).append(" groups (").append(inside).append(" of endpoints, ")
-        .append(map.groups().size() - inside).append(" outside), ").append(map.edges().size())
-        .append(map.edges().size() == 1 ? " pair" : " pairs").append(" with allowed flows (scope: ").append(scope)
+    out.append("map: ")
+        .append(map.groups().size())
+        .append(" groups (")
+        .append(inside)
+        .append(" of endpoints, ")
+        .append(map.groups().size() - inside)
+        .append(" outside), ")
+        .append(map.edges().size())
+        .append(map.edges().size() == 1 ? " pair" : " pairs")
+        .append(" with allowed flows (scope: ")
+        .append(scope)
         .append("); every other pair allows nothing\n");
     Caveats.lines(caveat).forEach(l -> out.append(l).append('\n'));
     out.append("\ngroups:\n");
@@ -107,8 +133,17 @@ public final class MapReport {
     }
     out.append("\nallowed:\n");
     for (Edge e : map.edges()) {
-      out.append("  ").append(e.from().display()).append(" -> ").append(e.to().display()).append(": ")
-          .append(e.allowed().stream().map(MapReport::packets).distinct().collect(Collectors.joining(", "))).append('\n');
+      out.append("  ")
+          .append(e.from().display())
+          .append(" -> ")
+          .append(e.to().display())
+          .append(": ")
+          .append(
+              e.allowed().stream()
+                  .map(MapReport::packets)
+                  .distinct()
+                  .collect(Collectors.joining(", ")))
+          .append('\n');
       for (Part p : e.allowed()) {
         out.append("    ").append(packets(p)).append(": ").append(decided(p)).append('\n');
       }
@@ -130,44 +165,83 @@ public final class MapReport {
   // tables and graphs
 
   private static String csv(MapResult map) {
-    StringBuilder out = new StringBuilder("from,from_group,to,to_group,packets,decided_by,witness\n");
+    StringBuilder out =
+        new StringBuilder("from,from_group,to,to_group,packets,decided_by,witness\n");
     for (Edge e : map.edges()) {
       for (Part p : e.allowed()) {
-        out.append(cell(e.from().display())).append(',').append(e.from().id()).append(',')
-            .append(cell(e.to().display())).append(',').append(e.to().id()).append(',')
-            .append(cell(packets(p))).append(',').append(cell(decided(p))).append(',')
-            .append(cell(p.witness().describe())).append('\n');
+        out.append(cell(e.from().display()))
+            .append(',')
+            .append(e.from().id())
+            .append(',')
+            .append(cell(e.to().display()))
+            .append(',')
+            .append(e.to().id())
+            .append(',')
+            .append(cell(packets(p)))
+            .append(',')
+            .append(cell(decided(p)))
+            .append(',')
+            .append(cell(p.witness().describe()))
+            .append('\n');
       }
     }
     return out.toString();
   }
 
   private static String cell(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
   }
 
   private static String markdown(MapResult map) {
-    StringBuilder out = new StringBuilder("### tierproof map: ").append(map.edges().size())
-        .append(map.edges().size() == 1 ? " pair" : " pairs").append(" of groups with allowed flows\n\n")
-        .append("| from | to | allowed | decided by |\n|---|---|---|---|\n");
+    StringBuilder out =
+        new StringBuilder("### tierproof map: ")
+            .append(map.edges().size())
+            .append(map.edges().size() == 1 ? " pair" : " pairs")
+            .append(" of groups with allowed flows\n\n")
+            .append("| from | to | allowed | decided by |\n|---|---|---|---|\n");
     for (Edge e : map.edges()) {
       for (Part p : e.allowed()) {
-        out.append("| `").append(e.from().display()).append("` | `").append(e.to().display()).append("` | ")
-            .append(packets(p)).append(" | ").append(decided(p).replace("|", "\\|")).append(" |\n");
+        out.append("| `")
+            .append(e.from().display())
+            .append("` | `")
+            .append(e.to().display())
+            .append("` | ")
+            .append(packets(p))
+            .append(" | ")
+            .append(decided(p).replace("|", "\\|"))
+            .append(" |\n");
       }
     }
     return out.toString();
   }
 
   private static String dot(MapResult map) {
-    StringBuilder out = new StringBuilder("digraph tierproof {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n");
+    StringBuilder out =
+        new StringBuilder(
+            "digraph tierproof {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n");
     for (Group g : map.groups()) {
-      out.append("  ").append(g.id()).append(" [label=\"").append(quote(g.display())).append('"')
-          .append(g.outside() ? ", shape=ellipse" : "").append("];\n");
+      out.append("  ")
+          .append(g.id())
+          .append(" [label=\"")
+          .append(quote(g.display()))
+          .append('"')
+          .append(g.outside() ? ", shape=ellipse" : "")
+          .append("];\n");
     }
     for (Edge e : map.edges()) {
-      out.append("  ").append(e.from().id()).append(" -> ").append(e.to().id()).append(" [label=\"")
-          .append(quote(e.allowed().stream().map(MapReport::packets).distinct().collect(Collectors.joining("\\n"))))
+      out.append("  ")
+          .append(e.from().id())
+          .append(" -> ")
+          .append(e.to().id())
+          .append(" [label=\"")
+          .append(
+              quote(
+                  e.allowed().stream()
+                      .map(MapReport::packets)
+                      .distinct()
+                      .collect(Collectors.joining("\\n"))))
           .append("\"];\n");
     }
     return out.append("}\n").toString();
@@ -181,11 +255,27 @@ public final class MapReport {
     StringBuilder out = new StringBuilder("flowchart LR\n");
     for (Group g : map.groups()) {
       String label = g.display().replace("\"", "#quot;");
-      out.append("  ").append(g.id()).append(g.outside() ? "([\"" : "[\"").append(label).append(g.outside() ? "\"])" : "\"]").append('\n');
+      out.append("  ")
+          .append(g.id())
+          .append(g.outside() ? "([\"" : "[\"")
+          .append(label)
+          .append(g.outside() ? "\"])" : "\"]")
+          .append('\n');
     }
     for (Edge e : map.edges()) {
-      String label = e.allowed().stream().map(MapReport::packets).distinct().collect(Collectors.joining(", ")).replace("\"", "#quot;");
-      out.append("  ").append(e.from().id()).append(" -->|\"").append(label).append("\"| ").append(e.to().id()).append('\n');
+      String label =
+          e.allowed().stream()
+              .map(MapReport::packets)
+              .distinct()
+              .collect(Collectors.joining(", "))
+              .replace("\"", "#quot;");
+      out.append("  ")
+          .append(e.from().id())
+          .append(" -->|\"")
+          .append(label)
+          .append("\"| ")
+          .append(e.to().id())
+          .append('\n');
     }
     return out.toString();
   }
@@ -195,29 +285,30 @@ public final class MapReport {
 
   /** The JSON contract of the README, written edge by edge. */
   static String json(String scope, MapResult map, Caveat caveat) {
-    return Json.stream(g -> {
-      try {
-        g.writeStartObject();
-        g.writeStringField("scope", scope);
-        ObjectNode caveats = Json.object();
-        Caveats.json(caveats, caveat);
-        for (String key : List.of("unmodelled", "ignoredUnmodelled")) {
-          if (caveats.has(key)) {
-            g.writeFieldName(key);
-            Json.tree(g, caveats.get(key));
+    return Json.stream(
+        g -> {
+          try {
+            g.writeStartObject();
+            g.writeStringField("scope", scope);
+            ObjectNode caveats = Json.object();
+            Caveats.json(caveats, caveat);
+            for (String key : List.of("unmodelled", "ignoredUnmodelled")) {
+              if (caveats.has(key)) {
+                g.writeFieldName(key);
+                Json.tree(g, caveats.get(key));
+              }
+            }
+            g.writeArrayFieldStart("groups");
+            map.groups().forEach(x -> Json.tree(g, group(x)));
+            g.writeEndArray();
+            g.writeArrayFieldStart("edges");
+            map.edges().forEach(e -> Json.tree(g, edge(e)));
+            g.writeEndArray();
+            g.writeEndObject();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
           }
-        }
-        g.writeArrayFieldStart("groups");
-        map.groups().forEach(x -> Json.tree(g, group(x)));
-        g.writeEndArray();
-        g.writeArrayFieldStart("edges");
-        map.edges().forEach(e -> Json.tree(g, edge(e)));
-        g.writeEndArray();
-        g.writeEndObject();
-      } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+        });
   }
 
   private static ObjectNode group(Group g) {

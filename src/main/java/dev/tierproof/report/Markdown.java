@@ -44,14 +44,28 @@ public final class Markdown {
       for (Annotation.Related r : a.related()) {
         message.append("<br>• ").append(cell(r.message()));
         if (r.location().isKnown()) {
-          message.append(" (`").append(cell(r.location().file() + ":" + r.location().line())).append("`)");
+          message
+              .append(" (`")
+              .append(cell(r.location().file() + ":" + r.location().line()))
+              .append("`)");
         }
       }
-      out.append("| ").append(icon(a.level())).append(' ').append(a.level().label())
-          .append(" | `").append(a.ruleId()).append("` ").append(a.ruleName())
-          .append(" | ").append(a.location().isKnown()
-              ? "`" + cell(a.location().file() + ":" + a.location().line()) + "`" : "")
-          .append(" | ").append(message).append(" |\n");
+      out.append("| ")
+          .append(icon(a.level()))
+          .append(' ')
+          .append(a.level().label())
+          .append(" | `")
+          .append(a.ruleId())
+          .append("` ")
+          .append(a.ruleName())
+          .append(" | ")
+          .append(
+              a.location().isKnown()
+                  ? "`" + cell(a.location().file() + ":" + a.location().line()) + "`"
+                  : "")
+          .append(" | ")
+          .append(message)
+          .append(" |\n");
     }
     return out.toString();
   }

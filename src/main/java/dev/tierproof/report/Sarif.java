@@ -8,11 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SARIF 2.1.0 (OASIS): one run, the tool's rules (id, name, short description, help, default
- * level) in order of first use, and one result per annotation with its {@code physicalLocation}
- * (relative URI, line, column), the related places as {@code relatedLocations} and the
- * annotation's fingerprint under {@code partialFingerprints}. Output is pretty JSON with a final
- * newline.
+ * SARIF 2.1.0 (OASIS): one run, the tool's rules (id, name, short description, help, default level)
+ * in order of first use, and one result per annotation with its {@code physicalLocation} (relative
+ * URI, line, column), the related places as {@code relatedLocations} and the annotation's
+ * fingerprint under {@code partialFingerprints}. Output is pretty JSON with a final newline.
  */
 public final class Sarif {
 

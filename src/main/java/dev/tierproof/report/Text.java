@@ -5,7 +5,6 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
-import dev.tierproof.model.Protocols;
 import dev.tierproof.source.Span;
 
 /** Phrases the text reports share. */
@@ -14,16 +13,20 @@ final class Text {
   private Text() {}
 
   /**
-   * An end as the question named it: the endpoint, the domain, {@code world}, the address or
-   * range, the selector.
+   * An end as the question named it: the endpoint, the domain, {@code world}, the address or range,
+   * the selector.
    */
   static String name(End end) {
-    if (end instanceof End.Outside o && o.domain() == null && o.range() != null
+    if (end instanceof End.Outside o
+        && o.domain() == null
+        && o.range() != null
         && o.range().prefix() == o.range().address().bits()) {
       return o.range().address().toString();
     }
     String display = end.display();
-    return display.endsWith("{all()}") ? display.substring(0, display.length() - "{all()}".length()) + "*" : display;
+    return display.endsWith("{all()}")
+        ? display.substring(0, display.length() - "{all()}".length()) + "*"
+        : display;
   }
 
   /** {@code tigera.io (203.0.113.7)}, or just the address when that is the name. */
@@ -31,7 +34,9 @@ final class Text {
     return name.equals(ip.toString()) ? name : name + " (" + ip + ")";
   }
 
-  /** {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443}, {@code ICMP 10.0.0.1 -> 10.0.0.2 type 8 code 0}. */
+  /**
+   * {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443}, {@code ICMP 10.0.0.1 -> 10.0.0.2 type 8 code 0}.
+   */
   static String packet(Flow flow) {
     return flow.packet();
   }
@@ -47,24 +52,47 @@ final class Text {
     return d.profile() != null ? d.profile().span() : Span.NONE;
   }
 
-  /** {@code  at resources.yaml:88}, or nothing when the position is unknown. */
+  /** {@code at resources.yaml:88}, or nothing when the position is unknown. */
   static String at(Decision d) {
     Span s = location(d);
     return s.isKnown() ? " at " + s.file() + ":" + s.line() : "";
   }
 
-  /** What decided, as a noun phrase: {@code rule 0 of tier1.policy3 (egress, Allow) at f.yaml:88}. */
+  /**
+   * What decided, as a noun phrase: {@code rule 0 of tier1.policy3 (egress, Allow) at f.yaml:88}.
+   */
   static String decision(Decision d, Direction dir) {
     return switch (d.kind()) {
       case RULE ->
-          dir.json() + " rule " + d.rule().index() + " of " + d.policy().displayName()
-              + " (" + d.rule().action().calico() + ", tier " + d.tier().name() + ")" + at(d);
+          dir.json()
+              + " rule "
+              + d.rule().index()
+              + " of "
+              + d.policy().displayName()
+              + " ("
+              + d.rule().action().calico()
+              + ", tier "
+              + d.tier().name()
+              + ")"
+              + at(d);
       case TIER_DEFAULT ->
-          "the implicit deny of tier " + d.tier().name() + " (last policy "
-              + d.policy().displayName() + at(d) + ")";
+          "the implicit deny of tier "
+              + d.tier().name()
+              + " (last policy "
+              + d.policy().displayName()
+              + at(d)
+              + ")";
       case PROFILE ->
-          "profile " + d.profile().name() + " (" + dir.json() + " rule " + d.rule().index() + ", "
-              + d.rule().action().calico() + ")" + at(d);
+          "profile "
+              + d.profile().name()
+              + " ("
+              + dir.json()
+              + " rule "
+              + d.rule().index()
+              + ", "
+              + d.rule().action().calico()
+              + ")"
+              + at(d);
       case NO_PROFILE -> "the drop after the last profile (no policy or profile allows)";
       case FAILSAFE -> "a failsafe port of the host endpoint";
     };

@@ -26,15 +26,21 @@ public final class VerifyReport {
 
   /**
    * As above, with what the input holds that tierproof does not model: when {@code caveat} is
-   * inconclusive the result is {@code unknown}, the elements are named, and what the modelled
-   * input alone gives follows (its witness; JSON keeps the witness and drops the blockers).
+   * inconclusive the result is {@code unknown}, the elements are named, and what the modelled input
+   * alone gives follows (its witness; JSON keeps the witness and drops the blockers).
    */
   public static String render(
-      Format format, PolicySet set, End source, End destination, VerifyResult result, Caveat caveat) {
+      Format format,
+      PolicySet set,
+      End source,
+      End destination,
+      VerifyResult result,
+      Caveat caveat) {
     return switch (format) {
       case TEXT -> text(set, source, destination, result, caveat);
       case JSON -> Json.write(json(result, caveat));
-      default -> throw new IllegalArgumentException("this report has no " + format.key() + " format");
+      default ->
+          throw new IllegalArgumentException("this report has no " + format.key() + " format");
     };
   }
 
@@ -80,7 +86,8 @@ public final class VerifyReport {
 
   static String text(PolicySet set, End source, End destination, VerifyResult r, Caveat caveat) {
     List<String> out = new ArrayList<>();
-    String claim = r.claim().json() + " " + Text.name(source) + " -> " + Text.name(destination) + ": ";
+    String claim =
+        r.claim().json() + " " + Text.name(source) + " -> " + Text.name(destination) + ": ";
     String head = claim + r.result().json();
     if (caveat.inconclusive()) {
       out.add(claim + Result.UNKNOWN.json() + ": not proved");
@@ -88,10 +95,14 @@ public final class VerifyReport {
       head = "ignoring them, " + head;
     }
     if (r.result() == Result.UNKNOWN) {
-      out.add(head + ": the solver could not decide" + (r.solver().reason() != null ? " (" + r.solver().reason() + ")" : ""));
+      out.add(
+          head
+              + ": the solver could not decide"
+              + (r.solver().reason() != null ? " (" + r.solver().reason() + ")" : ""));
     } else if (r.witness() != null) {
       out.add(head + ": this flow is allowed");
-      for (String line : ExplainReport.lines(set, source, destination, r.witness(), r.explanation(), List.of())) {
+      for (String line :
+          ExplainReport.lines(set, source, destination, r.witness(), r.explanation(), List.of())) {
         out.add(line.isEmpty() ? "" : "  " + line);
       }
     } else {
@@ -103,7 +114,11 @@ public final class VerifyReport {
       }
       for (Blocker b : r.blockers()) {
         out.add(
-            "  " + b.direction().json() + " of " + b.endpoint().ref() + " by "
+            "  "
+                + b.direction().json()
+                + " of "
+                + b.endpoint().ref()
+                + " by "
                 + Text.decision(b.decidedBy(), b.direction())
                 + (b.example() != null ? ", e.g. " + Text.packet(b.example()) : ""));
       }

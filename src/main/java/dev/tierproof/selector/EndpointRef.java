@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * An endpoint reference as written on the command line for SRC and DST (design.md S2), parsed but
- * not resolved: whether a name exists, an address is valid or a kind is known is decided where
- * the model is at hand.
+ * not resolved: whether a name exists, an address is valid or a kind is known is decided where the
+ * model is at hand.
  *
  * <table>
  *   <caption>Forms</caption>
@@ -18,9 +18,9 @@ import java.util.Objects;
  *   <tr><td>{@code world}</td><td>{@link World}</td></tr>
  * </table>
  *
- * <p>A bare word with a dot is a domain, without one a name: a pod whose name has a dot is
- * written {@code ns/my.pod}. {@code world} is a keyword only on its own ({@code ns/world} is the
- * pod {@code world}). No whitespace outside the braces of a selector.
+ * <p>A bare word with a dot is a domain, without one a name: a pod whose name has a dot is written
+ * {@code ns/my.pod}. {@code world} is a keyword only on its own ({@code ns/world} is the pod {@code
+ * world}). No whitespace outside the braces of a selector.
  */
 public sealed interface EndpointRef
     permits EndpointRef.Named,

@@ -245,20 +245,22 @@ public sealed interface Selector
   }
 
   /**
-   * Every label key prefixed with {@code prefix} (Calico's {@code pcns.}, {@code pcsa.});
-   * {@code all()} and {@code global()} are left alone.
+   * Every label key prefixed with {@code prefix} (Calico's {@code pcns.}, {@code pcsa.}); {@code
+   * all()} and {@code global()} are left alone.
    */
   default Selector prefixed(String prefix) {
-    return map(this, s -> {
-      if (s instanceof Has h) {
-        return new Has(prefix + h.key());
-      } else if (s instanceof Compare c) {
-        return new Compare(prefix + c.key(), c.op(), c.value());
-      } else if (s instanceof InSet i) {
-        return new InSet(prefix + i.key(), i.values(), i.negated());
-      }
-      return s;
-    });
+    return map(
+        this,
+        s -> {
+          if (s instanceof Has h) {
+            return new Has(prefix + h.key());
+          } else if (s instanceof Compare c) {
+            return new Compare(prefix + c.key(), c.op(), c.value());
+          } else if (s instanceof InSet i) {
+            return new InSet(prefix + i.key(), i.values(), i.negated());
+          }
+          return s;
+        });
   }
 
   /**

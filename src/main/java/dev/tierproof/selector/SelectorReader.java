@@ -109,13 +109,18 @@ final class SelectorReader {
         String label = value(token);
         if (label.length() > MAX_LABEL_LENGTH) {
           throw new SelectorSyntaxException(
-              "label `" + label.substring(0, 16) + "...` is " + label.length()
-                  + " characters long, the limit is " + MAX_LABEL_LENGTH,
+              "label `"
+                  + label.substring(0, 16)
+                  + "...` is "
+                  + label.length()
+                  + " characters long, the limit is "
+                  + MAX_LABEL_LENGTH,
               token.getType() == LABEL ? at : at + t.indexOf(label));
         }
       }
-      case UNTERMINATED_STRING -> throw new SelectorSyntaxException(
-          "string literal has no closing " + Syntax.quoted(t.substring(0, 1)), at);
+      case UNTERMINATED_STRING ->
+          throw new SelectorSyntaxException(
+              "string literal has no closing " + Syntax.quoted(t.substring(0, 1)), at);
       case BAD_HAS -> {
         String after = t.substring("has(".length()).strip();
         throw after.isEmpty()
@@ -124,10 +129,15 @@ final class SelectorReader {
       }
       case BAD_ALL -> throw error(text, end, "`)` after `all(`");
       case BAD_GLOBAL -> throw error(text, end, "`)` after `global(`");
-      case BAD_OPERATOR -> throw new SelectorSyntaxException(
-          "expected " + OPERATORS + " after label " + Syntax.quoted(previous.getText())
-              + ", found " + found(t),
-          at);
+      case BAD_OPERATOR ->
+          throw new SelectorSyntaxException(
+              "expected "
+                  + OPERATORS
+                  + " after label "
+                  + Syntax.quoted(previous.getText())
+                  + ", found "
+                  + found(t),
+              at);
       case BAD_CHAR -> throw new SelectorSyntaxException(badChar(t), at);
       default -> {}
     }

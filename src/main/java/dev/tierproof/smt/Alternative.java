@@ -14,7 +14,10 @@ import java.util.Set;
 
 /** One alternative of an end of a flow ({@link EndLayout}); the solver chooses one per end. */
 sealed interface Alternative
-    permits Alternative.Concrete, Alternative.Addressless, Alternative.Hypothetical, Alternative.External {
+    permits Alternative.Concrete,
+        Alternative.Addressless,
+        Alternative.Hypothetical,
+        Alternative.External {
 
   /** The class of its endpoint (spec S4.1, S4.6), null for hypothetical and external ends. */
   default ClassKey cls() {
@@ -22,11 +25,12 @@ sealed interface Alternative
   }
 
   /**
-   * A group of input (endpoint, address) pairs that no involved rule can tell apart, seen as
-   * {@code endpoint} at {@code address}: {@code covered}, the selector keys some entity at the
-   * address satisfies; {@code ports}, per named-port key the (protocol, port) pairs there.
+   * A group of input (endpoint, address) pairs that no involved rule can tell apart, seen as {@code
+   * endpoint} at {@code address}: {@code covered}, the selector keys some entity at the address
+   * satisfies; {@code ports}, per named-port key the (protocol, port) pairs there.
    */
-  record Concrete(Endpoint endpoint, Ip address, ClassKey cls, BitSet covered, List<Set<Long>> ports)
+  record Concrete(
+      Endpoint endpoint, Ip address, ClassKey cls, BitSet covered, List<Set<Long>> ports)
       implements Alternative {}
 
   /** An input endpoint without an address, at a free address in {@code range} (spec S5.4). */
@@ -37,7 +41,8 @@ sealed interface Alternative
    * matching {@code residual}; named ports {@code ports} (null: any), at a free address in {@code
    * range}.
    */
-  record Hypothetical(NsOption ns, LabelView view, Selector residual, List<NamedPort> ports, Cidr range)
+  record Hypothetical(
+      NsOption ns, LabelView view, Selector residual, List<NamedPort> ports, Cidr range)
       implements Alternative {
     /** Its profiles: its namespace's, a placeholder for a new one, or none. */
     List<Profile> profiles() {
@@ -48,6 +53,9 @@ sealed interface Alternative
     }
   }
 
-  /** An address outside the cluster in {@code range}, reached by the DNS name {@code domain} (or any). */
+  /**
+   * An address outside the cluster in {@code range}, reached by the DNS name {@code domain} (or
+   * any).
+   */
   record External(Cidr range, String domain) implements Alternative {}
 }

@@ -23,12 +23,12 @@ import java.util.function.Function;
 
 /**
  * The chain compiler: one enforcement step's evaluation order (spec S4) at one kind of endpoint,
- * compiled once into everything the questions ask of it. Back to front, at compilation: the
- * {@link #verdict} (profiles, then tiers from the last; Pass jumps to the next tier's start) and,
- * for lint, per written rule the verdict with and without it. Front to back, on first use: what
- * each {@link Taker} takes (reached undecided, and it fires), for lint where each written rule is
- * reached and whether removing it changes the verdict ({@link #position}), and the deciding
- * {@link Point}s ({@link #decided}).
+ * compiled once into everything the questions ask of it. Back to front, at compilation: the {@link
+ * #verdict} (profiles, then tiers from the last; Pass jumps to the next tier's start) and, for
+ * lint, per written rule the verdict with and without it. Front to back, on first use: what each
+ * {@link Taker} takes (reached undecided, and it fires), for lint where each written rule is
+ * reached and whether removing it changes the verdict ({@link #position}), and the deciding {@link
+ * Point}s ({@link #decided}).
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
@@ -38,17 +38,17 @@ import java.util.function.Function;
 final class Chain {
 
   /**
-   * What the chains of one query are compiled with: its terms and packet, rule matching (spec
-   * S3), and {@code positions}: whether lint's {@link Position}s are wanted (Log rules included:
-   * a query of one step observes their sides).
+   * What the chains of one query are compiled with: its terms and packet, rule matching (spec S3),
+   * and {@code positions}: whether lint's {@link Position}s are wanted (Log rules included: a query
+   * of one step observes their sides).
    */
   record Compiler(Terms t, FlowVars v, Function<Rule, BoolExpr> match, boolean positions) {
 
     /**
-     * The chain of the step in {@code dir} at an endpoint whose applying policies are {@code
-     * tiers} (their residuals encoded by {@code selector}), a host endpoint when {@code host}
-     * (failsafe ports first, spec S6.2), and with {@code profiles}: each list with the condition
-     * under which it is the endpoint's.
+     * The chain of the step in {@code dir} at an endpoint whose applying policies are {@code tiers}
+     * (their residuals encoded by {@code selector}), a host endpoint when {@code host} (failsafe
+     * ports first, spec S6.2), and with {@code profiles}: each list with the condition under which
+     * it is the endpoint's.
      */
     Chain compile(
         Direction dir,
@@ -65,17 +65,21 @@ final class Chain {
    * FAILSAFE}), an Allow, Deny or Pass written rule ({@code RULE}), or an entered tier's implicit
    * deny ({@code TIER_DEFAULT}). {@code takes}: the packet reaches it undecided and it fires.
    */
-  record Taker(Point.Kind kind, Tier tier, Policy policy, int index, Action action, BoolExpr takes) {}
+  record Taker(
+      Point.Kind kind, Tier tier, Policy policy, int index, Action action, BoolExpr takes) {}
 
   /**
    * A written rule's place in the chain: {@code reached} undecided, {@code fires} (its policy
    * applies and one of its rules matches), {@code changes} (the verdict from its position on
-   * differs without it; null for Log rules and unless compiled with positions), and the takers
-   * that can take a packet {@code before} it.
+   * differs without it; null for Log rules and unless compiled with positions), and the takers that
+   * can take a packet {@code before} it.
    */
   record Position(BoolExpr reached, BoolExpr fires, BoolExpr changes, List<Taker> before) {}
 
-  /** What the verdict would be from a written rule's position on: {@code with} it, and {@code without} it. */
+  /**
+   * What the verdict would be from a written rule's position on: {@code with} it, and {@code
+   * without} it.
+   */
   private record Removal(Key key, BoolExpr with, BoolExpr without) {}
 
   /** A written rule: policy (by identity) and index. */
@@ -100,16 +104,24 @@ final class Chain {
   private final List<Map.Entry<BoolExpr, List<Profile>>> profiles;
   private final Function<Selector, BoolExpr> selector;
   private final BoolExpr failsafe;
+
   /** Per tier, per policy: it applies at the endpoint. */
   private final List<List<BoolExpr>> applies = new ArrayList<>();
-  /** With positions, per Allow/Deny/Pass written rule in compilation order: its own result and the chain's without it. */
+
+  /**
+   * With positions, per Allow/Deny/Pass written rule in compilation order: its own result and the
+   * chain's without it.
+   */
   private final List<Removal> removals = new ArrayList<>();
+
   private final BoolExpr verdict;
 
   private List<Taker> takers;
   private Map<Key, Position> positions;
+
   /** Per taker of kind {@code TIER_DEFAULT}: its tier's index. */
   private Map<Taker, Integer> tierOf;
+
   private BoolExpr toProfiles;
   private Map<Point, BoolExpr> decided;
   private final Set<Point> denying = new LinkedHashSet<>();
@@ -152,7 +164,10 @@ final class Chain {
     return takers;
   }
 
-  /** Where rule {@code index} of {@code policy} is in the chain (with positions); null when its policy does not apply here. */
+  /**
+   * Where rule {@code index} of {@code policy} is in the chain (with positions); null when its
+   * policy does not apply here.
+   */
   Position position(Policy policy, int index) {
     walk();
     return positions.get(new Key(policy, index));
@@ -281,7 +296,8 @@ final class Chain {
           if (action == Action.LOG) {
             continue;
           }
-          Taker e = new Taker(Point.Kind.RULE, tier, p, k.index(), action, t.define(t.and(r, fire)));
+          Taker e =
+              new Taker(Point.Kind.RULE, tier, p, k.index(), action, t.define(t.and(r, fire)));
           takers.add(e);
           inTier.add(e);
           if (action == Action.PASS) {
@@ -295,7 +311,9 @@ final class Chain {
       BoolExpr entered = t.or(appl);
       if (tier.defaultAction() != Action.PASS) {
         // spec S4.5
-        Taker e = new Taker(Point.Kind.TIER_DEFAULT, tier, null, -1, Action.DENY, t.define(t.and(r, entered)));
+        Taker e =
+            new Taker(
+                Point.Kind.TIER_DEFAULT, tier, null, -1, Action.DENY, t.define(t.and(r, entered)));
         takers.add(e);
         blocked.add(e);
         tierOf.put(e, ti);
@@ -311,10 +329,14 @@ final class Chain {
     for (Removal a : removals) {
       changes.put(a.key(), t.define(ctx.mkXor(a.with(), t.define(a.without()))));
     }
-    positions.replaceAll((k, p) -> new Position(p.reached(), p.fires(), changes.get(k), p.before()));
+    positions.replaceAll(
+        (k, p) -> new Position(p.reached(), p.fires(), changes.get(k), p.before()));
   }
 
-  /** The deciding points: the takers that decide, each tier default per last applying policy, then the profiles. */
+  /**
+   * The deciding points: the takers that decide, each tier default per last applying policy, then
+   * the profiles.
+   */
   private void decide() {
     walk();
     Map<Point, List<BoolExpr>> out = new LinkedHashMap<>();
@@ -342,7 +364,8 @@ final class Chain {
           }
           BoolExpr isLast = t.and(last);
           if (!isLast.isFalse()) {
-            Point point = Point.tierDefault(dir, k.tier().name(), tiers.get(ti).policies().get(pi).policy());
+            Point point =
+                Point.tierDefault(dir, k.tier().name(), tiers.get(ti).policies().get(pi).policy());
             out.computeIfAbsent(point, x -> new ArrayList<>()).add(t.and(k.takes(), isLast));
             denying.add(point);
           }
@@ -391,7 +414,9 @@ final class Chain {
   private static BoolExpr failsafe(FlowVars v, Terms t, Direction dir) {
     List<BoolExpr> out = new ArrayList<>();
     for (dev.tierproof.model.Failsafe p : dev.tierproof.model.Failsafe.of(dir)) {
-      out.add(t.ctx().mkAnd(v.protoIs(p.protocol()), t.ctx().mkEq(v.dport, t.ctx().mkBV(p.port(), 16))));
+      out.add(
+          t.ctx()
+              .mkAnd(v.protoIs(p.protocol()), t.ctx().mkEq(v.dport, t.ctx().mkBV(p.port(), 16))));
     }
     return t.or(out);
   }

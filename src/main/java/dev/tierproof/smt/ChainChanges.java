@@ -31,11 +31,11 @@ import java.util.TreeSet;
  * How the chains (spec S4) of two versions of a policy set over the same endpoints differ, from
  * their structure alone, for {@link DiffEncoding#scopes}: at an endpoint and direction, the two
  * chains (the entered tiers with their rules in order, then the profiles' rules) either enter
- * different tiers (any flow there may change), or differ only by the rules outside a longest
- * common subsequence of each tier's rules. A packet that matches none of those rules meets the
- * same first matching rule in both chains (the common rules keep their order), so its verdict
- * there is the same: only packets from or to a peer a changed rule can match ({@link Peers}) may
- * change. Rules that select a network set that changed count as changed everywhere.
+ * different tiers (any flow there may change), or differ only by the rules outside a longest common
+ * subsequence of each tier's rules. A packet that matches none of those rules meets the same first
+ * matching rule in both chains (the common rules keep their order), so its verdict there is the
+ * same: only packets from or to a peer a changed rule can match ({@link Peers}) may change. Rules
+ * that select a network set that changed count as changed everywhere.
  */
 final class ChainChanges {
 
@@ -43,7 +43,12 @@ final class ChainChanges {
    * The peers changed rules can match ({@code everything}, or endpoints, hypothetical pods by
    * selector and outside addresses); a value: equal peers share a scope.
    */
-  record Peers(boolean everything, Set<Integer> endpoints, Set<String> namespaces, boolean unlisted, boolean outside) {
+  record Peers(
+      boolean everything,
+      Set<Integer> endpoints,
+      Set<String> namespaces,
+      boolean unlisted,
+      boolean outside) {
 
     static final Peers EVERYTHING = new Peers(true, Set.of(), Set.of(), true, true);
   }
@@ -52,6 +57,7 @@ final class ChainChanges {
   private final Network after;
   private final Map<Endpoint, Integer> indices;
   private final Set<NetworkSet> changedSets = Collections.newSetFromMap(new IdentityHashMap<>());
+
   /** The peers of a direction's list of changed rules. */
   private final Map<List<Object>, Peers> peersOf = new HashMap<>();
 
@@ -65,7 +71,9 @@ final class ChainChanges {
 
   /** The two versions declare the same tiers, in the same order and with the same defaults. */
   boolean sameTiers() {
-    return before.set.tiers().stream().map(ChainChanges::tierKey).toList()
+    return before.set.tiers().stream()
+        .map(ChainChanges::tierKey)
+        .toList()
         .equals(after.set.tiers().stream().map(ChainChanges::tierKey).toList());
   }
 
@@ -93,7 +101,8 @@ final class ChainChanges {
       if (m.selector() == null && !m.nets().isEmpty()) {
         for (Endpoint e : after.set.endpoints()) {
           // spec S5.4: one without addresses is at any free address, which the nets may hold
-          if (e.ips().isEmpty() || e.ips().stream().anyMatch(ip -> m.nets().stream().anyMatch(c -> c.contains(ip)))) {
+          if (e.ips().isEmpty()
+              || e.ips().stream().anyMatch(ip -> m.nets().stream().anyMatch(c -> c.contains(ip)))) {
             endpoints.add(index(e));
           }
         }
@@ -120,7 +129,9 @@ final class ChainChanges {
             if (!s.nets().isEmpty()) {
               allPods = true;
               for (Endpoint e : after.set.endpoints()) {
-                if (e.ips().isEmpty() || e.ips().stream().anyMatch(ip -> s.nets().stream().anyMatch(c -> c.contains(ip)))) {
+                if (e.ips().isEmpty()
+                    || e.ips().stream()
+                        .anyMatch(ip -> s.nets().stream().anyMatch(c -> c.contains(ip)))) {
                   endpoints.add(index(e));
                 }
               }
@@ -131,9 +142,9 @@ final class ChainChanges {
     }
 
     /**
-     * The labels known of a pod in {@code ns} as far as {@code p} can tell: a new namespace's
-     * name is none of the mentioned ones, so when {@code p} only tests that name for equality
-     * with mentioned names (or its presence), any unmentioned value stands for it.
+     * The labels known of a pod in {@code ns} as far as {@code p} can tell: a new namespace's name
+     * is none of the mentioned ones, so when {@code p} only tests that name for equality with
+     * mentioned names (or its presence), any unmentioned value stands for it.
      */
     private LabelView view(NsOption ns, Selector p) {
       if (ns.name() != null || !namesOnlyMentioned(p)) {
@@ -148,7 +159,8 @@ final class ChainChanges {
       Set<String> names = after.namespaceNames();
       if (s instanceof Selector.Compare c) {
         return !c.key().equals(Network.NAMESPACE_NAME)
-            || ((c.op() == Selector.Op.EQ || c.op() == Selector.Op.NE) && names.contains(c.value()));
+            || ((c.op() == Selector.Op.EQ || c.op() == Selector.Op.NE)
+                && names.contains(c.value()));
       }
       if (s instanceof Selector.InSet i) {
         return !i.key().equals(Network.NAMESPACE_NAME) || names.containsAll(i.values());
@@ -192,12 +204,17 @@ final class ChainChanges {
   }
 
   /**
-   * The peers of the changes between two chains of one direction (see the class comment); null
-   * when they are equal. {@code symbolic}: the chains of hypothetical endpoints, where policies
-   * may apply depending on labels, so any difference in which policies may apply changes entry.
+   * The peers of the changes between two chains of one direction (see the class comment); null when
+   * they are equal. {@code symbolic}: the chains of hypothetical endpoints, where policies may
+   * apply depending on labels, so any difference in which policies may apply changes entry.
    */
   Peers compare(
-      List<TierPart> b, List<TierPart> a, List<Profile> pb, List<Profile> pa, Direction dir, boolean symbolic) {
+      List<TierPart> b,
+      List<TierPart> a,
+      List<Profile> pb,
+      List<Profile> pa,
+      Direction dir,
+      boolean symbolic) {
     // tiers entered in either version, in order; a tier whose order or default differs between
     // the versions changes where it sits or how it ends, so anything may change
     Map<String, TierPart> byB = new LinkedHashMap<>();
@@ -235,10 +252,12 @@ final class ChainChanges {
       // entering a Deny tier decides what no rule takes; entering a Pass tier changes nothing by
       // itself, only through its rules
       boolean deny = tier.defaultAction() != Action.PASS;
-      if (deny && (x == null || y == null || (symbolic && !appliedKeys(x).equals(appliedKeys(y))))) {
+      if (deny
+          && (x == null || y == null || (symbolic && !appliedKeys(x).equals(appliedKeys(y))))) {
         return Peers.EVERYTHING;
       }
-      changedRules(x == null ? List.of() : rules(x, dir), y == null ? List.of() : rules(y, dir), changed);
+      changedRules(
+          x == null ? List.of() : rules(x, dir), y == null ? List.of() : rules(y, dir), changed);
     }
     List<Rule> rb = new ArrayList<>();
     pb.forEach(p -> rb.addAll(p.rules(dir)));
@@ -265,46 +284,77 @@ final class ChainChanges {
    */
   List<Policy> changedPolicies() {
     Map<List<Object>, Policy> b = new HashMap<>();
-    before.set.policies().forEach(p -> b.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
+    before
+        .set
+        .policies()
+        .forEach(p -> b.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
     Map<List<Object>, Policy> a = new HashMap<>();
-    after.set.policies().forEach(p -> a.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
+    after
+        .set
+        .policies()
+        .forEach(p -> a.put(java.util.Arrays.asList(p.kind(), p.namespace(), p.name()), p));
     List<Policy> out = new ArrayList<>();
-    b.forEach((k, p) -> {
-      Policy q = a.get(k);
-      if (q == null || !content(p).equals(content(q))) {
-        out.add(p);
-        if (q != null) {
-          out.add(q);
-        }
-      }
-    });
-    a.forEach((k, q) -> {
-      if (!b.containsKey(k)) {
-        out.add(q);
-      }
-    });
+    b.forEach(
+        (k, p) -> {
+          Policy q = a.get(k);
+          if (q == null || !content(p).equals(content(q))) {
+            out.add(p);
+            if (q != null) {
+              out.add(q);
+            }
+          }
+        });
+    a.forEach(
+        (k, q) -> {
+          if (!b.containsKey(k)) {
+            out.add(q);
+          }
+        });
     return out;
   }
 
   private List<Object> content(Policy p) {
     return java.util.Arrays.asList(
-        p.tier(), p.order(), p.selector(), p.types(), p.doNotTrack(), p.preDnat(), p.applyOnForward(), p.kind(),
-        p.ingress().stream().map(this::ruleKey).toList(), p.egress().stream().map(this::ruleKey).toList());
+        p.tier(),
+        p.order(),
+        p.selector(),
+        p.types(),
+        p.doNotTrack(),
+        p.preDnat(),
+        p.applyOnForward(),
+        p.kind(),
+        p.ingress().stream().map(this::ruleKey).toList(),
+        p.egress().stream().map(this::ruleKey).toList());
   }
 
-  /** Some changed policy may apply at endpoints of class {@code k} in {@code dir}, or their profiles differ. */
+  /**
+   * Some changed policy may apply at endpoints of class {@code k} in {@code dir}, or their profiles
+   * differ.
+   */
   boolean touched(List<Policy> changed, ClassKey k, Direction dir) {
     for (Policy p : changed) {
-      if (!p.staged() && !p.doNotTrack() && !p.preDnat() && p.governs(dir) && p.selector().matches(k.labels())) {
+      if (!p.staged()
+          && !p.doNotTrack()
+          && !p.preDnat()
+          && p.governs(dir)
+          && p.selector().matches(k.labels())) {
         return true;
       }
     }
-    List<Object> pb = profiles(before, k.profiles()).stream().map(x -> (Object) x.rules(dir).stream().map(this::ruleKey).toList()).toList();
-    List<Object> pa = profiles(after, k.profiles()).stream().map(x -> (Object) x.rules(dir).stream().map(this::ruleKey).toList()).toList();
+    List<Object> pb =
+        profiles(before, k.profiles()).stream()
+            .map(x -> (Object) x.rules(dir).stream().map(this::ruleKey).toList())
+            .toList();
+    List<Object> pa =
+        profiles(after, k.profiles()).stream()
+            .map(x -> (Object) x.rules(dir).stream().map(this::ruleKey).toList())
+            .toList();
     return !pb.equals(pa);
   }
 
-  /** Adds the rules outside a longest common subsequence of {@code b} and {@code a} to {@code out}. */
+  /**
+   * Adds the rules outside a longest common subsequence of {@code b} and {@code a} to {@code out}.
+   */
   private void changedRules(List<Rule> b, List<Rule> a, List<Rule> out) {
     List<Object> kb = b.stream().map(this::ruleKey).toList();
     List<Object> ka = a.stream().map(this::ruleKey).toList();
@@ -314,7 +364,10 @@ final class ChainChanges {
     int[][] len = new int[kb.size() + 1][ka.size() + 1];
     for (int i = kb.size() - 1; i >= 0; i--) {
       for (int j = ka.size() - 1; j >= 0; j--) {
-        len[i][j] = kb.get(i).equals(ka.get(j)) ? len[i + 1][j + 1] + 1 : Math.max(len[i + 1][j], len[i][j + 1]);
+        len[i][j] =
+            kb.get(i).equals(ka.get(j))
+                ? len[i + 1][j + 1] + 1
+                : Math.max(len[i + 1][j], len[i][j + 1]);
       }
     }
     int i = 0;
@@ -365,8 +418,17 @@ final class ChainChanges {
       return new Object();
     }
     return new Rule(
-        0, r.action(), r.ipVersion(), r.protocol(), r.notProtocol(), r.icmp(), r.notIcmp(), r.source(),
-        r.destination(), r.http(), Span.NONE);
+        0,
+        r.action(),
+        r.ipVersion(),
+        r.protocol(),
+        r.notProtocol(),
+        r.icmp(),
+        r.notIcmp(),
+        r.source(),
+        r.destination(),
+        r.http(),
+        Span.NONE);
   }
 
   private boolean selectsChangedSet(EntityMatch m) {
@@ -385,9 +447,15 @@ final class ChainChanges {
   /** The network sets that differ between the two sets (by name and content), both versions. */
   private void networkSets() {
     Map<List<String>, NetworkSet> b = new LinkedHashMap<>();
-    before.set.networkSets().forEach(s -> b.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
+    before
+        .set
+        .networkSets()
+        .forEach(s -> b.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
     Map<List<String>, NetworkSet> a = new LinkedHashMap<>();
-    after.set.networkSets().forEach(s -> a.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
+    after
+        .set
+        .networkSets()
+        .forEach(s -> a.put(java.util.Arrays.asList(s.namespace(), s.name()), s));
     Set<List<String>> names = new HashSet<>(b.keySet());
     names.addAll(a.keySet());
     for (List<String> n : names) {

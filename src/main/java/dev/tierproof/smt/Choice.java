@@ -9,7 +9,10 @@ import com.microsoft.z3.Model;
 /** One of {@code size} alternatives, as a small bit-vector (keeps queries in bit-vector logic). */
 record Choice(Context ctx, BitVecExpr value, int size, int width) {
 
-  /** A fresh choice named {@code name} among {@code size} alternatives, as few bits wide as they allow. */
+  /**
+   * A fresh choice named {@code name} among {@code size} alternatives, as few bits wide as they
+   * allow.
+   */
   static Choice of(Context ctx, String name, int size) {
     int width = Math.max(1, 32 - Integer.numberOfLeadingZeros(Math.max(1, size - 1)));
     return new Choice(ctx, ctx.mkBVConst(name, width), size, width);

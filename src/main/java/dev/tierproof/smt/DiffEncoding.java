@@ -31,9 +31,9 @@ import java.util.TreeSet;
  * classes and the namespaces a hypothetical endpoint can be in; flows name the second set's
  * endpoints. Every flow from or to an endpoint or namespace that differs is a scope of its own.
  *
- * <p>{@link #scopes} bounds where verdicts can differ, from the structure of the two sets
- * ({@link ChainChanges}): per direction, the endpoints whose chains differ, grouped by the peers
- * their changed rules can match.
+ * <p>{@link #scopes} bounds where verdicts can differ, from the structure of the two sets ({@link
+ * ChainChanges}): per direction, the endpoints whose chains differ, grouped by the peers their
+ * changed rules can match.
  */
 public final class DiffEncoding {
 
@@ -42,19 +42,28 @@ public final class DiffEncoding {
    *
    * @param direction the step where the difference is (egress at the sources, ingress at the
    *     destinations)
-   * @param only {@code direction} when the other step is the same in both sets at every end of
-   *     the scope (a pair then encodes that step once), else null
+   * @param only {@code direction} when the other step is the same in both sets at every end of the
+   *     scope (a pair then encodes that step once), else null
    * @param reason what changed there, for messages
    */
-  public record Scope(EndScope sources, EndScope destinations, Direction direction, Direction only, String reason) {}
+  public record Scope(
+      EndScope sources,
+      EndScope destinations,
+      Direction direction,
+      Direction only,
+      String reason) {}
 
   /**
    * The ends of a scope: {@code everything}, or these input endpoints, the hypothetical pods of
-   * {@code namespaces} (all their pods, whatever their labels) and of namespaces the input does
-   * not mention ({@code unlisted}), and addresses outside the cluster ({@code outside}).
+   * {@code namespaces} (all their pods, whatever their labels) and of namespaces the input does not
+   * mention ({@code unlisted}), and addresses outside the cluster ({@code outside}).
    */
   public record EndScope(
-      boolean everything, List<Endpoint> endpoints, Set<String> namespaces, boolean unlisted, boolean outside) {
+      boolean everything,
+      List<Endpoint> endpoints,
+      Set<String> namespaces,
+      boolean unlisted,
+      boolean outside) {
     public EndScope {
       endpoints = List.copyOf(endpoints);
       namespaces = Set.copyOf(namespaces);
@@ -81,13 +90,25 @@ public final class DiffEncoding {
   private final Network before;
   private final Network after;
   private final Map<Endpoint, Integer> indices = new IdentityHashMap<>();
-  /** Whether the ends include pods that could be deployed (else only input endpoints and outside addresses). */
+
+  /**
+   * Whether the ends include pods that could be deployed (else only input endpoints and outside
+   * addresses).
+   */
   private boolean hypothetical;
+
   private final ChainChanges chains;
 
-  /** Each current endpoint whose base version differs (by labels, named ports or profiles) → that version. */
+  /**
+   * Each current endpoint whose base version differs (by labels, named ports or profiles) → that
+   * version.
+   */
   private final Map<Endpoint, Endpoint> twins = new IdentityHashMap<>();
-  /** The changed endpoints by what both versions show of them: each group is told apart from the rest. */
+
+  /**
+   * The changed endpoints by what both versions show of them: each group is told apart from the
+   * rest.
+   */
   private final List<List<Endpoint>> twinClasses = new ArrayList<>();
 
   private DiffEncoding(Network before, Network after) {
@@ -101,7 +122,11 @@ public final class DiffEncoding {
       indices.put(a, i);
       if (a != b) {
         twins.put(a, b);
-        classes.computeIfAbsent(List.of(ClassKey.of(b), b.ports(), ClassKey.of(a), a.ports()), k -> new ArrayList<>()).add(a);
+        classes
+            .computeIfAbsent(
+                List.of(ClassKey.of(b), b.ports(), ClassKey.of(a), a.ports()),
+                k -> new ArrayList<>())
+            .add(a);
       }
     }
     twinClasses.addAll(classes.values());
@@ -109,15 +134,17 @@ public final class DiffEncoding {
   }
 
   /**
-   * Encodes both sets in {@code session}. They must list the same endpoints in the same order,
-   * each the same object or two versions of one endpoint (kind, reference, addresses) that differ
-   * in labels, named ports or profiles, and the same namespace names (the caller pairs the base
-   * with the current input). Without {@code hypothetical}, scopes hold only the input's endpoints and
+   * Encodes both sets in {@code session}. They must list the same endpoints in the same order, each
+   * the same object or two versions of one endpoint (kind, reference, addresses) that differ in
+   * labels, named ports or profiles, and the same namespace names (the caller pairs the base with
+   * the current input). Without {@code hypothetical}, scopes hold only the input's endpoints and
    * outside addresses.
    */
-  public static DiffEncoding encode(PolicySet before, PolicySet after, SolverSession session, boolean hypothetical) {
+  public static DiffEncoding encode(
+      PolicySet before, PolicySet after, SolverSession session, boolean hypothetical) {
     if (!twins(before.endpoints(), after.endpoints())) {
-      throw new IllegalArgumentException("the two policy sets of a diff must list the same endpoints, at the same addresses");
+      throw new IllegalArgumentException(
+          "the two policy sets of a diff must list the same endpoints, at the same addresses");
     }
     Set<String> patterns = new TreeSet<>(Network.patterns(before));
     patterns.addAll(Network.patterns(after));
@@ -132,8 +159,8 @@ public final class DiffEncoding {
   }
 
   /**
-   * The flows from {@code sources} to {@code destinations}, both sets' verdicts side by side;
-   * tests of the {@code observed} regions' end sets are exact.
+   * The flows from {@code sources} to {@code destinations}, both sets' verdicts side by side; tests
+   * of the {@code observed} regions' end sets are exact.
    */
   public DiffQuery open(List<Side> sources, List<Side> destinations, List<Region> observed) {
     return new DiffQuery(before, after, sources, destinations, observed, null, twins, twinClasses);
@@ -141,10 +168,21 @@ public final class DiffEncoding {
 
   /** The flows of {@code scope} (see {@link #open(List, List, List)}). */
   public DiffQuery open(Scope scope, List<Region> observed) {
-    return new DiffQuery(before, after, sides(scope.sources()), sides(scope.destinations()), observed, scope.only(), twins, twinClasses);
+    return new DiffQuery(
+        before,
+        after,
+        sides(scope.sources()),
+        sides(scope.destinations()),
+        observed,
+        scope.only(),
+        twins,
+        twinClasses);
   }
 
-  /** The namespaces the input mentions (a hypothetical pod in another one is in a namespace not in the input). */
+  /**
+   * The namespaces the input mentions (a hypothetical pod in another one is in a namespace not in
+   * the input).
+   */
   public Set<String> namespaces() {
     return Collections.unmodifiableSet(after.namespaceNames());
   }
@@ -161,7 +199,8 @@ public final class DiffEncoding {
     if (!end.endpoints().isEmpty()) {
       out.add(new Side.Endpoints(end.endpoints(), null));
     }
-    new TreeSet<>(end.namespaces()).forEach(n -> out.add(new Side.Fresh(n, Selector.all(), null, null)));
+    new TreeSet<>(end.namespaces())
+        .forEach(n -> out.add(new Side.Fresh(n, Selector.all(), null, null)));
     if (end.unlisted()) {
       out.add(new Side.Fresh(Side.Fresh.NEW_NAMESPACE, Selector.all(), null, null));
     }
@@ -172,8 +211,8 @@ public final class DiffEncoding {
   }
 
   /**
-   * Whether every end of {@code set} is an end of {@code end} (false when that cannot be shown):
-   * a class of changes found in a scope is one only if the scope holds all of it.
+   * Whether every end of {@code set} is an end of {@code end} (false when that cannot be shown): a
+   * class of changes found in a scope is one only if the scope holds all of it.
    */
   public boolean contains(EndScope end, EndSet set) {
     if (end.everything()) {
@@ -194,7 +233,8 @@ public final class DiffEncoding {
     if (p.unlisted() && !end.unlisted()) {
       return false;
     }
-    Set<String> names = p.namespaces() != null ? p.namespaces() : new TreeSet<>(after.namespaceNames());
+    Set<String> names =
+        p.namespaces() != null ? p.namespaces() : new TreeSet<>(after.namespaceNames());
     for (String n : names) {
       if (!p.excluded().contains(n) && !end.namespaces().contains(n)) {
         return false;
@@ -233,7 +273,8 @@ public final class DiffEncoding {
     }
     return (p.unlisted() && end.unlisted())
         || p.namespaces().stream().anyMatch(end.namespaces()::contains)
-        || end.endpoints().stream().anyMatch(e -> !e.isHost() && p.namespaces().contains(e.namespace()));
+        || end.endpoints().stream()
+            .anyMatch(e -> !e.isHost() && p.namespaces().contains(e.namespace()));
   }
 
   /**
@@ -309,7 +350,8 @@ public final class DiffEncoding {
         }
       }
       changes.put(dir, byPeers);
-      endpoints.addAll(twins.keySet()); // both their steps may differ, and how peers' rules see them
+      endpoints.addAll(
+          twins.keySet()); // both their steps may differ, and how peers' rules see them
       namespaces.addAll(relabelled);
       changedEndpoints.put(dir, endpoints);
       changedNamespaces.put(dir, namespaces);
@@ -318,7 +360,8 @@ public final class DiffEncoding {
     if (!twins.isEmpty() || !relabelled.isEmpty()) {
       // an endpoint or namespace that differs (spec S5.4: their labels, named ports, profiles):
       // every flow from or to it may differ, at either step
-      List<Endpoint> changedEnds = after.set.endpoints().stream().filter(twins::containsKey).toList();
+      List<Endpoint> changedEnds =
+          after.set.endpoints().stream().filter(twins::containsKey).toList();
       EndScope all = scope(ChainChanges.Peers.EVERYTHING);
       for (EndScope at : split(new EndScope(false, changedEnds, relabelled, false, false))) {
         String reason = at.describe() + " (changed)";
@@ -341,11 +384,13 @@ public final class DiffEncoding {
             // the scope: the pair then shares its formula
             boolean same =
                 peers.everything()
-                    ? changedEndpoints.get(other).isEmpty() && changedNamespaces.get(other).isEmpty()
+                    ? changedEndpoints.get(other).isEmpty()
+                        && changedNamespaces.get(other).isEmpty()
                     : peers.endpoints().stream().noneMatch(changedEndpoints.get(other)::contains)
                         && (peers.unlisted()
                             ? changedNamespaces.get(other).isEmpty()
-                            : peers.namespaces().stream().noneMatch(changedNamespaces.get(other)::contains));
+                            : peers.namespaces().stream()
+                                .noneMatch(changedNamespaces.get(other)::contains));
             String reason = at.describe() + " (" + dir.json() + ")";
             out.add(
                 dir == Direction.INGRESS
@@ -374,17 +419,29 @@ public final class DiffEncoding {
     }
   }
 
-  /** The ends of {@code p}: all endpoints and namespaces for {@code everything}, hypothetical pods only with them in the diff. */
+  /**
+   * The ends of {@code p}: all endpoints and namespaces for {@code everything}, hypothetical pods
+   * only with them in the diff.
+   */
   private EndScope scope(ChainChanges.Peers p) {
     List<Endpoint> all = after.set.endpoints();
     if (!hypothetical) {
       return new EndScope(
-          false, p.everything() ? all : p.endpoints().stream().map(all::get).toList(), Set.of(), false, p.everything() || p.outside());
+          false,
+          p.everything() ? all : p.endpoints().stream().map(all::get).toList(),
+          Set.of(),
+          false,
+          p.everything() || p.outside());
     }
     if (p.everything()) {
       return new EndScope(true, all, after.namespaceNames(), true, true);
     }
-    return new EndScope(false, p.endpoints().stream().map(all::get).toList(), p.namespaces(), p.unlisted(), p.outside());
+    return new EndScope(
+        false,
+        p.endpoints().stream().map(all::get).toList(),
+        p.namespaces(),
+        p.unlisted(),
+        p.outside());
   }
 
   /** More namespaces than this at one end of a scope and it is split per namespace. */
@@ -420,18 +477,26 @@ public final class DiffEncoding {
     return out;
   }
 
-
   /** The namespace names a set mentions, as {@link Network} counts them. */
   private static Set<String> mentioned(PolicySet set) {
     Set<String> out = new TreeSet<>(set.namespaces().keySet());
-    set.profiles().keySet().stream().filter(n -> n.startsWith("kns.")).map(n -> n.substring(4)).forEach(out::add);
+    set.profiles().keySet().stream()
+        .filter(n -> n.startsWith("kns."))
+        .map(n -> n.substring(4))
+        .forEach(out::add);
     set.endpoints().stream().map(Endpoint::namespace).filter(Objects::nonNull).forEach(out::add);
     set.policies().stream().map(Policy::namespace).filter(Objects::nonNull).forEach(out::add);
-    set.networkSets().stream().map(NetworkSet::namespace).filter(Objects::nonNull).forEach(out::add);
+    set.networkSets().stream()
+        .map(NetworkSet::namespace)
+        .filter(Objects::nonNull)
+        .forEach(out::add);
     return out;
   }
 
-  /** The same endpoints in the same order: each the same object, or two versions of one endpoint at the same addresses. */
+  /**
+   * The same endpoints in the same order: each the same object, or two versions of one endpoint at
+   * the same addresses.
+   */
   private static boolean twins(List<Endpoint> a, List<Endpoint> b) {
     if (a.size() != b.size()) {
       return false;
@@ -439,7 +504,8 @@ public final class DiffEncoding {
     for (int i = 0; i < a.size(); i++) {
       Endpoint x = a.get(i);
       Endpoint y = b.get(i);
-      if (x != y && (x.kind() != y.kind() || !x.ref().equals(y.ref()) || !x.ips().equals(y.ips()))) {
+      if (x != y
+          && (x.kind() != y.kind() || !x.ref().equals(y.ref()) || !x.ips().equals(y.ips()))) {
         return false;
       }
     }

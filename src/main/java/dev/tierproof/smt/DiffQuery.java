@@ -22,13 +22,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Two encodings of the same flows, one per policy set of a {@link DiffEncoding}: one query per
- * set, over the same ends, sharing every variable of the packet and of its ends (both observe
- * the rules and selectors of both sets, so they lay out their ends alike; a difference is an
- * internal error). A flow whose verdicts differ is a change: {@link Change#OPENED} when only the
- * second set allows it. Goals are solved in nested scopes; answers are decoded flows (with the
- * second set's verdict) to replay through both evaluators. Not thread-safe; close it before
- * opening another query on the session.
+ * Two encodings of the same flows, one per policy set of a {@link DiffEncoding}: one query per set,
+ * over the same ends, sharing every variable of the packet and of its ends (both observe the rules
+ * and selectors of both sets, so they lay out their ends alike; a difference is an internal error).
+ * A flow whose verdicts differ is a change: {@link Change#OPENED} when only the second set allows
+ * it. Goals are solved in nested scopes; answers are decoded flows (with the second set's verdict)
+ * to replay through both evaluators. Not thread-safe; close it before opening another query on the
+ * session.
  */
 public final class DiffQuery implements AutoCloseable {
 
@@ -47,19 +47,27 @@ public final class DiffQuery implements AutoCloseable {
   private final Query before;
   private final Query after;
   private final Direction only;
+
   /** {@link #cidrs} per end (both encodings' sets are fixed once they are built). */
   private final Map<Boolean, Set<Cidr>> cidrs = new java.util.HashMap<>();
+
   private boolean closed;
 
   /**
    * {@code only}: the one step that may differ (the other is the same in both sets), or null;
-   * {@code twins}: the base's versions of current endpoints that differ (the sides, the regions
-   * and the answers speak of the current ones); {@code twinClasses}: the changed endpoints grouped
-   * by both versions, kept apart from the rest so that both queries group their ends alike.
+   * {@code twins}: the base's versions of current endpoints that differ (the sides, the regions and
+   * the answers speak of the current ones); {@code twinClasses}: the changed endpoints grouped by
+   * both versions, kept apart from the rest so that both queries group their ends alike.
    */
   DiffQuery(
-      Network before, Network after, List<Side> sources, List<Side> destinations, List<Region> observed, Direction only,
-      Map<Endpoint, Endpoint> twins, List<List<Endpoint>> twinClasses) {
+      Network before,
+      Network after,
+      List<Side> sources,
+      List<Side> destinations,
+      List<Region> observed,
+      Direction only,
+      Map<Endpoint, Endpoint> twins,
+      List<List<Endpoint>> twinClasses) {
     this.only = only;
     this.session = after.session;
     this.ctx = session.ctx();
@@ -75,34 +83,46 @@ public final class DiffQuery implements AutoCloseable {
       observed(before, destinationsBefore, Direction.INGRESS, rules, seen, selectors);
       observed(after, sources, Direction.EGRESS, rules, seen, selectors);
       observed(after, destinations, Direction.INGRESS, rules, seen, selectors);
-      observed.forEach(r -> {
-        Regions.selectors(r.source(), selectors);
-        Regions.selectors(r.destination(), selectors);
-      });
+      observed.forEach(
+          r -> {
+            Regions.selectors(r.source(), selectors);
+            Regions.selectors(r.destination(), selectors);
+          });
       List<EndSet> from = new ArrayList<>();
       List<EndSet> to = new ArrayList<>();
       twinClasses.forEach(c -> from.add(new EndSet.Endpoints(c)));
       twinClasses.forEach(c -> to.add(new EndSet.Endpoints(c)));
-      observed.forEach(r -> {
-        from.add(r.source());
-        to.add(r.destination());
-      });
+      observed.forEach(
+          r -> {
+            from.add(r.source());
+            to.add(r.destination());
+          });
       // at an address a changed endpoint owns, the other owners' groups may differ by version
       Set<dev.tierproof.model.Ip> apart = new java.util.HashSet<>();
-      twins.forEach((a, b) -> {
-        apart.addAll(a.ips());
-        apart.addAll(b.ips());
-      });
+      twins.forEach(
+          (a, b) -> {
+            apart.addAll(a.ips());
+            apart.addAll(b.ips());
+          });
       Observe observe = new Observe(rules, selectors, from, to, false, null, apart);
       Observe step =
           new Observe(
-              observe.rules(), observe.selectors(), ends(from, back), ends(to, back), false, only, apart);
-      this.before = new Query(before, sourcesBefore, destinationsBefore, FlowBounds.ANY, null, step);
+              observe.rules(),
+              observe.selectors(),
+              ends(from, back),
+              ends(to, back),
+              false,
+              only,
+              apart);
+      this.before =
+          new Query(before, sourcesBefore, destinationsBefore, FlowBounds.ANY, null, step);
       this.after = new Query(after, sources, destinations, FlowBounds.ANY, null, observe);
       if (!this.before.layout().equals(this.after.layout())) {
         throw new IllegalStateException(
             "internal error: the two encodings of a diff lay out their ends differently:\n"
-                + this.before.layout() + "\n---\n" + this.after.layout());
+                + this.before.layout()
+                + "\n---\n"
+                + this.after.layout());
       }
     } catch (RuntimeException e) {
       session.release(this);
@@ -134,17 +154,19 @@ public final class DiffQuery implements AutoCloseable {
   }
 
   /**
-   * The ranges the encodings test the source (or destination) address against: outside
-   * addresses in none of them, or in the same ones, are alike to both (membership and being
-   * owned by an endpoint are all that either encoding observes of an address).
+   * The ranges the encodings test the source (or destination) address against: outside addresses in
+   * none of them, or in the same ones, are alike to both (membership and being owned by an endpoint
+   * are all that either encoding observes of an address).
    */
   public Set<Cidr> cidrs(boolean source) {
     open();
-    return cidrs.computeIfAbsent(source, s -> {
-      Set<Cidr> out = new java.util.HashSet<>(before.cidrs(s));
-      out.addAll(after.cidrs(s));
-      return Set.copyOf(out);
-    });
+    return cidrs.computeIfAbsent(
+        source,
+        s -> {
+          Set<Cidr> out = new java.util.HashSet<>(before.cidrs(s));
+          out.addAll(after.cidrs(s));
+          return Set.copyOf(out);
+        });
   }
 
   /** The input endpoints the diff cannot tell from {@code e} at the source (or destination). */
@@ -189,7 +211,8 @@ public final class DiffQuery implements AutoCloseable {
       return differ;
     }
     // the other step is the same in both sets: encoded once, it must allow
-    return ctx.mkAnd(after.verdictAt(only == Direction.EGRESS ? Direction.INGRESS : Direction.EGRESS), differ);
+    return ctx.mkAnd(
+        after.verdictAt(only == Direction.EGRESS ? Direction.INGRESS : Direction.EGRESS), differ);
   }
 
   /**
@@ -198,13 +221,20 @@ public final class DiffQuery implements AutoCloseable {
    * hypothetical endpoints' common labels.
    */
   private static void observed(
-      Network net, List<Side> sides, Direction dir, List<Rule> rules, Set<Rule> seen, List<Selector> selectors) {
+      Network net,
+      List<Side> sides,
+      Direction dir,
+      List<Rule> rules,
+      Set<Rule> seen,
+      List<Selector> selectors) {
     Set<ClassKey> classes = new LinkedHashSet<>();
     List<NsOption> fresh = new ArrayList<>();
     for (Side s : sides) {
       if (s instanceof Side.Endpoints e) {
         for (Endpoint ep : e.endpoints()) {
-          if (ep.ips().isEmpty() || e.range() == null || ep.ips().stream().anyMatch(e.range()::contains)) {
+          if (ep.ips().isEmpty()
+              || e.range() == null
+              || ep.ips().stream().anyMatch(e.range()::contains)) {
             classes.add(ClassKey.of(ep));
           }
         }
@@ -238,20 +268,35 @@ public final class DiffQuery implements AutoCloseable {
     }
   }
 
-  private static List<Side> sides(List<Side> sides, java.util.function.UnaryOperator<Endpoint> back) {
+  private static List<Side> sides(
+      List<Side> sides, java.util.function.UnaryOperator<Endpoint> back) {
     return sides.stream()
-        .map(x -> x instanceof Side.Endpoints e ? new Side.Endpoints(e.endpoints().stream().map(back).toList(), e.range()) : x)
+        .map(
+            x ->
+                x instanceof Side.Endpoints e
+                    ? new Side.Endpoints(e.endpoints().stream().map(back).toList(), e.range())
+                    : x)
         .toList();
   }
 
-  private static List<EndSet> ends(List<EndSet> sets, java.util.function.UnaryOperator<Endpoint> back) {
+  private static List<EndSet> ends(
+      List<EndSet> sets, java.util.function.UnaryOperator<Endpoint> back) {
     return sets.stream()
-        .map(x -> x instanceof EndSet.Endpoints e
-            ? new EndSet.Endpoints(e.endpoints().stream().map(back).toList(), e.within(), e.except()) : x)
+        .map(
+            x ->
+                x instanceof EndSet.Endpoints e
+                    ? new EndSet.Endpoints(
+                        e.endpoints().stream().map(back).toList(), e.within(), e.except())
+                    : x)
         .toList();
   }
 
-  private static void add(List<TierPart> parts, Direction dir, List<Rule> rules, Set<Rule> seen, List<Selector> selectors) {
+  private static void add(
+      List<TierPart> parts,
+      Direction dir,
+      List<Rule> rules,
+      Set<Rule> seen,
+      List<Selector> selectors) {
     for (TierPart t : parts) {
       for (Applied a : t.policies()) {
         addRules(a.policy().rules(dir), rules, seen);

@@ -1,7 +1,6 @@
 package dev.tierproof.smt;
 
 import dev.tierproof.model.Domains;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -11,13 +10,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The destination DNS names that policy can tell apart (spec S3.6): a name matters only through
- * the patterns of the input it matches, so one representative per realizable set of matched
- * patterns is exact. Representative 0 matches no pattern and stands for "no name".
+ * The destination DNS names that policy can tell apart (spec S3.6): a name matters only through the
+ * patterns of the input it matches, so one representative per realizable set of matched patterns is
+ * exact. Representative 0 matches no pattern and stands for "no name".
  *
- * <p>Realizable sets: each exact name; for each glob {@code *.s}, {@code x.s} with a dot-free
- * label {@code x} that makes no exact name (it matches exactly the globs whose suffix ends {@code
- * .s}, which every name under {@code *.s} matches); nothing else.
+ * <p>Realizable sets: each exact name; for each glob {@code *.s}, {@code x.s} with a dot-free label
+ * {@code x} that makes no exact name (it matches exactly the globs whose suffix ends {@code .s},
+ * which every name under {@code *.s} matches); nothing else.
  */
 final class DomainClasses {
 

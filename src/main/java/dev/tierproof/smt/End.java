@@ -30,10 +30,10 @@ import java.util.TreeMap;
 import java.util.function.IntFunction;
 
 /**
- * One end of a flow as formulas over its {@link EndLayout}: which alternative the solver chose,
- * the end's address and port, the symbolic labels and named ports of its hypothetical
- * alternatives, membership in end sets, and the chain of the step at it (compiled once per
- * endpoint class, {@link Chain}). Decodes the chosen alternative of a model into an endpoint.
+ * One end of a flow as formulas over its {@link EndLayout}: which alternative the solver chose, the
+ * end's address and port, the symbolic labels and named ports of its hypothetical alternatives,
+ * membership in end sets, and the chain of the step at it (compiled once per endpoint class, {@link
+ * Chain}). Decodes the chosen alternative of a model into an endpoint.
  */
 final class End {
 
@@ -61,7 +61,13 @@ final class End {
   private BoolExpr verdict;
 
   /** Creates the symbolic labels and named ports of the layout's hypothetical alternatives. */
-  End(Terms t, FlowVars v, Network net, EndLayout layout, List<Selector> observed, Chain.Compiler compiler) {
+  End(
+      Terms t,
+      FlowVars v,
+      Network net,
+      EndLayout layout,
+      List<Selector> observed,
+      Chain.Compiler compiler) {
     this.t = t;
     this.ctx = t.ctx();
     this.v = v;
@@ -79,12 +85,21 @@ final class End {
     }
     labels =
         SymbolicLabels.of(
-            t, side + ".label", layout.symbolic(observed), layout.anyNamespace(), net.namespaceNames(), layout.views());
+            t,
+            side + ".label",
+            layout.symbolic(observed),
+            layout.anyNamespace(),
+            net.namespaceNames(),
+            layout.views());
     for (String name : layout.portNames()) {
       if (!namedPorts.containsKey(name)) {
         String n = side + ".port" + namedPorts.size();
         namedPorts.put(
-            name, new PortVar(ctx.mkBoolConst(n + ".has"), ctx.mkBVConst(n + ".proto", 8), ctx.mkBVConst(n + ".port", 16)));
+            name,
+            new PortVar(
+                ctx.mkBoolConst(n + ".has"),
+                ctx.mkBVConst(n + ".proto", 8),
+                ctx.mkBVConst(n + ".port", 16)));
       }
     }
   }
@@ -103,7 +118,10 @@ final class End {
     return port;
   }
 
-  /** The end is at an address its alternative does not fix (external, hypothetical, address-less); after {@link #scope}. */
+  /**
+   * The end is at an address its alternative does not fix (external, hypothetical, address-less);
+   * after {@link #scope}.
+   */
   BoolExpr free() {
     return free;
   }
@@ -139,7 +157,10 @@ final class End {
           }
           int bits = k.address().bits();
           BigInteger top = k.address().familyValue().shiftRight(bits - k.prefix());
-          BoolExpr in = ctx.mkEq(ctx.mkExtract(bits - 1, bits - k.prefix(), addr), ctx.mkBV(top.toString(), k.prefix()));
+          BoolExpr in =
+              ctx.mkEq(
+                  ctx.mkExtract(bits - 1, bits - k.prefix(), addr),
+                  ctx.mkBV(top.toString(), k.prefix()));
           return ctx.mkAnd(fam, in);
         });
   }
@@ -221,7 +242,10 @@ final class End {
     NamedPort np = ports.stream().filter(p -> p.name().equals(name)).findFirst().orElse(null);
     return np == null
         ? ctx.mkNot(var.has())
-        : ctx.mkAnd(var.has(), ctx.mkEq(var.protocol(), ctx.mkBV(np.protocol(), 8)), ctx.mkEq(var.port(), ctx.mkBV(np.port(), 16)));
+        : ctx.mkAnd(
+            var.has(),
+            ctx.mkEq(var.protocol(), ctx.mkBV(np.protocol(), 8)),
+            ctx.mkEq(var.port(), ctx.mkBV(np.port(), 16)));
   }
 
   private BoolExpr range(Cidr r) {
@@ -240,14 +264,20 @@ final class End {
     return any.isEmpty() ? ctx.mkTrue() : t.or(any);
   }
 
-  /** At an alternative of {@code kind}, the end's address is {@code address} of the flow's family (4 or 6). */
+  /**
+   * At an alternative of {@code kind}, the end's address is {@code address} of the flow's family (4
+   * or 6).
+   */
   BoolExpr at(Class<? extends Alternative> kind, IntFunction<Ip> address) {
     BoolExpr in = at(kind);
     if (in.isTrue()) {
       return in;
     }
     BoolExpr here =
-        t.ite(v.v6, ctx.mkEq(addr, v.bv128(address.apply(6).value())), ctx.mkEq(addr, v.bv128(address.apply(4).value())));
+        t.ite(
+            v.v6,
+            ctx.mkEq(addr, v.bv128(address.apply(6).value())),
+            ctx.mkEq(addr, v.bv128(address.apply(4).value())));
     return ctx.mkImplies(in, here);
   }
 
@@ -271,7 +301,10 @@ final class End {
     return verdict;
   }
 
-  /** The chain of the step at alternative {@code o}: shared by a class of endpoints, or by all hypothetical ones; null for an external end. */
+  /**
+   * The chain of the step at alternative {@code o}: shared by a class of endpoints, or by all
+   * hypothetical ones; null for an external end.
+   */
   Chain chain(Alternative o) {
     ClassKey cls = o.cls();
     if (cls != null) {
@@ -286,7 +319,11 @@ final class End {
               }
             }
             return compiler.compile(
-                dir, k.host(), net.skeleton(null, k.labels(), dir), List.of(Map.entry(ctx.mkTrue(), ps)), this::selector);
+                dir,
+                k.host(),
+                net.skeleton(null, k.labels(), dir),
+                List.of(Map.entry(ctx.mkTrue(), ps)),
+                this::selector);
           });
     }
     if (!(o instanceof Hypothetical)) {
@@ -302,7 +339,9 @@ final class End {
       }
       List<Map.Entry<BoolExpr, List<Profile>>> profiles = new ArrayList<>();
       byProfile.forEach((p, opts) -> profiles.add(Map.entry(t.or(opts), p)));
-      hypotheticalChain = compiler.compile(dir, false, net.skeleton(layout.common(), null, dir), profiles, this::selector);
+      hypotheticalChain =
+          compiler.compile(
+              dir, false, net.skeleton(layout.common(), null, dir), profiles, this::selector);
     }
     return hypotheticalChain;
   }
@@ -317,7 +356,9 @@ final class End {
     }
   }
 
-  /** Per alternative with a chain, "it is chosen" and its formula by {@code f} (null: none), or'ed. */
+  /**
+   * Per alternative with a chain, "it is chosen" and its formula by {@code f} (null: none), or'ed.
+   */
   BoolExpr anyChain(java.util.function.Function<Chain, BoolExpr> f) {
     List<BoolExpr> any = new ArrayList<>();
     List<Alternative> options = layout.options();
@@ -337,56 +378,73 @@ final class End {
    */
   BoolExpr deniedExcept(Set<Point> known) {
     explain();
-    return anyChain(c -> {
-      List<BoolExpr> here = new ArrayList<>();
-      for (Point p : c.denying()) {
-        if (!known.contains(p)) { // (a new namespace's placeholder profile only allows)
-          here.add(c.decided().get(p));
-        }
-      }
-      return here.isEmpty() ? null : t.or(here);
-    });
+    return anyChain(
+        c -> {
+          List<BoolExpr> here = new ArrayList<>();
+          for (Point p : c.denying()) {
+            if (!known.contains(p)) { // (a new namespace's placeholder profile only allows)
+              here.add(c.decided().get(p));
+            }
+          }
+          return here.isEmpty() ? null : t.or(here);
+        });
   }
 
   /** The step is decided by one of {@code points} (those of other directions ignored). */
   BoolExpr decidedByAny(Set<Point> points) {
     explain();
-    return anyChain(c -> {
-      List<BoolExpr> here = new ArrayList<>();
-      for (Point p : points) {
-        BoolExpr d = c.decided().get(p);
-        if (d == null && p.kind() == Point.Kind.PROFILE && p.profile() != null && p.profile().startsWith("kns.")) {
-          d = c.decided().get(Point.profile(p.direction(), Network.NEW_NAMESPACE.name(), p.ruleIndex()));
-        }
-        if (d != null) {
-          here.add(d);
-        }
-      }
-      return here.isEmpty() ? null : t.or(here);
-    });
+    return anyChain(
+        c -> {
+          List<BoolExpr> here = new ArrayList<>();
+          for (Point p : points) {
+            BoolExpr d = c.decided().get(p);
+            if (d == null
+                && p.kind() == Point.Kind.PROFILE
+                && p.profile() != null
+                && p.profile().startsWith("kns.")) {
+              d =
+                  c.decided()
+                      .get(
+                          Point.profile(
+                              p.direction(), Network.NEW_NAMESPACE.name(), p.ruleIndex()));
+            }
+            if (d != null) {
+              here.add(d);
+            }
+          }
+          return here.isEmpty() ? null : t.or(here);
+        });
   }
 
-  /** The deciding points of the chosen alternative's step in {@code m}, for the decoded endpoint {@code at}. */
+  /**
+   * The deciding points of the chosen alternative's step in {@code m}, for the decoded endpoint
+   * {@code at}.
+   */
   void decisions(Model m, Endpoint at, List<Point> out) {
     Chain c = chain(chosen(m));
     if (c == null) {
       return;
     }
-    c.decided().forEach(
-        (p, f) -> {
-          if (m.eval(f, true).isTrue()) {
-            out.add(
-                p.kind() == Point.Kind.PROFILE && Network.NEW_NAMESPACE.name().equals(p.profile())
-                    ? Point.profile(p.direction(), at.profiles().get(0), p.ruleIndex())
-                    : p);
-          }
-        });
+    c.decided()
+        .forEach(
+            (p, f) -> {
+              if (m.eval(f, true).isTrue()) {
+                out.add(
+                    p.kind() == Point.Kind.PROFILE
+                            && Network.NEW_NAMESPACE.name().equals(p.profile())
+                        ? Point.profile(p.direction(), at.profiles().get(0), p.ruleIndex())
+                        : p);
+              }
+            });
   }
 
   // ---------------------------------------------------------------------------------------------
   // end sets
 
-  /** The chosen alternative is in {@code s} (exact for the sets the layout observed, see {@link EndSet}). */
+  /**
+   * The chosen alternative is in {@code s} (exact for the sets the layout observed, see {@link
+   * EndSet}).
+   */
   BoolExpr member(EndSet s) {
     if (s instanceof EndSet.Any) {
       return ctx.mkTrue();
@@ -404,13 +462,16 @@ final class End {
 
   private BoolExpr member(Alternative o, EndSet s) {
     if (s instanceof EndSet.Range r) {
-      return o instanceof Concrete k ? ctx.mkBool(r.range().contains(k.address())) : netIn(r.range());
+      return o instanceof Concrete k
+          ? ctx.mkBool(r.range().contains(k.address()))
+          : netIn(r.range());
     }
     if (s instanceof EndSet.Outside x) {
       if (!(o instanceof External)) {
         return ctx.mkFalse();
       }
-      BoolExpr in = x.ranges().isEmpty() ? ctx.mkTrue() : t.or(x.ranges().stream().map(this::netIn).toList());
+      BoolExpr in =
+          x.ranges().isEmpty() ? ctx.mkTrue() : t.or(x.ranges().stream().map(this::netIn).toList());
       if (x.domain() == null) {
         return in;
       }
@@ -500,18 +561,27 @@ final class End {
     }
     if (f.ns().assumed()) {
       Map<String, String> pcns = new TreeMap<>();
-      l.forEach((k, val) -> {
-        if (k.startsWith(Network.PCNS)) {
-          pcns.put(k, val);
-        }
-      });
+      l.forEach(
+          (k, val) -> {
+            if (k.startsWith(Network.PCNS)) {
+              pcns.put(k, val);
+            }
+          });
       Profile profile = Network.namespaceProfile(ns, pcns);
       assumed.put(profile.name(), profile);
     }
     Ip ip = new Ip(family, ((BitVecNum) m.eval(addr, true)).getBigInteger());
     return new Endpoint(
-        Endpoint.Kind.WORKLOAD, ns, "hypothetical-" + ++count[0], "Hypothetical", l, List.of(ip), ports,
-        List.of("kns." + ns), null, Span.NONE);
+        Endpoint.Kind.WORKLOAD,
+        ns,
+        "hypothetical-" + ++count[0],
+        "Hypothetical",
+        l,
+        List.of(ip),
+        ports,
+        List.of("kns." + ns),
+        null,
+        Span.NONE);
   }
 
   private String newNamespaceName() {
@@ -526,11 +596,15 @@ final class End {
   String describe() {
     StringBuilder out = new StringBuilder(layout.describe());
     out.append("\n  labels ").append(labels.vocabulary());
-    namedPorts.forEach((k, p) -> out.append("\n  named port ").append(k).append(' ').append(p.has()));
+    namedPorts.forEach(
+        (k, p) -> out.append("\n  named port ").append(k).append(' ').append(p.has()));
     return out.toString();
   }
 
-  /** The labels hypothetical endpoints here have symbolically, with their literals (null: compared as a string). */
+  /**
+   * The labels hypothetical endpoints here have symbolically, with their literals (null: compared
+   * as a string).
+   */
   Map<String, List<String>> vocabulary() {
     return labels.vocabulary();
   }

@@ -36,9 +36,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The alternatives of one end of a flow, before any formula: the sides a question names, grouped
- * by everything the involved rules (and the tests the query will make) can observe of them. Built
- * in this order: {@link #expand} the sides, {@link #collect} what rule sides observe (also through
+ * The alternatives of one end of a flow, before any formula: the sides a question names, grouped by
+ * everything the involved rules (and the tests the query will make) can observe of them. Built in
+ * this order: {@link #expand} the sides, {@link #collect} what rule sides observe (also through
  * {@link #involve} and {@link #observe}), then {@link #group}; read only after that.
  *
  * <p>Input (endpoint, address) pairs that agree on endpoint class, family, CIDR memberships,
@@ -48,7 +48,10 @@ import java.util.TreeSet;
  */
 final class EndLayout {
 
-  /** A selector test on a rule side: {@code pos}∧¬{@code neg} (pos non-null), or {@code neg} alone (spec S3.4). */
+  /**
+   * A selector test on a rule side: {@code pos}∧¬{@code neg} (pos non-null), or {@code neg} alone
+   * (spec S3.4).
+   */
   record SelKey(Selector pos, Selector neg) {
     boolean matches(Map<String, String> labels) {
       if (pos == null) {
@@ -66,21 +69,29 @@ final class EndLayout {
     }
   }
 
-  /** A named port test: name, and the selector filtering the entities (null: every entity) (spec S3.5). */
+  /**
+   * A named port test: name, and the selector filtering the entities (null: every entity) (spec
+   * S3.5).
+   */
   record NpKey(String name, SelKey filter) {
     static NpKey of(EntityMatch m, Port.Named n) {
-      return new NpKey(n.name(), m.selector() == null ? null : new SelKey(m.selector(), m.notSelector()));
+      return new NpKey(
+          n.name(), m.selector() == null ? null : new SelKey(m.selector(), m.notSelector()));
     }
   }
 
-  /** At one address: which selector keys some entity satisfies, and the named ports per port key. */
+  /**
+   * At one address: which selector keys some entity satisfies, and the named ports per port key.
+   */
   private record Observed(BitSet covered, List<Set<Long>> ports) {}
 
   private final Network net;
   private final boolean source;
   private final Direction dir;
+
   /** The one step a query encodes (lint), else null. */
   private final Direction step;
+
   private final Set<Ip> apart;
 
   private final List<Alternative> options = new ArrayList<>();
@@ -91,14 +102,16 @@ final class EndLayout {
   private final List<Cidr> cidrs = new ArrayList<>();
   private final Map<SelKey, Integer> selKeys = new LinkedHashMap<>();
   private final Map<NpKey, Integer> npKeys = new LinkedHashMap<>();
+
   /** The endpoints each concrete or address-less alternative stands for. */
   private final Map<Alternative, List<Endpoint>> members = new IdentityHashMap<>();
+
   /** Observed endpoint sets: grouping keeps their members apart from the rest. */
   private final List<Set<Endpoint>> marks = new ArrayList<>();
 
   /**
-   * The source end (egress step) or the destination end (ingress step); {@code step}: the one
-   * step the query encodes (null: both); {@code apart}: addresses whose pairs are grouped alone.
+   * The source end (egress step) or the destination end (ingress step); {@code step}: the one step
+   * the query encodes (null: both); {@code apart}: addresses whose pairs are grouped alone.
    */
   EndLayout(Network net, boolean source, Direction step, Set<Ip> apart) {
     this.net = net;
@@ -145,7 +158,9 @@ final class EndLayout {
     return npKeys.keySet().stream().map(NpKey::name).toList();
   }
 
-  /** The input endpoints {@code o} stands for (empty for hypothetical and external alternatives). */
+  /**
+   * The input endpoints {@code o} stands for (empty for hypothetical and external alternatives).
+   */
   List<Endpoint> members(Alternative o) {
     return members.getOrDefault(o, List.of());
   }
@@ -160,7 +175,8 @@ final class EndLayout {
             continue;
           }
           for (Ip ip : ep.ips()) {
-            if ((e.range() == null || e.range().contains(ip)) && seen.computeIfAbsent(ep, k -> new HashSet<>()).add(ip)) {
+            if ((e.range() == null || e.range().contains(ip))
+                && seen.computeIfAbsent(ep, k -> new HashSet<>()).add(ip)) {
               candidates.add(Map.entry(ep, ip));
             }
           }
@@ -199,7 +215,9 @@ final class EndLayout {
     if (common != null) {
       addRules(net.skeleton(common, null, dir), out);
       for (Hypothetical f : hypothetical) {
-        f.profiles().forEach(p -> p.rules(dir).stream().filter(r -> r.action() != Action.LOG).forEach(out::add));
+        f.profiles()
+            .forEach(
+                p -> p.rules(dir).stream().filter(r -> r.action() != Action.LOG).forEach(out::add));
       }
     }
   }
@@ -207,7 +225,9 @@ final class EndLayout {
   private void addRules(List<TierPart> parts, Set<Rule> out) {
     for (TierPart t : parts) {
       for (Applied a : t.policies()) {
-        a.policy().rules(dir).stream().filter(r -> r.action() != Action.LOG || step != null).forEach(out::add);
+        a.policy().rules(dir).stream()
+            .filter(r -> r.action() != Action.LOG || step != null)
+            .forEach(out::add);
       }
     }
   }
@@ -253,7 +273,10 @@ final class EndLayout {
     }
   }
 
-  /** Groups the candidates and lays out the alternatives: groups, address-less, hypothetical, external. */
+  /**
+   * Groups the candidates and lays out the alternatives: groups, address-less, hypothetical,
+   * external.
+   */
   void group() {
     Map<List<Object>, Concrete> groups = new LinkedHashMap<>();
     List<SelKey> keys = new ArrayList<>(selKeys.keySet());
@@ -273,8 +296,15 @@ final class EndLayout {
       List<Object> sig =
           apart.contains(a)
               ? List.of(c.getKey(), a)
-              : List.of(step != null && step != dir ? "peer" : cls, a.family(), in, covered, ports, marked);
-      Concrete g = groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
+              : List.of(
+                  step != null && step != dir ? "peer" : cls,
+                  a.family(),
+                  in,
+                  covered,
+                  ports,
+                  marked);
+      Concrete g =
+          groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
       members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());
     }
     options.addAll(0, groups.values());
@@ -283,7 +313,9 @@ final class EndLayout {
       Endpoint ep = x.getKey();
       Cidr range = x.getValue().orElse(null);
       ClassKey k = ClassKey.of(ep);
-      Addressless fe = free.computeIfAbsent(Arrays.asList(k, ep.ports(), range, marked(ep)), y -> new Addressless(ep, k, range));
+      Addressless fe =
+          free.computeIfAbsent(
+              Arrays.asList(k, ep.ports(), range, marked(ep)), y -> new Addressless(ep, k, range));
       members.computeIfAbsent(fe, y -> new ArrayList<>()).add(ep);
     }
     options.addAll(free.values());
@@ -299,11 +331,15 @@ final class EndLayout {
   }
 
   /**
-   * What the keys observe at an address with these owners and network sets; cached by the
-   * owners' labels and ports and the sets, which is all it depends on.
+   * What the keys observe at an address with these owners and network sets; cached by the owners'
+   * labels and ports and the sets, which is all it depends on.
    */
   private static Observed observed(
-      List<Endpoint> owners, List<NetworkSet> sets, List<SelKey> keys, List<NpKey> nps, Map<List<Object>, Observed> cache) {
+      List<Endpoint> owners,
+      List<NetworkSet> sets,
+      List<SelKey> keys,
+      List<NpKey> nps,
+      Map<List<Object>, Observed> cache) {
     List<Object> key = new ArrayList<>();
     owners.forEach(o -> key.add(List.of(o.labels(), o.ports())));
     key.add(sets);
@@ -315,7 +351,8 @@ final class EndLayout {
             SelKey k = keys.get(i);
             covered.set(
                 i,
-                owners.stream().anyMatch(o -> k.matches(o.labels())) || sets.stream().anyMatch(n -> k.matches(n.labels())));
+                owners.stream().anyMatch(o -> k.matches(o.labels()))
+                    || sets.stream().anyMatch(n -> k.matches(n.labels())));
           }
           List<Set<Long>> ports = new ArrayList<>();
           for (NpKey k : nps) {
@@ -376,11 +413,12 @@ final class EndLayout {
     for (List<Endpoint> m : members.values()) {
       if (m.stream().anyMatch(x -> x == e)) {
         List<Endpoint> out = new ArrayList<>();
-        m.forEach(x -> {
-          if (out.stream().noneMatch(y -> y == x)) {
-            out.add(x);
-          }
-        });
+        m.forEach(
+            x -> {
+              if (out.stream().noneMatch(y -> y == x)) {
+                out.add(x);
+              }
+            });
         return out;
       }
     }
@@ -397,7 +435,11 @@ final class EndLayout {
       } else if (o instanceof Addressless f) {
         out.append("endpoint ").append(f.endpoint().ref()).append(" at a free address");
       } else if (o instanceof Hypothetical f) {
-        out.append("hypothetical in ").append(f.ns().name()).append(" {").append(f.residual().canonical()).append('}');
+        out.append("hypothetical in ")
+            .append(f.ns().name())
+            .append(" {")
+            .append(f.residual().canonical())
+            .append('}');
       } else if (o instanceof External x) {
         out.append("outside ").append(x.range()).append(' ').append(x.domain());
       }

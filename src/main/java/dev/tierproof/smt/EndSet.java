@@ -10,10 +10,11 @@ import java.util.Set;
 /**
  * A set of flow ends, tested inside a query: the carve-outs of a claim, the classes of a semantic
  * diff ({@link Region}). A test is exact when the query observed the set (it then keeps the
- * endpoints it tells apart in different groups); {@link Pods} and {@link Outside} are always
- * exact, since a group's endpoints share their labels and outside addresses are symbolic.
+ * endpoints it tells apart in different groups); {@link Pods} and {@link Outside} are always exact,
+ * since a group's endpoints share their labels and outside addresses are symbolic.
  */
-public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints, EndSet.Range, EndSet.Outside {
+public sealed interface EndSet
+    permits EndSet.Any, EndSet.Pods, EndSet.Endpoints, EndSet.Range, EndSet.Outside {
 
   /** Every end: endpoints, hypothetical pods, addresses outside the cluster. */
   record Any() implements EndSet {}
@@ -22,9 +23,9 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
    * Workload endpoints, existing or hypothetical (spec S5.3), whose labels satisfy {@code selector}
    * (null: any labels): in {@code namespaces}, or when that is null in every namespace the input
    * mentions except {@code excluded}; with {@code unlisted}, also in namespaces the input does not
-   * mention. Hypothetical pods are at any address no endpoint owns that is in every range of
-   * {@code within} and in none of {@code except}, and declare exactly the named ports {@code
-   * ports} (null: any). Without {@code existing}, only hypothetical pods: none of the input's.
+   * mention. Hypothetical pods are at any address no endpoint owns that is in every range of {@code
+   * within} and in none of {@code except}, and declare exactly the named ports {@code ports} (null:
+   * any). Without {@code existing}, only hypothetical pods: none of the input's.
    */
   record Pods(
       Set<String> namespaces,
@@ -53,7 +54,9 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
       return new Pods(Set.of(namespace), Set.of(), false, selector);
     }
 
-    /** The same pods, hypothetical ones at addresses in all of {@code in} and none of {@code out}. */
+    /**
+     * The same pods, hypothetical ones at addresses in all of {@code in} and none of {@code out}.
+     */
     public Pods at(List<Cidr> in, List<Cidr> out) {
       return new Pods(namespaces, excluded, unlisted, selector, in, out, ports, existing);
     }
@@ -83,11 +86,12 @@ public sealed interface EndSet permits EndSet.Any, EndSet.Pods, EndSet.Endpoints
   }
 
   /**
-   * These input endpoints (workloads or hosts), at any of their addresses; those without
-   * addresses (spec S5.4) at a free address in every range of {@code within} and in none of
-   * {@code except} (the others are tested at their own addresses).
+   * These input endpoints (workloads or hosts), at any of their addresses; those without addresses
+   * (spec S5.4) at a free address in every range of {@code within} and in none of {@code except}
+   * (the others are tested at their own addresses).
    */
-  record Endpoints(List<Endpoint> endpoints, List<Cidr> within, List<Cidr> except) implements EndSet {
+  record Endpoints(List<Endpoint> endpoints, List<Cidr> within, List<Cidr> except)
+      implements EndSet {
     public Endpoints {
       endpoints = List.copyOf(endpoints);
       within = List.copyOf(within);

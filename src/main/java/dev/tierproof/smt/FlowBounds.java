@@ -19,15 +19,31 @@ public record FlowBounds(
     Integer ipVersion,
     java.util.Set<Integer> otherThan) {
 
-  public static final FlowBounds ANY = new FlowBounds(null, null, null, null, null, null, null, null);
+  public static final FlowBounds ANY =
+      new FlowBounds(null, null, null, null, null, null, null, null);
 
   public FlowBounds {
     otherThan = otherThan == null ? java.util.Set.of() : java.util.Set.copyOf(otherThan);
   }
 
   public FlowBounds(
-      Integer protocol, Integer portMin, Integer portMax, Integer sourcePortMin, Integer sourcePortMax,
-      Integer icmpType, Integer icmpCode, Integer ipVersion) {
-    this(protocol, portMin, portMax, sourcePortMin, sourcePortMax, icmpType, icmpCode, ipVersion, java.util.Set.of());
+      Integer protocol,
+      Integer portMin,
+      Integer portMax,
+      Integer sourcePortMin,
+      Integer sourcePortMax,
+      Integer icmpType,
+      Integer icmpCode,
+      Integer ipVersion) {
+    this(
+        protocol,
+        portMin,
+        portMax,
+        sourcePortMin,
+        sourcePortMax,
+        icmpType,
+        icmpCode,
+        ipVersion,
+        java.util.Set.of());
   }
 }

@@ -8,11 +8,10 @@ import java.math.BigInteger;
 
 /**
  * The packet as Z3 constants: family ({@code v6}), addresses (128-bit, IPv4-mapped), protocol,
- * ports, ICMP type and code, and the destination name's class. Fields a protocol does not carry
- * are 0 (canonical), so a packet has one encoding.
+ * ports, ICMP type and code, and the destination name's class. Fields a protocol does not carry are
+ * 0 (canonical), so a packet has one encoding.
  */
 final class FlowVars {
-
 
   final Context ctx;
   final BoolExpr v6;
@@ -40,7 +39,9 @@ final class FlowVars {
     domain = Choice.of(ctx, "flow.domain", domainClasses);
     hasPorts =
         ctx.mkOr(
-            protoIs(Protocols.TCP), protoIs(Protocols.UDP), protoIs(Protocols.SCTP),
+            protoIs(Protocols.TCP),
+            protoIs(Protocols.UDP),
+            protoIs(Protocols.SCTP),
             protoIs(Protocols.UDPLITE));
     isIcmp = ctx.mkOr(protoIs(Protocols.ICMP), protoIs(Protocols.ICMPV6));
   }

@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What is known of a hypothetical endpoint's labels: {@code fixed} keys have that value; keys
- * under a {@code closedPrefixes} entry that are not fixed are absent; every other key is symbolic.
+ * What is known of a hypothetical endpoint's labels: {@code fixed} keys have that value; keys under
+ * a {@code closedPrefixes} entry that are not fixed are absent; every other key is symbolic.
  */
 record LabelView(Map<String, String> fixed, Set<String> closedPrefixes) {
 

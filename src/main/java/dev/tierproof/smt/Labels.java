@@ -10,29 +10,35 @@ import java.util.TreeMap;
 /**
  * Label maps of endpoints that could exist and that a selector matches (spec S1.3, S5.3): for
  * policies that select no input endpoint, whether they can select any endpoint at all, and an
- * example to evaluate. Workload endpoints carry their automatic labels and their namespace's
- * {@code pcns.*} labels (a namespace the input lacks has unconstrained ones); host endpoints carry
- * none of {@code projectcalico.org/namespace}, {@code …/orchestrator}, {@code …/serviceaccount},
- * {@code pcns.*}, {@code pcsa.*}. Uses the network's session; call it with no query open.
+ * example to evaluate. Workload endpoints carry their automatic labels and their namespace's {@code
+ * pcns.*} labels (a namespace the input lacks has unconstrained ones); host endpoints carry none of
+ * {@code projectcalico.org/namespace}, {@code …/orchestrator}, {@code …/serviceaccount}, {@code
+ * pcns.*}, {@code pcsa.*}. Uses the network's session; call it with no query open.
  */
 public final class Labels {
 
   private static final LabelView HOST =
       new LabelView(
           Map.of(),
-          Set.of(Network.NAMESPACE, Network.ORCHESTRATOR, "projectcalico.org/serviceaccount", Network.PCNS, "pcsa."));
+          Set.of(
+              Network.NAMESPACE,
+              Network.ORCHESTRATOR,
+              "projectcalico.org/serviceaccount",
+              Network.PCNS,
+              "pcsa."));
 
   private Labels() {}
 
   /**
-   * The effective labels of a workload endpoint in {@code namespace} (null: any namespace, also
-   * one the input lacks) that {@code selector} matches; empty when none can exist, or when the
-   * solver cannot decide ({@code unknown[0]} is then set).
+   * The effective labels of a workload endpoint in {@code namespace} (null: any namespace, also one
+   * the input lacks) that {@code selector} matches; empty when none can exist, or when the solver
+   * cannot decide ({@code unknown[0]} is then set).
    */
   public static Optional<Map<String, String>> workload(
       Network net, String namespace, Selector selector, boolean[] unknown) {
     for (Network.NsOption ns : net.namespaceOptions(namespace)) {
-      Optional<Map<String, String>> found = solve(net, ns.view(), selector, ns.name() == null, unknown);
+      Optional<Map<String, String>> found =
+          solve(net, ns.view(), selector, ns.name() == null, unknown);
       if (found.isPresent()) {
         Map<String, String> labels = new TreeMap<>(found.get());
         if (ns.name() == null) {
@@ -47,7 +53,8 @@ public final class Labels {
   }
 
   /** The labels of a host endpoint that {@code selector} matches; empty when none can exist. */
-  public static Optional<Map<String, String>> host(Network net, Selector selector, boolean[] unknown) {
+  public static Optional<Map<String, String>> host(
+      Network net, Selector selector, boolean[] unknown) {
     return solve(net, HOST, selector, false, unknown);
   }
 
@@ -63,7 +70,8 @@ public final class Labels {
     SolverSession session = net.session;
     Terms t = new Terms(session);
     SymbolicLabels labels =
-        SymbolicLabels.of(t, "labels.", List.of(residual), newNamespace, net.namespaceNames(), List.of());
+        SymbolicLabels.of(
+            t, "labels.", List.of(residual), newNamespace, net.namespaceNames(), List.of());
     session.push();
     try {
       labels.domains().forEach(session::add);

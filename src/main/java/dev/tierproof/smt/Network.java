@@ -36,7 +36,9 @@ public final class Network {
   static final String NAMESPACE_NAME = "pcns.projectcalico.org/name";
   static final String PCNS = "pcns.";
 
-  /** The profile of a namespace the input does not have, before its name is chosen: a placeholder. */
+  /**
+   * The profile of a namespace the input does not have, before its name is chosen: a placeholder.
+   */
   static final Profile NEW_NAMESPACE = namespaceProfile("", Map.of());
 
   /** Endpoints that evaluate alike: same kind, effective labels and profiles (spec S4.1, S4.6). */
@@ -52,11 +54,11 @@ public final class Network {
   record TierPart(Tier tier, List<Applied> policies) {}
 
   /**
-   * A namespace a hypothetical endpoint can live in: a known one ({@code pcns} fixed), one named
-   * by the question but absent from the input ({@code pcns} null: symbolic), or, with a null
-   * {@code name}, a new one. {@code profile} is its {@code kns.} profile, null when there is none;
-   * {@code assumed} when the input lacks it and it is built as Calico builds it (allow all, spec
-   * S2.8): for a namespace no input object mentions, whose profile no input endpoint lists.
+   * A namespace a hypothetical endpoint can live in: a known one ({@code pcns} fixed), one named by
+   * the question but absent from the input ({@code pcns} null: symbolic), or, with a null {@code
+   * name}, a new one. {@code profile} is its {@code kns.} profile, null when there is none; {@code
+   * assumed} when the input lacks it and it is built as Calico builds it (allow all, spec S2.8):
+   * for a namespace no input object mentions, whose profile no input endpoint lists.
    */
   record NsOption(String name, Map<String, String> pcns, Profile profile, boolean assumed) {
     LabelView view() {
@@ -77,13 +79,18 @@ public final class Network {
 
   /** The policy set encoded. */
   final PolicySet set;
+
   private final dev.tierproof.model.PolicyIndex index;
+
   /** The session every query of this encoding asserts in. */
   final SolverSession session;
+
   /** The packet's variables, shared by every query (and by both networks of a diff). */
   final FlowVars vars;
+
   /** The classes of destination DNS names (spec S3.6). */
   final DomainClasses domains;
+
   private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
   private final Map<Integer, TreeMap<BigInteger, BigInteger>> runs = new HashMap<>();
   private final Map<String, NsOption> namespaces = new LinkedHashMap<>();
@@ -101,7 +108,8 @@ public final class Network {
    * alsoMentioned} more namespace names to count as mentioned: two sets given the same of both
    * share their packet variables and hypothetical namespaces ({@link DiffEncoding}).
    */
-  private Network(PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
+  private Network(
+      PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
     this.set = set;
     this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
     this.netsets = new dev.tierproof.model.CidrIndex<>(set.networkSets(), NetworkSet::nets);
@@ -129,18 +137,27 @@ public final class Network {
         .map(n -> n.substring(4))
         .forEach(known::add);
     mentioned.addAll(known);
-    set.endpoints().stream().map(Endpoint::namespace).filter(n -> n != null).forEach(mentioned::add);
+    set.endpoints().stream()
+        .map(Endpoint::namespace)
+        .filter(n -> n != null)
+        .forEach(mentioned::add);
     set.policies().stream().map(Policy::namespace).filter(n -> n != null).forEach(mentioned::add);
-    set.networkSets().stream().map(NetworkSet::namespace).filter(n -> n != null).forEach(mentioned::add);
+    set.networkSets().stream()
+        .map(NetworkSet::namespace)
+        .filter(n -> n != null)
+        .forEach(mentioned::add);
     for (String ns : known) {
       Profile profile = set.profiles().get("kns." + ns);
       Map<String, String> pcns = new LinkedHashMap<>();
       if (profile != null) {
-        profile.labels().forEach((k, v) -> {
-          if (k.startsWith(PCNS)) {
-            pcns.put(k, v);
-          }
-        });
+        profile
+            .labels()
+            .forEach(
+                (k, v) -> {
+                  if (k.startsWith(PCNS)) {
+                    pcns.put(k, v);
+                  }
+                });
         namespaces.put(ns, new NsOption(ns, pcns, profile, false));
       } else {
         set.namespaces().get(ns).labels().forEach((k, v) -> pcns.put(PCNS + k, v));
@@ -150,7 +167,10 @@ public final class Network {
     }
   }
 
-  /** The destination DNS name patterns of {@code set}: rules' {@code domains}, network sets' {@code allowedEgressDomains}. */
+  /**
+   * The destination DNS name patterns of {@code set}: rules' {@code domains}, network sets' {@code
+   * allowedEgressDomains}.
+   */
   static Set<String> patterns(PolicySet set) {
     Set<String> patterns = new LinkedHashSet<>();
     for (Policy p : set.policies()) {
@@ -175,7 +195,8 @@ public final class Network {
   }
 
   /** As {@link #encode(PolicySet, SolverSession)}, with the patterns and namespaces of a pair. */
-  static Network encode(PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
+  static Network encode(
+      PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
     return new Network(set, session, patterns, alsoMentioned);
   }
 
@@ -190,7 +211,18 @@ public final class Network {
   /** The profile Calico builds for a namespace: its labels, allow all both ways (spec S2.8). */
   static Profile namespaceProfile(String ns, Map<String, String> labels) {
     Rule allow =
-        new Rule(0, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
+        new Rule(
+            0,
+            Action.ALLOW,
+            null,
+            null,
+            null,
+            null,
+            null,
+            EntityMatch.ANY,
+            EntityMatch.ANY,
+            false,
+            Span.NONE);
     return new Profile("kns." + ns, labels, List.of(allow), List.of(allow), Span.NONE);
   }
 
@@ -209,9 +241,7 @@ public final class Network {
   }
 
   List<NetworkSet> netsetsAt(Ip ip) {
-    return netsetsAt.computeIfAbsent(
-        ip,
-        a -> netsets.at(a));
+    return netsetsAt.computeIfAbsent(ip, a -> netsets.at(a));
   }
 
   /**
@@ -228,7 +258,8 @@ public final class Network {
         return List.of(known);
       }
       boolean listed = set.endpoints().stream().anyMatch(e -> e.profiles().contains("kns." + ns));
-      return List.of(new NsOption(ns, null, listed ? null : namespaceProfile(ns, Map.of()), !listed));
+      return List.of(
+          new NsOption(ns, null, listed ? null : namespaceProfile(ns, Map.of()), !listed));
     }
     List<NsOption> all = new ArrayList<>();
     mentioned.forEach(n -> all.addAll(namespaceOptions(n)));

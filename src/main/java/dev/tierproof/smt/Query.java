@@ -36,7 +36,9 @@ public final class Query implements AutoCloseable {
   /** Solver time after which a witness is not polished any more ({@link Witness#preferences}). */
   private static final long PREFERENCE_BUDGET_MILLIS = 1000;
 
-  /** Above this many runs of owned addresses, {@link #excludeOwned} leaves them to lazy refutation. */
+  /**
+   * Above this many runs of owned addresses, {@link #excludeOwned} leaves them to lazy refutation.
+   */
   private static final int EAGER_RUNS = 4096;
 
   /** An alternative of the stepping end that is an endpoint: when it is chosen, and its chain. */
@@ -53,13 +55,18 @@ public final class Query implements AutoCloseable {
   private final RuleMatch rules;
   private final Witness witness;
   private final BoolExpr allowed;
+
   /** Null: both steps are encoded; else only the step in this direction (lint). */
   private final Direction step;
+
   /** The ranges the verdict formulas test each end's address against (set once they are built). */
   private Set<Cidr> srcEncoded = Set.of();
+
   private Set<Cidr> dstEncoded = Set.of();
+
   /** Owned addresses are excluded up front ({@link #excludeOwned}): models need no refutation. */
   private boolean eager;
+
   private int named;
   private boolean closed;
 
@@ -68,13 +75,18 @@ public final class Query implements AutoCloseable {
   }
 
   /**
-   * With {@code step} non-null, only the enforcement step in that direction is encoded (egress:
-   * at the sources, ingress: at the destinations), with lint's positions ({@link Chain}); the
-   * other end is a peer whose own step is not evaluated, so its alternatives are grouped only by
-   * what the step's rules observe. {@code observe}: what the query observes besides its chains.
+   * With {@code step} non-null, only the enforcement step in that direction is encoded (egress: at
+   * the sources, ingress: at the destinations), with lint's positions ({@link Chain}); the other
+   * end is a peer whose own step is not evaluated, so its alternatives are grouped only by what the
+   * step's rules observe. {@code observe}: what the query observes besides its chains.
    */
   Query(
-      Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds, Direction step, Observe observe) {
+      Network net,
+      List<Side> sources,
+      List<Side> destinations,
+      FlowBounds bounds,
+      Direction step,
+      Observe observe) {
     this.step = step;
     this.net = net;
     this.session = net.session;
@@ -86,7 +98,8 @@ public final class Query implements AutoCloseable {
     EndLayout to = new EndLayout(net, false, step, observe.apart());
     from.expand(sources);
     to.expand(destinations);
-    // first and in the caller's order, so that the two queries of a pair number their named ports alike
+    // first and in the caller's order, so that the two queries of a pair number their named ports
+    // alike
     for (Rule r : observe.rules()) {
       from.collect(r.source());
       to.collect(r.destination());
@@ -161,15 +174,17 @@ public final class Query implements AutoCloseable {
     return solve(end(point.direction()).decidedByAny(Set.of(point)), false, true);
   }
 
-  /** Some flow of the query, with the encoding's verdict and decisions (for explanation and tests). */
+  /**
+   * Some flow of the query, with the encoding's verdict and decisions (for explanation and tests).
+   */
   public Answer any() {
     return solve(ctx.mkTrue(), false, true);
   }
 
   /**
-   * Some flow of the query that every step allows and that lies in none of {@code carveOuts}
-   * (exact for end sets the query observed, see {@link Regions#query}); the witness prefers TCP
-   * and usual ports.
+   * Some flow of the query that every step allows and that lies in none of {@code carveOuts} (exact
+   * for end sets the query observed, see {@link Regions#query}); the witness prefers TCP and usual
+   * ports.
    */
   public Answer allowedOutside(List<Region> carveOuts) {
     List<BoolExpr> in = carveOuts.stream().map(this::in).toList();
@@ -177,9 +192,9 @@ public final class Query implements AutoCloseable {
   }
 
   /**
-   * Some flow whose step in {@code direction} (egress at the source, ingress at the destination)
-   * is at an endpoint that no enforced policy selects for that direction: the step enters no tier
-   * and goes straight to the profiles (spec S4.1, S4.2, S4.6).
+   * Some flow whose step in {@code direction} (egress at the source, ingress at the destination) is
+   * at an endpoint that no enforced policy selects for that direction: the step enters no tier and
+   * goes straight to the profiles (spec S4.1, S4.2, S4.6).
    */
   public Answer unselected(Direction direction) {
     return solve(end(direction).anyChain(Chain::unselected), false, false);
@@ -196,7 +211,10 @@ public final class Query implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // formulas for the questions built on top (StepGoals, DiffQuery)
 
-  /** The stepping end's alternatives that are endpoints, with their chains (only with a step direction). */
+  /**
+   * The stepping end's alternatives that are endpoints, with their chains (only with a step
+   * direction).
+   */
   List<StepChain> stepChains() {
     End at = end(step);
     List<StepChain> out = new ArrayList<>();
@@ -215,14 +233,20 @@ public final class Query implements AutoCloseable {
     return allowed;
   }
 
-  /** The step in {@code direction} allows the flow (egress at the source, ingress at the destination). */
+  /**
+   * The step in {@code direction} allows the flow (egress at the source, ingress at the
+   * destination).
+   */
   BoolExpr verdictAt(Direction direction) {
     return end(direction).verdict();
   }
 
   /** The flow is in {@code r}: its ends in the region's end sets, the packet within its bounds. */
   BoolExpr in(Region r) {
-    return t.and(src.member(r.source()), dst.member(r.destination()), r.bounds() == null ? ctx.mkTrue() : within(r.bounds()));
+    return t.and(
+        src.member(r.source()),
+        dst.member(r.destination()),
+        r.bounds() == null ? ctx.mkTrue() : within(r.bounds()));
   }
 
   /**
@@ -258,12 +282,18 @@ public final class Query implements AutoCloseable {
   // ---------------------------------------------------------------------------------------------
   // solving
 
-  /** Some flow of the query satisfying {@code goal}, decoded (not replayed); TCP and usual ports preferred. */
+  /**
+   * Some flow of the query satisfying {@code goal}, decoded (not replayed); TCP and usual ports
+   * preferred.
+   */
   Answer solveGoal(BoolExpr goal) {
     return solve(goal, true, false);
   }
 
-  /** Some flow of the query satisfying {@code goal}, as the solver found it: for questions whose flow no one reads. */
+  /**
+   * Some flow of the query satisfying {@code goal}, as the solver found it: for questions whose
+   * flow no one reads.
+   */
   Answer solvePlain(BoolExpr goal) {
     return solve(goal, false, false);
   }
@@ -271,15 +301,17 @@ public final class Query implements AutoCloseable {
   /**
    * Asserts "a free end's address is owned by no endpoint" up front, as one exclusion per run of
    * consecutive owned addresses, when there are at most {@link #EAGER_RUNS} runs (the lazy
-   * refutation would otherwise exclude them one run at a time; exact either way), and that two
-   * free ends are at different addresses (spec S5.3, S5.4). Then {@link #solveNamed} checks
-   * under an assumption instead of a scope.
+   * refutation would otherwise exclude them one run at a time; exact either way), and that two free
+   * ends are at different addresses (spec S5.3, S5.4). Then {@link #solveNamed} checks under an
+   * assumption instead of a scope.
    */
   void excludeOwned() {
     List<BoolExpr> free = List.of(src.free(), dst.free());
     if (!free.get(0).isFalse() && !free.get(1).isFalse()) {
       session.add(
-          ctx.mkImplies(ctx.mkAnd(free.get(0), free.get(1)), ctx.mkNot(ctx.mkEq(src.address(), dst.address()))));
+          ctx.mkImplies(
+              ctx.mkAnd(free.get(0), free.get(1)),
+              ctx.mkNot(ctx.mkEq(src.address(), dst.address()))));
     }
     Map<Integer, TreeSet<BigInteger>> owned = new TreeMap<>();
     for (Endpoint e : net.set.endpoints()) {
@@ -332,7 +364,9 @@ public final class Query implements AutoCloseable {
     session.add(ctx.mkImplies(name, goal));
     SolverSession.Check c = session.check(name);
     if (c.status() == SolverSession.Status.SAT) {
-      return witness.refutations(c.model()).isEmpty() ? witness.decode(c.model(), c.millis(), false, allowed) : solveGoal(goal);
+      return witness.refutations(c.model()).isEmpty()
+          ? witness.decode(c.model(), c.millis(), false, allowed)
+          : solveGoal(goal);
     }
     return new Answer(c.status(), null, false, List.of(), Map.of(), c.reason(), c.millis());
   }
@@ -369,7 +403,8 @@ public final class Query implements AutoCloseable {
               session.add(p);
               SolverSession.Check nice = session.check();
               millis += nice.millis();
-              if (nice.status() == SolverSession.Status.SAT && witness.refutations(nice.model()).isEmpty()) {
+              if (nice.status() == SolverSession.Status.SAT
+                  && witness.refutations(nice.model()).isEmpty()) {
                 model = nice.model();
                 kept++;
               } else {

@@ -10,12 +10,16 @@ public final class Regions {
   private Regions() {}
 
   /**
-   * A query over the flows from one of {@code sources} to one of {@code destinations} within
-   * {@code bounds} that observes the end sets of {@code regions}, so that testing a flow against
-   * them is exact (it keeps the endpoints a region names apart from those it does not).
+   * A query over the flows from one of {@code sources} to one of {@code destinations} within {@code
+   * bounds} that observes the end sets of {@code regions}, so that testing a flow against them is
+   * exact (it keeps the endpoints a region names apart from those it does not).
    */
   public static Query query(
-      Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds, List<Region> regions) {
+      Network net,
+      List<Side> sources,
+      List<Side> destinations,
+      FlowBounds bounds,
+      List<Region> regions) {
     List<EndSet> from = regions.stream().map(Region::source).toList();
     List<EndSet> to = regions.stream().map(Region::destination).toList();
     List<Selector> selectors = new ArrayList<>();
@@ -25,7 +29,13 @@ public final class Regions {
     for (EndSet s : to) {
       selectors(s, selectors);
     }
-    return new Query(net, sources, destinations, bounds, null, new Observe(List.of(), selectors, from, to, true, null));
+    return new Query(
+        net,
+        sources,
+        destinations,
+        bounds,
+        null,
+        new Observe(List.of(), selectors, from, to, true, null));
   }
 
   static void selectors(EndSet s, List<Selector> out) {

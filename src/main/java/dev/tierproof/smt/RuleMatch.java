@@ -21,8 +21,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Rule matching (spec S3): a rule matches the packet between two {@link End}s. Each rule's match
- * is one named Boolean, shared by every chain of the query; the tests of a rule side at an end
+ * Rule matching (spec S3): a rule matches the packet between two {@link End}s. Each rule's match is
+ * one named Boolean, shared by every chain of the query; the tests of a rule side at an end
  * (selector coverage, network sets, named ports) are named once per end. Input endpoints are seen
  * concretely (their alternative fixes what a side observes), hypothetical ones through their
  * symbolic labels and named ports, free addresses through the network sets containing them.
@@ -46,7 +46,10 @@ final class RuleMatch {
     this.dst = new At(dst);
   }
 
-  /** The rule matches the packet (spec S3.1-S3.6); its sides must have been collected by both ends' layouts. */
+  /**
+   * The rule matches the packet (spec S3.1-S3.6); its sides must have been collected by both ends'
+   * layouts.
+   */
   BoolExpr match(Rule r) {
     BoolExpr known = matches.get(r);
     if (known != null) {
@@ -188,14 +191,17 @@ final class RuleMatch {
 
     /** The key over the hypothetical endpoints' symbolic labels. */
     private BoolExpr symbolic(SelKey key) {
-      BoolExpr pos = key.pos() == null ? null : end.selector(Residual.of(key.pos(), layout.common()));
-      BoolExpr neg = key.neg() == null ? null : end.selector(Residual.of(key.neg(), layout.common()));
+      BoolExpr pos =
+          key.pos() == null ? null : end.selector(Residual.of(key.pos(), layout.common()));
+      BoolExpr neg =
+          key.neg() == null ? null : end.selector(Residual.of(key.neg(), layout.common()));
       return pos == null ? neg : neg == null ? pos : ctx.mkAnd(pos, ctx.mkNot(neg));
     }
 
     /** This end's address is in one of the network set's CIDRs. */
     private BoolExpr netsetIn(NetworkSet n) {
-      return netsets.computeIfAbsent(n, k -> t.define(t.or(k.nets().stream().map(end::netIn).toList())));
+      return netsets.computeIfAbsent(
+          n, k -> t.define(t.or(k.nets().stream().map(end::netIn).toList())));
     }
 
     /** The packet's port at this end is in the list (spec S3.5). */
@@ -212,7 +218,10 @@ final class RuleMatch {
       return ctx.mkAnd(v.hasPorts, t.or(any));
     }
 
-    /** The port and protocol are a named port {@code k.name()} of an entity at this end that the key's filter matches. */
+    /**
+     * The port and protocol are a named port {@code k.name()} of an entity at this end that the
+     * key's filter matches.
+     */
     private BoolExpr namedPort(NpKey k) {
       BoolExpr known = namedPorts.get(k);
       if (known != null) {
@@ -226,10 +235,13 @@ final class RuleMatch {
           for (long pp : c.ports().get(idx)) {
             byPort.computeIfAbsent(pp, x -> new ArrayList<>()).add(end.is(i));
           }
-        } else if (options.get(i) instanceof Addressless f && (k.filter() == null || k.filter().matches(f.endpoint().labels()))) {
+        } else if (options.get(i) instanceof Addressless f
+            && (k.filter() == null || k.filter().matches(f.endpoint().labels()))) {
           for (NamedPort np : f.endpoint().ports()) { // spec S5.4
             if (np.name().equals(k.name())) {
-              byPort.computeIfAbsent(((long) np.protocol() << 16) | np.port(), x -> new ArrayList<>()).add(end.is(i));
+              byPort
+                  .computeIfAbsent(((long) np.protocol() << 16) | np.port(), x -> new ArrayList<>())
+                  .add(end.is(i));
             }
           }
         }
@@ -239,7 +251,9 @@ final class RuleMatch {
           (pp, opts) ->
               any.add(
                   ctx.mkAnd(
-                      v.protoIs((int) (pp >> 16)), ctx.mkEq(end.port(), ctx.mkBV((int) (pp & 0xffff), 16)), t.or(opts))));
+                      v.protoIs((int) (pp >> 16)),
+                      ctx.mkEq(end.port(), ctx.mkBV((int) (pp & 0xffff), 16)),
+                      t.or(opts))));
       End.PortVar var = end.namedPort(k.name());
       if (var != null) {
         BoolExpr filter = ctx.mkTrue();
@@ -248,9 +262,16 @@ final class RuleMatch {
           filter =
               k.filter().neg() == null
                   ? pos
-                  : ctx.mkAnd(pos, ctx.mkNot(end.selector(Residual.of(k.filter().neg(), layout.common()))));
+                  : ctx.mkAnd(
+                      pos, ctx.mkNot(end.selector(Residual.of(k.filter().neg(), layout.common()))));
         }
-        any.add(ctx.mkAnd(end.fresh(), filter, var.has(), ctx.mkEq(end.port(), var.port()), ctx.mkEq(v.proto, var.protocol())));
+        any.add(
+            ctx.mkAnd(
+                end.fresh(),
+                filter,
+                var.has(),
+                ctx.mkEq(end.port(), var.port()),
+                ctx.mkEq(v.proto, var.protocol())));
       }
       BoolExpr out = t.define(t.or(any));
       namedPorts.put(k, out);

@@ -18,7 +18,9 @@ import java.util.List;
  */
 public sealed interface Side {
 
-  /** @param range null: any of their addresses */
+  /**
+   * @param range null: any of their addresses
+   */
   record Endpoints(List<Endpoint> endpoints, Cidr range) implements Side {
     public Endpoints {
       endpoints = List.copyOf(endpoints);

@@ -32,6 +32,7 @@ public final class SolverSession implements AutoCloseable {
 
   private final Context ctx;
   private final Solver solver;
+
   /**
    * How much work (Z3's deterministic resource count) a check may do on the incremental solver
    * before it goes to a fresh one (see {@link #check(BoolExpr...)}).
@@ -39,14 +40,16 @@ public final class SolverSession implements AutoCloseable {
   static final int INCREMENTAL_RLIMIT = 2_000_000;
 
   private final int timeoutMillis;
+
   /** The solver that answered the last check (its core and reason are the answer's). */
   private Solver last;
+
   private boolean closed;
   private Object owner;
 
   /**
-   * Loads Z3's native library in a background daemon thread, so that a later session starts
-   * without waiting for it (call it before reading input). Returns at once.
+   * Loads Z3's native library in a background daemon thread, so that a later session starts without
+   * waiting for it (call it before reading input). Returns at once.
    */
   /** The version of the Z3 library in use, e.g. {@code 4.13.0}. */
   public static String z3Version() {
@@ -77,7 +80,9 @@ public final class SolverSession implements AutoCloseable {
     solver = ctx.mkSolver();
     last = solver;
     timeoutMillis =
-        timeout == null || timeout.isZero() || timeout.isNegative() ? 0 : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        timeout == null || timeout.isZero() || timeout.isNegative()
+            ? 0
+            : (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     Params params = ctx.mkParams();
     if (timeoutMillis > 0) {
       params.add("timeout", timeoutMillis);
@@ -149,11 +154,15 @@ public final class SolverSession implements AutoCloseable {
     Solver by = solver;
     String why = s == com.microsoft.z3.Status.UNKNOWN ? solver.getReasonUnknown() : null;
     long spent = (System.nanoTime() - start) / 1_000_000;
-    if (why != null && (why.contains("resource") || why.contains("canceled")) && (timeoutMillis == 0 || spent < timeoutMillis)) {
+    if (why != null
+        && (why.contains("resource") || why.contains("canceled"))
+        && (timeoutMillis == 0 || spent < timeoutMillis)) {
       // the work limit, not the timeout (Z3 names both "canceled")
       by = ctx.mkSolver();
       Params params = ctx.mkParams();
-      params.add("timeout", timeoutMillis == 0 ? Integer.MAX_VALUE : (int) Math.max(1, timeoutMillis - spent));
+      params.add(
+          "timeout",
+          timeoutMillis == 0 ? Integer.MAX_VALUE : (int) Math.max(1, timeoutMillis - spent));
       by.setParameters(params);
       by.add(solver.getAssertions());
       s = by.check(assumptions);

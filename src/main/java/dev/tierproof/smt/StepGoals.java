@@ -12,27 +12,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Questions about the rules of one enforcement step (spec S4), for rule hygiene (lint): does a
- * rule match some packet on its own, is it ever reached, which earlier elements take the packets
- * it matches, and does removing it change a verdict. The step is at one of the {@code at}
- * alternatives (input endpoints, hypothetical endpoints) in one direction; the other end of the
- * packet is any of the {@code peers}. Only the step's own chain is encoded (the peers' steps are
- * not).
+ * Questions about the rules of one enforcement step (spec S4), for rule hygiene (lint): does a rule
+ * match some packet on its own, is it ever reached, which earlier elements take the packets it
+ * matches, and does removing it change a verdict. The step is at one of the {@code at} alternatives
+ * (input endpoints, hypothetical endpoints) in one direction; the other end of the packet is any of
+ * the {@code peers}. Only the step's own chain is encoded (the peers' steps are not).
  *
  * <p>A <em>rule</em> here is a written rule: the entry {@code index} of a policy's list, i.e. the
- * consecutive Calico rules that share that index (one for Calico policies, several for a
- * Kubernetes NetworkPolicy entry). An {@link Element} is something that can take a packet before
- * a rule: an Allow, Deny or Pass rule, a tier's implicit deny, or a host endpoint's failsafe
- * ports. Along one chain, every packet that does not reach a rule is taken by exactly one earlier
- * element ("takes" = reached undecided and fires), so the takes-formulas of the elements before a
- * rule are disjoint and together cover "not reached"; this makes the smallest covering set of a
- * shadowed rule unique: the elements that take some packet the rule matches.
+ * consecutive Calico rules that share that index (one for Calico policies, several for a Kubernetes
+ * NetworkPolicy entry). An {@link Element} is something that can take a packet before a rule: an
+ * Allow, Deny or Pass rule, a tier's implicit deny, or a host endpoint's failsafe ports. Along one
+ * chain, every packet that does not reach a rule is taken by exactly one earlier element ("takes" =
+ * reached undecided and fires), so the takes-formulas of the elements before a rule are disjoint
+ * and together cover "not reached"; this makes the smallest covering set of a shadowed rule unique:
+ * the elements that take some packet the rule matches.
  *
  * <p>Every formula is read off the step's compiled chains ({@link Chain#takers}, {@link
- * Chain#position}); goals are solved by the underlying {@link Query} (with owned addresses
- * excluded up front when they are few, {@link Query#excludeOwned}); answers are decoded flows to
- * be replayed through eval by the caller. Not thread-safe; close it before opening another query
- * on the same session.
+ * Chain#position}); goals are solved by the underlying {@link Query} (with owned addresses excluded
+ * up front when they are few, {@link Query#excludeOwned}); answers are decoded flows to be replayed
+ * through eval by the caller. Not thread-safe; close it before opening another query on the same
+ * session.
  */
 public final class StepGoals implements AutoCloseable {
 
@@ -77,11 +76,15 @@ public final class StepGoals implements AutoCloseable {
   private final Terms t;
   private final SolverSession session;
   private final List<Query.StepChain> options;
+
   /** Per chain: element key → what it takes, in chain order. */
   private final Map<Chain, Map<String, BoolExpr>> takes = new IdentityHashMap<>();
+
   private final Map<String, Element> elements = new LinkedHashMap<>();
+
   /** Each taker's element key (computed once: blocking lists are long). */
   private final Map<Chain.Taker, String> keys = new IdentityHashMap<>();
+
   private int fresh;
 
   private StepGoals(Network net, Query query) {
@@ -91,16 +94,18 @@ public final class StepGoals implements AutoCloseable {
     this.options = query.stepChains();
     query.excludeOwned();
     for (Query.StepChain o : options) {
-      takes.computeIfAbsent(o.chain(), c -> {
-        Map<String, BoolExpr> out = new LinkedHashMap<>();
-        for (Chain.Taker k : c.takers()) {
-          Element e = element(k);
-          elements.putIfAbsent(e.key(), e);
-          keys.put(k, e.key());
-          out.put(e.key(), k.takes());
-        }
-        return out;
-      });
+      takes.computeIfAbsent(
+          o.chain(),
+          c -> {
+            Map<String, BoolExpr> out = new LinkedHashMap<>();
+            for (Chain.Taker k : c.takers()) {
+              Element e = element(k);
+              elements.putIfAbsent(e.key(), e);
+              keys.put(k, e.key());
+              out.put(e.key(), k.takes());
+            }
+            return out;
+          });
     }
   }
 
@@ -133,12 +138,18 @@ public final class StepGoals implements AutoCloseable {
     return query.solveNamed(goal);
   }
 
-  /** Some packet at a selected endpoint that {@code policy}'s rule {@code index} matches (reached or not). */
+  /**
+   * Some packet at a selected endpoint that {@code policy}'s rule {@code index} matches (reached or
+   * not).
+   */
   public Answer matchesOnOwn(Policy policy, int index) {
     return solve(own(policy, index));
   }
 
-  /** Some packet that reaches rule {@code index} of {@code policy} and that it matches (it takes it). */
+  /**
+   * Some packet that reaches rule {@code index} of {@code policy} and that it matches (it takes
+   * it).
+   */
   public Answer reaches(Policy policy, int index) {
     return solve(atPosition(policy, index, p -> t.and(p.reached(), p.fires())));
   }
@@ -149,7 +160,11 @@ public final class StepGoals implements AutoCloseable {
    * tier decides otherwise than the next tiers).
    */
   public Answer changesVerdict(Policy policy, int index) {
-    return solve(atPosition(policy, index, p -> p.changes() == null ? null : t.and(p.reached(), p.fires(), p.changes())));
+    return solve(
+        atPosition(
+            policy,
+            index,
+            p -> p.changes() == null ? null : t.and(p.reached(), p.fires(), p.changes())));
   }
 
   /** The elements that can take a packet before the rule, on some alternative, in chain order. */
@@ -165,11 +180,11 @@ public final class StepGoals implements AutoCloseable {
   }
 
   /**
-   * For a rule no packet reaches: some packet that the rule matches on its own and that none of
-   * the elements named by {@code keys} ({@link Element#key()}) takes. Enumerating with it finds the smallest covering set of a
-   * shadowed rule: each model is taken by an element not yet named (the takes-formulas are
-   * disjoint, so that element belongs to every covering set), until {@code UNSAT} proves the
-   * named elements cover the rule.
+   * For a rule no packet reaches: some packet that the rule matches on its own and that none of the
+   * elements named by {@code keys} ({@link Element#key()}) takes. Enumerating with it finds the
+   * smallest covering set of a shadowed rule: each model is taken by an element not yet named (the
+   * takes-formulas are disjoint, so that element belongs to every covering set), until {@code
+   * UNSAT} proves the named elements cover the rule.
    */
   public Answer matchesExcept(Policy policy, int index, java.util.Collection<String> keys) {
     // Stated positively: "taken by one of the other blocking elements". Equivalent once the rule
@@ -189,7 +204,8 @@ public final class StepGoals implements AutoCloseable {
    * taken by another blocking element (checked without the refutations of owned addresses: a
    * relaxation, so {@code UNSAT} is exact). Null when the relaxation is satisfiable or unknown.
    */
-  public SolverSession.Status coveredBy(Policy policy, int index, java.util.Collection<String> keys) {
+  public SolverSession.Status coveredBy(
+      Policy policy, int index, java.util.Collection<String> keys) {
     List<BoolExpr> others = new ArrayList<>();
     for (Element e : blocking(policy, index)) {
       if (!keys.contains(e.key())) {
@@ -219,12 +235,12 @@ public final class StepGoals implements AutoCloseable {
    * A covering set of the rule's blocking elements: "the rule matches on its own and none of the
    * set's elements takes the packet" is unsatisfiable. Computed as an unsat core over one tracked
    * assumption per blocking element (Z3's core, not minimised: minimising it cost more than the
-   * {@link #takenBy} questions it saves). The check runs without
-   * the lazy refutations of owned addresses (a relaxation, so {@code UNSAT} is exact and the set
-   * does cover); {@code SAT} means the relaxation found a packet, and the caller asks the full
-   * question. Since the elements' takes-formulas are disjoint, the smallest covering set is unique
-   * (the elements that take some packet the rule matches): callers keep a core element only if
-   * {@link #takenBy} finds it such a packet, whose model is that element's example.
+   * {@link #takenBy} questions it saves). The check runs without the lazy refutations of owned
+   * addresses (a relaxation, so {@code UNSAT} is exact and the set does cover); {@code SAT} means
+   * the relaxation found a packet, and the caller asks the full question. Since the elements'
+   * takes-formulas are disjoint, the smallest covering set is unique (the elements that take some
+   * packet the rule matches): callers keep a core element only if {@link #takenBy} finds it such a
+   * packet, whose model is that element's example.
    */
   public Core core(Policy policy, int index) {
     List<Element> blocking = blocking(policy, index);
@@ -247,11 +263,12 @@ public final class StepGoals implements AutoCloseable {
       java.util.Set<String> names = new java.util.HashSet<>();
       core.forEach(x -> names.add(x.toString()));
       List<Element> out = new ArrayList<>();
-      byName.forEach((name, e) -> {
-        if (names.contains(name)) {
-          out.add(e);
-        }
-      });
+      byName.forEach(
+          (name, e) -> {
+            if (names.contains(name)) {
+              out.add(e);
+            }
+          });
       return new Core(SolverSession.Status.UNSAT, out, null);
     } finally {
       session.pop();
@@ -270,8 +287,12 @@ public final class StepGoals implements AutoCloseable {
     return atPosition(policy, index, Chain.Position::fires);
   }
 
-  /** Per alternative whose chain has the rule: "it is chosen" and {@code f} of the rule's position (null: nothing), or'ed. */
-  private BoolExpr atPosition(Policy policy, int index, java.util.function.Function<Chain.Position, BoolExpr> f) {
+  /**
+   * Per alternative whose chain has the rule: "it is chosen" and {@code f} of the rule's position
+   * (null: nothing), or'ed.
+   */
+  private BoolExpr atPosition(
+      Policy policy, int index, java.util.function.Function<Chain.Position, BoolExpr> f) {
     List<BoolExpr> any = new ArrayList<>();
     for (Query.StepChain o : options) {
       Chain.Position p = o.chain().position(policy, index);

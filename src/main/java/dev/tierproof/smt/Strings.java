@@ -34,7 +34,9 @@ final class Strings {
     int i = 0;
     while (i < z3.length()) {
       int close = z3.indexOf('}', i);
-      if (z3.startsWith(ESCAPE, i) && close > i + 3 && z3.substring(i + 3, close).matches("[0-9a-fA-F]{1,5}")) {
+      if (z3.startsWith(ESCAPE, i)
+          && close > i + 3
+          && z3.substring(i + 3, close).matches("[0-9a-fA-F]{1,5}")) {
         out.appendCodePoint(Integer.parseInt(z3.substring(i + 3, close), 16));
         i = close + 1;
       } else {

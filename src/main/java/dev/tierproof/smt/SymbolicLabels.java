@@ -14,19 +14,21 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The labels of hypothetical endpoints as Z3 variables, and selectors over them (spec S1.3,
- * S5.3): the one encoding of a selector over symbolic labels, for the ends of a flow ({@link End})
- * and for {@link Labels}' questions. A key gets a variable when a selector mentions it; a key only
- * compared for equality ranges over the literals compared with it plus one other value, a key
- * tested with {@code contains}, {@code starts with} or {@code ends with} is a Z3 string (see
- * {@link LabelVar}). Selectors are encoded once each (cached).
+ * The labels of hypothetical endpoints as Z3 variables, and selectors over them (spec S1.3, S5.3):
+ * the one encoding of a selector over symbolic labels, for the ends of a flow ({@link End}) and for
+ * {@link Labels}' questions. A key gets a variable when a selector mentions it; a key only compared
+ * for equality ranges over the literals compared with it plus one other value, a key tested with
+ * {@code contains}, {@code starts with} or {@code ends with} is a Z3 string (see {@link LabelVar}).
+ * Selectors are encoded once each (cached).
  */
 final class SymbolicLabels {
 
   private final Terms t;
   private final Map<String, LabelVar> vars = new TreeMap<>();
+
   /** The literals by key (null: a string-valued key). */
   private final Map<String, List<String>> vocabulary = new TreeMap<>();
+
   private final Map<Selector, BoolExpr> encoded = new HashMap<>();
 
   private SymbolicLabels(Terms t) {
@@ -40,12 +42,17 @@ final class SymbolicLabels {
 
   /**
    * Variables named {@code prefix + n} for the keys {@code selectors} mention; with {@code
-   * newNamespace}, the namespace label too, its literals every name in {@code namespaceNames}
-   * (a new namespace is none of them); the values {@code views} fix for keys already mentioned
-   * join their literals.
+   * newNamespace}, the namespace label too, its literals every name in {@code namespaceNames} (a
+   * new namespace is none of them); the values {@code views} fix for keys already mentioned join
+   * their literals.
    */
   static SymbolicLabels of(
-      Terms t, String prefix, List<Selector> selectors, boolean newNamespace, Set<String> namespaceNames, List<LabelView> views) {
+      Terms t,
+      String prefix,
+      List<Selector> selectors,
+      boolean newNamespace,
+      Set<String> namespaceNames,
+      List<LabelView> views) {
     Map<String, Set<String>> literals = new TreeMap<>();
     Set<String> strings = new HashSet<>();
     selectors.forEach(s -> scan(s, literals, strings));
@@ -62,17 +69,20 @@ final class SymbolicLabels {
       }
     }
     for (LabelView v : views) {
-      v.fixed().forEach((k, val) -> {
-        if (literals.containsKey(k)) {
-          literals.get(k).add(val);
-        }
-      });
+      v.fixed()
+          .forEach(
+              (k, val) -> {
+                if (literals.containsKey(k)) {
+                  literals.get(k).add(val);
+                }
+              });
     }
     SymbolicLabels out = new SymbolicLabels(t);
     int n = 0;
     for (Map.Entry<String, Set<String>> e : literals.entrySet()) {
       boolean string = strings.contains(e.getKey());
-      out.vars.put(e.getKey(), new LabelVar(t.ctx(), prefix + n++, new ArrayList<>(e.getValue()), string));
+      out.vars.put(
+          e.getKey(), new LabelVar(t.ctx(), prefix + n++, new ArrayList<>(e.getValue()), string));
       out.vocabulary.put(e.getKey(), string ? null : List.copyOf(e.getValue()));
     }
     return out;
@@ -101,7 +111,10 @@ final class SymbolicLabels {
       out = var(h.key()).present();
     } else if (s instanceof Selector.Compare c) {
       LabelVar l = var(c.key());
-      out = c.op() == Selector.Op.NE ? t.ctx().mkNot(l.test(Selector.Op.EQ, c.value())) : l.test(c.op(), c.value());
+      out =
+          c.op() == Selector.Op.NE
+              ? t.ctx().mkNot(l.test(Selector.Op.EQ, c.value()))
+              : l.test(c.op(), c.value());
     } else if (s instanceof Selector.InSet i) {
       LabelVar l = var(i.key());
       List<BoolExpr> any = new ArrayList<>();
@@ -119,7 +132,9 @@ final class SymbolicLabels {
     return out;
   }
 
-  /** The labels are those of a new namespace's pod: a namespace name no name in {@code known} is. */
+  /**
+   * The labels are those of a new namespace's pod: a namespace name no name in {@code known} is.
+   */
   BoolExpr newNamespace(Set<String> known) {
     List<BoolExpr> c = new ArrayList<>();
     LabelVar ns = var(Network.NAMESPACE);
@@ -136,27 +151,41 @@ final class SymbolicLabels {
     return t.and(c);
   }
 
-  /** The symbolic labels agree with {@code view}: its fixed keys have their values, its absent keys are absent. */
+  /**
+   * The symbolic labels agree with {@code view}: its fixed keys have their values, its absent keys
+   * are absent.
+   */
   List<BoolExpr> agreeWith(LabelView view) {
     List<BoolExpr> c = new ArrayList<>();
-    vars.forEach((k, l) -> {
-      if (view.isFixed(k)) {
-        c.add(l.test(Selector.Op.EQ, view.fixed().get(k)));
-      } else if (view.isAbsent(k)) {
-        c.add(t.ctx().mkNot(l.present()));
-      }
-    });
+    vars.forEach(
+        (k, l) -> {
+          if (view.isFixed(k)) {
+            c.add(l.test(Selector.Op.EQ, view.fixed().get(k)));
+          } else if (view.isAbsent(k)) {
+            c.add(t.ctx().mkNot(l.present()));
+          }
+        });
     return c;
   }
 
-  /** The labels in {@code m}: {@code view}'s fixed ones and the symbolic ones present (namespace names read {@code new-namespace}). */
+  /**
+   * The labels in {@code m}: {@code view}'s fixed ones and the symbolic ones present (namespace
+   * names read {@code new-namespace}).
+   */
   Map<String, String> decode(Model m, LabelView view) {
     Map<String, String> out = new TreeMap<>(view.fixed());
-    vars.forEach((k, l) -> {
-      if (view.isSymbolic(k) && m.eval(l.present(), true).isTrue()) {
-        out.put(k, l.decode(m, k.equals(Network.NAMESPACE) || k.equals(Network.NAMESPACE_NAME) ? "new-namespace" : "other"));
-      }
-    });
+    vars.forEach(
+        (k, l) -> {
+          if (view.isSymbolic(k) && m.eval(l.present(), true).isTrue()) {
+            out.put(
+                k,
+                l.decode(
+                    m,
+                    k.equals(Network.NAMESPACE) || k.equals(Network.NAMESPACE_NAME)
+                        ? "new-namespace"
+                        : "other"));
+          }
+        });
     return out;
   }
 
@@ -168,7 +197,10 @@ final class SymbolicLabels {
     return l;
   }
 
-  /** Collects the keys {@code s} mentions with the literals it compares them to; {@code strings}: keys tested as strings. */
+  /**
+   * Collects the keys {@code s} mentions with the literals it compares them to; {@code strings}:
+   * keys tested as strings.
+   */
   private static void scan(Selector s, Map<String, Set<String>> literals, Set<String> strings) {
     if (s instanceof Selector.Has h) {
       literals.computeIfAbsent(h.key(), k -> new TreeSet<>());

@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * The Boolean term factory of one session: {@code and}, {@code or} and {@code not} fold the
- * constants {@code true} and {@code false} (so unreachable branches vanish from the formulas),
- * and {@link #define} names a term by asserting {@code name = term} in the session's current
- * scope. Every formula of the encoding is built through one of these.
+ * constants {@code true} and {@code false} (so unreachable branches vanish from the formulas), and
+ * {@link #define} names a term by asserting {@code name = term} in the session's current scope.
+ * Every formula of the encoding is built through one of these.
  */
 final class Terms {
 
@@ -26,8 +26,8 @@ final class Terms {
   }
 
   /**
-   * A fresh Boolean constant equal to {@code e}, asserted in the current scope; constants and
-   * named terms are returned as they are.
+   * A fresh Boolean constant equal to {@code e}, asserted in the current scope; constants and named
+   * terms are returned as they are.
    */
   BoolExpr define(BoolExpr e) {
     if (e.isTrue() || e.isFalse() || e.isConst()) {

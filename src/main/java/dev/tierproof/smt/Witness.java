@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The decoder of a query's models: whether a model is a flow at all (a free end at an owned
- * address is not, {@link #refutations}), what makes a witness read naturally ({@link
- * #preferences}), and the flow with its endpoints, verdict and deciding points ({@link #decode}).
+ * The decoder of a query's models: whether a model is a flow at all (a free end at an owned address
+ * is not, {@link #refutations}), what makes a witness read naturally ({@link #preferences}), and
+ * the flow with its endpoints, verdict and deciding points ({@link #decode}).
  */
 final class Witness {
 
@@ -41,7 +41,9 @@ final class Witness {
     this.dst = dst;
   }
 
-  /** For each end at a free address that an endpoint owns: the run of owned addresses to exclude. */
+  /**
+   * For each end at a free address that an endpoint owns: the run of owned addresses to exclude.
+   */
   List<BoolExpr> refutations(Model m) {
     List<BoolExpr> out = new ArrayList<>();
     boolean v6 = m.eval(v.v6, true).isTrue();
@@ -76,11 +78,13 @@ final class Witness {
     nice.add(src.at(Concrete.class));
     nice.add(dst.at(Concrete.class));
     if (bounds.portMin() == null) {
-      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.dport, ctx.mkBV(Placeholders.WITNESS_PORT, 16))));
+      nice.add(
+          ctx.mkImplies(v.hasPorts, ctx.mkEq(v.dport, ctx.mkBV(Placeholders.WITNESS_PORT, 16))));
       nice.add(ctx.mkImplies(v.hasPorts, ctx.mkNot(ctx.mkEq(v.dport, ctx.mkBV(0, 16)))));
     }
     if (bounds.sourcePortMin() == null) {
-      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkEq(v.sport, ctx.mkBV(Placeholders.SOURCE_PORT, 16))));
+      nice.add(
+          ctx.mkImplies(v.hasPorts, ctx.mkEq(v.sport, ctx.mkBV(Placeholders.SOURCE_PORT, 16))));
       nice.add(ctx.mkImplies(v.hasPorts, v.between(v.sport, 16, 32768, 60999)));
     }
     // the addresses explain uses for ends that have none of their own
@@ -93,7 +97,10 @@ final class Witness {
     return nice;
   }
 
-  /** The model's flow, its verdict by {@code allowed} and (with {@code explain}) the deciding points of its steps. */
+  /**
+   * The model's flow, its verdict by {@code allowed} and (with {@code explain}) the deciding points
+   * of its steps.
+   */
   Answer decode(Model m, long millis, boolean explain, BoolExpr allowed) {
     boolean v6 = m.eval(v.v6, true).isTrue();
     int family = v6 ? 6 : 4;
@@ -126,6 +133,12 @@ final class Witness {
       dst.decisions(m, destination, decisions);
     }
     return new Answer(
-        SolverSession.Status.SAT, flow, m.eval(allowed, true).isTrue(), decisions, assumed, null, millis);
+        SolverSession.Status.SAT,
+        flow,
+        m.eval(allowed, true).isTrue(),
+        decisions,
+        assumed,
+        null,
+        millis);
   }
 }

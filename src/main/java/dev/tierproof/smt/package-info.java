@@ -4,26 +4,26 @@
  *
  * <p>Input: a {@link dev.tierproof.model.PolicySet}; per question, the alternatives for each end
  * ({@link dev.tierproof.smt.Side}: input endpoints, hypothetical endpoints, outside addresses) and
- * packet bounds ({@link dev.tierproof.smt.FlowBounds}). Output: {@link dev.tierproof.smt.Answer}s
- * — {@code sat} with a decoded {@link dev.tierproof.model.Flow} (to be replayed through {@code
- * eval} by the caller), {@code unsat}, or {@code unknown} with Z3's reason — for goals such as
- * "some flow is allowed" or "some step is decided by this point" ({@link dev.tierproof.smt.Point}).
+ * packet bounds ({@link dev.tierproof.smt.FlowBounds}). Output: {@link dev.tierproof.smt.Answer}s —
+ * {@code sat} with a decoded {@link dev.tierproof.model.Flow} (to be replayed through {@code eval}
+ * by the caller), {@code unsat}, or {@code unknown} with Z3's reason — for goals such as "some flow
+ * is allowed" or "some step is decided by this point" ({@link dev.tierproof.smt.Point}).
  *
  * <p>Spec: specs/semantics.md S1.3 (selectors over symbolic labels), S3 (rule matching), S4 (one
  * endpoint and direction: tiers, Pass, tier defaults, profiles, no-profile deny), S5 (flows,
  * hypothetical endpoints), S6 (host endpoints: failsafes first).
  *
- * <p>Encoding. A packet is a family, two 128-bit addresses (IPv4-mapped; IPv6 addresses outside
- * the mapped range), protocol 1-255, ports exactly for TCP/UDP/SCTP/UDPLite, ICMP type and code
- * exactly for ICMP/ICMPv6, and the class of its destination DNS name (names matter only through
- * the input patterns they match, so one representative per realizable class is exact). Each end
- * chooses among alternatives: groups of input (endpoint, address) pairs that no involved rule can
- * tell apart — evaluated concretely, so selectors over known labels are constants and address
- * membership is a choice, not a bit-vector search — or a symbolic address owned by no endpoint
- * (hypothetical and outside ends; ownership is refuted lazily, run by run). Per endpoint class and
- * direction one chain is compiled: the verdict back to front over tiers and rules, each rule match
- * a named Boolean shared by all classes; what each element takes, front to back, on demand.
- * Every question is "unsat iff the property holds".
+ * <p>Encoding. A packet is a family, two 128-bit addresses (IPv4-mapped; IPv6 addresses outside the
+ * mapped range), protocol 1-255, ports exactly for TCP/UDP/SCTP/UDPLite, ICMP type and code exactly
+ * for ICMP/ICMPv6, and the class of its destination DNS name (names matter only through the input
+ * patterns they match, so one representative per realizable class is exact). Each end chooses among
+ * alternatives: groups of input (endpoint, address) pairs that no involved rule can tell apart —
+ * evaluated concretely, so selectors over known labels are constants and address membership is a
+ * choice, not a bit-vector search — or a symbolic address owned by no endpoint (hypothetical and
+ * outside ends; ownership is refuted lazily, run by run). Per endpoint class and direction one
+ * chain is compiled: the verdict back to front over tiers and rules, each rule match a named
+ * Boolean shared by all classes; what each element takes, front to back, on demand. Every question
+ * is "unsat iff the property holds".
  *
  * <p>Exact for every packet and input endpoint (checked differentially against {@code eval}).
  * Hypothetical endpoints: any labels the selectors can observe (values that are only compared for
@@ -51,15 +51,15 @@
  *       encoding of selectors over hypothetical endpoints' labels (S1.3), also behind {@link
  *       dev.tierproof.smt.Labels}.
  *   <li>{@link dev.tierproof.smt.RuleMatch}: rule matching (S3), one named Boolean per rule.
- *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2): from one compilation of
- *       a step's evaluation order, its verdict, the deciding points, what each element takes,
- *       where each written rule is reached and whether removing it changes the verdict.
+ *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2): from one compilation of a
+ *       step's evaluation order, its verdict, the deciding points, what each element takes, where
+ *       each written rule is reached and whether removing it changes the verdict.
  *   <li>{@link dev.tierproof.smt.Query}: one question's scope, goals and solving (lazy refutation
  *       of owned addresses); {@link dev.tierproof.smt.Witness}, the decoder: which models are
- *       flows, what makes a witness read naturally, the {@link dev.tierproof.smt.Answer}. On top
- *       of the query: {@link dev.tierproof.smt.StepGoals} (lint's questions about one step's
- *       rules, over the chains' positions), {@link dev.tierproof.smt.Regions} (carve-outs of a
- *       claim) and {@link dev.tierproof.smt.DiffQuery} (two queries over shared variables).
+ *       flows, what makes a witness read naturally, the {@link dev.tierproof.smt.Answer}. On top of
+ *       the query: {@link dev.tierproof.smt.StepGoals} (lint's questions about one step's rules,
+ *       over the chains' positions), {@link dev.tierproof.smt.Regions} (carve-outs of a claim) and
+ *       {@link dev.tierproof.smt.DiffQuery} (two queries over shared variables).
  *   <li>{@link dev.tierproof.smt.DiffEncoding} encodes two policy sets over one inventory and
  *       bounds where verdicts can differ, from their structure ({@link
  *       dev.tierproof.smt.ChainChanges}); {@link dev.tierproof.smt.DiffQuery} holds both encodings

@@ -55,7 +55,10 @@ public final class Diagnostics {
   public enum Detail {
     /** Errors only. */
     QUIET,
-    /** Errors and notes; warnings of one kind (the same message but for its quoted parts) once, with a count and the first places. */
+    /**
+     * Errors and notes; warnings of one kind (the same message but for its quoted parts) once, with
+     * a count and the first places.
+     */
     SUMMARY,
     /** Everything. */
     FULL
@@ -77,7 +80,10 @@ public final class Diagnostics {
       if (d.severity() == Severity.ERROR || detail == Detail.FULL) {
         shown.add(d);
       } else if (detail == Detail.SUMMARY) {
-        List<Diagnostic> same = alike.computeIfAbsent(d.severity() + ":" + KIND.matcher(d.message()).replaceAll("`…`"), k -> new ArrayList<>());
+        List<Diagnostic> same =
+            alike.computeIfAbsent(
+                d.severity() + ":" + KIND.matcher(d.message()).replaceAll("`…`"),
+                k -> new ArrayList<>());
         if (same.isEmpty()) {
           shown.add(d);
         }
@@ -91,8 +97,15 @@ public final class Diagnostics {
     for (int i = 0; i < shown.size(); i++) {
       Diagnostic d = shown.get(i);
       if (i == SHOWN) {
-        long errors = shown.subList(i, shown.size()).stream().filter(x -> x.severity() == Severity.ERROR).count();
-        out.append("and ").append(shown.size() - i).append(" more (").append(errors).append(errors == 1 ? " error" : " errors")
+        long errors =
+            shown.subList(i, shown.size()).stream()
+                .filter(x -> x.severity() == Severity.ERROR)
+                .count();
+        out.append("and ")
+            .append(shown.size() - i)
+            .append(" more (")
+            .append(errors)
+            .append(errors == 1 ? " error" : " errors")
             .append(")\n");
         break;
       }
@@ -100,7 +113,9 @@ public final class Diagnostics {
       String[] lines =
           split.computeIfAbsent(
               d.span().file(), f -> sources.getOrDefault(f, "").split("\r?\n", -1));
-      if (d.span().isKnown() && sources.containsKey(d.span().file()) && d.span().line() <= lines.length) {
+      if (d.span().isKnown()
+          && sources.containsKey(d.span().file())
+          && d.span().line() <= lines.length) {
         String line = lines[d.span().line() - 1];
         out.append("  ").append(line).append('\n');
         out.append("  ").append(" ".repeat(Math.max(0, d.span().column() - 1))).append("^\n");

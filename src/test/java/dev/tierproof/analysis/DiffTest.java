@@ -22,7 +22,8 @@ class DiffTest {
 
   static PolicySet files(String... paths) {
     Diagnostics d = new Diagnostics();
-    PolicySet set = Loader.load(Loader.read(List.of(paths), new ByteArrayInputStream(new byte[0]), d), d);
+    PolicySet set =
+        Loader.load(Loader.read(List.of(paths), new ByteArrayInputStream(new byte[0]), d), d);
     assertThat(d.errors()).isEmpty();
     return set;
   }
@@ -39,7 +40,12 @@ class DiffTest {
   }
 
   static String show(ChangeClass c) {
-    return c.kind().text() + ": " + c.source().display() + " -> " + c.destination().display() + ", "
+    return c.kind().text()
+        + ": "
+        + c.source().display()
+        + " -> "
+        + c.destination().display()
+        + ", "
         + DiffResult.packets(c.packets());
   }
 
@@ -54,9 +60,11 @@ class DiffTest {
 
   @Test
   void run_openPostgres_oneOpenedClass() {
-    DiffResult r = diff(files("examples/zero-trust"), files("examples/zero-trust", "examples/zero-trust-pr"));
+    DiffResult r =
+        diff(files("examples/zero-trust"), files("examples/zero-trust", "examples/zero-trust-pr"));
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
-    assertThat(r.classes()).extracting(DiffTest::show)
+    assertThat(r.classes())
+        .extracting(DiffTest::show)
         .containsExactly(
             "newly allowed: red/{app == \"api\"} -> blue/{app == \"db\"} (hypothetical pods not at 169.254.169.254), TCP 5432");
     ChangeClass c = r.classes().get(0);
@@ -112,29 +120,46 @@ class DiffTest {
   void run_portRangeNarrowed_closedClassWithTheRangeThatWentAway() {
     DiffResult r = diff(yaml(BASE), yaml(BASE.replace("\"8000:8100\"", "\"8000:8050\"")));
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
-    // every class: the range that went away, from the pods of a namespace labelled team=a, to a database
-    assertThat(r.classes()).isNotEmpty().allSatisfy(c -> {
-      assertThat(c.kind()).isEqualTo(Kind.CLOSED);
-      assertThat(DiffResult.packets(c.packets())).isEqualTo("TCP 8051-8100");
-      assertThat(c.destination().display()).contains("{app == \"db\"}");
-      assertThat(c.before().allowed()).isTrue();
-      assertThat(c.after().allowed()).isFalse();
-    });
-    assertThat(r.changes()).extracting(DiffResult.InputChange::what).containsExactly("GlobalNetworkPolicy db-ingress");
+    // every class: the range that went away, from the pods of a namespace labelled team=a, to a
+    // database
+    assertThat(r.classes())
+        .isNotEmpty()
+        .allSatisfy(
+            c -> {
+              assertThat(c.kind()).isEqualTo(Kind.CLOSED);
+              assertThat(DiffResult.packets(c.packets())).isEqualTo("TCP 8051-8100");
+              assertThat(c.destination().display()).contains("{app == \"db\"}");
+              assertThat(c.before().allowed()).isTrue();
+              assertThat(c.after().allowed()).isFalse();
+            });
+    assertThat(r.changes())
+        .extracting(DiffResult.InputChange::what)
+        .containsExactly("GlobalNetworkPolicy db-ingress");
   }
 
   @Test
   void run_networkSetGrows_openedForTheNewAddressesOnly() {
-    DiffResult r = diff(yaml(BASE), yaml(BASE.replace("nets: [203.0.113.0/24]", "nets: [203.0.113.0/24, 198.51.100.0/24]")));
+    DiffResult r =
+        diff(
+            yaml(BASE),
+            yaml(
+                BASE.replace("nets: [203.0.113.0/24]", "nets: [203.0.113.0/24, 198.51.100.0/24]")));
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
     // from the new range (outside, or pods not yet deployed that get an address in it) to databases
-    assertThat(r.classes()).isNotEmpty().allSatisfy(c -> {
-      assertThat(c.kind()).isEqualTo(Kind.OPENED);
-      assertThat(DiffResult.packets(c.packets())).isEqualTo("TCP 5432");
-      assertThat(c.witness().sourceIp().toString()).startsWith("198.51.100.");
-    });
-    assertThat(r.classes()).extracting(DiffTest::show).contains("newly allowed: 198.51.100.0/24 -> a/{app == \"db\"}, TCP 5432");
-    assertThat(r.changes()).extracting(DiffResult.InputChange::what).containsExactly("GlobalNetworkSet partners");
+    assertThat(r.classes())
+        .isNotEmpty()
+        .allSatisfy(
+            c -> {
+              assertThat(c.kind()).isEqualTo(Kind.OPENED);
+              assertThat(DiffResult.packets(c.packets())).isEqualTo("TCP 5432");
+              assertThat(c.witness().sourceIp().toString()).startsWith("198.51.100.");
+            });
+    assertThat(r.classes())
+        .extracting(DiffTest::show)
+        .contains("newly allowed: 198.51.100.0/24 -> a/{app == \"db\"}, TCP 5432");
+    assertThat(r.changes())
+        .extracting(DiffResult.InputChange::what)
+        .containsExactly("GlobalNetworkSet partners");
   }
 
   @Test
@@ -142,20 +167,33 @@ class DiffTest {
     DiffResult r = diff(yaml(BASE), yaml(BASE.replace("podIP: 10.0.0.2", "podIP: 10.0.0.3")));
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
     assertThat(r.classes()).isEmpty();
-    assertThat(r.notes()).anySatisfy(n -> assertThat(n).contains("1 endpoint at other addresses in the base (`b/db`): compared at the current addresses"));
+    assertThat(r.notes())
+        .anySatisfy(
+            n ->
+                assertThat(n)
+                    .contains(
+                        "1 endpoint at other addresses in the base (`b/db`): compared at the current addresses"));
   }
 
-  /** Ten namespaces, one web pod each, and a monitoring pod; a GlobalNetworkPolicy over all of them. */
+  /**
+   * Ten namespaces, one web pod each, and a monitoring pod; a GlobalNetworkPolicy over all of them.
+   */
   static String monitored(String ports) {
     StringBuilder y = new StringBuilder();
     for (int n = 0; n < 10; n++) {
-      y.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-").append(n).append("}\n---\n");
-      y.append("apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: ns-").append(n)
-          .append(", labels: {app: web}}\nstatus: {podIP: 10.0.1.").append(n + 1).append("}\n---\n");
+      y.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: ns-")
+          .append(n)
+          .append("}\n---\n");
+      y.append("apiVersion: v1\nkind: Pod\nmetadata: {name: web, namespace: ns-")
+          .append(n)
+          .append(", labels: {app: web}}\nstatus: {podIP: 10.0.1.")
+          .append(n + 1)
+          .append("}\n---\n");
     }
     y.append("apiVersion: v1\nkind: Namespace\nmetadata: {name: monitoring}\n---\n");
-    y.append("apiVersion: v1\nkind: Pod\nmetadata: {name: prom, namespace: monitoring, labels: {app: prom}}\n"
-        + "status: {podIP: 10.0.2.1}\n---\n");
+    y.append(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: prom, namespace: monitoring, labels: {app: prom}}\n"
+            + "status: {podIP: 10.0.2.1}\n---\n");
     y.append(
         """
         apiVersion: projectcalico.org/v3
@@ -169,7 +207,8 @@ class DiffTest {
               protocol: TCP
               source: {selector: app == 'prom'}
               destination: {ports: [%s]}
-        """.formatted(ports));
+        """
+            .formatted(ports));
     return y.toString();
   }
 
@@ -177,25 +216,32 @@ class DiffTest {
   void run_globalPolicyOverManyNamespaces_oneClassOverTheInputsEndpoints() {
     PolicySet base = yaml(monitored("9100"));
     PolicySet current = yaml(monitored("9100, 8080"));
-    DiffResult r = Diff.run(base, current, Scope.EXISTING, Duration.ofSeconds(30), Diff.DEFAULT_MAX_CLASSES);
+    DiffResult r =
+        Diff.run(base, current, Scope.EXISTING, Duration.ofSeconds(30), Diff.DEFAULT_MAX_CLASSES);
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
     // one question per namespace (the scope is split), joined again into one class
     assertThat(r.stats().scopes()).isEqualTo(10);
     assertThat(r.classes()).hasSize(1);
     ChangeClass c = r.classes().get(0);
     assertThat(show(c)).startsWith("newly allowed: monitoring/prom -> ").endsWith(", TCP 8080");
-    // the witness depends on the class alone (the first endpoint of each end in input order), whatever the solver found
+    // the witness depends on the class alone (the first endpoint of each end in input order),
+    // whatever the solver found
     assertThat(c.witness().destination().ref()).isEqualTo("ns-0/web");
     assertThat(c.witness().destinationPort()).isEqualTo(8080);
     assertThat(c.witness().sourcePort()).isEqualTo(40000);
-    assertThat(c.destination().endpoints()).extracting(e -> e.namespace())
-        .containsExactlyInAnyOrder("ns-0", "ns-1", "ns-2", "ns-3", "ns-4", "ns-5", "ns-6", "ns-7", "ns-8", "ns-9");
+    assertThat(c.destination().endpoints())
+        .extracting(e -> e.namespace())
+        .containsExactlyInAnyOrder(
+            "ns-0", "ns-1", "ns-2", "ns-3", "ns-4", "ns-5", "ns-6", "ns-7", "ns-8", "ns-9");
     // every flow of the joined class changed: replayed through both evaluators
     dev.tierproof.eval.Evaluator before = new dev.tierproof.eval.Evaluator(base);
     dev.tierproof.eval.Evaluator now = new dev.tierproof.eval.Evaluator(current);
-    dev.tierproof.model.Endpoint prom = current.endpoints().stream().filter(e -> e.name().equals("prom")).findFirst().orElseThrow();
+    dev.tierproof.model.Endpoint prom =
+        current.endpoints().stream().filter(e -> e.name().equals("prom")).findFirst().orElseThrow();
     for (dev.tierproof.model.Endpoint web : c.destination().endpoints()) {
-      dev.tierproof.model.Flow f = new dev.tierproof.model.Flow(6, prom.ips().get(0), 40000, web.ips().get(0), 8080, null, null, null, prom, web);
+      dev.tierproof.model.Flow f =
+          new dev.tierproof.model.Flow(
+              6, prom.ips().get(0), 40000, web.ips().get(0), 8080, null, null, null, prom, web);
       assertThat(before.evaluate(f).allowed()).as(web.ref()).isFalse();
       assertThat(now.evaluate(f).allowed()).as(web.ref()).isTrue();
     }
@@ -222,27 +268,59 @@ class DiffTest {
         spec: {nets: [100.64.0.0/16]}
         """;
     PolicySet base = yaml(BASE + sets);
-    PolicySet current = yaml(BASE.replace("source: {selector: role == 'partner'}", "source: {selector: has(role)}") + sets);
-    DiffResult r = Diff.run(base, current, Scope.EXISTING, Duration.ofSeconds(30), Diff.DEFAULT_MAX_CLASSES);
+    PolicySet current =
+        yaml(
+            BASE.replace("source: {selector: role == 'partner'}", "source: {selector: has(role)}")
+                + sets);
+    DiffResult r =
+        Diff.run(base, current, Scope.EXISTING, Duration.ofSeconds(30), Diff.DEFAULT_MAX_CLASSES);
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
     // the two network sets the rule now also selects: one class, proved by one question
-    assertThat(r.classes()).extracting(DiffTest::show)
+    assertThat(r.classes())
+        .extracting(DiffTest::show)
         .containsExactly("newly allowed: 192.0.2.0/25, 198.51.100.0/24 -> b/db, TCP 5432");
     ChangeClass c = r.classes().get(0);
-    assertThat(c.source().ranges()).extracting(Object::toString).containsExactly("192.0.2.0/25", "198.51.100.0/24");
-    // the witness depends on the class alone: first range, first address, lowest port, source port 40000
-    assertThat(c.witness().toString()).isEqualTo(new dev.tierproof.model.Flow(6, ip("192.0.2.0"), 40000, ip("10.0.0.2"), 5432,
-        null, null, null, null, c.destination().endpoints().get(0)).toString());
+    assertThat(c.source().ranges())
+        .extracting(Object::toString)
+        .containsExactly("192.0.2.0/25", "198.51.100.0/24");
+    // the witness depends on the class alone: first range, first address, lowest port, source port
+    // 40000
+    assertThat(c.witness().toString())
+        .isEqualTo(
+            new dev.tierproof.model.Flow(
+                    6,
+                    ip("192.0.2.0"),
+                    40000,
+                    ip("10.0.0.2"),
+                    5432,
+                    null,
+                    null,
+                    null,
+                    null,
+                    c.destination().endpoints().get(0))
+                .toString());
     assertThat(c.before().allowed()).isFalse();
     assertThat(c.after().allowed()).isTrue();
     dev.tierproof.eval.Evaluator before = new dev.tierproof.eval.Evaluator(base);
     dev.tierproof.eval.Evaluator now = new dev.tierproof.eval.Evaluator(current);
-    dev.tierproof.model.Endpoint db = current.endpoints().stream().filter(e -> e.name().equals("db")).findFirst().orElseThrow();
-    for (String from : List.of("192.0.2.0", "192.0.2.127", "198.51.100.0", "198.51.100.255", "100.64.0.1", "203.0.113.9")) {
+    dev.tierproof.model.Endpoint db =
+        current.endpoints().stream().filter(e -> e.name().equals("db")).findFirst().orElseThrow();
+    for (String from :
+        List.of(
+            "192.0.2.0",
+            "192.0.2.127",
+            "198.51.100.0",
+            "198.51.100.255",
+            "100.64.0.1",
+            "203.0.113.9")) {
       dev.tierproof.model.Ip ip = dev.tierproof.model.Ip.parse(from).orElseThrow();
-      dev.tierproof.model.Flow f = new dev.tierproof.model.Flow(6, ip, 40000, db.ips().get(0), 5432, null, null, null, null, db);
+      dev.tierproof.model.Flow f =
+          new dev.tierproof.model.Flow(
+              6, ip, 40000, db.ips().get(0), 5432, null, null, null, null, db);
       boolean inClass = c.source().ranges().stream().anyMatch(x -> x.contains(ip));
-      assertThat(!before.evaluate(f).allowed() && now.evaluate(f).allowed()).as(from).isEqualTo(inClass);
+      assertThat(!before.evaluate(f).allowed() && now.evaluate(f).allowed())
+          .as(from)
+          .isEqualTo(inClass);
     }
   }
 

@@ -61,7 +61,13 @@ class ReachabilitySemanticsTest {
             """;
     PolicySet set = load(yaml);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
-      assertThat(r.reachable(known(set, "shop/web"), known(set, "node1-eth0"), tcp(22)).explanation().steps().get(1).decidedBy().kind())
+      assertThat(
+              r.reachable(known(set, "shop/web"), known(set, "node1-eth0"), tcp(22))
+                  .explanation()
+                  .steps()
+                  .get(1)
+                  .decidedBy()
+                  .kind())
           .isEqualTo(Decision.Kind.FAILSAFE);
       VerifyResult http = r.reachable(known(set, "shop/web"), known(set, "node1-eth0"), tcp(80));
       assertThat(http.result()).isEqualTo(Result.VIOLATED);
@@ -94,13 +100,18 @@ class ReachabilitySemanticsTest {
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
       VerifyResult ok = r.reachable(known(set, "shop/web"), known(set, "shop/db"), tcp(5432));
       assertThat(ok.result()).isEqualTo(Result.HOLDS);
-      assertThat(ok.explanation().steps().get(1).decidedBy().kind()).isEqualTo(Decision.Kind.PROFILE);
-      VerifyResult world = r.reachable(new End.Outside(null, null), known(set, "shop/db"), FlowSpec.ANY);
+      assertThat(ok.explanation().steps().get(1).decidedBy().kind())
+          .isEqualTo(Decision.Kind.PROFILE);
+      VerifyResult world =
+          r.reachable(new End.Outside(null, null), known(set, "shop/db"), FlowSpec.ANY);
       assertThat(world.result()).isEqualTo(Result.VIOLATED);
-      assertThat(world.blockers()).singleElement().satisfies(b -> {
-        assertThat(b.decidedBy().kind()).isEqualTo(Decision.Kind.TIER_DEFAULT);
-        assertThat(b.decidedBy().tier().name()).isEqualTo("security");
-      });
+      assertThat(world.blockers())
+          .singleElement()
+          .satisfies(
+              b -> {
+                assertThat(b.decidedBy().kind()).isEqualTo(Decision.Kind.TIER_DEFAULT);
+                assertThat(b.decidedBy().tier().name()).isEqualTo("security");
+              });
     }
   }
 
@@ -133,7 +144,8 @@ class ReachabilitySemanticsTest {
               types: [Ingress]
               ingress: [{action: Deny}]
             """;
-    VerifyResult v = reachable(yaml, new End.Outside(null, null), known(load(yaml), "shop/db"), tcp(5432));
+    VerifyResult v =
+        reachable(yaml, new End.Outside(null, null), known(load(yaml), "shop/db"), tcp(5432));
     assertThat(v.result()).isEqualTo(Result.HOLDS);
   }
 
@@ -161,9 +173,12 @@ class ReachabilitySemanticsTest {
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
       VerifyResult v = r.isolated(known(set, "shop/web"), known(set, "shop/db"), FlowSpec.ANY);
       assertThat(v.result()).isEqualTo(Result.HOLDS);
-      assertThat(v.blockers()).extracting(Blocker::direction).containsExactly(Direction.EGRESS, Direction.INGRESS);
+      assertThat(v.blockers())
+          .extracting(Blocker::direction)
+          .containsExactly(Direction.EGRESS, Direction.INGRESS);
       assertThat(kinds(v)).containsOnly(Decision.Kind.RULE);
-      VerifyResult any = r.isolated(selector("shop", "app == 'web'"), known(set, "shop/db"), FlowSpec.ANY);
+      VerifyResult any =
+          r.isolated(selector("shop", "app == 'web'"), known(set, "shop/db"), FlowSpec.ANY);
       assertThat(any.result()).isEqualTo(Result.HOLDS);
     }
   }
@@ -186,8 +201,10 @@ class ReachabilitySemanticsTest {
     PolicySet set = load(yaml);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
       FlowSpec v6 = new FlowSpec(null, null, null, null, null, 6);
-      assertThat(r.reachable(known(set, "shop/web"), new End.Outside(null, null), v6).result()).isEqualTo(Result.VIOLATED);
-      VerifyResult v4 = r.reachable(known(set, "shop/web"), new End.Outside(null, null), FlowSpec.ANY);
+      assertThat(r.reachable(known(set, "shop/web"), new End.Outside(null, null), v6).result())
+          .isEqualTo(Result.VIOLATED);
+      VerifyResult v4 =
+          r.reachable(known(set, "shop/web"), new End.Outside(null, null), FlowSpec.ANY);
       assertThat(v4.result()).isEqualTo(Result.HOLDS);
       assertThat(v4.witness().family()).isEqualTo(4);
     }
@@ -210,10 +227,16 @@ class ReachabilitySemanticsTest {
             """;
     PolicySet set = load(yaml);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
-      assertThat(r.reachable(new End.Outside(null, null), known(set, "shop/db"), FlowSpec.ANY).result()).isEqualTo(Result.HOLDS);
-      assertThat(r.reachable(known(set, "shop/web"), known(set, "shop/db"), FlowSpec.ANY).result()).isEqualTo(Result.VIOLATED);
+      assertThat(
+              r.reachable(new End.Outside(null, null), known(set, "shop/db"), FlowSpec.ANY)
+                  .result())
+          .isEqualTo(Result.HOLDS);
+      assertThat(r.reachable(known(set, "shop/web"), known(set, "shop/db"), FlowSpec.ANY).result())
+          .isEqualTo(Result.VIOLATED);
       Cidr web = Cidr.parse("10.0.1.6/32").orElseThrow();
-      assertThat(r.reachable(new End.Outside(web, null), known(set, "shop/db"), FlowSpec.ANY).result()).isEqualTo(Result.VIOLATED);
+      assertThat(
+              r.reachable(new End.Outside(web, null), known(set, "shop/db"), FlowSpec.ANY).result())
+          .isEqualTo(Result.VIOLATED);
     }
   }
 
@@ -235,14 +258,19 @@ class ReachabilitySemanticsTest {
             """;
     PolicySet set = load(yaml);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
-      VerifyResult existing = r.isolated(selector("shop", "all()"), known(set, "shop/db"), FlowSpec.ANY);
+      VerifyResult existing =
+          r.isolated(selector("shop", "all()"), known(set, "shop/db"), FlowSpec.ANY);
       assertThat(existing.result()).isEqualTo(Result.HOLDS);
       VerifyResult any = r.isolated(selector(null, "all()"), known(set, "shop/db"), FlowSpec.ANY);
       assertThat(any.result()).isEqualTo(Result.VIOLATED);
       assertThat(any.witness().source().labels()).containsEntry("pcns.team", "green");
       assertThat(any.witness().source().namespace()).isNotEqualTo("shop");
       assertThat(any.witness().protocol()).isEqualTo(Protocols.TCP);
-      VerifyResult only = r.isolated(new End.Hypothetical(null, dev.tierproof.selector.Selector.parse("all()"), true), known(set, "shop/db"), FlowSpec.ANY);
+      VerifyResult only =
+          r.isolated(
+              new End.Hypothetical(null, dev.tierproof.selector.Selector.parse("all()"), true),
+              known(set, "shop/db"),
+              FlowSpec.ANY);
       assertThat(only.result()).isEqualTo(Result.HOLDS);
     }
   }
@@ -251,7 +279,12 @@ class ReachabilitySemanticsTest {
   void existingOnly_noMatchingEndpoint_holdsWithoutBlockers() throws Exception {
     PolicySet set = load(PODS);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
-      VerifyResult v = r.isolated(new End.Hypothetical("shop", dev.tierproof.selector.Selector.parse("app == 'none'"), true), known(set, "shop/db"), FlowSpec.ANY);
+      VerifyResult v =
+          r.isolated(
+              new End.Hypothetical(
+                  "shop", dev.tierproof.selector.Selector.parse("app == 'none'"), true),
+              known(set, "shop/db"),
+              FlowSpec.ANY);
       assertThat(v.result()).isEqualTo(Result.HOLDS);
       assertThat(v.blockers()).isEmpty();
     }

@@ -28,7 +28,8 @@ class ReachabilityTest {
   }
 
   static End known(PolicySet set, String ref) {
-    return new End.Known(set.endpoints().stream().filter(e -> e.ref().equals(ref)).findFirst().orElseThrow());
+    return new End.Known(
+        set.endpoints().stream().filter(e -> e.ref().equals(ref)).findFirst().orElseThrow());
   }
 
   static End selector(String ns, String selector) throws Exception {
@@ -104,7 +105,8 @@ class ReachabilityTest {
   void isolated_otherNamespaceToDb_holds() throws Exception {
     PolicySet set = load(SHOP);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
-      VerifyResult v = r.isolated(selector("other", "all()"), selector("shop", "app == 'db'"), FlowSpec.ANY);
+      VerifyResult v =
+          r.isolated(selector("other", "all()"), selector("shop", "app == 'db'"), FlowSpec.ANY);
       assertThat(v.result()).isEqualTo(Result.HOLDS);
       assertThat(v.blockers()).isNotEmpty();
     }
@@ -114,7 +116,8 @@ class ReachabilityTest {
   void isolated_anyPodToWeb_violatedByHypothetical() throws Exception {
     PolicySet set = load(SHOP);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
-      VerifyResult v = r.isolated(selector(null, "app == 'new'"), known(set, "shop/web"), FlowSpec.ANY);
+      VerifyResult v =
+          r.isolated(selector(null, "app == 'new'"), known(set, "shop/web"), FlowSpec.ANY);
       assertThat(v.result()).isEqualTo(Result.VIOLATED);
       Endpoint src = v.witness().source();
       assertThat(src.source()).isEqualTo("Hypothetical");
@@ -126,7 +129,8 @@ class ReachabilityTest {
   void isolated_futureWebPodToDb_violatedOnNamedPort() throws Exception {
     PolicySet set = load(SHOP);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
-      VerifyResult v = r.isolated(known(set, "shop/web"), selector("shop", "app == 'db'"), FlowSpec.ANY);
+      VerifyResult v =
+          r.isolated(known(set, "shop/web"), selector("shop", "app == 'db'"), FlowSpec.ANY);
       assertThat(v.result()).isEqualTo(Result.VIOLATED);
     }
   }
@@ -135,9 +139,14 @@ class ReachabilityTest {
   void reachable_worldToDb_violated() {
     PolicySet set = load(SHOP);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
-      VerifyResult v = r.reachable(new End.Outside(null, null), known(set, "shop/db"), FlowSpec.ANY);
+      VerifyResult v =
+          r.reachable(new End.Outside(null, null), known(set, "shop/db"), FlowSpec.ANY);
       assertThat(v.result()).isEqualTo(Result.VIOLATED);
-      VerifyResult w = r.reachable(new End.Outside(Cidr.parse("10.0.0.0/8").orElseThrow(), null), known(set, "shop/db"), FlowSpec.ANY);
+      VerifyResult w =
+          r.reachable(
+              new End.Outside(Cidr.parse("10.0.0.0/8").orElseThrow(), null),
+              known(set, "shop/db"),
+              FlowSpec.ANY);
       assertThat(w.result()).isEqualTo(Result.HOLDS);
       assertThat(w.witness().source().name()).isEqualTo("web");
     }
@@ -145,14 +154,21 @@ class ReachabilityTest {
 
   @Test
   void quiz3_domains_passToTier3() throws Exception {
-    PolicySet set = load(Files.readString(Path.of("specs/cases/acceptance/quiz-3-pass-to-tier3/resources.yaml")));
+    PolicySet set =
+        load(
+            Files.readString(
+                Path.of("specs/cases/acceptance/quiz-3-pass-to-tier3/resources.yaml")));
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
-      VerifyResult a = r.reachable(known(set, "shop/podA"), new End.Outside(null, "tigera.io"), tcp(443));
+      VerifyResult a =
+          r.reachable(known(set, "shop/podA"), new End.Outside(null, "tigera.io"), tcp(443));
       assertThat(a.result()).isEqualTo(Result.HOLDS);
       assertThat(a.witness().destinationDomain()).isEqualTo("tigera.io");
-      VerifyResult b = r.reachable(known(set, "shop/podA"), new End.Outside(null, "www.tigera.io"), tcp(443));
+      VerifyResult b =
+          r.reachable(known(set, "shop/podA"), new End.Outside(null, "www.tigera.io"), tcp(443));
       assertThat(b.result()).isEqualTo(Result.VIOLATED);
-      assertThat(b.blockers()).extracting(x -> x.decidedBy().kind()).containsExactly(Decision.Kind.TIER_DEFAULT);
+      assertThat(b.blockers())
+          .extracting(x -> x.decidedBy().kind())
+          .containsExactly(Decision.Kind.TIER_DEFAULT);
     }
   }
 
@@ -167,7 +183,8 @@ class ReachabilityTest {
       Reachability.Search denied = r.denial(web, db, FlowSpec.ANY);
       assertThat(denied.explanation().allowed()).isFalse();
       Decision rule = allowed.explanation().steps().get(1).decidedBy();
-      Reachability.Search same = r.decidedBy(web, db, FlowSpec.ANY, dev.tierproof.model.Direction.INGRESS, rule);
+      Reachability.Search same =
+          r.decidedBy(web, db, FlowSpec.ANY, dev.tierproof.model.Direction.INGRESS, rule);
       assertThat(same.explanation().steps().get(1).decidedBy().rule()).isEqualTo(rule.rule());
       Reachability.Search none = r.witness(web, db, tcp(80));
       assertThat(none.flow()).isNull();

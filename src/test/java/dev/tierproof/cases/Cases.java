@@ -39,7 +39,15 @@ final class Cases {
 
     /** {@code quiz-1 #0 shop/podA -> tigera.io TCP 443}: names the query in reports. */
     String title() {
-      return owner.name() + " #" + index + " " + from() + " -> " + to() + " " + String.join(" ", flags());
+      return owner.name()
+          + " #"
+          + index
+          + " "
+          + from()
+          + " -> "
+          + to()
+          + " "
+          + String.join(" ", flags());
     }
 
     /**
@@ -129,7 +137,11 @@ final class Cases {
       JsonNode decided = expected.get("decidedBy");
       if (decided != null) {
         for (Map.Entry<String, JsonNode> f : decided.properties()) {
-          same(out, direction + ".decidedBy." + f.getKey(), f.getValue(), step.path("decidedBy").get(f.getKey()));
+          same(
+              out,
+              direction + ".decidedBy." + f.getKey(),
+              f.getValue(),
+              step.path("decidedBy").get(f.getKey()));
         }
       }
     }

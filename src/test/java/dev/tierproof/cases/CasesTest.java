@@ -39,8 +39,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every query of every case in {@code specs/cases/} (acceptance and Felix conformance), through
- * {@code eval} directly, through the CLI's explain JSON, and through {@code Reachability} pinned
- * to the query's exact flow. Each query is its own test, named {@code case #i from -> to flags}.
+ * {@code eval} directly, through the CLI's explain JSON, and through {@code Reachability} pinned to
+ * the query's exact flow. Each query is its own test, named {@code case #i from -> to flags}.
  */
 class CasesTest {
 
@@ -49,70 +49,113 @@ class CasesTest {
   @TestFactory
   Stream<DynamicNode> eval() {
     return Cases.all().stream()
-        .map(c -> {
-          Loaded loaded = Loaded.of(c);
-          return DynamicContainer.dynamicContainer(
-              c.name(),
-              c.queries().stream()
-                  .map(q -> DynamicTest.dynamicTest(q.title(), () -> {
-                    Flow flow = loaded.flow(q);
-                    Verdict verdict = new Evaluator(loaded.set).evaluate(flow);
-                    assertThat(Cases.mismatches(q, tree(verdict))).as(q.title()).isEmpty();
-                  })));
-        });
+        .map(
+            c -> {
+              Loaded loaded = Loaded.of(c);
+              return DynamicContainer.dynamicContainer(
+                  c.name(),
+                  c.queries().stream()
+                      .map(
+                          q ->
+                              DynamicTest.dynamicTest(
+                                  q.title(),
+                                  () -> {
+                                    Flow flow = loaded.flow(q);
+                                    Verdict verdict = new Evaluator(loaded.set).evaluate(flow);
+                                    assertThat(Cases.mismatches(q, tree(verdict)))
+                                        .as(q.title())
+                                        .isEmpty();
+                                  })));
+            });
   }
 
   @TestFactory
   Stream<DynamicNode> cli() {
     return Cases.all().stream()
-        .map(c -> DynamicContainer.dynamicContainer(
-            c.name(),
-            c.queries().stream()
-                .map(q -> DynamicTest.dynamicTest(q.title(), () -> {
-                  List<String> args = new ArrayList<>(List.of("explain", q.from(), q.to()));
-                  args.addAll(q.flags());
-                  args.addAll(List.of("-f", c.resources().toString(), "-o", "json"));
-                  ByteArrayOutputStream out = new ByteArrayOutputStream();
-                  ByteArrayOutputStream err = new ByteArrayOutputStream();
-                  int code =
-                      Main.run(
-                          args.toArray(String[]::new),
-                          InputStream.nullInputStream(),
-                          new PrintStream(out, true, StandardCharsets.UTF_8),
-                          new PrintStream(err, true, StandardCharsets.UTF_8));
-                  // spec S9.4: explain still answers, and exits 3 when what is not modelled could change it
-                  assertThat(code).as(q.title() + "\n" + err.toString(StandardCharsets.UTF_8))
-                      .isEqualTo(q.unmodelled().isEmpty() ? 0 : 3);
-                  JsonNode explanation = JSON.readTree(out.toString(StandardCharsets.UTF_8));
-                  assertThat(Cases.mismatches(q, explanation)).as(q.title()).isEmpty();
-                  List<String> named = new ArrayList<>();
-                  explanation.path("unmodelled").forEach(u -> named.add(u.path("kind").asText()));
-                  assertThat(named).as(q.title()).isEqualTo(q.unmodelled());
-                }))));
+        .map(
+            c ->
+                DynamicContainer.dynamicContainer(
+                    c.name(),
+                    c.queries().stream()
+                        .map(
+                            q ->
+                                DynamicTest.dynamicTest(
+                                    q.title(),
+                                    () -> {
+                                      List<String> args =
+                                          new ArrayList<>(List.of("explain", q.from(), q.to()));
+                                      args.addAll(q.flags());
+                                      args.addAll(
+                                          List.of("-f", c.resources().toString(), "-o", "json"));
+                                      ByteArrayOutputStream out = new ByteArrayOutputStream();
+                                      ByteArrayOutputStream err = new ByteArrayOutputStream();
+                                      int code =
+                                          Main.run(
+                                              args.toArray(String[]::new),
+                                              InputStream.nullInputStream(),
+                                              new PrintStream(out, true, StandardCharsets.UTF_8),
+                                              new PrintStream(err, true, StandardCharsets.UTF_8));
+                                      // spec S9.4: explain still answers, and exits 3 when what is
+                                      // not modelled could change it
+                                      assertThat(code)
+                                          .as(
+                                              q.title()
+                                                  + "\n"
+                                                  + err.toString(StandardCharsets.UTF_8))
+                                          .isEqualTo(q.unmodelled().isEmpty() ? 0 : 3);
+                                      JsonNode explanation =
+                                          JSON.readTree(out.toString(StandardCharsets.UTF_8));
+                                      assertThat(Cases.mismatches(q, explanation))
+                                          .as(q.title())
+                                          .isEmpty();
+                                      List<String> named = new ArrayList<>();
+                                      explanation
+                                          .path("unmodelled")
+                                          .forEach(u -> named.add(u.path("kind").asText()));
+                                      assertThat(named).as(q.title()).isEqualTo(q.unmodelled());
+                                    }))));
   }
 
   /** {@code verify reachable} restricted to exactly the query's flow holds iff eval allows it. */
   @TestFactory
   Stream<DynamicNode> reachability() {
     return Cases.all().stream()
-        .map(c -> DynamicContainer.dynamicContainer(
-            c.name(),
-            Stream.of(DynamicTest.dynamicTest(c.name() + " (" + c.queries().size() + " queries)", () -> {
-              Loaded loaded = Loaded.of(c);
-              List<String> mismatches = new ArrayList<>();
-              try (Reachability reachability = new Reachability(loaded.set, Duration.ofSeconds(60))) {
-                for (Query q : c.queries()) {
-                  Flow flow = loaded.flow(q);
-                  VerifyResult r = reachability.reachable(end(flow, true), end(flow, false), exact(flow));
-                  boolean allow = q.node().get("verdict").asText().equals("allow");
-                  if (r.result() != (allow ? VerifyResult.Result.HOLDS : VerifyResult.Result.VIOLATED)) {
-                    mismatches.add(q.title() + ": expected " + q.node().get("verdict").asText()
-                        + ", verify reachable " + r.result().json() + " (" + r.solver() + ")");
-                  }
-                }
-              }
-              assertThat(mismatches).isEmpty();
-            }))));
+        .map(
+            c ->
+                DynamicContainer.dynamicContainer(
+                    c.name(),
+                    Stream.of(
+                        DynamicTest.dynamicTest(
+                            c.name() + " (" + c.queries().size() + " queries)",
+                            () -> {
+                              Loaded loaded = Loaded.of(c);
+                              List<String> mismatches = new ArrayList<>();
+                              try (Reachability reachability =
+                                  new Reachability(loaded.set, Duration.ofSeconds(60))) {
+                                for (Query q : c.queries()) {
+                                  Flow flow = loaded.flow(q);
+                                  VerifyResult r =
+                                      reachability.reachable(
+                                          end(flow, true), end(flow, false), exact(flow));
+                                  boolean allow = q.node().get("verdict").asText().equals("allow");
+                                  if (r.result()
+                                      != (allow
+                                          ? VerifyResult.Result.HOLDS
+                                          : VerifyResult.Result.VIOLATED)) {
+                                    mismatches.add(
+                                        q.title()
+                                            + ": expected "
+                                            + q.node().get("verdict").asText()
+                                            + ", verify reachable "
+                                            + r.result().json()
+                                            + " ("
+                                            + r.solver()
+                                            + ")");
+                                  }
+                                }
+                              }
+                              assertThat(mismatches).isEmpty();
+                            }))));
   }
 
   /** A case's policy set, loaded once. */
@@ -121,7 +164,8 @@ class CasesTest {
     static Loaded of(Case c) {
       Diagnostics d = new Diagnostics();
       PolicySet set =
-          Loader.load(Loader.read(List.of(c.resources().toString()), InputStream.nullInputStream(), d), d);
+          Loader.load(
+              Loader.read(List.of(c.resources().toString()), InputStream.nullInputStream(), d), d);
       assertThat(d.hasErrors()).as(d.render()).isFalse();
       return new Loaded(c, set);
     }
@@ -136,13 +180,17 @@ class CasesTest {
       JsonNode icmp = n.get("icmp");
       FlowSpec spec =
           new FlowSpec(
-              n.has("protocol") ? dev.tierproof.model.Protocols.parseLenient(n.get("protocol").asText()).orElseThrow() : null,
+              n.has("protocol")
+                  ? dev.tierproof.model.Protocols.parseLenient(n.get("protocol").asText())
+                      .orElseThrow()
+                  : null,
               n.has("port") ? single(n.get("port").asInt()) : null,
               n.has("sourcePort") ? single(n.get("sourcePort").asInt()) : null,
               icmp != null && icmp.has("type") ? icmp.get("type").asInt() : null,
               icmp != null && icmp.has("code") ? icmp.get("code").asInt() : null,
               null);
-      var concrete = References.concrete(from.orElseThrow(), to.orElseThrow(), spec, set, Span.NONE, d);
+      var concrete =
+          References.concrete(from.orElseThrow(), to.orElseThrow(), spec, set, Span.NONE, d);
       assertThat(d.hasErrors()).as(q.title() + "\n" + d.render()).isFalse();
       return concrete.orElseThrow().flow();
     }

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The published examples under {@code specs/cases/published/} (scenarios from Calico's tutorials
  * and docs and the Kubernetes network policy recipes, with the outcomes their texts state) through
  * every command besides explain ({@link CasesTest} runs explain, eval and pinned reachability):
- * {@code verify reachable|isolated} agrees with each stated outcome; {@code lint} neither fails
- * nor reports a rule that decides a stated outcome as unmatchable, shadowed or dead; {@code check}
+ * {@code verify reachable|isolated} agrees with each stated outcome; {@code lint} neither fails nor
+ * reports a rule that decides a stated outcome as unmatchable, shadowed or dead; {@code check}
  * proves an invariant file written from the stated outcomes; {@code diff} of the scenario's pull
  * request ({@code pullRequest.replace} in {@code expect.yaml}: each key occurs once in {@code
  * resources.yaml}) finds changed flows and proves nothing else changed.
@@ -38,83 +38,138 @@ class PublishedExamplesTest {
   private static final Path PUBLISHED = Cases.ROOT.resolve("published");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
   /** Lint findings that say a rule (or its policy or tier) never fires. */
   private static final Set<String> NEVER_FIRES = Set.of("TP101", "TP102", "TP104", "TP105");
 
   /**
-   * Scenarios whose pull request {@code diff} does not yet answer completely (issue 10, being
-   * fixed in {@code analysis/Diff*}): only "never passes as unchanged" and "every listed class
-   * changed" are asserted for them. Remove an entry when its diff passes the full assertions.
+   * Scenarios whose pull request {@code diff} does not yet answer completely (issue 10, being fixed
+   * in {@code analysis/Diff*}): only "never passes as unchanged" and "every listed class changed"
+   * are asserted for them. Remove an entry when its diff passes the full assertions.
    */
   @TempDir static Path tmp;
 
   @TestFactory
   Stream<DynamicNode> verify_statedOutcome_agrees() {
-    return queries().map(q -> DynamicTest.dynamicTest(q.title(), () -> {
-      boolean allow = allowed(q);
-      Run reachable = verify("reachable", q);
-      assertThat(reachable.code()).as(reachable.toString()).isEqualTo(allow ? 0 : 1);
-      Run isolated = verify("isolated", q);
-      assertThat(isolated.code()).as(isolated.toString()).isEqualTo(allow ? 1 : 0);
-    }));
+    return queries()
+        .map(
+            q ->
+                DynamicTest.dynamicTest(
+                    q.title(),
+                    () -> {
+                      boolean allow = allowed(q);
+                      Run reachable = verify("reachable", q);
+                      assertThat(reachable.code())
+                          .as(reachable.toString())
+                          .isEqualTo(allow ? 0 : 1);
+                      Run isolated = verify("isolated", q);
+                      assertThat(isolated.code()).as(isolated.toString()).isEqualTo(allow ? 1 : 0);
+                    }));
   }
 
   @TestFactory
   Stream<DynamicNode> lint_statedOutcomes_noDecidingRuleReportedDead() {
-    return cases().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-      Run lint = Run.of("lint", "-f", c.resources().toString(), "-o", "json");
-      assertThat(lint.code()).as(lint.toString()).isIn(0, 1);
-      JsonNode findings = JSON.readTree(lint.out()).get("findings");
-      List<String> contradictions = new ArrayList<>();
-      for (Query q : c.queries()) {
-        for (JsonNode step : explain(q).path("steps")) {
-          JsonNode by = step.get("decidedBy");
-          if (!"rule".equals(by.path("kind").asText())) {
-            continue;
-          }
-          for (JsonNode f : findings) {
-            if (NEVER_FIRES.contains(f.path("id").asText()) && concerns(f, by)) {
-              contradictions.add(q.title() + ": decided by " + by + " but lint says " + f.path("message").asText());
-            }
-          }
-        }
-      }
-      assertThat(contradictions).isEmpty();
-    }));
+    return cases()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.name(),
+                    () -> {
+                      Run lint = Run.of("lint", "-f", c.resources().toString(), "-o", "json");
+                      assertThat(lint.code()).as(lint.toString()).isIn(0, 1);
+                      JsonNode findings = JSON.readTree(lint.out()).get("findings");
+                      List<String> contradictions = new ArrayList<>();
+                      for (Query q : c.queries()) {
+                        for (JsonNode step : explain(q).path("steps")) {
+                          JsonNode by = step.get("decidedBy");
+                          if (!"rule".equals(by.path("kind").asText())) {
+                            continue;
+                          }
+                          for (JsonNode f : findings) {
+                            if (NEVER_FIRES.contains(f.path("id").asText()) && concerns(f, by)) {
+                              contradictions.add(
+                                  q.title()
+                                      + ": decided by "
+                                      + by
+                                      + " but lint says "
+                                      + f.path("message").asText());
+                            }
+                          }
+                        }
+                      }
+                      assertThat(contradictions).isEmpty();
+                    }));
   }
 
   @TestFactory
   Stream<DynamicNode> check_invariantsFromStatedOutcomes_allProven() {
-    return cases().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-      Path spec = Files.createDirectories(tmp.resolve("check").resolve(c.name())).resolve("invariants.yaml");
-      Files.writeString(spec, YAML.writeValueAsString(invariants(c)));
-      Run check = Run.of("check", spec.toString(), "-f", c.resources().toString(), "-o", "json");
-      assertThat(check.code()).as(check.toString()).isZero();
-      JsonNode results = JSON.readTree(check.out()).get("results");
-      assertThat(results).as(check.toString()).hasSize(c.queries().size());
-      for (JsonNode r : results) {
-        assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("proven");
-      }
-    }));
+    return cases()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.name(),
+                    () -> {
+                      Path spec =
+                          Files.createDirectories(tmp.resolve("check").resolve(c.name()))
+                              .resolve("invariants.yaml");
+                      Files.writeString(spec, YAML.writeValueAsString(invariants(c)));
+                      Run check =
+                          Run.of(
+                              "check",
+                              spec.toString(),
+                              "-f",
+                              c.resources().toString(),
+                              "-o",
+                              "json");
+                      assertThat(check.code()).as(check.toString()).isZero();
+                      JsonNode results = JSON.readTree(check.out()).get("results");
+                      assertThat(results).as(check.toString()).hasSize(c.queries().size());
+                      for (JsonNode r : results) {
+                        assertThat(r.path("status").asText()).as(r.toString()).isEqualTo("proven");
+                      }
+                    }));
   }
 
   @TestFactory
   Stream<DynamicNode> diff_pullRequest_changedClassesAndNothingElse() {
-    return cases().map(c -> DynamicTest.dynamicTest(c.name(), () -> {
-      Path pr = pullRequest(c);
-      Run diff = Run.of("-f", pr.toString(), "diff", "--base", c.resources().toString());
-      assertThat(diff.out()).as(diff.toString()).doesNotContain("no flow changed; proved");
-      assertThat(diff.code()).as(diff.toString()).isEqualTo(1);
-      assertThat(diff.out()).as(diff.toString()).containsPattern("^diff against \\S+: \\d+ class(es)? of flows changed; no other flow changed \\(proved\\)\n");
-      Run json = Run.of("-f", pr.toString(), "diff", "--base", c.resources().toString(), "-o", "json");
-      JsonNode out = JSON.readTree(json.out());
-      assertThat(out.path("status").asText()).as(json.toString()).isEqualTo("complete");
-      assertThat(out.get("classes")).as(json.toString()).isNotEmpty();
-      for (JsonNode k : out.get("classes")) {
-        JsonNode w = k.get("witness");
-        assertThat(w.get("before").get("verdict")).as(k.toString()).isNotEqualTo(w.get("after").get("verdict"));
-      }
-    }));
+    return cases()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.name(),
+                    () -> {
+                      Path pr = pullRequest(c);
+                      Run diff =
+                          Run.of("-f", pr.toString(), "diff", "--base", c.resources().toString());
+                      assertThat(diff.out())
+                          .as(diff.toString())
+                          .doesNotContain("no flow changed; proved");
+                      assertThat(diff.code()).as(diff.toString()).isEqualTo(1);
+                      assertThat(diff.out())
+                          .as(diff.toString())
+                          .containsPattern(
+                              "^diff against \\S+: \\d+ class(es)? of flows changed; no other flow changed \\(proved\\)\n");
+                      Run json =
+                          Run.of(
+                              "-f",
+                              pr.toString(),
+                              "diff",
+                              "--base",
+                              c.resources().toString(),
+                              "-o",
+                              "json");
+                      JsonNode out = JSON.readTree(json.out());
+                      assertThat(out.path("status").asText())
+                          .as(json.toString())
+                          .isEqualTo("complete");
+                      assertThat(out.get("classes")).as(json.toString()).isNotEmpty();
+                      for (JsonNode k : out.get("classes")) {
+                        JsonNode w = k.get("witness");
+                        assertThat(w.get("before").get("verdict"))
+                            .as(k.toString())
+                            .isNotEqualTo(w.get("after").get("verdict"));
+                      }
+                    }));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -185,7 +240,10 @@ class PublishedExamplesTest {
     return set;
   }
 
-  /** The scenario's pull request: its resources with each {@code pullRequest.replace} edit made once. */
+  /**
+   * The scenario's pull request: its resources with each {@code pullRequest.replace} edit made
+   * once.
+   */
   private static Path pullRequest(Case c) throws IOException {
     JsonNode expect = YAML.readTree(c.resources().resolveSibling("expect.yaml").toFile());
     JsonNode edits = expect.path("pullRequest").path("replace");
@@ -194,7 +252,9 @@ class PublishedExamplesTest {
     for (Map.Entry<String, JsonNode> e : edits.properties()) {
       int at = text.indexOf(e.getKey());
       assertThat(at).as(c.name() + ": `" + e.getKey() + "` in resources.yaml").isNotNegative();
-      assertThat(text.indexOf(e.getKey(), at + 1)).as(c.name() + ": `" + e.getKey() + "` occurs once").isNegative();
+      assertThat(text.indexOf(e.getKey(), at + 1))
+          .as(c.name() + ": `" + e.getKey() + "` occurs once")
+          .isNegative();
       text = text.replace(e.getKey(), e.getValue().asText());
     }
     Path dir = Files.createDirectories(tmp.resolve("pr").resolve(c.name()));

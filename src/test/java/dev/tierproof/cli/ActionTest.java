@@ -32,19 +32,23 @@ class ActionTest {
   @Test
   void actionSteps_runCheckLintAndDiffWithTheseOptions() throws Exception {
     assertThat(Files.readString(SCRIPT, StandardCharsets.UTF_8))
-        .contains("\"$tierproof\" \"${files[@]}\" --timeout \"$TP_TIMEOUT\" check \"${specs[@]}\" --fail-on \"$TP_FAIL_ON\" \\\n"
-            + "      -o github -o \"text=$out/tierproof-check.txt\" -o \"sarif=$TP_SARIF\" -o \"markdown=$out/tierproof-check.md\"")
-        .contains("\"$tierproof\" \"${files[@]}\" --timeout \"$TP_TIMEOUT\" lint --fail-on \"$TP_LINT_FAIL_ON\" \\\n"
-            + "      -o github -o \"text=$out/tierproof-lint.txt\" -o \"sarif=$TP_LINT_SARIF\" -o \"markdown=$out/tierproof-lint.md\"")
-        .contains("\"$tierproof\" \"${files[@]}\" --timeout \"$TP_TIMEOUT\" diff --base \"$TP_BASE\" \\\n"
-            + "      -o text -o \"markdown=$out/tierproof-diff.md\"");
+        .contains(
+            "\"$tierproof\" \"${files[@]}\" --timeout \"$TP_TIMEOUT\" check \"${specs[@]}\" --fail-on \"$TP_FAIL_ON\" \\\n"
+                + "      -o github -o \"text=$out/tierproof-check.txt\" -o \"sarif=$TP_SARIF\" -o \"markdown=$out/tierproof-check.md\"")
+        .contains(
+            "\"$tierproof\" \"${files[@]}\" --timeout \"$TP_TIMEOUT\" lint --fail-on \"$TP_LINT_FAIL_ON\" \\\n"
+                + "      -o github -o \"text=$out/tierproof-lint.txt\" -o \"sarif=$TP_LINT_SARIF\" -o \"markdown=$out/tierproof-lint.md\"")
+        .contains(
+            "\"$tierproof\" \"${files[@]}\" --timeout \"$TP_TIMEOUT\" diff --base \"$TP_BASE\" \\\n"
+                + "      -o text -o \"markdown=$out/tierproof-diff.md\"");
     assertThat(Files.readString(ACTION, StandardCharsets.UTF_8))
         .contains("uses: github/codeql-action/upload-sarif@v3")
         .contains("category: tierproof\n")
         .contains("category: tierproof-lint\n")
         .doesNotContain("cache: maven");
     for (String step : List.of("key", "build", "check", "lint", "diff", "verdict")) {
-      assertThat(Files.readString(ACTION, StandardCharsets.UTF_8)).contains("bash \"$GITHUB_ACTION_PATH/.github/action/run.sh\" " + step + "\n");
+      assertThat(Files.readString(ACTION, StandardCharsets.UTF_8))
+          .contains("bash \"$GITHUB_ACTION_PATH/.github/action/run.sh\" " + step + "\n");
     }
   }
 
@@ -59,21 +63,56 @@ class ActionTest {
     DiffCommandTest.copy(Path.of("examples/zero-trust"), repo.resolve("deploy policies"));
     DiffCommandTest.copy(Path.of("specs/invariants/zero-trust"), repo.resolve("policy specs"));
     Path review = repo.resolve("policy specs/pr-review.yaml");
-    Files.writeString(review, Files.readString(review).replace("baseline: examples/zero-trust", "baseline: git:base"));
+    Files.writeString(
+        review,
+        Files.readString(review).replace("baseline: examples/zero-trust", "baseline: git:base"));
     DiffCommandTest.git(repo, "init", "-q");
     DiffCommandTest.git(repo, "add", ".");
-    DiffCommandTest.git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base");
+    DiffCommandTest.git(
+        repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base");
     DiffCommandTest.git(repo, "branch", "base");
     DiffCommandTest.copy(Path.of("examples/zero-trust-pr"), repo.resolve("deploy policies"));
     DiffCommandTest.git(repo, "add", ".");
-    DiffCommandTest.git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "open postgres");
+    DiffCommandTest.git(
+        repo,
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "commit",
+        "-q",
+        "-m",
+        "open postgres");
     Path summary = tmp.resolve("summary.md");
-    Map<String, String> env = new HashMap<>(Map.of(
-        "GITHUB_STEP_SUMMARY", summary.toString(), "RUNNER_TEMP", Files.createDirectories(tmp.resolve("runner temp")).toString(),
-        "RUNNER_OS", "Linux", "TP_CMD", launcher(tmp).toString(),
-        "TP_FILES", "  deploy policies  \n\n", "TP_SPECS", "policy specs\n", "TP_TIMEOUT", "30s", "TP_FAIL_ON", "warning",
-        "TP_SARIF", "check report.sarif"));
-    env.putAll(Map.of("TP_LINT_SARIF", "lint report.sarif", "TP_LINT_FAIL_ON", "never", "TP_BASE", "git:base"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "GITHUB_STEP_SUMMARY",
+                summary.toString(),
+                "RUNNER_TEMP",
+                Files.createDirectories(tmp.resolve("runner temp")).toString(),
+                "RUNNER_OS",
+                "Linux",
+                "TP_CMD",
+                launcher(tmp).toString(),
+                "TP_FILES",
+                "  deploy policies  \n\n",
+                "TP_SPECS",
+                "policy specs\n",
+                "TP_TIMEOUT",
+                "30s",
+                "TP_FAIL_ON",
+                "warning",
+                "TP_SARIF",
+                "check report.sarif"));
+    env.putAll(
+        Map.of(
+            "TP_LINT_SARIF",
+            "lint report.sarif",
+            "TP_LINT_FAIL_ON",
+            "never",
+            "TP_BASE",
+            "git:base"));
 
     Step key = Step.run(repo, "key", env, tmp);
     assertThat(key.output()).as(key.toString()).matches("key=tierproof-Linux-[0-9a-f]{64}\n");
@@ -89,7 +128,9 @@ class ActionTest {
 
     Step lint = Step.run(repo, "lint", env, tmp);
     assertThat(lint.output()).as(lint.toString()).isEqualTo("exit-code=0\nsarif=yes\n");
-    assertThat(lint.log()).contains("::notice file=deploy policies/security.yaml,line=11,col=7,title=TP103 redundant-rule::");
+    assertThat(lint.log())
+        .contains(
+            "::notice file=deploy policies/security.yaml,line=11,col=7,title=TP103 redundant-rule::");
     JsonNode lintResults = sarifResults(repo.resolve("lint report.sarif"));
     assertThat(lintResults).hasSize(1);
     assertThat(lintResults.get(0).get("ruleId").asText()).isEqualTo("TP103");
@@ -122,9 +163,22 @@ class ActionTest {
     assertThat(verdict(tmp, "0", "0", "never", "2")).isEqualTo(2);
   }
 
-  private static int verdict(Path tmp, String check, String lint, String lintFailOn, String diff) throws Exception {
-    return Step.run(tmp, "verdict",
-        Map.of("TP_CHECK_EXIT", check, "TP_LINT_EXIT", lint, "TP_LINT_FAIL_ON", lintFailOn, "TP_DIFF_EXIT", diff), tmp).code();
+  private static int verdict(Path tmp, String check, String lint, String lintFailOn, String diff)
+      throws Exception {
+    return Step.run(
+            tmp,
+            "verdict",
+            Map.of(
+                "TP_CHECK_EXIT",
+                check,
+                "TP_LINT_EXIT",
+                lint,
+                "TP_LINT_FAIL_ON",
+                lintFailOn,
+                "TP_DIFF_EXIT",
+                diff),
+            tmp)
+        .code();
   }
 
   private static JsonNode sarifResults(Path sarif) throws Exception {
@@ -139,9 +193,15 @@ class ActionTest {
   private static Path launcher(Path tmp) throws Exception {
     Path script = tmp.resolve("tierproof launcher");
     String java = ProcessHandle.current().info().command().orElseThrow();
-    Files.writeString(script, "#!/usr/bin/env bash\nexec " + quote(java) + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss8m "
-        + quote("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")) + " -cp " + quote(System.getProperty("java.class.path"))
-        + " dev.tierproof.cli.Main \"$@\"\n");
+    Files.writeString(
+        script,
+        "#!/usr/bin/env bash\nexec "
+            + quote(java)
+            + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss8m "
+            + quote("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"))
+            + " -cp "
+            + quote(System.getProperty("java.class.path"))
+            + " dev.tierproof.cli.Main \"$@\"\n");
     Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
     return script;
   }
@@ -150,14 +210,21 @@ class ActionTest {
     return "'" + s.replace("'", "'\\''") + "'";
   }
 
-  /** One run of {@code run.sh STEP} in {@code dir}: its exit code, log and {@code $GITHUB_OUTPUT}. */
+  /**
+   * One run of {@code run.sh STEP} in {@code dir}: its exit code, log and {@code $GITHUB_OUTPUT}.
+   */
   private record Step(int code, String log, String output) {
 
     static Step run(Path dir, String step, Map<String, String> env, Path tmp) throws Exception {
       Path output = Files.createTempFile(tmp, "output", "");
-      ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of("bash", SCRIPT.toAbsolutePath().toString(), step)))
-          .directory(dir.toFile()).redirectErrorStream(true);
-      pb.environment().keySet().removeIf(k -> k.startsWith("TP_") || k.startsWith("GITHUB_") || k.startsWith("RUNNER_"));
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  new ArrayList<>(List.of("bash", SCRIPT.toAbsolutePath().toString(), step)))
+              .directory(dir.toFile())
+              .redirectErrorStream(true);
+      pb.environment()
+          .keySet()
+          .removeIf(k -> k.startsWith("TP_") || k.startsWith("GITHUB_") || k.startsWith("RUNNER_"));
       pb.environment().putAll(env);
       pb.environment().put("GITHUB_ACTION_PATH", Path.of("").toAbsolutePath().toString());
       pb.environment().put("GITHUB_OUTPUT", output.toString());
@@ -178,21 +245,54 @@ class ActionTest {
     Path sarif = tmp.resolve("tierproof.sarif");
     Path md = tmp.resolve("tierproof-check.md");
     Run run =
-        Run.of("-f", "examples/zero-trust", "-f", "examples/zero-trust-pr", "--timeout", "30s", "check",
-            "specs/invariants/zero-trust", "--fail-on", "warning",
-            "-o", "github", "-o", "text=" + tmp.resolve("check.txt"), "-o", "sarif=" + sarif, "-o", "markdown=" + md);
+        Run.of(
+            "-f",
+            "examples/zero-trust",
+            "-f",
+            "examples/zero-trust-pr",
+            "--timeout",
+            "30s",
+            "check",
+            "specs/invariants/zero-trust",
+            "--fail-on",
+            "warning",
+            "-o",
+            "github",
+            "-o",
+            "text=" + tmp.resolve("check.txt"),
+            "-o",
+            "sarif=" + sarif,
+            "-o",
+            "markdown=" + md);
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out()).contains("::error file=examples/zero-trust-pr/open-postgres.yaml");
-    assertThat(Files.readString(tmp.resolve("check.txt"))).contains("violated     red-isolated-from-blue");
-    assertThat(new ObjectMapper().readTree(sarif.toFile()).get("runs").get(0).get("results")).hasSize(2);
+    assertThat(Files.readString(tmp.resolve("check.txt")))
+        .contains("violated     red-isolated-from-blue");
+    assertThat(new ObjectMapper().readTree(sarif.toFile()).get("runs").get(0).get("results"))
+        .hasSize(2);
     assertThat(Files.readString(md)).startsWith("### tierproof check:");
   }
 
   @Test
   void actionCheck_cluster_passes(@TempDir Path tmp) {
     Run run =
-        Run.of("-f", "examples/zero-trust", "--timeout", "30s", "check", "specs/invariants/zero-trust", "--fail-on", "warning",
-            "-o", "github", "-o", "text=" + tmp.resolve("check.txt"), "-o", "sarif=" + tmp.resolve("s.sarif"), "-o", "markdown=" + tmp.resolve("c.md"));
+        Run.of(
+            "-f",
+            "examples/zero-trust",
+            "--timeout",
+            "30s",
+            "check",
+            "specs/invariants/zero-trust",
+            "--fail-on",
+            "warning",
+            "-o",
+            "github",
+            "-o",
+            "text=" + tmp.resolve("check.txt"),
+            "-o",
+            "sarif=" + tmp.resolve("s.sarif"),
+            "-o",
+            "markdown=" + tmp.resolve("c.md"));
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out()).doesNotContain("::error");
   }
@@ -201,22 +301,51 @@ class ActionTest {
   void actionDiff_pullRequest_listsTheOpenedClass(@TempDir Path tmp) throws Exception {
     Path md = tmp.resolve("tierproof-diff.md");
     Run run =
-        Run.of("-f", "examples/zero-trust", "-f", "examples/zero-trust-pr", "--timeout", "30s", "diff", "--base",
-            "examples/zero-trust", "-o", "text", "-o", "markdown=" + md);
+        Run.of(
+            "-f",
+            "examples/zero-trust",
+            "-f",
+            "examples/zero-trust-pr",
+            "--timeout",
+            "30s",
+            "diff",
+            "--base",
+            "examples/zero-trust",
+            "-o",
+            "text",
+            "-o",
+            "markdown=" + md);
     assertThat(run.code()).isEqualTo(1);
-    assertThat(Files.readString(md)).contains("| 🔓 newly allowed | `red/api-0` | `blue/db-0` | TCP 5432 |");
+    assertThat(Files.readString(md))
+        .contains("| 🔓 newly allowed | `red/api-0` | `blue/db-0` | TCP 5432 |");
   }
 
   @Test
   void gitlabSnippet_junitForMergeRequests(@TempDir Path tmp) throws Exception {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
     assertThat(readme)
-        .contains("./tierproof -f examples/zero-trust check specs/invariants/zero-trust -o text -o junit=tierproof-junit.xml")
-        .contains("./tierproof -f examples/zero-trust diff --base \"git:origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME\" -o text -o markdown=tierproof-diff.md");
+        .contains(
+            "./tierproof -f examples/zero-trust check specs/invariants/zero-trust -o text -o junit=tierproof-junit.xml")
+        .contains(
+            "./tierproof -f examples/zero-trust diff --base \"git:origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME\" -o text -o markdown=tierproof-diff.md");
     Path junit = tmp.resolve("tierproof-junit.xml");
-    Run run = Run.of("-f", "examples/zero-trust", "check", "specs/invariants/zero-trust", "-o", "text", "-o", "junit=" + junit);
+    Run run =
+        Run.of(
+            "-f",
+            "examples/zero-trust",
+            "check",
+            "specs/invariants/zero-trust",
+            "-o",
+            "text",
+            "-o",
+            "junit=" + junit);
     assertThat(run.code()).as(run.toString()).isZero();
-    assertThat(DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(junit.toFile())
-        .getElementsByTagName("testcase").getLength()).isEqualTo(9);
+    assertThat(
+            DocumentBuilderFactory.newInstance()
+                .newDocumentBuilder()
+                .parse(junit.toFile())
+                .getElementsByTagName("testcase")
+                .getLength())
+        .isEqualTo(9);
   }
 }

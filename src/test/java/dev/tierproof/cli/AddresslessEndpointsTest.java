@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 10's first report: Deployments without pods (and Pods without {@code podIP}) as teams
- * keep them in git. Every command must agree with explain: such an endpoint is at an address no
- * endpoint owns, where rule selectors see its labels (spec S5.4).
+ * Issue 10's first report: Deployments without pods (and Pods without {@code podIP}) as teams keep
+ * them in git. Every command must agree with explain: such an endpoint is at an address no endpoint
+ * owns, where rule selectors see its labels (spec S5.4).
  */
 class AddresslessEndpointsTest {
 
@@ -20,16 +20,30 @@ class AddresslessEndpointsTest {
   void verifyIsolated_deploymentsAllowedByExplain_violatedWithExplainsFlow() {
     Run explain = Run.of("explain", "shop/web", "shop/api", "--port", "8080", "-f", CASE);
     assertThat(explain.code()).as(explain.toString()).isZero();
-    assertThat(explain.out()).startsWith("allow: shop/web -> shop/api (TCP 10.255.0.1:40000 -> 10.255.0.2:8080)");
-    Run isolated = Run.of("verify", "isolated", "shop/web", "shop/api", "--port", "8080", "-f", CASE);
+    assertThat(explain.out())
+        .startsWith("allow: shop/web -> shop/api (TCP 10.255.0.1:40000 -> 10.255.0.2:8080)");
+    Run isolated =
+        Run.of("verify", "isolated", "shop/web", "shop/api", "--port", "8080", "-f", CASE);
     assertThat(isolated.code()).as(isolated.toString()).isEqualTo(1);
-    assertThat(isolated.out()).contains("allow: shop/web -> shop/api (TCP 10.255.0.1:40000 -> 10.255.0.2:8080)");
+    assertThat(isolated.out())
+        .contains("allow: shop/web -> shop/api (TCP 10.255.0.1:40000 -> 10.255.0.2:8080)");
   }
 
   @Test
   void verifyReachable_deploymentsEitherFamily_holds() {
     for (String family : new String[] {"4", "6"}) {
-      Run run = Run.of("verify", "reachable", "shop/web", "shop/api", "--port", "8080", "--ip-version", family, "-f", CASE);
+      Run run =
+          Run.of(
+              "verify",
+              "reachable",
+              "shop/web",
+              "shop/api",
+              "--port",
+              "8080",
+              "--ip-version",
+              family,
+              "-f",
+              CASE);
       assertThat(run.code()).as(run.toString()).isZero();
     }
     Run other = Run.of("verify", "reachable", "shop/web", "shop/api", "--port", "8081", "-f", CASE);
@@ -52,7 +66,8 @@ class AddresslessEndpointsTest {
   }
 
   @Test
-  void check_isolationBetweenDeployments_violatedAndReachabilityProven(@TempDir Path dir) throws Exception {
+  void check_isolationBetweenDeployments_violatedAndReachabilityProven(@TempDir Path dir)
+      throws Exception {
     Path spec = dir.resolve("i.yaml");
     Files.writeString(
         spec,
@@ -68,6 +83,8 @@ class AddresslessEndpointsTest {
         """);
     Run run = Run.of("check", spec.toString(), "-f", CASE);
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
-    assertThat(run.out()).containsPattern("(?m)^violated +iso ").containsPattern("(?m)^proven +reach ");
+    assertThat(run.out())
+        .containsPattern("(?m)^violated +iso ")
+        .containsPattern("(?m)^proven +reach ");
   }
 }

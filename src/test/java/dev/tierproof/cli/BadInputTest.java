@@ -12,10 +12,10 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every {@code src/test/resources/bad/<name>.yaml} with a {@code <name>.expected} beside it: the
- * CLI exits 2 and prints exactly the expected diagnostics, no stack trace. Convention: the
- * expected text names the file {@code bad/<name>.yaml}; the CLI reports paths as given, so the
- * test passes {@code -f src/test/resources/bad/<name>.yaml} and strips {@code src/test/resources/}
- * from stderr before comparing.
+ * CLI exits 2 and prints exactly the expected diagnostics, no stack trace. Convention: the expected
+ * text names the file {@code bad/<name>.yaml}; the CLI reports paths as given, so the test passes
+ * {@code -f src/test/resources/bad/<name>.yaml} and strips {@code src/test/resources/} from stderr
+ * before comparing.
  */
 class BadInputTest {
 

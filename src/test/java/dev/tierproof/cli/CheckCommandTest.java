@@ -31,9 +31,14 @@ class CheckCommandTest {
     Run run = Run.of("-f", CLUSTER, "check", SPECS);
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out())
-        .contains("proven       red-isolated-from-blue (error): no flow red/* -> blue/* is allowed outside the carve-outs\n")
-        .contains("proven       opens-nothing (error): nothing is allowed that examples/zero-trust did not allow\n")
-        .endsWith("9 invariants: 9 proven, 0 violated (" + run.out().replaceAll("(?s).*violated \\(", "").trim() + "\n");
+        .contains(
+            "proven       red-isolated-from-blue (error): no flow red/* -> blue/* is allowed outside the carve-outs\n")
+        .contains(
+            "proven       opens-nothing (error): nothing is allowed that examples/zero-trust did not allow\n")
+        .endsWith(
+            "9 invariants: 9 proven, 0 violated ("
+                + run.out().replaceAll("(?s).*violated \\(", "").trim()
+                + "\n");
   }
 
   @Test
@@ -41,22 +46,30 @@ class CheckCommandTest {
     Run run = Run.of("-f", CLUSTER, "-f", PR, "check", SPECS);
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out())
-        .contains("violated     red-isolated-from-blue (error): a flow red/* -> blue/* is allowed outside the carve-outs\n"
-            + "    e.g. TCP 10.1.0.20:")
-        .contains("-> 10.2.0.30:5432 (red/api-0 -> blue/db-0)\n"
-            + "    egress at red/api-0: allowed by egress rule 0 of red/app.reporting (Allow, tier app) at examples/zero-trust-pr/open-postgres.yaml:12\n"
-            + "    ingress at blue/db-0: allowed by ingress rule 0 of blue/app.reporting (Allow, tier app) at examples/zero-trust-pr/open-postgres.yaml:28\n")
-        .contains("violated     opens-nothing (error): a flow that examples/zero-trust denied is allowed now\n")
+        .contains(
+            "violated     red-isolated-from-blue (error): a flow red/* -> blue/* is allowed outside the carve-outs\n"
+                + "    e.g. TCP 10.1.0.20:")
+        .contains(
+            "-> 10.2.0.30:5432 (red/api-0 -> blue/db-0)\n"
+                + "    egress at red/api-0: allowed by egress rule 0 of red/app.reporting (Allow, tier app) at examples/zero-trust-pr/open-postgres.yaml:12\n"
+                + "    ingress at blue/db-0: allowed by ingress rule 0 of blue/app.reporting (Allow, tier app) at examples/zero-trust-pr/open-postgres.yaml:28\n")
+        .contains(
+            "violated     opens-nothing (error): a flow that examples/zero-trust denied is allowed now\n")
         .contains("    before: egress at ")
         .contains("9 invariants: 7 proven, 2 violated");
   }
 
   @Test
   void check_failOn_gatesTheExitCodeBySeverity() {
-    assertThat(Run.of("-f", CLUSTER, "-f", PR, "check", SPECS, "--fail-on", "never").code()).isZero();
-    assertThat(Run.of("-f", CLUSTER, "-f", PR, "check", SPECS, "--fail-on", "error").code()).isEqualTo(1);
+    assertThat(Run.of("-f", CLUSTER, "-f", PR, "check", SPECS, "--fail-on", "never").code())
+        .isZero();
+    assertThat(Run.of("-f", CLUSTER, "-f", PR, "check", SPECS, "--fail-on", "error").code())
+        .isEqualTo(1);
     // shop: the violated invariants are one error, one warning, one note
-    assertThat(Run.of("-f", "examples/shop", "check", "specs/invariants/shop", "--fail-on", "warning").code()).isEqualTo(1);
+    assertThat(
+            Run.of("-f", "examples/shop", "check", "specs/invariants/shop", "--fail-on", "warning")
+                .code())
+        .isEqualTo(1);
     Run bad = Run.of("-f", CLUSTER, "check", SPECS, "--fail-on", "sometimes");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).contains("`sometimes` is not a severity");
@@ -77,7 +90,8 @@ class CheckCommandTest {
     assertThat(w.get("protocol").asText()).isEqualTo("TCP");
     assertThat(w.get("destination").get("endpoint").asText()).isEqualTo("blue/db-0");
     assertThat(w.get("destination").get("port").asInt()).isEqualTo(5432);
-    assertThat(w.get("explanation").get("steps").get(0).get("decidedBy").get("policy").asText()).isEqualTo("app.reporting");
+    assertThat(w.get("explanation").get("steps").get(0).get("decidedBy").get("policy").asText())
+        .isEqualTo("app.reporting");
     assertThat(w.get("explanation").get("steps").get(0).get("decidedBy").get("file").asText())
         .isEqualTo("examples/zero-trust-pr/open-postgres.yaml");
     assertThat(red.get("solver").get("status").asText()).isEqualTo("sat");
@@ -113,7 +127,8 @@ class CheckCommandTest {
     assertThat(run.code()).isEqualTo(1);
     String sarif = Files.readString(file, StandardCharsets.UTF_8);
     JsonSchema schema;
-    try (InputStream in = CheckCommandTest.class.getResourceAsStream("/sarif/sarif-2.1.0-rtm.5.json")) {
+    try (InputStream in =
+        CheckCommandTest.class.getResourceAsStream("/sarif/sarif-2.1.0-rtm.5.json")) {
       schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
     }
     assertThat(schema.validate(JSON.readTree(sarif))).as(sarif).isEmpty();
@@ -123,9 +138,16 @@ class CheckCommandTest {
     assertThat(red.get("ruleId").asText()).isEqualTo("red-isolated-from-blue");
     assertThat(red.get("level").asText()).isEqualTo("error");
     JsonNode loc = red.get("locations").get(0).get("physicalLocation");
-    assertThat(loc.get("artifactLocation").get("uri").asText()).isEqualTo("examples/zero-trust-pr/open-postgres.yaml");
+    assertThat(loc.get("artifactLocation").get("uri").asText())
+        .isEqualTo("examples/zero-trust-pr/open-postgres.yaml");
     assertThat(loc.get("region").get("startLine").asInt()).isEqualTo(28);
-    assertThat(red.get("relatedLocations").get(0).get("physicalLocation").get("artifactLocation").get("uri").asText())
+    assertThat(
+            red.get("relatedLocations")
+                .get(0)
+                .get("physicalLocation")
+                .get("artifactLocation")
+                .get("uri")
+                .asText())
         .isEqualTo("specs/invariants/zero-trust/zero-trust.yaml");
   }
 
@@ -134,11 +156,13 @@ class CheckCommandTest {
     Run gh = Run.of("-f", CLUSTER, "-f", PR, "check", SPECS, "-o", "github");
     assertThat(gh.out())
         .contains("::error file=examples/zero-trust-pr/open-postgres.yaml,line=28,col=")
-        .contains("title=red-isolated-from-blue isolated::invariant `red-isolated-from-blue` is violated");
+        .contains(
+            "title=red-isolated-from-blue isolated::invariant `red-isolated-from-blue` is violated");
     Run md = Run.of("-f", CLUSTER, "-f", PR, "check", SPECS, "-o", "markdown");
     assertThat(md.out())
         .startsWith("### tierproof check: 9 invariants: 7 proven, 2 violated\n")
-        .contains("| ❌ | `red-isolated-from-blue` | error | a flow red/* -> blue/* is allowed outside the carve-outs<br>e.g. TCP")
+        .contains(
+            "| ❌ | `red-isolated-from-blue` | error | a flow red/* -> blue/* is allowed outside the carve-outs<br>e.g. TCP")
         .contains("| ✅ | `blue-isolated-from-red` | error |");
   }
 
@@ -151,10 +175,12 @@ class CheckCommandTest {
             + "  - id: a\n    isolated: {from: red/*, to: blue/*, excep: []}\n");
     Run run = Run.of("-f", CLUSTER, "check", spec.toString());
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).isEqualTo(
-        spec + ":6:41: error: unknown field `excep` in `invariants[0].isolated`: did you mean `except`?\n"
-            + "      isolated: {from: red/*, to: blue/*, excep: []}\n"
-            + "                                          ^\n");
+    assertThat(run.err())
+        .isEqualTo(
+            spec
+                + ":6:41: error: unknown field `excep` in `invariants[0].isolated`: did you mean `except`?\n"
+                + "      isolated: {from: red/*, to: blue/*, excep: []}\n"
+                + "                                          ^\n");
     assertThat(run.out()).isEmpty();
   }
 
@@ -167,12 +193,16 @@ class CheckCommandTest {
             + "  - id: a\n    allowed: {from: red/web-1, to: blue/web-0, port: 443}\n");
     Run run = Run.of("-f", CLUSTER, "check", spec.toString());
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).startsWith(spec + ":6:21: error: no pod or workload `red/web-1` in the input; did you mean `red/web-0`");
+    assertThat(run.err())
+        .startsWith(
+            spec
+                + ":6:21: error: no pod or workload `red/web-1` in the input; did you mean `red/web-0`");
   }
 
   @Test
   void check_directoryWithoutInvariants_exit2(@TempDir Path tmp) throws Exception {
-    Files.writeString(tmp.resolve("policy.yaml"), "kind: Namespace\napiVersion: v1\nmetadata: {name: a}\n");
+    Files.writeString(
+        tmp.resolve("policy.yaml"), "kind: Namespace\napiVersion: v1\nmetadata: {name: a}\n");
     Run run = Run.of("-f", CLUSTER, "check", tmp.toString());
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("no invariant files (`kind: InvariantSet`) under `" + tmp + "`");
@@ -186,7 +216,8 @@ class CheckCommandTest {
   }
 
   @Test
-  void check_noNewReachability_relabelledPodOpensAFlow_violated(@TempDir Path tmp) throws Exception {
+  void check_noNewReachability_relabelledPodOpensAFlow_violated(@TempDir Path tmp)
+      throws Exception {
     String cluster =
         """
         apiVersion: v1
@@ -220,14 +251,19 @@ class CheckCommandTest {
     Files.writeString(
         spec,
         "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata: {name: pr}\ninvariants:\n"
-            + "  - id: opens-nothing\n    no-new-reachability: {baseline: " + base + "}\n");
+            + "  - id: opens-nothing\n    no-new-reachability: {baseline: "
+            + base
+            + "}\n");
     Run run = Run.of("-f", now.toString(), "check", spec.toString());
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
-    assertThat(run.out()).containsPattern("(?m)^violated +opens-nothing ").contains("shop/web -> shop/db");
+    assertThat(run.out())
+        .containsPattern("(?m)^violated +opens-nothing ")
+        .contains("shop/web -> shop/db");
   }
 
   @Test
-  void check_baselineThatCannotBeRead_reportedAtTheLineThatNamesIt(@TempDir Path tmp) throws Exception {
+  void check_baselineThatCannotBeRead_reportedAtTheLineThatNamesIt(@TempDir Path tmp)
+      throws Exception {
     Path spec = tmp.resolve("i.yaml");
     Files.writeString(
         spec,
@@ -235,6 +271,7 @@ class CheckCommandTest {
             + "  - id: opens-nothing\n    no-new-reachability: {baseline: /no/such/dir}\n");
     Run run = Run.of("-f", "examples/shop", "check", spec.toString());
     assertThat(run.code()).as(run.toString()).isEqualTo(2);
-    assertThat(run.err()).startsWith(spec + ":6:37: error: `/no/such/dir`: cannot read: no such file");
+    assertThat(run.err())
+        .startsWith(spec + ":6:37: error: `/no/such/dir`: cannot read: no such file");
   }
 }

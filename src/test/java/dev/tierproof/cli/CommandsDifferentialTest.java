@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tierproof.cluster.Questions;
 import dev.tierproof.cluster.RandomCluster;
 import dev.tierproof.cluster.Runs;
 import dev.tierproof.cluster.Sampler;
@@ -16,14 +15,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The commands against each other through the command line, on {@link RandomCluster} YAML read
- * from stdin (issue 10: explain allowed what verify proved isolated): for random concrete ends and
- * a port, an explain that allows means {@code verify reachable} holds; {@code verify reachable} and
- * {@code verify isolated} give opposite exits (0/1), also with {@code --pod-cidr}; {@code check} on an invariant file with the
- * same two questions proves exactly what verify proves; {@code lint} exits 0 or 1. Never exit 3
- * (an internal error or a solver unknown) unless the text holds a kind that is enforced but not
- * modelled. Cases: {@code -Dcommands.cases=N} (default 40, long 2,000), first seed {@code
- * -Dcommands.seed=S}.
+ * The commands against each other through the command line, on {@link RandomCluster} YAML read from
+ * stdin (issue 10: explain allowed what verify proved isolated): for random concrete ends and a
+ * port, an explain that allows means {@code verify reachable} holds; {@code verify reachable} and
+ * {@code verify isolated} give opposite exits (0/1), also with {@code --pod-cidr}; {@code check} on
+ * an invariant file with the same two questions proves exactly what verify proves; {@code lint}
+ * exits 0 or 1. Never exit 3 (an internal error or a solver unknown) unless the text holds a kind
+ * that is enforced but not modelled. Cases: {@code -Dcommands.cases=N} (default 40, long 2,000),
+ * first seed {@code -Dcommands.seed=S}.
  */
 class CommandsDifferentialTest {
 
@@ -34,7 +33,12 @@ class CommandsDifferentialTest {
   @Test
   void commands_randomClusters_agreeWithEachOther() throws Exception {
     Path dir = Files.createTempDirectory("commands");
-    Runs.run("cluster commands", "commands.seed", SEED, CASES, List.of("clusters", "commands", "explain allowed"),
+    Runs.run(
+        "cluster commands",
+        "commands.seed",
+        SEED,
+        CASES,
+        List.of("clusters", "commands", "explain allowed"),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
@@ -65,7 +69,10 @@ class CommandsDifferentialTest {
           }
           assertThat(explain.code()).as(what + "\n" + explain).isZero();
           boolean allows = JSON.readTree(explain.out()).get("verdict").asText().equals("allow");
-          List<String> pods = s.nextInt(4) == 0 ? List.of("--pod-cidr", "10.1.0.0/16", "--pod-cidr", "fd00:1::/64") : List.of();
+          List<String> pods =
+              s.nextInt(4) == 0
+                  ? List.of("--pod-cidr", "10.1.0.0/16", "--pod-cidr", "fd00:1::/64")
+                  : List.of();
           Run reachable = run(yaml, counts, args("verify", "reachable", from, to, flow, pods));
           Run isolated = run(yaml, counts, args("verify", "isolated", from, to, flow, pods));
           if (c.enforcingUnmodelled() && (reachable.code() == 3 || isolated.code() == 3)) {
@@ -78,21 +85,50 @@ class CommandsDifferentialTest {
           }
           if (allows) {
             counts.incrementAndGet(2);
-            assertThat(reachable.code()).as(what + ": explain allows\n" + explain.out() + reachable).isZero();
+            assertThat(reachable.code())
+                .as(what + ": explain allows\n" + explain.out() + reachable)
+                .isZero();
           }
 
           Path spec = dir.resolve("inv-" + seed + ".yaml");
-          Files.writeString(spec, "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata:\n  name: generated\ninvariants:\n"
-              + "  - id: apart\n    isolated: {from: " + quote(from) + ", to: " + quote(to) + ", protocol: " + protocol + ", port: " + port + "}\n"
-              + "  - id: through\n    reachable: {from: " + quote(from) + ", to: " + quote(to) + ", protocol: " + protocol + ", port: " + port + "}\n");
+          Files.writeString(
+              spec,
+              "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata:\n  name: generated\ninvariants:\n"
+                  + "  - id: apart\n    isolated: {from: "
+                  + quote(from)
+                  + ", to: "
+                  + quote(to)
+                  + ", protocol: "
+                  + protocol
+                  + ", port: "
+                  + port
+                  + "}\n"
+                  + "  - id: through\n    reachable: {from: "
+                  + quote(from)
+                  + ", to: "
+                  + quote(to)
+                  + ", protocol: "
+                  + protocol
+                  + ", port: "
+                  + port
+                  + "}\n");
           Run check = run(yaml, counts, args("check", spec.toString(), "-o", "json"));
           assertThat(check.code()).as(what + "\n" + check).isEqualTo(1);
           List<String> statuses = new ArrayList<>();
-          JSON.readTree(check.out()).get("results").forEach(r -> statuses.add(r.get("id").asText() + " " + r.get("status").asText()));
-          assertThat(statuses).as(what + "\n" + check)
-              .containsExactly("apart " + (isolated.code() == 0 ? "proven" : "violated"), "through " + (reachable.code() == 0 ? "proven" : "violated"));
+          JSON.readTree(check.out())
+              .get("results")
+              .forEach(r -> statuses.add(r.get("id").asText() + " " + r.get("status").asText()));
+          assertThat(statuses)
+              .as(what + "\n" + check)
+              .containsExactly(
+                  "apart " + (isolated.code() == 0 ? "proven" : "violated"),
+                  "through " + (reachable.code() == 0 ? "proven" : "violated"));
 
-          Run lint = run(yaml, counts, args("lint", "--scope", seed % 2 == 0 ? "existing" : "any", "-o", "json"));
+          Run lint =
+              run(
+                  yaml,
+                  counts,
+                  args("lint", "--scope", seed % 2 == 0 ? "existing" : "any", "-o", "json"));
           if (!(c.enforcingUnmodelled() && lint.code() == 3)) {
             assertThat(lint.code()).as(what + "\n" + lint).isIn(0, 1);
             JsonNode findings = JSON.readTree(lint.out());
@@ -101,7 +137,10 @@ class CommandsDifferentialTest {
         });
   }
 
-  /** A reference to one concrete end: a named endpoint (with or without an address), an address, world. */
+  /**
+   * A reference to one concrete end: a named endpoint (with or without an address), an address,
+   * world.
+   */
   private static String concrete(Sampler s, PolicySet set) {
     int k = s.nextInt(6);
     if (k < 4 && !set.endpoints().isEmpty()) {
@@ -123,7 +162,8 @@ class CommandsDifferentialTest {
     return out;
   }
 
-  private static Run run(String yaml, java.util.concurrent.atomic.AtomicLongArray counts, List<String> args) {
+  private static Run run(
+      String yaml, java.util.concurrent.atomic.AtomicLongArray counts, List<String> args) {
     counts.incrementAndGet(1);
     return Run.withStdin(yaml, args.toArray(String[]::new));
   }

@@ -26,10 +26,12 @@ class DiffCommandTest {
     Run run = Run.of("-f", CLUSTER, "-f", PR, "diff", "--base", CLUSTER);
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out())
-        .startsWith("diff against examples/zero-trust: 1 class of flows changed; no other flow changed (proved)\n\n"
-            + "newly allowed: red/api-0 -> blue/db-0, TCP 5432\n"
-            + "  e.g. TCP 10.1.0.20:")
-        .contains("\nscope: flows between the input's endpoints and outside addresses (--scope any: also pods that could be deployed)\n");
+        .startsWith(
+            "diff against examples/zero-trust: 1 class of flows changed; no other flow changed (proved)\n\n"
+                + "newly allowed: red/api-0 -> blue/db-0, TCP 5432\n"
+                + "  e.g. TCP 10.1.0.20:")
+        .contains(
+            "\nscope: flows between the input's endpoints and outside addresses (--scope any: also pods that could be deployed)\n");
     assertThat(run.err()).isEmpty();
   }
 
@@ -38,15 +40,18 @@ class DiffCommandTest {
     Run run = Run.of("-f", CLUSTER, "-f", PR, "diff", "--base", CLUSTER, "--scope", "any");
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out())
-        .startsWith("diff against examples/zero-trust: 1 class of flows changed; no other flow changed (proved)\n\n"
-            + "newly allowed: red/{app == \"api\"} -> blue/{app == \"db\"} (hypothetical pods not at 169.254.169.254), TCP 5432\n"
-            + "  e.g. TCP 10.1.0.20:")
-        .contains("  before: denied at egress of red/api-0 by the implicit deny of tier default (last policy default-deny at examples/zero-trust/default.yaml:2)\n"
-            + "  now:    allowed: egress at red/api-0 by egress rule 0 of red/app.reporting (Allow, tier app) at examples/zero-trust-pr/open-postgres.yaml:12;"
-            + " ingress at blue/db-0 by ingress rule 0 of blue/app.reporting (Allow, tier app) at examples/zero-trust-pr/open-postgres.yaml:28\n")
-        .contains("changes in the input:\n"
-            + "  added NetworkPolicy blue/app.reporting (examples/zero-trust-pr/open-postgres.yaml:19)\n"
-            + "  added NetworkPolicy red/app.reporting (examples/zero-trust-pr/open-postgres.yaml:3)\n");
+        .startsWith(
+            "diff against examples/zero-trust: 1 class of flows changed; no other flow changed (proved)\n\n"
+                + "newly allowed: red/{app == \"api\"} -> blue/{app == \"db\"} (hypothetical pods not at 169.254.169.254), TCP 5432\n"
+                + "  e.g. TCP 10.1.0.20:")
+        .contains(
+            "  before: denied at egress of red/api-0 by the implicit deny of tier default (last policy default-deny at examples/zero-trust/default.yaml:2)\n"
+                + "  now:    allowed: egress at red/api-0 by egress rule 0 of red/app.reporting (Allow, tier app) at examples/zero-trust-pr/open-postgres.yaml:12;"
+                + " ingress at blue/db-0 by ingress rule 0 of blue/app.reporting (Allow, tier app) at examples/zero-trust-pr/open-postgres.yaml:28\n")
+        .contains(
+            "changes in the input:\n"
+                + "  added NetworkPolicy blue/app.reporting (examples/zero-trust-pr/open-postgres.yaml:19)\n"
+                + "  added NetworkPolicy red/app.reporting (examples/zero-trust-pr/open-postgres.yaml:3)\n");
     assertThat(run.err()).isEmpty();
   }
 
@@ -59,7 +64,8 @@ class DiffCommandTest {
 
   @Test
   void diff_json_completeWithClassesAndInputChanges() throws Exception {
-    Run run = Run.of("-f", CLUSTER, "-f", PR, "diff", "--base", CLUSTER, "--scope", "any", "-o", "json");
+    Run run =
+        Run.of("-f", CLUSTER, "-f", PR, "diff", "--base", CLUSTER, "--scope", "any", "-o", "json");
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.get("status").asText()).isEqualTo("complete");
     assertThat(out.get("classes")).hasSize(1);
@@ -67,7 +73,8 @@ class DiffCommandTest {
     assertThat(c.get("change").asText()).isEqualTo("opened");
     assertThat(c.get("source").get("namespaces").get(0).asText()).isEqualTo("red");
     assertThat(c.get("source").get("selector").asText()).isEqualTo("app == \"api\"");
-    assertThat(c.get("destination").get("hypothetical").get("notIn").get(0).asText()).isEqualTo("169.254.169.254/32");
+    assertThat(c.get("destination").get("hypothetical").get("notIn").get(0).asText())
+        .isEqualTo("169.254.169.254/32");
     assertThat(c.get("packets").get("protocol").asText()).isEqualTo("TCP");
     assertThat(c.get("packets").get("ports").get("min").asInt()).isEqualTo(5432);
     assertThat(c.get("witness").get("before").get("verdict").asText()).isEqualTo("deny");
@@ -78,7 +85,8 @@ class DiffCommandTest {
 
   @Test
   void diff_unknownScopeAndMissingInput_bothReportedExit2() {
-    Run run = Run.of("-f", "no-such-dir/policies.yaml", "diff", "--base", CLUSTER, "--scope", "all");
+    Run run =
+        Run.of("-f", "no-such-dir/policies.yaml", "diff", "--base", CLUSTER, "--scope", "all");
     assertThat(run.code()).as(run.toString()).isEqualTo(2);
     assertThat(run.err())
         .contains("`all` is not a scope; use `existing` or `any`")
@@ -96,7 +104,8 @@ class DiffCommandTest {
   void diff_markdown_tableForAPullRequestComment() {
     Run run = Run.of("-f", CLUSTER, "-f", PR, "diff", "--base", CLUSTER, "-o", "markdown");
     assertThat(run.out())
-        .startsWith("### tierproof diff against `examples/zero-trust`\n\n**1 class of flows changed; no other flow changed (proved)**\n")
+        .startsWith(
+            "### tierproof diff against `examples/zero-trust`\n\n**1 class of flows changed; no other flow changed (proved)**\n")
         .contains("| 🔓 newly allowed | `red/api-0` | `blue/db-0` | TCP 5432 |")
         .contains("<details><summary>2 changes in the input</summary>");
   }
@@ -109,7 +118,9 @@ class DiffCommandTest {
     copy(Path.of(CLUSTER), after);
     // the pull request drops red's own database policy: red's API loses its database
     Files.delete(after.resolve("app.yaml"));
-    Files.writeString(after.resolve("app.yaml"), Files.readString(before.resolve("app.yaml")).replace("ports: [5432]", "ports: [5433]"));
+    Files.writeString(
+        after.resolve("app.yaml"),
+        Files.readString(before.resolve("app.yaml")).replace("ports: [5432]", "ports: [5433]"));
     Run run = Run.of("-f", after.toString(), "diff", "--base", before.toString());
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out())
@@ -130,7 +141,8 @@ class DiffCommandTest {
     Run run = Run.of("-f", dir, "diff", "--base", "git:HEAD");
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out())
-        .startsWith("diff against git:HEAD: 1 class of flows changed; no other flow changed (proved)\n")
+        .startsWith(
+            "diff against git:HEAD: 1 class of flows changed; no other flow changed (proved)\n")
         .contains("(last policy default-deny at HEAD:" + dir + "/default.yaml:2)");
     Files.delete(repo.resolve("cluster/open-postgres.yaml"));
     Run same = Run.of("-f", dir, "diff", "--base", "git:HEAD");
@@ -155,10 +167,13 @@ class DiffCommandTest {
 
   @Test
   void diff_badBaseFile_exit2WithPosition(@TempDir Path tmp) throws IOException {
-    Files.writeString(tmp.resolve("bad.yaml"), "kind: NetworkPolicy\napiVersion: projectcalico.org/v3\nmetadata: {name: x, namespace: a}\nspec: {order: high}\n");
+    Files.writeString(
+        tmp.resolve("bad.yaml"),
+        "kind: NetworkPolicy\napiVersion: projectcalico.org/v3\nmetadata: {name: x, namespace: a}\nspec: {order: high}\n");
     Run run = Run.of("-f", CLUSTER, "diff", "--base", tmp.toString());
     assertThat(run.code()).isEqualTo(2);
-    assertThat(run.err()).contains(tmp.resolve("bad.yaml") + ":4:15: error: `spec.order` must be a number");
+    assertThat(run.err())
+        .contains(tmp.resolve("bad.yaml") + ":4:15: error: `spec.order` must be a number");
   }
 
   static void copy(Path from, Path to) throws IOException {
@@ -173,7 +188,8 @@ class DiffCommandTest {
   static void git(Path dir, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("git"));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isZero();

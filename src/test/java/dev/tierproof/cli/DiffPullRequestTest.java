@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code diff} on the pull requests users make (issue 10): real files, real git. Each ends with
- * few maximal classes and "no other flow changed (proved)", or exactly "no flow changed".
+ * {@code diff} on the pull requests users make (issue 10): real files, real git. Each ends with few
+ * maximal classes and "no other flow changed (proved)", or exactly "no flow changed".
  */
 class DiffPullRequestTest {
 
@@ -161,12 +161,18 @@ class DiffPullRequestTest {
     return out;
   }
 
-  /** Diffs {@code current} against {@code base}; asserts a proved, complete answer and no stderr. */
+  /**
+   * Diffs {@code current} against {@code base}; asserts a proved, complete answer and no stderr.
+   */
   static Run proved(Path base, Path current, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("-f", current.toString(), "diff", "--base", base.toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("-f", current.toString(), "diff", "--base", base.toString()));
     args.addAll(List.of(more));
     Run run = Run.of(args.toArray(String[]::new));
-    assertThat(run.out()).as(run.toString()).containsPattern("no (other )?flow changed(; | \\()proved");
+    assertThat(run.out())
+        .as(run.toString())
+        .containsPattern("no (other )?flow changed(; | \\()proved");
     assertThat(run.err()).as(run.toString()).isEmpty();
     assertThat(run.code()).as(run.toString()).isEqualTo(classes(run).isEmpty() ? 0 : 1);
     return run;
@@ -186,7 +192,8 @@ class DiffPullRequestTest {
   }
 
   @Test
-  void diff_twoPodsFirstPolicy_classesNotOnePerAddressOrProtocol(@TempDir Path tmp) throws IOException {
+  void diff_twoPodsFirstPolicy_classesNotOnePerAddressOrProtocol(@TempDir Path tmp)
+      throws IOException {
     Path base = write(tmp.resolve("base"), "pods.yaml", PODS);
     Path pr = write(tmp.resolve("pr"), "pods.yaml", PODS, "policies.yaml", POLICIES);
     Run run = proved(base, pr);
@@ -196,7 +203,9 @@ class DiffPullRequestTest {
         .hasSizeLessThan(12);
     Run any = proved(base, pr, "--scope", "any");
     // by labels (a selector each), not per address or protocol
-    assertThat(classes(any)).noneMatch(c -> c.endsWith("UDPLite") || c.matches(".*, \\d+")).hasSizeLessThan(30);
+    assertThat(classes(any))
+        .noneMatch(c -> c.endsWith("UDPLite") || c.matches(".*, \\d+"))
+        .hasSizeLessThan(30);
   }
 
   @Test
@@ -210,7 +219,9 @@ class DiffPullRequestTest {
     for (Path p : List.of(repo.resolve("docs"), cluster)) {
       Run run = Run.of("-f", p.toString(), "diff", "--base", "git:HEAD");
       assertThat(run.code()).as(run.toString()).isEqualTo(1);
-      assertThat(run.out()).contains("no other flow changed (proved)").contains("newly denied: world -> shop/api, shop/db, any protocol");
+      assertThat(run.out())
+          .contains("no other flow changed (proved)")
+          .contains("newly denied: world -> shop/api, shop/db, any protocol");
     }
     Run bad = Run.of("-f", cluster.toString(), "diff", "--base", "git:no-such-ref");
     assertThat(bad.code()).as(bad.toString()).isEqualTo(2);
@@ -220,38 +231,67 @@ class DiffPullRequestTest {
   @Test
   void diff_podRelabelled_theFlowsItsLabelsDecided(@TempDir Path tmp) throws IOException {
     Path base = write(tmp.resolve("base"), "pods.yaml", PODS, "policies.yaml", POLICIES);
-    Path pr = write(tmp.resolve("pr"), "pods.yaml", PODS.replace("labels: {app: web}", "labels: {app: web, tier: z}")
-        .replace("name: web, namespace: shop, labels: {app: web, tier: z}", "name: web, namespace: shop, labels: {app: z}"),
-        "policies.yaml", POLICIES);
+    Path pr =
+        write(
+            tmp.resolve("pr"),
+            "pods.yaml",
+            PODS.replace("labels: {app: web}", "labels: {app: web, tier: z}")
+                .replace(
+                    "name: web, namespace: shop, labels: {app: web, tier: z}",
+                    "name: web, namespace: shop, labels: {app: z}"),
+            "policies.yaml",
+            POLICIES);
     Run run = proved(base, pr);
     assertThat(classes(run)).containsExactly("denied: shop/web -> shop/api, TCP 8080");
     assertThat(run.out()).contains("  modified Pod shop/web (" + pr.resolve("pods.yaml") + ":9)");
     Run any = proved(base, pr, "--scope", "any");
-    assertThat(classes(any)).hasSize(1).allSatisfy(c -> assertThat(c).startsWith("denied: shop/web -> ").endsWith("TCP 8080"));
+    assertThat(classes(any))
+        .hasSize(1)
+        .allSatisfy(c -> assertThat(c).startsWith("denied: shop/web -> ").endsWith("TCP 8080"));
   }
 
   @Test
   void diff_namespaceRelabelled_itsPodsAsPeers(@TempDir Path tmp) throws IOException {
     Path base = write(tmp.resolve("base"), "pods.yaml", PODS, "policies.yaml", POLICIES);
-    Path pr = write(tmp.resolve("pr"), "pods.yaml", PODS.replace("labels: {team: ops}", "labels: {team: infra}"),
-        "policies.yaml", POLICIES);
+    Path pr =
+        write(
+            tmp.resolve("pr"),
+            "pods.yaml",
+            PODS.replace("labels: {team: ops}", "labels: {team: infra}"),
+            "policies.yaml",
+            POLICIES);
     Run run = proved(base, pr);
-    assertThat(classes(run)).hasSizeBetween(1, 4).allSatisfy(c -> assertThat(c).startsWith("denied: ops/monitor -> shop/api, "));
+    assertThat(classes(run))
+        .hasSizeBetween(1, 4)
+        .allSatisfy(c -> assertThat(c).startsWith("denied: ops/monitor -> shop/api, "));
     assertThat(run.out()).contains("modified Namespace ops");
   }
 
   @Test
-  void diff_starsPortChangeOnDeployments_oneClassEachWayProved(@TempDir Path repo) throws Exception {
+  void diff_starsPortChangeOnDeployments_oneClassEachWayProved(@TempDir Path repo)
+      throws Exception {
     write(repo.resolve("stars"), "stars.yaml", STARS);
     git(repo, "init", "-q");
     git(repo, "add", ".");
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "base");
     write(repo.resolve("stars"), "stars.yaml", STARS.replace("port: 6379}", "port: 6380}"));
     for (String scope : List.of("existing", "any")) {
-      Run run = Run.of("-f", repo.resolve("stars").toString(), "diff", "--base", "git:HEAD", "--scope", scope);
+      Run run =
+          Run.of(
+              "-f",
+              repo.resolve("stars").toString(),
+              "diff",
+              "--base",
+              "git:HEAD",
+              "--scope",
+              scope);
       assertThat(run.code()).as(run.toString()).isEqualTo(1);
-      assertThat(run.out()).as(run.toString()).contains("2 classes of flows changed; no other flow changed (proved)");
-      assertThat(classes(run)).hasSize(2).anySatisfy(c -> assertThat(c).startsWith("allowed: stars/").endsWith("TCP 6380"))
+      assertThat(run.out())
+          .as(run.toString())
+          .contains("2 classes of flows changed; no other flow changed (proved)");
+      assertThat(classes(run))
+          .hasSize(2)
+          .anySatisfy(c -> assertThat(c).startsWith("allowed: stars/").endsWith("TCP 6380"))
           .anySatisfy(c -> assertThat(c).startsWith("denied: stars/").endsWith("TCP 6379"));
     }
   }
@@ -259,28 +299,67 @@ class DiffPullRequestTest {
   @Test
   void diff_defaultDenyAdded_oneClassPerNamespacePairAtMost(@TempDir Path tmp) throws IOException {
     Path base = write(tmp.resolve("base"), "pods.yaml", PODS, "policies.yaml", POLICIES);
-    Path pr = write(tmp.resolve("pr"), "pods.yaml", PODS, "policies.yaml", POLICIES, "deny.yaml", DEFAULT_DENY);
+    Path pr =
+        write(
+            tmp.resolve("pr"),
+            "pods.yaml",
+            PODS,
+            "policies.yaml",
+            POLICIES,
+            "deny.yaml",
+            DEFAULT_DENY);
     Run run = proved(base, pr);
-    assertThat(classes(run)).containsExactlyInAnyOrder(
-        "denied: shop/web, shop/api, shop/db, ops/monitor -> shop/web, any protocol",
-        "denied: world -> shop/web, any protocol");
+    assertThat(classes(run))
+        .containsExactlyInAnyOrder(
+            "denied: shop/web, shop/api, shop/db, ops/monitor -> shop/web, any protocol",
+            "denied: world -> shop/web, any protocol");
     Run any = proved(base, pr, "--scope", "any");
-    assertThat(classes(any)).containsExactly("denied: anything -> shop/{app not in {\"api\", \"db\"}}, any protocol");
+    assertThat(classes(any))
+        .containsExactly("denied: anything -> shop/{app not in {\"api\", \"db\"}}, any protocol");
   }
 
   @Test
   void diff_typicalPullRequests_fewClassesProved(@TempDir Path tmp) throws IOException {
     Path base = write(tmp.resolve("base"), "pods.yaml", PODS, "policies.yaml", POLICIES);
-    Path port = write(tmp.resolve("port"), "pods.yaml", PODS, "policies.yaml", POLICIES.replace("ports: [8080]", "ports: [8081]"));
+    Path port =
+        write(
+            tmp.resolve("port"),
+            "pods.yaml",
+            PODS,
+            "policies.yaml",
+            POLICIES.replace("ports: [8080]", "ports: [8081]"));
     assertThat(classes(proved(base, port)))
-        .containsExactlyInAnyOrder("allowed: shop/web -> shop/api, TCP 8081", "denied: shop/web -> shop/api, TCP 8080");
-    Path removed = write(tmp.resolve("removed"), "pods.yaml", PODS, "policies.yaml",
-        POLICIES.replace("  - action: Deny\n    protocol: TCP\n    source: {namespaceSelector: team == 'ops'}\n    destination: {ports: [9090]}\n", ""));
-    assertThat(classes(proved(base, removed))).containsExactly("allowed: ops/monitor -> shop/api, TCP 9090");
-    Path flipped = write(tmp.resolve("flipped"), "pods.yaml", PODS, "policies.yaml", POLICIES.replace("action: Deny", "action: Allow"));
-    assertThat(classes(proved(base, flipped))).containsExactly("allowed: ops/monitor -> shop/api, TCP 9090");
-    Path namespace = write(tmp.resolve("namespace"), "pods.yaml", PODS, "policies.yaml", POLICIES, "new.yaml",
-        """
+        .containsExactlyInAnyOrder(
+            "allowed: shop/web -> shop/api, TCP 8081", "denied: shop/web -> shop/api, TCP 8080");
+    Path removed =
+        write(
+            tmp.resolve("removed"),
+            "pods.yaml",
+            PODS,
+            "policies.yaml",
+            POLICIES.replace(
+                "  - action: Deny\n    protocol: TCP\n    source: {namespaceSelector: team == 'ops'}\n    destination: {ports: [9090]}\n",
+                ""));
+    assertThat(classes(proved(base, removed)))
+        .containsExactly("allowed: ops/monitor -> shop/api, TCP 9090");
+    Path flipped =
+        write(
+            tmp.resolve("flipped"),
+            "pods.yaml",
+            PODS,
+            "policies.yaml",
+            POLICIES.replace("action: Deny", "action: Allow"));
+    assertThat(classes(proved(base, flipped)))
+        .containsExactly("allowed: ops/monitor -> shop/api, TCP 9090");
+    Path namespace =
+        write(
+            tmp.resolve("namespace"),
+            "pods.yaml",
+            PODS,
+            "policies.yaml",
+            POLICIES,
+            "new.yaml",
+            """
         apiVersion: v1
         kind: Namespace
         metadata: {name: batch, labels: {team: ops}}
@@ -293,12 +372,25 @@ class DiffPullRequestTest {
     Run ns = proved(base, namespace);
     assertThat(classes(ns)).isEmpty(); // the base's policies met its pods as the current ones do
     assertThat(ns.out()).contains("note: 1 endpoint only in the current input (`batch/job`)");
-    Path workload = write(tmp.resolve("workload"), "pods.yaml", PODS.replace("labels: {app: db}", "labels: {app: db, tier: data}")
-        .replace("matchLabels: {app: db}", "matchLabels: {app: db}"), "policies.yaml", POLICIES.replace("matchLabels: {app: db}", "matchLabels: {tier: data}"));
+    Path workload =
+        write(
+            tmp.resolve("workload"),
+            "pods.yaml",
+            PODS.replace("labels: {app: db}", "labels: {app: db, tier: data}")
+                .replace("matchLabels: {app: db}", "matchLabels: {app: db}"),
+            "policies.yaml",
+            POLICIES.replace("matchLabels: {app: db}", "matchLabels: {tier: data}"));
     assertThat(classes(proved(base, workload))).isEmpty();
-    Path relabelled = write(tmp.resolve("relabelled"), "pods.yaml", PODS.replace("labels: {app: db}", "labels: {app: store}"), "policies.yaml", POLICIES);
+    Path relabelled =
+        write(
+            tmp.resolve("relabelled"),
+            "pods.yaml",
+            PODS.replace("labels: {app: db}", "labels: {app: store}"),
+            "policies.yaml",
+            POLICIES);
     assertThat(classes(proved(base, relabelled)))
-        .containsExactlyInAnyOrder( // no policy selects the workload any more: all that db's policy denied is open
+        .containsExactlyInAnyOrder( // no policy selects the workload any more: all that db's policy
+            // denied is open
             "allowed: shop/web, shop/api, ops/monitor -> shop/db, TCP 0-5431",
             "allowed: shop/web, shop/api, ops/monitor -> shop/db, TCP 5433-65535",
             "allowed: shop/web, shop/api, ops/monitor -> shop/db, any protocol but TCP",

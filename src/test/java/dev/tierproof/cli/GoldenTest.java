@@ -32,10 +32,12 @@ class GoldenTest {
   @MethodSource("quizzes")
   void explainText_quizCase_matchesGolden(String name) throws IOException {
     Path dir = CASES.resolve(name);
-    JsonNode expect = new ObjectMapper(new YAMLFactory()).readTree(dir.resolve("expect.yaml").toFile());
+    JsonNode expect =
+        new ObjectMapper(new YAMLFactory()).readTree(dir.resolve("expect.yaml").toFile());
     StringBuilder actual = new StringBuilder();
     for (JsonNode q : expect.get("queries")) {
-      List<String> args = new ArrayList<>(List.of("explain", q.get("from").asText(), q.get("to").asText()));
+      List<String> args =
+          new ArrayList<>(List.of("explain", q.get("from").asText(), q.get("to").asText()));
       if (q.has("protocol")) {
         args.addAll(List.of("--protocol", q.get("protocol").asText()));
       }
@@ -45,7 +47,12 @@ class GoldenTest {
       args.addAll(List.of("-f", dir.resolve("resources.yaml").toString().replace('\\', '/')));
       Run run = Run.of(args.toArray(String[]::new));
       assertThat(run.code()).as(run.toString()).isZero();
-      actual.append("$ tierproof ").append(String.join(" ", args)).append('\n').append(run.out()).append('\n');
+      actual
+          .append("$ tierproof ")
+          .append(String.join(" ", args))
+          .append('\n')
+          .append(run.out())
+          .append('\n');
     }
     Path golden = GOLDEN.resolve(name + ".txt");
     if (Boolean.getBoolean("golden.update")) {

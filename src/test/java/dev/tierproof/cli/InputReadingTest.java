@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The front door (issue 11): folders as teams keep them (Helm charts, kustomizations) are read
- * with a note, inputs without any resource fail, endless streams are refused, UTF-16 is read.
+ * The front door (issue 11): folders as teams keep them (Helm charts, kustomizations) are read with
+ * a note, inputs without any resource fail, endless streams are refused, UTF-16 is read.
  */
 class InputReadingTest {
 
@@ -19,13 +19,15 @@ class InputReadingTest {
   @Test
   void directory_helmChartAndKustomization_skippedWithOneNote(@TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("chart/templates"));
-    Files.writeString(dir.resolve("chart/Chart.yaml"), "apiVersion: v2\nname: shop\nversion: 0.1.0\n");
+    Files.writeString(
+        dir.resolve("chart/Chart.yaml"), "apiVersion: v2\nname: shop\nversion: 0.1.0\n");
     Files.writeString(dir.resolve("chart/values.yaml"), "replicas: 2\n");
     Files.writeString(
         dir.resolve("chart/templates/deploy.yaml"),
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n  labels: {{ toYaml .Values.labels }}\n");
     Files.writeString(
-        dir.resolve("kustomization.yaml"), "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [policy.yaml]\n");
+        dir.resolve("kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [policy.yaml]\n");
     Files.copy(Path.of(POLICY), dir.resolve("policy.yaml"));
     Run run = Run.of("-f", dir.toString(), "explain", "shop/web", "shop/api", "--port", "8080");
     assertThat(run.code()).as(run.toString()).isZero();
@@ -47,11 +49,13 @@ class InputReadingTest {
   @Test
   void exclude_glob_skipsMatchingFolders(@TempDir Path dir) throws Exception {
     Files.createDirectories(dir.resolve("broken"));
-    Files.writeString(dir.resolve("broken/bad.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: [x]}\n");
+    Files.writeString(
+        dir.resolve("broken/bad.yaml"), "apiVersion: v1\nkind: Pod\nmetadata: {name: [x]}\n");
     Files.copy(Path.of(POLICY), dir.resolve("policy.yaml"));
     Run refused = Run.of("-f", dir.toString(), "explain", "shop/web", "shop/api");
     assertThat(refused.code()).as(refused.toString()).isEqualTo(2);
-    Run run = Run.of("-f", dir.toString(), "--exclude", "broken", "explain", "shop/web", "shop/api");
+    Run run =
+        Run.of("-f", dir.toString(), "--exclude", "broken", "explain", "shop/web", "shop/api");
     assertThat(run.code()).as(run.toString()).isZero();
   }
 
@@ -60,7 +64,8 @@ class InputReadingTest {
     for (String path : new String[] {dir.toString(), "/dev/null", "-"}) {
       Run run = Run.of("-f", path, "verify", "reachable", "a", "b");
       assertThat(run.code()).as(run.toString()).isEqualTo(2);
-      assertThat(run.err()).contains("<command line>:1:14: error: no Kubernetes or Calico resource in the input");
+      assertThat(run.err())
+          .contains("<command line>:1:14: error: no Kubernetes or Calico resource in the input");
     }
   }
 
@@ -74,7 +79,8 @@ class InputReadingTest {
   @Test
   void utf16WithByteOrderMark_isRead(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("utf16.yaml");
-    Files.write(file, ("\uFEFF" + Files.readString(Path.of(POLICY))).getBytes(StandardCharsets.UTF_16LE));
+    Files.write(
+        file, ("\uFEFF" + Files.readString(Path.of(POLICY))).getBytes(StandardCharsets.UTF_16LE));
     Run run = Run.of("-f", file.toString(), "explain", "shop/web", "shop/api", "--port", "8080");
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out()).startsWith("allow: shop/web -> shop/api");
@@ -99,15 +105,23 @@ class InputReadingTest {
     Path file = dir.resolve("w.yaml");
     StringBuilder yaml = new StringBuilder();
     for (String svc : new String[] {"a", "b", "c", "d", "e"}) {
-      yaml.append("---\napiVersion: v1\nkind: Service\nmetadata: {name: ").append(svc).append(", namespace: x}\n");
+      yaml.append("---\napiVersion: v1\nkind: Service\nmetadata: {name: ")
+          .append(svc)
+          .append(", namespace: x}\n");
     }
-    yaml.append("---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nstatus: {podIP: 10.0.0.1}\n");
+    yaml.append(
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: x}\nstatus: {podIP: 10.0.0.1}\n");
     Files.writeString(file, yaml);
     Run summary = Run.of("-f", file.toString(), "explain", "x/p", "x/p");
     assertThat(summary.code()).as(summary.toString()).isZero();
-    assertThat(summary.err()).containsOnlyOnce("kind `Service` is not modelled").contains("and 4 more like it at ").contains(", ... (`-v` lists them)");
+    assertThat(summary.err())
+        .containsOnlyOnce("kind `Service` is not modelled")
+        .contains("and 4 more like it at ")
+        .contains(", ... (`-v` lists them)");
     Run verbose = Run.of("-f", file.toString(), "-v", "explain", "x/p", "x/p");
-    assertThat(verbose.err().lines().filter(l -> l.contains("kind `Service` is not modelled")).count()).isEqualTo(5);
+    assertThat(
+            verbose.err().lines().filter(l -> l.contains("kind `Service` is not modelled")).count())
+        .isEqualTo(5);
     Run quiet = Run.of("-f", file.toString(), "explain", "x/p", "x/p", "-q");
     assertThat(quiet.err()).isEmpty();
     assertThat(quiet.out()).isEqualTo(summary.out());
@@ -120,7 +134,15 @@ class InputReadingTest {
         file,
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p,\tnamespace: default, labels: {&k app: web,\trole: *k}}\n"
             + "status: {podIP: 10.0.0.1}\n");
-    Run run = Run.of("-f", file.toString(), "verify", "reachable", "default/p", "{role == 'app'}", "--existing");
+    Run run =
+        Run.of(
+            "-f",
+            file.toString(),
+            "verify",
+            "reachable",
+            "default/p",
+            "{role == 'app'}",
+            "--existing");
     assertThat(run.code()).as(run.toString()).isZero();
   }
 
@@ -133,14 +155,39 @@ class InputReadingTest {
             + "---\napiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: p, namespace: default}\n"
             + "spec:\n  selector: app == 'web'\n  types: [Egress]\n  egress:\n    - action: Deny\n      ? &proto protocol\n      : TCP\n"
             + "    - action: Allow\n      *proto : UDP\n      destination: {ports: [53]}\n");
-    Run udp = Run.of("-f", file.toString(), "explain", "default/a", "8.8.8.8", "--protocol", "UDP", "--port", "53", "-o", "json");
+    Run udp =
+        Run.of(
+            "-f",
+            file.toString(),
+            "explain",
+            "default/a",
+            "8.8.8.8",
+            "--protocol",
+            "UDP",
+            "--port",
+            "53",
+            "-o",
+            "json");
     assertThat(udp.code()).as(udp.toString()).isZero();
     assertThat(udp.out()).contains("\"verdict\": \"allow\"", "\"ruleIndex\": 1", "\"line\": 16");
-    Run tcp = Run.of("-f", file.toString(), "explain", "default/a", "8.8.8.8", "--protocol", "TCP", "--port", "53");
+    Run tcp =
+        Run.of(
+            "-f",
+            file.toString(),
+            "explain",
+            "default/a",
+            "8.8.8.8",
+            "--protocol",
+            "TCP",
+            "--port",
+            "53");
     assertThat(tcp.out()).as(tcp.toString()).startsWith("deny:");
-    Files.writeString(file, "apiVersion: v1\nkind: Namespace\nmetadata:\n  &n name: x\n  labels: {a: b}\n  *n : y\n");
+    Files.writeString(
+        file,
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  &n name: x\n  labels: {a: b}\n  *n : y\n");
     Run duplicate = Run.of("-f", file.toString(), "lint");
     assertThat(duplicate.code()).isEqualTo(2);
-    assertThat(duplicate.err()).contains(file + ":6:3: error: duplicate key `name`: first defined at " + file + ":4:3");
+    assertThat(duplicate.err())
+        .contains(file + ":6:3: error: duplicate key `name`: first defined at " + file + ":4:3");
   }
 }

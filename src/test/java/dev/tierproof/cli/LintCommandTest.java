@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code lint} through the command line: the example's text against its golden file, every
- * format (SARIF validated against the SARIF 2.1.0 schema), {@code --fail-on}, {@code --scope} and
- * exit codes. {@code mvn test -Dgolden.update=true} rewrites the golden files.
+ * {@code lint} through the command line: the example's text against its golden file, every format
+ * (SARIF validated against the SARIF 2.1.0 schema), {@code --fail-on}, {@code --scope} and exit
+ * codes. {@code mvn test -Dgolden.update=true} rewrites the golden files.
  */
 class LintCommandTest {
 
@@ -45,7 +45,8 @@ class LintCommandTest {
   void lintText_example_matchesGolden() throws Exception {
     assertThat(text.code()).as(text.toString()).isEqualTo(ExitCode.VIOLATED.code());
     golden("lint-example.txt", "$ tierproof lint -f " + EXAMPLE + "\n" + text.out());
-    assertThat(text.err()).contains("warning: egress rules have no effect"); // the loader's, on stderr
+    assertThat(text.err())
+        .contains("warning: egress rules have no effect"); // the loader's, on stderr
   }
 
   @Test
@@ -77,7 +78,8 @@ class LintCommandTest {
     Run run = Run.of("lint", "-f", EXAMPLE, "-o", "sarif");
     assertThat(run.code()).isEqualTo(ExitCode.VIOLATED.code());
     JsonSchema schema;
-    try (InputStream in = LintCommandTest.class.getResourceAsStream("/sarif/sarif-2.1.0-rtm.5.json")) {
+    try (InputStream in =
+        LintCommandTest.class.getResourceAsStream("/sarif/sarif-2.1.0-rtm.5.json")) {
       schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
     }
     JsonNode log = JSON.readTree(run.out());
@@ -90,7 +92,8 @@ class LintCommandTest {
       assertThat(r.at("/partialFingerprints/tierproof~1v1").asText()).hasSize(16);
       assertThat(r.at("/locations/0/physicalLocation/region/startLine").asInt()).isPositive();
       if (r.get("ruleId").asText().equals("TP102")) {
-        assertThat(r.at("/relatedLocations/0/physicalLocation/artifactLocation/uri").asText()).startsWith("examples/lint/");
+        assertThat(r.at("/relatedLocations/0/physicalLocation/artifactLocation/uri").asText())
+            .startsWith("examples/lint/");
         related = true;
       }
     }
@@ -115,24 +118,35 @@ class LintCommandTest {
     Run run = Run.of("lint", "-f", EXAMPLE, "-o", "github");
     assertThat(run.out().lines().toList())
         .hasSize(21)
-        .allMatch(l -> l.matches("::(error|warning|notice) file=examples/lint/[a-z]+\\.yaml,line=\\d+,col=\\d+,title=TP\\d{3} [a-z-]+::.+"));
-    assertThat(run.out()).contains("::error file=examples/lint/default.yaml,line=11,col=7,title=TP102 shadowed-rule::");
+        .allMatch(
+            l ->
+                l.matches(
+                    "::(error|warning|notice) file=examples/lint/[a-z]+\\.yaml,line=\\d+,col=\\d+,title=TP\\d{3} [a-z-]+::.+"));
+    assertThat(run.out())
+        .contains(
+            "::error file=examples/lint/default.yaml,line=11,col=7,title=TP102 shadowed-rule::");
   }
 
   @Test
   void lintMarkdown_example_tableWithSummary() {
     Run run = Run.of("lint", "-f", EXAMPLE, "-o", "markdown");
-    assertThat(run.out()).startsWith("### tierproof lint\n\n2 errors, 11 warnings, 8 notes.\n\n| level | rule | where | message |");
-    assertThat(run.out().lines().filter(l -> l.startsWith("| ") && l.contains("`TP")).count()).isEqualTo(21);
+    assertThat(run.out())
+        .startsWith(
+            "### tierproof lint\n\n2 errors, 11 warnings, 8 notes.\n\n| level | rule | where | message |");
+    assertThat(run.out().lines().filter(l -> l.startsWith("| ") && l.contains("`TP")).count())
+        .isEqualTo(21);
   }
 
   @Test
   void lint_failOn_setsTheExitCode(@TempDir Path tmp) throws Exception {
-    assertThat(Run.of("lint", "-f", EXAMPLE, "--fail-on", "never").code()).isEqualTo(ExitCode.OK.code());
-    assertThat(Run.of("lint", "-f", EXAMPLE, "--fail-on", "error").code()).isEqualTo(ExitCode.VIOLATED.code());
+    assertThat(Run.of("lint", "-f", EXAMPLE, "--fail-on", "never").code())
+        .isEqualTo(ExitCode.OK.code());
+    assertThat(Run.of("lint", "-f", EXAMPLE, "--fail-on", "error").code())
+        .isEqualTo(ExitCode.VIOLATED.code());
     // warnings only (two tiers without policies): fails on warning, not on error
     String quiz = "examples/quiz/allow-in-tier1.yaml";
-    assertThat(Run.of("lint", "-f", quiz, "--fail-on", "error").code()).isEqualTo(ExitCode.OK.code());
+    assertThat(Run.of("lint", "-f", quiz, "--fail-on", "error").code())
+        .isEqualTo(ExitCode.OK.code());
     assertThat(Run.of("lint", "-f", quiz).code()).isEqualTo(ExitCode.VIOLATED.code());
     Path clean = tmp.resolve("clean.yaml");
     Files.writeString(
@@ -155,7 +169,9 @@ class LintCommandTest {
         """);
     Run run = Run.of("lint", "-f", clean.toString());
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
-    assertThat(run.out()).endsWith("0 errors, 0 warnings, 0 notes (scope: the input's endpoints; 1 rules in 1 policies, 1 shown live by sampled packets, 0 solver questions)\n");
+    assertThat(run.out())
+        .endsWith(
+            "0 errors, 0 warnings, 0 notes (scope: the input's endpoints; 1 rules in 1 policies, 1 shown live by sampled packets, 0 solver questions)\n");
   }
 
   @Test
@@ -176,7 +192,9 @@ class LintCommandTest {
     assertThat(fail.err()).contains("`notes` is not a severity");
     Run format = Run.of("lint", "-f", EXAMPLE, "-o", "dot");
     assertThat(format.code()).isEqualTo(ExitCode.BAD_INPUT.code());
-    assertThat(format.err()).contains("unknown output format `dot`; this command writes text, json, sarif, github, markdown");
+    assertThat(format.err())
+        .contains(
+            "unknown output format `dot`; this command writes text, json, sarif, github, markdown");
     Run none = Run.of("lint");
     assertThat(none.code()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(none.err()).contains("no input");
@@ -192,8 +210,8 @@ class LintCommandTest {
   }
 
   @Test
-  void lint_builtInTiersAsCalicoctlExportsThem_neverDeadTiers(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void lint_builtInTiersAsCalicoctlExportsThem_neverDeadTiers(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path tiers = dir.resolve("tiers.yaml");
     java.nio.file.Files.writeString(
         tiers,
@@ -211,12 +229,15 @@ class LintCommandTest {
           spec: {order: 100}
         """);
     Run run = Run.of("lint", "-f", tiers.toString());
-    assertThat(run.out()).as(run.toString()).contains("tier security has no policies").doesNotContain("tier kube-admin", "tier default ", "tier kube-baseline");
+    assertThat(run.out())
+        .as(run.toString())
+        .contains("tier security has no policies")
+        .doesNotContain("tier kube-admin", "tier default ", "tier kube-baseline");
   }
 
   @Test
-  void lint_ignoreAnnotation_suppressesThatPolicysFindingsOfTheListedRules(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
+  void lint_ignoreAnnotation_suppressesThatPolicysFindingsOfTheListedRules(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
     java.nio.file.Path copy = java.nio.file.Files.createDirectories(dir.resolve("lint"));
     try (var files = java.nio.file.Files.list(java.nio.file.Path.of(EXAMPLE))) {
       for (java.nio.file.Path f : files.toList()) {
@@ -227,20 +248,30 @@ class LintCommandTest {
     String text = java.nio.file.Files.readString(security);
     java.nio.file.Files.writeString(
         security,
-        text.replaceFirst("(?m)^  name: security\\.pci-fence$",
+        text.replaceFirst(
+            "(?m)^  name: security\\.pci-fence$",
             "  name: security.pci-fence\n  annotations:\n    tierproof.dev/ignore: \"TP103, shadowed-rule\""));
     JsonNode before = JSON.readTree(Run.of("lint", "-f", EXAMPLE, "-o", "json").out());
     Run run = Run.of("lint", "-f", copy.toString(), "-o", "json");
     JsonNode after = JSON.readTree(run.out());
     assertThat(after.get("suppressed").asInt()).isEqualTo(3);
     assertThat(after.get("findings")).hasSize(before.get("findings").size() - 3);
-    assertThat(after.get("findings")).noneMatch(f -> f.path("policy").asText().equals("security.pci-fence")
-        && java.util.List.of("TP102", "TP103").contains(f.get("id").asText()));
+    assertThat(after.get("findings"))
+        .noneMatch(
+            f ->
+                f.path("policy").asText().equals("security.pci-fence")
+                    && java.util.List.of("TP102", "TP103").contains(f.get("id").asText()));
     JsonNode sarif = JSON.readTree(Run.of("lint", "-f", copy.toString(), "-o", "sarif").out());
     JsonNode results = sarif.get("runs").get(0).get("results");
     assertThat(results).hasSize(before.get("findings").size());
-    assertThat(results).filteredOn(r -> r.has("suppressions")).hasSize(3)
-        .allSatisfy(r -> assertThat(r.get("suppressions").get(0).get("kind").asText()).isEqualTo("inSource"));
-    assertThat(Run.of("lint", "-f", copy.toString()).out()).contains("3 findings suppressed by `tierproof.dev/ignore` annotations");
+    assertThat(results)
+        .filteredOn(r -> r.has("suppressions"))
+        .hasSize(3)
+        .allSatisfy(
+            r ->
+                assertThat(r.get("suppressions").get(0).get("kind").asText())
+                    .isEqualTo("inSource"));
+    assertThat(Run.of("lint", "-f", copy.toString()).out())
+        .contains("3 findings suppressed by `tierproof.dev/ignore` annotations");
   }
 }

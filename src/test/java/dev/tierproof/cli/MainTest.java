@@ -20,7 +20,9 @@ class MainTest {
 
   @Test
   void explain_quiz1_saysWhichPoliciesScopeAndWhichRuleAllows() {
-    Run run = Run.of("explain", "shop/podA", "tigera.io", "--protocol", "TCP", "--port", "443", "-f", QUIZ1);
+    Run run =
+        Run.of(
+            "explain", "shop/podA", "tigera.io", "--protocol", "TCP", "--port", "443", "-f", QUIZ1);
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out())
         .startsWith("allow: shop/podA -> tigera.io (TCP 10.0.1.5:40000 -> 203.0.113.7:443)\n")
@@ -33,7 +35,19 @@ class MainTest {
 
   @Test
   void explainJson_quiz1_isTheDesignShape() throws Exception {
-    Run run = Run.of("explain", "shop/podA", "tigera.io", "--protocol", "tcp", "--port", "443", "-f", QUIZ1, "-o", "json");
+    Run run =
+        Run.of(
+            "explain",
+            "shop/podA",
+            "tigera.io",
+            "--protocol",
+            "tcp",
+            "--port",
+            "443",
+            "-f",
+            QUIZ1,
+            "-o",
+            "json");
     assertThat(run.code()).as(run.toString()).isZero();
     JsonNode expected =
         JSON.readTree(
@@ -60,12 +74,14 @@ class MainTest {
     assertThat(run.code()).isZero();
     assertThat(run.out())
         .startsWith("deny: ")
-        .contains("No rule of tier1 matched, so tier1's implicit deny drops it (last policy: tier1.policy3).");
+        .contains(
+            "No rule of tier1 matched, so tier1's implicit deny drops it (last policy: tier1.policy3).");
   }
 
   @Test
   void explain_noPolicyAtDestination_profileDecides() throws Exception {
-    Run run = Run.of("explain", "shop/podA", "shop/db-0", "--port", "5432", "-f", QUIZ1, "-o", "json");
+    Run run =
+        Run.of("explain", "shop/podA", "shop/db-0", "--port", "5432", "-f", QUIZ1, "-o", "json");
     assertThat(run.code()).isZero();
     JsonNode ingress = JSON.readTree(run.out()).get("steps").get(1);
     assertThat(ingress.get("direction").asText()).isEqualTo("ingress");
@@ -76,7 +92,8 @@ class MainTest {
 
   @Test
   void explain_defaults_tcpPort80SourcePort40000() throws Exception {
-    JsonNode flow = json("explain", "shop/podA", "shop/db-0", "-f", QUIZ1, "-o", "json").get("flow");
+    JsonNode flow =
+        json("explain", "shop/podA", "shop/db-0", "-f", QUIZ1, "-o", "json").get("flow");
     assertThat(flow.get("protocol").asText()).isEqualTo("TCP");
     assertThat(flow.get("source").get("port").asInt()).isEqualTo(40000);
     assertThat(flow.get("destination").get("port").asInt()).isEqualTo(80);
@@ -85,7 +102,9 @@ class MainTest {
 
   @Test
   void explain_icmpTypeOnly_isIcmpWithCode0AndNoPorts() throws Exception {
-    JsonNode flow = json("explain", "shop/podA", "world", "--icmp-type", "8", "-f", QUIZ1, "-o", "json").get("flow");
+    JsonNode flow =
+        json("explain", "shop/podA", "world", "--icmp-type", "8", "-f", QUIZ1, "-o", "json")
+            .get("flow");
     assertThat(flow.get("protocol").asText()).isEqualTo("ICMP");
     assertThat(flow.get("icmp")).isEqualTo(JSON.readTree("{\"type\": 8, \"code\": 0}"));
     assertThat(flow.get("source").has("port")).isFalse();
@@ -95,7 +114,10 @@ class MainTest {
 
   @Test
   void explain_addressOwnedByAPod_isThatPod() throws Exception {
-    JsonNode source = json("explain", "10.0.1.5", "tigera.io", "-f", QUIZ1, "-o", "json").get("flow").get("source");
+    JsonNode source =
+        json("explain", "10.0.1.5", "tigera.io", "-f", QUIZ1, "-o", "json")
+            .get("flow")
+            .get("source");
     assertThat(source.get("endpoint").asText()).isEqualTo("shop/podA");
     assertThat(source.get("ip").asText()).isEqualTo("10.0.1.5");
   }
@@ -103,8 +125,18 @@ class MainTest {
   @Test
   void explain_destinationIp_pinsTheDomainsAddress() throws Exception {
     JsonNode destination =
-        json("explain", "shop/podA", "tigera.io", "--destination-ip", "192.0.2.1", "-f", QUIZ1, "-o", "json")
-            .get("flow").get("destination");
+        json(
+                "explain",
+                "shop/podA",
+                "tigera.io",
+                "--destination-ip",
+                "192.0.2.1",
+                "-f",
+                QUIZ1,
+                "-o",
+                "json")
+            .get("flow")
+            .get("destination");
     assertThat(destination.get("domain").asText()).isEqualTo("tigera.io");
     assertThat(destination.get("ip").asText()).isEqualTo("192.0.2.1");
   }
@@ -113,18 +145,32 @@ class MainTest {
   void explain_ipVersion6_usesIpv6OutsideAddresses() throws Exception {
     Run run = Run.of("explain", "world", "world", "-f", QUIZ1);
     assertThat(run.code()).isEqualTo(2);
-    JsonNode flow = json("explain", "shop/recommender", "world", "--ip-version", "6", "-f", SHOP, "-o", "json").get("flow");
+    JsonNode flow =
+        json("explain", "shop/recommender", "world", "--ip-version", "6", "-f", SHOP, "-o", "json")
+            .get("flow");
     assertThat(flow.get("source").get("ip").asText()).isEqualTo("fd00:ff::1");
     assertThat(flow.get("destination").get("ip").asText()).isEqualTo("2001:db8::cb00:7107");
   }
 
   @Test
   void explain_workloadWithoutAddress_getsAPlaceholderAndANote() {
-    Run run = Run.of("explain", "shop/recommender", "kube-system/coredns-0", "--protocol", "UDP", "--port", "53", "-f", SHOP);
+    Run run =
+        Run.of(
+            "explain",
+            "shop/recommender",
+            "kube-system/coredns-0",
+            "--protocol",
+            "UDP",
+            "--port",
+            "53",
+            "-f",
+            SHOP);
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out())
-        .startsWith("allow: shop/recommender -> kube-system/coredns-0 (UDP 10.255.0.1:40000 -> 10.0.0.10:53)")
-        .contains("note: `shop/recommender` has no address in the input; the flow gives it `10.255.0.1`");
+        .startsWith(
+            "allow: shop/recommender -> kube-system/coredns-0 (UDP 10.255.0.1:40000 -> 10.0.0.10:53)")
+        .contains(
+            "note: `shop/recommender` has no address in the input; the flow gives it `10.255.0.1`");
     Run json = Run.of("explain", "shop/recommender", "world", "-f", SHOP, "-o", "json");
     assertThat(json.err()).contains("note: `shop/recommender` has no address in the input");
   }
@@ -132,7 +178,14 @@ class MainTest {
   @Test
   void options_beforeAndAfterTheCommand_areJoined() throws Exception {
     Run run =
-        Run.of("-f", "examples/shop/namespaces.yaml", "explain", "shop/cart-0", "world", "-f", "examples/shop/workloads.yaml");
+        Run.of(
+            "-f",
+            "examples/shop/namespaces.yaml",
+            "explain",
+            "shop/cart-0",
+            "world",
+            "-f",
+            "examples/shop/workloads.yaml");
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out()).startsWith("allow: shop/cart-0 -> world");
   }
@@ -147,7 +200,9 @@ class MainTest {
   @Test
   void output_jsonToFileAndTextToStdout_bothWritten(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("out.json");
-    Run run = Run.of("-o", "text", "-o", "json=" + file, "explain", "shop/podA", "tigera.io", "-f", QUIZ1);
+    Run run =
+        Run.of(
+            "-o", "text", "-o", "json=" + file, "explain", "shop/podA", "tigera.io", "-f", QUIZ1);
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out()).startsWith("allow: ");
     assertThat(JSON.readTree(file.toFile()).get("verdict").asText()).isEqualTo("allow");
@@ -168,10 +223,16 @@ class MainTest {
   @Test
   void bareName_uniqueAcrossNamespaces_resolves_ambiguous_listsCandidates() {
     assertThat(Run.of("explain", "podA", "tigera.io", "-f", QUIZ1).code()).isZero();
-    Run run = Run.withStdin(read(QUIZ1)
-        + "\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n"
-        + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: podA, namespace: other}\nstatus: {podIP: 10.0.9.9}\n",
-        "explain", "podA", "tigera.io", "-f", "-");
+    Run run =
+        Run.withStdin(
+            read(QUIZ1)
+                + "\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n"
+                + "---\napiVersion: v1\nkind: Pod\nmetadata: {name: podA, namespace: other}\nstatus: {podIP: 10.0.9.9}\n",
+            "explain",
+            "podA",
+            "tigera.io",
+            "-f",
+            "-");
     assertThat(run.code()).as(run.toString()).isEqualTo(2);
     assertThat(run.err()).contains("`podA` is ambiguous: it could be `shop/podA`, `other/podA`");
   }
@@ -216,20 +277,47 @@ class MainTest {
           {"explain", "tigera.io", "shop/podA", "-f", QUIZ1},
           {"explain", "shop/podA", "world", "-f", "no/such/file.yaml"},
           {"verify", "reachble", "shop/podA", "world", "-f", QUIZ1},
-          {"verify", "isolated", "shop/podA", "world", "--protocol", "ICMP", "--port", "80", "-f", QUIZ1},
-          {"verify", "isolated", "shop/podA", "world", "--port", "80", "--icmp-type", "8", "-f", QUIZ1}
+          {
+            "verify",
+            "isolated",
+            "shop/podA",
+            "world",
+            "--protocol",
+            "ICMP",
+            "--port",
+            "80",
+            "-f",
+            QUIZ1
+          },
+          {
+            "verify",
+            "isolated",
+            "shop/podA",
+            "world",
+            "--port",
+            "80",
+            "--icmp-type",
+            "8",
+            "-f",
+            QUIZ1
+          }
         }) {
       Run run = Run.of(args);
       assertThat(run.code()).as(run.toString()).isEqualTo(2);
       assertThat(run.out()).as(run.toString()).isEmpty();
-      assertThat(run.err()).as(run.toString()).contains("error: ").doesNotContain("Exception").doesNotContain("\tat ");
+      assertThat(run.err())
+          .as(run.toString())
+          .contains("error: ")
+          .doesNotContain("Exception")
+          .doesNotContain("\tat ");
     }
   }
 
   @Test
   void timeout_acceptsMillisSecondsMinutes() {
     for (String t : new String[] {"500ms", "30s", "2m"}) {
-      assertThat(Run.of("--timeout", t, "explain", "shop/podA", "world", "-f", QUIZ1).code()).isZero();
+      assertThat(Run.of("--timeout", t, "explain", "shop/podA", "world", "-f", QUIZ1).code())
+          .isZero();
     }
   }
 
@@ -273,14 +361,26 @@ class MainTest {
     assertThat(Run.of("verify", "isolated", "shop/podA", "tigera.io", "-f", QUIZ2).code()).isZero();
     Run violated = Run.of("verify", "isolated", "shop/podA", "tigera.io", "-f", QUIZ1);
     assertThat(violated.code()).isEqualTo(1);
-    assertThat(violated.out()).startsWith("isolated shop/podA -> tigera.io: violated: this flow is allowed\n");
+    assertThat(violated.out())
+        .startsWith("isolated shop/podA -> tigera.io: violated: this flow is allowed\n");
   }
 
   @Test
   void verify_selectorReferences_quantifyOverHypotheticalPods() {
     Run run = Run.of("verify", "isolated", "shop/{app == 'frontend'}", "payments/*", "-f", SHOP);
     assertThat(run.code()).as(run.toString()).isZero();
-    Run dns = Run.of("verify", "reachable", "*", "kube-system/coredns-0", "--protocol", "UDP", "--port", "53", "-f", SHOP);
+    Run dns =
+        Run.of(
+            "verify",
+            "reachable",
+            "*",
+            "kube-system/coredns-0",
+            "--protocol",
+            "UDP",
+            "--port",
+            "53",
+            "-f",
+            SHOP);
     assertThat(dns.code()).as(dns.toString()).isZero();
   }
 
@@ -304,7 +404,15 @@ class MainTest {
     assertThat(stdout.code()).as(stdout.toString()).isEqualTo(2);
     assertThat(stdout.err()).contains("`-o json` writes to standard output as `-o text` does");
     String file = dir.resolve("r.json").toString();
-    Run same = Run.of("-f", SHOP, "lint", "-o", "json=" + file, "-o", "sarif=" + dir.resolve(".").resolve("r.json"));
+    Run same =
+        Run.of(
+            "-f",
+            SHOP,
+            "lint",
+            "-o",
+            "json=" + file,
+            "-o",
+            "sarif=" + dir.resolve(".").resolve("r.json"));
     assertThat(same.code()).as(same.toString()).isEqualTo(2);
   }
 
@@ -312,17 +420,22 @@ class MainTest {
   void noArguments_listsEveryCommand_exit0() {
     Run run = Run.of();
     assertThat(run.code()).as(run.toString()).isZero();
-    assertThat(run.out()).contains("Usage: tierproof").contains("  explain ", "  verify ", "  lint ", "  check ", "  diff ");
+    assertThat(run.out())
+        .contains("Usage: tierproof")
+        .contains("  explain ", "  verify ", "  lint ", "  check ", "  diff ");
   }
 
   @Test
   void mistypedCommandOrOption_didYouMeanAtItsColumn() {
     Run command = Run.of("verfy", "reachable", "a", "b");
     assertThat(command.code()).isEqualTo(2);
-    assertThat(command.err()).startsWith("<command line>:1:11: error: unknown command `verfy`; did you mean `verify`?");
+    assertThat(command.err())
+        .startsWith("<command line>:1:11: error: unknown command `verfy`; did you mean `verify`?");
     Run option = Run.of("lint", "--fial-on", "never", "-f", SHOP);
     assertThat(option.code()).isEqualTo(2);
-    assertThat(option.err()).startsWith("<command line>:1:16: error: unknown option `--fial-on`; did you mean `--fail-on`?");
+    assertThat(option.err())
+        .startsWith(
+            "<command line>:1:16: error: unknown option `--fial-on`; did you mean `--fail-on`?");
   }
 
   @Test
@@ -331,31 +444,54 @@ class MainTest {
     assertThat(help.code()).isZero();
     assertThat(help.out()).startsWith("Usage: tierproof verify");
     assertThat(help.out()).contains("\nExamples:\n  tierproof -f policies/ verify reachable ");
-    java.util.Map<String, String> formats = java.util.Map.of(
-        "explain", "text, json", "verify", "text, json", "lint", "text, json, sarif, github, markdown",
-        "check", "text, json, sarif, github, markdown, junit", "diff", "text, json, markdown");
-    formats.forEach((command, names) -> {
-      String text = Run.of("help", command).out().replaceAll("\\s+", " ");
-      assertThat(text).as(command).contains("-o=FORMAT[=FILE] output format (" + names + "), to FILE").contains(" Examples: ");
-    });
+    java.util.Map<String, String> formats =
+        java.util.Map.of(
+            "explain",
+            "text, json",
+            "verify",
+            "text, json",
+            "lint",
+            "text, json, sarif, github, markdown",
+            "check",
+            "text, json, sarif, github, markdown, junit",
+            "diff",
+            "text, json, markdown");
+    formats.forEach(
+        (command, names) -> {
+          String text = Run.of("help", command).out().replaceAll("\\s+", " ");
+          assertThat(text)
+              .as(command)
+              .contains("-o=FORMAT[=FILE] output format (" + names + "), to FILE")
+              .contains(" Examples: ");
+        });
     Run bash = Run.of("completion", "bash");
     assertThat(bash.code()).isZero();
-    assertThat(bash.out()).contains("complete -F _complete_tierproof", "explain", "--ignore-unmodelled");
-    assertThat(Run.of("completion", "zsh").out()).startsWith("autoload -U +X bashcompinit && bashcompinit\n");
+    assertThat(bash.out())
+        .contains("complete -F _complete_tierproof", "explain", "--ignore-unmodelled");
+    assertThat(Run.of("completion", "zsh").out())
+        .startsWith("autoload -U +X bashcompinit && bashcompinit\n");
     Run fish = Run.of("completion", "fish");
     assertThat(fish.code()).isZero();
     assertThat(fish.out())
         .contains("complete -c tierproof -n '__fish_use_subcommand' -a diff -d 'Lists every change")
-        .contains("complete -c tierproof -n '__fish_seen_subcommand_from verify' -a 'reachable isolated' -d 'the claim'\n")
-        .contains("complete -c tierproof -n '__fish_seen_subcommand_from lint' -l scope -x -a 'existing any' -d ")
-        .contains("complete -c tierproof -n '__fish_seen_subcommand_from explain' -l protocol -x -a 'TCP UDP SCTP ICMP ICMPv6' -d ")
+        .contains(
+            "complete -c tierproof -n '__fish_seen_subcommand_from verify' -a 'reachable isolated' -d 'the claim'\n")
+        .contains(
+            "complete -c tierproof -n '__fish_seen_subcommand_from lint' -l scope -x -a 'existing any' -d ")
+        .contains(
+            "complete -c tierproof -n '__fish_seen_subcommand_from explain' -l protocol -x -a 'TCP UDP SCTP ICMP ICMPv6' -d ")
         .contains("complete -c tierproof -s f -r -F -d 'input: ")
         .doesNotContain("complete -c tierproof -n '__fish_seen_subcommand_from lint' -s f ");
     assertThat(Run.of("completion", "tcsh").code()).isEqualTo(2);
     Run version = Run.of("--version");
-    assertThat(version.out()).containsPattern("^tierproof 0\\.1\\.0 \\((commit [0-9a-f]{12}, )?built [^)]+\\)\nZ3 \\d+\\.\\d+.*\nJava 17");
+    assertThat(version.out())
+        .containsPattern(
+            "^tierproof 0\\.1\\.0 \\((commit [0-9a-f]{12}, )?built [^)]+\\)\nZ3 \\d+\\.\\d+.*\nJava 17");
     String head = git("rev-parse", "--short=12", "HEAD");
-    if (head != null) assertThat(version.out()).as("built from this checkout").startsWith("tierproof 0.1.0 (commit " + head + ", built ");
+    if (head != null)
+      assertThat(version.out())
+          .as("built from this checkout")
+          .startsWith("tierproof 0.1.0 (commit " + head + ", built ");
   }
 
   /** git's answer in this checkout, or null where there is no git or no repository. */
@@ -364,7 +500,9 @@ class MainTest {
       java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("git"));
       cmd.addAll(java.util.List.of(args));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+              .strip();
       return p.waitFor() == 0 ? out : null;
     } catch (java.io.IOException | InterruptedException e) {
       return null;
@@ -376,6 +514,7 @@ class MainTest {
     String plain = "a.yaml:1:1: error: bad `x: error: y`\n  x: error: y\nb.yaml:2:1: warning: w\n";
     assertThat(Session.colour(plain, false)).isEqualTo(plain);
     assertThat(Session.colour(plain, true))
-        .isEqualTo("a.yaml:1:1: \u001b[1;31merror\u001b[0m: bad `x: error: y`\n  x: error: y\nb.yaml:2:1: \u001b[1;33mwarning\u001b[0m: w\n");
+        .isEqualTo(
+            "a.yaml:1:1: \u001b[1;31merror\u001b[0m: bad `x: error: y`\n  x: error: y\nb.yaml:2:1: \u001b[1;33mwarning\u001b[0m: w\n");
   }
 }

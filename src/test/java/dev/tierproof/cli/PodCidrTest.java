@@ -42,17 +42,45 @@ class PodCidrTest {
 
   @Test
   void reachable_podCidrInsideTheAllowedRange_witnessThere() {
-    Run run = Run.withStdin(CLUSTER, "-f", "-", "verify", "reachable", "a/*", "b/db", "--port", "5432", "--pod-cidr", "10.48.0.0/16");
+    Run run =
+        Run.withStdin(
+            CLUSTER,
+            "-f",
+            "-",
+            "verify",
+            "reachable",
+            "a/*",
+            "b/db",
+            "--port",
+            "5432",
+            "--pod-cidr",
+            "10.48.0.0/16");
     assertThat(run.code()).as(run.toString()).isEqualTo(0);
     assertThat(run.out()).contains("TCP 10.48.");
   }
 
   @Test
   void isolated_podCidrOutsideTheAllowedRange_holds() {
-    Run free = Run.withStdin(CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--port", "5432");
-    assertThat(free.code()).as("without --pod-cidr a new pod may get an address in 10.48.0.0/16: " + free).isEqualTo(1);
-    Run run = Run.withStdin(CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--port", "5432", "--pod-cidr", "10.60.0.0/16",
-        "--pod-cidr", "fd00::/64");
+    Run free =
+        Run.withStdin(CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--port", "5432");
+    assertThat(free.code())
+        .as("without --pod-cidr a new pod may get an address in 10.48.0.0/16: " + free)
+        .isEqualTo(1);
+    Run run =
+        Run.withStdin(
+            CLUSTER,
+            "-f",
+            "-",
+            "verify",
+            "isolated",
+            "a/*",
+            "b/db",
+            "--port",
+            "5432",
+            "--pod-cidr",
+            "10.60.0.0/16",
+            "--pod-cidr",
+            "fd00::/64");
     assertThat(run.code()).as(run.toString()).isEqualTo(0);
   }
 
@@ -73,34 +101,80 @@ class PodCidrTest {
   @Test
   void isolated_podCidrAndAWorkloadWithoutAddress_itsPodsInTheRange() {
     for (String ref : List.of("a/web", "a/{app == 'web'}")) {
-      Run free = Run.withStdin(CLUSTER + DEPLOYMENT, "-f", "-", "verify", "isolated", ref, "b/db", "--port", "5432");
-      assertThat(free.code()).as("without --pod-cidr its pods may be in 10.48.0.0/16: " + free).isEqualTo(1);
-      Run run = Run.withStdin(CLUSTER + DEPLOYMENT, "-f", "-", "verify", "isolated", ref, "b/db", "--port", "5432", "--existing",
-          "--pod-cidr", "10.60.0.0/16", "--pod-cidr", "fd00::/64");
+      Run free =
+          Run.withStdin(
+              CLUSTER + DEPLOYMENT, "-f", "-", "verify", "isolated", ref, "b/db", "--port", "5432");
+      assertThat(free.code())
+          .as("without --pod-cidr its pods may be in 10.48.0.0/16: " + free)
+          .isEqualTo(1);
+      Run run =
+          Run.withStdin(
+              CLUSTER + DEPLOYMENT,
+              "-f",
+              "-",
+              "verify",
+              "isolated",
+              ref,
+              "b/db",
+              "--port",
+              "5432",
+              "--existing",
+              "--pod-cidr",
+              "10.60.0.0/16",
+              "--pod-cidr",
+              "fd00::/64");
       assertThat(run.code()).as(ref + ": " + run).isEqualTo(0);
     }
   }
 
   @Test
   void reachable_podCidrAndAWorkloadWithoutAddress_witnessInTheRange() {
-    Run run = Run.withStdin(CLUSTER + DEPLOYMENT, "-f", "-", "verify", "reachable", "a/web", "b/db", "--port", "5432", "--pod-cidr",
-        "10.48.0.0/16", "-o", "json");
+    Run run =
+        Run.withStdin(
+            CLUSTER + DEPLOYMENT,
+            "-f",
+            "-",
+            "verify",
+            "reachable",
+            "a/web",
+            "b/db",
+            "--port",
+            "5432",
+            "--pod-cidr",
+            "10.48.0.0/16",
+            "-o",
+            "json");
     assertThat(run.code()).as(run.toString()).isEqualTo(0);
     assertThat(run.out()).contains("\"ip\": \"10.48.");
   }
 
   @Test
   void reachable_podCidrAndAHostEndpointWithoutAddress_hostNotInThePodRange() {
-    String host = "---\napiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: gw}\n"
-        + "spec: {node: n1, interfaceName: eth0, profiles: [projectcalico-default-allow]}\n";
-    Run run = Run.withStdin(CLUSTER + host, "-f", "-", "verify", "reachable", "gw", "b/db", "--port", "5432", "--pod-cidr", "10.60.0.0/16");
+    String host =
+        "---\napiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: gw}\n"
+            + "spec: {node: n1, interfaceName: eth0, profiles: [projectcalico-default-allow]}\n";
+    Run run =
+        Run.withStdin(
+            CLUSTER + host,
+            "-f",
+            "-",
+            "verify",
+            "reachable",
+            "gw",
+            "b/db",
+            "--port",
+            "5432",
+            "--pod-cidr",
+            "10.60.0.0/16");
     assertThat(run.code()).as(run.toString()).isEqualTo(0);
     assertThat(run.out()).contains("TCP 10.48.");
   }
 
   @Test
   void podCidr_notARange_exit2WithTheArgument() {
-    Run run = Run.withStdin(CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--pod-cidr", "10.60.0.0/99");
+    Run run =
+        Run.withStdin(
+            CLUSTER, "-f", "-", "verify", "isolated", "a/*", "b/db", "--pod-cidr", "10.60.0.0/99");
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err()).contains("`10.60.0.0/99` is not a CIDR range");
   }

@@ -10,7 +10,6 @@ import dev.tierproof.source.Progress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,19 +31,22 @@ class ProgressTest {
     p.at("rules", 4, 4); // the end is always shown
     p.clear();
     assertThat(bytes.toString(StandardCharsets.UTF_8))
-        .isEqualTo("\r\033[Ktierproof: lint: 1/4 rules (25%)\r\033[Ktierproof: lint: 4/4 rules (100%)\r\033[K");
+        .isEqualTo(
+            "\r\033[Ktierproof: lint: 1/4 rules (25%)\r\033[Ktierproof: lint: 4/4 rules (100%)\r\033[K");
   }
 
   @Test
   void lint_reportsEveryRuleItSolves() {
     Diagnostics d = new Diagnostics();
-    PolicySet set = Loader.input(Loader.read(List.of("examples/lint"), List.of(), null, d), d).set();
+    PolicySet set =
+        Loader.input(Loader.read(List.of("examples/lint"), List.of(), null, d), d).set();
     List<int[]> seen = Collections.synchronizedList(new ArrayList<>());
     Progress record = (what, done, total) -> seen.add(new int[] {done, total});
     Lint.run(set, new Lint.Options(null, Duration.ofSeconds(30), record));
     assertThat(seen).isNotEmpty();
     int[] last = seen.get(seen.size() - 1);
     assertThat(last[0]).isEqualTo(last[1]).isPositive();
-    for (int i = 1; i < seen.size(); i++) assertThat(seen.get(i)[0]).isGreaterThan(seen.get(i - 1)[0]);
+    for (int i = 1; i < seen.size(); i++)
+      assertThat(seen.get(i)[0]).isGreaterThan(seen.get(i - 1)[0]);
   }
 }

@@ -29,7 +29,9 @@ class UnmodelledTest {
     assertThat(run.out()).startsWith("reachable shop/podA -> tigera.io: unknown: not proved\n");
     assertThat(run.out()).contains("ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3");
     assertThat(run.err()).contains("tierproof: inconclusive:").contains(ADMIN + ":3");
-    Run json = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN, "-o", "json");
+    Run json =
+        Run.of(
+            "verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN, "-o", "json");
     assertThat(json.code()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     JsonNode out = JSON.readTree(json.out());
     assertThat(out.get("result").asText()).isEqualTo("unknown");
@@ -43,12 +45,35 @@ class UnmodelledTest {
 
   @Test
   void verifyReachable_ignoreUnmodelled_holdsAndReportSaysSo() throws Exception {
-    Run run = Run.of("--ignore-unmodelled", "verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN);
+    Run run =
+        Run.of(
+            "--ignore-unmodelled",
+            "verify",
+            "reachable",
+            "shop/podA",
+            "tigera.io",
+            "-f",
+            QUIZ,
+            "-f",
+            ADMIN);
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
-    assertThat(run.out()).startsWith("reachable shop/podA -> tigera.io: holds")
+    assertThat(run.out())
+        .startsWith("reachable shop/podA -> tigera.io: holds")
         .contains("--ignore-unmodelled: ignored what tierproof does not model")
         .contains("ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3");
-    Run json = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN, "-o", "json", "--ignore-unmodelled");
+    Run json =
+        Run.of(
+            "verify",
+            "reachable",
+            "shop/podA",
+            "tigera.io",
+            "-f",
+            QUIZ,
+            "-f",
+            ADMIN,
+            "-o",
+            "json",
+            "--ignore-unmodelled");
     assertThat(json.code()).as(json.toString()).isEqualTo(ExitCode.OK.code());
     JsonNode out = JSON.readTree(json.out());
     assertThat(out.get("result").asText()).isEqualTo("holds");
@@ -57,8 +82,19 @@ class UnmodelledTest {
   }
 
   @Test
-  void verifyReachable_ignoreUnmodelledWithNothingUnmodelled_saysSoWithEmptyList() throws Exception {
-    Run json = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-o", "json", "--ignore-unmodelled");
+  void verifyReachable_ignoreUnmodelledWithNothingUnmodelled_saysSoWithEmptyList()
+      throws Exception {
+    Run json =
+        Run.of(
+            "verify",
+            "reachable",
+            "shop/podA",
+            "tigera.io",
+            "-f",
+            QUIZ,
+            "-o",
+            "json",
+            "--ignore-unmodelled");
     assertThat(json.code()).as(json.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(JSON.readTree(json.out()).get("ignoredUnmodelled").size()).isZero();
     Run plain = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-o", "json");
@@ -67,7 +103,18 @@ class UnmodelledTest {
 
   @Test
   void verifyReachable_serviceObjectAlone_keepsAnswer() throws Exception {
-    Run run = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", DIR + "service.yaml", "-o", "json");
+    Run run =
+        Run.of(
+            "verify",
+            "reachable",
+            "shop/podA",
+            "tigera.io",
+            "-f",
+            QUIZ,
+            "-f",
+            DIR + "service.yaml",
+            "-o",
+            "json");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(run.err()).contains("kind `Service` is not modelled and is ignored");
     JsonNode out = JSON.readTree(run.out());
@@ -83,52 +130,106 @@ class UnmodelledTest {
 
   @Test
   void verifyIsolated_selectorEnds_podsNotYetDeployedInTheSubjectsNamespaceInconclusive() {
-    Run ht = Run.of("verify", "isolated", "world", "ht/{app == 'web'}", "--port", "81", "-f", HTTP, "-f", FENCE_RED);
+    Run ht =
+        Run.of(
+            "verify",
+            "isolated",
+            "world",
+            "ht/{app == 'web'}",
+            "--port",
+            "81",
+            "-f",
+            HTTP,
+            "-f",
+            FENCE_RED);
     assertThat(ht.code()).as("pods in ht are never in red\n" + ht).isEqualTo(ExitCode.OK.code());
-    Run any = Run.of("verify", "isolated", "world", "{app == 'web'}", "--port", "81", "-f", HTTP, "-f", FENCE_RED);
-    assertThat(any.code()).as("a pod in red could be one\n" + any).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    Run any =
+        Run.of(
+            "verify",
+            "isolated",
+            "world",
+            "{app == 'web'}",
+            "--port",
+            "81",
+            "-f",
+            HTTP,
+            "-f",
+            FENCE_RED);
+    assertThat(any.code())
+        .as("a pod in red could be one\n" + any)
+        .isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(any.out()).contains("AdminNetworkPolicy `fence-red` at " + FENCE_RED + ":2");
   }
 
   @Test
   void verifyReachable_witnessNoElementActsOn_keepsAnswer() {
-    Run run = Run.of("verify", "reachable", "{app == 'pod-a'}", "tigera.io", "-f", QUIZ, "-f", FENCE_RED);
-    assertThat(run.code()).as("the witness is shop/podA, which fence-red cannot select\n" + run).isEqualTo(ExitCode.OK.code());
+    Run run =
+        Run.of("verify", "reachable", "{app == 'pod-a'}", "tigera.io", "-f", QUIZ, "-f", FENCE_RED);
+    assertThat(run.code())
+        .as("the witness is shop/podA, which fence-red cannot select\n" + run)
+        .isEqualTo(ExitCode.OK.code());
   }
 
   @Test
   void verifyReachable_preDnatPolicy_keepsAnswerWithoutHostEndpointInconclusiveWithOne() {
-    Run none = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", DIR + "prednat.yaml");
+    Run none =
+        Run.of(
+            "verify",
+            "reachable",
+            "shop/podA",
+            "tigera.io",
+            "-f",
+            QUIZ,
+            "-f",
+            DIR + "prednat.yaml");
     assertThat(none.code()).as(none.toString()).isEqualTo(ExitCode.OK.code());
-    Run host = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", DIR + "prednat.yaml", "-f", DIR + "edge-host.yaml");
+    Run host =
+        Run.of(
+            "verify",
+            "reachable",
+            "shop/podA",
+            "tigera.io",
+            "-f",
+            QUIZ,
+            "-f",
+            DIR + "prednat.yaml",
+            "-f",
+            DIR + "edge-host.yaml");
     assertThat(host.code()).as(host.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(host.out()).contains("preDNAT `edge-prednat` at " + DIR + "prednat.yaml:2");
   }
 
   @Test
   void verifyIsolated_httpRuleTheFlowsCouldHit_inconclusive() throws Exception {
-    Run run = Run.of("verify", "isolated", "world", "ht/web", "--port", "80", "-f", HTTP, "-o", "json");
+    Run run =
+        Run.of("verify", "isolated", "world", "ht/web", "--port", "80", "-f", HTTP, "-o", "json");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.get("result").asText()).isEqualTo("unknown");
     assertThat(out.at("/unmodelled/0/kind").asText()).isEqualTo("http");
     assertThat(out.at("/unmodelled/0/name").asText()).isEqualTo("ingress rule 0 of http");
     Run denied = Run.of("verify", "isolated", "world", "ht/web", "--port", "81", "-f", HTTP);
-    assertThat(denied.code()).as("http only narrows an Allow: it cannot open port 81\n" + denied).isEqualTo(ExitCode.OK.code());
+    assertThat(denied.code())
+        .as("http only narrows an Allow: it cannot open port 81\n" + denied)
+        .isEqualTo(ExitCode.OK.code());
     Run unreached = Run.of("verify", "reachable", "world", "ht/web", "--port", "81", "-f", HTTP);
     assertThat(unreached.code()).as(unreached.toString()).isEqualTo(ExitCode.VIOLATED.code());
     Run egress = Run.of("verify", "reachable", "ht/web", "world", "-f", HTTP);
-    assertThat(egress.code()).as("the http rule is an ingress rule: egress of ht/web is as modelled\n" + egress).isEqualTo(ExitCode.OK.code());
+    assertThat(egress.code())
+        .as("the http rule is an ingress rule: egress of ht/web is as modelled\n" + egress)
+        .isEqualTo(ExitCode.OK.code());
   }
 
   @Test
   void explain_httpRuleDecides_verdictPrintedMayBeWrongExit3() throws Exception {
     Run run = Run.of("explain", "198.51.100.24", "ht/web", "--port", "80", "-f", HTTP);
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
-    assertThat(run.out()).startsWith("allow: 198.51.100.24 -> ht/web")
+    assertThat(run.out())
+        .startsWith("allow: 198.51.100.24 -> ht/web")
         .contains("inconclusive: this verdict may be wrong")
         .contains("http `ingress rule 0 of http` at " + HTTP + ":20");
-    Run json = Run.of("explain", "198.51.100.24", "ht/web", "--port", "80", "-f", HTTP, "-o", "json");
+    Run json =
+        Run.of("explain", "198.51.100.24", "ht/web", "--port", "80", "-f", HTTP, "-o", "json");
     JsonNode out = JSON.readTree(json.out());
     assertThat(out.get("verdict").asText()).isEqualTo("allow");
     assertThat(out.at("/unmodelled/0/line").asInt()).isEqualTo(20);
@@ -146,11 +247,15 @@ class UnmodelledTest {
     Run run = Run.of("explain", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN);
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(run.out()).startsWith("allow: shop/podA -> tigera.io").contains("admin-deny-egress");
-    Run ignored = Run.of("explain", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN, "--ignore-unmodelled");
+    Run ignored =
+        Run.of("explain", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN, "--ignore-unmodelled");
     assertThat(ignored.code()).as(ignored.toString()).isEqualTo(ExitCode.OK.code());
-    assertThat(ignored.out()).contains("--ignore-unmodelled: ignored what tierproof does not model");
+    assertThat(ignored.out())
+        .contains("--ignore-unmodelled: ignored what tierproof does not model");
     Run inbound = Run.of("explain", "world", "shop/podA", "-f", QUIZ, "-f", ADMIN);
-    assertThat(inbound.code()).as("the policy has egress rules only\n" + inbound).isEqualTo(ExitCode.OK.code());
+    assertThat(inbound.code())
+        .as("the policy has egress rules only\n" + inbound)
+        .isEqualTo(ExitCode.OK.code());
   }
 
   @Test
@@ -163,13 +268,17 @@ class UnmodelledTest {
     assertThat(out.at("/unmodelled/0/line").asInt()).isEqualTo(20);
     Run ignored = Run.of("lint", "-f", HTTP, "--ignore-unmodelled");
     assertThat(ignored.code()).as(ignored.toString()).isEqualTo(ExitCode.OK.code());
-    assertThat(ignored.out()).contains("--ignore-unmodelled: ignored").doesNotContain("may be wrong");
+    assertThat(ignored.out())
+        .contains("--ignore-unmodelled: ignored")
+        .doesNotContain("may be wrong");
   }
 
   @Test
   void lint_adminPolicy_selectionFindingsStandOthersInconclusive() throws Exception {
     Run run = Run.of("lint", "-f", QUIZ, "-f", ADMIN, "-o", "json");
-    assertThat(run.code()).as("dead tiers do not depend on it: they still fail the run\n" + run).isEqualTo(ExitCode.VIOLATED.code());
+    assertThat(run.code())
+        .as("dead tiers do not depend on it: they still fail the run\n" + run)
+        .isEqualTo(ExitCode.VIOLATED.code());
     JsonNode out = JSON.readTree(run.out());
     for (JsonNode f : out.get("findings")) {
       assertThat(f.get("id").asText()).isEqualTo("TP105");
@@ -192,13 +301,15 @@ class UnmodelledTest {
     assertThat(out.at("/results/1").has("unmodelled")).isFalse();
     assertThat(out.at("/unmodelled/0/line").asInt()).isEqualTo(3);
     Run text = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN);
-    assertThat(text.out()).contains("inconclusive pod-a-reaches-tigera")
+    assertThat(text.out())
+        .contains("inconclusive pod-a-reaches-tigera")
         .contains("not modelled: ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3");
   }
 
   @Test
   void check_ignoreUnmodelled_provenAndReportSaysSo() throws Exception {
-    Run run = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN, "-o", "json", "--ignore-unmodelled");
+    Run run =
+        Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN, "-o", "json", "--ignore-unmodelled");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.at("/summary/proven").asInt()).isEqualTo(2);
@@ -221,9 +332,13 @@ class UnmodelledTest {
     assertThat(last.get("ruleId").asText()).isEqualTo("TP901");
     assertThat(last.get("level").asText()).isEqualTo("warning");
     assertThat(last.at("/locations/0/physicalLocation/region/startLine").asInt()).isEqualTo(20);
-    Run github = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN, "-o", "github", "--ignore-unmodelled");
+    Run github =
+        Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN, "-o", "github", "--ignore-unmodelled");
     assertThat(github.code()).as(github.toString()).isEqualTo(ExitCode.OK.code());
-    assertThat(github.out()).contains("::notice").contains("admin-deny-egress").contains("ignored (--ignore-unmodelled)");
+    assertThat(github.out())
+        .contains("::notice")
+        .contains("admin-deny-egress")
+        .contains("ignored (--ignore-unmodelled)");
   }
 
   @Test
@@ -235,15 +350,18 @@ class UnmodelledTest {
         .contains("ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3")
         .doesNotContain("proved");
     Run json = Run.of("-f", QUIZ, "-f", ADMIN, "diff", "--base", QUIZ, "-o", "json");
-    assertThat(JSON.readTree(json.out()).get("unmodelled").get(0).get("name").asText()).isEqualTo("admin-deny-egress");
+    assertThat(JSON.readTree(json.out()).get("unmodelled").get(0).get("name").asText())
+        .isEqualTo("admin-deny-egress");
     Run ignored = Run.of("-f", QUIZ, "-f", ADMIN, "diff", "--base", QUIZ, "--ignore-unmodelled");
     assertThat(ignored.code()).as(ignored.toString()).isZero();
-    assertThat(ignored.out()).contains("no flow changed; proved").contains("--ignore-unmodelled: ignored what tierproof does not model");
+    assertThat(ignored.out())
+        .contains("no flow changed; proved")
+        .contains("--ignore-unmodelled: ignored what tierproof does not model");
   }
 
   @Test
-  void check_noNewReachability_baselineHoldsAnAdminPolicy_inconclusive(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
-      throws Exception {
+  void check_noNewReachability_baselineHoldsAnAdminPolicy_inconclusive(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
     java.nio.file.Path base = java.nio.file.Files.createDirectories(tmp.resolve("base"));
     java.nio.file.Files.copy(java.nio.file.Path.of(QUIZ), base.resolve("quiz.yaml"));
     java.nio.file.Files.copy(java.nio.file.Path.of(ADMIN), base.resolve("admin.yaml"));
@@ -251,9 +369,13 @@ class UnmodelledTest {
     java.nio.file.Files.writeString(
         spec,
         "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata: {name: pr}\ninvariants:\n"
-            + "  - id: opens-nothing\n    no-new-reachability: {baseline: " + base + "}\n");
+            + "  - id: opens-nothing\n    no-new-reachability: {baseline: "
+            + base
+            + "}\n");
     Run run = Run.of("-f", QUIZ, "check", spec.toString());
     assertThat(run.code()).as(run.toString()).isEqualTo(3);
-    assertThat(run.out()).containsPattern("(?m)^inconclusive +opens-nothing ").contains("admin-deny-egress");
+    assertThat(run.out())
+        .containsPattern("(?m)^inconclusive +opens-nothing ")
+        .contains("admin-deny-egress");
   }
 }

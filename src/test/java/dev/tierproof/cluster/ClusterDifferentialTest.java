@@ -35,14 +35,14 @@ import org.junit.jupiter.api.Test;
  * every witness is allowed by a fresh {@link Evaluator} and fits the question, every blocker's
  * example is denied at its step, and when no flow is allowed, sampled flows of the question are all
  * denied, each by decisions listed as blockers (the list is complete); (2) the same cluster with
- * its address-less endpoints deployed as Pods (spec S5.4: one instance of each): eval's verdict
- * for a flow with such an endpoint at an address is the deployed pod's at that address, and no
- * flow the plain text proves isolated is allowed once deployed; (3) random
- * isolated/reachable/covered invariants through {@link Check}: a proof holds on sampled flows and
- * agrees with {@code verify}, a violation's witness replays, an uncovered endpoint has no applying
- * policy. Clusters: {@code -Dcluster.cases=N} for (1) and (2) (default 300, 15,000 with {@code
- * -Ddifferential.long=true}), {@code -Dcluster.check.cases=N} for (3) (300, long 10,000); first
- * seed {@code -Dcluster.seed=S} (check's seeds start 100,000 later); a failure names its seed.
+ * its address-less endpoints deployed as Pods (spec S5.4: one instance of each): eval's verdict for
+ * a flow with such an endpoint at an address is the deployed pod's at that address, and no flow the
+ * plain text proves isolated is allowed once deployed; (3) random isolated/reachable/covered
+ * invariants through {@link Check}: a proof holds on sampled flows and agrees with {@code verify},
+ * a violation's witness replays, an uncovered endpoint has no applying policy. Clusters: {@code
+ * -Dcluster.cases=N} for (1) and (2) (default 300, 15,000 with {@code -Ddifferential.long=true}),
+ * {@code -Dcluster.check.cases=N} for (3) (300, long 10,000); first seed {@code -Dcluster.seed=S}
+ * (check's seeds start 100,000 later); a failure names its seed.
  */
 class ClusterDifferentialTest {
 
@@ -55,19 +55,35 @@ class ClusterDifferentialTest {
   private static final int PAIRS = 20;
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final List<List<Cidr>> PODS =
-      List.of(List.of(Cidr.parse("10.1.0.0/16").orElseThrow(), Cidr.parse("fd00:1::/64").orElseThrow()),
-          List.of(Cidr.parse("10.1.0.128/25").orElseThrow()), List.of(Cidr.parse("10.1.1.0/24").orElseThrow()));
+      List.of(
+          List.of(Cidr.parse("10.1.0.0/16").orElseThrow(), Cidr.parse("fd00:1::/64").orElseThrow()),
+          List.of(Cidr.parse("10.1.0.128/25").orElseThrow()),
+          List.of(Cidr.parse("10.1.1.0/24").orElseThrow()));
 
   @Test
   void verify_randomClusters_agreesWithEvalAndDeployedPods() throws Exception {
-    Runs.run("cluster verify", "cluster.seed", SEED, CASES,
-        List.of("clusters", "questions", "without an allowed flow", "sampled flows", "deployed flow pairs", "deployed questions"),
+    Runs.run(
+        "cluster verify",
+        "cluster.seed",
+        SEED,
+        CASES,
+        List.of(
+            "clusters",
+            "questions",
+            "without an allowed flow",
+            "sampled flows",
+            "deployed flow pairs",
+            "deployed questions"),
         ClusterDifferentialTest::verify);
   }
 
   @Test
   void check_randomClusters_verdictsHoldOnSampledFlows() throws Exception {
-    Runs.run("cluster check", "cluster.seed", SEED + 100_000, CHECK_CASES,
+    Runs.run(
+        "cluster check",
+        "cluster.seed",
+        SEED + 100_000,
+        CHECK_CASES,
         List.of("clusters", "invariants", "proven", "sampled flows"),
         (seed, session, counts) -> check(seed, counts));
   }
@@ -83,7 +99,8 @@ class ClusterDifferentialTest {
     Evaluator eval = new Evaluator(set);
     Evaluator evalDeployed = new Evaluator(deployed);
     counts.incrementAndGet(0);
-    try (Reachability r = Reachability.using(set, session); Reachability rd = Reachability.using(deployed, session)) {
+    try (Reachability r = Reachability.using(set, session);
+        Reachability rd = Reachability.using(deployed, session)) {
       for (int q = 0; q < QUESTIONS; q++) {
         boolean stable = s.nextInt(2) == 0;
         String from = Questions.ref(s, set, true, stable);
@@ -94,8 +111,15 @@ class ClusterDifferentialTest {
         End dst = Questions.inPods(Questions.resolve(to, set, existing), pods);
         FlowSpec spec = Questions.spec(s);
         boolean isolated = s.nextInt(2) == 0;
-        String question = (isolated ? "isolated " : "reachable ") + from + " " + to + " " + spec + (existing ? " --existing" : "")
-            + (pods.isEmpty() ? "" : " --pod-cidr " + pods);
+        String question =
+            (isolated ? "isolated " : "reachable ")
+                + from
+                + " "
+                + to
+                + " "
+                + spec
+                + (existing ? " --existing" : "")
+                + (pods.isEmpty() ? "" : " --pod-cidr " + pods);
         counts.incrementAndGet(1);
         VerifyResult v = isolated ? r.isolated(src, dst, spec) : r.reachable(src, dst, spec);
         if (v.result() == VerifyResult.Result.UNKNOWN && c.enforcingUnmodelled()) {
@@ -103,30 +127,54 @@ class ClusterDifferentialTest {
         }
         assertThat(v.result()).as(question).isNotEqualTo(VerifyResult.Result.UNKNOWN);
         boolean allowed = v.witness() != null;
-        assertThat(v.result() == VerifyResult.Result.HOLDS).as(question).isEqualTo(isolated != allowed);
+        assertThat(v.result() == VerifyResult.Result.HOLDS)
+            .as(question)
+            .isEqualTo(isolated != allowed);
         if (allowed) {
           Flow w = v.witness();
-          assertThat(Questions.fits(w, spec)).as("%s: witness %s fits", question, Questions.brief(w)).isTrue();
+          assertThat(Questions.fits(w, spec))
+              .as("%s: witness %s fits", question, Questions.brief(w))
+              .isTrue();
           if (!Questions.assumed(set, w)) {
-            assertThat(eval.evaluate(w).allowed()).as("%s: witness %s", question, Questions.brief(w)).isTrue();
+            assertThat(eval.evaluate(w).allowed())
+                .as("%s: witness %s", question, Questions.brief(w))
+                .isTrue();
           }
-          for (Object[] end : List.of(new Object[] {w.source(), w.sourceIp()}, new Object[] {w.destination(), w.destinationIp()})) {
+          for (Object[] end :
+              List.of(
+                  new Object[] {w.source(), w.sourceIp()},
+                  new Object[] {w.destination(), w.destinationIp()})) {
             Endpoint e = (Endpoint) end[0];
             Ip ip = (Ip) end[1];
-            if (e != null && !e.isHost() && (e.ips().isEmpty() || e.source().equals("Hypothetical")) && !pods.isEmpty()) {
-              assertThat(pods.stream().anyMatch(range -> range.contains(ip))).as("%s: witness %s places %s in the pod ranges", question,
-                  Questions.brief(w), e.ref()).isTrue();
+            if (e != null
+                && !e.isHost()
+                && (e.ips().isEmpty() || e.source().equals("Hypothetical"))
+                && !pods.isEmpty()) {
+              assertThat(pods.stream().anyMatch(range -> range.contains(ip)))
+                  .as(
+                      "%s: witness %s places %s in the pod ranges",
+                      question, Questions.brief(w), e.ref())
+                  .isTrue();
             }
           }
         } else {
           counts.incrementAndGet(2);
-          List<String> blockers = v.blockers().stream().map(b -> Questions.decision(b.direction(), b.decidedBy())).toList();
+          List<String> blockers =
+              v.blockers().stream()
+                  .map(b -> Questions.decision(b.direction(), b.decidedBy()))
+                  .toList();
           for (VerifyResult.Blocker b : v.blockers()) {
             if (Questions.assumed(set, b.example())) {
               continue;
             }
-            Step step = eval.evaluate(b.example()).steps().stream().filter(x -> x.direction() == b.direction()).findFirst().orElseThrow();
-            assertThat(step.allowed()).as("%s: blocker example %s", question, Questions.brief(b.example())).isFalse();
+            Step step =
+                eval.evaluate(b.example()).steps().stream()
+                    .filter(x -> x.direction() == b.direction())
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(step.allowed())
+                .as("%s: blocker example %s", question, Questions.brief(b.example()))
+                .isFalse();
           }
           for (int i = 0; i < SAMPLES; i++) {
             Flow f = s.flow(src, dst, spec);
@@ -135,23 +183,33 @@ class ClusterDifferentialTest {
             }
             counts.incrementAndGet(3);
             Verdict verdict = eval.evaluate(f);
-            assertThat(verdict.allowed()).as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f)).isFalse();
+            assertThat(verdict.allowed())
+                .as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f))
+                .isFalse();
             for (Step step : verdict.steps()) {
               if (!step.allowed()) {
-                assertThat(blockers).as("%s: the decision denying sampled %s is a blocker", question, Questions.brief(f))
+                assertThat(blockers)
+                    .as(
+                        "%s: the decision denying sampled %s is a blocker",
+                        question, Questions.brief(f))
                     .contains(Questions.decision(step));
               }
             }
           }
         }
         if (stable && (pods.isEmpty() || pods == PODS.get(0))) {
-          // spec S5.4: a deployed pod is one instance of its address-less endpoint (deployed inside PODS.get(0))
+          // spec S5.4: a deployed pod is one instance of its address-less endpoint (deployed inside
+          // PODS.get(0))
           counts.incrementAndGet(5);
           End srcD = Questions.inPods(Questions.resolve(from, deployed, existing), pods);
           End dstD = Questions.inPods(Questions.resolve(to, deployed, existing), pods);
           VerifyResult vd = rd.reachable(srcD, dstD, spec);
           if (vd.witness() != null) {
-            assertThat(allowed).as("%s: allowed once deployed (%s), proved to allow none before", question, Questions.brief(vd.witness())).isTrue();
+            assertThat(allowed)
+                .as(
+                    "%s: allowed once deployed (%s), proved to allow none before",
+                    question, Questions.brief(vd.witness()))
+                .isTrue();
           }
         }
       }
@@ -165,15 +223,15 @@ class ClusterDifferentialTest {
       counts.incrementAndGet(4);
       Verdict before = eval.evaluate(pair[0]);
       Verdict after = evalDeployed.evaluate(pair[1]);
-      assertThat(Questions.decisions(before)).as("%s deployed as %s", Questions.brief(pair[0]), Questions.brief(pair[1]))
+      assertThat(Questions.decisions(before))
+          .as("%s deployed as %s", Questions.brief(pair[0]), Questions.brief(pair[1]))
           .isEqualTo(Questions.decisions(after));
     }
   }
 
   /**
-   * The flow with each end that has no address placed at its deployed pod's address, and that
-   * flow in the deployed cluster; null when the flow has no such end or a deployed pod lacks the
-   * family.
+   * The flow with each end that has no address placed at its deployed pod's address, and that flow
+   * in the deployed cluster; null when the flow has no such end or a deployed pod lacks the family.
    */
   private static Flow[] deploy(Flow f, PolicySet set, PolicySet deployed) {
     Endpoint[] ends = {f.source(), f.destination()};
@@ -190,7 +248,11 @@ class ClusterDifferentialTest {
         mapped[i] = e;
         continue;
       }
-      Endpoint d = deployed.endpoints().stream().filter(x -> x.ref().equals(e.ref()) && x.isHost() == e.isHost()).findFirst().orElseThrow();
+      Endpoint d =
+          deployed.endpoints().stream()
+              .filter(x -> x.ref().equals(e.ref()) && x.isHost() == e.isHost())
+              .findFirst()
+              .orElseThrow();
       mapped[i] = d;
       if (e.ips().isEmpty()) {
         any = true;
@@ -205,10 +267,30 @@ class ClusterDifferentialTest {
     if (!any || ips[0].equals(ips[1])) {
       return null;
     }
-    Flow before = new Flow(f.protocol(), ips[0], f.sourcePort(), ips[1], f.destinationPort(), f.icmpType(), f.icmpCode(),
-        f.destinationDomain(), ends[0], ends[1]);
-    Flow after = new Flow(f.protocol(), ips[0], f.sourcePort(), ips[1], f.destinationPort(), f.icmpType(), f.icmpCode(),
-        f.destinationDomain(), mapped[0], mapped[1]);
+    Flow before =
+        new Flow(
+            f.protocol(),
+            ips[0],
+            f.sourcePort(),
+            ips[1],
+            f.destinationPort(),
+            f.icmpType(),
+            f.icmpCode(),
+            f.destinationDomain(),
+            ends[0],
+            ends[1]);
+    Flow after =
+        new Flow(
+            f.protocol(),
+            ips[0],
+            f.sourcePort(),
+            ips[1],
+            f.destinationPort(),
+            f.icmpType(),
+            f.icmpCode(),
+            f.destinationDomain(),
+            mapped[0],
+            mapped[1]);
     return new Flow[] {before, after};
   }
 
@@ -216,17 +298,26 @@ class ClusterDifferentialTest {
   // check
 
   /**
-   * A proven {@code covered}: some enforced policy applies at every sampled endpoint of the ends for
-   * each direction; a violation: the uncovered endpoint belongs to an end and no policy applies.
+   * A proven {@code covered}: some enforced policy applies at every sampled endpoint of the ends
+   * for each direction; a violation: the uncovered endpoint belongs to an end and no policy
+   * applies.
    */
-  private static void covered(String what, Invariant.Covered cov, CheckResult res, PolicySet set, Evaluator eval, Sampler s,
+  private static void covered(
+      String what,
+      Invariant.Covered cov,
+      CheckResult res,
+      PolicySet set,
+      Evaluator eval,
+      Sampler s,
       AtomicLongArray counts) {
     if (res.status() == CheckResult.Status.VIOLATED) {
       Endpoint e = res.uncovered().endpoint();
       Direction d = res.uncovered().direction();
       assertThat(cov.directions()).as(what).contains(d);
       if (set.namespaces().containsKey(e.namespace()) || e.isHost()) {
-        assertThat(applying(eval, e, d)).as("%s: %s is uncovered for %s", what, e.ref(), d).isFalse();
+        assertThat(applying(eval, e, d))
+            .as("%s: %s is uncovered for %s", what, e.ref(), d)
+            .isFalse();
       }
       return;
     }
@@ -237,7 +328,9 @@ class ClusterDifferentialTest {
       }
       counts.incrementAndGet(3);
       for (Direction d : cov.directions()) {
-        assertThat(applying(eval, f.source(), d)).as("%s: a policy applies at %s for %s", what, f.source().ref(), d).isTrue();
+        assertThat(applying(eval, f.source(), d))
+            .as("%s: a policy applies at %s for %s", what, f.source().ref(), d)
+            .isTrue();
       }
     }
   }
@@ -266,19 +359,36 @@ class ClusterDifferentialTest {
       List<End> src = from.stream().map(x -> Questions.resolve(x, set, false)).toList();
       List<End> dst = to.stream().map(x -> Questions.resolve(x, set, false)).toList();
       FlowSpec spec = Questions.spec(s);
-      List<FlowSpec> packets = spec.equals(FlowSpec.ANY) && s.nextInt(2) == 0 ? List.of() : List.of(spec);
+      List<FlowSpec> packets =
+          spec.equals(FlowSpec.ANY) && s.nextInt(2) == 0 ? List.of() : List.of(spec);
       int kind = s.nextInt(6);
       if (kind == 5) {
         src = src.stream().filter(e -> !(e instanceof End.Outside)).toList();
         if (src.isEmpty()) {
-          src = List.of(new End.Hypothetical(null, new dev.tierproof.selector.Selector.All(), false));
+          src =
+              List.of(new End.Hypothetical(null, new dev.tierproof.selector.Selector.All(), false));
         }
       }
-      Invariant.Assertion a = kind < 2 ? new Invariant.Isolated(src, dst, packets, List.of())
-          : kind < 5 ? new Invariant.Reachable(src, dst, packets, kind == 4)
-          : new Invariant.Covered(src, s.pick(List.of(EnumSet.of(Direction.INGRESS), EnumSet.of(Direction.EGRESS), EnumSet.allOf(Direction.class))));
-      invariants.add(new Invariant("inv" + i, "generated", null, Severity.ERROR, a, Span.NONE, Span.NONE));
-      asked.add(new Asked(a.key() + (kind == 4 ? " (all)" : "") + " " + from + " -> " + to + " " + spec, src, dst, spec));
+      Invariant.Assertion a =
+          kind < 2
+              ? new Invariant.Isolated(src, dst, packets, List.of())
+              : kind < 5
+                  ? new Invariant.Reachable(src, dst, packets, kind == 4)
+                  : new Invariant.Covered(
+                      src,
+                      s.pick(
+                          List.of(
+                              EnumSet.of(Direction.INGRESS),
+                              EnumSet.of(Direction.EGRESS),
+                              EnumSet.allOf(Direction.class))));
+      invariants.add(
+          new Invariant("inv" + i, "generated", null, Severity.ERROR, a, Span.NONE, Span.NONE));
+      asked.add(
+          new Asked(
+              a.key() + (kind == 4 ? " (all)" : "") + " " + from + " -> " + to + " " + spec,
+              src,
+              dst,
+              spec));
     }
     List<CheckResult> results = Check.run(set, invariants, TIMEOUT);
     try (Reachability r = new Reachability(set, TIMEOUT)) {
@@ -289,7 +399,8 @@ class ClusterDifferentialTest {
         if (res.status() == CheckResult.Status.INCONCLUSIVE && c.enforcingUnmodelled()) {
           continue;
         }
-        assertThat(res.status()).as("%s: %s", q.text(), res.summary())
+        assertThat(res.status())
+            .as("%s: %s", q.text(), res.summary())
             .isIn(CheckResult.Status.PROVEN, CheckResult.Status.VIOLATED);
         boolean proven = res.status() == CheckResult.Status.PROVEN;
         if (proven) {
@@ -303,10 +414,14 @@ class ClusterDifferentialTest {
         boolean isolation = res.invariant().assertion() instanceof Invariant.Isolated;
         Flow w = res.witness();
         if (w != null) {
-          assertThat(Questions.fits(w, q.spec())).as("%s: witness %s fits", q.text(), Questions.brief(w)).isTrue();
+          assertThat(Questions.fits(w, q.spec()))
+              .as("%s: witness %s fits", q.text(), Questions.brief(w))
+              .isTrue();
           if (!Questions.assumed(set, w)) {
             boolean expected = isolation || proven;
-            assertThat(eval.evaluate(w).allowed()).as("%s: witness %s", q.text(), Questions.brief(w)).isEqualTo(expected);
+            assertThat(eval.evaluate(w).allowed())
+                .as("%s: witness %s", q.text(), Questions.brief(w))
+                .isEqualTo(expected);
           }
         }
         if (isolation && proven || !isolation && !all && !proven) {
@@ -314,7 +429,9 @@ class ClusterDifferentialTest {
             Flow f = s.flow(s.pick(q.from()), s.pick(q.to()), q.spec());
             if (f != null) {
               counts.incrementAndGet(3);
-              assertThat(eval.evaluate(f).allowed()).as("%s: sampled %s, proved to allow none", q.text(), Questions.brief(f)).isFalse();
+              assertThat(eval.evaluate(f).allowed())
+                  .as("%s: sampled %s, proved to allow none", q.text(), Questions.brief(f))
+                  .isFalse();
             }
           }
         }
@@ -323,14 +440,17 @@ class ClusterDifferentialTest {
             Flow f = s.flow(s.pick(q.from()), s.pick(q.to()), q.spec());
             if (f != null && !Questions.assumed(set, f)) {
               counts.incrementAndGet(3);
-              assertThat(eval.evaluate(f).allowed()).as("%s: sampled %s, proved all allowed", q.text(), Questions.brief(f)).isTrue();
+              assertThat(eval.evaluate(f).allowed())
+                  .as("%s: sampled %s, proved all allowed", q.text(), Questions.brief(f))
+                  .isTrue();
             }
           }
         }
         if (!all && q.from().size() == 1 && q.to().size() == 1) {
           // the same question through verify
           VerifyResult v = r.reachable(q.from().get(0), q.to().get(0), q.spec());
-          assertThat(v.witness() != null).as("%s: verify reachable says %s, check %s", q.text(), v.result(), res.status())
+          assertThat(v.witness() != null)
+              .as("%s: verify reachable says %s, check %s", q.text(), v.result(), res.status())
               .isEqualTo(isolation != proven);
         }
       }

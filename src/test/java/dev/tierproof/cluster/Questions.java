@@ -21,13 +21,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Questions a user asks about a generated cluster, written as the command line takes them
- * (endpoint references resolved by {@link References}) and checked against {@link Evaluator}.
+ * Questions a user asks about a generated cluster, written as the command line takes them (endpoint
+ * references resolved by {@link References}) and checked against {@link Evaluator}.
  */
 public final class Questions {
 
   static final List<String> SELECTORS =
-      List.of("app == 'web'", "app == 'api'", "has(app)", "all()", "tier == 'back'", "app in {'api', 'db'}", "!has(tier)", "role == 'a' || app == 'db'");
+      List.of(
+          "app == 'web'",
+          "app == 'api'",
+          "has(app)",
+          "all()",
+          "tier == 'back'",
+          "app in {'api', 'db'}",
+          "!has(tier)",
+          "role == 'a' || app == 'db'");
 
   private Questions() {}
 
@@ -47,7 +55,10 @@ public final class Questions {
       return s.nextInt(3) == 0 ? sel : s.pick(List.copyOf(set.namespaces().keySet())) + "/" + sel;
     }
     return switch (k) {
-      case 6 -> s.pick(s.nextInt(2) == 0 ? RandomCluster.CIDRS4 : RandomCluster.CIDRS6).replace("0.0.0.0/0", "10.0.0.0/8").replace("::/0", "fd00::/8");
+      case 6 ->
+          s.pick(s.nextInt(2) == 0 ? RandomCluster.CIDRS4 : RandomCluster.CIDRS6)
+              .replace("0.0.0.0/0", "10.0.0.0/8")
+              .replace("::/0", "fd00::/8");
       case 7 -> {
         List<String> owned = new ArrayList<>();
         set.endpoints().forEach(e -> e.ips().forEach(ip -> owned.add(ip.toString())));
@@ -77,7 +88,9 @@ public final class Questions {
     if (pods.isEmpty()) {
       return end;
     }
-    return end instanceof End.Hypothetical h ? h.inPodCidrs(pods) : end instanceof End.Known k ? k.inPodCidrs(pods) : end;
+    return end instanceof End.Hypothetical h
+        ? h.inPodCidrs(pods)
+        : end instanceof End.Known k ? k.inPodCidrs(pods) : end;
   }
 
   /** A random {@code [flow]}. */
@@ -85,10 +98,17 @@ public final class Questions {
     return switch (s.nextInt(8)) {
       case 0, 1 -> {
         int p = s.pick(RandomCluster.PORTS);
-        yield new FlowSpec(p == 53 ? Protocols.UDP : Protocols.TCP, new FlowSpec.PortRange(p, p), null, null, null, s.nextInt(4) == 0 ? 4 : null);
+        yield new FlowSpec(
+            p == 53 ? Protocols.UDP : Protocols.TCP,
+            new FlowSpec.PortRange(p, p),
+            null,
+            null,
+            null,
+            s.nextInt(4) == 0 ? 4 : null);
       }
       case 2 -> new FlowSpec(Protocols.TCP, null, null, null, null, null);
-      case 3 -> new FlowSpec(Protocols.TCP, new FlowSpec.PortRange(8000, 9100), null, null, null, null);
+      case 3 ->
+          new FlowSpec(Protocols.TCP, new FlowSpec.PortRange(8000, 9100), null, null, null, null);
       case 4 -> new FlowSpec(Protocols.ICMP, null, null, 8, null, 4);
       case 5 -> new FlowSpec(null, null, null, null, null, s.nextInt(2) == 0 ? 4 : 6);
       default -> FlowSpec.ANY;
@@ -98,16 +118,23 @@ public final class Questions {
   /** The flow lies in the question's packets. */
   public static boolean fits(Flow f, FlowSpec spec) {
     return (spec.protocol() == null || spec.protocol() == f.protocol())
-        && (spec.port() == null || f.destinationPort() != null && f.destinationPort() >= spec.port().min() && f.destinationPort() <= spec.port().max())
+        && (spec.port() == null
+            || f.destinationPort() != null
+                && f.destinationPort() >= spec.port().min()
+                && f.destinationPort() <= spec.port().max())
         && (spec.ipVersion() == null || spec.ipVersion() == f.sourceIp().family())
         && (spec.icmpType() == null || spec.icmpType().equals(f.icmpType()))
         && (spec.icmpCode() == null || spec.icmpCode().equals(f.icmpCode()));
   }
 
-  /** An endpoint the input does not hold in a namespace it lacks: eval would not know its profile. */
+  /**
+   * An endpoint the input does not hold in a namespace it lacks: eval would not know its profile.
+   */
   public static boolean assumed(PolicySet set, Flow f) {
     for (Endpoint e : java.util.Arrays.asList(f.source(), f.destination())) {
-      if (e != null && set.endpoints().stream().noneMatch(x -> x == e) && !set.namespaces().containsKey(e.namespace())) {
+      if (e != null
+          && set.endpoints().stream().noneMatch(x -> x == e)
+          && !set.namespaces().containsKey(e.namespace())) {
         return true;
       }
     }
@@ -116,20 +143,29 @@ public final class Questions {
 
   /** {@code TCP shop/web[10.1.0.1]:40000 -> outside[8.8.8.8]:80}. */
   public static String brief(Flow f) {
-    return Protocols.name(f.protocol()) + " " + brief(f.source(), f.sourceIp(), f.sourcePort()) + " -> "
+    return Protocols.name(f.protocol())
+        + " "
+        + brief(f.source(), f.sourceIp(), f.sourcePort())
+        + " -> "
         + brief(f.destination(), f.destinationIp(), f.destinationPort())
         + (f.icmpType() != null ? " icmp " + f.icmpType() + "/" + f.icmpCode() : "")
         + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "");
   }
 
   private static String brief(Endpoint e, Ip ip, Integer port) {
-    String who = e == null ? "outside" : e.ref() + (e.source().equals("Hypothetical") ? e.labels().toString() + e.ports() : "");
+    String who =
+        e == null
+            ? "outside"
+            : e.ref()
+                + (e.source().equals("Hypothetical") ? e.labels().toString() + e.ports() : "");
     return who + "[" + ip + "]" + (port != null ? ":" + port : "");
   }
 
   /** Per step: endpoint, verdict and {@link #decision}. */
   public static List<String> decisions(Verdict v) {
-    return v.steps().stream().map(s -> s.endpoint().ref() + " " + s.allowed() + " " + decision(s)).toList();
+    return v.steps().stream()
+        .map(s -> s.endpoint().ref() + " " + s.allowed() + " " + decision(s))
+        .toList();
   }
 
   /** A step's direction and deciding element by name. */
@@ -139,7 +175,9 @@ public final class Questions {
 
   /** A direction and deciding element by name: {@code INGRESS RULE tier policy #1}. */
   public static String decision(Direction direction, Decision d) {
-    return direction + " " + d.kind()
+    return direction
+        + " "
+        + d.kind()
         + (d.tier() != null ? " " + d.tier().name() : "")
         + (d.policy() != null ? " " + d.policy().sortKey() : "")
         + (d.rule() != null ? " #" + d.rule().index() : "")

@@ -18,11 +18,11 @@ import java.util.stream.Collectors;
  * Jobs and CronJobs (pod templates: no addresses, named container ports), Pods with and without
  * {@code status.podIP}/{@code podIPs} of both families, WorkloadEndpoints and HostEndpoints,
  * ServiceAccounts, (Global)NetworkSets, Tiers, Calico (Global)NetworkPolicies with
- * Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies (podSelector,
- * namespaceSelector, ipBlock with except, named and numeric ports, endPort) mixed with Calico
- * tiers, and kinds tierproof does not model (Service, ConfigMap, a third-party CRD, rarely a
- * ClusterNetworkPolicy). The same seed gives the same text; {@link #load} goes through the
- * loader, the front door every command uses.
+ * Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies (podSelector, namespaceSelector,
+ * ipBlock with except, named and numeric ports, endPort) mixed with Calico tiers, and kinds
+ * tierproof does not model (Service, ConfigMap, a third-party CRD, rarely a ClusterNetworkPolicy).
+ * The same seed gives the same text; {@link #load} goes through the loader, the front door every
+ * command uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at
@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 public final class RandomCluster {
 
   public static final List<String> NAMESPACES = List.of("shop", "pay", "ops");
+
   /** A namespace that workloads use but no Namespace resource declares. */
   public static final String UNDECLARED = "dev";
 
@@ -40,27 +41,84 @@ public final class RandomCluster {
   static final List<String> ROLES = List.of("a", "b");
   static final List<String> ACCOUNTS = List.of("default", "frontend", "backend");
   static final List<String> OWNABLE4 =
-      List.of("10.1.0.1", "10.1.0.2", "10.1.0.3", "10.1.0.4", "10.1.0.5", "10.1.0.6", "10.1.0.9", "10.1.0.10", "192.168.5.1");
+      List.of(
+          "10.1.0.1",
+          "10.1.0.2",
+          "10.1.0.3",
+          "10.1.0.4",
+          "10.1.0.5",
+          "10.1.0.6",
+          "10.1.0.9",
+          "10.1.0.10",
+          "192.168.5.1");
   static final List<String> OWNABLE6 = List.of("fd00:1::1", "fd00:1::2", "fd00:1::3", "fd00:1::a");
+
   /** Addresses nothing in the plain text owns; {@link #DEPLOY_POOL} is taken by deployed pods. */
   public static final List<String> OUTSIDE =
-      List.of("10.1.0.200", "10.1.0.7", "8.8.8.8", "203.0.113.7", "192.168.5.99", "fd00:1::99", "2001:db8::1", "fd00:2::5");
+      List.of(
+          "10.1.0.200",
+          "10.1.0.7",
+          "8.8.8.8",
+          "203.0.113.7",
+          "192.168.5.99",
+          "fd00:1::99",
+          "2001:db8::1",
+          "fd00:2::5");
+
   public static final List<String> DEPLOY_POOL =
-      List.of("10.1.1.1", "10.1.1.2", "10.1.1.3", "10.1.1.4", "10.1.1.5", "10.1.1.6", "10.1.1.7", "10.1.1.8",
-          "10.1.1.9", "10.1.1.10", "10.1.1.11", "10.1.1.12", "10.1.1.13", "10.1.1.14", "10.1.1.15", "10.1.1.16");
+      List.of(
+          "10.1.1.1",
+          "10.1.1.2",
+          "10.1.1.3",
+          "10.1.1.4",
+          "10.1.1.5",
+          "10.1.1.6",
+          "10.1.1.7",
+          "10.1.1.8",
+          "10.1.1.9",
+          "10.1.1.10",
+          "10.1.1.11",
+          "10.1.1.12",
+          "10.1.1.13",
+          "10.1.1.14",
+          "10.1.1.15",
+          "10.1.1.16");
   static final List<String> CIDRS4 =
-      List.of("10.1.0.0/16", "10.1.0.0/29", "10.1.0.8/30", "10.1.1.0/28", "8.8.8.0/24", "203.0.113.0/24", "0.0.0.0/0", "192.168.0.0/16");
+      List.of(
+          "10.1.0.0/16",
+          "10.1.0.0/29",
+          "10.1.0.8/30",
+          "10.1.1.0/28",
+          "8.8.8.0/24",
+          "203.0.113.0/24",
+          "0.0.0.0/0",
+          "192.168.0.0/16");
   static final List<String> CIDRS6 = List.of("fd00:1::/64", "fd00::/16", "2001:db8::/32", "::/0");
   public static final List<Integer> PORTS = List.of(53, 80, 443, 5432, 8080, 9090);
+
   /** name, protocol, port. */
   static final List<String[]> NAMED =
-      List.of(new String[] {"http", "TCP", "8080"}, new String[] {"http", "TCP", "80"}, new String[] {"metrics", "TCP", "9090"},
-          new String[] {"dns", "UDP", "53"}, new String[] {"db", "TCP", "5432"});
-  static final List<String> WORKLOAD_KINDS = List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob");
+      List.of(
+          new String[] {"http", "TCP", "8080"},
+          new String[] {"http", "TCP", "80"},
+          new String[] {"metrics", "TCP", "9090"},
+          new String[] {"dns", "UDP", "53"},
+          new String[] {"db", "TCP", "5432"});
+
+  static final List<String> WORKLOAD_KINDS =
+      List.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob");
 
   /** An endpoint as written; {@code ips} empty: without an address. */
-  private record Workload(String kind, String ns, String name, Map<String, String> labels, String account,
-      List<String[]> ports, List<String> ips, List<String> deployIps, boolean phasePending) {}
+  private record Workload(
+      String kind,
+      String ns,
+      String name,
+      Map<String, String> labels,
+      String account,
+      List<String[]> ports,
+      List<String> ips,
+      List<String> deployIps,
+      boolean phasePending) {}
 
   private final Random rnd;
   private final long seed;
@@ -112,7 +170,9 @@ public final class RandomCluster {
     return seed;
   }
 
-  /** True when the text holds a kind Calico or Kubernetes enforces that tierproof does not model. */
+  /**
+   * True when the text holds a kind Calico or Kubernetes enforces that tierproof does not model.
+   */
   public boolean enforcingUnmodelled() {
     return enforcingUnmodelled;
   }
@@ -158,7 +218,10 @@ public final class RandomCluster {
     if (rnd.nextBoolean()) {
       labels.put("env", pick(List.of("prod", "dev")));
     }
-    return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: " + ns + "\n" + labels("  ", labels);
+    return "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: "
+        + ns
+        + "\n"
+        + labels("  ", labels);
   }
 
   private void accounts() {
@@ -166,7 +229,13 @@ public final class RandomCluster {
       for (String sa : List.of("frontend", "backend")) {
         if (rnd.nextInt(3) == 0) {
           Map<String, String> labels = rnd.nextBoolean() ? Map.of("role", pick(ROLES)) : Map.of();
-          docs.add("apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: " + sa + "\n  namespace: " + ns + "\n" + labels("  ", labels));
+          docs.add(
+              "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: "
+                  + sa
+                  + "\n  namespace: "
+                  + ns
+                  + "\n"
+                  + labels("  ", labels));
         }
       }
     }
@@ -212,11 +281,12 @@ public final class RandomCluster {
       }
     }
     String account = kind.equals("WorkloadEndpoint") && rnd.nextBoolean() ? null : pick(ACCOUNTS);
-    String name = switch (kind) {
-      case "Pod" -> "pod" + i;
-      case "WorkloadEndpoint" -> "wep" + i;
-      default -> kind.toLowerCase(java.util.Locale.ROOT) + i;
-    };
+    String name =
+        switch (kind) {
+          case "Pod" -> "pod" + i;
+          case "WorkloadEndpoint" -> "wep" + i;
+          default -> kind.toLowerCase(java.util.Locale.ROOT) + i;
+        };
     if (!kind.equals("Pod") && !kind.equals("WorkloadEndpoint") && !kind.endsWith("Job")) {
       labels.put("gen", name); // what the controller's selector matches
     }
@@ -233,20 +303,46 @@ public final class RandomCluster {
     boolean deploy = deployed && w.ips().isEmpty();
     List<String> ips = deploy ? w.deployIps() : w.ips();
     if (w.kind().equals("WorkloadEndpoint")) {
-      StringBuilder b = new StringBuilder("apiVersion: projectcalico.org/v3\nkind: WorkloadEndpoint\nmetadata:\n");
-      b.append("  name: node1-k8s-").append(w.name()).append("-eth0\n  namespace: ").append(w.ns()).append('\n').append(labels("  ", w.labels()));
-      b.append("spec:\n  node: node1\n  orchestrator: k8s\n  ").append(rnd(w) ? "pod" : "workload").append(": ").append(w.name()).append('\n');
-      b.append("  interfaceName: cali").append(w.name()).append("\n  profiles: [kns.").append(w.ns()).append("]\n");
+      StringBuilder b =
+          new StringBuilder(
+              "apiVersion: projectcalico.org/v3\nkind: WorkloadEndpoint\nmetadata:\n");
+      b.append("  name: node1-k8s-")
+          .append(w.name())
+          .append("-eth0\n  namespace: ")
+          .append(w.ns())
+          .append('\n')
+          .append(labels("  ", w.labels()));
+      b.append("spec:\n  node: node1\n  orchestrator: k8s\n  ")
+          .append(rnd(w) ? "pod" : "workload")
+          .append(": ")
+          .append(w.name())
+          .append('\n');
+      b.append("  interfaceName: cali")
+          .append(w.name())
+          .append("\n  profiles: [kns.")
+          .append(w.ns())
+          .append("]\n");
       if (w.account() != null) {
         b.append("  serviceAccountName: ").append(w.account()).append('\n');
       }
       if (!ips.isEmpty()) {
-        b.append("  ipNetworks: [").append(ips.stream().map(ip -> "\"" + ip + (ip.contains(":") ? "/128" : "/32") + "\"").collect(Collectors.joining(", "))).append("]\n");
+        b.append("  ipNetworks: [")
+            .append(
+                ips.stream()
+                    .map(ip -> "\"" + ip + (ip.contains(":") ? "/128" : "/32") + "\"")
+                    .collect(Collectors.joining(", ")))
+            .append("]\n");
       }
       if (!w.ports().isEmpty()) {
         b.append("  ports:\n");
         for (String[] p : w.ports()) {
-          b.append("  - name: ").append(p[0]).append("\n    protocol: ").append(p[1]).append("\n    port: ").append(p[2]).append('\n');
+          b.append("  - name: ")
+              .append(p[0])
+              .append("\n    protocol: ")
+              .append(p[1])
+              .append("\n    port: ")
+              .append(p[2])
+              .append('\n');
         }
       }
       return b.toString();
@@ -257,25 +353,47 @@ public final class RandomCluster {
     if (w.account() != null && !(w.account().equals("default") && w.name().hashCode() % 2 == 0)) {
       pod.append(in).append("serviceAccountName: ").append(w.account()).append('\n');
     }
-    pod.append(in).append("containers:\n").append(in).append("- name: main\n").append(in).append("  image: registry.example/app:1\n");
+    pod.append(in)
+        .append("containers:\n")
+        .append(in)
+        .append("- name: main\n")
+        .append(in)
+        .append("  image: registry.example/app:1\n");
     if (!w.ports().isEmpty()) {
       pod.append(in).append("  ports:\n");
       for (String[] p : w.ports()) {
-        pod.append(in).append("  - name: ").append(p[0]).append('\n').append(in).append("    containerPort: ").append(p[2]).append('\n');
+        pod.append(in)
+            .append("  - name: ")
+            .append(p[0])
+            .append('\n')
+            .append(in)
+            .append("    containerPort: ")
+            .append(p[2])
+            .append('\n');
         if (!p[1].equals("TCP") || w.name().length() % 2 == 0) {
           pod.append(in).append("    protocol: ").append(p[1]).append('\n');
         }
       }
     }
     if (w.name().length() % 3 == 0) {
-      pod.append(in).append("- name: sidecar\n").append(in).append("  image: registry.example/proxy:2\n");
+      pod.append(in)
+          .append("- name: sidecar\n")
+          .append(in)
+          .append("  image: registry.example/proxy:2\n");
     }
     StringBuilder b = new StringBuilder();
-    b.append("apiVersion: ").append(switch (kind) {
-      case "Pod" -> "v1";
-      case "Job", "CronJob" -> "batch/v1";
-      default -> "apps/v1";
-    }).append("\nkind: ").append(kind).append("\nmetadata:\n  name: ").append(w.name()).append('\n');
+    b.append("apiVersion: ")
+        .append(
+            switch (kind) {
+              case "Pod" -> "v1";
+              case "Job", "CronJob" -> "batch/v1";
+              default -> "apps/v1";
+            })
+        .append("\nkind: ")
+        .append(kind)
+        .append("\nmetadata:\n  name: ")
+        .append(w.name())
+        .append('\n');
     if (!w.ns().equals("default")) {
       b.append("  namespace: ").append(w.ns()).append('\n');
     }
@@ -307,7 +425,11 @@ public final class RandomCluster {
       }
     }
     Map<String, String> tl = new TreeMap<>(w.labels());
-    b.append(tin).append("template:\n").append(tin).append(tl.isEmpty() ? "  metadata: {}\n" : "  metadata:\n").append(labels(tin + "    ", tl));
+    b.append(tin)
+        .append("template:\n")
+        .append(tin)
+        .append(tl.isEmpty() ? "  metadata: {}\n" : "  metadata:\n")
+        .append(labels(tin + "    ", tl));
     b.append(tin).append("  spec:\n").append(pod);
     if (kind.equals("Job") || kind.equals("CronJob")) {
       b.append(in).append("restartPolicy: Never\n");
@@ -322,10 +444,17 @@ public final class RandomCluster {
   private void hosts() {
     int n = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
     for (int i = 0; i < n; i++) {
-      StringBuilder b = new StringBuilder("apiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata:\n  name: host" + i + "\n");
+      StringBuilder b =
+          new StringBuilder(
+              "apiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata:\n  name: host"
+                  + i
+                  + "\n");
       Map<String, String> labels = new TreeMap<>(ownLabels());
       labels.put("node-role", pick(List.of("worker", "edge")));
-      b.append(labels("  ", labels)).append("spec:\n  node: node").append(i).append("\n  interfaceName: eth0\n");
+      b.append(labels("  ", labels))
+          .append("spec:\n  node: node")
+          .append(i)
+          .append("\n  interfaceName: eth0\n");
       List<String> ips = new ArrayList<>();
       int k = rnd.nextInt(6);
       if (k > 0) {
@@ -335,14 +464,22 @@ public final class RandomCluster {
         take(free6, ips);
       }
       if (!ips.isEmpty()) {
-        b.append("  expectedIPs: [").append(ips.stream().map(RandomCluster::quote).collect(Collectors.joining(", "))).append("]\n");
+        b.append("  expectedIPs: [")
+            .append(ips.stream().map(RandomCluster::quote).collect(Collectors.joining(", ")))
+            .append("]\n");
       }
       if (rnd.nextBoolean()) {
         b.append("  profiles: [projectcalico-default-allow]\n");
       }
       if (rnd.nextInt(3) == 0) {
         String[] p = pick(NAMED);
-        b.append("  ports:\n  - name: ").append(p[0]).append("\n    protocol: ").append(p[1]).append("\n    port: ").append(p[2]).append('\n');
+        b.append("  ports:\n  - name: ")
+            .append(p[0])
+            .append("\n    protocol: ")
+            .append(p[1])
+            .append("\n    port: ")
+            .append(p[2])
+            .append('\n');
       }
       docs.add(b.toString());
     }
@@ -352,7 +489,13 @@ public final class RandomCluster {
     int n = rnd.nextInt(3);
     for (int i = 0; i < n; i++) {
       boolean global = rnd.nextBoolean();
-      StringBuilder b = new StringBuilder("apiVersion: projectcalico.org/v3\nkind: " + (global ? "Global" : "") + "NetworkSet\nmetadata:\n  name: set" + i + "\n");
+      StringBuilder b =
+          new StringBuilder(
+              "apiVersion: projectcalico.org/v3\nkind: "
+                  + (global ? "Global" : "")
+                  + "NetworkSet\nmetadata:\n  name: set"
+                  + i
+                  + "\n");
       if (!global) {
         b.append("  namespace: ").append(pick(used)).append('\n');
       }
@@ -378,13 +521,19 @@ public final class RandomCluster {
     tiers.add("default");
     if (rnd.nextBoolean()) {
       tiers.add("security");
-      docs.add("apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: security\nspec:\n  order: 100\n"
-          + (rnd.nextBoolean() ? "  defaultAction: Pass\n" : rnd.nextBoolean() ? "  defaultAction: Deny\n" : ""));
+      docs.add(
+          "apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: security\nspec:\n  order: 100\n"
+              + (rnd.nextBoolean()
+                  ? "  defaultAction: Pass\n"
+                  : rnd.nextBoolean() ? "  defaultAction: Deny\n" : ""));
     }
     if (rnd.nextInt(3) == 0) {
       tiers.add("platform");
-      docs.add("apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: platform\nspec:\n  order: " + pick(List.of("50", "200"))
-          + "\n" + (rnd.nextBoolean() ? "  defaultAction: Pass\n" : ""));
+      docs.add(
+          "apiVersion: projectcalico.org/v3\nkind: Tier\nmetadata:\n  name: platform\nspec:\n  order: "
+              + pick(List.of("50", "200"))
+              + "\n"
+              + (rnd.nextBoolean() ? "  defaultAction: Pass\n" : ""));
     }
   }
 
@@ -400,7 +549,12 @@ public final class RandomCluster {
     boolean staged = rnd.nextInt(8) == 0;
     String tier = pick(tiers);
     String name = (tier.equals("default") ? "" : tier + ".") + "p" + i;
-    StringBuilder b = new StringBuilder("apiVersion: projectcalico.org/v3\nkind: " + (staged ? "Staged" : "") + (global ? "Global" : "") + "NetworkPolicy\n");
+    StringBuilder b =
+        new StringBuilder(
+            "apiVersion: projectcalico.org/v3\nkind: "
+                + (staged ? "Staged" : "")
+                + (global ? "Global" : "")
+                + "NetworkPolicy\n");
     b.append("metadata:\n  name: ").append(name).append('\n');
     String ns = global ? null : pick(used);
     if (ns != null) {
@@ -420,7 +574,9 @@ public final class RandomCluster {
       b.append("  namespaceSelector: ").append(quote(namespaceSelector())).append('\n');
     }
     if (rnd.nextInt(8) == 0) {
-      b.append("  serviceAccountSelector: ").append(quote(rnd.nextBoolean() ? "role == 'a'" : "all()")).append('\n');
+      b.append("  serviceAccountSelector: ")
+          .append(quote(rnd.nextBoolean() ? "role == 'a'" : "all()"))
+          .append('\n');
     }
     int ingress = rnd.nextInt(4);
     int egress = rnd.nextInt(3);
@@ -494,35 +650,67 @@ public final class RandomCluster {
     return b.toString();
   }
 
-  /** A rule side; {@code farEnd}: the peer (selectors, nets); {@code ports}: the side that takes ports. */
+  /**
+   * A rule side; {@code farEnd}: the peer (selectors, nets); {@code ports}: the side that takes
+   * ports.
+   */
   private String side(String key, boolean farEnd, boolean ports, int family, boolean global) {
     StringBuilder b = new StringBuilder();
     if (farEnd && rnd.nextInt(4) > 0) {
       switch (rnd.nextInt(10)) {
         case 0, 1, 2 -> b.append("      selector: ").append(quote(selector(1))).append('\n');
-        case 3 -> b.append("      namespaceSelector: ").append(quote(namespaceSelector())).append('\n')
-            .append(rnd.nextBoolean() ? "      selector: " + quote(selector(1)) + "\n" : "");
+        case 3 ->
+            b.append("      namespaceSelector: ")
+                .append(quote(namespaceSelector()))
+                .append('\n')
+                .append(rnd.nextBoolean() ? "      selector: " + quote(selector(1)) + "\n" : "");
         case 4 -> b.append("      nets: [").append(quote(net(family))).append("]\n");
-        case 5 -> b.append("      notNets: [").append(quote(notNet(family))).append("]\n")
-            .append(rnd.nextBoolean() ? "      selector: " + quote(selector(1)) + "\n" : "");
-        case 6 -> b.append("      selector: ").append(quote(pick(List.of("set == 'ext'", "has(set)", "set == 'partner' || app == 'db'")))).append('\n');
-        case 7 -> b.append(rnd.nextBoolean() ? "      serviceAccounts:\n        names: [" + pick(ACCOUNTS) + "]\n"
-            : "      serviceAccounts:\n        selector: " + quote(pick(List.of("role == 'a'", "all()", "!has(role)"))) + "\n");
-        case 8 -> b.append(global && rnd.nextBoolean() ? "      namespaceSelector: global()\n      selector: \"has(set) || has(node-role)\"\n"
-            : "      notSelector: " + quote(selector(0)) + "\n");
-        default -> b.append("      namespaceSelector: ").append(quote(namespaceSelector())).append("\n      selector: \"has(set)\"\n");
+        case 5 ->
+            b.append("      notNets: [")
+                .append(quote(notNet(family)))
+                .append("]\n")
+                .append(rnd.nextBoolean() ? "      selector: " + quote(selector(1)) + "\n" : "");
+        case 6 ->
+            b.append("      selector: ")
+                .append(
+                    quote(
+                        pick(
+                            List.of(
+                                "set == 'ext'", "has(set)", "set == 'partner' || app == 'db'"))))
+                .append('\n');
+        case 7 ->
+            b.append(
+                rnd.nextBoolean()
+                    ? "      serviceAccounts:\n        names: [" + pick(ACCOUNTS) + "]\n"
+                    : "      serviceAccounts:\n        selector: "
+                        + quote(pick(List.of("role == 'a'", "all()", "!has(role)")))
+                        + "\n");
+        case 8 ->
+            b.append(
+                global && rnd.nextBoolean()
+                    ? "      namespaceSelector: global()\n      selector: \"has(set) || has(node-role)\"\n"
+                    : "      notSelector: " + quote(selector(0)) + "\n");
+        default ->
+            b.append("      namespaceSelector: ")
+                .append(quote(namespaceSelector()))
+                .append("\n      selector: \"has(set)\"\n");
       }
     }
     if (ports && rnd.nextInt(3) > 0) {
       List<String> list = new ArrayList<>();
       for (int i = 1 + rnd.nextInt(2); i > 0; i--) {
-        list.add(switch (rnd.nextInt(4)) {
-          case 0 -> pick(NAMED)[0];
-          case 1 -> "\"8000:9000\"";
-          default -> String.valueOf(pick(PORTS));
-        });
+        list.add(
+            switch (rnd.nextInt(4)) {
+              case 0 -> pick(NAMED)[0];
+              case 1 -> "\"8000:9000\"";
+              default -> String.valueOf(pick(PORTS));
+            });
       }
-      b.append("      ").append(rnd.nextInt(6) == 0 ? "notPorts" : "ports").append(": [").append(String.join(", ", list)).append("]\n");
+      b.append("      ")
+          .append(rnd.nextInt(6) == 0 ? "notPorts" : "ports")
+          .append(": [")
+          .append(String.join(", ", list))
+          .append("]\n");
     }
     return b.length() == 0 ? "" : "    " + key + ":\n" + b;
   }
@@ -541,15 +729,26 @@ public final class RandomCluster {
 
   private String kubernetesPolicy(int i, boolean staged) {
     String ns = pick(used);
-    StringBuilder b = new StringBuilder(staged ? "apiVersion: projectcalico.org/v3\nkind: StagedKubernetesNetworkPolicy\n"
-        : "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n");
-    b.append("metadata:\n  name: knp").append(i).append("\n  namespace: ").append(ns).append("\nspec:\n  podSelector:");
+    StringBuilder b =
+        new StringBuilder(
+            staged
+                ? "apiVersion: projectcalico.org/v3\nkind: StagedKubernetesNetworkPolicy\n"
+                : "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n");
+    b.append("metadata:\n  name: knp")
+        .append(i)
+        .append("\n  namespace: ")
+        .append(ns)
+        .append("\nspec:\n  podSelector:");
     b.append(labelSelector(true)).append('\n');
     boolean ingressType = rnd.nextInt(4) > 0;
     boolean egressType = !ingressType || rnd.nextInt(3) == 0;
     boolean written = rnd.nextInt(4) > 0 || !ingressType;
     if (written) {
-      b.append("  policyTypes: [").append(ingressType ? "Ingress" : "").append(ingressType && egressType ? ", " : "").append(egressType ? "Egress" : "").append("]\n");
+      b.append("  policyTypes: [")
+          .append(ingressType ? "Ingress" : "")
+          .append(ingressType && egressType ? ", " : "")
+          .append(egressType ? "Egress" : "")
+          .append("]\n");
     }
     if (ingressType) {
       b.append(knpRules("ingress", "from"));
@@ -578,14 +777,28 @@ public final class RandomCluster {
         for (int p = 1 + rnd.nextInt(2); p > 0; p--) {
           switch (rnd.nextInt(5)) {
             case 0 -> b.append("    - podSelector:").append(labelSelector(false)).append('\n');
-            case 1 -> b.append("    - namespaceSelector:").append(namespaceLabelSelector()).append('\n');
-            case 2 -> b.append("    - namespaceSelector:").append(namespaceLabelSelector()).append("\n      podSelector:").append(labelSelector(false)).append('\n');
+            case 1 ->
+                b.append("    - namespaceSelector:").append(namespaceLabelSelector()).append('\n');
+            case 2 ->
+                b.append("    - namespaceSelector:")
+                    .append(namespaceLabelSelector())
+                    .append("\n      podSelector:")
+                    .append(labelSelector(false))
+                    .append('\n');
             default -> {
               boolean v6 = rnd.nextInt(5) == 0;
-              String cidr = v6 ? pick(List.of("fd00:1::/64", "::/0")) : pick(List.of("10.1.0.0/16", "0.0.0.0/0", "10.1.0.0/29", "203.0.113.0/24"));
+              String cidr =
+                  v6
+                      ? pick(List.of("fd00:1::/64", "::/0"))
+                      : pick(List.of("10.1.0.0/16", "0.0.0.0/0", "10.1.0.0/29", "203.0.113.0/24"));
               b.append("    - ipBlock:\n        cidr: ").append(quote(cidr)).append('\n');
               if (rnd.nextBoolean()) {
-                String except = v6 ? "fd00:1::/120" : cidr.equals("10.1.0.0/29") ? "10.1.0.0/30" : cidr.equals("203.0.113.0/24") ? "203.0.113.0/25" : "10.1.0.0/30";
+                String except =
+                    v6
+                        ? "fd00:1::/120"
+                        : cidr.equals("10.1.0.0/29")
+                            ? "10.1.0.0/30"
+                            : cidr.equals("203.0.113.0/24") ? "203.0.113.0/25" : "10.1.0.0/30";
                 b.append("        except: [").append(quote(except)).append("]\n");
               }
             }
@@ -599,8 +812,14 @@ public final class RandomCluster {
             case 0 -> b.append("    - port: ").append(pick(NAMED)[0]).append('\n');
             case 1 -> b.append("    - protocol: UDP\n      port: 53\n");
             case 2 -> b.append("    - port: 8000\n      endPort: 9000\n");
-            case 3 -> b.append("    - protocol: ").append(pick(List.of("TCP", "UDP", "SCTP"))).append('\n');
-            default -> b.append("    - port: ").append(pick(PORTS)).append(rnd.nextBoolean() ? "\n      protocol: TCP\n" : "\n");
+            case 3 ->
+                b.append("    - protocol: ")
+                    .append(pick(List.of("TCP", "UDP", "SCTP")))
+                    .append('\n');
+            default ->
+                b.append("    - port: ")
+                    .append(pick(PORTS))
+                    .append(rnd.nextBoolean() ? "\n      protocol: TCP\n" : "\n");
           }
         }
       } else if (first) {
@@ -613,9 +832,22 @@ public final class RandomCluster {
   private String labelSelector(boolean policy) {
     return switch (rnd.nextInt(policy ? 5 : 4)) {
       case 0 -> " {}";
-      case 1 -> "\n" + (policy ? "    " : "        ") + "matchExpressions:\n" + (policy ? "    " : "        ")
-          + "- {key: app, operator: " + pick(List.of("In, values: [web, api]", "NotIn, values: [db]", "Exists", "DoesNotExist")) + "}";
-      default -> "\n" + (policy ? "    " : "        ") + "matchLabels: {" + (rnd.nextBoolean() ? "app: " + pick(APPS) : "tier: " + pick(TIERS)) + "}";
+      case 1 ->
+          "\n"
+              + (policy ? "    " : "        ")
+              + "matchExpressions:\n"
+              + (policy ? "    " : "        ")
+              + "- {key: app, operator: "
+              + pick(
+                  List.of(
+                      "In, values: [web, api]", "NotIn, values: [db]", "Exists", "DoesNotExist"))
+              + "}";
+      default ->
+          "\n"
+              + (policy ? "    " : "        ")
+              + "matchLabels: {"
+              + (rnd.nextBoolean() ? "app: " + pick(APPS) : "tier: " + pick(TIERS))
+              + "}";
     };
   }
 
@@ -655,33 +887,47 @@ public final class RandomCluster {
   /** Pods that have no workload endpoint: on the host network, or finished. */
   private void withoutEndpoints() {
     if (rnd.nextInt(6) == 0) {
-      docs.add("apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: node-agent\n  namespace: " + pick(used)
-          + "\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n"
-          + "    spec:\n      hostNetwork: true\n      containers:\n      - name: agent\n        image: registry.example/agent:1\n");
+      docs.add(
+          "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: node-agent\n  namespace: "
+              + pick(used)
+              + "\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n"
+              + "    spec:\n      hostNetwork: true\n      containers:\n      - name: agent\n        image: registry.example/agent:1\n");
     }
     if (rnd.nextInt(6) == 0) {
-      docs.add("apiVersion: v1\nkind: Pod\nmetadata:\n  name: done\n  namespace: " + pick(used)
-          + "\n  labels: {app: web}\nspec:\n  containers:\n  - name: c\n    image: registry.example/app:1\nstatus:\n  phase: Succeeded\n  podIP: \"10.1.0.250\"\n");
+      docs.add(
+          "apiVersion: v1\nkind: Pod\nmetadata:\n  name: done\n  namespace: "
+              + pick(used)
+              + "\n  labels: {app: web}\nspec:\n  containers:\n  - name: c\n    image: registry.example/app:1\nstatus:\n  phase: Succeeded\n  podIP: \"10.1.0.250\"\n");
     }
   }
 
   private void unmodelled() {
     if (rnd.nextInt(3) == 0) {
       Workload w = workloads.get(rnd.nextInt(workloads.size()));
-      docs.add("apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-" + w.name() + "\n  namespace: " + w.ns()
-          + "\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: http\n");
+      docs.add(
+          "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-"
+              + w.name()
+              + "\n  namespace: "
+              + w.ns()
+              + "\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: http\n");
     }
     if (rnd.nextInt(5) == 0) {
-      docs.add("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: " + pick(used) + "\ndata:\n  mode: strict\n");
+      docs.add(
+          "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: "
+              + pick(used)
+              + "\ndata:\n  mode: strict\n");
     }
     if (rnd.nextInt(5) == 0) {
-      docs.add("apiVersion: monitoring.example.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: mon\n  namespace: " + pick(used)
-          + "\nspec:\n  endpoints:\n  - port: metrics\n");
+      docs.add(
+          "apiVersion: monitoring.example.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: mon\n  namespace: "
+              + pick(used)
+              + "\nspec:\n  endpoints:\n  - port: metrics\n");
     }
     if (rnd.nextInt(12) == 0) {
       enforcingUnmodelled = true;
-      docs.add("apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: admin-deny\nspec:\n"
-          + "  tier: Admin\n  priority: 10\n  subject:\n    namespaces: {}\n  egress:\n  - name: deny-all\n    action: Deny\n    to:\n    - networks: [0.0.0.0/0]\n");
+      docs.add(
+          "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: admin-deny\nspec:\n"
+              + "  tier: Admin\n  priority: 10\n  subject:\n    namespaces: {}\n  egress:\n  - name: deny-all\n    action: Deny\n    to:\n    - networks: [0.0.0.0/0]\n");
     }
   }
 
@@ -706,7 +952,8 @@ public final class RandomCluster {
       return "";
     }
     StringBuilder b = new StringBuilder(indent + "labels:\n");
-    labels.forEach((k, v) -> b.append(indent).append("  ").append(k).append(": ").append(v).append('\n'));
+    labels.forEach(
+        (k, v) -> b.append(indent).append("  ").append(k).append(": ").append(v).append('\n'));
     return b.toString();
   }
 

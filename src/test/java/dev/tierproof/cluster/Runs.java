@@ -30,16 +30,22 @@ public final class Runs {
    * {@code -Ddifferential.long=true} (the long mode, run once per release).
    */
   public static int cases(String property, int normal, int longMode) {
-    return Integer.getInteger(property, Boolean.getBoolean("differential.long") ? longMode : normal);
+    return Integer.getInteger(
+        property, Boolean.getBoolean("differential.long") ? longMode : normal);
   }
 
   /**
    * Cases {@code first} .. {@code first + cases - 1}; {@code property} names the system property
    * that sets the first seed (the replay hint); {@code labels} name the counts printed.
    */
-  public static AtomicLongArray run(String name, String property, long first, int cases, List<String> labels, Case c) throws Exception {
+  public static AtomicLongArray run(
+      String name, String property, long first, int cases, List<String> labels, Case c)
+      throws Exception {
     long start = System.nanoTime();
-    int threads = Integer.getInteger("differential.threads", Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    int threads =
+        Integer.getInteger(
+            "differential.threads",
+            Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
     AtomicLongArray counts = new AtomicLongArray(labels.size());
     AtomicInteger next = new AtomicInteger();
     ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
@@ -47,18 +53,22 @@ public final class Runs {
     try {
       List<Future<?>> workers = new ArrayList<>();
       for (int w = 0; w < threads; w++) {
-        workers.add(pool.submit(() -> {
-          try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
-            for (int i = next.getAndIncrement(); i < cases && failures.isEmpty(); i = next.getAndIncrement()) {
-              long seed = first + i;
-              try {
-                c.run(seed, session, counts);
-              } catch (Throwable t) {
-                failures.put(seed, t);
-              }
-            }
-          }
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
+                    for (int i = next.getAndIncrement();
+                        i < cases && failures.isEmpty();
+                        i = next.getAndIncrement()) {
+                      long seed = first + i;
+                      try {
+                        c.run(seed, session, counts);
+                      } catch (Throwable t) {
+                        failures.put(seed, t);
+                      }
+                    }
+                  }
+                }));
       }
       for (Future<?> f : workers) {
         f.get();
@@ -69,14 +79,25 @@ public final class Runs {
     if (!failures.isEmpty()) {
       long seed = failures.firstKey();
       throw new AssertionError(
-          name + " failed: seed " + seed + " (replay with -D" + property + "=" + seed + " -D" + property.replace(".seed", ".cases") + "=1)",
+          name
+              + " failed: seed "
+              + seed
+              + " (replay with -D"
+              + property
+              + "="
+              + seed
+              + " -D"
+              + property.replace(".seed", ".cases")
+              + "=1)",
           failures.get(seed));
     }
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < labels.size(); i++) {
       b.append(i == 0 ? "" : ", ").append(counts.get(i)).append(' ').append(labels.get(i));
     }
-    System.out.printf("%s: %d cases in %d ms on %d threads: %s%n", name, cases, (System.nanoTime() - start) / 1_000_000, threads, b);
+    System.out.printf(
+        "%s: %d cases in %d ms on %d threads: %s%n",
+        name, cases, (System.nanoTime() - start) / 1_000_000, threads, b);
     return counts;
   }
 }

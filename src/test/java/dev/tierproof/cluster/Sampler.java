@@ -19,16 +19,20 @@ import java.util.TreeMap;
 
 /**
  * Concrete flows over a loaded policy set, drawn independently of the encoding from the rules of
- * specs/semantics.md: an endpoint with addresses is at one of them (S5.2); an endpoint without
- * one (S5.4) and a hypothetical pod (S5.3) are at an address no endpoint owns, two such ends at
- * two addresses; an outside end is at an unowned address or in its range.
+ * specs/semantics.md: an endpoint with addresses is at one of them (S5.2); an endpoint without one
+ * (S5.4) and a hypothetical pod (S5.3) are at an address no endpoint owns, two such ends at two
+ * addresses; an outside end is at an unowned address or in its range.
  */
 public final class Sampler {
 
-  static final List<Integer> PROTOCOLS = List.of(Protocols.TCP, Protocols.UDP, Protocols.SCTP, Protocols.ICMP, Protocols.ICMPV6, 47);
+  static final List<Integer> PROTOCOLS =
+      List.of(Protocols.TCP, Protocols.UDP, Protocols.SCTP, Protocols.ICMP, Protocols.ICMPV6, 47);
   static final List<Integer> PORTS = List.of(53, 80, 443, 5432, 8080, 8500, 9090, 40000);
   static final List<NamedPort> NAMED =
-      List.of(new NamedPort("http", Protocols.TCP, 8080), new NamedPort("metrics", Protocols.TCP, 9090), new NamedPort("dns", Protocols.UDP, 53));
+      List.of(
+          new NamedPort("http", Protocols.TCP, 8080),
+          new NamedPort("metrics", Protocols.TCP, 9090),
+          new NamedPort("dns", Protocols.UDP, 53));
 
   private final PolicySet set;
   private final Random rnd;
@@ -62,10 +66,17 @@ public final class Sampler {
     return unowned(family, not, List.of());
   }
 
-  /** An address no endpoint owns in one of {@code pods} (none: anywhere), other than {@code not}; null when none. */
+  /**
+   * An address no endpoint owns in one of {@code pods} (none: anywhere), other than {@code not};
+   * null when none.
+   */
   public Ip unowned(int family, Ip not, List<Cidr> pods) {
-    List<Ip> free = (family == 4 ? unowned4 : unowned6).stream().filter(i -> !i.equals(not))
-        .filter(i -> pods.isEmpty() || pods.stream().anyMatch(c -> c.contains(i))).toList();
+    List<Ip> free =
+        (family == 4 ? unowned4 : unowned6)
+            .stream()
+                .filter(i -> !i.equals(not))
+                .filter(i -> pods.isEmpty() || pods.stream().anyMatch(c -> c.contains(i)))
+                .toList();
     return free.isEmpty() ? null : pick(free);
   }
 
@@ -74,7 +85,13 @@ public final class Sampler {
     int family = rnd.nextInt(3) > 0 ? 4 : 6;
     Object[] s = any(family, null);
     Object[] d = any(family, (Ip) s[1]);
-    return flow(s, d, FlowSpec.ANY, d[0] == null && rnd.nextInt(4) == 0 ? pick(List.of("example.com", "api.example.com")) : null);
+    return flow(
+        s,
+        d,
+        FlowSpec.ANY,
+        d[0] == null && rnd.nextInt(4) == 0
+            ? pick(List.of("example.com", "api.example.com"))
+            : null);
   }
 
   private Object[] any(int family, Ip not) {
@@ -92,7 +109,9 @@ public final class Sampler {
     return new Object[] {null, unowned(family, not)};
   }
 
-  /** The endpoint at an address of the family: one of its own, or an unowned one when it has none. */
+  /**
+   * The endpoint at an address of the family: one of its own, or an unowned one when it has none.
+   */
   private Object[] at(Endpoint e, int family, Ip not) {
     return at(e, family, not, List.of());
   }
@@ -140,7 +159,10 @@ public final class Sampler {
     boolean icmp = Protocols.isIcmp(proto);
     Integer dport = null;
     if (ports) {
-      dport = spec.port() != null ? spec.port().min() + rnd.nextInt(spec.port().max() - spec.port().min() + 1) : pick(PORTS);
+      dport =
+          spec.port() != null
+              ? spec.port().min() + rnd.nextInt(spec.port().max() - spec.port().min() + 1)
+              : pick(PORTS);
     }
     Integer sport = null;
     if (ports) {
@@ -148,7 +170,17 @@ public final class Sampler {
     }
     Integer type = icmp ? spec.icmpType() != null ? spec.icmpType() : pick(List.of(0, 8, 3)) : null;
     Integer code = icmp ? spec.icmpCode() != null ? spec.icmpCode() : pick(List.of(0, 1)) : null;
-    return new Flow(proto, (Ip) s[1], sport, (Ip) d[1], dport, type, code, domain, (Endpoint) s[0], (Endpoint) d[0]);
+    return new Flow(
+        proto,
+        (Ip) s[1],
+        sport,
+        (Ip) d[1],
+        dport,
+        type,
+        code,
+        domain,
+        (Endpoint) s[0],
+        (Endpoint) d[0]);
   }
 
   private Object[] of(End end, int family, Ip not) {
@@ -159,7 +191,9 @@ public final class Sampler {
       if (o.range() != null && o.domain() == null && rnd.nextBoolean()) {
         List<Object[]> owned = new ArrayList<>();
         for (Endpoint e : set.endpoints()) {
-          e.ips().stream().filter(i -> i.family() == family && o.range().contains(i)).forEach(ip -> owned.add(new Object[] {e, ip}));
+          e.ips().stream()
+              .filter(i -> i.family() == family && o.range().contains(i))
+              .forEach(ip -> owned.add(new Object[] {e, ip}));
         }
         return owned.isEmpty() ? null : pick(owned);
       }
@@ -190,8 +224,8 @@ public final class Sampler {
 
   /**
    * A pod not in the input, in a namespace of the input (its {@code pcns.*} labels from the
-   * namespace's profile, orchestrator {@code k8s}), with random labels, service account and named ports, at an unowned
-   * address.
+   * namespace's profile, orchestrator {@code k8s}), with random labels, service account and named
+   * ports, at an unowned address.
    */
   public Endpoint hypothetical(String ns, int family, Ip not) {
     return pod(ns, unowned(family, not));
@@ -226,7 +260,16 @@ public final class Sampler {
       }
     }
     List<NamedPort> ports = rnd.nextBoolean() ? List.of(pick(NAMED)) : List.of();
-    return new Endpoint(Endpoint.Kind.WORKLOAD, ns, "hypothetical", "Hypothetical", labels, List.of(at), ports,
-        List.of("kns." + ns), null, Span.NONE);
+    return new Endpoint(
+        Endpoint.Kind.WORKLOAD,
+        ns,
+        "hypothetical",
+        "Hypothetical",
+        labels,
+        List.of(at),
+        ports,
+        List.of("kns." + ns),
+        null,
+        Span.NONE);
   }
 }

@@ -13,7 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The loader records what it warns about and Calico enforces, with what each could change (spec S9.1, S9.2). */
+/**
+ * The loader records what it warns about and Calico enforces, with what each could change (spec
+ * S9.1, S9.2).
+ */
 class GapsTest {
 
   private static Input load(String yaml) {
@@ -23,14 +26,32 @@ class GapsTest {
     return input;
   }
 
-  private static final Map<String, String> SHOP_POD = Map.of(
-      "app", "web", Endpoint.NAMESPACE_LABEL, "shop", "pcns.kubernetes.io/metadata.name", "shop");
-  private static final Endpoint WEB = new Endpoint(Endpoint.Kind.WORKLOAD, "shop", "web", "Pod", SHOP_POD,
-      List.of(), List.of(), List.of("kns.shop"), null, dev.tierproof.source.Span.NONE);
+  private static final Map<String, String> SHOP_POD =
+      Map.of(
+          "app",
+          "web",
+          Endpoint.NAMESPACE_LABEL,
+          "shop",
+          "pcns.kubernetes.io/metadata.name",
+          "shop");
+  private static final Endpoint WEB =
+      new Endpoint(
+          Endpoint.Kind.WORKLOAD,
+          "shop",
+          "web",
+          "Pod",
+          SHOP_POD,
+          List.of(),
+          List.of(),
+          List.of("kns.shop"),
+          null,
+          dev.tierproof.source.Span.NONE);
 
   @Test
   void input_adminNetworkPolicyWithPodSubject_actsAtSubjectPodsInItsDirections() {
-    Input in = load("""
+    Input in =
+        load(
+            """
         apiVersion: policy.networking.k8s.io/v1alpha1
         kind: AdminNetworkPolicy
         metadata: {name: web-out}
@@ -60,7 +81,9 @@ class GapsTest {
 
   @Test
   void input_adminPolicyWithUnreadableSubject_actsAtEveryPod() {
-    Input in = load("""
+    Input in =
+        load(
+            """
         apiVersion: policy.networking.k8s.io/v1alpha2
         kind: ClusterNetworkPolicy
         metadata: {name: odd}
@@ -76,7 +99,9 @@ class GapsTest {
 
   @Test
   void input_serviceAndThirdPartyKinds_notRecorded() {
-    Input in = load("""
+    Input in =
+        load(
+            """
         apiVersion: v1
         kind: Service
         metadata: {name: web, namespace: shop}
@@ -91,7 +116,9 @@ class GapsTest {
 
   @Test
   void input_rulesWithHttpAndServices_recordedAtTheirPolicysEndpointsStagedSkipped() {
-    Input in = load("""
+    Input in =
+        load(
+            """
         apiVersion: projectcalico.org/v3
         kind: NetworkPolicy
         metadata: {name: api, namespace: shop}
@@ -114,9 +141,11 @@ class GapsTest {
             - action: Allow
               http: {methods: [GET]}
         """);
-    assertThat(in.unmodelled()).extracting(Unmodelled::kind, Unmodelled::name).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("http", "ingress rule 0 of shop/api"),
-        org.assertj.core.groups.Tuple.tuple("services", "egress rule 0 of shop/api"));
+    assertThat(in.unmodelled())
+        .extracting(Unmodelled::kind, Unmodelled::name)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("http", "ingress rule 0 of shop/api"),
+            org.assertj.core.groups.Tuple.tuple("services", "egress rule 0 of shop/api"));
     Reach.Endpoints http = (Reach.Endpoints) in.unmodelled().get(0).reach();
     assertThat(http.directions()).containsExactly(Direction.INGRESS);
     assertThat(http.decider()).isNotNull();
@@ -125,7 +154,8 @@ class GapsTest {
 
   @Test
   void input_hostPathPolicies_everywhereOnlyWhenSelectingAHostEndpoint() {
-    String policies = """
+    String policies =
+        """
         apiVersion: projectcalico.org/v3
         kind: GlobalNetworkPolicy
         metadata: {name: raw}
@@ -136,15 +166,22 @@ class GapsTest {
         metadata: {name: fwd}
         spec: {selector: role == 'edge', applyOnForward: true, ingress: [{action: Deny}]}
         """;
-    assertThat(load(policies).unmodelled()).extracting(Unmodelled::reach).containsOnly(Reach.NOWHERE);
-    Input with = load(policies + """
+    assertThat(load(policies).unmodelled())
+        .extracting(Unmodelled::reach)
+        .containsOnly(Reach.NOWHERE);
+    Input with =
+        load(
+            policies
+                + """
         ---
         apiVersion: projectcalico.org/v3
         kind: HostEndpoint
         metadata: {name: edge-1, labels: {role: edge}}
         spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}
         """);
-    assertThat(with.unmodelled()).extracting(Unmodelled::kind).containsExactly("doNotTrack", "applyOnForward");
+    assertThat(with.unmodelled())
+        .extracting(Unmodelled::kind)
+        .containsExactly("doNotTrack", "applyOnForward");
     assertThat(with.unmodelled().get(0).reach()).isEqualTo(Reach.EVERYWHERE);
     Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(1).reach();
     assertThat(forward.kinds()).isEqualTo(Set.of(Endpoint.Kind.WORKLOAD));
@@ -152,7 +189,9 @@ class GapsTest {
 
   @Test
   void input_passInProfileAndFelixConfiguration_recorded() {
-    Input in = load("""
+    Input in =
+        load(
+            """
         apiVersion: projectcalico.org/v3
         kind: Profile
         metadata: {name: p}
@@ -163,21 +202,28 @@ class GapsTest {
         metadata: {name: default}
         spec: {failsafeInboundHostPorts: []}
         """);
-    assertThat(in.unmodelled()).extracting(Unmodelled::kind).containsExactly("Pass", "FelixConfiguration");
+    assertThat(in.unmodelled())
+        .extracting(Unmodelled::kind)
+        .containsExactly("Pass", "FelixConfiguration");
     assertThat(((Reach.Endpoints) in.unmodelled().get(0).reach()).profile()).isEqualTo("p");
-    assertThat(((Reach.Endpoints) in.unmodelled().get(1).reach()).kinds()).containsExactly(Endpoint.Kind.HOST);
+    assertThat(((Reach.Endpoints) in.unmodelled().get(1).reach()).kinds())
+        .containsExactly(Endpoint.Kind.HOST);
   }
 
   @Test
   void input_workloadEndpointWithAddressRange_everywhere() {
-    Input in = load("""
+    Input in =
+        load(
+            """
         apiVersion: projectcalico.org/v3
         kind: WorkloadEndpoint
         metadata: {name: n1-k8s-web-eth0, namespace: shop}
         spec: {pod: web, ipNetworks: [10.0.5.0/24, 10.0.6.1/32]}
         """);
-    assertThat(in.unmodelled()).extracting(Unmodelled::kind, Unmodelled::name, Unmodelled::reach)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("ipNetworks", "shop/web", Reach.EVERYWHERE));
+    assertThat(in.unmodelled())
+        .extracting(Unmodelled::kind, Unmodelled::name, Unmodelled::reach)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("ipNetworks", "shop/web", Reach.EVERYWHERE));
     assertThat(in.unmodelled().get(0).span().line()).isEqualTo(4);
   }
 }

@@ -10,12 +10,12 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.tierproof.source.Diagnostics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import dev.tierproof.source.Diagnostics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,11 +54,13 @@ class InvariantSchemaTest {
   @Test
   void schema_badShapes_areRejected() throws IOException {
     JsonSchema schema = schema();
-    String head = "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata: {name: x}\ninvariants:\n";
+    String head =
+        "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata: {name: x}\ninvariants:\n";
     for (String bad :
         List.of(
             head + "  - id: a\n    isolatd: {from: a/*, to: b/*}\n",
-            head + "  - id: a\n    isolated: {from: a/*, to: b/*}\n    reachable: {from: a/*, to: b/*}\n",
+            head
+                + "  - id: a\n    isolated: {from: a/*, to: b/*}\n    reachable: {from: a/*, to: b/*}\n",
             head + "  - id: A!\n    isolated: {from: a/*, to: b/*}\n",
             head + "  - id: a\n    isolated: {from: a/*}\n",
             head + "  - id: a\n    covered: {selector: '*', directions: [Sideways]}\n",

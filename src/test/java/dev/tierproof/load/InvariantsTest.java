@@ -3,9 +3,9 @@ package dev.tierproof.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.InvariantSet.Isolated;
 import dev.tierproof.model.InvariantSet.Reachable;
-import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
@@ -67,10 +67,19 @@ class InvariantsTest {
     assertThat(d.all()).isEmpty();
     assertThat(sets).hasSize(1);
     List<InvariantSet.Invariant> inv = sets.get(0).invariants();
-    assertThat(inv).extracting(InvariantSet.Invariant::id)
-        .containsExactly("red-isolated-from-blue", "dns-from-every-pod", "default-deny", "probe", "baseline", "lint", "peers");
+    assertThat(inv)
+        .extracting(InvariantSet.Invariant::id)
+        .containsExactly(
+            "red-isolated-from-blue",
+            "dns-from-every-pod",
+            "default-deny",
+            "probe",
+            "baseline",
+            "lint",
+            "peers");
     Isolated iso = (Isolated) inv.get(0).assertion();
-    assertThat(((InvariantSet.Ref) iso.from().terms().get(0)).ref()).isInstanceOf(EndpointRef.SelectorRef.class);
+    assertThat(((InvariantSet.Ref) iso.from().terms().get(0)).ref())
+        .isInstanceOf(EndpointRef.SelectorRef.class);
     assertThat(iso.except()).hasSize(1);
     assertThat(iso.except().get(0).scope().protocol()).isEqualTo(Protocols.TCP);
     assertThat(iso.except().get(0).scope().ports()).hasSize(1);
@@ -78,11 +87,13 @@ class InvariantsTest {
     assertThat(r.all()).isTrue();
     assertThat(r.scope().protocol()).isEqualTo(Protocols.UDP);
     assertThat(inv.get(2).severity()).isEqualTo(Severity.WARNING);
-    assertThat(((InvariantSet.Covered) inv.get(2).assertion()).directions()).isEqualTo(Set.of(Direction.INGRESS, Direction.EGRESS));
+    assertThat(((InvariantSet.Covered) inv.get(2).assertion()).directions())
+        .isEqualTo(Set.of(Direction.INGRESS, Direction.EGRESS));
     InvariantSet.Probe p = (InvariantSet.Probe) inv.get(3).assertion();
     assertThat(p.allowed()).isFalse();
     assertThat(p.decidedBy().tier()).isEqualTo("security");
-    assertThat(((InvariantSet.NoNewReachability) inv.get(4).assertion()).baseline()).isEqualTo("git:main");
+    assertThat(((InvariantSet.NoNewReachability) inv.get(4).assertion()).baseline())
+        .isEqualTo("git:main");
     assertThat(((InvariantSet.NoFindings) inv.get(5).assertion()).rules()).containsExactly("TP102");
     Isolated peers = (Isolated) inv.get(6).assertion();
     InvariantSet.Selection s = (InvariantSet.Selection) peers.from().terms().get(0);
@@ -102,12 +113,14 @@ class InvariantsTest {
         "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata: {name: a}\ninvariants:\n  - id: x\n    isolated: {from: a/*, to: b/*}\n";
     Diagnostics d = new Diagnostics();
     Invariants.parse(List.of(new SourceText("a.yaml", one), new SourceText("b.yaml", one)), d);
-    assertThat(d.render()).startsWith("b.yaml:5:9: error: duplicate invariant id `x`: first defined at a.yaml:5:9\n");
+    assertThat(d.render())
+        .startsWith("b.yaml:5:9: error: duplicate invariant id `x`: first defined at a.yaml:5:9\n");
   }
 
   static Stream<String> names() throws IOException {
     try (Stream<Path> files = Files.list(BAD)) {
-      return files.map(p -> p.getFileName().toString())
+      return files
+          .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".yaml"))
           .map(n -> n.substring(0, n.length() - ".yaml".length()))
           .sorted()

@@ -73,7 +73,8 @@ class LoaderTest {
   void read_missingFile_isAnError() {
     Diagnostics diagnostics = new Diagnostics();
     assertThat(Loader.read(List.of("no/such.yaml"), NO_STDIN, diagnostics)).isEmpty();
-    assertThat(diagnostics.render()).isEqualTo("no/such.yaml:1:1: error: cannot read: no such file\n");
+    assertThat(diagnostics.render())
+        .isEqualTo("no/such.yaml:1:1: error: cannot read: no such file\n");
   }
 
   @Test
@@ -346,7 +347,8 @@ class LoaderTest {
     assertThat(one.set().namespaces().get("shop").labels()).containsEntry("team", "a");
     Loaded later = Loaded.of(List.of(new SourceText("a.yaml", a), new SourceText("c.yaml", other)));
     assertThat(later.diagnostics().render())
-        .startsWith("c.yaml:3:18: warning: Namespace `shop` is also defined at a.yaml:1:1 with other content: this later one wins");
+        .startsWith(
+            "c.yaml:3:18: warning: Namespace `shop` is also defined at a.yaml:1:1 with other content: this later one wins");
     assertThat(later.diagnostics().hasErrors()).isFalse();
     assertThat(later.set().namespaces().get("shop").labels()).containsEntry("team", "b");
   }

@@ -28,9 +28,13 @@ class CidrIndexTest {
             new Named("v6", List.of(cidr("fd00::/64"))),
             new Named("hostBits", List.of(cidr("192.168.1.77/24"))));
     CidrIndex<Named> index = new CidrIndex<>(items, Named::nets);
-    assertThat(index.at(ip("10.1.2.3"))).extracting(Named::name).containsExactly("wide", "host", "all");
+    assertThat(index.at(ip("10.1.2.3")))
+        .extracting(Named::name)
+        .containsExactly("wide", "host", "all");
     assertThat(index.at(ip("10.2.0.1"))).extracting(Named::name).containsExactly("wide", "all");
-    assertThat(index.at(ip("192.168.1.1"))).extracting(Named::name).containsExactly("all", "hostBits");
+    assertThat(index.at(ip("192.168.1.1")))
+        .extracting(Named::name)
+        .containsExactly("all", "hostBits");
     assertThat(index.at(ip("fd00::1"))).extracting(Named::name).containsExactly("v6");
     assertThat(index.at(ip("fd01::1"))).isEmpty();
   }
@@ -41,7 +45,9 @@ class CidrIndexTest {
     List<Named> items = new java.util.ArrayList<>();
     for (int i = 0; i < 200; i++) {
       long a = random.nextInt(1 << 12) << 20;
-      items.add(new Named("n" + i, List.of(new Cidr(Ip.v4(a | random.nextInt(1 << 20)), random.nextInt(33)))));
+      items.add(
+          new Named(
+              "n" + i, List.of(new Cidr(Ip.v4(a | random.nextInt(1 << 20)), random.nextInt(33)))));
     }
     CidrIndex<Named> index = new CidrIndex<>(items, Named::nets);
     for (int k = 0; k < 2000; k++) {

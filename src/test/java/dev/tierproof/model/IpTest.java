@@ -3,14 +3,24 @@ package dev.tierproof.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class IpTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"10.0.1.5", "0.0.0.0", "255.255.255.255", "fd00::5", "::", "::1", "ff00::1", "2001:db8:0:1::"})
+  @ValueSource(
+      strings = {
+        "10.0.1.5",
+        "0.0.0.0",
+        "255.255.255.255",
+        "fd00::5",
+        "::",
+        "::1",
+        "ff00::1",
+        "2001:db8:0:1::"
+      })
   void toString_parsedAddress_roundTrips(String text) {
     assertThat(Ip.parse(text).orElseThrow().toString()).isEqualTo(text);
   }

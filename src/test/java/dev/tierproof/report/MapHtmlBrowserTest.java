@@ -43,7 +43,9 @@ class MapHtmlBrowserTest {
   static void open() throws Exception {
     boolean present = Files.isExecutable(CHROMEDRIVER) && Files.isExecutable(CHROMIUM);
     if (Boolean.getBoolean("browser.required")) {
-      assertThat(present).as("chromium and chromium-driver are installed (.ci/run installs them)").isTrue();
+      assertThat(present)
+          .as("chromium and chromium-driver are installed (.ci/run installs them)")
+          .isTrue();
     }
     assumeTrue(present, "no chromium/chromedriver: the browser test runs where they are (CI)");
     Path dir = Files.createDirectories(Path.of("target/map-browser"));
@@ -54,8 +56,10 @@ class MapHtmlBrowserTest {
     map = new ObjectMapper().readTree(json.toFile());
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900");
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,900");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
     browser = new ChromeDriver(service, options);
     page = html.toAbsolutePath().toUri().toString();
   }
@@ -81,18 +85,28 @@ class MapHtmlBrowserTest {
     Map<String, String> nsOf = new HashMap<>();
     map.get("groups").forEach(g -> nsOf.put(g.get("id").asText(), namespace(g)));
     Map<String, Integer> expected = new HashMap<>();
-    map.get("edges").forEach(e -> expected.merge(nsOf.get(e.get("from").asText()) + "→" + nsOf.get(e.get("to").asText()), 1, Integer::sum));
+    map.get("edges")
+        .forEach(
+            e ->
+                expected.merge(
+                    nsOf.get(e.get("from").asText()) + "→" + nsOf.get(e.get("to").asText()),
+                    1,
+                    Integer::sum));
     List<WebElement> cells = browser.findElements(By.cssSelector("#matrix td"));
     long namespaces = nsOf.values().stream().distinct().count();
     assertThat(cells).hasSize((int) (namespaces * namespaces));
     int nonEmpty = 0;
     for (WebElement td : cells) {
       String key = td.getAttribute("data-from") + "→" + td.getAttribute("data-to");
-      assertThat(Integer.parseInt(td.getAttribute("data-pairs"))).as(key).isEqualTo(expected.getOrDefault(key, 0));
+      assertThat(Integer.parseInt(td.getAttribute("data-pairs")))
+          .as(key)
+          .isEqualTo(expected.getOrDefault(key, 0));
       nonEmpty += expected.containsKey(key) ? 1 : 0;
     }
     assertThat(nonEmpty).isEqualTo(expected.size()).isPositive();
-    Object fetched = ((JavascriptExecutor) browser).executeScript("return performance.getEntriesByType('resource').length");
+    Object fetched =
+        ((JavascriptExecutor) browser)
+            .executeScript("return performance.getEntriesByType('resource').length");
     assertThat(((Number) fetched).intValue()).as("resources the page fetched").isZero();
   }
 
@@ -108,21 +122,29 @@ class MapHtmlBrowserTest {
         .contains("shop/cart-0 → payments/payments-api-0")
         .contains("TCP 8443")
         .contains("egress rule 0 of shop/app.cart (Allow, tier app) at examples/shop/app.yaml:42")
-        .contains("ingress rule 0 of payments/app.payments-api (Allow, tier app) at examples/shop/app.yaml:65")
+        .contains(
+            "ingress rule 0 of payments/app.payments-api (Allow, tier app) at examples/shop/app.yaml:65")
         .contains("tier security, policy security.block-metadata: pass (rule 1)");
     browser.findElement(By.cssSelector("#matrix td[data-from='payments'][data-to='shop']")).click();
-    assertThat(browser.findElement(By.id("details")).getText()).contains("Nothing is allowed from payments to shop");
+    assertThat(browser.findElement(By.id("details")).getText())
+        .contains("Nothing is allowed from payments to shop");
   }
 
   @Test
   void namespace_opensItsWorkloads_andFiltersNarrowTheMatrix() {
     browser.findElement(By.cssSelector("#matrix tbody th[data-key='shop']")).click();
-    List<String> rows = browser.findElements(By.cssSelector("#matrix tbody th")).stream().map(WebElement::getText).toList();
+    List<String> rows =
+        browser.findElements(By.cssSelector("#matrix tbody th")).stream()
+            .map(WebElement::getText)
+            .toList();
     assertThat(rows).contains("shop/frontend-0", "shop/cart-0", "payments");
     browser.findElement(By.id("back")).click();
     WebElement filter = browser.findElement(By.id("ns-filter"));
     filter.sendKeys("pay");
-    List<String> filtered = browser.findElements(By.cssSelector("#matrix tbody th")).stream().map(WebElement::getText).toList();
+    List<String> filtered =
+        browser.findElements(By.cssSelector("#matrix tbody th")).stream()
+            .map(WebElement::getText)
+            .toList();
     assertThat(filtered).containsExactly("payments");
     browser.findElement(By.id("label-filter")).sendKeys("app=web");
     assertThat(browser.findElements(By.cssSelector("#matrix tbody th"))).isEmpty();

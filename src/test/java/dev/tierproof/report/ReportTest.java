@@ -23,7 +23,10 @@ import java.io.InputStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Text and JSON reports: fields present only when they apply, and the sentences of each kind of decision. */
+/**
+ * Text and JSON reports: fields present only when they apply, and the sentences of each kind of
+ * decision.
+ */
 class ReportTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +37,8 @@ class ReportTest {
 
     static Explained of(String resources, String from, String to, FlowSpec spec) throws Exception {
       Diagnostics d = new Diagnostics();
-      PolicySet set = Loader.load(Loader.read(List.of(resources), InputStream.nullInputStream(), d), d);
+      PolicySet set =
+          Loader.load(Loader.read(List.of(resources), InputStream.nullInputStream(), d), d);
       var src = References.resolve(EndpointRef.parse(from), set, false, Span.NONE, d).orElseThrow();
       var dst = References.resolve(EndpointRef.parse(to), set, false, Span.NONE, d).orElseThrow();
       Flow flow = References.concrete(src, dst, spec, set, Span.NONE, d).orElseThrow().flow();
@@ -47,7 +51,8 @@ class ReportTest {
     }
 
     JsonNode json() throws Exception {
-      return JSON.readTree(ExplainReport.render(Format.JSON, set, source, destination, flow, verdict, List.of()));
+      return JSON.readTree(
+          ExplainReport.render(Format.JSON, set, source, destination, flow, verdict, List.of()));
     }
   }
 
@@ -57,24 +62,43 @@ class ReportTest {
 
   @Test
   void explainJson_protocolWithoutName_isANumberAndHasNoPorts() throws Exception {
-    JsonNode json = Explained.of(FELIX + "bpf-no-tiers/resources.yaml", "10.0.0.1", "10.0.0.2", protocol(253)).json();
+    JsonNode json =
+        Explained.of(FELIX + "bpf-no-tiers/resources.yaml", "10.0.0.1", "10.0.0.2", protocol(253))
+            .json();
     assertThat(json.get("flow").get("protocol").isInt()).isTrue();
     assertThat(json.get("flow").get("source")).isEqualTo(JSON.readTree("{\"ip\": \"10.0.0.1\"}"));
     assertThat(json.get("flow").get("destination"))
         .isEqualTo(JSON.readTree("{\"endpoint\": \"host-10-0-0-2\", \"ip\": \"10.0.0.2\"}"));
-    assertThat(json.get("steps").get(0).get("decidedBy")).isEqualTo(JSON.readTree("{\"kind\": \"no-profile\"}"));
-    assertThat(ExplainReport.render(
-            Format.JSON, null, null, null,
-            Explained.of(FELIX + "bpf-no-tiers/resources.yaml", "10.0.0.1", "10.0.0.2", protocol(253)).flow(),
-            new Verdict(true, List.of()), List.of()))
+    assertThat(json.get("steps").get(0).get("decidedBy"))
+        .isEqualTo(JSON.readTree("{\"kind\": \"no-profile\"}"));
+    assertThat(
+            ExplainReport.render(
+                Format.JSON,
+                null,
+                null,
+                null,
+                Explained.of(
+                        FELIX + "bpf-no-tiers/resources.yaml",
+                        "10.0.0.1",
+                        "10.0.0.2",
+                        protocol(253))
+                    .flow(),
+                new Verdict(true, List.of()),
+                List.of()))
         .contains("\"steps\": []");
   }
 
   @Test
   void explainJson_namespacedPolicy_namesItsNamespace() throws Exception {
     JsonNode step =
-        Explained.of(FELIX + "match-np-rule-namespace-scope/resources.yaml", "testns/sam", "different/d-empty", FlowSpec.ANY)
-            .json().get("steps").get(1);
+        Explained.of(
+                FELIX + "match-np-rule-namespace-scope/resources.yaml",
+                "testns/sam",
+                "different/d-empty",
+                FlowSpec.ANY)
+            .json()
+            .get("steps")
+            .get(1);
     assertThat(step.get("decidedBy").get("namespace").asText()).isEqualTo("different");
     assertThat(step.get("decidedBy").get("policy").asText()).isEqualTo("tier1.empty");
     assertThat(step.get("trace").get(0).has("namespace")).isTrue();
@@ -82,64 +106,119 @@ class ReportTest {
 
   @Test
   void explainText_passToNowhere_endsAtTheNoProfileDrop() throws Exception {
-    String text = Explained.of(FELIX + "bpf-pass-to-nowhere/resources.yaml", "10.0.0.1", "10.0.0.2", FlowSpec.ANY).text();
+    String text =
+        Explained.of(
+                FELIX + "bpf-pass-to-nowhere/resources.yaml", "10.0.0.1", "10.0.0.2", FlowSpec.ANY)
+            .text();
     assertThat(text)
         .contains("and its ingress rule 0 passes to the next tier.")
-        .contains("No tier decided and host-10-0-0-2 has no profile that allows, so it is dropped.");
+        .contains(
+            "No tier decided and host-10-0-0-2 has no profile that allows, so it is dropped.");
   }
 
   @Test
   void explainText_failsafePort_isAllowedBeforeAnyPolicy() throws Exception {
     FlowSpec ssh = new FlowSpec(6, new FlowSpec.PortRange(22, 22), null, null, null, null);
     String text =
-        Explained.of("specs/cases/own/host-endpoint-failsafe-ports/resources.yaml", "198.51.100.10", "fs-host", ssh).text();
-    assertThat(text).contains("TCP port 22 is a failsafe inbound port of host endpoint fs-host: allowed before any policy.");
+        Explained.of(
+                "specs/cases/own/host-endpoint-failsafe-ports/resources.yaml",
+                "198.51.100.10",
+                "fs-host",
+                ssh)
+            .text();
+    assertThat(text)
+        .contains(
+            "TCP port 22 is a failsafe inbound port of host endpoint fs-host: allowed before any policy.");
   }
 
   @Test
   void explainText_stagedPolicy_isNeverEnforced() throws Exception {
     String text =
-        Explained.of(FELIX + "checker-staged-first-in-mixed-tier/resources.yaml", "198.51.100.7", "checker/ep", FlowSpec.ANY)
+        Explained.of(
+                FELIX + "checker-staged-first-in-mixed-tier/resources.yaml",
+                "198.51.100.7",
+                "checker/ep",
+                FlowSpec.ANY)
             .text();
     assertThat(text)
         .contains("is staged and never enforced")
-        .contains("but has no ingress rules. No rule of tier1 matched, so tier1's implicit deny drops it");
+        .contains(
+            "but has no ingress rules. No rule of tier1 matched, so tier1's implicit deny drops it");
   }
 
   @Test
   void verifyJson_unknown_hasTheReasonAndNeitherWitnessNorBlockers() throws Exception {
     VerifyResult r =
-        new VerifyResult(Claim.REACHABLE, Result.UNKNOWN, null, null, List.of(), new SolverStats("unknown", 30000, "timeout"));
-    assertThat(JSON.readTree(VerifyReport.render(Format.JSON, null, new End.Outside(null, null), new End.Outside(null, "tigera.io"), r)))
+        new VerifyResult(
+            Claim.REACHABLE,
+            Result.UNKNOWN,
+            null,
+            null,
+            List.of(),
+            new SolverStats("unknown", 30000, "timeout"));
+    assertThat(
+            JSON.readTree(
+                VerifyReport.render(
+                    Format.JSON,
+                    null,
+                    new End.Outside(null, null),
+                    new End.Outside(null, "tigera.io"),
+                    r)))
         .isEqualTo(
             JSON.readTree(
                 "{\"claim\": \"reachable\", \"result\": \"unknown\","
                     + " \"solver\": {\"status\": \"unknown\", \"millis\": 30000, \"reason\": \"timeout\"}}"));
-    assertThat(VerifyReport.render(Format.TEXT, null, new End.Outside(null, null), new End.Outside(null, "tigera.io"), r))
-        .isEqualTo("reachable world -> tigera.io: unknown: the solver could not decide (timeout)\nsolver: unknown, 30000 ms\n");
+    assertThat(
+            VerifyReport.render(
+                Format.TEXT,
+                null,
+                new End.Outside(null, null),
+                new End.Outside(null, "tigera.io"),
+                r))
+        .isEqualTo(
+            "reachable world -> tigera.io: unknown: the solver could not decide (timeout)\nsolver: unknown, 30000 ms\n");
   }
 
   @Test
   void verifyJson_holds_witnessCarriesTheFlowAndItsExplanation() throws Exception {
     Explained e =
-        Explained.of("specs/cases/acceptance/quiz-1-allow-in-tier1/resources.yaml", "shop/podA", "tigera.io", FlowSpec.ANY);
+        Explained.of(
+            "specs/cases/acceptance/quiz-1-allow-in-tier1/resources.yaml",
+            "shop/podA",
+            "tigera.io",
+            FlowSpec.ANY);
     VerifyResult r =
-        new VerifyResult(Claim.REACHABLE, Result.HOLDS, e.flow(), e.verdict(), List.of(), new SolverStats("sat", 12, null));
-    JsonNode json = JSON.readTree(VerifyReport.render(Format.JSON, e.set(), e.source(), e.destination(), r));
+        new VerifyResult(
+            Claim.REACHABLE,
+            Result.HOLDS,
+            e.flow(),
+            e.verdict(),
+            List.of(),
+            new SolverStats("sat", 12, null));
+    JsonNode json =
+        JSON.readTree(VerifyReport.render(Format.JSON, e.set(), e.source(), e.destination(), r));
     JsonNode expected = e.json();
     assertThat(json.get("witness").get("explanation")).isEqualTo(expected);
     assertThat(json.get("witness").get("protocol")).isEqualTo(expected.get("flow").get("protocol"));
     assertThat(json.get("witness").get("source")).isEqualTo(expected.get("flow").get("source"));
-    assertThat(json.get("witness").get("destination")).isEqualTo(expected.get("flow").get("destination"));
+    assertThat(json.get("witness").get("destination"))
+        .isEqualTo(expected.get("flow").get("destination"));
     assertThat(json.has("blockers")).isFalse();
-    assertThat(json.get("solver")).isEqualTo(JSON.readTree("{\"status\": \"sat\", \"millis\": 12}"));
+    assertThat(json.get("solver"))
+        .isEqualTo(JSON.readTree("{\"status\": \"sat\", \"millis\": 12}"));
   }
 
   @Test
   void verify_blockersCutShortBySolver_markedIncompleteInTextAndJson() throws Exception {
     VerifyResult r =
         new VerifyResult(
-            Claim.ISOLATED, Result.HOLDS, null, null, List.of(), new SolverStats("unsat", 3, null), "canceled");
+            Claim.ISOLATED,
+            Result.HOLDS,
+            null,
+            null,
+            List.of(),
+            new SolverStats("unsat", 3, null),
+            "canceled");
     End world = new End.Outside(null, null);
     JsonNode json = JSON.readTree(VerifyReport.render(Format.JSON, null, world, world, r));
     assertThat(json.get("result").asText()).isEqualTo("holds");
@@ -148,8 +227,12 @@ class ReportTest {
     assertThat(VerifyReport.render(Format.TEXT, null, world, world, r))
         .contains("blocked at (incomplete: canceled; more points may block):");
     VerifyResult complete =
-        new VerifyResult(Claim.ISOLATED, Result.HOLDS, null, null, List.of(), new SolverStats("unsat", 3, null));
-    assertThat(JSON.readTree(VerifyReport.render(Format.JSON, null, world, world, complete)).get("blockersComplete").asBoolean())
+        new VerifyResult(
+            Claim.ISOLATED, Result.HOLDS, null, null, List.of(), new SolverStats("unsat", 3, null));
+    assertThat(
+            JSON.readTree(VerifyReport.render(Format.JSON, null, world, world, complete))
+                .get("blockersComplete")
+                .asBoolean())
         .isTrue();
   }
 }

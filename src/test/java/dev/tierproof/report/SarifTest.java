@@ -23,17 +23,35 @@ class SarifTest {
   static final List<Annotation> SAMPLE =
       List.of(
           new Annotation(
-              "TP102", "shadowed-rule", "A rule that earlier rules always decide first.", Severity.ERROR,
+              "TP102",
+              "shadowed-rule",
+              "A rule that earlier rules always decide first.",
+              Severity.ERROR,
               "ingress rule 2 of shop/app.web can never match: rule 0 decides first",
               new Span("examples/lint/app policies.yaml", 40, 7),
-              List.of(new Annotation.Related(new Span("examples/lint/app policies.yaml", 30, 7), "ingress rule 0 of shop/app.web (Deny)")),
+              List.of(
+                  new Annotation.Related(
+                      new Span("examples/lint/app policies.yaml", 30, 7),
+                      "ingress rule 0 of shop/app.web (Deny)")),
               "0123456789abcdef"),
           new Annotation(
-              "TP105", "dead-tier", "A tier none of whose policies selects an endpoint.", Severity.WARNING,
-              "tier `legacy` selects nothing, 100% sure: a, b", Span.NONE, List.of(), "fedcba9876543210"),
+              "TP105",
+              "dead-tier",
+              "A tier none of whose policies selects an endpoint.",
+              Severity.WARNING,
+              "tier `legacy` selects nothing, 100% sure: a, b",
+              Span.NONE,
+              List.of(),
+              "fedcba9876543210"),
           new Annotation(
-              "TP102", "shadowed-rule", "A rule that earlier rules always decide first.", Severity.NOTE,
-              "second | with pipe\nand newline", new Span("a.yaml", 3, 1), List.of(), "aaaa"));
+              "TP102",
+              "shadowed-rule",
+              "A rule that earlier rules always decide first.",
+              Severity.NOTE,
+              "second | with pipe\nand newline",
+              new Span("a.yaml", 3, 1),
+              List.of(),
+              "aaaa"));
 
   /** Validates against the official SARIF 2.1.0 schema (src/test/resources/sarif). */
   static void assertValidSarif(String sarif) throws Exception {
@@ -73,8 +91,10 @@ class SarifTest {
     assertThat(first.at("/locations/0/physicalLocation/artifactLocation/uri").asText())
         .isEqualTo("examples/lint/app%20policies.yaml");
     assertThat(first.at("/locations/0/physicalLocation/region/startLine").asInt()).isEqualTo(40);
-    assertThat(first.at("/relatedLocations/0/physicalLocation/region/startLine").asInt()).isEqualTo(30);
-    assertThat(first.at("/partialFingerprints/tierproof~1v1").asText()).isEqualTo("0123456789abcdef");
+    assertThat(first.at("/relatedLocations/0/physicalLocation/region/startLine").asInt())
+        .isEqualTo(30);
+    assertThat(first.at("/partialFingerprints/tierproof~1v1").asText())
+        .isEqualTo("0123456789abcdef");
     assertThat(run.at("/results/1").has("locations")).isFalse();
     assertThat(run.at("/results/2/ruleIndex").asInt()).isZero();
   }
@@ -94,7 +114,9 @@ class SarifTest {
   @Test
   void markdown_table_escapesCells() {
     String md = Markdown.render("tierproof lint", SAMPLE);
-    assertThat(md).startsWith("### tierproof lint\n\n1 error, 1 warning, 1 note.\n\n| level | rule | where | message |\n");
+    assertThat(md)
+        .startsWith(
+            "### tierproof lint\n\n1 error, 1 warning, 1 note.\n\n| level | rule | where | message |\n");
     assertThat(md).contains("second \\| with pipe<br>and newline");
     assertThat(Markdown.render("t", List.of())).isEqualTo("### t\n\nNo findings.\n");
   }

@@ -22,8 +22,27 @@ final class CalicoReference {
   }
 
   enum Kind {
-    LABEL, STRING, LBRACE, RBRACE, COMMA, EQ, NE, IN, NOT, NOT_IN, CONTAINS, STARTS_WITH,
-    ENDS_WITH, ALL, HAS, LPAREN, RPAREN, AND, OR, GLOBAL, EOF
+    LABEL,
+    STRING,
+    LBRACE,
+    RBRACE,
+    COMMA,
+    EQ,
+    NE,
+    IN,
+    NOT,
+    NOT_IN,
+    CONTAINS,
+    STARTS_WITH,
+    ENDS_WITH,
+    ALL,
+    HAS,
+    LPAREN,
+    RPAREN,
+    AND,
+    OR,
+    GLOBAL,
+    EOF
   }
 
   record Tok(Kind kind, String value) {}
@@ -53,11 +72,26 @@ final class CalicoReference {
       Kind last = tokens.isEmpty() ? null : tokens.get(tokens.size() - 1).kind();
       char c = in.charAt(0);
       switch (c) {
-        case '(' -> { tokens.add(new Tok(Kind.LPAREN, null)); in = in.substring(1); }
-        case ')' -> { tokens.add(new Tok(Kind.RPAREN, null)); in = in.substring(1); }
-        case '{' -> { tokens.add(new Tok(Kind.LBRACE, null)); in = in.substring(1); }
-        case '}' -> { tokens.add(new Tok(Kind.RBRACE, null)); in = in.substring(1); }
-        case ',' -> { tokens.add(new Tok(Kind.COMMA, null)); in = in.substring(1); }
+        case '(' -> {
+          tokens.add(new Tok(Kind.LPAREN, null));
+          in = in.substring(1);
+        }
+        case ')' -> {
+          tokens.add(new Tok(Kind.RPAREN, null));
+          in = in.substring(1);
+        }
+        case '{' -> {
+          tokens.add(new Tok(Kind.LBRACE, null));
+          in = in.substring(1);
+        }
+        case '}' -> {
+          tokens.add(new Tok(Kind.RBRACE, null));
+          in = in.substring(1);
+        }
+        case ',' -> {
+          tokens.add(new Tok(Kind.COMMA, null));
+          in = in.substring(1);
+        }
         case '"', '\'' -> {
           int end = in.indexOf(c, 1);
           if (end < 0) {
@@ -66,9 +100,18 @@ final class CalicoReference {
           tokens.add(new Tok(Kind.STRING, in.substring(1, end)));
           in = in.substring(end + 1);
         }
-        case '=' -> { in = expect(in, "==", "expected =="); tokens.add(new Tok(Kind.EQ, null)); }
-        case '&' -> { in = expect(in, "&&", "expected &&"); tokens.add(new Tok(Kind.AND, null)); }
-        case '|' -> { in = expect(in, "||", "expected ||"); tokens.add(new Tok(Kind.OR, null)); }
+        case '=' -> {
+          in = expect(in, "==", "expected ==");
+          tokens.add(new Tok(Kind.EQ, null));
+        }
+        case '&' -> {
+          in = expect(in, "&&", "expected &&");
+          tokens.add(new Tok(Kind.AND, null));
+        }
+        case '|' -> {
+          in = expect(in, "||", "expected ||");
+          tokens.add(new Tok(Kind.OR, null));
+        }
         case '!' -> {
           if (in.startsWith("!=")) {
             tokens.add(new Tok(Kind.NE, null));
@@ -178,8 +221,13 @@ final class CalicoReference {
   }
 
   private static boolean labelChar(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
-        || c == '_' || c == '.' || c == '/' || c == '-';
+    return c >= 'a' && c <= 'z'
+        || c >= 'A' && c <= 'Z'
+        || c >= '0' && c <= '9'
+        || c == '_'
+        || c == '.'
+        || c == '/'
+        || c == '-';
   }
 
   private static Selector or(List<Tok> tokens, int[] at) throws Rejected {
@@ -211,9 +259,18 @@ final class CalicoReference {
     Tok first = tokens.get(at[0]);
     Selector selector;
     switch (first.kind()) {
-      case HAS -> { selector = new Selector.Has(first.value()); at[0]++; }
-      case ALL -> { selector = new Selector.All(); at[0]++; }
-      case GLOBAL -> { selector = new Selector.Global(); at[0]++; }
+      case HAS -> {
+        selector = new Selector.Has(first.value());
+        at[0]++;
+      }
+      case ALL -> {
+        selector = new Selector.All();
+        at[0]++;
+      }
+      case GLOBAL -> {
+        selector = new Selector.Global();
+        at[0]++;
+      }
       case LPAREN -> {
         at[0]++;
         selector = or(tokens, at);

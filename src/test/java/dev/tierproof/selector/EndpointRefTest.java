@@ -41,7 +41,8 @@ class EndpointRefTest {
         Arguments.of("*.example.com", new Domain("*.example.com")),
         Arguments.of("shop/{app == 'web'}", new SelectorRef("shop", WEB)),
         Arguments.of("{app == 'web'}", new SelectorRef(null, WEB)),
-        Arguments.of("{a in {'x', 'y'}}", new SelectorRef(null, new InSet("a", List.of("x", "y"), false))),
+        Arguments.of(
+            "{a in {'x', 'y'}}", new SelectorRef(null, new InSet("a", List.of("x", "y"), false))),
         Arguments.of("shop/*", new SelectorRef("shop", Selector.all())),
         Arguments.of("*", new SelectorRef(null, Selector.all())),
         Arguments.of("world", new World()));
@@ -61,9 +62,11 @@ class EndpointRefTest {
             5,
             "expected `world`, `*`, a selector, a number, an IPv4 address or a name after `/`,"
                 + " found end of endpoint reference"),
-        Arguments.of("shop/podA ", 9, "unexpected whitespace (allowed only inside a selector `{...}`)"),
+        Arguments.of(
+            "shop/podA ", 9, "unexpected whitespace (allowed only inside a selector `{...}`)"),
         Arguments.of("{app == 'web'", 0, "`{` has no matching `}`"),
-        Arguments.of("shop/{app == }", 13, "expected a quoted string after `==`, found end of selector"),
+        Arguments.of(
+            "shop/{app == }", 13, "expected a quoted string after `==`, found end of selector"),
         Arguments.of(
             "shop/{app web}",
             10,

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every record of {@code conformance/selectors.jsonl} (Calico's own test tables, see its README). */
+/**
+ * Every record of {@code conformance/selectors.jsonl} (Calico's own test tables, see its README).
+ */
 class SelectorConformanceTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,7 +85,10 @@ class SelectorConformanceTest {
     switch (kind(record)) {
       case "match" -> {
         Map<String, String> labels = new HashMap<>();
-        record.get("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        record
+            .get("labels")
+            .properties()
+            .forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
         assertThat(Selector.parse(text).matches(labels))
             .isEqualTo(record.get("matches").asBoolean());
       }
@@ -149,7 +154,8 @@ class SelectorConformanceTest {
   }
 
   private static List<JsonNode> read() {
-    InputStream in = SelectorConformanceTest.class.getResourceAsStream("/conformance/selectors.jsonl");
+    InputStream in =
+        SelectorConformanceTest.class.getResourceAsStream("/conformance/selectors.jsonl");
     assertThat(in).as("conformance/selectors.jsonl on the test class path").isNotNull();
     try (BufferedReader reader =
         new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {

@@ -16,20 +16,81 @@ import org.junit.jupiter.api.Test;
 class SelectorDifferentialTest {
 
   private static final List<String> LABELS =
-      List.of("a", "b", "k8s-app", "x.y/z_1", "contains", "in", "not", "has", "all", "global",
-          "startswith", "ends", "with", "notin");
+      List.of(
+          "a",
+          "b",
+          "k8s-app",
+          "x.y/z_1",
+          "contains",
+          "in",
+          "not",
+          "has",
+          "all",
+          "global",
+          "startswith",
+          "ends",
+          "with",
+          "notin");
 
   private static final List<String> VALUES =
       List.of("", "x", "web", "it's", "say \"hi\"", "a b", "()", "{,}", "&&");
 
   private static final List<String> OPERATORS =
-      List.of("==", "!=", "contains", "starts with", "startswith", "starts \t with", "ends with",
-          "endswith", "in", "not in", "notin", "not  in");
+      List.of(
+          "==",
+          "!=",
+          "contains",
+          "starts with",
+          "startswith",
+          "starts \t with",
+          "ends with",
+          "endswith",
+          "in",
+          "not in",
+          "notin",
+          "not  in");
 
   private static final List<String> FRAGMENTS =
-      List.of("a", "b", "contains", "in", "not", "starts", "ends", "with", "has(", "all(",
-          "global(", "has", "all()", "global()", "(", ")", "{", "}", ",", "==", "!=", "!", "&&", "||",
-          "=", "&", "|", " ", " ", " ", "\t", "'x'", "\"y\"", "'", "\"", "%", "\n", ":", "inx");
+      List.of(
+          "a",
+          "b",
+          "contains",
+          "in",
+          "not",
+          "starts",
+          "ends",
+          "with",
+          "has(",
+          "all(",
+          "global(",
+          "has",
+          "all()",
+          "global()",
+          "(",
+          ")",
+          "{",
+          "}",
+          ",",
+          "==",
+          "!=",
+          "!",
+          "&&",
+          "||",
+          "=",
+          "&",
+          "|",
+          " ",
+          " ",
+          " ",
+          "\t",
+          "'x'",
+          "\"y\"",
+          "'",
+          "\"",
+          "%",
+          "\n",
+          ":",
+          "inx");
 
   @Test
   void parse_randomFragments_agreeWithCalicoModel() {
@@ -90,7 +151,9 @@ class SelectorDifferentialTest {
     }
     for (int k = 0; k < 20; k++) {
       Map<String, String> labels = labels(random);
-      assertThat(reparsed.matches(labels)).as("`%s` on %s", text, labels).isEqualTo(actual.matches(labels));
+      assertThat(reparsed.matches(labels))
+          .as("`%s` on %s", text, labels)
+          .isEqualTo(actual.matches(labels));
     }
     return true;
   }
@@ -110,11 +173,20 @@ class SelectorDifferentialTest {
     return switch (choice) {
       case 0 -> "has(" + blanks(random) + pick(random, LABELS) + blanks(random) + ")";
       case 1 -> random.nextBoolean() ? "all(" + blanks(random) + ")" : "global()";
-      case 2 -> pick(random, LABELS) + " " + pick(random, OPERATORS.subList(0, 8)) + blanks(random)
-          + quote(random, pick(random, VALUES));
+      case 2 ->
+          pick(random, LABELS)
+              + " "
+              + pick(random, OPERATORS.subList(0, 8))
+              + blanks(random)
+              + quote(random, pick(random, VALUES));
       case 3, 4 -> {
-        StringBuilder set = new StringBuilder(pick(random, LABELS) + " "
-            + pick(random, OPERATORS.subList(8, 12)) + blanks(random) + "{");
+        StringBuilder set =
+            new StringBuilder(
+                pick(random, LABELS)
+                    + " "
+                    + pick(random, OPERATORS.subList(8, 12))
+                    + blanks(random)
+                    + "{");
         int size = random.nextInt(4);
         for (int k = 0; k < size; k++) {
           set.append(k > 0 ? "," + blanks(random) : "").append(quote(random, pick(random, VALUES)));
@@ -123,10 +195,18 @@ class SelectorDifferentialTest {
       }
       case 5 -> "(" + blanks(random) + expression(random, depth - 1) + blanks(random) + ")";
       case 6 -> "!" + blanks(random) + expression(random, depth - 1);
-      case 7 -> expression(random, depth - 1) + blanks(random) + "&&" + blanks(random)
-          + expression(random, depth - 1);
-      default -> expression(random, depth - 1) + blanks(random) + "||" + blanks(random)
-          + expression(random, depth - 1);
+      case 7 ->
+          expression(random, depth - 1)
+              + blanks(random)
+              + "&&"
+              + blanks(random)
+              + expression(random, depth - 1);
+      default ->
+          expression(random, depth - 1)
+              + blanks(random)
+              + "||"
+              + blanks(random)
+              + expression(random, depth - 1);
     };
   }
 

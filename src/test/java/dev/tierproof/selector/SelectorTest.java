@@ -47,7 +47,8 @@ class SelectorTest {
             new Or(
                 List.of(
                     new And(
-                        List.of(new Not(new Compare("a", Op.EQ, "x")), new Compare("b", Op.EQ, "y"))),
+                        List.of(
+                            new Not(new Compare("a", Op.EQ, "x")), new Compare("b", Op.EQ, "y"))),
                     new Has("c"))));
   }
 
@@ -75,7 +76,8 @@ class SelectorTest {
 
   @Test
   void parse_keywordsInLabelPosition_areLabels() throws Exception {
-    assertThat(Selector.parse("contains contains 'x'")).isEqualTo(new Compare("contains", Op.CONTAINS, "x"));
+    assertThat(Selector.parse("contains contains 'x'"))
+        .isEqualTo(new Compare("contains", Op.CONTAINS, "x"));
     assertThat(Selector.parse("in in {'a'}")).isEqualTo(new InSet("in", List.of("a"), false));
     assertThat(Selector.parse("not not in {}")).isEqualTo(new InSet("not", List.of(), true));
     assertThat(Selector.parse("has == 'x'")).isEqualTo(new Compare("has", Op.EQ, "x"));
@@ -86,7 +88,8 @@ class SelectorTest {
 
   @Test
   void parse_twoWordOperators_acceptAnyRunOfBlanksBetweenWords() throws Exception {
-    assertThat(Selector.parse("a starts \t with 'x'")).isEqualTo(new Compare("a", Op.STARTS_WITH, "x"));
+    assertThat(Selector.parse("a starts \t with 'x'"))
+        .isEqualTo(new Compare("a", Op.STARTS_WITH, "x"));
     assertThat(Selector.parse("a endswith'x'")).isEqualTo(new Compare("a", Op.ENDS_WITH, "x"));
     assertThat(Selector.parse("a notin{'x'}")).isEqualTo(new InSet("a", List.of("x"), true));
     assertThat(Selector.parse("a!='x'")).isEqualTo(new Compare("a", Op.NE, "x"));
@@ -107,8 +110,10 @@ class SelectorTest {
 
   @Test
   void parse_stringLiteral_containsTheOtherQuoteAndAnyText() throws Exception {
-    assertThat(Selector.parse("a == \"it's && ||\"")).isEqualTo(new Compare("a", Op.EQ, "it's && ||"));
-    assertThat(Selector.parse("a == 'say \"hi\"\n'")).isEqualTo(new Compare("a", Op.EQ, "say \"hi\"\n"));
+    assertThat(Selector.parse("a == \"it's && ||\""))
+        .isEqualTo(new Compare("a", Op.EQ, "it's && ||"));
+    assertThat(Selector.parse("a == 'say \"hi\"\n'"))
+        .isEqualTo(new Compare("a", Op.EQ, "say \"hi\"\n"));
   }
 
   @Test
@@ -125,7 +130,8 @@ class SelectorTest {
               assertThat(e.getMessage()).endsWith("is 513 characters long, the limit is 512");
             });
     assertThatThrownBy(() -> Selector.parse("has( " + max + "k)"))
-        .isInstanceOfSatisfying(SelectorSyntaxException.class, e -> assertThat(e.offset()).isEqualTo(5));
+        .isInstanceOfSatisfying(
+            SelectorSyntaxException.class, e -> assertThat(e.offset()).isEqualTo(5));
   }
 
   @Test
@@ -155,11 +161,18 @@ class SelectorTest {
             "'b1' == b",
             0,
             "expected " + PRIMARIES + ", a label or end of selector, found a quoted string `'b1'`"),
-        Arguments.of("has(foo) &&", 11, "expected " + PRIMARIES + " or a label after `&&`, found end of selector"),
+        Arguments.of(
+            "has(foo) &&",
+            11,
+            "expected " + PRIMARIES + " or a label after `&&`, found end of selector"),
         Arguments.of("a == 'x' & has(b)", 9, "expected `&&`, found `&`"),
         Arguments.of("a == 'x' | has(b)", 9, "expected `||`, found `|`"),
-        Arguments.of("a == 'x' c", 9, "expected `&&`, `||` or end of selector after `'x'`, found a label `c`"),
-        Arguments.of("(a == 'x'", 9, "expected `)`, `&&` or `||` after `'x'`, found end of selector"),
+        Arguments.of(
+            "a == 'x' c",
+            9,
+            "expected `&&`, `||` or end of selector after `'x'`, found a label `c`"),
+        Arguments.of(
+            "(a == 'x'", 9, "expected `)`, `&&` or `||` after `'x'`, found end of selector"),
         Arguments.of("()", 1, "expected " + PRIMARIES + " or a label after `(`, found `)`"),
         Arguments.of("foo in {'', ||", 12, "expected `}` or a quoted string after `,`, found `||`"),
         Arguments.of("foo in {'a',,}", 12, "expected `}` or a quoted string after `,`, found `,`"),
@@ -169,7 +182,8 @@ class SelectorTest {
         Arguments.of("has( foo ", 9, "expected `)` after `has(foo`, found end of selector"),
         Arguments.of("all(x)", 4, "expected `)` after `all(`, found `x`"),
         Arguments.of("global(", 7, "expected `)` after `global(`, found end of selector"),
-        Arguments.of("a == 'x'\n", 8, "unexpected line break (only spaces and tabs may separate tokens)"),
+        Arguments.of(
+            "a == 'x'\n", 8, "unexpected line break (only spaces and tabs may separate tokens)"),
         Arguments.of("a\r\n== 'x'", 1, OPERATORS + " after label `a`, found a line break"),
         Arguments.of("%", 0, "unexpected character `%`"),
         // a lexical error wins over an earlier syntax error, as in Calico (it tokenizes first)
@@ -314,7 +328,9 @@ class SelectorTest {
 
   @Test
   void keys_everyTestedKey_sortedWithoutAllOrGlobal() throws Exception {
-    Selector selector = Selector.parse("!(z == '1' || has(b)) && a not in {} && all() && global() && b contains 'x'");
+    Selector selector =
+        Selector.parse(
+            "!(z == '1' || has(b)) && a not in {} && all() && global() && b contains 'x'");
 
     assertThat(selector.keys()).containsExactly("a", "b", "z");
     assertThat(Selector.all().keys()).isEmpty();

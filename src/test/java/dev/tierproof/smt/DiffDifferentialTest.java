@@ -8,7 +8,6 @@ import dev.tierproof.analysis.DiffResult.ChangeClass;
 import dev.tierproof.analysis.DiffResult.EndKind;
 import dev.tierproof.analysis.DiffResult.Ends;
 import dev.tierproof.analysis.FlowSpec;
-import dev.tierproof.model.Scope;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
@@ -22,6 +21,7 @@ import dev.tierproof.model.PolicyKind;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Scope;
 import dev.tierproof.model.Tier;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Span;
@@ -41,10 +41,11 @@ import org.junit.jupiter.api.Test;
  * RandomModel} cluster and the same cluster after one edit (relabel a pod, change a port, add a
  * default deny, remove a rule, flip an action, add a namespace with a workload, add the first
  * policies, remove every policy). Per case: no crash; every class's witness changed as the class
- * says (base and current evaluators); when the search is complete, every sampled flow whose
- * verdict differs lies in a listed class (every third case compares with {@code --scope any}: also
- * pods that could be deployed). A search stops inconclusive only at the class cap, or when the
- * generalizer finds no class shape the solver proves (rare; both counted, printed and bounded). Cases: {@code -Ddiff.differential.cases=N} (default 120), first seed {@code
+ * says (base and current evaluators); when the search is complete, every sampled flow whose verdict
+ * differs lies in a listed class (every third case compares with {@code --scope any}: also pods
+ * that could be deployed). A search stops inconclusive only at the class cap, or when the
+ * generalizer finds no class shape the solver proves (rare; both counted, printed and bounded).
+ * Cases: {@code -Ddiff.differential.cases=N} (default 120), first seed {@code
  * -Ddiff.differential.seed=S}, {@code -Ddiff.differential.verbose=true} names the inconclusive
  * cases; a failure names its seed.
  */
@@ -56,7 +57,15 @@ class DiffDifferentialTest {
   private static final int MAX_CLASSES = 40;
   private static final boolean VERBOSE = Boolean.getBoolean("diff.differential.verbose");
   private static final List<String> EDITS =
-      List.of("relabel", "port", "default-deny", "remove-rule", "flip", "namespace", "first-policies", "no-policies");
+      List.of(
+          "relabel",
+          "port",
+          "default-deny",
+          "remove-rule",
+          "flip",
+          "namespace",
+          "first-policies",
+          "no-policies");
 
   @Test
   void diff_generatedPullRequests_classesCoverEveryChangedFlow() {
@@ -75,14 +84,25 @@ class DiffDifferentialTest {
         inconclusiveAny += r[2] == 2 ? 1 : 0;
       } catch (Throwable t) {
         throw new AssertionError(
-            "diff differential case failed: seed " + seed + " (replay with -Ddiff.differential.seed=" + seed
-                + " -Ddiff.differential.cases=1)", t);
+            "diff differential case failed: seed "
+                + seed
+                + " (replay with -Ddiff.differential.seed="
+                + seed
+                + " -Ddiff.differential.cases=1)",
+            t);
       }
     }
     System.out.printf(
         "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones%n",
-        CASES, (System.nanoTime() - start) / 1_000_000, classes, changed, inconclusive, inconclusiveAny);
-    assertThat(inconclusive).as("scope-existing cases inconclusive").isLessThanOrEqualTo(CASES / 15);
+        CASES,
+        (System.nanoTime() - start) / 1_000_000,
+        classes,
+        changed,
+        inconclusive,
+        inconclusiveAny);
+    assertThat(inconclusive)
+        .as("scope-existing cases inconclusive")
+        .isLessThanOrEqualTo(CASES / 15);
     assertThat(inconclusiveAny).as("scope-any cases inconclusive").isLessThanOrEqualTo(CASES / 6);
   }
 
@@ -98,17 +118,27 @@ class DiffDifferentialTest {
       current = set;
     }
     Scope scope = seed % 3 == 0 ? Scope.ANY : Scope.EXISTING;
-    DiffResult r = Diff.run(base, current, scope, Duration.ofSeconds(30), scope == Scope.ANY ? MAX_CLASSES / 2 : MAX_CLASSES);
+    DiffResult r =
+        Diff.run(
+            base,
+            current,
+            scope,
+            Duration.ofSeconds(30),
+            scope == Scope.ANY ? MAX_CLASSES / 2 : MAX_CLASSES);
     boolean complete = r.status() == DiffResult.Status.COMPLETE;
     if (!complete) {
       // the class cap, or a change the generalizer could not make a class of (a limit of its
       // class shapes, said so: never a proof)
-      assertThat(r.reason()).as("edit %s", edit).matches("(stopped after .*--max-classes|could not group the change of ).*");
+      assertThat(r.reason())
+          .as("edit %s", edit)
+          .matches("(stopped after .*--max-classes|could not group the change of ).*");
       if (VERBOSE) {
-        System.out.printf("diff differential: seed %d (%s) inconclusive: %s%n", seed, edit, r.reason());
+        System.out.printf(
+            "diff differential: seed %d (%s) inconclusive: %s%n", seed, edit, r.reason());
       }
     }
-    // the base as diff compares it (its semantics: base endpoints, current-only ones as they are now)
+    // the base as diff compares it (its semantics: base endpoints, current-only ones as they are
+    // now)
     PolicySet paired = Diff.paired(base, current);
     Map<Endpoint, Endpoint> toCurrent = new IdentityHashMap<>();
     Map<Endpoint, Endpoint> toPaired = new IdentityHashMap<>();
@@ -129,8 +159,10 @@ class DiffDifferentialTest {
       Flow w = c.witness();
       boolean b = evaluator(paired, w).evaluate(moved(w, toPaired::get)).allowed();
       boolean n = evaluator(current, w).evaluate(w).allowed();
-      assertThat(List.of(b, n)).as("witness %s of class %s (%s)", w.describe(), show(c), edit)
-          .isEqualTo(c.kind() == DiffResult.Kind.OPENED ? List.of(false, true) : List.of(true, false));
+      assertThat(List.of(b, n))
+          .as("witness %s of class %s (%s)", w.describe(), show(c), edit)
+          .isEqualTo(
+              c.kind() == DiffResult.Kind.OPENED ? List.of(false, true) : List.of(true, false));
     }
     int changed = 0;
     for (int f = 0; f < FLOWS; f++) {
@@ -140,15 +172,22 @@ class DiffDifferentialTest {
         continue; // the input's endpoints and outside addresses
       }
       Flow y = moved(x, toCurrent::get);
-      boolean b = (fresh ? evaluator(paired, y) : before).evaluate(moved(y, toPaired::get)).allowed();
+      boolean b =
+          (fresh ? evaluator(paired, y) : before).evaluate(moved(y, toPaired::get)).allowed();
       boolean n = (fresh ? evaluator(current, y) : now).evaluate(y).allowed();
       if (b != n) {
         changed++;
         if (complete) {
           DiffResult.Kind kind = n ? DiffResult.Kind.OPENED : DiffResult.Kind.CLOSED;
           PolicySet now0 = current;
-          assertThat(r.classes().stream().anyMatch(c -> c.kind() == kind && contains(c, y, now0, mentioned, names)))
-              .as("changed flow %s (%s, now %s) in a class of %s", y.describe(), edit, n ? "allowed" : "denied",
+          assertThat(
+                  r.classes().stream()
+                      .anyMatch(c -> c.kind() == kind && contains(c, y, now0, mentioned, names)))
+              .as(
+                  "changed flow %s (%s, now %s) in a class of %s",
+                  y.describe(),
+                  edit,
+                  n ? "allowed" : "denied",
                   r.classes().stream().map(DiffDifferentialTest::show).toList())
               .isTrue();
         }
@@ -157,12 +196,18 @@ class DiffDifferentialTest {
     return new int[] {r.classes().size(), changed, complete ? 0 : scope == Scope.ANY ? 2 : 1};
   }
 
-  /** The evaluator of a flow whose hypothetical ends may be in namespaces without a profile (built as Calico builds it). */
+  /**
+   * The evaluator of a flow whose hypothetical ends may be in namespaces without a profile (built
+   * as Calico builds it).
+   */
   private static Evaluator evaluator(PolicySet set, Flow f) {
     Map<String, dev.tierproof.model.Profile> extra = new LinkedHashMap<>();
     for (Endpoint e : java.util.Arrays.asList(f.source(), f.destination())) {
       String kns = e == null ? "" : "kns." + e.namespace();
-      if (e != null && hypothetical(e, set) && !e.isHost() && !set.profiles().containsKey(kns)
+      if (e != null
+          && hypothetical(e, set)
+          && !e.isHost()
+          && !set.profiles().containsKey(kns)
           && set.endpoints().stream().noneMatch(x -> x.profiles().contains(kns))) {
         extra.put(kns, Network.namespaceProfile(e.namespace(), Map.of()));
       }
@@ -172,21 +217,40 @@ class DiffDifferentialTest {
     }
     Map<String, dev.tierproof.model.Profile> profiles = new LinkedHashMap<>(set.profiles());
     profiles.putAll(extra);
-    return new Evaluator(new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
+    return new Evaluator(
+        new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
   }
 
   /** The namespaces a set mentions (as diff counts them). */
   private static java.util.Set<String> mentioned(PolicySet set) {
     java.util.Set<String> out = new java.util.TreeSet<>(set.namespaces().keySet());
-    set.profiles().keySet().stream().filter(n -> n.startsWith("kns.")).map(n -> n.substring(4)).forEach(out::add);
-    set.endpoints().stream().map(Endpoint::namespace).filter(java.util.Objects::nonNull).forEach(out::add);
-    set.policies().stream().map(Policy::namespace).filter(java.util.Objects::nonNull).forEach(out::add);
-    set.networkSets().stream().map(dev.tierproof.model.NetworkSet::namespace).filter(java.util.Objects::nonNull).forEach(out::add);
+    set.profiles().keySet().stream()
+        .filter(n -> n.startsWith("kns."))
+        .map(n -> n.substring(4))
+        .forEach(out::add);
+    set.endpoints().stream()
+        .map(Endpoint::namespace)
+        .filter(java.util.Objects::nonNull)
+        .forEach(out::add);
+    set.policies().stream()
+        .map(Policy::namespace)
+        .filter(java.util.Objects::nonNull)
+        .forEach(out::add);
+    set.networkSets().stream()
+        .map(dev.tierproof.model.NetworkSet::namespace)
+        .filter(java.util.Objects::nonNull)
+        .forEach(out::add);
     return out;
   }
 
   private static String show(ChangeClass c) {
-    return c.kind().text() + ": " + c.source().display() + " -> " + c.destination().display() + ", " + DiffResult.packets(c.packets());
+    return c.kind().text()
+        + ": "
+        + c.source().display()
+        + " -> "
+        + c.destination().display()
+        + ", "
+        + DiffResult.packets(c.packets());
   }
 
   private static boolean hypothetical(Endpoint e, PolicySet set) {
@@ -196,55 +260,97 @@ class DiffDifferentialTest {
   private static Flow moved(Flow f, UnaryOperator<Endpoint> map) {
     Endpoint s = f.source() == null ? null : map.apply(f.source());
     Endpoint d = f.destination() == null ? null : map.apply(f.destination());
-    return new Flow(f.protocol(), f.sourceIp(), f.sourcePort(), f.destinationIp(), f.destinationPort(), f.icmpType(),
-        f.icmpCode(), f.destinationDomain(), s == null ? f.source() : s, d == null ? f.destination() : d);
+    return new Flow(
+        f.protocol(),
+        f.sourceIp(),
+        f.sourcePort(),
+        f.destinationIp(),
+        f.destinationPort(),
+        f.icmpType(),
+        f.icmpCode(),
+        f.destinationDomain(),
+        s == null ? f.source() : s,
+        d == null ? f.destination() : d);
   }
 
   // ---------------------------------------------------------------------------------------------
   // class membership of a flow between input endpoints and outside addresses
 
-  private static boolean contains(ChangeClass c, Flow f, PolicySet set, java.util.Set<String> mentioned, DomainClasses names) {
+  private static boolean contains(
+      ChangeClass c, Flow f, PolicySet set, java.util.Set<String> mentioned, DomainClasses names) {
     return in(c.source(), f.source(), f.sourceIp(), null, set, mentioned, names)
-        && in(c.destination(), f.destination(), f.destinationIp(), f.destinationDomain(), set, mentioned, names)
+        && in(
+            c.destination(),
+            f.destination(),
+            f.destinationIp(),
+            f.destinationDomain(),
+            set,
+            mentioned,
+            names)
         && in(c.packets(), f);
   }
 
-  /** Whether the end is in {@code e}; a class's domain stands for every name the policies cannot tell from it. */
+  /**
+   * Whether the end is in {@code e}; a class's domain stands for every name the policies cannot
+   * tell from it.
+   */
   private static boolean in(
-      Ends e, Endpoint ep, Ip ip, String domain, PolicySet set, java.util.Set<String> mentioned, DomainClasses names) {
+      Ends e,
+      Endpoint ep,
+      Ip ip,
+      String domain,
+      PolicySet set,
+      java.util.Set<String> mentioned,
+      DomainClasses names) {
     if (ep != null && e.kind() == EndKind.PODS && hypothetical(ep, set)) {
       String ns = ep.namespace();
-      boolean included = mentioned.contains(ns)
-          ? e.namespaces() == null ? !e.excluded().contains(ns) : e.namespaces().contains(ns)
-          : e.unlisted();
+      boolean included =
+          mentioned.contains(ns)
+              ? e.namespaces() == null ? !e.excluded().contains(ns) : e.namespaces().contains(ns)
+              : e.unlisted();
       return included
           && (e.selector() == null || e.selector().matches(ep.labels()))
           && e.within().stream().allMatch(r -> r.contains(ip))
           && e.except().stream().noneMatch(r -> r.contains(ip))
-          && (e.ports() == null || new java.util.HashSet<>(e.ports()).equals(new java.util.HashSet<>(ep.ports())));
+          && (e.ports() == null
+              || new java.util.HashSet<>(e.ports()).equals(new java.util.HashSet<>(ep.ports())));
     }
     if (e.kind() == EndKind.ANY) {
       return true;
     }
     if (e.kind() == EndKind.ENDPOINTS) {
-      return ep != null && e.endpoints().stream().anyMatch(x -> x == ep)
-          && (!ep.ips().isEmpty() || (e.within().stream().allMatch(r -> r.contains(ip)) && e.except().stream().noneMatch(r -> r.contains(ip))));
+      return ep != null
+          && e.endpoints().stream().anyMatch(x -> x == ep)
+          && (!ep.ips().isEmpty()
+              || (e.within().stream().allMatch(r -> r.contains(ip))
+                  && e.except().stream().noneMatch(r -> r.contains(ip))));
     }
     if (e.kind() == EndKind.OUTSIDE) {
       return ep == null
           && (e.ranges().isEmpty() || e.ranges().stream().anyMatch(r -> r.contains(ip)))
-          && (e.domain() == null || (domain != null && names.classOf(e.domain()) == names.classOf(domain)));
+          && (e.domain() == null
+              || (domain != null && names.classOf(e.domain()) == names.classOf(domain)));
     }
-    return ep != null && !ep.isHost() && e.existing()
-        && (e.namespaces() == null ? !e.excluded().contains(ep.namespace()) : e.namespaces().contains(ep.namespace()))
+    return ep != null
+        && !ep.isHost()
+        && e.existing()
+        && (e.namespaces() == null
+            ? !e.excluded().contains(ep.namespace())
+            : e.namespaces().contains(ep.namespace()))
         && (e.selector() == null || e.selector().matches(ep.labels()));
   }
 
   private static boolean in(FlowSpec p, Flow f) {
     return (p.protocol() == null || p.protocol() == f.protocol())
         && !p.otherThan().contains(f.protocol())
-        && (p.port() == null || (f.destinationPort() != null && f.destinationPort() >= p.port().min() && f.destinationPort() <= p.port().max()))
-        && (p.sourcePort() == null || (f.sourcePort() != null && f.sourcePort() >= p.sourcePort().min() && f.sourcePort() <= p.sourcePort().max()))
+        && (p.port() == null
+            || (f.destinationPort() != null
+                && f.destinationPort() >= p.port().min()
+                && f.destinationPort() <= p.port().max()))
+        && (p.sourcePort() == null
+            || (f.sourcePort() != null
+                && f.sourcePort() >= p.sourcePort().min()
+                && f.sourcePort() <= p.sourcePort().max()))
         && (p.icmpType() == null || p.icmpType().equals(f.icmpType()))
         && (p.icmpCode() == null || p.icmpCode().equals(f.icmpCode()))
         && (p.ipVersion() == null || p.ipVersion() == f.family());
@@ -268,18 +374,47 @@ class DiffDifferentialTest {
         } else {
           labels.put(key, model.pick(RandomModel.VALUES));
         }
-        Endpoint x = new Endpoint(e.kind(), e.namespace(), e.name(), e.source(), labels, e.ips(), e.ports(), e.profiles(), e.node(), e.span());
-        return new PolicySet(set.tiers(), set.endpoints().stream().map(y -> y == e ? x : y).toList(), set.networkSets(),
-            set.profiles(), set.namespaces());
+        Endpoint x =
+            new Endpoint(
+                e.kind(),
+                e.namespace(),
+                e.name(),
+                e.source(),
+                labels,
+                e.ips(),
+                e.ports(),
+                e.profiles(),
+                e.node(),
+                e.span());
+        return new PolicySet(
+            set.tiers(),
+            set.endpoints().stream().map(y -> y == e ? x : y).toList(),
+            set.networkSets(),
+            set.profiles(),
+            set.namespaces());
       }
       case "port", "remove-rule", "flip" -> {
         return withRule(set, model, edit);
       }
       case "default-deny" -> {
         String ns = model.pick(RandomModel.NAMESPACES);
-        Policy deny = new Policy(PolicyKind.KUBERNETES_NETWORK_POLICY, "default-deny", ns, "default", 1000.0,
-            Selector.and(new Selector.Has("projectcalico.org/orchestrator"), new Selector.Compare("projectcalico.org/namespace", Selector.Op.EQ, ns)),
-            EnumSet.of(Direction.INGRESS), List.of(), List.of(), false, false, false, Span.NONE);
+        Policy deny =
+            new Policy(
+                PolicyKind.KUBERNETES_NETWORK_POLICY,
+                "default-deny",
+                ns,
+                "default",
+                1000.0,
+                Selector.and(
+                    new Selector.Has("projectcalico.org/orchestrator"),
+                    new Selector.Compare("projectcalico.org/namespace", Selector.Op.EQ, ns)),
+                EnumSet.of(Direction.INGRESS),
+                List.of(),
+                List.of(),
+                false,
+                false,
+                false,
+                Span.NONE);
         List<Tier> tiers = new ArrayList<>();
         boolean added = false;
         for (Tier t : set.tiers()) {
@@ -301,11 +436,32 @@ class DiffDifferentialTest {
       case "namespace" -> {
         Map<String, Namespace> namespaces = new LinkedHashMap<>(set.namespaces());
         namespaces.put("ns9", new Namespace("ns9", Map.of("team", "x"), Span.NONE));
-        Map<String, String> labels = new TreeMap<>(Map.of(
-            model.pick(RandomModel.KEYS), model.pick(RandomModel.VALUES), "projectcalico.org/namespace", "ns9",
-            "projectcalico.org/orchestrator", "k8s", "pcns.team", "x", "pcns.projectcalico.org/name", "ns9"));
+        Map<String, String> labels =
+            new TreeMap<>(
+                Map.of(
+                    model.pick(RandomModel.KEYS),
+                    model.pick(RandomModel.VALUES),
+                    "projectcalico.org/namespace",
+                    "ns9",
+                    "projectcalico.org/orchestrator",
+                    "k8s",
+                    "pcns.team",
+                    "x",
+                    "pcns.projectcalico.org/name",
+                    "ns9"));
         List<Endpoint> endpoints = new ArrayList<>(set.endpoints());
-        endpoints.add(new Endpoint(Endpoint.Kind.WORKLOAD, "ns9", "job", "Deployment", labels, List.of(), List.of(), List.of(), null, Span.NONE));
+        endpoints.add(
+            new Endpoint(
+                Endpoint.Kind.WORKLOAD,
+                "ns9",
+                "job",
+                "Deployment",
+                labels,
+                List.of(),
+                List.of(),
+                List.of(),
+                null,
+                Span.NONE));
         return new PolicySet(set.tiers(), endpoints, set.networkSets(), set.profiles(), namespaces);
       }
       case "no-policies" -> {
@@ -319,7 +475,10 @@ class DiffDifferentialTest {
 
   /** One rule of one policy changed: its first port range moved, removed, or its action flipped. */
   private static PolicySet withRule(PolicySet set, RandomModel model, String edit) {
-    List<Policy> policies = set.policies().stream().filter(p -> !p.ingress().isEmpty() || !p.egress().isEmpty()).toList();
+    List<Policy> policies =
+        set.policies().stream()
+            .filter(p -> !p.ingress().isEmpty() || !p.egress().isEmpty())
+            .toList();
     if (policies.isEmpty()) {
       return set;
     }
@@ -330,8 +489,21 @@ class DiffDifferentialTest {
     Rule r = rules.get(i);
     switch (edit) {
       case "remove-rule" -> rules.remove(i);
-      case "flip" -> rules.set(i, new Rule(r.index(), r.action() == Action.ALLOW ? Action.DENY : Action.ALLOW, r.ipVersion(), r.protocol(),
-          r.notProtocol(), r.icmp(), r.notIcmp(), r.source(), r.destination(), r.http(), r.span()));
+      case "flip" ->
+          rules.set(
+              i,
+              new Rule(
+                  r.index(),
+                  r.action() == Action.ALLOW ? Action.DENY : Action.ALLOW,
+                  r.ipVersion(),
+                  r.protocol(),
+                  r.notProtocol(),
+                  r.icmp(),
+                  r.notIcmp(),
+                  r.source(),
+                  r.destination(),
+                  r.http(),
+                  r.span()));
       default -> {
         EntityMatch d = r.destination();
         List<Port> ports = new ArrayList<>(d.ports());
@@ -347,20 +519,68 @@ class DiffDifferentialTest {
         } else {
           ports.set(at, new Port.Range(to, to));
         }
-        Integer protocol = r.protocol() != null && dev.tierproof.model.Protocols.hasPorts(r.protocol()) ? r.protocol() : Integer.valueOf(6);
-        EntityMatch moved = new EntityMatch(d.nets(), d.notNets(), d.selector(), d.notSelector(), ports, d.notPorts(), d.domains(), d.service());
-        rules.set(i, new Rule(r.index(), r.action(), r.ipVersion(), protocol, r.notProtocol(), null, null, r.source(), moved, r.http(), r.span()));
+        Integer protocol =
+            r.protocol() != null && dev.tierproof.model.Protocols.hasPorts(r.protocol())
+                ? r.protocol()
+                : Integer.valueOf(6);
+        EntityMatch moved =
+            new EntityMatch(
+                d.nets(),
+                d.notNets(),
+                d.selector(),
+                d.notSelector(),
+                ports,
+                d.notPorts(),
+                d.domains(),
+                d.service());
+        rules.set(
+            i,
+            new Rule(
+                r.index(),
+                r.action(),
+                r.ipVersion(),
+                protocol,
+                r.notProtocol(),
+                null,
+                null,
+                r.source(),
+                moved,
+                r.http(),
+                r.span()));
       }
     }
-    Policy q = new Policy(p.kind(), p.name(), p.namespace(), p.tier(), p.order(), p.selector(), p.types(),
-        ingress ? rules : p.ingress(), ingress ? p.egress() : rules, p.doNotTrack(), p.preDnat(), p.applyOnForward(), p.span());
-    List<Tier> tiers = set.tiers().stream()
-        .map(t -> new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), t.policies().stream().map(x -> x == p ? q : x).toList()))
-        .toList();
+    Policy q =
+        new Policy(
+            p.kind(),
+            p.name(),
+            p.namespace(),
+            p.tier(),
+            p.order(),
+            p.selector(),
+            p.types(),
+            ingress ? rules : p.ingress(),
+            ingress ? p.egress() : rules,
+            p.doNotTrack(),
+            p.preDnat(),
+            p.applyOnForward(),
+            p.span());
+    List<Tier> tiers =
+        set.tiers().stream()
+            .map(
+                t ->
+                    new Tier(
+                        t.name(),
+                        t.order(),
+                        t.defaultAction(),
+                        t.declared(),
+                        t.span(),
+                        t.policies().stream().map(x -> x == p ? q : x).toList()))
+            .toList();
     return withTiers(set, tiers);
   }
 
   private static PolicySet withTiers(PolicySet set, List<Tier> tiers) {
-    return new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
+    return new PolicySet(
+        tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
   }
 }

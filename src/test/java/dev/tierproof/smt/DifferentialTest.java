@@ -37,9 +37,9 @@ import org.junit.jupiter.api.Test;
  * Differential test of the encoding against the executable spec (design.md §4) on {@link
  * RandomModel} policy sets: (1) for concrete flows, the encoding's verdict and per-step deciding
  * points equal {@link Evaluator}'s; (2) every witness and blocker example of random reachability
- * and isolation questions replays (checked inside {@link Reachability}); (3) when the solver
- * proves that no flow of a question is allowed, sampled concrete flows of the question are all
- * denied by eval. Cases: {@code -Ddifferential.cases=N} (default 2000), first seed {@code
+ * and isolation questions replays (checked inside {@link Reachability}); (3) when the solver proves
+ * that no flow of a question is allowed, sampled concrete flows of the question are all denied by
+ * eval. Cases: {@code -Ddifferential.cases=N} (default 2000), first seed {@code
  * -Ddifferential.seed=S}; a failure names the seed of its case. Cases run on up to four threads,
  * each with its own solver session (one Z3 context per thread, reused across its cases).
  */
@@ -65,7 +65,9 @@ class DifferentialTest {
           pool.submit(
               () -> {
                 try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
-                  for (int i = next.getAndIncrement(); i < CASES && failures.isEmpty(); i = next.getAndIncrement()) {
+                  for (int i = next.getAndIncrement();
+                      i < CASES && failures.isEmpty();
+                      i = next.getAndIncrement()) {
                     long seed = SEED + i;
                     try {
                       check(seed, session, mine);
@@ -83,7 +85,10 @@ class DifferentialTest {
     if (!failures.isEmpty()) {
       long seed = failures.firstKey();
       throw new AssertionError(
-          "differential case failed: seed " + seed + " (replay with -Ddifferential.seed=" + seed
+          "differential case failed: seed "
+              + seed
+              + " (replay with -Ddifferential.seed="
+              + seed
               + " -Ddifferential.cases=1)",
           failures.get(seed));
     }
@@ -95,7 +100,14 @@ class DifferentialTest {
     }
     System.out.printf(
         "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms), %d questions (%d ms; %d without an allowed flow)%n",
-        CASES, (System.nanoTime() - start) / 1_000_000, threads, total[0], total[3] / 1_000_000, total[1], total[4] / 1_000_000, total[2]);
+        CASES,
+        (System.nanoTime() - start) / 1_000_000,
+        threads,
+        total[0],
+        total[3] / 1_000_000,
+        total[1],
+        total[4] / 1_000_000,
+        total[2]);
   }
 
   private static void check(long seed, SolverSession session, long[] stats) {
@@ -118,16 +130,22 @@ class DifferentialTest {
         End dst = end(model, false);
         FlowSpec spec = spec(model);
         stats[1]++;
-        VerifyResult v = model.nextInt(2) == 0 ? r.reachable(src, dst, spec) : r.isolated(src, dst, spec);
+        VerifyResult v =
+            model.nextInt(2) == 0 ? r.reachable(src, dst, spec) : r.isolated(src, dst, spec);
         assertThat(v.result()).isNotEqualTo(VerifyResult.Result.UNKNOWN);
         for (VerifyResult.Blocker b : v.blockers()) {
           // a namespace profile the input lacks can only allow, so without it the step still denies
-          Step s = eval.evaluate(b.example()).steps().stream().filter(x -> x.direction() == b.direction()).findFirst().orElseThrow();
+          Step s =
+              eval.evaluate(b.example()).steps().stream()
+                  .filter(x -> x.direction() == b.direction())
+                  .findFirst()
+                  .orElseThrow();
           assertThat(s.allowed()).as("blocker example %s", brief(b.example())).isFalse();
         }
         if (v.witness() == null) {
           stats[2]++;
-          String question = v.claim().json() + " " + src.display() + " -> " + dst.display() + " " + spec;
+          String question =
+              v.claim().json() + " " + src.display() + " -> " + dst.display() + " " + spec;
           sample(model, eval, src, dst, spec, question);
         }
       }
@@ -136,15 +154,28 @@ class DifferentialTest {
   }
 
   /** Property 1: the flow pinned in a query; the encoding's verdict and decisions equal eval's. */
-  private static void concrete(Network network, Evaluator eval, PolicySet set, Flow flow, Set<String> vocabulary) {
+  private static void concrete(
+      Network network, Evaluator eval, PolicySet set, Flow flow, Set<String> vocabulary) {
     FlowBounds bounds =
         new FlowBounds(
-            flow.protocol(), flow.destinationPort(), flow.destinationPort(), flow.sourcePort(), flow.sourcePort(),
-            flow.icmpType(), flow.icmpCode(), flow.family());
+            flow.protocol(),
+            flow.destinationPort(),
+            flow.destinationPort(),
+            flow.sourcePort(),
+            flow.sourcePort(),
+            flow.icmpType(),
+            flow.icmpCode(),
+            flow.family());
     try (Query q =
         network.query(
             List.of(side(set, flow.source(), flow.sourceIp(), null, vocabulary)),
-            List.of(side(set, flow.destination(), flow.destinationIp(), flow.destinationDomain(), vocabulary)),
+            List.of(
+                side(
+                    set,
+                    flow.destination(),
+                    flow.destinationIp(),
+                    flow.destinationDomain(),
+                    vocabulary)),
             bounds)) {
       Answer a = q.any();
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
@@ -154,20 +185,40 @@ class DifferentialTest {
       for (Step s : expected.steps()) {
         decisions.add(point(s.direction(), s.decidedBy()));
       }
-      assertThat(a.decisions()).as("decisions on %s (eval allows: %s)", brief(flow), expected.allowed()).isEqualTo(decisions);
+      assertThat(a.decisions())
+          .as("decisions on %s (eval allows: %s)", brief(flow), expected.allowed())
+          .isEqualTo(decisions);
       assertThat(a.allowed()).as("verdict on %s", brief(flow)).isEqualTo(expected.allowed());
       Flow d = a.flow();
-      assertThat(List.of(d.protocol(), d.sourceIp(), d.destinationIp(), String.valueOf(d.sourcePort()), String.valueOf(d.destinationPort()), String.valueOf(d.icmpType()), String.valueOf(d.icmpCode())))
-          .isEqualTo(List.of(flow.protocol(), flow.sourceIp(), flow.destinationIp(), String.valueOf(flow.sourcePort()), String.valueOf(flow.destinationPort()), String.valueOf(flow.icmpType()), String.valueOf(flow.icmpCode())));
+      assertThat(
+              List.of(
+                  d.protocol(),
+                  d.sourceIp(),
+                  d.destinationIp(),
+                  String.valueOf(d.sourcePort()),
+                  String.valueOf(d.destinationPort()),
+                  String.valueOf(d.icmpType()),
+                  String.valueOf(d.icmpCode())))
+          .isEqualTo(
+              List.of(
+                  flow.protocol(),
+                  flow.sourceIp(),
+                  flow.destinationIp(),
+                  String.valueOf(flow.sourcePort()),
+                  String.valueOf(flow.destinationPort()),
+                  String.valueOf(flow.icmpType()),
+                  String.valueOf(flow.icmpCode())));
       Verdict replay = ev.evaluate(d);
       assertThat(replay.allowed()).as("decoded %s", brief(d)).isEqualTo(expected.allowed());
     }
   }
 
-  private static Side side(PolicySet set, Endpoint e, Ip ip, String domain, Set<String> vocabulary) {
+  private static Side side(
+      PolicySet set, Endpoint e, Ip ip, String domain, Set<String> vocabulary) {
     Cidr host = Cidr.host(ip);
     if (e == null) {
-      return new Side.Outside(host, domain != null ? domain : "no-pattern-matches.invalid"); // as no name
+      return new Side.Outside(
+          host, domain != null ? domain : "no-pattern-matches.invalid"); // as no name
     }
     if (set.endpoints().stream().anyMatch(x -> x == e)) {
       return new Side.Endpoints(List.of(e), host);
@@ -181,7 +232,10 @@ class DifferentialTest {
     Set<String> keys = new TreeSet<>(vocabulary);
     keys.addAll(labels.keySet());
     for (String k : keys) {
-      all.add(labels.containsKey(k) ? new Selector.Compare(k, Selector.Op.EQ, labels.get(k)) : new Selector.Not(new Selector.Has(k)));
+      all.add(
+          labels.containsKey(k)
+              ? new Selector.Compare(k, Selector.Op.EQ, labels.get(k))
+              : new Selector.Not(new Selector.Has(k)));
     }
     return all.size() == 1 ? all.get(0) : new Selector.And(all);
   }
@@ -189,15 +243,20 @@ class DifferentialTest {
   private static Set<String> vocabulary(PolicySet set) {
     Set<String> keys = new TreeSet<>();
     List<dev.tierproof.model.Rule> rules = new ArrayList<>();
-    set.policies().forEach(p -> {
-      keys.addAll(p.selector().keys());
-      rules.addAll(p.ingress());
-      rules.addAll(p.egress());
-    });
-    set.profiles().values().forEach(p -> {
-      rules.addAll(p.ingress());
-      rules.addAll(p.egress());
-    });
+    set.policies()
+        .forEach(
+            p -> {
+              keys.addAll(p.selector().keys());
+              rules.addAll(p.ingress());
+              rules.addAll(p.egress());
+            });
+    set.profiles()
+        .values()
+        .forEach(
+            p -> {
+              rules.addAll(p.ingress());
+              rules.addAll(p.egress());
+            });
     for (dev.tierproof.model.Rule r : rules) {
       for (var m : List.of(r.source(), r.destination())) {
         if (m.selector() != null) {
@@ -216,23 +275,46 @@ class DifferentialTest {
   private static End end(RandomModel model, boolean source) {
     PolicySet set = model.set();
     return switch (model.nextInt(6)) {
-      case 0 -> set.endpoints().isEmpty() ? new End.Outside(null, null) : new End.Known(model.pick(set.endpoints()));
+      case 0 ->
+          set.endpoints().isEmpty()
+              ? new End.Outside(null, null)
+              : new End.Known(model.pick(set.endpoints()));
       case 1 -> new End.Outside(null, null);
       case 2 -> new End.Outside(model.pick(RandomModel.CIDRS), null);
-      case 3 -> source && model.nextInt(2) == 0
-          ? new End.Outside(Cidr.host(model.pick(RandomModel.OWNABLE)), null)
-          : new End.Outside(model.nextInt(3) == 0 ? model.pick(RandomModel.CIDRS) : null, model.pick(RandomModel.NAMES));
-      default -> new End.Hypothetical(model.nextInt(3) == 0 ? null : model.pick(RandomModel.NAMESPACES), model.selector(1), model.nextInt(4) == 0);
+      case 3 ->
+          source && model.nextInt(2) == 0
+              ? new End.Outside(Cidr.host(model.pick(RandomModel.OWNABLE)), null)
+              : new End.Outside(
+                  model.nextInt(3) == 0 ? model.pick(RandomModel.CIDRS) : null,
+                  model.pick(RandomModel.NAMES));
+      default ->
+          new End.Hypothetical(
+              model.nextInt(3) == 0 ? null : model.pick(RandomModel.NAMESPACES),
+              model.selector(1),
+              model.nextInt(4) == 0);
     };
   }
 
   private static FlowSpec spec(RandomModel model) {
     return switch (model.nextInt(6)) {
       case 0 -> new FlowSpec(Protocols.TCP, null, null, null, null, null);
-      case 4 -> new FlowSpec(model.pick(List.of(Protocols.ICMP, Protocols.ICMPV6)), null, null, 8, model.nextInt(2) == 0 ? 0 : null, null);
+      case 4 ->
+          new FlowSpec(
+              model.pick(List.of(Protocols.ICMP, Protocols.ICMPV6)),
+              null,
+              null,
+              8,
+              model.nextInt(2) == 0 ? 0 : null,
+              null);
       case 1 -> {
         int p = model.pick(RandomModel.PORTS);
-        yield new FlowSpec(model.pick(List.of(Protocols.TCP, Protocols.UDP)), new FlowSpec.PortRange(p, p), null, null, null, null);
+        yield new FlowSpec(
+            model.pick(List.of(Protocols.TCP, Protocols.UDP)),
+            new FlowSpec.PortRange(p, p),
+            null,
+            null,
+            null,
+            null);
       }
       case 2 -> new FlowSpec(null, null, null, null, null, model.pick(List.of(4, 6)));
       default -> FlowSpec.ANY;
@@ -240,7 +322,8 @@ class DifferentialTest {
   }
 
   /** Property 3: the solver found no allowed flow; no sampled flow of the question is allowed. */
-  private static void sample(RandomModel model, Evaluator eval, End src, End dst, FlowSpec spec, String question) {
+  private static void sample(
+      RandomModel model, Evaluator eval, End src, End dst, FlowSpec spec, String question) {
     for (int i = 0; i < SAMPLES; i++) {
       int family = spec.ipVersion() != null ? spec.ipVersion() : model.nextInt(2) == 0 ? 4 : 6;
       Object[] s = endpointOf(model, src, family, true);
@@ -253,26 +336,51 @@ class DifferentialTest {
       if (spec.port() != null && !ports) {
         continue;
       }
-      Integer dport = ports ? spec.port() != null ? Integer.valueOf(spec.port().min()) : model.pick(RandomModel.PORTS) : null;
+      Integer dport =
+          ports
+              ? spec.port() != null
+                  ? Integer.valueOf(spec.port().min())
+                  : model.pick(RandomModel.PORTS)
+              : null;
       boolean icmp = Protocols.isIcmp(proto);
-      String domain = dst instanceof End.Outside o ? o.domain() != null ? o.domain() : d[0] == null && model.nextInt(2) == 0 ? model.pick(RandomModel.NAMES) : null : null;
-      Flow f = new Flow(proto, (Ip) s[1], ports ? model.pick(RandomModel.PORTS) : null, (Ip) d[1], dport,
-          icmp ? spec.icmpType() != null ? spec.icmpType() : model.pick(List.of(0, 3, 8)) : null,
-          icmp ? spec.icmpCode() != null ? spec.icmpCode() : model.pick(List.of(0, 1)) : null,
-          domain, (Endpoint) s[0], (Endpoint) d[0]);
+      String domain =
+          dst instanceof End.Outside o
+              ? o.domain() != null
+                  ? o.domain()
+                  : d[0] == null && model.nextInt(2) == 0 ? model.pick(RandomModel.NAMES) : null
+              : null;
+      Flow f =
+          new Flow(
+              proto,
+              (Ip) s[1],
+              ports ? model.pick(RandomModel.PORTS) : null,
+              (Ip) d[1],
+              dport,
+              icmp
+                  ? spec.icmpType() != null ? spec.icmpType() : model.pick(List.of(0, 3, 8))
+                  : null,
+              icmp ? spec.icmpCode() != null ? spec.icmpCode() : model.pick(List.of(0, 1)) : null,
+              domain,
+              (Endpoint) s[0],
+              (Endpoint) d[0]);
       Evaluator ev = eval;
-      if (f.source() != null && f.source().source().equals("Hypothetical") || f.destination() != null && f.destination().source().equals("Hypothetical")) {
+      if (f.source() != null && f.source().source().equals("Hypothetical")
+          || f.destination() != null && f.destination().source().equals("Hypothetical")) {
         Map<String, Profile> extra = new LinkedHashMap<>();
         for (Endpoint e : java.util.Arrays.asList(f.source(), f.destination())) {
           String kns = e == null ? "" : "kns." + e.namespace();
-          if (e != null && e.source().equals("Hypothetical") && !model.set().profiles().containsKey(kns)
+          if (e != null
+              && e.source().equals("Hypothetical")
+              && !model.set().profiles().containsKey(kns)
               && model.set().endpoints().stream().noneMatch(x -> x.profiles().contains(kns))) {
             extra.put("kns." + e.namespace(), Network.namespaceProfile(e.namespace(), Map.of()));
           }
         }
         ev = extra.isEmpty() ? eval : withProfiles(model.set(), extra);
       }
-      assertThat(ev.evaluate(f).allowed()).as("sampled flow %s of `%s`, proved to allow none", brief(f), question).isFalse();
+      assertThat(ev.evaluate(f).allowed())
+          .as("sampled flow %s of `%s`, proved to allow none", brief(f), question)
+          .isFalse();
     }
   }
 
@@ -290,7 +398,10 @@ class DifferentialTest {
       if (o.range() != null && o.domain() == null && model.nextInt(2) == 0) {
         List<Object[]> owned = new ArrayList<>();
         for (Endpoint e : set.endpoints()) {
-          e.ips().stream().filter(i -> i.family() == family).filter(o.range()::contains).forEach(ip -> owned.add(new Object[] {e, ip}));
+          e.ips().stream()
+              .filter(i -> i.family() == family)
+              .filter(o.range()::contains)
+              .forEach(ip -> owned.add(new Object[] {e, ip}));
         }
         return owned.isEmpty() ? null : model.pick(owned);
       }
@@ -300,8 +411,11 @@ class DifferentialTest {
     End.Hypothetical h = (End.Hypothetical) end;
     if (model.nextInt(2) == 0) {
       List<Endpoint> existing =
-          set.endpoints().stream().filter(e -> !e.isHost()).filter(e -> h.namespace() == null || h.namespace().equals(e.namespace()))
-              .filter(e -> h.selector().matches(e.labels())).toList();
+          set.endpoints().stream()
+              .filter(e -> !e.isHost())
+              .filter(e -> h.namespace() == null || h.namespace().equals(e.namespace()))
+              .filter(e -> h.selector().matches(e.labels()))
+              .toList();
       if (existing.isEmpty()) {
         return null;
       }
@@ -315,12 +429,15 @@ class DifferentialTest {
     if (h.existingOnly()) {
       return null;
     }
-    String ns = h.namespace() != null ? h.namespace() : model.pick(List.of("ns1", "ns2", "ns3", "ns-new"));
+    String ns =
+        h.namespace() != null ? h.namespace() : model.pick(List.of("ns1", "ns2", "ns3", "ns-new"));
     Endpoint e = model.hypothetical(ns, family);
     return h.selector().matches(e.labels()) ? new Object[] {e, e.ips().get(0)} : null;
   }
 
-  /** {@code TCP ns1/pod0[10.0.0.1]:80 -> outside[8.8.8.8]:53 (a.com)}: short enough for messages. */
+  /**
+   * {@code TCP ns1/pod0[10.0.0.1]:80 -> outside[8.8.8.8]:53 (a.com)}: short enough for messages.
+   */
   static String brief(Flow f) {
     return dev.tierproof.cluster.Questions.brief(f);
   }
@@ -328,14 +445,18 @@ class DifferentialTest {
   private static Evaluator withProfiles(PolicySet set, Map<String, Profile> extra) {
     Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
     profiles.putAll(extra);
-    return new Evaluator(new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
+    return new Evaluator(
+        new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
   }
 
   private static Point point(Direction d, Decision x) {
     return switch (x.kind()) {
-      case RULE -> new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
-      case TIER_DEFAULT -> new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
-      case PROFILE -> new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
+      case RULE ->
+          new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
+      case TIER_DEFAULT ->
+          new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
+      case PROFILE ->
+          new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
       case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
       case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
     };

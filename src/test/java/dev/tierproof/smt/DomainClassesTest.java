@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 class DomainClassesTest {
 
   private final DomainClasses classes =
-      new DomainClasses(new LinkedHashSet<>(List.of("tigera.io", "*.tigera.io", "x.tigera.io", "*.io", "A.example.COM.")));
+      new DomainClasses(
+          new LinkedHashSet<>(
+              List.of("tigera.io", "*.tigera.io", "x.tigera.io", "*.io", "A.example.COM.")));
 
   @Test
   void classOf_namesMatchingTheSamePatterns_shareAClass() {
@@ -29,7 +31,9 @@ class DomainClassesTest {
     }
     assertThat(classes.representative(0)).isNull();
     int io = classes.classOf("other.io");
-    assertThat(classes.matching(List.of("*.io"))).contains(io, classes.classOf("tigera.io"), classes.classOf("www.tigera.io"));
-    assertThat(classes.matching(List.of("*.tigera.io"))).doesNotContain(io, classes.classOf("tigera.io"));
+    assertThat(classes.matching(List.of("*.io")))
+        .contains(io, classes.classOf("tigera.io"), classes.classOf("www.tigera.io"));
+    assertThat(classes.matching(List.of("*.tigera.io")))
+        .doesNotContain(io, classes.classOf("tigera.io"));
   }
 }

@@ -22,7 +22,9 @@ class NativeCacheTest {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new java.util.ArrayList<>(List.of(java));
     cmd.addAll(List.of(properties));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.tierproof.cli.Main", "--version"));
+    cmd.addAll(
+        List.of(
+            "-cp", System.getProperty("java.class.path"), "dev.tierproof.cli.Main", "--version"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor()).as(out).isZero();

@@ -38,8 +38,8 @@ import java.util.TreeMap;
  * default action (and undeclared ones), GNP/NP/KNP-like and staged policies, doNotTrack/preDNAT,
  * Allow/Deny/Pass/Log, nets/notNets, selectors/notSelectors, ports/notPorts, namespace-scoped
  * selectors, services, HTTP, host endpoints with and without profiles, and profiles with rules;
- * workload endpoints without addresses are written as Deployments, StatefulSets, ..., Pods.
- * The same seed gives the same model and the same flows.
+ * workload endpoints without addresses are written as Deployments, StatefulSets, ..., Pods. The
+ * same seed gives the same model and the same flows.
  */
 public final class RandomModel {
 
@@ -47,23 +47,67 @@ public final class RandomModel {
   static final List<String> VALUES = List.of("a", "b", "web", "web-1", "");
   static final List<String> NAMESPACES = List.of("ns1", "ns2", "ns3");
   static final List<String> DOMAINS = List.of("a.com", "*.a.com", "x.a.com", "b.org", "*.org");
-  static final List<String> NAMES = List.of("a.com", "x.a.com", "y.x.a.com", "b.org", "c.org", "z.net", "A.COM.");
+  static final List<String> NAMES =
+      List.of("a.com", "x.a.com", "y.x.a.com", "b.org", "c.org", "z.net", "A.COM.");
   static final List<Ip> OWNABLE =
-      List.of(ip("10.0.0.1"), ip("10.0.0.2"), ip("10.0.0.3"), ip("10.0.0.5"), ip("192.168.1.9"), ip("fd00::1"), ip("fd00::2"), ip("fd00::ffff:a00:1"));
+      List.of(
+          ip("10.0.0.1"),
+          ip("10.0.0.2"),
+          ip("10.0.0.3"),
+          ip("10.0.0.5"),
+          ip("192.168.1.9"),
+          ip("fd00::1"),
+          ip("fd00::2"),
+          ip("fd00::ffff:a00:1"));
   static final List<Ip> OUTSIDE =
-      List.of(ip("10.0.0.4"), ip("10.0.0.200"), ip("8.8.8.8"), ip("192.168.1.10"), ip("fd00::3"), ip("2001:db8::1"));
+      List.of(
+          ip("10.0.0.4"),
+          ip("10.0.0.200"),
+          ip("8.8.8.8"),
+          ip("192.168.1.10"),
+          ip("fd00::3"),
+          ip("2001:db8::1"));
   static final List<Cidr> CIDRS =
-      List.of(cidr("10.0.0.0/8"), cidr("10.0.0.0/30"), cidr("10.0.0.4/31"), cidr("10.0.0.5/32"), cidr("192.168.0.0/16"),
-          cidr("8.8.8.8/32"), cidr("0.0.0.0/0"), cidr("fd00::/64"), cidr("fd00::1/128"), cidr("fd00::/16"), cidr("::/0"));
+      List.of(
+          cidr("10.0.0.0/8"),
+          cidr("10.0.0.0/30"),
+          cidr("10.0.0.4/31"),
+          cidr("10.0.0.5/32"),
+          cidr("192.168.0.0/16"),
+          cidr("8.8.8.8/32"),
+          cidr("0.0.0.0/0"),
+          cidr("fd00::/64"),
+          cidr("fd00::1/128"),
+          cidr("fd00::/16"),
+          cidr("::/0"));
   static final List<Integer> PROTOCOLS =
-      List.of(Protocols.TCP, Protocols.UDP, Protocols.ICMP, Protocols.ICMPV6, Protocols.SCTP, Protocols.UDPLITE, 47);
+      List.of(
+          Protocols.TCP,
+          Protocols.UDP,
+          Protocols.ICMP,
+          Protocols.ICMPV6,
+          Protocols.SCTP,
+          Protocols.UDPLITE,
+          47);
   static final List<Integer> PORTS = List.of(22, 53, 80, 85, 179, 1500, 8080, 40000);
   static final List<NamedPort> NAMED =
-      List.of(new NamedPort("http", Protocols.TCP, 80), new NamedPort("http", Protocols.TCP, 8080),
-          new NamedPort("dns", Protocols.UDP, 53), new NamedPort("dns", Protocols.TCP, 53));
+      List.of(
+          new NamedPort("http", Protocols.TCP, 80),
+          new NamedPort("http", Protocols.TCP, 8080),
+          new NamedPort("dns", Protocols.UDP, 53),
+          new NamedPort("dns", Protocols.TCP, 53));
 
   /** How an endpoint without an address was written. */
-  static final List<String> SOURCES = List.of("Deployment", "Pod", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob", "WorkloadEndpoint");
+  static final List<String> SOURCES =
+      List.of(
+          "Deployment",
+          "Pod",
+          "StatefulSet",
+          "DaemonSet",
+          "ReplicaSet",
+          "Job",
+          "CronJob",
+          "WorkloadEndpoint");
 
   private final Random rnd;
   final PolicySet set;
@@ -86,34 +130,69 @@ public final class RandomModel {
       labels.forEach((k, v) -> pcns.put("pcns." + k, v));
       pcns.put("pcns.projectcalico.org/name", ns);
       nsLabels.put(ns, pcns);
-      profiles.put("kns." + ns, new Profile("kns." + ns, pcns, List.of(allowAll()), List.of(allowAll()), Span.NONE));
+      profiles.put(
+          "kns." + ns,
+          new Profile("kns." + ns, pcns, List.of(allowAll()), List.of(allowAll()), Span.NONE));
     }
     if (rnd.nextBoolean()) {
-      profiles.put("hep", new Profile("hep", Map.of("zone", "dmz"), rules(Direction.INGRESS, false, 2, true), rules(Direction.EGRESS, false, 2, true), Span.NONE));
+      profiles.put(
+          "hep",
+          new Profile(
+              "hep",
+              Map.of("zone", "dmz"),
+              rules(Direction.INGRESS, false, 2, true),
+              rules(Direction.EGRESS, false, 2, true),
+              Span.NONE));
     }
     List<Endpoint> endpoints = new ArrayList<>();
     int pods = 1 + rnd.nextInt(5);
     for (int i = 0; i < pods; i++) {
       String ns = pick(NAMESPACES);
-      Endpoint e = pod(ns, "pod" + i, ips(), rnd.nextInt(3) == 0 ? List.of(pick(NAMED)) : List.of());
-      if (e.ips().isEmpty()) { // a workload's pod template or a pod without podIP (spec S5.4); no draw, seeds keep their models
+      Endpoint e =
+          pod(ns, "pod" + i, ips(), rnd.nextInt(3) == 0 ? List.of(pick(NAMED)) : List.of());
+      if (e.ips()
+          .isEmpty()) { // a workload's pod template or a pod without podIP (spec S5.4); no draw,
+        // seeds keep their models
         String source = SOURCES.get(i % SOURCES.size());
-        e = new Endpoint(e.kind(), e.namespace(), e.name(), source, e.labels(), e.ips(), e.ports(), e.profiles(), null, Span.NONE);
+        e =
+            new Endpoint(
+                e.kind(),
+                e.namespace(),
+                e.name(),
+                source,
+                e.labels(),
+                e.ips(),
+                e.ports(),
+                e.profiles(),
+                null,
+                Span.NONE);
       }
       endpoints.add(e);
     }
     int heps = rnd.nextInt(3);
     for (int i = 0; i < heps; i++) {
-      List<String> prof = switch (rnd.nextInt(3)) {
-        case 0 -> List.of();
-        case 1 -> List.of("hep");
-        default -> List.of("projectcalico-default-allow", "hep");
-      };
+      List<String> prof =
+          switch (rnd.nextInt(3)) {
+            case 0 -> List.of();
+            case 1 -> List.of("hep");
+            default -> List.of("projectcalico-default-allow", "hep");
+          };
       Map<String, String> labels = ownLabels();
       if (prof.contains("hep") && profiles.containsKey("hep") && !labels.containsKey("zone")) {
         labels.put("zone", "dmz");
       }
-      endpoints.add(new Endpoint(Endpoint.Kind.HOST, null, "host" + i, "HostEndpoint", labels, ips(), rnd.nextBoolean() ? List.of(pick(NAMED)) : List.of(), prof, "node" + i, Span.NONE));
+      endpoints.add(
+          new Endpoint(
+              Endpoint.Kind.HOST,
+              null,
+              "host" + i,
+              "HostEndpoint",
+              labels,
+              ips(),
+              rnd.nextBoolean() ? List.of(pick(NAMED)) : List.of(),
+              prof,
+              "node" + i,
+              Span.NONE));
     }
     List<NetworkSet> netsets = new ArrayList<>();
     int nsets = rnd.nextInt(3);
@@ -125,14 +204,25 @@ public final class RandomModel {
         labels.put("projectcalico.org/namespace", ns);
         labels.putAll(nsLabels.getOrDefault(ns, Map.of()));
       }
-      netsets.add(new NetworkSet(ns, "set" + i, labels, some(CIDRS, 2), rnd.nextBoolean() ? some(DOMAINS, 2) : List.of(), Span.NONE));
+      netsets.add(
+          new NetworkSet(
+              ns,
+              "set" + i,
+              labels,
+              some(CIDRS, 2),
+              rnd.nextBoolean() ? some(DOMAINS, 2) : List.of(),
+              Span.NONE));
     }
     List<Tier> tiers = new ArrayList<>();
     int ntiers = 1 + rnd.nextInt(3);
     for (int t = 0; t < ntiers; t++) {
       String name = t == ntiers - 1 ? "default" : "tier" + t;
-      Double order = name.equals("default") ? Double.valueOf(1_000_000) : rnd.nextInt(4) == 0 ? null : Double.valueOf(rnd.nextInt(3) * 100);
-      Action def = name.equals("default") ? Action.DENY : rnd.nextBoolean() ? Action.PASS : Action.DENY;
+      Double order =
+          name.equals("default")
+              ? Double.valueOf(1_000_000)
+              : rnd.nextInt(4) == 0 ? null : Double.valueOf(rnd.nextInt(3) * 100);
+      Action def =
+          name.equals("default") ? Action.DENY : rnd.nextBoolean() ? Action.PASS : Action.DENY;
       List<Policy> policies = new ArrayList<>();
       int np = rnd.nextInt(4);
       for (int p = 0; p < np; p++) {
@@ -157,8 +247,8 @@ public final class RandomModel {
 
   /**
    * A random flow: each end an input endpoint (at one of its addresses, or an unowned one when it
-   * has none), a hypothetical pod, or outside; ports and ICMP fields exactly when the protocol
-   * has them; a destination name only for outside destinations.
+   * has none), a hypothetical pod, or outside; ports and ICMP fields exactly when the protocol has
+   * them; a destination name only for outside destinations.
    */
   public Flow flow() {
     int family = rnd.nextBoolean() ? 4 : 6;
@@ -184,7 +274,9 @@ public final class RandomModel {
         (Endpoint) d[0]);
   }
 
-  /** The end is at an address no input endpoint owns: outside, hypothetical or without addresses. */
+  /**
+   * The end is at an address no input endpoint owns: outside, hypothetical or without addresses.
+   */
   private boolean free(Object[] end) {
     Endpoint e = (Endpoint) end[0];
     return e == null || e.ips().isEmpty() || set.endpoints().stream().noneMatch(x -> x == e);
@@ -194,7 +286,10 @@ public final class RandomModel {
     int kind = rnd.nextInt(3);
     if (kind == 0) {
       List<Endpoint> ok =
-          set.endpoints().stream().filter(e -> e.ips().isEmpty() || e.ips().stream().anyMatch(i -> i.family() == family)).toList();
+          set.endpoints().stream()
+              .filter(
+                  e -> e.ips().isEmpty() || e.ips().stream().anyMatch(i -> i.family() == family))
+              .toList();
       if (!ok.isEmpty()) {
         Endpoint e = pick(ok);
         List<Ip> mine = e.ips().stream().filter(i -> i.family() == family).toList();
@@ -213,7 +308,12 @@ public final class RandomModel {
    * address; in a namespace the input does not declare, its {@code pcns.*} labels are random too.
    */
   public Endpoint hypothetical(String ns, int family) {
-    Endpoint e = pod(ns, "hypothetical", List.of(unowned(family)), rnd.nextBoolean() ? List.of(pick(NAMED)) : List.of());
+    Endpoint e =
+        pod(
+            ns,
+            "hypothetical",
+            List.of(unowned(family)),
+            rnd.nextBoolean() ? List.of(pick(NAMED)) : List.of());
     Map<String, String> labels = new TreeMap<>(e.labels());
     if (!nsLabels.containsKey(ns)) {
       labels.put("pcns.projectcalico.org/name", ns);
@@ -221,12 +321,25 @@ public final class RandomModel {
         labels.put("pcns.team", pick(List.of("x", "y")));
       }
     }
-    return new Endpoint(e.kind(), ns, "hypothetical-" + rnd.nextInt(1000), "Hypothetical", labels, e.ips(), e.ports(), e.profiles(), null, Span.NONE);
+    return new Endpoint(
+        e.kind(),
+        ns,
+        "hypothetical-" + rnd.nextInt(1000),
+        "Hypothetical",
+        labels,
+        e.ips(),
+        e.ports(),
+        e.profiles(),
+        null,
+        Span.NONE);
   }
 
   public Ip unowned(int family) {
     List<Ip> free =
-        OUTSIDE.stream().filter(i -> i.family() == family).filter(i -> set.endpoints().stream().noneMatch(e -> e.ips().contains(i))).toList();
+        OUTSIDE.stream()
+            .filter(i -> i.family() == family)
+            .filter(i -> set.endpoints().stream().noneMatch(e -> e.ips().contains(i)))
+            .toList();
     return pick(free);
   }
 
@@ -244,31 +357,53 @@ public final class RandomModel {
   private Policy policy(String tier, String name) {
     PolicyKind kind = pick(List.of(PolicyKind.values()));
     String ns = kind.namespaced() ? pick(NAMESPACES) : null;
-    boolean knp = kind == PolicyKind.KUBERNETES_NETWORK_POLICY || kind == PolicyKind.STAGED_KUBERNETES_NETWORK_POLICY;
+    boolean knp =
+        kind == PolicyKind.KUBERNETES_NETWORK_POLICY
+            || kind == PolicyKind.STAGED_KUBERNETES_NETWORK_POLICY;
     Selector sel = selector(2);
     if (ns != null && rnd.nextInt(4) > 0) {
-      sel = Selector.and(sel, new Selector.Compare("projectcalico.org/namespace", Selector.Op.EQ, ns));
+      sel =
+          Selector.and(
+              sel, new Selector.Compare("projectcalico.org/namespace", Selector.Op.EQ, ns));
     }
-    Set<Direction> types = switch (rnd.nextInt(3)) {
-      case 0 -> EnumSet.of(Direction.INGRESS);
-      case 1 -> EnumSet.of(Direction.EGRESS);
-      default -> EnumSet.of(Direction.INGRESS, Direction.EGRESS);
-    };
+    Set<Direction> types =
+        switch (rnd.nextInt(3)) {
+          case 0 -> EnumSet.of(Direction.INGRESS);
+          case 1 -> EnumSet.of(Direction.EGRESS);
+          default -> EnumSet.of(Direction.INGRESS, Direction.EGRESS);
+        };
     boolean global = kind == PolicyKind.GLOBAL_NETWORK_POLICY;
     boolean dnt = global && rnd.nextInt(10) == 0;
     boolean preDnat = global && !dnt && rnd.nextInt(10) == 0;
-    Double order = knp ? Double.valueOf(1000) : rnd.nextInt(3) == 0 ? null : Double.valueOf(rnd.nextInt(3) * 10);
+    Double order =
+        knp
+            ? Double.valueOf(1000)
+            : rnd.nextInt(3) == 0 ? null : Double.valueOf(rnd.nextInt(3) * 10);
     return new Policy(
-        kind, name, ns, tier, order, sel, types,
-        rules(Direction.INGRESS, knp, 3, false), rules(Direction.EGRESS, knp, 3, false),
-        dnt, preDnat, global && rnd.nextBoolean(), Span.NONE);
+        kind,
+        name,
+        ns,
+        tier,
+        order,
+        sel,
+        types,
+        rules(Direction.INGRESS, knp, 3, false),
+        rules(Direction.EGRESS, knp, 3, false),
+        dnt,
+        preDnat,
+        global && rnd.nextBoolean(),
+        Span.NONE);
   }
 
   private List<Rule> rules(Direction dir, boolean allowOnly, int max, boolean profile) {
     int n = rnd.nextInt(max + 1);
     List<Rule> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(rule(allowOnly ? i / 2 : i, allowOnly ? Action.ALLOW : pick(List.of(Action.values())), profile));
+      out.add(
+          rule(
+              allowOnly ? i / 2 : i,
+              allowOnly ? Action.ALLOW : pick(List.of(Action.values())),
+              profile));
     }
     return out;
   }
@@ -286,7 +421,18 @@ public final class RandomModel {
       }
     }
     Integer ipVersion = rnd.nextInt(6) == 0 ? pick(List.of(4, 6)) : null;
-    return new Rule(index, action, ipVersion, protocol, notProtocol, icmp, notIcmp, side(false), side(true), rnd.nextInt(15) == 0, Span.NONE);
+    return new Rule(
+        index,
+        action,
+        ipVersion,
+        protocol,
+        notProtocol,
+        icmp,
+        notIcmp,
+        side(false),
+        side(true),
+        rnd.nextInt(15) == 0,
+        Span.NONE);
   }
 
   private EntityMatch side(boolean destination) {
@@ -294,18 +440,27 @@ public final class RandomModel {
       return EntityMatch.ANY;
     }
     List<Cidr> nets = rnd.nextInt(3) == 0 ? some(CIDRS, 2) : List.of();
-    List<Cidr> notNets = rnd.nextInt(5) == 0 ? some(CIDRS.stream().filter(c -> !c.isCatchAll()).toList(), 2) : List.of();
+    List<Cidr> notNets =
+        rnd.nextInt(5) == 0
+            ? some(CIDRS.stream().filter(c -> !c.isCatchAll()).toList(), 2)
+            : List.of();
     Selector sel = null;
     if (rnd.nextInt(2) == 0) {
       sel = selector(2);
       if (rnd.nextInt(3) == 0) {
-        sel = Selector.and(rnd.nextBoolean() ? new Selector.Has("projectcalico.org/namespace") : new Selector.Compare("pcns.team", Selector.Op.EQ, pick(List.of("x", "y"))), sel);
+        sel =
+            Selector.and(
+                rnd.nextBoolean()
+                    ? new Selector.Has("projectcalico.org/namespace")
+                    : new Selector.Compare("pcns.team", Selector.Op.EQ, pick(List.of("x", "y"))),
+                sel);
       }
     }
     Selector notSel = rnd.nextInt(5) == 0 ? selector(1) : null;
     List<Port> ports = rnd.nextInt(4) == 0 ? ports() : List.of();
     List<Port> notPorts = rnd.nextInt(8) == 0 ? ports() : List.of();
-    List<String> domains = (destination ? rnd.nextInt(5) == 0 : rnd.nextInt(25) == 0) ? some(DOMAINS, 2) : List.of();
+    List<String> domains =
+        (destination ? rnd.nextInt(5) == 0 : rnd.nextInt(25) == 0) ? some(DOMAINS, 2) : List.of();
     String service = rnd.nextInt(40) == 0 ? "ns1/svc" : null;
     return new EntityMatch(nets, notNets, sel, notSel, ports, notPorts, domains, service);
   }
@@ -314,14 +469,15 @@ public final class RandomModel {
     List<Port> out = new ArrayList<>();
     int n = 1 + rnd.nextInt(2);
     for (int i = 0; i < n; i++) {
-      out.add(switch (rnd.nextInt(4)) {
-        case 0 -> new Port.Named(pick(List.of("http", "dns", "none")));
-        case 1 -> new Port.Range(80, 90);
-        default -> {
-          int p = pick(PORTS);
-          yield new Port.Range(p, p);
-        }
-      });
+      out.add(
+          switch (rnd.nextInt(4)) {
+            case 0 -> new Port.Named(pick(List.of("http", "dns", "none")));
+            case 1 -> new Port.Range(80, 90);
+            default -> {
+              int p = pick(PORTS);
+              yield new Port.Range(p, p);
+            }
+          });
     }
     return out;
   }
@@ -329,15 +485,33 @@ public final class RandomModel {
   /** A random selector over the small vocabulary (depth-bounded). */
   public Selector selector(int depth) {
     int k = rnd.nextInt(depth > 0 ? 12 : 8);
-    String key = rnd.nextInt(6) == 0 ? pick(List.of("pcns.team", "projectcalico.org/namespace", "pcsa.name")) : pick(KEYS);
-    String value = key.equals("projectcalico.org/namespace") ? pick(NAMESPACES) : key.equals("pcns.team") ? pick(List.of("x", "y")) : pick(VALUES);
+    String key =
+        rnd.nextInt(6) == 0
+            ? pick(List.of("pcns.team", "projectcalico.org/namespace", "pcsa.name"))
+            : pick(KEYS);
+    String value =
+        key.equals("projectcalico.org/namespace")
+            ? pick(NAMESPACES)
+            : key.equals("pcns.team") ? pick(List.of("x", "y")) : pick(VALUES);
     return switch (k) {
       case 0 -> new Selector.All();
       case 1 -> new Selector.Has(key);
       case 2, 3 -> new Selector.Compare(key, Selector.Op.EQ, value);
-      case 4 -> new Selector.Compare(key, pick(List.of(Selector.Op.NE, Selector.Op.CONTAINS, Selector.Op.STARTS_WITH, Selector.Op.ENDS_WITH)), pick(List.of(value, "we", "b", "-1", "")));
+      case 4 ->
+          new Selector.Compare(
+              key,
+              pick(
+                  List.of(
+                      Selector.Op.NE,
+                      Selector.Op.CONTAINS,
+                      Selector.Op.STARTS_WITH,
+                      Selector.Op.ENDS_WITH)),
+              pick(List.of(value, "we", "b", "-1", "")));
       case 5 -> new Selector.InSet(key, some(VALUES, 2), rnd.nextBoolean());
-      case 6 -> rnd.nextInt(4) == 0 ? new Selector.Global() : new Selector.Compare(key, Selector.Op.EQ, value);
+      case 6 ->
+          rnd.nextInt(4) == 0
+              ? new Selector.Global()
+              : new Selector.Compare(key, Selector.Op.EQ, value);
       case 7 -> new Selector.Not(new Selector.Has(key));
       case 8 -> new Selector.Not(selector(depth - 1));
       case 9, 10 -> new Selector.And(List.of(selector(depth - 1), selector(depth - 1)));
@@ -356,7 +530,17 @@ public final class RandomModel {
     if (rnd.nextBoolean()) {
       labels.put("pcsa.name", pick(List.of("a", "b")));
     }
-    return new Endpoint(Endpoint.Kind.WORKLOAD, ns, name, "Pod", labels, ips, ports, List.of("kns." + ns), null, Span.NONE);
+    return new Endpoint(
+        Endpoint.Kind.WORKLOAD,
+        ns,
+        name,
+        "Pod",
+        labels,
+        ips,
+        ports,
+        List.of("kns." + ns),
+        null,
+        Span.NONE);
   }
 
   private Map<String, String> ownLabels() {
@@ -390,7 +574,18 @@ public final class RandomModel {
   }
 
   private static Rule allowAll() {
-    return new Rule(0, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
+    return new Rule(
+        0,
+        Action.ALLOW,
+        null,
+        null,
+        null,
+        null,
+        null,
+        EntityMatch.ANY,
+        EntityMatch.ANY,
+        false,
+        Span.NONE);
   }
 
   private static Ip ip(String s) {

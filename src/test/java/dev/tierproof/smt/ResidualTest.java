@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ResidualTest {
 
   private static final LabelView NS =
-      new LabelView(Map.of("projectcalico.org/namespace", "shop", "pcns.team", "a"), Set.of("pcns."));
+      new LabelView(
+          Map.of("projectcalico.org/namespace", "shop", "pcns.team", "a"), Set.of("pcns."));
 
   private static Selector residual(String selector) throws Exception {
     return Residual.of(Selector.parse(selector), NS);
@@ -33,8 +34,10 @@ class ResidualTest {
 
   @Test
   void of_mixed_keepsOnlySymbolicPart() throws Exception {
-    assertThat(residual("projectcalico.org/namespace == 'shop' && app == 'web'").canonical()).isEqualTo("app == \"web\"");
-    assertThat(Residual.isFalse(residual("projectcalico.org/namespace == 'x' && app == 'web'"))).isTrue();
+    assertThat(residual("projectcalico.org/namespace == 'shop' && app == 'web'").canonical())
+        .isEqualTo("app == \"web\"");
+    assertThat(Residual.isFalse(residual("projectcalico.org/namespace == 'x' && app == 'web'")))
+        .isTrue();
     assertThat(Residual.isTrue(residual("has(pcns.team) || app == 'web'"))).isTrue();
     assertThat(residual("!(pcns.team == 'b') && (app == 'a' || role == 'b')").canonical())
         .isEqualTo("(app == \"a\" || role == \"b\")");

@@ -14,14 +14,19 @@ import org.junit.jupiter.api.Test;
 
 class SolverSessionTest {
 
-  private static final PolicySet EMPTY = new PolicySet(List.of(), List.of(), List.of(), Map.of(), Map.of());
+  private static final PolicySet EMPTY =
+      new PolicySet(List.of(), List.of(), List.of(), Map.of(), Map.of());
 
   @Test
   void preload_thenSession_works() {
     SolverSession.preload();
     try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
       Network n = Network.encode(EMPTY, s);
-      try (Query q = n.query(List.of(new Side.Outside(null, null)), List.of(new Side.Outside(null, null)), FlowBounds.ANY)) {
+      try (Query q =
+          n.query(
+              List.of(new Side.Outside(null, null)),
+              List.of(new Side.Outside(null, null)),
+              FlowBounds.ANY)) {
         Answer a = q.allowed();
         assertThat(a.flow().protocol()).isEqualTo(dev.tierproof.model.Protocols.TCP);
         assertThat(a.flow().destinationDomain()).isNull();
@@ -44,7 +49,8 @@ class SolverSessionTest {
       Network n = Network.encode(EMPTY, s);
       List<Side> world = List.of(new Side.Outside(null, null));
       try (Query q = n.query(world, world, FlowBounds.ANY)) {
-        assertThatThrownBy(() -> n.query(world, world, FlowBounds.ANY)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> n.query(world, world, FlowBounds.ANY))
+            .isInstanceOf(IllegalStateException.class);
         assertThat(q.allowed().status()).isEqualTo(SolverSession.Status.SAT);
       }
       try (Query q = n.query(world, world, FlowBounds.ANY)) {
@@ -70,7 +76,8 @@ class SolverSessionTest {
       Context ctx = s.ctx();
       BitVecExpr x = ctx.mkBVConst("x", 128);
       BitVecExpr y = ctx.mkBVConst("y", 128);
-      BigInteger n = new BigInteger("18446744073709551557").multiply(new BigInteger("18446744073709551533"));
+      BigInteger n =
+          new BigInteger("18446744073709551557").multiply(new BigInteger("18446744073709551533"));
       BitVecExpr max = ctx.mkBV(new BigInteger("18446744073709551615").toString(), 128);
       s.push();
       s.add(ctx.mkEq(ctx.mkBVMul(x, y), ctx.mkBV(n.toString(), 128)));
@@ -110,7 +117,9 @@ class SolverSessionTest {
       SolverSession.Check unsat = s.check(a, b, c);
       assertThat(unsat.fresh()).isTrue();
       assertThat(unsat.status()).isEqualTo(SolverSession.Status.UNSAT);
-      assertThat(java.util.Arrays.stream(s.core()).map(Object::toString)).doesNotContain("c").isNotEmpty();
+      assertThat(java.util.Arrays.stream(s.core()).map(Object::toString))
+          .doesNotContain("c")
+          .isNotEmpty();
       s.pop();
     }
     // the default limit: the incremental solver answers an easy question itself

@@ -14,7 +14,17 @@ class StringsTest {
   @Test
   void literal_roundTripsThroughAModel() {
     String backslashU = "\\" + "u{41}";
-    List<String> values = List.of("", "web", "a\\b", backslashU, "caf\u00e9", "tab\there", "\"quoted\"", "x\u0000y", "smile\uD83D\uDE00");
+    List<String> values =
+        List.of(
+            "",
+            "web",
+            "a\\b",
+            backslashU,
+            "caf\u00e9",
+            "tab\there",
+            "\"quoted\"",
+            "x\u0000y",
+            "smile\uD83D\uDE00");
     try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
       Context ctx = s.ctx();
       for (String v : values) {

@@ -8,8 +8,8 @@ import dev.tierproof.model.PolicySet;
 
 /**
  * The examples of findings: a packet at a step replayed through {@link Evaluator#evaluate} (the
- * executable spec), and for redundancy also through an evaluator of the set with the rule
- * removed; eval must confirm what the finding claims, else an internal error. Thread-safe.
+ * executable spec), and for redundancy also through an evaluator of the set with the rule removed;
+ * eval must confirm what the finding claims, else an internal error. Thread-safe.
  */
 final class Examples {
 
@@ -21,14 +21,19 @@ final class Examples {
     this.evaluator = evaluator;
   }
 
-  /** The packet at the chain's endpoint, replayed by eval; with {@code removed}, also without that rule. */
+  /**
+   * The packet at the chain's endpoint, replayed by eval; with {@code removed}, also without that
+   * rule.
+   */
   Example at(Chain chain, Flow f, RuleRef removed) {
     Step step = evaluator.evaluate(chain, f);
     Step changed = null;
     if (removed != null) {
       Evaluator without = evaluator.withTiers(removed.removedFrom(set.tiers()));
       Chain rest = without.chain(chain.at(), chain.direction());
-      changed = without.evaluate(new Chain(chain.at(), chain.direction(), rest.tiers(), chain.profiles()), f);
+      changed =
+          without.evaluate(
+              new Chain(chain.at(), chain.direction(), rest.tiers(), chain.profiles()), f);
       if (changed.allowed() != step.allowed()) {
         throw disagreement("eval says removing the rule changes this verdict", removed, f);
       }

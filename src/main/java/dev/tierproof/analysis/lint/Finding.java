@@ -9,10 +9,10 @@ import dev.tierproof.source.Span;
 import java.util.List;
 
 /**
- * One lint finding: typed, with a stable id and name, a severity and a location (design.md §5.5:
- * a dead rule is blocked by named earlier elements or unmatchable on its own, never a bare
- * boolean). Every finding holds for every flow in the scope it was computed for; what it claims
- * to exist comes with an {@link Example} replayed through eval.
+ * One lint finding: typed, with a stable id and name, a severity and a location (design.md §5.5: a
+ * dead rule is blocked by named earlier elements or unmatchable on its own, never a bare boolean).
+ * Every finding holds for every flow in the scope it was computed for; what it claims to exist
+ * comes with an {@link Example} replayed through eval.
  */
 public sealed interface Finding {
 
@@ -56,7 +56,10 @@ public sealed interface Finding {
     public enum Cause {
       /** every {@code nets} CIDR of a side lies inside its {@code notNets} */
       NETS_EXCLUDED,
-      /** {@code protocol} equals {@code notProtocol}, or {@code icmp} and {@code notICMP} exclude each other */
+      /**
+       * {@code protocol} equals {@code notProtocol}, or {@code icmp} and {@code notICMP} exclude
+       * each other
+       */
       PROTOCOL,
       /** every port of {@code ports} is in {@code notPorts} */
       PORTS_EXCLUDED,
@@ -109,7 +112,8 @@ public sealed interface Finding {
   }
 
   /** TP102: the rule matches packets but earlier elements always take them first. */
-  record ShadowedRule(RuleRef rule, List<Cover> coveredBy, boolean conflict, Example example) implements Finding {
+  record ShadowedRule(RuleRef rule, List<Cover> coveredBy, boolean conflict, Example example)
+      implements Finding {
     public ShadowedRule {
       coveredBy = List.copyOf(coveredBy);
     }
@@ -148,7 +152,10 @@ public sealed interface Finding {
     }
   }
 
-  /** TP104: the policy selects nothing in scope, or has rules only for directions it does not govern. */
+  /**
+   * TP104: the policy selects nothing in scope, or has rules only for directions it does not
+   * govern.
+   */
   record DeadPolicy(Tier tier, Policy policy, Reason reason) implements Finding {
     public enum Reason {
       SELECTS_NOTHING,
@@ -189,12 +196,15 @@ public sealed interface Finding {
 
     @Override
     public Span location() {
-      return tier.span().isKnown() ? tier.span() : policies.isEmpty() ? Span.NONE : policies.get(0).span();
+      return tier.span().isKnown()
+          ? tier.span()
+          : policies.isEmpty() ? Span.NONE : policies.get(0).span();
     }
   }
 
   /** TP106: rules for a direction the policy's {@code types} do not include. */
-  record DirectionNotGoverned(Tier tier, Policy policy, Direction direction, int rules) implements Finding {
+  record DirectionNotGoverned(Tier tier, Policy policy, Direction direction, int rules)
+      implements Finding {
     @Override
     public Kind kind() {
       return Kind.DIRECTION_NOT_GOVERNED;
@@ -230,7 +240,8 @@ public sealed interface Finding {
   }
 
   /** TP202: a policy with only Log rules in a direction still makes its tier deny what it logs. */
-  record LogOnlyDenies(Tier tier, Policy policy, Direction direction, Example example) implements Finding {
+  record LogOnlyDenies(Tier tier, Policy policy, Direction direction, Example example)
+      implements Finding {
     @Override
     public Kind kind() {
       return Kind.LOG_ONLY_POLICY_DENIES;
@@ -251,7 +262,8 @@ public sealed interface Finding {
    * TP203: a GlobalNetworkPolicy that selects workloads also selects host endpoints; {@code hosts}
    * are the input's, {@code hypothetical} when one that could exist would be selected.
    */
-  record GnpSelectsHosts(Tier tier, Policy policy, List<Endpoint> hosts, boolean hypothetical) implements Finding {
+  record GnpSelectsHosts(Tier tier, Policy policy, List<Endpoint> hosts, boolean hypothetical)
+      implements Finding {
     public GnpSelectsHosts {
       hosts = List.copyOf(hosts);
     }
@@ -295,7 +307,8 @@ public sealed interface Finding {
   }
 
   /** TP205: an Allow rule's far side uses only notSelector/notNets and matches outside traffic. */
-  record NegationMatchesOutside(RuleRef rule, boolean notSelector, Example example) implements Finding {
+  record NegationMatchesOutside(RuleRef rule, boolean notSelector, Example example)
+      implements Finding {
     @Override
     public Kind kind() {
       return Kind.NEGATION_MATCHES_OUTSIDE;
@@ -313,7 +326,8 @@ public sealed interface Finding {
   }
 
   /** TP900: the solver could not decide {@code question} about the rule or policy. */
-  record Inconclusive(RuleRef rule, Policy policy, String question, String reason) implements Finding {
+  record Inconclusive(RuleRef rule, Policy policy, String question, String reason)
+      implements Finding {
     @Override
     public Kind kind() {
       return Kind.INCONCLUSIVE;

@@ -89,12 +89,17 @@ final class Footprint {
   }
 
   /** One Calico rule's footprint; null components: anything. */
-  record Of(Set<Integer> protocols, Addresses far, List<Port.Range> farPorts, List<Port.Range> localPorts) {}
+  record Of(
+      Set<Integer> protocols,
+      Addresses far,
+      List<Port.Range> farPorts,
+      List<Port.Range> localPorts) {}
 
   private final PolicySet set;
   private final boolean addresses;
   private final Samples samples;
-  private final Map<Rule, Of[]> cache = java.util.Collections.synchronizedMap(new IdentityHashMap<>());
+  private final Map<Rule, Of[]> cache =
+      java.util.Collections.synchronizedMap(new IdentityHashMap<>());
 
   Footprint(PolicySet set, Samples samples, boolean addresses) {
     this.set = set;
@@ -115,7 +120,8 @@ final class Footprint {
   }
 
   private static boolean disjoint(Of x, Of y) {
-    if (x.protocols() != null && y.protocols() != null
+    if (x.protocols() != null
+        && y.protocols() != null
         && x.protocols().stream().noneMatch(y.protocols()::contains)) {
       return true;
     }
@@ -160,7 +166,8 @@ final class Footprint {
     } else if (!far.ports().isEmpty() || !local.ports().isEmpty()) {
       protocols = PORT_PROTOCOLS;
     }
-    return new Of(protocols, addresses ? far(far) : null, numeric(far.ports()), numeric(local.ports()));
+    return new Of(
+        protocols, addresses ? far(far) : null, numeric(far.ports()), numeric(local.ports()));
   }
 
   /** Numeric ports only; null when the list is empty or has a named port. */
@@ -195,7 +202,8 @@ final class Footprint {
         }
       }
       for (NetworkSet n : set.networkSets()) {
-        if (m.selector().matches(n.labels()) && (m.notSelector() == null || !m.notSelector().matches(n.labels()))) {
+        if (m.selector().matches(n.labels())
+            && (m.notSelector() == null || !m.notSelector().matches(n.labels()))) {
           n.nets().forEach(c -> raw.add(interval(c)));
         }
       }
@@ -205,9 +213,11 @@ final class Footprint {
     return out;
   }
 
-  /** A CIDR's addresses in the 128-bit form ({@link Cidr#low()} and {@link Cidr#high()} are already that). */
+  /**
+   * A CIDR's addresses in the 128-bit form ({@link Cidr#low()} and {@link Cidr#high()} are already
+   * that).
+   */
   private static BigInteger[] interval(Cidr c) {
     return new BigInteger[] {c.low(), c.high()};
   }
-
 }

@@ -8,36 +8,57 @@ import java.util.Optional;
  * configuration use, and the help text that SARIF and the README show.
  */
 public enum Kind {
-  UNMATCHABLE_RULE("TP101", "unmatchable-rule",
+  UNMATCHABLE_RULE(
+      "TP101",
+      "unmatchable-rule",
       "No packet can match this rule at the endpoints its policy selects: its criteria contradict"
           + " each other or match no endpoint. Fix or remove the rule."),
-  SHADOWED_RULE("TP102", "shadowed-rule",
+  SHADOWED_RULE(
+      "TP102",
+      "shadowed-rule",
       "The rule can match packets, but on every path earlier rules (of its policy, of earlier"
           + " policies of its tier, a Pass, or earlier tiers) decide first, so it never fires. As an error,"
           + " an earlier rule decides differently: the author probably meant this rule to apply."),
-  REDUNDANT_RULE("TP103", "redundant-rule",
+  REDUNDANT_RULE(
+      "TP103",
+      "redundant-rule",
       "The rule fires, but removing it changes no verdict of any flow at any endpoint:"
           + " what follows it decides the same."),
-  DEAD_POLICY("TP104", "dead-policy",
+  DEAD_POLICY(
+      "TP104",
+      "dead-policy",
       "The policy selects no endpoint in scope, or none of its rules is in a direction it governs."),
-  DEAD_TIER("TP105", "dead-tier",
-      "No policy of the tier can select an endpoint in scope."),
-  DIRECTION_NOT_GOVERNED("TP106", "direction-not-governed",
+  DEAD_TIER("TP105", "dead-tier", "No policy of the tier can select an endpoint in scope."),
+  DIRECTION_NOT_GOVERNED(
+      "TP106",
+      "direction-not-governed",
       "The policy has rules for a direction its `types` do not include; they never apply."),
-  PASS_TO_PROFILE("TP201", "pass-to-profile",
+  PASS_TO_PROFILE(
+      "TP201",
+      "pass-to-profile",
       "Traffic this Pass rule passes reaches no later tier that decides and is allowed by the"
           + " endpoint's profile (Kubernetes namespaces allow all): Pass is not Deny."),
-  LOG_ONLY_POLICY_DENIES("TP202", "log-only-policy-denies",
+  LOG_ONLY_POLICY_DENIES(
+      "TP202",
+      "log-only-policy-denies",
       "The policy has only Log rules in this direction, yet selecting an endpoint enters the tier,"
           + " whose implicit deny then drops what was logged."),
-  GNP_SELECTS_HOST_ENDPOINTS("TP203", "gnp-selects-host-endpoints",
+  GNP_SELECTS_HOST_ENDPOINTS(
+      "TP203",
+      "gnp-selects-host-endpoints",
       "A GlobalNetworkPolicy without namespaceSelector (or with selector all()) also selects"
           + " host endpoints, which then lose the traffic it does not allow."),
-  STAGED_POLICY_CHANGES_VERDICTS("TP204", "staged-policy-changes-verdicts",
+  STAGED_POLICY_CHANGES_VERDICTS(
+      "TP204",
+      "staged-policy-changes-verdicts",
       "Enforcing this staged policy would change verdicts."),
-  NEGATION_MATCHES_OUTSIDE("TP205", "negation-matches-outside",
+  NEGATION_MATCHES_OUTSIDE(
+      "TP205",
+      "negation-matches-outside",
       "A rule side with only notSelector or notNets also matches addresses outside the cluster."),
-  INCONCLUSIVE("TP900", "inconclusive",
+  INCONCLUSIVE(
+      "TP900",
+      "inconclusive",
       "The solver could not decide this question (e.g. timeout); nothing is claimed about it.");
 
   private final String id;
@@ -67,6 +88,8 @@ public enum Kind {
 
   /** The kind with this id or name. */
   public static Optional<Kind> of(String idOrName) {
-    return Arrays.stream(values()).filter(k -> k.id.equals(idOrName) || k.ruleName.equals(idOrName)).findFirst();
+    return Arrays.stream(values())
+        .filter(k -> k.id.equals(idOrName) || k.ruleName.equals(idOrName))
+        .findFirst();
   }
 }

@@ -1,7 +1,5 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.model.Scope;
-import dev.tierproof.source.Severity;
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
 import dev.tierproof.eval.Chain;
@@ -17,11 +15,13 @@ import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Scope;
 import dev.tierproof.model.Tier;
 import dev.tierproof.smt.Labels;
 import dev.tierproof.smt.Network;
 import dev.tierproof.smt.SolverSession;
 import dev.tierproof.source.Progress;
+import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,18 +56,21 @@ import java.util.Optional;
  * <p>Scopes: {@link Scope#EXISTING} — the input's endpoints, and peers that are input endpoints or
  * addresses outside the cluster; {@link Scope#ANY} — also workload endpoints that could exist
  * (labels constrained only by selectors, spec S5.3), at the policy's end and as peers. A solver
- * {@code unknown} is reported as {@link Finding.Inconclusive}, never as a finding. Every example
- * is replayed through {@link Evaluator} ({@link Examples}); a disagreement between solver and
+ * {@code unknown} is reported as {@link Finding.Inconclusive}, never as a finding. Every example is
+ * replayed through {@link Evaluator} ({@link Examples}); a disagreement between solver and
  * evaluator throws {@link IllegalStateException} (an internal error, never a finding).
  *
  * <p>This file selects (dead policies and tiers, directions not governed, hypothetical endpoints)
  * and samples each rule; what sampling leaves open goes to the {@link SolverPhase} (parallel
- * workers, each with its own Z3 session); {@link Unmatchable} explains unmatchable rules and
- * {@link Surprises} finds TP201-TP205. One instance per run.
+ * workers, each with its own Z3 session); {@link Unmatchable} explains unmatchable rules and {@link
+ * Surprises} finds TP201-TP205. One instance per run.
  */
 public final class Lint {
 
-  /** @param scope null: {@link Scope#ANY} when the input has no workload endpoints, else {@link Scope#EXISTING} */
+  /**
+   * @param scope null: {@link Scope#ANY} when the input has no workload endpoints, else {@link
+   *     Scope#EXISTING}
+   */
   public record Options(Scope scope, Duration timeout, Progress progress) {
     public Options(Scope scope, Duration timeout) {
       this(scope, timeout, Progress.NONE);
@@ -76,13 +79,19 @@ public final class Lint {
 
   /** How the work was done (for reports and benchmarks). */
   public record Stats(
-      int policies, int rules, int liveBySampling, int solverQuestions, long solverMillis, long millis) {}
+      int policies,
+      int rules,
+      int liveBySampling,
+      int solverQuestions,
+      long solverMillis,
+      long millis) {}
 
   /**
-   * The findings in input order (tier, policy, direction, rule), then per-policy surprises;
-   * {@code grades} re-grades kinds of findings (a repository's configuration).
+   * The findings in input order (tier, policy, direction, rule), then per-policy surprises; {@code
+   * grades} re-grades kinds of findings (a repository's configuration).
    */
-  public record Result(Scope scope, List<Finding> findings, Stats stats, Map<Kind, Severity> grades) {
+  public record Result(
+      Scope scope, List<Finding> findings, Stats stats, Map<Kind, Severity> grades) {
     public Result {
       findings = List.copyOf(findings);
       grades = Map.copyOf(grades);
@@ -108,10 +117,16 @@ public final class Lint {
   private final Surprises surprises;
   private final SolverPhase solver;
   private final List<Finding> findings = java.util.Collections.synchronizedList(new ArrayList<>());
-  /** What sampling left open, per group of policies whose endpoints share a namespace ("" for global policies) and direction. */
+
+  /**
+   * What sampling left open, per group of policies whose endpoints share a namespace ("" for global
+   * policies) and direction.
+   */
   private final Map<List<Object>, List<Pending>> pending = new LinkedHashMap<>();
+
   /** The profiles each sampled hypothetical endpoint's namespace is assumed to have. */
   private final Map<Endpoint, Map<String, Profile>> assumedFor = new IdentityHashMap<>();
+
   private SolverSession session;
   private Network network;
   private int rules;
@@ -125,12 +140,22 @@ public final class Lint {
     this.steps = new Steps(set, evaluator);
     this.samples = new Samples(set, steps);
     this.examples = new Examples(set, evaluator);
-    this.surprises = new Surprises(set, scope, evaluator, steps, samples, examples, findings, this::network);
+    this.surprises =
+        new Surprises(set, scope, evaluator, steps, samples, examples, findings, this::network);
     this.solver =
         new SolverPhase(
-            set, scope, options.timeout(), options.progress(), steps, samples,
-            new Footprint(set, samples, scope == Scope.EXISTING), new Peers(set, steps, samples), examples,
-            new Unmatchable(set, scope, steps, samples), replay, findings);
+            set,
+            scope,
+            options.timeout(),
+            options.progress(),
+            steps,
+            samples,
+            new Footprint(set, samples, scope == Scope.EXISTING),
+            new Peers(set, steps, samples),
+            examples,
+            new Unmatchable(set, scope, steps, samples),
+            replay,
+            findings);
     this.timeout = options.timeout();
   }
 
@@ -153,7 +178,13 @@ public final class Lint {
     return new Result(
         lint.scope,
         lint.findings,
-        new Stats(set.policies().size(), lint.rules, lint.liveBySampling, s.questions(), s.solverMillis(), millis));
+        new Stats(
+            set.policies().size(),
+            lint.rules,
+            lint.liveBySampling,
+            s.questions(),
+            s.solverMillis(),
+            millis));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -181,8 +212,15 @@ public final class Lint {
           !enforced.isEmpty()
               && deadPolicies.size() == enforced.size()
               && deadPolicies.stream()
-                  .allMatch(f -> ((Finding.DeadPolicy) f).reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING);
-      if (allDead || (enforced.isEmpty() && tier.span().isKnown() && tier.policies().isEmpty() && !tier.builtIn())) {
+                  .allMatch(
+                      f ->
+                          ((Finding.DeadPolicy) f).reason()
+                              == Finding.DeadPolicy.Reason.SELECTS_NOTHING);
+      if (allDead
+          || (enforced.isEmpty()
+              && tier.span().isKnown()
+              && tier.policies().isEmpty()
+              && !tier.builtIn())) {
         findings.add(new Finding.DeadTier(tier, enforced));
       } else {
         findings.addAll(deadPolicies);
@@ -210,12 +248,25 @@ public final class Lint {
         }
       }
     }
-    Direction d = r != null ? r.direction() : f instanceof Finding.DirectionNotGoverned g ? g.direction()
-        : f instanceof Finding.LogOnlyDenies l ? l.direction() : null;
-    return new int[] {ti, pi, d == null ? -1 : d.ordinal(), r == null ? -1 : r.index(), Integer.parseInt(f.id().substring(2))};
+    Direction d =
+        r != null
+            ? r.direction()
+            : f instanceof Finding.DirectionNotGoverned g
+                ? g.direction()
+                : f instanceof Finding.LogOnlyDenies l ? l.direction() : null;
+    return new int[] {
+      ti,
+      pi,
+      d == null ? -1 : d.ordinal(),
+      r == null ? -1 : r.index(),
+      Integer.parseInt(f.id().substring(2))
+    };
   }
 
-  /** Checks one enforced policy and its rules; returns its dead-policy finding (added by the caller). */
+  /**
+   * Checks one enforced policy and its rules; returns its dead-policy finding (added by the
+   * caller).
+   */
   private Finding policy(Tier tier, Policy p) {
     List<Direction> governedWithRules = new ArrayList<>();
     List<Direction> ungoverned = new ArrayList<>();
@@ -237,11 +288,13 @@ public final class Lint {
         return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.SELECTS_NOTHING);
       }
       boolean[] unknown = {false};
-      Optional<Map<String, String>> labels = Labels.workload(network(), ns(p), p.selector(), unknown);
+      Optional<Map<String, String>> labels =
+          Labels.workload(network(), ns(p), p.selector(), unknown);
       boolean host = ns(p) == null && Labels.host(network(), p.selector(), unknown).isPresent();
       if (labels.isEmpty() && !host) {
         if (unknown[0]) {
-          findings.add(new Finding.Inconclusive(null, p, "can it select an endpoint?", "solver unknown"));
+          findings.add(
+              new Finding.Inconclusive(null, p, "can it select an endpoint?", "solver unknown"));
           return null;
         }
         return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.SELECTS_NOTHING);
@@ -259,7 +312,9 @@ public final class Lint {
         rules++;
         Pending q = sample(r, hypothetical);
         if (q != null) {
-          pending.computeIfAbsent(Arrays.asList(ns(p) == null ? "" : ns(p), d), k -> new ArrayList<>()).add(q);
+          pending
+              .computeIfAbsent(Arrays.asList(ns(p) == null ? "" : ns(p), d), k -> new ArrayList<>())
+              .add(q);
         }
       }
       surprises.logOnly(tier, p, d, chains(p, d, hypothetical));
@@ -284,18 +339,39 @@ public final class Lint {
     boolean listed = set.endpoints().stream().anyMatch(e -> e.profiles().contains(profile));
     if (!set.profiles().containsKey(profile) && !listed) {
       Map<String, String> pcns = new java.util.TreeMap<>();
-      labels.forEach((k, v) -> {
-        if (k.startsWith("pcns.")) {
-          pcns.put(k, v);
-        }
-      });
+      labels.forEach(
+          (k, v) -> {
+            if (k.startsWith("pcns.")) {
+              pcns.put(k, v);
+            }
+          });
       Rule allow =
-          new Rule(0, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
+          new Rule(
+              0,
+              Action.ALLOW,
+              null,
+              null,
+              null,
+              null,
+              null,
+              EntityMatch.ANY,
+              EntityMatch.ANY,
+              false,
+              Span.NONE);
       extra.put(profile, new Profile(profile, pcns, List.of(allow), List.of(allow), Span.NONE));
     }
-    Endpoint e = new Endpoint(
-        Endpoint.Kind.WORKLOAD, ns, "hypothetical-1", "Hypothetical", labels, List.of(ip), List.of(),
-        List.of(profile), null, Span.NONE);
+    Endpoint e =
+        new Endpoint(
+            Endpoint.Kind.WORKLOAD,
+            ns,
+            "hypothetical-1",
+            "Hypothetical",
+            labels,
+            List.of(ip),
+            List.of(),
+            List.of(profile),
+            null,
+            Span.NONE);
     assumedFor.put(e, extra);
     return e;
   }
@@ -303,7 +379,10 @@ public final class Lint {
   // ---------------------------------------------------------------------------------------------
   // one rule: sampling first
 
-  /** The chains of up to {@link Steps#CLASSES_SAMPLED} classes {@code p} applies to in {@code d}, and the hypothetical endpoint's when it applies. */
+  /**
+   * The chains of up to {@link Steps#CLASSES_SAMPLED} classes {@code p} applies to in {@code d},
+   * and the hypothetical endpoint's when it applies.
+   */
   private List<Chain> chains(Policy p, Direction d, Endpoint hypothetical) {
     List<Chain> chains = new ArrayList<>();
     for (EClass c : Steps.spread(steps.selected(p, d))) {
@@ -323,8 +402,10 @@ public final class Lint {
   /** Samples packets for the rule; returns what the solver still has to answer, or null. */
   private Pending sample(RuleRef rule, Endpoint hypothetical) {
     Pending q = new Pending(rule);
-    if (rule.rules().stream().allMatch(r -> r.source().service() != null || r.destination().service() != null)) {
-      return null; // spec S3.4: endpoint slices are not modelled (reported on load); nothing to claim
+    if (rule.rules().stream()
+        .allMatch(r -> r.source().service() != null || r.destination().service() != null)) {
+      return null; // spec S3.4: endpoint slices are not modelled (reported on load); nothing to
+      // claim
     }
     List<EClass> classes = steps.selected(rule.policy(), rule.direction());
     List<Chain> chains = chains(rule.policy(), rule.direction(), hypothetical);
@@ -369,7 +450,9 @@ public final class Lint {
         }
         if (!negation && w.allowed() && surprises.outsidePeer(rule, f)) {
           negation = true;
-          findings.add(new Finding.NegationMatchesOutside(rule, Surprises.notSelectorSide(rule), examples.at(chain, f, null)));
+          findings.add(
+              new Finding.NegationMatchesOutside(
+                  rule, Surprises.notSelectorSide(rule), examples.at(chain, f, null)));
         }
         if ((!q.needsRedundancy() || q.notRedundant) && passToProfile && negation) {
           break outer;
@@ -403,13 +486,16 @@ public final class Lint {
   }
 
   /**
-   * Looks for a packet the rule takes whose verdict would differ without it, among packets that
-   * mix the rule's candidates with those of the rules after it at the same endpoint (a later rule
-   * with another outcome is where such a packet would end up).
+   * Looks for a packet the rule takes whose verdict would differ without it, among packets that mix
+   * the rule's candidates with those of the rules after it at the same endpoint (a later rule with
+   * another outcome is where such a packet would end up).
    */
   private boolean changesAfter(RuleRef rule, List<Chain> chains) {
     int budget = 4 * Samples.FLOWS_PER_RULE * Math.max(1, chains.size() / 3);
-    for (Chain chain : chains.size() > Steps.CLASSES_SAMPLED ? chains : chains.subList(0, Math.min(chains.size(), 6))) {
+    for (Chain chain :
+        chains.size() > Steps.CLASSES_SAMPLED
+            ? chains
+            : chains.subList(0, Math.min(chains.size(), 6))) {
       List<Flow> mine = samples.flows(rule, chain.at(), 8);
       boolean after = false;
       for (Chain.Entered part : chain.tiers()) {
@@ -422,7 +508,8 @@ public final class Lint {
             if (!after || later.action() == Action.LOG || later.action() == rule.action()) {
               continue;
             }
-            for (Flow f : Samples.hybrid(mine, samples.flows(later, chain.at(), 4), rule.direction(), 24)) {
+            for (Flow f :
+                Samples.hybrid(mine, samples.flows(later, chain.at(), 4), rule.direction(), 24)) {
               if (--budget < 0) {
                 return false;
               }
@@ -430,7 +517,9 @@ public final class Lint {
                 continue;
               }
               Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
-              if (w.took() && steps.walk(chain, f, null, -1, rule.policy(), rule.index()).allowed() != w.allowed()) {
+              if (w.took()
+                  && steps.walk(chain, f, null, -1, rule.policy(), rule.index()).allowed()
+                      != w.allowed()) {
                 return true;
               }
             }
@@ -448,7 +537,8 @@ public final class Lint {
    */
   private boolean sameActionAfter(RuleRef rule, Endpoint hypothetical) {
     Action a = rule.action();
-    if (a == Action.ALLOW || rule.tier().defaultAction() != (a == Action.PASS ? Action.PASS : Action.DENY)) {
+    if (a == Action.ALLOW
+        || rule.tier().defaultAction() != (a == Action.PASS ? Action.PASS : Action.DENY)) {
       return false;
     }
     Policy p = rule.policy();
@@ -475,7 +565,11 @@ public final class Lint {
       for (Policy o : rule.tier().policies()) {
         if (o == p) {
           seen = true;
-        } else if (seen && !o.staged() && !o.doNotTrack() && !o.preDnat() && o.governs(d)
+        } else if (seen
+            && !o.staged()
+            && !o.doNotTrack()
+            && !o.preDnat()
+            && o.governs(d)
             && (ns(o) == null || ns(p) == null || ns(o).equals(ns(p)))) {
           later.add(o); // a global policy's endpoints may be in any namespace
         }
@@ -523,5 +617,4 @@ public final class Lint {
     }
     return network;
   }
-
 }

@@ -27,9 +27,9 @@ import java.util.TreeMap;
  * The input endpoints a step's rules can tell apart as the packet's far end. A far end is observed
  * only through its address: the family, which of the rules' CIDRs contain it, which of their
  * selectors match an entity at it (the endpoint's labels, the network sets there), and the named
- * ports of the endpoint there (spec S3.4, S3.5). Endpoints that agree on all of that for every
- * rule of the step are interchangeable, so one representative per kind is exact; the solver then
- * groups far ends among a few hundred endpoints instead of every one.
+ * ports of the endpoint there (spec S3.4, S3.5). Endpoints that agree on all of that for every rule
+ * of the step are interchangeable, so one representative per kind is exact; the solver then groups
+ * far ends among a few hundred endpoints instead of every one.
  */
 final class Peers {
 
@@ -48,7 +48,8 @@ final class Peers {
     this.samples = samples;
     this.netsetIndex =
         new dev.tierproof.model.CidrIndex<>(
-            java.util.stream.IntStream.range(0, set.networkSets().size()).boxed().toList(), i -> set.networkSets().get(i).nets());
+            java.util.stream.IntStream.range(0, set.networkSets().size()).boxed().toList(),
+            i -> set.networkSets().get(i).nets());
     Set<Ip> seen = new java.util.HashSet<>();
     for (Endpoint e : set.endpoints()) {
       if (e.ips().isEmpty()) {
@@ -63,7 +64,9 @@ final class Peers {
     }
   }
 
-  /** One endpoint per kind the far sides of {@code rules} (in direction {@code d}) can tell apart. */
+  /**
+   * One endpoint per kind the far sides of {@code rules} (in direction {@code d}) can tell apart.
+   */
   List<Endpoint> representatives(Iterable<Rule> rules, Direction d) {
     List<List<Selector>> keys = new ArrayList<>();
     Set<List<Selector>> seenKeys = new java.util.HashSet<>();
@@ -100,8 +103,11 @@ final class Peers {
     for (int i = 0; i < keys.size(); i++) {
       List<Selector> k = keys.get(i);
       List<Steps.EClass> matching =
-          k.get(0) != null ? samples.matching(k.get(0), k.get(1)) : samples.matching(new Selector.All(), null).stream()
-              .filter(c -> k.get(1).matches(c.representative().labels())).toList();
+          k.get(0) != null
+              ? samples.matching(k.get(0), k.get(1))
+              : samples.matching(new Selector.All(), null).stream()
+                  .filter(c -> k.get(1).matches(c.representative().labels()))
+                  .toList();
       for (Steps.EClass c : matching) {
         classBits.computeIfAbsent(c, x -> new BitSet()).set(i);
       }

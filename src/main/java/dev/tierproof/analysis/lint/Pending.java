@@ -12,16 +12,23 @@ final class Pending {
   boolean matched;
   boolean live;
   boolean notRedundant;
+
   /** A finding (or inconclusive) was reported: nothing more to ask. */
   boolean done;
+
   /** The solver proved that no packet reaches it. */
   boolean unreached;
+
   /** A packet the rule matches but that something earlier takes (at {@code blockedAt}). */
   Flow blocked;
+
   Chain blockedAt;
+
   /** A packet the rule takes (at {@code takenAt}). */
   Flow taken;
+
   Chain takenAt;
+
   /** Per element that took a packet the rule matches before it: that packet and where. */
   final Map<String, Map.Entry<Chain, Flow>> blockedBy = new LinkedHashMap<>();
 
@@ -33,4 +40,3 @@ final class Pending {
     return rule.action() != Action.LOG;
   }
 }
-

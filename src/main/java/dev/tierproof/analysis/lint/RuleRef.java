@@ -51,7 +51,10 @@ public record RuleRef(Tier tier, Policy policy, Direction direction, int index, 
     return out;
   }
 
-  /** {@code tiers} with this written rule removed from its policy (for "would removing it change anything"). */
+  /**
+   * {@code tiers} with this written rule removed from its policy (for "would removing it change
+   * anything").
+   */
   public List<Tier> removedFrom(List<Tier> tiers) {
     List<Tier> out = new java.util.ArrayList<>();
     for (Tier t : tiers) {
@@ -64,8 +67,21 @@ public record RuleRef(Tier tier, Policy policy, Direction direction, int index, 
         List<Rule> in = new java.util.ArrayList<>(p.ingress());
         List<Rule> eg = new java.util.ArrayList<>(p.egress());
         (direction == Direction.INGRESS ? in : eg).removeIf(r -> r.index() == index);
-        ps.add(new Policy(p.kind(), p.name(), p.namespace(), p.tier(), p.order(), p.selector(), p.types(), in, eg,
-            p.doNotTrack(), p.preDnat(), p.applyOnForward(), p.span()));
+        ps.add(
+            new Policy(
+                p.kind(),
+                p.name(),
+                p.namespace(),
+                p.tier(),
+                p.order(),
+                p.selector(),
+                p.types(),
+                in,
+                eg,
+                p.doNotTrack(),
+                p.preDnat(),
+                p.applyOnForward(),
+                p.span()));
       }
       out.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
     }

@@ -25,16 +25,17 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Candidate packets for a rule, built from the rule's own fields (design.md §3: cheap concrete
- * work first): its family, protocol, ICMP type, ports (numeric, or the named ports of the
- * endpoints involved), and far-end addresses taken from its {@code nets}, from the endpoints and
- * network sets its selectors match, or from outside the cluster. They are only candidates: the
- * caller keeps those the evaluator says the rule matches.
+ * Candidate packets for a rule, built from the rule's own fields (design.md §3: cheap concrete work
+ * first): its family, protocol, ICMP type, ports (numeric, or the named ports of the endpoints
+ * involved), and far-end addresses taken from its {@code nets}, from the endpoints and network sets
+ * its selectors match, or from outside the cluster. They are only candidates: the caller keeps
+ * those the evaluator says the rule matches.
  */
 final class Samples {
 
   /** Sampled flows per class of endpoints, and per rule at most. */
   static final int FLOWS_PER_CLASS = 24;
+
   static final int FLOWS_PER_RULE = 240;
 
   private static final List<String> OUTSIDE_V4 =
@@ -42,7 +43,10 @@ final class Samples {
   private static final List<String> OUTSIDE_V6 =
       List.of("2001:db8::cb00:7107", "2001:db8::c633:6407", "2606:4700::1111", "fd12:3456::7");
 
-  /** An address at the far end: its owner (null outside the cluster) and the DNS name it is reached by. */
+  /**
+   * An address at the far end: its owner (null outside the cluster) and the DNS name it is reached
+   * by.
+   */
   record Peer(Ip ip, Endpoint owner, String domain) {}
 
   private final PolicySet set;
@@ -50,7 +54,8 @@ final class Samples {
   private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
   private final Map<Integer, TreeMap<BigInteger, Ip>> sorted = new HashMap<>();
   private final Map<Integer, List<Ip>> outside = new HashMap<>();
-  private final Map<List<Selector>, List<Steps.EClass>> matching = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<List<Selector>, List<Steps.EClass>> matching =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   Samples(PolicySet set, Steps steps) {
     this.set = set;
@@ -106,10 +111,10 @@ final class Samples {
   }
 
   /**
-   * The second rule's candidates, then packets mixing two rules' candidates at the same endpoint and
-   * direction: the far end of one with the protocol, ports and ICMP fields of the other, both ways
-   * (at most {@code limit} in all). They
-   * find packets two rules both match, e.g. one that an earlier rule takes from a later one.
+   * The second rule's candidates, then packets mixing two rules' candidates at the same endpoint
+   * and direction: the far end of one with the protocol, ports and ICMP fields of the other, both
+   * ways (at most {@code limit} in all). They find packets two rules both match, e.g. one that an
+   * earlier rule takes from a later one.
    */
   static List<Flow> hybrid(List<Flow> a, List<Flow> b, Direction d, int limit) {
     Set<Flow> out = new LinkedHashSet<>(b.size() > limit ? b.subList(0, limit) : b);
@@ -124,10 +129,28 @@ final class Samples {
           }
           out.add(
               ingress
-                  ? new Flow(k.protocol(), far.sourceIp(), k.sourcePort(), k.destinationIp(), k.destinationPort(),
-                      k.icmpType(), k.icmpCode(), null, far.source(), k.destination())
-                  : new Flow(k.protocol(), k.sourceIp(), k.sourcePort(), far.destinationIp(), k.destinationPort(),
-                      k.icmpType(), k.icmpCode(), far.destinationDomain(), k.source(), far.destination()));
+                  ? new Flow(
+                      k.protocol(),
+                      far.sourceIp(),
+                      k.sourcePort(),
+                      k.destinationIp(),
+                      k.destinationPort(),
+                      k.icmpType(),
+                      k.icmpCode(),
+                      null,
+                      far.source(),
+                      k.destination())
+                  : new Flow(
+                      k.protocol(),
+                      k.sourceIp(),
+                      k.sourcePort(),
+                      far.destinationIp(),
+                      k.destinationPort(),
+                      k.icmpType(),
+                      k.icmpCode(),
+                      far.destinationDomain(),
+                      k.source(),
+                      far.destination()));
           if (out.size() >= limit) {
             return new ArrayList<>(out);
           }
@@ -158,7 +181,8 @@ final class Samples {
       return; // spec S3.4: such a side matches no address
     }
     for (int fam : families(r, at)) {
-      List<Ip> localIps = new ArrayList<>(at.ips().stream().filter(i -> i.family() == fam).toList());
+      List<Ip> localIps =
+          new ArrayList<>(at.ips().stream().filter(i -> i.family() == fam).toList());
       if (at.ips().isEmpty()) {
         localIps.add(unowned(fam, 0));
       }
@@ -177,8 +201,28 @@ final class Samples {
               Integer[] icmp = icmp(r, proto, fam);
               Flow f =
                   ingress
-                      ? new Flow(proto, peer.ip(), fp, localIp, lp, icmp[0], icmp[1], null, peer.owner(), at)
-                      : new Flow(proto, localIp, lp, peer.ip(), fp, icmp[0], icmp[1], peer.domain(), at, peer.owner());
+                      ? new Flow(
+                          proto,
+                          peer.ip(),
+                          fp,
+                          localIp,
+                          lp,
+                          icmp[0],
+                          icmp[1],
+                          null,
+                          peer.owner(),
+                          at)
+                      : new Flow(
+                          proto,
+                          localIp,
+                          lp,
+                          peer.ip(),
+                          fp,
+                          icmp[0],
+                          icmp[1],
+                          peer.domain(),
+                          at,
+                          peer.owner());
               out.add(f);
               if (out.size() >= limit) {
                 return;
@@ -226,8 +270,8 @@ final class Samples {
     } else {
       out.add(Protocols.TCP);
       out.add(Protocols.UDP);
-      boolean ports = List.of(r.source(), r.destination()).stream()
-          .anyMatch(m -> !m.ports().isEmpty());
+      boolean ports =
+          List.of(r.source(), r.destination()).stream().anyMatch(m -> !m.ports().isEmpty());
       if (!ports) {
         out.add(fam == 6 ? Protocols.ICMPV6 : Protocols.ICMP);
       }
@@ -253,8 +297,12 @@ final class Samples {
     return new Integer[] {type, 0};
   }
 
-  /** Ports for one side: from its {@code ports}, else ones outside its {@code notPorts}, else the default. */
-  private static List<Integer> ports(Rule r, EntityMatch m, Endpoint entity, int proto, int fallback) {
+  /**
+   * Ports for one side: from its {@code ports}, else ones outside its {@code notPorts}, else the
+   * default.
+   */
+  private static List<Integer> ports(
+      Rule r, EntityMatch m, Endpoint entity, int proto, int fallback) {
     List<Integer> out = new ArrayList<>();
     if (!Protocols.hasPorts(proto)) {
       out.add(null);
@@ -309,7 +357,8 @@ final class Samples {
       for (Steps.EClass c : matching(m.selector(), m.notSelector())) {
         for (Endpoint e : c.members()) {
           for (Ip ip : e.ips()) {
-            if (ip.family() == fam && (nets.isEmpty() || nets.stream().anyMatch(n -> n.contains(ip)))) {
+            if (ip.family() == fam
+                && (nets.isEmpty() || nets.stream().anyMatch(n -> n.contains(ip)))) {
               out.putIfAbsent(ip, new Peer(ip, owner(ip), null));
               break;
             }
@@ -408,7 +457,8 @@ final class Samples {
     if (!within.isEmpty() && within.stream().noneMatch(w -> w.contains(ip))) {
       for (Cidr w : within) {
         if (c.contains(new Ip(w.family(), w.low()))) {
-          return new Ip(w.family(), w.prefix() < w.address().bits() ? w.low().add(BigInteger.ONE) : w.low());
+          return new Ip(
+              w.family(), w.prefix() < w.address().bits() ? w.low().add(BigInteger.ONE) : w.low());
         }
       }
       return null;
@@ -436,9 +486,14 @@ final class Samples {
         });
   }
 
-  /** The namespace a selector requires by a top-level {@code projectcalico.org/namespace == 'ns'}, or null. */
+  /**
+   * The namespace a selector requires by a top-level {@code projectcalico.org/namespace == 'ns'},
+   * or null.
+   */
   static String requiredNamespace(Selector s) {
-    if (s instanceof Selector.Compare c && c.key().equals(Steps.NAMESPACE) && c.op() == Selector.Op.EQ) {
+    if (s instanceof Selector.Compare c
+        && c.key().equals(Steps.NAMESPACE)
+        && c.op() == Selector.Op.EQ) {
       return c.value();
     }
     if (s instanceof Selector.And a) {

@@ -1,6 +1,5 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.model.Scope;
 import dev.tierproof.analysis.lint.Finding.Cover;
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
@@ -14,6 +13,7 @@ import dev.tierproof.model.Flow;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Scope;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.FlowBounds;
@@ -28,15 +28,14 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import dev.tierproof.eval.Chain;
 import java.util.function.Supplier;
 
 /**
  * Lint's solver phase: what sampling left open ({@link Pending}) asked of Z3, one question family
  * ({@link StepGoals}) per namespace (or the global policies) and direction, on up to {@code
  * min(CPUs, 4)} workers with a Z3 session each. Per rule: unmatchable (with its cause, {@link
- * Unmatchable}), shadowed with the smallest covering set of earlier elements, live after all,
- * or redundant. Every solver packet is walked by {@link Steps} (eval's walk) before it counts; a
+ * Unmatchable}), shadowed with the smallest covering set of earlier elements, live after all, or
+ * redundant. Every solver packet is walked by {@link Steps} (eval's walk) before it counts; a
  * disagreement is an internal error. A solver {@code unknown} is a {@link Finding.Inconclusive}.
  */
 final class SolverPhase {
@@ -59,8 +58,18 @@ final class SolverPhase {
   private long solverMillis;
 
   SolverPhase(
-      PolicySet set, Scope scope, Duration timeout, Progress progress, Steps steps, Samples samples,
-      Footprint footprint, Peers peers, Examples examples, Unmatchable causes, Evaluator replay, List<Finding> findings) {
+      PolicySet set,
+      Scope scope,
+      Duration timeout,
+      Progress progress,
+      Steps steps,
+      Samples samples,
+      Footprint footprint,
+      Peers peers,
+      Examples examples,
+      Unmatchable causes,
+      Evaluator replay,
+      List<Finding> findings) {
     this.set = set;
     this.scope = scope;
     this.timeout = timeout;
@@ -85,16 +94,19 @@ final class SolverPhase {
 
   /** Where the solver's time went (a debugging aid). */
   synchronized String profile() {
-    StringBuilder out = new StringBuilder(String.format(
-        "%d solver opens %d ms, %d questions %d ms check", opens, openNanos / 1_000_000, questions, solverMillis));
+    StringBuilder out =
+        new StringBuilder(
+            String.format(
+                "%d solver opens %d ms, %d questions %d ms check",
+                opens, openNanos / 1_000_000, questions, solverMillis));
     profile.forEach((k, v) -> out.append(String.format("%n  %s: %d, %d ms", k, v[0], v[1])));
     return out.toString();
   }
 
   /**
-   * One solver question family for the open rules of the policies of one namespace (or the
-   * global ones) in one direction: the step is at any endpoint one of them selects, and each
-   * rule's goals only count the endpoints its own policy applies to.
+   * One solver question family for the open rules of the policies of one namespace (or the global
+   * ones) in one direction: the step is at any endpoint one of them selects, and each rule's goals
+   * only count the endpoints its own policy applies to.
    */
   private void solve(Network network, String namespace, Direction d, List<Pending> pending) {
     List<Side> at = new ArrayList<>();
@@ -111,7 +123,8 @@ final class SolverPhase {
     if (!members.isEmpty()) {
       at.add(new Side.Endpoints(members, null));
     }
-    // the rules of every chain the question can involve: the far ends are grouped by what they observe
+    // the rules of every chain the question can involve: the far ends are grouped by what they
+    // observe
     List<Rule> involved = new ArrayList<>();
     java.util.Set<Policy> policies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (EClass c : classes) {
@@ -119,7 +132,9 @@ final class SolverPhase {
     }
     if (scope == Scope.ANY) {
       for (Policy p : set.policies()) {
-        if (!p.staged() && p.governs(d) && (Lint.ns(p) == null || namespace.isEmpty() || namespace.equals(Lint.ns(p)))) {
+        if (!p.staged()
+            && p.governs(d)
+            && (Lint.ns(p) == null || namespace.isEmpty() || namespace.equals(Lint.ns(p)))) {
           policies.add(p);
         }
       }
@@ -130,7 +145,8 @@ final class SolverPhase {
     peers.add(new Side.Endpoints(this.peers.representatives(involved, d), null));
     peers.add(new Side.Outside(null, null));
     if (scope == Scope.ANY) {
-      at.add(new Side.Fresh(namespace.isEmpty() ? null : namespace, new Selector.All(), null, null));
+      at.add(
+          new Side.Fresh(namespace.isEmpty() ? null : namespace, new Selector.All(), null, null));
       peers.add(new Side.Fresh(null, new Selector.All(), null, null));
     }
     long t0 = System.nanoTime();
@@ -153,13 +169,14 @@ final class SolverPhase {
    * The solver phase: each group (namespace or global policies, direction) is an independent
    * question family. With many groups they run on up to {@code min(CPUs, 4)} workers, each with its
    * own Z3 session, groups dealt largest first to the least loaded worker (by open rules) before
-   * any runs, so that each worker's sequence (and so every answer) is the same in every run on
-   * the machine.
+   * any runs, so that each worker's sequence (and so every answer) is the same in every run on the
+   * machine.
    */
   void run(Map<List<Object>, List<Pending>> pending, Supplier<Network> first) {
     List<Map.Entry<List<Object>, List<Pending>>> groups = new ArrayList<>(pending.entrySet());
     int total = groups.stream().mapToInt(g -> g.getValue().size()).sum();
-    java.util.concurrent.atomic.AtomicInteger solved = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger solved =
+        new java.util.concurrent.atomic.AtomicInteger();
     int workers = groups.size() < 8 ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
     if (workers <= 1) {
       for (Map.Entry<List<Object>, List<Pending>> g : groups) {
@@ -176,7 +193,9 @@ final class SolverPhase {
       dealt.add(new ArrayList<>());
     }
     List<Map.Entry<List<Object>, List<Pending>>> bySize = new ArrayList<>(groups);
-    bySize.sort(java.util.Comparator.comparingInt((Map.Entry<List<Object>, List<Pending>> g) -> -g.getValue().size()));
+    bySize.sort(
+        java.util.Comparator.comparingInt(
+            (Map.Entry<List<Object>, List<Pending>> g) -> -g.getValue().size()));
     for (Map.Entry<List<Object>, List<Pending>> g : bySize) {
       int least = 0;
       for (int w = 1; w < workers; w++) {
@@ -187,7 +206,8 @@ final class SolverPhase {
       dealt.get(least).add(g);
       load[least] += g.getValue().size();
     }
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(workers);
     try {
       List<java.util.concurrent.Future<?>> done = new ArrayList<>();
       for (int w = 0; w < workers; w++) {
@@ -198,7 +218,11 @@ final class SolverPhase {
                   try (SolverSession own = new SolverSession(timeout)) {
                     Network net = Network.encode(set, own);
                     for (Map.Entry<List<Object>, List<Pending>> g : mine) {
-                      solve(net, (String) g.getKey().get(0), (Direction) g.getKey().get(1), g.getValue());
+                      solve(
+                          net,
+                          (String) g.getKey().get(0),
+                          (Direction) g.getKey().get(1),
+                          g.getValue());
                       progress.at("rules", solved.addAndGet(g.getValue().size()), total);
                     }
                   }
@@ -231,7 +255,6 @@ final class SolverPhase {
 
   private final Map<String, long[]> profile = new java.util.concurrent.ConcurrentSkipListMap<>();
 
-
   private Answer ask(String what, java.util.function.Supplier<Answer> question) {
     long t0 = System.nanoTime();
     Answer a = ask(question.get());
@@ -258,14 +281,18 @@ final class SolverPhase {
           return;
         }
         case UNKNOWN -> {
-          findings.add(new Finding.Inconclusive(rule, null, "can any packet match it?", a.reason()));
+          findings.add(
+              new Finding.Inconclusive(rule, null, "can any packet match it?", a.reason()));
           return;
         }
         case SAT -> {
           ownAt = chainOf(a, rule.direction());
           own = a.flow();
           if (!steps.matches(rule, own) || !Evaluator.applies(p, ownAt.at(), rule.direction())) {
-            throw Examples.disagreement("the rule does not match the solver's packet at an endpoint its policy selects", rule, own);
+            throw Examples.disagreement(
+                "the rule does not match the solver's packet at an endpoint its policy selects",
+                rule,
+                own);
           }
         }
       }
@@ -280,7 +307,8 @@ final class SolverPhase {
       Chain chain = chainOf(reach, rule.direction());
       Walk w = steps.walk(chain, reach.flow(), p, rule.index(), null, -1);
       if (!w.took()) {
-        throw Examples.disagreement("the solver says the rule takes this packet", rule, reach.flow());
+        throw Examples.disagreement(
+            "the solver says the rule takes this packet", rule, reach.flow());
       }
       q.live = true;
       q.taken = reach.flow();
@@ -315,7 +343,8 @@ final class SolverPhase {
       java.util.Set<String> inCore = new java.util.HashSet<>();
       core.elements().forEach(e -> inCore.add(e.key()));
       if (!inCore.containsAll(cover.keySet())) {
-        throw Examples.disagreement("an element that takes one of its packets is missing from a covering set", rule, own);
+        throw Examples.disagreement(
+            "an element that takes one of its packets is missing from a covering set", rule, own);
       }
       for (StepGoals.Element e : core.elements()) {
         if (cover.containsKey(e.key()) || disjoint(rule, e)) {
@@ -328,33 +357,41 @@ final class SolverPhase {
         }
         Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
         if (a.status() == SolverSession.Status.UNKNOWN) {
-          findings.add(new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
+          findings.add(
+              new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
           return;
         }
         if (a.sat()) {
           Chain chain = chainOf(a, rule.direction());
           Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
           if (!steps.matches(rule, a.flow()) || w.took() || !isElement(w.blocker(), e)) {
-            throw Examples.disagreement("the solver says " + e.key() + " takes this packet first", rule, a.flow());
+            throw Examples.disagreement(
+                "the solver says " + e.key() + " takes this packet first", rule, a.flow());
           }
           cover.put(e.key(), examples.at(chain, a.flow(), null));
         }
       }
     } else {
-      // the relaxation found a packet (at an address an endpoint owns): enumerate the takers instead
+      // the relaxation found a packet (at an address an endpoint owns): enumerate the takers
+      // instead
       while (true) {
         Answer a = ask("cover", () -> goals.matchesExcept(p, rule.index(), cover.keySet()));
         if (a.status() == SolverSession.Status.UNSAT) {
           break;
         }
         if (a.status() == SolverSession.Status.UNKNOWN) {
-          findings.add(new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
+          findings.add(
+              new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
           return;
         }
         Chain chain = chainOf(a, rule.direction());
         Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
-        if (!steps.matches(rule, a.flow()) || w.took() || w.blocker() == null || cover.containsKey(Steps.key(w.blocker()))) {
-          throw Examples.disagreement("the solver's packet is not taken by a new earlier element", rule, a.flow());
+        if (!steps.matches(rule, a.flow())
+            || w.took()
+            || w.blocker() == null
+            || cover.containsKey(Steps.key(w.blocker()))) {
+          throw Examples.disagreement(
+              "the solver's packet is not taken by a new earlier element", rule, a.flow());
         }
         cover.put(Steps.key(w.blocker()), examples.at(chain, a.flow(), null));
       }
@@ -386,16 +423,20 @@ final class SolverPhase {
         Walk with = steps.walk(chain, a.flow(), rule.policy(), rule.index(), null, -1);
         Walk without = steps.walk(chain, a.flow(), null, -1, rule.policy(), rule.index());
         if (!with.took() || with.allowed() == without.allowed()) {
-          throw Examples.disagreement("the solver says removing the rule changes this packet's verdict", rule, a.flow());
+          throw Examples.disagreement(
+              "the solver says removing the rule changes this packet's verdict", rule, a.flow());
         }
       }
       case UNKNOWN ->
-          findings.add(new Finding.Inconclusive(rule, null, "does removing it change a verdict?", a.reason()));
+          findings.add(
+              new Finding.Inconclusive(
+                  rule, null, "does removing it change a verdict?", a.reason()));
       case UNSAT -> {
         Walk with = steps.walk(q.takenAt, q.taken, rule.policy(), rule.index(), null, -1);
         Walk without = steps.walk(q.takenAt, q.taken, null, -1, rule.policy(), rule.index());
         if (!with.took() || with.allowed() != without.allowed()) {
-          throw Examples.disagreement("the solver says removing the rule changes no verdict", rule, q.taken);
+          throw Examples.disagreement(
+              "the solver says removing the rule changes no verdict", rule, q.taken);
         }
         findings.add(new Finding.RedundantRule(rule, examples.at(q.takenAt, q.taken, rule)));
       }
@@ -426,7 +467,10 @@ final class SolverPhase {
   }
 
   private static RuleRef ref(StepGoals.RuleElement r, Direction d) {
-    return RuleRef.of(r.tier(), r.policy(), d).stream().filter(x -> x.index() == r.index()).findFirst().orElseThrow();
+    return RuleRef.of(r.tier(), r.policy(), d).stream()
+        .filter(x -> x.index() == r.index())
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The element is a rule that can match no packet the rule matches (so it takes none). */
@@ -434,7 +478,8 @@ final class SolverPhase {
     if (!(e instanceof StepGoals.RuleElement r)) {
       return false;
     }
-    List<Rule> theirs = r.policy().rules(rule.direction()).stream().filter(x -> x.index() == r.index()).toList();
+    List<Rule> theirs =
+        r.policy().rules(rule.direction()).stream().filter(x -> x.index() == r.index()).toList();
     return footprint.disjoint(rule.rules(), theirs, rule.direction());
   }
 
@@ -443,7 +488,9 @@ final class SolverPhase {
       return false;
     }
     if (e instanceof StepGoals.RuleElement r) {
-      return t.kind() == Decision.Kind.RULE && t.policy() == r.policy() && t.rule().index() == r.index();
+      return t.kind() == Decision.Kind.RULE
+          && t.policy() == r.policy()
+          && t.rule().index() == r.index();
     }
     if (e instanceof StepGoals.TierDefault td) {
       return t.kind() == Decision.Kind.TIER_DEFAULT && t.tier().name().equals(td.tier().name());
@@ -454,7 +501,8 @@ final class SolverPhase {
   private Cover cover(StepGoals.Element e, Example example) {
     if (e instanceof StepGoals.RuleElement r) {
       RuleRef ref =
-          RuleRef.of(r.tier(), r.policy(), example != null ? example.direction() : directionOf(r)).stream()
+          RuleRef.of(r.tier(), r.policy(), example != null ? example.direction() : directionOf(r))
+              .stream()
               .filter(x -> x.index() == r.index())
               .findFirst()
               .orElseThrow();
@@ -467,17 +515,19 @@ final class SolverPhase {
   }
 
   private static Direction directionOf(StepGoals.RuleElement r) {
-    return r.policy().ingress().stream().anyMatch(x -> x.index() == r.index()) ? Direction.INGRESS : Direction.EGRESS;
+    return r.policy().ingress().stream().anyMatch(x -> x.index() == r.index())
+        ? Direction.INGRESS
+        : Direction.EGRESS;
   }
 
   /** The chain at the step end of a solver answer (a hypothetical endpoint gets its own). */
   private Chain chainOf(Answer a, Direction d) {
     Endpoint at = d == Direction.INGRESS ? a.flow().destination() : a.flow().source();
     if (at == null) {
-      throw new IllegalStateException("internal error: the solver's packet has no endpoint at the step");
+      throw new IllegalStateException(
+          "internal error: the solver's packet has no endpoint at the step");
     }
     EClass c = steps.classOf(at);
     return c != null ? steps.chain(c, d) : replay.assuming(a.assumedProfiles()).chain(at, d);
   }
-
 }

@@ -1,7 +1,7 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Chain;
+import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Action;
@@ -28,6 +28,7 @@ import java.util.Map;
 final class Steps {
 
   static final String NAMESPACE = Endpoint.NAMESPACE_LABEL;
+
   /** How many classes of a policy's endpoints sampling looks at. */
   static final int CLASSES_SAMPLED = 12;
 
@@ -37,8 +38,8 @@ final class Steps {
   /**
    * A walk's outcome: {@code arrived} when the packet got to the target rule's position, {@code
    * took} when the target then took it; {@code blocker} what took it before the target (in the
-   * target's tier a Pass counts; a rule decision names a Pass rule then); {@code decider}: the final
-   * decision.
+   * target's tier a Pass counts; a rule decision names a Pass rule then); {@code decider}: the
+   * final decision.
    */
   record Walk(boolean arrived, boolean took, Decision blocker, Decision decider) {
     boolean allowed() {
@@ -51,6 +52,7 @@ final class Steps {
   final List<EClass> classes = new ArrayList<>();
   private final Map<String, List<EClass>> byNamespace = new HashMap<>();
   private final Map<EClass, Map<Direction, Chain>> chains = new IdentityHashMap<>();
+
   /** Policy → the classes it applies to, per direction. */
   private final Map<Policy, Map<Direction, List<EClass>>> selected = new IdentityHashMap<>();
 
@@ -59,7 +61,9 @@ final class Steps {
     this.evaluator = evaluator;
     Map<List<Object>, List<Endpoint>> groups = new LinkedHashMap<>();
     for (Endpoint e : set.endpoints()) {
-      groups.computeIfAbsent(List.of(e.isHost(), e.labels(), e.profiles()), k -> new ArrayList<>()).add(e);
+      groups
+          .computeIfAbsent(List.of(e.isHost(), e.labels(), e.profiles()), k -> new ArrayList<>())
+          .add(e);
     }
     for (List<Endpoint> members : groups.values()) {
       EClass c = new EClass(members.get(0), List.copyOf(members));
@@ -73,7 +77,8 @@ final class Steps {
         both.put(d, chain);
         for (Chain.Entered part : chain.tiers()) {
           for (Policy p : part.applying()) {
-            selected.computeIfAbsent(p, k -> new java.util.EnumMap<>(Direction.class))
+            selected
+                .computeIfAbsent(p, k -> new java.util.EnumMap<>(Direction.class))
                 .computeIfAbsent(d, k -> new ArrayList<>())
                 .add(c);
           }
@@ -110,9 +115,9 @@ final class Steps {
   }
 
   /**
-   * Follows {@code flow} along {@code chain} by eval's walk (spec S4): with {@code target}
-   * (policy, index) non-null, notes whether the packet arrives at that rule and whether the rule
-   * takes it; with {@code skip} non-null, that rule is left out (as if removed).
+   * Follows {@code flow} along {@code chain} by eval's walk (spec S4): with {@code target} (policy,
+   * index) non-null, notes whether the packet arrives at that rule and whether the rule takes it;
+   * with {@code skip} non-null, that rule is left out (as if removed).
    */
   Walk walk(Chain chain, Flow flow, Policy target, int targetIndex, Policy skip, int skipIndex) {
     Watch w = new Watch(flow, target, targetIndex, skip, skipIndex);
@@ -120,13 +125,19 @@ final class Steps {
     if (d.kind() == Decision.Kind.FAILSAFE) {
       return new Walk(false, false, d, d);
     }
-    if (d.kind() == Decision.Kind.TIER_DEFAULT && !w.arrived && w.blocker == null && target != null) {
+    if (d.kind() == Decision.Kind.TIER_DEFAULT
+        && !w.arrived
+        && w.blocker == null
+        && target != null) {
       w.blocker = d;
     }
     return new Walk(w.arrived, w.took, w.blocker, d);
   }
 
-  /** Lint's watcher of a walk: arrival at and taking by a target rule, and what took the packet before it. */
+  /**
+   * Lint's watcher of a walk: arrival at and taking by a target rule, and what took the packet
+   * before it.
+   */
   private final class Watch implements Watcher {
     private final Flow flow;
     private final Policy target;
@@ -152,7 +163,8 @@ final class Steps {
         arrived = true;
       }
       if (r.action() == Action.LOG && arrived && isTarget && !took && evaluator.matches(r, flow)) {
-        took = true; // a Log rule "takes" a packet it is reached with and matches, and lets it go on
+        took =
+            true; // a Log rule "takes" a packet it is reached with and matches, and lets it go on
       }
       return !(p == skip && r.index() == skipIndex);
     }
@@ -165,9 +177,17 @@ final class Steps {
       if (arrived && p == target && hit.index() == targetIndex) {
         took = true;
       }
-      if (!arrived && blocker == null && target != null
+      if (!arrived
+          && blocker == null
+          && target != null
           && (hit.action() != Action.PASS || tier.has(target))) {
-        blocker = new Decision(Decision.Kind.RULE, tier.tier(), p, hit, null); // spec S4.4: a Pass leaves the target's tier
+        blocker =
+            new Decision(
+                Decision.Kind.RULE,
+                tier.tier(),
+                p,
+                hit,
+                null); // spec S4.4: a Pass leaves the target's tier
       }
     }
   }
@@ -207,5 +227,4 @@ final class Steps {
     }
     return out;
   }
-
 }

@@ -11,15 +11,23 @@ public final class Suppressions {
 
   private Suppressions() {}
 
-  /** Each finding about a policy or tier whose annotation lists its id or name, with that annotation. */
-  public static Map<Finding, Suppression> of(List<Suppression> annotations, List<Finding> findings) {
+  /**
+   * Each finding about a policy or tier whose annotation lists its id or name, with that
+   * annotation.
+   */
+  public static Map<Finding, Suppression> of(
+      List<Suppression> annotations, List<Finding> findings) {
     Map<Finding, Suppression> out = new IdentityHashMap<>();
     for (Finding f : findings) {
-      Span about = f.policy() != null ? f.policy().span() : f.tier() != null ? f.tier().span() : null;
+      Span about =
+          f.policy() != null ? f.policy().span() : f.tier() != null ? f.tier().span() : null;
       if (about == null || !about.isKnown()) {
         continue;
       }
-      annotations.stream().filter(a -> a.covers(about, f.id(), f.name())).findFirst().ifPresent(a -> out.put(f, a));
+      annotations.stream()
+          .filter(a -> a.covers(about, f.id(), f.name()))
+          .findFirst()
+          .ifPresent(a -> out.put(f, a));
     }
     return out;
   }

@@ -1,6 +1,5 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.model.Scope;
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
 import dev.tierproof.eval.Chain;
@@ -17,6 +16,7 @@ import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicyKind;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Scope;
 import dev.tierproof.model.Tier;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Labels;
@@ -24,15 +24,14 @@ import dev.tierproof.smt.Network;
 import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.List;
-import dev.tierproof.eval.Chain;
 import java.util.function.Supplier;
 
 /**
- * The surprises Calico users hit, each shown by a replayed example: TP201 a Pass that falls
- * through to an allowing profile (found while sampling), TP202 Log-only policies whose tier then
- * denies, TP203 GlobalNetworkPolicies that also select host endpoints, TP204 staged policies
- * that would change verdicts, TP205 {@code notSelector}/{@code notNets}-only sides matching
- * outside traffic. Spec S2.2, S2.5, S4.3-S4.6.
+ * The surprises Calico users hit, each shown by a replayed example: TP201 a Pass that falls through
+ * to an allowing profile (found while sampling), TP202 Log-only policies whose tier then denies,
+ * TP203 GlobalNetworkPolicies that also select host endpoints, TP204 staged policies that would
+ * change verdicts, TP205 {@code notSelector}/{@code notNets}-only sides matching outside traffic.
+ * Spec S2.2, S2.5, S4.3-S4.6.
  */
 final class Surprises {
 
@@ -46,8 +45,14 @@ final class Surprises {
   private final Supplier<Network> network;
 
   Surprises(
-      PolicySet set, Scope scope, Evaluator evaluator, Steps steps, Samples samples, Examples examples,
-      List<Finding> findings, Supplier<Network> network) {
+      PolicySet set,
+      Scope scope,
+      Evaluator evaluator,
+      Steps steps,
+      Samples samples,
+      Examples examples,
+      List<Finding> findings,
+      Supplier<Network> network) {
     this.set = set;
     this.scope = scope;
     this.evaluator = evaluator;
@@ -66,7 +71,11 @@ final class Surprises {
     for (Rule r : rule.rules()) {
       EntityMatch far = rule.direction() == Direction.INGRESS ? r.source() : r.destination();
       boolean notSel = far.notSelector() != null && far.selector() == null && far.nets().isEmpty();
-      boolean notNets = !far.notNets().isEmpty() && far.nets().isEmpty() && far.selector() == null && far.notSelector() == null;
+      boolean notNets =
+          !far.notNets().isEmpty()
+              && far.nets().isEmpty()
+              && far.selector() == null
+              && far.notSelector() == null;
       if ((notSel || notNets) && far.domains().isEmpty() && far.service() == null) {
         return true;
       }
@@ -96,17 +105,24 @@ final class Surprises {
         }
         Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
         if (w.took() && w.allowed()) {
-          findings.add(new Finding.NegationMatchesOutside(rule, notSelectorSide(rule), examples.at(chain, f, null)));
+          findings.add(
+              new Finding.NegationMatchesOutside(
+                  rule, notSelectorSide(rule), examples.at(chain, f, null)));
           return;
         }
       }
     }
   }
 
-  /** TP202: only Log rules in a governed direction, and the tier's implicit deny drops what they log. */
+  /**
+   * TP202: only Log rules in a governed direction, and the tier's implicit deny drops what they
+   * log.
+   */
   void logOnly(Tier tier, Policy p, Direction d, List<Chain> chains) {
     List<Rule> rs = p.rules(d);
-    if (rs.isEmpty() || rs.stream().anyMatch(r -> r.action() != Action.LOG) || tier.defaultAction() == Action.PASS) {
+    if (rs.isEmpty()
+        || rs.stream().anyMatch(r -> r.action() != Action.LOG)
+        || tier.defaultAction() == Action.PASS) {
       return;
     }
     for (RuleRef rule : RuleRef.of(tier, p, d)) {
@@ -116,7 +132,9 @@ final class Surprises {
             continue;
           }
           Walk w = steps.walk(chain, f, p, rule.index(), null, -1);
-          if (w.arrived() && w.decider().kind() == Decision.Kind.TIER_DEFAULT && w.decider().tier() == tier) {
+          if (w.arrived()
+              && w.decider().kind() == Decision.Kind.TIER_DEFAULT
+              && w.decider().tier() == tier) {
             findings.add(new Finding.LogOnlyDenies(tier, p, d, examples.at(chain, f, null)));
             return;
           }
@@ -149,14 +167,18 @@ final class Surprises {
     if (scope == Scope.ANY && hosts.isEmpty()) {
       boolean[] unknown = {false};
       boolean host = Labels.host(network.get(), p.selector(), unknown).isPresent();
-      boolean workload = workloads || Labels.workload(network.get(), null, p.selector(), unknown).isPresent();
+      boolean workload =
+          workloads || Labels.workload(network.get(), null, p.selector(), unknown).isPresent();
       if (host && workload) {
         findings.add(new Finding.GnpSelectsHosts(tier, p, hosts, true));
       }
     }
   }
 
-  /** TP204: packets at the endpoints a staged policy would select whose verdict enforcing it changes. */
+  /**
+   * TP204: packets at the endpoints a staged policy would select whose verdict enforcing it
+   * changes.
+   */
   void staged(Tier tier, Policy s) {
     PolicyKind enforcedKind =
         switch (s.kind()) {
@@ -167,18 +189,42 @@ final class Surprises {
         };
     Policy enforced =
         new Policy(
-            enforcedKind, s.name(), s.namespace(), s.tier(), s.order(), s.selector(), s.types(), s.ingress(),
-            s.egress(), s.doNotTrack(), s.preDnat(), s.applyOnForward(), s.span());
+            enforcedKind,
+            s.name(),
+            s.namespace(),
+            s.tier(),
+            s.order(),
+            s.selector(),
+            s.types(),
+            s.ingress(),
+            s.egress(),
+            s.doNotTrack(),
+            s.preDnat(),
+            s.applyOnForward(),
+            s.span());
     List<Tier> tiers = new ArrayList<>();
     for (Tier t : set.tiers()) {
       List<Policy> ps = new ArrayList<>();
       t.policies().forEach(p -> ps.add(p == s ? enforced : p));
       tiers.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
     }
-    PolicySet changedSet = new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
+    PolicySet changedSet =
+        new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
     Evaluator changed = new Evaluator(changedSet);
     List<Example> examples = new ArrayList<>();
-    Rule any = new Rule(-1, Action.ALLOW, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, Span.NONE);
+    Rule any =
+        new Rule(
+            -1,
+            Action.ALLOW,
+            null,
+            null,
+            null,
+            null,
+            null,
+            EntityMatch.ANY,
+            EntityMatch.ANY,
+            false,
+            Span.NONE);
     for (Direction d : Direction.values()) {
       if (!enforced.governs(d)) {
         continue;
@@ -217,5 +263,4 @@ final class Surprises {
       findings.add(new Finding.StagedWouldChange(tier, s, examples));
     }
   }
-
 }

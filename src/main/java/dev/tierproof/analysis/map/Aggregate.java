@@ -26,7 +26,8 @@ public final class Aggregate {
   }
 
   /** A ReplicaSet's hash then the pod's suffix, or a StatefulSet ordinal. */
-  private static final Pattern POD_SUFFIX = Pattern.compile("(-[a-z0-9]{6,10})?-[a-z0-9]{5}$|-\\d+$");
+  private static final Pattern POD_SUFFIX =
+      Pattern.compile("(-[a-z0-9]{6,10})?-[a-z0-9]{5}$|-\\d+$");
 
   private Aggregate() {}
 
@@ -43,7 +44,8 @@ public final class Aggregate {
         continue;
       }
       for (Endpoint e : g.endpoints()) {
-        String key = by == By.NAMESPACE ? "ns " + e.namespace() : "wl " + e.namespace() + "/" + workload(e);
+        String key =
+            by == By.NAMESPACE ? "ns " + e.namespace() : "wl " + e.namespace() + "/" + workload(e);
         keyOf.putIfAbsent(g, key);
         merged.computeIfAbsent(key, k -> new ArrayList<>());
         if (!merged.get(key).contains(g)) {
@@ -55,7 +57,8 @@ public final class Aggregate {
     Map<String, Group> out = new LinkedHashMap<>();
     int n = 0;
     for (Map.Entry<String, List<Group>> e : merged.entrySet()) {
-      List<Group> parts = e.getValue().stream().filter(g -> e.getKey().equals(keyOf.get(g))).toList();
+      List<Group> parts =
+          e.getValue().stream().filter(g -> e.getKey().equals(keyOf.get(g))).toList();
       if (parts.isEmpty()) {
         continue;
       }
@@ -68,7 +71,15 @@ public final class Aggregate {
       parts.forEach(g -> endpoints.addAll(g.endpoints()));
       String id = (by == By.NAMESPACE ? "n" : "w") + ++n;
       Map<String, String> labels = by == By.NAMESPACE ? Map.of() : common(parts);
-      out.put(e.getKey(), new Group(id, first.namespace(), labels, endpoints, List.of(), by == By.NAMESPACE ? first.namespace() : e.getKey().substring(3)));
+      out.put(
+          e.getKey(),
+          new Group(
+              id,
+              first.namespace(),
+              labels,
+              endpoints,
+              List.of(),
+              by == By.NAMESPACE ? first.namespace() : e.getKey().substring(3)));
     }
     Map<List<Group>, Set<Part>> edges = new LinkedHashMap<>();
     for (Edge e : map.edges()) {
@@ -81,14 +92,18 @@ public final class Aggregate {
     return new MapResult(new ArrayList<>(out.values()), result);
   }
 
-  /** The workload that owns an endpoint: a pod's name without its ReplicaSet hash and suffix or ordinal. */
+  /**
+   * The workload that owns an endpoint: a pod's name without its ReplicaSet hash and suffix or
+   * ordinal.
+   */
   static String workload(Endpoint e) {
     return e.source().equals("Pod") ? POD_SUFFIX.matcher(e.name()).replaceFirst("") : e.name();
   }
 
   private static Map<String, String> common(List<Group> groups) {
     Map<String, String> out = new LinkedHashMap<>(groups.get(0).labels());
-    groups.forEach(g -> out.entrySet().removeIf(l -> !l.getValue().equals(g.labels().get(l.getKey()))));
+    groups.forEach(
+        g -> out.entrySet().removeIf(l -> !l.getValue().equals(g.labels().get(l.getKey()))));
     return out;
   }
 }

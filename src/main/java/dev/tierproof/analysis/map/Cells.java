@@ -15,26 +15,41 @@ import java.util.TreeSet;
  * A partition of the packet space into cells on which no rule of a pair's steps can differ: the
  * protocols rules name (and one for all others), destination and source port intervals split at
  * every bound a rule, a named port of an end, or a failsafe port sets, and ICMP type and code
- * intervals split at every type and code rules name (spec S3.2-S3.5). Each cell has one packet
- * that stands for it.
+ * intervals split at every type and code rules name (spec S3.2-S3.5). Each cell has one packet that
+ * stands for it.
  */
 final class Cells {
 
   /** Protocols with their own cells whether or not a rule names them. */
-  static final List<Integer> USUAL = List.of(Protocols.TCP, Protocols.UDP, Protocols.SCTP, Protocols.UDPLITE, Protocols.ICMP, Protocols.ICMPV6);
+  static final List<Integer> USUAL =
+      List.of(
+          Protocols.TCP,
+          Protocols.UDP,
+          Protocols.SCTP,
+          Protocols.UDPLITE,
+          Protocols.ICMP,
+          Protocols.ICMPV6);
 
   /**
    * One cell: {@code protocol} ({@link MapResult.Part#ANY} for every protocol not in {@code
-   * named}), port intervals for protocols with ports, type and code intervals for ICMP; {@code rep*}
-   * the packet that stands for it.
+   * named}), port intervals for protocols with ports, type and code intervals for ICMP; {@code
+   * rep*} the packet that stands for it.
    */
-  record Cell(int protocol, int repProtocol, Port.Range ports, Port.Range sourcePorts, Port.Range types, Port.Range codes) {
+  record Cell(
+      int protocol,
+      int repProtocol,
+      Port.Range ports,
+      Port.Range sourcePorts,
+      Port.Range types,
+      Port.Range codes) {
     Integer port() {
       return ports == null ? null : pick(ports, Placeholders.PORT, Placeholders.WITNESS_PORT);
     }
 
     Integer sourcePort() {
-      return sourcePorts == null ? null : pick(sourcePorts, Placeholders.SOURCE_PORT, Placeholders.SOURCE_PORT);
+      return sourcePorts == null
+          ? null
+          : pick(sourcePorts, Placeholders.SOURCE_PORT, Placeholders.SOURCE_PORT);
     }
 
     Integer type() {
@@ -101,7 +116,9 @@ final class Cells {
     }
   }
 
-  /** Splits at the bounds of the question's packets, so that each cell is inside or outside them. */
+  /**
+   * Splits at the bounds of the question's packets, so that each cell is inside or outside them.
+   */
   void bound(dev.tierproof.analysis.FlowSpec b) {
     if (b.protocol() != null) {
       protocols.add(b.protocol());
@@ -139,8 +156,13 @@ final class Cells {
 
   /** The partition as it stands. */
   Partition partition() {
-    return new Partition(new ArrayList<>(protocols), intervals(portBounds, 65535), intervals(sourceBounds, 65535),
-        intervals(typeBounds, 255), intervals(codeBounds, 255), other());
+    return new Partition(
+        new ArrayList<>(protocols),
+        intervals(portBounds, 65535),
+        intervals(sourceBounds, 65535),
+        intervals(typeBounds, 255),
+        intervals(codeBounds, 255),
+        other());
   }
 
   /**
@@ -148,8 +170,12 @@ final class Cells {
    * intervals, or the whole protocol), then the one for all other protocols.
    */
   record Partition(
-      List<Integer> protocols, List<Port.Range> ports, List<Port.Range> sources, List<Port.Range> types,
-      List<Port.Range> codes, int other) {
+      List<Integer> protocols,
+      List<Port.Range> ports,
+      List<Port.Range> sources,
+      List<Port.Range> types,
+      List<Port.Range> codes,
+      int other) {
 
     List<Cell> cells() {
       List<Cell> out = new ArrayList<>();
@@ -178,12 +204,17 @@ final class Cells {
     int find(int protocol, Integer port, Integer sourcePort, Integer type, Integer code) {
       int at = 0;
       for (int p : protocols) {
-        int size = Protocols.hasPorts(p) ? ports.size() * sources.size() : Protocols.isIcmp(p) ? types.size() * codes.size() : 1;
+        int size =
+            Protocols.hasPorts(p)
+                ? ports.size() * sources.size()
+                : Protocols.isIcmp(p) ? types.size() * codes.size() : 1;
         if (p == protocol) {
           if (Protocols.hasPorts(p)) {
             return at + find(ports, port) * sources.size() + find(sources, sourcePort);
           }
-          return Protocols.isIcmp(p) ? at + find(types, type) * codes.size() + find(codes, code) : at;
+          return Protocols.isIcmp(p)
+              ? at + find(types, type) * codes.size() + find(codes, code)
+              : at;
         }
         at += size;
       }

@@ -16,8 +16,8 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
-import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Policy;
@@ -56,26 +56,38 @@ public final class Connectivity {
    * packets}.
    */
   public record Options(
-      Predicate<Group> sources, Predicate<Group> destinations, FlowSpec packets, Progress progress) {
+      Predicate<Group> sources,
+      Predicate<Group> destinations,
+      FlowSpec packets,
+      Progress progress) {
     public static Options all() {
       return new Options(g -> true, g -> true, FlowSpec.ANY, Progress.NONE);
     }
   }
 
-  /** The groups an end of a question covers: its endpoint's, those in its range, those its selector selects. */
+  /**
+   * The groups an end of a question covers: its endpoint's, those in its range, those its selector
+   * selects.
+   */
   public static Predicate<Group> covering(End end) {
     if (end instanceof End.Known k) {
       return g -> g.endpoints().contains(k.endpoint());
     }
     if (end instanceof End.Outside o) {
       Cidr r = o.range();
-      return g -> r == null ? g.outside()
-          : g.outside() ? g.cidrs().stream().anyMatch(c -> c.contains(r.address()) || r.contains(c.address()))
-          : g.endpoints().stream().anyMatch(e -> e.ips().stream().anyMatch(r::contains));
+      return g ->
+          r == null
+              ? g.outside()
+              : g.outside()
+                  ? g.cidrs().stream()
+                      .anyMatch(c -> c.contains(r.address()) || r.contains(c.address()))
+                  : g.endpoints().stream().anyMatch(e -> e.ips().stream().anyMatch(r::contains));
     }
     End.Hypothetical h = (End.Hypothetical) end;
-    return g -> !g.outside() && (h.namespace() == null || h.namespace().equals(g.namespace()))
-        && h.selector().matches(g.endpoints().get(0).labels());
+    return g ->
+        !g.outside()
+            && (h.namespace() == null || h.namespace().equals(g.namespace()))
+            && h.selector().matches(g.endpoints().get(0).labels());
   }
 
   /** One step's decision per cell, for one subject and the peers that look alike to it. */
@@ -92,10 +104,17 @@ public final class Connectivity {
   private final Map<List<Object>, View> views = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<List<Object>, BitSet> heldBy = new java.util.concurrent.ConcurrentHashMap<>();
   private List<Member> members;
-  private final Map<List<Object>, List<Shape>> joints = new java.util.concurrent.ConcurrentHashMap<>();
-  /** Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2 not. */
+  private final Map<List<Object>, List<Shape>> joints =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2
+   * not.
+   */
   private final Map<Same, byte[]> identities = new java.util.concurrent.ConcurrentHashMap<>();
+
   private int ends;
+
   /** Per end ({@link #end}): who is there, as rule sides see it. */
   private Evaluator.Site[] sites;
 
@@ -116,29 +135,34 @@ public final class Connectivity {
     // source groups on every core; each source's edges in destination order, sources in order
     List<List<Edge>> bySource = new ArrayList<>();
     members.forEach(m -> bySource.add(null));
-    java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
-    Runnable worker = () -> {
-      for (int i = next.getAndIncrement(); i < members.size(); i = next.getAndIncrement()) {
-        Member from = members.get(i);
-        List<Edge> edges = new ArrayList<>();
-        if (options.sources().test(from.group())) {
-          for (Member to : members) {
-            if (!options.destinations().test(to.group()) || from.group().outside() && to.group().outside()) {
-              continue;
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger done =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Runnable worker =
+        () -> {
+          for (int i = next.getAndIncrement(); i < members.size(); i = next.getAndIncrement()) {
+            Member from = members.get(i);
+            List<Edge> edges = new ArrayList<>();
+            if (options.sources().test(from.group())) {
+              for (Member to : members) {
+                if (!options.destinations().test(to.group())
+                    || from.group().outside() && to.group().outside()) {
+                  continue;
+                }
+                List<Part> parts = pair(from, to);
+                if (!parts.isEmpty()) {
+                  edges.add(new Edge(from.group(), to.group(), parts));
+                }
+              }
             }
-            List<Part> parts = pair(from, to);
-            if (!parts.isEmpty()) {
-              edges.add(new Edge(from.group(), to.group(), parts));
-            }
+            bySource.set(i, edges);
+            options.progress().at("source groups", done.incrementAndGet(), members.size());
           }
-        }
-        bySource.set(i, edges);
-        options.progress().at("source groups", done.incrementAndGet(), members.size());
-      }
-    };
+        };
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(threads);
     try {
       List<java.util.concurrent.Future<?>> running = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
@@ -148,7 +172,9 @@ public final class Connectivity {
         f.get();
       }
     } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -158,7 +184,9 @@ public final class Connectivity {
     List<Edge> edges = new ArrayList<>();
     bySource.forEach(edges::addAll);
     if (System.getenv("TIERPROOF_MAP_PROFILE") != null) { // a debugging aid
-      System.err.printf("map: %d groups, %d views, %d joints, %d sides%n", members.size(), views.size(), joints.size(), identities.size());
+      System.err.printf(
+          "map: %d groups, %d views, %d joints, %d sides%n",
+          members.size(), views.size(), joints.size(), identities.size());
     }
     return new MapResult(members.stream().map(Member::group).toList(), edges);
   }
@@ -181,7 +209,9 @@ public final class Connectivity {
     Map<Integer, List<Part>> byFamily = new TreeMap<>();
     for (Map.Entry<Integer, Ip> s : from.source().entrySet()) {
       Ip d = dstAddresses.get(s.getKey());
-      if (d != null && (options.packets().ipVersion() == null || options.packets().ipVersion().equals(s.getKey()))) {
+      if (d != null
+          && (options.packets().ipVersion() == null
+              || options.packets().ipVersion().equals(s.getKey()))) {
         byFamily.put(s.getKey(), parts(src, s.getValue(), from, dst, d, to, s.getKey()));
       }
     }
@@ -201,8 +231,8 @@ public final class Connectivity {
   }
 
   /**
-   * A number per group and family: what the rule sides hold of an end depends on nothing else
-   * (the members of a group are alike, and so is another member standing in for its own group).
+   * A number per group and family: what the rule sides hold of an end depends on nothing else (the
+   * members of a group are alike, and so is another member standing in for its own group).
    */
   private int end(Member m, int family) {
     return m.index() * 2 + (family == 4 ? 0 : 1);
@@ -210,33 +240,66 @@ public final class Connectivity {
 
   /** The same packets decided by the same points. */
   private static boolean alike(Part a, Part b) {
-    return a.protocol() == b.protocol() && a.exceptProtocols().equals(b.exceptProtocols()) && a.ports().equals(b.ports())
-        && a.sourcePorts().equals(b.sourcePorts()) && a.icmpTypes().equals(b.icmpTypes()) && a.icmpCodes().equals(b.icmpCodes())
+    return a.protocol() == b.protocol()
+        && a.exceptProtocols().equals(b.exceptProtocols())
+        && a.ports().equals(b.ports())
+        && a.sourcePorts().equals(b.sourcePorts())
+        && a.icmpTypes().equals(b.icmpTypes())
+        && a.icmpCodes().equals(b.icmpCodes())
         && key(a.verdict()).equals(key(b.verdict()));
   }
 
   /** The allowed parts between two ends at two addresses of one family, each witness evaluated. */
-  private List<Part> parts(Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
-    Table out = src == null ? null : table(src, srcIp, end(from, family), Direction.EGRESS, family, to.index());
+  private List<Part> parts(
+      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
+    Table out =
+        src == null
+            ? null
+            : table(src, srcIp, end(from, family), Direction.EGRESS, family, to.index());
     if (out != null && !out.allowsSome()) {
       return List.of(); // the source's egress denies every packet to such peers
     }
-    Table in = dst == null ? null : table(dst, dstIp, end(to, family), Direction.INGRESS, family, from.index());
+    Table in =
+        dst == null
+            ? null
+            : table(dst, dstIp, end(to, family), Direction.INGRESS, family, from.index());
     if (in != null && !in.allowsSome()) {
       return List.of();
     }
-    List<Shape> shapes = joints.computeIfAbsent(List.of(new Same(out), new Same(in)), k -> joint(out, in));
+    List<Shape> shapes =
+        joints.computeIfAbsent(List.of(new Same(out), new Same(in)), k -> joint(out, in));
     List<Part> parts = new ArrayList<>();
     for (Shape s : shapes) {
       Cell c = s.cell();
-      Flow f = new Flow(c.repProtocol(), srcIp, c.sourcePort(), dstIp, c.port(), c.type(), c.code(), null, src, dst);
+      Flow f =
+          new Flow(
+              c.repProtocol(),
+              srcIp,
+              c.sourcePort(),
+              dstIp,
+              c.port(),
+              c.type(),
+              c.code(),
+              null,
+              src,
+              dst);
       Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !key(v).equals(key(s.part().verdict()))) {
-        throw new IllegalStateException("the map's part " + s.part() + " does not replay: " + f.describe());
+        throw new IllegalStateException(
+            "the map's part " + s.part() + " does not replay: " + f.describe());
       }
       Part p = s.part();
-      parts.add(new Part(p.ipVersion(), p.protocol(), p.exceptProtocols(), p.ports(), p.sourcePorts(), p.icmpTypes(),
-          p.icmpCodes(), f, v));
+      parts.add(
+          new Part(
+              p.ipVersion(),
+              p.protocol(),
+              p.exceptProtocols(),
+              p.ports(),
+              p.sourcePorts(),
+              p.icmpTypes(),
+              p.icmpCodes(),
+              f,
+              v));
     }
     return parts;
   }
@@ -260,7 +323,10 @@ public final class Connectivity {
       List<Step> steps = new ArrayList<>(2);
       for (Table t : new Table[] {out, in}) {
         if (t != null) {
-          steps.add(t.steps()[t.partition().find(c.repProtocol(), c.port(), c.sourcePort(), c.type(), c.code())]);
+          steps.add(
+              t.steps()[
+                  t.partition()
+                      .find(c.repProtocol(), c.port(), c.sourcePort(), c.type(), c.code())]);
         }
       }
       Verdict v = new Verdict(steps.stream().allMatch(Step::allowed), steps);
@@ -272,8 +338,19 @@ public final class Connectivity {
     List<Shape> out2 = new ArrayList<>();
     for (List<Cell> same : allowed.values()) {
       for (Parts.Built b : Parts.of(all, same)) {
-        out2.add(new Shape(new Part(null, b.protocol(), b.exceptProtocols(), b.ports(), b.sourcePorts(), b.icmpTypes(),
-            b.icmpCodes(), null, verdicts.get(b.cell())), b.cell()));
+        out2.add(
+            new Shape(
+                new Part(
+                    null,
+                    b.protocol(),
+                    b.exceptProtocols(),
+                    b.ports(),
+                    b.sourcePorts(),
+                    b.icmpTypes(),
+                    b.icmpCodes(),
+                    null,
+                    verdicts.get(b.cell())),
+                b.cell()));
       }
     }
     return out2;
@@ -309,7 +386,9 @@ public final class Connectivity {
         if (!side.isEmpty()) {
           sides.put(side, true);
         }
-        named |= side.ports().stream().anyMatch(p -> p instanceof Port.Named) || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
+        named |=
+            side.ports().stream().anyMatch(p -> p instanceof Port.Named)
+                || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
       }
       BitSet peers = new BitSet(members.size());
       for (Member m : members) {
@@ -339,8 +418,16 @@ public final class Connectivity {
         List<BitSet> next = new ArrayList<>();
         for (BitSet c : classes) {
           Map<List<?>, BitSet> byPorts = new LinkedHashMap<>();
-          c.stream().forEach(i -> byPorts.computeIfAbsent(
-              members.get(i).endpoint() == null ? List.of() : members.get(i).endpoint().ports(), k -> new BitSet()).set(i));
+          c.stream()
+              .forEach(
+                  i ->
+                      byPorts
+                          .computeIfAbsent(
+                              members.get(i).endpoint() == null
+                                  ? List.of()
+                                  : members.get(i).endpoint().ports(),
+                              k -> new BitSet())
+                          .set(i));
           next.addAll(byPorts.values());
         }
         classes = next;
@@ -383,10 +470,13 @@ public final class Connectivity {
       for (Rule r : rules) { // only rules whose sides hold both ends can match, so only they split
         EntityMatch side = peerSide(r);
         EntityMatch own = dir == Direction.EGRESS ? r.source() : r.destination();
-        if ((side.isEmpty() || holds(side, peerEnd, peer, peerIp)) && (own.isEmpty() || holds(own, atEnd, at, atIp))) {
+        if ((side.isEmpty() || holds(side, peerEnd, peer, peerIp))
+            && (own.isEmpty() || holds(own, atEnd, at, atIp))) {
           cells.add(r);
         }
-        named |= side.ports().stream().anyMatch(p -> p instanceof Port.Named) || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
+        named |=
+            side.ports().stream().anyMatch(p -> p instanceof Port.Named)
+                || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
       }
       cells.add(at.ports(), dir == Direction.EGRESS);
       if (named && peer != null) {
@@ -401,39 +491,71 @@ public final class Connectivity {
       Chain chain = evaluator.chain(at, dir);
       for (int i = 0; i < all.size(); i++) {
         Cell c = all.get(i);
-        Flow f = dir == Direction.EGRESS
-            ? new Flow(c.repProtocol(), atIp, c.sourcePort(), peerIp, c.port(), c.type(), c.code(), null, at, peer)
-            : new Flow(c.repProtocol(), peerIp, c.sourcePort(), atIp, c.port(), c.type(), c.code(), null, peer, at);
-        Decision d = evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
+        Flow f =
+            dir == Direction.EGRESS
+                ? new Flow(
+                    c.repProtocol(),
+                    atIp,
+                    c.sourcePort(),
+                    peerIp,
+                    c.port(),
+                    c.type(),
+                    c.code(),
+                    null,
+                    at,
+                    peer)
+                : new Flow(
+                    c.repProtocol(),
+                    peerIp,
+                    c.sourcePort(),
+                    atIp,
+                    c.port(),
+                    c.type(),
+                    c.code(),
+                    null,
+                    peer,
+                    at);
+        Decision d =
+            evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());
       }
       return new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
     }
   }
 
-  /** The step at {@code at} in {@code dir} for peers like group {@code peer}, at addresses of {@code family}. */
+  /**
+   * The step at {@code at} in {@code dir} for peers like group {@code peer}, at addresses of {@code
+   * family}.
+   */
   private Table table(Endpoint at, Ip atIp, int atEnd, Direction dir, int family, int peer) {
-    View v = views.computeIfAbsent(List.of(new Same(at), dir, family), k -> new View(at, atIp, atEnd, dir, family));
+    View v =
+        views.computeIfAbsent(
+            List.of(new Same(at), dir, family), k -> new View(at, atIp, atEnd, dir, family));
     return v.table(peer);
   }
 
   /** The groups whose address of {@code family} a rule side holds. */
   private BitSet held(EntityMatch side, int family) {
-    return heldBy.computeIfAbsent(List.of(new Same(side), family), k -> {
-      BitSet out = new BitSet(members.size());
-      for (Member m : members) { // a group's source and destination addresses are alike to every side
-        Ip ip = m.destination().getOrDefault(family, m.source().get(family));
-        if (ip != null && holds(side, end(m, family), m.endpoint(), ip)) {
-          out.set(m.index());
-        }
-      }
-      return out;
-    });
+    return heldBy.computeIfAbsent(
+        List.of(new Same(side), family),
+        k -> {
+          BitSet out = new BitSet(members.size());
+          for (Member m :
+              members) { // a group's source and destination addresses are alike to every side
+            Ip ip = m.destination().getOrDefault(family, m.source().get(family));
+            if (ip != null && holds(side, end(m, family), m.endpoint(), ip)) {
+              out.set(m.index());
+            }
+          }
+          return out;
+        });
   }
 
   /** Whether a rule side holds an end (a group at an address; {@code who} null outside). */
   private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip) {
-    byte[] known = identities.computeIfAbsent(new Same(side), k -> new byte[ends]); // races only repeat a lookup
+    byte[] known =
+        identities.computeIfAbsent(
+            new Same(side), k -> new byte[ends]); // races only repeat a lookup
     if (known[end] == 0) {
       if (sites[end] == null) {
         sites[end] = evaluator.site(ip, who);
@@ -443,24 +565,30 @@ public final class Connectivity {
     return known[end] == 1;
   }
 
-  /** The rules that can decide a step at {@code at}: of the policies that apply, then of its profiles. */
+  /**
+   * The rules that can decide a step at {@code at}: of the policies that apply, then of its
+   * profiles.
+   */
   private List<Rule> rules(Endpoint at, Direction dir) {
-    return (dir == Direction.EGRESS ? egress : ingress).computeIfAbsent(new Same(at), k -> {
-      Endpoint e = at;
-      List<Rule> out = new ArrayList<>();
-      for (Tier t : set.tiers()) {
-        for (Policy p : evaluator.applying(t, e, dir)) {
-          out.addAll(p.rules(dir));
-        }
-      }
-      for (String name : e.profiles()) {
-        Profile p = set.profiles().get(name);
-        if (p != null) {
-          out.addAll(p.rules(dir));
-        }
-      }
-      return out;
-    });
+    return (dir == Direction.EGRESS ? egress : ingress)
+        .computeIfAbsent(
+            new Same(at),
+            k -> {
+              Endpoint e = at;
+              List<Rule> out = new ArrayList<>();
+              for (Tier t : set.tiers()) {
+                for (Policy p : evaluator.applying(t, e, dir)) {
+                  out.addAll(p.rules(dir));
+                }
+              }
+              for (String name : e.profiles()) {
+                Profile p = set.profiles().get(name);
+                if (p != null) {
+                  out.addAll(p.rules(dir));
+                }
+              }
+              return out;
+            });
   }
 
   private static boolean admits(FlowSpec b, Cell c) {
@@ -469,7 +597,10 @@ public final class Connectivity {
     Integer sourcePort = c.sourcePort();
     return (b.protocol() == null ? !b.otherThan().contains(protocol) : b.protocol() == protocol)
         && (b.port() == null || port != null && b.port().min() <= port && port <= b.port().max())
-        && (b.sourcePort() == null || sourcePort != null && b.sourcePort().min() <= sourcePort && sourcePort <= b.sourcePort().max())
+        && (b.sourcePort() == null
+            || sourcePort != null
+                && b.sourcePort().min() <= sourcePort
+                && sourcePort <= b.sourcePort().max())
         && (b.icmpType() == null || b.icmpType().equals(c.type()))
         && (b.icmpCode() == null || b.icmpCode().equals(c.code()));
   }

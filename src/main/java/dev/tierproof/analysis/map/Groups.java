@@ -3,8 +3,8 @@ package dev.tierproof.analysis.map;
 import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
-import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Placeholders;
@@ -25,11 +25,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The ends of a map: endpoints grouped by everything a rule or selector can observe of them
- * (spec S3, S4: labels, namespace, profiles, kind, named ports, and which ranges named by a policy
- * or a network set hold their addresses), and the addresses outside the cluster grouped by the
- * ranges that hold them. Members of a group are told apart by no rule, so one member stands for
- * all. An endpoint without an address stands at the placeholder explain gives it (spec S5.4).
+ * The ends of a map: endpoints grouped by everything a rule or selector can observe of them (spec
+ * S3, S4: labels, namespace, profiles, kind, named ports, and which ranges named by a policy or a
+ * network set hold their addresses), and the addresses outside the cluster grouped by the ranges
+ * that hold them. Members of a group are told apart by no rule, so one member stands for all. An
+ * endpoint without an address stands at the placeholder explain gives it (spec S5.4).
  */
 final class Groups {
 
@@ -37,7 +37,12 @@ final class Groups {
    * A group, its position in {@link #members}, and the endpoint and address that stand for it per
    * family (4, 6), as source and as destination.
    */
-  record Member(int index, Group group, Endpoint endpoint, Map<Integer, Ip> source, Map<Integer, Ip> destination) {}
+  record Member(
+      int index,
+      Group group,
+      Endpoint endpoint,
+      Map<Integer, Ip> source,
+      Map<Integer, Ip> destination) {}
 
   private final List<Cidr> cidrs;
   final List<Member> members = new ArrayList<>();
@@ -95,26 +100,45 @@ final class Groups {
       }
       if (e.ips().isEmpty()) {
         for (int family : List.of(4, 6)) {
-          addresses.add(List.of("placeholder", membership(Placeholders.pod(family, true)), membership(Placeholders.pod(family, false))));
+          addresses.add(
+              List.of(
+                  "placeholder",
+                  membership(Placeholders.pod(family, true)),
+                  membership(Placeholders.pod(family, false))));
         }
       }
-      List<Object> key = List.of(e.kind(), String.valueOf(e.namespace()), e.labels(), e.profiles(),
-          new HashSet<>(e.ports()), new HashSet<>(addresses));
+      List<Object> key =
+          List.of(
+              e.kind(),
+              String.valueOf(e.namespace()),
+              e.labels(),
+              e.profiles(),
+              new HashSet<>(e.ports()),
+              new HashSet<>(addresses));
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
     }
     // labels that set a group apart: those whose value differs among the groups of its namespace
     Map<String, List<List<Endpoint>>> byNamespace = new LinkedHashMap<>();
-    byKey.values().forEach(g -> byNamespace.computeIfAbsent(String.valueOf(g.get(0).namespace()), k -> new ArrayList<>()).add(g));
+    byKey
+        .values()
+        .forEach(
+            g ->
+                byNamespace
+                    .computeIfAbsent(String.valueOf(g.get(0).namespace()), k -> new ArrayList<>())
+                    .add(g));
     int n = 0;
     for (List<Endpoint> g : byKey.values()) {
       Endpoint first = g.get(0);
       List<List<Endpoint>> neighbours = byNamespace.get(String.valueOf(first.namespace()));
       Map<String, String> apart = new TreeMap<>();
       for (Map.Entry<String, String> l : first.labels().entrySet()) {
-        if (l.getKey().startsWith("projectcalico.org/") || l.getKey().startsWith("pcns.") || l.getKey().startsWith("pcsa.")) {
+        if (l.getKey().startsWith("projectcalico.org/")
+            || l.getKey().startsWith("pcns.")
+            || l.getKey().startsWith("pcsa.")) {
           continue;
         }
-        if (neighbours.stream().anyMatch(o -> !l.getValue().equals(o.get(0).labels().get(l.getKey())))) {
+        if (neighbours.stream()
+            .anyMatch(o -> !l.getValue().equals(o.get(0).labels().get(l.getKey())))) {
           apart.put(l.getKey(), l.getValue());
         }
       }
@@ -135,7 +159,10 @@ final class Groups {
     }
   }
 
-  /** Outside: per family, the intervals between the ranges' bounds, grouped by the ranges holding them. */
+  /**
+   * Outside: per family, the intervals between the ranges' bounds, grouped by the ranges holding
+   * them.
+   */
   private void outside(PolicySet set) {
     Set<Ip> owned = new HashSet<>();
     set.endpoints().forEach(e -> owned.addAll(e.ips()));
@@ -164,9 +191,13 @@ final class Groups {
         BitSet key = membership(ip(family, lo));
         byMembership.computeIfAbsent(key, k -> new ArrayList<>()).addAll(cover(family, lo, hi));
         for (boolean source : List.of(true, false)) {
-          Map<Integer, Ip> reps = (source ? sources : destinations).computeIfAbsent(key, k -> new TreeMap<>());
+          Map<Integer, Ip> reps =
+              (source ? sources : destinations).computeIfAbsent(key, k -> new TreeMap<>());
           Ip placeholder = Placeholders.outside(family, source);
-          Ip rep = inside(placeholder, lo, hi) && !owned.contains(placeholder) ? placeholder : unowned(family, lo, hi, owned);
+          Ip rep =
+              inside(placeholder, lo, hi) && !owned.contains(placeholder)
+                  ? placeholder
+                  : unowned(family, lo, hi, owned);
           if (rep != null && (!reps.containsKey(family) || rep.equals(placeholder))) {
             reps.put(family, rep);
           }
@@ -177,15 +208,26 @@ final class Groups {
     for (Map.Entry<BitSet, List<Cidr>> e : byMembership.entrySet()) {
       List<String> names = new ArrayList<>();
       for (NetworkSet s : set.networkSets()) {
-        if (s.nets().stream().anyMatch(c -> e.getValue().stream().anyMatch(a -> c.contains(a.address())))) {
+        if (s.nets().stream()
+            .anyMatch(c -> e.getValue().stream().anyMatch(a -> c.contains(a.address())))) {
           names.add(s.namespace() == null ? s.name() : s.namespace() + "/" + s.name());
         }
       }
-      String display = !names.isEmpty() ? String.join(", ", names)
-          : e.getKey().isEmpty() ? "world" : e.getValue().size() <= 3 ? e.getValue().stream().map(Cidr::toString).reduce((a, b) -> a + ", " + b).orElse("")
-          : e.getValue().get(0) + ", … (" + e.getValue().size() + " ranges)";
+      String display =
+          !names.isEmpty()
+              ? String.join(", ", names)
+              : e.getKey().isEmpty()
+                  ? "world"
+                  : e.getValue().size() <= 3
+                      ? e.getValue().stream()
+                          .map(Cidr::toString)
+                          .reduce((a, b) -> a + ", " + b)
+                          .orElse("")
+                      : e.getValue().get(0) + ", … (" + e.getValue().size() + " ranges)";
       Group g = new Group("o" + ++n, null, Map.of(), List.of(), e.getValue(), display);
-      members.add(new Member(members.size(), g, null, sources.get(e.getKey()), destinations.get(e.getKey())));
+      members.add(
+          new Member(
+              members.size(), g, null, sources.get(e.getKey()), destinations.get(e.getKey())));
     }
   }
 
@@ -218,7 +260,8 @@ final class Groups {
     BigInteger at = lo;
     while (at.compareTo(hi) <= 0) {
       int size = at.signum() == 0 ? bits : at.getLowestSetBit();
-      while (size > 0 && at.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(hi) > 0) {
+      while (size > 0
+          && at.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(hi) > 0) {
         size--;
       }
       out.add(new Cidr(ip(family, at), bits - size));

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who can talk to whom: groups of ends that every flow treats alike, and per ordered pair of
- * groups the packets allowed, each part with the deciding point of each step and a witness the
- * evaluator replayed.
+ * Who can talk to whom: groups of ends that every flow treats alike, and per ordered pair of groups
+ * the packets allowed, each part with the deciding point of each step and a witness the evaluator
+ * replayed.
  *
  * @param groups endpoint groups first (input order of their first endpoint), then outside ones
  * @param edges the ordered pairs with something allowed, in group order
@@ -34,9 +34,16 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
    *     world}; a namespace or workload when the map is read at that grain; else null
    */
   public record Group(
-      String id, String namespace, Map<String, String> labels, List<Endpoint> endpoints, List<Cidr> cidrs, String names) {
+      String id,
+      String namespace,
+      Map<String, String> labels,
+      List<Endpoint> endpoints,
+      List<Cidr> cidrs,
+      String names) {
     public Group {
-      labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels)); // in key order, run after run
+      labels =
+          java.util.Collections.unmodifiableMap(
+              new java.util.TreeMap<>(labels)); // in key order, run after run
       endpoints = List.copyOf(endpoints);
       cidrs = List.copyOf(cidrs);
     }
@@ -57,8 +64,14 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
         return endpoints.get(0).ref();
       }
       String prefix = namespace == null ? "" : namespace + "/";
-      String set = labels.isEmpty() ? endpoints.get(0).name() + ",…" : labels.entrySet().stream()
-          .map(e -> e.getKey() + "=" + e.getValue()).sorted().reduce((a, b) -> a + "," + b).orElse("");
+      String set =
+          labels.isEmpty()
+              ? endpoints.get(0).name() + ",…"
+              : labels.entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .sorted()
+                  .reduce((a, b) -> a + "," + b)
+                  .orElse("");
       return prefix + "{" + set + "} (" + endpoints.size() + ")";
     }
   }
@@ -99,7 +112,8 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
 
     /** The same packets in family {@code v} (null: either). */
     public Part in(Integer v) {
-      return new Part(v, protocol, exceptProtocols, ports, sourcePorts, icmpTypes, icmpCodes, witness, verdict);
+      return new Part(
+          v, protocol, exceptProtocols, ports, sourcePorts, icmpTypes, icmpCodes, witness, verdict);
     }
   }
 }

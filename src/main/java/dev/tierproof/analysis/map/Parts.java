@@ -24,8 +24,13 @@ final class Parts {
 
   /** A part's packets (as {@link Part}'s fields), and the cell whose packet stands for them. */
   record Built(
-      int protocol, List<Integer> exceptProtocols, List<Port.Range> ports, List<Port.Range> sourcePorts,
-      List<Port.Range> icmpTypes, List<Port.Range> icmpCodes, Cell cell) {}
+      int protocol,
+      List<Integer> exceptProtocols,
+      List<Port.Range> ports,
+      List<Port.Range> sourcePorts,
+      List<Port.Range> icmpTypes,
+      List<Port.Range> icmpCodes,
+      Cell cell) {}
 
   static List<Built> of(List<Cell> all, List<Cell> allowed) {
     Map<Integer, List<Cell>> every = byProtocol(all);
@@ -37,12 +42,18 @@ final class Parts {
       (e.getValue().size() == every.get(e.getKey()).size() ? whole : partial).add(e.getKey());
     }
     if (whole.contains(Part.ANY)) {
-      List<Integer> except = every.keySet().stream().filter(p -> p != Part.ANY && !whole.contains(p)).toList();
-      Cell w = best(whole.contains(Protocols.TCP) ? some.get(Protocols.TCP) : some.get(Part.ANY)); // TCP reads better
+      List<Integer> except =
+          every.keySet().stream().filter(p -> p != Part.ANY && !whole.contains(p)).toList();
+      Cell w =
+          best(
+              whole.contains(Protocols.TCP)
+                  ? some.get(Protocols.TCP)
+                  : some.get(Part.ANY)); // TCP reads better
       out.add(new Built(Part.ANY, except, List.of(), List.of(), List.of(), List.of(), w));
     } else {
       for (int p : whole) {
-        out.add(new Built(p, List.of(), List.of(), List.of(), List.of(), List.of(), best(some.get(p))));
+        out.add(
+            new Built(p, List.of(), List.of(), List.of(), List.of(), List.of(), best(some.get(p))));
       }
     }
     for (int p : partial) {
@@ -52,7 +63,8 @@ final class Parts {
   }
 
   private static Map<Integer, List<Cell>> byProtocol(List<Cell> cells) {
-    Map<Integer, List<Cell>> out = new TreeMap<>(Comparator.comparingInt(p -> p == Part.ANY ? Integer.MAX_VALUE : p));
+    Map<Integer, List<Cell>> out =
+        new TreeMap<>(Comparator.comparingInt(p -> p == Part.ANY ? Integer.MAX_VALUE : p));
     cells.forEach(c -> out.computeIfAbsent(c.protocol(), k -> new ArrayList<>()).add(c));
     return out;
   }
@@ -66,35 +78,48 @@ final class Parts {
     Map<Port.Range, List<Cell>> cells = new LinkedHashMap<>();
     for (Cell c : some) {
       Port.Range outer = icmp ? c.types() : c.ports();
-      byOuter.computeIfAbsent(outer, k -> new LinkedHashSet<>()).add(icmp ? c.codes() : c.sourcePorts());
+      byOuter
+          .computeIfAbsent(outer, k -> new LinkedHashSet<>())
+          .add(icmp ? c.codes() : c.sourcePorts());
       cells.computeIfAbsent(outer, k -> new ArrayList<>()).add(c);
     }
     Map<Set<Port.Range>, List<Port.Range>> grouped = new LinkedHashMap<>();
-    byOuter.forEach((outer, inners) -> grouped.computeIfAbsent(inners, k -> new ArrayList<>()).add(outer));
+    byOuter.forEach(
+        (outer, inners) -> grouped.computeIfAbsent(inners, k -> new ArrayList<>()).add(outer));
     List<Built> out = new ArrayList<>();
     for (Map.Entry<Set<Port.Range>, List<Port.Range>> g : grouped.entrySet()) {
       List<Port.Range> outer = merge(g.getValue());
-      if (outer.size() == 1 && outer.get(0).min() == 0 && outer.get(0).max() == (icmp ? 255 : 65535)) {
+      if (outer.size() == 1
+          && outer.get(0).min() == 0
+          && outer.get(0).max() == (icmp ? 255 : 65535)) {
         outer = List.of();
       }
-      List<Port.Range> in = g.getKey().size() == inner.size() ? List.of() : merge(new ArrayList<>(g.getKey()));
+      List<Port.Range> in =
+          g.getKey().size() == inner.size() ? List.of() : merge(new ArrayList<>(g.getKey()));
       List<Cell> mine = new ArrayList<>();
       g.getValue().forEach(o -> mine.addAll(cells.get(o)));
       Cell w = best(mine);
-      out.add(icmp
-          ? new Built(protocol, List.of(), List.of(), List.of(), outer, in, w)
-          : new Built(protocol, List.of(), outer, in, List.of(), List.of(), w));
+      out.add(
+          icmp
+              ? new Built(protocol, List.of(), List.of(), List.of(), outer, in, w)
+              : new Built(protocol, List.of(), outer, in, List.of(), List.of(), w));
     }
     return out;
   }
 
-  /** The cell whose packet reads most like explain's: source port 40000, destination port 80 or 443. */
+  /**
+   * The cell whose packet reads most like explain's: source port 40000, destination port 80 or 443.
+   */
   private static Cell best(List<Cell> cells) {
     Cell best = cells.get(0);
     int score = -1;
     for (Cell c : cells) {
-      int s = (c.sourcePorts() != null && c.sourcePorts().contains(dev.tierproof.model.Placeholders.SOURCE_PORT) ? 2 : 0)
-          + (c.ports() != null && (c.ports().contains(80) || c.ports().contains(443)) ? 1 : 0);
+      int s =
+          (c.sourcePorts() != null
+                      && c.sourcePorts().contains(dev.tierproof.model.Placeholders.SOURCE_PORT)
+                  ? 2
+                  : 0)
+              + (c.ports() != null && (c.ports().contains(80) || c.ports().contains(443)) ? 1 : 0);
       if (s > score) {
         best = c;
         score = s;

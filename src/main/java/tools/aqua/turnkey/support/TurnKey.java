@@ -16,13 +16,12 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * tierproof's loader of Z3's native libraries, in place of z3-turnkey's own (the
- * {@code turnkey-support} artifact is excluded in {@code pom.xml}; z3-turnkey's {@code Native}
- * calls {@link #load} in its static initialiser). The original unpacks the 35 MB of libraries into
- * a new temporary directory on every run, which costs about 175 ms of every run's start-up; this
- * one unpacks them once per Z3 version ({@code z3.properties}, written by the build) and platform
- * into a cache directory and loads them from
- * there on every later run.
+ * tierproof's loader of Z3's native libraries, in place of z3-turnkey's own (the {@code
+ * turnkey-support} artifact is excluded in {@code pom.xml}; z3-turnkey's {@code Native} calls
+ * {@link #load} in its static initialiser). The original unpacks the 35 MB of libraries into a new
+ * temporary directory on every run, which costs about 175 ms of every run's start-up; this one
+ * unpacks them once per Z3 version ({@code z3.properties}, written by the build) and platform into
+ * a cache directory and loads them from there on every later run.
  *
  * <p>The cache directory is {@code -Dtierproof.native=DIR} (the launcher passes {@code
  * target/native}), else {@code $XDG_CACHE_HOME/tierproof} or {@code ~/.cache/tierproof}. A
@@ -79,22 +78,29 @@ public final class TurnKey {
   private static String platform() {
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-    String o = os.startsWith("linux") ? "linux" : os.startsWith("mac") || os.startsWith("darwin") ? "osx"
-        : os.startsWith("windows") ? "windows" : os;
-    String a = switch (arch) {
-      case "amd64", "x86_64", "x64" -> "amd64";
-      case "aarch64", "arm64" -> "aarch64";
-      case "x86", "i386", "i486", "i586", "i686" -> "x86";
-      default -> arch;
-    };
+    String o =
+        os.startsWith("linux")
+            ? "linux"
+            : os.startsWith("mac") || os.startsWith("darwin")
+                ? "osx"
+                : os.startsWith("windows") ? "windows" : os;
+    String a =
+        switch (arch) {
+          case "amd64", "x86_64", "x64" -> "amd64";
+          case "aarch64", "arm64" -> "aarch64";
+          case "x86", "i386", "i486", "i586", "i686" -> "x86";
+          default -> arch;
+        };
     return o + "/" + a;
   }
 
   /** The values of {@code key0}, {@code key1}, ... in index order. */
   private static List<String> list(Properties meta, String key) {
     TreeMap<Integer, String> byIndex = new TreeMap<>();
-    meta.stringPropertyNames().stream().filter(k -> k.startsWith(key))
-        .forEach(k -> byIndex.put(Integer.parseInt(k.substring(key.length())), meta.getProperty(k)));
+    meta.stringPropertyNames().stream()
+        .filter(k -> k.startsWith(key))
+        .forEach(
+            k -> byIndex.put(Integer.parseInt(k.substring(key.length())), meta.getProperty(k)));
     return new ArrayList<>(byIndex.values());
   }
 
@@ -105,7 +111,8 @@ public final class TurnKey {
       String xdg = System.getenv("XDG_CACHE_HOME");
       String home = System.getProperty("user.home");
       if (xdg != null && !xdg.isBlank()) root = Path.of(xdg, "tierproof").toString();
-      else if (home != null && !home.isBlank() && !home.equals("?")) root = Path.of(home, ".cache", "tierproof").toString();
+      else if (home != null && !home.isBlank() && !home.equals("?"))
+        root = Path.of(home, ".cache", "tierproof").toString();
       else return null;
     }
     Properties version = new Properties();
@@ -118,7 +125,8 @@ public final class TurnKey {
   }
 
   /** {@code dir} with the libraries in it, unpacked now unless an earlier run did. */
-  private static Path unpackOnce(Path dir, String base, List<String> bundled, Function<String, InputStream> resources)
+  private static Path unpackOnce(
+      Path dir, String base, List<String> bundled, Function<String, InputStream> resources)
       throws IOException {
     if (Files.isDirectory(dir)) return dir;
     Files.createDirectories(dir.getParent());
@@ -137,7 +145,8 @@ public final class TurnKey {
     return dir;
   }
 
-  private static void unpack(Path dir, String base, List<String> bundled, Function<String, InputStream> resources)
+  private static void unpack(
+      Path dir, String base, List<String> bundled, Function<String, InputStream> resources)
       throws IOException {
     for (String l : bundled) {
       try (InputStream in = resources.apply(base + l)) {

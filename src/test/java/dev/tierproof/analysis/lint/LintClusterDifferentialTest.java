@@ -1,11 +1,11 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.model.Scope;
 import dev.tierproof.cluster.RandomCluster;
 import dev.tierproof.cluster.Runs;
 import dev.tierproof.cluster.Sampler;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Lint's findings against the executable spec on {@link RandomCluster} YAML loaded through the
  * loader (issue 10), in both scopes: the claims of {@link LintDifferentialTest#claims} on flows
- * drawn by {@link Sampler} (address-less workloads at unowned addresses, hypothetical pods,
- * outside addresses): a rule reported unmatchable or shadowed never decides a sampled flow, a
- * redundant one changes no verdict, dead policies and tiers apply nowhere, examples replay. Cases:
- * {@code -Dlint.cluster.cases=N} (default 200, 10,000 with {@code -Ddifferential.long=true}), first
- * seed {@code -Dlint.cluster.seed=S}.
+ * drawn by {@link Sampler} (address-less workloads at unowned addresses, hypothetical pods, outside
+ * addresses): a rule reported unmatchable or shadowed never decides a sampled flow, a redundant one
+ * changes no verdict, dead policies and tiers apply nowhere, examples replay. Cases: {@code
+ * -Dlint.cluster.cases=N} (default 200, 10,000 with {@code -Ddifferential.long=true}), first seed
+ * {@code -Dlint.cluster.seed=S}.
  */
 class LintClusterDifferentialTest {
 
@@ -28,7 +28,12 @@ class LintClusterDifferentialTest {
 
   @Test
   void lint_randomClusters_findingsHoldOnSampledFlows() throws Exception {
-    Runs.run("cluster lint", "lint.cluster.seed", SEED, CASES, List.of("lint runs", "findings", "flows in scope"),
+    Runs.run(
+        "cluster lint",
+        "lint.cluster.seed",
+        SEED,
+        CASES,
+        List.of("lint runs", "findings", "flows in scope"),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
@@ -39,7 +44,9 @@ class LintClusterDifferentialTest {
           for (int i = 0; i < FLOWS; i++) {
             flows.add(s.flow());
           }
-          int inScope = LintDifferentialTest.claims("seed " + seed + " (" + scope + "): ", set, result, flows);
+          int inScope =
+              LintDifferentialTest.claims(
+                  "seed " + seed + " (" + scope + "): ", set, result, flows);
           counts.incrementAndGet(0);
           counts.addAndGet(1, result.findings().size());
           counts.addAndGet(2, inScope);

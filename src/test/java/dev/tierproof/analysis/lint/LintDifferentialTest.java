@@ -1,6 +1,5 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.model.Scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.eval.Decision;
@@ -11,6 +10,7 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Scope;
 import dev.tierproof.smt.RandomModel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,9 +20,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lint's claims against the executable spec on {@link RandomModel} policy sets (design.md §4):
- * for every finding, sampled flows in scope are evaluated by {@link Evaluator}: a shadowed rule
- * never decides a flow it matches, and whatever decides first is one of its covering elements; an
+ * Lint's claims against the executable spec on {@link RandomModel} policy sets (design.md §4): for
+ * every finding, sampled flows in scope are evaluated by {@link Evaluator}: a shadowed rule never
+ * decides a flow it matches, and whatever decides first is one of its covering elements; an
  * unmatchable rule matches none; removing a redundant rule changes no sampled verdict; every
  * example replays. Cases: {@code -Dlint.cases=N} (default 150 per scope); a failure names its seed.
  */
@@ -63,8 +63,8 @@ class LintDifferentialTest {
 
   /**
    * Checks every finding of {@code result} on the {@code flows} in the result's scope: see the
-   * class comment; a dead policy or tier applies at no endpoint of a sampled flow. Returns how
-   * many flows were in scope.
+   * class comment; a dead policy or tier applies at no endpoint of a sampled flow. Returns how many
+   * flows were in scope.
    */
   public static int claims(String what, PolicySet set, Lint.Result result, List<Flow> sampled) {
     Scope scope = result.scope();
@@ -80,27 +80,34 @@ class LintDifferentialTest {
     for (Finding finding : result.findings()) {
       if (finding instanceof Finding.ShadowedRule s) {
         RuleRef r = s.rule();
-        Set<String> covers = s.coveredBy().stream().map(LintDifferentialTest::key).collect(Collectors.toSet());
+        Set<String> covers =
+            s.coveredBy().stream().map(LintDifferentialTest::key).collect(Collectors.toSet());
         for (Flow f : at(flows, r.direction())) {
           Endpoint at = end(f, r.direction());
           if (!Evaluator.applies(r.policy(), at, r.direction()) || !matches(eval, r, f)) {
             continue;
           }
           Step step = eval.evaluate(at, r.direction(), f);
-          assertThat(decidedBy(step, r) || passedBy(step, r)).as(what + "shadowed " + r.display() + " decides " + f).isFalse();
+          assertThat(decidedBy(step, r) || passedBy(step, r))
+              .as(what + "shadowed " + r.display() + " decides " + f)
+              .isFalse();
           String first = firstTaker(step, r);
           if (first != null) {
             assertThat(covers).as(what + "cover of " + r.display() + " for " + f).contains(first);
           }
         }
         replay(eval, what, s.example());
-        s.coveredBy().stream().filter(c -> c.example() != null).forEach(c -> replay(eval, what, c.example()));
+        s.coveredBy().stream()
+            .filter(c -> c.example() != null)
+            .forEach(c -> replay(eval, what, c.example()));
       } else if (finding instanceof Finding.UnmatchableRule u) {
         RuleRef r = u.rule();
         for (Flow f : at(flows, r.direction())) {
           Endpoint at = end(f, r.direction());
           if (Evaluator.applies(r.policy(), at, r.direction())) {
-            assertThat(matches(eval, r, f)).as(what + "unmatchable " + r.display() + " matches " + f).isFalse();
+            assertThat(matches(eval, r, f))
+                .as(what + "unmatchable " + r.display() + " matches " + f)
+                .isFalse();
           }
         }
       } else if (finding instanceof Finding.RedundantRule red) {
@@ -116,12 +123,15 @@ class LintDifferentialTest {
           }
         }
         replay(eval, what, red.example());
-      } else if (finding instanceof Finding.DeadPolicy dead && dead.reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING) {
+      } else if (finding instanceof Finding.DeadPolicy dead
+          && dead.reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING) {
         for (Flow f : flows) {
           for (Direction d : Direction.values()) {
             Endpoint at = end(f, d);
             if (at != null) {
-              assertThat(Evaluator.applies(dead.policy(), at, d)).as(what + "dead " + dead.policy().displayName() + " applies at " + at.ref()).isFalse();
+              assertThat(Evaluator.applies(dead.policy(), at, d))
+                  .as(what + "dead " + dead.policy().displayName() + " applies at " + at.ref())
+                  .isFalse();
             }
           }
         }
@@ -131,7 +141,8 @@ class LintDifferentialTest {
             Endpoint at = end(f, d);
             if (at != null) {
               assertThat(dead.tier().policies().stream().anyMatch(p -> Evaluator.applies(p, at, d)))
-                  .as(what + "dead tier " + dead.tier().name() + " applies at " + at.ref()).isFalse();
+                  .as(what + "dead tier " + dead.tier().name() + " applies at " + at.ref())
+                  .isFalse();
             }
           }
         }
@@ -161,12 +172,18 @@ class LintDifferentialTest {
 
   private static boolean decidedBy(Step s, RuleRef r) {
     Decision d = s.decidedBy();
-    return d.kind() == Decision.Kind.RULE && d.policy() == r.policy() && d.rule().index() == r.index();
+    return d.kind() == Decision.Kind.RULE
+        && d.policy() == r.policy()
+        && d.rule().index() == r.index();
   }
 
   private static boolean passedBy(Step s, RuleRef r) {
     return s.trace().stream()
-        .anyMatch(t -> t.policy() == r.policy() && t.outcome() == TraceEntry.Outcome.PASS && t.ruleIndex() == r.index());
+        .anyMatch(
+            t ->
+                t.policy() == r.policy()
+                    && t.outcome() == TraceEntry.Outcome.PASS
+                    && t.ruleIndex() == r.index());
   }
 
   /**
@@ -206,7 +223,8 @@ class LintDifferentialTest {
     if (!known && !at.profiles().stream().allMatch(eval.policySet().profiles()::containsKey)) {
       return; // a hypothetical endpoint in a namespace the input lacks: its profile is assumed
     }
-    assertThat(eval.evaluate(at, e.direction(), e.flow()).allowed()).as(what + "example " + e.flow()).isEqualTo(e.step().allowed());
+    assertThat(eval.evaluate(at, e.direction(), e.flow()).allowed())
+        .as(what + "example " + e.flow())
+        .isEqualTo(e.step().allowed());
   }
-
 }

@@ -43,7 +43,10 @@ class LintExampleTest {
   }
 
   private static String describe(Finding f) {
-    String where = f.location().isKnown() ? f.location().file().replace('\\', '/') + ":" + f.location().line() : "-";
+    String where =
+        f.location().isKnown()
+            ? f.location().file().replace('\\', '/') + ":" + f.location().line()
+            : "-";
     return f.id() + " " + where;
   }
 
@@ -53,18 +56,23 @@ class LintExampleTest {
     assertThat(result.findings().stream().map(LintExampleTest::describe).sorted().toList())
         .containsExactlyInAnyOrder(
             "TP203 examples/lint/security.yaml:3", // block-threats also selects node-1-eth0
-            "TP103 examples/lint/security.yaml:31", // pci-fence Pass from the PCI zone: app tier decides the same
-            "TP103 examples/lint/security.yaml:39", // pci-fence catch-all Deny: app tier denies the same
-            "TP102 examples/lint/security.yaml:41", // pci-fence Pass for prometheus after the catch-all Deny
+            "TP103 examples/lint/security.yaml:31", // pci-fence Pass from the PCI zone: app tier
+            // decides the same
+            "TP103 examples/lint/security.yaml:39", // pci-fence catch-all Deny: app tier denies the
+            // same
+            "TP102 examples/lint/security.yaml:41", // pci-fence Pass for prometheus after the
+            // catch-all Deny
             "TP203 examples/lint/security.yaml:47", // pass-rest also selects node-1-eth0
             "TP201 examples/lint/security.yaml:57", // ingress Pass falls through to kns.monitoring
             "TP201 examples/lint/security.yaml:59", // egress Pass falls through to kns.shop
             "TP201 examples/lint/platform.yaml:18", // platform Pass falls through to kns.shop
-            "TP103 examples/lint/app.yaml:13", // web: corporate allow, the next rule allows it anyway
+            "TP103 examples/lint/app.yaml:13", // web: corporate allow, the next rule allows it
+            // anyway
             "TP103 examples/lint/app.yaml:42", // api: web allow, rule 1 allows it anyway
             "TP102 examples/lint/app.yaml:48", // api: rule 1 never reached (rule 0 allows first)
             "TP101 examples/lint/app.yaml:54", // api: source app == 'admin' matches nothing
-            "TP103 examples/lint/app.yaml:58", // api: catch-all Deny, the tier's implicit deny does the same
+            "TP103 examples/lint/app.yaml:58", // api: catch-all Deny, the tier's implicit deny does
+            // the same
             "TP205 examples/lint/app.yaml:65", // api: notNets-only egress allows the internet
             "TP106 examples/lint/app.yaml:71", // db: egress rules, types [Ingress]
             "TP104 examples/lint/app.yaml:91", // legacy-batch selects nothing
@@ -73,8 +81,12 @@ class LintExampleTest {
             "TP204 examples/lint/app.yaml:143", // staged corporate-only web policy
             "TP105 examples/lint/tiers.yaml:18", // tier legacy
             "TP102 examples/lint/default.yaml:11"); // KNP allow-from-shop never reached
-    assertThat(result.findings().stream().filter(f -> f.severity() == Severity.ERROR).map(LintExampleTest::describe))
-        .containsExactlyInAnyOrder("TP102 examples/lint/security.yaml:41", "TP102 examples/lint/default.yaml:11");
+    assertThat(
+            result.findings().stream()
+                .filter(f -> f.severity() == Severity.ERROR)
+                .map(LintExampleTest::describe))
+        .containsExactlyInAnyOrder(
+            "TP102 examples/lint/security.yaml:41", "TP102 examples/lint/default.yaml:11");
   }
 
   @Test
@@ -113,13 +125,16 @@ class LintExampleTest {
     assertThat(covers(api)).containsExactly("shop/app.api#0");
     Finding.ShadowedRule knp = shadowedAt(11);
     assertThat(knp.conflict()).isTrue();
-    assertThat(covers(knp)).containsExactly("security.pci-fence#2", "payments/app.pay-api#0", "app:default");
+    assertThat(covers(knp))
+        .containsExactly("security.pci-fence#2", "payments/app.pay-api#0", "app:default");
   }
 
   @Test
   void redundant_eachExampleIsDecidedByTheRuleAndTheSameWithoutIt() {
     List<Finding.RedundantRule> redundant = of(Finding.RedundantRule.class);
-    assertThat(redundant).extracting(r -> r.location().line()).containsExactlyInAnyOrder(31, 39, 13, 42, 58);
+    assertThat(redundant)
+        .extracting(r -> r.location().line())
+        .containsExactlyInAnyOrder(31, 39, 13, 42, 58);
     for (Finding.RedundantRule r : redundant) {
       Step with = replay(r.example());
       if (r.rule().action() == Action.PASS) {
@@ -127,7 +142,10 @@ class LintExampleTest {
       } else {
         assertThat(decidedBy(with, r.rule())).isTrue();
       }
-      Step without = new Evaluator(set).withTiers(r.rule().removedFrom(set.tiers())).evaluate(r.example().at(), r.example().direction(), r.example().flow());
+      Step without =
+          new Evaluator(set)
+              .withTiers(r.rule().removedFrom(set.tiers()))
+              .evaluate(r.example().at(), r.example().direction(), r.example().flow());
       assertThat(without.allowed()).isEqualTo(with.allowed());
       assertThat(r.example().changed().allowed()).isEqualTo(without.allowed());
     }
@@ -136,15 +154,19 @@ class LintExampleTest {
   @Test
   void unmatchable_noPacketOnAGridMatches() {
     List<Finding.UnmatchableRule> unmatchable = of(Finding.UnmatchableRule.class);
-    assertThat(unmatchable).extracting(u -> u.cause()).containsExactlyInAnyOrder(
-        Finding.UnmatchableRule.Cause.SELECTOR, Finding.UnmatchableRule.Cause.NAMED_PORT);
+    assertThat(unmatchable)
+        .extracting(u -> u.cause())
+        .containsExactlyInAnyOrder(
+            Finding.UnmatchableRule.Cause.SELECTOR, Finding.UnmatchableRule.Cause.NAMED_PORT);
     for (Finding.UnmatchableRule u : unmatchable) {
       for (Endpoint at : set.endpoints()) {
         if (!Evaluator.applies(u.rule().policy(), at, u.rule().direction())) {
           continue;
         }
         for (Flow f : grid(at, u.rule().direction())) {
-          assertThat(matches(u.rule(), f)).as(describe(u) + " " + f.sourceIp() + " -> " + f.destinationIp()).isFalse();
+          assertThat(matches(u.rule(), f))
+              .as(describe(u) + " " + f.sourceIp() + " -> " + f.destinationIp())
+              .isFalse();
         }
       }
     }
@@ -204,12 +226,19 @@ class LintExampleTest {
   }
 
   private static Finding.ShadowedRule shadowedAt(int line) {
-    return of(Finding.ShadowedRule.class).stream().filter(s -> s.location().line() == line).findFirst().orElseThrow();
+    return of(Finding.ShadowedRule.class).stream()
+        .filter(s -> s.location().line() == line)
+        .findFirst()
+        .orElseThrow();
   }
 
   private static List<String> covers(Finding.ShadowedRule s) {
     return s.coveredBy().stream()
-        .map(c -> c.rule() != null ? c.rule().policy().displayName() + "#" + c.rule().index() : c.tierDefault().name() + ":default")
+        .map(
+            c ->
+                c.rule() != null
+                    ? c.rule().policy().displayName() + "#" + c.rule().index()
+                    : c.tierDefault().name() + ":default")
         .toList();
   }
 
@@ -226,23 +255,31 @@ class LintExampleTest {
 
   static boolean decidedBy(Step s, RuleRef r) {
     Decision d = s.decidedBy();
-    return d.kind() == Decision.Kind.RULE && d.policy() == r.policy() && d.rule().index() == r.index();
+    return d.kind() == Decision.Kind.RULE
+        && d.policy() == r.policy()
+        && d.rule().index() == r.index();
   }
 
   static boolean passedBy(Step s, RuleRef r) {
     for (TraceEntry t : s.trace()) {
-      if (t.policy() == r.policy() && t.outcome() == TraceEntry.Outcome.PASS && t.ruleIndex() == r.index()) {
+      if (t.policy() == r.policy()
+          && t.outcome() == TraceEntry.Outcome.PASS
+          && t.ruleIndex() == r.index()) {
         return true;
       }
     }
     return false;
   }
 
-  /** Packets at {@code at}: TCP/UDP/ICMP, ports 1-9000 step 7 and the named ports, from every address in play. */
+  /**
+   * Packets at {@code at}: TCP/UDP/ICMP, ports 1-9000 step 7 and the named ports, from every
+   * address in play.
+   */
   static List<Flow> grid(Endpoint at, Direction d) {
     List<dev.tierproof.model.Ip> peers = new ArrayList<>();
     set.endpoints().forEach(e -> peers.addAll(e.ips()));
-    for (String s : List.of("203.0.113.7", "198.51.100.7", "172.16.0.1", "10.9.9.9", "192.168.10.11")) {
+    for (String s :
+        List.of("203.0.113.7", "198.51.100.7", "172.16.0.1", "10.9.9.9", "192.168.10.11")) {
       peers.add(dev.tierproof.model.Ip.parse(s).orElseThrow());
     }
     List<Integer> ports = new ArrayList<>(List.of(53, 80, 443, 5432, 8080, 8443, 9090));
@@ -252,19 +289,21 @@ class LintExampleTest {
     List<Flow> out = new ArrayList<>();
     dev.tierproof.model.Ip mine = at.ips().get(0);
     for (dev.tierproof.model.Ip peer : peers) {
-      Endpoint owner = set.endpoints().stream().filter(e -> e.ips().contains(peer)).findFirst().orElse(null);
+      Endpoint owner =
+          set.endpoints().stream().filter(e -> e.ips().contains(peer)).findFirst().orElse(null);
       for (int proto : List.of(6, 17)) {
         for (int port : ports) {
-          out.add(d == Direction.INGRESS
-              ? new Flow(proto, peer, 40000, mine, port, null, null, null, owner, at)
-              : new Flow(proto, mine, 40000, peer, port, null, null, null, at, owner));
+          out.add(
+              d == Direction.INGRESS
+                  ? new Flow(proto, peer, 40000, mine, port, null, null, null, owner, at)
+                  : new Flow(proto, mine, 40000, peer, port, null, null, null, at, owner));
         }
       }
-      out.add(d == Direction.INGRESS
-          ? new Flow(1, peer, null, mine, null, 8, 0, null, owner, at)
-          : new Flow(1, mine, null, peer, null, 8, 0, null, at, owner));
+      out.add(
+          d == Direction.INGRESS
+              ? new Flow(1, peer, null, mine, null, 8, 0, null, owner, at)
+              : new Flow(1, mine, null, peer, null, 8, 0, null, at, owner));
     }
     return out;
   }
-
 }
