@@ -7,9 +7,6 @@ import dev.tierproof.analysis.lint.Example;
 import dev.tierproof.analysis.lint.Finding;
 import dev.tierproof.analysis.lint.Lint;
 import dev.tierproof.analysis.lint.RuleRef;
-import dev.tierproof.eval.Decision;
-import dev.tierproof.model.Direction;
-import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Scope;
 import dev.tierproof.model.Suppression;
@@ -25,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The lint report: text grouped by file with each rule's YAML, JSON, SARIF 2.1.0, GitHub workflow
@@ -127,234 +123,6 @@ public final class LintReport {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // messages
-
-  /** One sentence on the finding (no example), as every format shows it. */
-  public static String message(Finding f, Scope scope) {
-    if (f instanceof Finding.UnmatchableRule u) {
-      return rule(u.rule()) + " can never match: " + u.detail();
-    }
-    if (f instanceof Finding.ShadowedRule s) {
-      String covers =
-          s.coveredBy().stream().map(LintReport::cover).collect(Collectors.joining(" and "));
-      String out =
-          rule(s.rule())
-              + " is never reached: "
-              + covers
-              + (s.coveredBy().size() == 1 ? " decides" : " decide")
-              + " every packet it matches first";
-      if (s.conflict()) {
-        out +=
-            ", and "
-                + (s.coveredBy().size() == 1 ? "it acts" : "they act")
-                + " differently, so this rule was probably meant to apply";
-      }
-      return out;
-    }
-    if (f instanceof Finding.RedundantRule r) {
-      return rule(r.rule())
-          + " is redundant: without it, every packet it takes gets the same verdict at this step";
-    }
-    if (f instanceof Finding.DeadPolicy d) {
-      return switch (d.reason()) {
-        case SELECTS_NOTHING ->
-            "policy "
-                + d.policy().displayName()
-                + " selects no endpoint"
-                + (scope == Scope.EXISTING ? " of the input" : " that could exist")
-                + ": `"
-                + d.policy().selector().canonical()
-                + "`";
-        case NO_GOVERNED_RULES ->
-            "none of the rules of policy "
-                + d.policy().displayName()
-                + " apply: its types are "
-                + types(d.policy())
-                + " but it has only "
-                + ruleDirections(d.policy())
-                + " rules";
-      };
-    }
-    if (f instanceof Finding.DeadTier t) {
-      if (t.policies().isEmpty()) {
-        return "tier " + t.tier().name() + " has no policies";
-      }
-      return "tier "
-          + t.tier().name()
-          + " is dead: none of its policies selects an endpoint"
-          + (scope == Scope.EXISTING ? " of the input" : " that could exist")
-          + " ("
-          + t.policies().stream().map(Policy::displayName).collect(Collectors.joining(", "))
-          + ")";
-    }
-    if (f instanceof Finding.DirectionNotGoverned g) {
-      return "policy "
-          + g.policy().displayName()
-          + " has "
-          + g.rules()
-          + " "
-          + g.direction().json()
-          + " rule"
-          + (g.rules() == 1 ? "" : "s")
-          + " but its types are "
-          + types(g.policy())
-          + ": they never apply";
-    }
-    if (f instanceof Finding.PassToProfile p) {
-      Decision d = p.example().step().decidedBy();
-      return "traffic "
-          + p.rule().display()
-          + " passes reaches no later tier that decides and is allowed by profile "
-          + (d.profile() != null ? d.profile().name() : "?")
-          + " (Pass is not Deny)";
-    }
-    if (f instanceof Finding.LogOnlyDenies l) {
-      return "policy "
-          + l.policy().displayName()
-          + " has only Log "
-          + l.direction().json()
-          + " rules, yet the endpoints it selects enter tier "
-          + l.tier().name()
-          + ", whose implicit deny drops what it logs";
-    }
-    if (f instanceof Finding.GnpSelectsHosts g) {
-      String what =
-          g.hosts().isEmpty()
-              ? "host endpoints that could exist (its selector does not require a namespace)"
-              : "host endpoint"
-                  + (g.hosts().size() == 1 ? " " : "s ")
-                  + g.hosts().stream().map(Endpoint::ref).limit(5).collect(Collectors.joining(", "))
-                  + (g.hosts().size() > 5 ? ", ..." : "");
-      return "GlobalNetworkPolicy "
-          + g.policy().displayName()
-          + " also selects "
-          + what
-          + ": `"
-          + g.policy().selector().canonical()
-          + "`";
-    }
-    if (f instanceof Finding.StagedWouldChange s) {
-      return "staged policy "
-          + s.policy().displayName()
-          + " would change verdicts if enforced: "
-          + s.changes().stream()
-              .map(
-                  e ->
-                      Text.packet(e.flow())
-                          + " "
-                          + e.direction().json()
-                          + " at "
-                          + e.at().ref()
-                          + " "
-                          + Text.verdict(e.step().allowed())
-                          + " -> "
-                          + Text.verdict(e.changed().allowed()))
-              .collect(Collectors.joining("; "));
-    }
-    if (f instanceof Finding.NegationMatchesOutside n) {
-      String side = n.rule().direction() == Direction.INGRESS ? "source" : "destination";
-      return rule(n.rule())
-          + " matches traffic "
-          + (n.rule().direction() == Direction.INGRESS ? "from" : "to")
-          + " outside the cluster: its "
-          + side
-          + " has only "
-          + (n.notSelector() ? "`notSelector`" : "`notNets`");
-    }
-    Finding.Inconclusive i = (Finding.Inconclusive) f;
-    String subject = i.rule() != null ? i.rule().display() : "policy " + i.policy().displayName();
-    return "inconclusive: " + subject + ": " + i.question() + " (" + i.reason() + ")";
-  }
-
-  private static String rule(RuleRef r) {
-    return r.display() + " (" + r.action().calico() + ")";
-  }
-
-  private static String cover(Finding.Cover c) {
-    if (c.rule() != null) {
-      return c.rule().display()
-          + " ("
-          + c.rule().action().calico()
-          + (c.rule().tier() != null ? ", tier " + c.rule().tier().name() : "")
-          + ")";
-    }
-    if (c.tierDefault() != null) {
-      return "the implicit deny of tier " + c.tierDefault().name();
-    }
-    return "the host endpoint's failsafe ports";
-  }
-
-  private static String types(Policy p) {
-    return "["
-        + java.util.stream.Stream.of(Direction.values())
-            .filter(p::governs)
-            .map(Direction::calico)
-            .collect(Collectors.joining(", "))
-        + "]";
-  }
-
-  private static String ruleDirections(Policy p) {
-    return java.util.stream.Stream.of(Direction.values())
-        .filter(d -> !p.rules(d).isEmpty())
-        .map(Direction::json)
-        .collect(Collectors.joining(" and "));
-  }
-
-  /** {@code e.g. TCP 10.0.1.5:40000 -> 10.0.2.7:80 at ingress of shop/web-0: decided by ...}. */
-  static String example(Example e) {
-    if (e == null) {
-      return "no example (the solver could not decide)";
-    }
-    String out =
-        Text.packet(e.flow())
-            + " at "
-            + e.direction().json()
-            + " of "
-            + e.at().ref()
-            + ": "
-            + Text.verdict(e.step().allowed())
-            + " by "
-            + Text.decision(e.step().decidedBy(), e.direction());
-    if (e.changed() != null) {
-      out +=
-          "; "
-              + (e.step().allowed() == e.changed().allowed() ? "without it, also " : "changed: ")
-              + Text.verdict(e.changed().allowed())
-              + " by "
-              + Text.decision(e.changed().decidedBy(), e.direction());
-    }
-    return out;
-  }
-
-  /** The examples of a finding, with labels. */
-  private static List<String> details(Finding f) {
-    List<String> out = new ArrayList<>();
-    if (f instanceof Finding.ShadowedRule s) {
-      out.add("e.g. " + example(s.example()));
-      for (Finding.Cover c : s.coveredBy()) {
-        out.add(
-            "covered by "
-                + cover(c)
-                + at(c.location())
-                + (c.example() != null ? ", e.g. " + example(c.example()) : ""));
-      }
-    } else if (f instanceof Finding.RedundantRule r) {
-      out.add("e.g. " + example(r.example()));
-    } else if (f instanceof Finding.PassToProfile p) {
-      out.add("e.g. " + example(p.example()));
-    } else if (f instanceof Finding.LogOnlyDenies l) {
-      out.add("e.g. " + example(l.example()));
-    } else if (f instanceof Finding.NegationMatchesOutside n) {
-      out.add("e.g. " + example(n.example()));
-    }
-    return out;
-  }
-
-  private static String at(Span s) {
-    return s.isKnown() ? " at " + s.file() + ":" + s.line() : "";
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // text
 
   static String text(Lint.Result result, Function<String, String> source) {
@@ -391,7 +159,7 @@ public final class LintReport {
             .append(": ")
             .append(result.severity(f).label())
             .append(": ")
-            .append(message(f, result.scope()))
+            .append(LintMessages.message(f, result.scope()))
             .append(" [")
             .append(f.id())
             .append(' ')
@@ -404,7 +172,7 @@ public final class LintReport {
             out.append("    | ").append(l).append('\n');
           }
         }
-        for (String d : details(f)) {
+        for (String d : LintMessages.details(f)) {
           out.append("    ").append(d).append('\n');
         }
         if (caveat.inconclusive()) {
@@ -519,7 +287,7 @@ public final class LintReport {
       o.put("id", f.id());
       o.put("name", f.name());
       o.put("severity", result.severity(f).label());
-      o.put("message", message(f, result.scope()));
+      o.put("message", LintMessages.message(f, result.scope()));
       location(o, f.location());
       subject(o, f);
       if (f instanceof Finding.UnmatchableRule u) {
@@ -651,8 +419,8 @@ public final class LintReport {
   public static List<Annotation> annotations(Lint.Result result) {
     List<Annotation> out = new ArrayList<>();
     for (Finding f : result.findings()) {
-      String message = message(f, result.scope());
-      List<String> d = details(f);
+      String message = LintMessages.message(f, result.scope());
+      List<String> d = LintMessages.details(f);
       if (!d.isEmpty()) {
         message += "; " + d.get(0);
       }
@@ -663,8 +431,10 @@ public final class LintReport {
               new Annotation.Related(
                   c.location(),
                   "covered by "
-                      + cover(c)
-                      + (c.example() != null ? ", e.g. " + example(c.example()) : "")));
+                      + LintMessages.cover(c)
+                      + (c.example() != null
+                          ? ", e.g. " + LintMessages.example(c.example())
+                          : "")));
         }
       }
       if (f instanceof Finding.RedundantRule r && r.example().changed() != null) {
