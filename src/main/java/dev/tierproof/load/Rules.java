@@ -87,18 +87,7 @@ final class Rules {
    * One allow-everything rule: the rules of {@code kns.*} and {@code projectcalico-default-allow}.
    */
   static Rule allowAll() {
-    return new Rule(
-        0,
-        Action.ALLOW,
-        null,
-        null,
-        null,
-        null,
-        null,
-        EntityMatch.ANY,
-        EntityMatch.ANY,
-        false,
-        Span.NONE);
+    return Rule.allowAll();
   }
 
   private static Rule rule(Fields r, int index, Direction direction, String namespace) {

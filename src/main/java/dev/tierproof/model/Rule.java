@@ -29,4 +29,20 @@ public record Rule(
   public EntityMatch side(boolean source) {
     return source ? this.source : destination;
   }
+
+  /** Rule 0 that allows everything (a Kubernetes namespace's profile, spec S2.8), at no place. */
+  public static Rule allowAll() {
+    return new Rule(
+        0,
+        Action.ALLOW,
+        null,
+        null,
+        null,
+        null,
+        null,
+        EntityMatch.ANY,
+        EntityMatch.ANY,
+        false,
+        Span.NONE);
+  }
 }

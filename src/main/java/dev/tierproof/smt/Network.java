@@ -1,9 +1,7 @@
 package dev.tierproof.smt;
 
-import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
@@ -210,19 +208,7 @@ public final class Network {
 
   /** The profile Calico builds for a namespace: its labels, allow all both ways (spec S2.8). */
   static Profile namespaceProfile(String ns, Map<String, String> labels) {
-    Rule allow =
-        new Rule(
-            0,
-            Action.ALLOW,
-            null,
-            null,
-            null,
-            null,
-            null,
-            EntityMatch.ANY,
-            EntityMatch.ANY,
-            false,
-            Span.NONE);
+    Rule allow = Rule.allowAll();
     return new Profile("kns." + ns, labels, List.of(allow), List.of(allow), Span.NONE);
   }
 

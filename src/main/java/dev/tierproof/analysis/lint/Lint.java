@@ -8,7 +8,6 @@ import dev.tierproof.eval.Evaluator;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Policy;
@@ -345,19 +344,7 @@ public final class Lint {
               pcns.put(k, v);
             }
           });
-      Rule allow =
-          new Rule(
-              0,
-              Action.ALLOW,
-              null,
-              null,
-              null,
-              null,
-              null,
-              EntityMatch.ANY,
-              EntityMatch.ANY,
-              false,
-              Span.NONE);
+      Rule allow = Rule.allowAll();
       extra.put(profile, new Profile(profile, pcns, List.of(allow), List.of(allow), Span.NONE));
     }
     Endpoint e =
