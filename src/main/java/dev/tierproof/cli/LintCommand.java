@@ -59,11 +59,7 @@ final class LintCommand extends Subcommand {
     List<Session.Output> outputs = s.outputs(g, LintReport.FORMATS);
     Scope chosen = s.scope(scope);
     Severity threshold = s.failOn(failOn, List.of(Severity.ERROR, Severity.WARNING));
-    s.hasInput(g, "a file, a directory or `-` for standard input");
-    if (s.diagnostics.hasErrors()) {
-      return s.fail();
-    }
-    Optional<Session.Loaded> loaded = s.input(g);
+    Optional<Session.Loaded> loaded = s.inputOnly(g);
     if (loaded.isEmpty()) {
       return s.fail();
     }

@@ -100,11 +100,7 @@ final class MapCommand extends Subcommand {
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    s.hasInput(g, "a file, a directory or `-` for standard input");
-    if (s.diagnostics.hasErrors()) {
-      return s.fail();
-    }
-    Optional<Session.Loaded> loaded = s.input(g);
+    Optional<Session.Loaded> loaded = s.inputOnly(g);
     if (loaded.isEmpty()) {
       return s.fail();
     }

@@ -238,6 +238,15 @@ final class Session {
     return new Loaded(sources, Loader.input(sources, d, g.inputSpan(args)), d);
   }
 
+  /**
+   * The input of a command whose only argument is {@code -f}: none given is an error; empty when
+   * anything reported so far (the command's own options too) is an error.
+   */
+  Optional<Loaded> inputOnly(GlobalOptions g) {
+    hasInput(g, "a file, a directory or `-` for standard input");
+    return diagnostics.hasErrors() ? Optional.empty() : input(g);
+  }
+
   /** {@link #load} joined; empty when anything reported so far is an error. */
   Optional<Loaded> input(GlobalOptions g) {
     Loaded loaded = load(g);

@@ -54,26 +54,17 @@ final class MapHtml {
     ObjectNode out = Json.object();
     out.put("scope", scope);
     ArrayNode groups = out.putArray("groups");
-    for (Group g : map.groups()) {
-      ObjectNode o = groups.addObject();
-      o.put("id", g.id());
+    for (Group g : map.groups()) { // the JSON report's group, with its name and its lists cut short
+      ObjectNode o = MapReport.group(g);
       o.put("name", g.display());
-      if (g.outside()) {
-        ArrayNode cs = o.putArray("cidrs");
-        g.cidrs().stream().limit(20).forEach(c -> cs.add(c.toString()));
-        o.put("size", g.cidrs().size());
-        continue;
+      String list = g.outside() ? "cidrs" : "endpoints";
+      ArrayNode all = (ArrayNode) o.get(list);
+      ArrayNode shown = o.putArray(list);
+      for (int i = 0; i < Math.min(all.size(), g.outside() ? 20 : 50); i++) {
+        shown.add(all.get(i));
       }
-      if (g.namespace() != null) {
-        o.put("namespace", g.namespace());
-      }
-      if (!g.labels().isEmpty()) {
-        ObjectNode ls = o.putObject("labels");
-        g.labels().forEach(ls::put);
-      }
-      ArrayNode es = o.putArray("endpoints");
-      g.endpoints().stream().limit(50).forEach(e -> es.add(e.ref()));
-      o.put("size", g.endpoints().size());
+      o.put("size", all.size());
+      groups.add(o);
     }
     ArrayNode decisions = out.putArray("decisions");
     ArrayNode walks = out.putArray("walks");

@@ -311,7 +311,7 @@ public final class MapReport {
         });
   }
 
-  private static ObjectNode group(Group g) {
+  static ObjectNode group(Group g) {
     ObjectNode o = Json.object();
     o.put("id", g.id());
     if (g.outside()) {

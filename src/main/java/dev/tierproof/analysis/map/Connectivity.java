@@ -288,18 +288,7 @@ public final class Connectivity {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());
       }
-      Part p = s.part();
-      parts.add(
-          new Part(
-              p.ipVersion(),
-              p.protocol(),
-              p.exceptProtocols(),
-              p.ports(),
-              p.sourcePorts(),
-              p.icmpTypes(),
-              p.icmpCodes(),
-              f,
-              v));
+      parts.add(s.part().with(f, v));
     }
     return parts;
   }
@@ -338,19 +327,7 @@ public final class Connectivity {
     List<Shape> out2 = new ArrayList<>();
     for (List<Cell> same : allowed.values()) {
       for (Parts.Built b : Parts.of(all, same)) {
-        out2.add(
-            new Shape(
-                new Part(
-                    null,
-                    b.protocol(),
-                    b.exceptProtocols(),
-                    b.ports(),
-                    b.sourcePorts(),
-                    b.icmpTypes(),
-                    b.icmpCodes(),
-                    null,
-                    verdicts.get(b.cell())),
-                b.cell()));
+        out2.add(new Shape(b.part().with(null, verdicts.get(b.cell())), b.cell()));
       }
     }
     return out2;

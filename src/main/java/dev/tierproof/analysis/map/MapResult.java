@@ -110,6 +110,20 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
       icmpCodes = List.copyOf(icmpCodes);
     }
 
+    /** The same packets with another witness and verdict. */
+    public Part with(Flow witness, Verdict verdict) {
+      return new Part(
+          ipVersion,
+          protocol,
+          exceptProtocols,
+          ports,
+          sourcePorts,
+          icmpTypes,
+          icmpCodes,
+          witness,
+          verdict);
+    }
+
     /** The same packets in family {@code v} (null: either). */
     public Part in(Integer v) {
       return new Part(

@@ -22,15 +22,20 @@ final class Parts {
 
   private Parts() {}
 
-  /** A part's packets (as {@link Part}'s fields), and the cell whose packet stands for them. */
-  record Built(
+  /** A part's packets (no witness yet), and the cell whose packet stands for them. */
+  record Built(Part part, Cell cell) {}
+
+  private static Built built(
       int protocol,
-      List<Integer> exceptProtocols,
+      List<Integer> except,
       List<Port.Range> ports,
       List<Port.Range> sourcePorts,
-      List<Port.Range> icmpTypes,
-      List<Port.Range> icmpCodes,
-      Cell cell) {}
+      List<Port.Range> types,
+      List<Port.Range> codes,
+      Cell cell) {
+    return new Built(
+        new Part(null, protocol, except, ports, sourcePorts, types, codes, null, null), cell);
+  }
 
   static List<Built> of(List<Cell> all, List<Cell> allowed) {
     Map<Integer, List<Cell>> every = byProtocol(all);
@@ -49,11 +54,10 @@ final class Parts {
               whole.contains(Protocols.TCP)
                   ? some.get(Protocols.TCP)
                   : some.get(Part.ANY)); // TCP reads better
-      out.add(new Built(Part.ANY, except, List.of(), List.of(), List.of(), List.of(), w));
+      out.add(built(Part.ANY, except, List.of(), List.of(), List.of(), List.of(), w));
     } else {
       for (int p : whole) {
-        out.add(
-            new Built(p, List.of(), List.of(), List.of(), List.of(), List.of(), best(some.get(p))));
+        out.add(built(p, List.of(), List.of(), List.of(), List.of(), List.of(), best(some.get(p))));
       }
     }
     for (int p : partial) {
@@ -101,8 +105,8 @@ final class Parts {
       Cell w = best(mine);
       out.add(
           icmp
-              ? new Built(protocol, List.of(), List.of(), List.of(), outer, in, w)
-              : new Built(protocol, List.of(), outer, in, List.of(), List.of(), w));
+              ? built(protocol, List.of(), List.of(), List.of(), outer, in, w)
+              : built(protocol, List.of(), outer, in, List.of(), List.of(), w));
     }
     return out;
   }
