@@ -138,35 +138,21 @@ public final class Check {
         }
         if (a.sat()) {
           Verdict v = replay.verdict(a, x.from(), x.to());
-          return result(
+          return violated(
               i,
-              Status.VIOLATED,
               "a flow "
                   + what
                   + " is allowed"
                   + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
               a.flow(),
               v,
-              null,
-              null,
-              List.of(),
-              "sat",
-              null,
               start);
         }
       }
     }
-    return result(
+    return proven(
         i,
-        Status.PROVEN,
         "no flow " + what + " is allowed" + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        "unsat",
-        null,
         start);
   }
 
@@ -181,33 +167,16 @@ public final class Check {
           }
           if (a.sat()) {
             Verdict v = replay.verdict(a, x.from(), x.to());
-            return result(
+            return violated(
                 i,
-                Status.VIOLATED,
                 "not every flow " + what + " is allowed: this one is denied",
                 a.flow(),
                 v,
-                null,
-                null,
-                List.of(),
-                "sat",
-                null,
                 start);
           }
         }
       }
-      return result(
-          i,
-          Status.PROVEN,
-          "every flow " + what + " is allowed",
-          null,
-          null,
-          null,
-          null,
-          List.of(),
-          "unsat",
-          null,
-          start);
+      return proven(i, "every flow " + what + " is allowed", start);
     }
     Answer denied = null;
     for (FlowBounds b : bounds(x.packets())) {
@@ -374,17 +343,9 @@ public final class Check {
     }
     String dirs =
         x.directions().stream().map(Direction::json).sorted().collect(Collectors.joining(" and "));
-    return result(
+    return proven(
         i,
-        Status.PROVEN,
         "every endpoint of " + names(x.endpoints()) + " is selected by a policy for " + dirs,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        "unsat",
-        null,
         start);
   }
 
@@ -414,18 +375,7 @@ public final class Check {
         }
       }
     }
-    return result(
-        i,
-        Status.PROVEN,
-        "nothing is allowed that " + x.baseline() + " did not allow",
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        "unsat",
-        null,
-        start);
+    return proven(i, "nothing is allowed that " + x.baseline() + " did not allow", start);
   }
 
   private CheckResult noFindings(Invariant i, NoFindings x, long start) {
@@ -495,6 +445,29 @@ public final class Check {
 
   // ---------------------------------------------------------------------------------------------
   // helpers
+
+  /** Violated, with the replayed witness the solver found (sat). */
+  private static CheckResult violated(
+      Invariant i, String summary, Flow witness, Verdict explanation, long start) {
+    return result(
+        i,
+        Status.VIOLATED,
+        summary,
+        witness,
+        explanation,
+        null,
+        null,
+        List.of(),
+        "sat",
+        null,
+        start);
+  }
+
+  /** Proven: the solver found no counterexample (unsat). */
+  private static CheckResult proven(Invariant i, String summary, long start) {
+    return result(
+        i, Status.PROVEN, summary, null, null, null, null, List.of(), "unsat", null, start);
+  }
 
   private static CheckResult result(
       Invariant i,
