@@ -1,7 +1,8 @@
 package dev.tierproof.analysis;
 
+import dev.tierproof.model.FlowSpec;
+import dev.tierproof.model.Port;
 import dev.tierproof.smt.EndSet;
-import dev.tierproof.smt.FlowBounds;
 import dev.tierproof.smt.Region;
 import java.util.Set;
 
@@ -47,13 +48,11 @@ record Candidate(
   }
 
   Region region() {
-    FlowBounds b =
-        new FlowBounds(
+    FlowSpec b =
+        new FlowSpec(
             protocol,
-            port == null ? null : port[0],
-            port == null ? null : port[1],
-            sourcePort == null ? null : sourcePort[0],
-            sourcePort == null ? null : sourcePort[1],
+            port == null ? null : new Port.Range(port[0], port[1]),
+            sourcePort == null ? null : new Port.Range(sourcePort[0], sourcePort[1]),
             icmpType,
             icmpCode,
             ipVersion,

@@ -18,13 +18,13 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Tier;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.DiffEncoding;
 import dev.tierproof.smt.DiffQuery;
 import dev.tierproof.smt.EndSet;
-import dev.tierproof.smt.FlowBounds;
 import dev.tierproof.smt.Network;
 import dev.tierproof.smt.Query;
 import dev.tierproof.smt.Region;
@@ -130,7 +130,7 @@ public final class Check {
   private CheckResult isolated(Invariant i, Isolated x, long start) {
     List<Region> carveOuts = regions(x.except());
     String what = names(x.from()) + " -> " + names(x.to()) + packets(x.packets());
-    for (FlowBounds b : bounds(x.packets())) {
+    for (FlowSpec b : bounds(x.packets())) {
       try (Query q = Regions.query(network, sides(x.from()), sides(x.to()), b, carveOuts)) {
         Answer a = q.allowedOutside(carveOuts);
         if (a.status() == SolverSession.Status.UNKNOWN) {
@@ -159,7 +159,7 @@ public final class Check {
   private CheckResult reachable(Invariant i, Reachable x, long start) {
     String what = names(x.from()) + " -> " + names(x.to()) + packets(x.packets());
     if (x.all()) {
-      for (FlowBounds b : bounds(x.packets())) {
+      for (FlowSpec b : bounds(x.packets())) {
         try (Query q = network.query(sides(x.from()), sides(x.to()), b)) {
           Answer a = q.denied();
           if (a.status() == SolverSession.Status.UNKNOWN) {
@@ -179,7 +179,7 @@ public final class Check {
       return proven(i, "every flow " + what + " is allowed", start);
     }
     Answer denied = null;
-    for (FlowBounds b : bounds(x.packets())) {
+    for (FlowSpec b : bounds(x.packets())) {
       try (Query q = network.query(sides(x.from()), sides(x.to()), b)) {
         Answer a = q.allowed();
         if (a.status() == SolverSession.Status.UNKNOWN) {
@@ -304,7 +304,7 @@ public final class Check {
           network.query(
               egress ? sides(x.endpoints()) : outside,
               egress ? outside : sides(x.endpoints()),
-              FlowBounds.ANY)) {
+              FlowSpec.ANY)) {
         Answer a = q.unselected(d);
         if (a.status() == SolverSession.Status.UNKNOWN) {
           return unknown(i, a, start);
@@ -576,23 +576,8 @@ public final class Check {
     return " (" + specs.stream().map(DiffResult::packets).collect(Collectors.joining(", ")) + ")";
   }
 
-  private static List<FlowBounds> bounds(List<FlowSpec> specs) {
-    if (specs.isEmpty()) {
-      return List.of(FlowBounds.ANY);
-    }
-    return specs.stream().map(Check::bounds).toList();
-  }
-
-  static FlowBounds bounds(FlowSpec f) {
-    return new FlowBounds(
-        f.protocol(),
-        f.port() == null ? null : f.port().min(),
-        f.port() == null ? null : f.port().max(),
-        f.sourcePort() == null ? null : f.sourcePort().min(),
-        f.sourcePort() == null ? null : f.sourcePort().max(),
-        f.icmpType(),
-        f.icmpCode(),
-        f.ipVersion());
+  private static List<FlowSpec> bounds(List<FlowSpec> specs) {
+    return specs.isEmpty() ? List.of(FlowSpec.ANY) : specs;
   }
 
   /** The carve-outs as regions: one per pair of ends and packet range. */
@@ -607,7 +592,7 @@ public final class Check {
           c.to() == null ? List.of(new EndSet.Any()) : c.to().stream().map(this::endSet).toList();
       for (EndSet f : from) {
         for (EndSet t : to) {
-          for (FlowBounds b : bounds(c.packets())) {
+          for (FlowSpec b : bounds(c.packets())) {
             out.add(new Region(f, t, b));
           }
         }

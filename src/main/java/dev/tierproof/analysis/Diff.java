@@ -9,6 +9,7 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Namespace;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;

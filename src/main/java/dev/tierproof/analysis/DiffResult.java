@@ -4,6 +4,7 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Scope;

@@ -8,7 +8,9 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.DiffEncoding;
@@ -250,10 +252,8 @@ final class Generalizer {
     FlowSpec packets =
         new FlowSpec(
             c.protocol(),
-            c.port() == null ? null : new FlowSpec.PortRange(c.port()[0], c.port()[1]),
-            c.sourcePort() == null
-                ? null
-                : new FlowSpec.PortRange(c.sourcePort()[0], c.sourcePort()[1]),
+            c.port() == null ? null : new Port.Range(c.port()[0], c.port()[1]),
+            c.sourcePort() == null ? null : new Port.Range(c.sourcePort()[0], c.sourcePort()[1]),
             c.icmpType(),
             c.icmpCode(),
             c.ipVersion(),

@@ -2,6 +2,7 @@ package dev.tierproof.analysis;
 
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;

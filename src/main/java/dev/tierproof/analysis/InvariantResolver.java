@@ -1,6 +1,7 @@
 package dev.tierproof.analysis;
 
 import dev.tierproof.analysis.References.Resolved;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.Ip;
@@ -195,8 +196,8 @@ public final class InvariantResolver {
     return References.resolve(x.ref(), set, x.existing(), x.span(), d);
   }
 
-  private static FlowSpec.PortRange range(Port.Range p) {
-    return p == null ? null : new FlowSpec.PortRange(p.min(), p.max());
+  private static Port.Range range(Port.Range p) {
+    return p == null ? null : new Port.Range(p.min(), p.max());
   }
 
   /** The packets of a claim: one spec per port range (their union), none for any packet. */

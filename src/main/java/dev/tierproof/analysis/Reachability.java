@@ -10,9 +10,9 @@ import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.smt.Answer;
-import dev.tierproof.smt.FlowBounds;
 import dev.tierproof.smt.Network;
 import dev.tierproof.smt.Point;
 import dev.tierproof.smt.Query;
@@ -195,8 +195,7 @@ public final class Reachability implements AutoCloseable {
   }
 
   private Query open(End src, End dst, FlowSpec flow) {
-    FlowBounds bounds = Check.bounds(flow);
-    return network.query(src.sides(set), dst.sides(set), bounds);
+    return network.query(src.sides(set), dst.sides(set), flow);
   }
 
   private static SolverStats stats(Answer a) {

@@ -3,9 +3,11 @@ package dev.tierproof.analysis;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Placeholders;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
@@ -347,7 +349,7 @@ public final class References {
     }
   }
 
-  private static void singlePort(String option, FlowSpec.PortRange range, Span at, Diagnostics d) {
+  private static void singlePort(String option, Port.Range range, Span at, Diagnostics d) {
     if (range != null && range.min() != range.max()) {
       d.error(
           at,

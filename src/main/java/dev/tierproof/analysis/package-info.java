@@ -3,7 +3,7 @@
  * analysis.lint}, rule hygiene) over all flows and endpoints in scope.
  *
  * <p>Input: a {@link dev.tierproof.model.PolicySet}, resolved ends ({@link
- * dev.tierproof.analysis.End}) and flow restrictions ({@link dev.tierproof.analysis.FlowSpec}).
+ * dev.tierproof.analysis.End}) and flow restrictions ({@link dev.tierproof.model.FlowSpec}).
  * Output: typed results whose every witness was decoded from a Z3 model into a concrete flow and
  * replayed through {@code eval} by the one confirmer, {@link dev.tierproof.analysis.Replay}: a
  * disagreement is an internal error, never an answer. A solver {@code unknown} is reported as such,

@@ -1,13 +1,13 @@
 package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.References.Concrete;
 import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.report.ExplainReport;
 import dev.tierproof.report.Format;

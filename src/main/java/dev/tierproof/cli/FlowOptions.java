@@ -1,6 +1,7 @@
 package dev.tierproof.cli;
 
-import dev.tierproof.analysis.FlowSpec;
+import dev.tierproof.model.FlowSpec;
+import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.source.Diagnostics;
 import java.util.regex.Matcher;
@@ -56,8 +57,8 @@ final class FlowOptions {
                 + "` is not a protocol; use TCP, UDP, SCTP, ICMP, ICMPv6, UDPLite or a number 1-255");
       }
     }
-    FlowSpec.PortRange dst = ports("--port", port, args, d);
-    FlowSpec.PortRange src = ports("--source-port", sourcePort, args, d);
+    Port.Range dst = ports("--port", port, args, d);
+    Port.Range src = ports("--source-port", sourcePort, args, d);
     Integer type = number("--icmp-type", icmpType, 255, args, d);
     Integer code = number("--icmp-code", icmpCode, 255, args, d);
     Integer version = null;
@@ -105,8 +106,7 @@ final class FlowOptions {
     }
   }
 
-  private static FlowSpec.PortRange ports(
-      String option, String text, Arguments args, Diagnostics d) {
+  private static Port.Range ports(String option, String text, Arguments args, Diagnostics d) {
     if (text == null) {
       return null;
     }
@@ -115,7 +115,7 @@ final class FlowOptions {
       int min = Integer.parseInt(m.group(1));
       int max = m.group(2) == null ? min : Integer.parseInt(m.group(2));
       if (max <= 65535 && min <= max) {
-        return new FlowSpec.PortRange(min, max);
+        return new Port.Range(min, max);
       }
     }
     d.error(

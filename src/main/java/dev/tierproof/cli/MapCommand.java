@@ -1,12 +1,12 @@
 package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.map.Aggregate;
 import dev.tierproof.analysis.map.Connectivity;
 import dev.tierproof.analysis.map.MapResult;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.report.MapReport;

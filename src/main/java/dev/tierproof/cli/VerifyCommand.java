@@ -2,11 +2,11 @@ package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.End;
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.model.Cidr;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.report.VerifyReport;
 import dev.tierproof.smt.SolverSession;

@@ -3,7 +3,7 @@ package dev.tierproof.model;
 /** One entry of a rule's {@code ports}/{@code notPorts}: an inclusive range or a named port. */
 public sealed interface Port permits Port.Range, Port.Named {
 
-  /** Inclusive range {@code min:max}, 1 ≤ min ≤ max ≤ 65535 (a single port has min = max). */
+  /** Inclusive range {@code min:max}, 0 ≤ min ≤ max ≤ 65535 (a single port has min = max). */
   record Range(int min, int max) implements Port {
     public boolean contains(int port) {
       return min <= port && port <= max;

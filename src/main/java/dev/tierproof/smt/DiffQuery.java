@@ -6,6 +6,7 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
 import dev.tierproof.selector.Selector;
@@ -114,9 +115,8 @@ public final class DiffQuery implements AutoCloseable {
               false,
               only,
               apart);
-      this.before =
-          new Query(before, sourcesBefore, destinationsBefore, FlowBounds.ANY, null, step);
-      this.after = new Query(after, sources, destinations, FlowBounds.ANY, null, observe);
+      this.before = new Query(before, sourcesBefore, destinationsBefore, FlowSpec.ANY, null, step);
+      this.after = new Query(after, sources, destinations, FlowSpec.ANY, null, observe);
       if (!this.before.layout().equals(this.after.layout())) {
         throw new IllegalStateException(
             "internal error: the two encodings of a diff lay out their ends differently:\n"

@@ -2,6 +2,7 @@ package dev.tierproof.smt;
 
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
@@ -202,7 +203,7 @@ public final class Network {
    * Opens a query over the flows from one of {@code sources} to one of {@code destinations} within
    * {@code bounds}; close it before opening another on the same session.
    */
-  public Query query(List<Side> sources, List<Side> destinations, FlowBounds bounds) {
+  public Query query(List<Side> sources, List<Side> destinations, FlowSpec bounds) {
     return new Query(this, sources, destinations, bounds);
   }
 

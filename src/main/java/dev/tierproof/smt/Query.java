@@ -6,6 +6,7 @@ import com.microsoft.z3.Model;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Rule;
 import java.math.BigInteger;
@@ -49,7 +50,7 @@ public final class Query implements AutoCloseable {
   private final Terms t;
   private final FlowVars v;
   private final SolverSession session;
-  private final FlowBounds bounds;
+  private final FlowSpec bounds;
   private final End src;
   private final End dst;
   private final RuleMatch rules;
@@ -70,7 +71,7 @@ public final class Query implements AutoCloseable {
   private int named;
   private boolean closed;
 
-  Query(Network net, List<Side> sources, List<Side> destinations, FlowBounds bounds) {
+  Query(Network net, List<Side> sources, List<Side> destinations, FlowSpec bounds) {
     this(net, sources, destinations, bounds, null, Observe.NONE);
   }
 
@@ -84,7 +85,7 @@ public final class Query implements AutoCloseable {
       Network net,
       List<Side> sources,
       List<Side> destinations,
-      FlowBounds bounds,
+      FlowSpec bounds,
       Direction step,
       Observe observe) {
     this.step = step;
@@ -426,19 +427,19 @@ public final class Query implements AutoCloseable {
   }
 
   /** The packet is within {@code b}. */
-  private BoolExpr within(FlowBounds b) {
+  private BoolExpr within(FlowSpec b) {
     List<BoolExpr> c = new ArrayList<>();
     if (b.protocol() != null) {
       c.add(v.protoIs(b.protocol()));
     }
     b.otherThan().forEach(p -> c.add(ctx.mkNot(v.protoIs(p))));
-    if (b.portMin() != null) {
+    if (b.port() != null) {
       c.add(v.hasPorts);
-      c.add(v.between(v.dport, 16, b.portMin(), b.portMax()));
+      c.add(v.between(v.dport, 16, b.port().min(), b.port().max()));
     }
-    if (b.sourcePortMin() != null) {
+    if (b.sourcePort() != null) {
       c.add(v.hasPorts);
-      c.add(v.between(v.sport, 16, b.sourcePortMin(), b.sourcePortMax()));
+      c.add(v.between(v.sport, 16, b.sourcePort().min(), b.sourcePort().max()));
     }
     if (b.icmpType() != null) {
       c.add(v.isIcmp);

@@ -1,5 +1,6 @@
 package dev.tierproof.smt;
 
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.selector.Selector;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ public final class Regions {
       Network net,
       List<Side> sources,
       List<Side> destinations,
-      FlowBounds bounds,
+      FlowSpec bounds,
       List<Region> regions) {
     List<EndSet> from = regions.stream().map(Region::source).toList();
     List<EndSet> to = regions.stream().map(Region::destination).toList();

@@ -3,6 +3,7 @@ package dev.tierproof.smt;
 import com.microsoft.z3.BoolExpr;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Tier;
 import java.util.ArrayList;
@@ -122,7 +123,7 @@ public final class StepGoals implements AutoCloseable {
    * one of {@code peers}, within {@code bounds}".
    */
   public static StepGoals open(
-      Network network, Direction direction, List<Side> at, List<Side> peers, FlowBounds bounds) {
+      Network network, Direction direction, List<Side> at, List<Side> peers, FlowSpec bounds) {
     List<Side> sources = direction == Direction.EGRESS ? at : peers;
     List<Side> destinations = direction == Direction.EGRESS ? peers : at;
     Query q = new Query(network, sources, destinations, bounds, direction, Observe.NONE);

@@ -6,6 +6,7 @@ import com.microsoft.z3.Context;
 import com.microsoft.z3.Model;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Placeholders;
 import dev.tierproof.model.Profile;
@@ -65,7 +66,7 @@ final class Witness {
    * What makes a witness read naturally, most important first: TCP, no DNS name unless needed, a
    * destination port, an ephemeral source port. Each is kept only if the ones before it allow it.
    */
-  List<BoolExpr> preferences(FlowBounds bounds) {
+  List<BoolExpr> preferences(FlowSpec bounds) {
     List<BoolExpr> nice = new ArrayList<>();
     if (bounds.protocol() == null) {
       nice.add(v.protoIs(Protocols.TCP));
@@ -77,12 +78,12 @@ final class Witness {
     // the input's own endpoints before pods that could be deployed
     nice.add(src.at(Concrete.class));
     nice.add(dst.at(Concrete.class));
-    if (bounds.portMin() == null) {
+    if (bounds.port() == null) {
       nice.add(
           ctx.mkImplies(v.hasPorts, ctx.mkEq(v.dport, ctx.mkBV(Placeholders.WITNESS_PORT, 16))));
       nice.add(ctx.mkImplies(v.hasPorts, ctx.mkNot(ctx.mkEq(v.dport, ctx.mkBV(0, 16)))));
     }
-    if (bounds.sourcePortMin() == null) {
+    if (bounds.sourcePort() == null) {
       nice.add(
           ctx.mkImplies(v.hasPorts, ctx.mkEq(v.sport, ctx.mkBV(Placeholders.SOURCE_PORT, 16))));
       nice.add(ctx.mkImplies(v.hasPorts, v.between(v.sport, 16, 32768, 60999)));

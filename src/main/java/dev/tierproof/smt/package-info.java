@@ -4,7 +4,7 @@
  *
  * <p>Input: a {@link dev.tierproof.model.PolicySet}; per question, the alternatives for each end
  * ({@link dev.tierproof.smt.Side}: input endpoints, hypothetical endpoints, outside addresses) and
- * packet bounds ({@link dev.tierproof.smt.FlowBounds}). Output: {@link dev.tierproof.smt.Answer}s —
+ * packet bounds ({@link dev.tierproof.model.FlowSpec}). Output: {@link dev.tierproof.smt.Answer}s —
  * {@code sat} with a decoded {@link dev.tierproof.model.Flow} (to be replayed through {@code eval}
  * by the caller), {@code unsat}, or {@code unknown} with Z3's reason — for goals such as "some flow
  * is allowed" or "some step is decided by this point" ({@link dev.tierproof.smt.Point}).

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tierproof.analysis.CheckResult.Status;
 import dev.tierproof.analysis.Invariant.Carve;
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Severity;
@@ -34,7 +36,7 @@ class CheckTest {
   }
 
   static FlowSpec tcp(int port) {
-    return new FlowSpec(Protocols.TCP, new FlowSpec.PortRange(port, port), null, null, null, null);
+    return new FlowSpec(Protocols.TCP, new Port.Range(port, port), null, null, null, null);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.tierproof.analysis.VerifyResult.Result;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Protocols;
 import java.time.Duration;

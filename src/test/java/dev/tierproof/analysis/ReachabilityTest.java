@@ -8,7 +8,9 @@ import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Diagnostics;
@@ -37,7 +39,7 @@ class ReachabilityTest {
   }
 
   static FlowSpec tcp(int port) {
-    return new FlowSpec(Protocols.TCP, new FlowSpec.PortRange(port, port), null, null, null, null);
+    return new FlowSpec(Protocols.TCP, new Port.Range(port, port), null, null, null, null);
   }
 
   static final String SHOP =

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.analysis.End;
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.VerifyResult;
@@ -20,7 +19,9 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.load.Loader;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
@@ -196,8 +197,8 @@ class CasesTest {
     }
   }
 
-  private static FlowSpec.PortRange single(int port) {
-    return new FlowSpec.PortRange(port, port);
+  private static Port.Range single(int port) {
+    return new Port.Range(port, port);
   }
 
   /** An end pinned to the flow's exact address: the endpoint, or that one address outside. */

@@ -3,7 +3,6 @@ package dev.tierproof.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.analysis.End;
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.map.Connectivity;
 import dev.tierproof.analysis.map.MapResult;
@@ -15,6 +14,7 @@ import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Placeholders;
 import dev.tierproof.model.PolicySet;
@@ -180,10 +180,8 @@ class MapDifferentialTest {
     }
   }
 
-  private static FlowSpec.PortRange range(List<Port.Range> ranges) {
-    return ranges.isEmpty()
-        ? null
-        : new FlowSpec.PortRange(ranges.get(0).min(), ranges.get(0).max());
+  private static Port.Range range(List<Port.Range> ranges) {
+    return ranges.isEmpty() ? null : new Port.Range(ranges.get(0).min(), ranges.get(0).max());
   }
 
   /**

@@ -1,7 +1,6 @@
 package dev.tierproof.cluster;
 
 import dev.tierproof.analysis.End;
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.References;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
@@ -11,8 +10,10 @@ import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
@@ -100,15 +101,14 @@ public final class Questions {
         int p = s.pick(RandomCluster.PORTS);
         yield new FlowSpec(
             p == 53 ? Protocols.UDP : Protocols.TCP,
-            new FlowSpec.PortRange(p, p),
+            new Port.Range(p, p),
             null,
             null,
             null,
             s.nextInt(4) == 0 ? 4 : null);
       }
       case 2 -> new FlowSpec(Protocols.TCP, null, null, null, null, null);
-      case 3 ->
-          new FlowSpec(Protocols.TCP, new FlowSpec.PortRange(8000, 9100), null, null, null, null);
+      case 3 -> new FlowSpec(Protocols.TCP, new Port.Range(8000, 9100), null, null, null, null);
       case 4 -> new FlowSpec(Protocols.ICMP, null, null, 8, null, 4);
       case 5 -> new FlowSpec(null, null, null, null, null, s.nextInt(2) == 0 ? 4 : 6);
       default -> FlowSpec.ANY;

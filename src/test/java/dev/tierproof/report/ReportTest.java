@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tierproof.analysis.End;
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.analysis.VerifyResult.Claim;
@@ -15,7 +14,9 @@ import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.load.Loader;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
@@ -118,7 +119,7 @@ class ReportTest {
 
   @Test
   void explainText_failsafePort_isAllowedBeforeAnyPolicy() throws Exception {
-    FlowSpec ssh = new FlowSpec(6, new FlowSpec.PortRange(22, 22), null, null, null, null);
+    FlowSpec ssh = new FlowSpec(6, new Port.Range(22, 22), null, null, null, null);
     String text =
         Explained.of(
                 "specs/cases/own/host-endpoint-failsafe-ports/resources.yaml",

@@ -3,7 +3,6 @@ package dev.tierproof.smt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.analysis.End;
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.eval.Decision;
@@ -14,8 +13,10 @@ import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.selector.Selector;
@@ -156,13 +157,13 @@ class DifferentialTest {
   /** Property 1: the flow pinned in a query; the encoding's verdict and decisions equal eval's. */
   private static void concrete(
       Network network, Evaluator eval, PolicySet set, Flow flow, Set<String> vocabulary) {
-    FlowBounds bounds =
-        new FlowBounds(
+    FlowSpec bounds =
+        new FlowSpec(
             flow.protocol(),
-            flow.destinationPort(),
-            flow.destinationPort(),
-            flow.sourcePort(),
-            flow.sourcePort(),
+            flow.destinationPort() == null
+                ? null
+                : new Port.Range(flow.destinationPort(), flow.destinationPort()),
+            flow.sourcePort() == null ? null : new Port.Range(flow.sourcePort(), flow.sourcePort()),
             flow.icmpType(),
             flow.icmpCode(),
             flow.family());
@@ -310,7 +311,7 @@ class DifferentialTest {
         int p = model.pick(RandomModel.PORTS);
         yield new FlowSpec(
             model.pick(List.of(Protocols.TCP, Protocols.UDP)),
-            new FlowSpec.PortRange(p, p),
+            new Port.Range(p, p),
             null,
             null,
             null,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.microsoft.z3.BitVecExpr;
 import com.microsoft.z3.Context;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -26,7 +27,7 @@ class SolverSessionTest {
           n.query(
               List.of(new Side.Outside(null, null)),
               List.of(new Side.Outside(null, null)),
-              FlowBounds.ANY)) {
+              FlowSpec.ANY)) {
         Answer a = q.allowed();
         assertThat(a.flow().protocol()).isEqualTo(dev.tierproof.model.Protocols.TCP);
         assertThat(a.flow().destinationDomain()).isNull();
@@ -48,12 +49,12 @@ class SolverSessionTest {
     try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
       Network n = Network.encode(EMPTY, s);
       List<Side> world = List.of(new Side.Outside(null, null));
-      try (Query q = n.query(world, world, FlowBounds.ANY)) {
-        assertThatThrownBy(() -> n.query(world, world, FlowBounds.ANY))
+      try (Query q = n.query(world, world, FlowSpec.ANY)) {
+        assertThatThrownBy(() -> n.query(world, world, FlowSpec.ANY))
             .isInstanceOf(IllegalStateException.class);
         assertThat(q.allowed().status()).isEqualTo(SolverSession.Status.SAT);
       }
-      try (Query q = n.query(world, world, FlowBounds.ANY)) {
+      try (Query q = n.query(world, world, FlowSpec.ANY)) {
         assertThat(q.denied().status()).isEqualTo(SolverSession.Status.UNSAT);
       }
     }
@@ -64,7 +65,7 @@ class SolverSessionTest {
     try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
       Network n = Network.encode(EMPTY, s);
       List<Side> world = List.of(new Side.Outside(null, null));
-      Query q = n.query(world, world, FlowBounds.ANY);
+      Query q = n.query(world, world, FlowSpec.ANY);
       q.close();
       assertThatThrownBy(q::allowed).isInstanceOf(IllegalStateException.class);
     }

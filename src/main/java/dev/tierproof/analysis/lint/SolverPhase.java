@@ -10,13 +10,13 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Scope;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Answer;
-import dev.tierproof.smt.FlowBounds;
 import dev.tierproof.smt.Network;
 import dev.tierproof.smt.Side;
 import dev.tierproof.smt.SolverSession;
@@ -150,7 +150,7 @@ final class SolverPhase {
       peers.add(new Side.Fresh(null, new Selector.All(), null, null));
     }
     long t0 = System.nanoTime();
-    try (StepGoals goals = StepGoals.open(network, d, at, peers, FlowBounds.ANY)) {
+    try (StepGoals goals = StepGoals.open(network, d, at, peers, FlowSpec.ANY)) {
       synchronized (this) {
         openNanos += System.nanoTime() - t0;
         opens++;

@@ -119,7 +119,7 @@ final class Cells {
   /**
    * Splits at the bounds of the question's packets, so that each cell is inside or outside them.
    */
-  void bound(dev.tierproof.analysis.FlowSpec b) {
+  void bound(dev.tierproof.model.FlowSpec b) {
     if (b.protocol() != null) {
       protocols.add(b.protocol());
     }

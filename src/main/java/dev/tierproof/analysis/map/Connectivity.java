@@ -1,7 +1,6 @@
 package dev.tierproof.analysis.map;
 
 import dev.tierproof.analysis.End;
-import dev.tierproof.analysis.FlowSpec;
 import dev.tierproof.analysis.map.Cells.Cell;
 import dev.tierproof.analysis.map.Cells.Partition;
 import dev.tierproof.analysis.map.Groups.Member;
@@ -19,6 +18,7 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;

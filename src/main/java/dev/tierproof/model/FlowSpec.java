@@ -1,16 +1,18 @@
-package dev.tierproof.analysis;
+package dev.tierproof.model;
 
 /**
- * The {@code [flow]} options of a question: each null field is unconstrained.
+ * Bounds on the packets of a question, of a carve-out, of a class of flows: each null field is
+ * unconstrained. The one packet-bounds record: the {@code [flow]} options, invariants' packets and
+ * the solver's bounds are all this.
  *
- * @param port destination port range (inclusive), {@code sourcePort} likewise
+ * @param port destination port range (inclusive, 0-65535), {@code sourcePort} likewise
  * @param ipVersion 4 or 6
  * @param otherThan protocols excluded (with a null {@code protocol}: every protocol but these)
  */
 public record FlowSpec(
     Integer protocol,
-    PortRange port,
-    PortRange sourcePort,
+    Port.Range port,
+    Port.Range sourcePort,
     Integer icmpType,
     Integer icmpCode,
     Integer ipVersion,
@@ -24,19 +26,11 @@ public record FlowSpec(
 
   public FlowSpec(
       Integer protocol,
-      PortRange port,
-      PortRange sourcePort,
+      Port.Range port,
+      Port.Range sourcePort,
       Integer icmpType,
       Integer icmpCode,
       Integer ipVersion) {
     this(protocol, port, sourcePort, icmpType, icmpCode, ipVersion, java.util.Set.of());
-  }
-
-  /** An inclusive port range, 0-65535. */
-  public record PortRange(int min, int max) {
-    @Override
-    public String toString() {
-      return min == max ? Integer.toString(min) : min + ":" + max;
-    }
   }
 }
