@@ -352,7 +352,7 @@ public final class Check {
   private CheckResult noNew(Invariant i, NoNewReachability x, long start) {
     PolicySet rebased = Diff.paired(x.base(), set);
     DiffEncoding encoding = DiffEncoding.encode(rebased, set, session, true);
-    for (DiffEncoding.Scope scope : encoding.scopes()) {
+    for (DiffEncoding.Suspect scope : encoding.suspects()) {
       try (DiffQuery q = encoding.open(scope, List.of())) {
         Answer a = q.find(DiffQuery.Change.OPENED, List.of());
         if (a.status() == SolverSession.Status.UNKNOWN) {

@@ -90,14 +90,14 @@ public final class Diff {
       long t0 = System.nanoTime();
       DiffEncoding encoding = DiffEncoding.encode(rebased, current, session, ends == Scope.ANY);
       long t1 = System.nanoTime();
-      List<DiffEncoding.Scope> all = encoding.scopes();
+      List<DiffEncoding.Suspect> all = encoding.suspects();
       trace(
           "prep %d ms, encode %d ms, scopes %d ms",
           (t0 - start) / 1000000, (t1 - t0) / 1000000, (System.nanoTime() - t1) / 1000000);
       scopes = all.size();
       int searched = 0;
       search:
-      for (DiffEncoding.Scope scope : all) {
+      for (DiffEncoding.Suspect scope : all) {
         progress.at("parts of the flow space", searched++, all.size());
         long ts = System.nanoTime();
         // classes found elsewhere that may hold flows of this scope (the rest cannot)

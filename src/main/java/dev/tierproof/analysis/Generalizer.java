@@ -60,7 +60,7 @@ final class Generalizer {
   Answer witness;
 
   DiffEncoding encoding;
-  DiffEncoding.Scope scope;
+  DiffEncoding.Suspect scope;
 
   /** Solver checks so far. */
   int checks;
@@ -74,7 +74,7 @@ final class Generalizer {
   }
 
   /** Works in {@code scope} of {@code encoding} through {@code query} from now on. */
-  void at(DiffEncoding encoding, DiffEncoding.Scope scope, DiffQuery query) {
+  void at(DiffEncoding encoding, DiffEncoding.Suspect scope, DiffQuery query) {
     this.encoding = encoding;
     this.scope = scope;
     this.query = query;

@@ -38,7 +38,9 @@ import java.util.TreeSet;
 public final class DiffEncoding {
 
   /**
-   * Flows whose verdicts may differ: from one of {@code sources} to one of {@code destinations}.
+   * A suspect: flows whose verdicts may differ, from one of {@code sources} to one of {@code
+   * destinations} (not {@link dev.tierproof.model.Scope}, which says which endpoints a question
+   * quantifies over).
    *
    * @param direction the step where the difference is (egress at the sources, ingress at the
    *     destinations)
@@ -46,7 +48,7 @@ public final class DiffEncoding {
    *     scope (a pair then encodes that step once), else null
    * @param reason what changed there, for messages
    */
-  public record Scope(
+  public record Suspect(
       EndScope sources,
       EndScope destinations,
       Direction direction,
@@ -167,7 +169,7 @@ public final class DiffEncoding {
   }
 
   /** The flows of {@code scope} (see {@link #open(List, List, List)}). */
-  public DiffQuery open(Scope scope, List<Region> observed) {
+  public DiffQuery open(Suspect scope, List<Region> observed) {
     return new DiffQuery(
         before,
         after,
@@ -282,7 +284,7 @@ public final class DiffEncoding {
    * direction, the endpoints whose chains differ, grouped by the peers their changed rules can
    * match. Empty when no chain differs anywhere: then no verdict does.
    */
-  public List<Scope> scopes() {
+  public List<Suspect> suspects() {
     Map<ClassKey, List<Endpoint>> classes = new LinkedHashMap<>();
     for (Endpoint e : after.set.endpoints()) {
       if (!twins.containsKey(e)) {
@@ -356,7 +358,7 @@ public final class DiffEncoding {
       changedEndpoints.put(dir, endpoints);
       changedNamespaces.put(dir, namespaces);
     }
-    List<Scope> out = new ArrayList<>();
+    List<Suspect> out = new ArrayList<>();
     if (!twins.isEmpty() || !relabelled.isEmpty()) {
       // an endpoint or namespace that differs (spec S5.4: their labels, named ports, profiles):
       // every flow from or to it may differ, at either step
@@ -365,8 +367,8 @@ public final class DiffEncoding {
       EndScope all = scope(ChainChanges.Peers.EVERYTHING);
       for (EndScope at : split(new EndScope(false, changedEnds, relabelled, false, false))) {
         String reason = at.describe() + " (changed)";
-        out.add(new Scope(at, all, Direction.EGRESS, null, reason));
-        out.add(new Scope(all, at, Direction.INGRESS, null, reason));
+        out.add(new Suspect(at, all, Direction.EGRESS, null, reason));
+        out.add(new Suspect(all, at, Direction.INGRESS, null, reason));
       }
     }
     for (Map.Entry<Direction, Map<ChainChanges.Peers, At>> d : changes.entrySet()) {
@@ -394,8 +396,8 @@ public final class DiffEncoding {
             String reason = at.describe() + " (" + dir.json() + ")";
             out.add(
                 dir == Direction.INGRESS
-                    ? new Scope(peers, at, dir, same ? dir : null, reason)
-                    : new Scope(at, peers, dir, same ? dir : null, reason));
+                    ? new Suspect(peers, at, dir, same ? dir : null, reason)
+                    : new Suspect(at, peers, dir, same ? dir : null, reason));
           }
         }
       }
