@@ -9,31 +9,30 @@ import java.util.List;
  */
 public record Failsafe(int protocol, int port) {
 
-  /** Inbound: TCP 22, UDP 68, TCP 179, 2379, 2380, 5473, 6443, 6666, 6667. */
-  public static final List<Failsafe> INBOUND =
-      List.of(
-          new Failsafe(Protocols.TCP, 22),
-          new Failsafe(Protocols.UDP, 68),
-          new Failsafe(Protocols.TCP, 179),
-          new Failsafe(Protocols.TCP, 2379),
-          new Failsafe(Protocols.TCP, 2380),
-          new Failsafe(Protocols.TCP, 5473),
-          new Failsafe(Protocols.TCP, 6443),
-          new Failsafe(Protocols.TCP, 6666),
-          new Failsafe(Protocols.TCP, 6667));
+  /**
+   * The ports failsafe in both directions: TCP 179 (BGP), 2379, 2380 (etcd), 5473 (Typha), 6443,
+   * 6666, 6667.
+   */
+  private static final List<Failsafe> BOTH =
+      java.util.stream.IntStream.of(179, 2379, 2380, 5473, 6443, 6666, 6667)
+          .mapToObj(p -> new Failsafe(Protocols.TCP, p))
+          .toList();
 
-  /** Outbound: UDP 53, 67, TCP 179, 2379, 2380, 5473, 6443, 6666, 6667. */
+  /** Inbound: TCP 22, UDP 68, and {@link #BOTH}. */
+  public static final List<Failsafe> INBOUND =
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of(
+                  new Failsafe(Protocols.TCP, 22), new Failsafe(Protocols.UDP, 68)),
+              BOTH.stream())
+          .toList();
+
+  /** Outbound: UDP 53, 67, and {@link #BOTH}. */
   public static final List<Failsafe> OUTBOUND =
-      List.of(
-          new Failsafe(Protocols.UDP, 53),
-          new Failsafe(Protocols.UDP, 67),
-          new Failsafe(Protocols.TCP, 179),
-          new Failsafe(Protocols.TCP, 2379),
-          new Failsafe(Protocols.TCP, 2380),
-          new Failsafe(Protocols.TCP, 5473),
-          new Failsafe(Protocols.TCP, 6443),
-          new Failsafe(Protocols.TCP, 6666),
-          new Failsafe(Protocols.TCP, 6667));
+      java.util.stream.Stream.concat(
+              java.util.stream.Stream.of(
+                  new Failsafe(Protocols.UDP, 53), new Failsafe(Protocols.UDP, 67)),
+              BOTH.stream())
+          .toList();
 
   /** The failsafe ports of a host endpoint's ingress (inbound) or egress (outbound) step. */
   public static List<Failsafe> of(Direction dir) {
