@@ -25,12 +25,12 @@ import java.util.TreeSet;
  * the verdict (spec S4, S5). Goals ({@link #allowed}, {@link #denied}, ...) are checked in nested
  * scopes, so one query answers a family of related goals incrementally.
  *
- * <p>The ends ({@link EndLayout}, {@link End}) are laid out first, then rule matching ({@link
- * RuleMatch}) and the chains ({@link Chain}) are compiled over them; {@link Witness} decodes the
- * models. Addresses that no endpoint may own (hypothetical and outside ends) are symbolic; "owned
- * by no endpoint" is enforced lazily: a model at an owned address is refuted by the run of owned
- * addresses around it and solved again (exact, since unsat without the refutations implies unsat
- * with them).
+ * <p>The ends ({@link EndLayout}, {@link EndEncoding}) are laid out first, then rule matching
+ * ({@link RuleMatch}) and the chains ({@link Chain}) are compiled over them; {@link Witness}
+ * decodes the models. Addresses that no endpoint may own (hypothetical and outside ends) are
+ * symbolic; "owned by no endpoint" is enforced lazily: a model at an owned address is refuted by
+ * the run of owned addresses around it and solved again (exact, since unsat without the refutations
+ * implies unsat with them).
  */
 public final class Query implements AutoCloseable {
 
@@ -51,8 +51,8 @@ public final class Query implements AutoCloseable {
   private final FlowVars v;
   private final SolverSession session;
   private final FlowSpec bounds;
-  private final End src;
-  private final End dst;
+  private final EndEncoding src;
+  private final EndEncoding dst;
   private final RuleMatch rules;
   private final Witness witness;
   private final BoolExpr allowed;
@@ -121,8 +121,8 @@ public final class Query implements AutoCloseable {
     from.group();
     to.group();
     Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null);
-    src = new End(t, v, net, from, observe.selectors(), compiler);
-    dst = new End(t, v, net, to, observe.selectors(), compiler);
+    src = new EndEncoding(t, v, net, from, observe.selectors(), compiler);
+    dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
     rules = new RuleMatch(t, v, net, src, dst);
     witness = new Witness(net, v, src, dst);
     if (observe.claim()) {
@@ -148,7 +148,7 @@ public final class Query implements AutoCloseable {
     return rules.match(r);
   }
 
-  private End end(Direction direction) {
+  private EndEncoding end(Direction direction) {
     return direction == Direction.EGRESS ? src : dst;
   }
 
@@ -217,7 +217,7 @@ public final class Query implements AutoCloseable {
    * direction).
    */
   List<StepChain> stepChains() {
-    End at = end(step);
+    EndEncoding at = end(step);
     List<StepChain> out = new ArrayList<>();
     List<Alternative> options = at.layout().options();
     for (int i = 0; i < options.size(); i++) {
@@ -338,7 +338,7 @@ public final class Query implements AutoCloseable {
       return;
     }
     eager = true;
-    for (End end : List.of(src, dst)) {
+    for (EndEncoding end : List.of(src, dst)) {
       if (total == 0 || end.free().isFalse()) {
         continue;
       }

@@ -21,10 +21,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Rule matching (spec S3): a rule matches the packet between two {@link End}s. Each rule's match is
- * one named Boolean, shared by every chain of the query; the tests of a rule side at an end
- * (selector coverage, network sets, named ports) are named once per end. Input endpoints are seen
- * concretely (their alternative fixes what a side observes), hypothetical ones through their
+ * Rule matching (spec S3): a rule matches the packet between two {@link EndEncoding}s. Each rule's
+ * match is one named Boolean, shared by every chain of the query; the tests of a rule side at an
+ * end (selector coverage, network sets, named ports) are named once per end. Input endpoints are
+ * seen concretely (their alternative fixes what a side observes), hypothetical ones through their
  * symbolic labels and named ports, free addresses through the network sets containing them.
  */
 final class RuleMatch {
@@ -37,7 +37,7 @@ final class RuleMatch {
   private final At dst;
   private final Map<Rule, BoolExpr> matches = new IdentityHashMap<>();
 
-  RuleMatch(Terms t, FlowVars v, Network net, End src, End dst) {
+  RuleMatch(Terms t, FlowVars v, Network net, EndEncoding src, EndEncoding dst) {
     this.t = t;
     this.ctx = t.ctx();
     this.v = v;
@@ -107,13 +107,13 @@ final class RuleMatch {
 
   /** Rule sides at one end, with the tests named at that end. */
   private final class At {
-    private final End end;
+    private final EndEncoding end;
     private final EndLayout layout;
     private final Map<SelKey, BoolExpr> coverage = new HashMap<>();
     private final Map<NetworkSet, BoolExpr> netsets = new IdentityHashMap<>();
     private final Map<NpKey, BoolExpr> namedPorts = new HashMap<>();
 
-    At(End end) {
+    At(EndEncoding end) {
       this.end = end;
       this.layout = end.layout();
     }
@@ -254,7 +254,7 @@ final class RuleMatch {
                       v.protoIs((int) (pp >> 16)),
                       ctx.mkEq(end.port(), ctx.mkBV((int) (pp & 0xffff), 16)),
                       t.or(opts))));
-      End.PortVar var = end.namedPort(k.name());
+      EndEncoding.PortVar var = end.namedPort(k.name());
       if (var != null) {
         BoolExpr filter = ctx.mkTrue();
         if (k.filter() != null) {

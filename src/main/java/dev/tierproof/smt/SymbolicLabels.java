@@ -15,11 +15,11 @@ import java.util.TreeSet;
 
 /**
  * The labels of hypothetical endpoints as Z3 variables, and selectors over them (spec S1.3, S5.3):
- * the one encoding of a selector over symbolic labels, for the ends of a flow ({@link End}) and for
- * {@link Labels}' questions. A key gets a variable when a selector mentions it; a key only compared
- * for equality ranges over the literals compared with it plus one other value, a key tested with
- * {@code contains}, {@code starts with} or {@code ends with} is a Z3 string (see {@link LabelVar}).
- * Selectors are encoded once each (cached).
+ * the one encoding of a selector over symbolic labels, for the ends of a flow ({@link EndEncoding})
+ * and for {@link Labels}' questions. A key gets a variable when a selector mentions it; a key only
+ * compared for equality ranges over the literals compared with it plus one other value, a key
+ * tested with {@code contains}, {@code starts with} or {@code ends with} is a Z3 string (see {@link
+ * LabelVar}). Selectors are encoded once each (cached).
  */
 final class SymbolicLabels {
 

@@ -31,10 +31,10 @@ final class Witness {
   private final Network net;
   private final FlowVars v;
   private final Context ctx;
-  private final End src;
-  private final End dst;
+  private final EndEncoding src;
+  private final EndEncoding dst;
 
-  Witness(Network net, FlowVars v, End src, End dst) {
+  Witness(Network net, FlowVars v, EndEncoding src, EndEncoding dst) {
     this.net = net;
     this.v = v;
     this.ctx = v.ctx;
@@ -48,7 +48,7 @@ final class Witness {
   List<BoolExpr> refutations(Model m) {
     List<BoolExpr> out = new ArrayList<>();
     boolean v6 = m.eval(v.v6, true).isTrue();
-    for (End end : List.of(src, dst)) {
+    for (EndEncoding end : List.of(src, dst)) {
       if (end.chosen(m) instanceof Concrete) {
         continue;
       }

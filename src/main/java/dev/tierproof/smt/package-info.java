@@ -46,9 +46,9 @@
  *       not}, {@code define} a named subformula).
  *   <li>The ends of a flow: {@link dev.tierproof.smt.EndLayout} groups a side's alternatives
  *       ({@link dev.tierproof.smt.Alternative}) by what the involved rules observe; {@link
- *       dev.tierproof.smt.End} is the formulas over one layout (choice, address, membership in end
- *       sets, decoding the chosen endpoint); {@link dev.tierproof.smt.SymbolicLabels} is the one
- *       encoding of selectors over hypothetical endpoints' labels (S1.3), also behind {@link
+ *       dev.tierproof.smt.EndEncoding} is the formulas over one layout (choice, address, membership
+ *       in end sets, decoding the chosen endpoint); {@link dev.tierproof.smt.SymbolicLabels} is the
+ *       one encoding of selectors over hypothetical endpoints' labels (S1.3), also behind {@link
  *       dev.tierproof.smt.Labels}.
  *   <li>{@link dev.tierproof.smt.RuleMatch}: rule matching (S3), one named Boolean per rule.
  *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2): from one compilation of a

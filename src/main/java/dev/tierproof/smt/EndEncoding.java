@@ -35,7 +35,7 @@ import java.util.function.IntFunction;
  * membership in end sets, and the chain of the step at it (compiled once per endpoint class, {@link
  * Chain}). Decodes the chosen alternative of a model into an endpoint.
  */
-final class End {
+final class EndEncoding {
 
   /** A hypothetical endpoint's named port: it has one of that name, with this protocol and port. */
   record PortVar(BoolExpr has, BitVecExpr protocol, BitVecExpr port) {}
@@ -61,7 +61,7 @@ final class End {
   private BoolExpr verdict;
 
   /** Creates the symbolic labels and named ports of the layout's hypothetical alternatives. */
-  End(
+  EndEncoding(
       Terms t,
       FlowVars v,
       Network net,
