@@ -57,7 +57,7 @@ public final class Evaluator {
    * Per set of endpoint labels (all that {@link #applies} looks at; replicas share theirs), per
    * direction: the tiers entered, with their applying policies.
    */
-  private final Map<Map<String, String>, Map<Direction, List<Chain.Entered>>> entered;
+  private final Map<Map<String, String>, Map<Direction, List<StepPath.Entered>>> entered;
 
   public Evaluator(PolicySet set) {
     this.set = set;
@@ -155,7 +155,7 @@ public final class Evaluator {
   }
 
   /** One enforcement point along {@code chain}, with the trace of every entered tier. */
-  public Step evaluate(Chain chain, Flow flow) {
+  public Step evaluate(StepPath chain, Flow flow) {
     Trace trace = new Trace(chain.at());
     Decision d = walk(chain, flow, trace);
     return new Step(chain.at(), chain.direction(), d.allows(), d, trace.finish());
@@ -166,7 +166,7 @@ public final class Evaluator {
    * profiles that this set has (spec S2.8; a hypothetical endpoint's assumed namespace profile is
    * in {@link #withProfiles}).
    */
-  public Chain chain(Endpoint at, Direction dir) {
+  public StepPath chain(Endpoint at, Direction dir) {
     List<Profile> profiles = new ArrayList<>(at.profiles().size());
     for (String name : at.profiles()) {
       Profile p = set.profiles().get(name);
@@ -174,7 +174,7 @@ public final class Evaluator {
         profiles.add(p);
       }
     }
-    return new Chain(at, dir, entered(at, dir), profiles);
+    return new StepPath(at, dir, entered(at, dir), profiles);
   }
 
   /**
@@ -185,12 +185,12 @@ public final class Evaluator {
    * (S4.7). {@code watcher} is told of each rule reached and each policy left, and may leave rules
    * out. Returns what decided; {@link Decision#allows} is the step's verdict.
    */
-  public Decision walk(Chain chain, Flow flow, Watcher watcher) {
+  public Decision walk(StepPath chain, Flow flow, Watcher watcher) {
     Direction dir = chain.direction();
     if (chain.at().isHost() && Failsafe.allows(dir, flow)) {
       return new Decision(Decision.Kind.FAILSAFE, null, null, null, null);
     }
-    for (Chain.Entered e : chain.tiers()) {
+    for (StepPath.Entered e : chain.tiers()) {
       boolean passed = false;
       for (Policy p : e.applying()) {
         Rule hit = null;
@@ -233,7 +233,7 @@ public final class Evaluator {
   private static final class Trace implements Watcher {
     private final Endpoint at;
     private final List<TraceEntry> out = new ArrayList<>();
-    private Chain.Entered current;
+    private StepPath.Entered current;
     private int next;
     private boolean closed = true;
 
@@ -242,7 +242,7 @@ public final class Evaluator {
     }
 
     @Override
-    public void left(Chain.Entered tier, Policy policy, Rule hit) {
+    public void left(StepPath.Entered tier, Policy policy, Rule hit) {
       if (tier != current) {
         finish();
         current = tier;
@@ -288,18 +288,18 @@ public final class Evaluator {
    * The tiers entered at an endpoint with these labels, computed once per set of labels and
    * direction.
    */
-  private List<Chain.Entered> entered(Endpoint at, Direction dir) {
-    Map<Direction, List<Chain.Entered>> byDirection =
+  private List<StepPath.Entered> entered(Endpoint at, Direction dir) {
+    Map<Direction, List<StepPath.Entered>> byDirection =
         entered.computeIfAbsent(at.labels(), k -> new java.util.concurrent.ConcurrentHashMap<>());
     return byDirection.computeIfAbsent(
         dir,
         d -> {
-          List<Chain.Entered> out = new ArrayList<>();
+          List<StepPath.Entered> out = new ArrayList<>();
           for (int t = 0; t < set.tiers().size(); t++) {
             List<Policy> applying =
                 index.candidates(t, at.labels()).stream().filter(p -> applies(p, at, d)).toList();
             if (!applying.isEmpty()) {
-              out.add(new Chain.Entered(set.tiers().get(t), applying));
+              out.add(new StepPath.Entered(set.tiers().get(t), applying));
             }
           }
           return List.copyOf(out);

@@ -1,6 +1,6 @@
 package dev.tierproof.eval;
 
-import dev.tierproof.eval.Chain.Entered;
+import dev.tierproof.eval.StepPath.Entered;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Rule;
 

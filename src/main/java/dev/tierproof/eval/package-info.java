@@ -11,7 +11,7 @@
  * <ul>
  *   <li>{@code Evaluator}: rule matching (S3) and the one walk of S4 ({@code walk}); {@code
  *       evaluate} is that walk at each step of a flow (S5), with a trace;
- *   <li>{@code Chain}: what a step holds before a packet arrives: the tiers entered with their
+ *   <li>{@code StepPath}: what a step holds before a packet arrives: the tiers entered with their
  *       applying policies (S4.1, S4.2) and the endpoint's profiles (S4.6);
  *   <li>{@code Watcher}: told each rule the walk reaches and each policy it leaves; the trace and
  *       lint's walk ({@code analysis.lint.Steps}) are watchers;

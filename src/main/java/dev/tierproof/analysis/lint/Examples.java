@@ -1,8 +1,8 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.eval.Chain;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
+import dev.tierproof.eval.StepPath;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
 
@@ -25,15 +25,15 @@ final class Examples {
    * The packet at the chain's endpoint, replayed by eval; with {@code removed}, also without that
    * rule.
    */
-  Example at(Chain chain, Flow f, RuleRef removed) {
+  Example at(StepPath chain, Flow f, RuleRef removed) {
     Step step = evaluator.evaluate(chain, f);
     Step changed = null;
     if (removed != null) {
       Evaluator without = evaluator.withTiers(removed.removedFrom(set.tiers()));
-      Chain rest = without.chain(chain.at(), chain.direction());
+      StepPath rest = without.chain(chain.at(), chain.direction());
       changed =
           without.evaluate(
-              new Chain(chain.at(), chain.direction(), rest.tiers(), chain.profiles()), f);
+              new StepPath(chain.at(), chain.direction(), rest.tiers(), chain.profiles()), f);
       if (changed.allowed() != step.allowed()) {
         throw disagreement("eval says removing the rule changes this verdict", removed, f);
       }

@@ -2,9 +2,9 @@ package dev.tierproof.analysis.lint;
 
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
-import dev.tierproof.eval.Chain;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.StepPath;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
@@ -370,8 +370,8 @@ public final class Lint {
    * The chains of up to {@link Steps#CLASSES_SAMPLED} classes {@code p} applies to in {@code d},
    * and the hypothetical endpoint's when it applies.
    */
-  private List<Chain> chains(Policy p, Direction d, Endpoint hypothetical) {
-    List<Chain> chains = new ArrayList<>();
+  private List<StepPath> chains(Policy p, Direction d, Endpoint hypothetical) {
+    List<StepPath> chains = new ArrayList<>();
     for (EClass c : Steps.spread(steps.selected(p, d))) {
       chains.add(steps.chain(c, d));
     }
@@ -382,7 +382,7 @@ public final class Lint {
   }
 
   /** The chain at a hypothetical endpoint, with the profiles its namespace is assumed to have. */
-  private Chain chainAt(Endpoint hypothetical, Direction d) {
+  private StepPath chainAt(Endpoint hypothetical, Direction d) {
     return replay.assuming(assumedFor.getOrDefault(hypothetical, Map.of())).chain(hypothetical, d);
   }
 
@@ -395,12 +395,12 @@ public final class Lint {
       // claim
     }
     List<EClass> classes = steps.selected(rule.policy(), rule.direction());
-    List<Chain> chains = chains(rule.policy(), rule.direction(), hypothetical);
+    List<StepPath> chains = chains(rule.policy(), rule.direction(), hypothetical);
     boolean passToProfile = rule.action() != Action.PASS;
     boolean negation = !Surprises.negationSide(rule);
     int examined = 0;
     outer:
-    for (Chain chain : chains) {
+    for (StepPath chain : chains) {
       for (Flow f : samples.flows(rule, chain.at(), Samples.FLOWS_PER_CLASS)) {
         if (++examined > Samples.FLOWS_PER_RULE) {
           break outer;
@@ -454,7 +454,7 @@ public final class Lint {
       if (!q.notRedundant && classes.size() > Steps.CLASSES_SAMPLED) {
         // a policy of many endpoints (a GlobalNetworkPolicy): the solver's question would span
         // all of their chains, so look further among them first
-        List<Chain> more = new ArrayList<>();
+        List<StepPath> more = new ArrayList<>();
         for (EClass c : Steps.spread(classes, 4 * Steps.CLASSES_SAMPLED)) {
           more.add(steps.chain(c, rule.direction()));
         }
@@ -477,15 +477,15 @@ public final class Lint {
    * the rule's candidates with those of the rules after it at the same endpoint (a later rule with
    * another outcome is where such a packet would end up).
    */
-  private boolean changesAfter(RuleRef rule, List<Chain> chains) {
+  private boolean changesAfter(RuleRef rule, List<StepPath> chains) {
     int budget = 4 * Samples.FLOWS_PER_RULE * Math.max(1, chains.size() / 3);
-    for (Chain chain :
+    for (StepPath chain :
         chains.size() > Steps.CLASSES_SAMPLED
             ? chains
             : chains.subList(0, Math.min(chains.size(), 6))) {
       List<Flow> mine = samples.flows(rule, chain.at(), 8);
       boolean after = false;
-      for (Chain.Entered part : chain.tiers()) {
+      for (StepPath.Entered part : chain.tiers()) {
         for (Policy p : part.applying()) {
           for (RuleRef later : RuleRef.of(part.tier(), p, rule.direction())) {
             if (later.same(rule)) {
@@ -572,8 +572,8 @@ public final class Lint {
     return true;
   }
 
-  private static void laterIn(Chain chain, Tier tier, Policy p, java.util.Set<Policy> out) {
-    for (Chain.Entered part : chain.tiers()) {
+  private static void laterIn(StepPath chain, Tier tier, Policy p, java.util.Set<Policy> out) {
+    for (StepPath.Entered part : chain.tiers()) {
       if (part.tier() != tier) {
         continue;
       }

@@ -1,6 +1,6 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.eval.Chain;
+import dev.tierproof.eval.StepPath;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Flow;
 import java.util.LinkedHashMap;
@@ -22,15 +22,15 @@ final class Pending {
   /** A packet the rule matches but that something earlier takes (at {@code blockedAt}). */
   Flow blocked;
 
-  Chain blockedAt;
+  StepPath blockedAt;
 
   /** A packet the rule takes (at {@code takenAt}). */
   Flow taken;
 
-  Chain takenAt;
+  StepPath takenAt;
 
   /** Per element that took a packet the rule matches before it: that packet and where. */
-  final Map<String, Map.Entry<Chain, Flow>> blockedBy = new LinkedHashMap<>();
+  final Map<String, Map.Entry<StepPath, Flow>> blockedBy = new LinkedHashMap<>();
 
   Pending(RuleRef rule) {
     this.rule = rule;

@@ -3,9 +3,9 @@ package dev.tierproof.analysis.lint;
 import dev.tierproof.analysis.lint.Finding.Cover;
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
-import dev.tierproof.eval.Chain;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.StepPath;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
@@ -272,7 +272,7 @@ final class SolverPhase {
     RuleRef rule = q.rule;
     Policy p = rule.policy();
     Flow own = q.blocked;
-    Chain ownAt = q.blockedAt;
+    StepPath ownAt = q.blockedAt;
     if (own == null) {
       Answer a = ask("own", () -> goals.matchesOnOwn(p, rule.index()));
       switch (a.status()) {
@@ -304,7 +304,7 @@ final class SolverPhase {
       findings.add(new Finding.Inconclusive(rule, null, "is it ever reached?", reach.reason()));
       return;
     } else if (reach.sat()) {
-      Chain chain = chainOf(reach, rule.direction());
+      StepPath chain = chainOf(reach, rule.direction());
       Walk w = steps.walk(chain, reach.flow(), p, rule.index(), null, -1);
       if (!w.took()) {
         throw Examples.disagreement(
@@ -350,7 +350,7 @@ final class SolverPhase {
         if (cover.containsKey(e.key()) || disjoint(rule, e)) {
           continue;
         }
-        Map.Entry<Chain, Flow> hit = concreteTakenBy(rule, e);
+        Map.Entry<StepPath, Flow> hit = concreteTakenBy(rule, e);
         if (hit != null) {
           cover.put(e.key(), examples.at(hit.getKey(), hit.getValue(), null));
           continue;
@@ -362,7 +362,7 @@ final class SolverPhase {
           return;
         }
         if (a.sat()) {
-          Chain chain = chainOf(a, rule.direction());
+          StepPath chain = chainOf(a, rule.direction());
           Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
           if (!steps.matches(rule, a.flow()) || w.took() || !isElement(w.blocker(), e)) {
             throw Examples.disagreement(
@@ -384,7 +384,7 @@ final class SolverPhase {
               new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
           return;
         }
-        Chain chain = chainOf(a, rule.direction());
+        StepPath chain = chainOf(a, rule.direction());
         Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
         if (!steps.matches(rule, a.flow())
             || w.took()
@@ -419,7 +419,7 @@ final class SolverPhase {
     Answer a = ask("changes", () -> goals.changesVerdict(rule.policy(), rule.index()));
     switch (a.status()) {
       case SAT -> {
-        Chain chain = chainOf(a, rule.direction());
+        StepPath chain = chainOf(a, rule.direction());
         Walk with = steps.walk(chain, a.flow(), rule.policy(), rule.index(), null, -1);
         Walk without = steps.walk(chain, a.flow(), null, -1, rule.policy(), rule.index());
         if (!with.took() || with.allowed() == without.allowed()) {
@@ -444,13 +444,13 @@ final class SolverPhase {
   }
 
   /** A sampled packet the rule matches and that element {@code e} (a rule) takes first, or null. */
-  private Map.Entry<Chain, Flow> concreteTakenBy(RuleRef rule, StepGoals.Element e) {
+  private Map.Entry<StepPath, Flow> concreteTakenBy(RuleRef rule, StepGoals.Element e) {
     if (!(e instanceof StepGoals.RuleElement r)) {
       return null;
     }
     RuleRef theirs = ref(r, rule.direction());
     for (EClass c : Steps.spread(steps.selected(rule.policy(), rule.direction()))) {
-      Chain chain = steps.chain(c, rule.direction());
+      StepPath chain = steps.chain(c, rule.direction());
       List<Flow> mine = samples.flows(rule, chain.at(), Samples.FLOWS_PER_CLASS);
       List<Flow> other = samples.flows(theirs, chain.at(), Samples.FLOWS_PER_CLASS);
       for (Flow f : Samples.hybrid(mine, other, rule.direction(), 4 * Samples.FLOWS_PER_RULE)) {
@@ -521,7 +521,7 @@ final class SolverPhase {
   }
 
   /** The chain at the step end of a solver answer (a hypothetical endpoint gets its own). */
-  private Chain chainOf(Answer a, Direction d) {
+  private StepPath chainOf(Answer a, Direction d) {
     Endpoint at = d == Direction.INGRESS ? a.flow().destination() : a.flow().source();
     if (at == null) {
       throw new IllegalStateException(

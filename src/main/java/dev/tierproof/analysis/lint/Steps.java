@@ -1,8 +1,8 @@
 package dev.tierproof.analysis.lint;
 
-import dev.tierproof.eval.Chain;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.StepPath;
 import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
@@ -20,10 +20,10 @@ import java.util.Map;
 
 /**
  * The concrete side of lint: endpoints grouped into classes (same kind, effective labels and
- * profiles evaluate alike, spec S4.1), per class and direction its {@link Chain}, and lint's walk:
- * eval's one walk of spec S4 ({@link Evaluator#walk}) watched for whether the packet arrives at a
- * target rule and who took it first, optionally with one rule left out (for redundancy). Reported
- * findings are replayed through {@link Evaluator#evaluate} itself.
+ * profiles evaluate alike, spec S4.1), per class and direction its {@link StepPath}, and lint's
+ * walk: eval's one walk of spec S4 ({@link Evaluator#walk}) watched for whether the packet arrives
+ * at a target rule and who took it first, optionally with one rule left out (for redundancy).
+ * Reported findings are replayed through {@link Evaluator#evaluate} itself.
  */
 final class Steps {
 
@@ -51,7 +51,7 @@ final class Steps {
   final Evaluator evaluator;
   final List<EClass> classes = new ArrayList<>();
   private final Map<String, List<EClass>> byNamespace = new HashMap<>();
-  private final Map<EClass, Map<Direction, Chain>> chains = new IdentityHashMap<>();
+  private final Map<EClass, Map<Direction, StepPath>> chains = new IdentityHashMap<>();
 
   /** Policy → the classes it applies to, per direction. */
   private final Map<Policy, Map<Direction, List<EClass>>> selected = new IdentityHashMap<>();
@@ -71,11 +71,11 @@ final class Steps {
       byNamespace.computeIfAbsent(nsLabel(c.representative()), k -> new ArrayList<>()).add(c);
     }
     for (EClass c : classes) {
-      Map<Direction, Chain> both = new java.util.EnumMap<>(Direction.class);
+      Map<Direction, StepPath> both = new java.util.EnumMap<>(Direction.class);
       for (Direction d : Direction.values()) {
-        Chain chain = evaluator.chain(c.representative(), d);
+        StepPath chain = evaluator.chain(c.representative(), d);
         both.put(d, chain);
-        for (Chain.Entered part : chain.tiers()) {
+        for (StepPath.Entered part : chain.tiers()) {
           for (Policy p : part.applying()) {
             selected
                 .computeIfAbsent(p, k -> new java.util.EnumMap<>(Direction.class))
@@ -93,7 +93,7 @@ final class Steps {
     return ns == null ? "" : ns;
   }
 
-  Chain chain(EClass c, Direction d) {
+  StepPath chain(EClass c, Direction d) {
     return chains.get(c).get(d);
   }
 
@@ -119,7 +119,7 @@ final class Steps {
    * index) non-null, notes whether the packet arrives at that rule and whether the rule takes it;
    * with {@code skip} non-null, that rule is left out (as if removed).
    */
-  Walk walk(Chain chain, Flow flow, Policy target, int targetIndex, Policy skip, int skipIndex) {
+  Walk walk(StepPath chain, Flow flow, Policy target, int targetIndex, Policy skip, int skipIndex) {
     Watch w = new Watch(flow, target, targetIndex, skip, skipIndex);
     Decision d = evaluator.walk(chain, flow, w);
     if (d.kind() == Decision.Kind.FAILSAFE) {
@@ -157,7 +157,7 @@ final class Steps {
     }
 
     @Override
-    public boolean reached(Chain.Entered tier, Policy p, Rule r) {
+    public boolean reached(StepPath.Entered tier, Policy p, Rule r) {
       boolean isTarget = p == target && r.index() == targetIndex;
       if (isTarget && blocker == null) {
         arrived = true;
@@ -170,7 +170,7 @@ final class Steps {
     }
 
     @Override
-    public void left(Chain.Entered tier, Policy p, Rule hit) {
+    public void left(StepPath.Entered tier, Policy p, Rule hit) {
       if (hit == null) {
         return;
       }

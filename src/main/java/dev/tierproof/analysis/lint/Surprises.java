@@ -2,10 +2,10 @@ package dev.tierproof.analysis.lint;
 
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
-import dev.tierproof.eval.Chain;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
+import dev.tierproof.eval.StepPath;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
@@ -94,11 +94,11 @@ final class Surprises {
     return negationSide(rule) && !samples.owned(ip);
   }
 
-  void negationOutside(RuleRef rule, List<Chain> chains) {
+  void negationOutside(RuleRef rule, List<StepPath> chains) {
     if (!negationSide(rule)) {
       return;
     }
-    for (Chain chain : chains) {
+    for (StepPath chain : chains) {
       for (Flow f : samples.outsideFlows(rule, chain.at(), 8)) {
         if (!steps.matches(rule, f)) {
           continue;
@@ -118,7 +118,7 @@ final class Surprises {
    * TP202: only Log rules in a governed direction, and the tier's implicit deny drops what they
    * log.
    */
-  void logOnly(Tier tier, Policy p, Direction d, List<Chain> chains) {
+  void logOnly(Tier tier, Policy p, Direction d, List<StepPath> chains) {
     List<Rule> rs = p.rules(d);
     if (rs.isEmpty()
         || rs.stream().anyMatch(r -> r.action() != Action.LOG)
@@ -126,7 +126,7 @@ final class Surprises {
       return;
     }
     for (RuleRef rule : RuleRef.of(tier, p, d)) {
-      for (Chain chain : chains) {
+      for (StepPath chain : chains) {
         for (Flow f : samples.flows(rule, chain.at(), Samples.FLOWS_PER_CLASS)) {
           if (!steps.matches(rule, f)) {
             continue;

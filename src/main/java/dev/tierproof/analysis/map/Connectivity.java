@@ -7,10 +7,10 @@ import dev.tierproof.analysis.map.Groups.Member;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.analysis.map.MapResult.Part;
-import dev.tierproof.eval.Chain;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
+import dev.tierproof.eval.StepPath;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Cidr;
@@ -465,7 +465,7 @@ public final class Connectivity {
       Partition partition = cells.partition();
       List<Cell> all = partition.cells();
       Step[] steps = new Step[all.size()];
-      Chain chain = evaluator.chain(at, dir);
+      StepPath chain = evaluator.chain(at, dir);
       for (int i = 0; i < all.size(); i++) {
         Cell c = all.get(i);
         Flow f =

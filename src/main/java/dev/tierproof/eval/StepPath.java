@@ -13,9 +13,10 @@ import java.util.List;
  * tier without one is not entered), and the endpoint's profiles that exist, in its order (spec
  * S4.6). Made by {@link Evaluator#chain}; walked by {@link Evaluator#walk}.
  */
-public record Chain(Endpoint at, Direction direction, List<Entered> tiers, List<Profile> profiles) {
+public record StepPath(
+    Endpoint at, Direction direction, List<Entered> tiers, List<Profile> profiles) {
 
-  public Chain {
+  public StepPath {
     tiers = List.copyOf(tiers);
     profiles = List.copyOf(profiles);
   }
