@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
     footer = {
       "%nExamples:",
       "  tierproof -f examples/shop map",
-      "  tierproof -f policies/ map shop --group workload -o html=map.html"
+      "  tierproof -f policies/ map 'shop/*' --group workload -o html=map.html"
     })
 final class MapCommand extends Subcommand {
 
