@@ -8,15 +8,15 @@ import java.util.Set;
 
 /**
  * A class of flows a diff tries (diff classes): source and destination end sets and packet bounds
- * (null fields: unconstrained; {@code port} and {@code sourcePort} as {@code [min, max]}); {@code
- * otherThan}: every protocol but these. {@link #region} is what the solver is asked about.
+ * (null fields: unconstrained; ports as ranges); {@code otherThan}: every protocol but these.
+ * {@link #region} is what the solver is asked about.
  */
 record Candidate(
     EndSet src,
     EndSet dst,
     Integer protocol,
-    int[] port,
-    int[] sourcePort,
+    Port.Range port,
+    Port.Range sourcePort,
     Integer icmpType,
     Integer icmpCode,
     Integer ipVersion,
@@ -25,8 +25,8 @@ record Candidate(
       EndSet src,
       EndSet dst,
       Integer protocol,
-      int[] port,
-      int[] sourcePort,
+      Port.Range port,
+      Port.Range sourcePort,
       Integer icmpType,
       Integer icmpCode,
       Integer ipVersion) {
@@ -38,7 +38,8 @@ record Candidate(
         s, d, protocol, port, sourcePort, icmpType, icmpCode, ipVersion, otherThan);
   }
 
-  Candidate packets(Integer proto, int[] p, int[] sp, Integer type, Integer code, Integer version) {
+  Candidate packets(
+      Integer proto, Port.Range p, Port.Range sp, Integer type, Integer code, Integer version) {
     return new Candidate(src, dst, proto, p, sp, type, code, version);
   }
 
@@ -48,15 +49,7 @@ record Candidate(
   }
 
   Region region() {
-    FlowSpec b =
-        new FlowSpec(
-            protocol,
-            port == null ? null : new Port.Range(port[0], port[1]),
-            sourcePort == null ? null : new Port.Range(sourcePort[0], sourcePort[1]),
-            icmpType,
-            icmpCode,
-            ipVersion,
-            otherThan);
+    FlowSpec b = new FlowSpec(protocol, port, sourcePort, icmpType, icmpCode, ipVersion, otherThan);
     return new Region(src, dst, b);
   }
 }

@@ -101,8 +101,8 @@ final class Generalizer {
             ends.tightest(w, true),
             ends.tightest(w, false),
             w.protocol(),
-            ports ? new int[] {w.destinationPort(), w.destinationPort()} : null,
-            ports ? new int[] {w.sourcePort(), w.sourcePort()} : null,
+            ports ? new Port.Range(w.destinationPort(), w.destinationPort()) : null,
+            ports ? new Port.Range(w.sourcePort(), w.sourcePort()) : null,
             icmp ? w.icmpType() : null,
             icmp ? w.icmpCode() : null,
             w.family());
@@ -230,8 +230,8 @@ final class Generalizer {
       }
       guessed[source ? 0 : 1] = guess;
     }
-    int[] ports = c.port() == null ? null : packets.guessPorts(change, w);
-    if (ports != null && ports[0] <= 1 && ports[1] == 65535) {
+    Port.Range ports = c.port() == null ? null : packets.guessPorts(change, w);
+    if (ports != null && ports.min() <= 1 && ports.max() == 65535) {
       ports = null;
     }
     boolean icmp = Protocols.isIcmp(w.protocol());
@@ -252,8 +252,8 @@ final class Generalizer {
     FlowSpec packets =
         new FlowSpec(
             c.protocol(),
-            c.port() == null ? null : new Port.Range(c.port()[0], c.port()[1]),
-            c.sourcePort() == null ? null : new Port.Range(c.sourcePort()[0], c.sourcePort()[1]),
+            c.port(),
+            c.sourcePort(),
             c.icmpType(),
             c.icmpCode(),
             c.ipVersion(),

@@ -1,6 +1,7 @@
 package dev.tierproof.analysis;
 
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.Port;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.DiffQuery.Change;
 import dev.tierproof.smt.SolverSession;
@@ -74,8 +75,8 @@ final class WidenPackets {
     Candidate anyPort = c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
     // first the run of whole intervals that the evaluators suggest: one check when it holds, and
     // no wider run of whole intervals can (the witness, moved past either end, did not change so)
-    int[] guess = p < 1 ? null : guessPorts(change, w);
-    if (guess != null && guess[0] <= 1 && guess[1] == 65535) {
+    Port.Range guess = p < 1 ? null : guessPorts(change, w);
+    if (guess != null && guess.min() <= 1 && guess.max() == 65535) {
       if (g.uniform(anyPort, change)) {
         return anyPort;
       }
@@ -96,17 +97,17 @@ final class WidenPackets {
     int k = java.util.Collections.binarySearch(cut, p + 1);
     int right = k >= 0 ? k : -k - 1; // first cut > p
     int left = right - 1; // last cut <= p
-    Function<int[], Boolean> ok =
+    Function<Port.Range, Boolean> ok =
         r ->
             g.uniform(
                 c.packets(c.protocol(), r, c.sourcePort(), null, null, c.ipVersion()), change);
-    if (!ok.apply(new int[] {cut.get(left), cut.get(right) - 1})) {
+    if (!ok.apply(new Port.Range(cut.get(left), cut.get(right) - 1))) {
       return search(c, change, p);
     }
     int good = right; // [cut[left], cut[good] - 1] is uniform
     int bad = cut.size();
     for (int step = 1; good + step < cut.size(); step *= 2) {
-      if (ok.apply(new int[] {cut.get(left), cut.get(good + step) - 1})) {
+      if (ok.apply(new Port.Range(cut.get(left), cut.get(good + step) - 1))) {
         good += step;
       } else {
         bad = good + step;
@@ -115,7 +116,7 @@ final class WidenPackets {
     }
     while (bad - good > 1) {
       int mid = (good + bad) / 2;
-      if (ok.apply(new int[] {cut.get(left), cut.get(mid) - 1})) {
+      if (ok.apply(new Port.Range(cut.get(left), cut.get(mid) - 1))) {
         good = mid;
       } else {
         bad = mid;
@@ -125,7 +126,7 @@ final class WidenPackets {
     int low = left; // [cut[low], hi] is uniform
     int below = -1;
     for (int step = 1; low - step >= 0; step *= 2) {
-      if (ok.apply(new int[] {cut.get(low - step), hi})) {
+      if (ok.apply(new Port.Range(cut.get(low - step), hi))) {
         low -= step;
       } else {
         below = low - step;
@@ -134,21 +135,21 @@ final class WidenPackets {
     }
     while (low - below > 1) {
       int mid = (low + below) / 2;
-      if (ok.apply(new int[] {cut.get(mid), hi})) {
+      if (ok.apply(new Port.Range(cut.get(mid), hi))) {
         low = mid;
       } else {
         below = mid;
       }
     }
     return c.packets(
-        c.protocol(), new int[] {cut.get(low), hi}, c.sourcePort(), null, null, c.ipVersion());
+        c.protocol(), new Port.Range(cut.get(low), hi), c.sourcePort(), null, null, c.ipVersion());
   }
 
   /**
    * The run of elementary port intervals (between {@link #cuts}) around the witness's port in which
    * the witness, moved to each interval's first port, changed so: a guess, for the solver to prove.
    */
-  int[] guessPorts(Change change, Flow w) {
+  Port.Range guessPorts(Change change, Flow w) {
     java.util.function.IntPredicate ok =
         port ->
             g.changed(
@@ -174,7 +175,7 @@ final class WidenPackets {
     while (lo > 0 && ok.test(cut.get(lo - 1))) {
       lo--;
     }
-    return new int[] {cut.get(lo), cut.get(hi) - 1};
+    return new Port.Range(cut.get(lo), cut.get(hi) - 1);
   }
 
   /**
@@ -187,7 +188,8 @@ final class WidenPackets {
     while (bad - hi > 1) {
       int mid = hi + (bad - hi) / 2;
       Candidate t =
-          c.packets(c.protocol(), new int[] {p, mid}, c.sourcePort(), null, null, c.ipVersion());
+          c.packets(
+              c.protocol(), new Port.Range(p, mid), c.sourcePort(), null, null, c.ipVersion());
       Answer x = g.unchanged(t, change);
       if (x.status() == SolverSession.Status.UNSAT) {
         hi = mid;
@@ -201,7 +203,8 @@ final class WidenPackets {
     while (lo - bad > 1) {
       int mid = lo - (lo - bad) / 2;
       Candidate t =
-          c.packets(c.protocol(), new int[] {mid, hi}, c.sourcePort(), null, null, c.ipVersion());
+          c.packets(
+              c.protocol(), new Port.Range(mid, hi), c.sourcePort(), null, null, c.ipVersion());
       Answer x = g.unchanged(t, change);
       if (x.status() == SolverSession.Status.UNSAT) {
         lo = mid;
@@ -210,6 +213,7 @@ final class WidenPackets {
         bad = at != null && at < lo ? Math.max(mid, at) : mid;
       }
     }
-    return c.packets(c.protocol(), new int[] {lo, hi}, c.sourcePort(), null, null, c.ipVersion());
+    return c.packets(
+        c.protocol(), new Port.Range(lo, hi), c.sourcePort(), null, null, c.ipVersion());
   }
 }
