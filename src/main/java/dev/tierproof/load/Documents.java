@@ -176,6 +176,17 @@ final class Documents {
         : p.substring(0, 1).toLowerCase(Locale.ROOT) + p.substring(1);
   }
 
+  /** The type of a scalar Jackson's parser read as {@code token}. */
+  static Node.Scalar.Type type(JsonToken token) {
+    return switch (token) {
+      case VALUE_NUMBER_INT -> Node.Scalar.Type.INTEGER;
+      case VALUE_NUMBER_FLOAT -> Node.Scalar.Type.FLOAT;
+      case VALUE_TRUE, VALUE_FALSE -> Node.Scalar.Type.BOOLEAN;
+      case VALUE_NULL -> Node.Scalar.Type.NULL;
+      default -> Node.Scalar.Type.STRING;
+    };
+  }
+
   /** A tag beyond YAML's core schema is an error: its meaning would be silently dropped. */
   static void checkTag(Object tag, Span span, Diagnostics diagnostics) {
     if (tag != null && !CORE_TAGS.contains(tag.toString())) {
@@ -275,14 +286,7 @@ final class Documents {
     }
 
     private Node.Scalar scalar(JsonToken token, Span span) throws IOException {
-      Node.Scalar.Type type =
-          switch (token) {
-            case VALUE_NUMBER_INT -> Node.Scalar.Type.INTEGER;
-            case VALUE_NUMBER_FLOAT -> Node.Scalar.Type.FLOAT;
-            case VALUE_TRUE, VALUE_FALSE -> Node.Scalar.Type.BOOLEAN;
-            case VALUE_NULL -> Node.Scalar.Type.NULL;
-            default -> Node.Scalar.Type.STRING;
-          };
+      Node.Scalar.Type type = type(token);
       if (type == Node.Scalar.Type.STRING
           && parser instanceof YAMLParser
           && parser.getText().isEmpty()

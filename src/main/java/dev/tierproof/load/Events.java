@@ -127,15 +127,8 @@ final class Events {
     }
     try (JsonParser p = Documents.YAML.createParser(value)) {
       JsonToken t = p.nextToken();
-      Node.Scalar.Type type =
-          switch (t) {
-            case VALUE_NUMBER_INT -> Node.Scalar.Type.INTEGER;
-            case VALUE_NUMBER_FLOAT -> Node.Scalar.Type.FLOAT;
-            case VALUE_TRUE, VALUE_FALSE -> Node.Scalar.Type.BOOLEAN;
-            case VALUE_NULL -> Node.Scalar.Type.NULL;
-            default -> Node.Scalar.Type.STRING;
-          };
-      return new Node.Scalar(type, value, t.isNumeric() ? p.getNumberValue() : null, span, text);
+      return new Node.Scalar(
+          Documents.type(t), value, t.isNumeric() ? p.getNumberValue() : null, span, text);
     } catch (IOException | RuntimeException x) {
       return new Node.Scalar(Node.Scalar.Type.STRING, value, null, span, text);
     }
