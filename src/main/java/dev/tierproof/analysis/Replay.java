@@ -67,13 +67,13 @@ public final class Replay {
     Flow f = a.flow();
     Verdict v = evaluator(a.assumedProfiles()).evaluate(f);
     if (v.allowed() != a.allowed()) {
-      throw disagreement("the solver says " + (a.allowed() ? "allowed" : "denied"), f, v);
+      throw Evaluator.disagreement("the solver says " + (a.allowed() ? "allowed" : "denied"), f, v);
     }
     if (!a.decisions().isEmpty()) {
       List<Point> byEval =
           v.steps().stream().map(s -> point(s.direction(), s.decidedBy())).toList();
       if (!byEval.equals(a.decisions())) {
-        throw disagreement("the solver's decisions are " + a.decisions(), f, v);
+        throw Evaluator.disagreement("the solver's decisions are " + a.decisions(), f, v);
       }
     }
     return v;
@@ -89,7 +89,7 @@ public final class Replay {
     PolicySet set = evaluator.policySet();
     if (from.stream().noneMatch(e -> e.admits(f.source(), f.sourceIp(), set))
         || to.stream().noneMatch(e -> e.admits(f.destination(), f.destinationIp(), set))) {
-      throw disagreement("the decoded flow does not fit the question's ends", f, v);
+      throw Evaluator.disagreement("the decoded flow does not fit the question's ends", f, v);
     }
     return v;
   }
@@ -156,14 +156,6 @@ public final class Replay {
         f.destinationDomain(),
         s,
         d);
-  }
-
-  /**
-   * An internal error: solver and evaluator disagree on {@code f} ({@code v}: eval's verdict, if
-   * any).
-   */
-  public static IllegalStateException disagreement(String what, Flow f, Verdict v) {
-    return Evaluator.disagreement(what, f, v);
   }
 
   /** The solver's name for an eval decision. */
