@@ -345,6 +345,13 @@ public final class Connectivity {
     final Direction dir;
     final int family;
     final List<Rule> rules;
+
+    /**
+     * Whether a rule names the peer's ports by name: then the peer's named ports split classes and
+     * cells.
+     */
+    final boolean named;
+
     final int[] classOf;
     final int[] rep;
     final Table[] tables;
@@ -357,16 +364,17 @@ public final class Connectivity {
       this.family = family;
       this.rules = rules(at, dir);
       Map<EntityMatch, Boolean> sides = new IdentityHashMap<>();
-      boolean named = false;
+      boolean namesPorts = false;
       for (Rule r : rules) {
         EntityMatch side = peerSide(r);
         if (!side.isEmpty()) {
           sides.put(side, true);
         }
-        named |=
+        namesPorts |=
             side.ports().stream().anyMatch(p -> p instanceof Port.Named)
                 || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
       }
+      this.named = namesPorts;
       BitSet peers = new BitSet(members.size());
       for (Member m : members) {
         if (peerIp(m) != null) {
@@ -443,7 +451,6 @@ public final class Connectivity {
       Ip peerIp = peerIp(peerGroup);
       int peerEnd = end(peerGroup, family);
       Cells cells = new Cells();
-      boolean named = false;
       for (Rule r : rules) { // only rules whose sides hold both ends can match, so only they split
         EntityMatch side = peerSide(r);
         EntityMatch own = dir == Direction.EGRESS ? r.source() : r.destination();
@@ -451,9 +458,6 @@ public final class Connectivity {
             && (own.isEmpty() || holds(own, atEnd, at, atIp))) {
           cells.add(r);
         }
-        named |=
-            side.ports().stream().anyMatch(p -> p instanceof Port.Named)
-                || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
       }
       cells.add(at.ports(), dir == Direction.EGRESS);
       if (named && peer != null) {
