@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -83,19 +84,7 @@ public final class Check {
         try {
           r = c.check(i, start);
         } catch (IllegalStateException e) {
-          r =
-              result(
-                  i,
-                  Status.ERROR,
-                  e.getMessage(),
-                  null,
-                  null,
-                  null,
-                  null,
-                  List.of(),
-                  "none",
-                  null,
-                  start);
+          r = result(i, Status.ERROR, e.getMessage(), null, null, "none", start);
         }
         out.add(r);
         progress.at("invariants", out.size(), invariants.size());
@@ -130,53 +119,41 @@ public final class Check {
   private CheckResult isolated(Invariant i, Isolated x, long start) {
     List<Region> carveOuts = regions(x.except());
     String what = names(x.from()) + " -> " + names(x.to()) + packets(x.packets());
-    for (FlowSpec b : bounds(x.packets())) {
-      try (Query q = Regions.query(network, sides(x.from()), sides(x.to()), b, carveOuts)) {
-        Answer a = q.allowedOutside(carveOuts);
-        if (a.status() == SolverSession.Status.UNKNOWN) {
-          return unknown(i, a, start);
-        }
-        if (a.sat()) {
-          Verdict v = replay.verdict(a, x.from(), x.to());
-          return violated(
-              i,
-              "a flow "
-                  + what
-                  + " is allowed"
-                  + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
-              a.flow(),
-              v,
-              start);
-        }
-      }
+    String outside = carveOuts.isEmpty() ? "" : " outside the carve-outs";
+    Answer a =
+        first(
+            x.packets(),
+            b -> Regions.query(network, sides(x.from()), sides(x.to()), b, carveOuts),
+            q -> q.allowedOutside(carveOuts));
+    if (a == null) {
+      return proven(i, "no flow " + what + " is allowed" + outside, start);
     }
-    return proven(
-        i,
-        "no flow " + what + " is allowed" + (carveOuts.isEmpty() ? "" : " outside the carve-outs"),
-        start);
+    return a.sat()
+        ? violated(
+            i,
+            "a flow " + what + " is allowed" + outside,
+            a.flow(),
+            replay.verdict(a, x.from(), x.to()),
+            start)
+        : unknown(i, a, start);
   }
 
   private CheckResult reachable(Invariant i, Reachable x, long start) {
     String what = names(x.from()) + " -> " + names(x.to()) + packets(x.packets());
     if (x.all()) {
-      for (FlowSpec b : bounds(x.packets())) {
-        try (Query q = network.query(sides(x.from()), sides(x.to()), b)) {
-          Answer a = q.denied();
-          if (a.status() == SolverSession.Status.UNKNOWN) {
-            return unknown(i, a, start);
-          }
-          if (a.sat()) {
-            Verdict v = replay.verdict(a, x.from(), x.to());
-            return violated(
-                i,
-                "not every flow " + what + " is allowed: this one is denied",
-                a.flow(),
-                v,
-                start);
-          }
-        }
+      Answer a =
+          first(x.packets(), b -> network.query(sides(x.from()), sides(x.to()), b), Query::denied);
+      if (a == null) {
+        return proven(i, "every flow " + what + " is allowed", start);
       }
-      return proven(i, "every flow " + what + " is allowed", start);
+      return a.sat()
+          ? violated(
+              i,
+              "not every flow " + what + " is allowed: this one is denied",
+              a.flow(),
+              replay.verdict(a, x.from(), x.to()),
+              start)
+          : unknown(i, a, start);
     }
     Answer denied = null;
     for (FlowSpec b : bounds(x.packets())) {
@@ -188,17 +165,7 @@ public final class Check {
         if (a.sat()) {
           Verdict v = replay.verdict(a, x.from(), x.to());
           return result(
-              i,
-              Status.PROVEN,
-              "a flow " + what + " is allowed",
-              a.flow(),
-              v,
-              null,
-              null,
-              List.of(),
-              "sat",
-              null,
-              start);
+              i, Status.PROVEN, "a flow " + what + " is allowed", a.flow(), v, "sat", start);
         }
         if (denied == null) {
           Answer d = q.denied();
@@ -209,18 +176,7 @@ public final class Check {
       }
     }
     if (denied == null) {
-      return result(
-          i,
-          Status.VIOLATED,
-          "no flow " + what + " exists",
-          null,
-          null,
-          null,
-          null,
-          List.of(),
-          "unsat",
-          null,
-          start);
+      return result(i, Status.VIOLATED, "no flow " + what + " exists", null, null, "unsat", start);
     }
     Verdict v = replay.verdict(denied, x.from(), x.to());
     return result(
@@ -229,11 +185,7 @@ public final class Check {
         "no flow " + what + " is allowed; for example this one is denied",
         denied.flow(),
         v,
-        null,
-        null,
-        List.of(),
         "unsat",
-        null,
         start);
   }
 
@@ -247,11 +199,7 @@ public final class Check {
           "the flow is " + verdict + ", not " + (x.allowed() ? "allowed" : "denied"),
           x.flow(),
           v,
-          null,
-          null,
-          List.of(),
           "none",
-          null,
           start);
     }
     if (x.decidedBy() != null) {
@@ -269,11 +217,7 @@ public final class Check {
                 + describe(x.decidedBy()),
             x.flow(),
             v,
-            null,
-            null,
-            List.of(),
             "none",
-            null,
             start);
       }
     }
@@ -285,11 +229,7 @@ public final class Check {
             + (x.decidedBy() == null ? "" : ", decided by " + describe(x.decidedBy())),
         x.flow(),
         v,
-        null,
-        null,
-        List.of(),
         "none",
-        null,
         start);
   }
 
@@ -422,25 +362,10 @@ public final class Check {
           "the solver could not decide some lint questions; nothing is proved",
           null,
           null,
-          null,
-          null,
-          List.of(),
           "unknown",
-          null,
           start);
     }
-    return result(
-        i,
-        Status.PROVEN,
-        which + " reports no finding",
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        "none",
-        null,
-        start);
+    return result(i, Status.PROVEN, which + " reports no finding", null, null, "none", start);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -449,24 +374,25 @@ public final class Check {
   /** Violated, with the replayed witness the solver found (sat). */
   private static CheckResult violated(
       Invariant i, String summary, Flow witness, Verdict explanation, long start) {
-    return result(
-        i,
-        Status.VIOLATED,
-        summary,
-        witness,
-        explanation,
-        null,
-        null,
-        List.of(),
-        "sat",
-        null,
-        start);
+    return result(i, Status.VIOLATED, summary, witness, explanation, "sat", start);
   }
 
   /** Proven: the solver found no counterexample (unsat). */
   private static CheckResult proven(Invariant i, String summary, long start) {
+    return result(i, Status.PROVEN, summary, null, null, "unsat", start);
+  }
+
+  /** A result without a base verdict, an uncovered endpoint, findings or a solver reason. */
+  private static CheckResult result(
+      Invariant i,
+      Status status,
+      String summary,
+      Flow witness,
+      Verdict explanation,
+      String solver,
+      long start) {
     return result(
-        i, Status.PROVEN, summary, null, null, null, null, List.of(), "unsat", null, start);
+        i, status, summary, witness, explanation, null, null, List.of(), solver, null, start);
   }
 
   private static CheckResult result(
@@ -574,6 +500,23 @@ public final class Check {
       return "";
     }
     return " (" + specs.stream().map(DiffResult::packets).collect(Collectors.joining(", ")) + ")";
+  }
+
+  /**
+   * The first answer, asked of one query per packet range of {@code packets}, that is sat or
+   * unknown; null when every one is unsat.
+   */
+  private static Answer first(
+      List<FlowSpec> packets, Function<FlowSpec, Query> open, Function<Query, Answer> ask) {
+    for (FlowSpec b : bounds(packets)) {
+      try (Query q = open.apply(b)) {
+        Answer a = ask.apply(q);
+        if (a.sat() || a.status() == SolverSession.Status.UNKNOWN) {
+          return a;
+        }
+      }
+    }
+    return null;
   }
 
   private static List<FlowSpec> bounds(List<FlowSpec> specs) {

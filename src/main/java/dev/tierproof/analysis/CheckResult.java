@@ -1,6 +1,7 @@
 package dev.tierproof.analysis;
 
 import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
@@ -97,25 +98,24 @@ public record CheckResult(
    * through at the end), for a denied one the denying step's; null without a witness.
    */
   public Decision decidedBy() {
-    if (explanation == null || explanation.steps().isEmpty()) {
-      return null;
-    }
-    var steps = explanation.steps();
-    if (explanation.allowed()) {
-      return steps.get(steps.size() - 1).decidedBy();
-    }
-    return steps.stream().filter(s -> !s.allowed()).findFirst().orElseThrow().decidedBy();
+    Step s = deciding();
+    return s == null ? null : s.decidedBy();
   }
 
   /** The direction of {@link #decidedBy}'s step. */
   public Direction decidedAt() {
+    Step s = deciding();
+    return s == null ? null : s.direction();
+  }
+
+  private Step deciding() {
     if (explanation == null || explanation.steps().isEmpty()) {
       return null;
     }
-    var steps = explanation.steps();
+    List<Step> steps = explanation.steps();
     if (explanation.allowed()) {
-      return steps.get(steps.size() - 1).direction();
+      return steps.get(steps.size() - 1);
     }
-    return steps.stream().filter(s -> !s.allowed()).findFirst().orElseThrow().direction();
+    return steps.stream().filter(s -> !s.allowed()).findFirst().orElseThrow();
   }
 }

@@ -408,29 +408,7 @@ final class Generalizer {
     if (ip == null || (source ? ip.equals(w.destinationIp()) : ip.equals(w.sourceIp()))) {
       return null;
     }
-    return source
-        ? new Flow(
-            w.protocol(),
-            ip,
-            w.sourcePort(),
-            w.destinationIp(),
-            w.destinationPort(),
-            w.icmpType(),
-            w.icmpCode(),
-            w.destinationDomain(),
-            e,
-            w.destination())
-        : new Flow(
-            w.protocol(),
-            w.sourceIp(),
-            w.sourcePort(),
-            ip,
-            w.destinationPort(),
-            w.icmpType(),
-            w.icmpCode(),
-            null,
-            w.source(),
-            e);
+    return w.moved(source, ip, e, source ? w.destinationDomain() : null);
   }
 
   /** The witness with its outside end at {@code ip}, or null when an endpoint owns that address. */
@@ -438,29 +416,7 @@ final class Generalizer {
     if (owned().contains(ip)) {
       return null;
     }
-    return source
-        ? new Flow(
-            w.protocol(),
-            ip,
-            w.sourcePort(),
-            w.destinationIp(),
-            w.destinationPort(),
-            w.icmpType(),
-            w.icmpCode(),
-            w.destinationDomain(),
-            null,
-            w.destination())
-        : new Flow(
-            w.protocol(),
-            w.sourceIp(),
-            w.sourcePort(),
-            ip,
-            w.destinationPort(),
-            w.icmpType(),
-            w.icmpCode(),
-            w.destinationDomain(),
-            w.source(),
-            null);
+    return w.moved(source, ip, null, w.destinationDomain());
   }
 
   static Cidr prefix(dev.tierproof.model.Ip ip, int length) {

@@ -208,21 +208,6 @@ final class Inventory {
   }
 
   private static List<Rule> rules(List<Rule> rules) {
-    return rules.stream()
-        .map(
-            r ->
-                new Rule(
-                    r.index(),
-                    r.action(),
-                    r.ipVersion(),
-                    r.protocol(),
-                    r.notProtocol(),
-                    r.icmp(),
-                    r.notIcmp(),
-                    r.source(),
-                    r.destination(),
-                    r.http(),
-                    Span.NONE))
-        .toList();
+    return rules.stream().map(r -> r.unplaced(r.index())).toList();
   }
 }

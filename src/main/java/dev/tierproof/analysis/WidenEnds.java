@@ -296,16 +296,7 @@ final class WidenEnds {
           more.add(x.namespace());
         }
       }
-      p =
-          new EndSet.Pods(
-              null,
-              more,
-              p.unlisted(),
-              p.selector(),
-              p.within(),
-              p.except(),
-              p.ports(),
-              p.existing());
+      p = p.everywhereBut(more, p.unlisted());
     }
     // each round costs a solver check; past a dozen namespaces, narrower levels are cheaper
     for (int round = 0; round < 12; round++) {
@@ -336,27 +327,9 @@ final class WidenEnds {
         if (mentioned(o.namespace())) {
           Set<String> more = new TreeSet<>(p.excluded());
           more.add(o.namespace());
-          p =
-              new EndSet.Pods(
-                  null,
-                  more,
-                  p.unlisted(),
-                  p.selector(),
-                  p.within(),
-                  p.except(),
-                  p.ports(),
-                  p.existing());
+          p = p.everywhereBut(more, p.unlisted());
         } else {
-          p =
-              new EndSet.Pods(
-                  null,
-                  p.excluded(),
-                  false,
-                  p.selector(),
-                  p.within(),
-                  p.except(),
-                  p.ports(),
-                  p.existing());
+          p = p.everywhereBut(p.excluded(), false);
         }
         continue;
       }

@@ -28,6 +28,37 @@ public record Flow(
     }
   }
 
+  /**
+   * The same packet with one end moved: the source (with {@code source}) or the destination to
+   * {@code ip}, owned by {@code owner} (null: outside the cluster), the destination reached by
+   * {@code domain}.
+   */
+  public Flow moved(boolean source, Ip ip, Endpoint owner, String domain) {
+    return source
+        ? new Flow(
+            protocol,
+            ip,
+            sourcePort,
+            destinationIp,
+            destinationPort,
+            icmpType,
+            icmpCode,
+            domain,
+            owner,
+            destination)
+        : new Flow(
+            protocol,
+            sourceIp,
+            sourcePort,
+            ip,
+            destinationPort,
+            icmpType,
+            icmpCode,
+            domain,
+            this.source,
+            owner);
+  }
+
   public int family() {
     return sourceIp.family();
   }

@@ -30,10 +30,26 @@ public record Rule(
     return source ? this.source : destination;
   }
 
-  /** Rule 0 that allows everything (a Kubernetes namespace's profile, spec S2.8), at no place. */
-  public static Rule allowAll() {
+  /** The same rule as rule {@code index}, at no place: what it matches and does, no more. */
+  public Rule unplaced(int index) {
     return new Rule(
-        0,
+        index,
+        action,
+        ipVersion,
+        protocol,
+        notProtocol,
+        icmp,
+        notIcmp,
+        source,
+        destination,
+        http,
+        Span.NONE);
+  }
+
+  /** Rule {@code index} that allows everything, at no place. */
+  public static Rule allowAll(int index) {
+    return new Rule(
+        index,
         Action.ALLOW,
         null,
         null,
@@ -44,5 +60,10 @@ public record Rule(
         EntityMatch.ANY,
         false,
         Span.NONE);
+  }
+
+  /** Rule 0 that allows everything (a Kubernetes namespace's profile, spec S2.8), at no place. */
+  public static Rule allowAll() {
+    return allowAll(0);
   }
 }

@@ -14,7 +14,6 @@ import dev.tierproof.smt.Network.Applied;
 import dev.tierproof.smt.Network.ClassKey;
 import dev.tierproof.smt.Network.NsOption;
 import dev.tierproof.smt.Network.TierPart;
-import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -417,18 +416,7 @@ final class ChainChanges {
     if (selectsChangedSet(r.source()) || selectsChangedSet(r.destination())) {
       return new Object();
     }
-    return new Rule(
-        0,
-        r.action(),
-        r.ipVersion(),
-        r.protocol(),
-        r.notProtocol(),
-        r.icmp(),
-        r.notIcmp(),
-        r.source(),
-        r.destination(),
-        r.http(),
-        Span.NONE);
+    return r.unplaced(0);
   }
 
   private boolean selectsChangedSet(EntityMatch m) {

@@ -71,6 +71,14 @@ public sealed interface EndSet
       return new Pods(namespaces, excluded, unlisted, selector, within, except, named, existing);
     }
 
+    /**
+     * The same pods in every namespace the input mentions except {@code excluded}, and with {@code
+     * unlisted} in those it does not mention.
+     */
+    public Pods everywhereBut(Set<String> excluded, boolean unlisted) {
+      return new Pods(null, excluded, unlisted, selector, within, except, ports, existing);
+    }
+
     /** The hypothetical pods of this set only. */
     public Pods hypothetical() {
       return new Pods(namespaces, excluded, unlisted, selector, within, except, ports, false);

@@ -29,10 +29,20 @@ public sealed interface Finding {
     return kind().ruleName();
   }
 
-  Severity severity();
+  /** Its kind's severity (a shadowed rule that conflicts is an error). */
+  default Severity severity() {
+    return kind().severity();
+  }
 
   /** Where it is written: the rule, else the policy, else the tier; may be unknown. */
-  Span location();
+  default Span location() {
+    RuleRef r = rule();
+    if (r != null) {
+      return r.span();
+    }
+    Policy p = policy();
+    return p != null ? p.span() : Span.NONE;
+  }
 
   /** The rule the finding is about, or null. */
   default RuleRef rule() {
@@ -77,16 +87,6 @@ public sealed interface Finding {
     public Kind kind() {
       return Kind.UNMATCHABLE_RULE;
     }
-
-    @Override
-    public Severity severity() {
-      return Severity.WARNING;
-    }
-
-    @Override
-    public Span location() {
-      return rule.span();
-    }
   }
 
   /**
@@ -127,11 +127,6 @@ public sealed interface Finding {
     public Severity severity() {
       return conflict ? Severity.ERROR : Severity.WARNING;
     }
-
-    @Override
-    public Span location() {
-      return rule.span();
-    }
   }
 
   /** TP103: the rule fires, but removing it changes no verdict. */
@@ -139,16 +134,6 @@ public sealed interface Finding {
     @Override
     public Kind kind() {
       return Kind.REDUNDANT_RULE;
-    }
-
-    @Override
-    public Severity severity() {
-      return Severity.NOTE;
-    }
-
-    @Override
-    public Span location() {
-      return rule.span();
     }
   }
 
@@ -166,16 +151,6 @@ public sealed interface Finding {
     public Kind kind() {
       return Kind.DEAD_POLICY;
     }
-
-    @Override
-    public Severity severity() {
-      return Severity.WARNING;
-    }
-
-    @Override
-    public Span location() {
-      return policy.span();
-    }
   }
 
   /** TP105: no policy of the tier can select an endpoint in scope. */
@@ -187,11 +162,6 @@ public sealed interface Finding {
     @Override
     public Kind kind() {
       return Kind.DEAD_TIER;
-    }
-
-    @Override
-    public Severity severity() {
-      return Severity.WARNING;
     }
 
     @Override
@@ -209,16 +179,6 @@ public sealed interface Finding {
     public Kind kind() {
       return Kind.DIRECTION_NOT_GOVERNED;
     }
-
-    @Override
-    public Severity severity() {
-      return Severity.WARNING;
-    }
-
-    @Override
-    public Span location() {
-      return policy.span();
-    }
   }
 
   /** TP201: traffic this Pass rule passes falls through every later tier to an allowing profile. */
@@ -226,16 +186,6 @@ public sealed interface Finding {
     @Override
     public Kind kind() {
       return Kind.PASS_TO_PROFILE;
-    }
-
-    @Override
-    public Severity severity() {
-      return Severity.NOTE;
-    }
-
-    @Override
-    public Span location() {
-      return rule.span();
     }
   }
 
@@ -245,16 +195,6 @@ public sealed interface Finding {
     @Override
     public Kind kind() {
       return Kind.LOG_ONLY_POLICY_DENIES;
-    }
-
-    @Override
-    public Severity severity() {
-      return Severity.WARNING;
-    }
-
-    @Override
-    public Span location() {
-      return policy.span();
     }
   }
 
@@ -272,16 +212,6 @@ public sealed interface Finding {
     public Kind kind() {
       return Kind.GNP_SELECTS_HOST_ENDPOINTS;
     }
-
-    @Override
-    public Severity severity() {
-      return Severity.WARNING;
-    }
-
-    @Override
-    public Span location() {
-      return policy.span();
-    }
   }
 
   /** TP204: enforcing the staged policy would change these flows' verdicts (examples, not all). */
@@ -294,16 +224,6 @@ public sealed interface Finding {
     public Kind kind() {
       return Kind.STAGED_POLICY_CHANGES_VERDICTS;
     }
-
-    @Override
-    public Severity severity() {
-      return Severity.WARNING;
-    }
-
-    @Override
-    public Span location() {
-      return policy.span();
-    }
   }
 
   /** TP205: an Allow rule's far side uses only notSelector/notNets and matches outside traffic. */
@@ -313,16 +233,6 @@ public sealed interface Finding {
     public Kind kind() {
       return Kind.NEGATION_MATCHES_OUTSIDE;
     }
-
-    @Override
-    public Severity severity() {
-      return Severity.WARNING;
-    }
-
-    @Override
-    public Span location() {
-      return rule.span();
-    }
   }
 
   /** TP900: the solver could not decide {@code question} about the rule or policy. */
@@ -331,16 +241,6 @@ public sealed interface Finding {
     @Override
     public Kind kind() {
       return Kind.INCONCLUSIVE;
-    }
-
-    @Override
-    public Severity severity() {
-      return Severity.WARNING;
-    }
-
-    @Override
-    public Span location() {
-      return rule != null ? rule.span() : policy != null ? policy.span() : Span.NONE;
     }
   }
 }

@@ -129,28 +129,9 @@ final class Samples {
           }
           out.add(
               ingress
-                  ? new Flow(
-                      k.protocol(),
-                      far.sourceIp(),
-                      k.sourcePort(),
-                      k.destinationIp(),
-                      k.destinationPort(),
-                      k.icmpType(),
-                      k.icmpCode(),
-                      null,
-                      far.source(),
-                      k.destination())
-                  : new Flow(
-                      k.protocol(),
-                      k.sourceIp(),
-                      k.sourcePort(),
-                      far.destinationIp(),
-                      k.destinationPort(),
-                      k.icmpType(),
-                      k.icmpCode(),
-                      far.destinationDomain(),
-                      k.source(),
-                      far.destination()));
+                  ? k.moved(true, far.sourceIp(), far.source(), null)
+                  : k.moved(
+                      false, far.destinationIp(), far.destination(), far.destinationDomain()));
           if (out.size() >= limit) {
             return new ArrayList<>(out);
           }

@@ -21,7 +21,6 @@ import dev.tierproof.model.Tier;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Labels;
 import dev.tierproof.smt.Network;
-import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -212,19 +211,7 @@ final class Surprises {
         new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
     Evaluator changed = new Evaluator(changedSet);
     List<Example> examples = new ArrayList<>();
-    Rule any =
-        new Rule(
-            -1,
-            Action.ALLOW,
-            null,
-            null,
-            null,
-            null,
-            null,
-            EntityMatch.ANY,
-            EntityMatch.ANY,
-            false,
-            Span.NONE);
+    Rule any = Rule.allowAll(-1);
     for (Direction d : Direction.values()) {
       if (!enforced.governs(d)) {
         continue;
