@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Grows one changed flow of a diff into a class of flows that all changed the same way (diff
@@ -100,12 +100,13 @@ final class Generalizer {
         new Candidate(
             ends.tightest(w, true),
             ends.tightest(w, false),
-            w.protocol(),
-            ports ? new Port.Range(w.destinationPort(), w.destinationPort()) : null,
-            ports ? new Port.Range(w.sourcePort(), w.sourcePort()) : null,
-            icmp ? w.icmpType() : null,
-            icmp ? w.icmpCode() : null,
-            w.family());
+            new FlowSpec(
+                w.protocol(),
+                ports ? new Port.Range(w.destinationPort(), w.destinationPort()) : null,
+                ports ? new Port.Range(w.sourcePort(), w.sourcePort()) : null,
+                icmp ? w.icmpType() : null,
+                icmp ? w.icmpCode() : null,
+                w.family()));
     Candidate guess = optimistic(c, change, w, true);
     if (guess != null && !uniform(guess, change)) {
       // the outside ranges that looked alike did not all change so: the witness's range alone
@@ -125,8 +126,8 @@ final class Generalizer {
           c = any;
         }
       }
-      Candidate anyProtocol = c.packets(null, null, null, null, null, c.ipVersion());
-      if (c.icmpType() == null && uniform(anyProtocol, change)) {
+      Candidate anyProtocol = c.anyPacket();
+      if (c.packets().icmpType() == null && uniform(anyProtocol, change)) {
         c = anyProtocol;
       } else {
         c = packets.otherProtocols(c, change);
@@ -170,23 +171,26 @@ final class Generalizer {
       }
     }
     // pins that the class does not need: source port, ICMP code, address family
+    FlowSpec p = c.packets();
     Candidate loose =
-        c.packets(c.protocol(), c.port(), null, c.icmpType(), icmp ? null : c.icmpCode(), null);
+        c.with(
+            new FlowSpec(
+                p.protocol(), p.port(), null, p.icmpType(), icmp ? null : p.icmpCode(), null));
     if (uniform(loose, change)) {
       c = loose;
     } else {
-      for (Function<Candidate, Candidate> drop :
-          List.<Function<Candidate, Candidate>>of(
+      for (UnaryOperator<FlowSpec> drop :
+          List.<UnaryOperator<FlowSpec>>of(
               x ->
-                  x.packets(
+                  new FlowSpec(
                       x.protocol(), x.port(), null, x.icmpType(), x.icmpCode(), x.ipVersion()),
               x ->
-                  x.packets(
+                  new FlowSpec(
                       x.protocol(), x.port(), x.sourcePort(), x.icmpType(), null, x.ipVersion()),
               x ->
-                  x.packets(
+                  new FlowSpec(
                       x.protocol(), x.port(), x.sourcePort(), x.icmpType(), x.icmpCode(), null))) {
-        Candidate t = drop.apply(c);
+        Candidate t = c.with(drop.apply(c.packets()));
         if (!t.equals(c) && uniform(t, change)) {
           c = t;
         }
@@ -230,36 +234,23 @@ final class Generalizer {
       }
       guessed[source ? 0 : 1] = guess;
     }
-    Port.Range ports = c.port() == null ? null : packets.guessPorts(change, w);
+    Port.Range ports = c.packets().port() == null ? null : packets.guessPorts(change, w);
     if (ports != null && ports.min() <= 1 && ports.max() == 65535) {
       ports = null;
     }
     boolean icmp = Protocols.isIcmp(w.protocol());
+    FlowSpec p = c.packets();
     return new Candidate(
         guessed[0],
         guessed[1],
-        c.protocol(),
-        ports,
-        null,
-        c.icmpType(),
-        icmp ? null : c.icmpCode(),
-        null);
+        new FlowSpec(p.protocol(), ports, null, p.icmpType(), icmp ? null : p.icmpCode(), null));
   }
 
   private Found found(Kind kind, Candidate c, Flow w, Verdict[] v) {
     Ends source = ends(c.src());
     Ends destination = ends(c.dst());
-    FlowSpec packets =
-        new FlowSpec(
-            c.protocol(),
-            c.port(),
-            c.sourcePort(),
-            c.icmpType(),
-            c.icmpCode(),
-            c.ipVersion(),
-            c.otherThan());
     return new Found(
-        new ChangeClass(kind, source, destination, packets, w, v[0], v[1]), c.region());
+        new ChangeClass(kind, source, destination, c.packets(), w, v[0], v[1]), c.region());
   }
 
   /**

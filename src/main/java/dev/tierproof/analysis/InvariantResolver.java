@@ -6,7 +6,6 @@ import dev.tierproof.model.Input;
 import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.model.Port;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.selector.EndpointRef;
 import dev.tierproof.source.Diagnostics;
@@ -93,12 +92,12 @@ public final class InvariantResolver {
             new Invariant.Carve(
                 e.from() == null ? null : ends(e.from()),
                 e.to() == null ? null : ends(e.to()),
-                packets(e.scope())));
+                e.scope()));
       }
-      return new Invariant.Isolated(ends(x.from()), ends(x.to()), packets(x.scope()), carves);
+      return new Invariant.Isolated(ends(x.from()), ends(x.to()), x.scope(), carves);
     }
     if (a instanceof InvariantSet.Reachable x) {
-      return new Invariant.Reachable(ends(x.from()), ends(x.to()), packets(x.scope()), x.all());
+      return new Invariant.Reachable(ends(x.from()), ends(x.to()), x.scope(), x.all());
     }
     if (a instanceof InvariantSet.Probe x) {
       return probe(x);
@@ -141,16 +140,8 @@ public final class InvariantResolver {
       }
       dst = pinned.get();
     }
-    FlowSpec spec =
-        new FlowSpec(
-            x.protocol(),
-            range(x.port()),
-            range(x.sourcePort()),
-            x.icmpType(),
-            x.icmpCode(),
-            x.ipVersion());
     Optional<References.Concrete> flow =
-        References.concrete(from.get(), dst, spec, set, x.span(), d);
+        References.concrete(from.get(), dst, x.packets(), set, x.span(), d);
     if (flow.isEmpty()) {
       return null;
     }
@@ -194,38 +185,5 @@ public final class InvariantResolver {
 
   private Optional<Resolved> resolve(InvariantSet.Ref x) {
     return References.resolve(x.ref(), set, x.existing(), x.span(), d);
-  }
-
-  private static Port.Range range(Port.Range p) {
-    return p == null ? null : new Port.Range(p.min(), p.max());
-  }
-
-  /** The packets of a claim: one spec per port range (their union), none for any packet. */
-  private static List<FlowSpec> packets(InvariantSet.Packets packets) {
-    if (packets.equals(InvariantSet.Packets.ANY)) {
-      return List.of();
-    }
-    if (packets.ports().isEmpty()) {
-      return List.of(
-          new FlowSpec(
-              packets.protocol(),
-              null,
-              null,
-              packets.icmpType(),
-              packets.icmpCode(),
-              packets.ipVersion()));
-    }
-    List<FlowSpec> out = new ArrayList<>();
-    for (Port.Range p : packets.ports()) {
-      out.add(
-          new FlowSpec(
-              packets.protocol(),
-              range(p),
-              null,
-              packets.icmpType(),
-              packets.icmpCode(),
-              packets.ipVersion()));
-    }
-    return out;
   }
 }

@@ -41,7 +41,9 @@ final class WidenPackets {
    * {@code c}. Such protocols are alike to every rule but for carrying ports.
    */
   Candidate otherProtocols(Candidate c, Change change) {
-    if (c.protocol() == null || protocols.contains(c.protocol()) || c.sourcePort() != null) {
+    if (c.packets().protocol() == null
+        || protocols.contains(c.packets().protocol())
+        || c.packets().sourcePort() != null) {
       return c;
     }
     Candidate t = c.otherThan(protocols);
@@ -53,18 +55,19 @@ final class WidenPackets {
    * witness port.
    */
   Candidate widenPackets(Candidate c, Change change, Flow w) {
-    Candidate any = c.packets(null, null, null, null, null, c.ipVersion());
-    if (c.sourcePort() == null && c.icmpType() == null && g.uniform(any, change)) {
+    Candidate any = c.anyPacket();
+    if (c.packets().sourcePort() == null
+        && c.packets().icmpType() == null
+        && g.uniform(any, change)) {
       return any;
     }
     Candidate others = otherProtocols(c, change);
     if (others != c) {
       return others;
     }
-    if (c.port() == null) {
-      if (c.icmpType() != null) {
-        Candidate anyType =
-            c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
+    if (c.packets().port() == null) {
+      if (c.packets().icmpType() != null) {
+        Candidate anyType = c.ports(null);
         if (g.uniform(anyType, change)) {
           return anyType;
         }
@@ -72,7 +75,7 @@ final class WidenPackets {
       return c;
     }
     int p = w.destinationPort();
-    Candidate anyPort = c.packets(c.protocol(), null, c.sourcePort(), null, null, c.ipVersion());
+    Candidate anyPort = c.ports(null);
     // first the run of whole intervals that the evaluators suggest: one check when it holds, and
     // no wider run of whole intervals can (the witness, moved past either end, did not change so)
     Port.Range guess = p < 1 ? null : guessPorts(change, w);
@@ -81,7 +84,7 @@ final class WidenPackets {
         return anyPort;
       }
     } else if (guess != null) {
-      Candidate t = c.packets(c.protocol(), guess, c.sourcePort(), null, null, c.ipVersion());
+      Candidate t = c.ports(guess);
       if (g.uniform(t, change)) {
         return t;
       }
@@ -97,10 +100,7 @@ final class WidenPackets {
     int k = java.util.Collections.binarySearch(cut, p + 1);
     int right = k >= 0 ? k : -k - 1; // first cut > p
     int left = right - 1; // last cut <= p
-    Function<Port.Range, Boolean> ok =
-        r ->
-            g.uniform(
-                c.packets(c.protocol(), r, c.sourcePort(), null, null, c.ipVersion()), change);
+    Function<Port.Range, Boolean> ok = r -> g.uniform(c.ports(r), change);
     if (!ok.apply(new Port.Range(cut.get(left), cut.get(right) - 1))) {
       return search(c, change, p);
     }
@@ -141,8 +141,7 @@ final class WidenPackets {
         below = mid;
       }
     }
-    return c.packets(
-        c.protocol(), new Port.Range(cut.get(low), hi), c.sourcePort(), null, null, c.ipVersion());
+    return c.ports(new Port.Range(cut.get(low), hi));
   }
 
   /**
@@ -187,9 +186,7 @@ final class WidenPackets {
     int bad = 65536;
     while (bad - hi > 1) {
       int mid = hi + (bad - hi) / 2;
-      Candidate t =
-          c.packets(
-              c.protocol(), new Port.Range(p, mid), c.sourcePort(), null, null, c.ipVersion());
+      Candidate t = c.ports(new Port.Range(p, mid));
       Answer x = g.unchanged(t, change);
       if (x.status() == SolverSession.Status.UNSAT) {
         hi = mid;
@@ -202,9 +199,7 @@ final class WidenPackets {
     bad = 0;
     while (lo - bad > 1) {
       int mid = lo - (lo - bad) / 2;
-      Candidate t =
-          c.packets(
-              c.protocol(), new Port.Range(mid, hi), c.sourcePort(), null, null, c.ipVersion());
+      Candidate t = c.ports(new Port.Range(mid, hi));
       Answer x = g.unchanged(t, change);
       if (x.status() == SolverSession.Status.UNSAT) {
         lo = mid;
@@ -213,7 +208,6 @@ final class WidenPackets {
         bad = at != null && at < lo ? Math.max(mid, at) : mid;
       }
     }
-    return c.packets(
-        c.protocol(), new Port.Range(lo, hi), c.sourcePort(), null, null, c.ipVersion());
+    return c.ports(new Port.Range(lo, hi));
   }
 }

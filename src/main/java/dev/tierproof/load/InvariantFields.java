@@ -1,9 +1,9 @@
 package dev.tierproof.load;
 
 import dev.tierproof.model.Cidr;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.InvariantSet.Domain;
 import dev.tierproof.model.InvariantSet.Net;
-import dev.tierproof.model.InvariantSet.Packets;
 import dev.tierproof.model.InvariantSet.Peer;
 import dev.tierproof.model.InvariantSet.Ref;
 import dev.tierproof.model.InvariantSet.Selection;
@@ -244,8 +244,11 @@ class InvariantFields {
   // -------------------------------------------------------------------------------------------
   // packets
 
-  /** {@code protocol}, {@code port}/{@code ports}, {@code icmp}, {@code ipVersion}. */
-  Packets scope(Keys m, boolean ranges) {
+  /**
+   * {@code protocol}, {@code port}/{@code ports}, {@code icmp}, {@code ipVersion}: one bound per
+   * port range (their union), one without ports when none is given, none when nothing is.
+   */
+  List<FlowSpec> scope(Keys m, boolean ranges) {
     Integer protocol = protocol(m);
     List<Port.Range> ports = new ArrayList<>();
     Port.Range one = portRange(m, "port", ranges);
@@ -280,7 +283,13 @@ class InvariantFields {
     if (!ports.isEmpty() && icmp[0] != null) {
       d.error(m.keySpan("icmp"), "ports and `icmp` exclude each other");
     }
-    return new Packets(protocol, ports, icmp[0], icmp[1], ipVersion);
+    if (ports.isEmpty()) {
+      FlowSpec bound = new FlowSpec(protocol, null, null, icmp[0], icmp[1], ipVersion);
+      return bound.equals(FlowSpec.ANY) ? List.of() : List.of(bound);
+    }
+    return ports.stream()
+        .map(p -> new FlowSpec(protocol, p, null, icmp[0], icmp[1], ipVersion))
+        .toList();
   }
 
   Integer protocol(Keys m) {

@@ -1,6 +1,7 @@
 package dev.tierproof.load;
 
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.InvariantSet;
 import dev.tierproof.model.InvariantSet.Assertion;
 import dev.tierproof.model.InvariantSet.Covered;
@@ -10,7 +11,6 @@ import dev.tierproof.model.InvariantSet.Invariant;
 import dev.tierproof.model.InvariantSet.Isolated;
 import dev.tierproof.model.InvariantSet.NoFindings;
 import dev.tierproof.model.InvariantSet.NoNewReachability;
-import dev.tierproof.model.InvariantSet.Packets;
 import dev.tierproof.model.InvariantSet.Peer;
 import dev.tierproof.model.InvariantSet.Probe;
 import dev.tierproof.model.InvariantSet.Reachable;
@@ -266,7 +266,7 @@ public final class Invariants {
     Isolated isolated(Keys m, Span span) {
       Peer from = required(m, "from", span);
       Peer to = required(m, "to", span);
-      Packets scope = scope(m, true);
+      List<FlowSpec> scope = scope(m, true);
       List<Except> except = new ArrayList<>();
       Node list = m.get("except");
       if (list != null) {
@@ -282,10 +282,10 @@ public final class Invariants {
             Keys e = new Keys(em, m.path("except") + "[" + i + "]");
             Peer ef = optionalPeer(e, "from");
             Peer et = optionalPeer(e, "to");
-            Packets es = scope(e, true);
+            List<FlowSpec> es = scope(e, true);
             if (ef == null
                 && et == null
-                && es.equals(Packets.ANY)
+                && es.isEmpty()
                 && em.entries().stream().allMatch(x -> e.known.contains(x.key().text()))) {
               d.error(
                   em.span(),
@@ -303,7 +303,7 @@ public final class Invariants {
     Reachable reachable(Keys m, Span span) {
       Peer from = required(m, "from", span);
       Peer to = required(m, "to", span);
-      Packets scope = scope(m, true);
+      List<FlowSpec> scope = scope(m, true);
       boolean all = flag(m, "all");
       done(m, List.of());
       return from == null || to == null ? null : new Reachable(from, to, scope, all, span);
@@ -344,12 +344,7 @@ public final class Invariants {
           allowed,
           from,
           to,
-          protocol,
-          port,
-          sourcePort,
-          icmp[0],
-          icmp[1],
-          ipVersion,
+          new FlowSpec(protocol, port, sourcePort, icmp[0], icmp[1], ipVersion),
           ip == null ? null : ip.text(),
           ip == null ? null : ip.span(),
           decided,

@@ -43,24 +43,6 @@ public record InvariantSet(String name, String description, Span span, List<Inva
     Span span();
   }
 
-  /**
-   * The packets a claim is about; null fields are unconstrained.
-   *
-   * @param ports destination port ranges (any of them); empty: any port
-   */
-  public record Packets(
-      Integer protocol,
-      List<Port.Range> ports,
-      Integer icmpType,
-      Integer icmpCode,
-      Integer ipVersion) {
-    public static final Packets ANY = new Packets(null, List.of(), null, null, null);
-
-    public Packets {
-      ports = List.copyOf(ports);
-    }
-  }
-
   /** A set of ends: the union of its terms. */
   public record Peer(List<Term> terms, Span span) {
     public Peer {
@@ -97,10 +79,14 @@ public record InvariantSet(String name, String description, Span span, List<Inva
   /**
    * {@code isolated}: no flow from {@code from} to {@code to} within {@code scope} is allowed,
    * except the carve-outs.
+   *
+   * @param scope the packets: one bound per destination port range written (their union), none for
+   *     every packet; likewise in {@link Except} and {@link Reachable}
    */
-  public record Isolated(Peer from, Peer to, Packets scope, List<Except> except, Span span)
+  public record Isolated(Peer from, Peer to, List<FlowSpec> scope, List<Except> except, Span span)
       implements Assertion {
     public Isolated {
+      scope = List.copyOf(scope);
       except = List.copyOf(except);
     }
 
@@ -114,14 +100,22 @@ public record InvariantSet(String name, String description, Span span, List<Inva
    * A carve-out: flows within {@code scope} from {@code from} (null: any) to {@code to} (null:
    * any).
    */
-  public record Except(Packets scope, Peer from, Peer to, Span span) {}
+  public record Except(List<FlowSpec> scope, Peer from, Peer to, Span span) {
+    public Except {
+      scope = List.copyOf(scope);
+    }
+  }
 
   /**
    * {@code reachable}: some flow from {@code from} to {@code to} within {@code scope} is allowed;
    * with {@code all}, every one is.
    */
-  public record Reachable(Peer from, Peer to, Packets scope, boolean all, Span span)
+  public record Reachable(Peer from, Peer to, List<FlowSpec> scope, boolean all, Span span)
       implements Assertion {
+    public Reachable {
+      scope = List.copyOf(scope);
+    }
+
     @Override
     public String key() {
       return "reachable";
@@ -136,12 +130,7 @@ public record InvariantSet(String name, String description, Span span, List<Inva
       boolean allowed,
       Ref from,
       Ref to,
-      Integer protocol,
-      Port.Range port,
-      Port.Range sourcePort,
-      Integer icmpType,
-      Integer icmpCode,
-      Integer ipVersion,
+      FlowSpec packets,
       String destinationIp,
       Span destinationIpSpan,
       DecidedBy decidedBy,

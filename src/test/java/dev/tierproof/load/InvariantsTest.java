@@ -81,11 +81,12 @@ class InvariantsTest {
     assertThat(((InvariantSet.Ref) iso.from().terms().get(0)).ref())
         .isInstanceOf(EndpointRef.SelectorRef.class);
     assertThat(iso.except()).hasSize(1);
-    assertThat(iso.except().get(0).scope().protocol()).isEqualTo(Protocols.TCP);
-    assertThat(iso.except().get(0).scope().ports()).hasSize(1);
+    assertThat(iso.except().get(0).scope()).hasSize(1);
+    assertThat(iso.except().get(0).scope().get(0).protocol()).isEqualTo(Protocols.TCP);
     Reachable r = (Reachable) inv.get(1).assertion();
     assertThat(r.all()).isTrue();
-    assertThat(r.scope().protocol()).isEqualTo(Protocols.UDP);
+    assertThat(r.scope()).hasSize(1);
+    assertThat(r.scope().get(0).protocol()).isEqualTo(Protocols.UDP);
     assertThat(inv.get(2).severity()).isEqualTo(Severity.WARNING);
     assertThat(((InvariantSet.Covered) inv.get(2).assertion()).directions())
         .isEqualTo(Set.of(Direction.INGRESS, Direction.EGRESS));
