@@ -473,21 +473,15 @@ final class Generalizer {
       return endpoints(e.endpoints(), e.within(), e.except());
     }
     if (s instanceof EndSet.Outside o) {
-      return new Ends(
-          EndKind.OUTSIDE,
-          null,
-          Set.of(),
-          false,
-          null,
-          List.of(),
-          o.ranges(),
-          o.domain(),
-          List.of(),
-          List.of(),
-          null,
-          true);
+      return outside(o.ranges(), o.domain());
     }
-    EndSet.Range r = (EndSet.Range) s;
+    return outside(List.of(((EndSet.Range) s).range()), null);
+  }
+
+  /**
+   * Addresses outside the cluster in one of {@code ranges} (none: any), reached by {@code domain}.
+   */
+  private static Ends outside(List<Cidr> ranges, String domain) {
     return new Ends(
         EndKind.OUTSIDE,
         null,
@@ -495,8 +489,8 @@ final class Generalizer {
         false,
         null,
         List.of(),
-        List.of(r.range()),
-        null,
+        ranges,
+        domain,
         List.of(),
         List.of(),
         null,

@@ -237,19 +237,8 @@ final class Endpoints {
     String name = pod != null ? pod : workload != null ? workload : meta.name();
     ranges.forEach(at -> unmodelled.add(Gaps.range(meta.namespace() + "/" + name, at)));
     List<String> names = profileNames.stream().map(Node.Scalar::text).toList();
-    Endpoint e =
-        new Endpoint(
-            Endpoint.Kind.WORKLOAD,
-            meta.namespace(),
-            name,
-            "WorkloadEndpoint",
-            own,
-            ips,
-            ports,
-            names,
-            node,
-            meta.span());
-    endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
+    endpoint(
+        Endpoint.Kind.WORKLOAD, meta.namespace(), name, own, ips, ports, names, node, spec, meta);
   }
 
   /** A HostEndpoint (spec S6): its {@code expectedIPs} and only the profiles it names. */
@@ -271,20 +260,40 @@ final class Endpoints {
       diagnostics.error(spec.span(), "a HostEndpoint needs `interfaceName` or `expectedIPs`");
     }
     if (meta.keep()) {
-      Endpoint e =
-          new Endpoint(
-              Endpoint.Kind.HOST,
-              null,
-              meta.name(),
-              "HostEndpoint",
-              meta.labels(),
-              ips,
-              ports,
-              names,
-              node,
-              meta.span());
-      endpoints.add(new Pending<>(e, names, spec.valueSpan("profiles")));
+      endpoint(
+          Endpoint.Kind.HOST,
+          null,
+          meta.name(),
+          meta.labels(),
+          ips,
+          ports,
+          names,
+          node,
+          spec,
+          meta);
     }
+  }
+
+  /**
+   * Keeps a WorkloadEndpoint's or HostEndpoint's endpoint; the profiles it names (in {@code spec}'s
+   * {@code profiles}) are looked up once every document is read.
+   */
+  private void endpoint(
+      Endpoint.Kind kind,
+      String namespace,
+      String name,
+      Map<String, String> labels,
+      List<Ip> ips,
+      List<NamedPort> ports,
+      List<String> profiles,
+      String node,
+      Fields spec,
+      Meta meta) {
+    String resource = kind == Endpoint.Kind.HOST ? "HostEndpoint" : "WorkloadEndpoint";
+    Endpoint e =
+        new Endpoint(
+            kind, namespace, name, resource, labels, ips, ports, profiles, node, meta.span());
+    endpoints.add(new Pending<>(e, profiles, spec.valueSpan("profiles")));
   }
 
   /**

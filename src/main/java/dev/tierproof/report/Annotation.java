@@ -46,6 +46,12 @@ public record Annotation(
     related = List.copyOf(related);
   }
 
+  /** The same annotation, suppressed by an annotation in the input at {@code at}. */
+  public Annotation suppressedAt(Span at) {
+    return new Annotation(
+        ruleId, ruleName, ruleHelp, level, message, location, related, fingerprint, at);
+  }
+
   /** A place a finding refers to, with what it is. */
   public record Related(Span location, String message) {}
 }

@@ -38,32 +38,13 @@ public final class LintReport {
   private LintReport() {}
 
   /**
+   * The lint result in {@code format}. {@code result} holds the findings that count, {@code
+   * suppressed} those a {@code tierproof.dev/ignore} annotation suppresses: SARIF lists them as
+   * suppressed in source, the other formats count them. {@code caveat} is what the input holds that
+   * tierproof does not model, for the whole answer; {@code byFinding} the elements that could
+   * change each finding (text and JSON name them when the caveat is inconclusive).
+   *
    * @param source the text of an input file by name, or null when unknown (quoted in text output)
-   */
-  public static String render(
-      Format format, Lint.Result result, Function<String, String> source, String version) {
-    return render(format, result, source, version, Caveat.NONE, Map.of());
-  }
-
-  /**
-   * As above, with what the input holds that tierproof does not model: {@code caveat} for the whole
-   * answer, {@code byFinding} the elements that could change each finding (text and JSON name them
-   * when the caveat is inconclusive).
-   */
-  public static String render(
-      Format format,
-      Lint.Result result,
-      Function<String, String> source,
-      String version,
-      Caveat caveat,
-      Map<Finding, List<Unmodelled>> byFinding) {
-    return render(format, result, source, version, caveat, byFinding, Map.of());
-  }
-
-  /**
-   * As above; {@code result} holds the findings that count, {@code suppressed} those a {@code
-   * tierproof.dev/ignore} annotation suppresses: SARIF lists them as suppressed in source, the
-   * other formats count them.
    */
   public static String render(
       Format format,
@@ -102,17 +83,7 @@ public final class LintReport {
             annotations(new Lint.Result(result.scope(), hidden, result.stats(), result.grades()));
         for (int i = 0; i < hidden.size(); i++) {
           Annotation a = shown.get(i);
-          all.add(
-              new Annotation(
-                  a.ruleId(),
-                  a.ruleName(),
-                  a.ruleHelp(),
-                  a.level(),
-                  a.message(),
-                  a.location(),
-                  a.related(),
-                  a.fingerprint(),
-                  suppressed.get(hidden.get(i)).at()));
+          all.add(a.suppressedAt(suppressed.get(hidden.get(i)).at()));
         }
         yield Sarif.render("tierproof", version, all);
       }
@@ -124,10 +95,6 @@ public final class LintReport {
 
   // ---------------------------------------------------------------------------------------------
   // text
-
-  static String text(Lint.Result result, Function<String, String> source) {
-    return text(result, source, Caveat.NONE, Map.of());
-  }
 
   static String text(
       Lint.Result result,

@@ -270,25 +270,12 @@ public final class DiffQuery implements AutoCloseable {
 
   private static List<Side> sides(
       List<Side> sides, java.util.function.UnaryOperator<Endpoint> back) {
-    return sides.stream()
-        .map(
-            x ->
-                x instanceof Side.Endpoints e
-                    ? new Side.Endpoints(e.endpoints().stream().map(back).toList(), e.range())
-                    : x)
-        .toList();
+    return sides.stream().map(x -> x instanceof Side.Endpoints e ? e.mapped(back) : x).toList();
   }
 
   private static List<EndSet> ends(
       List<EndSet> sets, java.util.function.UnaryOperator<Endpoint> back) {
-    return sets.stream()
-        .map(
-            x ->
-                x instanceof EndSet.Endpoints e
-                    ? new EndSet.Endpoints(
-                        e.endpoints().stream().map(back).toList(), e.within(), e.except())
-                    : x)
-        .toList();
+    return sets.stream().map(x -> x instanceof EndSet.Endpoints e ? e.mapped(back) : x).toList();
   }
 
   private static void add(

@@ -109,6 +109,11 @@ public sealed interface EndSet
     public Endpoints(List<Endpoint> endpoints) {
       this(endpoints, List.of(), List.of());
     }
+
+    /** The same set over {@code f}'s image of each endpoint. */
+    public Endpoints mapped(java.util.function.UnaryOperator<Endpoint> f) {
+      return new Endpoints(endpoints.stream().map(f).toList(), within, except);
+    }
   }
 
   /** Every end whose address is in the range: an endpoint, a hypothetical pod or outside. */

@@ -7,6 +7,7 @@ import dev.tierproof.model.Tier;
 import dev.tierproof.source.Severity;
 import dev.tierproof.source.Span;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One lint finding: typed, with a stable id and name, a severity and a location (design.md §5.5: a
@@ -16,8 +17,26 @@ import java.util.List;
  */
 public sealed interface Finding {
 
-  /** What kind of finding it is: its id, name and help text. */
-  Kind kind();
+  /** The kind of each finding type. */
+  Map<Class<? extends Finding>, Kind> KINDS =
+      Map.ofEntries(
+          Map.entry(UnmatchableRule.class, Kind.UNMATCHABLE_RULE),
+          Map.entry(ShadowedRule.class, Kind.SHADOWED_RULE),
+          Map.entry(RedundantRule.class, Kind.REDUNDANT_RULE),
+          Map.entry(DeadPolicy.class, Kind.DEAD_POLICY),
+          Map.entry(DeadTier.class, Kind.DEAD_TIER),
+          Map.entry(DirectionNotGoverned.class, Kind.DIRECTION_NOT_GOVERNED),
+          Map.entry(PassToProfile.class, Kind.PASS_TO_PROFILE),
+          Map.entry(LogOnlyDenies.class, Kind.LOG_ONLY_POLICY_DENIES),
+          Map.entry(GnpSelectsHosts.class, Kind.GNP_SELECTS_HOST_ENDPOINTS),
+          Map.entry(StagedWouldChange.class, Kind.STAGED_POLICY_CHANGES_VERDICTS),
+          Map.entry(NegationMatchesOutside.class, Kind.NEGATION_MATCHES_OUTSIDE),
+          Map.entry(Inconclusive.class, Kind.INCONCLUSIVE));
+
+  /** What kind of finding it is: its id, name, severity and help text. */
+  default Kind kind() {
+    return KINDS.get(getClass());
+  }
 
   /** {@code TP101}, ... */
   default String id() {
@@ -82,11 +101,6 @@ public sealed interface Finding {
       /** the criteria together exclude every packet (proved by the solver) */
       COMBINATION
     }
-
-    @Override
-    public Kind kind() {
-      return Kind.UNMATCHABLE_RULE;
-    }
   }
 
   /**
@@ -119,23 +133,13 @@ public sealed interface Finding {
     }
 
     @Override
-    public Kind kind() {
-      return Kind.SHADOWED_RULE;
-    }
-
-    @Override
     public Severity severity() {
       return conflict ? Severity.ERROR : Severity.WARNING;
     }
   }
 
   /** TP103: the rule fires, but removing it changes no verdict. */
-  record RedundantRule(RuleRef rule, Example example) implements Finding {
-    @Override
-    public Kind kind() {
-      return Kind.REDUNDANT_RULE;
-    }
-  }
+  record RedundantRule(RuleRef rule, Example example) implements Finding {}
 
   /**
    * TP104: the policy selects nothing in scope, or has rules only for directions it does not
@@ -146,22 +150,12 @@ public sealed interface Finding {
       SELECTS_NOTHING,
       NO_GOVERNED_RULES
     }
-
-    @Override
-    public Kind kind() {
-      return Kind.DEAD_POLICY;
-    }
   }
 
   /** TP105: no policy of the tier can select an endpoint in scope. */
   record DeadTier(Tier tier, List<Policy> policies) implements Finding {
     public DeadTier {
       policies = List.copyOf(policies);
-    }
-
-    @Override
-    public Kind kind() {
-      return Kind.DEAD_TIER;
     }
 
     @Override
@@ -174,29 +168,14 @@ public sealed interface Finding {
 
   /** TP106: rules for a direction the policy's {@code types} do not include. */
   record DirectionNotGoverned(Tier tier, Policy policy, Direction direction, int rules)
-      implements Finding {
-    @Override
-    public Kind kind() {
-      return Kind.DIRECTION_NOT_GOVERNED;
-    }
-  }
+      implements Finding {}
 
   /** TP201: traffic this Pass rule passes falls through every later tier to an allowing profile. */
-  record PassToProfile(RuleRef rule, Example example) implements Finding {
-    @Override
-    public Kind kind() {
-      return Kind.PASS_TO_PROFILE;
-    }
-  }
+  record PassToProfile(RuleRef rule, Example example) implements Finding {}
 
   /** TP202: a policy with only Log rules in a direction still makes its tier deny what it logs. */
   record LogOnlyDenies(Tier tier, Policy policy, Direction direction, Example example)
-      implements Finding {
-    @Override
-    public Kind kind() {
-      return Kind.LOG_ONLY_POLICY_DENIES;
-    }
-  }
+      implements Finding {}
 
   /**
    * TP203: a GlobalNetworkPolicy that selects workloads also selects host endpoints; {@code hosts}
@@ -207,11 +186,6 @@ public sealed interface Finding {
     public GnpSelectsHosts {
       hosts = List.copyOf(hosts);
     }
-
-    @Override
-    public Kind kind() {
-      return Kind.GNP_SELECTS_HOST_ENDPOINTS;
-    }
   }
 
   /** TP204: enforcing the staged policy would change these flows' verdicts (examples, not all). */
@@ -219,28 +193,13 @@ public sealed interface Finding {
     public StagedWouldChange {
       changes = List.copyOf(changes);
     }
-
-    @Override
-    public Kind kind() {
-      return Kind.STAGED_POLICY_CHANGES_VERDICTS;
-    }
   }
 
   /** TP205: an Allow rule's far side uses only notSelector/notNets and matches outside traffic. */
   record NegationMatchesOutside(RuleRef rule, boolean notSelector, Example example)
-      implements Finding {
-    @Override
-    public Kind kind() {
-      return Kind.NEGATION_MATCHES_OUTSIDE;
-    }
-  }
+      implements Finding {}
 
   /** TP900: the solver could not decide {@code question} about the rule or policy. */
   record Inconclusive(RuleRef rule, Policy policy, String question, String reason)
-      implements Finding {
-    @Override
-    public Kind kind() {
-      return Kind.INCONCLUSIVE;
-    }
-  }
+      implements Finding {}
 }
