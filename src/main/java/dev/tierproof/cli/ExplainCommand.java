@@ -80,7 +80,10 @@ final class ExplainCommand extends Subcommand {
             outputs,
             f ->
                 ExplainReport.render(
-                    f, set, from.end(), to.end(), c.flow(), verdict, c.notes(), caveat));
+                    f,
+                    new ExplainReport.Explanation(
+                        set, from.end(), to.end(), c.flow(), verdict, c.notes()),
+                    caveat));
     if (!written) {
       return s.fail();
     }

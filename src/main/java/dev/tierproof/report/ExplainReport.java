@@ -29,8 +29,19 @@ public final class ExplainReport {
   private ExplainReport() {}
 
   /**
-   * The explanation in {@code format}. Text names the ends as the question did ({@code world},
-   * {@code tigera.io}, a selector) and lists {@code notes} (made-up addresses); JSON has neither.
+   * What explain shows: the flow, its verdict, the ends as the question named them ({@code world},
+   * {@code tigera.io}, a selector) and {@code notes} (made-up addresses).
+   */
+  public record Explanation(
+      PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes) {
+    public Explanation {
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /**
+   * The explanation in {@code format}. Text names the ends as the question did and lists {@code
+   * notes}; JSON has neither.
    */
   public static String render(
       Format format,
@@ -40,26 +51,19 @@ public final class ExplainReport {
       Flow flow,
       Verdict verdict,
       List<String> notes) {
-    return render(format, set, source, destination, flow, verdict, notes, Caveat.NONE);
+    return render(
+        format, new Explanation(set, source, destination, flow, verdict, notes), Caveat.NONE);
   }
 
   /**
    * As above; the verdict stands as evaluated, and {@code caveat} names what could make it wrong
    * (text: at the end; JSON: {@code unmodelled} or {@code ignoredUnmodelled}).
    */
-  public static String render(
-      Format format,
-      PolicySet set,
-      End source,
-      End destination,
-      Flow flow,
-      Verdict verdict,
-      List<String> notes,
-      Caveat caveat) {
+  public static String render(Format format, Explanation e, Caveat caveat) {
     return switch (format) {
-      case TEXT -> text(set, source, destination, flow, verdict, notes, caveat);
+      case TEXT -> text(e, caveat);
       case JSON -> {
-        var out = Json.explanation(flow, verdict);
+        var out = Json.explanation(e.flow(), e.verdict());
         Caveats.json(out, caveat);
         yield Json.write(out);
       }
@@ -73,15 +77,10 @@ public final class ExplainReport {
    * each policy did, the tiers skipped on the way, the tier default or profile that ended it, and
    * the location of the deciding rule.
    */
-  static String text(
-      PolicySet set,
-      End source,
-      End destination,
-      Flow flow,
-      Verdict verdict,
-      List<String> notes,
-      Caveat caveat) {
-    List<String> out = new ArrayList<>(lines(set, source, destination, flow, verdict, notes));
+  static String text(Explanation e, Caveat caveat) {
+    List<String> out =
+        new ArrayList<>(
+            lines(e.set(), e.source(), e.destination(), e.flow(), e.verdict(), e.notes()));
     List<String> caveats = Caveats.lines(caveat);
     if (!caveats.isEmpty()) {
       out.add("");

@@ -26,20 +26,10 @@ import java.util.Map;
  * is not, {@link #refutations}), what makes a witness read naturally ({@link #preferences}), and
  * the flow with its endpoints, verdict and deciding points ({@link #decode}).
  */
-final class Witness {
+record Witness(Network net, FlowVars v, EndEncoding src, EndEncoding dst) {
 
-  private final Network net;
-  private final FlowVars v;
-  private final Context ctx;
-  private final EndEncoding src;
-  private final EndEncoding dst;
-
-  Witness(Network net, FlowVars v, EndEncoding src, EndEncoding dst) {
-    this.net = net;
-    this.v = v;
-    this.ctx = v.ctx;
-    this.src = src;
-    this.dst = dst;
+  private Context ctx() {
+    return v.ctx;
   }
 
   /**
@@ -55,8 +45,9 @@ final class Witness {
       Ip ip = new Ip(v6 ? 6 : 4, ((BitVecNum) m.eval(end.address(), true)).getBigInteger());
       if (net.owned(ip)) {
         BigInteger[] run = net.run(ip);
-        BoolExpr fam = v6 ? v.v6 : ctx.mkNot(v.v6);
-        out.add(ctx.mkNot(ctx.mkAnd(end.free(), fam, v.inRange(end.address(), run[0], run[1]))));
+        BoolExpr fam = v6 ? v.v6 : ctx().mkNot(v.v6);
+        out.add(
+            ctx().mkNot(ctx().mkAnd(end.free(), fam, v.inRange(end.address(), run[0], run[1]))));
       }
     }
     return out;
@@ -73,20 +64,24 @@ final class Witness {
     }
     nice.add(v.domain.is(0));
     if (bounds.ipVersion() == null) {
-      nice.add(ctx.mkNot(v.v6)); // IPv4, as explain's flows
+      nice.add(ctx().mkNot(v.v6)); // IPv4, as explain's flows
     }
     // the input's own endpoints before pods that could be deployed
     nice.add(src.at(Concrete.class));
     nice.add(dst.at(Concrete.class));
     if (bounds.port() == null) {
       nice.add(
-          ctx.mkImplies(v.hasPorts, ctx.mkEq(v.dport, ctx.mkBV(Placeholders.WITNESS_PORT, 16))));
-      nice.add(ctx.mkImplies(v.hasPorts, ctx.mkNot(ctx.mkEq(v.dport, ctx.mkBV(0, 16)))));
+          ctx()
+              .mkImplies(
+                  v.hasPorts, ctx().mkEq(v.dport, ctx().mkBV(Placeholders.WITNESS_PORT, 16))));
+      nice.add(ctx().mkImplies(v.hasPorts, ctx().mkNot(ctx().mkEq(v.dport, ctx().mkBV(0, 16)))));
     }
     if (bounds.sourcePort() == null) {
       nice.add(
-          ctx.mkImplies(v.hasPorts, ctx.mkEq(v.sport, ctx.mkBV(Placeholders.SOURCE_PORT, 16))));
-      nice.add(ctx.mkImplies(v.hasPorts, v.between(v.sport, 16, 32768, 60999)));
+          ctx()
+              .mkImplies(
+                  v.hasPorts, ctx().mkEq(v.sport, ctx().mkBV(Placeholders.SOURCE_PORT, 16))));
+      nice.add(ctx().mkImplies(v.hasPorts, v.between(v.sport, 16, 32768, 60999)));
     }
     // the addresses explain uses for ends that have none of their own
     nice.add(dst.at(External.class, f -> Placeholders.outside(f, false)));

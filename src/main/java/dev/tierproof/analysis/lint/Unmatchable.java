@@ -24,19 +24,7 @@ import java.util.Map;
  * nothing, named ports no endpoint declares, a side that excludes the policy's own endpoints; else
  * their combination. Spec S3.
  */
-final class Unmatchable {
-
-  private final PolicySet set;
-  private final Scope scope;
-  private final Steps steps;
-  private final Samples samples;
-
-  Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
-    this.set = set;
-    this.scope = scope;
-    this.steps = steps;
-    this.samples = samples;
-  }
+record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
 
   /**
    * Why {@code rule} matches no packet at the endpoints its policy selects (the solver said so).
