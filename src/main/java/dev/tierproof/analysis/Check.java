@@ -26,6 +26,7 @@ import dev.tierproof.smt.DiffEncoding;
 import dev.tierproof.smt.DiffQuery;
 import dev.tierproof.smt.EndSet;
 import dev.tierproof.smt.Network;
+import dev.tierproof.smt.Outside;
 import dev.tierproof.smt.Query;
 import dev.tierproof.smt.Region;
 import dev.tierproof.smt.Regions;
@@ -234,7 +235,7 @@ public final class Check {
   }
 
   private CheckResult covered(Invariant i, Covered x, long start) {
-    List<Side> outside = List.of(new Side.Outside(null, null));
+    List<Side> outside = List.of(Outside.in(null, null));
     for (Direction d : List.of(Direction.INGRESS, Direction.EGRESS)) {
       if (!x.directions().contains(d)) {
         continue;
@@ -548,11 +549,11 @@ public final class Check {
     if (end instanceof End.Known k) {
       return new EndSet.Endpoints(List.of(k.endpoint()));
     }
-    if (end instanceof End.Outside o) {
+    if (end instanceof End.Addresses o) {
       if (o.domain() != null) {
-        return EndSet.Outside.in(o.range(), o.domain());
+        return Outside.in(o.range(), o.domain());
       }
-      return o.range() == null ? EndSet.Outside.in(null, null) : new EndSet.Range(o.range());
+      return o.range() == null ? Outside.in(null, null) : new EndSet.Range(o.range());
     }
     End.Hypothetical h = (End.Hypothetical) end;
     if (h.existingOnly()) {

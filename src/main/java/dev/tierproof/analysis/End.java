@@ -4,6 +4,7 @@ import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Outside;
 import dev.tierproof.smt.Side;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +16,12 @@ import java.util.List;
  *   <li>{@link Known}: one endpoint of the input (a pod, a workload's pod template, a host
  *       endpoint); its address is one of its own, or any address no endpoint owns when it has none
  *       (in one of {@code podCidrs} when there are any);
- *   <li>{@link Outside}: an address outside the cluster — in {@code range} when given (a literal
- *       address is a /32 or /128), reached by DNS name {@code domain} when given; an address that
- *       an endpoint owns resolves to {@link Known} instead, except inside a range, where the
- *       address is symbolic and whichever endpoint owns it is that end;
+ *   <li>{@link Addresses}: an address named by value, not by endpoint: {@code world} (any address
+ *       outside the cluster), an address or range (a literal address is a /32 or /128), or a
+ *       destination reached by DNS name {@code domain}. A literal address that an endpoint owns
+ *       resolves to {@link Known} instead; inside a range the address is symbolic and whichever
+ *       endpoint owns it is that end, so a range also holds the input's endpoints in it (a domain
+ *       or {@code world} is outside the cluster only: {@link Outside} in the solver's terms);
  *   <li>{@link Hypothetical}: any workload endpoint, existing or not yet deployed, in {@code
  *       namespace} (null: any namespace) whose labels satisfy {@code selector}; with {@code
  *       existingOnly}, only the input's endpoints; not yet deployed ones, and the input's endpoints
@@ -52,7 +55,7 @@ public sealed interface End {
     }
   }
 
-  record Outside(Cidr range, String domain) implements End {
+  record Addresses(Cidr range, String domain) implements End {
     @Override
     public String display() {
       return domain != null ? domain : range != null ? range.toString() : "world";
@@ -113,7 +116,7 @@ public sealed interface End {
               ? unowned && (e.isHost() || inPods(k.podCidrs(), ip))
               : e.ips().contains(ip));
     }
-    if (this instanceof Outside o) {
+    if (this instanceof Addresses o) {
       boolean inRange = o.range() == null || o.range().contains(ip);
       return inRange && (e == null ? unowned : o.domain() == null && e.ips().contains(ip));
     }
@@ -140,15 +143,15 @@ public sealed interface End {
     if (this instanceof Known k) {
       return placed(List.of(k.endpoint()), k.podCidrs());
     }
-    if (this instanceof Outside o) {
+    if (this instanceof Addresses o) {
       if (o.domain() != null || o.range() == null) {
-        return List.of(new Side.Outside(o.range(), o.domain()));
+        return List.of(Outside.in(o.range(), o.domain()));
       }
       List<Endpoint> inRange =
           set.endpoints().stream()
               .filter(e -> e.ips().stream().anyMatch(o.range()::contains))
               .toList();
-      return List.of(new Side.Endpoints(inRange, o.range()), new Side.Outside(o.range(), null));
+      return List.of(new Side.Endpoints(inRange, o.range()), Outside.in(o.range(), null));
     }
     Hypothetical h = (Hypothetical) this;
     List<Side> out = new ArrayList<>(placed(h.existing(set), h.podCidrs()));

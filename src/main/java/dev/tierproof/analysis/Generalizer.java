@@ -17,6 +17,7 @@ import dev.tierproof.smt.DiffEncoding;
 import dev.tierproof.smt.DiffQuery;
 import dev.tierproof.smt.DiffQuery.Change;
 import dev.tierproof.smt.EndSet;
+import dev.tierproof.smt.Outside;
 import dev.tierproof.smt.Region;
 import dev.tierproof.smt.SolverSession;
 import java.math.BigInteger;
@@ -221,9 +222,9 @@ final class Generalizer {
       EndSet guess;
       if (tight instanceof EndSet.Endpoints) {
         guess = ends.candidates((EndSet.Endpoints) tight, change, w, source);
-      } else if (tight instanceof EndSet.Outside o) {
+      } else if (tight instanceof Outside o) {
         guess =
-            new EndSet.Outside(
+            new Outside(
                 union
                     ? ends.alike(change, w, source)
                     : List.of(
@@ -472,7 +473,7 @@ final class Generalizer {
     if (s instanceof EndSet.Endpoints e) {
       return endpoints(e.endpoints(), e.within(), e.except());
     }
-    if (s instanceof EndSet.Outside o) {
+    if (s instanceof Outside o) {
       return outside(o.ranges(), o.domain());
     }
     return outside(List.of(((EndSet.Range) s).range()), null);

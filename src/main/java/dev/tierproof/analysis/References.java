@@ -94,7 +94,7 @@ public final class References {
       if (cidr.get().prefix() == cidr.get().address().bits()) {
         return address(cidr.get().address().toString(), set, at, d);
       }
-      return Optional.of(new Resolved(new End.Outside(cidr.get(), null), null));
+      return Optional.of(new Resolved(new End.Addresses(cidr.get(), null), null));
     }
     if (ref instanceof EndpointRef.Domain domain) {
       for (Endpoint e : set.endpoints()) {
@@ -114,7 +114,7 @@ public final class References {
           break;
         }
       }
-      return Optional.of(new Resolved(new End.Outside(null, domain.name()), null));
+      return Optional.of(new Resolved(new End.Addresses(null, domain.name()), null));
     }
     if (ref instanceof EndpointRef.SelectorRef selection) {
       String ns = selection.namespace();
@@ -129,7 +129,7 @@ public final class References {
       return Optional.of(
           new Resolved(new End.Hypothetical(ns, selection.selector(), existing), null));
     }
-    return Optional.of(new Resolved(new End.Outside(null, null), null));
+    return Optional.of(new Resolved(new End.Addresses(null, null), null));
   }
 
   /**
@@ -138,7 +138,7 @@ public final class References {
    */
   public static Optional<Resolved> pin(
       Resolved destination, Ip ip, PolicySet set, Span at, Diagnostics d) {
-    if (!(destination.end() instanceof End.Outside outside) || outside.domain() == null) {
+    if (!(destination.end() instanceof End.Addresses outside) || outside.domain() == null) {
       d.error(
           at,
           "`--destination-ip` pins the address of a domain, but the destination is `"
@@ -158,7 +158,7 @@ public final class References {
               + "`; a domain is reached outside the cluster");
       return Optional.empty();
     }
-    return Optional.of(new Resolved(new End.Outside(Cidr.host(ip), outside.domain()), ip));
+    return Optional.of(new Resolved(new End.Addresses(Cidr.host(ip), outside.domain()), ip));
   }
 
   /**
@@ -172,10 +172,10 @@ public final class References {
     int errors = d.errors().size();
     concreteEnd(source, at, d);
     concreteEnd(destination, at, d);
-    if (source.end() instanceof End.Outside o && o.domain() != null) {
+    if (source.end() instanceof End.Addresses o && o.domain() != null) {
       d.error(at, "a domain (`" + o.domain() + "`) can only be a destination");
     }
-    if (source.end() instanceof End.Outside && destination.end() instanceof End.Outside) {
+    if (source.end() instanceof End.Addresses && destination.end() instanceof End.Addresses) {
       d.error(
           at,
           "neither `"
@@ -264,7 +264,7 @@ public final class References {
             ? (spec.icmpType() != null ? spec.icmpType() : protocol == Protocols.ICMPV6 ? 128 : 8)
             : null;
     Integer icmpCode = icmp ? (spec.icmpCode() != null ? spec.icmpCode() : 0) : null;
-    String domain = destination.end() instanceof End.Outside o ? o.domain() : null;
+    String domain = destination.end() instanceof End.Addresses o ? o.domain() : null;
     Flow flow =
         new Flow(
             protocol,
@@ -336,7 +336,7 @@ public final class References {
   private static void concreteEnd(Resolved r, Span at, Diagnostics d) {
     boolean many =
         r.end() instanceof End.Hypothetical
-            || (r.end() instanceof End.Outside o
+            || (r.end() instanceof End.Addresses o
                 && ((o.range() != null && r.address() == null)
                     || (o.domain() != null && o.domain().startsWith("*."))));
     if (many) {
@@ -377,7 +377,7 @@ public final class References {
     }
     End end =
         owners.isEmpty()
-            ? new End.Outside(Cidr.host(ip.get()), null)
+            ? new End.Addresses(Cidr.host(ip.get()), null)
             : new End.Known(owners.get(0));
     return Optional.of(new Resolved(end, ip.get()));
   }

@@ -226,7 +226,7 @@ public final class Relevance {
     if (end instanceof End.Known k) {
       return r.covers(k.endpoint(), d);
     }
-    if (end instanceof End.Outside o) {
+    if (end instanceof End.Addresses o) {
       // a range holds the endpoints at addresses in it, and may hold those without an address
       // (S5.4)
       return o.range() != null

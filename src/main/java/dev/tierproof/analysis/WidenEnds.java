@@ -9,6 +9,7 @@ import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.DiffEncoding;
 import dev.tierproof.smt.DiffQuery.Change;
 import dev.tierproof.smt.EndSet;
+import dev.tierproof.smt.Outside;
 import dev.tierproof.smt.SolverSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,7 +75,7 @@ final class WidenEnds {
   }
 
   static boolean widerThanOne(EndSet s) {
-    return s instanceof EndSet.Outside o && o.ranges().size() > 1;
+    return s instanceof Outside o && o.ranges().size() > 1;
   }
 
   /** The narrowest range the encodings test that holds {@code ip}, else {@code ip} alone. */
@@ -93,7 +94,7 @@ final class WidenEnds {
     Endpoint e = source ? w.source() : w.destination();
     if (e == null) {
       String domain = source ? null : w.destinationDomain();
-      return EndSet.Outside.in(Cidr.host(source ? w.sourceIp() : w.destinationIp()), domain);
+      return Outside.in(Cidr.host(source ? w.sourceIp() : w.destinationIp()), domain);
     }
     if (input(e)) {
       if (!e.ips().isEmpty()) {
@@ -438,12 +439,12 @@ final class WidenEnds {
   private EndSet outside(
       Function<EndSet, Candidate> at, Change change, EndSet tight, Flow w, boolean source) {
     dev.tierproof.model.Ip ip = source ? w.sourceIp() : w.destinationIp();
-    String domain = ((EndSet.Outside) tight).domain();
-    if (g.uniform(at.apply(EndSet.Outside.in(null, null)), change)) {
-      return EndSet.Outside.in(null, null);
+    String domain = ((Outside) tight).domain();
+    if (g.uniform(at.apply(Outside.in(null, null)), change)) {
+      return Outside.in(null, null);
     }
-    if (domain != null && g.uniform(at.apply(EndSet.Outside.in(null, domain)), change)) {
-      return EndSet.Outside.in(null, domain);
+    if (domain != null && g.uniform(at.apply(Outside.in(null, domain)), change)) {
+      return Outside.in(null, domain);
     }
     int bits = ip.bits();
     int good = bits; // the /bits class is the tightest, known uniform
@@ -453,7 +454,7 @@ final class WidenEnds {
     // nets): when it is uniform and the witness, moved to the other half of the next wider range,
     // did not change so, no wider range is uniform
     Cidr guess = narrowestTested(ip, source);
-    if (guess.prefix() < bits && g.uniform(at.apply(EndSet.Outside.in(guess, domain)), change)) {
+    if (guess.prefix() < bits && g.uniform(at.apply(Outside.in(guess, domain)), change)) {
       good = guess.prefix();
       Flow f = good == 0 ? null : g.movedOutside(w, source, Generalizer.sibling(guess));
       if (f != null && !g.changed(f, change)) {
@@ -464,13 +465,13 @@ final class WidenEnds {
     while (good - Math.max(lo, bad + 1) > 0) {
       int mid = (Math.max(lo, bad + 1) + good) / 2;
       Cidr range = Generalizer.prefix(ip, mid);
-      if (g.uniform(at.apply(EndSet.Outside.in(range, domain)), change)) {
+      if (g.uniform(at.apply(Outside.in(range, domain)), change)) {
         good = mid;
       } else {
         bad = mid;
       }
     }
-    return EndSet.Outside.in(Generalizer.prefix(ip, good), domain);
+    return Outside.in(Generalizer.prefix(ip, good), domain);
   }
 
   /**
@@ -479,12 +480,12 @@ final class WidenEnds {
    */
   Candidate widerOutside(Candidate c, Change change, Flow w, boolean source) {
     EndSet end = source ? c.src() : c.dst();
-    if (!(end instanceof EndSet.Outside o) || o.ranges().isEmpty()) {
+    if (!(end instanceof Outside o) || o.ranges().isEmpty()) {
       return c;
     }
     Function<EndSet, Candidate> at = s -> source ? c.with(s, c.dst()) : c.with(c.src(), s);
     if (o.ranges().size() > 1) {
-      Candidate any = at.apply(EndSet.Outside.in(null, o.domain()));
+      Candidate any = at.apply(Outside.in(null, o.domain()));
       return g.uniform(any, change) ? any : c;
     }
     EndSet wide = outside(at, change, o, w, source);

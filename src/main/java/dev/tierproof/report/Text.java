@@ -17,7 +17,7 @@ final class Text {
    * the selector.
    */
   static String name(End end) {
-    if (end instanceof End.Outside o
+    if (end instanceof End.Addresses o
         && o.domain() == null
         && o.range() != null
         && o.range().prefix() == o.range().address().bits()) {

@@ -195,7 +195,7 @@ public final class DiffEncoding {
       return List.of(
           new Side.Endpoints(after.set.endpoints(), null),
           new Side.Fresh(null, Selector.all(), null, null),
-          new Side.Outside(null, null));
+          Outside.in(null, null));
     }
     List<Side> out = new ArrayList<>();
     if (!end.endpoints().isEmpty()) {
@@ -207,7 +207,7 @@ public final class DiffEncoding {
       out.add(new Side.Fresh(Side.Fresh.NEW_NAMESPACE, Selector.all(), null, null));
     }
     if (end.outside()) {
-      out.add(new Side.Outside(null, null));
+      out.add(Outside.in(null, null));
     }
     return out;
   }
@@ -223,7 +223,7 @@ public final class DiffEncoding {
     if (set instanceof EndSet.Any || set instanceof EndSet.Range) {
       return false;
     }
-    if (set instanceof EndSet.Outside) {
+    if (set instanceof Outside) {
       return end.outside();
     }
     Set<Endpoint> listed = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -267,7 +267,7 @@ public final class DiffEncoding {
       listed.addAll(end.endpoints());
       return e.endpoints().stream().anyMatch(listed::contains);
     }
-    if (set instanceof EndSet.Outside) {
+    if (set instanceof Outside) {
       return end.outside();
     }
     if (!(set instanceof EndSet.Pods p) || p.namespaces() == null) {

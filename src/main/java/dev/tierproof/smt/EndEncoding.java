@@ -466,7 +466,7 @@ final class EndEncoding {
           ? ctx.mkBool(r.range().contains(k.address()))
           : netIn(r.range());
     }
-    if (s instanceof EndSet.Outside x) {
+    if (s instanceof Outside x) {
       if (!(o instanceof External)) {
         return ctx.mkFalse();
       }

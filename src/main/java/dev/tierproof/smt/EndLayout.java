@@ -189,8 +189,12 @@ final class EndLayout {
             hypothetical.add(new Hypothetical(ns, view, residual, f.ports(), f.range()));
           }
         }
-      } else if (s instanceof Side.Outside o) {
-        options.add(new External(o.range(), source ? null : o.domain()));
+      } else if (s instanceof Outside o) {
+        String domain = source ? null : o.domain();
+        if (o.ranges().isEmpty()) {
+          options.add(new External(null, domain));
+        }
+        o.ranges().forEach(r -> options.add(new External(r, domain))); // alternatives, one a range
       }
     }
     if (!hypothetical.isEmpty()) {

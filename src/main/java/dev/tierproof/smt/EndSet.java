@@ -14,7 +14,7 @@ import java.util.Set;
  * since a group's endpoints share their labels and outside addresses are symbolic.
  */
 public sealed interface EndSet
-    permits EndSet.Any, EndSet.Pods, EndSet.Endpoints, EndSet.Range, EndSet.Outside {
+    permits EndSet.Any, EndSet.Pods, EndSet.Endpoints, EndSet.Range, Outside {
 
   /** Every end: endpoints, hypothetical pods, addresses outside the cluster. */
   record Any() implements EndSet {}
@@ -118,19 +118,4 @@ public sealed interface EndSet
 
   /** Every end whose address is in the range: an endpoint, a hypothetical pod or outside. */
   record Range(Cidr range) implements EndSet {}
-
-  /**
-   * Addresses outside the cluster: in one of {@code ranges} (none: any), and for a destination
-   * reached by DNS name {@code domain} (null: by any name or none).
-   */
-  record Outside(List<Cidr> ranges, String domain) implements EndSet {
-    public Outside {
-      ranges = List.copyOf(ranges);
-    }
-
-    /** In {@code range} (null: anywhere outside). */
-    public static Outside in(Cidr range, String domain) {
-      return new Outside(range == null ? List.of() : List.of(range), domain);
-    }
-  }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  *   <li>{@link Outside}: an address outside the cluster, owned by no endpoint.
  * </ul>
  */
-public sealed interface Side {
+public sealed interface Side permits Side.Endpoints, Side.Fresh, Outside {
 
   /**
    * @param range null: any of their addresses
@@ -50,11 +50,4 @@ public sealed interface Side {
       ports = ports == null ? null : List.copyOf(ports);
     }
   }
-
-  /**
-   * @param range null: anywhere
-   * @param domain the DNS name a destination is reached by (ignored for a source), or null: any
-   *     name or none
-   */
-  record Outside(Cidr range, String domain) implements Side {}
 }

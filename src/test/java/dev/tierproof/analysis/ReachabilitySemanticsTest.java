@@ -104,7 +104,7 @@ class ReachabilitySemanticsTest {
       assertThat(ok.explanation().steps().get(1).decidedBy().kind())
           .isEqualTo(Decision.Kind.PROFILE);
       VerifyResult world =
-          r.reachable(new End.Outside(null, null), known(set, "shop/db"), FlowSpec.ANY);
+          r.reachable(new End.Addresses(null, null), known(set, "shop/db"), FlowSpec.ANY);
       assertThat(world.result()).isEqualTo(Result.VIOLATED);
       assertThat(world.blockers())
           .singleElement()
@@ -146,7 +146,7 @@ class ReachabilitySemanticsTest {
               ingress: [{action: Deny}]
             """;
     VerifyResult v =
-        reachable(yaml, new End.Outside(null, null), known(load(yaml), "shop/db"), tcp(5432));
+        reachable(yaml, new End.Addresses(null, null), known(load(yaml), "shop/db"), tcp(5432));
     assertThat(v.result()).isEqualTo(Result.HOLDS);
   }
 
@@ -202,10 +202,10 @@ class ReachabilitySemanticsTest {
     PolicySet set = load(yaml);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
       FlowSpec v6 = new FlowSpec(null, null, null, null, null, 6);
-      assertThat(r.reachable(known(set, "shop/web"), new End.Outside(null, null), v6).result())
+      assertThat(r.reachable(known(set, "shop/web"), new End.Addresses(null, null), v6).result())
           .isEqualTo(Result.VIOLATED);
       VerifyResult v4 =
-          r.reachable(known(set, "shop/web"), new End.Outside(null, null), FlowSpec.ANY);
+          r.reachable(known(set, "shop/web"), new End.Addresses(null, null), FlowSpec.ANY);
       assertThat(v4.result()).isEqualTo(Result.HOLDS);
       assertThat(v4.witness().family()).isEqualTo(4);
     }
@@ -229,14 +229,15 @@ class ReachabilitySemanticsTest {
     PolicySet set = load(yaml);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
       assertThat(
-              r.reachable(new End.Outside(null, null), known(set, "shop/db"), FlowSpec.ANY)
+              r.reachable(new End.Addresses(null, null), known(set, "shop/db"), FlowSpec.ANY)
                   .result())
           .isEqualTo(Result.HOLDS);
       assertThat(r.reachable(known(set, "shop/web"), known(set, "shop/db"), FlowSpec.ANY).result())
           .isEqualTo(Result.VIOLATED);
       Cidr web = Cidr.parse("10.0.1.6/32").orElseThrow();
       assertThat(
-              r.reachable(new End.Outside(web, null), known(set, "shop/db"), FlowSpec.ANY).result())
+              r.reachable(new End.Addresses(web, null), known(set, "shop/db"), FlowSpec.ANY)
+                  .result())
           .isEqualTo(Result.VIOLATED);
     }
   }

@@ -142,11 +142,11 @@ class ReachabilityTest {
     PolicySet set = load(SHOP);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
       VerifyResult v =
-          r.reachable(new End.Outside(null, null), known(set, "shop/db"), FlowSpec.ANY);
+          r.reachable(new End.Addresses(null, null), known(set, "shop/db"), FlowSpec.ANY);
       assertThat(v.result()).isEqualTo(Result.VIOLATED);
       VerifyResult w =
           r.reachable(
-              new End.Outside(Cidr.parse("10.0.0.0/8").orElseThrow(), null),
+              new End.Addresses(Cidr.parse("10.0.0.0/8").orElseThrow(), null),
               known(set, "shop/db"),
               FlowSpec.ANY);
       assertThat(w.result()).isEqualTo(Result.HOLDS);
@@ -162,11 +162,11 @@ class ReachabilityTest {
                 Path.of("specs/cases/acceptance/quiz-3-pass-to-tier3/resources.yaml")));
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
       VerifyResult a =
-          r.reachable(known(set, "shop/podA"), new End.Outside(null, "tigera.io"), tcp(443));
+          r.reachable(known(set, "shop/podA"), new End.Addresses(null, "tigera.io"), tcp(443));
       assertThat(a.result()).isEqualTo(Result.HOLDS);
       assertThat(a.witness().destinationDomain()).isEqualTo("tigera.io");
       VerifyResult b =
-          r.reachable(known(set, "shop/podA"), new End.Outside(null, "www.tigera.io"), tcp(443));
+          r.reachable(known(set, "shop/podA"), new End.Addresses(null, "www.tigera.io"), tcp(443));
       assertThat(b.result()).isEqualTo(Result.VIOLATED);
       assertThat(b.blockers())
           .extracting(x -> x.decidedBy().kind())

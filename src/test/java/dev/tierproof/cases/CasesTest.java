@@ -208,7 +208,7 @@ class CasesTest {
       return new End.Known(endpoint);
     }
     var ip = source ? flow.sourceIp() : flow.destinationIp();
-    return new End.Outside(Cidr.host(ip), source ? null : flow.destinationDomain());
+    return new End.Addresses(Cidr.host(ip), source ? null : flow.destinationDomain());
   }
 
   /** Every field of the flow pinned. */

@@ -322,7 +322,7 @@ class ClusterDifferentialTest {
       return;
     }
     for (int k = 0; k < SAMPLES; k++) {
-      Flow f = s.flow(s.pick(cov.endpoints()), new End.Outside(null, null), FlowSpec.ANY);
+      Flow f = s.flow(s.pick(cov.endpoints()), new End.Addresses(null, null), FlowSpec.ANY);
       if (f == null || f.source() == null || Questions.assumed(set, f)) {
         continue;
       }
@@ -363,7 +363,7 @@ class ClusterDifferentialTest {
           spec.equals(FlowSpec.ANY) && s.nextInt(2) == 0 ? List.of() : List.of(spec);
       int kind = s.nextInt(6);
       if (kind == 5) {
-        src = src.stream().filter(e -> !(e instanceof End.Outside)).toList();
+        src = src.stream().filter(e -> !(e instanceof End.Addresses)).toList();
         if (src.isEmpty()) {
           src =
               List.of(new End.Hypothetical(null, new dev.tierproof.selector.Selector.All(), false));

@@ -196,7 +196,7 @@ class MapDifferentialTest {
     }
     Ip ip = witness != null ? witness : Placeholders.outside(family, source);
     return g.cidrs().stream().anyMatch(c -> c.contains(ip))
-        ? new End.Outside(dev.tierproof.model.Cidr.host(ip), null)
+        ? new End.Addresses(dev.tierproof.model.Cidr.host(ip), null)
         : null;
   }
 

@@ -136,7 +136,7 @@ public final class Sampler {
     if (d == null || d[1].equals(s[1])) {
       return null;
     }
-    String domain = dst instanceof End.Outside o && o.domain() != null ? o.domain() : null;
+    String domain = dst instanceof End.Addresses o && o.domain() != null ? o.domain() : null;
     if (domain != null && d[0] != null) {
       return null;
     }
@@ -187,7 +187,7 @@ public final class Sampler {
     if (end instanceof End.Known k) {
       return at(k.endpoint(), family, not, k.endpoint().isHost() ? List.of() : k.podCidrs());
     }
-    if (end instanceof End.Outside o) {
+    if (end instanceof End.Addresses o) {
       if (o.range() != null && o.domain() == null && rnd.nextBoolean()) {
         List<Object[]> owned = new ArrayList<>();
         for (Endpoint e : set.endpoints()) {

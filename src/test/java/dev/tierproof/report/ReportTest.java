@@ -162,8 +162,8 @@ class ReportTest {
                 VerifyReport.render(
                     Format.JSON,
                     null,
-                    new End.Outside(null, null),
-                    new End.Outside(null, "tigera.io"),
+                    new End.Addresses(null, null),
+                    new End.Addresses(null, "tigera.io"),
                     r)))
         .isEqualTo(
             JSON.readTree(
@@ -173,8 +173,8 @@ class ReportTest {
             VerifyReport.render(
                 Format.TEXT,
                 null,
-                new End.Outside(null, null),
-                new End.Outside(null, "tigera.io"),
+                new End.Addresses(null, null),
+                new End.Addresses(null, "tigera.io"),
                 r))
         .isEqualTo(
             "reachable world -> tigera.io: unknown: the solver could not decide (timeout)\nsolver: unknown, 30000 ms\n");
@@ -220,7 +220,7 @@ class ReportTest {
             List.of(),
             new SolverStats("unsat", 3, null),
             "canceled");
-    End world = new End.Outside(null, null);
+    End world = new End.Addresses(null, null);
     JsonNode json = JSON.readTree(VerifyReport.render(Format.JSON, null, world, world, r));
     assertThat(json.get("result").asText()).isEqualTo("holds");
     assertThat(json.get("blockersComplete").asBoolean()).isFalse();

@@ -218,8 +218,7 @@ class DifferentialTest {
       PolicySet set, Endpoint e, Ip ip, String domain, Set<String> vocabulary) {
     Cidr host = Cidr.host(ip);
     if (e == null) {
-      return new Side.Outside(
-          host, domain != null ? domain : "no-pattern-matches.invalid"); // as no name
+      return Outside.in(host, domain != null ? domain : "no-pattern-matches.invalid"); // as no name
     }
     if (set.endpoints().stream().anyMatch(x -> x == e)) {
       return new Side.Endpoints(List.of(e), host);
@@ -278,14 +277,14 @@ class DifferentialTest {
     return switch (model.nextInt(6)) {
       case 0 ->
           set.endpoints().isEmpty()
-              ? new End.Outside(null, null)
+              ? new End.Addresses(null, null)
               : new End.Known(model.pick(set.endpoints()));
-      case 1 -> new End.Outside(null, null);
-      case 2 -> new End.Outside(model.pick(RandomModel.CIDRS), null);
+      case 1 -> new End.Addresses(null, null);
+      case 2 -> new End.Addresses(model.pick(RandomModel.CIDRS), null);
       case 3 ->
           source && model.nextInt(2) == 0
-              ? new End.Outside(Cidr.host(model.pick(RandomModel.OWNABLE)), null)
-              : new End.Outside(
+              ? new End.Addresses(Cidr.host(model.pick(RandomModel.OWNABLE)), null)
+              : new End.Addresses(
                   model.nextInt(3) == 0 ? model.pick(RandomModel.CIDRS) : null,
                   model.pick(RandomModel.NAMES));
       default ->
@@ -345,7 +344,7 @@ class DifferentialTest {
               : null;
       boolean icmp = Protocols.isIcmp(proto);
       String domain =
-          dst instanceof End.Outside o
+          dst instanceof End.Addresses o
               ? o.domain() != null
                   ? o.domain()
                   : d[0] == null && model.nextInt(2) == 0 ? model.pick(RandomModel.NAMES) : null
@@ -395,7 +394,7 @@ class DifferentialTest {
       }
       return mine.isEmpty() ? null : new Object[] {k.endpoint(), model.pick(mine)};
     }
-    if (end instanceof End.Outside o) {
+    if (end instanceof End.Addresses o) {
       if (o.range() != null && o.domain() == null && model.nextInt(2) == 0) {
         List<Object[]> owned = new ArrayList<>();
         for (Endpoint e : set.endpoints()) {

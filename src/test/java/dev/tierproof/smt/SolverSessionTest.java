@@ -24,10 +24,7 @@ class SolverSessionTest {
     try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
       Network n = Network.encode(EMPTY, s);
       try (Query q =
-          n.query(
-              List.of(new Side.Outside(null, null)),
-              List.of(new Side.Outside(null, null)),
-              FlowSpec.ANY)) {
+          n.query(List.of(Outside.in(null, null)), List.of(Outside.in(null, null)), FlowSpec.ANY)) {
         Answer a = q.allowed();
         assertThat(a.flow().protocol()).isEqualTo(dev.tierproof.model.Protocols.TCP);
         assertThat(a.flow().destinationDomain()).isNull();
@@ -48,7 +45,7 @@ class SolverSessionTest {
   void query_whileAnotherIsOpen_failsFast() {
     try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
       Network n = Network.encode(EMPTY, s);
-      List<Side> world = List.of(new Side.Outside(null, null));
+      List<Side> world = List.of(Outside.in(null, null));
       try (Query q = n.query(world, world, FlowSpec.ANY)) {
         assertThatThrownBy(() -> n.query(world, world, FlowSpec.ANY))
             .isInstanceOf(IllegalStateException.class);
@@ -64,7 +61,7 @@ class SolverSessionTest {
   void query_afterClose_failsFast() {
     try (SolverSession s = new SolverSession(Duration.ofSeconds(5))) {
       Network n = Network.encode(EMPTY, s);
-      List<Side> world = List.of(new Side.Outside(null, null));
+      List<Side> world = List.of(Outside.in(null, null));
       Query q = n.query(world, world, FlowSpec.ANY);
       q.close();
       assertThatThrownBy(q::allowed).isInstanceOf(IllegalStateException.class);

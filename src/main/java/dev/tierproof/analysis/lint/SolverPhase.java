@@ -18,6 +18,7 @@ import dev.tierproof.model.Scope;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.Network;
+import dev.tierproof.smt.Outside;
 import dev.tierproof.smt.Side;
 import dev.tierproof.smt.SolverSession;
 import dev.tierproof.smt.StepGoals;
@@ -143,7 +144,7 @@ final class SolverPhase {
     set.profiles().values().forEach(p -> involved.addAll(p.rules(d)));
     List<Side> peers = new ArrayList<>();
     peers.add(new Side.Endpoints(this.peers.representatives(involved, d), null));
-    peers.add(new Side.Outside(null, null));
+    peers.add(Outside.in(null, null));
     if (scope == Scope.ANY) {
       at.add(
           new Side.Fresh(namespace.isEmpty() ? null : namespace, new Selector.All(), null, null));

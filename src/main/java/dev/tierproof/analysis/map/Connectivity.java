@@ -73,7 +73,7 @@ public final class Connectivity {
     if (end instanceof End.Known k) {
       return g -> g.endpoints().contains(k.endpoint());
     }
-    if (end instanceof End.Outside o) {
+    if (end instanceof End.Addresses o) {
       Cidr r = o.range();
       return g ->
           r == null

@@ -1,0 +1,22 @@
+package dev.tierproof.smt;
+
+import dev.tierproof.model.Cidr;
+import java.util.List;
+
+/**
+ * Addresses outside the cluster, owned by no endpoint (spec S5.2): in one of {@code ranges} (none:
+ * any), and for a destination reached by DNS name {@code domain} (null: by any name or none; a
+ * source ignores it). The one type for this meaning: as a {@link Side} it is one alternative for an
+ * end of a query (a list of ranges is their union), as an {@link EndSet} it is a set a query tests
+ * (a carve-out, a diff class's end).
+ */
+public record Outside(List<Cidr> ranges, String domain) implements Side, EndSet {
+  public Outside {
+    ranges = List.copyOf(ranges);
+  }
+
+  /** In {@code range} (null: anywhere outside). */
+  public static Outside in(Cidr range, String domain) {
+    return new Outside(range == null ? List.of() : List.of(range), domain);
+  }
+}
