@@ -16,8 +16,6 @@ import java.util.List;
  * @param related other places the message refers to (e.g. the rules that shadow this one)
  * @param fingerprint stable across runs and unrelated edits (e.g. a hash of the rule id and the
  *     names of the policy and rule), so review tools can track a finding when lines move
- * @param suppressedBy null, or where an annotation in the input suppresses it (SARIF reports it as
- *     suppressed in source; the other formats leave it out)
  */
 public record Annotation(
     String ruleId,
@@ -27,30 +25,17 @@ public record Annotation(
     String message,
     Span location,
     List<Related> related,
-    String fingerprint,
-    Span suppressedBy) {
-
-  public Annotation(
-      String ruleId,
-      String ruleName,
-      String ruleHelp,
-      Severity level,
-      String message,
-      Span location,
-      List<Related> related,
-      String fingerprint) {
-    this(ruleId, ruleName, ruleHelp, level, message, location, related, fingerprint, null);
-  }
+    String fingerprint) {
 
   public Annotation {
     related = List.copyOf(related);
   }
 
-  /** The same annotation, suppressed by an annotation in the input at {@code at}. */
-  public Annotation suppressedAt(Span at) {
-    return new Annotation(
-        ruleId, ruleName, ruleHelp, level, message, location, related, fingerprint, at);
-  }
+  /**
+   * An annotation that an annotation in the input at {@code at} suppresses: SARIF reports it as
+   * suppressed in source; the other formats leave it out.
+   */
+  public record Suppressed(Annotation annotation, Span at) {}
 
   /** A place a finding refers to, with what it is. */
   public record Related(Span location, String message) {}

@@ -72,7 +72,6 @@ public final class LintReport {
         yield Json.write(out);
       }
       case SARIF -> {
-        List<Annotation> all = new ArrayList<>(annotations(result, caveat));
         List<Finding> hidden =
             suppressed.keySet().stream()
                 .sorted(
@@ -81,11 +80,11 @@ public final class LintReport {
                 .toList();
         List<Annotation> shown =
             annotations(new Lint.Result(result.scope(), hidden, result.stats(), result.grades()));
+        List<Annotation.Suppressed> off = new ArrayList<>();
         for (int i = 0; i < hidden.size(); i++) {
-          Annotation a = shown.get(i);
-          all.add(a.suppressedAt(suppressed.get(hidden.get(i)).at()));
+          off.add(new Annotation.Suppressed(shown.get(i), suppressed.get(hidden.get(i)).at()));
         }
-        yield Sarif.render("tierproof", version, all);
+        yield Sarif.render("tierproof", version, annotations(result, caveat), off);
       }
       case GITHUB -> GithubAnnotations.render(annotations(result, caveat));
       case MARKDOWN -> Markdown.render("tierproof lint", annotations(result, caveat));

@@ -3,6 +3,7 @@ package dev.tierproof.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.source.Span;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,21 @@ public final class Sarif {
   private Sarif() {}
 
   public static String render(String toolName, String toolVersion, List<Annotation> annotations) {
+    return render(toolName, toolVersion, annotations, List.of());
+  }
+
+  /** As above, followed by the {@code suppressed} annotations, each suppressed in source. */
+  public static String render(
+      String toolName,
+      String toolVersion,
+      List<Annotation> shown,
+      List<Annotation.Suppressed> suppressed) {
+    List<Annotation> annotations = new ArrayList<>(shown);
+    Map<Integer, Span> suppressedAt = new LinkedHashMap<>();
+    for (Annotation.Suppressed x : suppressed) {
+      suppressedAt.put(annotations.size(), x.at());
+      annotations.add(x.annotation());
+    }
     ObjectNode root = Json.object();
     root.put("$schema", SCHEMA);
     root.put("version", "2.1.0");
@@ -49,7 +65,8 @@ public final class Sarif {
       rule.putObject("defaultConfiguration").put("level", a.level().label());
     }
     ArrayNode results = run.putArray("results");
-    for (Annotation a : annotations) {
+    for (int i = 0; i < annotations.size(); i++) {
+      Annotation a = annotations.get(i);
       ObjectNode result = results.addObject();
       result.put("ruleId", a.ruleId());
       result.put("ruleIndex", ruleIndex.get(a.ruleId()));
@@ -72,10 +89,10 @@ public final class Sarif {
         loc.putObject("message").put("text", r.message());
       }
       result.putObject("partialFingerprints").put(FINGERPRINT_KEY, a.fingerprint());
-      if (a.suppressedBy() != null) {
+      if (suppressedAt.containsKey(i)) {
         ObjectNode s = result.putArray("suppressions").addObject();
         s.put("kind", "inSource");
-        s.put("justification", "tierproof.dev/ignore at " + a.suppressedBy());
+        s.put("justification", "tierproof.dev/ignore at " + suppressedAt.get(i));
       }
     }
     run.put("columnKind", "unicodeCodePoints");

@@ -25,16 +25,10 @@ final class Parts {
   /** A part's packets (no witness yet), and the cell whose packet stands for them. */
   record Built(Part part, Cell cell) {}
 
-  private static Built built(
-      int protocol,
-      List<Integer> except,
-      List<Port.Range> ports,
-      List<Port.Range> sourcePorts,
-      List<Port.Range> types,
-      List<Port.Range> codes,
-      Cell cell) {
-    return new Built(
-        new Part(null, protocol, except, ports, sourcePorts, types, codes, null, null), cell);
+  /** Every packet of {@code protocol} (of any protocol but {@code except} for {@link Part#ANY}). */
+  private static Built whole(int protocol, List<Integer> except, Cell cell) {
+    List<Port.Range> any = List.of();
+    return new Built(new Part(null, protocol, except, any, any, any, any, null, null), cell);
   }
 
   static List<Built> of(List<Cell> all, List<Cell> allowed) {
@@ -54,10 +48,10 @@ final class Parts {
               whole.contains(Protocols.TCP)
                   ? some.get(Protocols.TCP)
                   : some.get(Part.ANY)); // TCP reads better
-      out.add(built(Part.ANY, except, List.of(), List.of(), List.of(), List.of(), w));
+      out.add(whole(Part.ANY, except, w));
     } else {
       for (int p : whole) {
-        out.add(built(p, List.of(), List.of(), List.of(), List.of(), List.of(), best(some.get(p))));
+        out.add(whole(p, List.of(), best(some.get(p))));
       }
     }
     for (int p : partial) {
@@ -103,10 +97,13 @@ final class Parts {
       List<Cell> mine = new ArrayList<>();
       g.getValue().forEach(o -> mine.addAll(cells.get(o)));
       Cell w = best(mine);
-      out.add(
+      // ports and source ports, or ICMP types and codes
+      List<Port.Range> none = List.of();
+      Part part =
           icmp
-              ? built(protocol, List.of(), List.of(), List.of(), outer, in, w)
-              : built(protocol, List.of(), outer, in, List.of(), List.of(), w));
+              ? new Part(null, protocol, List.of(), none, none, outer, in, null, null)
+              : new Part(null, protocol, List.of(), outer, in, none, none, null, null);
+      out.add(new Built(part, w));
     }
     return out;
   }
