@@ -16,14 +16,17 @@
  *   <li>{@code Check} → {@code CheckResult}: invariants ({@code Invariant}), one encoding per run;
  *   <li>{@code Diff} → {@code DiffResult}: classes of changed flows, each proved uniform, and a
  *       proof that no other flow changed. {@code Diff} runs the search over the scopes; {@code
- *       Generalizer} grows one witness into a class ({@code Candidate}), {@code WidenEnds} and
+ *       Generalizer} grows one witness into a class ({@code Candidate}: two end sets and a {@code
+ *       FlowSpec}), {@code WidenEnds} and
  *       {@code WidenPackets} widen its dimensions, over what the policies mention ({@code
  *       Mentions}); {@code Inventory} lists what the inputs add, remove or modify;
  *   <li>{@code Replay}: the confirmer (verdict, deciding points, ends, two versions) and the
  *       evaluators of the set with a hypothetical endpoint's assumed profiles;
  *   <li>{@code References}: endpoint references resolved to ends, and {@code explain}'s one flow;
  *   <li>{@code Relevance}, {@code Caveat}: which unmodelled elements could change an answer;
- *   <li>{@code End}, {@code Scope}, {@code FlowSpec}: the questions' ends, scope and packets.
+ *   <li>{@code End}, {@code Scope}, {@code FlowSpec}: the questions' ends (an endpoint, a
+ *       hypothetical one, or {@code End.Addresses}: {@code world}, a range, a domain), scope and
+ *       packets; invariants hold {@code FlowSpec}s as their files do.
  * </ul>
  */
 package dev.tierproof.analysis;

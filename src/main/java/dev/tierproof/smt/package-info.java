@@ -49,7 +49,9 @@
  *       dev.tierproof.smt.EndEncoding} is the formulas over one layout (choice, address, membership
  *       in end sets, decoding the chosen endpoint); {@link dev.tierproof.smt.SymbolicLabels} is the
  *       one encoding of selectors over hypothetical endpoints' labels (S1.3), also behind {@link
- *       dev.tierproof.smt.Labels}.
+ *       dev.tierproof.smt.Labels}. {@link dev.tierproof.smt.Outside} is the one type for addresses
+ *       outside the cluster: a query side's alternative and an end set ({@link
+ *       dev.tierproof.smt.EndSet}) alike.
  *   <li>{@link dev.tierproof.smt.RuleMatch}: rule matching (S3), one named Boolean per rule.
  *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2): from one compilation of a
  *       step's evaluation order, its verdict, the deciding points, what each element takes, where

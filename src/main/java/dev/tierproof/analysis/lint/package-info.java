@@ -24,7 +24,8 @@
  * Unmatchable} (the cause of an unmatchable rule), {@code Surprises} (TP201-TP205), {@code
  * Examples} (every example replayed through {@link dev.tierproof.eval.Evaluator}; hypothetical
  * endpoints' assumed profiles come from {@link dev.tierproof.eval.Evaluator#assuming}), {@code
- * Finding}, {@code Kind}, {@code Severity}, {@code RuleRef}, {@code Example}, {@code Suppressions}.
+ * Finding}, {@code Kind} (each finding type's id, name, default severity and help: one table),
+ * {@code RuleRef}, {@code Example}, {@code Suppressions}.
  *
  * <p>Spec: specs/semantics.md S2.1-S2.5 (selection, staged policies), S3 (rule matching), S4 (one
  * step: tiers, Pass, tier defaults, profiles), S5.3 (hypothetical endpoints), S6 (host endpoints).
