@@ -85,7 +85,7 @@ public final class Check {
         try {
           r = c.check(i, start);
         } catch (IllegalStateException e) {
-          r = result(i, Status.ERROR, e.getMessage(), null, null, "none", start);
+          r = result(i, Status.ERROR, e.getMessage(), Shown.NOTHING, "none", null, start);
         }
         out.add(r);
         progress.at("invariants", out.size(), invariants.size());
@@ -166,7 +166,13 @@ public final class Check {
         if (a.sat()) {
           Verdict v = replay.verdict(a, x.from(), x.to());
           return result(
-              i, Status.PROVEN, "a flow " + what + " is allowed", a.flow(), v, "sat", start);
+              i,
+              Status.PROVEN,
+              "a flow " + what + " is allowed",
+              Shown.flow(a.flow(), v),
+              "sat",
+              null,
+              start);
         }
         if (denied == null) {
           Answer d = q.denied();
@@ -177,16 +183,17 @@ public final class Check {
       }
     }
     if (denied == null) {
-      return result(i, Status.VIOLATED, "no flow " + what + " exists", null, null, "unsat", start);
+      return result(
+          i, Status.VIOLATED, "no flow " + what + " exists", Shown.NOTHING, "unsat", null, start);
     }
     Verdict v = replay.verdict(denied, x.from(), x.to());
     return result(
         i,
         Status.VIOLATED,
         "no flow " + what + " is allowed; for example this one is denied",
-        denied.flow(),
-        v,
+        Shown.flow(denied.flow(), v),
         "unsat",
+        null,
         start);
   }
 
@@ -198,9 +205,9 @@ public final class Check {
           i,
           Status.VIOLATED,
           "the flow is " + verdict + ", not " + (x.allowed() ? "allowed" : "denied"),
-          x.flow(),
-          v,
+          Shown.flow(x.flow(), v),
           "none",
+          null,
           start);
     }
     if (x.decidedBy() != null) {
@@ -216,9 +223,9 @@ public final class Check {
                 + verdict
                 + " as expected, but not decided by "
                 + describe(x.decidedBy()),
-            x.flow(),
-            v,
+            Shown.flow(x.flow(), v),
             "none",
+            null,
             start);
       }
     }
@@ -228,9 +235,9 @@ public final class Check {
         "the flow is "
             + verdict
             + (x.decidedBy() == null ? "" : ", decided by " + describe(x.decidedBy())),
-        x.flow(),
-        v,
+        Shown.flow(x.flow(), v),
         "none",
+        null,
         start);
   }
 
@@ -271,11 +278,7 @@ public final class Check {
               i,
               Status.VIOLATED,
               "no policy selects " + e.ref() + " for " + d.json(),
-              a.flow(),
-              v,
-              null,
-              new CheckResult.Uncovered(e, d),
-              List.of(),
+              new Shown(a.flow(), v, null, new CheckResult.Uncovered(e, d), List.of()),
               "sat",
               null,
               start);
@@ -305,11 +308,7 @@ public final class Check {
               i,
               Status.VIOLATED,
               "a flow that " + x.baseline() + " denied is allowed now",
-              a.flow(),
-              v[1],
-              v[0],
-              null,
-              List.of(),
+              new Shown(a.flow(), v[1], v[0], null, List.of()),
               "sat",
               null,
               start);
@@ -347,11 +346,7 @@ public final class Check {
           i,
           Status.VIOLATED,
           which + " reports " + found.size() + " finding" + (found.size() == 1 ? "" : "s"),
-          null,
-          null,
-          null,
-          null,
-          found,
+          new Shown(null, null, null, null, found),
           "none",
           null,
           start);
@@ -361,12 +356,13 @@ public final class Check {
           i,
           Status.INCONCLUSIVE,
           "the solver could not decide some lint questions; nothing is proved",
-          null,
-          null,
+          Shown.NOTHING,
           "unknown",
+          null,
           start);
     }
-    return result(i, Status.PROVEN, which + " reports no finding", null, null, "none", start);
+    return result(
+        i, Status.PROVEN, which + " reports no finding", Shown.NOTHING, "none", null, start);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -375,36 +371,37 @@ public final class Check {
   /** Violated, with the replayed witness the solver found (sat). */
   private static CheckResult violated(
       Invariant i, String summary, Flow witness, Verdict explanation, long start) {
-    return result(i, Status.VIOLATED, summary, witness, explanation, "sat", start);
+    return result(
+        i, Status.VIOLATED, summary, Shown.flow(witness, explanation), "sat", null, start);
   }
 
   /** Proven: the solver found no counterexample (unsat). */
   private static CheckResult proven(Invariant i, String summary, long start) {
-    return result(i, Status.PROVEN, summary, null, null, "unsat", start);
+    return result(i, Status.PROVEN, summary, Shown.NOTHING, "unsat", null, start);
   }
 
-  /** A result without a base verdict, an uncovered endpoint, findings or a solver reason. */
-  private static CheckResult result(
-      Invariant i,
-      Status status,
-      String summary,
-      Flow witness,
-      Verdict explanation,
-      String solver,
-      long start) {
-    return result(
-        i, status, summary, witness, explanation, null, null, List.of(), solver, null, start);
-  }
-
-  private static CheckResult result(
-      Invariant i,
-      Status status,
-      String summary,
+  /**
+   * What a result shows besides its claim: a flow and its replay (with the base's verdict for
+   * {@code no-new-reachability}), an endpoint no policy selects, lint findings.
+   */
+  private record Shown(
       Flow witness,
       Verdict explanation,
       Verdict before,
       CheckResult.Uncovered uncovered,
-      List<CheckResult.Finding> findings,
+      List<CheckResult.Finding> findings) {
+    static final Shown NOTHING = flow(null, null);
+
+    static Shown flow(Flow witness, Verdict explanation) {
+      return new Shown(witness, explanation, null, null, List.of());
+    }
+  }
+
+  private static CheckResult result(
+      Invariant i,
+      Status status,
+      String summary,
+      Shown shown,
       String solver,
       String reason,
       long start) {
@@ -413,11 +410,11 @@ public final class Check {
         i,
         status,
         summary,
-        witness,
-        explanation,
-        before,
-        uncovered,
-        findings,
+        shown.witness(),
+        shown.explanation(),
+        shown.before(),
+        shown.uncovered(),
+        shown.findings(),
         solver,
         reason,
         millis,
@@ -431,11 +428,7 @@ public final class Check {
         "the solver could not decide"
             + (a.reason() != null ? " (" + a.reason() + ")" : "")
             + "; nothing is proved",
-        null,
-        null,
-        null,
-        null,
-        List.of(),
+        Shown.NOTHING,
         "unknown",
         a.reason(),
         start);

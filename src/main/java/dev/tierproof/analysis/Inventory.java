@@ -207,7 +207,7 @@ final class Inventory {
         p.applyOnForward());
   }
 
-  private static List<Rule> rules(List<Rule> rules) {
-    return rules.stream().map(r -> r.unplaced(r.index())).toList();
+  private static List<Object> rules(List<Rule> rules) {
+    return rules.stream().map(r -> (Object) List.of(r.index(), r.content())).toList();
   }
 }

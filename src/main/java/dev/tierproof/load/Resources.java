@@ -559,7 +559,7 @@ final class Resources {
 
   /** A profile that allows everything both ways. */
   private static Profile allowing(String name, Map<String, String> labels, Span span) {
-    return new Profile(name, labels, List.of(Rules.allowAll()), List.of(Rules.allowAll()), span);
+    return new Profile(name, labels, List.of(Rule.allowAll()), List.of(Rule.allowAll()), span);
   }
 
   private static Map<String, String> prefixed(

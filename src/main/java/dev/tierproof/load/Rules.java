@@ -83,13 +83,6 @@ final class Rules {
     return rules;
   }
 
-  /**
-   * One allow-everything rule: the rules of {@code kns.*} and {@code projectcalico-default-allow}.
-   */
-  static Rule allowAll() {
-    return Rule.allowAll();
-  }
-
   private static Rule rule(Fields r, int index, Direction direction, String namespace) {
     Diagnostics d = r.diagnostics();
     Action action = action(r);

@@ -1,6 +1,8 @@
 package dev.tierproof.model;
 
 import dev.tierproof.source.Span;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * One rule as Felix evaluates it (specs/semantics.md S3).
@@ -30,20 +32,13 @@ public record Rule(
     return source ? this.source : destination;
   }
 
-  /** The same rule as rule {@code index}, at no place: what it matches and does, no more. */
-  public Rule unplaced(int index) {
-    return new Rule(
-        index,
-        action,
-        ipVersion,
-        protocol,
-        notProtocol,
-        icmp,
-        notIcmp,
-        source,
-        destination,
-        http,
-        Span.NONE);
+  /**
+   * What the rule matches and does, without its index and place: equal for rules that behave alike
+   * wherever they stand.
+   */
+  public List<Object> content() {
+    return Arrays.asList(
+        action, ipVersion, protocol, notProtocol, icmp, notIcmp, source, destination, http);
   }
 
   /** Rule {@code index} that allows everything, at no place. */

@@ -416,7 +416,7 @@ final class ChainChanges {
     if (selectsChangedSet(r.source()) || selectsChangedSet(r.destination())) {
       return new Object();
     }
-    return r.unplaced(0);
+    return r.content();
   }
 
   private boolean selectsChangedSet(EntityMatch m) {
