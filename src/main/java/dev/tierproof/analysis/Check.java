@@ -156,6 +156,7 @@ public final class Check {
               start)
           : unknown(i, a, start);
     }
+    Answer allowed = null;
     Answer denied = null;
     for (FlowSpec b : bounds(x.packets())) {
       try (Query q = network.query(sides(x.from()), sides(x.to()), b)) {
@@ -164,15 +165,8 @@ public final class Check {
           return unknown(i, a, start);
         }
         if (a.sat()) {
-          Verdict v = replay.verdict(a, x.from(), x.to());
-          return result(
-              i,
-              Status.PROVEN,
-              "a flow " + what + " is allowed",
-              Shown.flow(a.flow(), v),
-              "sat",
-              null,
-              start);
+          allowed = a;
+          break;
         }
         if (denied == null) {
           Answer d = q.denied();
@@ -182,17 +176,21 @@ public final class Check {
         }
       }
     }
-    if (denied == null) {
-      return result(
-          i, Status.VIOLATED, "no flow " + what + " exists", Shown.NOTHING, "unsat", null, start);
-    }
-    Verdict v = replay.verdict(denied, x.from(), x.to());
+    Answer shown = allowed != null ? allowed : denied;
+    String summary =
+        allowed != null
+            ? "a flow " + what + " is allowed"
+            : denied == null
+                ? "no flow " + what + " exists"
+                : "no flow " + what + " is allowed; for example this one is denied";
     return result(
         i,
-        Status.VIOLATED,
-        "no flow " + what + " is allowed; for example this one is denied",
-        Shown.flow(denied.flow(), v),
-        "unsat",
+        allowed != null ? Status.PROVEN : Status.VIOLATED,
+        summary,
+        shown == null
+            ? Shown.NOTHING
+            : Shown.flow(shown.flow(), replay.verdict(shown, x.from(), x.to())),
+        allowed != null ? "sat" : "unsat",
         null,
         start);
   }
@@ -200,45 +198,23 @@ public final class Check {
   private CheckResult probe(Invariant i, Probe x, long start) {
     Verdict v = replay.evaluator(Map.of()).evaluate(x.flow());
     String verdict = v.allowed() ? "allowed" : "denied";
-    if (v.allowed() != x.allowed()) {
-      return result(
-          i,
-          Status.VIOLATED,
-          "the flow is " + verdict + ", not " + (x.allowed() ? "allowed" : "denied"),
-          Shown.flow(x.flow(), v),
-          "none",
-          null,
-          start);
-    }
-    if (x.decidedBy() != null) {
-      boolean matched =
-          v.steps().stream()
-              .filter(s -> x.allowed() || !s.allowed())
-              .anyMatch(s -> matches(x.decidedBy(), s));
-      if (!matched) {
-        return result(
-            i,
-            Status.VIOLATED,
-            "the flow is "
-                + verdict
-                + " as expected, but not decided by "
-                + describe(x.decidedBy()),
-            Shown.flow(x.flow(), v),
-            "none",
-            null,
-            start);
-      }
-    }
-    return result(
-        i,
-        Status.PROVEN,
+    Status status = Status.PROVEN;
+    String summary =
         "the flow is "
             + verdict
-            + (x.decidedBy() == null ? "" : ", decided by " + describe(x.decidedBy())),
-        Shown.flow(x.flow(), v),
-        "none",
-        null,
-        start);
+            + (x.decidedBy() == null ? "" : ", decided by " + describe(x.decidedBy()));
+    if (v.allowed() != x.allowed()) {
+      status = Status.VIOLATED;
+      summary = "the flow is " + verdict + ", not " + (x.allowed() ? "allowed" : "denied");
+    } else if (x.decidedBy() != null
+        && v.steps().stream()
+            .filter(s -> x.allowed() || !s.allowed())
+            .noneMatch(s -> matches(x.decidedBy(), s))) {
+      status = Status.VIOLATED;
+      summary =
+          "the flow is " + verdict + " as expected, but not decided by " + describe(x.decidedBy());
+    }
+    return result(i, status, summary, Shown.flow(x.flow(), v), "none", null, start);
   }
 
   private CheckResult covered(Invariant i, Covered x, long start) {
