@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code explain SRC DST [flow]}: one concrete flow, its verdict and what decided it. Exit 0 when
@@ -34,17 +32,7 @@ import picocli.CommandLine.Parameters;
     })
 final class ExplainCommand extends Subcommand {
 
-  @Parameters(index = "0", paramLabel = "SRC", description = "source endpoint reference")
-  String source;
-
-  @Parameters(index = "1", paramLabel = "DST", description = "destination endpoint reference")
-  String destination;
-
-  @Option(
-      names = "--destination-ip",
-      paramLabel = "IP",
-      description = "the address of a domain destination")
-  String destinationIp;
+  @Mixin QuestionEnds ends = new QuestionEnds();
 
   @Mixin FlowOptions flow = new FlowOptions();
 
@@ -54,7 +42,8 @@ final class ExplainCommand extends Subcommand {
   ExitCode run(Session s, GlobalOptions g) {
     List<Session.Output> outputs = s.outputs(g);
     FlowSpec spec = flow.spec(s.args, s.diagnostics);
-    Optional<Session.Question> question = s.question(g, source, destination, destinationIp, false);
+    Optional<Session.Question> question =
+        s.question(g, ends.source, ends.destination, ends.destinationIp, false);
     if (question.isEmpty()) {
       return s.fail();
     }

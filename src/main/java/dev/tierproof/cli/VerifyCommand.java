@@ -37,22 +37,12 @@ final class VerifyCommand extends Subcommand {
   @Parameters(index = "0", paramLabel = "reachable|isolated", description = "the claim")
   String claim;
 
-  @Parameters(index = "1", paramLabel = "SRC", description = "source endpoint reference")
-  String source;
-
-  @Parameters(index = "2", paramLabel = "DST", description = "destination endpoint reference")
-  String destination;
-
   @Option(
       names = "--existing",
       description = "selector references mean the input's endpoints only, not hypothetical ones")
   boolean existing;
 
-  @Option(
-      names = "--destination-ip",
-      paramLabel = "IP",
-      description = "the address of a domain destination")
-  String destinationIp;
+  @Mixin QuestionEnds ends = new QuestionEnds();
 
   @Option(
       names = "--pod-cidr",
@@ -102,7 +92,7 @@ final class VerifyCommand extends Subcommand {
       }
     }
     Optional<Session.Question> question =
-        s.question(g, source, destination, destinationIp, existing);
+        s.question(g, ends.source, ends.destination, ends.destinationIp, existing);
     if (question.isEmpty()) {
       return s.fail();
     }
