@@ -29,8 +29,13 @@ public record Invariant(
   /** The claim; each kind says what proven and violated mean. */
   public sealed interface Assertion
       permits Isolated, Reachable, Probe, Covered, NoNewReachability, NoFindings {
-    /** The key it is written under: {@code isolated}, {@code reachable}, ... */
-    String key();
+    /**
+     * The key it is written under, as in the invariant file ({@link
+     * dev.tierproof.model.InvariantSet#key}); a probe's is {@code allowed} or {@code denied}.
+     */
+    default String key() {
+      return dev.tierproof.model.InvariantSet.key(getClass());
+    }
   }
 
   /**
@@ -44,11 +49,6 @@ public record Invariant(
       to = List.copyOf(to);
       packets = List.copyOf(packets);
       except = List.copyOf(except);
-    }
-
-    @Override
-    public String key() {
-      return "isolated";
     }
   }
 
@@ -74,11 +74,6 @@ public record Invariant(
       from = List.copyOf(from);
       to = List.copyOf(to);
       packets = List.copyOf(packets);
-    }
-
-    @Override
-    public String key() {
-      return "reachable";
     }
   }
 
@@ -123,30 +118,15 @@ public record Invariant(
       endpoints = List.copyOf(endpoints);
       directions = Set.copyOf(directions);
     }
-
-    @Override
-    public String key() {
-      return "covered";
-    }
   }
 
   /** Nothing is allowed that {@code base} (written {@code baseline}) did not allow. */
-  public record NoNewReachability(String baseline, PolicySet base) implements Assertion {
-    @Override
-    public String key() {
-      return "no-new-reachability";
-    }
-  }
+  public record NoNewReachability(String baseline, PolicySet base) implements Assertion {}
 
   /** Lint reports no finding of these rules (ids or names; empty: any rule). */
   public record NoFindings(List<String> rules) implements Assertion {
     public NoFindings {
       rules = List.copyOf(rules);
-    }
-
-    @Override
-    public String key() {
-      return "no-findings";
     }
   }
 }

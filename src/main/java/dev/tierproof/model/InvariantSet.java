@@ -34,11 +34,29 @@ public record InvariantSet(String name, String description, Span span, List<Inva
       Assertion assertion,
       Span span) {}
 
+  /**
+   * The key an assertion type is written under: its name in kebab case ({@code Isolated}: {@code
+   * isolated}, {@code NoNewReachability}: {@code no-new-reachability}). The written assertions and
+   * the resolved ones ({@code analysis.Invariant}) are named alike, so both keys come from here.
+   */
+  public static String key(Class<?> assertion) {
+    return assertion
+        .getSimpleName()
+        .replaceAll("([a-z])([A-Z])", "$1-$2")
+        .toLowerCase(java.util.Locale.ROOT);
+  }
+
   /** The one claim of an invariant. */
   public sealed interface Assertion
       permits Isolated, Reachable, Probe, Covered, NoNewReachability, NoFindings {
-    /** The key it is written under: {@code isolated}, {@code reachable}, ... */
-    String key();
+    /**
+     * The key it is written under: its type's name in kebab case ({@code isolated}, {@code
+     * no-new-reachability}, ...; see {@link InvariantSet#key}); a probe's is {@code allowed} or
+     * {@code denied}.
+     */
+    default String key() {
+      return InvariantSet.key(getClass());
+    }
 
     Span span();
   }
@@ -89,11 +107,6 @@ public record InvariantSet(String name, String description, Span span, List<Inva
       scope = List.copyOf(scope);
       except = List.copyOf(except);
     }
-
-    @Override
-    public String key() {
-      return "isolated";
-    }
   }
 
   /**
@@ -114,11 +127,6 @@ public record InvariantSet(String name, String description, Span span, List<Inva
       implements Assertion {
     public Reachable {
       scope = List.copyOf(scope);
-    }
-
-    @Override
-    public String key() {
-      return "reachable";
     }
   }
 
@@ -167,11 +175,6 @@ public record InvariantSet(String name, String description, Span span, List<Inva
     public Covered {
       directions = Set.copyOf(directions);
     }
-
-    @Override
-    public String key() {
-      return "covered";
-    }
   }
 
   /**
@@ -179,12 +182,7 @@ public record InvariantSet(String name, String description, Span span, List<Inva
    * path) did not allow.
    */
   public record NoNewReachability(String baseline, Span baselineSpan, Span span)
-      implements Assertion {
-    @Override
-    public String key() {
-      return "no-new-reachability";
-    }
-  }
+      implements Assertion {}
 
   /** {@code no-findings}: lint reports nothing for these rule ids or names (empty: any rule). */
   public record NoFindings(List<String> rules, List<Span> ruleSpans, Span span)
@@ -192,11 +190,6 @@ public record InvariantSet(String name, String description, Span span, List<Inva
     public NoFindings {
       rules = List.copyOf(rules);
       ruleSpans = List.copyOf(ruleSpans);
-    }
-
-    @Override
-    public String key() {
-      return "no-findings";
     }
   }
 }
