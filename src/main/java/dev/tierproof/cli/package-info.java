@@ -12,8 +12,9 @@
  * ExplainCommand}, {@code VerifyCommand}, {@code LintCommand}, {@code CheckCommand}, {@code
  * DiffCommand}, {@code CompletionCommand}; {@code Session} (one run: its streams, the
  * configuration, {@code -o}, {@code --fail-on}, {@code --scope}, the one way every command loads
- * its input and a diff's base, resolving SRC and DST, writing reports); {@code GlobalOptions} and
- * {@code FlowOptions} (option mixins); {@code Arguments} (the command line as a source text, so
+ * its input and a diff's base, resolving SRC and DST, writing reports); {@code GlobalOptions},
+ * {@code FlowOptions} and {@code QuestionEnds} (SRC, DST and {@code --destination-ip} of explain
+ * and verify) (option mixins); {@code Arguments} (the command line as a source text, so
  * that an argument's problem reads like a file's); {@code ExitCode}; {@code Durations}, {@code
  * TerminalProgress}, {@code Version}. Invariant resolution is {@link
  * dev.tierproof.analysis.InvariantResolver}'s, reading a git revision {@link
