@@ -14,8 +14,8 @@
  * configuration, {@code -o}, {@code --fail-on}, {@code --scope}, the one way every command loads
  * its input and a diff's base, resolving SRC and DST, writing reports); {@code GlobalOptions},
  * {@code FlowOptions} and {@code QuestionEnds} (SRC, DST and {@code --destination-ip} of explain
- * and verify) (option mixins); {@code Arguments} (the command line as a source text, so
- * that an argument's problem reads like a file's); {@code ExitCode}; {@code Durations}, {@code
+ * and verify) (option mixins); {@code Arguments} (the command line as a source text, so that an
+ * argument's problem reads like a file's); {@code ExitCode}; {@code Durations}, {@code
  * TerminalProgress}, {@code Version}. Invariant resolution is {@link
  * dev.tierproof.analysis.InvariantResolver}'s, reading a git revision {@link
  * dev.tierproof.load.GitRevision}'s.
