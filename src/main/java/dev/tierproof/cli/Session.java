@@ -79,10 +79,10 @@ final class Session {
       g.outputs.addAll(c.output());
     }
     g.excludes.addAll(c.exclude());
-    for (dev.tierproof.load.Config.Entry e : c.lintDisable()) {
+    for (dev.tierproof.load.Config.Entry e : c.lint().disable()) {
       lintRule(e).ifPresent(g.lintDisable::add);
     }
-    for (dev.tierproof.load.Config.Entry e : c.lintSeverity()) {
+    for (dev.tierproof.load.Config.Entry e : c.lint().severity()) {
       java.util.Optional<Severity> grade =
           java.util.Arrays.stream(Severity.values())
               .filter(v -> v.label().equals(e.value()))

@@ -25,19 +25,27 @@ import java.util.Optional;
  * </pre>
  *
  * @param file where it was read
- * @param lintDisable rules as written, {@link Entry#value()} null
- * @param lintSeverity rule and severity as written
  */
 public record Config(
-    Path file,
-    List<String> files,
-    List<String> exclude,
-    List<String> output,
-    List<Entry> lintDisable,
-    List<Entry> lintSeverity) {
+    Path file, List<String> files, List<String> exclude, List<String> output, Lint lint) {
 
   /** A setting as written, with where, for the reader to check against what it knows. */
   public record Entry(String key, Span keyAt, String value, Span valueAt) {}
+
+  /**
+   * The {@code lint} section.
+   *
+   * @param disable rules as written, {@link Entry#value()} null
+   * @param severity rule and severity as written
+   */
+  public record Lint(List<Entry> disable, List<Entry> severity) {
+    public static final Lint NONE = new Lint(List.of(), List.of());
+
+    public Lint {
+      disable = List.copyOf(disable);
+      severity = List.copyOf(severity);
+    }
+  }
 
   /** The file name looked for. */
   public static final String NAME = ".tierproof.yaml";
@@ -46,8 +54,6 @@ public record Config(
     files = List.copyOf(files);
     exclude = List.copyOf(exclude);
     output = List.copyOf(output);
-    lintDisable = List.copyOf(lintDisable);
-    lintSeverity = List.copyOf(lintSeverity);
   }
 
   /** The nearest {@link #NAME} in {@code dir} or a folder above it. */
@@ -69,7 +75,7 @@ public record Config(
       text = Files.readString(file);
     } catch (IOException e) {
       diagnostics.error(new Span(name, 1, 1), "cannot read the configuration: " + e.getMessage());
-      return new Config(file, List.of(), List.of(), List.of(), List.of(), List.of());
+      return new Config(file, List.of(), List.of(), List.of(), Lint.NONE);
     }
     diagnostics.source(name, text);
     List<Node> documents = Documents.parse(new SourceText(name, text), diagnostics);
@@ -114,6 +120,6 @@ public record Config(
         f.done();
       }
     }
-    return new Config(file, files, exclude, output, disable, severity);
+    return new Config(file, files, exclude, output, new Lint(disable, severity));
   }
 }
