@@ -18,6 +18,7 @@ import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.model.Tier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -380,6 +381,9 @@ public final class Evaluator {
     if (!selected(m, scope)) {
       return false;
     }
+    if (m.service() != null && !service(m.service(), flow.protocol(), addr, port, scope)) {
+      return false;
+    }
     if (!m.ports().isEmpty() && !portIn(m.ports(), m, r, flow.protocol(), addr, port, scope)) {
       return false;
     }
@@ -393,9 +397,7 @@ public final class Evaluator {
    * S3.3, S3.4); {@code peer} is the flow's endpoint at {@code addr}, or null.
    */
   public boolean identity(EntityMatch m, Ip addr, String domain, Endpoint peer) {
-    return addressed(m, addr, domain)
-        && (m.selector() == null && m.notSelector() == null
-            || selected(m, covering(addr, domain, peer)));
+    return identity(m, new Site(addr, covering(addr, domain, peer)), domain);
   }
 
   /** Who is at an address as rule sides see it: made once ({@link #site}), asked of many sides. */
@@ -419,14 +421,22 @@ public final class Evaluator {
 
   /** {@link #identity(EntityMatch, Ip, String, Endpoint)} at a site, without a domain. */
   public boolean identity(EntityMatch m, Site site) {
-    return addressed(m, site.addr, null)
-        && (m.selector() == null && m.notSelector() == null || selected(m, site.entities));
+    return identity(m, site, null);
+  }
+
+  /**
+   * A {@code services} side here: the address is one of the service's endpoints, for some port of
+   * a destination side (spec S3.9).
+   */
+  private static boolean identity(EntityMatch m, Site site, String domain) {
+    return addressed(m, site.addr, domain)
+        && (m.selector() == null && m.notSelector() == null || selected(m, site.entities))
+        && (m.service() == null
+            || m.service().hosts().contains(Cidr.host(site.addr))
+            || selectedPods(m.service(), site.addr, site.entities).findAny().isPresent());
   }
 
   private static boolean addressed(EntityMatch m, Ip addr, String domain) {
-    if (m.service() != null) {
-      return false; // spec S3.4: endpoint slices are not modelled, so no address matches
-    }
     if (!m.nets().isEmpty() && m.nets().stream().noneMatch(c -> c.contains(addr))) {
       return false;
     }
@@ -454,6 +464,44 @@ public final class Evaluator {
   private static boolean covers(Entity e, Ip addr, String domain) {
     return e.nets().stream().anyMatch(c -> c.contains(addr))
         || (domain != null && e.domains().stream().anyMatch(d -> Domains.matches(d, domain)));
+  }
+
+  /**
+   * A {@code services} side (spec S3.9): the listed endpoints match the packet, or (a service
+   * without listed endpoints) some pod here that its selector selects has a target port equal to the
+   * packet's, with the packet's protocol (a destination side; a source side needs only the pod).
+   */
+  private static boolean service(
+      ServiceMatch s, int protocol, Ip addr, Integer port, List<Entity> scope) {
+    if (s.matchesListed(addr, protocol, port)) {
+      return true;
+    }
+    if (!s.withPorts()) {
+      return selectedPods(s, addr, scope).findAny().isPresent();
+    }
+    if (port == null) {
+      return false;
+    }
+    for (ServiceMatch.Target t : s.targets()) {
+      if (t.protocol() == protocol
+          && selectedPods(s, addr, scope)
+              .anyMatch(
+                  e ->
+                      t.number() != null
+                          ? t.number().intValue() == port
+                          : e.ports().contains(new NamedPort(t.name(), protocol, port)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The entities at {@code addr} that a service's selector selects (none without one). */
+  private static java.util.stream.Stream<Entity> selectedPods(
+      ServiceMatch s, Ip addr, List<Entity> scope) {
+    return s.selector() == null
+        ? java.util.stream.Stream.empty()
+        : scope.stream().filter(e -> covers(e, addr, null) && s.selector().matches(e.labels()));
   }
 
   /** True when the packet's port is in a numeric range or is a named port (spec S3.5). */
