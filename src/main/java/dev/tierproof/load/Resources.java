@@ -493,6 +493,7 @@ final class Resources {
     deferred.values().forEach(this::convert);
     deferred.clear();
     // spec S3.9: services rules match the endpoints the whole input gives their services
+    services.hostNetwork(endpoints.hostNetwork());
     policies.replaceAll(p -> new Placed(services.resolve(p.policy()), p.tierAt()));
     profiles.replaceAll((name, p) -> services.resolve(p));
     endpoints.serviceAccounts().forEach(ref -> serviceAccounts.putIfAbsent(ref, null));

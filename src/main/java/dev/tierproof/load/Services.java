@@ -48,6 +48,7 @@ final class Services {
   private final Map<String, Service> services = new LinkedHashMap<>();
   private final Map<String, Listed> slices = new LinkedHashMap<>();
   private final Map<String, Listed> endpoints = new LinkedHashMap<>();
+  private List<Meta> hostNetwork = List.of();
 
   Services(Diagnostics diagnostics) {
     this.diagnostics = diagnostics;
@@ -265,6 +266,11 @@ final class Services {
     }
   }
 
+  /** The pods on the host network: a service selecting one has its node's address (unmodelled). */
+  void hostNetwork(List<Meta> pods) {
+    hostNetwork = List.copyOf(pods);
+  }
+
   /** {@code p} with each pending service reference of its rules resolved. */
   Policy resolve(Policy p) {
     return new Policy(
@@ -352,9 +358,23 @@ final class Services {
               + ref
               + "` has no selector and the input holds no EndpointSlices or Endpoints of it");
     }
+    String ns = ref.substring(0, ref.indexOf('/'));
+    for (Meta pod : hostNetwork) {
+      if (pod.namespace().equals(ns)
+          && pod.labels().entrySet().containsAll(svc.selector().entrySet())) {
+        return unresolved(
+            ref,
+            withPorts,
+            "service `"
+                + ref
+                + "` selects `"
+                + pod.ref()
+                + "`, which uses the host network: its node's address is not modelled");
+      }
+    }
     List<Selector> terms = new ArrayList<>();
     terms.add(Selectors.equal(Selectors.ORCHESTRATOR, "k8s"));
-    terms.add(Selectors.equal(Selectors.NAMESPACE, ref.substring(0, ref.indexOf('/'))));
+    terms.add(Selectors.equal(Selectors.NAMESPACE, ns));
     svc.selector().forEach((k, v) -> terms.add(Selectors.equal(k, v)));
     return new ServiceMatch(
         ref, withPorts, List.of(), List.of(), Selectors.all(terms), svc.targets(), null);
