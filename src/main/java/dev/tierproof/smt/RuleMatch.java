@@ -50,7 +50,7 @@ final class RuleMatch {
   }
 
   /**
-   * The rule matches the packet (spec S3.1-S3.6); its sides must have been collected by both ends'
+   * The rule matches the packet (spec S3.1-S3.6, S3.9); its sides must have been collected by both ends'
    * layouts.
    */
   BoolExpr match(Rule r) {
@@ -121,7 +121,7 @@ final class RuleMatch {
       this.layout = end.layout();
     }
 
-    /** A rule side at this end (spec S3.4-S3.6). */
+    /** A rule side at this end (spec S3.4-S3.6, S3.9). */
     BoolExpr side(Rule r, EntityMatch m) {
       if (m.isEmpty()) {
         return ctx.mkTrue();
