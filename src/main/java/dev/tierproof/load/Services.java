@@ -273,20 +273,7 @@ final class Services {
 
   /** {@code p} with each pending service reference of its rules resolved. */
   Policy resolve(Policy p) {
-    return new Policy(
-        p.kind(),
-        p.name(),
-        p.namespace(),
-        p.tier(),
-        p.order(),
-        p.selector(),
-        p.types(),
-        resolve(p.ingress()),
-        resolve(p.egress()),
-        p.doNotTrack(),
-        p.preDnat(),
-        p.applyOnForward(),
-        p.span());
+    return p.withRules(resolve(p.ingress()), resolve(p.egress()));
   }
 
   Profile resolve(Profile p) {
@@ -300,19 +287,7 @@ final class Services {
         out.add(r);
         continue;
       }
-      out.add(
-          new Rule(
-              r.index(),
-              r.action(),
-              r.ipVersion(),
-              r.protocol(),
-              r.notProtocol(),
-              r.icmp(),
-              r.notIcmp(),
-              resolve(r.source(), r.span()),
-              resolve(r.destination(), r.span()),
-              r.http(),
-              r.span()));
+      out.add(r.withSides(resolve(r.source(), r.span()), resolve(r.destination(), r.span())));
     }
     return out;
   }
@@ -325,9 +300,7 @@ final class Services {
     if (!s.resolved()) {
       diagnostics.warning(at, s.unresolved() + ": the rule's `services` side matches no address");
     }
-    return new EntityMatch(
-        m.nets(), m.notNets(), m.selector(), m.notSelector(), m.ports(), m.notPorts(), m.domains(),
-        s);
+    return m.withService(s);
   }
 
   /** spec S3.9: slices, else Endpoints, else the Service's selector over the input's pods. */

@@ -34,6 +34,11 @@ public record EntityMatch(
     domains = List.copyOf(domains);
   }
 
+  /** The same side with {@code other} as its service (the loader's resolution, spec S3.9). */
+  public EntityMatch withService(ServiceMatch other) {
+    return new EntityMatch(nets, notNets, selector, notSelector, ports, notPorts, domains, other);
+  }
+
   /** True when the side names a service whose endpoints the input does not give (spec S3.9). */
   public boolean unresolvedService() {
     return service != null && !service.resolved();

@@ -30,6 +30,22 @@ public record Rule(
     return source ? this.source : destination;
   }
 
+  /** The same rule with other sides. */
+  public Rule withSides(EntityMatch newSource, EntityMatch newDestination) {
+    return new Rule(
+        index,
+        action,
+        ipVersion,
+        protocol,
+        notProtocol,
+        icmp,
+        notIcmp,
+        newSource,
+        newDestination,
+        http,
+        span);
+  }
+
   /** Rule 0 that allows everything (a Kubernetes namespace's profile, spec S2.8), at no place. */
   public static Rule allowAll() {
     return new Rule(
