@@ -391,15 +391,6 @@ public final class Evaluator {
         || !portIn(m.notPorts(), m, r, flow.protocol(), addr, port, scope);
   }
 
-  /**
-   * The part of a rule side that looks at who is at an address, not at the packet: {@code nets},
-   * {@code notNets}, {@code domains}, {@code services}, the selectors over the entities there (spec
-   * S3.3, S3.4); {@code peer} is the flow's endpoint at {@code addr}, or null.
-   */
-  public boolean identity(EntityMatch m, Ip addr, String domain, Endpoint peer) {
-    return identity(m, new Site(addr, covering(addr, domain, peer)), domain);
-  }
-
   /** Who is at an address as rule sides see it: made once ({@link #site}), asked of many sides. */
   public static final class Site {
     private final Ip addr;
@@ -419,17 +410,14 @@ public final class Evaluator {
     return new Site(addr, covering(addr, null, peer));
   }
 
-  /** {@link #identity(EntityMatch, Ip, String, Endpoint)} at a site, without a domain. */
-  public boolean identity(EntityMatch m, Site site) {
-    return identity(m, site, null);
-  }
-
   /**
-   * A {@code services} side here: the address is one of the service's endpoints, for some port of
-   * a destination side (spec S3.9).
+   * The part of a rule side that looks at who is at an address, not at the packet: {@code nets},
+   * {@code notNets}, the selectors over the entities there (spec S3.3, S3.4), and of a {@code
+   * services} side whether the address is one of the service's endpoints, for some port on a
+   * destination side (S3.9).
    */
-  private static boolean identity(EntityMatch m, Site site, String domain) {
-    return addressed(m, site.addr, domain)
+  public boolean identity(EntityMatch m, Site site) {
+    return addressed(m, site.addr, null)
         && (m.selector() == null && m.notSelector() == null || selected(m, site.entities))
         && (m.service() == null
             || m.service().hosts().contains(Cidr.host(site.addr))
