@@ -456,8 +456,9 @@ public final class Evaluator {
 
   /**
    * A {@code services} side (spec S3.9): the listed endpoints match the packet, or (a service
-   * without listed endpoints) some pod here that its selector selects has a target port equal to the
-   * packet's, with the packet's protocol (a destination side; a source side needs only the pod).
+   * without listed endpoints) some pod here that its selector selects has a target port equal to
+   * the packet's, with the packet's protocol (a destination side; a source side needs only the
+   * pod).
    */
   private static boolean service(
       ServiceMatch s, int protocol, Ip addr, Integer port, List<Entity> scope) {

@@ -126,7 +126,8 @@ final class Endpoints {
       Meta meta, String source, Map<String, String> labels, Fields spec, List<Ip> ips) {
     // spec S2.7, S2.8
     if (spec.flag("hostNetwork")) {
-      hostNetwork.add(new Meta(meta.name(), meta.namespace(), labels, meta.span(), meta.nameSpan(), true));
+      hostNetwork.add(
+          new Meta(meta.name(), meta.namespace(), labels, meta.span(), meta.nameSpan(), true));
       diagnostics.warning(
           spec.keySpan("hostNetwork"),
           source

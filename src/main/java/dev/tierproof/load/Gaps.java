@@ -123,7 +123,8 @@ final class Gaps {
 
   /**
    * The elements of the built model: enforced policies on the untracked, pre-DNAT or forward path;
-   * rules with {@code http} or an unresolved {@code services} side; profile rules that Pass, or with those matches.
+   * rules with {@code http} or an unresolved {@code services} side; profile rules that Pass, or
+   * with those matches.
    */
   static List<Unmodelled> of(PolicySet set) {
     // spec S9.1, S9.2
@@ -215,7 +216,11 @@ final class Gaps {
           // spec S3.9: the input does not say which endpoints the service has
           out.add(
               new Unmodelled(
-                  "services", name, r.span(), m.service().unresolved() + ", the side matches nothing", at));
+                  "services",
+                  name,
+                  r.span(),
+                  m.service().unresolved() + ", the side matches nothing",
+                  at));
         }
       }
       if (profile && r.action() == Action.PASS) {

@@ -139,8 +139,7 @@ final class Services {
     }
     if (!PROTOCOLS.contains(s.text())) {
       diagnostics.error(
-          s.span(),
-          "invalid protocol `" + s.text() + "`" + Suggest.choice(s.text(), PROTOCOLS));
+          s.span(), "invalid protocol `" + s.text() + "`" + Suggest.choice(s.text(), PROTOCOLS));
       return 0;
     }
     return Protocols.parse(s.text()).orElseThrow();
@@ -229,7 +228,8 @@ final class Services {
       diagnostics.error(a.span(), "invalid IP address `" + a.text() + "`");
     } else if (family != null && !family.equals("IPv" + ip.family())) {
       diagnostics.error(
-          a.span(), "address `" + a.text() + "` is not of the slice's addressType `" + family + "`");
+          a.span(),
+          "address `" + a.text() + "` is not of the slice's addressType `" + family + "`");
     } else {
       out.add(ip);
     }

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * What a rule side's {@code services} entry matches, resolved from the input's Services,
  * EndpointSlices and Endpoints (specs/semantics.md S3.9). Felix matches a destination service as
- * (address, port, protocol) ∈ the endpoint addresses × endpoint ports of each of its EndpointSlices,
- * a source service as address ∈ the endpoint addresses.
+ * (address, port, protocol) ∈ the endpoint addresses × endpoint ports of each of its
+ * EndpointSlices, a source service as address ∈ the endpoint addresses.
  *
  * @param ref {@code namespace/name} of the service
  * @param withPorts true on a destination side (address, port and protocol are matched), false on a
@@ -36,8 +36,8 @@ public record ServiceMatch(
   public record Member(Ip ip, int protocol, int port) {}
 
   /**
-   * A service port's target: {@code number} or, when null, the container port {@code name} of
-   * each selected pod with the same protocol.
+   * A service port's target: {@code number} or, when null, the container port {@code name} of each
+   * selected pod with the same protocol.
    */
   public record Target(int protocol, Integer number, String name) {}
 
@@ -76,7 +76,9 @@ public record ServiceMatch(
         .filter(m -> m.ip().equals(ip))
         .map(m -> List.of(m.protocol(), m.port()))
         .distinct()
-        .sorted(java.util.Comparator.comparing((List<Integer> x) -> x.get(0)).thenComparing(x -> x.get(1)))
+        .sorted(
+            java.util.Comparator.comparing((List<Integer> x) -> x.get(0))
+                .thenComparing(x -> x.get(1)))
         .toList();
   }
 

@@ -5,10 +5,10 @@ import com.microsoft.z3.Context;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Icmp;
+import dev.tierproof.model.Ip;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Port;
-import dev.tierproof.model.Ip;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.smt.Alternative.Addressless;
@@ -50,8 +50,8 @@ final class RuleMatch {
   }
 
   /**
-   * The rule matches the packet (spec S3.1-S3.6, S3.9); its sides must have been collected by both ends'
-   * layouts.
+   * The rule matches the packet (spec S3.1-S3.6, S3.9); its sides must have been collected by both
+   * ends' layouts.
    */
   BoolExpr match(Rule r) {
     BoolExpr known = matches.get(r);
@@ -203,8 +203,8 @@ final class RuleMatch {
 
     /**
      * A {@code services} side at this end (spec S3.9): the listed endpoints as (address, protocol,
-     * port) or addresses; without them, the selector's coverage with each target port: a number,
-     * or the named port of a selected entity (the named-port encoding, filtered by the selector).
+     * port) or addresses; without them, the selector's coverage with each target port: a number, or
+     * the named port of a selected entity (the named-port encoding, filtered by the selector).
      */
     private BoolExpr service(ServiceMatch s) {
       List<BoolExpr> any = new ArrayList<>();
@@ -215,8 +215,7 @@ final class RuleMatch {
         for (ServiceMatch.Member x : s.members()) {
           byIp.computeIfAbsent(x.ip(), k -> new ArrayList<>())
               .add(
-                  ctx.mkAnd(
-                      v.protoIs(x.protocol()), ctx.mkEq(end.port(), ctx.mkBV(x.port(), 16))));
+                  ctx.mkAnd(v.protoIs(x.protocol()), ctx.mkEq(end.port(), ctx.mkBV(x.port(), 16))));
         }
         byIp.forEach((ip, ports) -> any.add(ctx.mkAnd(end.netIn(Cidr.host(ip)), t.or(ports))));
       }

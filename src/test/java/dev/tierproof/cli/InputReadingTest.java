@@ -120,7 +120,11 @@ class InputReadingTest {
         .contains(", ... (`-v` lists them)");
     Run verbose = Run.of("-f", file.toString(), "-v", "explain", "x/p", "x/p");
     assertThat(
-            verbose.err().lines().filter(l -> l.contains("kind `ConfigMap` is not modelled")).count())
+            verbose
+                .err()
+                .lines()
+                .filter(l -> l.contains("kind `ConfigMap` is not modelled"))
+                .count())
         .isEqualTo(5);
     Run quiet = Run.of("-f", file.toString(), "explain", "x/p", "x/p", "-q");
     assertThat(quiet.err()).isEmpty();

@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
  * Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies (podSelector, namespaceSelector,
  * ipBlock with except, named and numeric ports, endPort) mixed with Calico tiers, Services with
  * EndpointSlices or Endpoints and {@code services} rules ({@link RandomClusterServices}), and kinds
- * tierproof does not model (ConfigMap, a third-party CRD, rarely a ClusterNetworkPolicy).
- * The same seed gives the same text; {@link #load} goes through the loader, the front door every
- * command uses.
+ * tierproof does not model (ConfigMap, a third-party CRD, rarely a ClusterNetworkPolicy). The same
+ * seed gives the same text; {@link #load} goes through the loader, the front door every command
+ * uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at

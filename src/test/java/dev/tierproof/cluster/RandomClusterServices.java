@@ -8,8 +8,8 @@ import java.util.Random;
  * Services for {@link RandomCluster} (spec S3.9): per cluster a few Kubernetes Services, selecting
  * workloads by {@code app} with numbered and named target ports, some listed by an EndpointSlice
  * (addresses of both families that endpoints own or nobody owns; never the deployed pods' pool) or
- * by Endpoints, rarely one with neither and no selector (unresolved: its rules are unmodelled);
- * and {@code services} rule sides naming them.
+ * by Endpoints, rarely one with neither and no selector (unresolved: its rules are unmodelled); and
+ * {@code services} rule sides naming them.
  */
 final class RandomClusterServices {
 

@@ -7,10 +7,11 @@ import dev.tierproof.model.Protocols;
 import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.model.ServiceMatch.Member;
 import dev.tierproof.model.ServiceMatch.Target;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Services, EndpointSlices and Endpoints, and the {@code services} rule sides they resolve (S3.9). */
+/**
+ * Services, EndpointSlices and Endpoints, and the {@code services} rule sides they resolve (S3.9).
+ */
 class ServiceLoadTest {
 
   private static final String POLICY =
@@ -32,7 +33,9 @@ class ServiceLoadTest {
   /** {@code yaml} with the Namespace {@code shop} after it. */
   private static Loaded load(String yaml) {
     return Loaded.of(
-        yaml + (yaml.endsWith("\n") ? "" : "\n") + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n");
+        yaml
+            + (yaml.endsWith("\n") ? "" : "\n")
+            + "---\napiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n");
   }
 
   private static ServiceMatch egress(Loaded loaded) {

@@ -28,9 +28,9 @@ import java.util.TreeMap;
  * only through its address: the family, which of the rules' CIDRs contain it, which of their
  * selectors match an entity at it (the endpoint's labels, the network sets there), and the named
  * ports of the endpoint there (spec S3.4, S3.5); a {@code services} side through the addresses it
- * lists, its selector and its named target ports (S3.9). Endpoints that agree on all of that for every rule
- * of the step are interchangeable, so one representative per kind is exact; the solver then groups
- * far ends among a few hundred endpoints instead of every one.
+ * lists, its selector and its named target ports (S3.9). Endpoints that agree on all of that for
+ * every rule of the step are interchangeable, so one representative per kind is exact; the solver
+ * then groups far ends among a few hundred endpoints instead of every one.
  */
 final class Peers {
 
