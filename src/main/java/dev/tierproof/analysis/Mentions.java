@@ -9,6 +9,7 @@ import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceMatch;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -85,6 +86,23 @@ record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> proto
       if (m.notSelector() != null) {
         keys.addAll(m.notSelector().keys());
       }
+      if (m.service() != null) { // spec S3.9
+        ServiceMatch s = m.service();
+        if (s.selector() != null) {
+          keys.addAll(s.selector().keys());
+        }
+        s.members().forEach(x -> cut(x.protocol(), x.port(), cuts, protocols));
+        s.targets().stream()
+            .filter(t -> t.number() != null)
+            .forEach(t -> cut(t.protocol(), t.number(), cuts, protocols));
+        s.targets().forEach(t -> protocols.add(t.protocol()));
+      }
     }
+  }
+
+  private static void cut(int protocol, int port, Set<Integer> cuts, Set<Integer> protocols) {
+    cuts.add(port);
+    cuts.add(port + 1);
+    protocols.add(protocol);
   }
 }

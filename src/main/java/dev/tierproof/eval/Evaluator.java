@@ -18,6 +18,7 @@ import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.model.Tier;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -380,22 +381,14 @@ public final class Evaluator {
     if (!selected(m, scope)) {
       return false;
     }
+    if (m.service() != null && !service(m.service(), flow.protocol(), addr, port, scope)) {
+      return false;
+    }
     if (!m.ports().isEmpty() && !portIn(m.ports(), m, r, flow.protocol(), addr, port, scope)) {
       return false;
     }
     return m.notPorts().isEmpty()
         || !portIn(m.notPorts(), m, r, flow.protocol(), addr, port, scope);
-  }
-
-  /**
-   * The part of a rule side that looks at who is at an address, not at the packet: {@code nets},
-   * {@code notNets}, {@code domains}, {@code services}, the selectors over the entities there (spec
-   * S3.3, S3.4); {@code peer} is the flow's endpoint at {@code addr}, or null.
-   */
-  public boolean identity(EntityMatch m, Ip addr, String domain, Endpoint peer) {
-    return addressed(m, addr, domain)
-        && (m.selector() == null && m.notSelector() == null
-            || selected(m, covering(addr, domain, peer)));
   }
 
   /** Who is at an address as rule sides see it: made once ({@link #site}), asked of many sides. */
@@ -417,16 +410,21 @@ public final class Evaluator {
     return new Site(addr, covering(addr, null, peer));
   }
 
-  /** {@link #identity(EntityMatch, Ip, String, Endpoint)} at a site, without a domain. */
+  /**
+   * The part of a rule side that looks at who is at an address, not at the packet: {@code nets},
+   * {@code notNets}, the selectors over the entities there (spec S3.3, S3.4), and of a {@code
+   * services} side whether the address is one of the service's endpoints, for some port on a
+   * destination side (S3.9).
+   */
   public boolean identity(EntityMatch m, Site site) {
     return addressed(m, site.addr, null)
-        && (m.selector() == null && m.notSelector() == null || selected(m, site.entities));
+        && (m.selector() == null && m.notSelector() == null || selected(m, site.entities))
+        && (m.service() == null
+            || m.service().hosts().contains(Cidr.host(site.addr))
+            || selectedPods(m.service(), site.addr, site.entities).findAny().isPresent());
   }
 
   private static boolean addressed(EntityMatch m, Ip addr, String domain) {
-    if (m.service() != null) {
-      return false; // spec S3.4: endpoint slices are not modelled, so no address matches
-    }
     if (!m.nets().isEmpty() && m.nets().stream().noneMatch(c -> c.contains(addr))) {
       return false;
     }
@@ -454,6 +452,45 @@ public final class Evaluator {
   private static boolean covers(Entity e, Ip addr, String domain) {
     return e.nets().stream().anyMatch(c -> c.contains(addr))
         || (domain != null && e.domains().stream().anyMatch(d -> Domains.matches(d, domain)));
+  }
+
+  /**
+   * A {@code services} side (spec S3.9): the listed endpoints match the packet, or (a service
+   * without listed endpoints) some pod here that its selector selects has a target port equal to
+   * the packet's, with the packet's protocol (a destination side; a source side needs only the
+   * pod).
+   */
+  private static boolean service(
+      ServiceMatch s, int protocol, Ip addr, Integer port, List<Entity> scope) {
+    if (s.matchesListed(addr, protocol, port)) {
+      return true;
+    }
+    if (!s.withPorts()) {
+      return selectedPods(s, addr, scope).findAny().isPresent();
+    }
+    if (port == null) {
+      return false;
+    }
+    for (ServiceMatch.Target t : s.targets()) {
+      if (t.protocol() == protocol
+          && selectedPods(s, addr, scope)
+              .anyMatch(
+                  e ->
+                      t.number() != null
+                          ? t.number().intValue() == port
+                          : e.ports().contains(new NamedPort(t.name(), protocol, port)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The entities at {@code addr} that a service's selector selects (none without one). */
+  private static java.util.stream.Stream<Entity> selectedPods(
+      ServiceMatch s, Ip addr, List<Entity> scope) {
+    return s.selector() == null
+        ? java.util.stream.Stream.empty()
+        : scope.stream().filter(e -> covers(e, addr, null) && s.selector().matches(e.labels()));
   }
 
   /** True when the packet's port is in a numeric range or is a named port (spec S3.5). */

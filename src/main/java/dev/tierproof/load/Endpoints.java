@@ -38,6 +38,7 @@ final class Endpoints {
   private final List<Pending<Endpoint>> endpoints = new ArrayList<>();
   private final List<Pending<NetworkSet>> networkSets = new ArrayList<>();
   private final Set<String> serviceAccounts = new LinkedHashSet<>();
+  private final List<Meta> hostNetwork = new ArrayList<>();
 
   /**
    * Reports into {@code diagnostics}; what is enforced and not modelled is added to {@code
@@ -54,6 +55,11 @@ final class Endpoints {
 
   List<Pending<NetworkSet>> networkSets() {
     return List.copyOf(networkSets);
+  }
+
+  /** The pods (and pod templates) on the host network, with their own labels. */
+  List<Meta> hostNetwork() {
+    return List.copyOf(hostNetwork);
   }
 
   /** {@code ns/sa} of every service account a workload runs as, in input order. */
@@ -120,6 +126,8 @@ final class Endpoints {
       Meta meta, String source, Map<String, String> labels, Fields spec, List<Ip> ips) {
     // spec S2.7, S2.8
     if (spec.flag("hostNetwork")) {
+      hostNetwork.add(
+          new Meta(meta.name(), meta.namespace(), labels, meta.span(), meta.nameSpan(), true));
       diagnostics.warning(
           spec.keySpan("hostNetwork"),
           source

@@ -3,6 +3,7 @@ package dev.tierproof.load;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
@@ -122,7 +123,8 @@ final class Gaps {
 
   /**
    * The elements of the built model: enforced policies on the untracked, pre-DNAT or forward path;
-   * rules with {@code http} or {@code services}; profile rules that Pass, or with those matches.
+   * rules with {@code http} or an unresolved {@code services} side; profile rules that Pass, or
+   * with those matches.
    */
   static List<Unmodelled> of(PolicySet set) {
     // spec S9.1, S9.2
@@ -209,14 +211,17 @@ final class Gaps {
                 "enforced at L7, treated as matching at L4 (spec S3.7)",
                 deciding(at, r, Reach.Effect.DENIES)));
       }
-      if (r.source().service() != null || r.destination().service() != null) {
-        out.add(
-            new Unmodelled(
-                "services",
-                name,
-                r.span(),
-                "endpoint slices are not modelled, the side matches nothing",
-                at));
+      for (EntityMatch m : List.of(r.source(), r.destination())) {
+        if (m.service() != null && !m.service().resolved()) {
+          // spec S3.9: the input does not say which endpoints the service has
+          out.add(
+              new Unmodelled(
+                  "services",
+                  name,
+                  r.span(),
+                  m.service().unresolved() + ", the side matches nothing",
+                  at));
+        }
       }
       if (profile && r.action() == Action.PASS) {
         // spec S4.6

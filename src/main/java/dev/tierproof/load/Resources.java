@@ -66,13 +66,15 @@ final class Resources {
           Map.entry("HostEndpoint", CALICO_APIS),
           Map.entry("GlobalNetworkSet", CALICO_APIS),
           Map.entry("NetworkSet", CALICO_APIS),
-          Map.entry("Profile", CALICO_APIS));
+          Map.entry("Profile", CALICO_APIS),
+          Map.entry("Service", List.of("v1")),
+          Map.entry("Endpoints", List.of("v1")),
+          Map.entry("EndpointSlice", List.of("discovery.k8s.io/v1")));
 
   /** Well-known kinds that do not change what Calico enforces, or that tierproof cannot model. */
   private static final Set<String> NOT_MODELLED =
       Set.of(
-          ("ClusterNetworkPolicy AdminNetworkPolicy BaselineAdminNetworkPolicy Service Endpoints"
-                  + " EndpointSlice ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
+          ("ClusterNetworkPolicy AdminNetworkPolicy BaselineAdminNetworkPolicy ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
                   + " HTTPRoute GatewayClass PersistentVolume"
                   + " PersistentVolumeClaim StorageClass LimitRange ResourceQuota"
                   + " HorizontalPodAutoscaler PodDisruptionBudget PriorityClass RuntimeClass Role"
@@ -123,10 +125,12 @@ final class Resources {
   private final Map<String, Profile> profiles = new TreeMap<>();
   private final List<Unmodelled> unmodelled = new ArrayList<>();
   private final Endpoints endpoints;
+  private final Services services;
 
   Resources(Diagnostics diagnostics) {
     this.diagnostics = diagnostics;
     this.endpoints = new Endpoints(diagnostics, unmodelled);
+    this.services = new Services(diagnostics);
     BUILT_IN_TIERS.forEach(t -> tiers.put(t.name(), t));
   }
 
@@ -256,6 +260,10 @@ final class Resources {
           endpoints.networkSet(
               f, meta(f, f.kind(), f.kind().equals("NetworkSet"), Names.DNS_SUBDOMAIN));
       case "Profile" -> profile(f);
+      case "Service" -> services.service(f, meta(f, "Service", true, Names.DNS_LABEL));
+      case "EndpointSlice" ->
+          services.endpointSlice(f, meta(f, "EndpointSlice", true, Names.DNS_SUBDOMAIN));
+      case "Endpoints" -> services.endpoints(f, meta(f, "Endpoints", true, Names.UNCHECKED));
       default -> endpoints.controller(f, meta(f, f.kind(), true, Names.UNCHECKED));
     }
   }
@@ -484,6 +492,10 @@ final class Resources {
   PolicySet build() {
     deferred.values().forEach(this::convert);
     deferred.clear();
+    // spec S3.9: services rules match the endpoints the whole input gives their services
+    services.hostNetwork(endpoints.hostNetwork());
+    policies.replaceAll(p -> new Placed(services.resolve(p.policy()), p.tierAt()));
+    profiles.replaceAll((name, p) -> services.resolve(p));
     endpoints.serviceAccounts().forEach(ref -> serviceAccounts.putIfAbsent(ref, null));
     Map<String, Namespace> allNamespaces = new TreeMap<>(namespaces);
     namespaceReferences.forEach(

@@ -8,6 +8,7 @@ import dev.tierproof.model.Icmp;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
@@ -257,7 +258,7 @@ final class Rules {
       saSelector = Selectors.read(sa, "selector", Selectors.Use.PLAIN);
       sa.done();
     }
-    String service = service(f, source, c);
+    ServiceMatch service = service(f, source, c);
     List<String> domains = domains(f, "domains", d);
     if (f.has("domains") && (source || c.direction() != Direction.EGRESS)) {
       d.error(f.keySpan("domains"), "`domains` is only valid in the destination of an egress rule");
@@ -269,7 +270,7 @@ final class Rules {
         positive, negative, composed, notSelector, ports, notPorts, domains, service);
   }
 
-  private static String service(Fields f, boolean source, Context c) {
+  private static ServiceMatch service(Fields f, boolean source, Context c) {
     Fields svc = f.object("services");
     if (svc == null) {
       return null;
@@ -302,20 +303,15 @@ final class Rules {
     if (name == null) {
       d.error(svc.span(), "`services` needs a `name`");
     }
-    if (namespace == null && c.namespace() == null) {
+    if ((namespace == null || namespace.isEmpty()) && c.namespace() == null) {
       d.error(svc.span(), "`services` needs a `namespace` outside a namespaced policy");
     }
     if (d.errors().size() > errors) {
       return null;
     }
-    String ref = (namespace != null ? namespace : c.namespace()) + "/" + name;
-    d.warning(
-        at,
-        "service `"
-            + ref
-            + "` is matched through its endpoint slices, which are not modelled: this side matches"
-            + " no address");
-    return ref;
+    // spec S3.9: an empty namespace in a namespaced policy is the policy's own (the API's reading)
+    String ns = namespace != null && !namespace.isEmpty() ? namespace : c.namespace();
+    return ServiceMatch.pending(ns + "/" + name, !source);
   }
 
   private static List<Cidr> cidrs(Fields f, String key, List<Net> nets) {

@@ -10,8 +10,8 @@ import java.util.List;
  *     {@code pcns.}/{@code pcsa.} prefixes, service accounts folded in), or null when absent
  * @param notSelector the raw {@code notSelector}, never prefixed or scoped, or null
  * @param domains Calico Enterprise {@code destination.domains} (exact names or {@code *.} globs)
- * @param service a Kubernetes {@code services} reference {@code ns/name}, or null; its endpoint
- *     slices are not part of the model, so a side with a service matches no address
+ * @param service a Kubernetes {@code services} reference with the endpoints it resolves to (spec
+ *     S3.9), or null
  */
 public record EntityMatch(
     List<Cidr> nets,
@@ -21,7 +21,7 @@ public record EntityMatch(
     List<Port> ports,
     List<Port> notPorts,
     List<String> domains,
-    String service) {
+    ServiceMatch service) {
 
   public static final EntityMatch ANY =
       new EntityMatch(List.of(), List.of(), null, null, List.of(), List.of(), List.of(), null);
@@ -32,6 +32,16 @@ public record EntityMatch(
     ports = List.copyOf(ports);
     notPorts = List.copyOf(notPorts);
     domains = List.copyOf(domains);
+  }
+
+  /** The same side with {@code other} as its service (the loader's resolution, spec S3.9). */
+  public EntityMatch withService(ServiceMatch other) {
+    return new EntityMatch(nets, notNets, selector, notSelector, ports, notPorts, domains, other);
+  }
+
+  /** True when the side names a service whose endpoints the input does not give (spec S3.9). */
+  public boolean unresolvedService() {
+    return service != null && !service.resolved();
   }
 
   public boolean isEmpty() {

@@ -35,6 +35,24 @@ public record Policy(
     egress = List.copyOf(egress);
   }
 
+  /** The same policy with other rules. */
+  public Policy withRules(List<Rule> newIngress, List<Rule> newEgress) {
+    return new Policy(
+        kind,
+        name,
+        namespace,
+        tier,
+        order,
+        selector,
+        types,
+        newIngress,
+        newEgress,
+        doNotTrack,
+        preDnat,
+        applyOnForward,
+        span);
+  }
+
   public boolean staged() {
     return kind.staged();
   }

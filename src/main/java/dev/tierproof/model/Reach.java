@@ -12,7 +12,7 @@ public sealed interface Reach {
   Reach NOWHERE = new Nowhere();
   Reach EVERYWHERE = new Everywhere();
 
-  /** The element cannot change any verdict (a Service object, a policy that selects nothing). */
+  /** The element cannot change any verdict (a policy that selects nothing). */
   record Nowhere() implements Reach {}
 
   /** The element could change the verdict of any flow. */

@@ -32,6 +32,22 @@ public record Rule(
     return source ? this.source : destination;
   }
 
+  /** The same rule with other sides. */
+  public Rule withSides(EntityMatch newSource, EntityMatch newDestination) {
+    return new Rule(
+        index,
+        action,
+        ipVersion,
+        protocol,
+        notProtocol,
+        icmp,
+        notIcmp,
+        newSource,
+        newDestination,
+        http,
+        span);
+  }
+
   /**
    * What the rule matches and does, without its index and place: equal for rules that behave alike
    * wherever they stand.

@@ -8,8 +8,8 @@ import dev.tierproof.source.Span;
  * inconclusive.
  *
  * @param kind what it is: a resource kind ({@code ClusterNetworkPolicy}) or the field as written
- *     ({@code http}, {@code services}, {@code preDNAT}, {@code doNotTrack}, {@code applyOnForward},
- *     {@code Pass}, {@code ipNetworks})
+ *     ({@code http}, {@code services} (unresolved), {@code preDNAT}, {@code doNotTrack}, {@code
+ *     applyOnForward}, {@code Pass}, {@code ipNetworks})
  * @param name which one: the resource's name, or the rule ({@code ingress rule 0 of shop/web})
  * @param reason why it is not modelled, one clause
  */

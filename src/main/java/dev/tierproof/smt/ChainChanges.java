@@ -91,7 +91,8 @@ final class ChainChanges {
     /** The ends that rule side {@code m} can match (more is fine, never fewer). */
     void add(EntityMatch m) {
       if (m.service() != null) {
-        return; // matches no address (spec S3.4)
+        everything |= m.service().resolved(); // spec S3.9: not narrowed (an unresolved one: none)
+        return;
       }
       if (m.selector() == null && m.nets().isEmpty() && m.domains().isEmpty()) {
         everything = true;

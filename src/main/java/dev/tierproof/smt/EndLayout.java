@@ -11,6 +11,7 @@ import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Alternative.Addressless;
 import dev.tierproof.smt.Alternative.Concrete;
@@ -78,6 +79,11 @@ final class EndLayout {
       return new NpKey(
           n.name(), m.selector() == null ? null : new SelKey(m.selector(), m.notSelector()));
     }
+  }
+
+  /** The selector test of a {@code services} side without listed endpoints, or null (S3.9). */
+  static SelKey serviceKey(ServiceMatch s) {
+    return s.selector() == null ? null : new SelKey(s.selector(), null);
   }
 
   /**
@@ -238,8 +244,17 @@ final class EndLayout {
 
   /** Registers what a rule side observes of this end's address and peer. */
   void collect(EntityMatch m) {
-    if (m.isEmpty() || m.service() != null) {
+    if (m.isEmpty()) {
       return;
+    }
+    if (m.service() != null) {
+      ServiceMatch s = m.service();
+      s.hosts().forEach(this::addCidr);
+      SelKey key = serviceKey(s);
+      if (key != null) {
+        selKeys.putIfAbsent(key, selKeys.size());
+        s.targetNames().forEach(n -> npKeys.putIfAbsent(new NpKey(n, key), npKeys.size()));
+      }
     }
     m.nets().forEach(this::addCidr);
     m.notNets().forEach(this::addCidr);

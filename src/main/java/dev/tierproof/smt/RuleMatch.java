@@ -5,10 +5,12 @@ import com.microsoft.z3.Context;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Icmp;
+import dev.tierproof.model.Ip;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.smt.Alternative.Addressless;
 import dev.tierproof.smt.Alternative.Concrete;
 import dev.tierproof.smt.EndLayout.NpKey;
@@ -16,6 +18,7 @@ import dev.tierproof.smt.EndLayout.SelKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -47,8 +50,8 @@ final class RuleMatch {
   }
 
   /**
-   * The rule matches the packet (spec S3.1-S3.6); its sides must have been collected by both ends'
-   * layouts.
+   * The rule matches the packet (spec S3.1-S3.6, S3.9); its sides must have been collected by both
+   * ends' layouts.
    */
   BoolExpr match(Rule r) {
     BoolExpr known = matches.get(r);
@@ -118,15 +121,15 @@ final class RuleMatch {
       this.layout = end.layout();
     }
 
-    /** A rule side at this end (spec S3.4-S3.6). */
+    /** A rule side at this end (spec S3.4-S3.6, S3.9). */
     BoolExpr side(Rule r, EntityMatch m) {
       if (m.isEmpty()) {
         return ctx.mkTrue();
       }
-      if (m.service() != null) {
-        return ctx.mkFalse();
-      }
       List<BoolExpr> c = new ArrayList<>();
+      if (m.service() != null) {
+        c.add(service(m.service()));
+      }
       if (!m.nets().isEmpty()) {
         c.add(t.or(m.nets().stream().map(end::netIn).toList()));
       }
@@ -196,6 +199,40 @@ final class RuleMatch {
       BoolExpr neg =
           key.neg() == null ? null : end.selector(Residual.of(key.neg(), layout.common()));
       return pos == null ? neg : neg == null ? pos : ctx.mkAnd(pos, ctx.mkNot(neg));
+    }
+
+    /**
+     * A {@code services} side at this end (spec S3.9): the listed endpoints as (address, protocol,
+     * port) or addresses; without them, the selector's coverage with each target port: a number, or
+     * the named port of a selected entity (the named-port encoding, filtered by the selector).
+     */
+    private BoolExpr service(ServiceMatch s) {
+      List<BoolExpr> any = new ArrayList<>();
+      if (!s.withPorts()) {
+        s.hosts().forEach(h -> any.add(end.netIn(h)));
+      } else {
+        Map<Ip, List<BoolExpr>> byIp = new LinkedHashMap<>();
+        for (ServiceMatch.Member x : s.members()) {
+          byIp.computeIfAbsent(x.ip(), k -> new ArrayList<>())
+              .add(
+                  ctx.mkAnd(v.protoIs(x.protocol()), ctx.mkEq(end.port(), ctx.mkBV(x.port(), 16))));
+        }
+        byIp.forEach((ip, ports) -> any.add(ctx.mkAnd(end.netIn(Cidr.host(ip)), t.or(ports))));
+      }
+      SelKey key = EndLayout.serviceKey(s);
+      if (key != null && !s.withPorts()) {
+        any.add(covered(key));
+      } else if (key != null) {
+        for (ServiceMatch.Target x : s.targets()) {
+          BoolExpr port =
+              x.number() != null
+                  ? ctx.mkAnd(covered(key), ctx.mkEq(end.port(), ctx.mkBV(x.number(), 16)))
+                  : namedPort(new NpKey(x.name(), key));
+          any.add(ctx.mkAnd(v.protoIs(x.protocol()), port));
+        }
+      }
+      BoolExpr out = t.or(any);
+      return s.withPorts() ? ctx.mkAnd(v.hasPorts, out) : out;
     }
 
     /** This end's address is in one of the network set's CIDRs. */

@@ -105,7 +105,7 @@ class InputReadingTest {
     Path file = dir.resolve("w.yaml");
     StringBuilder yaml = new StringBuilder();
     for (String svc : new String[] {"a", "b", "c", "d", "e"}) {
-      yaml.append("---\napiVersion: v1\nkind: Service\nmetadata: {name: ")
+      yaml.append("---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: ")
           .append(svc)
           .append(", namespace: x}\n");
     }
@@ -115,12 +115,16 @@ class InputReadingTest {
     Run summary = Run.of("-f", file.toString(), "explain", "x/p", "x/p");
     assertThat(summary.code()).as(summary.toString()).isZero();
     assertThat(summary.err())
-        .containsOnlyOnce("kind `Service` is not modelled")
+        .containsOnlyOnce("kind `ConfigMap` is not modelled")
         .contains("and 4 more like it at ")
         .contains(", ... (`-v` lists them)");
     Run verbose = Run.of("-f", file.toString(), "-v", "explain", "x/p", "x/p");
     assertThat(
-            verbose.err().lines().filter(l -> l.contains("kind `Service` is not modelled")).count())
+            verbose
+                .err()
+                .lines()
+                .filter(l -> l.contains("kind `ConfigMap` is not modelled"))
+                .count())
         .isEqualTo(5);
     Run quiet = Run.of("-f", file.toString(), "explain", "x/p", "x/p", "-q");
     assertThat(quiet.err()).isEmpty();

@@ -19,10 +19,11 @@ import java.util.stream.Collectors;
  * {@code status.podIP}/{@code podIPs} of both families, WorkloadEndpoints and HostEndpoints,
  * ServiceAccounts, (Global)NetworkSets, Tiers, Calico (Global)NetworkPolicies with
  * Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies (podSelector, namespaceSelector,
- * ipBlock with except, named and numeric ports, endPort) mixed with Calico tiers, and kinds
- * tierproof does not model (Service, ConfigMap, a third-party CRD, rarely a ClusterNetworkPolicy).
- * The same seed gives the same text; {@link #load} goes through the loader, the front door every
- * command uses.
+ * ipBlock with except, named and numeric ports, endPort) mixed with Calico tiers, Services with
+ * EndpointSlices or Endpoints and {@code services} rules ({@link RandomClusterServices}), and kinds
+ * tierproof does not model (ConfigMap, a third-party CRD, rarely a ClusterNetworkPolicy). The same
+ * seed gives the same text; {@link #load} goes through the loader, the front door every command
+ * uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at
@@ -133,6 +134,7 @@ public final class RandomCluster {
   private int deploy6 = 1;
   private boolean enforcingUnmodelled;
   private final boolean listed;
+  private final RandomClusterServices services;
 
   public RandomCluster(long seed) {
     this.seed = seed;
@@ -157,10 +159,13 @@ public final class RandomCluster {
     hosts();
     netsets();
     tiers();
+    services = new RandomClusterServices(rnd, used);
+    docs.addAll(services.docs());
     int policies = 1 + rnd.nextInt(5);
     for (int i = 0; i < policies; i++) {
       docs.add(policy(i));
     }
+    enforcingUnmodelled = services.unresolvedReferenced();
     unmodelled();
     withoutEndpoints();
     listed = rnd.nextInt(4) == 0;
@@ -655,6 +660,10 @@ public final class RandomCluster {
    * ports.
    */
   private String side(String key, boolean farEnd, boolean ports, int family, boolean global) {
+    String service = farEnd ? services.side(key) : null;
+    if (service != null) {
+      return service;
+    }
     StringBuilder b = new StringBuilder();
     if (farEnd && rnd.nextInt(4) > 0) {
       switch (rnd.nextInt(10)) {

@@ -115,6 +115,38 @@ class GapsTest {
   }
 
   @Test
+  void input_resolvedServicesRules_notRecorded() {
+    // spec S3.9: the Service's selector or its EndpointSlices say which endpoints it has
+    Input in =
+        load(
+            """
+        apiVersion: projectcalico.org/v3
+        kind: NetworkPolicy
+        metadata: {name: api, namespace: shop}
+        spec:
+          selector: app == 'api'
+          egress:
+            - action: Allow
+              destination: {services: {name: db}}
+            - action: Allow
+              destination: {services: {name: cache}}
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata: {name: db, namespace: shop}
+        spec: {selector: {app: db}, ports: [{port: 5432}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: cache-1, namespace: shop, labels: {kubernetes.io/service-name: cache}}
+        addressType: IPv4
+        endpoints: [{addresses: ["10.0.0.9"]}]
+        ports: [{port: 6379}]
+        """);
+    assertThat(in.unmodelled()).isEmpty();
+  }
+
+  @Test
   void input_rulesWithHttpAndServices_recordedAtTheirPolicysEndpointsStagedSkipped() {
     Input in =
         load(

@@ -171,7 +171,7 @@ class LoaderTest {
         Loaded.of(
             """
             apiVersion: v1
-            kind: Service
+            kind: ConfigMap
             metadata: {name: s}
             ---
             apiVersion: cert-manager.io/v1
@@ -180,7 +180,7 @@ class LoaderTest {
             """);
     assertThat(loaded.messages())
         .containsExactly(
-            "test.yaml:2:7: warning: kind `Service` is not modelled and is ignored",
+            "test.yaml:2:7: warning: kind `ConfigMap` is not modelled and is ignored",
             "test.yaml:6:7: warning: kind `Certificate` is not modelled and is ignored");
   }
 

@@ -263,7 +263,7 @@ class PolicyRewritingTest {
   }
 
   @Test
-  void load_servicesAndDomains_keptWithWarningForServices() {
+  void load_servicesAndDomains_unresolvedServiceKeptWithWarning() {
     Loaded loaded =
         Loaded.of(
             np(
@@ -276,11 +276,16 @@ class PolicyRewritingTest {
                 """));
     assertThat(loaded.diagnostics().errors()).isEmpty();
     Policy p = loaded.policy("shop/p");
-    assertThat(p.egress().get(0).destination().service()).isEqualTo("shop/api");
+    assertThat(p.egress().get(0).destination().service().ref()).isEqualTo("shop/api");
+    assertThat(p.egress().get(0).destination().unresolvedService()).isTrue();
     assertThat(p.egress().get(1).destination().domains())
         .containsExactly("tigera.io", "*.example.com");
     assertThat(loaded.messages())
-        .anyMatch(m -> m.contains("service `shop/api` is matched through its endpoint slices"));
+        .anyMatch(
+            m ->
+                m.contains(
+                    "service `shop/api` is not in the input, nor EndpointSlices or Endpoints of it:"
+                        + " the rule's `services` side matches no address"));
   }
 
   @Test

@@ -18,6 +18,7 @@ import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.model.Tier;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Span;
@@ -261,17 +262,19 @@ public final class RandomModel {
     boolean ports = Protocols.hasPorts(proto);
     boolean icmp = Protocols.isIcmp(proto);
     String domain = d[0] == null && rnd.nextBoolean() ? pick(NAMES) : null;
-    return new Flow(
-        proto,
-        (Ip) s[1],
-        ports ? pick(PORTS) : null,
-        (Ip) d[1],
-        ports ? pick(PORTS) : null,
-        icmp ? pick(List.of(0, 3, 8)) : null,
-        icmp ? pick(List.of(0, 1)) : null,
-        domain,
-        (Endpoint) s[0],
-        (Endpoint) d[0]);
+    Flow base =
+        new Flow(
+            proto,
+            (Ip) s[1],
+            ports ? pick(PORTS) : null,
+            (Ip) d[1],
+            ports ? pick(PORTS) : null,
+            icmp ? pick(List.of(0, 3, 8)) : null,
+            icmp ? pick(List.of(0, 1)) : null,
+            domain,
+            (Endpoint) s[0],
+            (Endpoint) d[0]);
+    return RandomServices.aim(rnd, set, base);
   }
 
   /**
@@ -461,7 +464,8 @@ public final class RandomModel {
     List<Port> notPorts = rnd.nextInt(8) == 0 ? ports() : List.of();
     List<String> domains =
         (destination ? rnd.nextInt(5) == 0 : rnd.nextInt(25) == 0) ? some(DOMAINS, 2) : List.of();
-    String service = rnd.nextInt(40) == 0 ? "ns1/svc" : null;
+    ServiceMatch service =
+        rnd.nextInt(40) < 6 ? RandomServices.draw(rnd, destination, () -> selector(2)) : null;
     return new EntityMatch(nets, notNets, sel, notSel, ports, notPorts, domains, service);
   }
 

@@ -180,7 +180,8 @@ final class Footprint {
 
   private Addresses far(EntityMatch m) {
     if (m.service() != null) {
-      return new Addresses(List.of());
+      // spec S3.9: an unresolved service matches no address; a resolved one is not narrowed here
+      return m.service().resolved() ? null : new Addresses(List.of());
     }
     if (!m.domains().isEmpty()) {
       return null;

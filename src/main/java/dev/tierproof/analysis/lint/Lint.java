@@ -390,9 +390,8 @@ public final class Lint {
   private Pending sample(RuleRef rule, Endpoint hypothetical) {
     Pending q = new Pending(rule);
     if (rule.rules().stream()
-        .allMatch(r -> r.source().service() != null || r.destination().service() != null)) {
-      return null; // spec S3.4: endpoint slices are not modelled (reported on load); nothing to
-      // claim
+        .allMatch(r -> r.source().unresolvedService() || r.destination().unresolvedService())) {
+      return null; // spec S3.9: the service's endpoints are unknown (reported on load)
     }
     List<EClass> classes = steps.selected(rule.policy(), rule.direction());
     List<StepPath> chains = chains(rule.policy(), rule.direction(), hypothetical);

@@ -27,9 +27,10 @@ import java.util.TreeMap;
  * The input endpoints a step's rules can tell apart as the packet's far end. A far end is observed
  * only through its address: the family, which of the rules' CIDRs contain it, which of their
  * selectors match an entity at it (the endpoint's labels, the network sets there), and the named
- * ports of the endpoint there (spec S3.4, S3.5). Endpoints that agree on all of that for every rule
- * of the step are interchangeable, so one representative per kind is exact; the solver then groups
- * far ends among a few hundred endpoints instead of every one.
+ * ports of the endpoint there (spec S3.4, S3.5); a {@code services} side through the addresses it
+ * lists, its selector and its named target ports (S3.9). Endpoints that agree on all of that for
+ * every rule of the step are interchangeable, so one representative per kind is exact; the solver
+ * then groups far ends among a few hundred endpoints instead of every one.
  */
 final class Peers {
 
@@ -80,12 +81,17 @@ final class Peers {
           keys.add(k);
         }
       }
-      for (Cidr c : m.nets()) {
-        if (!cidrs.contains(c)) {
-          cidrs.add(c);
+      List<Cidr> observed = new ArrayList<>(m.nets());
+      observed.addAll(m.notNets());
+      if (m.service() != null) { // spec S3.9: its listed addresses, its selector, its target names
+        observed.addAll(m.service().hosts());
+        if (m.service().selector() != null
+            && seenKeys.add(Arrays.asList(m.service().selector(), null))) {
+          keys.add(Arrays.asList(m.service().selector(), null));
         }
+        portNames.addAll(m.service().targetNames());
       }
-      for (Cidr c : m.notNets()) {
+      for (Cidr c : observed) {
         if (!cidrs.contains(c)) {
           cidrs.add(c);
         }

@@ -67,21 +67,7 @@ public record RuleRef(Tier tier, Policy policy, Direction direction, int index, 
         List<Rule> in = new java.util.ArrayList<>(p.ingress());
         List<Rule> eg = new java.util.ArrayList<>(p.egress());
         (direction == Direction.INGRESS ? in : eg).removeIf(r -> r.index() == index);
-        ps.add(
-            new Policy(
-                p.kind(),
-                p.name(),
-                p.namespace(),
-                p.tier(),
-                p.order(),
-                p.selector(),
-                p.types(),
-                in,
-                eg,
-                p.doNotTrack(),
-                p.preDnat(),
-                p.applyOnForward(),
-                p.span()));
+        ps.add(p.withRules(in, eg));
       }
       out.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
     }

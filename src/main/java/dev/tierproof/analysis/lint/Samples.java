@@ -159,7 +159,7 @@ final class Samples {
     EntityMatch local = ingress ? r.destination() : r.source();
     EntityMatch far = ingress ? r.source() : r.destination();
     if (local.service() != null || far.service() != null) {
-      return; // spec S3.4: such a side matches no address
+      return; // spec S3.9: service endpoints are not sampled; the solver decides such rules
     }
     for (int fam : families(r, at)) {
       List<Ip> localIps =

@@ -92,6 +92,12 @@ final class Cells {
   }
 
   private static void ports(EntityMatch m, TreeSet<Integer> bounds) {
+    if (m.service() != null) { // spec S3.9: the service's endpoint and target ports
+      m.service().members().forEach(x -> split(bounds, x.port(), x.port()));
+      m.service().targets().stream()
+          .filter(t -> t.number() != null)
+          .forEach(t -> split(bounds, t.number(), t.number()));
+    }
     for (List<Port> list : List.of(m.ports(), m.notPorts())) {
       for (Port p : list) {
         if (p instanceof Port.Range r) {

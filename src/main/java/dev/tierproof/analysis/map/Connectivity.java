@@ -25,6 +25,7 @@ import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.model.Tier;
 import dev.tierproof.source.Progress;
 import java.util.ArrayList;
@@ -364,6 +365,7 @@ public final class Connectivity {
       this.family = family;
       this.rules = rules(at, dir);
       Map<EntityMatch, Boolean> sides = new IdentityHashMap<>();
+      List<ServiceMatch> services = new ArrayList<>();
       boolean namesPorts = false;
       for (Rule r : rules) {
         EntityMatch side = peerSide(r);
@@ -372,7 +374,11 @@ public final class Connectivity {
         }
         namesPorts |=
             side.ports().stream().anyMatch(p -> p instanceof Port.Named)
-                || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named);
+                || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named)
+                || side.service() != null && !side.service().targetNames().isEmpty();
+        if (side.service() != null && side.service().withPorts()) {
+          services.add(side.service());
+        }
       }
       this.named = namesPorts;
       BitSet peers = new BitSet(members.size());
@@ -396,6 +402,22 @@ public final class Connectivity {
           if (!out.isEmpty()) {
             next.add(out);
           }
+        }
+        classes = next;
+      }
+      if (!services.isEmpty()) { // spec S3.9: the ports a service lists differ per address
+        List<BitSet> next = new ArrayList<>();
+        for (BitSet c : classes) {
+          Map<List<?>, BitSet> byPorts = new LinkedHashMap<>();
+          c.stream()
+              .forEach(
+                  i -> {
+                    Ip ip = peerIp(members.get(i));
+                    List<Object> key = new ArrayList<>();
+                    services.forEach(s -> key.add(s.portsAt(ip)));
+                    byPorts.computeIfAbsent(key, k -> new BitSet()).set(i);
+                  });
+          next.addAll(byPorts.values());
         }
         classes = next;
       }

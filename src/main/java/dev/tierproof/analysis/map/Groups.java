@@ -72,6 +72,9 @@ final class Groups {
         for (EntityMatch m : List.of(r.source(), r.destination())) {
           out.addAll(m.nets());
           out.addAll(m.notNets());
+          if (m.service() != null) {
+            out.addAll(m.service().hosts()); // spec S3.9: a service's endpoint addresses
+          }
         }
       }
     }
