@@ -22,11 +22,13 @@ import java.util.Optional;
  *   severity:               # these rules' findings are reported at another severity
  *     shadowed-rule: error
  *     TP205: note
+ * calicoVersion: "3.31"     # the Calico release whose enforcement is modelled (--calico-version)
  * </pre>
  *
  * @param file where it was read
  * @param lintDisable rules as written, {@link Entry#value()} null
  * @param lintSeverity rule and severity as written
+ * @param calicoVersion {@code calicoVersion} as written ({@link Entry#value()}), or null
  */
 public record Config(
     Path file,
@@ -34,7 +36,8 @@ public record Config(
     List<String> exclude,
     List<String> output,
     List<Entry> lintDisable,
-    List<Entry> lintSeverity) {
+    List<Entry> lintSeverity,
+    Entry calicoVersion) {
 
   /** A setting as written, with where, for the reader to check against what it knows. */
   public record Entry(String key, Span keyAt, String value, Span valueAt) {}
@@ -69,7 +72,7 @@ public record Config(
       text = Files.readString(file);
     } catch (IOException e) {
       diagnostics.error(new Span(name, 1, 1), "cannot read the configuration: " + e.getMessage());
-      return new Config(file, List.of(), List.of(), List.of(), List.of(), List.of());
+      return new Config(file, List.of(), List.of(), List.of(), List.of(), List.of(), null);
     }
     diagnostics.source(name, text);
     List<Node> documents = Documents.parse(new SourceText(name, text), diagnostics);
@@ -79,6 +82,7 @@ public record Config(
     List<String> output = new ArrayList<>();
     List<Entry> disable = new ArrayList<>();
     List<Entry> severity = new ArrayList<>();
+    Entry version = null;
     if (documents.size() > 1) {
       diagnostics.error(documents.get(1).span(), "a configuration is one YAML document");
     }
@@ -91,6 +95,11 @@ public record Config(
         f.strings("files").forEach(s -> files.add(base.resolve(s.text()).normalize().toString()));
         f.strings("exclude").forEach(s -> exclude.add(s.text()));
         f.strings("output").forEach(s -> output.add(s.text()));
+        // a plain 3.30 is read as written, not as the number 3.3
+        if (f.node("calicoVersion") instanceof Node.Scalar release) {
+          version =
+              new Entry("calicoVersion", f.keySpan("calicoVersion"), release.text(), release.span());
+        }
         Fields lint = f.object("lint");
         if (lint != null) {
           lint.strings("disable")
@@ -114,6 +123,6 @@ public record Config(
         f.done();
       }
     }
-    return new Config(file, files, exclude, output, disable, severity);
+    return new Config(file, files, exclude, output, disable, severity, version);
   }
 }

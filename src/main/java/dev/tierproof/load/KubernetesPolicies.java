@@ -267,7 +267,7 @@ final class KubernetesPolicies {
   }
 
   /** A Kubernetes CIDR: host bits are allowed and masked, as Go's {@code ParseCIDR} does. */
-  private static Cidr network(Node.Scalar s, Diagnostics d) {
+  static Cidr network(Node.Scalar s, Diagnostics d) {
     Cidr c = s.text().contains("/") ? Cidr.parse(s.text()).orElse(null) : null;
     if (c == null) {
       d.error(s.span(), "invalid CIDR `" + s.text() + "`");
@@ -371,7 +371,7 @@ final class KubernetesPolicies {
   }
 
   /** Calico's {@code SimplifyPorts}: named ports first, then numeric ranges sorted and merged. */
-  private static List<Port> simplify(List<Port> ports) {
+  static List<Port> simplify(List<Port> ports) {
     List<Port> out = new ArrayList<>(ports.stream().filter(p -> p instanceof Port.Named).toList());
     List<Port.Range> ranges =
         new ArrayList<>(

@@ -1,6 +1,7 @@
 package dev.tierproof.load;
 
 import dev.tierproof.model.Action;
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Namespace;
@@ -66,13 +67,15 @@ final class Resources {
           Map.entry("HostEndpoint", CALICO_APIS),
           Map.entry("GlobalNetworkSet", CALICO_APIS),
           Map.entry("NetworkSet", CALICO_APIS),
-          Map.entry("Profile", CALICO_APIS));
+          Map.entry("Profile", CALICO_APIS),
+          Map.entry("ClusterNetworkPolicy", ClusterPolicies.CNP_APIS),
+          Map.entry("AdminNetworkPolicy", ClusterPolicies.ANP_APIS),
+          Map.entry("BaselineAdminNetworkPolicy", ClusterPolicies.ANP_APIS));
 
   /** Well-known kinds that do not change what Calico enforces, or that tierproof cannot model. */
   private static final Set<String> NOT_MODELLED =
       Set.of(
-          ("ClusterNetworkPolicy AdminNetworkPolicy BaselineAdminNetworkPolicy Service Endpoints"
-                  + " EndpointSlice ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
+          ("Service Endpoints EndpointSlice ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
                   + " HTTPRoute GatewayClass PersistentVolume"
                   + " PersistentVolumeClaim StorageClass LimitRange ResourceQuota"
                   + " HorizontalPodAutoscaler PodDisruptionBudget PriorityClass RuntimeClass Role"
@@ -91,11 +94,42 @@ final class Resources {
   private static final Set<String> CLUSTER_NAMESPACES =
       Set.of("default", "kube-system", "kube-public", "kube-node-lease");
 
-  private static final List<TierDef> BUILT_IN_TIERS =
-      List.of(
-          new TierDef("kube-admin", 1_000.0, Action.PASS, Span.NONE),
-          new TierDef(Policies.DEFAULT_TIER, 1_000_000.0, Action.DENY, Span.NONE),
-          new TierDef("kube-baseline", 10_000_000.0, Action.PASS, Span.NONE));
+  /**
+   * Calico kinds that never allow or deny a flow, and why they are ignored (they are loaded, not
+   * unmodelled: spec S9.1).
+   */
+  private static final Map<String, String> NEVER_DECIDE =
+      Map.of(
+          "QoSPolicy",
+          "it limits bandwidth and packet rates and never allows or denies a flow",
+          "BGPConfiguration",
+          "it configures routing, not policy",
+          "BGPPeer",
+          "it configures routing, not policy",
+          "BGPFilter",
+          "it filters routes, not packets",
+          "IPPool",
+          "it configures address allocation, not policy",
+          "IPReservation",
+          "it configures address allocation, not policy");
+
+  /** The tiers Calico creates in {@code version} (spec S2.6, S2.11). */
+  private static List<TierDef> builtInTiers(CalicoVersion version) {
+    TierDef standard = new TierDef(Policies.DEFAULT_TIER, 1_000_000.0, Action.DENY, Span.NONE);
+    if (version.clusterNetworkPolicies()) {
+      return List.of(
+          new TierDef(ClusterPolicies.KUBE_ADMIN, 1_000.0, Action.PASS, Span.NONE),
+          standard,
+          new TierDef(ClusterPolicies.KUBE_BASELINE, 10_000_000.0, Action.PASS, Span.NONE));
+    }
+    List<TierDef> out = new ArrayList<>();
+    out.add(new TierDef(ClusterPolicies.ANP_TIER, 1_000.0, Action.PASS, Span.NONE));
+    out.add(standard);
+    if (version.baselineAdminNetworkPolicies()) {
+      out.add(new TierDef(ClusterPolicies.BANP_TIER, 10_000_000.0, Action.PASS, Span.NONE));
+    }
+    return List.copyOf(out);
+  }
 
   private record TierDef(String name, Double order, Action defaultAction, Span span) {}
 
@@ -123,11 +157,15 @@ final class Resources {
   private final Map<String, Profile> profiles = new TreeMap<>();
   private final List<Unmodelled> unmodelled = new ArrayList<>();
   private final Endpoints endpoints;
+  private final CalicoVersion version;
+  private final List<TierDef> builtInTiers;
 
-  Resources(Diagnostics diagnostics) {
+  Resources(Diagnostics diagnostics, CalicoVersion version) {
     this.diagnostics = diagnostics;
+    this.version = version;
     this.endpoints = new Endpoints(diagnostics, unmodelled);
-    BUILT_IN_TIERS.forEach(t -> tiers.put(t.name(), t));
+    this.builtInTiers = builtInTiers(version);
+    builtInTiers.forEach(t -> tiers.put(t.name(), t));
   }
 
   /** Checks and converts one document (a resource, or a {@code List}/{@code *List} of them). */
@@ -256,6 +294,10 @@ final class Resources {
           endpoints.networkSet(
               f, meta(f, f.kind(), f.kind().equals("NetworkSet"), Names.DNS_SUBDOMAIN));
       case "Profile" -> profile(f);
+      case "ClusterNetworkPolicy" -> clusterPolicy(f, PolicyKind.KUBERNETES_CLUSTER_NETWORK_POLICY);
+      case "AdminNetworkPolicy" -> clusterPolicy(f, PolicyKind.KUBERNETES_ADMIN_NETWORK_POLICY);
+      case "BaselineAdminNetworkPolicy" ->
+          clusterPolicy(f, PolicyKind.KUBERNETES_BASELINE_ADMIN_NETWORK_POLICY);
       default -> endpoints.controller(f, meta(f, f.kind(), true, Names.UNCHECKED));
     }
   }
@@ -268,7 +310,9 @@ final class Resources {
             && !group.endsWith("k8s.io")
             && !group.endsWith("projectcalico.org")
             && !group.endsWith("tigera.io");
-    if (NOT_MODELLED.contains(kind) || thirdParty) {
+    if (NEVER_DECIDE.containsKey(kind)) {
+      diagnostics.warning(at, "kind `" + kind + "` is ignored: " + NEVER_DECIDE.get(kind));
+    } else if (NOT_MODELLED.contains(kind) || thirdParty) {
       diagnostics.warning(at, "kind `" + kind + "` is not modelled and is ignored");
       if (Gaps.ENFORCED_KINDS.contains(kind)) {
         unmodelled.add(Gaps.kind(resource, kind, resource.span()));
@@ -276,6 +320,7 @@ final class Resources {
     } else {
       Set<String> known = new TreeSet<>(KINDS.keySet());
       known.addAll(NOT_MODELLED);
+      known.addAll(NEVER_DECIDE.keySet());
       diagnostics.error(at, "unknown kind `" + kind + "`" + Suggest.suffix(kind, known));
     }
   }
@@ -391,7 +436,7 @@ final class Resources {
       return;
     }
     TierDef builtIn =
-        BUILT_IN_TIERS.stream().filter(t -> t.name().equals(meta.name())).findFirst().orElse(null);
+        builtInTiers.stream().filter(t -> t.name().equals(meta.name())).findFirst().orElse(null);
     if (builtIn != null
         && (order != null && !order.equals(builtIn.order()) || action != builtIn.defaultAction())) {
       diagnostics.error(
@@ -417,7 +462,7 @@ final class Resources {
   private void calicoPolicy(Fields f, PolicyKind kind) {
     Meta meta = meta(f, kind.felixName(), kind.namespaced(), Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
-    Policy policy = Policies.calico(kind, meta, spec);
+    Policy policy = Policies.calico(kind, meta, spec, version);
     f.done();
     if (meta.keep()) {
       policies.add(new Placed(policy, spec.valueSpan("tier")));
@@ -428,6 +473,45 @@ final class Resources {
     Meta meta = meta(f, kind.felixName(), true, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
     Policy policy = KubernetesPolicies.convert(kind, meta, spec);
+    f.ignore("status");
+    f.done();
+    if (meta.keep()) {
+      policies.add(new Placed(policy, policy.span()));
+    }
+  }
+
+  /**
+   * A ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy: converted when the
+   * chosen Calico version enforces its kind, else ignored with a warning (spec S2.10, S2.11).
+   */
+  private void clusterPolicy(Fields f, PolicyKind kind) {
+    boolean enforced =
+        switch (kind) {
+          case KUBERNETES_CLUSTER_NETWORK_POLICY -> version.clusterNetworkPolicies();
+          case KUBERNETES_ADMIN_NETWORK_POLICY -> version.adminNetworkPolicies();
+          default -> version.baselineAdminNetworkPolicies();
+        };
+    if (!enforced) {
+      diagnostics.warning(
+          f.has("kind") ? f.valueSpan("kind") : f.span(),
+          "Calico "
+              + version.label()
+              + " does not enforce "
+              + kind.written()
+              + (kind == PolicyKind.KUBERNETES_CLUSTER_NETWORK_POLICY
+                  ? " (3.32 and later do)"
+                  : kind == PolicyKind.KUBERNETES_ADMIN_NETWORK_POLICY
+                      ? " (3.29-3.31 did; 3.32 enforces ClusterNetworkPolicy instead)"
+                      : " (3.30 and 3.31 did; 3.32 enforces ClusterNetworkPolicy instead)")
+              + ": it is ignored (choose another with `--calico-version`)");
+      return;
+    }
+    Meta meta = meta(f, kind.felixName(), false, Names.DNS_SUBDOMAIN);
+    Fields spec = f.objectOrEmpty("spec");
+    if (!f.has("spec")) {
+      diagnostics.error(f.span(), "missing field `spec`");
+    }
+    Policy policy = ClusterPolicies.convert(kind, meta, spec);
     f.ignore("status");
     f.done();
     if (meta.keep()) {
@@ -460,8 +544,8 @@ final class Resources {
     Meta meta = meta(f, "Profile", false, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
     Map<String, String> labels = spec.labels("labelsToApply");
-    List<Rule> ingress = Rules.read(spec, Direction.INGRESS, null);
-    List<Rule> egress = Rules.read(spec, Direction.EGRESS, null);
+    List<Rule> ingress = Rules.read(spec, Direction.INGRESS, null, version);
+    List<Rule> egress = Rules.read(spec, Direction.EGRESS, null, version);
     spec.done();
     f.done();
     for (List<Rule> rules : List.of(ingress, egress)) {
@@ -544,7 +628,7 @@ final class Resources {
               s.allowedEgressDomains(),
               s.span()));
     }
-    return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces);
+    return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version);
   }
 
   /**
