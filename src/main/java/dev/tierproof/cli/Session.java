@@ -121,7 +121,7 @@ final class Session {
               + e.key()
               + "` is not a lint rule"
               + dev.tierproof.source.Suggest.suffix(
-                  e.key(), known, " (rules: TP101-TP106, TP201-TP205, TP900, or their names)"));
+                  e.key(), known, " (rules: TP101-TP106, TP201-TP207, TP900, or their names)"));
     }
     return k;
   }

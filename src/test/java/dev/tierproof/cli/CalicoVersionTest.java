@@ -131,4 +131,37 @@ class CalicoVersionTest {
     Run ignored = Run.of("-f", path, "lint");
     assertThat(ignored.code()).as("3.32 ignores both kinds\n" + ignored).isNotEqualTo(2);
   }
+
+  @Test
+  void lint_equalPriorityAdminPoliciesBothMatching_tp206WithExample() throws Exception {
+    Run run = Run.of("-f", DIR + "equal-priorities.yaml", "lint", "-o", "json");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.VIOLATED.code());
+    JsonNode tie = null;
+    for (JsonNode f : JSON.readTree(run.out()).get("findings")) {
+      if (f.get("id").asText().equals("TP206")) {
+        tie = f;
+      }
+    }
+    assertThat(tie).as(run.out()).isNotNull();
+    assertThat(tie.get("policy").asText()).isEqualTo("b");
+    assertThat(tie.at("/other/policy").asText()).isEqualTo("a");
+    assertThat(tie.at("/example/flow/destination/port").asInt()).isEqualTo(22);
+    assertThat(tie.at("/example/decidedBy/policy").asText()).isEqualTo("a");
+  }
+
+  @Test
+  void catchAllNotNets_lintFindingBefore331_loadErrorFrom331() throws Exception {
+    String path = DIR + "catch-all-not-nets.yaml";
+    Run old = Run.of("--calico-version", "3.30", "-f", path, "lint");
+    assertThat(old.code()).as(old.toString()).isEqualTo(ExitCode.VIOLATED.code());
+    assertThat(old.out())
+        .contains("has `0.0.0.0/0` in `notNets`, so it matches no IPv4 address")
+        .contains("[TP207 catch-all-not-nets]");
+    for (String version : new String[] {"3.31", "3.32"}) {
+      Run now = Run.of("--calico-version", version, "-f", path, "lint");
+      assertThat(now.code()).as(now.toString()).isEqualTo(ExitCode.BAD_INPUT.code());
+      assertThat(now.err())
+          .contains(path + ":18:26: error: `notNets` must not contain the catch-all `0.0.0.0/0`");
+    }
+  }
 }

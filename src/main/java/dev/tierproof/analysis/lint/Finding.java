@@ -1,5 +1,6 @@
 package dev.tierproof.analysis.lint;
 
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Policy;
@@ -312,6 +313,45 @@ public sealed interface Finding {
     @Override
     public Kind kind() {
       return Kind.NEGATION_MATCHES_OUTSIDE;
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return rule.span();
+    }
+  }
+
+  /**
+   * TP206: {@code rule} and {@code other} (of another policy with the same priority in the tier, and
+   * sorted before it by name) both match the example's flow.
+   */
+  record EqualPriorityOverlap(RuleRef rule, RuleRef other, Example example) implements Finding {
+    @Override
+    public Kind kind() {
+      return Kind.EQUAL_PRIORITY_OVERLAP;
+    }
+
+    @Override
+    public Severity severity() {
+      return Severity.WARNING;
+    }
+
+    @Override
+    public Span location() {
+      return rule.span();
+    }
+  }
+
+  /** TP207: the rule's {@code notNets} holds a catch-all CIDR (accepted before Calico 3.31). */
+  record CatchAllNotNets(RuleRef rule, Cidr cidr) implements Finding {
+    @Override
+    public Kind kind() {
+      return Kind.CATCH_ALL_NOT_NETS;
     }
 
     @Override
