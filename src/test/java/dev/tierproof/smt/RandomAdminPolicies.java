@@ -15,6 +15,7 @@ import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 
 /**
@@ -32,8 +33,37 @@ final class RandomAdminPolicies {
 
   private RandomAdminPolicies() {}
 
-  /** Adds admin tiers with policies to {@code tiers} for about half the models. */
-  static void draw(RandomModel m, List<Tier> tiers) {
+  /** The random choices: a source of its own and the model's small domains. */
+  private record Draw(Random rnd) {
+    int nextInt(int bound) {
+      return rnd.nextInt(bound);
+    }
+
+    <T> T pick(List<T> xs) {
+      return xs.get(rnd.nextInt(xs.size()));
+    }
+
+    /** A label term over the model's keys and values (depth > 0: possibly a conjunction). */
+    Selector selector(int depth) {
+      String key = pick(RandomModel.KEYS);
+      Selector term =
+          switch (rnd.nextInt(4)) {
+            case 0 -> new Selector.All();
+            case 1 -> new Selector.Has(key);
+            case 2 -> new Selector.Not(new Selector.Has(key));
+            default -> new Selector.Compare(key, Selector.Op.EQ, pick(RandomModel.VALUES));
+          };
+      return depth > 0 && rnd.nextBoolean() ? Selector.and(term, selector(depth - 1)) : term;
+    }
+  }
+
+  /**
+   * Adds admin tiers with policies to {@code tiers} for about half the models, drawn from a random
+   * source of their own (seeded from the model's seed), so the rest of the model and its flows stay
+   * what they were without them.
+   */
+  static void draw(long seed, List<Tier> tiers) {
+    Draw m = new Draw(new Random(seed * 0x9E3779B97F4A7C15L + 17));
     if (m.nextInt(2) == 0) {
       return;
     }
@@ -65,7 +95,7 @@ final class RandomAdminPolicies {
     }
   }
 
-  private static Policy policy(RandomModel m, PolicyKind kind, String tier, String name, double order) {
+  private static Policy policy(Draw m, PolicyKind kind, String tier, String name, double order) {
     // the subject: workloads only (the orchestrator label is implied by the namespace here)
     Selector subject = Selector.and(NAMESPACED, m.selector(1));
     List<Rule> ingress = rules(m, kind, Direction.INGRESS);
@@ -81,7 +111,7 @@ final class RandomAdminPolicies {
         kind, name, null, tier, order, subject, types, ingress, egress, false, false, false, Span.NONE);
   }
 
-  private static List<Rule> rules(RandomModel m, PolicyKind kind, Direction d) {
+  private static List<Rule> rules(Draw m, PolicyKind kind, Direction d) {
     List<Rule> out = new ArrayList<>();
     int written = m.nextInt(3);
     for (int index = 0; index < written; index++) {
@@ -115,7 +145,7 @@ final class RandomAdminPolicies {
     return out;
   }
 
-  private static EntityMatch peer(RandomModel m, boolean networks, List<Port> ports) {
+  private static EntityMatch peer(Draw m, boolean networks, List<Port> ports) {
     if (networks && m.nextInt(3) == 0) {
       List<Cidr> nets = List.of(m.pick(RandomModel.CIDRS));
       return new EntityMatch(nets, List.of(), null, null, ports, List.of(), List.of(), null);
@@ -128,7 +158,7 @@ final class RandomAdminPolicies {
     return new EntityMatch(List.of(), List.of(), sel, null, ports, List.of(), List.of(), null);
   }
 
-  private static List<Port> ports(RandomModel m) {
+  private static List<Port> ports(Draw m) {
     if (m.nextInt(3) == 0) {
       return List.of(); // every port of the protocol
     }

@@ -230,7 +230,7 @@ public final class RandomModel {
       }
       tiers.add(new Tier(name, order, def, rnd.nextInt(6) > 0, Span.NONE, policies));
     }
-    RandomAdminPolicies.draw(this, tiers);
+    RandomAdminPolicies.draw(seed, tiers);
     set = PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces);
   }
 
