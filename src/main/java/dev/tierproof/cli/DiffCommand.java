@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code diff --base PATH|git:REF}: every flow whose verdict the change from the base to the
- * current input ({@code -f}) newly allows or newly denies, in classes; {@code diff
- * --calico-version OLD:NEW}: likewise for the same input as Calico OLD and Calico NEW enforce it
- * (specs/semantics.md S2.10, S2.11). Exit 0 when no flow changed (proved), 1 when changes are
- * listed, 3 when the search was inconclusive and found none.
+ * current input ({@code -f}) newly allows or newly denies, in classes; {@code diff --calico-version
+ * OLD:NEW}: likewise for the same input as Calico OLD and Calico NEW enforce it (specs/semantics.md
+ * S2.10, S2.11). Exit 0 when no flow changed (proved), 1 when changes are listed, 3 when the search
+ * was inconclusive and found none.
  */
 @Command(
     name = "diff",
@@ -87,7 +87,8 @@ final class DiffCommand extends Subcommand {
     // other argument errors are reported with the inputs' problems, in one run
     CalicoVersion version = s.version(g);
     // the two inputs load in parallel: they are independent and large inputs take seconds
-    CompletableFuture<Session.Loaded> current = CompletableFuture.supplyAsync(() -> s.load(g, version));
+    CompletableFuture<Session.Loaded> current =
+        CompletableFuture.supplyAsync(() -> s.load(g, version));
     Optional<Session.Loaded> baseline = s.base(base, g, s.args.span(base));
     s.join(current.join(), true);
     baseline.ifPresent(b -> s.join(b, false)); // its warnings repeat the current input's, mostly
@@ -120,12 +121,14 @@ final class DiffCommand extends Subcommand {
     Optional<CalicoVersion> old = Optional.empty();
     Optional<CalicoVersion> now = Optional.empty();
     if (pair.length != 2) {
-      s.diagnostics.error(at, "`--calico-version` compares two releases: write `OLD:NEW`, e.g. `3.31:3.32`");
+      s.diagnostics.error(
+          at, "`--calico-version` compares two releases: write `OLD:NEW`, e.g. `3.31:3.32`");
     } else {
       old = s.version(pair[0], at);
       now = s.version(pair[1], at.shift(pair[0].length() + 1));
       if (old.isPresent() && old.equals(now)) {
-        s.diagnostics.error(at, "`--calico-version " + g.calicoVersion + "` names one release twice");
+        s.diagnostics.error(
+            at, "`--calico-version " + g.calicoVersion + "` names one release twice");
       }
     }
     if (!loadable || s.diagnostics.hasErrors()) {

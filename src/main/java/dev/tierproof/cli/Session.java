@@ -6,8 +6,8 @@ import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.analysis.lint.Kind;
 import dev.tierproof.load.GitRevision;
 import dev.tierproof.load.Loader;
-import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.load.SourceText;
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
@@ -163,7 +163,8 @@ final class Session {
           "`"
               + text
               + "` is not a modelled Calico release; use "
-              + String.join(", ", CalicoVersion.labels().stream().map(l -> "`" + l + "`").toList()));
+              + String.join(
+                  ", ", CalicoVersion.labels().stream().map(l -> "`" + l + "`").toList()));
     }
     return v;
   }

@@ -3,7 +3,6 @@ package dev.tierproof.load;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
-import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicyKind;
 import dev.tierproof.model.Port;
@@ -143,7 +142,8 @@ final class ClusterPolicies {
     if (p == null || p.unsupported() != null) {
       return Selector.all();
     }
-    return Selectors.globalPolicy(p.selector() == null ? orchestrator() : p.selector(), p.namespaces(), null);
+    return Selectors.globalPolicy(
+        p.selector() == null ? orchestrator() : p.selector(), p.namespaces(), null);
   }
 
   private static Selector orchestrator() {
@@ -154,7 +154,8 @@ final class ClusterPolicies {
    * A peer (or the subject): its raw pod selector (null for a namespaces peer), namespace selector
    * and nets; {@code unsupported} names a field Calico does not convert.
    */
-  private record Peer(Selector selector, Selector namespaces, List<Cidr> nets, String unsupported) {}
+  private record Peer(
+      Selector selector, Selector namespaces, List<Cidr> nets, String unsupported) {}
 
   /** Exactly one of {@code namespaces}, {@code pods} (and for an egress peer {@code networks}). */
   private static Peer peer(Fields f, String what, boolean egress) {
@@ -236,7 +237,9 @@ final class ClusterPolicies {
       List<Fields> peerFields = entry.objects(ingress ? "from" : "to");
       if (peerFields.isEmpty()) {
         d.error(
-            entry.has(ingress ? "from" : "to") ? entry.valueSpan(ingress ? "from" : "to") : entry.span(),
+            entry.has(ingress ? "from" : "to")
+                ? entry.valueSpan(ingress ? "from" : "to")
+                : entry.span(),
             "a rule needs at least one peer in `" + (ingress ? "from" : "to") + "`");
       }
       List<Peer> peers = new ArrayList<>();
@@ -275,55 +278,30 @@ final class ClusterPolicies {
                     : "it is dropped")
                 + ", as Calico does");
         if (denies) {
-          out.add(
-              new Rule(
-                  index,
-                  Action.DENY,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null,
-                  EntityMatch.ANY,
-                  EntityMatch.ANY,
-                  false,
-                  entry.span()));
+          out.add(Rule.unconditional(index, Action.DENY, entry.span()));
         }
         continue;
       }
       for (Map.Entry<String, List<Port>> e : ports.entrySet()) {
         Integer protocol = e.getKey().isEmpty() ? null : Protocols.parse(e.getKey()).orElseThrow();
-        List<Port> list = e.getValue() == null ? List.of() : KubernetesPolicies.simplify(e.getValue());
+        List<Port> list =
+            e.getValue() == null ? List.of() : KubernetesPolicies.simplify(e.getValue());
         for (Peer peer : peers) {
           Selector composed =
               peer.selector() == null && peer.namespaces() == null
                   ? null
                   : Selectors.positive(
                       peer.selector(), peer.namespaces(), null, List.of(), null, null);
-          EntityMatch far =
-              new EntityMatch(
-                  peer.nets(),
-                  List.of(),
-                  composed,
-                  null,
-                  ingress ? List.of() : list,
-                  List.of(),
-                  List.of(),
-                  null);
-          EntityMatch local =
-              new EntityMatch(List.of(), List.of(), null, null, list, List.of(), List.of(), null);
           out.add(
-              new Rule(
+              KubernetesPolicies.peerRule(
                   index,
                   action,
-                  null,
                   protocol,
-                  null,
-                  null,
-                  null,
-                  ingress ? far : EntityMatch.ANY,
-                  ingress ? local : far,
-                  false,
+                  list,
+                  composed,
+                  peer.nets(),
+                  List.of(),
+                  ingress,
                   entry.span()));
         }
       }
@@ -342,7 +320,9 @@ final class ClusterPolicies {
     Node.Scalar a = entry.scalar("action");
     if (a == null) {
       if (!entry.has("action")) {
-        entry.diagnostics().error(entry.span(), "missing field `action`: " + String.join(", ", names));
+        entry
+            .diagnostics()
+            .error(entry.span(), "missing field `action`: " + String.join(", ", names));
       }
       return null;
     }

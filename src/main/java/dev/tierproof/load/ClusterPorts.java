@@ -95,7 +95,8 @@ final class ClusterPorts {
         if (hasNumber ? number == null : range == null) {
           return null; // the type error is reported
         }
-        Port.Range r = number != null ? single(port, "number", number) : range(range, "start", "end");
+        Port.Range r =
+            number != null ? single(port, "number", number) : range(range, "start", "end");
         if (r == null) {
           return null;
         }
@@ -127,7 +128,9 @@ final class ClusterPorts {
     Node.Scalar named = item.scalar("namedPort");
     int set = (number != null ? 1 : 0) + (range != null ? 1 : 0) + (named != null ? 1 : 0);
     if (set != 1) {
-      d.error(item.span(), "a port entry takes exactly one of `portNumber`, `portRange` or `namedPort`");
+      d.error(
+          item.span(),
+          "a port entry takes exactly one of `portNumber`, `portRange` or `namedPort`");
       return null;
     }
     if (named != null) {
@@ -163,7 +166,8 @@ final class ClusterPorts {
     if (!PROTOCOLS.contains(s.text())) {
       f.diagnostics()
           .error(
-              s.span(), "invalid protocol `" + s.text() + "`" + Suggest.choice(s.text(), PROTOCOLS));
+              s.span(),
+              "invalid protocol `" + s.text() + "`" + Suggest.choice(s.text(), PROTOCOLS));
       return null;
     }
     return s.text();

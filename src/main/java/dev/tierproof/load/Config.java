@@ -98,7 +98,8 @@ public record Config(
         // a plain 3.30 is read as written, not as the number 3.3
         if (f.node("calicoVersion") instanceof Node.Scalar release) {
           version =
-              new Entry("calicoVersion", f.keySpan("calicoVersion"), release.text(), release.span());
+              new Entry(
+                  "calicoVersion", f.keySpan("calicoVersion"), release.text(), release.span());
         }
         Fields lint = f.object("lint");
         if (lint != null) {

@@ -10,8 +10,6 @@ import dev.tierproof.model.Reach;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Tier;
 import dev.tierproof.model.Unmodelled;
-import dev.tierproof.selector.Selector;
-import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.EnumSet;

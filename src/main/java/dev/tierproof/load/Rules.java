@@ -334,8 +334,7 @@ final class Rules {
     return ref;
   }
 
-  private static List<Cidr> cidrs(
-      Fields f, String key, List<Net> nets, CalicoVersion version) {
+  private static List<Cidr> cidrs(Fields f, String key, List<Net> nets, CalicoVersion version) {
     List<Cidr> out = new ArrayList<>();
     for (Node.Scalar s : f.strings(key)) {
       Cidr cidr = cidr(s, f.diagnostics());

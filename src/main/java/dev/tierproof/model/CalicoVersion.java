@@ -39,7 +39,8 @@ public enum CalicoVersion {
   public static Optional<CalicoVersion> parse(String text) {
     String t = text.startsWith("v") ? text.substring(1) : text;
     return Arrays.stream(values())
-        .filter(v -> t.equals(v.label) || t.matches(java.util.regex.Pattern.quote(v.label) + "\\.\\d+"))
+        .filter(
+            v -> t.equals(v.label) || t.matches(java.util.regex.Pattern.quote(v.label) + "\\.\\d+"))
         .findFirst();
   }
 

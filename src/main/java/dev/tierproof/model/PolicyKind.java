@@ -13,8 +13,7 @@ public enum PolicyKind {
   /** A Kubernetes {@code AdminNetworkPolicy} (Calico 3.29-3.31, spec S2.11). */
   KUBERNETES_ADMIN_NETWORK_POLICY("KubernetesAdminNetworkPolicy", false, false),
   /** A Kubernetes {@code BaselineAdminNetworkPolicy} (Calico 3.30-3.31, spec S2.11). */
-  KUBERNETES_BASELINE_ADMIN_NETWORK_POLICY(
-      "KubernetesBaselineAdminNetworkPolicy", false, false);
+  KUBERNETES_BASELINE_ADMIN_NETWORK_POLICY("KubernetesBaselineAdminNetworkPolicy", false, false);
 
   private final String felixName;
   private final boolean namespaced;

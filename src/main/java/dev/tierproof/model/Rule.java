@@ -32,17 +32,12 @@ public record Rule(
 
   /** Rule 0 that allows everything (a Kubernetes namespace's profile, spec S2.8), at no place. */
   public static Rule allowAll() {
+    return unconditional(0, Action.ALLOW, Span.NONE);
+  }
+
+  /** A rule that matches every packet (a converted rule that fails closed, spec S2.10). */
+  public static Rule unconditional(int index, Action action, Span span) {
     return new Rule(
-        0,
-        Action.ALLOW,
-        null,
-        null,
-        null,
-        null,
-        null,
-        EntityMatch.ANY,
-        EntityMatch.ANY,
-        false,
-        Span.NONE);
+        index, action, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, span);
   }
 }

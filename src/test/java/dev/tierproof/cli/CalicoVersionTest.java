@@ -104,8 +104,7 @@ class CalicoVersionTest {
     Run twice = Run.of("-f", UPGRADE, "diff", "--calico-version", "3.31:3.31");
     assertThat(twice.code()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(twice.err()).contains("names one release twice");
-    Run both =
-        Run.of("-f", UPGRADE, "diff", "--base", UPGRADE, "--calico-version", "3.31:3.32");
+    Run both = Run.of("-f", UPGRADE, "diff", "--base", UPGRADE, "--calico-version", "3.31:3.32");
     assertThat(both.code()).isEqualTo(ExitCode.BAD_INPUT.code());
     assertThat(both.err()).contains("not both");
     Run none = Run.of("-f", UPGRADE, "diff");
@@ -121,7 +120,8 @@ class CalicoVersionTest {
     assertThat(run.err())
         .contains(path + ":5:3: error: missing field `spec.priority` (0-1000)")
         .contains(path + ":6:58: error: invalid operator `Near`")
-        .contains(path + ":8:15: error: invalid action `Accept`: expected `Allow`, `Deny` or `Pass`")
+        .contains(
+            path + ":8:15: error: invalid action `Accept`: expected `Allow`, `Deny` or `Pass`")
         .contains(path + ":12:34: error: invalid protocol `ICMP`")
         .contains(path + ":12:46: error: invalid port `0`: ports must be 1-65535")
         .contains(path + ":13:22: error: invalid port name `Not_A_Name`")

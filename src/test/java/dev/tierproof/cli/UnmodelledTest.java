@@ -27,7 +27,8 @@ class UnmodelledTest {
     Run run = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN);
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(run.out()).startsWith("reachable shop/podA -> tigera.io: unknown: not proved\n");
-    assertThat(run.out()).contains("services `egress rule 0 of admin-deny-egress` at " + ADMIN + ":16");
+    assertThat(run.out())
+        .contains("services `egress rule 0 of admin-deny-egress` at " + ADMIN + ":16");
     assertThat(run.err()).contains("tierproof: inconclusive:").contains(ADMIN + ":16");
     Run json =
         Run.of(
@@ -79,7 +80,8 @@ class UnmodelledTest {
     JsonNode out = JSON.readTree(json.out());
     assertThat(out.get("result").asText()).isEqualTo("holds");
     assertThat(out.has("unmodelled")).isFalse();
-    assertThat(out.at("/ignoredUnmodelled/0/name").asText()).isEqualTo("egress rule 0 of admin-deny-egress");
+    assertThat(out.at("/ignoredUnmodelled/0/name").asText())
+        .isEqualTo("egress rule 0 of admin-deny-egress");
   }
 
   @Test
@@ -159,7 +161,8 @@ class UnmodelledTest {
     assertThat(any.code())
         .as("a pod in red could be one\n" + any)
         .isEqualTo(ExitCode.INCONCLUSIVE.code());
-    assertThat(any.out()).contains("services `ingress rule 0 of red/fence-red` at " + FENCE_RED + ":15");
+    assertThat(any.out())
+        .contains("services `ingress rule 0 of red/fence-red` at " + FENCE_RED + ":15");
   }
 
   @Test
@@ -285,7 +288,8 @@ class UnmodelledTest {
       assertThat(f.get("id").asText()).isEqualTo("TP105");
       assertThat(f.has("unmodelled")).isFalse();
     }
-    assertThat(out.at("/unmodelled/0/name").asText()).isEqualTo("egress rule 0 of admin-deny-egress");
+    assertThat(out.at("/unmodelled/0/name").asText())
+        .isEqualTo("egress rule 0 of admin-deny-egress");
     Run never = Run.of("lint", "-f", QUIZ, "-f", ADMIN, "--fail-on", "never");
     assertThat(never.code()).as(never.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
   }
@@ -297,14 +301,16 @@ class UnmodelledTest {
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.at("/results/0/id").asText()).isEqualTo("pod-a-reaches-tigera");
     assertThat(out.at("/results/0/status").asText()).isEqualTo("inconclusive");
-    assertThat(out.at("/results/0/unmodelled/0/name").asText()).isEqualTo("egress rule 0 of admin-deny-egress");
+    assertThat(out.at("/results/0/unmodelled/0/name").asText())
+        .isEqualTo("egress rule 0 of admin-deny-egress");
     assertThat(out.at("/results/1/status").asText()).isEqualTo("proven");
     assertThat(out.at("/results/1").has("unmodelled")).isFalse();
     assertThat(out.at("/unmodelled/0/line").asInt()).isEqualTo(16);
     Run text = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN);
     assertThat(text.out())
         .contains("inconclusive pod-a-reaches-tigera")
-        .contains("not modelled: services `egress rule 0 of admin-deny-egress` at " + ADMIN + ":16");
+        .contains(
+            "not modelled: services `egress rule 0 of admin-deny-egress` at " + ADMIN + ":16");
   }
 
   @Test
@@ -314,7 +320,8 @@ class UnmodelledTest {
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.at("/summary/proven").asInt()).isEqualTo(2);
-    assertThat(out.at("/ignoredUnmodelled/0/name").asText()).isEqualTo("egress rule 0 of admin-deny-egress");
+    assertThat(out.at("/ignoredUnmodelled/0/name").asText())
+        .isEqualTo("egress rule 0 of admin-deny-egress");
   }
 
   @Test

@@ -121,8 +121,7 @@ final class ClusterAdminPolicies {
   private static String namespaceSelector(Random rnd, List<String> namespaces) {
     return switch (rnd.nextInt(3)) {
       case 0 -> "{}";
-      case 1 ->
-          "{matchLabels: {kubernetes.io/metadata.name: " + pick(rnd, namespaces) + "}}";
+      case 1 -> "{matchLabels: {kubernetes.io/metadata.name: " + pick(rnd, namespaces) + "}}";
       default ->
           "{matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: ["
               + pick(rnd, namespaces)

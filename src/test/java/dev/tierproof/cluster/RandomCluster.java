@@ -20,10 +20,9 @@ import java.util.stream.Collectors;
  * ServiceAccounts, (Global)NetworkSets, Tiers, Calico (Global)NetworkPolicies with
  * Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies (podSelector, namespaceSelector,
  * ipBlock with except, named and numeric ports, endPort) mixed with Calico tiers, and kinds
- * tierproof does not model (Service, ConfigMap, a third-party CRD, rarely a FelixConfiguration), and
- * ClusterNetworkPolicies ({@link ClusterAdminPolicies}).
- * The same seed gives the same text; {@link #load} goes through the loader, the front door every
- * command uses.
+ * tierproof does not model (Service, ConfigMap, a third-party CRD, rarely a FelixConfiguration),
+ * and ClusterNetworkPolicies ({@link ClusterAdminPolicies}). The same seed gives the same text;
+ * {@link #load} goes through the loader, the front door every command uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at

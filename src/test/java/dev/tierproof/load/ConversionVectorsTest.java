@@ -66,9 +66,7 @@ class ConversionVectorsTest {
     assertThat(inputProblems.hasErrors()).as(inputProblems.all().toString()).isFalse();
     if (vector.has("expectNotEnforced")) {
       assertThat(converted.policies()).isEmpty();
-      assertThat(inputProblems.all())
-          .extracting(Diagnostic::severity)
-          .contains(Severity.WARNING);
+      assertThat(inputProblems.all()).extracting(Diagnostic::severity).contains(Severity.WARNING);
       return;
     }
     Diagnostics expectProblems = new Diagnostics();

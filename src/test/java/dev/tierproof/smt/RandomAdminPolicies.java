@@ -69,7 +69,9 @@ final class RandomAdminPolicies {
     }
     boolean cnp = m.nextInt(2) == 0;
     PolicyKind admin =
-        cnp ? PolicyKind.KUBERNETES_CLUSTER_NETWORK_POLICY : PolicyKind.KUBERNETES_ADMIN_NETWORK_POLICY;
+        cnp
+            ? PolicyKind.KUBERNETES_CLUSTER_NETWORK_POLICY
+            : PolicyKind.KUBERNETES_ADMIN_NETWORK_POLICY;
     PolicyKind baseline =
         cnp
             ? PolicyKind.KUBERNETES_CLUSTER_NETWORK_POLICY
@@ -101,14 +103,14 @@ final class RandomAdminPolicies {
     List<Rule> ingress = rules(m, kind, Direction.INGRESS);
     List<Rule> egress = rules(m, kind, Direction.EGRESS);
     Set<Direction> types = EnumSet.noneOf(Direction.class);
-    if (!ingress.isEmpty()) {
-      types.add(Direction.INGRESS);
-    }
-    if (!egress.isEmpty()) {
-      types.add(Direction.EGRESS);
+    for (Direction d : Direction.values()) {
+      if (!(d == Direction.INGRESS ? ingress : egress).isEmpty()) {
+        types.add(d); // the directions with rules
+      }
     }
     return new Policy(
-        kind, name, null, tier, order, subject, types, ingress, egress, false, false, false, Span.NONE);
+        kind, name, null, tier, order, subject, types, ingress, egress, false, false, false,
+        Span.NONE);
   }
 
   private static List<Rule> rules(Draw m, PolicyKind kind, Direction d) {
@@ -121,7 +123,7 @@ final class RandomAdminPolicies {
               : m.pick(List.of(Action.ALLOW, Action.DENY, Action.PASS));
       if (m.nextInt(8) == 0) {
         if (action != Action.ALLOW) {
-          out.add(rule(index, Action.DENY, null, EntityMatch.ANY, EntityMatch.ANY));
+          out.add(Rule.unconditional(index, Action.DENY, Span.NONE));
         }
         continue; // a rule Calico cannot convert: Deny/Pass fail closed, Accept is dropped
       }
@@ -132,10 +134,13 @@ final class RandomAdminPolicies {
       }
       int peers = 1 + m.nextInt(2);
       for (int p = 0; p < peers; p++) {
-        EntityMatch far = peer(m, d == Direction.EGRESS && ports.stream().noneMatch(x -> x instanceof Port.Named), d == Direction.EGRESS ? ports : List.of());
+        EntityMatch far =
+            peer(
+                m,
+                d == Direction.EGRESS && ports.stream().noneMatch(x -> x instanceof Port.Named),
+                d == Direction.EGRESS ? ports : List.of());
         EntityMatch local =
-            new EntityMatch(
-                List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
+            new EntityMatch(List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
         out.add(
             d == Direction.INGRESS
                 ? rule(index, action, protocol, far, local)

@@ -357,7 +357,8 @@ public final class RandomModel {
 
   private Policy policy(String tier, String name) {
     PolicyKind kind =
-        pick(java.util.Arrays.stream(PolicyKind.values()).filter(k -> k.written() == null).toList());
+        pick(
+            java.util.Arrays.stream(PolicyKind.values()).filter(k -> k.written() == null).toList());
     String ns = kind.namespaced() ? pick(NAMESPACES) : null;
     boolean knp =
         kind == PolicyKind.KUBERNETES_NETWORK_POLICY

@@ -14,8 +14,8 @@ import java.util.Objects;
 /**
  * TP206: two ClusterNetworkPolicies (or AdminNetworkPolicies) of one tier with the same priority
  * whose rules both match some flow at an endpoint both select (specs/semantics.md S2.10, S7.2: the
- * standard leaves their order undefined, Calico ties them by name). A finding is shown by a
- * sampled flow that eval confirms both rules match; pairs no sampled flow shows are not reported.
+ * standard leaves their order undefined, Calico ties them by name). A finding is shown by a sampled
+ * flow that eval confirms both rules match; pairs no sampled flow shows are not reported.
  */
 final class EqualPriorities {
 

@@ -327,8 +327,8 @@ public sealed interface Finding {
   }
 
   /**
-   * TP206: {@code rule} and {@code other} (of another policy with the same priority in the tier, and
-   * sorted before it by name) both match the example's flow.
+   * TP206: {@code rule} and {@code other} (of another policy with the same priority in the tier,
+   * and sorted before it by name) both match the example's flow.
    */
   record EqualPriorityOverlap(RuleRef rule, RuleRef other, Example example) implements Finding {
     @Override
