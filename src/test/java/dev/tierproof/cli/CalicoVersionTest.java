@@ -164,4 +164,18 @@ class CalicoVersionTest {
           .contains(path + ":18:26: error: `notNets` must not contain the catch-all `0.0.0.0/0`");
     }
   }
+
+  @Test
+  void qosPolicy_ignoredWithWhyNotUnmodelled(@TempDir Path dir) throws Exception {
+    Path qos = dir.resolve("qos.yaml");
+    Files.writeString(
+        qos, "apiVersion: projectcalico.org/v3\nkind: QoSPolicy\nmetadata: {name: q}\nspec: {}\n");
+    Run run =
+        Run.of("-f", UPGRADE, "-f", qos.toString(), "verify", "reachable", "shop/web", "world");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(run.err())
+        .contains(
+            "warning: kind `QoSPolicy` is ignored: it limits bandwidth and packet rates and never"
+                + " allows or denies a flow");
+  }
 }
