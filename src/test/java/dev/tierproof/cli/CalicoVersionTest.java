@@ -178,4 +178,23 @@ class CalicoVersionTest {
             "warning: kind `QoSPolicy` is ignored: it limits bandwidth and packet rates and never"
                 + " allows or denies a flow");
   }
+
+  @Test
+  void lint_equalPriorityNarrowOverlap_foundOnceAndOnlyWhereItExists() throws Exception {
+    Run run = Run.of("-f", DIR + "equal-priorities-narrow.yaml", "lint", "-o", "json");
+    java.util.List<String> ties = new java.util.ArrayList<>();
+    for (JsonNode f : JSON.readTree(run.out()).get("findings")) {
+      if (f.get("id").asText().equals("TP206")) {
+        ties.add(
+            f.get("policy").asText()
+                + "/"
+                + f.at("/other/policy").asText()
+                + " "
+                + f.at("/example/flow/protocol").asText()
+                + " "
+                + f.at("/example/flow/destination/port").asInt());
+      }
+    }
+    assertThat(ties).as(run.out()).containsExactly("b/a UDP 12345");
+  }
 }

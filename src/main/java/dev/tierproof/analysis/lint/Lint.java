@@ -142,7 +142,9 @@ public final class Lint {
     this.examples = new Examples(set, evaluator);
     this.surprises =
         new Surprises(set, scope, evaluator, steps, samples, examples, findings, this::network);
-    this.priorities = new EqualPriorities(evaluator, steps, samples, findings);
+    Peers peers = new Peers(set, steps, samples);
+    this.priorities =
+        new EqualPriorities(evaluator, steps, samples, peers, findings, this::network);
     this.solver =
         new SolverPhase(
             set,
@@ -152,7 +154,7 @@ public final class Lint {
             steps,
             samples,
             new Footprint(set, samples, scope == Scope.EXISTING),
-            new Peers(set, steps, samples),
+            peers,
             examples,
             new Unmatchable(set, scope, steps, samples),
             replay,
