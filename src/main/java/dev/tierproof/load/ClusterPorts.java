@@ -105,6 +105,13 @@ final class ClusterPorts {
     }
     Node.Scalar named = item.scalar("destinationNamedPort");
     if (named != null) {
+      // calico-semantics.md §2.3 models it; some Calico converters reject it (the rule then fails)
+      d.warning(
+          named.span(),
+          "`destinationNamedPort` is matched as a named port without protocol, as"
+              + " calico-semantics.md §2.3 states; a Calico build whose converter does not support"
+              + " it fails the rule closed instead (a Deny or Pass denies everything, an Accept is"
+              + " dropped)");
       Port.Named n = named(named, d);
       if (n == null) {
         return null;
