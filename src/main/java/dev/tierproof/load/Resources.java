@@ -94,25 +94,6 @@ final class Resources {
   private static final Set<String> CLUSTER_NAMESPACES =
       Set.of("default", "kube-system", "kube-public", "kube-node-lease");
 
-  /**
-   * Calico kinds that never allow or deny a flow, and why they are ignored (they are loaded, not
-   * unmodelled: spec S9.1).
-   */
-  private static final Map<String, String> NEVER_DECIDE =
-      Map.of(
-          "QoSPolicy",
-          "it limits bandwidth and packet rates and never allows or denies a flow",
-          "BGPConfiguration",
-          "it configures routing, not policy",
-          "BGPPeer",
-          "it configures routing, not policy",
-          "BGPFilter",
-          "it filters routes, not packets",
-          "IPPool",
-          "it configures address allocation, not policy",
-          "IPReservation",
-          "it configures address allocation, not policy");
-
   /** The tiers Calico creates in {@code version} (spec S2.6, S2.11). */
   private static List<TierDef> builtInTiers(CalicoVersion version) {
     TierDef standard = new TierDef(Policies.DEFAULT_TIER, 1_000_000.0, Action.DENY, Span.NONE);
@@ -310,8 +291,8 @@ final class Resources {
             && !group.endsWith("k8s.io")
             && !group.endsWith("projectcalico.org")
             && !group.endsWith("tigera.io");
-    if (NEVER_DECIDE.containsKey(kind)) {
-      diagnostics.warning(at, "kind `" + kind + "` is ignored: " + NEVER_DECIDE.get(kind));
+    if (IgnoredKinds.why(kind) != null) {
+      diagnostics.warning(at, "kind `" + kind + "` is ignored: " + IgnoredKinds.why(kind));
     } else if (NOT_MODELLED.contains(kind) || thirdParty) {
       diagnostics.warning(at, "kind `" + kind + "` is not modelled and is ignored");
       if (Gaps.ENFORCED_KINDS.contains(kind)) {
@@ -320,7 +301,7 @@ final class Resources {
     } else {
       Set<String> known = new TreeSet<>(KINDS.keySet());
       known.addAll(NOT_MODELLED);
-      known.addAll(NEVER_DECIDE.keySet());
+      known.addAll(IgnoredKinds.names());
       diagnostics.error(at, "unknown kind `" + kind + "`" + Suggest.suffix(kind, known));
     }
   }

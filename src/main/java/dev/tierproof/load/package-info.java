@@ -19,9 +19,10 @@
  * Meta}) and assembles the cluster; {@code Endpoints} converts the endpoint kinds, {@code Policies}
  * Calico policies, {@code KubernetesPolicies} Kubernetes ones, {@code ClusterPolicies} (with {@code
  * ClusterPorts}) ClusterNetworkPolicy and the admin network policies, {@code Rules} their rules,
- * {@code Selectors} their selectors, {@code LabelRules} validates labels; {@code Gaps} records what
- * is enforced and not modelled; {@code Config} reads {@code .tierproof.yaml}; {@code Invariants}
- * reads invariant files' schema over {@code InvariantFields} (peers, terms, packets, typed values).
+ * {@code IgnoredKinds} the kinds that never decide, {@code Selectors} their selectors, {@code
+ * LabelRules} validates labels; {@code Gaps} records what is enforced and not modelled; {@code
+ * Config} reads {@code .tierproof.yaml}; {@code Invariants} reads invariant files' schema over
+ * {@code InvariantFields} (peers, terms, packets, typed values).
  *
  * <p>Kinds: Tier, (Staged)(Global)NetworkPolicy, Kubernetes and Staged Kubernetes NetworkPolicy,
  * Namespace, ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
