@@ -122,7 +122,10 @@ final class Inventory {
         out,
         base.policies(),
         current.policies(),
-        p -> p.kind().felixName() + " " + p.displayName(),
+        p ->
+            (p.kind().written() != null ? p.kind().written() : p.kind().felixName())
+                + " "
+                + p.displayName(),
         Inventory::content,
         Policy::span);
     compare(

@@ -4,6 +4,7 @@ import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.Diff;
 import dev.tierproof.analysis.DiffResult;
 import dev.tierproof.analysis.Relevance;
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Scope;
 import dev.tierproof.model.Unmodelled;
@@ -18,8 +19,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code diff --base PATH|git:REF}: every flow whose verdict the change from the base to the
- * current input ({@code -f}) newly allows or newly denies, in classes. Exit 0 when no flow changed
- * (proved), 1 when changes are listed, 3 when the search was inconclusive and found none.
+ * current input ({@code -f}) newly allows or newly denies, in classes; {@code diff --calico-version
+ * OLD:NEW}: likewise for the same input as Calico OLD and Calico NEW enforce it (specs/semantics.md
+ * S2.10, S2.11). Exit 0 when no flow changed (proved), 1 when changes are listed, 3 when the search
+ * was inconclusive and found none.
  */
 @Command(
     name = "diff",
@@ -31,16 +34,17 @@ import picocli.CommandLine.Option;
     footer = {
       "%nExamples:",
       "  tierproof -f policies/ diff --base git:origin/main",
-      "  tierproof -f policies/ diff --base git:main --scope any -o markdown=diff.md"
+      "  tierproof -f policies/ diff --base git:main --scope any -o markdown=diff.md",
+      "  tierproof -f policies/ diff --calico-version 3.31:3.32"
     })
 final class DiffCommand extends Subcommand {
 
   @Option(
       names = "--base",
-      required = true,
       paramLabel = "PATH|git:REF",
       description =
-          "the base: a file or directory, or git:REF for the -f paths as they are at that commit")
+          "the base: a file or directory, or git:REF for the -f paths as they are at that commit;"
+              + " or give --calico-version OLD:NEW instead, to compare the input under two Calico releases")
   String base;
 
   @Option(
@@ -69,6 +73,9 @@ final class DiffCommand extends Subcommand {
           s.args.span(Integer.toString(maxClasses)), "`--max-classes` must be at least 1");
     }
     boolean loadable = s.hasInput(g, "the current policy set (a file, a directory or `-`)");
+    if (g.calicoVersion != null && g.calicoVersion.contains(":") || base == null) {
+      return versions(s, g, outputs, chosen, loadable);
+    }
     if (base.isBlank() || base.equals(Session.GIT)) {
       s.diagnostics.error(
           s.args.span(base), "`--base` is empty: give a file or directory, or `git:REF`");
@@ -78,8 +85,10 @@ final class DiffCommand extends Subcommand {
       return s.fail();
     }
     // other argument errors are reported with the inputs' problems, in one run
+    CalicoVersion version = s.version(g);
     // the two inputs load in parallel: they are independent and large inputs take seconds
-    CompletableFuture<Session.Loaded> current = CompletableFuture.supplyAsync(() -> s.load(g));
+    CompletableFuture<Session.Loaded> current =
+        CompletableFuture.supplyAsync(() -> s.load(g, version));
     Optional<Session.Loaded> baseline = s.base(base, g, s.args.span(base));
     s.join(current.join(), true);
     baseline.ifPresent(b -> s.join(b, false)); // its warnings repeat the current input's, mostly
@@ -87,8 +96,70 @@ final class DiffCommand extends Subcommand {
       return s.fail();
     }
     s.warn(g);
-    Input before = baseline.get().input();
-    Input now = current.join().input();
+    return compare(s, g, outputs, chosen, base, baseline.get().input(), current.join().input());
+  }
+
+  /**
+   * {@code diff --calico-version OLD:NEW}: the input read once and loaded as each release enforces
+   * it.
+   */
+  private ExitCode versions(
+      Session s, GlobalOptions g, List<Session.Output> outputs, Scope chosen, boolean loadable) {
+    if (base != null) {
+      s.diagnostics.error(
+          s.args.span(base), "give `--base` or `--calico-version OLD:NEW`, not both");
+    }
+    if (g.calicoVersion == null || !g.calicoVersion.contains(":")) {
+      s.diagnostics.error(
+          new dev.tierproof.source.Span(Arguments.FILE, 1, 1),
+          "missing `--base PATH|git:REF` (or `--calico-version OLD:NEW` to compare two Calico"
+              + " releases)");
+      return s.fail();
+    }
+    dev.tierproof.source.Span at = s.versionAt(g);
+    String[] pair = g.calicoVersion.split(":", -1);
+    Optional<CalicoVersion> old = Optional.empty();
+    Optional<CalicoVersion> now = Optional.empty();
+    if (pair.length != 2) {
+      s.diagnostics.error(
+          at, "`--calico-version` compares two releases: write `OLD:NEW`, e.g. `3.31:3.32`");
+    } else {
+      old = s.version(pair[0], at);
+      now = s.version(pair[1], at.shift(pair[0].length() + 1));
+      if (old.isPresent() && old.equals(now)) {
+        s.diagnostics.error(
+            at, "`--calico-version " + g.calicoVersion + "` names one release twice");
+      }
+    }
+    if (!loadable || s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    List<Session.Loaded> loaded = s.loadAs(g, List.of(old.get(), now.get()));
+    s.join(loaded.get(1), true);
+    s.join(loaded.get(0), false);
+    if (s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    s.warn(g);
+    return compare(
+        s,
+        g,
+        outputs,
+        chosen,
+        "Calico " + old.get().label() + " (now " + now.get().label() + ")",
+        loaded.get(0).input(),
+        loaded.get(1).input());
+  }
+
+  /** Diffs {@code before} against {@code now} and reports it; {@code label} names the base. */
+  private ExitCode compare(
+      Session s,
+      GlobalOptions g,
+      List<Session.Output> outputs,
+      Scope chosen,
+      String label,
+      Input before,
+      Input now) {
     Scope in = Scope.orDefault(chosen, now.set());
     DiffResult result =
         Diff.run(
@@ -104,7 +175,7 @@ final class DiffCommand extends Subcommand {
         caveat.inconclusive()
             ? result.inconclusive("the input holds what tierproof does not model")
             : result;
-    boolean written = s.write(outputs, f -> DiffReport.render(f, base, shown, caveat));
+    boolean written = s.write(outputs, f -> DiffReport.render(f, label, shown, caveat));
     if (!written) {
       return s.fail();
     }

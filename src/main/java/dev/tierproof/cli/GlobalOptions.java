@@ -70,6 +70,17 @@ final class GlobalOptions {
               + " by default an answer it could change is inconclusive (exit 3)")
   boolean ignoreUnmodelled;
 
+  @Option(
+      names = "--calico-version",
+      paramLabel = "VERSION",
+      description =
+          "the Calico release whose enforcement is modelled: 3.29, 3.30, 3.31 or 3.32 (default 3.32);"
+              + " diff also takes OLD:NEW to compare the input under two releases")
+  String calicoVersion;
+
+  /** Where {@link #calicoVersion} came from when the configuration set it, else null. */
+  dev.tierproof.source.Span calicoVersionAt;
+
   /** This level's values after {@code outer}'s: lists joined, the inner timeout winning. */
   GlobalOptions after(GlobalOptions outer) {
     GlobalOptions joined = new GlobalOptions();
@@ -84,6 +95,7 @@ final class GlobalOptions {
     joined.outputs.addAll(outputs);
     joined.timeout = timeout != null ? timeout : outer.timeout;
     joined.ignoreUnmodelled = ignoreUnmodelled || outer.ignoreUnmodelled;
+    joined.calicoVersion = calicoVersion != null ? calicoVersion : outer.calicoVersion;
     return joined;
   }
 

@@ -7,6 +7,7 @@ import dev.tierproof.analysis.lint.Kind;
 import dev.tierproof.load.GitRevision;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
@@ -79,6 +80,10 @@ final class Session {
       g.outputs.addAll(c.output());
     }
     g.excludes.addAll(c.exclude());
+    if (g.calicoVersion == null && c.calicoVersion() != null) {
+      g.calicoVersion = c.calicoVersion().value();
+      g.calicoVersionAt = c.calicoVersion().valueAt();
+    }
     for (dev.tierproof.load.Config.Entry e : c.lint().disable()) {
       lintRule(e).ifPresent(g.lintDisable::add);
     }
@@ -116,9 +121,57 @@ final class Session {
               + e.key()
               + "` is not a lint rule"
               + dev.tierproof.source.Suggest.suffix(
-                  e.key(), known, " (rules: TP101-TP106, TP201-TP205, TP900, or their names)"));
+                  e.key(), known, " (rules: TP101-TP106, TP201-TP207, TP900, or their names)"));
     }
     return k;
+  }
+
+  /**
+   * The Calico release of {@code --calico-version} (or the configuration's), {@link
+   * CalicoVersion#DEFAULT} when none; an unknown one is an error where it was written.
+   */
+  CalicoVersion version(GlobalOptions g) {
+    if (version == null) {
+      version = chosen(g);
+    }
+    return version;
+  }
+
+  private CalicoVersion version;
+
+  private CalicoVersion chosen(GlobalOptions g) {
+    if (g.calicoVersion == null) {
+      return CalicoVersion.DEFAULT;
+    }
+    if (g.calicoVersion.contains(":")) {
+      diagnostics.error(
+          versionAt(g),
+          "`--calico-version "
+              + g.calicoVersion
+              + "` names two releases: only `diff` compares two (`diff --calico-version OLD:NEW`)");
+      return CalicoVersion.DEFAULT;
+    }
+    return version(g.calicoVersion, versionAt(g)).orElse(CalicoVersion.DEFAULT);
+  }
+
+  /** The release {@code text} names; an unknown one is an error at {@code at}. */
+  Optional<CalicoVersion> version(String text, Span at) {
+    Optional<CalicoVersion> v = CalicoVersion.parse(text);
+    if (v.isEmpty()) {
+      diagnostics.error(
+          at,
+          "`"
+              + text
+              + "` is not a modelled Calico release; use "
+              + String.join(
+                  ", ", CalicoVersion.labels().stream().map(l -> "`" + l + "`").toList()));
+    }
+    return v;
+  }
+
+  /** Where {@code --calico-version} was written: the argument, or the configuration's value. */
+  Span versionAt(GlobalOptions g) {
+    return g.calicoVersionAt != null ? g.calicoVersionAt : args.span(g.calicoVersion);
   }
 
   /** The {@code -o} list ({@code text} on stdout when empty); unknown formats are reported. */
@@ -233,9 +286,32 @@ final class Session {
    * {@code -f}. Safe to run beside another load.
    */
   Loaded load(GlobalOptions g) {
+    return load(g, version(g));
+  }
+
+  /** As {@link #load(GlobalOptions)}, as Calico {@code version} enforces the input. */
+  Loaded load(GlobalOptions g, CalicoVersion version) {
     Diagnostics d = new Diagnostics();
     List<SourceText> sources = Loader.read(g.files, g.excludes, in, d);
-    return new Loaded(sources, Loader.input(sources, d, g.inputSpan(args)), d);
+    return new Loaded(sources, Loader.input(sources, d, g.inputSpan(args), version), d);
+  }
+
+  /**
+   * The input read once and loaded as each of {@code versions} enforces it (a diff of two Calico
+   * releases); what reading reported is in the first.
+   */
+  List<Loaded> loadAs(GlobalOptions g, List<CalicoVersion> versions) {
+    Diagnostics reading = new Diagnostics();
+    List<SourceText> sources = Loader.read(g.files, g.excludes, in, reading);
+    List<Loaded> out = new ArrayList<>();
+    for (CalicoVersion v : versions) {
+      Diagnostics d = new Diagnostics();
+      if (out.isEmpty()) {
+        reading.all().forEach(d::add);
+      }
+      out.add(new Loaded(sources, Loader.input(sources, d, g.inputSpan(args), v), d));
+    }
+    return out;
   }
 
   /**
@@ -289,7 +365,7 @@ final class Session {
       return Optional.empty();
     }
     Diagnostics loading = new Diagnostics();
-    Input input = Loader.input(sources, loading);
+    Input input = Loader.input(sources, loading, null, version(g));
     d.all().forEach(loading::add);
     return Optional.of(new Loaded(sources, input, loading));
   }

@@ -22,12 +22,19 @@ import java.util.Optional;
  *   severity:               # these rules' findings are reported at another severity
  *     shadowed-rule: error
  *     TP205: note
+ * calicoVersion: "3.31"     # the Calico release whose enforcement is modelled (--calico-version)
  * </pre>
  *
  * @param file where it was read
+ * @param calicoVersion {@code calicoVersion} as written ({@link Entry#value()}), or null
  */
 public record Config(
-    Path file, List<String> files, List<String> exclude, List<String> output, Lint lint) {
+    Path file,
+    List<String> files,
+    List<String> exclude,
+    List<String> output,
+    Lint lint,
+    Entry calicoVersion) {
 
   /** A setting as written, with where, for the reader to check against what it knows. */
   public record Entry(String key, Span keyAt, String value, Span valueAt) {}
@@ -75,7 +82,7 @@ public record Config(
       text = Files.readString(file);
     } catch (IOException e) {
       diagnostics.error(new Span(name, 1, 1), "cannot read the configuration: " + e.getMessage());
-      return new Config(file, List.of(), List.of(), List.of(), Lint.NONE);
+      return new Config(file, List.of(), List.of(), List.of(), Lint.NONE, null);
     }
     diagnostics.source(name, text);
     List<Node> documents = Documents.parse(new SourceText(name, text), diagnostics);
@@ -85,6 +92,7 @@ public record Config(
     List<String> output = new ArrayList<>();
     List<Entry> disable = new ArrayList<>();
     List<Entry> severity = new ArrayList<>();
+    Entry version = null;
     if (documents.size() > 1) {
       diagnostics.error(documents.get(1).span(), "a configuration is one YAML document");
     }
@@ -97,6 +105,12 @@ public record Config(
         f.strings("files").forEach(s -> files.add(base.resolve(s.text()).normalize().toString()));
         f.strings("exclude").forEach(s -> exclude.add(s.text()));
         f.strings("output").forEach(s -> output.add(s.text()));
+        // a plain 3.30 is read as written, not as the number 3.3
+        if (f.node("calicoVersion") instanceof Node.Scalar release) {
+          version =
+              new Entry(
+                  "calicoVersion", f.keySpan("calicoVersion"), release.text(), release.span());
+        }
         Fields lint = f.object("lint");
         if (lint != null) {
           lint.strings("disable")
@@ -120,6 +134,6 @@ public record Config(
         f.done();
       }
     }
-    return new Config(file, files, exclude, output, new Lint(disable, severity));
+    return new Config(file, files, exclude, output, new Lint(disable, severity), version);
   }
 }

@@ -24,12 +24,22 @@ final class Fields {
   private final String path;
   private final Diagnostics diagnostics;
   private final Set<String> known = new LinkedHashSet<>();
+  private boolean strict;
 
   Fields(Node.Mapping mapping, String kind, String path, Diagnostics diagnostics) {
     this.mapping = mapping;
     this.kind = kind;
     this.path = path;
     this.diagnostics = diagnostics;
+  }
+
+  /**
+   * This mapping and every mapping read from it report unknown keys as errors (a schema the API
+   * server enforces strictly); returns this.
+   */
+  Fields strict() {
+    strict = true;
+    return this;
   }
 
   Span span() {
@@ -77,7 +87,8 @@ final class Fields {
     Fields f = object(key);
     return f != null
         ? f
-        : new Fields(new Node.Mapping(List.of(), mapping.span()), kind, path(key), diagnostics);
+        : new Fields(new Node.Mapping(List.of(), mapping.span()), kind, path(key), diagnostics)
+            .inherit(this);
   }
 
   /** A string scalar, or null. */
@@ -224,6 +235,11 @@ final class Fields {
     return out;
   }
 
+  private Fields inherit(Fields parent) {
+    strict = parent.strict;
+    return this;
+  }
+
   /** Marks keys as known without reading them (fields with no effect on enforcement). */
   void ignore(String... keys) {
     known.addAll(List.of(keys));
@@ -235,8 +251,12 @@ final class Fields {
       String key = e.key().text();
       if (!known.contains(key)) {
         String where = path.isEmpty() ? kind : kind + " `" + path + "`";
-        diagnostics.warning(
-            e.key().span(), "unknown field `" + key + "` in " + where + Suggest.suffix(key, known));
+        String message = "unknown field `" + key + "` in " + where + Suggest.suffix(key, known);
+        if (strict) {
+          diagnostics.error(e.key().span(), message);
+        } else {
+          diagnostics.warning(e.key().span(), message);
+        }
       }
     }
   }
@@ -271,7 +291,7 @@ final class Fields {
       return null;
     }
     if (n instanceof Node.Mapping m) {
-      return new Fields(m, kind, at, diagnostics);
+      return new Fields(m, kind, at, diagnostics).inherit(this);
     }
     return typeError(n, at, "a mapping");
   }

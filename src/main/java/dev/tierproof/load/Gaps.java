@@ -11,8 +11,6 @@ import dev.tierproof.model.Reach;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Tier;
 import dev.tierproof.model.Unmodelled;
-import dev.tierproof.selector.Selector;
-import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -27,12 +25,7 @@ import java.util.Set;
 final class Gaps {
 
   /** Kinds Calico enforces that tierproof does not model; other unmodelled kinds change nothing. */
-  static final Set<String> ENFORCED_KINDS =
-      Set.of(
-          "ClusterNetworkPolicy",
-          "AdminNetworkPolicy",
-          "BaselineAdminNetworkPolicy",
-          "FelixConfiguration");
+  static final Set<String> ENFORCED_KINDS = Set.of("FelixConfiguration");
 
   private static final Set<Endpoint.Kind> ANY_ENDPOINT = EnumSet.allOf(Endpoint.Kind.class);
 
@@ -49,66 +42,14 @@ final class Gaps {
         && m.entry("name").value() instanceof Node.Scalar s) {
       name = s.text();
     }
-    if (kind.equals("FelixConfiguration")) {
-      // Felix settings: failsafe ports, the workload-to-host action and the dataplane act at hosts
-      return new Unmodelled(
-          kind,
-          name,
-          at,
-          "Felix settings (failsafe ports, endpoint-to-host action) are not modelled",
-          new Reach.Endpoints(
-              EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.HOST), null, null));
-    }
+    // Felix settings: failsafe ports, the workload-to-host action and the dataplane act at hosts
     return new Unmodelled(
-        kind, name, at, "admin network policies are not modelled", admin(resource, kind));
-  }
-
-  /**
-   * A ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy acts at the pods of
-   * its {@code subject} in the directions it has rules for; an unreadable subject, at every pod.
-   */
-  private static Reach admin(Node.Mapping resource, String kind) {
-    Node.Entry specEntry = resource.entry("spec");
-    if (specEntry == null || !(specEntry.value() instanceof Node.Mapping spec)) {
-      return Reach.NOWHERE;
-    }
-    Set<Direction> directions = EnumSet.noneOf(Direction.class);
-    for (Direction d : Direction.values()) {
-      Node.Entry rules = spec.entry(d.json());
-      if (rules != null
-          && !(rules.value() instanceof Node.Sequence s && s.items().isEmpty())
-          && !(rules.value() instanceof Node.Scalar x && x.isNull())) {
-        directions.add(d);
-      }
-    }
-    if (directions.isEmpty()) {
-      return Reach.NOWHERE;
-    }
-    Diagnostics scratch = new Diagnostics();
-    Selector subject = null;
-    Fields s = new Fields(spec, kind, "spec", scratch).object("subject");
-    if (s != null) {
-      Fields namespaces = s.object("namespaces");
-      Fields pods = s.object("pods");
-      if (namespaces != null && pods == null) {
-        subject =
-            Selectors.globalPolicy(null, all(KubernetesPolicies.labelSelector(namespaces)), null);
-      } else if (pods != null && namespaces == null) {
-        subject =
-            Selectors.globalPolicy(
-                Selectors.all(KubernetesPolicies.labelSelector(pods.object("podSelector"))),
-                all(KubernetesPolicies.labelSelector(pods.object("namespaceSelector"))),
-                null);
-      }
-    }
-    if (scratch.hasErrors() || subject == null) {
-      subject = null; // conservatively every pod
-    }
-    return new Reach.Endpoints(directions, EnumSet.of(Endpoint.Kind.WORKLOAD), subject, null);
-  }
-
-  private static Selector all(List<Selector> terms) {
-    return terms.isEmpty() ? Selector.all() : Selectors.all(terms);
+        kind,
+        name,
+        at,
+        "Felix settings (failsafe ports, endpoint-to-host action) are not modelled",
+        new Reach.Endpoints(
+            EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.HOST), null, null));
   }
 
   /** An address range of a workload endpoint, of which only host addresses are modelled. */

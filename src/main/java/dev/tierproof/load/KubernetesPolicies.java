@@ -176,35 +176,54 @@ final class KubernetesPolicies {
           Selector composed =
               Selectors.positive(
                   peer.selector(), peer.namespaces(), null, List.of(), null, namespace);
-          EntityMatch far =
-              new EntityMatch(
-                  peer.nets(),
-                  peer.notNets(),
-                  composed,
-                  null,
-                  ingress ? List.of() : ports,
-                  List.of(),
-                  List.of(),
-                  null);
-          EntityMatch local =
-              new EntityMatch(List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
           out.add(
-              new Rule(
+              peerRule(
                   index,
                   Action.ALLOW,
-                  null,
                   protocol,
-                  null,
-                  null,
-                  null,
-                  ingress ? far : EntityMatch.ANY,
-                  ingress ? local : far,
-                  false,
+                  ports,
+                  composed,
+                  peer.nets(),
+                  peer.notNets(),
+                  ingress,
                   entry.span()));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * One Calico rule of a converted Kubernetes rule entry (spec S2.4, S2.10): the peer ({@code
+   * composed} selector, nets) on the far side, the destination ports on the destination side.
+   */
+  static Rule peerRule(
+      int index,
+      Action action,
+      Integer protocol,
+      List<Port> ports,
+      Selector composed,
+      List<Cidr> nets,
+      List<Cidr> notNets,
+      boolean ingress,
+      dev.tierproof.source.Span span) {
+    EntityMatch far =
+        new EntityMatch(
+            nets, notNets, composed, null, ingress ? List.of() : ports, List.of(), List.of(), null);
+    EntityMatch local =
+        new EntityMatch(List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
+    return new Rule(
+        index,
+        action,
+        null,
+        protocol,
+        null,
+        null,
+        null,
+        ingress ? far : EntityMatch.ANY,
+        ingress ? local : far,
+        false,
+        span);
   }
 
   private static Peer peer(Fields p) {
@@ -267,7 +286,7 @@ final class KubernetesPolicies {
   }
 
   /** A Kubernetes CIDR: host bits are allowed and masked, as Go's {@code ParseCIDR} does. */
-  private static Cidr network(Node.Scalar s, Diagnostics d) {
+  static Cidr network(Node.Scalar s, Diagnostics d) {
     Cidr c = s.text().contains("/") ? Cidr.parse(s.text()).orElse(null) : null;
     if (c == null) {
       d.error(s.span(), "invalid CIDR `" + s.text() + "`");
@@ -371,7 +390,7 @@ final class KubernetesPolicies {
   }
 
   /** Calico's {@code SimplifyPorts}: named ports first, then numeric ranges sorted and merged. */
-  private static List<Port> simplify(List<Port> ports) {
+  static List<Port> simplify(List<Port> ports) {
     List<Port> out = new ArrayList<>(ports.stream().filter(p -> p instanceof Port.Named).toList());
     List<Port.Range> ranges =
         new ArrayList<>(

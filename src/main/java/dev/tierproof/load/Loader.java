@@ -1,5 +1,6 @@
 package dev.tierproof.load;
 
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Unmodelled;
@@ -216,6 +217,12 @@ public final class Loader {
     return input(sources, diagnostics, null).set();
   }
 
+  /** As {@link #load(List, Diagnostics)}, as Calico {@code version} enforces the input. */
+  public static PolicySet load(
+      List<SourceText> sources, Diagnostics diagnostics, CalicoVersion version) {
+    return input(sources, diagnostics, null, version).set();
+  }
+
   /**
    * As {@link #input(List, Diagnostics, Span)} where reading no resource is no error (a diff's
    * base).
@@ -231,8 +238,18 @@ public final class Loader {
    * pointed at the wrong path must fail).
    */
   public static Input input(List<SourceText> sources, Diagnostics diagnostics, Span required) {
+    return input(sources, diagnostics, required, CalicoVersion.DEFAULT);
+  }
+
+  /**
+   * As {@link #input(List, Diagnostics, Span)}, as Calico {@code version} enforces the input: the
+   * admin policy kinds it enforces, its built-in tiers, its validation and its equal-order
+   * tie-break (specs/semantics.md S2.10, S2.11, S7.2, S8).
+   */
+  public static Input input(
+      List<SourceText> sources, Diagnostics diagnostics, Span required, CalicoVersion version) {
     Diagnostics found = new Diagnostics();
-    Resources resources = new Resources(found);
+    Resources resources = new Resources(found, version);
     Map<String, Integer> order = new HashMap<>();
     List<String> skipped = new ArrayList<>();
     int read = 0;

@@ -1,5 +1,6 @@
 package dev.tierproof.load;
 
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicyKind;
@@ -23,7 +24,7 @@ final class Policies {
 
   private Policies() {}
 
-  static Policy calico(PolicyKind kind, Meta meta, Fields spec) {
+  static Policy calico(PolicyKind kind, Meta meta, Fields spec, CalicoVersion version) {
     boolean global = !kind.namespaced();
     String tier = spec.string("tier");
     Double order = spec.number("order");
@@ -32,8 +33,8 @@ final class Policies {
         global ? Selectors.read(spec, "namespaceSelector", Selectors.Use.PLAIN) : null;
     Selector serviceAccounts = Selectors.read(spec, "serviceAccountSelector", Selectors.Use.PLAIN);
     String ruleNamespace = global ? null : meta.namespace();
-    List<Rule> ingress = Rules.read(spec, Direction.INGRESS, ruleNamespace);
-    List<Rule> egress = Rules.read(spec, Direction.EGRESS, ruleNamespace);
+    List<Rule> ingress = Rules.read(spec, Direction.INGRESS, ruleNamespace, version);
+    List<Rule> egress = Rules.read(spec, Direction.EGRESS, ruleNamespace, version);
     Set<Direction> written = types(spec, "types");
     Set<Direction> types = written.isEmpty() ? defaultTypes(ingress, egress) : written;
     boolean doNotTrack = global && spec.flag("doNotTrack");

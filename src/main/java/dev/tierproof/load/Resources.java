@@ -1,6 +1,7 @@
 package dev.tierproof.load;
 
 import dev.tierproof.model.Action;
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Namespace;
@@ -69,12 +70,15 @@ final class Resources {
           Map.entry("Profile", CALICO_APIS),
           Map.entry("Service", List.of("v1")),
           Map.entry("Endpoints", List.of("v1")),
-          Map.entry("EndpointSlice", List.of("discovery.k8s.io/v1")));
+          Map.entry("EndpointSlice", List.of("discovery.k8s.io/v1")),
+          Map.entry("ClusterNetworkPolicy", ClusterPolicies.CNP_APIS),
+          Map.entry("AdminNetworkPolicy", ClusterPolicies.ANP_APIS),
+          Map.entry("BaselineAdminNetworkPolicy", ClusterPolicies.ANP_APIS));
 
   /** Well-known kinds that do not change what Calico enforces, or that tierproof cannot model. */
   private static final Set<String> NOT_MODELLED =
       Set.of(
-          ("ClusterNetworkPolicy AdminNetworkPolicy BaselineAdminNetworkPolicy ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
+          ("ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
                   + " HTTPRoute GatewayClass PersistentVolume"
                   + " PersistentVolumeClaim StorageClass LimitRange ResourceQuota"
                   + " HorizontalPodAutoscaler PodDisruptionBudget PriorityClass RuntimeClass Role"
@@ -93,11 +97,23 @@ final class Resources {
   private static final Set<String> CLUSTER_NAMESPACES =
       Set.of("default", "kube-system", "kube-public", "kube-node-lease");
 
-  private static final List<TierDef> BUILT_IN_TIERS =
-      List.of(
-          new TierDef("kube-admin", 1_000.0, Action.PASS, Span.NONE),
-          new TierDef(Policies.DEFAULT_TIER, 1_000_000.0, Action.DENY, Span.NONE),
-          new TierDef("kube-baseline", 10_000_000.0, Action.PASS, Span.NONE));
+  /** The tiers Calico creates in {@code version} (spec S2.6, S2.11). */
+  private static List<TierDef> builtInTiers(CalicoVersion version) {
+    TierDef standard = new TierDef(Policies.DEFAULT_TIER, 1_000_000.0, Action.DENY, Span.NONE);
+    if (version.clusterNetworkPolicies()) {
+      return List.of(
+          new TierDef(ClusterPolicies.KUBE_ADMIN, 1_000.0, Action.PASS, Span.NONE),
+          standard,
+          new TierDef(ClusterPolicies.KUBE_BASELINE, 10_000_000.0, Action.PASS, Span.NONE));
+    }
+    List<TierDef> out = new ArrayList<>();
+    out.add(new TierDef(ClusterPolicies.ANP_TIER, 1_000.0, Action.PASS, Span.NONE));
+    out.add(standard);
+    if (version.baselineAdminNetworkPolicies()) {
+      out.add(new TierDef(ClusterPolicies.BANP_TIER, 10_000_000.0, Action.PASS, Span.NONE));
+    }
+    return List.copyOf(out);
+  }
 
   private record TierDef(String name, Double order, Action defaultAction, Span span) {}
 
@@ -126,12 +142,16 @@ final class Resources {
   private final List<Unmodelled> unmodelled = new ArrayList<>();
   private final Endpoints endpoints;
   private final Services services;
+  private final CalicoVersion version;
+  private final List<TierDef> builtInTiers;
 
-  Resources(Diagnostics diagnostics) {
+  Resources(Diagnostics diagnostics, CalicoVersion version) {
     this.diagnostics = diagnostics;
+    this.version = version;
     this.endpoints = new Endpoints(diagnostics, unmodelled);
     this.services = new Services(diagnostics);
-    BUILT_IN_TIERS.forEach(t -> tiers.put(t.name(), t));
+    this.builtInTiers = builtInTiers(version);
+    builtInTiers.forEach(t -> tiers.put(t.name(), t));
   }
 
   /** Checks and converts one document (a resource, or a {@code List}/{@code *List} of them). */
@@ -264,6 +284,10 @@ final class Resources {
       case "EndpointSlice" ->
           services.endpointSlice(f, meta(f, "EndpointSlice", true, Names.DNS_SUBDOMAIN));
       case "Endpoints" -> services.endpoints(f, meta(f, "Endpoints", true, Names.UNCHECKED));
+      case "ClusterNetworkPolicy" -> clusterPolicy(f, PolicyKind.KUBERNETES_CLUSTER_NETWORK_POLICY);
+      case "AdminNetworkPolicy" -> clusterPolicy(f, PolicyKind.KUBERNETES_ADMIN_NETWORK_POLICY);
+      case "BaselineAdminNetworkPolicy" ->
+          clusterPolicy(f, PolicyKind.KUBERNETES_BASELINE_ADMIN_NETWORK_POLICY);
       default -> endpoints.controller(f, meta(f, f.kind(), true, Names.UNCHECKED));
     }
   }
@@ -276,7 +300,9 @@ final class Resources {
             && !group.endsWith("k8s.io")
             && !group.endsWith("projectcalico.org")
             && !group.endsWith("tigera.io");
-    if (NOT_MODELLED.contains(kind) || thirdParty) {
+    if (IgnoredKinds.why(kind) != null) {
+      diagnostics.warning(at, "kind `" + kind + "` is ignored: " + IgnoredKinds.why(kind));
+    } else if (NOT_MODELLED.contains(kind) || thirdParty) {
       diagnostics.warning(at, "kind `" + kind + "` is not modelled and is ignored");
       if (Gaps.ENFORCED_KINDS.contains(kind)) {
         unmodelled.add(Gaps.kind(resource, kind, resource.span()));
@@ -284,6 +310,7 @@ final class Resources {
     } else {
       Set<String> known = new TreeSet<>(KINDS.keySet());
       known.addAll(NOT_MODELLED);
+      known.addAll(IgnoredKinds.names());
       diagnostics.error(at, "unknown kind `" + kind + "`" + Suggest.suffix(kind, known));
     }
   }
@@ -399,7 +426,7 @@ final class Resources {
       return;
     }
     TierDef builtIn =
-        BUILT_IN_TIERS.stream().filter(t -> t.name().equals(meta.name())).findFirst().orElse(null);
+        builtInTiers.stream().filter(t -> t.name().equals(meta.name())).findFirst().orElse(null);
     if (builtIn != null
         && (order != null && !order.equals(builtIn.order()) || action != builtIn.defaultAction())) {
       diagnostics.error(
@@ -425,7 +452,7 @@ final class Resources {
   private void calicoPolicy(Fields f, PolicyKind kind) {
     Meta meta = meta(f, kind.felixName(), kind.namespaced(), Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
-    Policy policy = Policies.calico(kind, meta, spec);
+    Policy policy = Policies.calico(kind, meta, spec, version);
     f.done();
     if (meta.keep()) {
       policies.add(new Placed(policy, spec.valueSpan("tier")));
@@ -436,6 +463,45 @@ final class Resources {
     Meta meta = meta(f, kind.felixName(), true, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
     Policy policy = KubernetesPolicies.convert(kind, meta, spec);
+    f.ignore("status");
+    f.done();
+    if (meta.keep()) {
+      policies.add(new Placed(policy, policy.span()));
+    }
+  }
+
+  /**
+   * A ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy: converted when the
+   * chosen Calico version enforces its kind, else ignored with a warning (spec S2.10, S2.11).
+   */
+  private void clusterPolicy(Fields f, PolicyKind kind) {
+    boolean enforced =
+        switch (kind) {
+          case KUBERNETES_CLUSTER_NETWORK_POLICY -> version.clusterNetworkPolicies();
+          case KUBERNETES_ADMIN_NETWORK_POLICY -> version.adminNetworkPolicies();
+          default -> version.baselineAdminNetworkPolicies();
+        };
+    if (!enforced) {
+      diagnostics.warning(
+          f.has("kind") ? f.valueSpan("kind") : f.span(),
+          "Calico "
+              + version.label()
+              + " does not enforce "
+              + kind.written()
+              + (kind == PolicyKind.KUBERNETES_CLUSTER_NETWORK_POLICY
+                  ? " (3.32 and later do)"
+                  : kind == PolicyKind.KUBERNETES_ADMIN_NETWORK_POLICY
+                      ? " (3.29-3.31 did; 3.32 enforces ClusterNetworkPolicy instead)"
+                      : " (3.30 and 3.31 did; 3.32 enforces ClusterNetworkPolicy instead)")
+              + ": it is ignored (choose another with `--calico-version`)");
+      return;
+    }
+    Meta meta = meta(f, kind.felixName(), false, Names.DNS_SUBDOMAIN);
+    Fields spec = f.objectOrEmpty("spec");
+    if (!f.has("spec")) {
+      diagnostics.error(f.span(), "missing field `spec`");
+    }
+    Policy policy = ClusterPolicies.convert(kind, meta, spec);
     f.ignore("status");
     f.done();
     if (meta.keep()) {
@@ -468,8 +534,8 @@ final class Resources {
     Meta meta = meta(f, "Profile", false, Names.DNS_SUBDOMAIN);
     Fields spec = f.objectOrEmpty("spec");
     Map<String, String> labels = spec.labels("labelsToApply");
-    List<Rule> ingress = Rules.read(spec, Direction.INGRESS, null);
-    List<Rule> egress = Rules.read(spec, Direction.EGRESS, null);
+    List<Rule> ingress = Rules.read(spec, Direction.INGRESS, null, version);
+    List<Rule> egress = Rules.read(spec, Direction.EGRESS, null, version);
     spec.done();
     f.done();
     for (List<Rule> rules : List.of(ingress, egress)) {
@@ -556,7 +622,7 @@ final class Resources {
               s.allowedEgressDomains(),
               s.span()));
     }
-    return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces);
+    return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version);
   }
 
   /**

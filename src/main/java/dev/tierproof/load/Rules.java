@@ -1,6 +1,7 @@
 package dev.tierproof.load;
 
 import dev.tierproof.model.Action;
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.EntityMatch;
@@ -58,14 +59,21 @@ final class Rules {
    *     are skipped rather than reported twice)
    */
   private record Context(
-      Direction direction, Integer protocol, boolean protocolKnown, String namespace) {}
+      Direction direction,
+      Integer protocol,
+      boolean protocolKnown,
+      String namespace,
+      CalicoVersion version) {}
 
   /**
    * The rules under {@code key} ({@code ingress}/{@code egress}) of a policy or profile spec.
    *
    * @param namespace the policy's namespace; null for global policies and profiles
+   * @param version the Calico release whose validation applies (a catch-all {@code notNets} is an
+   *     error from 3.31, S8)
    */
-  static List<Rule> read(Fields spec, Direction direction, String namespace) {
+  static List<Rule> read(
+      Fields spec, Direction direction, String namespace, CalicoVersion version) {
     String key = direction.json();
     List<Fields> items = spec.objects(key);
     if (items.size() > MAX_RULES) {
@@ -76,7 +84,7 @@ final class Rules {
     }
     List<Rule> rules = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      Rule r = rule(items.get(i), i, direction, namespace);
+      Rule r = rule(items.get(i), i, direction, namespace, version);
       if (r != null) {
         rules.add(r);
       }
@@ -84,7 +92,8 @@ final class Rules {
     return rules;
   }
 
-  private static Rule rule(Fields r, int index, Direction direction, String namespace) {
+  private static Rule rule(
+      Fields r, int index, Direction direction, String namespace, CalicoVersion version) {
     Diagnostics d = r.diagnostics();
     Action action = action(r);
     Integer ipVersion = r.integer("ipVersion");
@@ -113,7 +122,7 @@ final class Rules {
     Icmp notIcmp = icmp(r, "notICMP", protocol, protocolKnown);
     boolean http = http(r, direction, action, protocol);
     r.ignore("metadata");
-    Context c = new Context(direction, protocol, protocolKnown, namespace);
+    Context c = new Context(direction, protocol, protocolKnown, namespace, version);
     List<Net> nets = new ArrayList<>();
     EntityMatch source = side(r.object("source"), true, c, nets);
     EntityMatch destination = side(r.object("destination"), false, c, nets);
@@ -242,8 +251,8 @@ final class Rules {
       return EntityMatch.ANY;
     }
     Diagnostics d = f.diagnostics();
-    List<Cidr> positive = cidrs(f, "nets", nets);
-    List<Cidr> negative = cidrs(f, "notNets", nets);
+    List<Cidr> positive = cidrs(f, "nets", nets, c.version());
+    List<Cidr> negative = cidrs(f, "notNets", nets, c.version());
     Selector selector = Selectors.read(f, "selector", Selectors.Use.PLAIN);
     Selector notSelector = Selectors.read(f, "notSelector", Selectors.Use.PLAIN);
     Selector namespaces =
@@ -314,11 +323,15 @@ final class Rules {
     return ServiceMatch.pending(ns + "/" + name, !source);
   }
 
-  private static List<Cidr> cidrs(Fields f, String key, List<Net> nets) {
+  private static List<Cidr> cidrs(Fields f, String key, List<Net> nets, CalicoVersion version) {
     List<Cidr> out = new ArrayList<>();
     for (Node.Scalar s : f.strings(key)) {
       Cidr cidr = cidr(s, f.diagnostics());
-      if (cidr != null && cidr.isCatchAll() && key.equals("notNets")) {
+      // spec S8: rejected from 3.31; earlier releases accept it and lint reports it
+      if (cidr != null
+          && cidr.isCatchAll()
+          && key.equals("notNets")
+          && version.atLeast(CalicoVersion.V3_31)) {
         f.diagnostics().error(s.span(), "`notNets` must not contain the catch-all `" + cidr + "`");
       }
       if (cidr != null) {

@@ -17,26 +17,31 @@
  * Fields} reads typed values from them, {@code Text} maps a scalar's characters back to the file;
  * {@code Resources} checks each document (kind, apiVersion, metadata, duplicates, read into {@code
  * Meta}) and assembles the cluster; {@code Endpoints} converts the endpoint kinds, {@code Policies}
- * Calico policies, {@code KubernetesPolicies} Kubernetes ones, {@code Rules} their rules, {@code
- * Selectors} their selectors, {@code LabelRules} validates labels, {@code Services} reads Services,
- * EndpointSlices and Endpoints and resolves the rules' {@code services} sides; {@code Gaps} records
- * what is enforced and not modelled; {@code Config} reads {@code .tierproof.yaml}; {@code
- * Invariants} reads invariant files' schema over {@code InvariantFields} (peers, terms, packets,
- * typed values).
+ * Calico policies, {@code KubernetesPolicies} Kubernetes ones, {@code ClusterPolicies} (with {@code
+ * ClusterPorts}) ClusterNetworkPolicy and the admin network policies, {@code Rules} their rules,
+ * {@code IgnoredKinds} the kinds that never decide, {@code Selectors} their selectors, {@code
+ * LabelRules} validates labels, {@code Services} reads Services, EndpointSlices and Endpoints and
+ * resolves the rules' {@code services} sides; {@code Gaps} records what is enforced and not
+ * modelled; {@code Config} reads {@code .tierproof.yaml}; {@code Invariants} reads invariant files'
+ * schema over {@code InvariantFields} (peers, terms, packets, typed values).
  *
  * <p>Kinds: Tier, (Staged)(Global)NetworkPolicy, Kubernetes and Staged Kubernetes NetworkPolicy,
  * Namespace, ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
  * ReplicationController, Job, CronJob, WorkloadEndpoint, HostEndpoint, (Global)NetworkSet, Profile,
- * Service, EndpointSlice, Endpoints; other well-known kinds, and kinds of third-party API groups,
- * are warned about and ignored. {@link dev.tierproof.load.Loader#input} also records what Calico
- * enforces and the model leaves out ({@link dev.tierproof.model.Unmodelled}, S9.1, S9.2), so that
- * no answer it could change is reported as proved.
+ * Service, EndpointSlice, Endpoints, and ClusterNetworkPolicy, AdminNetworkPolicy,
+ * BaselineAdminNetworkPolicy as the chosen Calico release ({@link
+ * dev.tierproof.model.CalicoVersion}) enforces them; other well-known kinds, and kinds of
+ * third-party API groups, are warned about and ignored. {@link dev.tierproof.load.Loader#input}
+ * also records what Calico enforces and the model leaves out ({@link
+ * dev.tierproof.model.Unmodelled}, S9.1, S9.2), so that no answer it could change is reported as
+ * proved.
  *
  * <p>Spec (specs/semantics.md): S2.1-S2.3 effective policy selectors and {@code types} defaulting,
- * S2.4 Kubernetes NetworkPolicy conversion, S2.5 staged kinds, S2.6 tiers and the built-in {@code
- * kube-admin}, {@code default}, {@code kube-baseline}, S2.7 endpoint labels, S2.8 profiles {@code
- * kns.*}, {@code ksa.*}, {@code projectcalico-default-allow}, S2.9 network sets, S3 rules and S3.8
- * composed rule selectors, S3.9 services, S6 host endpoints, S7 ordering (through {@link
+ * S2.4 Kubernetes NetworkPolicy conversion, S2.5 staged kinds, S2.10 and S2.11 ClusterNetworkPolicy
+ * and admin network policy conversion, S2.6 tiers and the built-in {@code kube-admin}, {@code
+ * default}, {@code kube-baseline}, S2.7 endpoint labels, S2.8 profiles {@code kns.*}, {@code
+ * ksa.*}, {@code projectcalico-default-allow}, S2.9 network sets, S3 rules and S3.8 composed rule
+ * selectors, S3.9 services, S6 host endpoints, S7 ordering (through {@link
  * dev.tierproof.model.PolicySet#ordered}), S8 validation. Kubernetes API-server defaulting is
  * applied where files in git lack it: {@code serviceAccountName: default}, port protocol TCP,
  * {@code policyTypes} (Ingress, plus Egress with egress rules), and the namespace label {@code

@@ -50,10 +50,21 @@ public record PolicySet(
       List<NetworkSet> networkSets,
       Map<String, Profile> profiles,
       Map<String, Namespace> namespaces) {
+    return ordered(tiers, endpoints, networkSets, profiles, namespaces, CalicoVersion.DEFAULT);
+  }
+
+  /** As above, with the equal-order tie-break of {@code version} (S7.2). */
+  public static PolicySet ordered(
+      List<Tier> tiers,
+      List<Endpoint> endpoints,
+      List<NetworkSet> networkSets,
+      Map<String, Profile> profiles,
+      Map<String, Namespace> namespaces,
+      CalicoVersion version) {
     List<Tier> sorted = new ArrayList<>();
     for (Tier t : tiers) {
       List<Policy> ps = new ArrayList<>(t.policies());
-      ps.sort(POLICY_ORDER);
+      ps.sort(version.policyOrder());
       sorted.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
     }
     sorted.sort(TIER_ORDER);

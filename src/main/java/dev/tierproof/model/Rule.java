@@ -59,18 +59,13 @@ public record Rule(
 
   /** Rule {@code index} that allows everything, at no place. */
   public static Rule allowAll(int index) {
+    return unconditional(index, Action.ALLOW, Span.NONE);
+  }
+
+  /** A rule that matches every packet (a converted rule that fails closed, spec S2.10). */
+  public static Rule unconditional(int index, Action action, Span span) {
     return new Rule(
-        index,
-        Action.ALLOW,
-        null,
-        null,
-        null,
-        null,
-        null,
-        EntityMatch.ANY,
-        EntityMatch.ANY,
-        false,
-        Span.NONE);
+        index, action, null, null, null, null, null, EntityMatch.ANY, EntityMatch.ANY, false, span);
   }
 
   /** Rule 0 that allows everything (a Kubernetes namespace's profile, spec S2.8), at no place. */

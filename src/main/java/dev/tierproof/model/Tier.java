@@ -19,9 +19,17 @@ public record Tier(
     Span span,
     List<Policy> policies) {
 
-  /** The tiers every Calico cluster has (spec S2.6); {@code calicoctl get tier} exports them. */
+  /**
+   * The tiers Calico creates itself in some release (spec S2.6, S2.11); {@code calicoctl get tier}
+   * exports them.
+   */
   public static final java.util.Set<String> BUILT_IN =
-      java.util.Set.of("kube-admin", "default", "kube-baseline");
+      java.util.Set.of(
+          "kube-admin",
+          "default",
+          "kube-baseline",
+          "adminnetworkpolicy",
+          "baselineadminnetworkpolicy");
 
   public Tier {
     policies = List.copyOf(policies);

@@ -229,7 +229,8 @@ public final class ExplainReport {
    */
   private static String phrase(TraceEntry t, Endpoint at, Direction dir, boolean first) {
     Policy p = t.policy();
-    String name = (first ? "policy " : "") + p.displayName();
+    String kind = p.kind().written() != null ? p.kind().written() + " " : "policy ";
+    String name = (first ? kind : "") + p.displayName();
     String who = at.ref();
     String rule = "its " + dir.json() + " rule " + t.ruleIndex();
     return switch (t.outcome()) {

@@ -125,6 +125,40 @@ final class LintMessages {
           + g.policy().selector().canonical()
           + "`";
     }
+    if (f instanceof Finding.EqualPriorityOverlap e) {
+      return e.rule().policy().kind().written()
+          + " "
+          + e.rule().policy().displayName()
+          + " has the priority of "
+          + e.other().policy().displayName()
+          + " ("
+          + String.format(java.util.Locale.ROOT, "%.0f", e.rule().policy().order())
+          + ") and its "
+          + e.rule().direction().json()
+          + " rule "
+          + e.rule().index()
+          + " matches what "
+          + e.other().direction().json()
+          + " rule "
+          + e.other().index()
+          + " of "
+          + e.other().policy().displayName()
+          + " matches, e.g. "
+          + Text.packet(e.example().flow())
+          + " at "
+          + e.example().at().ref()
+          + ": the standard leaves which applies undefined (Calico takes "
+          + e.other().policy().displayName()
+          + " first, by name)";
+    }
+    if (f instanceof Finding.CatchAllNotNets c) {
+      return c.rule().display()
+          + " has `"
+          + c.cidr()
+          + "` in `notNets`, so it matches no "
+          + (c.cidr().family() == 4 ? "IPv4" : "IPv6")
+          + " address; Calico 3.31 and later reject the policy";
+    }
     if (f instanceof Finding.StagedWouldChange s) {
       return "staged policy "
           + s.policy().displayName()

@@ -286,6 +286,11 @@ public final class LintReport {
         o.set("example", exampleJson(l.example()));
       } else if (f instanceof Finding.NegationMatchesOutside n) {
         o.set("example", exampleJson(n.example()));
+      } else if (f instanceof Finding.EqualPriorityOverlap e) {
+        rule(o.putObject("other"), e.other());
+        o.set("example", exampleJson(e.example()));
+      } else if (f instanceof Finding.CatchAllNotNets c) {
+        o.put("cidr", c.cidr().toString());
       } else if (f instanceof Finding.StagedWouldChange s) {
         ArrayNode ex = o.putArray("examples");
         s.changes().forEach(e -> ex.add(exampleJson(e)));

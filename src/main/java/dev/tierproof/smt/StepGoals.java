@@ -148,6 +148,15 @@ public final class StepGoals implements AutoCloseable {
   }
 
   /**
+   * Some packet at an endpoint both policies select that rule {@code ia} of {@code a} and rule
+   * {@code ib} of {@code b} both match on their own, reached or not (two admin policies of equal
+   * priority overlap, lint TP206).
+   */
+  public Answer bothMatch(Policy a, int ia, Policy b, int ib) {
+    return solve(t.and(own(a, ia), own(b, ib)));
+  }
+
+  /**
    * Some packet that reaches rule {@code index} of {@code policy} and that it matches (it takes
    * it).
    */

@@ -3,6 +3,7 @@ package dev.tierproof.cases;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tierproof.model.CalicoVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,8 +24,20 @@ final class Cases {
 
   private Cases() {}
 
-  /** One case: its name ({@code acceptance/quiz-1-allow-in-tier1}), resources and queries. */
-  record Case(String name, Path resources, List<Query> queries) {}
+  /**
+   * One case: its name ({@code acceptance/quiz-1-allow-in-tier1}), resources and queries, and the
+   * Calico release it is about ({@code calicoVersion} of {@code expect.yaml}, the default when
+   * absent).
+   */
+  record Case(String name, Path resources, List<Query> queries, CalicoVersion version) {
+
+    /** {@code --calico-version V} when the case names a release, else nothing. */
+    List<String> versionFlags() {
+      return version == CalicoVersion.DEFAULT
+          ? List.of()
+          : List.of("--calico-version", version.label());
+    }
+  }
 
   /** One query of a case, as written. */
   record Query(Case owner, int index, JsonNode node) {
@@ -98,7 +111,11 @@ final class Cases {
       JsonNode expect = YAML.readTree(dir.resolve("expect.yaml").toFile());
       List<Query> queries = new ArrayList<>();
       String name = ROOT.relativize(dir).toString().replace('\\', '/');
-      Case c = new Case(name, dir.resolve("resources.yaml"), queries);
+      CalicoVersion version =
+          expect.has("calicoVersion")
+              ? CalicoVersion.parse(expect.get("calicoVersion").asText()).orElseThrow()
+              : CalicoVersion.DEFAULT;
+      Case c = new Case(name, dir.resolve("resources.yaml"), queries, version);
       int i = 0;
       for (JsonNode q : expect.get("queries")) {
         queries.add(new Query(c, i++, q));

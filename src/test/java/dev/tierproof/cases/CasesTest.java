@@ -88,6 +88,7 @@ class CasesTest {
                                       args.addAll(q.flags());
                                       args.addAll(
                                           List.of("-f", c.resources().toString(), "-o", "json"));
+                                      args.addAll(c.versionFlags());
                                       ByteArrayOutputStream out = new ByteArrayOutputStream();
                                       ByteArrayOutputStream err = new ByteArrayOutputStream();
                                       int code =
@@ -166,7 +167,9 @@ class CasesTest {
       Diagnostics d = new Diagnostics();
       PolicySet set =
           Loader.load(
-              Loader.read(List.of(c.resources().toString()), InputStream.nullInputStream(), d), d);
+              Loader.read(List.of(c.resources().toString()), InputStream.nullInputStream(), d),
+              d,
+              c.version());
       assertThat(d.hasErrors()).as(d.render()).isFalse();
       return new Loaded(c, set);
     }

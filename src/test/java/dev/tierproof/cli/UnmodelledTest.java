@@ -17,18 +17,19 @@ class UnmodelledTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String QUIZ = "examples/quiz/allow-in-tier1.yaml";
   private static final String DIR = "src/test/resources/unmodelled/";
-  private static final String ADMIN = DIR + "admin-deny-egress.yaml";
-  private static final String FENCE_RED = DIR + "admin-fence-red.yaml";
+  private static final String ADMIN = DIR + "deny-egress-services.yaml";
+  private static final String FENCE_RED = DIR + "fence-red-services.yaml";
   private static final String HTTP = "specs/cases/own/http-match-at-l4/resources.yaml";
   private static final String INVARIANTS = "specs/invariants/quiz/tigera.yaml";
 
   @Test
-  void verifyReachable_adminClusterNetworkPolicy_inconclusiveNamingIt() throws Exception {
+  void verifyReachable_servicesRuleOnEveryEgress_inconclusiveNamingIt() throws Exception {
     Run run = Run.of("verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN);
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(run.out()).startsWith("reachable shop/podA -> tigera.io: unknown: not proved\n");
-    assertThat(run.out()).contains("ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3");
-    assertThat(run.err()).contains("tierproof: inconclusive:").contains(ADMIN + ":3");
+    assertThat(run.out())
+        .contains("services `egress rule 0 of admin-deny-egress` at " + ADMIN + ":16");
+    assertThat(run.err()).contains("tierproof: inconclusive:").contains(ADMIN + ":16");
     Run json =
         Run.of(
             "verify", "reachable", "shop/podA", "tigera.io", "-f", QUIZ, "-f", ADMIN, "-o", "json");
@@ -36,10 +37,11 @@ class UnmodelledTest {
     JsonNode out = JSON.readTree(json.out());
     assertThat(out.get("result").asText()).isEqualTo("unknown");
     assertThat(out.at("/unmodelled").size()).isEqualTo(1);
-    assertThat(out.at("/unmodelled/0/kind").asText()).isEqualTo("ClusterNetworkPolicy");
-    assertThat(out.at("/unmodelled/0/name").asText()).isEqualTo("admin-deny-egress");
+    assertThat(out.at("/unmodelled/0/kind").asText()).isEqualTo("services");
+    assertThat(out.at("/unmodelled/0/name").asText())
+        .isEqualTo("egress rule 0 of admin-deny-egress");
     assertThat(out.at("/unmodelled/0/file").asText()).isEqualTo(ADMIN);
-    assertThat(out.at("/unmodelled/0/line").asInt()).isEqualTo(3);
+    assertThat(out.at("/unmodelled/0/line").asInt()).isEqualTo(16);
     assertThat(out.has("blockers")).isFalse();
   }
 
@@ -60,7 +62,7 @@ class UnmodelledTest {
     assertThat(run.out())
         .startsWith("reachable shop/podA -> tigera.io: holds")
         .contains("--ignore-unmodelled: ignored what tierproof does not model")
-        .contains("ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3");
+        .contains("services `egress rule 0 of admin-deny-egress` at " + ADMIN + ":16");
     Run json =
         Run.of(
             "verify",
@@ -78,7 +80,8 @@ class UnmodelledTest {
     JsonNode out = JSON.readTree(json.out());
     assertThat(out.get("result").asText()).isEqualTo("holds");
     assertThat(out.has("unmodelled")).isFalse();
-    assertThat(out.at("/ignoredUnmodelled/0/name").asText()).isEqualTo("admin-deny-egress");
+    assertThat(out.at("/ignoredUnmodelled/0/name").asText())
+        .isEqualTo("egress rule 0 of admin-deny-egress");
   }
 
   @Test
@@ -158,7 +161,8 @@ class UnmodelledTest {
     assertThat(any.code())
         .as("a pod in red could be one\n" + any)
         .isEqualTo(ExitCode.INCONCLUSIVE.code());
-    assertThat(any.out()).contains("AdminNetworkPolicy `fence-red` at " + FENCE_RED + ":2");
+    assertThat(any.out())
+        .contains("services `ingress rule 0 of red/fence-red` at " + FENCE_RED + ":15");
   }
 
   @Test
@@ -284,26 +288,29 @@ class UnmodelledTest {
       assertThat(f.get("id").asText()).isEqualTo("TP105");
       assertThat(f.has("unmodelled")).isFalse();
     }
-    assertThat(out.at("/unmodelled/0/name").asText()).isEqualTo("admin-deny-egress");
+    assertThat(out.at("/unmodelled/0/name").asText())
+        .isEqualTo("egress rule 0 of admin-deny-egress");
     Run never = Run.of("lint", "-f", QUIZ, "-f", ADMIN, "--fail-on", "never");
     assertThat(never.code()).as(never.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
   }
 
   @Test
-  void check_adminClusterNetworkPolicy_reachabilityInconclusiveCoverageProven() throws Exception {
+  void check_servicesRuleOnEveryEgress_reachabilityInconclusiveCoverageProven() throws Exception {
     Run run = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN, "-o", "json");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.at("/results/0/id").asText()).isEqualTo("pod-a-reaches-tigera");
     assertThat(out.at("/results/0/status").asText()).isEqualTo("inconclusive");
-    assertThat(out.at("/results/0/unmodelled/0/name").asText()).isEqualTo("admin-deny-egress");
+    assertThat(out.at("/results/0/unmodelled/0/name").asText())
+        .isEqualTo("egress rule 0 of admin-deny-egress");
     assertThat(out.at("/results/1/status").asText()).isEqualTo("proven");
     assertThat(out.at("/results/1").has("unmodelled")).isFalse();
-    assertThat(out.at("/unmodelled/0/line").asInt()).isEqualTo(3);
+    assertThat(out.at("/unmodelled/0/line").asInt()).isEqualTo(16);
     Run text = Run.of("check", INVARIANTS, "-f", QUIZ, "-f", ADMIN);
     assertThat(text.out())
         .contains("inconclusive pod-a-reaches-tigera")
-        .contains("not modelled: ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3");
+        .contains(
+            "not modelled: services `egress rule 0 of admin-deny-egress` at " + ADMIN + ":16");
   }
 
   @Test
@@ -313,7 +320,8 @@ class UnmodelledTest {
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.at("/summary/proven").asInt()).isEqualTo(2);
-    assertThat(out.at("/ignoredUnmodelled/0/name").asText()).isEqualTo("admin-deny-egress");
+    assertThat(out.at("/ignoredUnmodelled/0/name").asText())
+        .isEqualTo("egress rule 0 of admin-deny-egress");
   }
 
   @Test
@@ -347,11 +355,11 @@ class UnmodelledTest {
     assertThat(run.code()).as(run.toString()).isEqualTo(3);
     assertThat(run.out())
         .startsWith("inconclusive: the input holds what tierproof does not model")
-        .contains("ClusterNetworkPolicy `admin-deny-egress` at " + ADMIN + ":3")
+        .contains("services `egress rule 0 of admin-deny-egress` at " + ADMIN + ":16")
         .doesNotContain("proved");
     Run json = Run.of("-f", QUIZ, "-f", ADMIN, "diff", "--base", QUIZ, "-o", "json");
     assertThat(JSON.readTree(json.out()).get("unmodelled").get(0).get("name").asText())
-        .isEqualTo("admin-deny-egress");
+        .isEqualTo("egress rule 0 of admin-deny-egress");
     Run ignored = Run.of("-f", QUIZ, "-f", ADMIN, "diff", "--base", QUIZ, "--ignore-unmodelled");
     assertThat(ignored.code()).as(ignored.toString()).isZero();
     assertThat(ignored.out())

@@ -20,10 +20,10 @@ import java.util.stream.Collectors;
  * ServiceAccounts, (Global)NetworkSets, Tiers, Calico (Global)NetworkPolicies with
  * Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies (podSelector, namespaceSelector,
  * ipBlock with except, named and numeric ports, endPort) mixed with Calico tiers, Services with
- * EndpointSlices or Endpoints and {@code services} rules ({@link RandomClusterServices}), and kinds
- * tierproof does not model (ConfigMap, a third-party CRD, rarely a ClusterNetworkPolicy). The same
- * seed gives the same text; {@link #load} goes through the loader, the front door every command
- * uses.
+ * EndpointSlices or Endpoints and {@code services} rules ({@link RandomClusterServices}),
+ * ClusterNetworkPolicies ({@link ClusterAdminPolicies}), and kinds tierproof does not model
+ * (ConfigMap, a third-party CRD, rarely a FelixConfiguration). The same seed gives the same text;
+ * {@link #load} goes through the loader, the front door every command uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at
@@ -166,6 +166,8 @@ public final class RandomCluster {
       docs.add(policy(i));
     }
     enforcingUnmodelled = services.unresolvedReferenced();
+    // a random source of their own: the rest of the text stays what it was without them
+    docs.addAll(ClusterAdminPolicies.draw(new Random(seed * 0x9E3779B97F4A7C15L + 3), used));
     unmodelled();
     withoutEndpoints();
     listed = rnd.nextInt(4) == 0;
@@ -935,8 +937,8 @@ public final class RandomCluster {
     if (rnd.nextInt(12) == 0) {
       enforcingUnmodelled = true;
       docs.add(
-          "apiVersion: policy.networking.k8s.io/v1alpha2\nkind: ClusterNetworkPolicy\nmetadata:\n  name: admin-deny\nspec:\n"
-              + "  tier: Admin\n  priority: 10\n  subject:\n    namespaces: {}\n  egress:\n  - name: deny-all\n    action: Deny\n    to:\n    - networks: [0.0.0.0/0]\n");
+          "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata:\n  name: default\nspec:\n"
+              + "  failsafeInboundHostPorts: []\n");
     }
   }
 

@@ -48,7 +48,8 @@ class GapsTest {
           dev.tierproof.source.Span.NONE);
 
   @Test
-  void input_adminNetworkPolicyWithPodSubject_actsAtSubjectPodsInItsDirections() {
+  void input_clusterAndAdminNetworkPolicies_modelledNotRecorded() {
+    // spec S9.1: Calico 3.32 enforces ClusterNetworkPolicy (modelled) and ignores the admin kinds
     Input in =
         load(
             """
@@ -57,44 +58,21 @@ class GapsTest {
         metadata: {name: web-out}
         spec:
           priority: 3
-          subject:
-            pods:
-              namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: shop}}
-              podSelector: {matchExpressions: [{key: app, operator: In, values: [web]}]}
+          subject: {namespaces: {}}
           egress:
             - {name: deny, action: Deny, to: [{namespaces: {}}]}
-        """);
-    assertThat(in.unmodelled()).hasSize(1);
-    Unmodelled u = in.unmodelled().get(0);
-    assertThat(u.kind()).isEqualTo("AdminNetworkPolicy");
-    assertThat(u.name()).isEqualTo("web-out");
-    assertThat(u.span().line()).isEqualTo(1);
-    Reach.Endpoints r = (Reach.Endpoints) u.reach();
-    assertThat(r.directions()).containsExactly(Direction.EGRESS);
-    assertThat(r.kinds()).containsExactly(Endpoint.Kind.WORKLOAD);
-    assertThat(r.covers(WEB, Direction.EGRESS)).isTrue();
-    assertThat(r.covers(WEB, Direction.INGRESS)).isFalse();
-    Map<String, String> api = new java.util.HashMap<>(SHOP_POD);
-    api.put("app", "api");
-    assertThat(r.selector().matches(api)).isFalse();
-  }
-
-  @Test
-  void input_adminPolicyWithUnreadableSubject_actsAtEveryPod() {
-    Input in =
-        load(
-            """
+        ---
         apiVersion: policy.networking.k8s.io/v1alpha2
         kind: ClusterNetworkPolicy
         metadata: {name: odd}
         spec:
           tier: Baseline
-          subject: {pods: {podSelector: {matchExpressions: [{key: app, operator: Near}]}}}
+          priority: 4
+          subject: {namespaces: {}}
           ingress: [{name: x, action: Deny, from: [{namespaces: {}}]}]
         """);
-    Reach.Endpoints r = (Reach.Endpoints) in.unmodelled().get(0).reach();
-    assertThat(r.selector()).isNull();
-    assertThat(r.directions()).containsExactly(Direction.INGRESS);
+    assertThat(in.unmodelled()).isEmpty();
+    assertThat(in.set().policies()).extracting(p -> p.name()).containsExactly("odd");
   }
 
   @Test

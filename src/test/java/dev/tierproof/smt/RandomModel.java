@@ -231,6 +231,7 @@ public final class RandomModel {
       }
       tiers.add(new Tier(name, order, def, rnd.nextInt(6) > 0, Span.NONE, policies));
     }
+    RandomAdminPolicies.draw(seed, tiers);
     set = PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces);
   }
 
@@ -358,7 +359,9 @@ public final class RandomModel {
   // policy
 
   private Policy policy(String tier, String name) {
-    PolicyKind kind = pick(List.of(PolicyKind.values()));
+    PolicyKind kind =
+        pick(
+            java.util.Arrays.stream(PolicyKind.values()).filter(k -> k.written() == null).toList());
     String ns = kind.namespaced() ? pick(NAMESPACES) : null;
     boolean knp =
         kind == PolicyKind.KUBERNETES_NETWORK_POLICY

@@ -1,5 +1,6 @@
 package dev.tierproof.analysis.lint;
 
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Policy;
@@ -31,6 +32,8 @@ public sealed interface Finding {
           Map.entry(GnpSelectsHosts.class, Kind.GNP_SELECTS_HOST_ENDPOINTS),
           Map.entry(StagedWouldChange.class, Kind.STAGED_POLICY_CHANGES_VERDICTS),
           Map.entry(NegationMatchesOutside.class, Kind.NEGATION_MATCHES_OUTSIDE),
+          Map.entry(EqualPriorityOverlap.class, Kind.EQUAL_PRIORITY_OVERLAP),
+          Map.entry(CatchAllNotNets.class, Kind.CATCH_ALL_NOT_NETS),
           Map.entry(Inconclusive.class, Kind.INCONCLUSIVE));
 
   /** What kind of finding it is: its id, name, severity and help text. */
@@ -198,6 +201,15 @@ public sealed interface Finding {
   /** TP205: an Allow rule's far side uses only notSelector/notNets and matches outside traffic. */
   record NegationMatchesOutside(RuleRef rule, boolean notSelector, Example example)
       implements Finding {}
+
+  /**
+   * TP206: {@code rule} and {@code other} (of another policy with the same priority in the tier,
+   * and sorted before it by name) both match the example's flow.
+   */
+  record EqualPriorityOverlap(RuleRef rule, RuleRef other, Example example) implements Finding {}
+
+  /** TP207: the rule's {@code notNets} holds a catch-all CIDR (accepted before Calico 3.31). */
+  record CatchAllNotNets(RuleRef rule, Cidr cidr) implements Finding {}
 
   /** TP900: the solver could not decide {@code question} about the rule or policy. */
   record Inconclusive(RuleRef rule, Policy policy, String question, String reason)

@@ -71,6 +71,19 @@ public enum Kind {
       "negation-matches-outside",
       Severity.WARNING,
       "A rule side with only notSelector or notNets also matches addresses outside the cluster."),
+  EQUAL_PRIORITY_OVERLAP(
+      "TP206",
+      "equal-priority-overlap",
+      Severity.WARNING,
+      "Two ClusterNetworkPolicies (or AdminNetworkPolicies) of one tier have the same priority and"
+          + " both match this flow: the standard leaves which one applies undefined (Calico breaks"
+          + " the tie by name). Give them different priorities."),
+  CATCH_ALL_NOT_NETS(
+      "TP207",
+      "catch-all-not-nets",
+      Severity.WARNING,
+      "`0.0.0.0/0` or `::/0` in `notNets` makes the rule match no address of that family; Calico 3.31"
+          + " and later reject the policy. Remove the entry or the rule."),
   INCONCLUSIVE(
       "TP900",
       "inconclusive",

@@ -114,6 +114,7 @@ public final class Lint {
   private final Samples samples;
   private final Examples examples;
   private final Surprises surprises;
+  private final EqualPriorities priorities;
   private final SolverPhase solver;
   private final List<Finding> findings = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -141,6 +142,9 @@ public final class Lint {
     this.examples = new Examples(set, evaluator);
     this.surprises =
         new Surprises(set, scope, evaluator, steps, samples, examples, findings, this::network);
+    Peers peers = new Peers(set, steps, samples);
+    this.priorities =
+        new EqualPriorities(evaluator, steps, samples, peers, findings, this::network);
     this.solver =
         new SolverPhase(
             set,
@@ -150,7 +154,7 @@ public final class Lint {
             steps,
             samples,
             new Footprint(set, samples, scope == Scope.EXISTING),
-            new Peers(set, steps, samples),
+            peers,
             examples,
             new Unmatchable(set, scope, steps, samples),
             replay,
@@ -191,6 +195,7 @@ public final class Lint {
 
   private void check() {
     for (Tier tier : set.tiers()) {
+      priorities.check(tier);
       List<Policy> enforced = new ArrayList<>();
       List<Finding> deadPolicies = new ArrayList<>();
       for (Policy p : tier.policies()) {
@@ -303,6 +308,7 @@ public final class Lint {
       }
     }
     surprises.gnpHosts(tier, p);
+    surprises.catchAllNotNets(tier, p);
     if (anyRules && governedWithRules.isEmpty()) {
       return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.NO_GOVERNED_RULES);
     }

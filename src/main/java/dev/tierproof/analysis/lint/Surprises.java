@@ -174,6 +174,20 @@ final class Surprises {
     }
   }
 
+  /** TP207: rules whose {@code notNets} hold a catch-all CIDR (spec S8, before Calico 3.31). */
+  void catchAllNotNets(Tier tier, Policy p) {
+    for (Direction d : Direction.values()) {
+      for (RuleRef ref : RuleRef.of(tier, p, d)) {
+        ref.rules().stream()
+            .flatMap(r -> java.util.stream.Stream.of(r.source(), r.destination()))
+            .flatMap(m -> m.notNets().stream())
+            .filter(dev.tierproof.model.Cidr::isCatchAll)
+            .findFirst()
+            .ifPresent(c -> findings.add(new Finding.CatchAllNotNets(ref, c)));
+      }
+    }
+  }
+
   /**
    * TP204: packets at the endpoints a staged policy would select whose verdict enforcing it
    * changes.

@@ -1,0 +1,143 @@
+package dev.tierproof.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The ClusterNetworkPolicies (and, ignored by Calico 3.32, AdminNetworkPolicies and the
+ * BaselineAdminNetworkPolicy) of a {@link RandomCluster}, as a platform team writes them
+ * (specs/semantics.md S2.10, S2.11): Admin and Baseline tiers, priorities that tie, namespaces and
+ * pods subjects and peers, egress networks, TCP/UDP ports, ranges and named ports, Accept, Deny and
+ * Pass, and peers Calico cannot convert ({@code nodes}).
+ */
+final class ClusterAdminPolicies {
+
+  private ClusterAdminPolicies() {}
+
+  /** Zero to two ClusterNetworkPolicies, and rarely an admin policy of the older API. */
+  static List<String> draw(Random rnd, List<String> namespaces) {
+    List<String> out = new ArrayList<>();
+    int n = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
+    for (int i = 0; i < n; i++) {
+      out.add(cnp(rnd, namespaces, i));
+    }
+    if (rnd.nextInt(15) == 0) {
+      out.add(
+          "apiVersion: policy.networking.k8s.io/v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n"
+              + "  name: legacy\nspec:\n  priority: 3\n  subject:\n    namespaces: {}\n"
+              + "  ingress:\n  - action: Deny\n    from:\n    - namespaces: {}\n");
+    }
+    return out;
+  }
+
+  private static String cnp(Random rnd, List<String> namespaces, int i) {
+    StringBuilder b =
+        new StringBuilder("apiVersion: policy.networking.k8s.io/")
+            .append(rnd.nextInt(4) == 0 ? "v1beta1" : "v1alpha2")
+            .append("\nkind: ClusterNetworkPolicy\nmetadata:\n  name: cnp")
+            .append(i)
+            .append("\nspec:\n  tier: ")
+            .append(rnd.nextInt(3) == 0 ? "Baseline" : "Admin")
+            .append("\n  priority: ")
+            .append(pick(rnd, List.of(10, 10, 20)))
+            .append("\n  subject:\n");
+    if (rnd.nextBoolean()) {
+      b.append("    namespaces: ").append(namespaceSelector(rnd, namespaces)).append('\n');
+    } else {
+      b.append("    pods:\n      namespaceSelector: ")
+          .append(namespaceSelector(rnd, namespaces))
+          .append("\n      podSelector: ")
+          .append(podSelector(rnd))
+          .append('\n');
+    }
+    for (String direction : List.of("ingress", "egress")) {
+      int rules = rnd.nextInt(3);
+      if (rules == 0) {
+        continue;
+      }
+      b.append("  ").append(direction).append(":\n");
+      for (int r = 0; r < rules; r++) {
+        rule(rnd, namespaces, direction.equals("egress"), b);
+      }
+    }
+    return b.toString();
+  }
+
+  private static void rule(Random rnd, List<String> namespaces, boolean egress, StringBuilder b) {
+    b.append("  - action: ").append(pick(rnd, List.of("Accept", "Deny", "Pass"))).append('\n');
+    b.append(egress ? "    to:\n" : "    from:\n");
+    boolean networks = false;
+    int peers = 1 + rnd.nextInt(2);
+    for (int p = 0; p < peers; p++) {
+      int k = rnd.nextInt(egress ? 8 : 6);
+      if (k < 3) {
+        b.append("    - namespaces: ").append(namespaceSelector(rnd, namespaces)).append('\n');
+      } else if (k < 6) {
+        b.append("    - pods:\n        namespaceSelector: ")
+            .append(namespaceSelector(rnd, namespaces))
+            .append("\n        podSelector: ")
+            .append(podSelector(rnd))
+            .append('\n');
+      } else if (k == 6) {
+        networks = true;
+        b.append("    - networks: [")
+            .append(pick(rnd, List.of("10.1.0.0/24", "10.1.0.4/30", "0.0.0.0/0", "fd00:1::/64")))
+            .append("]\n");
+      } else {
+        b.append("    - nodes: {}\n"); // Calico cannot convert the rule
+      }
+    }
+    if (rnd.nextBoolean()) {
+      return;
+    }
+    b.append("    protocols:\n");
+    int n = 1 + rnd.nextInt(2);
+    for (int i = 0; i < n; i++) {
+      int k = rnd.nextInt(networks ? 4 : 5);
+      String protocol = rnd.nextBoolean() ? "tcp" : "udp";
+      switch (k) {
+        case 0 -> b.append("    - ").append(protocol).append(": {}\n");
+        case 1, 2 ->
+            b.append("    - ")
+                .append(protocol)
+                .append(": {destinationPort: {number: ")
+                .append(pick(rnd, List.of(53, 80, 443, 8080)))
+                .append("}}\n");
+        case 3 ->
+            b.append("    - ")
+                .append(protocol)
+                .append(": {destinationPort: {range: {start: 80, end: ")
+                .append(pick(rnd, List.of(81, 443, 9000)))
+                .append("}}}\n");
+        default ->
+            b.append("    - destinationNamedPort: ")
+                .append(pick(rnd, List.of("http", "metrics")))
+                .append('\n');
+      }
+    }
+  }
+
+  private static String namespaceSelector(Random rnd, List<String> namespaces) {
+    return switch (rnd.nextInt(3)) {
+      case 0 -> "{}";
+      case 1 -> "{matchLabels: {kubernetes.io/metadata.name: " + pick(rnd, namespaces) + "}}";
+      default ->
+          "{matchExpressions: [{key: kubernetes.io/metadata.name, operator: NotIn, values: ["
+              + pick(rnd, namespaces)
+              + "]}]}";
+    };
+  }
+
+  private static String podSelector(Random rnd) {
+    return switch (rnd.nextInt(3)) {
+      case 0 -> "{}";
+      case 1 -> "{matchLabels: {app: " + pick(rnd, RandomCluster.APPS) + "}}";
+      default -> "{matchExpressions: [{key: tier, operator: Exists}]}";
+    };
+  }
+
+  private static <T> T pick(Random rnd, List<T> xs) {
+    return xs.get(rnd.nextInt(xs.size()));
+  }
+}

@@ -1,0 +1,125 @@
+package dev.tierproof.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tierproof.model.CalicoVersion;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Rule;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.source.Diagnostic;
+import dev.tierproof.source.Diagnostics;
+import dev.tierproof.source.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The conversion vectors of {@code src/test/resources/conversion/}: each file's {@code input} (a
+ * ClusterNetworkPolicy, AdminNetworkPolicy or BaselineAdminNetworkPolicy) loaded as its {@code
+ * calicoVersion} enforces it must equal, rule by rule, its {@code expect} (the Calico v3
+ * GlobalNetworkPolicy Calico converts it to) loaded by the ordinary loader; or, with {@code
+ * expectNotEnforced}, load to no policy with a warning (specs/semantics.md S2.10, S2.11). Own
+ * vectors are {@code own-*.yaml}, vectors translated from Calico's Go tests {@code calico-*.yaml};
+ * every file is run.
+ */
+class ConversionVectorsTest {
+
+  private static final Path FOLDER = Path.of("src/test/resources/conversion");
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @TestFactory
+  Stream<DynamicTest> vectors() throws IOException {
+    try (Stream<Path> files = Files.list(FOLDER)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".yaml"))
+          .sorted()
+          .toList()
+          .stream()
+          .map(f -> DynamicTest.dynamicTest(f.getFileName().toString(), () -> run(f)));
+    }
+  }
+
+  @Test
+  void vectors_ownOnes_atLeastEight() throws IOException {
+    try (Stream<Path> files = Files.list(FOLDER)) {
+      assertThat(files.filter(f -> f.getFileName().toString().startsWith("own-")).count())
+          .isGreaterThanOrEqualTo(8);
+    }
+  }
+
+  private static void run(Path file) throws IOException {
+    JsonNode vector = YAML.readTree(file.toFile());
+    CalicoVersion version =
+        CalicoVersion.parse(vector.path("calicoVersion").asText()).orElseThrow();
+    Diagnostics inputProblems = new Diagnostics();
+    PolicySet converted = load(file + "#input", vector.get("input"), version, inputProblems);
+    assertThat(inputProblems.hasErrors()).as(inputProblems.all().toString()).isFalse();
+    if (vector.has("expectNotEnforced")) {
+      assertThat(converted.policies()).isEmpty();
+      assertThat(inputProblems.all()).extracting(Diagnostic::severity).contains(Severity.WARNING);
+      return;
+    }
+    Diagnostics expectProblems = new Diagnostics();
+    PolicySet expected = load(file + "#expect", vector.get("expect"), version, expectProblems);
+    assertThat(expectProblems.hasErrors()).as(expectProblems.all().toString()).isFalse();
+    assertThat(converted.policies()).hasSize(1);
+    assertThat(expected.policies()).hasSize(1);
+    Policy got = converted.policies().get(0);
+    Policy want = expected.policies().get(0);
+    assertThat(got.tier()).as("tier").isEqualTo(want.tier());
+    assertThat(got.order()).as("order").isEqualTo(want.order());
+    assertThat(got.selector().canonical()).as("selector").isEqualTo(want.selector().canonical());
+    assertThat(got.types()).as("types").isEqualTo(want.types());
+    assertThat(describe(got.ingress())).as("ingress").isEqualTo(describe(want.ingress()));
+    assertThat(describe(got.egress())).as("egress").isEqualTo(describe(want.egress()));
+  }
+
+  private static PolicySet load(
+      String name, JsonNode resource, CalicoVersion version, Diagnostics d) throws IOException {
+    String text = YAML.writeValueAsString(resource);
+    return Loader.load(List.of(new SourceText(name, text)), d, version);
+  }
+
+  /** Each rule with every match it makes, without its position (conversion splits rules). */
+  private static List<String> describe(List<Rule> rules) {
+    return rules.stream()
+        .map(
+            r ->
+                String.join(
+                    " | ",
+                    r.action().toString(),
+                    String.valueOf(r.ipVersion()),
+                    String.valueOf(r.protocol()),
+                    String.valueOf(r.notProtocol()),
+                    String.valueOf(r.icmp()),
+                    String.valueOf(r.notIcmp()),
+                    "source " + side(r.source()),
+                    "destination " + side(r.destination())))
+        .toList();
+  }
+
+  private static String side(EntityMatch m) {
+    return String.join(
+        " ",
+        "nets=" + m.nets(),
+        "notNets=" + m.notNets(),
+        "selector=" + canonical(m.selector()),
+        "notSelector=" + canonical(m.notSelector()),
+        "ports=" + m.ports(),
+        "notPorts=" + m.notPorts());
+  }
+
+  private static String canonical(Selector s) {
+    return s == null ? "-" : s.canonical();
+  }
+}
