@@ -3,6 +3,7 @@ package dev.tierproof.load;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
@@ -121,8 +122,9 @@ final class Gaps {
   }
 
   /**
-   * The elements of the built model: enforced policies on the untracked, pre-DNAT or forward path;
-   * rules with {@code http} or {@code services}; profile rules that Pass, or with those matches.
+   * The elements of the built model: enforced untracked, pre-DNAT and applyOnForward policies
+   * selecting a host endpoint (forwarded traffic); untracked Allow rules (their replies); rules
+   * with {@code http} or {@code services}; profile rules that Pass, or with those matches.
    */
   static List<Unmodelled> of(PolicySet set) {
     // spec S9.1, S9.2
@@ -132,44 +134,44 @@ final class Gaps {
         if (p.staged()) {
           continue; // spec S2.5: never enforced
         }
-        String flag =
-            p.doNotTrack()
-                ? "doNotTrack"
-                : p.preDnat() ? "preDNAT" : p.applyOnForward() ? "applyOnForward" : null;
-        if (flag != null) {
-          // spec S6.3, S9.2: untracked and pre-DNAT policies act on any packet through a host
-          // endpoint
-          // they select (to the host or forwarded); applyOnForward adds only forwarded traffic,
-          // which
-          // has a workload at one end (traffic from and to the host itself is the normal path)
+        HostPath path = HostPath.of(p);
+        if (path != HostPath.NORMAL || p.applyOnForward()) {
+          // spec S6.6, S9.2: on a host endpoint's own traffic the untracked and pre-DNAT paths are
+          // modelled (S6.4); forwarded traffic, which has a workload at one end, is not
           boolean selects =
               set.endpoints().stream()
                   .anyMatch(e -> e.isHost() && p.selector().matches(e.labels()));
-          Reach forward =
-              flag.equals("applyOnForward")
-                  ? new Reach.Endpoints(
-                      EnumSet.allOf(Direction.class),
-                      EnumSet.of(Endpoint.Kind.WORKLOAD),
-                      null,
-                      null)
-                  : Reach.EVERYWHERE;
+          String flag =
+              path == HostPath.UNTRACKED
+                  ? "doNotTrack"
+                  : path == HostPath.PRE_DNAT ? "preDNAT" : "applyOnForward";
           out.add(
               new Unmodelled(
                   flag,
                   p.displayName(),
                   p.span(),
-                  "the untracked, pre-DNAT and forwarded paths are not modelled",
-                  selects ? forward : Reach.NOWHERE));
-        }
-        if (p.doNotTrack() || p.preDnat()) {
-          continue; // its rules are not on the normal path
+                  "forwarded traffic through host endpoints is not modelled",
+                  selects
+                      ? new Reach.Endpoints(
+                          EnumSet.allOf(Direction.class),
+                          EnumSet.of(Endpoint.Kind.WORKLOAD),
+                          null,
+                          null)
+                      : Reach.NOWHERE));
         }
         for (Direction d : Direction.values()) {
           Reach at =
-              p.governs(d)
-                  ? new Reach.Endpoints(EnumSet.of(d), ANY_ENDPOINT, p.selector(), null)
+              HostPath.enforced(p, false, d) || HostPath.enforced(p, true, d)
+                  ? new Reach.Endpoints(
+                      EnumSet.of(d),
+                      path == HostPath.NORMAL ? ANY_ENDPOINT : EnumSet.of(Endpoint.Kind.HOST),
+                      p.selector(),
+                      null)
                   : Reach.NOWHERE;
           rules(p.rules(d), d, p.displayName(), at, false, out);
+          if (path == HostPath.UNTRACKED) {
+            replies(p.rules(d), d, p.displayName(), at, out);
+          }
         }
       }
     }
@@ -185,6 +187,27 @@ final class Gaps {
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
+  }
+
+  /**
+   * An untracked Allow rule lets the first packet through without a conntrack entry: the reply is a
+   * packet of its own, which tierproof does not evaluate (spec S6.5). It can only turn an allow it
+   * decided into a failed connection.
+   */
+  private static void replies(
+      List<Rule> rules, Direction d, String owner, Reach at, List<Unmodelled> out) {
+    for (Rule r : rules) {
+      if (r.action() == Action.ALLOW) {
+        out.add(
+            new Unmodelled(
+                "doNotTrack",
+                d.json() + " rule " + r.index() + " of " + owner,
+                r.span(),
+                "an untracked allow is not connection-tracked: its reply needs an untracked"
+                    + " allow of its own, which is not evaluated",
+                deciding(at, r, Reach.Effect.DENIES)));
+      }
+    }
   }
 
   private static Reach deciding(Reach at, Rule rule, Reach.Effect way) {
