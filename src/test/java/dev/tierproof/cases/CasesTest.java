@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.References;
@@ -238,6 +239,9 @@ class CasesTest {
         by.put("tier", d.tier().name());
       }
       if (d.policy() != null) {
+        if (HostPath.of(d.policy()) != HostPath.NORMAL) {
+          by.put("path", HostPath.of(d.policy()).json());
+        }
         by.put("policy", d.policy().name());
         if (d.policy().namespace() != null) {
           by.put("namespace", d.policy().namespace());
