@@ -158,9 +158,11 @@ public final class RandomCluster {
     netsets();
     tiers();
     int policies = 1 + rnd.nextInt(5);
+    RandomHostPaths paths = new RandomHostPaths(seed);
     for (int i = 0; i < policies; i++) {
-      docs.add(policy(i));
+      docs.add(paths.mark(policy(i)));
     }
+    enforcingUnmodelled = paths.drawn(); // forwarded traffic through host endpoints (S6.6)
     unmodelled();
     withoutEndpoints();
     listed = rnd.nextInt(4) == 0;
