@@ -153,22 +153,27 @@ class GapsTest {
   }
 
   @Test
-  void input_hostPathPolicies_everywhereOnlyWhenSelectingAHostEndpoint() {
+  void input_hostPathPolicies_forwardedTrafficOnlyWhenSelectingAHostEndpoint() {
     String policies =
         """
         apiVersion: projectcalico.org/v3
         kind: GlobalNetworkPolicy
         metadata: {name: raw}
-        spec: {selector: role == 'edge', doNotTrack: true, applyOnForward: true, ingress: [{action: Deny}]}
+        spec: {selector: role == 'edge', doNotTrack: true, applyOnForward: true, ingress: [{action: Deny}, {action: Allow}]}
         ---
         apiVersion: projectcalico.org/v3
         kind: GlobalNetworkPolicy
         metadata: {name: fwd}
         spec: {selector: role == 'edge', applyOnForward: true, ingress: [{action: Deny}]}
         """;
-    assertThat(load(policies).unmodelled())
-        .extracting(Unmodelled::reach)
-        .containsOnly(Reach.NOWHERE);
+    List<Unmodelled> without = load(policies).unmodelled();
+    assertThat(without)
+        .extracting(Unmodelled::kind)
+        .containsExactly("doNotTrack", "doNotTrack", "applyOnForward");
+    // spec S6.5: the untracked Allow's reply, at the host endpoints it selects (none here)
+    assertThat(without.get(1).name()).isEqualTo("ingress rule 1 of raw");
+    assertThat(without.get(0).reach()).isEqualTo(Reach.NOWHERE);
+    assertThat(without.get(2).reach()).isEqualTo(Reach.NOWHERE);
     Input with =
         load(
             policies
@@ -181,10 +186,17 @@ class GapsTest {
         """);
     assertThat(with.unmodelled())
         .extracting(Unmodelled::kind)
-        .containsExactly("doNotTrack", "applyOnForward");
-    assertThat(with.unmodelled().get(0).reach()).isEqualTo(Reach.EVERYWHERE);
-    Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(1).reach();
-    assertThat(forward.kinds()).isEqualTo(Set.of(Endpoint.Kind.WORKLOAD));
+        .containsExactly("doNotTrack", "doNotTrack", "applyOnForward");
+    // spec S6.6: untracked and forward policies alike act on forwarded traffic (a workload end)
+    for (int i : new int[] {0, 2}) {
+      Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(i).reach();
+      assertThat(forward.kinds()).isEqualTo(Set.of(Endpoint.Kind.WORKLOAD));
+    }
+    // the reply of the untracked Allow: only at steps that rule decides, only denying
+    Reach.Endpoints reply = (Reach.Endpoints) with.unmodelled().get(1).reach();
+    assertThat(reply.kinds()).isEqualTo(Set.of(Endpoint.Kind.HOST));
+    assertThat(reply.decider()).isNotNull();
+    assertThat(reply.effect()).isEqualTo(Reach.Effect.DENIES);
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
@@ -198,9 +199,6 @@ public final class Lint {
           surprises.staged(tier, p);
           continue;
         }
-        if (p.doNotTrack() || p.preDnat()) {
-          continue; // spec S6.3: not on the normal path (reported on load)
-        }
         enforced.add(p);
         Finding dead = policy(tier, p);
         if (dead != null) {
@@ -287,8 +285,11 @@ public final class Lint {
         return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.SELECTS_NOTHING);
       }
       boolean[] unknown = {false};
+      // spec S6.3: untracked and pre-DNAT policies apply at host endpoints only
       Optional<Map<String, String>> labels =
-          Labels.workload(network(), ns(p), p.selector(), unknown);
+          HostPath.of(p) == HostPath.NORMAL
+              ? Labels.workload(network(), ns(p), p.selector(), unknown)
+              : Optional.empty();
       boolean host = ns(p) == null && Labels.host(network(), p.selector(), unknown).isPresent();
       if (labels.isEmpty() && !host) {
         if (unknown[0]) {
