@@ -36,6 +36,7 @@ final class Endpoints {
   private final Diagnostics diagnostics;
   private final List<Unmodelled> unmodelled;
   private final List<Pending<Endpoint>> endpoints = new ArrayList<>();
+  private final java.util.Set<String> wildcardHosts = new java.util.TreeSet<>();
   private final List<Pending<NetworkSet>> networkSets = new ArrayList<>();
   private final Set<String> serviceAccounts = new LinkedHashSet<>();
 
@@ -46,6 +47,11 @@ final class Endpoints {
   Endpoints(Diagnostics diagnostics, List<Unmodelled> unmodelled) {
     this.diagnostics = diagnostics;
     this.unmodelled = unmodelled;
+  }
+
+  /** The names of the host endpoints of all interfaces ({@code interfaceName: "*"}). */
+  java.util.Set<String> wildcardHosts() {
+    return wildcardHosts;
   }
 
   List<Pending<Endpoint>> endpoints() {
@@ -269,6 +275,9 @@ final class Endpoints {
     }
     if ((interfaceName == null || interfaceName.isEmpty()) && expectedIps.isEmpty()) {
       diagnostics.error(spec.span(), "a HostEndpoint needs `interfaceName` or `expectedIPs`");
+    }
+    if (meta.keep() && "*".equals(interfaceName)) {
+      wildcardHosts.add(meta.name());
     }
     if (meta.keep()) {
       Endpoint e =

@@ -107,6 +107,13 @@ final class Gaps {
     return new Reach.Endpoints(directions, EnumSet.of(Endpoint.Kind.WORKLOAD), subject, null);
   }
 
+  /** {@code k == 'v'} for each of the endpoint's labels: it and endpoints labelled like it. */
+  private static List<Selector> labelled(Endpoint e) {
+    return e.labels().entrySet().stream()
+        .map(x -> (Selector) new Selector.Compare(x.getKey(), Selector.Op.EQ, x.getValue()))
+        .toList();
+  }
+
   private static Selector all(List<Selector> terms) {
     return terms.isEmpty() ? Selector.all() : Selectors.all(terms);
   }
@@ -126,7 +133,7 @@ final class Gaps {
    * selecting a host endpoint (forwarded traffic); untracked Allow rules (their replies); rules
    * with {@code http} or {@code services}; profile rules that Pass, or with those matches.
    */
-  static List<Unmodelled> of(PolicySet set) {
+  static List<Unmodelled> of(PolicySet set, Set<String> wildcardHosts) {
     // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
     for (Tier t : set.tiers()) {
@@ -158,6 +165,32 @@ final class Gaps {
                           null,
                           null)
                       : Reach.NOWHERE));
+        }
+        List<Selector> wildcards =
+            path != HostPath.UNTRACKED
+                ? List.of()
+                : set.endpoints().stream()
+                    .filter(
+                        e ->
+                            e.isHost()
+                                && wildcardHosts.contains(e.name())
+                                && p.selector().matches(e.labels()))
+                    .map(e -> all(labelled(e)))
+                    .toList();
+        if (!wildcards.isEmpty()) {
+          // calico-semantics §5.5: untracked policy is not supported on all-interfaces endpoints
+          out.add(
+              new Unmodelled(
+                  "doNotTrack",
+                  p.displayName(),
+                  p.span(),
+                  "whether Felix enforces untracked policy on an all-interfaces (`*`) host"
+                      + " endpoint is not modelled",
+                  new Reach.Endpoints(
+                      p.types(),
+                      EnumSet.of(Endpoint.Kind.HOST),
+                      wildcards.size() == 1 ? wildcards.get(0) : new Selector.Or(wildcards),
+                      null)));
         }
         for (Direction d : Direction.values()) {
           Reach at =
