@@ -10,6 +10,7 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
@@ -164,6 +165,19 @@ public final class ExplainReport {
       return out;
     }
     List<Tier> tiers = set.tiers();
+    if (at.isHost()
+        && Failsafe.reply(dir, flow)
+        && tiers.stream()
+            .flatMap(t -> t.policies().stream())
+            .anyMatch(p -> HostPath.of(p) == HostPath.UNTRACKED && Evaluator.applies(p, at, dir))) {
+      // spec S6.4
+      out.add(
+          Protocols.name(flow.protocol())
+              + " source port "
+              + flow.sourcePort()
+              + " is a failsafe port of the other direction: the raw table takes the packet for a"
+              + " reply and skips the untracked path.");
+    }
     int next = 0;
     int i = 0;
     List<TraceEntry> trace = step.trace();
