@@ -172,6 +172,8 @@ final class Endpoints {
       own.put(Selectors.SERVICE_ACCOUNT, sa);
     }
     serviceAccounts.add(meta.namespace() + "/" + sa);
+    String node =
+        spec.string("nodeName"); // spec S6.6: the host endpoints its forwarded traffic crosses
     List<String> profileNames =
         List.of("kns." + meta.namespace(), "ksa." + meta.namespace() + "." + sa);
     Endpoint e =
@@ -184,7 +186,7 @@ final class Endpoints {
             ips,
             ports,
             profileNames,
-            null,
+            node,
             meta.span());
     endpoints.add(new Pending<>(e, profileNames, meta.span()));
   }

@@ -145,9 +145,15 @@ final class Gaps {
         if (path != HostPath.NORMAL || p.applyOnForward()) {
           // spec S6.6, S9.2: on a host endpoint's own traffic the untracked and pre-DNAT paths are
           // modelled (S6.4); forwarded traffic, which has a workload at one end, is not
-          boolean selects =
+          List<Endpoint> hosts =
               set.endpoints().stream()
-                  .anyMatch(e -> e.isHost() && p.selector().matches(e.labels()));
+                  .filter(e -> e.isHost() && p.selector().matches(e.labels()))
+                  .toList();
+          // the workloads on those host endpoints' nodes, or on unknown ones
+          Set<String> nodes =
+              hosts.stream().anyMatch(e -> e.node() == null)
+                  ? null
+                  : hosts.stream().map(Endpoint::node).collect(java.util.stream.Collectors.toSet());
           String flag =
               path == HostPath.UNTRACKED
                   ? "doNotTrack"
@@ -158,13 +164,14 @@ final class Gaps {
                   p.displayName(),
                   p.span(),
                   "forwarded traffic through host endpoints is not modelled",
-                  selects
-                      ? new Reach.Endpoints(
-                          EnumSet.allOf(Direction.class),
-                          EnumSet.of(Endpoint.Kind.WORKLOAD),
-                          null,
-                          null)
-                      : Reach.NOWHERE));
+                  hosts.isEmpty()
+                      ? Reach.NOWHERE
+                      : new Reach.Endpoints(
+                              EnumSet.allOf(Direction.class),
+                              EnumSet.of(Endpoint.Kind.WORKLOAD),
+                              null,
+                              null)
+                          .on(nodes)));
         }
         List<Selector> wildcards =
             path != HostPath.UNTRACKED

@@ -191,6 +191,7 @@ class GapsTest {
     for (int i : new int[] {0, 2}) {
       Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(i).reach();
       assertThat(forward.kinds()).isEqualTo(Set.of(Endpoint.Kind.WORKLOAD));
+      assertThat(forward.nodes()).isEqualTo(Set.of("n1")); // the selected host endpoint's node
     }
     // the reply of the untracked Allow: only at steps that rule decides, only denying
     Reach.Endpoints reply = (Reach.Endpoints) with.unmodelled().get(1).reach();
