@@ -520,16 +520,20 @@ public final class Lint {
 
   /**
    * A Deny (Pass) rule is redundant when everything after it in its tier, at every endpoint its
-   * policy selects, is Deny or Log (Pass or Log) and the tier's default action is the same: without
-   * it, whatever it took is taken by a later element with the same action (spec S4.3-S4.5).
+   * policy selects, is Deny or Log (Pass or Log) and the tier's end does the same (its default
+   * action; off the normal path always Pass, spec S6.4): without it, whatever it took is taken by a
+   * later element with the same action (spec S4.3-S4.5).
    */
   private boolean sameActionAfter(RuleRef rule, Endpoint hypothetical) {
     Action a = rule.action();
-    if (a == Action.ALLOW
-        || rule.tier().defaultAction() != (a == Action.PASS ? Action.PASS : Action.DENY)) {
+    Policy p = rule.policy();
+    Action end =
+        HostPath.of(p).endsInDefault() && rule.tier().defaultAction() != Action.PASS
+            ? Action.DENY
+            : Action.PASS;
+    if (a == Action.ALLOW || end != (a == Action.PASS ? Action.PASS : Action.DENY)) {
       return false;
     }
-    Policy p = rule.policy();
     Direction d = rule.direction();
     boolean after = false;
     for (Rule r : p.rules(d)) {
@@ -555,8 +559,7 @@ public final class Lint {
           seen = true;
         } else if (seen
             && !o.staged()
-            && !o.doNotTrack()
-            && !o.preDnat()
+            && HostPath.of(o) == HostPath.of(p)
             && o.governs(d)
             && (ns(o) == null || ns(p) == null || ns(o).equals(ns(p)))) {
           later.add(o); // a global policy's endpoints may be in any namespace
