@@ -215,6 +215,7 @@ final class Gaps {
         }
       }
     }
+    interfaces(set, out);
     for (Profile p : set.profiles().values()) {
       for (Direction d : Direction.values()) {
         rules(
@@ -227,6 +228,38 @@ final class Gaps {
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
+  }
+
+  /**
+   * A node with host endpoints that policy sees differently (other labels or profiles): a packet to
+   * or from the host meets the policy of the interface it crosses, which the input does not tell
+   * (spec S6.6). Each such node is an element acting at its host endpoints.
+   */
+  private static void interfaces(PolicySet set, List<Unmodelled> out) {
+    java.util.Map<String, List<Endpoint>> byNode = new java.util.TreeMap<>();
+    for (Endpoint e : set.endpoints()) {
+      if (e.isHost() && e.node() != null) {
+        byNode.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    byNode.forEach(
+        (node, hosts) -> {
+          if (hosts.stream().map(e -> List.of(e.labels(), e.profiles())).distinct().count() > 1) {
+            out.add(
+                new Unmodelled(
+                    "HostEndpoint",
+                    "node " + node,
+                    hosts.get(0).span(),
+                    "its host endpoints differ; which interface a packet to or from the host"
+                        + " crosses is not modelled",
+                    new Reach.Endpoints(
+                            EnumSet.allOf(Direction.class),
+                            EnumSet.of(Endpoint.Kind.HOST),
+                            null,
+                            null)
+                        .on(Set.of(node))));
+          }
+        });
   }
 
   /**
