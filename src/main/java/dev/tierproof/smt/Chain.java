@@ -33,8 +33,8 @@ import java.util.function.Function;
  * Point}s ({@link #decided}).
  *
  * <p>At a host endpoint the chain is its paths in order (spec S6.4): failsafe ports, the untracked
- * tiers (skipped by a failsafe reply), the pre-DNAT tiers (whose ends always pass), then the normal
- * tiers and profiles; one list of {@link TierPart}s, each naming its path.
+ * tiers (skipped by a failsafe reply) and the pre-DNAT tiers, whose ends always pass, then the
+ * normal tiers and profiles; one list of {@link TierPart}s, each naming its path.
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
