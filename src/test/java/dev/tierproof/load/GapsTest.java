@@ -239,4 +239,60 @@ class GapsTest {
             org.assertj.core.groups.Tuple.tuple("ipNetworks", "shop/web", Reach.EVERYWHERE));
     assertThat(in.unmodelled().get(0).span().line()).isEqualTo(4);
   }
+
+  @Test
+  void input_hostEndpointsOfOneNode_unmodelledOnlyWhenTheyDiffer() {
+    String alike =
+        """
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: a, labels: {zone: z}}
+        spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: b, labels: {zone: z}}
+        spec: {node: n1, interfaceName: eth1, expectedIPs: [10.0.9.2]}
+        """;
+    assertThat(load(alike).unmodelled()).isEmpty();
+    Input differ = load(alike.replace("name: b, labels: {zone: z}", "name: b, labels: {zone: y}"));
+    assertThat(differ.unmodelled())
+        .extracting(Unmodelled::kind, Unmodelled::name)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("HostEndpoint", "node n1"));
+    Reach.Endpoints at = (Reach.Endpoints) differ.unmodelled().get(0).reach();
+    assertThat(at.kinds()).isEqualTo(Set.of(Endpoint.Kind.HOST));
+    assertThat(at.nodes()).isEqualTo(Set.of("n1"));
+  }
+
+  @Test
+  void input_untrackedPolicyOnAllInterfacesEndpoint_unmodelledThere() {
+    Input in =
+        load(
+            """
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: auto, labels: {kind: auto, zone: z}}
+        spec: {node: n1, interfaceName: "*", expectedIPs: [10.0.9.1]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: named, labels: {zone: z}}
+        spec: {node: n2, interfaceName: eth0, expectedIPs: [10.0.9.2]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: raw}
+        spec: {selector: has(zone), doNotTrack: true, applyOnForward: true, ingress: [{action: Deny}]}
+        """);
+    Unmodelled wildcard =
+        in.unmodelled().stream()
+            .filter(u -> u.reason().contains("all-interfaces"))
+            .findFirst()
+            .orElseThrow();
+    Reach.Endpoints at = (Reach.Endpoints) wildcard.reach();
+    assertThat(at.kinds()).isEqualTo(Set.of(Endpoint.Kind.HOST));
+    assertThat(at.directions()).isEqualTo(Set.of(Direction.INGRESS));
+    assertThat(at.selector().matches(java.util.Map.of("kind", "auto", "zone", "z"))).isTrue();
+    assertThat(at.selector().matches(java.util.Map.of("zone", "z"))).isFalse(); // the named one
+  }
 }
