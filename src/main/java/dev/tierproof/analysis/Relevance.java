@@ -35,10 +35,29 @@ public final class Relevance {
    */
   public static List<Unmodelled> question(
       List<Unmodelled> all, PolicySet set, End source, End destination) {
-    return keep(
-        all,
-        r ->
-            acts(r, source, Direction.EGRESS, set) || acts(r, destination, Direction.INGRESS, set));
+    List<Unmodelled> out =
+        keep(
+            all,
+            r ->
+                acts(r, source, Direction.EGRESS, set)
+                    || acts(r, destination, Direction.INGRESS, set));
+    return source instanceof End.Addresses && destination instanceof End.Addresses
+        ? withForwarded(all, out)
+        : out;
+  }
+
+  /**
+   * {@code some} and the elements standing for forwarded traffic: a flow between two addresses
+   * outside the cluster has no step of its own, but may be routed through a host (spec S6.6).
+   */
+  private static List<Unmodelled> withForwarded(List<Unmodelled> all, List<Unmodelled> some) {
+    List<Unmodelled> out = new java.util.ArrayList<>(some);
+    for (Unmodelled u : all) {
+      if (forwarded(u) && !out.contains(u)) {
+        out.add(u);
+      }
+    }
+    return out;
   }
 
   /**
@@ -47,6 +66,9 @@ public final class Relevance {
    * Reach.Endpoints#decider}), at a step that rule decided.
    */
   public static List<Unmodelled> verdict(List<Unmodelled> all, Verdict verdict) {
+    if (verdict.steps().isEmpty()) {
+      return withForwarded(all, List.of()); // between two addresses outside the cluster
+    }
     return keep(
         all,
         r ->
@@ -121,25 +143,29 @@ public final class Relevance {
 
   /**
    * The elements that could change the verdict of some flow: acting at some endpoint of the input,
-   * or with {@code hypothetical} at one that could exist.
+   * or with {@code hypothetical} at one that could exist, and those standing for forwarded traffic
+   * through a selected host endpoint (which may be between two addresses outside the cluster).
    */
   public static List<Unmodelled> anywhere(
       List<Unmodelled> all, PolicySet set, boolean hypothetical) {
-    return keep(
-        all,
-        r ->
-            r.directions().stream()
-                .anyMatch(
-                    d ->
-                        set.endpoints().stream().anyMatch(e -> r.covers(e, d))
-                            || hypothetical && fresh(r, null, null)));
+    List<Unmodelled> out =
+        keep(
+            all,
+            r ->
+                r.directions().stream()
+                    .anyMatch(
+                        d ->
+                            set.endpoints().stream().anyMatch(e -> r.covers(e, d))
+                                || hypothetical && fresh(r, null, null)));
+    return withForwarded(all, out); // spec S6.6: also between addresses outside the cluster
   }
 
   /**
    * Lint: none for a finding about what policies select or how they are written (dead policy, dead
    * tier, ungoverned direction, a GlobalNetworkPolicy selecting host endpoints): no element changes
-   * that; for any other finding about a policy, the elements acting where the policy acts; else
-   * {@link #anywhere}. {@code hypothetical} when the scope holds endpoints that could exist.
+   * that; for any other finding about a policy, the elements acting where the policy acts, and the
+   * policy's own forwarded traffic (its rules act on it too, spec S6.6); else {@link #anywhere}.
+   * {@code hypothetical} when the scope holds endpoints that could exist.
    */
   public static Map<Finding, List<Unmodelled>> findings(
       List<Unmodelled> all, PolicySet set, List<Finding> findings, boolean hypothetical) {
@@ -155,10 +181,34 @@ public final class Relevance {
           f,
           selection
               ? List.of()
-              : f.policy() != null ? policy(any, set, f.policy(), hypothetical) : any);
+              : f.policy() != null ? ofPolicy(all, set, f.policy(), any, hypothetical) : any);
     }
     return out;
   }
+
+  /** {@link #policy}, and the elements recorded for the policy itself that act somewhere. */
+  private static List<Unmodelled> ofPolicy(
+      List<Unmodelled> all, PolicySet set, Policy p, List<Unmodelled> any, boolean hypothetical) {
+    List<Unmodelled> out = new java.util.ArrayList<>(policy(any, set, p, hypothetical));
+    for (Unmodelled u : all) {
+      if (forwarded(u) && u.span().equals(p.span()) && !out.contains(u)) {
+        out.add(u); // spec S6.6: its rules also act on forwarded traffic, which is not modelled
+      }
+    }
+    return out;
+  }
+
+  /** An element standing for a policy's forwarded traffic through host endpoints (spec S6.6). */
+  private static boolean forwarded(Unmodelled u) {
+    return FORWARDED.contains(u.kind())
+        && u.reach() instanceof Reach.Endpoints r
+        && r.decider() == null
+        && r.kinds().equals(java.util.Set.of(Endpoint.Kind.WORKLOAD));
+  }
+
+  /** The kinds of the elements that stand for a policy's forwarded traffic (spec S6.6). */
+  private static final java.util.Set<String> FORWARDED =
+      java.util.Set.of("doNotTrack", "preDNAT", "applyOnForward");
 
   /**
    * Check: the elements that could change an invariant's result: of its witness when the witness is

@@ -9,6 +9,7 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.NetworkSet;
@@ -28,9 +29,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Evaluates flows against one policy set exactly as Felix does on the normal (connection-tracked)
- * path. The one concrete walk of spec S4 is {@link #walk}: {@link #evaluate} is that walk with a
- * trace, lint's step walk is that walk with its own {@link Watcher}. Immutable after construction;
+ * Evaluates flows against one policy set exactly as Felix does: the normal (connection-tracked)
+ * path, and at host endpoints the untracked and pre-DNAT paths before it (spec S6). The one
+ * concrete walk of spec S4 and S6.4 is {@link #walk}: {@link #evaluate} is that walk with a trace,
+ * lint's step walk is that walk with its own {@link Watcher}. Immutable after construction;
  * thread-safe.
  */
 public final class Evaluator {
@@ -55,10 +57,10 @@ public final class Evaluator {
   private final Map<Ip, List<Entity>> netsetsAt;
 
   /**
-   * Per set of endpoint labels (all that {@link #applies} looks at; replicas share theirs), per
-   * direction: the tiers entered, with their applying policies.
+   * Per kind of endpoint and set of labels (all that {@link #applies} looks at; replicas share
+   * theirs), per direction: the tiers entered, with their applying policies.
    */
-  private final Map<Map<String, String>, Map<Direction, List<StepPath.Entered>>> entered;
+  private final Map<List<Object>, Map<Direction, List<StepPath.Entered>>> entered;
 
   public Evaluator(PolicySet set) {
     this.set = set;
@@ -182,16 +184,23 @@ public final class Evaluator {
    * The one walk of spec S4 along {@code chain}: a host endpoint's failsafe ports first (S6.2); per
    * entered tier its applying policies in order, each rule in order, the first Allow or Deny
    * deciding (S4.3), a Pass leaving the tier (S4.4), an undecided tier ending in its default action
-   * (S4.5); then the first profile with a matching rule (S4.6, a Pass there denies); else denied
-   * (S4.7). {@code watcher} is told of each rule reached and each policy left, and may leave rules
-   * out. Returns what decided; {@link Decision#allows} is the step's verdict.
+   * (S4.5; on a host endpoint's untracked and pre-DNAT paths it always passes, and a reply from a
+   * failsafe port skips the untracked path, S6.4); then the first profile with a matching rule
+   * (S4.6, a Pass there denies); else denied (S4.7). {@code watcher} is told of each rule reached
+   * and each policy left, and may leave rules out. Returns what decided; {@link Decision#allows} is
+   * the step's verdict.
    */
   public Decision walk(StepPath chain, Flow flow, Watcher watcher) {
     Direction dir = chain.direction();
-    if (chain.at().isHost() && Failsafe.allows(dir, flow)) {
+    boolean host = chain.at().isHost();
+    if (host && Failsafe.allows(dir, flow)) {
       return new Decision(Decision.Kind.FAILSAFE, null, null, null, null);
     }
+    boolean reply = host && Failsafe.reply(dir, flow);
     for (StepPath.Entered e : chain.tiers()) {
+      if (reply && e.path() == HostPath.UNTRACKED) {
+        continue; // spec S6.4: the raw table accepts a failsafe reply before untracked policy
+      }
       boolean passed = false;
       for (Policy p : e.applying()) {
         Rule hit = null;
@@ -211,7 +220,7 @@ public final class Evaluator {
         }
         return new Decision(Decision.Kind.RULE, e.tier(), p, hit, null);
       }
-      if (!passed && e.tier().defaultAction() != Action.PASS) {
+      if (!passed && e.path().endsInDefault() && e.tier().defaultAction() != Action.PASS) {
         Policy last = e.applying().get(e.applying().size() - 1);
         return new Decision(Decision.Kind.TIER_DEFAULT, e.tier(), last, null, null);
       }
@@ -261,15 +270,21 @@ public final class Evaluator {
               : hit.action() == Action.PASS
                   ? Outcome.PASS
                   : hit.action() == Action.ALLOW ? Outcome.ALLOW : Outcome.DENY;
-      out.add(new TraceEntry(tier.tier(), policy, o, hit == null ? null : hit.index()));
+      out.add(
+          new TraceEntry(tier.tier(), policy, o, hit == null ? null : hit.index(), tier.path()));
       closed = hit != null;
     }
 
     private void skipped(Policy p) {
-      if (p.namespace() == null || p.namespace().equals(at.namespace())) {
+      if ((p.namespace() == null || p.namespace().equals(at.namespace()))
+          && (!at.isHost() || HostPath.of(p) == current.path())) {
         out.add(
             new TraceEntry(
-                current.tier(), p, p.staged() ? Outcome.STAGED : Outcome.NOT_SELECTED, null));
+                current.tier(),
+                p,
+                p.staged() ? Outcome.STAGED : Outcome.NOT_SELECTED,
+                null,
+                current.path()));
       }
     }
 
@@ -286,28 +301,36 @@ public final class Evaluator {
   }
 
   /**
-   * The tiers entered at an endpoint with these labels, computed once per set of labels and
-   * direction.
+   * The tiers entered at an endpoint of this kind with these labels, path after path (spec S6.4),
+   * computed once per kind, set of labels and direction.
    */
   private List<StepPath.Entered> entered(Endpoint at, Direction dir) {
     Map<Direction, List<StepPath.Entered>> byDirection =
-        entered.computeIfAbsent(at.labels(), k -> new java.util.concurrent.ConcurrentHashMap<>());
+        entered.computeIfAbsent(
+            List.of(at.isHost(), at.labels()), k -> new java.util.concurrent.ConcurrentHashMap<>());
     return byDirection.computeIfAbsent(
         dir,
         d -> {
           List<StepPath.Entered> out = new ArrayList<>();
-          for (int t = 0; t < set.tiers().size(); t++) {
-            List<Policy> applying =
-                index.candidates(t, at.labels()).stream().filter(p -> applies(p, at, d)).toList();
-            if (!applying.isEmpty()) {
-              out.add(new StepPath.Entered(set.tiers().get(t), applying));
+          for (HostPath path : HostPath.of(at.isHost(), d)) {
+            for (int t = 0; t < set.tiers().size(); t++) {
+              List<Policy> applying =
+                  index.candidates(t, at.labels()).stream()
+                      .filter(p -> HostPath.of(p) == path && applies(p, at, d))
+                      .toList();
+              if (!applying.isEmpty()) {
+                out.add(new StepPath.Entered(set.tiers().get(t), applying, path));
+              }
             }
           }
           return List.copyOf(out);
         });
   }
 
-  /** The enforced policies of a tier that select {@code at} and govern {@code dir} (spec S4.1). */
+  /**
+   * The enforced policies of a tier that select {@code at} and govern {@code dir} on some path of
+   * its step (spec S4.1, S6.3).
+   */
   public List<Policy> applying(Tier tier, Endpoint at, Direction dir) {
     List<Policy> out = new ArrayList<>();
     for (Policy p : tier.policies()) {
@@ -319,14 +342,11 @@ public final class Evaluator {
   }
 
   /**
-   * True when {@code p} is enforced on the normal path, selects {@code at} and governs {@code dir}.
+   * True when {@code p} is enforced on some path of the step at {@code at} in {@code dir} ({@link
+   * HostPath#enforced}) and selects {@code at}.
    */
   public static boolean applies(Policy p, Endpoint at, Direction dir) {
-    return !p.staged()
-        && !p.doNotTrack()
-        && !p.preDnat()
-        && p.governs(dir)
-        && p.selector().matches(at.labels());
+    return HostPath.enforced(p, at.isHost(), dir) && p.selector().matches(at.labels());
   }
 
   /** True when rule {@code r} matches {@code flow} (spec S3: every criterion, AND-ed). */

@@ -2,6 +2,7 @@ package dev.tierproof.eval;
 
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Tier;
@@ -10,8 +11,10 @@ import java.util.List;
 /**
  * What one step (spec S4) holds before a packet arrives: the endpoint {@code at}, the {@code
  * direction}, the tiers entered there, each with its applying policies in order (spec S4.1, S4.2: a
- * tier without one is not entered), and the endpoint's profiles that exist, in its order (spec
- * S4.6). Made by {@link Evaluator#chain}; walked by {@link Evaluator#walk}.
+ * tier without one is not entered), path after path (a host endpoint's untracked, pre-DNAT, then
+ * normal tiers, spec S6.4; a tier may be entered on several paths), and the endpoint's profiles
+ * that exist, in its order (spec S4.6). Made by {@link Evaluator#chain}; walked by {@link
+ * Evaluator#walk}.
  */
 public record StepPath(
     Endpoint at, Direction direction, List<Entered> tiers, List<Profile> profiles) {
@@ -21,10 +24,18 @@ public record StepPath(
     profiles = List.copyOf(profiles);
   }
 
-  /** An entered tier and its policies that apply at the step, in evaluation order (never empty). */
-  public record Entered(Tier tier, List<Policy> applying) {
+  /**
+   * An entered tier on one {@code path} and its policies that apply at the step there, in
+   * evaluation order (never empty).
+   */
+  public record Entered(Tier tier, List<Policy> applying, HostPath path) {
     public Entered {
       applying = List.copyOf(applying);
+    }
+
+    /** On the normal path. */
+    public Entered(Tier tier, List<Policy> applying) {
+      this(tier, applying, HostPath.NORMAL);
     }
 
     /** True when {@code p} (by identity) applies in this tier. */

@@ -4,15 +4,16 @@
  *
  * <p>Input: a {@link dev.tierproof.model.PolicySet} and flows. Output: verdicts whose steps name
  * the deciding tier, policy and rule. Implements specs/semantics.md S3 (rule matching), S4 (one
- * endpoint and direction), S5 (flows across enforcement points) and S6 (host endpoints on the
- * normal path: failsafe ports first, {@link dev.tierproof.model.Failsafe}, then policies and their
- * own profiles). Every answer the solver gives is replayed here before it is reported.
+ * endpoint and direction), S5 (flows across enforcement points) and S6 (host endpoints: failsafe
+ * ports first, {@link dev.tierproof.model.Failsafe}, then the untracked, pre-DNAT and normal paths
+ * of {@link dev.tierproof.model.HostPath}, S6.4, the normal one with their own profiles). Every
+ * answer the solver gives is replayed here before it is reported.
  *
  * <ul>
  *   <li>{@code Evaluator}: rule matching (S3) and the one walk of S4 ({@code walk}); {@code
  *       evaluate} is that walk at each step of a flow (S5), with a trace;
  *   <li>{@code StepPath}: what a step holds before a packet arrives: the tiers entered with their
- *       applying policies (S4.1, S4.2) and the endpoint's profiles (S4.6);
+ *       applying policies (S4.1, S4.2), path after path (S6.4), and the endpoint's profiles (S4.6);
  *   <li>{@code Watcher}: told each rule the walk reaches and each policy it leaves; the trace and
  *       lint's walk ({@code analysis.lint.Steps}) are watchers;
  *   <li>{@code Verdict}, {@code Step}, {@code Decision}, {@code TraceEntry}: the answer, per step

@@ -36,6 +36,7 @@ final class Endpoints {
   private final Diagnostics diagnostics;
   private final List<Unmodelled> unmodelled;
   private final List<Pending<Endpoint>> endpoints = new ArrayList<>();
+  private final java.util.Set<String> wildcardHosts = new java.util.TreeSet<>();
   private final List<Pending<NetworkSet>> networkSets = new ArrayList<>();
   private final Set<String> serviceAccounts = new LinkedHashSet<>();
   private final List<Meta> hostNetwork = new ArrayList<>();
@@ -47,6 +48,11 @@ final class Endpoints {
   Endpoints(Diagnostics diagnostics, List<Unmodelled> unmodelled) {
     this.diagnostics = diagnostics;
     this.unmodelled = unmodelled;
+  }
+
+  /** The names of the host endpoints of all interfaces ({@code interfaceName: "*"}). */
+  java.util.Set<String> wildcardHosts() {
+    return wildcardHosts;
   }
 
   List<Pending<Endpoint>> endpoints() {
@@ -174,6 +180,8 @@ final class Endpoints {
       own.put(Selectors.SERVICE_ACCOUNT, sa);
     }
     serviceAccounts.add(meta.namespace() + "/" + sa);
+    String node =
+        spec.string("nodeName"); // spec S6.6: the host endpoints its forwarded traffic crosses
     List<String> profileNames =
         List.of("kns." + meta.namespace(), "ksa." + meta.namespace() + "." + sa);
     Endpoint e =
@@ -186,7 +194,7 @@ final class Endpoints {
             ips,
             ports,
             profileNames,
-            null,
+            node,
             meta.span());
     endpoints.add(new Pending<>(e, profileNames, meta.span()));
   }
@@ -266,6 +274,9 @@ final class Endpoints {
     }
     if ((interfaceName == null || interfaceName.isEmpty()) && expectedIps.isEmpty()) {
       diagnostics.error(spec.span(), "a HostEndpoint needs `interfaceName` or `expectedIPs`");
+    }
+    if (meta.keep() && "*".equals(interfaceName)) {
+      wildcardHosts.add(meta.name());
     }
     if (meta.keep()) {
       endpoint(

@@ -4,6 +4,7 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
@@ -11,6 +12,7 @@ import dev.tierproof.model.Reach;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Tier;
 import dev.tierproof.model.Unmodelled;
+import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -52,6 +54,17 @@ final class Gaps {
             EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.HOST), null, null));
   }
 
+  /** {@code k == 'v'} for each of the endpoint's labels: it and endpoints labelled like it. */
+  private static List<Selector> labelled(Endpoint e) {
+    return e.labels().entrySet().stream()
+        .map(x -> (Selector) new Selector.Compare(x.getKey(), Selector.Op.EQ, x.getValue()))
+        .toList();
+  }
+
+  private static Selector all(List<Selector> terms) {
+    return terms.isEmpty() ? Selector.all() : Selectors.all(terms);
+  }
+
   /** An address range of a workload endpoint, of which only host addresses are modelled. */
   static Unmodelled range(String endpoint, Span at) {
     return new Unmodelled(
@@ -63,11 +76,12 @@ final class Gaps {
   }
 
   /**
-   * The elements of the built model: enforced policies on the untracked, pre-DNAT or forward path;
-   * rules with {@code http} or an unresolved {@code services} side; profile rules that Pass, or
-   * with those matches.
+   * The elements of the built model: enforced untracked, pre-DNAT and applyOnForward policies
+   * selecting a host endpoint (forwarded traffic); untracked Allow rules (their replies); rules
+   * with {@code http} or an unresolved {@code services} side; profile rules that Pass, or with
+   * those matches.
    */
-  static List<Unmodelled> of(PolicySet set) {
+  static List<Unmodelled> of(PolicySet set, Set<String> wildcardHosts) {
     // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
     for (Tier t : set.tiers()) {
@@ -75,47 +89,81 @@ final class Gaps {
         if (p.staged()) {
           continue; // spec S2.5: never enforced
         }
-        String flag =
-            p.doNotTrack()
-                ? "doNotTrack"
-                : p.preDnat() ? "preDNAT" : p.applyOnForward() ? "applyOnForward" : null;
-        if (flag != null) {
-          // spec S6.3, S9.2: untracked and pre-DNAT policies act on any packet through a host
-          // endpoint
-          // they select (to the host or forwarded); applyOnForward adds only forwarded traffic,
-          // which
-          // has a workload at one end (traffic from and to the host itself is the normal path)
-          boolean selects =
+        HostPath path = HostPath.of(p);
+        if (path != HostPath.NORMAL || p.applyOnForward()) {
+          // spec S6.6, S9.2: on a host endpoint's own traffic the untracked and pre-DNAT paths are
+          // modelled (S6.4); forwarded traffic, which has a workload at one end, is not
+          List<Endpoint> hosts =
               set.endpoints().stream()
-                  .anyMatch(e -> e.isHost() && p.selector().matches(e.labels()));
-          Reach forward =
-              flag.equals("applyOnForward")
-                  ? new Reach.Endpoints(
-                      EnumSet.allOf(Direction.class),
-                      EnumSet.of(Endpoint.Kind.WORKLOAD),
-                      null,
-                      null)
-                  : Reach.EVERYWHERE;
+                  .filter(e -> e.isHost() && p.selector().matches(e.labels()))
+                  .toList();
+          // the workloads on those host endpoints' nodes, or on unknown ones
+          Set<String> nodes =
+              hosts.stream().anyMatch(e -> e.node() == null)
+                  ? null
+                  : hosts.stream().map(Endpoint::node).collect(java.util.stream.Collectors.toSet());
+          String flag =
+              path == HostPath.UNTRACKED
+                  ? "doNotTrack"
+                  : path == HostPath.PRE_DNAT ? "preDNAT" : "applyOnForward";
           out.add(
               new Unmodelled(
                   flag,
                   p.displayName(),
                   p.span(),
-                  "the untracked, pre-DNAT and forwarded paths are not modelled",
-                  selects ? forward : Reach.NOWHERE));
+                  "forwarded traffic through host endpoints is not modelled",
+                  hosts.isEmpty()
+                      ? Reach.NOWHERE
+                      : new Reach.Endpoints(
+                              EnumSet.allOf(Direction.class),
+                              EnumSet.of(Endpoint.Kind.WORKLOAD),
+                              null,
+                              null)
+                          .on(nodes)));
         }
-        if (p.doNotTrack() || p.preDnat()) {
-          continue; // its rules are not on the normal path
+        List<Selector> wildcards =
+            path != HostPath.UNTRACKED
+                ? List.of()
+                : set.endpoints().stream()
+                    .filter(
+                        e ->
+                            e.isHost()
+                                && wildcardHosts.contains(e.name())
+                                && p.selector().matches(e.labels()))
+                    .map(e -> all(labelled(e)))
+                    .toList();
+        if (!wildcards.isEmpty()) {
+          // calico-semantics §5.5: untracked policy is not supported on all-interfaces endpoints
+          out.add(
+              new Unmodelled(
+                  "doNotTrack",
+                  p.displayName(),
+                  p.span(),
+                  "whether Felix enforces untracked policy on an all-interfaces (`*`) host"
+                      + " endpoint is not modelled",
+                  new Reach.Endpoints(
+                      p.types(),
+                      EnumSet.of(Endpoint.Kind.HOST),
+                      wildcards.size() == 1 ? wildcards.get(0) : new Selector.Or(wildcards),
+                      null)));
         }
         for (Direction d : Direction.values()) {
           Reach at =
-              p.governs(d)
-                  ? new Reach.Endpoints(EnumSet.of(d), ANY_ENDPOINT, p.selector(), null)
+              HostPath.enforced(p, false, d) || HostPath.enforced(p, true, d)
+                  ? new Reach.Endpoints(
+                      EnumSet.of(d),
+                      path == HostPath.NORMAL ? ANY_ENDPOINT : EnumSet.of(Endpoint.Kind.HOST),
+                      p.selector(),
+                      null)
                   : Reach.NOWHERE;
           rules(p.rules(d), d, p.displayName(), at, false, out);
+          if (path == HostPath.UNTRACKED) {
+            replies(p.rules(d), d, p.displayName(), at, out);
+          }
         }
       }
     }
+    interfaces(set, out);
     for (Profile p : set.profiles().values()) {
       for (Direction d : Direction.values()) {
         rules(
@@ -128,6 +176,59 @@ final class Gaps {
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
+  }
+
+  /**
+   * A node with host endpoints that policy sees differently (other labels or profiles): a packet to
+   * or from the host meets the policy of the interface it crosses, which the input does not tell
+   * (spec S6.6). Each such node is an element acting at its host endpoints.
+   */
+  private static void interfaces(PolicySet set, List<Unmodelled> out) {
+    java.util.Map<String, List<Endpoint>> byNode = new java.util.TreeMap<>();
+    for (Endpoint e : set.endpoints()) {
+      if (e.isHost() && e.node() != null) {
+        byNode.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    byNode.forEach(
+        (node, hosts) -> {
+          if (hosts.stream().map(e -> List.of(e.labels(), e.profiles())).distinct().count() > 1) {
+            out.add(
+                new Unmodelled(
+                    "HostEndpoint",
+                    "node " + node,
+                    hosts.get(0).span(),
+                    "its host endpoints differ; which interface a packet to or from the host"
+                        + " crosses is not modelled",
+                    new Reach.Endpoints(
+                            EnumSet.allOf(Direction.class),
+                            EnumSet.of(Endpoint.Kind.HOST),
+                            null,
+                            null)
+                        .on(Set.of(node))));
+          }
+        });
+  }
+
+  /**
+   * An untracked Allow rule lets the first packet through without a conntrack entry: the reply is a
+   * packet of its own, which tierproof does not evaluate (spec S6.5). It can only turn an allow it
+   * decided into a failed connection.
+   */
+  private static void replies(
+      List<Rule> rules, Direction d, String owner, Reach at, List<Unmodelled> out) {
+    for (Rule r : rules) {
+      if (r.action() == Action.ALLOW) {
+        out.add(
+            new Unmodelled(
+                "doNotTrack",
+                d.json() + " rule " + r.index() + " of " + owner,
+                r.span(),
+                "an untracked allow is not connection-tracked: its reply needs an untracked"
+                    + " allow of its own, which is not evaluated",
+                deciding(at, r, Reach.Effect.DENIES)));
+      }
+    }
   }
 
   private static Reach deciding(Reach at, Rule rule, Reach.Effect way) {

@@ -159,8 +159,8 @@ final class Policies {
           spec.keySpan(flag),
           "`"
               + flag
-              + "`: untracked, pre-DNAT and forwarded traffic paths are not modelled, only the"
-              + " normal path is analysed");
+              + "`: forwarded traffic through host endpoints is not modelled, only traffic to and"
+              + " from their own addresses");
     }
   }
 

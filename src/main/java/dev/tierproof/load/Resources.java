@@ -631,7 +631,7 @@ final class Resources {
    */
   List<Unmodelled> unmodelled(PolicySet set) {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
-    out.addAll(Gaps.of(set));
+    out.addAll(Gaps.of(set, endpoints.wildcardHosts()));
     return out;
   }
 

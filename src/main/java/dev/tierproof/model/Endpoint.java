@@ -16,7 +16,8 @@ import java.util.Map;
  * @param ips the addresses rule selectors see (empty for a workload whose pods are not listed)
  * @param profiles profile names in evaluation order (e.g. {@code kns.shop}, {@code
  *     ksa.shop.default})
- * @param node a host endpoint's node, else null
+ * @param node the node it is on: a host endpoint's {@code node}, a WorkloadEndpoint's {@code node},
+ *     a Pod's {@code spec.nodeName}; null when the input does not say
  */
 public record Endpoint(
     Kind kind,

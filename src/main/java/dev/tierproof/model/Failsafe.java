@@ -41,12 +41,27 @@ public record Failsafe(int protocol, int port) {
 
   /** True when {@code flow} goes to a failsafe port of the step in {@code dir}. */
   public static boolean allows(Direction dir, Flow flow) {
-    Integer port = flow.destinationPort();
+    return in(of(dir), flow.protocol(), flow.destinationPort());
+  }
+
+  /**
+   * True when {@code flow} comes from a failsafe port of the other direction (a reply to a failsafe
+   * connection, as Felix's raw table sees it): the step in {@code dir} skips its untracked path for
+   * it, and goes on to the pre-DNAT and normal paths (spec S6.2, S6.4).
+   */
+  public static boolean reply(Direction dir, Flow flow) {
+    return in(
+        of(dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS),
+        flow.protocol(),
+        flow.sourcePort());
+  }
+
+  private static boolean in(List<Failsafe> ports, int protocol, Integer port) {
     if (port == null) {
       return false;
     }
-    for (Failsafe f : of(dir)) {
-      if (f.protocol == flow.protocol() && f.port == port) {
+    for (Failsafe f : ports) {
+      if (f.protocol == protocol && f.port == port) {
         return true;
       }
     }

@@ -35,6 +35,9 @@ public sealed interface Reach {
    * @param decider null, or the one rule the element alters ({@code http}: L7 narrows its match; a
    *     profile's Pass: it may go on instead of denying): a step that rule did not decide stays
    * @param effect which way it can turn verdicts
+   * @param nodes null, or the nodes the element acts on: an endpoint on another node is out of its
+   *     reach, one whose node is unknown is in it (forwarded traffic crosses the host endpoints of
+   *     its workload's node, spec S6.6)
    */
   record Endpoints(
       Set<Direction> directions,
@@ -42,22 +45,39 @@ public sealed interface Reach {
       Selector selector,
       String profile,
       Rule decider,
-      Effect effect)
+      Effect effect,
+      Set<String> nodes)
       implements Reach {
 
     public Endpoints(
         Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
-      this(directions, kinds, selector, profile, null, Effect.EITHER);
+      this(directions, kinds, selector, profile, null, Effect.EITHER, null);
+    }
+
+    public Endpoints(
+        Set<Direction> directions,
+        Set<Endpoint.Kind> kinds,
+        Selector selector,
+        String profile,
+        Rule decider,
+        Effect effect) {
+      this(directions, kinds, selector, profile, decider, effect, null);
     }
 
     public Endpoints {
       directions = Set.copyOf(directions);
       kinds = Set.copyOf(kinds);
+      nodes = nodes == null ? null : Set.copyOf(nodes);
     }
 
     /** The same reach, altering only {@code rule}, turning verdicts only as {@code way}. */
     public Endpoints deciding(Rule rule, Effect way) {
-      return new Endpoints(directions, kinds, selector, profile, rule, way);
+      return new Endpoints(directions, kinds, selector, profile, rule, way, nodes);
+    }
+
+    /** The same reach, on {@code on} only ({@link #nodes}). */
+    public Endpoints on(Set<String> on) {
+      return new Endpoints(directions, kinds, selector, profile, decider, effect, on);
     }
 
     /** Whether the element acts at {@code e} for {@code direction}. */
@@ -65,7 +85,8 @@ public sealed interface Reach {
       return directions.contains(direction)
           && kinds.contains(e.kind())
           && (selector == null || selector.matches(e.labels()))
-          && (profile == null || e.profiles().contains(profile));
+          && (profile == null || e.profiles().contains(profile))
+          && (nodes == null || e.node() == null || nodes.contains(e.node()));
     }
   }
 }

@@ -10,7 +10,9 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Protocols;
@@ -162,17 +164,37 @@ public final class ExplainReport {
       return out;
     }
     List<Tier> tiers = set.tiers();
+    if (at.isHost()
+        && Failsafe.reply(dir, flow)
+        && tiers.stream()
+            .flatMap(t -> t.policies().stream())
+            .anyMatch(p -> HostPath.of(p) == HostPath.UNTRACKED && Evaluator.applies(p, at, dir))) {
+      // spec S6.4
+      out.add(
+          Protocols.name(flow.protocol())
+              + " source port "
+              + flow.sourcePort()
+              + " is a failsafe port of the other direction: the raw table takes the packet for a"
+              + " reply and skips the untracked path.");
+    }
     int next = 0;
     int i = 0;
     List<TraceEntry> trace = step.trace();
     while (i < trace.size()) {
       Tier tier = trace.get(i).tier();
+      HostPath path = trace.get(i).path();
       int index = indexOf(tiers, tier);
-      skipped(tiers.subList(next, Math.max(next, index)), at, dir).ifPresent(out::add);
-      next = index + 1;
+      if (path == HostPath.NORMAL) {
+        skipped(tiers.subList(next, Math.max(next, index)), at, dir).ifPresent(out::add);
+        next = index + 1;
+      }
       List<String> phrases = new ArrayList<>();
       boolean ended = false;
-      for (; i < trace.size() && trace.get(i).tier().name().equals(tier.name()); i++) {
+      for (;
+          i < trace.size()
+              && trace.get(i).tier().name().equals(tier.name())
+              && trace.get(i).path() == path;
+          i++) {
         TraceEntry t = trace.get(i);
         if (!t.policy().governs(dir)) {
           continue; // a policy of the other direction only says nothing about this step
@@ -183,7 +205,9 @@ public final class ExplainReport {
                 && t.outcome() != TraceEntry.Outcome.NOT_SELECTED
                 && t.outcome() != TraceEntry.Outcome.STAGED;
       }
-      String sentence = "In " + tier.name() + ", " + String.join("; ", phrases) + ".";
+      String where =
+          path == HostPath.NORMAL ? tier.name() : tier.name() + " (" + path.json() + " path)";
+      String sentence = "In " + where + ", " + String.join("; ", phrases) + ".";
       if (decision.kind() == Decision.Kind.TIER_DEFAULT
           && decision.tier().name().equals(tier.name())) {
         sentence +=
@@ -198,7 +222,9 @@ public final class ExplainReport {
         sentence +=
             " No rule of "
                 + tier.name()
-                + " matched; its default action Pass moves on to the next tier.";
+                + (path == HostPath.NORMAL
+                    ? " matched; its default action Pass moves on to the next tier."
+                    : " matched; off the normal path the end of a tier moves on.");
       }
       out.add(sentence);
     }
@@ -259,7 +285,12 @@ public final class ExplainReport {
     List<String> names =
         tiers.stream()
             .filter(t -> !t.policies().isEmpty())
-            .filter(t -> t.policies().stream().noneMatch(p -> Evaluator.applies(p, at, dir)))
+            .filter(
+                t ->
+                    t.policies().stream()
+                        .noneMatch(
+                            p ->
+                                HostPath.of(p) == HostPath.NORMAL && Evaluator.applies(p, at, dir)))
             .map(Tier::name)
             .collect(Collectors.toList());
     if (names.isEmpty()) {

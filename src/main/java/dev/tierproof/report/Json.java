@@ -14,6 +14,7 @@ import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.source.Span;
@@ -122,6 +123,9 @@ final class Json {
       for (TraceEntry t : step.trace()) {
         ObjectNode e = trace.addObject();
         e.put("tier", t.tier().name());
+        if (t.path() != HostPath.NORMAL) {
+          e.put("path", t.path().json());
+        }
         e.put("policy", t.policy().name());
         if (t.policy().namespace() != null) {
           e.put("namespace", t.policy().namespace());
@@ -182,7 +186,8 @@ final class Json {
 
   /**
    * {@code decidedBy}: {@code kind}, then what applies of {@code tier}, {@code policy}, {@code
-   * namespace}, {@code ruleIndex}, {@code action}, {@code file}, {@code line}, {@code profile}.
+   * namespace}, {@code ruleIndex}, {@code action}, {@code file}, {@code line}, {@code profile};
+   * {@code path} ({@code untracked}, {@code pre-dnat}) for a rule off the normal path (spec S6.4).
    * {@code file}/{@code line} locate the deciding rule, for a tier default the policy named.
    */
   static ObjectNode decision(Decision d) {
@@ -193,6 +198,9 @@ final class Json {
     }
     Policy p = d.policy();
     if (p != null) {
+      if (HostPath.of(p) != HostPath.NORMAL) {
+        out.put("path", HostPath.of(p).json());
+      }
       out.put("policy", p.name());
       if (p.namespace() != null) {
         out.put("namespace", p.namespace());

@@ -6,6 +6,7 @@ import dev.tierproof.analysis.lint.RuleRef;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Scope;
 import dev.tierproof.source.Span;
@@ -202,6 +203,9 @@ final class LintMessages {
           + " ("
           + c.rule().action().calico()
           + (c.rule().tier() != null ? ", tier " + c.rule().tier().name() : "")
+          + (c.rule().policy() != null && HostPath.of(c.rule().policy()) != HostPath.NORMAL
+              ? ", " + HostPath.of(c.rule().policy()).json() + " path"
+              : "")
           + ")";
     }
     if (c.tierDefault() != null) {

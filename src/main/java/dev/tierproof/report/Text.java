@@ -4,6 +4,7 @@ import dev.tierproof.analysis.End;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Ip;
 import dev.tierproof.source.Span;
 
@@ -73,6 +74,9 @@ final class Text {
               + d.rule().action().calico()
               + ", tier "
               + d.tier().name()
+              + (HostPath.of(d.policy()) == HostPath.NORMAL
+                  ? ""
+                  : ", " + HostPath.of(d.policy()).json() + " path")
               + ")"
               + at(d);
       case TIER_DEFAULT ->

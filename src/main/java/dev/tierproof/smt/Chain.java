@@ -4,6 +4,8 @@ import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Context;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.Failsafe;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
@@ -29,6 +31,10 @@ import java.util.function.Function;
  * {@link Taker} takes (reached undecided, and it fires), for lint where each written rule is
  * reached and whether removing it changes the verdict ({@link #position}), and the deciding {@link
  * Point}s ({@link #decided}).
+ *
+ * <p>At a host endpoint the chain is its paths in order (spec S6.4): failsafe ports, the untracked
+ * tiers (skipped by a failsafe reply) and the pre-DNAT tiers, whose ends always pass, then the
+ * normal tiers and profiles; one list of {@link TierPart}s, each naming its path.
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
@@ -105,6 +111,11 @@ final class Chain {
   private final Function<Selector, BoolExpr> selector;
   private final BoolExpr failsafe;
 
+  /**
+   * A reply from a failsafe port, which skips the untracked path (spec S6.4); null: no such path.
+   */
+  private final BoolExpr reply;
+
   /** Per tier, per policy: it applies at the endpoint. */
   private final List<List<BoolExpr>> applies = new ArrayList<>();
 
@@ -142,6 +153,10 @@ final class Chain {
     this.profiles = profiles;
     this.selector = selector;
     this.failsafe = host ? failsafe(c.v(), t, dir) : null;
+    this.reply =
+        host && tiers.stream().anyMatch(x -> x.path() == HostPath.UNTRACKED)
+            ? t.define(reply(c.v(), t, dir))
+            : null;
     tiers.forEach(x -> applies.add(null));
     this.verdict = compile();
   }
@@ -193,7 +208,10 @@ final class Chain {
     return Residual.isTrue(a.residual()) ? ctx.mkTrue() : selector.apply(a.residual());
   }
 
-  /** Back to front: profiles, then tiers from the last (spec S4.3-S4.7). */
+  /**
+   * Back to front: profiles, then tiers from the last (spec S4.3-S4.7), on a host endpoint the
+   * normal path's, then the pre-DNAT and untracked paths' (S6.4).
+   */
   private BoolExpr compile() {
     List<BoolExpr> tails = new ArrayList<>();
     for (Map.Entry<BoolExpr, List<Profile>> e : profiles) {
@@ -212,13 +230,20 @@ final class Chain {
       tails.add(t.and(e.getKey(), x));
     }
     BoolExpr next = t.define(t.or(tails));
+    BoolExpr afterUntracked = null;
     for (int ti = tiers.size() - 1; ti >= 0; ti--) {
       TierPart part = tiers.get(ti);
+      if (part.path() == HostPath.UNTRACKED && afterUntracked == null) {
+        afterUntracked = next;
+      }
       List<BoolExpr> appl = part.policies().stream().map(this::applies).toList();
       applies.set(ti, appl);
       BoolExpr entered = t.or(appl);
-      // spec S4.5: an entered tier ends in its default action
-      BoolExpr x = part.tier().defaultAction() == Action.PASS ? next : t.and(t.not(entered), next);
+      // spec S4.5: an entered tier ends in its default action (S6.4: off the normal path, Pass)
+      BoolExpr x =
+          !part.path().endsInDefault() || part.tier().defaultAction() == Action.PASS
+              ? next
+              : t.and(t.not(entered), next);
       for (int pi = part.policies().size() - 1; pi >= 0; pi--) {
         Policy p = part.policies().get(pi).policy();
         List<List<Rule>> es = entries(p.rules(dir));
@@ -251,6 +276,9 @@ final class Chain {
       }
       next = t.define(x);
     }
+    if (reply != null) {
+      next = t.define(t.ite(reply, afterUntracked, next)); // spec S6.4
+    }
     return host ? t.define(ctx.mkOr(failsafe, next)) : next;
   }
 
@@ -270,9 +298,19 @@ final class Chain {
       blocked.add(fs);
       reach = t.not(failsafe);
     }
+    BoolExpr skipped = null;
+    if (reply != null) {
+      // spec S6.4: a failsafe reply skips the untracked path
+      skipped = t.define(t.and(reach, reply));
+      reach = t.define(t.and(reach, t.not(reply)));
+    }
     for (int ti = 0; ti < tiers.size(); ti++) {
       TierPart part = tiers.get(ti);
       Tier tier = part.tier();
+      if (skipped != null && part.path() != HostPath.UNTRACKED) {
+        reach = t.define(t.or(reach, skipped));
+        skipped = null;
+      }
       List<BoolExpr> appl = applies.get(ti);
       BoolExpr r = reach;
       List<BoolExpr> passed = new ArrayList<>();
@@ -309,7 +347,7 @@ final class Chain {
         }
       }
       BoolExpr entered = t.or(appl);
-      if (tier.defaultAction() != Action.PASS) {
+      if (part.path().endsInDefault() && tier.defaultAction() != Action.PASS) {
         // spec S4.5
         Taker e =
             new Taker(
@@ -322,6 +360,9 @@ final class Chain {
         passed.add(r);
       }
       reach = t.define(t.or(passed));
+    }
+    if (skipped != null) {
+      reach = t.define(t.or(reach, skipped)); // only untracked tiers: the reply goes on
     }
     toProfiles = reach;
     // lint: whether removing a rule changes the verdict, named after what the walk named
@@ -412,11 +453,24 @@ final class Chain {
 
   /** A host endpoint's failsafe ports in {@code dir} (spec S6.2). */
   private static BoolExpr failsafe(FlowVars v, Terms t, Direction dir) {
+    return ports(v, t, Failsafe.of(dir), v.dport);
+  }
+
+  /** A reply from a failsafe port of the other direction ({@link Failsafe#reply}). */
+  private static BoolExpr reply(FlowVars v, Terms t, Direction dir) {
+    return ports(
+        v,
+        t,
+        Failsafe.of(dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS),
+        v.sport);
+  }
+
+  private static BoolExpr ports(
+      FlowVars v, Terms t, List<Failsafe> ports, com.microsoft.z3.BitVecExpr port) {
     List<BoolExpr> out = new ArrayList<>();
-    for (dev.tierproof.model.Failsafe p : dev.tierproof.model.Failsafe.of(dir)) {
+    for (Failsafe p : ports) {
       out.add(
-          t.ctx()
-              .mkAnd(v.protoIs(p.protocol()), t.ctx().mkEq(v.dport, t.ctx().mkBV(p.port(), 16))));
+          t.ctx().mkAnd(v.protoIs(p.protocol()), t.ctx().mkEq(port, t.ctx().mkBV(p.port(), 16))));
     }
     return t.or(out);
   }

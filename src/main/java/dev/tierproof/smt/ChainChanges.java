@@ -218,27 +218,27 @@ final class ChainChanges {
     // tiers entered in either version, in order; a tier whose order or default differs between
     // the versions changes where it sits or how it ends, so anything may change
     Map<String, TierPart> byB = new LinkedHashMap<>();
-    b.forEach(t -> byB.put(t.tier().name(), t));
+    b.forEach(t -> byB.put(name(t), t));
     Map<String, TierPart> byA = new LinkedHashMap<>();
-    a.forEach(t -> byA.put(t.tier().name(), t));
+    a.forEach(t -> byA.put(name(t), t));
     List<String> order = new ArrayList<>();
     int i = 0;
     int j = 0;
     while (i < b.size() || j < a.size()) {
       TierPart x = i < b.size() ? b.get(i) : null;
       TierPart y = j < a.size() ? a.get(j) : null;
-      if (x != null && y != null && x.tier().name().equals(y.tier().name())) {
+      if (x != null && y != null && name(x).equals(name(y))) {
         if (!tierKey(x.tier()).equals(tierKey(y.tier()))) {
           return Peers.EVERYTHING;
         }
-        order.add(x.tier().name());
+        order.add(name(x));
         i++;
         j++;
-      } else if (x != null && !byA.containsKey(x.tier().name())) {
-        order.add(x.tier().name());
+      } else if (x != null && !byA.containsKey(name(x))) {
+        order.add(name(x));
         i++;
-      } else if (y != null && !byB.containsKey(y.tier().name())) {
-        order.add(y.tier().name());
+      } else if (y != null && !byB.containsKey(name(y))) {
+        order.add(name(y));
         j++;
       } else {
         return Peers.EVERYTHING; // the same tiers in another order
@@ -248,10 +248,11 @@ final class ChainChanges {
     for (String name : order) {
       TierPart x = byB.get(name);
       TierPart y = byA.get(name);
-      Tier tier = (x != null ? x : y).tier();
-      // entering a Deny tier decides what no rule takes; entering a Pass tier changes nothing by
-      // itself, only through its rules
-      boolean deny = tier.defaultAction() != Action.PASS;
+      TierPart either = x != null ? x : y;
+      // entering a Deny tier decides what no rule takes; entering a Pass tier (or any tier on a
+      // host endpoint's untracked or pre-DNAT path, spec S6.4) changes nothing by itself, only
+      // through its rules
+      boolean deny = either.path().endsInDefault() && either.tier().defaultAction() != Action.PASS;
       if (deny
           && (x == null || y == null || (symbolic && !appliedKeys(x).equals(appliedKeys(y))))) {
         return Peers.EVERYTHING;
@@ -333,10 +334,7 @@ final class ChainChanges {
    */
   boolean touched(List<Policy> changed, ClassKey k, Direction dir) {
     for (Policy p : changed) {
-      if (!p.staged()
-          && !p.doNotTrack()
-          && !p.preDnat()
-          && p.governs(dir)
+      if (dev.tierproof.model.HostPath.enforced(p, k.host(), dir)
           && p.selector().matches(k.labels())) {
         return true;
       }
@@ -382,6 +380,11 @@ final class ChainChanges {
         out.add(a.get(j++));
       }
     }
+  }
+
+  /** A tier on one path of a step: {@code tier1}, {@code untracked tier1}. */
+  private static String name(TierPart t) {
+    return t.path().endsInDefault() ? t.tier().name() : t.path().json() + " " + t.tier().name();
   }
 
   private static List<Rule> rules(TierPart t, Direction dir) {

@@ -321,8 +321,8 @@ public final class DiffEncoding {
         }
         ChainChanges.Peers peers =
             chains.compare(
-                before.skeleton(null, k.labels(), dir),
-                after.skeleton(null, k.labels(), dir),
+                before.skeleton(null, k.labels(), k.host(), dir),
+                after.skeleton(null, k.labels(), k.host(), dir),
                 ChainChanges.profiles(before, k.profiles()),
                 ChainChanges.profiles(after, k.profiles()),
                 dir,
@@ -339,8 +339,8 @@ public final class DiffEncoding {
         Profile pb = nb.name() == null ? Network.NEW_NAMESPACE : nb.profile();
         ChainChanges.Peers peers =
             chains.compare(
-                before.skeleton(nb.view(), null, dir),
-                after.skeleton(na.view(), null, dir),
+                before.skeleton(nb.view(), null, false, dir),
+                after.skeleton(na.view(), null, false, dir),
                 pb == null ? List.of() : List.of(pb),
                 pa == null ? List.of() : List.of(pa),
                 dir,

@@ -321,7 +321,7 @@ final class EndEncoding {
             return compiler.compile(
                 dir,
                 k.host(),
-                net.skeleton(null, k.labels(), dir),
+                net.skeleton(null, k.labels(), k.host(), dir),
                 List.of(Map.entry(ctx.mkTrue(), ps)),
                 this::selector);
           });
@@ -341,7 +341,11 @@ final class EndEncoding {
       byProfile.forEach((p, opts) -> profiles.add(Map.entry(t.or(opts), p)));
       hypotheticalChain =
           compiler.compile(
-              dir, false, net.skeleton(layout.common(), null, dir), profiles, this::selector);
+              dir,
+              false,
+              net.skeleton(layout.common(), null, false, dir),
+              profiles,
+              this::selector);
     }
     return hypotheticalChain;
   }

@@ -214,7 +214,7 @@ final class EndLayout {
     candidates.forEach(c -> classes.add(ClassKey.of(c.getKey())));
     addressless.forEach(f -> classes.add(ClassKey.of(f.getKey())));
     for (ClassKey k : classes) {
-      addRules(net.skeleton(null, k.labels(), dir), out);
+      addRules(net.skeleton(null, k.labels(), k.host(), dir), out);
       for (String name : k.profiles()) {
         Profile p = net.set.profiles().get(name);
         if (p != null) {
@@ -223,7 +223,7 @@ final class EndLayout {
       }
     }
     if (common != null) {
-      addRules(net.skeleton(common, null, dir), out);
+      addRules(net.skeleton(common, null, false, dir), out);
       for (Hypothetical f : hypothetical) {
         f.profiles()
             .forEach(
@@ -401,7 +401,7 @@ final class EndLayout {
     if (hypothetical.isEmpty()) {
       return out;
     }
-    for (TierPart t : net.skeleton(common, null, dir)) {
+    for (TierPart t : net.skeleton(common, null, false, dir)) {
       t.policies().forEach(a -> out.add(a.residual()));
     }
     for (SelKey k : selKeys.keySet()) {

@@ -3,6 +3,7 @@ package dev.tierproof.smt;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.FlowSpec;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
@@ -50,7 +51,8 @@ public final class Network {
   /** A policy that applies (residual TRUE) or may apply (a residual over symbolic labels). */
   record Applied(Policy policy, Selector residual) {}
 
-  record TierPart(Tier tier, List<Applied> policies) {}
+  /** An entered tier on one path of the step (spec S6.4) and its policies that may apply there. */
+  record TierPart(Tier tier, List<Applied> policies, HostPath path) {}
 
   /**
    * A namespace a hypothetical endpoint can live in: a known one ({@code pcns} fixed), one named by
@@ -260,37 +262,42 @@ public final class Network {
   }
 
   /**
-   * Per tier in order, the policies that apply or may apply at an endpoint seen through {@code
-   * view} in {@code dir}: enforced on the normal path, governing {@code dir}, selector not false
-   * (spec S4.1, S2.5, S6.3). Tiers where none may apply are left out (spec S4.2).
+   * Per path of the step (a host endpoint's untracked, pre-DNAT, normal; a workload's normal, spec
+   * S6.4), per tier in order, the policies that apply or may apply at an endpoint seen through
+   * {@code view} (or with {@code labels}) in {@code dir}: enforced on that path, governing {@code
+   * dir}, selector not false (spec S4.1, S2.5, S6.3). Tiers where none may apply are left out (spec
+   * S4.2).
    */
-  List<TierPart> skeleton(LabelView view, Map<String, String> labels, Direction dir) {
-    List<Object> key = List.of(view == null ? labels : view, dir, view == null);
-    return skeletons.computeIfAbsent(key, k -> build(view, labels, dir));
+  List<TierPart> skeleton(LabelView view, Map<String, String> labels, boolean host, Direction dir) {
+    List<Object> key = List.of(view == null ? labels : view, dir, view == null, host);
+    return skeletons.computeIfAbsent(key, k -> build(view, labels, host, dir));
   }
 
-  private List<TierPart> build(LabelView view, Map<String, String> labels, Direction dir) {
+  private List<TierPart> build(
+      LabelView view, Map<String, String> labels, boolean host, Direction dir) {
     List<TierPart> out = new ArrayList<>();
-    for (int i = 0; i < set.tiers().size(); i++) {
-      Tier t = set.tiers().get(i);
-      List<Applied> applied = new ArrayList<>();
-      for (Policy p : view == null ? index.candidates(i, labels) : t.policies()) {
-        if (p.staged() || p.doNotTrack() || p.preDnat() || !p.governs(dir)) {
-          continue;
-        }
-        if (view == null) {
-          if (p.selector().matches(labels)) {
-            applied.add(new Applied(p, Residual.TRUE));
+    for (HostPath path : HostPath.of(host, dir)) {
+      for (int i = 0; i < set.tiers().size(); i++) {
+        Tier t = set.tiers().get(i);
+        List<Applied> applied = new ArrayList<>();
+        for (Policy p : view == null ? index.candidates(i, labels) : t.policies()) {
+          if (HostPath.of(p) != path || !HostPath.enforced(p, host, dir)) {
+            continue;
           }
-        } else {
-          Selector r = Residual.of(p.selector(), view);
-          if (!Residual.isFalse(r)) {
-            applied.add(new Applied(p, r));
+          if (view == null) {
+            if (p.selector().matches(labels)) {
+              applied.add(new Applied(p, Residual.TRUE));
+            }
+          } else {
+            Selector r = Residual.of(p.selector(), view);
+            if (!Residual.isFalse(r)) {
+              applied.add(new Applied(p, r));
+            }
           }
         }
-      }
-      if (!applied.isEmpty()) {
-        out.add(new TierPart(t, List.copyOf(applied)));
+        if (!applied.isEmpty()) {
+          out.add(new TierPart(t, List.copyOf(applied), path));
+        }
       }
     }
     return List.copyOf(out);

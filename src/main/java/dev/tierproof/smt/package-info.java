@@ -11,7 +11,8 @@
  *
  * <p>Spec: specs/semantics.md S1.3 (selectors over symbolic labels), S3 (rule matching), S4 (one
  * endpoint and direction: tiers, Pass, tier defaults, profiles, no-profile deny), S5 (flows,
- * hypothetical endpoints), S6 (host endpoints: failsafes first).
+ * hypothetical endpoints), S6 (host endpoints: failsafes first, then the untracked, pre-DNAT and
+ * normal paths, S6.4).
  *
  * <p>Encoding. A packet is a family, two 128-bit addresses (IPv4-mapped; IPv6 addresses outside the
  * mapped range), protocol 1-255, ports exactly for TCP/UDP/SCTP/UDPLite, ICMP type and code exactly
@@ -53,9 +54,9 @@
  *       outside the cluster: a query side's alternative and an end set ({@link
  *       dev.tierproof.smt.EndSet}) alike.
  *   <li>{@link dev.tierproof.smt.RuleMatch}: rule matching (S3), one named Boolean per rule.
- *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2): from one compilation of a
- *       step's evaluation order, its verdict, the deciding points, what each element takes, where
- *       each written rule is reached and whether removing it changes the verdict.
+ *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2, S6.4): from one compilation
+ *       of a step's evaluation order, its verdict, the deciding points, what each element takes,
+ *       where each written rule is reached and whether removing it changes the verdict.
  *   <li>{@link dev.tierproof.smt.Query}: one question's scope, goals and solving (lazy refutation
  *       of owned addresses); {@link dev.tierproof.smt.Witness}, the decoder: which models are
  *       flows, what makes a witness read naturally, the {@link dev.tierproof.smt.Answer}. On top of

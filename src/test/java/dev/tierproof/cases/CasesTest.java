@@ -20,6 +20,7 @@ import dev.tierproof.load.Loader;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.selector.EndpointRef;
@@ -241,6 +242,9 @@ class CasesTest {
         by.put("tier", d.tier().name());
       }
       if (d.policy() != null) {
+        if (HostPath.of(d.policy()) != HostPath.NORMAL) {
+          by.put("path", HostPath.of(d.policy()).json());
+        }
         by.put("policy", d.policy().name());
         if (d.policy().namespace() != null) {
           by.put("namespace", d.policy().namespace());

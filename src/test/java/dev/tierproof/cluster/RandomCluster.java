@@ -162,10 +162,12 @@ public final class RandomCluster {
     services = new RandomClusterServices(rnd, used);
     docs.addAll(services.docs());
     int policies = 1 + rnd.nextInt(5);
+    RandomHostPaths paths = new RandomHostPaths(seed);
     for (int i = 0; i < policies; i++) {
-      docs.add(policy(i));
+      docs.add(paths.mark(policy(i)));
     }
-    enforcingUnmodelled = services.unresolvedReferenced();
+    // forwarded traffic through host endpoints (S6.6), or a service the input does not resolve
+    enforcingUnmodelled = paths.drawn() || services.unresolvedReferenced();
     // a random source of their own: the rest of the text stays what it was without them
     docs.addAll(ClusterAdminPolicies.draw(new Random(seed * 0x9E3779B97F4A7C15L + 3), used));
     unmodelled();

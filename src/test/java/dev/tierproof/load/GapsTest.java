@@ -163,22 +163,27 @@ class GapsTest {
   }
 
   @Test
-  void input_hostPathPolicies_everywhereOnlyWhenSelectingAHostEndpoint() {
+  void input_hostPathPolicies_forwardedTrafficOnlyWhenSelectingAHostEndpoint() {
     String policies =
         """
         apiVersion: projectcalico.org/v3
         kind: GlobalNetworkPolicy
         metadata: {name: raw}
-        spec: {selector: role == 'edge', doNotTrack: true, applyOnForward: true, ingress: [{action: Deny}]}
+        spec: {selector: role == 'edge', doNotTrack: true, applyOnForward: true, ingress: [{action: Deny}, {action: Allow}]}
         ---
         apiVersion: projectcalico.org/v3
         kind: GlobalNetworkPolicy
         metadata: {name: fwd}
         spec: {selector: role == 'edge', applyOnForward: true, ingress: [{action: Deny}]}
         """;
-    assertThat(load(policies).unmodelled())
-        .extracting(Unmodelled::reach)
-        .containsOnly(Reach.NOWHERE);
+    List<Unmodelled> without = load(policies).unmodelled();
+    assertThat(without)
+        .extracting(Unmodelled::kind)
+        .containsExactly("doNotTrack", "doNotTrack", "applyOnForward");
+    // spec S6.5: the untracked Allow's reply, at the host endpoints it selects (none here)
+    assertThat(without.get(1).name()).isEqualTo("ingress rule 1 of raw");
+    assertThat(without.get(0).reach()).isEqualTo(Reach.NOWHERE);
+    assertThat(without.get(2).reach()).isEqualTo(Reach.NOWHERE);
     Input with =
         load(
             policies
@@ -191,10 +196,18 @@ class GapsTest {
         """);
     assertThat(with.unmodelled())
         .extracting(Unmodelled::kind)
-        .containsExactly("doNotTrack", "applyOnForward");
-    assertThat(with.unmodelled().get(0).reach()).isEqualTo(Reach.EVERYWHERE);
-    Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(1).reach();
-    assertThat(forward.kinds()).isEqualTo(Set.of(Endpoint.Kind.WORKLOAD));
+        .containsExactly("doNotTrack", "doNotTrack", "applyOnForward");
+    // spec S6.6: untracked and forward policies alike act on forwarded traffic (a workload end)
+    for (int i : new int[] {0, 2}) {
+      Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(i).reach();
+      assertThat(forward.kinds()).isEqualTo(Set.of(Endpoint.Kind.WORKLOAD));
+      assertThat(forward.nodes()).isEqualTo(Set.of("n1")); // the selected host endpoint's node
+    }
+    // the reply of the untracked Allow: only at steps that rule decides, only denying
+    Reach.Endpoints reply = (Reach.Endpoints) with.unmodelled().get(1).reach();
+    assertThat(reply.kinds()).isEqualTo(Set.of(Endpoint.Kind.HOST));
+    assertThat(reply.decider()).isNotNull();
+    assertThat(reply.effect()).isEqualTo(Reach.Effect.DENIES);
   }
 
   @Test
@@ -235,5 +248,61 @@ class GapsTest {
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("ipNetworks", "shop/web", Reach.EVERYWHERE));
     assertThat(in.unmodelled().get(0).span().line()).isEqualTo(4);
+  }
+
+  @Test
+  void input_hostEndpointsOfOneNode_unmodelledOnlyWhenTheyDiffer() {
+    String alike =
+        """
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: a, labels: {zone: z}}
+        spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: b, labels: {zone: z}}
+        spec: {node: n1, interfaceName: eth1, expectedIPs: [10.0.9.2]}
+        """;
+    assertThat(load(alike).unmodelled()).isEmpty();
+    Input differ = load(alike.replace("name: b, labels: {zone: z}", "name: b, labels: {zone: y}"));
+    assertThat(differ.unmodelled())
+        .extracting(Unmodelled::kind, Unmodelled::name)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("HostEndpoint", "node n1"));
+    Reach.Endpoints at = (Reach.Endpoints) differ.unmodelled().get(0).reach();
+    assertThat(at.kinds()).isEqualTo(Set.of(Endpoint.Kind.HOST));
+    assertThat(at.nodes()).isEqualTo(Set.of("n1"));
+  }
+
+  @Test
+  void input_untrackedPolicyOnAllInterfacesEndpoint_unmodelledThere() {
+    Input in =
+        load(
+            """
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: auto, labels: {kind: auto, zone: z}}
+        spec: {node: n1, interfaceName: "*", expectedIPs: [10.0.9.1]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: named, labels: {zone: z}}
+        spec: {node: n2, interfaceName: eth0, expectedIPs: [10.0.9.2]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: raw}
+        spec: {selector: has(zone), doNotTrack: true, applyOnForward: true, ingress: [{action: Deny}]}
+        """);
+    Unmodelled wildcard =
+        in.unmodelled().stream()
+            .filter(u -> u.reason().contains("all-interfaces"))
+            .findFirst()
+            .orElseThrow();
+    Reach.Endpoints at = (Reach.Endpoints) wildcard.reach();
+    assertThat(at.kinds()).isEqualTo(Set.of(Endpoint.Kind.HOST));
+    assertThat(at.directions()).isEqualTo(Set.of(Direction.INGRESS));
+    assertThat(at.selector().matches(java.util.Map.of("kind", "auto", "zone", "z"))).isTrue();
+    assertThat(at.selector().matches(java.util.Map.of("zone", "z"))).isFalse(); // the named one
   }
 }

@@ -306,8 +306,8 @@ class PolicyRewritingTest {
     assertThat(loaded.diagnostics().errors()).isEmpty();
     assertThat(loaded.messages())
         .containsExactly(
-            "test.yaml:6:3: warning: `doNotTrack`: untracked, pre-DNAT and "
-                + "forwarded traffic paths are not modelled, only the normal path is analysed");
+            "test.yaml:6:3: warning: `doNotTrack`: forwarded traffic through host endpoints is"
+                + " not modelled, only traffic to and from their own addresses");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
@@ -203,9 +204,6 @@ public final class Lint {
           surprises.staged(tier, p);
           continue;
         }
-        if (p.doNotTrack() || p.preDnat()) {
-          continue; // spec S6.3: not on the normal path (reported on load)
-        }
         enforced.add(p);
         Finding dead = policy(tier, p);
         if (dead != null) {
@@ -292,8 +290,11 @@ public final class Lint {
         return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.SELECTS_NOTHING);
       }
       boolean[] unknown = {false};
+      // spec S6.3: untracked and pre-DNAT policies apply at host endpoints only
       Optional<Map<String, String>> labels =
-          Labels.workload(network(), ns(p), p.selector(), unknown);
+          HostPath.of(p) == HostPath.NORMAL
+              ? Labels.workload(network(), ns(p), p.selector(), unknown)
+              : Optional.empty();
       boolean host = ns(p) == null && Labels.host(network(), p.selector(), unknown).isPresent();
       if (labels.isEmpty() && !host) {
         if (unknown[0]) {
@@ -524,16 +525,20 @@ public final class Lint {
 
   /**
    * A Deny (Pass) rule is redundant when everything after it in its tier, at every endpoint its
-   * policy selects, is Deny or Log (Pass or Log) and the tier's default action is the same: without
-   * it, whatever it took is taken by a later element with the same action (spec S4.3-S4.5).
+   * policy selects, is Deny or Log (Pass or Log) and the tier's end does the same (its default
+   * action; off the normal path always Pass, spec S6.4): without it, whatever it took is taken by a
+   * later element with the same action (spec S4.3-S4.5).
    */
   private boolean sameActionAfter(RuleRef rule, Endpoint hypothetical) {
     Action a = rule.action();
-    if (a == Action.ALLOW
-        || rule.tier().defaultAction() != (a == Action.PASS ? Action.PASS : Action.DENY)) {
+    Policy p = rule.policy();
+    Action end =
+        HostPath.of(p).endsInDefault() && rule.tier().defaultAction() != Action.PASS
+            ? Action.DENY
+            : Action.PASS;
+    if (a == Action.ALLOW || end != (a == Action.PASS ? Action.PASS : Action.DENY)) {
       return false;
     }
-    Policy p = rule.policy();
     Direction d = rule.direction();
     boolean after = false;
     for (Rule r : p.rules(d)) {
@@ -559,8 +564,7 @@ public final class Lint {
           seen = true;
         } else if (seen
             && !o.staged()
-            && !o.doNotTrack()
-            && !o.preDnat()
+            && HostPath.of(o) == HostPath.of(p)
             && o.governs(d)
             && (ns(o) == null || ns(p) == null || ns(o).equals(ns(p)))) {
           later.add(o); // a global policy's endpoints may be in any namespace

@@ -1,0 +1,84 @@
+package dev.tierproof.analysis.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tierproof.load.Loader;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Scope;
+import dev.tierproof.source.Diagnostics;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** lint reads a host endpoint's untracked path through the one walk (spec S6.4). */
+class HostPathLintTest {
+
+  private static final String YAML =
+      """
+      apiVersion: projectcalico.org/v3
+      kind: HostEndpoint
+      metadata: {name: h1, labels: {role: edge}}
+      spec: {node: n1, interfaceName: eth0, expectedIPs: [10.70.0.1]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: raw}
+      spec:
+        selector: role == 'edge'
+        doNotTrack: true
+        applyOnForward: true
+        types: [Ingress]
+        ingress:
+          - action: Deny
+            protocol: SCTP
+          - action: Deny
+            protocol: TCP
+            destination: {ports: [80]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: normal}
+      spec:
+        selector: role == 'edge'
+        types: [Ingress]
+        ingress:
+          - action: Allow
+            protocol: SCTP
+          - action: Allow
+            protocol: TCP
+      """;
+
+  private static List<String> findings() {
+    Diagnostics d = new Diagnostics();
+    PolicySet set =
+        Loader.load(
+            Loader.read(
+                List.of("-"), new ByteArrayInputStream(YAML.getBytes(StandardCharsets.UTF_8)), d),
+            d);
+    assertThat(d.hasErrors()).as(d.render()).isFalse();
+    Lint.Result r = Lint.run(set, new Lint.Options(Scope.EXISTING, Duration.ofSeconds(30)));
+    return r.findings().stream()
+        .map(
+            f ->
+                f.id()
+                    + " "
+                    + (f.policy() == null ? "-" : f.policy().name())
+                    + " "
+                    + (f.rule() == null ? "-" : f.rule().index()))
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void lint_untrackedRules_walkedBeforeTheNormalPath() {
+    assertThat(findings())
+        .containsExactly(
+            // at h1 the untracked Deny of SCTP takes every SCTP packet before the normal path
+            // (SCTP has no failsafe reply port that would skip the untracked path); the untracked
+            // Deny of TCP 80 is not redundant: the end of an untracked tier goes on (spec S6.4),
+            // to the normal Allow of TCP
+            "TP102 normal 0");
+  }
+}

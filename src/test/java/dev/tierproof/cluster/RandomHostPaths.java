@@ -1,0 +1,44 @@
+package dev.tierproof.cluster;
+
+import java.util.Random;
+
+/**
+ * Draws host endpoint paths into {@link RandomCluster}'s GlobalNetworkPolicies (specs/semantics.md
+ * S6.4): some become untracked ({@code doNotTrack}) or, when they govern ingress only, pre-DNAT,
+ * often selecting the edge host endpoints. Its own random stream, so the rest of a seed's cluster
+ * is drawn as before.
+ */
+final class RandomHostPaths {
+
+  private final Random rnd;
+  private boolean drawn;
+
+  RandomHostPaths(long seed) {
+    this.rnd = new Random(seed * 31 + 14);
+  }
+
+  /** True when some policy was put on an untracked or pre-DNAT path. */
+  boolean drawn() {
+    return drawn;
+  }
+
+  /** {@code policy} as written, or put on a host endpoint path when it is an enforced GNP. */
+  String mark(String policy) {
+    if (!policy.contains("\nkind: GlobalNetworkPolicy\n") || rnd.nextInt(3) > 0) {
+      return policy;
+    }
+    boolean ingressOnly =
+        !policy.contains("Egress") && !policy.contains("\n  egress:") && policy.contains("ingress");
+    String flags =
+        ingressOnly && rnd.nextBoolean()
+            ? "  preDNAT: true\n  applyOnForward: true\n"
+            : "  doNotTrack: true\n  applyOnForward: true\n";
+    String out = policy.replace("\nspec:\n", "\nspec:\n" + flags);
+    if (rnd.nextBoolean()) {
+      out = out.replaceFirst("\n  selector: [^\n]*\n", "\n");
+      out = out.replace("\nspec:\n", "\nspec:\n  selector: \"node-role == 'edge'\"\n");
+    }
+    drawn = true;
+    return out;
+  }
+}

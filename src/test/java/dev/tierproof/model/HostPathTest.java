@@ -1,0 +1,70 @@
+package dev.tierproof.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tierproof.selector.Selector;
+import dev.tierproof.source.Span;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HostPathTest {
+
+  private static Policy policy(boolean dnt, boolean preDnat, Direction... types) {
+    return new Policy(
+        PolicyKind.GLOBAL_NETWORK_POLICY,
+        "p",
+        null,
+        "default",
+        null,
+        Selector.all(),
+        types.length == 0 ? EnumSet.noneOf(Direction.class) : EnumSet.of(types[0], types),
+        List.of(),
+        List.of(),
+        dnt,
+        preDnat,
+        dnt || preDnat,
+        Span.NONE);
+  }
+
+  private static Flow udp(int sourcePort, int destinationPort) {
+    Ip a = Ip.parse("10.0.0.1").orElseThrow();
+    Ip b = Ip.parse("10.0.0.2").orElseThrow();
+    return new Flow(Protocols.UDP, a, sourcePort, b, destinationPort, null, null, null, null, null);
+  }
+
+  @Test
+  void of_hostIngress_untrackedPreDnatNormal() {
+    assertThat(HostPath.of(true, Direction.INGRESS))
+        .containsExactly(HostPath.UNTRACKED, HostPath.PRE_DNAT, HostPath.NORMAL);
+    assertThat(HostPath.of(true, Direction.EGRESS))
+        .containsExactly(HostPath.UNTRACKED, HostPath.NORMAL);
+    assertThat(HostPath.of(false, Direction.INGRESS)).containsExactly(HostPath.NORMAL);
+  }
+
+  @Test
+  void enforced_pathPolicies_onlyAtHostsAndPreDnatOnlyIngress() {
+    Policy untracked = policy(true, false, Direction.INGRESS, Direction.EGRESS);
+    Policy preDnat = policy(false, true, Direction.INGRESS, Direction.EGRESS);
+    Policy normal = policy(false, false, Direction.INGRESS);
+    assertThat(HostPath.enforced(untracked, false, Direction.INGRESS)).isFalse();
+    assertThat(HostPath.enforced(untracked, true, Direction.EGRESS)).isTrue();
+    assertThat(HostPath.enforced(preDnat, true, Direction.INGRESS)).isTrue();
+    assertThat(HostPath.enforced(preDnat, true, Direction.EGRESS)).isFalse();
+    assertThat(HostPath.enforced(normal, false, Direction.INGRESS)).isTrue();
+    assertThat(HostPath.enforced(normal, true, Direction.EGRESS)).isFalse(); // not governed
+    assertThat(HostPath.UNTRACKED.endsInDefault()).isFalse();
+    assertThat(HostPath.NORMAL.endsInDefault()).isTrue();
+  }
+
+  @Test
+  void reply_sourcePortFailsafeOfOtherDirection_skipsUntracked() {
+    // UDP 53 is an outbound failsafe port: inbound from it is a reply
+    assertThat(Failsafe.reply(Direction.INGRESS, udp(53, 5000))).isTrue();
+    assertThat(Failsafe.reply(Direction.EGRESS, udp(53, 5000))).isFalse();
+    // UDP 68 is an inbound failsafe port: outbound from it is a reply
+    assertThat(Failsafe.reply(Direction.EGRESS, udp(68, 5000))).isTrue();
+    assertThat(Failsafe.reply(Direction.INGRESS, udp(5000, 53))).isFalse();
+    assertThat(Failsafe.allows(Direction.EGRESS, udp(5000, 53))).isTrue();
+  }
+}
