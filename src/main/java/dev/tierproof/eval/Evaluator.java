@@ -401,10 +401,12 @@ public final class Evaluator {
   /** Who is at an address as rule sides see it: made once ({@link #site}), asked of many sides. */
   public static final class Site {
     private final Ip addr;
+    private final String domain;
     private final List<Entity> entities;
 
-    private Site(Ip addr, List<Entity> entities) {
+    private Site(Ip addr, String domain, List<Entity> entities) {
       this.addr = addr;
+      this.domain = domain;
       this.entities = entities;
     }
   }
@@ -414,12 +416,17 @@ public final class Evaluator {
    * {@link #identity(EntityMatch, Site)}.
    */
   public Site site(Ip addr, Endpoint peer) {
-    return new Site(addr, covering(addr, null, peer));
+    return site(addr, null, peer);
   }
 
-  /** {@link #identity(EntityMatch, Ip, String, Endpoint)} at a site, without a domain. */
+  /** As {@link #site(Ip, Endpoint)}, for a destination reached by the DNS name {@code domain}. */
+  public Site site(Ip addr, String domain, Endpoint peer) {
+    return new Site(addr, domain, covering(addr, domain, peer));
+  }
+
+  /** {@link #identity(EntityMatch, Ip, String, Endpoint)} at a site. */
   public boolean identity(EntityMatch m, Site site) {
-    return addressed(m, site.addr, null)
+    return addressed(m, site.addr, site.domain)
         && (m.selector() == null && m.notSelector() == null || selected(m, site.entities));
   }
 

@@ -59,9 +59,10 @@ public final class Connectivity {
       Predicate<Group> sources,
       Predicate<Group> destinations,
       FlowSpec packets,
+      Hypotheticals pods,
       Progress progress) {
     public static Options all() {
-      return new Options(g -> true, g -> true, FlowSpec.ANY, Progress.NONE);
+      return new Options(g -> true, g -> true, FlowSpec.ANY, Hypotheticals.NONE, Progress.NONE);
     }
   }
 
@@ -69,25 +70,59 @@ public final class Connectivity {
    * The groups an end of a question covers: its endpoint's, those in its range, those its selector
    * selects.
    */
-  public static Predicate<Group> covering(End end) {
+  public static Predicate<Group> covering(End end, PolicySet set) {
     if (end instanceof End.Known k) {
       return g -> g.endpoints().contains(k.endpoint());
     }
     if (end instanceof End.Outside o) {
       Cidr r = o.range();
+      // a DNS name is one of the names of one DNS-name group (or of none: the outside groups)
+      dev.tierproof.smt.DomainClasses names = dev.tierproof.smt.DomainClasses.of(set);
+      int named = names.classOf(o.domain());
+      Predicate<Group> reached =
+          g ->
+              g.domains().isEmpty()
+                  ? named == 0 && (g.outside() || r == null || g.hypothetical())
+                  : o.domain() != null && g.domains().contains(names.pattern(named));
       return g ->
           r == null
-              ? g.outside()
-              : g.outside()
-                  ? g.cidrs().stream()
-                      .anyMatch(c -> c.contains(r.address()) || r.contains(c.address()))
-                  : g.endpoints().stream().anyMatch(e -> e.ips().stream().anyMatch(r::contains));
+              ? g.outside() && reached.test(g)
+              : !g.endpoints().isEmpty()
+                  ? o.domain() == null
+                      && g.endpoints().stream()
+                          .anyMatch(e -> e.ips().stream().anyMatch(r::contains))
+                  : (g.cidrs().isEmpty()
+                          || g.cidrs().stream()
+                              .anyMatch(c -> c.contains(r.address()) || r.contains(c.address())))
+                      && reached.test(g);
     }
     End.Hypothetical h = (End.Hypothetical) end;
     return g ->
-        !g.outside()
+        !g.endpoints().isEmpty()
+            && !(g.hypothetical() && h.existingOnly())
             && (h.namespace() == null || h.namespace().equals(g.namespace()))
             && h.selector().matches(g.endpoints().get(0).labels());
+  }
+
+  /**
+   * The group as {@link #covering} tests it: a hypothetical group with the pod that stands for it
+   * (its class is uniform under the selectors of the map's references).
+   */
+  private static Group tested(Member m) {
+    Group g = m.group();
+    return !g.hypothetical()
+        ? g
+        : new Group(
+            g.id(),
+            g.namespace(),
+            g.labels(),
+            List.of(m.endpoint()),
+            g.cidrs(),
+            g.names(),
+            true,
+            List.of(),
+            List.of(),
+            List.of());
   }
 
   /** One step's decision per cell, for one subject and the peers that look alike to it. */
@@ -119,8 +154,8 @@ public final class Connectivity {
   private Evaluator.Site[] sites;
 
   private Connectivity(PolicySet set, Options options) {
-    this.set = set;
-    this.evaluator = new Evaluator(set);
+    this.set = set.withProfiles(options.pods().assumed());
+    this.evaluator = new Evaluator(this.set);
     this.options = options;
   }
 
@@ -129,7 +164,7 @@ public final class Connectivity {
   }
 
   private MapResult map() {
-    members = new Groups(set).members;
+    members = new Groups(set, options.pods(), dev.tierproof.smt.DomainClasses.of(set)).members;
     ends = members.size() * 2;
     sites = new Evaluator.Site[ends];
     // source groups on every core; each source's edges in destination order, sources in order
@@ -144,9 +179,9 @@ public final class Connectivity {
           for (int i = next.getAndIncrement(); i < members.size(); i = next.getAndIncrement()) {
             Member from = members.get(i);
             List<Edge> edges = new ArrayList<>();
-            if (options.sources().test(from.group())) {
+            if (options.sources().test(tested(from))) {
               for (Member to : members) {
-                if (!options.destinations().test(to.group())
+                if (!options.destinations().test(tested(to))
                     || from.group().outside() && to.group().outside()) {
                   continue;
                 }
@@ -188,7 +223,7 @@ public final class Connectivity {
           "map: %d groups, %d views, %d joints, %d sides%n",
           members.size(), views.size(), joints.size(), identities.size());
     }
-    return new MapResult(members.stream().map(Member::group).toList(), edges);
+    return Variants.join(members, edges);
   }
 
   /** The allowed parts from one group to another, over both families. */
@@ -196,7 +231,7 @@ public final class Connectivity {
     Endpoint src = from.endpoint();
     Endpoint dst = to.endpoint();
     Map<Integer, Ip> dstAddresses = to.destination();
-    if (from.group() == to.group()) {
+    if (from.group() == to.group() && !from.group().hypothetical()) {
       if (from.group().endpoints().size() < 2) {
         return List.of(); // an endpoint's traffic to itself never meets policy
       }
@@ -239,7 +274,7 @@ public final class Connectivity {
   }
 
   /** The same packets decided by the same points. */
-  private static boolean alike(Part a, Part b) {
+  static boolean alike(Part a, Part b) {
     return a.protocol() == b.protocol()
         && a.exceptProtocols().equals(b.exceptProtocols())
         && a.ports().equals(b.ports())
@@ -280,7 +315,7 @@ public final class Connectivity {
               c.port(),
               c.type(),
               c.code(),
-              null,
+              to.domain(),
               src,
               dst);
       Verdict v = evaluator.evaluate(f);
@@ -454,8 +489,8 @@ public final class Connectivity {
       for (Rule r : rules) { // only rules whose sides hold both ends can match, so only they split
         EntityMatch side = peerSide(r);
         EntityMatch own = dir == Direction.EGRESS ? r.source() : r.destination();
-        if ((side.isEmpty() || holds(side, peerEnd, peer, peerIp))
-            && (own.isEmpty() || holds(own, atEnd, at, atIp))) {
+        if ((side.isEmpty() || holds(side, peerEnd, peer, peerIp, peerGroup.domain()))
+            && (own.isEmpty() || holds(own, atEnd, at, atIp, null))) {
           cells.add(r);
         }
       }
@@ -482,7 +517,7 @@ public final class Connectivity {
                     c.port(),
                     c.type(),
                     c.code(),
-                    null,
+                    peerGroup.domain(),
                     at,
                     peer)
                 : new Flow(
@@ -511,7 +546,7 @@ public final class Connectivity {
   private Table table(Endpoint at, Ip atIp, int atEnd, Direction dir, int family, int peer) {
     View v =
         views.computeIfAbsent(
-            List.of(new Same(at), dir, family), k -> new View(at, atIp, atEnd, dir, family));
+            List.of(new Same(at), dir, family, atIp), k -> new View(at, atIp, atEnd, dir, family));
     return v.table(peer);
   }
 
@@ -524,7 +559,7 @@ public final class Connectivity {
           for (Member m :
               members) { // a group's source and destination addresses are alike to every side
             Ip ip = m.destination().getOrDefault(family, m.source().get(family));
-            if (ip != null && holds(side, end(m, family), m.endpoint(), ip)) {
+            if (ip != null && holds(side, end(m, family), m.endpoint(), ip, m.domain())) {
               out.set(m.index());
             }
           }
@@ -532,14 +567,17 @@ public final class Connectivity {
         });
   }
 
-  /** Whether a rule side holds an end (a group at an address; {@code who} null outside). */
-  private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip) {
+  /**
+   * Whether a rule side holds an end (a group at an address, reached by DNS name {@code domain};
+   * {@code who} null outside).
+   */
+  private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip, String domain) {
     byte[] known =
         identities.computeIfAbsent(
             new Same(side), k -> new byte[ends]); // races only repeat a lookup
     if (known[end] == 0) {
       if (sites[end] == null) {
-        sites[end] = evaluator.site(ip, who);
+        sites[end] = evaluator.site(ip, domain, who);
       }
       known[end] = (byte) (evaluator.identity(side, sites[end]) ? 1 : 2);
     }

@@ -42,15 +42,104 @@ final class Groups {
       Group group,
       Endpoint endpoint,
       Map<Integer, Ip> source,
-      Map<Integer, Ip> destination) {}
+      Map<Integer, Ip> destination,
+      String domain,
+      String variantOf) {}
+
+  /**
+   * Addresses no endpoint owns, alike to every range: the ranges, and per family the address that
+   * stands for them as source and as destination (a family without a free address is missing).
+   */
+  record Region(
+      List<Cidr> cidrs, Map<Integer, Ip> sources, Map<Integer, Ip> destinations, boolean world) {}
 
   private final List<Cidr> cidrs;
   final List<Member> members = new ArrayList<>();
+  final List<Region> regions = new ArrayList<>();
 
-  Groups(PolicySet set) {
+  /**
+   * The groups of {@code set}'s endpoints, then per class of {@code hypothetical} and per region a
+   * group of pods that could be deployed, the outside groups, and per DNS name class (but the
+   * first, no name) and region a destination group.
+   */
+  Groups(PolicySet set, Hypotheticals hypothetical, dev.tierproof.smt.DomainClasses domains) {
     this.cidrs = ranges(set);
     endpoints(set);
-    outside(set);
+    regions(set);
+    for (int k = 0; k < hypothetical.size(); k++) {
+      Endpoint pod = hypothetical.pod(k);
+      for (int r = 0; r < regions.size(); r++) {
+        Region region = regions.get(r);
+        Map<Integer, Ip> src = new TreeMap<>();
+        Map<Integer, Ip> dst = new TreeMap<>();
+        for (int family : List.of(4, 6)) { // explain's pod placeholders where the region has them
+          src.put(family, pod(region, family, true));
+          dst.put(family, pod(region, family, false));
+        }
+        src.values().removeIf(java.util.Objects::isNull);
+        dst.values().removeIf(java.util.Objects::isNull);
+        if (src.isEmpty() && dst.isEmpty()) {
+          continue; // endpoints own every address of the region
+        }
+        String id = "h" + (k + 1);
+        add(hypothetical.group(k, id, region.cidrs()), pod, src, dst, null, id);
+      }
+    }
+    int n = 0;
+    for (Region region : regions) {
+      add(
+          new Group("o" + ++n, null, Map.of(), List.of(), region.cidrs(), name(set, region)),
+          null,
+          region.sources(),
+          region.destinations(),
+          null,
+          null);
+    }
+    for (int k = 1; k < domains.size(); k++) {
+      String pattern = domains.pattern(k);
+      for (Region region : regions) {
+        if (region.destinations().isEmpty()) {
+          continue;
+        }
+        String id = "d" + k;
+        add(
+            new Group(
+                id,
+                null,
+                Map.of(),
+                List.of(),
+                region.cidrs(),
+                pattern,
+                false,
+                List.of(),
+                List.of(),
+                List.of(pattern)),
+            null,
+            Map.of(),
+            region.destinations(),
+            domains.representative(k),
+            id);
+      }
+    }
+  }
+
+  private void add(
+      Group g,
+      Endpoint e,
+      Map<Integer, Ip> src,
+      Map<Integer, Ip> dst,
+      String domain,
+      String variantOf) {
+    members.add(new Member(members.size(), g, e, src, dst, domain, variantOf));
+  }
+
+  /** A free address of the region for a pod: explain's placeholder when it is there. */
+  private static Ip pod(Region region, int family, boolean source) {
+    Ip placeholder = Placeholders.pod(family, source);
+    Ip other = (source ? region.sources() : region.destinations()).get(family);
+    return other != null && region.cidrs().stream().anyMatch(c -> c.contains(placeholder))
+        ? placeholder
+        : other;
   }
 
   /** Every range a rule ({@code nets}, {@code notNets}) or a network set names, each once. */
@@ -155,15 +244,15 @@ final class Groups {
           dst.put(family, Placeholders.pod(family, false));
         }
       }
-      members.add(new Member(members.size(), group, first, src, dst));
+      add(group, first, src, dst, null, null);
     }
   }
 
   /**
-   * Outside: per family, the intervals between the ranges' bounds, grouped by the ranges holding
-   * them.
+   * The addresses no endpoint owns: per family, the intervals between the ranges' bounds, grouped
+   * by the ranges holding them.
    */
-  private void outside(PolicySet set) {
+  private void regions(PolicySet set) {
     Set<Ip> owned = new HashSet<>();
     set.endpoints().forEach(e -> owned.addAll(e.ips()));
     Map<BitSet, List<Cidr>> byMembership = new LinkedHashMap<>();
@@ -204,31 +293,33 @@ final class Groups {
         }
       }
     }
-    int n = 0;
     for (Map.Entry<BitSet, List<Cidr>> e : byMembership.entrySet()) {
-      List<String> names = new ArrayList<>();
-      for (NetworkSet s : set.networkSets()) {
-        if (s.nets().stream()
-            .anyMatch(c -> e.getValue().stream().anyMatch(a -> c.contains(a.address())))) {
-          names.add(s.namespace() == null ? s.name() : s.namespace() + "/" + s.name());
-        }
-      }
-      String display =
-          !names.isEmpty()
-              ? String.join(", ", names)
-              : e.getKey().isEmpty()
-                  ? "world"
-                  : e.getValue().size() <= 3
-                      ? e.getValue().stream()
-                          .map(Cidr::toString)
-                          .reduce((a, b) -> a + ", " + b)
-                          .orElse("")
-                      : e.getValue().get(0) + ", … (" + e.getValue().size() + " ranges)";
-      Group g = new Group("o" + ++n, null, Map.of(), List.of(), e.getValue(), display);
-      members.add(
-          new Member(
-              members.size(), g, null, sources.get(e.getKey()), destinations.get(e.getKey())));
+      regions.add(
+          new Region(
+              e.getValue(),
+              sources.get(e.getKey()),
+              destinations.get(e.getKey()),
+              e.getKey().isEmpty()));
     }
+  }
+
+  /** What a reader calls a region: the network sets its addresses are in, world, or its ranges. */
+  private static String name(PolicySet set, Region region) {
+    List<Cidr> cidrs = region.cidrs();
+    List<String> names = new ArrayList<>();
+    for (NetworkSet s : set.networkSets()) {
+      if (s.nets().stream().anyMatch(c -> cidrs.stream().anyMatch(a -> c.contains(a.address())))) {
+        names.add(s.namespace() == null ? s.name() : s.namespace() + "/" + s.name());
+      }
+    }
+    if (!names.isEmpty()) {
+      return String.join(", ", names);
+    }
+    return region.world()
+        ? "world"
+        : cidrs.size() <= 3
+            ? cidrs.stream().map(Cidr::toString).reduce((x, y) -> x + ", " + y).orElse("")
+            : cidrs.get(0) + ", … (" + cidrs.size() + " ranges)";
   }
 
   /** The address whose value within its family is {@code v}. */
