@@ -39,14 +39,23 @@ public final class MapReport {
   public static String render(
       Format format, PolicySet set, String scope, MapResult map, Caveat caveat) {
     return switch (format) {
-      case JSON -> json(scope, map, caveat);
+      case JSON -> json(scope, map, caveat, notes(set, scope));
       case CSV -> csv(map);
       case MARKDOWN -> markdown(map);
       case DOT -> dot(map);
       case MERMAID -> mermaid(map);
       case HTML -> MapHtml.render(scope, map);
-      default -> text(scope, map, caveat);
+      default -> text(scope, map, caveat, notes(set, scope));
     };
+  }
+
+  /** What the reader should know about what the map leaves out. */
+  private static List<String> notes(PolicySet set, String scope) {
+    return scope.equals("any") && dev.tierproof.analysis.map.Hypotheticals.namedPorts(set)
+        ? List.of(
+            "rules name ports by name: the pods that could be deployed are mapped without named ports;"
+                + " pods that declare one may be allowed more or less")
+        : List.of();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -105,7 +114,7 @@ public final class MapReport {
   // ---------------------------------------------------------------------------------------------
   // text
 
-  private static String text(String scope, MapResult map, Caveat caveat) {
+  private static String text(String scope, MapResult map, Caveat caveat, List<String> notes) {
     StringBuilder out = new StringBuilder();
     long inside = map.groups().stream().filter(g -> !g.endpoints().isEmpty()).count();
     long pods = map.groups().stream().filter(Group::hypothetical).count();
@@ -125,6 +134,7 @@ public final class MapReport {
         .append(scope)
         .append("); every other pair allows nothing\n");
     Caveats.lines(caveat).forEach(l -> out.append(l).append('\n'));
+    notes.forEach(n -> out.append("note: ").append(n).append('\n'));
     out.append("\ngroups:\n");
     for (Group g : map.groups()) {
       out.append("  ").append(g.id()).append("  ").append(g.display());
@@ -301,7 +311,7 @@ public final class MapReport {
   // JSON
 
   /** The JSON contract of the README, written edge by edge. */
-  static String json(String scope, MapResult map, Caveat caveat) {
+  static String json(String scope, MapResult map, Caveat caveat, List<String> notes) {
     return Json.stream(
         g -> {
           try {
@@ -314,6 +324,13 @@ public final class MapReport {
                 g.writeFieldName(key);
                 Json.tree(g, caveats.get(key));
               }
+            }
+            if (!notes.isEmpty()) {
+              g.writeArrayFieldStart("notes");
+              for (String n : notes) {
+                g.writeString(n);
+              }
+              g.writeEndArray();
             }
             g.writeArrayFieldStart("groups");
             map.groups().forEach(x -> Json.tree(g, group(x, map)));

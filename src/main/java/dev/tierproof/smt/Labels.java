@@ -5,7 +5,6 @@ import com.microsoft.z3.Model;
 import dev.tierproof.model.Profile;
 import dev.tierproof.selector.Selector;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,20 +58,21 @@ public final class Labels {
 
   /**
    * A class of workload endpoints that could be deployed in a namespace of the input (spec S5.3):
-   * those that satisfy exactly the selectors {@code matched} (indices into the list asked about),
-   * and {@code labels}, the effective labels of one of them. {@code assumed}: the namespace's
-   * profile as Calico builds it, when the input lacks it (spec S2.8), else null.
+   * of the selectors asked about whose truth the namespace leaves open, as they read once its
+   * labels are known (canonical, each once), those they satisfy ({@code matches}) and those they do
+   * not ({@code notMatches}); {@code labels}, the effective labels of one of them. {@code assumed}:
+   * the namespace's profile as Calico builds it, when the input lacks it (spec S2.8), else null.
    */
   public record LabelClass(
-      String namespace, BitSet matched, Map<String, String> labels, Profile assumed) {
+      String namespace,
+      List<String> matches,
+      List<String> notMatches,
+      Map<String, String> labels,
+      Profile assumed) {
     public LabelClass {
-      matched = (BitSet) matched.clone();
+      matches = List.copyOf(matches);
+      notMatches = List.copyOf(notMatches);
       labels = Map.copyOf(labels);
-    }
-
-    @Override
-    public BitSet matched() {
-      return (BitSet) matched.clone();
     }
   }
 
@@ -102,12 +102,11 @@ public final class Labels {
       Network net, Network.NsOption ns, List<Selector> selectors, int limit, List<LabelClass> out) {
     LabelView view = ns.view();
     List<Selector> residuals = selectors.stream().map(s -> Residual.of(s, view)).toList();
-    BitSet fixed = new BitSet();
     List<Integer> open = new ArrayList<>();
+    java.util.Set<Selector> seen = new java.util.HashSet<>();
     for (int i = 0; i < residuals.size(); i++) {
-      if (Residual.isTrue(residuals.get(i))) {
-        fixed.set(i);
-      } else if (!Residual.isFalse(residuals.get(i))) {
+      Selector r = residuals.get(i);
+      if (!Residual.isTrue(r) && !Residual.isFalse(r) && seen.add(r)) {
         open.add(i);
       }
     }
@@ -135,7 +134,8 @@ public final class Labels {
         }
         Model m = c.model();
         Map<String, String> decoded = labels.decode(m, view);
-        BitSet matched = (BitSet) fixed.clone();
+        List<String> matches = new ArrayList<>();
+        List<String> notMatches = new ArrayList<>();
         List<BoolExpr> other = new ArrayList<>();
         for (int i : open) {
           BoolExpr sel = labels.selector(residuals.get(i));
@@ -144,10 +144,10 @@ public final class Labels {
             throw new IllegalStateException(
                 "internal error: selector `" + selectors.get(i).canonical() + "` on " + decoded);
           }
-          matched.set(i, holds);
+          (holds ? matches : notMatches).add(residuals.get(i).canonical());
           other.add(holds ? t.ctx().mkNot(sel) : sel);
         }
-        out.add(new LabelClass(ns.name(), matched, decoded, assumed));
+        out.add(new LabelClass(ns.name(), matches, notMatches, decoded, assumed));
         if (other.isEmpty()) {
           return true;
         }

@@ -138,6 +138,8 @@ public final class Connectivity {
   private final Map<Same, List<Rule>> ingress = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<List<Object>, View> views = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<List<Object>, BitSet> heldBy = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<List<Object>, Table> tableByContent =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private List<Member> members;
   private final Map<List<Object>, List<Shape>> joints =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -164,35 +166,59 @@ public final class Connectivity {
   }
 
   private MapResult map() {
-    members = new Groups(set, options.pods(), dev.tierproof.smt.DomainClasses.of(set)).members;
+    members =
+        new Groups(set, options.pods(), dev.tierproof.smt.DomainClasses.of(set), evaluator).members;
     ends = members.size() * 2;
     sites = new Evaluator.Site[ends];
+    BitSet sources = new BitSet();
+    BitSet destinations = new BitSet();
+    for (Member m : members) {
+      Group g = tested(m);
+      sources.set(m.index(), options.sources().test(g));
+      destinations.set(m.index(), options.destinations().test(g));
+    }
     // source groups on every core; each source's edges in destination order, sources in order
     List<List<Edge>> bySource = new ArrayList<>();
     members.forEach(m -> bySource.add(null));
-    java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicInteger done =
+        new java.util.concurrent.atomic.AtomicInteger();
+    onEveryCore(
+        members.size(),
+        i -> {
+          Member from = members.get(i);
+          List<Edge> edges = new ArrayList<>();
+          if (sources.get(i)) {
+            for (Member to : members) {
+              if (!destinations.get(to.index()) || from.group().outside() && to.group().outside()) {
+                continue;
+              }
+              List<Part> parts = pair(from, to);
+              if (!parts.isEmpty()) {
+                edges.add(new Edge(from.group(), to.group(), parts));
+              }
+            }
+          }
+          bySource.set(i, edges);
+          options.progress().at("source groups", done.incrementAndGet(), members.size());
+        });
+    List<Edge> edges = new ArrayList<>();
+    bySource.forEach(edges::addAll);
+    if (System.getenv("TIERPROOF_MAP_PROFILE") != null) { // a debugging aid
+      System.err.printf(
+          "map: %d groups, %d views, %d joints, %d sides%n",
+          members.size(), views.size(), joints.size(), identities.size());
+    }
+    return Variants.join(members, edges);
+  }
+
+  /** Runs {@code task} for 0 .. n-1 on up to four threads; the first failure is thrown. */
+  private static void onEveryCore(int n, java.util.function.IntConsumer task) {
+    java.util.concurrent.atomic.AtomicInteger next =
         new java.util.concurrent.atomic.AtomicInteger();
     Runnable worker =
         () -> {
-          for (int i = next.getAndIncrement(); i < members.size(); i = next.getAndIncrement()) {
-            Member from = members.get(i);
-            List<Edge> edges = new ArrayList<>();
-            if (options.sources().test(tested(from))) {
-              for (Member to : members) {
-                if (!options.destinations().test(tested(to))
-                    || from.group().outside() && to.group().outside()) {
-                  continue;
-                }
-                List<Part> parts = pair(from, to);
-                if (!parts.isEmpty()) {
-                  edges.add(new Edge(from.group(), to.group(), parts));
-                }
-              }
-            }
-            bySource.set(i, edges);
-            options.progress().at("source groups", done.incrementAndGet(), members.size());
+          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+            task.accept(i);
           }
         };
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -216,14 +242,6 @@ public final class Connectivity {
     } finally {
       pool.shutdownNow();
     }
-    List<Edge> edges = new ArrayList<>();
-    bySource.forEach(edges::addAll);
-    if (System.getenv("TIERPROOF_MAP_PROFILE") != null) { // a debugging aid
-      System.err.printf(
-          "map: %d groups, %d views, %d joints, %d sides%n",
-          members.size(), views.size(), joints.size(), identities.size());
-    }
-    return Variants.join(members, edges);
   }
 
   /** The allowed parts from one group to another, over both families. */
@@ -274,7 +292,7 @@ public final class Connectivity {
   }
 
   /** The same packets decided by the same points. */
-  static boolean alike(Part a, Part b) {
+  private static boolean alike(Part a, Part b) {
     return a.protocol() == b.protocol()
         && a.exceptProtocols().equals(b.exceptProtocols())
         && a.ports().equals(b.ports())
@@ -535,7 +553,14 @@ public final class Connectivity {
             evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());
       }
-      return new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
+      Table t = new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
+      // one table per content, so that pairs of steps that decide alike share their joint
+      List<Object> content = new ArrayList<>(List.of(dir, partition));
+      for (Step step : steps) {
+        content.add(step.allowed());
+        content.addAll(key(new Verdict(step.allowed(), List.of(step))));
+      }
+      return tableByContent.computeIfAbsent(content, k -> t);
     }
   }
 
@@ -625,7 +650,7 @@ public final class Connectivity {
   }
 
   /** What decided each step, compared by identity. */
-  private static List<Object> key(Verdict v) {
+  static List<Object> key(Verdict v) {
     List<Object> out = new ArrayList<>();
     for (Step s : v.steps()) {
       Decision d = s.decidedBy();

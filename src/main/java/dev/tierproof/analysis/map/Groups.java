@@ -1,6 +1,7 @@
 package dev.tierproof.analysis.map;
 
 import dev.tierproof.analysis.map.MapResult.Group;
+import dev.tierproof.eval.Evaluator;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
@@ -44,7 +45,8 @@ final class Groups {
       Map<Integer, Ip> source,
       Map<Integer, Ip> destination,
       String domain,
-      String variantOf) {}
+      String variantOf,
+      List<String> regions) {}
 
   /**
    * Addresses no endpoint owns, alike to every range: the ranges, and per family the address that
@@ -58,57 +60,70 @@ final class Groups {
   final List<Region> regions = new ArrayList<>();
 
   /**
-   * The groups of {@code set}'s endpoints, then per class of {@code hypothetical} and per region a
-   * group of pods that could be deployed, the outside groups, and per DNS name class (but the
-   * first, no name) and region a destination group.
+   * The groups of {@code set}'s endpoints; per class of {@code hypothetical}, a group of pods that
+   * could be deployed per set of regions that no rule side tells apart for them (one group when no
+   * side does); the outside groups; per DNS name class (but the first, no name), a destination
+   * group per set of regions that no rule side tells apart when reached by that name.
    */
-  Groups(PolicySet set, Hypotheticals hypothetical, dev.tierproof.smt.DomainClasses domains) {
+  Groups(
+      PolicySet set,
+      Hypotheticals hypothetical,
+      dev.tierproof.smt.DomainClasses domains,
+      Evaluator evaluator) {
     this.cidrs = ranges(set);
     endpoints(set);
     regions(set);
+    List<String> names = regions.stream().map(r -> name(set, r)).toList();
+    List<EntityMatch> sides = sides(set);
+    int n = 0;
     for (int k = 0; k < hypothetical.size(); k++) {
       Endpoint pod = hypothetical.pod(k);
-      for (int r = 0; r < regions.size(); r++) {
-        Region region = regions.get(r);
+      List<List<Integer>> alike = alike(sides, evaluator, pod, null);
+      for (List<Integer> same : alike) {
+        Region at = regions.get(same.get(0));
         Map<Integer, Ip> src = new TreeMap<>();
         Map<Integer, Ip> dst = new TreeMap<>();
         for (int family : List.of(4, 6)) { // explain's pod placeholders where the region has them
-          src.put(family, pod(region, family, true));
-          dst.put(family, pod(region, family, false));
+          src.put(family, pod(at, family, true));
+          dst.put(family, pod(at, family, false));
         }
         src.values().removeIf(java.util.Objects::isNull);
         dst.values().removeIf(java.util.Objects::isNull);
-        if (src.isEmpty() && dst.isEmpty()) {
-          continue; // endpoints own every address of the region
-        }
-        String id = "h" + (k + 1);
-        add(hypothetical.group(k, id, region.cidrs()), pod, src, dst, null, id);
+        add(
+            hypothetical.group(k, "h" + ++n, within(same)),
+            pod,
+            src,
+            dst,
+            null,
+            "h" + k,
+            same.stream().map(names::get).toList());
       }
     }
-    int n = 0;
-    for (Region region : regions) {
+    n = 0;
+    for (int r = 0; r < regions.size(); r++) {
+      Region region = regions.get(r);
       add(
-          new Group("o" + ++n, null, Map.of(), List.of(), region.cidrs(), name(set, region)),
+          new Group("o" + ++n, null, Map.of(), List.of(), region.cidrs(), names.get(r)),
           null,
           region.sources(),
           region.destinations(),
           null,
-          null);
+          null,
+          List.of());
     }
+    n = 0;
     for (int k = 1; k < domains.size(); k++) {
       String pattern = domains.pattern(k);
-      for (Region region : regions) {
-        if (region.destinations().isEmpty()) {
-          continue;
-        }
-        String id = "d" + k;
+      String name = domains.representative(k);
+      List<List<Integer>> alike = alike(sides, evaluator, null, name);
+      for (List<Integer> same : alike) {
         add(
             new Group(
-                id,
+                "d" + ++n,
                 null,
                 Map.of(),
                 List.of(),
-                region.cidrs(),
+                within(same),
                 pattern,
                 false,
                 List.of(),
@@ -116,11 +131,78 @@ final class Groups {
                 List.of(pattern)),
             null,
             Map.of(),
-            region.destinations(),
-            domains.representative(k),
-            id);
+            regions.get(same.get(0)).destinations(),
+            name,
+            "d" + k,
+            same.stream().map(names::get).toList());
       }
     }
+  }
+
+  /** Every rule of the set's policies (in tier order) and profiles, both directions. */
+  static List<Rule> rules(PolicySet set) {
+    List<Rule> out = new ArrayList<>();
+    for (Tier t : set.tiers()) {
+      for (Policy p : t.policies()) {
+        out.addAll(p.rules(Direction.INGRESS));
+        out.addAll(p.rules(Direction.EGRESS));
+      }
+    }
+    for (Profile p : set.profiles().values()) {
+      out.addAll(p.rules(Direction.INGRESS));
+      out.addAll(p.rules(Direction.EGRESS));
+    }
+    return out;
+  }
+
+  /** Every rule side of the set that looks at who is at an address, each once. */
+  private static List<EntityMatch> sides(PolicySet set) {
+    Map<EntityMatch, Boolean> out = new java.util.IdentityHashMap<>();
+    for (Rule r : rules(set)) {
+      for (EntityMatch m : List.of(r.source(), r.destination())) {
+        if (!m.isEmpty()) {
+          out.put(m, true);
+        }
+      }
+    }
+    return List.copyOf(out.keySet());
+  }
+
+  /**
+   * The regions with a free address, in sets that every rule side holds alike with {@code pod}
+   * there (null: nobody) reached by DNS name {@code domain} (or none): per family, at the region's
+   * address that stands for it (spec S3.4, S3.6; a side sees nothing else of a free address).
+   */
+  private List<List<Integer>> alike(
+      List<EntityMatch> sides, Evaluator evaluator, Endpoint pod, String domain) {
+    Map<List<Object>, List<Integer>> out = new LinkedHashMap<>();
+    for (int r = 0; r < regions.size(); r++) {
+      Region region = regions.get(r);
+      List<Object> key = new ArrayList<>();
+      for (int family : List.of(4, 6)) {
+        Ip ip = region.destinations().getOrDefault(family, region.sources().get(family));
+        key.add(ip != null);
+        if (ip != null) {
+          Evaluator.Site site = evaluator.site(ip, domain, pod);
+          BitSet held = new BitSet(sides.size());
+          for (int i = 0; i < sides.size(); i++) {
+            held.set(i, evaluator.identity(sides.get(i), site));
+          }
+          key.add(held);
+        }
+      }
+      if (key.contains(Boolean.TRUE)) { // endpoints may own every address of a region
+        out.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** The ranges of a set of regions. */
+  private List<Cidr> within(List<Integer> same) {
+    List<Cidr> out = new ArrayList<>();
+    same.forEach(r -> out.addAll(regions.get(r).cidrs()));
+    return out;
   }
 
   private void add(
@@ -129,8 +211,9 @@ final class Groups {
       Map<Integer, Ip> src,
       Map<Integer, Ip> dst,
       String domain,
-      String variantOf) {
-    members.add(new Member(members.size(), g, e, src, dst, domain, variantOf));
+      String variantOf,
+      List<String> regions) {
+    members.add(new Member(members.size(), g, e, src, dst, domain, variantOf, regions));
   }
 
   /** A free address of the region for a pod: explain's placeholder when it is there. */
@@ -145,23 +228,10 @@ final class Groups {
   /** Every range a rule ({@code nets}, {@code notNets}) or a network set names, each once. */
   private static List<Cidr> ranges(PolicySet set) {
     Set<Cidr> out = new java.util.LinkedHashSet<>();
-    List<List<Rule>> lists = new ArrayList<>();
-    for (Tier t : set.tiers()) {
-      for (Policy p : t.policies()) {
-        lists.add(p.rules(Direction.INGRESS));
-        lists.add(p.rules(Direction.EGRESS));
-      }
-    }
-    for (Profile p : set.profiles().values()) {
-      lists.add(p.rules(Direction.INGRESS));
-      lists.add(p.rules(Direction.EGRESS));
-    }
-    for (List<Rule> rules : lists) {
-      for (Rule r : rules) {
-        for (EntityMatch m : List.of(r.source(), r.destination())) {
-          out.addAll(m.nets());
-          out.addAll(m.notNets());
-        }
+    for (Rule r : rules(set)) {
+      for (EntityMatch m : List.of(r.source(), r.destination())) {
+        out.addAll(m.nets());
+        out.addAll(m.notNets());
       }
     }
     for (NetworkSet n : set.networkSets()) {
@@ -244,7 +314,7 @@ final class Groups {
           dst.put(family, Placeholders.pod(family, false));
         }
       }
-      add(group, first, src, dst, null, null);
+      add(group, first, src, dst, null, null, List.of());
     }
   }
 

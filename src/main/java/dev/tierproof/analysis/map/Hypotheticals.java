@@ -2,10 +2,8 @@ package dev.tierproof.analysis.map;
 
 import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.model.Cidr;
-import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
-import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
@@ -17,7 +15,6 @@ import dev.tierproof.smt.SolverSession;
 import dev.tierproof.source.Span;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,18 +36,16 @@ import java.util.TreeMap;
 public final class Hypotheticals {
 
   /** No pods that could be deployed: {@code --scope existing}. */
-  public static final Hypotheticals NONE = new Hypotheticals(List.of(), List.of());
+  public static final Hypotheticals NONE = new Hypotheticals(List.of());
 
   /** Classes beyond this many make the map inconclusive rather than unreadable. */
   static final int LIMIT = 2000;
 
   private final List<LabelClass> classes;
-  private final List<Selector> selectors;
   private final List<Endpoint> pods = new ArrayList<>();
 
-  private Hypotheticals(List<LabelClass> classes, List<Selector> selectors) {
+  private Hypotheticals(List<LabelClass> classes) {
     this.classes = List.copyOf(classes);
-    this.selectors = List.copyOf(selectors);
     for (int k = 0; k < classes.size(); k++) {
       LabelClass c = classes.get(k);
       pods.add(
@@ -75,34 +70,23 @@ public final class Hypotheticals {
    */
   public static Hypotheticals of(PolicySet set, List<Selector> also, Duration timeout) {
     Set<Selector> selectors = new LinkedHashSet<>();
-    for (Policy p : set.policies()) {
-      selectors.add(p.selector());
-      sides(p.ingress(), selectors);
-      sides(p.egress(), selectors);
-    }
-    for (Profile p : set.profiles().values()) {
-      sides(p.ingress(), selectors);
-      sides(p.egress(), selectors);
+    set.policies().forEach(p -> selectors.add(p.selector()));
+    for (Rule r : Groups.rules(set)) {
+      for (EntityMatch m : List.of(r.source(), r.destination())) {
+        if (m.selector() != null) {
+          selectors.add(m.selector());
+        }
+        if (m.notSelector() != null) {
+          selectors.add(m.notSelector());
+        }
+      }
     }
     selectors.addAll(also);
     List<Selector> list = List.copyOf(selectors);
     boolean[] unknown = {false};
     try (SolverSession session = new SolverSession(timeout)) {
       List<LabelClass> found = Labels.classes(Network.encode(set, session), list, LIMIT, unknown);
-      return unknown[0] ? null : new Hypotheticals(found, list);
-    }
-  }
-
-  private static void sides(List<Rule> rules, Set<Selector> into) {
-    for (Rule r : rules) {
-      for (EntityMatch m : List.of(r.source(), r.destination())) {
-        if (m.selector() != null) {
-          into.add(m.selector());
-        }
-        if (m.notSelector() != null) {
-          into.add(m.notSelector());
-        }
-      }
+      return unknown[0] ? null : new Hypotheticals(found);
     }
   }
 
@@ -128,24 +112,10 @@ public final class Hypotheticals {
 
   /**
    * The group of class {@code k} at addresses in {@code within} (empty: any free address): its
-   * labels that selectors look at, and the selectors that set it apart from the other classes of
-   * its namespace.
+   * labels that selectors look at, and the selectors that set it apart.
    */
   Group group(int k, String id, List<Cidr> within) {
     LabelClass c = classes.get(k);
-    BitSet varying = new BitSet();
-    for (LabelClass o : classes) {
-      if (o.namespace().equals(c.namespace())) {
-        BitSet x = o.matched();
-        x.xor(c.matched());
-        varying.or(x);
-      }
-    }
-    List<String> matches = new ArrayList<>();
-    List<String> notMatches = new ArrayList<>();
-    varying.stream()
-        .forEach(
-            i -> (c.matched().get(i) ? matches : notMatches).add(selectors.get(i).canonical()));
     Map<String, String> labels = new LinkedHashMap<>();
     c.labels()
         .forEach(
@@ -170,20 +140,14 @@ public final class Hypotheticals {
         within,
         c.namespace() + "/{" + shown + "} (could be deployed)",
         true,
-        matches,
-        notMatches,
+        c.matches(),
+        c.notMatches(),
         List.of());
   }
 
   /** Whether some rule names ports by name: pods that declare them are not on the map. */
-  static boolean namedPorts(PolicySet set) {
-    List<List<Rule>> lists = new ArrayList<>();
-    set.policies().forEach(p -> lists.add(p.rules(Direction.INGRESS)));
-    set.policies().forEach(p -> lists.add(p.rules(Direction.EGRESS)));
-    set.profiles().values().forEach(p -> lists.add(p.rules(Direction.INGRESS)));
-    set.profiles().values().forEach(p -> lists.add(p.rules(Direction.EGRESS)));
-    return lists.stream()
-        .flatMap(List::stream)
+  public static boolean namedPorts(PolicySet set) {
+    return Groups.rules(set).stream()
         .flatMap(r -> java.util.stream.Stream.of(r.source(), r.destination()))
         .flatMap(m -> java.util.stream.Stream.concat(m.ports().stream(), m.notPorts().stream()))
         .anyMatch(p -> p instanceof dev.tierproof.model.Port.Named);

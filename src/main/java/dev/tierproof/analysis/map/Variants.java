@@ -4,155 +4,167 @@ import dev.tierproof.analysis.map.Groups.Member;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.analysis.map.MapResult.Part;
-import dev.tierproof.model.Cidr;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.TreeMap;
 
 /**
- * Groups that stand at addresses no endpoint owns (DNS names, pods that could be deployed) are
- * mapped once per region of such addresses ({@link Groups.Region}); the regions of one such group
+ * A group at addresses no endpoint owns (a DNS name, pods that could be deployed) is mapped once
+ * per set of regions that rule sides tell apart ({@link Groups}); the variants of one such group
  * whose edges are alike (to and from every other group, and among themselves: the same packets
- * decided by the same points) are joined back into one group, and only those the ranges tell apart
- * stay apart, each saying which addresses it stands at.
+ * decided by the same points) are joined again, so that only those the map shows differently stay
+ * apart, each saying where it stands. Ids are then numbered in order per kind ({@code h1}, {@code
+ * d1}).
  */
 final class Variants {
 
   private Variants() {}
 
   static MapResult join(List<Member> members, List<Edge> edges) {
-    Map<Group, Map<Group, List<Part>>> out = new IdentityHashMap<>();
-    Map<Group, Map<Group, List<Part>>> in = new IdentityHashMap<>();
-    for (Edge e : edges) {
-      out.computeIfAbsent(e.from(), k -> new IdentityHashMap<>()).put(e.to(), e.allowed());
-      in.computeIfAbsent(e.to(), k -> new IdentityHashMap<>()).put(e.from(), e.allowed());
-    }
-    Map<String, List<Group>> families = new LinkedHashMap<>();
-    Map<Group, String> familyOf = new IdentityHashMap<>();
+    Map<Group, Member> memberOf = new IdentityHashMap<>();
+    Map<String, List<Member>> families = new LinkedHashMap<>();
     for (Member m : members) {
+      memberOf.put(m.group(), m);
       if (m.variantOf() != null) {
-        families.computeIfAbsent(m.variantOf(), k -> new ArrayList<>()).add(m.group());
-        familyOf.put(m.group(), m.variantOf());
+        families.computeIfAbsent(m.variantOf(), k -> new ArrayList<>()).add(m);
       }
     }
-    Map<Group, Group> joined = new IdentityHashMap<>(); // a cluster's first variant -> its group
-    Map<String, Integer> numbers = new java.util.HashMap<>(); // per kind of group: h, d
-    for (List<Group> family : families.values()) {
-      List<List<Group>> clusters = new ArrayList<>();
-      for (Group v : family) {
-        List<Group> home =
-            clusters.stream()
-                .filter(c -> fits(v, c, members, familyOf, out, in))
-                .findFirst()
-                .orElse(null);
-        if (home == null) {
-          clusters.add(new ArrayList<>(List.of(v)));
-        } else {
-          home.add(v);
-        }
+    // per variant, its edges to and from every group outside its family; within a family, by pair
+    Map<Group, Map<Integer, List<Object>>> rows = new IdentityHashMap<>();
+    Map<Pair, List<Object>> within = new java.util.HashMap<>();
+    for (Edge e : edges) {
+      Member f = memberOf.get(e.from());
+      Member t = memberOf.get(e.to());
+      if (f.variantOf() == null && t.variantOf() == null) {
+        continue;
       }
-      for (int k = 0; k < clusters.size(); k++) {
-        List<Group> c = clusters.get(k);
-        Group first = c.get(0);
-        List<Cidr> within = new ArrayList<>();
-        if (clusters.size() > 1) {
-          c.forEach(g -> within.addAll(g.cidrs()));
+      List<Object> sig = signature(e.allowed());
+      if (f.variantOf() != null && f.variantOf().equals(t.variantOf())) {
+        within.put(new Pair(e.from(), e.to()), sig);
+        continue;
+      }
+      if (f.variantOf() != null) {
+        rows.computeIfAbsent(e.from(), k -> new TreeMap<>()).put(2 * t.index(), sig);
+      }
+      if (t.variantOf() != null) {
+        rows.computeIfAbsent(e.to(), k -> new TreeMap<>()).put(2 * f.index() + 1, sig);
+      }
+    }
+    Map<Group, Group> shown = new IdentityHashMap<>(); // every variant -> its cluster's group
+    Map<Group, Boolean> heads = new IdentityHashMap<>(); // the first variant of each cluster
+    Map<String, Integer> numbers = new java.util.HashMap<>(); // per kind of group: h, d
+    for (List<Member> family : families.values()) {
+      Map<Map<Integer, List<Object>>, List<List<Member>>> byRow = new LinkedHashMap<>();
+      List<List<Member>> clusters = new ArrayList<>();
+      for (Member v : family) {
+        List<List<Member>> candidates =
+            byRow.computeIfAbsent(rows.getOrDefault(v.group(), Map.of()), k -> new ArrayList<>());
+        List<Member> home =
+            candidates.stream().filter(c -> fits(v.group(), c, within)).findFirst().orElse(null);
+        if (home == null) {
+          home = new ArrayList<>();
+          candidates.add(home);
+          clusters.add(home);
         }
-        String id =
-            first.id().substring(0, 1) + numbers.merge(first.id().substring(0, 1), 1, Integer::sum);
+        home.add(v);
+      }
+      for (List<Member> c : clusters) {
+        Group first = c.get(0).group();
+        List<dev.tierproof.model.Cidr> addresses = new ArrayList<>();
         List<String> regions = new ArrayList<>();
         if (clusters.size() > 1) {
-          c.forEach(g -> regions.add(region(g, members)));
+          c.forEach(m -> addresses.addAll(m.group().cidrs()));
+          c.forEach(m -> regions.addAll(m.regions()));
         }
-        String names =
-            first.names() + (regions.isEmpty() ? "" : " at " + String.join(", ", regions));
-        joined.put(first, first.as(id, within, names));
+        String kind = first.id().substring(0, 1);
+        Group g =
+            first.as(
+                kind + numbers.merge(kind, 1, Integer::sum),
+                addresses,
+                first.names() + (regions.isEmpty() ? "" : " at " + String.join(", ", regions)));
+        c.forEach(m -> shown.put(m.group(), g));
+        heads.put(first, true);
       }
     }
     List<Group> groups = new ArrayList<>();
     for (Member m : members) {
-      if (m.variantOf() == null) {
-        groups.add(m.group());
-      } else if (joined.containsKey(m.group())) {
-        groups.add(joined.get(m.group()));
+      Group g = m.variantOf() == null ? m.group() : shown.get(m.group());
+      if (m.variantOf() == null || !groups.contains(g)) {
+        groups.add(g);
       }
     }
-    List<Edge> kept = new ArrayList<>();
+    List<Edge> kept = new ArrayList<>(); // a cluster's edges are its first variant's
     for (Edge e : edges) {
-      Group from = shown(e.from(), familyOf, joined);
-      Group to = shown(e.to(), familyOf, joined);
-      if (from != null && to != null) {
-        kept.add(new Edge(from, to, e.allowed()));
+      if ((!shown.containsKey(e.from()) || heads.containsKey(e.from()))
+          && (!shown.containsKey(e.to()) || heads.containsKey(e.to()))) {
+        kept.add(
+            new Edge(
+                shown.getOrDefault(e.from(), e.from()),
+                shown.getOrDefault(e.to(), e.to()),
+                e.allowed()));
       }
     }
     return new MapResult(groups, kept);
   }
 
-  /** The name of the outside group whose addresses a variant stands at (regions are disjoint). */
-  private static String region(Group variant, List<Member> members) {
-    Cidr first = variant.cidrs().get(0);
-    return members.stream()
-        .map(Member::group)
-        .filter(g -> g.outside() && g.domains().isEmpty() && g.cidrs().contains(first))
-        .map(Group::names)
-        .findFirst()
-        .orElse(first.toString());
-  }
-
-  /** The group a group of the map is shown as, or null when another variant speaks for it. */
-  private static Group shown(Group g, Map<Group, String> familyOf, Map<Group, Group> joined) {
-    return !familyOf.containsKey(g) ? g : joined.get(g);
-  }
-
-  /** Whether variant {@code v} is alike to every variant of {@code cluster}. */
-  private static boolean fits(
-      Group v,
-      List<Group> cluster,
-      List<Member> members,
-      Map<Group, String> familyOf,
-      Map<Group, Map<Group, List<Part>>> out,
-      Map<Group, Map<Group, List<Part>>> in) {
-    Group r = cluster.get(0);
-    String family = familyOf.get(v);
-    for (Member m : members) {
-      Group x = m.group();
-      if (family.equals(familyOf.get(x))) {
-        continue;
-      }
-      if (!alike(parts(out, v, x), parts(out, r, x)) || !alike(parts(in, v, x), parts(in, r, x))) {
-        return false;
-      }
-    }
-    List<Part> self = parts(out, r, r);
-    if (!alike(parts(out, v, v), self)) {
+  /**
+   * Whether variant {@code v}, whose edges outside its family are those of {@code cluster}'s, is
+   * alike to the cluster's variants among themselves: the edges between any two of them (and each
+   * to itself) are alike.
+   */
+  private static boolean fits(Group v, List<Member> cluster, Map<Pair, List<Object>> within) {
+    Group r = cluster.get(0).group();
+    List<Object> self = between(within, r, r);
+    if (!self.equals(between(within, v, v))) {
       return false;
     }
-    for (Group m : cluster) {
-      if (!alike(parts(out, v, m), self) || !alike(parts(out, m, v), self)) {
+    for (Member m : cluster) {
+      if (!self.equals(between(within, v, m.group()))
+          || !self.equals(between(within, m.group(), v))) {
         return false;
       }
     }
     return true;
   }
 
-  private static List<Part> parts(Map<Group, Map<Group, List<Part>>> by, Group a, Group b) {
-    return by.getOrDefault(a, Map.of()).getOrDefault(b, List.of());
+  private static List<Object> between(Map<Pair, List<Object>> within, Group a, Group b) {
+    return within.getOrDefault(new Pair(a, b), List.of());
   }
 
-  /** The same packets decided by the same points, in the same order (witnesses aside). */
-  private static boolean alike(List<Part> a, List<Part> b) {
-    if (a.size() != b.size()) {
-      return false;
+  /**
+   * The packets of each part and the points that decide them, in order (witnesses aside): two edges
+   * with equal signatures allow the same packets, decided alike.
+   */
+  private static List<Object> signature(List<Part> parts) {
+    List<Object> out = new ArrayList<>();
+    for (Part p : parts) {
+      out.add(
+          java.util.Arrays.asList(
+              p.ipVersion(),
+              p.protocol(),
+              p.exceptProtocols(),
+              p.ports(),
+              p.sourcePorts(),
+              p.icmpTypes(),
+              p.icmpCodes(),
+              Connectivity.key(p.verdict())));
     }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Objects.equals(a.get(i).ipVersion(), b.get(i).ipVersion())
-          || !Connectivity.alike(a.get(i), b.get(i))) {
-        return false;
-      }
+    return out;
+  }
+
+  /** An ordered pair of groups, compared by identity. */
+  private record Pair(Group a, Group b) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Pair p && p.a == a && p.b == b;
     }
-    return true;
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(a) * 31 + System.identityHashCode(b);
+    }
   }
 }
