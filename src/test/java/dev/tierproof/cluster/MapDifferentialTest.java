@@ -130,24 +130,7 @@ class MapDifferentialTest {
       Group from = group(f.source(), f.sourceIp(), null, map, groupOf, names);
       Group to =
           group(f.destination(), f.destinationIp(), f.destinationDomain(), map, groupOf, names);
-      Verdict v = eval.evaluate(f);
-      Edge e = edges.get(List.of(from, to));
-      Part part =
-          e == null
-              ? null
-              : e.allowed().stream().filter(p -> covers(p, f)).findFirst().orElse(null);
-      assertThat(part != null)
-          .as(
-              "%s: allowed by eval iff the map holds it (%s -> %s)",
-              f.describe(), from.id(), to.id())
-          .isEqualTo(v.allowed());
-      if (part != null) {
-        assertThat(same(v, part.verdict()))
-            .as("%s decided as the map's part says", f.describe())
-            .isTrue();
-        counts.incrementAndGet(5);
-      }
-      counts.incrementAndGet(4);
+      agrees(f, from, to, eval, edges, counts);
     }
     Network net = Network.encode(set, session);
     List<Group> ends =
@@ -294,26 +277,36 @@ class MapDifferentialTest {
               : outside(map, names, f.destinationIp(), f.destinationDomain());
       assertThat(from).as("a group holds the source of %s", f.describe()).isNotNull();
       assertThat(to).as("a group holds the destination of %s", f.describe()).isNotNull();
-      Verdict v = eval.evaluate(f);
-      Edge e = edges.get(List.of(from, to));
-      Part part =
-          e == null
-              ? null
-              : e.allowed().stream().filter(p -> covers(p, f)).findFirst().orElse(null);
-      assertThat(part != null)
-          .as(
-              "%s: allowed by eval iff the map holds it (%s -> %s)",
-              f.describe(), from.id(), to.id())
-          .isEqualTo(v.allowed());
-      if (part != null) {
-        assertThat(same(v, part.verdict()))
-            .as("%s decided as the map's part says", f.describe())
-            .isTrue();
-        counts.incrementAndGet(5);
-      }
-      counts.incrementAndGet(4);
+      agrees(f, from, to, eval, edges, counts);
     }
     solver(set, map, edges, s, session, counts);
+  }
+
+  /**
+   * The evaluator allows {@code f} exactly when a part of the edge between its groups holds its
+   * packet, decided by the part's points (counters 4 and 5).
+   */
+  private static void agrees(
+      Flow f,
+      Group from,
+      Group to,
+      Evaluator eval,
+      Map<List<Group>, Edge> edges,
+      AtomicLongArray counts) {
+    Verdict v = eval.evaluate(f);
+    Edge e = edges.get(List.of(from, to));
+    Part part =
+        e == null ? null : e.allowed().stream().filter(p -> covers(p, f)).findFirst().orElse(null);
+    assertThat(part != null)
+        .as("%s: allowed by eval iff the map holds it (%s -> %s)", f.describe(), from.id(), to.id())
+        .isEqualTo(v.allowed());
+    if (part != null) {
+      assertThat(same(v, part.verdict()))
+          .as("%s decided as the map's part says", f.describe())
+          .isTrue();
+      counts.incrementAndGet(5);
+    }
+    counts.incrementAndGet(4);
   }
 
   /** Every part's witness replays to an allow decided as the part says; the edges by pair. */

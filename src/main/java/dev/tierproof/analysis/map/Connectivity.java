@@ -47,13 +47,22 @@ import java.util.function.Predicate;
  * of the step tells the packets of a cell apart), evaluated once on one of them. A pair of groups
  * combines its source's egress table with its destination's ingress table cell by cell; every
  * allowed part's witness is then evaluated as a whole flow between the pair's own ends and must be
- * decided as the tables say (a mismatch is an internal error, never a printed answer).
+ * decided as the tables say (a mismatch is an internal error, never a printed answer). Tables are
+ * shared by content, so that steps that decide alike (the replicas of a workload, the pods that
+ * could be deployed at several addresses) share their joint tables.
+ *
+ * <p>Ends at addresses no endpoint owns are seen as rule sides see them there: a destination
+ * reached by a DNS name (spec S3.6) with that name, a pod that could be deployed ({@link
+ * Hypotheticals}, {@code --scope any}) as an endpoint without an address of its own at the flow's
+ * address (spec S5.3, S5.4); {@link Groups} maps such ends once per set of regions the rule sides
+ * tell apart and {@link Variants} joins those the map shows alike.
  */
 public final class Connectivity {
 
   /**
    * What the map covers: source and destination groups the predicates accept, packets in {@code
-   * packets}.
+   * packets}, and besides the input's ends the pods that could be deployed in {@code pods} ({@link
+   * Hypotheticals#NONE}: none).
    */
   public record Options(
       Predicate<Group> sources,
@@ -665,7 +674,7 @@ public final class Connectivity {
   }
 
   /** Identity, for records whose equality would compare whole policies. */
-  private record Same(Object o) {
+  record Same(Object o) {
     @Override
     public boolean equals(Object other) {
       return other instanceof Same s && s.o == o;

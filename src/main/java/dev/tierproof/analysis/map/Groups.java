@@ -89,27 +89,31 @@ final class Groups {
         }
         src.values().removeIf(java.util.Objects::isNull);
         dst.values().removeIf(java.util.Objects::isNull);
-        add(
-            hypothetical.group(k, "h" + ++n, within(same)),
-            pod,
-            src,
-            dst,
-            null,
-            "h" + k,
-            same.stream().map(names::get).toList());
+        members.add(
+            new Member(
+                members.size(),
+                hypothetical.group(k, "h" + ++n, within(same)),
+                pod,
+                src,
+                dst,
+                null,
+                "h" + k,
+                same.stream().map(names::get).toList()));
       }
     }
     n = 0;
     for (int r = 0; r < regions.size(); r++) {
       Region region = regions.get(r);
-      add(
-          new Group("o" + ++n, null, Map.of(), List.of(), region.cidrs(), names.get(r)),
-          null,
-          region.sources(),
-          region.destinations(),
-          null,
-          null,
-          List.of());
+      members.add(
+          new Member(
+              members.size(),
+              new Group("o" + ++n, null, Map.of(), List.of(), region.cidrs(), names.get(r)),
+              null,
+              region.sources(),
+              region.destinations(),
+              null,
+              null,
+              List.of()));
     }
     n = 0;
     for (int k = 1; k < domains.size(); k++) {
@@ -117,24 +121,26 @@ final class Groups {
       String name = domains.representative(k);
       List<List<Integer>> alike = alike(sides, evaluator, null, name);
       for (List<Integer> same : alike) {
-        add(
-            new Group(
-                "d" + ++n,
+        members.add(
+            new Member(
+                members.size(),
+                new Group(
+                    "d" + ++n,
+                    null,
+                    Map.of(),
+                    List.of(),
+                    within(same),
+                    pattern,
+                    false,
+                    List.of(),
+                    List.of(),
+                    List.of(pattern)),
                 null,
                 Map.of(),
-                List.of(),
-                within(same),
-                pattern,
-                false,
-                List.of(),
-                List.of(),
-                List.of(pattern)),
-            null,
-            Map.of(),
-            regions.get(same.get(0)).destinations(),
-            name,
-            "d" + k,
-            same.stream().map(names::get).toList());
+                regions.get(same.get(0)).destinations(),
+                name,
+                "d" + k,
+                same.stream().map(names::get).toList()));
       }
     }
   }
@@ -203,17 +209,6 @@ final class Groups {
     List<Cidr> out = new ArrayList<>();
     same.forEach(r -> out.addAll(regions.get(r).cidrs()));
     return out;
-  }
-
-  private void add(
-      Group g,
-      Endpoint e,
-      Map<Integer, Ip> src,
-      Map<Integer, Ip> dst,
-      String domain,
-      String variantOf,
-      List<String> regions) {
-    members.add(new Member(members.size(), g, e, src, dst, domain, variantOf, regions));
   }
 
   /** A free address of the region for a pod: explain's placeholder when it is there. */
@@ -314,7 +309,7 @@ final class Groups {
           dst.put(family, Placeholders.pod(family, false));
         }
       }
-      add(group, first, src, dst, null, null, List.of());
+      members.add(new Member(members.size(), group, first, src, dst, null, null, List.of()));
     }
   }
 

@@ -34,7 +34,7 @@ final class Variants {
     }
     // per variant, its edges to and from every group outside its family; within a family, by pair
     Map<Group, Map<Integer, List<Object>>> rows = new IdentityHashMap<>();
-    Map<Pair, List<Object>> within = new java.util.HashMap<>();
+    Map<List<Object>, List<Object>> within = new java.util.HashMap<>();
     for (Edge e : edges) {
       Member f = memberOf.get(e.from());
       Member t = memberOf.get(e.to());
@@ -43,7 +43,7 @@ final class Variants {
       }
       List<Object> sig = signature(e.allowed());
       if (f.variantOf() != null && f.variantOf().equals(t.variantOf())) {
-        within.put(new Pair(e.from(), e.to()), sig);
+        within.put(pair(e.from(), e.to()), sig);
         continue;
       }
       if (f.variantOf() != null) {
@@ -115,7 +115,8 @@ final class Variants {
    * alike to the cluster's variants among themselves: the edges between any two of them (and each
    * to itself) are alike.
    */
-  private static boolean fits(Group v, List<Member> cluster, Map<Pair, List<Object>> within) {
+  private static boolean fits(
+      Group v, List<Member> cluster, Map<List<Object>, List<Object>> within) {
     Group r = cluster.get(0).group();
     List<Object> self = between(within, r, r);
     if (!self.equals(between(within, v, v))) {
@@ -130,8 +131,13 @@ final class Variants {
     return true;
   }
 
-  private static List<Object> between(Map<Pair, List<Object>> within, Group a, Group b) {
-    return within.getOrDefault(new Pair(a, b), List.of());
+  /** An ordered pair of groups, compared by identity. */
+  private static List<Object> pair(Group a, Group b) {
+    return List.of(new Connectivity.Same(a), new Connectivity.Same(b));
+  }
+
+  private static List<Object> between(Map<List<Object>, List<Object>> within, Group a, Group b) {
+    return within.getOrDefault(pair(a, b), List.of());
   }
 
   /**
@@ -153,18 +159,5 @@ final class Variants {
               Connectivity.key(p.verdict())));
     }
     return out;
-  }
-
-  /** An ordered pair of groups, compared by identity. */
-  private record Pair(Group a, Group b) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Pair p && p.a == a && p.b == b;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(a) * 31 + System.identityHashCode(b);
-    }
   }
 }
