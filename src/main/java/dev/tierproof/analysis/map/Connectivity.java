@@ -85,25 +85,27 @@ public final class Connectivity {
     }
     if (end instanceof End.Outside o) {
       Cidr r = o.range();
-      // a DNS name is one of the names of one DNS-name group (or of none: the outside groups)
+      // a DNS name is one of the names of one DNS-name group (or of none: the outside groups);
+      // without a name, any destination outside is meant, reached by a name or not
       dev.tierproof.smt.DomainClasses names = dev.tierproof.smt.DomainClasses.of(set);
       int named = names.classOf(o.domain());
       Predicate<Group> reached =
           g ->
-              g.domains().isEmpty()
-                  ? named == 0 && (g.outside() || r == null || g.hypothetical())
-                  : o.domain() != null && g.domains().contains(names.pattern(named));
+              o.domain() == null
+                  || (g.domains().isEmpty()
+                      ? named == 0
+                      : g.domains().contains(names.pattern(named)));
       return g ->
-          r == null
-              ? g.outside() && reached.test(g)
-              : !g.endpoints().isEmpty()
-                  ? o.domain() == null
-                      && g.endpoints().stream()
-                          .anyMatch(e -> e.ips().stream().anyMatch(r::contains))
-                  : (g.cidrs().isEmpty()
-                          || g.cidrs().stream()
-                              .anyMatch(c -> c.contains(r.address()) || r.contains(c.address())))
-                      && reached.test(g);
+          !g.endpoints().isEmpty()
+              ? r != null
+                  && o.domain() == null
+                  && g.endpoints().stream().anyMatch(e -> e.ips().stream().anyMatch(r::contains))
+              : g.outside()
+                  && reached.test(g)
+                  && (r == null
+                      || g.cidrs().isEmpty()
+                      || g.cidrs().stream()
+                          .anyMatch(c -> c.contains(r.address()) || r.contains(c.address())));
     }
     End.Hypothetical h = (End.Hypothetical) end;
     return g ->
