@@ -215,7 +215,7 @@ class MapCommandTest {
     Run text = Run.of("-f", file, "map");
     assertThat(text.out())
         .contains("4 of DNS names")
-        .contains("dn/app -> *.cdn.example.net: TCP 443");
+        .contains("dn/app -> *.cdn.example.net at world: TCP 443");
     Run restricted = Run.of("-f", file, "map", "dn/app", "x.cdn.example.net", "-o", "json");
     assertThat(edges(new ObjectMapper().readTree(restricted.out())))
         .containsExactly("g1->" + byDomain.get("*.cdn.example.net"));

@@ -130,6 +130,9 @@ class MapDifferentialTest {
       Group from = group(f.source(), f.sourceIp(), null, map, groupOf, names);
       Group to =
           group(f.destination(), f.destinationIp(), f.destinationDomain(), map, groupOf, names);
+      if (to == null) {
+        continue; // a DNS name is mapped at explain's outside address only
+      }
       agrees(f, from, to, eval, edges, counts);
     }
     Network net = Network.encode(set, session);
@@ -275,6 +278,9 @@ class MapDifferentialTest {
           f.destination() != null
               ? groupOf.get(f.destination())
               : outside(map, names, f.destinationIp(), f.destinationDomain());
+      if (to == null && names.classOf(f.destinationDomain()) != 0) {
+        continue; // a DNS name is mapped at explain's outside address only
+      }
       assertThat(from).as("a group holds the source of %s", f.describe()).isNotNull();
       assertThat(to).as("a group holds the destination of %s", f.describe()).isNotNull();
       agrees(f, from, to, eval, edges, counts);

@@ -63,7 +63,8 @@ final class Groups {
    * The groups of {@code set}'s endpoints; per class of {@code hypothetical}, a group of pods that
    * could be deployed per set of regions that no rule side tells apart for them (one group when no
    * side does); the outside groups; per DNS name class (but the first, no name), a destination
-   * group per set of regions that no rule side tells apart when reached by that name.
+   * group reached by that name at explain's outside address (203.0.113.7, 2001:db8::cb00:7107),
+   * standing for the addresses of the regions that hold it.
    */
   Groups(
       PolicySet set,
@@ -78,7 +79,7 @@ final class Groups {
     int n = 0;
     for (int k = 0; k < hypothetical.size(); k++) {
       Endpoint pod = hypothetical.pod(k);
-      List<List<Integer>> alike = alike(sides, evaluator, pod, null);
+      List<List<Integer>> alike = alike(sides, evaluator, pod);
       for (List<Integer> same : alike) {
         Region at = regions.get(same.get(0));
         Map<Integer, Ip> src = new TreeMap<>();
@@ -115,33 +116,43 @@ final class Groups {
               null,
               List.of()));
     }
-    n = 0;
+    // a DNS name's destination stands where explain puts it: at its outside address's region
+    Map<Integer, Ip> at = new TreeMap<>();
+    List<Integer> where = new ArrayList<>();
+    for (int family : List.of(4, 6)) {
+      Ip placeholder = Placeholders.outside(family, false);
+      for (int r = 0; r < regions.size(); r++) {
+        Ip rep = regions.get(r).destinations().get(family);
+        if (rep != null && regions.get(r).cidrs().stream().anyMatch(c -> c.contains(placeholder))) {
+          at.put(family, rep);
+          if (!where.contains(r)) {
+            where.add(r);
+          }
+        }
+      }
+    }
     for (int k = 1; k < domains.size(); k++) {
       String pattern = domains.pattern(k);
-      String name = domains.representative(k);
-      List<List<Integer>> alike = alike(sides, evaluator, null, name);
-      for (List<Integer> same : alike) {
-        members.add(
-            new Member(
-                members.size(),
-                new Group(
-                    "d" + ++n,
-                    null,
-                    Map.of(),
-                    List.of(),
-                    within(same),
-                    pattern,
-                    false,
-                    List.of(),
-                    List.of(),
-                    List.of(pattern)),
-                null,
-                Map.of(),
-                regions.get(same.get(0)).destinations(),
-                name,
-                "d" + k,
-                same.stream().map(names::get).toList()));
-      }
+      members.add(
+          new Member(
+              members.size(),
+              new Group(
+                  "d" + k,
+                  null,
+                  Map.of(),
+                  List.of(),
+                  within(where),
+                  pattern + " at " + String.join(", ", where.stream().map(names::get).toList()),
+                  false,
+                  List.of(),
+                  List.of(),
+                  List.of(pattern)),
+              null,
+              Map.of(),
+              at,
+              domains.representative(k),
+              null,
+              List.of()));
     }
   }
 
@@ -176,11 +187,10 @@ final class Groups {
 
   /**
    * The regions with a free address, in sets that every rule side holds alike with {@code pod}
-   * there (null: nobody) reached by DNS name {@code domain} (or none): per family, at the region's
-   * address that stands for it (spec S3.4, S3.6; a side sees nothing else of a free address).
+   * there: per family, at the region's address that stands for it (spec S3.4; a side sees nothing
+   * else of a free address).
    */
-  private List<List<Integer>> alike(
-      List<EntityMatch> sides, Evaluator evaluator, Endpoint pod, String domain) {
+  private List<List<Integer>> alike(List<EntityMatch> sides, Evaluator evaluator, Endpoint pod) {
     Map<List<Object>, List<Integer>> out = new LinkedHashMap<>();
     for (int r = 0; r < regions.size(); r++) {
       Region region = regions.get(r);
@@ -189,7 +199,7 @@ final class Groups {
         Ip ip = region.destinations().getOrDefault(family, region.sources().get(family));
         key.add(ip != null);
         if (ip != null) {
-          Evaluator.Site site = evaluator.site(ip, domain, pod);
+          Evaluator.Site site = evaluator.site(ip, pod);
           BitSet held = new BitSet(sides.size());
           for (int i = 0; i < sides.size(); i++) {
             held.set(i, evaluator.identity(sides.get(i), site));

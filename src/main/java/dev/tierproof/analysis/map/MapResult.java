@@ -36,7 +36,8 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
    * @param labels what sets the group apart from the others of its namespace (empty outside); for a
    *     hypothetical group, the labels of one of its pods that selectors look at
    * @param cidrs outside: its addresses; a DNS-name or hypothetical group: the addresses no
-   *     endpoint owns that its members stand at (empty: any of them)
+   *     endpoint owns that its members stand at (empty: any of them; a DNS name: those of the
+   *     outside groups holding explain's outside address)
    * @param names what a reader calls it: outside, the network sets its addresses are in, or {@code
    *     world}; a DNS name or pattern; a hypothetical group's namespace and labels; a namespace or
    *     workload when the map is read at that grain; else null

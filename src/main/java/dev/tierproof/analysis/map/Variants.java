@@ -77,14 +77,23 @@ final class Variants {
         List<String> regions = new ArrayList<>();
         if (clusters.size() > 1) {
           c.forEach(m -> addresses.addAll(m.group().cidrs()));
-          c.forEach(m -> regions.addAll(m.regions()));
+          c.stream().flatMap(m -> m.regions().stream()).distinct().forEach(regions::add);
         }
         String kind = first.id().substring(0, 1);
         Group g =
             first.as(
                 kind + numbers.merge(kind, 1, Integer::sum),
                 addresses,
-                first.names() + (regions.isEmpty() ? "" : " at " + String.join(", ", regions)));
+                first.names()
+                    + (regions.isEmpty()
+                        ? ""
+                        : " at "
+                            + (regions.size() <= 3
+                                ? String.join(", ", regions)
+                                : String.join(", ", regions.subList(0, 3))
+                                    + ", … ("
+                                    + regions.size()
+                                    + ")")));
         c.forEach(m -> shown.put(m.group(), g));
         heads.put(first, true);
       }
