@@ -30,13 +30,18 @@ import java.util.TreeSet;
  * S3, S4: labels, namespace, profiles, kind, named ports, and which ranges named by a policy or a
  * network set hold their addresses), and the addresses outside the cluster grouped by the ranges
  * that hold them. Members of a group are told apart by no rule, so one member stands for all. An
- * endpoint without an address stands at the placeholder explain gives it (spec S5.4).
+ * endpoint without an address stands at the placeholder explain gives it (spec S5.4). Besides: the
+ * destinations reached by each DNS name class (spec S3.6) and, with {@code --scope any}, the
+ * classes of pods that could be deployed (spec S5.3, {@link Hypotheticals}).
  */
 final class Groups {
 
   /**
    * A group, its position in {@link #members}, and the endpoint and address that stand for it per
-   * family (4, 6), as source and as destination.
+   * family (4, 6), as source and as destination; {@code domain}, the DNS name a destination is
+   * reached by. A group of pods that could be deployed is mapped per set of regions ({@code
+   * regions}, their names; {@code variantOf} names its class), and {@link Variants} joins those
+   * that the map then shows alike.
    */
   record Member(
       int index,

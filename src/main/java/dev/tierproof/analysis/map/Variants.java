@@ -12,12 +12,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A group at addresses no endpoint owns (a DNS name, pods that could be deployed) is mapped once
- * per set of regions that rule sides tell apart ({@link Groups}); the variants of one such group
- * whose edges are alike (to and from every other group, and among themselves: the same packets
- * decided by the same points) are joined again, so that only those the map shows differently stay
- * apart, each saying where it stands. Ids are then numbered in order per kind ({@code h1}, {@code
- * d1}).
+ * The pods that could be deployed of one class ({@link Hypotheticals}) are mapped once per set of
+ * regions of free addresses that rule sides tell apart ({@link Groups}); the variants whose edges
+ * are alike (to and from every other group, and among themselves: the same packets decided by the
+ * same points) are joined again, so that only those the map shows differently stay apart, each
+ * saying where it stands. Ids are then numbered in order ({@code h1}, {@code h2}, ...).
  */
 final class Variants {
 
