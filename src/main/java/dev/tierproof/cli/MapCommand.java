@@ -1,18 +1,23 @@
 package dev.tierproof.cli;
 
 import dev.tierproof.analysis.Caveat;
+import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.map.Aggregate;
 import dev.tierproof.analysis.map.Connectivity;
+import dev.tierproof.analysis.map.Hypotheticals;
 import dev.tierproof.analysis.map.MapResult;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Scope;
 import dev.tierproof.report.MapReport;
 import dev.tierproof.selector.EndpointRef;
+import dev.tierproof.selector.Selector;
 import dev.tierproof.selector.SelectorSyntaxException;
 import dev.tierproof.source.Span;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -22,8 +27,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code map [SRC [DST]] [flow] [--group class|namespace|workload]}: who can talk to whom, per
- * ordered pair of endpoint groups and outside ranges, with the deciding points of every allowed
+ * {@code map [SRC [DST]] [flow] [--scope existing|any] [--group class|namespace|workload]}: who can
+ * talk to whom, per ordered pair of endpoint groups, DNS names and outside ranges ({@code --scope
+ * any}: and classes of pods that could be deployed), with the deciding points of every allowed
  * part. Exit 0, 2 on bad input, 3 when something the input holds but tierproof does not model could
  * change the map.
  */
@@ -63,8 +69,10 @@ final class MapCommand extends Subcommand {
 
   @Option(
       names = "--scope",
-      paramLabel = "existing",
-      description = "existing: the input's endpoints (the only scope map answers so far)")
+      paramLabel = "existing|any",
+      description =
+          "existing: the input's endpoints (default); any: also the pods that could be deployed, a group per"
+              + " namespace and class of labels the policies tell apart")
   String scope;
 
   @Mixin FlowOptions flow = new FlowOptions();
@@ -87,13 +95,7 @@ final class MapCommand extends Subcommand {
             yield null;
           }
         };
-    if (scope != null && !scope.equals("existing")) {
-      s.diagnostics.error(
-          s.args.span(scope),
-          scope.equals("any")
-              ? "`map --scope any` (pods not yet deployed) is not supported yet; the map covers the input's endpoints"
-              : "`" + scope + "` is not a scope; map answers `existing`");
-    }
+    Scope chosen = scope == null ? Scope.EXISTING : s.scope(scope);
     Optional<EndpointRef> from = reference(s, source, 0);
     Optional<EndpointRef> to =
         reference(s, destination, source != null && source.equals(destination) ? 1 : 0);
@@ -106,21 +108,39 @@ final class MapCommand extends Subcommand {
     }
     Input input = loaded.get().input();
     PolicySet set = input.set();
-    Predicate<MapResult.Group> sources = covering(s, set, from, source, 0);
+    boolean any = chosen == Scope.ANY;
+    List<Selector> selectors = new ArrayList<>();
+    Predicate<MapResult.Group> sources = covering(s, set, from, source, 0, any, selectors);
     Predicate<MapResult.Group> destinations =
-        covering(s, set, to, destination, source != null && source.equals(destination) ? 1 : 0);
+        covering(
+            s,
+            set,
+            to,
+            destination,
+            source != null && source.equals(destination) ? 1 : 0,
+            any,
+            selectors);
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
     s.warn(g);
+    Hypotheticals pods =
+        any ? Hypotheticals.of(set, selectors, g.timeoutOrDefault()) : Hypotheticals.NONE;
+    if (pods == null) {
+      s.err.println(
+          "tierproof: inconclusive: the classes of pods that could be deployed could not be enumerated"
+              + " (the solver gave up, or there are more than 2000); nothing is proved (try --scope existing)");
+      return ExitCode.INCONCLUSIVE;
+    }
     MapResult map =
         Aggregate.of(
             Connectivity.run(
                 set,
-                new Connectivity.Options(sources, destinations, packets, s.progress(g, "map"))),
+                new Connectivity.Options(
+                    sources, destinations, packets, pods, s.progress(g, "map"))),
             by);
-    Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, false));
-    boolean written = s.write(outputs, f -> MapReport.render(f, set, "existing", map, caveat));
+    Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, any));
+    boolean written = s.write(outputs, f -> MapReport.render(f, set, chosen.json(), map, caveat));
     if (!written) {
       return s.fail();
     }
@@ -139,14 +159,28 @@ final class MapCommand extends Subcommand {
     }
   }
 
+  /**
+   * The groups a reference covers ({@code any}: its selector's pods that could be deployed too,
+   * whose selector joins {@code selectors}, so that the classes of such pods do not straddle it).
+   */
   private static Predicate<MapResult.Group> covering(
-      Session s, PolicySet set, Optional<EndpointRef> ref, String text, int occurrence) {
+      Session s,
+      PolicySet set,
+      Optional<EndpointRef> ref,
+      String text,
+      int occurrence,
+      boolean any,
+      List<Selector> selectors) {
     if (ref.isEmpty()) {
       return x -> true;
     }
     Span at = s.args.span(text, occurrence);
-    return References.resolve(ref.get(), set, true, at, s.diagnostics)
-        .map(r -> Connectivity.covering(r.end()))
-        .orElse(x -> false);
+    Optional<References.Resolved> resolved =
+        References.resolve(ref.get(), set, !any, at, s.diagnostics);
+    resolved
+        .map(References.Resolved::end)
+        .filter(End.Hypothetical.class::isInstance)
+        .ifPresent(h -> selectors.add(((End.Hypothetical) h).selector()));
+    return resolved.map(r -> Connectivity.covering(r.end(), set)).orElse(x -> false);
   }
 }

@@ -414,10 +414,12 @@ public final class Evaluator {
   /** Who is at an address as rule sides see it: made once ({@link #site}), asked of many sides. */
   public static final class Site {
     private final Ip addr;
+    private final String domain;
     private final List<Entity> entities;
 
-    private Site(Ip addr, List<Entity> entities) {
+    private Site(Ip addr, String domain, List<Entity> entities) {
       this.addr = addr;
+      this.domain = domain;
       this.entities = entities;
     }
   }
@@ -427,17 +429,22 @@ public final class Evaluator {
    * {@link #identity(EntityMatch, Site)}.
    */
   public Site site(Ip addr, Endpoint peer) {
-    return new Site(addr, covering(addr, null, peer));
+    return site(addr, null, peer);
+  }
+
+  /** As {@link #site(Ip, Endpoint)}, for a destination reached by the DNS name {@code domain}. */
+  public Site site(Ip addr, String domain, Endpoint peer) {
+    return new Site(addr, domain, covering(addr, domain, peer));
   }
 
   /**
    * The part of a rule side that looks at who is at an address, not at the packet: {@code nets},
-   * {@code notNets}, the selectors over the entities there (spec S3.3, S3.4), and of a {@code
-   * services} side whether the address is one of the service's endpoints, for some port on a
-   * destination side (S3.9).
+   * {@code notNets}, {@code domains}, the selectors over the entities there (spec S3.3, S3.4), and
+   * of a {@code services} side whether the address is one of the service's endpoints, for some port
+   * on a destination side (S3.9).
    */
   public boolean identity(EntityMatch m, Site site) {
-    return addressed(m, site.addr, null)
+    return addressed(m, site.addr, site.domain)
         && (m.selector() == null && m.notSelector() == null || selected(m, site.entities))
         && (m.service() == null
             || m.service().hosts().contains(Cidr.host(site.addr))

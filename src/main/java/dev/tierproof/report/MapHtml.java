@@ -55,15 +55,17 @@ final class MapHtml {
     out.put("scope", scope);
     ArrayNode groups = out.putArray("groups");
     for (Group g : map.groups()) { // the JSON report's group, with its name and its lists cut short
-      ObjectNode o = MapReport.group(g);
+      ObjectNode o = MapReport.group(g, map);
       o.put("name", g.display());
       String list = g.outside() ? "cidrs" : "endpoints";
       ArrayNode all = (ArrayNode) o.get(list);
-      ArrayNode shown = o.putArray(list);
-      for (int i = 0; i < Math.min(all.size(), g.outside() ? 20 : 50); i++) {
-        shown.add(all.get(i));
+      if (all != null) { // DNS names and pods that could be deployed have neither list
+        ArrayNode shown = o.putArray(list);
+        for (int i = 0; i < Math.min(all.size(), g.outside() ? 20 : 50); i++) {
+          shown.add(all.get(i));
+        }
+        o.put("size", all.size());
       }
-      o.put("size", all.size());
       groups.add(o);
     }
     ArrayNode decisions = out.putArray("decisions");

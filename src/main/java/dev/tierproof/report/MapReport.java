@@ -39,14 +39,23 @@ public final class MapReport {
   public static String render(
       Format format, PolicySet set, String scope, MapResult map, Caveat caveat) {
     return switch (format) {
-      case JSON -> json(scope, map, caveat);
+      case JSON -> json(scope, map, caveat, notes(set, scope));
       case CSV -> csv(map);
       case MARKDOWN -> markdown(map);
       case DOT -> dot(map);
       case MERMAID -> mermaid(map);
       case HTML -> MapHtml.render(scope, map);
-      default -> text(scope, map, caveat);
+      default -> text(scope, map, caveat, notes(set, scope));
     };
+  }
+
+  /** What the reader should know about what the map leaves out. */
+  private static List<String> notes(PolicySet set, String scope) {
+    return scope.equals("any") && dev.tierproof.analysis.map.Hypotheticals.namedPorts(set)
+        ? List.of(
+            "rules name ports by name: the pods that could be deployed are mapped without named ports;"
+                + " pods that declare one may be allowed more or less")
+        : List.of();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -105,15 +114,19 @@ public final class MapReport {
   // ---------------------------------------------------------------------------------------------
   // text
 
-  private static String text(String scope, MapResult map, Caveat caveat) {
+  private static String text(String scope, MapResult map, Caveat caveat, List<String> notes) {
     StringBuilder out = new StringBuilder();
-    long inside = map.groups().stream().filter(g -> !g.outside()).count();
+    long inside = map.groups().stream().filter(g -> !g.endpoints().isEmpty()).count();
+    long pods = map.groups().stream().filter(Group::hypothetical).count();
+    long names = map.groups().stream().filter(g -> !g.domains().isEmpty()).count();
     out.append("map: ")
         .append(map.groups().size())
         .append(" groups (")
         .append(inside)
         .append(" of endpoints, ")
-        .append(map.groups().size() - inside)
+        .append(pods > 0 ? pods + " of pods that could be deployed, " : "")
+        .append(names > 0 ? names + " of DNS names, " : "")
+        .append(map.groups().size() - inside - pods - names)
         .append(" outside), ")
         .append(map.edges().size())
         .append(map.edges().size() == 1 ? " pair" : " pairs")
@@ -121,10 +134,16 @@ public final class MapReport {
         .append(scope)
         .append("); every other pair allows nothing\n");
     Caveats.lines(caveat).forEach(l -> out.append(l).append('\n'));
+    notes.forEach(n -> out.append("note: ").append(n).append('\n'));
     out.append("\ngroups:\n");
     for (Group g : map.groups()) {
       out.append("  ").append(g.id()).append("  ").append(g.display());
-      if (g.outside()) {
+      if (g.hypothetical()) {
+        String sets = selectors(g);
+        out.append(sets.isEmpty() ? "" : ": " + sets);
+      } else if (!g.domains().isEmpty()) {
+        out.append(": reached by that DNS name");
+      } else if (g.outside()) {
         out.append(": ").append(cidrs(g.cidrs(), 4));
       } else if (g.endpoints().size() > 1) {
         out.append(": ").append(endpoints(g.endpoints(), 6));
@@ -149,6 +168,14 @@ public final class MapReport {
       }
     }
     return out.toString();
+  }
+
+  /** What sets a hypothetical group apart: the selectors its pods satisfy and those they do not. */
+  private static String selectors(Group g) {
+    List<String> all = new java.util.ArrayList<>();
+    g.matches().forEach(m -> all.add("{" + m + "}"));
+    g.notMatches().forEach(m -> all.add("not {" + m + "}"));
+    return String.join(", ", all);
   }
 
   private static String cidrs(List<Cidr> cidrs, int most) {
@@ -227,7 +254,7 @@ public final class MapReport {
           .append(" [label=\"")
           .append(quote(g.display()))
           .append('"')
-          .append(g.outside() ? ", shape=ellipse" : "")
+          .append(g.outside() ? ", shape=ellipse" : g.hypothetical() ? ", style=dashed" : "")
           .append("];\n");
     }
     for (Edge e : map.edges()) {
@@ -257,9 +284,9 @@ public final class MapReport {
       String label = g.display().replace("\"", "#quot;");
       out.append("  ")
           .append(g.id())
-          .append(g.outside() ? "([\"" : "[\"")
+          .append(g.outside() ? "([\"" : g.hypothetical() ? "[/\"" : "[\"")
           .append(label)
-          .append(g.outside() ? "\"])" : "\"]")
+          .append(g.outside() ? "\"])" : g.hypothetical() ? "\"/]" : "\"]")
           .append('\n');
     }
     for (Edge e : map.edges()) {
@@ -284,7 +311,7 @@ public final class MapReport {
   // JSON
 
   /** The JSON contract of the README, written edge by edge. */
-  static String json(String scope, MapResult map, Caveat caveat) {
+  static String json(String scope, MapResult map, Caveat caveat, List<String> notes) {
     return Json.stream(
         g -> {
           try {
@@ -298,8 +325,15 @@ public final class MapReport {
                 Json.tree(g, caveats.get(key));
               }
             }
+            if (!notes.isEmpty()) {
+              g.writeArrayFieldStart("notes");
+              for (String n : notes) {
+                g.writeString(n);
+              }
+              g.writeEndArray();
+            }
             g.writeArrayFieldStart("groups");
-            map.groups().forEach(x -> Json.tree(g, group(x)));
+            map.groups().forEach(x -> Json.tree(g, group(x, map)));
             g.writeEndArray();
             g.writeArrayFieldStart("edges");
             map.edges().forEach(e -> Json.tree(g, edge(e)));
@@ -311,9 +345,29 @@ public final class MapReport {
         });
   }
 
-  static ObjectNode group(Group g) {
+  static ObjectNode group(Group g, MapResult map) {
     ObjectNode o = Json.object();
     o.put("id", g.id());
+    if (!g.domains().isEmpty()) {
+      o.put("name", g.display());
+      ArrayNode ds = o.putArray("domains");
+      g.domains().forEach(ds::add);
+      at(o, g, map);
+      return o;
+    }
+    if (g.hypothetical()) {
+      o.put("name", g.display());
+      o.put("namespace", g.namespace());
+      o.put("hypothetical", true);
+      ObjectNode ls = o.putObject("labels");
+      g.labels().forEach(ls::put);
+      ArrayNode ms = o.putArray("matches");
+      g.matches().forEach(ms::add);
+      ArrayNode ns = o.putArray("notMatches");
+      g.notMatches().forEach(ns::add);
+      at(o, g, map);
+      return o;
+    }
     if (g.outside()) {
       o.put("name", g.display());
       ArrayNode cs = o.putArray("cidrs");
@@ -330,6 +384,19 @@ public final class MapReport {
     ArrayNode es = o.putArray("endpoints");
     g.endpoints().forEach(e -> es.add(e.ref()));
     return o;
+  }
+
+  /**
+   * {@code at}: the outside groups whose addresses a DNS-name or hypothetical group stands at (only
+   * those that no endpoint owns), when not all of them.
+   */
+  private static void at(ObjectNode o, Group g, MapResult map) {
+    if (!g.cidrs().isEmpty()) {
+      ArrayNode at = o.putArray("at");
+      map.groups().stream()
+          .filter(x -> x.outside() && x.domains().isEmpty() && g.cidrs().contains(x.cidrs().get(0)))
+          .forEach(x -> at.add(x.id()));
+    }
   }
 
   private static ObjectNode edge(Edge e) {

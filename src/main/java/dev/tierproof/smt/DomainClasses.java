@@ -18,11 +18,12 @@ import java.util.Set;
  * {@code x} that makes no exact name (it matches exactly the globs whose suffix ends {@code .s},
  * which every name under {@code *.s} matches); nothing else.
  */
-final class DomainClasses {
+public final class DomainClasses {
 
   private final List<String> patterns;
   private final List<String> representatives = new ArrayList<>();
   private final List<Set<Integer>> signatures = new ArrayList<>();
+  private final List<String> origins = new ArrayList<>();
 
   DomainClasses(Set<String> rawPatterns) {
     Set<String> normalized = new LinkedHashSet<>();
@@ -31,6 +32,7 @@ final class DomainClasses {
     Set<String> exact = new HashSet<>();
     patterns.stream().filter(p -> !p.startsWith("*.")).forEach(exact::add);
     Map<Set<Integer>, String> byMatch = new LinkedHashMap<>();
+    Map<Set<Integer>, String> origin = new LinkedHashMap<>();
     byMatch.put(Set.of(), null);
     for (String p : patterns) {
       String name = p;
@@ -43,25 +45,40 @@ final class DomainClasses {
         }
       }
       byMatch.putIfAbsent(signature(name), name);
+      origin.putIfAbsent(signature(name), p);
     }
     byMatch.forEach(
         (sig, name) -> {
           signatures.add(sig);
           representatives.add(name);
+          origins.add(origin.get(sig));
         });
   }
 
-  int size() {
+  /** The classes of the names {@code set}'s rules and network sets tell apart. */
+  public static DomainClasses of(dev.tierproof.model.PolicySet set) {
+    return new DomainClasses(Network.patterns(set));
+  }
+
+  public int size() {
     return representatives.size();
   }
 
   /** The name that class {@code index} decodes to; null for class 0. */
-  String representative(int index) {
+  public String representative(int index) {
     return representatives.get(index);
   }
 
+  /**
+   * The pattern (normalized) whose names class {@code index} holds: an exact name, or a glob whose
+   * names other classes do not hold; null for class 0.
+   */
+  public String pattern(int index) {
+    return origins.get(index);
+  }
+
   /** The class of a concrete name (null: class 0). */
-  int classOf(String name) {
+  public int classOf(String name) {
     if (name == null) {
       return 0;
     }

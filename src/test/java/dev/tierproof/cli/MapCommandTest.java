@@ -104,11 +104,128 @@ class MapCommandTest {
   }
 
   @Test
+  void scopeAny_classesOfPodsThatCouldBeDeployed_agreeWithVerify() throws Exception {
+    JsonNode map = json("--scope", "any");
+    assertThat(map.get("scope").asText()).isEqualTo("any");
+    Set<String> edges = edges(map);
+    List<JsonNode> pods = new ArrayList<>();
+    List<String> endpoints = new ArrayList<>();
+    for (JsonNode g : map.get("groups")) {
+      g.path("endpoints").forEach(e -> endpoints.add(e.asText()));
+      if (g.path("hypothetical").asBoolean()) {
+        assertThat(g.has("endpoints")).isFalse();
+        assertThat(g.get("name").asText()).contains("(could be deployed)");
+        pods.add(g);
+      }
+    }
+    assertThat(endpoints).hasSize(6).doesNotHaveDuplicates(); // the input's groups are still there
+    assertThat(pods).extracting(g -> g.get("namespace").asText()).contains("shop", "payments");
+    JsonNode cart = null;
+    JsonNode api = null;
+    for (JsonNode g : pods) {
+      List<String> matches = new ArrayList<>();
+      g.get("matches").forEach(m -> matches.add(m.asText()));
+      if (g.get("namespace").asText().equals("payments")
+          && matches.equals(List.of("app == \"payments-api\""))
+          && g.path("at").toString().contains("o1")) {
+        api = g;
+      }
+    }
+    for (JsonNode g : pods) {
+      if (g.get("labels").path("app").asText().equals("cart")
+          && g.get("namespace").asText().equals("shop")
+          && g.path("at").toString().contains("o1")
+          && !g.get("labels").has("external")) {
+        cart = g;
+      }
+    }
+    assertThat(cart).isNotNull();
+    assertThat(api).isNotNull();
+    String edge = cart.get("id").asText() + "->" + api.get("id").asText();
+    assertThat(edges).contains(edge);
+    // verify agrees: such pods reach each other on TCP 8443, and a frontend pod reaches no payments
+    // pod
+    Run reachable =
+        Run.of(
+            "-f",
+            "examples/shop",
+            "verify",
+            "reachable",
+            "shop/{app == 'cart'}",
+            "payments/{app == 'payments-api'}",
+            "--protocol",
+            "TCP",
+            "--port",
+            "8443");
+    assertThat(reachable.code()).as(reachable.toString()).isZero();
+    for (JsonNode g : pods) {
+      if (g.get("namespace").asText().equals("shop")
+          && g.get("labels").path("app").asText().equals("frontend")) {
+        for (JsonNode p : pods) {
+          if (p.get("namespace").asText().equals("payments")) {
+            assertThat(edges).doesNotContain(g.get("id").asText() + "->" + p.get("id").asText());
+          }
+        }
+      }
+    }
+    Run isolated =
+        Run.of(
+            "-f", "examples/shop", "verify", "isolated", "shop/{app == 'frontend'}", "payments/*");
+    assertThat(isolated.code()).as(isolated.toString()).isZero();
+    Run text = Run.of("-f", "examples/shop", "map", "--scope", "any", "shop/{app == 'cart'}");
+    assertThat(text.code()).isZero();
+    assertThat(text.out()).contains("(scope: any)").contains("shop/{app=cart} (could be deployed)");
+    for (String format : List.of("csv", "markdown", "dot", "mermaid", "html")) {
+      Run r = Run.of("-f", "examples/shop", "map", "--scope", "any", "-o", format);
+      assertThat(r.code()).as(format).isZero();
+      assertThat(r.out()).as(format).contains("could be deployed");
+    }
+  }
+
+  @Test
+  void dnsNames_destinationGroupsOfTheirOwn() throws Exception {
+    String file = "specs/cases/own/domains-and-allowed-egress-domains/resources.yaml";
+    Run run = Run.of("-f", file, "map", "-o", "json");
+    assertThat(run.code()).as(run.toString()).isZero();
+    JsonNode map = new ObjectMapper().readTree(run.out());
+    java.util.Map<String, String> byDomain = new java.util.HashMap<>();
+    String world = null;
+    for (JsonNode g : map.get("groups")) {
+      if (g.has("domains")) {
+        assertThat(g.get("id").asText()).startsWith("d");
+        assertThat(g.has("endpoints")).isFalse();
+        byDomain.put(g.get("domains").get(0).asText(), g.get("id").asText());
+      } else if (g.has("cidrs")) {
+        world = g.get("id").asText();
+      }
+    }
+    assertThat(byDomain)
+        .containsOnlyKeys(
+            "api.example.com", "*.cdn.example.net", "partner.example.org", "*.partner.example.org");
+    Set<String> edges = edges(map);
+    assertThat(edges).contains("g1->" + byDomain.get("*.cdn.example.net"));
+    assertThat(edges).doesNotContain("g1->" + world);
+    JsonNode witness = null;
+    for (JsonNode e : map.get("edges")) {
+      if (e.get("to").asText().equals(byDomain.get("*.cdn.example.net"))) {
+        witness = e.get("allowed").get(0).get("witness");
+      }
+    }
+    assertThat(witness.get("destination").get("domain").asText()).endsWith(".cdn.example.net");
+    Run text = Run.of("-f", file, "map");
+    assertThat(text.out())
+        .contains("4 of DNS names")
+        .contains("dn/app -> *.cdn.example.net at world: TCP 443");
+    Run restricted = Run.of("-f", file, "map", "dn/app", "x.cdn.example.net", "-o", "json");
+    assertThat(edges(new ObjectMapper().readTree(restricted.out())))
+        .containsExactly("g1->" + byDomain.get("*.cdn.example.net"));
+  }
+
+  @Test
   void badUsage_exit2WithPositions() {
-    Run scope = Run.of("-f", "examples/shop", "map", "--scope", "any");
+    Run scope = Run.of("-f", "examples/shop", "map", "--scope", "all");
     assertThat(scope.code()).isEqualTo(2);
-    assertThat(scope.err())
-        .contains("`map --scope any` (pods not yet deployed) is not supported yet");
+    assertThat(scope.err()).contains("`all` is not a scope");
     Run group = Run.of("-f", "examples/shop", "map", "--group", "pods");
     assertThat(group.code()).isEqualTo(2);
     assertThat(group.err()).contains("`pods` is not a grouping");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.map.Connectivity;
+import dev.tierproof.analysis.map.Hypotheticals;
 import dev.tierproof.analysis.map.MapResult;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Group;
@@ -12,6 +13,7 @@ import dev.tierproof.analysis.map.MapResult.Part;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
@@ -19,7 +21,16 @@ import dev.tierproof.model.Ip;
 import dev.tierproof.model.Placeholders;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.smt.Answer;
+import dev.tierproof.smt.DomainClasses;
+import dev.tierproof.smt.Network;
+import dev.tierproof.smt.Query;
+import dev.tierproof.smt.Side;
 import dev.tierproof.smt.SolverSession;
+import dev.tierproof.source.Progress;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +52,7 @@ class MapDifferentialTest {
 
   private static final int CASES = Runs.cases("map.cases", 150, 5_000);
   private static final long SEED = Long.getLong("map.seed", 1);
+  private static final int ANY_CASES = Runs.cases("map.cases", 150, 5_000) / 5;
   private static final int SAMPLES = 60;
 
   @Test
@@ -62,6 +74,179 @@ class MapDifferentialTest {
         MapDifferentialTest::one);
   }
 
+  /**
+   * {@code map --scope any}: the classes of pods that could be deployed cover every such pod
+   * without named ports in exactly one group (by its selectors and address); every part replays;
+   * random flows from and to random such pods (the sampler's, not the classes' standing-for pods)
+   * are allowed by the evaluator exactly when the map says, decided as it says; and the solver,
+   * asked about the pods of a class (symbolic labels satisfying its selectors, no named ports, a
+   * free address in its range), finds no allowed flow for a pair without an edge and one in a part.
+   */
+  @Test
+  void mapAny_randomClusters_podsThatCouldBeDeployedAgreeWithEvalAndSolver() throws Exception {
+    Runs.run(
+        "map --scope any differential",
+        "map.seed",
+        SEED,
+        ANY_CASES,
+        List.of(
+            "clusters",
+            "classes",
+            "groups of pods that could be deployed",
+            "parts replayed",
+            "sampled flows with such pods",
+            "allowed",
+            "pairs proved isolated",
+            "parts proved reachable"),
+        MapDifferentialTest::any);
+  }
+
+  private static void any(long seed, SolverSession session, AtomicLongArray counts) {
+    RandomCluster c = new RandomCluster(seed);
+    PolicySet set = c.load(false);
+    Hypotheticals pods = Hypotheticals.of(set, List.of(), Duration.ofSeconds(30));
+    assertThat(pods).as("the classes of pods that could be deployed").isNotNull();
+    MapResult map =
+        Connectivity.run(
+            set, new Connectivity.Options(g -> true, g -> true, FlowSpec.ANY, pods, Progress.NONE));
+    Evaluator eval = new Evaluator(set.withProfiles(pods.assumed()));
+    counts.incrementAndGet(0);
+    counts.addAndGet(1, pods.size());
+    List<Group> hypothetical = map.groups().stream().filter(Group::hypothetical).toList();
+    counts.addAndGet(2, hypothetical.size());
+    Map<List<Group>, Edge> edges = replayed(map, eval, counts, 3);
+    Map<Endpoint, Group> groupOf = new java.util.IdentityHashMap<>();
+    map.groups().forEach(g -> g.endpoints().forEach(e -> groupOf.put(e, g)));
+    DomainClasses names = DomainClasses.of(set);
+    Sampler s = new Sampler(set, seed);
+    for (int i = 0; i < SAMPLES; i++) {
+      Flow f = placed(s.flow(), true);
+      if (f == null
+          || !hypothetical(f.source()) && !hypothetical(f.destination())
+          || f.source() != null && !f.source().ports().isEmpty()
+          || f.destination() != null && !f.destination().ports().isEmpty()) {
+        continue;
+      }
+      Group from = group(f.source(), f.sourceIp(), null, map, groupOf, names);
+      Group to =
+          group(f.destination(), f.destinationIp(), f.destinationDomain(), map, groupOf, names);
+      if (to == null) {
+        continue; // a DNS name is mapped at explain's outside address only
+      }
+      agrees(f, from, to, eval, edges, counts);
+    }
+    Network net = Network.encode(set, session);
+    List<Group> ends =
+        map.groups().stream()
+            .filter(g -> g.outside() || g.hypothetical() || !g.endpoints().get(0).ips().isEmpty())
+            .toList();
+    for (int i = 0; i < 6 && !hypothetical.isEmpty(); i++) {
+      boolean first = s.nextInt(2) == 0;
+      Group from = first ? s.pick(hypothetical) : s.pick(ends);
+      Group to = first ? s.pick(ends) : s.pick(hypothetical);
+      if (!from.domains().isEmpty()) {
+        continue;
+      }
+      Edge e = edges.get(List.of(from, to));
+      Part p = e == null ? null : s.pick(e.allowed());
+      int family = p != null ? p.witness().family() : s.nextInt(3) > 0 ? 4 : 6;
+      List<Side> a = sides(from, set, names, s, family, true, p == null ? null : p.witness());
+      List<Side> b = sides(to, set, names, s, family, false, p == null ? null : p.witness());
+      if (a == null || b == null || p != null && p.protocol() == Part.ANY) {
+        continue;
+      }
+      FlowSpec spec =
+          p == null
+              ? new FlowSpec(null, null, null, null, null, family)
+              : new FlowSpec(
+                  p.protocol(), range(p.ports()), range(p.sourcePorts()), null, null, family);
+      try (Query q = net.query(a, b, spec)) {
+        Answer answer = q.allowed();
+        if (p == null) {
+          assertThat(answer.sat())
+              .as(
+                  "%s -> %s: the map has no edge, so no flow is allowed: %s",
+                  from.id(), to.id(), answer.flow() == null ? "" : answer.flow().describe())
+              .isFalse();
+          assertThat(answer.status()).isEqualTo(SolverSession.Status.UNSAT);
+          counts.incrementAndGet(6);
+        } else {
+          assertThat(answer.sat())
+              .as(
+                  "%s -> %s: some flow of %s (witness %s)",
+                  from.id(), to.id(), spec, p.witness().describe())
+              .isTrue();
+          assertThat(eval.evaluate(answer.flow()).allowed()).isTrue();
+          counts.incrementAndGet(7);
+        }
+      }
+    }
+  }
+
+  /**
+   * The query alternatives for a group in {@code family}: a class of pods (symbolic labels that
+   * satisfy its selectors, no named ports, a free address in one of its ranges or at the
+   * witness's), else {@link #end}'s; null when the group has none in the family.
+   */
+  private static List<Side> sides(
+      Group g, PolicySet set, DomainClasses names, Sampler s, int family, boolean source, Flow w) {
+    if (!g.hypothetical()) {
+      Ip at = w == null ? null : source ? w.sourceIp() : w.destinationIp();
+      End end = end(g, names, family, source, at);
+      return end == null ? null : end.sides(set);
+    }
+    List<Selector> all = new ArrayList<>();
+    g.matches().forEach(m -> all.add(parse(m)));
+    g.notMatches().forEach(m -> all.add(new Selector.Not(parse(m))));
+    Selector selector =
+        all.isEmpty() ? new Selector.All() : all.size() == 1 ? all.get(0) : new Selector.And(all);
+    Cidr range;
+    if (w != null) {
+      range = Cidr.host(source ? w.sourceIp() : w.destinationIp());
+    } else {
+      List<Cidr> mine = g.cidrs().stream().filter(c -> c.family() == family).toList();
+      if (!g.cidrs().isEmpty() && mine.isEmpty()) {
+        return null;
+      }
+      range = mine.isEmpty() ? null : s.pick(mine);
+    }
+    return List.of(new Side.Fresh(g.namespace(), selector, List.of(), range));
+  }
+
+  /** A selector the map printed (canonical: it parses back). */
+  private static Selector parse(String text) {
+    try {
+      return Selector.parse(text);
+    } catch (dev.tierproof.selector.SelectorSyntaxException e) {
+      throw new AssertionError("`" + text + "` does not parse back", e);
+    }
+  }
+
+  /** The group of a flow's end: its endpoint's, its pod's class at its address, or outside. */
+  private static Group group(
+      Endpoint e,
+      Ip ip,
+      String domain,
+      MapResult map,
+      Map<Endpoint, Group> groupOf,
+      DomainClasses names) {
+    if (e == null) {
+      return outside(map, names, ip, domain);
+    }
+    if (!hypothetical(e)) {
+      return groupOf.get(e);
+    }
+    List<Group> holding =
+        map.groups().stream()
+            .filter(g -> g.hypothetical() && g.namespace().equals(e.namespace()))
+            .filter(g -> g.matches().stream().allMatch(m -> parse(m).matches(e.labels())))
+            .filter(g -> g.notMatches().stream().noneMatch(m -> parse(m).matches(e.labels())))
+            .filter(g -> g.cidrs().isEmpty() || g.cidrs().stream().anyMatch(c -> c.contains(ip)))
+            .toList();
+    assertThat(holding).as("one group holds %s at %s", e.labels(), ip).hasSize(1);
+    return holding.get(0);
+  }
+
   private static void one(long seed, SolverSession session, AtomicLongArray counts) {
     RandomCluster c = new RandomCluster(seed);
     PolicySet set = c.load(false);
@@ -77,6 +262,62 @@ class MapDifferentialTest {
       }
     }
     assertThat(groupOf).hasSize(set.endpoints().size());
+    Map<List<Group>, Edge> edges = replayed(map, eval, counts, 3);
+    DomainClasses names = DomainClasses.of(set);
+    Sampler s = new Sampler(set, seed);
+    for (int i = 0; i < SAMPLES; i++) {
+      Flow f = placed(s.flow(), false);
+      if (f == null
+          || f.source() == null && f.destination() == null
+          || f.source() != null && f.source() == f.destination()) {
+        continue;
+      }
+      Group from =
+          f.source() != null ? groupOf.get(f.source()) : outside(map, names, f.sourceIp(), null);
+      Group to =
+          f.destination() != null
+              ? groupOf.get(f.destination())
+              : outside(map, names, f.destinationIp(), f.destinationDomain());
+      if (to == null && names.classOf(f.destinationDomain()) != 0) {
+        continue; // a DNS name is mapped at explain's outside address only
+      }
+      assertThat(from).as("a group holds the source of %s", f.describe()).isNotNull();
+      assertThat(to).as("a group holds the destination of %s", f.describe()).isNotNull();
+      agrees(f, from, to, eval, edges, counts);
+    }
+    solver(set, map, edges, s, session, counts);
+  }
+
+  /**
+   * The evaluator allows {@code f} exactly when a part of the edge between its groups holds its
+   * packet, decided by the part's points (counters 4 and 5).
+   */
+  private static void agrees(
+      Flow f,
+      Group from,
+      Group to,
+      Evaluator eval,
+      Map<List<Group>, Edge> edges,
+      AtomicLongArray counts) {
+    Verdict v = eval.evaluate(f);
+    Edge e = edges.get(List.of(from, to));
+    Part part =
+        e == null ? null : e.allowed().stream().filter(p -> covers(p, f)).findFirst().orElse(null);
+    assertThat(part != null)
+        .as("%s: allowed by eval iff the map holds it (%s -> %s)", f.describe(), from.id(), to.id())
+        .isEqualTo(v.allowed());
+    if (part != null) {
+      assertThat(same(v, part.verdict()))
+          .as("%s decided as the map's part says", f.describe())
+          .isTrue();
+      counts.incrementAndGet(5);
+    }
+    counts.incrementAndGet(4);
+  }
+
+  /** Every part's witness replays to an allow decided as the part says; the edges by pair. */
+  private static Map<List<Group>, Edge> replayed(
+      MapResult map, Evaluator eval, AtomicLongArray counts, int counter) {
     Map<List<Group>, Edge> edges = new HashMap<>();
     for (Edge e : map.edges()) {
       edges.put(List.of(e.from(), e.to()), e);
@@ -87,42 +328,10 @@ class MapDifferentialTest {
             .as("witness %s decided as its part says", p.witness().describe())
             .isTrue();
         assertThat(covers(p, p.witness())).isTrue();
-        counts.incrementAndGet(3);
+        counts.incrementAndGet(counter);
       }
     }
-    Sampler s = new Sampler(set, seed);
-    for (int i = 0; i < SAMPLES; i++) {
-      Flow f = placed(s.flow());
-      if (f == null
-          || f.source() == null && f.destination() == null
-          || f.source() != null && f.source() == f.destination()) {
-        continue;
-      }
-      Group from = f.source() != null ? groupOf.get(f.source()) : outside(map, f.sourceIp());
-      Group to =
-          f.destination() != null ? groupOf.get(f.destination()) : outside(map, f.destinationIp());
-      assertThat(from).as("a group holds the source of %s", f.describe()).isNotNull();
-      assertThat(to).as("a group holds the destination of %s", f.describe()).isNotNull();
-      Verdict v = eval.evaluate(f);
-      Edge e = edges.get(List.of(from, to));
-      Part part =
-          e == null
-              ? null
-              : e.allowed().stream().filter(p -> covers(p, f)).findFirst().orElse(null);
-      assertThat(part != null)
-          .as(
-              "%s: allowed by eval iff the map holds it (%s -> %s)",
-              f.describe(), from.id(), to.id())
-          .isEqualTo(v.allowed());
-      if (part != null) {
-        assertThat(same(v, part.verdict()))
-            .as("%s decided as the map's part says", f.describe())
-            .isTrue();
-        counts.incrementAndGet(5);
-      }
-      counts.incrementAndGet(4);
-    }
-    solver(set, map, edges, s, session, counts);
+    return edges;
   }
 
   /**
@@ -137,6 +346,7 @@ class MapDifferentialTest {
       SolverSession session,
       AtomicLongArray counts) {
     Reachability r = Reachability.using(set, session);
+    DomainClasses names = DomainClasses.of(set);
     List<Group> addressed =
         map.groups().stream()
             .filter(g -> g.outside() || !g.endpoints().get(0).ips().isEmpty())
@@ -150,8 +360,8 @@ class MapDifferentialTest {
       Edge e = edges.get(List.of(from, to));
       Part p = e == null ? null : s.pick(e.allowed());
       int family = p != null ? p.witness().family() : s.nextInt(3) > 0 ? 4 : 6;
-      End a = end(from, family, true, p == null ? null : p.witness().sourceIp());
-      End b = end(to, family, false, p == null ? null : p.witness().destinationIp());
+      End a = end(from, names, family, true, p == null ? null : p.witness().sourceIp());
+      End b = end(to, names, family, false, p == null ? null : p.witness().destinationIp());
       if (a == null || b == null) {
         continue;
       }
@@ -189,26 +399,39 @@ class MapDifferentialTest {
    * the family), or outside the witness's address or, without one, explain's when the group holds
    * it.
    */
-  private static End end(Group g, int family, boolean source, Ip witness) {
+  private static End end(Group g, DomainClasses names, int family, boolean source, Ip witness) {
     if (!g.outside()) {
       Endpoint e = g.endpoints().get(0);
       return e.ips().stream().anyMatch(i -> i.family() == family) ? new End.Known(e) : null;
     }
+    if (!g.domains().isEmpty() && source) {
+      return null; // a DNS name names a destination only
+    }
     Ip ip = witness != null ? witness : Placeholders.outside(family, source);
-    return g.cidrs().stream().anyMatch(c -> c.contains(ip))
-        ? new End.Addresses(dev.tierproof.model.Cidr.host(ip), null)
+    return ip.family() == family
+            && (g.cidrs().isEmpty() && !g.domains().isEmpty()
+                || g.cidrs().stream().anyMatch(c -> c.contains(ip)))
+        ? new End.Addresses(Cidr.host(ip), name(g, names))
         : null;
+  }
+
+  /** A DNS name of a DNS-name group (null for other groups). */
+  private static String name(Group g, DomainClasses names) {
+    for (int k = 1; k < names.size(); k++) {
+      if (g.domains().contains(names.pattern(k))) {
+        return names.representative(k);
+      }
+    }
+    return null;
   }
 
   /**
    * The flow with address-less endpoints at explain's placeholders; null for ends the map does not
    * cover.
    */
-  private static Flow placed(Flow f) {
-    boolean hypothetical =
-        f.source() != null && f.source().source().equals("Hypothetical")
-            || f.destination() != null && f.destination().source().equals("Hypothetical");
-    if (hypothetical || f.destinationDomain() != null) {
+  private static Flow placed(Flow f, boolean pods) {
+    boolean hypothetical = hypothetical(f.source()) || hypothetical(f.destination());
+    if (hypothetical && !pods) {
       return null;
     }
     Ip src =
@@ -227,14 +450,30 @@ class MapDifferentialTest {
         f.destinationPort(),
         f.icmpType(),
         f.icmpCode(),
-        null,
+        f.destinationDomain(),
         f.source(),
         f.destination());
   }
 
-  private static Group outside(MapResult map, Ip ip) {
+  private static boolean hypothetical(Endpoint e) {
+    return e != null && e.source().equals("Hypothetical");
+  }
+
+  /**
+   * The group of an address outside, reached by DNS name {@code domain} (null: none): a DNS-name
+   * group of the name's class at addresses holding it, else the outside group holding it.
+   */
+  private static Group outside(MapResult map, DomainClasses names, Ip ip, String domain) {
+    int k = names.classOf(domain);
     return map.groups().stream()
-        .filter(g -> g.outside() && g.cidrs().stream().anyMatch(c -> c.contains(ip)))
+        .filter(
+            g ->
+                g.outside()
+                    && (k == 0
+                        ? g.domains().isEmpty() && g.cidrs().stream().anyMatch(c -> c.contains(ip))
+                        : g.domains().contains(names.pattern(k))
+                            && (g.cidrs().isEmpty()
+                                || g.cidrs().stream().anyMatch(c -> c.contains(ip)))))
         .findFirst()
         .orElse(null);
   }

@@ -17,13 +17,14 @@ import java.util.stream.Collectors;
  * labels (and a namespace only referenced), Deployments, StatefulSets, DaemonSets, ReplicaSets,
  * Jobs and CronJobs (pod templates: no addresses, named container ports), Pods with and without
  * {@code status.podIP}/{@code podIPs} of both families, WorkloadEndpoints and HostEndpoints,
- * ServiceAccounts, (Global)NetworkSets, Tiers, Calico (Global)NetworkPolicies with
- * Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies (podSelector, namespaceSelector,
- * ipBlock with except, named and numeric ports, endPort) mixed with Calico tiers, Services with
- * EndpointSlices or Endpoints and {@code services} rules ({@link RandomClusterServices}),
- * ClusterNetworkPolicies ({@link ClusterAdminPolicies}), and kinds tierproof does not model
- * (ConfigMap, a third-party CRD, rarely a FelixConfiguration). The same seed gives the same text;
- * {@link #load} goes through the loader, the front door every command uses.
+ * ServiceAccounts, (Global)NetworkSets (some with DNS names, {@link RandomDomains}), Tiers, Calico
+ * (Global)NetworkPolicies with Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies
+ * (podSelector, namespaceSelector, ipBlock with except, named and numeric ports, endPort) mixed
+ * with Calico tiers, Services with EndpointSlices or Endpoints and {@code services} rules ({@link
+ * RandomClusterServices}), ClusterNetworkPolicies ({@link ClusterAdminPolicies}), and kinds
+ * tierproof does not model (ConfigMap, a third-party CRD, rarely a FelixConfiguration). The same
+ * seed gives the same text; {@link #load} goes through the loader, the front door every command
+ * uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at
@@ -135,10 +136,12 @@ public final class RandomCluster {
   private boolean enforcingUnmodelled;
   private final boolean listed;
   private final RandomClusterServices services;
+  private final RandomDomains domains;
 
   public RandomCluster(long seed) {
     this.seed = seed;
     this.rnd = new Random(seed);
+    this.domains = new RandomDomains(seed);
     for (String ns : NAMESPACES) {
       if (rnd.nextInt(5) > 0) {
         declared.add(ns);
@@ -522,6 +525,7 @@ public final class RandomCluster {
         }
       }
       nets.forEach(c -> b.append("  - ").append(quote(c)).append('\n'));
+      b.append(domains.netset());
       docs.add(b.toString());
     }
   }
@@ -708,6 +712,9 @@ public final class RandomCluster {
                 .append(quote(namespaceSelector()))
                 .append("\n      selector: \"has(set)\"\n");
       }
+    }
+    if (farEnd && key.equals("destination") && b.length() == 0) {
+      b.append(domains.rule()); // an egress rule's peer (spec S3.6)
     }
     if (ports && rnd.nextInt(3) > 0) {
       List<String> list = new ArrayList<>();

@@ -77,11 +77,47 @@ class MapHtmlBrowserTest {
   }
 
   private static String namespace(JsonNode group) {
-    return group.has("cidrs") ? "(outside)" : group.path("namespace").asText("(hosts)");
+    return group.has("cidrs") || group.has("domains")
+        ? "(outside)"
+        : group.path("namespace").asText("(hosts)");
   }
 
   @Test
   void matrix_countsThePairsTheJsonLists_andFetchesNothing() throws Exception {
+    matrixAgreesWith(map);
+  }
+
+  @Test
+  void scopeAny_podsThatCouldBeDeployed_countedAndListedInTheirNamespace() throws Exception {
+    Path dir = Path.of("target/map-browser");
+    Path html = dir.resolve("shop-any.html");
+    Path json = dir.resolve("shop-any.json");
+    Run run =
+        Run.of(
+            "-f",
+            "examples/shop",
+            "map",
+            "--scope",
+            "any",
+            "-o",
+            "html=" + html,
+            "-o",
+            "json=" + json);
+    assertThat(run.code()).as(run.toString()).isZero();
+    browser.get(html.toAbsolutePath().toUri().toString());
+    matrixAgreesWith(new ObjectMapper().readTree(json.toFile()));
+    browser.findElement(By.cssSelector("#matrix tbody th[data-key='payments']")).click();
+    List<String> rows =
+        browser.findElements(By.cssSelector("#matrix tbody th")).stream()
+            .map(WebElement::getText)
+            .toList();
+    assertThat(rows)
+        .contains("payments/payments-api-0")
+        .anyMatch(r -> r.startsWith("payments/{app=payments-api} (could be deployed)"));
+  }
+
+  /** Every cell of the page's matrix counts the pairs of groups {@code map} lists. */
+  private static void matrixAgreesWith(JsonNode map) {
     Map<String, String> nsOf = new HashMap<>();
     map.get("groups").forEach(g -> nsOf.put(g.get("id").asText(), namespace(g)));
     Map<String, Integer> expected = new HashMap<>();

@@ -38,7 +38,7 @@ public final class Aggregate {
     Map<String, List<Group>> merged = new LinkedHashMap<>();
     Map<Group, String> keyOf = new java.util.IdentityHashMap<>();
     for (Group g : map.groups()) {
-      if (g.outside()) {
+      if (g.endpoints().isEmpty()) { // outside, DNS names and pods that could be deployed stay
         merged.put(g.id(), List.of(g));
         keyOf.put(g, g.id());
         continue;
@@ -63,7 +63,7 @@ public final class Aggregate {
         continue;
       }
       Group first = parts.get(0);
-      if (first.outside()) {
+      if (first.endpoints().isEmpty()) {
         out.put(e.getKey(), first);
         continue;
       }

@@ -48,21 +48,31 @@ import java.util.function.Predicate;
  * of the step tells the packets of a cell apart), evaluated once on one of them. A pair of groups
  * combines its source's egress table with its destination's ingress table cell by cell; every
  * allowed part's witness is then evaluated as a whole flow between the pair's own ends and must be
- * decided as the tables say (a mismatch is an internal error, never a printed answer).
+ * decided as the tables say (a mismatch is an internal error, never a printed answer). Tables are
+ * shared by content, so that steps that decide alike (the replicas of a workload, the pods that
+ * could be deployed at several addresses) share their joint tables.
+ *
+ * <p>Ends at addresses no endpoint owns are seen as rule sides see them there: a destination
+ * reached by a DNS name (spec S3.6) with that name, a pod that could be deployed ({@link
+ * Hypotheticals}, {@code --scope any}) as an endpoint without an address of its own at the flow's
+ * address (spec S5.3, S5.4); {@link Groups} maps such ends once per set of regions the rule sides
+ * tell apart and {@link Variants} joins those the map shows alike.
  */
 public final class Connectivity {
 
   /**
    * What the map covers: source and destination groups the predicates accept, packets in {@code
-   * packets}.
+   * packets}, and besides the input's ends the pods that could be deployed in {@code pods} ({@link
+   * Hypotheticals#NONE}: none).
    */
   public record Options(
       Predicate<Group> sources,
       Predicate<Group> destinations,
       FlowSpec packets,
+      Hypotheticals pods,
       Progress progress) {
     public static Options all() {
-      return new Options(g -> true, g -> true, FlowSpec.ANY, Progress.NONE);
+      return new Options(g -> true, g -> true, FlowSpec.ANY, Hypotheticals.NONE, Progress.NONE);
     }
   }
 
@@ -70,25 +80,61 @@ public final class Connectivity {
    * The groups an end of a question covers: its endpoint's, those in its range, those its selector
    * selects.
    */
-  public static Predicate<Group> covering(End end) {
+  public static Predicate<Group> covering(End end, PolicySet set) {
     if (end instanceof End.Known k) {
       return g -> g.endpoints().contains(k.endpoint());
     }
     if (end instanceof End.Addresses o) {
       Cidr r = o.range();
+      // a DNS name is one of the names of one DNS-name group (or of none: the outside groups);
+      // without a name, any destination outside is meant, reached by a name or not
+      dev.tierproof.smt.DomainClasses names = dev.tierproof.smt.DomainClasses.of(set);
+      int named = names.classOf(o.domain());
+      Predicate<Group> reached =
+          g ->
+              o.domain() == null
+                  || (g.domains().isEmpty()
+                      ? named == 0
+                      : g.domains().contains(names.pattern(named)));
       return g ->
-          r == null
-              ? g.outside()
+          !g.endpoints().isEmpty()
+              ? r != null
+                  && o.domain() == null
+                  && g.endpoints().stream().anyMatch(e -> e.ips().stream().anyMatch(r::contains))
               : g.outside()
-                  ? g.cidrs().stream()
-                      .anyMatch(c -> c.contains(r.address()) || r.contains(c.address()))
-                  : g.endpoints().stream().anyMatch(e -> e.ips().stream().anyMatch(r::contains));
+                  && reached.test(g)
+                  && (r == null
+                      || g.cidrs().isEmpty()
+                      || g.cidrs().stream()
+                          .anyMatch(c -> c.contains(r.address()) || r.contains(c.address())));
     }
     End.Hypothetical h = (End.Hypothetical) end;
     return g ->
-        !g.outside()
+        !g.endpoints().isEmpty()
+            && !(g.hypothetical() && h.existingOnly())
             && (h.namespace() == null || h.namespace().equals(g.namespace()))
             && h.selector().matches(g.endpoints().get(0).labels());
+  }
+
+  /**
+   * The group as {@link #covering} tests it: a hypothetical group with the pod that stands for it
+   * (its class is uniform under the selectors of the map's references).
+   */
+  private static Group tested(Member m) {
+    Group g = m.group();
+    return !g.hypothetical()
+        ? g
+        : new Group(
+            g.id(),
+            g.namespace(),
+            g.labels(),
+            List.of(m.endpoint()),
+            g.cidrs(),
+            g.names(),
+            true,
+            List.of(),
+            List.of(),
+            List.of());
   }
 
   /** One step's decision per cell, for one subject and the peers that look alike to it. */
@@ -104,6 +150,8 @@ public final class Connectivity {
   private final Map<Same, List<Rule>> ingress = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<List<Object>, View> views = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<List<Object>, BitSet> heldBy = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<List<Object>, Table> tableByContent =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private List<Member> members;
   private final Map<List<Object>, List<Shape>> joints =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -120,8 +168,8 @@ public final class Connectivity {
   private Evaluator.Site[] sites;
 
   private Connectivity(PolicySet set, Options options) {
-    this.set = set;
-    this.evaluator = new Evaluator(set);
+    this.set = set.withProfiles(options.pods().assumed());
+    this.evaluator = new Evaluator(this.set);
     this.options = options;
   }
 
@@ -130,35 +178,59 @@ public final class Connectivity {
   }
 
   private MapResult map() {
-    members = new Groups(set).members;
+    members =
+        new Groups(set, options.pods(), dev.tierproof.smt.DomainClasses.of(set), evaluator).members;
     ends = members.size() * 2;
     sites = new Evaluator.Site[ends];
+    BitSet sources = new BitSet();
+    BitSet destinations = new BitSet();
+    for (Member m : members) {
+      Group g = tested(m);
+      sources.set(m.index(), options.sources().test(g));
+      destinations.set(m.index(), options.destinations().test(g));
+    }
     // source groups on every core; each source's edges in destination order, sources in order
     List<List<Edge>> bySource = new ArrayList<>();
     members.forEach(m -> bySource.add(null));
-    java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger();
     java.util.concurrent.atomic.AtomicInteger done =
+        new java.util.concurrent.atomic.AtomicInteger();
+    onEveryCore(
+        members.size(),
+        i -> {
+          Member from = members.get(i);
+          List<Edge> edges = new ArrayList<>();
+          if (sources.get(i)) {
+            for (Member to : members) {
+              if (!destinations.get(to.index()) || from.group().outside() && to.group().outside()) {
+                continue;
+              }
+              List<Part> parts = pair(from, to);
+              if (!parts.isEmpty()) {
+                edges.add(new Edge(from.group(), to.group(), parts));
+              }
+            }
+          }
+          bySource.set(i, edges);
+          options.progress().at("source groups", done.incrementAndGet(), members.size());
+        });
+    List<Edge> edges = new ArrayList<>();
+    bySource.forEach(edges::addAll);
+    if (System.getenv("TIERPROOF_MAP_PROFILE") != null) { // a debugging aid
+      System.err.printf(
+          "map: %d groups, %d views, %d joints, %d sides%n",
+          members.size(), views.size(), joints.size(), identities.size());
+    }
+    return Variants.join(members, edges);
+  }
+
+  /** Runs {@code task} for 0 .. n-1 on up to four threads; the first failure is thrown. */
+  private static void onEveryCore(int n, java.util.function.IntConsumer task) {
+    java.util.concurrent.atomic.AtomicInteger next =
         new java.util.concurrent.atomic.AtomicInteger();
     Runnable worker =
         () -> {
-          for (int i = next.getAndIncrement(); i < members.size(); i = next.getAndIncrement()) {
-            Member from = members.get(i);
-            List<Edge> edges = new ArrayList<>();
-            if (options.sources().test(from.group())) {
-              for (Member to : members) {
-                if (!options.destinations().test(to.group())
-                    || from.group().outside() && to.group().outside()) {
-                  continue;
-                }
-                List<Part> parts = pair(from, to);
-                if (!parts.isEmpty()) {
-                  edges.add(new Edge(from.group(), to.group(), parts));
-                }
-              }
-            }
-            bySource.set(i, edges);
-            options.progress().at("source groups", done.incrementAndGet(), members.size());
+          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+            task.accept(i);
           }
         };
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -182,14 +254,6 @@ public final class Connectivity {
     } finally {
       pool.shutdownNow();
     }
-    List<Edge> edges = new ArrayList<>();
-    bySource.forEach(edges::addAll);
-    if (System.getenv("TIERPROOF_MAP_PROFILE") != null) { // a debugging aid
-      System.err.printf(
-          "map: %d groups, %d views, %d joints, %d sides%n",
-          members.size(), views.size(), joints.size(), identities.size());
-    }
-    return new MapResult(members.stream().map(Member::group).toList(), edges);
   }
 
   /** The allowed parts from one group to another, over both families. */
@@ -197,7 +261,7 @@ public final class Connectivity {
     Endpoint src = from.endpoint();
     Endpoint dst = to.endpoint();
     Map<Integer, Ip> dstAddresses = to.destination();
-    if (from.group() == to.group()) {
+    if (from.group() == to.group() && !from.group().hypothetical()) {
       if (from.group().endpoints().size() < 2) {
         return List.of(); // an endpoint's traffic to itself never meets policy
       }
@@ -281,7 +345,7 @@ public final class Connectivity {
               c.port(),
               c.type(),
               c.code(),
-              null,
+              to.domain(),
               src,
               dst);
       Verdict v = evaluator.evaluate(f);
@@ -476,8 +540,8 @@ public final class Connectivity {
       for (Rule r : rules) { // only rules whose sides hold both ends can match, so only they split
         EntityMatch side = peerSide(r);
         EntityMatch own = dir == Direction.EGRESS ? r.source() : r.destination();
-        if ((side.isEmpty() || holds(side, peerEnd, peer, peerIp))
-            && (own.isEmpty() || holds(own, atEnd, at, atIp))) {
+        if ((side.isEmpty() || holds(side, peerEnd, peer, peerIp, peerGroup.domain()))
+            && (own.isEmpty() || holds(own, atEnd, at, atIp, null))) {
           cells.add(r);
         }
       }
@@ -504,7 +568,7 @@ public final class Connectivity {
                     c.port(),
                     c.type(),
                     c.code(),
-                    null,
+                    peerGroup.domain(),
                     at,
                     peer)
                 : new Flow(
@@ -522,7 +586,14 @@ public final class Connectivity {
             evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());
       }
-      return new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
+      Table t = new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
+      // one table per content, so that pairs of steps that decide alike share their joint
+      List<Object> content = new ArrayList<>(List.of(dir, partition));
+      for (Step step : steps) {
+        content.add(step.allowed());
+        content.addAll(key(new Verdict(step.allowed(), List.of(step))));
+      }
+      return tableByContent.computeIfAbsent(content, k -> t);
     }
   }
 
@@ -533,7 +604,7 @@ public final class Connectivity {
   private Table table(Endpoint at, Ip atIp, int atEnd, Direction dir, int family, int peer) {
     View v =
         views.computeIfAbsent(
-            List.of(new Same(at), dir, family), k -> new View(at, atIp, atEnd, dir, family));
+            List.of(new Same(at), dir, family, atIp), k -> new View(at, atIp, atEnd, dir, family));
     return v.table(peer);
   }
 
@@ -546,7 +617,7 @@ public final class Connectivity {
           for (Member m :
               members) { // a group's source and destination addresses are alike to every side
             Ip ip = m.destination().getOrDefault(family, m.source().get(family));
-            if (ip != null && holds(side, end(m, family), m.endpoint(), ip)) {
+            if (ip != null && holds(side, end(m, family), m.endpoint(), ip, m.domain())) {
               out.set(m.index());
             }
           }
@@ -554,14 +625,17 @@ public final class Connectivity {
         });
   }
 
-  /** Whether a rule side holds an end (a group at an address; {@code who} null outside). */
-  private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip) {
+  /**
+   * Whether a rule side holds an end (a group at an address, reached by DNS name {@code domain};
+   * {@code who} null outside).
+   */
+  private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip, String domain) {
     byte[] known =
         identities.computeIfAbsent(
             new Same(side), k -> new byte[ends]); // races only repeat a lookup
     if (known[end] == 0) {
       if (sites[end] == null) {
-        sites[end] = evaluator.site(ip, who);
+        sites[end] = evaluator.site(ip, domain, who);
       }
       known[end] = (byte) (evaluator.identity(side, sites[end]) ? 1 : 2);
     }
@@ -609,7 +683,7 @@ public final class Connectivity {
   }
 
   /** What decided each step, compared by identity. */
-  private static List<Object> key(Verdict v) {
+  static List<Object> key(Verdict v) {
     List<Object> out = new ArrayList<>();
     for (Step s : v.steps()) {
       Decision d = s.decidedBy();
@@ -624,7 +698,7 @@ public final class Connectivity {
   }
 
   /** Identity, for records whose equality would compare whole policies. */
-  private record Same(Object o) {
+  record Same(Object o) {
     @Override
     public boolean equals(Object other) {
       return other instanceof Same s && s.o == o;

@@ -1,6 +1,7 @@
 package dev.tierproof.analysis.map;
 
 import dev.tierproof.analysis.map.MapResult.Group;
+import dev.tierproof.eval.Evaluator;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
@@ -29,52 +30,220 @@ import java.util.TreeSet;
  * S3, S4: labels, namespace, profiles, kind, named ports, and which ranges named by a policy or a
  * network set hold their addresses), and the addresses outside the cluster grouped by the ranges
  * that hold them. Members of a group are told apart by no rule, so one member stands for all. An
- * endpoint without an address stands at the placeholder explain gives it (spec S5.4).
+ * endpoint without an address stands at the placeholder explain gives it (spec S5.4). Besides: the
+ * destinations reached by each DNS name class (spec S3.6) and, with {@code --scope any}, the
+ * classes of pods that could be deployed (spec S5.3, {@link Hypotheticals}).
  */
 final class Groups {
 
   /**
    * A group, its position in {@link #members}, and the endpoint and address that stand for it per
-   * family (4, 6), as source and as destination.
+   * family (4, 6), as source and as destination; {@code domain}, the DNS name a destination is
+   * reached by. A group of pods that could be deployed is mapped per set of regions ({@code
+   * regions}, their names; {@code variantOf} names its class), and {@link Variants} joins those
+   * that the map then shows alike.
    */
   record Member(
       int index,
       Group group,
       Endpoint endpoint,
       Map<Integer, Ip> source,
-      Map<Integer, Ip> destination) {}
+      Map<Integer, Ip> destination,
+      String domain,
+      String variantOf,
+      List<String> regions) {}
+
+  /**
+   * Addresses no endpoint owns, alike to every range: the ranges, and per family the address that
+   * stands for them as source and as destination (a family without a free address is missing).
+   */
+  record Region(
+      List<Cidr> cidrs, Map<Integer, Ip> sources, Map<Integer, Ip> destinations, boolean world) {}
 
   private final List<Cidr> cidrs;
   final List<Member> members = new ArrayList<>();
+  final List<Region> regions = new ArrayList<>();
 
-  Groups(PolicySet set) {
+  /**
+   * The groups of {@code set}'s endpoints; per class of {@code hypothetical}, a group of pods that
+   * could be deployed per set of regions that no rule side tells apart for them (one group when no
+   * side does); the outside groups; per DNS name class (but the first, no name), a destination
+   * group reached by that name at explain's outside address (203.0.113.7, 2001:db8::cb00:7107),
+   * standing for the addresses of the regions that hold it.
+   */
+  Groups(
+      PolicySet set,
+      Hypotheticals hypothetical,
+      dev.tierproof.smt.DomainClasses domains,
+      Evaluator evaluator) {
     this.cidrs = ranges(set);
     endpoints(set);
-    outside(set);
+    regions(set);
+    List<String> names = regions.stream().map(r -> name(set, r)).toList();
+    List<EntityMatch> sides = sides(set);
+    int n = 0;
+    for (int k = 0; k < hypothetical.size(); k++) {
+      Endpoint pod = hypothetical.pod(k);
+      List<List<Integer>> alike = alike(sides, evaluator, pod);
+      for (List<Integer> same : alike) {
+        Region at = regions.get(same.get(0));
+        Map<Integer, Ip> src = new TreeMap<>();
+        Map<Integer, Ip> dst = new TreeMap<>();
+        for (int family : List.of(4, 6)) { // explain's pod placeholders where the region has them
+          src.put(family, pod(at, family, true));
+          dst.put(family, pod(at, family, false));
+        }
+        src.values().removeIf(java.util.Objects::isNull);
+        dst.values().removeIf(java.util.Objects::isNull);
+        members.add(
+            new Member(
+                members.size(),
+                hypothetical.group(k, "h" + ++n, within(same)),
+                pod,
+                src,
+                dst,
+                null,
+                "h" + k,
+                same.stream().map(names::get).toList()));
+      }
+    }
+    n = 0;
+    for (int r = 0; r < regions.size(); r++) {
+      Region region = regions.get(r);
+      members.add(
+          new Member(
+              members.size(),
+              new Group("o" + ++n, null, Map.of(), List.of(), region.cidrs(), names.get(r)),
+              null,
+              region.sources(),
+              region.destinations(),
+              null,
+              null,
+              List.of()));
+    }
+    // a DNS name's destination stands where explain puts it: at its outside address's region
+    Map<Integer, Ip> at = new TreeMap<>();
+    List<Integer> where = new ArrayList<>();
+    for (int family : List.of(4, 6)) {
+      Ip placeholder = Placeholders.outside(family, false);
+      for (int r = 0; r < regions.size(); r++) {
+        Ip rep = regions.get(r).destinations().get(family);
+        if (rep != null && regions.get(r).cidrs().stream().anyMatch(c -> c.contains(placeholder))) {
+          at.put(family, rep);
+          if (!where.contains(r)) {
+            where.add(r);
+          }
+        }
+      }
+    }
+    for (int k = 1; k < domains.size(); k++) {
+      String pattern = domains.pattern(k);
+      members.add(
+          new Member(
+              members.size(),
+              new Group(
+                  "d" + k,
+                  null,
+                  Map.of(),
+                  List.of(),
+                  within(where),
+                  pattern + " at " + String.join(", ", where.stream().map(names::get).toList()),
+                  false,
+                  List.of(),
+                  List.of(),
+                  List.of(pattern)),
+              null,
+              Map.of(),
+              at,
+              domains.representative(k),
+              null,
+              List.of()));
+    }
+  }
+
+  /** Every rule of the set's policies (in tier order) and profiles, both directions. */
+  static List<Rule> rules(PolicySet set) {
+    List<Rule> out = new ArrayList<>();
+    for (Tier t : set.tiers()) {
+      for (Policy p : t.policies()) {
+        out.addAll(p.rules(Direction.INGRESS));
+        out.addAll(p.rules(Direction.EGRESS));
+      }
+    }
+    for (Profile p : set.profiles().values()) {
+      out.addAll(p.rules(Direction.INGRESS));
+      out.addAll(p.rules(Direction.EGRESS));
+    }
+    return out;
+  }
+
+  /** Every rule side of the set that looks at who is at an address, each once. */
+  private static List<EntityMatch> sides(PolicySet set) {
+    Map<EntityMatch, Boolean> out = new java.util.IdentityHashMap<>();
+    for (Rule r : rules(set)) {
+      for (EntityMatch m : List.of(r.source(), r.destination())) {
+        if (!m.isEmpty()) {
+          out.put(m, true);
+        }
+      }
+    }
+    return List.copyOf(out.keySet());
+  }
+
+  /**
+   * The regions with a free address, in sets that every rule side holds alike with {@code pod}
+   * there: per family, at the region's address that stands for it (spec S3.4; a side sees nothing
+   * else of a free address).
+   */
+  private List<List<Integer>> alike(List<EntityMatch> sides, Evaluator evaluator, Endpoint pod) {
+    Map<List<Object>, List<Integer>> out = new LinkedHashMap<>();
+    for (int r = 0; r < regions.size(); r++) {
+      Region region = regions.get(r);
+      List<Object> key = new ArrayList<>();
+      for (int family : List.of(4, 6)) {
+        Ip ip = region.destinations().getOrDefault(family, region.sources().get(family));
+        key.add(ip != null);
+        if (ip != null) {
+          Evaluator.Site site = evaluator.site(ip, pod);
+          BitSet held = new BitSet(sides.size());
+          for (int i = 0; i < sides.size(); i++) {
+            held.set(i, evaluator.identity(sides.get(i), site));
+          }
+          key.add(held);
+        }
+      }
+      if (key.contains(Boolean.TRUE)) { // endpoints may own every address of a region
+        out.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+      }
+    }
+    return List.copyOf(out.values());
+  }
+
+  /** The ranges of a set of regions. */
+  private List<Cidr> within(List<Integer> same) {
+    List<Cidr> out = new ArrayList<>();
+    same.forEach(r -> out.addAll(regions.get(r).cidrs()));
+    return out;
+  }
+
+  /** A free address of the region for a pod: explain's placeholder when it is there. */
+  private static Ip pod(Region region, int family, boolean source) {
+    Ip placeholder = Placeholders.pod(family, source);
+    Ip other = (source ? region.sources() : region.destinations()).get(family);
+    return other != null && region.cidrs().stream().anyMatch(c -> c.contains(placeholder))
+        ? placeholder
+        : other;
   }
 
   /** Every range a rule ({@code nets}, {@code notNets}) or a network set names, each once. */
   private static List<Cidr> ranges(PolicySet set) {
     Set<Cidr> out = new java.util.LinkedHashSet<>();
-    List<List<Rule>> lists = new ArrayList<>();
-    for (Tier t : set.tiers()) {
-      for (Policy p : t.policies()) {
-        lists.add(p.rules(Direction.INGRESS));
-        lists.add(p.rules(Direction.EGRESS));
-      }
-    }
-    for (Profile p : set.profiles().values()) {
-      lists.add(p.rules(Direction.INGRESS));
-      lists.add(p.rules(Direction.EGRESS));
-    }
-    for (List<Rule> rules : lists) {
-      for (Rule r : rules) {
-        for (EntityMatch m : List.of(r.source(), r.destination())) {
-          out.addAll(m.nets());
-          out.addAll(m.notNets());
-          if (m.service() != null) {
-            out.addAll(m.service().hosts()); // spec S3.9: a service's endpoint addresses
-          }
+    for (Rule r : rules(set)) {
+      for (EntityMatch m : List.of(r.source(), r.destination())) {
+        out.addAll(m.nets());
+        out.addAll(m.notNets());
+        if (m.service() != null) {
+          out.addAll(m.service().hosts()); // spec S3.9: a service's endpoint addresses
         }
       }
     }
@@ -158,15 +327,15 @@ final class Groups {
           dst.put(family, Placeholders.pod(family, false));
         }
       }
-      members.add(new Member(members.size(), group, first, src, dst));
+      members.add(new Member(members.size(), group, first, src, dst, null, null, List.of()));
     }
   }
 
   /**
-   * Outside: per family, the intervals between the ranges' bounds, grouped by the ranges holding
-   * them.
+   * The addresses no endpoint owns: per family, the intervals between the ranges' bounds, grouped
+   * by the ranges holding them.
    */
-  private void outside(PolicySet set) {
+  private void regions(PolicySet set) {
     Set<Ip> owned = new HashSet<>();
     set.endpoints().forEach(e -> owned.addAll(e.ips()));
     Map<BitSet, List<Cidr>> byMembership = new LinkedHashMap<>();
@@ -207,31 +376,33 @@ final class Groups {
         }
       }
     }
-    int n = 0;
     for (Map.Entry<BitSet, List<Cidr>> e : byMembership.entrySet()) {
-      List<String> names = new ArrayList<>();
-      for (NetworkSet s : set.networkSets()) {
-        if (s.nets().stream()
-            .anyMatch(c -> e.getValue().stream().anyMatch(a -> c.contains(a.address())))) {
-          names.add(s.namespace() == null ? s.name() : s.namespace() + "/" + s.name());
-        }
-      }
-      String display =
-          !names.isEmpty()
-              ? String.join(", ", names)
-              : e.getKey().isEmpty()
-                  ? "world"
-                  : e.getValue().size() <= 3
-                      ? e.getValue().stream()
-                          .map(Cidr::toString)
-                          .reduce((a, b) -> a + ", " + b)
-                          .orElse("")
-                      : e.getValue().get(0) + ", … (" + e.getValue().size() + " ranges)";
-      Group g = new Group("o" + ++n, null, Map.of(), List.of(), e.getValue(), display);
-      members.add(
-          new Member(
-              members.size(), g, null, sources.get(e.getKey()), destinations.get(e.getKey())));
+      regions.add(
+          new Region(
+              e.getValue(),
+              sources.get(e.getKey()),
+              destinations.get(e.getKey()),
+              e.getKey().isEmpty()));
     }
+  }
+
+  /** What a reader calls a region: the network sets its addresses are in, world, or its ranges. */
+  private static String name(PolicySet set, Region region) {
+    List<Cidr> cidrs = region.cidrs();
+    List<String> names = new ArrayList<>();
+    for (NetworkSet s : set.networkSets()) {
+      if (s.nets().stream().anyMatch(c -> cidrs.stream().anyMatch(a -> c.contains(a.address())))) {
+        names.add(s.namespace() == null ? s.name() : s.namespace() + "/" + s.name());
+      }
+    }
+    if (!names.isEmpty()) {
+      return String.join(", ", names);
+    }
+    return region.world()
+        ? "world"
+        : cidrs.size() <= 3
+            ? cidrs.stream().map(Cidr::toString).reduce((x, y) -> x + ", " + y).orElse("")
+            : cidrs.get(0) + ", … (" + cidrs.size() + " ranges)";
   }
 
   /** The address whose value within its family is {@code v}. */

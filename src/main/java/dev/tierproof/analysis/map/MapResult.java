@@ -25,13 +25,26 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
 
   /**
    * Endpoints that every flow treats alike (same labels, namespace, profiles, named ports and
-   * membership in every range a policy or network set names), or ({@code cidrs} non-empty) the
-   * addresses outside the cluster that no policy tells apart.
+   * membership in every range a policy or network set names); or ({@code cidrs} non-empty, no
+   * endpoints) the addresses outside the cluster that no policy tells apart; or ({@code domains}
+   * non-empty) destinations outside the cluster reached by a DNS name of one class (spec S3.6); or
+   * ({@code hypothetical}) the workload endpoints that could be deployed in a namespace and satisfy
+   * exactly the selectors {@code matches} of those the policies name (spec S5.3).
    *
-   * @param id {@code g1}, {@code g2}, ... for endpoints; {@code o1}, ... outside
-   * @param labels what sets the group apart from the others of its namespace (empty outside)
+   * @param id {@code g1}, {@code g2}, ... for endpoints; {@code o1}, ... outside; {@code d1}, ...
+   *     DNS names; {@code h1}, ... pods that could be deployed
+   * @param labels what sets the group apart from the others of its namespace (empty outside); for a
+   *     hypothetical group, the labels of one of its pods that selectors look at
+   * @param cidrs outside: its addresses; a DNS-name or hypothetical group: the addresses no
+   *     endpoint owns that its members stand at (empty: any of them; a DNS name: those of the
+   *     outside groups holding explain's outside address)
    * @param names what a reader calls it: outside, the network sets its addresses are in, or {@code
-   *     world}; a namespace or workload when the map is read at that grain; else null
+   *     world}; a DNS name or pattern; a hypothetical group's namespace and labels; a namespace or
+   *     workload when the map is read at that grain; else null
+   * @param matches a hypothetical group: the selectors (canonical) its pods satisfy, among those
+   *     whose truth its namespace leaves open; {@code notMatches} those they do not
+   * @param domains a DNS-name group: the name or pattern its names are (a pattern: its names that
+   *     no other group's name or narrower pattern holds)
    */
   public record Group(
       String id,
@@ -39,22 +52,56 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
       Map<String, String> labels,
       List<Endpoint> endpoints,
       List<Cidr> cidrs,
-      String names) {
+      String names,
+      boolean hypothetical,
+      List<String> matches,
+      List<String> notMatches,
+      List<String> domains) {
     public Group {
       labels =
           java.util.Collections.unmodifiableMap(
               new java.util.TreeMap<>(labels)); // in key order, run after run
       endpoints = List.copyOf(endpoints);
       cidrs = List.copyOf(cidrs);
+      matches = List.copyOf(matches);
+      notMatches = List.copyOf(notMatches);
+      domains = List.copyOf(domains);
     }
 
+    /** A group of endpoints of the input, or of addresses outside. */
+    public Group(
+        String id,
+        String namespace,
+        Map<String, String> labels,
+        List<Endpoint> endpoints,
+        List<Cidr> cidrs,
+        String names) {
+      this(id, namespace, labels, endpoints, cidrs, names, false, List.of(), List.of(), List.of());
+    }
+
+    /** Addresses outside the cluster, reached by a DNS name or not. */
     public boolean outside() {
-      return endpoints.isEmpty();
+      return endpoints.isEmpty() && !hypothetical;
+    }
+
+    /** The same group under another id and with other addresses (DNS-name, hypothetical). */
+    public Group as(String newId, List<Cidr> within, String newNames) {
+      return new Group(
+          newId,
+          namespace,
+          labels,
+          endpoints,
+          within,
+          newNames,
+          hypothetical,
+          matches,
+          notMatches,
+          domains);
     }
 
     /** {@code ns/name} of one endpoint, {@code ns/{app=web} (3)} of several, the names outside. */
     public String display() {
-      if (outside()) {
+      if (endpoints.isEmpty()) {
         return names;
       }
       if (names != null) {
