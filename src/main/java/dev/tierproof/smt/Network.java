@@ -224,8 +224,9 @@ public final class Network {
   }
 
   /**
-   * {@code e} and every endpoint that owns one of its addresses (spec S5.5: a rule side that matches
-   * one owner's address matches a packet of any owner, so a change seen at one is seen at all).
+   * {@code e} and every endpoint that owns one of its addresses (spec S5.5: a rule side that
+   * matches one owner's address matches a packet of any owner, so a change seen at one is seen at
+   * all).
    */
   List<Endpoint> coOwners(Endpoint e) {
     List<Endpoint> out = new ArrayList<>(List.of(e));

@@ -18,14 +18,14 @@ import java.util.stream.Collectors;
  * labels (and a namespace only referenced), Deployments, StatefulSets, DaemonSets, ReplicaSets,
  * Jobs and CronJobs (pod templates: no addresses, named container ports), Pods with and without
  * {@code status.podIP}/{@code podIPs} of both families (two of them at one address in a third of
- * the clusters, spec S5.5), WorkloadEndpoints and HostEndpoints,
- * ServiceAccounts, (Global)NetworkSets, Tiers, Calico (Global)NetworkPolicies with
- * Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies (podSelector, namespaceSelector,
- * ipBlock with except, named and numeric ports, endPort) mixed with Calico tiers, Services with
- * EndpointSlices or Endpoints and {@code services} rules ({@link RandomClusterServices}),
- * ClusterNetworkPolicies ({@link ClusterAdminPolicies}), and kinds tierproof does not model
- * (ConfigMap, a third-party CRD, rarely a FelixConfiguration). The same seed gives the same text;
- * {@link #load} goes through the loader, the front door every command uses.
+ * the clusters, spec S5.5), WorkloadEndpoints and HostEndpoints, ServiceAccounts,
+ * (Global)NetworkSets, Tiers, Calico (Global)NetworkPolicies with Allow/Deny/Pass/Log, staged
+ * policies, Kubernetes NetworkPolicies (podSelector, namespaceSelector, ipBlock with except, named
+ * and numeric ports, endPort) mixed with Calico tiers, Services with EndpointSlices or Endpoints
+ * and {@code services} rules ({@link RandomClusterServices}), ClusterNetworkPolicies ({@link
+ * ClusterAdminPolicies}), and kinds tierproof does not model (ConfigMap, a third-party CRD, rarely
+ * a FelixConfiguration). The same seed gives the same text; {@link #load} goes through the loader,
+ * the front door every command uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at
@@ -306,8 +306,8 @@ public final class RandomCluster {
   }
 
   /**
-   * In about a third of the clusters, one Pod or WorkloadEndpoint with addresses also owns an address
-   * of another (spec S5.5: a stale export, two clusters' files in one folder).
+   * In about a third of the clusters, one Pod or WorkloadEndpoint with addresses also owns an
+   * address of another (spec S5.5: a stale export, two clusters' files in one folder).
    */
   private void shareAddress(Random r) {
     List<Integer> owning = new ArrayList<>();
@@ -329,7 +329,14 @@ public final class RandomCluster {
     workloads.set(
         owning.get(1),
         new Workload(
-            w.kind(), w.ns(), w.name(), w.labels(), w.account(), w.ports(), ips, w.deployIps(),
+            w.kind(),
+            w.ns(),
+            w.name(),
+            w.labels(),
+            w.account(),
+            w.ports(),
+            ips,
+            w.deployIps(),
             w.phasePending()));
   }
 

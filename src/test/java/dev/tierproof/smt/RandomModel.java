@@ -35,13 +35,13 @@ import java.util.TreeMap;
  * A seeded generator of small random policy sets, built from model records directly, over a small
  * domain so that generated flows hit rules often: a few label keys and values, namespaces, a pool
  * of IPv4 and IPv6 addresses (some shared by endpoints, on purpose in a third of the models: {@link
- * SharedAddresses}; some owned by none), CIDRs around them,
- * numeric and named ports, ICMP, domains and globs. It covers tiers with and without order and
- * default action (and undeclared ones), GNP/NP/KNP-like and staged policies, doNotTrack/preDNAT,
- * Allow/Deny/Pass/Log, nets/notNets, selectors/notSelectors, ports/notPorts, namespace-scoped
- * selectors, services, HTTP, host endpoints with and without profiles, and profiles with rules;
- * workload endpoints without addresses are written as Deployments, StatefulSets, ..., Pods. The
- * same seed gives the same model and the same flows.
+ * SharedAddresses}; some owned by none), CIDRs around them, numeric and named ports, ICMP, domains
+ * and globs. It covers tiers with and without order and default action (and undeclared ones),
+ * GNP/NP/KNP-like and staged policies, doNotTrack/preDNAT, Allow/Deny/Pass/Log, nets/notNets,
+ * selectors/notSelectors, ports/notPorts, namespace-scoped selectors, services, HTTP, host
+ * endpoints with and without profiles, and profiles with rules; workload endpoints without
+ * addresses are written as Deployments, StatefulSets, ..., Pods. The same seed gives the same model
+ * and the same flows.
  */
 public final class RandomModel {
 
