@@ -27,9 +27,10 @@ import java.util.TreeSet;
 /**
  * The ends of a map: endpoints grouped by everything a rule or selector can observe of them (spec
  * S3, S4: labels, namespace, profiles, kind, named ports, which ranges named by a policy or a
- * network set hold their addresses, and the other owners of those addresses, S5.5), and the addresses outside the cluster grouped by the ranges
- * that hold them. Members of a group are told apart by no rule, so one member stands for all. An
- * endpoint without an address stands at the placeholder explain gives it (spec S5.4).
+ * network set hold their addresses, and the other owners of those addresses, S5.5), and the
+ * addresses outside the cluster grouped by the ranges that hold them. Members of a group are told
+ * apart by no rule, so one member stands for all. An endpoint without an address stands at the
+ * placeholder explain gives it (spec S5.4).
  */
 final class Groups {
 
