@@ -24,9 +24,10 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
   }
 
   /**
-   * Endpoints that every flow treats alike (same labels, namespace, profiles, named ports and
-   * membership in every range a policy or network set names), or ({@code cidrs} non-empty) the
-   * addresses outside the cluster that no policy tells apart.
+   * Endpoints that every flow treats alike (same labels, namespace, profiles, named ports,
+   * membership in every range a policy or network set names, and other owners of their addresses,
+   * spec S5.5), or ({@code cidrs} non-empty) the addresses outside the cluster that no policy tells
+   * apart.
    *
    * @param id {@code g1}, {@code g2}, ... for endpoints; {@code o1}, ... outside
    * @param labels what sets the group apart from the others of its namespace (empty outside)
