@@ -399,4 +399,31 @@ final class Endpoints {
     Node.Entry label = ((Node.Mapping) metadata.value()).entry(key);
     return label.key().span();
   }
+
+  /**
+   * Warns once per address that several endpoints own (spec S5.5), at each later owner: the input
+   * is modelled as Calico sees it, but a stale export or two clusters' files are a likely cause.
+   */
+  void warnShared(List<Endpoint> endpoints) {
+    Map<Ip, Endpoint> first = new LinkedHashMap<>();
+    for (Endpoint e : endpoints) {
+      for (Ip ip : e.ips()) {
+        Endpoint o = first.putIfAbsent(ip, e);
+        if (o != null && o != e) {
+          diagnostics.warning(
+              e.span(),
+              "address `"
+                  + ip
+                  + "` of `"
+                  + e.ref()
+                  + "` is also the address of `"
+                  + o.ref()
+                  + "` ("
+                  + o.span()
+                  + "): rules that match either match packets of both, and a packet to it may"
+                  + " reach either (spec S5.5)");
+        }
+      }
+    }
+  }
 }

@@ -622,6 +622,7 @@ final class Resources {
               s.allowedEgressDomains(),
               s.span()));
     }
+    endpoints.warnShared(eps);
     return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version);
   }
 

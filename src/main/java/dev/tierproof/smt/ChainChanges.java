@@ -199,7 +199,12 @@ final class ChainChanges {
           names.addAll(after.namespaceNames());
         }
       }
-      return new Peers(false, Set.copyOf(endpoints), Set.copyOf(names), unlisted, outside);
+      // spec S5.5: the rules see every owner at a matched endpoint's address
+      Set<Integer> shared = new TreeSet<>();
+      for (int i : endpoints) {
+        after.coOwners(after.set.endpoints().get(i)).forEach(o -> shared.add(index(o)));
+      }
+      return new Peers(false, Set.copyOf(shared), Set.copyOf(names), unlisted, outside);
     }
   }
 

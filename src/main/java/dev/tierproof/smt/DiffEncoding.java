@@ -361,9 +361,10 @@ public final class DiffEncoding {
     List<Suspect> out = new ArrayList<>();
     if (!twins.isEmpty() || !relabelled.isEmpty()) {
       // an endpoint or namespace that differs (spec S5.4: their labels, named ports, profiles):
-      // every flow from or to it may differ, at either step
-      List<Endpoint> changedEnds =
-          after.set.endpoints().stream().filter(twins::containsKey).toList();
+      // every flow from or to it, or to another owner of its addresses (S5.5), may differ
+      Set<Endpoint> shared = Collections.newSetFromMap(new IdentityHashMap<>());
+      twins.keySet().forEach(e -> shared.addAll(after.coOwners(e)));
+      List<Endpoint> changedEnds = after.set.endpoints().stream().filter(shared::contains).toList();
       EndScope all = scope(ChainChanges.Peers.EVERYTHING);
       for (EndScope at : split(new EndScope(false, changedEnds, relabelled, false, false))) {
         String reason = at.describe() + " (changed)";

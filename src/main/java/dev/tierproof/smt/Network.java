@@ -223,6 +223,23 @@ public final class Network {
     return owners.containsKey(ip);
   }
 
+  /**
+   * {@code e} and every endpoint that owns one of its addresses (spec S5.5: a rule side that
+   * matches one owner's address matches a packet of any owner, so a change seen at one is seen at
+   * all).
+   */
+  List<Endpoint> coOwners(Endpoint e) {
+    List<Endpoint> out = new ArrayList<>(List.of(e));
+    for (Ip ip : e.ips()) {
+      for (Endpoint o : owners(ip)) {
+        if (out.stream().noneMatch(x -> x == o)) {
+          out.add(o);
+        }
+      }
+    }
+    return out;
+  }
+
   /** The run of consecutive owned addresses (same family) that contains {@code ip}. */
   BigInteger[] run(Ip ip) {
     Map.Entry<BigInteger, BigInteger> e = runs.get(ip.family()).floorEntry(ip.value());

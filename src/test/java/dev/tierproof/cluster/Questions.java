@@ -61,8 +61,11 @@ public final class Questions {
               .replace("0.0.0.0/0", "10.0.0.0/8")
               .replace("::/0", "fd00::/8");
       case 7 -> {
-        List<String> owned = new ArrayList<>();
-        set.endpoints().forEach(e -> e.ips().forEach(ip -> owned.add(ip.toString())));
+        // an address several endpoints own is a reference error (spec S5.5: name one of them)
+        List<String> all = new ArrayList<>();
+        set.endpoints().forEach(e -> e.ips().forEach(ip -> all.add(ip.toString())));
+        List<String> owned =
+            all.stream().filter(ip -> all.indexOf(ip) == all.lastIndexOf(ip)).toList();
         yield owned.isEmpty() || s.nextInt(2) == 0 ? s.pick(RandomCluster.OUTSIDE) : s.pick(owned);
       }
       case 8 -> source ? "world" : s.pick(List.of("example.com", "api.example.com"));

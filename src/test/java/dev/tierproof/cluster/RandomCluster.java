@@ -5,6 +5,7 @@ import dev.tierproof.load.SourceText;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.source.Diagnostics;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,9 @@ import java.util.stream.Collectors;
  * A seeded generator of the multi-document YAML a user keeps in git (issue 10): Namespaces with
  * labels (and a namespace only referenced), Deployments, StatefulSets, DaemonSets, ReplicaSets,
  * Jobs and CronJobs (pod templates: no addresses, named container ports), Pods with and without
- * {@code status.podIP}/{@code podIPs} of both families, WorkloadEndpoints and HostEndpoints,
- * ServiceAccounts, (Global)NetworkSets (some with DNS names, {@link RandomDomains}), Tiers, Calico
+ * {@code status.podIP}/{@code podIPs} of both families (two of them at one address in a third of
+ * the clusters, spec S5.5), WorkloadEndpoints and HostEndpoints, ServiceAccounts,
+ * (Global)NetworkSets (some with DNS names, {@link RandomDomains}), Tiers, Calico
  * (Global)NetworkPolicies with Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies
  * (podSelector, namespaceSelector, ipBlock with except, named and numeric ports, endPort) mixed
  * with Calico tiers, Services with EndpointSlices or Endpoints and {@code services} rules ({@link
@@ -159,6 +161,7 @@ public final class RandomCluster {
     for (int i = 0; i < n; i++) {
       workloads.add(workload(i));
     }
+    shareAddress(new Random(seed * 0x2545F4914F6CDD1DL + 71)); // its own source: the rest stays
     hosts();
     netsets();
     tiers();
@@ -303,6 +306,41 @@ public final class RandomCluster {
       labels.put("gen", name); // what the controller's selector matches
     }
     return new Workload(kind, ns, name, labels, account, ports, ips, deployIps, pending);
+  }
+
+  /**
+   * In about a third of the clusters, one Pod or WorkloadEndpoint with addresses also owns an
+   * address of another (spec S5.5: a stale export, two clusters' files in one folder).
+   */
+  private void shareAddress(Random r) {
+    List<Integer> owning = new ArrayList<>();
+    for (int i = 0; i < workloads.size(); i++) {
+      if (!workloads.get(i).ips().isEmpty()) {
+        owning.add(i);
+      }
+    }
+    if (owning.size() < 2 || r.nextInt(3) != 0) {
+      return;
+    }
+    Collections.shuffle(owning, r);
+    Workload giver = workloads.get(owning.get(0));
+    Workload w = workloads.get(owning.get(1));
+    List<String> ips = new ArrayList<>(w.ips());
+    String shared = giver.ips().get(r.nextInt(giver.ips().size()));
+    ips.removeIf(ip -> ip.contains(":") == shared.contains(":")); // one address per family
+    ips.add(shared);
+    workloads.set(
+        owning.get(1),
+        new Workload(
+            w.kind(),
+            w.ns(),
+            w.name(),
+            w.labels(),
+            w.account(),
+            w.ports(),
+            ips,
+            w.deployIps(),
+            w.phasePending()));
   }
 
   private void take(List<String> pool, List<String> into) {

@@ -359,6 +359,10 @@ class DiffDifferentialTest {
   // ---------------------------------------------------------------------------------------------
   // edits
 
+  private static boolean shares(Endpoint a, Endpoint b) {
+    return a.ips().stream().anyMatch(b.ips()::contains);
+  }
+
   private static PolicySet edit(PolicySet set, String edit, RandomModel model) {
     switch (edit) {
       case "relabel" -> {
@@ -366,7 +370,12 @@ class DiffDifferentialTest {
         if (pods.isEmpty()) {
           return set;
         }
-        Endpoint e = model.pick(pods);
+        // half the time one that shares an address (spec S5.5: the other owners' flows change too)
+        List<Endpoint> sharing =
+            pods.stream()
+                .filter(p -> set.endpoints().stream().anyMatch(o -> o != p && shares(o, p)))
+                .toList();
+        Endpoint e = model.pick(sharing.isEmpty() || model.nextInt(2) == 0 ? pods : sharing);
         Map<String, String> labels = new TreeMap<>(e.labels());
         String key = model.pick(RandomModel.KEYS);
         if (labels.containsKey(key) && model.nextInt(2) == 0) {

@@ -34,13 +34,14 @@ import java.util.TreeMap;
 /**
  * A seeded generator of small random policy sets, built from model records directly, over a small
  * domain so that generated flows hit rules often: a few label keys and values, namespaces, a pool
- * of IPv4 and IPv6 addresses (some shared by endpoints, some owned by none), CIDRs around them,
- * numeric and named ports, ICMP, domains and globs. It covers tiers with and without order and
- * default action (and undeclared ones), GNP/NP/KNP-like and staged policies, doNotTrack/preDNAT,
- * Allow/Deny/Pass/Log, nets/notNets, selectors/notSelectors, ports/notPorts, namespace-scoped
- * selectors, services, HTTP, host endpoints with and without profiles, and profiles with rules;
- * workload endpoints without addresses are written as Deployments, StatefulSets, ..., Pods. The
- * same seed gives the same model and the same flows.
+ * of IPv4 and IPv6 addresses (some shared by endpoints, on purpose in a third of the models: {@link
+ * SharedAddresses}; some owned by none), CIDRs around them, numeric and named ports, ICMP, domains
+ * and globs. It covers tiers with and without order and default action (and undeclared ones),
+ * GNP/NP/KNP-like and staged policies, doNotTrack/preDNAT, Allow/Deny/Pass/Log, nets/notNets,
+ * selectors/notSelectors, ports/notPorts, namespace-scoped selectors, services, HTTP, host
+ * endpoints with and without profiles, and profiles with rules; workload endpoints without
+ * addresses are written as Deployments, StatefulSets, ..., Pods. The same seed gives the same model
+ * and the same flows.
  */
 public final class RandomModel {
 
@@ -232,6 +233,7 @@ public final class RandomModel {
       tiers.add(new Tier(name, order, def, rnd.nextInt(6) > 0, Span.NONE, policies));
     }
     RandomAdminPolicies.draw(seed, tiers);
+    SharedAddresses.draw(seed, endpoints);
     set = PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces);
   }
 

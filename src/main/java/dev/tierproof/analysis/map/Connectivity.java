@@ -20,6 +20,7 @@ import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
+import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
@@ -35,6 +36,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -485,18 +487,17 @@ public final class Connectivity {
         }
         classes = next;
       }
-      if (named) { // a named port resolves to the peer's own ports (spec S3.5)
+      if (named) { // a named port resolves to the ports at the peer's address (spec S3.5, S5.5)
         List<BitSet> next = new ArrayList<>();
         for (BitSet c : classes) {
-          Map<List<?>, BitSet> byPorts = new LinkedHashMap<>();
+          Map<Set<NamedPort>, BitSet> byPorts = new LinkedHashMap<>();
           c.stream()
               .forEach(
                   i ->
                       byPorts
                           .computeIfAbsent(
-                              members.get(i).endpoint() == null
-                                  ? List.of()
-                                  : members.get(i).endpoint().ports(),
+                              Set.copyOf(
+                                  portsAt(members.get(i).endpoint(), peerIp(members.get(i)))),
                               k -> new BitSet())
                           .set(i));
           next.addAll(byPorts.values());
@@ -545,9 +546,9 @@ public final class Connectivity {
           cells.add(r);
         }
       }
-      cells.add(at.ports(), dir == Direction.EGRESS);
+      cells.add(portsAt(at, atIp), dir == Direction.EGRESS);
       if (named && peer != null) {
-        cells.add(peer.ports(), dir == Direction.INGRESS);
+        cells.add(portsAt(peer, peerIp), dir == Direction.INGRESS);
       }
       if (at.isHost()) {
         cells.add(dev.tierproof.model.Failsafe.of(dir));
@@ -606,6 +607,23 @@ public final class Connectivity {
         views.computeIfAbsent(
             List.of(new Same(at), dir, family, atIp), k -> new View(at, atIp, atEnd, dir, family));
     return v.table(peer);
+  }
+
+  /**
+   * The named ports at a peer's address: its own and those of every other endpoint that owns the
+   * address (spec S3.5, S5.5); none outside.
+   */
+  private List<NamedPort> portsAt(Endpoint peer, Ip ip) {
+    if (peer == null) {
+      return List.of();
+    }
+    Set<NamedPort> out = new java.util.LinkedHashSet<>(peer.ports());
+    for (Endpoint e : set.endpoints()) {
+      if (e != peer && e.ips().contains(ip)) {
+        out.addAll(e.ports());
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** The groups whose address of {@code family} a rule side holds. */

@@ -27,12 +27,13 @@ import java.util.TreeSet;
 
 /**
  * The ends of a map: endpoints grouped by everything a rule or selector can observe of them (spec
- * S3, S4: labels, namespace, profiles, kind, named ports, and which ranges named by a policy or a
- * network set hold their addresses), and the addresses outside the cluster grouped by the ranges
- * that hold them. Members of a group are told apart by no rule, so one member stands for all. An
- * endpoint without an address stands at the placeholder explain gives it (spec S5.4). Besides: the
- * destinations reached by each DNS name class (spec S3.6) and, with {@code --scope any}, the
- * classes of pods that could be deployed (spec S5.3, {@link Hypotheticals}).
+ * S3, S4: labels, namespace, profiles, kind, named ports, which ranges named by a policy or a
+ * network set hold their addresses, and the other owners of those addresses, S5.5), and the
+ * addresses outside the cluster grouped by the ranges that hold them. Members of a group are told
+ * apart by no rule, so one member stands for all. An endpoint without an address stands at the
+ * placeholder explain gives it (spec S5.4). Besides: the destinations reached by each DNS name
+ * class (spec S3.6) and, with {@code --scope any}, the classes of pods that could be deployed (spec
+ * S5.3, {@link Hypotheticals}).
  */
 final class Groups {
 
@@ -268,7 +269,14 @@ final class Groups {
     for (Endpoint e : set.endpoints()) {
       List<Object> addresses = new ArrayList<>();
       for (Ip ip : e.ips()) {
-        addresses.add(List.of(ip.family(), membership(ip)));
+        // spec S5.5: rule sides also see the other owners of the address, their labels and ports
+        Set<List<Object>> others = new HashSet<>();
+        for (Endpoint o : set.endpoints()) {
+          if (o != e && o.ips().contains(ip)) {
+            others.add(List.of(o.labels(), new HashSet<>(o.ports())));
+          }
+        }
+        addresses.add(List.of(ip.family(), membership(ip), others));
       }
       if (e.ips().isEmpty()) {
         for (int family : List.of(4, 6)) {

@@ -24,12 +24,13 @@ public record MapResult(List<Group> groups, List<Edge> edges) {
   }
 
   /**
-   * Endpoints that every flow treats alike (same labels, namespace, profiles, named ports and
-   * membership in every range a policy or network set names); or ({@code cidrs} non-empty, no
-   * endpoints) the addresses outside the cluster that no policy tells apart; or ({@code domains}
-   * non-empty) destinations outside the cluster reached by a DNS name of one class (spec S3.6); or
-   * ({@code hypothetical}) the workload endpoints that could be deployed in a namespace and satisfy
-   * exactly the selectors {@code matches} of those the policies name (spec S5.3).
+   * Endpoints that every flow treats alike (same labels, namespace, profiles, named ports,
+   * membership in every range a policy or network set names, and other owners of their addresses,
+   * spec S5.5); or ({@code cidrs} non-empty, no endpoints) the addresses outside the cluster that
+   * no policy tells apart; or ({@code domains} non-empty) destinations outside the cluster reached
+   * by a DNS name of one class (spec S3.6); or ({@code hypothetical}) the workload endpoints that
+   * could be deployed in a namespace and satisfy exactly the selectors {@code matches} of those the
+   * policies name (spec S5.3).
    *
    * @param id {@code g1}, {@code g2}, ... for endpoints; {@code o1}, ... outside; {@code d1}, ...
    *     DNS names; {@code h1}, ... pods that could be deployed
