@@ -6,6 +6,7 @@ import dev.tierproof.analysis.References;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.map.Aggregate;
 import dev.tierproof.analysis.map.Connectivity;
+import dev.tierproof.analysis.map.Covering;
 import dev.tierproof.analysis.map.Hypotheticals;
 import dev.tierproof.analysis.map.MapResult;
 import dev.tierproof.model.FlowSpec;
@@ -181,6 +182,6 @@ final class MapCommand extends Subcommand {
         .map(References.Resolved::end)
         .filter(End.Hypothetical.class::isInstance)
         .ifPresent(h -> selectors.add(((End.Hypothetical) h).selector()));
-    return resolved.map(r -> Connectivity.covering(r.end(), set)).orElse(x -> false);
+    return resolved.map(r -> Covering.of(r.end(), set)).orElse(x -> false);
   }
 }

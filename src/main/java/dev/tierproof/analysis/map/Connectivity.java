@@ -1,6 +1,5 @@
 package dev.tierproof.analysis.map;
 
-import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.map.Cells.Cell;
 import dev.tierproof.analysis.map.Cells.Partition;
 import dev.tierproof.analysis.map.Groups.Member;
@@ -13,7 +12,6 @@ import dev.tierproof.eval.Step;
 import dev.tierproof.eval.StepPath;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.eval.Watcher;
-import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
@@ -79,47 +77,7 @@ public final class Connectivity {
   }
 
   /**
-   * The groups an end of a question covers: its endpoint's, those in its range, those its selector
-   * selects.
-   */
-  public static Predicate<Group> covering(End end, PolicySet set) {
-    if (end instanceof End.Known k) {
-      return g -> g.endpoints().contains(k.endpoint());
-    }
-    if (end instanceof End.Addresses o) {
-      Cidr r = o.range();
-      // a DNS name is one of the names of one DNS-name group (or of none: the outside groups);
-      // without a name, any destination outside is meant, reached by a name or not
-      dev.tierproof.smt.DomainClasses names = dev.tierproof.smt.DomainClasses.of(set);
-      int named = names.classOf(o.domain());
-      Predicate<Group> reached =
-          g ->
-              o.domain() == null
-                  || (g.domains().isEmpty()
-                      ? named == 0
-                      : g.domains().contains(names.pattern(named)));
-      return g ->
-          !g.endpoints().isEmpty()
-              ? r != null
-                  && o.domain() == null
-                  && g.endpoints().stream().anyMatch(e -> e.ips().stream().anyMatch(r::contains))
-              : g.outside()
-                  && reached.test(g)
-                  && (r == null
-                      || g.cidrs().isEmpty()
-                      || g.cidrs().stream()
-                          .anyMatch(c -> c.contains(r.address()) || r.contains(c.address())));
-    }
-    End.Hypothetical h = (End.Hypothetical) end;
-    return g ->
-        !g.endpoints().isEmpty()
-            && !(g.hypothetical() && h.existingOnly())
-            && (h.namespace() == null || h.namespace().equals(g.namespace()))
-            && h.selector().matches(g.endpoints().get(0).labels());
-  }
-
-  /**
-   * The group as {@link #covering} tests it: a hypothetical group with the pod that stands for it
+   * The group as {@link Covering#of} tests it: a hypothetical group with the pod that stands for it
    * (its class is uniform under the selectors of the map's references).
    */
   private static Group tested(Member m) {
