@@ -282,6 +282,8 @@ final class ClusterPolicies {
         }
         continue;
       }
+      KubernetesPolicies.Converted converted =
+          new KubernetesPolicies.Converted(index, action, ingress, entry.span());
       for (Map.Entry<String, List<Port>> e : ports.entrySet()) {
         Integer protocol = e.getKey().isEmpty() ? null : Protocols.parse(e.getKey()).orElseThrow();
         List<Port> list =
@@ -292,17 +294,7 @@ final class ClusterPolicies {
                   ? null
                   : Selectors.positive(
                       peer.selector(), peer.namespaces(), null, List.of(), null, null);
-          out.add(
-              KubernetesPolicies.peerRule(
-                  index,
-                  action,
-                  protocol,
-                  list,
-                  composed,
-                  peer.nets(),
-                  List.of(),
-                  ingress,
-                  entry.span()));
+          out.add(converted.rule(protocol, list, composed, peer.nets(), List.of()));
         }
       }
     }

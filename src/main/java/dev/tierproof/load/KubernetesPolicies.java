@@ -169,6 +169,7 @@ final class KubernetesPolicies {
       if (!valid || byProtocol == null) {
         continue; // a rule that fails conversion is dropped: KNP rules only allow
       }
+      Converted converted = new Converted(index, Action.ALLOW, ingress, entry.span());
       for (Map.Entry<Integer, List<Port>> e : byProtocol.entrySet()) {
         Integer protocol = e.getKey() == 0 ? null : e.getKey();
         List<Port> ports = e.getValue() == null ? List.of() : simplify(e.getValue());
@@ -176,17 +177,7 @@ final class KubernetesPolicies {
           Selector composed =
               Selectors.positive(
                   peer.selector(), peer.namespaces(), null, List.of(), null, namespace);
-          out.add(
-              peerRule(
-                  index,
-                  Action.ALLOW,
-                  protocol,
-                  ports,
-                  composed,
-                  peer.nets(),
-                  peer.notNets(),
-                  ingress,
-                  entry.span()));
+          out.add(converted.rule(protocol, ports, composed, peer.nets(), peer.notNets()));
         }
       }
     }
@@ -194,36 +185,47 @@ final class KubernetesPolicies {
   }
 
   /**
-   * One Calico rule of a converted Kubernetes rule entry (spec S2.4, S2.10): the peer ({@code
-   * composed} selector, nets) on the far side, the destination ports on the destination side.
+   * What the Calico rules of one converted Kubernetes rule entry share (spec S2.4, S2.10): its
+   * index as written, its action, its direction and place; {@link #rule} makes one per protocol ×
+   * peer.
    */
-  static Rule peerRule(
-      int index,
-      Action action,
-      Integer protocol,
-      List<Port> ports,
-      Selector composed,
-      List<Cidr> nets,
-      List<Cidr> notNets,
-      boolean ingress,
-      dev.tierproof.source.Span span) {
-    EntityMatch far =
-        new EntityMatch(
-            nets, notNets, composed, null, ingress ? List.of() : ports, List.of(), List.of(), null);
-    EntityMatch local =
-        new EntityMatch(List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
-    return new Rule(
-        index,
-        action,
-        null,
-        protocol,
-        null,
-        null,
-        null,
-        ingress ? far : EntityMatch.ANY,
-        ingress ? local : far,
-        false,
-        span);
+  record Converted(int index, Action action, boolean ingress, dev.tierproof.source.Span span) {
+
+    /**
+     * The rule for one protocol's destination {@code ports} and one peer ({@code composed}
+     * selector, nets) on the far side.
+     */
+    Rule rule(
+        Integer protocol,
+        List<Port> ports,
+        Selector composed,
+        List<Cidr> nets,
+        List<Cidr> notNets) {
+      EntityMatch far =
+          new EntityMatch(
+              nets,
+              notNets,
+              composed,
+              null,
+              ingress ? List.of() : ports,
+              List.of(),
+              List.of(),
+              null);
+      EntityMatch local =
+          new EntityMatch(List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
+      return new Rule(
+          index,
+          action,
+          null,
+          protocol,
+          null,
+          null,
+          null,
+          ingress ? far : EntityMatch.ANY,
+          ingress ? local : far,
+          false,
+          span);
+    }
   }
 
   private static Peer peer(Fields p) {
