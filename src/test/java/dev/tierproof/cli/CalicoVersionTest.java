@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,6 +149,36 @@ class CalicoVersionTest {
     assertThat(tie.at("/other/policy").asText()).isEqualTo("a");
     assertThat(tie.at("/example/flow/destination/port").asInt()).isEqualTo(22);
     assertThat(tie.at("/example/decidedBy/policy").asText()).isEqualTo("a");
+  }
+
+  @Test
+  void lint_equalPrioritiesOnlyAtUndeployedPods_tp206UnderScopeAnyOnly() throws Exception {
+    String path = DIR + "equal-priorities-undeployed.yaml";
+    Run existing =
+        Run.of("--calico-version", "3.31", "-f", path, "lint", "--scope", "existing", "-o", "json");
+    assertThat(ids(existing)).as(existing.toString()).doesNotContain("TP206");
+    Run any =
+        Run.of("--calico-version", "3.31", "-f", path, "lint", "--scope", "any", "-o", "json");
+    assertThat(any.code()).as(any.toString()).isEqualTo(ExitCode.VIOLATED.code());
+    JsonNode tie = null;
+    for (JsonNode f : JSON.readTree(any.out()).get("findings")) {
+      if (f.get("id").asText().equals("TP206")) {
+        tie = f;
+      }
+    }
+    assertThat(tie).as(any.out()).isNotNull();
+    assertThat(tie.get("policy").asText()).isEqualTo("b");
+    assertThat(tie.at("/other/policy").asText()).isEqualTo("a");
+    assertThat(tie.at("/example/flow/destination/port").asInt()).isEqualTo(22);
+    assertThat(tie.at("/example/flow/protocol").asText()).isEqualTo("TCP");
+    // a pod deployed in pay, or in a new namespace labelled team: pay
+    assertThat(tie.at("/example/flow/destination/endpoint").asText()).contains("hypothetical");
+  }
+
+  private static List<String> ids(Run run) throws Exception {
+    List<String> out = new ArrayList<>();
+    JSON.readTree(run.out()).get("findings").forEach(f -> out.add(f.get("id").asText()));
+    return out;
   }
 
   @Test

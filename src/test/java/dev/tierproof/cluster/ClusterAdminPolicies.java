@@ -5,22 +5,47 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The ClusterNetworkPolicies (and, ignored by Calico 3.32, AdminNetworkPolicies and the
- * BaselineAdminNetworkPolicy) of a {@link RandomCluster}, as a platform team writes them
- * (specs/semantics.md S2.10, S2.11): Admin and Baseline tiers, priorities that tie, namespaces and
- * pods subjects and peers, egress networks, TCP/UDP ports, ranges and named ports, Accept, Deny and
- * Pass, and peers Calico cannot convert ({@code nodes}).
+ * The ClusterNetworkPolicies, AdminNetworkPolicies and the BaselineAdminNetworkPolicy of a {@link
+ * RandomCluster}, as a platform team writes them (specs/semantics.md S2.10, S2.11): Admin and
+ * Baseline tiers, priorities that tie, namespaces and pods subjects and peers, egress networks,
+ * TCP/UDP/SCTP ports, ranges and named ports, Accept (Allow), Deny and Pass, and peers Calico
+ * cannot convert ({@code nodes}). Each kind is written in its own API's spelling ({@code protocols}
+ * or {@code ports}).
  */
 final class ClusterAdminPolicies {
 
+  /** The three kinds, by the API that spells them. */
+  private enum Kind {
+    CNP,
+    ANP,
+    BANP
+  }
+
   private ClusterAdminPolicies() {}
+
+  /**
+   * One to three AdminNetworkPolicies (priorities that tie) and, two times in three, the
+   * BaselineAdminNetworkPolicy: the admin policies Calico 3.29-3.31 enforce (3.29 ignores the
+   * baseline one).
+   */
+  static List<String> drawAdmin(Random rnd, List<String> namespaces) {
+    List<String> out = new ArrayList<>();
+    int n = 1 + rnd.nextInt(3);
+    for (int i = 0; i < n; i++) {
+      out.add(policy(rnd, namespaces, Kind.ANP, "anp" + i));
+    }
+    if (rnd.nextInt(3) > 0) {
+      out.add(policy(rnd, namespaces, Kind.BANP, "default"));
+    }
+    return out;
+  }
 
   /** Zero to two ClusterNetworkPolicies, and rarely an admin policy of the older API. */
   static List<String> draw(Random rnd, List<String> namespaces) {
     List<String> out = new ArrayList<>();
     int n = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
     for (int i = 0; i < n; i++) {
-      out.add(cnp(rnd, namespaces, i));
+      out.add(policy(rnd, namespaces, Kind.CNP, "cnp" + i));
     }
     if (rnd.nextInt(15) == 0) {
       out.add(
@@ -31,17 +56,28 @@ final class ClusterAdminPolicies {
     return out;
   }
 
-  private static String cnp(Random rnd, List<String> namespaces, int i) {
-    StringBuilder b =
-        new StringBuilder("apiVersion: policy.networking.k8s.io/")
-            .append(rnd.nextInt(4) == 0 ? "v1beta1" : "v1alpha2")
-            .append("\nkind: ClusterNetworkPolicy\nmetadata:\n  name: cnp")
-            .append(i)
-            .append("\nspec:\n  tier: ")
-            .append(rnd.nextInt(3) == 0 ? "Baseline" : "Admin")
-            .append("\n  priority: ")
-            .append(pick(rnd, List.of(10, 10, 20)))
-            .append("\n  subject:\n");
+  private static String policy(Random rnd, List<String> namespaces, Kind kind, String name) {
+    StringBuilder b = new StringBuilder("apiVersion: policy.networking.k8s.io/");
+    switch (kind) {
+      case CNP ->
+          b.append(rnd.nextInt(4) == 0 ? "v1beta1" : "v1alpha2")
+              .append("\nkind: ClusterNetworkPolicy\nmetadata:\n  name: ")
+              .append(name)
+              .append("\nspec:\n  tier: ")
+              .append(rnd.nextInt(3) == 0 ? "Baseline" : "Admin")
+              .append("\n  priority: ")
+              .append(pick(rnd, List.of(10, 10, 20)));
+      case ANP ->
+          b.append("v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n  name: ")
+              .append(name)
+              .append("\nspec:\n  priority: ")
+              .append(pick(rnd, List.of(10, 10, 20)));
+      case BANP ->
+          b.append("v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata:\n  name: ")
+              .append(name)
+              .append("\nspec:");
+    }
+    b.append("\n  subject:\n");
     if (rnd.nextBoolean()) {
       b.append("    namespaces: ").append(namespaceSelector(rnd, namespaces)).append('\n');
     } else {
@@ -58,14 +94,21 @@ final class ClusterAdminPolicies {
       }
       b.append("  ").append(direction).append(":\n");
       for (int r = 0; r < rules; r++) {
-        rule(rnd, namespaces, direction.equals("egress"), b);
+        rule(rnd, namespaces, kind, direction.equals("egress"), b);
       }
     }
     return b.toString();
   }
 
-  private static void rule(Random rnd, List<String> namespaces, boolean egress, StringBuilder b) {
-    b.append("  - action: ").append(pick(rnd, List.of("Accept", "Deny", "Pass"))).append('\n');
+  private static void rule(
+      Random rnd, List<String> namespaces, Kind kind, boolean egress, StringBuilder b) {
+    List<String> actions =
+        switch (kind) {
+          case CNP -> List.of("Accept", "Deny", "Pass");
+          case ANP -> List.of("Allow", "Deny", "Pass");
+          case BANP -> List.of("Allow", "Deny");
+        };
+    b.append("  - action: ").append(pick(rnd, actions)).append('\n');
     b.append(egress ? "    to:\n" : "    from:\n");
     boolean networks = false;
     int peers = 1 + rnd.nextInt(2);
@@ -91,6 +134,10 @@ final class ClusterAdminPolicies {
     if (rnd.nextBoolean()) {
       return;
     }
+    if (kind != Kind.CNP) {
+      ports(rnd, networks, b);
+      return;
+    }
     b.append("    protocols:\n");
     int n = 1 + rnd.nextInt(2);
     for (int i = 0; i < n; i++) {
@@ -112,6 +159,34 @@ final class ClusterAdminPolicies {
                 .append("}}}\n");
         default ->
             b.append("    - destinationNamedPort: ")
+                .append(pick(rnd, List.of("http", "metrics")))
+                .append('\n');
+      }
+    }
+  }
+
+  /** An admin policy rule's {@code ports}: numbers, ranges (protocol default TCP), named ports. */
+  private static void ports(Random rnd, boolean networks, StringBuilder b) {
+    b.append("    ports:\n");
+    for (int i = 1 + rnd.nextInt(2); i > 0; i--) {
+      int k = rnd.nextInt(networks ? 4 : 5);
+      String protocol =
+          rnd.nextBoolean() ? "" : "protocol: " + pick(rnd, List.of("TCP", "UDP", "SCTP")) + ", ";
+      switch (k) {
+        case 0, 1 ->
+            b.append("    - portNumber: {")
+                .append(protocol)
+                .append("port: ")
+                .append(pick(rnd, List.of(53, 80, 443, 8080)))
+                .append("}\n");
+        case 2, 3 ->
+            b.append("    - portRange: {")
+                .append(protocol)
+                .append("start: 80, end: ")
+                .append(pick(rnd, List.of(81, 443, 9000)))
+                .append("}\n");
+        default ->
+            b.append("    - namedPort: ")
                 .append(pick(rnd, List.of("http", "metrics")))
                 .append('\n');
       }

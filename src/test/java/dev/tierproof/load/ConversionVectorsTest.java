@@ -31,11 +31,10 @@ import org.junit.jupiter.api.TestFactory;
  * expectNotEnforced}, load to no policy with a warning (specs/semantics.md S2.10, S2.11). With
  * {@code rejectedByApiServer} (input the API server never admits: the vector's {@code expect}
  * records only what Calico's converter would do with it) the input must be an error; with {@code
- * expectInvalidAsWritten} (converter output a user could not write, e.g. both families in one
- * rule) {@code expect} loads with exactly that error and is compared as usual. {@code types} are
- * compared as {@code expect} writes them (the converter's output is not defaulted). Own
- * vectors are {@code own-*.yaml}, vectors translated from Calico's Go tests {@code calico-*.yaml};
- * every file is run.
+ * expectInvalidAsWritten} (converter output a user could not write, e.g. both families in one rule)
+ * {@code expect} loads with exactly that error and is compared as usual. {@code types} are compared
+ * as {@code expect} writes them (the converter's output is not defaulted). Own vectors are {@code
+ * own-*.yaml}, vectors translated from Calico's Go tests {@code calico-*.yaml}; every file is run.
  */
 class ConversionVectorsTest {
 
