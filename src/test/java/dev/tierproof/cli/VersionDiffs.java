@@ -101,17 +101,8 @@ final class VersionDiffs {
    * The flow with its endpoints replaced by the same input endpoints (by position) of {@code to}.
    */
   private static Flow moved(Flow f, PolicySet from, PolicySet to) {
-    return new Flow(
-        f.protocol(),
-        f.sourceIp(),
-        f.sourcePort(),
-        f.destinationIp(),
-        f.destinationPort(),
-        f.icmpType(),
-        f.icmpCode(),
-        f.destinationDomain(),
-        same(f.source(), from, to),
-        same(f.destination(), from, to));
+    return f.moved(true, f.sourceIp(), same(f.source(), from, to), null)
+        .moved(false, f.destinationIp(), same(f.destination(), from, to), f.destinationDomain());
   }
 
   private static Endpoint same(Endpoint e, PolicySet from, PolicySet to) {

@@ -134,61 +134,36 @@ final class ClusterAdminPolicies {
     if (rnd.nextBoolean()) {
       return;
     }
-    if (kind != Kind.CNP) {
-      ports(rnd, networks, b);
-      return;
-    }
-    b.append("    protocols:\n");
+    // a ClusterNetworkPolicy's `protocols`, an admin policy's `ports` (protocol default TCP)
+    boolean cnp = kind == Kind.CNP;
+    b.append(cnp ? "    protocols:\n" : "    ports:\n");
     int n = 1 + rnd.nextInt(2);
     for (int i = 0; i < n; i++) {
       int k = rnd.nextInt(networks ? 4 : 5);
-      String protocol = rnd.nextBoolean() ? "tcp" : "udp";
-      switch (k) {
-        case 0 -> b.append("    - ").append(protocol).append(": {}\n");
-        case 1, 2 ->
-            b.append("    - ")
-                .append(protocol)
-                .append(": {destinationPort: {number: ")
-                .append(pick(rnd, List.of(53, 80, 443, 8080)))
-                .append("}}\n");
-        case 3 ->
-            b.append("    - ")
-                .append(protocol)
-                .append(": {destinationPort: {range: {start: 80, end: ")
-                .append(pick(rnd, List.of(81, 443, 9000)))
-                .append("}}}\n");
-        default ->
-            b.append("    - destinationNamedPort: ")
-                .append(pick(rnd, List.of("http", "metrics")))
-                .append('\n');
-      }
-    }
-  }
-
-  /** An admin policy rule's {@code ports}: numbers, ranges (protocol default TCP), named ports. */
-  private static void ports(Random rnd, boolean networks, StringBuilder b) {
-    b.append("    ports:\n");
-    for (int i = 1 + rnd.nextInt(2); i > 0; i--) {
-      int k = rnd.nextInt(networks ? 4 : 5);
       String protocol =
-          rnd.nextBoolean() ? "" : "protocol: " + pick(rnd, List.of("TCP", "UDP", "SCTP")) + ", ";
-      switch (k) {
-        case 0, 1 ->
-            b.append("    - portNumber: {")
-                .append(protocol)
-                .append("port: ")
-                .append(pick(rnd, List.of(53, 80, 443, 8080)))
-                .append("}\n");
-        case 2, 3 ->
-            b.append("    - portRange: {")
-                .append(protocol)
-                .append("start: 80, end: ")
-                .append(pick(rnd, List.of(81, 443, 9000)))
-                .append("}\n");
-        default ->
-            b.append("    - namedPort: ")
-                .append(pick(rnd, List.of("http", "metrics")))
-                .append('\n');
+          cnp
+              ? rnd.nextBoolean() ? "tcp" : "udp"
+              : rnd.nextBoolean() ? "" : "protocol: " + pick(rnd, List.of("TCP", "UDP", "SCTP"));
+      String comma = protocol.isEmpty() ? "" : ", ";
+      b.append("    - ");
+      if (k == 0 && cnp) {
+        b.append(protocol).append(": {}\n");
+      } else if (k < 3) {
+        int port = pick(rnd, List.of(53, 80, 443, 8080));
+        b.append(
+            cnp
+                ? protocol + ": {destinationPort: {number: " + port + "}}\n"
+                : "portNumber: {" + protocol + comma + "port: " + port + "}\n");
+      } else if (k == 3) {
+        int end = pick(rnd, List.of(81, 443, 9000));
+        b.append(
+            cnp
+                ? protocol + ": {destinationPort: {range: {start: 80, end: " + end + "}}}\n"
+                : "portRange: {" + protocol + comma + "start: 80, end: " + end + "}\n");
+      } else {
+        b.append(cnp ? "destinationNamedPort: " : "namedPort: ")
+            .append(pick(rnd, List.of("http", "metrics")))
+            .append('\n');
       }
     }
   }
