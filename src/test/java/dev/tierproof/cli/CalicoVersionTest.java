@@ -135,12 +135,7 @@ class CalicoVersionTest {
   @Test
   void lint_equalPriorityAdminPoliciesBothMatching_tp206WithExample() throws Exception {
     Run run = Run.of("-f", DIR + "equal-priorities.yaml", "lint", "-o", "json");
-    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.VIOLATED.code());
-    JsonNode tie = tp206(run);
-    assertThat(tie).as(run.out()).isNotNull();
-    assertThat(tie.get("policy").asText()).isEqualTo("b");
-    assertThat(tie.at("/other/policy").asText()).isEqualTo("a");
-    assertThat(tie.at("/example/flow/destination/port").asInt()).isEqualTo(22);
+    JsonNode tie = tieOfBWithA(run);
     assertThat(tie.at("/example/decidedBy/policy").asText()).isEqualTo("a");
   }
 
@@ -153,15 +148,21 @@ class CalicoVersionTest {
     assertThat(tp206(existing)).as(existing.toString()).isNull();
     Run any =
         Run.of("--calico-version", "3.31", "-f", path, "lint", "--scope", "any", "-o", "json");
-    assertThat(any.code()).as(any.toString()).isEqualTo(ExitCode.VIOLATED.code());
-    JsonNode tie = tp206(any);
-    assertThat(tie).as(any.out()).isNotNull();
-    assertThat(tie.get("policy").asText()).isEqualTo("b");
-    assertThat(tie.at("/other/policy").asText()).isEqualTo("a");
-    assertThat(tie.at("/example/flow/destination/port").asInt()).isEqualTo(22);
+    JsonNode tie = tieOfBWithA(any);
     assertThat(tie.at("/example/flow/protocol").asText()).isEqualTo("TCP");
     // a pod deployed in pay, or in a new namespace labelled team: pay
     assertThat(tie.at("/example/flow/destination/endpoint").asText()).contains("hypothetical");
+  }
+
+  /** The run found TP206 for policy b tied with a, on TCP port 22; the finding. */
+  private static JsonNode tieOfBWithA(Run run) throws Exception {
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.VIOLATED.code());
+    JsonNode tie = tp206(run);
+    assertThat(tie).as(run.out()).isNotNull();
+    assertThat(tie.get("policy").asText()).isEqualTo("b");
+    assertThat(tie.at("/other/policy").asText()).isEqualTo("a");
+    assertThat(tie.at("/example/flow/destination/port").asInt()).isEqualTo(22);
+    return tie;
   }
 
   /** The last TP206 finding of a JSON lint run, or null. */
