@@ -47,6 +47,7 @@ class CommandsDifferentialTest {
             "commands",
             "explain allowed",
             "older Calico (upgrade diffed)",
+            "upgrade diffs complete",
             "sampled flows the upgrade changed"),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
@@ -60,7 +61,9 @@ class CommandsDifferentialTest {
           if (c.version() != CalicoVersion.DEFAULT) {
             version = List.of("--calico-version", c.version().label());
             counts.incrementAndGet(3);
-            counts.addAndGet(4, VersionDiffs.check(c, yaml, seed));
+            int[] upgrade = VersionDiffs.check(c, yaml, seed);
+            counts.addAndGet(4, upgrade[1]);
+            counts.addAndGet(5, upgrade[0]);
           }
           String from = s.pick(set.endpoints()).ref();
           String to = concrete(s, set);
