@@ -24,13 +24,13 @@ final class ClusterAdminPolicies {
   private ClusterAdminPolicies() {}
 
   /**
-   * One to three AdminNetworkPolicies (priorities that tie) and, two times in three, the
+   * One or two AdminNetworkPolicies (priorities that tie) and, two times in three, the
    * BaselineAdminNetworkPolicy: the admin policies Calico 3.29-3.31 enforce (3.29 ignores the
    * baseline one).
    */
   static List<String> drawAdmin(Random rnd, List<String> namespaces) {
     List<String> out = new ArrayList<>();
-    int n = 1 + rnd.nextInt(3);
+    int n = 1 + rnd.nextInt(2);
     for (int i = 0; i < n; i++) {
       out.add(policy(rnd, namespaces, Kind.ANP, "anp" + i));
     }
