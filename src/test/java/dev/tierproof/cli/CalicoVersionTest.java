@@ -135,18 +135,45 @@ class CalicoVersionTest {
   @Test
   void lint_equalPriorityAdminPoliciesBothMatching_tp206WithExample() throws Exception {
     Run run = Run.of("-f", DIR + "equal-priorities.yaml", "lint", "-o", "json");
+    JsonNode tie = tieOfBWithA(run);
+    assertThat(tie.at("/example/decidedBy/policy").asText()).isEqualTo("a");
+  }
+
+  @Test
+  void lint_equalPrioritiesOnlyAtUndeployedPods_tp206UnderScopeAnyOnly() throws Exception {
+    String path = DIR + "equal-priorities-undeployed.yaml";
+    Run existing =
+        Run.of("--calico-version", "3.31", "-f", path, "lint", "--scope", "existing", "-o", "json");
+    assertThat(existing.code()).as(existing.toString()).isIn(0, 1);
+    assertThat(tp206(existing)).as(existing.toString()).isNull();
+    Run any =
+        Run.of("--calico-version", "3.31", "-f", path, "lint", "--scope", "any", "-o", "json");
+    JsonNode tie = tieOfBWithA(any);
+    assertThat(tie.at("/example/flow/protocol").asText()).isEqualTo("TCP");
+    // a pod deployed in pay, or in a new namespace labelled team: pay
+    assertThat(tie.at("/example/flow/destination/endpoint").asText()).contains("hypothetical");
+  }
+
+  /** The run found TP206 for policy b tied with a, on TCP port 22; the finding. */
+  private static JsonNode tieOfBWithA(Run run) throws Exception {
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.VIOLATED.code());
+    JsonNode tie = tp206(run);
+    assertThat(tie).as(run.out()).isNotNull();
+    assertThat(tie.get("policy").asText()).isEqualTo("b");
+    assertThat(tie.at("/other/policy").asText()).isEqualTo("a");
+    assertThat(tie.at("/example/flow/destination/port").asInt()).isEqualTo(22);
+    return tie;
+  }
+
+  /** The last TP206 finding of a JSON lint run, or null. */
+  private static JsonNode tp206(Run run) throws Exception {
     JsonNode tie = null;
     for (JsonNode f : JSON.readTree(run.out()).get("findings")) {
       if (f.get("id").asText().equals("TP206")) {
         tie = f;
       }
     }
-    assertThat(tie).as(run.out()).isNotNull();
-    assertThat(tie.get("policy").asText()).isEqualTo("b");
-    assertThat(tie.at("/other/policy").asText()).isEqualTo("a");
-    assertThat(tie.at("/example/flow/destination/port").asInt()).isEqualTo(22);
-    assertThat(tie.at("/example/decidedBy/policy").asText()).isEqualTo("a");
+    return tie;
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tierproof.cluster.RandomCluster;
 import dev.tierproof.cluster.Runs;
 import dev.tierproof.cluster.Sampler;
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.PolicySet;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,9 +21,12 @@ import org.junit.jupiter.api.Test;
  * port, an explain that allows means {@code verify reachable} holds; {@code verify reachable} and
  * {@code verify isolated} give opposite exits (0/1), also with {@code --pod-cidr}; {@code check} on
  * an invariant file with the same two questions proves exactly what verify proves; {@code lint}
- * exits 0 or 1. Never exit 3 (an internal error or a solver unknown) unless the text holds a kind
- * that is enforced but not modelled. Cases: {@code -Dcommands.cases=N} (default 40, long 2,000),
- * first seed {@code -Dcommands.seed=S}.
+ * exits 0 or 1. A cluster drawn for an older Calico ({@link RandomCluster#versionFor}: its
+ * AdminNetworkPolicies enforced) runs every command with its {@code --calico-version}, and its
+ * upgrade {@code diff --calico-version OLD:3.32} is checked by {@link VersionDiffs}. Never exit 3
+ * (an internal error or a solver unknown) unless the text holds a kind that is enforced but not
+ * modelled. Cases: {@code -Dcommands.cases=N} (default 40, long 2,000), first seed {@code
+ * -Dcommands.seed=S}.
  */
 class CommandsDifferentialTest {
 
@@ -38,7 +42,13 @@ class CommandsDifferentialTest {
         "commands.seed",
         SEED,
         CASES,
-        List.of("clusters", "commands", "explain allowed"),
+        List.of(
+            "clusters",
+            "commands",
+            "explain allowed",
+            "older Calico (upgrade diffed)",
+            "upgrade diffs complete",
+            "sampled flows the upgrade changed"),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
@@ -46,6 +56,14 @@ class CommandsDifferentialTest {
           Sampler s = new Sampler(set, seed);
           if (set.endpoints().isEmpty()) {
             return;
+          }
+          List<String> version = List.of();
+          if (c.version() != CalicoVersion.DEFAULT) {
+            version = List.of("--calico-version", c.version().label());
+            counts.incrementAndGet(3);
+            int[] upgrade = VersionDiffs.check(c, yaml, seed);
+            counts.addAndGet(4, upgrade[1]);
+            counts.addAndGet(5, upgrade[0]);
           }
           String from = s.pick(set.endpoints()).ref();
           String to = concrete(s, set);
@@ -63,7 +81,7 @@ class CommandsDifferentialTest {
           String what = "seed " + seed + ": " + from + " -> " + to + " " + protocol + " " + port;
           counts.incrementAndGet(0);
 
-          Run explain = run(yaml, counts, args("explain", from, to, flow, "-o", "json"));
+          Run explain = run(yaml, counts, args(version, "explain", from, to, flow, "-o", "json"));
           if (explain.code() == 2 && explain.err().contains("no address family in common")) {
             return; // two ends of different families: no flow to explain
           }
@@ -75,8 +93,10 @@ class CommandsDifferentialTest {
               s.nextInt(4) == 0
                   ? List.of("--pod-cidr", "10.1.0.0/16", "--pod-cidr", "fd00:1::/64")
                   : List.of();
-          Run reachable = run(yaml, counts, args("verify", "reachable", from, to, flow, pods));
-          Run isolated = run(yaml, counts, args("verify", "isolated", from, to, flow, pods));
+          Run reachable =
+              run(yaml, counts, args(version, "verify", "reachable", from, to, flow, pods));
+          Run isolated =
+              run(yaml, counts, args(version, "verify", "isolated", from, to, flow, pods));
           if (c.enforcingUnmodelled() && (reachable.code() == 3 || isolated.code() == 3)) {
             return;
           }
@@ -114,7 +134,7 @@ class CommandsDifferentialTest {
                   + ", port: "
                   + port
                   + "}\n");
-          Run check = run(yaml, counts, args("check", spec.toString(), "-o", "json"));
+          Run check = run(yaml, counts, args(version, "check", spec.toString(), "-o", "json"));
           assertThat(check.code()).as(what + "\n" + check).isEqualTo(1);
           List<String> statuses = new ArrayList<>();
           JSON.readTree(check.out())
@@ -130,7 +150,13 @@ class CommandsDifferentialTest {
               run(
                   yaml,
                   counts,
-                  args("lint", "--scope", seed % 2 == 0 ? "existing" : "any", "-o", "json"));
+                  args(
+                      version,
+                      "lint",
+                      "--scope",
+                      seed % 2 == 0 ? "existing" : "any",
+                      "-o",
+                      "json"));
           if (!(c.enforcingUnmodelled() && lint.code() == 3)) {
             assertThat(lint.code()).as(what + "\n" + lint).isIn(0, 1);
             JsonNode findings = JSON.readTree(lint.out());

@@ -5,22 +5,47 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The ClusterNetworkPolicies (and, ignored by Calico 3.32, AdminNetworkPolicies and the
- * BaselineAdminNetworkPolicy) of a {@link RandomCluster}, as a platform team writes them
- * (specs/semantics.md S2.10, S2.11): Admin and Baseline tiers, priorities that tie, namespaces and
- * pods subjects and peers, egress networks, TCP/UDP ports, ranges and named ports, Accept, Deny and
- * Pass, and peers Calico cannot convert ({@code nodes}).
+ * The ClusterNetworkPolicies, AdminNetworkPolicies and the BaselineAdminNetworkPolicy of a {@link
+ * RandomCluster}, as a platform team writes them (specs/semantics.md S2.10, S2.11): Admin and
+ * Baseline tiers, priorities that tie, namespaces and pods subjects and peers, egress networks,
+ * TCP/UDP/SCTP ports, ranges and named ports, Accept (Allow), Deny and Pass, and peers Calico
+ * cannot convert ({@code nodes}). Each kind is written in its own API's spelling ({@code protocols}
+ * or {@code ports}).
  */
 final class ClusterAdminPolicies {
 
+  /** The three kinds, by the API that spells them. */
+  private enum Kind {
+    CNP,
+    ANP,
+    BANP
+  }
+
   private ClusterAdminPolicies() {}
+
+  /**
+   * One or two AdminNetworkPolicies (priorities that tie) and, two times in three, the
+   * BaselineAdminNetworkPolicy: the admin policies Calico 3.29-3.31 enforce (3.29 ignores the
+   * baseline one).
+   */
+  static List<String> drawAdmin(Random rnd, List<String> namespaces) {
+    List<String> out = new ArrayList<>();
+    int n = 1 + rnd.nextInt(2);
+    for (int i = 0; i < n; i++) {
+      out.add(policy(rnd, namespaces, Kind.ANP, "anp" + i));
+    }
+    if (rnd.nextInt(3) > 0) {
+      out.add(policy(rnd, namespaces, Kind.BANP, "default"));
+    }
+    return out;
+  }
 
   /** Zero to two ClusterNetworkPolicies, and rarely an admin policy of the older API. */
   static List<String> draw(Random rnd, List<String> namespaces) {
     List<String> out = new ArrayList<>();
     int n = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
     for (int i = 0; i < n; i++) {
-      out.add(cnp(rnd, namespaces, i));
+      out.add(policy(rnd, namespaces, Kind.CNP, "cnp" + i));
     }
     if (rnd.nextInt(15) == 0) {
       out.add(
@@ -31,17 +56,28 @@ final class ClusterAdminPolicies {
     return out;
   }
 
-  private static String cnp(Random rnd, List<String> namespaces, int i) {
-    StringBuilder b =
-        new StringBuilder("apiVersion: policy.networking.k8s.io/")
-            .append(rnd.nextInt(4) == 0 ? "v1beta1" : "v1alpha2")
-            .append("\nkind: ClusterNetworkPolicy\nmetadata:\n  name: cnp")
-            .append(i)
-            .append("\nspec:\n  tier: ")
-            .append(rnd.nextInt(3) == 0 ? "Baseline" : "Admin")
-            .append("\n  priority: ")
-            .append(pick(rnd, List.of(10, 10, 20)))
-            .append("\n  subject:\n");
+  private static String policy(Random rnd, List<String> namespaces, Kind kind, String name) {
+    StringBuilder b = new StringBuilder("apiVersion: policy.networking.k8s.io/");
+    switch (kind) {
+      case CNP ->
+          b.append(rnd.nextInt(4) == 0 ? "v1beta1" : "v1alpha2")
+              .append("\nkind: ClusterNetworkPolicy\nmetadata:\n  name: ")
+              .append(name)
+              .append("\nspec:\n  tier: ")
+              .append(rnd.nextInt(3) == 0 ? "Baseline" : "Admin")
+              .append("\n  priority: ")
+              .append(pick(rnd, List.of(10, 10, 20)));
+      case ANP ->
+          b.append("v1alpha1\nkind: AdminNetworkPolicy\nmetadata:\n  name: ")
+              .append(name)
+              .append("\nspec:\n  priority: ")
+              .append(pick(rnd, List.of(10, 10, 20)));
+      case BANP ->
+          b.append("v1alpha1\nkind: BaselineAdminNetworkPolicy\nmetadata:\n  name: ")
+              .append(name)
+              .append("\nspec:");
+    }
+    b.append("\n  subject:\n");
     if (rnd.nextBoolean()) {
       b.append("    namespaces: ").append(namespaceSelector(rnd, namespaces)).append('\n');
     } else {
@@ -58,14 +94,21 @@ final class ClusterAdminPolicies {
       }
       b.append("  ").append(direction).append(":\n");
       for (int r = 0; r < rules; r++) {
-        rule(rnd, namespaces, direction.equals("egress"), b);
+        rule(rnd, namespaces, kind, direction.equals("egress"), b);
       }
     }
     return b.toString();
   }
 
-  private static void rule(Random rnd, List<String> namespaces, boolean egress, StringBuilder b) {
-    b.append("  - action: ").append(pick(rnd, List.of("Accept", "Deny", "Pass"))).append('\n');
+  private static void rule(
+      Random rnd, List<String> namespaces, Kind kind, boolean egress, StringBuilder b) {
+    List<String> actions =
+        switch (kind) {
+          case CNP -> List.of("Accept", "Deny", "Pass");
+          case ANP -> List.of("Allow", "Deny", "Pass");
+          case BANP -> List.of("Allow", "Deny");
+        };
+    b.append("  - action: ").append(pick(rnd, actions)).append('\n');
     b.append(egress ? "    to:\n" : "    from:\n");
     boolean networks = false;
     int peers = 1 + rnd.nextInt(2);
@@ -91,29 +134,36 @@ final class ClusterAdminPolicies {
     if (rnd.nextBoolean()) {
       return;
     }
-    b.append("    protocols:\n");
+    // a ClusterNetworkPolicy's `protocols`, an admin policy's `ports` (protocol default TCP)
+    boolean cnp = kind == Kind.CNP;
+    b.append(cnp ? "    protocols:\n" : "    ports:\n");
     int n = 1 + rnd.nextInt(2);
     for (int i = 0; i < n; i++) {
       int k = rnd.nextInt(networks ? 4 : 5);
-      String protocol = rnd.nextBoolean() ? "tcp" : "udp";
-      switch (k) {
-        case 0 -> b.append("    - ").append(protocol).append(": {}\n");
-        case 1, 2 ->
-            b.append("    - ")
-                .append(protocol)
-                .append(": {destinationPort: {number: ")
-                .append(pick(rnd, List.of(53, 80, 443, 8080)))
-                .append("}}\n");
-        case 3 ->
-            b.append("    - ")
-                .append(protocol)
-                .append(": {destinationPort: {range: {start: 80, end: ")
-                .append(pick(rnd, List.of(81, 443, 9000)))
-                .append("}}}\n");
-        default ->
-            b.append("    - destinationNamedPort: ")
-                .append(pick(rnd, List.of("http", "metrics")))
-                .append('\n');
+      String protocol =
+          cnp
+              ? rnd.nextBoolean() ? "tcp" : "udp"
+              : rnd.nextBoolean() ? "" : "protocol: " + pick(rnd, List.of("TCP", "UDP", "SCTP"));
+      String comma = protocol.isEmpty() ? "" : ", ";
+      b.append("    - ");
+      if (k == 0 && cnp) {
+        b.append(protocol).append(": {}\n");
+      } else if (k < 3) {
+        int port = pick(rnd, List.of(53, 80, 443, 8080));
+        b.append(
+            cnp
+                ? protocol + ": {destinationPort: {number: " + port + "}}\n"
+                : "portNumber: {" + protocol + comma + "port: " + port + "}\n");
+      } else if (k == 3) {
+        int end = pick(rnd, List.of(81, 443, 9000));
+        b.append(
+            cnp
+                ? protocol + ": {destinationPort: {range: {start: 80, end: " + end + "}}}\n"
+                : "portRange: {" + protocol + comma + "start: 80, end: " + end + "}\n");
+      } else {
+        b.append(cnp ? "destinationNamedPort: " : "namedPort: ")
+            .append(pick(rnd, List.of("http", "metrics")))
+            .append('\n');
       }
     }
   }

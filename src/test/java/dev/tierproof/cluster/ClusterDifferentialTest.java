@@ -40,9 +40,10 @@ import org.junit.jupiter.api.Test;
  * plain text proves isolated is allowed once deployed; (3) random isolated/reachable/covered
  * invariants through {@link Check}: a proof holds on sampled flows and agrees with {@code verify},
  * a violation's witness replays, an uncovered endpoint has no applying policy. Clusters: {@code
- * -Dcluster.cases=N} for (1) and (2) (default 300, 15,000 with {@code -Ddifferential.long=true}),
- * {@code -Dcluster.check.cases=N} for (3) (300, long 10,000); first seed {@code -Dcluster.seed=S}
- * (check's seeds start 100,000 later); a failure names its seed.
+ * -Dcluster.cases=N} for (1) and (2); one seed in five is analysed under Calico 3.29-3.31 with its
+ * AdminNetworkPolicies ({@link RandomCluster#versionFor}) (default 300, 15,000 with {@code
+ * -Ddifferential.long=true}), {@code -Dcluster.check.cases=N} for (3) (300, long 10,000); first
+ * seed {@code -Dcluster.seed=S} (check's seeds start 100,000 later); a failure names its seed.
  */
 class ClusterDifferentialTest {
 
@@ -73,7 +74,8 @@ class ClusterDifferentialTest {
             "without an allowed flow",
             "sampled flows",
             "deployed flow pairs",
-            "deployed questions"),
+            "deployed questions",
+            "enforced admin policies of 3.29-3.31"),
         ClusterDifferentialTest::verify);
   }
 
@@ -99,6 +101,8 @@ class ClusterDifferentialTest {
     Evaluator eval = new Evaluator(set);
     Evaluator evalDeployed = new Evaluator(deployed);
     counts.incrementAndGet(0);
+    counts.addAndGet(
+        6, set.policies().stream().filter(p -> p.tier().contains("adminnetworkpolicy")).count());
     try (Reachability r = Reachability.using(set, session);
         Reachability rd = Reachability.using(deployed, session)) {
       for (int q = 0; q < QUESTIONS; q++) {

@@ -2,6 +2,7 @@ package dev.tierproof.cluster;
 
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
+import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.source.Diagnostics;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.stream.Collectors;
  * (Global)NetworkPolicies with Allow/Deny/Pass/Log, staged policies, Kubernetes NetworkPolicies
  * (podSelector, namespaceSelector, ipBlock with except, named and numeric ports, endPort) mixed
  * with Calico tiers, Services with EndpointSlices or Endpoints and {@code services} rules ({@link
- * RandomClusterServices}), ClusterNetworkPolicies ({@link ClusterAdminPolicies}), and kinds
+ * RandomClusterServices}), ClusterNetworkPolicies and, on Calico 3.29-3.31 ({@link #versionFor}),
+ * AdminNetworkPolicies and the BaselineAdminNetworkPolicy ({@link ClusterAdminPolicies}), and kinds
  * tierproof does not model (ConfigMap, a third-party CRD, rarely a FelixConfiguration). The same
  * seed gives the same text; {@link #load} goes through the loader, the front door every command
  * uses.
@@ -139,9 +141,20 @@ public final class RandomCluster {
   private final boolean listed;
   private final RandomClusterServices services;
   private final RandomDomains domains;
+  private final CalicoVersion version;
 
+  /** The cluster of {@code seed} under the release {@link #versionFor} chooses. */
   public RandomCluster(long seed) {
+    this(seed, versionFor(seed));
+  }
+
+  /**
+   * The cluster of {@code seed} as {@code version} enforces it: before 3.32 it also holds admin
+   * policies of the older API.
+   */
+  public RandomCluster(long seed, CalicoVersion version) {
     this.seed = seed;
+    this.version = version;
     this.rnd = new Random(seed);
     this.domains = new RandomDomains(seed);
     for (String ns : NAMESPACES) {
@@ -176,6 +189,9 @@ public final class RandomCluster {
     enforcingUnmodelled = paths.drawn() || services.unresolvedReferenced();
     // a random source of their own: the rest of the text stays what it was without them
     docs.addAll(ClusterAdminPolicies.draw(new Random(seed * 0x9E3779B97F4A7C15L + 3), used));
+    if (version.adminNetworkPolicies()) {
+      docs.addAll(ClusterAdminPolicies.drawAdmin(new Random(seed * 0x9E3779B97F4A7C15L + 5), used));
+    }
     unmodelled();
     withoutEndpoints();
     listed = rnd.nextInt(4) == 0;
@@ -183,6 +199,23 @@ public final class RandomCluster {
 
   public long seed() {
     return seed;
+  }
+
+  /**
+   * The release a seed's cluster is analysed under: one seed in five an older one (3.31, 3.30, 3.29
+   * in turn: AdminNetworkPolicy enforced, the baseline one from 3.30), the others the newest.
+   */
+  public static CalicoVersion versionFor(long seed) {
+    if (Math.floorMod(seed, 5L) != 4) {
+      return CalicoVersion.DEFAULT;
+    }
+    return List.of(CalicoVersion.V3_31, CalicoVersion.V3_30, CalicoVersion.V3_29)
+        .get((int) Math.floorMod(seed / 5, 3L));
+  }
+
+  /** The release the text is loaded under ({@code --calico-version}). */
+  public CalicoVersion version() {
+    return version;
   }
 
   /**
@@ -215,11 +248,20 @@ public final class RandomCluster {
   public PolicySet load(boolean deployed) {
     Diagnostics d = new Diagnostics();
     String text = yaml(deployed);
-    PolicySet set = Loader.load(List.of(new SourceText("cluster-" + seed + ".yaml", text)), d);
+    PolicySet set = load(text, version, d);
     if (d.hasErrors()) {
       throw new AssertionError("seed " + seed + ": load errors\n" + d.render() + "\n" + text);
     }
     return set;
+  }
+
+  /** The text through {@link Loader} as {@code version} enforces it, problems in {@code d}. */
+  public PolicySet load(boolean deployed, CalicoVersion version, Diagnostics d) {
+    return load(yaml(deployed), version, d);
+  }
+
+  private PolicySet load(String text, CalicoVersion version, Diagnostics d) {
+    return Loader.load(List.of(new SourceText("cluster-" + seed + ".yaml", text)), d, version);
   }
 
   // ---------------------------------------------------------------------------------------------

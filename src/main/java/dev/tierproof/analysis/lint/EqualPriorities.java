@@ -8,7 +8,9 @@ import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Scope;
 import dev.tierproof.model.Tier;
+import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.Network;
 import dev.tierproof.smt.Outside;
@@ -21,14 +23,18 @@ import java.util.function.Supplier;
 
 /**
  * TP206: two ClusterNetworkPolicies (or AdminNetworkPolicies) of one tier with the same priority
- * whose rules both match some flow at an existing endpoint both select (specs/semantics.md S2.10,
- * S7.2: the standard leaves their order undefined, Calico ties them by name). Sampled flows answer
- * first; the pairs of rules sampling leaves open are asked of the solver ({@link
- * StepGoals#bothMatch}), and each solver flow is replayed through eval before it is reported.
+ * whose rules both match some flow at an endpoint both select (specs/semantics.md S2.10, S7.2: the
+ * standard leaves their order undefined, Calico ties them by name). The endpoint is one of the
+ * input's, or with {@link Scope#ANY} also a pod that could be deployed, and the far end one of the
+ * input's, an outside address or (any) such a pod, as for the other lint questions. Sampled flows
+ * at the input's endpoints answer first; the pairs of rules sampling leaves open are asked of the
+ * solver ({@link StepGoals#bothMatch}), and each solver flow is replayed through eval (with a
+ * hypothetical endpoint's assumed namespace profile) before it is reported.
  */
 final class EqualPriorities {
 
   private final Evaluator evaluator;
+  private final Scope scope;
   private final Steps steps;
   private final Samples samples;
   private final Peers peers;
@@ -37,12 +43,14 @@ final class EqualPriorities {
 
   EqualPriorities(
       Evaluator evaluator,
+      Scope scope,
       Steps steps,
       Samples samples,
       Peers peers,
       List<Finding> findings,
       Supplier<Network> network) {
     this.evaluator = evaluator;
+    this.scope = scope;
     this.steps = steps;
     this.samples = samples;
     this.peers = peers;
@@ -78,7 +86,8 @@ final class EqualPriorities {
         both.add(c);
       }
     }
-    if (both.isEmpty()) {
+    boolean any = scope == Scope.ANY;
+    if (both.isEmpty() && !any) {
       return false;
     }
     List<RuleRef> earlier = RuleRef.of(tier, first, d);
@@ -87,7 +96,7 @@ final class EqualPriorities {
       Endpoint at = c.representative();
       for (RuleRef l : later) {
         for (Flow f : samples.flows(l, at, Samples.FLOWS_PER_CLASS)) {
-          if (add(l, earlier, at, d, f)) {
+          if (add(l, earlier, at, d, f, evaluator)) {
             return true;
           }
         }
@@ -98,19 +107,26 @@ final class EqualPriorities {
     both.forEach(c -> members.addAll(c.members()));
     List<Rule> involved = new ArrayList<>(first.rules(d));
     involved.addAll(second.rules(d));
+    List<Side> near = new ArrayList<>();
+    if (!members.isEmpty()) {
+      near.add(new Side.Endpoints(members, null));
+    }
     List<Side> far = new ArrayList<>();
     far.add(new Side.Endpoints(peers.representatives(involved, d), null));
     far.add(Outside.in(null, null));
-    try (StepGoals goals =
-        StepGoals.open(
-            network.get(), d, List.of(new Side.Endpoints(members, null)), far, FlowSpec.ANY)) {
+    if (any) {
+      // admin policies are global: a pod that could be deployed in any namespace, at either end
+      near.add(new Side.Fresh(null, new Selector.All(), null, null));
+      far.add(new Side.Fresh(null, new Selector.All(), null, null));
+    }
+    try (StepGoals goals = StepGoals.open(network.get(), d, near, far, FlowSpec.ANY)) {
       for (RuleRef l : later) {
         for (RuleRef e : earlier) {
           Answer a = goals.bothMatch(second, l.index(), first, e.index());
           if (a.sat()) {
             Flow f = a.flow();
             Endpoint at = d == Direction.INGRESS ? f.destination() : f.source();
-            if (!add(l, List.of(e), at, d, f)) {
+            if (!add(l, List.of(e), at, d, f, evaluator.assuming(a.assumedProfiles()))) {
               throw new IllegalStateException(
                   "eval does not confirm the solver's overlap of "
                       + l.display()
@@ -129,20 +145,22 @@ final class EqualPriorities {
 
   /**
    * Adds the finding when a rule of {@code later} and one of {@code earlier} both match {@code f}
-   * at {@code at}, where both policies apply.
+   * at {@code at}, where both policies apply; {@code replay} evaluates it (a hypothetical
+   * endpoint's namespace profile assumed).
    */
-  private boolean add(RuleRef later, List<RuleRef> earlier, Endpoint at, Direction d, Flow f) {
+  private boolean add(
+      RuleRef later, List<RuleRef> earlier, Endpoint at, Direction d, Flow f, Evaluator replay) {
     if (at == null
         || !Evaluator.applies(later.policy(), at, d)
-        || later.rules().stream().noneMatch(r -> evaluator.matches(r, f))) {
+        || later.rules().stream().noneMatch(r -> replay.matches(r, f))) {
       return false;
     }
     for (RuleRef e : earlier) {
       if (Evaluator.applies(e.policy(), at, d)
-          && e.rules().stream().anyMatch(r -> evaluator.matches(r, f))) {
+          && e.rules().stream().anyMatch(r -> replay.matches(r, f))) {
         findings.add(
             new Finding.EqualPriorityOverlap(
-                later, e, new Example(at, d, f, evaluator.evaluate(at, d, f), null)));
+                later, e, new Example(at, d, f, replay.evaluate(at, d, f), null)));
         return true;
       }
     }

@@ -145,7 +145,7 @@ public final class Lint {
         new Surprises(set, scope, evaluator, steps, samples, examples, findings, this::network);
     Peers peers = new Peers(set, steps, samples);
     this.priorities =
-        new EqualPriorities(evaluator, steps, samples, peers, findings, this::network);
+        new EqualPriorities(evaluator, scope, steps, samples, peers, findings, this::network);
     this.solver =
         new SolverPhase(
             set,

@@ -1,6 +1,8 @@
 package dev.tierproof.analysis.map;
 
+import dev.tierproof.model.Direction;
 import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Icmp;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.Placeholders;
@@ -14,9 +16,9 @@ import java.util.TreeSet;
 /**
  * A partition of the packet space into cells on which no rule of a pair's steps can differ: the
  * protocols rules name (and one for all others), destination and source port intervals split at
- * every bound a rule, a named port of an end, or a failsafe port sets, and ICMP type and code
- * intervals split at every type and code rules name (spec S3.2-S3.5). Each cell has one packet that
- * stands for it.
+ * every bound a rule, a named port of an end, or a failsafe port (and its replies' source port)
+ * sets, and ICMP type and code intervals split at every type and code rules name (spec S3.2-S3.5).
+ * Each cell has one packet that stands for it.
  */
 final class Cells {
 
@@ -114,11 +116,19 @@ final class Cells {
     }
   }
 
-  /** Splits at a host endpoint's failsafe ports (spec S6.2). */
-  void add(List<dev.tierproof.model.Failsafe> failsafe) {
-    for (dev.tierproof.model.Failsafe f : failsafe) {
+  /**
+   * Splits at the failsafe ports of a host endpoint's step in {@code dir} (spec S6.2), and at the
+   * source ports of replies to the other direction's, which skip the untracked path (S6.4).
+   */
+  void failsafe(Direction dir) {
+    for (Failsafe f : Failsafe.of(dir)) {
       protocols.add(f.protocol());
       split(portBounds, f.port(), f.port());
+    }
+    Direction other = dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
+    for (Failsafe f : Failsafe.of(other)) {
+      protocols.add(f.protocol());
+      split(sourceBounds, f.port(), f.port());
     }
   }
 

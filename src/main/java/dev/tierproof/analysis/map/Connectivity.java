@@ -509,7 +509,7 @@ public final class Connectivity {
         cells.add(portsAt(peer, peerIp), dir == Direction.INGRESS);
       }
       if (at.isHost()) {
-        cells.add(dev.tierproof.model.Failsafe.of(dir));
+        cells.failsafe(dir);
       }
       Partition partition = cells.partition();
       List<Cell> all = partition.cells();

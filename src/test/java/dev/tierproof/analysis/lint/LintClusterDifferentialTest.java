@@ -33,7 +33,7 @@ class LintClusterDifferentialTest {
         "lint.cluster.seed",
         SEED,
         CASES,
-        List.of("lint runs", "findings", "flows in scope"),
+        List.of("lint runs", "findings", "flows in scope", "equal-priority overlaps (TP206)"),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
@@ -50,6 +50,11 @@ class LintClusterDifferentialTest {
           counts.incrementAndGet(0);
           counts.addAndGet(1, result.findings().size());
           counts.addAndGet(2, inScope);
+          counts.addAndGet(
+              3,
+              result.findings().stream()
+                  .filter(f -> f instanceof Finding.EqualPriorityOverlap)
+                  .count());
         });
   }
 }

@@ -100,6 +100,18 @@ class LintDifferentialTest {
         s.coveredBy().stream()
             .filter(c -> c.example() != null)
             .forEach(c -> replay(eval, what, c.example()));
+      } else if (finding instanceof Finding.EqualPriorityOverlap tie) {
+        // TP206: both rules match the example where both policies apply, at equal priority
+        Example e = tie.example();
+        for (RuleRef r : List.of(tie.rule(), tie.other())) {
+          assertThat(
+                  Evaluator.applies(r.policy(), e.at(), e.direction())
+                      && matches(eval, r, e.flow()))
+              .as(what + "equal-priority " + r.display() + " matches " + e.flow())
+              .isTrue();
+        }
+        assertThat(tie.rule().policy().order()).isEqualTo(tie.other().policy().order());
+        replay(eval, what, e);
       } else if (finding instanceof Finding.UnmatchableRule u) {
         RuleRef r = u.rule();
         for (Flow f : at(flows, r.direction())) {
