@@ -127,10 +127,16 @@ public final class Connectivity {
   /** Per end ({@link #end}): who is there, as rule sides see it. */
   private Evaluator.Site[] sites;
 
+  /** The endpoints owning each address (spec S5.5), for the named ports at a peer's address. */
+  private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
+
   private Connectivity(PolicySet set, Options options) {
     this.set = set.withProfiles(options.pods().assumed());
     this.evaluator = new Evaluator(this.set);
     this.options = options;
+    for (Endpoint e : this.set.endpoints()) {
+      e.ips().forEach(ip -> owners.computeIfAbsent(ip, k -> new ArrayList<>()).add(e));
+    }
   }
 
   public static MapResult run(PolicySet set, Options options) {
@@ -575,12 +581,12 @@ public final class Connectivity {
     if (peer == null) {
       return List.of();
     }
-    Set<NamedPort> out = new java.util.LinkedHashSet<>(peer.ports());
-    for (Endpoint e : set.endpoints()) {
-      if (e != peer && e.ips().contains(ip)) {
-        out.addAll(e.ports());
-      }
+    List<Endpoint> at = owners.getOrDefault(ip, List.of());
+    if (at.size() < 2) {
+      return peer.ports();
     }
+    Set<NamedPort> out = new java.util.LinkedHashSet<>(peer.ports());
+    at.forEach(e -> out.addAll(e.ports()));
     return List.copyOf(out);
   }
 

@@ -17,6 +17,7 @@ import dev.tierproof.model.Tier;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -266,13 +267,17 @@ final class Groups {
 
   private void endpoints(PolicySet set) {
     Map<List<Object>, List<Endpoint>> byKey = new LinkedHashMap<>();
+    Map<Ip, List<Endpoint>> owners = new HashMap<>();
+    for (Endpoint e : set.endpoints()) {
+      e.ips().forEach(ip -> owners.computeIfAbsent(ip, k -> new ArrayList<>()).add(e));
+    }
     for (Endpoint e : set.endpoints()) {
       List<Object> addresses = new ArrayList<>();
       for (Ip ip : e.ips()) {
         // spec S5.5: rule sides also see the other owners of the address, their labels and ports
         Set<List<Object>> others = new HashSet<>();
-        for (Endpoint o : set.endpoints()) {
-          if (o != e && o.ips().contains(ip)) {
+        for (Endpoint o : owners.get(ip)) {
+          if (o != e) {
             others.add(List.of(o.labels(), new HashSet<>(o.ports())));
           }
         }
