@@ -34,6 +34,23 @@ public record Endpoint(
   /** The label a workload endpoint carries with its namespace's name (spec S2.1). */
   public static final String NAMESPACE_LABEL = "projectcalico.org/namespace";
 
+  /**
+   * The endpoints owning each address, each once and in input order: more than one where endpoints
+   * share an address (specs/semantics.md S5.5).
+   */
+  public static Map<Ip, List<Endpoint>> byAddress(List<Endpoint> endpoints) {
+    Map<Ip, List<Endpoint>> out = new java.util.HashMap<>();
+    for (Endpoint e : endpoints) {
+      for (Ip ip : e.ips()) {
+        List<Endpoint> at = out.computeIfAbsent(ip, k -> new java.util.ArrayList<>(1));
+        if (at.stream().noneMatch(o -> o == e)) {
+          at.add(e);
+        }
+      }
+    }
+    return out;
+  }
+
   public enum Kind {
     WORKLOAD,
     HOST

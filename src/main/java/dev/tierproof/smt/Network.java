@@ -92,7 +92,7 @@ public final class Network {
   /** The classes of destination DNS names (spec S3.6). */
   final DomainClasses domains;
 
-  private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
+  private final Map<Ip, List<Endpoint>> owners;
   private final Map<Integer, TreeMap<BigInteger, BigInteger>> runs = new HashMap<>();
   private final Map<String, NsOption> namespaces = new LinkedHashMap<>();
   private final Map<List<Object>, List<TierPart>> skeletons = new HashMap<>();
@@ -116,12 +116,9 @@ public final class Network {
     this.netsets = new dev.tierproof.model.CidrIndex<>(set.networkSets(), NetworkSet::nets);
     this.session = session;
     Map<Integer, List<BigInteger>> values = new HashMap<>();
+    owners = Endpoint.byAddress(set.endpoints());
     for (Endpoint e : set.endpoints()) {
       for (Ip ip : e.ips()) {
-        List<Endpoint> at = owners.computeIfAbsent(ip, k -> new ArrayList<>(1));
-        if (at.stream().noneMatch(o -> o == e)) {
-          at.add(e);
-        }
         values.computeIfAbsent(ip.family(), k -> new ArrayList<>()).add(ip.value());
       }
     }

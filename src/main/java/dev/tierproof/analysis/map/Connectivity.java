@@ -128,15 +128,13 @@ public final class Connectivity {
   private Evaluator.Site[] sites;
 
   /** The endpoints owning each address (spec S5.5), for the named ports at a peer's address. */
-  private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
+  private final Map<Ip, List<Endpoint>> owners;
 
   private Connectivity(PolicySet set, Options options) {
     this.set = set.withProfiles(options.pods().assumed());
     this.evaluator = new Evaluator(this.set);
     this.options = options;
-    for (Endpoint e : this.set.endpoints()) {
-      e.ips().forEach(ip -> owners.computeIfAbsent(ip, k -> new ArrayList<>()).add(e));
-    }
+    this.owners = Endpoint.byAddress(this.set.endpoints());
   }
 
   public static MapResult run(PolicySet set, Options options) {

@@ -17,7 +17,6 @@ import dev.tierproof.model.Tier;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -267,10 +266,7 @@ final class Groups {
 
   private void endpoints(PolicySet set) {
     Map<List<Object>, List<Endpoint>> byKey = new LinkedHashMap<>();
-    Map<Ip, List<Endpoint>> owners = new HashMap<>();
-    for (Endpoint e : set.endpoints()) {
-      e.ips().forEach(ip -> owners.computeIfAbsent(ip, k -> new ArrayList<>()).add(e));
-    }
+    Map<Ip, List<Endpoint>> owners = Endpoint.byAddress(set.endpoints());
     for (Endpoint e : set.endpoints()) {
       List<Object> addresses = new ArrayList<>();
       for (Ip ip : e.ips()) {
