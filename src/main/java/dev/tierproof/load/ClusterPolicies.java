@@ -6,7 +6,6 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicyKind;
 import dev.tierproof.model.Port;
-import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Diagnostics;
@@ -95,20 +94,7 @@ final class ClusterPolicies {
     if (!egress.isEmpty()) {
       types.add(Direction.EGRESS);
     }
-    return new Policy(
-        kind,
-        meta.name(),
-        null,
-        tier,
-        order,
-        selector,
-        types,
-        ingress,
-        egress,
-        false,
-        false,
-        false,
-        meta.span());
+    return KubernetesPolicies.policy(kind, meta, tier, order, selector, types, ingress, egress);
   }
 
   private static Double priority(Fields spec) {
@@ -282,21 +268,17 @@ final class ClusterPolicies {
         }
         continue;
       }
-      KubernetesPolicies.Converted converted =
-          new KubernetesPolicies.Converted(index, action, ingress, entry.span());
-      for (Map.Entry<String, List<Port>> e : ports.entrySet()) {
-        Integer protocol = e.getKey().isEmpty() ? null : Protocols.parse(e.getKey()).orElseThrow();
-        List<Port> list =
-            e.getValue() == null ? List.of() : KubernetesPolicies.simplify(e.getValue());
-        for (Peer peer : peers) {
-          Selector composed =
-              peer.selector() == null && peer.namespaces() == null
-                  ? null
-                  : Selectors.positive(
-                      peer.selector(), peer.namespaces(), null, List.of(), null, null);
-          out.add(converted.rule(protocol, list, composed, peer.nets(), List.of()));
-        }
+      List<KubernetesPolicies.Far> far = new ArrayList<>();
+      for (Peer peer : peers) {
+        Selector composed =
+            peer.selector() == null && peer.namespaces() == null
+                ? null
+                : Selectors.positive(
+                    peer.selector(), peer.namespaces(), null, List.of(), null, null);
+        far.add(new KubernetesPolicies.Far(composed, peer.nets(), List.of()));
       }
+      out.addAll(
+          new KubernetesPolicies.Converted(index, action, ingress, entry.span()).rules(ports, far));
     }
     return out;
   }

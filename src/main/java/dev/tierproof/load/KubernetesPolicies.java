@@ -15,7 +15,6 @@ import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Suggest;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -51,12 +50,25 @@ final class KubernetesPolicies {
         written.isEmpty() ? Policies.kubernetesDefaultTypes(!egress.isEmpty()) : written;
     spec.done();
     Selector selector = Selectors.namespacedPolicy(Selectors.all(terms), meta.namespace(), null);
+    return policy(kind, meta, Policies.DEFAULT_TIER, ORDER, selector, types, ingress, egress);
+  }
+
+  /** A converted policy of a Kubernetes kind: on the normal path only (no host-path flags). */
+  static Policy policy(
+      PolicyKind kind,
+      Meta meta,
+      String tier,
+      Double order,
+      Selector selector,
+      Set<Direction> types,
+      List<Rule> ingress,
+      List<Rule> egress) {
     return new Policy(
         kind,
         meta.name(),
         meta.namespace(),
-        Policies.DEFAULT_TIER,
-        ORDER,
+        tier,
+        order,
         selector,
         types,
         ingress,
@@ -164,25 +176,25 @@ final class KubernetesPolicies {
       if (peers.isEmpty()) {
         peers.add(Peer.ANY);
       }
-      Map<Integer, List<Port>> byProtocol = ports(entry);
+      Map<String, List<Port>> byProtocol = ports(entry);
       entry.done();
       if (!valid || byProtocol == null) {
         continue; // a rule that fails conversion is dropped: KNP rules only allow
       }
-      Converted converted = new Converted(index, Action.ALLOW, ingress, entry.span());
-      for (Map.Entry<Integer, List<Port>> e : byProtocol.entrySet()) {
-        Integer protocol = e.getKey() == 0 ? null : e.getKey();
-        List<Port> ports = e.getValue() == null ? List.of() : simplify(e.getValue());
-        for (Peer peer : peers) {
-          Selector composed =
-              Selectors.positive(
-                  peer.selector(), peer.namespaces(), null, List.of(), null, namespace);
-          out.add(converted.rule(protocol, ports, composed, peer.nets(), peer.notNets()));
-        }
+      List<Far> far = new ArrayList<>();
+      for (Peer peer : peers) {
+        Selector composed =
+            Selectors.positive(
+                peer.selector(), peer.namespaces(), null, List.of(), null, namespace);
+        far.add(new Far(composed, peer.nets(), peer.notNets()));
       }
+      out.addAll(new Converted(index, Action.ALLOW, ingress, entry.span()).rules(byProtocol, far));
     }
     return out;
   }
+
+  /** One peer of a converted rule entry as its rules' far side: selector, nets and notNets. */
+  record Far(Selector composed, List<Cidr> nets, List<Cidr> notNets) {}
 
   /**
    * What the Calico rules of one converted Kubernetes rule entry share (spec S2.4, S2.10): its
@@ -190,6 +202,21 @@ final class KubernetesPolicies {
    * peer.
    */
   record Converted(int index, Action action, boolean ingress, dev.tierproof.source.Span span) {
+
+    /**
+     * The entry's rules: one per protocol of {@code byProtocol} (by name, {@code ""} for no
+     * protocol constraint; a null list for all its ports) × far side, in that order.
+     */
+    List<Rule> rules(Map<String, List<Port>> byProtocol, List<Far> far) {
+      List<Rule> out = new ArrayList<>();
+      byProtocol.forEach(
+          (name, ports) -> {
+            Integer protocol = name.isEmpty() ? null : Protocols.parse(name).orElseThrow();
+            List<Port> list = ports == null ? List.of() : simplify(ports);
+            far.forEach(f -> out.add(rule(protocol, list, f.composed(), f.nets(), f.notNets())));
+          });
+      return out;
+    }
 
     /**
      * The rule for one protocol's destination {@code ports} and one peer ({@code composed}
@@ -298,14 +325,14 @@ final class KubernetesPolicies {
   }
 
   /**
-   * Ports per protocol number (0 for "no ports at all": no protocol constraint), a null list
+   * Ports per protocol name ({@code ""} for "no ports at all": no protocol constraint), a null list
    * meaning all ports of that protocol; null when an entry is invalid.
    */
-  private static Map<Integer, List<Port>> ports(Fields entry) {
+  private static Map<String, List<Port>> ports(Fields entry) {
     List<Node> items = entry.list("ports");
     if (items.isEmpty()) {
-      Map<Integer, List<Port>> any = new LinkedHashMap<>();
-      any.put(0, null);
+      Map<String, List<Port>> any = new TreeMap<>();
+      any.put("", null);
       return any;
     }
     Map<String, List<Port>> byName = new TreeMap<>();
@@ -341,12 +368,7 @@ final class KubernetesPolicies {
         byName.computeIfAbsent(protocol, k -> new ArrayList<>()).add(port);
       }
     }
-    if (!valid) {
-      return null;
-    }
-    Map<Integer, List<Port>> out = new LinkedHashMap<>();
-    byName.forEach((name, ports) -> out.put(Protocols.parse(name).orElseThrow(), ports));
-    return out;
+    return valid ? byName : null;
   }
 
   private static Port port(Fields item, Node node, Integer endPort) {

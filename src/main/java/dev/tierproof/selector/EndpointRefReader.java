@@ -20,21 +20,20 @@ import org.antlr.v4.runtime.Token;
 /** Endpoint reference text to {@link EndpointRef}: generated lexer, parser, {@link #build}. */
 final class EndpointRefReader {
 
-  private static final Map<Integer, String> NAMES =
-      Map.ofEntries(
-          Map.entry(Token.EOF, "end of endpoint reference"),
-          Map.entry(WORLD, "`world`"),
-          Map.entry(SLASH, "`/`"),
-          Map.entry(STAR, "`*`"),
-          Map.entry(SELECTOR, "a selector"),
-          Map.entry(INT, "a number"),
-          Map.entry(IPV4, "an IPv4 address"),
-          Map.entry(IPV6, "an IPv6 address"),
-          Map.entry(NAME, "a name"),
-          Map.entry(WILDCARD_DOMAIN, "a domain"));
-
+  /** How the tokens read in messages: these as said, the other literals as themselves. */
   private static final Syntax.Grammar<EndpointRefParser, EndpointRefContext> GRAMMAR =
-      new Syntax.Grammar<>(EndpointRefParser::new, EndpointRefParser::endpointRef, NAMES);
+      Syntax.Grammar.of(
+          EndpointRefParser::new,
+          EndpointRefParser::endpointRef,
+          EndpointRefLexer.VOCABULARY,
+          Map.ofEntries(
+              Map.entry(Token.EOF, "end of endpoint reference"),
+              Map.entry(SELECTOR, "a selector"),
+              Map.entry(INT, "a number"),
+              Map.entry(IPV4, "an IPv4 address"),
+              Map.entry(IPV6, "an IPv6 address"),
+              Map.entry(NAME, "a name"),
+              Map.entry(WILDCARD_DOMAIN, "a domain")));
 
   /** A Kubernetes namespace name: an RFC 1123 label. */
   private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");

@@ -34,32 +34,24 @@ final class SelectorReader {
   /** Parentheses nest at most this deep, so that no parse or tree walk can overflow the stack. */
   static final int MAX_DEPTH = 128;
 
-  private static final Map<Integer, String> NAMES =
-      Map.ofEntries(
-          Map.entry(Token.EOF, "end of selector"),
-          Map.entry(LPAREN, "`(`"),
-          Map.entry(RPAREN, "`)`"),
-          Map.entry(LBRACE, "`{`"),
-          Map.entry(RBRACE, "`}`"),
-          Map.entry(COMMA, "`,`"),
-          Map.entry(EQ, "`==`"),
-          Map.entry(NE, "`!=`"),
-          Map.entry(NOT, "`!`"),
-          Map.entry(AND, "`&&`"),
-          Map.entry(OR, "`||`"),
-          Map.entry(STRING_LITERAL, "a quoted string"),
-          Map.entry(HAS, "`has(label)`"),
-          Map.entry(ALL, "`all()`"),
-          Map.entry(GLOBAL, "`global()`"),
-          Map.entry(LABEL, "a label"),
-          Map.entry(CONTAINS, "`contains`"),
-          Map.entry(STARTS_WITH, "`starts with`"),
-          Map.entry(ENDS_WITH, "`ends with`"),
-          Map.entry(IN, "`in`"),
-          Map.entry(NOT_IN, "`not in`"));
-
+  /** How the tokens read in messages: these as said, the other literals as themselves. */
   private static final Syntax.Grammar<CalicoSelectorParser, SelectorContext> GRAMMAR =
-      new Syntax.Grammar<>(CalicoSelectorParser::new, CalicoSelectorParser::selector, NAMES);
+      Syntax.Grammar.of(
+          CalicoSelectorParser::new,
+          CalicoSelectorParser::selector,
+          CalicoSelectorLexer.VOCABULARY,
+          Map.ofEntries(
+              Map.entry(Token.EOF, "end of selector"),
+              Map.entry(EQ, "`==`"),
+              Map.entry(NE, "`!=`"),
+              Map.entry(STRING_LITERAL, "a quoted string"),
+              Map.entry(HAS, "`has(label)`"),
+              Map.entry(ALL, "`all()`"),
+              Map.entry(GLOBAL, "`global()`"),
+              Map.entry(LABEL, "a label"),
+              Map.entry(STARTS_WITH, "`starts with`"),
+              Map.entry(ENDS_WITH, "`ends with`"),
+              Map.entry(NOT_IN, "`not in`")));
 
   private static final String OPERATORS =
       "`==`, `!=`, `contains`, `starts with`, `ends with`, `in` or `not in`";

@@ -2,6 +2,7 @@ package dev.tierproof.selector;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -17,6 +18,7 @@ import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
 import org.antlr.v4.runtime.TokenStream;
+import org.antlr.v4.runtime.Vocabulary;
 
 /**
  * What the two readers share: running the generated lexer to completion, running the generated
@@ -32,7 +34,27 @@ final class Syntax {
    * included; a token type without a name is never listed as expected).
    */
   record Grammar<P extends Parser, T extends ParserRuleContext>(
-      Function<TokenStream, P> parser, Function<P, T> start, Map<Integer, String> names) {}
+      Function<TokenStream, P> parser, Function<P, T> start, Map<Integer, String> names) {
+
+    /**
+     * The names: each literal token of {@code vocabulary} as its text in backticks, the others (and
+     * {@code Token.EOF}) as {@code described} says.
+     */
+    static <P extends Parser, T extends ParserRuleContext> Grammar<P, T> of(
+        Function<TokenStream, P> parser,
+        Function<P, T> start,
+        Vocabulary vocabulary,
+        Map<Integer, String> described) {
+      Map<Integer, String> names = new HashMap<>(described);
+      for (int type = 1; type <= vocabulary.getMaxTokenType(); type++) {
+        String literal = vocabulary.getLiteralName(type);
+        if (literal != null) {
+          names.putIfAbsent(type, "`" + literal.substring(1, literal.length() - 1) + "`");
+        }
+      }
+      return new Grammar<>(parser, start, Map.copyOf(names));
+    }
+  }
 
   /** Thrown by the listener at the first syntax error; carries the offending token. */
   private static final class Stop extends RuntimeException {

@@ -12,14 +12,12 @@ import dev.tierproof.model.Scope;
 import dev.tierproof.model.Tier;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Answer;
-import dev.tierproof.smt.Network;
 import dev.tierproof.smt.Outside;
 import dev.tierproof.smt.Side;
 import dev.tierproof.smt.StepGoals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Supplier;
 
 /**
  * TP206: two ClusterNetworkPolicies (or AdminNetworkPolicies) of one tier with the same priority
@@ -33,29 +31,10 @@ import java.util.function.Supplier;
  */
 final class EqualPriorities {
 
-  private final Evaluator evaluator;
-  private final Scope scope;
-  private final Steps steps;
-  private final Samples samples;
-  private final Peers peers;
-  private final List<Finding> findings;
-  private final Supplier<Network> network;
+  private final Phase phase;
 
-  EqualPriorities(
-      Evaluator evaluator,
-      Scope scope,
-      Steps steps,
-      Samples samples,
-      Peers peers,
-      List<Finding> findings,
-      Supplier<Network> network) {
-    this.evaluator = evaluator;
-    this.scope = scope;
-    this.steps = steps;
-    this.samples = samples;
-    this.peers = peers;
-    this.findings = findings;
-    this.network = network;
+  EqualPriorities(Phase phase) {
+    this.phase = phase;
   }
 
   /** Every pair of equal-priority admin policies of {@code tier}, in evaluation order. */
@@ -80,13 +59,13 @@ final class EqualPriorities {
   /** Whether a finding for the pair in {@code d} was added. */
   private boolean pair(Tier tier, Policy first, Policy second, Direction d) {
     List<EClass> both = new ArrayList<>();
-    for (EClass c : steps.classes) {
+    for (EClass c : phase.steps().classes) {
       Endpoint at = c.representative();
       if (Evaluator.applies(first, at, d) && Evaluator.applies(second, at, d)) {
         both.add(c);
       }
     }
-    boolean any = scope == Scope.ANY;
+    boolean any = phase.scope() == Scope.ANY;
     if (both.isEmpty() && !any) {
       return false;
     }
@@ -95,8 +74,8 @@ final class EqualPriorities {
     for (EClass c : both) {
       Endpoint at = c.representative();
       for (RuleRef l : later) {
-        for (Flow f : samples.flows(l, at, Samples.FLOWS_PER_CLASS)) {
-          if (add(l, earlier, at, d, f, evaluator)) {
+        for (Flow f : phase.samples().flows(l, at, Samples.FLOWS_PER_CLASS)) {
+          if (add(l, earlier, at, d, f, phase.evaluator())) {
             return true;
           }
         }
@@ -112,21 +91,21 @@ final class EqualPriorities {
       near.add(new Side.Endpoints(members, null));
     }
     List<Side> far = new ArrayList<>();
-    far.add(new Side.Endpoints(peers.representatives(involved, d), null));
+    far.add(new Side.Endpoints(phase.peers().representatives(involved, d), null));
     far.add(Outside.in(null, null));
     if (any) {
       // admin policies are global: a pod that could be deployed in any namespace, at either end
       near.add(new Side.Fresh(null, new Selector.All(), null, null));
       far.add(new Side.Fresh(null, new Selector.All(), null, null));
     }
-    try (StepGoals goals = StepGoals.open(network.get(), d, near, far, FlowSpec.ANY)) {
+    try (StepGoals goals = StepGoals.open(phase.network().get(), d, near, far, FlowSpec.ANY)) {
       for (RuleRef l : later) {
         for (RuleRef e : earlier) {
           Answer a = goals.bothMatch(second, l.index(), first, e.index());
           if (a.sat()) {
             Flow f = a.flow();
             Endpoint at = d == Direction.INGRESS ? f.destination() : f.source();
-            if (!add(l, List.of(e), at, d, f, evaluator.assuming(a.assumedProfiles()))) {
+            if (!add(l, List.of(e), at, d, f, phase.evaluator().assuming(a.assumedProfiles()))) {
               throw new IllegalStateException(
                   "eval does not confirm the solver's overlap of "
                       + l.display()
@@ -158,9 +137,11 @@ final class EqualPriorities {
     for (RuleRef e : earlier) {
       if (Evaluator.applies(e.policy(), at, d)
           && e.rules().stream().anyMatch(r -> replay.matches(r, f))) {
-        findings.add(
-            new Finding.EqualPriorityOverlap(
-                later, e, new Example(at, d, f, replay.evaluate(at, d, f), null)));
+        phase
+            .findings()
+            .add(
+                new Finding.EqualPriorityOverlap(
+                    later, e, new Example(at, d, f, replay.evaluate(at, d, f), null)));
         return true;
       }
     }

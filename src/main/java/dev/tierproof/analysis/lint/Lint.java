@@ -141,25 +141,18 @@ public final class Lint {
     this.steps = new Steps(set, evaluator);
     this.samples = new Samples(set, steps);
     this.examples = new Examples(set, evaluator);
-    this.surprises =
-        new Surprises(set, scope, evaluator, steps, samples, examples, findings, this::network);
     Peers peers = new Peers(set, steps, samples);
-    this.priorities =
-        new EqualPriorities(evaluator, scope, steps, samples, peers, findings, this::network);
+    Phase phase =
+        new Phase(set, scope, evaluator, steps, samples, peers, examples, findings, this::network);
+    this.surprises = new Surprises(phase);
+    this.priorities = new EqualPriorities(phase);
     this.solver =
         new SolverPhase(
-            set,
-            scope,
+            phase,
             options.timeout(),
             options.progress(),
-            steps,
-            samples,
             new Footprint(set, samples, scope == Scope.EXISTING),
-            peers,
-            examples,
-            new Unmatchable(set, scope, steps, samples),
-            replay,
-            findings);
+            new Unmatchable(set, scope, steps, samples));
     this.timeout = options.timeout();
   }
 

@@ -12,7 +12,6 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Policy;
-import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Scope;
 import dev.tierproof.selector.Selector;
@@ -41,48 +40,29 @@ import java.util.function.Supplier;
  */
 final class SolverPhase {
 
-  private final PolicySet set;
-  private final Scope scope;
   private final Duration timeout;
   private final Progress progress;
-  private final Steps steps;
-  private final Samples samples;
   private final Footprint footprint;
-  private final Peers peers;
-  private final Examples examples;
   private final Unmatchable causes;
-  private final Evaluator replay;
-  private final List<Finding> findings;
   private long openNanos;
   private int opens;
   private int questions;
   private long solverMillis;
 
+  private final Phase phase;
+
   SolverPhase(
-      PolicySet set,
-      Scope scope,
-      Duration timeout,
-      Progress progress,
-      Steps steps,
-      Samples samples,
-      Footprint footprint,
-      Peers peers,
-      Examples examples,
-      Unmatchable causes,
-      Evaluator replay,
-      List<Finding> findings) {
-    this.set = set;
-    this.scope = scope;
+      Phase phase, Duration timeout, Progress progress, Footprint footprint, Unmatchable causes) {
+    this.phase = phase;
     this.timeout = timeout;
     this.progress = progress;
-    this.steps = steps;
-    this.samples = samples;
     this.footprint = footprint;
-    this.peers = peers;
-    this.examples = examples;
     this.causes = causes;
-    this.replay = replay;
-    this.findings = findings;
+  }
+
+  /** The solver could not answer {@code question} about {@code rule}: no finding but this. */
+  private void inconclusive(RuleRef rule, String question, Answer a) {
+    phase.findings().add(new Finding.Inconclusive(rule, null, question, a.reason()));
   }
 
   synchronized int questions() {
@@ -113,7 +93,7 @@ final class SolverPhase {
     List<Side> at = new ArrayList<>();
     List<EClass> classes = new ArrayList<>();
     for (Pending q : pending) {
-      for (EClass c : steps.selected(q.rule.policy(), d)) {
+      for (EClass c : phase.steps().selected(q.rule.policy(), d)) {
         if (classes.stream().noneMatch(x -> x == c)) {
           classes.add(c);
         }
@@ -129,10 +109,10 @@ final class SolverPhase {
     List<Rule> involved = new ArrayList<>();
     java.util.Set<Policy> policies = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (EClass c : classes) {
-      steps.chain(c, d).tiers().forEach(part -> policies.addAll(part.applying()));
+      phase.steps().chain(c, d).tiers().forEach(part -> policies.addAll(part.applying()));
     }
-    if (scope == Scope.ANY) {
-      for (Policy p : set.policies()) {
+    if (phase.scope() == Scope.ANY) {
+      for (Policy p : phase.set().policies()) {
         if (!p.staged()
             && p.governs(d)
             && (Lint.ns(p) == null || namespace.isEmpty() || namespace.equals(Lint.ns(p)))) {
@@ -141,11 +121,11 @@ final class SolverPhase {
       }
     }
     policies.forEach(p -> involved.addAll(p.rules(d)));
-    set.profiles().values().forEach(p -> involved.addAll(p.rules(d)));
+    phase.set().profiles().values().forEach(p -> involved.addAll(p.rules(d)));
     List<Side> peers = new ArrayList<>();
-    peers.add(new Side.Endpoints(this.peers.representatives(involved, d), null));
+    peers.add(new Side.Endpoints(phase.peers().representatives(involved, d), null));
     peers.add(Outside.in(null, null));
-    if (scope == Scope.ANY) {
+    if (phase.scope() == Scope.ANY) {
       at.add(
           new Side.Fresh(namespace.isEmpty() ? null : namespace, new Selector.All(), null, null));
       peers.add(new Side.Fresh(null, new Selector.All(), null, null));
@@ -217,7 +197,7 @@ final class SolverPhase {
             pool.submit(
                 () -> {
                   try (SolverSession own = new SolverSession(timeout)) {
-                    Network net = Network.encode(set, own);
+                    Network net = Network.encode(phase.set(), own);
                     for (Map.Entry<List<Object>, List<Pending>> g : mine) {
                       solve(
                           net,
@@ -278,18 +258,18 @@ final class SolverPhase {
       Answer a = ask("own", () -> goals.matchesOnOwn(p, rule.index()));
       switch (a.status()) {
         case UNSAT -> {
-          findings.add(causes.of(rule));
+          phase.findings().add(causes.of(rule));
           return;
         }
         case UNKNOWN -> {
-          findings.add(
-              new Finding.Inconclusive(rule, null, "can any packet match it?", a.reason()));
+          inconclusive(rule, "can any packet match it?", a);
           return;
         }
         case SAT -> {
           ownAt = chainOf(a, rule.direction());
           own = a.flow();
-          if (!steps.matches(rule, own) || !Evaluator.applies(p, ownAt.at(), rule.direction())) {
+          if (!phase.steps().matches(rule, own)
+              || !Evaluator.applies(p, ownAt.at(), rule.direction())) {
             throw Examples.disagreement(
                 "the rule does not match the solver's packet at an endpoint its policy selects",
                 rule,
@@ -302,11 +282,11 @@ final class SolverPhase {
     if (reach == null) {
       // proved by the batch
     } else if (reach.status() == SolverSession.Status.UNKNOWN) {
-      findings.add(new Finding.Inconclusive(rule, null, "is it ever reached?", reach.reason()));
+      inconclusive(rule, "is it ever reached?", reach);
       return;
     } else if (reach.sat()) {
       StepPath chain = chainOf(reach, rule.direction());
-      Walk w = steps.walk(chain, reach.flow(), p, rule.index(), null, -1);
+      Walk w = phase.steps().walk(chain, reach.flow(), p, rule.index(), null, -1);
       if (!w.took()) {
         throw Examples.disagreement(
             "the solver says the rule takes this packet", rule, reach.flow());
@@ -319,17 +299,19 @@ final class SolverPhase {
       }
       return;
     }
-    Walk blocked = steps.walk(ownAt, own, p, rule.index(), null, -1);
+    Walk blocked = phase.steps().walk(ownAt, own, p, rule.index(), null, -1);
     if (blocked.took() || blocked.blocker() == null) {
       throw Examples.disagreement("the solver says no packet reaches the rule", rule, own);
     }
     q.blockedBy.putIfAbsent(Steps.key(blocked.blocker()), Map.entry(ownAt, own));
-    // The smallest covering set: the elements that take some packet the rule matches. The takes
-    // are disjoint, so every such element is in every covering set, and they cover it. Z3's
-    // unsat core over "element e does not take the packet" gives a covering set; each of
+    // The smallest covering phase.set(): the elements that take some packet the rule matches. The
+    // takes
+    // are disjoint, so every such element is in every covering phase.set(), and they cover it. Z3's
+    // unsat core over "element e does not take the packet" gives a covering phase.set(); each of
     // its elements is then kept iff it takes some matched packet (known from sampling, or a model).
     Map<String, Example> cover = new LinkedHashMap<>();
-    q.blockedBy.forEach((k, v) -> cover.put(k, examples.at(v.getKey(), v.getValue(), null)));
+    q.blockedBy.forEach(
+        (k, v) -> cover.put(k, phase.examples().at(v.getKey(), v.getValue(), null)));
     long c0 = System.nanoTime();
     StepGoals.Core core = goals.core(p, rule.index());
     synchronized (this) {
@@ -345,7 +327,9 @@ final class SolverPhase {
       core.elements().forEach(e -> inCore.add(e.key()));
       if (!inCore.containsAll(cover.keySet())) {
         throw Examples.disagreement(
-            "an element that takes one of its packets is missing from a covering set", rule, own);
+            "an element that takes one of its packets is missing from a covering phase.set()",
+            rule,
+            own);
       }
       for (StepGoals.Element e : core.elements()) {
         if (cover.containsKey(e.key()) || disjoint(rule, e)) {
@@ -353,23 +337,22 @@ final class SolverPhase {
         }
         Map.Entry<StepPath, Flow> hit = concreteTakenBy(rule, e);
         if (hit != null) {
-          cover.put(e.key(), examples.at(hit.getKey(), hit.getValue(), null));
+          cover.put(e.key(), phase.examples().at(hit.getKey(), hit.getValue(), null));
           continue;
         }
         Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
         if (a.status() == SolverSession.Status.UNKNOWN) {
-          findings.add(
-              new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
+          inconclusive(rule, "which earlier rules cover it?", a);
           return;
         }
         if (a.sat()) {
           StepPath chain = chainOf(a, rule.direction());
-          Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
-          if (!steps.matches(rule, a.flow()) || w.took() || !isElement(w.blocker(), e)) {
+          Walk w = phase.steps().walk(chain, a.flow(), p, rule.index(), null, -1);
+          if (!phase.steps().matches(rule, a.flow()) || w.took() || !isElement(w.blocker(), e)) {
             throw Examples.disagreement(
                 "the solver says " + e.key() + " takes this packet first", rule, a.flow());
           }
-          cover.put(e.key(), examples.at(chain, a.flow(), null));
+          cover.put(e.key(), phase.examples().at(chain, a.flow(), null));
         }
       }
     } else {
@@ -381,20 +364,19 @@ final class SolverPhase {
           break;
         }
         if (a.status() == SolverSession.Status.UNKNOWN) {
-          findings.add(
-              new Finding.Inconclusive(rule, null, "which earlier rules cover it?", a.reason()));
+          inconclusive(rule, "which earlier rules cover it?", a);
           return;
         }
         StepPath chain = chainOf(a, rule.direction());
-        Walk w = steps.walk(chain, a.flow(), p, rule.index(), null, -1);
-        if (!steps.matches(rule, a.flow())
+        Walk w = phase.steps().walk(chain, a.flow(), p, rule.index(), null, -1);
+        if (!phase.steps().matches(rule, a.flow())
             || w.took()
             || w.blocker() == null
             || cover.containsKey(Steps.key(w.blocker()))) {
           throw Examples.disagreement(
               "the solver's packet is not taken by a new earlier element", rule, a.flow());
         }
-        cover.put(Steps.key(w.blocker()), examples.at(chain, a.flow(), null));
+        cover.put(Steps.key(w.blocker()), phase.examples().at(chain, a.flow(), null));
       }
     }
     List<Cover> covers = new ArrayList<>();
@@ -408,7 +390,11 @@ final class SolverPhase {
     }
     boolean conflict =
         rule.action() != Action.LOG && covers.stream().anyMatch(c -> c.action() != rule.action());
-    findings.add(new Finding.ShadowedRule(rule, covers, conflict, examples.at(ownAt, own, null)));
+    phase
+        .findings()
+        .add(
+            new Finding.ShadowedRule(
+                rule, covers, conflict, phase.examples().at(ownAt, own, null)));
   }
 
   /** The rule is live and sampling found no packet whose verdict it changes: ask the solver. */
@@ -421,25 +407,25 @@ final class SolverPhase {
     switch (a.status()) {
       case SAT -> {
         StepPath chain = chainOf(a, rule.direction());
-        Walk with = steps.walk(chain, a.flow(), rule.policy(), rule.index(), null, -1);
-        Walk without = steps.walk(chain, a.flow(), null, -1, rule.policy(), rule.index());
+        Walk with = phase.steps().walk(chain, a.flow(), rule.policy(), rule.index(), null, -1);
+        Walk without = phase.steps().walk(chain, a.flow(), null, -1, rule.policy(), rule.index());
         if (!with.took() || with.allowed() == without.allowed()) {
           throw Examples.disagreement(
               "the solver says removing the rule changes this packet's verdict", rule, a.flow());
         }
       }
-      case UNKNOWN ->
-          findings.add(
-              new Finding.Inconclusive(
-                  rule, null, "does removing it change a verdict?", a.reason()));
+      case UNKNOWN -> inconclusive(rule, "does removing it change a verdict?", a);
       case UNSAT -> {
-        Walk with = steps.walk(q.takenAt, q.taken, rule.policy(), rule.index(), null, -1);
-        Walk without = steps.walk(q.takenAt, q.taken, null, -1, rule.policy(), rule.index());
+        Walk with = phase.steps().walk(q.takenAt, q.taken, rule.policy(), rule.index(), null, -1);
+        Walk without =
+            phase.steps().walk(q.takenAt, q.taken, null, -1, rule.policy(), rule.index());
         if (!with.took() || with.allowed() != without.allowed()) {
           throw Examples.disagreement(
               "the solver says removing the rule changes no verdict", rule, q.taken);
         }
-        findings.add(new Finding.RedundantRule(rule, examples.at(q.takenAt, q.taken, rule)));
+        phase
+            .findings()
+            .add(new Finding.RedundantRule(rule, phase.examples().at(q.takenAt, q.taken, rule)));
       }
     }
   }
@@ -450,15 +436,15 @@ final class SolverPhase {
       return null;
     }
     RuleRef theirs = ref(r, rule.direction());
-    for (EClass c : Steps.spread(steps.selected(rule.policy(), rule.direction()))) {
-      StepPath chain = steps.chain(c, rule.direction());
-      List<Flow> mine = samples.flows(rule, chain.at(), Samples.FLOWS_PER_CLASS);
-      List<Flow> other = samples.flows(theirs, chain.at(), Samples.FLOWS_PER_CLASS);
+    for (EClass c : Steps.spread(phase.steps().selected(rule.policy(), rule.direction()))) {
+      StepPath chain = phase.steps().chain(c, rule.direction());
+      List<Flow> mine = phase.samples().flows(rule, chain.at(), Samples.FLOWS_PER_CLASS);
+      List<Flow> other = phase.samples().flows(theirs, chain.at(), Samples.FLOWS_PER_CLASS);
       for (Flow f : Samples.hybrid(mine, other, rule.direction(), 4 * Samples.FLOWS_PER_RULE)) {
-        if (!steps.matches(rule, f)) {
+        if (!phase.steps().matches(rule, f)) {
           continue;
         }
-        Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
+        Walk w = phase.steps().walk(chain, f, rule.policy(), rule.index(), null, -1);
         if (!w.took() && isElement(w.blocker(), e)) {
           return Map.entry(chain, f);
         }
@@ -528,7 +514,9 @@ final class SolverPhase {
       throw new IllegalStateException(
           "internal error: the solver's packet has no endpoint at the step");
     }
-    EClass c = steps.classOf(at);
-    return c != null ? steps.chain(c, d) : replay.assuming(a.assumedProfiles()).chain(at, d);
+    EClass c = phase.steps().classOf(at);
+    return c != null
+        ? phase.steps().chain(c, d)
+        : phase.evaluator().assuming(a.assumedProfiles()).chain(at, d);
   }
 }

@@ -20,10 +20,8 @@ import dev.tierproof.model.Scope;
 import dev.tierproof.model.Tier;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Labels;
-import dev.tierproof.smt.Network;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * The surprises Calico users hit, each shown by a replayed example: TP201 a Pass that falls through
@@ -34,32 +32,10 @@ import java.util.function.Supplier;
  */
 final class Surprises {
 
-  private final PolicySet set;
-  private final Scope scope;
-  private final Evaluator evaluator;
-  private final Steps steps;
-  private final Samples samples;
-  private final Examples examples;
-  private final List<Finding> findings;
-  private final Supplier<Network> network;
+  private final Phase phase;
 
-  Surprises(
-      PolicySet set,
-      Scope scope,
-      Evaluator evaluator,
-      Steps steps,
-      Samples samples,
-      Examples examples,
-      List<Finding> findings,
-      Supplier<Network> network) {
-    this.set = set;
-    this.scope = scope;
-    this.evaluator = evaluator;
-    this.steps = steps;
-    this.samples = samples;
-    this.examples = examples;
-    this.findings = findings;
-    this.network = network;
+  Surprises(Phase phase) {
+    this.phase = phase;
   }
 
   /** TP205: the far side of an Allow rule has only notSelector or only notNets. */
@@ -90,7 +66,7 @@ final class Surprises {
 
   boolean outsidePeer(RuleRef rule, Flow f) {
     Ip ip = rule.direction() == Direction.INGRESS ? f.sourceIp() : f.destinationIp();
-    return negationSide(rule) && !samples.owned(ip);
+    return negationSide(rule) && !phase.samples().owned(ip);
   }
 
   void negationOutside(RuleRef rule, List<StepPath> chains) {
@@ -98,15 +74,17 @@ final class Surprises {
       return;
     }
     for (StepPath chain : chains) {
-      for (Flow f : samples.outsideFlows(rule, chain.at(), 8)) {
-        if (!steps.matches(rule, f)) {
+      for (Flow f : phase.samples().outsideFlows(rule, chain.at(), 8)) {
+        if (!phase.steps().matches(rule, f)) {
           continue;
         }
-        Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
+        Walk w = phase.steps().walk(chain, f, rule.policy(), rule.index(), null, -1);
         if (w.took() && w.allowed()) {
-          findings.add(
-              new Finding.NegationMatchesOutside(
-                  rule, notSelectorSide(rule), examples.at(chain, f, null)));
+          phase
+              .findings()
+              .add(
+                  new Finding.NegationMatchesOutside(
+                      rule, notSelectorSide(rule), phase.examples().at(chain, f, null)));
           return;
         }
       }
@@ -126,15 +104,17 @@ final class Surprises {
     }
     for (RuleRef rule : RuleRef.of(tier, p, d)) {
       for (StepPath chain : chains) {
-        for (Flow f : samples.flows(rule, chain.at(), Samples.FLOWS_PER_CLASS)) {
-          if (!steps.matches(rule, f)) {
+        for (Flow f : phase.samples().flows(rule, chain.at(), Samples.FLOWS_PER_CLASS)) {
+          if (!phase.steps().matches(rule, f)) {
             continue;
           }
-          Walk w = steps.walk(chain, f, p, rule.index(), null, -1);
+          Walk w = phase.steps().walk(chain, f, p, rule.index(), null, -1);
           if (w.arrived()
               && w.decider().kind() == Decision.Kind.TIER_DEFAULT
               && w.decider().tier() == tier) {
-            findings.add(new Finding.LogOnlyDenies(tier, p, d, examples.at(chain, f, null)));
+            phase
+                .findings()
+                .add(new Finding.LogOnlyDenies(tier, p, d, phase.examples().at(chain, f, null)));
             return;
           }
         }
@@ -149,7 +129,7 @@ final class Surprises {
     }
     List<Endpoint> hosts = new ArrayList<>();
     boolean workloads = false;
-    for (EClass c : steps.classes) {
+    for (EClass c : phase.steps().classes) {
       Endpoint e = c.representative();
       boolean selects = p.types().stream().anyMatch(d -> Evaluator.applies(p, e, d));
       if (selects && e.isHost()) {
@@ -160,16 +140,17 @@ final class Surprises {
     }
     boolean everything = p.selector() instanceof Selector.All;
     if (!hosts.isEmpty() && (workloads || everything)) {
-      findings.add(new Finding.GnpSelectsHosts(tier, p, hosts, false));
+      phase.findings().add(new Finding.GnpSelectsHosts(tier, p, hosts, false));
       return;
     }
-    if (scope == Scope.ANY && hosts.isEmpty()) {
+    if (phase.scope() == Scope.ANY && hosts.isEmpty()) {
       boolean[] unknown = {false};
-      boolean host = Labels.host(network.get(), p.selector(), unknown).isPresent();
+      boolean host = Labels.host(phase.network().get(), p.selector(), unknown).isPresent();
       boolean workload =
-          workloads || Labels.workload(network.get(), null, p.selector(), unknown).isPresent();
+          workloads
+              || Labels.workload(phase.network().get(), null, p.selector(), unknown).isPresent();
       if (host && workload) {
-        findings.add(new Finding.GnpSelectsHosts(tier, p, hosts, true));
+        phase.findings().add(new Finding.GnpSelectsHosts(tier, p, hosts, true));
       }
     }
   }
@@ -183,7 +164,7 @@ final class Surprises {
             .flatMap(m -> m.notNets().stream())
             .filter(dev.tierproof.model.Cidr::isCatchAll)
             .findFirst()
-            .ifPresent(c -> findings.add(new Finding.CatchAllNotNets(ref, c)));
+            .ifPresent(c -> phase.findings().add(new Finding.CatchAllNotNets(ref, c)));
       }
     }
   }
@@ -216,13 +197,18 @@ final class Surprises {
             s.applyOnForward(),
             s.span());
     List<Tier> tiers = new ArrayList<>();
-    for (Tier t : set.tiers()) {
+    for (Tier t : phase.set().tiers()) {
       List<Policy> ps = new ArrayList<>();
       t.policies().forEach(p -> ps.add(p == s ? enforced : p));
       tiers.add(new Tier(t.name(), t.order(), t.defaultAction(), t.declared(), t.span(), ps));
     }
     PolicySet changedSet =
-        new PolicySet(tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
+        new PolicySet(
+            tiers,
+            phase.set().endpoints(),
+            phase.set().networkSets(),
+            phase.set().profiles(),
+            phase.set().namespaces());
     Evaluator changed = new Evaluator(changedSet);
     List<Example> examples = new ArrayList<>();
     Rule any = Rule.allowAll(-1);
@@ -231,7 +217,7 @@ final class Surprises {
         continue;
       }
       List<EClass> classes = new ArrayList<>();
-      for (EClass c : steps.classes) {
+      for (EClass c : phase.steps().classes) {
         if (Evaluator.applies(enforced, c.representative(), d)) {
           classes.add(c);
         }
@@ -242,8 +228,8 @@ final class Surprises {
         Endpoint at = c.representative();
         boolean found = false;
         for (RuleRef probe : probes) {
-          for (Flow f : samples.flows(probe, at, Samples.FLOWS_PER_CLASS)) {
-            Step before = evaluator.evaluate(at, d, f);
+          for (Flow f : phase.samples().flows(probe, at, Samples.FLOWS_PER_CLASS)) {
+            Step before = phase.evaluator().evaluate(at, d, f);
             Step after = changed.evaluate(at, d, f);
             if (before.allowed() != after.allowed()) {
               examples.add(new Example(at, d, f, before, after));
@@ -261,7 +247,7 @@ final class Surprises {
       }
     }
     if (!examples.isEmpty()) {
-      findings.add(new Finding.StagedWouldChange(tier, s, examples));
+      phase.findings().add(new Finding.StagedWouldChange(tier, s, examples));
     }
   }
 }
