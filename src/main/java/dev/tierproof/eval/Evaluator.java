@@ -67,16 +67,13 @@ public final class Evaluator {
     this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
     this.known = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     this.byAddress = new HashMap<>();
+    Endpoint.byAddress(set.endpoints())
+        .forEach(
+            (ip, owners) -> byAddress.put(ip, owners.stream().map(Evaluator::entity).toList()));
     this.networkSets = new ArrayList<>();
     this.netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
     this.entered = new java.util.concurrent.ConcurrentHashMap<>();
-    for (Endpoint e : set.endpoints()) {
-      known.add(e);
-      Entity entity = entity(e);
-      for (Ip ip : e.ips()) {
-        byAddress.computeIfAbsent(ip, k -> new ArrayList<>()).add(entity);
-      }
-    }
+    known.addAll(set.endpoints());
     for (NetworkSet n : set.networkSets()) {
       networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of()));
     }

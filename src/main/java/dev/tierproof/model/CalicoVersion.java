@@ -74,7 +74,7 @@ public enum CalicoVersion {
   }
 
   /**
-   * The v1 key name that broke equal-order ties up to 3.31 (calico-semantics.md §5.2): {@code
+   * The v1 key name that broke equal-order ties up to 3.31 (specs/semantics.md S7.2): {@code
    * <ns>/<tier>.<name>} for a namespaced policy, {@code <tier>.<name>} for a global one (a name
    * already prefixed with its tier is kept), {@code <ns>/knp.default.<name>} for a Kubernetes
    * NetworkPolicy, {@code kanp.adminnetworkpolicy.<name>} and {@code

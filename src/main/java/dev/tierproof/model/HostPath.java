@@ -3,11 +3,11 @@ package dev.tierproof.model;
 import java.util.List;
 
 /**
- * The policy paths of one enforcement step (specs/semantics.md S6.3-S6.5, calico-semantics §5.5): a
- * workload endpoint's step walks the normal path only; a host endpoint's step walks its untracked
- * path (raw table, both directions), then its pre-DNAT path (mangle, ingress only), then the normal
- * path. On the first two an entered tier never ends in its default action (its end always passes)
- * and nothing applying means "go on"; an Allow or Deny there decides the step.
+ * The policy paths of one enforcement step (specs/semantics.md S6.3-S6.5): a workload endpoint's
+ * step walks the normal path only; a host endpoint's step walks its untracked path (raw table, both
+ * directions), then its pre-DNAT path (mangle, ingress only), then the normal path. On the first
+ * two an entered tier never ends in its default action (its end always passes) and nothing applying
+ * means "go on"; an Allow or Deny there decides the step.
  */
 public enum HostPath {
   UNTRACKED("untracked"),

@@ -8,7 +8,8 @@
  * TP105 dead tier, TP106 rules for a direction the policy does not govern, TP201-TP205 surprises (a
  * Pass that falls through to an allowing profile, Log-only policies whose tier then denies,
  * GlobalNetworkPolicies that also select host endpoints, staged policies that would change
- * verdicts, {@code notSelector}/{@code notNets}-only sides matching outside traffic) and TP900
+ * verdicts, {@code notSelector}/{@code notNets}-only sides matching outside traffic), TP206-TP207
+ * (admin policies of equal priority that overlap; a catch-all {@code notNets}) and TP900
  * inconclusive (the solver could not decide; never reported as a finding).
  *
  * <p>How (design.md §3, "cheap concrete work first"): endpoints are grouped into classes; packets
@@ -20,12 +21,14 @@
  * apart ({@code Peers}), and earlier rules whose footprint is disjoint from a rule's ({@code
  * Footprint}) are not asked about.
  *
- * <p>Files: {@code Lint} (selection and sampling, the entry point), {@code SolverPhase}, {@code
- * Unmatchable} (the cause of an unmatchable rule), {@code Surprises} (TP201-TP205), {@code
- * Examples} (every example replayed through {@link dev.tierproof.eval.Evaluator}; hypothetical
- * endpoints' assumed profiles come from {@link dev.tierproof.eval.Evaluator#assuming}), {@code
- * Finding}, {@code Kind} (each finding type's id, name, default severity and help: one table),
- * {@code RuleRef}, {@code Example}, {@code Suppressions}.
+ * <p>Files: {@code Lint} (selection and sampling, the entry point), {@code Phase} (what the phases
+ * share: input, scope, eval's walk, samples, peers, examples, the findings), {@code SolverPhase},
+ * {@code Unmatchable} (the cause of an unmatchable rule), {@code Surprises} (TP201-TP205), {@code
+ * EqualPriorities} (TP206), {@code Examples} (every example replayed through {@link
+ * dev.tierproof.eval.Evaluator}; hypothetical endpoints' assumed profiles come from {@link
+ * dev.tierproof.eval.Evaluator#assuming}), {@code Finding}, {@code Kind} (each finding type's id,
+ * name, default severity and help: one table), {@code RuleRef}, {@code Example}, {@code
+ * Suppressions}.
  *
  * <p>Spec: specs/semantics.md S2.1-S2.5 (selection, staged policies), S3 (rule matching), S4 (one
  * step: tiers, Pass, tier defaults, profiles), S5.3 (hypothetical endpoints), S6 (host endpoints).
