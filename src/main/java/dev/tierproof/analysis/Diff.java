@@ -399,20 +399,7 @@ public final class Diff {
               || (b.labels().equals(e.labels())
                   && b.ports().equals(e.ports())
                   && b.profiles().equals(e.profiles()));
-      endpoints.add(
-          same
-              ? e
-              : new Endpoint(
-                  b.kind(),
-                  b.namespace(),
-                  b.name(),
-                  b.source(),
-                  b.labels(),
-                  e.ips(),
-                  b.ports(),
-                  b.profiles(),
-                  b.node(),
-                  b.span()));
+      endpoints.add(same ? e : b.withIps(e.ips()));
     }
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     current

@@ -1,5 +1,7 @@
 package dev.tierproof.smt;
 
+import dev.tierproof.model.Site;
+
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Namespace;
@@ -321,8 +323,8 @@ public final class DiffEncoding {
         }
         ChainChanges.Peers peers =
             chains.compare(
-                before.skeleton(null, k.labels(), k.host(), dir),
-                after.skeleton(null, k.labels(), k.host(), dir),
+                before.skeleton(null, k.labels(), k.site(), dir),
+                after.skeleton(null, k.labels(), k.site(), dir),
                 ChainChanges.profiles(before, k.profiles()),
                 ChainChanges.profiles(after, k.profiles()),
                 dir,
@@ -339,8 +341,8 @@ public final class DiffEncoding {
         Profile pb = nb.name() == null ? Network.NEW_NAMESPACE : nb.profile();
         ChainChanges.Peers peers =
             chains.compare(
-                before.skeleton(nb.view(), null, false, dir),
-                after.skeleton(na.view(), null, false, dir),
+                before.skeleton(nb.view(), null, Site.WORKLOAD, dir),
+                after.skeleton(na.view(), null, Site.WORKLOAD, dir),
                 pb == null ? List.of() : List.of(pb),
                 pa == null ? List.of() : List.of(pa),
                 dir,

@@ -1,5 +1,7 @@
 package dev.tierproof.smt;
 
+import dev.tierproof.model.Site;
+
 import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Context;
 import dev.tierproof.model.Action;
@@ -247,7 +249,7 @@ public final class DiffQuery implements AutoCloseable {
       }
     }
     for (ClassKey k : classes) {
-      add(net.skeleton(null, k.labels(), k.host(), dir), dir, rules, seen, null);
+      add(net.skeleton(null, k.labels(), k.site(), dir), dir, rules, seen, null);
       for (String name : k.profiles()) {
         Profile p = net.set.profiles().get(name);
         if (p != null) {
@@ -259,7 +261,7 @@ public final class DiffQuery implements AutoCloseable {
       return;
     }
     LabelView common = LabelView.common(fresh.stream().map(NsOption::view).toList());
-    add(net.skeleton(common, null, false, dir), dir, rules, seen, selectors);
+    add(net.skeleton(common, null, Site.WORKLOAD, dir), dir, rules, seen, selectors);
     for (NsOption f : fresh) {
       Profile p = f.name() == null ? Network.NEW_NAMESPACE : f.profile();
       if (p != null) {

@@ -1,5 +1,7 @@
 package dev.tierproof.smt;
 
+import dev.tierproof.model.Site;
+
 import com.microsoft.z3.BitVecExpr;
 import com.microsoft.z3.BitVecNum;
 import com.microsoft.z3.BoolExpr;
@@ -321,7 +323,7 @@ final class EndEncoding {
             return compiler.compile(
                 dir,
                 k.host(),
-                net.skeleton(null, k.labels(), k.host(), dir),
+                net.skeleton(null, k.labels(), k.site(), dir),
                 List.of(Map.entry(ctx.mkTrue(), ps)),
                 this::selector);
           });
@@ -343,7 +345,7 @@ final class EndEncoding {
           compiler.compile(
               dir,
               false,
-              net.skeleton(layout.common(), null, false, dir),
+              net.skeleton(layout.common(), null, Site.WORKLOAD, dir),
               profiles,
               this::selector);
     }

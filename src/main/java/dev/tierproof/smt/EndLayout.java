@@ -1,5 +1,7 @@
 package dev.tierproof.smt;
 
+import dev.tierproof.model.Site;
+
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
@@ -214,7 +216,7 @@ final class EndLayout {
     candidates.forEach(c -> classes.add(ClassKey.of(c.getKey())));
     addressless.forEach(f -> classes.add(ClassKey.of(f.getKey())));
     for (ClassKey k : classes) {
-      addRules(net.skeleton(null, k.labels(), k.host(), dir), out);
+      addRules(net.skeleton(null, k.labels(), k.site(), dir), out);
       for (String name : k.profiles()) {
         Profile p = net.set.profiles().get(name);
         if (p != null) {
@@ -223,7 +225,7 @@ final class EndLayout {
       }
     }
     if (common != null) {
-      addRules(net.skeleton(common, null, false, dir), out);
+      addRules(net.skeleton(common, null, Site.WORKLOAD, dir), out);
       for (Hypothetical f : hypothetical) {
         f.profiles()
             .forEach(
@@ -401,7 +403,7 @@ final class EndLayout {
     if (hypothetical.isEmpty()) {
       return out;
     }
-    for (TierPart t : net.skeleton(common, null, false, dir)) {
+    for (TierPart t : net.skeleton(common, null, Site.WORKLOAD, dir)) {
       t.policies().forEach(a -> out.add(a.residual()));
     }
     for (SelKey k : selKeys.keySet()) {

@@ -117,6 +117,8 @@ public final class RandomModel {
 
   public RandomModel(long seed) {
     rnd = new Random(seed);
+    // all-interfaces host endpoints (S6.6) from a stream of their own: seeds keep their models
+    Random interfaces = new Random(seed * 31 + 15);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String ns : NAMESPACES) {
@@ -194,7 +196,8 @@ public final class RandomModel {
               rnd.nextBoolean() ? List.of(pick(NAMED)) : List.of(),
               prof,
               "node" + i,
-              Span.NONE));
+              Span.NONE,
+              interfaces.nextInt(3) == 0));
     }
     List<NetworkSet> netsets = new ArrayList<>();
     int nsets = rnd.nextInt(3);
