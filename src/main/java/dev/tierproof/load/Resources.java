@@ -129,6 +129,11 @@ final class Resources {
     return List.copyOf(suppressions);
   }
 
+  /** The Services, EndpointSlices and Endpoints read, in input order. */
+  List<dev.tierproof.model.ServiceInput> services() {
+    return services.inputs();
+  }
+
   private final Map<String, Span> defined = new HashMap<>();
   private final Map<String, TierDef> tiers = new LinkedHashMap<>();
   private final List<Placed> policies = new ArrayList<>();
