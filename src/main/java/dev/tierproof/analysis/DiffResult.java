@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * @param status {@code COMPLETE}: after the classes, Z3 proved that no other flow's verdict
  *     changed; {@code INCONCLUSIVE}: the search stopped early ({@code reason} says why) and other
  *     flows may have changed
- * @param changes what differs in the input: policies, tiers, network sets, profiles, endpoints
- *     and namespaces, and the Services, EndpointSlices and Endpoints of services that rules name
+ * @param changes what differs in the input: policies, tiers, network sets, profiles, endpoints and
+ *     namespaces, and the Services, EndpointSlices and Endpoints of services that rules name
  *     (added, removed, modified)
  * @param notes differences the comparison does not cover (the inventory: endpoints, namespaces)
  * @param scope the ends compared: the input's endpoints and outside addresses, or also every pod

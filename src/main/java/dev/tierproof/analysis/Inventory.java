@@ -218,7 +218,12 @@ final class Inventory {
 
   private static List<Object> rules(List<Rule> rules) {
     return rules.stream()
-        .map(r -> (Object) List.of(r.index(), r.withSides(written(r.source()), written(r.destination())).content()))
+        .map(
+            r ->
+                (Object)
+                    List.of(
+                        r.index(),
+                        r.withSides(written(r.source()), written(r.destination())).content()))
         .toList();
   }
 

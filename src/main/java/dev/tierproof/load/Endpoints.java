@@ -189,7 +189,8 @@ final class Endpoints {
             ports,
             profileNames,
             node,
-            meta.span());
+            meta.span(),
+            false);
     endpoints.add(new Pending<>(e, profileNames, meta.span()));
   }
 

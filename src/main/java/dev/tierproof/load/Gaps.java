@@ -126,7 +126,8 @@ final class Gaps {
             path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS)
                 ? List.of()
                 : set.endpoints().stream()
-                    .filter(e -> e.site() == Site.ALL_INTERFACES && p.selector().matches(e.labels()))
+                    .filter(
+                        e -> e.site() == Site.ALL_INTERFACES && p.selector().matches(e.labels()))
                     .map(e -> all(labelled(e)))
                     .toList();
         if (!wildcards.isEmpty()) {

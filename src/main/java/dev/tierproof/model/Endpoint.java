@@ -66,21 +66,6 @@ public record Endpoint(
     profiles = List.copyOf(profiles);
   }
 
-  /** A workload endpoint, or a host endpoint of named interfaces or addresses. */
-  public Endpoint(
-      Kind kind,
-      String namespace,
-      String name,
-      String source,
-      Map<String, String> labels,
-      List<Ip> ips,
-      List<NamedPort> ports,
-      List<String> profiles,
-      String node,
-      Span span) {
-    this(kind, namespace, name, source, labels, ips, ports, profiles, node, span, false);
-  }
-
   /** {@code ns/name} for workloads, the name for host endpoints: the CLI's reference form. */
   public String ref() {
     return namespace == null ? name : namespace + "/" + name;

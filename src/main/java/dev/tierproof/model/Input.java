@@ -3,9 +3,9 @@ package dev.tierproof.model;
 import java.util.List;
 
 /**
- * What the loader read: the model, the elements of the input that Calico or Kubernetes enforces
- * and the model leaves out (specs/semantics.md S9.1), in file and position order, and the
- * Services, EndpointSlices and Endpoints as read (their effect is in the rules that name them).
+ * What the loader read: the model, the elements of the input that Calico or Kubernetes enforces and
+ * the model leaves out (specs/semantics.md S9.1), in file and position order, and the Services,
+ * EndpointSlices and Endpoints as read (their effect is in the rules that name them).
  */
 public record Input(
     PolicySet set,

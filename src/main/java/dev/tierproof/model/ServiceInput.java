@@ -14,7 +14,8 @@ import java.util.List;
  *     kubernetes.io/service-name} label; null when a slice has none)
  * @param content what rule matching reads from it: equal contents match alike
  */
-public record ServiceInput(String kind, String ref, String service, List<Object> content, Span span) {
+public record ServiceInput(
+    String kind, String ref, String service, List<Object> content, Span span) {
 
   public ServiceInput {
     content = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(content));

@@ -1,7 +1,5 @@
 package dev.tierproof.smt;
 
-import dev.tierproof.model.Site;
-
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Namespace;
@@ -9,6 +7,7 @@ import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
+import dev.tierproof.model.Site;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Network.ClassKey;
 import dev.tierproof.smt.Network.NsOption;

@@ -1,7 +1,5 @@
 package dev.tierproof.smt;
 
-import dev.tierproof.model.Site;
-
 import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Context;
 import dev.tierproof.model.Action;
@@ -11,6 +9,7 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Site;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Network.Applied;
 import dev.tierproof.smt.Network.ClassKey;

@@ -1,7 +1,5 @@
 package dev.tierproof.smt;
 
-import dev.tierproof.model.Site;
-
 import com.microsoft.z3.BitVecExpr;
 import com.microsoft.z3.BitVecNum;
 import com.microsoft.z3.BoolExpr;
@@ -14,6 +12,7 @@ import dev.tierproof.model.Ip;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Site;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Alternative.Addressless;
 import dev.tierproof.smt.Alternative.Concrete;
@@ -587,7 +586,8 @@ final class EndEncoding {
         ports,
         List.of("kns." + ns),
         null,
-        Span.NONE);
+        Span.NONE,
+        false);
   }
 
   private String newNamespaceName() {

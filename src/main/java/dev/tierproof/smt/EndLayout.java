@@ -1,7 +1,5 @@
 package dev.tierproof.smt;
 
-import dev.tierproof.model.Site;
-
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
@@ -14,6 +12,7 @@ import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.ServiceMatch;
+import dev.tierproof.model.Site;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Alternative.Addressless;
 import dev.tierproof.smt.Alternative.Concrete;

@@ -9,8 +9,8 @@ import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
-import dev.tierproof.model.Site;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Site;
 import dev.tierproof.model.Tier;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Span;
@@ -295,7 +295,8 @@ public final class Network {
     return skeletons.computeIfAbsent(key, k -> build(view, labels, site, dir));
   }
 
-  private List<TierPart> build(LabelView view, Map<String, String> labels, Site site, Direction dir) {
+  private List<TierPart> build(
+      LabelView view, Map<String, String> labels, Site site, Direction dir) {
     List<TierPart> out = new ArrayList<>();
     for (HostPath path : HostPath.of(site, dir)) {
       for (int i = 0; i < set.tiers().size(); i++) {

@@ -23,10 +23,6 @@ class ServiceDiffTest {
   private static String cluster(String slices) {
     return """
         apiVersion: v1
-        kind: Namespace
-        metadata: {name: sl}
-        ---
-        apiVersion: v1
         kind: Pod
         metadata: {name: client, namespace: sl, labels: {app: client}}
         status: {podIP: 10.38.0.10}
@@ -58,6 +54,10 @@ class ServiceDiffTest {
         spec:
           selector: {app: db}
           ports: [{name: pg, port: 5432, protocol: TCP}]
+        ---
+        apiVersion: v1
+        kind: Namespace
+        metadata: {name: sl}
         """
         + slices;
   }
@@ -72,7 +72,8 @@ class ServiceDiffTest {
         + "\"]\nports: [{port: 5432, protocol: TCP}]\n";
   }
 
-  private static Run diff(Path dir, String base, String current, String... more) throws IOException {
+  private static Run diff(Path dir, String base, String current, String... more)
+      throws IOException {
     Files.createDirectories(dir.resolve("base"));
     Files.createDirectories(dir.resolve("now"));
     Files.writeString(dir.resolve("base/cluster.yaml"), base);
@@ -80,7 +81,11 @@ class ServiceDiffTest {
     String[] args =
         java.util.stream.Stream.concat(
                 java.util.stream.Stream.of(
-                    "-f", dir.resolve("now").toString(), "diff", "--base", dir.resolve("base").toString()),
+                    "-f",
+                    dir.resolve("now").toString(),
+                    "diff",
+                    "--base",
+                    dir.resolve("base").toString()),
                 java.util.stream.Stream.of(more))
             .toArray(String[]::new);
     return Run.of(args);
@@ -112,7 +117,8 @@ class ServiceDiffTest {
         diff(
             dir,
             cluster(slice("db-abc12", "db", "10.38.0.20")),
-            cluster(slice("db-xyz", "db", "10.38.0.20")).replace(service, "{name: pg, port: 5432, targetPort: 6432}"),
+            cluster(slice("db-xyz", "db", "10.38.0.20"))
+                .replace(service, "{name: pg, port: 5432, targetPort: 6432}"),
             "-o",
             "json");
     JsonNode changes = JSON.readTree(run.out()).get("inputChanges");
@@ -129,8 +135,10 @@ class ServiceDiffTest {
     Run run =
         diff(
             dir,
-            cluster(slice("db-abc12", "db", "10.38.0.20") + slice("other-1", "other", "10.38.0.20")),
-            cluster(slice("db-abc12", "db", "10.38.0.20") + slice("other-1", "other", "10.38.0.21")),
+            cluster(
+                slice("db-abc12", "db", "10.38.0.20") + slice("other-1", "other", "10.38.0.20")),
+            cluster(
+                slice("db-abc12", "db", "10.38.0.20") + slice("other-1", "other", "10.38.0.21")),
             "-o",
             "json");
     assertThat(run.code()).as(run.toString()).isZero();

@@ -45,7 +45,8 @@ class GapsTest {
           List.of(),
           List.of("kns.shop"),
           null,
-          dev.tierproof.source.Span.NONE);
+          dev.tierproof.source.Span.NONE,
+          false);
 
   @Test
   void input_clusterAndAdminNetworkPolicies_modelledNotRecorded() {
@@ -324,6 +325,7 @@ class GapsTest {
                egress: [{action: Deny}]}
         """);
     assertThat(in.unmodelled()).noneMatch(u -> u.reason().contains("all-interfaces"));
-    assertThat(in.set().endpoints().get(0).site()).isEqualTo(dev.tierproof.model.Site.ALL_INTERFACES);
+    assertThat(in.set().endpoints().get(0).site())
+        .isEqualTo(dev.tierproof.model.Site.ALL_INTERFACES);
   }
 }

@@ -48,12 +48,6 @@ class HostPathTest {
     assertThat(HostPath.of(Site.ALL_INTERFACES, Direction.INGRESS))
         .containsExactly(HostPath.PRE_DNAT, HostPath.NORMAL);
     assertThat(HostPath.of(Site.ALL_INTERFACES, Direction.EGRESS)).containsExactly(HostPath.NORMAL);
-    Policy untracked = policy(true, false, Direction.INGRESS, Direction.EGRESS);
-    Policy preDnat = policy(false, true, Direction.INGRESS);
-    assertThat(HostPath.enforced(untracked, Site.ALL_INTERFACES, Direction.INGRESS)).isFalse();
-    assertThat(HostPath.enforced(untracked, Site.ALL_INTERFACES, Direction.EGRESS)).isFalse();
-    assertThat(HostPath.enforced(untracked, Site.HOST, Direction.EGRESS)).isTrue();
-    assertThat(HostPath.enforced(preDnat, Site.ALL_INTERFACES, Direction.INGRESS)).isTrue();
     assertThat(Site.ALL_INTERFACES.host()).isTrue();
   }
 
@@ -68,6 +62,10 @@ class HostPathTest {
     assertThat(HostPath.enforced(preDnat, Site.HOST, Direction.EGRESS)).isFalse();
     assertThat(HostPath.enforced(normal, Site.WORKLOAD, Direction.INGRESS)).isTrue();
     assertThat(HostPath.enforced(normal, Site.HOST, Direction.EGRESS)).isFalse(); // not governed
+    // spec S6.6: no untracked path at an all-interfaces host endpoint; pre-DNAT is there
+    assertThat(HostPath.enforced(untracked, Site.ALL_INTERFACES, Direction.INGRESS)).isFalse();
+    assertThat(HostPath.enforced(untracked, Site.ALL_INTERFACES, Direction.EGRESS)).isFalse();
+    assertThat(HostPath.enforced(preDnat, Site.ALL_INTERFACES, Direction.INGRESS)).isTrue();
     assertThat(HostPath.UNTRACKED.endsInDefault()).isFalse();
     assertThat(HostPath.NORMAL.endsInDefault()).isTrue();
   }

@@ -169,7 +169,8 @@ public final class RandomModel {
                 e.ports(),
                 e.profiles(),
                 null,
-                Span.NONE);
+                Span.NONE,
+                false);
       }
       endpoints.add(e);
     }
@@ -340,7 +341,8 @@ public final class RandomModel {
         e.ports(),
         e.profiles(),
         null,
-        Span.NONE);
+        Span.NONE,
+        false);
   }
 
   public Ip unowned(int family) {
@@ -552,7 +554,8 @@ public final class RandomModel {
         ports,
         List.of("kns." + ns),
         null,
-        Span.NONE);
+        Span.NONE,
+        false);
   }
 
   private Map<String, String> ownLabels() {
