@@ -416,7 +416,8 @@ public final class Diff {
           b == null
               || (b.labels().equals(e.labels())
                   && b.ports().equals(e.ports())
-                  && b.profiles().equals(e.profiles()));
+                  && b.profiles().equals(e.profiles())
+                  && b.site() == e.site());
       endpoints.add(same ? e : b.withIps(e.ips()));
     }
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
