@@ -55,15 +55,15 @@ class DiffTest {
     String hep =
         """
         apiVersion: projectcalico.org/v3
+        kind: Profile
+        metadata: {name: projectcalico-default-allow}
+        spec: {ingress: [{action: Allow}], egress: [{action: Allow}]}
+        ---
+        apiVersion: projectcalico.org/v3
         kind: HostEndpoint
         metadata: {name: edge, labels: {role: edge}}
         spec: {node: n1, interfaceName: IFACE, expectedIPs: [10.9.0.1],
                profiles: [projectcalico-default-allow]}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: Profile
-        metadata: {name: projectcalico-default-allow}
-        spec: {ingress: [{action: Allow}], egress: [{action: Allow}]}
         ---
         apiVersion: projectcalico.org/v3
         kind: GlobalNetworkPolicy
