@@ -94,9 +94,12 @@ final class Gaps {
         if (path != HostPath.NORMAL || p.applyOnForward()) {
           // spec S6.6, S9.2: on a host endpoint's own traffic the untracked and pre-DNAT paths are
           // modelled (S6.4); forwarded traffic, which has a workload at one end, is not
+          // spec S6.6: no dataplane enforces untracked egress policy at an all-interfaces endpoint
+          boolean egressOnly = path == HostPath.UNTRACKED && !p.governs(Direction.INGRESS);
           List<Endpoint> hosts =
               set.endpoints().stream()
                   .filter(e -> e.isHost() && p.selector().matches(e.labels()))
+                  .filter(e -> !(egressOnly && e.site() == Site.ALL_INTERFACES))
                   .toList();
           // the workloads on those host endpoints' nodes, or on unknown ones
           Set<String> nodes =

@@ -325,6 +325,11 @@ class GapsTest {
                egress: [{action: Deny}]}
         """);
     assertThat(in.unmodelled()).noneMatch(u -> u.reason().contains("all-interfaces"));
+    // nor on forwarded traffic: the policy acts nowhere
+    assertThat(in.unmodelled())
+        .filteredOn(u -> u.kind().equals("doNotTrack"))
+        .extracting(Unmodelled::reach)
+        .containsOnly(Reach.NOWHERE);
     assertThat(in.set().endpoints().get(0).site())
         .isEqualTo(dev.tierproof.model.Site.ALL_INTERFACES);
   }
