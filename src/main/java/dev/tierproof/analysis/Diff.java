@@ -10,6 +10,7 @@ import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
+import dev.tierproof.model.Input;
 import dev.tierproof.model.Namespace;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
@@ -67,6 +68,23 @@ public final class Diff {
   public static DiffResult run(
       PolicySet base, PolicySet current, Scope ends, Duration timeout, int maxClasses) {
     return run(base, current, ends, timeout, maxClasses, dev.tierproof.source.Progress.NONE);
+  }
+
+  /**
+   * {@link #run(PolicySet, PolicySet, Scope, Duration, int, dev.tierproof.source.Progress)} over
+   * two loaded inputs, also listing the Services, EndpointSlices and Endpoints that changed what a
+   * {@code services} rule side matches (spec S3.9): a policy whose rules changed only there is not
+   * listed itself.
+   */
+  public static DiffResult run(
+      Input base,
+      Input current,
+      Scope ends,
+      Duration timeout,
+      int maxClasses,
+      dev.tierproof.source.Progress progress) {
+    return run(base.set(), current.set(), ends, timeout, maxClasses, progress)
+        .withChanges(Inventory.services(base, current));
   }
 
   /** The same, telling {@code progress} of each part of the flow space searched. */
@@ -398,21 +416,9 @@ public final class Diff {
           b == null
               || (b.labels().equals(e.labels())
                   && b.ports().equals(e.ports())
-                  && b.profiles().equals(e.profiles()));
-      endpoints.add(
-          same
-              ? e
-              : new Endpoint(
-                  b.kind(),
-                  b.namespace(),
-                  b.name(),
-                  b.source(),
-                  b.labels(),
-                  e.ips(),
-                  b.ports(),
-                  b.profiles(),
-                  b.node(),
-                  b.span()));
+                  && b.profiles().equals(e.profiles())
+                  && b.site() == e.site());
+      endpoints.add(same ? e : b.withIps(e.ips()));
     }
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     current

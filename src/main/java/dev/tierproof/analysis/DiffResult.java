@@ -21,8 +21,9 @@ import java.util.TreeSet;
  * @param status {@code COMPLETE}: after the classes, Z3 proved that no other flow's verdict
  *     changed; {@code INCONCLUSIVE}: the search stopped early ({@code reason} says why) and other
  *     flows may have changed
- * @param changes what differs in the input: policies, tiers, network sets, profiles (added,
- *     removed, modified)
+ * @param changes what differs in the input: policies, tiers, network sets, profiles, endpoints and
+ *     namespaces, and the Services, EndpointSlices and Endpoints of services that rules name
+ *     (added, removed, modified)
  * @param notes differences the comparison does not cover (the inventory: endpoints, namespaces)
  * @param scope the ends compared: the input's endpoints and outside addresses, or also every pod
  *     that could be deployed
@@ -40,6 +41,13 @@ public record DiffResult(
     classes = List.copyOf(classes);
     changes = List.copyOf(changes);
     notes = List.copyOf(notes);
+  }
+
+  /** The same result with {@code more} changes in the input listed after its own. */
+  public DiffResult withChanges(List<InputChange> more) {
+    List<InputChange> all = new java.util.ArrayList<>(changes);
+    all.addAll(more);
+    return new DiffResult(status, classes, all, notes, reason, scope, stats);
   }
 
   /** The same classes, no longer proved complete: {@code why} other flows may have changed too. */
@@ -301,9 +309,15 @@ public record DiffResult(
 
   /**
    * A difference in the input itself: {@code what} ({@code GlobalNetworkPolicy security.x}), how it
-   * changed, where.
+   * changed, where; {@code service} is the service ({@code namespace/name}) a changed Service,
+   * EndpointSlice or Endpoints gives endpoints to, else null.
    */
-  public record InputChange(String what, String how, Span before, Span after) {}
+  public record InputChange(String what, String how, Span before, Span after, String service) {
+
+    public InputChange(String what, String how, Span before, Span after) {
+      this(what, how, before, after, null);
+    }
+  }
 
   /** Solver work: checks run, wall time, the scopes searched. */
   public record Stats(int checks, long millis, int scopes) {}

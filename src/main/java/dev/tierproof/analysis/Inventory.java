@@ -2,12 +2,16 @@ package dev.tierproof.analysis;
 
 import dev.tierproof.analysis.DiffResult.InputChange;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Input;
 import dev.tierproof.model.Namespace;
 import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceInput;
+import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.model.Tier;
 import dev.tierproof.source.Span;
 import java.util.ArrayList;
@@ -23,7 +27,9 @@ import java.util.function.Function;
 /**
  * What a diff says about its inputs besides changed flows (the inventory): endpoints and namespaces
  * only in one input or at other addresses (notes), and the policies, tiers, network sets, declared
- * profiles, endpoints and namespaces that were added, removed or modified.
+ * profiles, endpoints and namespaces that were added, removed or modified, and the Services,
+ * EndpointSlices and Endpoints of services that rules name. Rules are compared as written: what a
+ * {@code services} side resolves to changes with those resources, which are listed instead.
  */
 final class Inventory {
 
@@ -151,7 +157,7 @@ final class Inventory {
         base.endpoints(),
         current.endpoints(),
         e -> e.source() + " " + e.ref(),
-        e -> List.of(e.labels(), e.ports(), e.profiles()),
+        e -> List.of(e.labels(), e.ports(), e.profiles(), e.site()),
         Endpoint::span);
     compare(
         inventory,
@@ -211,6 +217,64 @@ final class Inventory {
   }
 
   private static List<Object> rules(List<Rule> rules) {
-    return rules.stream().map(r -> (Object) List.of(r.index(), r.content())).toList();
+    return rules.stream()
+        .map(
+            r ->
+                (Object)
+                    List.of(
+                        r.index(),
+                        r.withSides(written(r.source()), written(r.destination())).content()))
+        .toList();
+  }
+
+  /** A {@code services} side as written: the service it names, not what it resolves to. */
+  private static EntityMatch written(EntityMatch m) {
+    ServiceMatch s = m.service();
+    return s == null ? m : m.withService(ServiceMatch.pending(s.ref(), s.withPorts()));
+  }
+
+  /**
+   * The Services, EndpointSlices and Endpoints added, removed or modified that give endpoints to a
+   * service some rule of either input names (spec S3.9), each with that service.
+   */
+  static List<InputChange> services(Input base, Input current) {
+    Set<String> named = new java.util.HashSet<>();
+    for (PolicySet set : List.of(base.set(), current.set())) {
+      List<List<Rule>> all = new ArrayList<>();
+      set.policies().forEach(p -> all.addAll(List.of(p.ingress(), p.egress())));
+      set.profiles().values().forEach(p -> all.addAll(List.of(p.ingress(), p.egress())));
+      for (List<Rule> rules : all) {
+        for (Rule r : rules) {
+          for (EntityMatch m : List.of(r.source(), r.destination())) {
+            if (m.service() != null) {
+              named.add(m.service().ref());
+            }
+          }
+        }
+      }
+    }
+    List<InputChange> found = new ArrayList<>();
+    compare(
+        found,
+        base.services(),
+        current.services(),
+        ServiceInput::display,
+        ServiceInput::content,
+        ServiceInput::span);
+    List<InputChange> out = new ArrayList<>();
+    for (InputChange x : found) {
+      // a slice may move to another service: either one being named makes it count
+      String service =
+          java.util.stream.Stream.of(current.services(), base.services())
+              .flatMap(List::stream)
+              .filter(s -> s.display().equals(x.what()) && named.contains(s.service()))
+              .map(ServiceInput::service)
+              .findFirst()
+              .orElse(null);
+      if (service != null) {
+        out.add(new InputChange(x.what(), x.how(), x.before(), x.after(), service));
+      }
+    }
+    return out;
   }
 }

@@ -19,7 +19,8 @@
  *       Generalizer} grows one witness into a class ({@code Candidate}: two end sets and a {@code
  *       FlowSpec}), {@code WidenEnds} and {@code WidenPackets} widen its dimensions, over what the
  *       policies mention ({@code Mentions}); {@code Inventory} lists what the inputs add, remove or
- *       modify;
+ *       modify (rules as written, and the Services, EndpointSlices and Endpoints of named
+ *       services);
  *   <li>{@code Replay}: the confirmer (verdict, deciding points, ends, two versions) and the
  *       evaluators of the set with a hypothetical endpoint's assumed profiles;
  *   <li>{@code References}: endpoint references resolved to ends, and {@code explain}'s one flow;

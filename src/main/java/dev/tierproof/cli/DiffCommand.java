@@ -162,8 +162,7 @@ final class DiffCommand extends Subcommand {
       Input now) {
     Scope in = Scope.orDefault(chosen, now.set());
     DiffResult result =
-        Diff.run(
-            before.set(), now.set(), in, g.timeoutOrDefault(), maxClasses, s.progress(g, "diff"));
+        Diff.run(before, now, in, g.timeoutOrDefault(), maxClasses, s.progress(g, "diff"));
     // spec S9.4: what either version holds that is not modelled and could act on some flow
     List<Unmodelled> elements =
         new ArrayList<>(Relevance.anywhere(before.unmodelled(), before.set(), in == Scope.ANY));

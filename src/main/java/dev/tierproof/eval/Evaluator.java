@@ -298,18 +298,18 @@ public final class Evaluator {
   }
 
   /**
-   * The tiers entered at an endpoint of this kind with these labels, path after path (spec S6.4),
-   * computed once per kind, set of labels and direction.
+   * The tiers entered at an endpoint of this site with these labels, path after path (spec S6.4,
+   * S6.6), computed once per site, set of labels and direction.
    */
   private List<StepPath.Entered> entered(Endpoint at, Direction dir) {
     Map<Direction, List<StepPath.Entered>> byDirection =
         entered.computeIfAbsent(
-            List.of(at.isHost(), at.labels()), k -> new java.util.concurrent.ConcurrentHashMap<>());
+            List.of(at.site(), at.labels()), k -> new java.util.concurrent.ConcurrentHashMap<>());
     return byDirection.computeIfAbsent(
         dir,
         d -> {
           List<StepPath.Entered> out = new ArrayList<>();
-          for (HostPath path : HostPath.of(at.isHost(), d)) {
+          for (HostPath path : HostPath.of(at.site(), d)) {
             for (int t = 0; t < set.tiers().size(); t++) {
               List<Policy> applying =
                   index.candidates(t, at.labels()).stream()
@@ -343,7 +343,7 @@ public final class Evaluator {
    * HostPath#enforced}) and selects {@code at}.
    */
   public static boolean applies(Policy p, Endpoint at, Direction dir) {
-    return HostPath.enforced(p, at.isHost(), dir) && p.selector().matches(at.labels());
+    return HostPath.enforced(p, at.site(), dir) && p.selector().matches(at.labels());
   }
 
   /** True when rule {@code r} matches {@code flow} (spec S3: every criterion, AND-ed). */

@@ -105,13 +105,8 @@ final class ClusterPorts {
     }
     Node.Scalar named = item.scalar("destinationNamedPort");
     if (named != null) {
-      // calico-semantics.md §2.3 models it; some Calico converters reject it (the rule then fails)
-      d.warning(
-          named.span(),
-          "`destinationNamedPort` is matched as a named port without protocol, as"
-              + " calico-semantics.md §2.3 states; a Calico build whose converter does not support"
-              + " it fails the rule closed instead (a Deny or Pass denies everything, an Accept is"
-              + " dropped)");
+      // spec S2.10: Calico 3.32 converts it (projectcalico/calico#11916), matched at the named
+      // port's own protocol
       Port.Named n = named(named, d);
       if (n == null) {
         return null;

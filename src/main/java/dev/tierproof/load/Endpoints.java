@@ -36,7 +36,6 @@ final class Endpoints {
   private final Diagnostics diagnostics;
   private final List<Unmodelled> unmodelled;
   private final List<Pending<Endpoint>> endpoints = new ArrayList<>();
-  private final java.util.Set<String> wildcardHosts = new java.util.TreeSet<>();
   private final List<Pending<NetworkSet>> networkSets = new ArrayList<>();
   private final Set<String> serviceAccounts = new LinkedHashSet<>();
   private final List<Meta> hostNetwork = new ArrayList<>();
@@ -48,11 +47,6 @@ final class Endpoints {
   Endpoints(Diagnostics diagnostics, List<Unmodelled> unmodelled) {
     this.diagnostics = diagnostics;
     this.unmodelled = unmodelled;
-  }
-
-  /** The names of the host endpoints of all interfaces ({@code interfaceName: "*"}). */
-  java.util.Set<String> wildcardHosts() {
-    return wildcardHosts;
   }
 
   List<Pending<Endpoint>> endpoints() {
@@ -195,7 +189,8 @@ final class Endpoints {
             ports,
             profileNames,
             node,
-            meta.span());
+            meta.span(),
+            false);
     endpoints.add(new Pending<>(e, profileNames, meta.span()));
   }
 
@@ -254,7 +249,17 @@ final class Endpoints {
     ranges.forEach(at -> unmodelled.add(Gaps.range(meta.namespace() + "/" + name, at)));
     List<String> names = profileNames.stream().map(Node.Scalar::text).toList();
     endpoint(
-        Endpoint.Kind.WORKLOAD, meta.namespace(), name, own, ips, ports, names, node, spec, meta);
+        Endpoint.Kind.WORKLOAD,
+        meta.namespace(),
+        name,
+        own,
+        ips,
+        ports,
+        names,
+        node,
+        false,
+        spec,
+        meta);
   }
 
   /** A HostEndpoint (spec S6): its {@code expectedIPs} and only the profiles it names. */
@@ -275,9 +280,6 @@ final class Endpoints {
     if ((interfaceName == null || interfaceName.isEmpty()) && expectedIps.isEmpty()) {
       diagnostics.error(spec.span(), "a HostEndpoint needs `interfaceName` or `expectedIPs`");
     }
-    if (meta.keep() && "*".equals(interfaceName)) {
-      wildcardHosts.add(meta.name());
-    }
     if (meta.keep()) {
       endpoint(
           Endpoint.Kind.HOST,
@@ -288,6 +290,7 @@ final class Endpoints {
           ports,
           names,
           node,
+          "*".equals(interfaceName),
           spec,
           meta);
     }
@@ -306,12 +309,23 @@ final class Endpoints {
       List<NamedPort> ports,
       List<String> profiles,
       String node,
+      boolean allInterfaces,
       Fields spec,
       Meta meta) {
     String resource = kind == Endpoint.Kind.HOST ? "HostEndpoint" : "WorkloadEndpoint";
     Endpoint e =
         new Endpoint(
-            kind, namespace, name, resource, labels, ips, ports, profiles, node, meta.span());
+            kind,
+            namespace,
+            name,
+            resource,
+            labels,
+            ips,
+            ports,
+            profiles,
+            node,
+            meta.span(),
+            allInterfaces);
     endpoints.add(new Pending<>(e, profiles, spec.valueSpan("profiles")));
   }
 

@@ -10,6 +10,7 @@ import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Site;
 import dev.tierproof.model.Tier;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.selector.Selector;
@@ -79,9 +80,9 @@ final class Gaps {
    * The elements of the built model: enforced untracked, pre-DNAT and applyOnForward policies
    * selecting a host endpoint (forwarded traffic); untracked Allow rules (their replies); rules
    * with {@code http} or an unresolved {@code services} side; profile rules that Pass, or with
-   * those matches.
+   * those matches; untracked ingress policies selecting an all-interfaces host endpoint.
    */
-  static List<Unmodelled> of(PolicySet set, Set<String> wildcardHosts) {
+  static List<Unmodelled> of(PolicySet set) {
     // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
     for (Tier t : set.tiers()) {
@@ -93,9 +94,12 @@ final class Gaps {
         if (path != HostPath.NORMAL || p.applyOnForward()) {
           // spec S6.6, S9.2: on a host endpoint's own traffic the untracked and pre-DNAT paths are
           // modelled (S6.4); forwarded traffic, which has a workload at one end, is not
+          // spec S6.6: no dataplane enforces untracked egress policy at an all-interfaces endpoint
+          boolean egressOnly = path == HostPath.UNTRACKED && !p.governs(Direction.INGRESS);
           List<Endpoint> hosts =
               set.endpoints().stream()
                   .filter(e -> e.isHost() && p.selector().matches(e.labels()))
+                  .filter(e -> !(egressOnly && e.site() == Site.ALL_INTERFACES))
                   .toList();
           // the workloads on those host endpoints' nodes, or on unknown ones
           Set<String> nodes =
@@ -122,34 +126,32 @@ final class Gaps {
                           .on(nodes)));
         }
         List<Selector> wildcards =
-            path != HostPath.UNTRACKED
+            path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS)
                 ? List.of()
                 : set.endpoints().stream()
                     .filter(
-                        e ->
-                            e.isHost()
-                                && wildcardHosts.contains(e.name())
-                                && p.selector().matches(e.labels()))
+                        e -> e.site() == Site.ALL_INTERFACES && p.selector().matches(e.labels()))
                     .map(e -> all(labelled(e)))
                     .toList();
         if (!wildcards.isEmpty()) {
-          // calico-semantics §5.5: untracked policy is not supported on all-interfaces endpoints
+          // spec S6.6: iptables and nftables skip it (modelled); eBPF enforces ingress in XDP
           out.add(
               new Unmodelled(
                   "doNotTrack",
                   p.displayName(),
                   p.span(),
-                  "whether Felix enforces untracked policy on an all-interfaces (`*`) host"
-                      + " endpoint is not modelled",
+                  "untracked ingress policy on an all-interfaces (`*`) host endpoint is ignored by"
+                      + " Felix's iptables and nftables dataplanes (modelled) but enforced by its"
+                      + " eBPF dataplane",
                   new Reach.Endpoints(
-                      p.types(),
+                      EnumSet.of(Direction.INGRESS),
                       EnumSet.of(Endpoint.Kind.HOST),
                       wildcards.size() == 1 ? wildcards.get(0) : new Selector.Or(wildcards),
                       null)));
         }
         for (Direction d : Direction.values()) {
           Reach at =
-              HostPath.enforced(p, false, d) || HostPath.enforced(p, true, d)
+              HostPath.enforced(p, Site.WORKLOAD, d) || HostPath.enforced(p, Site.HOST, d)
                   ? new Reach.Endpoints(
                       EnumSet.of(d),
                       path == HostPath.NORMAL ? ANY_ENDPOINT : EnumSet.of(Endpoint.Kind.HOST),

@@ -299,7 +299,7 @@ public final class Loader {
                 .thenComparingInt(d -> d.span().line())
                 .thenComparingInt(d -> d.span().column()))
         .forEach(diagnostics::add);
-    return new Input(set, unmodelled, resources.suppressions());
+    return new Input(set, unmodelled, resources.suppressions(), resources.services());
   }
 
   /** Kubernetes API groups of configuration kinds that are not resources of a cluster. */

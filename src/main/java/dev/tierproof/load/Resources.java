@@ -129,6 +129,11 @@ final class Resources {
     return List.copyOf(suppressions);
   }
 
+  /** The Services, EndpointSlices and Endpoints read, in input order. */
+  List<dev.tierproof.model.ServiceInput> services() {
+    return services.inputs();
+  }
+
   private final Map<String, Span> defined = new HashMap<>();
   private final Map<String, TierDef> tiers = new LinkedHashMap<>();
   private final List<Placed> policies = new ArrayList<>();
@@ -597,18 +602,7 @@ final class Resources {
     List<Endpoint> eps = new ArrayList<>();
     for (Endpoints.Pending<Endpoint> p : endpoints.endpoints()) {
       Endpoint e = p.value();
-      eps.add(
-          new Endpoint(
-              e.kind(),
-              e.namespace(),
-              e.name(),
-              e.source(),
-              effective(e.labels(), p, allProfiles),
-              e.ips(),
-              e.ports(),
-              e.profiles(),
-              e.node(),
-              e.span()));
+      eps.add(e.withLabels(effective(e.labels(), p, allProfiles)));
     }
     List<NetworkSet> sets = new ArrayList<>();
     for (Endpoints.Pending<NetworkSet> p : endpoints.networkSets()) {
@@ -632,7 +626,7 @@ final class Resources {
    */
   List<Unmodelled> unmodelled(PolicySet set) {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
-    out.addAll(Gaps.of(set, endpoints.wildcardHosts()));
+    out.addAll(Gaps.of(set));
     return out;
   }
 

@@ -6,6 +6,7 @@ import dev.tierproof.model.Policy;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.ServiceInput;
 import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.model.ServiceMatch.Member;
 import dev.tierproof.model.ServiceMatch.Target;
@@ -48,10 +49,16 @@ final class Services {
   private final Map<String, Service> services = new LinkedHashMap<>();
   private final Map<String, Listed> slices = new LinkedHashMap<>();
   private final Map<String, Listed> endpoints = new LinkedHashMap<>();
+  private final List<ServiceInput> inputs = new ArrayList<>();
   private List<Meta> hostNetwork = List.of();
 
   Services(Diagnostics diagnostics) {
     this.diagnostics = diagnostics;
+  }
+
+  /** Each resource read, with what rule matching reads from it (for diff's inventory). */
+  List<ServiceInput> inputs() {
+    return List.copyOf(inputs);
   }
 
   /** A Service: {@code spec.selector}, {@code spec.type}, {@code spec.ports}. */
@@ -102,6 +109,13 @@ final class Services {
       // an ExternalName service, or one without a selector, has no endpoints controller
       boolean selects = !selector.isEmpty() && !"ExternalName".equals(type);
       services.put(meta.ref(), new Service(selects ? selector : null, targets));
+      inputs.add(
+          new ServiceInput(
+              "Service",
+              meta.ref(),
+              meta.ref(),
+              java.util.Arrays.asList(selects ? selector : null, targets),
+              meta.span()));
     }
   }
 
@@ -179,6 +193,14 @@ final class Services {
       return;
     }
     String service = meta.labels().get(SERVICE_NAME_LABEL);
+    inputs.add(
+        new ServiceInput(
+            "EndpointSlice",
+            meta.ref(),
+            service == null ? null : meta.namespace() + "/" + service,
+            java.util.Arrays.asList(
+                fqdn, addresses, ports.stream().map(p -> List.of(p[0], p[1])).toList()),
+            meta.span()));
     if (fqdn) {
       diagnostics.warning(
           addressType.span(), "FQDN endpoints are not IP addresses: Calico matches none of them");
@@ -219,6 +241,13 @@ final class Services {
     f.done();
     if (meta.keep()) {
       endpoints.put(meta.ref(), listed);
+      inputs.add(
+          new ServiceInput(
+              "Endpoints",
+              meta.ref(),
+              meta.ref(),
+              List.of(List.copyOf(listed.addresses()), List.copyOf(listed.members())),
+              meta.span()));
     }
   }
 

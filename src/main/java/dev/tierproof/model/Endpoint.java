@@ -18,6 +18,8 @@ import java.util.Map;
  *     ksa.shop.default})
  * @param node the node it is on: a host endpoint's {@code node}, a WorkloadEndpoint's {@code node},
  *     a Pod's {@code spec.nodeName}; null when the input does not say
+ * @param allInterfaces a host endpoint of all its node's interfaces ({@code interfaceName: "*"}),
+ *     whose step walks no untracked path ({@link Site#ALL_INTERFACES}, S6.6)
  */
 public record Endpoint(
     Kind kind,
@@ -29,7 +31,8 @@ public record Endpoint(
     List<NamedPort> ports,
     List<String> profiles,
     String node,
-    Span span) {
+    Span span,
+    boolean allInterfaces) {
 
   /** The label a workload endpoint carries with its namespace's name (spec S2.1). */
   public static final String NAMESPACE_LABEL = "projectcalico.org/namespace";
@@ -72,8 +75,20 @@ public record Endpoint(
     return kind == Kind.HOST;
   }
 
+  /** Where its steps are taken, as far as their paths go (spec S6.4, S6.6). */
+  public Site site() {
+    return !isHost() ? Site.WORKLOAD : allInterfaces ? Site.ALL_INTERFACES : Site.HOST;
+  }
+
   /** A copy with other addresses (hypothetical endpoints get theirs from the question). */
   public Endpoint withIps(List<Ip> newIps) {
-    return new Endpoint(kind, namespace, name, source, labels, newIps, ports, profiles, node, span);
+    return new Endpoint(
+        kind, namespace, name, source, labels, newIps, ports, profiles, node, span, allInterfaces);
+  }
+
+  /** A copy with other effective labels (those inherited from profiles added, S2.7). */
+  public Endpoint withLabels(Map<String, String> newLabels) {
+    return new Endpoint(
+        kind, namespace, name, source, newLabels, ips, ports, profiles, node, span, allInterfaces);
   }
 }

@@ -7,7 +7,8 @@ import java.util.List;
  * step walks the normal path only; a host endpoint's step walks its untracked path (raw table, both
  * directions), then its pre-DNAT path (mangle, ingress only), then the normal path. On the first
  * two an entered tier never ends in its default action (its end always passes) and nothing applying
- * means "go on"; an Allow or Deny there decides the step.
+ * means "go on"; an Allow or Deny there decides the step. An all-interfaces host endpoint has no
+ * untracked path: Felix never programs its untracked policy (S6.6).
  */
 public enum HostPath {
   UNTRACKED("untracked"),
@@ -16,7 +17,8 @@ public enum HostPath {
 
   private static final List<HostPath> HOST_INGRESS = List.of(UNTRACKED, PRE_DNAT, NORMAL);
   private static final List<HostPath> HOST_EGRESS = List.of(UNTRACKED, NORMAL);
-  private static final List<HostPath> WORKLOAD = List.of(NORMAL);
+  private static final List<HostPath> ALL_INTERFACES_INGRESS = List.of(PRE_DNAT, NORMAL);
+  private static final List<HostPath> NORMAL_ONLY = List.of(NORMAL);
 
   private final String json;
 
@@ -33,9 +35,13 @@ public enum HostPath {
     return p.doNotTrack() ? UNTRACKED : p.preDnat() ? PRE_DNAT : NORMAL;
   }
 
-  /** The paths a step at a host (or workload) endpoint walks in {@code dir}, in order. */
-  public static List<HostPath> of(boolean host, Direction dir) {
-    return !host ? WORKLOAD : dir == Direction.INGRESS ? HOST_INGRESS : HOST_EGRESS;
+  /** The paths a step at {@code site} walks in {@code dir}, in order (S6.4, S6.6). */
+  public static List<HostPath> of(Site site, Direction dir) {
+    return switch (site) {
+      case WORKLOAD -> NORMAL_ONLY;
+      case HOST -> dir == Direction.INGRESS ? HOST_INGRESS : HOST_EGRESS;
+      case ALL_INTERFACES -> dir == Direction.INGRESS ? ALL_INTERFACES_INGRESS : NORMAL_ONLY;
+    };
   }
 
   /**
@@ -47,11 +53,11 @@ public enum HostPath {
   }
 
   /**
-   * True when {@code p} is enforced on some path of a step at a host (or workload) endpoint in
-   * {@code dir}: not staged, governing {@code dir}, on one of {@link #of(boolean, Direction)} (spec
-   * S4.1, S6.3). The endpoint's labels are the caller's to test.
+   * True when {@code p} is enforced on some path of a step at {@code site} in {@code dir}: not
+   * staged, governing {@code dir}, on one of {@link #of(Site, Direction)} (spec S4.1, S6.3, S6.6).
+   * The endpoint's labels are the caller's to test.
    */
-  public static boolean enforced(Policy p, boolean host, Direction dir) {
-    return !p.staged() && p.governs(dir) && of(host, dir).contains(of(p));
+  public static boolean enforced(Policy p, Site site, Direction dir) {
+    return !p.staged() && p.governs(dir) && of(site, dir).contains(of(p));
   }
 }

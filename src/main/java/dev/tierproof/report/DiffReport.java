@@ -105,7 +105,7 @@ public final class DiffReport {
       out.add("");
       out.add("changes in the input:");
       for (InputChange x : r.changes()) {
-        out.add("  " + x.how() + " " + x.what() + where(x));
+        out.add("  " + x.how() + " " + x.what() + where(x) + of(x));
       }
     }
     for (String note : r.notes()) {
@@ -152,6 +152,13 @@ public final class DiffReport {
         + Text.decision(s.decidedBy(), s.direction());
   }
 
+  /** {@code , of service shop/web} for an EndpointSlice or Endpoints, else nothing. */
+  private static String of(InputChange x) {
+    return x.service() == null || x.what().equals("Service " + x.service())
+        ? ""
+        : ", of service " + x.service();
+  }
+
   private static String where(InputChange x) {
     Span s = x.after().isKnown() ? x.after() : x.before();
     return s.isKnown() ? " (" + s.file() + ":" + s.line() + ")" : "";
@@ -167,8 +174,9 @@ public final class DiffReport {
 
   /**
    * {@code {base, status, reason?, classes: [{change, source, destination, packets{protocol?,
-   * ports?{min, max}, ...}, witness{<flow>, before, after}}], inputChanges, notes, solver{checks,
-   * millis, scopes}}}; ends are {@code {kind, display, ...}} with the fields of their kind.
+   * ports?{min, max}, ...}, witness{<flow>, before, after}}], inputChanges[{what, how, before?,
+   * after?, service?}], notes, solver{checks, millis, scopes}}}; ends are {@code {kind, display,
+   * ...}} with the fields of their kind.
    */
   static ObjectNode json(String base, DiffResult r) {
     ObjectNode out = Json.object();
@@ -199,6 +207,9 @@ public final class DiffReport {
       }
       if (x.after().isKnown()) {
         o.putObject("after").put("file", x.after().file()).put("line", x.after().line());
+      }
+      if (x.service() != null) {
+        o.put("service", x.service());
       }
     }
     ArrayNode notes = out.putArray("notes");
@@ -368,7 +379,7 @@ public final class DiffReport {
             .append(" `")
             .append(Markdown.cell(x.what()))
             .append('`')
-            .append(Markdown.cell(where(x)))
+            .append(Markdown.cell(where(x) + of(x)))
             .append('\n');
       }
       out.append("\n</details>\n");

@@ -16,6 +16,7 @@ import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Site;
 import dev.tierproof.model.Tier;
 import java.util.ArrayList;
 import java.util.List;
@@ -176,6 +177,29 @@ public final class ExplainReport {
               + flow.sourcePort()
               + " is a failsafe port of the other direction: the raw table takes the packet for a"
               + " reply and skips the untracked path.");
+    }
+    List<String> ignored =
+        at.site() != Site.ALL_INTERFACES
+            ? List.of()
+            : tiers.stream()
+                .flatMap(t -> t.policies().stream())
+                .filter(
+                    p ->
+                        HostPath.of(p) == HostPath.UNTRACKED
+                            && HostPath.enforced(p, Site.HOST, dir)
+                            && p.selector().matches(at.labels()))
+                .map(Policy::displayName)
+                .toList();
+    if (!ignored.isEmpty()) {
+      // spec S6.6
+      out.add(
+          "Untracked "
+              + (ignored.size() == 1 ? "policy " : "policies ")
+              + String.join(", ", ignored)
+              + (ignored.size() == 1 ? " selects " : " select ")
+              + who
+              + ", an all-interfaces host endpoint, for which Felix programs no untracked policy:"
+              + " skipped.");
     }
     int next = 0;
     int i = 0;

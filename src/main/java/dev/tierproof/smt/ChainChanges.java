@@ -339,7 +339,7 @@ final class ChainChanges {
    */
   boolean touched(List<Policy> changed, ClassKey k, Direction dir) {
     for (Policy p : changed) {
-      if (dev.tierproof.model.HostPath.enforced(p, k.host(), dir)
+      if (dev.tierproof.model.HostPath.enforced(p, k.site(), dir)
           && p.selector().matches(k.labels())) {
         return true;
       }

@@ -7,6 +7,7 @@ import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
+import dev.tierproof.model.Site;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Network.ClassKey;
 import dev.tierproof.smt.Network.NsOption;
@@ -321,8 +322,8 @@ public final class DiffEncoding {
         }
         ChainChanges.Peers peers =
             chains.compare(
-                before.skeleton(null, k.labels(), k.host(), dir),
-                after.skeleton(null, k.labels(), k.host(), dir),
+                before.skeleton(null, k.labels(), k.site(), dir),
+                after.skeleton(null, k.labels(), k.site(), dir),
                 ChainChanges.profiles(before, k.profiles()),
                 ChainChanges.profiles(after, k.profiles()),
                 dir,
@@ -339,8 +340,8 @@ public final class DiffEncoding {
         Profile pb = nb.name() == null ? Network.NEW_NAMESPACE : nb.profile();
         ChainChanges.Peers peers =
             chains.compare(
-                before.skeleton(nb.view(), null, false, dir),
-                after.skeleton(na.view(), null, false, dir),
+                before.skeleton(nb.view(), null, Site.WORKLOAD, dir),
+                after.skeleton(na.view(), null, Site.WORKLOAD, dir),
                 pb == null ? List.of() : List.of(pb),
                 pa == null ? List.of() : List.of(pa),
                 dir,

@@ -9,6 +9,7 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Site;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Network.Applied;
 import dev.tierproof.smt.Network.ClassKey;
@@ -247,7 +248,7 @@ public final class DiffQuery implements AutoCloseable {
       }
     }
     for (ClassKey k : classes) {
-      add(net.skeleton(null, k.labels(), k.host(), dir), dir, rules, seen, null);
+      add(net.skeleton(null, k.labels(), k.site(), dir), dir, rules, seen, null);
       for (String name : k.profiles()) {
         Profile p = net.set.profiles().get(name);
         if (p != null) {
@@ -259,7 +260,7 @@ public final class DiffQuery implements AutoCloseable {
       return;
     }
     LabelView common = LabelView.common(fresh.stream().map(NsOption::view).toList());
-    add(net.skeleton(common, null, false, dir), dir, rules, seen, selectors);
+    add(net.skeleton(common, null, Site.WORKLOAD, dir), dir, rules, seen, selectors);
     for (NsOption f : fresh) {
       Profile p = f.name() == null ? Network.NEW_NAMESPACE : f.profile();
       if (p != null) {

@@ -12,6 +12,7 @@ import dev.tierproof.model.Ip;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Site;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Alternative.Addressless;
 import dev.tierproof.smt.Alternative.Concrete;
@@ -321,7 +322,7 @@ final class EndEncoding {
             return compiler.compile(
                 dir,
                 k.host(),
-                net.skeleton(null, k.labels(), k.host(), dir),
+                net.skeleton(null, k.labels(), k.site(), dir),
                 List.of(Map.entry(ctx.mkTrue(), ps)),
                 this::selector);
           });
@@ -343,7 +344,7 @@ final class EndEncoding {
           compiler.compile(
               dir,
               false,
-              net.skeleton(layout.common(), null, false, dir),
+              net.skeleton(layout.common(), null, Site.WORKLOAD, dir),
               profiles,
               this::selector);
     }
@@ -585,7 +586,8 @@ final class EndEncoding {
         ports,
         List.of("kns." + ns),
         null,
-        Span.NONE);
+        Span.NONE,
+        false);
   }
 
   private String newNamespaceName() {

@@ -12,6 +12,7 @@ import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.ServiceMatch;
+import dev.tierproof.model.Site;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Alternative.Addressless;
 import dev.tierproof.smt.Alternative.Concrete;
@@ -214,7 +215,7 @@ final class EndLayout {
     candidates.forEach(c -> classes.add(ClassKey.of(c.getKey())));
     addressless.forEach(f -> classes.add(ClassKey.of(f.getKey())));
     for (ClassKey k : classes) {
-      addRules(net.skeleton(null, k.labels(), k.host(), dir), out);
+      addRules(net.skeleton(null, k.labels(), k.site(), dir), out);
       for (String name : k.profiles()) {
         Profile p = net.set.profiles().get(name);
         if (p != null) {
@@ -223,7 +224,7 @@ final class EndLayout {
       }
     }
     if (common != null) {
-      addRules(net.skeleton(common, null, false, dir), out);
+      addRules(net.skeleton(common, null, Site.WORKLOAD, dir), out);
       for (Hypothetical f : hypothetical) {
         f.profiles()
             .forEach(
@@ -401,7 +402,7 @@ final class EndLayout {
     if (hypothetical.isEmpty()) {
       return out;
     }
-    for (TierPart t : net.skeleton(common, null, false, dir)) {
+    for (TierPart t : net.skeleton(common, null, Site.WORKLOAD, dir)) {
       t.policies().forEach(a -> out.add(a.residual()));
     }
     for (SelKey k : selKeys.keySet()) {

@@ -10,6 +10,7 @@ import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Site;
 import dev.tierproof.model.Tier;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Span;
@@ -41,10 +42,17 @@ public final class Network {
    */
   static final Profile NEW_NAMESPACE = namespaceProfile("", Map.of());
 
-  /** Endpoints that evaluate alike: same kind, effective labels and profiles (spec S4.1, S4.6). */
-  record ClassKey(boolean host, Map<String, String> labels, List<String> profiles) {
+  /**
+   * Endpoints that evaluate alike: same site, effective labels and profiles (spec S4.1, S4.6,
+   * S6.6).
+   */
+  record ClassKey(Site site, Map<String, String> labels, List<String> profiles) {
     static ClassKey of(Endpoint e) {
-      return new ClassKey(e.isHost(), e.labels(), e.profiles());
+      return new ClassKey(e.site(), e.labels(), e.profiles());
+    }
+
+    boolean host() {
+      return site.host();
     }
   }
 
@@ -282,20 +290,20 @@ public final class Network {
    * dir}, selector not false (spec S4.1, S2.5, S6.3). Tiers where none may apply are left out (spec
    * S4.2).
    */
-  List<TierPart> skeleton(LabelView view, Map<String, String> labels, boolean host, Direction dir) {
-    List<Object> key = List.of(view == null ? labels : view, dir, view == null, host);
-    return skeletons.computeIfAbsent(key, k -> build(view, labels, host, dir));
+  List<TierPart> skeleton(LabelView view, Map<String, String> labels, Site site, Direction dir) {
+    List<Object> key = List.of(view == null ? labels : view, dir, view == null, site);
+    return skeletons.computeIfAbsent(key, k -> build(view, labels, site, dir));
   }
 
   private List<TierPart> build(
-      LabelView view, Map<String, String> labels, boolean host, Direction dir) {
+      LabelView view, Map<String, String> labels, Site site, Direction dir) {
     List<TierPart> out = new ArrayList<>();
-    for (HostPath path : HostPath.of(host, dir)) {
+    for (HostPath path : HostPath.of(site, dir)) {
       for (int i = 0; i < set.tiers().size(); i++) {
         Tier t = set.tiers().get(i);
         List<Applied> applied = new ArrayList<>();
         for (Policy p : view == null ? index.candidates(i, labels) : t.policies()) {
-          if (HostPath.of(p) != path || !HostPath.enforced(p, host, dir)) {
+          if (HostPath.of(p) != path || !HostPath.enforced(p, site, dir)) {
             continue;
           }
           if (view == null) {

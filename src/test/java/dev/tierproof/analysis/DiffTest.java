@@ -50,6 +50,48 @@ class DiffTest {
   }
 
   @Test
+  void run_hostEndpointNowOfAllInterfaces_untrackedEgressDenyNoLongerEnforced() {
+    // spec S6.6: the same host endpoint on `*` walks no untracked path
+    String hep =
+        """
+        apiVersion: projectcalico.org/v3
+        kind: Profile
+        metadata: {name: projectcalico-default-allow}
+        spec: {ingress: [{action: Allow}], egress: [{action: Allow}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: edge, labels: {role: edge}}
+        spec: {node: n1, interfaceName: IFACE, expectedIPs: [10.9.0.1],
+               profiles: [projectcalico-default-allow]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: raw-out}
+        spec:
+          selector: role == 'edge'
+          doNotTrack: true
+          applyOnForward: true
+          types: [Egress]
+          egress: [{action: Deny, protocol: TCP, destination: {ports: [2222]}}]
+        """;
+    // one class is enough: the untracked path's failsafe-reply holes split the change by source
+    // port
+    DiffResult r =
+        Diff.run(
+            yaml(hep.replace("IFACE", "eth0")),
+            yaml(hep.replace("IFACE", "'*'")),
+            Scope.EXISTING,
+            Duration.ofSeconds(30),
+            1);
+    assertThat(r.classes()).hasSize(1);
+    assertThat(show(r.classes().get(0))).startsWith("newly allowed: edge -> ").contains("TCP 2222");
+    assertThat(r.changes())
+        .extracting(DiffResult.InputChange::what, DiffResult.InputChange::how)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("HostEndpoint edge", "modified"));
+  }
+
+  @Test
   void run_sameSet_completeWithoutClasses() {
     DiffResult r = diff(files("examples/zero-trust"), files("examples/zero-trust"));
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);

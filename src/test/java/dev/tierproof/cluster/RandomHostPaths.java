@@ -5,16 +5,24 @@ import java.util.Random;
 /**
  * Draws host endpoint paths into {@link RandomCluster}'s GlobalNetworkPolicies (specs/semantics.md
  * S6.4): some become untracked ({@code doNotTrack}) or, when they govern ingress only, pre-DNAT,
- * often selecting the edge host endpoints. Its own random stream, so the rest of a seed's cluster
- * is drawn as before.
+ * often selecting the edge host endpoints; some host endpoints are of all interfaces ({@code
+ * interfaceName: "*"}, whose steps have no untracked path, S6.6). Its own random streams, so the
+ * rest of a seed's cluster is drawn as before.
  */
 final class RandomHostPaths {
 
   private final Random rnd;
+  private final Random interfaces;
   private boolean drawn;
 
   RandomHostPaths(long seed) {
     this.rnd = new Random(seed * 31 + 14);
+    this.interfaces = new Random(seed * 31 + 15);
+  }
+
+  /** A host endpoint's {@code interfaceName}: {@code eth0}, or one time in three all of them. */
+  String interfaceName() {
+    return interfaces.nextInt(3) == 0 ? "\"*\"" : "eth0";
   }
 
   /** True when some policy was put on an untracked or pre-DNAT path. */

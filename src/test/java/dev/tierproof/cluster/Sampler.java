@@ -270,6 +270,7 @@ public final class Sampler {
         ports,
         List.of("kns." + ns),
         null,
-        Span.NONE);
+        Span.NONE,
+        false);
   }
 }

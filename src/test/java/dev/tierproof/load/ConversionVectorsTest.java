@@ -61,6 +61,17 @@ class ConversionVectorsTest {
     }
   }
 
+  @Test
+  void destinationNamedPort_calico332_convertedWithoutWarning() throws IOException {
+    // spec S2.10: Calico 3.32 converts it (projectcalico/calico#11916): nothing to warn about
+    JsonNode vector = YAML.readTree(FOLDER.resolve("own-cnp-named-port.yaml").toFile());
+    Diagnostics d = new Diagnostics();
+    PolicySet set = load("named.yaml", vector.get("input"), CalicoVersion.DEFAULT, d);
+    assertThat(d.all()).as(d.all().toString()).isEmpty();
+    assertThat(set.policies().get(0).egress().get(0).destination().ports())
+        .containsExactly(new dev.tierproof.model.Port.Named("postgres"));
+  }
+
   private static void run(Path file) throws IOException {
     JsonNode vector = YAML.readTree(file.toFile());
     CalicoVersion version =

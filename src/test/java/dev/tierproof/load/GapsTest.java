@@ -45,7 +45,8 @@ class GapsTest {
           List.of(),
           List.of("kns.shop"),
           null,
-          dev.tierproof.source.Span.NONE);
+          dev.tierproof.source.Span.NONE,
+          false);
 
   @Test
   void input_clusterAndAdminNetworkPolicies_modelledNotRecorded() {
@@ -304,5 +305,32 @@ class GapsTest {
     assertThat(at.directions()).isEqualTo(Set.of(Direction.INGRESS));
     assertThat(at.selector().matches(java.util.Map.of("kind", "auto", "zone", "z"))).isTrue();
     assertThat(at.selector().matches(java.util.Map.of("zone", "z"))).isFalse(); // the named one
+  }
+
+  @Test
+  void input_untrackedEgressPolicyOnAllInterfacesEndpoint_modelledNotRecorded() {
+    // spec S6.6: no dataplane enforces a `*` endpoint's untracked egress policy
+    Input in =
+        load(
+            """
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: auto, labels: {zone: z}}
+        spec: {node: n1, interfaceName: "*", expectedIPs: [10.0.9.1]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: raw-out}
+        spec: {selector: has(zone), doNotTrack: true, applyOnForward: true, types: [Egress],
+               egress: [{action: Deny}]}
+        """);
+    assertThat(in.unmodelled()).noneMatch(u -> u.reason().contains("all-interfaces"));
+    // nor on forwarded traffic: the policy acts nowhere
+    assertThat(in.unmodelled())
+        .filteredOn(u -> u.kind().equals("doNotTrack"))
+        .extracting(Unmodelled::reach)
+        .containsOnly(Reach.NOWHERE);
+    assertThat(in.set().endpoints().get(0).site())
+        .isEqualTo(dev.tierproof.model.Site.ALL_INTERFACES);
   }
 }

@@ -35,11 +35,20 @@ class HostPathTest {
 
   @Test
   void of_hostIngress_untrackedPreDnatNormal() {
-    assertThat(HostPath.of(true, Direction.INGRESS))
+    assertThat(HostPath.of(Site.HOST, Direction.INGRESS))
         .containsExactly(HostPath.UNTRACKED, HostPath.PRE_DNAT, HostPath.NORMAL);
-    assertThat(HostPath.of(true, Direction.EGRESS))
+    assertThat(HostPath.of(Site.HOST, Direction.EGRESS))
         .containsExactly(HostPath.UNTRACKED, HostPath.NORMAL);
-    assertThat(HostPath.of(false, Direction.INGRESS)).containsExactly(HostPath.NORMAL);
+    assertThat(HostPath.of(Site.WORKLOAD, Direction.INGRESS)).containsExactly(HostPath.NORMAL);
+  }
+
+  @Test
+  void of_allInterfacesHost_noUntrackedPath() {
+    // spec S6.6: Felix's endpoint_mgr.go never programs a `*` endpoint's untracked policy
+    assertThat(HostPath.of(Site.ALL_INTERFACES, Direction.INGRESS))
+        .containsExactly(HostPath.PRE_DNAT, HostPath.NORMAL);
+    assertThat(HostPath.of(Site.ALL_INTERFACES, Direction.EGRESS)).containsExactly(HostPath.NORMAL);
+    assertThat(Site.ALL_INTERFACES.host()).isTrue();
   }
 
   @Test
@@ -47,12 +56,16 @@ class HostPathTest {
     Policy untracked = policy(true, false, Direction.INGRESS, Direction.EGRESS);
     Policy preDnat = policy(false, true, Direction.INGRESS, Direction.EGRESS);
     Policy normal = policy(false, false, Direction.INGRESS);
-    assertThat(HostPath.enforced(untracked, false, Direction.INGRESS)).isFalse();
-    assertThat(HostPath.enforced(untracked, true, Direction.EGRESS)).isTrue();
-    assertThat(HostPath.enforced(preDnat, true, Direction.INGRESS)).isTrue();
-    assertThat(HostPath.enforced(preDnat, true, Direction.EGRESS)).isFalse();
-    assertThat(HostPath.enforced(normal, false, Direction.INGRESS)).isTrue();
-    assertThat(HostPath.enforced(normal, true, Direction.EGRESS)).isFalse(); // not governed
+    assertThat(HostPath.enforced(untracked, Site.WORKLOAD, Direction.INGRESS)).isFalse();
+    assertThat(HostPath.enforced(untracked, Site.HOST, Direction.EGRESS)).isTrue();
+    assertThat(HostPath.enforced(preDnat, Site.HOST, Direction.INGRESS)).isTrue();
+    assertThat(HostPath.enforced(preDnat, Site.HOST, Direction.EGRESS)).isFalse();
+    assertThat(HostPath.enforced(normal, Site.WORKLOAD, Direction.INGRESS)).isTrue();
+    assertThat(HostPath.enforced(normal, Site.HOST, Direction.EGRESS)).isFalse(); // not governed
+    // spec S6.6: no untracked path at an all-interfaces host endpoint; pre-DNAT is there
+    assertThat(HostPath.enforced(untracked, Site.ALL_INTERFACES, Direction.INGRESS)).isFalse();
+    assertThat(HostPath.enforced(untracked, Site.ALL_INTERFACES, Direction.EGRESS)).isFalse();
+    assertThat(HostPath.enforced(preDnat, Site.ALL_INTERFACES, Direction.INGRESS)).isTrue();
     assertThat(HostPath.UNTRACKED.endsInDefault()).isFalse();
     assertThat(HostPath.NORMAL.endsInDefault()).isTrue();
   }

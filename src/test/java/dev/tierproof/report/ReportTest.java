@@ -133,6 +133,19 @@ class ReportTest {
   }
 
   @Test
+  void explainText_untrackedPolicyAtAllInterfacesEndpoint_saysItIsSkipped() throws Exception {
+    String resources = "specs/cases/own/host-endpoint-all-interfaces/resources.yaml";
+    FlowSpec tcp2222 = new FlowSpec(6, new Port.Range(2222, 2222), null, null, null, null);
+    assertThat(Explained.of(resources, "node-42-auto", "203.0.113.9", tcp2222).text())
+        .contains(
+            "Untracked policy raw-egress-block selects node-42-auto, an all-interfaces host"
+                + " endpoint, for which Felix programs no untracked policy: skipped.");
+    assertThat(Explained.of(resources, "node-43-eth0", "203.0.113.9", tcp2222).text())
+        .doesNotContain("programs no untracked policy")
+        .contains("untracked path");
+  }
+
+  @Test
   void explainText_stagedPolicy_isNeverEnforced() throws Exception {
     String text =
         Explained.of(

@@ -394,7 +394,8 @@ class DiffDifferentialTest {
                 e.ports(),
                 e.profiles(),
                 e.node(),
-                e.span());
+                e.span(),
+                false);
         return new PolicySet(
             set.tiers(),
             set.endpoints().stream().map(y -> y == e ? x : y).toList(),
@@ -470,7 +471,8 @@ class DiffDifferentialTest {
                 List.of(),
                 List.of(),
                 null,
-                Span.NONE));
+                Span.NONE,
+                false));
         return new PolicySet(set.tiers(), endpoints, set.networkSets(), set.profiles(), namespaces);
       }
       case "no-policies" -> {

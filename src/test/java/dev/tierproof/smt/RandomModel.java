@@ -117,6 +117,8 @@ public final class RandomModel {
 
   public RandomModel(long seed) {
     rnd = new Random(seed);
+    // all-interfaces host endpoints (S6.6) from a stream of their own: seeds keep their models
+    Random interfaces = new Random(seed * 31 + 15);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String ns : NAMESPACES) {
@@ -167,7 +169,8 @@ public final class RandomModel {
                 e.ports(),
                 e.profiles(),
                 null,
-                Span.NONE);
+                Span.NONE,
+                false);
       }
       endpoints.add(e);
     }
@@ -194,7 +197,8 @@ public final class RandomModel {
               rnd.nextBoolean() ? List.of(pick(NAMED)) : List.of(),
               prof,
               "node" + i,
-              Span.NONE));
+              Span.NONE,
+              interfaces.nextInt(3) == 0));
     }
     List<NetworkSet> netsets = new ArrayList<>();
     int nsets = rnd.nextInt(3);
@@ -337,7 +341,8 @@ public final class RandomModel {
         e.ports(),
         e.profiles(),
         null,
-        Span.NONE);
+        Span.NONE,
+        false);
   }
 
   public Ip unowned(int family) {
@@ -549,7 +554,8 @@ public final class RandomModel {
         ports,
         List.of("kns." + ns),
         null,
-        Span.NONE);
+        Span.NONE,
+        false);
   }
 
   private Map<String, String> ownLabels() {

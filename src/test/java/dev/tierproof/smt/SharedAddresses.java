@@ -53,6 +53,7 @@ final class SharedAddresses {
             taker.ports(),
             taker.profiles(),
             taker.node(),
-            taker.span()));
+            taker.span(),
+            false));
   }
 }

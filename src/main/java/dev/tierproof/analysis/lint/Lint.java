@@ -358,7 +358,8 @@ public final class Lint {
             List.of(),
             List.of(profile),
             null,
-            Span.NONE);
+            Span.NONE,
+            false);
     assumedFor.put(e, extra);
     return e;
   }

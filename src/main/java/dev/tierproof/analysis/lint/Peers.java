@@ -135,7 +135,7 @@ final class Peers {
       BitSet bits = classBits.getOrDefault(c, new BitSet());
       for (Endpoint e : c.members()) {
         List<Object> sig = new ArrayList<>();
-        sig.add(c.representative().isHost());
+        sig.add(c.representative().site());
         sig.add(bits);
         List<String> ports = new ArrayList<>();
         for (NamedPort np : e.ports()) {

@@ -62,7 +62,7 @@ final class Steps {
     Map<List<Object>, List<Endpoint>> groups = new LinkedHashMap<>();
     for (Endpoint e : set.endpoints()) {
       groups
-          .computeIfAbsent(List.of(e.isHost(), e.labels(), e.profiles()), k -> new ArrayList<>())
+          .computeIfAbsent(List.of(e.site(), e.labels(), e.profiles()), k -> new ArrayList<>())
           .add(e);
     }
     for (List<Endpoint> members : groups.values()) {

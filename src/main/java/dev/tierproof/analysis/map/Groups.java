@@ -290,7 +290,7 @@ final class Groups {
       }
       List<Object> key =
           List.of(
-              e.kind(),
+              e.site(),
               String.valueOf(e.namespace()),
               e.labels(),
               e.profiles(),

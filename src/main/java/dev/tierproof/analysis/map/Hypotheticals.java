@@ -59,7 +59,8 @@ public final class Hypotheticals {
               List.of(),
               List.of("kns." + c.namespace()),
               null,
-              Span.NONE));
+              Span.NONE,
+              false));
     }
   }
 
