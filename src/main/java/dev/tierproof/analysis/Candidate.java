@@ -32,6 +32,19 @@ record Candidate(EndSet src, EndSet dst, FlowSpec packets) {
         new FlowSpec(packets.protocol(), p, packets.sourcePort(), null, null, packets.ipVersion()));
   }
 
+  /** The class's packets with source ports {@code p}. */
+  Candidate sourcePorts(Port.Range p) {
+    return with(
+        new FlowSpec(
+            packets.protocol(),
+            packets.port(),
+            p,
+            packets.icmpType(),
+            packets.icmpCode(),
+            packets.ipVersion(),
+            packets.otherThan()));
+  }
+
   /** Every protocol but {@code protocols}, any port, in the class's family. */
   Candidate otherThan(Set<Integer> protocols) {
     return with(new FlowSpec(null, null, null, null, null, packets.ipVersion(), protocols));

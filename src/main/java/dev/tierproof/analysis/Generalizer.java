@@ -200,6 +200,7 @@ final class Generalizer {
     c = c.with(ends.widen(c, change, w, true), c.dst());
     c = c.with(c.src(), ends.widen(c, change, w, false));
     c = packets.widenPackets(c, change, w);
+    c = packets.widenSourcePort(c, change, w);
     return found(kind, c, w, v);
   }
 

@@ -1,5 +1,7 @@
 package dev.tierproof.analysis;
 
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Port;
 import dev.tierproof.smt.Answer;
@@ -21,10 +23,13 @@ final class WidenPackets {
   private final Generalizer g;
 
   /**
-   * Where port ranges of rules and named ports start and end (a range [a, b] cuts at a and b + 1),
-   * with 0, 1 and 65536; ascending.
+   * Where port ranges of rules, named ports and failsafe ports start and end (a range [a, b] cuts
+   * at a and b + 1), with 0, 1 and 65536; ascending.
    */
   private final List<Integer> cuts;
+
+  /** {@link #cuts} and where the failsafe ports of either direction start and end (spec S6.2). */
+  private final List<Integer> sourceCuts;
 
   /** The protocols that rules, named ports and failsafe ports mention: the rest are alike. */
   private final Set<Integer> protocols;
@@ -33,6 +38,14 @@ final class WidenPackets {
     this.g = g;
     this.cuts = cuts;
     this.protocols = protocols;
+    java.util.TreeSet<Integer> withFailsafes = new java.util.TreeSet<>(cuts);
+    for (Direction d : Direction.values()) {
+      for (Failsafe f : Failsafe.of(d)) {
+        withFailsafes.add(f.port());
+        withFailsafes.add(f.port() + 1);
+      }
+    }
+    this.sourceCuts = List.copyOf(withFailsafes);
   }
 
   /**
@@ -96,13 +109,37 @@ final class WidenPackets {
     if (p < 1) {
       return search(c, change, p);
     }
+    Port.Range run = run(p, c::ports, cuts, change);
+    return run == null ? search(c, change, p) : c.ports(run);
+  }
+
+  /**
+   * A source port the class pins, widened like a destination port to the widest run of whole
+   * intervals (between {@link #sourceCuts}) around the witness's (at a host endpoint the source
+   * port matters: a failsafe reply skips the untracked path, spec S6.4); else {@code c}.
+   */
+  Candidate widenSourcePort(Candidate c, Change change, Flow w) {
+    Port.Range pinned = c.packets().sourcePort();
+    if (pinned == null || pinned.min() != pinned.max() || w.sourcePort() < 1) {
+      return c;
+    }
+    Port.Range run = run(w.sourcePort(), c::sourcePorts, sourceCuts, change);
+    return run == null ? c : c.sourcePorts(run);
+  }
+
+  /**
+   * The widest run of whole "elementary" port intervals (between {@code cuts}) around {@code p} for
+   * which the class {@code at} a range is uniform; null when {@code p}'s own interval is not.
+   */
+  private Port.Range run(
+      int p, Function<Port.Range, Candidate> at, List<Integer> cuts, Change change) {
     List<Integer> cut = new ArrayList<>(cuts);
     int k = java.util.Collections.binarySearch(cut, p + 1);
     int right = k >= 0 ? k : -k - 1; // first cut > p
     int left = right - 1; // last cut <= p
-    Function<Port.Range, Boolean> ok = r -> g.uniform(c.ports(r), change);
+    Function<Port.Range, Boolean> ok = r -> g.uniform(at.apply(r), change);
     if (!ok.apply(new Port.Range(cut.get(left), cut.get(right) - 1))) {
-      return search(c, change, p);
+      return null;
     }
     int good = right; // [cut[left], cut[good] - 1] is uniform
     int bad = cut.size();
@@ -141,7 +178,7 @@ final class WidenPackets {
         below = mid;
       }
     }
-    return c.ports(new Port.Range(cut.get(low), hi));
+    return new Port.Range(cut.get(low), hi);
   }
 
   /**

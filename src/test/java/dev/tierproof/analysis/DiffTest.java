@@ -92,6 +92,54 @@ class DiffTest {
   }
 
   @Test
+  void run_untrackedEgressDenyRemoved_completeWithSourcePortRunsBetweenFailsafeReplies() {
+    // spec S6.4: a failsafe reply's source port skips the untracked path, so the change has holes
+    // at those source ports; each class is a whole run of source ports between them
+    String hep =
+        """
+        apiVersion: projectcalico.org/v3
+        kind: Profile
+        metadata: {name: projectcalico-default-allow}
+        spec: {ingress: [{action: Allow}], egress: [{action: Allow}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: edge, labels: {role: edge}}
+        spec: {node: n1, interfaceName: eth0, expectedIPs: [10.9.0.1],
+               profiles: [projectcalico-default-allow]}
+        """;
+    String raw =
+        """
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: raw-out}
+        spec:
+          selector: role == 'edge'
+          doNotTrack: true
+          applyOnForward: true
+          types: [Egress]
+          egress: [{action: Deny, protocol: TCP, destination: {ports: [2222]}}]
+        """;
+    DiffResult r =
+        Diff.run(yaml(hep + raw), yaml(hep), Scope.EXISTING, Duration.ofSeconds(30), 100);
+    assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
+    assertThat(r.classes()).isNotEmpty().hasSizeLessThan(20);
+    List<Integer> replies =
+        dev.tierproof.model.Failsafe.of(dev.tierproof.model.Direction.INGRESS).stream()
+            .filter(f -> f.protocol() == 6)
+            .map(dev.tierproof.model.Failsafe::port)
+            .toList();
+    for (ChangeClass c : r.classes()) {
+      assertThat(c.kind()).isEqualTo(Kind.OPENED);
+      dev.tierproof.model.Port.Range s = c.packets().sourcePort();
+      assertThat(s).as(show(c)).isNotNull();
+      assertThat(s.min() == s.max() && s.min() != 0).as("pinned: " + show(c)).isFalse();
+      assertThat(replies).as(show(c)).noneMatch(p -> s.min() <= p && p <= s.max());
+    }
+  }
+
+  @Test
   void run_sameSet_completeWithoutClasses() {
     DiffResult r = diff(files("examples/zero-trust"), files("examples/zero-trust"));
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
