@@ -92,7 +92,8 @@ final class Gaps {
         HostPath path = HostPath.of(p);
         if (path != HostPath.NORMAL || p.applyOnForward()) {
           // spec S6.6, S9.2: on a host endpoint's own traffic the untracked and pre-DNAT paths are
-          // modelled (S6.4); forwarded traffic, which has a workload at one end, is not
+          // modelled (S6.4); forwarded traffic (S6.7-S6.10), which has a workload at one end, is
+          // not
           List<Endpoint> hosts =
               set.endpoints().stream()
                   .filter(e -> e.isHost() && p.selector().matches(e.labels()))
@@ -115,7 +116,7 @@ final class Gaps {
                   hosts.isEmpty()
                       ? Reach.NOWHERE
                       : new Reach.Endpoints(
-                              EnumSet.allOf(Direction.class),
+                              forwardDirections(p, hosts, wildcardHosts),
                               EnumSet.of(Endpoint.Kind.WORKLOAD),
                               null,
                               null)
@@ -176,6 +177,30 @@ final class Gaps {
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
+  }
+
+  /**
+   * The directions, at a workload on the node of a host endpoint that {@code p} selects, in which
+   * {@code p} can act on forwarded traffic (spec S6.9, S9.2). A named host endpoint governs its own
+   * host interface only: a packet from a local workload never comes in by it and a packet to one
+   * never leaves by it, so its pre-DNAT and ingress forward rules meet only packets to the
+   * workload, its egress forward rules only packets from it. An all-interfaces endpoint governs the
+   * workloads' interfaces too, and an untracked Deny can drop the reply of a forwarded connection
+   * (raw table, before conntrack): both directions.
+   */
+  private static Set<Direction> forwardDirections(
+      Policy p, List<Endpoint> hosts, Set<String> wildcardHosts) {
+    if (HostPath.of(p) == HostPath.UNTRACKED
+        || hosts.stream().anyMatch(e -> wildcardHosts.contains(e.name()))) {
+      return EnumSet.allOf(Direction.class);
+    }
+    Set<Direction> out = EnumSet.noneOf(Direction.class);
+    for (Direction d : Direction.values()) {
+      if (HostPath.enforced(p, true, d)) {
+        out.add(d);
+      }
+    }
+    return out;
   }
 
   /**

@@ -305,4 +305,62 @@ class GapsTest {
     assertThat(at.selector().matches(java.util.Map.of("kind", "auto", "zone", "z"))).isTrue();
     assertThat(at.selector().matches(java.util.Map.of("zone", "z"))).isFalse(); // the named one
   }
+
+  @Test
+  void input_forwardPoliciesOnNamedInterfaces_actOnlyInTheirDirectionAtWorkloads() {
+    // spec S6.9, S9.2: a named host endpoint's pre-DNAT and ingress forward rules meet only packets
+    // coming in by its interface (to a workload), its egress forward rules only packets leaving by
+    // it (from a workload); an all-interfaces endpoint and untracked policy act both ways
+    String hosts =
+        """
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: named, labels: {zone: z}}
+        spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: in}
+        spec: {selector: has(zone), applyOnForward: true, types: [Ingress], ingress: [{action: Deny}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: out}
+        spec: {selector: has(zone), applyOnForward: true, types: [Egress], egress: [{action: Deny}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: pre}
+        spec: {selector: has(zone), preDNAT: true, applyOnForward: true, ingress: [{action: Deny}]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: raw}
+        spec: {selector: has(zone), doNotTrack: true, applyOnForward: true, ingress: [{action: Deny}]}
+        """;
+    Map<String, Set<Direction>> named = forwardDirections(load(hosts));
+    assertThat(named)
+        .isEqualTo(
+            Map.of(
+                "in", Set.of(Direction.INGRESS),
+                "out", Set.of(Direction.EGRESS),
+                "pre", Set.of(Direction.INGRESS),
+                "raw", Set.of(Direction.INGRESS, Direction.EGRESS)));
+    Map<String, Set<Direction>> wildcard =
+        forwardDirections(load(hosts.replace("interfaceName: eth0", "interfaceName: \"*\"")));
+    assertThat(wildcard.values()).containsOnly(Set.of(Direction.INGRESS, Direction.EGRESS));
+    assertThat(wildcard.keySet()).containsExactlyInAnyOrder("in", "out", "pre", "raw");
+  }
+
+  /** Per policy, the directions of its element standing for forwarded traffic (at workloads). */
+  private static Map<String, Set<Direction>> forwardDirections(Input in) {
+    Map<String, Set<Direction>> out = new java.util.HashMap<>();
+    for (Unmodelled u : in.unmodelled()) {
+      if (u.reach() instanceof Reach.Endpoints r
+          && r.kinds().equals(Set.of(Endpoint.Kind.WORKLOAD))) {
+        assertThat(out.put(u.name(), r.directions())).as(u.name()).isNull();
+      }
+    }
+    return out;
+  }
 }
