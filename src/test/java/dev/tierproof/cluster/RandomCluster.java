@@ -175,13 +175,13 @@ public final class RandomCluster {
       workloads.add(workload(i));
     }
     shareAddress(new Random(seed * 0x2545F4914F6CDD1DL + 71)); // its own source: the rest stays
-    hosts();
+    RandomHostPaths paths = new RandomHostPaths(seed);
+    hosts(paths);
     netsets();
     tiers();
     services = new RandomClusterServices(rnd, used);
     docs.addAll(services.docs());
     int policies = 1 + rnd.nextInt(5);
-    RandomHostPaths paths = new RandomHostPaths(seed);
     for (int i = 0; i < policies; i++) {
       docs.add(paths.mark(policy(i)));
     }
@@ -533,7 +533,7 @@ public final class RandomCluster {
     return w.name().hashCode() % 2 == 0;
   }
 
-  private void hosts() {
+  private void hosts(RandomHostPaths paths) {
     int n = rnd.nextInt(3) == 0 ? 1 + rnd.nextInt(2) : 0;
     for (int i = 0; i < n; i++) {
       StringBuilder b =
@@ -546,7 +546,9 @@ public final class RandomCluster {
       b.append(labels("  ", labels))
           .append("spec:\n  node: node")
           .append(i)
-          .append("\n  interfaceName: eth0\n");
+          .append("\n  interfaceName: ")
+          .append(paths.interfaceName())
+          .append('\n');
       List<String> ips = new ArrayList<>();
       int k = rnd.nextInt(6);
       if (k > 0) {
