@@ -181,16 +181,18 @@ final class Gaps {
 
   /**
    * The directions, at a workload on the node of a host endpoint that {@code p} selects, in which
-   * {@code p} can act on forwarded traffic (spec S6.9, S9.2). A named host endpoint governs its own
-   * host interface only: a packet from a local workload never comes in by it and a packet to one
-   * never leaves by it, so its pre-DNAT and ingress forward rules meet only packets to the
-   * workload, its egress forward rules only packets from it. An all-interfaces endpoint governs the
-   * workloads' interfaces too, and an untracked Deny can drop the reply of a forwarded connection
-   * (raw table, before conntrack): both directions.
+   * {@code p} can act on forwarded traffic (spec S6.9, S6.11, S9.2). A named host endpoint governs
+   * its own host interface only: a packet from a local workload never comes in by it and a packet
+   * to one never leaves by it, and replies are accepted by conntrack before the forward paths, so
+   * its ingress forward rules meet only packets to the workload and its egress forward rules only
+   * packets from it. Both directions otherwise: an all-interfaces endpoint governs the workloads'
+   * interfaces too; the untracked and pre-DNAT paths also see the encapsulation of a flow between
+   * nodes (the outer packets, VXLAN's never tracked, so replies too), and an untracked Deny can
+   * drop the reply of any forwarded connection (raw table, before conntrack).
    */
   private static Set<Direction> forwardDirections(
       Policy p, List<Endpoint> hosts, Set<String> wildcardHosts) {
-    if (HostPath.of(p) == HostPath.UNTRACKED
+    if (HostPath.of(p) != HostPath.NORMAL
         || hosts.stream().anyMatch(e -> wildcardHosts.contains(e.name()))) {
       return EnumSet.allOf(Direction.class);
     }

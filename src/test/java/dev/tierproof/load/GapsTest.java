@@ -308,9 +308,10 @@ class GapsTest {
 
   @Test
   void input_forwardPoliciesOnNamedInterfaces_actOnlyInTheirDirectionAtWorkloads() {
-    // spec S6.9, S9.2: a named host endpoint's pre-DNAT and ingress forward rules meet only packets
+    // spec S6.9, S6.11, S9.2: a named host endpoint's ingress forward rules meet only packets
     // coming in by its interface (to a workload), its egress forward rules only packets leaving by
-    // it (from a workload); an all-interfaces endpoint and untracked policy act both ways
+    // it (from a workload); an all-interfaces endpoint, pre-DNAT and untracked policy (which also
+    // see the outer packets of encapsulated flows between nodes, replies too) act both ways
     String hosts =
         """
         apiVersion: projectcalico.org/v3
@@ -344,7 +345,7 @@ class GapsTest {
             Map.of(
                 "in", Set.of(Direction.INGRESS),
                 "out", Set.of(Direction.EGRESS),
-                "pre", Set.of(Direction.INGRESS),
+                "pre", Set.of(Direction.INGRESS, Direction.EGRESS),
                 "raw", Set.of(Direction.INGRESS, Direction.EGRESS)));
     Map<String, Set<Direction>> wildcard =
         forwardDirections(load(hosts.replace("interfaceName: eth0", "interfaceName: \"*\"")));
