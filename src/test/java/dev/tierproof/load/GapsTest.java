@@ -312,33 +312,16 @@ class GapsTest {
     // coming in by its interface (to a workload), its egress forward rules only packets leaving by
     // it (from a workload); an all-interfaces endpoint, pre-DNAT and untracked policy (which also
     // see the outer packets of encapsulated flows between nodes, replies too) act both ways
+    String gnp =
+        "{apiVersion: projectcalico.org/v3, kind: GlobalNetworkPolicy, metadata: {name: %s},"
+            + " spec: {selector: has(zone), applyOnForward: true, %s}}\n---\n";
     String hosts =
-        """
-        apiVersion: projectcalico.org/v3
-        kind: HostEndpoint
-        metadata: {name: named, labels: {zone: z}}
-        spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: GlobalNetworkPolicy
-        metadata: {name: in}
-        spec: {selector: has(zone), applyOnForward: true, types: [Ingress], ingress: [{action: Deny}]}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: GlobalNetworkPolicy
-        metadata: {name: out}
-        spec: {selector: has(zone), applyOnForward: true, types: [Egress], egress: [{action: Deny}]}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: GlobalNetworkPolicy
-        metadata: {name: pre}
-        spec: {selector: has(zone), preDNAT: true, applyOnForward: true, ingress: [{action: Deny}]}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: GlobalNetworkPolicy
-        metadata: {name: raw}
-        spec: {selector: has(zone), doNotTrack: true, applyOnForward: true, ingress: [{action: Deny}]}
-        """;
+        "{apiVersion: projectcalico.org/v3, kind: HostEndpoint, metadata: {name: h, labels: {zone: z}},"
+            + " spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}}\n---\n"
+            + gnp.formatted("in", "types: [Ingress], ingress: [{action: Deny}]")
+            + gnp.formatted("out", "types: [Egress], egress: [{action: Deny}]")
+            + gnp.formatted("pre", "preDNAT: true, ingress: [{action: Deny}]")
+            + gnp.formatted("raw", "doNotTrack: true, ingress: [{action: Deny}]");
     Map<String, Set<Direction>> named = forwardDirections(load(hosts));
     assertThat(named)
         .isEqualTo(
