@@ -92,8 +92,7 @@ final class Gaps {
         HostPath path = HostPath.of(p);
         if (path != HostPath.NORMAL || p.applyOnForward()) {
           // spec S6.6, S9.2: on a host endpoint's own traffic the untracked and pre-DNAT paths are
-          // modelled (S6.4); forwarded traffic (S6.7-S6.10), which has a workload at one end, is
-          // not
+          // modelled (S6.4); forwarded traffic (a workload at one end, S6.7-S6.11) is not
           List<Endpoint> hosts =
               set.endpoints().stream()
                   .filter(e -> e.isHost() && p.selector().matches(e.labels()))
