@@ -93,7 +93,7 @@ final class Gaps {
         HostPath path = HostPath.of(p);
         if (path != HostPath.NORMAL || p.applyOnForward()) {
           // spec S6.6, S9.2: on a host endpoint's own traffic the untracked and pre-DNAT paths are
-          // modelled (S6.4); forwarded traffic, which has a workload at one end, is not
+          // modelled (S6.4); forwarded traffic (a workload at one end, S6.7-S6.11) is not
           // spec S6.6: no dataplane enforces untracked egress policy at an all-interfaces endpoint
           boolean egressOnly = path == HostPath.UNTRACKED && !p.governs(Direction.INGRESS);
           List<Endpoint> hosts =
@@ -119,7 +119,7 @@ final class Gaps {
                   hosts.isEmpty()
                       ? Reach.NOWHERE
                       : new Reach.Endpoints(
-                              EnumSet.allOf(Direction.class),
+                              forwardDirections(p, hosts),
                               EnumSet.of(Endpoint.Kind.WORKLOAD),
                               null,
                               null)
@@ -178,6 +178,31 @@ final class Gaps {
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
+  }
+
+  /**
+   * The directions, at a workload on the node of a host endpoint that {@code p} selects, in which
+   * {@code p} can act on forwarded traffic (spec S6.9, S6.11, S9.2). A named host endpoint governs
+   * its own host interface only: a packet from a local workload never comes in by it and a packet
+   * to one never leaves by it, and replies are accepted by conntrack before the forward paths, so
+   * its ingress forward rules meet only packets to the workload and its egress forward rules only
+   * packets from it. Both directions otherwise: an all-interfaces endpoint governs the workloads'
+   * interfaces too; the untracked and pre-DNAT paths also see the encapsulation of a flow between
+   * nodes (the outer packets, VXLAN's never tracked, so replies too), and an untracked Deny can
+   * drop the reply of any forwarded connection (raw table, before conntrack).
+   */
+  private static Set<Direction> forwardDirections(Policy p, List<Endpoint> hosts) {
+    if (HostPath.of(p) != HostPath.NORMAL
+        || hosts.stream().anyMatch(e -> e.site() == Site.ALL_INTERFACES)) {
+      return EnumSet.allOf(Direction.class);
+    }
+    Set<Direction> out = EnumSet.noneOf(Direction.class);
+    for (Direction d : Direction.values()) {
+      if (HostPath.enforced(p, Site.HOST, d)) {
+        out.add(d);
+      }
+    }
+    return out;
   }
 
   /**

@@ -333,4 +333,46 @@ class GapsTest {
     assertThat(in.set().endpoints().get(0).site())
         .isEqualTo(dev.tierproof.model.Site.ALL_INTERFACES);
   }
+
+  @Test
+  void input_forwardPoliciesOnNamedInterfaces_actOnlyInTheirDirectionAtWorkloads() {
+    // spec S6.9, S6.11, S9.2: a named host endpoint's ingress forward rules meet only packets
+    // coming in by its interface (to a workload), its egress forward rules only packets leaving by
+    // it (from a workload); an all-interfaces endpoint, pre-DNAT and untracked policy (which also
+    // see the outer packets of encapsulated flows between nodes, replies too) act both ways
+    String gnp =
+        "{apiVersion: projectcalico.org/v3, kind: GlobalNetworkPolicy, metadata: {name: %s},"
+            + " spec: {selector: has(zone), applyOnForward: true, %s}}\n---\n";
+    String hosts =
+        "{apiVersion: projectcalico.org/v3, kind: HostEndpoint, metadata: {name: h, labels: {zone: z}},"
+            + " spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}}\n---\n"
+            + gnp.formatted("in", "types: [Ingress], ingress: [{action: Deny}]")
+            + gnp.formatted("out", "types: [Egress], egress: [{action: Deny}]")
+            + gnp.formatted("pre", "preDNAT: true, ingress: [{action: Deny}]")
+            + gnp.formatted("raw", "doNotTrack: true, ingress: [{action: Deny}]");
+    Map<String, Set<Direction>> named = forwardDirections(load(hosts));
+    assertThat(named)
+        .isEqualTo(
+            Map.of(
+                "in", Set.of(Direction.INGRESS),
+                "out", Set.of(Direction.EGRESS),
+                "pre", Set.of(Direction.INGRESS, Direction.EGRESS),
+                "raw", Set.of(Direction.INGRESS, Direction.EGRESS)));
+    Map<String, Set<Direction>> wildcard =
+        forwardDirections(load(hosts.replace("interfaceName: eth0", "interfaceName: \"*\"")));
+    assertThat(wildcard.values()).containsOnly(Set.of(Direction.INGRESS, Direction.EGRESS));
+    assertThat(wildcard.keySet()).containsExactlyInAnyOrder("in", "out", "pre", "raw");
+  }
+
+  /** Per policy, the directions of its element standing for forwarded traffic (at workloads). */
+  private static Map<String, Set<Direction>> forwardDirections(Input in) {
+    Map<String, Set<Direction>> out = new java.util.HashMap<>();
+    for (Unmodelled u : in.unmodelled()) {
+      if (u.reach() instanceof Reach.Endpoints r
+          && r.kinds().equals(Set.of(Endpoint.Kind.WORKLOAD))) {
+        assertThat(out.put(u.name(), r.directions())).as(u.name()).isNull();
+      }
+    }
+    return out;
+  }
 }
