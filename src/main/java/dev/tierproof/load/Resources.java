@@ -154,7 +154,7 @@ final class Resources {
     this.diagnostics = diagnostics;
     this.version = version;
     this.endpoints = new Endpoints(diagnostics, unmodelled);
-    this.services = new Services(diagnostics);
+    this.services = new Services(diagnostics, unmodelled);
     this.builtInTiers = builtInTiers(version);
     builtInTiers.forEach(t -> tiers.put(t.name(), t));
   }

@@ -1,15 +1,19 @@
 package dev.tierproof.load;
 
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Reach;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.ServiceInput;
 import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.model.ServiceMatch.Member;
 import dev.tierproof.model.ServiceMatch.Target;
+import dev.tierproof.model.Unmodelled;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Diagnostics;
 import dev.tierproof.source.Span;
@@ -51,9 +55,15 @@ final class Services {
   private final Map<String, Listed> endpoints = new LinkedHashMap<>();
   private final List<ServiceInput> inputs = new ArrayList<>();
   private List<Meta> hostNetwork = List.of();
+  private final List<Unmodelled> unmodelled;
 
-  Services(Diagnostics diagnostics) {
+  /**
+   * Reads into itself; a Service whose traffic kube-proxy translates is added to {@code
+   * unmodelled}.
+   */
+  Services(Diagnostics diagnostics, List<Unmodelled> unmodelled) {
     this.diagnostics = diagnostics;
+    this.unmodelled = unmodelled;
   }
 
   /** Each resource read, with what rule matching reads from it (for diff's inventory). */
@@ -84,6 +94,9 @@ final class Services {
         targets.add(target);
       }
     }
+    Span externalIps = spec.list("externalIPs").isEmpty() ? null : spec.keySpan("externalIPs");
+    Span nodePorts =
+        "NodePort".equals(type) || "LoadBalancer".equals(type) ? spec.valueSpan("type") : null;
     spec.ignore(
         "clusterIP",
         "clusterIPs",
@@ -106,6 +119,7 @@ final class Services {
     f.ignore("status");
     f.done();
     if (meta.keep()) {
+      translated(meta, nodePorts, externalIps);
       // an ExternalName service, or one without a selector, has no endpoints controller
       boolean selects = !selector.isEmpty() && !"ExternalName".equals(type);
       services.put(meta.ref(), new Service(selects ? selector : null, targets));
@@ -116,6 +130,38 @@ final class Services {
               meta.ref(),
               java.util.Arrays.asList(selects ? selector : null, targets),
               meta.span()));
+    }
+  }
+
+  /**
+   * A Service whose traffic kube-proxy translates to its endpoints where tierproof does not follow
+   * it (specs/semantics.md S6.6, S9.1): the node ports of a {@code NodePort} or {@code
+   * LoadBalancer} service (a flow to a host's address at one is DNAT'ed to a pod and forwarded, not
+   * delivered to the host: it acts at host endpoints' ingress), and {@code externalIPs} (a flow to
+   * such an address, outside the cluster to tierproof, reaches the pods: it acts on any flow).
+   */
+  private void translated(Meta meta, Span nodePorts, Span externalIps) {
+    if (nodePorts != null) {
+      String why = "its node ports translate traffic to a host's addresses to its pods";
+      diagnostics.warning(nodePorts, "`" + meta.ref() + "`: " + why + ", which is not modelled");
+      unmodelled.add(
+          new Unmodelled(
+              "Service",
+              meta.ref(),
+              meta.span(),
+              why + " (not modelled)",
+              new Reach.Endpoints(
+                  java.util.EnumSet.of(Direction.INGRESS),
+                  java.util.EnumSet.of(Endpoint.Kind.HOST),
+                  null,
+                  null)));
+    }
+    if (externalIps != null) {
+      String why = "its `externalIPs` translate traffic to those addresses to its pods";
+      diagnostics.warning(externalIps, "`" + meta.ref() + "`: " + why + ", which is not modelled");
+      unmodelled.add(
+          new Unmodelled(
+              "Service", meta.ref(), meta.span(), why + " (not modelled)", Reach.EVERYWHERE));
     }
   }
 
