@@ -54,6 +54,9 @@ public final class Query implements AutoCloseable {
   private final EndEncoding src;
   private final EndEncoding dst;
   private final RuleMatch rules;
+
+  /** Rule matching on the reply of the flow (spec S6.5): its source is the flow's destination. */
+  private final RuleMatch replies;
   private final Witness witness;
   private final BoolExpr allowed;
 
@@ -118,12 +121,26 @@ public final class Query implements AutoCloseable {
       from.collect(r.source());
       to.collect(r.destination());
     }
+    // spec S6.5: the rules deciding replies see the source end as the reply's destination
+    Set<Rule> replying = Collections.newSetFromMap(new IdentityHashMap<>());
+    if (step != Direction.INGRESS) {
+      from.involveReplies(replying);
+    }
+    if (step != Direction.EGRESS) {
+      to.involveReplies(replying);
+    }
+    for (Rule r : replying) {
+      from.collect(r.destination());
+      to.collect(r.source());
+    }
     from.group();
     to.group();
-    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null);
+    Chain.Compiler back = new Chain.Compiler(t, v.reply(), this::replyMatch, false, null);
+    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null, back);
     src = new EndEncoding(t, v, net, from, observe.selectors(), compiler);
     dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
     rules = new RuleMatch(t, v, net, src, dst);
+    replies = new RuleMatch(t, v.reply(), net, dst, src);
     witness = new Witness(net, v, src, dst);
     if (observe.claim()) {
       session.acquire(this);
@@ -146,6 +163,11 @@ public final class Query implements AutoCloseable {
   /** Rule matching, for the chains (compiled after {@link #rules} is set). */
   private BoolExpr match(Rule r) {
     return rules.match(r);
+  }
+
+  /** Rule matching on the flow's reply, for the chains of replies. */
+  private BoolExpr replyMatch(Rule r) {
+    return replies.match(r);
   }
 
   private EndEncoding end(Direction direction) {

@@ -235,8 +235,14 @@ class CasesTest {
       ObjectNode step = steps.addObject();
       step.put("direction", s.direction().json());
       step.put("verdict", s.allowed() ? "allow" : "deny");
-      Decision d = s.decidedBy();
-      ObjectNode by = step.putObject("decidedBy");
+      step.set("decidedBy", by(s.decidedBy()));
+    }
+    return out;
+  }
+
+  /** A decision's fields, with its reply's verdict and decision (spec S6.5). */
+  private static ObjectNode by(Decision d) {
+    ObjectNode by = JSON.createObjectNode();
       by.put("kind", d.kind().json());
       if (d.tier() != null) {
         by.put("tier", d.tier().name());
@@ -256,7 +262,11 @@ class CasesTest {
       if (d.profile() != null) {
         by.put("profile", d.profile().name());
       }
-    }
-    return out;
+      if (d.reply() != null) {
+        ObjectNode reply = by.putObject("reply");
+        reply.put("verdict", d.reply().step().allowed() ? "allow" : "deny");
+        reply.set("decidedBy", by(d.reply().step().decidedBy()));
+      }
+    return by;
   }
 }

@@ -450,15 +450,6 @@ class DifferentialTest {
   }
 
   private static Point point(Direction d, Decision x) {
-    return switch (x.kind()) {
-      case RULE ->
-          new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
-      case TIER_DEFAULT ->
-          new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
-      case PROFILE ->
-          new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
-      case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
-      case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
-    };
+    return dev.tierproof.analysis.Replay.point(d, x);
   }
 }
