@@ -214,7 +214,7 @@ final class EndLayout {
       addRules(k, dir, out);
     }
     if (common != null) {
-      addRules(net.skeleton(common, null, false, dir), out);
+      addRules(net.skeleton(common, null, false, dir), dir, out);
       for (Hypothetical f : hypothetical) {
         f.profiles()
             .forEach(
@@ -247,7 +247,7 @@ final class EndLayout {
 
   /** The rules of the step at endpoints of class {@code k} in {@code d}: policies', profiles'. */
   private void addRules(ClassKey k, Direction d, Set<Rule> out) {
-    addRules(net.skeleton(null, k.labels(), k.host(), d), out);
+    addRules(net.skeleton(null, k.labels(), k.host(), d), d, out);
     for (String name : k.profiles()) {
       Profile p = net.set.profiles().get(name);
       if (p != null) {
@@ -256,10 +256,10 @@ final class EndLayout {
     }
   }
 
-  private void addRules(List<TierPart> parts, Set<Rule> out) {
+  private void addRules(List<TierPart> parts, Direction d, Set<Rule> out) {
     for (TierPart t : parts) {
       for (Applied a : t.policies()) {
-        a.policy().rules(dir).stream()
+        a.policy().rules(d).stream()
             .filter(r -> r.action() != Action.LOG || step != null)
             .forEach(out::add);
       }

@@ -112,11 +112,13 @@ public final class RandomModel {
           "WorkloadEndpoint");
 
   private final Random rnd;
+  private final RandomReplies replies;
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
 
   public RandomModel(long seed) {
     rnd = new Random(seed);
+    replies = new RandomReplies(seed);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String ns : NAMESPACES) {
@@ -234,6 +236,7 @@ public final class RandomModel {
     }
     RandomAdminPolicies.draw(seed, tiers);
     SharedAddresses.draw(seed, endpoints);
+    replies.draw(tiers, endpoints); // after the addresses are final: its flows aim at them
     set = PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces);
   }
 
@@ -277,7 +280,7 @@ public final class RandomModel {
             domain,
             (Endpoint) s[0],
             (Endpoint) d[0]);
-    return RandomServices.aim(rnd, set, base);
+    return replies.aim(RandomServices.aim(rnd, set, base));
   }
 
   /**
