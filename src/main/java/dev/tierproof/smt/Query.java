@@ -108,6 +108,10 @@ public final class Query implements AutoCloseable {
       from.collect(r.source());
       to.collect(r.destination());
     }
+    for (Rule r : observe.replies()) {
+      from.collect(r.destination());
+      to.collect(r.source());
+    }
     from.observe(observe.sources());
     to.observe(observe.destinations());
     Set<Rule> involved = Collections.newSetFromMap(new IdentityHashMap<>());

@@ -4,6 +4,7 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Icmp;
 import dev.tierproof.model.Ip;
@@ -51,10 +52,10 @@ final class RandomReplies {
           Protocols.UDPLITE,
           47);
 
-  /** Adds one untracked policy to a random tier of {@code tiers}, in two models of three. */
+  /** Adds one untracked policy to a random tier of {@code tiers}, in half the models. */
   void draw(List<Tier> tiers, List<Endpoint> endpoints) {
     List<Endpoint> hosts = endpoints.stream().filter(Endpoint::isHost).toList();
-    if (hosts.isEmpty() || tiers.isEmpty() || rnd.nextInt(3) == 0) {
+    if (hosts.isEmpty() || tiers.isEmpty() || rnd.nextBoolean()) {
       return;
     }
     Selector sel = new Selector.All();
@@ -76,7 +77,16 @@ final class RandomReplies {
       Action answer = rnd.nextInt(4) == 0 ? Action.DENY : Action.ALLOW;
       boolean answered = rnd.nextInt(3) > 0;
       if (Protocols.hasPorts(proto)) {
-        int port = RandomModel.PORTS.get(rnd.nextInt(RandomModel.PORTS.size()));
+        // not a failsafe port: a reply from one skips the untracked path (spec S6.4)
+        List<Integer> usual =
+            RandomModel.PORTS.stream()
+                .filter(
+                    p ->
+                        java.util.stream.Stream.concat(
+                                Failsafe.INBOUND.stream(), Failsafe.OUTBOUND.stream())
+                            .noneMatch(f -> f.port() == p))
+                .toList();
+        int port = usual.get(rnd.nextInt(usual.size()));
         List<Port> ports = List.of(new Port.Range(port, port));
         first.add(rule(first.size(), Action.ALLOW, proto, null, List.of(), ports));
         aim(selected, out, proto, port, null);
@@ -137,7 +147,7 @@ final class RandomReplies {
   }
 
   /**
-   * {@code f}, or in half the models with drawn Allows often {@code f} moved to one of them: its
+   * {@code f}, or (two flows in three, when Allows were drawn) {@code f} moved to one of them: its
    * host endpoint at the stepping end (at an address of the flow's family), the Allow's protocol
    * and port or ICMP type (or another type of the model's), the other end kept.
    */
