@@ -216,10 +216,13 @@ public final class Evaluator {
   private Reply reply(Endpoint at, Direction dir, Flow packet) {
     Trace trace = new Trace(at);
     Decision d = decide(chain(at, dir), packet, trace);
+    List<TraceEntry> walked = trace.finish();
     if (packet.invalidAsNew() && !untracked(d)) {
+      // dropped before the pre-DNAT and normal paths: their tiers are not walked
       d = new Decision(Decision.Kind.INVALID, null, null, null, null);
+      walked = walked.stream().filter(e -> e.path() == HostPath.UNTRACKED).toList();
     }
-    return new Reply(packet, new Step(at, dir, d.allows(), d, trace.finish()));
+    return new Reply(packet, new Step(at, dir, d.allows(), d, walked));
   }
 
   /** {@link #walk} up to what decides, without the reply an untracked Allow needs. */

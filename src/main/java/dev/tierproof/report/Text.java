@@ -119,8 +119,8 @@ final class Text {
       case NO_PROFILE -> "the drop after the last profile (no policy or profile allows)";
       case FAILSAFE -> "a failsafe port of the host endpoint";
       case INVALID ->
-          "conntrack, which holds no connection for it (INVALID) since the packet it answers was"
-              + " not tracked";
+          "conntrack, which holds no connection for it (INVALID: the packet it answers was not"
+              + " tracked) and drops it before pre-DNAT and normal policy";
     };
   }
 
