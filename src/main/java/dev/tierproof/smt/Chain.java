@@ -34,7 +34,11 @@ import java.util.function.Function;
  *
  * <p>At a host endpoint the chain is its paths in order (spec S6.4): failsafe ports, the untracked
  * tiers (skipped by a failsafe reply) and the pre-DNAT tiers, whose ends always pass, then the
- * normal tiers and profiles; one list of {@link TierPart}s, each naming its path.
+ * normal tiers and profiles; one list of {@link TierPart}s, each naming its path. An untracked
+ * Allow there decides by the reply its packet needs (spec S6.5): the same endpoint's chain of the
+ * other direction, compiled by the compiler's {@link Compiler#reply} over the reversed packet, in
+ * which an untracked Allow needs no reply and a TCP or ICMP reply passes only by one; its deciding
+ * points carry the reply's ({@link Point#reply}).
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
