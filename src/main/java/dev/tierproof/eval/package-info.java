@@ -17,8 +17,9 @@
  *       applying policies (S4.1, S4.2), path after path (S6.4), and the endpoint's profiles (S4.6);
  *   <li>{@code Watcher}: told each rule the walk reaches and each policy it leaves; the trace and
  *       lint's walk ({@code analysis.lint.Steps}) are watchers;
- *   <li>{@code Verdict}, {@code Step}, {@code Decision}, {@code TraceEntry}: the answer, per step
- *       what decided it and what each policy of an entered tier did.
+ *   <li>{@code Verdict}, {@code Step}, {@code Decision}, {@code TraceEntry}, {@code Reply}: the
+ *       answer, per step what decided it (and the reply an untracked Allow needed, S6.5) and what
+ *       each policy of an entered tier did.
  * </ul>
  */
 package dev.tierproof.eval;
