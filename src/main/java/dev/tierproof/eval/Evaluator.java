@@ -210,8 +210,8 @@ public final class Evaluator {
   /**
    * The reply {@code packet} of an untracked Allow at {@code at}, whose step there is in {@code
    * dir} (spec S6.5): the whole walk, in which an untracked Allow lets it through without a reply
-   * of its own; a reply that conntrack cannot take as a new connection ({@link
-   * Flow#invalidAsNew}) and that the untracked path did not decide is dropped as {@code INVALID}.
+   * of its own; a reply that conntrack cannot take as a new connection ({@link Flow#invalidAsNew})
+   * and that the untracked path did not decide is dropped as {@code INVALID}.
    */
   private Reply reply(Endpoint at, Direction dir, Flow packet) {
     Trace trace = new Trace(at);

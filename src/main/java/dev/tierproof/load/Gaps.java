@@ -77,9 +77,8 @@ final class Gaps {
 
   /**
    * The elements of the built model: enforced untracked, pre-DNAT and applyOnForward policies
-   * selecting a host endpoint (forwarded traffic); rules
-   * with {@code http} or an unresolved {@code services} side; profile rules that Pass, or with
-   * those matches.
+   * selecting a host endpoint (forwarded traffic); rules with {@code http} or an unresolved {@code
+   * services} side; profile rules that Pass, or with those matches.
    */
   static List<Unmodelled> of(PolicySet set, Set<String> wildcardHosts) {
     // spec S9.1, S9.2

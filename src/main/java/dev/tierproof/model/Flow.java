@@ -68,7 +68,8 @@ public record Flow(
   public Flow reply() {
     Integer type = null;
     if (Protocols.isIcmp(protocol)) {
-      Integer echo = protocol == Protocols.ICMP ? Protocols.ECHO_REQUEST : Protocols.ECHO_REQUEST_V6;
+      Integer echo =
+          protocol == Protocols.ICMP ? Protocols.ECHO_REQUEST : Protocols.ECHO_REQUEST_V6;
       if (icmpType == null || !icmpType.equals(echo)) {
         return null;
       }

@@ -317,7 +317,7 @@ public final class DiffEncoding {
       for (Map.Entry<ClassKey, List<Endpoint>> c : classes.entrySet()) {
         ClassKey k = c.getKey();
         ChainChanges.Peers peers = peers(k, dir, changed, sameTiers);
-        if (k.host() && (untracked(before, k, dir) || untracked(after, k, dir))) {
+        if (k.host() && (before.untracked(k.labels(), dir) || after.untracked(k.labels(), dir))) {
           // spec S6.5: the other direction decides the replies of untracked Allows
           peers = ChainChanges.Peers.union(peers, peers(k, dir.opposite(), changed, sameTiers));
         }
@@ -416,12 +416,6 @@ public final class DiffEncoding {
         ChainChanges.profiles(after, k.profiles()),
         dir,
         false);
-  }
-
-  /** Some policy of {@code net} is on the untracked path of class {@code k} in {@code dir}. */
-  private static boolean untracked(Network net, ClassKey k, Direction dir) {
-    return net.skeleton(null, k.labels(), true, dir).stream()
-        .anyMatch(p -> p.path() == dev.tierproof.model.HostPath.UNTRACKED);
   }
 
   /** The ends of one direction whose chains differ alike. */

@@ -86,7 +86,9 @@ public final class DiffQuery implements AutoCloseable {
         boolean b = net == before;
         for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
           List<Side> at =
-              d == Direction.EGRESS ? (b ? sourcesBefore : sources) : (b ? destinationsBefore : destinations);
+              d == Direction.EGRESS
+                  ? (b ? sourcesBefore : sources)
+                  : (b ? destinationsBefore : destinations);
           observed(net, at, d, rules, seen, selectors);
           replies(net, at, d, replies, seenReplies);
         }
@@ -268,9 +270,7 @@ public final class DiffQuery implements AutoCloseable {
   private static void replies(
       Network net, List<Side> sides, Direction dir, List<Rule> rules, Set<Rule> seen) {
     for (ClassKey k : classes(sides)) {
-      if (k.host()
-          && net.skeleton(null, k.labels(), true, dir).stream()
-              .anyMatch(p -> p.path() == dev.tierproof.model.HostPath.UNTRACKED)) {
+      if (k.host() && net.untracked(k.labels(), dir)) {
         rules(net, k, dir.opposite(), rules, seen);
       }
     }

@@ -229,9 +229,7 @@ final class EndLayout {
    */
   void involveReplies(Set<Rule> out) {
     for (ClassKey k : classes()) {
-      if (k.host()
-          && net.skeleton(null, k.labels(), true, dir).stream()
-              .anyMatch(p -> p.path() == dev.tierproof.model.HostPath.UNTRACKED)) {
+      if (k.host() && net.untracked(k.labels(), dir)) {
         addRules(k, dir.opposite(), out);
       }
     }

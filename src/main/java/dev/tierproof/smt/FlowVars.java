@@ -78,10 +78,10 @@ final class FlowVars {
   }
 
   /**
-   * The packet's reply as terms over this packet's constants ({@link dev.tierproof.model.Flow#reply},
-   * spec S6.5): addresses and ports swapped (0 both when the protocol has none), an echo request's
-   * type answered by the echo reply's, reached by no DNS name (class 0). Meaningful where {@link
-   * #needsReply} holds.
+   * The packet's reply as terms over this packet's constants ({@link
+   * dev.tierproof.model.Flow#reply}, spec S6.5): addresses and ports swapped (0 both when the
+   * protocol has none), an echo request's type answered by the echo reply's, reached by no DNS name
+   * (class 0). Meaningful where {@link #needsReply} holds.
    */
   FlowVars reply() {
     if (reply == null) {
@@ -113,11 +113,9 @@ final class FlowVars {
   /** An ICMP or ICMPv6 echo request. */
   private BoolExpr echoRequest() {
     return ctx.mkOr(
+        ctx.mkAnd(protoIs(Protocols.ICMP), ctx.mkEq(icmpType, ctx.mkBV(Protocols.ECHO_REQUEST, 8))),
         ctx.mkAnd(
-            protoIs(Protocols.ICMP), ctx.mkEq(icmpType, ctx.mkBV(Protocols.ECHO_REQUEST, 8))),
-        ctx.mkAnd(
-            protoIs(Protocols.ICMPV6),
-            ctx.mkEq(icmpType, ctx.mkBV(Protocols.ECHO_REQUEST_V6, 8))));
+            protoIs(Protocols.ICMPV6), ctx.mkEq(icmpType, ctx.mkBV(Protocols.ECHO_REQUEST_V6, 8))));
   }
 
   /** The packet needs a reply: any but an ICMP message other than an echo request (spec S6.5). */

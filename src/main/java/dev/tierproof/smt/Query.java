@@ -57,6 +57,7 @@ public final class Query implements AutoCloseable {
 
   /** Rule matching on the reply of the flow (spec S6.5): its source is the flow's destination. */
   private final RuleMatch replies;
+
   private final Witness witness;
   private final BoolExpr allowed;
 
@@ -104,39 +105,22 @@ public final class Query implements AutoCloseable {
     to.expand(destinations);
     // first and in the caller's order, so that the two queries of a pair number their named ports
     // alike
-    for (Rule r : observe.rules()) {
-      from.collect(r.source());
-      to.collect(r.destination());
-    }
-    for (Rule r : observe.replies()) {
-      from.collect(r.destination());
-      to.collect(r.source());
-    }
+    collect(from, to, observe.rules(), false);
+    collect(from, to, observe.replies(), true);
     from.observe(observe.sources());
     to.observe(observe.destinations());
     Set<Rule> involved = Collections.newSetFromMap(new IdentityHashMap<>());
-    if (step != Direction.INGRESS) {
-      from.involve(involved);
-    }
-    if (step != Direction.EGRESS) {
-      to.involve(involved);
-    }
-    for (Rule r : involved) {
-      from.collect(r.source());
-      to.collect(r.destination());
-    }
-    // spec S6.5: the rules deciding replies see the source end as the reply's destination
     Set<Rule> replying = Collections.newSetFromMap(new IdentityHashMap<>());
     if (step != Direction.INGRESS) {
+      from.involve(involved);
       from.involveReplies(replying);
     }
     if (step != Direction.EGRESS) {
+      to.involve(involved);
       to.involveReplies(replying);
     }
-    for (Rule r : replying) {
-      from.collect(r.destination());
-      to.collect(r.source());
-    }
+    collect(from, to, involved, false);
+    collect(from, to, replying, true);
     from.group();
     to.group();
     Chain.Compiler back = new Chain.Compiler(t, v.reply(), this::replyMatch, false, null);
@@ -161,6 +145,18 @@ public final class Query implements AutoCloseable {
     } catch (RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  /**
+   * Registers the sides of {@code rules} with the ends; those of rules deciding replies ({@code
+   * replies}, spec S6.5) see the source end as the reply's destination.
+   */
+  private static void collect(
+      EndLayout from, EndLayout to, java.util.Collection<Rule> rules, boolean replies) {
+    for (Rule r : rules) {
+      from.collect(replies ? r.destination() : r.source());
+      to.collect(replies ? r.source() : r.destination());
     }
   }
 

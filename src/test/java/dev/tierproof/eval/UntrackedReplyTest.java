@@ -92,8 +92,7 @@ class UntrackedReplyTest {
   void walk_icmp_echoRequestNeedsReply_otherTypesDoNot() {
     Step echo = egress(out(Protocols.ICMP, null, null, 8, 0));
     assertThat(echo.allowed()).isFalse(); // the echo reply is INVALID: no untracked Allow for it
-    assertThat(echo.decidedBy().reply().step().decidedBy().kind())
-        .isEqualTo(Decision.Kind.INVALID);
+    assertThat(echo.decidedBy().reply().step().decidedBy().kind()).isEqualTo(Decision.Kind.INVALID);
     Step unreachable = egress(out(Protocols.ICMP, null, null, 3, 1));
     assertThat(unreachable.allowed()).isTrue();
     assertThat(unreachable.decidedBy().reply()).isNull();

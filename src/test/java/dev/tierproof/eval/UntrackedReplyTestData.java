@@ -61,5 +61,4 @@ public final class UntrackedReplyTestData {
     assertThat(d.errors()).isEmpty();
     return set;
   }
-
 }

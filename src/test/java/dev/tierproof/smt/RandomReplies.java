@@ -137,7 +137,12 @@ final class RandomReplies {
     tiers.set(
         t,
         new Tier(
-            tier.name(), tier.order(), tier.defaultAction(), tier.declared(), tier.span(), policies));
+            tier.name(),
+            tier.order(),
+            tier.defaultAction(),
+            tier.declared(),
+            tier.span(),
+            policies));
   }
 
   private void aim(List<Endpoint> hosts, boolean out, int proto, Integer port, Integer type) {
@@ -166,7 +171,8 @@ final class RandomReplies {
     Integer port = ports ? (a.port() != null && rnd.nextInt(4) > 0 ? a.port() : other) : null;
     Integer type = null;
     if (Protocols.isIcmp(a.protocol())) {
-      type = a.type() != null && rnd.nextBoolean() ? a.type() : List.of(0, 3, 8).get(rnd.nextInt(3));
+      type =
+          a.type() != null && rnd.nextBoolean() ? a.type() : List.of(0, 3, 8).get(rnd.nextInt(3));
     }
     Integer code = type == null ? null : rnd.nextInt(2);
     return a.dir() == Direction.EGRESS
@@ -188,17 +194,7 @@ final class RandomReplies {
   private static Rule rule(
       int index, Action action, int proto, Icmp icmp, List<Port> from, List<Port> to) {
     return new Rule(
-        index,
-        action,
-        null,
-        proto,
-        null,
-        icmp,
-        null,
-        side(from),
-        side(to),
-        false,
-        Span.NONE);
+        index, action, null, proto, null, icmp, null, side(from), side(to), false, Span.NONE);
   }
 
   private static EntityMatch side(List<Port> ports) {

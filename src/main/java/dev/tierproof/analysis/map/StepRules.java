@@ -23,7 +23,8 @@ final class StepRules {
 
   private final PolicySet set;
   private final Evaluator evaluator;
-  private final Map<List<Object>, List<Rule>> cache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<List<Object>, List<Rule>> cache =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   StepRules(PolicySet set, Evaluator evaluator) {
     this.set = set;
