@@ -288,8 +288,8 @@ public final class Network {
   }
 
   /**
-   * Some policy is on the untracked path of a host endpoint with {@code labels} in {@code dir}:
-   * its untracked Allows may need replies, which the other direction decides (spec S6.5).
+   * Some policy is on the untracked path of a host endpoint with {@code labels} in {@code dir}: its
+   * untracked Allows may need replies, which the other direction decides (spec S6.5).
    */
   boolean untracked(Map<String, String> labels, Direction dir) {
     return skeleton(null, labels, true, dir).stream().anyMatch(p -> p.path() == HostPath.UNTRACKED);
