@@ -69,10 +69,17 @@ public final class Relevance {
     if (verdict.steps().isEmpty()) {
       return withForwarded(all, List.of()); // between two addresses outside the cluster
     }
+    List<Step> steps = new java.util.ArrayList<>();
+    for (Step s : verdict.steps()) {
+      steps.add(s);
+      if (s.decidedBy().reply() != null) {
+        steps.add(s.decidedBy().reply().step()); // spec S6.5: the reply's step decided it too
+      }
+    }
     return keep(
         all,
         r ->
-            verdict.steps().stream()
+            steps.stream()
                 .anyMatch(
                     (Step s) ->
                         r.covers(s.endpoint(), s.direction())
@@ -132,13 +139,17 @@ public final class Relevance {
         all,
         r ->
             Stream.of(Direction.values())
-                .filter(d -> policy.governs(d) && r.directions().contains(d))
+                .filter(policy::governs)
                 .anyMatch(
                     d ->
                         set.endpoints().stream()
                                 .anyMatch(
-                                    e -> policy.selector().matches(e.labels()) && r.covers(e, d))
-                            || hypothetical && fresh(r, null, policy.selector())));
+                                    e ->
+                                        policy.selector().matches(e.labels())
+                                            && covers(r, e, d, set))
+                            || hypothetical
+                                && r.directions().contains(d)
+                                && fresh(r, null, policy.selector())));
   }
 
   /**
@@ -270,11 +281,11 @@ public final class Relevance {
 
   private static boolean acts(Reach.Endpoints r, End end, Direction d, PolicySet set) {
     // spec S9.3
-    if (!r.directions().contains(d)) {
+    if (!r.directions().contains(d) && !r.kinds().contains(Endpoint.Kind.HOST)) {
       return false;
     }
     if (end instanceof End.Known k) {
-      return r.covers(k.endpoint(), d);
+      return covers(r, k.endpoint(), d, set);
     }
     if (end instanceof End.Addresses o) {
       // a range holds the endpoints at addresses in it, and may hold those without an address
@@ -283,11 +294,29 @@ public final class Relevance {
           && o.domain() == null
           && set.endpoints().stream()
               .filter(e -> e.ips().isEmpty() || e.ips().stream().anyMatch(o.range()::contains))
-              .anyMatch(e -> r.covers(e, d));
+              .anyMatch(e -> covers(r, e, d, set));
     }
     End.Hypothetical h = (End.Hypothetical) end;
-    return h.existing(set).stream().anyMatch(e -> r.covers(e, d))
-        || !h.existingOnly() && fresh(r, h.namespace(), h.selector());
+    return h.existing(set).stream().anyMatch(e -> covers(r, e, d, set))
+        || r.directions().contains(d) && !h.existingOnly() && fresh(r, h.namespace(), h.selector());
+  }
+
+  /**
+   * The element acts at the step at {@code e} in {@code d}: there, or at a host endpoint whose
+   * untracked Allows in {@code d} need replies, in the other direction, which decides them (spec
+   * S6.5).
+   */
+  private static boolean covers(Reach.Endpoints r, Endpoint e, Direction d, PolicySet set) {
+    return r.covers(e, d)
+        || e.isHost()
+            && r.covers(e, d.opposite())
+            && set.policies().stream()
+                .anyMatch(
+                    p ->
+                        p.doNotTrack()
+                            && dev.tierproof.eval.Evaluator.applies(p, e, d)
+                            && p.rules(d).stream()
+                                .anyMatch(x -> x.action() == dev.tierproof.model.Action.ALLOW));
   }
 
   /**

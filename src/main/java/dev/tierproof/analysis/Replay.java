@@ -158,8 +158,15 @@ public final class Replay {
         d);
   }
 
-  /** The solver's name for an eval decision. */
-  static Point point(Direction d, Decision x) {
+  /** The solver's name for an eval decision, with its reply's (spec S6.5). */
+  public static Point point(Direction d, Decision x) {
+    Point p = alone(d, x);
+    return x.reply() == null
+        ? p
+        : p.withReply(alone(d.opposite(), x.reply().step().decidedBy())); // spec S6.5
+  }
+
+  private static Point alone(Direction d, Decision x) {
     return switch (x.kind()) {
       case RULE ->
           new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
@@ -169,6 +176,7 @@ public final class Replay {
           new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
       case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
       case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
+      case INVALID -> new Point(d, Point.Kind.INVALID, null, null, null, null);
     };
   }
 }

@@ -14,19 +14,37 @@ import dev.tierproof.model.Tier;
  *       action denied; {@code policy} is the last policy of the tier that applied;
  *   <li>{@code PROFILE}: no tier decided and {@code profile} did ({@code rule} is its rule);
  *   <li>{@code NO_PROFILE}: nothing decided and no profile allowed: denied;
- *   <li>{@code FAILSAFE}: a host endpoint's failsafe port allowed before any policy.
+ *   <li>{@code FAILSAFE}: a host endpoint's failsafe port allowed before any policy;
+ *   <li>{@code INVALID}: only for a reply (spec S6.5): conntrack sees no connection for it (a TCP
+ *       or ICMP echo reply that no untracked Allow let through) and Felix drops it before pre-DNAT
+ *       and normal policy.
  * </ul>
+ *
+ * @param reply for an untracked Allow rule whose packet needs a reply (spec S6.5), that reply and
+ *     its step; else null
  */
-public record Decision(Kind kind, Tier tier, Policy policy, Rule rule, Profile profile) {
+public record Decision(
+    Kind kind, Tier tier, Policy policy, Rule rule, Profile profile, Reply reply) {
+
+  /** A decision that needs no reply. */
+  public Decision(Kind kind, Tier tier, Policy policy, Rule rule, Profile profile) {
+    this(kind, tier, policy, rule, profile, null);
+  }
 
   /**
-   * The step's verdict when this decided it: an Allow rule (of a policy or profile) or a failsafe
-   * port.
+   * The step's verdict when this decided it: an Allow rule (of a policy or profile) whose reply, if
+   * it needs one, is allowed (spec S6.5), or a failsafe port.
    */
   public boolean allows() {
     return kind == Kind.FAILSAFE
         || ((kind == Kind.RULE || kind == Kind.PROFILE)
-            && rule.action() == dev.tierproof.model.Action.ALLOW);
+            && rule.action() == dev.tierproof.model.Action.ALLOW
+            && (reply == null || reply.step().allowed()));
+  }
+
+  /** The same decision, with the reply it needed. */
+  Decision with(Reply r) {
+    return new Decision(kind, tier, policy, rule, profile, r);
   }
 
   public enum Kind {
@@ -34,7 +52,8 @@ public record Decision(Kind kind, Tier tier, Policy policy, Rule rule, Profile p
     TIER_DEFAULT("tier-default"),
     PROFILE("profile"),
     NO_PROFILE("no-profile"),
-    FAILSAFE("failsafe");
+    FAILSAFE("failsafe"),
+    INVALID("conntrack-invalid");
 
     private final String json;
 

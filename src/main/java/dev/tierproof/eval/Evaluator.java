@@ -183,11 +183,47 @@ public final class Evaluator {
    * deciding (S4.3), a Pass leaving the tier (S4.4), an undecided tier ending in its default action
    * (S4.5; on a host endpoint's untracked and pre-DNAT paths it always passes, and a reply from a
    * failsafe port skips the untracked path, S6.4); then the first profile with a matching rule
-   * (S4.6, a Pass there denies); else denied (S4.7). {@code watcher} is told of each rule reached
-   * and each policy left, and may leave rules out. Returns what decided; {@link Decision#allows} is
-   * the step's verdict.
+   * (S4.6, a Pass there denies); else denied (S4.7). An untracked Allow whose packet needs a reply
+   * decides with that reply's step ({@link #reply}, S6.5). {@code watcher} is told of each rule
+   * reached and each policy left on this step's walk (not the reply's), and may leave rules out.
+   * Returns what decided; {@link Decision#allows} is the step's verdict.
    */
   public Decision walk(StepPath chain, Flow flow, Watcher watcher) {
+    Decision d = decide(chain, flow, watcher);
+    if (untracked(d) && d.rule().action() == Action.ALLOW) {
+      Flow back = flow.reply();
+      if (back != null) {
+        return d.with(reply(chain.at(), chain.direction().opposite(), back));
+      }
+    }
+    return d;
+  }
+
+  /** True when a rule of an untracked policy decided (spec S6.3: only at host endpoints). */
+  private static boolean untracked(Decision d) {
+    return d.kind() == Decision.Kind.RULE && HostPath.of(d.policy()) == HostPath.UNTRACKED;
+  }
+
+  /**
+   * The reply {@code packet} of an untracked Allow at {@code at}, whose step there is in {@code
+   * dir} (spec S6.5): the whole walk, in which an untracked Allow lets it through without a reply
+   * of its own; a reply that conntrack cannot take as a new connection ({@link Flow#invalidAsNew})
+   * and that the untracked path did not decide is dropped as {@code INVALID}.
+   */
+  private Reply reply(Endpoint at, Direction dir, Flow packet) {
+    Trace trace = new Trace(at);
+    Decision d = decide(chain(at, dir), packet, trace);
+    List<TraceEntry> walked = trace.finish();
+    if (packet.invalidAsNew() && !untracked(d)) {
+      // dropped before the pre-DNAT and normal paths: their tiers are not walked
+      d = new Decision(Decision.Kind.INVALID, null, null, null, null);
+      walked = walked.stream().filter(e -> e.path() == HostPath.UNTRACKED).toList();
+    }
+    return new Reply(packet, new Step(at, dir, d.allows(), d, walked));
+  }
+
+  /** {@link #walk} up to what decides, without the reply an untracked Allow needs. */
+  private Decision decide(StepPath chain, Flow flow, Watcher watcher) {
     Direction dir = chain.direction();
     boolean host = chain.at().isHost();
     if (host && Failsafe.allows(dir, flow)) {

@@ -6,8 +6,9 @@
  * the deciding tier, policy and rule. Implements specs/semantics.md S3 (rule matching), S4 (one
  * endpoint and direction), S5 (flows across enforcement points) and S6 (host endpoints: failsafe
  * ports first, {@link dev.tierproof.model.Failsafe}, then the untracked, pre-DNAT and normal paths
- * of {@link dev.tierproof.model.HostPath}, S6.4, the normal one with their own profiles). Every
- * answer the solver gives is replayed here before it is reported.
+ * of {@link dev.tierproof.model.HostPath}, S6.4, the normal one with their own profiles; an
+ * untracked Allow decided with the reply its packet needs, S6.5). Every answer the solver gives is
+ * replayed here before it is reported.
  *
  * <ul>
  *   <li>{@code Evaluator}: rule matching (S3) and the one walk of S4 ({@code walk}); {@code
@@ -16,8 +17,9 @@
  *       applying policies (S4.1, S4.2), path after path (S6.4), and the endpoint's profiles (S4.6);
  *   <li>{@code Watcher}: told each rule the walk reaches and each policy it leaves; the trace and
  *       lint's walk ({@code analysis.lint.Steps}) are watchers;
- *   <li>{@code Verdict}, {@code Step}, {@code Decision}, {@code TraceEntry}: the answer, per step
- *       what decided it and what each policy of an entered tier did.
+ *   <li>{@code Verdict}, {@code Step}, {@code Decision}, {@code TraceEntry}, {@code Reply}: the
+ *       answer, per step what decided it (and the reply an untracked Allow needed, S6.5) and what
+ *       each policy of an entered tier did.
  * </ul>
  */
 package dev.tierproof.eval;

@@ -78,9 +78,9 @@ final class Gaps {
 
   /**
    * The elements of the built model: enforced untracked, pre-DNAT and applyOnForward policies
-   * selecting a host endpoint (forwarded traffic); untracked Allow rules (their replies); rules
-   * with {@code http} or an unresolved {@code services} side; profile rules that Pass, or with
-   * those matches; untracked ingress policies selecting an all-interfaces host endpoint.
+   * selecting a host endpoint (forwarded traffic); rules with {@code http} or an unresolved {@code
+   * services} side; profile rules that Pass, or with those matches; untracked ingress policies
+   * selecting an all-interfaces host endpoint.
    */
   static List<Unmodelled> of(PolicySet set) {
     // spec S9.1, S9.2
@@ -159,9 +159,6 @@ final class Gaps {
                       null)
                   : Reach.NOWHERE;
           rules(p.rules(d), d, p.displayName(), at, false, out);
-          if (path == HostPath.UNTRACKED) {
-            replies(p.rules(d), d, p.displayName(), at, out);
-          }
         }
       }
     }
@@ -235,27 +232,6 @@ final class Gaps {
                         .on(Set.of(node))));
           }
         });
-  }
-
-  /**
-   * An untracked Allow rule lets the first packet through without a conntrack entry: the reply is a
-   * packet of its own, which tierproof does not evaluate (spec S6.5). It can only turn an allow it
-   * decided into a failed connection.
-   */
-  private static void replies(
-      List<Rule> rules, Direction d, String owner, Reach at, List<Unmodelled> out) {
-    for (Rule r : rules) {
-      if (r.action() == Action.ALLOW) {
-        out.add(
-            new Unmodelled(
-                "doNotTrack",
-                d.json() + " rule " + r.index() + " of " + owner,
-                r.span(),
-                "an untracked allow is not connection-tracked: its reply needs an untracked"
-                    + " allow of its own, which is not evaluated",
-                deciding(at, r, Reach.Effect.DENIES)));
-      }
-    }
   }
 
   private static Reach deciding(Reach at, Rule rule, Reach.Effect way) {

@@ -15,6 +15,11 @@ public enum Direction {
     return calico;
   }
 
+  /** The other direction: the one a reply takes at the same endpoint (spec S6.5). */
+  public Direction opposite() {
+    return this == INGRESS ? EGRESS : INGRESS;
+  }
+
   /** {@code ingress} or {@code egress}, as in the JSON output. */
   public String json() {
     return name().toLowerCase(java.util.Locale.ROOT);

@@ -59,6 +59,45 @@ public record Flow(
             owner);
   }
 
+  /**
+   * The packet the other end sends back (spec S6.5): addresses and ends swapped, and for protocols
+   * with ports the ports too; an ICMP or ICMPv6 echo request (type 8, 128) is answered by an echo
+   * reply (type 0, 129) with its code; a protocol without ports other than ICMP by the packet with
+   * addresses swapped. Null for an ICMP message other than an echo request: it needs no reply.
+   */
+  public Flow reply() {
+    Integer type = null;
+    if (Protocols.isIcmp(protocol)) {
+      Integer echo =
+          protocol == Protocols.ICMP ? Protocols.ECHO_REQUEST : Protocols.ECHO_REQUEST_V6;
+      if (icmpType == null || !icmpType.equals(echo)) {
+        return null;
+      }
+      type = protocol == Protocols.ICMP ? Protocols.ECHO_REPLY : Protocols.ECHO_REPLY_V6;
+    }
+    return new Flow(
+        protocol,
+        destinationIp,
+        destinationPort,
+        sourceIp,
+        sourcePort,
+        type,
+        type == null ? null : icmpCode,
+        null,
+        destination,
+        source);
+  }
+
+  /**
+   * True when this packet, sent as the reply to a first packet that conntrack did not track, is no
+   * valid start of a connection to conntrack ({@code INVALID}): a TCP reply (a SYN-ACK) or an ICMP
+   * echo reply (spec S6.5). Other replies (UDP, SCTP, protocols without ports) start a new
+   * connection.
+   */
+  public boolean invalidAsNew() {
+    return protocol == Protocols.TCP || Protocols.isIcmp(protocol);
+  }
+
   public int family() {
     return sourceIp.family();
   }

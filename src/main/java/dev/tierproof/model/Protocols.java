@@ -14,6 +14,13 @@ public final class Protocols {
   public static final int SCTP = 132;
   public static final int UDPLITE = 136;
 
+  /** ICMP echo request and reply types (spec S6.5); {@code _V6}: ICMPv6's. */
+  public static final int ECHO_REQUEST = 8;
+
+  public static final int ECHO_REPLY = 0;
+  public static final int ECHO_REQUEST_V6 = 128;
+  public static final int ECHO_REPLY_V6 = 129;
+
   private static final Map<String, Integer> NAMES =
       Map.of(
           "TCP", TCP, "UDP", UDP, "ICMP", ICMP, "ICMPv6", ICMPV6, "SCTP", SCTP, "UDPLite", UDPLITE);

@@ -4,6 +4,7 @@ import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.End;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Reply;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
 import dev.tierproof.eval.Verdict;
@@ -269,6 +270,21 @@ public final class ExplainReport {
       } else {
         out.add(lead + " and " + who + " has no profile that allows, so it is dropped.");
       }
+    }
+    Reply r = decision.reply();
+    if (r != null) {
+      // spec S6.5
+      out.add(
+          "The untracked Allow leaves the connection untracked, so its reply "
+              + r.packet().packet()
+              + " meets "
+              + r.step().direction().json()
+              + " at "
+              + who
+              + " as a packet of its own: "
+              + Text.verdict(r.step().allowed())
+              + ".");
+      sentences(set, r.packet(), r.step()).forEach(x -> out.add("  " + x));
     }
     out.add("Decided by " + Text.decision(decision, dir) + ".");
     return out;

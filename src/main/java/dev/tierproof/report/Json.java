@@ -114,29 +114,35 @@ final class Json {
     out.set("flow", flow(flow));
     var steps = out.putArray("steps");
     for (Step step : verdict.steps()) {
-      ObjectNode s = steps.addObject();
-      s.put("endpoint", step.endpoint().ref());
-      s.put("direction", step.direction().json());
-      s.put("verdict", step.allowed() ? "allow" : "deny");
-      s.set("decidedBy", decision(step.decidedBy()));
-      var trace = s.putArray("trace");
-      for (TraceEntry t : step.trace()) {
-        ObjectNode e = trace.addObject();
-        e.put("tier", t.tier().name());
-        if (t.path() != HostPath.NORMAL) {
-          e.put("path", t.path().json());
-        }
-        e.put("policy", t.policy().name());
-        if (t.policy().namespace() != null) {
-          e.put("namespace", t.policy().namespace());
-        }
-        e.put("outcome", t.outcome().json());
-        if (t.ruleIndex() != null) {
-          e.put("ruleIndex", t.ruleIndex());
-        }
-      }
+      steps.add(step(step));
     }
     return out;
+  }
+
+  /** {@code {endpoint, direction, verdict, decidedBy, trace}}. */
+  private static ObjectNode step(Step step) {
+    ObjectNode s = object();
+    s.put("endpoint", step.endpoint().ref());
+    s.put("direction", step.direction().json());
+    s.put("verdict", step.allowed() ? "allow" : "deny");
+    s.set("decidedBy", decision(step.decidedBy()));
+    var trace = s.putArray("trace");
+    for (TraceEntry t : step.trace()) {
+      ObjectNode e = trace.addObject();
+      e.put("tier", t.tier().name());
+      if (t.path() != HostPath.NORMAL) {
+        e.put("path", t.path().json());
+      }
+      e.put("policy", t.policy().name());
+      if (t.policy().namespace() != null) {
+        e.put("namespace", t.policy().namespace());
+      }
+      e.put("outcome", t.outcome().json());
+      if (t.ruleIndex() != null) {
+        e.put("ruleIndex", t.ruleIndex());
+      }
+    }
+    return s;
   }
 
   /**
@@ -188,7 +194,10 @@ final class Json {
    * {@code decidedBy}: {@code kind}, then what applies of {@code tier}, {@code policy}, {@code
    * namespace}, {@code ruleIndex}, {@code action}, {@code file}, {@code line}, {@code profile};
    * {@code path} ({@code untracked}, {@code pre-dnat}) for a rule off the normal path (spec S6.4).
-   * {@code file}/{@code line} locate the deciding rule, for a tier default the policy named.
+   * {@code file}/{@code line} locate the deciding rule, for a tier default the policy named. {@code
+   * reply}: for an untracked Allow whose packet needs a reply (spec S6.5), the reply's {@code flow}
+   * and its step ({@code endpoint}, {@code direction}, {@code verdict}, {@code decidedBy}, {@code
+   * trace}).
    */
   static ObjectNode decision(Decision d) {
     ObjectNode out = object();
@@ -219,6 +228,12 @@ final class Json {
     }
     if (d.profile() != null) {
       out.put("profile", d.profile().name());
+    }
+    if (d.reply() != null) {
+      // spec S6.5: the reply an untracked Allow needed, and its step
+      ObjectNode reply = step(d.reply().step());
+      reply.set("flow", flow(d.reply().packet()));
+      out.set("reply", reply);
     }
     return out;
   }

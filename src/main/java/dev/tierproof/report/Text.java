@@ -2,6 +2,7 @@ package dev.tierproof.report;
 
 import dev.tierproof.analysis.End;
 import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Reply;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
@@ -60,9 +61,27 @@ final class Text {
   }
 
   /**
-   * What decided, as a noun phrase: {@code rule 0 of tier1.policy3 (egress, Allow) at f.yaml:88}.
+   * What decided, as a noun phrase: {@code rule 0 of tier1.policy3 (egress, Allow) at f.yaml:88};
+   * for an untracked Allow that needed a reply, with what decided the reply (spec S6.5).
    */
   static String decision(Decision d, Direction dir) {
+    Reply r = d.reply();
+    return r == null
+        ? alone(d, dir)
+        : alone(d, dir)
+            + ", whose reply "
+            + r.packet().packet()
+            + " is "
+            + (r.step().allowed() ? "allowed" : "denied")
+            + " at host endpoint "
+            + r.step().endpoint().ref()
+            + " "
+            + r.step().direction().json()
+            + " by "
+            + alone(r.step().decidedBy(), r.step().direction());
+  }
+
+  private static String alone(Decision d, Direction dir) {
     return switch (d.kind()) {
       case RULE ->
           dir.json()
@@ -99,6 +118,9 @@ final class Text {
               + at(d);
       case NO_PROFILE -> "the drop after the last profile (no policy or profile allows)";
       case FAILSAFE -> "a failsafe port of the host endpoint";
+      case INVALID ->
+          "conntrack, which holds no connection for it (INVALID: the packet it answers was not"
+              + " tracked) and drops it before pre-DNAT and normal policy";
     };
   }
 

@@ -34,7 +34,11 @@ import java.util.function.Function;
  *
  * <p>At a host endpoint the chain is its paths in order (spec S6.4): failsafe ports, the untracked
  * tiers (skipped by a failsafe reply) and the pre-DNAT tiers, whose ends always pass, then the
- * normal tiers and profiles; one list of {@link TierPart}s, each naming its path.
+ * normal tiers and profiles; one list of {@link TierPart}s, each naming its path. An untracked
+ * Allow there decides by the reply its packet needs (spec S6.5): the same endpoint's chain of the
+ * other direction, compiled by the compiler's {@link Compiler#reply} over the reversed packet, in
+ * which an untracked Allow needs no reply and a TCP or ICMP reply passes only by one; its deciding
+ * points carry the reply's ({@link Point#reply}).
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
@@ -45,24 +49,29 @@ final class Chain {
 
   /**
    * What the chains of one query are compiled with: its terms and packet, rule matching (spec S3),
-   * and {@code positions}: whether lint's {@link Position}s are wanted (Log rules included: a query
-   * of one step observes their sides).
+   * {@code positions}: whether lint's {@link Position}s are wanted (Log rules included: a query of
+   * one step observes their sides), and {@code reply}: what the chains of the replies that
+   * untracked Allows need are compiled with (the reversed packet and its rule matching, spec S6.5),
+   * null when this compiles such replies (an untracked Allow there needs none).
    */
-  record Compiler(Terms t, FlowVars v, Function<Rule, BoolExpr> match, boolean positions) {
+  record Compiler(
+      Terms t, FlowVars v, Function<Rule, BoolExpr> match, boolean positions, Compiler reply) {
 
     /**
      * The chain of the step in {@code dir} at an endpoint whose applying policies are {@code tiers}
      * (their residuals encoded by {@code selector}), a host endpoint when {@code host} (failsafe
      * ports first, spec S6.2), and with {@code profiles}: each list with the condition under which
-     * it is the endpoint's.
+     * it is the endpoint's. {@code back}: at a host endpoint, the applying policies of the other
+     * direction, where the replies of untracked Allows are decided (spec S6.5); else null.
      */
     Chain compile(
         Direction dir,
         boolean host,
         List<TierPart> tiers,
         List<Map.Entry<BoolExpr, List<Profile>>> profiles,
-        Function<Selector, BoolExpr> selector) {
-      return new Chain(this, dir, host, tiers, profiles, selector);
+        Function<Selector, BoolExpr> selector,
+        List<TierPart> back) {
+      return new Chain(this, dir, host, tiers, profiles, selector, back);
     }
   }
 
@@ -111,6 +120,15 @@ final class Chain {
   private final Function<Selector, BoolExpr> selector;
   private final BoolExpr failsafe;
 
+  /** The other direction's applying policies, for replies (spec S6.5); null: no replies here. */
+  private final List<TierPart> backTiers;
+
+  /** The chain of the replies, over the reversed packet; made on first use. */
+  private Chain back;
+
+  /** What an untracked Allow decides: its reply's verdict when it needs one (spec S6.5). */
+  private BoolExpr untrackedAllow;
+
   /**
    * A reply from a failsafe port, which skips the untracked path (spec S6.4); null: no such path.
    */
@@ -143,7 +161,8 @@ final class Chain {
       boolean host,
       List<TierPart> tiers,
       List<Map.Entry<BoolExpr, List<Profile>>> profiles,
-      Function<Selector, BoolExpr> selector) {
+      Function<Selector, BoolExpr> selector,
+      List<TierPart> backTiers) {
     this.c = c;
     this.t = c.t();
     this.ctx = t.ctx();
@@ -152,6 +171,7 @@ final class Chain {
     this.tiers = tiers;
     this.profiles = profiles;
     this.selector = selector;
+    this.backTiers = host && c.reply() != null ? backTiers : null;
     this.failsafe = host ? failsafe(c.v(), t, dir) : null;
     this.reply =
         host && tiers.stream().anyMatch(x -> x.path() == HostPath.UNTRACKED)
@@ -204,6 +224,67 @@ final class Chain {
 
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * What an Allow rule of {@code part} decides: allowed; for an untracked one whose packet needs a
+   * reply, that reply's verdict at the same endpoint in the other direction (spec S6.5).
+   */
+  private BoolExpr allowed(TierPart part) {
+    if (part.path() != HostPath.UNTRACKED || backTiers == null) {
+      return ctx.mkTrue();
+    }
+    if (untrackedAllow == null) {
+      untrackedAllow = t.define(t.ite(c.v().needsReply(), back().asReply(), ctx.mkTrue()));
+    }
+    return untrackedAllow;
+  }
+
+  /** The chain of the replies: this endpoint's other direction over the reversed packet. */
+  private Chain back() {
+    if (back == null) {
+      back = c.reply().compile(dir.opposite(), host, backTiers, profiles, selector, null);
+    }
+    return back;
+  }
+
+  /**
+   * This chain's verdict on the reply of an untracked Allow (spec S6.5): a reply conntrack takes as
+   * INVALID (TCP, ICMP) passes only by an untracked Allow, any other by the verdict.
+   */
+  private BoolExpr asReply() {
+    List<BoolExpr> untracked = new ArrayList<>();
+    for (Taker k : takers()) {
+      if (k.kind() == Point.Kind.RULE
+          && k.action() == Action.ALLOW
+          && HostPath.of(k.policy()) == HostPath.UNTRACKED) {
+        untracked.add(k.takes());
+      }
+    }
+    return t.define(t.ite(c.v().invalidAsNew(), t.or(untracked), verdict));
+  }
+
+  /**
+   * The deciding points of this chain on the reply of an untracked Allow ({@link #asReply}): an
+   * untracked rule's as they are, the others' only for a reply that conntrack takes as new, and for
+   * one it takes as INVALID that no untracked rule decided, {@link Point#invalid}.
+   */
+  private Map<Point, BoolExpr> decidedAsReply() {
+    BoolExpr invalid = c.v().invalidAsNew();
+    Map<Point, BoolExpr> out = new LinkedHashMap<>();
+    List<BoolExpr> untracked = new ArrayList<>();
+    decided()
+        .forEach(
+            (p, f) -> {
+              if (p.kind() == Point.Kind.RULE && HostPath.of(p.policy()) == HostPath.UNTRACKED) {
+                out.put(p, f);
+                untracked.add(f);
+              } else {
+                out.put(p, t.and(t.not(invalid), f));
+              }
+            });
+    out.put(Point.invalid(dir), t.define(t.and(invalid, t.not(t.or(untracked)))));
+    return out;
+  }
+
   private BoolExpr applies(Applied a) {
     return Residual.isTrue(a.residual()) ? ctx.mkTrue() : selector.apply(a.residual());
   }
@@ -252,7 +333,7 @@ final class Chain {
           if (c.positions() && entry.get(0).action() != Action.LOG) {
             BoolExpr with =
                 switch (entry.get(0).action()) {
-                  case ALLOW -> ctx.mkTrue();
+                  case ALLOW -> allowed(part);
                   case PASS -> next;
                   default -> ctx.mkFalse();
                 };
@@ -266,7 +347,7 @@ final class Chain {
             BoolExpr fire = t.and(appl.get(pi), c.match().apply(r));
             BoolExpr result =
                 switch (r.action()) {
-                  case ALLOW -> ctx.mkTrue();
+                  case ALLOW -> allowed(part);
                   case PASS -> next; // spec S4.4
                   default -> ctx.mkFalse();
                 };
@@ -387,6 +468,24 @@ final class Chain {
       }
       if (k.kind() == Point.Kind.FAILSAFE) {
         out.computeIfAbsent(Point.failsafe(dir), x -> new ArrayList<>()).add(k.takes());
+      } else if (k.kind() == Point.Kind.RULE
+          && k.action() == Action.ALLOW
+          && backTiers != null
+          && HostPath.of(k.policy()) == HostPath.UNTRACKED) {
+        // spec S6.5: an untracked Allow decides with what decides its packet's reply, if any
+        Point point = Point.rule(dir, k.tier().name(), k.policy(), k.index());
+        BoolExpr needs = c.v().needsReply();
+        out.computeIfAbsent(point, x -> new ArrayList<>()).add(t.and(k.takes(), t.not(needs)));
+        Chain b = back();
+        b.decidedAsReply()
+            .forEach(
+                (q, f) -> {
+                  Point pq = point.withReply(q);
+                  out.computeIfAbsent(pq, x -> new ArrayList<>()).add(t.and(k.takes(), needs, f));
+                  if (q.kind() == Point.Kind.INVALID || b.denying().contains(q)) {
+                    denying.add(pq);
+                  }
+                });
       } else if (k.kind() == Point.Kind.RULE) {
         Point point = Point.rule(dir, k.tier().name(), k.policy(), k.index());
         out.computeIfAbsent(point, x -> new ArrayList<>()).add(k.takes());

@@ -50,6 +50,26 @@ final class ChainChanges {
       boolean outside) {
 
     static final Peers EVERYTHING = new Peers(true, Set.of(), Set.of(), true, true);
+
+    /** The peers of either (null: none). */
+    static Peers union(Peers a, Peers b) {
+      if (a == null || b == null) {
+        return a == null ? b : a;
+      }
+      if (a.everything || b.everything) {
+        return EVERYTHING;
+      }
+      Set<Integer> endpoints = new TreeSet<>(a.endpoints);
+      endpoints.addAll(b.endpoints);
+      Set<String> namespaces = new TreeSet<>(a.namespaces);
+      namespaces.addAll(b.namespaces);
+      return new Peers(
+          false,
+          Set.copyOf(endpoints),
+          Set.copyOf(namespaces),
+          a.unlisted || b.unlisted,
+          a.outside || b.outside);
+    }
   }
 
   private final Network before;

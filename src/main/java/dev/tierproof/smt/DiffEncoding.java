@@ -317,17 +317,12 @@ public final class DiffEncoding {
       Set<String> namespaces = new HashSet<>();
       for (Map.Entry<ClassKey, List<Endpoint>> c : classes.entrySet()) {
         ClassKey k = c.getKey();
-        if (sameTiers && !chains.touched(changed, k, dir)) {
-          continue; // no changed policy can apply here, and the profiles are the same: equal chains
+        ChainChanges.Peers peers = peers(k, dir, changed, sameTiers);
+        if (k.site() == Site.HOST
+            && (before.untracked(k.labels(), dir) || after.untracked(k.labels(), dir))) {
+          // spec S6.5: the other direction decides the replies of untracked Allows
+          peers = ChainChanges.Peers.union(peers, peers(k, dir.opposite(), changed, sameTiers));
         }
-        ChainChanges.Peers peers =
-            chains.compare(
-                before.skeleton(null, k.labels(), k.site(), dir),
-                after.skeleton(null, k.labels(), k.site(), dir),
-                ChainChanges.profiles(before, k.profiles()),
-                ChainChanges.profiles(after, k.profiles()),
-                dir,
-                false);
         if (peers != null) {
           byPeers.computeIfAbsent(peers, p -> new At()).endpoints.addAll(c.getValue());
           endpoints.addAll(c.getValue());
@@ -409,6 +404,21 @@ public final class DiffEncoding {
 
   // ---------------------------------------------------------------------------------------------
   // comparing chains
+
+  /** The peers of the changes between the chains of class {@code k} in {@code dir}, or null. */
+  private ChainChanges.Peers peers(
+      ClassKey k, Direction dir, List<Policy> changed, boolean sameTiers) {
+    if (sameTiers && !chains.touched(changed, k, dir)) {
+      return null; // no changed policy can apply here, and the profiles are the same: equal chains
+    }
+    return chains.compare(
+        before.skeleton(null, k.labels(), k.site(), dir),
+        after.skeleton(null, k.labels(), k.site(), dir),
+        ChainChanges.profiles(before, k.profiles()),
+        ChainChanges.profiles(after, k.profiles()),
+        dir,
+        false);
+  }
 
   /** The ends of one direction whose chains differ alike. */
   private static final class At {

@@ -80,11 +80,20 @@ public final class DiffQuery implements AutoCloseable {
       List<Side> destinationsBefore = sides(destinations, back);
       List<Rule> rules = new ArrayList<>();
       Set<Rule> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+      List<Rule> replies = new ArrayList<>();
+      Set<Rule> seenReplies = Collections.newSetFromMap(new IdentityHashMap<>());
       List<Selector> selectors = new ArrayList<>();
-      observed(before, sourcesBefore, Direction.EGRESS, rules, seen, selectors);
-      observed(before, destinationsBefore, Direction.INGRESS, rules, seen, selectors);
-      observed(after, sources, Direction.EGRESS, rules, seen, selectors);
-      observed(after, destinations, Direction.INGRESS, rules, seen, selectors);
+      for (Network net : List.of(before, after)) {
+        boolean b = net == before;
+        for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
+          List<Side> at =
+              d == Direction.EGRESS
+                  ? (b ? sourcesBefore : sources)
+                  : (b ? destinationsBefore : destinations);
+          observed(net, at, d, rules, seen, selectors);
+          replies(net, at, d, replies, seenReplies);
+        }
+      }
       observed.forEach(
           r -> {
             Regions.selectors(r.source(), selectors);
@@ -106,7 +115,7 @@ public final class DiffQuery implements AutoCloseable {
             apart.addAll(a.ips());
             apart.addAll(b.ips());
           });
-      Observe observe = new Observe(rules, selectors, from, to, false, null, apart);
+      Observe observe = new Observe(rules, selectors, from, to, false, null, apart, replies);
       Observe step =
           new Observe(
               observe.rules(),
@@ -115,7 +124,8 @@ public final class DiffQuery implements AutoCloseable {
               ends(to, back),
               false,
               only,
-              apart);
+              apart,
+              replies);
       this.before = new Query(before, sourcesBefore, destinationsBefore, FlowSpec.ANY, null, step);
       this.after = new Query(after, sources, destinations, FlowSpec.ANY, null, observe);
       if (!this.before.layout().equals(this.after.layout())) {
@@ -228,8 +238,48 @@ public final class DiffQuery implements AutoCloseable {
       List<Rule> rules,
       Set<Rule> seen,
       List<Selector> selectors) {
-    Set<ClassKey> classes = new LinkedHashSet<>();
     List<NsOption> fresh = new ArrayList<>();
+    for (Side s : sides) {
+      if (s instanceof Side.Fresh f) {
+        for (NsOption ns : net.namespaceOptions(f.namespace())) {
+          if (!Residual.isFalse(Residual.of(f.selector(), ns.view()))) {
+            fresh.add(ns);
+          }
+        }
+      }
+    }
+    for (ClassKey k : classes(sides)) {
+      rules(net, k, dir, rules, seen);
+    }
+    if (fresh.isEmpty()) {
+      return;
+    }
+    LabelView common = LabelView.common(fresh.stream().map(NsOption::view).toList());
+    add(net.skeleton(common, null, Site.WORKLOAD, dir), dir, rules, seen, selectors);
+    for (NsOption f : fresh) {
+      Profile p = f.name() == null ? Network.NEW_NAMESPACE : f.profile();
+      if (p != null) {
+        addRules(p.rules(dir), rules, seen);
+      }
+    }
+  }
+
+  /**
+   * The rules that decide the replies of untracked Allows at the host endpoints of these ends in
+   * one network: their other direction's (spec S6.5), collected in order, once.
+   */
+  private static void replies(
+      Network net, List<Side> sides, Direction dir, List<Rule> rules, Set<Rule> seen) {
+    for (ClassKey k : classes(sides)) {
+      if (k.site() == Site.HOST && net.untracked(k.labels(), dir)) {
+        rules(net, k, dir.opposite(), rules, seen);
+      }
+    }
+  }
+
+  /** The classes of the input endpoints of {@code sides} (in their ranges). */
+  private static Set<ClassKey> classes(List<Side> sides) {
+    Set<ClassKey> classes = new LinkedHashSet<>();
     for (Side s : sides) {
       if (s instanceof Side.Endpoints e) {
         for (Endpoint ep : e.endpoints()) {
@@ -239,30 +289,17 @@ public final class DiffQuery implements AutoCloseable {
             classes.add(ClassKey.of(ep));
           }
         }
-      } else if (s instanceof Side.Fresh f) {
-        for (NsOption ns : net.namespaceOptions(f.namespace())) {
-          if (!Residual.isFalse(Residual.of(f.selector(), ns.view()))) {
-            fresh.add(ns);
-          }
-        }
       }
     }
-    for (ClassKey k : classes) {
-      add(net.skeleton(null, k.labels(), k.site(), dir), dir, rules, seen, null);
-      for (String name : k.profiles()) {
-        Profile p = net.set.profiles().get(name);
-        if (p != null) {
-          addRules(p.rules(dir), rules, seen);
-        }
-      }
-    }
-    if (fresh.isEmpty()) {
-      return;
-    }
-    LabelView common = LabelView.common(fresh.stream().map(NsOption::view).toList());
-    add(net.skeleton(common, null, Site.WORKLOAD, dir), dir, rules, seen, selectors);
-    for (NsOption f : fresh) {
-      Profile p = f.name() == null ? Network.NEW_NAMESPACE : f.profile();
+    return classes;
+  }
+
+  /** The rules of the step at endpoints of class {@code k} in {@code dir}: policies', profiles'. */
+  private static void rules(
+      Network net, ClassKey k, Direction dir, List<Rule> rules, Set<Rule> seen) {
+    add(net.skeleton(null, k.labels(), k.site(), dir), dir, rules, seen, null);
+    for (String name : k.profiles()) {
+      Profile p = net.set.profiles().get(name);
       if (p != null) {
         addRules(p.rules(dir), rules, seen);
       }

@@ -324,7 +324,8 @@ final class EndEncoding {
                 k.host(),
                 net.skeleton(null, k.labels(), k.site(), dir),
                 List.of(Map.entry(ctx.mkTrue(), ps)),
-                this::selector);
+                this::selector,
+                k.host() ? net.skeleton(null, k.labels(), k.site(), dir.opposite()) : null);
           });
     }
     if (!(o instanceof Hypothetical)) {
@@ -346,7 +347,8 @@ final class EndEncoding {
               false,
               net.skeleton(layout.common(), null, Site.WORKLOAD, dir),
               profiles,
-              this::selector);
+              this::selector,
+              null);
     }
     return hypotheticalChain;
   }
@@ -403,6 +405,14 @@ final class EndEncoding {
           List<BoolExpr> here = new ArrayList<>();
           for (Point p : points) {
             BoolExpr d = c.decided().get(p);
+            if (p.reply() == null) {
+              // a point named without its reply stands for each reply it may have (spec S6.5)
+              for (Map.Entry<Point, BoolExpr> e : c.decided().entrySet()) {
+                if (e.getKey().reply() != null && e.getKey().alone().equals(p)) {
+                  here.add(e.getValue());
+                }
+              }
+            }
             if (d == null
                 && p.kind() == Point.Kind.PROFILE
                 && p.profile() != null

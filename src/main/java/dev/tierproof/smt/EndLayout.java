@@ -211,20 +211,11 @@ final class EndLayout {
 
   /** Adds the rules of every chain this end may need (Log rules too when one step is encoded). */
   void involve(Set<Rule> out) {
-    Set<ClassKey> classes = new LinkedHashSet<>();
-    candidates.forEach(c -> classes.add(ClassKey.of(c.getKey())));
-    addressless.forEach(f -> classes.add(ClassKey.of(f.getKey())));
-    for (ClassKey k : classes) {
-      addRules(net.skeleton(null, k.labels(), k.site(), dir), out);
-      for (String name : k.profiles()) {
-        Profile p = net.set.profiles().get(name);
-        if (p != null) {
-          p.rules(dir).stream().filter(r -> r.action() != Action.LOG).forEach(out::add);
-        }
-      }
+    for (ClassKey k : classes()) {
+      addRules(k, dir, out);
     }
     if (common != null) {
-      addRules(net.skeleton(common, null, Site.WORKLOAD, dir), out);
+      addRules(net.skeleton(common, null, Site.WORKLOAD, dir), dir, out);
       for (Hypothetical f : hypothetical) {
         f.profiles()
             .forEach(
@@ -233,10 +224,41 @@ final class EndLayout {
     }
   }
 
-  private void addRules(List<TierPart> parts, Set<Rule> out) {
+  /**
+   * Adds the rules that decide the replies of untracked Allows at this end's host endpoints: their
+   * other direction's policies and profiles (spec S6.5).
+   */
+  void involveReplies(Set<Rule> out) {
+    for (ClassKey k : classes()) {
+      if (k.site() == Site.HOST && net.untracked(k.labels(), dir)) {
+        addRules(k, dir.opposite(), out);
+      }
+    }
+  }
+
+  /** The classes of the input endpoints at this end. */
+  private Set<ClassKey> classes() {
+    Set<ClassKey> classes = new LinkedHashSet<>();
+    candidates.forEach(c -> classes.add(ClassKey.of(c.getKey())));
+    addressless.forEach(f -> classes.add(ClassKey.of(f.getKey())));
+    return classes;
+  }
+
+  /** The rules of the step at endpoints of class {@code k} in {@code d}: policies', profiles'. */
+  private void addRules(ClassKey k, Direction d, Set<Rule> out) {
+    addRules(net.skeleton(null, k.labels(), k.site(), d), d, out);
+    for (String name : k.profiles()) {
+      Profile p = net.set.profiles().get(name);
+      if (p != null) {
+        p.rules(d).stream().filter(r -> r.action() != Action.LOG).forEach(out::add);
+      }
+    }
+  }
+
+  private void addRules(List<TierPart> parts, Direction d, Set<Rule> out) {
     for (TierPart t : parts) {
       for (Applied a : t.policies()) {
-        a.policy().rules(dir).stream()
+        a.policy().rules(d).stream()
             .filter(r -> r.action() != Action.LOG || step != null)
             .forEach(out::add);
       }

@@ -26,17 +26,44 @@ final class FlowVars {
   final BoolExpr hasPorts;
   final BoolExpr isIcmp;
 
+  /** The reply's terms ({@link #reply}), made on first use. */
+  private FlowVars reply;
+
   FlowVars(Context ctx, int domainClasses) {
+    this(
+        ctx,
+        ctx.mkBoolConst("flow.v6"),
+        ctx.mkBVConst("flow.src", 128),
+        ctx.mkBVConst("flow.dst", 128),
+        ctx.mkBVConst("flow.proto", 8),
+        ctx.mkBVConst("flow.sport", 16),
+        ctx.mkBVConst("flow.dport", 16),
+        ctx.mkBVConst("flow.icmpType", 8),
+        ctx.mkBVConst("flow.icmpCode", 8),
+        Choice.of(ctx, "flow.domain", domainClasses));
+  }
+
+  private FlowVars(
+      Context ctx,
+      BoolExpr v6,
+      BitVecExpr src,
+      BitVecExpr dst,
+      BitVecExpr proto,
+      BitVecExpr sport,
+      BitVecExpr dport,
+      BitVecExpr icmpType,
+      BitVecExpr icmpCode,
+      Choice domain) {
     this.ctx = ctx;
-    v6 = ctx.mkBoolConst("flow.v6");
-    src = ctx.mkBVConst("flow.src", 128);
-    dst = ctx.mkBVConst("flow.dst", 128);
-    proto = ctx.mkBVConst("flow.proto", 8);
-    sport = ctx.mkBVConst("flow.sport", 16);
-    dport = ctx.mkBVConst("flow.dport", 16);
-    icmpType = ctx.mkBVConst("flow.icmpType", 8);
-    icmpCode = ctx.mkBVConst("flow.icmpCode", 8);
-    domain = Choice.of(ctx, "flow.domain", domainClasses);
+    this.v6 = v6;
+    this.src = src;
+    this.dst = dst;
+    this.proto = proto;
+    this.sport = sport;
+    this.dport = dport;
+    this.icmpType = icmpType;
+    this.icmpCode = icmpCode;
+    this.domain = domain;
     hasPorts =
         ctx.mkOr(
             protoIs(Protocols.TCP),
@@ -48,6 +75,60 @@ final class FlowVars {
 
   BoolExpr protoIs(int p) {
     return ctx.mkEq(proto, ctx.mkBV(p, 8));
+  }
+
+  /**
+   * The packet's reply as terms over this packet's constants ({@link
+   * dev.tierproof.model.Flow#reply}, spec S6.5): addresses and ports swapped (0 both when the
+   * protocol has none), an echo request's type answered by the echo reply's, reached by no DNS name
+   * (class 0). Meaningful where {@link #needsReply} holds.
+   */
+  FlowVars reply() {
+    if (reply == null) {
+      BitVecExpr type =
+          (BitVecExpr)
+              ctx.mkITE(
+                  echoRequest(),
+                  ctx.mkITE(
+                      protoIs(Protocols.ICMP),
+                      ctx.mkBV(Protocols.ECHO_REPLY, 8),
+                      ctx.mkBV(Protocols.ECHO_REPLY_V6, 8)),
+                  icmpType);
+      reply =
+          new FlowVars(
+              ctx,
+              v6,
+              dst,
+              src,
+              proto,
+              dport,
+              sport,
+              type,
+              icmpCode,
+              new Choice(ctx, ctx.mkBV(0, domain.width()), domain.size(), domain.width()));
+    }
+    return reply;
+  }
+
+  /** An ICMP or ICMPv6 echo request. */
+  private BoolExpr echoRequest() {
+    return ctx.mkOr(
+        ctx.mkAnd(protoIs(Protocols.ICMP), ctx.mkEq(icmpType, ctx.mkBV(Protocols.ECHO_REQUEST, 8))),
+        ctx.mkAnd(
+            protoIs(Protocols.ICMPV6), ctx.mkEq(icmpType, ctx.mkBV(Protocols.ECHO_REQUEST_V6, 8))));
+  }
+
+  /** The packet needs a reply: any but an ICMP message other than an echo request (spec S6.5). */
+  BoolExpr needsReply() {
+    return ctx.mkOr(ctx.mkNot(isIcmp), echoRequest());
+  }
+
+  /**
+   * As a reply, conntrack cannot take the packet as a new connection: TCP or ICMP ({@link
+   * dev.tierproof.model.Flow#invalidAsNew}).
+   */
+  BoolExpr invalidAsNew() {
+    return ctx.mkOr(protoIs(Protocols.TCP), isIcmp);
   }
 
   /**

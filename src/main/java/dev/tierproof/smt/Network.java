@@ -295,6 +295,14 @@ public final class Network {
     return skeletons.computeIfAbsent(key, k -> build(view, labels, site, dir));
   }
 
+  /**
+   * Some policy is on the untracked path of a host endpoint with {@code labels} in {@code dir}: its
+   * untracked Allows may need replies, which the other direction decides (spec S6.5).
+   */
+  boolean untracked(Map<String, String> labels, Direction dir) {
+    return skeleton(null, labels, Site.HOST, dir).stream().anyMatch(p -> p.path() == HostPath.UNTRACKED);
+  }
+
   private List<TierPart> build(
       LabelView view, Map<String, String> labels, Site site, Direction dir) {
     List<TierPart> out = new ArrayList<>();

@@ -11,16 +11,45 @@ import dev.tierproof.model.Policy;
  *     that applied; else null
  * @param ruleIndex the rule's written index for {@code RULE} and {@code PROFILE}, else null
  * @param profile the profile name for {@code PROFILE}, else null
+ * @param reply for an untracked Allow rule whose packet needs a reply (spec S6.5), the point that
+ *     decided the reply's step (in the other direction); else null
  */
 public record Point(
-    Direction direction, Kind kind, String tier, Policy policy, Integer ruleIndex, String profile) {
+    Direction direction,
+    Kind kind,
+    String tier,
+    Policy policy,
+    Integer ruleIndex,
+    String profile,
+    Point reply) {
+
+  public Point(
+      Direction direction,
+      Kind kind,
+      String tier,
+      Policy policy,
+      Integer ruleIndex,
+      String profile) {
+    this(direction, kind, tier, policy, ruleIndex, profile, null);
+  }
+
+  /** The same point, its packet's reply decided by {@code r}. */
+  public Point withReply(Point r) {
+    return new Point(direction, kind, tier, policy, ruleIndex, profile, r);
+  }
+
+  /** The same point without its reply. */
+  Point alone() {
+    return reply == null ? this : withReply(null);
+  }
 
   public enum Kind {
     RULE,
     TIER_DEFAULT,
     PROFILE,
     NO_PROFILE,
-    FAILSAFE
+    FAILSAFE,
+    INVALID
   }
 
   static Point rule(Direction d, String tier, Policy p, int index) {
@@ -41,5 +70,10 @@ public record Point(
 
   static Point failsafe(Direction d) {
     return new Point(d, Kind.FAILSAFE, null, null, null, null);
+  }
+
+  /** A reply conntrack drops as {@code INVALID} (spec S6.5). */
+  static Point invalid(Direction d) {
+    return new Point(d, Kind.INVALID, null, null, null, null);
   }
 }

@@ -54,6 +54,10 @@ public final class Query implements AutoCloseable {
   private final EndEncoding src;
   private final EndEncoding dst;
   private final RuleMatch rules;
+
+  /** Rule matching on the reply of the flow (spec S6.5): its source is the flow's destination. */
+  private final RuleMatch replies;
+
   private final Witness witness;
   private final BoolExpr allowed;
 
@@ -101,29 +105,30 @@ public final class Query implements AutoCloseable {
     to.expand(destinations);
     // first and in the caller's order, so that the two queries of a pair number their named ports
     // alike
-    for (Rule r : observe.rules()) {
-      from.collect(r.source());
-      to.collect(r.destination());
-    }
+    collect(from, to, observe.rules(), false);
+    collect(from, to, observe.replies(), true);
     from.observe(observe.sources());
     to.observe(observe.destinations());
     Set<Rule> involved = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Rule> replying = Collections.newSetFromMap(new IdentityHashMap<>());
     if (step != Direction.INGRESS) {
       from.involve(involved);
+      from.involveReplies(replying);
     }
     if (step != Direction.EGRESS) {
       to.involve(involved);
+      to.involveReplies(replying);
     }
-    for (Rule r : involved) {
-      from.collect(r.source());
-      to.collect(r.destination());
-    }
+    collect(from, to, involved, false);
+    collect(from, to, replying, true);
     from.group();
     to.group();
-    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null);
+    Chain.Compiler back = new Chain.Compiler(t, v.reply(), this::replyMatch, false, null);
+    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null, back);
     src = new EndEncoding(t, v, net, from, observe.selectors(), compiler);
     dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
     rules = new RuleMatch(t, v, net, src, dst);
+    replies = new RuleMatch(t, v.reply(), net, dst, src);
     witness = new Witness(net, v, src, dst);
     if (observe.claim()) {
       session.acquire(this);
@@ -143,9 +148,26 @@ public final class Query implements AutoCloseable {
     }
   }
 
+  /**
+   * Registers the sides of {@code rules} with the ends; those of rules deciding replies ({@code
+   * replies}, spec S6.5) see the source end as the reply's destination.
+   */
+  private static void collect(
+      EndLayout from, EndLayout to, java.util.Collection<Rule> rules, boolean replies) {
+    for (Rule r : rules) {
+      from.collect(replies ? r.destination() : r.source());
+      to.collect(replies ? r.source() : r.destination());
+    }
+  }
+
   /** Rule matching, for the chains (compiled after {@link #rules} is set). */
   private BoolExpr match(Rule r) {
     return rules.match(r);
+  }
+
+  /** Rule matching on the flow's reply, for the chains of replies. */
+  private BoolExpr replyMatch(Rule r) {
+    return replies.match(r);
   }
 
   private EndEncoding end(Direction direction) {

@@ -2,6 +2,7 @@ package dev.tierproof.cases;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tierproof.model.CalicoVersion;
 import java.io.IOException;
@@ -153,16 +154,29 @@ final class Cases {
       same(out, direction + ".verdict", expected.get("verdict"), step.get("verdict"));
       JsonNode decided = expected.get("decidedBy");
       if (decided != null) {
-        for (Map.Entry<String, JsonNode> f : decided.properties()) {
-          same(
-              out,
-              direction + ".decidedBy." + f.getKey(),
-              f.getValue(),
-              step.path("decidedBy").get(f.getKey()));
-        }
+        fields(out, direction + ".decidedBy", decided, step.path("decidedBy"));
       }
     }
     return out;
+  }
+
+  /**
+   * The fields {@code expected} gives against {@code actual}'s; an object (a decision's {@code
+   * reply}, spec S6.5) field by field.
+   */
+  private static void fields(List<String> out, String what, JsonNode expected, JsonNode actual) {
+    for (Map.Entry<String, JsonNode> f : expected.properties()) {
+      JsonNode a = actual.get(f.getKey());
+      if (f.getValue().isObject()) {
+        fields(
+            out,
+            what + "." + f.getKey(),
+            f.getValue(),
+            a == null ? JsonNodeFactory.instance.objectNode() : a);
+      } else {
+        same(out, what + "." + f.getKey(), f.getValue(), a);
+      }
+    }
   }
 
   private static void same(List<String> out, String what, JsonNode expected, JsonNode actual) {

@@ -235,28 +235,38 @@ class CasesTest {
       ObjectNode step = steps.addObject();
       step.put("direction", s.direction().json());
       step.put("verdict", s.allowed() ? "allow" : "deny");
-      Decision d = s.decidedBy();
-      ObjectNode by = step.putObject("decidedBy");
-      by.put("kind", d.kind().json());
-      if (d.tier() != null) {
-        by.put("tier", d.tier().name());
-      }
-      if (d.policy() != null) {
-        if (HostPath.of(d.policy()) != HostPath.NORMAL) {
-          by.put("path", HostPath.of(d.policy()).json());
-        }
-        by.put("policy", d.policy().name());
-        if (d.policy().namespace() != null) {
-          by.put("namespace", d.policy().namespace());
-        }
-      }
-      if (d.rule() != null) {
-        by.put("ruleIndex", d.rule().index());
-      }
-      if (d.profile() != null) {
-        by.put("profile", d.profile().name());
-      }
+      step.set("decidedBy", by(s.decidedBy()));
     }
     return out;
+  }
+
+  /** A decision's fields, with its reply's verdict and decision (spec S6.5). */
+  private static ObjectNode by(Decision d) {
+    ObjectNode by = JSON.createObjectNode();
+    by.put("kind", d.kind().json());
+    if (d.tier() != null) {
+      by.put("tier", d.tier().name());
+    }
+    if (d.policy() != null) {
+      if (HostPath.of(d.policy()) != HostPath.NORMAL) {
+        by.put("path", HostPath.of(d.policy()).json());
+      }
+      by.put("policy", d.policy().name());
+      if (d.policy().namespace() != null) {
+        by.put("namespace", d.policy().namespace());
+      }
+    }
+    if (d.rule() != null) {
+      by.put("ruleIndex", d.rule().index());
+    }
+    if (d.profile() != null) {
+      by.put("profile", d.profile().name());
+    }
+    if (d.reply() != null) {
+      ObjectNode reply = by.putObject("reply");
+      reply.put("verdict", d.reply().step().allowed() ? "allow" : "deny");
+      reply.set("decidedBy", by(d.reply().step().decidedBy()));
+    }
+    return by;
   }
 }

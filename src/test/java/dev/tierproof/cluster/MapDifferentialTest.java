@@ -70,7 +70,8 @@ class MapDifferentialTest {
             "sampled flows",
             "allowed",
             "pairs proved isolated",
-            "parts proved reachable"),
+            "parts proved reachable",
+            "sampled flows decided with an untracked Allow's reply"),
         MapDifferentialTest::one);
   }
 
@@ -97,7 +98,8 @@ class MapDifferentialTest {
             "sampled flows with such pods",
             "allowed",
             "pairs proved isolated",
-            "parts proved reachable"),
+            "parts proved reachable",
+            "sampled flows decided with an untracked Allow's reply"),
         MapDifferentialTest::any);
   }
 
@@ -313,6 +315,7 @@ class MapDifferentialTest {
       counts.incrementAndGet(5);
     }
     counts.incrementAndGet(4);
+    counts.addAndGet(8, Questions.replied(v) ? 1 : 0);
   }
 
   /** Every part's witness replays to an allow decided as the part says; the edges by pair. */

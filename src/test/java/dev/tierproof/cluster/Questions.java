@@ -27,6 +27,11 @@ import java.util.List;
  */
 public final class Questions {
 
+  /** Some step of {@code v} was decided with an untracked Allow's reply (spec S6.5). */
+  static boolean replied(dev.tierproof.eval.Verdict v) {
+    return v.steps().stream().anyMatch(s -> s.decidedBy().reply() != null);
+  }
+
   static final List<String> SELECTORS =
       List.of(
           "app == 'web'",

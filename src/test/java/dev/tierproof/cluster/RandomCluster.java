@@ -185,6 +185,10 @@ public final class RandomCluster {
     for (int i = 0; i < policies; i++) {
       docs.add(paths.mark(policy(i)));
     }
+    String replies = paths.replies(); // spec S6.5
+    if (replies != null) {
+      docs.add(replies);
+    }
     // forwarded traffic through host endpoints (S6.6), or a service the input does not resolve
     enforcingUnmodelled = paths.drawn() || services.unresolvedReferenced();
     // a random source of their own: the rest of the text stays what it was without them

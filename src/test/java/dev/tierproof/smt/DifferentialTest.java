@@ -55,7 +55,7 @@ class DifferentialTest {
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
     long start = System.nanoTime();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    long[][] stats = new long[threads][5];
+    long[][] stats = new long[threads][6];
     AtomicInteger next = new AtomicInteger();
     ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -93,19 +93,20 @@ class DifferentialTest {
               + " -Ddifferential.cases=1)",
           failures.get(seed));
     }
-    long[] total = new long[5];
+    long[] total = new long[6];
     for (long[] s : stats) {
       for (int i = 0; i < total.length; i++) {
         total[i] += s[i];
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms), %d questions (%d ms; %d without an allowed flow)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply), %d questions (%d ms; %d without an allowed flow)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
         total[0],
         total[3] / 1_000_000,
+        total[5],
         total[1],
         total[4] / 1_000_000,
         total[2]);
@@ -121,6 +122,9 @@ class DifferentialTest {
     for (int f = 0; f < FLOWS; f++) {
       Flow flow = model.flow();
       stats[0]++;
+      if (eval.evaluate(flow).steps().stream().anyMatch(s -> s.decidedBy().reply() != null)) {
+        stats[5]++; // spec S6.5
+      }
       concrete(network, eval, set, flow, vocabulary);
     }
     stats[3] += System.nanoTime() - t;
@@ -450,15 +454,6 @@ class DifferentialTest {
   }
 
   private static Point point(Direction d, Decision x) {
-    return switch (x.kind()) {
-      case RULE ->
-          new Point(d, Point.Kind.RULE, x.tier().name(), x.policy(), x.rule().index(), null);
-      case TIER_DEFAULT ->
-          new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
-      case PROFILE ->
-          new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
-      case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
-      case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
-    };
+    return dev.tierproof.analysis.Replay.point(d, x);
   }
 }

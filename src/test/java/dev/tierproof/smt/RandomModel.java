@@ -112,6 +112,7 @@ public final class RandomModel {
           "WorkloadEndpoint");
 
   private final Random rnd;
+  private final RandomReplies replies;
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
 
@@ -119,6 +120,7 @@ public final class RandomModel {
     rnd = new Random(seed);
     // all-interfaces host endpoints (S6.6) from a stream of their own: seeds keep their models
     Random interfaces = new Random(seed * 31 + 15);
+    replies = new RandomReplies(seed);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String ns : NAMESPACES) {
@@ -238,6 +240,7 @@ public final class RandomModel {
     }
     RandomAdminPolicies.draw(seed, tiers);
     SharedAddresses.draw(seed, endpoints);
+    replies.draw(tiers, endpoints); // after the addresses are final: its flows aim at them
     set = PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces);
   }
 
@@ -281,7 +284,7 @@ public final class RandomModel {
             domain,
             (Endpoint) s[0],
             (Endpoint) d[0]);
-    return RandomServices.aim(rnd, set, base);
+    return replies.aim(RandomServices.aim(rnd, set, base));
   }
 
   /**

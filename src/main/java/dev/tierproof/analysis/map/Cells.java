@@ -75,6 +75,28 @@ final class Cells {
 
   /** Splits at what {@code r} tests. */
   void add(Rule r) {
+    add(r, sourceBounds, portBounds);
+  }
+
+  /**
+   * Splits at what {@code r} tests of a packet's reply (spec S6.5): the reply's source port is the
+   * packet's destination port and the other way round; its ICMP code is the packet's ({@link
+   * #echo}: its type).
+   */
+  void reply(Rule r) {
+    add(r, portBounds, sourceBounds);
+  }
+
+  /**
+   * Splits at the ICMP echo requests: of all ICMP messages only they need a reply after an
+   * untracked Allow (spec S6.5).
+   */
+  void echo() {
+    split(typeBounds, Protocols.ECHO_REQUEST, Protocols.ECHO_REQUEST);
+    split(typeBounds, Protocols.ECHO_REQUEST_V6, Protocols.ECHO_REQUEST_V6);
+  }
+
+  private void add(Rule r, TreeSet<Integer> sources, TreeSet<Integer> destinations) {
     if (r.protocol() != null) {
       protocols.add(r.protocol());
     }
@@ -89,8 +111,8 @@ final class Cells {
         }
       }
     }
-    ports(r.source(), sourceBounds);
-    ports(r.destination(), portBounds);
+    ports(r.source(), sources);
+    ports(r.destination(), destinations);
   }
 
   private static void ports(EntityMatch m, TreeSet<Integer> bounds) {

@@ -19,13 +19,10 @@ import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.NamedPort;
-import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
-import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.ServiceMatch;
-import dev.tierproof.model.Tier;
 import dev.tierproof.source.Progress;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -106,8 +103,7 @@ public final class Connectivity {
   private final PolicySet set;
   private final Evaluator evaluator;
   private final Options options;
-  private final Map<Same, List<Rule>> egress = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<Same, List<Rule>> ingress = new java.util.concurrent.ConcurrentHashMap<>();
+  private final StepRules stepRules;
   private final Map<List<Object>, View> views = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<List<Object>, BitSet> heldBy = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<List<Object>, Table> tableByContent =
@@ -133,6 +129,7 @@ public final class Connectivity {
   private Connectivity(PolicySet set, Options options) {
     this.set = set.withProfiles(options.pods().assumed());
     this.evaluator = new Evaluator(this.set);
+    this.stepRules = new StepRules(this.set, this.evaluator);
     this.options = options;
     this.owners = Endpoint.byAddress(this.set.endpoints());
   }
@@ -376,6 +373,12 @@ public final class Connectivity {
     final List<Rule> rules;
 
     /**
+     * At a host endpoint whose untracked Allows may need replies, the other direction's rules,
+     * which decide them (spec S6.5); else empty.
+     */
+    final List<Rule> replies;
+
+    /**
      * Whether a rule names the peer's ports by name: then the peer's named ports split classes and
      * cells.
      */
@@ -391,12 +394,16 @@ public final class Connectivity {
       this.atEnd = atEnd;
       this.dir = dir;
       this.family = family;
-      this.rules = rules(at, dir);
+      this.rules = stepRules.of(at, dir);
+      this.replies = stepRules.replies(at, dir);
       Map<EntityMatch, Boolean> sides = new IdentityHashMap<>();
       List<ServiceMatch> services = new ArrayList<>();
       boolean namesPorts = false;
-      for (Rule r : rules) {
-        EntityMatch side = peerSide(r);
+      List<Map.Entry<Rule, Direction>> all = new ArrayList<>();
+      rules.forEach(r -> all.add(Map.entry(r, dir)));
+      replies.forEach(r -> all.add(Map.entry(r, dir.opposite())));
+      for (Map.Entry<Rule, Direction> x : all) {
+        EntityMatch side = peerSide(x.getKey(), x.getValue());
         if (!side.isEmpty()) {
           sides.put(side, true);
         }
@@ -477,8 +484,9 @@ public final class Connectivity {
       tables = new Table[classes.size()];
     }
 
-    private EntityMatch peerSide(Rule r) {
-      return dir == Direction.EGRESS ? r.destination() : r.source();
+    /** The side of a rule of direction {@code d} at this step that the peer is on. */
+    private static EntityMatch peerSide(Rule r, Direction d) {
+      return d == Direction.EGRESS ? r.destination() : r.source();
     }
 
     /** The address a peer group stands at, or null when it has none of the family. */
@@ -500,12 +508,20 @@ public final class Connectivity {
       Ip peerIp = peerIp(peerGroup);
       int peerEnd = end(peerGroup, family);
       Cells cells = new Cells();
-      for (Rule r : rules) { // only rules whose sides hold both ends can match, so only they split
-        EntityMatch side = peerSide(r);
-        EntityMatch own = dir == Direction.EGRESS ? r.source() : r.destination();
-        if ((side.isEmpty() || holds(side, peerEnd, peer, peerIp, peerGroup.domain()))
-            && (own.isEmpty() || holds(own, atEnd, at, atIp, null))) {
-          cells.add(r);
+      // only rules whose sides hold both ends can match, so only they split
+      for (Direction d : List.of(dir, dir.opposite())) {
+        for (Rule r : d == dir ? rules : replies) {
+          EntityMatch side = peerSide(r, d);
+          EntityMatch own = d == Direction.EGRESS ? r.source() : r.destination();
+          if ((side.isEmpty()
+                  || holds(side, peerEnd, peer, peerIp, d == dir ? peerGroup.domain() : null))
+              && (own.isEmpty() || holds(own, atEnd, at, atIp, null))) {
+            if (d == dir) {
+              cells.add(r);
+            } else {
+              cells.reply(r); // spec S6.5
+            }
+          }
         }
       }
       cells.add(portsAt(at, atIp), dir == Direction.EGRESS);
@@ -514,6 +530,9 @@ public final class Connectivity {
       }
       if (at.isHost()) {
         cells.failsafe(dir);
+      }
+      if (stepRules.replying(at, dir)) {
+        cells.echo(); // spec S6.5
       }
       Partition partition = cells.partition();
       List<Cell> all = partition.cells();
@@ -626,28 +645,6 @@ public final class Connectivity {
    * The rules that can decide a step at {@code at}: of the policies that apply, then of its
    * profiles.
    */
-  private List<Rule> rules(Endpoint at, Direction dir) {
-    return (dir == Direction.EGRESS ? egress : ingress)
-        .computeIfAbsent(
-            new Same(at),
-            k -> {
-              Endpoint e = at;
-              List<Rule> out = new ArrayList<>();
-              for (Tier t : set.tiers()) {
-                for (Policy p : evaluator.applying(t, e, dir)) {
-                  out.addAll(p.rules(dir));
-                }
-              }
-              for (String name : e.profiles()) {
-                Profile p = set.profiles().get(name);
-                if (p != null) {
-                  out.addAll(p.rules(dir));
-                }
-              }
-              return out;
-            });
-  }
-
   private static boolean admits(FlowSpec b, Cell c) {
     int protocol = c.repProtocol();
     Integer port = c.port();
@@ -673,6 +670,11 @@ public final class Connectivity {
       out.add(new Same(d.policy()));
       out.add(new Same(d.rule()));
       out.add(new Same(d.profile()));
+      if (d.reply() != null) { // spec S6.5: what decided the reply
+        Decision r = d.reply().step().decidedBy();
+        out.addAll(List.of(r.kind(), new Same(r.tier()), new Same(r.policy()), new Same(r.rule())));
+        out.add(new Same(r.profile()));
+      }
     }
     return out;
   }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * The map at a host endpoint with an untracked Allow: a packet from a source port failsafe in the
  * other direction skips the untracked path (spec S6.4), so the map's parts split there (found by
  * {@code MapDifferentialTest}, seed 388: the map held UDP from source port 53 as allowed by the
- * untracked rule, which eval denies).
+ * untracked rule, which eval denies). The host's profile lets the untracked Allow's reply out (spec
+ * S6.5).
  */
 class FailsafeReplyTest {
 
@@ -39,7 +40,12 @@ class FailsafeReplyTest {
       apiVersion: projectcalico.org/v3
       kind: HostEndpoint
       metadata: {name: host0, labels: {node-role: edge}}
-      spec: {node: node0, interfaceName: eth0, expectedIPs: [10.1.9.1]}
+      spec: {node: node0, interfaceName: eth0, expectedIPs: [10.1.9.1], profiles: [host-out]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: Profile
+      metadata: {name: host-out}
+      spec: {egress: [{action: Allow}]}
       ---
       apiVersion: projectcalico.org/v3
       kind: GlobalNetworkPolicy
