@@ -300,7 +300,8 @@ public final class Network {
    * untracked Allows may need replies, which the other direction decides (spec S6.5).
    */
   boolean untracked(Map<String, String> labels, Direction dir) {
-    return skeleton(null, labels, Site.HOST, dir).stream().anyMatch(p -> p.path() == HostPath.UNTRACKED);
+    return skeleton(null, labels, Site.HOST, dir).stream()
+        .anyMatch(p -> p.path() == HostPath.UNTRACKED);
   }
 
   private List<TierPart> build(
