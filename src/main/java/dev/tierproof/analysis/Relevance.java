@@ -21,9 +21,9 @@ import java.util.stream.Stream;
  * enforcement points ({@link Reach}); it matters to an answer shown by a flow when it acts at a
  * step of that flow and can turn its verdict, and to a proof over every flow of a question when one
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
- * source, ingress at the destination). An element acting on a node's traffic with its own
- * workloads ({@link Reach.Local}) matters when the flow's two ends, or the question's, can be one
- * of the node's host endpoints and a workload on it. Every command asks here and nowhere else.
+ * source, ingress at the destination). An element acting on a node's traffic with its own workloads
+ * ({@link Reach.Local}) matters when the flow's two ends, or the question's, can be one of the
+ * node's host endpoints and a workload on it. Every command asks here and nowhere else.
  */
 public final class Relevance {
 
@@ -339,8 +339,8 @@ public final class Relevance {
   }
 
   /**
-   * Whether {@code end} can be a workload on {@code l}'s node: one of the input there or on no named
-   * node, or a pod not yet deployed (on no named node).
+   * Whether {@code end} can be a workload on {@code l}'s node: one of the input there or on no
+   * named node, or a pod not yet deployed (on no named node).
    */
   private static boolean workload(Reach.Local l, End end, PolicySet set) {
     return holds(end, set, l::workload) || end instanceof End.Hypothetical h && !h.existingOnly();

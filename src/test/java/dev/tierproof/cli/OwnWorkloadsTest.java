@@ -1,0 +1,78 @@
+package dev.tierproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Traffic between a node and its own workloads is not policed as other traffic (spec S6.10): an
+ * answer about a flow between a host endpoint and a workload that can be on its node (on it, on no
+ * named node, or not yet deployed) is inconclusive, naming the node (S9.1-S9.4); one about a
+ * workload on another node, or about a flow with no host endpoint end, stands.
+ */
+class OwnWorkloadsTest {
+
+  private static final String CASE = "specs/cases/own/host-endpoint-own-workloads/resources.yaml";
+  private static final String NODE = "HostEndpoint `node n1 (own workloads)` at " + CASE + ":29";
+
+  @Test
+  void verifyIsolated_hostToLocalPod_inconclusiveNamingNode() {
+    Run run = Run.of("verify", "isolated", "n1-eth0", "app/db", "-f", CASE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.out()).contains(NODE);
+  }
+
+  @Test
+  void verifyIsolated_hostToPodOnOtherNode_proven() {
+    Run run = Run.of("verify", "isolated", "n1-eth0", "app/db2", "-f", CASE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(run.out()).doesNotContain("own workloads");
+  }
+
+  @Test
+  void verifyIsolated_hostToPodWithoutNode_inconclusive() {
+    Run run = Run.of("verify", "isolated", "n1-eth0", "app/floating", "-f", CASE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.out()).contains(NODE);
+  }
+
+  @Test
+  void verifyIsolated_localPodToHost_witnessInconclusive() {
+    Run run = Run.of("verify", "isolated", "app/db", "n1-eth0", "-f", CASE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.out()).contains(NODE);
+  }
+
+  @Test
+  void verifyReachable_localPodToOutside_unaffected() {
+    Run run = Run.of("verify", "reachable", "app/db", "world", "-f", CASE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(run.out()).doesNotContain("own workloads");
+  }
+
+  @Test
+  void verifyIsolated_rangeHoldingHost_inconclusiveOnlyForLocalPod() {
+    Run local = Run.of("verify", "isolated", "10.70.0.0/24", "app/db", "-f", CASE);
+    assertThat(local.code()).as(local.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    Run other = Run.of("verify", "isolated", "10.70.0.0/24", "app/db2", "-f", CASE);
+    assertThat(other.code()).as(other.toString()).isEqualTo(ExitCode.OK.code());
+  }
+
+  @Test
+  void verifyIsolated_hostToSelector_freshPodsCanBeLocal() {
+    Run run = Run.of("verify", "isolated", "n1-eth0", "app/{app == 'db'}", "-f", CASE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.out()).contains(NODE);
+  }
+
+  @Test
+  void mapAndLint_podsThatCanBeLocal_mapInconclusiveLintNot() {
+    Run map = Run.of("map", "-f", CASE);
+    assertThat(map.code()).as(map.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(map.err()).contains(NODE);
+    // spec S9.3: lint reasons per step, which the chains of a node's own traffic do not change
+    Run lint = Run.of("lint", "-f", CASE);
+    assertThat(lint.code()).as(lint.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(lint.out() + lint.err()).doesNotContain("own workloads");
+  }
+}
