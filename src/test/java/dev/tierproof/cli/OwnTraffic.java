@@ -1,6 +1,7 @@
 package dev.tierproof.cli;
 
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
 import java.util.List;
 
@@ -15,12 +16,13 @@ final class OwnTraffic {
 
   /**
    * Whether a flow between the ends named {@code from} and {@code to} (endpoint references, or
-   * addresses outside the cluster) is between a host endpoint on node N and a workload endpoint on
-   * N or on no named node, either way.
+   * addresses) is between a host endpoint on node N and a workload endpoint on N or on no named
+   * node, either way; with {@code question}, some flow of a question between them, where an address
+   * no endpoint owns can be an endpoint without an address.
    */
-  static boolean pair(PolicySet set, String from, String to) {
-    List<Endpoint> a = named(set, from);
-    List<Endpoint> b = named(set, to);
+  static boolean pair(PolicySet set, String from, String to, boolean question) {
+    List<Endpoint> a = named(set, from, question);
+    List<Endpoint> b = named(set, to, question);
     return a.stream().anyMatch(x -> b.stream().anyMatch(y -> local(x, y) || local(y, x)));
   }
 
@@ -36,7 +38,20 @@ final class OwnTraffic {
         && (workload.node() == null || workload.node().equals(host.node()));
   }
 
-  private static List<Endpoint> named(PolicySet set, String ref) {
-    return set.endpoints().stream().filter(e -> e.ref().equals(ref)).toList();
+  /**
+   * The endpoints an end can be: the one it names, or those owning its address; in a {@code
+   * question}, for an address no endpoint owns, those without an address (spec S5.4, S9.3: they
+   * stand at addresses no endpoint owns); for {@code world} none.
+   */
+  private static List<Endpoint> named(PolicySet set, String ref, boolean question) {
+    List<Endpoint> byName = set.endpoints().stream().filter(e -> e.ref().equals(ref)).toList();
+    if (!byName.isEmpty() || ref.equals("world")) {
+      return byName;
+    }
+    Ip ip = Ip.parse(ref).orElseThrow();
+    List<Endpoint> owners = set.endpoints().stream().filter(e -> e.ips().contains(ip)).toList();
+    return !owners.isEmpty() || !question
+        ? owners
+        : set.endpoints().stream().filter(e -> e.ips().isEmpty()).toList();
   }
 }
