@@ -414,20 +414,6 @@ class GapsTest {
   }
 
   @Test
-  void of_noHostEndpoints_noOwnWorkloadsElement() {
-    Input in =
-        load(
-            """
-        apiVersion: v1
-        kind: Pod
-        metadata: {name: p, namespace: a}
-        spec: {nodeName: n1}
-        status: {podIP: 10.0.0.5}
-        """);
-    assertThat(in.unmodelled()).isEmpty();
-  }
-
-  @Test
   void local_pairs_hostOfNodeWithWorkloadOnItOrUnnamed() {
     Reach.Local n1 = new Reach.Local("n1");
     Endpoint host =
