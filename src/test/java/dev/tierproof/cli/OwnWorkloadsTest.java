@@ -69,4 +69,14 @@ class OwnWorkloadsTest {
     assertThat(lint.code()).as(lint.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(lint.out() + lint.err()).doesNotContain("own workloads");
   }
+
+  @Test
+  void diff_podsThatCanBeLocal_inconclusiveUnlessIgnored() {
+    // spec S9.3: diff asks about every flow, those between n1-eth0 and db among them
+    Run diff = Run.of("-f", CASE, "diff", "--base", CASE);
+    assertThat(diff.code()).as(diff.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(diff.err()).contains(NODE);
+    Run ignored = Run.of("-f", CASE, "--ignore-unmodelled", "diff", "--base", CASE);
+    assertThat(ignored.code()).as(ignored.toString()).isEqualTo(ExitCode.OK.code());
+  }
 }
