@@ -21,7 +21,9 @@ import java.util.stream.Stream;
  * enforcement points ({@link Reach}); it matters to an answer shown by a flow when it acts at a
  * step of that flow and can turn its verdict, and to a proof over every flow of a question when one
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
- * source, ingress at the destination). Every command asks here and nowhere else.
+ * source, ingress at the destination). An element acting on a node's traffic with its own workloads
+ * ({@link Reach.Local}) matters when the flow's two ends, or the question's, can be one of the
+ * node's host endpoints and a workload on it. Every command asks here and nowhere else.
  */
 public final class Relevance {
 
@@ -40,7 +42,8 @@ public final class Relevance {
             all,
             r ->
                 acts(r, source, Direction.EGRESS, set)
-                    || acts(r, destination, Direction.INGRESS, set));
+                    || acts(r, destination, Direction.INGRESS, set),
+            l -> local(l, source, destination, set));
     return source instanceof End.Addresses && destination instanceof End.Addresses
         ? withForwarded(all, out)
         : out;
@@ -76,6 +79,7 @@ public final class Relevance {
         steps.add(s.decidedBy().reply().step()); // spec S6.5: the reply's step decided it too
       }
     }
+    List<Step> flow = verdict.steps();
     return keep(
         all,
         r ->
@@ -83,7 +87,9 @@ public final class Relevance {
                 .anyMatch(
                     (Step s) ->
                         r.covers(s.endpoint(), s.direction())
-                            && (r.decider() == null || s.decidedBy().rule() == r.decider())));
+                            && (r.decider() == null || s.decidedBy().rule() == r.decider())),
+        // spec S6.10: a flow with one step (to or from outside) is never between a node and its own
+        l -> flow.size() == 2 && l.pairs(flow.get(0).endpoint(), flow.get(1).endpoint()));
   }
 
   /**
@@ -123,15 +129,24 @@ public final class Relevance {
         : absence(all, set, source, destination);
   }
 
-  /** The elements acting at some endpoint that {@code end} can be, for {@code direction}. */
+  /**
+   * The elements acting at some endpoint that {@code end} can be, for {@code direction}; the other
+   * end unknown, those acting on a node's traffic with its own workloads when {@code end} can be
+   * either of the pair.
+   */
   public static List<Unmodelled> at(
       List<Unmodelled> all, PolicySet set, End end, Direction direction) {
-    return keep(all, r -> acts(r, end, direction, set));
+    return keep(
+        all,
+        r -> acts(r, end, direction, set),
+        l -> holds(end, set, l::host) || workload(l, end, set));
   }
 
   /**
    * The elements acting where {@code policy} acts: at an endpoint it selects, in a direction it
-   * governs; with {@code hypothetical}, also at endpoints that could exist.
+   * governs; with {@code hypothetical}, also at endpoints that could exist. Lint reasons per step
+   * (what a rule matches, what an earlier one decides there), which the chains a node's traffic
+   * with its own workloads meets do not change: {@link Reach.Local} is never among them.
    */
   public static List<Unmodelled> policy(
       List<Unmodelled> all, PolicySet set, Policy policy, boolean hypothetical) {
@@ -149,13 +164,16 @@ public final class Relevance {
                                             && covers(r, e, d, set))
                             || hypothetical
                                 && r.directions().contains(d)
-                                && fresh(r, null, policy.selector())));
+                                && fresh(r, null, policy.selector())),
+        l -> false);
   }
 
   /**
    * The elements that could change the verdict of some flow: acting at some endpoint of the input,
-   * or with {@code hypothetical} at one that could exist, and those standing for forwarded traffic
-   * through a selected host endpoint (which may be between two addresses outside the cluster).
+   * or with {@code hypothetical} at one that could exist, those standing for forwarded traffic
+   * through a selected host endpoint (which may be between two addresses outside the cluster), and
+   * those acting on a node's traffic with its own workloads when a workload of the input can be on
+   * the node or, with {@code hypothetical}, always (a pod not yet deployed is on no named node).
    */
   public static List<Unmodelled> anywhere(
       List<Unmodelled> all, PolicySet set, boolean hypothetical) {
@@ -167,8 +185,19 @@ public final class Relevance {
                     .anyMatch(
                         d ->
                             set.endpoints().stream().anyMatch(e -> r.covers(e, d))
-                                || hypothetical && fresh(r, null, null)));
+                                || hypothetical && fresh(r, null, null)),
+            l -> hypothetical || set.endpoints().stream().anyMatch(l::workload));
     return withForwarded(all, out); // spec S6.6: also between addresses outside the cluster
+  }
+
+  /**
+   * Lint's run as a whole: {@link #anywhere} without the elements acting on a node's traffic with
+   * its own workloads, which no per-step finding depends on ({@link #policy}).
+   */
+  public static List<Unmodelled> lint(List<Unmodelled> all, PolicySet set, boolean hypothetical) {
+    return anywhere(all, set, hypothetical).stream()
+        .filter(u -> !(u.reach() instanceof Reach.Local))
+        .toList();
   }
 
   /**
@@ -181,7 +210,7 @@ public final class Relevance {
   public static Map<Finding, List<Unmodelled>> findings(
       List<Unmodelled> all, PolicySet set, List<Finding> findings, boolean hypothetical) {
     Map<Finding, List<Unmodelled>> out = new IdentityHashMap<>();
-    List<Unmodelled> any = anywhere(all, set, hypothetical);
+    List<Unmodelled> any = lint(all, set, hypothetical);
     for (Finding f : findings) {
       boolean selection =
           f instanceof Finding.DeadPolicy
@@ -250,7 +279,7 @@ public final class Relevance {
     if (a instanceof Invariant.Covered) {
       return List.of(); // which policies select an endpoint: no element changes that
     }
-    return anywhere(all, set, true);
+    return a instanceof Invariant.NoFindings ? lint(all, set, true) : anywhere(all, set, true);
   }
 
   /**
@@ -264,18 +293,22 @@ public final class Relevance {
         r ->
             !(none && r.effect() == Reach.Effect.DENIES)
                 && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
-                    || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))));
+                    || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))),
+        l -> from.stream().anyMatch(f -> to.stream().anyMatch(t -> local(l, f, t, set))));
   }
 
   /**
-   * The elements of {@code all} that act everywhere, and those at endpoints {@code acts} accepts.
+   * The elements of {@code all} that act everywhere, those at endpoints {@code acts} accepts, and
+   * those on a node's traffic with its own workloads that {@code local} accepts.
    */
-  private static List<Unmodelled> keep(List<Unmodelled> all, Predicate<Reach.Endpoints> acts) {
+  private static List<Unmodelled> keep(
+      List<Unmodelled> all, Predicate<Reach.Endpoints> acts, Predicate<Reach.Local> local) {
     return all.stream()
         .filter(
             u ->
                 u.reach() instanceof Reach.Everywhere
-                    || u.reach() instanceof Reach.Endpoints r && acts.test(r))
+                    || u.reach() instanceof Reach.Endpoints r && acts.test(r)
+                    || u.reach() instanceof Reach.Local l && local.test(l))
         .toList();
   }
 
@@ -284,21 +317,11 @@ public final class Relevance {
     if (!r.directions().contains(d) && !r.kinds().contains(Endpoint.Kind.HOST)) {
       return false;
     }
-    if (end instanceof End.Known k) {
-      return covers(r, k.endpoint(), d, set);
-    }
-    if (end instanceof End.Addresses o) {
-      // a range holds the endpoints at addresses in it, and may hold those without an address
-      // (S5.4)
-      return o.range() != null
-          && o.domain() == null
-          && set.endpoints().stream()
-              .filter(e -> e.ips().isEmpty() || e.ips().stream().anyMatch(o.range()::contains))
-              .anyMatch(e -> covers(r, e, d, set));
-    }
-    End.Hypothetical h = (End.Hypothetical) end;
-    return h.existing(set).stream().anyMatch(e -> covers(r, e, d, set))
-        || r.directions().contains(d) && !h.existingOnly() && fresh(r, h.namespace(), h.selector());
+    return holds(end, set, e -> covers(r, e, d, set))
+        || end instanceof End.Hypothetical h
+            && r.directions().contains(d)
+            && !h.existingOnly()
+            && fresh(r, h.namespace(), h.selector());
   }
 
   /**
@@ -317,6 +340,40 @@ public final class Relevance {
                             && dev.tierproof.eval.Evaluator.applies(p, e, d)
                             && p.rules(d).stream()
                                 .anyMatch(x -> x.action() == dev.tierproof.model.Action.ALLOW));
+  }
+
+  /** Whether {@code end} can be an endpoint of the input that {@code p} accepts (spec S9.3). */
+  private static boolean holds(End end, PolicySet set, Predicate<Endpoint> p) {
+    if (end instanceof End.Known k) {
+      return p.test(k.endpoint());
+    }
+    if (end instanceof End.Addresses o) {
+      // a range holds the endpoints at addresses in it, and may hold those without an address
+      // (S5.4)
+      return o.range() != null
+          && o.domain() == null
+          && set.endpoints().stream()
+              .filter(e -> e.ips().isEmpty() || e.ips().stream().anyMatch(o.range()::contains))
+              .anyMatch(p);
+    }
+    return ((End.Hypothetical) end).existing(set).stream().anyMatch(p);
+  }
+
+  /**
+   * Whether a flow from {@code source} to {@code destination} can be between {@code l}'s node and
+   * its own workload, either way (spec S6.10).
+   */
+  private static boolean local(Reach.Local l, End source, End destination, PolicySet set) {
+    return holds(source, set, l::host) && workload(l, destination, set)
+        || workload(l, source, set) && holds(destination, set, l::host);
+  }
+
+  /**
+   * Whether {@code end} can be a workload on {@code l}'s node: one of the input there or on no
+   * named node, or a pod not yet deployed (on no named node).
+   */
+  private static boolean workload(Reach.Local l, End end, PolicySet set) {
+    return holds(end, set, l::workload) || end instanceof End.Hypothetical h && !h.existingOnly();
   }
 
   /**

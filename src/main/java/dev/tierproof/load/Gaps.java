@@ -163,6 +163,7 @@ final class Gaps {
       }
     }
     interfaces(set, out);
+    ownWorkloads(set, out);
     for (Profile p : set.profiles().values()) {
       for (Direction d : Direction.values()) {
         rules(
@@ -232,6 +233,33 @@ final class Gaps {
                         .on(Set.of(node))));
           }
         });
+  }
+
+  /**
+   * Each node with host endpoints: Felix does not police the traffic between the node's own
+   * addresses and its local workloads as other traffic, which tierproof walks as between any host
+   * and workload (spec S6.10, S9.2). The loader requires a host endpoint's {@code spec.node}; one
+   * without (a model built by hand) has no node to name and is skipped.
+   */
+  private static void ownWorkloads(PolicySet set, List<Unmodelled> out) {
+    java.util.Map<String, Endpoint> first = new java.util.TreeMap<>();
+    for (Endpoint e : set.endpoints()) {
+      if (e.isHost() && e.node() != null) {
+        first.putIfAbsent(e.node(), e);
+      }
+    }
+    first.forEach(
+        (node, host) ->
+            out.add(
+                new Unmodelled(
+                    "HostEndpoint",
+                    "node " + node + " (own workloads)",
+                    host.span(),
+                    "traffic between the node's own addresses and its local workloads is not"
+                        + " policed as other traffic (Felix: host → local workload is not policed;"
+                        + " workload → its own host is decided by FelixConfiguration"
+                        + " `defaultEndpointToHostAction`)",
+                    new Reach.Local(node))));
   }
 
   private static Reach deciding(Reach at, Rule rule, Reach.Effect way) {

@@ -449,6 +449,11 @@ public final class RandomCluster {
     if (w.account() != null && !(w.account().equals("default") && w.name().hashCode() % 2 == 0)) {
       pod.append(in).append("serviceAccountName: ").append(w.account()).append('\n');
     }
+    int node =
+        Math.floorMod(w.name().hashCode() / 7, 4); // the host endpoints' nodes, another, none
+    if (kind.equals("Pod") && !deploy && node < 3) {
+      pod.append(in).append("nodeName: node").append(node).append('\n'); // spec S6.10
+    }
     pod.append(in)
         .append("containers:\n")
         .append(in)
