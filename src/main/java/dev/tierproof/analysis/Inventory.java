@@ -157,7 +157,7 @@ final class Inventory {
         base.endpoints(),
         current.endpoints(),
         e -> e.source() + " " + e.ref(),
-        e -> List.of(e.labels(), e.ports(), e.profiles(), e.site()),
+        e -> java.util.Arrays.asList(e.labels(), e.ports(), e.profiles(), e.site(), e.node()),
         Endpoint::span);
     compare(
         inventory,
