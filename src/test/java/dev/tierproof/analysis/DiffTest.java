@@ -49,32 +49,39 @@ class DiffTest {
         + DiffResult.packets(c.packets());
   }
 
+  /** Host endpoint edge (10.9.0.1) on interface IFACE, allowed both ways by its profile. */
+  private static final String EDGE =
+      """
+      apiVersion: projectcalico.org/v3
+      kind: Profile
+      metadata: {name: projectcalico-default-allow}
+      spec: {ingress: [{action: Allow}], egress: [{action: Allow}]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: HostEndpoint
+      metadata: {name: edge, labels: {role: edge}}
+      spec: {node: n1, interfaceName: IFACE, expectedIPs: [10.9.0.1],
+             profiles: [projectcalico-default-allow]}
+      """;
+
+  /** An untracked egress Deny of TCP 2222 at edge. */
+  private static final String RAW_OUT =
+      """
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: raw-out}
+      spec:
+        selector: role == 'edge'
+        doNotTrack: true
+        applyOnForward: true
+        types: [Egress]
+        egress: [{action: Deny, protocol: TCP, destination: {ports: [2222]}}]
+      """;
+
   @Test
   void run_hostEndpointNowOfAllInterfaces_untrackedEgressDenyNoLongerEnforced() {
     // spec S6.6: the same host endpoint on `*` walks no untracked path
-    String hep =
-        """
-        apiVersion: projectcalico.org/v3
-        kind: Profile
-        metadata: {name: projectcalico-default-allow}
-        spec: {ingress: [{action: Allow}], egress: [{action: Allow}]}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: HostEndpoint
-        metadata: {name: edge, labels: {role: edge}}
-        spec: {node: n1, interfaceName: IFACE, expectedIPs: [10.9.0.1],
-               profiles: [projectcalico-default-allow]}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: GlobalNetworkPolicy
-        metadata: {name: raw-out}
-        spec:
-          selector: role == 'edge'
-          doNotTrack: true
-          applyOnForward: true
-          types: [Egress]
-          egress: [{action: Deny, protocol: TCP, destination: {ports: [2222]}}]
-        """;
+    String hep = EDGE + "---\n" + RAW_OUT;
     // one class is enough: the untracked path's failsafe-reply holes split the change by source
     // port
     DiffResult r =
@@ -95,32 +102,8 @@ class DiffTest {
   void run_untrackedEgressDenyRemoved_completeWithSourcePortRunsBetweenFailsafeReplies() {
     // spec S6.4: a failsafe reply's source port skips the untracked path, so the change has holes
     // at those source ports; each class is a whole run of source ports between them
-    String hep =
-        """
-        apiVersion: projectcalico.org/v3
-        kind: Profile
-        metadata: {name: projectcalico-default-allow}
-        spec: {ingress: [{action: Allow}], egress: [{action: Allow}]}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: HostEndpoint
-        metadata: {name: edge, labels: {role: edge}}
-        spec: {node: n1, interfaceName: eth0, expectedIPs: [10.9.0.1],
-               profiles: [projectcalico-default-allow]}
-        """;
-    String raw =
-        """
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: GlobalNetworkPolicy
-        metadata: {name: raw-out}
-        spec:
-          selector: role == 'edge'
-          doNotTrack: true
-          applyOnForward: true
-          types: [Egress]
-          egress: [{action: Deny, protocol: TCP, destination: {ports: [2222]}}]
-        """;
+    String hep = EDGE.replace("IFACE", "eth0");
+    String raw = "---\n" + RAW_OUT;
     DiffResult r =
         Diff.run(yaml(hep + raw), yaml(hep), Scope.EXISTING, Duration.ofSeconds(30), 100);
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
