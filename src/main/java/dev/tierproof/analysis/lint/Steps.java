@@ -7,7 +7,9 @@ import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Rule;
@@ -124,6 +126,15 @@ final class Steps {
     Decision d = evaluator.walk(chain, flow, w);
     if (d.kind() == Decision.Kind.FAILSAFE) {
       return new Walk(false, false, d, d);
+    }
+    if (target != null
+        && !w.arrived
+        && w.blocker == null
+        && chain.at().isHost()
+        && HostPath.of(target) == HostPath.UNTRACKED
+        && Failsafe.reply(chain.direction(), flow)) {
+      // spec S6.4: the raw table accepts a failsafe reply before the untracked path
+      w.blocker = new Decision(Decision.Kind.FAILSAFE, null, null, null, null);
     }
     if (d.kind() == Decision.Kind.TIER_DEFAULT
         && !w.arrived

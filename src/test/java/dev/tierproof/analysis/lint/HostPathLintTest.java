@@ -51,11 +51,15 @@ class HostPathLintTest {
       """;
 
   private static List<String> findings() {
+    return findings(YAML);
+  }
+
+  private static List<String> findings(String yaml) {
     Diagnostics d = new Diagnostics();
     PolicySet set =
         Loader.load(
             Loader.read(
-                List.of("-"), new ByteArrayInputStream(YAML.getBytes(StandardCharsets.UTF_8)), d),
+                List.of("-"), new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), d),
             d);
     assertThat(d.hasErrors()).as(d.render()).isFalse();
     Lint.Result r = Lint.run(set, new Lint.Options(Scope.EXISTING, Duration.ofSeconds(30)));
@@ -80,5 +84,29 @@ class HostPathLintTest {
             // Deny of TCP 80 is not redundant: the end of an untracked tier goes on (spec S6.4),
             // to the normal Allow of TCP
             "TP102 normal 0");
+  }
+
+  @Test
+  void lint_untrackedRuleMatchingOnlyFailsafeReplies_shadowedByTheFailsafes() {
+    // spec S6.4: every packet from TCP source port 22 at h1's egress is the reply of an inbound
+    // failsafe connection, which the raw table accepts before the untracked path: never reached
+    String yaml =
+        """
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: h1, labels: {role: edge}}
+        spec: {node: n1, interfaceName: eth0, expectedIPs: [10.70.0.1]}
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: raw}
+        spec:
+          selector: role == 'edge'
+          doNotTrack: true
+          applyOnForward: true
+          types: [Egress]
+          egress: [{action: Allow, protocol: TCP, source: {ports: [22]}}]
+        """;
+    assertThat(findings(yaml)).containsExactly("TP102 raw 0");
   }
 }
