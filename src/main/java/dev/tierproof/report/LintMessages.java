@@ -211,7 +211,8 @@ final class LintMessages {
     if (c.tierDefault() != null) {
       return "the implicit deny of tier " + c.tierDefault().name();
     }
-    return "the host endpoint's failsafe ports";
+    return "Felix's failsafe handling at the host endpoint (its failsafe ports, and their replies,"
+        + " which skip the untracked path)";
   }
 
   static String types(Policy p) {
