@@ -444,13 +444,15 @@ public final class Evaluator {
         || !portIn(m.notPorts(), m, r, flow.protocol(), addr, port, scope);
   }
 
-  /** Who is at an address as rule sides see it: made once ({@link #site}), asked of many sides. */
-  public static final class Site {
+  /**
+   * Who is at an address as rule sides see it: made once ({@link #occupants}), asked of many sides.
+   */
+  public static final class Occupants {
     private final Ip addr;
     private final String domain;
     private final List<Entity> entities;
 
-    private Site(Ip addr, String domain, List<Entity> entities) {
+    private Occupants(Ip addr, String domain, List<Entity> entities) {
       this.addr = addr;
       this.domain = domain;
       this.entities = entities;
@@ -459,15 +461,17 @@ public final class Evaluator {
 
   /**
    * The entities at {@code addr} (with {@code peer}, the flow's endpoint there, or null), for
-   * {@link #identity(EntityMatch, Site)}.
+   * {@link #identity(EntityMatch, Occupants)}.
    */
-  public Site site(Ip addr, Endpoint peer) {
-    return site(addr, null, peer);
+  public Occupants occupants(Ip addr, Endpoint peer) {
+    return occupants(addr, null, peer);
   }
 
-  /** As {@link #site(Ip, Endpoint)}, for a destination reached by the DNS name {@code domain}. */
-  public Site site(Ip addr, String domain, Endpoint peer) {
-    return new Site(addr, domain, covering(addr, domain, peer));
+  /**
+   * As {@link #occupants(Ip, Endpoint)}, for a destination reached by the DNS name {@code domain}.
+   */
+  public Occupants occupants(Ip addr, String domain, Endpoint peer) {
+    return new Occupants(addr, domain, covering(addr, domain, peer));
   }
 
   /**
@@ -476,12 +480,12 @@ public final class Evaluator {
    * of a {@code services} side whether the address is one of the service's endpoints, for some port
    * on a destination side (S3.9).
    */
-  public boolean identity(EntityMatch m, Site site) {
-    return addressed(m, site.addr, site.domain)
-        && (m.selector() == null && m.notSelector() == null || selected(m, site.entities))
+  public boolean identity(EntityMatch m, Occupants at) {
+    return addressed(m, at.addr, at.domain)
+        && (m.selector() == null && m.notSelector() == null || selected(m, at.entities))
         && (m.service() == null
-            || m.service().hosts().contains(Cidr.host(site.addr))
-            || selectedPods(m.service(), site.addr, site.entities).findAny().isPresent());
+            || m.service().hosts().contains(Cidr.host(at.addr))
+            || selectedPods(m.service(), at.addr, at.entities).findAny().isPresent());
   }
 
   private static boolean addressed(EntityMatch m, Ip addr, String domain) {

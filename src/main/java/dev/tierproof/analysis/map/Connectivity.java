@@ -121,7 +121,7 @@ public final class Connectivity {
   private int ends;
 
   /** Per end ({@link #end}): who is there, as rule sides see it. */
-  private Evaluator.Site[] sites;
+  private Evaluator.Occupants[] occupants;
 
   /** The endpoints owning each address (spec S5.5), for the named ports at a peer's address. */
   private final Map<Ip, List<Endpoint>> owners;
@@ -142,7 +142,7 @@ public final class Connectivity {
     members =
         new Groups(set, options.pods(), dev.tierproof.smt.DomainClasses.of(set), evaluator).members;
     ends = members.size() * 2;
-    sites = new Evaluator.Site[ends];
+    occupants = new Evaluator.Occupants[ends];
     BitSet sources = new BitSet();
     BitSet destinations = new BitSet();
     for (Member m : members) {
@@ -633,10 +633,10 @@ public final class Connectivity {
         identities.computeIfAbsent(
             new Same(side), k -> new byte[ends]); // races only repeat a lookup
     if (known[end] == 0) {
-      if (sites[end] == null) {
-        sites[end] = evaluator.site(ip, domain, who);
+      if (occupants[end] == null) {
+        occupants[end] = evaluator.occupants(ip, domain, who);
       }
-      known[end] = (byte) (evaluator.identity(side, sites[end]) ? 1 : 2);
+      known[end] = (byte) (evaluator.identity(side, occupants[end]) ? 1 : 2);
     }
     return known[end] == 1;
   }

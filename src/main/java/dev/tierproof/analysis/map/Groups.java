@@ -205,10 +205,10 @@ final class Groups {
         Ip ip = region.destinations().getOrDefault(family, region.sources().get(family));
         key.add(ip != null);
         if (ip != null) {
-          Evaluator.Site site = evaluator.site(ip, pod);
+          Evaluator.Occupants there = evaluator.occupants(ip, pod);
           BitSet held = new BitSet(sides.size());
           for (int i = 0; i < sides.size(); i++) {
-            held.set(i, evaluator.identity(sides.get(i), site));
+            held.set(i, evaluator.identity(sides.get(i), there));
           }
           key.add(held);
         }
