@@ -130,19 +130,6 @@ public final class Relevance {
   }
 
   /**
-   * The elements acting at some endpoint that {@code end} can be, for {@code direction}; the other
-   * end unknown, those acting on a node's traffic with its own workloads when {@code end} can be
-   * either of the pair.
-   */
-  public static List<Unmodelled> at(
-      List<Unmodelled> all, PolicySet set, End end, Direction direction) {
-    return keep(
-        all,
-        r -> acts(r, end, direction, set),
-        l -> holds(end, set, l::host) || workload(l, end, set));
-  }
-
-  /**
    * The elements acting where {@code policy} acts: at an endpoint it selects, in a direction it
    * governs; with {@code hypothetical}, also at endpoints that could exist. Lint reasons per step
    * (what a rule matches, what an earlier one decides there), which the chains a node's traffic

@@ -162,8 +162,14 @@ final class Gaps {
         }
       }
     }
-    interfaces(set, out);
-    ownWorkloads(set, out);
+    java.util.Map<String, List<Endpoint>> hostsByNode = new java.util.TreeMap<>();
+    for (Endpoint e : set.endpoints()) {
+      if (e.isHost() && e.node() != null) {
+        hostsByNode.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(e);
+      }
+    }
+    interfaces(hostsByNode, out);
+    ownWorkloads(hostsByNode, out);
     for (Profile p : set.profiles().values()) {
       for (Direction d : Direction.values()) {
         rules(
@@ -206,15 +212,11 @@ final class Gaps {
   /**
    * A node with host endpoints that policy sees differently (other labels or profiles): a packet to
    * or from the host meets the policy of the interface it crosses, which the input does not tell
-   * (spec S6.6). Each such node is an element acting at its host endpoints.
+   * (spec S6.6). Each such node is an element acting at its host endpoints ({@code byNode}: each
+   * node's host endpoints, in input order).
    */
-  private static void interfaces(PolicySet set, List<Unmodelled> out) {
-    java.util.Map<String, List<Endpoint>> byNode = new java.util.TreeMap<>();
-    for (Endpoint e : set.endpoints()) {
-      if (e.isHost() && e.node() != null) {
-        byNode.computeIfAbsent(e.node(), k -> new ArrayList<>()).add(e);
-      }
-    }
+  private static void interfaces(
+      java.util.Map<String, List<Endpoint>> byNode, List<Unmodelled> out) {
     byNode.forEach(
         (node, hosts) -> {
           if (hosts.stream().map(e -> List.of(e.labels(), e.profiles())).distinct().count() > 1) {
@@ -241,20 +243,15 @@ final class Gaps {
    * and workload (spec S6.10, S9.2). The loader requires a host endpoint's {@code spec.node}; one
    * without (a model built by hand) has no node to name and is skipped.
    */
-  private static void ownWorkloads(PolicySet set, List<Unmodelled> out) {
-    java.util.Map<String, Endpoint> first = new java.util.TreeMap<>();
-    for (Endpoint e : set.endpoints()) {
-      if (e.isHost() && e.node() != null) {
-        first.putIfAbsent(e.node(), e);
-      }
-    }
-    first.forEach(
-        (node, host) ->
+  private static void ownWorkloads(
+      java.util.Map<String, List<Endpoint>> byNode, List<Unmodelled> out) {
+    byNode.forEach(
+        (node, hosts) ->
             out.add(
                 new Unmodelled(
                     "HostEndpoint",
                     "node " + node + " (own workloads)",
-                    host.span(),
+                    hosts.get(0).span(),
                     "traffic between the node's own addresses and its local workloads is not"
                         + " policed as other traffic (Felix: host → local workload is not policed;"
                         + " workload → its own host is decided by FelixConfiguration"

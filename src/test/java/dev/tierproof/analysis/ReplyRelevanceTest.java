@@ -6,7 +6,6 @@ import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
-import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Input;
@@ -87,10 +86,15 @@ class ReplyRelevanceTest {
   }
 
   @Test
-  void at_hostWithUntrackedAllows_elementsOfTheOtherDirectionAct() {
+  void question_fromHostWithUntrackedAllows_elementsOfTheOtherDirectionAct() {
+    // the http rule acts at h's ingress only; h's egress Allows are untracked, so their replies
+    // meet it: a question from h to an address outside the cluster is one it can change
     Input in = input();
     Endpoint h = in.set().endpoints().get(0);
-    assertThat(Relevance.at(http(in), in.set(), new End.Known(h), Direction.EGRESS))
+    End outside =
+        new End.Addresses(
+            dev.tierproof.model.Cidr.host(Ip.parse("203.0.113.9").orElseThrow()), null);
+    assertThat(Relevance.question(http(in), in.set(), new End.Known(h), outside))
         .containsExactlyElementsOf(http(in));
   }
 }
