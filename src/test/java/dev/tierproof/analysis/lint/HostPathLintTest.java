@@ -15,13 +15,19 @@ import org.junit.jupiter.api.Test;
 /** lint reads a host endpoint's untracked path through the one walk (spec S6.4). */
 class HostPathLintTest {
 
-  private static final String YAML =
+  /** Host endpoint h1 (10.70.0.1), labelled {@code role: edge}. */
+  private static final String HOST =
       """
       apiVersion: projectcalico.org/v3
       kind: HostEndpoint
       metadata: {name: h1, labels: {role: edge}}
       spec: {node: n1, interfaceName: eth0, expectedIPs: [10.70.0.1]}
       ---
+      """;
+
+  private static final String YAML =
+      HOST
+          + """
       apiVersion: projectcalico.org/v3
       kind: GlobalNetworkPolicy
       metadata: {name: raw}
@@ -91,12 +97,8 @@ class HostPathLintTest {
     // spec S6.4: every packet from TCP source port 22 at h1's egress is the reply of an inbound
     // failsafe connection, which the raw table accepts before the untracked path: never reached
     String yaml =
-        """
-        apiVersion: projectcalico.org/v3
-        kind: HostEndpoint
-        metadata: {name: h1, labels: {role: edge}}
-        spec: {node: n1, interfaceName: eth0, expectedIPs: [10.70.0.1]}
-        ---
+        HOST
+            + """
         apiVersion: projectcalico.org/v3
         kind: GlobalNetworkPolicy
         metadata: {name: raw}
