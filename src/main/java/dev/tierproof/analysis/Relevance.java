@@ -22,8 +22,8 @@ import java.util.stream.Stream;
  * step of that flow and can turn its verdict, and to a proof over every flow of a question when one
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
  * source, ingress at the destination). An element acting on a node's traffic with its own workloads
- * ({@link Reach.Local}) matters when the flow's two ends, or the question's, can be one of the
- * node's host endpoints and a workload on it. Every command asks here and nowhere else.
+ * ({@link Reach.Local}) matters only to the map, which does not model that traffic yet ({@link
+ * #map}); every other command models it (spec S6.12). Every command asks here and nowhere else.
  */
 public final class Relevance {
 
@@ -43,7 +43,7 @@ public final class Relevance {
             r ->
                 acts(r, source, Direction.EGRESS, set)
                     || acts(r, destination, Direction.INGRESS, set),
-            l -> local(l, source, destination, set));
+            l -> false);
     return source instanceof End.Addresses && destination instanceof End.Addresses
         ? withForwarded(all, out)
         : out;
@@ -131,9 +131,7 @@ public final class Relevance {
 
   /**
    * The elements acting where {@code policy} acts: at an endpoint it selects, in a direction it
-   * governs; with {@code hypothetical}, also at endpoints that could exist. Lint reasons per step
-   * (what a rule matches, what an earlier one decides there), which the chains a node's traffic
-   * with its own workloads meets do not change: {@link Reach.Local} is never among them.
+   * governs; with {@code hypothetical}, also at endpoints that could exist.
    */
   public static List<Unmodelled> policy(
       List<Unmodelled> all, PolicySet set, Policy policy, boolean hypothetical) {
@@ -157,13 +155,25 @@ public final class Relevance {
 
   /**
    * The elements that could change the verdict of some flow: acting at some endpoint of the input,
-   * or with {@code hypothetical} at one that could exist, those standing for forwarded traffic
-   * through a selected host endpoint (which may be between two addresses outside the cluster), and
-   * those acting on a node's traffic with its own workloads when a workload of the input can be on
-   * the node or, with {@code hypothetical}, always (a pod not yet deployed is on no named node).
+   * or with {@code hypothetical} at one that could exist, and those standing for forwarded traffic
+   * through a selected host endpoint (which may be between two addresses outside the cluster).
    */
   public static List<Unmodelled> anywhere(
       List<Unmodelled> all, PolicySet set, boolean hypothetical) {
+    return anywhere(all, set, hypothetical, false);
+  }
+
+  /**
+   * The map's: {@link #anywhere}, and the elements acting on a node's traffic with its own
+   * workloads, which the map does not model yet, when a workload of the input can be on the node
+   * or, with {@code hypothetical}, always (a pod not yet deployed is on no named node).
+   */
+  public static List<Unmodelled> map(List<Unmodelled> all, PolicySet set, boolean hypothetical) {
+    return anywhere(all, set, hypothetical, true);
+  }
+
+  private static List<Unmodelled> anywhere(
+      List<Unmodelled> all, PolicySet set, boolean hypothetical, boolean local) {
     List<Unmodelled> out =
         keep(
             all,
@@ -173,18 +183,8 @@ public final class Relevance {
                         d ->
                             set.endpoints().stream().anyMatch(e -> r.covers(e, d))
                                 || hypothetical && fresh(r, null, null)),
-            l -> hypothetical || set.endpoints().stream().anyMatch(l::workload));
+            l -> local && (hypothetical || set.endpoints().stream().anyMatch(l::workload)));
     return withForwarded(all, out); // spec S6.6: also between addresses outside the cluster
-  }
-
-  /**
-   * Lint's run as a whole: {@link #anywhere} without the elements acting on a node's traffic with
-   * its own workloads, which no per-step finding depends on ({@link #policy}).
-   */
-  public static List<Unmodelled> lint(List<Unmodelled> all, PolicySet set, boolean hypothetical) {
-    return anywhere(all, set, hypothetical).stream()
-        .filter(u -> !(u.reach() instanceof Reach.Local))
-        .toList();
   }
 
   /**
@@ -197,7 +197,7 @@ public final class Relevance {
   public static Map<Finding, List<Unmodelled>> findings(
       List<Unmodelled> all, PolicySet set, List<Finding> findings, boolean hypothetical) {
     Map<Finding, List<Unmodelled>> out = new IdentityHashMap<>();
-    List<Unmodelled> any = lint(all, set, hypothetical);
+    List<Unmodelled> any = anywhere(all, set, hypothetical);
     for (Finding f : findings) {
       boolean selection =
           f instanceof Finding.DeadPolicy
@@ -266,7 +266,7 @@ public final class Relevance {
     if (a instanceof Invariant.Covered) {
       return List.of(); // which policies select an endpoint: no element changes that
     }
-    return a instanceof Invariant.NoFindings ? lint(all, set, true) : anywhere(all, set, true);
+    return anywhere(all, set, true);
   }
 
   /**
@@ -281,7 +281,7 @@ public final class Relevance {
             !(none && r.effect() == Reach.Effect.DENIES)
                 && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
                     || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))),
-        l -> from.stream().anyMatch(f -> to.stream().anyMatch(t -> local(l, f, t, set))));
+        l -> false);
   }
 
   /**
@@ -344,23 +344,6 @@ public final class Relevance {
               .anyMatch(p);
     }
     return ((End.Hypothetical) end).existing(set).stream().anyMatch(p);
-  }
-
-  /**
-   * Whether a flow from {@code source} to {@code destination} can be between {@code l}'s node and
-   * its own workload, either way (spec S6.10).
-   */
-  private static boolean local(Reach.Local l, End source, End destination, PolicySet set) {
-    return holds(source, set, l::host) && workload(l, destination, set)
-        || workload(l, source, set) && holds(destination, set, l::host);
-  }
-
-  /**
-   * Whether {@code end} can be a workload on {@code l}'s node: one of the input there or on no
-   * named node, or a pod not yet deployed (on no named node).
-   */
-  private static boolean workload(Reach.Local l, End end, PolicySet set) {
-    return holds(end, set, l::workload) || end instanceof End.Hypothetical h && !h.existingOnly();
   }
 
   /**

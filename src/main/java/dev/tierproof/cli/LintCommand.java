@@ -89,7 +89,7 @@ final class LintCommand extends Subcommand {
     boolean hypothetical = result.scope() == Scope.ANY;
     Map<Finding, List<Unmodelled>> byFinding =
         Relevance.findings(input.unmodelled(), set, result.findings(), hypothetical);
-    Caveat caveat = Session.caveat(g, Relevance.lint(input.unmodelled(), set, hypothetical));
+    Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, hypothetical));
     boolean written =
         s.write(
             outputs,

@@ -137,16 +137,36 @@ public final class Evaluator {
     return set;
   }
 
-  /** The verdict on a flow: egress at its source endpoint, then ingress at its destination. */
+  /**
+   * The verdict on a flow: egress at its source endpoint, then ingress at its destination, each
+   * when the flow has that step ({@link #stepped}).
+   */
   public Verdict evaluate(Flow flow) {
     List<Step> steps = new ArrayList<>();
-    if (flow.source() != null) {
+    if (stepped(flow, Direction.EGRESS)) {
       steps.add(evaluate(flow.source(), Direction.EGRESS, flow));
     }
-    if (flow.destination() != null) {
+    if (stepped(flow, Direction.INGRESS)) {
       steps.add(evaluate(flow.destination(), Direction.INGRESS, flow));
     }
     return new Verdict(steps.stream().allMatch(Step::allowed), steps);
+  }
+
+  /**
+   * Whether {@code flow} meets a policy step in {@code dir} (spec S5.1, S6.12): at an end in the
+   * cluster; for a flow between a host endpoint and a workload on its node ({@link Flow#local})
+   * only the workload's egress toward its host, and not for an ICMPv6 neighbour-discovery or
+   * multicast listener message, which Felix accepts from a workload to its host before policy.
+   */
+  public static boolean stepped(Flow flow, Direction dir) {
+    Endpoint at = dir == Direction.EGRESS ? flow.source() : flow.destination();
+    if (at == null) {
+      return false;
+    }
+    if (!flow.local()) {
+      return true;
+    }
+    return dir == Direction.EGRESS && !at.isHost() && !Protocols.hostDiscovery(flow);
   }
 
   /** One enforcement point (spec S4): tiers in order, then profiles, then deny. */

@@ -238,10 +238,10 @@ final class Gaps {
   }
 
   /**
-   * Each node with host endpoints: Felix does not police the traffic between the node's own
-   * addresses and its local workloads as other traffic, which tierproof walks as between any host
-   * and workload (spec S6.10, S9.2). The loader requires a host endpoint's {@code spec.node}; one
-   * without (a model built by hand) has no node to name and is skipped.
+   * Each node with host endpoints: Felix polices the traffic between the node's own addresses and
+   * its local workloads apart from other traffic (spec S6.12), which every command models but the
+   * map (S9.2). The loader requires a host endpoint's {@code spec.node}; one without (a model built
+   * by hand) has no node to name and is skipped.
    */
   private static void ownWorkloads(
       java.util.Map<String, List<Endpoint>> byNode, List<Unmodelled> out) {
@@ -252,10 +252,9 @@ final class Gaps {
                     "HostEndpoint",
                     "node " + node + " (own workloads)",
                     hosts.get(0).span(),
-                    "traffic between the node's own addresses and its local workloads is not"
-                        + " policed as other traffic (Felix: host → local workload is not policed;"
-                        + " workload → its own host is decided by FelixConfiguration"
-                        + " `defaultEndpointToHostAction`)",
+                    "map does not model the traffic between the node's own addresses and its"
+                        + " local workloads yet (Felix: host → local workload is not policed;"
+                        + " workload → its own host meets only the workload's egress policy)",
                     new Reach.Local(node))));
   }
 

@@ -9,6 +9,10 @@ package dev.tierproof.model;
  * @param icmpType null unless ICMP/ICMPv6; {@code icmpCode} likewise
  * @param destinationDomain the DNS name the destination was reached by (Enterprise domain rules),
  *     or null
+ * @param local the flow is between a host endpoint and a workload on the host endpoint's node (spec
+ *     S6.12): always when the workload's node is that node, never when it is another or the ends
+ *     are not a host endpoint and a workload; for a workload that names no node (a pod template, a
+ *     pod not yet deployed) the flow places it on that node or on another
  */
 public record Flow(
     int protocol,
@@ -20,12 +24,78 @@ public record Flow(
     Integer icmpCode,
     String destinationDomain,
     Endpoint source,
-    Endpoint destination) {
+    Endpoint destination,
+    boolean local) {
 
   public Flow {
     if (sourceIp.family() != destinationIp.family()) {
       throw new IllegalArgumentException("source and destination families differ");
     }
+    local = mustBeLocal(source, destination) || local && canBeLocal(source, destination);
+  }
+
+  /** A flow whose workload end, if it names no node, is on another node than its host end's. */
+  public Flow(
+      int protocol,
+      Ip sourceIp,
+      Integer sourcePort,
+      Ip destinationIp,
+      Integer destinationPort,
+      Integer icmpType,
+      Integer icmpCode,
+      String destinationDomain,
+      Endpoint source,
+      Endpoint destination) {
+    this(
+        protocol,
+        sourceIp,
+        sourcePort,
+        destinationIp,
+        destinationPort,
+        icmpType,
+        icmpCode,
+        destinationDomain,
+        source,
+        destination,
+        false);
+  }
+
+  /**
+   * Whether a flow between {@code a} and {@code b}, either way, can be between a host endpoint and
+   * a workload on its node: the workload is on that node or names none (spec S6.12).
+   */
+  public static boolean canBeLocal(Endpoint a, Endpoint b) {
+    return placeable(a, b) || placeable(b, a);
+  }
+
+  /** Whether every flow between {@code a} and {@code b} is local: both are on one node. */
+  public static boolean mustBeLocal(Endpoint a, Endpoint b) {
+    return canBeLocal(a, b) && a.node() != null && b.node() != null;
+  }
+
+  private static boolean placeable(Endpoint host, Endpoint workload) {
+    return host != null
+        && workload != null
+        && host.isHost()
+        && !workload.isHost()
+        && host.node() != null
+        && (workload.node() == null || workload.node().equals(host.node()));
+  }
+
+  /** The same packet, its workload end placed on its host end's node or not ({@link #local}). */
+  public Flow placed(boolean onHostNode) {
+    return new Flow(
+        protocol,
+        sourceIp,
+        sourcePort,
+        destinationIp,
+        destinationPort,
+        icmpType,
+        icmpCode,
+        destinationDomain,
+        source,
+        destination,
+        onHostNode);
   }
 
   /**
@@ -45,7 +115,8 @@ public record Flow(
             icmpCode,
             domain,
             owner,
-            destination)
+            destination,
+            local)
         : new Flow(
             protocol,
             sourceIp,
@@ -56,7 +127,8 @@ public record Flow(
             icmpCode,
             domain,
             this.source,
-            owner);
+            owner,
+            local);
   }
 
   /**
@@ -85,7 +157,8 @@ public record Flow(
         type == null ? null : icmpCode,
         null,
         destination,
-        source);
+        source,
+        local);
   }
 
   /**
@@ -119,16 +192,28 @@ public record Flow(
     return out;
   }
 
-  /** The packet and its ends: {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443 (shop/a -> outside)}. */
+  /**
+   * The packet and its ends: {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443 (shop/a -> outside)}; a
+   * workload that names no node and is placed on its host end's node says so ({@code shop/a on node
+   * n1}).
+   */
   public String describe() {
     return packet()
         + " ("
-        + (source == null ? "outside" : source.ref())
+        + (source == null ? "outside" : source.ref() + placement(source))
         + " -> "
         + (destination == null
             ? destinationDomain != null ? destinationDomain : "outside"
-            : destination.ref())
+            : destination.ref() + placement(destination))
         + ")";
+  }
+
+  /** {@code " on node n1"} for a workload naming no node that this flow places on one. */
+  public String placement(Endpoint e) {
+    if (!local || e.isHost() || e.node() != null) {
+      return "";
+    }
+    return " on node " + (e == source ? destination : source).node();
   }
 
   private static String address(Ip ip, Integer port) {

@@ -69,4 +69,20 @@ public final class Protocols {
   public static boolean isIcmp(int protocol) {
     return protocol == ICMP || protocol == ICMPV6;
   }
+
+  /**
+   * The ICMPv6 types Felix accepts from a workload to its own host before the workload's egress
+   * policy (multicast listener query, report and done; router and neighbour solicitation; neighbour
+   * advertisement: {@code static.go}, {@code ICMPv6Filter}, spec S6.12).
+   */
+  public static final java.util.Set<Integer> HOST_DISCOVERY =
+      java.util.Set.of(130, 131, 132, 133, 135, 136);
+
+  /** Whether {@code flow} is an IPv6 packet of one of the {@link #HOST_DISCOVERY} types. */
+  public static boolean hostDiscovery(Flow flow) {
+    return flow.family() == 6
+        && flow.protocol() == ICMPV6
+        && flow.icmpType() != null
+        && HOST_DISCOVERY.contains(flow.icmpType());
+  }
 }

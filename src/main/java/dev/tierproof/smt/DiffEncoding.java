@@ -151,12 +151,14 @@ public final class DiffEncoding {
     }
     Set<String> patterns = new TreeSet<>(Network.patterns(before));
     patterns.addAll(Network.patterns(after));
+    Set<String> hostNodes = new TreeSet<>(Network.hostNodes(before));
+    hostNodes.addAll(Network.hostNodes(after));
     Set<String> mentioned = new TreeSet<>(mentioned(before));
     mentioned.addAll(mentioned(after));
     DiffEncoding d =
         new DiffEncoding(
-            Network.encode(before, session, patterns, mentioned),
-            Network.encode(after, session, patterns, mentioned));
+            Network.encode(before, session, patterns, mentioned, hostNodes),
+            Network.encode(after, session, patterns, mentioned, hostNodes));
     d.hypothetical = hypothetical;
     return d;
   }

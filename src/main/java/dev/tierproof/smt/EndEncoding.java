@@ -171,6 +171,29 @@ final class EndEncoding {
     return Set.copyOf(nets.keySet());
   }
 
+  /**
+   * The chosen alternative is an endpoint that {@code where} accepts, seen as its {@link
+   * Network#placement} ({@code "host N"}: a host endpoint on N; N: a workload on N; {@code ""}: a
+   * workload naming no node, a pod not yet deployed included). Grouping keeps placements apart.
+   */
+  BoolExpr placed(java.util.function.Predicate<String> where) {
+    List<BoolExpr> any = new ArrayList<>();
+    List<Alternative> options = layout.options();
+    for (int i = 0; i < options.size(); i++) {
+      Alternative o = options.get(i);
+      String p =
+          o instanceof Concrete k
+              ? net.placement(k.endpoint())
+              : o instanceof Addressless f
+                  ? net.placement(f.endpoint())
+                  : o instanceof Hypothetical && !net.hostNodes.isEmpty() ? "" : null;
+      if (p != null && where.test(p)) {
+        any.add(is(i));
+      }
+    }
+    return t.or(any);
+  }
+
   /** The end's constraints: one alternative chosen, and what that alternative implies. */
   BoolExpr scope() {
     List<Alternative> options = layout.options();

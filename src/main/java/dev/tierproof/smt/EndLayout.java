@@ -33,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -344,7 +345,8 @@ final class EndLayout {
                   in,
                   covered,
                   ports,
-                  marked);
+                  marked,
+                  Objects.toString(net.placement(c.getKey()), "-"));
       Concrete g =
           groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
       members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());
@@ -357,7 +359,8 @@ final class EndLayout {
       ClassKey k = ClassKey.of(ep);
       Addressless fe =
           free.computeIfAbsent(
-              Arrays.asList(k, ep.ports(), range, marked(ep)), y -> new Addressless(ep, k, range));
+              Arrays.asList(k, ep.ports(), range, marked(ep), net.placement(ep)),
+              y -> new Addressless(ep, k, range));
       members.computeIfAbsent(fe, y -> new ArrayList<>()).add(ep);
     }
     options.addAll(free.values());

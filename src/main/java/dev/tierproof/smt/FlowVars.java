@@ -5,6 +5,7 @@ import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Context;
 import dev.tierproof.model.Protocols;
 import java.math.BigInteger;
+import java.util.List;
 
 /**
  * The packet as Z3 constants: family ({@code v6}), addresses (128-bit, IPv4-mapped), protocol,
@@ -26,6 +27,12 @@ final class FlowVars {
   final BoolExpr hasPorts;
   final BoolExpr isIcmp;
 
+  /**
+   * The flow is between a host endpoint and a workload on its node ({@link
+   * dev.tierproof.model.Flow#local}); its reply is too.
+   */
+  final BoolExpr local;
+
   /** The reply's terms ({@link #reply}), made on first use. */
   private FlowVars reply;
 
@@ -40,7 +47,8 @@ final class FlowVars {
         ctx.mkBVConst("flow.dport", 16),
         ctx.mkBVConst("flow.icmpType", 8),
         ctx.mkBVConst("flow.icmpCode", 8),
-        Choice.of(ctx, "flow.domain", domainClasses));
+        Choice.of(ctx, "flow.domain", domainClasses),
+        ctx.mkBoolConst("flow.local"));
   }
 
   private FlowVars(
@@ -53,8 +61,10 @@ final class FlowVars {
       BitVecExpr dport,
       BitVecExpr icmpType,
       BitVecExpr icmpCode,
-      Choice domain) {
+      Choice domain,
+      BoolExpr local) {
     this.ctx = ctx;
+    this.local = local;
     this.v6 = v6;
     this.src = src;
     this.dst = dst;
@@ -105,7 +115,8 @@ final class FlowVars {
               sport,
               type,
               icmpCode,
-              new Choice(ctx, ctx.mkBV(0, domain.width()), domain.size(), domain.width()));
+              new Choice(ctx, ctx.mkBV(0, domain.width()), domain.size(), domain.width()),
+              local);
     }
     return reply;
   }
@@ -116,6 +127,15 @@ final class FlowVars {
         ctx.mkAnd(protoIs(Protocols.ICMP), ctx.mkEq(icmpType, ctx.mkBV(Protocols.ECHO_REQUEST, 8))),
         ctx.mkAnd(
             protoIs(Protocols.ICMPV6), ctx.mkEq(icmpType, ctx.mkBV(Protocols.ECHO_REQUEST_V6, 8))));
+  }
+
+  /** An IPv6 ICMPv6 message of a {@link Protocols#HOST_DISCOVERY} type. */
+  BoolExpr hostDiscovery() {
+    List<BoolExpr> types = new java.util.ArrayList<>();
+    for (int type : Protocols.HOST_DISCOVERY) {
+      types.add(ctx.mkEq(icmpType, ctx.mkBV(type, 8)));
+    }
+    return ctx.mkAnd(v6, protoIs(Protocols.ICMPV6), ctx.mkOr(types.toArray(BoolExpr[]::new)));
   }
 
   /** The packet needs a reply: any but an ICMP message other than an echo request (spec S6.5). */

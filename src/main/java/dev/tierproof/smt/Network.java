@@ -108,18 +108,56 @@ public final class Network {
   private final dev.tierproof.model.CidrIndex<NetworkSet> netsets;
   private final Set<String> mentioned = new java.util.TreeSet<>();
 
+  /**
+   * The nodes of the host endpoints (of this set, and of the other set of a pair): a flow between
+   * one of them and a workload that can be on it may be local (spec S6.12).
+   */
+  final Set<String> hostNodes;
+
   private Network(PolicySet set, SolverSession session) {
-    this(set, session, null, Set.of());
+    this(set, session, null, Set.of(), hostNodes(set));
+  }
+
+  /** The nodes of {@code set}'s host endpoints. */
+  static Set<String> hostNodes(PolicySet set) {
+    Set<String> out = new java.util.TreeSet<>();
+    for (Endpoint e : set.endpoints()) {
+      if (e.isHost() && e.node() != null) {
+        out.add(e.node());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What grouping must keep apart for the node-local flows (spec S6.12): a host endpoint's node, a
+   * workload's node when it is one of {@link #hostNodes}, {@code ""} for a workload that names no
+   * node; null for the rest, and for every endpoint when there are no host endpoints.
+   */
+  String placement(Endpoint e) {
+    if (hostNodes.isEmpty()) {
+      return null;
+    }
+    if (e.isHost()) {
+      return "host " + e.node();
+    }
+    return e.node() == null ? "" : hostNodes.contains(e.node()) ? e.node() : null;
   }
 
   /**
    * {@code patterns} (null: this set's own) are the destination DNS names' patterns, {@code
-   * alsoMentioned} more namespace names to count as mentioned: two sets given the same of both
-   * share their packet variables and hypothetical namespaces ({@link DiffEncoding}).
+   * alsoMentioned} more namespace names to count as mentioned, {@code hostNodes} the {@link
+   * #hostNodes}: two sets given the same of all three share their packet variables, hypothetical
+   * namespaces and grouping by node ({@link DiffEncoding}).
    */
   private Network(
-      PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
+      PolicySet set,
+      SolverSession session,
+      Set<String> patterns,
+      Set<String> alsoMentioned,
+      Set<String> hostNodes) {
     this.set = set;
+    this.hostNodes = Set.copyOf(hostNodes);
     this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
     this.netsets = new dev.tierproof.model.CidrIndex<>(set.networkSets(), NetworkSet::nets);
     this.session = session;
@@ -202,8 +240,12 @@ public final class Network {
 
   /** As {@link #encode(PolicySet, SolverSession)}, with the patterns and namespaces of a pair. */
   static Network encode(
-      PolicySet set, SolverSession session, Set<String> patterns, Set<String> alsoMentioned) {
-    return new Network(set, session, patterns, alsoMentioned);
+      PolicySet set,
+      SolverSession session,
+      Set<String> patterns,
+      Set<String> alsoMentioned,
+      Set<String> hostNodes) {
+    return new Network(set, session, patterns, alsoMentioned, hostNodes);
   }
 
   /**

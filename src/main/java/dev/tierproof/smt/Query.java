@@ -61,6 +61,9 @@ public final class Query implements AutoCloseable {
   private final Witness witness;
   private final BoolExpr allowed;
 
+  /** The flow is local ({@link #local()}); false in lint's queries, which reason per step. */
+  private BoolExpr local;
+
   /** Null: both steps are encoded; else only the step in this direction (lint). */
   private final Direction step;
 
@@ -129,7 +132,7 @@ public final class Query implements AutoCloseable {
     dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
     rules = new RuleMatch(t, v, net, src, dst);
     replies = new RuleMatch(t, v.reply(), net, dst, src);
-    witness = new Witness(net, v, src, dst);
+    witness = new Witness(net, v, src, dst, this::stepped);
     if (observe.claim()) {
       session.acquire(this);
     }
@@ -138,8 +141,12 @@ public final class Query implements AutoCloseable {
       session.add(within(bounds));
       session.add(src.scope());
       session.add(dst.scope());
+      local = step == null ? local() : ctx.mkFalse();
       Direction only = step != null ? step : observe.only();
-      allowed = only == null ? ctx.mkAnd(src.verdict(), dst.verdict()) : end(only).verdict();
+      allowed =
+          only == null
+              ? ctx.mkAnd(verdictAt(Direction.EGRESS), verdictAt(Direction.INGRESS))
+              : verdictAt(only);
       srcEncoded = src.tested();
       dstEncoded = dst.tested();
     } catch (RuntimeException e) {
@@ -158,6 +165,39 @@ public final class Query implements AutoCloseable {
       from.collect(replies ? r.destination() : r.source());
       to.collect(replies ? r.source() : r.destination());
     }
+  }
+
+  /**
+   * The flow is between a host endpoint and a workload on its node (spec S6.12, {@link
+   * dev.tierproof.model.Flow#local}): the workload's node is the host endpoint's, or it names none
+   * and {@link FlowVars#local} places it there.
+   */
+  private BoolExpr local() {
+    List<BoolExpr> must = new ArrayList<>();
+    List<BoolExpr> can = new ArrayList<>();
+    for (String n : net.hostNodes) {
+      String host = "host " + n;
+      BoolExpr srcHost = src.placed(host::equals);
+      BoolExpr dstHost = dst.placed(host::equals);
+      must.add(t.and(srcHost, dst.placed(n::equals)));
+      must.add(t.and(dstHost, src.placed(n::equals)));
+      can.add(t.and(srcHost, dst.placed(String::isEmpty)));
+      can.add(t.and(dstHost, src.placed(String::isEmpty)));
+    }
+    return t.define(t.or(t.or(must), t.and(v.local, t.or(can))));
+  }
+
+  /**
+   * The flow meets the step in {@code direction} ({@code eval.Evaluator.stepped}): always unless it
+   * is local; a local flow only the egress of its workload toward its host, and not for an ICMPv6
+   * message of {@link dev.tierproof.model.Protocols#HOST_DISCOVERY}.
+   */
+  BoolExpr stepped(Direction direction) {
+    if (direction == Direction.INGRESS) {
+      return t.not(local);
+    }
+    return t.or(
+        t.not(local), t.and(src.placed(p -> !p.startsWith("host ")), t.not(v.hostDiscovery())));
   }
 
   /** Rule matching, for the chains (compiled after {@link #rules} is set). */
@@ -189,12 +229,15 @@ public final class Query implements AutoCloseable {
    * {@code known}; answers carry the encoding's decisions.
    */
   public Answer deniedExcept(Direction direction, Set<Point> known) {
-    return solve(end(direction).deniedExcept(known), false, true);
+    return solve(t.and(stepped(direction), end(direction).deniedExcept(known)), false, true);
   }
 
   /** Some flow of the query whose step in {@code point.direction()} is decided by {@code point}. */
   public Answer decidedBy(Point point) {
-    return solve(end(point.direction()).decidedByAny(Set.of(point)), false, true);
+    return solve(
+        t.and(stepped(point.direction()), end(point.direction()).decidedByAny(Set.of(point))),
+        false,
+        true);
   }
 
   /**
@@ -220,7 +263,8 @@ public final class Query implements AutoCloseable {
    * goes straight to the profiles (spec S4.1, S4.2, S4.6).
    */
   public Answer unselected(Direction direction) {
-    return solve(end(direction).anyChain(Chain::unselected), false, false);
+    return solve(
+        t.and(stepped(direction), end(direction).anyChain(Chain::unselected)), false, false);
   }
 
   @Override
@@ -261,7 +305,7 @@ public final class Query implements AutoCloseable {
    * destination).
    */
   BoolExpr verdictAt(Direction direction) {
-    return end(direction).verdict();
+    return t.or(t.not(stepped(direction)), end(direction).verdict());
   }
 
   /** The flow is in {@code r}: its ends in the region's end sets, the packet within its bounds. */

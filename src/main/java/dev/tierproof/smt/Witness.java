@@ -4,6 +4,7 @@ import com.microsoft.z3.BitVecNum;
 import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Context;
 import com.microsoft.z3.Model;
+import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
@@ -26,7 +27,12 @@ import java.util.Map;
  * is not, {@link #refutations}), what makes a witness read naturally ({@link #preferences}), and
  * the flow with its endpoints, verdict and deciding points ({@link #decode}).
  */
-record Witness(Network net, FlowVars v, EndEncoding src, EndEncoding dst) {
+record Witness(
+    Network net,
+    FlowVars v,
+    EndEncoding src,
+    EndEncoding dst,
+    java.util.function.Function<Direction, BoolExpr> stepped) {
 
   private Context ctx() {
     return v.ctx;
@@ -122,11 +128,16 @@ record Witness(Network net, FlowVars v, EndEncoding src, EndEncoding dst) {
             icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,
             domain,
             source,
-            destination);
+            destination,
+            m.eval(v.local, true).isTrue());
     List<Point> decisions = new ArrayList<>();
     if (explain) {
-      src.decisions(m, source, decisions);
-      dst.decisions(m, destination, decisions);
+      if (m.eval(stepped.apply(Direction.EGRESS), true).isTrue()) {
+        src.decisions(m, source, decisions);
+      }
+      if (m.eval(stepped.apply(Direction.INGRESS), true).isTrue()) {
+        dst.decisions(m, destination, decisions);
+      }
     }
     return new Answer(
         SolverSession.Status.SAT,

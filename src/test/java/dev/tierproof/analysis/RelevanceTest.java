@@ -18,8 +18,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which answers a node's traffic with its own workloads could change (spec S6.10, S9.3): flows, and
- * questions whose ends, can be one of the node's host endpoints and a workload that can be on it.
+ * A node's traffic with its own workloads (spec S6.12, S9.3) is modelled by every command but the
+ * map: the element that stands for it reaches the map alone, when a workload can be on the node.
  */
 class RelevanceTest {
 
@@ -92,56 +92,26 @@ class RelevanceTest {
   }
 
   @Test
-  void verdict_hostAndLocalPodEitherWay_namesNode() {
-    assertThat(flow("h1", ip("10.0.0.1"), "local", ip("10.0.1.1"))).containsExactly("n1");
-    assertThat(flow("local", ip("10.0.1.1"), "h1", ip("10.0.0.1"))).containsExactly("n1");
-    assertThat(flow("h1", ip("10.0.0.1"), "free", ip("10.0.3.1"))).containsExactly("n1");
-  }
-
-  @Test
-  void verdict_podOnOtherNodeOrOutside_none() {
-    assertThat(flow("h1", ip("10.0.0.1"), "remote", ip("10.0.2.1"))).isEmpty();
-    assertThat(flow("local", ip("10.0.1.1"), null, ip("203.0.113.9"))).isEmpty();
-    assertThat(flow(null, ip("203.0.113.9"), "h1", ip("10.0.0.1"))).isEmpty();
-    assertThat(flow("local", ip("10.0.1.1"), "free", ip("10.0.3.1"))).isEmpty();
-  }
-
-  @Test
-  void question_knownEnds_onlyHostWithLocalWorkload() {
-    assertThat(question(known("h1"), known("local"))).containsExactly("n1");
-    assertThat(question(known("free"), known("h1"))).containsExactly("n1");
-    assertThat(question(known("h1"), known("remote"))).isEmpty();
-    assertThat(question(known("local"), known("free"))).isEmpty();
-  }
-
-  @Test
-  void question_rangesAndSelectors_asTheEndpointsTheyHold() {
+  void verdictAndQuestion_hostAndLocalPod_modelledNoElement() {
+    // spec S6.12: every command but map models a node's traffic with its own workloads
+    assertThat(flow("h1", ip("10.0.0.1"), "local", ip("10.0.1.1"))).isEmpty();
+    assertThat(flow("local", ip("10.0.1.1"), "h1", ip("10.0.0.1"))).isEmpty();
+    assertThat(flow("h1", ip("10.0.0.1"), "free", ip("10.0.3.1"))).isEmpty();
+    assertThat(question(known("h1"), known("local"))).isEmpty();
+    assertThat(question(known("free"), known("h1"))).isEmpty();
     End hostRange = new End.Addresses(Cidr.parse("10.0.0.0/24").orElseThrow(), null);
-    End world = new End.Addresses(null, null);
-    assertThat(question(hostRange, known("local"))).containsExactly("n1");
-    assertThat(question(hostRange, known("remote"))).isEmpty();
-    assertThat(question(world, known("local"))).isEmpty();
     Selector remote = new Selector.Compare("app", Selector.Op.EQ, "remote");
-    // a pod not yet deployed is on no named node; --existing holds only the remote pod
-    assertThat(question(known("h1"), new End.Hypothetical("a", remote, false)))
-        .containsExactly("n1");
-    assertThat(question(known("h1"), new End.Hypothetical("a", remote, true))).isEmpty();
-    assertThat(question(new End.Hypothetical(null, Selector.all(), true), hostRange))
-        .containsExactly("n1");
+    assertThat(question(known("h1"), new End.Hypothetical("a", remote, false))).isEmpty();
+    assertThat(question(hostRange, known("local"))).isEmpty();
+    assertThat(kinds(Relevance.anywhere(IN.unmodelled(), IN.set(), true))).isEmpty();
   }
 
   @Test
-  void anywhere_noWorkloadCanBeLocal_onlyWithHypothetical() {
+  void map_noWorkloadCanBeLocal_onlyWithHypothetical() {
     Input remoteOnly = load(HOST);
-    assertThat(kinds(Relevance.anywhere(remoteOnly.unmodelled(), remoteOnly.set(), false)))
-        .isEmpty();
-    assertThat(kinds(Relevance.anywhere(remoteOnly.unmodelled(), remoteOnly.set(), true)))
+    assertThat(kinds(Relevance.map(remoteOnly.unmodelled(), remoteOnly.set(), false))).isEmpty();
+    assertThat(kinds(Relevance.map(remoteOnly.unmodelled(), remoteOnly.set(), true)))
         .containsExactly("n1");
-    assertThat(kinds(Relevance.anywhere(IN.unmodelled(), IN.set(), false))).containsExactly("n1");
-  }
-
-  @Test
-  void lint_nodeOwnTraffic_neverNamed() {
-    assertThat(kinds(Relevance.lint(IN.unmodelled(), IN.set(), true))).isEmpty();
+    assertThat(kinds(Relevance.map(IN.unmodelled(), IN.set(), false))).containsExactly("n1");
   }
 }
