@@ -142,12 +142,24 @@ public final class Evaluator {
    * when the flow has that step ({@link #stepped}).
    */
   public Verdict evaluate(Flow flow) {
+    return evaluate(flow, false);
+  }
+
+  /**
+   * The verdict on a flow with both steps walked even when it is {@link Flow#local}: what the map,
+   * which does not model a node's traffic with its own workloads yet, shows for it (spec S9.2).
+   */
+  public Verdict evaluateWalked(Flow flow) {
+    return evaluate(flow, true);
+  }
+
+  private Verdict evaluate(Flow flow, boolean walked) {
     List<Step> steps = new ArrayList<>();
-    if (stepped(flow, Direction.EGRESS)) {
-      steps.add(evaluate(flow.source(), Direction.EGRESS, flow));
-    }
-    if (stepped(flow, Direction.INGRESS)) {
-      steps.add(evaluate(flow.destination(), Direction.INGRESS, flow));
+    for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
+      Endpoint at = d == Direction.EGRESS ? flow.source() : flow.destination();
+      if (walked ? at != null : stepped(flow, d)) {
+        steps.add(evaluate(at, d, flow));
+      }
     }
     return new Verdict(steps.stream().allMatch(Step::allowed), steps);
   }

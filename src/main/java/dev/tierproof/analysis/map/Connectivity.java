@@ -309,7 +309,7 @@ public final class Connectivity {
               to.domain(),
               src,
               dst);
-      Verdict v = evaluator.evaluate(f);
+      Verdict v = evaluator.evaluateWalked(f);
       if (!v.allowed() || !key(v).equals(key(s.part().verdict()))) {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());
