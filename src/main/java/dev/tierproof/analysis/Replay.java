@@ -177,6 +177,7 @@ public final class Replay {
       case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
       case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
       case INVALID -> new Point(d, Point.Kind.INVALID, null, null, null, null);
+      case OWN_NODE -> new Point(d, Point.Kind.OWN_NODE, null, null, null, null);
     };
   }
 }

@@ -7,6 +7,7 @@ import dev.tierproof.analysis.References.Resolved;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.report.ExplainReport;
@@ -57,9 +58,17 @@ final class ExplainCommand extends Subcommand {
     }
     s.warn(g);
     Concrete c = concrete.get();
-    Verdict verdict = new Evaluator(set).evaluate(c.flow());
+    Evaluator evaluator = new Evaluator(set);
+    Verdict verdict = evaluator.evaluate(c.flow());
+    List<String> notes = new java.util.ArrayList<>(c.notes());
+    Flow onNode = c.flow().placed(true);
+    if (onNode.local() != c.flow().local()) {
+      // spec S6.12: a workload that names no node may run on the host endpoint's node too
+      notes.add(
+          "placed on the host endpoint's node, " + placed(onNode, evaluator.evaluate(onNode)));
+    }
     if (outputs.stream().noneMatch(o -> o.format() == Format.TEXT && o.file() == null)) {
-      c.notes().forEach(n -> s.err.println("note: " + n));
+      notes.forEach(n -> s.err.println("note: " + n));
     }
     // spec S9.4: the verdict is printed, and inconclusive when what is not modelled acts on its
     // path
@@ -71,11 +80,16 @@ final class ExplainCommand extends Subcommand {
                 ExplainReport.render(
                     f,
                     new ExplainReport.Explanation(
-                        set, from.end(), to.end(), c.flow(), verdict, c.notes()),
+                        set, from.end(), to.end(), c.flow(), verdict, notes),
                     caveat));
     if (!written) {
       return s.fail();
     }
     return caveat.inconclusive() ? s.unmodelled(caveat) : ExitCode.OK;
+  }
+
+  /** {@code the flow is allowed: TCP ... (n1-eth0 -> app/web on node n1)}. */
+  private static String placed(Flow f, Verdict v) {
+    return "the flow is " + (v.allowed() ? "allowed" : "denied") + ": " + f.describe();
   }
 }

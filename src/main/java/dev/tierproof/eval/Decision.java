@@ -17,7 +17,11 @@ import dev.tierproof.model.Tier;
  *   <li>{@code FAILSAFE}: a host endpoint's failsafe port allowed before any policy;
  *   <li>{@code INVALID}: only for a reply (spec S6.5): conntrack sees no connection for it (a TCP
  *       or ICMP echo reply that no untracked Allow let through) and Felix drops it before pre-DNAT
- *       and normal policy.
+ *       and normal policy;
+ *   <li>{@code OWN_NODE}: the flow is between a host endpoint and a workload on its node (spec
+ *       S6.12), and Felix polices none of it at this end: a host's packets to its own workload (at
+ *       either end), the host's side of a workload's packets to its own host (Felix's {@code
+ *       DefaultEndpointToHostAction}, Accept), or an ICMPv6 host-discovery message there. Allows.
  * </ul>
  *
  * @param reply for an untracked Allow rule whose packet needs a reply (spec S6.5), that reply and
@@ -37,6 +41,7 @@ public record Decision(
    */
   public boolean allows() {
     return kind == Kind.FAILSAFE
+        || kind == Kind.OWN_NODE
         || ((kind == Kind.RULE || kind == Kind.PROFILE)
             && rule.action() == dev.tierproof.model.Action.ALLOW
             && (reply == null || reply.step().allowed()));
@@ -53,7 +58,8 @@ public record Decision(
     PROFILE("profile"),
     NO_PROFILE("no-profile"),
     FAILSAFE("failsafe"),
-    INVALID("conntrack-invalid");
+    INVALID("conntrack-invalid"),
+    OWN_NODE("own-node");
 
     private final String json;
 

@@ -138,8 +138,8 @@ public final class Evaluator {
   }
 
   /**
-   * The verdict on a flow: egress at its source endpoint, then ingress at its destination, each
-   * when the flow has that step ({@link #stepped}).
+   * The verdict on a flow: egress at its source endpoint, then ingress at its destination; a step
+   * that a local flow does not walk ({@link #stepped}) is decided {@link Decision.Kind#OWN_NODE}.
    */
   public Verdict evaluate(Flow flow) {
     return evaluate(flow, false);
@@ -157,15 +157,24 @@ public final class Evaluator {
     List<Step> steps = new ArrayList<>();
     for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
       Endpoint at = d == Direction.EGRESS ? flow.source() : flow.destination();
-      if (walked ? at != null : stepped(flow, d)) {
-        steps.add(evaluate(at, d, flow));
+      if (at == null) {
+        continue;
       }
+      steps.add(
+          walked || stepped(flow, d)
+              ? evaluate(at, d, flow)
+              : new Step(
+                  at,
+                  d,
+                  true,
+                  new Decision(Decision.Kind.OWN_NODE, null, null, null, null),
+                  List.of()));
     }
     return new Verdict(steps.stream().allMatch(Step::allowed), steps);
   }
 
   /**
-   * Whether {@code flow} meets a policy step in {@code dir} (spec S5.1, S6.12): at an end in the
+   * Whether {@code flow} walks a policy step in {@code dir} (spec S5.1, S6.12): at an end in the
    * cluster; for a flow between a host endpoint and a workload on its node ({@link Flow#local})
    * only the workload's egress toward its host, and not for an ICMPv6 neighbour-discovery or
    * multicast listener message, which Felix accepts from a workload to its host before policy.

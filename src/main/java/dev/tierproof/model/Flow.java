@@ -200,17 +200,22 @@ public record Flow(
   public String describe() {
     return packet()
         + " ("
-        + (source == null ? "outside" : source.ref() + placement(source))
+        + (source == null ? "outside" : source.ref())
+        + placement(source)
         + " -> "
         + (destination == null
             ? destinationDomain != null ? destinationDomain : "outside"
-            : destination.ref() + placement(destination))
+            : destination.ref())
+        + placement(destination)
         + ")";
   }
 
-  /** {@code " on node n1"} for a workload naming no node that this flow places on one. */
+  /**
+   * {@code " on node n1"} for a workload naming no node that this flow places on one, else {@code
+   * ""} ({@code e} may be null: outside).
+   */
   public String placement(Endpoint e) {
-    if (!local || e.isHost() || e.node() != null) {
+    if (!local || e == null || e.isHost() || e.node() != null) {
       return "";
     }
     return " on node " + (e == source ? destination : source).node();

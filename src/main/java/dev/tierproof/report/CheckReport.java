@@ -161,7 +161,14 @@ public final class CheckReport {
         f.destination() != null
             ? f.destination().ref()
             : f.destinationDomain() != null ? f.destinationDomain() : "outside";
-    return Text.packet(f) + " (" + from + " -> " + to + ")";
+    return Text.packet(f)
+        + " ("
+        + from
+        + f.placement(f.source())
+        + " -> "
+        + to
+        + f.placement(f.destination())
+        + ")";
   }
 
   private static String labels(dev.tierproof.model.Endpoint e) {

@@ -113,8 +113,10 @@ public final class ExplainReport {
         Text.verdict(verdict.allowed())
             + ": "
             + from
+            + flow.placement(flow.source())
             + " -> "
             + to
+            + flow.placement(flow.destination())
             + " ("
             + Text.packet(flow)
             + ")"
@@ -147,6 +149,34 @@ public final class ExplainReport {
     return out;
   }
 
+  /** Why a local flow's step at {@code at} is not walked (spec S6.12). */
+  private static String ownNode(Flow flow, Endpoint at, Direction dir) {
+    Endpoint host = flow.source().isHost() ? flow.source() : flow.destination();
+    Endpoint workload = host == flow.source() ? flow.destination() : flow.source();
+    String where =
+        workload.ref()
+            + (workload.node() == null ? " is placed on node " : " is on node ")
+            + host.node()
+            + ", the node of host endpoint "
+            + host.ref()
+            + ": ";
+    if (host == flow.source()) {
+      return where
+          + "Felix does not police a host's packets to its own workloads (neither the host"
+          + " endpoint's egress nor the workload's ingress policy sees them).";
+    }
+    if (dir == Direction.EGRESS) {
+      return where
+          + "Felix accepts ICMPv6 type "
+          + flow.icmpType()
+          + " from a workload to its host before the workload's egress policy.";
+    }
+    return where
+        + "a workload's packets to its own host meet its egress policy, then Felix's"
+        + " DefaultEndpointToHostAction (Accept, as Calico's manifests and operator set it),"
+        + " never the host endpoint's policy.";
+  }
+
   private static List<String> sentences(PolicySet set, Flow flow, Step step) {
     Endpoint at = step.endpoint();
     Direction dir = step.direction();
@@ -163,6 +193,10 @@ public final class ExplainReport {
               + " port of host endpoint "
               + who
               + ": allowed before any policy.");
+      return out;
+    }
+    if (decision.kind() == Decision.Kind.OWN_NODE) {
+      out.add(ownNode(flow, at, dir));
       return out;
     }
     List<Tier> tiers = set.tiers();

@@ -13,6 +13,7 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
 import dev.tierproof.eval.Verdict;
+import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
@@ -166,6 +167,7 @@ final class Json {
     ObjectNode source = out.putObject("source");
     if (flow.source() != null) {
       source.put("endpoint", flow.source().ref());
+      placedOn(source, flow, flow.source());
     }
     source.put("ip", flow.sourceIp().toString());
     if (flow.sourcePort() != null) {
@@ -174,6 +176,7 @@ final class Json {
     ObjectNode destination = out.putObject("destination");
     if (flow.destination() != null) {
       destination.put("endpoint", flow.destination().ref());
+      placedOn(destination, flow, flow.destination());
     } else if (flow.destinationDomain() != null) {
       destination.put("domain", flow.destinationDomain());
     }
@@ -236,5 +239,16 @@ final class Json {
       out.set("reply", reply);
     }
     return out;
+  }
+
+  /**
+   * {@code "placedOn": "n1"} for a workload naming no node that the flow places on its host end's
+   * node (spec S6.12).
+   */
+  private static void placedOn(ObjectNode end, Flow flow, Endpoint e) {
+    if (!flow.placement(e).isEmpty()) {
+      Endpoint other = e == flow.source() ? flow.destination() : flow.source();
+      end.put("placedOn", other.node());
+    }
   }
 }

@@ -49,7 +49,8 @@ public record Point(
     PROFILE,
     NO_PROFILE,
     FAILSAFE,
-    INVALID
+    INVALID,
+    OWN_NODE
   }
 
   static Point rule(Direction d, String tier, Policy p, int index) {
@@ -70,6 +71,11 @@ public record Point(
 
   static Point failsafe(Direction d) {
     return new Point(d, Kind.FAILSAFE, null, null, null, null);
+  }
+
+  /** A step a local flow does not walk (spec S6.12). */
+  static Point ownNode(Direction d) {
+    return new Point(d, Kind.OWN_NODE, null, null, null, null);
   }
 
   /** A reply conntrack drops as {@code INVALID} (spec S6.5). */

@@ -134,9 +134,13 @@ record Witness(
     if (explain) {
       if (m.eval(stepped.apply(Direction.EGRESS), true).isTrue()) {
         src.decisions(m, source, decisions);
+      } else if (source != null) {
+        decisions.add(Point.ownNode(Direction.EGRESS));
       }
       if (m.eval(stepped.apply(Direction.INGRESS), true).isTrue()) {
         dst.decisions(m, destination, decisions);
+      } else if (destination != null) {
+        decisions.add(Point.ownNode(Direction.INGRESS));
       }
     }
     return new Answer(
