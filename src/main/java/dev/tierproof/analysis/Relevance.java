@@ -21,9 +21,7 @@ import java.util.stream.Stream;
  * enforcement points ({@link Reach}); it matters to an answer shown by a flow when it acts at a
  * step of that flow and can turn its verdict, and to a proof over every flow of a question when one
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
- * source, ingress at the destination). An element acting on a node's traffic with its own workloads
- * ({@link Reach.Local}) matters only to the map, which does not model that traffic yet ({@link
- * #map}); every other command models it (spec S6.12). Every command asks here and nowhere else.
+ * source, ingress at the destination). Every command asks here and nowhere else.
  */
 public final class Relevance {
 
@@ -42,8 +40,7 @@ public final class Relevance {
             all,
             r ->
                 acts(r, source, Direction.EGRESS, set)
-                    || acts(r, destination, Direction.INGRESS, set),
-            l -> false);
+                    || acts(r, destination, Direction.INGRESS, set));
     return source instanceof End.Addresses && destination instanceof End.Addresses
         ? withForwarded(all, out)
         : out;
@@ -86,8 +83,7 @@ public final class Relevance {
                 .anyMatch(
                     (Step s) ->
                         r.covers(s.endpoint(), s.direction())
-                            && (r.decider() == null || s.decidedBy().rule() == r.decider())),
-        l -> false);
+                            && (r.decider() == null || s.decidedBy().rule() == r.decider())));
   }
 
   /**
@@ -147,8 +143,7 @@ public final class Relevance {
                                             && covers(r, e, d, set))
                             || hypothetical
                                 && r.directions().contains(d)
-                                && fresh(r, null, policy.selector())),
-        l -> false);
+                                && fresh(r, null, policy.selector())));
   }
 
   /**
@@ -158,20 +153,6 @@ public final class Relevance {
    */
   public static List<Unmodelled> anywhere(
       List<Unmodelled> all, PolicySet set, boolean hypothetical) {
-    return anywhere(all, set, hypothetical, false);
-  }
-
-  /**
-   * The map's: {@link #anywhere}, and the elements acting on a node's traffic with its own
-   * workloads, which the map does not model yet, when a workload of the input can be on the node
-   * or, with {@code hypothetical}, always (a pod not yet deployed is on no named node).
-   */
-  public static List<Unmodelled> map(List<Unmodelled> all, PolicySet set, boolean hypothetical) {
-    return anywhere(all, set, hypothetical, true);
-  }
-
-  private static List<Unmodelled> anywhere(
-      List<Unmodelled> all, PolicySet set, boolean hypothetical, boolean local) {
     List<Unmodelled> out =
         keep(
             all,
@@ -180,8 +161,7 @@ public final class Relevance {
                     .anyMatch(
                         d ->
                             set.endpoints().stream().anyMatch(e -> r.covers(e, d))
-                                || hypothetical && fresh(r, null, null)),
-            l -> local && (hypothetical || set.endpoints().stream().anyMatch(l::workload)));
+                                || hypothetical && fresh(r, null, null)));
     return withForwarded(all, out); // spec S6.6: also between addresses outside the cluster
   }
 
@@ -278,22 +258,18 @@ public final class Relevance {
         r ->
             !(none && r.effect() == Reach.Effect.DENIES)
                 && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
-                    || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))),
-        l -> false);
+                    || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))));
   }
 
   /**
-   * The elements of {@code all} that act everywhere, those at endpoints {@code acts} accepts, and
-   * those on a node's traffic with its own workloads that {@code local} accepts.
+   * The elements of {@code all} that act everywhere, and those at endpoints {@code acts} accepts.
    */
-  private static List<Unmodelled> keep(
-      List<Unmodelled> all, Predicate<Reach.Endpoints> acts, Predicate<Reach.Local> local) {
+  private static List<Unmodelled> keep(List<Unmodelled> all, Predicate<Reach.Endpoints> acts) {
     return all.stream()
         .filter(
             u ->
                 u.reach() instanceof Reach.Everywhere
-                    || u.reach() instanceof Reach.Endpoints r && acts.test(r)
-                    || u.reach() instanceof Reach.Local l && local.test(l))
+                    || u.reach() instanceof Reach.Endpoints r && acts.test(r))
         .toList();
   }
 

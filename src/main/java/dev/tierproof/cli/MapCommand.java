@@ -140,7 +140,7 @@ final class MapCommand extends Subcommand {
                 new Connectivity.Options(
                     sources, destinations, packets, pods, s.progress(g, "map"))),
             by);
-    Caveat caveat = Session.caveat(g, Relevance.map(input.unmodelled(), set, any));
+    Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, any));
     boolean written = s.write(outputs, f -> MapReport.render(f, set, chosen.json(), map, caveat));
     if (!written) {
       return s.fail();

@@ -142,18 +142,6 @@ public final class Evaluator {
    * that a local flow does not walk ({@link #stepped}) is decided {@link Decision.Kind#OWN_NODE}.
    */
   public Verdict evaluate(Flow flow) {
-    return evaluate(flow, false);
-  }
-
-  /**
-   * The verdict on a flow with both steps walked even when it is {@link Flow#local}: what the map,
-   * which does not model a node's traffic with its own workloads yet, shows for it (spec S9.2).
-   */
-  public Verdict evaluateWalked(Flow flow) {
-    return evaluate(flow, true);
-  }
-
-  private Verdict evaluate(Flow flow, boolean walked) {
     List<Step> steps = new ArrayList<>();
     for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
       Endpoint at = d == Direction.EGRESS ? flow.source() : flow.destination();
@@ -161,7 +149,7 @@ public final class Evaluator {
         continue;
       }
       steps.add(
-          walked || stepped(flow, d)
+          stepped(flow, d)
               ? evaluate(at, d, flow)
               : new Step(
                   at,

@@ -169,7 +169,6 @@ final class Gaps {
       }
     }
     interfaces(hostsByNode, out);
-    ownWorkloads(hostsByNode, out);
     for (Profile p : set.profiles().values()) {
       for (Direction d : Direction.values()) {
         rules(
@@ -235,27 +234,6 @@ final class Gaps {
                         .on(Set.of(node))));
           }
         });
-  }
-
-  /**
-   * Each node with host endpoints: Felix polices the traffic between the node's own addresses and
-   * its local workloads apart from other traffic (spec S6.12), which every command models but the
-   * map (S9.2). The loader requires a host endpoint's {@code spec.node}; one without (a model built
-   * by hand) has no node to name and is skipped.
-   */
-  private static void ownWorkloads(
-      java.util.Map<String, List<Endpoint>> byNode, List<Unmodelled> out) {
-    byNode.forEach(
-        (node, hosts) ->
-            out.add(
-                new Unmodelled(
-                    "HostEndpoint",
-                    "node " + node + " (own workloads)",
-                    hosts.get(0).span(),
-                    "map does not model the traffic between the node's own addresses and its"
-                        + " local workloads yet (Felix: host → local workload is not policed;"
-                        + " workload → its own host meets only the workload's egress policy)",
-                    new Reach.Local(node))));
   }
 
   private static Reach deciding(Reach at, Rule rule, Reach.Effect way) {

@@ -71,6 +71,34 @@ public record Endpoint(
     return namespace == null ? name : namespace + "/" + name;
   }
 
+  /** The nodes of the host endpoints among {@code endpoints} (spec S6.12). */
+  public static java.util.Set<String> hostNodes(java.util.Collection<Endpoint> endpoints) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (Endpoint e : endpoints) {
+      if (e.isHost() && e.node() != null) {
+        out.add(e.node());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What tells this endpoint's local flows (spec S6.12, {@link Flow#local}) from another's, given
+   * the {@code hostNodes}: a host endpoint's node ({@code "host N"}), a workload's node when it is
+   * one of them, {@code ""} for a workload that names no node; null for the rest, and for every
+   * endpoint when there are no host nodes. Endpoints alike in it and in their steps are alike in
+   * every flow.
+   */
+  public String placement(java.util.Set<String> hostNodes) {
+    if (hostNodes.isEmpty()) {
+      return null;
+    }
+    if (isHost()) {
+      return "host " + node;
+    }
+    return node == null ? "" : hostNodes.contains(node) ? node : null;
+  }
+
   public boolean isHost() {
     return kind == Kind.HOST;
   }

@@ -10,6 +10,7 @@ import dev.tierproof.analysis.map.MapResult.Part;
 import dev.tierproof.eval.Step;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
@@ -66,6 +67,24 @@ public final class MapReport {
    * except TCP}.
    */
   static String packets(Part p) {
+    return protocols(p) + placed(p);
+  }
+
+  /**
+   * {@code " (ops/web on node n1)"} for a part whose flows place a workload naming no node on its
+   * host end's node (spec S6.12), else {@code ""}.
+   */
+  private static String placed(Part p) {
+    Flow f = p.witness();
+    if (f == null || !f.local()) {
+      return "";
+    }
+    Endpoint floating = f.placement(f.source()).isEmpty() ? f.destination() : f.source();
+    String where = f.placement(floating);
+    return where.isEmpty() ? "" : " (" + floating.ref() + where + ")";
+  }
+
+  private static String protocols(Part p) {
     String family = p.ipVersion() == null ? "" : "IPv" + p.ipVersion() + " ";
     if (p.protocol() == Part.ANY) {
       return family
@@ -108,6 +127,7 @@ public final class MapReport {
   static String decided(Part p) {
     return p.verdict().steps().stream()
         .map(s -> Text.decision(s.decidedBy(), s.direction()))
+        .distinct()
         .collect(Collectors.joining("; "));
   }
 

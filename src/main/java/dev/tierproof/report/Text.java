@@ -122,9 +122,8 @@ final class Text {
           "conntrack, which holds no connection for it (INVALID: the packet it answers was not"
               + " tracked) and drops it before pre-DNAT and normal policy";
       case OWN_NODE ->
-          "Felix's handling of a node's traffic with its own workloads, which polices only a"
-              + " workload's egress toward its host and then accepts (DefaultEndpointToHostAction"
-              + " Accept, as Calico's manifests and operator set it)";
+          "no policy: a node's traffic with its own workloads (Felix polices only a workload's"
+              + " egress toward its host, then accepts: DefaultEndpointToHostAction Accept)";
     };
   }
 

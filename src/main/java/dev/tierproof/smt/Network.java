@@ -120,28 +120,12 @@ public final class Network {
 
   /** The nodes of {@code set}'s host endpoints. */
   static Set<String> hostNodes(PolicySet set) {
-    Set<String> out = new java.util.TreeSet<>();
-    for (Endpoint e : set.endpoints()) {
-      if (e.isHost() && e.node() != null) {
-        out.add(e.node());
-      }
-    }
-    return out;
+    return Endpoint.hostNodes(set.endpoints());
   }
 
-  /**
-   * What grouping must keep apart for the node-local flows (spec S6.12): a host endpoint's node, a
-   * workload's node when it is one of {@link #hostNodes}, {@code ""} for a workload that names no
-   * node; null for the rest, and for every endpoint when there are no host endpoints.
-   */
+  /** {@link Endpoint#placement} among {@link #hostNodes}. */
   String placement(Endpoint e) {
-    if (hostNodes.isEmpty()) {
-      return null;
-    }
-    if (e.isHost()) {
-      return "host " + e.node();
-    }
-    return e.node() == null ? "" : hostNodes.contains(e.node()) ? e.node() : null;
+    return e.placement(hostNodes);
   }
 
   /**

@@ -260,16 +260,12 @@ class GapsTest {
         metadata: {name: b, labels: {zone: z}}
         spec: {node: n1, interfaceName: eth1, expectedIPs: [10.0.9.2]}
         """;
-    // spec S6.10: each node also has an element for its traffic with its own workloads
-    assertThat(load(alike).unmodelled())
-        .extracting(Unmodelled::reach)
-        .containsExactly(new Reach.Local("n1"));
+    // spec S6.12: a node's traffic with its own workloads is modelled, no element stands for it
+    assertThat(load(alike).unmodelled()).isEmpty();
     Input differ = load(alike.replace("name: b, labels: {zone: z}", "name: b, labels: {zone: y}"));
     assertThat(differ.unmodelled())
         .extracting(Unmodelled::kind, Unmodelled::name)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("HostEndpoint", "node n1"),
-            org.assertj.core.groups.Tuple.tuple("HostEndpoint", "node n1 (own workloads)"));
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("HostEndpoint", "node n1"));
     Reach.Endpoints at = (Reach.Endpoints) differ.unmodelled().get(0).reach();
     assertThat(at.kinds()).isEqualTo(Set.of(Endpoint.Kind.HOST));
     assertThat(at.nodes()).isEqualTo(Set.of("n1"));
@@ -377,39 +373,8 @@ class GapsTest {
   }
 
   @Test
-  void of_nodesWithHostEndpoints_oneOwnWorkloadsElementEach() {
-    // spec S6.10, S9.1: a node's traffic with its own workloads, whatever its host endpoints are
-    Input in =
-        load(
-            """
-        apiVersion: projectcalico.org/v3
-        kind: HostEndpoint
-        metadata: {name: n1-eth0, labels: {role: a}}
-        spec: {node: n1, interfaceName: eth0}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: HostEndpoint
-        metadata: {name: n1-eth1, labels: {role: a}}
-        spec: {node: n1, interfaceName: eth1}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: HostEndpoint
-        metadata: {name: n2-all, labels: {role: b}}
-        spec: {node: n2, interfaceName: "*"}
-        """);
-    assertThat(in.unmodelled())
-        .filteredOn(u -> u.reach() instanceof Reach.Local)
-        .extracting(Unmodelled::kind, Unmodelled::name, u -> u.span().line(), Unmodelled::reach)
-        .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(
-                "HostEndpoint", "node n1 (own workloads)", 1, new Reach.Local("n1")),
-            org.assertj.core.groups.Tuple.tuple(
-                "HostEndpoint", "node n2 (own workloads)", 11, new Reach.Local("n2")));
-  }
-
-  @Test
-  void local_pairs_hostOfNodeWithWorkloadOnItOrUnnamed() {
-    Reach.Local n1 = new Reach.Local("n1");
+  void flowLocal_hostOfNodeWithWorkloadOnItOrUnnamed() {
+    // spec S6.12: the pairs whose flows may be (or always are) between a node and its workload
     Endpoint host =
         new Endpoint(
             Endpoint.Kind.HOST,
@@ -423,23 +388,27 @@ class GapsTest {
             "n1",
             dev.tierproof.source.Span.NONE,
             false);
-    Endpoint onN2 =
-        new Endpoint(
-            WEB.kind(),
-            WEB.namespace(),
-            WEB.name(),
-            WEB.source(),
-            WEB.labels(),
-            WEB.ips(),
-            WEB.ports(),
-            WEB.profiles(),
-            "n2",
-            WEB.span(),
-            false);
-    assertThat(n1.pairs(host, WEB)).isTrue();
-    assertThat(n1.pairs(WEB, host)).isTrue();
-    assertThat(n1.pairs(host, onN2)).isFalse();
-    assertThat(n1.pairs(WEB, WEB)).isFalse();
-    assertThat(new Reach.Local("n2").pairs(host, WEB)).isFalse();
+    java.util.function.Function<String, Endpoint> on =
+        node ->
+            new Endpoint(
+                WEB.kind(),
+                WEB.namespace(),
+                WEB.name(),
+                WEB.source(),
+                WEB.labels(),
+                WEB.ips(),
+                WEB.ports(),
+                WEB.profiles(),
+                node,
+                WEB.span(),
+                false);
+    Endpoint onN1 = on.apply("n1");
+    Endpoint onN2 = on.apply("n2");
+    assertThat(dev.tierproof.model.Flow.canBeLocal(host, WEB)).isTrue();
+    assertThat(dev.tierproof.model.Flow.canBeLocal(WEB, host)).isTrue();
+    assertThat(dev.tierproof.model.Flow.mustBeLocal(host, WEB)).isFalse();
+    assertThat(dev.tierproof.model.Flow.canBeLocal(host, onN2)).isFalse();
+    assertThat(dev.tierproof.model.Flow.mustBeLocal(onN1, host)).isTrue();
+    assertThat(dev.tierproof.model.Flow.canBeLocal(WEB, WEB)).isFalse();
   }
 }

@@ -96,6 +96,11 @@ final class Cells {
     split(typeBounds, Protocols.ECHO_REQUEST_V6, Protocols.ECHO_REQUEST_V6);
   }
 
+  /** Splits at the ICMPv6 types Felix accepts from a workload to its own host (spec S6.12). */
+  void hostDiscovery() {
+    Protocols.HOST_DISCOVERY.forEach(t -> split(typeBounds, t, t));
+  }
+
   private void add(Rule r, TreeSet<Integer> sources, TreeSet<Integer> destinations) {
     if (r.protocol() != null) {
       protocols.add(r.protocol());

@@ -275,8 +275,76 @@ public final class Connectivity {
         && key(a.verdict()).equals(key(b.verdict()));
   }
 
-  /** The allowed parts between two ends at two addresses of one family, each witness evaluated. */
+  /**
+   * The allowed parts between two ends at two addresses of one family, each witness evaluated: as
+   * walked unless every flow between them is local, and the local ones when some can be (a workload
+   * naming no node placed on its host end's node, spec S6.12).
+   */
   private List<Part> parts(
+      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
+    List<Part> out = new ArrayList<>();
+    if (!Flow.mustBeLocal(src, dst)) {
+      out.addAll(walked(src, srcIp, from, dst, dstIp, to, family));
+    }
+    if (Flow.canBeLocal(src, dst)) {
+      out.addAll(local(src, srcIp, from, dst, dstIp, to, family));
+    }
+    return out;
+  }
+
+  /**
+   * The local flows' parts (spec S6.12): a host's packets to its own workload are all allowed, a
+   * workload's to its host are decided by its egress step (ICMPv6 host discovery not even that),
+   * over that step's table's cells, each evaluated.
+   */
+  private List<Part> local(
+      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
+    Cells cells = new Cells();
+    if (!src.isHost()) {
+      cells.add(
+          table(src, srcIp, end(from, family), Direction.EGRESS, family, to.index()).partition());
+      cells.hostDiscovery();
+    }
+    cells.bound(options.packets());
+    List<Cell> all = cells.partition().cells();
+    Map<List<Object>, List<Cell>> allowed = new LinkedHashMap<>();
+    Map<Cell, Flow> flows = new HashMap<>();
+    Map<Cell, Verdict> verdicts = new HashMap<>();
+    for (Cell c : all) {
+      if (!admits(options.packets(), c)) {
+        continue;
+      }
+      Flow f =
+          new Flow(
+              c.repProtocol(),
+              srcIp,
+              c.sourcePort(),
+              dstIp,
+              c.port(),
+              c.type(),
+              c.code(),
+              to.domain(),
+              src,
+              dst,
+              true);
+      Verdict v = evaluator.evaluate(f);
+      if (v.allowed()) {
+        flows.put(c, f);
+        verdicts.put(c, v);
+        allowed.computeIfAbsent(key(v), k -> new ArrayList<>()).add(c);
+      }
+    }
+    List<Part> parts = new ArrayList<>();
+    for (List<Cell> same : allowed.values()) {
+      for (Parts.Built b : Parts.of(all, same)) {
+        parts.add(b.part().with(flows.get(b.cell()), verdicts.get(b.cell())));
+      }
+    }
+    return parts;
+  }
+
+  /** The parts of flows walked at both ends ({@link #parts}). */
+  private List<Part> walked(
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
     Table out =
         src == null
@@ -309,7 +377,7 @@ public final class Connectivity {
               to.domain(),
               src,
               dst);
-      Verdict v = evaluator.evaluateWalked(f);
+      Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !key(v).equals(key(s.part().verdict()))) {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());

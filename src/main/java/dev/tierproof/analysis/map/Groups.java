@@ -267,6 +267,7 @@ final class Groups {
   private void endpoints(PolicySet set) {
     Map<List<Object>, List<Endpoint>> byKey = new LinkedHashMap<>();
     Map<Ip, List<Endpoint>> owners = Endpoint.byAddress(set.endpoints());
+    Set<String> hostNodes = Endpoint.hostNodes(set.endpoints()); // spec S6.12
     for (Endpoint e : set.endpoints()) {
       List<Object> addresses = new ArrayList<>();
       for (Ip ip : e.ips()) {
@@ -295,7 +296,8 @@ final class Groups {
               e.labels(),
               e.profiles(),
               new HashSet<>(e.ports()),
-              new HashSet<>(addresses));
+              new HashSet<>(addresses),
+              String.valueOf(e.placement(hostNodes)));
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
     }
     // labels that set a group apart: those whose value differs among the groups of its namespace
