@@ -194,10 +194,9 @@ class GapsTest {
         metadata: {name: edge-1, labels: {role: edge}}
         spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}
         """);
-    // spec S6.10: and the node's traffic with its own workloads
     assertThat(with.unmodelled())
         .extracting(Unmodelled::kind)
-        .containsExactly("doNotTrack", "applyOnForward", "HostEndpoint");
+        .containsExactly("doNotTrack", "applyOnForward");
     // spec S6.6: untracked and forward policies alike act on forwarded traffic (a workload end)
     for (int i : new int[] {0, 1}) {
       Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(i).reach();
