@@ -12,7 +12,9 @@
  * <p>Spec: specs/semantics.md S1.3 (selectors over symbolic labels), S3 (rule matching), S4 (one
  * endpoint and direction: tiers, Pass, tier defaults, profiles, no-profile deny), S5 (flows,
  * hypothetical endpoints), S6 (host endpoints: failsafes first, then the untracked, pre-DNAT and
- * normal paths, S6.4; the reply an untracked Allow needs, over the reversed packet, S6.5).
+ * normal paths, S6.4; the reply an untracked Allow needs, over the reversed packet, S6.5), S6.12 (a
+ * node's traffic with its own workloads: {@code flow.local} places a workload that names no node on
+ * its host end's node; a local flow walks only the workload's egress toward its host).
  *
  * <p>Encoding. A packet is a family, two 128-bit addresses (IPv4-mapped; IPv6 addresses outside the
  * mapped range), protocol 1-255, ports exactly for TCP/UDP/SCTP/UDPLite, ICMP type and code exactly
