@@ -209,7 +209,9 @@ public final class Diff {
     for (ChangeClass c : classes) {
       for (int i = 0; i < out.size(); i++) {
         ChangeClass m = out.get(i);
-        if (m.kind() != c.kind() || !m.packets().equals(c.packets())) {
+        if (m.kind() != c.kind()
+            || !m.packets().equals(c.packets())
+            || !java.util.Objects.equals(m.local(), c.local())) {
           continue;
         }
         Ends src = m.source().equals(c.source()) ? m.source() : null;
@@ -222,7 +224,8 @@ public final class Diff {
         if (src != null && dst != null) {
           out.set(
               i,
-              new ChangeClass(m.kind(), src, dst, m.packets(), m.witness(), m.before(), m.after()));
+              new ChangeClass(
+                  m.kind(), src, dst, m.packets(), m.witness(), m.before(), m.after(), m.local()));
           continue next;
         }
       }
@@ -345,12 +348,13 @@ public final class Diff {
             code,
             f.destinationDomain(),
             f.source(),
-            f.destination());
+            f.destination(),
+            f.local());
     Verdict b = replay.before(g, Map.of());
     Verdict n = replay.now(g, Map.of());
     boolean so =
         c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
-    return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n) : c;
+    return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n, c.local()) : c;
   }
 
   /** TCP, else the first usual protocol (then any) that {@code excluded} leaves. */

@@ -2,7 +2,6 @@ package dev.tierproof.analysis;
 
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Cidr;
-import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.NamedPort;
@@ -97,7 +96,8 @@ public record DiffResult(
   /**
    * Flows from {@code source} to {@code destination} within {@code packets}, every one of which
    * changed as {@code kind} says (proved by the solver), with one witness replayed through both
-   * versions' evaluators ({@code before}, {@code after}).
+   * versions' evaluators ({@code before}, {@code after}); with {@code local} non-null, only the
+   * flows between a host endpoint and a workload on its node (true) or not (false, spec S6.12).
    */
   public record ChangeClass(
       Kind kind,
@@ -106,7 +106,23 @@ public record DiffResult(
       FlowSpec packets,
       Flow witness,
       Verdict before,
-      Verdict after) {}
+      Verdict after,
+      Boolean local) {
+
+    /**
+     * {@code " (workload on the host endpoint's node)"} or {@code " (workload not on the host
+     * endpoint's node)"} for a class of one placement (spec S6.12), else {@code ""}.
+     */
+    public String placement() {
+      if (local == null) {
+        return "";
+      }
+      return local
+          ? " (workload on the host endpoint's node)"
+          : " (workload not on the host endpoint's node)";
+    }
+  }
+  }
 
   /**
    * One end of a class.

@@ -107,7 +107,10 @@ final class Generalizer {
                 ports ? new Port.Range(w.sourcePort(), w.sourcePort()) : null,
                 icmp ? w.icmpType() : null,
                 icmp ? w.icmpCode() : null,
-                w.family()));
+                w.family()),
+            // spec S6.12: a flow between a host endpoint and a workload naming no node is
+            // classed with the flows of its placement
+            Flow.canBeLocal(w.source(), w.destination()) ? w.local() : null);
     Candidate guess = optimistic(c, change, w, true);
     if (guess != null && !uniform(guess, change)) {
       // the outside ranges that looked alike did not all change so: the witness's range alone
@@ -245,14 +248,16 @@ final class Generalizer {
     return new Candidate(
         guessed[0],
         guessed[1],
-        new FlowSpec(p.protocol(), ports, null, p.icmpType(), icmp ? null : p.icmpCode(), null));
+        new FlowSpec(p.protocol(), ports, null, p.icmpType(), icmp ? null : p.icmpCode(), null),
+        c.local());
   }
 
   private Found found(Kind kind, Candidate c, Flow w, Verdict[] v) {
     Ends source = ends(c.src());
     Ends destination = ends(c.dst());
     return new Found(
-        new ChangeClass(kind, source, destination, c.packets(), w, v[0], v[1]), c.region());
+        new ChangeClass(kind, source, destination, c.packets(), w, v[0], v[1], c.local()),
+        c.region());
   }
 
   /**

@@ -96,7 +96,8 @@ public final class DiffReport {
               + " -> "
               + c.destination().display()
               + ", "
-              + packets(c.packets()));
+              + packets(c.packets())
+              + c.placement());
       out.add("  e.g. " + CheckReport.flow(c.witness()));
       out.add("  before: " + verdict(c.before()));
       out.add("  now:    " + verdict(c.after()));
@@ -192,6 +193,9 @@ public final class DiffReport {
       o.set("source", ends(c.source()));
       o.set("destination", ends(c.destination()));
       o.set("packets", packets(Json.object(), c.packets()));
+      if (c.local() != null) {
+        o.put("local", c.local()); // spec S6.12: the class's placement
+      }
       ObjectNode w = o.putObject("witness");
       Json.fill(w, c.witness());
       w.set("before", Json.explanation(c.witness(), c.before()));
@@ -357,7 +361,7 @@ public final class DiffReport {
             .append(Markdown.cell(c.destination().display()))
             .append('`')
             .append(" | ")
-            .append(Markdown.cell(packets(c.packets())))
+            .append(Markdown.cell(packets(c.packets()) + c.placement()))
             .append(" | ")
             .append(Markdown.cell(CheckReport.flow(c.witness())))
             .append(" | ")

@@ -313,7 +313,8 @@ public final class Query implements AutoCloseable {
     return t.and(
         src.member(r.source()),
         dst.member(r.destination()),
-        r.bounds() == null ? ctx.mkTrue() : within(r.bounds()));
+        r.bounds() == null ? ctx.mkTrue() : within(r.bounds()),
+        r.local() == null ? ctx.mkTrue() : r.local() ? local : t.not(local));
   }
 
   /**
