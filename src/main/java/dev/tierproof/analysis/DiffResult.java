@@ -122,7 +122,6 @@ public record DiffResult(
           : " (workload not on the host endpoint's node)";
     }
   }
-  }
 
   /**
    * One end of a class.
