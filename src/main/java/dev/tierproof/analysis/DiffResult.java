@@ -2,6 +2,7 @@ package dev.tierproof.analysis;
 
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.NamedPort;
