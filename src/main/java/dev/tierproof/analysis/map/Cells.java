@@ -44,6 +44,22 @@ final class Cells {
       Port.Range sourcePorts,
       Port.Range types,
       Port.Range codes) {
+
+    /**
+     * The cell's packet from {@code src} at {@code srcIp} to {@code dst} at {@code dstIp} (reached
+     * by {@code domain}), {@link dev.tierproof.model.Flow#local} as {@code local} says.
+     */
+    dev.tierproof.model.Flow flow(
+        dev.tierproof.model.Ip srcIp,
+        dev.tierproof.model.Ip dstIp,
+        String domain,
+        dev.tierproof.model.Endpoint src,
+        dev.tierproof.model.Endpoint dst,
+        boolean local) {
+      return new dev.tierproof.model.Flow(
+          repProtocol, srcIp, sourcePort(), dstIp, port(), type(), code(), domain, src, dst, local);
+    }
+
     Integer port() {
       return ports == null ? null : pick(ports, Placeholders.PORT, Placeholders.WITNESS_PORT);
     }

@@ -314,19 +314,7 @@ public final class Connectivity {
       if (!admits(options.packets(), c)) {
         continue;
       }
-      Flow f =
-          new Flow(
-              c.repProtocol(),
-              srcIp,
-              c.sourcePort(),
-              dstIp,
-              c.port(),
-              c.type(),
-              c.code(),
-              to.domain(),
-              src,
-              dst,
-              true);
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, true);
       Verdict v = evaluator.evaluate(f);
       if (v.allowed()) {
         flows.put(c, f);
@@ -365,18 +353,7 @@ public final class Connectivity {
     List<Part> parts = new ArrayList<>();
     for (Shape s : shapes) {
       Cell c = s.cell();
-      Flow f =
-          new Flow(
-              c.repProtocol(),
-              srcIp,
-              c.sourcePort(),
-              dstIp,
-              c.port(),
-              c.type(),
-              c.code(),
-              to.domain(),
-              src,
-              dst);
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, false);
       Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !key(v).equals(key(s.part().verdict()))) {
         throw new IllegalStateException(
