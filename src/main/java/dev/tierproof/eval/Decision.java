@@ -15,9 +15,9 @@ import dev.tierproof.model.Tier;
  *   <li>{@code PROFILE}: no tier decided and {@code profile} did ({@code rule} is its rule);
  *   <li>{@code NO_PROFILE}: nothing decided and no profile allowed: denied;
  *   <li>{@code FAILSAFE}: a host endpoint's failsafe port allowed before any policy;
- *   <li>{@code INVALID}: only for a reply (spec S6.5): conntrack sees no connection for it (a TCP
- *       or ICMP echo reply that no untracked Allow let through) and Felix drops it before pre-DNAT
- *       and normal policy;
+ *   <li>{@code INVALID}: only for a reply (spec S6.5): conntrack sees no connection for it (a TCP,
+ *       SCTP or ICMP echo reply that no untracked Allow let through) and Felix drops it before
+ *       pre-DNAT and normal policy;
  *   <li>{@code OWN_NODE}: the flow is between a host endpoint and a workload on its node (spec
  *       S6.12), and Felix polices none of it at this end: a host's packets to its own workload (at
  *       either end), the host's side of a workload's packets to its own host (Felix's {@code

@@ -163,12 +163,13 @@ public record Flow(
 
   /**
    * True when this packet, sent as the reply to a first packet that conntrack did not track, is no
-   * valid start of a connection to conntrack ({@code INVALID}): a TCP reply (a SYN-ACK) or an ICMP
-   * echo reply (spec S6.5). Other replies (UDP, SCTP, protocols without ports) start a new
-   * connection.
+   * valid start of a connection to conntrack ({@code INVALID}): a TCP reply (a SYN-ACK), an SCTP
+   * reply (an INIT-ACK, whose verification tag the new conntrack entry does not hold: Linux {@code
+   * nf_conntrack_proto_sctp.c}) or an ICMP echo reply (spec S6.5). Other replies (UDP, UDP-Lite,
+   * protocols without ports) start a new connection.
    */
   public boolean invalidAsNew() {
-    return protocol == Protocols.TCP || Protocols.isIcmp(protocol);
+    return protocol == Protocols.TCP || protocol == Protocols.SCTP || Protocols.isIcmp(protocol);
   }
 
   public int family() {

@@ -37,8 +37,8 @@ import java.util.function.Function;
  * normal tiers and profiles; one list of {@link TierPart}s, each naming its path. An untracked
  * Allow there decides by the reply its packet needs (spec S6.5): the same endpoint's chain of the
  * other direction, compiled by the compiler's {@link Compiler#reply} over the reversed packet, in
- * which an untracked Allow needs no reply and a TCP or ICMP reply passes only by one; its deciding
- * points carry the reply's ({@link Point#reply}).
+ * which an untracked Allow needs no reply and a TCP, SCTP or ICMP reply passes only by one; its
+ * deciding points carry the reply's ({@link Point#reply}).
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
@@ -248,7 +248,7 @@ final class Chain {
 
   /**
    * This chain's verdict on the reply of an untracked Allow (spec S6.5): a reply conntrack takes as
-   * INVALID (TCP, ICMP) passes only by an untracked Allow, any other by the verdict.
+   * INVALID (TCP, SCTP, ICMP) passes only by an untracked Allow, any other by the verdict.
    */
   private BoolExpr asReply() {
     List<BoolExpr> untracked = new ArrayList<>();

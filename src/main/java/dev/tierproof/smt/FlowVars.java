@@ -144,11 +144,11 @@ final class FlowVars {
   }
 
   /**
-   * As a reply, conntrack cannot take the packet as a new connection: TCP or ICMP ({@link
+   * As a reply, conntrack cannot take the packet as a new connection: TCP, SCTP or ICMP ({@link
    * dev.tierproof.model.Flow#invalidAsNew}).
    */
   BoolExpr invalidAsNew() {
-    return ctx.mkOr(protoIs(Protocols.TCP), isIcmp);
+    return ctx.mkOr(protoIs(Protocols.TCP), protoIs(Protocols.SCTP), isIcmp);
   }
 
   /**

@@ -89,6 +89,15 @@ class UntrackedReplyTest {
   }
 
   @Test
+  void walk_sctpReplyOnlyNormalAllow_conntrackInvalid() {
+    // an INIT-ACK fails the verification tag check of the entry conntrack makes for it: INVALID
+    Step s = egress(out(Protocols.SCTP, 40000, 9899, null, null));
+    assertThat(s.allowed()).isFalse();
+    assertThat(s.decidedBy().rule().index()).isEqualTo(4);
+    assertThat(s.decidedBy().reply().step().decidedBy().kind()).isEqualTo(Decision.Kind.INVALID);
+  }
+
+  @Test
   void walk_icmp_echoRequestNeedsReply_otherTypesDoNot() {
     Step echo = egress(out(Protocols.ICMP, null, null, 8, 0));
     assertThat(echo.allowed()).isFalse(); // the echo reply is INVALID: no untracked Allow for it

@@ -35,6 +35,7 @@ public final class UntrackedReplyTestData {
           - {action: Allow, protocol: UDP, destination: {ports: [5353]}}
           - {action: Allow, protocol: ICMP}
           - {action: Allow, protocol: TCP, destination: {ports: [8080]}}
+          - {action: Allow, protocol: SCTP, destination: {ports: [9899]}}
         ingress:
           - {action: Allow, protocol: TCP, source: {ports: [443]}}
       ---
