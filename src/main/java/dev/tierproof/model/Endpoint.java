@@ -89,7 +89,7 @@ public record Endpoint(
    * endpoint when there are no host nodes. Endpoints alike in it and in their steps are alike in
    * every flow.
    */
-  public String placement(java.util.Set<String> hostNodes) {
+  public String placementKey(java.util.Set<String> hostNodes) {
     if (hostNodes.isEmpty()) {
       return null;
     }

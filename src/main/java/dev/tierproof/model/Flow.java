@@ -202,24 +202,30 @@ public record Flow(
     return packet()
         + " ("
         + (source == null ? "outside" : source.ref())
-        + placement(source)
+        + onNode(source)
         + " -> "
         + (destination == null
             ? destinationDomain != null ? destinationDomain : "outside"
             : destination.ref())
-        + placement(destination)
+        + onNode(destination)
         + ")";
   }
 
   /**
-   * {@code " on node n1"} for a workload naming no node that this flow places on one, else {@code
-   * ""} ({@code e} may be null: outside).
+   * The node this flow places {@code e} on: its host end's, when {@code e} is a workload naming no
+   * node and the flow is {@link #local}; else null ({@code e} may be null: outside).
    */
-  public String placement(Endpoint e) {
+  public String placedOn(Endpoint e) {
     if (!local || e == null || e.isHost() || e.node() != null) {
-      return "";
+      return null;
     }
-    return " on node " + (e == source ? destination : source).node();
+    return (e == source ? destination : source).node();
+  }
+
+  /** {@code " on node n1"} when this flow places {@code e} on a node ({@link #placedOn}). */
+  public String onNode(Endpoint e) {
+    String node = placedOn(e);
+    return node == null ? "" : " on node " + node;
   }
 
   private static String address(Ip ip, Integer port) {

@@ -164,10 +164,10 @@ public final class CheckReport {
     return Text.packet(f)
         + " ("
         + from
-        + f.placement(f.source())
+        + f.onNode(f.source())
         + " -> "
         + to
-        + f.placement(f.destination())
+        + f.onNode(f.destination())
         + ")";
   }
 

@@ -113,10 +113,10 @@ public final class ExplainReport {
         Text.verdict(verdict.allowed())
             + ": "
             + from
-            + flow.placement(flow.source())
+            + flow.onNode(flow.source())
             + " -> "
             + to
-            + flow.placement(flow.destination())
+            + flow.onNode(flow.destination())
             + " ("
             + Text.packet(flow)
             + ")"

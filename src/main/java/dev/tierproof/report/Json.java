@@ -246,9 +246,8 @@ final class Json {
    * node (spec S6.12).
    */
   private static void placedOn(ObjectNode end, Flow flow, Endpoint e) {
-    if (!flow.placement(e).isEmpty()) {
-      Endpoint other = e == flow.source() ? flow.destination() : flow.source();
-      end.put("placedOn", other.node());
+    if (flow.placedOn(e) != null) {
+      end.put("placedOn", flow.placedOn(e));
     }
   }
 }

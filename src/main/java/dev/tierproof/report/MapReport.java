@@ -79,8 +79,8 @@ public final class MapReport {
     if (f == null || !f.local()) {
       return "";
     }
-    Endpoint floating = f.placement(f.source()).isEmpty() ? f.destination() : f.source();
-    String where = f.placement(floating);
+    Endpoint floating = f.placedOn(f.source()) == null ? f.destination() : f.source();
+    String where = f.onNode(floating);
     return where.isEmpty() ? "" : " (" + floating.ref() + where + ")";
   }
 

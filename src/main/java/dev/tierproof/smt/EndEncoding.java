@@ -173,8 +173,8 @@ final class EndEncoding {
 
   /**
    * The chosen alternative is an endpoint that {@code where} accepts, seen as its {@link
-   * Network#placement} ({@code "host N"}: a host endpoint on N; N: a workload on N; {@code ""}: a
-   * workload naming no node, a pod not yet deployed included). Grouping keeps placements apart.
+   * Network#placementKey} ({@code "host N"}: a host endpoint on N; N: a workload on N; {@code ""}:
+   * a workload naming no node, a pod not yet deployed included). Grouping keeps placements apart.
    */
   BoolExpr placed(java.util.function.Predicate<String> where) {
     List<BoolExpr> any = new ArrayList<>();
@@ -183,9 +183,9 @@ final class EndEncoding {
       Alternative o = options.get(i);
       String p =
           o instanceof Concrete k
-              ? net.placement(k.endpoint())
+              ? net.placementKey(k.endpoint())
               : o instanceof Addressless f
-                  ? net.placement(f.endpoint())
+                  ? net.placementKey(f.endpoint())
                   : o instanceof Hypothetical && !net.hostNodes.isEmpty() ? "" : null;
       if (p != null && where.test(p)) {
         any.add(is(i));

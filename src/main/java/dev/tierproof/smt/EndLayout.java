@@ -346,7 +346,7 @@ final class EndLayout {
                   covered,
                   ports,
                   marked,
-                  Objects.toString(net.placement(c.getKey()), "-"));
+                  Objects.toString(net.placementKey(c.getKey()), "-"));
       Concrete g =
           groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
       members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());
@@ -359,7 +359,7 @@ final class EndLayout {
       ClassKey k = ClassKey.of(ep);
       Addressless fe =
           free.computeIfAbsent(
-              Arrays.asList(k, ep.ports(), range, marked(ep), net.placement(ep)),
+              Arrays.asList(k, ep.ports(), range, marked(ep), net.placementKey(ep)),
               y -> new Addressless(ep, k, range));
       members.computeIfAbsent(fe, y -> new ArrayList<>()).add(ep);
     }

@@ -123,9 +123,9 @@ public final class Network {
     return Endpoint.hostNodes(set.endpoints());
   }
 
-  /** {@link Endpoint#placement} among {@link #hostNodes}. */
-  String placement(Endpoint e) {
-    return e.placement(hostNodes);
+  /** {@link Endpoint#placementKey} among {@link #hostNodes}. */
+  String placementKey(Endpoint e) {
+    return e.placementKey(hostNodes);
   }
 
   /**

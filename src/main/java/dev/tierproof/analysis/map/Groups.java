@@ -297,7 +297,7 @@ final class Groups {
               e.profiles(),
               new HashSet<>(e.ports()),
               new HashSet<>(addresses),
-              String.valueOf(e.placement(hostNodes)));
+              String.valueOf(e.placementKey(hostNodes)));
       byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
     }
     // labels that set a group apart: those whose value differs among the groups of its namespace
