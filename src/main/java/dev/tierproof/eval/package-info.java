@@ -7,8 +7,9 @@
  * endpoint and direction), S5 (flows across enforcement points) and S6 (host endpoints: failsafe
  * ports first, {@link dev.tierproof.model.Failsafe}, then the untracked, pre-DNAT and normal paths
  * of {@link dev.tierproof.model.HostPath}, S6.4, the normal one with their own profiles; an
- * untracked Allow decided with the reply its packet needs, S6.5). Every answer the solver gives is
- * replayed here before it is reported.
+ * untracked Allow decided with the reply its packet needs, S6.5; a node's traffic with its own
+ * workloads, S6.12, walking only the workload's egress toward its host: {@code Evaluator.stepped}).
+ * Every answer the solver gives is replayed here before it is reported.
  *
  * <ul>
  *   <li>{@code Evaluator}: rule matching (S3) and the one walk of S4 ({@code walk}); {@code
