@@ -101,6 +101,11 @@ public sealed interface Finding {
       NAMED_PORT,
       /** the side at the policy's own endpoints excludes every endpoint the policy selects */
       OWN_ENDPOINTS,
+      /**
+       * an untracked policy whose host endpoints are all of all interfaces, where Felix ignores
+       * untracked policy (spec S6.6)
+       */
+      ALL_INTERFACES,
       /** the criteria together exclude every packet (proved by the solver) */
       COMBINATION
     }

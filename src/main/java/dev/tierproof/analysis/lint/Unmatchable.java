@@ -114,10 +114,32 @@ record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
                 + "` is the policy's own endpoint, and it excludes every endpoint the policy selects");
       }
     }
+    if (allInterfacesOnly(rule.policy())) {
+      return new Finding.UnmatchableRule(
+          rule,
+          Cause.ALL_INTERFACES,
+          "the policy is `doNotTrack` and selects only all-interfaces host endpoints (`interfaceName:"
+              + " \"*\"`), whose untracked policy Felix ignores");
+    }
     return new Finding.UnmatchableRule(
         rule,
         Cause.COMBINATION,
         "its criteria together exclude every packet at the endpoints the policy selects");
+  }
+
+  /**
+   * Whether {@code p} is untracked and the host endpoints it selects are all of all interfaces
+   * (some at least): Felix programs no untracked policy there (spec S6.6).
+   */
+  private boolean allInterfacesOnly(dev.tierproof.model.Policy p) {
+    if (dev.tierproof.model.HostPath.of(p) != dev.tierproof.model.HostPath.UNTRACKED) {
+      return false;
+    }
+    List<dev.tierproof.model.Endpoint> hosts =
+        set.endpoints().stream()
+            .filter(e -> e.isHost() && p.selector().matches(e.labels()))
+            .toList();
+    return !hosts.isEmpty() && hosts.stream().allMatch(dev.tierproof.model.Endpoint::allInterfaces);
   }
 
   private static boolean covered(Port.Range p, List<Port> notPorts) {

@@ -111,4 +111,35 @@ class HostPathLintTest {
         """;
     assertThat(findings(yaml)).containsExactly("TP102 raw 0");
   }
+
+  @Test
+  void lint_untrackedPolicyOnAllInterfacesOnly_unmatchableSayingWhy() {
+    // spec S6.6: Felix programs no untracked policy for an all-interfaces host endpoint
+    String yaml =
+        HOST.replace("interfaceName: eth0", "interfaceName: \"*\"")
+            + """
+        apiVersion: projectcalico.org/v3
+        kind: GlobalNetworkPolicy
+        metadata: {name: raw}
+        spec:
+          selector: role == 'edge'
+          doNotTrack: true
+          applyOnForward: true
+          types: [Egress]
+          egress: [{action: Deny, protocol: TCP, destination: {ports: [25]}}]
+        """;
+    Diagnostics d = new Diagnostics();
+    PolicySet set =
+        Loader.load(
+            Loader.read(
+                List.of("-"), new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), d),
+            d);
+    // in scope any the policy may select host endpoints that could exist: its tier is not dead,
+    // and the rule is unmatchable at the ones of the input for this reason
+    Lint.Result r = Lint.run(set, new Lint.Options(Scope.ANY, Duration.ofSeconds(30)));
+    assertThat(r.findings())
+        .filteredOn(Finding.UnmatchableRule.class::isInstance)
+        .map(f -> ((Finding.UnmatchableRule) f).cause())
+        .containsExactly(Finding.UnmatchableRule.Cause.ALL_INTERFACES);
+  }
 }
