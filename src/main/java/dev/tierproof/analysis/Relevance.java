@@ -79,7 +79,6 @@ public final class Relevance {
         steps.add(s.decidedBy().reply().step()); // spec S6.5: the reply's step decided it too
       }
     }
-    List<Step> flow = verdict.steps();
     return keep(
         all,
         r ->
@@ -88,8 +87,7 @@ public final class Relevance {
                     (Step s) ->
                         r.covers(s.endpoint(), s.direction())
                             && (r.decider() == null || s.decidedBy().rule() == r.decider())),
-        // spec S6.10: a flow with one step (to or from outside) is never between a node and its own
-        l -> flow.size() == 2 && l.pairs(flow.get(0).endpoint(), flow.get(1).endpoint()));
+        l -> false); // spec S6.12: a node's traffic with its own workloads is modelled
   }
 
   /**

@@ -23,24 +23,14 @@ public sealed interface Reach {
    * The element acts on the flows between one of {@code node}'s host endpoints and a workload
    * endpoint that can be on {@code node} (on it, or on no node the input names: a pod without
    * {@code nodeName}, a controller's pod template, a pod not yet deployed), in either direction,
-   * and can turn them either way ({@link Effect#EITHER}): Felix does not police them as other
-   * traffic (spec S6.10).
+   * and can turn them either way ({@link Effect#EITHER}): Felix polices them apart from other
+   * traffic (spec S6.12), which only the map does not model yet.
    */
   record Local(String node) implements Reach {
-
-    /** Whether {@code e} is one of the node's host endpoints. */
-    public boolean host(Endpoint e) {
-      return e.isHost() && node.equals(e.node());
-    }
 
     /** Whether {@code e} is a workload endpoint that can be on the node. */
     public boolean workload(Endpoint e) {
       return !e.isHost() && (e.node() == null || node.equals(e.node()));
-    }
-
-    /** Whether a flow between {@code a} and {@code b}, in either direction, is one it acts on. */
-    public boolean pairs(Endpoint a, Endpoint b) {
-      return host(a) && workload(b) || workload(a) && host(b);
     }
   }
 

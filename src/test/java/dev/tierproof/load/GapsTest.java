@@ -408,7 +408,7 @@ class GapsTest {
   }
 
   @Test
-  void local_pairs_hostOfNodeWithWorkloadOnItOrUnnamed() {
+  void local_workload_onTheNodeOrNamingNone() {
     Reach.Local n1 = new Reach.Local("n1");
     Endpoint host =
         new Endpoint(
@@ -436,10 +436,9 @@ class GapsTest {
             "n2",
             WEB.span(),
             false);
-    assertThat(n1.pairs(host, WEB)).isTrue();
-    assertThat(n1.pairs(WEB, host)).isTrue();
-    assertThat(n1.pairs(host, onN2)).isFalse();
-    assertThat(n1.pairs(WEB, WEB)).isFalse();
-    assertThat(new Reach.Local("n2").pairs(host, WEB)).isFalse();
+    assertThat(n1.workload(WEB)).isTrue();
+    assertThat(n1.workload(host)).isFalse();
+    assertThat(n1.workload(onN2)).isFalse();
+    assertThat(new Reach.Local("n2").workload(onN2)).isTrue();
   }
 }
