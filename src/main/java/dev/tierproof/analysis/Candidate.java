@@ -7,18 +7,20 @@ import dev.tierproof.smt.Region;
 import java.util.Set;
 
 /**
- * A class of flows a diff tries (diff classes): source and destination end sets and the packets'
- * bounds. {@link #region} is what the solver is asked about.
+ * A class of flows a diff tries (diff classes): source and destination end sets, the packets'
+ * bounds and the flows' placement ({@code local}: null any, else {@link
+ * dev.tierproof.model.Flow#local} as given, spec S6.12). {@link #region} is what the solver is
+ * asked about.
  */
-record Candidate(EndSet src, EndSet dst, FlowSpec packets) {
+record Candidate(EndSet src, EndSet dst, FlowSpec packets, Boolean local) {
 
   Candidate with(EndSet s, EndSet d) {
-    return new Candidate(s, d, packets);
+    return new Candidate(s, d, packets, local);
   }
 
   /** The same ends, packets within {@code p}. */
   Candidate with(FlowSpec p) {
-    return new Candidate(src, dst, p);
+    return new Candidate(src, dst, p, local);
   }
 
   /** Any packet in the class's family. */
@@ -51,6 +53,6 @@ record Candidate(EndSet src, EndSet dst, FlowSpec packets) {
   }
 
   Region region() {
-    return new Region(src, dst, packets);
+    return new Region(src, dst, packets, local);
   }
 }

@@ -97,13 +97,17 @@ public record DiffResult(
   /**
    * Flows from {@code source} to {@code destination} within {@code packets}, every one of which
    * changed as {@code kind} says (proved by the solver), with one witness replayed through both
-   * versions' evaluators ({@code before}, {@code after}).
+   * versions' evaluators ({@code before}, {@code after}). {@code local}: null for flows however
+   * placed; else only those between a host endpoint and a workload naming no node placed on the
+   * host endpoint's node (true) or elsewhere (false), with every flow that must be so (spec S6.12,
+   * {@link Flow#local}).
    */
   public record ChangeClass(
       Kind kind,
       Ends source,
       Ends destination,
       FlowSpec packets,
+      Boolean local,
       Flow witness,
       Verdict before,
       Verdict after) {}
