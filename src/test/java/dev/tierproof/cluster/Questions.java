@@ -157,7 +157,8 @@ public final class Questions {
         + " -> "
         + brief(f.destination(), f.destinationIp(), f.destinationPort())
         + (f.icmpType() != null ? " icmp " + f.icmpType() + "/" + f.icmpCode() : "")
-        + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "");
+        + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "")
+        + (f.local() ? " local" : ""); // spec S6.12
   }
 
   private static String brief(Endpoint e, Ip ip, Integer port) {
