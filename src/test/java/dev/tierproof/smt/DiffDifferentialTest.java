@@ -200,7 +200,7 @@ class DiffDifferentialTest {
       if (fresh && scope == Scope.EXISTING) {
         continue; // the input's endpoints and outside addresses
       }
-      sampled.addAll(DifferentialTest.placements(moved(x, toCurrent::get)));
+      sampled.addAll(dev.tierproof.cluster.Questions.placements(moved(x, toCurrent::get)));
     }
     for (Flow y : sampled) {
       boolean fresh = hypothetical(y.source(), current) || hypothetical(y.destination(), current);

@@ -122,7 +122,7 @@ class DifferentialTest {
     Set<String> vocabulary = vocabulary(set);
     long t = System.nanoTime();
     for (int f = 0; f < FLOWS; f++) {
-      for (Flow flow : placements(model.flow())) {
+      for (Flow flow : dev.tierproof.cluster.Questions.placements(model.flow())) {
         stats[0]++;
         if (eval.evaluate(flow).steps().stream().anyMatch(s -> s.decidedBy().reply() != null)) {
           stats[5]++; // spec S6.5
@@ -165,16 +165,6 @@ class DifferentialTest {
       }
     }
     stats[4] += System.nanoTime() - t;
-  }
-
-  /**
-   * The flow with its workload end placed on its host end's node and elsewhere, when it can be
-   * either (spec S6.12); else the flow as it must be placed.
-   */
-  static List<Flow> placements(Flow flow) {
-    Flow elsewhere = flow.placed(false);
-    Flow local = flow.placed(true);
-    return elsewhere.local() == local.local() ? List.of(elsewhere) : List.of(elsewhere, local);
   }
 
   /**
@@ -408,7 +398,7 @@ class DifferentialTest {
         }
         ev = extra.isEmpty() ? eval : withProfiles(model.set(), extra);
       }
-      for (Flow placed : placements(f)) { // spec S6.12: a question holds both placements
+      for (Flow placed : dev.tierproof.cluster.Questions.placements(f)) { // spec S6.12: a question holds both placements
         assertThat(ev.evaluate(placed).allowed())
             .as("sampled flow %s of `%s`, proved to allow none", brief(placed), question)
             .isFalse();
