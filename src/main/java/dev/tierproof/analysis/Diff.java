@@ -225,14 +225,7 @@ public final class Diff {
           out.set(
               i,
               new ChangeClass(
-                  m.kind(),
-                  src,
-                  dst,
-                  m.packets(),
-                  m.local(),
-                  m.witness(),
-                  m.before(),
-                  m.after()));
+                  m.kind(), src, dst, m.packets(), m.local(), m.witness(), m.before(), m.after()));
           continue next;
         }
       }
@@ -414,9 +407,9 @@ public final class Diff {
   /**
    * The base as the diff compares it with {@code current}, endpoint by endpoint: the base's tiers,
    * network sets and profiles; the current endpoints in order, each in its base version when the
-   * base has it (same kind, source and reference) with other labels, named ports, profiles or node (at
-   * the current addresses: a changed address is compared as the current one), else the current one;
-   * the current namespaces, each with its base labels when the base declares it. What only the
+   * base has it (same kind, source and reference) with other labels, named ports, profiles or node
+   * (at the current addresses: a changed address is compared as the current one), else the current
+   * one; the current namespaces, each with its base labels when the base declares it. What only the
    * current input has is taken as it is now, in both.
    */
   public static PolicySet paired(PolicySet base, PolicySet current) {

@@ -104,8 +104,8 @@ public final class DiffEncoding {
   private final ChainChanges chains;
 
   /**
-   * Each current endpoint whose base version differs (by labels, named ports, profiles or node) → that
-   * version.
+   * Each current endpoint whose base version differs (by labels, named ports, profiles or node) →
+   * that version.
    */
   private final Map<Endpoint, Endpoint> twins = new IdentityHashMap<>();
 
@@ -146,9 +146,9 @@ public final class DiffEncoding {
   /**
    * Encodes both sets in {@code session}. They must list the same endpoints in the same order, each
    * the same object or two versions of one endpoint (kind, reference, addresses) that differ in
-   * labels, named ports, profiles or node, and the same namespace names (the caller pairs the base with
-   * the current input). Without {@code hypothetical}, scopes hold only the input's endpoints and
-   * outside addresses.
+   * labels, named ports, profiles or node, and the same namespace names (the caller pairs the base
+   * with the current input). Without {@code hypothetical}, scopes hold only the input's endpoints
+   * and outside addresses.
    */
   public static DiffEncoding encode(
       PolicySet before, PolicySet after, SolverSession session, boolean hypothetical) {

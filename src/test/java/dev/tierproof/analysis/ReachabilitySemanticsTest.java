@@ -82,8 +82,7 @@ class ReachabilitySemanticsTest {
                   .decidedBy()
                   .kind())
           .isEqualTo(Decision.Kind.FAILSAFE);
-      VerifyResult http =
-          r.reachable(known(set, "shop/remote"), known(set, "node1-eth0"), tcp(80));
+      VerifyResult http = r.reachable(known(set, "shop/remote"), known(set, "node1-eth0"), tcp(80));
       assertThat(http.result()).isEqualTo(Result.VIOLATED);
       assertThat(kinds(http)).containsExactly(Decision.Kind.NO_PROFILE);
     }

@@ -30,8 +30,7 @@ import org.junit.jupiter.api.Test;
  * endpoint's node with the steps Felix polices (none from the host, the workload's egress alone to
  * it); verify quantifies over both placements, so the host reaches such a workload always (a local
  * flow meets no step) and the workload reaches its host whenever explain's egress step allows.
- * Cases: {@code -Dcommands.cases=N} (default 40, long 2,000), first seed {@code
- * -Dcommands.seed=S}.
+ * Cases: {@code -Dcommands.cases=N} (default 40, long 2,000), first seed {@code -Dcommands.seed=S}.
  */
 class CommandsDifferentialTest {
 
@@ -118,7 +117,8 @@ class CommandsDifferentialTest {
           }
           // a local flow from the host meets no step; one to it the workload's egress alone, which
           // explain shows first in either placement
-          boolean fromHost = placed != OwnTraffic.Placement.APART && OwnTraffic.steps(set, from, true).isEmpty();
+          boolean fromHost =
+              placed != OwnTraffic.Placement.APART && OwnTraffic.steps(set, from, true).isEmpty();
           boolean egressAllows =
               placed != OwnTraffic.Placement.APART
                   && explained.at("/steps/0/direction").asText().equals("egress")

@@ -63,8 +63,8 @@ final class OwnTraffic {
   }
 
   /**
-   * The references of a host endpoint of {@code set} and a workload that can be on its node
-   * (either way round), drawn with {@code rnd}; null when there is no such pair.
+   * The references of a host endpoint of {@code set} and a workload that can be on its node (either
+   * way round), drawn with {@code rnd}; null when there is no such pair.
    */
   static String[] pair(PolicySet set, java.util.Random rnd) {
     List<String[]> pairs = new java.util.ArrayList<>();

@@ -54,7 +54,13 @@ class OwnWorkloadsTest {
     verify("reachable", "app/db", "n1-eth0", ExitCode.OK, "--protocol", "TCP", "--port", "9090");
     Run remote =
         verify(
-            "reachable", "app/db2", "n1-eth0", ExitCode.VIOLATED, "--protocol", "TCP", "--port",
+            "reachable",
+            "app/db2",
+            "n1-eth0",
+            ExitCode.VIOLATED,
+            "--protocol",
+            "TCP",
+            "--port",
             "9090");
     assertThat(remote.out()).contains("ingress of n1-eth0 by ingress rule 0 of host-ingress");
   }
@@ -76,7 +82,15 @@ class OwnWorkloadsTest {
     // explain places it elsewhere: both steps, denied
     Run explain =
         Run.of(
-            "explain", "n1-eth0", "app/floating", "--protocol", "TCP", "--port", "5432", "-f", CASE);
+            "explain",
+            "n1-eth0",
+            "app/floating",
+            "--protocol",
+            "TCP",
+            "--port",
+            "5432",
+            "-f",
+            CASE);
     assertThat(explain.code()).as(explain.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(explain.out()).startsWith("deny:").contains("ingress at app/floating: deny");
   }
@@ -121,7 +135,8 @@ class OwnWorkloadsTest {
     String text = java.nio.file.Files.readString(java.nio.file.Path.of(CASE));
     assertThat(text).contains(from);
     java.nio.file.Path out = dir.resolve("resources.yaml");
-    java.nio.file.Files.writeString(out, text.replaceFirst(java.util.regex.Pattern.quote(from), to));
+    java.nio.file.Files.writeString(
+        out, text.replaceFirst(java.util.regex.Pattern.quote(from), to));
     return out.toString();
   }
 

@@ -47,10 +47,11 @@ import org.junit.jupiter.api.Test;
  * without an address stands at explain's placeholder, as the map says. And against the solver: for
  * random pairs of addressed ends with no edge, {@code verify} finds no allowed flow at all; for
  * random parts, it finds one in the part's protocol and ports. The map shows a node's traffic with
- * its own workloads as walked through both steps, which it does not model yet (spec S6.12, S9.3: its
- * answer is inconclusive there): the evaluator walks them so ({@link Evaluator#evaluateWalked}), and
- * the solver is asked about the flows placed elsewhere alone (a pair whose every flow is local is
- * not asked). {@code -Dmap.cases=N} (default 150, long 5,000), first seed {@code -Dmap.seed=S}.
+ * its own workloads as walked through both steps, which it does not model yet (spec S6.12, S9.3:
+ * its answer is inconclusive there): the evaluator walks them so ({@link
+ * Evaluator#evaluateWalked}), and the solver is asked about the flows placed elsewhere alone (a
+ * pair whose every flow is local is not asked). {@code -Dmap.cases=N} (default 150, long 5,000),
+ * first seed {@code -Dmap.seed=S}.
  */
 class MapDifferentialTest {
 

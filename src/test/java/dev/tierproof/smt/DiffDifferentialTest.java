@@ -45,12 +45,11 @@ import org.junit.jupiter.api.Test;
  * current evaluators); when the search is complete, every sampled flow whose verdict differs, in
  * each placement of a workload that can be on a host endpoint's node (spec S6.12: one placement
  * shared by both inputs, the current one's when it names the node), lies in a listed class of that
- * placement (every third case compares with {@code --scope any}: also pods that could be
- * deployed). A search stops inconclusive only at the class cap, or when the
- * generalizer finds no class shape the solver proves (rare; both counted, printed and bounded).
- * Cases: {@code -Ddiff.differential.cases=N} (default 120), first seed {@code
- * -Ddiff.differential.seed=S}, {@code -Ddiff.differential.verbose=true} names the inconclusive
- * cases; a failure names its seed.
+ * placement (every third case compares with {@code --scope any}: also pods that could be deployed).
+ * A search stops inconclusive only at the class cap, or when the generalizer finds no class shape
+ * the solver proves (rare; both counted, printed and bounded). Cases: {@code
+ * -Ddiff.differential.cases=N} (default 120), first seed {@code -Ddiff.differential.seed=S}, {@code
+ * -Ddiff.differential.verbose=true} names the inconclusive cases; a failure names its seed.
  */
 class DiffDifferentialTest {
 
@@ -125,9 +124,9 @@ class DiffDifferentialTest {
   }
 
   /**
-   * One case: {classes, sampled flows that changed, 1 (scope existing), 2 (scope any) or 3 (a
-   * moved pod) when inconclusive, local sampled flows compared, local sampled flows that changed, classes of one
-   * placement}.
+   * One case: {classes, sampled flows that changed, 1 (scope existing), 2 (scope any) or 3 (a moved
+   * pod) when inconclusive, local sampled flows compared, local sampled flows that changed, classes
+   * of one placement}.
    */
   private static int[] check(long seed) {
     RandomModel model = new RandomModel(seed);

@@ -194,8 +194,7 @@ class DifferentialTest {
                     flow.destinationDomain(),
                     vocabulary)),
             bounds)) {
-      network.session.add(
-          q.in(new Region(new EndSet.Any(), new EndSet.Any(), null, flow.local())));
+      network.session.add(q.in(new Region(new EndSet.Any(), new EndSet.Any(), null, flow.local())));
       Answer a = q.any();
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
       Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
@@ -398,7 +397,9 @@ class DifferentialTest {
         }
         ev = extra.isEmpty() ? eval : withProfiles(model.set(), extra);
       }
-      for (Flow placed : dev.tierproof.cluster.Questions.placements(f)) { // spec S6.12: a question holds both placements
+      for (Flow placed :
+          dev.tierproof.cluster.Questions.placements(
+              f)) { // spec S6.12: a question holds both placements
         assertThat(ev.evaluate(placed).allowed())
             .as("sampled flow %s of `%s`, proved to allow none", brief(placed), question)
             .isFalse();

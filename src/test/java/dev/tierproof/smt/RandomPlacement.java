@@ -21,7 +21,8 @@ import java.util.function.IntFunction;
  */
 final class RandomPlacement {
 
-  private static final List<String> NODES = java.util.Arrays.asList("node0", "node1", "node7", null);
+  private static final List<String> NODES =
+      java.util.Arrays.asList("node0", "node1", "node7", null);
 
   private final Random rnd;
 
@@ -40,8 +41,8 @@ final class RandomPlacement {
   }
 
   /**
-   * A pull request that moves one workload of {@code set} to another node (or to none, or from
-   * none to one); {@code set} itself when it has no workload. {@code draw} picks an index below its
+   * A pull request that moves one workload of {@code set} to another node (or to none, or from none
+   * to one); {@code set} itself when it has no workload. {@code draw} picks an index below its
    * argument.
    */
   static PolicySet moved(PolicySet set, java.util.function.IntUnaryOperator draw) {
