@@ -439,12 +439,7 @@ class DiffDifferentialTest {
                 e.node(),
                 e.span(),
                 false);
-        return new PolicySet(
-            set.tiers(),
-            set.endpoints().stream().map(y -> y == e ? x : y).toList(),
-            set.networkSets(),
-            set.profiles(),
-            set.namespaces());
+        return replaced(set, e, x);
       }
       case "port", "remove-rule", "flip" -> {
         return withRule(set, model, edit);
@@ -519,7 +514,8 @@ class DiffDifferentialTest {
         return new PolicySet(set.tiers(), endpoints, set.networkSets(), set.profiles(), namespaces);
       }
       case "move" -> {
-        return RandomPlacement.moved(set, model::nextInt);
+        Endpoint[] moved = RandomPlacement.moved(set, model::nextInt);
+        return moved == null ? set : replaced(set, moved[0], moved[1]);
       }
       case "first-host" -> {
         return withRule(set, model, "flip");
@@ -531,6 +527,16 @@ class DiffDifferentialTest {
         return set;
       }
     }
+  }
+
+  /** {@code set} with its endpoint {@code e} replaced by {@code x}. */
+  private static PolicySet replaced(PolicySet set, Endpoint e, Endpoint x) {
+    return new PolicySet(
+        set.tiers(),
+        set.endpoints().stream().map(y -> y == e ? x : y).toList(),
+        set.networkSets(),
+        set.profiles(),
+        set.namespaces());
   }
 
   /** One rule of one policy changed: its first port range moved, removed, or its action flipped. */

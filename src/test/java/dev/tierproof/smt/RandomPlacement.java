@@ -42,24 +42,18 @@ final class RandomPlacement {
 
   /**
    * A pull request that moves one workload of {@code set} to another node (or to none, or from none
-   * to one); {@code set} itself when it has no workload. {@code draw} picks an index below its
-   * argument.
+   * to one): the workload and its moved version; null when {@code set} has no workload. {@code
+   * draw} picks an index below its argument.
    */
-  static PolicySet moved(PolicySet set, java.util.function.IntUnaryOperator draw) {
+  static Endpoint[] moved(PolicySet set, java.util.function.IntUnaryOperator draw) {
     List<Endpoint> pods = set.endpoints().stream().filter(e -> !e.isHost()).toList();
     if (pods.isEmpty()) {
-      return set;
+      return null;
     }
     Endpoint e = pods.get(draw.applyAsInt(pods.size()));
     List<String> others = new ArrayList<>(NODES);
     others.remove(e.node());
-    Endpoint x = on(e, others.get(draw.applyAsInt(others.size())));
-    return new PolicySet(
-        set.tiers(),
-        set.endpoints().stream().map(y -> y == e ? x : y).toList(),
-        set.networkSets(),
-        set.profiles(),
-        set.namespaces());
+    return new Endpoint[] {e, on(e, others.get(draw.applyAsInt(others.size())))};
   }
 
   /** {@code set} without its host endpoints: the base of a pull request adding the first one. */
