@@ -12,7 +12,6 @@ import dev.tierproof.selector.Selector;
 import dev.tierproof.smt.Network.ClassKey;
 import dev.tierproof.smt.Network.NsOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -128,13 +127,7 @@ public final class DiffEncoding {
         twins.put(a, b);
         classes
             .computeIfAbsent(
-                Arrays.asList(
-                    ClassKey.of(b),
-                    b.ports(),
-                    before.placement(b),
-                    ClassKey.of(a),
-                    a.ports(),
-                    after.placement(a)),
+                List.of(ClassKey.of(b), b.ports(), ClassKey.of(a), a.ports()),
                 k -> new ArrayList<>())
             .add(a);
       }
