@@ -117,4 +117,15 @@ class OwnWorkloadsDiffTest {
     assertThat(r.classes().stream().filter(c -> c.local() == null).map(DiffTest::show))
         .allSatisfy(s -> assertThat(s).doesNotContain("9090"));
   }
+
+  @Test
+  void noNewReachability_podMovedOntoTheHostNode_violatedByAFlowFelixDoesNotPolice() {
+    // spec S6.12: on n1, h1's packets to p meet no policy: p's deny-all ingress no longer holds
+    PolicySet base = DiffTest.yaml(pod("{nodeName: n9}", "{app: p}"));
+    PolicySet moved = DiffTest.yaml(pod("{nodeName: n1}", "{app: p}"));
+    CheckResult r = CheckTest.check(moved, new Invariant.NoNewReachability("base", base));
+    assertThat(r.status()).isEqualTo(CheckResult.Status.VIOLATED);
+    assertThat(CheckTest.check(base, new Invariant.NoNewReachability("moved", moved)).status())
+        .isEqualTo(CheckResult.Status.PROVEN);
+  }
 }
