@@ -8,8 +8,9 @@ import java.util.Set;
 
 /**
  * A class of flows a diff tries (diff classes): source and destination end sets, the packets'
- * bounds, and the flows' placement ({@code local}: null any, else local or not, spec S6.12). {@link
- * #region} is what the solver is asked about.
+ * bounds and the flows' placement ({@code local}: null any, else {@link
+ * dev.tierproof.model.Flow#local} as given, spec S6.12). {@link #region} is what the solver is
+ * asked about.
  */
 record Candidate(EndSet src, EndSet dst, FlowSpec packets, Boolean local) {
 

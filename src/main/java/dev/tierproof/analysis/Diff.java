@@ -225,7 +225,7 @@ public final class Diff {
           out.set(
               i,
               new ChangeClass(
-                  m.kind(), src, dst, m.packets(), m.witness(), m.before(), m.after(), m.local()));
+                  m.kind(), src, dst, m.packets(), m.local(), m.witness(), m.before(), m.after()));
           continue next;
         }
       }
@@ -353,8 +353,9 @@ public final class Diff {
     Verdict b = replay.before(g, Map.of());
     Verdict n = replay.now(g, Map.of());
     boolean so =
-        c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed();
-    return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, g, b, n, c.local()) : c;
+        (c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed())
+            && (c.local() == null || g.local() == c.local()); // in the class (spec S6.12)
+    return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, c.local(), g, b, n) : c;
   }
 
   /** TCP, else the first usual protocol (then any) that {@code excluded} leaves. */
@@ -406,9 +407,9 @@ public final class Diff {
   /**
    * The base as the diff compares it with {@code current}, endpoint by endpoint: the base's tiers,
    * network sets and profiles; the current endpoints in order, each in its base version when the
-   * base has it (same kind, source and reference) with other labels, named ports or profiles (at
-   * the current addresses: a changed address is compared as the current one), else the current one;
-   * the current namespaces, each with its base labels when the base declares it. What only the
+   * base has it (same kind, source and reference) with other labels, named ports, profiles or node
+   * (at the current addresses: a changed address is compared as the current one), else the current
+   * one; the current namespaces, each with its base labels when the base declares it. What only the
    * current input has is taken as it is now, in both.
    */
   public static PolicySet paired(PolicySet base, PolicySet current) {
@@ -421,7 +422,8 @@ public final class Diff {
               || (b.labels().equals(e.labels())
                   && b.ports().equals(e.ports())
                   && b.profiles().equals(e.profiles())
-                  && b.site() == e.site());
+                  && b.site() == e.site()
+                  && java.util.Objects.equals(b.node(), e.node())); // spec S6.12
       endpoints.add(same ? e : b.withIps(e.ips()));
     }
     Map<String, Namespace> namespaces = new LinkedHashMap<>();

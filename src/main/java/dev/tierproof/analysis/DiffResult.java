@@ -97,18 +97,20 @@ public record DiffResult(
   /**
    * Flows from {@code source} to {@code destination} within {@code packets}, every one of which
    * changed as {@code kind} says (proved by the solver), with one witness replayed through both
-   * versions' evaluators ({@code before}, {@code after}); with {@code local} non-null, only the
-   * flows between a host endpoint and a workload on its node (true) or not (false, spec S6.12).
+   * versions' evaluators ({@code before}, {@code after}). {@code local}: null for flows however
+   * placed; else only those between a host endpoint and a workload naming no node placed on the
+   * host endpoint's node (true) or elsewhere (false), with every flow that must be so (spec S6.12,
+   * {@link Flow#local}).
    */
   public record ChangeClass(
       Kind kind,
       Ends source,
       Ends destination,
       FlowSpec packets,
+      Boolean local,
       Flow witness,
       Verdict before,
-      Verdict after,
-      Boolean local) {
+      Verdict after) {
 
     /**
      * {@code " (workload on the host endpoint's node)"} or {@code " (workload not on the host

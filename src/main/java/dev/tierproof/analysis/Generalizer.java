@@ -97,6 +97,9 @@ final class Generalizer {
     Change change = kind == Kind.OPENED ? Change.OPENED : Change.CLOSED;
     boolean ports = Protocols.hasPorts(w.protocol());
     boolean icmp = Protocols.isIcmp(w.protocol());
+    // spec S6.12: a witness whose other placement did not change so keeps the class to its own
+    Flow other = w.placed(!w.local());
+    Boolean local = other.local() != w.local() && !changed(other, change) ? w.local() : null;
     Candidate c =
         new Candidate(
             ends.tightest(w, true),
@@ -108,9 +111,7 @@ final class Generalizer {
                 icmp ? w.icmpType() : null,
                 icmp ? w.icmpCode() : null,
                 w.family()),
-            // spec S6.12: a flow between a host endpoint and a workload naming no node is
-            // classed with the flows of its placement
-            Flow.canBeLocal(w.source(), w.destination()) ? w.local() : null);
+            local);
     Candidate guess = optimistic(c, change, w, true);
     if (guess != null && !uniform(guess, change)) {
       // the outside ranges that looked alike did not all change so: the witness's range alone
@@ -256,7 +257,7 @@ final class Generalizer {
     Ends source = ends(c.src());
     Ends destination = ends(c.dst());
     return new Found(
-        new ChangeClass(kind, source, destination, c.packets(), w, v[0], v[1], c.local()),
+        new ChangeClass(kind, source, destination, c.packets(), c.local(), w, v[0], v[1]),
         c.region());
   }
 
@@ -364,8 +365,8 @@ final class Generalizer {
     for (boolean source : List.of(true, false)) {
       for (Endpoint e : samples(source ? c.src() : c.dst())) {
         Flow f = moved(w, source, e);
-        if (f == null) {
-          continue;
+        if (f == null || c.local() != null && f.local() != c.local()) {
+          continue; // not in the class
         }
         if (!changed(f, change)) {
           return f;

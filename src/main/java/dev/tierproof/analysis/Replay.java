@@ -155,7 +155,8 @@ public final class Replay {
         f.icmpCode(),
         f.destinationDomain(),
         s,
-        d);
+        d,
+        f.local()); // spec S6.12: the base places a workload naming no node as the flow does
   }
 
   /** The solver's name for an eval decision, with its reply's (spec S6.5). */

@@ -199,7 +199,8 @@ final class WidenPackets {
                     w.icmpCode(),
                     w.destinationDomain(),
                     w.source(),
-                    w.destination()),
+                    w.destination(),
+                    w.local()),
                 change);
     List<Integer> cut = new ArrayList<>(cuts);
     int k = java.util.Collections.binarySearch(cut, w.destinationPort() + 1);

@@ -27,7 +27,7 @@ import java.util.TreeSet;
 
 /**
  * Two policy sets over the same endpoints (the inventory, each endpoint possibly in two versions:
- * other labels, named ports or profiles at the same addresses) and namespaces, encoded to be
+ * other labels, named ports, profiles or node at the same addresses) and namespaces, encoded to be
  * compared flow by flow ({@link DiffQuery}): both share the packet's variables, its DNS name
  * classes and the namespaces a hypothetical endpoint can be in; flows name the second set's
  * endpoints. Every flow from or to an endpoint or namespace that differs is a scope of its own.
@@ -103,8 +103,8 @@ public final class DiffEncoding {
   private final ChainChanges chains;
 
   /**
-   * Each current endpoint whose base version differs (by labels, named ports or profiles) → that
-   * version.
+   * Each current endpoint whose base version differs (by labels, named ports, profiles or node) →
+   * that version.
    */
   private final Map<Endpoint, Endpoint> twins = new IdentityHashMap<>();
 
@@ -139,9 +139,9 @@ public final class DiffEncoding {
   /**
    * Encodes both sets in {@code session}. They must list the same endpoints in the same order, each
    * the same object or two versions of one endpoint (kind, reference, addresses) that differ in
-   * labels, named ports or profiles, and the same namespace names (the caller pairs the base with
-   * the current input). Without {@code hypothetical}, scopes hold only the input's endpoints and
-   * outside addresses.
+   * labels, named ports, profiles or node, and the same namespace names (the caller pairs the base
+   * with the current input). Without {@code hypothetical}, scopes hold only the input's endpoints
+   * and outside addresses.
    */
   public static DiffEncoding encode(
       PolicySet before, PolicySet after, SolverSession session, boolean hypothetical) {

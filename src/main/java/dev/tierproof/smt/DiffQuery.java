@@ -128,6 +128,7 @@ public final class DiffQuery implements AutoCloseable {
               replies);
       this.before = new Query(before, sourcesBefore, destinationsBefore, FlowSpec.ANY, null, step);
       this.after = new Query(after, sources, destinations, FlowSpec.ANY, null, observe);
+      session.add(this.after.placedHere());
       if (!this.before.layout().equals(this.after.layout())) {
         throw new IllegalStateException(
             "internal error: the two encodings of a diff lay out their ends differently:\n"

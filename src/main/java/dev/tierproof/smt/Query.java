@@ -188,6 +188,15 @@ public final class Query implements AutoCloseable {
   }
 
   /**
+   * {@link FlowVars#local} is this query's placement ({@link #local()}): for a diff's current set,
+   * so that the base, sharing the variable, places a workload naming no node there as the current
+   * input places it (spec S6.12; a flow's ends are the current set's, {@code analysis.Replay}).
+   */
+  BoolExpr placedHere() {
+    return ctx.mkEq(v.local, local);
+  }
+
+  /**
    * The flow meets the step in {@code direction} ({@code eval.Evaluator.stepped}): always unless it
    * is local; a local flow only the egress of its workload toward its host, and not for an ICMPv6
    * message of {@link dev.tierproof.model.Protocols#HOST_DISCOVERY}.

@@ -40,6 +40,26 @@ class ReachabilitySemanticsTest {
       ---
       """;
 
+  /** A host endpoint without profiles on node1. */
+  private static final String NODE1_HOST =
+      """
+      apiVersion: projectcalico.org/v3
+      kind: HostEndpoint
+      metadata: {name: node1-eth0, labels: {role: node}}
+      spec: {node: node1, interfaceName: eth0, expectedIPs: [192.168.0.10]}
+      ---
+      """;
+
+  /** A pod on node2, never on node1-eth0's node. */
+  private static final String REMOTE =
+      """
+      apiVersion: v1
+      kind: Pod
+      metadata: {name: remote, namespace: shop, labels: {app: remote}}
+      spec: {nodeName: node2}
+      status: {podIP: 10.0.2.8}
+      """;
+
   private static VerifyResult reachable(String yaml, End src, End dst, FlowSpec flow) {
     try (Reachability r = new Reachability(load(yaml), Duration.ofSeconds(10))) {
       return r.reachable(src, dst, flow);
@@ -52,27 +72,40 @@ class ReachabilitySemanticsTest {
 
   @Test
   void hostEndpoint_failsafePortOnly_noProfileDeniesTheRest() {
-    String yaml =
-        PODS
-            + """
-            apiVersion: projectcalico.org/v3
-            kind: HostEndpoint
-            metadata: {name: node1-eth0, labels: {role: node}}
-            spec: {node: node1, interfaceName: eth0, expectedIPs: [192.168.0.10]}
-            """;
-    PolicySet set = load(yaml);
+    PolicySet set = load(PODS + NODE1_HOST + REMOTE);
     try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
       assertThat(
-              r.reachable(known(set, "shop/web"), known(set, "node1-eth0"), tcp(22))
+              r.reachable(known(set, "shop/remote"), known(set, "node1-eth0"), tcp(22))
                   .explanation()
                   .steps()
                   .get(1)
                   .decidedBy()
                   .kind())
           .isEqualTo(Decision.Kind.FAILSAFE);
-      VerifyResult http = r.reachable(known(set, "shop/web"), known(set, "node1-eth0"), tcp(80));
+      VerifyResult http = r.reachable(known(set, "shop/remote"), known(set, "node1-eth0"), tcp(80));
       assertThat(http.result()).isEqualTo(Result.VIOLATED);
       assertThat(kinds(http)).containsExactly(Decision.Kind.NO_PROFILE);
+    }
+  }
+
+  @Test
+  void hostEndpoint_podNamingNoNode_reachesItsHostOnItsEgressAlone() {
+    // spec S6.12: web names no node; placed on node1 it meets only its own egress step toward
+    // its host, which its namespace's profile allows, never node1-eth0's ingress
+    PolicySet set = load(PODS + NODE1_HOST + REMOTE);
+    try (Reachability r = new Reachability(set, Duration.ofSeconds(10))) {
+      VerifyResult web = r.reachable(known(set, "shop/web"), known(set, "node1-eth0"), tcp(80));
+      assertThat(web.result()).isEqualTo(Result.HOLDS);
+      assertThat(web.witness().local()).isTrue();
+      // the host's side is Felix's, not a policy's (own-node)
+      assertThat(web.explanation().steps())
+          .extracting(s -> s.direction() + " " + s.decidedBy().kind())
+          .containsExactly("EGRESS PROFILE", "INGRESS OWN_NODE");
+      VerifyResult back = r.reachable(known(set, "node1-eth0"), known(set, "shop/web"), tcp(80));
+      assertThat(back.result()).isEqualTo(Result.HOLDS);
+      // the host's packets meet no policy
+      assertThat(back.explanation().steps())
+          .allSatisfy(s -> assertThat(s.decidedBy().kind()).isEqualTo(Decision.Kind.OWN_NODE));
     }
   }
 

@@ -65,6 +65,15 @@ final class Cases {
     }
 
     /**
+     * What the query expects of its flow with the workload that names no node placed on the host
+     * endpoint's node (spec S6.12): its {@code local} entry as a query of its own, or null.
+     */
+    Query local() {
+      JsonNode local = node.get("local");
+      return local == null ? null : new Query(owner, index, local);
+    }
+
+    /**
      * The kinds of the unmodelled elements explain must name for this query (spec S9.3), in input
      * order; empty when none may change its verdict.
      */
@@ -130,7 +139,7 @@ final class Cases {
   /**
    * Every difference between what {@code query} expects and an explanation in the explain JSON
    * shape ({@code verdict}, {@code steps[{direction, verdict, decidedBy}]}); only the fields the
-   * expectation gives are compared.
+   * expectation gives are compared, and a step given as {@code none} must be absent.
    */
   static List<String> mismatches(Query query, JsonNode explanation) {
     List<String> out = new ArrayList<>();
@@ -146,6 +155,12 @@ final class Cases {
         if (direction.equals(s.path("direction").asText())) {
           step = s;
         }
+      }
+      if (expected.isTextual() && expected.asText().equals("none")) {
+        if (step != null) {
+          out.add(direction + ": expected no step, got " + step);
+        }
+        continue;
       }
       if (step == null) {
         out.add(direction + ": expected a step, got none");

@@ -63,10 +63,22 @@ class CasesTest {
                                   q.title(),
                                   () -> {
                                     Flow flow = loaded.flow(q);
-                                    Verdict verdict = new Evaluator(loaded.set).evaluate(flow);
-                                    assertThat(Cases.mismatches(q, tree(verdict)))
+                                    Evaluator eval = new Evaluator(loaded.set);
+                                    assertThat(Cases.mismatches(q, tree(eval.evaluate(flow))))
                                         .as(q.title())
                                         .isEmpty();
+                                    if (q.local() != null) {
+                                      // spec S6.12: the workload naming no node on the host's
+                                      Flow local = flow.placed(true);
+                                      assertThat(!flow.local() && local.local())
+                                          .as(q.title() + ": only a flow that can be local")
+                                          .isTrue();
+                                      assertThat(
+                                              Cases.mismatches(
+                                                  q.local(), tree(eval.evaluate(local))))
+                                          .as(q.title() + " (local)")
+                                          .isEmpty();
+                                    }
                                   })));
             });
   }
@@ -119,7 +131,11 @@ class CasesTest {
                                     }))));
   }
 
-  /** {@code verify reachable} restricted to exactly the query's flow holds iff eval allows it. */
+  /**
+   * {@code verify reachable} restricted to exactly the query's packet and ends holds iff the query
+   * allows it, or its {@code local} placement does (the solver places a workload naming no node
+   * either way, spec S6.12).
+   */
   @TestFactory
   Stream<DynamicNode> reachability() {
     return Cases.all().stream()
@@ -140,7 +156,8 @@ class CasesTest {
                                   VerifyResult r =
                                       reachability.reachable(
                                           end(flow, true), end(flow, false), exact(flow));
-                                  boolean allow = q.node().get("verdict").asText().equals("allow");
+                                  boolean allow =
+                                      allows(q) || q.local() != null && allows(q.local());
                                   if (r.result()
                                       != (allow
                                           ? VerifyResult.Result.HOLDS
@@ -148,7 +165,7 @@ class CasesTest {
                                     mismatches.add(
                                         q.title()
                                             + ": expected "
-                                            + q.node().get("verdict").asText()
+                                            + (allow ? "allow" : "deny")
                                             + ", verify reachable "
                                             + r.result().json()
                                             + " ("
@@ -159,6 +176,10 @@ class CasesTest {
                               }
                               assertThat(mismatches).isEmpty();
                             }))));
+  }
+
+  private static boolean allows(Query q) {
+    return q.node().get("verdict").asText().equals("allow");
   }
 
   /** A case's policy set, loaded once. */

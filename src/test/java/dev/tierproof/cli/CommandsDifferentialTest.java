@@ -25,9 +25,12 @@ import org.junit.jupiter.api.Test;
  * AdminNetworkPolicies enforced) runs every command with its {@code --calico-version}, and its
  * upgrade {@code diff --calico-version OLD:3.32} is checked by {@link VersionDiffs}. Never exit 3
  * (an internal error or a solver unknown) unless the text holds a kind that is enforced but not
- * modelled, or the ends are a host endpoint and a workload that can be on its node ({@link
- * OwnTraffic}: then explain and verify of two such endpoints always exit 3, spec S6.10). Cases:
- * {@code -Dcommands.cases=N} (default 40, long 2,000), first seed {@code -Dcommands.seed=S}.
+ * modelled. Between a host endpoint and a workload that can be on its node ({@link OwnTraffic},
+ * spec S6.12): explain places a workload naming no node elsewhere (both steps), one on the host
+ * endpoint's node with the steps Felix polices (none from the host, the workload's egress alone to
+ * it); verify quantifies over both placements, so the host reaches such a workload always (a local
+ * flow meets no step) and the workload reaches its host whenever explain's egress step allows.
+ * Cases: {@code -Dcommands.cases=N} (default 40, long 2,000), first seed {@code -Dcommands.seed=S}.
  */
 class CommandsDifferentialTest {
 
@@ -49,7 +52,9 @@ class CommandsDifferentialTest {
             "explain allowed",
             "older Calico (upgrade diffed)",
             "upgrade diffs complete",
-            "sampled flows the upgrade changed"),
+            "sampled flows the upgrade changed",
+            "ends a host endpoint and a workload that can be on its node",
+            "of them always local"),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
@@ -76,6 +81,14 @@ class CommandsDifferentialTest {
             from = to;
             to = t;
           }
+          // one case in three: a host endpoint and a workload that can be on its node (spec S6.12),
+          // from a random source of its own (the other draws stay what they were)
+          java.util.Random aim = new java.util.Random(seed * 0x9E3779B97F4A7C15L + 3);
+          String[] own = aim.nextInt(3) == 0 ? OwnTraffic.pair(set, aim) : null;
+          if (own != null) {
+            from = own[0];
+            to = own[1];
+          }
           int port = s.pick(RandomCluster.PORTS);
           String protocol = port == 53 ? "UDP" : "TCP";
           List<String> flow = List.of("--protocol", protocol, "--port", String.valueOf(port));
@@ -86,12 +99,38 @@ class CommandsDifferentialTest {
           if (explain.code() == 2 && explain.err().contains("no address family in common")) {
             return; // two ends of different families: no flow to explain
           }
-          // spec S6.10: a host endpoint and a workload that can be on its node: never a proof
-          boolean own = OwnTraffic.pair(set, from, to, false);
           assertThat(explain.code())
               .as(what + "\n" + explain)
-              .isIn(own ? List.of(3) : c.enforcingUnmodelled() ? List.of(0, 3) : List.of(0));
-          boolean allows = JSON.readTree(explain.out()).get("verdict").asText().equals("allow");
+              .isIn(c.enforcingUnmodelled() ? List.of(0, 3) : List.of(0));
+          JsonNode explained = JSON.readTree(explain.out());
+          boolean allows = explained.get("verdict").asText().equals("allow");
+          // spec S6.12: explain places a workload naming no node on another node than the host's
+          OwnTraffic.Placement placed = OwnTraffic.placement(set, from, to);
+          List<String> steps = new ArrayList<>();
+          explained
+              .get("steps")
+              .forEach(
+                  x -> {
+                    if (!x.at("/decidedBy/kind").asText().equals("own-node")) {
+                      steps.add(
+                          x.get("direction").asText()); // own-node: Felix polices nothing there
+                    }
+                  });
+          if (placed != OwnTraffic.Placement.APART) {
+            counts.incrementAndGet(6);
+            counts.addAndGet(7, placed == OwnTraffic.Placement.LOCAL ? 1 : 0);
+            assertThat(steps)
+                .as(what + ": the steps Felix polices\n" + explain)
+                .isEqualTo(OwnTraffic.steps(set, from, placed == OwnTraffic.Placement.LOCAL));
+          }
+          // a local flow from the host meets no step; one to it the workload's egress alone, which
+          // explain shows first in either placement
+          boolean fromHost =
+              placed != OwnTraffic.Placement.APART && OwnTraffic.steps(set, from, true).isEmpty();
+          boolean egressAllows =
+              placed != OwnTraffic.Placement.APART
+                  && explained.at("/steps/0/direction").asText().equals("egress")
+                  && explained.at("/steps/0/verdict").asText().equals("allow");
           List<String> pods =
               s.nextInt(4) == 0
                   ? List.of("--pod-cidr", "10.1.0.0/16", "--pod-cidr", "fd00:1::/64")
@@ -100,17 +139,16 @@ class CommandsDifferentialTest {
               run(yaml, counts, args(version, "verify", "reachable", from, to, flow, pods));
           Run isolated =
               run(yaml, counts, args(version, "verify", "isolated", from, to, flow, pods));
-          if (own) {
-            assertThat(List.of(reachable.code(), isolated.code()))
-                .as(what + "\n" + reachable + isolated)
-                .containsExactly(3, 3);
-          }
-          boolean unmodelled = OwnTraffic.pair(set, from, to, true) || c.enforcingUnmodelled();
-          if (unmodelled && (reachable.code() == 3 || isolated.code() == 3)) {
+          if (c.enforcingUnmodelled() && (reachable.code() == 3 || isolated.code() == 3)) {
             return;
           }
           assertThat(reachable.code()).as(what + "\n" + reachable).isIn(0, 1);
           assertThat(isolated.code()).as(what + "\n" + isolated).isEqualTo(1 - reachable.code());
+          if (explain.code() == 0 && (fromHost || egressAllows && pods.isEmpty())) {
+            assertThat(reachable.code())
+                .as(what + ": a local flow is allowed\n" + explain.out() + reachable)
+                .isZero();
+          }
           if (!pods.isEmpty()) {
             return; // explain's placeholder addresses and check lie outside the pod ranges
           }

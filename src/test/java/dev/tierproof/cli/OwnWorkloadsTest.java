@@ -5,92 +5,159 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Traffic between a node and its own workloads is not policed as other traffic (spec S6.10): an
- * answer about a flow between a host endpoint and a workload that can be on its node (on it, on no
- * named node, or not yet deployed) is inconclusive, naming the node (S9.1-S9.4); one about a
- * workload on another node, or about a flow with no host endpoint end, stands.
+ * A node's traffic with its own workloads, as Felix polices it (spec S6.12): the host's packets to
+ * a workload on its node meet no policy; a workload's packets to its own host meet only the
+ * workload's egress step. Every command answers it, the map included; a workload that names no node
+ * may be placed on the host endpoint's node or elsewhere, and a question quantifies over both.
  */
 class OwnWorkloadsTest {
 
   private static final String CASE = "specs/cases/own/host-endpoint-own-workloads/resources.yaml";
-  private static final String NODE = "HostEndpoint `node n1 (own workloads)` at " + CASE + ":29";
 
-  /** {@code verify CLAIM FROM TO} on the case; its exit code is {@code code}. */
-  private static Run verify(String claim, String from, String to, ExitCode code) {
-    Run run = Run.of("verify", claim, from, to, "-f", CASE);
+  /** The unmodelled element that stood for this traffic before it was modelled. */
+  private static final String ELEMENT = "(own workloads)";
+
+  /** {@code verify CLAIM FROM TO [flags]} on the case; its exit code is {@code code}. */
+  private static Run verify(String claim, String from, String to, ExitCode code, String... flags) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(java.util.List.of("verify", claim, from, to, "-f", CASE));
+    args.addAll(java.util.List.of(flags));
+    Run run = Run.of(args.toArray(String[]::new));
     assertThat(run.code()).as(run.toString()).isEqualTo(code.code());
+    assertThat(run.out() + run.err()).doesNotContain(ELEMENT).doesNotContain("inconclusive");
     return run;
   }
 
   @Test
-  void verifyIsolated_hostToLocalPodEitherWay_inconclusiveNamingNode() {
-    assertThat(verify("isolated", "n1-eth0", "app/db", ExitCode.INCONCLUSIVE).out()).contains(NODE);
-    // db may reach its host: the witness is such a flow
-    assertThat(verify("isolated", "app/db", "n1-eth0", ExitCode.INCONCLUSIVE).out()).contains(NODE);
+  void verifyIsolated_hostToLocalPod_violatedByOwnNodeSteps() {
+    // db's ingress denies everything, which Felix never walks for its host's packets
+    Run run = verify("isolated", "n1-eth0", "app/db", ExitCode.VIOLATED, "-o", "json");
+    assertThat(run.out()).contains("\"kind\": \"own-node\"").doesNotContain("\"rule\"");
+  }
+
+  @Test
+  void verifyReachable_localPodToHost_decidedByItsEgressAlone() {
+    // db's egress denies TCP 7070 to its host: the only step, so nothing reaches it
+    Run denied =
+        verify(
+            "reachable",
+            "app/db",
+            "n1-eth0",
+            ExitCode.VIOLATED,
+            "--protocol",
+            "TCP",
+            "--port",
+            "7070",
+            "--ip-version",
+            "4");
+    assertThat(denied.out()).contains("egress of app/db by egress rule 0 of app/db-egress");
+    assertThat(denied.out()).doesNotContain("ingress of n1-eth0");
+    // n1-eth0's ingress policy denies TCP 9090, which Felix never walks for db: allowed
+    verify("reachable", "app/db", "n1-eth0", ExitCode.OK, "--protocol", "TCP", "--port", "9090");
+    Run remote =
+        verify(
+            "reachable",
+            "app/db2",
+            "n1-eth0",
+            ExitCode.VIOLATED,
+            "--protocol",
+            "TCP",
+            "--port",
+            "9090");
+    assertThat(remote.out()).contains("ingress of n1-eth0 by ingress rule 0 of host-ingress");
   }
 
   @Test
   void verifyIsolated_hostToPodOnOtherNode_proven() {
-    assertThat(verify("isolated", "n1-eth0", "app/db2", ExitCode.OK).out())
-        .doesNotContain("own workloads");
+    verify("isolated", "n1-eth0", "app/db2", ExitCode.OK);
   }
 
   @Test
-  void verifyIsolated_hostToPodWithoutNode_inconclusive() {
-    assertThat(verify("isolated", "n1-eth0", "app/floating", ExitCode.INCONCLUSIVE).out())
-        .contains(NODE);
+  void verify_hostToPodWithoutNode_eitherPlacement() {
+    // placed on n1, floating meets no policy from its host: not isolated, reachable on TCP 5432
+    verify("isolated", "n1-eth0", "app/floating", ExitCode.VIOLATED);
+    verify(
+        "reachable", "n1-eth0", "app/floating", ExitCode.OK, "--protocol", "TCP", "--port", "5432");
+    // elsewhere, n1-eth0's ingress denies TCP 9090 from it; on n1 its egress alone allows
+    verify(
+        "reachable", "app/floating", "n1-eth0", ExitCode.OK, "--protocol", "TCP", "--port", "9090");
+    // explain places it elsewhere: both steps, denied
+    Run explain =
+        Run.of(
+            "explain",
+            "n1-eth0",
+            "app/floating",
+            "--protocol",
+            "TCP",
+            "--port",
+            "5432",
+            "-f",
+            CASE);
+    assertThat(explain.code()).as(explain.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(explain.out()).startsWith("deny:").contains("ingress at app/floating: deny");
   }
 
   @Test
   void verifyReachable_localPodToOutside_unaffected() {
-    assertThat(verify("reachable", "app/db", "world", ExitCode.OK).out())
-        .doesNotContain("own workloads");
+    verify("reachable", "app/db", "world", ExitCode.OK);
   }
 
   @Test
-  void verifyIsolated_rangeHoldingHost_inconclusiveOnlyForLocalPod() {
-    verify("isolated", "10.70.0.0/24", "app/db", ExitCode.INCONCLUSIVE);
+  void verifyIsolated_rangeHoldingHost_localPodReached() {
+    verify("isolated", "10.70.0.0/24", "app/db", ExitCode.VIOLATED);
     verify("isolated", "10.70.0.0/24", "app/db2", ExitCode.OK);
   }
 
   @Test
-  void verifyIsolated_hostToSelector_freshPodsCanBeLocal() {
-    assertThat(verify("isolated", "n1-eth0", "app/{app == 'db'}", ExitCode.INCONCLUSIVE).out())
-        .contains(NODE);
+  void verifyIsolated_hostToSelector_podsThatCanBeLocalReached() {
+    verify("isolated", "n1-eth0", "app/{app == 'db'}", ExitCode.VIOLATED);
+    verify("isolated", "n1-eth0", "app/{app == 'db'}", ExitCode.VIOLATED, "--existing");
   }
 
   @Test
-  void mapAndLint_podsThatCanBeLocal_mapInconclusiveLintNot() {
+  void mapAndLint_podsThatCanBeLocal_mappedWithPlacement() {
+    // spec S6.12: the map lists the local parts, labelled with the placement of a pod naming no
+    // node; lint reasons per step, which local flows do not change
     Run map = Run.of("map", "-f", CASE);
-    assertThat(map.code()).as(map.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
-    assertThat(map.err()).contains(NODE);
-    // spec S9.3: lint reasons per step, which the chains of a node's own traffic do not change
+    assertThat(map.code()).as(map.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(map.out())
+        .contains("n1-eth0 -> app/db: any")
+        .contains("n1-eth0 -> app/floating: any (app/floating on node n1)")
+        .doesNotContain(ELEMENT);
     Run lint = Run.of("lint", "-f", CASE);
     assertThat(lint.code()).as(lint.toString()).isEqualTo(ExitCode.OK.code());
-    assertThat(lint.out() + lint.err()).doesNotContain("own workloads");
+    assertThat(lint.out() + lint.err()).doesNotContain(ELEMENT);
   }
 
   @Test
-  void diff_sameInput_provedUnchanged() throws java.io.IOException {
-    // nothing differs, the unmodelled elements included: no flow can have changed
+  void diff_sameInput_provedUnchanged() {
     Run same = Run.of("-f", CASE, "diff", "--base", CASE);
     assertThat(same.code()).as(same.toString()).isEqualTo(ExitCode.OK.code());
   }
 
-  @Test
-  void diff_podMovedToAnotherNode_inconclusiveUnlessIgnored(
-      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
-    // spec S9.3: the db pod leaves n1: whether n1-eth0 reaches it changes in Calico, which
-    // tierproof does not model (S6.10); the diff lists the pod as modified and proves nothing
+  /** The case with {@code from} replaced by {@code to} once, written to {@code dir}. */
+  private static String edited(java.nio.file.Path dir, String from, String to)
+      throws java.io.IOException {
     String text = java.nio.file.Files.readString(java.nio.file.Path.of(CASE));
-    assertThat(text).contains("nodeName: n1");
-    java.nio.file.Path moved = dir.resolve("resources.yaml");
-    java.nio.file.Files.writeString(moved, text.replaceFirst("nodeName: n1", "nodeName: n9"));
-    Run diff = Run.of("-f", moved.toString(), "diff", "--base", CASE);
-    assertThat(diff.code()).as(diff.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
-    assertThat(diff.err()).contains(NODE);
-    assertThat(diff.out()).contains("modified Pod app/db");
-    Run ignored = Run.of("-f", moved.toString(), "--ignore-unmodelled", "diff", "--base", CASE);
-    assertThat(ignored.code()).as(ignored.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(text).contains(from);
+    java.nio.file.Path out = dir.resolve("resources.yaml");
+    java.nio.file.Files.writeString(
+        out, text.replaceFirst(java.util.regex.Pattern.quote(from), to));
+    return out.toString();
+  }
+
+  @Test
+  void diff_podMovedToAnotherNode_closesWhatFelixDidNotPolice(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws java.io.IOException {
+    // spec S6.12: db leaves n1: n1-eth0's packets to it now meet its ingress (deny-all), and its
+    // TCP 9090 to n1-eth0 meets n1-eth0's ingress (host-ingress denies)
+    String moved = edited(dir, "nodeName: n1", "nodeName: n9");
+    Run diff = Run.of("-f", moved, "diff", "--base", CASE);
+    assertThat(diff.code()).as(diff.toString()).isEqualTo(ExitCode.VIOLATED.code());
+    assertThat(diff.out())
+        .contains("no other flow changed (proved)")
+        .doesNotContain("newly allowed")
+        .contains("newly denied: n1-eth0 -> app/db, any protocol")
+        .contains("newly denied: app/db -> n1-eth0, TCP 9090");
   }
 }

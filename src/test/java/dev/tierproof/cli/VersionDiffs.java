@@ -25,7 +25,9 @@ import java.util.List;
  * under each release: the exit code agrees with the JSON (0: complete and no class; 1: classes; 3:
  * inconclusive and none), every class's witness changes as the class says, and each sampled flow
  * between the input's endpoints and outside addresses whose verdict differs lies in a class of its
- * change when the diff says it is complete (with none listed, no flow may differ).
+ * change when the diff says it is complete (with none listed, no flow may differ). Flows between a
+ * host endpoint and a workload that can be on its node are sampled in both placements (spec S6.12);
+ * a witness's JSON says where it places a workload naming no node ({@code placedOn}).
  */
 final class VersionDiffs {
 
@@ -47,12 +49,7 @@ final class VersionDiffs {
   static int[] check(RandomCluster c, String yaml, long seed) throws Exception {
     String what = "seed " + seed;
     String pair = c.version().label() + ":" + CalicoVersion.DEFAULT.label();
-    // spec S6.10: a host endpoint makes every diff with workloads inconclusive; without other
-    // unmodelled input, the diff as if modelled is checked
     List<String> args = new ArrayList<>(List.of("-f", "-"));
-    if (!c.enforcingUnmodelled() && OwnTraffic.hosts(c.load(false))) {
-      args.add("--ignore-unmodelled");
-    }
     args.addAll(
         List.of(
             "diff",
@@ -83,6 +80,7 @@ final class VersionDiffs {
     for (JsonNode k : classes) {
       JsonNode w = k.get("witness");
       boolean opened = k.get("change").asText().equals("opened");
+      // the witness says where it places a workload naming no node (placedOn, spec S6.12)
       assertThat(
               List.of(
                   before.evaluate(witness(w, old)).allowed(),
@@ -91,6 +89,7 @@ final class VersionDiffs {
           .isEqualTo(opened ? List.of(false, true) : List.of(true, false));
     }
     int changed = 0;
+    List<Flow> sampled = new ArrayList<>();
     for (int i = 0; i < SAMPLES; i++) {
       Flow f = s.flow();
       if (f == null
@@ -99,6 +98,9 @@ final class VersionDiffs {
           || !input(f.destination(), now)) {
         continue; // --scope existing: the input's endpoints and outside addresses
       }
+      sampled.addAll(dev.tierproof.cluster.Questions.placements(f));
+    }
+    for (Flow f : sampled) {
       boolean b = before.evaluate(moved(f, now, old)).allowed();
       boolean n = after.evaluate(f).allowed();
       if (b == n) {
@@ -159,7 +161,8 @@ final class VersionDiffs {
         w.has("icmp") && w.get("icmp").has("code") ? w.at("/icmp/code").asInt() : null,
         dst.has("domain") ? dst.get("domain").asText() : null,
         endpoint(src, sip, set),
-        endpoint(dst, dip, set));
+        endpoint(dst, dip, set),
+        src.has("placedOn") || dst.has("placedOn"));
   }
 
   private static Endpoint endpoint(JsonNode end, Ip ip, PolicySet set) {

@@ -76,7 +76,10 @@ class ClusterDifferentialTest {
             "deployed flow pairs",
             "deployed questions",
             "enforced admin policies of 3.29-3.31",
-            "witnesses and sampled flows decided with an untracked Allow's reply"),
+            "witnesses and sampled flows decided with an untracked Allow's reply",
+            "local sampled flows (a host endpoint and a workload on its node)",
+            "local witnesses",
+            "local deployed flow pairs"),
         ClusterDifferentialTest::verify);
   }
 
@@ -87,7 +90,7 @@ class ClusterDifferentialTest {
         "cluster.seed",
         SEED + 100_000,
         CHECK_CASES,
-        List.of("clusters", "invariants", "proven", "sampled flows"),
+        List.of("clusters", "invariants", "proven", "sampled flows", "local sampled flows"),
         (seed, session, counts) -> check(seed, counts));
   }
 
@@ -137,6 +140,7 @@ class ClusterDifferentialTest {
             .isEqualTo(isolated != allowed);
         if (allowed) {
           Flow w = v.witness();
+          counts.addAndGet(9, w.local() ? 1 : 0);
           assertThat(Questions.fits(w, spec))
               .as("%s: witness %s fits", question, Questions.brief(w))
               .isTrue();
@@ -184,23 +188,26 @@ class ClusterDifferentialTest {
                 .isFalse();
           }
           for (int i = 0; i < SAMPLES; i++) {
-            Flow f = s.flow(src, dst, spec);
-            if (f == null) {
+            Flow sampled = s.flow(src, dst, spec);
+            if (sampled == null) {
               continue;
             }
-            counts.incrementAndGet(3);
-            Verdict verdict = eval.evaluate(f);
-            counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
-            assertThat(verdict.allowed())
-                .as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f))
-                .isFalse();
-            for (Step step : verdict.steps()) {
-              if (!step.allowed()) {
-                assertThat(blockers)
-                    .as(
-                        "%s: the decision denying sampled %s is a blocker",
-                        question, Questions.brief(f))
-                    .contains(Questions.decision(step));
+            for (Flow f : Questions.placements(sampled)) { // spec S6.12: both placements
+              counts.incrementAndGet(3);
+              counts.addAndGet(8, f.local() ? 1 : 0);
+              Verdict verdict = eval.evaluate(f);
+              counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
+              assertThat(verdict.allowed())
+                  .as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f))
+                  .isFalse();
+              for (Step step : verdict.steps()) {
+                if (!step.allowed()) {
+                  assertThat(blockers)
+                      .as(
+                          "%s: the decision denying sampled %s is a blocker",
+                          question, Questions.brief(f))
+                      .contains(Questions.decision(step));
+                }
               }
             }
           }
@@ -229,6 +236,7 @@ class ClusterDifferentialTest {
         continue;
       }
       counts.incrementAndGet(4);
+      counts.addAndGet(10, pair[0].local() ? 1 : 0);
       Verdict before = eval.evaluate(pair[0]);
       Verdict after = evalDeployed.evaluate(pair[1]);
       assertThat(Questions.decisions(before))
@@ -286,7 +294,8 @@ class ClusterDifferentialTest {
             f.icmpCode(),
             f.destinationDomain(),
             ends[0],
-            ends[1]);
+            ends[1],
+            f.local());
     Flow after =
         new Flow(
             f.protocol(),
@@ -298,7 +307,8 @@ class ClusterDifferentialTest {
             f.icmpCode(),
             f.destinationDomain(),
             mapped[0],
-            mapped[1]);
+            mapped[1],
+            before.local()); // spec S6.12: the deployed pod is placed as its endpoint was
     return new Flow[] {before, after};
   }
 
@@ -434,9 +444,10 @@ class ClusterDifferentialTest {
         }
         if (isolation && proven || !isolation && !all && !proven) {
           for (int k = 0; k < SAMPLES; k++) {
-            Flow f = s.flow(s.pick(q.from()), s.pick(q.to()), q.spec());
-            if (f != null) {
+            Flow sampled = s.flow(s.pick(q.from()), s.pick(q.to()), q.spec());
+            for (Flow f : sampled == null ? List.<Flow>of() : Questions.placements(sampled)) {
               counts.incrementAndGet(3);
+              counts.addAndGet(4, f.local() ? 1 : 0);
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved to allow none", q.text(), Questions.brief(f))
                   .isFalse();
@@ -445,9 +456,13 @@ class ClusterDifferentialTest {
         }
         if (all && proven) {
           for (int k = 0; k < SAMPLES; k++) {
-            Flow f = s.flow(s.pick(q.from()), s.pick(q.to()), q.spec());
-            if (f != null && !Questions.assumed(set, f)) {
+            Flow sampled = s.flow(s.pick(q.from()), s.pick(q.to()), q.spec());
+            if (sampled == null || Questions.assumed(set, sampled)) {
+              continue;
+            }
+            for (Flow f : Questions.placements(sampled)) { // spec S6.12: every flow, either placed
               counts.incrementAndGet(3);
+              counts.addAndGet(4, f.local() ? 1 : 0);
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved all allowed", q.text(), Questions.brief(f))
                   .isTrue();

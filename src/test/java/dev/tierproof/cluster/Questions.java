@@ -150,6 +150,16 @@ public final class Questions {
   }
 
   /** {@code TCP shop/web[10.1.0.1]:40000 -> outside[8.8.8.8]:80}. */
+  /**
+   * The flow with its workload end placed on its host end's node and elsewhere, when it can be
+   * either (spec S6.12); else the flow as it must be placed.
+   */
+  public static List<Flow> placements(Flow flow) {
+    Flow elsewhere = flow.placed(false);
+    Flow local = flow.placed(true);
+    return elsewhere.local() == local.local() ? List.of(elsewhere) : List.of(elsewhere, local);
+  }
+
   public static String brief(Flow f) {
     return Protocols.name(f.protocol())
         + " "
@@ -157,7 +167,8 @@ public final class Questions {
         + " -> "
         + brief(f.destination(), f.destinationIp(), f.destinationPort())
         + (f.icmpType() != null ? " icmp " + f.icmpType() + "/" + f.icmpCode() : "")
-        + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "");
+        + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "")
+        + (f.local() ? " local" : ""); // spec S6.12
   }
 
   private static String brief(Endpoint e, Ip ip, Integer port) {

@@ -40,14 +40,16 @@ import org.junit.jupiter.api.Test;
  * Differential test of {@code diff} against the evaluator on generated pull requests: a {@link
  * RandomModel} cluster and the same cluster after one edit (relabel a pod, change a port, add a
  * default deny, remove a rule, flip an action, add a namespace with a workload, add the first
- * policies, remove every policy). Per case: no crash; every class's witness changed as the class
- * says (base and current evaluators); when the search is complete, every sampled flow whose verdict
- * differs lies in a listed class (every third case compares with {@code --scope any}: also pods
- * that could be deployed). A search stops inconclusive only at the class cap, or when the
- * generalizer finds no class shape the solver proves (rare; both counted, printed and bounded).
- * Cases: {@code -Ddiff.differential.cases=N} (default 120), first seed {@code
- * -Ddiff.differential.seed=S}, {@code -Ddiff.differential.verbose=true} names the inconclusive
- * cases; a failure names its seed.
+ * policies, remove every policy, move a pod to another node, add the first host endpoints with a
+ * flipped action). Per case: no crash; every class's witness changed as the class says (base and
+ * current evaluators); when the search is complete, every sampled flow whose verdict differs, in
+ * each placement of a workload that can be on a host endpoint's node (spec S6.12: one placement
+ * shared by both inputs, the current one's when it names the node), lies in a listed class of that
+ * placement (every third case compares with {@code --scope any}: also pods that could be deployed).
+ * A search stops inconclusive only at the class cap, or when the generalizer finds no class shape
+ * the solver proves (rare; both counted, printed and bounded). Cases: {@code
+ * -Ddiff.differential.cases=N} (default 120), first seed {@code -Ddiff.differential.seed=S}, {@code
+ * -Ddiff.differential.verbose=true} names the inconclusive cases; a failure names its seed.
  */
 class DiffDifferentialTest {
 
@@ -65,15 +67,19 @@ class DiffDifferentialTest {
           "flip",
           "namespace",
           "first-policies",
-          "no-policies");
+          "no-policies",
+          "move",
+          "first-host");
 
   @Test
   void diff_generatedPullRequests_classesCoverEveryChangedFlow() {
     long start = System.nanoTime();
     int inconclusive = 0;
     int inconclusiveAny = 0;
+    int inconclusiveMoves = 0;
     int classes = 0;
     int changed = 0;
+    int[] local = new int[3];
     for (int i = 0; i < CASES; i++) {
       long seed = SEED + i;
       try {
@@ -82,6 +88,10 @@ class DiffDifferentialTest {
         changed += r[1];
         inconclusive += r[2] == 1 ? 1 : 0;
         inconclusiveAny += r[2] == 2 ? 1 : 0;
+        inconclusiveMoves += r[2] == 3 ? 1 : 0;
+        for (int k = 0; k < local.length; k++) {
+          local[k] += r[3 + k];
+        }
       } catch (Throwable t) {
         throw new AssertionError(
             "diff differential case failed: seed "
@@ -93,20 +103,31 @@ class DiffDifferentialTest {
       }
     }
     System.out.printf(
-        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones%n",
+        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         classes,
         changed,
         inconclusive,
-        inconclusiveAny);
+        inconclusiveAny,
+        inconclusiveMoves,
+        local[0],
+        local[1],
+        local[2]);
     assertThat(inconclusive)
         .as("scope-existing cases inconclusive")
         .isLessThanOrEqualTo(CASES / 15);
     assertThat(inconclusiveAny).as("scope-any cases inconclusive").isLessThanOrEqualTo(CASES / 6);
+    assertThat(inconclusiveMoves)
+        .as("moves inconclusive")
+        .isLessThanOrEqualTo(CASES / EDITS.size() / 2);
   }
 
-  /** One case: {classes, sampled flows that changed, 1 when inconclusive}. */
+  /**
+   * One case: {classes, sampled flows that changed, 1 (scope existing), 2 (scope any) or 3 (a moved
+   * pod) when inconclusive, local sampled flows compared, local sampled flows that changed, classes
+   * of one placement}.
+   */
   private static int[] check(long seed) {
     RandomModel model = new RandomModel(seed);
     PolicySet set = model.set();
@@ -117,14 +138,18 @@ class DiffDifferentialTest {
       base = withTiers(set, List.of());
       current = set;
     }
+    if (edit.equals("first-host")) {
+      base = RandomPlacement.withoutHosts(set);
+    }
     Scope scope = seed % 3 == 0 ? Scope.ANY : Scope.EXISTING;
-    DiffResult r =
-        Diff.run(
-            base,
-            current,
-            scope,
-            Duration.ofSeconds(30),
-            scope == Scope.ANY ? MAX_CLASSES / 2 : MAX_CLASSES);
+    // a pod moved to or from a host endpoint's node turns its traffic with the host either way,
+    // around the failsafe ports and the ICMPv6 host discovery types (spec S6.2, S6.12): many port
+    // ranges and ICMPv6 types, each a class (counted apart)
+    int cap =
+        edit.equals("move")
+            ? Diff.DEFAULT_MAX_CLASSES
+            : scope == Scope.ANY ? MAX_CLASSES / 2 : MAX_CLASSES;
+    DiffResult r = Diff.run(base, current, scope, Duration.ofSeconds(30), cap);
     boolean complete = r.status() == DiffResult.Status.COMPLETE;
     if (!complete) {
       // the class cap, or a change the generalizer could not make a class of (a limit of its
@@ -134,7 +159,8 @@ class DiffDifferentialTest {
           .matches("(stopped after .*--max-classes|could not group the change of ).*");
       if (VERBOSE) {
         System.out.printf(
-            "diff differential: seed %d (%s) inconclusive: %s%n", seed, edit, r.reason());
+            "diff differential: seed %d (%s) inconclusive: %s; classes %s%n",
+            seed, edit, r.reason(), r.classes().stream().map(DiffDifferentialTest::show).toList());
       }
     }
     // the base as diff compares it (its semantics: base endpoints, current-only ones as they are
@@ -165,18 +191,25 @@ class DiffDifferentialTest {
               c.kind() == DiffResult.Kind.OPENED ? List.of(false, true) : List.of(true, false));
     }
     int changed = 0;
+    int[] local = new int[2];
+    List<Flow> sampled = new ArrayList<>();
     for (int f = 0; f < FLOWS; f++) {
       Flow x = model.flow();
       boolean fresh = hypothetical(x.source(), set) || hypothetical(x.destination(), set);
       if (fresh && scope == Scope.EXISTING) {
         continue; // the input's endpoints and outside addresses
       }
-      Flow y = moved(x, toCurrent::get);
+      sampled.addAll(dev.tierproof.cluster.Questions.placements(moved(x, toCurrent::get)));
+    }
+    for (Flow y : sampled) {
+      boolean fresh = hypothetical(y.source(), current) || hypothetical(y.destination(), current);
       boolean b =
           (fresh ? evaluator(paired, y) : before).evaluate(moved(y, toPaired::get)).allowed();
       boolean n = (fresh ? evaluator(current, y) : now).evaluate(y).allowed();
+      local[0] += y.local() ? 1 : 0;
       if (b != n) {
         changed++;
+        local[1] += y.local() ? 1 : 0;
         if (complete) {
           DiffResult.Kind kind = n ? DiffResult.Kind.OPENED : DiffResult.Kind.CLOSED;
           PolicySet now0 = current;
@@ -193,7 +226,14 @@ class DiffDifferentialTest {
         }
       }
     }
-    return new int[] {r.classes().size(), changed, complete ? 0 : scope == Scope.ANY ? 2 : 1};
+    return new int[] {
+      r.classes().size(),
+      changed,
+      complete ? 0 : edit.equals("move") ? 3 : scope == Scope.ANY ? 2 : 1,
+      local[0],
+      local[1],
+      (int) r.classes().stream().filter(c -> c.local() != null).count()
+    };
   }
 
   /**
@@ -244,7 +284,8 @@ class DiffDifferentialTest {
   }
 
   private static String show(ChangeClass c) {
-    return c.kind().text()
+    return (c.local() == null ? "" : c.local() ? "(local) " : "(elsewhere) ")
+        + c.kind().text()
         + ": "
         + c.source().display()
         + " -> "
@@ -270,7 +311,8 @@ class DiffDifferentialTest {
         f.icmpCode(),
         f.destinationDomain(),
         s == null ? f.source() : s,
-        d == null ? f.destination() : d);
+        d == null ? f.destination() : d,
+        f.local()); // spec S6.12: both inputs place a workload naming no node alike
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -287,7 +329,8 @@ class DiffDifferentialTest {
             set,
             mentioned,
             names)
-        && in(c.packets(), f);
+        && in(c.packets(), f)
+        && (c.local() == null || c.local() == f.local()); // spec S6.12
   }
 
   /**
@@ -396,12 +439,7 @@ class DiffDifferentialTest {
                 e.node(),
                 e.span(),
                 false);
-        return new PolicySet(
-            set.tiers(),
-            set.endpoints().stream().map(y -> y == e ? x : y).toList(),
-            set.networkSets(),
-            set.profiles(),
-            set.namespaces());
+        return replaced(set, e, x);
       }
       case "port", "remove-rule", "flip" -> {
         return withRule(set, model, edit);
@@ -475,6 +513,13 @@ class DiffDifferentialTest {
                 false));
         return new PolicySet(set.tiers(), endpoints, set.networkSets(), set.profiles(), namespaces);
       }
+      case "move" -> {
+        Endpoint[] moved = RandomPlacement.moved(set, model::nextInt);
+        return moved == null ? set : replaced(set, moved[0], moved[1]);
+      }
+      case "first-host" -> {
+        return withRule(set, model, "flip");
+      }
       case "no-policies" -> {
         return withTiers(set, List.of());
       }
@@ -482,6 +527,16 @@ class DiffDifferentialTest {
         return set;
       }
     }
+  }
+
+  /** {@code set} with its endpoint {@code e} replaced by {@code x}. */
+  private static PolicySet replaced(PolicySet set, Endpoint e, Endpoint x) {
+    return new PolicySet(
+        set.tiers(),
+        set.endpoints().stream().map(y -> y == e ? x : y).toList(),
+        set.networkSets(),
+        set.profiles(),
+        set.namespaces());
   }
 
   /** One rule of one policy changed: its first port range moved, removed, or its action flipped. */

@@ -55,7 +55,7 @@ class DifferentialTest {
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
     long start = System.nanoTime();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    long[][] stats = new long[threads][6];
+    long[][] stats = new long[threads][8];
     AtomicInteger next = new AtomicInteger();
     ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -93,23 +93,25 @@ class DifferentialTest {
               + " -Ddifferential.cases=1)",
           failures.get(seed));
     }
-    long[] total = new long[6];
+    long[] total = new long[8];
     for (long[] s : stats) {
       for (int i = 0; i < total.length; i++) {
         total[i] += s[i];
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply), %d questions (%d ms; %d without an allowed flow)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
         total[0],
         total[3] / 1_000_000,
         total[5],
+        total[6],
         total[1],
         total[4] / 1_000_000,
-        total[2]);
+        total[2],
+        total[7]);
   }
 
   private static void check(long seed, SolverSession session, long[] stats) {
@@ -120,12 +122,16 @@ class DifferentialTest {
     Set<String> vocabulary = vocabulary(set);
     long t = System.nanoTime();
     for (int f = 0; f < FLOWS; f++) {
-      Flow flow = model.flow();
-      stats[0]++;
-      if (eval.evaluate(flow).steps().stream().anyMatch(s -> s.decidedBy().reply() != null)) {
-        stats[5]++; // spec S6.5
+      for (Flow flow : dev.tierproof.cluster.Questions.placements(model.flow())) {
+        stats[0]++;
+        if (eval.evaluate(flow).steps().stream().anyMatch(s -> s.decidedBy().reply() != null)) {
+          stats[5]++; // spec S6.5
+        }
+        if (flow.local()) {
+          stats[6]++; // spec S6.12
+        }
+        concrete(network, eval, set, flow, vocabulary);
       }
-      concrete(network, eval, set, flow, vocabulary);
     }
     stats[3] += System.nanoTime() - t;
     t = System.nanoTime();
@@ -138,6 +144,9 @@ class DifferentialTest {
         VerifyResult v =
             model.nextInt(2) == 0 ? r.reachable(src, dst, spec) : r.isolated(src, dst, spec);
         assertThat(v.result()).isNotEqualTo(VerifyResult.Result.UNKNOWN);
+        if (v.witness() != null && v.witness().local()) {
+          stats[7]++;
+        }
         for (VerifyResult.Blocker b : v.blockers()) {
           // a namespace profile the input lacks can only allow, so without it the step still denies
           Step s =
@@ -158,7 +167,10 @@ class DifferentialTest {
     stats[4] += System.nanoTime() - t;
   }
 
-  /** Property 1: the flow pinned in a query; the encoding's verdict and decisions equal eval's. */
+  /**
+   * Property 1: the flow pinned in a query (its placement too); the encoding's verdict and
+   * decisions equal eval's.
+   */
   private static void concrete(
       Network network, Evaluator eval, PolicySet set, Flow flow, Set<String> vocabulary) {
     FlowSpec bounds =
@@ -182,6 +194,7 @@ class DifferentialTest {
                     flow.destinationDomain(),
                     vocabulary)),
             bounds)) {
+      network.session.add(q.in(new Region(new EndSet.Any(), new EndSet.Any(), null, flow.local())));
       Answer a = q.any();
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
       Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
@@ -197,6 +210,7 @@ class DifferentialTest {
       Flow d = a.flow();
       assertThat(
               List.of(
+                  d.local(),
                   d.protocol(),
                   d.sourceIp(),
                   d.destinationIp(),
@@ -206,6 +220,7 @@ class DifferentialTest {
                   String.valueOf(d.icmpCode())))
           .isEqualTo(
               List.of(
+                  flow.local(),
                   flow.protocol(),
                   flow.sourceIp(),
                   flow.destinationIp(),
@@ -382,9 +397,13 @@ class DifferentialTest {
         }
         ev = extra.isEmpty() ? eval : withProfiles(model.set(), extra);
       }
-      assertThat(ev.evaluate(f).allowed())
-          .as("sampled flow %s of `%s`, proved to allow none", brief(f), question)
-          .isFalse();
+      for (Flow placed :
+          dev.tierproof.cluster.Questions.placements(
+              f)) { // spec S6.12: a question holds both placements
+        assertThat(ev.evaluate(placed).allowed())
+            .as("sampled flow %s of `%s`, proved to allow none", brief(placed), question)
+            .isFalse();
+      }
     }
   }
 

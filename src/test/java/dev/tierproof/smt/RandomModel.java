@@ -113,6 +113,7 @@ public final class RandomModel {
 
   private final Random rnd;
   private final RandomReplies replies;
+  private final RandomPlacement placement;
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
 
@@ -121,6 +122,7 @@ public final class RandomModel {
     // all-interfaces host endpoints (S6.6) from a stream of their own: seeds keep their models
     Random interfaces = new Random(seed * 31 + 15);
     replies = new RandomReplies(seed);
+    placement = new RandomPlacement(seed);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String ns : NAMESPACES) {
@@ -240,6 +242,7 @@ public final class RandomModel {
     }
     RandomAdminPolicies.draw(seed, tiers);
     SharedAddresses.draw(seed, endpoints);
+    placement.draw(endpoints);
     replies.draw(tiers, endpoints); // after the addresses are final: its flows aim at them
     set = PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces);
   }
@@ -284,7 +287,7 @@ public final class RandomModel {
             domain,
             (Endpoint) s[0],
             (Endpoint) d[0]);
-    return replies.aim(RandomServices.aim(rnd, set, base));
+    return replies.aim(placement.aim(RandomServices.aim(rnd, set, base), set, this::unowned));
   }
 
   /**
