@@ -80,6 +80,10 @@ public final class Hypotheticals {
         if (m.notSelector() != null) {
           selectors.add(m.notSelector());
         }
+        if (m.service() != null && m.service().selector() != null) {
+          // spec S3.9: a pod not yet deployed is the service's endpoint when its labels hold it
+          selectors.add(m.service().selector());
+        }
       }
     }
     selectors.addAll(also);
