@@ -30,10 +30,9 @@ import java.util.Set;
 /**
  * Evaluates flows against one policy set exactly as Felix does: the normal (connection-tracked)
  * path, at host endpoints the untracked and pre-DNAT paths before it, and the forward chain of a
- * node's all-interfaces host endpoint for the flows it forwards (spec S6). The one concrete walk
- * of spec S4, S6.4 and S6.8 is {@link #walk}: {@link #evaluate} is that walk with a trace,
- * lint's step walk is that walk with its own {@link Watcher}. Immutable after construction;
- * thread-safe.
+ * node's all-interfaces host endpoint for the flows it forwards (spec S6). The one concrete walk of
+ * spec S4, S6.4 and S6.8 is {@link #walk}: {@link #evaluate} is that walk with a trace, lint's step
+ * walk is that walk with its own {@link Watcher}. Immutable after construction; thread-safe.
  */
 public final class Evaluator {
 
@@ -175,12 +174,7 @@ public final class Evaluator {
       steps.add(
           walked || stepped(flow, d)
               ? evaluate(at, d, flow)
-              : new Step(
-                  at,
-                  d,
-                  true,
-                  Decision.of(Decision.Kind.OWN_NODE),
-                  List.of()));
+              : new Step(at, d, true, Decision.of(Decision.Kind.OWN_NODE), List.of()));
     }
     if (via != null) {
       steps.add(evaluate(forwardChain(via, Direction.EGRESS), flow));
@@ -231,8 +225,8 @@ public final class Evaluator {
   }
 
   /**
-   * The side of host endpoint {@code at}'s forward chain in {@code dir} (spec S6.7, S6.8): the tiers
-   * entered on {@link HostPath#forwarded}, no profiles.
+   * The side of host endpoint {@code at}'s forward chain in {@code dir} (spec S6.7, S6.8): the
+   * tiers entered on {@link HostPath#forwarded}, no profiles.
    */
   public StepPath forwardChain(Endpoint at, Direction dir) {
     return new StepPath(at, dir, entered(at, dir, true), List.of(), true);
@@ -372,12 +366,7 @@ public final class Evaluator {
             for (int t = 0; t < set.tiers().size(); t++) {
               List<Policy> applying =
                   index.candidates(t, at.labels()).stream()
-                      .filter(
-                          p ->
-                              path.holds(p)
-                                  && !p.staged()
-                                  && p.governs(d)
-                                  && p.selector().matches(at.labels()))
+                      .filter(p -> path.enforces(p, d) && p.selector().matches(at.labels()))
                       .toList();
               if (!applying.isEmpty()) {
                 out.add(new StepPath.Entered(set.tiers().get(t), applying, path));

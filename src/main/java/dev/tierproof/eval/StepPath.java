@@ -19,7 +19,11 @@ import java.util.List;
  * skip of the pre-DNAT path, and nothing deciding allows. Made by {@link Evaluator#forwardChain}.
  */
 public record StepPath(
-    Endpoint at, Direction direction, List<Entered> tiers, List<Profile> profiles, boolean forward) {
+    Endpoint at,
+    Direction direction,
+    List<Entered> tiers,
+    List<Profile> profiles,
+    boolean forward) {
 
   public StepPath {
     tiers = List.copyOf(tiers);

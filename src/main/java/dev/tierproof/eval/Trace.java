@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The trace of a step: per entered tier, its policies in order up to the one that decided or
- * passed (all of them when none did), each applying one with what it did, the others (staged, or
- * not selecting) when they could select the endpoint (another namespace's policy never can).
+ * The trace of a step: per entered tier, its policies in order up to the one that decided or passed
+ * (all of them when none did), each applying one with what it did, the others (staged, or not
+ * selecting) when they could select the endpoint (another namespace's policy never can).
  */
 final class Trace implements Watcher {
   private final Endpoint at;
@@ -43,8 +43,7 @@ final class Trace implements Watcher {
             : hit.action() == Action.PASS
                 ? Outcome.PASS
                 : hit.action() == Action.ALLOW ? Outcome.ALLOW : Outcome.DENY;
-    out.add(
-        new TraceEntry(tier.tier(), policy, o, hit == null ? null : hit.index(), tier.path()));
+    out.add(new TraceEntry(tier.tier(), policy, o, hit == null ? null : hit.index(), tier.path()));
     closed = hit != null;
   }
 

@@ -53,6 +53,15 @@ public enum HostPath {
   }
 
   /**
+   * True when {@code p} is enforced on this path in {@code dir}: on it ({@link #holds}), not
+   * staged, governing {@code dir} (spec S4.1, S2.5, S6.3). The endpoint's labels are the caller's
+   * to test.
+   */
+  public boolean enforces(Policy p, Direction dir) {
+    return holds(p) && !p.staged() && p.governs(dir);
+  }
+
+  /**
    * The paths of a host endpoint's forward chain in {@code dir}, in order: ingress pre-DNAT then
    * forward, egress forward only (S6.7).
    */

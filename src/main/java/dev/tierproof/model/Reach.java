@@ -110,7 +110,10 @@ public sealed interface Reach {
       return new Endpoints(directions, kinds, selector, profile, decider, effect, on, walked);
     }
 
-    /** The same reach, leaving out the flows with outside of workloads on {@code w} ({@link #walked}). */
+    /**
+     * The same reach, leaving out the flows with outside of workloads on {@code w} ({@link
+     * #walked}).
+     */
     public Endpoints walking(Set<String> w) {
       return new Endpoints(directions, kinds, selector, profile, decider, effect, nodes, w);
     }

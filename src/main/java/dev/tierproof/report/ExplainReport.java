@@ -131,11 +131,7 @@ public final class ExplainReport {
     for (Step step : verdict.steps()) {
       out.add("");
       out.add(
-          Text.side(step)
-              + " at "
-              + step.endpoint().ref()
-              + ": "
-              + Text.verdict(step.allowed()));
+          Text.side(step) + " at " + step.endpoint().ref() + ": " + Text.verdict(step.allowed()));
       for (String sentence : sentences(set, flow, step)) {
         out.add("  " + sentence);
       }

@@ -203,11 +203,10 @@ final class Json {
    * {@code decidedBy}: {@code kind}, then what applies of {@code tier}, {@code policy}, {@code
    * namespace}, {@code ruleIndex}, {@code action}, {@code file}, {@code line}, {@code profile};
    * {@code path} ({@code untracked}, {@code pre-dnat}, {@code forward}) for a rule or tier default
-   * off the normal path (spec S6.4, S6.8).
-   * {@code file}/{@code line} locate the deciding rule, for a tier default the policy named. {@code
-   * reply}: for an untracked Allow whose packet needs a reply (spec S6.5), the reply's {@code flow}
-   * and its step ({@code endpoint}, {@code direction}, {@code verdict}, {@code decidedBy}, {@code
-   * trace}).
+   * off the normal path (spec S6.4, S6.8). {@code file}/{@code line} locate the deciding rule, for
+   * a tier default the policy named. {@code reply}: for an untracked Allow whose packet needs a
+   * reply (spec S6.5), the reply's {@code flow} and its step ({@code endpoint}, {@code direction},
+   * {@code verdict}, {@code decidedBy}, {@code trace}).
    */
   static ObjectNode decision(Decision d) {
     ObjectNode out = object();

@@ -113,6 +113,7 @@ public final class RandomModel {
 
   private final Random rnd;
   private final RandomReplies replies;
+  private final RandomForwarding forwarding;
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
 
@@ -121,6 +122,7 @@ public final class RandomModel {
     // all-interfaces host endpoints (S6.6) from a stream of their own: seeds keep their models
     Random interfaces = new Random(seed * 31 + 15);
     replies = new RandomReplies(seed);
+    forwarding = new RandomForwarding(seed);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String ns : NAMESPACES) {
@@ -241,6 +243,7 @@ public final class RandomModel {
     RandomAdminPolicies.draw(seed, tiers);
     SharedAddresses.draw(seed, endpoints);
     replies.draw(tiers, endpoints); // after the addresses are final: its flows aim at them
+    forwarding.draw(tiers, endpoints); // spec S6.11
     set = PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces);
   }
 
@@ -284,7 +287,7 @@ public final class RandomModel {
             domain,
             (Endpoint) s[0],
             (Endpoint) d[0]);
-    return replies.aim(RandomServices.aim(rnd, set, base));
+    return forwarding.aim(replies.aim(RandomServices.aim(rnd, set, base)), set);
   }
 
   /**
