@@ -147,8 +147,7 @@ public final class ExplainReport {
 
   /**
    * What a side of a host endpoint's forward chain is (spec S6.7, S6.11), and on its ingress side
-   * whether an inbound failsafe port skips the pre-DNAT path; for a side that nothing decided, why
-   * it allows (S6.8).
+   * whether an inbound failsafe port skips the pre-DNAT path.
    */
   private static List<String> forward(Flow flow, Step step) {
     Endpoint at = step.endpoint();
@@ -170,13 +169,6 @@ public final class ExplainReport {
               + flow.destinationPort()
               + " is a failsafe inbound port: the mangle table accepts it before the pre-DNAT"
               + " path, which it skips; the forward path still applies.");
-    }
-    if (step.decidedBy().kind() == Decision.Kind.FORWARDED) {
-      out.add(
-          step.trace().isEmpty()
-              ? "No policy applies here, and Calico allows forwarded traffic by default."
-              : "Every entered tier passed: the chain returns without a verdict, and Calico does"
-                  + " not drop the packet.");
     }
     return out;
   }
@@ -323,6 +315,14 @@ public final class ExplainReport {
       out.add(sentence);
     }
     boolean entered = !trace.isEmpty();
+    if (decision.kind() == Decision.Kind.FORWARDED) {
+      // spec S6.8
+      out.add(
+          entered
+              ? "Nothing on the chain dropped the packet: it returns without a verdict, and Calico"
+                  + " does not drop it."
+              : "No policy applies here, and Calico allows forwarded traffic by default.");
+    }
     if (decision.kind() == Decision.Kind.PROFILE || decision.kind() == Decision.Kind.NO_PROFILE) {
       if (entered) {
         skipped(tiers.subList(next, tiers.size()), at, dir).ifPresent(out::add);
