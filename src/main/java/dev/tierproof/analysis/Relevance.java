@@ -44,17 +44,20 @@ public final class Relevance {
         keep(
             all,
             r ->
-                acts(r, source, Direction.EGRESS, set, outside(destination))
-                    || acts(r, destination, Direction.INGRESS, set, outside(source)),
+                acts(r, source, Direction.EGRESS, set, outside(destination, set))
+                    || acts(r, destination, Direction.INGRESS, set, outside(source, set)),
             l -> false);
     return source instanceof End.Addresses && destination instanceof End.Addresses
         ? withForwarded(all, out)
         : out;
   }
 
-  /** Whether every flow's end at {@code end} is outside the cluster: {@code world}, a DNS name. */
-  private static boolean outside(End end) {
-    return end instanceof End.Addresses o && (o.range() == null || o.domain() != null);
+  /**
+   * Whether every flow's end at {@code end} is outside the cluster: {@code world}, a DNS name, a
+   * range that holds no endpoint of {@code set} ({@link #holds}).
+   */
+  private static boolean outside(End end, PolicySet set) {
+    return end instanceof End.Addresses o && !holds(end, set, e -> true);
   }
 
   /**
@@ -283,8 +286,8 @@ public final class Relevance {
    */
   private static List<Unmodelled> pairs(
       List<Unmodelled> all, PolicySet set, List<End> from, List<End> to, boolean none) {
-    boolean fromOutside = from.stream().allMatch(Relevance::outside);
-    boolean toOutside = to.stream().allMatch(Relevance::outside);
+    boolean fromOutside = from.stream().allMatch(e -> outside(e, set));
+    boolean toOutside = to.stream().allMatch(e -> outside(e, set));
     return keep(
         all,
         r ->
