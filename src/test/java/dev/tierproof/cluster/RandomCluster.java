@@ -189,6 +189,7 @@ public final class RandomCluster {
     if (replies != null) {
       docs.add(replies);
     }
+    docs.addAll(paths.forward()); // spec S6.11
     // forwarded traffic through host endpoints (S6.6), or a service the input does not resolve
     enforcingUnmodelled = paths.drawn() || services.unresolvedReferenced();
     // a random source of their own: the rest of the text stays what it was without them
@@ -451,8 +452,9 @@ public final class RandomCluster {
     }
     int node =
         Math.floorMod(w.name().hashCode() / 7, 4); // the host endpoints' nodes, another, none
-    if (kind.equals("Pod") && !deploy && node < 3) {
-      pod.append(in).append("nodeName: node").append(node).append('\n'); // spec S6.10
+    if (w.kind().equals("Pod") && node < 3) {
+      // spec S6.10: a Pod without an address keeps its node when deployed
+      pod.append(in).append("nodeName: node").append(node).append('\n');
     }
     pod.append(in)
         .append("containers:\n")
