@@ -2,6 +2,8 @@ package dev.tierproof.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,22 +79,7 @@ class ForwardReachTest {
 
   @Test
   void verifyIsolated_podOnWalkedNodeToWorldOnSmtp_holdsWithTheForwardBlockerInJson() {
-    Run run =
-        Run.of(
-            "verify",
-            "isolated",
-            "fw/web",
-            "world",
-            "--protocol",
-            "TCP",
-            "--port",
-            "25",
-            "-f",
-            WALKED,
-            "-o",
-            "json");
-    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
-    assertThat(run.out())
+    assertThat(json("verify", "isolated", "fw/web", "world", "--protocol", "TCP", "--port", "25"))
         .contains("\"forward\": true")
         .contains("\"path\": \"forward\"")
         .contains("\"policy\": \"forward-no-smtp\"");
@@ -100,24 +87,19 @@ class ForwardReachTest {
 
   @Test
   void explainJson_worldToPodOnWalkedNode_namesThePreDnatPathOnTheForwardIngressStep() {
-    Run run =
-        Run.of(
-            "explain",
-            "192.0.2.66",
-            "fw/web",
-            "--protocol",
-            "TCP",
-            "--port",
-            "8443",
-            "-f",
-            WALKED,
-            "-o",
-            "json");
-    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
-    assertThat(run.out())
+    assertThat(json("explain", "192.0.2.66", "fw/web", "--protocol", "TCP", "--port", "8443"))
         .contains("\"verdict\": \"deny\"")
         .contains("\"forward\": true")
         .contains("\"path\": \"pre-dnat\"");
+  }
+
+  /** The JSON of a command over the walked case, which must exit 0. */
+  private static String json(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("-f", WALKED, "-o", "json"));
+    Run run = Run.of(all.toArray(String[]::new));
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
+    return run.out();
   }
 
   @Test

@@ -194,17 +194,7 @@ final class RandomForwarding {
             p.preDnat(),
             true,
             Span.NONE);
-    List<Policy> policies = new ArrayList<>(tier.policies());
-    policies.add(in);
-    tiers.set(
-        t,
-        new Tier(
-            tier.name(),
-            tier.order(),
-            tier.defaultAction(),
-            tier.declared(),
-            tier.span(),
-            policies));
+    RandomReplies.append(tiers, t, in);
   }
 
   /**
