@@ -44,7 +44,7 @@ final class RandomForwarding {
 
   /** Adds the host endpoint, moves pods onto nodes and adds the policies, in half the models. */
   void draw(List<Tier> tiers, List<Endpoint> endpoints) {
-    if (Boolean.getBoolean("tmp.noforward") || tiers.isEmpty() || rnd.nextBoolean()) {
+    if (tiers.isEmpty() || rnd.nextBoolean()) {
       return;
     }
     Map<String, String> labels = rnd.nextBoolean() ? Map.of("role", "fwd") : Map.of("zone", "dmz");
