@@ -185,14 +185,20 @@ public final class Evaluator {
   /**
    * The host endpoint whose forward chain {@code flow} meets (spec S6.11), or null: a flow between
    * a workload endpoint on a node of {@link Endpoint#forwarders} and an address outside the
-   * cluster, either way, meets that node's all-interfaces endpoint.
+   * cluster, either way, meets that node's all-interfaces endpoint; null too when that chain holds
+   * no policy (it forwards every packet, S6.8: its steps are left out).
    */
   public Endpoint forwarder(Flow flow) {
     Endpoint w =
         flow.source() == null
             ? flow.destination()
             : flow.destination() == null ? flow.source() : null;
-    return w == null || w.isHost() || w.node() == null ? null : forwarders.get(w.node());
+    Endpoint h = w == null || w.isHost() || w.node() == null ? null : forwarders.get(w.node());
+    return h == null
+            || forwardChain(h, Direction.INGRESS).tiers().isEmpty()
+                && forwardChain(h, Direction.EGRESS).tiers().isEmpty()
+        ? null
+        : h;
   }
 
   /**

@@ -15,8 +15,9 @@ import java.util.function.Function;
  * walked ({@link Network#forwarders}), the condition "the flow is between a workload endpoint on
  * that node and an address outside the cluster, either way" and the ingress and egress sides of the
  * node's all-interfaces host endpoint's forward chain ({@link Chain.Compiler#forward}), compiled
- * once per node. The solver's counterpart of {@code eval.Evaluator.forwarder} and {@code
- * forwardChain}: the ingress side's step comes before the workload's, the egress side's after.
+ * once per node; a node whose chain holds no policy forwards every packet and is left out. The
+ * solver's counterpart of {@code eval.Evaluator.forwarder} and {@code forwardChain}: the ingress
+ * side's step comes before the workload's, the egress side's after.
  */
 final class Forwarding {
 
@@ -44,15 +45,17 @@ final class Forwarding {
           t.or(
               t.and(src.placed(n::equals), dst.outside()),
               t.and(dst.placed(n::equals), src.outside()));
-      if (at.isFalse()) {
-        continue;
-      }
       Map<String, String> labels = e.getValue().labels();
+      List<Network.TierPart> in = net.forwardSkeleton(labels, Direction.INGRESS);
+      List<Network.TierPart> out = net.forwardSkeleton(labels, Direction.EGRESS);
+      if (at.isFalse() || in.isEmpty() && out.isEmpty()) {
+        continue; // spec S6.8: a chain without policy forwards every packet
+      }
       nodes.add(
           new Node(
               t.define(at),
-              compiler.forward(Direction.INGRESS, net.forwardSkeleton(labels, Direction.INGRESS)),
-              compiler.forward(Direction.EGRESS, net.forwardSkeleton(labels, Direction.EGRESS))));
+              compiler.forward(Direction.INGRESS, in),
+              compiler.forward(Direction.EGRESS, out)));
     }
   }
 
