@@ -181,7 +181,7 @@ public final class Reachability implements AutoCloseable {
         boolean added = false;
         for (Step s : v.steps()) {
           if (!s.allowed() && known.add(Replay.point(s.direction(), s.decidedBy()))) {
-            out.add(new Blocker(s.endpoint(), s.direction(), s.decidedBy(), a.flow()));
+            out.add(new Blocker(s.endpoint(), s.direction(), s.decidedBy(), a.flow(), s.forward()));
             added = true;
           }
         }

@@ -21,7 +21,10 @@ import java.util.stream.Stream;
  * enforcement points ({@link Reach}); it matters to an answer shown by a flow when it acts at a
  * step of that flow and can turn its verdict, and to a proof over every flow of a question when one
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
- * source, ingress at the destination). Every command asks here and nowhere else.
+ * source, ingress at the destination). An element standing for forwarded traffic does not act at a
+ * workload on a node whose forward chain is walked ({@link Reach.Endpoints#walked}) for a flow
+ * whose other end is outside the cluster (spec S6.11, S9.3). Every command asks here and nowhere
+ * else.
  */
 public final class Relevance {
 
@@ -39,11 +42,19 @@ public final class Relevance {
         keep(
             all,
             r ->
-                acts(r, source, Direction.EGRESS, set)
-                    || acts(r, destination, Direction.INGRESS, set));
+                acts(r, source, Direction.EGRESS, set, outside(destination, set))
+                    || acts(r, destination, Direction.INGRESS, set, outside(source, set)));
     return source instanceof End.Addresses && destination instanceof End.Addresses
         ? withForwarded(all, out)
         : out;
+  }
+
+  /**
+   * Whether every flow's end at {@code end} is outside the cluster: {@code world}, a DNS name, a
+   * range that holds no endpoint of {@code set} ({@link #holds}).
+   */
+  private static boolean outside(End end, PolicySet set) {
+    return end instanceof End.Addresses o && !holds(end, set, e -> true);
   }
 
   /**
@@ -69,6 +80,8 @@ public final class Relevance {
     if (verdict.steps().isEmpty()) {
       return withForwarded(all, List.of()); // between two addresses outside the cluster
     }
+    // spec S6.11: a flow meets a forward chain only between a workload and outside the cluster
+    boolean outside = verdict.steps().stream().anyMatch(Step::forward);
     List<Step> steps = new java.util.ArrayList<>();
     for (Step s : verdict.steps()) {
       steps.add(s);
@@ -82,7 +95,7 @@ public final class Relevance {
             steps.stream()
                 .anyMatch(
                     (Step s) ->
-                        r.covers(s.endpoint(), s.direction())
+                        r.covers(s.endpoint(), s.direction(), outside)
                             && (r.decider() == null || s.decidedBy().rule() == r.decider())));
   }
 
@@ -140,7 +153,7 @@ public final class Relevance {
                                 .anyMatch(
                                     e ->
                                         policy.selector().matches(e.labels())
-                                            && covers(r, e, d, set))
+                                            && covers(r, e, d, set, false))
                             || hypothetical
                                 && r.directions().contains(d)
                                 && fresh(r, null, policy.selector())));
@@ -253,12 +266,14 @@ public final class Relevance {
    */
   private static List<Unmodelled> pairs(
       List<Unmodelled> all, PolicySet set, List<End> from, List<End> to, boolean none) {
+    boolean fromOutside = from.stream().allMatch(e -> outside(e, set));
+    boolean toOutside = to.stream().allMatch(e -> outside(e, set));
     return keep(
         all,
         r ->
             !(none && r.effect() == Reach.Effect.DENIES)
-                && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set))
-                    || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set))));
+                && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set, toOutside))
+                    || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set, fromOutside))));
   }
 
   /**
@@ -273,12 +288,17 @@ public final class Relevance {
         .toList();
   }
 
-  private static boolean acts(Reach.Endpoints r, End end, Direction d, PolicySet set) {
+  /**
+   * Whether {@code r} acts at an endpoint {@code end} can be, in {@code d}, for a flow whose other
+   * end is outside the cluster when {@code outside}.
+   */
+  private static boolean acts(
+      Reach.Endpoints r, End end, Direction d, PolicySet set, boolean outside) {
     // spec S9.3
     if (!r.directions().contains(d) && !r.kinds().contains(Endpoint.Kind.HOST)) {
       return false;
     }
-    return holds(end, set, e -> covers(r, e, d, set))
+    return holds(end, set, e -> covers(r, e, d, set, outside))
         || end instanceof End.Hypothetical h
             && r.directions().contains(d)
             && !h.existingOnly()
@@ -286,12 +306,13 @@ public final class Relevance {
   }
 
   /**
-   * The element acts at the step at {@code e} in {@code d}: there, or at a host endpoint whose
-   * untracked Allows in {@code d} need replies, in the other direction, which decides them (spec
-   * S6.5).
+   * The element acts at the step at {@code e} in {@code d} (of a flow whose other end is outside
+   * the cluster when {@code outside}): there, or at a host endpoint whose untracked Allows in
+   * {@code d} need replies, in the other direction, which decides them (spec S6.5).
    */
-  private static boolean covers(Reach.Endpoints r, Endpoint e, Direction d, PolicySet set) {
-    return r.covers(e, d)
+  private static boolean covers(
+      Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, boolean outside) {
+    return r.covers(e, d, outside)
         || e.isHost()
             && r.covers(e, d.opposite())
             && set.policies().stream()

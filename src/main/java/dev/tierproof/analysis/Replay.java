@@ -179,6 +179,7 @@ public final class Replay {
       case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
       case INVALID -> new Point(d, Point.Kind.INVALID, null, null, null, null);
       case OWN_NODE -> new Point(d, Point.Kind.OWN_NODE, null, null, null, null);
+      case FORWARDED -> new Point(d, Point.Kind.FORWARDED, null, null, null, null);
     };
   }
 }

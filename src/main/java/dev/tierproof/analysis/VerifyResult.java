@@ -60,8 +60,18 @@ public record VerifyResult(
     }
   }
 
-  /** One point that stops traffic of the question, with a flow it stops (replayed). */
-  public record Blocker(Endpoint endpoint, Direction direction, Decision decidedBy, Flow example) {}
+  /**
+   * One point that stops traffic of the question, with a flow it stops (replayed); {@code forward}
+   * when it is on a side of a host endpoint's forward chain (spec S6.11).
+   */
+  public record Blocker(
+      Endpoint endpoint, Direction direction, Decision decidedBy, Flow example, boolean forward) {
+
+    /** A blocker at an endpoint's own step. */
+    public Blocker(Endpoint endpoint, Direction direction, Decision decidedBy, Flow example) {
+      this(endpoint, direction, decidedBy, example, false);
+    }
+  }
 
   /**
    * {@code status} is sat, unsat or unknown; {@code reason} is Z3's reason for unknown, else null.

@@ -1,6 +1,5 @@
 package dev.tierproof.eval;
 
-import dev.tierproof.eval.TraceEntry.Outcome;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
@@ -30,10 +29,10 @@ import java.util.Set;
 
 /**
  * Evaluates flows against one policy set exactly as Felix does: the normal (connection-tracked)
- * path, and at host endpoints the untracked and pre-DNAT paths before it (spec S6). The one
- * concrete walk of spec S4 and S6.4 is {@link #walk}: {@link #evaluate} is that walk with a trace,
- * lint's step walk is that walk with its own {@link Watcher}. Immutable after construction;
- * thread-safe.
+ * path, at host endpoints the untracked and pre-DNAT paths before it, and the forward chain of a
+ * node's all-interfaces host endpoint for the flows it forwards (spec S6). The one concrete walk of
+ * spec S4, S6.4 and S6.8 is {@link #walk}: {@link #evaluate} is that walk with a trace, lint's step
+ * walk is that walk with its own {@link Watcher}. Immutable after construction; thread-safe.
  */
 public final class Evaluator {
 
@@ -44,6 +43,9 @@ public final class Evaluator {
   private final PolicySet set;
   private final dev.tierproof.model.PolicyIndex index;
   private final Set<Endpoint> known;
+
+  /** Per node whose forward chain is walked, its host endpoint ({@link Endpoint#forwarders}). */
+  private final Map<String, Endpoint> forwarders;
 
   /**
    * Endpoints by address, so a rule side looks only at the entities that own the packet's address.
@@ -74,6 +76,7 @@ public final class Evaluator {
     this.netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
     this.entered = new java.util.concurrent.ConcurrentHashMap<>();
     known.addAll(set.endpoints());
+    this.forwarders = Endpoint.forwarders(set.endpoints());
     for (NetworkSet n : set.networkSets()) {
       networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of()));
     }
@@ -85,6 +88,7 @@ public final class Evaluator {
     this.set = set;
     this.index = sameTiers ? base.index : base.index.with(set.tiers());
     this.known = base.known;
+    this.forwarders = base.forwarders;
     this.byAddress = base.byAddress;
     this.networkSets = base.networkSets;
     this.netsetIndex = base.netsetIndex;
@@ -139,10 +143,29 @@ public final class Evaluator {
 
   /**
    * The verdict on a flow: egress at its source endpoint, then ingress at its destination; a step
-   * that a local flow does not walk ({@link #stepped}) is decided {@link Decision.Kind#OWN_NODE}.
+   * that a local flow does not walk ({@link #stepped}) is decided {@link Decision.Kind#OWN_NODE}. A
+   * flow that a node's all-interfaces host endpoint H forwards ({@link #forwarder}) meets H's
+   * forward chain around them (spec S6.7, S6.11): H's ingress side first, H's egress side last.
    */
   public Verdict evaluate(Flow flow) {
+    return evaluate(flow, false);
+  }
+
+  /**
+   * The verdict on a flow without a forward chain: what the map, which does not walk forward chains
+   * yet, shows for it (spec S9.2: the elements standing for forwarded traffic keep the map
+   * inconclusive there).
+   */
+  public Verdict evaluateUnforwarded(Flow flow) {
+    return evaluate(flow, true);
+  }
+
+  private Verdict evaluate(Flow flow, boolean unforwarded) {
     List<Step> steps = new ArrayList<>();
+    Endpoint via = unforwarded ? null : forwarder(flow);
+    if (via != null) {
+      steps.add(evaluate(forwardChain(via, Direction.INGRESS), flow));
+    }
     for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
       Endpoint at = d == Direction.EGRESS ? flow.source() : flow.destination();
       if (at == null) {
@@ -151,14 +174,31 @@ public final class Evaluator {
       steps.add(
           stepped(flow, d)
               ? evaluate(at, d, flow)
-              : new Step(
-                  at,
-                  d,
-                  true,
-                  new Decision(Decision.Kind.OWN_NODE, null, null, null, null),
-                  List.of()));
+              : new Step(at, d, true, Decision.of(Decision.Kind.OWN_NODE), List.of()));
+    }
+    if (via != null) {
+      steps.add(evaluate(forwardChain(via, Direction.EGRESS), flow));
     }
     return new Verdict(steps.stream().allMatch(Step::allowed), steps);
+  }
+
+  /**
+   * The host endpoint whose forward chain {@code flow} meets (spec S6.11), or null: a flow between
+   * a workload endpoint on a node of {@link Endpoint#forwarders} and an address outside the
+   * cluster, either way, meets that node's all-interfaces endpoint; null too when that chain holds
+   * no policy (it forwards every packet, S6.8: its steps are left out).
+   */
+  public Endpoint forwarder(Flow flow) {
+    Endpoint w =
+        flow.source() == null
+            ? flow.destination()
+            : flow.destination() == null ? flow.source() : null;
+    Endpoint h = w == null || w.isHost() || w.node() == null ? null : forwarders.get(w.node());
+    return h == null
+            || forwardChain(h, Direction.INGRESS).tiers().isEmpty()
+                && forwardChain(h, Direction.EGRESS).tiers().isEmpty()
+        ? null
+        : h;
   }
 
   /**
@@ -187,7 +227,15 @@ public final class Evaluator {
   public Step evaluate(StepPath chain, Flow flow) {
     Trace trace = new Trace(chain.at());
     Decision d = walk(chain, flow, trace);
-    return new Step(chain.at(), chain.direction(), d.allows(), d, trace.finish());
+    return new Step(chain.at(), chain.direction(), d.allows(), d, trace.finish(), chain.forward());
+  }
+
+  /**
+   * The side of host endpoint {@code at}'s forward chain in {@code dir} (spec S6.7, S6.8): the
+   * tiers entered on {@link HostPath#forwarded}, no profiles.
+   */
+  public StepPath forwardChain(Endpoint at, Direction dir) {
+    return new StepPath(at, dir, entered(at, dir, true), List.of(), true);
   }
 
   /**
@@ -203,7 +251,7 @@ public final class Evaluator {
         profiles.add(p);
       }
     }
-    return new StepPath(at, dir, entered(at, dir), profiles);
+    return new StepPath(at, dir, entered(at, dir, false), profiles);
   }
 
   /**
@@ -212,7 +260,9 @@ public final class Evaluator {
    * deciding (S4.3), a Pass leaving the tier (S4.4), an undecided tier ending in its default action
    * (S4.5; on a host endpoint's untracked and pre-DNAT paths it always passes, and a reply from a
    * failsafe port skips the untracked path, S6.4); then the first profile with a matching rule
-   * (S4.6, a Pass there denies); else denied (S4.7). An untracked Allow whose packet needs a reply
+   * (S4.6, a Pass there denies); else denied (S4.7). On a forward chain ({@link StepPath#forward})
+   * no failsafe port decides, an inbound one skips the pre-DNAT path, and nothing deciding allows
+   * ({@link Decision.Kind#FORWARDED}, S6.7, S6.8). An untracked Allow whose packet needs a reply
    * decides with that reply's step ({@link #reply}, S6.5). {@code watcher} is told of each rule
    * reached and each policy left on this step's walk (not the reply's), and may leave rules out.
    * Returns what decided; {@link Decision#allows} is the step's verdict.
@@ -230,7 +280,7 @@ public final class Evaluator {
 
   /** True when a rule of an untracked policy decided (spec S6.3: only at host endpoints). */
   private static boolean untracked(Decision d) {
-    return d.kind() == Decision.Kind.RULE && HostPath.of(d.policy()) == HostPath.UNTRACKED;
+    return d.kind() == Decision.Kind.RULE && d.path() == HostPath.UNTRACKED;
   }
 
   /**
@@ -245,7 +295,7 @@ public final class Evaluator {
     List<TraceEntry> walked = trace.finish();
     if (packet.invalidAsNew() && !untracked(d)) {
       // dropped before the pre-DNAT and normal paths: their tiers are not walked
-      d = new Decision(Decision.Kind.INVALID, null, null, null, null);
+      d = Decision.of(Decision.Kind.INVALID);
       walked = walked.stream().filter(e -> e.path() == HostPath.UNTRACKED).toList();
     }
     return new Reply(packet, new Step(at, dir, d.allows(), d, walked));
@@ -255,13 +305,17 @@ public final class Evaluator {
   private Decision decide(StepPath chain, Flow flow, Watcher watcher) {
     Direction dir = chain.direction();
     boolean host = chain.at().isHost();
-    if (host && Failsafe.allows(dir, flow)) {
-      return new Decision(Decision.Kind.FAILSAFE, null, null, null, null);
+    boolean failsafe = host && Failsafe.allows(dir, flow);
+    if (failsafe && !chain.forward()) {
+      return Decision.of(Decision.Kind.FAILSAFE);
     }
-    boolean reply = host && Failsafe.reply(dir, flow);
+    boolean reply = host && !chain.forward() && Failsafe.reply(dir, flow);
     for (StepPath.Entered e : chain.tiers()) {
       if (reply && e.path() == HostPath.UNTRACKED) {
         continue; // spec S6.4: the raw table accepts a failsafe reply before untracked policy
+      }
+      if (failsafe && e.path() == HostPath.PRE_DNAT) {
+        continue; // spec S6.7: mangle accepts an inbound failsafe port before pre-DNAT policy
       }
       boolean passed = false;
       for (Policy p : e.applying()) {
@@ -280,12 +334,15 @@ public final class Evaluator {
           passed = true;
           break;
         }
-        return new Decision(Decision.Kind.RULE, e.tier(), p, hit, null);
+        return Decision.on(e.path(), Decision.Kind.RULE, e.tier(), p, hit);
       }
       if (!passed && e.path().endsInDefault() && e.tier().defaultAction() != Action.PASS) {
         Policy last = e.applying().get(e.applying().size() - 1);
-        return new Decision(Decision.Kind.TIER_DEFAULT, e.tier(), last, null, null);
+        return Decision.on(e.path(), Decision.Kind.TIER_DEFAULT, e.tier(), last, null);
       }
+    }
+    if (chain.forward()) {
+      return Decision.of(Decision.Kind.FORWARDED); // spec S6.8: not dropped by Calico
     }
     for (Profile profile : chain.profiles()) {
       for (Rule r : profile.rules(dir)) {
@@ -294,91 +351,28 @@ public final class Evaluator {
         }
       }
     }
-    return new Decision(Decision.Kind.NO_PROFILE, null, null, null, null);
-  }
-
-  /**
-   * The trace of a step: per entered tier, its policies in order up to the one that decided or
-   * passed (all of them when none did), each applying one with what it did, the others (staged, or
-   * not selecting) when they could select the endpoint (another namespace's policy never can).
-   */
-  private static final class Trace implements Watcher {
-    private final Endpoint at;
-    private final List<TraceEntry> out = new ArrayList<>();
-    private StepPath.Entered current;
-    private int next;
-    private boolean closed = true;
-
-    Trace(Endpoint at) {
-      this.at = at;
-    }
-
-    @Override
-    public void left(StepPath.Entered tier, Policy policy, Rule hit) {
-      if (tier != current) {
-        finish();
-        current = tier;
-        next = 0;
-        closed = false;
-      }
-      List<Policy> all = tier.tier().policies();
-      while (all.get(next) != policy) {
-        skipped(all.get(next++));
-      }
-      next++;
-      Outcome o =
-          hit == null
-              ? Outcome.NO_MATCH
-              : hit.action() == Action.PASS
-                  ? Outcome.PASS
-                  : hit.action() == Action.ALLOW ? Outcome.ALLOW : Outcome.DENY;
-      out.add(
-          new TraceEntry(tier.tier(), policy, o, hit == null ? null : hit.index(), tier.path()));
-      closed = hit != null;
-    }
-
-    private void skipped(Policy p) {
-      if ((p.namespace() == null || p.namespace().equals(at.namespace()))
-          && (!at.isHost() || HostPath.of(p) == current.path())) {
-        out.add(
-            new TraceEntry(
-                current.tier(),
-                p,
-                p.staged() ? Outcome.STAGED : Outcome.NOT_SELECTED,
-                null,
-                current.path()));
-      }
-    }
-
-    List<TraceEntry> finish() {
-      if (!closed) {
-        List<Policy> all = current.tier().policies();
-        while (next < all.size()) {
-          skipped(all.get(next++));
-        }
-        closed = true;
-      }
-      return out;
-    }
+    return Decision.of(Decision.Kind.NO_PROFILE);
   }
 
   /**
    * The tiers entered at an endpoint of this site with these labels, path after path (spec S6.4,
-   * S6.6), computed once per site, set of labels and direction.
+   * S6.6; with {@code forward}, those of its forward chain, S6.8), computed once per site, set of
+   * labels and direction.
    */
-  private List<StepPath.Entered> entered(Endpoint at, Direction dir) {
+  private List<StepPath.Entered> entered(Endpoint at, Direction dir, boolean forward) {
     Map<Direction, List<StepPath.Entered>> byDirection =
         entered.computeIfAbsent(
-            List.of(at.site(), at.labels()), k -> new java.util.concurrent.ConcurrentHashMap<>());
+            List.of(at.site(), at.labels(), forward),
+            k -> new java.util.concurrent.ConcurrentHashMap<>());
     return byDirection.computeIfAbsent(
         dir,
         d -> {
           List<StepPath.Entered> out = new ArrayList<>();
-          for (HostPath path : HostPath.of(at.site(), d)) {
+          for (HostPath path : forward ? HostPath.forwarded(d) : HostPath.of(at.site(), d)) {
             for (int t = 0; t < set.tiers().size(); t++) {
               List<Policy> applying =
                   index.candidates(t, at.labels()).stream()
-                      .filter(p -> HostPath.of(p) == path && applies(p, at, d))
+                      .filter(p -> path.enforces(p, d) && p.selector().matches(at.labels()))
                       .toList();
               if (!applying.isEmpty()) {
                 out.add(new StepPath.Entered(set.tiers().get(t), applying, path));

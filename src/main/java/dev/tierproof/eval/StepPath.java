@@ -14,14 +14,25 @@ import java.util.List;
  * tier without one is not entered), path after path (a host endpoint's untracked, pre-DNAT, then
  * normal tiers, spec S6.4; a tier may be entered on several paths), and the endpoint's profiles
  * that exist, in its order (spec S4.6). Made by {@link Evaluator#chain}; walked by {@link
- * Evaluator#walk}.
+ * Evaluator#walk}. With {@code forward}, a side of a host endpoint's forward chain instead (spec
+ * S6.7, S6.8, {@link HostPath#forwarded}): no profiles, no failsafe ports but the inbound ones'
+ * skip of the pre-DNAT path, and nothing deciding allows. Made by {@link Evaluator#forwardChain}.
  */
 public record StepPath(
-    Endpoint at, Direction direction, List<Entered> tiers, List<Profile> profiles) {
+    Endpoint at,
+    Direction direction,
+    List<Entered> tiers,
+    List<Profile> profiles,
+    boolean forward) {
 
   public StepPath {
     tiers = List.copyOf(tiers);
     profiles = List.copyOf(profiles);
+  }
+
+  /** An endpoint's own step. */
+  public StepPath(Endpoint at, Direction direction, List<Entered> tiers, List<Profile> profiles) {
+    this(at, direction, tiers, profiles, false);
   }
 
   /**

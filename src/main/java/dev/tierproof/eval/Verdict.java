@@ -27,7 +27,8 @@ public record Verdict(boolean allowed, List<Step> steps) {
                       : d.profile() != null ? " " + d.profile().name() : "")
                   + (d.rule() != null ? " rule " + d.rule().index() : "");
       parts.add(
-          s.direction().json()
+          (s.forward() ? "forward " : "")
+              + s.direction().json()
               + " at "
               + s.endpoint().ref()
               + ": "

@@ -85,6 +85,8 @@ final class Gaps {
   static List<Unmodelled> of(PolicySet set) {
     // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
+    // spec S6.11: these nodes' forward chains are walked for their workloads' flows with outside
+    Set<String> walked = Endpoint.forwarders(set.endpoints()).keySet();
     for (Tier t : set.tiers()) {
       for (Policy p : t.policies()) {
         if (p.staged()) {
@@ -93,7 +95,8 @@ final class Gaps {
         HostPath path = HostPath.of(p);
         if (path != HostPath.NORMAL || p.applyOnForward()) {
           // spec S6.6, S9.2: on a host endpoint's own traffic the untracked and pre-DNAT paths are
-          // modelled (S6.4); forwarded traffic (a workload at one end, S6.7-S6.11) is not
+          // modelled (S6.4); of forwarded traffic (a workload at one end, S6.7-S6.11) only the
+          // pre-DNAT and forward paths of a walked node, between its workloads and outside
           // spec S6.6: no dataplane enforces untracked egress policy at an all-interfaces endpoint
           boolean egressOnly = path == HostPath.UNTRACKED && !p.governs(Direction.INGRESS);
           List<Endpoint> hosts =
@@ -115,7 +118,11 @@ final class Gaps {
                   flag,
                   p.displayName(),
                   p.span(),
-                  "forwarded traffic through host endpoints is not modelled",
+                  path == HostPath.UNTRACKED
+                      ? "forwarded traffic through host endpoints is not modelled"
+                      : "forwarded traffic through host endpoints is modelled only between a"
+                          + " workload on a node whose one host endpoint is of all interfaces and"
+                          + " an address outside the cluster",
                   hosts.isEmpty()
                       ? Reach.NOWHERE
                       : new Reach.Endpoints(
@@ -123,7 +130,8 @@ final class Gaps {
                               EnumSet.of(Endpoint.Kind.WORKLOAD),
                               null,
                               null)
-                          .on(nodes)));
+                          .on(nodes)
+                          .walking(path == HostPath.UNTRACKED ? Set.of() : walked)));
         }
         List<Selector> wildcards =
             path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS)

@@ -155,12 +155,17 @@ final class Policies {
     String flag =
         doNotTrack ? "doNotTrack" : preDnat ? "preDNAT" : applyOnForward ? "applyOnForward" : null;
     if (flag != null) {
+      // spec S6.11: of forwarded traffic only a node's one all-interfaces endpoint's chain
       d.warning(
           spec.keySpan(flag),
           "`"
               + flag
-              + "`: forwarded traffic through host endpoints is not modelled, only traffic to and"
-              + " from their own addresses");
+              + (doNotTrack
+                  ? "`: forwarded traffic through host endpoints is not modelled, only traffic to"
+                      + " and from their own addresses"
+                  : "`: forwarded traffic through host endpoints is modelled only between the"
+                      + " workloads of a node whose one host endpoint is of all interfaces (`*`)"
+                      + " and addresses outside the cluster"));
     }
   }
 

@@ -54,6 +54,28 @@ public record Endpoint(
     return out;
   }
 
+  /**
+   * Per node whose host endpoints are exactly one all-interfaces endpoint, that endpoint: the nodes
+   * whose forward chain tierproof walks for the flows between their workloads and addresses outside
+   * the cluster (specs/semantics.md S6.11). Nodes in name order.
+   */
+  public static Map<String, Endpoint> forwarders(List<Endpoint> endpoints) {
+    Map<String, List<Endpoint>> byNode = new java.util.TreeMap<>();
+    for (Endpoint e : endpoints) {
+      if (e.isHost() && e.node() != null) {
+        byNode.computeIfAbsent(e.node(), k -> new java.util.ArrayList<>()).add(e);
+      }
+    }
+    Map<String, Endpoint> out = new java.util.TreeMap<>();
+    byNode.forEach(
+        (node, hosts) -> {
+          if (hosts.size() == 1 && hosts.get(0).allInterfaces()) {
+            out.put(node, hosts.get(0));
+          }
+        });
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
   public enum Kind {
     WORKLOAD,
     HOST

@@ -9,16 +9,25 @@ import java.util.List;
  * two an entered tier never ends in its default action (its end always passes) and nothing applying
  * means "go on"; an Allow or Deny there decides the step. An all-interfaces host endpoint has no
  * untracked path: Felix never programs its untracked policy (S6.6).
+ *
+ * <p>A packet the host forwards meets the <em>forward chain</em> of a host endpoint instead (S6.7,
+ * S6.8): on its ingress side the pre-DNAT path, then the ingress forward path; on its egress side
+ * the egress forward path ({@link #forwarded}). The forward path holds the enforced {@code
+ * applyOnForward} policies that are neither untracked nor pre-DNAT; its entered tiers end in their
+ * default action, as on the normal path.
  */
 public enum HostPath {
   UNTRACKED("untracked"),
   PRE_DNAT("pre-dnat"),
-  NORMAL("normal");
+  NORMAL("normal"),
+  FORWARD("forward");
 
   private static final List<HostPath> HOST_INGRESS = List.of(UNTRACKED, PRE_DNAT, NORMAL);
   private static final List<HostPath> HOST_EGRESS = List.of(UNTRACKED, NORMAL);
   private static final List<HostPath> ALL_INTERFACES_INGRESS = List.of(PRE_DNAT, NORMAL);
   private static final List<HostPath> NORMAL_ONLY = List.of(NORMAL);
+  private static final List<HostPath> FORWARD_INGRESS = List.of(PRE_DNAT, FORWARD);
+  private static final List<HostPath> FORWARD_EGRESS = List.of(FORWARD);
 
   private final String json;
 
@@ -35,6 +44,31 @@ public enum HostPath {
     return p.doNotTrack() ? UNTRACKED : p.preDnat() ? PRE_DNAT : NORMAL;
   }
 
+  /**
+   * True when {@code p} is on this path: {@link #of(Policy)} is this path, or for the forward path
+   * an {@code applyOnForward} policy of the normal path (S6.8).
+   */
+  public boolean holds(Policy p) {
+    return this == FORWARD ? p.applyOnForward() && of(p) == NORMAL : of(p) == this;
+  }
+
+  /**
+   * True when {@code p} is enforced on this path in {@code dir}: on it ({@link #holds}), not
+   * staged, governing {@code dir} (spec S4.1, S2.5, S6.3). The endpoint's labels are the caller's
+   * to test.
+   */
+  public boolean enforces(Policy p, Direction dir) {
+    return holds(p) && !p.staged() && p.governs(dir);
+  }
+
+  /**
+   * The paths of a host endpoint's forward chain in {@code dir}, in order: ingress pre-DNAT then
+   * forward, egress forward only (S6.7).
+   */
+  public static List<HostPath> forwarded(Direction dir) {
+    return dir == Direction.INGRESS ? FORWARD_INGRESS : FORWARD_EGRESS;
+  }
+
   /** The paths a step at {@code site} walks in {@code dir}, in order (S6.4, S6.6). */
   public static List<HostPath> of(Site site, Direction dir) {
     return switch (site) {
@@ -45,11 +79,11 @@ public enum HostPath {
   }
 
   /**
-   * True when an entered tier of this path ends in its default action (normal path only, spec
-   * S4.5); elsewhere the end of a tier always passes (S6.4).
+   * True when an entered tier of this path ends in its default action (normal and forward paths,
+   * spec S4.5, S6.8); elsewhere the end of a tier always passes (S6.4).
    */
   public boolean endsInDefault() {
-    return this == NORMAL;
+    return this == NORMAL || this == FORWARD;
   }
 
   /**

@@ -38,6 +38,8 @@ public sealed interface Reach {
    * @param nodes null, or the nodes the element acts on: an endpoint on another node is out of its
    *     reach, one whose node is unknown is in it (forwarded traffic crosses the host endpoints of
    *     its workload's node, spec S6.6)
+   * @param walked the nodes whose forward chain is modelled (spec S6.11): at a workload on one of
+   *     them the element does not act on the flows whose other end is outside the cluster
    */
   record Endpoints(
       Set<Direction> directions,
@@ -46,12 +48,13 @@ public sealed interface Reach {
       String profile,
       Rule decider,
       Effect effect,
-      Set<String> nodes)
+      Set<String> nodes,
+      Set<String> walked)
       implements Reach {
 
     public Endpoints(
         Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
-      this(directions, kinds, selector, profile, null, Effect.EITHER, null);
+      this(directions, kinds, selector, profile, null, Effect.EITHER, null, Set.of());
     }
 
     public Endpoints(
@@ -61,23 +64,42 @@ public sealed interface Reach {
         String profile,
         Rule decider,
         Effect effect) {
-      this(directions, kinds, selector, profile, decider, effect, null);
+      this(directions, kinds, selector, profile, decider, effect, null, Set.of());
     }
 
     public Endpoints {
       directions = Set.copyOf(directions);
       kinds = Set.copyOf(kinds);
       nodes = nodes == null ? null : Set.copyOf(nodes);
+      walked = Set.copyOf(walked);
     }
 
     /** The same reach, altering only {@code rule}, turning verdicts only as {@code way}. */
     public Endpoints deciding(Rule rule, Effect way) {
-      return new Endpoints(directions, kinds, selector, profile, rule, way, nodes);
+      return new Endpoints(directions, kinds, selector, profile, rule, way, nodes, walked);
     }
 
     /** The same reach, on {@code on} only ({@link #nodes}). */
     public Endpoints on(Set<String> on) {
-      return new Endpoints(directions, kinds, selector, profile, decider, effect, on);
+      return new Endpoints(directions, kinds, selector, profile, decider, effect, on, walked);
+    }
+
+    /**
+     * The same reach, leaving out the flows with outside of workloads on {@code w} ({@link
+     * #walked}).
+     */
+    public Endpoints walking(Set<String> w) {
+      return new Endpoints(directions, kinds, selector, profile, decider, effect, nodes, w);
+    }
+
+    /**
+     * Whether the element acts at {@code e} for {@code direction} on a flow whose other end is
+     * outside the cluster ({@code outside}) or may not be: {@link #covers(Endpoint, Direction)},
+     * but not at a workload on a {@link #walked} node when the other end is outside.
+     */
+    public boolean covers(Endpoint e, Direction direction, boolean outside) {
+      return covers(e, direction)
+          && !(outside && !e.isHost() && e.node() != null && walked.contains(e.node()));
     }
 
     /** Whether the element acts at {@code e} for {@code direction}. */

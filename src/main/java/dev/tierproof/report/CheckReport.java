@@ -143,7 +143,7 @@ public final class CheckReport {
     for (Step s : v.steps()) {
       out.add(
           prefix
-              + s.direction().json()
+              + Text.side(s)
               + " at "
               + s.endpoint().ref()
               + ": "
@@ -453,7 +453,7 @@ public final class CheckReport {
             related.add(
                 new Annotation.Related(
                     where,
-                    s.direction().json()
+                    Text.side(s)
                         + " at "
                         + s.endpoint().ref()
                         + ": "

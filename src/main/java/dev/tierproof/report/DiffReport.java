@@ -136,7 +136,7 @@ public final class DiffReport {
       List<String> parts = new ArrayList<>();
       for (Step s : v.steps()) {
         parts.add(
-            s.direction().json()
+            Text.side(s)
                 + " at "
                 + s.endpoint().ref()
                 + " by "
@@ -146,7 +146,7 @@ public final class DiffReport {
     }
     Step s = v.steps().stream().filter(x -> !x.allowed()).findFirst().orElseThrow();
     return "denied at "
-        + s.direction().json()
+        + Text.side(s)
         + " of "
         + s.endpoint().ref()
         + " by "

@@ -107,7 +107,7 @@ public final class ExplainReport {
         verdict.steps().stream()
             .filter(s -> !s.allowed())
             .findFirst()
-            .map(s -> ", denied at " + s.direction().json() + " of " + s.endpoint().ref())
+            .map(s -> ", denied at " + Text.side(s) + " of " + s.endpoint().ref())
             .orElse("");
     out.add(
         Text.verdict(verdict.allowed())
@@ -131,11 +131,7 @@ public final class ExplainReport {
     for (Step step : verdict.steps()) {
       out.add("");
       out.add(
-          step.direction().json()
-              + " at "
-              + step.endpoint().ref()
-              + ": "
-              + Text.verdict(step.allowed()));
+          Text.side(step) + " at " + step.endpoint().ref() + ": " + Text.verdict(step.allowed()));
       for (String sentence : sentences(set, flow, step)) {
         out.add("  " + sentence);
       }
@@ -145,6 +141,34 @@ public final class ExplainReport {
       out.add(
           Text.outside(to, flow.destinationIp())
               + " is outside the cluster: no policy applies to its ingress.");
+    }
+    return out;
+  }
+
+  /**
+   * What a side of a host endpoint's forward chain is (spec S6.7, S6.11), and on its ingress side
+   * whether an inbound failsafe port skips the pre-DNAT path.
+   */
+  private static List<String> forward(Flow flow, Step step) {
+    Endpoint at = step.endpoint();
+    List<String> out = new ArrayList<>();
+    out.add(
+        "Node "
+            + at.node()
+            + "'s one host endpoint "
+            + at.ref()
+            + " is of all interfaces, so the packet it forwards meets "
+            + (step.direction() == Direction.INGRESS
+                ? "its pre-DNAT path, then (unless that allowed) its ingress forward path."
+                : "its egress forward path.")
+            + " Only policies with applyOnForward (and preDNAT ones on ingress) act here.");
+    if (step.direction() == Direction.INGRESS && Failsafe.allows(Direction.INGRESS, flow)) {
+      out.add(
+          Protocols.name(flow.protocol())
+              + " port "
+              + flow.destinationPort()
+              + " is a failsafe inbound port: the mangle table accepts it before the pre-DNAT"
+              + " path, which it skips; the forward path still applies.");
     }
     return out;
   }
@@ -200,7 +224,9 @@ public final class ExplainReport {
       return out;
     }
     List<Tier> tiers = set.tiers();
-    if (at.isHost()
+    if (step.forward()) {
+      out.addAll(forward(flow, step));
+    } else if (at.isHost()
         && Failsafe.reply(dir, flow)
         && tiers.stream()
             .flatMap(t -> t.policies().stream())
@@ -214,7 +240,7 @@ public final class ExplainReport {
               + " reply and skips the untracked path.");
     }
     List<String> ignored =
-        at.site() != Site.ALL_INTERFACES
+        at.site() != Site.ALL_INTERFACES || step.forward()
             ? List.of()
             : tiers.stream()
                 .flatMap(t -> t.policies().stream())
@@ -243,7 +269,7 @@ public final class ExplainReport {
       Tier tier = trace.get(i).tier();
       HostPath path = trace.get(i).path();
       int index = indexOf(tiers, tier);
-      if (path == HostPath.NORMAL) {
+      if (path == HostPath.NORMAL && !step.forward()) {
         skipped(tiers.subList(next, Math.max(next, index)), at, dir).ifPresent(out::add);
         next = index + 1;
       }
@@ -268,7 +294,8 @@ public final class ExplainReport {
           path == HostPath.NORMAL ? tier.name() : tier.name() + " (" + path.json() + " path)";
       String sentence = "In " + where + ", " + String.join("; ", phrases) + ".";
       if (decision.kind() == Decision.Kind.TIER_DEFAULT
-          && decision.tier().name().equals(tier.name())) {
+          && decision.tier().name().equals(tier.name())
+          && decision.path() == path) {
         sentence +=
             " No rule of "
                 + tier.name()
@@ -281,13 +308,21 @@ public final class ExplainReport {
         sentence +=
             " No rule of "
                 + tier.name()
-                + (path == HostPath.NORMAL
+                + (path.endsInDefault()
                     ? " matched; its default action Pass moves on to the next tier."
                     : " matched; off the normal path the end of a tier moves on.");
       }
       out.add(sentence);
     }
     boolean entered = !trace.isEmpty();
+    if (decision.kind() == Decision.Kind.FORWARDED) {
+      // spec S6.8
+      out.add(
+          entered
+              ? "Nothing on the chain dropped the packet: it returns without a verdict, and Calico"
+                  + " does not drop it."
+              : "No policy applies here, and Calico allows forwarded traffic by default.");
+    }
     if (decision.kind() == Decision.Kind.PROFILE || decision.kind() == Decision.Kind.NO_PROFILE) {
       if (entered) {
         skipped(tiers.subList(next, tiers.size()), at, dir).ifPresent(out::add);

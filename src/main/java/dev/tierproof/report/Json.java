@@ -120,11 +120,17 @@ final class Json {
     return out;
   }
 
-  /** {@code {endpoint, direction, verdict, decidedBy, trace}}. */
+  /**
+   * {@code {endpoint, direction, forward?, verdict, decidedBy, trace}}; {@code "forward": true} for
+   * a side of a host endpoint's forward chain (spec S6.7).
+   */
   private static ObjectNode step(Step step) {
     ObjectNode s = object();
     s.put("endpoint", step.endpoint().ref());
     s.put("direction", step.direction().json());
+    if (step.forward()) {
+      s.put("forward", true);
+    }
     s.put("verdict", step.allowed() ? "allow" : "deny");
     s.set("decidedBy", decision(step.decidedBy()));
     var trace = s.putArray("trace");
@@ -196,11 +202,11 @@ final class Json {
   /**
    * {@code decidedBy}: {@code kind}, then what applies of {@code tier}, {@code policy}, {@code
    * namespace}, {@code ruleIndex}, {@code action}, {@code file}, {@code line}, {@code profile};
-   * {@code path} ({@code untracked}, {@code pre-dnat}) for a rule off the normal path (spec S6.4).
-   * {@code file}/{@code line} locate the deciding rule, for a tier default the policy named. {@code
-   * reply}: for an untracked Allow whose packet needs a reply (spec S6.5), the reply's {@code flow}
-   * and its step ({@code endpoint}, {@code direction}, {@code verdict}, {@code decidedBy}, {@code
-   * trace}).
+   * {@code path} ({@code untracked}, {@code pre-dnat}, {@code forward}) for a rule or tier default
+   * off the normal path (spec S6.4, S6.8). {@code file}/{@code line} locate the deciding rule, for
+   * a tier default the policy named. {@code reply}: for an untracked Allow whose packet needs a
+   * reply (spec S6.5), the reply's {@code flow} and its step ({@code endpoint}, {@code direction},
+   * {@code verdict}, {@code decidedBy}, {@code trace}).
    */
   static ObjectNode decision(Decision d) {
     ObjectNode out = object();
@@ -210,8 +216,8 @@ final class Json {
     }
     Policy p = d.policy();
     if (p != null) {
-      if (HostPath.of(p) != HostPath.NORMAL) {
-        out.put("path", HostPath.of(p).json());
+      if (d.path() != HostPath.NORMAL) {
+        out.put("path", d.path().json());
       }
       out.put("policy", p.name());
       if (p.namespace() != null) {

@@ -54,6 +54,14 @@ final class Text {
     return d.profile() != null ? d.profile().span() : Span.NONE;
   }
 
+  /**
+   * Which step: {@code egress}, {@code ingress}, or on a host endpoint's forward chain {@code
+   * forward egress}, {@code forward ingress} (spec S6.7).
+   */
+  static String side(dev.tierproof.eval.Step s) {
+    return (s.forward() ? "forward " : "") + s.direction().json();
+  }
+
   /** {@code at resources.yaml:88}, or nothing when the position is unknown. */
   static String at(Decision d) {
     Span s = location(d);
@@ -93,14 +101,13 @@ final class Text {
               + d.rule().action().calico()
               + ", tier "
               + d.tier().name()
-              + (HostPath.of(d.policy()) == HostPath.NORMAL
-                  ? ""
-                  : ", " + HostPath.of(d.policy()).json() + " path")
+              + (d.path() == HostPath.NORMAL ? "" : ", " + d.path().json() + " path")
               + ")"
               + at(d);
       case TIER_DEFAULT ->
           "the implicit deny of tier "
               + d.tier().name()
+              + (d.path() == HostPath.NORMAL ? "" : " on the " + d.path().json() + " path")
               + " (last policy "
               + d.policy().displayName()
               + at(d)
@@ -121,6 +128,9 @@ final class Text {
       case INVALID ->
           "conntrack, which holds no connection for it (INVALID: the packet it answers was not"
               + " tracked) and drops it before pre-DNAT and normal policy";
+      case FORWARDED ->
+          "the host endpoint's forward chain, where nothing drops the packet (Calico does not"
+              + " drop it)";
       case OWN_NODE ->
           "no policy: a node's traffic with its own workloads (Felix polices only a workload's"
               + " egress toward its host, then accepts: DefaultEndpointToHostAction Accept)";

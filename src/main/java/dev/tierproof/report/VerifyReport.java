@@ -67,6 +67,9 @@ public final class VerifyReport {
         ObjectNode o = blockers.addObject();
         o.put("endpoint", b.endpoint().ref());
         o.put("direction", b.direction().json());
+        if (b.forward()) {
+          o.put("forward", true); // spec S6.11: a side of a host endpoint's forward chain
+        }
         o.set("decidedBy", Json.decision(b.decidedBy()));
       }
       out.put("blockersComplete", r.blockersIncomplete() == null);
@@ -115,6 +118,7 @@ public final class VerifyReport {
       for (Blocker b : r.blockers()) {
         out.add(
             "  "
+                + (b.forward() ? "forward " : "")
                 + b.direction().json()
                 + " of "
                 + b.endpoint().ref()

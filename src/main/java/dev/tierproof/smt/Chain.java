@@ -40,6 +40,11 @@ import java.util.function.Function;
  * which an untracked Allow needs no reply and a TCP, SCTP or ICMP reply passes only by one; its
  * deciding points carry the reply's ({@link Point#reply}).
  *
+ * <p>A side of a host endpoint's forward chain (spec S6.7, S6.8, {@link Compiler#forward}) is
+ * compiled alike: its pre-DNAT tiers (skipped by a packet to an inbound failsafe port) whose ends
+ * pass, then its forward tiers, which end in their default action; no failsafe port decides, there
+ * are no profiles, and a packet nothing decided is allowed ({@link Point.Kind#FORWARDED}).
+ *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
  * list: the consecutive Calico rules sharing that index (one for Calico policies, several for a
@@ -71,7 +76,25 @@ final class Chain {
         List<Map.Entry<BoolExpr, List<Profile>>> profiles,
         Function<Selector, BoolExpr> selector,
         List<TierPart> back) {
-      return new Chain(this, dir, host, tiers, profiles, selector, back);
+      return new Chain(this, dir, host, false, tiers, profiles, selector, back);
+    }
+
+    /**
+     * The side in {@code dir} of the forward chain of a host endpoint whose applying policies there
+     * are {@code tiers} ({@link Network#forwardSkeleton}: concrete labels, every residual true).
+     */
+    Chain forward(Direction dir, List<TierPart> tiers) {
+      return new Chain(
+          this,
+          dir,
+          false,
+          true,
+          tiers,
+          List.of(),
+          s -> {
+            throw new IllegalStateException("a forward chain's policies apply or not");
+          },
+          null);
     }
   }
 
@@ -115,6 +138,10 @@ final class Chain {
   private final Context ctx;
   private final Direction dir;
   private final boolean host;
+
+  /** A side of a host endpoint's forward chain (spec S6.7). */
+  private final boolean forward;
+
   private final List<TierPart> tiers;
   private final List<Map.Entry<BoolExpr, List<Profile>>> profiles;
   private final Function<Selector, BoolExpr> selector;
@@ -130,9 +157,13 @@ final class Chain {
   private BoolExpr untrackedAllow;
 
   /**
-   * A reply from a failsafe port, which skips the untracked path (spec S6.4); null: no such path.
+   * What skips the chain's first path, {@link #skippable}: at a host endpoint a reply from a
+   * failsafe port skips the untracked path (spec S6.4), on a forward chain a packet to an inbound
+   * failsafe port the pre-DNAT path (S6.7); null: no such path here.
    */
-  private final BoolExpr reply;
+  private final BoolExpr skip;
+
+  private final HostPath skippable;
 
   /** Per tier, per policy: it applies at the endpoint. */
   private final List<List<BoolExpr>> applies = new ArrayList<>();
@@ -159,6 +190,7 @@ final class Chain {
       Compiler c,
       Direction dir,
       boolean host,
+      boolean forward,
       List<TierPart> tiers,
       List<Map.Entry<BoolExpr, List<Profile>>> profiles,
       Function<Selector, BoolExpr> selector,
@@ -168,14 +200,16 @@ final class Chain {
     this.ctx = t.ctx();
     this.dir = dir;
     this.host = host;
+    this.forward = forward;
     this.tiers = tiers;
     this.profiles = profiles;
     this.selector = selector;
     this.backTiers = host && c.reply() != null ? backTiers : null;
     this.failsafe = host ? failsafe(c.v(), t, dir) : null;
-    this.reply =
-        host && tiers.stream().anyMatch(x -> x.path() == HostPath.UNTRACKED)
-            ? t.define(reply(c.v(), t, dir))
+    this.skippable = forward ? HostPath.PRE_DNAT : HostPath.UNTRACKED;
+    this.skip =
+        (host || forward) && tiers.stream().anyMatch(x -> x.path() == skippable)
+            ? t.define(forward ? failsafe(c.v(), t, dir) : reply(c.v(), t, dir))
             : null;
     tiers.forEach(x -> applies.add(null));
     this.verdict = compile();
@@ -220,6 +254,51 @@ final class Chain {
   Set<Point> denying() {
     decided();
     return denying;
+  }
+
+  /**
+   * The step is denied by a point not in {@code known}: a disjunction over the remaining denying
+   * points (one point decides a step); null when there are none.
+   */
+  BoolExpr deniedExcept(Set<Point> known) {
+    List<BoolExpr> here = new ArrayList<>();
+    for (Point p : denying()) {
+      if (!known.contains(p)) { // (a new namespace's placeholder profile only allows)
+        here.add(decided().get(p));
+      }
+    }
+    return here.isEmpty() ? null : t.or(here);
+  }
+
+  /**
+   * The step is decided by one of {@code points} (those of other directions ignored; a point named
+   * without its reply stands for each reply it may have, spec S6.5; a namespace profile's for the
+   * placeholder profile of a new namespace); null when none can.
+   */
+  BoolExpr decidedByAny(Set<Point> points) {
+    List<BoolExpr> here = new ArrayList<>();
+    for (Point p : points) {
+      BoolExpr d = decided().get(p);
+      if (p.reply() == null) {
+        for (Map.Entry<Point, BoolExpr> e : decided().entrySet()) {
+          if (e.getKey().reply() != null && e.getKey().alone().equals(p)) {
+            here.add(e.getValue());
+          }
+        }
+      }
+      if (d == null
+          && p.kind() == Point.Kind.PROFILE
+          && p.profile() != null
+          && p.profile().startsWith("kns.")) {
+        d =
+            decided()
+                .get(Point.profile(p.direction(), Network.NEW_NAMESPACE.name(), p.ruleIndex()));
+      }
+      if (d != null) {
+        here.add(d);
+      }
+    }
+    return here.isEmpty() ? null : t.or(here);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -291,7 +370,8 @@ final class Chain {
 
   /**
    * Back to front: profiles, then tiers from the last (spec S4.3-S4.7), on a host endpoint the
-   * normal path's, then the pre-DNAT and untracked paths' (S6.4).
+   * normal path's, then the pre-DNAT and untracked paths' (S6.4); on a forward chain, what nothing
+   * decided is allowed (S6.8).
    */
   private BoolExpr compile() {
     List<BoolExpr> tails = new ArrayList<>();
@@ -310,12 +390,12 @@ final class Chain {
       }
       tails.add(t.and(e.getKey(), x));
     }
-    BoolExpr next = t.define(t.or(tails));
-    BoolExpr afterUntracked = null;
+    BoolExpr next = forward ? ctx.mkTrue() : t.define(t.or(tails));
+    BoolExpr afterSkippable = null;
     for (int ti = tiers.size() - 1; ti >= 0; ti--) {
       TierPart part = tiers.get(ti);
-      if (part.path() == HostPath.UNTRACKED && afterUntracked == null) {
-        afterUntracked = next;
+      if (part.path() == skippable && afterSkippable == null) {
+        afterSkippable = next;
       }
       List<BoolExpr> appl = part.policies().stream().map(this::applies).toList();
       applies.set(ti, appl);
@@ -357,8 +437,8 @@ final class Chain {
       }
       next = t.define(x);
     }
-    if (reply != null) {
-      next = t.define(t.ite(reply, afterUntracked, next)); // spec S6.4
+    if (skip != null) {
+      next = t.define(t.ite(skip, afterSkippable, next)); // spec S6.4, S6.7
     }
     return host ? t.define(ctx.mkOr(failsafe, next)) : next;
   }
@@ -380,15 +460,15 @@ final class Chain {
       reach = t.not(failsafe);
     }
     BoolExpr skipped = null;
-    if (reply != null) {
-      // spec S6.4: a failsafe reply skips the untracked path
-      skipped = t.define(t.and(reach, reply));
-      reach = t.define(t.and(reach, t.not(reply)));
+    if (skip != null) {
+      // spec S6.4, S6.7: a failsafe reply skips the untracked path, a failsafe port pre-DNAT
+      skipped = t.define(t.and(reach, skip));
+      reach = t.define(t.and(reach, t.not(skip)));
     }
     for (int ti = 0; ti < tiers.size(); ti++) {
       TierPart part = tiers.get(ti);
       Tier tier = part.tier();
-      if (skipped != null && part.path() != HostPath.UNTRACKED) {
+      if (skipped != null && part.path() != skippable) {
         reach = t.define(t.or(reach, skipped));
         skipped = null;
       }
@@ -443,7 +523,7 @@ final class Chain {
       reach = t.define(t.or(passed));
     }
     if (skipped != null) {
-      reach = t.define(t.or(reach, skipped)); // only untracked tiers: the reply goes on
+      reach = t.define(t.or(reach, skipped)); // only skippable tiers: the packet goes on
     }
     toProfiles = reach;
     // lint: whether removing a rule changes the verdict, named after what the walk named
@@ -457,7 +537,7 @@ final class Chain {
 
   /**
    * The deciding points: the takers that decide, each tier default per last applying policy, then
-   * the profiles.
+   * the profiles (on a forward chain: what nothing decided, allowed).
    */
   private void decide() {
     walk();
@@ -511,6 +591,9 @@ final class Chain {
           }
         }
       }
+    }
+    if (forward) {
+      out.computeIfAbsent(Point.forwarded(dir), x -> new ArrayList<>()).add(toProfiles);
     }
     for (Map.Entry<BoolExpr, List<Profile>> e : profiles) {
       BoolExpr r = t.define(t.and(toProfiles, e.getKey()));

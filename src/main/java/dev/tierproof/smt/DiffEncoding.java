@@ -370,6 +370,7 @@ public final class DiffEncoding {
         out.add(new Suspect(all, at, Direction.INGRESS, null, reason));
       }
     }
+    forwarded(out);
     for (Map.Entry<Direction, Map<ChainChanges.Peers, At>> d : changes.entrySet()) {
       Direction dir = d.getKey();
       Direction other = dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
@@ -402,6 +403,41 @@ public final class DiffEncoding {
       }
     }
     return out;
+  }
+
+  /**
+   * The flows between the workloads on a node and outside the cluster, both ways, where the node's
+   * forward chain differs (spec S6.11): walked in one version only, or with other policies.
+   */
+  private void forwarded(List<Suspect> out) {
+    Set<String> nodes = new TreeSet<>(before.forwarders.keySet());
+    nodes.addAll(after.forwarders.keySet());
+    EndScope outside = new EndScope(false, List.of(), Set.of(), false, true);
+    for (String n : nodes) {
+      Endpoint b = before.forwarders.get(n);
+      Endpoint a = after.forwarders.get(n);
+      boolean differs = b == null || a == null;
+      for (Direction dir : Direction.values()) {
+        differs =
+            differs
+                || chains.compare(
+                        before.forwardSkeleton(b.labels(), dir),
+                        after.forwardSkeleton(a.labels(), dir),
+                        List.of(),
+                        List.of(),
+                        dir,
+                        false)
+                    != null;
+      }
+      List<Endpoint> on =
+          after.set.endpoints().stream().filter(e -> !e.isHost() && n.equals(e.node())).toList();
+      if (differs && !on.isEmpty()) {
+        EndScope at = new EndScope(false, on, Set.of(), false, false);
+        String reason = "the forward chain of node " + n + " (changed)";
+        out.add(new Suspect(at, outside, Direction.EGRESS, null, reason));
+        out.add(new Suspect(outside, at, Direction.INGRESS, null, reason));
+      }
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -85,6 +85,7 @@ public final class DiffQuery implements AutoCloseable {
       List<Selector> selectors = new ArrayList<>();
       for (Network net : List.of(before, after)) {
         boolean b = net == before;
+        addRules(net.forwardRules(), rules, seen); // spec S6.11: both lay out their ends alike
         for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
           List<Side> at =
               d == Direction.EGRESS
@@ -212,7 +213,10 @@ public final class DiffQuery implements AutoCloseable {
 
   private BoolExpr changed(Change change) {
     BoolExpr b = before.allowedExpr();
-    BoolExpr a = only == null ? after.allowedExpr() : after.verdictAt(only);
+    BoolExpr a =
+        only == null
+            ? after.allowedExpr()
+            : ctx.mkAnd(after.verdictAt(only), after.forwardVerdict());
     BoolExpr differ =
         switch (change) {
           case OPENED -> ctx.mkAnd(ctx.mkNot(b), a);

@@ -194,6 +194,18 @@ final class EndEncoding {
     return t.or(any);
   }
 
+  /** The chosen alternative is outside the cluster (false when the end has none). */
+  BoolExpr outside() {
+    List<BoolExpr> any = new ArrayList<>();
+    List<Alternative> options = layout.options();
+    for (int i = 0; i < options.size(); i++) {
+      if (options.get(i) instanceof External) {
+        any.add(is(i));
+      }
+    }
+    return t.or(any);
+  }
+
   /** The end's constraints: one alternative chosen, and what that alternative implies. */
   BoolExpr scope() {
     List<Alternative> options = layout.options();
@@ -408,50 +420,13 @@ final class EndEncoding {
    */
   BoolExpr deniedExcept(Set<Point> known) {
     explain();
-    return anyChain(
-        c -> {
-          List<BoolExpr> here = new ArrayList<>();
-          for (Point p : c.denying()) {
-            if (!known.contains(p)) { // (a new namespace's placeholder profile only allows)
-              here.add(c.decided().get(p));
-            }
-          }
-          return here.isEmpty() ? null : t.or(here);
-        });
+    return anyChain(c -> c.deniedExcept(known));
   }
 
   /** The step is decided by one of {@code points} (those of other directions ignored). */
   BoolExpr decidedByAny(Set<Point> points) {
     explain();
-    return anyChain(
-        c -> {
-          List<BoolExpr> here = new ArrayList<>();
-          for (Point p : points) {
-            BoolExpr d = c.decided().get(p);
-            if (p.reply() == null) {
-              // a point named without its reply stands for each reply it may have (spec S6.5)
-              for (Map.Entry<Point, BoolExpr> e : c.decided().entrySet()) {
-                if (e.getKey().reply() != null && e.getKey().alone().equals(p)) {
-                  here.add(e.getValue());
-                }
-              }
-            }
-            if (d == null
-                && p.kind() == Point.Kind.PROFILE
-                && p.profile() != null
-                && p.profile().startsWith("kns.")) {
-              d =
-                  c.decided()
-                      .get(
-                          Point.profile(
-                              p.direction(), Network.NEW_NAMESPACE.name(), p.ruleIndex()));
-            }
-            if (d != null) {
-              here.add(d);
-            }
-          }
-          return here.isEmpty() ? null : t.or(here);
-        });
+    return anyChain(c -> c.decidedByAny(points));
   }
 
   /**

@@ -114,6 +114,14 @@ public final class Network {
    */
   final Set<String> hostNodes;
 
+  /**
+   * Per node whose forward chain is walked, its host endpoint ({@link Endpoint#forwarders}, spec
+   * S6.11).
+   */
+  final Map<String, Endpoint> forwarders;
+
+  private List<Rule> forwardRules;
+
   private Network(PolicySet set, SolverSession session) {
     this(set, session, null, Set.of(), hostNodes(set));
   }
@@ -142,6 +150,7 @@ public final class Network {
       Set<String> hostNodes) {
     this.set = set;
     this.hostNodes = Set.copyOf(hostNodes);
+    this.forwarders = Endpoint.forwarders(set.endpoints());
     this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
     this.netsets = new dev.tierproof.model.CidrIndex<>(set.networkSets(), NetworkSet::nets);
     this.session = session;
@@ -318,7 +327,41 @@ public final class Network {
    */
   List<TierPart> skeleton(LabelView view, Map<String, String> labels, Site site, Direction dir) {
     List<Object> key = List.of(view == null ? labels : view, dir, view == null, site);
-    return skeletons.computeIfAbsent(key, k -> build(view, labels, site, dir));
+    return skeletons.computeIfAbsent(key, k -> build(view, labels, HostPath.of(site, dir), dir));
+  }
+
+  /**
+   * As {@link #skeleton}, for the forward chain of a host endpoint with {@code labels} in {@code
+   * dir} (spec S6.7, S6.8: {@link HostPath#forwarded}).
+   */
+  List<TierPart> forwardSkeleton(Map<String, String> labels, Direction dir) {
+    List<Object> key = List.of(labels, dir, true, HostPath.FORWARD);
+    return skeletons.computeIfAbsent(key, k -> build(null, labels, HostPath.forwarded(dir), dir));
+  }
+
+  /**
+   * The rules but Log rules of the forward chains of {@link #forwarders}, in chain order, each
+   * once: what the ends of a query must be grouped by besides their own steps' rules.
+   */
+  List<Rule> forwardRules() {
+    if (forwardRules == null) {
+      java.util.Set<Rule> seen =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      List<Rule> out = new ArrayList<>();
+      for (Endpoint h : forwarders.values()) {
+        for (Direction d : Direction.values()) {
+          for (TierPart part : forwardSkeleton(h.labels(), d)) {
+            for (Applied a : part.policies()) {
+              a.policy().rules(d).stream()
+                  .filter(r -> r.action() != dev.tierproof.model.Action.LOG && seen.add(r))
+                  .forEach(out::add);
+            }
+          }
+        }
+      }
+      forwardRules = List.copyOf(out);
+    }
+    return forwardRules;
   }
 
   /**
@@ -331,14 +374,14 @@ public final class Network {
   }
 
   private List<TierPart> build(
-      LabelView view, Map<String, String> labels, Site site, Direction dir) {
+      LabelView view, Map<String, String> labels, List<HostPath> paths, Direction dir) {
     List<TierPart> out = new ArrayList<>();
-    for (HostPath path : HostPath.of(site, dir)) {
+    for (HostPath path : paths) {
       for (int i = 0; i < set.tiers().size(); i++) {
         Tier t = set.tiers().get(i);
         List<Applied> applied = new ArrayList<>();
         for (Policy p : view == null ? index.candidates(i, labels) : t.policies()) {
-          if (HostPath.of(p) != path || !HostPath.enforced(p, site, dir)) {
+          if (!path.enforces(p, dir)) {
             continue;
           }
           if (view == null) {

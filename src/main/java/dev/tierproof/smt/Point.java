@@ -50,7 +50,8 @@ public record Point(
     NO_PROFILE,
     FAILSAFE,
     INVALID,
-    OWN_NODE
+    OWN_NODE,
+    FORWARDED
   }
 
   static Point rule(Direction d, String tier, Policy p, int index) {
@@ -76,6 +77,11 @@ public record Point(
   /** A step a local flow does not walk (spec S6.12). */
   static Point ownNode(Direction d) {
     return new Point(d, Kind.OWN_NODE, null, null, null, null);
+  }
+
+  /** Nothing on a host endpoint's forward chain dropped the packet (spec S6.8). */
+  static Point forwarded(Direction d) {
+    return new Point(d, Kind.FORWARDED, null, null, null, null);
   }
 
   /** A reply conntrack drops as {@code INVALID} (spec S6.5). */

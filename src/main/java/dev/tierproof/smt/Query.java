@@ -61,6 +61,9 @@ public final class Query implements AutoCloseable {
   private final Witness witness;
   private final BoolExpr allowed;
 
+  /** The forward chains the flows can meet (spec S6.11); none in lint's queries of one step. */
+  private final Forwarding forwarding;
+
   /** The flow is local ({@link #local()}); false in lint's queries, which reason per step. */
   private BoolExpr local;
 
@@ -124,6 +127,9 @@ public final class Query implements AutoCloseable {
     }
     collect(from, to, involved, false);
     collect(from, to, replying, true);
+    if (step == null) {
+      collect(from, to, net.forwardRules(), false);
+    }
     from.group();
     to.group();
     Chain.Compiler back = new Chain.Compiler(t, v.reply(), this::replyMatch, false, null);
@@ -132,7 +138,6 @@ public final class Query implements AutoCloseable {
     dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
     rules = new RuleMatch(t, v, net, src, dst);
     replies = new RuleMatch(t, v.reply(), net, dst, src);
-    witness = new Witness(net, v, src, dst, this::stepped);
     if (observe.claim()) {
       session.acquire(this);
     }
@@ -142,11 +147,14 @@ public final class Query implements AutoCloseable {
       session.add(src.scope());
       session.add(dst.scope());
       local = step == null ? local() : ctx.mkFalse();
+      forwarding = step == null ? new Forwarding(t, net, src, dst, compiler) : new Forwarding(t);
+      witness = new Witness(net, v, src, dst, this::stepped, forwarding);
       Direction only = step != null ? step : observe.only();
       allowed =
           only == null
-              ? ctx.mkAnd(verdictAt(Direction.EGRESS), verdictAt(Direction.INGRESS))
-              : verdictAt(only);
+              ? t.and(
+                  verdictAt(Direction.EGRESS), verdictAt(Direction.INGRESS), forwarding.verdict())
+              : t.and(verdictAt(only), forwarding.verdict());
       srcEncoded = src.tested();
       dstEncoded = dst.tested();
     } catch (RuntimeException e) {
@@ -238,13 +246,24 @@ public final class Query implements AutoCloseable {
    * {@code known}; answers carry the encoding's decisions.
    */
   public Answer deniedExcept(Direction direction, Set<Point> known) {
-    return solve(t.and(stepped(direction), end(direction).deniedExcept(known)), false, true);
+    return solve(
+        t.or(
+            t.and(stepped(direction), end(direction).deniedExcept(known)),
+            forwarding.deniedExcept(direction, known)),
+        false,
+        true);
   }
 
-  /** Some flow of the query whose step in {@code point.direction()} is decided by {@code point}. */
+  /**
+   * Some flow of the query whose step in {@code point.direction()}, or the side of a forward chain
+   * in that direction it meets, is decided by {@code point}.
+   */
   public Answer decidedBy(Point point) {
+    Direction d = point.direction();
     return solve(
-        t.and(stepped(point.direction()), end(point.direction()).decidedByAny(Set.of(point))),
+        t.or(
+            t.and(stepped(d), end(d).decidedByAny(Set.of(point))),
+            forwarding.decidedByAny(d, Set.of(point))),
         false,
         true);
   }
@@ -304,9 +323,17 @@ public final class Query implements AutoCloseable {
     return out;
   }
 
-  /** Every step allows the flow (only the step the query encodes, see {@link Observe#only}). */
+  /**
+   * Every step allows the flow (only the step the query encodes, see {@link Observe#only}, and the
+   * forward chains).
+   */
   BoolExpr allowedExpr() {
     return allowed;
+  }
+
+  /** The forward chain the flow meets, if any, allows it (spec S6.11). */
+  BoolExpr forwardVerdict() {
+    return forwarding.verdict();
   }
 
   /**
@@ -455,6 +482,7 @@ public final class Query implements AutoCloseable {
     if (explain) {
       src.explain();
       dst.explain();
+      forwarding.explain();
     }
     long millis = 0;
     while (true) {

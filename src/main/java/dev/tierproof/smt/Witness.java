@@ -32,7 +32,8 @@ record Witness(
     FlowVars v,
     EndEncoding src,
     EndEncoding dst,
-    java.util.function.Function<Direction, BoolExpr> stepped) {
+    java.util.function.Function<Direction, BoolExpr> stepped,
+    Forwarding forwarding) {
 
   private Context ctx() {
     return v.ctx;
@@ -132,6 +133,8 @@ record Witness(
             m.eval(v.local, true).isTrue());
     List<Point> decisions = new ArrayList<>();
     if (explain) {
+      // in eval's order: a forward chain's ingress side, the two steps, its egress side
+      forwarding.decisions(m, Direction.INGRESS, decisions);
       if (m.eval(stepped.apply(Direction.EGRESS), true).isTrue()) {
         src.decisions(m, source, decisions);
       } else if (source != null) {
@@ -142,6 +145,7 @@ record Witness(
       } else if (destination != null) {
         decisions.add(Point.ownNode(Direction.INGRESS));
       }
+      forwarding.decisions(m, Direction.EGRESS, decisions);
     }
     return new Answer(
         SolverSession.Status.SAT,

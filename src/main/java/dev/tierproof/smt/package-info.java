@@ -12,7 +12,8 @@
  * <p>Spec: specs/semantics.md S1.3 (selectors over symbolic labels), S3 (rule matching), S4 (one
  * endpoint and direction: tiers, Pass, tier defaults, profiles, no-profile deny), S5 (flows,
  * hypothetical endpoints), S6 (host endpoints: failsafes first, then the untracked, pre-DNAT and
- * normal paths, S6.4; the reply an untracked Allow needs, over the reversed packet, S6.5), S6.12 (a
+ * normal paths, S6.4; the reply an untracked Allow needs, over the reversed packet, S6.5; the
+ * forward chain of a node whose one host endpoint is of all interfaces, S6.7-S6.11), S6.12 (a
  * node's traffic with its own workloads: {@code flow.local} places a workload that names no node on
  * its host end's node; a local flow walks only the workload's egress toward its host).
  *
@@ -56,9 +57,11 @@
  *       outside the cluster: a query side's alternative and an end set ({@link
  *       dev.tierproof.smt.EndSet}) alike.
  *   <li>{@link dev.tierproof.smt.RuleMatch}: rule matching (S3), one named Boolean per rule.
- *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2, S6.4): from one compilation
- *       of a step's evaluation order, its verdict, the deciding points, what each element takes,
- *       where each written rule is reached and whether removing it changes the verdict.
+ *   <li>{@link dev.tierproof.smt.Chain}: the chain compiler (S4, S6.2, S6.4, S6.8): from one
+ *       compilation of a step's evaluation order (or a side of a forward chain), its verdict, the
+ *       deciding points, what each element takes, where each written rule is reached and whether
+ *       removing it changes the verdict; {@link dev.tierproof.smt.Forwarding}: per node whose
+ *       forward chain is walked, when a flow meets it and its two sides (S6.11).
  *   <li>{@link dev.tierproof.smt.Query}: one question's scope, goals and solving (lazy refutation
  *       of owned addresses); {@link dev.tierproof.smt.Witness}, the decoder: which models are
  *       flows, what makes a witness read naturally, the {@link dev.tierproof.smt.Answer}. On top of

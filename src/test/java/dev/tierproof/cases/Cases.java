@@ -145,14 +145,19 @@ final class Cases {
     List<String> out = new ArrayList<>();
     JsonNode q = query.node();
     same(out, "verdict", q.get("verdict"), explanation.get("verdict"));
-    for (String direction : List.of("egress", "ingress")) {
+    // egress, ingress: the ends' own steps; forwardIngress, forwardEgress: the sides of the host
+    // endpoint's forward chain a forwarded flow meets (spec S6.11)
+    for (String direction : List.of("egress", "ingress", "forwardIngress", "forwardEgress")) {
       JsonNode expected = q.get(direction);
       if (expected == null) {
         continue;
       }
+      boolean forward = direction.startsWith("forward");
+      String dir = forward ? direction.substring(7).toLowerCase(java.util.Locale.ROOT) : direction;
       JsonNode step = null;
       for (JsonNode s : explanation.path("steps")) {
-        if (direction.equals(s.path("direction").asText())) {
+        if (dir.equals(s.path("direction").asText())
+            && forward == s.path("forward").asBoolean(false)) {
           step = s;
         }
       }

@@ -255,6 +255,9 @@ class CasesTest {
     for (Step s : verdict.steps()) {
       ObjectNode step = steps.addObject();
       step.put("direction", s.direction().json());
+      if (s.forward()) {
+        step.put("forward", true);
+      }
       step.put("verdict", s.allowed() ? "allow" : "deny");
       step.set("decidedBy", by(s.decidedBy()));
     }
@@ -269,8 +272,8 @@ class CasesTest {
       by.put("tier", d.tier().name());
     }
     if (d.policy() != null) {
-      if (HostPath.of(d.policy()) != HostPath.NORMAL) {
-        by.put("path", HostPath.of(d.policy()).json());
+      if (d.path() != HostPath.NORMAL) {
+        by.put("path", d.path().json());
       }
       by.put("policy", d.policy().name());
       if (d.policy().namespace() != null) {

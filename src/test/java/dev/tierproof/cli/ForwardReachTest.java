@@ -2,14 +2,18 @@ package dev.tierproof.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Forwarded traffic through host endpoints is unmodelled (spec S6.11), in the directions Felix's
- * chains meet it (S6.9, S9.2): an {@code applyOnForward} policy with egress rules only, on a named
- * interface, never meets a packet to a workload on its node, so answers about flows to that
- * workload stand; flows from it, and every flow of a workload on a node with an all-interfaces
- * endpoint such a policy selects, are inconclusive.
+ * Forwarded traffic through host endpoints (spec S6.11): the forward chain of a node whose one host
+ * endpoint is of all interfaces is walked for its workloads' flows with the outside, which are then
+ * answered conclusively (explain and verify name the chain's steps, {@code "forward": true}, and
+ * its paths); the rest is unmodelled in the directions Felix's chains meet it (S6.9, S9.2): an
+ * {@code applyOnForward} policy with egress rules only, on a named interface, never meets a packet
+ * to a workload on its node, so answers about flows to that workload stand; flows from it, of a pod
+ * naming no node, and between two pods are inconclusive.
  */
 class ForwardReachTest {
 
@@ -27,16 +31,90 @@ class ForwardReachTest {
     Run run = Run.of("verify", "isolated", "fa/f", "world", "-f", CASE);
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(run.out())
-        .contains("applyOnForward `node-5-forward-out` at " + CASE + "/resources.yaml:84");
+        .contains("applyOnForward `node-5-forward-out` at " + CASE + "/resources.yaml:85");
   }
 
   @Test
-  void verifyIsolated_outsideToWorkloadBehindAllInterfaces_inconclusiveNamingBoth() {
+  void verifyIsolated_outsideToWorkloadBehindOneAllInterfacesEndpoint_holdsConclusively() {
+    // spec S6.8, S6.11: node-3's one host endpoint is of all interfaces, so its chain is walked;
+    // node-3-forward-out's tier is entered on the egress forward path and ends in its implicit deny
     Run run = Run.of("verify", "isolated", "world", "fa/d", "-f", CASE);
-    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(run.out())
-        .contains("applyOnForward `node-3-forward-out`")
-        .contains("preDNAT `node-3-pre-dnat`")
-        .doesNotContain("node-5-forward-out");
+        .doesNotContain("inconclusive")
+        .contains(
+            "forward egress of node-3-auto by the implicit deny of tier default on the forward")
+        .contains("forward ingress of node-3-auto by ingress rule 0 of node-3-pre-dnat");
+  }
+
+  @Test
+  void verifyIsolated_outsideToWorkloadOn443_holdsBlockedAtTheForwardEgressSide() {
+    Run run =
+        Run.of(
+            "verify",
+            "isolated",
+            "world",
+            "fa/d",
+            "--protocol",
+            "TCP",
+            "--port",
+            "443",
+            "-f",
+            CASE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(run.out())
+        .contains(
+            "forward egress of node-3-auto by egress rule 0 of node-3-forward-out (Deny, tier"
+                + " default, forward path)");
+  }
+
+  private static final String WALKED = "specs/cases/own/host-endpoint-forward-walked";
+
+  @Test
+  void verifyReachable_podOnWalkedNodeToWorld_holdsConclusively() {
+    Run run = Run.of("verify", "reachable", "fw/web", "world", "-f", WALKED);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(run.out()).contains("forward ingress at n1-all: allow", "forward egress at n1-all");
+  }
+
+  @Test
+  void verifyIsolated_podOnWalkedNodeToWorldOnSmtp_holdsWithTheForwardBlockerInJson() {
+    assertThat(json("verify", "isolated", "fw/web", "world", "--protocol", "TCP", "--port", "25"))
+        .contains("\"forward\": true")
+        .contains("\"path\": \"forward\"")
+        .contains("\"policy\": \"forward-no-smtp\"");
+  }
+
+  @Test
+  void explainJson_worldToPodOnWalkedNode_namesThePreDnatPathOnTheForwardIngressStep() {
+    assertThat(json("explain", "192.0.2.66", "fw/web", "--protocol", "TCP", "--port", "8443"))
+        .contains("\"verdict\": \"deny\"")
+        .contains("\"forward\": true")
+        .contains("\"path\": \"pre-dnat\"");
+  }
+
+  /** The JSON of a command over the walked case, which must exit 0. */
+  private static String json(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("-f", WALKED, "-o", "json"));
+    Run run = Run.of(all.toArray(String[]::new));
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
+    return run.out();
+  }
+
+  @Test
+  void verifyReachable_podNamingNoNodeOrPodOnNamedNode_inconclusive() {
+    for (String pod : new String[] {"fw/floating", "fw/api"}) {
+      Run run = Run.of("verify", "reachable", pod, "world", "-f", WALKED);
+      assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+      assertThat(run.out()).contains("applyOnForward `forward-no-smtp`");
+    }
+  }
+
+  @Test
+  void verifyReachable_podToPodOnWalkedNode_inconclusive() {
+    Run run = Run.of("verify", "reachable", "fw/web", "fw/api", "-f", WALKED);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.out()).contains("preDNAT `pre-dnat`");
   }
 }

@@ -189,6 +189,7 @@ public final class RandomCluster {
     if (replies != null) {
       docs.add(replies);
     }
+    docs.addAll(paths.forward()); // spec S6.11
     // forwarded traffic through host endpoints (S6.6), or a service the input does not resolve
     enforcingUnmodelled = paths.drawn() || services.unresolvedReferenced();
     // a random source of their own: the rest of the text stays what it was without them

@@ -6,21 +6,25 @@ import java.util.Random;
 /**
  * Draws host endpoint paths into {@link RandomCluster}'s GlobalNetworkPolicies (specs/semantics.md
  * S6.4): some become untracked ({@code doNotTrack}), pre-DNAT (when they govern ingress only) or
- * stay on the normal path with {@code applyOnForward} (S6.3; their forward paths, S6.8, are
- * unmodelled), often selecting the edge host endpoints; the interface of each host endpoint, its
- * own or all of them ({@code interfaceName: "*"}, S6.9); and an untracked policy of Allows in both
- * directions whose replies (S6.5) meet each other or not ({@link #replies}). Its own random
- * streams, so the rest of a seed's cluster is drawn as before.
+ * stay on the normal path with {@code applyOnForward} (S6.3; their forward paths, S6.8, are walked
+ * at a node whose one host endpoint is of all interfaces, S6.11), often selecting the edge host
+ * endpoints; the interface of each host endpoint, its own or all of them ({@code interfaceName:
+ * "*"}, S6.9); an untracked policy of Allows in both directions whose replies (S6.5) meet each
+ * other or not ({@link #replies}); and forward and pre-DNAT policies of Allow, Deny and Pass rules
+ * at every host endpoint ({@link #forward}). Its own random streams, so the rest of a seed's
+ * cluster is drawn as before.
  */
 final class RandomHostPaths {
 
   private final Random rnd;
   private final Random interfaces;
+  private final Random forwarding;
   private boolean drawn;
 
   RandomHostPaths(long seed) {
     this.rnd = new Random(seed * 31 + 14);
     this.interfaces = new Random(seed * 31 + 15);
+    this.forwarding = new Random(seed * 31 + 16);
   }
 
   /** A host endpoint's {@code interfaceName}: a named interface, or all of them (spec S6.9). */
@@ -78,6 +82,81 @@ final class RandomHostPaths {
         + "\n  types: [Ingress, Egress]\n"
         + (in.length() == 0 ? "" : "  ingress:\n" + in)
         + (out.length() == 0 ? "" : "  egress:\n" + out);
+  }
+
+  /**
+   * In half the clusters, GlobalNetworkPolicies on every host endpoint's forward chain (spec S6.7,
+   * S6.8): an {@code applyOnForward} one with ingress and egress rules (Allow, Deny, Pass; ports,
+   * the failsafe port 22 among them; nets) whose tier may end in its implicit deny, and often a
+   * {@code preDNAT} one; else none.
+   */
+  List<String> forward() {
+    Random r = forwarding;
+    if (r.nextBoolean()) {
+      return List.of();
+    }
+    List<String> out = new java.util.ArrayList<>();
+    String types = List.of("[Ingress]", "[Egress]", "[Ingress, Egress]").get(r.nextInt(3));
+    StringBuilder b =
+        new StringBuilder(
+            "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n"
+                + "  name: forward-chain\nspec:\n  selector: has(node-role)\n"
+                + "  applyOnForward: true\n  order: "
+                + (r.nextInt(3) * 10)
+                + "\n  types: "
+                + types
+                + "\n");
+    for (String dir : List.of("ingress", "egress")) {
+      if (types.toLowerCase(java.util.Locale.ROOT).contains(dir)) {
+        b.append("  ").append(dir).append(":\n").append(forwardRules(r, r.nextInt(4)));
+      }
+    }
+    out.add(b.toString());
+    if (r.nextBoolean()) {
+      out.add(
+          "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n"
+              + "  name: forward-pre-dnat\nspec:\n  selector: has(node-role)\n"
+              + "  preDNAT: true\n  applyOnForward: true\n  order: "
+              + (r.nextInt(3) * 10)
+              + "\n  types: [Ingress]\n  ingress:\n"
+              + forwardRules(r, 1 + r.nextInt(2)));
+    }
+    drawn = true;
+    return out;
+  }
+
+  /** {@code n} rules of a forward or pre-DNAT policy; a Pass only after the first. */
+  private static String forwardRules(Random r, int n) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      String action = List.of("Allow", "Deny", "Pass").get(r.nextInt(i == 0 ? 2 : 3));
+      b.append("    - action: ").append(action).append('\n');
+      List<String> destination = new java.util.ArrayList<>();
+      String source = null;
+      if (r.nextInt(3) > 0) {
+        int port = List.of(22, 80, 443, 5432, 8080).get(r.nextInt(5));
+        b.append("      protocol: ").append(r.nextBoolean() ? "TCP" : "UDP").append('\n');
+        destination.add("ports: [" + port + "]");
+      }
+      if (r.nextInt(3) == 0) {
+        String net = List.of("10.0.0.0/8", "0.0.0.0/0", "203.0.113.0/24").get(r.nextInt(3));
+        // (a catch-all in notNets is rejected, spec S8)
+        String nets =
+            (r.nextBoolean() && !net.startsWith("0.") ? "notNets" : "nets") + ": [" + net + "]";
+        if (r.nextBoolean()) {
+          source = nets;
+        } else {
+          destination.add(nets);
+        }
+      }
+      if (source != null) {
+        b.append("      source: {").append(source).append("}\n");
+      }
+      if (!destination.isEmpty()) {
+        b.append("      destination: {").append(String.join(", ", destination)).append("}\n");
+      }
+    }
+    return b.toString();
   }
 
   /** {@code policy} as written, or put on a host endpoint path when it is an enforced GNP. */

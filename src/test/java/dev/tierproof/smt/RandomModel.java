@@ -114,6 +114,7 @@ public final class RandomModel {
   private final Random rnd;
   private final RandomReplies replies;
   private final RandomPlacement placement;
+  private final RandomForwarding forwarding;
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
 
@@ -123,6 +124,7 @@ public final class RandomModel {
     Random interfaces = new Random(seed * 31 + 15);
     replies = new RandomReplies(seed);
     placement = new RandomPlacement(seed);
+    forwarding = new RandomForwarding(seed);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String ns : NAMESPACES) {
@@ -244,6 +246,7 @@ public final class RandomModel {
     SharedAddresses.draw(seed, endpoints);
     placement.draw(endpoints);
     replies.draw(tiers, endpoints); // after the addresses are final: its flows aim at them
+    forwarding.draw(tiers, endpoints); // spec S6.11
     set = PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces);
   }
 
@@ -287,7 +290,8 @@ public final class RandomModel {
             domain,
             (Endpoint) s[0],
             (Endpoint) d[0]);
-    return replies.aim(placement.aim(RandomServices.aim(rnd, set, base), set, this::unowned));
+    return forwarding.aim(
+        replies.aim(placement.aim(RandomServices.aim(rnd, set, base), set, this::unowned)), set);
   }
 
   /**

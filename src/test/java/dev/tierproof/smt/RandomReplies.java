@@ -118,8 +118,9 @@ final class RandomReplies {
     }
     int t = rnd.nextInt(tiers.size());
     Tier tier = tiers.get(t);
-    List<Policy> policies = new ArrayList<>(tier.policies());
-    policies.add(
+    append(
+        tiers,
+        t,
         new Policy(
             PolicyKind.GLOBAL_NETWORK_POLICY,
             tier.name() + "-replies",
@@ -134,6 +135,13 @@ final class RandomReplies {
             false,
             true,
             Span.NONE));
+  }
+
+  /** Tier {@code t} of {@code tiers} with {@code p} added last. */
+  static void append(List<Tier> tiers, int t, Policy p) {
+    Tier tier = tiers.get(t);
+    List<Policy> policies = new ArrayList<>(tier.policies());
+    policies.add(p);
     tiers.set(
         t,
         new Tier(

@@ -315,7 +315,7 @@ public final class Connectivity {
         continue;
       }
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, true);
-      Verdict v = evaluator.evaluate(f);
+      Verdict v = evaluator.evaluateUnforwarded(f);
       if (v.allowed()) {
         flows.put(c, f);
         verdicts.put(c, v);
@@ -354,7 +354,7 @@ public final class Connectivity {
     for (Shape s : shapes) {
       Cell c = s.cell();
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, false);
-      Verdict v = evaluator.evaluate(f);
+      Verdict v = evaluator.evaluateUnforwarded(f);
       if (!v.allowed() || !key(v).equals(key(s.part().verdict()))) {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());

@@ -1,0 +1,73 @@
+package dev.tierproof.eval;
+
+import dev.tierproof.eval.TraceEntry.Outcome;
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.Rule;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The trace of a step: per entered tier, its policies in order up to the one that decided or passed
+ * (all of them when none did), each applying one with what it did, the others (staged, or not
+ * selecting) when they could select the endpoint (another namespace's policy never can).
+ */
+final class Trace implements Watcher {
+  private final Endpoint at;
+  private final List<TraceEntry> out = new ArrayList<>();
+  private StepPath.Entered current;
+  private int next;
+  private boolean closed = true;
+
+  Trace(Endpoint at) {
+    this.at = at;
+  }
+
+  @Override
+  public void left(StepPath.Entered tier, Policy policy, Rule hit) {
+    if (tier != current) {
+      finish();
+      current = tier;
+      next = 0;
+      closed = false;
+    }
+    List<Policy> all = tier.tier().policies();
+    while (all.get(next) != policy) {
+      skipped(all.get(next++));
+    }
+    next++;
+    Outcome o =
+        hit == null
+            ? Outcome.NO_MATCH
+            : hit.action() == Action.PASS
+                ? Outcome.PASS
+                : hit.action() == Action.ALLOW ? Outcome.ALLOW : Outcome.DENY;
+    out.add(new TraceEntry(tier.tier(), policy, o, hit == null ? null : hit.index(), tier.path()));
+    closed = hit != null;
+  }
+
+  private void skipped(Policy p) {
+    if ((p.namespace() == null || p.namespace().equals(at.namespace()))
+        && (!at.isHost() || current.path().holds(p))) {
+      out.add(
+          new TraceEntry(
+              current.tier(),
+              p,
+              p.staged() ? Outcome.STAGED : Outcome.NOT_SELECTED,
+              null,
+              current.path()));
+    }
+  }
+
+  List<TraceEntry> finish() {
+    if (!closed) {
+      List<Policy> all = current.tier().policies();
+      while (next < all.size()) {
+        skipped(all.get(next++));
+      }
+      closed = true;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,252 @@
+package dev.tierproof.smt;
+
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicyKind;
+import dev.tierproof.model.Port;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Rule;
+import dev.tierproof.model.Tier;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.source.Span;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Draws the forwarded flows that tierproof walks (specs/semantics.md S6.11): in half the models a
+ * node {@code fwd} whose one host endpoint is of all interfaces, some of the model's pods on it (or
+ * on {@code node0}, whose host endpoint may be named), {@code applyOnForward} policies selecting
+ * the host endpoint with ingress and egress rules (Allow, Deny, Pass, Log; ports, failsafe port 22
+ * among them; nets; namespace selectors over the pods) and a {@code preDNAT} policy; and aims some
+ * of the model's flows between those pods and addresses outside the cluster ({@link #aim}). Its own
+ * random stream, so the rest of a seed's model and flows are drawn as before.
+ */
+final class RandomForwarding {
+
+  static final String NODE = "fwd";
+
+  private final Random rnd;
+  private final List<Endpoint> placed = new ArrayList<>();
+
+  RandomForwarding(long seed) {
+    this.rnd = new Random(seed * 0x2545F4914F6CDD1DL + 77);
+  }
+
+  /** Adds the host endpoint, moves pods onto nodes and adds the policies, in half the models. */
+  void draw(List<Tier> tiers, List<Endpoint> endpoints) {
+    if (tiers.isEmpty() || rnd.nextBoolean()) {
+      return;
+    }
+    Map<String, String> labels = rnd.nextBoolean() ? Map.of("role", "fwd") : Map.of("zone", "dmz");
+    endpoints.add(
+        new Endpoint(
+            Endpoint.Kind.HOST,
+            null,
+            "fwd-host",
+            "HostEndpoint",
+            labels,
+            rnd.nextBoolean()
+                ? List.of()
+                : List.of(RandomModel.OWNABLE.get(rnd.nextInt(RandomModel.OWNABLE.size()))),
+            List.of(),
+            rnd.nextBoolean() ? List.of() : List.of("projectcalico-default-allow"),
+            NODE,
+            Span.NONE,
+            true));
+    for (int i = 0; i < endpoints.size(); i++) {
+      Endpoint e = endpoints.get(i);
+      if (!e.isHost() && rnd.nextInt(3) > 0) {
+        Endpoint on =
+            new Endpoint(
+                e.kind(),
+                e.namespace(),
+                e.name(),
+                e.source(),
+                e.labels(),
+                e.ips(),
+                e.ports(),
+                e.profiles(),
+                rnd.nextInt(4) == 0 ? "node0" : NODE,
+                e.span(),
+                false);
+        endpoints.set(i, on);
+        placed.add(on);
+      }
+    }
+    Selector sel =
+        rnd.nextBoolean()
+            ? new Selector.All()
+            : new Selector.Compare(
+                labels.keySet().iterator().next(),
+                Selector.Op.EQ,
+                labels.values().iterator().next());
+    int n = 1 + rnd.nextInt(2);
+    for (int p = 0; p < n; p++) {
+      add(tiers, policy(tiers, "fwd" + p, sel, false));
+    }
+    if (rnd.nextBoolean()) {
+      add(tiers, policy(tiers, "prednat", sel, true));
+    }
+  }
+
+  private Policy policy(List<Tier> tiers, String name, Selector sel, boolean preDnat) {
+    Set<Direction> types =
+        preDnat
+            ? EnumSet.of(Direction.INGRESS)
+            : switch (rnd.nextInt(3)) {
+              case 0 -> EnumSet.of(Direction.INGRESS);
+              case 1 -> EnumSet.of(Direction.EGRESS);
+              default -> EnumSet.allOf(Direction.class);
+            };
+    return new Policy(
+        PolicyKind.GLOBAL_NETWORK_POLICY,
+        name,
+        null,
+        null,
+        rnd.nextBoolean() ? null : Double.valueOf(rnd.nextInt(3) * 10),
+        sel,
+        types,
+        types.contains(Direction.INGRESS) ? rules(Direction.INGRESS) : List.of(),
+        types.contains(Direction.EGRESS) ? rules(Direction.EGRESS) : List.of(),
+        false,
+        preDnat,
+        true,
+        Span.NONE);
+  }
+
+  private List<Rule> rules(Direction dir) {
+    List<Rule> out = new ArrayList<>();
+    int n = rnd.nextInt(4);
+    for (int i = 0; i < n; i++) {
+      Action action =
+          List.of(Action.ALLOW, Action.DENY, Action.PASS, Action.LOG).get(rnd.nextInt(4));
+      Integer proto =
+          rnd.nextBoolean()
+              ? Integer.valueOf(Protocols.TCP)
+              : rnd.nextBoolean() ? Integer.valueOf(Protocols.UDP) : null;
+      List<Port> ports =
+          proto == null || rnd.nextBoolean()
+              ? List.of()
+              : List.of(
+                  new Port.Range(
+                      rnd.nextBoolean() ? 22 : pickPort(), rnd.nextBoolean() ? 22 : 40000));
+      ports = ports.stream().filter(p -> ((Port.Range) p).min() <= ((Port.Range) p).max()).toList();
+      EntityMatch pods =
+          rnd.nextBoolean()
+              ? EntityMatch.ANY
+              : match(
+                  List.of(),
+                  new Selector.Compare(
+                      "projectcalico.org/namespace",
+                      Selector.Op.EQ,
+                      RandomModel.NAMESPACES.get(rnd.nextInt(RandomModel.NAMESPACES.size()))),
+                  List.of());
+      EntityMatch far =
+          rnd.nextBoolean()
+              ? EntityMatch.ANY
+              : match(
+                  List.of(RandomModel.CIDRS.get(rnd.nextInt(RandomModel.CIDRS.size()))),
+                  null,
+                  List.of());
+      // the workload is the source of egress-forward packets and the destination of ingress ones
+      boolean podIsSource = rnd.nextBoolean();
+      EntityMatch src = podIsSource ? pods : far;
+      EntityMatch dst = podIsSource ? far : pods;
+      dst = ports.isEmpty() ? dst : match(dst.nets(), dst.selector(), ports);
+      out.add(new Rule(i, action, null, proto, null, null, null, src, dst, false, Span.NONE));
+    }
+    return out;
+  }
+
+  private int pickPort() {
+    return RandomModel.PORTS.get(rnd.nextInt(RandomModel.PORTS.size()));
+  }
+
+  private static EntityMatch match(List<Cidr> nets, Selector selector, List<Port> ports) {
+    return new EntityMatch(nets, List.of(), selector, null, ports, List.of(), List.of(), null);
+  }
+
+  private void add(List<Tier> tiers, Policy p) {
+    int t = rnd.nextInt(tiers.size());
+    Tier tier = tiers.get(t);
+    Policy in =
+        new Policy(
+            p.kind(),
+            tier.name() + "-" + p.name(),
+            null,
+            tier.name(),
+            p.order(),
+            p.selector(),
+            p.types(),
+            p.ingress(),
+            p.egress(),
+            false,
+            p.preDnat(),
+            true,
+            Span.NONE);
+    RandomReplies.append(tiers, t, in);
+  }
+
+  /**
+   * {@code f}, or (two flows in three, when pods were placed) a flow between a placed pod (at one
+   * of its addresses of the flow's family, or an unowned one when it has none) and {@code outside}
+   * (an address no endpoint owns), either way, with the packet of {@code f}.
+   */
+  Flow aim(Flow f, dev.tierproof.model.PolicySet set) {
+    if (placed.isEmpty() || rnd.nextInt(3) == 0) {
+      return f;
+    }
+    java.util.function.IntFunction<Ip> outside =
+        family -> {
+          List<Ip> free =
+              RandomModel.OUTSIDE.stream()
+                  .filter(i -> i.family() == family)
+                  .filter(i -> set.endpoints().stream().noneMatch(e -> e.ips().contains(i)))
+                  .toList();
+          return free.get(rnd.nextInt(free.size()));
+        };
+    Endpoint w = placed.get(rnd.nextInt(placed.size()));
+    List<Ip> mine = w.ips().stream().filter(i -> i.family() == f.family()).toList();
+    if (mine.isEmpty() && !w.ips().isEmpty()) {
+      return f;
+    }
+    Ip at = mine.isEmpty() ? outside.apply(f.family()) : mine.get(rnd.nextInt(mine.size()));
+    Ip far = outside.apply(f.family());
+    if (far.equals(at)) {
+      return f;
+    }
+    return rnd.nextBoolean()
+        ? new Flow(
+            f.protocol(),
+            at,
+            f.sourcePort(),
+            far,
+            f.destinationPort(),
+            f.icmpType(),
+            f.icmpCode(),
+            f.destinationDomain(),
+            w,
+            null)
+        : new Flow(
+            f.protocol(),
+            far,
+            f.sourcePort(),
+            at,
+            f.destinationPort(),
+            f.icmpType(),
+            f.icmpCode(),
+            null,
+            null,
+            w);
+  }
+}
