@@ -136,6 +136,12 @@ public record Endpoint(
         kind, namespace, name, source, labels, newIps, ports, profiles, node, span, allInterfaces);
   }
 
+  /** A copy on {@code newNode} (null: a node the input does not name). */
+  public Endpoint withNode(String newNode) {
+    return new Endpoint(
+        kind, namespace, name, source, labels, ips, ports, profiles, newNode, span, allInterfaces);
+  }
+
   /** A copy with other effective labels (those inherited from profiles added, S2.7). */
   public Endpoint withLabels(Map<String, String> newLabels) {
     return new Endpoint(

@@ -387,22 +387,8 @@ class GapsTest {
             "n1",
             dev.tierproof.source.Span.NONE,
             false);
-    java.util.function.Function<String, Endpoint> on =
-        node ->
-            new Endpoint(
-                WEB.kind(),
-                WEB.namespace(),
-                WEB.name(),
-                WEB.source(),
-                WEB.labels(),
-                WEB.ips(),
-                WEB.ports(),
-                WEB.profiles(),
-                node,
-                WEB.span(),
-                false);
-    Endpoint onN1 = on.apply("n1");
-    Endpoint onN2 = on.apply("n2");
+    Endpoint onN1 = WEB.withNode("n1");
+    Endpoint onN2 = WEB.withNode("n2");
     assertThat(dev.tierproof.model.Flow.canBeLocal(host, WEB)).isTrue();
     assertThat(dev.tierproof.model.Flow.canBeLocal(WEB, host)).isTrue();
     assertThat(dev.tierproof.model.Flow.mustBeLocal(host, WEB)).isFalse();

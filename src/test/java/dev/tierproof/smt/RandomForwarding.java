@@ -66,19 +66,7 @@ final class RandomForwarding {
     for (int i = 0; i < endpoints.size(); i++) {
       Endpoint e = endpoints.get(i);
       if (!e.isHost() && rnd.nextInt(3) > 0) {
-        Endpoint on =
-            new Endpoint(
-                e.kind(),
-                e.namespace(),
-                e.name(),
-                e.source(),
-                e.labels(),
-                e.ips(),
-                e.ports(),
-                e.profiles(),
-                rnd.nextInt(4) == 0 ? "node0" : NODE,
-                e.span(),
-                false);
+        Endpoint on = e.withNode(rnd.nextInt(4) == 0 ? "node0" : NODE);
         endpoints.set(i, on);
         placed.add(on);
       }

@@ -35,7 +35,7 @@ final class RandomPlacement {
     for (int i = 0; i < endpoints.size(); i++) {
       Endpoint e = endpoints.get(i);
       if (!e.isHost()) {
-        endpoints.set(i, on(e, NODES.get(rnd.nextInt(NODES.size()))));
+        endpoints.set(i, e.withNode(NODES.get(rnd.nextInt(NODES.size()))));
       }
     }
   }
@@ -53,7 +53,7 @@ final class RandomPlacement {
     Endpoint e = pods.get(draw.applyAsInt(pods.size()));
     List<String> others = new ArrayList<>(NODES);
     others.remove(e.node());
-    return new Endpoint[] {e, on(e, others.get(draw.applyAsInt(others.size())))};
+    return new Endpoint[] {e, e.withNode(others.get(draw.applyAsInt(others.size())))};
   }
 
   /** {@code set} without its host endpoints: the base of a pull request adding the first one. */
@@ -64,21 +64,6 @@ final class RandomPlacement {
         set.networkSets(),
         set.profiles(),
         set.namespaces());
-  }
-
-  private static Endpoint on(Endpoint e, String node) {
-    return new Endpoint(
-        e.kind(),
-        e.namespace(),
-        e.name(),
-        e.source(),
-        e.labels(),
-        e.ips(),
-        e.ports(),
-        e.profiles(),
-        node,
-        e.span(),
-        e.allInterfaces());
   }
 
   /**

@@ -60,7 +60,8 @@ class HostPathLintTest {
     return findings(YAML);
   }
 
-  private static List<String> findings(String yaml) {
+  /** lint of {@code yaml} in {@code scope}. */
+  private static Lint.Result lint(String yaml, Scope scope) {
     Diagnostics d = new Diagnostics();
     PolicySet set =
         Loader.load(
@@ -68,7 +69,11 @@ class HostPathLintTest {
                 List.of("-"), new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), d),
             d);
     assertThat(d.hasErrors()).as(d.render()).isFalse();
-    Lint.Result r = Lint.run(set, new Lint.Options(Scope.EXISTING, Duration.ofSeconds(30)));
+    return Lint.run(set, new Lint.Options(scope, Duration.ofSeconds(30)));
+  }
+
+  private static List<String> findings(String yaml) {
+    Lint.Result r = lint(yaml, Scope.EXISTING);
     return r.findings().stream()
         .map(
             f ->
@@ -128,15 +133,9 @@ class HostPathLintTest {
           types: [Egress]
           egress: [{action: Deny, protocol: TCP, destination: {ports: [25]}}]
         """;
-    Diagnostics d = new Diagnostics();
-    PolicySet set =
-        Loader.load(
-            Loader.read(
-                List.of("-"), new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), d),
-            d);
     // in scope any the policy may select host endpoints that could exist: its tier is not dead,
     // and the rule is unmatchable at the ones of the input for this reason
-    Lint.Result r = Lint.run(set, new Lint.Options(Scope.ANY, Duration.ofSeconds(30)));
+    Lint.Result r = lint(yaml, Scope.ANY);
     assertThat(r.findings())
         .filteredOn(Finding.UnmatchableRule.class::isInstance)
         .map(f -> ((Finding.UnmatchableRule) f).cause())
