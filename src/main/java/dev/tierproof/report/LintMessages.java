@@ -58,6 +58,11 @@ final class LintMessages {
                 + ": `"
                 + d.policy().selector().canonical()
                 + "`";
+        case ALL_INTERFACES ->
+            "policy "
+                + d.policy().displayName()
+                + " is `doNotTrack` and selects only all-interfaces host endpoints (`interfaceName:"
+                + " \"*\"`), whose untracked policy Felix ignores";
         case NO_GOVERNED_RULES ->
             "none of the rules of policy "
                 + d.policy().displayName()

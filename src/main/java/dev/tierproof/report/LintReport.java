@@ -298,11 +298,7 @@ public final class LintReport {
         ArrayNode hosts = o.putArray("hosts");
         g.hosts().forEach(h -> hosts.add(h.ref()));
       } else if (f instanceof Finding.DeadPolicy d) {
-        o.put(
-            "reason",
-            d.reason() == Finding.DeadPolicy.Reason.SELECTS_NOTHING
-                ? "selects-nothing"
-                : "no-governed-rules");
+        o.put("reason", d.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
       } else if (f instanceof Finding.Inconclusive i) {
         o.put("question", i.question());
         o.put("reason", i.reason());

@@ -156,7 +156,12 @@ public sealed interface Finding {
   record DeadPolicy(Tier tier, Policy policy, Reason reason) implements Finding {
     public enum Reason {
       SELECTS_NOTHING,
-      NO_GOVERNED_RULES
+      NO_GOVERNED_RULES,
+      /**
+       * untracked, and the host endpoints it selects are all of all interfaces, where Felix ignores
+       * untracked policy (spec S6.6)
+       */
+      ALL_INTERFACES
     }
   }
 

@@ -280,7 +280,12 @@ public final class Lint {
     Endpoint hypothetical = null;
     if (!selectsExisting) {
       if (scope == Scope.EXISTING) {
-        return new Finding.DeadPolicy(tier, p, Finding.DeadPolicy.Reason.SELECTS_NOTHING);
+        return new Finding.DeadPolicy(
+            tier,
+            p,
+            Unmatchable.allInterfacesOnly(set, p)
+                ? Finding.DeadPolicy.Reason.ALL_INTERFACES
+                : Finding.DeadPolicy.Reason.SELECTS_NOTHING);
       }
       boolean[] unknown = {false};
       // spec S6.3: untracked and pre-DNAT policies apply at host endpoints only

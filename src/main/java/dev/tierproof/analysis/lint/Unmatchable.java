@@ -114,7 +114,7 @@ record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
                 + "` is the policy's own endpoint, and it excludes every endpoint the policy selects");
       }
     }
-    if (allInterfacesOnly(rule.policy())) {
+    if (allInterfacesOnly(set, rule.policy())) {
       return new Finding.UnmatchableRule(
           rule,
           Cause.ALL_INTERFACES,
@@ -131,7 +131,7 @@ record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
    * Whether {@code p} is untracked and the host endpoints it selects are all of all interfaces
    * (some at least): Felix programs no untracked policy there (spec S6.6).
    */
-  private boolean allInterfacesOnly(dev.tierproof.model.Policy p) {
+  static boolean allInterfacesOnly(PolicySet set, dev.tierproof.model.Policy p) {
     if (dev.tierproof.model.HostPath.of(p) != dev.tierproof.model.HostPath.UNTRACKED) {
       return false;
     }

@@ -118,7 +118,7 @@ class HostPathLintTest {
   }
 
   @Test
-  void lint_untrackedPolicyOnAllInterfacesOnly_unmatchableSayingWhy() {
+  void lint_untrackedPolicyOnAllInterfacesOnly_deadOrUnmatchableSayingWhy() {
     // spec S6.6: Felix programs no untracked policy for an all-interfaces host endpoint
     String yaml =
         HOST.replace("interfaceName: eth0", "interfaceName: \"*\"")
@@ -140,5 +140,11 @@ class HostPathLintTest {
         .filteredOn(Finding.UnmatchableRule.class::isInstance)
         .map(f -> ((Finding.UnmatchableRule) f).cause())
         .containsExactly(Finding.UnmatchableRule.Cause.ALL_INTERFACES);
+    // in scope existing the policy is dead for that reason (not a dead tier: it selects h1)
+    assertThat(lint(yaml, Scope.EXISTING).findings())
+        .singleElement()
+        .isInstanceOfSatisfying(
+            Finding.DeadPolicy.class,
+            d -> assertThat(d.reason()).isEqualTo(Finding.DeadPolicy.Reason.ALL_INTERFACES));
   }
 }
