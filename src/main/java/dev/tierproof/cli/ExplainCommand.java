@@ -62,17 +62,27 @@ final class ExplainCommand extends Subcommand {
     Verdict verdict = evaluator.evaluate(c.flow());
     List<String> notes = new java.util.ArrayList<>(c.notes());
     Flow onNode = c.flow().placed(true);
-    if (onNode.local() != c.flow().local()) {
-      // spec S6.12: a workload that names no node may run on the host endpoint's node too
-      notes.add(
-          "placed on the host endpoint's node, " + placed(onNode, evaluator.evaluate(onNode)));
+    // spec S6.12: a workload that names no node may run on the host endpoint's node too
+    ExplainReport.Placed other =
+        onNode.local() == c.flow().local()
+            ? null
+            : new ExplainReport.Placed(onNode, evaluator.evaluate(onNode));
+    if (other != null) {
+      notes.add("placed on the host endpoint's node, " + placed(onNode, other.verdict()));
     }
     if (outputs.stream().noneMatch(o -> o.format() == Format.TEXT && o.file() == null)) {
       notes.forEach(n -> s.err.println("note: " + n));
     }
     // spec S9.4: the verdict is printed, and inconclusive when what is not modelled acts on its
     // path
-    Caveat caveat = Session.caveat(g, Relevance.verdict(question.get().unmodelled(), verdict));
+    List<dev.tierproof.model.Unmodelled> acting =
+        new java.util.ArrayList<>(Relevance.verdict(question.get().unmodelled(), verdict));
+    if (other != null) {
+      Relevance.verdict(question.get().unmodelled(), other.verdict()).stream()
+          .filter(u -> !acting.contains(u))
+          .forEach(acting::add);
+    }
+    Caveat caveat = Session.caveat(g, acting);
     boolean written =
         s.write(
             outputs,
@@ -80,7 +90,7 @@ final class ExplainCommand extends Subcommand {
                 ExplainReport.render(
                     f,
                     new ExplainReport.Explanation(
-                        set, from.end(), to.end(), c.flow(), verdict, notes),
+                        set, from.end(), to.end(), c.flow(), verdict, notes, other),
                     caveat));
     if (!written) {
       return s.fail();

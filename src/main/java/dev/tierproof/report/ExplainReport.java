@@ -34,14 +34,35 @@ public final class ExplainReport {
 
   /**
    * What explain shows: the flow, its verdict, the ends as the question named them ({@code world},
-   * {@code tigera.io}, a selector) and {@code notes} (made-up addresses).
+   * {@code tigera.io}, a selector) and {@code notes} (made-up addresses); {@code onNode}, for a
+   * workload naming no node and a host endpoint, the same packet with the workload placed on the
+   * host endpoint's node (spec S6.12), else null.
    */
   public record Explanation(
-      PolicySet set, End source, End destination, Flow flow, Verdict verdict, List<String> notes) {
+      PolicySet set,
+      End source,
+      End destination,
+      Flow flow,
+      Verdict verdict,
+      List<String> notes,
+      Placed onNode) {
     public Explanation {
       notes = List.copyOf(notes);
     }
+
+    public Explanation(
+        PolicySet set,
+        End source,
+        End destination,
+        Flow flow,
+        Verdict verdict,
+        List<String> notes) {
+      this(set, source, destination, flow, verdict, notes, null);
+    }
   }
+
+  /** A flow in its other placement and its verdict. */
+  public record Placed(Flow flow, Verdict verdict) {}
 
   /**
    * The explanation in {@code format}. Text names the ends as the question did and lists {@code
@@ -68,6 +89,10 @@ public final class ExplainReport {
       case TEXT -> text(e, caveat);
       case JSON -> {
         var out = Json.explanation(e.flow(), e.verdict());
+        if (e.onNode() != null) {
+          // spec S6.12: the verdict with the workload on the host endpoint's node (additive)
+          out.set("onHostNode", Json.explanation(e.onNode().flow(), e.onNode().verdict()));
+        }
         Caveats.json(out, caveat);
         yield Json.write(out);
       }

@@ -95,6 +95,14 @@ class OwnWorkloadsTest {
             CASE);
     assertThat(explain.code()).as(explain.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(explain.out()).startsWith("deny:").contains("ingress at app/floating: deny");
+    // and says what it would be on n1: a note in text, onHostNode in JSON
+    assertThat(explain.out() + explain.err())
+        .contains("placed on the host endpoint's node, the flow is allowed");
+    Run json =
+        Run.of("explain", "n1-eth0", "app/floating", "--port", "5432", "-f", CASE, "-o", "json");
+    assertThat(json.out())
+        .contains("\"onHostNode\": {\n    \"verdict\": \"allow\"")
+        .contains("\"placedOn\": \"n1\"");
   }
 
   @Test
