@@ -275,8 +275,16 @@ class MapDifferentialTest {
     Map<List<Group>, Edge> edges = replayed(map, eval, counts, 3);
     DomainClasses names = DomainClasses.of(set);
     Sampler s = new Sampler(set, seed);
+    ForwardedFlows forwarded = new ForwardedFlows(set, eval);
+    List<Flow> sampled = new ArrayList<>();
     for (int i = 0; i < SAMPLES; i++) {
       Flow f = placed(s.flow(), false);
+      sampled.add(f);
+      if (f != null) { // spec S6.11: also this packet between its workload end and outside
+        sampled.add(forwarded.of(f, i % 2 == 0));
+      }
+    }
+    for (Flow f : sampled) {
       if (f == null
           || f.source() == null && f.destination() == null
           || f.source() != null && f.source() == f.destination()) {
