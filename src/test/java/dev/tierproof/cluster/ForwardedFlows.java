@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * Flows that cross a walked forward chain (spec S6.11), made from sampled ones: a sampled flow with
  * a workload end on a node whose forward chain is walked, its other end moved outside the cluster
- * (an address no endpoint owns), the packet kept. Random clusters draw such nodes rarely and the
- * sampler pairs their workloads with outside seldom; this sends the map differential there.
+ * (an address no endpoint owns), the packet (and a DNS name it was sent by) kept. Random clusters
+ * draw such nodes rarely and the sampler pairs their workloads with outside seldom; this sends the
+ * map differential there.
  */
 final class ForwardedFlows {
 
@@ -46,30 +47,7 @@ final class ForwardedFlows {
     if (away == null) {
       return null;
     }
-    Flow out =
-        inward
-            ? new Flow(
-                f.protocol(),
-                away,
-                f.sourcePort(),
-                at,
-                f.destinationPort(),
-                f.icmpType(),
-                f.icmpCode(),
-                null,
-                null,
-                w)
-            : new Flow(
-                f.protocol(),
-                at,
-                f.sourcePort(),
-                away,
-                f.destinationPort(),
-                f.icmpType(),
-                f.icmpCode(),
-                null,
-                w,
-                null);
+    Flow out = dev.tierproof.smt.RandomForwarding.across(f, w, at, away, !inward);
     return eval.forwarder(out) == null ? null : out;
   }
 }

@@ -8,12 +8,11 @@ import dev.tierproof.cli.Run;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.load.Loader;
+import dev.tierproof.load.SourceText;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.source.Diagnostics;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,12 +63,8 @@ class ForwardChainMapTest {
 
   private static PolicySet load() {
     Diagnostics d = new Diagnostics();
-    PolicySet set =
-        Loader.load(
-            Loader.read(
-                List.of("-"), new ByteArrayInputStream(YAML.getBytes(StandardCharsets.UTF_8)), d),
-            d);
-    assertThat(d.hasErrors()).as(d.render()).isFalse();
+    PolicySet set = Loader.load(List.of(new SourceText("fw.yaml", YAML)), d);
+    assertThat(d.errors()).isEmpty();
     return set;
   }
 
