@@ -179,6 +179,40 @@ public final class Relevance {
   }
 
   /**
+   * The map's: the elements that could change the verdict of some flow between a pair of groups the
+   * map covers, from {@code from} to {@code to} (null: any endpoint of the input, and with {@code
+   * hypothetical} any that could exist). As {@link #question} per pair, so an element standing for
+   * forwarded traffic does not act at a workload on a node whose forward chain is walked when the
+   * other end is outside the cluster (spec S6.11, S9.3); the map shows no flow between two
+   * addresses outside the cluster, so those routed through a host are not its question.
+   */
+  public static List<Unmodelled> map(
+      List<Unmodelled> all, PolicySet set, boolean hypothetical, End from, End to) {
+    boolean fromOutside = from != null && outside(from, set);
+    boolean toOutside = to != null && outside(to, set);
+    return keep(
+        all,
+        r ->
+            mapped(r, from, Direction.EGRESS, set, hypothetical, toOutside)
+                || mapped(r, to, Direction.INGRESS, set, hypothetical, fromOutside));
+  }
+
+  /** {@link #acts} at {@code end}, or with none at any endpoint that exists or could. */
+  private static boolean mapped(
+      Reach.Endpoints r,
+      End end,
+      Direction d,
+      PolicySet set,
+      boolean hypothetical,
+      boolean outside) {
+    if (end != null) {
+      return acts(r, end, d, set, outside);
+    }
+    return set.endpoints().stream().anyMatch(e -> covers(r, e, d, set, outside))
+        || hypothetical && r.directions().contains(d) && fresh(r, null, null);
+  }
+
+  /**
    * Lint: none for a finding about what policies select or how they are written (dead policy, dead
    * tier, ungoverned direction, a GlobalNetworkPolicy selecting host endpoints): no element changes
    * that; for any other finding about a policy, the elements acting where the policy acts, and the

@@ -111,7 +111,8 @@ final class MapCommand extends Subcommand {
     PolicySet set = input.set();
     boolean any = chosen == Scope.ANY;
     List<Selector> selectors = new ArrayList<>();
-    Predicate<MapResult.Group> sources = covering(s, set, from, source, 0, any, selectors);
+    List<End> ends = new ArrayList<>(java.util.Arrays.asList(null, null));
+    Predicate<MapResult.Group> sources = covering(s, set, from, source, 0, any, selectors, ends, 0);
     Predicate<MapResult.Group> destinations =
         covering(
             s,
@@ -120,7 +121,9 @@ final class MapCommand extends Subcommand {
             destination,
             source != null && source.equals(destination) ? 1 : 0,
             any,
-            selectors);
+            selectors,
+            ends,
+            1);
     if (s.diagnostics.hasErrors()) {
       return s.fail();
     }
@@ -140,7 +143,8 @@ final class MapCommand extends Subcommand {
                 new Connectivity.Options(
                     sources, destinations, packets, pods, s.progress(g, "map"))),
             by);
-    Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, any));
+    Caveat caveat =
+        Session.caveat(g, Relevance.map(input.unmodelled(), set, any, ends.get(0), ends.get(1)));
     boolean written = s.write(outputs, f -> MapReport.render(f, set, chosen.json(), map, caveat));
     if (!written) {
       return s.fail();
@@ -162,7 +166,8 @@ final class MapCommand extends Subcommand {
 
   /**
    * The groups a reference covers ({@code any}: its selector's pods that could be deployed too,
-   * whose selector joins {@code selectors}, so that the classes of such pods do not straddle it).
+   * whose selector joins {@code selectors}, so that the classes of such pods do not straddle it);
+   * the resolved end is put at {@code side} of {@code ends}.
    */
   private static Predicate<MapResult.Group> covering(
       Session s,
@@ -171,13 +176,16 @@ final class MapCommand extends Subcommand {
       String text,
       int occurrence,
       boolean any,
-      List<Selector> selectors) {
+      List<Selector> selectors,
+      List<End> ends,
+      int side) {
     if (ref.isEmpty()) {
       return x -> true;
     }
     Span at = s.args.span(text, occurrence);
     Optional<References.Resolved> resolved =
         References.resolve(ref.get(), set, !any, at, s.diagnostics);
+    resolved.ifPresent(r -> ends.set(side, r.end()));
     resolved
         .map(References.Resolved::end)
         .filter(End.Hypothetical.class::isInstance)

@@ -148,21 +148,8 @@ public final class Evaluator {
    * forward chain around them (spec S6.7, S6.11): H's ingress side first, H's egress side last.
    */
   public Verdict evaluate(Flow flow) {
-    return evaluate(flow, false);
-  }
-
-  /**
-   * The verdict on a flow without a forward chain: what the map, which does not walk forward chains
-   * yet, shows for it (spec S9.2: the elements standing for forwarded traffic keep the map
-   * inconclusive there).
-   */
-  public Verdict evaluateUnforwarded(Flow flow) {
-    return evaluate(flow, true);
-  }
-
-  private Verdict evaluate(Flow flow, boolean unforwarded) {
     List<Step> steps = new ArrayList<>();
-    Endpoint via = unforwarded ? null : forwarder(flow);
+    Endpoint via = forwarder(flow);
     if (via != null) {
       steps.add(evaluate(forwardChain(via, Direction.INGRESS), flow));
     }
@@ -189,10 +176,15 @@ public final class Evaluator {
    * no policy (it forwards every packet, S6.8: its steps are left out).
    */
   public Endpoint forwarder(Flow flow) {
-    Endpoint w =
-        flow.source() == null
-            ? flow.destination()
-            : flow.destination() == null ? flow.source() : null;
+    return forwarder(flow.source(), flow.destination());
+  }
+
+  /**
+   * {@link #forwarder(Flow)} for every flow from {@code source} to {@code destination} (null:
+   * outside the cluster): it depends on the ends alone.
+   */
+  public Endpoint forwarder(Endpoint source, Endpoint destination) {
+    Endpoint w = source == null ? destination : destination == null ? source : null;
     Endpoint h = w == null || w.isHost() || w.node() == null ? null : forwarders.get(w.node());
     return h == null
             || forwardChain(h, Direction.INGRESS).tiers().isEmpty()

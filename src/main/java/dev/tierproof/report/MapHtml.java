@@ -87,7 +87,7 @@ final class MapHtml {
         ArrayNode s = a.putArray("s");
         for (Step step : p.verdict().steps()) {
           ObjectNode decision = Json.decision(step.decidedBy());
-          decision.put("direction", step.direction().json());
+          decision.put("direction", Text.side(step)); // "forward egress" on a forward chain
           d.add(index(decisions, decisionIndex, decision));
           ArrayNode walk = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
           for (TraceEntry t :

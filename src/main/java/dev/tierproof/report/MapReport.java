@@ -126,7 +126,10 @@ public final class MapReport {
   /** The deciding point of each step, as a noun phrase. */
   static String decided(Part p) {
     return p.verdict().steps().stream()
-        .map(s -> Text.decision(s.decidedBy(), s.direction()))
+        .map(
+            s ->
+                (s.forward() ? Text.side(s) + " at " + s.endpoint().ref() + ": " : "")
+                    + Text.decision(s.decidedBy(), s.direction()))
         .distinct()
         .collect(Collectors.joining("; "));
   }
@@ -461,6 +464,9 @@ public final class MapReport {
         ObjectNode d = Json.decision(s.decidedBy());
         d.put("endpoint", s.endpoint().ref());
         d.put("direction", s.direction().json());
+        if (s.forward()) {
+          d.put("forward", true); // spec S6.11: a side of a host endpoint's forward chain
+        }
         decided.add(d);
       }
       a.set("witness", Json.flow(p.witness()));

@@ -11,6 +11,7 @@ import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.analysis.map.MapResult.Part;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
@@ -46,10 +47,10 @@ import org.junit.jupiter.api.Test;
  * random pairs of addressed ends with no edge, {@code verify} finds no allowed flow at all; for
  * random parts, it finds one in the part's protocol and ports. A flow between a host endpoint and a
  * workload that can be on its node is compared in both placements, each against the map's parts of
- * that placement (spec S6.12). The map walks no forward chain yet (spec S6.11, S9.3: the elements
- * standing for forwarded traffic keep it inconclusive there): the evaluator is asked as the map
- * shows flows ({@link Evaluator#evaluateUnforwarded}). {@code -Dmap.cases=N} (default 150, long
- * 5,000), first seed {@code -Dmap.seed=S}.
+ * that placement (spec S6.12). A flow between a workload on a node whose forward chain is walked
+ * and an address outside the cluster is compared with its forward steps (spec S6.11; {@link
+ * RandomHostPaths#forward} draws the chains, counter 10 counts such sampled flows). {@code
+ * -Dmap.cases=N} (default 150, long 5,000), first seed {@code -Dmap.seed=S}.
  */
 class MapDifferentialTest {
 
@@ -75,7 +76,8 @@ class MapDifferentialTest {
             "pairs proved isolated",
             "parts proved reachable",
             "sampled flows decided with an untracked Allow's reply",
-            "sampled flows that can be local (walked)"),
+            "sampled flows that can be local (walked)",
+            "sampled flows crossing a forward chain"),
         MapDifferentialTest::one);
   }
 
@@ -104,7 +106,8 @@ class MapDifferentialTest {
             "pairs proved isolated",
             "parts proved reachable",
             "sampled flows decided with an untracked Allow's reply",
-            "sampled flows that can be local (walked)"),
+            "sampled flows that can be local (walked)",
+            "sampled flows crossing a forward chain"),
         MapDifferentialTest::any);
   }
 
@@ -272,8 +275,16 @@ class MapDifferentialTest {
     Map<List<Group>, Edge> edges = replayed(map, eval, counts, 3);
     DomainClasses names = DomainClasses.of(set);
     Sampler s = new Sampler(set, seed);
+    ForwardedFlows forwarded = new ForwardedFlows(set, eval);
+    List<Flow> sampled = new ArrayList<>();
     for (int i = 0; i < SAMPLES; i++) {
       Flow f = placed(s.flow(), false);
+      sampled.add(f);
+      if (f != null) { // spec S6.11: also this packet between its workload end and outside
+        sampled.add(forwarded.of(f, i % 2 == 0));
+      }
+    }
+    for (Flow f : sampled) {
       if (f == null
           || f.source() == null && f.destination() == null
           || f.source() != null && f.source() == f.destination()) {
@@ -310,8 +321,7 @@ class MapDifferentialTest {
     if (!f.local() && onNode.local()) {
       agrees(onNode, from, to, eval, edges, counts); // spec S6.12: the map lists both placements
     }
-    // the map walks no forward chain yet (spec S6.11): the elements keep it inconclusive there
-    Verdict v = eval.evaluateUnforwarded(f);
+    Verdict v = eval.evaluate(f);
     Edge e = edges.get(List.of(from, to));
     Part part =
         e == null
@@ -332,6 +342,7 @@ class MapDifferentialTest {
     counts.incrementAndGet(4);
     counts.addAndGet(8, Questions.replied(v) ? 1 : 0);
     counts.addAndGet(9, Flow.canBeLocal(f.source(), f.destination()) ? 1 : 0); // spec S6.12
+    counts.addAndGet(10, v.steps().stream().anyMatch(Step::forward) ? 1 : 0); // spec S6.11
   }
 
   /** Every part's witness replays to an allow decided as the part says; the edges by pair. */
@@ -341,7 +352,7 @@ class MapDifferentialTest {
     for (Edge e : map.edges()) {
       edges.put(List.of(e.from(), e.to()), e);
       for (Part p : e.allowed()) {
-        Verdict v = eval.evaluateUnforwarded(p.witness()); // as the map shows it
+        Verdict v = eval.evaluate(p.witness());
         assertThat(v.allowed()).as("witness %s", p.witness().describe()).isTrue();
         assertThat(same(v, p.verdict()))
             .as("witness %s decided as its part says", p.witness().describe())

@@ -31,7 +31,7 @@ import java.util.Set;
  * of the model's flows between those pods and addresses outside the cluster ({@link #aim}). Its own
  * random stream, so the rest of a seed's model and flows are drawn as before.
  */
-final class RandomForwarding {
+public final class RandomForwarding {
 
   static final String NODE = "fwd";
 
@@ -213,7 +213,15 @@ final class RandomForwarding {
     if (far.equals(at)) {
       return f;
     }
-    return rnd.nextBoolean()
+    return across(f, w, at, far, rnd.nextBoolean());
+  }
+
+  /**
+   * The packet of {@code f} between workload {@code w} at {@code at} and the address {@code far}
+   * outside the cluster: from {@code w} when {@code outward}, else to it.
+   */
+  public static Flow across(Flow f, Endpoint w, Ip at, Ip far, boolean outward) {
+    return outward
         ? new Flow(
             f.protocol(),
             at,

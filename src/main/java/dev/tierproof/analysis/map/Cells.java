@@ -60,6 +60,22 @@ final class Cells {
           repProtocol, srcIp, sourcePort(), dstIp, port(), type(), code(), domain, src, dst, local);
     }
 
+    /** Whether the cell's packet is one of the question's packets {@code b}. */
+    boolean in(dev.tierproof.model.FlowSpec b) {
+      Integer port = port();
+      Integer sourcePort = sourcePort();
+      return (b.protocol() == null
+              ? !b.otherThan().contains(repProtocol)
+              : b.protocol() == repProtocol)
+          && (b.port() == null || port != null && b.port().min() <= port && port <= b.port().max())
+          && (b.sourcePort() == null
+              || sourcePort != null
+                  && b.sourcePort().min() <= sourcePort
+                  && sourcePort <= b.sourcePort().max())
+          && (b.icmpType() == null || b.icmpType().equals(type()))
+          && (b.icmpCode() == null || b.icmpCode().equals(code()));
+    }
+
     Integer port() {
       return ports == null ? null : pick(ports, Placeholders.PORT, Placeholders.WITNESS_PORT);
     }

@@ -73,27 +73,6 @@ public final class Connectivity {
     }
   }
 
-  /**
-   * The group as {@link Covering#of} tests it: a hypothetical group with the pod that stands for it
-   * (its class is uniform under the selectors of the map's references).
-   */
-  private static Group tested(Member m) {
-    Group g = m.group();
-    return !g.hypothetical()
-        ? g
-        : new Group(
-            g.id(),
-            g.namespace(),
-            g.labels(),
-            List.of(m.endpoint()),
-            g.cidrs(),
-            g.names(),
-            true,
-            List.of(),
-            List.of(),
-            List.of());
-  }
-
   /** One step's decision per cell, for one subject and the peers that look alike to it. */
   private record Table(Partition partition, Step[] steps, boolean allowsSome) {}
 
@@ -146,7 +125,7 @@ public final class Connectivity {
     BitSet sources = new BitSet();
     BitSet destinations = new BitSet();
     for (Member m : members) {
-      Group g = tested(m);
+      Group g = Covering.tested(m);
       sources.set(m.index(), options.sources().test(g));
       destinations.set(m.index(), options.destinations().test(g));
     }
@@ -155,7 +134,7 @@ public final class Connectivity {
     members.forEach(m -> bySource.add(null));
     java.util.concurrent.atomic.AtomicInteger done =
         new java.util.concurrent.atomic.AtomicInteger();
-    onEveryCore(
+    Cores.each(
         members.size(),
         i -> {
           Member from = members.get(i);
@@ -182,39 +161,6 @@ public final class Connectivity {
           members.size(), views.size(), joints.size(), identities.size());
     }
     return Variants.join(members, edges);
-  }
-
-  /** Runs {@code task} for 0 .. n-1 on up to four threads; the first failure is thrown. */
-  private static void onEveryCore(int n, java.util.function.IntConsumer task) {
-    java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger();
-    Runnable worker =
-        () -> {
-          for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
-            task.accept(i);
-          }
-        };
-    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(threads);
-    try {
-      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        running.add(pool.submit(worker));
-      }
-      for (java.util.concurrent.Future<?> f : running) {
-        f.get();
-      }
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r
-          ? r
-          : new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   /** The allowed parts from one group to another, over both families. */
@@ -272,7 +218,7 @@ public final class Connectivity {
         && a.sourcePorts().equals(b.sourcePorts())
         && a.icmpTypes().equals(b.icmpTypes())
         && a.icmpCodes().equals(b.icmpCodes())
-        && key(a.verdict()).equals(key(b.verdict()));
+        && Parts.key(a.verdict()).equals(Parts.key(b.verdict()));
   }
 
   /**
@@ -311,15 +257,15 @@ public final class Connectivity {
     Map<Cell, Flow> flows = new HashMap<>();
     Map<Cell, Verdict> verdicts = new HashMap<>();
     for (Cell c : all) {
-      if (!admits(options.packets(), c)) {
+      if (!c.in(options.packets())) {
         continue;
       }
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, true);
-      Verdict v = evaluator.evaluateUnforwarded(f);
+      Verdict v = evaluator.evaluate(f);
       if (v.allowed()) {
         flows.put(c, f);
         verdicts.put(c, v);
-        allowed.computeIfAbsent(key(v), k -> new ArrayList<>()).add(c);
+        allowed.computeIfAbsent(Parts.key(v), k -> new ArrayList<>()).add(c);
       }
     }
     List<Part> parts = new ArrayList<>();
@@ -331,7 +277,12 @@ public final class Connectivity {
     return parts;
   }
 
-  /** The parts of flows walked at both ends ({@link #parts}). */
+  /**
+   * The parts of flows walked at both ends ({@link #parts}): the source's egress and the
+   * destination's ingress tables, and around them the forward chain's sides when the pair's flows
+   * meet one ({@link Evaluator#forwarder}, spec S6.11), in the order {@link Evaluator#evaluate}
+   * walks them.
+   */
   private List<Part> walked(
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
     Table out =
@@ -348,14 +299,29 @@ public final class Connectivity {
     if (in != null && !in.allowsSome()) {
       return List.of();
     }
+    List<Table> tables = new ArrayList<>(4);
+    Endpoint via = evaluator.forwarder(src, dst);
+    if (via != null) {
+      tables.add(forward(via, Direction.INGRESS, src, srcIp, from, dst, dstIp, to, family));
+    }
+    tables.add(out);
+    tables.add(in);
+    if (via != null) {
+      tables.add(forward(via, Direction.EGRESS, src, srcIp, from, dst, dstIp, to, family));
+    }
+    tables.removeIf(t -> t == null);
+    if (tables.stream().anyMatch(t -> !t.allowsSome())) {
+      return List.of();
+    }
     List<Shape> shapes =
-        joints.computeIfAbsent(List.of(new Same(out), new Same(in)), k -> joint(out, in));
+        joints.computeIfAbsent(
+            tables.stream().map(t -> (Object) new Same(t)).toList(), k -> joint(tables));
     List<Part> parts = new ArrayList<>();
     for (Shape s : shapes) {
       Cell c = s.cell();
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, false);
-      Verdict v = evaluator.evaluateUnforwarded(f);
-      if (!v.allowed() || !key(v).equals(key(s.part().verdict()))) {
+      Verdict v = evaluator.evaluate(f);
+      if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());
       }
@@ -364,44 +330,70 @@ public final class Connectivity {
     return parts;
   }
 
-  /** Both steps' tables over their common refinement: the allowed cells, in parts. */
-  private List<Shape> joint(Table out, Table in) {
+  /**
+   * The side of {@code h}'s forward chain in {@code dir} that the pair's flows meet ({@link
+   * ForwardSteps}), shared by content.
+   */
+  private Table forward(
+      Endpoint h,
+      Direction dir,
+      Endpoint src,
+      Ip srcIp,
+      Member from,
+      Endpoint dst,
+      Ip dstIp,
+      Member to,
+      int family) {
+    ForwardSteps.Built b =
+        ForwardSteps.of(
+            evaluator,
+            h,
+            dir,
+            src,
+            srcIp,
+            portsAt(src, srcIp),
+            dst,
+            dstIp,
+            portsAt(dst, dstIp),
+            to.domain(),
+            (side, source) ->
+                source
+                    ? holds(side, end(from, family), src, srcIp, from.domain())
+                    : holds(side, end(to, family), dst, dstIp, to.domain()));
+    return shared(dir, b.partition(), b.steps());
+  }
+
+  /** The tables' steps over their common refinement: the allowed cells, in parts. */
+  private List<Shape> joint(List<Table> tables) {
     Cells cells = new Cells();
-    for (Table t : new Table[] {out, in}) {
-      if (t != null) {
-        cells.add(t.partition());
-      }
-    }
+    tables.forEach(t -> cells.add(t.partition()));
     cells.bound(options.packets());
     List<Cell> all = cells.partition().cells();
     Map<List<Object>, List<Cell>> allowed = new LinkedHashMap<>();
     Map<Cell, Verdict> verdicts = new HashMap<>();
     for (Cell c : all) {
-      if (!admits(options.packets(), c)) {
+      if (!c.in(options.packets())) {
         continue;
       }
-      List<Step> steps = new ArrayList<>(2);
-      for (Table t : new Table[] {out, in}) {
-        if (t != null) {
-          steps.add(
-              t.steps()[
-                  t.partition()
-                      .find(c.repProtocol(), c.port(), c.sourcePort(), c.type(), c.code())]);
-        }
+      List<Step> steps = new ArrayList<>(tables.size());
+      for (Table t : tables) {
+        steps.add(
+            t.steps()[
+                t.partition().find(c.repProtocol(), c.port(), c.sourcePort(), c.type(), c.code())]);
       }
       Verdict v = new Verdict(steps.stream().allMatch(Step::allowed), steps);
       if (v.allowed()) {
         verdicts.put(c, v);
-        allowed.computeIfAbsent(key(v), k -> new ArrayList<>()).add(c);
+        allowed.computeIfAbsent(Parts.key(v), k -> new ArrayList<>()).add(c);
       }
     }
-    List<Shape> out2 = new ArrayList<>();
+    List<Shape> out = new ArrayList<>();
     for (List<Cell> same : allowed.values()) {
       for (Parts.Built b : Parts.of(all, same)) {
-        out2.add(new Shape(b.part().with(null, verdicts.get(b.cell())), b.cell()));
+        out.add(new Shape(b.part().with(null, verdicts.get(b.cell())), b.cell()));
       }
     }
-    return out2;
+    return out;
   }
 
   /**
@@ -613,15 +605,22 @@ public final class Connectivity {
             evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());
       }
-      Table t = new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
-      // one table per content, so that pairs of steps that decide alike share their joint
-      List<Object> content = new ArrayList<>(List.of(dir, partition));
-      for (Step step : steps) {
-        content.add(step.allowed());
-        content.addAll(key(new Verdict(step.allowed(), List.of(step))));
-      }
-      return tableByContent.computeIfAbsent(content, k -> t);
+      return shared(dir, partition, steps);
     }
+  }
+
+  /**
+   * The table of these steps, one per content, so that pairs of steps that decide alike share their
+   * joint.
+   */
+  private Table shared(Direction dir, Partition partition, Step[] steps) {
+    Table t = new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
+    List<Object> content = new ArrayList<>(List.of(dir, partition));
+    for (Step step : steps) {
+      content.add(step.allowed());
+      content.addAll(Parts.key(new Verdict(step.allowed(), List.of(step))));
+    }
+    return tableByContent.computeIfAbsent(content, k -> t);
   }
 
   /**
@@ -684,56 +683,5 @@ public final class Connectivity {
       known[end] = (byte) (evaluator.identity(side, occupants[end]) ? 1 : 2);
     }
     return known[end] == 1;
-  }
-
-  /**
-   * The rules that can decide a step at {@code at}: of the policies that apply, then of its
-   * profiles.
-   */
-  private static boolean admits(FlowSpec b, Cell c) {
-    int protocol = c.repProtocol();
-    Integer port = c.port();
-    Integer sourcePort = c.sourcePort();
-    return (b.protocol() == null ? !b.otherThan().contains(protocol) : b.protocol() == protocol)
-        && (b.port() == null || port != null && b.port().min() <= port && port <= b.port().max())
-        && (b.sourcePort() == null
-            || sourcePort != null
-                && b.sourcePort().min() <= sourcePort
-                && sourcePort <= b.sourcePort().max())
-        && (b.icmpType() == null || b.icmpType().equals(c.type()))
-        && (b.icmpCode() == null || b.icmpCode().equals(c.code()));
-  }
-
-  /** What decided each step, compared by identity. */
-  static List<Object> key(Verdict v) {
-    List<Object> out = new ArrayList<>();
-    for (Step s : v.steps()) {
-      Decision d = s.decidedBy();
-      out.add(s.direction());
-      out.add(d.kind());
-      out.add(new Same(d.tier()));
-      out.add(new Same(d.policy()));
-      out.add(new Same(d.rule()));
-      out.add(new Same(d.profile()));
-      if (d.reply() != null) { // spec S6.5: what decided the reply
-        Decision r = d.reply().step().decidedBy();
-        out.addAll(List.of(r.kind(), new Same(r.tier()), new Same(r.policy()), new Same(r.rule())));
-        out.add(new Same(r.profile()));
-      }
-    }
-    return out;
-  }
-
-  /** Identity, for records whose equality would compare whole policies. */
-  record Same(Object o) {
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Same s && s.o == o;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(o);
-    }
   }
 }

@@ -4,6 +4,7 @@ import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.PolicySet;
+import java.util.List;
 import java.util.function.Predicate;
 
 /** Which groups of a map an end of a question (a reference on the command line) stands for. */
@@ -49,5 +50,26 @@ public final class Covering {
             && !(g.hypothetical() && h.existingOnly())
             && (h.namespace() == null || h.namespace().equals(g.namespace()))
             && h.selector().matches(g.endpoints().get(0).labels());
+  }
+
+  /**
+   * The group as {@link #of} tests it: a hypothetical group with the pod that stands for it (its
+   * class is uniform under the selectors of the map's references).
+   */
+  static Group tested(Groups.Member m) {
+    Group g = m.group();
+    return !g.hypothetical()
+        ? g
+        : new Group(
+            g.id(),
+            g.namespace(),
+            g.labels(),
+            List.of(m.endpoint()),
+            g.cidrs(),
+            g.names(),
+            true,
+            List.of(),
+            List.of(),
+            List.of());
   }
 }

@@ -2,6 +2,9 @@ package dev.tierproof.analysis.map;
 
 import dev.tierproof.analysis.map.Cells.Cell;
 import dev.tierproof.analysis.map.MapResult.Part;
+import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.Step;
+import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import java.util.ArrayList;
@@ -140,6 +143,27 @@ final class Parts {
         out.set(out.size() - 1, new Port.Range(last.min(), Math.max(last.max(), r.max())));
       } else {
         out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** What decided each step (a forward chain's or an endpoint's), compared by identity. */
+  static List<Object> key(Verdict v) {
+    List<Object> out = new ArrayList<>();
+    for (Step s : v.steps()) {
+      Decision d = s.decidedBy();
+      out.add(s.forward());
+      out.add(s.direction());
+      out.add(d.kind());
+      out.add(new Same(d.tier()));
+      out.add(new Same(d.policy()));
+      out.add(new Same(d.rule()));
+      out.add(new Same(d.profile()));
+      if (d.reply() != null) { // spec S6.5: what decided the reply
+        Decision r = d.reply().step().decidedBy();
+        out.addAll(List.of(r.kind(), new Same(r.tier()), new Same(r.policy()), new Same(r.rule())));
+        out.add(new Same(r.profile()));
       }
     }
     return out;

@@ -34,7 +34,7 @@ final class StepRules {
   /** The rules of the step at {@code at} in {@code dir}, in order. */
   List<Rule> of(Endpoint at, Direction dir) {
     return cache.computeIfAbsent(
-        List.of(new Connectivity.Same(at), dir),
+        List.of(new Same(at), dir),
         k -> {
           List<Rule> out = new ArrayList<>();
           for (Tier t : set.tiers()) {

@@ -141,7 +141,7 @@ final class Variants {
 
   /** An ordered pair of groups, compared by identity. */
   private static List<Object> pair(Group a, Group b) {
-    return List.of(new Connectivity.Same(a), new Connectivity.Same(b));
+    return List.of(new Same(a), new Same(b));
   }
 
   private static List<Object> between(Map<List<Object>, List<Object>> within, Group a, Group b) {
@@ -164,7 +164,7 @@ final class Variants {
               p.sourcePorts(),
               p.icmpTypes(),
               p.icmpCodes(),
-              Connectivity.key(p.verdict())));
+              Parts.key(p.verdict())));
     }
     return out;
   }

@@ -1,0 +1,53 @@
+package dev.tierproof.cluster;
+
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.PolicySet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Flows that cross a walked forward chain (spec S6.11), made from sampled ones: a sampled flow with
+ * a workload end on a node whose forward chain is walked, its other end moved outside the cluster
+ * (an address no endpoint owns), the packet (and a DNS name it was sent by) kept. Random clusters
+ * draw such nodes rarely and the sampler pairs their workloads with outside seldom; this sends the
+ * map differential there.
+ */
+final class ForwardedFlows {
+
+  private static final List<String> OUTSIDE =
+      List.of("203.0.113.77", "198.51.100.9", "192.0.2.66", "2001:db8::77", "2001:db8:1::9");
+
+  private final Evaluator eval;
+  private final Map<Ip, List<Endpoint>> owners;
+
+  ForwardedFlows(PolicySet set, Evaluator eval) {
+    this.eval = eval;
+    this.owners = Endpoint.byAddress(set.endpoints());
+  }
+
+  /**
+   * {@code f} from its source workload to outside (or, with {@code inward}, from outside to its
+   * destination workload), or null when that flow meets no walked forward chain.
+   */
+  Flow of(Flow f, boolean inward) {
+    Endpoint w = inward ? f.destination() : f.source();
+    if (w == null || w.isHost()) {
+      return null;
+    }
+    Ip at = inward ? f.destinationIp() : f.sourceIp();
+    Ip away =
+        OUTSIDE.stream()
+            .map(a -> Ip.parse(a).orElseThrow())
+            .filter(ip -> ip.family() == at.family() && !owners.containsKey(ip))
+            .findFirst()
+            .orElse(null);
+    if (away == null) {
+      return null;
+    }
+    Flow out = dev.tierproof.smt.RandomForwarding.across(f, w, at, away, !inward);
+    return eval.forwarder(out) == null ? null : out;
+  }
+}
