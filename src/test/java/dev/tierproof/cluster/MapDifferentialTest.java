@@ -76,7 +76,7 @@ class MapDifferentialTest {
             "pairs proved isolated",
             "parts proved reachable",
             "sampled flows decided with an untracked Allow's reply",
-            "sampled flows that can be local (walked)",
+            "sampled flows that can be local (both placements compared)",
             "sampled flows crossing a forward chain"),
         MapDifferentialTest::one);
   }
@@ -106,7 +106,7 @@ class MapDifferentialTest {
             "pairs proved isolated",
             "parts proved reachable",
             "sampled flows decided with an untracked Allow's reply",
-            "sampled flows that can be local (walked)",
+            "sampled flows that can be local (both placements compared)",
             "sampled flows crossing a forward chain"),
         MapDifferentialTest::any);
   }
