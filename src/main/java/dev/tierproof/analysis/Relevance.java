@@ -38,15 +38,27 @@ public final class Relevance {
    */
   public static List<Unmodelled> question(
       List<Unmodelled> all, PolicySet set, End source, End destination) {
+    boolean local = local(source, destination);
     List<Unmodelled> out =
         keep(
             all,
             r ->
-                acts(r, source, Direction.EGRESS, set, outside(destination, set))
-                    || acts(r, destination, Direction.INGRESS, set, outside(source, set)));
+                !(local && r.forwardedOnly())
+                    && (acts(r, source, Direction.EGRESS, set, outside(destination, set))
+                        || acts(r, destination, Direction.INGRESS, set, outside(source, set))));
     return source instanceof End.Addresses && destination instanceof End.Addresses
         ? withForwarded(all, out)
         : out;
+  }
+
+  /**
+   * Whether every flow between {@code source} and {@code destination} is local (spec S6.12): two
+   * endpoints of the input, a host endpoint and a workload on its node.
+   */
+  private static boolean local(End source, End destination) {
+    return source instanceof End.Known a
+        && destination instanceof End.Known b
+        && dev.tierproof.model.Flow.mustBeLocal(a.endpoint(), b.endpoint());
   }
 
   /**
@@ -82,6 +94,10 @@ public final class Relevance {
     }
     // spec S6.11: a flow meets a forward chain only between a workload and outside the cluster
     boolean outside = verdict.steps().stream().anyMatch(Step::forward);
+    // spec S6.12: a local flow (it has an own-node step) is never forwarded
+    boolean local =
+        verdict.steps().stream()
+            .anyMatch(s -> s.decidedBy().kind() == dev.tierproof.eval.Decision.Kind.OWN_NODE);
     List<Step> steps = new java.util.ArrayList<>();
     for (Step s : verdict.steps()) {
       steps.add(s);
@@ -92,11 +108,12 @@ public final class Relevance {
     return keep(
         all,
         r ->
-            steps.stream()
-                .anyMatch(
-                    (Step s) ->
-                        r.covers(s.endpoint(), s.direction(), outside)
-                            && (r.decider() == null || s.decidedBy().rule() == r.decider())));
+            !(local && r.forwardedOnly())
+                && steps.stream()
+                    .anyMatch(
+                        (Step s) ->
+                            r.covers(s.endpoint(), s.direction(), outside)
+                                && (r.decider() == null || s.decidedBy().rule() == r.decider())));
   }
 
   /**
@@ -190,11 +207,13 @@ public final class Relevance {
       List<Unmodelled> all, PolicySet set, boolean hypothetical, End from, End to) {
     boolean fromOutside = from != null && outside(from, set);
     boolean toOutside = to != null && outside(to, set);
+    boolean local = local(from, to);
     return keep(
         all,
         r ->
-            mapped(r, from, Direction.EGRESS, set, hypothetical, toOutside)
-                || mapped(r, to, Direction.INGRESS, set, hypothetical, fromOutside));
+            !(local && r.forwardedOnly())
+                && (mapped(r, from, Direction.EGRESS, set, hypothetical, toOutside)
+                    || mapped(r, to, Direction.INGRESS, set, hypothetical, fromOutside)));
   }
 
   /** {@link #acts} at {@code end}, or with none at any endpoint that exists or could. */

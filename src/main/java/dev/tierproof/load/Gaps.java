@@ -131,7 +131,8 @@ final class Gaps {
                               null,
                               null)
                           .on(nodes)
-                          .walking(path == HostPath.UNTRACKED ? Set.of() : walked)));
+                          .walking(path == HostPath.UNTRACKED ? Set.of() : walked)
+                          .forwardedOnly(path != HostPath.PRE_DNAT)));
         }
         List<Selector> wildcards =
             path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS)

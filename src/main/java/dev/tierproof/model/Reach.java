@@ -40,6 +40,8 @@ public sealed interface Reach {
    *     its workload's node, spec S6.6)
    * @param walked the nodes whose forward chain is modelled (spec S6.11): at a workload on one of
    *     them the element does not act on the flows whose other end is outside the cluster
+   * @param forwardedOnly the element acts on forwarded traffic only ({@link #forwardedOnly}): not
+   *     on a local flow ({@link Flow#local})
    */
   record Endpoints(
       Set<Direction> directions,
@@ -49,12 +51,13 @@ public sealed interface Reach {
       Rule decider,
       Effect effect,
       Set<String> nodes,
-      Set<String> walked)
+      Set<String> walked,
+      boolean forwardedOnly)
       implements Reach {
 
     public Endpoints(
         Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
-      this(directions, kinds, selector, profile, null, Effect.EITHER, null, Set.of());
+      this(directions, kinds, selector, profile, null, Effect.EITHER, null, Set.of(), false);
     }
 
     public Endpoints(
@@ -64,7 +67,7 @@ public sealed interface Reach {
         String profile,
         Rule decider,
         Effect effect) {
-      this(directions, kinds, selector, profile, decider, effect, null, Set.of());
+      this(directions, kinds, selector, profile, decider, effect, null, Set.of(), false);
     }
 
     public Endpoints {
@@ -76,12 +79,14 @@ public sealed interface Reach {
 
     /** The same reach, altering only {@code rule}, turning verdicts only as {@code way}. */
     public Endpoints deciding(Rule rule, Effect way) {
-      return new Endpoints(directions, kinds, selector, profile, rule, way, nodes, walked);
+      return new Endpoints(
+          directions, kinds, selector, profile, rule, way, nodes, walked, forwardedOnly);
     }
 
     /** The same reach, on {@code on} only ({@link #nodes}). */
     public Endpoints on(Set<String> on) {
-      return new Endpoints(directions, kinds, selector, profile, decider, effect, on, walked);
+      return new Endpoints(
+          directions, kinds, selector, profile, decider, effect, on, walked, forwardedOnly);
     }
 
     /**
@@ -89,7 +94,8 @@ public sealed interface Reach {
      * #walked}).
      */
     public Endpoints walking(Set<String> w) {
-      return new Endpoints(directions, kinds, selector, profile, decider, effect, nodes, w);
+      return new Endpoints(
+          directions, kinds, selector, profile, decider, effect, nodes, w, forwardedOnly);
     }
 
     /**
@@ -100,6 +106,17 @@ public sealed interface Reach {
     public boolean covers(Endpoint e, Direction direction, boolean outside) {
       return covers(e, direction)
           && !(outside && !e.isHost() && e.node() != null && walked.contains(e.node()));
+    }
+
+    /**
+     * The same reach, acting on forwarded traffic only ({@code only}): never on a flow between a
+     * host endpoint and a workload on its node, which Felix's raw and forward chains never see (an
+     * untracked or forward path's policy; a pre-DNAT one does see a workload's packets to its host,
+     * spec S6.10, S6.12).
+     */
+    public Endpoints forwardedOnly(boolean only) {
+      return new Endpoints(
+          directions, kinds, selector, profile, decider, effect, nodes, walked, only);
     }
 
     /** Whether the element acts at {@code e} for {@code direction}. */

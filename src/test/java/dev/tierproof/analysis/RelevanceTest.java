@@ -101,4 +101,47 @@ class RelevanceTest {
     assertThat(question(hostRange, known("local"))).isEmpty();
     assertThat(kinds(Relevance.anywhere(IN.unmodelled(), IN.set(), true))).isEmpty();
   }
+
+  @Test
+  void forwardedOnly_applyOnForwardPolicy_neverActsOnLocalFlows() {
+    // spec S6.10, S6.12: the forward and raw chains never see a node's traffic with its own pods
+    Input in =
+        load(
+            HOST
+                + LOCAL
+                + """
+                ---
+                apiVersion: projectcalico.org/v3
+                kind: GlobalNetworkPolicy
+                metadata: {name: fwd}
+                spec:
+                  selector: all()
+                  applyOnForward: true
+                  types: [Ingress, Egress]
+                  ingress: [{action: Deny, protocol: TCP, destination: {ports: [25]}}]
+                  egress: [{action: Deny, protocol: TCP, destination: {ports: [25]}}]
+                """);
+    Endpoint h1 = named(in, "h1");
+    Endpoint local = named(in, "local");
+    Endpoint free = named(in, "free");
+    assertThat(
+            Relevance.question(in.unmodelled(), in.set(), new End.Known(h1), new End.Known(local)))
+        .isEmpty();
+    assertThat(
+            Relevance.question(in.unmodelled(), in.set(), new End.Known(local), new End.Known(h1)))
+        .isEmpty();
+    // a pod naming no node may be elsewhere: its flows with h1 may be forwarded
+    assertThat(
+            Relevance.question(in.unmodelled(), in.set(), new End.Known(h1), new End.Known(free)))
+        .extracting(Unmodelled::kind)
+        .containsExactly("applyOnForward");
+    Evaluator eval = new Evaluator(in.set());
+    Flow toLocal =
+        new Flow(6, ip("10.0.0.1"), 40000, ip("10.0.1.1"), 80, null, null, null, h1, local);
+    assertThat(Relevance.verdict(in.unmodelled(), eval.evaluate(toLocal))).isEmpty();
+    Flow toFree =
+        new Flow(6, ip("10.0.0.1"), 40000, ip("10.0.3.1"), 80, null, null, null, h1, free);
+    assertThat(Relevance.verdict(in.unmodelled(), eval.evaluate(toFree))).isNotEmpty();
+    assertThat(Relevance.verdict(in.unmodelled(), eval.evaluate(toFree.placed(true)))).isEmpty();
+  }
 }
