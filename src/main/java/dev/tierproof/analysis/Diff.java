@@ -337,19 +337,7 @@ public final class Diff {
                 : Integer.valueOf(dev.tierproof.model.Placeholders.SOURCE_PORT);
     Integer type = !icmp ? null : p.icmpType() != null ? p.icmpType() : f.icmpType();
     Integer code = !icmp ? null : p.icmpCode() != null ? p.icmpCode() : f.icmpCode();
-    Flow g =
-        new Flow(
-            protocol,
-            f.sourceIp(),
-            sourcePort,
-            f.destinationIp(),
-            port,
-            type,
-            code,
-            f.destinationDomain(),
-            f.source(),
-            f.destination(),
-            f.local());
+    Flow g = f.withPacket(protocol, sourcePort, port, type, code);
     Verdict b = replay.before(g, Map.of());
     Verdict n = replay.now(g, Map.of());
     boolean so =

@@ -145,18 +145,7 @@ public final class Replay {
     if (s == f.source() && d == f.destination()) {
       return f;
     }
-    return new Flow(
-        f.protocol(),
-        f.sourceIp(),
-        f.sourcePort(),
-        f.destinationIp(),
-        f.destinationPort(),
-        f.icmpType(),
-        f.icmpCode(),
-        f.destinationDomain(),
-        s,
-        d,
-        f.local()); // spec S6.12: the base places a workload naming no node as the flow does
+    return f.withEnds(s, d); // spec S6.12: the base places a workload naming no node alike
   }
 
   /** The solver's name for an eval decision, with its reply's (spec S6.5). */

@@ -189,18 +189,7 @@ final class WidenPackets {
     java.util.function.IntPredicate ok =
         port ->
             g.changed(
-                new Flow(
-                    w.protocol(),
-                    w.sourceIp(),
-                    w.sourcePort(),
-                    w.destinationIp(),
-                    port,
-                    w.icmpType(),
-                    w.icmpCode(),
-                    w.destinationDomain(),
-                    w.source(),
-                    w.destination(),
-                    w.local()),
+                w.withPacket(w.protocol(), w.sourcePort(), port, w.icmpType(), w.icmpCode()),
                 change);
     List<Integer> cut = new ArrayList<>(cuts);
     int k = java.util.Collections.binarySearch(cut, w.destinationPort() + 1);

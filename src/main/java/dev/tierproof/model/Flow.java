@@ -82,6 +82,46 @@ public record Flow(
         && (workload.node() == null || workload.node().equals(host.node()));
   }
 
+  /**
+   * Another packet between the same ends, placed alike: {@code protocol}, ports and ICMP type and
+   * code as given.
+   */
+  public Flow withPacket(
+      int protocol,
+      Integer sourcePort,
+      Integer destinationPort,
+      Integer icmpType,
+      Integer icmpCode) {
+    return new Flow(
+        protocol,
+        sourceIp,
+        sourcePort,
+        destinationIp,
+        destinationPort,
+        icmpType,
+        icmpCode,
+        destinationDomain,
+        source,
+        destination,
+        local);
+  }
+
+  /** The same packet between {@code newSource} and {@code newDestination}, placed alike. */
+  public Flow withEnds(Endpoint newSource, Endpoint newDestination) {
+    return new Flow(
+        protocol,
+        sourceIp,
+        sourcePort,
+        destinationIp,
+        destinationPort,
+        icmpType,
+        icmpCode,
+        destinationDomain,
+        newSource,
+        newDestination,
+        local);
+  }
+
   /** The same packet, its workload end placed on its host end's node or not ({@link #local}). */
   public Flow placed(boolean onHostNode) {
     return new Flow(

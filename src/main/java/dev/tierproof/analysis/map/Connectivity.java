@@ -579,28 +579,8 @@ public final class Connectivity {
         Cell c = all.get(i);
         Flow f =
             dir == Direction.EGRESS
-                ? new Flow(
-                    c.repProtocol(),
-                    atIp,
-                    c.sourcePort(),
-                    peerIp,
-                    c.port(),
-                    c.type(),
-                    c.code(),
-                    peerGroup.domain(),
-                    at,
-                    peer)
-                : new Flow(
-                    c.repProtocol(),
-                    peerIp,
-                    c.sourcePort(),
-                    atIp,
-                    c.port(),
-                    c.type(),
-                    c.code(),
-                    null,
-                    peer,
-                    at);
+                ? c.flow(atIp, peerIp, peerGroup.domain(), at, peer, false)
+                : c.flow(peerIp, atIp, null, peer, at, false);
         Decision d =
             evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());
