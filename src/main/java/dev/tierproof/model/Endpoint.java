@@ -116,9 +116,19 @@ public record Endpoint(
       return null;
     }
     if (isHost()) {
-      return "host " + node;
+      return hostKey(node);
     }
     return node == null ? "" : hostNodes.contains(node) ? node : null;
+  }
+
+  /** The {@link #placementKey} of a host endpoint on {@code node}. */
+  public static String hostKey(String node) {
+    return "host " + node;
+  }
+
+  /** Whether a {@link #placementKey} is a host endpoint's. */
+  public static boolean isHostKey(String key) {
+    return key.startsWith("host ");
   }
 
   public boolean isHost() {

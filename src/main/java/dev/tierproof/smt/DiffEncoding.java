@@ -151,8 +151,8 @@ public final class DiffEncoding {
     }
     Set<String> patterns = new TreeSet<>(Network.patterns(before));
     patterns.addAll(Network.patterns(after));
-    Set<String> hostNodes = new TreeSet<>(Network.hostNodes(before));
-    hostNodes.addAll(Network.hostNodes(after));
+    Set<String> hostNodes = new TreeSet<>(Endpoint.hostNodes(before.endpoints()));
+    hostNodes.addAll(Endpoint.hostNodes(after.endpoints()));
     Set<String> mentioned = new TreeSet<>(mentioned(before));
     mentioned.addAll(mentioned(after));
     DiffEncoding d =

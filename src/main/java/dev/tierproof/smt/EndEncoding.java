@@ -177,29 +177,29 @@ final class EndEncoding {
    * a workload naming no node, a pod not yet deployed included). Grouping keeps placements apart.
    */
   BoolExpr placed(java.util.function.Predicate<String> where) {
-    List<BoolExpr> any = new ArrayList<>();
-    List<Alternative> options = layout.options();
-    for (int i = 0; i < options.size(); i++) {
-      Alternative o = options.get(i);
-      String p =
-          o instanceof Concrete k
-              ? net.placementKey(k.endpoint())
-              : o instanceof Addressless f
-                  ? net.placementKey(f.endpoint())
-                  : o instanceof Hypothetical && !net.hostNodes.isEmpty() ? "" : null;
-      if (p != null && where.test(p)) {
-        any.add(is(i));
-      }
-    }
-    return t.or(any);
+    return chosen(
+        o -> {
+          String p =
+              o instanceof Concrete k
+                  ? net.placementKey(k.endpoint())
+                  : o instanceof Addressless f
+                      ? net.placementKey(f.endpoint())
+                      : o instanceof Hypothetical && !net.hostNodes.isEmpty() ? "" : null;
+          return p != null && where.test(p);
+        });
   }
 
   /** The chosen alternative is outside the cluster (false when the end has none). */
   BoolExpr outside() {
+    return chosen(External.class::isInstance);
+  }
+
+  /** The chosen alternative is one {@code which} accepts. */
+  private BoolExpr chosen(java.util.function.Predicate<Alternative> which) {
     List<BoolExpr> any = new ArrayList<>();
     List<Alternative> options = layout.options();
     for (int i = 0; i < options.size(); i++) {
-      if (options.get(i) instanceof External) {
+      if (which.test(options.get(i))) {
         any.add(is(i));
       }
     }

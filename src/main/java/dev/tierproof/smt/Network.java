@@ -123,12 +123,7 @@ public final class Network {
   private List<Rule> forwardRules;
 
   private Network(PolicySet set, SolverSession session) {
-    this(set, session, null, Set.of(), hostNodes(set));
-  }
-
-  /** The nodes of {@code set}'s host endpoints. */
-  static Set<String> hostNodes(PolicySet set) {
-    return Endpoint.hostNodes(set.endpoints());
+    this(set, session, null, Set.of(), Endpoint.hostNodes(set.endpoints()));
   }
 
   /** {@link Endpoint#placementKey} among {@link #hostNodes}. */

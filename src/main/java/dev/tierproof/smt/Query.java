@@ -184,7 +184,7 @@ public final class Query implements AutoCloseable {
     List<BoolExpr> must = new ArrayList<>();
     List<BoolExpr> can = new ArrayList<>();
     for (String n : net.hostNodes) {
-      String host = "host " + n;
+      String host = Endpoint.hostKey(n);
       BoolExpr srcHost = src.placed(host::equals);
       BoolExpr dstHost = dst.placed(host::equals);
       must.add(t.and(srcHost, dst.placed(n::equals)));
@@ -214,7 +214,7 @@ public final class Query implements AutoCloseable {
       return t.not(local);
     }
     return t.or(
-        t.not(local), t.and(src.placed(p -> !p.startsWith("host ")), t.not(v.hostDiscovery())));
+        t.not(local), t.and(src.placed(p -> !Endpoint.isHostKey(p)), t.not(v.hostDiscovery())));
   }
 
   /** Rule matching, for the chains (compiled after {@link #rules} is set). */
