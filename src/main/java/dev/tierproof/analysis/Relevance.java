@@ -34,18 +34,12 @@ public final class Relevance {
 
   /**
    * The elements that could change the verdict of some flow from {@code source} to {@code
-   * destination}.
+   * destination}: {@link #map}'s for that pair, and between two address ranges those standing for
+   * forwarded traffic (spec S6.6).
    */
   public static List<Unmodelled> question(
       List<Unmodelled> all, PolicySet set, End source, End destination) {
-    boolean local = local(source, destination);
-    List<Unmodelled> out =
-        keep(
-            all,
-            r ->
-                !(local && r.forwardedOnly())
-                    && (acts(r, source, Direction.EGRESS, set, outside(destination, set))
-                        || acts(r, destination, Direction.INGRESS, set, outside(source, set))));
+    List<Unmodelled> out = map(all, set, false, source, destination);
     return source instanceof End.Addresses && destination instanceof End.Addresses
         ? withForwarded(all, out)
         : out;
@@ -198,10 +192,10 @@ public final class Relevance {
   /**
    * The map's: the elements that could change the verdict of some flow between a pair of groups the
    * map covers, from {@code from} to {@code to} (null: any endpoint of the input, and with {@code
-   * hypothetical} any that could exist). As {@link #question} per pair, so an element standing for
-   * forwarded traffic does not act at a workload on a node whose forward chain is walked when the
-   * other end is outside the cluster (spec S6.11, S9.3); the map shows no flow between two
-   * addresses outside the cluster, so those routed through a host are not its question.
+   * hypothetical} any that could exist). An element standing for forwarded traffic does not act at
+   * a workload on a node whose forward chain is walked when the other end is outside the cluster
+   * (spec S6.11, S9.3); the map shows no flow between two addresses outside the cluster, so those
+   * routed through a host are not its question.
    */
   public static List<Unmodelled> map(
       List<Unmodelled> all, PolicySet set, boolean hypothetical, End from, End to) {
