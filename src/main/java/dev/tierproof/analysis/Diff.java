@@ -436,6 +436,7 @@ public final class Diff {
                 profiles.put(name, p);
               }
             });
-    return new PolicySet(base.tiers(), endpoints, base.networkSets(), profiles, namespaces);
+    return new PolicySet(
+        base.tiers(), endpoints, base.networkSets(), profiles, namespaces, base.dataplane());
   }
 }

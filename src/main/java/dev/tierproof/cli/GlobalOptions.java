@@ -78,6 +78,14 @@ final class GlobalOptions {
               + " diff also takes OLD:NEW to compare the input under two releases")
   String calicoVersion;
 
+  @Option(
+      names = "--dataplane",
+      paramLabel = "DATAPLANE",
+      description =
+          "the Felix dataplane that enforces the input: iptables, nftables or bpf (default: none;"
+              + " what the dataplanes disagree on is then unmodelled)")
+  String dataplane;
+
   /** Where {@link #calicoVersion} came from when the configuration set it, else null. */
   dev.tierproof.source.Span calicoVersionAt;
 
@@ -96,6 +104,7 @@ final class GlobalOptions {
     joined.timeout = timeout != null ? timeout : outer.timeout;
     joined.ignoreUnmodelled = ignoreUnmodelled || outer.ignoreUnmodelled;
     joined.calicoVersion = calicoVersion != null ? calicoVersion : outer.calicoVersion;
+    joined.dataplane = dataplane != null ? dataplane : outer.dataplane;
     return joined;
   }
 

@@ -8,6 +8,7 @@ import dev.tierproof.load.GitRevision;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.CalicoVersion;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
@@ -169,6 +170,29 @@ final class Session {
     return v;
   }
 
+  /**
+   * The Felix dataplane of {@code --dataplane}, null when none is chosen; an unknown one is an error
+   * where it was written.
+   */
+  Dataplane dataplane(GlobalOptions g) {
+    if (g.dataplane == null) {
+      return null;
+    }
+    Optional<Dataplane> d = Dataplane.parse(g.dataplane);
+    if (d.isEmpty() && !dataplaneReported) {
+      dataplaneReported = true;
+      diagnostics.error(
+          args.span(g.dataplane),
+          "`"
+              + g.dataplane
+              + "` is not a Felix dataplane"
+              + dev.tierproof.source.Suggest.choice(g.dataplane, Dataplane.labels()));
+    }
+    return d.orElse(null);
+  }
+
+  private boolean dataplaneReported;
+
   /** Where {@code --calico-version} was written: the argument, or the configuration's value. */
   Span versionAt(GlobalOptions g) {
     return g.calicoVersionAt != null ? g.calicoVersionAt : args.span(g.calicoVersion);
@@ -293,7 +317,8 @@ final class Session {
   Loaded load(GlobalOptions g, CalicoVersion version) {
     Diagnostics d = new Diagnostics();
     List<SourceText> sources = Loader.read(g.files, g.excludes, in, d);
-    return new Loaded(sources, Loader.input(sources, d, g.inputSpan(args), version), d);
+    return new Loaded(
+        sources, Loader.input(sources, d, g.inputSpan(args), version, dataplane(g)), d);
   }
 
   /**
@@ -309,7 +334,8 @@ final class Session {
       if (out.isEmpty()) {
         reading.all().forEach(d::add);
       }
-      out.add(new Loaded(sources, Loader.input(sources, d, g.inputSpan(args), v), d));
+      out.add(
+          new Loaded(sources, Loader.input(sources, d, g.inputSpan(args), v, dataplane(g)), d));
     }
     return out;
   }
@@ -365,7 +391,7 @@ final class Session {
       return Optional.empty();
     }
     Diagnostics loading = new Diagnostics();
-    Input input = Loader.input(sources, loading, null, version(g));
+    Input input = Loader.input(sources, loading, null, version(g), dataplane(g));
     d.all().forEach(loading::add);
     return Optional.of(new Loaded(sources, input, loading));
   }
@@ -415,10 +441,13 @@ final class Session {
 
   /**
    * The caveat of an answer that {@code elements} could change, under {@code --ignore-unmodelled}
-   * or not.
+   * or not, on the dataplane of {@code --dataplane}.
    */
   static Caveat caveat(GlobalOptions g, List<Unmodelled> elements) {
-    return new Caveat(elements, g.ignoreUnmodelled);
+    return new Caveat(
+        elements,
+        g.ignoreUnmodelled,
+        g.dataplane == null ? null : Dataplane.parse(g.dataplane).orElse(null));
   }
 
   /** Says on stderr why an answer is inconclusive (spec S9.4); exit code 3. */

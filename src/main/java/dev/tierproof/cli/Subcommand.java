@@ -21,7 +21,9 @@ abstract class Subcommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     Session s = main.session;
-    return run(s, s.configured(level().after(main.global))).code();
+    GlobalOptions g = s.configured(level().after(main.global));
+    s.dataplane(g); // a bad value is reported with the command's other problems
+    return run(s, g).code();
   }
 
   /** Runs the command with {@code g}, every level's options and the configuration's joined. */

@@ -14,7 +14,10 @@ import dev.tierproof.model.Tier;
  *   <li>{@code TIER_DEFAULT}: {@code tier} was entered, nothing matched or passed, and its default
  *       action denied; {@code policy} is the last policy of the tier that applied;
  *   <li>{@code PROFILE}: no tier decided and {@code profile} did ({@code rule} is its rule);
- *   <li>{@code NO_PROFILE}: nothing decided and no profile allowed: denied;
+ *   <li>{@code NO_PROFILE}: nothing decided and no profile allowed: denied (Felix's "drop if no
+ *       profiles matched"); {@code rule} and {@code profile}: the last profile rule whose Pass went
+ *       on to the next profile ({@link dev.tierproof.model.PolicySet#profilePassGoesOn}), else
+ *       null;
  *   <li>{@code FAILSAFE}: a host endpoint's failsafe port allowed before any policy;
  *   <li>{@code INVALID}: only for a reply (spec S6.5): conntrack sees no connection for it (a TCP,
  *       SCTP or ICMP echo reply that no untracked Allow let through) and Felix drops it before

@@ -252,7 +252,8 @@ public final class Evaluator {
    * deciding (S4.3), a Pass leaving the tier (S4.4), an undecided tier ending in its default action
    * (S4.5; on a host endpoint's untracked and pre-DNAT paths it always passes, and a reply from a
    * failsafe port skips the untracked path, S6.4); then the first profile with a matching rule
-   * (S4.6, a Pass there denies); else denied (S4.7). On a forward chain ({@link StepPath#forward})
+   * (S4.6, a Pass there denies, or on Felix's rule renderer goes on to the next profile, {@link
+   * PolicySet#profilePassGoesOn}); else denied (S4.7). On a forward chain ({@link StepPath#forward})
    * no failsafe port decides, an inbound one skips the pre-DNAT path, and nothing deciding allows
    * ({@link Decision.Kind#FORWARDED}, S6.7, S6.8). An untracked Allow whose packet needs a reply
    * decides with that reply's step ({@link #reply}, S6.5). {@code watcher} is told of each rule
@@ -336,14 +337,20 @@ public final class Evaluator {
     if (chain.forward()) {
       return Decision.of(Decision.Kind.FORWARDED); // spec S6.8: not dropped by Calico
     }
+    Decision none = Decision.of(Decision.Kind.NO_PROFILE);
     for (Profile profile : chain.profiles()) {
       for (Rule r : profile.rules(dir)) {
         if (r.action() != Action.LOG && matches(r, flow)) {
+          if (r.action() == Action.PASS && set.profilePassGoesOn()) {
+            // spec S4.6: iptables and nftables set the pass mark and jump to the next profile
+            none = new Decision(Decision.Kind.NO_PROFILE, null, null, r, profile);
+            break;
+          }
           return new Decision(Decision.Kind.PROFILE, null, null, r, profile);
         }
       }
     }
-    return Decision.of(Decision.Kind.NO_PROFILE);
+    return none;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.tierproof.load;
 
 import dev.tierproof.model.Action;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
@@ -80,13 +81,20 @@ final class Gaps {
    * The elements of the built model: enforced untracked, pre-DNAT and applyOnForward policies
    * selecting a host endpoint (forwarded traffic); rules with {@code http} or an unresolved {@code
    * services} side; profile rules that Pass, or with those matches; untracked ingress policies
-   * selecting an all-interfaces host endpoint.
+   * selecting an all-interfaces host endpoint. Which of them are unmodelled depends on the chosen
+   * dataplane ({@link PolicySet#dataplane}, spec S4.6, S6.6, S6.11): on Felix's rule renderer
+   * (iptables, nftables) a profile's Pass and untracked policy on an all-interfaces endpoint are
+   * modelled; on eBPF a profile's Pass is, and the untracked and pre-DNAT paths of host endpoints
+   * and every forward chain are not ({@link #ebpf}).
    */
   static List<Unmodelled> of(PolicySet set) {
     // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
+    Dataplane dataplane = set.dataplane();
+    boolean renderer = dataplane != null && dataplane.renderer();
+    boolean bpf = dataplane == Dataplane.BPF;
     // spec S6.11: these nodes' forward chains are walked for their workloads' flows with outside
-    Set<String> walked = Endpoint.forwarders(set.endpoints()).keySet();
+    Set<String> walked = bpf ? Set.of() : Endpoint.forwarders(set.endpoints()).keySet();
     for (Tier t : set.tiers()) {
       for (Policy p : t.policies()) {
         if (p.staged()) {
@@ -98,7 +106,9 @@ final class Gaps {
           // modelled (S6.4); of forwarded traffic (a workload at one end, S6.7-S6.11) only the
           // pre-DNAT and forward paths of a walked node, between its workloads and outside
           // spec S6.6: no dataplane enforces untracked egress policy at an all-interfaces endpoint
-          boolean egressOnly = path == HostPath.UNTRACKED && !p.governs(Direction.INGRESS);
+          // spec S6.6: iptables and nftables enforce no untracked policy there at all
+          boolean egressOnly =
+              path == HostPath.UNTRACKED && (renderer || !p.governs(Direction.INGRESS));
           List<Endpoint> hosts =
               set.endpoints().stream()
                   .filter(e -> e.isHost() && p.selector().matches(e.labels()))
@@ -118,11 +128,14 @@ final class Gaps {
                   flag,
                   p.displayName(),
                   p.span(),
-                  path == HostPath.UNTRACKED
-                      ? "forwarded traffic through host endpoints is not modelled"
-                      : "forwarded traffic through host endpoints is modelled only between a"
-                          + " workload on a node whose one host endpoint is of all interfaces and"
-                          + " an address outside the cluster",
+                  bpf
+                      ? "forwarded traffic through host endpoints is not modelled on the eBPF"
+                          + " dataplane (`--dataplane bpf`)"
+                      : path == HostPath.UNTRACKED
+                          ? "forwarded traffic through host endpoints is not modelled"
+                          : "forwarded traffic through host endpoints is modelled only between a"
+                              + " workload on a node whose one host endpoint is of all interfaces"
+                              + " and an address outside the cluster",
                   hosts.isEmpty()
                       ? Reach.NOWHERE
                       : new Reach.Endpoints(
@@ -131,11 +144,14 @@ final class Gaps {
                               null,
                               null)
                           .on(nodes)
-                          .walking(path == HostPath.UNTRACKED ? Set.of() : walked)
+                          .walking(path == HostPath.UNTRACKED && !renderer ? Set.of() : walked)
                           .forwardedOnly(path != HostPath.PRE_DNAT)));
         }
+        if (bpf && path != HostPath.NORMAL) {
+          ebpf(set, p, path, out);
+        }
         List<Selector> wildcards =
-            path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS)
+            path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS) || renderer
                 ? List.of()
                 : set.endpoints().stream()
                     .filter(
@@ -149,9 +165,13 @@ final class Gaps {
                   "doNotTrack",
                   p.displayName(),
                   p.span(),
-                  "untracked ingress policy on an all-interfaces (`*`) host endpoint is ignored by"
-                      + " Felix's iptables and nftables dataplanes (modelled) but enforced by its"
-                      + " eBPF dataplane",
+                  bpf
+                      ? "the eBPF dataplane (`--dataplane bpf`) enforces untracked ingress policy"
+                          + " on an all-interfaces (`*`) host endpoint in XDP, where an Allow skips"
+                          + " conntrack and all later policy; what its reply meets is not settled"
+                      : "untracked ingress policy on an all-interfaces (`*`) host endpoint is"
+                          + " ignored by Felix's iptables and nftables dataplanes (modelled) but"
+                          + " enforced by its eBPF dataplane (choose one with `--dataplane`)",
                   new Reach.Endpoints(
                       EnumSet.of(Direction.INGRESS),
                       EnumSet.of(Endpoint.Kind.HOST),
@@ -185,11 +205,41 @@ final class Gaps {
             d,
             "profile " + p.name(),
             new Reach.Endpoints(EnumSet.of(d), ANY_ENDPOINT, null, p.name()),
-            true,
+            dataplane == null,
             out);
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
+  }
+
+  /**
+   * On the eBPF dataplane, an enforced untracked or pre-DNAT policy {@code p} selecting a host
+   * endpoint acts at it in the directions it governs there: tierproof reads those paths (S6.4,
+   * S6.5: what an untracked Allow skips, what its reply meets) from Felix's rule renderer, and the
+   * eBPF programs (XDP for untracked ingress, its TC programs for the rest) are not reviewed.
+   */
+  private static void ebpf(PolicySet set, Policy p, HostPath path, List<Unmodelled> out) {
+    if (set.endpoints().stream().noneMatch(e -> e.isHost() && p.selector().matches(e.labels()))) {
+      return;
+    }
+    Set<Direction> governed = EnumSet.noneOf(Direction.class);
+    for (Direction d : Direction.values()) {
+      if (HostPath.enforced(p, Site.HOST, d)) {
+        governed.add(d);
+      }
+    }
+    out.add(
+        new Unmodelled(
+            path == HostPath.UNTRACKED ? "doNotTrack" : "preDNAT",
+            p.displayName(),
+            p.span(),
+            "the eBPF dataplane (`--dataplane bpf`) enforces host endpoints' "
+                + (path == HostPath.UNTRACKED ? "untracked" : "pre-DNAT")
+                + " policy in its own programs, which tierproof does not model",
+            governed.isEmpty()
+                ? Reach.NOWHERE
+                : new Reach.Endpoints(
+                    governed, EnumSet.of(Endpoint.Kind.HOST), p.selector(), null)));
   }
 
   /**
@@ -254,7 +304,7 @@ final class Gaps {
       Direction d,
       String owner,
       Reach at,
-      boolean profile,
+      boolean profilePass,
       List<Unmodelled> out) {
     for (Rule r : rules) {
       String name = d.json() + " rule " + r.index() + " of " + owner;
@@ -279,7 +329,7 @@ final class Gaps {
                   at));
         }
       }
-      if (profile && r.action() == Action.PASS) {
+      if (profilePass && r.action() == Action.PASS) {
         // spec S4.6
         out.add(
             new Unmodelled(

@@ -248,6 +248,19 @@ public final class Loader {
    */
   public static Input input(
       List<SourceText> sources, Diagnostics diagnostics, Span required, CalicoVersion version) {
+    return input(sources, diagnostics, required, version, null);
+  }
+
+  /**
+   * As above, enforced by Felix's {@code dataplane} ({@code --dataplane}; null: none chosen), which
+   * decides what of the input is unmodelled (specs/semantics.md S4.6, S6.6, S6.11, S9.1).
+   */
+  public static Input input(
+      List<SourceText> sources,
+      Diagnostics diagnostics,
+      Span required,
+      CalicoVersion version,
+      dev.tierproof.model.Dataplane dataplane) {
     Diagnostics found = new Diagnostics();
     Resources resources = new Resources(found, version);
     Map<String, Integer> order = new HashMap<>();
@@ -266,7 +279,7 @@ public final class Loader {
       documents.forEach(resources::add);
       read += documents.size();
     }
-    PolicySet set = resources.build();
+    PolicySet set = resources.build().withDataplane(dataplane);
     if (!skipped.isEmpty()) {
       found.note(
           new Span(skipped.get(0), 1, 1),

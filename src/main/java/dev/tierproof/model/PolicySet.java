@@ -10,13 +10,16 @@ import java.util.Optional;
 /**
  * Everything one analysis sees: tiers with their policies in evaluation order, endpoints, network
  * sets, profiles and namespaces. Build it with {@link #ordered}, which applies Felix's ordering.
+ *
+ * @param dataplane the Felix dataplane chosen ({@code --dataplane}), null when none is
  */
 public record PolicySet(
     List<Tier> tiers,
     List<Endpoint> endpoints,
     List<NetworkSet> networkSets,
     Map<String, Profile> profiles,
-    Map<String, Namespace> namespaces) {
+    Map<String, Namespace> namespaces,
+    Dataplane dataplane) {
 
   /**
    * Tiers: declared before undeclared, ordered before unordered, order ascending, then name
@@ -41,6 +44,30 @@ public record PolicySet(
     networkSets = List.copyOf(networkSets);
     profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
     namespaces = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
+  }
+
+  /** A set on no chosen dataplane. */
+  public PolicySet(
+      List<Tier> tiers,
+      List<Endpoint> endpoints,
+      List<NetworkSet> networkSets,
+      Map<String, Profile> profiles,
+      Map<String, Namespace> namespaces) {
+    this(tiers, endpoints, networkSets, profiles, namespaces, null);
+  }
+
+  /** This set on {@code chosen} ({@code --dataplane}; null: none chosen). */
+  public PolicySet withDataplane(Dataplane chosen) {
+    return new PolicySet(tiers, endpoints, networkSets, profiles, namespaces, chosen);
+  }
+
+  /**
+   * A profile's Pass goes on to the next profile (spec S4.6: Felix's iptables and nftables
+   * dataplanes); otherwise it denies (the eBPF dataplane, and what tierproof models when no
+   * dataplane is chosen, the element then being unmodelled).
+   */
+  public boolean profilePassGoesOn() {
+    return dataplane != null && dataplane.renderer();
   }
 
   /** A policy set with tiers and each tier's policies sorted as Felix sorts them. */
@@ -82,12 +109,12 @@ public record PolicySet(
     }
     Map<String, Profile> all = new LinkedHashMap<>(profiles);
     all.putAll(assumed);
-    return new PolicySet(tiers, endpoints, networkSets, all, namespaces);
+    return new PolicySet(tiers, endpoints, networkSets, all, namespaces, dataplane);
   }
 
   /** This set under other tiers, with the same endpoints, network sets, profiles and namespaces. */
   public PolicySet withTiers(List<Tier> other) {
-    return new PolicySet(other, endpoints, networkSets, profiles, namespaces);
+    return new PolicySet(other, endpoints, networkSets, profiles, namespaces, dataplane);
   }
 
   public Optional<Profile> profile(String name) {

@@ -284,8 +284,9 @@ public final class ExplainReport {
               + String.join(", ", ignored)
               + (ignored.size() == 1 ? " selects " : " select ")
               + who
-              + ", an all-interfaces host endpoint, for which Felix programs no untracked policy:"
-              + " skipped.");
+              + ", an all-interfaces host endpoint, for which "
+              + skipper(set.dataplane())
+              + " programs no untracked policy: skipped.");
     }
     int next = 0;
     int i = 0;
@@ -361,6 +362,20 @@ public final class ExplainReport {
                 ? "allows"
                 : action == Action.PASS ? "passes, which a profile treats as deny" : "denies";
         out.add(lead + "; profile " + decision.profile().name() + " " + does + ".");
+      } else if (decision.rule() != null) {
+        // spec S4.6: Felix's rule renderer goes on after a profile's Pass
+        out.add(
+            lead
+                + "; profile "
+                + decision.profile().name()
+                + " passes (its "
+                + dir.json()
+                + " rule "
+                + decision.rule().index()
+                + "), which on the "
+                + set.dataplane().label()
+                + " dataplane goes on to the next profile, and no later profile allows, so it is"
+                + " dropped.");
       } else {
         out.add(lead + " and " + who + " has no profile that allows, so it is dropped.");
       }
@@ -382,6 +397,19 @@ public final class ExplainReport {
     }
     out.add("Decided by " + Text.decision(decision, dir) + ".");
     return out;
+  }
+
+  /**
+   * Who leaves out untracked policy on an all-interfaces host endpoint (spec S6.6): the chosen
+   * dataplane, or Felix's iptables and nftables dataplanes as tierproof models them.
+   */
+  private static String skipper(dev.tierproof.model.Dataplane d) {
+    if (d == null) {
+      return "Felix";
+    }
+    return d.renderer()
+        ? "Felix's " + d.label() + " dataplane (--dataplane " + d.label() + ")"
+        : "Felix's iptables and nftables dataplanes (the eBPF dataplane enforces it; unmodelled)";
   }
 
   /**

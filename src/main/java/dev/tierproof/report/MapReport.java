@@ -342,7 +342,7 @@ public final class MapReport {
             g.writeStringField("scope", scope);
             ObjectNode caveats = Json.object();
             Caveats.json(caveats, caveat);
-            for (String key : List.of("unmodelled", "ignoredUnmodelled")) {
+            for (String key : List.of("dataplane", "unmodelled", "ignoredUnmodelled")) {
               if (caveats.has(key)) {
                 g.writeFieldName(key);
                 Json.tree(g, caveats.get(key));

@@ -123,7 +123,18 @@ final class Text {
               + d.rule().action().calico()
               + ")"
               + at(d);
-      case NO_PROFILE -> "the drop after the last profile (no policy or profile allows)";
+      case NO_PROFILE ->
+          "the drop after the last profile (no policy or profile allows"
+              + (d.rule() == null
+                  ? ")"
+                  : "; profile "
+                      + d.profile().name()
+                      + "'s "
+                      + dir.json()
+                      + " rule "
+                      + d.rule().index()
+                      + " passed on to the next profile)"
+                      + at(d));
       case FAILSAFE -> "a failsafe port of the host endpoint";
       case INVALID ->
           "conntrack, which holds no connection for it (INVALID: the packet it answers was not"

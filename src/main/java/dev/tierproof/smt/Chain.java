@@ -57,10 +57,17 @@ final class Chain {
    * {@code positions}: whether lint's {@link Position}s are wanted (Log rules included: a query of
    * one step observes their sides), and {@code reply}: what the chains of the replies that
    * untracked Allows need are compiled with (the reversed packet and its rule matching, spec S6.5),
-   * null when this compiles such replies (an untracked Allow there needs none).
+   * null when this compiles such replies (an untracked Allow there needs none), and {@code
+   * passOn}: a profile's Pass goes on to the next profile ({@code
+   * PolicySet#profilePassGoesOn}), else it denies (spec S4.6).
    */
   record Compiler(
-      Terms t, FlowVars v, Function<Rule, BoolExpr> match, boolean positions, Compiler reply) {
+      Terms t,
+      FlowVars v,
+      Function<Rule, BoolExpr> match,
+      boolean positions,
+      Compiler reply,
+      boolean passOn) {
 
     /**
      * The chain of the step in {@code dir} at an endpoint whose applying policies are {@code tiers}
@@ -379,14 +386,20 @@ final class Chain {
       BoolExpr x = ctx.mkFalse(); // spec S4.7
       List<Profile> ps = e.getValue();
       for (int i = ps.size() - 1; i >= 0; i--) {
+        BoolExpr nextProfile = x;
         List<Rule> rules = ps.get(i).rules(dir);
         for (int j = rules.size() - 1; j >= 0; j--) {
           Rule r = rules.get(j);
           if (r.action() != Action.LOG) {
-            // spec S4.6: Pass in a profile denies
-            x = t.ite(c.match().apply(r), ctx.mkBool(r.action() == Action.ALLOW), x);
+            // spec S4.6: Pass in a profile denies, or goes on to the next profile
+            BoolExpr result =
+                r.action() == Action.PASS && c.passOn()
+                    ? nextProfile
+                    : ctx.mkBool(r.action() == Action.ALLOW);
+            x = t.ite(c.match().apply(r), result, x);
           }
         }
+        x = c.passOn() ? t.define(x) : x;
       }
       tails.add(t.and(e.getKey(), x));
     }
@@ -598,17 +611,26 @@ final class Chain {
     for (Map.Entry<BoolExpr, List<Profile>> e : profiles) {
       BoolExpr r = t.define(t.and(toProfiles, e.getKey()));
       for (Profile prof : e.getValue()) {
+        List<BoolExpr> passed = new ArrayList<>();
         for (Rule rule : prof.rules(dir)) {
           if (rule.action() == Action.LOG) {
             continue;
           }
           BoolExpr m = c.match().apply(rule);
-          Point point = Point.profile(dir, prof.name(), rule.index());
-          out.computeIfAbsent(point, x -> new ArrayList<>()).add(t.define(t.and(r, m)));
-          if (rule.action() != Action.ALLOW) {
-            denying.add(point); // spec S4.6: Pass in a profile denies
+          if (rule.action() == Action.PASS && c.passOn()) {
+            passed.add(t.and(r, m)); // spec S4.6: on to the next profile
+          } else {
+            Point point = Point.profile(dir, prof.name(), rule.index());
+            out.computeIfAbsent(point, x -> new ArrayList<>()).add(t.define(t.and(r, m)));
+            if (rule.action() != Action.ALLOW) {
+              denying.add(point); // spec S4.6: Pass in a profile denies
+            }
           }
           r = t.define(t.and(r, t.not(m)));
+        }
+        if (!passed.isEmpty()) {
+          passed.add(r);
+          r = t.define(t.or(passed));
         }
       }
       out.computeIfAbsent(Point.noProfile(dir), x -> new ArrayList<>()).add(r); // spec S4.7

@@ -132,8 +132,9 @@ public final class Query implements AutoCloseable {
     }
     from.group();
     to.group();
-    Chain.Compiler back = new Chain.Compiler(t, v.reply(), this::replyMatch, false, null);
-    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null, back);
+    boolean passOn = net.set.profilePassGoesOn();
+    Chain.Compiler back = new Chain.Compiler(t, v.reply(), this::replyMatch, false, null, passOn);
+    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null, back, passOn);
     src = new EndEncoding(t, v, net, from, observe.selectors(), compiler);
     dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
     rules = new RuleMatch(t, v, net, src, dst);

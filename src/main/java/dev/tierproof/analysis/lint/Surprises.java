@@ -208,7 +208,8 @@ final class Surprises {
             phase.set().endpoints(),
             phase.set().networkSets(),
             phase.set().profiles(),
-            phase.set().namespaces());
+            phase.set().namespaces(),
+            phase.set().dataplane());
     Evaluator changed = new Evaluator(changedSet);
     List<Example> examples = new ArrayList<>();
     Rule any = Rule.allowAll(-1);
