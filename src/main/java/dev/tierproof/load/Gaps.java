@@ -151,7 +151,7 @@ final class Gaps {
           ebpf(set, p, path, out);
         }
         List<Selector> wildcards =
-            path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS) || renderer
+            path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS) || dataplane != null
                 ? List.of()
                 : set.endpoints().stream()
                     .filter(
@@ -165,13 +165,9 @@ final class Gaps {
                   "doNotTrack",
                   p.displayName(),
                   p.span(),
-                  bpf
-                      ? "the eBPF dataplane (`--dataplane bpf`) enforces untracked ingress policy"
-                          + " on an all-interfaces (`*`) host endpoint in XDP, where an Allow skips"
-                          + " conntrack and all later policy; what its reply meets is not settled"
-                      : "untracked ingress policy on an all-interfaces (`*`) host endpoint is"
-                          + " ignored by Felix's iptables and nftables dataplanes (modelled) but"
-                          + " enforced by its eBPF dataplane (choose one with `--dataplane`)",
+                  "untracked ingress policy on an all-interfaces (`*`) host endpoint is ignored"
+                      + " by Felix's iptables and nftables dataplanes (modelled) but enforced by its"
+                      + " eBPF dataplane (choose one with `--dataplane`)",
                   new Reach.Endpoints(
                       EnumSet.of(Direction.INGRESS),
                       EnumSet.of(Endpoint.Kind.HOST),
@@ -233,9 +229,13 @@ final class Gaps {
             path == HostPath.UNTRACKED ? "doNotTrack" : "preDNAT",
             p.displayName(),
             p.span(),
-            "the eBPF dataplane (`--dataplane bpf`) enforces host endpoints' "
-                + (path == HostPath.UNTRACKED ? "untracked" : "pre-DNAT")
-                + " policy in its own programs, which tierproof does not model",
+            path == HostPath.UNTRACKED
+                ? "the eBPF dataplane (`--dataplane bpf`) enforces host endpoints' untracked policy"
+                    + " in its own programs (ingress in XDP, where an Allow skips conntrack and all"
+                    + " later policy, on all-interfaces endpoints too; what its reply meets is not"
+                    + " settled), which tierproof does not model"
+                : "the eBPF dataplane (`--dataplane bpf`) enforces host endpoints' pre-DNAT policy"
+                    + " in its own programs, which tierproof does not model",
             governed.isEmpty()
                 ? Reach.NOWHERE
                 : new Reach.Endpoints(

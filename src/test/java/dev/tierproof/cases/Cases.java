@@ -30,13 +30,26 @@ final class Cases {
    * Calico release it is about ({@code calicoVersion} of {@code expect.yaml}, the default when
    * absent).
    */
-  record Case(String name, Path resources, List<Query> queries, CalicoVersion version) {
+  record Case(
+      String name,
+      Path resources,
+      List<Query> queries,
+      CalicoVersion version,
+      dev.tierproof.model.Dataplane dataplane) {
 
-    /** {@code --calico-version V} when the case names a release, else nothing. */
+    /**
+     * {@code --calico-version V} when the case names a release, {@code --dataplane D} when it names
+     * a dataplane ({@code dataplane} of {@code expect.yaml}), else nothing.
+     */
     List<String> versionFlags() {
-      return version == CalicoVersion.DEFAULT
-          ? List.of()
-          : List.of("--calico-version", version.label());
+      List<String> out = new ArrayList<>();
+      if (version != CalicoVersion.DEFAULT) {
+        out.addAll(List.of("--calico-version", version.label()));
+      }
+      if (dataplane != null) {
+        out.addAll(List.of("--dataplane", dataplane.label()));
+      }
+      return out;
     }
   }
 
@@ -125,7 +138,11 @@ final class Cases {
           expect.has("calicoVersion")
               ? CalicoVersion.parse(expect.get("calicoVersion").asText()).orElseThrow()
               : CalicoVersion.DEFAULT;
-      Case c = new Case(name, dir.resolve("resources.yaml"), queries, version);
+      dev.tierproof.model.Dataplane dataplane =
+          expect.has("dataplane")
+              ? dev.tierproof.model.Dataplane.parse(expect.get("dataplane").asText()).orElseThrow()
+              : null;
+      Case c = new Case(name, dir.resolve("resources.yaml"), queries, version, dataplane);
       int i = 0;
       for (JsonNode q : expect.get("queries")) {
         queries.add(new Query(c, i++, q));

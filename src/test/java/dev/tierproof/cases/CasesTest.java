@@ -191,7 +191,8 @@ class CasesTest {
           Loader.load(
               Loader.read(List.of(c.resources().toString()), InputStream.nullInputStream(), d),
               d,
-              c.version());
+              c.version())
+          .withDataplane(c.dataplane());
       assertThat(d.hasErrors()).as(d.render()).isFalse();
       return new Loaded(c, set);
     }
