@@ -171,8 +171,8 @@ final class Session {
   }
 
   /**
-   * The Felix dataplane of {@code --dataplane}, null when none is chosen; an unknown one is an error
-   * where it was written.
+   * The Felix dataplane of {@code --dataplane}, null when none is chosen; an unknown one is an
+   * error where it was written.
    */
   Dataplane dataplane(GlobalOptions g) {
     if (g.dataplane == null) {
@@ -334,8 +334,7 @@ final class Session {
       if (out.isEmpty()) {
         reading.all().forEach(d::add);
       }
-      out.add(
-          new Loaded(sources, Loader.input(sources, d, g.inputSpan(args), v, dataplane(g)), d));
+      out.add(new Loaded(sources, Loader.input(sources, d, g.inputSpan(args), v, dataplane(g)), d));
     }
     return out;
   }

@@ -253,12 +253,12 @@ public final class Evaluator {
    * (S4.5; on a host endpoint's untracked and pre-DNAT paths it always passes, and a reply from a
    * failsafe port skips the untracked path, S6.4); then the first profile with a matching rule
    * (S4.6, a Pass there denies, or on Felix's rule renderer goes on to the next profile, {@link
-   * PolicySet#profilePassGoesOn}); else denied (S4.7). On a forward chain ({@link StepPath#forward})
-   * no failsafe port decides, an inbound one skips the pre-DNAT path, and nothing deciding allows
-   * ({@link Decision.Kind#FORWARDED}, S6.7, S6.8). An untracked Allow whose packet needs a reply
-   * decides with that reply's step ({@link #reply}, S6.5). {@code watcher} is told of each rule
-   * reached and each policy left on this step's walk (not the reply's), and may leave rules out.
-   * Returns what decided; {@link Decision#allows} is the step's verdict.
+   * PolicySet#profilePassGoesOn}); else denied (S4.7). On a forward chain ({@link
+   * StepPath#forward}) no failsafe port decides, an inbound one skips the pre-DNAT path, and
+   * nothing deciding allows ({@link Decision.Kind#FORWARDED}, S6.7, S6.8). An untracked Allow whose
+   * packet needs a reply decides with that reply's step ({@link #reply}, S6.5). {@code watcher} is
+   * told of each rule reached and each policy left on this step's walk (not the reply's), and may
+   * leave rules out. Returns what decided; {@link Decision#allows} is the step's verdict.
    */
   public Decision walk(StepPath chain, Flow flow, Watcher watcher) {
     Decision d = decide(chain, flow, watcher);

@@ -262,7 +262,7 @@ public final class Loader {
       CalicoVersion version,
       dev.tierproof.model.Dataplane dataplane) {
     Diagnostics found = new Diagnostics();
-    Resources resources = new Resources(found, version);
+    Resources resources = new Resources(found, version, dataplane);
     Map<String, Integer> order = new HashMap<>();
     List<String> skipped = new ArrayList<>();
     int read = 0;
@@ -279,7 +279,7 @@ public final class Loader {
       documents.forEach(resources::add);
       read += documents.size();
     }
-    PolicySet set = resources.build().withDataplane(dataplane);
+    PolicySet set = resources.build();
     if (!skipped.isEmpty()) {
       found.note(
           new Span(skipped.get(0), 1, 1),

@@ -148,11 +148,17 @@ final class Resources {
   private final Endpoints endpoints;
   private final Services services;
   private final CalicoVersion version;
+
+  /** The Felix dataplane chosen ({@code --dataplane}), null when none is. */
+  private final dev.tierproof.model.Dataplane dataplane;
+
   private final List<TierDef> builtInTiers;
 
-  Resources(Diagnostics diagnostics, CalicoVersion version) {
+  Resources(
+      Diagnostics diagnostics, CalicoVersion version, dev.tierproof.model.Dataplane dataplane) {
     this.diagnostics = diagnostics;
     this.version = version;
+    this.dataplane = dataplane;
     this.endpoints = new Endpoints(diagnostics, unmodelled);
     this.services = new Services(diagnostics, unmodelled);
     this.builtInTiers = builtInTiers(version);
@@ -545,12 +551,15 @@ final class Resources {
     f.done();
     for (List<Rule> rules : List.of(ingress, egress)) {
       for (Rule r : rules) {
-        if (r.action() == Action.PASS) {
+        if (r.action() == Action.PASS && dataplane == null) {
           // spec S4.6: the dataplanes disagree
           diagnostics.warning(
               r.span(),
               "a Pass rule in a profile acts as Deny here, as in the BPF dataplane (the iptables"
                   + " dataplane goes on to the next profile instead); use Allow or Deny");
+        } else if (r.action() == Action.PASS && !dataplane.renderer()) {
+          diagnostics.warning(
+              r.span(), "a Pass rule in a profile acts as Deny on the eBPF dataplane; use Deny");
         }
       }
     }
@@ -617,7 +626,8 @@ final class Resources {
               s.span()));
     }
     endpoints.warnShared(eps);
-    return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version);
+    return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version)
+        .withDataplane(dataplane);
   }
 
   /**

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The Felix dataplane that enforces the input ({@code --dataplane}; specs/semantics.md S4.6, S6.6,
- * S6.11, S9.1). Not chosen (null where a dataplane is held), tierproof answers as the iptables
- * rule renderer does where the dataplanes agree and records what they disagree on as unmodelled.
+ * S6.11, S9.1). Not chosen (null where a dataplane is held), tierproof answers as the iptables rule
+ * renderer does where the dataplanes agree and records what they disagree on as unmodelled.
  */
 public enum Dataplane {
   /** Felix's iptables dataplane: the rule renderer of {@code felix/rules}. */

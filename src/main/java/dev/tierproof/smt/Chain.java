@@ -57,9 +57,9 @@ final class Chain {
    * {@code positions}: whether lint's {@link Position}s are wanted (Log rules included: a query of
    * one step observes their sides), and {@code reply}: what the chains of the replies that
    * untracked Allows need are compiled with (the reversed packet and its rule matching, spec S6.5),
-   * null when this compiles such replies (an untracked Allow there needs none), and {@code
-   * passOn}: a profile's Pass goes on to the next profile ({@code
-   * PolicySet#profilePassGoesOn}), else it denies (spec S4.6).
+   * null when this compiles such replies (an untracked Allow there needs none), and {@code passOn}:
+   * a profile's Pass goes on to the next profile ({@code PolicySet#profilePassGoesOn}), else it
+   * denies (spec S4.6).
    */
   record Compiler(
       Terms t,

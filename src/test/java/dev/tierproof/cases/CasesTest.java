@@ -189,10 +189,10 @@ class CasesTest {
       Diagnostics d = new Diagnostics();
       PolicySet set =
           Loader.load(
-              Loader.read(List.of(c.resources().toString()), InputStream.nullInputStream(), d),
-              d,
-              c.version())
-          .withDataplane(c.dataplane());
+                  Loader.read(List.of(c.resources().toString()), InputStream.nullInputStream(), d),
+                  d,
+                  c.version())
+              .withDataplane(c.dataplane());
       assertThat(d.hasErrors()).as(d.render()).isFalse();
       return new Loaded(c, set);
     }

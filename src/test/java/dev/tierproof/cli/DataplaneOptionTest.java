@@ -1,0 +1,190 @@
+package dev.tierproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code --dataplane iptables|nftables|bpf} (specs/semantics.md S4.6, S6.6, S9.1): what it settles
+ * for each command, what reports say of it, and its usage errors.
+ */
+class DataplaneOptionTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String PASS =
+      "specs/cases/own/dataplane-profile-pass-iptables/resources.yaml";
+  private static final String WILDCARD =
+      "specs/cases/own/dataplane-iptables-all-interfaces/resources.yaml";
+
+  private static Run explainPass(String... extra) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "-f",
+                PASS,
+                "explain",
+                "198.51.100.7",
+                "hp-two",
+                "--protocol",
+                "TCP",
+                "--port",
+                "24"));
+    args.addAll(java.util.List.of(extra));
+    return Run.of(args.toArray(String[]::new));
+  }
+
+  @Test
+  void explain_profilePassWithoutOption_inconclusiveAndNoDataplaneNamed() throws Exception {
+    Run run = explainPass("-o", "json");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    JsonNode out = JSON.readTree(run.out());
+    assertThat(out.has("dataplane")).isFalse();
+    assertThat(out.get("unmodelled").get(0).get("kind").asText()).isEqualTo("Pass");
+  }
+
+  @Test
+  void explain_profilePassOnRenderer_goesOnAndNamesTheDataplane() throws Exception {
+    for (String d : new String[] {"iptables", "nftables"}) {
+      Run run = explainPass("--dataplane", d, "-o", "json");
+      assertThat(run.code()).as(run.toString()).isZero();
+      JsonNode out = JSON.readTree(run.out());
+      assertThat(out.get("verdict").asText()).isEqualTo("allow");
+      assertThat(out.get("dataplane").asText()).isEqualTo(d);
+      assertThat(out.has("unmodelled")).isFalse();
+      Run text = explainPass("--dataplane", d);
+      assertThat(text.out()).contains("dataplane: " + d + " (--dataplane)");
+    }
+  }
+
+  @Test
+  void verify_profilePassOnBpf_deniesAndIsProved() throws Exception {
+    Run iptables =
+        Run.of(
+            "-f",
+            PASS,
+            "--dataplane",
+            "iptables",
+            "verify",
+            "reachable",
+            "198.51.100.7",
+            "hp-two",
+            "--protocol",
+            "TCP",
+            "--port",
+            "24",
+            "-o",
+            "json");
+    assertThat(iptables.code()).as(iptables.toString()).isEqualTo(ExitCode.OK.code());
+    Run bpf =
+        Run.of(
+            "-f",
+            PASS,
+            "--dataplane",
+            "bpf",
+            "verify",
+            "reachable",
+            "198.51.100.7",
+            "hp-two",
+            "--protocol",
+            "TCP",
+            "--port",
+            "24",
+            "-o",
+            "json");
+    assertThat(bpf.code()).as(bpf.toString()).isEqualTo(ExitCode.VIOLATED.code());
+    JsonNode out = JSON.readTree(bpf.out());
+    assertThat(out.get("result").asText()).isEqualTo("violated");
+    assertThat(out.get("dataplane").asText()).isEqualTo("bpf");
+    Run none =
+        Run.of(
+            "-f",
+            PASS,
+            "verify",
+            "reachable",
+            "198.51.100.7",
+            "hp-two",
+            "--protocol",
+            "TCP",
+            "--port",
+            "24");
+    assertThat(none.code()).as(none.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+  }
+
+  @Test
+  void explain_wildcardUntrackedOnIptables_skipNamesTheDataplane() {
+    Run run =
+        Run.of(
+            "-f",
+            WILDCARD,
+            "--dataplane",
+            "iptables",
+            "explain",
+            "203.0.113.9",
+            "node-42-auto",
+            "--protocol",
+            "TCP",
+            "--port",
+            "2222");
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out())
+        .contains(
+            "for which Felix's iptables dataplane (--dataplane iptables) programs no untracked")
+        .startsWith("allow:");
+    Run bpf =
+        Run.of(
+            "-f",
+            WILDCARD,
+            "--dataplane",
+            "bpf",
+            "explain",
+            "203.0.113.9",
+            "node-42-auto",
+            "--protocol",
+            "TCP",
+            "--port",
+            "2222");
+    assertThat(bpf.code()).as(bpf.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(bpf.out()).contains("--dataplane bpf");
+  }
+
+  @Test
+  void lint_and_map_reportTheDataplane() throws Exception {
+    Run lint = Run.of("-f", PASS, "--dataplane", "nftables", "lint", "-o", "json");
+    assertThat(JSON.readTree(lint.out()).get("dataplane").asText())
+        .as(lint.toString())
+        .isEqualTo("nftables");
+    Run map = Run.of("-f", PASS, "--dataplane", "bpf", "map", "-o", "json");
+    assertThat(JSON.readTree(map.out()).get("dataplane").asText())
+        .as(map.toString())
+        .isEqualTo("bpf");
+  }
+
+  @Test
+  void badDataplane_exit2WithPositionAndSuggestion() {
+    Run run = explainPass("--dataplane", "ebpf");
+    assertThat(run.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(run.err())
+        .contains("error: `ebpf` is not a Felix dataplane: did you mean `bpf`?")
+        .doesNotContain("Exception")
+        .doesNotContain("picocli");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void badDataplane_reportedWithTheOtherProblems() {
+    Run run = Run.of("-f", PASS, "--dataplane", "nope", "explain", "bad{", "hp-two");
+    assertThat(run.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(run.err())
+        .contains("`nope` is not a Felix dataplane: expected `iptables`, `nftables` or `bpf`")
+        .contains("has no matching");
+  }
+
+  @Test
+  void dataplaneWithoutValue_exit2() {
+    Run run = Run.of("-f", PASS, "lint", "--dataplane");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(run.err()).contains("--dataplane");
+  }
+}

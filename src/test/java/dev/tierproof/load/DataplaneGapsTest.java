@@ -1,0 +1,188 @@
+package dev.tierproof.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tierproof.model.CalicoVersion;
+import dev.tierproof.model.Dataplane;
+import dev.tierproof.model.Input;
+import dev.tierproof.model.Reach;
+import dev.tierproof.model.Unmodelled;
+import dev.tierproof.source.Diagnostics;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the chosen dataplane ({@code --dataplane}) settles of what the dataplanes disagree on (spec
+ * S4.6, S6.6, S6.11, S9.1): each element unmodelled without the option, modelled (or not) with each
+ * value.
+ */
+class DataplaneGapsTest {
+
+  private static List<Unmodelled> gaps(String yaml, Dataplane dataplane) {
+    Diagnostics d = new Diagnostics();
+    Input input =
+        Loader.input(
+            List.of(new SourceText("in.yaml", yaml)), d, null, CalicoVersion.DEFAULT, dataplane);
+    assertThat(d.errors()).as(d.render()).isEmpty();
+    assertThat(input.set().dataplane()).isEqualTo(dataplane);
+    return input.unmodelled();
+  }
+
+  private static final String PROFILE_PASS =
+      """
+      apiVersion: projectcalico.org/v3
+      kind: HostEndpoint
+      metadata: {name: h1}
+      spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.0.1], profiles: [p]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: Profile
+      metadata: {name: p}
+      spec:
+        ingress:
+          - action: Pass
+            protocol: TCP
+      """;
+
+  @Test
+  void profilePass_noDataplane_unmodelled() {
+    assertThat(gaps(PROFILE_PASS, null))
+        .singleElement()
+        .satisfies(u -> assertThat(u.kind()).isEqualTo("Pass"));
+  }
+
+  @Test
+  void profilePass_eachDataplane_modelled() {
+    for (Dataplane d : Dataplane.values()) {
+      assertThat(gaps(PROFILE_PASS, d)).as(d.label()).isEmpty();
+    }
+  }
+
+  private static final String WILDCARD_UNTRACKED =
+      """
+      apiVersion: projectcalico.org/v3
+      kind: HostEndpoint
+      metadata: {name: auto, labels: {role: auto}}
+      spec: {node: n1, interfaceName: "*", expectedIPs: [10.0.0.1]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: raw}
+      spec:
+        selector: role == 'auto'
+        doNotTrack: true
+        applyOnForward: true
+        types: [Ingress]
+        ingress: [{action: Deny, protocol: TCP}]
+      """;
+
+  @Test
+  void wildcardUntracked_noDataplane_unmodelledAtHostsAndForwarded() {
+    List<Unmodelled> out = gaps(WILDCARD_UNTRACKED, null);
+    assertThat(out).extracting(Unmodelled::kind).containsExactly("doNotTrack", "doNotTrack");
+    assertThat(out.get(0).reach()).isNotEqualTo(Reach.NOWHERE); // forwarded traffic
+    assertThat(out.get(1).reason()).contains("eBPF");
+  }
+
+  @Test
+  void wildcardUntracked_iptablesOrNftables_ignoredAsFelixDoes() {
+    // spec S6.6: the renderer programs no untracked policy on a `*` endpoint, forwarded or not
+    for (Dataplane d : List.of(Dataplane.IPTABLES, Dataplane.NFTABLES)) {
+      assertThat(gaps(WILDCARD_UNTRACKED, d))
+          .as(d.label())
+          .allSatisfy(u -> assertThat(u.reach()).isEqualTo(Reach.NOWHERE));
+    }
+  }
+
+  @Test
+  void wildcardUntracked_bpf_unmodelledNamingBpf() {
+    List<Unmodelled> out = gaps(WILDCARD_UNTRACKED, Dataplane.BPF);
+    assertThat(out).extracting(Unmodelled::kind).containsExactly("doNotTrack", "doNotTrack");
+    assertThat(out).allSatisfy(u -> assertThat(u.reason()).contains("--dataplane bpf"));
+    assertThat(out)
+        .anySatisfy(
+            u ->
+                assertThat(u.reach())
+                    .isInstanceOfSatisfying(
+                        Reach.Endpoints.class,
+                        r ->
+                            assertThat(r.kinds())
+                                .containsExactly(dev.tierproof.model.Endpoint.Kind.HOST)));
+  }
+
+  private static final String NAMED_PRE_DNAT =
+      """
+      apiVersion: projectcalico.org/v3
+      kind: HostEndpoint
+      metadata: {name: eth, labels: {role: edge}}
+      spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.0.1]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: pre}
+      spec:
+        selector: role == 'edge'
+        preDNAT: true
+        applyOnForward: true
+        types: [Ingress]
+        ingress: [{action: Deny, protocol: TCP}]
+      """;
+
+  @Test
+  void namedPreDnat_iptables_onlyForwardedTrafficUnmodelled() {
+    List<Unmodelled> out = gaps(NAMED_PRE_DNAT, Dataplane.IPTABLES);
+    assertThat(out).singleElement().satisfies(u -> assertThat(u.kind()).isEqualTo("preDNAT"));
+    assertThat(out.get(0).reach())
+        .isInstanceOfSatisfying(
+            Reach.Endpoints.class,
+            r -> assertThat(r.kinds()).containsExactly(dev.tierproof.model.Endpoint.Kind.WORKLOAD));
+  }
+
+  @Test
+  void namedPreDnat_bpf_hostEndpointsOwnTrafficUnmodelledToo() {
+    List<Unmodelled> out = gaps(NAMED_PRE_DNAT, Dataplane.BPF);
+    assertThat(out).extracting(Unmodelled::kind).containsExactly("preDNAT", "preDNAT");
+    assertThat(out)
+        .anySatisfy(
+            u ->
+                assertThat(u.reach())
+                    .isInstanceOfSatisfying(
+                        Reach.Endpoints.class,
+                        r -> {
+                          assertThat(r.kinds())
+                              .containsExactly(dev.tierproof.model.Endpoint.Kind.HOST);
+                          assertThat(r.directions())
+                              .containsExactly(dev.tierproof.model.Direction.INGRESS);
+                        }));
+  }
+
+  private static final String WALKED_FORWARD =
+      """
+      apiVersion: projectcalico.org/v3
+      kind: HostEndpoint
+      metadata: {name: auto, labels: {role: auto}}
+      spec: {node: n1, interfaceName: "*", expectedIPs: [10.0.0.1]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: GlobalNetworkPolicy
+      metadata: {name: fwd}
+      spec:
+        selector: role == 'auto'
+        applyOnForward: true
+        types: [Egress]
+        egress: [{action: Deny, protocol: TCP}]
+      """;
+
+  @Test
+  void walkedForwardChain_bpf_notWalkedAsModelled() {
+    // spec S6.11: the walk is read from the rule renderer; on eBPF its policies act there too
+    for (Dataplane d : new Dataplane[] {null, Dataplane.IPTABLES, Dataplane.BPF}) {
+      List<Unmodelled> out = gaps(WALKED_FORWARD, d);
+      assertThat(out).as(String.valueOf(d)).singleElement();
+      Reach.Endpoints r = (Reach.Endpoints) out.get(0).reach();
+      assertThat(r.walked())
+          .as(String.valueOf(d))
+          .isEqualTo(d == Dataplane.BPF ? java.util.Set.of() : java.util.Set.of("n1"));
+    }
+  }
+}
