@@ -255,10 +255,7 @@ class DiffDifferentialTest {
     if (extra.isEmpty()) {
       return new Evaluator(set);
     }
-    Map<String, dev.tierproof.model.Profile> profiles = new LinkedHashMap<>(set.profiles());
-    profiles.putAll(extra);
-    return new Evaluator(
-        new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
+    return new Evaluator(set.withProfiles(extra)); // the set's dataplane kept
   }
 
   /** The namespaces a set mentions (as diff counts them). */

@@ -177,7 +177,7 @@ class DifferentialTest {
    * Property 1: the flow pinned in a query (its placement too); the encoding's verdict and
    * decisions equal eval's.
    */
-  private static void concrete(
+  static void concrete(
       Network network, Evaluator eval, PolicySet set, Flow flow, Set<String> vocabulary) {
     FlowSpec bounds =
         new FlowSpec(
@@ -266,7 +266,7 @@ class DifferentialTest {
     return all.size() == 1 ? all.get(0) : new Selector.And(all);
   }
 
-  private static Set<String> vocabulary(PolicySet set) {
+  static Set<String> vocabulary(PolicySet set) {
     Set<String> keys = new TreeSet<>();
     List<dev.tierproof.model.Rule> rules = new ArrayList<>();
     set.policies()
@@ -473,10 +473,7 @@ class DifferentialTest {
   }
 
   private static Evaluator withProfiles(PolicySet set, Map<String, Profile> extra) {
-    Map<String, Profile> profiles = new LinkedHashMap<>(set.profiles());
-    profiles.putAll(extra);
-    return new Evaluator(
-        new PolicySet(set.tiers(), set.endpoints(), set.networkSets(), profiles, set.namespaces()));
+    return new Evaluator(set.withProfiles(extra)); // the set's dataplane kept
   }
 
   private static Point point(Direction d, Decision x) {

@@ -244,10 +244,14 @@ public final class RandomModel {
     }
     RandomAdminPolicies.draw(seed, tiers);
     SharedAddresses.draw(seed, endpoints);
+    RandomDataplane dataplane = new RandomDataplane(seed); // spec S4.6: --dataplane, profile Pass
+    dataplane.draw(profiles, endpoints);
     placement.draw(endpoints);
     replies.draw(tiers, endpoints); // after the addresses are final: its flows aim at them
     forwarding.draw(tiers, endpoints); // spec S6.11
-    set = PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces);
+    set =
+        PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
+            .withDataplane(dataplane.chosen());
   }
 
   public PolicySet set() {
