@@ -508,7 +508,8 @@ class DiffDifferentialTest {
                 null,
                 Span.NONE,
                 false));
-        return new PolicySet(set.tiers(), endpoints, set.networkSets(), set.profiles(), namespaces);
+        return new PolicySet(
+            set.tiers(), endpoints, set.networkSets(), set.profiles(), namespaces, set.dataplane());
       }
       case "move" -> {
         Endpoint[] moved = RandomPlacement.moved(set, model::nextInt);
@@ -533,7 +534,8 @@ class DiffDifferentialTest {
         set.endpoints().stream().map(y -> y == e ? x : y).toList(),
         set.networkSets(),
         set.profiles(),
-        set.namespaces());
+        set.namespaces(),
+        set.dataplane());
   }
 
   /** One rule of one policy changed: its first port range moved, removed, or its action flipped. */
@@ -644,6 +646,11 @@ class DiffDifferentialTest {
 
   private static PolicySet withTiers(PolicySet set, List<Tier> tiers) {
     return new PolicySet(
-        tiers, set.endpoints(), set.networkSets(), set.profiles(), set.namespaces());
+        tiers,
+        set.endpoints(),
+        set.networkSets(),
+        set.profiles(),
+        set.namespaces(),
+        set.dataplane());
   }
 }

@@ -15,8 +15,8 @@ import java.util.Random;
 
 /**
  * The dataplane a model is enforced by ({@code --dataplane}) and profiles that Pass, drawn on
- * purpose (spec S4.6): {@link #draw} chooses no dataplane, iptables, nftables or eBPF, and often
- * adds a profile {@code pass-first} whose rules Pass (also Allow, Deny and Log), put before the
+ * purpose (spec S4.6): {@link #draw} chooses no dataplane, iptables, nftables or eBPF, and on the
+ * rule renderer half the time adds a profile {@code pass-first} whose rules Pass (also Allow, Deny and Log), put before the
  * other profiles of some endpoints, so that a Pass that goes on meets a later profile (the
  * namespace profile of a pod, a host endpoint's own). From a random source of its own (seeded from
  * the model's seed), so the rest of the model and its flows stay what they were without it.
@@ -45,15 +45,15 @@ final class RandomDataplane {
     int d = rnd.nextInt(8);
     chosen =
         d < 3 ? null : d < 6 ? Dataplane.IPTABLES : d == 6 ? Dataplane.NFTABLES : Dataplane.BPF;
-    if (rnd.nextInt(3) == 0) {
-      return;
+    if (rnd.nextInt(2) == 0 || chosen == null || !chosen.renderer()) {
+      return; // a Pass that denies is drawn in RandomModel's own profiles already
     }
     profiles.put(
         "pass-first",
         new Profile("pass-first", Map.of(), rules(), rules(), Span.NONE)); // no labels: labels stay
     for (int i = 0; i < endpoints.size(); i++) {
       Endpoint e = endpoints.get(i);
-      if (rnd.nextInt(3) > 0) {
+      if (rnd.nextBoolean()) {
         List<String> profs = new ArrayList<>();
         profs.add("pass-first");
         profs.addAll(e.profiles());

@@ -63,7 +63,8 @@ final class RandomPlacement {
         set.endpoints().stream().filter(e -> !e.isHost()).toList(),
         set.networkSets(),
         set.profiles(),
-        set.namespaces());
+        set.namespaces(),
+        set.dataplane());
   }
 
   /**
