@@ -179,7 +179,12 @@ final class Session {
       return null;
     }
     Optional<Dataplane> d = Dataplane.parse(g.dataplane);
-    if (d.isEmpty() && !dataplaneReported) {
+    if (d.isEmpty() && !dataplaneReported && g.dataplane.contains(":")) {
+      dataplaneReported = true;
+      diagnostics.error(
+          args.span(g.dataplane),
+          "`--dataplane` names one dataplane: comparing two (`OLD:NEW`) is not supported");
+    } else if (d.isEmpty() && !dataplaneReported) {
       dataplaneReported = true;
       diagnostics.error(
           args.span(g.dataplane),

@@ -182,6 +182,13 @@ class DataplaneOptionTest {
   }
 
   @Test
+  void dataplanePair_exit2() {
+    Run run = Run.of("-f", PASS, "diff", "--dataplane", "iptables:bpf");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(run.err()).contains("`--dataplane` names one dataplane");
+  }
+
+  @Test
   void dataplaneWithoutValue_exit2() {
     Run run = Run.of("-f", PASS, "lint", "--dataplane");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT.code());

@@ -16,10 +16,11 @@ import java.util.Random;
 /**
  * The dataplane a model is enforced by ({@code --dataplane}) and profiles that Pass, drawn on
  * purpose (spec S4.6): {@link #draw} chooses no dataplane, iptables, nftables or eBPF, and on the
- * rule renderer half the time adds a profile {@code pass-first} whose rules Pass (also Allow, Deny and Log), put before the
- * other profiles of some endpoints, so that a Pass that goes on meets a later profile (the
- * namespace profile of a pod, a host endpoint's own). From a random source of its own (seeded from
- * the model's seed), so the rest of the model and its flows stay what they were without it.
+ * rule renderer half the time adds a profile {@code pass-first} whose rules Pass (also Allow, Deny
+ * and Log), put before the other profiles of some endpoints, so that a Pass that goes on meets a
+ * later profile (the namespace profile of a pod, a host endpoint's own). From a random source of
+ * its own (seeded from the model's seed), so the rest of the model and its flows stay what they
+ * were without it.
  */
 final class RandomDataplane {
 
