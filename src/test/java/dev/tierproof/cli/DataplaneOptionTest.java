@@ -58,93 +58,56 @@ class DataplaneOptionTest {
     }
   }
 
+  /** {@code verify reachable} of hp-two's TCP 24 with {@code options} before it. */
+  private static Run verifyPass(String... options) {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-f", PASS));
+    args.addAll(java.util.List.of(options));
+    args.addAll(
+        java.util.List.of(
+            "verify", "reachable", "198.51.100.7", "hp-two", "--protocol", "TCP", "--port", "24"));
+    return Run.of(args.toArray(String[]::new));
+  }
+
   @Test
   void verify_profilePassOnBpf_deniesAndIsProved() throws Exception {
-    Run iptables =
-        Run.of(
-            "-f",
-            PASS,
-            "--dataplane",
-            "iptables",
-            "verify",
-            "reachable",
-            "198.51.100.7",
-            "hp-two",
-            "--protocol",
-            "TCP",
-            "--port",
-            "24",
-            "-o",
-            "json");
+    Run iptables = verifyPass("--dataplane", "iptables");
     assertThat(iptables.code()).as(iptables.toString()).isEqualTo(ExitCode.OK.code());
-    Run bpf =
-        Run.of(
-            "-f",
-            PASS,
-            "--dataplane",
-            "bpf",
-            "verify",
-            "reachable",
-            "198.51.100.7",
-            "hp-two",
-            "--protocol",
-            "TCP",
-            "--port",
-            "24",
-            "-o",
-            "json");
+    Run bpf = verifyPass("--dataplane", "bpf", "-o", "json");
     assertThat(bpf.code()).as(bpf.toString()).isEqualTo(ExitCode.VIOLATED.code());
     JsonNode out = JSON.readTree(bpf.out());
     assertThat(out.get("result").asText()).isEqualTo("violated");
     assertThat(out.get("dataplane").asText()).isEqualTo("bpf");
-    Run none =
-        Run.of(
-            "-f",
-            PASS,
-            "verify",
-            "reachable",
-            "198.51.100.7",
-            "hp-two",
-            "--protocol",
-            "TCP",
-            "--port",
-            "24");
+    Run none = verifyPass();
     assertThat(none.code()).as(none.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+  }
+
+  /**
+   * explain of TCP 2222 into the all-interfaces host endpoint node-42-auto on {@code dataplane}.
+   */
+  private static Run explainWildcard(String dataplane) {
+    return Run.of(
+        "-f",
+        WILDCARD,
+        "--dataplane",
+        dataplane,
+        "explain",
+        "203.0.113.9",
+        "node-42-auto",
+        "--protocol",
+        "TCP",
+        "--port",
+        "2222");
   }
 
   @Test
   void explain_wildcardUntrackedOnIptables_skipNamesTheDataplane() {
-    Run run =
-        Run.of(
-            "-f",
-            WILDCARD,
-            "--dataplane",
-            "iptables",
-            "explain",
-            "203.0.113.9",
-            "node-42-auto",
-            "--protocol",
-            "TCP",
-            "--port",
-            "2222");
+    Run run = explainWildcard("iptables");
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out())
         .contains(
             "for which Felix's iptables dataplane (--dataplane iptables) programs no untracked")
         .startsWith("allow:");
-    Run bpf =
-        Run.of(
-            "-f",
-            WILDCARD,
-            "--dataplane",
-            "bpf",
-            "explain",
-            "203.0.113.9",
-            "node-42-auto",
-            "--protocol",
-            "TCP",
-            "--port",
-            "2222");
+    Run bpf = explainWildcard("bpf");
     assertThat(bpf.code()).as(bpf.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(bpf.out()).contains("--dataplane bpf");
   }

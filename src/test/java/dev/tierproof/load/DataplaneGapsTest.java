@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Dataplane;
+import dev.tierproof.model.Direction;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Unmodelled;
@@ -58,23 +59,36 @@ class DataplaneGapsTest {
     }
   }
 
+  /**
+   * A host endpoint {@code name} labelled {@code role=ROLE} on node n1 at interface {@code iface},
+   * and a GlobalNetworkPolicy selecting it with {@code flags} (YAML lines of its spec) that denies
+   * TCP in {@code direction} ({@code ingress} or {@code egress}).
+   */
+  private static String hostWithPolicy(
+      String name, String role, String iface, String flags, String direction) {
+    String types = direction.equals("ingress") ? "Ingress" : "Egress";
+    return "apiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata: {name: "
+        + name
+        + ", labels: {role: "
+        + role
+        + "}}\nspec: {node: n1, interfaceName: \""
+        + iface
+        + "\", expectedIPs: [10.0.0.1]}\n---\n"
+        + "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: pol}\n"
+        + "spec:\n  selector: role == '"
+        + role
+        + "'\n"
+        + flags
+        + "  types: ["
+        + types
+        + "]\n  "
+        + direction
+        + ": [{action: Deny, protocol: TCP}]\n";
+  }
+
   private static final String WILDCARD_UNTRACKED =
-      """
-      apiVersion: projectcalico.org/v3
-      kind: HostEndpoint
-      metadata: {name: auto, labels: {role: auto}}
-      spec: {node: n1, interfaceName: "*", expectedIPs: [10.0.0.1]}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: GlobalNetworkPolicy
-      metadata: {name: raw}
-      spec:
-        selector: role == 'auto'
-        doNotTrack: true
-        applyOnForward: true
-        types: [Ingress]
-        ingress: [{action: Deny, protocol: TCP}]
-      """;
+      hostWithPolicy(
+          "auto", "auto", "*", "  doNotTrack: true\n  applyOnForward: true\n", "ingress");
 
   @Test
   void wildcardUntracked_noDataplane_unmodelledAtHostsAndForwarded() {
@@ -99,34 +113,19 @@ class DataplaneGapsTest {
     List<Unmodelled> out = gaps(WILDCARD_UNTRACKED, Dataplane.BPF);
     assertThat(out).extracting(Unmodelled::kind).containsExactly("doNotTrack", "doNotTrack");
     assertThat(out).allSatisfy(u -> assertThat(u.reason()).contains("--dataplane bpf"));
-    assertThat(out)
-        .anySatisfy(
-            u ->
-                assertThat(u.reach())
-                    .isInstanceOfSatisfying(
-                        Reach.Endpoints.class,
-                        r ->
-                            assertThat(r.kinds())
-                                .containsExactly(dev.tierproof.model.Endpoint.Kind.HOST)));
+    assertThat(out).anySatisfy(u -> assertThat(atHosts(u)).containsExactly(Direction.INGRESS));
+  }
+
+  /** The directions of an element acting at host endpoints only; empty for another reach. */
+  private static java.util.Set<Direction> atHosts(Unmodelled u) {
+    return u.reach() instanceof Reach.Endpoints r
+            && r.kinds().equals(java.util.Set.of(dev.tierproof.model.Endpoint.Kind.HOST))
+        ? r.directions()
+        : java.util.Set.of();
   }
 
   private static final String NAMED_PRE_DNAT =
-      """
-      apiVersion: projectcalico.org/v3
-      kind: HostEndpoint
-      metadata: {name: eth, labels: {role: edge}}
-      spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.0.1]}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: GlobalNetworkPolicy
-      metadata: {name: pre}
-      spec:
-        selector: role == 'edge'
-        preDNAT: true
-        applyOnForward: true
-        types: [Ingress]
-        ingress: [{action: Deny, protocol: TCP}]
-      """;
+      hostWithPolicy("eth", "edge", "eth0", "  preDNAT: true\n  applyOnForward: true\n", "ingress");
 
   @Test
   void namedPreDnat_iptables_onlyForwardedTrafficUnmodelled() {
@@ -142,36 +141,11 @@ class DataplaneGapsTest {
   void namedPreDnat_bpf_hostEndpointsOwnTrafficUnmodelledToo() {
     List<Unmodelled> out = gaps(NAMED_PRE_DNAT, Dataplane.BPF);
     assertThat(out).extracting(Unmodelled::kind).containsExactly("preDNAT", "preDNAT");
-    assertThat(out)
-        .anySatisfy(
-            u ->
-                assertThat(u.reach())
-                    .isInstanceOfSatisfying(
-                        Reach.Endpoints.class,
-                        r -> {
-                          assertThat(r.kinds())
-                              .containsExactly(dev.tierproof.model.Endpoint.Kind.HOST);
-                          assertThat(r.directions())
-                              .containsExactly(dev.tierproof.model.Direction.INGRESS);
-                        }));
+    assertThat(out).anySatisfy(u -> assertThat(atHosts(u)).containsExactly(Direction.INGRESS));
   }
 
   private static final String WALKED_FORWARD =
-      """
-      apiVersion: projectcalico.org/v3
-      kind: HostEndpoint
-      metadata: {name: auto, labels: {role: auto}}
-      spec: {node: n1, interfaceName: "*", expectedIPs: [10.0.0.1]}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: GlobalNetworkPolicy
-      metadata: {name: fwd}
-      spec:
-        selector: role == 'auto'
-        applyOnForward: true
-        types: [Egress]
-        egress: [{action: Deny, protocol: TCP}]
-      """;
+      hostWithPolicy("auto", "auto", "*", "  applyOnForward: true\n", "egress");
 
   @Test
   void walkedForwardChain_bpf_notWalkedAsModelled() {
