@@ -5,6 +5,7 @@ import dev.tierproof.analysis.Diff;
 import dev.tierproof.analysis.DiffResult;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.model.CalicoVersion;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Scope;
 import dev.tierproof.model.Unmodelled;
@@ -21,8 +22,9 @@ import picocli.CommandLine.Option;
  * {@code diff --base PATH|git:REF}: every flow whose verdict the change from the base to the
  * current input ({@code -f}) newly allows or newly denies, in classes; {@code diff --calico-version
  * OLD:NEW}: likewise for the same input as Calico OLD and Calico NEW enforce it (specs/semantics.md
- * S2.10, S2.11). Exit 0 when no flow changed (proved), 1 when changes are listed, 3 when the search
- * was inconclusive and found none.
+ * S2.10, S2.11); {@code diff --dataplane OLD:NEW}: as the Felix dataplanes OLD and NEW enforce it
+ * (S4.6, S6.6, S9.1). Exit 0 when no flow changed (proved), 1 when changes are listed, 3 when the
+ * search was inconclusive and found none.
  */
 @Command(
     name = "diff",
@@ -35,7 +37,8 @@ import picocli.CommandLine.Option;
       "%nExamples:",
       "  tierproof -f policies/ diff --base git:origin/main",
       "  tierproof -f policies/ diff --base git:main --scope any -o markdown=diff.md",
-      "  tierproof -f policies/ diff --calico-version 3.31:3.32"
+      "  tierproof -f policies/ diff --calico-version 3.31:3.32",
+      "  tierproof -f policies/ diff --dataplane iptables:bpf"
     })
 final class DiffCommand extends Subcommand {
 
@@ -44,7 +47,8 @@ final class DiffCommand extends Subcommand {
       paramLabel = "PATH|git:REF",
       description =
           "the base: a file or directory, or git:REF for the -f paths as they are at that commit;"
-              + " or give --calico-version OLD:NEW instead, to compare the input under two Calico releases")
+              + " or give --calico-version OLD:NEW instead, to compare the input under two Calico releases"
+              + " (--dataplane OLD:NEW: under two Felix dataplanes)")
   String base;
 
   @Option(
@@ -73,6 +77,9 @@ final class DiffCommand extends Subcommand {
           s.args.span(Integer.toString(maxClasses)), "`--max-classes` must be at least 1");
     }
     boolean loadable = s.hasInput(g, "the current policy set (a file, a directory or `-`)");
+    if (pair(g)) {
+      return dataplanes(s, g, outputs, chosen, loadable);
+    }
     if (g.calicoVersion != null && g.calicoVersion.contains(":") || base == null) {
       return versions(s, g, outputs, chosen, loadable);
     }
@@ -134,7 +141,12 @@ final class DiffCommand extends Subcommand {
     if (!loadable || s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    List<Session.Loaded> loaded = s.loadAs(g, List.of(old.get(), now.get()));
+    List<Session.Loaded> loaded =
+        s.loadAs(
+            g,
+            List.of(
+                new Session.Enforcement(old.get(), s.dataplane(g)),
+                new Session.Enforcement(now.get(), s.dataplane(g))));
     s.join(loaded.get(1), true);
     s.join(loaded.get(0), false);
     if (s.diagnostics.hasErrors()) {
@@ -147,6 +159,67 @@ final class DiffCommand extends Subcommand {
         outputs,
         chosen,
         "Calico " + old.get().label() + " (now " + now.get().label() + ")",
+        loaded.get(0).input(),
+        loaded.get(1).input());
+  }
+
+  /** {@code --dataplane OLD:NEW}. */
+  private static boolean pair(GlobalOptions g) {
+    return g.dataplane != null && g.dataplane.contains(":");
+  }
+
+  @Override
+  void dataplane(Session s, GlobalOptions g) {
+    if (!pair(g)) {
+      s.dataplane(g); // a pair is checked by dataplanes()
+    }
+  }
+
+  /**
+   * {@code diff --dataplane OLD:NEW} (spec S4.6, S6.6, S9.1): the input read once and loaded as
+   * each Felix dataplane enforces it, under one Calico release.
+   */
+  private ExitCode dataplanes(
+      Session s, GlobalOptions g, List<Session.Output> outputs, Scope chosen, boolean loadable) {
+    if (base != null) {
+      s.diagnostics.error(s.args.span(base), "give `--base` or `--dataplane OLD:NEW`, not both");
+    }
+    dev.tierproof.source.Span at = s.args.span(g.dataplane);
+    String[] pair = g.dataplane.split(":", -1);
+    Optional<Dataplane> old = Optional.empty();
+    Optional<Dataplane> now = Optional.empty();
+    if (pair.length != 2) {
+      s.diagnostics.error(
+          at, "`--dataplane` compares two dataplanes: write `OLD:NEW`, e.g. `iptables:bpf`");
+    } else {
+      old = s.dataplane(pair[0], at);
+      now = s.dataplane(pair[1], at.shift(pair[0].length() + 1));
+      if (old.isPresent() && old.equals(now)) {
+        s.diagnostics.error(at, "`--dataplane " + g.dataplane + "` names one dataplane twice");
+      }
+    }
+    CalicoVersion version = s.version(g);
+    if (!loadable || s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    List<Session.Loaded> loaded =
+        s.loadAs(
+            g,
+            List.of(
+                new Session.Enforcement(version, old.get()),
+                new Session.Enforcement(version, now.get())));
+    s.join(loaded.get(1), true);
+    s.join(loaded.get(0), false);
+    if (s.diagnostics.hasErrors()) {
+      return s.fail();
+    }
+    s.warn(g);
+    return compare(
+        s,
+        g,
+        outputs,
+        chosen,
+        "dataplane " + old.get().label() + " (now " + now.get().label() + ")",
         loaded.get(0).input(),
         loaded.get(1).input());
   }

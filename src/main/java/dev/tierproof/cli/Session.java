@@ -178,22 +178,33 @@ final class Session {
     if (g.dataplane == null) {
       return null;
     }
-    Optional<Dataplane> d = Dataplane.parse(g.dataplane);
+    Optional<Dataplane> d = dataplane(g.dataplane, null);
     if (d.isEmpty() && !dataplaneReported && g.dataplane.contains(":")) {
       dataplaneReported = true;
       diagnostics.error(
           args.span(g.dataplane),
-          "`--dataplane` names one dataplane: comparing two (`OLD:NEW`) is not supported");
+          "`--dataplane "
+              + g.dataplane
+              + "` names two dataplanes: only `diff` compares two (`diff --dataplane OLD:NEW`)");
     } else if (d.isEmpty() && !dataplaneReported) {
       dataplaneReported = true;
-      diagnostics.error(
-          args.span(g.dataplane),
-          "`"
-              + g.dataplane
-              + "` is not a Felix dataplane"
-              + dev.tierproof.source.Suggest.choice(g.dataplane, Dataplane.labels()));
+      dataplane(g.dataplane, args.span(g.dataplane));
     }
     return d.orElse(null);
+  }
+
+  /** The dataplane {@code text} names; an unknown one is an error at {@code at} unless null. */
+  Optional<Dataplane> dataplane(String text, Span at) {
+    Optional<Dataplane> d = Dataplane.parse(text);
+    if (d.isEmpty() && at != null) {
+      diagnostics.error(
+          at,
+          "`"
+              + text
+              + "` is not a Felix dataplane"
+              + dev.tierproof.source.Suggest.choice(text, Dataplane.labels()));
+    }
+    return d;
   }
 
   private boolean dataplaneReported;
@@ -326,20 +337,25 @@ final class Session {
         sources, Loader.input(sources, d, g.inputSpan(args), version, dataplane(g)), d);
   }
 
+  /** A Calico release and a Felix dataplane (null: none chosen) that enforce an input. */
+  record Enforcement(CalicoVersion version, Dataplane dataplane) {}
+
   /**
-   * The input read once and loaded as each of {@code versions} enforces it (a diff of two Calico
-   * releases); what reading reported is in the first.
+   * The input read once and loaded as each of {@code enforcements} enforces it (a diff of two
+   * Calico releases, or of two dataplanes); what reading reported is in the first.
    */
-  List<Loaded> loadAs(GlobalOptions g, List<CalicoVersion> versions) {
+  List<Loaded> loadAs(GlobalOptions g, List<Enforcement> enforcements) {
     Diagnostics reading = new Diagnostics();
     List<SourceText> sources = Loader.read(g.files, g.excludes, in, reading);
     List<Loaded> out = new ArrayList<>();
-    for (CalicoVersion v : versions) {
+    for (Enforcement e : enforcements) {
       Diagnostics d = new Diagnostics();
       if (out.isEmpty()) {
         reading.all().forEach(d::add);
       }
-      out.add(new Loaded(sources, Loader.input(sources, d, g.inputSpan(args), v, dataplane(g)), d));
+      out.add(
+          new Loaded(
+              sources, Loader.input(sources, d, g.inputSpan(args), e.version(), e.dataplane()), d));
     }
     return out;
   }

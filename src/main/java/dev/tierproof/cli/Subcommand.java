@@ -22,8 +22,13 @@ abstract class Subcommand implements Callable<Integer> {
   public final Integer call() {
     Session s = main.session;
     GlobalOptions g = s.configured(level().after(main.global));
-    s.dataplane(g); // a bad value is reported with the command's other problems
+    dataplane(s, g); // a bad value is reported with the command's other problems
     return run(s, g).code();
+  }
+
+  /** Checks {@code --dataplane} before the command runs ({@link Session#dataplane}). */
+  void dataplane(Session s, GlobalOptions g) {
+    s.dataplane(g);
   }
 
   /** Runs the command with {@code g}, every level's options and the configuration's joined. */

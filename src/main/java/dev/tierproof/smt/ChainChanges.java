@@ -290,6 +290,7 @@ final class ChainChanges {
     List<Rule> ra = new ArrayList<>();
     pa.forEach(p -> ra.addAll(p.rules(dir)));
     changedRules(nonLog(rb), nonLog(ra), changed);
+    changed.addAll(passes(pa, dir));
     if (changed.isEmpty()) {
       return null;
     }
@@ -372,7 +373,21 @@ final class ChainChanges {
         profiles(after, k.profiles()).stream()
             .map(x -> (Object) x.rules(dir).stream().map(this::ruleKey).toList())
             .toList();
-    return !pb.equals(pa);
+    return !pb.equals(pa) || !passes(profiles(after, k.profiles()), dir).isEmpty();
+  }
+
+  /**
+   * The Pass rules of {@code profiles} in {@code dir} when the two versions' dataplanes disagree on
+   * them (spec S4.6: one goes on to the next profile, the other denies), else none.
+   */
+  private List<Rule> passes(List<Profile> profiles, Direction dir) {
+    if (before.set.profilePassGoesOn() == after.set.profilePassGoesOn()) {
+      return List.of();
+    }
+    List<Rule> out = new ArrayList<>();
+    profiles.forEach(
+        p -> p.rules(dir).stream().filter(r -> r.action() == Action.PASS).forEach(out::add));
+    return out;
   }
 
   /**

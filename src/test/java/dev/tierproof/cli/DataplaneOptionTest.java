@@ -145,10 +145,36 @@ class DataplaneOptionTest {
   }
 
   @Test
-  void dataplanePair_exit2() {
-    Run run = Run.of("-f", PASS, "diff", "--dataplane", "iptables:bpf");
-    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT.code());
-    assertThat(run.err()).contains("`--dataplane` names one dataplane");
+  void diff_iptablesToBpf_closesWhatTheProfilePassLetOn() throws Exception {
+    Run run = Run.of("-f", PASS, "diff", "--dataplane", "iptables:bpf", "-o", "json");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.VIOLATED.code());
+    JsonNode out = JSON.readTree(run.out());
+    assertThat(out.get("base").asText()).isEqualTo("dataplane iptables (now bpf)");
+    assertThat(out.get("status").asText()).isEqualTo("complete");
+    assertThat(out.get("classes")).isNotEmpty();
+    for (JsonNode c : out.get("classes")) {
+      // only hp-two has a profile after the Pass: hp-one denies TCP 24 on both
+      assertThat(c.get("change").asText()).isEqualTo("closed");
+      assertThat(c.get("destination").toString()).contains("hp-two").doesNotContain("hp-one");
+      assertThat(c.get("packets").toString()).contains("\"min\":24");
+    }
+    Run same = Run.of("-f", PASS, "diff", "--dataplane", "iptables:nftables");
+    assertThat(same.code()).as(same.toString()).isEqualTo(ExitCode.OK.code());
+  }
+
+  @Test
+  void dataplanePairOutsideDiffOrBad_exit2() {
+    Run lint = Run.of("-f", PASS, "lint", "--dataplane", "iptables:bpf");
+    assertThat(lint.code()).as(lint.toString()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(lint.err()).contains("names two dataplanes: only `diff` compares two");
+    Run twice = Run.of("-f", PASS, "diff", "--dataplane", "bpf:bpf");
+    assertThat(twice.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(twice.err()).contains("names one dataplane twice");
+    Run both = Run.of("-f", PASS, "diff", "--base", PASS, "--dataplane", "iptables:ebpf");
+    assertThat(both.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(both.err())
+        .contains("give `--base` or `--dataplane OLD:NEW`, not both")
+        .contains("`ebpf` is not a Felix dataplane: did you mean `bpf`?");
   }
 
   @Test
