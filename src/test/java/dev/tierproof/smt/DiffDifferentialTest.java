@@ -129,9 +129,13 @@ class DiffDifferentialTest {
    * of one placement}.
    */
   private static int[] check(long seed) {
+    return check(seed, EDITS.get((int) Math.floorMod(seed, (long) EDITS.size())));
+  }
+
+  /** {@link #check(long)} with {@code edit} ({@code dataplane}: RandomDataplane's, spec S4.6). */
+  static int[] check(long seed, String edit) {
     RandomModel model = new RandomModel(seed);
     PolicySet set = model.set();
-    String edit = EDITS.get((int) Math.floorMod(seed, (long) EDITS.size()));
     PolicySet base = set;
     PolicySet current = edit(set, edit, model);
     if (edit.equals("first-policies")) {
@@ -520,6 +524,9 @@ class DiffDifferentialTest {
       }
       case "no-policies" -> {
         return withTiers(set, List.of());
+      }
+      case "dataplane" -> {
+        return RandomDataplane.other(set);
       }
       default -> {
         return set;

@@ -4,6 +4,7 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
@@ -74,6 +75,14 @@ final class RandomDataplane {
                 e.allInterfaces()));
       }
     }
+  }
+
+  /**
+   * {@code set} on a dataplane that disagrees with its own on a profile's Pass (spec S4.6): eBPF
+   * for the rule renderer, iptables otherwise (the change a {@code diff --dataplane} compares).
+   */
+  static PolicySet other(PolicySet set) {
+    return set.withDataplane(set.profilePassGoesOn() ? Dataplane.BPF : Dataplane.IPTABLES);
   }
 
   /** One direction's rules: one to three, each of a protocol with ports or of any packet. */
