@@ -123,30 +123,77 @@ final class DiffCommand extends Subcommand {
               + " releases)");
       return s.fail();
     }
-    dev.tierproof.source.Span at = s.versionAt(g);
-    String[] pair = g.calicoVersion.split(":", -1);
-    Optional<CalicoVersion> old = Optional.empty();
-    Optional<CalicoVersion> now = Optional.empty();
+    Optional<List<CalicoVersion>> two =
+        pair(
+            s,
+            "--calico-version",
+            g.calicoVersion,
+            s.versionAt(g),
+            "3.31:3.32",
+            "release",
+            s::version);
+    return compare(
+        s,
+        g,
+        outputs,
+        chosen,
+        loadable,
+        two,
+        "Calico",
+        CalicoVersion::label,
+        v -> new Session.Enforcement(v, s.dataplane(g)));
+  }
+
+  /**
+   * The two values of {@code option}'s {@code OLD:NEW} ({@code text}, written at {@code at}), each
+   * read by {@code read}; empty when they are not two different valid ones (each problem reported).
+   */
+  private static <T> Optional<List<T>> pair(
+      Session s,
+      String option,
+      String text,
+      dev.tierproof.source.Span at,
+      String example,
+      String what,
+      java.util.function.BiFunction<String, dev.tierproof.source.Span, Optional<T>> read) {
+    String[] pair = text.split(":", -1);
     if (pair.length != 2) {
       s.diagnostics.error(
-          at, "`--calico-version` compares two releases: write `OLD:NEW`, e.g. `3.31:3.32`");
-    } else {
-      old = s.version(pair[0], at);
-      now = s.version(pair[1], at.shift(pair[0].length() + 1));
-      if (old.isPresent() && old.equals(now)) {
-        s.diagnostics.error(
-            at, "`--calico-version " + g.calicoVersion + "` names one release twice");
-      }
+          at,
+          "`" + option + "` compares two " + what + "s: write `OLD:NEW`, e.g. `" + example + "`");
+      return Optional.empty();
     }
+    Optional<T> old = read.apply(pair[0], at);
+    Optional<T> now = read.apply(pair[1], at.shift(pair[0].length() + 1));
+    if (old.isPresent() && old.equals(now)) {
+      s.diagnostics.error(at, "`" + option + " " + text + "` names one " + what + " twice");
+    }
+    return old.isPresent() && now.isPresent()
+        ? Optional.of(List.of(old.get(), now.get()))
+        : Optional.empty();
+  }
+
+  /**
+   * The input read once and loaded as each of {@code two} enforces it ({@code enforced}), diffed
+   * and reported, the base named {@code what} and its {@code label}; a failure when any problem was
+   * reported (also {@code loadable} false).
+   */
+  private <T> ExitCode compare(
+      Session s,
+      GlobalOptions g,
+      List<Session.Output> outputs,
+      Scope chosen,
+      boolean loadable,
+      Optional<List<T>> two,
+      String what,
+      java.util.function.Function<T, String> label,
+      java.util.function.Function<T, Session.Enforcement> enforced) {
     if (!loadable || s.diagnostics.hasErrors()) {
       return s.fail();
     }
-    List<Session.Loaded> loaded =
-        s.loadAs(
-            g,
-            List.of(
-                new Session.Enforcement(old.get(), s.dataplane(g)),
-                new Session.Enforcement(now.get(), s.dataplane(g))));
+    T old = two.get().get(0);
+    T now = two.get().get(1);
+    List<Session.Loaded> loaded = s.loadAs(g, List.of(enforced.apply(old), enforced.apply(now)));
     s.join(loaded.get(1), true);
     s.join(loaded.get(0), false);
     if (s.diagnostics.hasErrors()) {
@@ -158,7 +205,7 @@ final class DiffCommand extends Subcommand {
         g,
         outputs,
         chosen,
-        "Calico " + old.get().label() + " (now " + now.get().label() + ")",
+        what + " " + label.apply(old) + " (now " + label.apply(now) + ")",
         loaded.get(0).input(),
         loaded.get(1).input());
   }
@@ -184,44 +231,26 @@ final class DiffCommand extends Subcommand {
     if (base != null) {
       s.diagnostics.error(s.args.span(base), "give `--base` or `--dataplane OLD:NEW`, not both");
     }
-    dev.tierproof.source.Span at = s.args.span(g.dataplane);
-    String[] pair = g.dataplane.split(":", -1);
-    Optional<Dataplane> old = Optional.empty();
-    Optional<Dataplane> now = Optional.empty();
-    if (pair.length != 2) {
-      s.diagnostics.error(
-          at, "`--dataplane` compares two dataplanes: write `OLD:NEW`, e.g. `iptables:bpf`");
-    } else {
-      old = s.dataplane(pair[0], at);
-      now = s.dataplane(pair[1], at.shift(pair[0].length() + 1));
-      if (old.isPresent() && old.equals(now)) {
-        s.diagnostics.error(at, "`--dataplane " + g.dataplane + "` names one dataplane twice");
-      }
-    }
+    Optional<List<Dataplane>> two =
+        pair(
+            s,
+            "--dataplane",
+            g.dataplane,
+            s.args.span(g.dataplane),
+            "iptables:bpf",
+            "dataplane",
+            s::dataplane);
     CalicoVersion version = s.version(g);
-    if (!loadable || s.diagnostics.hasErrors()) {
-      return s.fail();
-    }
-    List<Session.Loaded> loaded =
-        s.loadAs(
-            g,
-            List.of(
-                new Session.Enforcement(version, old.get()),
-                new Session.Enforcement(version, now.get())));
-    s.join(loaded.get(1), true);
-    s.join(loaded.get(0), false);
-    if (s.diagnostics.hasErrors()) {
-      return s.fail();
-    }
-    s.warn(g);
     return compare(
         s,
         g,
         outputs,
         chosen,
-        "dataplane " + old.get().label() + " (now " + now.get().label() + ")",
-        loaded.get(0).input(),
-        loaded.get(1).input());
+        loadable,
+        two,
+        "dataplane",
+        Dataplane::label,
+        d -> new Session.Enforcement(version, d));
   }
 
   /** What an element is, without its place: equal for the same element in two inputs. */
