@@ -236,7 +236,7 @@ final class DiffCommand extends Subcommand {
             s,
             "--dataplane",
             g.dataplane,
-            s.args.span(g.dataplane),
+            s.dataplaneAt(g),
             "iptables:bpf",
             "dataplane",
             s::dataplane);

@@ -83,8 +83,11 @@ final class GlobalOptions {
       paramLabel = "DATAPLANE",
       description =
           "the Felix dataplane that enforces the input: iptables, nftables or bpf (default: none;"
-              + " what the dataplanes disagree on is then unmodelled)")
+              + " what the dataplanes disagree on is then unmodelled); diff also takes OLD:NEW")
   String dataplane;
+
+  /** Where {@link #dataplane} came from when the configuration set it, else null. */
+  dev.tierproof.source.Span dataplaneAt;
 
   /** Where {@link #calicoVersion} came from when the configuration set it, else null. */
   dev.tierproof.source.Span calicoVersionAt;

@@ -85,6 +85,10 @@ final class Session {
       g.calicoVersion = c.calicoVersion().value();
       g.calicoVersionAt = c.calicoVersion().valueAt();
     }
+    if (g.dataplane == null && c.dataplane() != null) {
+      g.dataplane = c.dataplane().value();
+      g.dataplaneAt = c.dataplane().valueAt();
+    }
     for (dev.tierproof.load.Config.Entry e : c.lint().disable()) {
       lintRule(e).ifPresent(g.lintDisable::add);
     }
@@ -182,15 +186,20 @@ final class Session {
     if (d.isEmpty() && !dataplaneReported && g.dataplane.contains(":")) {
       dataplaneReported = true;
       diagnostics.error(
-          args.span(g.dataplane),
+          dataplaneAt(g),
           "`--dataplane "
               + g.dataplane
               + "` names two dataplanes: only `diff` compares two (`diff --dataplane OLD:NEW`)");
     } else if (d.isEmpty() && !dataplaneReported) {
       dataplaneReported = true;
-      dataplane(g.dataplane, args.span(g.dataplane));
+      dataplane(g.dataplane, dataplaneAt(g));
     }
     return d.orElse(null);
+  }
+
+  /** Where {@code --dataplane} was written: the argument, or the configuration's value. */
+  Span dataplaneAt(GlobalOptions g) {
+    return g.dataplaneAt != null ? g.dataplaneAt : args.span(g.dataplane);
   }
 
   /** The dataplane {@code text} names; an unknown one is an error at {@code at} unless null. */

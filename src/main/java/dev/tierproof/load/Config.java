@@ -23,10 +23,12 @@ import java.util.Optional;
  *     shadowed-rule: error
  *     TP205: note
  * calicoVersion: "3.31"     # the Calico release whose enforcement is modelled (--calico-version)
+ * dataplane: iptables       # the Felix dataplane that enforces the input (--dataplane)
  * </pre>
  *
  * @param file where it was read
  * @param calicoVersion {@code calicoVersion} as written ({@link Entry#value()}), or null
+ * @param dataplane {@code dataplane} as written, or null
  */
 public record Config(
     Path file,
@@ -34,7 +36,8 @@ public record Config(
     List<String> exclude,
     List<String> output,
     Lint lint,
-    Entry calicoVersion) {
+    Entry calicoVersion,
+    Entry dataplane) {
 
   /** A setting as written, with where, for the reader to check against what it knows. */
   public record Entry(String key, Span keyAt, String value, Span valueAt) {}
@@ -82,7 +85,7 @@ public record Config(
       text = Files.readString(file);
     } catch (IOException e) {
       diagnostics.error(new Span(name, 1, 1), "cannot read the configuration: " + e.getMessage());
-      return new Config(file, List.of(), List.of(), List.of(), Lint.NONE, null);
+      return new Config(file, List.of(), List.of(), List.of(), Lint.NONE, null, null);
     }
     diagnostics.source(name, text);
     List<Node> documents = Documents.parse(new SourceText(name, text), diagnostics);
@@ -93,6 +96,7 @@ public record Config(
     List<Entry> disable = new ArrayList<>();
     List<Entry> severity = new ArrayList<>();
     Entry version = null;
+    Entry dataplane = null;
     if (documents.size() > 1) {
       diagnostics.error(documents.get(1).span(), "a configuration is one YAML document");
     }
@@ -110,6 +114,9 @@ public record Config(
           version =
               new Entry(
                   "calicoVersion", f.keySpan("calicoVersion"), release.text(), release.span());
+        }
+        if (f.node("dataplane") instanceof Node.Scalar d) {
+          dataplane = new Entry("dataplane", f.keySpan("dataplane"), d.text(), d.span());
         }
         Fields lint = f.object("lint");
         if (lint != null) {
@@ -134,6 +141,7 @@ public record Config(
         f.done();
       }
     }
-    return new Config(file, files, exclude, output, new Lint(disable, severity), version);
+    return new Config(
+        file, files, exclude, output, new Lint(disable, severity), version, dataplane);
   }
 }

@@ -178,6 +178,23 @@ class DataplaneOptionTest {
   }
 
   @Test
+  void configuration_dataplane_usedUnlessTheOptionSaysOtherwise(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path config = dir.resolve(".tierproof.yaml");
+    java.nio.file.Files.writeString(config, "dataplane: iptables\n");
+    Run run = explainPass("--config", config.toString());
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out()).startsWith("allow:").contains("dataplane: iptables");
+    Run option = explainPass("--config", config.toString(), "--dataplane", "bpf");
+    assertThat(option.code()).as(option.toString()).isZero();
+    assertThat(option.out()).startsWith("deny:").contains("dataplane: bpf");
+    java.nio.file.Files.writeString(config, "dataplane: xdp\n");
+    Run bad = explainPass("--config", config.toString());
+    assertThat(bad.code()).isEqualTo(ExitCode.BAD_INPUT.code());
+    assertThat(bad.err()).contains(config + ":1:12: error: `xdp` is not a Felix dataplane");
+  }
+
+  @Test
   void dataplaneWithoutValue_exit2() {
     Run run = Run.of("-f", PASS, "lint", "--dataplane");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.BAD_INPUT.code());
