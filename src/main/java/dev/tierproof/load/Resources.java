@@ -2,6 +2,7 @@ package dev.tierproof.load;
 
 import dev.tierproof.model.Action;
 import dev.tierproof.model.CalicoVersion;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Namespace;
@@ -148,14 +149,10 @@ final class Resources {
   private final Endpoints endpoints;
   private final Services services;
   private final CalicoVersion version;
-
-  /** The Felix dataplane chosen ({@code --dataplane}), null when none is. */
-  private final dev.tierproof.model.Dataplane dataplane;
-
+  private final Dataplane dataplane; // --dataplane, null when not chosen
   private final List<TierDef> builtInTiers;
 
-  Resources(
-      Diagnostics diagnostics, CalicoVersion version, dev.tierproof.model.Dataplane dataplane) {
+  Resources(Diagnostics diagnostics, CalicoVersion version, Dataplane dataplane) {
     this.diagnostics = diagnostics;
     this.version = version;
     this.dataplane = dataplane;
@@ -551,15 +548,13 @@ final class Resources {
     f.done();
     for (List<Rule> rules : List.of(ingress, egress)) {
       for (Rule r : rules) {
-        if (r.action() == Action.PASS && dataplane == null) {
-          // spec S4.6: the dataplanes disagree
-          diagnostics.warning(
+        if (r.action() == Action.PASS && (dataplane == null || !dataplane.renderer())) {
+          diagnostics.warning( // spec S4.6: the dataplanes disagree
               r.span(),
-              "a Pass rule in a profile acts as Deny here, as in the BPF dataplane (the iptables"
-                  + " dataplane goes on to the next profile instead); use Allow or Deny");
-        } else if (r.action() == Action.PASS && !dataplane.renderer()) {
-          diagnostics.warning(
-              r.span(), "a Pass rule in a profile acts as Deny on the eBPF dataplane; use Deny");
+              dataplane == null
+                  ? "a Pass rule in a profile acts as Deny here, as in the BPF dataplane (the"
+                      + " iptables dataplane goes on to the next profile instead); use Allow or Deny"
+                  : "a Pass rule in a profile acts as Deny on the eBPF dataplane; use Deny");
         }
       }
     }
