@@ -98,7 +98,7 @@ final class Generalizer {
     boolean ports = Protocols.hasPorts(w.protocol());
     boolean icmp = Protocols.isIcmp(w.protocol());
     // spec S6.12: a witness whose other placement did not change so keeps the class to its own
-    Flow other = w.placed(!w.local());
+    Flow other = w.local() ? w.placed(null) : w.onHostNode();
     Boolean local = other.local() != w.local() && !changed(other, change) ? w.local() : null;
     Candidate c =
         new Candidate(

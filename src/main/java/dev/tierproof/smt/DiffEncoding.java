@@ -153,12 +153,14 @@ public final class DiffEncoding {
     patterns.addAll(Network.patterns(after));
     Set<String> hostNodes = new TreeSet<>(Endpoint.hostNodes(before.endpoints()));
     hostNodes.addAll(Endpoint.hostNodes(after.endpoints()));
+    Set<String> walkable = new TreeSet<>(Endpoint.forwarders(before.endpoints()).keySet());
+    walkable.addAll(Endpoint.forwarders(after.endpoints()).keySet());
     Set<String> mentioned = new TreeSet<>(mentioned(before));
     mentioned.addAll(mentioned(after));
     DiffEncoding d =
         new DiffEncoding(
-            Network.encode(before, session, patterns, mentioned, hostNodes),
-            Network.encode(after, session, patterns, mentioned, hostNodes));
+            Network.encode(before, session, patterns, mentioned, hostNodes, walkable),
+            Network.encode(after, session, patterns, mentioned, hostNodes, walkable));
     d.hypothetical = hypothetical;
     return d;
   }

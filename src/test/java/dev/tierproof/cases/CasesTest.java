@@ -69,7 +69,7 @@ class CasesTest {
                                         .isEmpty();
                                     if (q.local() != null) {
                                       // spec S6.12: the workload naming no node on the host's
-                                      Flow local = flow.placed(true);
+                                      Flow local = flow.onHostNode();
                                       assertThat(!flow.local() && local.local())
                                           .as(q.title() + ": only a flow that can be local")
                                           .isTrue();

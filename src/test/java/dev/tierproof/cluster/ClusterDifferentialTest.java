@@ -194,7 +194,7 @@ class ClusterDifferentialTest {
             if (sampled == null) {
               continue;
             }
-            for (Flow f : Questions.placements(sampled)) { // spec S6.12: both placements
+            for (Flow f : Questions.placements(sampled, set)) { // spec S6.12: both placements
               counts.incrementAndGet(3);
               counts.addAndGet(8, f.local() ? 1 : 0);
               Verdict verdict = eval.evaluate(f);
@@ -298,7 +298,7 @@ class ClusterDifferentialTest {
             f.destinationDomain(),
             ends[0],
             ends[1],
-            f.local());
+            f.placement());
     Flow after =
         new Flow(
             f.protocol(),
@@ -311,7 +311,7 @@ class ClusterDifferentialTest {
             f.destinationDomain(),
             mapped[0],
             mapped[1],
-            before.local()); // spec S6.12: the deployed pod is placed as its endpoint was
+            before.placement()); // spec S6.12: the deployed pod is placed as its endpoint was
     return new Flow[] {before, after};
   }
 
@@ -448,7 +448,7 @@ class ClusterDifferentialTest {
         if (isolation && proven || !isolation && !all && !proven) {
           for (int k = 0; k < SAMPLES; k++) {
             Flow sampled = s.flow(s.pick(q.from()), s.pick(q.to()), q.spec());
-            for (Flow f : sampled == null ? List.<Flow>of() : Questions.placements(sampled)) {
+            for (Flow f : sampled == null ? List.<Flow>of() : Questions.placements(sampled, set)) {
               counts.incrementAndGet(3);
               counts.addAndGet(4, f.local() ? 1 : 0);
               assertThat(eval.evaluate(f).allowed())
@@ -463,7 +463,8 @@ class ClusterDifferentialTest {
             if (sampled == null || Questions.assumed(set, sampled)) {
               continue;
             }
-            for (Flow f : Questions.placements(sampled)) { // spec S6.12: every flow, either placed
+            for (Flow f :
+                Questions.placements(sampled, set)) { // spec S6.12: every flow, either placed
               counts.incrementAndGet(3);
               counts.addAndGet(4, f.local() ? 1 : 0);
               assertThat(eval.evaluate(f).allowed())

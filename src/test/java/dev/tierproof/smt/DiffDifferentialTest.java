@@ -199,7 +199,8 @@ class DiffDifferentialTest {
       if (fresh && scope == Scope.EXISTING) {
         continue; // the input's endpoints and outside addresses
       }
-      sampled.addAll(dev.tierproof.cluster.Questions.placements(moved(x, toCurrent::get)));
+      sampled.addAll(
+          dev.tierproof.cluster.Questions.placements(moved(x, toCurrent::get), set, current));
     }
     for (Flow y : sampled) {
       boolean fresh = hypothetical(y.source(), current) || hypothetical(y.destination(), current);
@@ -312,7 +313,7 @@ class DiffDifferentialTest {
         f.destinationDomain(),
         s == null ? f.source() : s,
         d == null ? f.destination() : d,
-        f.local()); // spec S6.12: both inputs place a workload naming no node alike
+        f.placement()); // spec S6.12: both inputs place a workload naming no node alike
   }
 
   // ---------------------------------------------------------------------------------------------

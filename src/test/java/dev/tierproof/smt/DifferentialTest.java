@@ -123,7 +123,7 @@ class DifferentialTest {
     Set<String> vocabulary = vocabulary(set);
     long t = System.nanoTime();
     for (int f = 0; f < FLOWS; f++) {
-      for (Flow flow : dev.tierproof.cluster.Questions.placements(model.flow())) {
+      for (Flow flow : dev.tierproof.cluster.Questions.placements(model.flow(), set)) {
         stats[0]++;
         if (eval.evaluate(flow).steps().stream().anyMatch(s -> s.decidedBy().reply() != null)) {
           stats[5]++; // spec S6.5
@@ -205,7 +205,7 @@ class DifferentialTest {
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
       Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
       // the solver places a workload naming no node as it likes (spec S6.12): eval follows it
-      Verdict expected = ev.evaluate(flow.placed(a.flow().local()));
+      Verdict expected = ev.evaluate(flow.placed(a.flow().placement()));
       List<Point> decisions = new ArrayList<>();
       for (Step s : expected.steps()) {
         decisions.add(point(s.direction(), s.decidedBy()));
@@ -406,7 +406,7 @@ class DifferentialTest {
       }
       for (Flow placed :
           dev.tierproof.cluster.Questions.placements(
-              f)) { // spec S6.12: a question holds both placements
+              f, model.set())) { // spec S6.12: a question holds both placements
         assertThat(ev.evaluate(placed).allowed())
             .as("sampled flow %s of `%s`, proved to allow none", brief(placed), question)
             .isFalse();
