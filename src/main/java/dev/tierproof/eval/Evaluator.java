@@ -47,6 +47,9 @@ public final class Evaluator {
   /** Per node whose forward chain is walked, its host endpoint ({@link Endpoint#forwarders}). */
   private final Map<String, Endpoint> forwarders;
 
+  /** {@link PolicySet#walked}. */
+  private final List<String> walked;
+
   /**
    * Endpoints by address, so a rule side looks only at the entities that own the packet's address.
    */
@@ -77,6 +80,7 @@ public final class Evaluator {
     this.entered = new java.util.concurrent.ConcurrentHashMap<>();
     known.addAll(set.endpoints());
     this.forwarders = Endpoint.forwarders(set.endpoints());
+    this.walked = set.walked();
     for (NetworkSet n : set.networkSets()) {
       networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of()));
     }
@@ -89,6 +93,7 @@ public final class Evaluator {
     this.index = sameTiers ? base.index : base.index.with(set.tiers());
     this.known = base.known;
     this.forwarders = base.forwarders;
+    this.walked = sameTiers ? base.walked : set.walked();
     this.byAddress = base.byAddress;
     this.networkSets = base.networkSets;
     this.netsetIndex = base.netsetIndex;

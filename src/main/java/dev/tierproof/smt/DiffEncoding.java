@@ -153,8 +153,8 @@ public final class DiffEncoding {
     patterns.addAll(Network.patterns(after));
     Set<String> hostNodes = new TreeSet<>(Endpoint.hostNodes(before.endpoints()));
     hostNodes.addAll(Endpoint.hostNodes(after.endpoints()));
-    Set<String> walkable = new TreeSet<>(Endpoint.forwarders(before.endpoints()).keySet());
-    walkable.addAll(Endpoint.forwarders(after.endpoints()).keySet());
+    Set<String> walkable = new TreeSet<>(before.walked());
+    walkable.addAll(after.walked());
     Set<String> mentioned = new TreeSet<>(mentioned(before));
     mentioned.addAll(mentioned(after));
     DiffEncoding d =

@@ -118,8 +118,9 @@ public final class Network {
   final List<String> nodes;
 
   /**
-   * The nodes whose forward chain is walked ({@link #forwarders}; of this set or the other set of a
-   * pair): where a flow with outside may place a workload naming no node (spec S6.11).
+   * The nodes whose forward chain is walked and holds policy ({@link PolicySet#walked}; of this set
+   * or the other set of a pair): where a flow with outside may place a workload naming no node
+   * (spec S6.11).
    */
   final Set<String> walkable;
 
@@ -138,7 +139,7 @@ public final class Network {
         null,
         Set.of(),
         Endpoint.hostNodes(set.endpoints()),
-        Endpoint.forwarders(set.endpoints()).keySet());
+        Set.copyOf(set.walked()));
   }
 
   /**

@@ -394,7 +394,7 @@ public final class Query implements AutoCloseable {
         src.member(r.source()),
         dst.member(r.destination()),
         r.bounds() == null ? ctx.mkTrue() : within(r.bounds()),
-        r.local() == null ? ctx.mkTrue() : r.local() ? local : t.not(local));
+        r.placed() == null ? ctx.mkTrue() : placedOn(r.placed().node()));
   }
 
   /**

@@ -158,7 +158,7 @@ public final class Questions {
   public static List<Flow> placements(Flow flow, PolicySet... sets) {
     java.util.Set<String> walked = new java.util.TreeSet<>();
     for (PolicySet set : sets) {
-      walked.addAll(Endpoint.forwarders(set.endpoints()).keySet());
+      walked.addAll(set.walked());
     }
     return flow.placements(walked);
   }

@@ -200,7 +200,13 @@ class DifferentialTest {
                     flow.destinationDomain(),
                     vocabulary)),
             bounds)) {
-      network.session.add(q.in(new Region(new EndSet.Any(), new EndSet.Any(), null, flow.local())));
+      network.session.add(
+          q.in(
+              new Region(
+                  new EndSet.Any(),
+                  new EndSet.Any(),
+                  null,
+                  dev.tierproof.model.Placement.of(flow, set.walked()))));
       Answer a = q.any();
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
       Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
