@@ -200,21 +200,16 @@ public final class Evaluator {
    * and holds policy ({@link #forwarder(Flow)}), else null.
    */
   public Endpoint forwarderOn(String node) {
-    Endpoint h = node == null ? null : forwarders.get(node);
-    return h == null
-            || forwardChain(h, Direction.INGRESS).tiers().isEmpty()
-                && forwardChain(h, Direction.EGRESS).tiers().isEmpty()
-        ? null
-        : h;
+    return node != null && walked.contains(node) ? forwarders.get(node) : null;
   }
 
   /**
-   * The nodes whose forward chain is walked and holds policy ({@link #forwarderOn}), in name order:
-   * where a workload naming no node may be placed with a different answer for its flows with
+   * The nodes whose forward chain is walked and holds policy ({@link PolicySet#walked}), in name
+   * order: where a workload naming no node may be placed with a different answer for its flows with
    * outside (spec S6.11).
    */
   public List<String> walked() {
-    return forwarders.keySet().stream().filter(n -> forwarderOn(n) != null).toList();
+    return walked;
   }
 
   /** {@code flow} in each placement that can change its answer ({@link Flow#placements}). */

@@ -15,7 +15,7 @@ public record Placement(String node) {
   /** Where {@code f} is placed, given the {@code walked} nodes. */
   public static Placement of(Flow f, Collection<String> walked) {
     String p = f.placement();
-    return new Placement(f.local() || walked.contains(p) ? p : null);
+    return new Placement(p != null && (f.local() || walked.contains(p)) ? p : null);
   }
 
   /** Whether {@code f} is placed here, given the {@code walked} nodes. */

@@ -24,16 +24,21 @@ import java.util.Set;
 
 /**
  * Draws the forwarded flows that tierproof walks (specs/semantics.md S6.11): in half the models a
- * node {@code fwd} whose one host endpoint is of all interfaces, some of the model's pods on it (or
- * on {@code node0}, whose host endpoint may be named), {@code applyOnForward} policies selecting
- * the host endpoint with ingress and egress rules (Allow, Deny, Pass, Log; ports, failsafe port 22
- * among them; nets; namespace selectors over the pods) and a {@code preDNAT} policy; and aims some
- * of the model's flows between those pods and addresses outside the cluster ({@link #aim}). Its own
- * random stream, so the rest of a seed's model and flows are drawn as before.
+ * node {@code fwd} whose one host endpoint is of all interfaces (in half of them a second one,
+ * {@code fwd2}), some of the model's pods on them, on {@code node0} (whose host endpoint may be
+ * named) or naming no node (each flow places them, spec S6.11), {@code applyOnForward} policies
+ * selecting the host endpoint with ingress and egress rules (Allow, Deny, Pass, Log; ports,
+ * failsafe port 22 among them; nets; namespace selectors over the pods) and a {@code preDNAT}
+ * policy; and aims some of the model's flows between those pods and addresses outside the cluster
+ * ({@link #aim}). Its own random stream, so the rest of a seed's model and flows are drawn as
+ * before.
  */
 public final class RandomForwarding {
 
   static final String NODE = "fwd";
+
+  /** A second node whose one host endpoint is of all interfaces, in half the models drawn. */
+  static final String NODE2 = "fwd2";
 
   private final Random rnd;
   private final List<Endpoint> placed = new ArrayList<>();
@@ -48,25 +53,19 @@ public final class RandomForwarding {
       return;
     }
     Map<String, String> labels = rnd.nextBoolean() ? Map.of("role", "fwd") : Map.of("zone", "dmz");
-    endpoints.add(
-        new Endpoint(
-            Endpoint.Kind.HOST,
-            null,
-            "fwd-host",
-            "HostEndpoint",
-            labels,
-            rnd.nextBoolean()
-                ? List.of()
-                : List.of(RandomModel.OWNABLE.get(rnd.nextInt(RandomModel.OWNABLE.size()))),
-            List.of(),
-            rnd.nextBoolean() ? List.of() : List.of("projectcalico-default-allow"),
-            NODE,
-            Span.NONE,
-            true));
+    endpoints.add(host("fwd-host", NODE, labels));
+    List<String> nodes = new ArrayList<>(List.of("node0", NODE, NODE));
+    if (rnd.nextBoolean()) {
+      // spec S6.11: a second walked node, labelled alike or not, so a pod naming no node has a
+      // real choice of forward chains
+      endpoints.add(host("fwd2-host", NODE2, rnd.nextBoolean() ? labels : Map.of("zone", "edge")));
+      nodes.add(NODE2);
+    }
+    nodes.add(null); // a pod naming no node: placed by each flow (spec S6.11)
     for (int i = 0; i < endpoints.size(); i++) {
       Endpoint e = endpoints.get(i);
       if (!e.isHost() && rnd.nextInt(3) > 0) {
-        Endpoint on = e.withNode(rnd.nextInt(4) == 0 ? "node0" : NODE);
+        Endpoint on = e.withNode(nodes.get(rnd.nextInt(nodes.size())));
         endpoints.set(i, on);
         placed.add(on);
       }
@@ -85,6 +84,24 @@ public final class RandomForwarding {
     if (rnd.nextBoolean()) {
       add(tiers, policy(tiers, "prednat", sel, true));
     }
+  }
+
+  /** An all-interfaces host endpoint on {@code node}, at an ownable address or none. */
+  private Endpoint host(String name, String node, Map<String, String> labels) {
+    return new Endpoint(
+        Endpoint.Kind.HOST,
+        null,
+        name,
+        "HostEndpoint",
+        labels,
+        rnd.nextBoolean()
+            ? List.of()
+            : List.of(RandomModel.OWNABLE.get(rnd.nextInt(RandomModel.OWNABLE.size()))),
+        List.of(),
+        rnd.nextBoolean() ? List.of() : List.of("projectcalico-default-allow"),
+        node,
+        Span.NONE,
+        true);
   }
 
   private Policy policy(List<Tier> tiers, String name, Selector sel, boolean preDnat) {
