@@ -76,8 +76,9 @@ class MapDifferentialTest {
             "pairs proved isolated",
             "parts proved reachable",
             "sampled flows decided with an untracked Allow's reply",
-            "sampled flows that can be local (both placements compared)",
-            "sampled flows crossing a forward chain"),
+            "local sampled flows (each placement compared)",
+            "sampled flows crossing a forward chain",
+            "sampled flows placing a workload naming no node on a walked node"),
         MapDifferentialTest::one);
   }
 
@@ -106,8 +107,9 @@ class MapDifferentialTest {
             "pairs proved isolated",
             "parts proved reachable",
             "sampled flows decided with an untracked Allow's reply",
-            "sampled flows that can be local (both placements compared)",
-            "sampled flows crossing a forward chain"),
+            "local sampled flows (each placement compared)",
+            "sampled flows crossing a forward chain",
+            "sampled flows placing a workload naming no node on a walked node"),
         MapDifferentialTest::any);
   }
 
@@ -347,7 +349,8 @@ class MapDifferentialTest {
     }
     counts.incrementAndGet(4);
     counts.addAndGet(8, Questions.replied(v) ? 1 : 0);
-    counts.addAndGet(9, Flow.canBeLocal(f.source(), f.destination()) ? 1 : 0); // spec S6.12
+    counts.addAndGet(9, f.local() ? 1 : 0); // spec S6.12
+    counts.addAndGet(11, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
     counts.addAndGet(10, v.steps().stream().anyMatch(Step::forward) ? 1 : 0); // spec S6.11
   }
 
