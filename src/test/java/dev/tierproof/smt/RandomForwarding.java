@@ -41,10 +41,15 @@ public final class RandomForwarding {
   static final String NODE2 = "fwd2";
 
   private final Random rnd;
+
+  /** The second walked node and the pods naming no node (spec S6.11). */
+  private final Random more;
+
   private final List<Endpoint> placed = new ArrayList<>();
 
   RandomForwarding(long seed) {
     this.rnd = new Random(seed * 0x2545F4914F6CDD1DL + 77);
+    this.more = new Random(seed * 0x2545F4914F6CDD1DL + 78);
   }
 
   /** Adds the host endpoint, moves pods onto nodes and adds the policies, in half the models. */
@@ -53,19 +58,21 @@ public final class RandomForwarding {
       return;
     }
     Map<String, String> labels = rnd.nextBoolean() ? Map.of("role", "fwd") : Map.of("zone", "dmz");
-    endpoints.add(host("fwd-host", NODE, labels));
-    List<String> nodes = new ArrayList<>(List.of("node0", NODE, NODE));
-    if (rnd.nextBoolean()) {
-      // spec S6.11: a second walked node, labelled alike or not, so a pod naming no node has a
-      // real choice of forward chains
-      endpoints.add(host("fwd2-host", NODE2, rnd.nextBoolean() ? labels : Map.of("zone", "edge")));
-      nodes.add(NODE2);
+    endpoints.add(host(rnd, "fwd-host", NODE, labels));
+    // spec S6.11: from a stream of its own (the rest is drawn as before), a second walked node,
+    // labelled alike or not, so a pod naming no node has a real choice of forward chains, and pods
+    // naming no node, placed by each flow
+    boolean second = more.nextBoolean();
+    if (second) {
+      endpoints.add(
+          host(more, "fwd2-host", NODE2, more.nextBoolean() ? labels : Map.of("zone", "edge")));
     }
-    nodes.add(null); // a pod naming no node: placed by each flow (spec S6.11)
     for (int i = 0; i < endpoints.size(); i++) {
       Endpoint e = endpoints.get(i);
       if (!e.isHost() && rnd.nextInt(3) > 0) {
-        Endpoint on = e.withNode(nodes.get(rnd.nextInt(nodes.size())));
+        String node = rnd.nextInt(4) == 0 ? "node0" : NODE;
+        int k = more.nextInt(4);
+        Endpoint on = e.withNode(k == 0 ? null : k == 1 && second ? NODE2 : node);
         endpoints.set(i, on);
         placed.add(on);
       }
@@ -87,7 +94,7 @@ public final class RandomForwarding {
   }
 
   /** An all-interfaces host endpoint on {@code node}, at an ownable address or none. */
-  private Endpoint host(String name, String node, Map<String, String> labels) {
+  private static Endpoint host(Random rnd, String name, String node, Map<String, String> labels) {
     return new Endpoint(
         Endpoint.Kind.HOST,
         null,
