@@ -99,28 +99,15 @@ class FloatingPlacementTest {
         "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: n2-fwd}\n"
             + "spec:\n  selector: host == 'n2'\n  applyOnForward: true\n  types: [Egress]\n"
             + "  egress:\n    - action: Deny\n      protocol: TCP\n      destination: {ports: [25]}\n");
-    Run run =
-        Run.of(
-            "-f",
-            RESOURCES.toString(),
-            "-f",
-            more.toString(),
-            "verify",
-            "reachable",
-            "fw/floating",
-            "world");
+    Run run = reachable(more, "fw/floating");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(run.out()).contains("applyOnForward `n2-fwd`");
-    Run web =
-        Run.of(
-            "-f",
-            RESOURCES.toString(),
-            "-f",
-            more.toString(),
-            "verify",
-            "reachable",
-            "fw/web",
-            "world");
+    Run web = reachable(more, "fw/web"); // on n1: walked
     assertThat(web.code()).as(web.toString()).isEqualTo(ExitCode.OK.code());
+  }
+
+  private static Run reachable(Path more, String pod) {
+    return Run.of(
+        "-f", RESOURCES.toString(), "-f", more.toString(), "verify", "reachable", pod, "world");
   }
 }

@@ -3,7 +3,6 @@ package dev.tierproof.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.eval.Evaluator;
-import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Span;
 import java.util.EnumSet;
 import java.util.List;
@@ -60,26 +59,29 @@ class FloatingFlowTest {
 
   @Test
   void walked_onlyAllInterfacesNodesWithForwardPolicy_evalWalksThePlacedNode() {
-    Policy deny = forward("deny-out", "n2");
+    // n1 and n3: one all-interfaces host endpoint each, with forward policy; n2: a named one
+    dev.tierproof.source.Diagnostics d = new dev.tierproof.source.Diagnostics();
     PolicySet set =
-        PolicySet.ordered(
-            List.of(new Tier("default", null, Action.DENY, true, Span.NONE, List.of(deny))),
-            List.of(FLOATING, ON_N1, N1, N2, N3),
-            List.of(),
-            Map.of(),
-            Map.of());
-    assertThat(set.walked()).containsExactly("n2");
+        dev.tierproof.load.Loader.load(
+            dev.tierproof.load.Loader.read(
+                List.of("specs/cases/own/host-endpoint-forward-walked/resources.yaml"),
+                java.io.InputStream.nullInputStream(),
+                d),
+            d,
+            CalicoVersion.DEFAULT);
+    assertThat(set.walked()).containsExactly("n1", "n3");
+    Endpoint floating =
+        set.endpoints().stream().filter(e -> e.name().equals("floating")).findFirst().orElseThrow();
     Evaluator eval = new Evaluator(set);
-    assertThat(eval.placements(out(FLOATING)))
-        .extracting(Flow::placement)
-        .containsExactly(null, "n2");
-    assertThat(eval.evaluate(out(FLOATING)).steps()).noneMatch(dev.tierproof.eval.Step::forward);
-    assertThat(eval.forwarder(out(FLOATING).placed("n2"))).isSameAs(N2);
-    assertThat(eval.evaluate(out(FLOATING).placed("n2")).steps())
-        .anyMatch(x -> x.forward() && x.endpoint() == N2 && !x.allowed());
-    assertThat(eval.forwarder(out(FLOATING).placed("n1"))).isNull();
-    assertThat(Placement.of(out(FLOATING).placed("n1"), set.walked()).node()).isNull();
-    assertThat(Placement.of(out(FLOATING).placed("n2"), set.walked()).node()).isEqualTo("n2");
+    Flow out = out(floating);
+    assertThat(eval.placements(out)).extracting(Flow::placement).containsExactly(null, "n1", "n3");
+    assertThat(eval.evaluate(out).steps()).noneMatch(dev.tierproof.eval.Step::forward);
+    assertThat(eval.forwarder(out.placed("n3")).name()).isEqualTo("n3-all");
+    assertThat(eval.evaluate(out.placed("n3")).steps())
+        .anyMatch(x -> x.forward() && x.endpoint().name().equals("n3-all") && !x.allowed());
+    assertThat(eval.forwarder(out.placed("n2"))).isNull();
+    assertThat(Placement.of(out.placed("n2"), set.walked()).node()).isNull();
+    assertThat(Placement.of(out.placed("n3"), set.walked()).node()).isEqualTo("n3");
   }
 
   @Test
@@ -135,47 +137,6 @@ class FloatingFlowTest {
   }
 
   private static Endpoint host(String name, String node, boolean all) {
-    return new Endpoint(
-        Endpoint.Kind.HOST,
-        null,
-        name,
-        "HostEndpoint",
-        Map.of("host", node),
-        List.of(),
-        List.of(),
-        List.of(),
-        node,
-        Span.NONE,
-        all);
-  }
-
-  /** An applyOnForward policy at {@code node}'s host endpoint denying every packet out. */
-  private static Policy forward(String name, String node) {
-    return new Policy(
-        PolicyKind.GLOBAL_NETWORK_POLICY,
-        name,
-        null,
-        "default",
-        null,
-        new Selector.Compare("host", Selector.Op.EQ, node),
-        EnumSet.of(Direction.EGRESS),
-        List.of(),
-        List.of(
-            new Rule(
-                0,
-                Action.DENY,
-                null,
-                null,
-                null,
-                null,
-                null,
-                EntityMatch.ANY,
-                EntityMatch.ANY,
-                false,
-                Span.NONE)),
-        false,
-        false,
-        true,
-        Span.NONE);
+    return ForwardPathTest.host(name, node, all).withLabels(Map.of("host", node));
   }
 }

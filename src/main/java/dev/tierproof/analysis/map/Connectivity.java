@@ -233,8 +233,8 @@ public final class Connectivity {
     for (String p : Flow.placements(src, dst, evaluator.walked())) {
       out.addAll(
           Flow.local(src, dst, p)
-              ? local(src, srcIp, from, dst, dstIp, to, family, p)
-              : walked(src, srcIp, from, dst, dstIp, to, family, p));
+              ? local(src, srcIp, from, dst, dstIp, to, family)
+              : walked(src, srcIp, from, dst, dstIp, to, p));
     }
     return out;
   }
@@ -245,14 +245,7 @@ public final class Connectivity {
    * over that step's table's cells, each evaluated.
    */
   private List<Part> local(
-      Endpoint src,
-      Ip srcIp,
-      Member from,
-      Endpoint dst,
-      Ip dstIp,
-      Member to,
-      int family,
-      String placement) {
+      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
     Cells cells = new Cells();
     if (!src.isHost()) {
       cells.add(
@@ -268,7 +261,7 @@ public final class Connectivity {
       if (!c.in(options.packets())) {
         continue;
       }
-      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, placement);
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, null).onHostNode();
       Verdict v = evaluator.evaluate(f);
       if (v.allowed()) {
         flows.put(c, f);
@@ -286,20 +279,14 @@ public final class Connectivity {
   }
 
   /**
-   * The parts of flows walked at both ends ({@link #parts}): the source's egress and the
-   * destination's ingress tables, and around them the forward chain's sides when the pair's flows
-   * meet one in {@code placement} ({@link Evaluator#forwarder}, spec S6.11), in the order {@link
-   * Evaluator#evaluate} walks them.
+   * The parts of flows walked at both ends ({@link #parts}), of the family of {@code srcIp}: the
+   * source's egress and the destination's ingress tables, and around them the forward chain's sides
+   * when the pair's flows meet one placed on {@code p} ({@link Evaluator#forwarder}, spec S6.11),
+   * in the order {@link Evaluator#evaluate} walks them.
    */
   private List<Part> walked(
-      Endpoint src,
-      Ip srcIp,
-      Member from,
-      Endpoint dst,
-      Ip dstIp,
-      Member to,
-      int family,
-      String placement) {
+      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, String p) {
+    int family = srcIp.family();
     Table out =
         src == null
             ? null
@@ -315,7 +302,7 @@ public final class Connectivity {
       return List.of();
     }
     List<Table> tables = new ArrayList<>(4);
-    Endpoint via = evaluator.forwarder(src, dst, placement);
+    Endpoint via = evaluator.forwarder(src, dst, p);
     if (via != null) {
       tables.add(forward(via, Direction.INGRESS, src, srcIp, from, dst, dstIp, to, family));
     }
@@ -334,7 +321,7 @@ public final class Connectivity {
     List<Part> parts = new ArrayList<>();
     for (Shape s : shapes) {
       Cell c = s.cell();
-      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, placement);
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, p);
       Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
