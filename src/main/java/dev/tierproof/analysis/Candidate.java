@@ -1,6 +1,7 @@
 package dev.tierproof.analysis;
 
 import dev.tierproof.model.FlowSpec;
+import dev.tierproof.model.Placement;
 import dev.tierproof.model.Port;
 import dev.tierproof.smt.EndSet;
 import dev.tierproof.smt.Region;
@@ -8,19 +9,18 @@ import java.util.Set;
 
 /**
  * A class of flows a diff tries (diff classes): source and destination end sets, the packets'
- * bounds and the flows' placement ({@code local}: null any, else {@link
- * dev.tierproof.model.Flow#local} as given, spec S6.12). {@link #region} is what the solver is
- * asked about.
+ * bounds and the flows' placement ({@code placed}: null any, else {@link Placement}, spec S6.11,
+ * S6.12). {@link #region} is what the solver is asked about.
  */
-record Candidate(EndSet src, EndSet dst, FlowSpec packets, Boolean local) {
+record Candidate(EndSet src, EndSet dst, FlowSpec packets, Placement placed) {
 
   Candidate with(EndSet s, EndSet d) {
-    return new Candidate(s, d, packets, local);
+    return new Candidate(s, d, packets, placed);
   }
 
   /** The same ends, packets within {@code p}. */
   Candidate with(FlowSpec p) {
-    return new Candidate(src, dst, p, local);
+    return new Candidate(src, dst, p, placed);
   }
 
   /** Any packet in the class's family. */
@@ -53,6 +53,6 @@ record Candidate(EndSet src, EndSet dst, FlowSpec packets, Boolean local) {
   }
 
   Region region() {
-    return new Region(src, dst, packets, local);
+    return new Region(src, dst, packets, placed);
   }
 }

@@ -211,7 +211,7 @@ public final class Diff {
         ChangeClass m = out.get(i);
         if (m.kind() != c.kind()
             || !m.packets().equals(c.packets())
-            || !java.util.Objects.equals(m.local(), c.local())) {
+            || !java.util.Objects.equals(m.placed(), c.placed())) {
           continue;
         }
         Ends src = m.source().equals(c.source()) ? m.source() : null;
@@ -225,7 +225,7 @@ public final class Diff {
           out.set(
               i,
               new ChangeClass(
-                  m.kind(), src, dst, m.packets(), m.local(), m.witness(), m.before(), m.after()));
+                  m.kind(), src, dst, m.packets(), m.placed(), m.witness(), m.before(), m.after()));
           continue next;
         }
       }
@@ -342,8 +342,8 @@ public final class Diff {
     Verdict n = replay.now(g, Map.of());
     boolean so =
         (c.kind() == Kind.OPENED ? !b.allowed() && n.allowed() : b.allowed() && !n.allowed())
-            && (c.local() == null || g.local() == c.local()); // in the class (spec S6.12)
-    return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, c.local(), g, b, n) : c;
+            && (c.placed() == null || c.placed().holds(g, replay.walked())); // spec S6.11, S6.12
+    return so ? new ChangeClass(c.kind(), c.source(), c.destination(), p, c.placed(), g, b, n) : c;
   }
 
   /** TCP, else the first usual protocol (then any) that {@code excluded} leaves. */

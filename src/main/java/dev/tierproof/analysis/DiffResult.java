@@ -97,32 +97,50 @@ public record DiffResult(
   /**
    * Flows from {@code source} to {@code destination} within {@code packets}, every one of which
    * changed as {@code kind} says (proved by the solver), with one witness replayed through both
-   * versions' evaluators ({@code before}, {@code after}). {@code local}: null for flows however
-   * placed; else only those between a host endpoint and a workload naming no node placed on the
-   * host endpoint's node (true) or elsewhere (false), with every flow that must be so (spec S6.12,
-   * {@link Flow#local}).
+   * versions' evaluators ({@code before}, {@code after}). {@code placed}: null for flows however
+   * placed; else only those placed so ({@link dev.tierproof.model.Placement}: a workload naming no
+   * node on the host endpoint's node or a walked node, or elsewhere, with every flow that must be
+   * so; spec S6.11, S6.12).
    */
   public record ChangeClass(
       Kind kind,
       Ends source,
       Ends destination,
       FlowSpec packets,
-      Boolean local,
+      dev.tierproof.model.Placement placed,
       Flow witness,
       Verdict before,
       Verdict after) {
 
     /**
+     * For a class of one placement between a host endpoint and a workload (spec S6.12), whether the
+     * workload is on the host endpoint's node; else null.
+     */
+    public Boolean local() {
+      boolean host =
+          witness.source() != null && witness.source().isHost()
+              || witness.destination() != null && witness.destination().isHost();
+      return placed == null || !host ? null : placed.node() != null;
+    }
+
+    /**
      * {@code " (workload on the host endpoint's node)"} or {@code " (workload not on the host
-     * endpoint's node)"} for a class of one placement (spec S6.12), else {@code ""}.
+     * endpoint's node)"} for a class of one placement between a host endpoint and a workload (spec
+     * S6.12), {@code " (workload on node n1)"} or {@code " (workload on no walked node)"} for one
+     * between a workload and outside (S6.11), else {@code ""}.
      */
     public String placement() {
-      if (local == null) {
+      if (placed == null) {
         return "";
       }
-      return local
-          ? " (workload on the host endpoint's node)"
-          : " (workload not on the host endpoint's node)";
+      if (local() != null) {
+        return local()
+            ? " (workload on the host endpoint's node)"
+            : " (workload not on the host endpoint's node)";
+      }
+      return placed.node() != null
+          ? " (workload on node " + placed.node() + ")"
+          : " (workload on no walked node)";
     }
   }
 

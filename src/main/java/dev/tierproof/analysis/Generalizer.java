@@ -9,6 +9,7 @@ import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
+import dev.tierproof.model.Placement;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
@@ -97,9 +98,14 @@ final class Generalizer {
     Change change = kind == Kind.OPENED ? Change.OPENED : Change.CLOSED;
     boolean ports = Protocols.hasPorts(w.protocol());
     boolean icmp = Protocols.isIcmp(w.protocol());
-    // spec S6.12: a witness whose other placement did not change so keeps the class to its own
-    Flow other = w.placed(!w.local());
-    Boolean local = other.local() != w.local() && !changed(other, change) ? w.local() : null;
+    // spec S6.11, S6.12: a witness whose other placements did not all change so keeps the class
+    // to its own
+    java.util.Set<String> walked = replay.walked();
+    Placement mine = Placement.of(w, walked);
+    Placement placed =
+        w.placements(walked).stream().allMatch(o -> mine.holds(o, walked) || changed(o, change))
+            ? null
+            : mine;
     Candidate c =
         new Candidate(
             ends.tightest(w, true),
@@ -111,7 +117,7 @@ final class Generalizer {
                 icmp ? w.icmpType() : null,
                 icmp ? w.icmpCode() : null,
                 w.family()),
-            local);
+            placed);
     Candidate guess = optimistic(c, change, w, true);
     if (guess != null && !uniform(guess, change)) {
       // the outside ranges that looked alike did not all change so: the witness's range alone
@@ -250,14 +256,14 @@ final class Generalizer {
         guessed[0],
         guessed[1],
         new FlowSpec(p.protocol(), ports, null, p.icmpType(), icmp ? null : p.icmpCode(), null),
-        c.local());
+        c.placed());
   }
 
   private Found found(Kind kind, Candidate c, Flow w, Verdict[] v) {
     Ends source = ends(c.src());
     Ends destination = ends(c.dst());
     return new Found(
-        new ChangeClass(kind, source, destination, c.packets(), c.local(), w, v[0], v[1]),
+        new ChangeClass(kind, source, destination, c.packets(), c.placed(), w, v[0], v[1]),
         c.region());
   }
 
@@ -365,7 +371,7 @@ final class Generalizer {
     for (boolean source : List.of(true, false)) {
       for (Endpoint e : samples(source ? c.src() : c.dst())) {
         Flow f = moved(w, source, e);
-        if (f == null || c.local() != null && f.local() != c.local()) {
+        if (f == null || c.placed() != null && !c.placed().holds(f, replay.walked())) {
           continue; // not in the class
         }
         if (!changed(f, change)) {

@@ -86,8 +86,9 @@ public final class Relevance {
     if (verdict.steps().isEmpty()) {
       return withForwarded(all, List.of()); // between two addresses outside the cluster
     }
-    // spec S6.11: a flow meets a forward chain only between a workload and outside the cluster
-    boolean outside = verdict.steps().stream().anyMatch(Step::forward);
+    // spec S6.11: a flow meets a forward chain only between a workload and outside the cluster,
+    // whose one step of its own is the workload's
+    boolean outside = verdict.steps().stream().filter(s -> !s.forward()).count() == 1;
     // spec S6.12: a local flow (it has an own-node step) is never forwarded
     boolean local =
         verdict.steps().stream()
@@ -349,6 +350,7 @@ public final class Relevance {
         || end instanceof End.Hypothetical h
             && r.directions().contains(d)
             && !h.existingOnly()
+            && !(outside && r.walkedAt(null)) // spec S6.11: a pod not yet deployed names no node
             && fresh(r, h.namespace(), h.selector());
   }
 

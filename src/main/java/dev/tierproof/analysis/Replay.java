@@ -55,6 +55,18 @@ public final class Replay {
     return new Replay(new Evaluator(current), new Replay(paired), Diff.twins(paired, current));
   }
 
+  /**
+   * The nodes whose forward chain is walked ({@link PolicySet#walked}) in this set or, for two
+   * versions, in either: where a {@link dev.tierproof.model.Placement} can be.
+   */
+  public java.util.Set<String> walked() {
+    java.util.Set<String> out = new java.util.TreeSet<>(evaluator.walked());
+    if (base != null) {
+      out.addAll(base.walked());
+    }
+    return out;
+  }
+
   /** The evaluator of the set with {@code profiles} assumed (none: the set's own). */
   public Evaluator evaluator(Map<String, Profile> profiles) {
     return evaluator.assuming(profiles);

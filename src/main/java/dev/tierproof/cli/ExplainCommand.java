@@ -61,14 +61,19 @@ final class ExplainCommand extends Subcommand {
     Evaluator evaluator = new Evaluator(set);
     Verdict verdict = evaluator.evaluate(c.flow());
     List<String> notes = new java.util.ArrayList<>(c.notes());
-    Flow onNode = c.flow().placed(true);
-    // spec S6.12: a workload that names no node may run on the host endpoint's node too
-    ExplainReport.Placed other =
-        onNode.local() == c.flow().local()
-            ? null
-            : new ExplainReport.Placed(onNode, evaluator.evaluate(onNode));
-    if (other != null) {
-      notes.add("placed on the host endpoint's node, " + placed(onNode, other.verdict()));
+    // spec S6.11, S6.12: a workload that names no node may run on the host endpoint's node, or on
+    // a node whose forward chain is walked, too
+    List<ExplainReport.Placed> others = new java.util.ArrayList<>();
+    for (Flow p : evaluator.placements(c.flow())) {
+      if (!p.equals(c.flow())) {
+        ExplainReport.Placed other = new ExplainReport.Placed(p, evaluator.evaluate(p));
+        others.add(other);
+        notes.add(
+            (p.local()
+                    ? "placed on the host endpoint's node, "
+                    : "placed on node " + p.placement() + ", ")
+                + placed(p, other.verdict()));
+      }
     }
     if (outputs.stream().noneMatch(o -> o.format() == Format.TEXT && o.file() == null)) {
       notes.forEach(n -> s.err.println("note: " + n));
@@ -77,7 +82,7 @@ final class ExplainCommand extends Subcommand {
     // path
     List<dev.tierproof.model.Unmodelled> acting =
         new java.util.ArrayList<>(Relevance.verdict(question.get().unmodelled(), verdict));
-    if (other != null) {
+    for (ExplainReport.Placed other : others) {
       Relevance.verdict(question.get().unmodelled(), other.verdict()).stream()
           .filter(u -> !acting.contains(u))
           .forEach(acting::add);
@@ -90,7 +95,7 @@ final class ExplainCommand extends Subcommand {
                 ExplainReport.render(
                     f,
                     new ExplainReport.Explanation(
-                        set, from.end(), to.end(), c.flow(), verdict, notes, other),
+                        set, from.end(), to.end(), c.flow(), verdict, notes, others),
                     caveat));
     if (!written) {
       return s.fail();

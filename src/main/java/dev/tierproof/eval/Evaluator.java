@@ -47,6 +47,9 @@ public final class Evaluator {
   /** Per node whose forward chain is walked, its host endpoint ({@link Endpoint#forwarders}). */
   private final Map<String, Endpoint> forwarders;
 
+  /** {@link PolicySet#walked}. */
+  private final List<String> walked;
+
   /**
    * Endpoints by address, so a rule side looks only at the entities that own the packet's address.
    */
@@ -77,6 +80,7 @@ public final class Evaluator {
     this.entered = new java.util.concurrent.ConcurrentHashMap<>();
     known.addAll(set.endpoints());
     this.forwarders = Endpoint.forwarders(set.endpoints());
+    this.walked = set.walked();
     for (NetworkSet n : set.networkSets()) {
       networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of()));
     }
@@ -89,6 +93,7 @@ public final class Evaluator {
     this.index = sameTiers ? base.index : base.index.with(set.tiers());
     this.known = base.known;
     this.forwarders = base.forwarders;
+    this.walked = sameTiers ? base.walked : set.walked();
     this.byAddress = base.byAddress;
     this.networkSets = base.networkSets;
     this.netsetIndex = base.netsetIndex;
@@ -171,26 +176,45 @@ public final class Evaluator {
 
   /**
    * The host endpoint whose forward chain {@code flow} meets (spec S6.11), or null: a flow between
-   * a workload endpoint on a node of {@link Endpoint#forwarders} and an address outside the
-   * cluster, either way, meets that node's all-interfaces endpoint; null too when that chain holds
-   * no policy (it forwards every packet, S6.8: its steps are left out).
+   * a workload endpoint and an address outside the cluster, either way, meets the all-interfaces
+   * endpoint of the node it places the workload on ({@link Flow#placement}: the workload's own, or
+   * where the flow places a workload naming no node) when that node is one of {@link
+   * Endpoint#forwarders}; null too when that chain holds no policy (it forwards every packet, S6.8:
+   * its steps are left out).
    */
   public Endpoint forwarder(Flow flow) {
-    return forwarder(flow.source(), flow.destination());
+    return forwarder(flow.source(), flow.destination(), flow.placement());
   }
 
   /**
    * {@link #forwarder(Flow)} for every flow from {@code source} to {@code destination} (null:
-   * outside the cluster): it depends on the ends alone.
+   * outside the cluster) placed on {@code placement} ({@link Flow#placement}).
    */
-  public Endpoint forwarder(Endpoint source, Endpoint destination) {
+  public Endpoint forwarder(Endpoint source, Endpoint destination, String placement) {
     Endpoint w = source == null ? destination : destination == null ? source : null;
-    Endpoint h = w == null || w.isHost() || w.node() == null ? null : forwarders.get(w.node());
-    return h == null
-            || forwardChain(h, Direction.INGRESS).tiers().isEmpty()
-                && forwardChain(h, Direction.EGRESS).tiers().isEmpty()
-        ? null
-        : h;
+    return w == null || w.isHost() ? null : forwarderOn(w.node() != null ? w.node() : placement);
+  }
+
+  /**
+   * The all-interfaces host endpoint of {@code node} (null: none) when its forward chain is walked
+   * and holds policy ({@link #forwarder(Flow)}), else null.
+   */
+  public Endpoint forwarderOn(String node) {
+    return node != null && walked.contains(node) ? forwarders.get(node) : null;
+  }
+
+  /**
+   * The nodes whose forward chain is walked and holds policy ({@link PolicySet#walked}), in name
+   * order: where a workload naming no node may be placed with a different answer for its flows with
+   * outside (spec S6.11).
+   */
+  public List<String> walked() {
+    return walked;
+  }
+
+  /** {@code flow} in each placement that can change its answer ({@link Flow#placements}). */
+  public List<Flow> placements(Flow flow) {
+    return flow.placements(walked());
   }
 
   /**

@@ -10,8 +10,9 @@
  * untracked Allow decided with the reply its packet needs, S6.5; a node's traffic with its own
  * workloads, S6.12, walking only the workload's egress toward its host: {@code Evaluator.stepped};
  * the forward chain of a node whose one host endpoint is of all interfaces around a workload's step
- * for its flows with the outside, S6.7-S6.11). Every answer the solver gives is replayed here
- * before it is reported.
+ * for its flows with the outside, S6.7-S6.11, a workload naming no node walking the chain of the
+ * node its flow places it on: {@code Evaluator.forwarder}, {@code placements}). Every answer the
+ * solver gives is replayed here before it is reported.
  *
  * <ul>
  *   <li>{@code Evaluator}: rule matching (S3) and the one walk of S4 ({@code walk}); {@code

@@ -9,10 +9,14 @@ package dev.tierproof.model;
  * @param icmpType null unless ICMP/ICMPv6; {@code icmpCode} likewise
  * @param destinationDomain the DNS name the destination was reached by (Enterprise domain rules),
  *     or null
- * @param local the flow is between a host endpoint and a workload on the host endpoint's node (spec
- *     S6.12): always when the workload's node is that node, never when it is another or the ends
- *     are not a host endpoint and a workload; for a workload that names no node (a pod template, a
- *     pod not yet deployed) the flow places it on that node or on another
+ * @param placement the node of the flow's workload end where its node matters, null elsewhere: for
+ *     a flow between a host endpoint and a workload, the host endpoint's node when the workload is
+ *     on it (spec S6.12: the flow is {@link #local}); for a flow between a workload and an address
+ *     outside the cluster, the workload's node (its forward chain may be walked, S6.11); null for
+ *     other flows. For a workload that names no node (a pod template, a pod not yet deployed) the
+ *     flow places it: given a node, it is on that node; null, on a node the input does not list or
+ *     one whose answer is the same as there ({@link #placements}). The one home of where a flow
+ *     puts its workload: normalised here, so a placement that cannot matter is null
  */
 public record Flow(
     int protocol,
@@ -25,16 +29,16 @@ public record Flow(
     String destinationDomain,
     Endpoint source,
     Endpoint destination,
-    boolean local) {
+    String placement) {
 
   public Flow {
     if (sourceIp.family() != destinationIp.family()) {
       throw new IllegalArgumentException("source and destination families differ");
     }
-    local = mustBeLocal(source, destination) || local && canBeLocal(source, destination);
+    placement = normalised(source, destination, placement);
   }
 
-  /** A flow whose workload end, if it names no node, is on another node than its host end's. */
+  /** A flow whose workload end, if it names no node, is placed elsewhere. */
   public Flow(
       int protocol,
       Ip sourceIp,
@@ -57,7 +61,95 @@ public record Flow(
         destinationDomain,
         source,
         destination,
-        false);
+        null);
+  }
+
+  /**
+   * {@code node} as the placement of a flow between {@code a} and {@code b} ({@link #placement}): a
+   * host endpoint's node for a flow between it and a workload on it or naming none, placed there; a
+   * workload's own node, or the given one when it names none, for a flow between it and outside.
+   */
+  private static String normalised(Endpoint a, Endpoint b, String node) {
+    if (a == null || b == null) {
+      Endpoint w = a == null ? b : a;
+      return w == null || w.isHost() ? null : w.node() != null ? w.node() : node;
+    }
+    if (a.isHost() == b.isHost()) {
+      return null;
+    }
+    Endpoint host = a.isHost() ? a : b;
+    Endpoint w = a.isHost() ? b : a;
+    if (host.node() == null) {
+      return null;
+    }
+    String on = w.node() != null ? w.node() : node;
+    return host.node().equals(on) ? on : null;
+  }
+
+  /**
+   * The flow is between a host endpoint and a workload on the host endpoint's node (spec S6.12):
+   * always when the workload's node is that node, never when it is another or the ends are not a
+   * host endpoint and a workload; for a workload that names no node when the flow places it there.
+   */
+  public boolean local() {
+    return local(source, destination, placement);
+  }
+
+  /** {@link #local()} of a flow between {@code a} and {@code b} placed on {@code placement}. */
+  public static boolean local(Endpoint a, Endpoint b, String placement) {
+    return normalised(a, b, placement) != null && a != null && b != null;
+  }
+
+  /**
+   * The end of this flow that names no node and whose placement matters ({@link #placement}), or
+   * null.
+   */
+  public Endpoint floating() {
+    return floating(source, destination);
+  }
+
+  /**
+   * Of a flow between {@code a} and {@code b} (null: outside), either way, the workload end that
+   * names no node while the other is a host endpoint on a node or outside the cluster, or null.
+   */
+  public static Endpoint floating(Endpoint a, Endpoint b) {
+    for (Endpoint w : java.util.Arrays.asList(a, b)) {
+      Endpoint other = w == a ? b : a;
+      if (w != null
+          && !w.isHost()
+          && w.node() == null
+          && (other == null || other.isHost() && other.node() != null)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The flow in each placement that can change its answer ({@link #placements(Endpoint, Endpoint,
+   * java.util.Collection)}).
+   */
+  public java.util.List<Flow> placements(java.util.Collection<String> walked) {
+    return placements(source, destination, walked).stream().map(this::placed).toList();
+  }
+
+  /**
+   * The placements ({@link #placement}) of the flows between {@code a} and {@code b} (null:
+   * outside), either way, that can change their answers, null (elsewhere) first: with a {@link
+   * #floating} end, also its host end's node, or for a flow with outside each of {@code walked}
+   * (the nodes whose forward chain is walked, spec S6.11); else the one placement they all have.
+   */
+  public static java.util.List<String> placements(
+      Endpoint a, Endpoint b, java.util.Collection<String> walked) {
+    Endpoint w = floating(a, b);
+    if (w == null) {
+      return java.util.Collections.singletonList(normalised(a, b, null));
+    }
+    Endpoint other = w == a ? b : a;
+    java.util.List<String> out = new java.util.ArrayList<>();
+    out.add(null);
+    out.addAll(other == null ? walked : java.util.List.of(other.node()));
+    return java.util.Collections.unmodifiableList(out);
   }
 
   /**
@@ -103,7 +195,7 @@ public record Flow(
         destinationDomain,
         source,
         destination,
-        local);
+        placement);
   }
 
   /** The same packet between {@code newSource} and {@code newDestination}, placed alike. */
@@ -119,11 +211,14 @@ public record Flow(
         destinationDomain,
         newSource,
         newDestination,
-        local);
+        placement);
   }
 
-  /** The same packet, its workload end placed on its host end's node or not ({@link #local}). */
-  public Flow placed(boolean onHostNode) {
+  /**
+   * The same packet, its workload end naming no node placed on {@code node} (null: elsewhere;
+   * {@link #placement}).
+   */
+  public Flow placed(String node) {
     return new Flow(
         protocol,
         sourceIp,
@@ -135,7 +230,14 @@ public record Flow(
         destinationDomain,
         source,
         destination,
-        onHostNode);
+        node);
+  }
+
+  /** The same packet, its workload end naming no node placed on its host end's node (S6.12). */
+  public Flow onHostNode() {
+    Endpoint w = floating();
+    Endpoint other = w == null ? null : w == source ? destination : source;
+    return other == null ? this : placed(other.node());
   }
 
   /**
@@ -156,7 +258,7 @@ public record Flow(
             domain,
             owner,
             destination,
-            local)
+            placement)
         : new Flow(
             protocol,
             sourceIp,
@@ -168,7 +270,7 @@ public record Flow(
             domain,
             this.source,
             owner,
-            local);
+            placement);
   }
 
   /**
@@ -198,7 +300,7 @@ public record Flow(
         null,
         destination,
         source,
-        local);
+        placement);
   }
 
   /**
@@ -235,8 +337,7 @@ public record Flow(
 
   /**
    * The packet and its ends: {@code TCP 10.0.1.5:40000 -> 203.0.113.7:443 (shop/a -> outside)}; a
-   * workload that names no node and is placed on its host end's node says so ({@code shop/a on node
-   * n1}).
+   * workload that names no node and is placed on a node says so ({@code shop/a on node n1}).
    */
   public String describe() {
     return packet()
@@ -252,14 +353,14 @@ public record Flow(
   }
 
   /**
-   * The node this flow places {@code e} on: its host end's, when {@code e} is a workload naming no
-   * node and the flow is {@link #local}; else null ({@code e} may be null: outside).
+   * The node this flow places {@code e} on: its {@link #placement}, when {@code e} is a workload
+   * naming no node; else null ({@code e} may be null: outside).
    */
   public String placedOn(Endpoint e) {
-    if (!local || e == null || e.isHost() || e.node() != null) {
+    if (e == null || e.isHost() || e.node() != null) {
       return null;
     }
-    return (e == source ? destination : source).node();
+    return placement;
   }
 
   /** {@code " on node n1"} when this flow places {@code e} on a node ({@link #placedOn}). */

@@ -117,6 +117,35 @@ public record PolicySet(
     return new PolicySet(other, endpoints, networkSets, profiles, namespaces, dataplane);
   }
 
+  /**
+   * The nodes whose forward chain tierproof walks (spec S6.11: {@link Endpoint#forwarders}) and
+   * whose chain holds policy: an enforced policy of its forward paths ({@link HostPath#forwarded})
+   * selects the node's host endpoint. A chain without policy forwards every packet (S6.8), so a
+   * workload naming no node placed on any other node is answered as elsewhere. Name order.
+   */
+  public java.util.List<String> walked() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    Endpoint.forwarders(endpoints)
+        .forEach(
+            (node, h) -> {
+              boolean held =
+                  tiers.stream()
+                      .flatMap(t -> t.policies().stream())
+                      .anyMatch(
+                          p ->
+                              p.selector().matches(h.labels())
+                                  && java.util.Arrays.stream(Direction.values())
+                                      .anyMatch(
+                                          d ->
+                                              HostPath.forwarded(d).stream()
+                                                  .anyMatch(path -> path.enforces(p, d))));
+              if (held) {
+                out.add(node);
+              }
+            });
+    return java.util.List.copyOf(out);
+  }
+
   public Optional<Profile> profile(String name) {
     return Optional.ofNullable(profiles.get(name));
   }

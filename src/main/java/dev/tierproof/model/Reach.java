@@ -101,11 +101,19 @@ public sealed interface Reach {
     /**
      * Whether the element acts at {@code e} for {@code direction} on a flow whose other end is
      * outside the cluster ({@code outside}) or may not be: {@link #covers(Endpoint, Direction)},
-     * but not at a workload on a {@link #walked} node when the other end is outside.
+     * but not at a workload {@link #walkedAt} its node when the other end is outside.
      */
     public boolean covers(Endpoint e, Direction direction, boolean outside) {
-      return covers(e, direction)
-          && !(outside && !e.isHost() && e.node() != null && walked.contains(e.node()));
+      return covers(e, direction) && !(outside && !e.isHost() && walkedAt(e.node()));
+    }
+
+    /**
+     * Whether the flows with outside of a workload on {@code node} (null: naming none, so on any
+     * node) meet this element only on walked forward chains (spec S6.11, S9.2): the node is {@link
+     * #walked}; for a workload naming no node, every node the element acts on is.
+     */
+    public boolean walkedAt(String node) {
+      return node != null ? walked.contains(node) : nodes != null && walked.containsAll(nodes);
     }
 
     /**

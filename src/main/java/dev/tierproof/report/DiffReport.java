@@ -195,6 +195,13 @@ public final class DiffReport {
       o.set("packets", packets(Json.object(), c.packets()));
       if (c.local() != null) {
         o.put("local", c.local()); // spec S6.12: the class's placement
+      } else if (c.placed() != null) {
+        // spec S6.11: a workload naming no node on a walked node, or on none
+        if (c.placed().node() != null) {
+          o.put("placedOn", c.placed().node());
+        } else {
+          o.put("placedElsewhere", true);
+        }
       }
       ObjectNode w = o.putObject("witness");
       Json.fill(w, c.witness());

@@ -34,9 +34,10 @@ public final class ExplainReport {
 
   /**
    * What explain shows: the flow, its verdict, the ends as the question named them ({@code world},
-   * {@code tigera.io}, a selector) and {@code notes} (made-up addresses); {@code onNode}, for a
-   * workload naming no node and a host endpoint, the same packet with the workload placed on the
-   * host endpoint's node (spec S6.12), else null.
+   * {@code tigera.io}, a selector) and {@code notes} (made-up addresses); {@code placed}, for a
+   * workload naming no node, the same packet in each other placement that can change its answer
+   * ({@code eval.Evaluator#placements}): on the host endpoint's node (spec S6.12), or for a flow
+   * with outside on each node whose forward chain is walked (S6.11).
    */
   public record Explanation(
       PolicySet set,
@@ -45,9 +46,10 @@ public final class ExplainReport {
       Flow flow,
       Verdict verdict,
       List<String> notes,
-      Placed onNode) {
+      List<Placed> placed) {
     public Explanation {
       notes = List.copyOf(notes);
+      placed = List.copyOf(placed);
     }
 
     public Explanation(
@@ -57,7 +59,7 @@ public final class ExplainReport {
         Flow flow,
         Verdict verdict,
         List<String> notes) {
-      this(set, source, destination, flow, verdict, notes, null);
+      this(set, source, destination, flow, verdict, notes, List.of());
     }
   }
 
@@ -89,9 +91,19 @@ public final class ExplainReport {
       case TEXT -> text(e, caveat);
       case JSON -> {
         var out = Json.explanation(e.flow(), e.verdict());
-        if (e.onNode() != null) {
-          // spec S6.12: the verdict with the workload on the host endpoint's node (additive)
-          out.set("onHostNode", Json.explanation(e.onNode().flow(), e.onNode().verdict()));
+        var walked = out.arrayNode();
+        for (Placed p : e.placed()) {
+          var x = Json.explanation(p.flow(), p.verdict());
+          if (p.flow().local()) {
+            // spec S6.12: the verdict with the workload on the host endpoint's node (additive)
+            out.set("onHostNode", x);
+          } else {
+            // spec S6.11: the verdict with the workload on a node whose forward chain is walked
+            walked.add(out.objectNode().put("node", p.flow().placement()).setAll(x));
+          }
+        }
+        if (!walked.isEmpty()) {
+          out.set("onWalkedNodes", walked);
         }
         Caveats.json(out, caveat);
         yield Json.write(out);

@@ -248,8 +248,8 @@ final class Json {
   }
 
   /**
-   * {@code "placedOn": "n1"} for a workload naming no node that the flow places on its host end's
-   * node (spec S6.12).
+   * {@code "placedOn": "n1"} for a workload naming no node that the flow places on a node: its host
+   * end's (spec S6.12), or for a flow with outside a walked one (S6.11).
    */
   private static void placedOn(ObjectNode end, Flow flow, Endpoint e) {
     if (flow.placedOn(e) != null) {

@@ -71,15 +71,15 @@ public final class MapReport {
   }
 
   /**
-   * {@code " (ops/web on node n1)"} for a part whose flows place a workload naming no node on its
-   * host end's node (spec S6.12), else {@code ""}.
+   * {@code " (ops/web on node n1)"} for a part whose flows place a workload naming no node on a
+   * node: its host end's (spec S6.12) or a walked one (S6.11), else {@code ""}.
    */
   private static String placed(Part p) {
     Flow f = p.witness();
-    if (f == null || !f.local()) {
+    Endpoint floating = f == null ? null : f.floating();
+    if (floating == null) {
       return "";
     }
-    Endpoint floating = f.placedOn(f.source()) == null ? f.destination() : f.source();
     String where = f.onNode(floating);
     return where.isEmpty() ? "" : " (" + floating.ref() + where + ")";
   }

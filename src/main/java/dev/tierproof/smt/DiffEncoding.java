@@ -153,12 +153,14 @@ public final class DiffEncoding {
     patterns.addAll(Network.patterns(after));
     Set<String> hostNodes = new TreeSet<>(Endpoint.hostNodes(before.endpoints()));
     hostNodes.addAll(Endpoint.hostNodes(after.endpoints()));
+    Set<String> walkable = new TreeSet<>(before.walked());
+    walkable.addAll(after.walked());
     Set<String> mentioned = new TreeSet<>(mentioned(before));
     mentioned.addAll(mentioned(after));
     DiffEncoding d =
         new DiffEncoding(
-            Network.encode(before, session, patterns, mentioned, hostNodes),
-            Network.encode(after, session, patterns, mentioned, hostNodes));
+            Network.encode(before, session, patterns, mentioned, hostNodes, walkable),
+            Network.encode(after, session, patterns, mentioned, hostNodes, walkable));
     d.hypothetical = hypothetical;
     return d;
   }
@@ -407,7 +409,8 @@ public final class DiffEncoding {
 
   /**
    * The flows between the workloads on a node and outside the cluster, both ways, where the node's
-   * forward chain differs (spec S6.11): walked in one version only, or with other policies.
+   * forward chain differs (spec S6.11): walked in one version only, or with other policies. The
+   * workloads naming no node, and pods not yet deployed, may run on it too.
    */
   private void forwarded(List<Suspect> out) {
     Set<String> nodes = new TreeSet<>(before.forwarders.keySet());
@@ -430,9 +433,13 @@ public final class DiffEncoding {
                     != null;
       }
       List<Endpoint> on =
-          after.set.endpoints().stream().filter(e -> !e.isHost() && n.equals(e.node())).toList();
-      if (differs && !on.isEmpty()) {
-        EndScope at = new EndScope(false, on, Set.of(), false, false);
+          after.set.endpoints().stream()
+              .filter(e -> !e.isHost() && (e.node() == null || n.equals(e.node())))
+              .toList();
+      if (differs && (!on.isEmpty() || hypothetical)) {
+        EndScope at =
+            new EndScope(
+                false, on, hypothetical ? after.namespaceNames() : Set.of(), hypothetical, false);
         String reason = "the forward chain of node " + n + " (changed)";
         out.add(new Suspect(at, outside, Direction.EGRESS, null, reason));
         out.add(new Suspect(outside, at, Direction.INGRESS, null, reason));

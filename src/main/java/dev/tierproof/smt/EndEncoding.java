@@ -189,6 +189,15 @@ final class EndEncoding {
         });
   }
 
+  /**
+   * The chosen alternative is a workload on {@code node}, or one naming no node that the flow
+   * places there ({@link FlowVars#node}, {@link dev.tierproof.model.Flow#placement}).
+   */
+  BoolExpr onNode(String node) {
+    return t.or(
+        placed(node::equals), t.and(placed(String::isEmpty), v.node.is(net.nodeIndex(node))));
+  }
+
   /** The chosen alternative is outside the cluster (false when the end has none). */
   BoolExpr outside() {
     return chosen(External.class::isInstance);

@@ -28,15 +28,16 @@ final class FlowVars {
   final BoolExpr isIcmp;
 
   /**
-   * The flow is between a host endpoint and a workload on its node ({@link
-   * dev.tierproof.model.Flow#local}); its reply is too.
+   * The node the flow places its workload end that names no node on ({@link
+   * dev.tierproof.model.Flow#placement}): 0 elsewhere, i the i-th of {@link Network#nodes} (from
+   * 1); its reply's is the same.
    */
-  final BoolExpr local;
+  final Choice node;
 
   /** The reply's terms ({@link #reply}), made on first use. */
   private FlowVars reply;
 
-  FlowVars(Context ctx, int domainClasses) {
+  FlowVars(Context ctx, int domainClasses, int nodes) {
     this(
         ctx,
         ctx.mkBoolConst("flow.v6"),
@@ -48,7 +49,7 @@ final class FlowVars {
         ctx.mkBVConst("flow.icmpType", 8),
         ctx.mkBVConst("flow.icmpCode", 8),
         Choice.of(ctx, "flow.domain", domainClasses),
-        ctx.mkBoolConst("flow.local"));
+        Choice.of(ctx, "flow.node", nodes + 1));
   }
 
   private FlowVars(
@@ -62,9 +63,9 @@ final class FlowVars {
       BitVecExpr icmpType,
       BitVecExpr icmpCode,
       Choice domain,
-      BoolExpr local) {
+      Choice node) {
     this.ctx = ctx;
-    this.local = local;
+    this.node = node;
     this.v6 = v6;
     this.src = src;
     this.dst = dst;
@@ -116,7 +117,7 @@ final class FlowVars {
               type,
               icmpCode,
               new Choice(ctx, ctx.mkBV(0, domain.width()), domain.size(), domain.width()),
-              local);
+              node);
     }
     return reply;
   }
@@ -154,7 +155,7 @@ final class FlowVars {
   /**
    * What every packet satisfies: IPv4 addresses are mapped and IPv6 ones are not (no address text
    * denotes an IPv6 address in the mapped range), absent fields are 0, protocol ≠ 0 (rules cannot
-   * tell 0 from other unnamed protocols), the name class exists.
+   * tell 0 from other unnamed protocols), the name class and the node exist.
    */
   BoolExpr wellFormed() {
     BoolExpr srcV4 = ctx.mkEq(ctx.mkExtract(127, 32, src), ctx.mkBV(0xffff, 96));
@@ -169,7 +170,8 @@ final class FlowVars {
         ctx.mkImplies(
             ctx.mkNot(isIcmp),
             ctx.mkAnd(ctx.mkEq(icmpType, ctx.mkBV(0, 8)), ctx.mkEq(icmpCode, ctx.mkBV(0, 8)))),
-        domain.domain());
+        domain.domain(),
+        node.domain());
   }
 
   BitVecExpr bv128(BigInteger value) {

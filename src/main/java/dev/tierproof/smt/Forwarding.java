@@ -13,11 +13,12 @@ import java.util.function.Function;
 /**
  * The forward chains a query's flows can meet (spec S6.7-S6.11): per node whose forward chain is
  * walked ({@link Network#forwarders}), the condition "the flow is between a workload endpoint on
- * that node and an address outside the cluster, either way" and the ingress and egress sides of the
- * node's all-interfaces host endpoint's forward chain ({@link Chain.Compiler#forward}), compiled
- * once per node; a node whose chain holds no policy forwards every packet and is left out. The
- * solver's counterpart of {@code eval.Evaluator.forwarder} and {@code forwardChain}: the ingress
- * side's step comes before the workload's, the egress side's after.
+ * that node (or naming none, placed there: {@link EndEncoding#onNode}) and an address outside the
+ * cluster, either way" and the ingress and egress sides of the node's all-interfaces host
+ * endpoint's forward chain ({@link Chain.Compiler#forward}), compiled once per node; a node whose
+ * chain holds no policy forwards every packet and is left out. The solver's counterpart of {@code
+ * eval.Evaluator.forwarder} and {@code forwardChain}: the ingress side's step comes before the
+ * workload's, the egress side's after.
  */
 final class Forwarding {
 
@@ -41,10 +42,7 @@ final class Forwarding {
     this.t = t;
     for (Map.Entry<String, Endpoint> e : net.forwarders.entrySet()) {
       String n = e.getKey();
-      BoolExpr at =
-          t.or(
-              t.and(src.placed(n::equals), dst.outside()),
-              t.and(dst.placed(n::equals), src.outside()));
+      BoolExpr at = t.or(t.and(src.onNode(n), dst.outside()), t.and(dst.onNode(n), src.outside()));
       Map<String, String> labels = e.getValue().labels();
       List<Network.TierPart> in = net.forwardSkeleton(labels, Direction.INGRESS);
       List<Network.TierPart> out = net.forwardSkeleton(labels, Direction.EGRESS);

@@ -114,6 +114,16 @@ public final class Network {
    */
   final Set<String> hostNodes;
 
+  /** {@link #hostNodes} in name order: {@link FlowVars#node} numbers them from 1. */
+  final List<String> nodes;
+
+  /**
+   * The nodes whose forward chain is walked and holds policy ({@link PolicySet#walked}; of this set
+   * or the other set of a pair): where a flow with outside may place a workload naming no node
+   * (spec S6.11).
+   */
+  final Set<String> walkable;
+
   /**
    * Per node whose forward chain is walked, its host endpoint ({@link Endpoint#forwarders}, spec
    * S6.11).
@@ -123,7 +133,25 @@ public final class Network {
   private List<Rule> forwardRules;
 
   private Network(PolicySet set, SolverSession session) {
-    this(set, session, null, Set.of(), Endpoint.hostNodes(set.endpoints()));
+    this(
+        set,
+        session,
+        null,
+        Set.of(),
+        Endpoint.hostNodes(set.endpoints()),
+        Set.copyOf(set.walked()));
+  }
+
+  /**
+   * The value of {@link FlowVars#node} that places a workload on {@code node} (null: elsewhere).
+   */
+  int nodeIndex(String node) {
+    return node == null ? 0 : nodes.indexOf(node) + 1;
+  }
+
+  /** The node {@link FlowVars#node}'s value {@code i} places a workload on (null: elsewhere). */
+  String node(int i) {
+    return i <= 0 || i > nodes.size() ? null : nodes.get(i - 1);
   }
 
   /** {@link Endpoint#placementKey} among {@link #hostNodes}. */
@@ -134,17 +162,21 @@ public final class Network {
   /**
    * {@code patterns} (null: this set's own) are the destination DNS names' patterns, {@code
    * alsoMentioned} more namespace names to count as mentioned, {@code hostNodes} the {@link
-   * #hostNodes}: two sets given the same of all three share their packet variables, hypothetical
-   * namespaces and grouping by node ({@link DiffEncoding}).
+   * #hostNodes}, {@code walkable} the {@link #walkable}: two sets given the same of all four share
+   * their packet variables, hypothetical namespaces and grouping and placement by node ({@link
+   * DiffEncoding}).
    */
   private Network(
       PolicySet set,
       SolverSession session,
       Set<String> patterns,
       Set<String> alsoMentioned,
-      Set<String> hostNodes) {
+      Set<String> hostNodes,
+      Set<String> walkable) {
     this.set = set;
     this.hostNodes = Set.copyOf(hostNodes);
+    this.nodes = List.copyOf(new java.util.TreeSet<>(hostNodes));
+    this.walkable = Set.copyOf(walkable);
     this.forwarders = Endpoint.forwarders(set.endpoints());
     this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
     this.netsets = new dev.tierproof.model.CidrIndex<>(set.networkSets(), NetworkSet::nets);
@@ -161,7 +193,7 @@ public final class Network {
       patterns = patterns(set);
     }
     domains = new DomainClasses(patterns);
-    vars = new FlowVars(session.ctx(), domains.size());
+    vars = new FlowVars(session.ctx(), domains.size(), nodes.size());
     mentioned.addAll(alsoMentioned);
     Set<String> known = new LinkedHashSet<>(set.namespaces().keySet());
     set.profiles().keySet().stream()
@@ -232,8 +264,9 @@ public final class Network {
       SolverSession session,
       Set<String> patterns,
       Set<String> alsoMentioned,
-      Set<String> hostNodes) {
-    return new Network(set, session, patterns, alsoMentioned, hostNodes);
+      Set<String> hostNodes,
+      Set<String> walkable) {
+    return new Network(set, session, patterns, alsoMentioned, hostNodes, walkable);
   }
 
   /**

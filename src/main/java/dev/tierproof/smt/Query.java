@@ -64,8 +64,14 @@ public final class Query implements AutoCloseable {
   /** The forward chains the flows can meet (spec S6.11); none in lint's queries of one step. */
   private final Forwarding forwarding;
 
-  /** The flow is local ({@link #local()}); false in lint's queries, which reason per step. */
+  /** The flow is local ({@link #placements()}); false in lint's queries, which reason per step. */
   private BoolExpr local;
+
+  /**
+   * Per node of {@link Network#nodes}, the flow places its workload end there ({@link
+   * dev.tierproof.model.Flow#placement}, {@link #placements()}); none in lint's queries.
+   */
+  private List<BoolExpr> on = List.of();
 
   /** Null: both steps are encoded; else only the step in this direction (lint). */
   private final Direction step;
@@ -147,7 +153,10 @@ public final class Query implements AutoCloseable {
       session.add(within(bounds));
       session.add(src.scope());
       session.add(dst.scope());
-      local = step == null ? local() : ctx.mkFalse();
+      local = ctx.mkFalse();
+      if (step == null) {
+        session.add(placements());
+      }
       forwarding = step == null ? new Forwarding(t, net, src, dst, compiler) : new Forwarding(t);
       witness = new Witness(net, v, src, dst, this::stepped, forwarding);
       Direction only = step != null ? step : observe.only();
@@ -177,32 +186,67 @@ public final class Query implements AutoCloseable {
   }
 
   /**
-   * The flow is between a host endpoint and a workload on its node (spec S6.12, {@link
-   * dev.tierproof.model.Flow#local}): the workload's node is the host endpoint's, or it names none
-   * and {@link FlowVars#local} places it there.
+   * Sets {@link #on} and {@link #local}, and returns what keeps {@link FlowVars#node} canonical.
+   * The flow places its workload end on node N when it is between a host endpoint on N and a
+   * workload on N or naming none that {@link FlowVars#node} places there (local, spec S6.12), or
+   * between a workload on N or placed there and an address outside the cluster, N {@link
+   * Network#walkable} (S6.11). A flow whose workload end names no node and whose other end is a
+   * host endpoint or outside places it on a node only where that matters, so each placement has one
+   * value.
    */
-  private BoolExpr local() {
-    List<BoolExpr> must = new ArrayList<>();
-    List<BoolExpr> can = new ArrayList<>();
-    for (String n : net.hostNodes) {
+  private BoolExpr placements() {
+    List<BoolExpr> locals = new ArrayList<>();
+    List<BoolExpr> nodes = new ArrayList<>();
+    List<BoolExpr> canonical = new ArrayList<>();
+    BoolExpr other = t.or(dst.outside(), dst.placed(Endpoint::isHostKey));
+    BoolExpr floating =
+        t.define(
+            t.or(
+                t.and(src.placed(String::isEmpty), other),
+                t.and(
+                    dst.placed(String::isEmpty),
+                    t.or(src.outside(), src.placed(Endpoint::isHostKey)))));
+    for (String n : net.nodes) {
       String host = Endpoint.hostKey(n);
-      BoolExpr srcHost = src.placed(host::equals);
-      BoolExpr dstHost = dst.placed(host::equals);
-      must.add(t.and(srcHost, dst.placed(n::equals)));
-      must.add(t.and(dstHost, src.placed(n::equals)));
-      can.add(t.and(srcHost, dst.placed(String::isEmpty)));
-      can.add(t.and(dstHost, src.placed(String::isEmpty)));
+      BoolExpr l =
+          t.or(
+              t.and(src.placed(host::equals), dst.onNode(n)),
+              t.and(dst.placed(host::equals), src.onNode(n)));
+      BoolExpr f =
+          net.walkable.contains(n)
+              ? t.or(t.and(src.onNode(n), dst.outside()), t.and(dst.onNode(n), src.outside()))
+              : ctx.mkFalse();
+      BoolExpr here = t.define(t.or(l, f));
+      locals.add(l);
+      nodes.add(here);
+      canonical.add(t.or(t.not(t.and(floating, v.node.is(net.nodeIndex(n)))), here));
     }
-    return t.define(t.or(t.or(must), t.and(v.local, t.or(can))));
+    on = List.copyOf(nodes);
+    local = t.define(t.or(locals));
+    return t.and(canonical);
   }
 
   /**
-   * {@link FlowVars#local} is this query's placement ({@link #local()}): for a diff's current set,
-   * so that the base, sharing the variable, places a workload naming no node there as the current
-   * input places it (spec S6.12; a flow's ends are the current set's, {@code analysis.Replay}).
+   * {@link FlowVars#node} is this query's placement ({@link #placements()}): for a diff's current
+   * set, so that the base, sharing the variable, places a workload naming no node there as the
+   * current input places it (spec S6.12; a flow's ends are the current set's, {@code
+   * analysis.Replay}).
    */
   BoolExpr placedHere() {
-    return ctx.mkEq(v.local, local);
+    List<BoolExpr> all = new ArrayList<>();
+    for (int i = 0; i < on.size(); i++) {
+      all.add(ctx.mkEq(v.node.is(i + 1), on.get(i)));
+    }
+    return t.and(all);
+  }
+
+  /** The flow places its workload end on {@code node} (null: on none, {@link #placements()}). */
+  BoolExpr placedOn(String node) {
+    if (node == null) {
+      return t.not(t.or(on));
+    }
+    int i = net.nodes.indexOf(node);
+    return i < 0 ? ctx.mkFalse() : on.get(i);
   }
 
   /**
@@ -351,7 +395,7 @@ public final class Query implements AutoCloseable {
         src.member(r.source()),
         dst.member(r.destination()),
         r.bounds() == null ? ctx.mkTrue() : within(r.bounds()),
-        r.local() == null ? ctx.mkTrue() : r.local() ? local : t.not(local));
+        r.placed() == null ? ctx.mkTrue() : placedOn(r.placed().node()));
   }
 
   /**

@@ -1,13 +1,14 @@
 package dev.tierproof.smt;
 
 import dev.tierproof.model.FlowSpec;
+import dev.tierproof.model.Placement;
 
 /**
  * The flows from an end of {@code source} to an end of {@code destination} within {@code bounds},
- * placed as {@code local} says: null any flow, else only those whose {@link
- * dev.tierproof.model.Flow#local} is {@code local} (spec S6.12).
+ * placed as {@code placed} says: null any flow, else only those placed so ({@link Placement}, spec
+ * S6.11, S6.12).
  */
-public record Region(EndSet source, EndSet destination, FlowSpec bounds, Boolean local) {
+public record Region(EndSet source, EndSet destination, FlowSpec bounds, Placement placed) {
 
   /** The flows of the ends within the bounds, however placed. */
   public Region(EndSet source, EndSet destination, FlowSpec bounds) {

@@ -130,7 +130,7 @@ record Witness(
             domain,
             source,
             destination,
-            m.eval(v.local, true).isTrue());
+            net.node(v.node.in(m)));
     List<Point> decisions = new ArrayList<>();
     if (explain) {
       // in eval's order: a forward chain's ingress side, the two steps, its egress side

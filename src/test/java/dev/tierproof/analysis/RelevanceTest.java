@@ -142,6 +142,6 @@ class RelevanceTest {
     Flow toFree =
         new Flow(6, ip("10.0.0.1"), 40000, ip("10.0.3.1"), 80, null, null, null, h1, free);
     assertThat(Relevance.verdict(in.unmodelled(), eval.evaluate(toFree))).isNotEmpty();
-    assertThat(Relevance.verdict(in.unmodelled(), eval.evaluate(toFree.placed(true)))).isEmpty();
+    assertThat(Relevance.verdict(in.unmodelled(), eval.evaluate(toFree.onHostNode()))).isEmpty();
   }
 }

@@ -87,6 +87,19 @@ final class Cases {
     }
 
     /**
+     * What the query expects of its flow with the workload that names no node placed on each node
+     * whose forward chain is walked (spec S6.11): its {@code onNodes} entries, per node, as queries
+     * of their own (none when it has none).
+     */
+    Map<String, Query> onNodes() {
+      Map<String, Query> out = new java.util.TreeMap<>();
+      node.path("onNodes")
+          .properties()
+          .forEach(e -> out.put(e.getKey(), new Query(owner, index, e.getValue())));
+      return out;
+    }
+
+    /**
      * The kinds of the unmodelled elements explain must name for this query (spec S9.3), in input
      * order; empty when none may change its verdict.
      */

@@ -69,7 +69,7 @@ class CasesTest {
                                         .isEmpty();
                                     if (q.local() != null) {
                                       // spec S6.12: the workload naming no node on the host's
-                                      Flow local = flow.placed(true);
+                                      Flow local = flow.onHostNode();
                                       assertThat(!flow.local() && local.local())
                                           .as(q.title() + ": only a flow that can be local")
                                           .isTrue();
@@ -79,6 +79,25 @@ class CasesTest {
                                           .as(q.title() + " (local)")
                                           .isEmpty();
                                     }
+                                    // spec S6.11: each walked node it may run on
+                                    List<String> placed = new ArrayList<>();
+                                    for (Flow p : eval.placements(flow)) {
+                                      if (p.placement() != null && !p.local()) {
+                                        placed.add(p.placement());
+                                      }
+                                    }
+                                    assertThat(placed)
+                                        .as(q.title() + ": its walked placements")
+                                        .containsAll(q.onNodes().keySet());
+                                    q.onNodes()
+                                        .forEach(
+                                            (n, expected) ->
+                                                assertThat(
+                                                        Cases.mismatches(
+                                                            expected,
+                                                            tree(eval.evaluate(flow.placed(n)))))
+                                                    .as(q.title() + " (on node " + n + ")")
+                                                    .isEmpty());
                                   })));
             });
   }
@@ -128,6 +147,24 @@ class CasesTest {
                                           .path("unmodelled")
                                           .forEach(u -> named.add(u.path("kind").asText()));
                                       assertThat(named).as(q.title()).isEqualTo(q.unmodelled());
+                                      // spec S6.11: explain's verdict per walked node
+                                      q.onNodes()
+                                          .forEach(
+                                              (n, expected) -> {
+                                                JsonNode on = null;
+                                                for (JsonNode x :
+                                                    explanation.path("onWalkedNodes")) {
+                                                  if (x.path("node").asText().equals(n)) {
+                                                    on = x;
+                                                  }
+                                                }
+                                                assertThat(on)
+                                                    .as(q.title() + ": onWalkedNodes " + n)
+                                                    .isNotNull();
+                                                assertThat(Cases.mismatches(expected, on))
+                                                    .as(q.title() + " (on node " + n + ")")
+                                                    .isEmpty();
+                                              });
                                     }))));
   }
 
@@ -157,7 +194,10 @@ class CasesTest {
                                       reachability.reachable(
                                           end(flow, true), end(flow, false), exact(flow));
                                   boolean allow =
-                                      allows(q) || q.local() != null && allows(q.local());
+                                      allows(q)
+                                          || q.local() != null && allows(q.local())
+                                          || q.onNodes().values().stream()
+                                              .anyMatch(CasesTest::allows);
                                   if (r.result()
                                       != (allow
                                           ? VerifyResult.Result.HOLDS

@@ -98,7 +98,7 @@ final class VersionDiffs {
           || !input(f.destination(), now)) {
         continue; // --scope existing: the input's endpoints and outside addresses
       }
-      sampled.addAll(dev.tierproof.cluster.Questions.placements(f));
+      sampled.addAll(dev.tierproof.cluster.Questions.placements(f, old, now));
     }
     for (Flow f : sampled) {
       boolean b = before.evaluate(moved(f, now, old)).allowed();
@@ -162,7 +162,9 @@ final class VersionDiffs {
         dst.has("domain") ? dst.get("domain").asText() : null,
         endpoint(src, sip, set),
         endpoint(dst, dip, set),
-        src.has("placedOn") || dst.has("placedOn"));
+        src.has("placedOn")
+            ? src.get("placedOn").asText()
+            : dst.has("placedOn") ? dst.get("placedOn").asText() : null);
   }
 
   private static Endpoint endpoint(JsonNode end, Ip ip, PolicySet set) {

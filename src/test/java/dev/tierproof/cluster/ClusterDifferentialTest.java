@@ -80,7 +80,8 @@ class ClusterDifferentialTest {
             "local sampled flows (a host endpoint and a workload on its node)",
             "local witnesses",
             "local deployed flow pairs",
-            "witnesses and sampled flows through a forward chain"),
+            "witnesses and sampled flows through a forward chain",
+            "witnesses and sampled flows placing a workload naming no node on a walked node"),
         ClusterDifferentialTest::verify);
   }
 
@@ -91,7 +92,13 @@ class ClusterDifferentialTest {
         "cluster.seed",
         SEED + 100_000,
         CHECK_CASES,
-        List.of("clusters", "invariants", "proven", "sampled flows", "local sampled flows"),
+        List.of(
+            "clusters",
+            "invariants",
+            "proven",
+            "sampled flows",
+            "local sampled flows",
+            "sampled flows placing a workload naming no node on a walked node"),
         (seed, session, counts) -> check(seed, counts));
   }
 
@@ -142,6 +149,7 @@ class ClusterDifferentialTest {
         if (allowed) {
           Flow w = v.witness();
           counts.addAndGet(9, w.local() ? 1 : 0);
+          counts.addAndGet(12, Questions.floatingWalked(w) ? 1 : 0); // spec S6.11
           assertThat(Questions.fits(w, spec))
               .as("%s: witness %s fits", question, Questions.brief(w))
               .isTrue();
@@ -194,9 +202,10 @@ class ClusterDifferentialTest {
             if (sampled == null) {
               continue;
             }
-            for (Flow f : Questions.placements(sampled)) { // spec S6.12: both placements
+            for (Flow f : Questions.placements(sampled, set)) { // spec S6.12: both placements
               counts.incrementAndGet(3);
               counts.addAndGet(8, f.local() ? 1 : 0);
+              counts.addAndGet(12, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
               Verdict verdict = eval.evaluate(f);
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
@@ -298,7 +307,7 @@ class ClusterDifferentialTest {
             f.destinationDomain(),
             ends[0],
             ends[1],
-            f.local());
+            f.placement());
     Flow after =
         new Flow(
             f.protocol(),
@@ -311,7 +320,7 @@ class ClusterDifferentialTest {
             f.destinationDomain(),
             mapped[0],
             mapped[1],
-            before.local()); // spec S6.12: the deployed pod is placed as its endpoint was
+            before.placement()); // spec S6.12: the deployed pod is placed as its endpoint was
     return new Flow[] {before, after};
   }
 
@@ -448,9 +457,10 @@ class ClusterDifferentialTest {
         if (isolation && proven || !isolation && !all && !proven) {
           for (int k = 0; k < SAMPLES; k++) {
             Flow sampled = s.flow(s.pick(q.from()), s.pick(q.to()), q.spec());
-            for (Flow f : sampled == null ? List.<Flow>of() : Questions.placements(sampled)) {
+            for (Flow f : sampled == null ? List.<Flow>of() : Questions.placements(sampled, set)) {
               counts.incrementAndGet(3);
               counts.addAndGet(4, f.local() ? 1 : 0);
+              counts.addAndGet(5, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved to allow none", q.text(), Questions.brief(f))
                   .isFalse();
@@ -463,9 +473,11 @@ class ClusterDifferentialTest {
             if (sampled == null || Questions.assumed(set, sampled)) {
               continue;
             }
-            for (Flow f : Questions.placements(sampled)) { // spec S6.12: every flow, either placed
+            for (Flow f :
+                Questions.placements(sampled, set)) { // spec S6.12: every flow, either placed
               counts.incrementAndGet(3);
               counts.addAndGet(4, f.local() ? 1 : 0);
+              counts.addAndGet(5, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved all allowed", q.text(), Questions.brief(f))
                   .isTrue();

@@ -10,10 +10,10 @@ import java.util.Map;
 
 /**
  * Flows that cross a walked forward chain (spec S6.11), made from sampled ones: a sampled flow with
- * a workload end on a node whose forward chain is walked, its other end moved outside the cluster
- * (an address no endpoint owns), the packet (and a DNS name it was sent by) kept. Random clusters
- * draw such nodes rarely and the sampler pairs their workloads with outside seldom; this sends the
- * map differential there.
+ * a workload end on a node whose forward chain is walked (or naming no node, when the input has
+ * such a node), its other end moved outside the cluster (an address no endpoint owns), the packet
+ * (and a DNS name it was sent by) kept. Random clusters draw such nodes rarely and the sampler
+ * pairs their workloads with outside seldom; this sends the map differential there.
  */
 final class ForwardedFlows {
 
@@ -48,6 +48,7 @@ final class ForwardedFlows {
       return null;
     }
     Flow out = dev.tierproof.smt.RandomForwarding.across(f, w, at, away, !inward);
-    return eval.forwarder(out) == null ? null : out;
+    // spec S6.11: a workload naming no node crosses one when some placement puts it on such a node
+    return eval.placements(out).stream().allMatch(p -> eval.forwarder(p) == null) ? null : out;
   }
 }

@@ -151,13 +151,21 @@ public final class Questions {
 
   /** {@code TCP shop/web[10.1.0.1]:40000 -> outside[8.8.8.8]:80}. */
   /**
-   * The flow with its workload end placed on its host end's node and elsewhere, when it can be
-   * either (spec S6.12); else the flow as it must be placed.
+   * The flow in each placement of its workload end naming no node that can matter: elsewhere, on
+   * its host end's node (spec S6.12), or for a flow with outside on each node whose forward chain
+   * {@code sets} walk (S6.11); else the flow as it must be placed.
    */
-  public static List<Flow> placements(Flow flow) {
-    Flow elsewhere = flow.placed(false);
-    Flow local = flow.placed(true);
-    return elsewhere.local() == local.local() ? List.of(elsewhere) : List.of(elsewhere, local);
+  public static List<Flow> placements(Flow flow, PolicySet... sets) {
+    java.util.Set<String> walked = new java.util.TreeSet<>();
+    for (PolicySet set : sets) {
+      walked.addAll(set.walked());
+    }
+    return flow.placements(walked);
+  }
+
+  /** Whether {@code f} places its workload end naming no node on a walked node (spec S6.11). */
+  public static boolean floatingWalked(Flow f) {
+    return f.floating() != null && !f.local() && f.placement() != null;
   }
 
   public static String brief(Flow f) {
@@ -168,7 +176,8 @@ public final class Questions {
         + brief(f.destination(), f.destinationIp(), f.destinationPort())
         + (f.icmpType() != null ? " icmp " + f.icmpType() + "/" + f.icmpCode() : "")
         + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "")
-        + (f.local() ? " local" : ""); // spec S6.12
+        + (f.local() ? " local" : "")
+        + (floatingWalked(f) ? " on " + f.placement() : ""); // spec S6.11, S6.12
   }
 
   private static String brief(Endpoint e, Ip ip, Integer port) {

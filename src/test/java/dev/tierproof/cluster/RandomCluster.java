@@ -177,6 +177,7 @@ public final class RandomCluster {
     shareAddress(new Random(seed * 0x2545F4914F6CDD1DL + 71)); // its own source: the rest stays
     RandomHostPaths paths = new RandomHostPaths(seed);
     hosts(paths);
+    docs.addAll(RandomWalkedNodes.draw(seed)); // spec S6.11
     netsets();
     tiers();
     services = new RandomClusterServices(rnd, used);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The forward chain's paths and the nodes whose chain is walked (spec S6.7, S6.8, S6.11). */
 class ForwardPathTest {
 
-  private static Endpoint host(String name, String node, boolean all) {
+  static Endpoint host(String name, String node, boolean all) {
     return new Endpoint(
         Endpoint.Kind.HOST,
         null,

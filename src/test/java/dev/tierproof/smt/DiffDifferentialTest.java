@@ -79,7 +79,7 @@ class DiffDifferentialTest {
     int inconclusiveMoves = 0;
     int classes = 0;
     int changed = 0;
-    int[] local = new int[3];
+    int[] local = new int[5];
     for (int i = 0; i < CASES; i++) {
       long seed = SEED + i;
       try {
@@ -103,7 +103,7 @@ class DiffDifferentialTest {
       }
     }
     System.out.printf(
-        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement%n",
+        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         classes,
@@ -113,7 +113,9 @@ class DiffDifferentialTest {
         inconclusiveMoves,
         local[0],
         local[1],
-        local[2]);
+        local[2],
+        local[3],
+        local[4]);
     assertThat(inconclusive)
         .as("scope-existing cases inconclusive")
         .isLessThanOrEqualTo(CASES / 15);
@@ -195,7 +197,9 @@ class DiffDifferentialTest {
               c.kind() == DiffResult.Kind.OPENED ? List.of(false, true) : List.of(true, false));
     }
     int changed = 0;
-    int[] local = new int[2];
+    int[] local = new int[4];
+    java.util.Set<String> walked = new java.util.TreeSet<>(set.walked());
+    walked.addAll(current.walked());
     List<Flow> sampled = new ArrayList<>();
     for (int f = 0; f < FLOWS; f++) {
       Flow x = model.flow();
@@ -203,7 +207,8 @@ class DiffDifferentialTest {
       if (fresh && scope == Scope.EXISTING) {
         continue; // the input's endpoints and outside addresses
       }
-      sampled.addAll(dev.tierproof.cluster.Questions.placements(moved(x, toCurrent::get)));
+      sampled.addAll(
+          dev.tierproof.cluster.Questions.placements(moved(x, toCurrent::get), set, current));
     }
     for (Flow y : sampled) {
       boolean fresh = hypothetical(y.source(), current) || hypothetical(y.destination(), current);
@@ -211,15 +216,18 @@ class DiffDifferentialTest {
           (fresh ? evaluator(paired, y) : before).evaluate(moved(y, toPaired::get)).allowed();
       boolean n = (fresh ? evaluator(current, y) : now).evaluate(y).allowed();
       local[0] += y.local() ? 1 : 0;
+      local[2] += dev.tierproof.cluster.Questions.floatingWalked(y) ? 1 : 0; // spec S6.11
       if (b != n) {
         changed++;
         local[1] += y.local() ? 1 : 0;
+        local[3] += dev.tierproof.cluster.Questions.floatingWalked(y) ? 1 : 0;
         if (complete) {
           DiffResult.Kind kind = n ? DiffResult.Kind.OPENED : DiffResult.Kind.CLOSED;
           PolicySet now0 = current;
           assertThat(
                   r.classes().stream()
-                      .anyMatch(c -> c.kind() == kind && contains(c, y, now0, mentioned, names)))
+                      .anyMatch(
+                          c -> c.kind() == kind && contains(c, y, now0, walked, mentioned, names)))
               .as(
                   "changed flow %s (%s, now %s) in a class of %s",
                   y.describe(),
@@ -236,7 +244,9 @@ class DiffDifferentialTest {
       complete ? 0 : edit.equals("move") ? 3 : scope == Scope.ANY ? 2 : 1,
       local[0],
       local[1],
-      (int) r.classes().stream().filter(c -> c.local() != null).count()
+      (int) r.classes().stream().filter(c -> c.placed() != null).count(),
+      local[2],
+      local[3]
     };
   }
 
@@ -285,7 +295,9 @@ class DiffDifferentialTest {
   }
 
   private static String show(ChangeClass c) {
-    return (c.local() == null ? "" : c.local() ? "(local) " : "(elsewhere) ")
+    return (c.placed() == null
+            ? ""
+            : c.placed().node() == null ? "(elsewhere) " : "(on " + c.placed().node() + ") ")
         + c.kind().text()
         + ": "
         + c.source().display()
@@ -313,14 +325,19 @@ class DiffDifferentialTest {
         f.destinationDomain(),
         s == null ? f.source() : s,
         d == null ? f.destination() : d,
-        f.local()); // spec S6.12: both inputs place a workload naming no node alike
+        f.placement()); // spec S6.12: both inputs place a workload naming no node alike
   }
 
   // ---------------------------------------------------------------------------------------------
   // class membership of a flow between input endpoints and outside addresses
 
   private static boolean contains(
-      ChangeClass c, Flow f, PolicySet set, java.util.Set<String> mentioned, DomainClasses names) {
+      ChangeClass c,
+      Flow f,
+      PolicySet set,
+      java.util.Set<String> walked,
+      java.util.Set<String> mentioned,
+      DomainClasses names) {
     return in(c.source(), f.source(), f.sourceIp(), null, set, mentioned, names)
         && in(
             c.destination(),
@@ -331,7 +348,7 @@ class DiffDifferentialTest {
             mentioned,
             names)
         && in(c.packets(), f)
-        && (c.local() == null || c.local() == f.local()); // spec S6.12
+        && (c.placed() == null || c.placed().holds(f, walked)); // spec S6.11, S6.12
   }
 
   /**

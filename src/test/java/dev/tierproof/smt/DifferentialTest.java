@@ -55,7 +55,7 @@ class DifferentialTest {
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
     long start = System.nanoTime();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    long[][] stats = new long[threads][9];
+    long[][] stats = new long[threads][10];
     AtomicInteger next = new AtomicInteger();
     ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -93,14 +93,14 @@ class DifferentialTest {
               + " -Ddifferential.cases=1)",
           failures.get(seed));
     }
-    long[] total = new long[9];
+    long[] total = new long[10];
     for (long[] s : stats) {
       for (int i = 0; i < total.length; i++) {
         total[i] += s[i];
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node; %d through a forward chain), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node; %d through a forward chain; %d placing a workload naming no node on a walked node), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
@@ -109,6 +109,7 @@ class DifferentialTest {
         total[5],
         total[6],
         total[8],
+        total[9],
         total[1],
         total[4] / 1_000_000,
         total[2],
@@ -123,7 +124,7 @@ class DifferentialTest {
     Set<String> vocabulary = vocabulary(set);
     long t = System.nanoTime();
     for (int f = 0; f < FLOWS; f++) {
-      for (Flow flow : dev.tierproof.cluster.Questions.placements(model.flow())) {
+      for (Flow flow : dev.tierproof.cluster.Questions.placements(model.flow(), set)) {
         stats[0]++;
         if (eval.evaluate(flow).steps().stream().anyMatch(s -> s.decidedBy().reply() != null)) {
           stats[5]++; // spec S6.5
@@ -133,6 +134,9 @@ class DifferentialTest {
         }
         if (eval.evaluate(flow).steps().stream().anyMatch(Step::forward)) {
           stats[8]++; // spec S6.11
+        }
+        if (dev.tierproof.cluster.Questions.floatingWalked(flow)) {
+          stats[9]++; // spec S6.11: each walked node a pod naming no node may run on
         }
         concrete(network, eval, set, flow, vocabulary);
       }
@@ -200,12 +204,18 @@ class DifferentialTest {
                     flow.destinationDomain(),
                     vocabulary)),
             bounds)) {
-      network.session.add(q.in(new Region(new EndSet.Any(), new EndSet.Any(), null, flow.local())));
+      network.session.add(
+          q.in(
+              new Region(
+                  new EndSet.Any(),
+                  new EndSet.Any(),
+                  null,
+                  dev.tierproof.model.Placement.of(flow, set.walked()))));
       Answer a = q.any();
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
       Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
       // the solver places a workload naming no node as it likes (spec S6.12): eval follows it
-      Verdict expected = ev.evaluate(flow.placed(a.flow().local()));
+      Verdict expected = ev.evaluate(flow.placed(a.flow().placement()));
       List<Point> decisions = new ArrayList<>();
       for (Step s : expected.steps()) {
         decisions.add(point(s.direction(), s.decidedBy()));
@@ -406,7 +416,7 @@ class DifferentialTest {
       }
       for (Flow placed :
           dev.tierproof.cluster.Questions.placements(
-              f)) { // spec S6.12: a question holds both placements
+              f, model.set())) { // spec S6.12: a question holds both placements
         assertThat(ev.evaluate(placed).allowed())
             .as("sampled flow %s of `%s`, proved to allow none", brief(placed), question)
             .isFalse();

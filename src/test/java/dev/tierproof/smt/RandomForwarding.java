@@ -24,22 +24,32 @@ import java.util.Set;
 
 /**
  * Draws the forwarded flows that tierproof walks (specs/semantics.md S6.11): in half the models a
- * node {@code fwd} whose one host endpoint is of all interfaces, some of the model's pods on it (or
- * on {@code node0}, whose host endpoint may be named), {@code applyOnForward} policies selecting
- * the host endpoint with ingress and egress rules (Allow, Deny, Pass, Log; ports, failsafe port 22
- * among them; nets; namespace selectors over the pods) and a {@code preDNAT} policy; and aims some
- * of the model's flows between those pods and addresses outside the cluster ({@link #aim}). Its own
- * random stream, so the rest of a seed's model and flows are drawn as before.
+ * node {@code fwd} whose one host endpoint is of all interfaces (in half of them a second one,
+ * {@code fwd2}), some of the model's pods on them, on {@code node0} (whose host endpoint may be
+ * named) or naming no node (each flow places them, spec S6.11), {@code applyOnForward} policies
+ * selecting the host endpoint with ingress and egress rules (Allow, Deny, Pass, Log; ports,
+ * failsafe port 22 among them; nets; namespace selectors over the pods) and a {@code preDNAT}
+ * policy; and aims some of the model's flows between those pods and addresses outside the cluster
+ * ({@link #aim}). Its own random stream, so the rest of a seed's model and flows are drawn as
+ * before.
  */
 public final class RandomForwarding {
 
   static final String NODE = "fwd";
 
+  /** A second node whose one host endpoint is of all interfaces, in half the models drawn. */
+  static final String NODE2 = "fwd2";
+
   private final Random rnd;
+
+  /** The second walked node and the pods naming no node (spec S6.11). */
+  private final Random more;
+
   private final List<Endpoint> placed = new ArrayList<>();
 
   RandomForwarding(long seed) {
     this.rnd = new Random(seed * 0x2545F4914F6CDD1DL + 77);
+    this.more = new Random(seed * 0x2545F4914F6CDD1DL + 78);
   }
 
   /** Adds the host endpoint, moves pods onto nodes and adds the policies, in half the models. */
@@ -48,25 +58,21 @@ public final class RandomForwarding {
       return;
     }
     Map<String, String> labels = rnd.nextBoolean() ? Map.of("role", "fwd") : Map.of("zone", "dmz");
-    endpoints.add(
-        new Endpoint(
-            Endpoint.Kind.HOST,
-            null,
-            "fwd-host",
-            "HostEndpoint",
-            labels,
-            rnd.nextBoolean()
-                ? List.of()
-                : List.of(RandomModel.OWNABLE.get(rnd.nextInt(RandomModel.OWNABLE.size()))),
-            List.of(),
-            rnd.nextBoolean() ? List.of() : List.of("projectcalico-default-allow"),
-            NODE,
-            Span.NONE,
-            true));
+    endpoints.add(host(rnd, "fwd-host", NODE, labels));
+    // spec S6.11: from a stream of its own (the rest is drawn as before), a second walked node,
+    // labelled alike or not, so a pod naming no node has a real choice of forward chains, and pods
+    // naming no node, placed by each flow
+    boolean second = more.nextBoolean();
+    if (second) {
+      endpoints.add(
+          host(more, "fwd2-host", NODE2, more.nextBoolean() ? labels : Map.of("zone", "edge")));
+    }
     for (int i = 0; i < endpoints.size(); i++) {
       Endpoint e = endpoints.get(i);
       if (!e.isHost() && rnd.nextInt(3) > 0) {
-        Endpoint on = e.withNode(rnd.nextInt(4) == 0 ? "node0" : NODE);
+        String node = rnd.nextInt(4) == 0 ? "node0" : NODE;
+        int k = more.nextInt(4);
+        Endpoint on = e.withNode(k == 0 ? null : k == 1 && second ? NODE2 : node);
         endpoints.set(i, on);
         placed.add(on);
       }
@@ -85,6 +91,24 @@ public final class RandomForwarding {
     if (rnd.nextBoolean()) {
       add(tiers, policy(tiers, "prednat", sel, true));
     }
+  }
+
+  /** An all-interfaces host endpoint on {@code node}, at an ownable address or none. */
+  private static Endpoint host(Random rnd, String name, String node, Map<String, String> labels) {
+    return new Endpoint(
+        Endpoint.Kind.HOST,
+        null,
+        name,
+        "HostEndpoint",
+        labels,
+        rnd.nextBoolean()
+            ? List.of()
+            : List.of(RandomModel.OWNABLE.get(rnd.nextInt(RandomModel.OWNABLE.size()))),
+        List.of(),
+        rnd.nextBoolean() ? List.of() : List.of("projectcalico-default-allow"),
+        node,
+        Span.NONE,
+        true);
   }
 
   private Policy policy(List<Tier> tiers, String name, Selector sel, boolean preDnat) {

@@ -103,18 +103,20 @@ final class RandomPlacement {
     boolean discovery = family == 6 && rnd.nextInt(3) == 0;
     List<Integer> types = new ArrayList<>(Protocols.HOST_DISCOVERY);
     java.util.Collections.sort(types);
-    return new Flow(
-        discovery ? Protocols.ICMPV6 : flow.protocol(),
-        s,
-        discovery ? null : flow.sourcePort(),
-        d,
-        discovery ? null : flow.destinationPort(),
-        discovery ? types.get(rnd.nextInt(types.size())) : flow.icmpType(),
-        discovery ? Integer.valueOf(0) : flow.icmpCode(),
-        null,
-        src,
-        dst,
-        rnd.nextBoolean());
+    Flow out =
+        new Flow(
+            discovery ? Protocols.ICMPV6 : flow.protocol(),
+            s,
+            discovery ? null : flow.sourcePort(),
+            d,
+            discovery ? null : flow.destinationPort(),
+            discovery ? types.get(rnd.nextInt(types.size())) : flow.icmpType(),
+            discovery ? Integer.valueOf(0) : flow.icmpCode(),
+            null,
+            src,
+            dst,
+            null);
+    return rnd.nextBoolean() ? out.onHostNode() : out;
   }
 
   /** Whether a flow of {@code family} can be at {@code e}: an address of it, or none at all. */

@@ -47,7 +47,7 @@ final class Cells {
 
     /**
      * The cell's packet from {@code src} at {@code srcIp} to {@code dst} at {@code dstIp} (reached
-     * by {@code domain}), {@link dev.tierproof.model.Flow#local} as {@code local} says.
+     * by {@code domain}), placed on {@code placement} ({@link dev.tierproof.model.Flow#placement}).
      */
     dev.tierproof.model.Flow flow(
         dev.tierproof.model.Ip srcIp,
@@ -55,9 +55,19 @@ final class Cells {
         String domain,
         dev.tierproof.model.Endpoint src,
         dev.tierproof.model.Endpoint dst,
-        boolean local) {
+        String placement) {
       return new dev.tierproof.model.Flow(
-          repProtocol, srcIp, sourcePort(), dstIp, port(), type(), code(), domain, src, dst, local);
+          repProtocol,
+          srcIp,
+          sourcePort(),
+          dstIp,
+          port(),
+          type(),
+          code(),
+          domain,
+          src,
+          dst,
+          placement);
     }
 
     /** Whether the cell's packet is one of the question's packets {@code b}. */

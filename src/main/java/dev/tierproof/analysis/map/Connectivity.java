@@ -222,18 +222,19 @@ public final class Connectivity {
   }
 
   /**
-   * The allowed parts between two ends at two addresses of one family, each witness evaluated: as
-   * walked unless every flow between them is local, and the local ones when some can be (a workload
-   * naming no node placed on its host end's node, spec S6.12).
+   * The allowed parts between two ends at two addresses of one family, each witness evaluated, in
+   * each placement of the pair's flows ({@link Flow#placements(Endpoint, Endpoint,
+   * java.util.Collection)}: a workload naming no node elsewhere, on its host end's node, spec
+   * S6.12, or on each walked node, S6.11): local ones, or walked at both ends.
    */
   private List<Part> parts(
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
     List<Part> out = new ArrayList<>();
-    if (!Flow.mustBeLocal(src, dst)) {
-      out.addAll(walked(src, srcIp, from, dst, dstIp, to, family));
-    }
-    if (Flow.canBeLocal(src, dst)) {
-      out.addAll(local(src, srcIp, from, dst, dstIp, to, family));
+    for (String p : Flow.placements(src, dst, evaluator.walked())) {
+      out.addAll(
+          Flow.local(src, dst, p)
+              ? local(src, srcIp, from, dst, dstIp, to, family)
+              : walked(src, srcIp, from, dst, dstIp, to, p));
     }
     return out;
   }
@@ -260,7 +261,7 @@ public final class Connectivity {
       if (!c.in(options.packets())) {
         continue;
       }
-      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, true);
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, null).onHostNode();
       Verdict v = evaluator.evaluate(f);
       if (v.allowed()) {
         flows.put(c, f);
@@ -278,13 +279,14 @@ public final class Connectivity {
   }
 
   /**
-   * The parts of flows walked at both ends ({@link #parts}): the source's egress and the
-   * destination's ingress tables, and around them the forward chain's sides when the pair's flows
-   * meet one ({@link Evaluator#forwarder}, spec S6.11), in the order {@link Evaluator#evaluate}
-   * walks them.
+   * The parts of flows walked at both ends ({@link #parts}), of the family of {@code srcIp}: the
+   * source's egress and the destination's ingress tables, and around them the forward chain's sides
+   * when the pair's flows meet one placed on {@code p} ({@link Evaluator#forwarder}, spec S6.11),
+   * in the order {@link Evaluator#evaluate} walks them.
    */
   private List<Part> walked(
-      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
+      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, String p) {
+    int family = srcIp.family();
     Table out =
         src == null
             ? null
@@ -300,7 +302,7 @@ public final class Connectivity {
       return List.of();
     }
     List<Table> tables = new ArrayList<>(4);
-    Endpoint via = evaluator.forwarder(src, dst);
+    Endpoint via = evaluator.forwarder(src, dst, p);
     if (via != null) {
       tables.add(forward(via, Direction.INGRESS, src, srcIp, from, dst, dstIp, to, family));
     }
@@ -319,7 +321,7 @@ public final class Connectivity {
     List<Part> parts = new ArrayList<>();
     for (Shape s : shapes) {
       Cell c = s.cell();
-      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, false);
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, p);
       Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
@@ -579,8 +581,8 @@ public final class Connectivity {
         Cell c = all.get(i);
         Flow f =
             dir == Direction.EGRESS
-                ? c.flow(atIp, peerIp, peerGroup.domain(), at, peer, false)
-                : c.flow(peerIp, atIp, null, peer, at, false);
+                ? c.flow(atIp, peerIp, peerGroup.domain(), at, peer, null)
+                : c.flow(peerIp, atIp, null, peer, at, null);
         Decision d =
             evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());

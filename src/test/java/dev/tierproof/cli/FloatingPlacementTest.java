@@ -1,0 +1,113 @@
+package dev.tierproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A workload naming no node in a flow with outside runs on each walked node or elsewhere (spec
+ * S6.11): explain answers for elsewhere and notes each walked node, diff and map name the node, and
+ * a forward policy of a node whose chain is not walked keeps the answer inconclusive.
+ */
+class FloatingPlacementTest {
+
+  private static final String WALKED = "specs/cases/own/host-endpoint-forward-walked";
+  private static final Path RESOURCES = Path.of(WALKED, "resources.yaml");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void explain_floatingToOutside_verdictPerWalkedNode() throws IOException {
+    Run run =
+        Run.of(
+            "-f", WALKED, "explain", "fw/floating", "203.0.113.5", "--port", "443", "-o", "json");
+    assertThat(run.code()).as(run.toString()).isZero();
+    JsonNode out = JSON.readTree(run.out());
+    assertThat(out.path("verdict").asText()).isEqualTo("allow");
+    assertThat(out.path("steps")).noneMatch(s -> s.path("forward").asBoolean());
+    List<String> verdicts = new ArrayList<>();
+    out.path("onWalkedNodes")
+        .forEach(
+            n ->
+                verdicts.add(
+                    n.path("node").asText()
+                        + " "
+                        + n.path("verdict").asText()
+                        + " "
+                        + n.at("/flow/source/placedOn").asText()));
+    assertThat(verdicts).containsExactly("n1 allow n1", "n3 deny n3");
+    assertThat(out.has("onHostNode")).isFalse();
+  }
+
+  @Test
+  void explain_floatingToOutsideText_notesEachWalkedNode() {
+    Run run = Run.of("-f", WALKED, "explain", "192.0.2.66", "fw/floating", "--port", "8443");
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.err() + run.out())
+        .contains("placed on node n1, the flow is denied")
+        .contains("placed on node n3, the flow is allowed")
+        .contains("fw/floating on node n3)");
+  }
+
+  @Test
+  void diff_forwardDenyOnOneWalkedNode_classPlacedThere(@TempDir Path tmp) throws IOException {
+    // the base lacks n3-forward-out: the change closes TCP 443 out of pods on n3 only
+    String text = Files.readString(RESOURCES);
+    Path base = tmp.resolve("base.yaml");
+    Files.writeString(base, text.substring(0, text.indexOf("---\n# n3 alone")));
+    Run run = Run.of("-f", RESOURCES.toString(), "diff", "--base", base.toString(), "-o", "json");
+    // the forward policies stay unmodelled on flows between two pods (spec S6.11, S9.3)
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    JsonNode out = JSON.readTree(run.out());
+    List<JsonNode> floating = new ArrayList<>();
+    out.path("classes")
+        .forEach(
+            c -> {
+              if (c.at("/witness/source/endpoint").asText().equals("fw/floating")) {
+                floating.add(c);
+              }
+            });
+    assertThat(floating).isNotEmpty();
+    for (JsonNode c : floating) {
+      assertThat(c.path("change").asText()).as(c.toString()).isEqualTo("closed");
+      assertThat(c.at("/witness/source/placedOn").asText()).as(c.toString()).isEqualTo("n3");
+      assertThat(c.path("placedOn").asText()).as(c.toString()).isEqualTo("n3");
+    }
+  }
+
+  @Test
+  void map_floatingWithOutside_partsPerWalkedNode() {
+    Run run = Run.of("-f", WALKED, "map");
+    // the forward policies stay unmodelled on flows between two pods (spec S6.11, S9.3)
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.out()).contains("(fw/floating on node n1)").contains("(fw/floating on node n3)");
+  }
+
+  @Test
+  void verify_forwardPolicyOfNodeNotWalked_inconclusive(@TempDir Path tmp) throws IOException {
+    // n2's named host endpoint meets a forward policy: a pod naming no node may run there
+    Path more = tmp.resolve("n2.yaml");
+    Files.writeString(
+        more,
+        "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: n2-fwd}\n"
+            + "spec:\n  selector: host == 'n2'\n  applyOnForward: true\n  types: [Egress]\n"
+            + "  egress:\n    - action: Deny\n      protocol: TCP\n      destination: {ports: [25]}\n");
+    Run run = reachable(more, "fw/floating");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.out()).contains("applyOnForward `n2-fwd`");
+    Run web = reachable(more, "fw/web"); // on n1: walked
+    assertThat(web.code()).as(web.toString()).isEqualTo(ExitCode.OK.code());
+  }
+
+  private static Run reachable(Path more, String pod) {
+    return Run.of(
+        "-f", RESOURCES.toString(), "-f", more.toString(), "verify", "reachable", pod, "world");
+  }
+}
