@@ -294,7 +294,8 @@ final class Generalizer {
 
   /**
    * The tightest class: hypothetical ends at an address in exactly the ranges (that the encodings
-   * test) the witness's address is in; null when even it is not uniform.
+   * test) the witness's address is in, with the input's pods of their labels or, when those did not
+   * change alike, without them; null when even that is not uniform.
    */
   private Candidate tight(Candidate c, Change change, Flow w) {
     for (boolean source : List.of(true, false)) {
@@ -308,7 +309,18 @@ final class Generalizer {
         c = source ? c.with(p, c.dst()) : c.with(c.src(), p);
       }
     }
-    return uniform(c, change) ? c : null;
+    if (uniform(c, change)) {
+      return c;
+    }
+    // spec S5.3: input pods with the labels of a pod that could be deployed may still differ from
+    // it in what no label says (their profiles, their node): the hypothetical pods alone
+    Candidate h = c;
+    for (boolean source : List.of(true, false)) {
+      if ((source ? h.src() : h.dst()) instanceof EndSet.Pods p && p.existing()) {
+        h = source ? h.with(p.hypothetical(), h.dst()) : h.with(h.src(), p.hypothetical());
+      }
+    }
+    return h != c && inScope(h) && uniform(h, change) ? h : null;
   }
 
   boolean inScope(Candidate c) {
