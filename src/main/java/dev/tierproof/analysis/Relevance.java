@@ -354,12 +354,15 @@ public final class Relevance {
 
   /**
    * The element acts at the step at {@code e} in {@code d} (of a flow whose other end is outside
-   * the cluster when {@code outside}): there, or at a host endpoint whose untracked Allows in
-   * {@code d} need replies, in the other direction, which decides them (spec S6.5).
+   * the cluster when {@code outside}): there; at a host endpoint whose untracked Allows in {@code
+   * d} need replies, in the other direction, which decides them (spec S6.5); or, for a workload on
+   * a node whose forward chain is walked and a flow with outside, at that node's host endpoint,
+   * whose forward ingress and egress steps the flow meets (spec S6.11).
    */
   private static boolean covers(
       Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, boolean outside) {
     return r.covers(e, d, outside)
+        || outside && forwardedAt(r, e, set)
         || e.isHost()
             && r.covers(e, d.opposite())
             && set.policies().stream()
@@ -369,6 +372,18 @@ public final class Relevance {
                             && dev.tierproof.eval.Evaluator.applies(p, e, d)
                             && p.rules(d).stream()
                                 .anyMatch(x -> x.action() == dev.tierproof.model.Action.ALLOW));
+  }
+
+  /**
+   * Whether {@code r} acts at the forward steps of workload {@code e}'s flows with outside: at the
+   * host endpoint of a walked node ({@link Endpoint#forwarders}), either way (spec S6.11).
+   */
+  private static boolean forwardedAt(Reach.Endpoints r, Endpoint e, PolicySet set) {
+    if (e.isHost() || e.node() == null) {
+      return false;
+    }
+    Endpoint h = Endpoint.forwarders(set.endpoints()).get(e.node());
+    return h != null && (r.covers(h, Direction.INGRESS) || r.covers(h, Direction.EGRESS));
   }
 
   /** Whether {@code end} can be an endpoint of the input that {@code p} accepts (spec S9.3). */

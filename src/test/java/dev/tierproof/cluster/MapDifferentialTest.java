@@ -77,7 +77,9 @@ class MapDifferentialTest {
             "parts proved reachable",
             "sampled flows decided with an untracked Allow's reply",
             "sampled flows that can be local (both placements compared)",
-            "sampled flows crossing a forward chain"),
+            "sampled flows crossing a forward chain",
+            "sampled flows an unmodelled element could change (their pair named)",
+            "pairs proved in clusters holding unmodelled elements"),
         MapDifferentialTest::one);
   }
 
@@ -276,6 +278,7 @@ class MapDifferentialTest {
     DomainClasses names = DomainClasses.of(set);
     Sampler s = new Sampler(set, seed);
     ForwardedFlows forwarded = new ForwardedFlows(set, eval);
+    MapRelevance relevance = new MapRelevance(c, set, map, eval, counts); // spec S9.3
     List<Flow> sampled = new ArrayList<>();
     for (int i = 0; i < SAMPLES; i++) {
       Flow f = placed(s.flow(), false);
@@ -302,6 +305,7 @@ class MapDifferentialTest {
       assertThat(from).as("a group holds the source of %s", f.describe()).isNotNull();
       assertThat(to).as("a group holds the destination of %s", f.describe()).isNotNull();
       agrees(f, from, to, eval, edges, counts);
+      relevance.check(f, from, to, counts);
     }
     solver(set, eval, map, edges, s, session, counts);
   }
