@@ -308,19 +308,19 @@ public final class Relevance {
   }
 
   /**
-   * Elements acting between some end of {@code from} and some of {@code to}; with {@code none}, not
-   * those that only deny.
+   * Elements that could change some flow between an end of {@code from} and one of {@code to}: for
+   * each pair of ends, {@link #question}'s (what {@code verify} asks of the same ends); with {@code
+   * none}, not those that only deny. In {@code all}'s order.
    */
   private static List<Unmodelled> pairs(
       List<Unmodelled> all, PolicySet set, List<End> from, List<End> to, boolean none) {
-    boolean fromOutside = from.stream().allMatch(e -> outside(e, set));
-    boolean toOutside = to.stream().allMatch(e -> outside(e, set));
-    return keep(
-        all,
-        r ->
-            !(none && r.effect() == Reach.Effect.DENIES)
-                && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set, toOutside))
-                    || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set, fromOutside))));
+    java.util.Set<Unmodelled> some = new java.util.HashSet<>();
+    for (End f : from) {
+      for (End t : to) {
+        some.addAll(none ? absence(all, set, f, t) : question(all, set, f, t));
+      }
+    }
+    return all.stream().filter(some::contains).toList();
   }
 
   /**

@@ -91,7 +91,13 @@ class ClusterDifferentialTest {
         "cluster.seed",
         SEED + 100_000,
         CHECK_CASES,
-        List.of("clusters", "invariants", "proven", "sampled flows", "local sampled flows"),
+        List.of(
+            "clusters",
+            "invariants",
+            "proven",
+            "sampled flows",
+            "local sampled flows",
+            "sampled flows an unmodelled element could change (named by their invariant)"),
         (seed, session, counts) -> check(seed, counts));
   }
 
@@ -367,6 +373,7 @@ class ClusterDifferentialTest {
     PolicySet set = c.load(false);
     Sampler s = new Sampler(set, seed);
     Evaluator eval = new Evaluator(set);
+    CheckRelevance relevance = new CheckRelevance(c, set, eval); // spec S9.3
     counts.incrementAndGet(0);
     List<Invariant> invariants = new ArrayList<>();
     List<Asked> asked = new ArrayList<>();
@@ -454,6 +461,7 @@ class ClusterDifferentialTest {
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved to allow none", q.text(), Questions.brief(f))
                   .isFalse();
+              relevance.check(q.text(), res, f, counts, 5);
             }
           }
         }
@@ -469,6 +477,7 @@ class ClusterDifferentialTest {
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved all allowed", q.text(), Questions.brief(f))
                   .isTrue();
+              relevance.check(q.text(), res, f, counts, 5);
             }
           }
         }
