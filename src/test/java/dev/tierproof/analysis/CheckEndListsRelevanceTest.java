@@ -16,39 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CheckEndListsRelevanceTest {
 
-  private static final String CLUSTER =
-      """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: fw}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: web, namespace: fw, labels: {app: web}}
-      spec: {nodeName: n1}
-      status: {podIP: 10.70.1.10}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: api, namespace: fw, labels: {app: api}}
-      spec: {nodeName: n2}
-      status: {podIP: 10.70.2.10}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: HostEndpoint
-      metadata: {name: n1-all, labels: {host: n1}}
-      spec: {node: n1, interfaceName: "*", expectedIPs: [10.70.0.1]}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: GlobalNetworkPolicy
-      metadata: {name: forward-no-smtp}
-      spec:
-        selector: has(host)
-        applyOnForward: true
-        types: [Egress]
-        egress: [{action: Deny, protocol: TCP, destination: {ports: [25]}}, {action: Allow}]
-      """;
-
   private static String invariants(String assertion) {
     return """
         apiVersion: tierproof.dev/v1alpha1
@@ -61,7 +28,7 @@ class CheckEndListsRelevanceTest {
   }
 
   private static Run check(Path dir, String assertion) throws Exception {
-    Path cluster = Files.writeString(dir.resolve("cluster.yaml"), CLUSTER);
+    Path cluster = Files.writeString(dir.resolve("cluster.yaml"), WalkedNode.YAML);
     Path inv = Files.writeString(dir.resolve("inv.yaml"), invariants(assertion));
     return Run.of("-f", cluster.toString(), "check", inv.toString());
   }

@@ -16,33 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForwardStepRelevanceTest {
 
-  private static final String WALKED =
-      """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: fw}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: web, namespace: fw, labels: {app: web}}
-      spec: {nodeName: n1}
-      status: {podIP: 10.70.1.10}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: HostEndpoint
-      metadata: {name: n1-all, labels: {host: n1}}
-      spec: {node: n1, interfaceName: "*", expectedIPs: [10.70.0.1]}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: GlobalNetworkPolicy
-      metadata: {name: forward-no-smtp}
-      spec:
-        selector: has(host)
-        applyOnForward: true
-        types: [Egress]
-        egress: [{action: Deny, protocol: TCP, destination: {ports: [25]}}, {action: Allow}]
-      """;
-
   private static final String FELIX =
       """
       ---
@@ -55,8 +28,8 @@ class ForwardStepRelevanceTest {
   @Test
   void verifyAndMap_podOnWalkedNodeWithWorld_felixConfigurationAtItsHostMakesThemInconclusive(
       @TempDir Path dir) throws Exception {
-    Path plain = Files.writeString(dir.resolve("plain.yaml"), WALKED);
-    Path felix = Files.writeString(dir.resolve("felix.yaml"), WALKED + FELIX);
+    Path plain = Files.writeString(dir.resolve("plain.yaml"), WalkedNode.YAML);
+    Path felix = Files.writeString(dir.resolve("felix.yaml"), WalkedNode.YAML + FELIX);
     // without it, the walked flows are proved (spec S6.11)
     assertThat(Run.of("-f", plain.toString(), "verify", "isolated", "world", "fw/web").code())
         .isEqualTo(1);

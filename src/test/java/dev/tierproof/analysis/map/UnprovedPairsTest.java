@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tierproof.analysis.WalkedNode;
 import dev.tierproof.cli.Run;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
@@ -25,48 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UnprovedPairsTest {
 
-  /** web on n1 (whose one host endpoint is of all interfaces), api on n2 (no host endpoint). */
-  private static final String NODES =
-      """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: fw}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: web, namespace: fw, labels: {app: web}}
-      spec: {nodeName: n1}
-      status: {podIP: 10.70.1.10}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: api, namespace: fw, labels: {app: api}}
-      spec: {nodeName: n2}
-      status: {podIP: 10.70.2.10}
-      """;
-
-  private static final String FORWARD =
-      NODES
-          + """
-          ---
-          apiVersion: projectcalico.org/v3
-          kind: HostEndpoint
-          metadata: {name: n1-all, labels: {host: n1}}
-          spec: {node: n1, interfaceName: "*", expectedIPs: [10.70.0.1]}
-          ---
-          apiVersion: projectcalico.org/v3
-          kind: GlobalNetworkPolicy
-          metadata: {name: forward-no-smtp}
-          spec:
-            selector: has(host)
-            applyOnForward: true
-            types: [Egress]
-            egress: [{action: Deny, protocol: TCP, destination: {ports: [25]}}, {action: Allow}]
-          """;
-
   /** n1's named host endpoint with an untracked policy. */
   private static final String UNTRACKED =
-      NODES
+      WalkedNode.PODS
           + """
           ---
           apiVersion: projectcalico.org/v3
@@ -106,7 +68,7 @@ class UnprovedPairsTest {
   void of_forwardPolicyOnWalkedNode_onlyPairsBetweenWorkloadsOfItsNodeUnproved() {
     // web <-> world is walked (S6.11), web <-> n1-all local (S6.12), api is on another node: the
     // policy still stands for web's flows with pods (S6.10: W -> W' meets n1-all's forward chain)
-    assertThat(unproved(FORWARD))
+    assertThat(unproved(WalkedNode.YAML))
         .containsExactlyInAnyOrder("fw/web -> fw/web", "fw/web -> fw/api", "fw/api -> fw/web");
   }
 
@@ -124,7 +86,7 @@ class UnprovedPairsTest {
   @Test
   void mapCommand_forwardPolicy_namesUnprovedPairsInTextAndJson(@TempDir Path dir)
       throws Exception {
-    Path file = Files.writeString(dir.resolve("fw.yaml"), FORWARD);
+    Path file = Files.writeString(dir.resolve("fw.yaml"), WalkedNode.YAML);
     Run text = Run.of("-f", file.toString(), "map");
     assertThat(text.code()).as(text.toString()).isEqualTo(3);
     assertThat(text.out())
