@@ -91,8 +91,8 @@ public record Unproved(List<Unmodelled> elements, List<Pair> pairs, boolean ever
 
   /**
    * The groups an end covers ({@link Covering#of}, tested endpoint by endpoint, as an aggregated
-   * group holds several kinds); every group of pods that could be deployed that a selector end
-   * could hold (conservative: its selector is not asked).
+   * group holds several kinds); every group of pods that could be deployed that the end could hold
+   * (conservative: a selector or a range is not asked, a pod of the input never holds one).
    */
   private static Predicate<Group> covers(End end, PolicySet set) {
     if (end == null) {
@@ -101,9 +101,10 @@ public record Unproved(List<Unmodelled> elements, List<Pair> pairs, boolean ever
     Predicate<Group> covering = Covering.of(end, set);
     return g -> {
       if (g.hypothetical()) {
-        return end instanceof End.Hypothetical h
-            && !h.existingOnly()
-            && (h.namespace() == null || h.namespace().equals(g.namespace()));
+        return !(end instanceof End.Known)
+            && !(end instanceof End.Hypothetical h
+                && (h.existingOnly()
+                    || h.namespace() != null && !h.namespace().equals(g.namespace())));
       }
       if (g.endpoints().isEmpty()) {
         return covering.test(g);
