@@ -164,7 +164,7 @@ public final class Relevance {
                                 .anyMatch(
                                     e ->
                                         policy.selector().matches(e.labels())
-                                            && covers(r, e, d, set, false))
+                                            && covers(r, e, d, set, Far.INSIDE))
                             || hypothetical
                                 && r.directions().contains(d)
                                 && fresh(r, null, policy.selector())));
@@ -199,29 +199,38 @@ public final class Relevance {
    */
   public static List<Unmodelled> map(
       List<Unmodelled> all, PolicySet set, boolean hypothetical, End from, End to) {
-    boolean fromOutside = from != null && outside(from, set);
-    boolean toOutside = to != null && outside(to, set);
+    Far fromFar = Far.of(from, set);
+    Far toFar = Far.of(to, set);
     boolean local = local(from, to);
     return keep(
         all,
         r ->
             !(local && r.forwardedOnly())
-                && (mapped(r, from, Direction.EGRESS, set, hypothetical, toOutside)
-                    || mapped(r, to, Direction.INGRESS, set, hypothetical, fromOutside)));
+                && (mapped(r, from, Direction.EGRESS, set, hypothetical, toFar)
+                    || mapped(r, to, Direction.INGRESS, set, hypothetical, fromFar)));
+  }
+
+  /**
+   * Whether the far end of a flow is outside the cluster: for every flow ({@code only}), for some
+   * ({@code may}).
+   */
+  private record Far(boolean only, boolean may) {
+
+    static final Far INSIDE = new Far(false, false);
+
+    /** The far end {@code end}: null any end the map covers, outside ones included. */
+    static Far of(End end, PolicySet set) {
+      return new Far(end != null && outside(end, set), end == null || end instanceof End.Addresses);
+    }
   }
 
   /** {@link #acts} at {@code end}, or with none at any endpoint that exists or could. */
   private static boolean mapped(
-      Reach.Endpoints r,
-      End end,
-      Direction d,
-      PolicySet set,
-      boolean hypothetical,
-      boolean outside) {
+      Reach.Endpoints r, End end, Direction d, PolicySet set, boolean hypothetical, Far far) {
     if (end != null) {
-      return acts(r, end, d, set, outside);
+      return acts(r, end, d, set, far);
     }
-    return set.endpoints().stream().anyMatch(e -> covers(r, e, d, set, outside))
+    return set.endpoints().stream().anyMatch(e -> covers(r, e, d, set, far))
         || hypothetical && r.directions().contains(d) && fresh(r, null, null);
   }
 
@@ -337,15 +346,14 @@ public final class Relevance {
 
   /**
    * Whether {@code r} acts at an endpoint {@code end} can be, in {@code d}, for a flow whose other
-   * end is outside the cluster when {@code outside}.
+   * end is as {@code far} says.
    */
-  private static boolean acts(
-      Reach.Endpoints r, End end, Direction d, PolicySet set, boolean outside) {
+  private static boolean acts(Reach.Endpoints r, End end, Direction d, PolicySet set, Far far) {
     // spec S9.3
     if (!r.directions().contains(d) && !r.kinds().contains(Endpoint.Kind.HOST)) {
       return false;
     }
-    return holds(end, set, e -> covers(r, e, d, set, outside))
+    return holds(end, set, e -> covers(r, e, d, set, far))
         || end instanceof End.Hypothetical h
             && r.directions().contains(d)
             && !h.existingOnly()
@@ -353,16 +361,17 @@ public final class Relevance {
   }
 
   /**
-   * The element acts at the step at {@code e} in {@code d} (of a flow whose other end is outside
-   * the cluster when {@code outside}): there; at a host endpoint whose untracked Allows in {@code
-   * d} need replies, in the other direction, which decides them (spec S6.5); or, for a workload on
-   * a node whose forward chain is walked and a flow with outside, at that node's host endpoint,
-   * whose forward ingress and egress steps the flow meets (spec S6.11).
+   * The element acts at the step at {@code e} in {@code d} (of a flow whose other end is as {@code
+   * far} says): there (not at a workload on a walked node when the far end is outside for every
+   * flow, spec S6.11); at a host endpoint whose untracked Allows in {@code d} need replies, in the
+   * other direction, which decides them (spec S6.5); or, for a workload on a walked node and a far
+   * end that may be outside, at that node's host endpoint, whose forward ingress and egress steps
+   * such a flow meets (spec S6.11).
    */
   private static boolean covers(
-      Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, boolean outside) {
-    return r.covers(e, d, outside)
-        || outside && forwardedAt(r, e, set)
+      Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, Far far) {
+    return r.covers(e, d, far.only())
+        || far.may() && forwardedAt(r, e, set)
         || e.isHost()
             && r.covers(e, d.opposite())
             && set.policies().stream()
@@ -376,14 +385,26 @@ public final class Relevance {
 
   /**
    * Whether {@code r} acts at the forward steps of workload {@code e}'s flows with outside: at the
-   * host endpoint of a walked node ({@link Endpoint#forwarders}), either way (spec S6.11).
+   * host endpoint of a walked node ({@link Endpoint#forwarders}), either way, when its forward
+   * chain holds a policy (else it forwards every packet and its steps are left out, spec S6.11).
    */
   private static boolean forwardedAt(Reach.Endpoints r, Endpoint e, PolicySet set) {
     if (e.isHost() || e.node() == null) {
       return false;
     }
     Endpoint h = Endpoint.forwarders(set.endpoints()).get(e.node());
-    return h != null && (r.covers(h, Direction.INGRESS) || r.covers(h, Direction.EGRESS));
+    if (h == null || !r.covers(h, Direction.INGRESS) && !r.covers(h, Direction.EGRESS)) {
+      return false;
+    }
+    for (Direction d : Direction.values()) {
+      for (dev.tierproof.model.HostPath path : dev.tierproof.model.HostPath.forwarded(d)) {
+        if (set.policies().stream()
+            .anyMatch(p -> path.enforces(p, d) && p.selector().matches(h.labels()))) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether {@code end} can be an endpoint of the input that {@code p} accepts (spec S9.3). */

@@ -50,4 +50,64 @@ class ForwardStepRelevanceTest {
       assertThat(run.out() + run.err()).contains("FelixConfiguration");
     }
   }
+
+  @Test
+  void verifyAndMap_walkedNodeWithoutForwardPolicy_felixConfigurationChangesNothing(
+      @TempDir Path dir) throws Exception {
+    // n1-all's forward chain holds no policy: it forwards every packet, no step is walked there
+    String hep =
+        """
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: n1-all, labels: {host: n1}}
+        spec: {node: n1, interfaceName: "*", expectedIPs: [10.70.0.1]}
+        """;
+    Path file = Files.writeString(dir.resolve("c.yaml"), WalkedNode.PODS + hep + FELIX);
+    Run map = Run.of("-f", file.toString(), "map", "fw/web", "world");
+    assertThat(map.code()).as(map.toString()).isZero();
+    Run verify = Run.of("-f", file.toString(), "verify", "isolated", "world", "fw/web");
+    assertThat(verify.code()).as(verify.toString()).isEqualTo(1);
+  }
+
+  @Test
+  void verify_rangeThatMayHoldAPodAndOutside_namesWhatActsAtTheWalkedHost(@TempDir Path dir)
+      throws Exception {
+    // a pod without an address (on n2) may be in any range: the range's flows to web may come from
+    // outside, through n1-all's forward chain, or from that pod; web admits none (a proof)
+    String pending =
+        """
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: pending, namespace: fw, labels: {app: batch}}
+        spec: {nodeName: n2}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: web-closed, namespace: fw}
+        spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}
+        """;
+    Path file = Files.writeString(dir.resolve("c.yaml"), WalkedNode.YAML + pending + FELIX);
+    Run run =
+        Run.of(
+            "-f", file.toString(), "verify", "isolated", "203.0.113.0/24", "fw/web", "-o", "json");
+    assertThat(run.code()).as(run.toString()).isEqualTo(3);
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run.out())
+                .get("unmodelled")
+                .findValuesAsText("kind"))
+        .contains("FelixConfiguration", "applyOnForward");
+    Run ignoring =
+        Run.of(
+            "-f",
+            file.toString(),
+            "--ignore-unmodelled",
+            "verify",
+            "isolated",
+            "203.0.113.0/24",
+            "fw/web");
+    assertThat(ignoring.code()).as(ignoring.toString()).isZero();
+  }
 }

@@ -30,24 +30,40 @@ final class MapRelevance {
   private final List<Unmodelled> all;
   private final Map<List<Group>, List<Unmodelled>> pairs = new HashMap<>();
   private final Evaluator eval;
+  private final int counter;
 
-  /** The unmodelled elements of {@code c}'s text, and the map's answer for each pair. */
-  MapRelevance(RandomCluster c, PolicySet set, MapResult map, Evaluator eval, AtomicLongArray n) {
+  /**
+   * The unmodelled elements of {@code c}'s text, and the map's answer for each pair ({@code
+   * hypothetical}: with groups of pods that could be deployed); counter {@code counter} + 1 counts
+   * the pairs proved.
+   */
+  MapRelevance(
+      RandomCluster c,
+      PolicySet set,
+      MapResult map,
+      boolean hypothetical,
+      Evaluator eval,
+      AtomicLongArray n,
+      int counter) {
     Diagnostics d = new Diagnostics();
     this.all =
         Loader.input(List.of(new SourceText("c.yaml", c.yaml(false))), d, null, c.version())
             .unmodelled();
     this.eval = eval;
-    Unproved u = Unproved.of(all, set, false, map, null, null);
+    this.counter = counter;
+    Unproved u = Unproved.of(all, set, hypothetical, map, null, null);
     u.pairs().forEach(p -> pairs.put(List.of(p.from(), p.to()), p.elements()));
     if (!all.isEmpty()) {
       long groups = map.groups().size();
       long outside = map.groups().stream().filter(Group::outside).count();
-      n.addAndGet(12, groups * groups - outside * outside - u.pairs().size());
+      n.addAndGet(counter + 1, groups * groups - outside * outside - u.pairs().size());
     }
   }
 
-  /** {@code f} (and its other placement) from a group of {@code from} to one of {@code to}. */
+  /**
+   * {@code f} (and its other placement) from a group of {@code from} to one of {@code to}, counted
+   * in the counter given.
+   */
   void check(Flow f, Group from, Group to, AtomicLongArray n) {
     for (Flow x : List.of(f, f.placed(!f.local()))) {
       List<Unmodelled> acting = Relevance.verdict(all, eval.evaluate(x));
@@ -55,7 +71,7 @@ final class MapRelevance {
       assertThat(named)
           .as("%s -> %s: the map names what could change %s", from.id(), to.id(), x.describe())
           .containsAll(acting);
-      n.addAndGet(11, acting.isEmpty() || x != f ? 0 : 1);
+      n.addAndGet(counter, acting.isEmpty() || x != f ? 0 : 1);
     }
   }
 }
