@@ -211,6 +211,18 @@ public final class Relevance {
   }
 
   /**
+   * The elements that could change some flow with one end at {@code end}, either way, whatever the
+   * other end: with those acting everywhere, a bound on {@link #map}'s answer for every pair with
+   * that end, cheap to ask once per end of many pairs.
+   */
+  public static List<Unmodelled> at(List<Unmodelled> all, PolicySet set, End end) {
+    Far any = new Far(false, true);
+    return keep(
+        all,
+        r -> acts(r, end, Direction.EGRESS, set, any) || acts(r, end, Direction.INGRESS, set, any));
+  }
+
+  /**
    * Whether the far end of a flow is outside the cluster: for every flow ({@code only}), for some
    * ({@code may}).
    */
@@ -389,7 +401,7 @@ public final class Relevance {
    * chain holds a policy (else it forwards every packet and its steps are left out, spec S6.11).
    */
   private static boolean forwardedAt(Reach.Endpoints r, Endpoint e, PolicySet set) {
-    if (e.isHost() || e.node() == null) {
+    if (e.isHost() || e.node() == null || !r.kinds().contains(Endpoint.Kind.HOST)) {
       return false;
     }
     Endpoint h = Endpoint.forwarders(set.endpoints()).get(e.node());

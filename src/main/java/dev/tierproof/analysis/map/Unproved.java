@@ -59,7 +59,13 @@ public record Unproved(List<Unmodelled> elements, List<Pair> pairs, boolean ever
     Predicate<Group> sources = covers(from, set);
     Predicate<Group> destinations = covers(to, set);
     Map<Group, List<End>> ends = new java.util.IdentityHashMap<>();
-    map.groups().forEach(g -> ends.put(g, ends(g)));
+    Map<Group, Set<Unmodelled>> near = new java.util.IdentityHashMap<>();
+    for (Group g : map.groups()) {
+      ends.put(g, ends(g));
+      Set<Unmodelled> at = new java.util.HashSet<>();
+      ends.get(g).forEach(x -> at.addAll(Relevance.at(bound, set, x)));
+      near.put(g, at);
+    }
     Set<Unmodelled> union = new LinkedHashSet<>();
     List<Pair> pairs = new ArrayList<>();
     int covered = 0;
@@ -72,10 +78,13 @@ public record Unproved(List<Unmodelled> elements, List<Pair> pairs, boolean ever
           continue;
         }
         covered++;
+        // what acts at neither group (nor everywhere) changes no flow between them
+        List<Unmodelled> some =
+            bound.stream().filter(u -> near.get(a).contains(u) || near.get(b).contains(u)).toList();
         Set<Unmodelled> here = new LinkedHashSet<>();
-        for (End x : ends.get(a)) {
+        for (End x : some.isEmpty() ? List.<End>of() : ends.get(a)) {
           for (End y : ends.get(b)) {
-            here.addAll(Relevance.map(bound, set, false, x, y));
+            here.addAll(Relevance.map(some, set, false, x, y));
           }
         }
         if (!here.isEmpty()) {
