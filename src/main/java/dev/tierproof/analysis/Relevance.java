@@ -216,10 +216,11 @@ public final class Relevance {
    * that end, cheap to ask once per end of many pairs.
    */
   public static List<Unmodelled> at(List<Unmodelled> all, PolicySet set, End end) {
-    Far any = new Far(false, true);
     return keep(
         all,
-        r -> acts(r, end, Direction.EGRESS, set, any) || acts(r, end, Direction.INGRESS, set, any));
+        r ->
+            acts(r, end, Direction.EGRESS, set, Far.ANY)
+                || acts(r, end, Direction.INGRESS, set, Far.ANY));
   }
 
   /**
@@ -229,6 +230,9 @@ public final class Relevance {
   private record Far(boolean only, boolean may) {
 
     static final Far INSIDE = new Far(false, false);
+
+    /** Any end: inside the cluster or outside. */
+    static final Far ANY = new Far(false, true);
 
     /** The far end {@code end}: null any end the map covers, outside ones included. */
     static Far of(End end, PolicySet set) {
