@@ -32,12 +32,16 @@ final class CheckRelevance {
 
   /** The unmodelled elements of {@code c}'s text. */
   CheckRelevance(RandomCluster c, PolicySet set, Evaluator eval) {
-    Diagnostics d = new Diagnostics();
-    this.all =
-        Loader.input(List.of(new SourceText("c.yaml", c.yaml(false))), d, null, c.version())
-            .unmodelled();
+    this.all = unmodelled(c);
     this.set = set;
     this.eval = eval;
+  }
+
+  /** What {@code c}'s text holds that tierproof does not model (as the CLI loads it). */
+  static List<Unmodelled> unmodelled(RandomCluster c) {
+    Diagnostics d = new Diagnostics();
+    return Loader.input(List.of(new SourceText("c.yaml", c.yaml(false))), d, null, c.version())
+        .unmodelled();
   }
 
   /** {@code f}, a sampled flow of proof {@code res} ({@code text}), counted in {@code counter}. */

@@ -7,12 +7,9 @@ import dev.tierproof.analysis.map.MapResult;
 import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.analysis.map.Unproved;
 import dev.tierproof.eval.Evaluator;
-import dev.tierproof.load.Loader;
-import dev.tierproof.load.SourceText;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Unmodelled;
-import dev.tierproof.source.Diagnostics;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +42,7 @@ final class MapRelevance {
       Evaluator eval,
       AtomicLongArray n,
       int counter) {
-    Diagnostics d = new Diagnostics();
-    this.all =
-        Loader.input(List.of(new SourceText("c.yaml", c.yaml(false))), d, null, c.version())
-            .unmodelled();
+    this.all = CheckRelevance.unmodelled(c);
     this.eval = eval;
     this.counter = counter;
     Unproved u = Unproved.of(all, set, hypothetical, map, null, null);
