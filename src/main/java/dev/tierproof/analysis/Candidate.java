@@ -44,7 +44,8 @@ record Candidate(EndSet src, EndSet dst, FlowSpec packets, Placement placed) {
             packets.icmpType(),
             packets.icmpCode(),
             packets.ipVersion(),
-            packets.otherThan()));
+            packets.otherThan(),
+            packets.icmpTypesNot()));
   }
 
   /** Every protocol but {@code protocols}, any port, in the class's family. */

@@ -287,10 +287,11 @@ public final class Diff {
   /**
    * The class with a witness that depends on the class alone (each end's first input endpoint, or
    * the first address of its first range outside; TCP in a class of any protocol; the class's
-   * lowest port, or 443 in a class of any port; source port 40000: {@link
-   * dev.tierproof.model.Placeholders}), when both versions' evaluators confirm that it changed so;
-   * else the solver's witness. Which model the solver returns can vary from run to run (with the
-   * order Z3 numbers its terms in); the report should not.
+   * lowest port, or 443 in a class of any port; the lowest ICMP type a class of all types but some
+   * holds; source port 40000: {@link dev.tierproof.model.Placeholders}), when both versions'
+   * evaluators confirm that it changed so; else the solver's witness. Which model the solver
+   * returns can vary from run to run (with the order Z3 numbers its terms in); the report should
+   * not.
    */
   private ChangeClass canonical(ChangeClass c) {
     Flow w = c.witness();
@@ -335,7 +336,18 @@ public final class Diff {
             : p.sourcePort() != null
                 ? Integer.valueOf(p.sourcePort().min())
                 : Integer.valueOf(dev.tierproof.model.Placeholders.SOURCE_PORT);
-    Integer type = !icmp ? null : p.icmpType() != null ? p.icmpType() : f.icmpType();
+    Integer type =
+        !icmp
+            ? null
+            : p.icmpType() != null
+                ? p.icmpType()
+                : p.icmpTypesNot().isEmpty()
+                    ? f.icmpType()
+                    : Integer.valueOf(
+                        java.util.stream.IntStream.range(0, 256)
+                            .filter(t -> !p.icmpTypesNot().contains(t))
+                            .findFirst()
+                            .getAsInt());
     Integer code = !icmp ? null : p.icmpCode() != null ? p.icmpCode() : f.icmpCode();
     Flow g = f.withPacket(protocol, sourcePort, port, type, code);
     Verdict b = replay.before(g, Map.of());

@@ -358,7 +358,28 @@ public record DiffResult(
   /** Solver work: checks run, wall time, the scopes searched. */
   public record Stats(int checks, long millis, int scopes) {}
 
-  /** {@code TCP 5432}, {@code TCP 8000-8080}, {@code TCP}, {@code any protocol}, with pins. */
+  /** {@code 130-133, 135, 136}: the numbers ascending, three or more consecutive as a range. */
+  static String runs(Set<Integer> numbers) {
+    List<Integer> sorted = List.copyOf(new TreeSet<>(numbers));
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0, j; i < sorted.size(); i = j) {
+      j = i + 1;
+      while (j < sorted.size() && sorted.get(j) == sorted.get(j - 1) + 1) {
+        j++;
+      }
+      if (j - i > 2) {
+        out.add(sorted.get(i) + "-" + sorted.get(j - 1));
+      } else {
+        sorted.subList(i, j).forEach(n -> out.add(n.toString()));
+      }
+    }
+    return String.join(", ", out);
+  }
+
+  /**
+   * {@code TCP 5432}, {@code TCP 8000-8080}, {@code TCP}, {@code any protocol}, {@code ICMPv6
+   * except types 130-133, 135, 136}, with pins.
+   */
   public static String packets(FlowSpec p) {
     StringBuilder out = new StringBuilder();
     if (p.protocol() == null && !p.otherThan().isEmpty()) {
@@ -383,6 +404,10 @@ public record DiffResult(
         if (p.icmpCode() != null) {
           out.append(" code ").append(p.icmpCode());
         }
+      }
+      if (!p.icmpTypesNot().isEmpty()) {
+        out.append(p.icmpTypesNot().size() == 1 ? " except type " : " except types ")
+            .append(runs(p.icmpTypesNot()));
       }
     }
     if (p.sourcePort() != null) {

@@ -141,7 +141,7 @@ final class Generalizer {
       if (c.packets().icmpType() == null && uniform(anyProtocol, change)) {
         c = anyProtocol;
       } else {
-        c = packets.otherProtocols(c, change);
+        c = packets.otherTypes(packets.otherProtocols(c, change), change, w);
       }
       for (boolean source : List.of(true, false)) {
         c = ends.widerOutside(c, change, w, source);

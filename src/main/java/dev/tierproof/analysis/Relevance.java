@@ -165,7 +165,7 @@ public final class Relevance {
                                 .anyMatch(
                                     e ->
                                         policy.selector().matches(e.labels())
-                                            && covers(r, e, d, set, false))
+                                            && covers(r, e, d, set, Far.INSIDE))
                             || hypothetical
                                 && r.directions().contains(d)
                                 && fresh(r, null, policy.selector())));
@@ -200,30 +200,57 @@ public final class Relevance {
    */
   public static List<Unmodelled> map(
       List<Unmodelled> all, PolicySet set, boolean hypothetical, End from, End to) {
-    boolean fromOutside = from != null && outside(from, set);
-    boolean toOutside = to != null && outside(to, set);
+    Far fromFar = Far.of(from, set);
+    Far toFar = Far.of(to, set);
     boolean local = local(from, to);
     return keep(
         all,
         r ->
             !(local && r.forwardedOnly())
-                && (mapped(r, from, Direction.EGRESS, set, hypothetical, toOutside)
-                    || mapped(r, to, Direction.INGRESS, set, hypothetical, fromOutside)));
+                && (mapped(r, from, Direction.EGRESS, set, hypothetical, toFar)
+                    || mapped(r, to, Direction.INGRESS, set, hypothetical, fromFar)));
+  }
+
+  /**
+   * The elements that could change some flow with one end at {@code end}, either way, whatever the
+   * other end: with those acting everywhere, a bound on {@link #map}'s answer for every pair with
+   * that end, cheap to ask once per end of many pairs.
+   */
+  public static List<Unmodelled> at(List<Unmodelled> all, PolicySet set, End end) {
+    return keep(
+        all,
+        r ->
+            acts(r, end, Direction.EGRESS, set, Far.ANY)
+                || acts(r, end, Direction.INGRESS, set, Far.ANY));
+  }
+
+  /**
+   * Whether the far end of a flow is outside the cluster: for every flow ({@code only}), for some
+   * ({@code may}).
+   */
+  private record Far(boolean only, boolean may) {
+
+    static final Far INSIDE = new Far(false, false);
+
+    /** Any end: inside the cluster or outside. */
+    static final Far ANY = new Far(false, true);
+
+    /** The far end {@code end}: null any end the map covers, outside ones included. */
+    static Far of(End end, PolicySet set) {
+      return new Far(end != null && outside(end, set), end == null || end instanceof End.Addresses);
+    }
   }
 
   /** {@link #acts} at {@code end}, or with none at any endpoint that exists or could. */
   private static boolean mapped(
-      Reach.Endpoints r,
-      End end,
-      Direction d,
-      PolicySet set,
-      boolean hypothetical,
-      boolean outside) {
+      Reach.Endpoints r, End end, Direction d, PolicySet set, boolean hypothetical, Far far) {
     if (end != null) {
-      return acts(r, end, d, set, outside);
+      return acts(r, end, d, set, far);
     }
-    return set.endpoints().stream().anyMatch(e -> covers(r, e, d, set, outside))
-        || hypothetical && r.directions().contains(d) && fresh(r, null, null);
+    return set.endpoints().stream().anyMatch(e -> covers(r, e, d, set, far))
+        || hypothetical
+            && (r.directions().contains(d) && fresh(r, null, null)
+                || far.may() && forwardedAt(r, null, set));
   }
 
   /**
@@ -309,19 +336,19 @@ public final class Relevance {
   }
 
   /**
-   * Elements acting between some end of {@code from} and some of {@code to}; with {@code none}, not
-   * those that only deny.
+   * Elements that could change some flow between an end of {@code from} and one of {@code to}: for
+   * each pair of ends, {@link #question}'s (what {@code verify} asks of the same ends); with {@code
+   * none}, not those that only deny. In {@code all}'s order.
    */
   private static List<Unmodelled> pairs(
       List<Unmodelled> all, PolicySet set, List<End> from, List<End> to, boolean none) {
-    boolean fromOutside = from.stream().allMatch(e -> outside(e, set));
-    boolean toOutside = to.stream().allMatch(e -> outside(e, set));
-    return keep(
-        all,
-        r ->
-            !(none && r.effect() == Reach.Effect.DENIES)
-                && (from.stream().anyMatch(e -> acts(r, e, Direction.EGRESS, set, toOutside))
-                    || to.stream().anyMatch(e -> acts(r, e, Direction.INGRESS, set, fromOutside))));
+    java.util.Set<Unmodelled> some = new java.util.HashSet<>();
+    for (End f : from) {
+      for (End t : to) {
+        some.addAll(none ? absence(all, set, f, t) : question(all, set, f, t));
+      }
+    }
+    return all.stream().filter(some::contains).toList();
   }
 
   /**
@@ -338,30 +365,34 @@ public final class Relevance {
 
   /**
    * Whether {@code r} acts at an endpoint {@code end} can be, in {@code d}, for a flow whose other
-   * end is outside the cluster when {@code outside}.
+   * end is as {@code far} says.
    */
-  private static boolean acts(
-      Reach.Endpoints r, End end, Direction d, PolicySet set, boolean outside) {
+  private static boolean acts(Reach.Endpoints r, End end, Direction d, PolicySet set, Far far) {
     // spec S9.3
     if (!r.directions().contains(d) && !r.kinds().contains(Endpoint.Kind.HOST)) {
       return false;
     }
-    return holds(end, set, e -> covers(r, e, d, set, outside))
+    return holds(end, set, e -> covers(r, e, d, set, far))
         || end instanceof End.Hypothetical h
-            && r.directions().contains(d)
             && !h.existingOnly()
-            && !(outside && r.walkedAt(null)) // spec S6.11: a pod not yet deployed names no node
-            && fresh(r, h.namespace(), h.selector());
+            && (r.directions().contains(d)
+                    && !(far.only() && r.walkedAt(null)) // spec S6.11: it names no node
+                    && fresh(r, h.namespace(), h.selector())
+                || far.may() && forwardedAt(r, null, set));
   }
 
   /**
-   * The element acts at the step at {@code e} in {@code d} (of a flow whose other end is outside
-   * the cluster when {@code outside}): there, or at a host endpoint whose untracked Allows in
-   * {@code d} need replies, in the other direction, which decides them (spec S6.5).
+   * The element acts at the step at {@code e} in {@code d} (of a flow whose other end is as {@code
+   * far} says): there (not at a workload on a walked node when the far end is outside for every
+   * flow, spec S6.11); at a host endpoint whose untracked Allows in {@code d} need replies, in the
+   * other direction, which decides them (spec S6.5); or, for a workload on a walked node and a far
+   * end that may be outside, at that node's host endpoint, whose forward ingress and egress steps
+   * such a flow meets (spec S6.11).
    */
   private static boolean covers(
-      Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, boolean outside) {
-    return r.covers(e, d, outside)
+      Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, Far far) {
+    return r.covers(e, d, far.only())
+        || far.may() && forwardedAt(r, e, set)
         || e.isHost()
             && r.covers(e, d.opposite())
             && set.policies().stream()
@@ -371,6 +402,30 @@ public final class Relevance {
                             && dev.tierproof.eval.Evaluator.applies(p, e, d)
                             && p.rules(d).stream()
                                 .anyMatch(x -> x.action() == dev.tierproof.model.Action.ALLOW));
+  }
+
+  /**
+   * Whether {@code r} acts at the forward steps of workload {@code e}'s flows with outside: at the
+   * host endpoint of a walked node whose forward chain holds a policy ({@link PolicySet#walked};
+   * else it forwards every packet and its steps are left out), either way: {@code e}'s node, or any
+   * such node for a workload naming none or a pod that could be deployed ({@code e} null), which
+   * may be placed there (spec S6.11).
+   */
+  private static boolean forwardedAt(Reach.Endpoints r, Endpoint e, PolicySet set) {
+    if (e != null && e.isHost() || !r.kinds().contains(Endpoint.Kind.HOST)) {
+      return false;
+    }
+    java.util.Map<String, Endpoint> hosts = null;
+    for (String node : set.walked()) {
+      if (e == null || e.node() == null || e.node().equals(node)) {
+        hosts = hosts == null ? Endpoint.forwarders(set.endpoints()) : hosts;
+        Endpoint h = hosts.get(node);
+        if (r.covers(h, Direction.INGRESS) || r.covers(h, Direction.EGRESS)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether {@code end} can be an endpoint of the input that {@code p} accepts (spec S9.3). */

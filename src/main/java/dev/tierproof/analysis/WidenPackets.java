@@ -64,6 +64,35 @@ final class WidenPackets {
   }
 
   /**
+   * An ICMP class's type widened: any type and code, else every type but those at which the
+   * witness, moved there, did not change so (fewer than half of them: a local flow's host discovery
+   * types, spec S6.12), else {@code c}. The evaluators suggest the exclusions; the solver proves
+   * the class.
+   */
+  Candidate otherTypes(Candidate c, Change change, Flow w) {
+    if (c.packets().icmpType() == null) {
+      return c;
+    }
+    Candidate anyType = c.ports(null);
+    if (g.uniform(anyType, change)) {
+      return anyType;
+    }
+    Set<Integer> unchanged = new java.util.TreeSet<>();
+    for (int type = 0; type < 256 && unchanged.size() < 128; type++) {
+      if (!g.changed(
+          w.withPacket(w.protocol(), w.sourcePort(), w.destinationPort(), type, w.icmpCode()),
+          change)) {
+        unchanged.add(type);
+      }
+    }
+    if (unchanged.isEmpty() || unchanged.size() >= 128 || unchanged.contains(w.icmpType())) {
+      return c;
+    }
+    Candidate except = c.with(c.packets().exceptIcmpTypes(unchanged));
+    return g.uniform(except, change) ? except : c;
+  }
+
+  /**
    * Protocol and destination ports: any protocol, else any port, else the widest range around the
    * witness port.
    */
@@ -79,13 +108,7 @@ final class WidenPackets {
       return others;
     }
     if (c.packets().port() == null) {
-      if (c.packets().icmpType() != null) {
-        Candidate anyType = c.ports(null);
-        if (g.uniform(anyType, change)) {
-          return anyType;
-        }
-      }
-      return c;
+      return otherTypes(c, change, w);
     }
     int p = w.destinationPort();
     Candidate anyPort = c.ports(null);

@@ -3,12 +3,12 @@ package dev.tierproof.cli;
 import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.References;
-import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.map.Aggregate;
 import dev.tierproof.analysis.map.Connectivity;
 import dev.tierproof.analysis.map.Covering;
 import dev.tierproof.analysis.map.Hypotheticals;
 import dev.tierproof.analysis.map.MapResult;
+import dev.tierproof.analysis.map.Unproved;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.PolicySet;
@@ -143,9 +143,10 @@ final class MapCommand extends Subcommand {
                 new Connectivity.Options(
                     sources, destinations, packets, pods, s.progress(g, "map"))),
             by);
-    Caveat caveat =
-        Session.caveat(g, Relevance.map(input.unmodelled(), set, any, ends.get(0), ends.get(1)));
-    boolean written = s.write(outputs, f -> MapReport.render(f, set, chosen.json(), map, caveat));
+    Unproved unproved = Unproved.of(input.unmodelled(), set, any, map, ends.get(0), ends.get(1));
+    Caveat caveat = Session.caveat(g, unproved.elements());
+    boolean written =
+        s.write(outputs, f -> MapReport.render(f, set, chosen.json(), map, caveat, unproved));
     if (!written) {
       return s.fail();
     }

@@ -339,6 +339,10 @@ public final class DiffReport {
         i.put("code", p.icmpCode());
       }
     }
+    if (!p.icmpTypesNot().isEmpty()) {
+      ArrayNode a = o.putArray("icmpTypeNot");
+      new java.util.TreeSet<>(p.icmpTypesNot()).forEach(a::add);
+    }
     if (p.ipVersion() != null) {
       o.put("ipVersion", p.ipVersion());
     }

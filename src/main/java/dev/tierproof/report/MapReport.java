@@ -7,6 +7,7 @@ import dev.tierproof.analysis.map.MapResult;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.analysis.map.MapResult.Part;
+import dev.tierproof.analysis.map.Unproved;
 import dev.tierproof.eval.Step;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
@@ -35,18 +36,25 @@ public final class MapReport {
           Format.MERMAID,
           Format.HTML);
 
+  /** The pairs text names when an element could change some but not all. */
+  private static final int UNPROVED_SHOWN = 12;
+
   private MapReport() {}
 
+  /**
+   * The map in {@code format}; {@code caveat} and {@code unproved} (text and JSON) say which pairs
+   * an unmodelled element could change (spec S9.4).
+   */
   public static String render(
-      Format format, PolicySet set, String scope, MapResult map, Caveat caveat) {
+      Format format, PolicySet set, String scope, MapResult map, Caveat caveat, Unproved unproved) {
     return switch (format) {
-      case JSON -> json(scope, map, caveat, notes(set, scope));
+      case JSON -> json(scope, map, caveat, unproved, notes(set, scope));
       case CSV -> csv(map);
       case MARKDOWN -> markdown(map);
       case DOT -> dot(map);
       case MERMAID -> mermaid(map);
       case HTML -> MapHtml.render(scope, map);
-      default -> text(scope, map, caveat, notes(set, scope));
+      default -> text(scope, map, caveat, unproved, notes(set, scope));
     };
   }
 
@@ -137,7 +145,8 @@ public final class MapReport {
   // ---------------------------------------------------------------------------------------------
   // text
 
-  private static String text(String scope, MapResult map, Caveat caveat, List<String> notes) {
+  private static String text(
+      String scope, MapResult map, Caveat caveat, Unproved unproved, List<String> notes) {
     StringBuilder out = new StringBuilder();
     long inside = map.groups().stream().filter(g -> !g.endpoints().isEmpty()).count();
     long pods = map.groups().stream().filter(Group::hypothetical).count();
@@ -157,6 +166,16 @@ public final class MapReport {
         .append(scope)
         .append("); every other pair allows nothing\n");
     Caveats.lines(caveat).forEach(l -> out.append(l).append('\n'));
+    if (caveat.inconclusive() && !unproved.everyPair() && !unproved.pairs().isEmpty()) {
+      List<String> pairs =
+          unproved.pairs().stream().map(p -> p.from().id() + " -> " + p.to().id()).toList();
+      out.append("  it could change ")
+          .append(pairs.size() == 1 ? "this pair" : "these " + pairs.size() + " pairs")
+          .append(" only (every other pair is proved): ")
+          .append(String.join(", ", pairs.subList(0, Math.min(pairs.size(), UNPROVED_SHOWN))))
+          .append(pairs.size() > UNPROVED_SHOWN ? ", … (JSON lists them all)" : "")
+          .append('\n');
+    }
     notes.forEach(n -> out.append("note: ").append(n).append('\n'));
     out.append("\ngroups:\n");
     for (Group g : map.groups()) {
@@ -334,7 +353,8 @@ public final class MapReport {
   // JSON
 
   /** The JSON contract of the README, written edge by edge. */
-  static String json(String scope, MapResult map, Caveat caveat, List<String> notes) {
+  static String json(
+      String scope, MapResult map, Caveat caveat, Unproved unproved, List<String> notes) {
     return Json.stream(
         g -> {
           try {
@@ -347,6 +367,17 @@ public final class MapReport {
                 g.writeFieldName(key);
                 Json.tree(g, caveats.get(key));
               }
+            }
+            if (caveat.inconclusive()) {
+              g.writeArrayFieldStart("inconclusivePairs");
+              for (Unproved.Pair p : unproved.pairs()) {
+                ObjectNode o = Json.object().put("from", p.from().id()).put("to", p.to().id());
+                ArrayNode by = o.putArray("unmodelled");
+                p.elements()
+                    .forEach(u -> by.addObject().put("kind", u.kind()).put("name", u.name()));
+                Json.tree(g, o);
+              }
+              g.writeEndArray();
             }
             if (!notes.isEmpty()) {
               g.writeArrayFieldStart("notes");

@@ -594,6 +594,8 @@ public final class Query implements AutoCloseable {
       c.add(v.isIcmp);
       c.add(ctx.mkEq(v.icmpType, ctx.mkBV(b.icmpType(), 8)));
     }
+    b.icmpTypesNot()
+        .forEach(x -> c.add(ctx.mkNot(ctx.mkAnd(v.isIcmp, ctx.mkEq(v.icmpType, ctx.mkBV(x, 8))))));
     if (b.icmpCode() != null) {
       c.add(v.isIcmp);
       c.add(ctx.mkEq(v.icmpCode, ctx.mkBV(b.icmpCode(), 8)));

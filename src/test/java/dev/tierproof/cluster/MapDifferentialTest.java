@@ -78,7 +78,9 @@ class MapDifferentialTest {
             "sampled flows decided with an untracked Allow's reply",
             "local sampled flows (each placement compared)",
             "sampled flows crossing a forward chain",
-            "sampled flows placing a workload naming no node on a walked node"),
+            "sampled flows placing a workload naming no node on a walked node",
+            "sampled flows an unmodelled element could change (their pair named)",
+            "pairs proved in clusters holding unmodelled elements"),
         MapDifferentialTest::one);
   }
 
@@ -109,7 +111,9 @@ class MapDifferentialTest {
             "sampled flows decided with an untracked Allow's reply",
             "local sampled flows (each placement compared)",
             "sampled flows crossing a forward chain",
-            "sampled flows placing a workload naming no node on a walked node"),
+            "sampled flows placing a workload naming no node on a walked node",
+            "sampled flows an unmodelled element could change (their pair named)",
+            "pairs proved in clusters holding unmodelled elements"),
         MapDifferentialTest::any);
   }
 
@@ -131,6 +135,7 @@ class MapDifferentialTest {
     map.groups().forEach(g -> g.endpoints().forEach(e -> groupOf.put(e, g)));
     DomainClasses names = DomainClasses.of(set);
     Sampler s = new Sampler(set, seed);
+    MapRelevance relevance = new MapRelevance(c, set, map, true, eval, counts, 12); // spec S9.3
     for (int i = 0; i < SAMPLES; i++) {
       Flow f = placed(s.flow(), true);
       if (f == null
@@ -146,6 +151,7 @@ class MapDifferentialTest {
         continue; // a DNS name is mapped at explain's outside address only
       }
       agrees(f, from, to, eval, edges, counts);
+      relevance.check(f, from, to, counts);
     }
     Network net = Network.encode(set, session);
     List<Group> ends =
@@ -278,6 +284,7 @@ class MapDifferentialTest {
     DomainClasses names = DomainClasses.of(set);
     Sampler s = new Sampler(set, seed);
     ForwardedFlows forwarded = new ForwardedFlows(set, eval);
+    MapRelevance relevance = new MapRelevance(c, set, map, false, eval, counts, 12); // spec S9.3
     List<Flow> sampled = new ArrayList<>();
     for (int i = 0; i < SAMPLES; i++) {
       Flow f = placed(s.flow(), false);
@@ -304,6 +311,7 @@ class MapDifferentialTest {
       assertThat(from).as("a group holds the source of %s", f.describe()).isNotNull();
       assertThat(to).as("a group holds the destination of %s", f.describe()).isNotNull();
       agrees(f, from, to, eval, edges, counts);
+      relevance.check(f, from, to, counts);
     }
     solver(set, eval, map, edges, s, session, counts);
   }

@@ -40,14 +40,15 @@ import org.junit.jupiter.api.Test;
  * Differential test of {@code diff} against the evaluator on generated pull requests: a {@link
  * RandomModel} cluster and the same cluster after one edit (relabel a pod, change a port, add a
  * default deny, remove a rule, flip an action, add a namespace with a workload, add the first
- * policies, remove every policy, move a pod to another node, add the first host endpoints with a
- * flipped action). Per case: no crash; every class's witness changed as the class says (base and
- * current evaluators); when the search is complete, every sampled flow whose verdict differs, in
- * each placement of a workload that can be on a host endpoint's node (spec S6.12: one placement
- * shared by both inputs, the current one's when it names the node), lies in a listed class of that
- * placement (every third case compares with {@code --scope any}: also pods that could be deployed).
- * A search stops inconclusive only at the class cap, or when the generalizer finds no class shape
- * the solver proves (rare; both counted, printed and bounded). Cases: {@code
+ * policies, remove every policy, move a pod to another node (every other time onto a host
+ * endpoint's node that allows some ICMPv6 types: {@link RandomIcmpMoves}), add the first host
+ * endpoints with a flipped action). Per case: no crash; every class's witness changed as the class
+ * says (base and current evaluators); when the search is complete, every sampled flow whose verdict
+ * differs, in each placement of a workload that can be on a host endpoint's node (spec S6.12: one
+ * placement shared by both inputs, the current one's when it names the node), lies in a listed
+ * class of that placement (every third case compares with {@code --scope any}: also pods that could
+ * be deployed). A search stops inconclusive only at the class cap, or when the generalizer finds no
+ * class shape the solver proves (rare; both counted, printed and bounded). Cases: {@code
  * -Ddiff.differential.cases=N} (default 120), first seed {@code -Ddiff.differential.seed=S}, {@code
  * -Ddiff.differential.verbose=true} names the inconclusive cases; a failure names its seed.
  */
@@ -79,7 +80,7 @@ class DiffDifferentialTest {
     int inconclusiveMoves = 0;
     int classes = 0;
     int changed = 0;
-    int[] local = new int[5];
+    int[] local = new int[6];
     for (int i = 0; i < CASES; i++) {
       long seed = SEED + i;
       try {
@@ -103,7 +104,7 @@ class DiffDifferentialTest {
       }
     }
     System.out.printf(
-        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed%n",
+        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed; %d classes of all ICMP types but some%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         classes,
@@ -115,7 +116,8 @@ class DiffDifferentialTest {
         local[1],
         local[2],
         local[3],
-        local[4]);
+        local[4],
+        local[5]);
     assertThat(inconclusive)
         .as("scope-existing cases inconclusive")
         .isLessThanOrEqualTo(CASES / 15);
@@ -128,7 +130,7 @@ class DiffDifferentialTest {
   /**
    * One case: {classes, sampled flows that changed, 1 (scope existing), 2 (scope any) or 3 (a moved
    * pod) when inconclusive, local sampled flows compared, local sampled flows that changed, classes
-   * of one placement}.
+   * of one placement, classes of all ICMP types but some}.
    */
   private static int[] check(long seed) {
     return check(seed, EDITS.get((int) Math.floorMod(seed, (long) EDITS.size())));
@@ -146,6 +148,14 @@ class DiffDifferentialTest {
     }
     if (edit.equals("first-host")) {
       base = RandomPlacement.withoutHosts(set);
+    }
+    PolicySet[] icmpMove =
+        edit.equals("move") && seed / EDITS.size() % 2 == 1
+            ? RandomIcmpMoves.pullRequest(set, seed)
+            : null;
+    if (icmpMove != null) { // onto a host's node that allows some ICMPv6 types (spec S6.12)
+      base = icmpMove[0];
+      current = icmpMove[1];
     }
     Scope scope = seed % 3 == 0 ? Scope.ANY : Scope.EXISTING;
     // a pod moved to or from a host endpoint's node turns its traffic with the host either way,
@@ -246,7 +256,8 @@ class DiffDifferentialTest {
       local[1],
       (int) r.classes().stream().filter(c -> c.placed() != null).count(),
       local[2],
-      local[3]
+      local[3],
+      (int) r.classes().stream().filter(c -> !c.packets().icmpTypesNot().isEmpty()).count()
     };
   }
 
@@ -414,6 +425,8 @@ class DiffDifferentialTest {
                 && f.sourcePort() <= p.sourcePort().max()))
         && (p.icmpType() == null || p.icmpType().equals(f.icmpType()))
         && (p.icmpCode() == null || p.icmpCode().equals(f.icmpCode()))
+        && !(dev.tierproof.model.Protocols.isIcmp(f.protocol())
+            && p.icmpTypesNot().contains(f.icmpType()))
         && (p.ipVersion() == null || p.ipVersion() == f.family());
   }
 

@@ -2,6 +2,7 @@ package dev.tierproof.analysis.map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tierproof.analysis.WalkedNode;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Part;
 import dev.tierproof.cli.Run;
@@ -27,39 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ForwardChainMapTest {
 
-  private static final String YAML =
-      """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: fw}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: web, namespace: fw, labels: {app: web}}
-      spec: {nodeName: n1}
-      status: {podIP: 10.70.1.10}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: HostEndpoint
-      metadata: {name: n1-all, labels: {host: n1}}
-      spec:
-        node: n1
-        interfaceName: "*"
-        expectedIPs: [10.70.0.1]
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: GlobalNetworkPolicy
-      metadata: {name: forward-no-smtp}
-      spec:
-        selector: has(host)
-        applyOnForward: true
-        types: [Egress]
-        egress:
-          - action: Deny
-            protocol: TCP
-            destination: {ports: [25]}
-          - action: Allow
-      """;
+  private static final String YAML = WalkedNode.YAML;
 
   private static PolicySet load() {
     Diagnostics d = new Diagnostics();

@@ -1,0 +1,113 @@
+package dev.tierproof.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tierproof.cli.Run;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A flow between a workload on a node whose forward chain is walked and an address outside the
+ * cluster meets that node's all-interfaces host endpoint on its forward steps (spec S6.11): what is
+ * not modelled there (a FelixConfiguration's failsafe ports, which the forward ingress step
+ * honours) could change every answer about such flows (S9.3), as it does for one concrete flow.
+ */
+class ForwardStepRelevanceTest {
+
+  private static final String FELIX =
+      """
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: FelixConfiguration
+      metadata: {name: default}
+      spec: {failsafeInboundHostPorts: []}
+      """;
+
+  @Test
+  void verifyAndMap_podOnWalkedNodeWithWorld_felixConfigurationAtItsHostMakesThemInconclusive(
+      @TempDir Path dir) throws Exception {
+    Path plain = Files.writeString(dir.resolve("plain.yaml"), WalkedNode.YAML);
+    Path felix = Files.writeString(dir.resolve("felix.yaml"), WalkedNode.YAML + FELIX);
+    // without it, the walked flows are proved (spec S6.11)
+    assertThat(Run.of("-f", plain.toString(), "verify", "isolated", "world", "fw/web").code())
+        .isEqualTo(1);
+    assertThat(Run.of("-f", plain.toString(), "map", "fw/web", "world").code()).isZero();
+    for (String[] args :
+        new String[][] {
+          {"verify", "isolated", "world", "fw/web"},
+          {"verify", "reachable", "fw/web", "world", "--protocol", "TCP", "--port", "25"},
+          {"map", "fw/web", "world"},
+          {"map", "world", "fw/web"}
+        }) {
+      String[] all = new String[args.length + 2];
+      all[0] = "-f";
+      all[1] = felix.toString();
+      System.arraycopy(args, 0, all, 2, args.length);
+      Run run = Run.of(all);
+      assertThat(run.code()).as(String.join(" ", args) + "\n" + run).isEqualTo(3);
+      assertThat(run.out() + run.err()).contains("FelixConfiguration");
+    }
+  }
+
+  @Test
+  void verifyAndMap_walkedNodeWithoutForwardPolicy_felixConfigurationChangesNothing(
+      @TempDir Path dir) throws Exception {
+    // n1-all's forward chain holds no policy: it forwards every packet, no step is walked there
+    String hep =
+        """
+        ---
+        apiVersion: projectcalico.org/v3
+        kind: HostEndpoint
+        metadata: {name: n1-all, labels: {host: n1}}
+        spec: {node: n1, interfaceName: "*", expectedIPs: [10.70.0.1]}
+        """;
+    Path file = Files.writeString(dir.resolve("c.yaml"), WalkedNode.PODS + hep + FELIX);
+    Run map = Run.of("-f", file.toString(), "map", "fw/web", "world");
+    assertThat(map.code()).as(map.toString()).isZero();
+    Run verify = Run.of("-f", file.toString(), "verify", "isolated", "world", "fw/web");
+    assertThat(verify.code()).as(verify.toString()).isEqualTo(1);
+  }
+
+  @Test
+  void verify_rangeThatMayHoldAPodAndOutside_namesWhatActsAtTheWalkedHost(@TempDir Path dir)
+      throws Exception {
+    // a pod without an address (on n2) may be in any range: the range's flows to web may come from
+    // outside, through n1-all's forward chain, or from that pod; web admits none (a proof)
+    String pending =
+        """
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: pending, namespace: fw, labels: {app: batch}}
+        spec: {nodeName: n2}
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: NetworkPolicy
+        metadata: {name: web-closed, namespace: fw}
+        spec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}
+        """;
+    Path file = Files.writeString(dir.resolve("c.yaml"), WalkedNode.YAML + pending + FELIX);
+    Run run =
+        Run.of(
+            "-f", file.toString(), "verify", "isolated", "203.0.113.0/24", "fw/web", "-o", "json");
+    assertThat(run.code()).as(run.toString()).isEqualTo(3);
+    assertThat(
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run.out())
+                .get("unmodelled")
+                .findValuesAsText("kind"))
+        .contains("FelixConfiguration", "applyOnForward");
+    Run ignoring =
+        Run.of(
+            "-f",
+            file.toString(),
+            "--ignore-unmodelled",
+            "verify",
+            "isolated",
+            "203.0.113.0/24",
+            "fw/web");
+    assertThat(ignoring.code()).as(ignoring.toString()).isZero();
+  }
+}

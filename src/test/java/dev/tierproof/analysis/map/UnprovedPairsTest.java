@@ -1,0 +1,126 @@
+package dev.tierproof.analysis.map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tierproof.analysis.WalkedNode;
+import dev.tierproof.cli.Run;
+import dev.tierproof.load.Loader;
+import dev.tierproof.load.SourceText;
+import dev.tierproof.model.Input;
+import dev.tierproof.source.Diagnostics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The map's relevance per pair of groups (spec S9.3): a policy standing for forwarded traffic
+ * leaves every pair it cannot reach proved, however many others it reaches; the map names the pairs
+ * it could change.
+ */
+class UnprovedPairsTest {
+
+  /** n1's named host endpoint with an untracked policy. */
+  private static final String UNTRACKED =
+      WalkedNode.PODS
+          + """
+          ---
+          apiVersion: projectcalico.org/v3
+          kind: HostEndpoint
+          metadata: {name: n1-eth0, labels: {host: n1}}
+          spec: {node: n1, interfaceName: eth0, expectedIPs: [10.70.0.1],
+                 profiles: [projectcalico-default-allow]}
+          ---
+          apiVersion: projectcalico.org/v3
+          kind: GlobalNetworkPolicy
+          metadata: {name: raw-ssh}
+          spec:
+            selector: has(host)
+            doNotTrack: true
+            applyOnForward: true
+            types: [Ingress]
+            ingress: [{action: Allow, protocol: TCP, destination: {ports: [22]}}]
+          """;
+
+  private static Input load(String yaml) {
+    Diagnostics d = new Diagnostics();
+    Input in = Loader.input(List.of(new SourceText("c.yaml", yaml)), d);
+    assertThat(d.errors()).isEmpty();
+    return in;
+  }
+
+  /** The pairs {@link Unproved} names, as {@code from -> to} by display name. */
+  private static List<String> unproved(String yaml) {
+    Input in = load(yaml);
+    MapResult map = Connectivity.run(in.set(), Connectivity.Options.all());
+    Unproved u = Unproved.of(in.unmodelled(), in.set(), false, map, null, null);
+    assertThat(in.unmodelled()).isNotEmpty();
+    return u.pairs().stream().map(p -> p.from().display() + " -> " + p.to().display()).toList();
+  }
+
+  @Test
+  void of_forwardPolicyOnWalkedNode_onlyPairsBetweenWorkloadsOfItsNodeUnproved() {
+    // web <-> world is walked (S6.11), web <-> n1-all local (S6.12), api is on another node: the
+    // policy still stands for web's flows with pods (S6.10: W -> W' meets n1-all's forward chain)
+    assertThat(unproved(WalkedNode.YAML))
+        .containsExactlyInAnyOrder("fw/web -> fw/web", "fw/web -> fw/api", "fw/api -> fw/web");
+  }
+
+  @Test
+  void of_untrackedPolicyOnNamedHostEndpoint_worldPairsOfItsNodeUnprovedLocalOnesProved() {
+    List<String> pairs = unproved(UNTRACKED);
+    // raw ingress sees packets from outside to web (and replies), never web <-> its own host
+    assertThat(pairs)
+        .contains("fw/web -> fw/api", "fw/web -> world")
+        .doesNotContain("fw/api -> world");
+    assertThat(pairs).noneMatch(p -> p.contains("n1-eth0"));
+    assertThat(pairs).noneMatch(p -> p.startsWith("fw/api -> ") && !p.endsWith("fw/web"));
+  }
+
+  @Test
+  void mapCommand_forwardPolicy_namesUnprovedPairsInTextAndJson(@TempDir Path dir)
+      throws Exception {
+    Path file = Files.writeString(dir.resolve("fw.yaml"), WalkedNode.YAML);
+    Run text = Run.of("-f", file.toString(), "map");
+    assertThat(text.code()).as(text.toString()).isEqualTo(3);
+    assertThat(text.out())
+        .contains("inconclusive: the input holds what tierproof does not model")
+        .contains("it could change these 3 pairs only (every other pair is proved): ");
+    Run json = Run.of("-f", file.toString(), "map", "-o", "json");
+    assertThat(json.code()).as(json.toString()).isEqualTo(3);
+    JsonNode root = new ObjectMapper().readTree(json.out());
+    Map<String, String> names = new java.util.HashMap<>();
+    for (JsonNode g : root.get("groups")) {
+      String name =
+          g.has("endpoints") ? g.get("endpoints").get(0).asText() : g.get("name").asText();
+      names.put(g.get("id").asText(), name);
+    }
+    List<String> pairs = new ArrayList<>();
+    for (JsonNode p : root.get("inconclusivePairs")) {
+      pairs.add(names.get(p.get("from").asText()) + " -> " + names.get(p.get("to").asText()));
+      assertThat(p.get("unmodelled").get(0).get("name").asText()).isEqualTo("forward-no-smtp");
+    }
+    assertThat(pairs)
+        .containsExactlyInAnyOrder("fw/web -> fw/web", "fw/web -> fw/api", "fw/api -> fw/web");
+    assertThat(root.get("unmodelled").findValuesAsText("name")).containsExactly("forward-no-smtp");
+    // a map of the proved pairs only is proved
+    Run api = Run.of("-f", file.toString(), "map", "fw/api", "-o", "json");
+    assertThat(api.code()).as(api.toString()).isEqualTo(3); // api -> web is not
+    Run world = Run.of("-f", file.toString(), "map", "fw/api", "world");
+    assertThat(world.code()).as(world.toString()).isZero();
+    assertThat(
+            new ObjectMapper()
+                    .readTree(Run.of("-f", file.toString(), "map", "fw/api", "-o", "json").out())
+                    .get("inconclusivePairs")
+                    .findValuesAsText("to")
+                    .stream()
+                    .collect(Collectors.toSet()))
+        .hasSize(1);
+  }
+}
