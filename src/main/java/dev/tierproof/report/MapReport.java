@@ -448,7 +448,11 @@ public final class MapReport {
     if (!g.cidrs().isEmpty()) {
       ArrayNode at = o.putArray("at");
       map.groups().stream()
-          .filter(x -> x.outside() && x.domains().isEmpty() && g.cidrs().contains(x.cidrs().get(0)))
+          .filter(
+              x ->
+                  x.outside()
+                      && x.domains().isEmpty()
+                      && x.cidrs().stream().anyMatch(g.cidrs()::contains))
           .forEach(x -> at.add(x.id()));
     }
   }

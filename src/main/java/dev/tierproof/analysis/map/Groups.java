@@ -122,21 +122,30 @@ final class Groups {
               null,
               List.of()));
     }
-    // a DNS name's destination stands where explain puts it: at its outside address's region
+    // a DNS name's destination stands where explain puts it: per family, at the addresses of that
+    // family of the region that holds its outside address (not the region's other family)
     Map<Integer, Ip> at = new TreeMap<>();
-    List<Integer> where = new ArrayList<>();
+    Map<Integer, Integer> regionOf = new TreeMap<>();
+    List<Cidr> held = new ArrayList<>();
     for (int family : List.of(4, 6)) {
       Ip placeholder = Placeholders.outside(family, false);
       for (int r = 0; r < regions.size(); r++) {
         Ip rep = regions.get(r).destinations().get(family);
         if (rep != null && regions.get(r).cidrs().stream().anyMatch(c -> c.contains(placeholder))) {
           at.put(family, rep);
-          if (!where.contains(r)) {
-            where.add(r);
-          }
+          regionOf.put(family, r);
+          regions.get(r).cidrs().stream().filter(c -> c.family() == family).forEach(held::add);
         }
       }
     }
+    boolean oneRegion = new java.util.HashSet<>(regionOf.values()).size() <= 1;
+    String where =
+        String.join(
+            ", ",
+            regionOf.entrySet().stream()
+                .map(e -> names.get(e.getValue()) + (oneRegion ? "" : " (IPv" + e.getKey() + ")"))
+                .distinct()
+                .toList());
     for (int k = 1; k < domains.size(); k++) {
       String pattern = domains.pattern(k);
       members.add(
@@ -147,8 +156,8 @@ final class Groups {
                   null,
                   Map.of(),
                   List.of(),
-                  within(where),
-                  pattern + " at " + String.join(", ", where.stream().map(names::get).toList()),
+                  held,
+                  pattern + " at " + where,
                   false,
                   List.of(),
                   List.of(),
