@@ -203,8 +203,8 @@ class LintDifferentialTest {
    * The element that took the flow before the rule: a Pass of the rule's own tier on the rule's own
    * path, else a decision in an earlier tier or in the rule's tier; null when the step got past the
    * rule's tier (then a Pass of its tier took it, found in the trace). A Pass of a tier of the same
-   * name on an earlier path of a host endpoint's step (untracked, pre-DNAT) takes nothing: each path
-   * has its own tiers and nothing deciding there goes on to the next path (spec S6.4).
+   * name on an earlier path of a host endpoint's step (untracked, pre-DNAT) takes nothing: each
+   * path has its own tiers and nothing deciding there goes on to the next path (spec S6.4).
    */
   private static String firstTaker(Step s, RuleRef r) {
     HostPath path = HostPath.of(r.policy());

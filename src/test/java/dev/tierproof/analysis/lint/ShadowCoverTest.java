@@ -1,0 +1,216 @@
+package dev.tierproof.analysis.lint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.TraceEntry;
+import dev.tierproof.model.Action;
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Flow;
+import dev.tierproof.model.Icmp;
+import dev.tierproof.model.Ip;
+import dev.tierproof.model.Namespace;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicyKind;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Port;
+import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Rule;
+import dev.tierproof.model.Scope;
+import dev.tierproof.model.Tier;
+import dev.tierproof.selector.Selector;
+import dev.tierproof.selector.SelectorSyntaxException;
+import dev.tierproof.source.Span;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The covering elements of a shadowed rule on models built by hand (regressions found by {@link
+ * LintDifferentialTest}): each cover is the exact set of elements that take some packet the rule
+ * matches, and {@link LintDifferentialTest#claims} accepts it on a flow that meets it.
+ */
+class ShadowCoverTest {
+
+  /**
+   * RandomModel(230): a rule with {@code notICMP} and no protocol matches every packet but that
+   * ICMP message (spec S3.3: the negation), UDP included, so the earlier UDP rule that takes some
+   * of its packets is in its cover. The loader rejects the shape (S8); lint's footprint once read
+   * it as "ICMP only" and dropped the UDP rule.
+   */
+  @Test
+  void lint_notIcmpWithoutProtocol_coverHoldsTheEarlierUdpRule() throws SelectorSyntaxException {
+    Rule udpFromBatch =
+        rule(
+            0,
+            Action.ALLOW,
+            Protocols.UDP,
+            null,
+            from(Selector.parse("app == 'batch'")),
+            List.of());
+    Rule passAll = rule(1, Action.PASS, null, null, EntityMatch.ANY, List.of());
+    Rule denyNotUnreachable =
+        rule(2, Action.DENY, null, new Icmp(3, null), EntityMatch.ANY, List.of());
+    Policy guard =
+        policy("guard", "app == 'web'", false, List.of(udpFromBatch, passAll, denyNotUnreachable));
+    Endpoint web = pod("web", List.of(ip("10.0.0.1")));
+    Endpoint batch = pod("batch", List.of()); // spec S5.4: at an address no endpoint owns
+    PolicySet set = set(List.of(guard), List.of(web, batch));
+
+    Lint.Result result = Lint.run(set, new Lint.Options(Scope.EXISTING, Duration.ofSeconds(20)));
+
+    Finding.ShadowedRule shadowed = shadowed(result, guard, 2);
+    assertThat(shadowed.coveredBy().stream().map(c -> c.rule().index()).toList())
+        .containsExactly(0, 1);
+    Flow example = shadowed.coveredBy().get(0).example().flow();
+    assertThat(example.protocol()).isEqualTo(Protocols.UDP);
+    assertThat(example.source()).isSameAs(batch);
+    Flow udp = udp(ip("10.9.9.9"), batch, ip("10.0.0.1"), web, 53);
+    assertThat(LintDifferentialTest.claims("notICMP: ", set, result, List.of(udp))).isEqualTo(1);
+  }
+
+  /**
+   * RandomModel(482): at an all-interfaces host endpoint's ingress, a pre-DNAT Pass leaves the
+   * pre-DNAT path's tier and goes on to the normal path, whose tier of the same name is entered
+   * anew (spec S6.4): it takes no packet from the normal path's rules, and the cover of a normal
+   * rule shadowed there is the normal rule before it alone.
+   */
+  @Test
+  void lint_preDnatPassOfTheSameTier_isNoCoverOfANormalRule() throws SelectorSyntaxException {
+    Policy pre =
+        policy(
+            "pre",
+            "zone == 'dmz'",
+            true,
+            List.of(rule(0, Action.PASS, Protocols.UDP, null, EntityMatch.ANY, List.of())));
+    Policy host =
+        policy(
+            "host",
+            "zone == 'dmz'",
+            false,
+            List.of(
+                rule(0, Action.ALLOW, Protocols.UDP, null, EntityMatch.ANY, List.of()),
+                rule(1, Action.DENY, Protocols.UDP, null, EntityMatch.ANY, List.of(5000))));
+    Endpoint gateway =
+        new Endpoint(
+            Endpoint.Kind.HOST,
+            null,
+            "gateway",
+            "HostEndpoint",
+            Map.of("zone", "dmz"),
+            List.of(ip("10.0.0.9")),
+            List.of(),
+            List.of(),
+            "n1",
+            Span.NONE,
+            true);
+    PolicySet set = set(List.of(pre, host), List.of(gateway));
+
+    Lint.Result result = Lint.run(set, new Lint.Options(Scope.EXISTING, Duration.ofSeconds(20)));
+
+    Finding.ShadowedRule shadowed = shadowed(result, host, 1);
+    assertThat(shadowed.coveredBy())
+        .singleElement()
+        .satisfies(c -> assertThat(c.rule().policy()).isSameAs(host))
+        .satisfies(c -> assertThat(c.rule().index()).isZero());
+    Flow udp = udp(ip("192.0.2.1"), null, ip("10.0.0.9"), gateway, 5000);
+    assertThat(
+            new Evaluator(set)
+                .evaluate(gateway, Direction.INGRESS, udp).trace().stream()
+                    .anyMatch(t -> t.policy() == pre && t.outcome() == TraceEntry.Outcome.PASS))
+        .as("the pre-DNAT Pass is met first")
+        .isTrue();
+    assertThat(LintDifferentialTest.claims("pre-DNAT Pass: ", set, result, List.of(udp)))
+        .isEqualTo(1);
+  }
+
+  private static Finding.ShadowedRule shadowed(Lint.Result result, Policy policy, int index) {
+    return result.findings().stream()
+        .filter(Finding.ShadowedRule.class::isInstance)
+        .map(Finding.ShadowedRule.class::cast)
+        .filter(s -> s.rule().policy() == policy && s.rule().index() == index)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("rule " + index + " not shadowed: " + result));
+  }
+
+  private static PolicySet set(List<Policy> policies, List<Endpoint> endpoints) {
+    return PolicySet.ordered(
+        List.of(new Tier("default", 1_000_000.0, Action.DENY, true, Span.NONE, policies)),
+        endpoints,
+        List.of(),
+        Map.of(),
+        Map.of("ns1", new Namespace("ns1", Map.of(), Span.NONE)));
+  }
+
+  private static Policy policy(String name, String selector, boolean preDnat, List<Rule> ingress)
+      throws SelectorSyntaxException {
+    return new Policy(
+        PolicyKind.GLOBAL_NETWORK_POLICY,
+        name,
+        null,
+        "default",
+        preDnat ? 10.0 : 20.0,
+        Selector.parse(selector),
+        Set.of(Direction.INGRESS),
+        ingress,
+        List.of(),
+        false,
+        preDnat,
+        preDnat, // a pre-DNAT policy applies on forward too (Calico's validator)
+        Span.NONE);
+  }
+
+  private static Endpoint pod(String app, List<Ip> ips) {
+    return new Endpoint(
+        Endpoint.Kind.WORKLOAD,
+        "ns1",
+        app,
+        "Pod",
+        Map.of("app", app, "projectcalico.org/namespace", "ns1"),
+        ips,
+        List.of(),
+        List.of(),
+        "node0",
+        Span.NONE,
+        false);
+  }
+
+  private static Rule rule(
+      int index,
+      Action action,
+      Integer protocol,
+      Icmp notIcmp,
+      EntityMatch source,
+      List<Integer> destinationPorts) {
+    EntityMatch destination =
+        destinationPorts.isEmpty()
+            ? EntityMatch.ANY
+            : new EntityMatch(
+                List.of(),
+                List.of(),
+                null,
+                null,
+                destinationPorts.stream().map(p -> (Port) new Port.Range(p, p)).toList(),
+                List.of(),
+                List.of(),
+                null);
+    return new Rule(
+        index, action, null, protocol, null, null, notIcmp, source, destination, false, Span.NONE);
+  }
+
+  private static EntityMatch from(Selector s) {
+    return new EntityMatch(List.of(), List.of(), s, null, List.of(), List.of(), List.of(), null);
+  }
+
+  private static Flow udp(Ip from, Endpoint source, Ip to, Endpoint destination, int port) {
+    return new Flow(Protocols.UDP, from, 40000, to, port, null, null, null, source, destination);
+  }
+
+  private static Ip ip(String s) {
+    return Ip.parse(s).orElseThrow();
+  }
+}
