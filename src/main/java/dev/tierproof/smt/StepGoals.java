@@ -103,7 +103,7 @@ public final class StepGoals implements AutoCloseable {
               Element e = element(k);
               elements.putIfAbsent(e.key(), e);
               keys.put(k, e.key());
-              out.put(e.key(), k.takes());
+              out.merge(e.key(), k.takes(), t::or); // failsafe ports and the skip (Chain.Taker)
             }
             return out;
           });

@@ -9,6 +9,7 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Icmp;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.Namespace;
@@ -56,7 +57,11 @@ class ShadowCoverTest {
     Rule denyNotUnreachable =
         rule(2, Action.DENY, null, new Icmp(3, null), EntityMatch.ANY, List.of());
     Policy guard =
-        policy("guard", "app == 'web'", false, List.of(udpFromBatch, passAll, denyNotUnreachable));
+        policy(
+            "guard",
+            "app == 'web'",
+            HostPath.NORMAL,
+            List.of(udpFromBatch, passAll, denyNotUnreachable));
     Endpoint web = pod("web", List.of(ip("10.0.0.1")));
     Endpoint batch = pod("batch", List.of()); // spec S5.4: at an address no endpoint owns
     PolicySet set = set(List.of(guard), List.of(web, batch));
@@ -85,29 +90,17 @@ class ShadowCoverTest {
         policy(
             "pre",
             "zone == 'dmz'",
-            true,
+            HostPath.PRE_DNAT,
             List.of(rule(0, Action.PASS, Protocols.UDP, null, EntityMatch.ANY, List.of())));
     Policy host =
         policy(
             "host",
             "zone == 'dmz'",
-            false,
+            HostPath.NORMAL,
             List.of(
                 rule(0, Action.ALLOW, Protocols.UDP, null, EntityMatch.ANY, List.of()),
                 rule(1, Action.DENY, Protocols.UDP, null, EntityMatch.ANY, List.of(5000))));
-    Endpoint gateway =
-        new Endpoint(
-            Endpoint.Kind.HOST,
-            null,
-            "gateway",
-            "HostEndpoint",
-            Map.of("zone", "dmz"),
-            List.of(ip("10.0.0.9")),
-            List.of(),
-            List.of(),
-            "n1",
-            Span.NONE,
-            true);
+    Endpoint gateway = host("gateway", true);
     PolicySet set = set(List.of(pre, host), List.of(gateway));
 
     Lint.Result result = Lint.run(set, new Lint.Options(Scope.EXISTING, Duration.ofSeconds(20)));
@@ -128,6 +121,64 @@ class ShadowCoverTest {
         .isEqualTo(1);
   }
 
+  /**
+   * RandomModel(782), RandomModel(2426): at a host endpoint's egress, a reply from a failsafe port
+   * (here TCP source port 22) skips the untracked path (spec S6.4): the failsafe ports take it from
+   * an untracked rule, and so belong to the cover of one that matches such replies. The solver's
+   * chains once let the skip take nothing, and the cover lacked the failsafe ports.
+   */
+  @Test
+  void lint_untrackedRuleMatchingFailsafeReplies_coverHoldsTheFailsafePorts()
+      throws SelectorSyntaxException {
+    Rule denyTcp = rule(0, Action.DENY, Protocols.TCP, null, EntityMatch.ANY, List.of());
+    Rule allowFromLowPorts =
+        new Rule(
+            1,
+            Action.ALLOW,
+            null,
+            Protocols.TCP,
+            null,
+            null,
+            null,
+            ports(List.of(new Port.Range(20, 30))),
+            ports(List.of(new Port.Range(80, 80))),
+            false,
+            Span.NONE);
+    Policy raw =
+        policy(
+            "raw",
+            "zone == 'dmz'",
+            HostPath.UNTRACKED,
+            Direction.EGRESS,
+            List.of(denyTcp, allowFromLowPorts));
+    Endpoint bastion = host("bastion", false);
+    PolicySet set = set(List.of(raw), List.of(bastion));
+
+    Lint.Result result = Lint.run(set, new Lint.Options(Scope.EXISTING, Duration.ofSeconds(20)));
+
+    Finding.ShadowedRule shadowed = shadowed(result, raw, 1);
+    assertThat(
+            shadowed.coveredBy().stream()
+                .map(c -> c.failsafe() ? "failsafe" : "rule " + c.rule().index())
+                .toList())
+        .containsExactlyInAnyOrder("failsafe", "rule 0");
+    Flow reply =
+        new Flow(
+            Protocols.TCP,
+            ip("10.0.0.9"),
+            22,
+            ip("192.0.2.1"),
+            80,
+            null,
+            null,
+            null,
+            bastion,
+            null);
+    Flow other = reply.withPacket(Protocols.TCP, 25, 80, null, null);
+    assertThat(LintDifferentialTest.claims("failsafe reply: ", set, result, List.of(reply, other)))
+        .isEqualTo(2);
+  }
+
   private static Finding.ShadowedRule shadowed(Lint.Result result, Policy policy, int index) {
     return result.findings().stream()
         .filter(Finding.ShadowedRule.class::isInstance)
@@ -146,21 +197,29 @@ class ShadowCoverTest {
         Map.of("ns1", new Namespace("ns1", Map.of(), Span.NONE)));
   }
 
-  private static Policy policy(String name, String selector, boolean preDnat, List<Rule> ingress)
+  private static Policy policy(String name, String selector, HostPath path, List<Rule> ingress)
       throws SelectorSyntaxException {
+    return policy(name, selector, path, Direction.INGRESS, ingress);
+  }
+
+  /** A global policy of tier default on {@code path} with {@code rules} in {@code dir}. */
+  private static Policy policy(
+      String name, String selector, HostPath path, Direction dir, List<Rule> rules)
+      throws SelectorSyntaxException {
+    boolean normal = path == HostPath.NORMAL;
     return new Policy(
         PolicyKind.GLOBAL_NETWORK_POLICY,
         name,
         null,
         "default",
-        preDnat ? 10.0 : 20.0,
+        normal ? 20.0 : 10.0,
         Selector.parse(selector),
-        Set.of(Direction.INGRESS),
-        ingress,
-        List.of(),
-        false,
-        preDnat,
-        preDnat, // a pre-DNAT policy applies on forward too (Calico's validator)
+        Set.of(dir),
+        dir == Direction.INGRESS ? rules : List.of(),
+        dir == Direction.EGRESS ? rules : List.of(),
+        path == HostPath.UNTRACKED,
+        path == HostPath.PRE_DNAT,
+        !normal, // untracked and pre-DNAT policies apply on forward too (Calico's validator)
         Span.NONE);
   }
 
@@ -187,19 +246,29 @@ class ShadowCoverTest {
       EntityMatch source,
       List<Integer> destinationPorts) {
     EntityMatch destination =
-        destinationPorts.isEmpty()
-            ? EntityMatch.ANY
-            : new EntityMatch(
-                List.of(),
-                List.of(),
-                null,
-                null,
-                destinationPorts.stream().map(p -> (Port) new Port.Range(p, p)).toList(),
-                List.of(),
-                List.of(),
-                null);
+        ports(destinationPorts.stream().map(p -> (Port) new Port.Range(p, p)).toList());
     return new Rule(
         index, action, null, protocol, null, null, notIcmp, source, destination, false, Span.NONE);
+  }
+
+  /** A host endpoint at 10.0.0.9 labelled {@code zone: dmz}, of all interfaces or not. */
+  private static Endpoint host(String name, boolean allInterfaces) {
+    return new Endpoint(
+        Endpoint.Kind.HOST,
+        null,
+        name,
+        "HostEndpoint",
+        Map.of("zone", "dmz"),
+        List.of(ip("10.0.0.9")),
+        List.of(),
+        List.of(),
+        "n1",
+        Span.NONE,
+        allInterfaces);
+  }
+
+  private static EntityMatch ports(List<Port> ports) {
+    return new EntityMatch(List.of(), List.of(), null, null, ports, List.of(), List.of(), null);
   }
 
   private static EntityMatch from(Selector s) {
