@@ -124,8 +124,9 @@ class ShadowCoverTest {
   /**
    * RandomModel(782), RandomModel(2426): at a host endpoint's egress, a reply from a failsafe port
    * (here TCP source port 22) skips the untracked path (spec S6.4): the failsafe ports take it from
-   * an untracked rule, and so belong to the cover of one that matches such replies. The solver's
-   * chains once let the skip take nothing, and the cover lacked the failsafe ports.
+   * an untracked rule, and so belong to the cover of one that matches such replies, whatever the
+   * normal path then decides. The solver's chains once let the skip take nothing, and the cover
+   * lacked the failsafe ports; lint's walk once named the normal path's decision instead.
    */
   @Test
   void lint_untrackedRuleMatchingFailsafeReplies_coverHoldsTheFailsafePorts()
@@ -151,8 +152,16 @@ class ShadowCoverTest {
             HostPath.UNTRACKED,
             Direction.EGRESS,
             List.of(denyTcp, allowFromLowPorts));
+    // the normal path decides the replies the untracked path skipped: they were taken before
+    Policy normal =
+        policy(
+            "normal",
+            "zone == 'dmz'",
+            HostPath.NORMAL,
+            Direction.EGRESS,
+            List.of(rule(0, Action.DENY, Protocols.TCP, null, EntityMatch.ANY, List.of())));
     Endpoint bastion = host("bastion", false);
-    PolicySet set = set(List.of(raw), List.of(bastion));
+    PolicySet set = set(List.of(raw, normal), List.of(bastion));
 
     Lint.Result result = Lint.run(set, new Lint.Options(Scope.EXISTING, Duration.ofSeconds(20)));
 
