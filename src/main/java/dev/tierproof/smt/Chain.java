@@ -107,8 +107,9 @@ final class Chain {
 
   /**
    * Something that takes packets, in chain order: a host endpoint's failsafe ports ({@code
-   * FAILSAFE}), an Allow, Deny or Pass written rule ({@code RULE}), or an entered tier's implicit
-   * deny ({@code TIER_DEFAULT}). {@code takes}: the packet reaches it undecided and it fires.
+   * FAILSAFE}, and as a {@code PASS} the failsafe packets that skip the first path, {@link #skip}),
+   * an Allow, Deny or Pass written rule ({@code RULE}), or an entered tier's implicit deny ({@code
+   * TIER_DEFAULT}). {@code takes}: the packet reaches it undecided and it fires.
    */
   record Taker(
       Point.Kind kind, Tier tier, Policy policy, int index, Action action, BoolExpr takes) {}
@@ -473,10 +474,15 @@ final class Chain {
       reach = t.not(failsafe);
     }
     BoolExpr skipped = null;
+    Taker skipper = null;
     if (skip != null) {
-      // spec S6.4, S6.7: a failsafe reply skips the untracked path, a failsafe port pre-DNAT
+      // spec S6.4, S6.7: a failsafe reply skips the untracked path, a failsafe port pre-DNAT; it
+      // takes the packet from the skipped path's rules only (as a Pass from its tier's, S4.4)
       skipped = t.define(t.and(reach, skip));
       reach = t.define(t.and(reach, t.not(skip)));
+      skipper = new Taker(Point.Kind.FAILSAFE, null, null, -1, Action.PASS, skipped);
+      takers.add(skipper);
+      blocked.add(skipper);
     }
     for (int ti = 0; ti < tiers.size(); ti++) {
       TierPart part = tiers.get(ti);
@@ -484,6 +490,7 @@ final class Chain {
       if (skipped != null && part.path() != skippable) {
         reach = t.define(t.or(reach, skipped));
         skipped = null;
+        blocked.remove(skipper);
       }
       List<BoolExpr> appl = applies.get(ti);
       BoolExpr r = reach;

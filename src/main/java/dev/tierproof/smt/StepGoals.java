@@ -78,13 +78,13 @@ public final class StepGoals implements AutoCloseable {
   private final SolverSession session;
   private final List<Query.StepChain> options;
 
-  /** Per chain: element key → what it takes, in chain order. */
-  private final Map<Chain, Map<String, BoolExpr>> takes = new IdentityHashMap<>();
-
   private final Map<String, Element> elements = new LinkedHashMap<>();
 
   /** Each taker's element key (computed once: blocking lists are long). */
   private final Map<Chain.Taker, String> keys = new IdentityHashMap<>();
+
+  /** Per rule position: element key → what it takes before the rule (computed on first use). */
+  private final Map<Chain.Position, Map<String, BoolExpr>> before = new IdentityHashMap<>();
 
   private int fresh;
 
@@ -95,18 +95,13 @@ public final class StepGoals implements AutoCloseable {
     this.options = query.stepChains();
     query.excludeOwned();
     for (Query.StepChain o : options) {
-      takes.computeIfAbsent(
-          o.chain(),
-          c -> {
-            Map<String, BoolExpr> out = new LinkedHashMap<>();
-            for (Chain.Taker k : c.takers()) {
-              Element e = element(k);
-              elements.putIfAbsent(e.key(), e);
-              keys.put(k, e.key());
-              out.put(e.key(), k.takes());
-            }
-            return out;
-          });
+      for (Chain.Taker k : o.chain().takers()) {
+        if (!keys.containsKey(k)) {
+          Element e = element(k);
+          elements.putIfAbsent(e.key(), e);
+          keys.put(k, e.key());
+        }
+      }
     }
   }
 
@@ -203,7 +198,7 @@ public final class StepGoals implements AutoCloseable {
     List<BoolExpr> others = new ArrayList<>();
     for (Element e : blocking(policy, index)) {
       if (!keys.contains(e.key())) {
-        others.add(takesOf(e.key()));
+        others.add(takesOf(policy, index, e.key()));
       }
     }
     return solve(t.and(own(policy, index), t.or(others)));
@@ -219,7 +214,7 @@ public final class StepGoals implements AutoCloseable {
     List<BoolExpr> others = new ArrayList<>();
     for (Element e : blocking(policy, index)) {
       if (!keys.contains(e.key())) {
-        others.add(takesOf(e.key()));
+        others.add(takesOf(policy, index, e.key()));
       }
     }
     session.push();
@@ -238,7 +233,7 @@ public final class StepGoals implements AutoCloseable {
 
   /** Some packet that the rule matches on its own and that {@code element} takes before it. */
   public Answer takenBy(Policy policy, int index, Element element) {
-    return solve(t.and(own(policy, index), takesOf(element.key())));
+    return solve(t.and(own(policy, index), takesOf(policy, index, element.key())));
   }
 
   /**
@@ -261,7 +256,7 @@ public final class StepGoals implements AutoCloseable {
       Map<String, Element> byName = new LinkedHashMap<>();
       for (Element e : blocking) {
         BoolExpr a = t.ctx().mkBoolConst("lint.assume." + fresh++);
-        session.add(t.ctx().mkImplies(a, t.ctx().mkNot(takesOf(e.key()))));
+        session.add(t.ctx().mkImplies(a, t.ctx().mkNot(takesOf(policy, index, e.key()))));
         assumptions.add(a);
         byName.put(a.toString(), e);
       }
@@ -314,14 +309,26 @@ public final class StepGoals implements AutoCloseable {
     return t.or(any);
   }
 
-  private BoolExpr takesOf(String key) {
+  /**
+   * What the element with this key takes before the rule, per alternative whose chain has the rule:
+   * its takers among the rule's {@link Chain.Position#before} (the failsafe ports' skip of a path
+   * is before that path's rules only, Chain.Taker), or'ed.
+   */
+  private BoolExpr takesOf(Policy policy, int index, String key) {
     List<BoolExpr> any = new ArrayList<>();
     for (Query.StepChain o : options) {
-      BoolExpr x = takes.get(o.chain()).get(key);
+      Chain.Position p = o.chain().position(policy, index);
+      BoolExpr x = p == null ? null : before.computeIfAbsent(p, this::byKey).get(key);
       if (x != null) {
         any.add(t.and(o.chosen(), x));
       }
     }
     return t.or(any);
+  }
+
+  private Map<String, BoolExpr> byKey(Chain.Position p) {
+    Map<String, BoolExpr> out = new LinkedHashMap<>();
+    p.before().forEach(k -> out.merge(keys.get(k), k.takes(), t::or));
+    return out;
   }
 }

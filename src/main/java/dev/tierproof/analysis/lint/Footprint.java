@@ -161,7 +161,8 @@ final class Footprint {
     Set<Integer> protocols = null;
     if (r.protocol() != null) {
       protocols = Set.of(r.protocol());
-    } else if (r.icmp() != null || r.notIcmp() != null) {
+    } else if (r.icmp() != null) {
+      // spec S3.3: icmp matches ICMP messages only; notICMP, its negation, every other packet too
       protocols = Set.of(Protocols.ICMP, Protocols.ICMPV6);
     } else if (!far.ports().isEmpty() || !local.ports().isEmpty()) {
       protocols = PORT_PROTOCOLS;

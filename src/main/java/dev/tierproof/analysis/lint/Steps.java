@@ -129,11 +129,11 @@ final class Steps {
     }
     if (target != null
         && !w.arrived
-        && w.blocker == null
         && chain.at().isHost()
         && HostPath.of(target) == HostPath.UNTRACKED
         && Failsafe.reply(chain.direction(), flow)) {
-      // spec S6.4: the raw table accepts a failsafe reply before the untracked path
+      // spec S6.4: the raw table accepts a failsafe reply before the untracked path, whatever a
+      // later path decides
       w.blocker = new Decision(Decision.Kind.FAILSAFE, null, null, null, null);
     }
     if (d.kind() == Decision.Kind.TIER_DEFAULT

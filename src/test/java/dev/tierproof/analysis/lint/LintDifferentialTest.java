@@ -8,7 +8,9 @@ import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.HostPath;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Scope;
 import dev.tierproof.smt.RandomModel;
@@ -91,7 +93,7 @@ class LintDifferentialTest {
           assertThat(decidedBy(step, r) || passedBy(step, r))
               .as(what + "shadowed " + r.display() + " decides " + f)
               .isFalse();
-          String first = firstTaker(step, r);
+          String first = firstTaker(step, r, f);
           if (first != null) {
             assertThat(covers).as(what + "cover of " + r.display() + " for " + f).contains(first);
           }
@@ -199,13 +201,22 @@ class LintDifferentialTest {
   }
 
   /**
-   * The element that took the flow before the rule: a Pass of the rule's own tier, else a decision
-   * in an earlier tier or in the rule's tier; null when the step got past the rule's tier (then a
-   * Pass of its tier took it, found in the trace).
+   * The element that took the flow before the rule: a Pass of the rule's own tier on the rule's own
+   * path, else a decision in an earlier tier or in the rule's tier; null when the step got past the
+   * rule's tier (then a Pass of its tier took it, found in the trace). A Pass of a tier of the same
+   * name on an earlier path of a host endpoint's step (untracked, pre-DNAT) takes nothing: each
+   * path has its own tiers and nothing deciding there goes on to the next path (spec S6.4). A
+   * failsafe reply skips the untracked path: the failsafe ports took it from an untracked rule.
    */
-  private static String firstTaker(Step s, RuleRef r) {
+  private static String firstTaker(Step s, RuleRef r, Flow f) {
+    HostPath path = HostPath.of(r.policy());
+    if (path == HostPath.UNTRACKED && Failsafe.reply(r.direction(), f)) {
+      return "failsafe"; // spec S6.4: the raw table accepts it before untracked policy
+    }
     for (TraceEntry t : s.trace()) {
-      if (t.tier().name().equals(r.tier().name()) && t.outcome() == TraceEntry.Outcome.PASS) {
+      if (t.tier().name().equals(r.tier().name())
+          && HostPath.of(t.policy()) == path
+          && t.outcome() == TraceEntry.Outcome.PASS) {
         return t.tier().name() + "/" + t.policy().sortKey() + "/" + t.ruleIndex();
       }
     }
