@@ -171,7 +171,7 @@ final class FlowVars {
             ctx.mkNot(isIcmp),
             ctx.mkAnd(ctx.mkEq(icmpType, ctx.mkBV(0, 8)), ctx.mkEq(icmpCode, ctx.mkBV(0, 8)))),
         domain.domain(),
-        node.domain());
+        node.size() > 1 ? node.domain() : ctx.mkTrue()); // no node: the choice is never read
   }
 
   BitVecExpr bv128(BigInteger value) {
