@@ -415,17 +415,35 @@ public final class Relevance {
     if (e != null && e.isHost() || !r.kinds().contains(Endpoint.Kind.HOST)) {
       return false;
     }
-    java.util.Map<String, Endpoint> hosts = null;
-    for (String node : set.walked()) {
-      if (e == null || e.node() == null || e.node().equals(node)) {
-        hosts = hosts == null ? Endpoint.forwarders(set.endpoints()) : hosts;
-        Endpoint h = hosts.get(node);
-        if (r.covers(h, Direction.INGRESS) || r.covers(h, Direction.EGRESS)) {
-          return true;
-        }
+    for (Map.Entry<String, Endpoint> h : WalkedHosts.of(set).entrySet()) {
+      if ((e == null || e.node() == null || e.node().equals(h.getKey()))
+          && (r.covers(h.getValue(), Direction.INGRESS)
+              || r.covers(h.getValue(), Direction.EGRESS))) {
+        return true;
       }
     }
     return false;
+  }
+
+  /**
+   * The all-interfaces host endpoints of {@link PolicySet#walked}'s nodes, by node, of the set last
+   * asked: {@link #forwardedAt} asks per endpoint of a question's ends, and both scans (the
+   * endpoints, the policies) would otherwise be repeated per endpoint.
+   */
+  private record WalkedHosts(PolicySet set, Map<String, Endpoint> hosts) {
+    private static volatile WalkedHosts last;
+
+    static Map<String, Endpoint> of(PolicySet set) {
+      WalkedHosts w = last;
+      if (w == null || w.set() != set) {
+        Map<String, Endpoint> all = Endpoint.forwarders(set.endpoints());
+        Map<String, Endpoint> hosts = new java.util.LinkedHashMap<>();
+        set.walked().forEach(n -> hosts.put(n, all.get(n)));
+        w = new WalkedHosts(set, java.util.Collections.unmodifiableMap(hosts));
+        last = w;
+      }
+      return w.hosts();
+    }
   }
 
   /** Whether {@code end} can be an endpoint of the input that {@code p} accepts (spec S9.3). */
