@@ -470,13 +470,15 @@ final class Session {
 
   /**
    * The caveat of an answer that {@code elements} could change, under {@code --ignore-unmodelled}
-   * or not, on the dataplane of {@code --dataplane}.
+   * or not, on the dataplane of {@code --dataplane} and the release of {@code --calico-version}
+   * when one was chosen (a diff's {@code OLD:NEW} pair is named by its base instead).
    */
   static Caveat caveat(GlobalOptions g, List<Unmodelled> elements) {
     return new Caveat(
         elements,
         g.ignoreUnmodelled,
-        g.dataplane == null ? null : Dataplane.parse(g.dataplane).orElse(null));
+        g.dataplane == null ? null : Dataplane.parse(g.dataplane).orElse(null),
+        g.calicoVersion == null ? null : CalicoVersion.parse(g.calicoVersion).orElse(null));
   }
 
   /** Says on stderr why an answer is inconclusive (spec S9.4); exit code 3. */

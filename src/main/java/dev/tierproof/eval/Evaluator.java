@@ -243,7 +243,14 @@ public final class Evaluator {
   public Step evaluate(StepPath chain, Flow flow) {
     Trace trace = new Trace(chain.at());
     Decision d = walk(chain, flow, trace);
-    return new Step(chain.at(), chain.direction(), d.allows(), d, trace.finish(), chain.forward());
+    return new Step(
+        chain.at(),
+        chain.direction(),
+        d.allows(),
+        d,
+        trace.finish(),
+        chain.forward(),
+        trace.profiles());
   }
 
   /**
@@ -310,12 +317,15 @@ public final class Evaluator {
     Trace trace = new Trace(at);
     Decision d = decide(chain(at, dir), packet, trace);
     List<TraceEntry> walked = trace.finish();
-    if (packet.invalidAsNew() && !untracked(d)) {
+    boolean invalid = packet.invalidAsNew() && !untracked(d);
+    if (invalid) {
       // dropped before the pre-DNAT and normal paths: their tiers are not walked
       d = Decision.of(Decision.Kind.INVALID);
       walked = walked.stream().filter(e -> e.path() == HostPath.UNTRACKED).toList();
     }
-    return new Reply(packet, new Step(at, dir, d.allows(), d, walked));
+    return new Reply(
+        packet,
+        new Step(at, dir, d.allows(), d, walked, false, invalid ? List.of() : trace.profiles()));
   }
 
   /** {@link #walk} up to what decides, without the reply an untracked Allow needs. */
@@ -363,16 +373,23 @@ public final class Evaluator {
     }
     Decision none = Decision.of(Decision.Kind.NO_PROFILE);
     for (Profile profile : chain.profiles()) {
+      Rule hit = null;
       for (Rule r : profile.rules(dir)) {
         if (r.action() != Action.LOG && matches(r, flow)) {
-          if (r.action() == Action.PASS && set.profilePassGoesOn()) {
-            // spec S4.6: iptables and nftables set the pass mark and jump to the next profile
-            none = new Decision(Decision.Kind.NO_PROFILE, null, null, r, profile);
-            break;
-          }
-          return new Decision(Decision.Kind.PROFILE, null, null, r, profile);
+          hit = r;
+          break;
         }
       }
+      watcher.profile(profile, hit);
+      if (hit == null) {
+        continue;
+      }
+      if (hit.action() == Action.PASS && set.profilePassGoesOn()) {
+        // spec S4.6: iptables and nftables set the pass mark and jump to the next profile
+        none = new Decision(Decision.Kind.NO_PROFILE, null, null, hit, profile);
+        continue;
+      }
+      return new Decision(Decision.Kind.PROFILE, null, null, hit, profile);
     }
     return none;
   }

@@ -11,6 +11,9 @@ import java.util.List;
  * forward path) after it.
  *
  * @param trace the policies of every entered tier, in order, with what each did
+ * @param profiles the profiles walked when no tier decided (spec S4.6), in order, with what each
+ *     did: up to the one that decided, all of them when none did; empty when the walk did not
+ *     reach them or was not traced
  */
 public record Step(
     Endpoint endpoint,
@@ -18,10 +21,23 @@ public record Step(
     boolean allowed,
     Decision decidedBy,
     List<TraceEntry> trace,
-    boolean forward) {
+    boolean forward,
+    List<ProfileEntry> profiles) {
 
   public Step {
     trace = List.copyOf(trace);
+    profiles = List.copyOf(profiles);
+  }
+
+  /** A step with no profiles traced. */
+  public Step(
+      Endpoint endpoint,
+      Direction direction,
+      boolean allowed,
+      Decision decidedBy,
+      List<TraceEntry> trace,
+      boolean forward) {
+    this(endpoint, direction, allowed, decidedBy, trace, forward, List.of());
   }
 
   /** A step of an endpoint's own (not a forward chain's). */

@@ -4,6 +4,7 @@ import dev.tierproof.eval.TraceEntry.Outcome;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Policy;
+import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.List;
 /**
  * The trace of a step: per entered tier, its policies in order up to the one that decided or passed
  * (all of them when none did), each applying one with what it did, the others (staged, or not
- * selecting) when they could select the endpoint (another namespace's policy never can).
+ * selecting) when they could select the endpoint (another namespace's policy never can); and the
+ * profiles walked after the tiers, with what each did.
  */
 final class Trace implements Watcher {
   private final Endpoint at;
@@ -19,6 +21,7 @@ final class Trace implements Watcher {
   private StepPath.Entered current;
   private int next;
   private boolean closed = true;
+  private final List<ProfileEntry> profiles = new ArrayList<>();
 
   Trace(Endpoint at) {
     this.at = at;
@@ -37,13 +40,9 @@ final class Trace implements Watcher {
       skipped(all.get(next++));
     }
     next++;
-    Outcome o =
-        hit == null
-            ? Outcome.NO_MATCH
-            : hit.action() == Action.PASS
-                ? Outcome.PASS
-                : hit.action() == Action.ALLOW ? Outcome.ALLOW : Outcome.DENY;
-    out.add(new TraceEntry(tier.tier(), policy, o, hit == null ? null : hit.index(), tier.path()));
+    out.add(
+        new TraceEntry(
+            tier.tier(), policy, outcome(hit), hit == null ? null : hit.index(), tier.path()));
     closed = hit != null;
   }
 
@@ -58,6 +57,25 @@ final class Trace implements Watcher {
               null,
               current.path()));
     }
+  }
+
+  @Override
+  public void profile(Profile profile, Rule hit) {
+    profiles.add(
+        new ProfileEntry(profile, outcome(hit), hit == null ? null : hit.index())); // spec S4.6
+  }
+
+  /** The profiles walked, in order, with what each did. */
+  List<ProfileEntry> profiles() {
+    return profiles;
+  }
+
+  private static Outcome outcome(Rule hit) {
+    return hit == null
+        ? Outcome.NO_MATCH
+        : hit.action() == Action.PASS
+            ? Outcome.PASS
+            : hit.action() == Action.ALLOW ? Outcome.ALLOW : Outcome.DENY;
   }
 
   List<TraceEntry> finish() {

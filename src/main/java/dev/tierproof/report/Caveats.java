@@ -3,7 +3,6 @@ package dev.tierproof.report;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.analysis.Caveat;
-import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Severity;
 import java.util.ArrayList;
@@ -12,16 +11,16 @@ import java.util.List;
 /**
  * How every report says what it could not model (specs/semantics.md S9.4): text lines, and the JSON
  * fields {@code unmodelled} (the elements that make the answer inconclusive) or, with {@code
- * --ignore-unmodelled}, {@code ignoredUnmodelled} (always present then, possibly empty); and the
- * dataplane it assumed, when {@code --dataplane} chose one (a text line, JSON {@code dataplane}).
+ * --ignore-unmodelled}, {@code ignoredUnmodelled} (always present then, possibly empty); and what
+ * it assumed ({@link Assumed}: the dataplane and the Calico release, when chosen).
  */
 final class Caveats {
 
   private Caveats() {}
 
   /**
-   * Nothing without elements, the flag or a chosen dataplane; else a head line and one indented
-   * line per element, then the dataplane line ({@link #dataplane}).
+   * Nothing without elements, the flag, a chosen dataplane or a chosen release; else a head line
+   * and one indented line per element, then what was assumed ({@link Assumed#lines}).
    */
   static List<String> lines(Caveat c) {
     List<String> out = new ArrayList<>();
@@ -36,22 +35,8 @@ final class Caveats {
               : "--ignore-unmodelled: ignored what tierproof does not model, though it could change this answer:");
     }
     c.elements().forEach(u -> out.add("  " + element(u)));
-    if (c.dataplane() != null) {
-      out.add(dataplane(c.dataplane()));
-    }
+    out.addAll(Assumed.lines(c));
     return out;
-  }
-
-  /** {@code dataplane: iptables (--dataplane): ...}, what the chosen dataplane settles. */
-  static String dataplane(Dataplane d) {
-    return "dataplane: "
-        + d.label()
-        + " (--dataplane): "
-        + (d.renderer()
-            ? "a profile's Pass goes on to the next profile; untracked policy on an all-interfaces"
-                + " host endpoint is ignored"
-            : "a profile's Pass denies; host endpoints' untracked and pre-DNAT paths and forward"
-                + " chains are not modelled");
   }
 
   /**
@@ -63,9 +48,7 @@ final class Caveats {
 
   /** Adds {@code unmodelled} when inconclusive, {@code ignoredUnmodelled} with the flag. */
   static void json(ObjectNode out, Caveat c) {
-    if (c.dataplane() != null) {
-      out.put("dataplane", c.dataplane().label());
-    }
+    Assumed.json(out, c);
     if (c.inconclusive()) {
       elements(out.putArray("unmodelled"), c.elements());
     } else if (c.ignoring()) {

@@ -51,10 +51,16 @@ public final class CheckReport {
     return switch (format) {
       case TEXT -> text(results, caveat);
       case JSON -> Json.write(json(results, caveat));
-      case JUNIT -> junit(results);
-      case SARIF -> Sarif.render("tierproof", version, annotations(results, caveat));
-      case GITHUB -> GithubAnnotations.render(annotations(results, caveat));
-      case MARKDOWN -> markdown(results);
+      case JUNIT -> junit(results, caveat);
+      case SARIF ->
+          Sarif.render(
+              "tierproof",
+              version,
+              annotations(results, caveat),
+              List.of(),
+              Assumed.properties(caveat));
+      case GITHUB -> GithubAnnotations.render(annotations(results, caveat), caveat);
+      case MARKDOWN -> markdown(results, caveat);
       default -> throw new IllegalArgumentException("check writes no " + format.key());
     };
   }
@@ -304,9 +310,11 @@ public final class CheckReport {
   /**
    * One {@code testsuite} per InvariantSet, one {@code testcase} per invariant ({@code classname}
    * the set, {@code name} the id): a violated invariant has a {@code failure}, an inconclusive or
-   * failed check an {@code error}; the details are the text report's.
+   * failed check an {@code error}; the details are the text report's. What the run assumed (the
+   * dataplane, the Calico release: {@link Assumed#properties}) is each suite's {@code
+   * <properties>}, absent when nothing was chosen.
    */
-  static String junit(List<CheckResult> results) {
+  static String junit(List<CheckResult> results, Caveat caveat) {
     Map<String, List<CheckResult>> bySet = new LinkedHashMap<>();
     results.forEach(
         r ->
@@ -324,6 +332,18 @@ public final class CheckReport {
               .append('"')
               .append(counts(rs))
               .append(">\n");
+          Map<String, String> assumed = Assumed.properties(caveat);
+          if (!assumed.isEmpty()) {
+            out.append("    <properties>\n");
+            assumed.forEach(
+                (k, v) ->
+                    out.append("      <property name=\"")
+                        .append(xml(k))
+                        .append("\" value=\"")
+                        .append(xml(v))
+                        .append("\"/>\n"));
+            out.append("    </properties>\n");
+          }
           for (CheckResult r : rs) {
             Invariant i = r.invariant();
             out.append("    <testcase classname=\"")
@@ -506,10 +526,11 @@ public final class CheckReport {
   }
 
   /** A Markdown comment: a headline, then a table of every invariant. */
-  static String markdown(List<CheckResult> results) {
+  static String markdown(List<CheckResult> results, Caveat caveat) {
     long bad = results.stream().filter(r -> r.status() != Status.PROVEN).count();
     StringBuilder out = new StringBuilder("### tierproof check: ");
     out.append(bad == 0 ? "all " + results.size() + " invariants proven" : count(results))
+        .append(Assumed.suffix(caveat))
         .append("\n\n");
     out.append("| | invariant | severity | result |\n|---|---|---|---|\n");
     for (CheckResult r : results) {

@@ -50,7 +50,7 @@ public final class DiffReport {
       return Json.write(out);
     }
     List<String> lines = Caveats.lines(caveat);
-    String report = body(format, base, result);
+    String report = body(format, base, result, caveat);
     if (lines.isEmpty()) {
       return report;
     }
@@ -60,11 +60,12 @@ public final class DiffReport {
         : report + String.join("\n", lines) + "\n";
   }
 
-  private static String body(Format format, String base, DiffResult result) {
+  private static String body(
+      Format format, String base, DiffResult result, dev.tierproof.analysis.Caveat caveat) {
     return switch (format) {
       case TEXT -> text(base, result);
       case JSON -> Json.write(json(base, result));
-      case MARKDOWN -> markdown(base, result);
+      case MARKDOWN -> markdown(base, result, caveat);
       default -> throw new IllegalArgumentException("diff has no " + format.key() + " format");
     };
   }
@@ -353,11 +354,13 @@ public final class DiffReport {
   // Markdown
 
   /** A pull-request comment: the headline, a table of the classes, the input changes folded. */
-  static String markdown(String base, DiffResult r) {
+  static String markdown(String base, DiffResult r, dev.tierproof.analysis.Caveat caveat) {
     StringBuilder out =
         new StringBuilder("### tierproof diff against `")
             .append(Markdown.cell(base))
-            .append("`\n\n");
+            .append('`')
+            .append(Assumed.suffix(caveat))
+            .append("\n\n");
     out.append("**").append(Markdown.cell(headline(r))).append("**\n");
     if (!r.classes().isEmpty()) {
       out.append(

@@ -4,6 +4,7 @@ import dev.tierproof.analysis.Caveat;
 import dev.tierproof.analysis.End;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.ProfileEntry;
 import dev.tierproof.eval.Reply;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
@@ -367,7 +368,9 @@ public final class ExplainReport {
       }
       String lead =
           entered ? "No tier decided" : "No policy applies to " + who + "'s " + dir.json();
-      if (decision.kind() == Decision.Kind.PROFILE) {
+      if (step.profiles().size() > 1) {
+        out.add(lead + "; " + profiles(set, dir, step.profiles(), decision));
+      } else if (decision.kind() == Decision.Kind.PROFILE) {
         Action action = decision.rule().action();
         String does =
             action == Action.ALLOW
@@ -409,6 +412,51 @@ public final class ExplainReport {
     }
     out.add("Decided by " + Text.decision(decision, dir) + ".");
     return out;
+  }
+
+  /**
+   * The profiles a step walked, in order, as the trace holds them (spec S4.6), e.g. {@code profile
+   * kns.shop passes (its ingress rule 1), so the iptables dataplane goes on to profile X, which
+   * allows (its ingress rule 2).}: a profile without a matching rule, or whose Pass Felix's rule
+   * renderer takes on, hands the packet to the next; after the last, nothing allowed it.
+   */
+  private static String profiles(
+      PolicySet set, Direction dir, List<ProfileEntry> walked, Decision decision) {
+    StringBuilder out = new StringBuilder();
+    for (int k = 0; k < walked.size(); k++) {
+      ProfileEntry p = walked.get(k);
+      if (k == 0) {
+        out.append("profile ").append(p.profile().name()).append(' ');
+      } else {
+        out.append(
+                walked.get(k - 1).outcome() == TraceEntry.Outcome.PASS
+                    ? ", so the " + set.dataplane().label() + " dataplane goes on to profile "
+                    : ", so the walk goes on to profile ")
+            .append(p.profile().name())
+            .append(", which ");
+      }
+      String rule = " (its " + dir.json() + " rule " + p.ruleIndex() + ")";
+      out.append(
+          switch (p.outcome()) {
+            case ALLOW -> "allows" + rule;
+            case DENY -> "denies" + rule;
+            case PASS ->
+                "passes"
+                    + rule
+                    + (decision.kind() == Decision.Kind.PROFILE && k == walked.size() - 1
+                        ? ", which "
+                            + (set.dataplane() == null
+                                ? "a profile"
+                                : "the " + set.dataplane().label() + " dataplane")
+                            + " treats as deny"
+                        : "");
+            default -> "has no matching " + dir.json() + " rule";
+          });
+    }
+    return out
+        + (decision.kind() == Decision.Kind.NO_PROFILE
+            ? ", and no profile is left, so it is dropped."
+            : ".");
   }
 
   /**

@@ -13,6 +13,16 @@ public final class GithubAnnotations {
   private GithubAnnotations() {}
 
   public static String render(List<Annotation> annotations) {
+    return render(annotations, dev.tierproof.analysis.Caveat.NONE);
+  }
+
+  /**
+   * As above; each title ends in what the run assumed ({@code TP102 shadowed-rule (dataplane
+   * iptables)}, {@link Assumed#suffix}) when a dataplane or Calico release was chosen: no line of
+   * its own, so a clean run stays silent.
+   */
+  static String render(List<Annotation> annotations, dev.tierproof.analysis.Caveat caveat) {
+    String assumed = Assumed.suffix(caveat);
     StringBuilder out = new StringBuilder();
     for (Annotation a : annotations) {
       String command = a.level() == Severity.NOTE ? "notice" : a.level().label();
@@ -26,7 +36,7 @@ public final class GithubAnnotations {
       if (props.length() > 0) {
         props.append(',');
       }
-      props.append("title=").append(property(a.ruleId() + " " + a.ruleName()));
+      props.append("title=").append(property(a.ruleId() + " " + a.ruleName() + assumed));
       out.append(' ').append(props);
       StringBuilder message = new StringBuilder(a.message());
       for (Annotation.Related r : a.related()) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierproof.eval.Decision;
+import dev.tierproof.eval.ProfileEntry;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
 import dev.tierproof.eval.Verdict;
@@ -121,8 +122,10 @@ final class Json {
   }
 
   /**
-   * {@code {endpoint, direction, forward?, verdict, decidedBy, trace}}; {@code "forward": true} for
-   * a side of a host endpoint's forward chain (spec S6.7).
+   * {@code {endpoint, direction, forward?, verdict, decidedBy, trace, profiles?}}; {@code "forward":
+   * true} for a side of a host endpoint's forward chain (spec S6.7); {@code profiles} when the walk
+   * reached the endpoint's profiles: each one walked, in order, with its {@code outcome} ({@code
+   * no-match}, {@code allow}, {@code deny}, {@code pass}) and {@code ruleIndex}.
    */
   private static ObjectNode step(Step step) {
     ObjectNode s = object();
@@ -147,6 +150,18 @@ final class Json {
       e.put("outcome", t.outcome().json());
       if (t.ruleIndex() != null) {
         e.put("ruleIndex", t.ruleIndex());
+      }
+    }
+    if (!step.profiles().isEmpty()) {
+      // spec S4.6: the profiles walked after the tiers, in order, up to the one that decided
+      var profiles = s.putArray("profiles");
+      for (ProfileEntry p : step.profiles()) {
+        ObjectNode e = profiles.addObject();
+        e.put("profile", p.profile().name());
+        e.put("outcome", p.outcome().json());
+        if (p.ruleIndex() != null) {
+          e.put("ruleIndex", p.ruleIndex());
+        }
       }
     }
     return s;

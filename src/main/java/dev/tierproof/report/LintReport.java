@@ -84,10 +84,12 @@ public final class LintReport {
         for (int i = 0; i < hidden.size(); i++) {
           off.add(new Annotation.Suppressed(shown.get(i), suppressed.get(hidden.get(i)).at()));
         }
-        yield Sarif.render("tierproof", version, annotations(result, caveat), off);
+        yield Sarif.render(
+            "tierproof", version, annotations(result, caveat), off, Assumed.properties(caveat));
       }
-      case GITHUB -> GithubAnnotations.render(annotations(result, caveat));
-      case MARKDOWN -> Markdown.render("tierproof lint", annotations(result, caveat));
+      case GITHUB -> GithubAnnotations.render(annotations(result, caveat), caveat);
+      case MARKDOWN ->
+          Markdown.render("tierproof lint" + Assumed.suffix(caveat), annotations(result, caveat));
       default -> throw new IllegalArgumentException("lint has no " + format.key() + " format");
     };
   }

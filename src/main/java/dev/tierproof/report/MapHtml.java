@@ -29,7 +29,11 @@ final class MapHtml {
 
   private MapHtml() {}
 
-  static String render(String scope, MapResult map) {
+  /**
+   * The page of {@code map}; its summary names what the map assumed ({@link Assumed#brief}: the
+   * dataplane and the Calico release, when chosen).
+   */
+  static String render(String scope, MapResult map, dev.tierproof.analysis.Caveat caveat) {
     String page;
     try (InputStream in = MapHtml.class.getResourceAsStream("map.html")) {
       page = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -37,7 +41,12 @@ final class MapHtml {
       throw new UncheckedIOException(e);
     }
     // inside <script>: no `</` that could end it, no line separators JavaScript reads as line ends
-    String json = data(scope, map).toString();
+    ObjectNode data = data(scope, map);
+    String assumed = Assumed.brief(caveat);
+    if (!assumed.isEmpty()) {
+      data.put("assumed", assumed);
+    }
+    String json = data.toString();
     String safe =
         json.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029");
     int at = page.indexOf("/*DATA*/");
@@ -45,7 +54,7 @@ final class MapHtml {
   }
 
   /**
-   * {@code {scope, groups: [{id, namespace?, labels?, name, endpoints: [first 50], size} | {id,
+   * {@code {scope, assumed?, groups: [{id, namespace?, labels?, name, endpoints: [first 50], size} | {id,
    * name, cidrs: [first 20], size}], edges: [{f, t, a: [{p: packets, d: [decision], s: [walk], w:
    * witness packet}]}], decisions: [decidedBy + direction], walks: [[tier, policy, outcome, rule?]]
    * (names as indices into names), names: [string]}}.

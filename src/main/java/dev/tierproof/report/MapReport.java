@@ -50,10 +50,10 @@ public final class MapReport {
     return switch (format) {
       case JSON -> json(scope, map, caveat, unproved, notes(set, scope));
       case CSV -> csv(map);
-      case MARKDOWN -> markdown(map);
+      case MARKDOWN -> markdown(map, caveat);
       case DOT -> dot(map);
       case MERMAID -> mermaid(map);
-      case HTML -> MapHtml.render(scope, map);
+      case HTML -> MapHtml.render(scope, map, caveat);
       default -> text(scope, map, caveat, unproved, notes(set, scope));
     };
   }
@@ -263,12 +263,14 @@ public final class MapReport {
         : s;
   }
 
-  private static String markdown(MapResult map) {
+  private static String markdown(MapResult map, Caveat caveat) {
     StringBuilder out =
         new StringBuilder("### tierproof map: ")
             .append(map.edges().size())
             .append(map.edges().size() == 1 ? " pair" : " pairs")
-            .append(" of groups with allowed flows\n\n")
+            .append(" of groups with allowed flows")
+            .append(Assumed.suffix(caveat))
+            .append("\n\n")
             .append("| from | to | allowed | decided by |\n|---|---|---|---|\n");
     for (Edge e : map.edges()) {
       for (Part p : e.allowed()) {
@@ -362,7 +364,7 @@ public final class MapReport {
             g.writeStringField("scope", scope);
             ObjectNode caveats = Json.object();
             Caveats.json(caveats, caveat);
-            for (String key : List.of("dataplane", "unmodelled", "ignoredUnmodelled")) {
+            for (String key : List.of("dataplane", "calicoVersion", "unmodelled", "ignoredUnmodelled")) {
               if (caveats.has(key)) {
                 g.writeFieldName(key);
                 Json.tree(g, caveats.get(key));

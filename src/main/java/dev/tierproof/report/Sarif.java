@@ -12,7 +12,8 @@ import java.util.Map;
  * SARIF 2.1.0 (OASIS): one run, the tool's rules (id, name, short description, help, default level)
  * in order of first use, and one result per annotation with its {@code physicalLocation} (relative
  * URI, line, column), the related places as {@code relatedLocations} and the annotation's
- * fingerprint under {@code partialFingerprints}. Output is pretty JSON with a final newline.
+ * fingerprint under {@code partialFingerprints}; what the run assumed (the dataplane, the Calico
+ * release) in the run's {@code properties}. Output is pretty JSON with a final newline.
  */
 public final class Sarif {
 
@@ -26,15 +27,20 @@ public final class Sarif {
   private Sarif() {}
 
   public static String render(String toolName, String toolVersion, List<Annotation> annotations) {
-    return render(toolName, toolVersion, annotations, List.of());
+    return render(toolName, toolVersion, annotations, List.of(), Map.of());
   }
 
-  /** As above, followed by the {@code suppressed} annotations, each suppressed in source. */
+  /**
+   * As above, followed by the {@code suppressed} annotations, each suppressed in source; {@code
+   * properties} (what the run assumed, {@link Assumed#properties}) go into the run's property bag
+   * ({@code run.properties}, SARIF 2.1.0 §3.8), which is absent when they are empty.
+   */
   public static String render(
       String toolName,
       String toolVersion,
       List<Annotation> shown,
-      List<Annotation.Suppressed> suppressed) {
+      List<Annotation.Suppressed> suppressed,
+      Map<String, String> properties) {
     List<Annotation> annotations = new ArrayList<>(shown);
     Map<Integer, Span> suppressedAt = new LinkedHashMap<>();
     for (Annotation.Suppressed x : suppressed) {
@@ -96,6 +102,10 @@ public final class Sarif {
       }
     }
     run.put("columnKind", "unicodeCodePoints");
+    if (!properties.isEmpty()) {
+      ObjectNode bag = run.putObject("properties");
+      properties.forEach(bag::put);
+    }
     return Json.write(root);
   }
 
