@@ -19,10 +19,7 @@ import java.util.List;
  *     (the default release is then modelled, and reports say nothing of it)
  */
 public record Caveat(
-    List<Unmodelled> elements,
-    boolean ignoring,
-    Dataplane dataplane,
-    CalicoVersion calicoVersion) {
+    List<Unmodelled> elements, boolean ignoring, Dataplane dataplane, CalicoVersion calicoVersion) {
 
   public static final Caveat NONE = new Caveat(List.of(), false);
 

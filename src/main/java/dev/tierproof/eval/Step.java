@@ -12,8 +12,8 @@ import java.util.List;
  *
  * @param trace the policies of every entered tier, in order, with what each did
  * @param profiles the profiles walked when no tier decided (spec S4.6), in order, with what each
- *     did: up to the one that decided, all of them when none did; empty when the walk did not
- *     reach them or was not traced
+ *     did: up to the one that decided, all of them when none did; empty when the walk did not reach
+ *     them or was not traced
  */
 public record Step(
     Endpoint endpoint,

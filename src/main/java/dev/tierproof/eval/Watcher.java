@@ -7,8 +7,9 @@ import dev.tierproof.model.Rule;
 
 /**
  * Told what {@link Evaluator#walk} passes in the tiers of a step, in order: each rule before it is
- * tested, and each applying policy when it is done; then each profile walked. The trace of {@link Evaluator#evaluate} and
- * lint's walk ("was this rule reached, what took the packet first") are watchers of the one walk.
+ * tested, and each applying policy when it is done; then each profile walked. The trace of {@link
+ * Evaluator#evaluate} and lint's walk ("was this rule reached, what took the packet first") are
+ * watchers of the one walk.
  */
 public interface Watcher {
 

@@ -37,62 +37,9 @@ final class Resources {
 
   static final String DEFAULT_ALLOW = "projectcalico-default-allow";
   static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
-  private static final String CALICO = "projectcalico.org/v3";
-  private static final List<String> CALICO_APIS = List.of(CALICO, "crd.projectcalico.org/v1");
-  private static final String KUBERNETES_NETWORKING = "networking.k8s.io/v1";
   private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern DNS_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-
-  /** The kinds tierproof models and the apiVersions each accepts. */
-  private static final Map<String, List<String>> KINDS =
-      Map.ofEntries(
-          Map.entry("Tier", CALICO_APIS),
-          Map.entry("GlobalNetworkPolicy", CALICO_APIS),
-          Map.entry("StagedGlobalNetworkPolicy", CALICO_APIS),
-          Map.entry(
-              "NetworkPolicy", List.of(CALICO, "crd.projectcalico.org/v1", KUBERNETES_NETWORKING)),
-          Map.entry("StagedNetworkPolicy", CALICO_APIS),
-          Map.entry("StagedKubernetesNetworkPolicy", CALICO_APIS),
-          Map.entry("Namespace", List.of("v1")),
-          Map.entry("ServiceAccount", List.of("v1")),
-          Map.entry("Pod", List.of("v1")),
-          Map.entry("Deployment", List.of("apps/v1")),
-          Map.entry("StatefulSet", List.of("apps/v1")),
-          Map.entry("DaemonSet", List.of("apps/v1")),
-          Map.entry("ReplicaSet", List.of("apps/v1")),
-          Map.entry("ReplicationController", List.of("v1")),
-          Map.entry("Job", List.of("batch/v1")),
-          Map.entry("CronJob", List.of("batch/v1", "batch/v1beta1")),
-          Map.entry("WorkloadEndpoint", CALICO_APIS),
-          Map.entry("HostEndpoint", CALICO_APIS),
-          Map.entry("GlobalNetworkSet", CALICO_APIS),
-          Map.entry("NetworkSet", CALICO_APIS),
-          Map.entry("Profile", CALICO_APIS),
-          Map.entry("Service", List.of("v1")),
-          Map.entry("Endpoints", List.of("v1")),
-          Map.entry("EndpointSlice", List.of("discovery.k8s.io/v1")),
-          Map.entry("ClusterNetworkPolicy", ClusterPolicies.CNP_APIS),
-          Map.entry("AdminNetworkPolicy", ClusterPolicies.ANP_APIS),
-          Map.entry("BaselineAdminNetworkPolicy", ClusterPolicies.ANP_APIS));
-
-  /** Well-known kinds that do not change what Calico enforces, or that tierproof cannot model. */
-  private static final Set<String> NOT_MODELLED =
-      Set.of(
-          ("ConfigMap Secret Node Event Lease Ingress IngressClass Gateway"
-                  + " HTTPRoute GatewayClass PersistentVolume"
-                  + " PersistentVolumeClaim StorageClass LimitRange ResourceQuota"
-                  + " HorizontalPodAutoscaler PodDisruptionBudget PriorityClass RuntimeClass Role"
-                  + " RoleBinding ClusterRole ClusterRoleBinding CustomResourceDefinition"
-                  + " MutatingWebhookConfiguration ValidatingWebhookConfiguration APIService"
-                  + " ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding"
-                  + " MutatingAdmissionPolicy MutatingAdmissionPolicyBinding PodTemplate"
-                  + " ControllerRevision CSIDriver CSINode VolumeAttachment CertificateSigningRequest"
-                  + " BGPConfiguration BGPPeer BGPFilter FelixConfiguration IPPool IPReservation"
-                  + " IPAMConfiguration IPAMBlock IPAMHandle BlockAffinity"
-                  + " KubeControllersConfiguration ClusterInformation CalicoNodeStatus Installation"
-                  + " APIServer TigeraStatus Whisker Goldmane ImageSet")
-              .split(" "));
 
   /** Namespaces every cluster has: not defining them is not worth a warning. */
   private static final Set<String> CLUSTER_NAMESPACES =
@@ -198,7 +145,7 @@ final class Resources {
       f.done();
       return;
     }
-    List<String> apis = KINDS.get(kind);
+    List<String> apis = Kinds.apis(kind);
     if (apis == null) {
       other(mapping, kind, api, kindAt);
       return;
@@ -269,7 +216,7 @@ final class Resources {
       case "StagedGlobalNetworkPolicy" -> calicoPolicy(f, PolicyKind.STAGED_GLOBAL_NETWORK_POLICY);
       case "StagedNetworkPolicy" -> calicoPolicy(f, PolicyKind.STAGED_NETWORK_POLICY);
       case "NetworkPolicy" -> {
-        if (api.equals(KUBERNETES_NETWORKING)) {
+        if (api.equals(Kinds.KUBERNETES_NETWORKING)) {
           kubernetesPolicy(f, PolicyKind.KUBERNETES_NETWORK_POLICY);
         } else {
           calicoPolicy(f, PolicyKind.NETWORK_POLICY);
@@ -310,14 +257,13 @@ final class Resources {
             && !group.endsWith("tigera.io");
     if (IgnoredKinds.why(kind) != null) {
       diagnostics.warning(at, "kind `" + kind + "` is ignored: " + IgnoredKinds.why(kind));
-    } else if (NOT_MODELLED.contains(kind) || thirdParty) {
+    } else if (Kinds.notModelled(kind) || thirdParty) {
       diagnostics.warning(at, "kind `" + kind + "` is not modelled and is ignored");
       if (Gaps.ENFORCED_KINDS.contains(kind)) {
         unmodelled.add(Gaps.kind(resource, kind, resource.span()));
       }
     } else {
-      Set<String> known = new TreeSet<>(KINDS.keySet());
-      known.addAll(NOT_MODELLED);
+      Set<String> known = new TreeSet<>(Kinds.known());
       known.addAll(IgnoredKinds.names());
       diagnostics.error(at, "unknown kind `" + kind + "`" + Suggest.suffix(kind, known));
     }

@@ -97,7 +97,7 @@ final class Assumed {
     return String.join(", ", out);
   }
 
-  /** {@code  (dataplane iptables, Calico 3.31)} after a heading or title; empty when none. */
+  /** {@code (dataplane iptables, Calico 3.31)} after a heading or title; empty when none. */
   static String suffix(Caveat c) {
     String b = brief(c);
     return b.isEmpty() ? "" : " (" + b + ")";

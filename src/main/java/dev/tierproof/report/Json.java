@@ -122,10 +122,10 @@ final class Json {
   }
 
   /**
-   * {@code {endpoint, direction, forward?, verdict, decidedBy, trace, profiles?}}; {@code "forward":
-   * true} for a side of a host endpoint's forward chain (spec S6.7); {@code profiles} when the walk
-   * reached the endpoint's profiles: each one walked, in order, with its {@code outcome} ({@code
-   * no-match}, {@code allow}, {@code deny}, {@code pass}) and {@code ruleIndex}.
+   * {@code {endpoint, direction, forward?, verdict, decidedBy, trace, profiles?}}; {@code
+   * "forward": true} for a side of a host endpoint's forward chain (spec S6.7); {@code profiles}
+   * when the walk reached the endpoint's profiles: each one walked, in order, with its {@code
+   * outcome} ({@code no-match}, {@code allow}, {@code deny}, {@code pass}) and {@code ruleIndex}.
    */
   private static ObjectNode step(Step step) {
     ObjectNode s = object();

@@ -54,10 +54,10 @@ final class MapHtml {
   }
 
   /**
-   * {@code {scope, assumed?, groups: [{id, namespace?, labels?, name, endpoints: [first 50], size} | {id,
-   * name, cidrs: [first 20], size}], edges: [{f, t, a: [{p: packets, d: [decision], s: [walk], w:
-   * witness packet}]}], decisions: [decidedBy + direction], walks: [[tier, policy, outcome, rule?]]
-   * (names as indices into names), names: [string]}}.
+   * {@code {scope, assumed?, groups: [{id, namespace?, labels?, name, endpoints: [first 50], size}
+   * | {id, name, cidrs: [first 20], size}], edges: [{f, t, a: [{p: packets, d: [decision], s:
+   * [walk], w: witness packet}]}], decisions: [decidedBy + direction], walks: [[tier, policy,
+   * outcome, rule?]] (names as indices into names), names: [string]}}.
    */
   private static ObjectNode data(String scope, MapResult map) {
     ObjectNode out = Json.object();

@@ -364,7 +364,8 @@ public final class MapReport {
             g.writeStringField("scope", scope);
             ObjectNode caveats = Json.object();
             Caveats.json(caveats, caveat);
-            for (String key : List.of("dataplane", "calicoVersion", "unmodelled", "ignoredUnmodelled")) {
+            for (String key :
+                List.of("dataplane", "calicoVersion", "unmodelled", "ignoredUnmodelled")) {
               if (caveats.has(key)) {
                 g.writeFieldName(key);
                 Json.tree(g, caveats.get(key));
