@@ -29,7 +29,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * elsewhere the test is skipped without them): every cell of the namespace matrix counts the pairs
  * of groups the JSON report lists, a click shows the allowed packets, the deciding rules with their
  * file and line and the walk of the witness, a namespace opens its workloads, the page fetches
- * nothing; a screenshot goes to {@code target/map-shop.png}.
+ * nothing, the summary names the dataplane and Calico release chosen; a screenshot goes to {@code
+ * target/map-shop.png}.
  */
 class MapHtmlBrowserTest {
 
@@ -114,6 +115,28 @@ class MapHtmlBrowserTest {
     assertThat(rows)
         .contains("payments/payments-api-0")
         .anyMatch(r -> r.startsWith("payments/{app=payments-api} (could be deployed)"));
+  }
+
+  @Test
+  void summary_namesTheChosenDataplaneAndRelease_onlyWhenChosen() throws Exception {
+    Path html = Path.of("target/map-browser/shop-assumed.html");
+    Run run =
+        Run.of(
+            "--dataplane",
+            "nftables",
+            "--calico-version",
+            "3.30",
+            "-f",
+            "examples/shop",
+            "map",
+            "-o",
+            "html=" + html);
+    assertThat(run.code()).as(run.toString()).isZero();
+    browser.get(html.toAbsolutePath().toUri().toString());
+    assertThat(browser.findElement(By.id("summary")).getText())
+        .endsWith("(scope: existing; dataplane nftables, Calico 3.30)");
+    browser.get(page);
+    assertThat(browser.findElement(By.id("summary")).getText()).endsWith("(scope: existing)");
   }
 
   /** Every cell of the page's matrix counts the pairs of groups {@code map} lists. */
