@@ -161,20 +161,19 @@ class AssumedReportsTest {
     plain.forEach(t -> assertThat(t).matches("TP\\d+ [a-z-]+"));
   }
 
+  /** The Markdown reports of lint, check, diff and map. */
+  private static List<Run> markdowns(boolean chosen) {
+    return List.of(
+        lint(chosen, "markdown"),
+        check(chosen, "markdown"),
+        run(chosen, "-f", CHECKED, "diff", "--base", CHECKED, "-o", "markdown"),
+        run(chosen, "-f", "examples/shop", "map", "-o", "markdown"));
+  }
+
   @Test
   void markdown_chosen_headingNamesThem() {
-    List<Run> chosen =
-        List.of(
-            lint(true, "markdown"),
-            check(true, "markdown"),
-            run(true, "-f", CHECKED, "diff", "--base", CHECKED, "-o", "markdown"),
-            run(true, "-f", "examples/shop", "map", "-o", "markdown"));
-    List<Run> plain =
-        List.of(
-            lint(false, "markdown"),
-            check(false, "markdown"),
-            run(false, "-f", CHECKED, "diff", "--base", CHECKED, "-o", "markdown"),
-            run(false, "-f", "examples/shop", "map", "-o", "markdown"));
+    List<Run> chosen = markdowns(true);
+    List<Run> plain = markdowns(false);
     for (int i = 0; i < chosen.size(); i++) {
       String heading = chosen.get(i).out().lines().findFirst().orElseThrow();
       String before = plain.get(i).out().lines().findFirst().orElseThrow();

@@ -145,17 +145,25 @@ class ProfileWalkExplainTest {
         .contains("No policy applies to hp-two's ingress; profile p-pass denies.\n");
   }
 
-  @Test
-  void explain_noMatchPassNoMatch_droppedAfterTheLastProfile(@TempDir Path dir) throws Exception {
+  /** explain's JSON and text of TCP {@code port} into hp-three ({@link #THREE}) on iptables. */
+  private static List<Object> three(Path dir, int port) throws Exception {
     Path file = dir.resolve("three.yaml");
     Files.writeString(file, THREE);
-    JsonNode out = json(explain(file.toString(), "iptables", "hp-three", 24, "-o", "json"));
+    return List.of(
+        json(explain(file.toString(), "iptables", "hp-three", port, "-o", "json")),
+        explain(file.toString(), "iptables", "hp-three", port).out());
+  }
+
+  @Test
+  void explain_noMatchPassNoMatch_droppedAfterTheLastProfile(@TempDir Path dir) throws Exception {
+    List<Object> three = three(dir, 24);
+    JsonNode out = (JsonNode) three.get(0);
     assertThat(out.get("verdict").asText()).isEqualTo("deny");
     assertThat(walked(out)).containsExactly("p-udp no-match", "p-pass pass 0", "p-25 no-match");
     JsonNode decided = out.get("steps").get(0).get("decidedBy");
     assertThat(decided.get("kind").asText()).isEqualTo("no-profile");
     assertThat(decided.get("profile").asText()).isEqualTo("p-pass");
-    assertThat(explain(file.toString(), "iptables", "hp-three", 24).out())
+    assertThat((String) three.get(1))
         .contains(
             "No policy applies to hp-three's ingress; profile p-udp has no matching ingress rule,"
                 + " so the walk goes on to profile p-pass, which passes (its ingress rule 0), so the"
@@ -165,12 +173,11 @@ class ProfileWalkExplainTest {
 
   @Test
   void explain_noMatchThenAllow_walksOnWithoutAPass(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("three.yaml");
-    Files.writeString(file, THREE);
-    JsonNode out = json(explain(file.toString(), "iptables", "hp-three", 26, "-o", "json"));
+    List<Object> three = three(dir, 26);
+    JsonNode out = (JsonNode) three.get(0);
     assertThat(out.get("verdict").asText()).isEqualTo("allow");
     assertThat(walked(out)).containsExactly("p-udp no-match", "p-pass allow 1");
-    assertThat(explain(file.toString(), "iptables", "hp-three", 26).out())
+    assertThat((String) three.get(1))
         .contains(
             "profile p-udp has no matching ingress rule, so the walk goes on to profile p-pass,"
                 + " which allows (its ingress rule 1).\n");
