@@ -239,18 +239,12 @@ public final class Evaluator {
     return evaluate(chain(at, dir), flow);
   }
 
-  /** One enforcement point along {@code chain}, with the trace of every entered tier. */
+  /**
+   * One enforcement point along {@code chain}, with the trace of every entered tier and profile.
+   */
   public Step evaluate(StepPath chain, Flow flow) {
     Trace trace = new Trace(chain.at());
-    Decision d = walk(chain, flow, trace);
-    return new Step(
-        chain.at(),
-        chain.direction(),
-        d.allows(),
-        d,
-        trace.finish(),
-        chain.forward(),
-        trace.profiles());
+    return trace.step(chain, walk(chain, flow, trace));
   }
 
   /**

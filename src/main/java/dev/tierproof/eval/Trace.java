@@ -65,6 +65,12 @@ final class Trace implements Watcher {
         new ProfileEntry(profile, outcome(hit), hit == null ? null : hit.index())); // spec S4.6
   }
 
+  /** The step along {@code chain} that {@code d} decided, with what this trace watched. */
+  Step step(StepPath chain, Decision d) {
+    return new Step(
+        chain.at(), chain.direction(), d.allows(), d, finish(), chain.forward(), profiles);
+  }
+
   /** The profiles walked, in order, with what each did. */
   List<ProfileEntry> profiles() {
     return profiles;
