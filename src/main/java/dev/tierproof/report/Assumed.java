@@ -15,7 +15,8 @@ import java.util.Map;
  * S2.11, S7.2), each named only when chosen, so that a report without either option is unchanged.
  * The one home of their wording: text lines, the JSON fields {@code dataplane} and {@code
  * calicoVersion} (also SARIF's {@code run.properties} and JUnit's suite {@code <properties>}), and
- * a short phrase for headings and titles (Markdown, GitHub annotations, the HTML map).
+ * a short phrase for headings and titles (Markdown, GitHub annotations, the HTML map, the Graphviz
+ * and Mermaid maps' titles).
  */
 final class Assumed {
 

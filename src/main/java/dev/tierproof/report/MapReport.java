@@ -51,8 +51,8 @@ public final class MapReport {
       case JSON -> json(scope, map, caveat, unproved, notes(set, scope));
       case CSV -> csv(map);
       case MARKDOWN -> markdown(map, caveat);
-      case DOT -> dot(map);
-      case MERMAID -> mermaid(map);
+      case DOT -> dot(map, caveat);
+      case MERMAID -> mermaid(map, caveat);
       case HTML -> MapHtml.render(scope, map, caveat);
       default -> text(scope, map, caveat, unproved, notes(set, scope));
     };
@@ -288,10 +288,13 @@ public final class MapReport {
     return out.toString();
   }
 
-  private static String dot(MapResult map) {
+  private static String dot(MapResult map, Caveat caveat) {
     StringBuilder out =
         new StringBuilder(
             "digraph tierproof {\n  rankdir=LR;\n  node [shape=box, fontname=\"sans-serif\"];\n");
+    if (!Assumed.brief(caveat).isEmpty()) { // the graph's title: what the map assumed
+      out.append("  label=\"").append(quote(Assumed.brief(caveat))).append("\";\n  labelloc=t;\n");
+    }
     for (Group g : map.groups()) {
       out.append("  ")
           .append(g.id())
@@ -322,8 +325,12 @@ public final class MapReport {
     return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\\\\n", "\\n");
   }
 
-  private static String mermaid(MapResult map) {
-    StringBuilder out = new StringBuilder("flowchart LR\n");
+  private static String mermaid(MapResult map, Caveat caveat) {
+    StringBuilder out = new StringBuilder();
+    if (!Assumed.brief(caveat).isEmpty()) { // the diagram's title: what the map assumed
+      out.append("---\ntitle: ").append(Assumed.brief(caveat)).append("\n---\n");
+    }
+    out.append("flowchart LR\n");
     for (Group g : map.groups()) {
       String label = g.display().replace("\"", "#quot;");
       out.append("  ")

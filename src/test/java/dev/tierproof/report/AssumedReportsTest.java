@@ -183,6 +183,20 @@ class AssumedReportsTest {
   }
 
   @Test
+  void dotAndMermaid_chosen_titledWithThem() {
+    String dot = run(true, "-f", "examples/shop", "map", "-o", "dot").out();
+    assertThat(dot.lines().filter(l -> l.startsWith("  label=")).toList())
+        .containsExactly("  label=\"dataplane iptables, Calico 3.31\";");
+    String plainDot = run(false, "-f", "examples/shop", "map", "-o", "dot").out();
+    assertThat(plainDot.lines().noneMatch(l -> l.startsWith("  label="))).isTrue();
+    String mermaid = run(true, "-f", "examples/shop", "map", "-o", "mermaid").out();
+    assertThat(mermaid.lines().limit(4).toList())
+        .containsExactly("---", "title: dataplane iptables, Calico 3.31", "---", "flowchart LR");
+    assertThat(run(false, "-f", "examples/shop", "map", "-o", "mermaid").out())
+        .startsWith("flowchart LR\n");
+  }
+
+  @Test
   void textAndJson_calicoVersionChosen_namedLikeTheDataplane() throws Exception {
     String[] explain = {"-f", "examples/shop", "explain", "shop/frontend-0", "shop/cart-0"};
     Run text = run(true, explain);
