@@ -124,8 +124,9 @@ final class Json {
   /**
    * {@code {endpoint, direction, forward?, verdict, decidedBy, trace, profiles?}}; {@code
    * "forward": true} for a side of a host endpoint's forward chain (spec S6.7); {@code profiles}
-   * when the walk reached the endpoint's profiles: each one walked, in order, with its {@code
-   * outcome} ({@code no-match}, {@code allow}, {@code deny}, {@code pass}) and {@code ruleIndex}.
+   * when the walk went on past a profile (a Pass, or no rule matching): each one walked, in order,
+   * with its {@code outcome} ({@code no-match}, {@code allow}, {@code deny}, {@code pass}) and
+   * {@code ruleIndex}.
    */
   private static ObjectNode step(Step step) {
     ObjectNode s = object();
@@ -152,7 +153,7 @@ final class Json {
         e.put("ruleIndex", t.ruleIndex());
       }
     }
-    if (!step.profiles().isEmpty()) {
+    if (step.profiles().size() > 1) {
       // spec S4.6: the profiles walked after the tiers, in order, up to the one that decided
       var profiles = s.putArray("profiles");
       for (ProfileEntry p : step.profiles()) {
