@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tierproof.cluster.RandomCluster;
+import dev.tierproof.cluster.RandomDataplane;
 import dev.tierproof.cluster.Runs;
 import dev.tierproof.cluster.Sampler;
 import dev.tierproof.model.CalicoVersion;
@@ -46,15 +47,16 @@ class CommandsDifferentialTest {
         "commands.seed",
         SEED,
         CASES,
-        List.of(
-            "clusters",
-            "commands",
-            "explain allowed",
-            "older Calico (upgrade diffed)",
-            "upgrade diffs complete",
-            "sampled flows the upgrade changed",
-            "ends a host endpoint and a workload that can be on its node",
-            "of them always local"),
+        RandomDataplane.with(
+            List.of(
+                "clusters",
+                "commands",
+                "explain allowed",
+                "older Calico (upgrade diffed)",
+                "upgrade diffs complete",
+                "sampled flows the upgrade changed",
+                "ends a host endpoint and a workload that can be on its node",
+                "of them always local")),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
@@ -63,11 +65,14 @@ class CommandsDifferentialTest {
           if (set.endpoints().isEmpty()) {
             return;
           }
-          List<String> version = List.of();
+          c.dataplane().count(counts);
+          List<String> dataplane = c.dataplane().args(dir, seed); // as a user gives it
+          List<String> version = dataplane;
           if (c.version() != CalicoVersion.DEFAULT) {
-            version = List.of("--calico-version", c.version().label());
+            version = new ArrayList<>(dataplane);
+            version.addAll(List.of("--calico-version", c.version().label()));
             counts.incrementAndGet(3);
-            int[] upgrade = VersionDiffs.check(c, yaml, seed);
+            int[] upgrade = VersionDiffs.check(c, yaml, seed, dataplane);
             counts.addAndGet(4, upgrade[1]);
             counts.addAndGet(5, upgrade[0]);
           }

@@ -43,13 +43,15 @@ final class VersionDiffs {
   private VersionDiffs() {}
 
   /**
-   * Checks the cluster's upgrade diff; returns {sampled flows that changed, 1 when the diff was
-   * complete}.
+   * Checks the cluster's upgrade diff, given the {@code dataplane} options; returns {sampled flows
+   * that changed, 1 when the diff was complete}.
    */
-  static int[] check(RandomCluster c, String yaml, long seed) throws Exception {
+  static int[] check(RandomCluster c, String yaml, long seed, List<String> dataplane)
+      throws Exception {
     String what = "seed " + seed;
     String pair = c.version().label() + ":" + CalicoVersion.DEFAULT.label();
     List<String> args = new ArrayList<>(List.of("-f", "-"));
+    args.addAll(dataplane);
     args.addAll(
         List.of(
             "diff",

@@ -66,21 +66,22 @@ class MapDifferentialTest {
         "map.seed",
         SEED,
         CASES,
-        List.of(
-            "clusters",
-            "groups",
-            "edges",
-            "parts replayed",
-            "sampled flows",
-            "allowed",
-            "pairs proved isolated",
-            "parts proved reachable",
-            "sampled flows decided with an untracked Allow's reply",
-            "local sampled flows (each placement compared)",
-            "sampled flows crossing a forward chain",
-            "sampled flows placing a workload naming no node on a walked node",
-            "sampled flows an unmodelled element could change (their pair named)",
-            "pairs proved in clusters holding unmodelled elements"),
+        RandomDataplane.with(
+            List.of(
+                "clusters",
+                "groups",
+                "edges",
+                "parts replayed",
+                "sampled flows",
+                "allowed",
+                "pairs proved isolated",
+                "parts proved reachable",
+                "sampled flows decided with an untracked Allow's reply",
+                "local sampled flows (each placement compared)",
+                "sampled flows crossing a forward chain",
+                "sampled flows placing a workload naming no node on a walked node",
+                "sampled flows an unmodelled element could change (their pair named)",
+                "pairs proved in clusters holding unmodelled elements")),
         MapDifferentialTest::one);
   }
 
@@ -99,27 +100,29 @@ class MapDifferentialTest {
         "map.seed",
         SEED,
         ANY_CASES,
-        List.of(
-            "clusters",
-            "classes",
-            "groups of pods that could be deployed",
-            "parts replayed",
-            "sampled flows with such pods",
-            "allowed",
-            "pairs proved isolated",
-            "parts proved reachable",
-            "sampled flows decided with an untracked Allow's reply",
-            "local sampled flows (each placement compared)",
-            "sampled flows crossing a forward chain",
-            "sampled flows placing a workload naming no node on a walked node",
-            "sampled flows an unmodelled element could change (their pair named)",
-            "pairs proved in clusters holding unmodelled elements"),
+        RandomDataplane.with(
+            List.of(
+                "clusters",
+                "classes",
+                "groups of pods that could be deployed",
+                "parts replayed",
+                "sampled flows with such pods",
+                "allowed",
+                "pairs proved isolated",
+                "parts proved reachable",
+                "sampled flows decided with an untracked Allow's reply",
+                "local sampled flows (each placement compared)",
+                "sampled flows crossing a forward chain",
+                "sampled flows placing a workload naming no node on a walked node",
+                "sampled flows an unmodelled element could change (their pair named)",
+                "pairs proved in clusters holding unmodelled elements")),
         MapDifferentialTest::any);
   }
 
   private static void any(long seed, SolverSession session, AtomicLongArray counts) {
     RandomCluster c = new RandomCluster(seed);
     PolicySet set = c.load(false);
+    c.dataplane().count(counts);
     Hypotheticals pods = Hypotheticals.of(set, List.of(), Duration.ofSeconds(30));
     assertThat(pods).as("the classes of pods that could be deployed").isNotNull();
     MapResult map =
@@ -268,6 +271,7 @@ class MapDifferentialTest {
   private static void one(long seed, SolverSession session, AtomicLongArray counts) {
     RandomCluster c = new RandomCluster(seed);
     PolicySet set = c.load(false);
+    c.dataplane().count(counts);
     MapResult map = Connectivity.run(set, Connectivity.Options.all());
     Evaluator eval = new Evaluator(set);
     counts.incrementAndGet(0);

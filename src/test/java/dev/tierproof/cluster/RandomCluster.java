@@ -26,9 +26,10 @@ import java.util.stream.Collectors;
  * with Calico tiers, Services with EndpointSlices or Endpoints and {@code services} rules ({@link
  * RandomClusterServices}), ClusterNetworkPolicies and, on Calico 3.29-3.31 ({@link #versionFor}),
  * AdminNetworkPolicies and the BaselineAdminNetworkPolicy ({@link ClusterAdminPolicies}), and kinds
- * tierproof does not model (ConfigMap, a third-party CRD, rarely a FelixConfiguration). The same
- * seed gives the same text; {@link #load} goes through the loader, the front door every command
- * uses.
+ * tierproof does not model (ConfigMap, a third-party CRD, rarely a FelixConfiguration), Profiles
+ * with a {@code Pass} rule listed by host endpoints and WorkloadEndpoints, and the dataplane that
+ * enforces the text ({@link RandomDataplane}: {@link #load} loads on it). The same seed gives the
+ * same text; {@link #load} goes through the loader, the front door every command uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at
@@ -141,6 +142,7 @@ public final class RandomCluster {
   private final boolean listed;
   private final RandomClusterServices services;
   private final RandomDomains domains;
+  private final RandomDataplane dataplane;
   private final CalicoVersion version;
 
   /** The cluster of {@code seed} under the release {@link #versionFor} chooses. */
@@ -157,6 +159,7 @@ public final class RandomCluster {
     this.version = version;
     this.rnd = new Random(seed);
     this.domains = new RandomDomains(seed);
+    this.dataplane = new RandomDataplane(seed);
     for (String ns : NAMESPACES) {
       if (rnd.nextInt(5) > 0) {
         declared.add(ns);
@@ -177,6 +180,7 @@ public final class RandomCluster {
     shareAddress(new Random(seed * 0x2545F4914F6CDD1DL + 71)); // its own source: the rest stays
     RandomHostPaths paths = new RandomHostPaths(seed);
     hosts(paths);
+    docs.addAll(dataplane.docs()); // spec S4.6
     docs.addAll(RandomWalkedNodes.draw(seed)); // spec S6.11
     netsets();
     tiers();
@@ -192,7 +196,8 @@ public final class RandomCluster {
     }
     docs.addAll(paths.forward()); // spec S6.11
     // forwarded traffic through host endpoints (S6.6), or a service the input does not resolve
-    enforcingUnmodelled = paths.drawn() || services.unresolvedReferenced();
+    enforcingUnmodelled =
+        paths.drawn() || services.unresolvedReferenced() || dataplane.unmodelled();
     // a random source of their own: the rest of the text stays what it was without them
     docs.addAll(ClusterAdminPolicies.draw(new Random(seed * 0x9E3779B97F4A7C15L + 3), used));
     if (version.adminNetworkPolicies()) {
@@ -217,6 +222,11 @@ public final class RandomCluster {
     }
     return List.of(CalicoVersion.V3_31, CalicoVersion.V3_30, CalicoVersion.V3_29)
         .get((int) Math.floorMod(seed / 5, 3L));
+  }
+
+  /** The dataplane and profiles' Pass drawn for the text ({@code --dataplane}). */
+  public RandomDataplane dataplane() {
+    return dataplane;
   }
 
   /** The release the text is loaded under ({@code --calico-version}). */
@@ -267,7 +277,13 @@ public final class RandomCluster {
   }
 
   private PolicySet load(String text, CalicoVersion version, Diagnostics d) {
-    return Loader.load(List.of(new SourceText("cluster-" + seed + ".yaml", text)), d, version);
+    return Loader.input(
+            List.of(new SourceText("cluster-" + seed + ".yaml", text)),
+            d,
+            null,
+            version,
+            dataplane.dataplane())
+        .set();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -417,8 +433,8 @@ public final class RandomCluster {
           .append('\n');
       b.append("  interfaceName: cali")
           .append(w.name())
-          .append("\n  profiles: [kns.")
-          .append(w.ns())
+          .append("\n  profiles: [")
+          .append(String.join(", ", dataplane.listed(w.name(), List.of("kns." + w.ns()))))
           .append("]\n");
       if (w.account() != null) {
         b.append("  serviceAccountName: ").append(w.account()).append('\n');
@@ -574,8 +590,12 @@ public final class RandomCluster {
             .append(ips.stream().map(RandomCluster::quote).collect(Collectors.joining(", ")))
             .append("]\n");
       }
-      if (rnd.nextBoolean()) {
-        b.append("  profiles: [projectcalico-default-allow]\n");
+      List<String> profiles =
+          dataplane.listed(
+              "host" + i,
+              rnd.nextBoolean() ? List.of("projectcalico-default-allow") : List.of()); // S4.6
+      if (!profiles.isEmpty()) {
+        b.append("  profiles: [").append(String.join(", ", profiles)).append("]\n");
       }
       if (rnd.nextInt(3) == 0) {
         String[] p = pick(NAMED);
