@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tierproof.cluster.RandomCluster;
-import dev.tierproof.cluster.RandomDataplane;
+import dev.tierproof.cluster.RandomClusterDataplane;
 import dev.tierproof.cluster.Runs;
 import dev.tierproof.cluster.Sampler;
 import dev.tierproof.model.CalicoVersion;
@@ -47,7 +47,7 @@ class CommandsDifferentialTest {
         "commands.seed",
         SEED,
         CASES,
-        RandomDataplane.with(
+        RandomClusterDataplane.with(
             List.of(
                 "clusters",
                 "commands",

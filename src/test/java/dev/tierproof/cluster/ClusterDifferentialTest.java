@@ -68,7 +68,7 @@ class ClusterDifferentialTest {
         "cluster.seed",
         SEED,
         CASES,
-        RandomDataplane.with(
+        RandomClusterDataplane.with(
             List.of(
                 "clusters",
                 "questions",
@@ -93,7 +93,7 @@ class ClusterDifferentialTest {
         "cluster.seed",
         SEED + 100_000,
         CHECK_CASES,
-        RandomDataplane.with(
+        RandomClusterDataplane.with(
             List.of(
                 "clusters",
                 "invariants",

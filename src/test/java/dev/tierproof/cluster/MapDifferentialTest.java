@@ -66,7 +66,7 @@ class MapDifferentialTest {
         "map.seed",
         SEED,
         CASES,
-        RandomDataplane.with(
+        RandomClusterDataplane.with(
             List.of(
                 "clusters",
                 "groups",
@@ -100,7 +100,7 @@ class MapDifferentialTest {
         "map.seed",
         SEED,
         ANY_CASES,
-        RandomDataplane.with(
+        RandomClusterDataplane.with(
             List.of(
                 "clusters",
                 "classes",

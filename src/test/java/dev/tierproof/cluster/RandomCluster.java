@@ -28,8 +28,8 @@ import java.util.stream.Collectors;
  * AdminNetworkPolicies and the BaselineAdminNetworkPolicy ({@link ClusterAdminPolicies}), and kinds
  * tierproof does not model (ConfigMap, a third-party CRD, rarely a FelixConfiguration), Profiles
  * with a {@code Pass} rule listed by host endpoints and WorkloadEndpoints, and the dataplane that
- * enforces the text ({@link RandomDataplane}: {@link #load} loads on it). The same seed gives the
- * same text; {@link #load} goes through the loader, the front door every command uses.
+ * enforces the text ({@link RandomClusterDataplane}: {@link #load} loads on it). The same seed
+ * gives the same text; {@link #load} goes through the loader, the front door every command uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at
@@ -142,7 +142,7 @@ public final class RandomCluster {
   private final boolean listed;
   private final RandomClusterServices services;
   private final RandomDomains domains;
-  private final RandomDataplane dataplane;
+  private final RandomClusterDataplane dataplane;
   private final CalicoVersion version;
 
   /** The cluster of {@code seed} under the release {@link #versionFor} chooses. */
@@ -159,7 +159,7 @@ public final class RandomCluster {
     this.version = version;
     this.rnd = new Random(seed);
     this.domains = new RandomDomains(seed);
-    this.dataplane = new RandomDataplane(seed);
+    this.dataplane = new RandomClusterDataplane(seed);
     for (String ns : NAMESPACES) {
       if (rnd.nextInt(5) > 0) {
         declared.add(ns);
@@ -225,7 +225,7 @@ public final class RandomCluster {
   }
 
   /** The dataplane and profiles' Pass drawn for the text ({@code --dataplane}). */
-  public RandomDataplane dataplane() {
+  public RandomClusterDataplane dataplane() {
     return dataplane;
   }
 

@@ -1,7 +1,7 @@
 package dev.tierproof.analysis.lint;
 
 import dev.tierproof.cluster.RandomCluster;
-import dev.tierproof.cluster.RandomDataplane;
+import dev.tierproof.cluster.RandomClusterDataplane;
 import dev.tierproof.cluster.Runs;
 import dev.tierproof.cluster.Sampler;
 import dev.tierproof.model.Flow;
@@ -34,7 +34,7 @@ class LintClusterDifferentialTest {
         "lint.cluster.seed",
         SEED,
         CASES,
-        RandomDataplane.with(
+        RandomClusterDataplane.with(
             List.of("lint runs", "findings", "flows in scope", "equal-priority overlaps (TP206)")),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);

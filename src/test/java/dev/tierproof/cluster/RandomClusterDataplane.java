@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * or a {@code .tierproof.yaml}). Its own random streams, so the rest of a seed's cluster is drawn
  * as before.
  */
-public final class RandomDataplane {
+public final class RandomClusterDataplane {
 
   /** The labels of {@link #count}'s figures, for a suite's summary. */
   public static final List<String> LABELS =
@@ -34,7 +34,7 @@ public final class RandomDataplane {
   private final List<String> profiles = new ArrayList<>();
   private final List<String> docs = new ArrayList<>();
 
-  RandomDataplane(long seed) {
+  RandomClusterDataplane(long seed) {
     this.seed = seed;
     Random r = new Random(seed * 0x27BB2EE687B0B0FDL + 41);
     int k = r.nextInt(6); // none in a third, iptables (the most common) in another
