@@ -612,6 +612,7 @@ public final class RandomCluster {
   }
 
   private void netsets() {
+    Random likePods = new Random(seed * 0x6A09E667F3BCC909L + 53); // its own: the rest stays
     int n = rnd.nextInt(3);
     for (int i = 0; i < n; i++) {
       boolean global = rnd.nextBoolean();
@@ -629,6 +630,9 @@ public final class RandomCluster {
       labels.put("set", pick(List.of("ext", "partner")));
       if (rnd.nextBoolean()) {
         labels.put("app", pick(APPS));
+      }
+      if (likePods.nextInt(3) == 0) { // spec S3.9: still none of a Service's pods
+        labels.put("projectcalico.org/orchestrator", "k8s");
       }
       b.append(labels("  ", labels)).append("spec:\n  nets:\n");
       List<String> nets = new ArrayList<>();
