@@ -108,7 +108,7 @@ class ClusterDifferentialTest {
   // ---------------------------------------------------------------------------------------------
   // verify
 
-  private static void verify(long seed, SolverSession session, AtomicLongArray counts) {
+  static void verify(long seed, SolverSession session, AtomicLongArray counts) {
     RandomCluster c = new RandomCluster(seed);
     PolicySet set = c.load(false);
     c.dataplane().count(counts);
