@@ -387,7 +387,7 @@ final class EndLayout {
 
   /**
    * What the keys observe at an address with these owners and network sets; cached by the owners'
-   * labels and ports and the sets, which is all it depends on.
+   * labels, ports and kinds (a Service selects pods only) and the sets, which is all it depends on.
    */
   private static Observed observed(
       List<Endpoint> owners,
@@ -396,7 +396,7 @@ final class EndLayout {
       List<NpKey> nps,
       Map<List<Object>, Observed> cache) {
     List<Object> key = new ArrayList<>();
-    owners.forEach(o -> key.add(List.of(o.labels(), o.ports())));
+    owners.forEach(o -> key.add(List.of(o.labels(), o.ports(), o.isHost())));
     key.add(sets);
     return cache.computeIfAbsent(
         key,
