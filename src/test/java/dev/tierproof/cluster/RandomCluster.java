@@ -3,6 +3,7 @@ package dev.tierproof.cluster;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.CalicoVersion;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.source.Diagnostics;
 import java.util.ArrayList;
@@ -273,16 +274,22 @@ public final class RandomCluster {
 
   /** The text through {@link Loader} as {@code version} enforces it, problems in {@code d}. */
   public PolicySet load(boolean deployed, CalicoVersion version, Diagnostics d) {
-    return load(yaml(deployed), version, d);
+    return load(yaml(deployed), version, dataplane.dataplane(), d);
+  }
+
+  /** The text through {@link Loader} as {@code version} on {@code dataplane} enforces it. */
+  public PolicySet load(
+      boolean deployed, CalicoVersion version, Dataplane dataplane, Diagnostics d) {
+    return load(yaml(deployed), version, dataplane, d);
   }
 
   private PolicySet load(String text, CalicoVersion version, Diagnostics d) {
+    return load(text, version, dataplane.dataplane(), d);
+  }
+
+  private PolicySet load(String text, CalicoVersion version, Dataplane dataplane, Diagnostics d) {
     return Loader.input(
-            List.of(new SourceText("cluster-" + seed + ".yaml", text)),
-            d,
-            null,
-            version,
-            dataplane.dataplane())
+            List.of(new SourceText("cluster-" + seed + ".yaml", text)), d, null, version, dataplane)
         .set();
   }
 

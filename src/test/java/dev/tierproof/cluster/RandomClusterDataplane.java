@@ -54,6 +54,24 @@ public final class RandomClusterDataplane {
     return dataplane;
   }
 
+  /**
+   * A dataplane that disagrees with the drawn one on a profile's Pass (spec S4.6): eBPF for the
+   * rule renderer's, iptables or nftables for eBPF; null when none is drawn.
+   */
+  public Dataplane other() {
+    if (dataplane == null) {
+      return null;
+    }
+    return dataplane.renderer()
+        ? Dataplane.BPF
+        : Math.floorMod(seed, 2L) == 0 ? Dataplane.IPTABLES : Dataplane.NFTABLES;
+  }
+
+  /** True when the text holds a profile's Pass. */
+  public boolean passes() {
+    return !profiles.isEmpty();
+  }
+
   /** The Profiles drawn, as YAML documents. */
   List<String> docs() {
     return docs;
