@@ -29,6 +29,14 @@ class SoakSeedsTest {
     replay(MapDifferentialTest::one, 400361);
   }
 
+  @Test
+  @org.junit.jupiter.api.Disabled(
+      "analysis/map (the forwarded-flows work's area): the edge of a group of CronJob pod"
+          + " templates to itself is missing (cli.MapAddresslessGroupTest)")
+  void map_seed431468_groupOfPodTemplates_edgeToItself() {
+    replay(MapDifferentialTest::one, 431468);
+  }
+
   private static void replay(Runs.Case c, long seed) {
     try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
       c.run(seed, session, new AtomicLongArray(40));
