@@ -176,7 +176,14 @@ public final class Replay {
           new Point(d, Point.Kind.TIER_DEFAULT, x.tier().name(), x.policy(), null, null);
       case PROFILE ->
           new Point(d, Point.Kind.PROFILE, null, null, x.rule().index(), x.profile().name());
-      case NO_PROFILE -> new Point(d, Point.Kind.NO_PROFILE, null, null, null, null);
+      case NO_PROFILE -> // spec S4.6: named by a Pass that went on past the last profile
+          new Point(
+              d,
+              Point.Kind.NO_PROFILE,
+              null,
+              null,
+              x.rule() == null ? null : x.rule().index(),
+              x.profile() == null ? null : x.profile().name());
       case FAILSAFE -> new Point(d, Point.Kind.FAILSAFE, null, null, null, null);
       case INVALID -> new Point(d, Point.Kind.INVALID, null, null, null, null);
       case OWN_NODE -> new Point(d, Point.Kind.OWN_NODE, null, null, null, null);

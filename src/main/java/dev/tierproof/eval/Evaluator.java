@@ -36,9 +36,16 @@ import java.util.Set;
  */
 public final class Evaluator {
 
-  /** Something a rule selector can match: an endpoint or a network set (spec S3.4). */
+  /**
+   * Something a rule selector can match: an endpoint or a network set (spec S3.4); {@code pod}: a
+   * workload endpoint, the only kind a Service's selector selects (S3.9).
+   */
   private record Entity(
-      Map<String, String> labels, List<Cidr> nets, List<String> domains, List<NamedPort> ports) {}
+      Map<String, String> labels,
+      List<Cidr> nets,
+      List<String> domains,
+      List<NamedPort> ports,
+      boolean pod) {}
 
   private final PolicySet set;
   private final dev.tierproof.model.PolicyIndex index;
@@ -82,7 +89,7 @@ public final class Evaluator {
     this.forwarders = Endpoint.forwarders(set.endpoints());
     this.walked = set.walked();
     for (NetworkSet n : set.networkSets()) {
-      networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of()));
+      networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of(), false));
     }
     this.netsetIndex = new dev.tierproof.model.CidrIndex<>(networkSets, Entity::nets);
   }
@@ -139,7 +146,8 @@ public final class Evaluator {
   }
 
   private static Entity entity(Endpoint e) {
-    return new Entity(e.labels(), e.ips().stream().map(Cidr::host).toList(), List.of(), e.ports());
+    return new Entity(
+        e.labels(), e.ips().stream().map(Cidr::host).toList(), List.of(), e.ports(), !e.isHost());
   }
 
   public PolicySet policySet() {
@@ -606,12 +614,16 @@ public final class Evaluator {
     return false;
   }
 
-  /** The entities at {@code addr} that a service's selector selects (none without one). */
+  /**
+   * The pods at {@code addr} that a service's selector selects (none without one): Kubernetes
+   * selects pods only, never a network set or host endpoint labelled alike (spec S3.9).
+   */
   private static java.util.stream.Stream<Entity> selectedPods(
       ServiceMatch s, Ip addr, List<Entity> scope) {
     return s.selector() == null
         ? java.util.stream.Stream.empty()
-        : scope.stream().filter(e -> covers(e, addr, null) && s.selector().matches(e.labels()));
+        : scope.stream()
+            .filter(e -> e.pod() && covers(e, addr, null) && s.selector().matches(e.labels()));
   }
 
   /** True when the packet's port is in a numeric range or is a named port (spec S3.5). */
@@ -670,7 +682,8 @@ public final class Evaluator {
       // spec S5.4: an endpoint without an address of its own is at the flow's address
       Entity e =
           peer.ips().isEmpty()
-              ? new Entity(peer.labels(), List.of(Cidr.host(addr)), List.of(), peer.ports())
+              ? new Entity(
+                  peer.labels(), List.of(Cidr.host(addr)), List.of(), peer.ports(), !peer.isHost())
               : entity(peer);
       if (covers(e, addr, domain)) {
         out.add(e);

@@ -616,16 +616,19 @@ final class Chain {
       out.computeIfAbsent(Point.forwarded(dir), x -> new ArrayList<>()).add(toProfiles);
     }
     for (Map.Entry<BoolExpr, List<Profile>> e : profiles) {
-      BoolExpr r = t.define(t.and(toProfiles, e.getKey()));
+      // reaching the next profile, by the profile rule that last passed (S4.6; none: unnamed)
+      Map<Point, BoolExpr> reach = new LinkedHashMap<>();
+      reach.put(Point.noProfile(dir), t.define(t.and(toProfiles, e.getKey())));
       for (Profile prof : e.getValue()) {
-        List<BoolExpr> passed = new ArrayList<>();
+        BoolExpr r = t.define(t.or(List.copyOf(reach.values())));
+        Map<Point, BoolExpr> on = new LinkedHashMap<>();
         for (Rule rule : prof.rules(dir)) {
           if (rule.action() == Action.LOG) {
             continue;
           }
           BoolExpr m = c.match().apply(rule);
-          if (rule.action() == Action.PASS && c.passOn()) {
-            passed.add(t.and(r, m)); // spec S4.6: on to the next profile
+          if (rule.action() == Action.PASS && c.passOn()) { // spec S4.6: on to the next profile
+            on.merge(Point.noProfile(dir, prof.name(), rule.index()), t.and(r, m), t::or);
           } else {
             Point point = Point.profile(dir, prof.name(), rule.index());
             out.computeIfAbsent(point, x -> new ArrayList<>()).add(t.define(t.and(r, m)));
@@ -635,13 +638,15 @@ final class Chain {
           }
           r = t.define(t.and(r, t.not(m)));
         }
-        if (!passed.isEmpty()) {
-          passed.add(r);
-          r = t.define(t.or(passed));
-        }
+        BoolExpr none = r; // no rule of the profile matched: the last Pass stays the one named
+        reach.forEach((p, x) -> on.merge(p, t.and(x, none), t::or));
+        reach = on;
       }
-      out.computeIfAbsent(Point.noProfile(dir), x -> new ArrayList<>()).add(r); // spec S4.7
-      denying.add(Point.noProfile(dir));
+      reach.forEach( // spec S4.7, named by the Pass that went on past the last profile (S4.6)
+          (p, x) -> {
+            out.computeIfAbsent(p, k -> new ArrayList<>()).add(t.define(x));
+            denying.add(p);
+          });
     }
     decided = new LinkedHashMap<>();
     out.forEach((p, fs) -> decided.put(p, t.define(t.or(fs))));

@@ -53,14 +53,24 @@ final class EndLayout {
 
   /**
    * A selector test on a rule side: {@code pos}∧¬{@code neg} (pos non-null), or {@code neg} alone
-   * (spec S3.4).
+   * (spec S3.4); {@code pods}: a Service's selector, which selects workload endpoints only, never a
+   * network set or host endpoint (S3.9).
    */
-  record SelKey(Selector pos, Selector neg) {
+  record SelKey(Selector pos, Selector neg, boolean pods) {
+    SelKey(Selector pos, Selector neg) {
+      this(pos, neg, false);
+    }
+
     boolean matches(Map<String, String> labels) {
       if (pos == null) {
         return neg.matches(labels);
       }
       return pos.matches(labels) && (neg == null || !neg.matches(labels));
+    }
+
+    /** The endpoint satisfies the test and is of a kind it selects. */
+    boolean admits(Endpoint e) {
+      return (!pods || !e.isHost()) && matches(e.labels());
     }
 
     /** The side's selector test, or null when it has none. */
@@ -85,7 +95,7 @@ final class EndLayout {
 
   /** The selector test of a {@code services} side without listed endpoints, or null (S3.9). */
   static SelKey serviceKey(ServiceMatch s) {
-    return s.selector() == null ? null : new SelKey(s.selector(), null);
+    return s.selector() == null ? null : new SelKey(s.selector(), null, true);
   }
 
   /**
@@ -377,7 +387,7 @@ final class EndLayout {
 
   /**
    * What the keys observe at an address with these owners and network sets; cached by the owners'
-   * labels and ports and the sets, which is all it depends on.
+   * labels, ports and kinds (a Service selects pods only) and the sets, which is all it depends on.
    */
   private static Observed observed(
       List<Endpoint> owners,
@@ -386,7 +396,7 @@ final class EndLayout {
       List<NpKey> nps,
       Map<List<Object>, Observed> cache) {
     List<Object> key = new ArrayList<>();
-    owners.forEach(o -> key.add(List.of(o.labels(), o.ports())));
+    owners.forEach(o -> key.add(List.of(o.labels(), o.ports(), o.isHost())));
     key.add(sets);
     return cache.computeIfAbsent(
         key,
@@ -396,14 +406,14 @@ final class EndLayout {
             SelKey k = keys.get(i);
             covered.set(
                 i,
-                owners.stream().anyMatch(o -> k.matches(o.labels()))
-                    || sets.stream().anyMatch(n -> k.matches(n.labels())));
+                owners.stream().anyMatch(k::admits)
+                    || !k.pods() && sets.stream().anyMatch(n -> k.matches(n.labels())));
           }
           List<Set<Long>> ports = new ArrayList<>();
           for (NpKey k : nps) {
             Set<Long> found = new TreeSet<>();
             for (Endpoint o : owners) {
-              if (k.filter() == null || k.filter().matches(o.labels())) {
+              if (k.filter() == null || k.filter().admits(o)) {
                 for (NamedPort np : o.ports()) {
                   if (np.name().equals(k.name())) {
                     found.add(((long) np.protocol() << 16) | np.port());

@@ -9,8 +9,11 @@ import dev.tierproof.model.Policy;
  * @param tier the tier name for {@code RULE} and {@code TIER_DEFAULT}, else null
  * @param policy the policy of a {@code RULE}; for {@code TIER_DEFAULT} the last policy of the tier
  *     that applied; else null
- * @param ruleIndex the rule's written index for {@code RULE} and {@code PROFILE}, else null
- * @param profile the profile name for {@code PROFILE}, else null
+ * @param ruleIndex the rule's written index for {@code RULE} and {@code PROFILE}, and for {@code
+ *     NO_PROFILE} after a profile's Pass went on past the last profile (spec S4.6) that Pass's;
+ *     else null
+ * @param profile the profile name for {@code PROFILE} and the passing profile of such a {@code
+ *     NO_PROFILE}, else null
  * @param reply for an untracked Allow rule whose packet needs a reply (spec S6.5), the point that
  *     decided the reply's step (in the other direction); else null
  */
@@ -68,6 +71,11 @@ public record Point(
 
   static Point noProfile(Direction d) {
     return new Point(d, Kind.NO_PROFILE, null, null, null, null);
+  }
+
+  /** No profile allowed after {@code profile}'s rule {@code index} passed (spec S4.6). */
+  static Point noProfile(Direction d, String profile, int index) {
+    return new Point(d, Kind.NO_PROFILE, null, null, index, profile);
   }
 
   static Point failsafe(Direction d) {

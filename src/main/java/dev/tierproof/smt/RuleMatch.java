@@ -165,13 +165,13 @@ final class RuleMatch {
       for (int i = 0; i < options.size(); i++) {
         if (options.get(i) instanceof Concrete k && k.covered().get(bit)) {
           any.add(end.is(i));
-        } else if (options.get(i) instanceof Addressless f && key.matches(f.endpoint().labels())) {
+        } else if (options.get(i) instanceof Addressless f && key.admits(f.endpoint())) {
           any.add(end.is(i)); // spec S5.4: the endpoint is at its free address
         }
       }
       List<BoolExpr> inSets = new ArrayList<>();
       for (NetworkSet n : net.set.networkSets()) {
-        if (key.matches(n.labels())) {
+        if (!key.pods() && key.matches(n.labels())) { // spec S3.9: a Service selects pods only
           if (!end.free().isFalse() && !n.nets().isEmpty()) {
             inSets.add(netsetIn(n));
           }
@@ -273,7 +273,7 @@ final class RuleMatch {
             byPort.computeIfAbsent(pp, x -> new ArrayList<>()).add(end.is(i));
           }
         } else if (options.get(i) instanceof Addressless f
-            && (k.filter() == null || k.filter().matches(f.endpoint().labels()))) {
+            && (k.filter() == null || k.filter().admits(f.endpoint()))) {
           for (NamedPort np : f.endpoint().ports()) { // spec S5.4
             if (np.name().equals(k.name())) {
               byPort

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tierproof.cluster.RandomCluster;
+import dev.tierproof.cluster.RandomClusterDataplane;
 import dev.tierproof.cluster.Runs;
 import dev.tierproof.cluster.Sampler;
 import dev.tierproof.model.CalicoVersion;
@@ -23,14 +24,16 @@ import org.junit.jupiter.api.Test;
  * an invariant file with the same two questions proves exactly what verify proves; {@code lint}
  * exits 0 or 1. A cluster drawn for an older Calico ({@link RandomCluster#versionFor}: its
  * AdminNetworkPolicies enforced) runs every command with its {@code --calico-version}, and its
- * upgrade {@code diff --calico-version OLD:3.32} is checked by {@link VersionDiffs}. Never exit 3
- * (an internal error or a solver unknown) unless the text holds a kind that is enforced but not
- * modelled. Between a host endpoint and a workload that can be on its node ({@link OwnTraffic},
- * spec S6.12): explain places a workload naming no node elsewhere (both steps), one on the host
- * endpoint's node with the steps Felix polices (none from the host, the workload's egress alone to
- * it); verify quantifies over both placements, so the host reaches such a workload always (a local
- * flow meets no step) and the workload reaches its host whenever explain's egress step allows.
- * Cases: {@code -Dcommands.cases=N} (default 40, long 2,000), first seed {@code -Dcommands.seed=S}.
+ * upgrade {@code diff --calico-version OLD:3.32} is checked by {@link VersionDiffs}, and so is a
+ * cluster's move to a dataplane that disagrees on its profiles' Pass ({@code diff --dataplane
+ * OLD:NEW}). Never exit 3 (an internal error or a solver unknown) unless the text holds a kind that
+ * is enforced but not modelled. Between a host endpoint and a workload that can be on its node
+ * ({@link OwnTraffic}, spec S6.12): explain places a workload naming no node elsewhere (both
+ * steps), one on the host endpoint's node with the steps Felix polices (none from the host, the
+ * workload's egress alone to it); verify quantifies over both placements, so the host reaches such
+ * a workload always (a local flow meets no step) and the workload reaches its host whenever
+ * explain's egress step allows. Cases: {@code -Dcommands.cases=N} (default 40, long 2,000), first
+ * seed {@code -Dcommands.seed=S}.
  */
 class CommandsDifferentialTest {
 
@@ -46,15 +49,19 @@ class CommandsDifferentialTest {
         "commands.seed",
         SEED,
         CASES,
-        List.of(
-            "clusters",
-            "commands",
-            "explain allowed",
-            "older Calico (upgrade diffed)",
-            "upgrade diffs complete",
-            "sampled flows the upgrade changed",
-            "ends a host endpoint and a workload that can be on its node",
-            "of them always local"),
+        RandomClusterDataplane.with(
+            List.of(
+                "clusters",
+                "commands",
+                "explain allowed",
+                "older Calico (upgrade diffed)",
+                "upgrade diffs complete",
+                "sampled flows the upgrade changed",
+                "ends a host endpoint and a workload that can be on its node",
+                "of them always local",
+                "dataplane moves diffed (diff --dataplane OLD:NEW)",
+                "of them complete",
+                "sampled flows the move changed")),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
@@ -63,13 +70,28 @@ class CommandsDifferentialTest {
           if (set.endpoints().isEmpty()) {
             return;
           }
-          List<String> version = List.of();
+          c.dataplane().count(counts);
+          List<String> dataplane = c.dataplane().args(dir, seed); // as a user gives it
+          List<String> version = dataplane;
           if (c.version() != CalicoVersion.DEFAULT) {
-            version = List.of("--calico-version", c.version().label());
+            version = new ArrayList<>(dataplane);
+            version.addAll(List.of("--calico-version", c.version().label()));
             counts.incrementAndGet(3);
-            int[] upgrade = VersionDiffs.check(c, yaml, seed);
+            int[] upgrade = VersionDiffs.check(c, yaml, seed, dataplane);
             counts.addAndGet(4, upgrade[1]);
             counts.addAndGet(5, upgrade[0]);
+          }
+          if (c.dataplane().passes() && c.dataplane().other() != null) { // spec S4.6
+            List<String> release =
+                c.version() == CalicoVersion.DEFAULT
+                    ? List.of()
+                    : List.of("--calico-version", c.version().label());
+            int[] move =
+                VersionDiffs.check(
+                    c, yaml, seed, release, c.dataplane().dataplane(), c.dataplane().other());
+            counts.incrementAndGet(8);
+            counts.addAndGet(9, move[1]);
+            counts.addAndGet(10, move[0]);
           }
           String from = s.pick(set.endpoints()).ref();
           String to = concrete(s, set);

@@ -9,6 +9,7 @@ import dev.tierproof.cluster.Sampler;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Ip;
@@ -19,15 +20,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code diff --calico-version OLD:3.32} through the command line on a {@link RandomCluster} drawn
- * for an older release (issue 14: its AdminNetworkPolicies and BaselineAdminNetworkPolicy stop
- * being enforced, its ClusterNetworkPolicies start), against fresh evaluators of the text loaded
- * under each release: the exit code agrees with the JSON (0: complete and no class; 1: classes; 3:
- * inconclusive and none), every class's witness changes as the class says, and each sampled flow
- * between the input's endpoints and outside addresses whose verdict differs lies in a class of its
- * change when the diff says it is complete (with none listed, no flow may differ). Flows between a
- * host endpoint and a workload that can be on its node are sampled in both placements (spec S6.12);
- * a witness's JSON says where it places a workload naming no node ({@code placedOn}).
+ * {@code diff --calico-version OLD:3.32} (and {@code diff --dataplane OLD:NEW}: a cluster's move to
+ * a dataplane that disagrees on its profiles' Pass, spec S4.6) through the command line on a {@link
+ * RandomCluster} drawn for an older release (issue 14: its AdminNetworkPolicies and
+ * BaselineAdminNetworkPolicy stop being enforced, its ClusterNetworkPolicies start), against fresh
+ * evaluators of the text loaded under each release: the exit code agrees with the JSON (0: complete
+ * and no class; 1: classes; 3: inconclusive and none), every class's witness changes as the class
+ * says, and each sampled flow between the input's endpoints and outside addresses whose verdict
+ * differs lies in a class of its change when the diff says it is complete (with none listed, no
+ * flow may differ). Flows between a host endpoint and a workload that can be on its node are
+ * sampled in both placements (spec S6.12); a witness's JSON says where it places a workload naming
+ * no node ({@code placedOn}).
  */
 final class VersionDiffs {
 
@@ -43,26 +46,64 @@ final class VersionDiffs {
   private VersionDiffs() {}
 
   /**
-   * Checks the cluster's upgrade diff; returns {sampled flows that changed, 1 when the diff was
-   * complete}.
+   * Checks the cluster's upgrade diff, given the {@code dataplane} options; returns {sampled flows
+   * that changed, 1 when the diff was complete}.
    */
-  static int[] check(RandomCluster c, String yaml, long seed) throws Exception {
+  static int[] check(RandomCluster c, String yaml, long seed, List<String> dataplane)
+      throws Exception {
+    Diagnostics d = new Diagnostics();
+    return check(
+        c,
+        yaml,
+        seed,
+        dataplane,
+        List.of("--calico-version", c.version().label() + ":" + CalicoVersion.DEFAULT.label()),
+        c.load(false, c.version(), d),
+        c.load(false, CalicoVersion.DEFAULT, d));
+  }
+
+  /**
+   * As {@link #check(RandomCluster, String, long, List)} for {@code diff --dataplane OLD:NEW} (spec
+   * S4.6, S9.1), given the {@code version} options: the cluster moved from one dataplane to
+   * another.
+   */
+  static int[] check(
+      RandomCluster c, String yaml, long seed, List<String> version, Dataplane old, Dataplane now)
+      throws Exception {
+    Diagnostics d = new Diagnostics();
+    return check(
+        c,
+        yaml,
+        seed,
+        version,
+        List.of("--dataplane", old.label() + ":" + now.label()),
+        c.load(false, c.version(), old, d),
+        c.load(false, c.version(), now, d));
+  }
+
+  /**
+   * The diff with {@code global} options and {@code move} (a diff option naming OLD:NEW), against
+   * evaluators of the text loaded both ways: {@code old} and {@code now}.
+   */
+  private static int[] check(
+      RandomCluster c,
+      String yaml,
+      long seed,
+      List<String> global,
+      List<String> move,
+      PolicySet old,
+      PolicySet now)
+      throws Exception {
     String what = "seed " + seed;
-    String pair = c.version().label() + ":" + CalicoVersion.DEFAULT.label();
+    String pair = String.join(" ", move);
     List<String> args = new ArrayList<>(List.of("-f", "-"));
+    args.addAll(global);
+    args.add("diff");
+    args.addAll(move);
     args.addAll(
-        List.of(
-            "diff",
-            "--calico-version",
-            pair,
-            "--scope",
-            "existing",
-            "--max-classes",
-            String.valueOf(MAX_CLASSES),
-            "-o",
-            "json"));
+        List.of("--scope", "existing", "--max-classes", String.valueOf(MAX_CLASSES), "-o", "json"));
     Run diff = Run.withStdin(yaml, args.toArray(String[]::new));
-    String as = what + ": diff --calico-version " + pair + "\n" + diff;
+    String as = what + ": diff " + pair + "\n" + diff;
     if (c.enforcingUnmodelled() && diff.code() == 3) {
       return new int[] {0, 0};
     }
@@ -71,9 +112,6 @@ final class VersionDiffs {
     JsonNode classes = out.get("classes");
     boolean complete = out.get("status").asText().equals("complete");
     assertThat(diff.code()).as(as).isEqualTo(!classes.isEmpty() ? 1 : complete ? 0 : 3);
-    Diagnostics d = new Diagnostics();
-    PolicySet old = c.load(false, c.version(), d);
-    PolicySet now = c.load(false, CalicoVersion.DEFAULT, d);
     Evaluator before = new Evaluator(old);
     Evaluator after = new Evaluator(now);
     Sampler s = new Sampler(now, seed);

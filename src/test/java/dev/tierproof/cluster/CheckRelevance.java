@@ -40,7 +40,12 @@ final class CheckRelevance {
   /** What {@code c}'s text holds that tierproof does not model (as the CLI loads it). */
   static List<Unmodelled> unmodelled(RandomCluster c) {
     Diagnostics d = new Diagnostics();
-    return Loader.input(List.of(new SourceText("c.yaml", c.yaml(false))), d, null, c.version())
+    return Loader.input(
+            List.of(new SourceText("c.yaml", c.yaml(false))),
+            d,
+            null,
+            c.version(),
+            c.dataplane().dataplane())
         .unmodelled();
   }
 

@@ -68,20 +68,21 @@ class ClusterDifferentialTest {
         "cluster.seed",
         SEED,
         CASES,
-        List.of(
-            "clusters",
-            "questions",
-            "without an allowed flow",
-            "sampled flows",
-            "deployed flow pairs",
-            "deployed questions",
-            "enforced admin policies of 3.29-3.31",
-            "witnesses and sampled flows decided with an untracked Allow's reply",
-            "local sampled flows (a host endpoint and a workload on its node)",
-            "local witnesses",
-            "local deployed flow pairs",
-            "witnesses and sampled flows through a forward chain",
-            "witnesses and sampled flows placing a workload naming no node on a walked node"),
+        RandomClusterDataplane.with(
+            List.of(
+                "clusters",
+                "questions",
+                "without an allowed flow",
+                "sampled flows",
+                "deployed flow pairs",
+                "deployed questions",
+                "enforced admin policies of 3.29-3.31",
+                "witnesses and sampled flows decided with an untracked Allow's reply",
+                "local sampled flows (a host endpoint and a workload on its node)",
+                "local witnesses",
+                "local deployed flow pairs",
+                "witnesses and sampled flows through a forward chain",
+                "witnesses and sampled flows placing a workload naming no node on a walked node")),
         ClusterDifferentialTest::verify);
   }
 
@@ -92,23 +93,25 @@ class ClusterDifferentialTest {
         "cluster.seed",
         SEED + 100_000,
         CHECK_CASES,
-        List.of(
-            "clusters",
-            "invariants",
-            "proven",
-            "sampled flows",
-            "local sampled flows",
-            "sampled flows placing a workload naming no node on a walked node",
-            "sampled flows an unmodelled element could change (named by their invariant)"),
+        RandomClusterDataplane.with(
+            List.of(
+                "clusters",
+                "invariants",
+                "proven",
+                "sampled flows",
+                "local sampled flows",
+                "sampled flows placing a workload naming no node on a walked node",
+                "sampled flows an unmodelled element could change (named by their invariant)")),
         (seed, session, counts) -> check(seed, counts));
   }
 
   // ---------------------------------------------------------------------------------------------
   // verify
 
-  private static void verify(long seed, SolverSession session, AtomicLongArray counts) {
+  static void verify(long seed, SolverSession session, AtomicLongArray counts) {
     RandomCluster c = new RandomCluster(seed);
     PolicySet set = c.load(false);
+    c.dataplane().count(counts);
     PolicySet deployed = c.load(true);
     Sampler s = new Sampler(set, seed);
     Evaluator eval = new Evaluator(set);
@@ -375,6 +378,7 @@ class ClusterDifferentialTest {
   private static void check(long seed, AtomicLongArray counts) {
     RandomCluster c = new RandomCluster(seed);
     PolicySet set = c.load(false);
+    c.dataplane().count(counts);
     Sampler s = new Sampler(set, seed);
     Evaluator eval = new Evaluator(set);
     CheckRelevance relevance = new CheckRelevance(c, set, eval); // spec S9.3

@@ -3,6 +3,7 @@ package dev.tierproof.cluster;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
 import dev.tierproof.model.CalicoVersion;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.source.Diagnostics;
 import java.util.ArrayList;
@@ -26,9 +27,10 @@ import java.util.stream.Collectors;
  * with Calico tiers, Services with EndpointSlices or Endpoints and {@code services} rules ({@link
  * RandomClusterServices}), ClusterNetworkPolicies and, on Calico 3.29-3.31 ({@link #versionFor}),
  * AdminNetworkPolicies and the BaselineAdminNetworkPolicy ({@link ClusterAdminPolicies}), and kinds
- * tierproof does not model (ConfigMap, a third-party CRD, rarely a FelixConfiguration). The same
- * seed gives the same text; {@link #load} goes through the loader, the front door every command
- * uses.
+ * tierproof does not model (ConfigMap, a third-party CRD, rarely a FelixConfiguration), Profiles
+ * with a {@code Pass} rule listed by host endpoints and WorkloadEndpoints, and the dataplane that
+ * enforces the text ({@link RandomClusterDataplane}: {@link #load} loads on it). The same seed
+ * gives the same text; {@link #load} goes through the loader, the front door every command uses.
  *
  * <p>{@link #yaml(boolean)} with {@code deployed} renders every endpoint without an address as the
  * pod it stands for: a Pod of the same namespace, name, labels, service account and named ports at
@@ -141,6 +143,7 @@ public final class RandomCluster {
   private final boolean listed;
   private final RandomClusterServices services;
   private final RandomDomains domains;
+  private final RandomClusterDataplane dataplane;
   private final CalicoVersion version;
 
   /** The cluster of {@code seed} under the release {@link #versionFor} chooses. */
@@ -157,6 +160,7 @@ public final class RandomCluster {
     this.version = version;
     this.rnd = new Random(seed);
     this.domains = new RandomDomains(seed);
+    this.dataplane = new RandomClusterDataplane(seed);
     for (String ns : NAMESPACES) {
       if (rnd.nextInt(5) > 0) {
         declared.add(ns);
@@ -177,6 +181,7 @@ public final class RandomCluster {
     shareAddress(new Random(seed * 0x2545F4914F6CDD1DL + 71)); // its own source: the rest stays
     RandomHostPaths paths = new RandomHostPaths(seed);
     hosts(paths);
+    docs.addAll(dataplane.docs()); // spec S4.6
     docs.addAll(RandomWalkedNodes.draw(seed)); // spec S6.11
     netsets();
     tiers();
@@ -192,7 +197,8 @@ public final class RandomCluster {
     }
     docs.addAll(paths.forward()); // spec S6.11
     // forwarded traffic through host endpoints (S6.6), or a service the input does not resolve
-    enforcingUnmodelled = paths.drawn() || services.unresolvedReferenced();
+    enforcingUnmodelled =
+        paths.drawn() || services.unresolvedReferenced() || dataplane.unmodelled();
     // a random source of their own: the rest of the text stays what it was without them
     docs.addAll(ClusterAdminPolicies.draw(new Random(seed * 0x9E3779B97F4A7C15L + 3), used));
     if (version.adminNetworkPolicies()) {
@@ -217,6 +223,11 @@ public final class RandomCluster {
     }
     return List.of(CalicoVersion.V3_31, CalicoVersion.V3_30, CalicoVersion.V3_29)
         .get((int) Math.floorMod(seed / 5, 3L));
+  }
+
+  /** The dataplane and profiles' Pass drawn for the text ({@code --dataplane}). */
+  public RandomClusterDataplane dataplane() {
+    return dataplane;
   }
 
   /** The release the text is loaded under ({@code --calico-version}). */
@@ -263,11 +274,23 @@ public final class RandomCluster {
 
   /** The text through {@link Loader} as {@code version} enforces it, problems in {@code d}. */
   public PolicySet load(boolean deployed, CalicoVersion version, Diagnostics d) {
-    return load(yaml(deployed), version, d);
+    return load(yaml(deployed), version, dataplane.dataplane(), d);
+  }
+
+  /** The text through {@link Loader} as {@code version} on {@code dataplane} enforces it. */
+  public PolicySet load(
+      boolean deployed, CalicoVersion version, Dataplane dataplane, Diagnostics d) {
+    return load(yaml(deployed), version, dataplane, d);
   }
 
   private PolicySet load(String text, CalicoVersion version, Diagnostics d) {
-    return Loader.load(List.of(new SourceText("cluster-" + seed + ".yaml", text)), d, version);
+    return load(text, version, dataplane.dataplane(), d);
+  }
+
+  private PolicySet load(String text, CalicoVersion version, Dataplane dataplane, Diagnostics d) {
+    return Loader.input(
+            List.of(new SourceText("cluster-" + seed + ".yaml", text)), d, null, version, dataplane)
+        .set();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -417,8 +440,8 @@ public final class RandomCluster {
           .append('\n');
       b.append("  interfaceName: cali")
           .append(w.name())
-          .append("\n  profiles: [kns.")
-          .append(w.ns())
+          .append("\n  profiles: [")
+          .append(String.join(", ", dataplane.listed(w.name(), List.of("kns." + w.ns()))))
           .append("]\n");
       if (w.account() != null) {
         b.append("  serviceAccountName: ").append(w.account()).append('\n');
@@ -574,8 +597,12 @@ public final class RandomCluster {
             .append(ips.stream().map(RandomCluster::quote).collect(Collectors.joining(", ")))
             .append("]\n");
       }
-      if (rnd.nextBoolean()) {
-        b.append("  profiles: [projectcalico-default-allow]\n");
+      List<String> profiles =
+          dataplane.listed(
+              "host" + i,
+              rnd.nextBoolean() ? List.of("projectcalico-default-allow") : List.of()); // S4.6
+      if (!profiles.isEmpty()) {
+        b.append("  profiles: [").append(String.join(", ", profiles)).append("]\n");
       }
       if (rnd.nextInt(3) == 0) {
         String[] p = pick(NAMED);
@@ -592,6 +619,7 @@ public final class RandomCluster {
   }
 
   private void netsets() {
+    Random likePods = new Random(seed * 0x6A09E667F3BCC909L + 53); // its own: the rest stays
     int n = rnd.nextInt(3);
     for (int i = 0; i < n; i++) {
       boolean global = rnd.nextBoolean();
@@ -609,6 +637,9 @@ public final class RandomCluster {
       labels.put("set", pick(List.of("ext", "partner")));
       if (rnd.nextBoolean()) {
         labels.put("app", pick(APPS));
+      }
+      if (likePods.nextInt(3) == 0) { // spec S3.9: still none of a Service's pods
+        labels.put("projectcalico.org/orchestrator", "k8s");
       }
       b.append(labels("  ", labels)).append("spec:\n  nets:\n");
       List<String> nets = new ArrayList<>();

@@ -9,18 +9,20 @@ import org.junit.jupiter.api.Test;
  * on a dataplane that disagrees on a profile's Pass ({@link RandomDataplane#other}), checked by
  * {@link DiffDifferentialTest}'s case check (every witness replayed; every sampled flow whose
  * verdict changed lies in a class when the search completed). The run must meet changed flows.
- * {@code -DdataplaneDiff.cases=N} models (default 60).
+ * {@code -DdataplaneDiff.cases=N} models (default 60) from {@code -DdataplaneDiff.seed=S} (default
+ * 1).
  */
 class DataplaneDiffDifferentialTest {
 
   private static final int CASES = Integer.getInteger("dataplaneDiff.cases", 60);
+  private static final long SEED = Long.getLong("dataplaneDiff.seed", 1);
 
   @Test
   void diff_otherDataplane_classesCoverEveryChangedFlow() {
     int classes = 0;
     int changed = 0;
     int inconclusive = 0;
-    for (long seed = 1; seed <= CASES; seed++) {
+    for (long seed = SEED; seed < SEED + CASES; seed++) {
       int[] r = DiffDifferentialTest.check(seed, "dataplane");
       classes += r[0];
       changed += r[1];

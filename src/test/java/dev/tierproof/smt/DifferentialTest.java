@@ -116,7 +116,7 @@ class DifferentialTest {
         total[7]);
   }
 
-  private static void check(long seed, SolverSession session, long[] stats) {
+  static void check(long seed, SolverSession session, long[] stats) {
     RandomModel model = new RandomModel(seed);
     PolicySet set = model.set();
     Network network = Network.encode(set, session);
@@ -300,6 +300,9 @@ class DifferentialTest {
         }
         if (m.notSelector() != null) {
           keys.addAll(m.notSelector().keys());
+        }
+        if (m.service() != null && m.service().selector() != null) {
+          keys.addAll(m.service().selector().keys()); // seed 211977: a Service's selector's keys
         }
       }
     }

@@ -1,6 +1,7 @@
 package dev.tierproof.analysis.lint;
 
 import dev.tierproof.cluster.RandomCluster;
+import dev.tierproof.cluster.RandomClusterDataplane;
 import dev.tierproof.cluster.Runs;
 import dev.tierproof.cluster.Sampler;
 import dev.tierproof.model.Flow;
@@ -33,10 +34,12 @@ class LintClusterDifferentialTest {
         "lint.cluster.seed",
         SEED,
         CASES,
-        List.of("lint runs", "findings", "flows in scope", "equal-priority overlaps (TP206)"),
+        RandomClusterDataplane.with(
+            List.of("lint runs", "findings", "flows in scope", "equal-priority overlaps (TP206)")),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
+          c.dataplane().count(counts);
           Scope scope = seed % 2 == 0 ? Scope.EXISTING : Scope.ANY;
           Lint.Result result = Lint.run(set, new Lint.Options(scope, Duration.ofSeconds(30)));
           Sampler s = new Sampler(set, seed);
