@@ -2,7 +2,6 @@ package dev.tierproof.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,10 +14,6 @@ class MapAddresslessGroupTest {
   private static final String FILE = "src/test/resources/map-addressless-group/resources.yaml";
 
   @Test
-  @Disabled(
-      "analysis/map (the forwarded-flows work's area): Connectivity.pair gives a group's second"
-          + " member its own addresses as the destination and finds none when it has none, so the"
-          + " edge to itself is missing (MapDifferentialTest seed 400361: pay/pod1 -> pay/job3)")
   void map_twoAddresslessMembersOfOneGroup_edgeToItself() {
     Run verify = Run.of("-f", FILE, "verify", "reachable", "shop/pending", "shop/web");
     assertThat(verify.code()).as(verify.toString()).isZero();

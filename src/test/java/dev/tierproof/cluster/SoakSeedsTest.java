@@ -20,19 +20,12 @@ class SoakSeedsTest {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "analysis/map (the forwarded-flows work's area): the group's edge to itself between two"
-          + " members without addresses is missing (cli.MapAddresslessGroupTest); the placement"
-          + " check that failed first is fixed in MapDifferentialTest.placedAlike")
   void map_seed400361_groupWithPodOnUnwalkedNodeAndTemplate_agreesWithEval() {
     // a group of a pod naming an unwalked node and a pod template naming none: one part holds both
     replay(MapDifferentialTest::one, 400361);
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled(
-      "analysis/map (the forwarded-flows work's area): the edge of a group of CronJob pod"
-          + " templates to itself is missing (cli.MapAddresslessGroupTest)")
   void map_seed431468_groupOfPodTemplates_edgeToItself() {
     replay(MapDifferentialTest::one, 431468);
   }

@@ -173,9 +173,11 @@ public final class Connectivity {
         return List.of(); // an endpoint's traffic to itself never meets policy
       }
       dst = from.group().endpoints().get(1);
-      dstAddresses = new TreeMap<>();
-      for (Ip ip : dst.ips()) {
-        dstAddresses.putIfAbsent(ip.family(), ip);
+      if (!dst.ips().isEmpty()) { // one without addresses stands where its group does (spec S5.4)
+        dstAddresses = new TreeMap<>();
+        for (Ip ip : dst.ips()) {
+          dstAddresses.putIfAbsent(ip.family(), ip);
+        }
       }
     }
     Map<Integer, List<Part>> byFamily = new TreeMap<>();
