@@ -76,10 +76,10 @@ class FloatingFlowTest {
     Flow out = out(floating);
     assertThat(eval.placements(out)).extracting(Flow::placement).containsExactly(null, "n1", "n3");
     assertThat(eval.evaluate(out).steps()).noneMatch(dev.tierproof.eval.Step::forward);
-    assertThat(eval.forwarder(out.placed("n3")).name()).isEqualTo("n3-all");
+    assertThat(eval.forwarders(out.placed("n3"))).extracting(Endpoint::name).containsExactly("n3-all");
     assertThat(eval.evaluate(out.placed("n3")).steps())
         .anyMatch(x -> x.forward() && x.endpoint().name().equals("n3-all") && !x.allowed());
-    assertThat(eval.forwarder(out.placed("n2"))).isNull();
+    assertThat(eval.forwarders(out.placed("n2"))).isEmpty();
     assertThat(Placement.of(out.placed("n2"), set.walked()).node()).isNull();
     assertThat(Placement.of(out.placed("n3"), set.walked()).node()).isEqualTo("n3");
   }

@@ -225,14 +225,15 @@ public final class Connectivity {
    * The allowed parts between two ends at two addresses of one family, each witness evaluated, in
    * each placement of the pair's flows ({@link Flow#placements(Endpoint, Endpoint,
    * java.util.Collection)}: a workload naming no node elsewhere, on its host end's node, spec
-   * S6.12, or on each walked node, S6.11): local ones, or walked at both ends.
+   * S6.12, or on each walked node, S6.11, each end of a pair of workloads on its own): local ones,
+   * or walked at both ends.
    */
   private List<Part> parts(
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
     List<Part> out = new ArrayList<>();
-    for (String p : Flow.placements(src, dst, evaluator.walked())) {
+    for (Flow.Ends p : Flow.placements(src, dst, evaluator.walked())) {
       out.addAll(
-          Flow.local(src, dst, p)
+          Flow.local(src, dst, p.source())
               ? local(src, srcIp, from, dst, dstIp, to, family)
               : walked(src, srcIp, from, dst, dstIp, to, p));
     }
@@ -280,12 +281,12 @@ public final class Connectivity {
 
   /**
    * The parts of flows walked at both ends ({@link #parts}), of the family of {@code srcIp}: the
-   * source's egress and the destination's ingress tables, and around them the forward chain's sides
-   * when the pair's flows meet one placed on {@code p} ({@link Evaluator#forwarder}, spec S6.11),
-   * in the order {@link Evaluator#evaluate} walks them.
+   * source's egress and the destination's ingress tables, and around them the forward chains'
+   * sides the pair's flows placed as {@code p} says meet ({@link Evaluator#hops}, spec S6.10,
+   * S6.11), in the order {@link Evaluator#evaluate} walks them.
    */
   private List<Part> walked(
-      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, String p) {
+      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, Flow.Ends p) {
     int family = srcIp.family();
     Table out =
         src == null
@@ -301,17 +302,13 @@ public final class Connectivity {
     if (in != null && !in.allowsSome()) {
       return List.of();
     }
-    List<Table> tables = new ArrayList<>(4);
-    Endpoint via = evaluator.forwarder(src, dst, p);
-    if (via != null) {
-      tables.add(forward(via, Direction.INGRESS, src, srcIp, from, dst, dstIp, to, family));
+    List<Table> tables = new ArrayList<>(6);
+    for (Evaluator.Hop h : evaluator.hops(src, dst, p)) {
+      tables.add(
+          !h.forward()
+              ? h.direction() == Direction.EGRESS ? out : in
+              : forward(h.at(), h.direction(), src, srcIp, from, dst, dstIp, to, family));
     }
-    tables.add(out);
-    tables.add(in);
-    if (via != null) {
-      tables.add(forward(via, Direction.EGRESS, src, srcIp, from, dst, dstIp, to, family));
-    }
-    tables.removeIf(t -> t == null);
     if (tables.stream().anyMatch(t -> !t.allowsSome())) {
       return List.of();
     }
@@ -321,7 +318,7 @@ public final class Connectivity {
     List<Part> parts = new ArrayList<>();
     for (Shape s : shapes) {
       Cell c = s.cell();
-      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, p);
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, null).placed(p);
       Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
