@@ -152,7 +152,7 @@ public final class Evaluator {
    */
   public Verdict evaluate(Flow flow) {
     List<Step> steps = new ArrayList<>();
-    for (Hop h : hops(flow.source(), flow.destination(), ends(flow))) {
+    for (Hop h : hops(flow.source(), flow.destination(), flow.ends())) {
       if (h.forward()) {
         steps.add(evaluate(forwardChain(h.at(), h.direction()), flow));
       } else {
@@ -167,10 +167,6 @@ public final class Evaluator {
 
   /** One step of a flow's walk: the step at {@code at} in {@code direction}, or its forward side. */
   public record Hop(Endpoint at, Direction direction, boolean forward) {}
-
-  private static Flow.Ends ends(Flow f) {
-    return new Flow.Ends(f.sourcePlacement(), f.destinationPlacement());
-  }
 
   /**
    * The steps of every flow from {@code source} to {@code destination} (null: outside the cluster)
@@ -226,7 +222,7 @@ public final class Evaluator {
    * S6.10, S6.11; {@link #hops}): none, one, or two for a flow between workloads on two walked nodes.
    */
   public List<Endpoint> forwarders(Flow flow) {
-    return java.util.Arrays.stream(forwarders(flow.source(), flow.destination(), ends(flow)))
+    return java.util.Arrays.stream(forwarders(flow.source(), flow.destination(), flow.ends()))
         .filter(java.util.Objects::nonNull)
         .distinct()
         .toList();

@@ -123,6 +123,11 @@ public record Flow(
     return sourcePlacement != null ? sourcePlacement : destinationPlacement;
   }
 
+  /** Where this flow places its two ends ({@link #sourcePlacement}, {@link #destinationPlacement}). */
+  public Ends ends() {
+    return new Ends(sourcePlacement, destinationPlacement);
+  }
+
   /** Whether both ends are workload endpoints (spec S6.10: their flow may cross two nodes). */
   public static boolean betweenWorkloads(Endpoint a, Endpoint b) {
     return a != null && b != null && !a.isHost() && !b.isHost();

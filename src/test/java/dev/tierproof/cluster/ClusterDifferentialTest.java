@@ -308,7 +308,8 @@ class ClusterDifferentialTest {
             f.destinationDomain(),
             ends[0],
             ends[1],
-            f.placement());
+            f.sourcePlacement(),
+            f.destinationPlacement());
     Flow after =
         new Flow(
             f.protocol(),
@@ -321,7 +322,8 @@ class ClusterDifferentialTest {
             f.destinationDomain(),
             mapped[0],
             mapped[1],
-            before.placement()); // spec S6.12: the deployed pod is placed as its endpoint was
+            before.sourcePlacement(),
+            before.destinationPlacement()); // spec S6.12: the deployed pod is placed as its endpoint was
     return new Flow[] {before, after};
   }
 

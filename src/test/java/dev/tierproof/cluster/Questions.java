@@ -163,9 +163,9 @@ public final class Questions {
     return flow.placements(walked);
   }
 
-  /** Whether {@code f} places its workload end naming no node on a walked node (spec S6.11). */
+  /** Whether {@code f} places a workload end naming no node on a walked node (spec S6.11). */
   public static boolean floatingWalked(Flow f) {
-    return f.floating() != null && !f.local() && f.placement() != null;
+    return !f.local() && (f.placedOn(true) != null || f.placedOn(false) != null);
   }
 
   public static String brief(Flow f) {
@@ -177,7 +177,7 @@ public final class Questions {
         + (f.icmpType() != null ? " icmp " + f.icmpType() + "/" + f.icmpCode() : "")
         + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "")
         + (f.local() ? " local" : "")
-        + (floatingWalked(f) ? " on " + f.placement() : ""); // spec S6.11, S6.12
+        + (floatingWalked(f) ? " on " + f.placedOn(true) + "/" + f.placedOn(false) : "");
   }
 
   private static String brief(Endpoint e, Ip ip, Integer port) {

@@ -41,7 +41,7 @@ class FloatingFlowTest {
     assertThat(toHost.placed("n2").placement()).isNull();
     assertThat(toHost.placed("n1").local()).isTrue();
     assertThat(toHost.onHostNode().placement()).isEqualTo("n1");
-    assertThat(flow(FLOATING, ON_N1).placed("n1").placement()).isNull();
+    assertThat(flow(FLOATING, N1).placed("n2").placement()).isNull();
   }
 
   @Test

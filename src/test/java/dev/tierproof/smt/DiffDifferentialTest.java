@@ -336,7 +336,8 @@ class DiffDifferentialTest {
         f.destinationDomain(),
         s == null ? f.source() : s,
         d == null ? f.destination() : d,
-        f.placement()); // spec S6.12: both inputs place a workload naming no node alike
+        f.sourcePlacement(),
+        f.destinationPlacement()); // spec S6.12: both inputs place a workload naming no node alike
   }
 
   // ---------------------------------------------------------------------------------------------

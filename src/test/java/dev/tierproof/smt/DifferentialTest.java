@@ -215,7 +215,7 @@ class DifferentialTest {
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
       Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
       // the solver places a workload naming no node as it likes (spec S6.12): eval follows it
-      Verdict expected = ev.evaluate(flow.placed(a.flow().placement()));
+      Verdict expected = ev.evaluate(flow.placed(a.flow().ends()));
       List<Point> decisions = new ArrayList<>();
       for (Step s : expected.steps()) {
         decisions.add(point(s.direction(), s.decidedBy()));
