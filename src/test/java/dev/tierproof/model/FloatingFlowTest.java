@@ -90,13 +90,13 @@ class FloatingFlowTest {
         new Reach.Endpoints(
                 EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
             .on(Set.of("n1", "n2"))
-            .walking(Set.of("n1", "n2"));
-    assertThat(walkedOnly.covers(FLOATING, Direction.EGRESS, true)).isFalse();
-    assertThat(walkedOnly.covers(FLOATING, Direction.EGRESS, false)).isTrue();
+            .walking(Set.of("n1", "n2"), true);
+    assertThat(walkedOnly.covers(FLOATING, Direction.EGRESS, Reach.Other.OUTSIDE)).isFalse();
+    assertThat(walkedOnly.covers(FLOATING, Direction.EGRESS, Reach.Other.ANY)).isTrue();
     Reach.Endpoints alsoNamed = walkedOnly.on(Set.of("n1", "n3"));
-    assertThat(alsoNamed.covers(FLOATING, Direction.EGRESS, true)).isTrue();
-    assertThat(alsoNamed.covers(ON_N1, Direction.EGRESS, true)).isFalse();
-    assertThat(walkedOnly.on(null).covers(FLOATING, Direction.EGRESS, true)).isTrue();
+    assertThat(alsoNamed.covers(FLOATING, Direction.EGRESS, Reach.Other.OUTSIDE)).isTrue();
+    assertThat(alsoNamed.covers(ON_N1, Direction.EGRESS, Reach.Other.OUTSIDE)).isFalse();
+    assertThat(walkedOnly.on(null).covers(FLOATING, Direction.EGRESS, Reach.Other.OUTSIDE)).isTrue();
   }
 
   private static Flow out(Endpoint w) {
