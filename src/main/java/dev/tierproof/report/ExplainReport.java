@@ -98,8 +98,14 @@ public final class ExplainReport {
             // spec S6.12: the verdict with the workload on the host endpoint's node (additive)
             out.set("onHostNode", x);
           } else {
-            // spec S6.11: the verdict with the workload on a node whose forward chain is walked
-            walked.add(out.objectNode().put("node", p.flow().placement()).setAll(x));
+            // spec S6.10, S6.11: the verdict with the workload on a node whose forward chain is
+            // walked; of two workloads naming no node, each end's node (null: elsewhere)
+            var note = out.objectNode().put("node", p.flow().placement());
+            if (Flow.betweenWorkloads(p.flow().source(), p.flow().destination())) {
+              note.put("sourceNode", p.flow().placedOn(true));
+              note.put("destinationNode", p.flow().placedOn(false));
+            }
+            walked.add(note.setAll(x));
           }
         }
         if (!walked.isEmpty()) {
