@@ -163,6 +163,20 @@ public final class Questions {
     return flow.placements(walked);
   }
 
+  /**
+   * Adds one to counter {@code at} (a flow between two workloads with the forward steps of one
+   * node) or {@code at + 1} (of two) for {@code f} (spec S6.10).
+   */
+  public static void countPods(
+      Flow f, dev.tierproof.eval.Evaluator eval, java.util.concurrent.atomic.AtomicLongArray c, int at) {
+    if (Flow.betweenWorkloads(f.source(), f.destination())) {
+      int nodes = eval.forwarders(f).size();
+      if (nodes > 0) {
+        c.incrementAndGet(at + nodes - 1);
+      }
+    }
+  }
+
   /** Whether {@code f} places a workload end naming no node on a walked node (spec S6.11). */
   public static boolean floatingWalked(Flow f) {
     return !f.local() && (f.placedOn(true) != null || f.placedOn(false) != null);
