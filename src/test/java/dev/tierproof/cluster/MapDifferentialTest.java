@@ -80,7 +80,9 @@ class MapDifferentialTest {
             "sampled flows crossing a forward chain",
             "sampled flows placing a workload naming no node on a walked node",
             "sampled flows an unmodelled element could change (their pair named)",
-            "pairs proved in clusters holding unmodelled elements"),
+            "pairs proved in clusters holding unmodelled elements",
+            "sampled flows between workloads through one node's forward chain",
+            "sampled flows between workloads through two nodes' forward chains"),
         MapDifferentialTest::one);
   }
 
@@ -113,7 +115,9 @@ class MapDifferentialTest {
             "sampled flows crossing a forward chain",
             "sampled flows placing a workload naming no node on a walked node",
             "sampled flows an unmodelled element could change (their pair named)",
-            "pairs proved in clusters holding unmodelled elements"),
+            "pairs proved in clusters holding unmodelled elements",
+            "sampled flows between workloads through one node's forward chain",
+            "sampled flows between workloads through two nodes' forward chains"),
         MapDifferentialTest::any);
   }
 
@@ -360,6 +364,7 @@ class MapDifferentialTest {
     counts.addAndGet(9, f.local() ? 1 : 0); // spec S6.12
     counts.addAndGet(11, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
     counts.addAndGet(10, v.steps().stream().anyMatch(Step::forward) ? 1 : 0); // spec S6.11
+    Questions.countPods(f, eval, counts, 14); // spec S6.10
   }
 
   /** Every part's witness replays to an allow decided as the part says; the edges by pair. */
