@@ -100,10 +100,15 @@ public final class ExplainReport {
           } else {
             // spec S6.10, S6.11: the verdict with the workload on a node whose forward chain is
             // walked; of two workloads naming no node, each end's node (null: elsewhere)
-            var note = out.objectNode().put("node", p.flow().placement());
-            if (Flow.betweenWorkloads(p.flow().source(), p.flow().destination())) {
-              note.put("sourceNode", p.flow().placedOn(true));
-              note.put("destinationNode", p.flow().placedOn(false));
+            Flow f = p.flow();
+            var note = out.objectNode();
+            if (Flow.betweenWorkloads(f.source(), f.destination())) {
+              // node: of the end naming no node placed on one (the source's when both are)
+              note.put("node", f.placedOn(true) != null ? f.placedOn(true) : f.placedOn(false));
+              note.put("sourceNode", f.placedOn(true));
+              note.put("destinationNode", f.placedOn(false));
+            } else {
+              note.put("node", f.placement());
             }
             walked.add(note.setAll(x));
           }
