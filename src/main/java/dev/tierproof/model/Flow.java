@@ -43,35 +43,7 @@ public record Flow(
     sourcePlacement = s;
   }
 
-  /** A flow that places each of its ends that names no node on {@code placement} (null: elsewhere). */
-  public Flow(
-      int protocol,
-      Ip sourceIp,
-      Integer sourcePort,
-      Ip destinationIp,
-      Integer destinationPort,
-      Integer icmpType,
-      Integer icmpCode,
-      String destinationDomain,
-      Endpoint source,
-      Endpoint destination,
-      String placement) {
-    this(
-        protocol,
-        sourceIp,
-        sourcePort,
-        destinationIp,
-        destinationPort,
-        icmpType,
-        icmpCode,
-        destinationDomain,
-        source,
-        destination,
-        placement,
-        placement);
-  }
-
-  /** A flow whose workload end, if it names no node, is placed elsewhere. */
+  /** A flow whose ends naming no node are placed elsewhere ({@link #placed} places them). */
   public Flow(
       int protocol,
       Ip sourceIp,
@@ -94,7 +66,8 @@ public record Flow(
         destinationDomain,
         source,
         destination,
-        (String) null);
+        null,
+        null);
   }
 
   /**

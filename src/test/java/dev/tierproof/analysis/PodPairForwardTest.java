@@ -73,11 +73,16 @@ class PodPairForwardTest {
         .toList();
   }
 
+  /** The TCP flow from pod api to pod {@code to} at {@code ip} (both on nodes the case names). */
+  private static Flow fromApi(PolicySet set, String to, String ip, int port) {
+    return tcp(named(set, "api"), "10.80.1.10", named(set, to), ip, port);
+  }
+
   @Test
   void evaluate_acrossTwoWalkedNodes_eachNodesChainAroundItsEnd() {
     PolicySet set = load();
     Evaluator eval = new Evaluator(set);
-    Flow f = tcp(named(set, "api"), "10.80.1.10", named(set, "db-2"), "10.80.2.20", 8080);
+    Flow f = fromApi(set, "db-2", "10.80.2.20", 8080);
     assertThat(steps(eval, f))
         .containsExactly(
             "n1-all ingress fwd",
@@ -91,12 +96,11 @@ class PodPairForwardTest {
 
   @Test
   void evaluate_bothOnOneWalkedNode_itsChainOnceAroundBothSteps() {
-    PolicySet set = load();
-    Evaluator eval = new Evaluator(set);
-    Flow f = tcp(named(set, "api"), "10.80.1.10", named(set, "db-1"), "10.80.1.20", 5432);
-    assertThat(steps(eval, f))
-        .containsExactly(
-            "n1-all ingress fwd", "api egress", "db-1 ingress", "n1-all egress fwd deny");
+    Evaluator eval = new Evaluator(load());
+    Flow f = fromApi(eval.policySet(), "db-1", "10.80.1.20", 5432);
+    List<String> expected =
+        List.of("n1-all ingress fwd", "api egress", "db-1 ingress", "n1-all egress fwd deny");
+    assertThat(steps(eval, f)).isEqualTo(expected);
     // the n2 rule bites across nodes only
     assertThat(eval.evaluate(f.withPacket(Protocols.TCP, 40000, 8080, null, null)).allowed())
         .isTrue();
@@ -116,7 +120,7 @@ class PodPairForwardTest {
     assertThat(split.placedOn(false)).isEqualTo("n2");
     assertThat(split.reply().ends()).isEqualTo(new Flow.Ends("n2", "n1"));
     // a named end keeps its own node whatever the flow gives
-    Flow named = tcp(named(set, "api"), "10.80.1.10", web, "10.255.0.2", 80).placed("n2");
+    Flow named = fromApi(set, "web", "10.255.0.2", 80).placed("n2");
     assertThat(named.ends()).isEqualTo(new Flow.Ends("n1", "n2"));
   }
 

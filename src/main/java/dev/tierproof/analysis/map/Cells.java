@@ -47,15 +47,15 @@ final class Cells {
 
     /**
      * The cell's packet from {@code src} at {@code srcIp} to {@code dst} at {@code dstIp} (reached
-     * by {@code domain}), placed on {@code placement} ({@link dev.tierproof.model.Flow#placement}).
+     * by {@code domain}), its ends naming no node placed elsewhere ({@link
+     * dev.tierproof.model.Flow#placed} places them).
      */
     dev.tierproof.model.Flow flow(
         dev.tierproof.model.Ip srcIp,
         dev.tierproof.model.Ip dstIp,
         String domain,
         dev.tierproof.model.Endpoint src,
-        dev.tierproof.model.Endpoint dst,
-        String placement) {
+        dev.tierproof.model.Endpoint dst) {
       return new dev.tierproof.model.Flow(
           repProtocol,
           srcIp,
@@ -66,8 +66,7 @@ final class Cells {
           code(),
           domain,
           src,
-          dst,
-          placement);
+          dst);
     }
 
     /** Whether the cell's packet is one of the question's packets {@code b}. */

@@ -262,7 +262,7 @@ public final class Connectivity {
       if (!c.in(options.packets())) {
         continue;
       }
-      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, null).onHostNode();
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).onHostNode();
       Verdict v = evaluator.evaluate(f);
       if (v.allowed()) {
         flows.put(c, f);
@@ -318,7 +318,7 @@ public final class Connectivity {
     List<Part> parts = new ArrayList<>();
     for (Shape s : shapes) {
       Cell c = s.cell();
-      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, null).placed(p);
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).placed(p);
       Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
@@ -578,8 +578,8 @@ public final class Connectivity {
         Cell c = all.get(i);
         Flow f =
             dir == Direction.EGRESS
-                ? c.flow(atIp, peerIp, peerGroup.domain(), at, peer, null)
-                : c.flow(peerIp, atIp, null, peer, at, null);
+                ? c.flow(atIp, peerIp, peerGroup.domain(), at, peer)
+                : c.flow(peerIp, atIp, null, peer, at);
         Decision d =
             evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());
