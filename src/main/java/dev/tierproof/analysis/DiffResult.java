@@ -127,8 +127,8 @@ public record DiffResult(
      * {@code " (workload on the host endpoint's node)"} or {@code " (workload not on the host
      * endpoint's node)"} for a class of one placement between a host endpoint and a workload (spec
      * S6.12), {@code " (workload on node n1)"} or {@code " (workload on no walked node)"} for one
-     * between a workload and outside (S6.11), {@code " (source on node n1, destination on no
-     * walked node)"} for one between two workloads (S6.10), else {@code ""}.
+     * between a workload and outside (S6.11), {@code " (source on node n1, destination on no walked
+     * node)"} for one between two workloads (S6.10), else {@code ""}.
      */
     public String placement() {
       if (placed == null) {

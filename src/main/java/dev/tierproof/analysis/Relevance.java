@@ -23,9 +23,9 @@ import java.util.stream.Stream;
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
  * source, ingress at the destination). An element standing for forwarded traffic does not act at a
  * workload on a node whose forward chain is walked ({@link Reach.Endpoints#walked}) for a flow
- * whose other end is outside the cluster or, unless it may drop an encapsulated flow's outer
- * packet ({@link Reach.Endpoints#pods}), another workload (spec S6.10, S6.11, S9.3). Every command asks here and nowhere
- * else.
+ * whose other end is outside the cluster or, unless it may drop an encapsulated flow's outer packet
+ * ({@link Reach.Endpoints#pods}), another workload (spec S6.10, S6.11, S9.3). Every command asks
+ * here and nowhere else.
  */
 public final class Relevance {
 
@@ -260,8 +260,7 @@ public final class Relevance {
     static Far of(End end, PolicySet set) {
       Reach.Other every = end == null ? Reach.Other.ANY : other(end, set);
       return new Far(
-          every,
-          end == null || end instanceof End.Addresses || every != Reach.Other.ANY);
+          every, end == null || end instanceof End.Addresses || every != Reach.Other.ANY);
     }
   }
 

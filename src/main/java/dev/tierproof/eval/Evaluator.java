@@ -159,13 +159,16 @@ public final class Evaluator {
         steps.add(
             stepped(flow, h.direction())
                 ? evaluate(h.at(), h.direction(), flow)
-                : new Step(h.at(), h.direction(), true, Decision.of(Decision.Kind.OWN_NODE), List.of()));
+                : new Step(
+                    h.at(), h.direction(), true, Decision.of(Decision.Kind.OWN_NODE), List.of()));
       }
     }
     return new Verdict(steps.stream().allMatch(Step::allowed), steps);
   }
 
-  /** One step of a flow's walk: the step at {@code at} in {@code direction}, or its forward side. */
+  /**
+   * One step of a flow's walk: the step at {@code at} in {@code direction}, or its forward side.
+   */
   public record Hop(Endpoint at, Direction direction, boolean forward) {}
 
   /**
@@ -206,9 +209,9 @@ public final class Evaluator {
    * placed as {@code ends} says meets, per end (spec S6.10, S6.11), of its source's node and of its
    * destination's node (each null: none): a workload end of a flow with outside or with another
    * workload meets the all-interfaces endpoint of the node it is on (its own, or where the flow
-   * places it when it names none) when that node is one of {@link Endpoint#forwarders}; none
-   * either when that chain holds no policy (it forwards every packet, S6.8: its steps are left
-   * out). Two ends on one such node meet the same endpoint.
+   * places it when it names none) when that node is one of {@link Endpoint#forwarders}; none either
+   * when that chain holds no policy (it forwards every packet, S6.8: its steps are left out). Two
+   * ends on one such node meet the same endpoint.
    */
   private Endpoint[] forwarders(Endpoint source, Endpoint destination, Flow.Ends ends) {
     return new Endpoint[] {
@@ -219,7 +222,8 @@ public final class Evaluator {
 
   /**
    * The host endpoints whose forward chains {@code flow} meets, its source's node's first (spec
-   * S6.10, S6.11; {@link #hops}): none, one, or two for a flow between workloads on two walked nodes.
+   * S6.10, S6.11; {@link #hops}): none, one, or two for a flow between workloads on two walked
+   * nodes.
    */
   public List<Endpoint> forwarders(Flow flow) {
     return java.util.Arrays.stream(forwarders(flow.source(), flow.destination(), flow.ends()))

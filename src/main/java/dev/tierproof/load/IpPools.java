@@ -5,9 +5,10 @@ package dev.tierproof.load;
  * crd.projectcalico.org/v1}) say about encapsulation (specs/semantics.md S6.10, S9.2): whether a
  * packet between workloads on two nodes may travel inside an outer IPIP or VXLAN packet, which the
  * receiving node's all-interfaces host endpoint's pre-DNAT path sees. A pool encapsulates unless
- * its {@code ipipMode} and {@code vxlanMode} are both {@code Never} (absent: {@code Never}, Calico's
- * default) and it has no enabled v1 {@code ipip} block; without any pool the input does not say, so
- * packets may be encapsulated. The pools are otherwise ignored (address allocation, not policy).
+ * its {@code ipipMode} and {@code vxlanMode} are both {@code Never} (absent: {@code Never},
+ * Calico's default) and it has no enabled v1 {@code ipip} block; without any pool the input does
+ * not say, so packets may be encapsulated. The pools are otherwise ignored (address allocation, not
+ * policy).
  */
 final class IpPools {
 

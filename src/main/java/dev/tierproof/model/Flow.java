@@ -10,15 +10,15 @@ package dev.tierproof.model;
  * @param destinationDomain the DNS name the destination was reached by (Enterprise domain rules),
  *     or null
  * @param sourcePlacement the node of the flow's source end where its node matters, null elsewhere
- *     ({@code destinationPlacement} likewise for its destination end): for a workload end of a
- *     flow with a host endpoint, the host endpoint's node when the workload is on it (spec S6.12:
- *     the flow is {@link #local}); for a workload end of a flow with outside or with another
- *     workload, the workload's node (its forward chain may be walked, S6.11); null for other ends.
- *     For a workload that names no node (a pod template, a pod not yet deployed) the flow places
- *     it: given a node, it is on that node; null, on a node the input does not list or one whose
- *     answer is the same as there ({@link #placements}). Each end is placed on its own, so a flow
- *     between two workloads naming no node can place them on two nodes. The one home of where a
- *     flow puts its ends: normalised here, so a placement that cannot matter is null
+ *     ({@code destinationPlacement} likewise for its destination end): for a workload end of a flow
+ *     with a host endpoint, the host endpoint's node when the workload is on it (spec S6.12: the
+ *     flow is {@link #local}); for a workload end of a flow with outside or with another workload,
+ *     the workload's node (its forward chain may be walked, S6.11); null for other ends. For a
+ *     workload that names no node (a pod template, a pod not yet deployed) the flow places it:
+ *     given a node, it is on that node; null, on a node the input does not list or one whose answer
+ *     is the same as there ({@link #placements}). Each end is placed on its own, so a flow between
+ *     two workloads naming no node can place them on two nodes. The one home of where a flow puts
+ *     its ends: normalised here, so a placement that cannot matter is null
  */
 public record Flow(
     int protocol,
@@ -90,13 +90,16 @@ public record Flow(
 
   /**
    * The placement of the flow's one placed end ({@link #sourcePlacement}, else {@link
-   * #destinationPlacement}): for a flow with a host endpoint or outside, where it puts its workload.
+   * #destinationPlacement}): for a flow with a host endpoint or outside, where it puts its
+   * workload.
    */
   public String placement() {
     return sourcePlacement != null ? sourcePlacement : destinationPlacement;
   }
 
-  /** Where this flow places its two ends ({@link #sourcePlacement}, {@link #destinationPlacement}). */
+  /**
+   * Where this flow places its two ends ({@link #sourcePlacement}, {@link #destinationPlacement}).
+   */
   public Ends ends() {
     return new Ends(sourcePlacement, destinationPlacement);
   }
@@ -197,7 +200,10 @@ public record Flow(
     return java.util.Collections.unmodifiableList(out);
   }
 
-  /** The nodes workload {@code w} may be on: its own, or elsewhere (null) and each of {@code walked}. */
+  /**
+   * The nodes workload {@code w} may be on: its own, or elsewhere (null) and each of {@code
+   * walked}.
+   */
   private static java.util.List<String> nodes(Endpoint w, java.util.Collection<String> walked) {
     if (w.node() != null) {
       return java.util.List.of(w.node());
@@ -280,7 +286,10 @@ public record Flow(
     return placed(Ends.both(node));
   }
 
-  /** The same packet, its ends naming no node placed as {@code ends} says ({@link #sourcePlacement}). */
+  /**
+   * The same packet, its ends naming no node placed as {@code ends} says ({@link
+   * #sourcePlacement}).
+   */
   public Flow placed(Ends ends) {
     return new Flow(
         protocol,

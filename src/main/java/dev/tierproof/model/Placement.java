@@ -1,16 +1,15 @@
 package dev.tierproof.model;
 
 import java.util.Collection;
-import java.util.Objects;
 
 /**
- * Where a class of flows places its ends (specs/semantics.md S6.10-S6.12): its source end on
- * {@code source} and its destination end on {@code destination}, each null on no node that can
- * change their answers (elsewhere). A flow places an end on a node when it is local ({@link
- * Flow#local}: the workload end on the host end's node) or when the end is a workload on one of the
- * walked nodes ({@link PolicySet#walked}; its own node, or where it places a workload naming none)
- * and the other end is outside the cluster or a workload; any other {@link Flow#sourcePlacement}
- * is answered as elsewhere.
+ * Where a class of flows places its ends (specs/semantics.md S6.10-S6.12): its source end on {@code
+ * source} and its destination end on {@code destination}, each null on no node that can change
+ * their answers (elsewhere). A flow places an end on a node when it is local ({@link Flow#local}:
+ * the workload end on the host end's node) or when the end is a workload on one of the walked nodes
+ * ({@link PolicySet#walked}; its own node, or where it places a workload naming none) and the other
+ * end is outside the cluster or a workload; any other {@link Flow#sourcePlacement} is answered as
+ * elsewhere.
  */
 public record Placement(String source, String destination) {
 

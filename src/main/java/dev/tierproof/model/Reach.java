@@ -131,8 +131,8 @@ public sealed interface Reach {
     }
 
     /**
-     * Whether the forwarded flows of a workload on {@code node} (null: naming none, so on any
-     * node) meet this element only on walked forward chains (spec S6.11, S9.2): the node is {@link
+     * Whether the forwarded flows of a workload on {@code node} (null: naming none, so on any node)
+     * meet this element only on walked forward chains (spec S6.11, S9.2): the node is {@link
      * #walked}; for a workload naming no node, every node the element acts on is.
      */
     public boolean walkedAt(String node) {

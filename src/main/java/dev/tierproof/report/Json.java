@@ -13,7 +13,6 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
 import dev.tierproof.eval.Verdict;
-import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
@@ -249,8 +248,8 @@ final class Json {
 
   /**
    * {@code "placedOn": "n1"} for a workload naming no node that the flow places on a node: its host
-   * end's (spec S6.12), or for a flow with outside or another workload a walked one (S6.10,
-   * S6.11): of the source end ({@code source}) or the destination end.
+   * end's (spec S6.12), or for a flow with outside or another workload a walked one (S6.10, S6.11):
+   * of the source end ({@code source}) or the destination end.
    */
   private static void placedOn(ObjectNode end, Flow flow, boolean source) {
     if (flow.placedOn(source) != null) {

@@ -199,7 +199,9 @@ final class EndEncoding {
     return t.or(placed(node::equals), t.and(placed(String::isEmpty), c.is(net.nodeIndex(node))));
   }
 
-  /** The chosen alternative is a workload endpoint: an input one, one without an address, any pod. */
+  /**
+   * The chosen alternative is a workload endpoint: an input one, one without an address, any pod.
+   */
   BoolExpr workload() {
     return chosen(
         o ->

@@ -34,7 +34,9 @@ final class FlowVars {
    */
   final Choice node;
 
-  /** {@link #node} of the destination end ({@link dev.tierproof.model.Flow#destinationPlacement}). */
+  /**
+   * {@link #node} of the destination end ({@link dev.tierproof.model.Flow#destinationPlacement}).
+   */
   final Choice dnode;
 
   /** The reply's terms ({@link #reply}), made on first use. */

@@ -129,7 +129,10 @@ final class Forwarding {
             case DESTINATION_OUT -> d;
           };
       if (met) {
-        n.side(which == Side.SOURCE_IN || which == Side.DESTINATION_IN ? Direction.INGRESS : Direction.EGRESS)
+        n.side(
+                which == Side.SOURCE_IN || which == Side.DESTINATION_IN
+                    ? Direction.INGRESS
+                    : Direction.EGRESS)
             .decided()
             .forEach(
                 (p, f) -> {

@@ -195,8 +195,8 @@ public final class Query implements AutoCloseable {
    * destination is a host endpoint on N (local, spec S6.12), or outside the cluster or a workload
    * with N {@link Network#walkable} (S6.10, S6.11); its destination end likewise ({@link
    * FlowVars#dnode}). An end naming no node whose placement can matter (the other end is outside, a
-   * host endpoint or a workload) is placed on a node only where that matters, so each placement
-   * has one value; any other end's choice is never read.
+   * host endpoint or a workload) is placed on a node only where that matters, so each placement has
+   * one value; any other end's choice is never read.
    */
   private BoolExpr placements() {
     List<BoolExpr> locals = new ArrayList<>();
@@ -228,7 +228,9 @@ public final class Query implements AutoCloseable {
     return t.and(canonical);
   }
 
-  /** The end is one whose other end's placement can matter: outside, a host endpoint or a workload. */
+  /**
+   * The end is one whose other end's placement can matter: outside, a host endpoint or a workload.
+   */
   private BoolExpr placeable(EndEncoding other) {
     return t.or(other.outside(), other.placed(Endpoint::isHostKey), other.workload());
   }

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Flows between two workloads on walked nodes (spec S6.10, S6.11, S9.2): the forward chains of
- * each end's node in the packet's order, each end placed on its own, and the outer-packet rule
- * read from the input's IP pools. Over {@code specs/cases/own/host-endpoint-forward-pods}.
+ * Flows between two workloads on walked nodes (spec S6.10, S6.11, S9.2): the forward chains of each
+ * end's node in the packet's order, each end placed on its own, and the outer-packet rule read from
+ * the input's IP pools. Over {@code specs/cases/own/host-endpoint-forward-pods}.
  */
 class PodPairForwardTest {
 
@@ -137,8 +137,16 @@ class PodPairForwardTest {
   void verify_ipPoolsNeverEncapsulate_provedDespitePreDnatDeny() {
     Run run =
         Run.of(
-            "-f", CASE.toString(), "verify", "isolated", "fp/api", "fp/db-2", "--protocol", "TCP",
-            "--port", "8080");
+            "-f",
+            CASE.toString(),
+            "verify",
+            "isolated",
+            "fp/api",
+            "fp/db-2",
+            "--protocol",
+            "TCP",
+            "--port",
+            "8080");
     assertThat(run.code()).as(run.toString()).isZero();
     Run map = Run.of("-f", CASE.toString(), "map", "{app == 'db'}", "{app == 'db'}");
     assertThat(map.code()).as(map.toString()).isZero();
@@ -151,15 +159,33 @@ class PodPairForwardTest {
       Path file = variant(dir, pool);
       Run run =
           Run.of(
-              "-f", file.toString(), "verify", "isolated", "fp/api", "fp/db-2", "--protocol",
-              "TCP", "--port", "8080");
+              "-f",
+              file.toString(),
+              "verify",
+              "isolated",
+              "fp/api",
+              "fp/db-2",
+              "--protocol",
+              "TCP",
+              "--port",
+              "8080");
       assertThat(run.code()).as(run.toString()).isEqualTo(3);
       assertThat(run.out() + run.err()).contains("n1-pre-dnat");
       // flows with the outside have no outer packet: still proved
       Run out =
           Run.of(
-              "-f", file.toString(), "verify", "isolated", "fp/api", "203.0.113.9", "--protocol",
-              "TCP", "--port", "5432", "--ip-version", "4");
+              "-f",
+              file.toString(),
+              "verify",
+              "isolated",
+              "fp/api",
+              "203.0.113.9",
+              "--protocol",
+              "TCP",
+              "--port",
+              "5432",
+              "--ip-version",
+              "4");
       assertThat(out.code()).as(out.toString()).isEqualTo(1);
     }
   }
@@ -171,8 +197,16 @@ class PodPairForwardTest {
     Files.writeString(file, yaml.substring(0, yaml.lastIndexOf("---")));
     Run run =
         Run.of(
-            "-f", file.toString(), "verify", "reachable", "fp/db-2", "fp/api", "--protocol", "TCP",
-            "--port", "8080");
+            "-f",
+            file.toString(),
+            "verify",
+            "reachable",
+            "fp/db-2",
+            "fp/api",
+            "--protocol",
+            "TCP",
+            "--port",
+            "8080");
     assertThat(run.code()).as(run.toString()).isEqualTo(3);
   }
 }

@@ -329,7 +329,9 @@ class ClusterDifferentialTest {
             mapped[0],
             mapped[1],
             before.sourcePlacement(),
-            before.destinationPlacement()); // spec S6.12: the deployed pod is placed as its endpoint was
+            before
+                .destinationPlacement()); // spec S6.12: the deployed pod is placed as its endpoint
+    // was
     return new Flow[] {before, after};
   }
 

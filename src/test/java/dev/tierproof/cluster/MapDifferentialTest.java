@@ -344,10 +344,7 @@ class MapDifferentialTest {
         e == null
             ? null
             : e.allowed().stream()
-                .filter(
-                    p ->
-                        covers(p, f)
-                            && p.witness().ends().equals(f.ends()))
+                .filter(p -> covers(p, f) && p.witness().ends().equals(f.ends()))
                 .findFirst()
                 .orElse(null);
     assertThat(part != null)

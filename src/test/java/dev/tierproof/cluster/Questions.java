@@ -168,7 +168,10 @@ public final class Questions {
    * node) or {@code at + 1} (of two) for {@code f} (spec S6.10).
    */
   public static void countPods(
-      Flow f, dev.tierproof.eval.Evaluator eval, java.util.concurrent.atomic.AtomicLongArray c, int at) {
+      Flow f,
+      dev.tierproof.eval.Evaluator eval,
+      java.util.concurrent.atomic.AtomicLongArray c,
+      int at) {
     if (Flow.betweenWorkloads(f.source(), f.destination())) {
       int nodes = eval.forwarders(f).size();
       if (nodes > 0) {

@@ -42,8 +42,8 @@ final class RandomWalkedNodes {
   }
 
   /**
-   * IP pools (spec S6.10, S9.2): none in a third (packets between nodes may be encapsulated),
-   * pools that never encapsulate in a third, and in the rest one that may (IPIP or VXLAN).
+   * IP pools (spec S6.10, S9.2): none in a third (packets between nodes may be encapsulated), pools
+   * that never encapsulate in a third, and in the rest one that may (IPIP or VXLAN).
    */
   private static List<String> pools(Random r) {
     int k = r.nextInt(3);

@@ -76,7 +76,9 @@ class FloatingFlowTest {
     Flow out = out(floating);
     assertThat(eval.placements(out)).extracting(Flow::placement).containsExactly(null, "n1", "n3");
     assertThat(eval.evaluate(out).steps()).noneMatch(dev.tierproof.eval.Step::forward);
-    assertThat(eval.forwarders(out.placed("n3"))).extracting(Endpoint::name).containsExactly("n3-all");
+    assertThat(eval.forwarders(out.placed("n3")))
+        .extracting(Endpoint::name)
+        .containsExactly("n3-all");
     assertThat(eval.evaluate(out.placed("n3")).steps())
         .anyMatch(x -> x.forward() && x.endpoint().name().equals("n3-all") && !x.allowed());
     assertThat(eval.forwarders(out.placed("n2"))).isEmpty();
@@ -96,7 +98,8 @@ class FloatingFlowTest {
     Reach.Endpoints alsoNamed = walkedOnly.on(Set.of("n1", "n3"));
     assertThat(alsoNamed.covers(FLOATING, Direction.EGRESS, Reach.Other.OUTSIDE)).isTrue();
     assertThat(alsoNamed.covers(ON_N1, Direction.EGRESS, Reach.Other.OUTSIDE)).isFalse();
-    assertThat(walkedOnly.on(null).covers(FLOATING, Direction.EGRESS, Reach.Other.OUTSIDE)).isTrue();
+    assertThat(walkedOnly.on(null).covers(FLOATING, Direction.EGRESS, Reach.Other.OUTSIDE))
+        .isTrue();
   }
 
   private static Flow out(Endpoint w) {

@@ -9,8 +9,8 @@ import java.util.Random;
 
 /**
  * Aims some of a model's flows between two of the pods {@link RandomForwarding} put on nodes (on a
- * walked node, on another, or naming none; the same pod at both ends too), so the forward chains
- * of one node or of two meet flows between workloads (spec S6.10, S6.11). Its own random stream, so
+ * walked node, on another, or naming none; the same pod at both ends too), so the forward chains of
+ * one node or of two meet flows between workloads (spec S6.10, S6.11). Its own random stream, so
  * the rest of a seed's model and flows are drawn as before.
  */
 final class RandomPodPairs {

@@ -57,16 +57,7 @@ final class Cells {
         dev.tierproof.model.Endpoint src,
         dev.tierproof.model.Endpoint dst) {
       return new dev.tierproof.model.Flow(
-          repProtocol,
-          srcIp,
-          sourcePort(),
-          dstIp,
-          port(),
-          type(),
-          code(),
-          domain,
-          src,
-          dst);
+          repProtocol, srcIp, sourcePort(), dstIp, port(), type(), code(), domain, src, dst);
     }
 
     /** Whether the cell's packet is one of the question's packets {@code b}. */

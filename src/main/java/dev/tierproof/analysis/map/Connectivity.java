@@ -281,9 +281,9 @@ public final class Connectivity {
 
   /**
    * The parts of flows walked at both ends ({@link #parts}), of the family of {@code srcIp}: the
-   * source's egress and the destination's ingress tables, and around them the forward chains'
-   * sides the pair's flows placed as {@code p} says meet ({@link Evaluator#hops}, spec S6.10,
-   * S6.11), in the order {@link Evaluator#evaluate} walks them.
+   * source's egress and the destination's ingress tables, and around them the forward chains' sides
+   * the pair's flows placed as {@code p} says meet ({@link Evaluator#hops}, spec S6.10, S6.11), in
+   * the order {@link Evaluator#evaluate} walks them.
    */
   private List<Part> walked(
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, Flow.Ends p) {
