@@ -164,10 +164,10 @@ public final class CheckReport {
     return Text.packet(f)
         + " ("
         + from
-        + f.onNode(f.source())
+        + f.onNode(true)
         + " -> "
         + to
-        + f.onNode(f.destination())
+        + f.onNode(false)
         + ")";
   }
 

@@ -161,10 +161,10 @@ public final class ExplainReport {
         Text.verdict(verdict.allowed())
             + ": "
             + from
-            + flow.onNode(flow.source())
+            + flow.onNode(true)
             + " -> "
             + to
-            + flow.onNode(flow.destination())
+            + flow.onNode(false)
             + " ("
             + Text.packet(flow)
             + ")"
