@@ -167,41 +167,14 @@ public final class Evaluator {
   }
 
   /**
-   * One step of a flow's walk: the step at {@code at} in {@code direction}, or its forward side.
-   */
-  public record Hop(Endpoint at, Direction direction, boolean forward) {}
-
-  /**
    * The steps of every flow from {@code source} to {@code destination} (null: outside the cluster)
-   * placed as {@code ends} says ({@link Flow#sourcePlacement}), in the packet's order (spec S5.1,
-   * S6.10, S6.11): the forward chain's ingress side of the source's node ({@link #forwarders}), the
-   * source's egress step, that chain's egress side, the destination node's ingress side, the
-   * destination's ingress step, that chain's egress side; when both ends are on one walked node,
-   * its ingress side before both steps and its egress side after them, once. The one home of that
-   * order (the map's tables follow it).
+   * placed as {@code ends} says ({@link Flow#sourcePlacement}), in the packet's order ({@link
+   * Hop#of}) around the forward chains of its ends' nodes ({@link #forwarders}). The one home of
+   * that order (the map's tables follow it).
    */
   public List<Hop> hops(Endpoint source, Endpoint destination, Flow.Ends ends) {
     Endpoint[] via = forwarders(source, destination, ends);
-    List<Hop> out = new ArrayList<>(6);
-    if (via[0] != null) {
-      out.add(new Hop(via[0], Direction.INGRESS, true));
-    }
-    if (source != null) {
-      out.add(new Hop(source, Direction.EGRESS, false));
-    }
-    if (via[0] != null && via[0] != via[1]) {
-      out.add(new Hop(via[0], Direction.EGRESS, true));
-    }
-    if (via[1] != null && via[1] != via[0]) {
-      out.add(new Hop(via[1], Direction.INGRESS, true));
-    }
-    if (destination != null) {
-      out.add(new Hop(destination, Direction.INGRESS, false));
-    }
-    if (via[1] != null) {
-      out.add(new Hop(via[1], Direction.EGRESS, true));
-    }
-    return out;
+    return Hop.of(source, destination, via[0], via[1]);
   }
 
   /**
@@ -215,8 +188,8 @@ public final class Evaluator {
    */
   private Endpoint[] forwarders(Endpoint source, Endpoint destination, Flow.Ends ends) {
     return new Endpoint[] {
-      forwardedEnd(source, destination) ? forwarderOn(node(source, ends.source())) : null,
-      forwardedEnd(destination, source) ? forwarderOn(node(destination, ends.destination())) : null
+      Hop.forwarded(source, destination) ? forwarderOn(node(source, ends.source())) : null,
+      Hop.forwarded(destination, source) ? forwarderOn(node(destination, ends.destination())) : null
     };
   }
 
@@ -230,11 +203,6 @@ public final class Evaluator {
         .filter(java.util.Objects::nonNull)
         .distinct()
         .toList();
-  }
-
-  /** Whether {@code w}'s packets with {@code other} (null: outside) are forwarded at its node. */
-  private static boolean forwardedEnd(Endpoint w, Endpoint other) {
-    return w != null && !w.isHost() && (other == null || !other.isHost());
   }
 
   private static String node(Endpoint w, String placement) {

@@ -12,8 +12,8 @@
  * the forward chain of a node whose one host endpoint is of all interfaces around a workload's step
  * for its flows with the outside and with other workloads, each end's node's chain in the packet's
  * order, S6.7-S6.11, a workload naming no node walking the chain of the node its flow places it on:
- * {@code Evaluator.hops}, {@code forwarders}, {@code placements}). Every answer the
- * solver gives is replayed here before it is reported.
+ * {@code Evaluator.hops}, {@code forwarders}, {@code placements}). Every answer the solver gives is
+ * replayed here before it is reported.
  *
  * <ul>
  *   <li>{@code Evaluator}: rule matching (S3) and the one walk of S4 ({@code walk}); {@code

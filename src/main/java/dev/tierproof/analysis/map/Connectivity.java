@@ -303,7 +303,7 @@ public final class Connectivity {
       return List.of();
     }
     List<Table> tables = new ArrayList<>(6);
-    for (Evaluator.Hop h : evaluator.hops(src, dst, p)) {
+    for (dev.tierproof.eval.Hop h : evaluator.hops(src, dst, p)) {
       tables.add(
           !h.forward()
               ? h.direction() == Direction.EGRESS ? out : in
