@@ -231,11 +231,12 @@ public final class Connectivity {
   private List<Part> parts(
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
     List<Part> out = new ArrayList<>();
+    Map<List<Object>, Table> sides = new HashMap<>(); // per host endpoint and direction, once
     for (Flow.Ends p : Flow.placements(src, dst, evaluator.walked())) {
       out.addAll(
           Flow.local(src, dst, p.source())
               ? local(src, srcIp, from, dst, dstIp, to, family)
-              : walked(src, srcIp, from, dst, dstIp, to, p));
+              : walked(src, srcIp, from, dst, dstIp, to, p, sides));
     }
     return out;
   }
@@ -286,7 +287,14 @@ public final class Connectivity {
    * the order {@link Evaluator#evaluate} walks them.
    */
   private List<Part> walked(
-      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, Flow.Ends p) {
+      Endpoint src,
+      Ip srcIp,
+      Member from,
+      Endpoint dst,
+      Ip dstIp,
+      Member to,
+      Flow.Ends p,
+      Map<List<Object>, Table> sides) {
     int family = srcIp.family();
     Table out =
         src == null
@@ -307,7 +315,9 @@ public final class Connectivity {
       tables.add(
           !h.forward()
               ? h.direction() == Direction.EGRESS ? out : in
-              : forward(h.at(), h.direction(), src, srcIp, from, dst, dstIp, to, family));
+              : sides.computeIfAbsent(
+                  List.of(h.at(), h.direction()),
+                  k -> forward(h.at(), h.direction(), src, srcIp, from, dst, dstIp, to, family)));
     }
     if (tables.stream().anyMatch(t -> !t.allowsSome())) {
       return List.of();
