@@ -231,13 +231,15 @@ public final class Connectivity {
   private List<Part> parts(
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
     List<Part> out = new ArrayList<>();
-    Map<List<Object>, Table> sides = new HashMap<>(); // per host endpoint and direction, once
+    List<Flow.Ends> walked = new ArrayList<>();
     for (Flow.Ends p : Flow.placements(src, dst, evaluator.walked())) {
-      out.addAll(
-          Flow.local(src, dst, p.source())
-              ? local(src, srcIp, from, dst, dstIp, to, family)
-              : walked(src, srcIp, from, dst, dstIp, to, p, sides));
+      if (Flow.local(src, dst, p.source())) {
+        out.addAll(local(src, srcIp, from, dst, dstIp, to, family));
+      } else {
+        walked.add(p);
+      }
     }
+    out.addAll(walked(src, srcIp, from, dst, dstIp, to, walked));
     return out;
   }
 
@@ -281,20 +283,14 @@ public final class Connectivity {
   }
 
   /**
-   * The parts of flows walked at both ends ({@link #parts}), of the family of {@code srcIp}: the
-   * source's egress and the destination's ingress tables, and around them the forward chains' sides
-   * the pair's flows placed as {@code p} says meet ({@link Evaluator#hops}, spec S6.10, S6.11), in
-   * the order {@link Evaluator#evaluate} walks them.
+   * The parts of flows walked at both ends ({@link #parts}), of the family of {@code srcIp}, in
+   * each of {@code placements}: the source's egress and the destination's ingress tables, and
+   * around them the forward chains' sides the pair's flows so placed meet ({@link Evaluator#hops},
+   * spec S6.10, S6.11), in the order {@link Evaluator#evaluate} walks them; each side is built once
+   * for all placements.
    */
   private List<Part> walked(
-      Endpoint src,
-      Ip srcIp,
-      Member from,
-      Endpoint dst,
-      Ip dstIp,
-      Member to,
-      Flow.Ends p,
-      Map<List<Object>, Table> sides) {
+      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, List<Flow.Ends> ps) {
     int family = srcIp.family();
     Table out =
         src == null
@@ -310,6 +306,27 @@ public final class Connectivity {
     if (in != null && !in.allowsSome()) {
       return List.of();
     }
+    Map<List<Object>, Table> sides = new HashMap<>(); // per host endpoint and direction
+    List<Part> parts = new ArrayList<>();
+    for (Flow.Ends p : ps) {
+      parts.addAll(walked(src, srcIp, dst, dstIp, to, p, out, in, sides, from, family));
+    }
+    return parts;
+  }
+
+  /** {@link #walked} in placement {@code p}, the ends' tables {@code out} and {@code in} given. */
+  private List<Part> walked(
+      Endpoint src,
+      Ip srcIp,
+      Endpoint dst,
+      Ip dstIp,
+      Member to,
+      Flow.Ends p,
+      Table out,
+      Table in,
+      Map<List<Object>, Table> sides,
+      Member from,
+      int family) {
     List<Table> tables = new ArrayList<>(6);
     for (dev.tierproof.eval.Hop h : evaluator.hops(src, dst, p)) {
       tables.add(
