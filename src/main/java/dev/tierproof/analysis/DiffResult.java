@@ -127,7 +127,8 @@ public record DiffResult(
      * {@code " (workload on the host endpoint's node)"} or {@code " (workload not on the host
      * endpoint's node)"} for a class of one placement between a host endpoint and a workload (spec
      * S6.12), {@code " (workload on node n1)"} or {@code " (workload on no walked node)"} for one
-     * between a workload and outside (S6.11), else {@code ""}.
+     * between a workload and outside (S6.11), {@code " (source on node n1, destination on no walked
+     * node)"} for one between two workloads (S6.10), else {@code ""}.
      */
     public String placement() {
       if (placed == null) {
@@ -138,9 +139,22 @@ public record DiffResult(
             ? " (workload on the host endpoint's node)"
             : " (workload not on the host endpoint's node)";
       }
+      if (pods()) {
+        // spec S6.10: each end on its own
+        return " (source on "
+            + (placed.source() != null ? "node " + placed.source() : "no walked node")
+            + ", destination on "
+            + (placed.destination() != null ? "node " + placed.destination() : "no walked node")
+            + ")";
+      }
       return placed.node() != null
           ? " (workload on node " + placed.node() + ")"
           : " (workload on no walked node)";
+    }
+
+    /** Whether the class is between two workloads, each placed on its own (spec S6.10). */
+    public boolean pods() {
+      return dev.tierproof.model.Flow.betweenWorkloads(witness.source(), witness.destination());
     }
   }
 

@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
  * source, ingress at the destination). An element standing for forwarded traffic does not act at a
  * workload on a node whose forward chain is walked ({@link Reach.Endpoints#walked}) for a flow
- * whose other end is outside the cluster (spec S6.11, S9.3). Every command asks here and nowhere
- * else.
+ * whose other end is outside the cluster or, unless it may drop an encapsulated flow's outer packet
+ * ({@link Reach.Endpoints#pods}), another workload (spec S6.10, S6.11, S9.3). Every command asks
+ * here and nowhere else.
  */
 public final class Relevance {
 
@@ -64,6 +65,22 @@ public final class Relevance {
   }
 
   /**
+   * What every flow's end at {@code end} is (spec S6.10): outside ({@link #outside}), outside or a
+   * workload (a workload endpoint, any pod, a range holding no host endpoint), or anything.
+   */
+  private static Reach.Other other(End end, PolicySet set) {
+    if (outside(end, set)) {
+      return Reach.Other.OUTSIDE;
+    }
+    boolean noHost =
+        end instanceof End.Known k
+            ? !k.endpoint().isHost()
+            : end instanceof End.Hypothetical
+                || end instanceof End.Addresses && !holds(end, set, Endpoint::isHost);
+    return noHost ? Reach.Other.FORWARDED : Reach.Other.ANY;
+  }
+
+  /**
    * {@code some} and the elements standing for forwarded traffic: a flow between two addresses
    * outside the cluster has no step of its own, but may be routed through a host (spec S6.6).
    */
@@ -86,9 +103,13 @@ public final class Relevance {
     if (verdict.steps().isEmpty()) {
       return withForwarded(all, List.of()); // between two addresses outside the cluster
     }
-    // spec S6.11: a flow meets a forward chain only between a workload and outside the cluster,
-    // whose one step of its own is the workload's
-    boolean outside = verdict.steps().stream().filter(s -> !s.forward()).count() == 1;
+    // spec S6.10, S6.11: a flow meets a forward chain only between a workload and outside the
+    // cluster (its one step of its own is the workload's) or another workload
+    List<Step> own = verdict.steps().stream().filter(s -> !s.forward()).toList();
+    Reach.Other other =
+        own.stream().anyMatch(s -> s.endpoint().isHost())
+            ? Reach.Other.ANY
+            : own.size() == 1 ? Reach.Other.OUTSIDE : Reach.Other.FORWARDED;
     // spec S6.12: a local flow (it has an own-node step) is never forwarded
     boolean local =
         verdict.steps().stream()
@@ -107,7 +128,7 @@ public final class Relevance {
                 && steps.stream()
                     .anyMatch(
                         (Step s) ->
-                            r.covers(s.endpoint(), s.direction(), outside)
+                            r.covers(s.endpoint(), s.direction(), other)
                                 && (r.decider() == null || s.decidedBy().rule() == r.decider())));
   }
 
@@ -225,19 +246,21 @@ public final class Relevance {
   }
 
   /**
-   * Whether the far end of a flow is outside the cluster: for every flow ({@code only}), for some
-   * ({@code may}).
+   * What the far end of a flow is for every flow ({@code every}), and whether for some flow it is
+   * outside the cluster or a workload, so that the flow is forwarded ({@code may}).
    */
-  private record Far(boolean only, boolean may) {
+  private record Far(Reach.Other every, boolean may) {
 
-    static final Far INSIDE = new Far(false, false);
+    static final Far INSIDE = new Far(Reach.Other.ANY, false);
 
     /** Any end: inside the cluster or outside. */
-    static final Far ANY = new Far(false, true);
+    static final Far ANY = new Far(Reach.Other.ANY, true);
 
     /** The far end {@code end}: null any end the map covers, outside ones included. */
     static Far of(End end, PolicySet set) {
-      return new Far(end != null && outside(end, set), end == null || end instanceof End.Addresses);
+      Reach.Other every = end == null ? Reach.Other.ANY : other(end, set);
+      return new Far(
+          every, end == null || end instanceof End.Addresses || every != Reach.Other.ANY);
     }
   }
 
@@ -376,7 +399,7 @@ public final class Relevance {
         || end instanceof End.Hypothetical h
             && !h.existingOnly()
             && (r.directions().contains(d)
-                    && !(far.only() && r.walkedAt(null)) // spec S6.11: it names no node
+                    && !(r.walkedFlow(far.every()) && r.walkedAt(null)) // spec S6.11: no node
                     && fresh(r, h.namespace(), h.selector())
                 || far.may() && forwardedAt(r, null, set));
   }
@@ -391,7 +414,7 @@ public final class Relevance {
    */
   private static boolean covers(
       Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, Far far) {
-    return r.covers(e, d, far.only())
+    return r.covers(e, d, far.every())
         || far.may() && forwardedAt(r, e, set)
         || e.isHost()
             && r.covers(e, d.opposite())

@@ -61,17 +61,24 @@ final class ExplainCommand extends Subcommand {
     Evaluator evaluator = new Evaluator(set);
     Verdict verdict = evaluator.evaluate(c.flow());
     List<String> notes = new java.util.ArrayList<>(c.notes());
-    // spec S6.11, S6.12: a workload that names no node may run on the host endpoint's node, or on
-    // a node whose forward chain is walked, too
+    // spec S6.10-S6.12: a workload that names no node may run on the host endpoint's node, or on
+    // a node whose forward chain is walked, too; of a flow between two such workloads, whose
+    // placements grow as the square of the walked nodes, only those whose verdict differs are noted
     List<ExplainReport.Placed> others = new java.util.ArrayList<>();
+    List<Verdict> all = new java.util.ArrayList<>();
+    boolean pods = Flow.betweenWorkloads(c.flow().source(), c.flow().destination());
     for (Flow p : evaluator.placements(c.flow())) {
       if (!p.equals(c.flow())) {
         ExplainReport.Placed other = new ExplainReport.Placed(p, evaluator.evaluate(p));
+        all.add(other.verdict());
+        if (pods && other.verdict().allowed() == verdict.allowed()) {
+          continue;
+        }
         others.add(other);
         notes.add(
             (p.local()
                     ? "placed on the host endpoint's node, "
-                    : "placed on node " + p.placement() + ", ")
+                    : pods ? "placed " + where(p) + ", " : "placed on node " + p.placement() + ", ")
                 + placed(p, other.verdict()));
       }
     }
@@ -82,8 +89,8 @@ final class ExplainCommand extends Subcommand {
     // path
     List<dev.tierproof.model.Unmodelled> acting =
         new java.util.ArrayList<>(Relevance.verdict(question.get().unmodelled(), verdict));
-    for (ExplainReport.Placed other : others) {
-      Relevance.verdict(question.get().unmodelled(), other.verdict()).stream()
+    for (Verdict other : all) {
+      Relevance.verdict(question.get().unmodelled(), other).stream()
           .filter(u -> !acting.contains(u))
           .forEach(acting::add);
     }
@@ -104,6 +111,22 @@ final class ExplainCommand extends Subcommand {
   }
 
   /** {@code the flow is allowed: TCP ... (n1-eth0 -> app/web on node n1)}. */
+  /**
+   * {@code "with shop/a on node n1 and shop/b elsewhere"}: where {@code f} places its ends naming
+   * no node.
+   */
+  private static String where(Flow f) {
+    List<String> ends = new java.util.ArrayList<>();
+    for (boolean source : List.of(true, false)) {
+      dev.tierproof.model.Endpoint e = source ? f.source() : f.destination();
+      if (e != null && !e.isHost() && e.node() == null) {
+        String node = f.placedOn(source);
+        ends.add(e.ref() + (node == null ? " elsewhere" : " on node " + node));
+      }
+    }
+    return "with " + String.join(" and ", ends);
+  }
+
   private static String placed(Flow f, Verdict v) {
     return "the flow is " + (v.allowed() ? "allowed" : "denied") + ": " + f.describe();
   }

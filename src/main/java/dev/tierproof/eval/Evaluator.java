@@ -155,57 +155,71 @@ public final class Evaluator {
   }
 
   /**
-   * The verdict on a flow: egress at its source endpoint, then ingress at its destination; a step
-   * that a local flow does not walk ({@link #stepped}) is decided {@link Decision.Kind#OWN_NODE}. A
-   * flow that a node's all-interfaces host endpoint H forwards ({@link #forwarder}) meets H's
-   * forward chain around them (spec S6.7, S6.11): H's ingress side first, H's egress side last.
+   * The verdict on a flow: its {@link #hops} in order; a step that a local flow does not walk
+   * ({@link Hop#stepped}) is decided {@link Decision.Kind#OWN_NODE}.
    */
   public Verdict evaluate(Flow flow) {
     List<Step> steps = new ArrayList<>();
-    Endpoint via = forwarder(flow);
-    if (via != null) {
-      steps.add(evaluate(forwardChain(via, Direction.INGRESS), flow));
-    }
-    for (Direction d : List.of(Direction.EGRESS, Direction.INGRESS)) {
-      Endpoint at = d == Direction.EGRESS ? flow.source() : flow.destination();
-      if (at == null) {
-        continue;
+    for (Hop h : hops(flow.source(), flow.destination(), flow.ends())) {
+      if (h.forward()) {
+        steps.add(evaluate(forwardChain(h.at(), h.direction()), flow));
+      } else {
+        steps.add(
+            Hop.stepped(flow, h.direction())
+                ? evaluate(h.at(), h.direction(), flow)
+                : new Step(
+                    h.at(), h.direction(), true, Decision.of(Decision.Kind.OWN_NODE), List.of()));
       }
-      steps.add(
-          stepped(flow, d)
-              ? evaluate(at, d, flow)
-              : new Step(at, d, true, Decision.of(Decision.Kind.OWN_NODE), List.of()));
-    }
-    if (via != null) {
-      steps.add(evaluate(forwardChain(via, Direction.EGRESS), flow));
     }
     return new Verdict(steps.stream().allMatch(Step::allowed), steps);
   }
 
   /**
-   * The host endpoint whose forward chain {@code flow} meets (spec S6.11), or null: a flow between
-   * a workload endpoint and an address outside the cluster, either way, meets the all-interfaces
-   * endpoint of the node it places the workload on ({@link Flow#placement}: the workload's own, or
-   * where the flow places a workload naming no node) when that node is one of {@link
-   * Endpoint#forwarders}; null too when that chain holds no policy (it forwards every packet, S6.8:
-   * its steps are left out).
+   * The steps of every flow from {@code source} to {@code destination} (null: outside the cluster)
+   * placed as {@code ends} says ({@link Flow#sourcePlacement}), in the packet's order ({@link
+   * Hop#of}) around the forward chains of its ends' nodes ({@link #forwarders}). The one home of
+   * that order (the map's tables follow it).
    */
-  public Endpoint forwarder(Flow flow) {
-    return forwarder(flow.source(), flow.destination(), flow.placement());
+  public List<Hop> hops(Endpoint source, Endpoint destination, Flow.Ends ends) {
+    Endpoint[] via = forwarders(source, destination, ends);
+    return Hop.of(source, destination, via[0], via[1]);
   }
 
   /**
-   * {@link #forwarder(Flow)} for every flow from {@code source} to {@code destination} (null:
-   * outside the cluster) placed on {@code placement} ({@link Flow#placement}).
+   * The host endpoints whose forward chains a flow from {@code source} to {@code destination}
+   * placed as {@code ends} says meets, per end (spec S6.10, S6.11), of its source's node and of its
+   * destination's node (each null: none): a workload end of a flow with outside or with another
+   * workload meets the all-interfaces endpoint of the node it is on (its own, or where the flow
+   * places it when it names none) when that node is one of {@link Endpoint#forwarders}; none either
+   * when that chain holds no policy (it forwards every packet, S6.8: its steps are left out). Two
+   * ends on one such node meet the same endpoint.
    */
-  public Endpoint forwarder(Endpoint source, Endpoint destination, String placement) {
-    Endpoint w = source == null ? destination : destination == null ? source : null;
-    return w == null || w.isHost() ? null : forwarderOn(w.node() != null ? w.node() : placement);
+  private Endpoint[] forwarders(Endpoint source, Endpoint destination, Flow.Ends ends) {
+    return new Endpoint[] {
+      Hop.forwarded(source, destination) ? forwarderOn(node(source, ends.source())) : null,
+      Hop.forwarded(destination, source) ? forwarderOn(node(destination, ends.destination())) : null
+    };
+  }
+
+  /**
+   * The host endpoints whose forward chains {@code flow} meets, its source's node's first (spec
+   * S6.10, S6.11; {@link #hops}): none, one, or two for a flow between workloads on two walked
+   * nodes.
+   */
+  public List<Endpoint> forwarders(Flow flow) {
+    return java.util.Arrays.stream(forwarders(flow.source(), flow.destination(), flow.ends()))
+        .filter(java.util.Objects::nonNull)
+        .distinct()
+        .toList();
+  }
+
+  private static String node(Endpoint w, String placement) {
+    return w.node() != null ? w.node() : placement;
   }
 
   /**
    * The all-interfaces host endpoint of {@code node} (null: none) when its forward chain is walked
-   * and holds policy ({@link #forwarder(Flow)}), else null.
+   * and holds policy ({@link #forwarders}), else null.
    */
   public Endpoint forwarderOn(String node) {
     return node != null && walked.contains(node) ? forwarders.get(node) : null;
@@ -223,23 +237,6 @@ public final class Evaluator {
   /** {@code flow} in each placement that can change its answer ({@link Flow#placements}). */
   public List<Flow> placements(Flow flow) {
     return flow.placements(walked());
-  }
-
-  /**
-   * Whether {@code flow} walks a policy step in {@code dir} (spec S5.1, S6.12): at an end in the
-   * cluster; for a flow between a host endpoint and a workload on its node ({@link Flow#local})
-   * only the workload's egress toward its host, and not for an ICMPv6 neighbour-discovery or
-   * multicast listener message, which Felix accepts from a workload to its host before policy.
-   */
-  public static boolean stepped(Flow flow, Direction dir) {
-    Endpoint at = dir == Direction.EGRESS ? flow.source() : flow.destination();
-    if (at == null) {
-      return false;
-    }
-    if (!flow.local()) {
-      return true;
-    }
-    return dir == Direction.EGRESS && !at.isHost() && !Protocols.hostDiscovery(flow);
   }
 
   /** One enforcement point (spec S4): tiers in order, then profiles, then deny. */

@@ -8,16 +8,17 @@
  * ports first, {@link dev.tierproof.model.Failsafe}, then the untracked, pre-DNAT and normal paths
  * of {@link dev.tierproof.model.HostPath}, S6.4, the normal one with their own profiles; an
  * untracked Allow decided with the reply its packet needs, S6.5; a node's traffic with its own
- * workloads, S6.12, walking only the workload's egress toward its host: {@code Evaluator.stepped};
- * the forward chain of a node whose one host endpoint is of all interfaces around a workload's step
- * for its flows with the outside, S6.7-S6.11, a workload naming no node walking the chain of the
- * node its flow places it on: {@code Evaluator.forwarder}, {@code placements}). Every answer the
- * solver gives is replayed here before it is reported.
+ * workloads, S6.12, walking only the workload's egress toward its host: {@code Hop.stepped}; the
+ * forward chain of a node whose one host endpoint is of all interfaces around a workload's step for
+ * its flows with the outside and with other workloads, each end's node's chain in the packet's
+ * order, S6.7-S6.11, a workload naming no node walking the chain of the node its flow places it on:
+ * {@code Evaluator.hops}, {@code forwarders}, {@code placements}). Every answer the solver gives is
+ * replayed here before it is reported.
  *
  * <ul>
  *   <li>{@code Evaluator}: rule matching (S3) and the one walk of S4 ({@code walk}); {@code
  *       evaluate} is that walk at each step of a flow (S5), with a trace, a forward chain's sides
- *       included ({@code forwarder}, {@code forwardChain}, S6.11);
+ *       included ({@code hops}, {@code forwardChain}, S6.10, S6.11);
  *   <li>{@code StepPath}: what a step holds before a packet arrives: the tiers entered with their
  *       applying policies (S4.1, S4.2), path after path (S6.4), and the endpoint's profiles (S4.6);
  *       or a side of a host endpoint's forward chain (S6.8);

@@ -88,6 +88,15 @@ final class Gaps {
    * and every forward chain are not ({@link #ebpf}).
    */
   static List<Unmodelled> of(PolicySet set) {
+    return of(set, true);
+  }
+
+  /**
+   * {@link #of(PolicySet)}, where packets between two nodes may be encapsulated ({@code encap},
+   * {@link IpPools}): then a pre-DNAT policy whose ingress rules may drop the outer packet keeps
+   * the flows between workloads of the walked nodes unmodelled (spec S6.10, S9.2).
+   */
+  static List<Unmodelled> of(PolicySet set, boolean encap) {
     // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
     Dataplane dataplane = set.dataplane();
@@ -133,9 +142,9 @@ final class Gaps {
                           + " dataplane (`--dataplane bpf`)"
                       : path == HostPath.UNTRACKED
                           ? "forwarded traffic through host endpoints is not modelled"
-                          : "forwarded traffic through host endpoints is modelled only between a"
+                          : "forwarded traffic through host endpoints is modelled only for a"
                               + " workload on a node whose one host endpoint is of all interfaces"
-                              + " and an address outside the cluster",
+                              + " and an address outside the cluster or another workload",
                   hosts.isEmpty()
                       ? Reach.NOWHERE
                       : new Reach.Endpoints(
@@ -144,7 +153,9 @@ final class Gaps {
                               null,
                               null)
                           .on(nodes)
-                          .walking(path == HostPath.UNTRACKED && !renderer ? Set.of() : walked)
+                          .walking(
+                              path == HostPath.UNTRACKED && !renderer ? Set.of() : walked,
+                              !(path == HostPath.PRE_DNAT && encap && outerDenied(p)))
                           .forwardedOnly(path != HostPath.PRE_DNAT)));
         }
         if (bpf && path != HostPath.NORMAL) {
@@ -340,5 +351,19 @@ final class Gaps {
                 deciding(at, r, Reach.Effect.ALLOWS)));
       }
     }
+  }
+
+  /**
+   * Whether an ingress rule of pre-DNAT policy {@code p} may deny the outer packet of IPIP (IP
+   * protocol 4) or VXLAN (UDP) encapsulation, whatever its addresses and ports (spec S6.10).
+   */
+  private static boolean outerDenied(Policy p) {
+    return p.rules(Direction.INGRESS).stream()
+        .anyMatch(
+            r ->
+                r.action() == Action.DENY
+                    && (r.protocol() == null
+                        || r.protocol() == 4
+                        || r.protocol() == dev.tierproof.model.Protocols.UDP));
   }
 }

@@ -163,9 +163,9 @@ final class Policies {
               + (doNotTrack
                   ? "`: forwarded traffic through host endpoints is not modelled, only traffic to"
                       + " and from their own addresses"
-                  : "`: forwarded traffic through host endpoints is modelled only between the"
-                      + " workloads of a node whose one host endpoint is of all interfaces (`*`)"
-                      + " and addresses outside the cluster"));
+                  : "`: forwarded traffic through host endpoints is modelled only for the"
+                      + " workloads of a node whose one host endpoint is of all interfaces (`*`),"
+                      + " with addresses outside the cluster and with other workloads"));
     }
   }
 

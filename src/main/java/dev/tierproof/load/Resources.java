@@ -95,6 +95,7 @@ final class Resources {
   private final List<Unmodelled> unmodelled = new ArrayList<>();
   private final Endpoints endpoints;
   private final Services services;
+  private final IpPools pools = new IpPools();
   private final CalicoVersion version;
   private final Dataplane dataplane; // --dataplane, null when not chosen
   private final List<TierDef> builtInTiers;
@@ -256,6 +257,7 @@ final class Resources {
             && !group.endsWith("projectcalico.org")
             && !group.endsWith("tigera.io");
     if (IgnoredKinds.why(kind) != null) {
+      pools.read(kind, resource); // spec S6.10: an IPPool's encapsulation is read
       diagnostics.warning(at, "kind `" + kind + "` is ignored: " + IgnoredKinds.why(kind));
     } else if (Kinds.notModelled(kind) || thirdParty) {
       diagnostics.warning(at, "kind `" + kind + "` is not modelled and is ignored");
@@ -577,7 +579,7 @@ final class Resources {
    */
   List<Unmodelled> unmodelled(PolicySet set) {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
-    out.addAll(Gaps.of(set));
+    out.addAll(Gaps.of(set, pools.mayEncapsulate()));
     return out;
   }
 

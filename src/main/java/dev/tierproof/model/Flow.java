@@ -9,14 +9,16 @@ package dev.tierproof.model;
  * @param icmpType null unless ICMP/ICMPv6; {@code icmpCode} likewise
  * @param destinationDomain the DNS name the destination was reached by (Enterprise domain rules),
  *     or null
- * @param placement the node of the flow's workload end where its node matters, null elsewhere: for
- *     a flow between a host endpoint and a workload, the host endpoint's node when the workload is
- *     on it (spec S6.12: the flow is {@link #local}); for a flow between a workload and an address
- *     outside the cluster, the workload's node (its forward chain may be walked, S6.11); null for
- *     other flows. For a workload that names no node (a pod template, a pod not yet deployed) the
- *     flow places it: given a node, it is on that node; null, on a node the input does not list or
- *     one whose answer is the same as there ({@link #placements}). The one home of where a flow
- *     puts its workload: normalised here, so a placement that cannot matter is null
+ * @param sourcePlacement the node of the flow's source end where its node matters, null elsewhere
+ *     ({@code destinationPlacement} likewise for its destination end): for a workload end of a flow
+ *     with a host endpoint, the host endpoint's node when the workload is on it (spec S6.12: the
+ *     flow is {@link #local}); for a workload end of a flow with outside or with another workload,
+ *     the workload's node (its forward chain may be walked, S6.11); null for other ends. For a
+ *     workload that names no node (a pod template, a pod not yet deployed) the flow places it:
+ *     given a node, it is on that node; null, on a node the input does not list or one whose answer
+ *     is the same as there ({@link #placements}). Each end is placed on its own, so a flow between
+ *     two workloads naming no node can place them on two nodes. The one home of where a flow puts
+ *     its ends: normalised here, so a placement that cannot matter is null
  */
 public record Flow(
     int protocol,
@@ -29,16 +31,19 @@ public record Flow(
     String destinationDomain,
     Endpoint source,
     Endpoint destination,
-    String placement) {
+    String sourcePlacement,
+    String destinationPlacement) {
 
   public Flow {
     if (sourceIp.family() != destinationIp.family()) {
       throw new IllegalArgumentException("source and destination families differ");
     }
-    placement = normalised(source, destination, placement);
+    String s = normalised(source, destination, sourcePlacement);
+    destinationPlacement = normalised(destination, source, destinationPlacement);
+    sourcePlacement = s;
   }
 
-  /** A flow whose workload end, if it names no node, is placed elsewhere. */
+  /** A flow whose ends naming no node are placed elsewhere ({@link #placed} places them). */
   public Flow(
       int protocol,
       Ip sourceIp,
@@ -61,29 +66,47 @@ public record Flow(
         destinationDomain,
         source,
         destination,
+        null,
         null);
   }
 
   /**
-   * {@code node} as the placement of a flow between {@code a} and {@code b} ({@link #placement}): a
-   * host endpoint's node for a flow between it and a workload on it or naming none, placed there; a
-   * workload's own node, or the given one when it names none, for a flow between it and outside.
+   * {@code node} as the placement of end {@code w} of a flow between it and {@code other} (null:
+   * outside; {@link #sourcePlacement}): for a workload with a host endpoint on a node, that node
+   * when the workload is on it or names no node and is placed there, else null; for a workload with
+   * outside or another workload, its own node, or the given one when it names none; null for a host
+   * endpoint or outside.
    */
-  private static String normalised(Endpoint a, Endpoint b, String node) {
-    if (a == null || b == null) {
-      Endpoint w = a == null ? b : a;
-      return w == null || w.isHost() ? null : w.node() != null ? w.node() : node;
-    }
-    if (a.isHost() == b.isHost()) {
-      return null;
-    }
-    Endpoint host = a.isHost() ? a : b;
-    Endpoint w = a.isHost() ? b : a;
-    if (host.node() == null) {
+  private static String normalised(Endpoint w, Endpoint other, String node) {
+    if (w == null || w.isHost()) {
       return null;
     }
     String on = w.node() != null ? w.node() : node;
-    return host.node().equals(on) ? on : null;
+    if (other == null || !other.isHost()) {
+      return on;
+    }
+    return other.node() != null && other.node().equals(on) ? on : null;
+  }
+
+  /**
+   * The placement of the flow's one placed end ({@link #sourcePlacement}, else {@link
+   * #destinationPlacement}): for a flow with a host endpoint or outside, where it puts its
+   * workload.
+   */
+  public String placement() {
+    return sourcePlacement != null ? sourcePlacement : destinationPlacement;
+  }
+
+  /**
+   * Where this flow places its two ends ({@link #sourcePlacement}, {@link #destinationPlacement}).
+   */
+  public Ends ends() {
+    return new Ends(sourcePlacement, destinationPlacement);
+  }
+
+  /** Whether both ends are workload endpoints (spec S6.10: their flow may cross two nodes). */
+  public static boolean betweenWorkloads(Endpoint a, Endpoint b) {
+    return a != null && b != null && !a.isHost() && !b.isHost();
   }
 
   /**
@@ -92,12 +115,15 @@ public record Flow(
    * host endpoint and a workload; for a workload that names no node when the flow places it there.
    */
   public boolean local() {
-    return local(source, destination, placement);
+    return local(source, destination, placement());
   }
 
   /** {@link #local()} of a flow between {@code a} and {@code b} placed on {@code placement}. */
   public static boolean local(Endpoint a, Endpoint b, String placement) {
-    return normalised(a, b, placement) != null && a != null && b != null;
+    return a != null
+        && b != null
+        && a.isHost() != b.isHost()
+        && (normalised(a, b, placement) != null || normalised(b, a, placement) != null);
   }
 
   /**
@@ -125,6 +151,15 @@ public record Flow(
     return null;
   }
 
+  /** Where a flow places its source and its destination end ({@link #sourcePlacement}). */
+  public record Ends(String source, String destination) {
+
+    /** Both ends (each that names no node) on {@code node} (null: elsewhere). */
+    public static Ends both(String node) {
+      return new Ends(node, node);
+    }
+  }
+
   /**
    * The flow in each placement that can change its answer ({@link #placements(Endpoint, Endpoint,
    * java.util.Collection)}).
@@ -134,22 +169,49 @@ public record Flow(
   }
 
   /**
-   * The placements ({@link #placement}) of the flows between {@code a} and {@code b} (null:
-   * outside), either way, that can change their answers, null (elsewhere) first: with a {@link
-   * #floating} end, also its host end's node, or for a flow with outside each of {@code walked}
-   * (the nodes whose forward chain is walked, spec S6.11); else the one placement they all have.
+   * The placements of the flows between {@code a} and {@code b} (null: outside), either way, that
+   * can change their answers, elsewhere first: with a {@link #floating} end, elsewhere and its host
+   * end's node, or for a flow with outside each of {@code walked} (the nodes whose forward chain is
+   * walked, spec S6.11); for a flow between two workloads, each end naming no node elsewhere or on
+   * each of {@code walked}, independently ((walked+1)² for two such ends); else the one placement
+   * they all have.
    */
-  public static java.util.List<String> placements(
+  public static java.util.List<Ends> placements(
       Endpoint a, Endpoint b, java.util.Collection<String> walked) {
+    if (betweenWorkloads(a, b)) {
+      java.util.List<Ends> out = new java.util.ArrayList<>();
+      for (String s : nodes(a, walked)) {
+        for (String d : nodes(b, walked)) {
+          out.add(new Ends(s, d));
+        }
+      }
+      return java.util.Collections.unmodifiableList(out);
+    }
     Endpoint w = floating(a, b);
     if (w == null) {
-      return java.util.Collections.singletonList(normalised(a, b, null));
+      return java.util.List.of(Ends.both(null));
     }
     Endpoint other = w == a ? b : a;
+    java.util.List<Ends> out = new java.util.ArrayList<>();
+    out.add(Ends.both(null));
+    for (String n : other == null ? walked : java.util.List.of(other.node())) {
+      out.add(Ends.both(n));
+    }
+    return java.util.Collections.unmodifiableList(out);
+  }
+
+  /**
+   * The nodes workload {@code w} may be on: its own, or elsewhere (null) and each of {@code
+   * walked}.
+   */
+  private static java.util.List<String> nodes(Endpoint w, java.util.Collection<String> walked) {
+    if (w.node() != null) {
+      return java.util.List.of(w.node());
+    }
     java.util.List<String> out = new java.util.ArrayList<>();
     out.add(null);
-    out.addAll(other == null ? walked : java.util.List.of(other.node()));
-    return java.util.Collections.unmodifiableList(out);
+    out.addAll(walked);
+    return out;
   }
 
   /**
@@ -195,7 +257,8 @@ public record Flow(
         destinationDomain,
         source,
         destination,
-        placement);
+        sourcePlacement,
+        destinationPlacement);
   }
 
   /** The same packet between {@code newSource} and {@code newDestination}, placed alike. */
@@ -211,7 +274,8 @@ public record Flow(
         destinationDomain,
         newSource,
         newDestination,
-        placement);
+        sourcePlacement,
+        destinationPlacement);
   }
 
   /**
@@ -219,6 +283,14 @@ public record Flow(
    * {@link #placement}).
    */
   public Flow placed(String node) {
+    return placed(Ends.both(node));
+  }
+
+  /**
+   * The same packet, its ends naming no node placed as {@code ends} says ({@link
+   * #sourcePlacement}).
+   */
+  public Flow placed(Ends ends) {
     return new Flow(
         protocol,
         sourceIp,
@@ -230,7 +302,8 @@ public record Flow(
         destinationDomain,
         source,
         destination,
-        node);
+        ends.source(),
+        ends.destination());
   }
 
   /** The same packet, its workload end naming no node placed on its host end's node (S6.12). */
@@ -258,7 +331,8 @@ public record Flow(
             domain,
             owner,
             destination,
-            placement)
+            sourcePlacement,
+            destinationPlacement)
         : new Flow(
             protocol,
             sourceIp,
@@ -270,7 +344,8 @@ public record Flow(
             domain,
             this.source,
             owner,
-            placement);
+            sourcePlacement,
+            destinationPlacement);
   }
 
   /**
@@ -300,7 +375,8 @@ public record Flow(
         null,
         destination,
         source,
-        placement);
+        destinationPlacement,
+        sourcePlacement);
   }
 
   /**
@@ -343,29 +419,44 @@ public record Flow(
     return packet()
         + " ("
         + (source == null ? "outside" : source.ref())
-        + onNode(source)
+        + onNode(true)
         + " -> "
         + (destination == null
             ? destinationDomain != null ? destinationDomain : "outside"
             : destination.ref())
-        + onNode(destination)
+        + onNode(false)
         + ")";
   }
 
   /**
-   * The node this flow places {@code e} on: its {@link #placement}, when {@code e} is a workload
-   * naming no node; else null ({@code e} may be null: outside).
+   * The node this flow places {@code e} on: the placement of the end {@code e} is (the source when
+   * it is both), when {@code e} is a workload naming no node; else null ({@code e} may be null:
+   * outside).
    */
   public String placedOn(Endpoint e) {
+    return e == null ? null : placedOn(e == source);
+  }
+
+  /**
+   * The node this flow places its source end (with {@code sourceEnd}, else its destination end) on,
+   * when that end is a workload naming no node; else null.
+   */
+  public String placedOn(boolean sourceEnd) {
+    Endpoint e = sourceEnd ? source : destination;
     if (e == null || e.isHost() || e.node() != null) {
       return null;
     }
-    return placement;
+    return sourceEnd ? sourcePlacement : destinationPlacement;
   }
 
   /** {@code " on node n1"} when this flow places {@code e} on a node ({@link #placedOn}). */
   public String onNode(Endpoint e) {
-    String node = placedOn(e);
+    return e == null ? "" : onNode(e == source);
+  }
+
+  /** {@code " on node n1"} when this flow places the end on a node ({@link #placedOn(boolean)}). */
+  public String onNode(boolean sourceEnd) {
+    String node = placedOn(sourceEnd);
     return node == null ? "" : " on node " + node;
   }
 

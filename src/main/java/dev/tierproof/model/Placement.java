@@ -1,25 +1,35 @@
 package dev.tierproof.model;
 
 import java.util.Collection;
-import java.util.Objects;
 
 /**
- * Where a class of flows places its workload end (specs/semantics.md S6.11, S6.12): on {@code
- * node}, or, {@code node} null, on no node that can change their answers (elsewhere). A flow is
- * placed on a node when it is local ({@link Flow#local}: the host end's node) or between a workload
- * on one of the walked nodes ({@link PolicySet#walked}; its own node, or where it places a workload
- * naming none) and outside the cluster; any other {@link Flow#placement} is answered as elsewhere.
+ * Where a class of flows places its ends (specs/semantics.md S6.10-S6.12): its source end on {@code
+ * source} and its destination end on {@code destination}, each null on no node that can change
+ * their answers (elsewhere). A flow places an end on a node when it is local ({@link Flow#local}:
+ * the workload end on the host end's node) or when the end is a workload on one of the walked nodes
+ * ({@link PolicySet#walked}; its own node, or where it places a workload naming none) and the other
+ * end is outside the cluster or a workload; any other {@link Flow#sourcePlacement} is answered as
+ * elsewhere.
  */
-public record Placement(String node) {
+public record Placement(String source, String destination) {
 
   /** Where {@code f} is placed, given the {@code walked} nodes. */
   public static Placement of(Flow f, Collection<String> walked) {
-    String p = f.placement();
-    return new Placement(p != null && (f.local() || walked.contains(p)) ? p : null);
+    return new Placement(
+        placed(f, f.sourcePlacement(), walked), placed(f, f.destinationPlacement(), walked));
+  }
+
+  private static String placed(Flow f, String p, Collection<String> walked) {
+    return p != null && (f.local() || walked.contains(p)) ? p : null;
+  }
+
+  /** The node of its placed end (the source's when both are): for a flow with one placeable end. */
+  public String node() {
+    return source != null ? source : destination;
   }
 
   /** Whether {@code f} is placed here, given the {@code walked} nodes. */
   public boolean holds(Flow f, Collection<String> walked) {
-    return Objects.equals(node, of(f, walked).node);
+    return equals(of(f, walked));
   }
 }

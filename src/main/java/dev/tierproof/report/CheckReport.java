@@ -167,14 +167,7 @@ public final class CheckReport {
         f.destination() != null
             ? f.destination().ref()
             : f.destinationDomain() != null ? f.destinationDomain() : "outside";
-    return Text.packet(f)
-        + " ("
-        + from
-        + f.onNode(f.source())
-        + " -> "
-        + to
-        + f.onNode(f.destination())
-        + ")";
+    return Text.packet(f) + " (" + from + f.onNode(true) + " -> " + to + f.onNode(false) + ")";
   }
 
   private static String labels(dev.tierproof.model.Endpoint e) {

@@ -197,8 +197,12 @@ public final class DiffReport {
       if (c.local() != null) {
         o.put("local", c.local()); // spec S6.12: the class's placement
       } else if (c.placed() != null) {
-        // spec S6.11: a workload naming no node on a walked node, or on none
-        if (c.placed().node() != null) {
+        // spec S6.11: a workload naming no node on a walked node, or on none; S6.10: of two
+        // workloads, the source's and the destination's
+        if (c.pods()) {
+          o.put("placedOn", c.placed().source());
+          o.put("destinationPlacedOn", c.placed().destination());
+        } else if (c.placed().node() != null) {
           o.put("placedOn", c.placed().node());
         } else {
           o.put("placedElsewhere", true);

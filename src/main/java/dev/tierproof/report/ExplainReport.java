@@ -99,8 +99,19 @@ public final class ExplainReport {
             // spec S6.12: the verdict with the workload on the host endpoint's node (additive)
             out.set("onHostNode", x);
           } else {
-            // spec S6.11: the verdict with the workload on a node whose forward chain is walked
-            walked.add(out.objectNode().put("node", p.flow().placement()).setAll(x));
+            // spec S6.10, S6.11: the verdict with the workload on a node whose forward chain is
+            // walked; of two workloads naming no node, each end's node (null: elsewhere)
+            Flow f = p.flow();
+            var note = out.objectNode();
+            if (Flow.betweenWorkloads(f.source(), f.destination())) {
+              // node: of the end naming no node placed on one (the source's when both are)
+              note.put("node", f.placedOn(true) != null ? f.placedOn(true) : f.placedOn(false));
+              note.put("sourceNode", f.placedOn(true));
+              note.put("destinationNode", f.placedOn(false));
+            } else {
+              note.put("node", f.placement());
+            }
+            walked.add(note.setAll(x));
           }
         }
         if (!walked.isEmpty()) {
@@ -151,10 +162,10 @@ public final class ExplainReport {
         Text.verdict(verdict.allowed())
             + ": "
             + from
-            + flow.onNode(flow.source())
+            + flow.onNode(true)
             + " -> "
             + to
-            + flow.onNode(flow.destination())
+            + flow.onNode(false)
             + " ("
             + Text.packet(flow)
             + ")"

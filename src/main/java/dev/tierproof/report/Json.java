@@ -14,7 +14,6 @@ import dev.tierproof.eval.ProfileEntry;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
 import dev.tierproof.eval.Verdict;
-import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
@@ -189,7 +188,7 @@ final class Json {
     ObjectNode source = out.putObject("source");
     if (flow.source() != null) {
       source.put("endpoint", flow.source().ref());
-      placedOn(source, flow, flow.source());
+      placedOn(source, flow, true);
     }
     source.put("ip", flow.sourceIp().toString());
     if (flow.sourcePort() != null) {
@@ -198,7 +197,7 @@ final class Json {
     ObjectNode destination = out.putObject("destination");
     if (flow.destination() != null) {
       destination.put("endpoint", flow.destination().ref());
-      placedOn(destination, flow, flow.destination());
+      placedOn(destination, flow, false);
     } else if (flow.destinationDomain() != null) {
       destination.put("domain", flow.destinationDomain());
     }
@@ -265,11 +264,12 @@ final class Json {
 
   /**
    * {@code "placedOn": "n1"} for a workload naming no node that the flow places on a node: its host
-   * end's (spec S6.12), or for a flow with outside a walked one (S6.11).
+   * end's (spec S6.12), or for a flow with outside or another workload a walked one (S6.10, S6.11):
+   * of the source end ({@code source}) or the destination end.
    */
-  private static void placedOn(ObjectNode end, Flow flow, Endpoint e) {
-    if (flow.placedOn(e) != null) {
-      end.put("placedOn", flow.placedOn(e));
+  private static void placedOn(ObjectNode end, Flow flow, boolean source) {
+    if (flow.placedOn(source) != null) {
+      end.put("placedOn", flow.placedOn(source));
     }
   }
 }

@@ -80,11 +80,23 @@ public final class MapReport {
 
   /**
    * {@code " (ops/web on node n1)"} for a part whose flows place a workload naming no node on a
-   * node: its host end's (spec S6.12) or a walked one (S6.11), else {@code ""}.
+   * node: its host end's (spec S6.12) or a walked one (S6.11), else {@code ""}; {@code " (app/web
+   * on node n3 -> app/db on node n3)"} for a pair of workloads (S6.10).
    */
   private static String placed(Part p) {
     Flow f = p.witness();
-    Endpoint floating = f == null ? null : f.floating();
+    if (f == null) {
+      return "";
+    }
+    if (Flow.betweenWorkloads(f.source(), f.destination())) {
+      // spec S6.10: each end naming no node on its own node, or elsewhere
+      String s = f.onNode(true);
+      String d = f.onNode(false);
+      return s.isEmpty() && d.isEmpty()
+          ? ""
+          : " (" + f.source().ref() + s + " -> " + f.destination().ref() + d + ")";
+    }
+    Endpoint floating = f.floating();
     if (floating == null) {
       return "";
     }

@@ -408,14 +408,20 @@ public final class DiffEncoding {
   }
 
   /**
-   * The flows between the workloads on a node and outside the cluster, both ways, where the node's
-   * forward chain differs (spec S6.11): walked in one version only, or with other policies. The
-   * workloads naming no node, and pods not yet deployed, may run on it too.
+   * The flows between the workloads on a node and outside the cluster or any workload, both ways,
+   * where the node's forward chain differs (spec S6.10, S6.11): walked in one version only, or with
+   * other policies. The workloads naming no node, and pods not yet deployed, may run on it too.
    */
   private void forwarded(List<Suspect> out) {
     Set<String> nodes = new TreeSet<>(before.forwarders.keySet());
     nodes.addAll(after.forwarders.keySet());
-    EndScope outside = new EndScope(false, List.of(), Set.of(), false, true);
+    EndScope outside =
+        new EndScope(
+            false,
+            after.set.endpoints().stream().filter(e -> !e.isHost()).toList(),
+            hypothetical ? after.namespaceNames() : Set.of(),
+            hypothetical,
+            true);
     for (String n : nodes) {
       Endpoint b = before.forwarders.get(n);
       Endpoint a = after.forwarders.get(n);

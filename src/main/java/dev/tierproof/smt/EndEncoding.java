@@ -191,11 +191,23 @@ final class EndEncoding {
 
   /**
    * The chosen alternative is a workload on {@code node}, or one naming no node that the flow
-   * places there ({@link FlowVars#node}, {@link dev.tierproof.model.Flow#placement}).
+   * places there ({@link FlowVars#node} at the source, {@link FlowVars#dnode} at the destination;
+   * {@link dev.tierproof.model.Flow#sourcePlacement}).
    */
   BoolExpr onNode(String node) {
-    return t.or(
-        placed(node::equals), t.and(placed(String::isEmpty), v.node.is(net.nodeIndex(node))));
+    Choice c = source ? v.node : v.dnode;
+    return t.or(placed(node::equals), t.and(placed(String::isEmpty), c.is(net.nodeIndex(node))));
+  }
+
+  /**
+   * The chosen alternative is a workload endpoint: an input one, one without an address, any pod.
+   */
+  BoolExpr workload() {
+    return chosen(
+        o ->
+            o instanceof Concrete k
+                ? !k.endpoint().isHost()
+                : o instanceof Addressless f ? !f.endpoint().isHost() : o instanceof Hypothetical);
   }
 
   /** The chosen alternative is outside the cluster (false when the end has none). */

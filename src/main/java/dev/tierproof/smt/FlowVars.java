@@ -28,11 +28,16 @@ final class FlowVars {
   final BoolExpr isIcmp;
 
   /**
-   * The node the flow places its workload end that names no node on ({@link
-   * dev.tierproof.model.Flow#placement}): 0 elsewhere, i the i-th of {@link Network#nodes} (from
-   * 1); its reply's is the same.
+   * The node the flow places its source end on when it is a workload naming no node ({@link
+   * dev.tierproof.model.Flow#sourcePlacement}): 0 elsewhere, i the i-th of {@link Network#nodes}
+   * (from 1); {@link #dnode} likewise its destination end. Its reply's are swapped with its ends.
    */
   final Choice node;
+
+  /**
+   * {@link #node} of the destination end ({@link dev.tierproof.model.Flow#destinationPlacement}).
+   */
+  final Choice dnode;
 
   /** The reply's terms ({@link #reply}), made on first use. */
   private FlowVars reply;
@@ -49,7 +54,8 @@ final class FlowVars {
         ctx.mkBVConst("flow.icmpType", 8),
         ctx.mkBVConst("flow.icmpCode", 8),
         Choice.of(ctx, "flow.domain", domainClasses),
-        Choice.of(ctx, "flow.node", nodes + 1));
+        Choice.of(ctx, "flow.node", nodes + 1),
+        Choice.of(ctx, "flow.dstNode", nodes + 1));
   }
 
   private FlowVars(
@@ -63,9 +69,11 @@ final class FlowVars {
       BitVecExpr icmpType,
       BitVecExpr icmpCode,
       Choice domain,
-      Choice node) {
+      Choice node,
+      Choice dnode) {
     this.ctx = ctx;
     this.node = node;
+    this.dnode = dnode;
     this.v6 = v6;
     this.src = src;
     this.dst = dst;
@@ -117,6 +125,7 @@ final class FlowVars {
               type,
               icmpCode,
               new Choice(ctx, ctx.mkBV(0, domain.width()), domain.size(), domain.width()),
+              dnode,
               node);
     }
     return reply;
@@ -171,7 +180,8 @@ final class FlowVars {
             ctx.mkNot(isIcmp),
             ctx.mkAnd(ctx.mkEq(icmpType, ctx.mkBV(0, 8)), ctx.mkEq(icmpCode, ctx.mkBV(0, 8)))),
         domain.domain(),
-        node.size() > 1 ? node.domain() : ctx.mkTrue()); // no node: the choice is never read
+        node.size() > 1 ? node.domain() : ctx.mkTrue(), // no node: the choice is never read
+        dnode.size() > 1 ? dnode.domain() : ctx.mkTrue());
   }
 
   BitVecExpr bv128(BigInteger value) {

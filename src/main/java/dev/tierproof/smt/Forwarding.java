@@ -12,21 +12,34 @@ import java.util.function.Function;
 
 /**
  * The forward chains a query's flows can meet (spec S6.7-S6.11): per node whose forward chain is
- * walked ({@link Network#forwarders}), the condition "the flow is between a workload endpoint on
- * that node (or naming none, placed there: {@link EndEncoding#onNode}) and an address outside the
- * cluster, either way" and the ingress and egress sides of the node's all-interfaces host
- * endpoint's forward chain ({@link Chain.Compiler#forward}), compiled once per node; a node whose
- * chain holds no policy forwards every packet and is left out. The solver's counterpart of {@code
- * eval.Evaluator.forwarder} and {@code forwardChain}: the ingress side's step comes before the
- * workload's, the egress side's after.
+ * walked ({@link Network#forwarders}), the conditions "the flow's source end is a workload endpoint
+ * on that node (or naming none, placed there: {@link EndEncoding#onNode}) and its destination is
+ * outside the cluster or a workload" and the same of its destination end, and the ingress and
+ * egress sides of the node's all-interfaces host endpoint's forward chain ({@link
+ * Chain.Compiler#forward}), compiled once per node and met once when either end is there (spec
+ * S6.10, S6.11); a node whose chain holds no policy forwards every packet and is left out. The
+ * solver's counterpart of {@code eval.Evaluator.forwarders} and {@code forwardChain}, in the order
+ * of {@code eval.Evaluator.hops}.
  */
 final class Forwarding {
 
-  /** One node: when its chain is met, and the chain's two sides. */
-  private record Node(BoolExpr at, Chain in, Chain out) {
+  /** One node: when the source end, the destination end or either is there, and its two sides. */
+  private record Node(BoolExpr atSource, BoolExpr atDestination, BoolExpr at, Chain in, Chain out) {
     Chain side(Direction d) {
       return d == Direction.INGRESS ? in : out;
     }
+  }
+
+  /** Where a side's step stands among the flow's steps ({@code eval.Evaluator.hops}). */
+  enum Side {
+    /** The source node's ingress side, before the source's step. */
+    SOURCE_IN,
+    /** The source node's egress side, after the source's step (not when both ends are there). */
+    SOURCE_OUT,
+    /** The destination node's ingress side (not when both ends are there). */
+    DESTINATION_IN,
+    /** The destination node's egress side, after the destination's step. */
+    DESTINATION_OUT
   }
 
   private final Terms t;
@@ -42,7 +55,9 @@ final class Forwarding {
     this.t = t;
     for (Map.Entry<String, Endpoint> e : net.forwarders.entrySet()) {
       String n = e.getKey();
-      BoolExpr at = t.or(t.and(src.onNode(n), dst.outside()), t.and(dst.onNode(n), src.outside()));
+      BoolExpr s = t.and(src.onNode(n), t.or(dst.outside(), dst.workload()));
+      BoolExpr d = t.and(dst.onNode(n), t.or(src.outside(), src.workload()));
+      BoolExpr at = t.or(s, d);
       Map<String, String> labels = e.getValue().labels();
       List<Network.TierPart> in = net.forwardSkeleton(labels, Direction.INGRESS);
       List<Network.TierPart> out = net.forwardSkeleton(labels, Direction.EGRESS);
@@ -51,6 +66,8 @@ final class Forwarding {
       }
       nodes.add(
           new Node(
+              t.define(s),
+              t.define(d),
               t.define(at),
               compiler.forward(Direction.INGRESS, in),
               compiler.forward(Direction.EGRESS, out)));
@@ -98,12 +115,24 @@ final class Forwarding {
   }
 
   /**
-   * The deciding point of the side in {@code d} of the chain the flow of {@code m} meets, if any.
+   * The deciding point of the side {@code which} of the chains the flow of {@code m} meets, if any.
    */
-  void decisions(Model m, Direction d, List<Point> out) {
+  void decisions(Model m, Side which, List<Point> out) {
     for (Node n : nodes) {
-      if (m.eval(n.at(), true).isTrue()) {
-        n.side(d)
+      boolean s = m.eval(n.atSource(), true).isTrue();
+      boolean d = m.eval(n.atDestination(), true).isTrue();
+      boolean met =
+          switch (which) {
+            case SOURCE_IN -> s;
+            case SOURCE_OUT -> s && !d;
+            case DESTINATION_IN -> d && !s;
+            case DESTINATION_OUT -> d;
+          };
+      if (met) {
+        n.side(
+                which == Side.SOURCE_IN || which == Side.DESTINATION_IN
+                    ? Direction.INGRESS
+                    : Direction.EGRESS)
             .decided()
             .forEach(
                 (p, f) -> {

@@ -68,10 +68,13 @@ public final class Query implements AutoCloseable {
   private BoolExpr local;
 
   /**
-   * Per node of {@link Network#nodes}, the flow places its workload end there ({@link
-   * dev.tierproof.model.Flow#placement}, {@link #placements()}); none in lint's queries.
+   * Per node of {@link Network#nodes}, the flow places its source end there ({@link
+   * dev.tierproof.model.Flow#sourcePlacement}, {@link #placements()}); none in lint's queries.
    */
   private List<BoolExpr> on = List.of();
+
+  /** {@link #on} of the destination end; none in lint's queries. */
+  private List<BoolExpr> dstOn = List.of();
 
   /** Null: both steps are encoded; else only the step in this direction (lint). */
   private final Direction step;
@@ -186,72 +189,85 @@ public final class Query implements AutoCloseable {
   }
 
   /**
-   * Sets {@link #on} and {@link #local}, and returns what keeps {@link FlowVars#node} canonical.
-   * The flow places its workload end on node N when it is between a host endpoint on N and a
-   * workload on N or naming none that {@link FlowVars#node} places there (local, spec S6.12), or
-   * between a workload on N or placed there and an address outside the cluster, N {@link
-   * Network#walkable} (S6.11). A flow whose workload end names no node and whose other end is a
-   * host endpoint or outside places it on a node only where that matters, so each placement has one
-   * value.
+   * Sets {@link #on}, {@link #dstOn} and {@link #local}, and returns what keeps {@link
+   * FlowVars#node} and {@link FlowVars#dnode} canonical. The flow places its source end on node N
+   * when it is a workload on N or naming none that {@link FlowVars#node} places there, and the
+   * destination is a host endpoint on N (local, spec S6.12), or outside the cluster or a workload
+   * with N {@link Network#walkable} (S6.10, S6.11); its destination end likewise ({@link
+   * FlowVars#dnode}). An end naming no node whose placement can matter (the other end is outside, a
+   * host endpoint or a workload) is placed on a node only where that matters, so each placement has
+   * one value; any other end's choice is never read.
    */
   private BoolExpr placements() {
     List<BoolExpr> locals = new ArrayList<>();
     List<BoolExpr> nodes = new ArrayList<>();
+    List<BoolExpr> dstNodes = new ArrayList<>();
     List<BoolExpr> canonical = new ArrayList<>();
-    BoolExpr other = t.or(dst.outside(), dst.placed(Endpoint::isHostKey));
-    BoolExpr floating =
-        t.define(
-            t.or(
-                t.and(src.placed(String::isEmpty), other),
-                t.and(
-                    dst.placed(String::isEmpty),
-                    t.or(src.outside(), src.placed(Endpoint::isHostKey)))));
+    BoolExpr srcFloats = t.define(t.and(src.placed(String::isEmpty), placeable(dst)));
+    BoolExpr dstFloats = t.define(t.and(dst.placed(String::isEmpty), placeable(src)));
+    BoolExpr srcFar = t.define(t.or(src.outside(), src.workload()));
+    BoolExpr dstFar = t.define(t.or(dst.outside(), dst.workload()));
     for (String n : net.nodes) {
       String host = Endpoint.hostKey(n);
-      BoolExpr l =
-          t.or(
-              t.and(src.placed(host::equals), dst.onNode(n)),
-              t.and(dst.placed(host::equals), src.onNode(n)));
-      BoolExpr f =
-          net.walkable.contains(n)
-              ? t.or(t.and(src.onNode(n), dst.outside()), t.and(dst.onNode(n), src.outside()))
-              : ctx.mkFalse();
-      BoolExpr here = t.define(t.or(l, f));
-      locals.add(l);
-      nodes.add(here);
-      canonical.add(t.or(t.not(t.and(floating, v.node.is(net.nodeIndex(n)))), here));
+      BoolExpr ls = t.and(dst.placed(host::equals), src.onNode(n));
+      BoolExpr ld = t.and(src.placed(host::equals), dst.onNode(n));
+      boolean walked = net.walkable.contains(n);
+      BoolExpr s = t.define(t.or(ls, walked ? t.and(src.onNode(n), dstFar) : ctx.mkFalse()));
+      BoolExpr d = t.define(t.or(ld, walked ? t.and(dst.onNode(n), srcFar) : ctx.mkFalse()));
+      locals.add(ls);
+      locals.add(ld);
+      nodes.add(s);
+      dstNodes.add(d);
+      int i = net.nodeIndex(n);
+      canonical.add(t.or(t.not(t.and(srcFloats, v.node.is(i))), s));
+      canonical.add(t.or(t.not(t.and(dstFloats, v.dnode.is(i))), d));
     }
     on = List.copyOf(nodes);
+    dstOn = List.copyOf(dstNodes);
     local = t.define(t.or(locals));
     return t.and(canonical);
   }
 
   /**
-   * {@link FlowVars#node} is this query's placement ({@link #placements()}): for a diff's current
-   * set, so that the base, sharing the variable, places a workload naming no node there as the
-   * current input places it (spec S6.12; a flow's ends are the current set's, {@code
-   * analysis.Replay}).
+   * The end is one whose other end's placement can matter: outside, a host endpoint or a workload.
+   */
+  private BoolExpr placeable(EndEncoding other) {
+    return t.or(other.outside(), other.placed(Endpoint::isHostKey), other.workload());
+  }
+
+  /**
+   * {@link FlowVars#node} and {@link FlowVars#dnode} are this query's placements ({@link
+   * #placements()}): for a diff's current set, so that the base, sharing the variables, places each
+   * end naming no node there as the current input places it (spec S6.11, S6.12; a flow's ends are
+   * the current set's, {@code analysis.Replay}).
    */
   BoolExpr placedHere() {
     List<BoolExpr> all = new ArrayList<>();
     for (int i = 0; i < on.size(); i++) {
       all.add(ctx.mkEq(v.node.is(i + 1), on.get(i)));
+      all.add(ctx.mkEq(v.dnode.is(i + 1), dstOn.get(i)));
     }
     return t.and(all);
   }
 
-  /** The flow places its workload end on {@code node} (null: on none, {@link #placements()}). */
-  BoolExpr placedOn(String node) {
-    if (node == null) {
-      return t.not(t.or(on));
-    }
+  /**
+   * The flow places its ends as {@code p} says ({@link dev.tierproof.model.Placement}, each null:
+   * on no node).
+   */
+  BoolExpr placedOn(dev.tierproof.model.Placement p) {
+    return t.and(
+        p.source() == null ? t.not(t.or(on)) : at(on, p.source()),
+        p.destination() == null ? t.not(t.or(dstOn)) : at(dstOn, p.destination()));
+  }
+
+  private BoolExpr at(List<BoolExpr> on, String node) {
     int i = net.nodes.indexOf(node);
     return i < 0 ? ctx.mkFalse() : on.get(i);
   }
 
   /**
-   * The flow meets the step in {@code direction} ({@code eval.Evaluator.stepped}): always unless it
-   * is local; a local flow only the egress of its workload toward its host, and not for an ICMPv6
+   * The flow meets the step in {@code direction} ({@code eval.Hop.stepped}): always unless it is
+   * local; a local flow only the egress of its workload toward its host, and not for an ICMPv6
    * message of {@link dev.tierproof.model.Protocols#HOST_DISCOVERY}.
    */
   BoolExpr stepped(Direction direction) {
@@ -395,7 +411,7 @@ public final class Query implements AutoCloseable {
         src.member(r.source()),
         dst.member(r.destination()),
         r.bounds() == null ? ctx.mkTrue() : within(r.bounds()),
-        r.placed() == null ? ctx.mkTrue() : placedOn(r.placed().node()));
+        r.placed() == null ? ctx.mkTrue() : placedOn(r.placed()));
   }
 
   /**

@@ -130,22 +130,25 @@ record Witness(
             domain,
             source,
             destination,
-            net.node(v.node.in(m)));
+            net.node(v.node.in(m)),
+            net.node(v.dnode.in(m)));
     List<Point> decisions = new ArrayList<>();
     if (explain) {
-      // in eval's order: a forward chain's ingress side, the two steps, its egress side
-      forwarding.decisions(m, Direction.INGRESS, decisions);
+      // in eval's order (Evaluator.hops): each step between the forward sides of its node
+      forwarding.decisions(m, Forwarding.Side.SOURCE_IN, decisions);
       if (m.eval(stepped.apply(Direction.EGRESS), true).isTrue()) {
         src.decisions(m, source, decisions);
       } else if (source != null) {
         decisions.add(Point.ownNode(Direction.EGRESS));
       }
+      forwarding.decisions(m, Forwarding.Side.SOURCE_OUT, decisions);
+      forwarding.decisions(m, Forwarding.Side.DESTINATION_IN, decisions);
       if (m.eval(stepped.apply(Direction.INGRESS), true).isTrue()) {
         dst.decisions(m, destination, decisions);
       } else if (destination != null) {
         decisions.add(Point.ownNode(Direction.INGRESS));
       }
-      forwarding.decisions(m, Direction.EGRESS, decisions);
+      forwarding.decisions(m, Forwarding.Side.DESTINATION_OUT, decisions);
     }
     return new Answer(
         SolverSession.Status.SAT,

@@ -15,8 +15,9 @@
  * normal paths, S6.4; the reply an untracked Allow needs, over the reversed packet, S6.5; the
  * forward chain of a node whose one host endpoint is of all interfaces, S6.7-S6.11), S6.12 (a
  * node's traffic with its own workloads; a local flow walks only the workload's egress toward its
- * host). {@code flow.node} places a workload that names no node: elsewhere, on its host end's node
- * (S6.12) or, for a flow with outside, on a node whose forward chain is walked (S6.11).
+ * host). {@code flow.node} places the source end when it is a workload naming no node, {@code
+ * flow.dstNode} the destination end: elsewhere, on its host end's node (S6.12) or, for a flow with
+ * outside or another workload, on a node whose forward chain is walked (S6.10, S6.11).
  *
  * <p>Encoding. A packet is a family, two 128-bit addresses (IPv4-mapped; IPv6 addresses outside the
  * mapped range), protocol 1-255, ports exactly for TCP/UDP/SCTP/UDPLite, ICMP type and code exactly

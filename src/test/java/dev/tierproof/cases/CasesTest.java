@@ -82,8 +82,10 @@ class CasesTest {
                                     // spec S6.11: each walked node it may run on
                                     List<String> placed = new ArrayList<>();
                                     for (Flow p : eval.placements(flow)) {
-                                      if (p.placement() != null && !p.local()) {
-                                        placed.add(p.placement());
+                                      for (boolean end : List.of(true, false)) {
+                                        if (p.placedOn(end) != null && !p.local()) {
+                                          placed.add(p.placedOn(end)); // spec S6.10: either end
+                                        }
                                       }
                                     }
                                     assertThat(placed)

@@ -200,9 +200,8 @@ final class VersionDiffs {
         dst.has("domain") ? dst.get("domain").asText() : null,
         endpoint(src, sip, set),
         endpoint(dst, dip, set),
-        src.has("placedOn")
-            ? src.get("placedOn").asText()
-            : dst.has("placedOn") ? dst.get("placedOn").asText() : null);
+        src.has("placedOn") ? src.get("placedOn").asText() : null,
+        dst.has("placedOn") ? dst.get("placedOn").asText() : null);
   }
 
   private static Endpoint endpoint(JsonNode end, Ip ip, PolicySet set) {

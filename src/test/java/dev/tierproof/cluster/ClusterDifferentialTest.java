@@ -82,7 +82,9 @@ class ClusterDifferentialTest {
                 "local witnesses",
                 "local deployed flow pairs",
                 "witnesses and sampled flows through a forward chain",
-                "witnesses and sampled flows placing a workload naming no node on a walked node")),
+                "witnesses and sampled flows placing a workload naming no node on a walked node",
+                "witnesses and sampled flows between workloads through one node's forward chain",
+                "witnesses and sampled flows between workloads through two nodes' forward chains")),
         ClusterDifferentialTest::verify);
   }
 
@@ -101,7 +103,9 @@ class ClusterDifferentialTest {
                 "sampled flows",
                 "local sampled flows",
                 "sampled flows placing a workload naming no node on a walked node",
-                "sampled flows an unmodelled element could change (named by their invariant)")),
+                "sampled flows an unmodelled element could change (named by their invariant)",
+                "sampled flows between workloads through one node's forward chain",
+                "sampled flows between workloads through two nodes' forward chains")),
         (seed, session, counts) -> check(seed, counts));
   }
 
@@ -154,6 +158,7 @@ class ClusterDifferentialTest {
           Flow w = v.witness();
           counts.addAndGet(9, w.local() ? 1 : 0);
           counts.addAndGet(12, Questions.floatingWalked(w) ? 1 : 0); // spec S6.11
+          Questions.countPods(w, eval, counts, 13); // spec S6.10
           assertThat(Questions.fits(w, spec))
               .as("%s: witness %s fits", question, Questions.brief(w))
               .isTrue();
@@ -210,6 +215,7 @@ class ClusterDifferentialTest {
               counts.incrementAndGet(3);
               counts.addAndGet(8, f.local() ? 1 : 0);
               counts.addAndGet(12, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
+              Questions.countPods(f, eval, counts, 13); // spec S6.10
               Verdict verdict = eval.evaluate(f);
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
@@ -311,7 +317,8 @@ class ClusterDifferentialTest {
             f.destinationDomain(),
             ends[0],
             ends[1],
-            f.placement());
+            f.sourcePlacement(),
+            f.destinationPlacement());
     Flow after =
         new Flow(
             f.protocol(),
@@ -324,7 +331,10 @@ class ClusterDifferentialTest {
             f.destinationDomain(),
             mapped[0],
             mapped[1],
-            before.placement()); // spec S6.12: the deployed pod is placed as its endpoint was
+            before.sourcePlacement(),
+            before
+                .destinationPlacement()); // spec S6.12: the deployed pod is placed as its endpoint
+    // was
     return new Flow[] {before, after};
   }
 
@@ -467,6 +477,7 @@ class ClusterDifferentialTest {
               counts.incrementAndGet(3);
               counts.addAndGet(4, f.local() ? 1 : 0);
               counts.addAndGet(5, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
+              Questions.countPods(f, eval, counts, 7); // spec S6.10
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved to allow none", q.text(), Questions.brief(f))
                   .isFalse();
@@ -485,6 +496,7 @@ class ClusterDifferentialTest {
               counts.incrementAndGet(3);
               counts.addAndGet(4, f.local() ? 1 : 0);
               counts.addAndGet(5, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
+              Questions.countPods(f, eval, counts, 7); // spec S6.10
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved all allowed", q.text(), Questions.brief(f))
                   .isTrue();

@@ -49,6 +49,6 @@ final class ForwardedFlows {
     }
     Flow out = dev.tierproof.smt.RandomForwarding.across(f, w, at, away, !inward);
     // spec S6.11: a workload naming no node crosses one when some placement puts it on such a node
-    return eval.placements(out).stream().allMatch(p -> eval.forwarder(p) == null) ? null : out;
+    return eval.placements(out).stream().allMatch(p -> eval.forwarders(p).isEmpty()) ? null : out;
   }
 }

@@ -107,7 +107,9 @@ class MapDifferentialTest {
             "sampled flows crossing a forward chain",
             "sampled flows placing a workload naming no node on a walked node",
             "sampled flows an unmodelled element could change (their pair named)",
-            "pairs proved in clusters holding unmodelled elements"));
+            "pairs proved in clusters holding unmodelled elements",
+            "sampled flows between workloads through one node's forward chain",
+            "sampled flows between workloads through two nodes' forward chains"));
     return RandomClusterDataplane.with(out);
   }
 
@@ -323,9 +325,9 @@ class MapDifferentialTest {
       Evaluator eval,
       Map<List<Group>, Edge> edges,
       AtomicLongArray counts) {
-    if (f.placement() == null) {
+    if (f.ends().equals(Flow.Ends.both(null))) {
       for (Flow p : eval.placements(f)) {
-        if (p.placement() != null) {
+        if (!p.ends().equals(Flow.Ends.both(null))) {
           agrees(p, from, to, eval, edges, counts); // spec S6.11, S6.12: the map lists placements
         }
       }
@@ -353,6 +355,7 @@ class MapDifferentialTest {
     counts.addAndGet(9, f.local() ? 1 : 0); // spec S6.12
     counts.addAndGet(11, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
     counts.addAndGet(10, v.steps().stream().anyMatch(Step::forward) ? 1 : 0); // spec S6.11
+    Questions.countPods(f, eval, counts, 14); // spec S6.10
   }
 
   /** Every part's witness replays to an allow decided as the part says; the edges by pair. */
@@ -540,13 +543,8 @@ class MapDifferentialTest {
    * of its group placed elsewhere).
    */
   private static boolean placedAlike(Flow a, Flow b, List<String> walked) {
-    return java.util.Objects.equals(mattering(a, walked), mattering(b, walked));
-  }
-
-  private static String mattering(Flow f, List<String> walked) {
-    return f.placement() != null && (f.local() || walked.contains(f.placement()))
-        ? f.placement()
-        : null;
+    return dev.tierproof.model.Placement.of(a, walked)
+        .equals(dev.tierproof.model.Placement.of(b, walked));
   }
 
   static boolean covers(Part p, Flow f) {

@@ -163,9 +163,26 @@ public final class Questions {
     return flow.placements(walked);
   }
 
-  /** Whether {@code f} places its workload end naming no node on a walked node (spec S6.11). */
+  /**
+   * Adds one to counter {@code at} (a flow between two workloads with the forward steps of one
+   * node) or {@code at + 1} (of two) for {@code f} (spec S6.10).
+   */
+  public static void countPods(
+      Flow f,
+      dev.tierproof.eval.Evaluator eval,
+      java.util.concurrent.atomic.AtomicLongArray c,
+      int at) {
+    if (Flow.betweenWorkloads(f.source(), f.destination())) {
+      int nodes = eval.forwarders(f).size();
+      if (nodes > 0) {
+        c.incrementAndGet(at + nodes - 1);
+      }
+    }
+  }
+
+  /** Whether {@code f} places a workload end naming no node on a walked node (spec S6.11). */
   public static boolean floatingWalked(Flow f) {
-    return f.floating() != null && !f.local() && f.placement() != null;
+    return !f.local() && (f.placedOn(true) != null || f.placedOn(false) != null);
   }
 
   public static String brief(Flow f) {
@@ -177,7 +194,7 @@ public final class Questions {
         + (f.icmpType() != null ? " icmp " + f.icmpType() + "/" + f.icmpCode() : "")
         + (f.destinationDomain() != null ? " (" + f.destinationDomain() + ")" : "")
         + (f.local() ? " local" : "")
-        + (floatingWalked(f) ? " on " + f.placement() : ""); // spec S6.11, S6.12
+        + (floatingWalked(f) ? " on " + f.placedOn(true) + "/" + f.placedOn(false) : "");
   }
 
   private static String brief(Endpoint e, Ip ip, Integer port) {

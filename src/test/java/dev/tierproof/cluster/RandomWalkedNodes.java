@@ -10,7 +10,8 @@ import java.util.Random;
  * endpoint is of all interfaces, labelled {@code node-role: edge} (or {@code worker}) so that the
  * forward and pre-DNAT policies of {@link RandomHostPaths#forward} select them, without addresses.
  * The cluster's controllers' pod templates and its pods without {@code nodeName} may run on them,
- * so their flows with outside are answered per placement. Its own random stream, so the rest of a
+ * so their flows with outside and with other workloads are answered per placement; {@link #pools}
+ * says whether packets between nodes may be encapsulated. Its own random stream, so the rest of a
  * seed's cluster is drawn as before.
  */
 final class RandomWalkedNodes {
@@ -35,6 +36,28 @@ final class RandomWalkedNodes {
               + i
               + "\n  interfaceName: \"*\"\n"
               + (r.nextBoolean() ? "  profiles: [projectcalico-default-allow]\n" : ""));
+    }
+    out.addAll(pools(new Random(seed * 0x5DEECE66DL + 31)));
+    return out;
+  }
+
+  /**
+   * IP pools (spec S6.10, S9.2): none in a third (packets between nodes may be encapsulated), pools
+   * that never encapsulate in a third, and in the rest one that may (IPIP or VXLAN).
+   */
+  private static List<String> pools(Random r) {
+    int k = r.nextInt(3);
+    if (k == 0) {
+      return List.of();
+    }
+    String api = r.nextBoolean() ? "projectcalico.org/v3" : "crd.projectcalico.org/v1";
+    String never = r.nextBoolean() ? "" : "  ipipMode: Never\n  vxlanMode: Never\n";
+    String pool = "apiVersion: " + api + "\nkind: IPPool\nmetadata:\n  name: pool";
+    List<String> out = new ArrayList<>();
+    out.add(pool + "0\nspec:\n  cidr: 10.244.0.0/16\n" + never);
+    if (k == 2) {
+      String mode = r.nextBoolean() ? "  ipipMode: CrossSubnet\n" : "  vxlanMode: Always\n";
+      out.add(pool + "1\nspec:\n  cidr: 10.245.0.0/16\n" + mode);
     }
     return out;
   }

@@ -80,7 +80,7 @@ class DiffDifferentialTest {
     int inconclusiveMoves = 0;
     int classes = 0;
     int changed = 0;
-    int[] local = new int[6];
+    int[] local = new int[8];
     for (int i = 0; i < CASES; i++) {
       long seed = SEED + i;
       try {
@@ -104,7 +104,7 @@ class DiffDifferentialTest {
       }
     }
     System.out.printf(
-        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed; %d classes of all ICMP types but some%n",
+        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed; %d classes of all ICMP types but some; between two workloads through forward chains: %d sampled flows compared, %d changed%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         classes,
@@ -117,7 +117,9 @@ class DiffDifferentialTest {
         local[2],
         local[3],
         local[4],
-        local[5]);
+        local[5],
+        local[6],
+        local[7]);
     assertThat(inconclusive)
         .as("scope-existing cases inconclusive")
         .isLessThanOrEqualTo(CASES / 15);
@@ -207,7 +209,7 @@ class DiffDifferentialTest {
               c.kind() == DiffResult.Kind.OPENED ? List.of(false, true) : List.of(true, false));
     }
     int changed = 0;
-    int[] local = new int[4];
+    int[] local = new int[6];
     java.util.Set<String> walked = new java.util.TreeSet<>(set.walked());
     walked.addAll(current.walked());
     List<Flow> sampled = new ArrayList<>();
@@ -227,6 +229,11 @@ class DiffDifferentialTest {
       boolean n = (fresh ? evaluator(current, y) : now).evaluate(y).allowed();
       local[0] += y.local() ? 1 : 0;
       local[2] += dev.tierproof.cluster.Questions.floatingWalked(y) ? 1 : 0; // spec S6.11
+      if (Flow.betweenWorkloads(y.source(), y.destination())
+          && !now.forwarders(y).isEmpty()) { // spec S6.10
+        local[4]++;
+        local[5] += b != n ? 1 : 0;
+      }
       if (b != n) {
         changed++;
         local[1] += y.local() ? 1 : 0;
@@ -257,7 +264,9 @@ class DiffDifferentialTest {
       (int) r.classes().stream().filter(c -> c.placed() != null).count(),
       local[2],
       local[3],
-      (int) r.classes().stream().filter(c -> !c.packets().icmpTypesNot().isEmpty()).count()
+      (int) r.classes().stream().filter(c -> !c.packets().icmpTypesNot().isEmpty()).count(),
+      local[4],
+      local[5]
     };
   }
 
@@ -336,7 +345,8 @@ class DiffDifferentialTest {
         f.destinationDomain(),
         s == null ? f.source() : s,
         d == null ? f.destination() : d,
-        f.placement()); // spec S6.12: both inputs place a workload naming no node alike
+        f.sourcePlacement(),
+        f.destinationPlacement()); // spec S6.12: both inputs place a workload naming no node alike
   }
 
   // ---------------------------------------------------------------------------------------------

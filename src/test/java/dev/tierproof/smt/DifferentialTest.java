@@ -55,7 +55,7 @@ class DifferentialTest {
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
     long start = System.nanoTime();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    long[][] stats = new long[threads][10];
+    long[][] stats = new long[threads][12];
     AtomicInteger next = new AtomicInteger();
     ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -93,14 +93,14 @@ class DifferentialTest {
               + " -Ddifferential.cases=1)",
           failures.get(seed));
     }
-    long[] total = new long[10];
+    long[] total = new long[12];
     for (long[] s : stats) {
       for (int i = 0; i < total.length; i++) {
         total[i] += s[i];
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node; %d through a forward chain; %d placing a workload naming no node on a walked node), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
@@ -110,6 +110,8 @@ class DifferentialTest {
         total[6],
         total[8],
         total[9],
+        total[10],
+        total[11],
         total[1],
         total[4] / 1_000_000,
         total[2],
@@ -134,6 +136,10 @@ class DifferentialTest {
         }
         if (eval.evaluate(flow).steps().stream().anyMatch(Step::forward)) {
           stats[8]++; // spec S6.11
+        }
+        if (Flow.betweenWorkloads(flow.source(), flow.destination())) {
+          int nodes = eval.forwarders(flow).size();
+          stats[nodes == 1 ? 10 : 11] += nodes == 0 ? 0 : 1; // spec S6.10
         }
         if (dev.tierproof.cluster.Questions.floatingWalked(flow)) {
           stats[9]++; // spec S6.11: each walked node a pod naming no node may run on
@@ -215,7 +221,7 @@ class DifferentialTest {
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
       Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
       // the solver places a workload naming no node as it likes (spec S6.12): eval follows it
-      Verdict expected = ev.evaluate(flow.placed(a.flow().placement()));
+      Verdict expected = ev.evaluate(flow.placed(a.flow().ends()));
       List<Point> decisions = new ArrayList<>();
       for (Step s : expected.steps()) {
         decisions.add(point(s.direction(), s.decidedBy()));

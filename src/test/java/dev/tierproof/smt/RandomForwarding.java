@@ -209,6 +209,11 @@ public final class RandomForwarding {
     RandomReplies.append(tiers, t, in);
   }
 
+  /** The pods moved onto nodes or left naming none ({@link #draw}). */
+  List<Endpoint> placed() {
+    return placed;
+  }
+
   /**
    * {@code f}, or (two flows in three, when pods were placed) a flow between a placed pod (at one
    * of its addresses of the flow's family, or an unowned one when it has none) and {@code outside}

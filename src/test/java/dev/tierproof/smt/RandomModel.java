@@ -115,6 +115,7 @@ public final class RandomModel {
   private final RandomReplies replies;
   private final RandomPlacement placement;
   private final RandomForwarding forwarding;
+  private final RandomPodPairs pods;
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
 
@@ -125,6 +126,7 @@ public final class RandomModel {
     replies = new RandomReplies(seed);
     placement = new RandomPlacement(seed);
     forwarding = new RandomForwarding(seed);
+    pods = new RandomPodPairs(seed);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
     for (String ns : NAMESPACES) {
@@ -294,8 +296,11 @@ public final class RandomModel {
             domain,
             (Endpoint) s[0],
             (Endpoint) d[0]);
-    return forwarding.aim(
-        replies.aim(placement.aim(RandomServices.aim(rnd, set, base), set, this::unowned)), set);
+    Flow aimed =
+        forwarding.aim(
+            replies.aim(placement.aim(RandomServices.aim(rnd, set, base), set, this::unowned)),
+            set);
+    return pods.aim(aimed, forwarding.placed(), set); // spec S6.10
   }
 
   /**

@@ -114,8 +114,7 @@ final class RandomPlacement {
             discovery ? Integer.valueOf(0) : flow.icmpCode(),
             null,
             src,
-            dst,
-            null);
+            dst);
     return rnd.nextBoolean() ? out.onHostNode() : out;
   }
 

@@ -47,27 +47,17 @@ final class Cells {
 
     /**
      * The cell's packet from {@code src} at {@code srcIp} to {@code dst} at {@code dstIp} (reached
-     * by {@code domain}), placed on {@code placement} ({@link dev.tierproof.model.Flow#placement}).
+     * by {@code domain}), its ends naming no node placed elsewhere ({@link
+     * dev.tierproof.model.Flow#placed} places them).
      */
     dev.tierproof.model.Flow flow(
         dev.tierproof.model.Ip srcIp,
         dev.tierproof.model.Ip dstIp,
         String domain,
         dev.tierproof.model.Endpoint src,
-        dev.tierproof.model.Endpoint dst,
-        String placement) {
+        dev.tierproof.model.Endpoint dst) {
       return new dev.tierproof.model.Flow(
-          repProtocol,
-          srcIp,
-          sourcePort(),
-          dstIp,
-          port(),
-          type(),
-          code(),
-          domain,
-          src,
-          dst,
-          placement);
+          repProtocol, srcIp, sourcePort(), dstIp, port(), type(), code(), domain, src, dst);
     }
 
     /** Whether the cell's packet is one of the question's packets {@code b}. */

@@ -227,17 +227,21 @@ public final class Connectivity {
    * The allowed parts between two ends at two addresses of one family, each witness evaluated, in
    * each placement of the pair's flows ({@link Flow#placements(Endpoint, Endpoint,
    * java.util.Collection)}: a workload naming no node elsewhere, on its host end's node, spec
-   * S6.12, or on each walked node, S6.11): local ones, or walked at both ends.
+   * S6.12, or on each walked node, S6.11, each end of a pair of workloads on its own): local ones,
+   * or walked at both ends.
    */
   private List<Part> parts(
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
     List<Part> out = new ArrayList<>();
-    for (String p : Flow.placements(src, dst, evaluator.walked())) {
-      out.addAll(
-          Flow.local(src, dst, p)
-              ? local(src, srcIp, from, dst, dstIp, to, family)
-              : walked(src, srcIp, from, dst, dstIp, to, p));
+    List<Flow.Ends> walked = new ArrayList<>();
+    for (Flow.Ends p : Flow.placements(src, dst, evaluator.walked())) {
+      if (Flow.local(src, dst, p.source())) {
+        out.addAll(local(src, srcIp, from, dst, dstIp, to, family));
+      } else {
+        walked.add(p);
+      }
     }
+    out.addAll(walked(src, srcIp, from, dst, dstIp, to, walked));
     return out;
   }
 
@@ -263,7 +267,7 @@ public final class Connectivity {
       if (!c.in(options.packets())) {
         continue;
       }
-      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, null).onHostNode();
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).onHostNode();
       Verdict v = evaluator.evaluate(f);
       if (v.allowed()) {
         flows.put(c, f);
@@ -281,13 +285,14 @@ public final class Connectivity {
   }
 
   /**
-   * The parts of flows walked at both ends ({@link #parts}), of the family of {@code srcIp}: the
-   * source's egress and the destination's ingress tables, and around them the forward chain's sides
-   * when the pair's flows meet one placed on {@code p} ({@link Evaluator#forwarder}, spec S6.11),
-   * in the order {@link Evaluator#evaluate} walks them.
+   * The parts of flows walked at both ends ({@link #parts}), of the family of {@code srcIp}, in
+   * each of {@code placements}: the source's egress and the destination's ingress tables, and
+   * around them the forward chains' sides the pair's flows so placed meet ({@link Evaluator#hops},
+   * spec S6.10, S6.11), in the order {@link Evaluator#evaluate} walks them; each side is built once
+   * for all placements.
    */
   private List<Part> walked(
-      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, String p) {
+      Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, List<Flow.Ends> ps) {
     int family = srcIp.family();
     Table out =
         src == null
@@ -303,17 +308,36 @@ public final class Connectivity {
     if (in != null && !in.allowsSome()) {
       return List.of();
     }
-    List<Table> tables = new ArrayList<>(4);
-    Endpoint via = evaluator.forwarder(src, dst, p);
-    if (via != null) {
-      tables.add(forward(via, Direction.INGRESS, src, srcIp, from, dst, dstIp, to, family));
+    Map<List<Object>, Table> sides = new HashMap<>(); // per host endpoint and direction
+    List<Part> parts = new ArrayList<>();
+    for (Flow.Ends p : ps) {
+      parts.addAll(walked(src, srcIp, dst, dstIp, to, p, out, in, sides, from, family));
     }
-    tables.add(out);
-    tables.add(in);
-    if (via != null) {
-      tables.add(forward(via, Direction.EGRESS, src, srcIp, from, dst, dstIp, to, family));
+    return parts;
+  }
+
+  /** {@link #walked} in placement {@code p}, the ends' tables {@code out} and {@code in} given. */
+  private List<Part> walked(
+      Endpoint src,
+      Ip srcIp,
+      Endpoint dst,
+      Ip dstIp,
+      Member to,
+      Flow.Ends p,
+      Table out,
+      Table in,
+      Map<List<Object>, Table> sides,
+      Member from,
+      int family) {
+    List<Table> tables = new ArrayList<>(6);
+    for (dev.tierproof.eval.Hop h : evaluator.hops(src, dst, p)) {
+      tables.add(
+          !h.forward()
+              ? h.direction() == Direction.EGRESS ? out : in
+              : sides.computeIfAbsent(
+                  List.of(h.at(), h.direction()),
+                  k -> forward(h.at(), h.direction(), src, srcIp, from, dst, dstIp, to, family)));
     }
-    tables.removeIf(t -> t == null);
     if (tables.stream().anyMatch(t -> !t.allowsSome())) {
       return List.of();
     }
@@ -323,7 +347,7 @@ public final class Connectivity {
     List<Part> parts = new ArrayList<>();
     for (Shape s : shapes) {
       Cell c = s.cell();
-      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst, p);
+      Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).placed(p);
       Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
@@ -583,8 +607,8 @@ public final class Connectivity {
         Cell c = all.get(i);
         Flow f =
             dir == Direction.EGRESS
-                ? c.flow(atIp, peerIp, peerGroup.domain(), at, peer, null)
-                : c.flow(peerIp, atIp, null, peer, at, null);
+                ? c.flow(atIp, peerIp, peerGroup.domain(), at, peer)
+                : c.flow(peerIp, atIp, null, peer, at);
         Decision d =
             evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());

@@ -72,8 +72,7 @@ final class ForwardSteps {
     Step[] steps = new Step[all.size()];
     for (int i = 0; i < all.size(); i++) {
       Decision d =
-          evaluator.walk(
-              chain, all.get(i).flow(srcIp, dstIp, domain, src, dst, null), Watcher.NONE);
+          evaluator.walk(chain, all.get(i).flow(srcIp, dstIp, domain, src, dst), Watcher.NONE);
       steps[i] = new Step(h, dir, d.allows(), d, List.of(), true);
     }
     return new Built(partition, steps);

@@ -27,6 +27,35 @@ import org.junit.jupiter.api.io.TempDir;
 class UnprovedPairsTest {
 
   /** n1's named host endpoint with an untracked policy. */
+  /**
+   * A pre-DNAT Deny of UDP on n1's all-interfaces endpoint: without an IPPool it may drop the outer
+   * packet of an encapsulated flow between two pods (spec S6.10, S9.2).
+   */
+  private static final String PRE_DNAT =
+      WalkedNode.YAML
+          + """
+          ---
+          apiVersion: projectcalico.org/v3
+          kind: GlobalNetworkPolicy
+          metadata: {name: n1-pre-dnat}
+          spec:
+            selector: host == 'n1'
+            preDNAT: true
+            applyOnForward: true
+            types: [Ingress]
+            ingress:
+              - {action: Deny, protocol: UDP, source: {nets: [192.0.2.0/24]}}
+          """;
+
+  /** The pairs {@link #PRE_DNAT} leaves unproved: web's with pods and with its own host. */
+  private static final List<String> PRE_DNAT_PAIRS =
+      List.of(
+          "fw/web -> fw/web",
+          "fw/web -> fw/api",
+          "fw/api -> fw/web",
+          "fw/web -> n1-all",
+          "n1-all -> fw/web");
+
   private static final String UNTRACKED =
       WalkedNode.PODS
           + """
@@ -65,11 +94,20 @@ class UnprovedPairsTest {
   }
 
   @Test
-  void of_forwardPolicyOnWalkedNode_onlyPairsBetweenWorkloadsOfItsNodeUnproved() {
-    // web <-> world is walked (S6.11), web <-> n1-all local (S6.12), api is on another node: the
-    // policy still stands for web's flows with pods (S6.10: W -> W' meets n1-all's forward chain)
-    assertThat(unproved(WalkedNode.YAML))
-        .containsExactlyInAnyOrder("fw/web -> fw/web", "fw/web -> fw/api", "fw/api -> fw/web");
+  void of_forwardPolicyOnWalkedNode_everyPairProved() {
+    // web <-> world and web <-> pods are walked (S6.10, S6.11), web <-> n1-all local (S6.12), api
+    // is on another node whose chain the policy does not meet
+    assertThat(unproved(WalkedNode.YAML)).isEmpty();
+  }
+
+  @Test
+  void of_preDnatDenyMayDropOuterPacket_podPairsOfItsNodeUnproved() {
+    // S6.10, S9.2: no IPPool, so web's flows with pods may be encapsulated; its flows with world
+    // have no outer packet; a pre-DNAT policy sees a workload's packets to its own host (S6.12)
+    assertThat(unproved(PRE_DNAT)).containsExactlyInAnyOrderElementsOf(PRE_DNAT_PAIRS);
+    String never = "\n---\napiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\n";
+    assertThat(unproved(PRE_DNAT + never + "spec: {cidr: 10.70.0.0/16}\n"))
+        .containsExactlyInAnyOrder("fw/web -> n1-all", "n1-all -> fw/web");
   }
 
   @Test
@@ -86,12 +124,12 @@ class UnprovedPairsTest {
   @Test
   void mapCommand_forwardPolicy_namesUnprovedPairsInTextAndJson(@TempDir Path dir)
       throws Exception {
-    Path file = Files.writeString(dir.resolve("fw.yaml"), WalkedNode.YAML);
+    Path file = Files.writeString(dir.resolve("fw.yaml"), PRE_DNAT);
     Run text = Run.of("-f", file.toString(), "map");
     assertThat(text.code()).as(text.toString()).isEqualTo(3);
     assertThat(text.out())
         .contains("inconclusive: the input holds what tierproof does not model")
-        .contains("it could change these 3 pairs only (every other pair is proved): ");
+        .contains("it could change these 5 pairs only (every other pair is proved): ");
     Run json = Run.of("-f", file.toString(), "map", "-o", "json");
     assertThat(json.code()).as(json.toString()).isEqualTo(3);
     JsonNode root = new ObjectMapper().readTree(json.out());
@@ -104,11 +142,10 @@ class UnprovedPairsTest {
     List<String> pairs = new ArrayList<>();
     for (JsonNode p : root.get("inconclusivePairs")) {
       pairs.add(names.get(p.get("from").asText()) + " -> " + names.get(p.get("to").asText()));
-      assertThat(p.get("unmodelled").get(0).get("name").asText()).isEqualTo("forward-no-smtp");
+      assertThat(p.get("unmodelled").get(0).get("name").asText()).isEqualTo("n1-pre-dnat");
     }
-    assertThat(pairs)
-        .containsExactlyInAnyOrder("fw/web -> fw/web", "fw/web -> fw/api", "fw/api -> fw/web");
-    assertThat(root.get("unmodelled").findValuesAsText("name")).containsExactly("forward-no-smtp");
+    assertThat(pairs).containsExactlyInAnyOrderElementsOf(PRE_DNAT_PAIRS);
+    assertThat(root.get("unmodelled").findValuesAsText("name")).containsExactly("n1-pre-dnat");
     // a map of the proved pairs only is proved
     Run api = Run.of("-f", file.toString(), "map", "fw/api", "-o", "json");
     assertThat(api.code()).as(api.toString()).isEqualTo(3); // api -> web is not

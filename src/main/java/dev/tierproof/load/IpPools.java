@@ -1,0 +1,54 @@
+package dev.tierproof.load;
+
+/**
+ * What the input's {@code IPPool} resources ({@code projectcalico.org/v3}, {@code
+ * crd.projectcalico.org/v1}) say about encapsulation (specs/semantics.md S6.10, S9.2): whether a
+ * packet between workloads on two nodes may travel inside an outer IPIP or VXLAN packet, which the
+ * receiving node's all-interfaces host endpoint's pre-DNAT path sees. A pool encapsulates unless
+ * its {@code ipipMode} and {@code vxlanMode} are both {@code Never} (absent: {@code Never},
+ * Calico's default) and it has no enabled v1 {@code ipip} block; without any pool the input does
+ * not say, so packets may be encapsulated. The pools are otherwise ignored (address allocation, not
+ * policy).
+ */
+final class IpPools {
+
+  private int pools;
+  private boolean encapsulating;
+
+  /** Reads {@code resource} when it is an {@code IPPool} ({@code kind}). */
+  void read(String kind, Node.Mapping resource) {
+    if (!kind.equals("IPPool")) {
+      return;
+    }
+    pools++;
+    Node.Mapping spec = mapping(resource, "spec");
+    if (spec == null) {
+      return;
+    }
+    Node.Mapping ipip = mapping(spec, "ipip"); // v1's deprecated form: enabled unless false
+    encapsulating |=
+        !never(spec, "ipipMode")
+            || !never(spec, "vxlanMode")
+            || ipip != null && !"false".equals(text(ipip, "enabled"));
+  }
+
+  /** Whether a packet between two nodes may be encapsulated: no pool, or one that may. */
+  boolean mayEncapsulate() {
+    return pools == 0 || encapsulating;
+  }
+
+  private static boolean never(Node.Mapping spec, String key) {
+    String mode = text(spec, key);
+    return mode == null || mode.equals("Never");
+  }
+
+  private static String text(Node.Mapping m, String key) {
+    Node.Entry e = m.entry(key);
+    return e != null && e.value() instanceof Node.Scalar s && !s.isNull() ? s.text() : null;
+  }
+
+  private static Node.Mapping mapping(Node.Mapping m, String key) {
+    Node.Entry e = m.entry(key);
+    return e != null && e.value() instanceof Node.Mapping n ? n : null;
+  }
+}
