@@ -199,6 +199,10 @@ public final class Query implements AutoCloseable {
    * one value; any other end's choice is never read.
    */
   private BoolExpr placements() {
+    if (net.nodes.isEmpty()) { // no node to place an end on: defining the terms below costs Z3 time
+      local = ctx.mkFalse();
+      return ctx.mkTrue();
+    }
     List<BoolExpr> locals = new ArrayList<>();
     List<BoolExpr> nodes = new ArrayList<>();
     List<BoolExpr> dstNodes = new ArrayList<>();
