@@ -476,9 +476,11 @@ public final class RandomCluster {
     }
     int node =
         Math.floorMod(w.name().hashCode() / 7, 4); // the host endpoints' nodes, another, none
-    if (w.kind().equals("Pod") && node < 3) {
+    String walked = RandomWalkedNodes.podNode(seed, w.name()); // spec S6.10
+    if (w.kind().equals("Pod") && (walked != null || node < 3)) {
       // spec S6.12: deployed, a Pod stays on its node; a controller's pod template names none
-      pod.append(in).append("nodeName: node").append(node).append('\n');
+      pod.append(in).append("nodeName: ").append(walked != null ? walked : "node" + node);
+      pod.append('\n');
     }
     pod.append(in)
         .append("containers:\n")

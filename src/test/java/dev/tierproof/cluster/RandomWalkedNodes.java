@@ -22,10 +22,7 @@ final class RandomWalkedNodes {
   static List<String> draw(long seed) {
     Random r = new Random(seed * 0x5DEECE66DL + 29);
     List<String> out = new ArrayList<>();
-    if (r.nextInt(3) > 0) {
-      return out;
-    }
-    int n = 1 + r.nextInt(2);
+    int n = count(r);
     for (int i = 0; i < n; i++) {
       out.add(
           "apiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata:\n  name: walk"
@@ -39,6 +36,22 @@ final class RandomWalkedNodes {
     }
     out.addAll(pools(new Random(seed * 0x5DEECE66DL + 31)));
     return out;
+  }
+
+  /** How many nodes {@link #draw} draws from {@code r}: none in two clusters in three, else 1-2. */
+  private static int count(Random r) {
+    return r.nextInt(3) > 0 ? 0 : 1 + r.nextInt(2);
+  }
+
+  /**
+   * The walked node a Pod named {@code pod} of the cluster of {@code seed} runs on ({@code
+   * nodeName}), or null: one Pod in three when the cluster has walked nodes, so that flows between
+   * two named pods cross one walked node's forward chain or two (spec S6.10).
+   */
+  static String podNode(long seed, String pod) {
+    int n = count(new Random(seed * 0x5DEECE66DL + 29));
+    int h = Math.floorMod(pod.hashCode() * 31 + (int) seed, 6);
+    return n == 0 || h >= 2 ? null : "walk" + h % n;
   }
 
   /**
