@@ -221,7 +221,7 @@ public final class Evaluator {
    * The all-interfaces host endpoint of {@code node} (null: none) when its forward chain is walked
    * and holds policy ({@link #forwarders}), else null.
    */
-  public Endpoint forwarderOn(String node) {
+  private Endpoint forwarderOn(String node) {
     return node != null && walked.contains(node) ? forwarders.get(node) : null;
   }
 

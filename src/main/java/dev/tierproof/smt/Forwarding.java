@@ -64,11 +64,13 @@ final class Forwarding {
       if (at.isFalse() || in.isEmpty() && out.isEmpty()) {
         continue; // spec S6.8: a chain without policy forwards every packet
       }
+      BoolExpr atSource = t.define(s);
+      BoolExpr atDestination = t.define(d);
       nodes.add(
           new Node(
-              t.define(s),
-              t.define(d),
-              t.define(at),
+              atSource,
+              atDestination,
+              t.or(atSource, atDestination),
               compiler.forward(Direction.INGRESS, in),
               compiler.forward(Direction.EGRESS, out)));
     }
