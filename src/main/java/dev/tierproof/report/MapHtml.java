@@ -6,6 +6,7 @@ import dev.tierproof.analysis.map.MapResult;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Group;
 import dev.tierproof.analysis.map.MapResult.Part;
+import dev.tierproof.eval.ProfileEntry;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
 import java.io.IOException;
@@ -57,7 +58,8 @@ final class MapHtml {
    * {@code {scope, assumed?, groups: [{id, namespace?, labels?, name, endpoints: [first 50], size}
    * | {id, name, cidrs: [first 20], size}], edges: [{f, t, a: [{p: packets, d: [decision], s:
    * [walk], w: witness packet}]}], decisions: [decidedBy + direction], walks: [[tier, policy,
-   * outcome, rule?]] (names as indices into names), names: [string]}}.
+   * outcome, rule?] | [null, profile, outcome, rule?]] (names as indices into names; the profiles
+   * walked when more than one was, as explain's {@code profiles}), names: [string]}}.
    */
   private static ObjectNode data(String scope, MapResult map) {
     ObjectNode out = Json.object();
@@ -108,6 +110,19 @@ final class MapHtml {
                 .add(name(names, nameIndex, t.outcome().json()));
             if (t.ruleIndex() != null) {
               entry.add(t.ruleIndex());
+            }
+          }
+          if (step.profiles().size()
+              > 1) { // spec S4.6: as explain, [null, profile, outcome, rule?]
+            for (ProfileEntry pe : step.profiles()) {
+              ArrayNode entry = walk.addArray();
+              entry
+                  .addNull()
+                  .add(name(names, nameIndex, pe.profile().name()))
+                  .add(name(names, nameIndex, pe.outcome().json()));
+              if (pe.ruleIndex() != null) {
+                entry.add(pe.ruleIndex());
+              }
             }
           }
           s.add(index(walks, walkIndex, walk));

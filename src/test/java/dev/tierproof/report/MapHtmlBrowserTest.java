@@ -190,6 +190,29 @@ class MapHtmlBrowserTest {
   }
 
   @Test
+  void walkAfterAProfilesPass_listsEveryProfileWalked() throws Exception {
+    Path html = Path.of("target/map-browser/profile-pass.html");
+    Run run =
+        Run.of(
+            "--dataplane",
+            "iptables",
+            "-f",
+            "specs/cases/own/dataplane-profile-pass-iptables/resources.yaml",
+            "map",
+            "-o",
+            "html=" + html);
+    assertThat(run.code()).as(run.toString()).isZero();
+    browser.get(html.toAbsolutePath().toUri().toString());
+    browser
+        .findElement(By.cssSelector("#matrix td[data-from='(outside)'][data-to='(hosts)']"))
+        .click();
+    assertThat(browser.findElement(By.id("details")).getText())
+        .contains("profile p-allow (ingress rule 0, Allow)")
+        .contains("  profile p-pass: no-match\n  profile p-allow: allow (rule 0)")
+        .doesNotContain("profile p-allow: no-match");
+  }
+
+  @Test
   void namespace_opensItsWorkloads_andFiltersNarrowTheMatrix() {
     browser.findElement(By.cssSelector("#matrix tbody th[data-key='shop']")).click();
     List<String> rows =
