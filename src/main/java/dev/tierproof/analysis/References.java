@@ -295,13 +295,26 @@ public final class References {
         return new Placed(own.get(), e);
       }
       Ip placeholder = free(Placeholders.pod(family, true), owned, taken);
+      if (e.isHost()) {
+        // spec S5.4: a host endpoint's addresses in IP sets are its expectedIPs only
+        notes.add(
+            "`"
+                + e.ref()
+                + "` has no "
+                + (e.ips().isEmpty() ? "" : "IPv" + family + " ")
+                + "`expectedIPs`; the flow gives it `"
+                + placeholder
+                + "`, an address no endpoint owns, where no rule selector matches it (Calico's IP"
+                + " sets hold a host endpoint's expectedIPs only)");
+        return new Placed(placeholder, e);
+      }
       notes.add(
           "`"
               + e.ref()
               + "` has no address in the input; the flow gives it `"
               + placeholder
               + "`, an address no endpoint owns");
-      // without addresses of its own the endpoint is at the flow's address (spec S5.4); with
+      // without addresses of its own the workload is at the flow's address (spec S5.4); with
       // addresses of the other family only, a copy at the placeholder
       return new Placed(placeholder, e.ips().isEmpty() ? e : e.withIps(List.of(placeholder)));
     }

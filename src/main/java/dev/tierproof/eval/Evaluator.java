@@ -550,6 +550,20 @@ public final class Evaluator {
             || selectedPods(m.service(), at.addr, at.entities).findAny().isPresent());
   }
 
+  /**
+   * The named ports that rule side {@code m} sees at an address (spec S3.5): those of the entities
+   * there that its selectors select (every entity's without a selector), as Calico's named-port IP
+   * sets, which hold a selector's endpoints' ports only; what {@link #matches} resolves a named
+   * port against.
+   */
+  public java.util.Set<dev.tierproof.model.NamedPort> namedPorts(EntityMatch m, Occupants at) {
+    return at.entities.stream()
+        .filter(e -> m.selector() == null || positive(m, e))
+        .filter(e -> covers(e, at.addr, null))
+        .flatMap(e -> e.ports().stream())
+        .collect(java.util.stream.Collectors.toSet());
+  }
+
   private static boolean addressed(EntityMatch m, Ip addr, String domain) {
     if (!m.nets().isEmpty() && m.nets().stream().noneMatch(c -> c.contains(addr))) {
       return false;
@@ -660,8 +674,8 @@ public final class Evaluator {
 
   /**
    * The entities that own {@code addr} (or, for network sets, list {@code domain}), plus the flow's
-   * peer when the question made it up (a hypothetical endpoint) or it has no address of its own (a
-   * workload's pod template, a pod without {@code podIP}: it stands at the flow's address).
+   * peer when the question made it up (a hypothetical endpoint) or it is a workload with no address
+   * of its own (a pod template, a pod without {@code podIP}: it stands at the flow's address).
    */
   private List<Entity> covering(Ip addr, String domain, Endpoint peer) {
     List<Entity> out = new ArrayList<>(byAddress.getOrDefault(addr, List.of()));
@@ -675,8 +689,11 @@ public final class Evaluator {
         }
       }
     }
-    if (peer != null && (!known.contains(peer) || peer.ips().isEmpty())) {
-      // spec S5.4: an endpoint without an address of its own is at the flow's address
+    if (peer != null
+        && (!known.contains(peer) || peer.ips().isEmpty())
+        && !(peer.isHost() && peer.ips().isEmpty())) {
+      // spec S5.4: a workload without an address of its own is at the flow's address; a host
+      // endpoint without expectedIPs is in no IP set at any address
       Entity e =
           peer.ips().isEmpty()
               ? new Entity(

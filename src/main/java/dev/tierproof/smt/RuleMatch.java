@@ -165,8 +165,10 @@ final class RuleMatch {
       for (int i = 0; i < options.size(); i++) {
         if (options.get(i) instanceof Concrete k && k.covered().get(bit)) {
           any.add(end.is(i));
-        } else if (options.get(i) instanceof Addressless f && key.admits(f.endpoint())) {
-          any.add(end.is(i)); // spec S5.4: the endpoint is at its free address
+        } else if (options.get(i) instanceof Addressless f
+            && !f.endpoint().isHost()
+            && key.admits(f.endpoint())) {
+          any.add(end.is(i)); // spec S5.4: the workload is at its free address (a host: no IP set)
         }
       }
       List<BoolExpr> inSets = new ArrayList<>();
@@ -273,6 +275,7 @@ final class RuleMatch {
             byPort.computeIfAbsent(pp, x -> new ArrayList<>()).add(end.is(i));
           }
         } else if (options.get(i) instanceof Addressless f
+            && !f.endpoint().isHost()
             && (k.filter() == null || k.filter().admits(f.endpoint()))) {
           for (NamedPort np : f.endpoint().ports()) { // spec S5.4
             if (np.name().equals(k.name())) {
