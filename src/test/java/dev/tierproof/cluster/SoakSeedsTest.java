@@ -30,6 +30,13 @@ class SoakSeedsTest {
     replay(MapDifferentialTest::one, 431468);
   }
 
+  @Test
+  void map_seed810061_namedPortSeenThroughTheSidesSelector_agreesWithEval() {
+    // a NetworkSet of 0.0.0.0/0 makes every address held by a namespace selector; the named port
+    // is seen only where the selected entity has it (spec S3.5)
+    replay(MapDifferentialTest::one, 810061);
+  }
+
   private static void replay(Runs.Case c, long seed) {
     try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
       c.run(seed, session, new AtomicLongArray(40));

@@ -521,19 +521,30 @@ public final class Connectivity {
         }
         classes = next;
       }
-      if (named) { // a named port resolves to the ports at the peer's address (spec S3.5, S5.5)
+      if (named) {
+        // a named port resolves to the ports, at the peer's address, of the entities there that
+        // the side's selectors select (spec S3.5, S5.5): per side naming ports, what it sees
+        List<EntityMatch> naming =
+            sides.keySet().stream()
+                .filter(
+                    m ->
+                        m.ports().stream().anyMatch(p -> p instanceof Port.Named)
+                            || m.notPorts().stream().anyMatch(p -> p instanceof Port.Named))
+                .toList();
         List<BitSet> next = new ArrayList<>();
         for (BitSet c : classes) {
-          Map<Set<NamedPort>, BitSet> byPorts = new LinkedHashMap<>();
+          Map<List<Object>, BitSet> byPorts = new LinkedHashMap<>();
           c.stream()
               .forEach(
-                  i ->
-                      byPorts
-                          .computeIfAbsent(
-                              Set.copyOf(
-                                  portsAt(members.get(i).endpoint(), peerIp(members.get(i)))),
-                              k -> new BitSet())
-                          .set(i));
+                  i -> {
+                    Member m = members.get(i);
+                    List<Object> key = new ArrayList<>();
+                    key.add(Set.copyOf(portsAt(m.endpoint(), peerIp(m))));
+                    for (EntityMatch side : naming) {
+                      key.add(seen(side, m, peerIp(m)));
+                    }
+                    byPorts.computeIfAbsent(key, k -> new BitSet()).set(i);
+                  });
           next.addAll(byPorts.values());
         }
         classes = next;
@@ -680,6 +691,11 @@ public final class Connectivity {
    * Whether a rule side holds an end (a group at an address, reached by DNS name {@code domain};
    * {@code who} null outside).
    */
+  /** The named ports rule side {@code side} sees at member {@code m}'s address {@code ip}. */
+  private Set<NamedPort> seen(EntityMatch side, Member m, Ip ip) {
+    return evaluator.namedPorts(side, evaluator.occupants(ip, m.domain(), m.endpoint()));
+  }
+
   private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip, String domain) {
     byte[] known =
         identities.computeIfAbsent(
