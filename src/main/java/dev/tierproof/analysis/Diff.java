@@ -189,10 +189,10 @@ public final class Diff {
   }
 
   /**
-   * Classes that differ only in the namespaces (or the listed endpoints) of one end, joined: each
-   * was proved, so their union changed alike. Scopes split per namespace find a change that spans
-   * namespaces once per namespace; this is where it becomes one class again (with the first class's
-   * witness).
+   * Classes that differ only in the namespaces (or the listed endpoints, or the ranges outside) of
+   * one end, joined: each was proved, so their union changed alike. Scopes split per namespace find
+   * a change that spans namespaces once per namespace; this is where it becomes one class again
+   * (with the first class's witness).
    */
   private List<ChangeClass> merge(List<ChangeClass> classes) {
     List<ChangeClass> out = classes;
@@ -234,8 +234,34 @@ public final class Diff {
     return out;
   }
 
-  /** The union of two ends when it is an end again (namespaces or endpoints joined), else null. */
+  /**
+   * The union of two ends when it is an end again (namespaces, endpoints or ranges outside joined),
+   * else null.
+   */
   private Ends join(Ends a, Ends b) {
+    if (a.kind() == EndKind.OUTSIDE && b.kind() == EndKind.OUTSIDE) {
+      // the greedy widening finds a range outside block by block: one class again
+      if (a.ranges().isEmpty()
+          || b.ranges().isEmpty()
+          || !java.util.Objects.equals(a.domain(), b.domain())) {
+        return null;
+      }
+      List<Cidr> all = new ArrayList<>(a.ranges());
+      all.addAll(b.ranges());
+      return new Ends(
+          EndKind.OUTSIDE,
+          a.namespaces(),
+          a.excluded(),
+          a.unlisted(),
+          a.selector(),
+          a.endpoints(),
+          dev.tierproof.model.Cidrs.union(all),
+          a.domain(),
+          a.within(),
+          a.except(),
+          a.ports(),
+          a.existing());
+    }
     if (a.kind() == EndKind.ENDPOINTS && b.kind() == EndKind.ENDPOINTS) {
       if (!a.within().equals(b.within()) || !a.except().equals(b.except())) {
         return null;
@@ -286,12 +312,12 @@ public final class Diff {
 
   /**
    * The class with a witness that depends on the class alone (each end's first input endpoint, or
-   * the first address of its first range outside; TCP in a class of any protocol; the class's
-   * lowest port, or 443 in a class of any port; the lowest ICMP type a class of all types but some
-   * holds; source port 40000: {@link dev.tierproof.model.Placeholders}), when both versions'
-   * evaluators confirm that it changed so; else the solver's witness. Which model the solver
-   * returns can vary from run to run (with the order Z3 numbers its terms in); the report should
-   * not.
+   * explain's address outside when a range outside holds it, else the first address of its first
+   * range outside; TCP in a class of any protocol; the class's lowest port, or 443 in a class of
+   * any port; the lowest ICMP type a class of all types but some holds; source port 40000: {@link
+   * dev.tierproof.model.Placeholders}), when both versions' evaluators confirm that it changed so;
+   * else the solver's witness. Which model the solver returns can vary from run to run (with the
+   * order Z3 numbers its terms in); the report should not.
    */
   private ChangeClass canonical(ChangeClass c) {
     Flow w = c.witness();
@@ -308,11 +334,16 @@ public final class Diff {
       } else if (end.kind() == EndKind.OUTSIDE && !end.ranges().isEmpty()) {
         Cidr r =
             end.ranges().stream().filter(x -> x.family() == w.family()).findFirst().orElse(null);
+        dev.tierproof.model.Ip usual = dev.tierproof.model.Placeholders.outside(w.family(), source);
         f =
             r == null
                 ? null
                 : gen.movedOutside(
-                    f, source, Generalizer.prefix(r.address(), r.prefix()).address());
+                    f,
+                    source,
+                    end.ranges().stream().anyMatch(x -> x.contains(usual))
+                        ? usual // explain's address outside, when the class holds it
+                        : Generalizer.prefix(r.address(), r.prefix()).address());
       } else {
         return c; // pods that could be deployed, or anywhere outside: the solver's witness
       }

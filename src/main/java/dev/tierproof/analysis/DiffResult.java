@@ -244,13 +244,7 @@ public record DiffResult(
           String where =
               ranges.isEmpty()
                   ? "world"
-                  : ranges.size() <= 3
-                      ? list(ranges)
-                      : String.format(
-                          java.util.Locale.ROOT,
-                          "%,d ranges outside (%s, …)",
-                          ranges.size(),
-                          list(ranges.subList(0, 3)));
+                  : ranges.size() <= 3 ? list(ranges) : outsideExcept(ranges);
           yield domain == null ? where : domain + (ranges.isEmpty() ? "" : " (" + where + ")");
         }
         case PODS -> {
@@ -340,6 +334,25 @@ public record DiffResult(
         String.join(", ", names.subList(0, Math.min(6, names.size())))
             + (names.size() > 6 ? ", …" : "");
     return n + " in " + names.size() + " namespaces (" + shown + ")";
+  }
+
+  /**
+   * Many ranges outside: {@code IPv4 outside except 10.240.0.0/16, 192.168.0.0/16} when they are of
+   * one family and leave at most three CIDRs of it out, else {@code 64 ranges outside (…)}.
+   */
+  private static String outsideExcept(List<Cidr> ranges) {
+    int family = ranges.get(0).family();
+    List<Cidr> rest =
+        ranges.stream().allMatch(c -> c.family() == family)
+            ? dev.tierproof.model.Cidrs.complement(ranges, family)
+            : List.of();
+    return !rest.isEmpty() && rest.size() <= 3
+        ? "IPv" + family + " outside except " + list(rest)
+        : String.format(
+            java.util.Locale.ROOT,
+            "%,d ranges outside (%s, …)",
+            ranges.size(),
+            list(ranges.subList(0, 3)));
   }
 
   private static String list(List<Cidr> cidrs) {

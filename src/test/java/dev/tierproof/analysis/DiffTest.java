@@ -356,13 +356,13 @@ class DiffTest {
     assertThat(c.source().ranges())
         .extracting(Object::toString)
         .containsExactly("192.0.2.0/25", "198.51.100.0/24");
-    // the witness depends on the class alone: first range, first address, lowest port, source port
-    // 40000
+    // the witness depends on the class alone: explain's address outside (198.51.100.7, in
+    // 198.51.100.0/24; else the first range's first address), lowest port, source port 40000
     assertThat(c.witness().toString())
         .isEqualTo(
             new dev.tierproof.model.Flow(
                     6,
-                    ip("192.0.2.0"),
+                    ip("198.51.100.7"),
                     40000,
                     ip("10.0.0.2"),
                     5432,

@@ -380,8 +380,10 @@ final class Groups {
       for (int i = 0; i < points.size(); i++) {
         BigInteger lo = points.get(i);
         BigInteger hi = i + 1 < points.size() ? points.get(i + 1).subtract(BigInteger.ONE) : top;
-        BitSet key = membership(ip(family, lo));
-        byMembership.computeIfAbsent(key, k -> new ArrayList<>()).addAll(cover(family, lo, hi));
+        BitSet key = membership(dev.tierproof.model.Cidrs.ip(family, lo));
+        byMembership
+            .computeIfAbsent(key, k -> new ArrayList<>())
+            .addAll(dev.tierproof.model.Cidrs.cover(family, lo, hi));
         for (boolean source : List.of(true, false)) {
           Map<Integer, Ip> reps =
               (source ? sources : destinations).computeIfAbsent(key, k -> new TreeMap<>());
@@ -425,11 +427,6 @@ final class Groups {
             : cidrs.get(0) + ", … (" + cidrs.size() + " ranges)";
   }
 
-  /** The address whose value within its family is {@code v}. */
-  private static Ip ip(int family, BigInteger v) {
-    return family == 4 ? Ip.v4(v.longValue()) : new Ip(6, v);
-  }
-
   private static boolean inside(Ip ip, BigInteger lo, BigInteger hi) {
     BigInteger v = ip.familyValue();
     return v.compareTo(lo) >= 0 && v.compareTo(hi) <= 0;
@@ -439,28 +436,11 @@ final class Groups {
   private static Ip unowned(int family, BigInteger lo, BigInteger hi, Set<Ip> owned) {
     BigInteger at = lo.signum() == 0 && hi.compareTo(BigInteger.ONE) >= 0 ? BigInteger.ONE : lo;
     for (int i = 0; i < 64 && at.compareTo(hi) <= 0; i++, at = at.add(BigInteger.ONE)) {
-      Ip ip = ip(family, at);
+      Ip ip = dev.tierproof.model.Cidrs.ip(family, at);
       if (!owned.contains(ip)) {
         return ip;
       }
     }
     return null;
-  }
-
-  /** The fewest CIDRs whose union is [lo, hi]. */
-  static List<Cidr> cover(int family, BigInteger lo, BigInteger hi) {
-    int bits = family == 4 ? 32 : 128;
-    List<Cidr> out = new ArrayList<>();
-    BigInteger at = lo;
-    while (at.compareTo(hi) <= 0) {
-      int size = at.signum() == 0 ? bits : at.getLowestSetBit();
-      while (size > 0
-          && at.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(hi) > 0) {
-        size--;
-      }
-      out.add(new Cidr(ip(family, at), bits - size));
-      at = at.add(BigInteger.ONE.shiftLeft(size));
-    }
-    return out;
   }
 }

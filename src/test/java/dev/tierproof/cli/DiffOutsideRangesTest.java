@@ -1,0 +1,77 @@
+package dev.tierproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Cidrs;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A change that opens everywhere outside but two ranges is one class (the greedy widening finds it
+ * block by block; the blocks are joined again), named by what it leaves out.
+ */
+class DiffOutsideRangesTest {
+
+  private static final String DIR = "src/test/resources/diff-outside-ranges/";
+
+  @Test
+  void diff_openedOutsideButTwoRanges_oneClassNamedByWhatItLeavesOut() throws Exception {
+    Run text = Run.of("-f", DIR + "head.yaml", "diff", "--base", DIR + "base.yaml");
+    assertThat(text.code()).as(text.toString()).isEqualTo(1);
+    assertThat(text.out())
+        .as(text.toString())
+        .contains("1 class of flows changed; no other flow changed (proved)")
+        .contains(
+            "newly allowed: IPv4 outside except 10.0.0.0/8, 192.168.0.0/16 -> shop/web, TCP 80");
+    Run json = Run.of("-f", DIR + "head.yaml", "diff", "--base", DIR + "base.yaml", "-o", "json");
+    JsonNode classes = new ObjectMapper().readTree(json.out()).get("classes");
+    assertThat(classes).hasSize(1);
+    List<Cidr> ranges = new ArrayList<>();
+    classes
+        .get(0)
+        .get("source")
+        .get("ranges")
+        .forEach(r -> ranges.add(Cidr.parse(r.asText()).orElseThrow()));
+    assertThat(Cidrs.complement(ranges, 4).stream().map(Cidr::toString))
+        .containsExactly("10.0.0.0/8", "192.168.0.0/16");
+    for (String[] q :
+        new String[][] {{"11.2.3.4", "allow"}, {"192.169.0.1", "allow"}, {"192.168.3.3", "deny"}}) {
+      Run now =
+          Run.of(
+              "-f",
+              DIR + "head.yaml",
+              "explain",
+              q[0],
+              "shop/web",
+              "--protocol",
+              "TCP",
+              "--port",
+              "80",
+              "-o",
+              "json");
+      Run before =
+          Run.of(
+              "-f",
+              DIR + "base.yaml",
+              "explain",
+              q[0],
+              "shop/web",
+              "--protocol",
+              "TCP",
+              "--port",
+              "80",
+              "-o",
+              "json");
+      assertThat(new ObjectMapper().readTree(now.out()).get("verdict").asText())
+          .as(now.toString())
+          .isEqualTo(q[1]);
+      assertThat(new ObjectMapper().readTree(before.out()).get("verdict").asText())
+          .as(before.toString())
+          .isEqualTo("deny");
+    }
+  }
+}
