@@ -97,6 +97,10 @@ public final class Connectivity {
    */
   private final Map<Same, byte[]> identities = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Per member and address, who is there as a side's named ports see it ({@link #seen}). */
+  private final Map<List<Object>, Evaluator.Occupants> seenAt =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private int ends;
 
   /** Per end ({@link #end}): who is there, as rule sides see it. */
@@ -693,7 +697,10 @@ public final class Connectivity {
    */
   /** The named ports rule side {@code side} sees at member {@code m}'s address {@code ip}. */
   private Set<NamedPort> seen(EntityMatch side, Member m, Ip ip) {
-    return evaluator.namedPorts(side, evaluator.occupants(ip, m.domain(), m.endpoint()));
+    return evaluator.namedPorts(
+        side,
+        seenAt.computeIfAbsent(
+            List.of(m.index(), ip), k -> evaluator.occupants(ip, m.domain(), m.endpoint())));
   }
 
   private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip, String domain) {
