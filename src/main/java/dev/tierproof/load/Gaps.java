@@ -88,15 +88,17 @@ final class Gaps {
    * and every forward chain are not ({@link #ebpf}).
    */
   static List<Unmodelled> of(PolicySet set) {
-    return of(set, true);
+    return of(set, IpPools.Modes.ANY, 4789);
   }
 
   /**
-   * {@link #of(PolicySet)}, where packets between two nodes may be encapsulated ({@code encap},
-   * {@link IpPools}): then a pre-DNAT policy whose ingress rules may drop the outer packet keeps
-   * the flows between workloads of the walked nodes unmodelled (spec S6.10, S9.2).
+   * {@link #of(PolicySet)}, where packets between two nodes may be encapsulated as {@code modes}
+   * says ({@link IpPools}), VXLAN to {@code vxlanPort} (null: any port, a {@code
+   * FelixConfiguration} may change it): then a pre-DNAT policy whose ingress Deny rules may drop an
+   * outer packet is also an element of its own, reaching the flows between workloads on two nodes
+   * whose outer packet it may drop ({@link OuterPackets}, spec S6.10, S9.2).
    */
-  static List<Unmodelled> of(PolicySet set, boolean encap) {
+  static List<Unmodelled> of(PolicySet set, IpPools.Modes modes, Integer vxlanPort) {
     // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
     Dataplane dataplane = set.dataplane();
@@ -104,6 +106,7 @@ final class Gaps {
     boolean bpf = dataplane == Dataplane.BPF;
     // spec S6.11: these nodes' forward chains are walked for their workloads' flows with outside
     Set<String> walked = bpf ? Set.of() : Endpoint.forwarders(set.endpoints()).keySet();
+    OuterPackets outer = new OuterPackets(modes, vxlanPort, set.endpoints(), walked);
     for (Tier t : set.tiers()) {
       for (Policy p : t.policies()) {
         if (p.staged()) {
@@ -153,10 +156,12 @@ final class Gaps {
                               null,
                               null)
                           .on(nodes)
-                          .walking(
-                              path == HostPath.UNTRACKED && !renderer ? Set.of() : walked,
-                              !(path == HostPath.PRE_DNAT && encap && outerDenied(p)))
+                          .walking(path == HostPath.UNTRACKED && !renderer ? Set.of() : walked)
                           .forwardedOnly(path != HostPath.PRE_DNAT)));
+          OuterPackets.Gap drops = path == HostPath.PRE_DNAT ? outer.of(p, hosts) : null;
+          if (drops != null) {
+            out.add(new Unmodelled(flag, p.displayName(), p.span(), drops.reason(), drops.reach()));
+          }
         }
         if (bpf && path != HostPath.NORMAL) {
           ebpf(set, p, path, out);
@@ -351,19 +356,5 @@ final class Gaps {
                 deciding(at, r, Reach.Effect.ALLOWS)));
       }
     }
-  }
-
-  /**
-   * Whether an ingress rule of pre-DNAT policy {@code p} may deny the outer packet of IPIP (IP
-   * protocol 4) or VXLAN (UDP) encapsulation, whatever its addresses and ports (spec S6.10).
-   */
-  private static boolean outerDenied(Policy p) {
-    return p.rules(Direction.INGRESS).stream()
-        .anyMatch(
-            r ->
-                r.action() == Action.DENY
-                    && (r.protocol() == null
-                        || r.protocol() == 4
-                        || r.protocol() == dev.tierproof.model.Protocols.UDP));
   }
 }

@@ -579,7 +579,9 @@ final class Resources {
    */
   List<Unmodelled> unmodelled(PolicySet set) {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
-    out.addAll(Gaps.of(set, pools.mayEncapsulate()));
+    // spec S6.10: a FelixConfiguration may move the VXLAN port (Felix's default: 4789)
+    boolean felix = unmodelled.stream().anyMatch(u -> u.kind().equals("FelixConfiguration"));
+    out.addAll(Gaps.of(set, pools.modes(), felix ? null : 4789));
     return out;
   }
 
