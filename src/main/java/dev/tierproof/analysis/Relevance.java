@@ -199,6 +199,26 @@ public final class Relevance {
   }
 
   /**
+   * {@code r} with a witness no element reaches when its witness is reached by one and another
+   * placement of the same packet (spec S6.10-S6.12) is allowed and reached by none: that placement,
+   * replayed through {@code eval}, is a real answer (S9.3); else {@code r} as it is.
+   */
+  public static VerifyResult placed(
+      List<Unmodelled> all, dev.tierproof.eval.Evaluator eval, VerifyResult r) {
+    if (r.witness() == null || witness(all, r.witness(), r.explanation()).isEmpty()) {
+      return r;
+    }
+    for (Flow p : eval.placements(r.witness())) {
+      Verdict v = eval.evaluate(p);
+      if (v.allowed() && witness(all, p, v).isEmpty()) {
+        return new VerifyResult(
+            r.claim(), r.result(), p, v, r.blockers(), r.solver(), r.blockersIncomplete());
+      }
+    }
+    return r;
+  }
+
+  /**
    * The elements acting where {@code policy} acts: at an endpoint it selects, in a direction it
    * governs; with {@code hypothetical}, also at endpoints that could exist.
    */

@@ -52,11 +52,7 @@ class UnprovedPairsTest {
    * host (web's flows with itself stay on n1: no outer packet).
    */
   private static final List<String> PRE_DNAT_PAIRS =
-      List.of(
-          "fw/web -> fw/api",
-          "fw/api -> fw/web",
-          "fw/web -> n1-all",
-          "n1-all -> fw/web");
+      List.of("fw/web -> fw/api", "fw/api -> fw/web", "fw/web -> n1-all", "n1-all -> fw/web");
 
   private static final String UNTRACKED =
       WalkedNode.PODS
