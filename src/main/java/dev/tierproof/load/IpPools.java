@@ -30,11 +30,8 @@ final class IpPools {
   private boolean vxlan4;
   private boolean vxlan6;
 
-  /** Reads {@code resource} when it is an {@code IPPool} ({@code kind}). */
-  void read(String kind, Node.Mapping resource) {
-    if (!kind.equals("IPPool")) {
-      return;
-    }
+  /** Reads {@code resource}, an {@code IPPool}. */
+  void read(Node.Mapping resource) {
     pools++;
     Node.Mapping spec = mapping(resource, "spec");
     if (spec == null) {

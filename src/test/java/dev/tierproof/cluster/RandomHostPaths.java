@@ -19,12 +19,14 @@ final class RandomHostPaths {
   private final Random rnd;
   private final Random interfaces;
   private final Random forwarding;
+  private final Random outer;
   private boolean drawn;
 
   RandomHostPaths(long seed) {
     this.rnd = new Random(seed * 31 + 14);
     this.interfaces = new Random(seed * 31 + 15);
     this.forwarding = new Random(seed * 31 + 16);
+    this.outer = new Random(seed * 31 + 17);
   }
 
   /** A host endpoint's {@code interfaceName}: a named interface, or all of them (spec S6.9). */
@@ -119,7 +121,9 @@ final class RandomHostPaths {
               + "  preDNAT: true\n  applyOnForward: true\n  order: "
               + (r.nextInt(3) * 10)
               + "\n  types: [Ingress]\n  ingress:\n"
-              + forwardRules(r, 1 + r.nextInt(2)));
+              + forwardRules(r, 1 + r.nextInt(2))
+              // spec S6.10: rules that may drop (or keep) an outer packet of encapsulation
+              + (outer.nextBoolean() ? RandomOuterPackets.rules(outer, 1 + outer.nextInt(2)) : ""));
     }
     drawn = true;
     return out;
