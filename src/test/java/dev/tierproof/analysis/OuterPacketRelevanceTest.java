@@ -38,47 +38,16 @@ class OuterPacketRelevanceTest {
 
   /** Pods a, c on n1, b on n2, f naming no node. */
   private static final String PODS =
-      """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: op}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: a, namespace: op}
-      spec: {nodeName: n1}
-      status: {podIP: 10.90.1.10}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: c, namespace: op}
-      spec: {nodeName: n1}
-      status: {podIP: 10.90.1.20}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: b, namespace: op}
-      spec: {nodeName: n2}
-      status: {podIP: 10.90.2.10}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: f, namespace: op}
-      status: {podIP: 10.90.9.9}
-      """;
+      OuterNodes.NAMESPACE
+          + OuterNodes.pod("a", "n1", "10.90.1.10")
+          + OuterNodes.pod("c", "n1", "10.90.1.20")
+          + OuterNodes.pod("b", "n2", "10.90.2.10")
+          + OuterNodes.pod("f", null, "10.90.9.9");
 
-  /** Node {@code n}'s one host endpoint, of all interfaces, with its address when {@code known}. */
+  /** Node {@code n}'s host endpoint, with its address when {@code known} (and an IPv6 one). */
   private static String hostEndpoint(int n, boolean known, boolean v6) {
-    return "---\napiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata:\n  name: n"
-        + n
-        + "-all\n  labels: {host: n"
-        + n
-        + "}\nspec:\n  node: n"
-        + n
-        + "\n  interfaceName: \"*\"\n"
-        + (known
-            ? "  expectedIPs: [10.90.0." + n + (v6 ? ", \"fd00:90::" + n + "\"" : "") + "]\n"
-            : "");
+    String ips = "[10.90.0." + n + (v6 ? ", \"fd00:90::" + n + "\"" : "") + "]";
+    return OuterNodes.hostEndpoint(n, known ? ips : "");
   }
 
   /** A pre-DNAT policy named {@code name} at n1, n2 or both ({@link RandomOuterPackets#rules}). */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tierproof.analysis.OuterNodes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,47 +23,28 @@ class PlacementRelevanceTest {
 
   /** Pod a on n1, pod f naming no node; n2 drops VXLAN's outer packets (UDP 4789) it receives. */
   private static final String OUTER =
-      """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: op}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: a, namespace: op, labels: {app: a}}
-      spec: {nodeName: n1}
-      status: {podIP: 10.90.1.10}
-      ---
-      apiVersion: v1
-      kind: Pod
-      metadata: {name: f, namespace: op, labels: {app: f}}
-      status: {podIP: 10.90.9.9}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: HostEndpoint
-      metadata: {name: n1-all, labels: {host: n1}}
-      spec: {node: n1, interfaceName: "*", expectedIPs: [10.90.0.1]}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: HostEndpoint
-      metadata: {name: n2-all, labels: {host: n2}}
-      spec: {node: n2, interfaceName: "*", expectedIPs: [10.90.0.2]}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: GlobalNetworkPolicy
-      metadata: {name: n2-no-vxlan}
-      spec:
-        selector: host == 'n2'
-        preDNAT: true
-        applyOnForward: true
-        types: [Ingress]
-        ingress: [{action: Deny, protocol: UDP, destination: {ports: [4789]}}]
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: IPPool
-      metadata: {name: p}
-      spec: {cidr: 10.90.0.0/16, vxlanMode: CrossSubnet}
-      """;
+      OuterNodes.NAMESPACE
+          + OuterNodes.pod("a", "n1", "10.90.1.10")
+          + OuterNodes.pod("f", null, "10.90.9.9")
+          + OuterNodes.hostEndpoint(1, "[10.90.0.1]")
+          + OuterNodes.hostEndpoint(2, "[10.90.0.2]")
+          + """
+          ---
+          apiVersion: projectcalico.org/v3
+          kind: GlobalNetworkPolicy
+          metadata: {name: n2-no-vxlan}
+          spec:
+            selector: host == 'n2'
+            preDNAT: true
+            applyOnForward: true
+            types: [Ingress]
+            ingress: [{action: Deny, protocol: UDP, destination: {ports: [4789]}}]
+          ---
+          apiVersion: projectcalico.org/v3
+          kind: IPPool
+          metadata: {name: p}
+          spec: {cidr: 10.90.0.0/16, vxlanMode: CrossSubnet}
+          """;
 
   @Test
   void explain_elementReachingOnePlacementOnly_onlyItsNoteInconclusive(@TempDir Path dir)

@@ -62,24 +62,11 @@ public final class RandomOuterPackets {
         String ports = List.of("[4789]", "[4788]", "[\"4000:5000\"]", "[53]").get(r.nextInt(4));
         destination.add((r.nextInt(4) == 0 ? "notPorts: " : "ports: ") + ports);
       }
-      String source = null;
-      if (r.nextInt(3) == 0) {
-        String net =
-            List.of("10.90.0.0/24", "10.90.0.2/32", "10.90.0.1/32", "192.0.2.0/24", "fd00:90::/64")
-                .get(r.nextInt(5));
-        String nets = (r.nextInt(3) == 0 ? "notNets" : "nets") + ": [" + net + "]";
-        if (r.nextBoolean()) {
-          source = nets;
-        } else {
-          destination.add(nets);
-        }
-      }
-      if (source != null) {
-        b.append("      source: {").append(source).append("}\n");
-      }
-      if (!destination.isEmpty()) {
-        b.append("      destination: {").append(String.join(", ", destination)).append("}\n");
-      }
+      RandomHostPaths.sides(
+          r,
+          List.of("10.90.0.0/24", "10.90.0.2/32", "10.90.0.1/32", "192.0.2.0/24", "fd00:90::/64"),
+          destination,
+          b);
     }
     return b.toString();
   }

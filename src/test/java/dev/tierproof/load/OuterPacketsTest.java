@@ -2,6 +2,7 @@ package dev.tierproof.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.tierproof.analysis.OuterNodes;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Unmodelled;
@@ -15,20 +16,11 @@ import org.junit.jupiter.api.Test;
  */
 class OuterPacketsTest {
 
-  /**
-   * Walked nodes n1 (10.90.0.1) and n2 (addresses given by {@code n2}), a pre-DNAT policy on n1.
-   */
+  /** Walked nodes n1 (10.90.0.1) and n2 (addresses {@code n2}), a pre-DNAT policy on n1. */
   private static String cluster(String n2, String rule, String more) {
-    return """
-        apiVersion: projectcalico.org/v3
-        kind: HostEndpoint
-        metadata: {name: n1-all, labels: {host: n1}}
-        spec: {node: n1, interfaceName: "*", expectedIPs: [10.90.0.1]}
-        ---
-        apiVersion: projectcalico.org/v3
-        kind: HostEndpoint
-        metadata: {name: n2-all, labels: {host: n2}}
-        spec: {node: n2, interfaceName: "*"%s}
+    return OuterNodes.hostEndpoint(1, "[10.90.0.1]")
+        + OuterNodes.hostEndpoint(2, n2)
+        + """
         ---
         apiVersion: projectcalico.org/v3
         kind: GlobalNetworkPolicy
@@ -40,11 +32,11 @@ class OuterPacketsTest {
           types: [Ingress]
           ingress: [%s]
         """
-            .formatted(n2, rule)
+            .formatted(rule)
         + more;
   }
 
-  private static final String KNOWN = ", expectedIPs: [10.90.0.2]";
+  private static final String KNOWN = "[10.90.0.2]";
 
   private static String pool(String spec) {
     return "---\napiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\nspec: "
