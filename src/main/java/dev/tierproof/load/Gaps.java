@@ -85,18 +85,11 @@ final class Gaps {
    * dataplane ({@link PolicySet#dataplane}, spec S4.6, S6.6, S6.11): on Felix's rule renderer
    * (iptables, nftables) a profile's Pass and untracked policy on an all-interfaces endpoint are
    * modelled; on eBPF a profile's Pass is, and the untracked and pre-DNAT paths of host endpoints
-   * and every forward chain are not ({@link #ebpf}).
-   */
-  static List<Unmodelled> of(PolicySet set) {
-    return of(set, IpPools.Modes.ANY, 4789);
-  }
-
-  /**
-   * {@link #of(PolicySet)}, where packets between two nodes may be encapsulated as {@code modes}
-   * says ({@link IpPools}), VXLAN to {@code vxlanPort} (null: any port, a {@code
-   * FelixConfiguration} may change it): then a pre-DNAT policy whose ingress Deny rules may drop an
-   * outer packet is also an element of its own, reaching the flows between workloads on two nodes
-   * whose outer packet it may drop ({@link OuterPackets}, spec S6.10, S9.2).
+   * and every forward chain are not ({@link #ebpf}). Where packets between two nodes may be
+   * encapsulated as {@code modes} says ({@link IpPools}), VXLAN to {@code vxlanPort} (null: any
+   * port, a {@code FelixConfiguration} may change it), a pre-DNAT policy whose ingress Deny rules
+   * may drop an outer packet is also an element of its own, reaching the flows between workloads on
+   * two nodes whose outer packet it may drop ({@link OuterPackets}, spec S6.10, S9.2).
    */
   static List<Unmodelled> of(PolicySet set, IpPools.Modes modes, Integer vxlanPort) {
     // spec S9.1, S9.2

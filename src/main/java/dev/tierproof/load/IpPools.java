@@ -18,11 +18,6 @@ final class IpPools {
   record Modes(boolean ipip, boolean vxlan4, boolean vxlan6) {
 
     static final Modes ANY = new Modes(true, true, true);
-
-    /** Whether packets between two nodes may be encapsulated at all. */
-    boolean any() {
-      return ipip || vxlan4 || vxlan6;
-    }
   }
 
   private int pools;
