@@ -113,7 +113,6 @@ final class ExplainCommand extends Subcommand {
     return any.inconclusive() ? s.unmodelled(any) : ExitCode.OK;
   }
 
-  /** {@code the flow is allowed: TCP ... (n1-eth0 -> app/web on node n1)}. */
   /**
    * {@code "with shop/a on node n1 and shop/b elsewhere"}: where {@code f} places its ends naming
    * no node.
@@ -130,6 +129,7 @@ final class ExplainCommand extends Subcommand {
     return "with " + String.join(" and ", ends);
   }
 
+  /** {@code the flow is allowed: TCP ... (n1-eth0 -> app/web on node n1)}. */
   private static String placed(Flow f, Verdict v) {
     return "the flow is " + (v.allowed() ? "allowed" : "denied") + ": " + f.describe();
   }
