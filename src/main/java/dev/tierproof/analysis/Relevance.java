@@ -5,6 +5,7 @@ import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Flow;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Reach;
@@ -23,9 +24,11 @@ import java.util.stream.Stream;
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
  * source, ingress at the destination). An element standing for forwarded traffic does not act at a
  * workload on a node whose forward chain is walked ({@link Reach.Endpoints#walked}) for a flow
- * whose other end is outside the cluster or, unless it may drop an encapsulated flow's outer packet
- * ({@link Reach.Endpoints#pods}), another workload (spec S6.10, S6.11, S9.3). Every command asks
- * here and nowhere else.
+ * whose other end is outside the cluster or another workload (spec S6.10, S6.11, S9.3); one that
+ * may drop the outer packet of encapsulation ({@link Reach.Outer}) matters to a flow between two
+ * workloads whose ends may be on two nodes, one of them where it drops. A flow shown places each
+ * end naming no node ({@link Flow#sourcePlacement}): the element matters where it stands. Every
+ * command asks here and nowhere else.
  */
 public final class Relevance {
 
@@ -53,7 +56,7 @@ public final class Relevance {
   private static boolean local(End source, End destination) {
     return source instanceof End.Known a
         && destination instanceof End.Known b
-        && dev.tierproof.model.Flow.mustBeLocal(a.endpoint(), b.endpoint());
+        && Flow.mustBeLocal(a.endpoint(), b.endpoint());
   }
 
   /**
@@ -99,7 +102,7 @@ public final class Relevance {
    * acting at one of its steps and, for an element that alters one rule ({@link
    * Reach.Endpoints#decider}), at a step that rule decided.
    */
-  public static List<Unmodelled> verdict(List<Unmodelled> all, Verdict verdict) {
+  public static List<Unmodelled> verdict(List<Unmodelled> all, Flow flow, Verdict verdict) {
     if (verdict.steps().isEmpty()) {
       return withForwarded(all, List.of()); // between two addresses outside the cluster
     }
@@ -128,8 +131,26 @@ public final class Relevance {
                 && steps.stream()
                     .anyMatch(
                         (Step s) ->
-                            r.covers(s.endpoint(), s.direction(), other)
-                                && (r.decider() == null || s.decidedBy().rule() == r.decider())));
+                            r.covers(placed(flow, s), s.direction(), other)
+                                && (r.decider() == null || s.decidedBy().rule() == r.decider())),
+        o ->
+            Flow.betweenWorkloads(flow.source(), flow.destination())
+                && o.reaches(
+                    java.util.Collections.singletonList(flow.sourcePlacement()),
+                    java.util.Collections.singletonList(flow.destinationPlacement())));
+  }
+
+  /**
+   * The endpoint of step {@code s} of {@code flow} where the flow places it (spec S6.10-S6.12): a
+   * workload naming no node on the node the flow places its end on; else as it is (placed
+   * elsewhere, a workload naming no node stands for any node no placement names).
+   */
+  private static Endpoint placed(Flow flow, Step s) {
+    Endpoint e = s.endpoint();
+    boolean egress = s.direction() == Direction.EGRESS;
+    String node = egress ? flow.sourcePlacement() : flow.destinationPlacement();
+    boolean end = e.equals(egress ? flow.source() : flow.destination());
+    return e.isHost() || e.node() != null || node == null || !end ? e : e.withNode(node);
   }
 
   /**
@@ -137,11 +158,21 @@ public final class Relevance {
    * proves that some flow is allowed (or, when {@code verdict} denies, that not every flow is): as
    * {@link #verdict}, without those that cannot turn the witness's verdict.
    */
-  public static List<Unmodelled> witness(List<Unmodelled> all, Verdict verdict) {
-    Reach.Effect cannot = verdict.allowed() ? Reach.Effect.ALLOWS : Reach.Effect.DENIES;
-    return verdict(all, verdict).stream()
-        .filter(u -> !(u.reach() instanceof Reach.Endpoints r && r.effect() == cannot))
+  public static List<Unmodelled> witness(List<Unmodelled> all, Flow flow, Verdict verdict) {
+    return verdict(all, flow, verdict).stream()
+        .filter(u -> verdict.allowed() ? !allowsOnly(u) : !deniesOnly(u))
         .toList();
+  }
+
+  /** The element only denies allowed flows: an {@code http} match, an outer packet's drop. */
+  private static boolean deniesOnly(Unmodelled u) {
+    return u.reach() instanceof Reach.Outer
+        || u.reach() instanceof Reach.Endpoints r && r.effect() == Reach.Effect.DENIES;
+  }
+
+  /** The element only allows denied flows: a profile's Pass. */
+  private static boolean allowsOnly(Unmodelled u) {
+    return u.reach() instanceof Reach.Endpoints r && r.effect() == Reach.Effect.ALLOWS;
   }
 
   /**
@@ -150,9 +181,7 @@ public final class Relevance {
    */
   public static List<Unmodelled> absence(
       List<Unmodelled> all, PolicySet set, End source, End destination) {
-    return question(all, set, source, destination).stream()
-        .filter(u -> !(u.reach() instanceof Reach.Endpoints r && r.effect() == Reach.Effect.DENIES))
-        .toList();
+    return question(all, set, source, destination).stream().filter(u -> !deniesOnly(u)).toList();
   }
 
   /**
@@ -162,11 +191,31 @@ public final class Relevance {
   public static List<Unmodelled> verify(
       List<Unmodelled> all, PolicySet set, End source, End destination, VerifyResult r) {
     if (r.witness() != null) {
-      return witness(all, r.explanation());
+      return witness(all, r.witness(), r.explanation());
     }
     return r.result() == VerifyResult.Result.UNKNOWN
         ? question(all, set, source, destination)
         : absence(all, set, source, destination);
+  }
+
+  /**
+   * {@code r} with a witness no element reaches when its witness is reached by one and another
+   * placement of the same packet (spec S6.10-S6.12) is allowed and reached by none: that placement,
+   * replayed through {@code eval}, is a real answer (S9.3); else {@code r} as it is.
+   */
+  public static VerifyResult placed(
+      List<Unmodelled> all, dev.tierproof.eval.Evaluator eval, VerifyResult r) {
+    if (r.witness() == null || witness(all, r.witness(), r.explanation()).isEmpty()) {
+      return r;
+    }
+    for (Flow p : eval.placements(r.witness())) {
+      Verdict v = eval.evaluate(p);
+      if (v.allowed() && witness(all, p, v).isEmpty()) {
+        return new VerifyResult(
+            r.claim(), r.result(), p, v, r.blockers(), r.solver(), r.blockersIncomplete());
+      }
+    }
+    return r;
   }
 
   /**
@@ -189,7 +238,11 @@ public final class Relevance {
                                             && covers(r, e, d, set, Far.INSIDE))
                             || hypothetical
                                 && r.directions().contains(d)
-                                && fresh(r, null, policy.selector())));
+                                && fresh(r, null, policy.selector())),
+        o ->
+            hypothetical
+                || set.endpoints().stream()
+                    .anyMatch(e -> !e.isHost() && policy.selector().matches(e.labels())));
   }
 
   /**
@@ -207,7 +260,8 @@ public final class Relevance {
                     .anyMatch(
                         d ->
                             set.endpoints().stream().anyMatch(e -> r.covers(e, d))
-                                || hypothetical && fresh(r, null, null)));
+                                || hypothetical && fresh(r, null, null)),
+            o -> true);
     return withForwarded(all, out); // spec S6.6: also between addresses outside the cluster
   }
 
@@ -229,7 +283,34 @@ public final class Relevance {
         r ->
             !(local && r.forwardedOnly())
                 && (mapped(r, from, Direction.EGRESS, set, hypothetical, toFar)
-                    || mapped(r, to, Direction.INGRESS, set, hypothetical, fromFar)));
+                    || mapped(r, to, Direction.INGRESS, set, hypothetical, fromFar)),
+        o -> o.reaches(nodes(from, set), nodes(to, set)));
+  }
+
+  /**
+   * The nodes a workload at {@code end} may be on (null in the list: elsewhere, on a node no
+   * placement names), for {@link Reach.Outer#reaches}: a workload's own node; for one naming no
+   * node, a pod not yet deployed, or any endpoint ({@code end} null), elsewhere and every walked
+   * node (spec S6.11); none for an end holding no workload.
+   */
+  private static List<String> nodes(End end, PolicySet set) {
+    List<String> out = new java.util.ArrayList<>();
+    boolean floating = end == null || end instanceof End.Hypothetical h && !h.existingOnly();
+    for (Endpoint e : end == null ? set.endpoints() : held(end, set)) {
+      if (e.isHost()) {
+        continue;
+      }
+      if (e.node() == null) {
+        floating = true;
+      } else if (!out.contains(e.node())) {
+        out.add(e.node());
+      }
+    }
+    if (floating) {
+      out.add(null);
+      out.addAll(set.walked());
+    }
+    return out;
   }
 
   /**
@@ -242,7 +323,8 @@ public final class Relevance {
         all,
         r ->
             acts(r, end, Direction.EGRESS, set, Far.ANY)
-                || acts(r, end, Direction.INGRESS, set, Far.ANY));
+                || acts(r, end, Direction.INGRESS, set, Far.ANY),
+        o -> !nodes(end, set).isEmpty());
   }
 
   /**
@@ -307,7 +389,8 @@ public final class Relevance {
       List<Unmodelled> all, PolicySet set, Policy p, List<Unmodelled> any, boolean hypothetical) {
     List<Unmodelled> out = new java.util.ArrayList<>(policy(any, set, p, hypothetical));
     for (Unmodelled u : all) {
-      if (forwarded(u) && u.span().equals(p.span()) && !out.contains(u)) {
+      boolean own = forwarded(u) || u.reach() instanceof Reach.Outer;
+      if (own && u.span().equals(p.span()) && !out.contains(u)) {
         out.add(u); // spec S6.6: its rules also act on forwarded traffic, which is not modelled
       }
     }
@@ -341,16 +424,20 @@ public final class Relevance {
     Verdict shown = result.explanation();
     if (a instanceof Invariant.Isolated x) {
       return violated && shown != null
-          ? witness(all, shown)
+          ? witness(all, result.witness(), shown)
           : pairs(all, set, x.from(), x.to(), proven);
     }
     if (a instanceof Invariant.Reachable x) {
       boolean some = !x.all();
       boolean byWitness = (some ? proven : violated) && shown != null;
-      return byWitness ? witness(all, shown) : pairs(all, set, x.from(), x.to(), some && violated);
+      return byWitness
+          ? witness(all, result.witness(), shown)
+          : pairs(all, set, x.from(), x.to(), some && violated);
     }
     if (a instanceof Invariant.Probe x) {
-      return shown != null ? verdict(all, shown) : question(all, set, x.from(), x.to());
+      return shown != null
+          ? verdict(all, result.witness(), shown)
+          : question(all, set, x.from(), x.to());
     }
     if (a instanceof Invariant.Covered) {
       return List.of(); // which policies select an endpoint: no element changes that
@@ -375,14 +462,17 @@ public final class Relevance {
   }
 
   /**
-   * The elements of {@code all} that act everywhere, and those at endpoints {@code acts} accepts.
+   * The elements of {@code all} that act everywhere, those at endpoints {@code acts} accepts, and
+   * those dropping outer packets that {@code drops} accepts.
    */
-  private static List<Unmodelled> keep(List<Unmodelled> all, Predicate<Reach.Endpoints> acts) {
+  private static List<Unmodelled> keep(
+      List<Unmodelled> all, Predicate<Reach.Endpoints> acts, Predicate<Reach.Outer> drops) {
     return all.stream()
         .filter(
             u ->
                 u.reach() instanceof Reach.Everywhere
-                    || u.reach() instanceof Reach.Endpoints r && acts.test(r))
+                    || u.reach() instanceof Reach.Endpoints r && acts.test(r)
+                    || u.reach() instanceof Reach.Outer o && drops.test(o))
         .toList();
   }
 
@@ -399,7 +489,8 @@ public final class Relevance {
         || end instanceof End.Hypothetical h
             && !h.existingOnly()
             && (r.directions().contains(d)
-                    && !(r.walkedFlow(far.every()) && r.walkedAt(null)) // spec S6.11: no node
+                    && !(Reach.Endpoints.walkedFlow(far.every())
+                        && r.walkedAt(null)) // spec S6.11: no node
                     && fresh(r, h.namespace(), h.selector())
                 || far.may() && forwardedAt(r, null, set));
   }
@@ -471,19 +562,24 @@ public final class Relevance {
 
   /** Whether {@code end} can be an endpoint of the input that {@code p} accepts (spec S9.3). */
   private static boolean holds(End end, PolicySet set, Predicate<Endpoint> p) {
+    return held(end, set).stream().anyMatch(p);
+  }
+
+  /** The endpoints of {@code set} that {@code end} can be (spec S9.3). */
+  private static List<Endpoint> held(End end, PolicySet set) {
     if (end instanceof End.Known k) {
-      return p.test(k.endpoint());
+      return List.of(k.endpoint());
     }
     if (end instanceof End.Addresses o) {
       // a range holds the endpoints at addresses in it, and may hold those without an address
       // (S5.4)
-      return o.range() != null
-          && o.domain() == null
-          && set.endpoints().stream()
+      return o.range() == null || o.domain() != null
+          ? List.of()
+          : set.endpoints().stream()
               .filter(e -> e.ips().isEmpty() || e.ips().stream().anyMatch(o.range()::contains))
-              .anyMatch(p);
+              .toList();
     }
-    return ((End.Hypothetical) end).existing(set).stream().anyMatch(p);
+    return ((End.Hypothetical) end).existing(set);
   }
 
   /**

@@ -61,40 +61,41 @@ final class ExplainCommand extends Subcommand {
     Evaluator evaluator = new Evaluator(set);
     Verdict verdict = evaluator.evaluate(c.flow());
     List<String> notes = new java.util.ArrayList<>(c.notes());
+    List<dev.tierproof.model.Unmodelled> unmodelled = question.get().unmodelled();
+    // spec S9.3, S9.4: the answer is inconclusive when what is not modelled acts on the flow as
+    // placed there; each other placement's note on its own
+    Caveat caveat = Session.caveat(g, Relevance.verdict(unmodelled, c.flow(), verdict));
+    List<dev.tierproof.model.Unmodelled> acting = new java.util.ArrayList<>(caveat.elements());
     // spec S6.10-S6.12: a workload that names no node may run on the host endpoint's node, or on
     // a node whose forward chain is walked, too; of a flow between two such workloads, whose
-    // placements grow as the square of the walked nodes, only those whose verdict differs are noted
+    // placements grow as the square of the walked nodes, only those whose verdict differs (or that
+    // are inconclusive) are noted
     List<ExplainReport.Placed> others = new java.util.ArrayList<>();
-    List<Verdict> all = new java.util.ArrayList<>();
     boolean pods = Flow.betweenWorkloads(c.flow().source(), c.flow().destination());
     for (Flow p : evaluator.placements(c.flow())) {
       if (!p.equals(c.flow())) {
-        ExplainReport.Placed other = new ExplainReport.Placed(p, evaluator.evaluate(p));
-        all.add(other.verdict());
-        if (pods && other.verdict().allowed() == verdict.allowed()) {
+        Verdict v = evaluator.evaluate(p);
+        Caveat here = Session.caveat(g, Relevance.verdict(unmodelled, p, v));
+        if (pods && v.allowed() == verdict.allowed() && !here.inconclusive()) {
           continue;
         }
-        others.add(other);
+        others.add(new ExplainReport.Placed(p, v, here));
+        here.elements().stream().filter(u -> !acting.contains(u)).forEach(acting::add);
         notes.add(
             (p.local()
                     ? "placed on the host endpoint's node, "
                     : pods ? "placed " + where(p) + ", " : "placed on node " + p.placement() + ", ")
-                + placed(p, other.verdict()));
+                + placed(p, v)
+                + (here.inconclusive()
+                    ? "; inconclusive there: "
+                        + String.join("; ", here.elements().stream().map(u -> u.display()).toList())
+                        + " could change it"
+                    : ""));
       }
     }
     if (outputs.stream().noneMatch(o -> o.format() == Format.TEXT && o.file() == null)) {
       notes.forEach(n -> s.err.println("note: " + n));
     }
-    // spec S9.4: the verdict is printed, and inconclusive when what is not modelled acts on its
-    // path
-    List<dev.tierproof.model.Unmodelled> acting =
-        new java.util.ArrayList<>(Relevance.verdict(question.get().unmodelled(), verdict));
-    for (Verdict other : all) {
-      Relevance.verdict(question.get().unmodelled(), other).stream()
-          .filter(u -> !acting.contains(u))
-          .forEach(acting::add);
-    }
-    Caveat caveat = Session.caveat(g, acting);
     boolean written =
         s.write(
             outputs,
@@ -107,10 +108,11 @@ final class ExplainCommand extends Subcommand {
     if (!written) {
       return s.fail();
     }
-    return caveat.inconclusive() ? s.unmodelled(caveat) : ExitCode.OK;
+    // spec S9.4: exit 3 when the answer or a placement's note is inconclusive
+    Caveat any = Session.caveat(g, acting);
+    return any.inconclusive() ? s.unmodelled(any) : ExitCode.OK;
   }
 
-  /** {@code the flow is allowed: TCP ... (n1-eth0 -> app/web on node n1)}. */
   /**
    * {@code "with shop/a on node n1 and shop/b elsewhere"}: where {@code f} places its ends naming
    * no node.
@@ -127,6 +129,7 @@ final class ExplainCommand extends Subcommand {
     return "with " + String.join(" and ", ends);
   }
 
+  /** {@code the flow is allowed: TCP ... (n1-eth0 -> app/web on node n1)}. */
   private static String placed(Flow f, Verdict v) {
     return "the flow is " + (v.allowed() ? "allowed" : "denied") + ": " + f.describe();
   }

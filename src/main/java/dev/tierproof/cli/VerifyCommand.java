@@ -5,6 +5,7 @@ import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.Reachability;
 import dev.tierproof.analysis.Relevance;
 import dev.tierproof.analysis.VerifyResult;
+import dev.tierproof.eval.Evaluator;
 import dev.tierproof.model.Cidr;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.PolicySet;
@@ -100,13 +101,15 @@ final class VerifyCommand extends Subcommand {
     End from = inPods(question.get().source().end(), pods);
     End to = inPods(question.get().destination().end(), pods);
     s.warn(g);
-    VerifyResult result;
+    VerifyResult solved;
     try (Reachability reachability = new Reachability(set, g.timeoutOrDefault())) {
-      result =
+      solved =
           what == VerifyResult.Claim.REACHABLE
               ? reachability.reachable(from, to, spec)
               : reachability.isolated(from, to, spec);
     }
+    // spec S9.3: a witness in a placement no unmodelled element reaches, when there is one
+    VerifyResult result = Relevance.placed(question.get().unmodelled(), new Evaluator(set), solved);
     // spec S9.4
     Caveat caveat =
         Session.caveat(g, Relevance.verify(question.get().unmodelled(), set, from, to, result));

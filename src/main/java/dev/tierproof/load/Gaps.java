@@ -85,18 +85,13 @@ final class Gaps {
    * dataplane ({@link PolicySet#dataplane}, spec S4.6, S6.6, S6.11): on Felix's rule renderer
    * (iptables, nftables) a profile's Pass and untracked policy on an all-interfaces endpoint are
    * modelled; on eBPF a profile's Pass is, and the untracked and pre-DNAT paths of host endpoints
-   * and every forward chain are not ({@link #ebpf}).
+   * and every forward chain are not ({@link #ebpf}). Where packets between two nodes may be
+   * encapsulated as {@code modes} says ({@link IpPools}), VXLAN to {@code vxlanPort} (null: any
+   * port, a {@code FelixConfiguration} may change it), a pre-DNAT policy whose ingress Deny rules
+   * may drop an outer packet is also an element of its own, reaching the flows between workloads on
+   * two nodes whose outer packet it may drop ({@link OuterPackets}, spec S6.10, S9.2).
    */
-  static List<Unmodelled> of(PolicySet set) {
-    return of(set, true);
-  }
-
-  /**
-   * {@link #of(PolicySet)}, where packets between two nodes may be encapsulated ({@code encap},
-   * {@link IpPools}): then a pre-DNAT policy whose ingress rules may drop the outer packet keeps
-   * the flows between workloads of the walked nodes unmodelled (spec S6.10, S9.2).
-   */
-  static List<Unmodelled> of(PolicySet set, boolean encap) {
+  static List<Unmodelled> of(PolicySet set, IpPools.Modes modes, Integer vxlanPort) {
     // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
     Dataplane dataplane = set.dataplane();
@@ -104,6 +99,7 @@ final class Gaps {
     boolean bpf = dataplane == Dataplane.BPF;
     // spec S6.11: these nodes' forward chains are walked for their workloads' flows with outside
     Set<String> walked = bpf ? Set.of() : Endpoint.forwarders(set.endpoints()).keySet();
+    OuterPackets outer = new OuterPackets(modes, vxlanPort, set.endpoints(), walked);
     for (Tier t : set.tiers()) {
       for (Policy p : t.policies()) {
         if (p.staged()) {
@@ -153,10 +149,12 @@ final class Gaps {
                               null,
                               null)
                           .on(nodes)
-                          .walking(
-                              path == HostPath.UNTRACKED && !renderer ? Set.of() : walked,
-                              !(path == HostPath.PRE_DNAT && encap && outerDenied(p)))
+                          .walking(path == HostPath.UNTRACKED && !renderer ? Set.of() : walked)
                           .forwardedOnly(path != HostPath.PRE_DNAT)));
+          OuterPackets.Gap drops = path == HostPath.PRE_DNAT ? outer.of(p, hosts) : null;
+          if (drops != null) {
+            out.add(new Unmodelled(flag, p.displayName(), p.span(), drops.reason(), drops.reach()));
+          }
         }
         if (bpf && path != HostPath.NORMAL) {
           ebpf(set, p, path, out);
@@ -351,19 +349,5 @@ final class Gaps {
                 deciding(at, r, Reach.Effect.ALLOWS)));
       }
     }
-  }
-
-  /**
-   * Whether an ingress rule of pre-DNAT policy {@code p} may deny the outer packet of IPIP (IP
-   * protocol 4) or VXLAN (UDP) encapsulation, whatever its addresses and ports (spec S6.10).
-   */
-  private static boolean outerDenied(Policy p) {
-    return p.rules(Direction.INGRESS).stream()
-        .anyMatch(
-            r ->
-                r.action() == Action.DENY
-                    && (r.protocol() == null
-                        || r.protocol() == 4
-                        || r.protocol() == dev.tierproof.model.Protocols.UDP));
   }
 }

@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * Calico kinds that never allow or deny a flow, and why they are ignored: they are loaded with a
- * warning that says so, not unmodelled (specs/semantics.md S9.1).
+ * warning that says so, not unmodelled (specs/semantics.md S9.1). {@code IPPool} is not one: its
+ * encapsulation is read (S6.10), with a note.
  */
 final class IgnoredKinds {
 
@@ -19,8 +20,6 @@ final class IgnoredKinds {
           "it configures routing, not policy",
           "BGPFilter",
           "it filters routes, not packets",
-          "IPPool",
-          "it configures address allocation, not policy (only its encapsulation is read)",
           "IPReservation",
           "it configures address allocation, not policy");
 

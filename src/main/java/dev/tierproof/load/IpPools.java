@@ -2,39 +2,50 @@ package dev.tierproof.load;
 
 /**
  * What the input's {@code IPPool} resources ({@code projectcalico.org/v3}, {@code
- * crd.projectcalico.org/v1}) say about encapsulation (specs/semantics.md S6.10, S9.2): whether a
- * packet between workloads on two nodes may travel inside an outer IPIP or VXLAN packet, which the
- * receiving node's all-interfaces host endpoint's pre-DNAT path sees. A pool encapsulates unless
- * its {@code ipipMode} and {@code vxlanMode} are both {@code Never} (absent: {@code Never},
- * Calico's default) and it has no enabled v1 {@code ipip} block; without any pool the input does
- * not say, so packets may be encapsulated. The pools are otherwise ignored (address allocation, not
- * policy).
+ * crd.projectcalico.org/v1}) say about encapsulation (specs/semantics.md S6.10, S9.2): which outer
+ * packets a packet between workloads on two nodes may travel in, which the receiving node's
+ * all-interfaces host endpoint's pre-DNAT path sees. IPIP (IP protocol 4, IPv4 only) when a pool's
+ * {@code ipipMode} is {@code Always} or {@code CrossSubnet} (anything but {@code Never}; absent:
+ * {@code Never}, Calico's default, {@code api/.../v3/ippool.go}) or it has a v1 {@code ipip} block
+ * with {@code enabled: true} (a Go bool: absent is false); VXLAN (UDP to Felix's VXLAN port) of the
+ * pool's family when its {@code vxlanMode} is not {@code Never} (both families when its {@code
+ * cidr} does not say one). Without any pool the input does not say, so every encapsulation may be
+ * used. The pools are otherwise ignored (address allocation, not policy).
  */
 final class IpPools {
 
-  private int pools;
-  private boolean encapsulating;
+  /** The encapsulations packets between two nodes may use (spec S6.10). */
+  record Modes(boolean ipip, boolean vxlan4, boolean vxlan6) {
 
-  /** Reads {@code resource} when it is an {@code IPPool} ({@code kind}). */
-  void read(String kind, Node.Mapping resource) {
-    if (!kind.equals("IPPool")) {
-      return;
-    }
+    static final Modes ANY = new Modes(true, true, true);
+  }
+
+  private int pools;
+  private boolean ipip;
+  private boolean vxlan4;
+  private boolean vxlan6;
+
+  /** Reads {@code resource}, an {@code IPPool}. */
+  void read(Node.Mapping resource) {
     pools++;
     Node.Mapping spec = mapping(resource, "spec");
     if (spec == null) {
       return;
     }
-    Node.Mapping ipip = mapping(spec, "ipip"); // v1's deprecated form: enabled unless false
-    encapsulating |=
-        !never(spec, "ipipMode")
-            || !never(spec, "vxlanMode")
-            || ipip != null && !"false".equals(text(ipip, "enabled"));
+    Node.Mapping v1 = mapping(spec, "ipip"); // v1's deprecated form (IPIPConfiguration.Enabled)
+    ipip |= !never(spec, "ipipMode") || v1 != null && "true".equalsIgnoreCase(text(v1, "enabled"));
+    if (!never(spec, "vxlanMode")) {
+      String cidr = text(spec, "cidr");
+      boolean v6 = cidr != null && cidr.contains(":");
+      boolean v4 = cidr != null && cidr.contains(".");
+      vxlan4 |= v4 || !v6;
+      vxlan6 |= v6 || !v4;
+    }
   }
 
-  /** Whether a packet between two nodes may be encapsulated: no pool, or one that may. */
-  boolean mayEncapsulate() {
-    return pools == 0 || encapsulating;
+  /** The encapsulations packets between two nodes may use: every one without a pool. */
+  Modes modes() {
+    return pools == 0 ? Modes.ANY : new Modes(ipip, vxlan4, vxlan6);
   }
 
   private static boolean never(Node.Mapping spec, String key) {

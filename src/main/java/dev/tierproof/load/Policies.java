@@ -165,7 +165,10 @@ final class Policies {
                       + " and from their own addresses"
                   : "`: forwarded traffic through host endpoints is modelled only for the"
                       + " workloads of a node whose one host endpoint is of all interfaces (`*`),"
-                      + " with addresses outside the cluster and with other workloads"));
+                      + " with addresses outside the cluster and with other workloads"
+                      + (preDnat
+                          ? " (not the outer packet of IPIP or VXLAN between two nodes)"
+                          : "")));
     }
   }
 

@@ -256,8 +256,13 @@ final class Resources {
             && !group.endsWith("k8s.io")
             && !group.endsWith("projectcalico.org")
             && !group.endsWith("tigera.io");
-    if (IgnoredKinds.why(kind) != null) {
-      pools.read(kind, resource); // spec S6.10: an IPPool's encapsulation is read
+    if (kind.equals("IPPool")) {
+      pools.read(resource); // spec S6.10: an IPPool's encapsulation is read, nothing else
+      diagnostics.note(
+          at,
+          "`IPPool`: only its encapsulation (`ipipMode`, `vxlanMode`, a v1 `ipip` block) is read"
+              + " (spec S6.10)");
+    } else if (IgnoredKinds.why(kind) != null) {
       diagnostics.warning(at, "kind `" + kind + "` is ignored: " + IgnoredKinds.why(kind));
     } else if (Kinds.notModelled(kind) || thirdParty) {
       diagnostics.warning(at, "kind `" + kind + "` is not modelled and is ignored");
@@ -579,7 +584,9 @@ final class Resources {
    */
   List<Unmodelled> unmodelled(PolicySet set) {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
-    out.addAll(Gaps.of(set, pools.mayEncapsulate()));
+    // spec S6.10: a FelixConfiguration may move the VXLAN port (Felix's default: 4789)
+    boolean felix = unmodelled.stream().anyMatch(u -> u.kind().equals("FelixConfiguration"));
+    out.addAll(Gaps.of(set, pools.modes(), felix ? null : 4789));
     return out;
   }
 

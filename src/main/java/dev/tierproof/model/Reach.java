@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * What an element tierproof does not model could change (specs/semantics.md S9.2): nothing, every
- * flow, or the traffic of some enforcement points in some directions.
+ * flow, the traffic of some enforcement points in some directions, or the flows between workloads
+ * on two nodes whose outer packet of encapsulation it may drop.
  */
 public sealed interface Reach {
 
@@ -17,6 +18,52 @@ public sealed interface Reach {
 
   /** The element could change the verdict of any flow. */
   record Everywhere() implements Reach {}
+
+  /**
+   * The element (a pre-DNAT policy's ingress Deny rules) may drop the outer packet of a flow
+   * encapsulated between two nodes (spec S6.10, S9.2): it only denies, and only flows between two
+   * workloads on different nodes.
+   *
+   * @param drops the crossings whose outer packet it may drop: from a node ({@link Crossing#from},
+   *     null: one whose addresses the input does not say) to a walked node it receives on
+   * @param addressed the nodes whose addresses the input says (their host endpoints' {@code
+   *     expectedIPs}); a crossing from any other node is looked up as from null
+   */
+  record Outer(Set<Crossing> drops, Set<String> addressed) implements Reach {
+
+    public Outer {
+      drops = Set.copyOf(drops);
+      addressed = Set.copyOf(addressed);
+    }
+
+    /** Whether it may drop the outer packet from node {@code from} to node {@code to}. */
+    public boolean drops(String from, String to) {
+      return to != null
+          && drops.contains(
+              new Crossing(from != null && addressed.contains(from) ? from : null, to));
+    }
+
+    /**
+     * Whether it may drop the outer packet of a flow between a workload on one of {@code a} and one
+     * on one of {@code b}, either way (each a node, or null: elsewhere, a node no placement names):
+     * the two ends are apart (two nodes, or an end elsewhere) and the packet between their nodes
+     * may be dropped at one of them.
+     */
+    public boolean reaches(java.util.Collection<String> a, java.util.Collection<String> b) {
+      for (String x : a) {
+        for (String y : b) {
+          boolean apart = x == null || y == null || !x.equals(y);
+          if (apart && (drops(x, y) || drops(y, x))) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+
+  /** An outer packet of encapsulation from node {@code from} (null: unknown) to node {@code to}. */
+  record Crossing(String from, String to) {}
 
   /** What the other end of a flow is, for every flow of a question (spec S6.10, S6.11, S9.3). */
   enum Other {
@@ -49,10 +96,8 @@ public sealed interface Reach {
    *     reach, one whose node is unknown is in it (forwarded traffic crosses the host endpoints of
    *     its workload's node, spec S6.6)
    * @param walked the nodes whose forward chain is modelled (spec S6.11): at a workload on one of
-   *     them the element does not act on the flows whose other end is outside the cluster, nor
-   *     (with {@code pods}) on those whose other end is a workload (S6.10)
-   * @param pods the element leaves a walked node's flows between two workloads alone (false for a
-   *     pre-DNAT policy that may drop the outer packet of encapsulation, S6.10, S9.2)
+   *     them the element does not act on the flows whose other end is outside the cluster or a
+   *     workload (S6.10; the outer packet of encapsulation is an element of its own, {@link Outer})
    * @param forwardedOnly the element acts on forwarded traffic only ({@link #forwardedOnly}): not
    *     on a local flow ({@link Flow#local})
    */
@@ -65,13 +110,12 @@ public sealed interface Reach {
       Effect effect,
       Set<String> nodes,
       Set<String> walked,
-      boolean pods,
       boolean forwardedOnly)
       implements Reach {
 
     public Endpoints(
         Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
-      this(directions, kinds, selector, profile, null, Effect.EITHER, null, Set.of(), true, false);
+      this(directions, kinds, selector, profile, null, Effect.EITHER, null, Set.of(), false);
     }
 
     public Endpoints(
@@ -81,7 +125,7 @@ public sealed interface Reach {
         String profile,
         Rule decider,
         Effect effect) {
-      this(directions, kinds, selector, profile, decider, effect, null, Set.of(), true, false);
+      this(directions, kinds, selector, profile, decider, effect, null, Set.of(), false);
     }
 
     public Endpoints {
@@ -94,29 +138,28 @@ public sealed interface Reach {
     /** The same reach, altering only {@code rule}, turning verdicts only as {@code way}. */
     public Endpoints deciding(Rule rule, Effect way) {
       return new Endpoints(
-          directions, kinds, selector, profile, rule, way, nodes, walked, pods, forwardedOnly);
+          directions, kinds, selector, profile, rule, way, nodes, walked, forwardedOnly);
     }
 
     /** The same reach, on {@code on} only ({@link #nodes}). */
     public Endpoints on(Set<String> on) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, on, walked, pods, forwardedOnly);
+          directions, kinds, selector, profile, decider, effect, on, walked, forwardedOnly);
     }
 
     /**
-     * The same reach, leaving out the forwarded flows of workloads on {@code w} ({@link #walked}),
-     * with another workload too when {@code withPods} ({@link #pods}).
+     * The same reach, leaving out the forwarded flows of workloads on {@code w} ({@link #walked}).
      */
-    public Endpoints walking(Set<String> w, boolean withPods) {
+    public Endpoints walking(Set<String> w) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, nodes, w, withPods, forwardedOnly);
+          directions, kinds, selector, profile, decider, effect, nodes, w, forwardedOnly);
     }
 
     /**
      * Whether the element acts at {@code e} for {@code direction} on a flow whose other end is as
      * {@code other} says: {@link #covers(Endpoint, Direction)}, but not at a workload {@link
-     * #walkedAt} its node when the other end is outside (or, {@link #pods}, a workload: the flow is
-     * forwarded there and its chains are walked, spec S6.10, S6.11).
+     * #walkedAt} its node when the other end is outside or a workload: the flow is forwarded there
+     * and its chains are walked, spec S6.10, S6.11).
      */
     public boolean covers(Endpoint e, Direction direction, Other other) {
       return covers(e, direction) && !(walkedFlow(other) && !e.isHost() && walkedAt(e.node()));
@@ -124,10 +167,10 @@ public sealed interface Reach {
 
     /**
      * Whether a workload's flows with {@code other} at the far end are left alone on a walked node:
-     * with outside, or with a workload unless {@link #pods} says not.
+     * with outside or with a workload.
      */
-    public boolean walkedFlow(Other other) {
-      return other == Other.OUTSIDE || other == Other.FORWARDED && pods;
+    public static boolean walkedFlow(Other other) {
+      return other != Other.ANY;
     }
 
     /**
@@ -147,7 +190,7 @@ public sealed interface Reach {
      */
     public Endpoints forwardedOnly(boolean only) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, nodes, walked, pods, only);
+          directions, kinds, selector, profile, decider, effect, nodes, walked, only);
     }
 
     /** Whether the element acts at {@code e} for {@code direction}. */

@@ -49,6 +49,11 @@ final class Caveats {
   /** Adds {@code unmodelled} when inconclusive, {@code ignoredUnmodelled} with the flag. */
   static void json(ObjectNode out, Caveat c) {
     Assumed.json(out, c);
+    elements(out, c);
+  }
+
+  /** {@link #json}'s {@code unmodelled} or {@code ignoredUnmodelled}, without what was assumed. */
+  static void elements(ObjectNode out, Caveat c) {
     if (c.inconclusive()) {
       elements(out.putArray("unmodelled"), c.elements());
     } else if (c.ignoring()) {

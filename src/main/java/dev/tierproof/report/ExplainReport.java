@@ -64,8 +64,11 @@ public final class ExplainReport {
     }
   }
 
-  /** A flow in its other placement and its verdict. */
-  public record Placed(Flow flow, Verdict verdict) {}
+  /**
+   * A flow in its other placement, its verdict, and what could change that verdict there ({@code
+   * caveat}: inconclusive when an unmodelled element reaches the flow so placed, spec S9.3).
+   */
+  public record Placed(Flow flow, Verdict verdict, Caveat caveat) {}
 
   /**
    * The explanation in {@code format}. Text names the ends as the question did and lists {@code
@@ -95,6 +98,7 @@ public final class ExplainReport {
         var walked = out.arrayNode();
         for (Placed p : e.placed()) {
           var x = Json.explanation(p.flow(), p.verdict());
+          Caveats.elements(x, p.caveat()); // spec S9.4: each placement's own
           if (p.flow().local()) {
             // spec S6.12: the verdict with the workload on the host endpoint's node (additive)
             out.set("onHostNode", x);

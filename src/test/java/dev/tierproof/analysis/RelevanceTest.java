@@ -80,7 +80,7 @@ class RelevanceTest {
     Endpoint src = from == null ? null : named(IN, from);
     Endpoint dst = to == null ? null : named(IN, to);
     Flow f = new Flow(6, fromIp, 40000, toIp, 80, null, null, null, src, dst);
-    return kinds(Relevance.verdict(IN.unmodelled(), new Evaluator(IN.set()).evaluate(f)));
+    return kinds(Relevance.verdict(IN.unmodelled(), f, new Evaluator(IN.set()).evaluate(f)));
   }
 
   private static Ip ip(String text) {
@@ -138,10 +138,13 @@ class RelevanceTest {
     Evaluator eval = new Evaluator(in.set());
     Flow toLocal =
         new Flow(6, ip("10.0.0.1"), 40000, ip("10.0.1.1"), 80, null, null, null, h1, local);
-    assertThat(Relevance.verdict(in.unmodelled(), eval.evaluate(toLocal))).isEmpty();
+    assertThat(Relevance.verdict(in.unmodelled(), toLocal, eval.evaluate(toLocal))).isEmpty();
     Flow toFree =
         new Flow(6, ip("10.0.0.1"), 40000, ip("10.0.3.1"), 80, null, null, null, h1, free);
-    assertThat(Relevance.verdict(in.unmodelled(), eval.evaluate(toFree))).isNotEmpty();
-    assertThat(Relevance.verdict(in.unmodelled(), eval.evaluate(toFree.onHostNode()))).isEmpty();
+    assertThat(Relevance.verdict(in.unmodelled(), toFree, eval.evaluate(toFree))).isNotEmpty();
+    assertThat(
+            Relevance.verdict(
+                in.unmodelled(), toFree.onHostNode(), eval.evaluate(toFree.onHostNode())))
+        .isEmpty();
   }
 }

@@ -82,7 +82,7 @@ class ReplyRelevanceTest {
         .isEqualTo("l7");
     assertThat(http(in)).hasSize(1);
     // the http rule decided the reply at h's ingress: it may turn the egress step's verdict
-    assertThat(Relevance.verdict(in.unmodelled(), v)).containsAll(http(in));
+    assertThat(Relevance.verdict(in.unmodelled(), udp, v)).containsAll(http(in));
   }
 
   @Test

@@ -110,15 +110,25 @@ class FloatingPlacementTest {
         "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: n2-fwd}\n"
             + "spec:\n  selector: host == 'n2'\n  applyOnForward: true\n  types: [Egress]\n"
             + "  egress:\n    - action: Deny\n      protocol: TCP\n      destination: {ports: [25]}\n");
-    Run run = reachable(more, "fw/floating");
-    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
-    assertThat(run.out()).contains("applyOnForward `n2-fwd`");
-    Run web = reachable(more, "fw/web"); // on n1: walked
+    // spec S9.3: a witness placed on a walked node is a real answer (n2's policy is not there)
+    Run run = verify(more, "reachable", "fw/floating");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
+    assertThat(run.out()).containsPattern("fw/floating on node n[13]");
+    Run web = verify(more, "reachable", "fw/web"); // on n1: walked
     assertThat(web.code()).as(web.toString()).isEqualTo(ExitCode.OK.code());
+    // TCP 25 out is allowed only elsewhere (n1 and n3 drop it), where n2's policy may act
+    Run smtp = verify(more, "isolated", "fw/floating", "--protocol", "TCP", "--port", "25");
+    assertThat(smtp.code()).as(smtp.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(smtp.out()).contains("applyOnForward `n2-fwd`");
   }
 
-  private static Run reachable(Path more, String pod) {
-    return Run.of(
-        "-f", RESOURCES.toString(), "-f", more.toString(), "verify", "reachable", pod, "world");
+  /** {@code verify CLAIM POD world [flow]} over the case and {@code more}. */
+  private static Run verify(Path more, String claim, String pod, String... flow) {
+    List<String> args =
+        new ArrayList<>(
+            List.of("-f", RESOURCES.toString(), "-f", more.toString(), "verify", claim, pod));
+    args.add("world");
+    args.addAll(List.of(flow));
+    return Run.of(args.toArray(String[]::new));
   }
 }

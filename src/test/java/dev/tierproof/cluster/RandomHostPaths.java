@@ -19,12 +19,14 @@ final class RandomHostPaths {
   private final Random rnd;
   private final Random interfaces;
   private final Random forwarding;
+  private final Random outer;
   private boolean drawn;
 
   RandomHostPaths(long seed) {
     this.rnd = new Random(seed * 31 + 14);
     this.interfaces = new Random(seed * 31 + 15);
     this.forwarding = new Random(seed * 31 + 16);
+    this.outer = new Random(seed * 31 + 17);
   }
 
   /** A host endpoint's {@code interfaceName}: a named interface, or all of them (spec S6.9). */
@@ -119,7 +121,9 @@ final class RandomHostPaths {
               + "  preDNAT: true\n  applyOnForward: true\n  order: "
               + (r.nextInt(3) * 10)
               + "\n  types: [Ingress]\n  ingress:\n"
-              + forwardRules(r, 1 + r.nextInt(2)));
+              + forwardRules(r, 1 + r.nextInt(2))
+              // spec S6.10: rules that may drop (or keep) an outer packet of encapsulation
+              + (outer.nextBoolean() ? RandomOuterPackets.rules(outer, 1 + outer.nextInt(2)) : ""));
     }
     drawn = true;
     return out;
@@ -132,31 +136,39 @@ final class RandomHostPaths {
       String action = List.of("Allow", "Deny", "Pass").get(r.nextInt(i == 0 ? 2 : 3));
       b.append("    - action: ").append(action).append('\n');
       List<String> destination = new java.util.ArrayList<>();
-      String source = null;
       if (r.nextInt(3) > 0) {
         int port = List.of(22, 80, 443, 5432, 8080).get(r.nextInt(5));
         b.append("      protocol: ").append(r.nextBoolean() ? "TCP" : "UDP").append('\n');
         destination.add("ports: [" + port + "]");
       }
-      if (r.nextInt(3) == 0) {
-        String net = List.of("10.0.0.0/8", "0.0.0.0/0", "203.0.113.0/24").get(r.nextInt(3));
-        // (a catch-all in notNets is rejected, spec S8)
-        String nets =
-            (r.nextBoolean() && !net.startsWith("0.") ? "notNets" : "nets") + ": [" + net + "]";
-        if (r.nextBoolean()) {
-          source = nets;
-        } else {
-          destination.add(nets);
-        }
-      }
-      if (source != null) {
-        b.append("      source: {").append(source).append("}\n");
-      }
-      if (!destination.isEmpty()) {
-        b.append("      destination: {").append(String.join(", ", destination)).append("}\n");
-      }
+      sides(r, List.of("10.0.0.0/8", "0.0.0.0/0", "203.0.113.0/24"), destination, b);
     }
     return b.toString();
+  }
+
+  /**
+   * A rule's sides into {@code b}: in one rule in three a net of {@code nets} (or its {@code
+   * notNets}, never a catch-all: rejected, spec S8) on the source or the destination side, with
+   * {@code destination}'s other criteria.
+   */
+  static void sides(Random r, List<String> nets, List<String> destination, StringBuilder b) {
+    String source = null;
+    if (r.nextInt(3) == 0) {
+      String net = nets.get(r.nextInt(nets.size()));
+      String m =
+          (r.nextBoolean() && !net.startsWith("0.") ? "notNets" : "nets") + ": [" + net + "]";
+      if (r.nextBoolean()) {
+        source = m;
+      } else {
+        destination.add(m);
+      }
+    }
+    if (source != null) {
+      b.append("      source: {").append(source).append("}\n");
+    }
+    if (!destination.isEmpty()) {
+      b.append("      destination: {").append(String.join(", ", destination)).append("}\n");
+    }
   }
 
   /** {@code policy} as written, or put on a host endpoint path when it is an enforced GNP. */

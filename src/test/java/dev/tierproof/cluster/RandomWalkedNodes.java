@@ -22,6 +22,7 @@ final class RandomWalkedNodes {
   static List<String> draw(long seed) {
     Random r = new Random(seed * 0x5DEECE66DL + 29);
     List<String> out = new ArrayList<>();
+    Random addressed = new Random(seed * 0x5DEECE66DL + 37);
     int n = count(r);
     for (int i = 0; i < n; i++) {
       out.add(
@@ -32,7 +33,9 @@ final class RandomWalkedNodes {
               + "\nspec:\n  node: walk"
               + i
               + "\n  interfaceName: \"*\"\n"
-              + (r.nextBoolean() ? "  profiles: [projectcalico-default-allow]\n" : ""));
+              + (r.nextBoolean() ? "  profiles: [projectcalico-default-allow]\n" : "")
+              // spec S6.10: the node's address, which outer packets come from and go to
+              + (addressed.nextBoolean() ? "  expectedIPs: [10.90.0." + (i + 1) + "]\n" : ""));
     }
     out.addAll(pools(new Random(seed * 0x5DEECE66DL + 31)));
     return out;
@@ -56,7 +59,8 @@ final class RandomWalkedNodes {
 
   /**
    * IP pools (spec S6.10, S9.2): none in a third (packets between nodes may be encapsulated), pools
-   * that never encapsulate in a third, and in the rest one that may (IPIP or VXLAN).
+   * that never encapsulate in a third, and in the rest one of each mode ({@link
+   * RandomOuterPackets#pool}).
    */
   private static List<String> pools(Random r) {
     int k = r.nextInt(3);
@@ -69,8 +73,7 @@ final class RandomWalkedNodes {
     List<String> out = new ArrayList<>();
     out.add(pool + "0\nspec:\n  cidr: 10.244.0.0/16\n" + never);
     if (k == 2) {
-      String mode = r.nextBoolean() ? "  ipipMode: CrossSubnet\n" : "  vxlanMode: Always\n";
-      out.add(pool + "1\nspec:\n  cidr: 10.245.0.0/16\n" + mode);
+      out.add(RandomOuterPackets.pool(1 + r.nextInt(RandomOuterPackets.POOLS - 1)));
     }
     return out;
   }

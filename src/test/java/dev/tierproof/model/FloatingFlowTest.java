@@ -92,7 +92,7 @@ class FloatingFlowTest {
         new Reach.Endpoints(
                 EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
             .on(Set.of("n1", "n2"))
-            .walking(Set.of("n1", "n2"), true);
+            .walking(Set.of("n1", "n2"));
     assertThat(walkedOnly.covers(FLOATING, Direction.EGRESS, Reach.Other.OUTSIDE)).isFalse();
     assertThat(walkedOnly.covers(FLOATING, Direction.EGRESS, Reach.Other.ANY)).isTrue();
     Reach.Endpoints alsoNamed = walkedOnly.on(Set.of("n1", "n3"));
