@@ -239,7 +239,7 @@ public final class Check {
           Verdict v = ev.evaluate(a.flow());
           for (Tier t : set.tiers()) {
             if (!ev.applying(t, e, d).isEmpty()) {
-              throw Evaluator.disagreement(
+              throw Verdict.disagreement(
                   "the solver says no policy selects "
                       + e.ref()
                       + " for "

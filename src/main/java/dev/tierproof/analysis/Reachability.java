@@ -186,7 +186,7 @@ public final class Reachability implements AutoCloseable {
           }
         }
         if (!added) {
-          throw Evaluator.disagreement(
+          throw Verdict.disagreement(
               "the solver found a new denying decision that eval does not confirm", a.flow(), v);
         }
       }

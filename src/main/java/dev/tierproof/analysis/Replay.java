@@ -79,13 +79,13 @@ public final class Replay {
     Flow f = a.flow();
     Verdict v = evaluator(a.assumedProfiles()).evaluate(f);
     if (v.allowed() != a.allowed()) {
-      throw Evaluator.disagreement("the solver says " + (a.allowed() ? "allowed" : "denied"), f, v);
+      throw Verdict.disagreement("the solver says " + (a.allowed() ? "allowed" : "denied"), f, v);
     }
     if (!a.decisions().isEmpty()) {
       List<Point> byEval =
           v.steps().stream().map(s -> point(s.direction(), s.decidedBy())).toList();
       if (!byEval.equals(a.decisions())) {
-        throw Evaluator.disagreement("the solver's decisions are " + a.decisions(), f, v);
+        throw Verdict.disagreement("the solver's decisions are " + a.decisions(), f, v);
       }
     }
     return v;
@@ -101,7 +101,7 @@ public final class Replay {
     PolicySet set = evaluator.policySet();
     if (from.stream().noneMatch(e -> e.admits(f.source(), f.sourceIp(), set))
         || to.stream().noneMatch(e -> e.admits(f.destination(), f.destinationIp(), set))) {
-      throw Evaluator.disagreement("the decoded flow does not fit the question's ends", f, v);
+      throw Verdict.disagreement("the decoded flow does not fit the question's ends", f, v);
     }
     return v;
   }

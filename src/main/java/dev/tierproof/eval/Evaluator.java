@@ -132,19 +132,6 @@ public final class Evaluator {
     return assumed.isEmpty() ? this : assuming.computeIfAbsent(assumed, this::withProfiles);
   }
 
-  /**
-   * An internal error: a claim about {@code f} and this evaluator disagree ({@code v}: its verdict,
-   * if any).
-   */
-  public static IllegalStateException disagreement(String what, Flow f, Verdict v) {
-    return new IllegalStateException(
-        "internal error: solver and evaluator disagree: "
-            + what
-            + "; flow "
-            + f.describe()
-            + (v == null ? "" : "; eval " + v.describe()));
-  }
-
   private static Entity entity(Endpoint e) {
     return new Entity(
         e.labels(), e.ips().stream().map(Cidr::host).toList(), List.of(), e.ports(), !e.isHost());
@@ -557,11 +544,14 @@ public final class Evaluator {
    * port against.
    */
   public java.util.Set<dev.tierproof.model.NamedPort> namedPorts(EntityMatch m, Occupants at) {
-    return at.entities.stream()
-        .filter(e -> m.selector() == null || positive(m, e))
-        .filter(e -> covers(e, at.addr, null))
-        .flatMap(e -> e.ports().stream())
-        .collect(java.util.stream.Collectors.toSet());
+    return seen(m, at.entities, at.addr).collect(java.util.stream.Collectors.toSet());
+  }
+
+  private static java.util.stream.Stream<dev.tierproof.model.NamedPort> seen(
+      EntityMatch m, List<Entity> scope, Ip addr) {
+    return scope.stream()
+        .filter(e -> (m.selector() == null || positive(m, e)) && covers(e, addr, null))
+        .flatMap(e -> e.ports().stream());
   }
 
   private static boolean addressed(EntityMatch m, Ip addr, String domain) {
@@ -655,17 +645,12 @@ public final class Evaluator {
       }
       if (p instanceof Port.Named named
           && (r.protocol() == null || r.protocol() == protocol)
-          && scope.stream()
-              .filter(e -> m.selector() == null || positive(m, e))
-              .filter(e -> covers(e, addr, null))
+          && seen(m, scope, addr)
               .anyMatch(
-                  e ->
-                      e.ports().stream()
-                          .anyMatch(
-                              np ->
-                                  np.name().equals(named.name())
-                                      && np.port() == port
-                                      && np.protocol() == protocol))) {
+                  np ->
+                      np.name().equals(named.name())
+                          && np.port() == port
+                          && np.protocol() == protocol)) {
         return true;
       }
     }

@@ -38,4 +38,18 @@ public record Verdict(boolean allowed, List<Step> steps) {
     return (allowed ? "allow" : "deny")
         + (parts.isEmpty() ? "" : " (" + String.join(", ", parts) + ")");
   }
+
+  /**
+   * An internal error: a claim about {@code f} and the evaluator disagree ({@code v}: its verdict,
+   * if any).
+   */
+  public static IllegalStateException disagreement(
+      String what, dev.tierproof.model.Flow f, Verdict v) {
+    return new IllegalStateException(
+        "internal error: solver and evaluator disagree: "
+            + what
+            + "; flow "
+            + f.describe()
+            + (v == null ? "" : "; eval " + v.describe()));
+  }
 }

@@ -43,6 +43,7 @@ final class Examples {
 
   /** An internal error about {@code rule}: solver and evaluator disagree on {@code f}. */
   static IllegalStateException disagreement(String what, RuleRef rule, Flow f) {
-    return Evaluator.disagreement("about " + rule.display() + ": " + what, f, null);
+    return dev.tierproof.eval.Verdict.disagreement(
+        "about " + rule.display() + ": " + what, f, null);
   }
 }
