@@ -101,6 +101,7 @@ public final class Diff {
     PolicySet rebased = paired(base, current);
     Diff d = new Diff(rebased, current);
     List<ChangeClass> classes = new ArrayList<>();
+    int ranged = 0; // classes found with ranges outside, before their join: they count on the cap
     List<Region> regions = new ArrayList<>();
     String reason = null;
     int scopes;
@@ -146,7 +147,7 @@ public final class Diff {
                   "the solver could not decide whether more flows changed (" + a.reason() + ")";
               break search;
             }
-            if (classes.size() >= maxClasses) {
+            if (classes.size() >= maxClasses || ranged >= maxClasses) {
               reason =
                   "stopped after " + maxClasses + " classes (--max-classes); more flows changed";
               break search;
@@ -162,6 +163,10 @@ public final class Diff {
               break search;
             }
             classes.add(f.change());
+            if (!f.change().source().ranges().isEmpty()
+                || !f.change().destination().ranges().isEmpty()) {
+              ranged++; // the widening finds a range outside block by block: each is work
+            }
             classes = d.merge(classes); // joined as they come, so the cap counts joined classes
             trace(
                 "  class %s %s -> %s (%d checks so far)",
