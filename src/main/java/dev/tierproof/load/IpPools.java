@@ -7,13 +7,14 @@ package dev.tierproof.load;
  * receiving node's all-interfaces host endpoint's pre-DNAT path sees. A pool encapsulates unless
  * its {@code ipipMode} and {@code vxlanMode} are both {@code Never} (absent: {@code Never},
  * Calico's default) and it has no enabled v1 {@code ipip} block; without any pool the input does
- * not say, so packets may be encapsulated. The pools are otherwise ignored (address allocation, not
- * policy).
+ * not say, so packets may be encapsulated. And whether a pool is nat-outgoing (S6.11). The pools
+ * are otherwise ignored (address allocation, not policy).
  */
 final class IpPools {
 
   private int pools;
   private boolean encapsulating;
+  private boolean natOutgoing;
 
   /** Reads {@code resource} when it is an {@code IPPool} ({@code kind}). */
   void read(String kind, Node.Mapping resource) {
@@ -25,6 +26,7 @@ final class IpPools {
     if (spec == null) {
       return;
     }
+    natOutgoing |= "true".equals(text(spec, "natOutgoing"));
     Node.Mapping ipip = mapping(spec, "ipip"); // v1's deprecated form: enabled unless false
     encapsulating |=
         !never(spec, "ipipMode")
@@ -35,6 +37,15 @@ final class IpPools {
   /** Whether a packet between two nodes may be encapsulated: no pool, or one that may. */
   boolean mayEncapsulate() {
     return pools == 0 || encapsulating;
+  }
+
+  /**
+   * Whether a workload's packets to outside may be source-translated (spec S6.11: the eBPF
+   * dataplane's forward egress rules then see the node's address): no pool, or one with {@code
+   * natOutgoing: true} (absent: false).
+   */
+  boolean mayNatOutgoing() {
+    return pools == 0 || natOutgoing;
   }
 
   private static boolean never(Node.Mapping spec, String key) {

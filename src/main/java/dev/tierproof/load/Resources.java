@@ -579,7 +579,7 @@ final class Resources {
    */
   List<Unmodelled> unmodelled(PolicySet set) {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
-    out.addAll(Gaps.of(set, pools.mayEncapsulate()));
+    out.addAll(Gaps.of(set, pools.mayEncapsulate(), pools.mayNatOutgoing()));
     return out;
   }
 
