@@ -20,7 +20,7 @@ final class IgnoredKinds {
           "BGPFilter",
           "it filters routes, not packets",
           "IPPool",
-          "it configures address allocation, not policy (only its encapsulation is read)",
+          "it configures address allocation, not policy (only its encapsulation and natOutgoing are read)",
           "IPReservation",
           "it configures address allocation, not policy");
 

@@ -169,6 +169,7 @@ class ClusterDifferentialTest {
                 .isTrue();
             counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
             counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
+            c.dataplane().countHostPaths(verdict, counts);
           }
           for (Object[] end :
               List.of(
@@ -219,6 +220,7 @@ class ClusterDifferentialTest {
               Verdict verdict = eval.evaluate(f);
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
+              c.dataplane().countHostPaths(verdict, counts);
               assertThat(verdict.allowed())
                   .as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f))
                   .isFalse();

@@ -25,7 +25,8 @@ public final class RandomClusterDataplane {
           "on nftables",
           "on bpf",
           "clusters with a profile's Pass",
-          "of them on a chosen dataplane");
+          "of them on a chosen dataplane",
+          "flows on bpf through a host endpoint's pre-DNAT or forward path");
 
   private static final List<String> PORTS = List.of("53", "80", "443", "5432", "8080", "9090");
 
@@ -133,6 +134,24 @@ public final class RandomClusterDataplane {
     if (!profiles.isEmpty()) {
       counts.incrementAndGet(at + 3);
       counts.addAndGet(at + 4, dataplane == null ? 0 : 1);
+    }
+  }
+
+  /**
+   * Counts a flow whose {@code verdict} eval gave on this cluster when it is on eBPF and a step
+   * walked a host endpoint's pre-DNAT path or a forward chain (spec S6.6, S6.11: modelled there as
+   * specs/notes/bpf-host-endpoints.md reads eBPF's programs), in the last of {@link #LABELS}.
+   */
+  public void countHostPaths(dev.tierproof.eval.Verdict verdict, AtomicLongArray counts) {
+    if (dataplane == Dataplane.BPF
+        && verdict.steps().stream()
+            .anyMatch(
+                s ->
+                    s.forward()
+                        || s.endpoint().isHost()
+                            && s.trace().stream()
+                                .anyMatch(t -> t.path() == dev.tierproof.model.HostPath.PRE_DNAT))) {
+      counts.incrementAndGet(counts.length() - 1);
     }
   }
 

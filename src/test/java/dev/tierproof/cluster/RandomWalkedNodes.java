@@ -56,7 +56,8 @@ final class RandomWalkedNodes {
 
   /**
    * IP pools (spec S6.10, S9.2): none in a third (packets between nodes may be encapsulated), pools
-   * that never encapsulate in a third, and in the rest one that may (IPIP or VXLAN).
+   * that never encapsulate in a third, and in the rest one that may (IPIP or VXLAN); the first
+   * nat-outgoing in a third of them (S6.11).
    */
   private static List<String> pools(Random r) {
     int k = r.nextInt(3);
@@ -71,6 +72,9 @@ final class RandomWalkedNodes {
     if (k == 2) {
       String mode = r.nextBoolean() ? "  ipipMode: CrossSubnet\n" : "  vxlanMode: Always\n";
       out.add(pool + "1\nspec:\n  cidr: 10.245.0.0/16\n" + mode);
+    }
+    if (r.nextInt(3) == 0) { // spec S6.11: on eBPF egress forward rules see the translated source
+      out.set(0, out.get(0) + "  natOutgoing: true\n");
     }
     return out;
   }

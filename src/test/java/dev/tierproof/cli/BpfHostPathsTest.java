@@ -1,0 +1,108 @@
+package dev.tierproof.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Host endpoint paths on {@code --dataplane bpf} from the command line (specs/semantics.md S6.6,
+ * S6.11; specs/notes/bpf-host-endpoints.md): the walked forward chain answers conclusively, a
+ * forwarded packet to an inbound failsafe port meets the pre-DNAT path there (not on iptables), and
+ * {@code diff --dataplane iptables:bpf} finds exactly that.
+ */
+class BpfHostPathsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String WALKED =
+      "specs/cases/own/dataplane-bpf-forward-walked/resources.yaml";
+
+  private static Run ssh(String dataplane, String... extra) {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "-f", WALKED, "explain", "192.0.2.7", "fw/web", "--protocol", "TCP", "--port",
+                "22"));
+    if (dataplane != null) {
+      args.addAll(java.util.List.of("--dataplane", dataplane));
+    }
+    args.addAll(java.util.List.of(extra));
+    return Run.of(args.toArray(String[]::new));
+  }
+
+  @Test
+  void explain_forwardedToFailsafePort_bpfPreDnatDecides() throws Exception {
+    Run bpf = ssh("bpf", "-o", "json");
+    assertThat(bpf.code()).as(bpf.toString()).isZero();
+    JsonNode out = JSON.readTree(bpf.out());
+    assertThat(out.get("verdict").asText()).isEqualTo("deny");
+    assertThat(out.get("dataplane").asText()).isEqualTo("bpf");
+    assertThat(out.has("unmodelled")).as(bpf.out()).isFalse();
+    JsonNode first = out.get("steps").get(0);
+    assertThat(first.get("forward").asBoolean()).isTrue();
+    assertThat(first.get("decidedBy").get("path").asText()).isEqualTo("pre-dnat");
+    assertThat(ssh("bpf").out()).contains("the pre-DNAT path applies");
+    Run iptables = ssh("iptables");
+    assertThat(iptables.code()).as(iptables.toString()).isZero();
+    assertThat(iptables.out()).startsWith("allow:").contains("which it skips");
+  }
+
+  @Test
+  void explain_noDataplane_failsafeDisagreementInconclusive() {
+    Run none = ssh(null);
+    assertThat(none.code()).as(none.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(none.out() + none.err()).contains("edge-pre-dnat").contains("failsafe");
+  }
+
+  @Test
+  void verify_bpfWalkedChain_provedWithoutUnmodelled() {
+    Run isolated =
+        Run.of(
+            "-f", WALKED, "--dataplane", "bpf", "verify", "isolated", "192.0.2.0/24", "fw/web",
+            "--protocol", "TCP", "--port", "22");
+    assertThat(isolated.code()).as(isolated.toString()).isZero();
+    Run smtp =
+        Run.of(
+            "-f", WALKED, "--dataplane", "bpf", "verify", "isolated", "fw/web", "world",
+            "--protocol", "TCP", "--port", "25");
+    assertThat(smtp.code()).as(smtp.toString()).isZero();
+  }
+
+  @Test
+  void verify_bpfNatOutgoingPool_egressForwardInconclusive(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path nat = dir.resolve("nat.yaml");
+    java.nio.file.Files.writeString(
+        nat,
+        java.nio.file.Files.readString(java.nio.file.Path.of(WALKED))
+            .replace("natOutgoing: false", "natOutgoing: true"));
+    Run out =
+        Run.of(
+            "-f", nat.toString(), "--dataplane", "bpf", "verify", "isolated", "fw/web", "world",
+            "--protocol", "TCP", "--port", "25");
+    assertThat(out.code()).as(out.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(out.out() + out.err()).contains("edge-forward-out");
+    Run iptables =
+        Run.of(
+            "-f", nat.toString(), "--dataplane", "iptables", "verify", "isolated", "fw/web",
+            "world", "--protocol", "TCP", "--port", "25");
+    assertThat(iptables.code()).as(iptables.toString()).isZero();
+  }
+
+  @Test
+  void diff_iptablesToBpf_closesTheForwardedFailsafePort() throws Exception {
+    Run run = Run.of("-f", WALKED, "diff", "--dataplane", "iptables:bpf", "-o", "json");
+    // forwarded traffic the forward chain is not walked for (outside to outside through n1) stays
+    // unmodelled, so the diff is inconclusive; the change it finds is the failsafe port's
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    JsonNode out = JSON.readTree(run.out());
+    assertThat(out.get("classes")).hasSize(1);
+    for (JsonNode c : out.get("classes")) {
+      // only the forwarded packets to a failsafe port that edge-pre-dnat's rule 0 denies
+      assertThat(c.get("change").asText()).as(c.toString()).isEqualTo("closed");
+      assertThat(c.get("destination").toString()).contains("fw/web");
+      assertThat(c.get("packets").toString()).contains("\"min\":22");
+    }
+  }
+}
