@@ -580,6 +580,7 @@ final class Resources {
   List<Unmodelled> unmodelled(PolicySet set) {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
     out.addAll(Gaps.of(set, pools.mayEncapsulate(), pools.mayNatOutgoing()));
+    out.addAll(BpfInterfaces.of(dataplane, endpoints.hostInterfaces()));
     return out;
   }
 
