@@ -55,38 +55,34 @@ class BpfHostPathsTest {
     assertThat(none.out() + none.err()).contains("edge-pre-dnat").contains("failsafe");
   }
 
+  /** {@code verify isolated FROM TO --protocol TCP --port PORT} over {@code file} on {@code d}. */
+  private static Run isolated(String file, String d, String from, String to, int port) {
+    return Run.of(
+        "-f", file, "--dataplane", d, "verify", "isolated", from, to, "--protocol", "TCP",
+        "--port", String.valueOf(port));
+  }
+
   @Test
   void verify_bpfWalkedChain_provedWithoutUnmodelled() {
-    Run isolated =
-        Run.of(
-            "-f", WALKED, "--dataplane", "bpf", "verify", "isolated", "192.0.2.0/24", "fw/web",
-            "--protocol", "TCP", "--port", "22");
-    assertThat(isolated.code()).as(isolated.toString()).isZero();
-    Run smtp =
-        Run.of(
-            "-f", WALKED, "--dataplane", "bpf", "verify", "isolated", "fw/web", "world",
-            "--protocol", "TCP", "--port", "25");
+    Run ssh = isolated(WALKED, "bpf", "192.0.2.0/24", "fw/web", 22);
+    assertThat(ssh.code()).as(ssh.toString()).isZero();
+    Run smtp = isolated(WALKED, "bpf", "fw/web", "world", 25);
     assertThat(smtp.code()).as(smtp.toString()).isZero();
   }
 
   @Test
   void verify_bpfNatOutgoingPool_egressForwardInconclusive(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-    java.nio.file.Path nat = dir.resolve("nat.yaml");
+    // spec S6.11 (c): the egress forward rules see the node's address on eBPF
+    String nat = dir.resolve("nat.yaml").toString();
     java.nio.file.Files.writeString(
-        nat,
+        java.nio.file.Path.of(nat),
         java.nio.file.Files.readString(java.nio.file.Path.of(WALKED))
             .replace("natOutgoing: false", "natOutgoing: true"));
-    Run out =
-        Run.of(
-            "-f", nat.toString(), "--dataplane", "bpf", "verify", "isolated", "fw/web", "world",
-            "--protocol", "TCP", "--port", "25");
-    assertThat(out.code()).as(out.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
-    assertThat(out.out() + out.err()).contains("edge-forward-out");
-    Run iptables =
-        Run.of(
-            "-f", nat.toString(), "--dataplane", "iptables", "verify", "isolated", "fw/web",
-            "world", "--protocol", "TCP", "--port", "25");
+    Run bpf = isolated(nat, "bpf", "fw/web", "world", 25);
+    assertThat(bpf.code()).as(bpf.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(bpf.out() + bpf.err()).contains("edge-forward-out");
+    Run iptables = isolated(nat, "iptables", "fw/web", "world", 25);
     assertThat(iptables.code()).as(iptables.toString()).isZero();
   }
 
