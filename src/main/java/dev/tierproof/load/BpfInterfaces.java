@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
 final class BpfInterfaces {
 
   /**
-   * Felix's default {@code BPFDataIfacePattern} as it stood before {@code bond} joined it
-   * ({@code felix/config/config_params.go}): what it matches, every release's default matches.
+   * Felix's default {@code BPFDataIfacePattern} as it stood before {@code bond} joined it ({@code
+   * felix/config/config_params.go}): what it matches, every release's default matches.
    */
   static final Pattern DATA =
       Pattern.compile(
@@ -59,7 +59,9 @@ final class BpfInterfaces {
               h.at(),
               (h.iface() == null || h.iface().isEmpty()
                       ? "it names no interface"
-                      : "its interface `" + h.iface() + "` does not match Felix's default"
+                      : "its interface `"
+                          + h.iface()
+                          + "` does not match Felix's default"
                           + " BPFDataIfacePattern")
                   + ": the eBPF dataplane enforces a host endpoint only on a matching interface"
                   + (dataplane == null ? " (choose a dataplane with `--dataplane`)" : ""),

@@ -142,7 +142,7 @@ final class Gaps {
                   p.displayName(),
                   p.span(),
                   path == HostPath.UNTRACKED
-                          ? "forwarded traffic through host endpoints is not modelled"
+                      ? "forwarded traffic through host endpoints is not modelled"
                       : "forwarded traffic through host endpoints is modelled only for a"
                           + " workload on a node whose one host endpoint is of all interfaces"
                           + " and an address outside the cluster or another workload",
@@ -291,7 +291,10 @@ final class Gaps {
                   + " iptables and nftables skip the pre-DNAT path for it, eBPF does not; choose"
                   + " one with `--dataplane`)",
               new Reach.Endpoints(
-                      EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
+                      EnumSet.allOf(Direction.class),
+                      EnumSet.of(Endpoint.Kind.WORKLOAD),
+                      null,
+                      null)
                   .on(nodes)
                   .forwardedOnly(true)));
     }

@@ -42,9 +42,9 @@ import java.util.function.Function;
  *
  * <p>A side of a host endpoint's forward chain (spec S6.7, S6.8, {@link Compiler#forward}) is
  * compiled alike: its pre-DNAT tiers (skipped by a packet to an inbound failsafe port, but on eBPF,
- * {@link Compiler#forwardFailsafe}) whose ends
- * pass, then its forward tiers, which end in their default action; no failsafe port decides, there
- * are no profiles, and a packet nothing decided is allowed ({@link Point.Kind#FORWARDED}).
+ * {@link Compiler#forwardFailsafe}) whose ends pass, then its forward tiers, which end in their
+ * default action; no failsafe port decides, there are no profiles, and a packet nothing decided is
+ * allowed ({@link Point.Kind#FORWARDED}).
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's

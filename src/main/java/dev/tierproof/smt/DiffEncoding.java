@@ -410,7 +410,8 @@ public final class DiffEncoding {
   /**
    * The flows between the workloads on a node and outside the cluster or any workload, both ways,
    * where the node's forward chain differs (spec S6.10, S6.11): walked in one version only, with
-   * other policies, or on dataplanes that disagree on its failsafe ports. The workloads naming no node, and pods not yet deployed, may run on it too.
+   * other policies, or on dataplanes that disagree on its failsafe ports. The workloads naming no
+   * node, and pods not yet deployed, may run on it too.
    */
   private void forwarded(List<Suspect> out) {
     Set<String> nodes = new TreeSet<>(before.forwarders.keySet());

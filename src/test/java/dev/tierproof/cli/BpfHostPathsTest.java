@@ -22,7 +22,14 @@ class BpfHostPathsTest {
     java.util.List<String> args =
         new java.util.ArrayList<>(
             java.util.List.of(
-                "-f", WALKED, "explain", "192.0.2.7", "fw/web", "--protocol", "TCP", "--port",
+                "-f",
+                WALKED,
+                "explain",
+                "192.0.2.7",
+                "fw/web",
+                "--protocol",
+                "TCP",
+                "--port",
                 "22"));
     if (dataplane != null) {
       args.addAll(java.util.List.of("--dataplane", dataplane));
@@ -58,8 +65,18 @@ class BpfHostPathsTest {
   /** {@code verify isolated FROM TO --protocol TCP --port PORT} over {@code file} on {@code d}. */
   private static Run isolated(String file, String d, String from, String to, int port) {
     return Run.of(
-        "-f", file, "--dataplane", d, "verify", "isolated", from, to, "--protocol", "TCP",
-        "--port", String.valueOf(port));
+        "-f",
+        file,
+        "--dataplane",
+        d,
+        "verify",
+        "isolated",
+        from,
+        to,
+        "--protocol",
+        "TCP",
+        "--port",
+        String.valueOf(port));
   }
 
   @Test

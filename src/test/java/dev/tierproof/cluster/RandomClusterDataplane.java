@@ -150,7 +150,8 @@ public final class RandomClusterDataplane {
                     s.forward()
                         || s.endpoint().isHost()
                             && s.trace().stream()
-                                .anyMatch(t -> t.path() == dev.tierproof.model.HostPath.PRE_DNAT))) {
+                                .anyMatch(
+                                    t -> t.path() == dev.tierproof.model.HostPath.PRE_DNAT))) {
       counts.incrementAndGet(counts.length() - 1);
     }
   }

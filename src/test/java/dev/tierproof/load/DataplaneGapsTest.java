@@ -149,7 +149,8 @@ class DataplaneGapsTest {
     // through a named host endpoint stays unmodelled
     List<Unmodelled> out = gaps(NAMED_PRE_DNAT, Dataplane.BPF);
     assertThat(out).singleElement().satisfies(u -> assertThat(atHosts(u)).isEmpty());
-    assertThat(out).usingRecursiveFieldByFieldElementComparator()
+    assertThat(out)
+        .usingRecursiveFieldByFieldElementComparator()
         .isEqualTo(gaps(NAMED_PRE_DNAT, Dataplane.IPTABLES));
   }
 
