@@ -25,8 +25,7 @@ public final class RandomClusterDataplane {
           "on nftables",
           "on bpf",
           "clusters with a profile's Pass",
-          "of them on a chosen dataplane",
-          "flows on bpf through a host endpoint's pre-DNAT or forward path");
+          "of them on a chosen dataplane");
 
   private static final List<String> PORTS = List.of("53", "80", "443", "5432", "8080", "9090");
 
@@ -140,9 +139,10 @@ public final class RandomClusterDataplane {
   /**
    * Counts a flow whose {@code verdict} eval gave on this cluster when it is on eBPF and a step
    * walked a host endpoint's pre-DNAT path or a forward chain (spec S6.6, S6.11: modelled there as
-   * specs/notes/bpf-host-endpoints.md reads eBPF's programs), in the last of {@link #LABELS}.
+   * specs/notes/bpf-host-endpoints.md reads eBPF's programs), at {@code index} of {@code counts}.
    */
-  public void countHostPaths(dev.tierproof.eval.Verdict verdict, AtomicLongArray counts) {
+  public void countHostPaths(
+      dev.tierproof.eval.Verdict verdict, AtomicLongArray counts, int index) {
     if (dataplane == Dataplane.BPF
         && verdict.steps().stream()
             .anyMatch(
@@ -152,7 +152,7 @@ public final class RandomClusterDataplane {
                             && s.trace().stream()
                                 .anyMatch(
                                     t -> t.path() == dev.tierproof.model.HostPath.PRE_DNAT))) {
-      counts.incrementAndGet(counts.length() - 1);
+      counts.incrementAndGet(index);
     }
   }
 
