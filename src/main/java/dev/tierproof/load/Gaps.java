@@ -273,7 +273,7 @@ final class Gaps {
         set.endpoints().stream()
             .filter(e -> e.site() == Site.ALL_INTERFACES && p.selector().matches(e.labels()))
             .map(Endpoint::node)
-            .filter(walked::contains)
+            .filter(n -> n != null && walked.contains(n))
             .collect(java.util.stream.Collectors.toSet());
     if (nodes.isEmpty()) {
       return;

@@ -229,4 +229,20 @@ class DataplaneGapsTest {
     assertThat(iptables.pods()).isFalse();
     assertThat(bpf.pods()).isTrue();
   }
+
+  @Test
+  void walkedPreDnat_hostEndpointWithoutNode_reportedNotThrown() {
+    // a host endpoint missing `spec.node` is an error; the gaps of the rest are still computed
+    Diagnostics d = new Diagnostics();
+    Input input =
+        Loader.input(
+            List.of(
+                new SourceText("in.yaml", WALKED_PRE_DNAT.replace("spec: {node: n1, ", "spec: {"))),
+            d,
+            null,
+            CalicoVersion.DEFAULT,
+            null);
+    assertThat(d.render()).contains("missing field `spec.node`");
+    assertThat(input.unmodelled()).extracting(Unmodelled::kind).contains("preDNAT");
+  }
 }
