@@ -283,38 +283,39 @@ final class Gaps {
         && path == HostPath.PRE_DNAT
         && p.rules(Direction.INGRESS).stream().anyMatch(Gaps::failsafeMatch)) {
       out.add(
-          new Unmodelled(
+          forwardedAt(
+              p,
               "preDNAT",
-              p.displayName(),
-              p.span(),
               "the dataplanes disagree on a forwarded packet to an inbound failsafe port (Felix's"
                   + " iptables and nftables skip the pre-DNAT path for it, eBPF does not; choose"
                   + " one with `--dataplane`)",
-              new Reach.Endpoints(
-                      EnumSet.allOf(Direction.class),
-                      EnumSet.of(Endpoint.Kind.WORKLOAD),
-                      null,
-                      null)
-                  .on(nodes)
-                  .forwardedOnly(true)));
+              EnumSet.allOf(Direction.class),
+              nodes));
     }
     if (natOutgoing
         && path == HostPath.NORMAL
         && p.applyOnForward()
         && HostPath.enforced(p, Site.HOST, Direction.EGRESS)) {
       out.add(
-          new Unmodelled(
+          forwardedAt(
+              p,
               "applyOnForward",
-              p.displayName(),
-              p.span(),
               "on the eBPF dataplane a nat-outgoing pool's source translation precedes the egress"
                   + " forward rules (they see the node's address), which tierproof does not model"
                   + (set.dataplane() == null ? " (choose a dataplane with `--dataplane`)" : ""),
-              new Reach.Endpoints(
-                      EnumSet.of(Direction.EGRESS), EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
-                  .on(nodes)
-                  .forwardedOnly(true)));
+              EnumSet.of(Direction.EGRESS),
+              nodes));
     }
+  }
+
+  /** {@code p} as an element of {@code kind} acting on the forwarded flows of workloads there. */
+  private static Unmodelled forwardedAt(
+      Policy p, String kind, String reason, Set<Direction> directions, Set<String> nodes) {
+    Reach at =
+        new Reach.Endpoints(directions, EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
+            .on(nodes)
+            .forwardedOnly(true);
+    return new Unmodelled(kind, p.displayName(), p.span(), reason, at);
   }
 
   /**

@@ -18,29 +18,18 @@ class BpfHostPathsTest {
   private static final String WALKED =
       "specs/cases/own/dataplane-bpf-forward-walked/resources.yaml";
 
-  private static Run ssh(String dataplane, String... extra) {
-    java.util.List<String> args =
-        new java.util.ArrayList<>(
-            java.util.List.of(
-                "-f",
-                WALKED,
-                "explain",
-                "192.0.2.7",
-                "fw/web",
-                "--protocol",
-                "TCP",
-                "--port",
-                "22"));
-    if (dataplane != null) {
-      args.addAll(java.util.List.of("--dataplane", dataplane));
-    }
-    args.addAll(java.util.List.of(extra));
+  /** {@code explain 192.0.2.7 fw/web} at TCP 22 over the walked case, after {@code options}. */
+  private static Run ssh(String... options) {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("-f", WALKED));
+    args.addAll(java.util.List.of(options));
+    args.addAll(
+        java.util.List.of("explain", "192.0.2.7", "fw/web", "--protocol", "TCP", "--port", "22"));
     return Run.of(args.toArray(String[]::new));
   }
 
   @Test
   void explain_forwardedToFailsafePort_bpfPreDnatDecides() throws Exception {
-    Run bpf = ssh("bpf", "-o", "json");
+    Run bpf = ssh("--dataplane=bpf", "-o", "json");
     assertThat(bpf.code()).as(bpf.toString()).isZero();
     JsonNode out = JSON.readTree(bpf.out());
     assertThat(out.get("verdict").asText()).isEqualTo("deny");
@@ -49,15 +38,15 @@ class BpfHostPathsTest {
     JsonNode first = out.get("steps").get(0);
     assertThat(first.get("forward").asBoolean()).isTrue();
     assertThat(first.get("decidedBy").get("path").asText()).isEqualTo("pre-dnat");
-    assertThat(ssh("bpf").out()).contains("the pre-DNAT path applies");
-    Run iptables = ssh("iptables");
+    assertThat(ssh("--dataplane=bpf").out()).contains("the pre-DNAT path applies");
+    Run iptables = ssh("--dataplane=iptables");
     assertThat(iptables.code()).as(iptables.toString()).isZero();
     assertThat(iptables.out()).startsWith("allow:").contains("which it skips");
   }
 
   @Test
   void explain_noDataplane_failsafeDisagreementInconclusive() {
-    Run none = ssh(null);
+    Run none = ssh();
     assertThat(none.code()).as(none.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(none.out() + none.err()).contains("edge-pre-dnat").contains("failsafe");
   }

@@ -19,11 +19,14 @@ import org.junit.jupiter.api.Test;
  */
 class DataplaneGapsTest {
 
+  private static Input input(String yaml, Dataplane dataplane, Diagnostics d) {
+    return Loader.input(
+        List.of(new SourceText("in.yaml", yaml)), d, null, CalicoVersion.DEFAULT, dataplane);
+  }
+
   private static List<Unmodelled> gaps(String yaml, Dataplane dataplane) {
     Diagnostics d = new Diagnostics();
-    Input input =
-        Loader.input(
-            List.of(new SourceText("in.yaml", yaml)), d, null, CalicoVersion.DEFAULT, dataplane);
+    Input input = input(yaml, dataplane, d);
     assertThat(d.errors()).as(d.render()).isEmpty();
     assertThat(input.set().dataplane()).isEqualTo(dataplane);
     return input.unmodelled();
@@ -234,14 +237,7 @@ class DataplaneGapsTest {
   void walkedPreDnat_hostEndpointWithoutNode_reportedNotThrown() {
     // a host endpoint missing `spec.node` is an error; the gaps of the rest are still computed
     Diagnostics d = new Diagnostics();
-    Input input =
-        Loader.input(
-            List.of(
-                new SourceText("in.yaml", WALKED_PRE_DNAT.replace("spec: {node: n1, ", "spec: {"))),
-            d,
-            null,
-            CalicoVersion.DEFAULT,
-            null);
+    Input input = input(WALKED_PRE_DNAT.replace("spec: {node: n1, ", "spec: {"), null, d);
     assertThat(d.render()).contains("missing field `spec.node`");
     assertThat(input.unmodelled()).extracting(Unmodelled::kind).contains("preDNAT");
   }
