@@ -271,11 +271,12 @@ public final class Evaluator {
    * failsafe port skips the untracked path, S6.4); then the first profile with a matching rule
    * (S4.6, a Pass there denies, or on Felix's rule renderer goes on to the next profile, {@link
    * PolicySet#profilePassGoesOn}); else denied (S4.7). On a forward chain ({@link
-   * StepPath#forward}) no failsafe port decides, an inbound one skips the pre-DNAT path, and
-   * nothing deciding allows ({@link Decision.Kind#FORWARDED}, S6.7, S6.8). An untracked Allow whose
-   * packet needs a reply decides with that reply's step ({@link #reply}, S6.5). {@code watcher} is
-   * told of each rule reached and each policy left on this step's walk (not the reply's), and may
-   * leave rules out. Returns what decided; {@link Decision#allows} is the step's verdict.
+   * StepPath#forward}) no failsafe port decides, an inbound one skips the pre-DNAT path (not on
+   * eBPF, {@link PolicySet#forwardFailsafe}), and nothing deciding allows ({@link
+   * Decision.Kind#FORWARDED}, S6.7, S6.8). An untracked Allow whose packet needs a reply decides
+   * with that reply's step ({@link #reply}, S6.5). {@code watcher} is told of each rule reached and
+   * each policy left on this step's walk (not the reply's), and may leave rules out. Returns what
+   * decided; {@link Decision#allows} is the step's verdict.
    */
   public Decision walk(StepPath chain, Flow flow, Watcher watcher) {
     Decision d = decide(chain, flow, watcher);
@@ -318,7 +319,9 @@ public final class Evaluator {
   private Decision decide(StepPath chain, Flow flow, Watcher watcher) {
     Direction dir = chain.direction();
     boolean host = chain.at().isHost();
-    boolean failsafe = host && Failsafe.allows(dir, flow);
+    // spec S6.11: on eBPF no failsafe port skips a forward chain's pre-DNAT path
+    boolean failsafe =
+        host && (!chain.forward() || set.forwardFailsafe()) && Failsafe.allows(dir, flow);
     if (failsafe && !chain.forward()) {
       return Decision.of(Decision.Kind.FAILSAFE);
     }

@@ -39,6 +39,7 @@ final class Endpoints {
   private final List<Pending<NetworkSet>> networkSets = new ArrayList<>();
   private final Set<String> serviceAccounts = new LinkedHashSet<>();
   private final List<Meta> hostNetwork = new ArrayList<>();
+  private final List<BpfInterfaces.Host> hostInterfaces = new ArrayList<>();
 
   /**
    * Reports into {@code diagnostics}; what is enforced and not modelled is added to {@code
@@ -262,6 +263,11 @@ final class Endpoints {
         meta);
   }
 
+  /** The named host endpoints read, as written (spec S6.9: {@link BpfInterfaces}). */
+  List<BpfInterfaces.Host> hostInterfaces() {
+    return hostInterfaces;
+  }
+
   /** A HostEndpoint (spec S6): its {@code expectedIPs} and only the profiles it names. */
   void hostEndpoint(Fields f, Meta meta) {
     Fields spec = f.objectOrEmpty("spec");
@@ -279,6 +285,11 @@ final class Endpoints {
     }
     if ((interfaceName == null || interfaceName.isEmpty()) && expectedIps.isEmpty()) {
       diagnostics.error(spec.span(), "a HostEndpoint needs `interfaceName` or `expectedIPs`");
+    }
+    if (meta.keep() && !"*".equals(interfaceName)) {
+      hostInterfaces.add(
+          new BpfInterfaces.Host(
+              meta.name(), node, meta.labels(), interfaceName, spec.valueSpan("interfaceName")));
     }
     if (meta.keep()) {
       endpoint(

@@ -84,22 +84,28 @@ final class Gaps {
    * selecting an all-interfaces host endpoint. Which of them are unmodelled depends on the chosen
    * dataplane ({@link PolicySet#dataplane}, spec S4.6, S6.6, S6.11): on Felix's rule renderer
    * (iptables, nftables) a profile's Pass and untracked policy on an all-interfaces endpoint are
-   * modelled; on eBPF a profile's Pass is, and the untracked and pre-DNAT paths of host endpoints
-   * and every forward chain are not ({@link #ebpf}). Where packets between two nodes may be
-   * encapsulated as {@code modes} says ({@link IpPools}), VXLAN to {@code vxlanPort} (null: any
-   * port, a {@code FelixConfiguration} may change it), a pre-DNAT policy whose ingress Deny rules
-   * may drop an outer packet is also an element of its own, reaching the flows between workloads on
-   * two nodes whose outer packet it may drop ({@link OuterPackets}, spec S6.10, S9.2).
+   * modelled; on eBPF a profile's Pass is, untracked policy at host endpoints is not ({@link
+   * #ebpf}), and the walked forward chains are modelled but where nat-outgoing translates the
+   * source ({@code natOutgoing}: a workload's pool may be nat-outgoing, which the eBPF dataplane
+   * applies before the outgoing interface's forward egress rules see the packet, S6.11; {@link
+   * #dataplanes}). Where packets between two nodes may be encapsulated as {@code modes} says
+   * ({@link IpPools}), VXLAN to {@code vxlanPort} (null: any port, a {@code FelixConfiguration} may
+   * change it), a pre-DNAT policy whose ingress Deny rules may drop an outer packet is also an
+   * element of its own, reaching the flows between workloads on two nodes whose outer packet it may
+   * drop ({@link OuterPackets}, spec S6.10, S9.2; not on eBPF, which never polices the outer
+   * packet).
    */
-  static List<Unmodelled> of(PolicySet set, IpPools.Modes modes, Integer vxlanPort) {
+  static List<Unmodelled> of(
+      PolicySet set, IpPools.Modes modes, Integer vxlanPort, boolean natOutgoing) {
     // spec S9.1, S9.2
     List<Unmodelled> out = new ArrayList<>();
     Dataplane dataplane = set.dataplane();
     boolean renderer = dataplane != null && dataplane.renderer();
     boolean bpf = dataplane == Dataplane.BPF;
     // spec S6.11: these nodes' forward chains are walked for their workloads' flows with outside
-    Set<String> walked = bpf ? Set.of() : Endpoint.forwarders(set.endpoints()).keySet();
-    OuterPackets outer = new OuterPackets(modes, vxlanPort, set.endpoints(), walked);
+    Set<String> walked = Endpoint.forwarders(set.endpoints()).keySet();
+    // spec S6.10: eBPF lets the outer packet between Calico hosts through
+    OuterPackets outer = bpf ? null : new OuterPackets(modes, vxlanPort, set.endpoints(), walked);
     for (Tier t : set.tiers()) {
       for (Policy p : t.policies()) {
         if (p.staged()) {
@@ -133,14 +139,11 @@ final class Gaps {
                   flag,
                   p.displayName(),
                   p.span(),
-                  bpf
-                      ? "forwarded traffic through host endpoints is not modelled on the eBPF"
-                          + " dataplane (`--dataplane bpf`)"
-                      : path == HostPath.UNTRACKED
-                          ? "forwarded traffic through host endpoints is not modelled"
-                          : "forwarded traffic through host endpoints is modelled only for a"
-                              + " workload on a node whose one host endpoint is of all interfaces"
-                              + " and an address outside the cluster or another workload",
+                  path == HostPath.UNTRACKED
+                      ? "forwarded traffic through host endpoints is not modelled"
+                      : "forwarded traffic through host endpoints is modelled only for a"
+                          + " workload on a node whose one host endpoint is of all interfaces"
+                          + " and an address outside the cluster or another workload",
                   hosts.isEmpty()
                       ? Reach.NOWHERE
                       : new Reach.Endpoints(
@@ -151,13 +154,17 @@ final class Gaps {
                           .on(nodes)
                           .walking(path == HostPath.UNTRACKED && !renderer ? Set.of() : walked)
                           .forwardedOnly(path != HostPath.PRE_DNAT)));
-          OuterPackets.Gap drops = path == HostPath.PRE_DNAT ? outer.of(p, hosts) : null;
+          OuterPackets.Gap drops =
+              path == HostPath.PRE_DNAT && outer != null ? outer.of(p, hosts) : null;
           if (drops != null) {
             out.add(new Unmodelled(flag, p.displayName(), p.span(), drops.reason(), drops.reach()));
           }
         }
-        if (bpf && path != HostPath.NORMAL) {
-          ebpf(set, p, path, out);
+        if (bpf && path == HostPath.UNTRACKED) {
+          ebpf(set, p, out);
+        }
+        if (!renderer) {
+          dataplanes(set, p, walked, natOutgoing, out);
         }
         List<Selector> wildcards =
             path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS) || dataplane != null
@@ -218,12 +225,13 @@ final class Gaps {
   }
 
   /**
-   * On the eBPF dataplane, an enforced untracked or pre-DNAT policy {@code p} selecting a host
-   * endpoint acts at it in the directions it governs there: tierproof reads those paths (S6.4,
-   * S6.5: what an untracked Allow skips, what its reply meets) from Felix's rule renderer, and the
-   * eBPF programs (XDP for untracked ingress, its TC programs for the rest) are not reviewed.
+   * On the eBPF dataplane, an enforced untracked policy {@code p} selecting a host endpoint acts at
+   * it in the directions it governs there: ingress is enforced in XDP, where an Allow skips eBPF's
+   * conntrack and all later policy, egress in iptables' raw table ahead of eBPF's own conntrack and
+   * policy, and what either's Allow and its reply meet is not settled
+   * (specs/notes/bpf-host-endpoints.md, section 1; spec S6.6).
    */
-  private static void ebpf(PolicySet set, Policy p, HostPath path, List<Unmodelled> out) {
+  private static void ebpf(PolicySet set, Policy p, List<Unmodelled> out) {
     if (set.endpoints().stream().noneMatch(e -> e.isHost() && p.selector().matches(e.labels()))) {
       return;
     }
@@ -235,20 +243,112 @@ final class Gaps {
     }
     out.add(
         new Unmodelled(
-            path == HostPath.UNTRACKED ? "doNotTrack" : "preDNAT",
+            "doNotTrack",
             p.displayName(),
             p.span(),
-            path == HostPath.UNTRACKED
-                ? "the eBPF dataplane (`--dataplane bpf`) enforces host endpoints' untracked policy"
-                    + " in its own programs (ingress in XDP, where an Allow skips conntrack and all"
-                    + " later policy, on all-interfaces endpoints too; what its reply meets is not"
-                    + " settled), which tierproof does not model"
-                : "the eBPF dataplane (`--dataplane bpf`) enforces host endpoints' pre-DNAT policy"
-                    + " in its own programs, which tierproof does not model",
+            "the eBPF dataplane (`--dataplane bpf`) enforces host endpoints' untracked policy"
+                + " outside its policy programs (ingress in XDP, where an Allow skips conntrack and"
+                + " all later policy, on all-interfaces endpoints too; egress in iptables' raw"
+                + " table); what its Allow and the reply meet is not settled",
             governed.isEmpty()
                 ? Reach.NOWHERE
                 : new Reach.Endpoints(
                     governed, EnumSet.of(Endpoint.Kind.HOST), p.selector(), null)));
+  }
+
+  /**
+   * Where the eBPF dataplane and Felix's rule renderer disagree on a walked forward chain (spec
+   * S6.11; specs/notes/bpf-host-endpoints.md, section 2), for a policy {@code p} selecting the
+   * all-interfaces host endpoint of a {@code walked} node; called when no rule renderer is chosen.
+   * With no dataplane chosen: a packet to an inbound failsafe port skips the pre-DNAT path on the
+   * renderer only ({@link PolicySet#forwardFailsafe}), so a pre-DNAT Allow or Deny rule that may
+   * match one is unmodelled at those nodes' workloads, both ways. With no dataplane or eBPF, and a
+   * pool that may be nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the
+   * translated source of a workload's packet to outside, so an applyOnForward policy governing
+   * egress is unmodelled at those nodes' workloads as sources.
+   */
+  private static void dataplanes(
+      PolicySet set, Policy p, Set<String> walked, boolean natOutgoing, List<Unmodelled> out) {
+    Set<String> nodes =
+        set.endpoints().stream()
+            .filter(e -> e.site() == Site.ALL_INTERFACES && p.selector().matches(e.labels()))
+            .map(Endpoint::node)
+            .filter(n -> n != null && walked.contains(n))
+            .collect(java.util.stream.Collectors.toSet());
+    if (nodes.isEmpty()) {
+      return;
+    }
+    HostPath path = HostPath.of(p);
+    if (set.dataplane() == null
+        && path == HostPath.PRE_DNAT
+        && p.rules(Direction.INGRESS).stream().anyMatch(Gaps::failsafeMatch)) {
+      out.add(
+          forwardedAt(
+              p,
+              "preDNAT",
+              "the dataplanes disagree on a forwarded packet to an inbound failsafe port (Felix's"
+                  + " iptables and nftables skip the pre-DNAT path for it, eBPF does not; choose"
+                  + " one with `--dataplane`)",
+              EnumSet.allOf(Direction.class),
+              nodes));
+    }
+    if (natOutgoing
+        && path == HostPath.NORMAL
+        && p.applyOnForward()
+        && HostPath.enforced(p, Site.HOST, Direction.EGRESS)) {
+      out.add(
+          forwardedAt(
+              p,
+              "applyOnForward",
+              "on the eBPF dataplane a nat-outgoing pool's source translation precedes the egress"
+                  + " forward rules (they see the node's address), which tierproof does not model"
+                  + (set.dataplane() == null ? " (choose a dataplane with `--dataplane`)" : ""),
+              EnumSet.of(Direction.EGRESS),
+              nodes));
+    }
+  }
+
+  /** {@code p} as an element of {@code kind} acting on the forwarded flows of workloads there. */
+  private static Unmodelled forwardedAt(
+      Policy p, String kind, String reason, Set<Direction> directions, Set<String> nodes) {
+    Reach at =
+        new Reach.Endpoints(directions, EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
+            .on(nodes)
+            .forwardedOnly(true);
+    return new Unmodelled(kind, p.displayName(), p.span(), reason, at);
+  }
+
+  /**
+   * Whether an ingress rule may decide a packet to an inbound failsafe port (spec S6.2): an Allow
+   * or Deny whose protocol, destination ports and ICMP match may hold one (other criteria taken as
+   * matching: conservative).
+   */
+  private static boolean failsafeMatch(Rule r) {
+    if (r.action() != Action.ALLOW && r.action() != Action.DENY || r.icmp() != null) {
+      return false;
+    }
+    for (dev.tierproof.model.Failsafe f : dev.tierproof.model.Failsafe.INBOUND) {
+      if ((r.protocol() == null || r.protocol() == f.protocol())
+          && !java.util.Objects.equals(r.notProtocol(), f.protocol())
+          && holds(r.destination().ports(), f.port(), true)
+          && !holds(r.destination().notPorts(), f.port(), false)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code ports} may hold {@code port} (none: {@code empty}; a named port: may). */
+  private static boolean holds(List<dev.tierproof.model.Port> ports, int port, boolean empty) {
+    if (ports.isEmpty()) {
+      return empty;
+    }
+    return ports.stream()
+        .anyMatch(
+            x ->
+                x instanceof dev.tierproof.model.Port.Range r
+                    ? r.contains(port)
+                    : x instanceof dev.tierproof.model.Port.Named && empty);
   }
 
   /**

@@ -10,7 +10,8 @@ package dev.tierproof.load;
  * with {@code enabled: true} (a Go bool: absent is false); VXLAN (UDP to Felix's VXLAN port) of the
  * pool's family when its {@code vxlanMode} is not {@code Never} (both families when its {@code
  * cidr} does not say one). Without any pool the input does not say, so every encapsulation may be
- * used. The pools are otherwise ignored (address allocation, not policy).
+ * used. And whether a pool is nat-outgoing (S6.11). The pools are otherwise ignored (address
+ * allocation, not policy).
  */
 final class IpPools {
 
@@ -21,6 +22,7 @@ final class IpPools {
   }
 
   private int pools;
+  private boolean natOutgoing;
   private boolean ipip;
   private boolean vxlan4;
   private boolean vxlan6;
@@ -32,6 +34,7 @@ final class IpPools {
     if (spec == null) {
       return;
     }
+    natOutgoing |= "true".equals(text(spec, "natOutgoing"));
     Node.Mapping v1 = mapping(spec, "ipip"); // v1's deprecated form (IPIPConfiguration.Enabled)
     ipip |= !never(spec, "ipipMode") || v1 != null && "true".equalsIgnoreCase(text(v1, "enabled"));
     if (!never(spec, "vxlanMode")) {
@@ -46,6 +49,15 @@ final class IpPools {
   /** The encapsulations packets between two nodes may use: every one without a pool. */
   Modes modes() {
     return pools == 0 ? Modes.ANY : new Modes(ipip, vxlan4, vxlan6);
+  }
+
+  /**
+   * Whether a workload's packets to outside may be source-translated (spec S6.11: the eBPF
+   * dataplane's forward egress rules then see the node's address): no pool, or one with {@code
+   * natOutgoing: true} (absent: false).
+   */
+  boolean mayNatOutgoing() {
+    return pools == 0 || natOutgoing;
   }
 
   private static boolean never(Node.Mapping spec, String key) {

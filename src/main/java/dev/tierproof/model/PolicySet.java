@@ -70,6 +70,17 @@ public record PolicySet(
     return dataplane != null && dataplane.renderer();
   }
 
+  /**
+   * A packet to an inbound failsafe port skips the pre-DNAT path of a forward chain's ingress step
+   * (spec S6.7, S6.11: the mangle table's failsafe chain of Felix's rule renderer, also what
+   * tierproof models when no dataplane is chosen, the disagreement then being unmodelled); the eBPF
+   * dataplane checks failsafe ports only on packets to or from the host itself, so there the
+   * pre-DNAT path sees such a packet (specs/notes/bpf-host-endpoints.md, section 2).
+   */
+  public boolean forwardFailsafe() {
+    return dataplane != Dataplane.BPF;
+  }
+
   /** A policy set with tiers and each tier's policies sorted as Felix sorts them. */
   public static PolicySet ordered(
       List<Tier> tiers,

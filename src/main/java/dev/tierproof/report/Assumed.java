@@ -44,8 +44,8 @@ final class Assumed {
         + (d.renderer()
             ? "a profile's Pass goes on to the next profile; untracked policy on an all-interfaces"
                 + " host endpoint is ignored"
-            : "a profile's Pass denies; host endpoints' untracked and pre-DNAT paths and forward"
-                + " chains are not modelled");
+            : "a profile's Pass denies; host endpoints' untracked paths are not modelled; no"
+                + " failsafe port skips a forward chain's pre-DNAT path");
   }
 
   private static String calicoVersion(CalicoVersion v) {

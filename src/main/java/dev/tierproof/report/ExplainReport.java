@@ -202,7 +202,7 @@ public final class ExplainReport {
    * What a side of a host endpoint's forward chain is (spec S6.7, S6.11), and on its ingress side
    * whether an inbound failsafe port skips the pre-DNAT path.
    */
-  private static List<String> forward(Flow flow, Step step) {
+  private static List<String> forward(PolicySet set, Flow flow, Step step) {
     Endpoint at = step.endpoint();
     List<String> out = new ArrayList<>();
     out.add(
@@ -220,8 +220,11 @@ public final class ExplainReport {
           Protocols.name(flow.protocol())
               + " port "
               + flow.destinationPort()
-              + " is a failsafe inbound port: the mangle table accepts it before the pre-DNAT"
-              + " path, which it skips; the forward path still applies.");
+              + (set.forwardFailsafe()
+                  ? " is a failsafe inbound port: the mangle table accepts it before the pre-DNAT"
+                      + " path, which it skips; the forward path still applies."
+                  : " is a failsafe inbound port, but the eBPF dataplane checks failsafe ports"
+                      + " only on the host's own traffic: the pre-DNAT path applies."));
     }
     return out;
   }
@@ -278,7 +281,7 @@ public final class ExplainReport {
     }
     List<Tier> tiers = set.tiers();
     if (step.forward()) {
-      out.addAll(forward(flow, step));
+      out.addAll(forward(set, flow, step));
     } else if (at.isHost()
         && Failsafe.reply(dir, flow)
         && tiers.stream()

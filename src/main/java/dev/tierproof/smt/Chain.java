@@ -41,9 +41,10 @@ import java.util.function.Function;
  * deciding points carry the reply's ({@link Point#reply}).
  *
  * <p>A side of a host endpoint's forward chain (spec S6.7, S6.8, {@link Compiler#forward}) is
- * compiled alike: its pre-DNAT tiers (skipped by a packet to an inbound failsafe port) whose ends
- * pass, then its forward tiers, which end in their default action; no failsafe port decides, there
- * are no profiles, and a packet nothing decided is allowed ({@link Point.Kind#FORWARDED}).
+ * compiled alike: its pre-DNAT tiers (skipped by a packet to an inbound failsafe port, but on eBPF,
+ * {@link Compiler#forwardFailsafe}) whose ends pass, then its forward tiers, which end in their
+ * default action; no failsafe port decides, there are no profiles, and a packet nothing decided is
+ * allowed ({@link Point.Kind#FORWARDED}).
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
@@ -59,7 +60,8 @@ final class Chain {
    * untracked Allows need are compiled with (the reversed packet and its rule matching, spec S6.5),
    * null when this compiles such replies (an untracked Allow there needs none), and {@code passOn}:
    * a profile's Pass goes on to the next profile ({@code PolicySet#profilePassGoesOn}), else it
-   * denies (spec S4.6).
+   * denies (spec S4.6), and {@code forwardFailsafe}: a packet to an inbound failsafe port skips a
+   * forward chain's pre-DNAT path ({@code PolicySet#forwardFailsafe}, spec S6.7, S6.11).
    */
   record Compiler(
       Terms t,
@@ -67,7 +69,8 @@ final class Chain {
       Function<Rule, BoolExpr> match,
       boolean positions,
       Compiler reply,
-      boolean passOn) {
+      boolean passOn,
+      boolean forwardFailsafe) {
 
     /**
      * The chain of the step in {@code dir} at an endpoint whose applying policies are {@code tiers}
@@ -216,7 +219,8 @@ final class Chain {
     this.failsafe = host ? failsafe(c.v(), t, dir) : null;
     this.skippable = forward ? HostPath.PRE_DNAT : HostPath.UNTRACKED;
     this.skip =
-        (host || forward) && tiers.stream().anyMatch(x -> x.path() == skippable)
+        (host || forward && c.forwardFailsafe())
+                && tiers.stream().anyMatch(x -> x.path() == skippable)
             ? t.define(forward ? failsafe(c.v(), t, dir) : reply(c.v(), t, dir))
             : null;
     tiers.forEach(x -> applies.add(null));

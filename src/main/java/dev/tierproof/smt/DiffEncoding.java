@@ -409,8 +409,9 @@ public final class DiffEncoding {
 
   /**
    * The flows between the workloads on a node and outside the cluster or any workload, both ways,
-   * where the node's forward chain differs (spec S6.10, S6.11): walked in one version only, or with
-   * other policies. The workloads naming no node, and pods not yet deployed, may run on it too.
+   * where the node's forward chain differs (spec S6.10, S6.11): walked in one version only, with
+   * other policies, or on dataplanes that disagree on its failsafe ports. The workloads naming no
+   * node, and pods not yet deployed, may run on it too.
    */
   private void forwarded(List<Suspect> out) {
     Set<String> nodes = new TreeSet<>(before.forwarders.keySet());
@@ -425,7 +426,9 @@ public final class DiffEncoding {
     for (String n : nodes) {
       Endpoint b = before.forwarders.get(n);
       Endpoint a = after.forwarders.get(n);
-      boolean differs = b == null || a == null;
+      // spec S6.11: the dataplanes disagree on a forward chain's failsafe ports
+      boolean differs =
+          b == null || a == null || before.set.forwardFailsafe() != after.set.forwardFailsafe();
       for (Direction dir : Direction.values()) {
         differs =
             differs

@@ -142,8 +142,10 @@ public final class Query implements AutoCloseable {
     from.group();
     to.group();
     boolean passOn = net.set.profilePassGoesOn();
-    Chain.Compiler back = new Chain.Compiler(t, v.reply(), this::replyMatch, false, null, passOn);
-    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null, back, passOn);
+    boolean fs = net.set.forwardFailsafe();
+    Chain.Compiler back =
+        new Chain.Compiler(t, v.reply(), this::replyMatch, false, null, passOn, fs);
+    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null, back, passOn, fs);
     src = new EndEncoding(t, v, net, from, observe.selectors(), compiler);
     dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
     rules = new RuleMatch(t, v, net, src, dst);

@@ -23,11 +23,23 @@ class FloatingPlacementTest {
   private static final Path RESOURCES = Path.of(WALKED, "resources.yaml");
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The case's rule renderer (spec S6.11: with none chosen the dataplanes disagree there). */
+  private static final String RENDERER = "--dataplane=iptables";
+
   @Test
   void explain_floatingToOutside_verdictPerWalkedNode() throws IOException {
     Run run =
         Run.of(
-            "-f", WALKED, "explain", "fw/floating", "203.0.113.5", "--port", "443", "-o", "json");
+            "-f",
+            WALKED,
+            RENDERER,
+            "explain",
+            "fw/floating",
+            "203.0.113.5",
+            "--port",
+            "443",
+            "-o",
+            "json");
     assertThat(run.code()).as(run.toString()).isZero();
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.path("verdict").asText()).isEqualTo("allow");
@@ -48,7 +60,8 @@ class FloatingPlacementTest {
 
   @Test
   void explain_floatingToOutsideText_notesEachWalkedNode() {
-    Run run = Run.of("-f", WALKED, "explain", "192.0.2.66", "fw/floating", "--port", "8443");
+    Run run =
+        Run.of("-f", WALKED, RENDERER, "explain", "192.0.2.66", "fw/floating", "--port", "8443");
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.err() + run.out())
         .contains("placed on node n1, the flow is denied")
@@ -62,7 +75,9 @@ class FloatingPlacementTest {
     String text = Files.readString(RESOURCES);
     Path base = tmp.resolve("base.yaml");
     Files.writeString(base, text.substring(0, text.indexOf("---\n# n3 alone")));
-    Run run = Run.of("-f", RESOURCES.toString(), "diff", "--base", base.toString(), "-o", "json");
+    Run run =
+        Run.of(
+            "-f", RESOURCES.toString(), RENDERER, "diff", "--base", base.toString(), "-o", "json");
     // no IPPool: n1's pre-DNAT Deny may drop an encapsulated outer packet, so it stays unmodelled
     // on flows between two pods (spec S6.10, S9.2)
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
@@ -94,7 +109,7 @@ class FloatingPlacementTest {
 
   @Test
   void map_floatingWithOutside_partsPerWalkedNode() {
-    Run run = Run.of("-f", WALKED, "map");
+    Run run = Run.of("-f", WALKED, RENDERER, "map");
     // no IPPool: the pre-DNAT Deny may drop an encapsulated outer packet of a flow between two
     // pods (spec S6.10, S9.2)
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
@@ -122,11 +137,12 @@ class FloatingPlacementTest {
     assertThat(smtp.out()).contains("applyOnForward `n2-fwd`");
   }
 
-  /** {@code verify CLAIM POD world [flow]} over the case and {@code more}. */
+  /** {@code verify CLAIM POD world [flow]} over the case and {@code more}, on iptables. */
   private static Run verify(Path more, String claim, String pod, String... flow) {
     List<String> args =
         new ArrayList<>(
-            List.of("-f", RESOURCES.toString(), "-f", more.toString(), "verify", claim, pod));
+            List.of(
+                "-f", RESOURCES.toString(), RENDERER, "-f", more.toString(), "verify", claim, pod));
     args.add("world");
     args.addAll(List.of(flow));
     return Run.of(args.toArray(String[]::new));

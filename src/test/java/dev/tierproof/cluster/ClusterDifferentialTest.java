@@ -84,7 +84,9 @@ class ClusterDifferentialTest {
                 "witnesses and sampled flows through a forward chain",
                 "witnesses and sampled flows placing a workload naming no node on a walked node",
                 "witnesses and sampled flows between workloads through one node's forward chain",
-                "witnesses and sampled flows between workloads through two nodes' forward chains")),
+                "witnesses and sampled flows between workloads through two nodes' forward chains",
+                "witnesses and sampled flows on bpf through a host endpoint's pre-DNAT or forward"
+                    + " path")),
         ClusterDifferentialTest::verify);
   }
 
@@ -169,6 +171,7 @@ class ClusterDifferentialTest {
                 .isTrue();
             counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
             counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
+            c.dataplane().countHostPaths(verdict, counts, 15);
           }
           for (Object[] end :
               List.of(
@@ -219,6 +222,7 @@ class ClusterDifferentialTest {
               Verdict verdict = eval.evaluate(f);
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
+              c.dataplane().countHostPaths(verdict, counts, 15);
               assertThat(verdict.allowed())
                   .as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f))
                   .isFalse();

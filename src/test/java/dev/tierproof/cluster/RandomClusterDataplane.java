@@ -136,6 +136,26 @@ public final class RandomClusterDataplane {
     }
   }
 
+  /**
+   * Counts a flow whose {@code verdict} eval gave on this cluster when it is on eBPF and a step
+   * walked a host endpoint's pre-DNAT path or a forward chain (spec S6.6, S6.11: modelled there as
+   * specs/notes/bpf-host-endpoints.md reads eBPF's programs), at {@code index} of {@code counts}.
+   */
+  public void countHostPaths(
+      dev.tierproof.eval.Verdict verdict, AtomicLongArray counts, int index) {
+    if (dataplane == Dataplane.BPF
+        && verdict.steps().stream()
+            .anyMatch(
+                s ->
+                    s.forward()
+                        || s.endpoint().isHost()
+                            && s.trace().stream()
+                                .anyMatch(
+                                    t -> t.path() == dev.tierproof.model.HostPath.PRE_DNAT))) {
+      counts.incrementAndGet(index);
+    }
+  }
+
   /** A profile of Pass, Allow, Deny and Log rules in both directions, a Pass first in one. */
   private static String profile(Random r, String name) {
     StringBuilder b =

@@ -60,7 +60,7 @@ final class RandomWalkedNodes {
   /**
    * IP pools (spec S6.10, S9.2): none in a third (packets between nodes may be encapsulated), pools
    * that never encapsulate in a third, and in the rest one of each mode ({@link
-   * RandomOuterPackets#pool}).
+   * RandomOuterPackets#pool}); the first nat-outgoing in a third of them (S6.11).
    */
   private static List<String> pools(Random r) {
     int k = r.nextInt(3);
@@ -74,6 +74,9 @@ final class RandomWalkedNodes {
     out.add(pool + "0\nspec:\n  cidr: 10.244.0.0/16\n" + never);
     if (k == 2) {
       out.add(RandomOuterPackets.pool(1 + r.nextInt(RandomOuterPackets.POOLS - 1)));
+    }
+    if (r.nextInt(3) == 0) { // spec S6.11: on eBPF egress forward rules see the translated source
+      out.set(0, out.get(0) + "  natOutgoing: true\n");
     }
     return out;
   }

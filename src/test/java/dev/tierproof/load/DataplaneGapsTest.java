@@ -19,11 +19,14 @@ import org.junit.jupiter.api.Test;
  */
 class DataplaneGapsTest {
 
+  private static Input input(String yaml, Dataplane dataplane, Diagnostics d) {
+    return Loader.input(
+        List.of(new SourceText("in.yaml", yaml)), d, null, CalicoVersion.DEFAULT, dataplane);
+  }
+
   private static List<Unmodelled> gaps(String yaml, Dataplane dataplane) {
     Diagnostics d = new Diagnostics();
-    Input input =
-        Loader.input(
-            List.of(new SourceText("in.yaml", yaml)), d, null, CalicoVersion.DEFAULT, dataplane);
+    Input input = input(yaml, dataplane, d);
     assertThat(d.errors()).as(d.render()).isEmpty();
     assertThat(input.set().dataplane()).isEqualTo(dataplane);
     return input.unmodelled();
@@ -112,8 +115,13 @@ class DataplaneGapsTest {
   void wildcardUntracked_bpf_unmodelledNamingBpf() {
     List<Unmodelled> out = gaps(WILDCARD_UNTRACKED, Dataplane.BPF);
     assertThat(out).extracting(Unmodelled::kind).containsExactly("doNotTrack", "doNotTrack");
-    assertThat(out).allSatisfy(u -> assertThat(u.reason()).contains("--dataplane bpf"));
-    assertThat(out).anySatisfy(u -> assertThat(atHosts(u)).containsExactly(Direction.INGRESS));
+    // spec S6.6: XDP enforces it; what its Allow's reply meets is not settled
+    assertThat(out)
+        .anySatisfy(
+            u -> {
+              assertThat(u.reason()).contains("--dataplane bpf");
+              assertThat(atHosts(u)).containsExactly(Direction.INGRESS);
+            });
   }
 
   /** The directions of an element acting at host endpoints only; empty for another reach. */
@@ -138,25 +146,101 @@ class DataplaneGapsTest {
   }
 
   @Test
-  void namedPreDnat_bpf_hostEndpointsOwnTrafficUnmodelledToo() {
+  void namedPreDnat_bpf_ownTrafficModelledAsOnIptables() {
+    // spec S6.6: eBPF's policy program walks the pre-DNAT tiers first, their ends going on, as the
+    // rule renderer does (specs/notes/bpf-host-endpoints.md, section 1): only forwarded traffic
+    // through a named host endpoint stays unmodelled
     List<Unmodelled> out = gaps(NAMED_PRE_DNAT, Dataplane.BPF);
-    assertThat(out).extracting(Unmodelled::kind).containsExactly("preDNAT", "preDNAT");
-    assertThat(out).anySatisfy(u -> assertThat(atHosts(u)).containsExactly(Direction.INGRESS));
+    assertThat(out).singleElement().satisfies(u -> assertThat(atHosts(u)).isEmpty());
+    assertThat(out)
+        .usingRecursiveFieldByFieldElementComparator()
+        .isEqualTo(gaps(NAMED_PRE_DNAT, Dataplane.IPTABLES));
   }
 
   private static final String WALKED_FORWARD =
       hostWithPolicy("auto", "auto", "*", "  applyOnForward: true\n", "egress");
 
+  private static final String POOL_NAT =
+      "---\napiVersion: projectcalico.org/v3\nkind: IPPool\nmetadata: {name: p}\n"
+          + "spec: {cidr: 10.1.0.0/16, natOutgoing: %s}\n";
+
   @Test
-  void walkedForwardChain_bpf_notWalkedAsModelled() {
-    // spec S6.11: the walk is read from the rule renderer; on eBPF its policies act there too
+  void walkedForwardChain_everyDataplane_walked() {
+    // spec S6.11: eBPF's programs walk the same steps (specs/notes/bpf-host-endpoints.md, 2)
     for (Dataplane d : new Dataplane[] {null, Dataplane.IPTABLES, Dataplane.BPF}) {
-      List<Unmodelled> out = gaps(WALKED_FORWARD, d);
+      List<Unmodelled> out = gaps(WALKED_FORWARD + POOL_NAT.formatted("false"), d);
       assertThat(out).as(String.valueOf(d)).singleElement();
       Reach.Endpoints r = (Reach.Endpoints) out.get(0).reach();
-      assertThat(r.walked())
-          .as(String.valueOf(d))
-          .isEqualTo(d == Dataplane.BPF ? java.util.Set.of() : java.util.Set.of("n1"));
+      assertThat(r.walked()).as(String.valueOf(d)).isEqualTo(java.util.Set.of("n1"));
     }
+  }
+
+  @Test
+  void walkedForwardEgress_natOutgoingPool_unmodelledButOnRenderer() {
+    // spec S6.11: eBPF's egress forward rules see the nat-outgoing source (the node's address)
+    for (String pools : List.of("", POOL_NAT.formatted("true"))) {
+      for (Dataplane d : new Dataplane[] {null, Dataplane.IPTABLES, Dataplane.BPF}) {
+        List<Unmodelled> out = gaps(WALKED_FORWARD + pools, d);
+        assertThat(out)
+            .as(d + pools)
+            .extracting(Unmodelled::kind)
+            .containsExactlyElementsOf(
+                d == Dataplane.IPTABLES
+                    ? List.of("applyOnForward")
+                    : List.of("applyOnForward", "applyOnForward"));
+        if (d != Dataplane.IPTABLES) {
+          Reach.Endpoints r = (Reach.Endpoints) out.get(1).reach();
+          assertThat(r.directions()).containsExactly(Direction.EGRESS);
+          assertThat(r.walked()).isEmpty();
+          assertThat(r.nodes()).containsExactly("n1");
+          assertThat(r.forwardedOnly()).isTrue();
+        }
+      }
+    }
+  }
+
+  private static final String WALKED_PRE_DNAT =
+      hostWithPolicy("auto", "auto", "*", "  preDNAT: true\n  applyOnForward: true\n", "ingress");
+
+  @Test
+  void walkedPreDnat_failsafeDisagreement_unmodelledWithoutDataplane() {
+    // spec S6.11: a forwarded packet to TCP 22 skips the pre-DNAT path on iptables only
+    assertThat(gaps(WALKED_PRE_DNAT, null))
+        .extracting(Unmodelled::kind)
+        .containsExactly("preDNAT", "preDNAT");
+    assertThat(gaps(WALKED_PRE_DNAT, null).get(1).reason()).contains("failsafe");
+    for (Dataplane d : Dataplane.values()) {
+      assertThat(gaps(WALKED_PRE_DNAT, d)).as(d.label()).singleElement();
+    }
+  }
+
+  @Test
+  void walkedPreDnat_ruleMissingFailsafePorts_agreed() {
+    String udp53 =
+        WALKED_PRE_DNAT.replace(
+            "{action: Deny, protocol: TCP}",
+            "{action: Deny, protocol: UDP, destination: {ports: [53]}}");
+    assertThat(gaps(udp53, null)).singleElement();
+  }
+
+  @Test
+  void walkedPreDnat_outerPacket_onlyRendererExcepts() {
+    // spec S6.10: eBPF lets IPIP and VXLAN between Calico hosts through before policy
+    String udp = WALKED_PRE_DNAT.replace("protocol: TCP", "protocol: UDP");
+    assertThat(gaps(udp, Dataplane.IPTABLES))
+        .extracting(Unmodelled::reach)
+        .anyMatch(Reach.Outer.class::isInstance);
+    assertThat(gaps(udp, Dataplane.BPF))
+        .extracting(Unmodelled::reach)
+        .noneMatch(Reach.Outer.class::isInstance);
+  }
+
+  @Test
+  void walkedPreDnat_hostEndpointWithoutNode_reportedNotThrown() {
+    // a host endpoint missing `spec.node` is an error; the gaps of the rest are still computed
+    Diagnostics d = new Diagnostics();
+    Input input = input(WALKED_PRE_DNAT.replace("spec: {node: n1, ", "spec: {"), null, d);
+    assertThat(d.render()).contains("missing field `spec.node`");
+    assertThat(input.unmodelled()).extracting(Unmodelled::kind).contains("preDNAT");
   }
 }

@@ -81,18 +81,20 @@ class ForwardChainMapTest {
       throws Exception {
     Path file = dir.resolve("fw.yaml");
     Files.writeString(file, YAML);
-    Run run = Run.of("-f", file.toString(), "map", "fw/web", "world");
+    Run run = Run.of("-f", file.toString(), "--dataplane=iptables", "map", "fw/web", "world");
     assertThat(run.code()).as(run.toString()).isZero();
     assertThat(run.out())
         .contains("fw/web -> world: any but TCP, TCP 0-24, 26-65535")
         .contains("forward egress at n1-all")
         .doesNotContain("inconclusive");
-    Run json = Run.of("-f", file.toString(), "map", "fw/web", "world", "-o", "json");
+    Run json =
+        Run.of(
+            "-f", file.toString(), "--dataplane=iptables", "map", "fw/web", "world", "-o", "json");
     assertThat(json.code()).as(json.toString()).isZero();
     assertThat(json.out()).contains("\"forward\": true").doesNotContain("unmodelled");
     // spec S6.10, S6.11: web's flows with api (on n2, not walked) meet n1's chain and are walked
     // too, its flows with its host are local (no forward chain): the whole map is proved
-    Run all = Run.of("-f", file.toString(), "map");
+    Run all = Run.of("-f", file.toString(), "--dataplane=iptables", "map");
     assertThat(all.code()).as(all.toString()).isZero();
     assertThat(all.out())
         .contains("fw/api -> fw/web: any but TCP, TCP 0-24, 26-65535")
