@@ -64,6 +64,12 @@ public final class Query implements AutoCloseable {
   /** The forward chains the flows can meet (spec S6.11); none in lint's queries of one step. */
   private final Forwarding forwarding;
 
+  /**
+   * Lint's question on a side of host endpoints' forward chain: that side and when a flow meets it
+   * ({@link Forwarding#side}); null: the step is an end's own.
+   */
+  private final StepChain forwardSide;
+
   /** The flow is local ({@link #placements()}); false in lint's queries, which reason per step. */
   private BoolExpr local;
 
@@ -107,6 +113,22 @@ public final class Query implements AutoCloseable {
       FlowSpec bounds,
       Direction step,
       Observe observe) {
+    this(net, sources, destinations, bounds, step, observe, null);
+  }
+
+  /**
+   * As above; with {@code forward} (host endpoints whose forward chains apply the same policies)
+   * the one step encoded is the side in {@code step} of their forward chain instead of an end's
+   * own (lint, spec S6.11): both ends are peers, grouped by what that side's rules observe.
+   */
+  Query(
+      Network net,
+      List<Side> sources,
+      List<Side> destinations,
+      FlowSpec bounds,
+      Direction step,
+      Observe observe,
+      List<Endpoint> forward) {
     this.step = step;
     this.net = net;
     this.session = net.session;
@@ -114,8 +136,9 @@ public final class Query implements AutoCloseable {
     this.ctx = t.ctx();
     this.v = net.vars;
     this.bounds = bounds;
-    EndLayout from = new EndLayout(net, true, step, observe.apart());
-    EndLayout to = new EndLayout(net, false, step, observe.apart());
+    Direction own = forward == null ? step : null;
+    EndLayout from = new EndLayout(net, true, own, observe.apart());
+    EndLayout to = new EndLayout(net, false, own, observe.apart());
     from.expand(sources);
     to.expand(destinations);
     // first and in the caller's order, so that the two queries of a pair number their named ports
@@ -126,13 +149,19 @@ public final class Query implements AutoCloseable {
     to.observe(observe.destinations());
     Set<Rule> involved = Collections.newSetFromMap(new IdentityHashMap<>());
     Set<Rule> replying = Collections.newSetFromMap(new IdentityHashMap<>());
-    if (step != Direction.INGRESS) {
-      from.involve(involved);
-      from.involveReplies(replying);
-    }
-    if (step != Direction.EGRESS) {
-      to.involve(involved);
-      to.involveReplies(replying);
+    if (forward != null) {
+      for (Network.TierPart part : net.forwardSkeleton(forward.get(0).labels(), step)) {
+        part.policies().forEach(a -> involved.addAll(a.policy().rules(step)));
+      }
+    } else {
+      if (step != Direction.INGRESS) {
+        from.involve(involved);
+        from.involveReplies(replying);
+      }
+      if (step != Direction.EGRESS) {
+        to.involve(involved);
+        to.involveReplies(replying);
+      }
     }
     collect(from, to, involved, false);
     collect(from, to, replying, true);
@@ -162,9 +191,13 @@ public final class Query implements AutoCloseable {
       }
       forwarding = step == null ? new Forwarding(t, net, src, dst, compiler) : new Forwarding(t);
       witness = new Witness(net, v, src, dst, this::stepped, forwarding);
+      forwardSide =
+          forward == null ? null : Forwarding.side(t, net, src, dst, compiler, forward, step);
       Direction only = step != null ? step : observe.only();
       allowed =
-          only == null
+          forwardSide != null
+              ? t.or(t.not(forwardSide.chosen()), forwardSide.chain().verdict())
+              : only == null
               ? t.and(
                   verdictAt(Direction.EGRESS), verdictAt(Direction.INGRESS), forwarding.verdict())
               : t.and(verdictAt(only), forwarding.verdict());
@@ -373,9 +406,12 @@ public final class Query implements AutoCloseable {
 
   /**
    * The stepping end's alternatives that are endpoints, with their chains (only with a step
-   * direction).
+   * direction); on a forward side, that side ({@link #forwardSide}).
    */
   List<StepChain> stepChains() {
+    if (forwardSide != null) {
+      return List.of(forwardSide);
+    }
     EndEncoding at = end(step);
     List<StepChain> out = new ArrayList<>();
     List<Alternative> options = at.layout().options();

@@ -121,7 +121,29 @@ public final class StepGoals implements AutoCloseable {
       Network network, Direction direction, List<Side> at, List<Side> peers, FlowSpec bounds) {
     List<Side> sources = direction == Direction.EGRESS ? at : peers;
     List<Side> destinations = direction == Direction.EGRESS ? peers : at;
-    Query q = new Query(network, sources, destinations, bounds, direction, Observe.NONE);
+    return of(network, new Query(network, sources, destinations, bounds, direction, Observe.NONE));
+  }
+
+  /**
+   * Opens the question "the side in {@code direction} of the forward chain of {@code hosts} (host
+   * endpoints of walked nodes whose forward chains apply the same policies, spec S6.11), met by a
+   * flow between one of {@code ends} and another": a workload on one of their nodes (or naming
+   * none, placed there) and outside the cluster or a workload. The chain's elements are those of
+   * {@link Chain.Compiler#forward}: no failsafe port decides, an inbound one takes a packet from
+   * the pre-DNAT rules ({@link Failsafe}).
+   */
+  public static StepGoals forward(
+      Network network,
+      Direction direction,
+      List<dev.tierproof.model.Endpoint> hosts,
+      List<Side> ends,
+      FlowSpec bounds) {
+    return of(
+        network, new Query(network, ends, ends, bounds, direction, Observe.NONE, List.copyOf(hosts)));
+  }
+
+  /** The goals over {@code q}, which is closed if they cannot be made. */
+  private static StepGoals of(Network network, Query q) {
     try {
       return new StepGoals(network, q);
     } catch (RuntimeException e) {

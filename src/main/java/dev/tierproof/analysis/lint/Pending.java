@@ -6,18 +6,22 @@ import dev.tierproof.model.Flow;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** What sampling left open about a rule, for the solver. */
+/**
+ * What sampling left open about a rule, for the solver, and what the solver's question families
+ * found about it so far: a rule is on its endpoints' own steps and on the forward sides of walked
+ * nodes (spec S6.11), and a finding holds only when it holds at every one of them.
+ */
 final class Pending {
   final RuleRef rule;
+
+  /** Some packet matches it at one of its steps. */
   boolean matched;
+
   boolean live;
   boolean notRedundant;
 
   /** A finding (or inconclusive) was reported: nothing more to ask. */
   boolean done;
-
-  /** The solver proved that no packet reaches it. */
-  boolean unreached;
 
   /** A packet the rule matches but that something earlier takes (at {@code blockedAt}). */
   Flow blocked;
@@ -31,6 +35,9 @@ final class Pending {
 
   /** Per element that took a packet the rule matches before it: that packet and where. */
   final Map<String, Map.Entry<StepPath, Flow>> blockedBy = new LinkedHashMap<>();
+
+  /** While it is reached nowhere: per element, its cover at the steps asked so far, in order. */
+  final Map<String, Finding.Cover> covers = new LinkedHashMap<>();
 
   Pending(RuleRef rule) {
     this.rule = rule;
