@@ -97,29 +97,18 @@ public final class Query implements AutoCloseable {
   private boolean closed;
 
   Query(Network net, List<Side> sources, List<Side> destinations, FlowSpec bounds) {
-    this(net, sources, destinations, bounds, null, Observe.NONE);
+    this(net, sources, destinations, bounds, null, Observe.NONE, null);
   }
 
   /**
    * With {@code step} non-null, only the enforcement step in that direction is encoded (egress: at
    * the sources, ingress: at the destinations), with lint's positions ({@link Chain}); the other
    * end is a peer whose own step is not evaluated, so its alternatives are grouped only by what the
-   * step's rules observe. {@code observe}: what the query observes besides its chains.
-   */
-  Query(
-      Network net,
-      List<Side> sources,
-      List<Side> destinations,
-      FlowSpec bounds,
-      Direction step,
-      Observe observe) {
-    this(net, sources, destinations, bounds, step, observe, null);
-  }
-
-  /**
-   * As above; with {@code forward} (host endpoints whose forward chains apply the same policies)
-   * the one step encoded is the side in {@code step} of their forward chain instead of an end's
-   * own (lint, spec S6.11): both ends are peers, grouped by what that side's rules observe.
+   * step's rules observe. With {@code forward} too (host endpoints whose forward chains apply the
+   * same policies), the one step encoded is instead the side in {@code step} of their forward
+   * chain (lint, spec S6.11), met by a flow between a workload on one of their nodes and outside or
+   * another workload: no end's own chain is compiled, and the ends are grouped by that side's rules
+   * and by class. {@code observe}: what the query observes besides its chains.
    */
   Query(
       Network net,

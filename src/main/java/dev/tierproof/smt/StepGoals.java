@@ -17,7 +17,9 @@ import java.util.Map;
  * match some packet on its own, is it ever reached, which earlier elements take the packets it
  * matches, and does removing it change a verdict. The step is at one of the {@code at} alternatives
  * (input endpoints, hypothetical endpoints) in one direction; the other end of the packet is any of
- * the {@code peers}. Only the step's own chain is encoded (the peers' steps are not).
+ * the {@code peers}. Only the step's own chain is encoded (the peers' steps are not); or ({@link
+ * #forward}) the step is a side of walked nodes' host endpoints' forward chain (spec S6.11), met by
+ * a flow between a workload on one of their nodes and outside or another workload.
  *
  * <p>A <em>rule</em> here is a written rule: the entry {@code index} of a policy's list, i.e. the
  * consecutive Calico rules that share that index (one for Calico policies, several for a Kubernetes
@@ -121,7 +123,9 @@ public final class StepGoals implements AutoCloseable {
       Network network, Direction direction, List<Side> at, List<Side> peers, FlowSpec bounds) {
     List<Side> sources = direction == Direction.EGRESS ? at : peers;
     List<Side> destinations = direction == Direction.EGRESS ? peers : at;
-    return of(network, new Query(network, sources, destinations, bounds, direction, Observe.NONE));
+    return of(
+        network,
+        new Query(network, sources, destinations, bounds, direction, Observe.NONE, null));
   }
 
   /**

@@ -46,6 +46,10 @@ final class Steps {
    * their nodes by a flow between a workload there and outside or another workload, S6.10).
    */
   record ForwardSide(StepPath chain, List<Endpoint> hosts) {
+    ForwardSide {
+      hosts = List.copyOf(hosts);
+    }
+
     /** {@code ingress of n1}, {@code ingress of n1, n2}: for messages. */
     String name() {
       return chain.direction().json()
@@ -115,18 +119,17 @@ final class Steps {
     }
     Map<String, Endpoint> hosts = Endpoint.forwarders(set.endpoints());
     for (Direction d : Direction.values()) {
-      Map<List<StepPath.Entered>, ForwardSide> sides = new LinkedHashMap<>();
+      // nodes whose forward chains apply the same policies on this side share one step
+      Map<List<StepPath.Entered>, List<StepPath>> alike = new LinkedHashMap<>();
       for (String node : evaluator.walked()) {
-        Endpoint h = hosts.get(node);
-        StepPath chain = evaluator.forwardChain(h, d);
+        StepPath chain = evaluator.forwardChain(hosts.get(node), d);
         if (!chain.tiers().isEmpty()) {
-          sides
-              .computeIfAbsent(chain.tiers(), k -> new ForwardSide(chain, new ArrayList<>()))
-              .hosts()
-              .add(h);
+          alike.computeIfAbsent(chain.tiers(), k -> new ArrayList<>()).add(chain);
         }
       }
-      for (ForwardSide side : sides.values()) {
+      for (List<StepPath> same : alike.values()) {
+        ForwardSide side =
+            new ForwardSide(same.get(0), same.stream().map(StepPath::at).toList());
         for (StepPath.Entered part : side.chain().tiers()) {
           for (Policy p : part.applying()) {
             List<ForwardSide> on =

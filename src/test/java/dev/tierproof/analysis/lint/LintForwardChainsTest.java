@@ -2,13 +2,8 @@ package dev.tierproof.analysis.lint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tierproof.load.Loader;
-import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Scope;
-import dev.tierproof.source.Diagnostics;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -53,14 +48,7 @@ class LintForwardChainsTest {
       """;
 
   private static Lint.Result lint(String yaml, Scope scope) {
-    Diagnostics d = new Diagnostics();
-    PolicySet set =
-        Loader.load(
-            Loader.read(
-                List.of("-"), new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), d),
-            d);
-    assertThat(d.hasErrors()).as(d.render()).isFalse();
-    return Lint.run(set, new Lint.Options(scope, Duration.ofSeconds(30)));
+    return HostPathLintTest.lint(yaml, scope);
   }
 
   private static Lint.Result lintFile(String path, Scope scope) throws Exception {
