@@ -482,7 +482,7 @@ public final class Lint {
         q.blockedAt = chain;
       }
       if (w.blocker() != null) {
-        q.blockedBy.putIfAbsent(Steps.key(w.blocker()), Map.entry(chain, f));
+        q.blocked(Steps.key(w.blocker()), chain, f);
       }
       return null;
     }

@@ -3,6 +3,7 @@ package dev.tierproof.analysis.lint;
 import dev.tierproof.eval.StepPath;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Flow;
+import dev.tierproof.smt.StepGoals;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -33,14 +34,30 @@ final class Pending {
 
   StepPath takenAt;
 
-  /** Per element that took a packet the rule matches before it: that packet and where. */
-  final Map<String, Map.Entry<StepPath, Flow>> blockedBy = new LinkedHashMap<>();
+  /**
+   * A packet the rule matches that {@code element} ({@link StepGoals.Element#key}) took before it,
+   * at step {@code at}.
+   */
+  record Blocked(String element, StepPath at, Flow flow) {}
+
+  /**
+   * The first such packet per element and place (the endpoints' own steps, or the forward side of
+   * one host endpoint), in order.
+   */
+  final Map<java.util.List<Object>, Blocked> blockedBy = new LinkedHashMap<>();
 
   /** While it is reached nowhere: per element, its cover at the steps asked so far, in order. */
   final Map<String, Finding.Cover> covers = new LinkedHashMap<>();
 
   Pending(RuleRef rule) {
     this.rule = rule;
+  }
+
+  /** Notes that {@code element} took {@code f}, the rule's, at {@code at}, unless one is known. */
+  void blocked(String element, StepPath at, Flow f) {
+    blockedBy.putIfAbsent(
+        java.util.Arrays.asList(element, at.forward() ? at.at() : null),
+        new Blocked(element, at, f));
   }
 
   boolean needsRedundancy() {

@@ -407,9 +407,9 @@ final class SolverPhase {
     if (q.blocked != null && fam.holds(q.blockedAt)) {
       mine = Map.entry(q.blockedAt, q.blocked);
     }
-    for (Map.Entry<StepPath, Flow> b : q.blockedBy.values()) {
-      if (mine == null && fam.holds(b.getKey())) {
-        mine = b;
+    for (Pending.Blocked b : q.blockedBy.values()) {
+      if (mine == null && fam.holds(b.at())) {
+        mine = Map.entry(b.at(), b.flow());
       }
     }
     if (mine == null) {
@@ -468,12 +468,11 @@ final class SolverPhase {
     // unsat core over "element e does not take the packet" gives a covering set; each of its
     // elements is then kept iff it takes some matched packet (known from sampling, or a model).
     Map<String, Example> cover = new LinkedHashMap<>();
-    q.blockedBy.forEach(
-        (k, v) -> {
-          if (fam.holds(v.getKey())) {
-            cover.put(k, phase.examples().at(v.getKey(), v.getValue(), null));
-          }
-        });
+    for (Pending.Blocked b : q.blockedBy.values()) {
+      if (fam.holds(b.at())) {
+        cover.putIfAbsent(b.element(), phase.examples().at(b.at(), b.flow(), null));
+      }
+    }
     cover.computeIfAbsent(
         Steps.key(blocked.blocker()), k -> phase.examples().at(ownAt, own, null));
     long c0 = System.nanoTime();
