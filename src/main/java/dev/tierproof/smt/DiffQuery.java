@@ -127,7 +127,8 @@ public final class DiffQuery implements AutoCloseable {
               only,
               apart,
               replies);
-      this.before = new Query(before, sourcesBefore, destinationsBefore, FlowSpec.ANY, null, step, null);
+      this.before =
+          new Query(before, sourcesBefore, destinationsBefore, FlowSpec.ANY, null, step, null);
       this.after = new Query(after, sources, destinations, FlowSpec.ANY, null, observe, null);
       session.add(this.after.placedHere());
       if (!this.before.layout().equals(this.after.layout())) {

@@ -105,8 +105,8 @@ public final class Query implements AutoCloseable {
    * the sources, ingress: at the destinations), with lint's positions ({@link Chain}); the other
    * end is a peer whose own step is not evaluated, so its alternatives are grouped only by what the
    * step's rules observe. With {@code forward} too (host endpoints whose forward chains apply the
-   * same policies), the one step encoded is instead the side in {@code step} of their forward
-   * chain (lint, spec S6.11), met by a flow between a workload on one of their nodes and outside or
+   * same policies), the one step encoded is instead the side in {@code step} of their forward chain
+   * (lint, spec S6.11), met by a flow between a workload on one of their nodes and outside or
    * another workload: no end's own chain is compiled, and the ends are grouped by that side's rules
    * and by class. {@code observe}: what the query observes besides its chains.
    */
@@ -187,9 +187,11 @@ public final class Query implements AutoCloseable {
           forwardSide != null
               ? t.or(t.not(forwardSide.chosen()), forwardSide.chain().verdict())
               : only == null
-              ? t.and(
-                  verdictAt(Direction.EGRESS), verdictAt(Direction.INGRESS), forwarding.verdict())
-              : t.and(verdictAt(only), forwarding.verdict());
+                  ? t.and(
+                      verdictAt(Direction.EGRESS),
+                      verdictAt(Direction.INGRESS),
+                      forwarding.verdict())
+                  : t.and(verdictAt(only), forwarding.verdict());
       srcEncoded = src.tested();
       dstEncoded = dst.tested();
     } catch (RuntimeException e) {

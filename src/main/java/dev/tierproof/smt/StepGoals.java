@@ -124,8 +124,7 @@ public final class StepGoals implements AutoCloseable {
     List<Side> sources = direction == Direction.EGRESS ? at : peers;
     List<Side> destinations = direction == Direction.EGRESS ? peers : at;
     return of(
-        network,
-        new Query(network, sources, destinations, bounds, direction, Observe.NONE, null));
+        network, new Query(network, sources, destinations, bounds, direction, Observe.NONE, null));
   }
 
   /**
@@ -143,7 +142,8 @@ public final class StepGoals implements AutoCloseable {
       List<Side> ends,
       FlowSpec bounds) {
     return of(
-        network, new Query(network, ends, ends, bounds, direction, Observe.NONE, List.copyOf(hosts)));
+        network,
+        new Query(network, ends, ends, bounds, direction, Observe.NONE, List.copyOf(hosts)));
   }
 
   /** The goals over {@code q}, which is closed if they cannot be made. */

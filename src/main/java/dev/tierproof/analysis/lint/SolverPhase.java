@@ -37,8 +37,8 @@ import java.util.function.Supplier;
  * min(CPUs, 4)} workers with a Z3 session each, then one per forward side of walked nodes' host
  * endpoints that open rules are on ({@link StepGoals#forward}, spec S6.11). Per rule, over all the
  * steps it is on: unmatchable (with its cause, {@link Unmatchable}) when it matches no packet at
- * any, shadowed when reached at none (the smallest covering set of earlier elements is the union
- * of each step's), live after all, or redundant when removing it changes no verdict at any. Every
+ * any, shadowed when reached at none (the smallest covering set of earlier elements is the union of
+ * each step's), live after all, or redundant when removing it changes no verdict at any. Every
  * solver packet is walked by {@link Steps} (eval's walk) before it counts; a disagreement is an
  * internal error. A solver {@code unknown} is a {@link Finding.Inconclusive}.
  */
@@ -65,8 +65,8 @@ final class SolverPhase {
   }
 
   /**
-   * One question family and where its steps are: the own steps of a group's endpoints ({@code
-   * side} null), or a forward side.
+   * One question family and where its steps are: the own steps of a group's endpoints ({@code side}
+   * null), or a forward side.
    */
   private record Family(StepGoals goals, Steps.ForwardSide side) {
     boolean holds(StepPath chain) {
@@ -174,8 +174,8 @@ final class SolverPhase {
 
   /**
    * The forward sides the open rules are on (spec S6.11), one question family each: the side's
-   * chain, met by a flow between a workload that can be on one of its nodes and outside the
-   * cluster or a workload (in scope), the workloads reduced to those its rules tell apart ({@link
+   * chain, met by a flow between a workload that can be on one of its nodes and outside the cluster
+   * or a workload (in scope), the workloads reduced to those its rules tell apart ({@link
    * Peers#workloads}); then every rule on one is concluded.
    */
   private void forward(Collection<List<Pending>> groups, Network net) {
@@ -184,8 +184,7 @@ final class SolverPhase {
     List<Pending> deferred = new ArrayList<>();
     for (List<Pending> group : groups) {
       for (Pending q : group) {
-        List<Steps.ForwardSide> mine =
-            phase.steps().forwarded(q.rule.policy(), q.rule.direction());
+        List<Steps.ForwardSide> mine = phase.steps().forwarded(q.rule.policy(), q.rule.direction());
         if (onForward(q)) {
           deferred.add(q);
         }
@@ -259,10 +258,7 @@ final class SolverPhase {
           .findings()
           .add(new Finding.RedundantRule(rule, phase.examples().at(q.takenAt, q.taken, rule)));
     } else if (!q.matched) {
-      phase
-          .findings()
-          .add(
-              causes.of(rule, onForward(q)));
+      phase.findings().add(causes.of(rule, onForward(q)));
     } else {
       List<Cover> covers = List.copyOf(q.covers.values());
       boolean conflict =
@@ -473,8 +469,7 @@ final class SolverPhase {
         cover.putIfAbsent(b.element(), phase.examples().at(b.at(), b.flow(), null));
       }
     }
-    cover.computeIfAbsent(
-        Steps.key(blocked.blocker()), k -> phase.examples().at(ownAt, own, null));
+    cover.computeIfAbsent(Steps.key(blocked.blocker()), k -> phase.examples().at(ownAt, own, null));
     long c0 = System.nanoTime();
     StepGoals.Core core = goals.core(p, rule.index());
     synchronized (this) {

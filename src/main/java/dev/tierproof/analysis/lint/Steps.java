@@ -42,8 +42,8 @@ final class Steps {
   /**
    * A side of the forward chain of walked nodes' all-interfaces host endpoints (spec S6.7, S6.8,
    * S6.11): {@code chain} is the first's ({@link Evaluator#forwardChain}), {@code hosts} every one
-   * whose forward chain in that direction applies the same policies (one chain, met at any of
-   * their nodes by a flow between a workload there and outside or another workload, S6.10).
+   * whose forward chain in that direction applies the same policies (one chain, met at any of their
+   * nodes by a flow between a workload there and outside or another workload, S6.10).
    */
   record ForwardSide(StepPath chain, List<Endpoint> hosts) {
     ForwardSide {
@@ -128,8 +128,7 @@ final class Steps {
         }
       }
       for (List<StepPath> same : alike.values()) {
-        ForwardSide side =
-            new ForwardSide(same.get(0), same.stream().map(StepPath::at).toList());
+        ForwardSide side = new ForwardSide(same.get(0), same.stream().map(StepPath::at).toList());
         for (StepPath.Entered part : side.chain().tiers()) {
           for (Policy p : part.applying()) {
             List<ForwardSide> on =

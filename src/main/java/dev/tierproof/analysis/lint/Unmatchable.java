@@ -29,8 +29,8 @@ record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
   /**
    * Why {@code rule} matches no packet at the endpoints its policy selects, nor ({@code forward})
    * on the forward sides of walked nodes it is on (the solver said so; spec S6.11: there its sides
-   * see a workload and its far end, not the policy's own endpoint, so the causes about that are
-   * not given).
+   * see a workload and its far end, not the policy's own endpoint, so the causes about that are not
+   * given).
    */
   Finding of(RuleRef rule, boolean forward) {
     Rule r = rule.rules().get(0);

@@ -18,11 +18,11 @@
  * proves most rules live and most live rules non-redundant without the solver. A rule's steps are
  * its endpoints' own and, for {@code preDNAT} and {@code applyOnForward} policies, the sides of
  * walked nodes' forward chains (spec S6.11, {@code Steps.ForwardSide}, met by flows between a
- * workload on the node and outside or another workload); a finding holds at every step it is on. What sampling leaves
- * open ({@code Pending}) is asked of Z3 per namespace and direction ({@code SolverPhase}, on {@link
- * dev.tierproof.smt.StepGoals}); the far ends are reduced to the input endpoints the rules can tell
- * apart ({@code Peers}), and earlier rules whose footprint is disjoint from a rule's ({@code
- * Footprint}) are not asked about.
+ * workload on the node and outside or another workload); a finding holds at every step it is on.
+ * What sampling leaves open ({@code Pending}) is asked of Z3 per namespace and direction ({@code
+ * SolverPhase}, on {@link dev.tierproof.smt.StepGoals}); the far ends are reduced to the input
+ * endpoints the rules can tell apart ({@code Peers}), and earlier rules whose footprint is disjoint
+ * from a rule's ({@code Footprint}) are not asked about.
  *
  * <p>Files: {@code Lint} (selection and sampling, the entry point), {@code Phase} (what the phases
  * share: input, scope, eval's walk, samples, peers, examples, the findings), {@code SolverPhase},

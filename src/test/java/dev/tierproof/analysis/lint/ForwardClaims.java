@@ -15,10 +15,10 @@ import java.util.stream.Collectors;
 /**
  * Lint's claims about rules on the forward chain sides of walked nodes (spec S6.11) against the
  * executable spec: each sampled flow in scope, in each of its placements ({@link
- * Evaluator#placements}), meets the sides of the host endpoints {@link Evaluator#forwarders}
- * names; at each side whose chain holds a finding's rule, a shadowed rule decides nothing it
- * matches there and whatever takes it first is in its cover, an unmatchable rule matches nothing,
- * and removing a redundant rule changes no verdict of what it decides there.
+ * Evaluator#placements}), meets the sides of the host endpoints {@link Evaluator#forwarders} names;
+ * at each side whose chain holds a finding's rule, a shadowed rule decides nothing it matches there
+ * and whatever takes it first is in its cover, an unmatchable rule matches nothing, and removing a
+ * redundant rule changes no verdict of what it decides there.
  */
 final class ForwardClaims {
 
@@ -62,7 +62,8 @@ final class ForwardClaims {
     String at = what + r.display() + " at forward " + r.direction().json() + " of " + h.ref();
     boolean matches = LintDifferentialTest.matches(eval, r, f);
     Step step = eval.evaluate(side, f);
-    boolean took = LintDifferentialTest.decidedBy(step, r) || LintDifferentialTest.passedBy(step, r);
+    boolean took =
+        LintDifferentialTest.decidedBy(step, r) || LintDifferentialTest.passedBy(step, r);
     if (finding instanceof Finding.ShadowedRule s) {
       if (!matches) {
         return false;
@@ -70,7 +71,8 @@ final class ForwardClaims {
       assertThat(took).as(at + ": shadowed, decides " + f).isFalse();
       String first = LintDifferentialTest.firstTaker(step, r, f);
       if (first != null) {
-        assertThat(s.coveredBy().stream().map(LintDifferentialTest::key).collect(Collectors.toSet()))
+        assertThat(
+                s.coveredBy().stream().map(LintDifferentialTest::key).collect(Collectors.toSet()))
             .as(at + ": cover for " + f)
             .contains(first);
       }

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Lint's findings against the executable spec on {@link RandomCluster} YAML loaded through the
  * loader (issue 10), in both scopes: the claims of {@link LintDifferentialTest#claims} (and on the
- * forward chain sides of walked nodes, {@link ForwardClaims}) on flows drawn by {@link Sampler} (address-less workloads at unowned addresses, hypothetical pods, outside
- * addresses): a rule reported unmatchable or shadowed never decides a sampled flow, a redundant one
- * changes no verdict, dead policies and tiers apply nowhere, examples replay. Cases: {@code
+ * forward chain sides of walked nodes, {@link ForwardClaims}) on flows drawn by {@link Sampler}
+ * (address-less workloads at unowned addresses, hypothetical pods, outside addresses): a rule
+ * reported unmatchable or shadowed never decides a sampled flow, a redundant one changes no
+ * verdict, dead policies and tiers apply nowhere, examples replay. Cases: {@code
  * -Dlint.cluster.cases=N} (default 200, 10,000 with {@code -Ddifferential.long=true}), first seed
  * {@code -Dlint.cluster.seed=S}.
  */

@@ -63,7 +63,8 @@ class LintDifferentialTest {
       flows.add(rm.flow());
     }
     claims("seed " + seed + " (" + scope + "): ", set, result, flows);
-    FORWARD.addAndGet(ForwardClaims.check("seed " + seed + " (" + scope + "): ", set, result, flows));
+    FORWARD.addAndGet(
+        ForwardClaims.check("seed " + seed + " (" + scope + "): ", set, result, flows));
   }
 
   /** Findings checked on forward sides (spec S6.11) over the run, all seeds and scopes. */
@@ -218,8 +219,8 @@ class LintDifferentialTest {
    * rule's tier (then a Pass of its tier took it, found in the trace). A Pass of a tier of the same
    * name on an earlier path of a host endpoint's step (untracked, pre-DNAT) takes nothing: each
    * path has its own tiers and nothing deciding there goes on to the next path (spec S6.4). A
-   * failsafe reply skips the untracked path: the failsafe ports took it from an untracked rule;
-   * on a forward chain a packet to an inbound failsafe port skips the pre-DNAT path (spec S6.7).
+   * failsafe reply skips the untracked path: the failsafe ports took it from an untracked rule; on
+   * a forward chain a packet to an inbound failsafe port skips the pre-DNAT path (spec S6.7).
    */
   static String firstTaker(Step s, RuleRef r, Flow f) {
     HostPath path = HostPath.of(r.policy());
@@ -266,8 +267,6 @@ class LintDifferentialTest {
         e.step().forward()
             ? eval.evaluate(eval.forwardChain(at, e.direction()), e.flow())
             : eval.evaluate(at, e.direction(), e.flow());
-    assertThat(again.allowed())
-        .as(what + "example " + e.flow())
-        .isEqualTo(e.step().allowed());
+    assertThat(again.allowed()).as(what + "example " + e.flow()).isEqualTo(e.step().allowed());
   }
 }
