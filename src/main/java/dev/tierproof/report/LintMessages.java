@@ -216,6 +216,10 @@ final class LintMessages {
     if (c.tierDefault() != null) {
       return "the implicit deny of tier " + c.tierDefault().name();
     }
+    if (c.example() != null && c.example().step().forward()) {
+      return "Felix's failsafe handling on the host endpoint's forward chain (a packet to an inbound"
+          + " failsafe port skips the pre-DNAT path)";
+    }
     return "Felix's failsafe handling at the host endpoint (its failsafe ports, and their replies,"
         + " which skip the untracked path)";
   }
@@ -236,7 +240,10 @@ final class LintMessages {
         .collect(Collectors.joining(" and "));
   }
 
-  /** {@code e.g. TCP 10.0.1.5:40000 -> 10.0.2.7:80 at ingress of shop/web-0: decided by ...}. */
+  /**
+   * {@code e.g. TCP 10.0.1.5:40000 -> 10.0.2.7:80 at ingress of shop/web-0: decided by ...}; on a
+   * side of a host endpoint's forward chain {@code at forward ingress of n1} (spec S6.11).
+   */
   static String example(Example e) {
     if (e == null) {
       return "no example (the solver could not decide)";
@@ -244,7 +251,7 @@ final class LintMessages {
     String out =
         Text.packet(e.flow())
             + " at "
-            + e.direction().json()
+            + Text.side(e.step())
             + " of "
             + e.at().ref()
             + ": "

@@ -363,6 +363,9 @@ public final class LintReport {
     ObjectNode o = Json.object();
     o.put("endpoint", e.at().ref());
     o.put("direction", e.direction().json());
+    if (e.step().forward()) {
+      o.put("forward", true); // spec S6.11: a side of the host endpoint's forward chain
+    }
     o.set("flow", Json.flow(e.flow()));
     o.put("verdict", Text.verdict(e.step().allowed()));
     o.set("decidedBy", Json.decision(e.step().decidedBy()));

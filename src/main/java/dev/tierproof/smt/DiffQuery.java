@@ -127,8 +127,9 @@ public final class DiffQuery implements AutoCloseable {
               only,
               apart,
               replies);
-      this.before = new Query(before, sourcesBefore, destinationsBefore, FlowSpec.ANY, null, step);
-      this.after = new Query(after, sources, destinations, FlowSpec.ANY, null, observe);
+      this.before =
+          new Query(before, sourcesBefore, destinationsBefore, FlowSpec.ANY, null, step, null);
+      this.after = new Query(after, sources, destinations, FlowSpec.ANY, null, observe, null);
       session.add(this.after.placedHere());
       if (!this.before.layout().equals(this.after.layout())) {
         throw new IllegalStateException(

@@ -55,8 +55,8 @@ final class Forwarding {
     this.t = t;
     for (Map.Entry<String, Endpoint> e : net.forwarders.entrySet()) {
       String n = e.getKey();
-      BoolExpr s = t.and(src.onNode(n), t.or(dst.outside(), dst.workload()));
-      BoolExpr d = t.and(dst.onNode(n), t.or(src.outside(), src.workload()));
+      BoolExpr s = meets(t, src, dst, n);
+      BoolExpr d = meets(t, dst, src, n);
       BoolExpr at = t.or(s, d);
       Map<String, String> labels = e.getValue().labels();
       List<Network.TierPart> in = net.forwardSkeleton(labels, Direction.INGRESS);
@@ -74,6 +74,38 @@ final class Forwarding {
               compiler.forward(Direction.INGRESS, in),
               compiler.forward(Direction.EGRESS, out)));
     }
+  }
+
+  /**
+   * End {@code w} of the flow is a workload on {@code node} (or naming none, placed there) and the
+   * {@code other} end is outside the cluster or a workload: the flow meets that node's chain at
+   * {@code w}'s end (spec S6.10, S6.11).
+   */
+  private static BoolExpr meets(Terms t, EndEncoding w, EndEncoding other, String node) {
+    return t.and(w.onNode(node), t.or(other.outside(), other.workload()));
+  }
+
+  /**
+   * Lint's step on a forward side (spec S6.11): the side in {@code d} of the forward chain of the
+   * host endpoints {@code hosts} (whose forward chains apply the same policies, so one chain,
+   * compiled from the first's labels), chosen when the flow meets one of their nodes' chains at
+   * either end.
+   */
+  static Query.StepChain side(
+      Terms t,
+      Network net,
+      EndEncoding src,
+      EndEncoding dst,
+      Chain.Compiler compiler,
+      List<Endpoint> hosts,
+      Direction d) {
+    List<BoolExpr> at = new ArrayList<>();
+    for (Endpoint h : hosts) {
+      at.add(meets(t, src, dst, h.node()));
+      at.add(meets(t, dst, src, h.node()));
+    }
+    return new Query.StepChain(
+        t.define(t.or(at)), compiler.forward(d, net.forwardSkeleton(hosts.get(0).labels(), d)));
   }
 
   /** Both sides of the chain the flow meets, if any, allow it. */

@@ -64,6 +64,12 @@ public final class Query implements AutoCloseable {
   /** The forward chains the flows can meet (spec S6.11); none in lint's queries of one step. */
   private final Forwarding forwarding;
 
+  /**
+   * Lint's question on a side of host endpoints' forward chain: that side and when a flow meets it
+   * ({@link Forwarding#side}); null: the step is an end's own.
+   */
+  private final StepChain forwardSide;
+
   /** The flow is local ({@link #placements()}); false in lint's queries, which reason per step. */
   private BoolExpr local;
 
@@ -91,14 +97,18 @@ public final class Query implements AutoCloseable {
   private boolean closed;
 
   Query(Network net, List<Side> sources, List<Side> destinations, FlowSpec bounds) {
-    this(net, sources, destinations, bounds, null, Observe.NONE);
+    this(net, sources, destinations, bounds, null, Observe.NONE, null);
   }
 
   /**
    * With {@code step} non-null, only the enforcement step in that direction is encoded (egress: at
    * the sources, ingress: at the destinations), with lint's positions ({@link Chain}); the other
    * end is a peer whose own step is not evaluated, so its alternatives are grouped only by what the
-   * step's rules observe. {@code observe}: what the query observes besides its chains.
+   * step's rules observe. With {@code forward} too (host endpoints whose forward chains apply the
+   * same policies), the one step encoded is instead the side in {@code step} of their forward chain
+   * (lint, spec S6.11), met by a flow between a workload on one of their nodes and outside or
+   * another workload: no end's own chain is compiled, and the ends are grouped by that side's rules
+   * and by class. {@code observe}: what the query observes besides its chains.
    */
   Query(
       Network net,
@@ -106,7 +116,8 @@ public final class Query implements AutoCloseable {
       List<Side> destinations,
       FlowSpec bounds,
       Direction step,
-      Observe observe) {
+      Observe observe,
+      List<Endpoint> forward) {
     this.step = step;
     this.net = net;
     this.session = net.session;
@@ -114,8 +125,9 @@ public final class Query implements AutoCloseable {
     this.ctx = t.ctx();
     this.v = net.vars;
     this.bounds = bounds;
-    EndLayout from = new EndLayout(net, true, step, observe.apart());
-    EndLayout to = new EndLayout(net, false, step, observe.apart());
+    Direction own = forward == null ? step : null;
+    EndLayout from = new EndLayout(net, true, own, observe.apart());
+    EndLayout to = new EndLayout(net, false, own, observe.apart());
     from.expand(sources);
     to.expand(destinations);
     // first and in the caller's order, so that the two queries of a pair number their named ports
@@ -126,13 +138,19 @@ public final class Query implements AutoCloseable {
     to.observe(observe.destinations());
     Set<Rule> involved = Collections.newSetFromMap(new IdentityHashMap<>());
     Set<Rule> replying = Collections.newSetFromMap(new IdentityHashMap<>());
-    if (step != Direction.INGRESS) {
-      from.involve(involved);
-      from.involveReplies(replying);
-    }
-    if (step != Direction.EGRESS) {
-      to.involve(involved);
-      to.involveReplies(replying);
+    if (forward != null) {
+      for (Network.TierPart part : net.forwardSkeleton(forward.get(0).labels(), step)) {
+        part.policies().forEach(a -> involved.addAll(a.policy().rules(step)));
+      }
+    } else {
+      if (step != Direction.INGRESS) {
+        from.involve(involved);
+        from.involveReplies(replying);
+      }
+      if (step != Direction.EGRESS) {
+        to.involve(involved);
+        to.involveReplies(replying);
+      }
     }
     collect(from, to, involved, false);
     collect(from, to, replying, true);
@@ -164,12 +182,18 @@ public final class Query implements AutoCloseable {
       }
       forwarding = step == null ? new Forwarding(t, net, src, dst, compiler) : new Forwarding(t);
       witness = new Witness(net, v, src, dst, this::stepped, forwarding);
+      forwardSide =
+          forward == null ? null : Forwarding.side(t, net, src, dst, compiler, forward, step);
       Direction only = step != null ? step : observe.only();
       allowed =
-          only == null
-              ? t.and(
-                  verdictAt(Direction.EGRESS), verdictAt(Direction.INGRESS), forwarding.verdict())
-              : t.and(verdictAt(only), forwarding.verdict());
+          forwardSide != null
+              ? t.or(t.not(forwardSide.chosen()), forwardSide.chain().verdict())
+              : only == null
+                  ? t.and(
+                      verdictAt(Direction.EGRESS),
+                      verdictAt(Direction.INGRESS),
+                      forwarding.verdict())
+                  : t.and(verdictAt(only), forwarding.verdict());
       srcEncoded = src.tested();
       dstEncoded = dst.tested();
     } catch (RuntimeException e) {
@@ -375,9 +399,12 @@ public final class Query implements AutoCloseable {
 
   /**
    * The stepping end's alternatives that are endpoints, with their chains (only with a step
-   * direction).
+   * direction); on a forward side, that side ({@link #forwardSide}).
    */
   List<StepChain> stepChains() {
+    if (forwardSide != null) {
+      return List.of(forwardSide);
+    }
     EndEncoding at = end(step);
     List<StepChain> out = new ArrayList<>();
     List<Alternative> options = at.layout().options();

@@ -36,7 +36,8 @@ public final class Regions {
         destinations,
         bounds,
         null,
-        new Observe(List.of(), selectors, from, to, true, null));
+        new Observe(List.of(), selectors, from, to, true, null),
+        null);
   }
 
   static void selectors(EndSet s, List<Selector> out) {

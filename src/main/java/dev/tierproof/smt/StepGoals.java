@@ -17,7 +17,9 @@ import java.util.Map;
  * match some packet on its own, is it ever reached, which earlier elements take the packets it
  * matches, and does removing it change a verdict. The step is at one of the {@code at} alternatives
  * (input endpoints, hypothetical endpoints) in one direction; the other end of the packet is any of
- * the {@code peers}. Only the step's own chain is encoded (the peers' steps are not).
+ * the {@code peers}. Only the step's own chain is encoded (the peers' steps are not); or ({@link
+ * #forward}) the step is a side of walked nodes' host endpoints' forward chain (spec S6.11), met by
+ * a flow between a workload on one of their nodes and outside or another workload.
  *
  * <p>A <em>rule</em> here is a written rule: the entry {@code index} of a policy's list, i.e. the
  * consecutive Calico rules that share that index (one for Calico policies, several for a Kubernetes
@@ -121,7 +123,31 @@ public final class StepGoals implements AutoCloseable {
       Network network, Direction direction, List<Side> at, List<Side> peers, FlowSpec bounds) {
     List<Side> sources = direction == Direction.EGRESS ? at : peers;
     List<Side> destinations = direction == Direction.EGRESS ? peers : at;
-    Query q = new Query(network, sources, destinations, bounds, direction, Observe.NONE);
+    return of(
+        network, new Query(network, sources, destinations, bounds, direction, Observe.NONE, null));
+  }
+
+  /**
+   * Opens the question "the side in {@code direction} of the forward chain of {@code hosts} (host
+   * endpoints of walked nodes whose forward chains apply the same policies, spec S6.11), met by a
+   * flow between one of {@code ends} and another": a workload on one of their nodes (or naming
+   * none, placed there) and outside the cluster or a workload. The chain's elements are those of
+   * {@link Chain.Compiler#forward}: no failsafe port decides, an inbound one takes a packet from
+   * the pre-DNAT rules ({@link Failsafe}).
+   */
+  public static StepGoals forward(
+      Network network,
+      Direction direction,
+      List<dev.tierproof.model.Endpoint> hosts,
+      List<Side> ends,
+      FlowSpec bounds) {
+    return of(
+        network,
+        new Query(network, ends, ends, bounds, direction, Observe.NONE, List.copyOf(hosts)));
+  }
+
+  /** The goals over {@code q}, which is closed if they cannot be made. */
+  private static StepGoals of(Network network, Query q) {
     try {
       return new StepGoals(network, q);
     } catch (RuntimeException e) {

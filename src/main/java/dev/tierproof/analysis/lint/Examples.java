@@ -22,18 +22,15 @@ final class Examples {
   }
 
   /**
-   * The packet at the chain's endpoint, replayed by eval; with {@code removed}, also without that
-   * rule.
+   * The packet at the chain's endpoint (or side of its forward chain), replayed by eval; with
+   * {@code removed}, also without that rule.
    */
   Example at(StepPath chain, Flow f, RuleRef removed) {
     Step step = evaluator.evaluate(chain, f);
     Step changed = null;
     if (removed != null) {
       Evaluator without = evaluator.withTiers(removed.removedFrom(set.tiers()));
-      StepPath rest = without.chain(chain.at(), chain.direction());
-      changed =
-          without.evaluate(
-              new StepPath(chain.at(), chain.direction(), rest.tiers(), chain.profiles()), f);
+      changed = without.evaluate(Steps.again(without, chain), f);
       if (changed.allowed() != step.allowed()) {
         throw disagreement("eval says removing the rule changes this verdict", removed, f);
       }

@@ -410,31 +410,9 @@ public final class Lint {
         if (++examined > Samples.FLOWS_PER_RULE) {
           break outer;
         }
-        if (!steps.matches(rule, f)) {
+        Walk w = steps.matches(rule, f) ? probe(q, chain, f) : null;
+        if (w == null) {
           continue;
-        }
-        q.matched = true;
-        Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
-        if (!w.took()) {
-          if (q.blocked == null) {
-            q.blocked = f;
-            q.blockedAt = chain;
-          }
-          if (w.blocker() != null) {
-            q.blockedBy.putIfAbsent(Steps.key(w.blocker()), Map.entry(chain, f));
-          }
-          continue;
-        }
-        q.live = true;
-        if (q.taken == null) {
-          q.taken = f;
-          q.takenAt = chain;
-        }
-        if (q.needsRedundancy() && !q.notRedundant) {
-          Walk without = steps.walk(chain, f, null, -1, rule.policy(), rule.index());
-          if (without.allowed() != w.allowed()) {
-            q.notRedundant = true;
-          }
         }
         if (!passToProfile && w.decider().kind() == Decision.Kind.PROFILE && w.allowed()) {
           passToProfile = true;
@@ -448,6 +426,18 @@ public final class Lint {
         }
         if ((!q.needsRedundancy() || q.notRedundant) && passToProfile && negation) {
           break outer;
+        }
+      }
+    }
+    // spec S6.11: the forward sides of walked nodes' host endpoints are steps of the rule too
+    for (Steps.ForwardSide side : steps.forwarded(rule.policy(), rule.direction())) {
+      for (Flow f : samples.forwardFlows(rule, side, Samples.FLOWS_PER_CLASS)) {
+        if (q.live && (!q.needsRedundancy() || q.notRedundant)) {
+          break;
+        }
+        StepPath chain = steps.at(side, f);
+        if (chain != null && steps.matches(rule, f)) {
+          probe(q, chain, f);
         }
       }
     }
@@ -475,6 +465,39 @@ public final class Lint {
     }
     boolean open = !q.live || (q.needsRedundancy() && !q.notRedundant);
     return open ? q : null;
+  }
+
+  /**
+   * Follows a sampled packet that the rule matches along {@code chain}: notes what took it first,
+   * or that the rule took it and whether its verdict would differ without the rule. Returns the
+   * walk when the rule took it, else null.
+   */
+  private Walk probe(Pending q, StepPath chain, Flow f) {
+    RuleRef rule = q.rule;
+    q.matched = true;
+    Walk w = steps.walk(chain, f, rule.policy(), rule.index(), null, -1);
+    if (!w.took()) {
+      if (q.blocked == null) {
+        q.blocked = f;
+        q.blockedAt = chain;
+      }
+      if (w.blocker() != null) {
+        q.blocked(Steps.key(w.blocker()), chain, f);
+      }
+      return null;
+    }
+    q.live = true;
+    if (q.taken == null) {
+      q.taken = f;
+      q.takenAt = chain;
+    }
+    if (q.needsRedundancy() && !q.notRedundant) {
+      Walk without = steps.walk(chain, f, null, -1, rule.policy(), rule.index());
+      if (without.allowed() != w.allowed()) {
+        q.notRedundant = true;
+      }
+    }
+    return w;
   }
 
   /**
@@ -524,9 +547,10 @@ public final class Lint {
 
   /**
    * A Deny (Pass) rule is redundant when everything after it in its tier, at every endpoint its
-   * policy selects, is Deny or Log (Pass or Log) and the tier's end does the same (its default
-   * action; off the normal path always Pass, spec S6.4): without it, whatever it took is taken by a
-   * later element with the same action (spec S4.3-S4.5).
+   * policy selects and on every forward side it is on (spec S6.11), is Deny or Log (Pass or Log)
+   * and the tier's end does the same (its default action; off the normal and forward paths always
+   * Pass, spec S6.4, S6.8): without it, whatever it took is taken by a later element with the same
+   * action (spec S4.3-S4.5).
    */
   private boolean sameActionAfter(RuleRef rule, Endpoint hypothetical) {
     Action a = rule.action();
@@ -555,6 +579,9 @@ public final class Lint {
     }
     if (hypothetical != null) {
       laterIn(chainAt(hypothetical, d), rule.tier(), p, later);
+    }
+    for (Steps.ForwardSide side : steps.forwarded(p, d)) {
+      laterIn(side.chain(), rule.tier(), p, later);
     }
     if (scope == Scope.ANY) {
       boolean seen = false;

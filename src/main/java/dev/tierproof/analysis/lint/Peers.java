@@ -69,12 +69,38 @@ final class Peers {
    * One endpoint per kind the far sides of {@code rules} (in direction {@code d}) can tell apart.
    */
   List<Endpoint> representatives(Iterable<Rule> rules, Direction d) {
+    return representatives(
+        rules, List.of(d == Direction.INGRESS ? Rule::source : Rule::destination), e -> "");
+  }
+
+  /**
+   * For a forward side (spec S6.10, S6.11), whose rules see both ends of a flow between a workload
+   * that can be on one of its nodes and outside or another workload: one workload endpoint per kind
+   * both sides of {@code rules} can tell apart, kept apart by whether it can be on one of the
+   * side's nodes (on one, or naming no node) or not.
+   */
+  List<Endpoint> workloads(Iterable<Rule> rules, Steps.ForwardSide side) {
+    return representatives(
+        rules,
+        List.of(Rule::source, Rule::destination),
+        e -> e.isHost() ? null : e.node() == null ? "" : side.near(e.node()) ? "near" : "far");
+  }
+
+  /**
+   * One endpoint per kind the {@code sides} of {@code rules} can tell apart, among the endpoints
+   * {@code kind} names (null: left out), each kind of its own.
+   */
+  private List<Endpoint> representatives(
+      Iterable<Rule> rules,
+      List<java.util.function.Function<Rule, EntityMatch>> sides,
+      java.util.function.Function<Endpoint, String> kind) {
     List<List<Selector>> keys = new ArrayList<>();
     Set<List<Selector>> seenKeys = new java.util.HashSet<>();
     List<Cidr> cidrs = new ArrayList<>();
     Set<String> portNames = new java.util.TreeSet<>();
-    for (Rule r : rules) {
-      EntityMatch m = d == Direction.INGRESS ? r.source() : r.destination();
+    List<EntityMatch> matches = new ArrayList<>();
+    rules.forEach(r -> sides.forEach(side -> matches.add(side.apply(r))));
+    for (EntityMatch m : matches) {
       if (m.selector() != null || m.notSelector() != null) {
         List<Selector> k = Arrays.asList(m.selector(), m.notSelector());
         if (seenKeys.add(k)) {
@@ -134,7 +160,12 @@ final class Peers {
     for (Steps.EClass c : steps.classes) {
       BitSet bits = classBits.getOrDefault(c, new BitSet());
       for (Endpoint e : c.members()) {
+        String k = kind.apply(e);
+        if (k == null) {
+          continue;
+        }
         List<Object> sig = new ArrayList<>();
+        sig.add(k);
         sig.add(c.representative().site());
         sig.add(bits);
         List<String> ports = new ArrayList<>();

@@ -100,14 +100,51 @@ final class Samples {
 
   /** Candidate packets for the written rule at {@code at}, at most {@code limit}. */
   List<Flow> flows(RuleRef rule, Endpoint at, int limit) {
+    return flows(rule, at, rule.direction(), limit);
+  }
+
+  /**
+   * Candidate packets for the written rule with {@code at} at the end {@code as} says (ingress: the
+   * destination, egress: the source), at most {@code limit}.
+   */
+  private List<Flow> flows(RuleRef rule, Endpoint at, Direction as, int limit) {
     Set<Flow> out = new LinkedHashSet<>();
     for (Rule r : rule.rules()) {
-      forRule(r, rule.direction(), at, out, limit);
+      forRule(r, as, at, out, limit);
       if (out.size() >= limit) {
         break;
       }
     }
     return new ArrayList<>(out);
+  }
+
+  /**
+   * Candidate packets for the written rule on a forward side (spec S6.10, S6.11): between an input
+   * workload that can be on one of its nodes (on one, or naming none and placed on the first) and a
+   * far end outside the cluster or a workload, either way; at most {@code limit}. The rule's sides
+   * see the packet's two ends as written (its source side the source).
+   */
+  List<Flow> forwardFlows(RuleRef rule, Steps.ForwardSide side, int limit) {
+    List<Endpoint> near =
+        set.endpoints().stream().filter(e -> !e.isHost() && side.near(e.node())).toList();
+    Set<Flow> out = new LinkedHashSet<>();
+    String node = side.hosts().get(0).node();
+    for (Endpoint w : Steps.spread(near, 4)) {
+      for (Direction as : Direction.values()) {
+        for (Flow f : flows(rule, w, as, limit / 4 + 1)) {
+          Endpoint far = as == Direction.INGRESS ? f.source() : f.destination();
+          if (far == null || !far.isHost()) {
+            out.add(
+                f.placed(
+                    as == Direction.INGRESS
+                        ? new Flow.Ends(null, node)
+                        : new Flow.Ends(node, null)));
+          }
+        }
+      }
+    }
+    List<Flow> all = new ArrayList<>(out);
+    return all.size() > limit ? all.subList(0, limit) : all;
   }
 
   /**

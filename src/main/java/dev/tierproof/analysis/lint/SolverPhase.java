@@ -4,7 +4,6 @@ import dev.tierproof.analysis.lint.Finding.Cover;
 import dev.tierproof.analysis.lint.Steps.EClass;
 import dev.tierproof.analysis.lint.Steps.Walk;
 import dev.tierproof.eval.Decision;
-import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.StepPath;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
@@ -24,6 +23,7 @@ import dev.tierproof.smt.StepGoals;
 import dev.tierproof.source.Progress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,10 +33,13 @@ import java.util.function.Supplier;
 /**
  * Lint's solver phase: what sampling left open ({@link Pending}) asked of Z3, one question family
  * ({@link StepGoals}) per namespace (or the global policies) and direction, on up to {@code
- * min(CPUs, 4)} workers with a Z3 session each. Per rule: unmatchable (with its cause, {@link
- * Unmatchable}), shadowed with the smallest covering set of earlier elements, live after all, or
- * redundant. Every solver packet is walked by {@link Steps} (eval's walk) before it counts; a
- * disagreement is an internal error. A solver {@code unknown} is a {@link Finding.Inconclusive}.
+ * min(CPUs, 4)} workers with a Z3 session each, then one per forward side of walked nodes' host
+ * endpoints that open rules are on ({@link StepGoals#forward}, spec S6.11). Per rule, over all the
+ * steps it is on: unmatchable (with its cause, {@link Unmatchable}) when it matches no packet at
+ * any, shadowed when reached at none (the smallest covering set of earlier elements is the union of
+ * each step's), live after all, or redundant when removing it changes no verdict at any. Every
+ * solver packet is walked by {@link Steps} (eval's walk) before it counts; a disagreement is an
+ * internal error. A solver {@code unknown} is a {@link Finding.Inconclusive}.
  */
 final class SolverPhase {
 
@@ -60,9 +63,22 @@ final class SolverPhase {
     this.causes = causes;
   }
 
-  /** The solver could not answer {@code question} about {@code rule}: no finding but this. */
-  private void inconclusive(RuleRef rule, String question, Answer a) {
-    phase.findings().add(new Finding.Inconclusive(rule, null, question, a.reason()));
+  /**
+   * One question family and where its steps are: the own steps of a group's endpoints ({@code side}
+   * null), or a forward side.
+   */
+  private record Family(StepGoals goals, Steps.ForwardSide side) {
+    boolean holds(StepPath chain) {
+      return side == null
+          ? !chain.forward()
+          : chain.forward() && side.hosts().stream().anyMatch(h -> h == chain.at());
+    }
+  }
+
+  /** The solver could not answer {@code question} about the rule: no finding but this. */
+  private void inconclusive(Pending q, String question, Answer a) {
+    q.done = true;
+    phase.findings().add(new Finding.Inconclusive(q.rule, null, question, a.reason()));
   }
 
   synchronized int questions() {
@@ -136,13 +152,121 @@ final class SolverPhase {
         openNanos += System.nanoTime() - t0;
         opens++;
       }
+      Family own = new Family(goals, null);
       for (Pending q : pending) {
-        if (q.live) {
-          redundancy(goals, q);
-        } else {
-          reachability(goals, q);
+        ask(own, q);
+        if (!onForward(q)) {
+          conclude(q);
         }
       }
+    }
+  }
+
+  /** Asks the questions still open about {@code q}'s rule in one family. */
+  private void ask(Family fam, Pending q) {
+    if (q.live) {
+      redundancy(fam, q);
+    } else {
+      reachability(fam, q);
+    }
+  }
+
+  /**
+   * The forward sides the open rules are on (spec S6.11), one question family each: the side's
+   * chain, met by a flow between a workload that can be on one of its nodes and outside the cluster
+   * or a workload (in scope), the workloads reduced to those its rules tell apart ({@link
+   * Peers#workloads}); then every rule on one is concluded.
+   */
+  private void forward(Collection<List<Pending>> groups, Network net) {
+    List<Steps.ForwardSide> sides = new ArrayList<>();
+    Map<Steps.ForwardSide, List<Pending>> on = new IdentityHashMap<>();
+    List<Pending> deferred = new ArrayList<>();
+    for (List<Pending> group : groups) {
+      for (Pending q : group) {
+        List<Steps.ForwardSide> mine = phase.steps().forwarded(q.rule.policy(), q.rule.direction());
+        if (onForward(q)) {
+          deferred.add(q);
+        }
+        for (Steps.ForwardSide side : mine) {
+          on.computeIfAbsent(
+                  side,
+                  k -> {
+                    sides.add(k);
+                    return new ArrayList<>();
+                  })
+              .add(q);
+        }
+      }
+    }
+    boolean any = phase.scope() == Scope.ANY;
+    for (Steps.ForwardSide side : sides) {
+      Direction d = side.chain().direction();
+      List<Rule> rules = new ArrayList<>();
+      side.chain().tiers().forEach(e -> e.applying().forEach(p -> rules.addAll(p.rules(d))));
+      List<Endpoint> workloads = phase.peers().workloads(rules, side);
+      if (!any && workloads.stream().noneMatch(e -> side.near(e.node()))) {
+        continue; // no workload in scope can be on its nodes: no flow meets it
+      }
+      List<Side> ends = new ArrayList<>();
+      if (!workloads.isEmpty()) {
+        ends.add(new Side.Endpoints(workloads, null));
+      }
+      ends.add(Outside.in(null, null));
+      if (any) {
+        ends.add(new Side.Fresh(null, new Selector.All(), null, null));
+      }
+      long t0 = System.nanoTime();
+      try (StepGoals goals = StepGoals.forward(net, d, side.hosts(), ends, FlowSpec.ANY)) {
+        synchronized (this) {
+          openNanos += System.nanoTime() - t0;
+          opens++;
+        }
+        Family fam = new Family(goals, side);
+        for (Pending q : on.get(side)) {
+          if (!q.done) {
+            ask(fam, q);
+          }
+        }
+      }
+    }
+    deferred.forEach(this::conclude);
+  }
+
+  /**
+   * The finding about {@code q}'s rule once every family it is on was asked: redundant when live
+   * and removing it changed no verdict anywhere, unmatchable when it matched no packet anywhere,
+   * else shadowed by the union of the covers found.
+   */
+  private void conclude(Pending q) {
+    if (q.done) {
+      return;
+    }
+    q.done = true;
+    RuleRef rule = q.rule;
+    if (q.live) {
+      if (!q.needsRedundancy() || q.notRedundant) {
+        return;
+      }
+      Walk with = phase.steps().walk(q.takenAt, q.taken, rule.policy(), rule.index(), null, -1);
+      Walk without = phase.steps().walk(q.takenAt, q.taken, null, -1, rule.policy(), rule.index());
+      if (!with.took() || with.allowed() != without.allowed()) {
+        throw Examples.disagreement(
+            "the solver says removing the rule changes no verdict", rule, q.taken);
+      }
+      phase
+          .findings()
+          .add(new Finding.RedundantRule(rule, phase.examples().at(q.takenAt, q.taken, rule)));
+    } else if (!q.matched) {
+      phase.findings().add(causes.of(rule, onForward(q)));
+    } else {
+      List<Cover> covers = List.copyOf(q.covers.values());
+      boolean conflict =
+          rule.action() != Action.LOG && covers.stream().anyMatch(c -> c.action() != rule.action());
+      phase
+          .findings()
+          .add(
+              new Finding.ShadowedRule(
+                  rule, covers, conflict, phase.examples().at(q.blockedAt, q.blocked, null)));
     }
   }
 
@@ -164,8 +288,25 @@ final class SolverPhase {
         solve(first.get(), (String) g.getKey().get(0), (Direction) g.getKey().get(1), g.getValue());
         progress.at("rules", solved.addAndGet(g.getValue().size()), total);
       }
-      return;
+    } else {
+      parallel(groups, workers, solved, total);
     }
+    if (groups.stream().anyMatch(g -> g.getValue().stream().anyMatch(this::onForward))) {
+      forward(pending.values(), first.get());
+    }
+  }
+
+  /** Whether {@code q}'s rule is on a forward side (spec S6.11). */
+  private boolean onForward(Pending q) {
+    return !phase.steps().forwarded(q.rule.policy(), q.rule.direction()).isEmpty();
+  }
+
+  /** The groups on {@code workers} workers (see {@link #run}). */
+  private void parallel(
+      List<Map.Entry<List<Object>, List<Pending>>> groups,
+      int workers,
+      java.util.concurrent.atomic.AtomicInteger solved,
+      int total) {
     // largest groups first, each to the worker with the least work so far: balanced, and the same
     // assignment (so the same answers) in every run
     List<List<Map.Entry<List<Object>, List<Pending>>>> dealt = new ArrayList<>();
@@ -248,44 +389,56 @@ final class SolverPhase {
     return a;
   }
 
-  /** The rule took no sampled packet: unmatchable, shadowed (with its cover), or live after all. */
-  private void reachability(StepGoals goals, Pending q) {
+  /**
+   * The rule took no sampled packet: in this family, does it match some packet, does one reach it
+   * (then it is live), and if none does, which earlier elements take the packets it matches (added
+   * to its covers).
+   */
+  private void reachability(Family fam, Pending q) {
+    StepGoals goals = fam.goals();
     RuleRef rule = q.rule;
     Policy p = rule.policy();
-    Flow own = q.blocked;
-    StepPath ownAt = q.blockedAt;
-    if (own == null) {
+    Map.Entry<StepPath, Flow> mine = null;
+    if (q.blocked != null && fam.holds(q.blockedAt)) {
+      mine = Map.entry(q.blockedAt, q.blocked);
+    }
+    for (Pending.Blocked b : q.blockedBy.values()) {
+      if (mine == null && fam.holds(b.at())) {
+        mine = Map.entry(b.at(), b.flow());
+      }
+    }
+    if (mine == null) {
       Answer a = ask("own", () -> goals.matchesOnOwn(p, rule.index()));
       switch (a.status()) {
         case UNSAT -> {
-          phase.findings().add(causes.of(rule));
-          return;
+          return; // it matches no packet here
         }
         case UNKNOWN -> {
-          inconclusive(rule, "can any packet match it?", a);
+          inconclusive(q, "can any packet match it?", a);
           return;
         }
         case SAT -> {
-          ownAt = chainOf(a, rule.direction());
-          own = a.flow();
-          if (!phase.steps().matches(rule, own)
-              || !Evaluator.applies(p, ownAt.at(), rule.direction())) {
+          StepPath at = chainOf(fam, a, rule.direction());
+          if (!phase.steps().matches(rule, a.flow())
+              || at.tiers().stream().noneMatch(e -> e.has(p))) {
             throw Examples.disagreement(
-                "the rule does not match the solver's packet at an endpoint its policy selects",
+                "the rule does not match the solver's packet at a step its policy applies to",
                 rule,
-                own);
+                a.flow());
           }
+          mine = Map.entry(at, a.flow());
         }
       }
     }
-    Answer reach = q.unreached ? null : ask("reach", () -> goals.reaches(p, rule.index()));
-    if (reach == null) {
-      // proved by the batch
-    } else if (reach.status() == SolverSession.Status.UNKNOWN) {
-      inconclusive(rule, "is it ever reached?", reach);
+    q.matched = true;
+    StepPath ownAt = mine.getKey();
+    Flow own = mine.getValue();
+    Answer reach = ask("reach", () -> goals.reaches(p, rule.index()));
+    if (reach.status() == SolverSession.Status.UNKNOWN) {
+      inconclusive(q, "is it ever reached?", reach);
       return;
     } else if (reach.sat()) {
-      StepPath chain = chainOf(reach, rule.direction());
+      StepPath chain = chainOf(fam, reach, rule.direction());
       Walk w = phase.steps().walk(chain, reach.flow(), p, rule.index(), null, -1);
       if (!w.took()) {
         throw Examples.disagreement(
@@ -294,24 +447,28 @@ final class SolverPhase {
       q.live = true;
       q.taken = reach.flow();
       q.takenAt = chain;
-      if (q.needsRedundancy()) {
-        redundancy(goals, q);
-      }
+      redundancy(fam, q);
       return;
     }
     Walk blocked = phase.steps().walk(ownAt, own, p, rule.index(), null, -1);
     if (blocked.took() || blocked.blocker() == null) {
       throw Examples.disagreement("the solver says no packet reaches the rule", rule, own);
     }
-    q.blockedBy.putIfAbsent(Steps.key(blocked.blocker()), Map.entry(ownAt, own));
-    // The smallest covering phase.set(): the elements that take some packet the rule matches. The
-    // takes
-    // are disjoint, so every such element is in every covering phase.set(), and they cover it. Z3's
-    // unsat core over "element e does not take the packet" gives a covering phase.set(); each of
-    // its elements is then kept iff it takes some matched packet (known from sampling, or a model).
+    if (q.blocked == null) {
+      q.blocked = own;
+      q.blockedAt = ownAt;
+    }
+    // The smallest covering set: the elements that take some packet the rule matches. The takes
+    // are disjoint, so every such element is in every covering set, and they cover it. Z3's
+    // unsat core over "element e does not take the packet" gives a covering set; each of its
+    // elements is then kept iff it takes some matched packet (known from sampling, or a model).
     Map<String, Example> cover = new LinkedHashMap<>();
-    q.blockedBy.forEach(
-        (k, v) -> cover.put(k, phase.examples().at(v.getKey(), v.getValue(), null)));
+    for (Pending.Blocked b : q.blockedBy.values()) {
+      if (fam.holds(b.at())) {
+        cover.putIfAbsent(b.element(), phase.examples().at(b.at(), b.flow(), null));
+      }
+    }
+    cover.computeIfAbsent(Steps.key(blocked.blocker()), k -> phase.examples().at(ownAt, own, null));
     long c0 = System.nanoTime();
     StepGoals.Core core = goals.core(p, rule.index());
     synchronized (this) {
@@ -327,26 +484,24 @@ final class SolverPhase {
       core.elements().forEach(e -> inCore.add(e.key()));
       if (!inCore.containsAll(cover.keySet())) {
         throw Examples.disagreement(
-            "an element that takes one of its packets is missing from a covering phase.set()",
-            rule,
-            own);
+            "an element that takes one of its packets is missing from a covering set", rule, own);
       }
       for (StepGoals.Element e : core.elements()) {
         if (cover.containsKey(e.key()) || disjoint(rule, e)) {
           continue;
         }
-        Map.Entry<StepPath, Flow> hit = concreteTakenBy(rule, e);
+        Map.Entry<StepPath, Flow> hit = fam.side() == null ? concreteTakenBy(rule, e) : null;
         if (hit != null) {
           cover.put(e.key(), phase.examples().at(hit.getKey(), hit.getValue(), null));
           continue;
         }
         Answer a = ask("takenBy", () -> goals.takenBy(p, rule.index(), e));
         if (a.status() == SolverSession.Status.UNKNOWN) {
-          inconclusive(rule, "which earlier rules cover it?", a);
+          inconclusive(q, "which earlier rules cover it?", a);
           return;
         }
         if (a.sat()) {
-          StepPath chain = chainOf(a, rule.direction());
+          StepPath chain = chainOf(fam, a, rule.direction());
           Walk w = phase.steps().walk(chain, a.flow(), p, rule.index(), null, -1);
           if (!phase.steps().matches(rule, a.flow()) || w.took() || !isElement(w.blocker(), e)) {
             throw Examples.disagreement(
@@ -364,10 +519,10 @@ final class SolverPhase {
           break;
         }
         if (a.status() == SolverSession.Status.UNKNOWN) {
-          inconclusive(rule, "which earlier rules cover it?", a);
+          inconclusive(q, "which earlier rules cover it?", a);
           return;
         }
-        StepPath chain = chainOf(a, rule.direction());
+        StepPath chain = chainOf(fam, a, rule.direction());
         Walk w = phase.steps().walk(chain, a.flow(), p, rule.index(), null, -1);
         if (!phase.steps().matches(rule, a.flow())
             || w.took()
@@ -379,53 +534,42 @@ final class SolverPhase {
         cover.put(Steps.key(w.blocker()), phase.examples().at(chain, a.flow(), null));
       }
     }
-    List<Cover> covers = new ArrayList<>();
+    int kept = 0;
     for (StepGoals.Element e : goals.blocking(p, rule.index())) {
       if (cover.containsKey(e.key())) {
-        covers.add(cover(e, cover.get(e.key())));
+        kept++;
+        q.covers.putIfAbsent(e.key(), cover(e, cover.get(e.key())));
       }
     }
-    if (covers.size() != cover.size()) {
+    if (kept != cover.size()) {
       throw Examples.disagreement("an element that takes its packets is not before it", rule, own);
     }
-    boolean conflict =
-        rule.action() != Action.LOG && covers.stream().anyMatch(c -> c.action() != rule.action());
-    phase
-        .findings()
-        .add(
-            new Finding.ShadowedRule(
-                rule, covers, conflict, phase.examples().at(ownAt, own, null)));
   }
 
-  /** The rule is live and sampling found no packet whose verdict it changes: ask the solver. */
-  private void redundancy(StepGoals goals, Pending q) {
+  /**
+   * The rule is live and sampling found no packet whose verdict it changes: does removing it change
+   * one in this family?
+   */
+  private void redundancy(Family fam, Pending q) {
     RuleRef rule = q.rule;
-    if (q.notRedundant || !q.needsRedundancy()) {
+    if (q.done || q.notRedundant || !q.needsRedundancy()) {
       return;
     }
-    Answer a = ask("changes", () -> goals.changesVerdict(rule.policy(), rule.index()));
+    Answer a = ask("changes", () -> fam.goals().changesVerdict(rule.policy(), rule.index()));
     switch (a.status()) {
       case SAT -> {
-        StepPath chain = chainOf(a, rule.direction());
+        StepPath chain = chainOf(fam, a, rule.direction());
         Walk with = phase.steps().walk(chain, a.flow(), rule.policy(), rule.index(), null, -1);
         Walk without = phase.steps().walk(chain, a.flow(), null, -1, rule.policy(), rule.index());
         if (!with.took() || with.allowed() == without.allowed()) {
           throw Examples.disagreement(
               "the solver says removing the rule changes this packet's verdict", rule, a.flow());
         }
+        q.notRedundant = true;
       }
-      case UNKNOWN -> inconclusive(rule, "does removing it change a verdict?", a);
+      case UNKNOWN -> inconclusive(q, "does removing it change a verdict?", a);
       case UNSAT -> {
-        Walk with = phase.steps().walk(q.takenAt, q.taken, rule.policy(), rule.index(), null, -1);
-        Walk without =
-            phase.steps().walk(q.takenAt, q.taken, null, -1, rule.policy(), rule.index());
-        if (!with.took() || with.allowed() != without.allowed()) {
-          throw Examples.disagreement(
-              "the solver says removing the rule changes no verdict", rule, q.taken);
-        }
-        phase
-            .findings()
-            .add(new Finding.RedundantRule(rule, phase.examples().at(q.takenAt, q.taken, rule)));
+        // no change at this family's steps; the rule is redundant if none changes anywhere
       }
     }
   }
@@ -507,8 +651,19 @@ final class SolverPhase {
         : Direction.EGRESS;
   }
 
-  /** The chain at the step end of a solver answer (a hypothetical endpoint gets its own). */
-  private StepPath chainOf(Answer a, Direction d) {
+  /**
+   * The step of a solver answer: on a forward side, the side of the forward chain the packet meets
+   * there; else the chain at its step end (a hypothetical endpoint gets its own).
+   */
+  private StepPath chainOf(Family fam, Answer a, Direction d) {
+    if (fam.side() != null) {
+      StepPath at = phase.steps().at(fam.side(), a.flow());
+      if (at == null) {
+        throw dev.tierproof.eval.Verdict.disagreement(
+            "the solver's packet meets the forward side " + fam.side().name(), a.flow(), null);
+      }
+      return at;
+    }
     Endpoint at = d == Direction.INGRESS ? a.flow().destination() : a.flow().source();
     if (at == null) {
       throw new IllegalStateException(

@@ -22,10 +22,12 @@ import java.util.Map;
 
 /**
  * The concrete side of lint: endpoints grouped into classes (same kind, effective labels and
- * profiles evaluate alike, spec S4.1), per class and direction its {@link StepPath}, and lint's
+ * profiles evaluate alike, spec S4.1), per class and direction its {@link StepPath}; the sides of
+ * walked nodes' forward chains ({@link ForwardSide}, spec S6.11), steps of their own; and lint's
  * walk: eval's one walk of spec S4 ({@link Evaluator#walk}) watched for whether the packet arrives
  * at a target rule and who took it first, optionally with one rule left out (for redundancy).
- * Reported findings are replayed through {@link Evaluator#evaluate} itself.
+ * Reported findings are replayed through {@link Evaluator#evaluate} itself. The one user of eval's
+ * forward chains in lint.
  */
 final class Steps {
 
@@ -36,6 +38,30 @@ final class Steps {
 
   /** Endpoints with the same kind, effective labels and profiles. */
   record EClass(Endpoint representative, List<Endpoint> members) {}
+
+  /**
+   * A side of the forward chain of walked nodes' all-interfaces host endpoints (spec S6.7, S6.8,
+   * S6.11): {@code chain} is the first's ({@link Evaluator#forwardChain}), {@code hosts} every one
+   * whose forward chain in that direction applies the same policies (one chain, met at any of their
+   * nodes by a flow between a workload there and outside or another workload, S6.10).
+   */
+  record ForwardSide(StepPath chain, List<Endpoint> hosts) {
+    ForwardSide {
+      hosts = List.copyOf(hosts);
+    }
+
+    /** {@code ingress of n1}, {@code ingress of n1, n2}: for messages. */
+    String name() {
+      return chain.direction().json()
+          + " of "
+          + String.join(", ", hosts.stream().map(Endpoint::ref).toList());
+    }
+
+    /** Whether a workload on {@code node} (null: naming none) can meet this side. */
+    boolean near(String node) {
+      return node == null || hosts.stream().anyMatch(h -> h.node().equals(node));
+    }
+  }
 
   /**
    * A walk's outcome: {@code arrived} when the packet got to the target rule's position, {@code
@@ -57,6 +83,9 @@ final class Steps {
 
   /** Policy → the classes it applies to, per direction. */
   private final Map<Policy, Map<Direction, List<EClass>>> selected = new IdentityHashMap<>();
+
+  /** Policy → the forward sides it applies on, per direction. */
+  private final Map<Policy, Map<Direction, List<ForwardSide>>> forwarded = new IdentityHashMap<>();
 
   Steps(PolicySet set, Evaluator evaluator) {
     this.set = set;
@@ -88,6 +117,31 @@ final class Steps {
       }
       chains.put(c, both);
     }
+    Map<String, Endpoint> hosts = Endpoint.forwarders(set.endpoints());
+    for (Direction d : Direction.values()) {
+      // nodes whose forward chains apply the same policies on this side share one step
+      Map<List<StepPath.Entered>, List<StepPath>> alike = new LinkedHashMap<>();
+      for (String node : evaluator.walked()) {
+        StepPath chain = evaluator.forwardChain(hosts.get(node), d);
+        if (!chain.tiers().isEmpty()) {
+          alike.computeIfAbsent(chain.tiers(), k -> new ArrayList<>()).add(chain);
+        }
+      }
+      for (List<StepPath> same : alike.values()) {
+        ForwardSide side = new ForwardSide(same.get(0), same.stream().map(StepPath::at).toList());
+        for (StepPath.Entered part : side.chain().tiers()) {
+          for (Policy p : part.applying()) {
+            List<ForwardSide> on =
+                forwarded
+                    .computeIfAbsent(p, k -> new java.util.EnumMap<>(Direction.class))
+                    .computeIfAbsent(d, k -> new ArrayList<>());
+            if (on.stream().noneMatch(x -> x == side)) {
+              on.add(side);
+            }
+          }
+        }
+      }
+    }
   }
 
   private static String nsLabel(Endpoint e) {
@@ -102,6 +156,38 @@ final class Steps {
   /** The classes {@code p} applies to in {@code d} (enforced, selects, governs). */
   List<EClass> selected(Policy p, Direction d) {
     return selected.getOrDefault(p, Map.of()).getOrDefault(d, List.of());
+  }
+
+  /** The forward sides {@code p} applies on in {@code d} (spec S6.11). */
+  List<ForwardSide> forwarded(Policy p, Direction d) {
+    return forwarded.getOrDefault(p, Map.of()).getOrDefault(d, List.of());
+  }
+
+  /**
+   * The step of {@code side} that {@code flow} meets: the side of the forward chain of the one of
+   * its host endpoints on a node of the flow's ({@link Evaluator#forwarders}), or null when it
+   * meets none of them.
+   */
+  StepPath at(ForwardSide side, Flow flow) {
+    for (Endpoint h : evaluator.forwarders(flow)) {
+      if (side.hosts().stream().anyMatch(x -> x == h)) {
+        StepPath c = side.chain();
+        return new StepPath(h, c.direction(), c.tiers(), List.of(), true);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@code chain} under {@code other} (e.g. with a rule removed): the same endpoint's step, with
+   * the profiles {@code chain} has, or the same side of its forward chain.
+   */
+  static StepPath again(Evaluator other, StepPath chain) {
+    if (chain.forward()) {
+      return other.forwardChain(chain.at(), chain.direction());
+    }
+    StepPath rest = other.chain(chain.at(), chain.direction());
+    return new StepPath(chain.at(), chain.direction(), rest.tiers(), chain.profiles());
   }
 
   /** The class of an input endpoint (by identity). */
@@ -127,13 +213,9 @@ final class Steps {
     if (d.kind() == Decision.Kind.FAILSAFE) {
       return new Walk(false, false, d, d);
     }
-    if (target != null
-        && !w.arrived
-        && chain.at().isHost()
-        && HostPath.of(target) == HostPath.UNTRACKED
-        && Failsafe.reply(chain.direction(), flow)) {
-      // spec S6.4: the raw table accepts a failsafe reply before the untracked path, whatever a
-      // later path decides
+    if (target != null && !w.arrived && skips(chain, HostPath.of(target), flow)) {
+      // spec S6.4, S6.7: the failsafe handling took it from the target's path, whatever a later
+      // path decides
       w.blocker = new Decision(Decision.Kind.FAILSAFE, null, null, null, null);
     }
     if (d.kind() == Decision.Kind.TIER_DEFAULT
@@ -143,6 +225,21 @@ final class Steps {
       w.blocker = d;
     }
     return new Walk(w.arrived, w.took, w.blocker, d);
+  }
+
+  /**
+   * Whether the failsafe handling takes {@code flow} from the rules of {@code path} on {@code
+   * chain}: at a host endpoint's own step the raw table accepts a failsafe reply before the
+   * untracked path (spec S6.4); on a forward chain the mangle table accepts a packet to an inbound
+   * failsafe port before the pre-DNAT path (S6.7).
+   */
+  private static boolean skips(StepPath chain, HostPath path, Flow flow) {
+    if (!chain.at().isHost()) {
+      return false;
+    }
+    return chain.forward()
+        ? path == HostPath.PRE_DNAT && Failsafe.allows(chain.direction(), flow)
+        : path == HostPath.UNTRACKED && Failsafe.reply(chain.direction(), flow);
   }
 
   /**
@@ -227,11 +324,11 @@ final class Steps {
     return spread(classes, CLASSES_SAMPLED);
   }
 
-  static List<EClass> spread(List<EClass> classes, int n) {
+  static <T> List<T> spread(List<T> classes, int n) {
     if (classes.size() <= n) {
       return classes;
     }
-    List<EClass> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     double step = classes.size() / (double) n;
     for (int i = 0; i < n; i++) {
       out.add(classes.get((int) (i * step)));

@@ -27,9 +27,12 @@ import java.util.Map;
 record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
 
   /**
-   * Why {@code rule} matches no packet at the endpoints its policy selects (the solver said so).
+   * Why {@code rule} matches no packet at the endpoints its policy selects, nor ({@code forward})
+   * on the forward sides of walked nodes it is on (the solver said so; spec S6.11: there its sides
+   * see a workload and its far end, not the policy's own endpoint, so the causes about that are not
+   * given).
    */
-  Finding of(RuleRef rule) {
+  Finding of(RuleRef rule, boolean forward) {
     Rule r = rule.rules().get(0);
     boolean ingress = rule.direction() == Direction.INGRESS;
     EntityMatch local = ingress ? r.destination() : r.source();
@@ -72,6 +75,9 @@ record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
     if (scope == Scope.EXISTING) {
       for (EntityMatch m : List.of(far, local)) {
         boolean isLocal = m == local && m != far;
+        if (isLocal && forward) {
+          continue;
+        }
         String side = (ingress == isLocal) ? "destination" : "source";
         if (m.selector() != null && nothingMatches(m)) {
           return new Finding.UnmatchableRule(
@@ -104,7 +110,7 @@ record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
                       + ports);
         }
       }
-      if (!local.isEmpty() && ownEndpointsExcluded(rule, local)) {
+      if (!forward && !local.isEmpty() && ownEndpointsExcluded(rule, local)) {
         String side = ingress ? "destination" : "source";
         return new Finding.UnmatchableRule(
             rule,
@@ -124,7 +130,8 @@ record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
     return new Finding.UnmatchableRule(
         rule,
         Cause.COMBINATION,
-        "its criteria together exclude every packet at the endpoints the policy selects");
+        "its criteria together exclude every packet at the endpoints the policy selects"
+            + (forward ? " and on the forward chains of its host endpoints" : ""));
   }
 
   /**

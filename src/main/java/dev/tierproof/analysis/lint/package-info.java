@@ -15,11 +15,14 @@
  * <p>How (design.md §3, "cheap concrete work first"): endpoints are grouped into classes; packets
  * sampled from each rule's own fields ({@code Samples}) are followed along the concrete chains
  * ({@code Steps}: eval's one walk, {@link dev.tierproof.eval.Evaluator#walk}, watched) — that
- * proves most rules live and most live rules non-redundant without the solver. What sampling leaves
- * open ({@code Pending}) is asked of Z3 per namespace and direction ({@code SolverPhase}, on {@link
- * dev.tierproof.smt.StepGoals}); the far ends are reduced to the input endpoints the rules can tell
- * apart ({@code Peers}), and earlier rules whose footprint is disjoint from a rule's ({@code
- * Footprint}) are not asked about.
+ * proves most rules live and most live rules non-redundant without the solver. A rule's steps are
+ * its endpoints' own and, for {@code preDNAT} and {@code applyOnForward} policies, the sides of
+ * walked nodes' forward chains (spec S6.11, {@code Steps.ForwardSide}, met by flows between a
+ * workload on the node and outside or another workload); a finding holds at every step it is on.
+ * What sampling leaves open ({@code Pending}) is asked of Z3 per namespace and direction ({@code
+ * SolverPhase}, on {@link dev.tierproof.smt.StepGoals}); the far ends are reduced to the input
+ * endpoints the rules can tell apart ({@code Peers}), and earlier rules whose footprint is disjoint
+ * from a rule's ({@code Footprint}) are not asked about.
  *
  * <p>Files: {@code Lint} (selection and sampling, the entry point), {@code Phase} (what the phases
  * share: input, scope, eval's walk, samples, peers, examples, the findings), {@code SolverPhase},
@@ -31,6 +34,7 @@
  * Suppressions}.
  *
  * <p>Spec: specs/semantics.md S2.1-S2.5 (selection, staged policies), S3 (rule matching), S4 (one
- * step: tiers, Pass, tier defaults, profiles), S5.3 (hypothetical endpoints), S6 (host endpoints).
+ * step: tiers, Pass, tier defaults, profiles), S5.3 (hypothetical endpoints), S6 (host endpoints;
+ * S6.11 forward chains).
  */
 package dev.tierproof.analysis.lint;

@@ -18,7 +18,6 @@ import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
-import dev.tierproof.model.NamedPort;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Rule;
@@ -97,24 +96,20 @@ public final class Connectivity {
    */
   private final Map<Same, byte[]> identities = new java.util.concurrent.ConcurrentHashMap<>();
 
-  /** Per member and address, who is there as a side's named ports see it ({@link #seen}). */
-  private final Map<List<Object>, Evaluator.Occupants> seenAt =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
   private int ends;
 
   /** Per end ({@link #end}): who is there, as rule sides see it. */
   private Evaluator.Occupants[] occupants;
 
-  /** The endpoints owning each address (spec S5.5), for the named ports at a peer's address. */
-  private final Map<Ip, List<Endpoint>> owners;
+  /** The named ports at a peer's address (spec S3.5, S5.5). */
+  private final NamedPorts namedPorts;
 
   private Connectivity(PolicySet set, Options options) {
     this.set = set.withProfiles(options.pods().assumed());
     this.evaluator = new Evaluator(this.set);
     this.stepRules = new StepRules(this.set, this.evaluator);
     this.options = options;
-    this.owners = Endpoint.byAddress(this.set.endpoints());
+    this.namedPorts = new NamedPorts(this.set, this.evaluator);
   }
 
   public static MapResult run(PolicySet set, Options options) {
@@ -383,10 +378,10 @@ public final class Connectivity {
             dir,
             src,
             srcIp,
-            portsAt(src, srcIp),
+            namedPorts.at(src, srcIp),
             dst,
             dstIp,
-            portsAt(dst, dstIp),
+            namedPorts.at(dst, dstIp),
             to.domain(),
             (side, source) ->
                 source
@@ -543,9 +538,9 @@ public final class Connectivity {
                   i -> {
                     Member m = members.get(i);
                     List<Object> key = new ArrayList<>();
-                    key.add(Set.copyOf(portsAt(m.endpoint(), peerIp(m))));
+                    key.add(Set.copyOf(namedPorts.at(m.endpoint(), peerIp(m))));
                     for (EntityMatch side : naming) {
-                      key.add(seen(side, m, peerIp(m)));
+                      key.add(namedPorts.seen(side, m, peerIp(m)));
                     }
                     byPorts.computeIfAbsent(key, k -> new BitSet()).set(i);
                   });
@@ -604,9 +599,9 @@ public final class Connectivity {
           }
         }
       }
-      cells.add(portsAt(at, atIp), dir == Direction.EGRESS);
+      cells.add(namedPorts.at(at, atIp), dir == Direction.EGRESS);
       if (named && peer != null) {
-        cells.add(portsAt(peer, peerIp), dir == Direction.INGRESS);
+        cells.add(namedPorts.at(peer, peerIp), dir == Direction.INGRESS);
       }
       if (at.isHost()) {
         cells.failsafe(dir);
@@ -657,23 +652,6 @@ public final class Connectivity {
     return v.table(peer);
   }
 
-  /**
-   * The named ports at a peer's address: its own and those of every other endpoint that owns the
-   * address (spec S3.5, S5.5); none outside.
-   */
-  private List<NamedPort> portsAt(Endpoint peer, Ip ip) {
-    if (peer == null) {
-      return List.of();
-    }
-    List<Endpoint> at = owners.getOrDefault(ip, List.of());
-    if (at.size() < 2) {
-      return peer.ports();
-    }
-    Set<NamedPort> out = new java.util.LinkedHashSet<>(peer.ports());
-    at.forEach(e -> out.addAll(e.ports()));
-    return List.copyOf(out);
-  }
-
   /** The groups whose address of {@code family} a rule side holds. */
   private BitSet held(EntityMatch side, int family) {
     return heldBy.computeIfAbsent(
@@ -695,14 +673,6 @@ public final class Connectivity {
    * Whether a rule side holds an end (a group at an address, reached by DNS name {@code domain};
    * {@code who} null outside).
    */
-  /** The named ports rule side {@code side} sees at member {@code m}'s address {@code ip}. */
-  private Set<NamedPort> seen(EntityMatch side, Member m, Ip ip) {
-    return evaluator.namedPorts(
-        side,
-        seenAt.computeIfAbsent(
-            List.of(m.index(), ip), k -> evaluator.occupants(ip, m.domain(), m.endpoint())));
-  }
-
   private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip, String domain) {
     byte[] known =
         identities.computeIfAbsent(

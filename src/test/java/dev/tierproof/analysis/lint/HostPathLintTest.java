@@ -61,7 +61,7 @@ class HostPathLintTest {
   }
 
   /** lint of {@code yaml} in {@code scope}. */
-  private static Lint.Result lint(String yaml, Scope scope) {
+  static Lint.Result lint(String yaml, Scope scope) {
     Diagnostics d = new Diagnostics();
     PolicySet set =
         Loader.load(

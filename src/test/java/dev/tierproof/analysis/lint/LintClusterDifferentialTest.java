@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Lint's findings against the executable spec on {@link RandomCluster} YAML loaded through the
- * loader (issue 10), in both scopes: the claims of {@link LintDifferentialTest#claims} on flows
- * drawn by {@link Sampler} (address-less workloads at unowned addresses, hypothetical pods, outside
- * addresses): a rule reported unmatchable or shadowed never decides a sampled flow, a redundant one
- * changes no verdict, dead policies and tiers apply nowhere, examples replay. Cases: {@code
+ * loader (issue 10), in both scopes: the claims of {@link LintDifferentialTest#claims} (and on the
+ * forward chain sides of walked nodes, {@link ForwardClaims}) on flows drawn by {@link Sampler}
+ * (address-less workloads at unowned addresses, hypothetical pods, outside addresses): a rule
+ * reported unmatchable or shadowed never decides a sampled flow, a redundant one changes no
+ * verdict, dead policies and tiers apply nowhere, examples replay. Cases: {@code
  * -Dlint.cluster.cases=N} (default 200, 10,000 with {@code -Ddifferential.long=true}), first seed
  * {@code -Dlint.cluster.seed=S}.
  */
@@ -35,7 +36,12 @@ class LintClusterDifferentialTest {
         SEED,
         CASES,
         RandomClusterDataplane.with(
-            List.of("lint runs", "findings", "flows in scope", "equal-priority overlaps (TP206)")),
+            List.of(
+                "lint runs",
+                "findings",
+                "flows in scope",
+                "equal-priority overlaps (TP206)",
+                "findings checked on forward sides")),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
@@ -58,6 +64,8 @@ class LintClusterDifferentialTest {
               result.findings().stream()
                   .filter(f -> f instanceof Finding.EqualPriorityOverlap)
                   .count());
+          counts.addAndGet( // spec S6.11
+              4, ForwardClaims.check("seed " + seed + " (" + scope + "): ", set, result, flows));
         });
   }
 }

@@ -63,6 +63,17 @@ class LintDifferentialTest {
       flows.add(rm.flow());
     }
     claims("seed " + seed + " (" + scope + "): ", set, result, flows);
+    FORWARD.addAndGet(
+        ForwardClaims.check("seed " + seed + " (" + scope + "): ", set, result, flows));
+  }
+
+  /** Findings checked on forward sides (spec S6.11) over the run, all seeds and scopes. */
+  private static final java.util.concurrent.atomic.AtomicInteger FORWARD =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  @org.junit.jupiter.api.AfterAll
+  static void forwardSidesChecked() {
+    System.out.println("lint differential: findings checked on forward sides: " + FORWARD.get());
   }
 
   /**
@@ -167,7 +178,7 @@ class LintDifferentialTest {
     return flows.size();
   }
 
-  private static boolean inScope(Endpoint e, Set<Endpoint> input, PolicySet set, Scope scope) {
+  static boolean inScope(Endpoint e, Set<Endpoint> input, PolicySet set, Scope scope) {
     if (e == null || input.contains(e)) {
       return true;
     }
@@ -182,18 +193,18 @@ class LintDifferentialTest {
     return d == Direction.INGRESS ? f.destination() : f.source();
   }
 
-  private static boolean matches(Evaluator eval, RuleRef r, Flow f) {
+  static boolean matches(Evaluator eval, RuleRef r, Flow f) {
     return r.rules().stream().anyMatch(x -> eval.matches(x, f));
   }
 
-  private static boolean decidedBy(Step s, RuleRef r) {
+  static boolean decidedBy(Step s, RuleRef r) {
     Decision d = s.decidedBy();
     return d.kind() == Decision.Kind.RULE
         && d.policy() == r.policy()
         && d.rule().index() == r.index();
   }
 
-  private static boolean passedBy(Step s, RuleRef r) {
+  static boolean passedBy(Step s, RuleRef r) {
     return s.trace().stream()
         .anyMatch(
             t ->
@@ -208,12 +219,15 @@ class LintDifferentialTest {
    * rule's tier (then a Pass of its tier took it, found in the trace). A Pass of a tier of the same
    * name on an earlier path of a host endpoint's step (untracked, pre-DNAT) takes nothing: each
    * path has its own tiers and nothing deciding there goes on to the next path (spec S6.4). A
-   * failsafe reply skips the untracked path: the failsafe ports took it from an untracked rule.
+   * failsafe reply skips the untracked path: the failsafe ports took it from an untracked rule; on
+   * a forward chain a packet to an inbound failsafe port skips the pre-DNAT path (spec S6.7).
    */
-  private static String firstTaker(Step s, RuleRef r, Flow f) {
+  static String firstTaker(Step s, RuleRef r, Flow f) {
     HostPath path = HostPath.of(r.policy());
-    if (path == HostPath.UNTRACKED && Failsafe.reply(r.direction(), f)) {
-      return "failsafe"; // spec S6.4: the raw table accepts it before untracked policy
+    if (s.forward()
+        ? path == HostPath.PRE_DNAT && Failsafe.allows(r.direction(), f)
+        : path == HostPath.UNTRACKED && Failsafe.reply(r.direction(), f)) {
+      return "failsafe"; // spec S6.4, S6.7: the raw (mangle) table accepts it before that path
     }
     for (TraceEntry t : s.trace()) {
       if (t.tier().name().equals(r.tier().name())
@@ -232,7 +246,7 @@ class LintDifferentialTest {
     return d.kind() == Decision.Kind.FAILSAFE ? "failsafe" : null;
   }
 
-  private static String key(Finding.Cover c) {
+  static String key(Finding.Cover c) {
     if (c.rule() != null) {
       return c.rule().tier().name() + "/" + c.rule().policy().sortKey() + "/" + c.rule().index();
     }
@@ -248,8 +262,11 @@ class LintDifferentialTest {
     if (!known && !at.profiles().stream().allMatch(eval.policySet().profiles()::containsKey)) {
       return; // a hypothetical endpoint in a namespace the input lacks: its profile is assumed
     }
-    assertThat(eval.evaluate(at, e.direction(), e.flow()).allowed())
-        .as(what + "example " + e.flow())
-        .isEqualTo(e.step().allowed());
+    // spec S6.11: an example on a side of a host endpoint's forward chain replays there
+    Step again =
+        e.step().forward()
+            ? eval.evaluate(eval.forwardChain(at, e.direction()), e.flow())
+            : eval.evaluate(at, e.direction(), e.flow());
+    assertThat(again.allowed()).as(what + "example " + e.flow()).isEqualTo(e.step().allowed());
   }
 }
