@@ -485,7 +485,7 @@ final class Session {
   ExitCode unmodelled(Caveat c) {
     err.println(
         "tierproof: inconclusive: the input holds what tierproof does not model, and it could change this answer: "
-            + String.join("; ", c.elements().stream().map(u -> u.display()).toList())
+            + String.join("; ", c.elements().stream().map(u -> u.display()).distinct().toList())
             + "; nothing is proved (--ignore-unmodelled to ignore it)");
     return ExitCode.INCONCLUSIVE;
   }
