@@ -92,7 +92,7 @@ final class OuterPackets {
     List<String> senders = new ArrayList<>(addresses.keySet());
     senders.add(null);
     for (Endpoint h : hosts) {
-      if (!walked.contains(h.node())) {
+      if (h.node() == null || !walked.contains(h.node())) { // no node: an error already
         continue; // elsewhere the policy acts on every forwarded flow there anyway
       }
       for (String from : senders) {

@@ -90,6 +90,7 @@ class PlacementRelevanceTest {
             "specs/cases/own/host-endpoint-forward-walked",
             "-f",
             more.toString(),
+            "--dataplane=iptables", // the case's dataplane: the walked chain's failsafe skip
             "explain",
             "fw/floating",
             "203.0.113.5",
