@@ -57,9 +57,19 @@ final class ExplainCommand extends Subcommand {
       return s.fail();
     }
     s.warn(g);
-    Concrete c = concrete.get();
     Evaluator evaluator = new Evaluator(set);
-    Verdict verdict = evaluator.evaluate(c.flow());
+    // spec S6.10: the answer crosses one interface choice of each end's node (the last drawn: an
+    // interface without a host endpoint of its own); the others are noted where they differ
+    Concrete c = concrete.get();
+    Flow answer =
+        evaluator.placements(c.flow()).stream()
+            .filter(p -> java.util.Objects.equals(p.ends().source(), c.flow().ends().source()))
+            .filter(
+                p ->
+                    java.util.Objects.equals(p.ends().destination(), c.flow().ends().destination()))
+            .reduce((a, b) -> b)
+            .orElse(c.flow());
+    Verdict verdict = evaluator.evaluate(answer);
     List<String> notes = new java.util.ArrayList<>(c.notes());
     // spec S6.10-S6.12: a workload that names no node may run on the host endpoint's node, or on
     // a node whose forward chain is walked, too; of a flow between two such workloads, whose
@@ -68,17 +78,24 @@ final class ExplainCommand extends Subcommand {
     List<Verdict> all = new java.util.ArrayList<>();
     boolean pods = Flow.betweenWorkloads(c.flow().source(), c.flow().destination());
     for (Flow p : evaluator.placements(c.flow())) {
-      if (!p.equals(c.flow())) {
+      if (!p.equals(answer)) {
         ExplainReport.Placed other = new ExplainReport.Placed(p, evaluator.evaluate(p));
         all.add(other.verdict());
-        if (pods && other.verdict().allowed() == verdict.allowed()) {
+        boolean crossing =
+            java.util.Objects.equals(p.ends().source(), answer.ends().source())
+                && java.util.Objects.equals(p.ends().destination(), answer.ends().destination());
+        if ((pods || crossing) && other.verdict().allowed() == verdict.allowed()) {
           continue;
         }
         others.add(other);
         notes.add(
             (p.local()
                     ? "placed on the host endpoint's node, "
-                    : pods ? "placed " + where(p) + ", " : "placed on node " + p.placement() + ", ")
+                    : crossing
+                        ? "by another interface, "
+                        : pods
+                            ? "placed " + where(p) + ", "
+                            : "placed on node " + p.placement() + ", ")
                 + placed(p, other.verdict()));
       }
     }
@@ -102,7 +119,7 @@ final class ExplainCommand extends Subcommand {
                 ExplainReport.render(
                     f,
                     new ExplainReport.Explanation(
-                        set, from.end(), to.end(), c.flow(), verdict, notes, others),
+                        set, from.end(), to.end(), answer, verdict, notes, others),
                     caveat));
     if (!written) {
       return s.fail();

@@ -15,32 +15,30 @@ public record Hop(Endpoint at, Direction direction, boolean forward) {
 
   /**
    * The steps of a flow from {@code source} to {@code destination} (null: outside the cluster)
-   * whose source end meets the forward chain of {@code viaSource} and whose destination end that of
-   * {@code viaDestination} (null: none), in the packet's order (spec S5.1, S6.10, S6.11): the
-   * source node's ingress side, the source's egress step, that node's egress side, the destination
-   * node's ingress side, the destination's ingress step, that node's egress side; one node met by
-   * both ends has its ingress side before both steps and its egress side after them, once.
+   * whose ends meet the forward chain sides of {@code via} (null: none; {@code Evaluator}'s
+   * forwarders), in the packet's order (spec S5.1, S6.10, S6.11): the source node's ingress side,
+   * the source's egress step, that node's egress side, the destination node's ingress side, the
+   * destination's ingress step, that node's egress side.
    */
-  static List<Hop> of(
-      Endpoint source, Endpoint destination, Endpoint viaSource, Endpoint viaDestination) {
+  static List<Hop> of(Endpoint source, Endpoint destination, Endpoint[] via) {
     List<Hop> out = new ArrayList<>(6);
-    if (viaSource != null) {
-      out.add(new Hop(viaSource, Direction.INGRESS, true));
+    if (via[0] != null) {
+      out.add(new Hop(via[0], Direction.INGRESS, true));
     }
     if (source != null) {
       out.add(new Hop(source, Direction.EGRESS, false));
     }
-    if (viaSource != null && viaSource != viaDestination) {
-      out.add(new Hop(viaSource, Direction.EGRESS, true));
+    if (via[1] != null) {
+      out.add(new Hop(via[1], Direction.EGRESS, true));
     }
-    if (viaDestination != null && viaDestination != viaSource) {
-      out.add(new Hop(viaDestination, Direction.INGRESS, true));
+    if (via[2] != null) {
+      out.add(new Hop(via[2], Direction.INGRESS, true));
     }
     if (destination != null) {
       out.add(new Hop(destination, Direction.INGRESS, false));
     }
-    if (viaDestination != null) {
-      out.add(new Hop(viaDestination, Direction.EGRESS, true));
+    if (via[3] != null) {
+      out.add(new Hop(via[3], Direction.EGRESS, true));
     }
     return out;
   }

@@ -100,6 +100,19 @@ final class Cases {
     }
 
     /**
+     * What the query expects of its flow crossing each named interface of its ends' nodes (spec
+     * S6.10; the query itself crosses another interface): its {@code onInterfaces} entries, per
+     * interface, as queries of their own (none when it has none).
+     */
+    Map<String, Query> onInterfaces() {
+      Map<String, Query> out = new java.util.TreeMap<>();
+      node.path("onInterfaces")
+          .properties()
+          .forEach(e -> out.put(e.getKey(), new Query(owner, index, e.getValue())));
+      return out;
+    }
+
+    /**
      * The kinds of the unmodelled elements explain must name for this query (spec S9.3), in input
      * order; empty when none may change its verdict.
      */

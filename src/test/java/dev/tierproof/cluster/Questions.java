@@ -156,9 +156,9 @@ public final class Questions {
    * {@code sets} walk (S6.11); else the flow as it must be placed.
    */
   public static List<Flow> placements(Flow flow, PolicySet... sets) {
-    java.util.Set<String> walked = new java.util.TreeSet<>();
+    java.util.Map<String, dev.tierproof.model.Ports> walked = new java.util.TreeMap<>();
     for (PolicySet set : sets) {
-      walked.addAll(set.walked());
+      set.ports().forEach(walked::putIfAbsent);
     }
     return flow.placements(walked);
   }
