@@ -126,7 +126,7 @@ final class RandomHostPaths {
   }
 
   /** {@code n} rules of a forward or pre-DNAT policy; a Pass only after the first. */
-  private static String forwardRules(Random r, int n) {
+  static String forwardRules(Random r, int n) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < n; i++) {
       String action = List.of("Allow", "Deny", "Pass").get(r.nextInt(i == 0 ? 2 : 3));

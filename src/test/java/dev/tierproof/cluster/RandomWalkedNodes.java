@@ -34,6 +34,7 @@ final class RandomWalkedNodes {
               + "\n  interfaceName: \"*\"\n"
               + (r.nextBoolean() ? "  profiles: [projectcalico-default-allow]\n" : ""));
     }
+    out.addAll(RandomNamedInterfaces.draw(seed, n)); // spec S6.9, S6.10
     out.addAll(pools(new Random(seed * 0x5DEECE66DL + 31)));
     return out;
   }

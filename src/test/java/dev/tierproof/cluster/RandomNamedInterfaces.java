@@ -1,0 +1,64 @@
+package dev.tierproof.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Draws named host endpoints onto {@link RandomWalkedNodes}' nodes (specs/semantics.md S6.9,
+ * S6.10): in half the clusters that have them, each walked node gets an {@code eth0} endpoint and
+ * often an {@code eth1} one beside its all-interfaces endpoint, labelled {@code iface} (and {@code
+ * node-role} like the forward policies of {@link RandomHostPaths#forward} select, or not), and an
+ * {@code applyOnForward} policy selecting {@code has(iface)} with ingress and egress forward rules:
+ * the packets a walked node forwards then meet another chain per interface they may cross, and the
+ * cluster suites compare eval and the solver on each choice. Its own random stream, so the rest of
+ * a seed's cluster is drawn as before.
+ */
+final class RandomNamedInterfaces {
+
+  private RandomNamedInterfaces() {}
+
+  /** The documents for the walked nodes {@code walk0} to {@code walk<nodes - 1>}. */
+  static List<String> draw(long seed, int nodes) {
+    Random r = new Random(seed * 0x5DEECE66DL + 37);
+    List<String> out = new ArrayList<>();
+    if (nodes == 0 || r.nextBoolean()) {
+      return out;
+    }
+    for (int i = 0; i < nodes; i++) {
+      for (String iface : r.nextBoolean() ? List.of("eth0") : List.of("eth0", "eth1")) {
+        out.add(
+            "apiVersion: projectcalico.org/v3\nkind: HostEndpoint\nmetadata:\n  name: walk"
+                + i
+                + "-"
+                + iface
+                + "\n  labels:\n    iface: "
+                + iface
+                + (r.nextBoolean() ? "\n    node-role: edge" : "")
+                + "\nspec:\n  node: walk"
+                + i
+                + "\n  interfaceName: "
+                + iface
+                + "\n");
+      }
+    }
+    String types = List.of("[Ingress]", "[Egress]", "[Ingress, Egress]").get(r.nextInt(3));
+    StringBuilder b =
+        new StringBuilder(
+            "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n"
+                + "  name: named-forward\nspec:\n  selector: has(iface)\n"
+                + "  applyOnForward: true\n  order: "
+                + (r.nextInt(3) * 10)
+                + "\n  types: "
+                + types
+                + "\n");
+    for (String dir : List.of("ingress", "egress")) {
+      if (types.toLowerCase(java.util.Locale.ROOT).contains(dir)) {
+        b.append("  ").append(dir).append(":\n");
+        b.append(RandomHostPaths.forwardRules(r, 1 + r.nextInt(3)));
+      }
+    }
+    out.add(b.toString());
+    return out;
+  }
+}
