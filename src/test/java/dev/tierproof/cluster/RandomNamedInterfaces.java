@@ -18,6 +18,14 @@ final class RandomNamedInterfaces {
 
   private RandomNamedInterfaces() {}
 
+  /**
+   * Whether {@code docs} hold {@link #draw}'s forward policy (an element unmodelled on forwarded
+   * traffic between two addresses outside the cluster, spec S9.2).
+   */
+  static boolean drawn(List<String> docs) {
+    return docs.stream().anyMatch(d -> d.contains("\n  name: named-forward\n"));
+  }
+
   /** The documents for the walked nodes {@code walk0} to {@code walk<nodes - 1>}. */
   static List<String> draw(long seed, int nodes) {
     Random r = new Random(seed * 0x5DEECE66DL + 37);
