@@ -92,11 +92,7 @@ final class Cases {
      * of their own (none when it has none).
      */
     Map<String, Query> onNodes() {
-      Map<String, Query> out = new java.util.TreeMap<>();
-      node.path("onNodes")
-          .properties()
-          .forEach(e -> out.put(e.getKey(), new Query(owner, index, e.getValue())));
-      return out;
+      return entries("onNodes");
     }
 
     /**
@@ -105,8 +101,13 @@ final class Cases {
      * interface, as queries of their own (none when it has none).
      */
     Map<String, Query> onInterfaces() {
+      return entries("onInterfaces");
+    }
+
+    /** The entries of the query's mapping {@code field}, by key, as queries of their own. */
+    private Map<String, Query> entries(String field) {
       Map<String, Query> out = new java.util.TreeMap<>();
-      node.path("onInterfaces")
+      node.path(field)
           .properties()
           .forEach(e -> out.put(e.getKey(), new Query(owner, index, e.getValue())));
       return out;

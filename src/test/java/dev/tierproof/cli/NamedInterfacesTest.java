@@ -26,9 +26,7 @@ class NamedInterfacesTest {
   void verifyIsolated_deniedOnEth0Only_violatedByAnotherInterfaceWitnessSaysWhich()
       throws IOException {
     Run run =
-        Run.of(
-            "-f",
-            CASE,
+        run(
             "verify",
             "isolated",
             "ni/web",
@@ -47,18 +45,7 @@ class NamedInterfacesTest {
 
   @Test
   void verifyIsolated_deniedOnTheWorkloadsOwnInterface_holdsForEveryInterface() {
-    Run run =
-        Run.of(
-            "-f",
-            CASE,
-            "verify",
-            "isolated",
-            "ni/web",
-            "world",
-            "--protocol",
-            "TCP",
-            "--port",
-            "25");
+    Run run = run("verify", "isolated", "ni/web", "world", "--protocol", "TCP", "--port", "25");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(run.out()).doesNotContain("inconclusive");
   }
@@ -66,9 +53,7 @@ class NamedInterfacesTest {
   @Test
   void verifyReachable_nodeWithOnlyANamedEndpoint_reachableByAnotherInterface() throws IOException {
     Run run =
-        Run.of(
-            "-f",
-            CASE,
+        run(
             "verify",
             "reachable",
             "ni/api",
@@ -81,36 +66,14 @@ class NamedInterfacesTest {
             "json");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     assertThat(JSON.readTree(run.out()).at("/witness/source/interface").asText()).isEqualTo("*");
-    Run text =
-        Run.of(
-            "-f",
-            CASE,
-            "verify",
-            "reachable",
-            "ni/api",
-            "world",
-            "--protocol",
-            "TCP",
-            "--port",
-            "443");
+    Run text = run("verify", "reachable", "ni/api", "world", "--protocol", "TCP", "--port", "443");
     assertThat(text.out()).contains("ni/api, leaving by an interface without a host endpoint");
   }
 
   @Test
   void explain_incomingInterfaceDecides_notesTheChoicesThatDiffer() throws IOException {
     Run run =
-        Run.of(
-            "-f",
-            CASE,
-            "explain",
-            "203.0.113.40",
-            "ni/web",
-            "--protocol",
-            "TCP",
-            "--port",
-            "25",
-            "-o",
-            "json");
+        run("explain", "203.0.113.40", "ni/web", "--protocol", "TCP", "--port", "25", "-o", "json");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.OK.code());
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.path("verdict").asText()).isEqualTo("deny");
@@ -128,18 +91,7 @@ class NamedInterfacesTest {
   @Test
   void explain_sameVerdictOnEveryInterface_noNotes() throws IOException {
     Run run =
-        Run.of(
-            "-f",
-            CASE,
-            "explain",
-            "ni/web",
-            "203.0.113.40",
-            "--protocol",
-            "TCP",
-            "--port",
-            "25",
-            "-o",
-            "json");
+        run("explain", "ni/web", "203.0.113.40", "--protocol", "TCP", "--port", "25", "-o", "json");
     JsonNode out = JSON.readTree(run.out());
     assertThat(out.path("verdict").asText()).isEqualTo("deny");
     assertThat(out.has("onWalkedNodes")).as(run.out()).isFalse();
@@ -204,7 +156,7 @@ class NamedInterfacesTest {
 
   @Test
   void map_workloadOnNodeWithNamedEndpoints_partsPerInterface() {
-    Run run = Run.of("-f", CASE, "map");
+    Run run = run("map");
     // the host endpoints of n1 differ: pairs with them (their own traffic) stay inconclusive
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     assertThat(run.out())
@@ -249,5 +201,14 @@ class NamedInterfacesTest {
           .as(c.toString())
           .contains("eth0");
     }
+  }
+
+  /** The CLI on the case. */
+  private static Run run(String... args) {
+    String[] all = new String[args.length + 2];
+    all[0] = "-f";
+    all[1] = CASE;
+    System.arraycopy(args, 0, all, 2, args.length);
+    return Run.of(all);
   }
 }

@@ -50,23 +50,7 @@ final class RandomNamedInterfaces {
                 + "\n");
       }
     }
-    String types = List.of("[Ingress]", "[Egress]", "[Ingress, Egress]").get(r.nextInt(3));
-    StringBuilder b =
-        new StringBuilder(
-            "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n"
-                + "  name: named-forward\nspec:\n  selector: has(iface)\n"
-                + "  applyOnForward: true\n  order: "
-                + (r.nextInt(3) * 10)
-                + "\n  types: "
-                + types
-                + "\n");
-    for (String dir : List.of("ingress", "egress")) {
-      if (types.toLowerCase(java.util.Locale.ROOT).contains(dir)) {
-        b.append("  ").append(dir).append(":\n");
-        b.append(RandomHostPaths.forwardRules(r, 1 + r.nextInt(3)));
-      }
-    }
-    out.add(b.toString());
+    out.add(RandomHostPaths.forwardPolicy(r, "named-forward", "has(iface)", 1));
     return out;
   }
 }

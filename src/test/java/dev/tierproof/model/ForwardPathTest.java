@@ -13,18 +13,7 @@ import org.junit.jupiter.api.Test;
 class ForwardPathTest {
 
   static Endpoint host(String name, String node, boolean all) {
-    return new Endpoint(
-        Endpoint.Kind.HOST,
-        null,
-        name,
-        "HostEndpoint",
-        Map.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        node,
-        Span.NONE,
-        all);
+    return named(name, node, all ? "*" : null);
   }
 
   private static Policy policy(boolean preDnat, boolean applyOnForward, boolean staged) {
@@ -74,6 +63,7 @@ class ForwardPathTest {
     assertThat(ports.get("n4").choices()).containsExactly("holding ", Ports.OTHER);
   }
 
+  /** A host endpoint of interface {@code iface} ({@code "*"}: all; null: its addresses'). */
   static Endpoint named(String name, String node, String iface) {
     return new Endpoint(
         Endpoint.Kind.HOST,
@@ -86,7 +76,7 @@ class ForwardPathTest {
         List.of(),
         node,
         Span.NONE,
-        false,
+        "*".equals(iface),
         iface);
   }
 
