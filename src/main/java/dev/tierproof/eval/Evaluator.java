@@ -188,29 +188,17 @@ public final class Evaluator {
 
   /**
    * The host endpoints whose forward chain sides a flow from {@code source} to {@code destination}
-   * placed as {@code ends} says meets (spec S6.9-S6.11), in {@link Hop#of}'s order: the source
-   * node's ingress and egress sides, the destination node's ingress and egress sides (each null:
-   * none). A workload end of a flow with outside or with another workload on a walked node ({@link
-   * #ports}; its own node, or where the flow places it when it names none) meets there the
-   * all-interfaces endpoint's side of its own (workload) interface, and the side of the host
-   * endpoint governing the interface the flow crosses ({@link Ports#at}: the source's outgoing, the
-   * destination's incoming one). Two ends on one node meet its all-interfaces endpoint's ingress
-   * side before both steps and its egress side after them, once. A host endpoint whose forward
-   * chain holds no policy is left out (it forwards every packet, S6.8).
+   * placed as {@code ends} says meets ({@link Hop#sides}), on the {@link #ports} of its ends' nodes
+   * (its own, or where the flow places a workload naming none), for a workload end of a flow with
+   * outside or another workload.
    */
   private Endpoint[] forwarders(Endpoint source, Endpoint destination, Flow.Ends ends) {
-    Ports s = Hop.forwarded(source, destination) ? portsOf(node(source, ends.source())) : null;
+    Ports s = Hop.forwarded(source, destination) ? ports.get(node(source, ends.source())) : null;
     Ports d =
-        Hop.forwarded(destination, source) ? portsOf(node(destination, ends.destination())) : null;
-    if (s != null && s == d) {
-      return new Endpoint[] {held(s.other()), null, null, held(s.other())};
-    }
-    return new Endpoint[] {
-      s == null ? null : held(s.other()),
-      s == null ? null : held(s.at(ends.sourceInterface())),
-      d == null ? null : held(d.at(ends.destinationInterface())),
-      d == null ? null : held(d.other())
-    };
+        Hop.forwarded(destination, source)
+            ? ports.get(node(destination, ends.destination()))
+            : null;
+    return Hop.sides(s, d, ends, this::held);
   }
 
   /**
@@ -224,15 +212,9 @@ public final class Evaluator {
         .toList();
   }
 
+  /** The node workload {@code w} is on: its own, else {@code placement} ("" for none). */
   private static String node(Endpoint w, String placement) {
-    return w.node() != null ? w.node() : placement;
-  }
-
-  /**
-   * The host side of {@code node} when its forward chains are walked ({@link #ports}), else null.
-   */
-  private Ports portsOf(String node) {
-    return node == null ? null : ports.get(node);
+    return w.node() != null ? w.node() : placement != null ? placement : "";
   }
 
   /** {@code h} when its forward chain holds policy on either side (spec S6.8), else null. */
@@ -253,10 +235,7 @@ public final class Evaluator {
     return walked;
   }
 
-  /**
-   * The host sides of the {@link #walked} nodes ({@link PolicySet#ports}): the interface choices of
-   * their crossings.
-   */
+  /** The host sides of the {@link #walked} nodes ({@link PolicySet#ports}), their interfaces. */
   public Map<String, Ports> ports() {
     return ports;
   }
