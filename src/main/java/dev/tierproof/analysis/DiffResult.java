@@ -128,12 +128,26 @@ public record DiffResult(
      * endpoint's node)"} for a class of one placement between a host endpoint and a workload (spec
      * S6.12), {@code " (workload on node n1)"} or {@code " (workload on no walked node)"} for one
      * between a workload and outside (S6.11), {@code " (source on node n1, destination on no walked
-     * node)"} for one between two workloads (S6.10), else {@code ""}.
+     * node)"} for one between two workloads (S6.10), else {@code ""}; with the interfaces a class
+     * of one interface choice crosses ({@code " (workload on node n1, leaving by eth0)"}).
      */
     public String placement() {
       if (placed == null) {
         return "";
       }
+      String crossing =
+          (placed.sourceInterface() == null
+                  ? ""
+                  : ", leaving by " + dev.tierproof.model.Ports.describe(placed.sourceInterface()))
+              + (placed.destinationInterface() == null
+                  ? ""
+                  : ", entering by "
+                      + dev.tierproof.model.Ports.describe(placed.destinationInterface()));
+      return where() + (crossing.isEmpty() ? "" : " (" + crossing.substring(2) + ")");
+    }
+
+    /** {@link #placement} without the interfaces. */
+    private String where() {
       if (local() != null) {
         return local()
             ? " (workload on the host endpoint's node)"

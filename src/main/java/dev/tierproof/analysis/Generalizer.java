@@ -103,7 +103,8 @@ final class Generalizer {
     java.util.Set<String> walked = replay.walked();
     Placement mine = Placement.of(w, walked);
     Placement placed =
-        w.placements(walked).stream().allMatch(o -> mine.holds(o, walked) || changed(o, change))
+        w.placements(replay.ports()).stream()
+                .allMatch(o -> mine.holds(o, walked) || changed(o, change))
             ? null
             : mine;
     Candidate c =

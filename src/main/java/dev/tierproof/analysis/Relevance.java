@@ -132,6 +132,7 @@ public final class Relevance {
                     .anyMatch(
                         (Step s) ->
                             r.covers(placed(flow, s), s.direction(), other)
+                                && !(s.forward() && interfaces(r))
                                 && (r.decider() == null || s.decidedBy().rule() == r.decider())),
         o ->
             Flow.betweenWorkloads(flow.source(), flow.destination())
@@ -526,13 +527,13 @@ public final class Relevance {
    * may be placed there (spec S6.11).
    */
   private static boolean forwardedAt(Reach.Endpoints r, Endpoint e, PolicySet set) {
-    if (e != null && e.isHost() || !r.kinds().contains(Endpoint.Kind.HOST)) {
+    if (e != null && e.isHost() || !r.kinds().contains(Endpoint.Kind.HOST) || interfaces(r)) {
       return false;
     }
-    for (Map.Entry<String, Endpoint> h : WalkedHosts.of(set).entrySet()) {
+    for (Map.Entry<String, java.util.List<Endpoint>> h : WalkedHosts.of(set).entrySet()) {
       if ((e == null || e.node() == null || e.node().equals(h.getKey()))
-          && (r.covers(h.getValue(), Direction.INGRESS)
-              || r.covers(h.getValue(), Direction.EGRESS))) {
+          && h.getValue().stream()
+              .anyMatch(x -> r.covers(x, Direction.INGRESS) || r.covers(x, Direction.EGRESS))) {
         return true;
       }
     }
@@ -540,19 +541,32 @@ public final class Relevance {
   }
 
   /**
-   * The all-interfaces host endpoints of {@link PolicySet#walked}'s nodes, by node, of the set last
-   * asked: {@link #forwardedAt} asks per endpoint of a question's ends, and both scans (the
-   * endpoints, the policies) would otherwise be repeated per endpoint.
+   * Whether {@code r} is the reach of a node whose host endpoints differ (every host endpoint of
+   * the node, {@code load.Gaps}' interfaces): which interface a packet to or from the host crosses
+   * (spec S6.6). A forwarded packet's interfaces are walked, each choice (S6.10), so it does not
+   * act on forward steps.
    */
-  private record WalkedHosts(PolicySet set, Map<String, Endpoint> hosts) {
+  private static boolean interfaces(Reach.Endpoints r) {
+    return r.nodes() != null
+        && r.selector() == null
+        && r.profile() == null
+        && r.kinds().equals(java.util.EnumSet.of(Endpoint.Kind.HOST));
+  }
+
+  /**
+   * The host endpoints governing an interface of {@link PolicySet#walked}'s nodes ({@link
+   * dev.tierproof.model.Ports#governing}), by node, of the set last asked: {@link #forwardedAt}
+   * asks per endpoint of a question's ends, and both scans (the endpoints, the policies) would
+   * otherwise be repeated per endpoint.
+   */
+  private record WalkedHosts(PolicySet set, Map<String, java.util.List<Endpoint>> hosts) {
     private static volatile WalkedHosts last;
 
-    static Map<String, Endpoint> of(PolicySet set) {
+    static Map<String, java.util.List<Endpoint>> of(PolicySet set) {
       WalkedHosts w = last;
       if (w == null || w.set() != set) {
-        Map<String, Endpoint> all = Endpoint.forwarders(set.endpoints());
-        Map<String, Endpoint> hosts = new java.util.LinkedHashMap<>();
-        set.walked().forEach(n -> hosts.put(n, all.get(n)));
+        Map<String, java.util.List<Endpoint>> hosts = new java.util.LinkedHashMap<>();
+        set.ports().forEach((n, p) -> hosts.put(n, p.governing()));
         w = new WalkedHosts(set, java.util.Collections.unmodifiableMap(hosts));
         last = w;
       }

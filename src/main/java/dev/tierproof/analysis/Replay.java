@@ -67,6 +67,20 @@ public final class Replay {
     return out;
   }
 
+  /**
+   * The host sides of the {@link #walked} nodes ({@link Evaluator#ports}): this set's, and for two
+   * versions the base's of a node walked in the base only. A flow's interface choices on a node are
+   * compared alike in both versions (spec S6.10).
+   */
+  public java.util.Map<String, dev.tierproof.model.Ports> ports() {
+    java.util.Map<String, dev.tierproof.model.Ports> out =
+        new java.util.TreeMap<>(evaluator.ports());
+    if (base != null) {
+      base.ports().forEach(out::putIfAbsent);
+    }
+    return out;
+  }
+
   /** The evaluator of the set with {@code profiles} assumed (none: the set's own). */
   public Evaluator evaluator(Map<String, Profile> profiles) {
     return evaluator.assuming(profiles);

@@ -57,26 +57,39 @@ final class ExplainCommand extends Subcommand {
       return s.fail();
     }
     s.warn(g);
-    Concrete c = concrete.get();
     Evaluator evaluator = new Evaluator(set);
-    Verdict verdict = evaluator.evaluate(c.flow());
+    // spec S6.10: the answer crosses one interface choice of each end's node (the last drawn: an
+    // interface without a host endpoint of its own); the others are noted where they differ
+    Concrete c = concrete.get();
+    Flow answer =
+        evaluator.placements(c.flow()).stream()
+            .filter(p -> java.util.Objects.equals(p.ends().source(), c.flow().ends().source()))
+            .filter(
+                p ->
+                    java.util.Objects.equals(p.ends().destination(), c.flow().ends().destination()))
+            .reduce((a, b) -> b)
+            .orElse(c.flow());
+    Verdict verdict = evaluator.evaluate(answer);
     List<String> notes = new java.util.ArrayList<>(c.notes());
     List<dev.tierproof.model.Unmodelled> unmodelled = question.get().unmodelled();
     // spec S9.3, S9.4: the answer is inconclusive when what is not modelled acts on the flow as
     // placed there; each other placement's note on its own
-    Caveat caveat = Session.caveat(g, Relevance.verdict(unmodelled, c.flow(), verdict));
+    Caveat caveat = Session.caveat(g, Relevance.verdict(unmodelled, answer, verdict));
     List<dev.tierproof.model.Unmodelled> acting = new java.util.ArrayList<>(caveat.elements());
     // spec S6.10-S6.12: a workload that names no node may run on the host endpoint's node, or on
     // a node whose forward chain is walked, too; of a flow between two such workloads, whose
-    // placements grow as the square of the walked nodes, only those whose verdict differs (or that
-    // are inconclusive) are noted
+    // placements grow as the square of the walked nodes, and of the other interface choices, only
+    // those whose verdict differs (or that are inconclusive) are noted
     List<ExplainReport.Placed> others = new java.util.ArrayList<>();
     boolean pods = Flow.betweenWorkloads(c.flow().source(), c.flow().destination());
     for (Flow p : evaluator.placements(c.flow())) {
-      if (!p.equals(c.flow())) {
+      if (!p.equals(answer)) {
         Verdict v = evaluator.evaluate(p);
         Caveat here = Session.caveat(g, Relevance.verdict(unmodelled, p, v));
-        if (pods && v.allowed() == verdict.allowed() && !here.inconclusive()) {
+        boolean crossing =
+            java.util.Objects.equals(p.ends().source(), answer.ends().source())
+                && java.util.Objects.equals(p.ends().destination(), answer.ends().destination());
+        if ((pods || crossing) && v.allowed() == verdict.allowed() && !here.inconclusive()) {
           continue;
         }
         others.add(new ExplainReport.Placed(p, v, here));
@@ -84,11 +97,17 @@ final class ExplainCommand extends Subcommand {
         notes.add(
             (p.local()
                     ? "placed on the host endpoint's node, "
-                    : pods ? "placed " + where(p) + ", " : "placed on node " + p.placement() + ", ")
+                    : crossing
+                        ? "by another interface, "
+                        : pods
+                            ? "placed " + where(p) + ", "
+                            : "placed on node " + p.placement() + ", ")
                 + placed(p, v)
                 + (here.inconclusive()
                     ? "; inconclusive there: "
-                        + String.join("; ", here.elements().stream().map(u -> u.display()).toList())
+                        + String.join(
+                            "; ",
+                            here.elements().stream().map(u -> u.display()).distinct().toList())
                         + " could change it"
                     : ""));
       }
@@ -103,7 +122,7 @@ final class ExplainCommand extends Subcommand {
                 ExplainReport.render(
                     f,
                     new ExplainReport.Explanation(
-                        set, from.end(), to.end(), c.flow(), verdict, notes, others),
+                        set, from.end(), to.end(), answer, verdict, notes, others),
                     caveat));
     if (!written) {
       return s.fail();

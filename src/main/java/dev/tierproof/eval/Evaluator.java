@@ -15,6 +15,7 @@ import dev.tierproof.model.NetworkSet;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
+import dev.tierproof.model.Ports;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Rule;
@@ -51,8 +52,8 @@ public final class Evaluator {
   private final dev.tierproof.model.PolicyIndex index;
   private final Set<Endpoint> known;
 
-  /** Per node whose forward chain is walked, its host endpoint ({@link Endpoint#forwarders}). */
-  private final Map<String, Endpoint> forwarders;
+  /** Per node whose forward chains are walked, its host side ({@link PolicySet#ports}). */
+  private final Map<String, Ports> ports;
 
   /** {@link PolicySet#walked}. */
   private final List<String> walked;
@@ -86,8 +87,8 @@ public final class Evaluator {
     this.netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
     this.entered = new java.util.concurrent.ConcurrentHashMap<>();
     known.addAll(set.endpoints());
-    this.forwarders = Endpoint.forwarders(set.endpoints());
-    this.walked = set.walked();
+    this.ports = set.ports();
+    this.walked = List.copyOf(ports.keySet());
     for (NetworkSet n : set.networkSets()) {
       networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of(), false));
     }
@@ -99,8 +100,8 @@ public final class Evaluator {
     this.set = set;
     this.index = sameTiers ? base.index : base.index.with(set.tiers());
     this.known = base.known;
-    this.forwarders = base.forwarders;
-    this.walked = sameTiers ? base.walked : set.walked();
+    this.ports = sameTiers ? base.ports : set.ports();
+    this.walked = List.copyOf(ports.keySet());
     this.byAddress = base.byAddress;
     this.networkSets = base.networkSets;
     this.netsetIndex = base.netsetIndex;
@@ -163,35 +164,33 @@ public final class Evaluator {
 
   /**
    * The steps of every flow from {@code source} to {@code destination} (null: outside the cluster)
-   * placed as {@code ends} says ({@link Flow#sourcePlacement}), in the packet's order ({@link
-   * Hop#of}) around the forward chains of its ends' nodes ({@link #forwarders}). The one home of
-   * that order (the map's tables follow it).
+   * placed as {@code ends} says ({@link Flow#sourcePlacement}, {@link Flow#sourceInterface}), in
+   * the packet's order ({@link Hop#of}) around the forward chains of its ends' nodes ({@link
+   * #forwarders}). The one home of that order (the map's tables follow it).
    */
   public List<Hop> hops(Endpoint source, Endpoint destination, Flow.Ends ends) {
     Endpoint[] via = forwarders(source, destination, ends);
-    return Hop.of(source, destination, via[0], via[1]);
+    return Hop.of(source, destination, via);
   }
 
   /**
-   * The host endpoints whose forward chains a flow from {@code source} to {@code destination}
-   * placed as {@code ends} says meets, per end (spec S6.10, S6.11), of its source's node and of its
-   * destination's node (each null: none): a workload end of a flow with outside or with another
-   * workload meets the all-interfaces endpoint of the node it is on (its own, or where the flow
-   * places it when it names none) when that node is one of {@link Endpoint#forwarders}; none either
-   * when that chain holds no policy (it forwards every packet, S6.8: its steps are left out). Two
-   * ends on one such node meet the same endpoint.
+   * The host endpoints whose forward chain sides a flow from {@code source} to {@code destination}
+   * placed as {@code ends} says meets ({@link Hop#sides}), on the {@link #ports} of its ends' nodes
+   * (its own, or where the flow places a workload naming none), for a workload end of a flow with
+   * outside or another workload.
    */
   private Endpoint[] forwarders(Endpoint source, Endpoint destination, Flow.Ends ends) {
-    return new Endpoint[] {
-      Hop.forwarded(source, destination) ? forwarderOn(node(source, ends.source())) : null,
-      Hop.forwarded(destination, source) ? forwarderOn(node(destination, ends.destination())) : null
-    };
+    Ports s = Hop.forwarded(source, destination) ? ports.get(node(source, ends.source())) : null;
+    Ports d =
+        Hop.forwarded(destination, source)
+            ? ports.get(node(destination, ends.destination()))
+            : null;
+    return Hop.sides(s, d, ends, this::held);
   }
 
   /**
-   * The host endpoints whose forward chains {@code flow} meets, its source's node's first (spec
-   * S6.10, S6.11; {@link #hops}): none, one, or two for a flow between workloads on two walked
-   * nodes.
+   * The host endpoints whose forward chains {@code flow} meets, each once, in the order of {@link
+   * #hops} (spec S6.10, S6.11).
    */
   public List<Endpoint> forwarders(Flow flow) {
     return java.util.Arrays.stream(forwarders(flow.source(), flow.destination(), flow.ends()))
@@ -200,30 +199,33 @@ public final class Evaluator {
         .toList();
   }
 
+  /** The node workload {@code w} is on: its own, else {@code placement} ("" for none). */
   private static String node(Endpoint w, String placement) {
-    return w.node() != null ? w.node() : placement;
+    return w.node() != null ? w.node() : placement != null ? placement : "";
   }
 
-  /**
-   * The all-interfaces host endpoint of {@code node} (null: none) when its forward chain is walked
-   * and holds policy ({@link #forwarders}), else null.
-   */
-  private Endpoint forwarderOn(String node) {
-    return node != null && walked.contains(node) ? forwarders.get(node) : null;
+  /** {@code h} when its forward chain holds policy on either side (spec S6.8), else null. */
+  private Endpoint held(Endpoint h) {
+    return h != null
+            && (!forwardChain(h, Direction.INGRESS).tiers().isEmpty()
+                || !forwardChain(h, Direction.EGRESS).tiers().isEmpty())
+        ? h
+        : null;
   }
 
-  /**
-   * The nodes whose forward chain is walked and holds policy ({@link PolicySet#walked}), in name
-   * order: where a workload naming no node may be placed with a different answer for its flows with
-   * outside (spec S6.11).
-   */
+  /** The nodes whose forward chains are walked and hold policy ({@link PolicySet#walked}). */
   public List<String> walked() {
     return walked;
   }
 
+  /** The host sides of the {@link #walked} nodes ({@link PolicySet#ports}), their interfaces. */
+  public Map<String, Ports> ports() {
+    return ports;
+  }
+
   /** {@code flow} in each placement that can change its answer ({@link Flow#placements}). */
   public List<Flow> placements(Flow flow) {
-    return flow.placements(walked());
+    return flow.placements(ports);
   }
 
   /** One enforcement point (spec S4): tiers in order, then profiles, then deny. */

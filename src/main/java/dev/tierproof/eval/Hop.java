@@ -3,9 +3,11 @@ package dev.tierproof.eval;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.Ports;
 import dev.tierproof.model.Protocols;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * One step of a flow's walk ({@link Evaluator#hops}): the step at {@code at} in {@code direction}
@@ -15,34 +17,55 @@ public record Hop(Endpoint at, Direction direction, boolean forward) {
 
   /**
    * The steps of a flow from {@code source} to {@code destination} (null: outside the cluster)
-   * whose source end meets the forward chain of {@code viaSource} and whose destination end that of
-   * {@code viaDestination} (null: none), in the packet's order (spec S5.1, S6.10, S6.11): the
-   * source node's ingress side, the source's egress step, that node's egress side, the destination
-   * node's ingress side, the destination's ingress step, that node's egress side; one node met by
-   * both ends has its ingress side before both steps and its egress side after them, once.
+   * whose ends meet the forward chain sides of {@code via} (null: none; {@code Evaluator}'s
+   * forwarders), in the packet's order (spec S5.1, S6.10, S6.11): the source node's ingress side,
+   * the source's egress step, that node's egress side, the destination node's ingress side, the
+   * destination's ingress step, that node's egress side.
    */
-  static List<Hop> of(
-      Endpoint source, Endpoint destination, Endpoint viaSource, Endpoint viaDestination) {
+  static List<Hop> of(Endpoint source, Endpoint destination, Endpoint[] via) {
     List<Hop> out = new ArrayList<>(6);
-    if (viaSource != null) {
-      out.add(new Hop(viaSource, Direction.INGRESS, true));
+    if (via[0] != null) {
+      out.add(new Hop(via[0], Direction.INGRESS, true));
     }
     if (source != null) {
       out.add(new Hop(source, Direction.EGRESS, false));
     }
-    if (viaSource != null && viaSource != viaDestination) {
-      out.add(new Hop(viaSource, Direction.EGRESS, true));
+    if (via[1] != null) {
+      out.add(new Hop(via[1], Direction.EGRESS, true));
     }
-    if (viaDestination != null && viaDestination != viaSource) {
-      out.add(new Hop(viaDestination, Direction.INGRESS, true));
+    if (via[2] != null) {
+      out.add(new Hop(via[2], Direction.INGRESS, true));
     }
     if (destination != null) {
       out.add(new Hop(destination, Direction.INGRESS, false));
     }
-    if (viaDestination != null) {
-      out.add(new Hop(viaDestination, Direction.EGRESS, true));
+    if (via[3] != null) {
+      out.add(new Hop(via[3], Direction.EGRESS, true));
     }
     return out;
+  }
+
+  /**
+   * The host endpoints whose forward chain sides a flow meets (spec S6.9-S6.11), in {@link #of}'s
+   * order: the source node's ingress and egress sides, the destination node's ingress and egress
+   * sides (each null: none), given the host sides {@code s} and {@code d} of its ends' walked nodes
+   * (null: not forwarded there) and the interfaces {@code ends} crosses. A workload end meets its
+   * node's all-interfaces endpoint's side of its own (workload) interface, and the side of the host
+   * endpoint governing the interface the flow crosses ({@link Ports#at}: the source's outgoing, the
+   * destination's incoming one). Two ends on one node meet its all-interfaces endpoint's ingress
+   * side before both steps and its egress side after them, once. {@code held} keeps a host endpoint
+   * whose forward chain holds policy (else null: it forwards every packet, S6.8).
+   */
+  static Endpoint[] sides(Ports s, Ports d, Flow.Ends ends, UnaryOperator<Endpoint> held) {
+    if (s != null && s == d) {
+      return new Endpoint[] {held.apply(s.other()), null, null, held.apply(s.other())};
+    }
+    return new Endpoint[] {
+      s == null ? null : held.apply(s.other()),
+      s == null ? null : held.apply(s.at(ends.sourceInterface())),
+      d == null ? null : held.apply(d.at(ends.destinationInterface())),
+      d == null ? null : held.apply(d.other())
+    };
   }
 
   /**

@@ -9,11 +9,12 @@
  * of {@link dev.tierproof.model.HostPath}, S6.4, the normal one with their own profiles; an
  * untracked Allow decided with the reply its packet needs, S6.5; a node's traffic with its own
  * workloads, S6.12, walking only the workload's egress toward its host: {@code Hop.stepped}; the
- * forward chain of a node whose one host endpoint is of all interfaces around a workload's step for
- * its flows with the outside and with other workloads, each end's node's chain in the packet's
- * order, S6.7-S6.11, a workload naming no node walking the chain of the node its flow places it on:
- * {@code Evaluator.hops}, {@code forwarders}, {@code placements}). Every answer the solver gives is
- * replayed here before it is reported.
+ * forward chains of a node's host endpoints around a workload's step for its flows with the outside
+ * and with other workloads, the all-interfaces endpoint's on the workload's side and the one
+ * governing the interface the flow crosses on the other ({@link dev.tierproof.model.Ports}), each
+ * end's node's chains in the packet's order, S6.7-S6.11, a workload naming no node walking the
+ * chain of the node its flow places it on: {@code Evaluator.hops}, {@code forwarders}, {@code
+ * placements}). Every answer the solver gives is replayed here before it is reported.
  *
  * <ul>
  *   <li>{@code Evaluator}: rule matching (S3) and the one walk of S4 ({@code walk}); {@code

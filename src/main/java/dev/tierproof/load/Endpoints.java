@@ -258,7 +258,7 @@ final class Endpoints {
         ports,
         names,
         node,
-        false,
+        null,
         spec,
         meta);
   }
@@ -301,7 +301,7 @@ final class Endpoints {
           ports,
           names,
           node,
-          "*".equals(interfaceName),
+          interfaceName == null || interfaceName.isEmpty() ? null : interfaceName,
           spec,
           meta);
     }
@@ -320,7 +320,7 @@ final class Endpoints {
       List<NamedPort> ports,
       List<String> profiles,
       String node,
-      boolean allInterfaces,
+      String interfaceName,
       Fields spec,
       Meta meta) {
     String resource = kind == Endpoint.Kind.HOST ? "HostEndpoint" : "WorkloadEndpoint";
@@ -336,7 +336,8 @@ final class Endpoints {
             profiles,
             node,
             meta.span(),
-            allInterfaces);
+            "*".equals(interfaceName),
+            interfaceName);
     endpoints.add(new Pending<>(e, profiles, spec.valueSpan("profiles")));
   }
 

@@ -102,8 +102,9 @@ final class Gaps {
     Dataplane dataplane = set.dataplane();
     boolean renderer = dataplane != null && dataplane.renderer();
     boolean bpf = dataplane == Dataplane.BPF;
-    // spec S6.11: these nodes' forward chains are walked for their workloads' flows with outside
-    Set<String> walked = Endpoint.forwarders(set.endpoints()).keySet();
+    // spec S6.9-S6.11: these nodes' forward chains are walked, for every interface choice, for
+    // their workloads' flows with outside or another workload
+    Set<String> walked = dev.tierproof.model.Ports.of(set.endpoints()).keySet();
     // spec S6.10: eBPF lets the outer packet between Calico hosts through
     OuterPackets outer = bpf ? null : new OuterPackets(modes, vxlanPort, set.endpoints(), walked);
     for (Tier t : set.tiers()) {
@@ -142,8 +143,8 @@ final class Gaps {
                   path == HostPath.UNTRACKED
                       ? "forwarded traffic through host endpoints is not modelled"
                       : "forwarded traffic through host endpoints is modelled only for a"
-                          + " workload on a node whose one host endpoint is of all interfaces"
-                          + " and an address outside the cluster or another workload",
+                          + " workload on a node whose host endpoints' interfaces the input"
+                          + " settles and an address outside the cluster or another workload",
                   hosts.isEmpty()
                       ? Reach.NOWHERE
                       : new Reach.Endpoints(
@@ -152,7 +153,10 @@ final class Gaps {
                               null,
                               null)
                           .on(nodes)
-                          .walking(path == HostPath.UNTRACKED && !renderer ? Set.of() : walked)
+                          .walking(
+                              path != HostPath.UNTRACKED
+                                  ? walked
+                                  : untrackedWalked(renderer, hosts, walked))
                           .forwardedOnly(path != HostPath.PRE_DNAT)));
           OuterPackets.Gap drops =
               path == HostPath.PRE_DNAT && outer != null ? outer.of(p, hosts) : null;
@@ -222,6 +226,24 @@ final class Gaps {
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
+  }
+
+  /**
+   * The walked nodes an untracked policy selecting {@code hosts} leaves alone (spec S6.6, S6.7.1):
+   * on Felix's rule renderer, those where it selects no named host endpoint (the raw chains of an
+   * all-interfaces endpoint do not exist); a named one's untracked ingress path sees forwarded
+   * packets, and what an untracked Allow's reply meets on a forward chain is not modelled.
+   */
+  private static Set<String> untrackedWalked(
+      boolean renderer, List<Endpoint> hosts, Set<String> walked) {
+    if (!renderer) {
+      return Set.of();
+    }
+    Set<String> out = new java.util.TreeSet<>(walked);
+    hosts.stream()
+        .filter(e -> e.site() != Site.ALL_INTERFACES && e.node() != null)
+        .forEach(e -> out.remove(e.node()));
+    return out;
   }
 
   /**

@@ -155,7 +155,7 @@ final class Policies {
     String flag =
         doNotTrack ? "doNotTrack" : preDnat ? "preDNAT" : applyOnForward ? "applyOnForward" : null;
     if (flag != null) {
-      // spec S6.11: of forwarded traffic only a node's one all-interfaces endpoint's chain
+      // spec S6.11: of forwarded traffic the chains of the nodes whose interfaces are settled
       d.warning(
           spec.keySpan(flag),
           "`"
@@ -164,8 +164,9 @@ final class Policies {
                   ? "`: forwarded traffic through host endpoints is not modelled, only traffic to"
                       + " and from their own addresses"
                   : "`: forwarded traffic through host endpoints is modelled only for the"
-                      + " workloads of a node whose one host endpoint is of all interfaces (`*`),"
-                      + " with addresses outside the cluster and with other workloads"
+                      + " workloads of a node whose host endpoints' interfaces are settled (for"
+                      + " every interface routing may pick), with addresses outside the cluster"
+                      + " and with other workloads"
                       + (preDnat
                           ? " (not the outer packet of IPIP or VXLAN between two nodes)"
                           : "")));

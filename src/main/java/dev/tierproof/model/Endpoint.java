@@ -20,6 +20,9 @@ import java.util.Map;
  *     a Pod's {@code spec.nodeName}; null when the input does not say
  * @param allInterfaces a host endpoint of all its node's interfaces ({@code interfaceName: "*"}),
  *     whose step walks no untracked path ({@link Site#ALL_INTERFACES}, S6.6)
+ * @param interfaceName a host endpoint's {@code interfaceName} as written ({@code "*"} with {@code
+ *     allInterfaces}), null when it names none (it governs the interface holding its {@code
+ *     expectedIPs}) and for a workload: which host interface it governs ({@link Ports}, S6.9)
  */
 public record Endpoint(
     Kind kind,
@@ -32,7 +35,8 @@ public record Endpoint(
     List<String> profiles,
     String node,
     Span span,
-    boolean allInterfaces) {
+    boolean allInterfaces,
+    String interfaceName) {
 
   /** The label a workload endpoint carries with its namespace's name (spec S2.1). */
   public static final String NAMESPACE_LABEL = "projectcalico.org/namespace";
@@ -54,31 +58,37 @@ public record Endpoint(
     return out;
   }
 
-  /**
-   * Per node whose host endpoints are exactly one all-interfaces endpoint, that endpoint: the nodes
-   * whose forward chain tierproof walks for the flows between their workloads and addresses outside
-   * the cluster (specs/semantics.md S6.11). Nodes in name order.
-   */
-  public static Map<String, Endpoint> forwarders(List<Endpoint> endpoints) {
-    Map<String, List<Endpoint>> byNode = new java.util.TreeMap<>();
-    for (Endpoint e : endpoints) {
-      if (e.isHost() && e.node() != null) {
-        byNode.computeIfAbsent(e.node(), k -> new java.util.ArrayList<>()).add(e);
-      }
-    }
-    Map<String, Endpoint> out = new java.util.TreeMap<>();
-    byNode.forEach(
-        (node, hosts) -> {
-          if (hosts.size() == 1 && hosts.get(0).allInterfaces()) {
-            out.put(node, hosts.get(0));
-          }
-        });
-    return java.util.Collections.unmodifiableMap(out);
-  }
-
   public enum Kind {
     WORKLOAD,
     HOST
+  }
+
+  /** An endpoint naming no interface: a workload, or a host endpoint of {@code expectedIPs}. */
+  public Endpoint(
+      Kind kind,
+      String namespace,
+      String name,
+      String source,
+      Map<String, String> labels,
+      List<Ip> ips,
+      List<NamedPort> ports,
+      List<String> profiles,
+      String node,
+      Span span,
+      boolean allInterfaces) {
+    this(
+        kind,
+        namespace,
+        name,
+        source,
+        labels,
+        ips,
+        ports,
+        profiles,
+        node,
+        span,
+        allInterfaces,
+        allInterfaces ? "*" : null);
   }
 
   public Endpoint {
@@ -143,18 +153,51 @@ public record Endpoint(
   /** A copy with other addresses (hypothetical endpoints get theirs from the question). */
   public Endpoint withIps(List<Ip> newIps) {
     return new Endpoint(
-        kind, namespace, name, source, labels, newIps, ports, profiles, node, span, allInterfaces);
+        kind,
+        namespace,
+        name,
+        source,
+        labels,
+        newIps,
+        ports,
+        profiles,
+        node,
+        span,
+        allInterfaces,
+        interfaceName);
   }
 
   /** A copy on {@code newNode} (null: a node the input does not name). */
   public Endpoint withNode(String newNode) {
     return new Endpoint(
-        kind, namespace, name, source, labels, ips, ports, profiles, newNode, span, allInterfaces);
+        kind,
+        namespace,
+        name,
+        source,
+        labels,
+        ips,
+        ports,
+        profiles,
+        newNode,
+        span,
+        allInterfaces,
+        interfaceName);
   }
 
   /** A copy with other effective labels (those inherited from profiles added, S2.7). */
   public Endpoint withLabels(Map<String, String> newLabels) {
     return new Endpoint(
-        kind, namespace, name, source, newLabels, ips, ports, profiles, node, span, allInterfaces);
+        kind,
+        namespace,
+        name,
+        source,
+        newLabels,
+        ips,
+        ports,
+        profiles,
+        node,
+        span,
+        allInterfaces,
+        interfaceName);
   }
 }

@@ -1,5 +1,7 @@
 package dev.tierproof.model;
 
+import java.util.Map;
+
 /**
  * One concrete packet: the first packet of a connection (specs/semantics.md S5.1).
  *
@@ -19,6 +21,14 @@ package dev.tierproof.model;
  *     is the same as there ({@link #placements}). Each end is placed on its own, so a flow between
  *     two workloads naming no node can place them on two nodes. The one home of where a flow puts
  *     its ends: normalised here, so a placement that cannot matter is null
+ * @param sourceInterface the interface the packet leaves the source end's node by, when that end is
+ *     a workload placed on a node ({@link #sourcePlacement}) and the flow is forwarded there (the
+ *     other end is outside or a workload on another node): a key of that node's {@link
+ *     Ports#named}, or {@link Ports#OTHER}; null where no choice applies (spec S6.10: it picks the
+ *     host endpoint whose egress forward path the packet meets). {@code destinationInterface}
+ *     likewise the interface it comes in by at the destination end's node (its pre-DNAT and ingress
+ *     forward paths). Null too on a node without named host endpoints, where every choice is alike
+ *     ({@link #placements(Endpoint, Endpoint, Map)} draws only those that matter)
  */
 public record Flow(
     int protocol,
@@ -32,7 +42,9 @@ public record Flow(
     Endpoint source,
     Endpoint destination,
     String sourcePlacement,
-    String destinationPlacement) {
+    String destinationPlacement,
+    String sourceInterface,
+    String destinationInterface) {
 
   public Flow {
     if (sourceIp.family() != destinationIp.family()) {
@@ -41,6 +53,54 @@ public record Flow(
     String s = normalised(source, destination, sourcePlacement);
     destinationPlacement = normalised(destination, source, destinationPlacement);
     sourcePlacement = s;
+    boolean oneNode =
+        betweenWorkloads(source, destination)
+            && sourcePlacement != null
+            && sourcePlacement.equals(destinationPlacement);
+    sourceInterface =
+        sourcePlacement == null || oneNode || !crosses(source, destination)
+            ? null
+            : sourceInterface;
+    destinationInterface =
+        destinationPlacement == null || oneNode || !crosses(destination, source)
+            ? null
+            : destinationInterface;
+  }
+
+  /** A flow placed as given, crossing no chosen interface ({@link #sourceInterface}). */
+  public Flow(
+      int protocol,
+      Ip sourceIp,
+      Integer sourcePort,
+      Ip destinationIp,
+      Integer destinationPort,
+      Integer icmpType,
+      Integer icmpCode,
+      String destinationDomain,
+      Endpoint source,
+      Endpoint destination,
+      String sourcePlacement,
+      String destinationPlacement) {
+    this(
+        protocol,
+        sourceIp,
+        sourcePort,
+        destinationIp,
+        destinationPort,
+        icmpType,
+        icmpCode,
+        destinationDomain,
+        source,
+        destination,
+        sourcePlacement,
+        destinationPlacement,
+        null,
+        null);
+  }
+
+  /** Whether workload end {@code w}'s packets with {@code other} (null: outside) are forwarded. */
+  private static boolean crosses(Endpoint w, Endpoint other) {
+    return w != null && !w.isHost() && (other == null || !other.isHost());
   }
 
   /** A flow whose ends naming no node are placed elsewhere ({@link #placed} places them). */
@@ -101,7 +161,7 @@ public record Flow(
    * Where this flow places its two ends ({@link #sourcePlacement}, {@link #destinationPlacement}).
    */
   public Ends ends() {
-    return new Ends(sourcePlacement, destinationPlacement);
+    return new Ends(sourcePlacement, destinationPlacement, sourceInterface, destinationInterface);
   }
 
   /** Whether both ends are workload endpoints (spec S6.10: their flow may cross two nodes). */
@@ -151,8 +211,17 @@ public record Flow(
     return null;
   }
 
-  /** Where a flow places its source and its destination end ({@link #sourcePlacement}). */
-  public record Ends(String source, String destination) {
+  /**
+   * Where a flow places its source and its destination end ({@link #sourcePlacement}), and the
+   * interfaces it crosses there ({@link #sourceInterface}, {@link #destinationInterface}).
+   */
+  public record Ends(
+      String source, String destination, String sourceInterface, String destinationInterface) {
+
+    /** Ends on the given nodes, crossing no chosen interface. */
+    public Ends(String source, String destination) {
+      this(source, destination, null, null);
+    }
 
     /** Both ends (each that names no node) on {@code node} (null: elsewhere). */
     public static Ends both(String node) {
@@ -162,9 +231,9 @@ public record Flow(
 
   /**
    * The flow in each placement that can change its answer ({@link #placements(Endpoint, Endpoint,
-   * java.util.Collection)}).
+   * Map)}).
    */
-  public java.util.List<Flow> placements(java.util.Collection<String> walked) {
+  public java.util.List<Flow> placements(Map<String, Ports> walked) {
     return placements(source, destination, walked).stream().map(this::placed).toList();
   }
 
@@ -172,11 +241,34 @@ public record Flow(
    * The placements of the flows between {@code a} and {@code b} (null: outside), either way, that
    * can change their answers, elsewhere first: with a {@link #floating} end, elsewhere and its host
    * end's node, or for a flow with outside each of {@code walked} (the nodes whose forward chain is
-   * walked, spec S6.11); for a flow between two workloads, each end naming no node elsewhere or on
-   * each of {@code walked}, independently ((walked+1)² for two such ends); else the one placement
-   * they all have.
+   * walked, spec S6.11, with their {@link Ports}); for a flow between two workloads, each end
+   * naming no node elsewhere or on each of {@code walked}, independently ((walked+1)² for two such
+   * ends); else the one placement they all have. Each forwarded end on a walked node whose host
+   * endpoints name interfaces crosses each of its interface choices ({@link Ports#choices}; S6.10),
+   * the ends independently.
    */
-  public static java.util.List<Ends> placements(
+  public static java.util.List<Ends> placements(Endpoint a, Endpoint b, Map<String, Ports> walked) {
+    java.util.List<Ends> out = new java.util.ArrayList<>();
+    for (Ends e : nodePlacements(a, b, walked.keySet())) {
+      String s = normalised(a, b, e.source());
+      String d = normalised(b, a, e.destination());
+      boolean oneNode = betweenWorkloads(a, b) && s != null && s.equals(d);
+      for (String si : choices(oneNode || !crosses(a, b) || s == null ? null : walked.get(s))) {
+        for (String di : choices(oneNode || !crosses(b, a) || d == null ? null : walked.get(d))) {
+          out.add(new Ends(e.source(), e.destination(), si, di));
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableList(out);
+  }
+
+  /** The interface choices of a crossing of {@code p} that can matter (null: none). */
+  private static java.util.List<String> choices(Ports p) {
+    return p == null || !p.chooses() ? java.util.Collections.singletonList(null) : p.choices();
+  }
+
+  /** {@link #placements(Endpoint, Endpoint, Map)}'s nodes, before interface choices. */
+  private static java.util.List<Ends> nodePlacements(
       Endpoint a, Endpoint b, java.util.Collection<String> walked) {
     if (betweenWorkloads(a, b)) {
       java.util.List<Ends> out = new java.util.ArrayList<>();
@@ -185,7 +277,7 @@ public record Flow(
           out.add(new Ends(s, d));
         }
       }
-      return java.util.Collections.unmodifiableList(out);
+      return out;
     }
     Endpoint w = floating(a, b);
     if (w == null) {
@@ -197,7 +289,7 @@ public record Flow(
     for (String n : other == null ? walked : java.util.List.of(other.node())) {
       out.add(Ends.both(n));
     }
-    return java.util.Collections.unmodifiableList(out);
+    return out;
   }
 
   /**
@@ -258,7 +350,9 @@ public record Flow(
         source,
         destination,
         sourcePlacement,
-        destinationPlacement);
+        destinationPlacement,
+        sourceInterface,
+        destinationInterface);
   }
 
   /** The same packet between {@code newSource} and {@code newDestination}, placed alike. */
@@ -275,7 +369,9 @@ public record Flow(
         newSource,
         newDestination,
         sourcePlacement,
-        destinationPlacement);
+        destinationPlacement,
+        sourceInterface,
+        destinationInterface);
   }
 
   /**
@@ -303,7 +399,9 @@ public record Flow(
         source,
         destination,
         ends.source(),
-        ends.destination());
+        ends.destination(),
+        ends.sourceInterface(),
+        ends.destinationInterface());
   }
 
   /** The same packet, its workload end naming no node placed on its host end's node (S6.12). */
@@ -332,7 +430,9 @@ public record Flow(
             owner,
             destination,
             sourcePlacement,
-            destinationPlacement)
+            destinationPlacement,
+            sourceInterface,
+            destinationInterface)
         : new Flow(
             protocol,
             sourceIp,
@@ -345,7 +445,9 @@ public record Flow(
             this.source,
             owner,
             sourcePlacement,
-            destinationPlacement);
+            destinationPlacement,
+            sourceInterface,
+            destinationInterface);
   }
 
   /**
@@ -376,7 +478,9 @@ public record Flow(
         destination,
         source,
         destinationPlacement,
-        sourcePlacement);
+        sourcePlacement,
+        destinationInterface,
+        sourceInterface);
   }
 
   /**
@@ -454,10 +558,34 @@ public record Flow(
     return e == null ? "" : onNode(e == source);
   }
 
-  /** {@code " on node n1"} when this flow places the end on a node ({@link #placedOn(boolean)}). */
+  /**
+   * {@code " on node n1"} when this flow places the end on a node ({@link #placedOn(boolean)}), and
+   * the interface it crosses there when one is chosen ({@code ", leaving by eth0"}, {@code ",
+   * entering by an interface without a host endpoint of its own"}; {@link #crossing(boolean)}).
+   */
   public String onNode(boolean sourceEnd) {
     String node = placedOn(sourceEnd);
-    return node == null ? "" : " on node " + node;
+    return (node == null ? "" : " on node " + node) + crossing(sourceEnd);
+  }
+
+  /**
+   * The interface the end's packets cross on its node (the source's outgoing, the destination's
+   * incoming), or null when no choice applies ({@link #sourceInterface}).
+   */
+  public String interfaceOf(boolean sourceEnd) {
+    return sourceEnd ? sourceInterface : destinationInterface;
+  }
+
+  /**
+   * {@code ", leaving by eth0"} (the source end) or {@code ", entering by eth0"} (the destination
+   * end) when the flow chooses the interface it crosses at that end ({@link #interfaceOf}), else
+   * {@code ""}.
+   */
+  public String crossing(boolean sourceEnd) {
+    String iface = interfaceOf(sourceEnd);
+    return iface == null
+        ? ""
+        : (sourceEnd ? ", leaving by " : ", entering by ") + Ports.describe(iface);
   }
 
   private static String address(Ip ip, Integer port) {

@@ -9,14 +9,27 @@ import java.util.Collection;
  * the workload end on the host end's node) or when the end is a workload on one of the walked nodes
  * ({@link PolicySet#walked}; its own node, or where it places a workload naming none) and the other
  * end is outside the cluster or a workload; any other {@link Flow#sourcePlacement} is answered as
- * elsewhere.
+ * elsewhere. On a walked node a forwarded end also crosses an interface choice ({@code
+ * sourceInterface}, {@code destinationInterface}: {@link Flow#sourceInterface}, null where none
+ * applies), part of the placement (S6.10).
  */
-public record Placement(String source, String destination) {
+public record Placement(
+    String source, String destination, String sourceInterface, String destinationInterface) {
+
+  /** Ends on the given nodes crossing no chosen interface. */
+  public Placement(String source, String destination) {
+    this(source, destination, null, null);
+  }
 
   /** Where {@code f} is placed, given the {@code walked} nodes. */
   public static Placement of(Flow f, Collection<String> walked) {
+    String s = placed(f, f.sourcePlacement(), walked);
+    String d = placed(f, f.destinationPlacement(), walked);
     return new Placement(
-        placed(f, f.sourcePlacement(), walked), placed(f, f.destinationPlacement(), walked));
+        s,
+        d,
+        s != null && walked.contains(s) ? f.sourceInterface() : null,
+        d != null && walked.contains(d) ? f.destinationInterface() : null);
   }
 
   private static String placed(Flow f, String p, Collection<String> walked) {

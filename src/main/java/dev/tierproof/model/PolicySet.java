@@ -129,32 +129,42 @@ public record PolicySet(
   }
 
   /**
-   * The nodes whose forward chain tierproof walks (spec S6.11: {@link Endpoint#forwarders}) and
-   * whose chain holds policy: an enforced policy of its forward paths ({@link HostPath#forwarded})
-   * selects the node's host endpoint. A chain without policy forwards every packet (S6.8), so a
-   * workload naming no node placed on any other node is answered as elsewhere. Name order.
+   * The nodes whose forward chains tierproof walks ({@link Ports#of}: a node whose host endpoints'
+   * interfaces the input settles, spec S6.9-S6.11) and whose chain of some interface choice holds
+   * policy: an enforced policy of its forward paths ({@link HostPath#forwarded}) selects a host
+   * endpoint governing one of its interfaces ({@link Ports#governing}). A chain without policy
+   * forwards every packet (S6.8), so a workload naming no node placed on any other node is answered
+   * as elsewhere. Name order.
    */
   public java.util.List<String> walked() {
-    java.util.List<String> out = new java.util.ArrayList<>();
-    Endpoint.forwarders(endpoints)
+    return java.util.List.copyOf(ports().keySet());
+  }
+
+  /** The {@link Ports} of the {@link #walked} nodes, in node name order. */
+  public Map<String, Ports> ports() {
+    Map<String, Ports> out = new java.util.TreeMap<>();
+    Ports.of(endpoints)
         .forEach(
-            (node, h) -> {
-              boolean held =
-                  tiers.stream()
-                      .flatMap(t -> t.policies().stream())
-                      .anyMatch(
-                          p ->
-                              p.selector().matches(h.labels())
-                                  && java.util.Arrays.stream(Direction.values())
-                                      .anyMatch(
-                                          d ->
-                                              HostPath.forwarded(d).stream()
-                                                  .anyMatch(path -> path.enforces(p, d))));
-              if (held) {
-                out.add(node);
+            (node, ports) -> {
+              if (ports.governing().stream().anyMatch(this::forwardHeld)) {
+                out.put(node, ports);
               }
             });
-    return java.util.List.copyOf(out);
+    return java.util.Collections.unmodifiableMap(out);
+  }
+
+  /** Whether an enforced policy of a forward path selects host endpoint {@code h} (spec S6.8). */
+  private boolean forwardHeld(Endpoint h) {
+    return tiers.stream()
+        .flatMap(t -> t.policies().stream())
+        .anyMatch(
+            p ->
+                p.selector().matches(h.labels())
+                    && java.util.Arrays.stream(Direction.values())
+                        .anyMatch(
+                            d ->
+                                HostPath.forwarded(d).stream()
+                                    .anyMatch(path -> path.enforces(p, d))));
   }
 
   public Optional<Profile> profile(String name) {

@@ -207,6 +207,13 @@ public final class DiffReport {
         } else {
           o.put("placedElsewhere", true);
         }
+        // spec S6.10: the interface choices the class holds for, on those nodes
+        if (c.placed().sourceInterface() != null) {
+          o.put("sourceInterface", c.placed().sourceInterface());
+        }
+        if (c.placed().destinationInterface() != null) {
+          o.put("destinationInterface", c.placed().destinationInterface());
+        }
       }
       ObjectNode w = o.putObject("witness");
       Json.fill(w, c.witness());

@@ -115,6 +115,13 @@ public final class ExplainReport {
             } else {
               note.put("node", f.placement());
             }
+            // spec S6.10: the interfaces the packet so placed crosses ("*": another interface)
+            if (f.sourceInterface() != null) {
+              note.put("sourceInterface", f.sourceInterface());
+            }
+            if (f.destinationInterface() != null) {
+              note.put("destinationInterface", f.destinationInterface());
+            }
             walked.add(note.setAll(x));
           }
         }
@@ -206,11 +213,17 @@ public final class ExplainReport {
     Endpoint at = step.endpoint();
     List<String> out = new ArrayList<>();
     out.add(
-        "Node "
-            + at.node()
-            + "'s one host endpoint "
+        "Host endpoint "
             + at.ref()
-            + " is of all interfaces, so the packet it forwards meets "
+            + " of node "
+            + at.node()
+            + (at.allInterfaces()
+                ? " is of all interfaces (the default of those without a named one)"
+                : " governs interface "
+                    + dev.tierproof.model.Ports.describe(dev.tierproof.model.Ports.key(at)))
+            + ", so the packet the node forwards "
+            + (step.direction() == Direction.INGRESS ? "in by" : "out by")
+            + " it meets "
             + (step.direction() == Direction.INGRESS
                 ? "its pre-DNAT path, then (unless that allowed) its ingress forward path."
                 : "its egress forward path.")

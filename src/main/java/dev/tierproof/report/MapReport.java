@@ -98,6 +98,13 @@ public final class MapReport {
     }
     Endpoint floating = f.floating();
     if (floating == null) {
+      // spec S6.10: a workload on a node crossing one of its interface choices
+      floating =
+          f.interfaceOf(true) != null
+              ? f.source()
+              : f.interfaceOf(false) != null ? f.destination() : null;
+    }
+    if (floating == null) {
       return "";
     }
     String where = f.onNode(floating);

@@ -157,10 +157,12 @@ public final class DiffEncoding {
     walkable.addAll(after.walked());
     Set<String> mentioned = new TreeSet<>(mentioned(before));
     mentioned.addAll(mentioned(after));
+    Set<String> interfaces = new TreeSet<>(Network.interfaces(before));
+    interfaces.addAll(Network.interfaces(after));
     DiffEncoding d =
         new DiffEncoding(
-            Network.encode(before, session, patterns, mentioned, hostNodes, walkable),
-            Network.encode(after, session, patterns, mentioned, hostNodes, walkable));
+            Network.encode(before, session, patterns, mentioned, hostNodes, walkable, interfaces),
+            Network.encode(after, session, patterns, mentioned, hostNodes, walkable, interfaces));
     d.hypothetical = hypothetical;
     return d;
   }
@@ -409,13 +411,14 @@ public final class DiffEncoding {
 
   /**
    * The flows between the workloads on a node and outside the cluster or any workload, both ways,
-   * where the node's forward chain differs (spec S6.10, S6.11): walked in one version only, with
-   * other policies, or on dataplanes that disagree on its failsafe ports. The workloads naming no
-   * node, and pods not yet deployed, may run on it too.
+   * where the node's forward chain of some interface choice differs (spec S6.9-S6.11): walked in
+   * one version only, with other policies (the host endpoint governing an interface in one version
+   * and the other compared), or on dataplanes that disagree on its failsafe ports. The workloads
+   * naming no node, and pods not yet deployed, may run on it too.
    */
   private void forwarded(List<Suspect> out) {
-    Set<String> nodes = new TreeSet<>(before.forwarders.keySet());
-    nodes.addAll(after.forwarders.keySet());
+    Set<String> nodes = new TreeSet<>(before.ports.keySet());
+    nodes.addAll(after.ports.keySet());
     EndScope outside =
         new EndScope(
             false,
@@ -424,22 +427,31 @@ public final class DiffEncoding {
             hypothetical,
             true);
     for (String n : nodes) {
-      Endpoint b = before.forwarders.get(n);
-      Endpoint a = after.forwarders.get(n);
+      dev.tierproof.model.Ports pb = before.ports.get(n);
+      dev.tierproof.model.Ports pa = after.ports.get(n);
       // spec S6.11: the dataplanes disagree on a forward chain's failsafe ports
       boolean differs =
-          b == null || a == null || before.set.forwardFailsafe() != after.set.forwardFailsafe();
-      for (Direction dir : Direction.values()) {
-        differs =
-            differs
-                || chains.compare(
-                        before.forwardSkeleton(b.labels(), dir),
-                        after.forwardSkeleton(a.labels(), dir),
-                        List.of(),
-                        List.of(),
-                        dir,
-                        false)
-                    != null;
+          pb == null || pa == null || before.set.forwardFailsafe() != after.set.forwardFailsafe();
+      Set<String> choices = new TreeSet<>();
+      if (!differs) {
+        choices.addAll(pb.choices());
+        choices.addAll(pa.choices());
+      }
+      for (String c : choices) {
+        Endpoint b = pb.at(c);
+        Endpoint a = pa.at(c);
+        for (Direction dir : Direction.values()) {
+          differs =
+              differs
+                  || chains.compare(
+                          b == null ? List.of() : before.forwardSkeleton(b.labels(), dir),
+                          a == null ? List.of() : after.forwardSkeleton(a.labels(), dir),
+                          List.of(),
+                          List.of(),
+                          dir,
+                          false)
+                      != null;
+        }
       }
       List<Endpoint> on =
           after.set.endpoints().stream()

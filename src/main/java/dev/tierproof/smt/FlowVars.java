@@ -39,10 +39,23 @@ final class FlowVars {
    */
   final Choice dnode;
 
+  /**
+   * The interface the flow's source end's packets leave its node by ({@link
+   * dev.tierproof.model.Flow#sourceInterface}): i the i-th of {@link Network#interfaces} (from 1),
+   * any value not naming one of that node's named interfaces (0 among them) another interface
+   * ({@link dev.tierproof.model.Ports#OTHER}); read only where a walked node has named host
+   * endpoints, so never constrained. {@link #diface} likewise the interface its destination end's
+   * packets come in by. Its reply's are swapped with its ends.
+   */
+  final Choice iface;
+
+  /** {@link #iface} of the destination end. */
+  final Choice diface;
+
   /** The reply's terms ({@link #reply}), made on first use. */
   private FlowVars reply;
 
-  FlowVars(Context ctx, int domainClasses, int nodes) {
+  FlowVars(Context ctx, int domainClasses, int nodes, int interfaces) {
     this(
         ctx,
         ctx.mkBoolConst("flow.v6"),
@@ -55,7 +68,9 @@ final class FlowVars {
         ctx.mkBVConst("flow.icmpCode", 8),
         Choice.of(ctx, "flow.domain", domainClasses),
         Choice.of(ctx, "flow.node", nodes + 1),
-        Choice.of(ctx, "flow.dstNode", nodes + 1));
+        Choice.of(ctx, "flow.dstNode", nodes + 1),
+        Choice.of(ctx, "flow.iface", interfaces + 1),
+        Choice.of(ctx, "flow.dstIface", interfaces + 1));
   }
 
   private FlowVars(
@@ -70,10 +85,14 @@ final class FlowVars {
       BitVecExpr icmpCode,
       Choice domain,
       Choice node,
-      Choice dnode) {
+      Choice dnode,
+      Choice iface,
+      Choice diface) {
     this.ctx = ctx;
     this.node = node;
     this.dnode = dnode;
+    this.iface = iface;
+    this.diface = diface;
     this.v6 = v6;
     this.src = src;
     this.dst = dst;
@@ -126,7 +145,9 @@ final class FlowVars {
               icmpCode,
               new Choice(ctx, ctx.mkBV(0, domain.width()), domain.size(), domain.width()),
               dnode,
-              node);
+              node,
+              diface,
+              iface);
     }
     return reply;
   }

@@ -4,6 +4,7 @@ import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Model;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Ports;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,22 +12,26 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The forward chains a query's flows can meet (spec S6.7-S6.11): per node whose forward chain is
- * walked ({@link Network#forwarders}), the conditions "the flow's source end is a workload endpoint
- * on that node (or naming none, placed there: {@link EndEncoding#onNode}) and its destination is
- * outside the cluster or a workload" and the same of its destination end, and the ingress and
- * egress sides of the node's all-interfaces host endpoint's forward chain ({@link
- * Chain.Compiler#forward}), compiled once per node and met once when either end is there (spec
- * S6.10, S6.11); a node whose chain holds no policy forwards every packet and is left out. The
- * solver's counterpart of {@code eval.Evaluator.forwarders} and {@code forwardChain}, in the order
- * of {@code eval.Evaluator.hops}.
+ * The forward chains a query's flows can meet (spec S6.7-S6.11): per node whose host side is
+ * settled ({@link Network#ports}), the conditions "the flow's source end is a workload endpoint on
+ * that node (or naming none, placed there: {@link EndEncoding#onNode}) and its destination is
+ * outside the cluster or a workload" and the same of its destination end; each side of each host
+ * endpoint's forward chain there ({@link Chain.Compiler#forward}) is compiled once and guarded by
+ * the flows that meet it: the all-interfaces endpoint's ingress side by the source end's node (the
+ * workload's interface), its egress side by the destination end's; the side of the host endpoint
+ * governing each interface choice ({@link dev.tierproof.model.Ports#at}, {@link FlowVars#iface}) by
+ * the source end's node and its outgoing choice (egress) or the destination end's node and its
+ * incoming choice (ingress), when the other end is not on that node (spec S6.10); a host endpoint
+ * whose chain holds no policy forwards every packet and is left out. The solver's counterpart of
+ * {@code eval.Evaluator.forwarders} and {@code forwardChain}, in the order of {@code
+ * eval.Evaluator.hops}.
  */
 final class Forwarding {
 
-  /** One node: when the source end, the destination end or either is there, and its two sides. */
-  private record Node(BoolExpr atSource, BoolExpr atDestination, BoolExpr at, Chain in, Chain out) {
-    Chain side(Direction d) {
-      return d == Direction.INGRESS ? in : out;
+  /** One side of one host endpoint's chain, and the flows that meet it at each position. */
+  private record Met(Direction direction, Chain chain, Map<Side, List<BoolExpr>> at) {
+    BoolExpr any(Terms t) {
+      return t.or(at.values().stream().flatMap(List::stream).toList());
     }
   }
 
@@ -43,7 +48,7 @@ final class Forwarding {
   }
 
   private final Terms t;
-  private final List<Node> nodes = new ArrayList<>();
+  private final List<Met> sides = new ArrayList<>();
 
   /** None: a query of one step (lint), which meets no forward chain. */
   Forwarding(Terms t) {
@@ -53,27 +58,78 @@ final class Forwarding {
   /** The nodes' chains over the ends {@code src} and {@code dst} (after their scopes). */
   Forwarding(Terms t, Network net, EndEncoding src, EndEncoding dst, Chain.Compiler compiler) {
     this.t = t;
-    for (Map.Entry<String, Endpoint> e : net.forwarders.entrySet()) {
+    meetings(t, net, src, dst)
+        .forEach(
+            (h, at) -> {
+              for (Direction d : Direction.values()) {
+                Map<Side, List<BoolExpr>> here = new java.util.EnumMap<>(Side.class);
+                at.forEach(
+                    (side, guards) -> {
+                      if (direction(side) == d) {
+                        here.put(side, guards);
+                      }
+                    });
+                List<Network.TierPart> parts = net.forwardSkeleton(h.labels(), d);
+                if (!here.isEmpty() && !parts.isEmpty()) { // spec S6.8: no policy, forwarded
+                  sides.add(new Met(d, compiler.forward(d, parts), here));
+                }
+              }
+            });
+  }
+
+  /**
+   * Per host endpoint, per side of its chain, the flows that meet it (spec S6.10, S6.11): the
+   * node's all-interfaces endpoint on the workload's own interface, the host endpoint of each
+   * interface choice on the far side (a node without named host endpoints: its all-interfaces
+   * endpoint on both), when the other end is not on that node.
+   */
+  private static Map<Endpoint, Map<Side, List<BoolExpr>>> meetings(
+      Terms t, Network net, EndEncoding src, EndEncoding dst) {
+    Map<Endpoint, Map<Side, List<BoolExpr>>> out = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, Ports> e : net.ports.entrySet()) {
       String n = e.getKey();
+      Ports p = e.getValue();
       BoolExpr s = meets(t, src, dst, n);
       BoolExpr d = meets(t, dst, src, n);
-      BoolExpr at = t.or(s, d);
-      Map<String, String> labels = e.getValue().labels();
-      List<Network.TierPart> in = net.forwardSkeleton(labels, Direction.INGRESS);
-      List<Network.TierPart> out = net.forwardSkeleton(labels, Direction.EGRESS);
-      if (at.isFalse() || in.isEmpty() && out.isEmpty()) {
-        continue; // spec S6.8: a chain without policy forwards every packet
+      if (s.isFalse() && d.isFalse()) {
+        continue;
       }
       BoolExpr atSource = t.define(s);
       BoolExpr atDestination = t.define(d);
-      nodes.add(
-          new Node(
-              atSource,
-              atDestination,
-              t.or(atSource, atDestination),
-              compiler.forward(Direction.INGRESS, in),
-              compiler.forward(Direction.EGRESS, out)));
+      meet(out, p.other(), Side.SOURCE_IN, atSource);
+      meet(out, p.other(), Side.DESTINATION_OUT, atDestination);
+      BoolExpr leaves = t.and(atSource, t.not(atDestination));
+      BoolExpr enters = t.and(atDestination, t.not(atSource));
+      if (!p.chooses()) {
+        meet(out, p.other(), Side.SOURCE_OUT, leaves);
+        meet(out, p.other(), Side.DESTINATION_IN, enters);
+        continue;
+      }
+      for (String c : p.choices()) {
+        Endpoint h = p.at(c);
+        meet(out, h, Side.SOURCE_OUT, t.and(leaves, net.chosen(t, p, c, true)));
+        meet(out, h, Side.DESTINATION_IN, t.and(enters, net.chosen(t, p, c, false)));
+      }
     }
+    return out;
+  }
+
+  /**
+   * Records that the flows of {@code guard} meet host endpoint {@code h} (if any) at {@code side}.
+   */
+  private static void meet(
+      Map<Endpoint, Map<Side, List<BoolExpr>>> out, Endpoint h, Side side, BoolExpr guard) {
+    if (h != null && !guard.isFalse()) {
+      out.computeIfAbsent(h, k -> new java.util.EnumMap<>(Side.class))
+          .computeIfAbsent(side, k -> new ArrayList<>())
+          .add(guard);
+    }
+  }
+
+  private static Direction direction(Side side) {
+    return side == Side.SOURCE_IN || side == Side.DESTINATION_IN
+        ? Direction.INGRESS
+        : Direction.EGRESS;
   }
 
   /**
@@ -88,8 +144,8 @@ final class Forwarding {
   /**
    * Lint's step on a forward side (spec S6.11): the side in {@code d} of the forward chain of the
    * host endpoints {@code hosts} (whose forward chains apply the same policies, so one chain,
-   * compiled from the first's labels), chosen when the flow meets one of their nodes' chains at
-   * either end.
+   * compiled from the first's labels), chosen when the flow meets one of them on that side (its
+   * node, and where the node has named host endpoints the interface choice, {@link #meetings}).
    */
   static Query.StepChain side(
       Terms t,
@@ -99,40 +155,52 @@ final class Forwarding {
       Chain.Compiler compiler,
       List<Endpoint> hosts,
       Direction d) {
+    Map<Endpoint, Map<Side, List<BoolExpr>>> all = meetings(t, net, src, dst);
     List<BoolExpr> at = new ArrayList<>();
     for (Endpoint h : hosts) {
-      at.add(meets(t, src, dst, h.node()));
-      at.add(meets(t, dst, src, h.node()));
+      all.getOrDefault(h, Map.of())
+          .forEach(
+              (side, guards) -> {
+                if (direction(side) == d) {
+                  at.addAll(guards);
+                }
+              });
     }
     return new Query.StepChain(
         t.define(t.or(at)), compiler.forward(d, net.forwardSkeleton(hosts.get(0).labels(), d)));
   }
 
-  /** Both sides of the chain the flow meets, if any, allow it. */
+  /** Every side the flow meets allows it. */
   BoolExpr verdict() {
     List<BoolExpr> all = new ArrayList<>();
-    for (Node n : nodes) {
-      all.add(t.or(t.not(n.at()), t.and(n.in().verdict(), n.out().verdict())));
+    for (Met m : sides) {
+      if (!m.at().isEmpty()) {
+        all.add(t.or(t.not(m.any(t)), m.chain().verdict()));
+      }
     }
     return t.and(all);
   }
 
   /** Compiles every side's deciding points, in the current scope (before a goal's). */
   void explain() {
-    for (Node n : nodes) {
-      n.in().decided();
-      n.out().decided();
+    for (Met m : sides) {
+      if (!m.at().isEmpty()) {
+        m.chain().decided();
+      }
     }
   }
 
-  /** The side in {@code d} of the chain the flow meets is decided as {@code f} says (null: not). */
+  /** A side in {@code d} that the flow meets is decided as {@code f} says (null: not). */
   BoolExpr any(Direction d, Function<Chain, BoolExpr> f) {
     explain();
     List<BoolExpr> any = new ArrayList<>();
-    for (Node n : nodes) {
-      BoolExpr x = f.apply(n.side(d));
+    for (Met m : sides) {
+      if (m.direction() != d || m.at().isEmpty()) {
+        continue;
+      }
+      BoolExpr x = f.apply(m.chain());
       if (x != null && !x.isFalse()) {
-        any.add(t.and(n.at(), x));
+        any.add(t.and(m.any(t), x));
       }
     }
     return t.or(any);
@@ -148,33 +216,21 @@ final class Forwarding {
     return any(d, c -> c.decidedByAny(points));
   }
 
-  /**
-   * The deciding point of the side {@code which} of the chains the flow of {@code m} meets, if any.
-   */
+  /** The deciding point of the side at {@code which} that the flow of {@code m} meets, if any. */
   void decisions(Model m, Side which, List<Point> out) {
-    for (Node n : nodes) {
-      boolean s = m.eval(n.atSource(), true).isTrue();
-      boolean d = m.eval(n.atDestination(), true).isTrue();
-      boolean met =
-          switch (which) {
-            case SOURCE_IN -> s;
-            case SOURCE_OUT -> s && !d;
-            case DESTINATION_IN -> d && !s;
-            case DESTINATION_OUT -> d;
-          };
-      if (met) {
-        n.side(
-                which == Side.SOURCE_IN || which == Side.DESTINATION_IN
-                    ? Direction.INGRESS
-                    : Direction.EGRESS)
-            .decided()
-            .forEach(
-                (p, f) -> {
-                  if (m.eval(f, true).isTrue()) {
-                    out.add(p);
-                  }
-                });
+    for (Met met : sides) {
+      List<BoolExpr> guards = met.at().get(which);
+      if (guards == null || guards.stream().noneMatch(g -> m.eval(g, true).isTrue())) {
+        continue;
       }
+      met.chain()
+          .decided()
+          .forEach(
+              (p, f) -> {
+                if (m.eval(f, true).isTrue()) {
+                  out.add(p);
+                }
+              });
     }
   }
 }

@@ -125,10 +125,16 @@ public final class Network {
   final Set<String> walkable;
 
   /**
-   * Per node whose forward chain is walked, its host endpoint ({@link Endpoint#forwarders}, spec
-   * S6.11).
+   * Per node whose host endpoints' interfaces the input settles, its host side ({@link
+   * dev.tierproof.model.Ports#of}, spec S6.9-S6.11): the forward chains a flow may meet there.
    */
-  final Map<String, Endpoint> forwarders;
+  final Map<String, dev.tierproof.model.Ports> ports;
+
+  /**
+   * The interfaces named host endpoints govern on the nodes of {@link #ports} (of this set, and of
+   * the other set of a pair), in name order: {@link FlowVars#iface} numbers them from 1.
+   */
+  final List<String> interfaces;
 
   private List<Rule> forwardRules;
 
@@ -139,7 +145,52 @@ public final class Network {
         null,
         Set.of(),
         Endpoint.hostNodes(set.endpoints()),
-        Set.copyOf(set.walked()));
+        Set.copyOf(set.walked()),
+        interfaces(set));
+  }
+
+  /** The interfaces the named host endpoints of {@code set} govern ({@link #interfaces}). */
+  static Set<String> interfaces(PolicySet set) {
+    Set<String> out = new java.util.TreeSet<>();
+    dev.tierproof.model.Ports.of(set.endpoints())
+        .values()
+        .forEach(p -> out.addAll(p.named().keySet()));
+    return out;
+  }
+
+  /**
+   * The value of {@link FlowVars#iface} that chooses interface {@code iface} (a key of {@link
+   * #interfaces}; 0 for any other).
+   */
+  int interfaceIndex(String iface) {
+    return interfaces.indexOf(iface) + 1;
+  }
+
+  /**
+   * The flow's outgoing ({@code source}) or incoming interface on the node of {@code p} is choice
+   * {@code c} ({@link FlowVars#iface}): its index, or for any other choice ({@link
+   * dev.tierproof.model.Ports#OTHER}) none of the node's named interfaces.
+   */
+  com.microsoft.z3.BoolExpr chosen(Terms t, dev.tierproof.model.Ports p, String c, boolean source) {
+    Choice v = source ? vars.iface : vars.diface;
+    if (p.named().containsKey(c)) {
+      return v.is(interfaceIndex(c));
+    }
+    return t.not(t.or(p.named().keySet().stream().map(k -> v.is(interfaceIndex(k))).toList()));
+  }
+
+  /**
+   * The interface choice {@link FlowVars#iface}'s value {@code i} makes on {@code node}: a named
+   * interface of its {@link #ports}, else {@link dev.tierproof.model.Ports#OTHER}; null when the
+   * node's interfaces cannot matter (no named host endpoint there, or no node).
+   */
+  String interfaceOn(String node, int i) {
+    dev.tierproof.model.Ports p = node == null ? null : ports.get(node);
+    if (p == null || !p.chooses()) {
+      return null;
+    }
+    String iface = i <= 0 || i > interfaces.size() ? null : interfaces.get(i - 1);
+    return iface != null && p.named().containsKey(iface) ? iface : dev.tierproof.model.Ports.OTHER;
   }
 
   /**
@@ -162,9 +213,9 @@ public final class Network {
   /**
    * {@code patterns} (null: this set's own) are the destination DNS names' patterns, {@code
    * alsoMentioned} more namespace names to count as mentioned, {@code hostNodes} the {@link
-   * #hostNodes}, {@code walkable} the {@link #walkable}: two sets given the same of all four share
-   * their packet variables, hypothetical namespaces and grouping and placement by node ({@link
-   * DiffEncoding}).
+   * #hostNodes}, {@code walkable} the {@link #walkable}, {@code interfaces} the {@link
+   * #interfaces}: two sets given the same of all five share their packet variables, hypothetical
+   * namespaces and grouping and placement by node ({@link DiffEncoding}).
    */
   private Network(
       PolicySet set,
@@ -172,12 +223,14 @@ public final class Network {
       Set<String> patterns,
       Set<String> alsoMentioned,
       Set<String> hostNodes,
-      Set<String> walkable) {
+      Set<String> walkable,
+      Set<String> interfaces) {
     this.set = set;
     this.hostNodes = Set.copyOf(hostNodes);
     this.nodes = List.copyOf(new java.util.TreeSet<>(hostNodes));
     this.walkable = Set.copyOf(walkable);
-    this.forwarders = Endpoint.forwarders(set.endpoints());
+    this.ports = dev.tierproof.model.Ports.of(set.endpoints());
+    this.interfaces = List.copyOf(new java.util.TreeSet<>(interfaces));
     this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
     this.netsets = new dev.tierproof.model.CidrIndex<>(set.networkSets(), NetworkSet::nets);
     this.session = session;
@@ -193,7 +246,7 @@ public final class Network {
       patterns = patterns(set);
     }
     domains = new DomainClasses(patterns);
-    vars = new FlowVars(session.ctx(), domains.size(), nodes.size());
+    vars = new FlowVars(session.ctx(), domains.size(), nodes.size(), this.interfaces.size());
     mentioned.addAll(alsoMentioned);
     Set<String> known = new LinkedHashSet<>(set.namespaces().keySet());
     set.profiles().keySet().stream()
@@ -265,8 +318,9 @@ public final class Network {
       Set<String> patterns,
       Set<String> alsoMentioned,
       Set<String> hostNodes,
-      Set<String> walkable) {
-    return new Network(set, session, patterns, alsoMentioned, hostNodes, walkable);
+      Set<String> walkable,
+      Set<String> interfaces) {
+    return new Network(set, session, patterns, alsoMentioned, hostNodes, walkable, interfaces);
   }
 
   /**
@@ -368,15 +422,16 @@ public final class Network {
   }
 
   /**
-   * The rules but Log rules of the forward chains of {@link #forwarders}, in chain order, each
-   * once: what the ends of a query must be grouped by besides their own steps' rules.
+   * The rules but Log rules of the forward chains of {@link #ports}' host endpoints, in chain
+   * order, each once: what the ends of a query must be grouped by besides their own steps' rules.
    */
   List<Rule> forwardRules() {
     if (forwardRules == null) {
       java.util.Set<Rule> seen =
           java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
       List<Rule> out = new ArrayList<>();
-      for (Endpoint h : forwarders.values()) {
+      for (Endpoint h :
+          ports.values().stream().flatMap(p -> p.governing().stream()).distinct().toList()) {
         for (Direction d : Direction.values()) {
           for (TierPart part : forwardSkeleton(h.labels(), d)) {
             for (Applied a : part.policies()) {

@@ -287,7 +287,18 @@ public final class Query implements AutoCloseable {
   BoolExpr placedOn(dev.tierproof.model.Placement p) {
     return t.and(
         p.source() == null ? t.not(t.or(on)) : at(on, p.source()),
-        p.destination() == null ? t.not(t.or(dstOn)) : at(dstOn, p.destination()));
+        p.destination() == null ? t.not(t.or(dstOn)) : at(dstOn, p.destination()),
+        crossing(p.source(), p.sourceInterface(), true),
+        crossing(p.destination(), p.destinationInterface(), false));
+  }
+
+  /**
+   * The flow crosses interface choice {@code iface} on {@code node} at its source end (with {@code
+   * source}) or its destination end (true when {@code iface} is null: no choice applies).
+   */
+  private BoolExpr crossing(String node, String iface, boolean source) {
+    dev.tierproof.model.Ports p = node == null ? null : net.ports.get(node);
+    return iface == null || p == null ? ctx.mkTrue() : net.chosen(t, p, iface, source);
   }
 
   private BoolExpr at(List<BoolExpr> on, String node) {

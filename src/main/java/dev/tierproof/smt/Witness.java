@@ -100,6 +100,11 @@ record Witness(
     return nice;
   }
 
+  /** The node workload end {@code e} is on: its own, or {@code placed} when it names none. */
+  private static String on(Endpoint e, String placed) {
+    return e == null ? null : e.node() != null ? e.node() : placed;
+  }
+
   /**
    * The model's flow, its verdict by {@code allowed} and (with {@code explain}) the deciding points
    * of its steps.
@@ -131,7 +136,9 @@ record Witness(
             source,
             destination,
             net.node(v.node.in(m)),
-            net.node(v.dnode.in(m)));
+            net.node(v.dnode.in(m)),
+            net.interfaceOn(on(source, net.node(v.node.in(m))), v.iface.in(m)),
+            net.interfaceOn(on(destination, net.node(v.dnode.in(m))), v.diface.in(m)));
     List<Point> decisions = new ArrayList<>();
     if (explain) {
       // in eval's order (Evaluator.hops): each step between the forward sides of its node

@@ -13,11 +13,12 @@
  * endpoint and direction: tiers, Pass, tier defaults, profiles, no-profile deny), S5 (flows,
  * hypothetical endpoints), S6 (host endpoints: failsafes first, then the untracked, pre-DNAT and
  * normal paths, S6.4; the reply an untracked Allow needs, over the reversed packet, S6.5; the
- * forward chain of a node whose one host endpoint is of all interfaces, S6.7-S6.11), S6.12 (a
- * node's traffic with its own workloads; a local flow walks only the workload's egress toward its
- * host). {@code flow.node} places the source end when it is a workload naming no node, {@code
+ * forward chains of a node's host endpoints per interface choice, S6.7-S6.11), S6.12 (a node's
+ * traffic with its own workloads; a local flow walks only the workload's egress toward its host).
+ * {@code flow.node} places the source end when it is a workload naming no node, {@code
  * flow.dstNode} the destination end: elsewhere, on its host end's node (S6.12) or, for a flow with
- * outside or another workload, on a node whose forward chain is walked (S6.10, S6.11).
+ * outside or another workload, on a node whose forward chain is walked (S6.10, S6.11); {@code
+ * flow.iface} and {@code flow.dstIface} the interface each end's packets cross there (S6.10).
  *
  * <p>Encoding. A packet is a family, two 128-bit addresses (IPv4-mapped; IPv6 addresses outside the
  * mapped range), protocol 1-255, ports exactly for TCP/UDP/SCTP/UDPLite, ICMP type and code exactly

@@ -92,8 +92,22 @@ final class Cases {
      * of their own (none when it has none).
      */
     Map<String, Query> onNodes() {
+      return entries("onNodes");
+    }
+
+    /**
+     * What the query expects of its flow crossing each named interface of its ends' nodes (spec
+     * S6.10; the query itself crosses another interface): its {@code onInterfaces} entries, per
+     * interface, as queries of their own (none when it has none).
+     */
+    Map<String, Query> onInterfaces() {
+      return entries("onInterfaces");
+    }
+
+    /** The entries of the query's mapping {@code field}, by key, as queries of their own. */
+    private Map<String, Query> entries(String field) {
       Map<String, Query> out = new java.util.TreeMap<>();
-      node.path("onNodes")
+      node.path(field)
           .properties()
           .forEach(e -> out.put(e.getKey(), new Query(owner, index, e.getValue())));
       return out;

@@ -100,6 +100,20 @@ class CasesTest {
                                                             tree(eval.evaluate(flow.placed(n)))))
                                                     .as(q.title() + " (on node " + n + ")")
                                                     .isEmpty());
+                                    // spec S6.10: each named interface its ends' nodes may cross
+                                    q.onInterfaces()
+                                        .forEach(
+                                            (i, expected) -> {
+                                              Flow crossing = crossing(eval, flow, i);
+                                              assertThat(eval.placements(flow))
+                                                  .as(q.title() + ": crosses " + i)
+                                                  .contains(crossing);
+                                              assertThat(
+                                                      Cases.mismatches(
+                                                          expected, tree(eval.evaluate(crossing))))
+                                                  .as(q.title() + " (by " + i + ")")
+                                                  .isEmpty();
+                                            });
                                   })));
             });
   }
@@ -179,6 +193,11 @@ class CasesTest {
                                                     .as(q.title() + " (on node " + n + ")")
                                                     .isEqualTo(expected.unmodelled());
                                               });
+                                      // spec S6.10: a crossing whose verdict differs is noted
+                                      q.onInterfaces()
+                                          .forEach(
+                                              (i, expected) ->
+                                                  crossingNote(c, q, explanation, i, expected));
                                     }))));
   }
 
@@ -211,6 +230,8 @@ class CasesTest {
                                       allows(q)
                                           || q.local() != null && allows(q.local())
                                           || q.onNodes().values().stream()
+                                              .anyMatch(CasesTest::allows)
+                                          || q.onInterfaces().values().stream()
                                               .anyMatch(CasesTest::allows);
                                   if (r.result()
                                       != (allow
@@ -230,6 +251,51 @@ class CasesTest {
                               }
                               assertThat(mismatches).isEmpty();
                             }))));
+  }
+
+  /**
+   * The query's flow crossing interface {@code iface} at each end whose node has it (the query's
+   * own flow crosses another interface, spec S6.10).
+   */
+  private static Flow crossing(Evaluator eval, Flow flow, String iface) {
+    List<String> alike = java.util.Arrays.asList(null, iface, dev.tierproof.model.Ports.OTHER);
+    return eval.placements(flow).stream()
+        .filter(p -> iface.equals(p.sourceInterface()) || iface.equals(p.destinationInterface()))
+        .filter(
+            p -> alike.contains(p.sourceInterface()) && alike.contains(p.destinationInterface()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(flow.describe() + " never crosses " + iface));
+  }
+
+  /**
+   * Explain JSON's {@code onWalkedNodes} entry crossing {@code iface} matches {@code expected};
+   * absent only when its verdict is the answer's (explain notes the crossings that differ).
+   */
+  private static void crossingNote(
+      Case c, Query q, JsonNode explanation, String iface, Query expected) {
+    Loaded loaded = Loaded.of(c);
+    Flow crossing;
+    try {
+      crossing = crossing(new Evaluator(loaded.set), loaded.flow(q), iface);
+    } catch (Exception e) {
+      throw new AssertionError(q.title(), e);
+    }
+    JsonNode on = null;
+    for (JsonNode x : explanation.path("onWalkedNodes")) {
+      if (java.util.Objects.equals(
+              crossing.sourceInterface(), x.path("sourceInterface").asText(null))
+          && java.util.Objects.equals(
+              crossing.destinationInterface(), x.path("destinationInterface").asText(null))) {
+        on = x;
+      }
+    }
+    if (on == null) {
+      assertThat(expected.node().get("verdict").asText())
+          .as(q.title() + " (by " + iface + "): not noted, so as the answer")
+          .isEqualTo(explanation.path("verdict").asText());
+    } else {
+      assertThat(Cases.mismatches(expected, on)).as(q.title() + " (by " + iface + ")").isEmpty();
+    }
   }
 
   private static boolean allows(Query q) {

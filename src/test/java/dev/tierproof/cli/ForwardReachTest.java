@@ -27,11 +27,25 @@ class ForwardReachTest {
   }
 
   @Test
-  void verifyIsolated_workloadBehindNamedEgressForwardToOutside_inconclusiveNamingIt() {
-    Run run = Run.of("verify", "isolated", "fa/f", "world", "-f", CASE);
-    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+  void verifyIsolated_workloadBehindNamedEgressForwardToOutside_violatedByAnotherInterface() {
+    // spec S6.10: leaving node-5 by eth0 its egress forward rule denies TCP 443; by another
+    // interface nothing does, and the counterexample says so
+    Run run =
+        Run.of(
+            "verify",
+            "isolated",
+            "fa/f",
+            "world",
+            "--protocol",
+            "TCP",
+            "--port",
+            "443",
+            "-f",
+            CASE);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.VIOLATED.code());
     assertThat(run.out())
-        .contains("applyOnForward `node-5-forward-out` at " + CASE + "/resources.yaml:85");
+        .doesNotContain("inconclusive")
+        .contains("leaving by an interface without a host endpoint of its own");
   }
 
   @Test

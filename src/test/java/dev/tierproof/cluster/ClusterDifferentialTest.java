@@ -86,7 +86,9 @@ class ClusterDifferentialTest {
                 "witnesses and sampled flows between workloads through one node's forward chain",
                 "witnesses and sampled flows between workloads through two nodes' forward chains",
                 "witnesses and sampled flows on bpf through a host endpoint's pre-DNAT or forward"
-                    + " path")),
+                    + " path",
+                "witnesses and sampled flows crossing a named interface of a walked node",
+                "witnesses and sampled flows crossing another interface of a node with named ones")),
         ClusterDifferentialTest::verify);
   }
 
@@ -107,7 +109,9 @@ class ClusterDifferentialTest {
                 "sampled flows placing a workload naming no node on a walked node",
                 "sampled flows an unmodelled element could change (named by their invariant)",
                 "sampled flows between workloads through one node's forward chain",
-                "sampled flows between workloads through two nodes' forward chains")),
+                "sampled flows between workloads through two nodes' forward chains",
+                "sampled flows crossing a named interface of a walked node",
+                "sampled flows crossing another interface of a node with named ones")),
         (seed, session, counts) -> check(seed, counts));
   }
 
@@ -161,6 +165,7 @@ class ClusterDifferentialTest {
           counts.addAndGet(9, w.local() ? 1 : 0);
           counts.addAndGet(12, Questions.floatingWalked(w) ? 1 : 0); // spec S6.11
           Questions.countPods(w, eval, counts, 13); // spec S6.10
+          Questions.countInterfaces(w, counts, 16); // spec S6.10
           assertThat(Questions.fits(w, spec))
               .as("%s: witness %s fits", question, Questions.brief(w))
               .isTrue();
@@ -219,6 +224,7 @@ class ClusterDifferentialTest {
               counts.addAndGet(8, f.local() ? 1 : 0);
               counts.addAndGet(12, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
               Questions.countPods(f, eval, counts, 13); // spec S6.10
+              Questions.countInterfaces(f, counts, 16); // spec S6.10
               Verdict verdict = eval.evaluate(f);
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
@@ -322,7 +328,9 @@ class ClusterDifferentialTest {
             ends[0],
             ends[1],
             f.sourcePlacement(),
-            f.destinationPlacement());
+            f.destinationPlacement(),
+            f.sourceInterface(),
+            f.destinationInterface());
     Flow after =
         new Flow(
             f.protocol(),
@@ -336,8 +344,9 @@ class ClusterDifferentialTest {
             mapped[0],
             mapped[1],
             before.sourcePlacement(),
-            before
-                .destinationPlacement()); // spec S6.12: the deployed pod is placed as its endpoint
+            before.destinationPlacement(), // spec S6.12: the deployed pod is placed as its endpoint
+            before.sourceInterface(),
+            before.destinationInterface());
     // was
     return new Flow[] {before, after};
   }
@@ -482,6 +491,7 @@ class ClusterDifferentialTest {
               counts.addAndGet(4, f.local() ? 1 : 0);
               counts.addAndGet(5, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
               Questions.countPods(f, eval, counts, 7); // spec S6.10
+              Questions.countInterfaces(f, counts, 9); // spec S6.10
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved to allow none", q.text(), Questions.brief(f))
                   .isFalse();
@@ -501,6 +511,7 @@ class ClusterDifferentialTest {
               counts.addAndGet(4, f.local() ? 1 : 0);
               counts.addAndGet(5, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
               Questions.countPods(f, eval, counts, 7); // spec S6.10
+              Questions.countInterfaces(f, counts, 9); // spec S6.10
               assertThat(eval.evaluate(f).allowed())
                   .as("%s: sampled %s, proved all allowed", q.text(), Questions.brief(f))
                   .isTrue();

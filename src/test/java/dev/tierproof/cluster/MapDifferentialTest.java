@@ -109,7 +109,9 @@ class MapDifferentialTest {
             "sampled flows an unmodelled element could change (their pair named)",
             "pairs proved in clusters holding unmodelled elements",
             "sampled flows between workloads through one node's forward chain",
-            "sampled flows between workloads through two nodes' forward chains"));
+            "sampled flows between workloads through two nodes' forward chains",
+            "sampled flows crossing a named interface of a walked node",
+            "sampled flows crossing another interface of a node with named ones"));
     return RandomClusterDataplane.with(out);
   }
 
@@ -325,8 +327,16 @@ class MapDifferentialTest {
       Evaluator eval,
       Map<List<Group>, Edge> edges,
       AtomicLongArray counts) {
+    List<Flow> placements = eval.placements(f);
+    if (!placements.contains(f)) {
+      // spec S6.10: a flow crossing no chosen interface of a node with named ones stands for each
+      for (Flow p : placements) {
+        agrees(p, from, to, eval, edges, counts);
+      }
+      return;
+    }
     if (f.ends().equals(Flow.Ends.both(null))) {
-      for (Flow p : eval.placements(f)) {
+      for (Flow p : placements) {
         if (!p.ends().equals(Flow.Ends.both(null))) {
           agrees(p, from, to, eval, edges, counts); // spec S6.11, S6.12: the map lists placements
         }
@@ -356,6 +366,7 @@ class MapDifferentialTest {
     counts.addAndGet(11, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
     counts.addAndGet(10, v.steps().stream().anyMatch(Step::forward) ? 1 : 0); // spec S6.11
     Questions.countPods(f, eval, counts, 14); // spec S6.10
+    Questions.countInterfaces(f, counts, 16); // spec S6.10
   }
 
   /** Every part's witness replays to an allow decided as the part says; the edges by pair. */

@@ -156,11 +156,40 @@ public final class Questions {
    * {@code sets} walk (S6.11); else the flow as it must be placed.
    */
   public static List<Flow> placements(Flow flow, PolicySet... sets) {
-    java.util.Set<String> walked = new java.util.TreeSet<>();
+    java.util.Map<String, dev.tierproof.model.Ports> walked = new java.util.TreeMap<>();
     for (PolicySet set : sets) {
-      walked.addAll(set.walked());
+      set.ports().forEach(walked::putIfAbsent);
     }
     return flow.placements(walked);
+  }
+
+  /**
+   * Adds one to counter {@code at} when {@code f} crosses a named interface of a walked node (spec
+   * S6.10), or to {@code at + 1} when it crosses another interface of a node with named ones.
+   */
+  public static void countInterfaces(Flow f, long[] stats, int at) {
+    int k = crossing(f);
+    if (k >= 0) {
+      stats[at + k]++;
+    }
+  }
+
+  /** {@link #countInterfaces(Flow, long[], int)} into {@code c}. */
+  public static void countInterfaces(
+      Flow f, java.util.concurrent.atomic.AtomicLongArray c, int at) {
+    int k = crossing(f);
+    if (k >= 0) {
+      c.incrementAndGet(at + k);
+    }
+  }
+
+  /** 0: {@code f} crosses a named interface; 1: only another one; -1: no interface choice. */
+  private static int crossing(Flow f) {
+    List<String> chosen = java.util.Arrays.asList(f.sourceInterface(), f.destinationInterface());
+    if (chosen.stream().anyMatch(i -> i != null && !i.equals(dev.tierproof.model.Ports.OTHER))) {
+      return 0;
+    }
+    return chosen.contains(dev.tierproof.model.Ports.OTHER) ? 1 : -1;
   }
 
   /**
@@ -173,7 +202,12 @@ public final class Questions {
       java.util.concurrent.atomic.AtomicLongArray c,
       int at) {
     if (Flow.betweenWorkloads(f.source(), f.destination())) {
-      int nodes = eval.forwarders(f).size();
+      int nodes =
+          (int)
+              eval.forwarders(f).stream()
+                  .map(dev.tierproof.model.Endpoint::node)
+                  .distinct()
+                  .count();
       if (nodes > 0) {
         c.incrementAndGet(at + nodes - 1);
       }

@@ -198,7 +198,10 @@ public final class RandomCluster {
     docs.addAll(paths.forward()); // spec S6.11
     // forwarded traffic through host endpoints (S6.6), or a service the input does not resolve
     enforcingUnmodelled =
-        paths.drawn() || services.unresolvedReferenced() || dataplane.unmodelled();
+        paths.drawn()
+            || services.unresolvedReferenced()
+            || dataplane.unmodelled()
+            || RandomNamedInterfaces.drawn(docs);
     // a random source of their own: the rest of the text stays what it was without them
     docs.addAll(ClusterAdminPolicies.draw(new Random(seed * 0x9E3779B97F4A7C15L + 3), used));
     if (version.adminNetworkPolicies()) {

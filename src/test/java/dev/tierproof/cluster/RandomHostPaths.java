@@ -98,22 +98,7 @@ final class RandomHostPaths {
       return List.of();
     }
     List<String> out = new java.util.ArrayList<>();
-    String types = List.of("[Ingress]", "[Egress]", "[Ingress, Egress]").get(r.nextInt(3));
-    StringBuilder b =
-        new StringBuilder(
-            "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n"
-                + "  name: forward-chain\nspec:\n  selector: has(node-role)\n"
-                + "  applyOnForward: true\n  order: "
-                + (r.nextInt(3) * 10)
-                + "\n  types: "
-                + types
-                + "\n");
-    for (String dir : List.of("ingress", "egress")) {
-      if (types.toLowerCase(java.util.Locale.ROOT).contains(dir)) {
-        b.append("  ").append(dir).append(":\n").append(forwardRules(r, r.nextInt(4)));
-      }
-    }
-    out.add(b.toString());
+    out.add(forwardPolicy(r, "forward-chain", "has(node-role)", 0));
     if (r.nextBoolean()) {
       out.add(
           "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n"
@@ -129,8 +114,37 @@ final class RandomHostPaths {
     return out;
   }
 
+  /**
+   * An {@code applyOnForward} GlobalNetworkPolicy {@code name} selecting {@code selector}, of
+   * ingress, egress or both types, with {@code least} to {@code least + 3} (fewer than 4) rules per
+   * governed direction ({@link #forwardRules}), drawn from {@code r}.
+   */
+  static String forwardPolicy(Random r, String name, String selector, int least) {
+    String types = List.of("[Ingress]", "[Egress]", "[Ingress, Egress]").get(r.nextInt(3));
+    StringBuilder b =
+        new StringBuilder(
+            "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n  name: "
+                + name
+                + "\nspec:\n  selector: "
+                + selector
+                + "\n  applyOnForward: true\n  order: "
+                + (r.nextInt(3) * 10)
+                + "\n  types: "
+                + types
+                + "\n");
+    for (String dir : List.of("ingress", "egress")) {
+      if (types.toLowerCase(java.util.Locale.ROOT).contains(dir)) {
+        b.append("  ")
+            .append(dir)
+            .append(":\n")
+            .append(forwardRules(r, least + r.nextInt(4 - least)));
+      }
+    }
+    return b.toString();
+  }
+
   /** {@code n} rules of a forward or pre-DNAT policy; a Pass only after the first. */
-  private static String forwardRules(Random r, int n) {
+  static String forwardRules(Random r, int n) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < n; i++) {
       String action = List.of("Allow", "Deny", "Pass").get(r.nextInt(i == 0 ? 2 : 3));

@@ -37,6 +37,7 @@ final class RandomWalkedNodes {
               // spec S6.10: the node's address, which outer packets come from and go to
               + (addressed.nextBoolean() ? "  expectedIPs: [10.90.0." + (i + 1) + "]\n" : ""));
     }
+    out.addAll(RandomNamedInterfaces.draw(seed, n)); // spec S6.9, S6.10
     out.addAll(pools(new Random(seed * 0x5DEECE66DL + 31)));
     return out;
   }

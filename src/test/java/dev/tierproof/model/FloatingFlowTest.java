@@ -46,13 +46,13 @@ class FloatingFlowTest {
 
   @Test
   void placements_floatingWithOutside_elsewhereThenEachWalkedNode() {
-    assertThat(out(FLOATING).placements(List.of("n1", "n2")))
+    assertThat(out(FLOATING).placements(walked("n1", "n2")))
         .extracting(Flow::placement)
         .containsExactly(null, "n1", "n2");
-    assertThat(flow(FLOATING, N1).placements(List.of("n1", "n2")))
+    assertThat(flow(FLOATING, N1).placements(walked("n1", "n2")))
         .extracting(Flow::placement)
         .containsExactly(null, "n1");
-    assertThat(out(ON_N1).placements(List.of("n1", "n2")))
+    assertThat(out(ON_N1).placements(walked("n1", "n2")))
         .extracting(Flow::placement)
         .containsExactly("n1");
   }
@@ -141,5 +141,14 @@ class FloatingFlowTest {
 
   private static Endpoint host(String name, String node, boolean all) {
     return ForwardPathTest.host(name, node, all).withLabels(Map.of("host", node));
+  }
+
+  /** Walked nodes whose host endpoints name no interface (no interface choice). */
+  static Map<String, Ports> walked(String... nodes) {
+    Map<String, Ports> out = new java.util.TreeMap<>();
+    for (String n : nodes) {
+      out.put(n, new Ports(n, Map.of(), null));
+    }
+    return out;
   }
 }

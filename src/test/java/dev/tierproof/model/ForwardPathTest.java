@@ -13,18 +13,7 @@ import org.junit.jupiter.api.Test;
 class ForwardPathTest {
 
   static Endpoint host(String name, String node, boolean all) {
-    return new Endpoint(
-        Endpoint.Kind.HOST,
-        null,
-        name,
-        "HostEndpoint",
-        Map.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        node,
-        Span.NONE,
-        all);
+    return named(name, node, all ? "*" : null);
   }
 
   private static Policy policy(boolean preDnat, boolean applyOnForward, boolean staged) {
@@ -45,18 +34,50 @@ class ForwardPathTest {
   }
 
   @Test
-  void forwarders_nodeWithExactlyOneAllInterfacesEndpoint_only() {
+  void ports_namedAndAllInterfaces_firstByNameGoverns() {
     List<Endpoint> endpoints =
         List.of(
             host("n1-all", "n1", true),
-            host("n2-eth0", "n2", false),
-            host("n3-all", "n3", true),
-            host("n3-eth0", "n3", false),
-            host("n4-a", "n4", true),
-            host("n4-b", "n4", true));
-    // n2: named (routing picks the interface); n3, n4: several endpoints
-    assertThat(Endpoint.forwarders(endpoints)).containsOnlyKeys("n1");
-    assertThat(Endpoint.forwarders(endpoints).get("n1")).isSameAs(endpoints.get(0));
+            named("n2-eth0", "n2", "eth0"),
+            named("n3-b", "n3", "eth0"),
+            named("n3-a", "n3", "eth0"),
+            named("n3-eth1", "n3", "eth1"),
+            host("n3-z", "n3", true),
+            host("n3-y", "n3", true),
+            host("n4-ips", "n4", false),
+            host("n5-ips", "n5", false),
+            named("n5-eth0", "n5", "eth0"));
+    Map<String, Ports> ports = Ports.of(endpoints);
+    // n5: an endpoint of expectedIPs beside a named one (which interface holds them: not settled)
+    assertThat(ports).containsOnlyKeys("n1", "n2", "n3", "n4");
+    assertThat(ports.get("n1").chooses()).isFalse();
+    assertThat(ports.get("n1").at("eth0")).isSameAs(endpoints.get(0));
+    assertThat(ports.get("n2").choices()).containsExactly("eth0", Ports.OTHER);
+    assertThat(ports.get("n2").at(Ports.OTHER)).isNull();
+    assertThat(ports.get("n3").at("eth0").name()).isEqualTo("n3-a");
+    assertThat(ports.get("n3").at("eth1").name()).isEqualTo("n3-eth1");
+    assertThat(ports.get("n3").at(Ports.OTHER).name()).isEqualTo("n3-y");
+    assertThat(ports.get("n3").governing())
+        .extracting(Endpoint::name)
+        .containsExactly("n3-a", "n3-eth1", "n3-y");
+    assertThat(ports.get("n4").choices()).containsExactly("holding ", Ports.OTHER);
+  }
+
+  /** A host endpoint of interface {@code iface} ({@code "*"}: all; null: its addresses'). */
+  static Endpoint named(String name, String node, String iface) {
+    return new Endpoint(
+        Endpoint.Kind.HOST,
+        null,
+        name,
+        "HostEndpoint",
+        Map.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        node,
+        Span.NONE,
+        "*".equals(iface),
+        iface);
   }
 
   @Test

@@ -80,7 +80,7 @@ class DiffDifferentialTest {
     int inconclusiveMoves = 0;
     int classes = 0;
     int changed = 0;
-    int[] local = new int[8];
+    int[] local = new int[10];
     for (int i = 0; i < CASES; i++) {
       long seed = SEED + i;
       try {
@@ -104,7 +104,7 @@ class DiffDifferentialTest {
       }
     }
     System.out.printf(
-        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed; %d classes of all ICMP types but some; between two workloads through forward chains: %d sampled flows compared, %d changed%n",
+        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed; %d classes of all ICMP types but some; between two workloads through forward chains: %d sampled flows compared, %d changed; crossing a named interface of a walked node: %d sampled flows compared, %d changed%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         classes,
@@ -119,7 +119,9 @@ class DiffDifferentialTest {
         local[4],
         local[5],
         local[6],
-        local[7]);
+        local[7],
+        local[8],
+        local[9]);
     assertThat(inconclusive)
         .as("scope-existing cases inconclusive")
         .isLessThanOrEqualTo(CASES / 15);
@@ -209,7 +211,7 @@ class DiffDifferentialTest {
               c.kind() == DiffResult.Kind.OPENED ? List.of(false, true) : List.of(true, false));
     }
     int changed = 0;
-    int[] local = new int[6];
+    int[] local = new int[8];
     java.util.Set<String> walked = new java.util.TreeSet<>(set.walked());
     walked.addAll(current.walked());
     List<Flow> sampled = new ArrayList<>();
@@ -234,6 +236,10 @@ class DiffDifferentialTest {
         local[4]++;
         local[5] += b != n ? 1 : 0;
       }
+      long[] crossing = new long[2];
+      dev.tierproof.cluster.Questions.countInterfaces(y, crossing, 0); // spec S6.10
+      local[6] += (int) crossing[0];
+      local[7] += crossing[0] > 0 && b != n ? 1 : 0;
       if (b != n) {
         changed++;
         local[1] += y.local() ? 1 : 0;
@@ -266,7 +272,9 @@ class DiffDifferentialTest {
       local[3],
       (int) r.classes().stream().filter(c -> !c.packets().icmpTypesNot().isEmpty()).count(),
       local[4],
-      local[5]
+      local[5],
+      local[6],
+      local[7]
     };
   }
 
@@ -334,19 +342,8 @@ class DiffDifferentialTest {
   private static Flow moved(Flow f, UnaryOperator<Endpoint> map) {
     Endpoint s = f.source() == null ? null : map.apply(f.source());
     Endpoint d = f.destination() == null ? null : map.apply(f.destination());
-    return new Flow(
-        f.protocol(),
-        f.sourceIp(),
-        f.sourcePort(),
-        f.destinationIp(),
-        f.destinationPort(),
-        f.icmpType(),
-        f.icmpCode(),
-        f.destinationDomain(),
-        s == null ? f.source() : s,
-        d == null ? f.destination() : d,
-        f.sourcePlacement(),
-        f.destinationPlacement()); // spec S6.12: both inputs place a workload naming no node alike
+    // spec S6.10, S6.12: both inputs place a workload naming no node alike, crossing alike
+    return f.withEnds(s == null ? f.source() : s, d == null ? f.destination() : d);
   }
 
   // ---------------------------------------------------------------------------------------------

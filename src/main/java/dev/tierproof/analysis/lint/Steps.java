@@ -117,14 +117,16 @@ final class Steps {
       }
       chains.put(c, both);
     }
-    Map<String, Endpoint> hosts = Endpoint.forwarders(set.endpoints());
     for (Direction d : Direction.values()) {
-      // nodes whose forward chains apply the same policies on this side share one step
+      // host endpoints whose forward chains apply the same policies on this side share one step
+      // (spec S6.9-S6.11: each governing an interface of a walked node)
       Map<List<StepPath.Entered>, List<StepPath>> alike = new LinkedHashMap<>();
       for (String node : evaluator.walked()) {
-        StepPath chain = evaluator.forwardChain(hosts.get(node), d);
-        if (!chain.tiers().isEmpty()) {
-          alike.computeIfAbsent(chain.tiers(), k -> new ArrayList<>()).add(chain);
+        for (Endpoint h : evaluator.ports().get(node).governing()) {
+          StepPath chain = evaluator.forwardChain(h, d);
+          if (!chain.tiers().isEmpty()) {
+            alike.computeIfAbsent(chain.tiers(), k -> new ArrayList<>()).add(chain);
+          }
         }
       }
       for (List<StepPath> same : alike.values()) {
@@ -165,14 +167,15 @@ final class Steps {
 
   /**
    * The step of {@code side} that {@code flow} meets: the side of the forward chain of the one of
-   * its host endpoints on a node of the flow's ({@link Evaluator#forwarders}), or null when it
-   * meets none of them.
+   * its host endpoints that the flow's hops meet in its direction ({@link Evaluator#hops}: its
+   * nodes, and where a node has named host endpoints its interface choices), or null.
    */
   StepPath at(ForwardSide side, Flow flow) {
-    for (Endpoint h : evaluator.forwarders(flow)) {
-      if (side.hosts().stream().anyMatch(x -> x == h)) {
-        StepPath c = side.chain();
-        return new StepPath(h, c.direction(), c.tiers(), List.of(), true);
+    StepPath c = side.chain();
+    for (dev.tierproof.eval.Hop h :
+        evaluator.hops(flow.source(), flow.destination(), flow.ends())) {
+      if (h.forward() && h.direction() == c.direction() && side.hosts().contains(h.at())) {
+        return new StepPath(h.at(), c.direction(), c.tiers(), List.of(), true);
       }
     }
     return null;

@@ -233,7 +233,7 @@ public final class Connectivity {
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
     List<Part> out = new ArrayList<>();
     List<Flow.Ends> walked = new ArrayList<>();
-    for (Flow.Ends p : Flow.placements(src, dst, evaluator.walked())) {
+    for (Flow.Ends p : Flow.placements(src, dst, evaluator.ports())) {
       if (Flow.local(src, dst, p.source())) {
         out.addAll(local(src, srcIp, from, dst, dstIp, to, family));
       } else {
