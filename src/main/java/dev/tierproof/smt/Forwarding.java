@@ -61,6 +61,11 @@ final class Forwarding {
     meetings(t, net, src, dst)
         .forEach(
             (h, at) -> {
+              List<Network.TierPart> in = net.forwardSkeleton(h.labels(), Direction.INGRESS);
+              List<Network.TierPart> out = net.forwardSkeleton(h.labels(), Direction.EGRESS);
+              if (in.isEmpty() && out.isEmpty()) {
+                return; // spec S6.8: a chain without policy forwards every packet
+              }
               for (Direction d : Direction.values()) {
                 Map<Side, List<BoolExpr>> here = new java.util.EnumMap<>(Side.class);
                 at.forEach(
@@ -69,9 +74,9 @@ final class Forwarding {
                         here.put(side, guards);
                       }
                     });
-                List<Network.TierPart> parts = net.forwardSkeleton(h.labels(), d);
-                if (!here.isEmpty() && !parts.isEmpty()) { // spec S6.8: no policy, forwarded
-                  sides.add(new Met(d, compiler.forward(d, parts), here));
+                if (!here.isEmpty()) { // a side without policy forwards, a step all the same
+                  sides.add(
+                      new Met(d, compiler.forward(d, d == Direction.INGRESS ? in : out), here));
                 }
               }
             });
