@@ -83,7 +83,12 @@ class PlacementRelevanceTest {
             "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: n2-fwd}\n"
                 + "spec:\n  selector: host == 'n2'\n  applyOnForward: true\n  types: [Egress]\n"
                 + "  egress:\n    - action: Deny\n      protocol: TCP\n"
-                + "      destination: {ports: [25]}\n");
+                + "      destination: {ports: [25]}\n"
+                // spec S6.9: beside n2-eth0, an endpoint naming no interface: which interface each
+                // governs is not settled, so n2's chains are not walked
+                + "---\napiVersion: projectcalico.org/v3\nkind: HostEndpoint\n"
+                + "metadata: {name: n2-ips, labels: {host: n2}}\n"
+                + "spec: {node: n2, expectedIPs: [10.70.0.22]}\n");
     Run run =
         Run.of(
             "-f",
