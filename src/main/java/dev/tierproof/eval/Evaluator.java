@@ -188,10 +188,7 @@ public final class Evaluator {
     return Hop.sides(s, d, ends, this::held);
   }
 
-  /**
-   * The host endpoints whose forward chains {@code flow} meets, each once, in the order of {@link
-   * #hops} (spec S6.10, S6.11).
-   */
+  /** The host endpoints whose forward chains {@code flow} meets, once each, in {@link #hops}. */
   public List<Endpoint> forwarders(Flow flow) {
     return java.util.Arrays.stream(forwarders(flow.source(), flow.destination(), flow.ends()))
         .filter(java.util.Objects::nonNull)
@@ -510,6 +507,11 @@ public final class Evaluator {
       this.addr = addr;
       this.domain = domain;
       this.entities = entities;
+    }
+
+    /** More than one entity is there (a rule side may see some and not others). */
+    public boolean crowded() {
+      return entities.size() > 1;
     }
   }
 

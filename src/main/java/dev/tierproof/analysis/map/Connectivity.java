@@ -539,8 +539,11 @@ public final class Connectivity {
                     Member m = members.get(i);
                     List<Object> key = new ArrayList<>();
                     key.add(Set.copyOf(namedPorts.at(m.endpoint(), peerIp(m))));
-                    for (EntityMatch side : naming) {
-                      key.add(namedPorts.seen(side, m, peerIp(m)));
+                    Evaluator.Occupants there = occupants[end(m, family)];
+                    if (there == null || there.crowded()) { // alone, it is seen where held
+                      for (EntityMatch side : naming) {
+                        key.add(namedPorts.seen(side, m, peerIp(m)));
+                      }
                     }
                     byPorts.computeIfAbsent(key, k -> new BitSet()).set(i);
                   });
