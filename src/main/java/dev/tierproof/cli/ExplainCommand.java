@@ -104,11 +104,7 @@ final class ExplainCommand extends Subcommand {
                             : "placed on node " + p.placement() + ", ")
                 + placed(p, v)
                 + (here.inconclusive()
-                    ? "; inconclusive there: "
-                        + String.join(
-                            "; ",
-                            here.elements().stream().map(u -> u.display()).distinct().toList())
-                        + " could change it"
+                    ? "; inconclusive there: " + Session.names(here) + " could change it"
                     : ""));
       }
     }

@@ -481,11 +481,16 @@ final class Session {
         g.calicoVersion == null ? null : CalicoVersion.parse(g.calicoVersion).orElse(null));
   }
 
+  /** The elements of {@code c}, each named once ({@code preDNAT `p` at f:3; ...}). */
+  static String names(Caveat c) {
+    return String.join("; ", c.elements().stream().map(u -> u.display()).distinct().toList());
+  }
+
   /** Says on stderr why an answer is inconclusive (spec S9.4); exit code 3. */
   ExitCode unmodelled(Caveat c) {
     err.println(
         "tierproof: inconclusive: the input holds what tierproof does not model, and it could change this answer: "
-            + String.join("; ", c.elements().stream().map(u -> u.display()).distinct().toList())
+            + names(c)
             + "; nothing is proved (--ignore-unmodelled to ignore it)");
     return ExitCode.INCONCLUSIVE;
   }
