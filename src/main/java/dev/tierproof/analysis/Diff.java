@@ -253,19 +253,7 @@ public final class Diff {
       }
       List<Cidr> all = new ArrayList<>(a.ranges());
       all.addAll(b.ranges());
-      return new Ends(
-          EndKind.OUTSIDE,
-          a.namespaces(),
-          a.excluded(),
-          a.unlisted(),
-          a.selector(),
-          a.endpoints(),
-          dev.tierproof.model.Cidrs.union(all),
-          a.domain(),
-          a.within(),
-          a.except(),
-          a.ports(),
-          a.existing());
+      return a.withRanges(dev.tierproof.model.Cidrs.union(all));
     }
     if (a.kind() == EndKind.ENDPOINTS && b.kind() == EndKind.ENDPOINTS) {
       if (!a.within().equals(b.within()) || !a.except().equals(b.except())) {
@@ -281,38 +269,12 @@ public final class Diff {
         || b.namespaces() == null) {
       return null;
     }
-    Ends bAsA =
-        new Ends(
-            EndKind.PODS,
-            a.namespaces(),
-            b.excluded(),
-            a.unlisted(),
-            b.selector(),
-            b.endpoints(),
-            b.ranges(),
-            b.domain(),
-            b.within(),
-            b.except(),
-            b.ports(),
-            b.existing());
-    if (!bAsA.equals(a)) {
+    if (!b.withNamespaces(a.namespaces(), a.unlisted()).equals(a)) {
       return null;
     }
     Set<String> names = new TreeSet<>(a.namespaces());
     names.addAll(b.namespaces());
-    return new Ends(
-        EndKind.PODS,
-        names,
-        a.excluded(),
-        a.unlisted() || b.unlisted(),
-        a.selector(),
-        a.endpoints(),
-        a.ranges(),
-        a.domain(),
-        a.within(),
-        a.except(),
-        a.ports(),
-        a.existing());
+    return a.withNamespaces(names, a.unlisted() || b.unlisted());
   }
 
   /**

@@ -227,6 +227,40 @@ public record DiffResult(
             null,
             true);
 
+    /** This end with {@code ranges} in place of its own. */
+    public Ends withRanges(List<Cidr> ranges) {
+      return new Ends(
+          kind,
+          namespaces,
+          excluded,
+          unlisted,
+          selector,
+          endpoints,
+          ranges,
+          domain,
+          within,
+          except,
+          ports,
+          existing);
+    }
+
+    /** This end with {@code namespaces} and {@code unlisted} in place of its own. */
+    public Ends withNamespaces(Set<String> namespaces, boolean unlisted) {
+      return new Ends(
+          kind,
+          namespaces,
+          excluded,
+          unlisted,
+          selector,
+          endpoints,
+          ranges,
+          domain,
+          within,
+          except,
+          ports,
+          existing);
+    }
+
     /**
      * How reports name it: {@code anything}, {@code *} (any pod), {@code ns/*}, {@code ns/{app ==
      * "web"}}, {@code {ns-a, ns-b}/*}, {@code * except ns-c}, endpoint references, {@code world},
