@@ -46,7 +46,7 @@ final class LintMessages {
     }
     if (f instanceof Finding.RedundantRule r) {
       return rule(r.rule())
-          + " is redundant: without it, every packet it takes gets the same verdict at this step";
+          + " is redundant: without it, every packet it takes gets the same verdict at every step the rule is on";
     }
     if (f instanceof Finding.DeadPolicy d) {
       return switch (d.reason()) {
