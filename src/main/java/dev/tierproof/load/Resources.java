@@ -257,11 +257,11 @@ final class Resources {
             && !group.endsWith("projectcalico.org")
             && !group.endsWith("tigera.io");
     if (kind.equals("IPPool")) {
-      pools.read(resource); // spec S6.10: an IPPool's encapsulation is read, nothing else
+      pools.read(resource); // spec S6.10: its encapsulation, cidr and natOutgoing, nothing else
       diagnostics.note(
           at,
-          "`IPPool`: only its encapsulation (`ipipMode`, `vxlanMode`, a v1 `ipip` block) and"
-              + " `natOutgoing` are read"
+          "`IPPool`: only its encapsulation (`ipipMode`, `vxlanMode`, a v1 `ipip` block),"
+              + " `cidr` and `natOutgoing` are read"
               + " (spec S6.10)");
     } else if (IgnoredKinds.why(kind) != null) {
       diagnostics.warning(at, "kind `" + kind + "` is ignored: " + IgnoredKinds.why(kind));
