@@ -9,6 +9,7 @@ import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Rule;
+import dev.tierproof.model.Site;
 import dev.tierproof.model.Tier;
 import dev.tierproof.model.Unmodelled;
 import java.util.ArrayList;
@@ -24,9 +25,10 @@ import java.util.stream.Collectors;
  * address (that of the interface it leaves by) and maybe another source port, which tierproof does
  * not model. Each enforced policy or profile that may see the difference at a host endpoint is an
  * element acting on those flows ({@link Reach.Masqueraded}): one with an ingress rule matching the
- * source (selectors, nets, service accounts, services, ports), or an untracked one governing
- * ingress (a failsafe reply's skip reads the source port, and its Allow's reply goes back to the
- * node's address, S6.4, S6.5).
+ * source (selectors, nets, service accounts, services, ports: masquerade keeps the source port only
+ * where no other connection holds it), or an untracked one governing ingress at a named host
+ * endpoint (a failsafe reply's skip of the untracked path reads the source port, and its Allow's
+ * reply goes back to the node's address, S6.4, S6.5).
  */
 final class Masquerades {
 
@@ -44,10 +46,22 @@ final class Masquerades {
     }
     for (Tier t : set.tiers()) {
       for (Policy p : t.policies()) {
-        if (p.staged() || !p.governs(Direction.INGRESS) || !sees(p)) {
-          continue; // spec S2.5: never enforced; else no ingress rule reads the source
+        if (p.staged() || !p.governs(Direction.INGRESS) || p.ingress().isEmpty()) {
+          continue; // spec S2.5: never enforced; else no ingress rule at all
         }
-        add(p.displayName(), p.span(), hosts, h -> p.selector().matches(h.labels()), pools, out);
+        boolean reads = p.ingress().stream().anyMatch(Masquerades::readsSource);
+        // spec S6.4, S6.6: a failsafe reply (by its source port) skips the untracked path, which
+        // an all-interfaces endpoint does not have (iptables, nftables) or is unmodelled (eBPF)
+        boolean untracked = HostPath.of(p) == HostPath.UNTRACKED;
+        add(
+            p.displayName(),
+            p.span(),
+            hosts,
+            h ->
+                p.selector().matches(h.labels())
+                    && (reads || untracked && h.site() != Site.ALL_INTERFACES),
+            pools,
+            out);
       }
     }
     for (Profile p : set.profiles().values()) {
@@ -62,12 +76,6 @@ final class Masquerades {
       }
     }
     return out;
-  }
-
-  /** Whether the ingress rules of {@code p} may tell a masqueraded packet from the workload's. */
-  private static boolean sees(Policy p) {
-    return HostPath.of(p) == HostPath.UNTRACKED && !p.ingress().isEmpty()
-        || p.ingress().stream().anyMatch(Masquerades::readsSource);
   }
 
   /** The rule matches on the packet's source (address or port). */
