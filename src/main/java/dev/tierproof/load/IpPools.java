@@ -22,7 +22,6 @@ final class IpPools {
   }
 
   private int pools;
-  private boolean natOutgoing;
   private final java.util.List<dev.tierproof.model.Cidr> masquerading = new java.util.ArrayList<>();
   private final java.util.List<dev.tierproof.model.Cidr> cidrs = new java.util.ArrayList<>();
   private boolean ipip;
@@ -37,7 +36,6 @@ final class IpPools {
       return;
     }
     boolean nat = "true".equals(text(spec, "natOutgoing"));
-    natOutgoing |= nat;
     String written = text(spec, "cidr");
     java.util.Optional<dev.tierproof.model.Cidr> range =
         written == null ? java.util.Optional.empty() : dev.tierproof.model.Cidr.parse(written);
@@ -66,15 +64,6 @@ final class IpPools {
   /** The encapsulations packets between two nodes may use: every one without a pool. */
   Modes modes() {
     return pools == 0 ? Modes.ANY : new Modes(ipip, vxlan4, vxlan6);
-  }
-
-  /**
-   * Whether a workload's packets to outside may be source-translated (spec S6.11: the eBPF
-   * dataplane's forward egress rules then see the node's address): no pool, or one with {@code
-   * natOutgoing: true} (absent: false).
-   */
-  boolean mayNatOutgoing() {
-    return pools == 0 || natOutgoing;
   }
 
   /**

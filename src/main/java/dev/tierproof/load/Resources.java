@@ -587,7 +587,7 @@ final class Resources {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
     // spec S6.10: a FelixConfiguration may move the VXLAN port (Felix's default: 4789)
     boolean felix = unmodelled.stream().anyMatch(u -> u.kind().equals("FelixConfiguration"));
-    out.addAll(Gaps.of(set, pools.modes(), felix ? null : 4789, pools.mayNatOutgoing()));
+    out.addAll(Gaps.of(set, pools.modes(), felix ? null : 4789, pools.natOutgoing().any()));
     out.addAll(Masquerades.of(set, pools.natOutgoing())); // spec S6.10, S9.2
     out.addAll(BpfInterfaces.of(dataplane, endpoints.hostInterfaces()));
     return out;
