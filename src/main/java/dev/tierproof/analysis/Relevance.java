@@ -26,9 +26,11 @@ import java.util.stream.Stream;
  * workload on a node whose forward chain is walked ({@link Reach.Endpoints#walked}) for a flow
  * whose other end is outside the cluster or another workload (spec S6.10, S6.11, S9.3); one that
  * may drop the outer packet of encapsulation ({@link Reach.Outer}) matters to a flow between two
- * workloads whose ends may be on two nodes, one of them where it drops. A flow shown places each
- * end naming no node ({@link Flow#sourcePlacement}): the element matters where it stands. Every
- * command asks here and nowhere else.
+ * workloads whose ends may be on two nodes, one of them where it drops; one that nat-outgoing hides
+ * the source from ({@link Reach.Masqueraded}) to a flow from a workload to another node's host
+ * endpoint that Felix may masquerade ({@link Masquerading}). A flow shown places each end naming no
+ * node ({@link Flow#sourcePlacement}): the element matters where it stands. Every command asks here
+ * and nowhere else.
  */
 public final class Relevance {
 
