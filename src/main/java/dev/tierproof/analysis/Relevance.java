@@ -247,20 +247,18 @@ public final class Relevance {
             hypothetical
                 || set.endpoints().stream()
                     .anyMatch(e -> !e.isHost() && policy.selector().matches(e.labels())),
-        m ->
-            policy.governs(Direction.INGRESS)
-                && set.endpoints().stream()
-                    .anyMatch(
-                        h ->
-                            h.isHost()
-                                && policy.selector().matches(h.labels())
-                                && Masquerading.reaches(
-                                    m,
-                                    null,
-                                    new End.Known(h),
-                                    set,
-                                    hypothetical,
-                                    e -> held(e, set))));
+        m -> false); // spec S9.3: no finding's (see lint)
+  }
+
+  /**
+   * The elements that could change a lint finding or run ({@link #findings}, {@link #anywhere}):
+   * all but those nat-outgoing hides the source from ({@link Reach.Masqueraded}, spec S9.3): a
+   * masqueraded packet is one lint already asks about at the host endpoint (a packet from the
+   * workload's node's address, or from any address where that is not known); only the flow it
+   * belongs to differs, which no finding is about.
+   */
+  public static List<Unmodelled> lint(List<Unmodelled> all) {
+    return all.stream().filter(u -> !(u.reach() instanceof Reach.Masqueraded)).toList();
   }
 
   /**
