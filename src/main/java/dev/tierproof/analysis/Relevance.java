@@ -26,9 +26,11 @@ import java.util.stream.Stream;
  * workload on a node whose forward chain is walked ({@link Reach.Endpoints#walked}) for a flow
  * whose other end is outside the cluster or another workload (spec S6.10, S6.11, S9.3); one that
  * may drop the outer packet of encapsulation ({@link Reach.Outer}) matters to a flow between two
- * workloads whose ends may be on two nodes, one of them where it drops. A flow shown places each
- * end naming no node ({@link Flow#sourcePlacement}): the element matters where it stands. Every
- * command asks here and nowhere else.
+ * workloads whose ends may be on two nodes, one of them where it drops; one that nat-outgoing hides
+ * the source from ({@link Reach.Masqueraded}) to a flow from a workload to another node's host
+ * endpoint that Felix may masquerade ({@link Masquerading}). A flow shown places each end naming no
+ * node ({@link Flow#sourcePlacement}): the element matters where it stands. Every command asks here
+ * and nowhere else.
  */
 public final class Relevance {
 
@@ -138,7 +140,8 @@ public final class Relevance {
             Flow.betweenWorkloads(flow.source(), flow.destination())
                 && o.reaches(
                     java.util.Collections.singletonList(flow.sourcePlacement()),
-                    java.util.Collections.singletonList(flow.destinationPlacement())));
+                    java.util.Collections.singletonList(flow.destinationPlacement())),
+        m -> m.reaches(flow));
   }
 
   /**
@@ -243,7 +246,19 @@ public final class Relevance {
         o ->
             hypothetical
                 || set.endpoints().stream()
-                    .anyMatch(e -> !e.isHost() && policy.selector().matches(e.labels())));
+                    .anyMatch(e -> !e.isHost() && policy.selector().matches(e.labels())),
+        m -> false); // spec S9.3: no finding's (see lint)
+  }
+
+  /**
+   * The elements that could change a lint finding or run ({@link #findings}, {@link #anywhere}):
+   * all but those nat-outgoing hides the source from ({@link Reach.Masqueraded}, spec S9.3): a
+   * masqueraded packet is one lint already asks about at the host endpoint (a packet from the
+   * workload's node's address, or from any address where that is not known); only the flow it
+   * belongs to differs, which no finding is about.
+   */
+  public static List<Unmodelled> lint(List<Unmodelled> all) {
+    return all.stream().filter(u -> !(u.reach() instanceof Reach.Masqueraded)).toList();
   }
 
   /**
@@ -262,7 +277,8 @@ public final class Relevance {
                         d ->
                             set.endpoints().stream().anyMatch(e -> r.covers(e, d))
                                 || hypothetical && fresh(r, null, null)),
-            o -> true);
+            o -> true,
+            m -> Masquerading.reaches(m, null, null, set, hypothetical, e -> held(e, set)));
     return withForwarded(all, out); // spec S6.6: also between addresses outside the cluster
   }
 
@@ -285,7 +301,8 @@ public final class Relevance {
             !(local && r.forwardedOnly())
                 && (mapped(r, from, Direction.EGRESS, set, hypothetical, toFar)
                     || mapped(r, to, Direction.INGRESS, set, hypothetical, fromFar)),
-        o -> o.reaches(nodes(from, set), nodes(to, set)));
+        o -> o.reaches(nodes(from, set), nodes(to, set)),
+        m -> Masquerading.reaches(m, from, to, set, hypothetical, e -> held(e, set)));
   }
 
   /**
@@ -325,7 +342,10 @@ public final class Relevance {
         r ->
             acts(r, end, Direction.EGRESS, set, Far.ANY)
                 || acts(r, end, Direction.INGRESS, set, Far.ANY),
-        o -> !nodes(end, set).isEmpty());
+        o -> !nodes(end, set).isEmpty(),
+        m ->
+            Masquerading.reaches(m, end, null, set, true, e -> held(e, set))
+                || Masquerading.reaches(m, null, end, set, true, e -> held(e, set)));
   }
 
   /**
@@ -463,17 +483,22 @@ public final class Relevance {
   }
 
   /**
-   * The elements of {@code all} that act everywhere, those at endpoints {@code acts} accepts, and
-   * those dropping outer packets that {@code drops} accepts.
+   * The elements of {@code all} that act everywhere, those at endpoints {@code acts} accepts, those
+   * dropping outer packets that {@code drops} accepts, and those that nat-outgoing hides the source
+   * from that {@code masquerades} accepts.
    */
   private static List<Unmodelled> keep(
-      List<Unmodelled> all, Predicate<Reach.Endpoints> acts, Predicate<Reach.Outer> drops) {
+      List<Unmodelled> all,
+      Predicate<Reach.Endpoints> acts,
+      Predicate<Reach.Outer> drops,
+      Predicate<Reach.Masqueraded> masquerades) {
     return all.stream()
         .filter(
             u ->
                 u.reach() instanceof Reach.Everywhere
                     || u.reach() instanceof Reach.Endpoints r && acts.test(r)
-                    || u.reach() instanceof Reach.Outer o && drops.test(o))
+                    || u.reach() instanceof Reach.Outer o && drops.test(o)
+                    || u.reach() instanceof Reach.Masqueraded m && masquerades.test(m))
         .toList();
   }
 

@@ -87,9 +87,10 @@ final class LintCommand extends Subcommand {
     // spec S9.4: a finding an unmodelled element could change does not fail the run; the run is
     // inconclusive
     boolean hypothetical = result.scope() == Scope.ANY;
+    List<Unmodelled> elements = Relevance.lint(input.unmodelled());
     Map<Finding, List<Unmodelled>> byFinding =
-        Relevance.findings(input.unmodelled(), set, result.findings(), hypothetical);
-    Caveat caveat = Session.caveat(g, Relevance.anywhere(input.unmodelled(), set, hypothetical));
+        Relevance.findings(elements, set, result.findings(), hypothetical);
+    Caveat caveat = Session.caveat(g, Relevance.anywhere(elements, set, hypothetical));
     boolean written =
         s.write(
             outputs,

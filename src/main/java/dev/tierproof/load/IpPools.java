@@ -10,8 +10,8 @@ package dev.tierproof.load;
  * with {@code enabled: true} (a Go bool: absent is false); VXLAN (UDP to Felix's VXLAN port) of the
  * pool's family when its {@code vxlanMode} is not {@code Never} (both families when its {@code
  * cidr} does not say one). Without any pool the input does not say, so every encapsulation may be
- * used. And whether a pool is nat-outgoing (S6.11). The pools are otherwise ignored (address
- * allocation, not policy).
+ * used. And which pools are nat-outgoing, and their CIDRs (S6.10, S6.11). The pools are otherwise
+ * ignored (address allocation, not policy).
  */
 final class IpPools {
 
@@ -22,7 +22,8 @@ final class IpPools {
   }
 
   private int pools;
-  private boolean natOutgoing;
+  private final java.util.List<dev.tierproof.model.Cidr> masquerading = new java.util.ArrayList<>();
+  private final java.util.List<dev.tierproof.model.Cidr> cidrs = new java.util.ArrayList<>();
   private boolean ipip;
   private boolean vxlan4;
   private boolean vxlan6;
@@ -34,7 +35,21 @@ final class IpPools {
     if (spec == null) {
       return;
     }
-    natOutgoing |= "true".equals(text(spec, "natOutgoing"));
+    boolean nat = "true".equals(text(spec, "natOutgoing"));
+    String written = text(spec, "cidr");
+    java.util.Optional<dev.tierproof.model.Cidr> range =
+        written == null ? java.util.Optional.empty() : dev.tierproof.model.Cidr.parse(written);
+    range.ifPresent(cidrs::add);
+    if (nat) {
+      // spec S6.10: a nat-outgoing pool whose cidr is not read may hold any address
+      masquerading.addAll(
+          range
+              .map(java.util.List::of)
+              .orElse(
+                  java.util.List.of(
+                      dev.tierproof.model.Cidr.parse("0.0.0.0/0").orElseThrow(),
+                      dev.tierproof.model.Cidr.parse("::/0").orElseThrow())));
+    }
     Node.Mapping v1 = mapping(spec, "ipip"); // v1's deprecated form (IPIPConfiguration.Enabled)
     ipip |= !never(spec, "ipipMode") || v1 != null && "true".equalsIgnoreCase(text(v1, "enabled"));
     if (!never(spec, "vxlanMode")) {
@@ -52,12 +67,13 @@ final class IpPools {
   }
 
   /**
-   * Whether a workload's packets to outside may be source-translated (spec S6.11: the eBPF
-   * dataplane's forward egress rules then see the node's address): no pool, or one with {@code
-   * natOutgoing: true} (absent: false).
+   * Which workload packets Felix masquerades (spec S6.10): {@link
+   * dev.tierproof.model.NatOutgoing#UNSAID} without a pool.
    */
-  boolean mayNatOutgoing() {
-    return pools == 0 || natOutgoing;
+  dev.tierproof.model.NatOutgoing natOutgoing() {
+    return pools == 0
+        ? dev.tierproof.model.NatOutgoing.UNSAID
+        : new dev.tierproof.model.NatOutgoing(true, masquerading, cidrs);
   }
 
   private static boolean never(Node.Mapping spec, String key) {

@@ -257,11 +257,11 @@ final class Resources {
             && !group.endsWith("projectcalico.org")
             && !group.endsWith("tigera.io");
     if (kind.equals("IPPool")) {
-      pools.read(resource); // spec S6.10: an IPPool's encapsulation is read, nothing else
+      pools.read(resource); // spec S6.10: its encapsulation, cidr and natOutgoing, nothing else
       diagnostics.note(
           at,
-          "`IPPool`: only its encapsulation (`ipipMode`, `vxlanMode`, a v1 `ipip` block) and"
-              + " `natOutgoing` are read"
+          "`IPPool`: only its encapsulation (`ipipMode`, `vxlanMode`, a v1 `ipip` block),"
+              + " `cidr` and `natOutgoing` are read"
               + " (spec S6.10)");
     } else if (IgnoredKinds.why(kind) != null) {
       diagnostics.warning(at, "kind `" + kind + "` is ignored: " + IgnoredKinds.why(kind));
@@ -587,7 +587,8 @@ final class Resources {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
     // spec S6.10: a FelixConfiguration may move the VXLAN port (Felix's default: 4789)
     boolean felix = unmodelled.stream().anyMatch(u -> u.kind().equals("FelixConfiguration"));
-    out.addAll(Gaps.of(set, pools.modes(), felix ? null : 4789, pools.mayNatOutgoing()));
+    out.addAll(Gaps.of(set, pools.modes(), felix ? null : 4789, pools.natOutgoing().any()));
+    out.addAll(Masquerades.of(set, pools.natOutgoing())); // spec S6.10, S9.2
     out.addAll(BpfInterfaces.of(dataplane, endpoints.hostInterfaces()));
     return out;
   }

@@ -22,9 +22,10 @@
  * {@code IgnoredKinds} the kinds that never decide, {@code Selectors} their selectors, {@code
  * LabelRules} validates labels, {@code Services} reads Services, EndpointSlices and Endpoints,
  * resolves the rules' {@code services} sides and keeps each as read (for diff's inventory); {@code
- * Gaps} records what is enforced and not modelled; {@code Config} reads {@code .tierproof.yaml};
- * {@code Invariants} reads invariant files' schema over {@code InvariantFields} (peers, terms,
- * packets, typed values).
+ * Gaps} records what is enforced and not modelled ({@code Masquerades}: the rules nat-outgoing
+ * hides a workload's source from, read with {@code IpPools}); {@code Config} reads {@code
+ * .tierproof.yaml}; {@code Invariants} reads invariant files' schema over {@code InvariantFields}
+ * (peers, terms, packets, typed values).
  *
  * <p>Kinds: Tier, (Staged)(Global)NetworkPolicy, Kubernetes and Staged Kubernetes NetworkPolicy,
  * Namespace, ServiceAccount, Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,

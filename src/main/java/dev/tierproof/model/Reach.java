@@ -5,8 +5,9 @@ import java.util.Set;
 
 /**
  * What an element tierproof does not model could change (specs/semantics.md S9.2): nothing, every
- * flow, the traffic of some enforcement points in some directions, or the flows between workloads
- * on two nodes whose outer packet of encapsulation it may drop.
+ * flow, the traffic of some enforcement points in some directions, the flows between workloads on
+ * two nodes whose outer packet of encapsulation it may drop, or the flows from a workload to
+ * another node's host endpoint that nat-outgoing may masquerade.
  */
 public sealed interface Reach {
 
@@ -59,6 +60,48 @@ public sealed interface Reach {
         }
       }
       return false;
+    }
+  }
+
+  /**
+   * The element (rules of a host endpoint that see a packet's source, spec S6.10, S9.2) acts on the
+   * flows from a workload to one of {@code hosts} ({@link Endpoint#ref}) that Felix may masquerade
+   * as from the workload's node: the workload not on that host endpoint's node (one naming no node
+   * placed elsewhere, {@link Flow#local}), its address in a nat-outgoing pool and the host
+   * endpoint's in none ({@link NatOutgoing}).
+   */
+  record Masqueraded(Set<String> hosts, NatOutgoing pools) implements Reach {
+
+    public Masqueraded {
+      hosts = Set.copyOf(hosts);
+    }
+
+    /** Whether it acts on {@code flow}, placed as it is. */
+    public boolean reaches(Flow flow) {
+      Endpoint w = flow.source();
+      Endpoint h = flow.destination();
+      return w != null
+          && h != null
+          && !w.isHost()
+          && h.isHost()
+          && hosts.contains(h.ref())
+          && !flow.local()
+          && pools.from(w, flow.sourceIp())
+          && pools.to(h, flow.destinationIp());
+    }
+
+    /**
+     * Whether it acts on some flow from workload {@code w} (null: a pod not yet deployed, on any
+     * node at any pool's address) to host endpoint {@code h}: {@code w} may be on another node.
+     */
+    public boolean reaches(Endpoint w, Endpoint h) {
+      if (!h.isHost() || !hosts.contains(h.ref()) || !pools.to(h, null)) {
+        return false;
+      }
+      if (w == null) {
+        return pools.any();
+      }
+      return !w.isHost() && (w.node() == null || !w.node().equals(h.node())) && pools.from(w, null);
     }
   }
 

@@ -201,7 +201,8 @@ public final class RandomCluster {
         paths.drawn()
             || services.unresolvedReferenced()
             || dataplane.unmodelled()
-            || RandomNamedInterfaces.drawn(docs);
+            || RandomNamedInterfaces.drawn(docs)
+            || RandomWalkedNodes.masquerades(docs); // spec S6.10, S9.2
     // a random source of their own: the rest of the text stays what it was without them
     docs.addAll(ClusterAdminPolicies.draw(new Random(seed * 0x9E3779B97F4A7C15L + 3), used));
     if (version.adminNetworkPolicies()) {

@@ -42,6 +42,17 @@ final class RandomWalkedNodes {
     return out;
   }
 
+  /**
+   * Whether a workload's packets to a host endpoint of {@code docs} may be masqueraded (spec S6.10,
+   * S9.2: an element where the host endpoint's ingress rules read the source): the cluster has host
+   * endpoints, and no IP pool or a nat-outgoing one.
+   */
+  static boolean masquerades(List<String> docs) {
+    boolean hosts = docs.stream().anyMatch(d -> d.contains("\nkind: HostEndpoint\n"));
+    boolean pools = docs.stream().anyMatch(d -> d.contains("\nkind: IPPool\n"));
+    return hosts && (!pools || docs.stream().anyMatch(d -> d.contains("natOutgoing: true")));
+  }
+
   /** How many nodes {@link #draw} draws from {@code r}: none in two clusters in three, else 1-2. */
   private static int count(Random r) {
     return r.nextInt(3) > 0 ? 0 : 1 + r.nextInt(2);
@@ -61,7 +72,8 @@ final class RandomWalkedNodes {
   /**
    * IP pools (spec S6.10, S9.2): none in a third (packets between nodes may be encapsulated), pools
    * that never encapsulate in a third, and in the rest one of each mode ({@link
-   * RandomOuterPackets#pool}); the first nat-outgoing in a third of them (S6.11).
+   * RandomOuterPackets#pool}); the first at a range holding no address of the cluster, some or all
+   * pods' and host endpoints', nat-outgoing in a third of them (S6.10, S6.11).
    */
   private static List<String> pools(Random r) {
     int k = r.nextInt(3);
@@ -72,11 +84,15 @@ final class RandomWalkedNodes {
     String never = r.nextBoolean() ? "" : "  ipipMode: Never\n  vxlanMode: Never\n";
     String pool = "apiVersion: " + api + "\nkind: IPPool\nmetadata:\n  name: pool";
     List<String> out = new ArrayList<>();
-    out.add(pool + "0\nspec:\n  cidr: 10.244.0.0/16\n" + never);
+    // spec S6.10: a pool holding no address of the cluster, some pods' and host endpoints', or all
+    String cidr = List.of("10.244.0.0/16", "10.1.0.0/29", "10.1.0.0/16").get(r.nextInt(3));
+    out.add(pool + "0\nspec:\n  cidr: " + cidr + "\n" + never);
     if (k == 2) {
       out.add(RandomOuterPackets.pool(1 + r.nextInt(RandomOuterPackets.POOLS - 1)));
     }
-    if (r.nextInt(3) == 0) { // spec S6.11: on eBPF egress forward rules see the translated source
+    // spec S6.10, S6.11: a workload's packets to another node's host endpoint are masqueraded, and
+    // on eBPF egress forward rules see the translated source
+    if (r.nextInt(3) == 0) {
       out.set(0, out.get(0) + "  natOutgoing: true\n");
     }
     return out;

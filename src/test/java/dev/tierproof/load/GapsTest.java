@@ -196,9 +196,14 @@ class GapsTest {
         """);
     assertThat(with.unmodelled())
         .extracting(Unmodelled::kind)
-        .containsExactly("doNotTrack", "applyOnForward");
+        .containsExactly("doNotTrack", "natOutgoing", "applyOnForward");
+    // spec S6.4, S6.10: without an IPPool a workload's packet to edge-1 may be masqueraded, and the
+    // untracked path's failsafe-reply skip reads its source port
+    assertThat(with.unmodelled().get(1).name()).isEqualTo("raw");
+    assertThat(((Reach.Masqueraded) with.unmodelled().get(1).reach()).hosts())
+        .containsExactly("edge-1");
     // spec S6.6: untracked and forward policies alike act on forwarded traffic (a workload end)
-    for (int i : new int[] {0, 1}) {
+    for (int i : new int[] {0, 2}) {
       Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(i).reach();
       assertThat(forward.kinds()).isEqualTo(Set.of(Endpoint.Kind.WORKLOAD));
       assertThat(forward.nodes()).isEqualTo(Set.of("n1")); // the selected host endpoint's node

@@ -49,10 +49,17 @@ class UnprovedPairsTest {
 
   /**
    * The pairs {@link #PRE_DNAT} leaves unproved: web's with api on another node and with its own
-   * host (web's flows with itself stay on n1: no outer packet).
+   * host (web's flows with itself stay on n1: no outer packet), and api's to n1's host endpoint:
+   * without an IPPool api's packets may be masqueraded to its node's address, and the Deny reads
+   * the source (spec S6.10).
    */
   private static final List<String> PRE_DNAT_PAIRS =
-      List.of("fw/web -> fw/api", "fw/api -> fw/web", "fw/web -> n1-all", "n1-all -> fw/web");
+      List.of(
+          "fw/web -> fw/api",
+          "fw/api -> fw/web",
+          "fw/web -> n1-all",
+          "n1-all -> fw/web",
+          "fw/api -> n1-all");
 
   private static final String UNTRACKED =
       WalkedNode.PODS
@@ -122,8 +129,13 @@ class UnprovedPairsTest {
     assertThat(pairs)
         .contains("fw/web -> fw/api", "fw/web -> world")
         .doesNotContain("fw/api -> world");
-    assertThat(pairs).noneMatch(p -> p.contains("n1-eth0"));
-    assertThat(pairs).noneMatch(p -> p.startsWith("fw/api -> ") && !p.endsWith("fw/web"));
+    // S6.10: api's packets to n1-eth0 may be masqueraded (no IPPool), and a failsafe reply's skip
+    // of n1-eth0's untracked path reads the source port
+    assertThat(pairs).contains("fw/api -> n1-eth0");
+    assertThat(pairs).noneMatch(p -> p.contains("n1-eth0") && !p.equals("fw/api -> n1-eth0"));
+    assertThat(pairs)
+        .noneMatch(
+            p -> p.startsWith("fw/api -> ") && !p.endsWith("fw/web") && !p.endsWith("n1-eth0"));
   }
 
   @Test
@@ -134,7 +146,7 @@ class UnprovedPairsTest {
     assertThat(text.code()).as(text.toString()).isEqualTo(3);
     assertThat(text.out())
         .contains("inconclusive: the input holds what tierproof does not model")
-        .contains("it could change these 4 pairs only (every other pair is proved): ");
+        .contains("it could change these 5 pairs only (every other pair is proved): ");
     Run json = Run.of("-f", file.toString(), "--dataplane=iptables", "map", "-o", "json");
     assertThat(json.code()).as(json.toString()).isEqualTo(3);
     JsonNode root = new ObjectMapper().readTree(json.out());
@@ -150,10 +162,11 @@ class UnprovedPairsTest {
       assertThat(p.get("unmodelled").get(0).get("name").asText()).isEqualTo("n1-pre-dnat");
     }
     assertThat(pairs).containsExactlyInAnyOrderElementsOf(PRE_DNAT_PAIRS);
-    // two elements of one policy: its pre-DNAT path on web's packets to its host (S6.12), and the
-    // outer packet of web's flows with api on another node (S6.10)
+    // three elements of one policy: its pre-DNAT path on web's packets to its host (S6.12), the
+    // outer packet of web's flows with api on another node, and api's masqueraded packets to n1's
+    // host endpoint (S6.10)
     assertThat(root.get("unmodelled").findValuesAsText("name"))
-        .containsExactly("n1-pre-dnat", "n1-pre-dnat");
+        .containsExactly("n1-pre-dnat", "n1-pre-dnat", "n1-pre-dnat");
     assertThat(root.get("unmodelled").findValuesAsText("reason"))
         .anyMatch(r -> r.contains("may drop the outer packet of VXLAN (UDP to port 4789"));
     // a map of the proved pairs only is proved
@@ -177,6 +190,6 @@ class UnprovedPairsTest {
                     .findValuesAsText("to")
                     .stream()
                     .collect(Collectors.toSet()))
-        .hasSize(1);
+        .hasSize(2); // api -> web (outer packet), api -> n1-all (masqueraded, S6.10)
   }
 }

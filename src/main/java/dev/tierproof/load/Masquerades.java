@@ -1,0 +1,107 @@
+package dev.tierproof.load;
+
+import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.HostPath;
+import dev.tierproof.model.NatOutgoing;
+import dev.tierproof.model.Policy;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Profile;
+import dev.tierproof.model.Reach;
+import dev.tierproof.model.Rule;
+import dev.tierproof.model.Site;
+import dev.tierproof.model.Tier;
+import dev.tierproof.model.Unmodelled;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * The rules that nat-outgoing hides the source from (specs/semantics.md S6.10, S9.1, S9.2). Felix
+ * masquerades a workload's packet to another node's host endpoint where the workload's pool is
+ * nat-outgoing ({@link NatOutgoing}): the host endpoint's ingress step sees the workload's node's
+ * address (that of the interface it leaves by) and maybe another source port, which tierproof does
+ * not model. Each enforced policy or profile that may see the difference at a host endpoint is an
+ * element acting on those flows ({@link Reach.Masqueraded}): one with an ingress rule matching the
+ * source (selectors, nets, service accounts, services, ports: masquerade keeps the source port only
+ * where no other connection holds it), or an untracked one governing ingress at a named host
+ * endpoint (a failsafe reply's skip of the untracked path reads the source port, and its Allow's
+ * reply goes back to the node's address, S6.4, S6.5).
+ */
+final class Masquerades {
+
+  private Masquerades() {}
+
+  /** The elements of {@code set} where {@code pools} may masquerade some workload's packets. */
+  static List<Unmodelled> of(PolicySet set, NatOutgoing pools) {
+    List<Unmodelled> out = new ArrayList<>();
+    if (!pools.any()) {
+      return out;
+    }
+    List<Endpoint> hosts = set.endpoints().stream().filter(Endpoint::isHost).toList();
+    if (hosts.isEmpty()) {
+      return out;
+    }
+    for (Tier t : set.tiers()) {
+      for (Policy p : t.policies()) {
+        if (p.staged() || !p.governs(Direction.INGRESS) || p.ingress().isEmpty()) {
+          continue; // spec S2.5: never enforced; else no ingress rule at all
+        }
+        boolean reads = p.ingress().stream().anyMatch(Masquerades::readsSource);
+        // spec S6.4, S6.6: a failsafe reply (by its source port) skips the untracked path, which
+        // an all-interfaces endpoint does not have (iptables, nftables) or is unmodelled (eBPF)
+        boolean untracked = HostPath.of(p) == HostPath.UNTRACKED;
+        add(
+            p.displayName(),
+            p.span(),
+            hosts,
+            h ->
+                p.selector().matches(h.labels())
+                    && (reads || untracked && h.site() != Site.ALL_INTERFACES),
+            pools,
+            out);
+      }
+    }
+    for (Profile p : set.profiles().values()) {
+      if (p.ingress().stream().anyMatch(Masquerades::readsSource)) {
+        add(
+            "profile " + p.name(),
+            p.span(),
+            hosts,
+            h -> h.profiles().contains(p.name()),
+            pools,
+            out);
+      }
+    }
+    return out;
+  }
+
+  /** The rule matches on the packet's source (address or port). */
+  private static boolean readsSource(Rule r) {
+    return !r.source().isEmpty();
+  }
+
+  private static void add(
+      String name,
+      dev.tierproof.source.Span span,
+      List<Endpoint> hosts,
+      Predicate<Endpoint> selects,
+      NatOutgoing pools,
+      List<Unmodelled> out) {
+    Set<String> at = hosts.stream().filter(selects).map(Endpoint::ref).collect(Collectors.toSet());
+    if (at.isEmpty()) {
+      return;
+    }
+    out.add(
+        new Unmodelled(
+            "natOutgoing",
+            name,
+            span,
+            "a workload's packets to another node's host endpoint may be masqueraded to its node's"
+                + " address (an IP pool may be nat-outgoing); which source its ingress rules then"
+                + " see is not modelled",
+            new Reach.Masqueraded(at, pools)));
+  }
+}
