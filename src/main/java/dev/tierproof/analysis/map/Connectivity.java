@@ -30,7 +30,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -537,14 +536,9 @@ public final class Connectivity {
               .forEach(
                   i -> {
                     Member m = members.get(i);
-                    List<Object> key = new ArrayList<>();
-                    key.add(Set.copyOf(namedPorts.at(m.endpoint(), peerIp(m))));
                     Evaluator.Occupants there = occupants[end(m, family)];
-                    if (there == null || there.crowded()) { // alone, it is seen where held
-                      for (EntityMatch side : naming) {
-                        key.add(namedPorts.seen(side, m, peerIp(m)));
-                      }
-                    }
+                    List<Object> key =
+                        namedPorts.seen(naming, m, peerIp(m), there == null || there.crowded());
                     byPorts.computeIfAbsent(key, k -> new BitSet()).set(i);
                   });
           next.addAll(byPorts.values());
