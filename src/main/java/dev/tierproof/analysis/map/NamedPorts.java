@@ -80,4 +80,10 @@ final class NamedPorts {
     }
     return out;
   }
+
+  /** Whether a rule side names ports by name (spec S3.5). */
+  static boolean names(EntityMatch side) {
+    return side.ports().stream().anyMatch(p -> p instanceof dev.tierproof.model.Port.Named)
+        || side.notPorts().stream().anyMatch(p -> p instanceof dev.tierproof.model.Port.Named);
+  }
 }
