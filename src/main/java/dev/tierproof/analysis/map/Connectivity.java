@@ -19,7 +19,6 @@ import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.model.Port;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.source.Progress;
@@ -30,7 +29,6 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -89,6 +87,7 @@ public final class Connectivity {
   private List<Member> members;
   private final Map<List<Object>, List<Shape>> joints =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final ForwardTables<Table> forwardTables;
 
   /**
    * Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2
@@ -110,6 +109,7 @@ public final class Connectivity {
     this.stepRules = new StepRules(this.set, this.evaluator);
     this.options = options;
     this.namedPorts = new NamedPorts(this.set, this.evaluator);
+    this.forwardTables = new ForwardTables<>(this.evaluator, namedPorts);
   }
 
   public static MapResult run(PolicySet set, Options options) {
@@ -359,7 +359,7 @@ public final class Connectivity {
 
   /**
    * The side of {@code h}'s forward chain in {@code dir} that the pair's flows meet ({@link
-   * ForwardSteps}), shared by content.
+   * ForwardSteps}), shared by pairs alike to its rules ({@link ForwardTables}) and by content.
    */
   private Table forward(
       Endpoint h,
@@ -371,23 +371,35 @@ public final class Connectivity {
       Ip dstIp,
       Member to,
       int family) {
-    ForwardSteps.Built b =
-        ForwardSteps.of(
-            evaluator,
-            h,
-            dir,
-            src,
-            srcIp,
-            namedPorts.at(src, srcIp),
-            dst,
-            dstIp,
-            namedPorts.at(dst, dstIp),
-            to.domain(),
-            (side, source) ->
-                source
-                    ? holds(side, end(from, family), src, srcIp, from.domain())
-                    : holds(side, end(to, family), dst, dstIp, to.domain()));
-    return shared(dir, b.partition(), b.steps());
+    java.util.function.BiPredicate<EntityMatch, Boolean> holds =
+        (side, source) ->
+            source
+                ? holds(side, end(from, family), src, srcIp, from.domain())
+                : holds(side, end(to, family), dst, dstIp, to.domain());
+    return forwardTables.of(
+        h,
+        dir,
+        List.of(from, to),
+        java.util.Arrays.asList(src, dst),
+        List.of(srcIp, dstIp),
+        family,
+        holds,
+        () -> {
+          ForwardSteps.Built b =
+              ForwardSteps.of(
+                  evaluator,
+                  h,
+                  dir,
+                  src,
+                  srcIp,
+                  namedPorts.at(src, srcIp),
+                  dst,
+                  dstIp,
+                  namedPorts.at(dst, dstIp),
+                  to.domain(),
+                  holds);
+          return shared(dir, b.partition(), b.steps());
+        });
   }
 
   /** The tables' steps over their common refinement: the allowed cells, in parts. */
@@ -472,8 +484,7 @@ public final class Connectivity {
           sides.put(side, true);
         }
         namesPorts |=
-            side.ports().stream().anyMatch(p -> p instanceof Port.Named)
-                || side.notPorts().stream().anyMatch(p -> p instanceof Port.Named)
+            NamedPorts.names(side)
                 || side.service() != null && !side.service().targetNames().isEmpty();
         if (side.service() != null && side.service().withPorts()) {
           services.add(side.service());
@@ -523,13 +534,7 @@ public final class Connectivity {
       if (named) {
         // a named port resolves to the ports, at the peer's address, of the entities there that
         // the side's selectors select (spec S3.5, S5.5): per side naming ports, what it sees
-        List<EntityMatch> naming =
-            sides.keySet().stream()
-                .filter(
-                    m ->
-                        m.ports().stream().anyMatch(p -> p instanceof Port.Named)
-                            || m.notPorts().stream().anyMatch(p -> p instanceof Port.Named))
-                .toList();
+        List<EntityMatch> naming = sides.keySet().stream().filter(NamedPorts::names).toList();
         List<BitSet> next = new ArrayList<>();
         for (BitSet c : classes) {
           Map<List<Object>, BitSet> byPorts = new LinkedHashMap<>();
@@ -537,14 +542,9 @@ public final class Connectivity {
               .forEach(
                   i -> {
                     Member m = members.get(i);
-                    List<Object> key = new ArrayList<>();
-                    key.add(Set.copyOf(namedPorts.at(m.endpoint(), peerIp(m))));
                     Evaluator.Occupants there = occupants[end(m, family)];
-                    if (there == null || there.crowded()) { // alone, it is seen where held
-                      for (EntityMatch side : naming) {
-                        key.add(namedPorts.seen(side, m, peerIp(m)));
-                      }
-                    }
+                    List<Object> key =
+                        namedPorts.seen(naming, m, peerIp(m), there == null || there.crowded());
                     byPorts.computeIfAbsent(key, k -> new BitSet()).set(i);
                   });
           next.addAll(byPorts.values());

@@ -23,9 +23,23 @@ final class NamedPorts {
   /** The endpoints owning each address (spec S5.5). */
   private final Map<Ip, List<Endpoint>> owners;
 
-  /** Per member and address, who is there as a side's named ports see it. */
-  private final Map<List<Object>, Evaluator.Occupants> seenAt =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Per member and address: who is there, the named ports there, and what each rule side (by
+   * identity) sees of them, each made once.
+   */
+  private final Map<List<Object>, Seen> seenAt = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Who is at one member's address and the named ports there, as {@link #seen} asks. */
+  private final class Seen {
+    final Evaluator.Occupants occupants;
+    final Set<NamedPort> all;
+    final Map<Same, Set<NamedPort>> bySide = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Seen(Member m, Ip ip) {
+      this.occupants = evaluator.occupants(ip, m.domain(), m.endpoint());
+      this.all = Set.copyOf(at(m.endpoint(), ip));
+    }
+  }
 
   NamedPorts(PolicySet set, Evaluator evaluator) {
     this.evaluator = evaluator;
@@ -49,11 +63,27 @@ final class NamedPorts {
     return List.copyOf(out);
   }
 
-  /** The named ports rule side {@code side} sees at member {@code m}'s address {@code ip}. */
-  Set<NamedPort> seen(EntityMatch side, Member m, Ip ip) {
-    return evaluator.namedPorts(
-        side,
-        seenAt.computeIfAbsent(
-            List.of(m.index(), ip), k -> evaluator.occupants(ip, m.domain(), m.endpoint())));
+  /**
+   * What tells member {@code m} at its address {@code ip} apart for rule sides naming ports: the
+   * named ports there and, where more than one entity is there ({@code crowded}), those each of
+   * {@code sides} sees (an endpoint alone is seen where a side holds it).
+   */
+  List<Object> seen(List<EntityMatch> sides, Member m, Ip ip, boolean crowded) {
+    Seen s = seenAt.computeIfAbsent(List.of(m.index(), ip), k -> new Seen(m, ip));
+    List<Object> out = new java.util.ArrayList<>(1 + (crowded ? sides.size() : 0));
+    out.add(s.all);
+    if (crowded) {
+      for (EntityMatch side : sides) {
+        out.add(
+            s.bySide.computeIfAbsent(new Same(side), k -> evaluator.namedPorts(side, s.occupants)));
+      }
+    }
+    return out;
+  }
+
+  /** Whether a rule side names ports by name (spec S3.5). */
+  static boolean names(EntityMatch side) {
+    return side.ports().stream().anyMatch(p -> p instanceof dev.tierproof.model.Port.Named)
+        || side.notPorts().stream().anyMatch(p -> p instanceof dev.tierproof.model.Port.Named);
   }
 }
