@@ -90,7 +90,7 @@ public final class Relevance {
   private static List<Unmodelled> withForwarded(List<Unmodelled> all, List<Unmodelled> some) {
     List<Unmodelled> out = new java.util.ArrayList<>(some);
     for (Unmodelled u : all) {
-      if (forwarded(u) && !out.contains(u)) {
+      if (forwarded(u) && routed(u) && !out.contains(u)) {
         out.add(u);
       }
     }
@@ -103,9 +103,24 @@ public final class Relevance {
    * Reach.Endpoints#decider}), at a step that rule decided.
    */
   public static List<Unmodelled> verdict(List<Unmodelled> all, Flow flow, Verdict verdict) {
-    if (verdict.steps().isEmpty()) {
-      return withForwarded(all, List.of()); // between two addresses outside the cluster
+    List<Unmodelled> out = stepped(all, flow, verdict);
+    if (flow.source() != null || flow.destination() != null) {
+      return out;
     }
+    // spec S6.11, S9.2: between two addresses outside the cluster, routed through a node
+    List<Unmodelled> routed = new java.util.ArrayList<>(out);
+    for (Unmodelled u : all) {
+      if (u.reach() instanceof Reach.Endpoints r
+          && r.routes(flow.transit())
+          && !routed.contains(u)) {
+        routed.add(u);
+      }
+    }
+    return routed;
+  }
+
+  /** {@link #verdict}'s elements acting at the flow's steps. */
+  private static List<Unmodelled> stepped(List<Unmodelled> all, Flow flow, Verdict verdict) {
     // spec S6.10, S6.11: a flow meets a forward chain only between a workload and outside the
     // cluster (its one step of its own is the workload's) or another workload
     List<Step> own = verdict.steps().stream().filter(s -> !s.forward()).toList();
@@ -390,12 +405,21 @@ public final class Relevance {
       List<Unmodelled> all, PolicySet set, Policy p, List<Unmodelled> any, boolean hypothetical) {
     List<Unmodelled> out = new java.util.ArrayList<>(policy(any, set, p, hypothetical));
     for (Unmodelled u : all) {
-      boolean own = forwarded(u) || u.reach() instanceof Reach.Outer;
+      // spec S6.11: routed flows between outside addresses are walked where its nodes are
+      boolean own = forwarded(u) && routed(u) || u.reach() instanceof Reach.Outer;
       if (own && u.span().equals(p.span()) && !out.contains(u)) {
         out.add(u); // spec S6.6: its rules also act on forwarded traffic, which is not modelled
       }
     }
     return out;
+  }
+
+  /**
+   * Whether element {@code u} acts on some flow between two outside addresses routed through a node
+   * (spec S6.11, S9.2): through one it acts on and does not walk ({@link Reach.Endpoints#routes}).
+   */
+  private static boolean routed(Unmodelled u) {
+    return u.reach() instanceof Reach.Endpoints r && r.routes(null);
   }
 
   /** An element standing for a policy's forwarded traffic through host endpoints (spec S6.6). */
