@@ -275,10 +275,34 @@ public final class Relevance {
                 r.directions().stream()
                     .anyMatch(
                         d ->
-                            set.endpoints().stream().anyMatch(e -> r.covers(e, d))
-                                || hypothetical && fresh(r, null, null)),
+                            set.endpoints().stream()
+                                    .anyMatch(e -> r.covers(e, d) && !settled(r, e, set))
+                                || hypothetical && fresh(r, null, null) && !settled(r, null, set)),
             o -> true);
     return withForwarded(all, out); // spec S6.6: also between addresses outside the cluster
+  }
+
+  /**
+   * Whether every flow of workload {@code e} (null: a pod that could be deployed) that element
+   * {@code r}, standing for forwarded traffic only, could act on is walked (spec S6.11, S9.3): its
+   * forwarded flows with outside or a workload are walked on {@code r}'s nodes ({@link
+   * Reach.Endpoints#walkedAt}), its flows with a host endpoint on its own node are local (S6.12),
+   * and the input has no host endpoint on another node (all of them on one node, {@code e}'s when
+   * it names one).
+   */
+  private static boolean settled(Reach.Endpoints r, Endpoint e, PolicySet set) {
+    if (!r.forwardedOnly() || !forwarded(r) || e != null && e.isHost()) {
+      return false;
+    }
+    String node = e == null ? null : e.node();
+    if (!r.walkedAt(node)) {
+      return false;
+    }
+    java.util.Set<String> hostNodes = new java.util.HashSet<>();
+    set.endpoints().stream().filter(Endpoint::isHost).forEach(h -> hostNodes.add(h.node()));
+    return hostNodes.size() <= 1
+        && !hostNodes.contains(null)
+        && (node == null || hostNodes.isEmpty() || hostNodes.contains(node));
   }
 
   /**
@@ -424,10 +448,12 @@ public final class Relevance {
 
   /** An element standing for a policy's forwarded traffic through host endpoints (spec S6.6). */
   private static boolean forwarded(Unmodelled u) {
-    return FORWARDED.contains(u.kind())
-        && u.reach() instanceof Reach.Endpoints r
-        && r.decider() == null
-        && r.kinds().equals(java.util.Set.of(Endpoint.Kind.WORKLOAD));
+    return FORWARDED.contains(u.kind()) && u.reach() instanceof Reach.Endpoints r && forwarded(r);
+  }
+
+  /** {@link #forwarded(Unmodelled)}'s reach: at workloads, altering no one rule. */
+  private static boolean forwarded(Reach.Endpoints r) {
+    return r.decider() == null && r.kinds().equals(java.util.Set.of(Endpoint.Kind.WORKLOAD));
   }
 
   /** The kinds of the elements that stand for a policy's forwarded traffic (spec S6.6). */
