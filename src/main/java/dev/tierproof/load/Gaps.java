@@ -287,12 +287,12 @@ final class Gaps {
    * endpoint of a {@code walked} node; called when no rule renderer is chosen. With no dataplane
    * chosen: a packet to an inbound failsafe port skips the pre-DNAT path on the renderer only
    * ({@link PolicySet#forwardFailsafe}), so a pre-DNAT Allow or Deny rule that may match one is
-   * unmodelled at those nodes' workloads, both ways, and on the flows between two outside addresses
-   * routed through them (any host endpoint there may be the incoming interface's). With no
-   * dataplane or eBPF, and a pool that may be nat-outgoing ({@code natOutgoing}): eBPF's egress
-   * forward rules see the translated source of a workload's packet to outside, so an applyOnForward
-   * policy governing egress and selecting a node's all-interfaces endpoint is unmodelled at those
-   * nodes' workloads as sources.
+   * unmodelled at the workloads of the nodes of the all-interfaces endpoints it selects, both ways,
+   * and on the flows between two outside addresses routed through the node of any host endpoint it
+   * selects (the incoming interface's). With no dataplane or eBPF, and a pool that may be
+   * nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the translated source of a
+   * workload's packet to outside, so an applyOnForward policy governing egress and selecting a
+   * node's all-interfaces endpoint is unmodelled at those nodes' workloads as sources.
    */
   private static void dataplanes(
       PolicySet set, Policy p, Set<String> walked, boolean natOutgoing, List<Unmodelled> out) {
@@ -303,20 +303,23 @@ final class Gaps {
             .filter(n -> n != null && walked.contains(n))
             .collect(java.util.stream.Collectors.toSet());
     HostPath path = HostPath.of(p);
+    Set<String> routed = routedAt(set, p, walked);
     if (set.dataplane() == null
         && path == HostPath.PRE_DNAT
-        && !routedAt(set, p, walked).isEmpty()
+        && !routed.isEmpty()
         && p.rules(Direction.INGRESS).stream().anyMatch(Gaps::failsafeMatch)) {
-      out.add(
-          forwardedAt(
-              p,
-              "preDNAT",
-              "the dataplanes disagree on a forwarded packet to an inbound failsafe port (Felix's"
-                  + " iptables and nftables skip the pre-DNAT path for it, eBPF does not; choose"
-                  + " one with `--dataplane`)",
-              EnumSet.allOf(Direction.class),
-              routedAt(set, p, walked),
-              true));
+      String reason =
+          "the dataplanes disagree on a forwarded packet to an inbound failsafe port (Felix's"
+              + " iptables and nftables skip the pre-DNAT path for it, eBPF does not; choose"
+              + " one with `--dataplane`)";
+      if (!nodes.isEmpty()) {
+        out.add(forwardedAt(p, "preDNAT", reason, EnumSet.allOf(Direction.class), nodes, true));
+      }
+      routed.removeAll(nodes);
+      if (!routed.isEmpty()) {
+        // spec S6.11: a named host endpoint's pre-DNAT path on routed flows only (no workload step)
+        out.add(forwardedAt(p, "preDNAT", reason, EnumSet.noneOf(Direction.class), routed, true));
+      }
     }
     if (natOutgoing
         && !nodes.isEmpty()
@@ -346,7 +349,7 @@ final class Gaps {
         .filter(e -> e.isHost() && e.node() != null && walked.contains(e.node()))
         .filter(e -> p.selector().matches(e.labels()))
         .map(Endpoint::node)
-        .collect(java.util.stream.Collectors.toSet());
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
   }
 
   /**
