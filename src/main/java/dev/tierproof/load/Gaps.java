@@ -368,7 +368,9 @@ final class Gaps {
         new Reach.Endpoints(directions, EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
             .on(nodes)
             .forwardedOnly(true);
-    return new Unmodelled(kind, p.displayName(), p.span(), reason, at.routing(routed));
+    // spec S6.11: its nodes are walked, so a route through none of them meets no such chain
+    return new Unmodelled(
+        kind, p.displayName(), p.span(), reason, at.routing(routed).routedThroughWalked());
   }
 
   /**

@@ -103,6 +103,8 @@ public sealed interface Reach {
    * @param routed the element also acts on the flows between two addresses outside the cluster
    *     routed through one of its {@link #nodes} that it does not {@link #walked walk} ({@link
    *     #routes}; spec S6.11, S9.2)
+   * @param throughWalked with {@link #routed}, its nodes are walked ones (their routes are
+   *     placements of their own), so it does not act on a route through no walked node
    */
   record Endpoints(
       Set<Direction> directions,
@@ -114,12 +116,24 @@ public sealed interface Reach {
       Set<String> nodes,
       Set<String> walked,
       boolean forwardedOnly,
-      boolean routed)
+      boolean routed,
+      boolean throughWalked)
       implements Reach {
 
     public Endpoints(
         Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
-      this(directions, kinds, selector, profile, null, Effect.EITHER, null, Set.of(), false, false);
+      this(
+          directions,
+          kinds,
+          selector,
+          profile,
+          null,
+          Effect.EITHER,
+          null,
+          Set.of(),
+          false,
+          false,
+          false);
     }
 
     public Endpoints(
@@ -129,7 +143,18 @@ public sealed interface Reach {
         String profile,
         Rule decider,
         Effect effect) {
-      this(directions, kinds, selector, profile, decider, effect, null, Set.of(), false, false);
+      this(
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          null,
+          Set.of(),
+          false,
+          false,
+          false);
     }
 
     public Endpoints {
@@ -142,13 +167,33 @@ public sealed interface Reach {
     /** The same reach, altering only {@code rule}, turning verdicts only as {@code way}. */
     public Endpoints deciding(Rule rule, Effect way) {
       return new Endpoints(
-          directions, kinds, selector, profile, rule, way, nodes, walked, forwardedOnly, routed);
+          directions,
+          kinds,
+          selector,
+          profile,
+          rule,
+          way,
+          nodes,
+          walked,
+          forwardedOnly,
+          routed,
+          throughWalked);
     }
 
     /** The same reach, on {@code on} only ({@link #nodes}). */
     public Endpoints on(Set<String> on) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, on, walked, forwardedOnly, routed);
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          on,
+          walked,
+          forwardedOnly,
+          routed,
+          throughWalked);
     }
 
     /**
@@ -156,7 +201,17 @@ public sealed interface Reach {
      */
     public Endpoints walking(Set<String> w) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, nodes, w, forwardedOnly, routed);
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          nodes,
+          w,
+          forwardedOnly,
+          routed,
+          throughWalked);
     }
 
     /**
@@ -194,13 +249,49 @@ public sealed interface Reach {
      */
     public Endpoints forwardedOnly(boolean only) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, nodes, walked, only, routed);
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          nodes,
+          walked,
+          only,
+          routed,
+          throughWalked);
     }
 
     /** The same reach, acting on routed flows between outside addresses ({@link #routed}). */
     public Endpoints routing(boolean r) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, nodes, walked, forwardedOnly, r);
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          nodes,
+          walked,
+          forwardedOnly,
+          r,
+          throughWalked);
+    }
+
+    /** The same reach, routed only through its (walked) nodes ({@link #throughWalked}). */
+    public Endpoints routedThroughWalked() {
+      return new Endpoints(
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          nodes,
+          walked,
+          forwardedOnly,
+          routed,
+          true);
     }
 
     /**
@@ -214,7 +305,7 @@ public sealed interface Reach {
         return false;
       }
       return node == null
-          ? !walkedAt(null)
+          ? !throughWalked && !walkedAt(null)
           : (nodes == null || nodes.contains(node)) && !walked.contains(node);
     }
 
