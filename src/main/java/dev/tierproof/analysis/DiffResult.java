@@ -129,11 +129,25 @@ public record DiffResult(
      * S6.12), {@code " (workload on node n1)"} or {@code " (workload on no walked node)"} for one
      * between a workload and outside (S6.11), {@code " (source on node n1, destination on no walked
      * node)"} for one between two workloads (S6.10), else {@code ""}; with the interfaces a class
-     * of one interface choice crosses ({@code " (workload on node n1, leaving by eth0)"}).
+     * of one interface choice crosses ({@code " (workload on node n1, leaving by eth0)"}); {@code "
+     * (routed through node n1, entering by eth0, leaving by eth1)"} for one between two outside
+     * addresses.
      */
     public String placement() {
       if (placed == null) {
         return "";
+      }
+      if (routed()) { // spec S6.11: " (routed through node n1, entering by eth0, leaving by eth1)"
+        return " (routed through "
+            + (placed.node() == null ? "no walked node" : "node " + placed.node())
+            + (placed.sourceInterface() == null
+                ? ""
+                : ", entering by " + dev.tierproof.model.Ports.describe(placed.sourceInterface()))
+            + (placed.destinationInterface() == null
+                ? ""
+                : ", leaving by "
+                    + dev.tierproof.model.Ports.describe(placed.destinationInterface()))
+            + ")";
       }
       String crossing =
           (placed.sourceInterface() == null
@@ -164,6 +178,11 @@ public record DiffResult(
       return placed.node() != null
           ? " (workload on node " + placed.node() + ")"
           : " (workload on no walked node)";
+    }
+
+    /** Whether the class is between two addresses outside the cluster (spec S6.11: routed). */
+    public boolean routed() {
+      return witness.source() == null && witness.destination() == null;
     }
 
     /** Whether the class is between two workloads, each placed on its own (spec S6.10). */

@@ -175,7 +175,10 @@ public final class References {
     if (source.end() instanceof End.Addresses o && o.domain() != null) {
       d.error(at, "a domain (`" + o.domain() + "`) can only be a destination");
     }
-    if (source.end() instanceof End.Addresses && destination.end() instanceof End.Addresses) {
+    // spec S6.11: such a flow meets policy only routed through a walked node's forward chain
+    if (source.end() instanceof End.Addresses
+        && destination.end() instanceof End.Addresses
+        && set.walked().isEmpty()) {
       d.error(
           at,
           "neither `"

@@ -92,7 +92,7 @@ public final class Relevance {
   private static List<Unmodelled> withForwarded(List<Unmodelled> all, List<Unmodelled> some) {
     List<Unmodelled> out = new java.util.ArrayList<>(some);
     for (Unmodelled u : all) {
-      if (forwarded(u) && !out.contains(u)) {
+      if (forwarded(u) && routed(u) && !out.contains(u)) {
         out.add(u);
       }
     }
@@ -105,9 +105,24 @@ public final class Relevance {
    * Reach.Endpoints#decider}), at a step that rule decided.
    */
   public static List<Unmodelled> verdict(List<Unmodelled> all, Flow flow, Verdict verdict) {
-    if (verdict.steps().isEmpty()) {
-      return withForwarded(all, List.of()); // between two addresses outside the cluster
+    List<Unmodelled> out = stepped(all, flow, verdict);
+    if (flow.source() != null || flow.destination() != null) {
+      return out;
     }
+    // spec S6.11, S9.2: between two addresses outside the cluster, routed through a node
+    List<Unmodelled> routed = new java.util.ArrayList<>(out);
+    for (Unmodelled u : all) {
+      if (u.reach() instanceof Reach.Endpoints r
+          && r.routes(flow.transit())
+          && !routed.contains(u)) {
+        routed.add(u);
+      }
+    }
+    return routed;
+  }
+
+  /** {@link #verdict}'s elements acting at the flow's steps. */
+  private static List<Unmodelled> stepped(List<Unmodelled> all, Flow flow, Verdict verdict) {
     // spec S6.10, S6.11: a flow meets a forward chain only between a workload and outside the
     // cluster (its one step of its own is the workload's) or another workload
     List<Step> own = verdict.steps().stream().filter(s -> !s.forward()).toList();
@@ -275,11 +290,35 @@ public final class Relevance {
                 r.directions().stream()
                     .anyMatch(
                         d ->
-                            set.endpoints().stream().anyMatch(e -> r.covers(e, d))
-                                || hypothetical && fresh(r, null, null)),
+                            set.endpoints().stream()
+                                    .anyMatch(e -> r.covers(e, d) && !settled(r, e, set))
+                                || hypothetical && fresh(r, null, null) && !settled(r, null, set)),
             o -> true,
             m -> Masquerading.reaches(m, null, null, set, hypothetical, e -> held(e, set)));
     return withForwarded(all, out); // spec S6.6: also between addresses outside the cluster
+  }
+
+  /**
+   * Whether every flow of workload {@code e} (null: a pod that could be deployed) that element
+   * {@code r}, standing for forwarded traffic only, could act on is walked (spec S6.11, S9.3): its
+   * forwarded flows with outside or a workload are walked on {@code r}'s nodes ({@link
+   * Reach.Endpoints#walkedAt}), its flows with a host endpoint on its own node are local (S6.12),
+   * and the input has no host endpoint on another node (all of them on one node, {@code e}'s when
+   * it names one).
+   */
+  private static boolean settled(Reach.Endpoints r, Endpoint e, PolicySet set) {
+    if (!r.forwardedOnly() || !forwarded(r) || e != null && e.isHost()) {
+      return false;
+    }
+    String node = e == null ? null : e.node();
+    if (!r.walkedAt(node)) {
+      return false;
+    }
+    java.util.Set<String> hostNodes = new java.util.HashSet<>();
+    set.endpoints().stream().filter(Endpoint::isHost).forEach(h -> hostNodes.add(h.node()));
+    return hostNodes.size() <= 1
+        && !hostNodes.contains(null)
+        && (node == null || hostNodes.isEmpty() || hostNodes.contains(node));
   }
 
   /**
@@ -410,7 +449,8 @@ public final class Relevance {
       List<Unmodelled> all, PolicySet set, Policy p, List<Unmodelled> any, boolean hypothetical) {
     List<Unmodelled> out = new java.util.ArrayList<>(policy(any, set, p, hypothetical));
     for (Unmodelled u : all) {
-      boolean own = forwarded(u) || u.reach() instanceof Reach.Outer;
+      // spec S6.11: routed flows between outside addresses are walked where its nodes are
+      boolean own = forwarded(u) && routed(u) || u.reach() instanceof Reach.Outer;
       if (own && u.span().equals(p.span()) && !out.contains(u)) {
         out.add(u); // spec S6.6: its rules also act on forwarded traffic, which is not modelled
       }
@@ -418,12 +458,22 @@ public final class Relevance {
     return out;
   }
 
+  /**
+   * Whether element {@code u} acts on some flow between two outside addresses routed through a node
+   * (spec S6.11, S9.2): through one it acts on and does not walk ({@link Reach.Endpoints#routes}).
+   */
+  private static boolean routed(Unmodelled u) {
+    return u.reach() instanceof Reach.Endpoints r && r.routes(null);
+  }
+
   /** An element standing for a policy's forwarded traffic through host endpoints (spec S6.6). */
   private static boolean forwarded(Unmodelled u) {
-    return FORWARDED.contains(u.kind())
-        && u.reach() instanceof Reach.Endpoints r
-        && r.decider() == null
-        && r.kinds().equals(java.util.Set.of(Endpoint.Kind.WORKLOAD));
+    return FORWARDED.contains(u.kind()) && u.reach() instanceof Reach.Endpoints r && forwarded(r);
+  }
+
+  /** {@link #forwarded(Unmodelled)}'s reach: at workloads, altering no one rule. */
+  private static boolean forwarded(Reach.Endpoints r) {
+    return r.decider() == null && r.kinds().equals(java.util.Set.of(Endpoint.Kind.WORKLOAD));
   }
 
   /** The kinds of the elements that stand for a policy's forwarded traffic (spec S6.6). */

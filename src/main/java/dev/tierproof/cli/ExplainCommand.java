@@ -89,7 +89,10 @@ final class ExplainCommand extends Subcommand {
         boolean crossing =
             java.util.Objects.equals(p.ends().source(), answer.ends().source())
                 && java.util.Objects.equals(p.ends().destination(), answer.ends().destination());
-        if ((pods || crossing) && v.allowed() == verdict.allowed() && !here.inconclusive()) {
+        boolean routed = p.transit() != null; // spec S6.11: only the routes that differ
+        if ((pods || crossing || routed)
+            && v.allowed() == verdict.allowed()
+            && !here.inconclusive()) {
           continue;
         }
         others.add(new ExplainReport.Placed(p, v, here));
@@ -97,11 +100,13 @@ final class ExplainCommand extends Subcommand {
         notes.add(
             (p.local()
                     ? "placed on the host endpoint's node, "
-                    : crossing
-                        ? "by another interface, "
-                        : pods
-                            ? "placed " + where(p) + ", "
-                            : "placed on node " + p.placement() + ", ")
+                    : routed
+                        ? "routed through node " + p.transit() + ", "
+                        : crossing
+                            ? "by another interface, "
+                            : pods
+                                ? "placed " + where(p) + ", "
+                                : "placed on node " + p.placement() + ", ")
                 + placed(p, v)
                 + (here.inconclusive()
                     ? "; inconclusive there: " + Session.names(here) + " could change it"

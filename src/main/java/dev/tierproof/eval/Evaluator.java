@@ -177,15 +177,11 @@ public final class Evaluator {
    * The host endpoints whose forward chain sides a flow from {@code source} to {@code destination}
    * placed as {@code ends} says meets ({@link Hop#sides}), on the {@link #ports} of its ends' nodes
    * (its own, or where the flow places a workload naming none), for a workload end of a flow with
-   * outside or another workload.
+   * outside or another workload; or of the node a flow between two outside addresses is routed
+   * through.
    */
   private Endpoint[] forwarders(Endpoint source, Endpoint destination, Flow.Ends ends) {
-    Ports s = Hop.forwarded(source, destination) ? ports.get(node(source, ends.source())) : null;
-    Ports d =
-        Hop.forwarded(destination, source)
-            ? ports.get(node(destination, ends.destination()))
-            : null;
-    return Hop.sides(s, d, ends, this::held);
+    return Hop.sides(source, destination, ends, ports, this::held);
   }
 
   /** The host endpoints whose forward chains {@code flow} meets, once each, in {@link #hops}. */
@@ -194,11 +190,6 @@ public final class Evaluator {
         .filter(java.util.Objects::nonNull)
         .distinct()
         .toList();
-  }
-
-  /** The node workload {@code w} is on: its own, else {@code placement} ("" for none). */
-  private static String node(Endpoint w, String placement) {
-    return w.node() != null ? w.node() : placement != null ? placement : "";
   }
 
   /** {@code h} when its forward chain holds policy on either side (spec S6.8), else null. */

@@ -7,6 +7,7 @@ import dev.tierproof.model.Ports;
 import dev.tierproof.model.Protocols;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -46,17 +47,53 @@ public record Hop(Endpoint at, Direction direction, boolean forward) {
   }
 
   /**
-   * The host endpoints whose forward chain sides a flow meets (spec S6.9-S6.11), in {@link #of}'s
-   * order: the source node's ingress and egress sides, the destination node's ingress and egress
-   * sides (each null: none), given the host sides {@code s} and {@code d} of its ends' walked nodes
-   * (null: not forwarded there) and the interfaces {@code ends} crosses. A workload end meets its
-   * node's all-interfaces endpoint's side of its own (workload) interface, and the side of the host
-   * endpoint governing the interface the flow crosses ({@link Ports#at}: the source's outgoing, the
-   * destination's incoming one). Two ends on one node meet its all-interfaces endpoint's ingress
-   * side before both steps and its egress side after them, once. {@code held} keeps a host endpoint
-   * whose forward chain holds policy (else null: it forwards every packet, S6.8).
+   * The host endpoints whose forward chain sides a flow from {@code source} to {@code destination}
+   * (null: outside) meets on the {@code ports} of its ends' nodes: for a workload end with outside
+   * or another workload, its own node or the one {@code ends} places it on; for a flow between two
+   * outside addresses routed through a node ({@link Flow#transit}), that node's host endpoints of
+   * the interface it comes in by (ingress side, before) and leaves by (egress side, after).
+   *
+   * <p>The host endpoints whose forward chain sides a flow meets (spec S6.9-S6.11), in {@link
+   * #of}'s order: the source node's ingress and egress sides, the destination node's ingress and
+   * egress sides (each null: none), given the host sides {@code s} and {@code d} of its ends'
+   * walked nodes (null: not forwarded there) and the interfaces {@code ends} crosses. A workload
+   * end meets its node's all-interfaces endpoint's side of its own (workload) interface, and the
+   * side of the host endpoint governing the interface the flow crosses ({@link Ports#at}: the
+   * source's outgoing, the destination's incoming one). Two ends on one node meet its
+   * all-interfaces endpoint's ingress side before both steps and its egress side after them, once.
+   * {@code held} keeps a host endpoint whose forward chain holds policy (else null: it forwards
+   * every packet, S6.8).
    */
-  static Endpoint[] sides(Ports s, Ports d, Flow.Ends ends, UnaryOperator<Endpoint> held) {
+  static Endpoint[] sides(
+      Endpoint source,
+      Endpoint destination,
+      Flow.Ends ends,
+      Map<String, Ports> ports,
+      UnaryOperator<Endpoint> held) {
+    if (source == null && destination == null) {
+      // spec S6.10, S6.11: outside -> outside through N: H(in) ingress forward, H(out) egress
+      Ports n = ends.source() == null ? null : ports.get(ends.source());
+      return n == null
+          ? new Endpoint[4]
+          : new Endpoint[] {
+            held.apply(n.at(ends.sourceInterface())),
+            held.apply(n.at(ends.destinationInterface())),
+            null,
+            null
+          };
+    }
+    Ports s = forwarded(source, destination) ? ports.get(node(source, ends.source())) : null;
+    Ports d =
+        forwarded(destination, source) ? ports.get(node(destination, ends.destination())) : null;
+    return sides(s, d, ends, held);
+  }
+
+  /** The node workload {@code w} is on: its own, else {@code placement} ("" for none). */
+  private static String node(Endpoint w, String placement) {
+    return w.node() != null ? w.node() : placement != null ? placement : "";
+  }
+
+  private static Endpoint[] sides(Ports s, Ports d, Flow.Ends ends, UnaryOperator<Endpoint> held) {
     if (s != null && s == d) {
       return new Endpoint[] {held.apply(s.other()), null, null, held.apply(s.other())};
     }

@@ -144,7 +144,8 @@ final class Gaps {
                       ? "forwarded traffic through host endpoints is not modelled"
                       : "forwarded traffic through host endpoints is modelled only for a"
                           + " workload on a node whose host endpoints' interfaces the input"
-                          + " settles and an address outside the cluster or another workload",
+                          + " settles and an address outside the cluster or another workload, and"
+                          + " for two addresses outside the cluster routed through such a node",
                   hosts.isEmpty()
                       ? Reach.NOWHERE
                       : new Reach.Endpoints(
@@ -157,7 +158,9 @@ final class Gaps {
                               path != HostPath.UNTRACKED
                                   ? walked
                                   : untrackedWalked(renderer, hosts, walked))
-                          .forwardedOnly(path != HostPath.PRE_DNAT)));
+                          .forwardedOnly(path != HostPath.PRE_DNAT)
+                          // spec S6.11: routed between outside addresses through its nodes
+                          .routing(true)));
           OuterPackets.Gap drops =
               path == HostPath.PRE_DNAT && outer != null ? outer.of(p, hosts) : null;
           if (drops != null) {
@@ -280,14 +283,16 @@ final class Gaps {
 
   /**
    * Where the eBPF dataplane and Felix's rule renderer disagree on a walked forward chain (spec
-   * S6.11; specs/notes/bpf-host-endpoints.md, section 2), for a policy {@code p} selecting the
-   * all-interfaces host endpoint of a {@code walked} node; called when no rule renderer is chosen.
-   * With no dataplane chosen: a packet to an inbound failsafe port skips the pre-DNAT path on the
-   * renderer only ({@link PolicySet#forwardFailsafe}), so a pre-DNAT Allow or Deny rule that may
-   * match one is unmodelled at those nodes' workloads, both ways. With no dataplane or eBPF, and a
-   * pool that may be nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the
-   * translated source of a workload's packet to outside, so an applyOnForward policy governing
-   * egress is unmodelled at those nodes' workloads as sources.
+   * S6.11; specs/notes/bpf-host-endpoints.md, section 2), for a policy {@code p} selecting a host
+   * endpoint of a {@code walked} node; called when no rule renderer is chosen. With no dataplane
+   * chosen: a packet to an inbound failsafe port skips the pre-DNAT path on the renderer only
+   * ({@link PolicySet#forwardFailsafe}), so a pre-DNAT Allow or Deny rule that may match one is
+   * unmodelled at the workloads of the nodes of the all-interfaces endpoints it selects, both ways,
+   * and on the flows between two outside addresses routed through the node of any host endpoint it
+   * selects (the incoming interface's). With no dataplane or eBPF, and a pool that may be
+   * nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the translated source of a
+   * workload's packet to outside, so an applyOnForward policy governing egress and selecting a
+   * node's all-interfaces endpoint is unmodelled at those nodes' workloads as sources.
    */
   private static void dataplanes(
       PolicySet set, Policy p, Set<String> walked, boolean natOutgoing, List<Unmodelled> out) {
@@ -297,24 +302,27 @@ final class Gaps {
             .map(Endpoint::node)
             .filter(n -> n != null && walked.contains(n))
             .collect(java.util.stream.Collectors.toSet());
-    if (nodes.isEmpty()) {
-      return;
-    }
     HostPath path = HostPath.of(p);
+    Set<String> routed = routedAt(set, p, walked);
     if (set.dataplane() == null
         && path == HostPath.PRE_DNAT
+        && !routed.isEmpty()
         && p.rules(Direction.INGRESS).stream().anyMatch(Gaps::failsafeMatch)) {
-      out.add(
-          forwardedAt(
-              p,
-              "preDNAT",
-              "the dataplanes disagree on a forwarded packet to an inbound failsafe port (Felix's"
-                  + " iptables and nftables skip the pre-DNAT path for it, eBPF does not; choose"
-                  + " one with `--dataplane`)",
-              EnumSet.allOf(Direction.class),
-              nodes));
+      String reason =
+          "the dataplanes disagree on a forwarded packet to an inbound failsafe port (Felix's"
+              + " iptables and nftables skip the pre-DNAT path for it, eBPF does not; choose"
+              + " one with `--dataplane`)";
+      if (!nodes.isEmpty()) {
+        out.add(forwardedAt(p, "preDNAT", reason, EnumSet.allOf(Direction.class), nodes, true));
+      }
+      routed.removeAll(nodes);
+      if (!routed.isEmpty()) {
+        // spec S6.11: a named host endpoint's pre-DNAT path on routed flows only (no workload step)
+        out.add(forwardedAt(p, "preDNAT", reason, EnumSet.noneOf(Direction.class), routed, true));
+      }
     }
     if (natOutgoing
+        && !nodes.isEmpty()
         && path == HostPath.NORMAL
         && p.applyOnForward()
         && HostPath.enforced(p, Site.HOST, Direction.EGRESS)) {
@@ -326,18 +334,43 @@ final class Gaps {
                   + " forward rules (they see the node's address), which tierproof does not model"
                   + (set.dataplane() == null ? " (choose a dataplane with `--dataplane`)" : ""),
               EnumSet.of(Direction.EGRESS),
-              nodes));
+              nodes,
+              false)); // spec S6.11: a routed packet from outside is not translated
     }
   }
 
-  /** {@code p} as an element of {@code kind} acting on the forwarded flows of workloads there. */
+  /**
+   * The {@code walked} nodes where {@code p} selects a host endpoint of any interface: a flow
+   * between two outside addresses routed through one meets its pre-DNAT path at the incoming
+   * interface's endpoint (spec S6.11).
+   */
+  private static Set<String> routedAt(PolicySet set, Policy p, Set<String> walked) {
+    return set.endpoints().stream()
+        .filter(e -> e.isHost() && e.node() != null && walked.contains(e.node()))
+        .filter(e -> p.selector().matches(e.labels()))
+        .map(Endpoint::node)
+        .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  /**
+   * {@code p} as an element of {@code kind} acting on the forwarded flows of workloads on {@code
+   * nodes}, and with {@code routed} on flows between two outside addresses routed through them
+   * (spec S6.11).
+   */
   private static Unmodelled forwardedAt(
-      Policy p, String kind, String reason, Set<Direction> directions, Set<String> nodes) {
-    Reach at =
+      Policy p,
+      String kind,
+      String reason,
+      Set<Direction> directions,
+      Set<String> nodes,
+      boolean routed) {
+    Reach.Endpoints at =
         new Reach.Endpoints(directions, EnumSet.of(Endpoint.Kind.WORKLOAD), null, null)
             .on(nodes)
             .forwardedOnly(true);
-    return new Unmodelled(kind, p.displayName(), p.span(), reason, at);
+    // spec S6.11: its nodes are walked, so a route through none of them meets no such chain
+    return new Unmodelled(
+        kind, p.displayName(), p.span(), reason, at.routing(routed).routedThroughWalked());
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.tierproof.model;
 
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One concrete packet: the first packet of a connection (specs/semantics.md S5.1).
@@ -28,7 +29,10 @@ import java.util.Map;
  *     host endpoint whose egress forward path the packet meets). {@code destinationInterface}
  *     likewise the interface it comes in by at the destination end's node (its pre-DNAT and ingress
  *     forward paths). Null too on a node without named host endpoints, where every choice is alike
- *     ({@link #placements(Endpoint, Endpoint, Map)} draws only those that matter)
+ *     ({@link #placements(Endpoint, Endpoint, Map)} draws only those that matter). A flow between
+ *     two addresses outside the cluster routed through a node ({@link #transit}) names it in both
+ *     placements, and its interfaces are the one it comes in by ({@code sourceInterface}, facing
+ *     the source) and the one it leaves by ({@code destinationInterface})
  */
 public record Flow(
     int protocol,
@@ -50,21 +54,40 @@ public record Flow(
     if (sourceIp.family() != destinationIp.family()) {
       throw new IllegalArgumentException("source and destination families differ");
     }
-    String s = normalised(source, destination, sourcePlacement);
-    destinationPlacement = normalised(destination, source, destinationPlacement);
-    sourcePlacement = s;
-    boolean oneNode =
-        betweenWorkloads(source, destination)
-            && sourcePlacement != null
-            && sourcePlacement.equals(destinationPlacement);
-    sourceInterface =
-        sourcePlacement == null || oneNode || !crosses(source, destination)
-            ? null
-            : sourceInterface;
-    destinationInterface =
-        destinationPlacement == null || oneNode || !crosses(destination, source)
-            ? null
-            : destinationInterface;
+    if (source == null && destination == null) {
+      String through =
+          Objects.equals(sourcePlacement, destinationPlacement) ? sourcePlacement : null;
+      sourcePlacement = through;
+      destinationPlacement = through;
+      sourceInterface = through == null ? null : sourceInterface;
+      destinationInterface = through == null ? null : destinationInterface;
+    } else {
+      String s = normalised(source, destination, sourcePlacement);
+      destinationPlacement = normalised(destination, source, destinationPlacement);
+      sourcePlacement = s;
+      boolean oneNode =
+          betweenWorkloads(source, destination)
+              && sourcePlacement != null
+              && sourcePlacement.equals(destinationPlacement);
+      sourceInterface =
+          sourcePlacement == null || oneNode || !crosses(source, destination)
+              ? null
+              : sourceInterface;
+      destinationInterface =
+          destinationPlacement == null || oneNode || !crosses(destination, source)
+              ? null
+              : destinationInterface;
+    }
+  }
+
+  /**
+   * The node a flow between two addresses outside the cluster is routed through (spec S6.10, S6.11:
+   * {@link #sourcePlacement} and {@link #destinationPlacement} both name it; its {@link
+   * #sourceInterface} is the interface it comes in by, {@link #destinationInterface} the one it
+   * leaves by), or null: a flow with an end in the cluster, or one routed through no walked node.
+   */
+  public String transit() {
+    return source == null && destination == null ? sourcePlacement : null;
   }
 
   /** A flow placed as given, crossing no chosen interface ({@link #sourceInterface}). */
@@ -245,10 +268,24 @@ public record Flow(
    * naming no node elsewhere or on each of {@code walked}, independently ((walked+1)² for two such
    * ends); else the one placement they all have. Each forwarded end on a walked node whose host
    * endpoints name interfaces crosses each of its interface choices ({@link Ports#choices}; S6.10),
-   * the ends independently.
+   * the ends independently. A flow between two addresses outside the cluster is routed through no
+   * walked node or through each of {@code walked}, coming in and leaving by each pair of its
+   * interface choices, the same one included ({@link #transit}).
    */
   public static java.util.List<Ends> placements(Endpoint a, Endpoint b, Map<String, Ports> walked) {
     java.util.List<Ends> out = new java.util.ArrayList<>();
+    if (a == null && b == null) { // spec S6.11: through no walked node, or each, in and out
+      out.add(Ends.both(null));
+      walked.forEach(
+          (n, p) -> {
+            for (String in : choices(p)) {
+              for (String o : choices(p)) {
+                out.add(new Ends(n, n, in, o));
+              }
+            }
+          });
+      return java.util.Collections.unmodifiableList(out);
+    }
     for (Ends e : nodePlacements(a, b, walked.keySet())) {
       String s = normalised(a, b, e.source());
       String d = normalised(b, a, e.destination());
@@ -561,9 +598,19 @@ public record Flow(
   /**
    * {@code " on node n1"} when this flow places the end on a node ({@link #placedOn(boolean)}), and
    * the interface it crosses there when one is chosen ({@code ", leaving by eth0"}, {@code ",
-   * entering by an interface without a host endpoint of its own"}; {@link #crossing(boolean)}).
+   * entering by an interface without a host endpoint of its own"}; {@link #crossing(boolean)}). A
+   * flow routed through a node ({@link #transit}) says it at its source end ({@code " through node
+   * n1, entering by eth0"}) and the interface it leaves by at its destination end.
    */
   public String onNode(boolean sourceEnd) {
+    if (transit()
+        != null) { // spec S6.11: " through node n1, entering by eth0" ... ", leaving by *"
+      String iface = interfaceOf(sourceEnd);
+      return (sourceEnd ? " through node " + transit() : "")
+          + (iface == null
+              ? ""
+              : (sourceEnd ? ", entering by " : ", leaving by ") + Ports.describe(iface));
+    }
     String node = placedOn(sourceEnd);
     return (node == null ? "" : " on node " + node) + crossing(sourceEnd);
   }

@@ -143,6 +143,11 @@ public sealed interface Reach {
    *     workload (S6.10; the outer packet of encapsulation is an element of its own, {@link Outer})
    * @param forwardedOnly the element acts on forwarded traffic only ({@link #forwardedOnly}): not
    *     on a local flow ({@link Flow#local})
+   * @param routed the element also acts on the flows between two addresses outside the cluster
+   *     routed through one of its {@link #nodes} that it does not {@link #walked walk} ({@link
+   *     #routes}; spec S6.11, S9.2)
+   * @param throughWalked with {@link #routed}, its nodes are walked ones (their routes are
+   *     placements of their own), so it does not act on a route through no walked node
    */
   record Endpoints(
       Set<Direction> directions,
@@ -153,12 +158,25 @@ public sealed interface Reach {
       Effect effect,
       Set<String> nodes,
       Set<String> walked,
-      boolean forwardedOnly)
+      boolean forwardedOnly,
+      boolean routed,
+      boolean throughWalked)
       implements Reach {
 
     public Endpoints(
         Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
-      this(directions, kinds, selector, profile, null, Effect.EITHER, null, Set.of(), false);
+      this(
+          directions,
+          kinds,
+          selector,
+          profile,
+          null,
+          Effect.EITHER,
+          null,
+          Set.of(),
+          false,
+          false,
+          false);
     }
 
     public Endpoints(
@@ -168,7 +186,18 @@ public sealed interface Reach {
         String profile,
         Rule decider,
         Effect effect) {
-      this(directions, kinds, selector, profile, decider, effect, null, Set.of(), false);
+      this(
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          null,
+          Set.of(),
+          false,
+          false,
+          false);
     }
 
     public Endpoints {
@@ -181,13 +210,33 @@ public sealed interface Reach {
     /** The same reach, altering only {@code rule}, turning verdicts only as {@code way}. */
     public Endpoints deciding(Rule rule, Effect way) {
       return new Endpoints(
-          directions, kinds, selector, profile, rule, way, nodes, walked, forwardedOnly);
+          directions,
+          kinds,
+          selector,
+          profile,
+          rule,
+          way,
+          nodes,
+          walked,
+          forwardedOnly,
+          routed,
+          throughWalked);
     }
 
     /** The same reach, on {@code on} only ({@link #nodes}). */
     public Endpoints on(Set<String> on) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, on, walked, forwardedOnly);
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          on,
+          walked,
+          forwardedOnly,
+          routed,
+          throughWalked);
     }
 
     /**
@@ -195,7 +244,17 @@ public sealed interface Reach {
      */
     public Endpoints walking(Set<String> w) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, nodes, w, forwardedOnly);
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          nodes,
+          w,
+          forwardedOnly,
+          routed,
+          throughWalked);
     }
 
     /**
@@ -233,7 +292,64 @@ public sealed interface Reach {
      */
     public Endpoints forwardedOnly(boolean only) {
       return new Endpoints(
-          directions, kinds, selector, profile, decider, effect, nodes, walked, only);
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          nodes,
+          walked,
+          only,
+          routed,
+          throughWalked);
+    }
+
+    /** The same reach, acting on routed flows between outside addresses ({@link #routed}). */
+    public Endpoints routing(boolean r) {
+      return new Endpoints(
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          nodes,
+          walked,
+          forwardedOnly,
+          r,
+          throughWalked);
+    }
+
+    /** The same reach, routed only through its (walked) nodes ({@link #throughWalked}). */
+    public Endpoints routedThroughWalked() {
+      return new Endpoints(
+          directions,
+          kinds,
+          selector,
+          profile,
+          decider,
+          effect,
+          nodes,
+          walked,
+          forwardedOnly,
+          routed,
+          true);
+    }
+
+    /**
+     * Whether the element acts on a flow between two addresses outside the cluster routed through
+     * {@code node} (null: through no walked node, so through any other node): {@link #routed}, and
+     * the node is one of {@link #nodes} (null: any) not {@link #walked}; for null, some node it
+     * acts on is not walked (spec S6.11, S9.2).
+     */
+    public boolean routes(String node) {
+      if (!routed) {
+        return false;
+      }
+      return node == null
+          ? !throughWalked && !walkedAt(null)
+          : (nodes == null || nodes.contains(node)) && !walked.contains(node);
     }
 
     /** Whether the element acts at {@code e} for {@code direction}. */

@@ -199,7 +199,10 @@ public final class DiffReport {
       } else if (c.placed() != null) {
         // spec S6.11: a workload naming no node on a walked node, or on none; S6.10: of two
         // workloads, the source's and the destination's
-        if (c.pods()) {
+        if (c.routed()) {
+          // spec S6.11: the node a flow between two outside addresses is routed through
+          o.put("routedThrough", c.placed().node());
+        } else if (c.pods()) {
           o.put("placedOn", c.placed().source());
           o.put("destinationPlacedOn", c.placed().destination());
         } else if (c.placed().node() != null) {

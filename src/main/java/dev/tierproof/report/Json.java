@@ -185,8 +185,14 @@ final class Json {
     } else {
       out.put("protocol", name);
     }
+    if (flow.transit() != null) {
+      // spec S6.11: the node a flow between two addresses outside the cluster is routed through
+      out.put("routedThrough", flow.transit());
+    }
     ObjectNode source = out.putObject("source");
-    if (flow.source() != null) {
+    if (flow.source() == null) {
+      transit(source, flow, true);
+    } else {
       source.put("endpoint", flow.source().ref());
       placedOn(source, flow, true);
     }
@@ -195,6 +201,9 @@ final class Json {
       source.put("port", flow.sourcePort());
     }
     ObjectNode destination = out.putObject("destination");
+    if (flow.destination() == null) {
+      transit(destination, flow, false);
+    }
     if (flow.destination() != null) {
       destination.put("endpoint", flow.destination().ref());
       placedOn(destination, flow, false);
@@ -260,6 +269,17 @@ final class Json {
       out.set("reply", reply);
     }
     return out;
+  }
+
+  /**
+   * {@code "interface": "eth0"} on an end of a flow routed through a node ({@link Flow#transit}):
+   * the interface it comes in by (the source end) or leaves by (the destination end).
+   */
+  private static void transit(ObjectNode end, Flow flow, boolean source) {
+    if (flow.transit() != null && flow.interfaceOf(source) != null) {
+      // spec S6.11: the interface a routed flow comes in by (source end) or leaves by
+      end.put("interface", flow.interfaceOf(source));
+    }
   }
 
   /**

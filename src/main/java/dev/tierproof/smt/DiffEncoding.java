@@ -414,7 +414,8 @@ public final class DiffEncoding {
    * where the node's forward chain of some interface choice differs (spec S6.9-S6.11): walked in
    * one version only, with other policies (the host endpoint governing an interface in one version
    * and the other compared), or on dataplanes that disagree on its failsafe ports. The workloads
-   * naming no node, and pods not yet deployed, may run on it too.
+   * naming no node, and pods not yet deployed, may run on it too. The flows between two outside
+   * addresses, which such a node may route, once.
    */
   private void forwarded(List<Suspect> out) {
     Set<String> nodes = new TreeSet<>(before.ports.keySet());
@@ -426,6 +427,7 @@ public final class DiffEncoding {
             hypothetical ? after.namespaceNames() : Set.of(),
             hypothetical,
             true);
+    boolean routed = false;
     for (String n : nodes) {
       dev.tierproof.model.Ports pb = before.ports.get(n);
       dev.tierproof.model.Ports pa = after.ports.get(n);
@@ -464,6 +466,11 @@ public final class DiffEncoding {
         String reason = "the forward chain of node " + n + " (changed)";
         out.add(new Suspect(at, outside, Direction.EGRESS, null, reason));
         out.add(new Suspect(outside, at, Direction.INGRESS, null, reason));
+      }
+      if (differs && !routed) { // spec S6.11: flows between outside addresses routed through it
+        routed = true;
+        EndScope away = new EndScope(false, List.of(), Set.of(), false, true);
+        out.add(new Suspect(away, away, Direction.EGRESS, null, "routed through node " + n));
       }
     }
   }

@@ -96,6 +96,22 @@ final class Forwarding {
       Ports p = e.getValue();
       BoolExpr s = meets(t, src, dst, n);
       BoolExpr d = meets(t, dst, src, n);
+      BoolExpr through = through(t, net, src, dst, n);
+      // spec S6.10: outside -> outside through n: H(in) ingress side, H(out) egress side
+      for (String c :
+          p.chooses() ? p.choices() : java.util.Collections.<String>singletonList(null)) {
+        Endpoint h = p.at(c);
+        meet(
+            out,
+            h,
+            Side.SOURCE_IN,
+            c == null ? through : t.and(through, net.chosen(t, p, c, true)));
+        meet(
+            out,
+            h,
+            Side.SOURCE_OUT,
+            c == null ? through : t.and(through, net.chosen(t, p, c, false)));
+      }
       if (s.isFalse() && d.isFalse()) {
         continue;
       }
@@ -135,6 +151,18 @@ final class Forwarding {
     return side == Side.SOURCE_IN || side == Side.DESTINATION_IN
         ? Direction.INGRESS
         : Direction.EGRESS;
+  }
+
+  /**
+   * The flow is between two addresses outside the cluster and routed through {@code node} ({@link
+   * FlowVars#node} names it; spec S6.10, S6.11): false where that node is not {@link
+   * Network#walkable}. The one home of the condition ({@code Query}'s placements read it).
+   */
+  static BoolExpr through(Terms t, Network net, EndEncoding src, EndEncoding dst, String node) {
+    if (!net.walkable.contains(node) || net.nodeIndex(node) <= 0) {
+      return t.ctx().mkFalse();
+    }
+    return t.define(t.and(src.outside(), dst.outside(), net.vars.node.is(net.nodeIndex(node))));
   }
 
   /**

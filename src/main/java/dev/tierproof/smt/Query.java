@@ -220,9 +220,10 @@ public final class Query implements AutoCloseable {
    * when it is a workload on N or naming none that {@link FlowVars#node} places there, and the
    * destination is a host endpoint on N (local, spec S6.12), or outside the cluster or a workload
    * with N {@link Network#walkable} (S6.10, S6.11); its destination end likewise ({@link
-   * FlowVars#dnode}). An end naming no node whose placement can matter (the other end is outside, a
-   * host endpoint or a workload) is placed on a node only where that matters, so each placement has
-   * one value; any other end's choice is never read.
+   * FlowVars#dnode}). A flow between two outside addresses routed through a walked node N has both
+   * on N ({@link Forwarding#through}), else neither. An end naming no node whose placement can
+   * matter (the other end is outside, a host endpoint or a workload) is placed on a node only where
+   * that matters, so each placement has one value; any other end's choice is never read.
    */
   private BoolExpr placements() {
     if (net.nodes.isEmpty()) { // no node to place an end on: defining the terms below costs Z3 time
@@ -237,13 +238,17 @@ public final class Query implements AutoCloseable {
     BoolExpr dstFloats = t.define(t.and(dst.placed(String::isEmpty), placeable(src)));
     BoolExpr srcFar = t.define(t.or(src.outside(), src.workload()));
     BoolExpr dstFar = t.define(t.or(dst.outside(), dst.workload()));
+    BoolExpr routed = t.define(t.and(src.outside(), dst.outside()));
     for (String n : net.nodes) {
       String host = Endpoint.hostKey(n);
       BoolExpr ls = t.and(dst.placed(host::equals), src.onNode(n));
       BoolExpr ld = t.and(src.placed(host::equals), dst.onNode(n));
       boolean walked = net.walkable.contains(n);
-      BoolExpr s = t.define(t.or(ls, walked ? t.and(src.onNode(n), dstFar) : ctx.mkFalse()));
-      BoolExpr d = t.define(t.or(ld, walked ? t.and(dst.onNode(n), srcFar) : ctx.mkFalse()));
+      BoolExpr through = Forwarding.through(t, net, src, dst, n);
+      BoolExpr s =
+          t.define(t.or(ls, walked ? t.and(src.onNode(n), dstFar) : ctx.mkFalse(), through));
+      BoolExpr d =
+          t.define(t.or(ld, walked ? t.and(dst.onNode(n), srcFar) : ctx.mkFalse(), through));
       locals.add(ls);
       locals.add(ld);
       nodes.add(s);
@@ -251,6 +256,9 @@ public final class Query implements AutoCloseable {
       int i = net.nodeIndex(n);
       canonical.add(t.or(t.not(t.and(srcFloats, v.node.is(i))), s));
       canonical.add(t.or(t.not(t.and(dstFloats, v.dnode.is(i))), d));
+      // spec S6.11: a flow between two outside addresses is routed through a walked node or none
+      canonical.add(t.or(t.not(t.and(routed, v.node.is(i))), through));
+      canonical.add(t.or(t.not(t.and(routed, v.dnode.is(i))), through));
     }
     on = List.copyOf(nodes);
     dstOn = List.copyOf(dstNodes);

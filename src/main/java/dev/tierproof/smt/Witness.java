@@ -100,9 +100,12 @@ record Witness(
     return nice;
   }
 
-  /** The node workload end {@code e} is on: its own, or {@code placed} when it names none. */
-  private static String on(Endpoint e, String placed) {
-    return e == null ? null : e.node() != null ? e.node() : placed;
+  /**
+   * The node workload end {@code e} is on: its own, or {@code placed} when it names none; for a
+   * flow between two outside addresses (both null), the node it is routed through ({@code placed}).
+   */
+  private static String on(Endpoint e, Endpoint other, String placed) {
+    return e == null ? other == null ? placed : null : e.node() != null ? e.node() : placed;
   }
 
   /**
@@ -136,9 +139,12 @@ record Witness(
             source,
             destination,
             net.node(v.node.in(m)),
-            net.node(v.dnode.in(m)),
-            net.interfaceOn(on(source, net.node(v.node.in(m))), v.iface.in(m)),
-            net.interfaceOn(on(destination, net.node(v.dnode.in(m))), v.diface.in(m)));
+            // spec S6.11: a routed flow's node is its source placement's (FlowVars#node)
+            net.node((source == null && destination == null ? v.node : v.dnode).in(m)),
+            net.interfaceOn(on(source, destination, net.node(v.node.in(m))), v.iface.in(m)),
+            net.interfaceOn(
+                on(destination, source, net.node((destination == null ? v.node : v.dnode).in(m))),
+                v.diface.in(m)));
     List<Point> decisions = new ArrayList<>();
     if (explain) {
       // in eval's order (Evaluator.hops): each step between the forward sides of its node

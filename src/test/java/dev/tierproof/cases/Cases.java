@@ -104,6 +104,16 @@ final class Cases {
       return entries("onInterfaces");
     }
 
+    /**
+     * What the query, between two addresses outside the cluster, expects of its flow routed through
+     * a walked node (spec S6.11; the query itself is routed through none): its {@code routed}
+     * entries, keyed {@code node} (a node without named host endpoints) or {@code node in out} (the
+     * interfaces it comes in and leaves by, {@code *} another one), as queries of their own.
+     */
+    Map<String, Query> routed() {
+      return entries("routed");
+    }
+
     /** The entries of the query's mapping {@code field}, by key, as queries of their own. */
     private Map<String, Query> entries(String field) {
       Map<String, Query> out = new java.util.TreeMap<>();

@@ -100,6 +100,18 @@ class CasesTest {
                                                             tree(eval.evaluate(flow.placed(n)))))
                                                     .as(q.title() + " (on node " + n + ")")
                                                     .isEmpty());
+                                    // spec S6.11: each route through a walked node
+                                    q.routed()
+                                        .forEach(
+                                            (k, expected) ->
+                                                assertThat(
+                                                        Cases.mismatches(
+                                                            expected,
+                                                            tree(
+                                                                eval.evaluate(
+                                                                    route(eval, flow, k)))))
+                                                    .as(q.title() + " (routed " + k + ")")
+                                                    .isEmpty());
                                     // spec S6.10: each named interface its ends' nodes may cross
                                     q.onInterfaces()
                                         .forEach(
@@ -193,6 +205,11 @@ class CasesTest {
                                                     .as(q.title() + " (on node " + n + ")")
                                                     .isEqualTo(expected.unmodelled());
                                               });
+                                      // spec S6.11: a route whose verdict differs is noted
+                                      q.routed()
+                                          .forEach(
+                                              (k, expected) ->
+                                                  routeNote(c, q, explanation, k, expected));
                                       // spec S6.10: a crossing whose verdict differs is noted
                                       q.onInterfaces()
                                           .forEach(
@@ -265,6 +282,53 @@ class CasesTest {
             p -> alike.contains(p.sourceInterface()) && alike.contains(p.destinationInterface()))
         .findFirst()
         .orElseThrow(() -> new AssertionError(flow.describe() + " never crosses " + iface));
+  }
+
+  /**
+   * The placement of {@code flow} (between two outside addresses) routed as {@code key} says
+   * ({@link Cases.Query#routed}).
+   */
+  private static Flow route(Evaluator eval, Flow flow, String key) {
+    String[] k = key.split(" ");
+    String in = k.length > 1 ? k[1] : null;
+    String out = k.length > 2 ? k[2] : null;
+    return eval.placements(flow).stream()
+        .filter(p -> k[0].equals(p.transit()))
+        .filter(p -> java.util.Objects.equals(in, p.sourceInterface()))
+        .filter(p -> java.util.Objects.equals(out, p.destinationInterface()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(flow.describe() + " is never routed " + key));
+  }
+
+  /**
+   * Explain JSON's {@code onWalkedNodes} entry for the route {@code key} matches {@code expected};
+   * absent only when its verdict is the answer's (explain notes the routes that differ).
+   */
+  private static void routeNote(Case c, Query q, JsonNode explanation, String key, Query expected) {
+    Loaded loaded = Loaded.of(c);
+    Flow route;
+    try {
+      route = route(new Evaluator(loaded.set), loaded.flow(q), key);
+    } catch (Exception e) {
+      throw new AssertionError(q.title(), e);
+    }
+    JsonNode on = null;
+    for (JsonNode x : explanation.path("onWalkedNodes")) {
+      if (route.transit().equals(x.path("node").asText(null))
+          && java.util.Objects.equals(
+              route.sourceInterface(), x.path("sourceInterface").asText(null))
+          && java.util.Objects.equals(
+              route.destinationInterface(), x.path("destinationInterface").asText(null))) {
+        on = x;
+      }
+    }
+    if (on == null) {
+      assertThat(expected.node().get("verdict").asText())
+          .as(q.title() + " (routed " + key + "): not noted, so as the answer")
+          .isEqualTo(explanation.path("verdict").asText());
+    } else {
+      assertThat(Cases.mismatches(expected, on)).as(q.title() + " (routed " + key + ")").isEmpty();
+    }
   }
 
   /**

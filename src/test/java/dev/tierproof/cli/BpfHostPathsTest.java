@@ -95,16 +95,19 @@ class BpfHostPathsTest {
   @Test
   void diff_iptablesToBpf_closesTheForwardedFailsafePort() throws Exception {
     Run run = Run.of("-f", WALKED, "diff", "--dataplane", "iptables:bpf", "-o", "json");
-    // forwarded traffic the forward chain is not walked for (outside to outside through n1) stays
-    // unmodelled, so the diff is inconclusive; the change it finds is the failsafe port's
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
     JsonNode out = JSON.readTree(run.out());
-    assertThat(out.get("classes")).hasSize(1);
+    // the forwarded packets to a failsafe port that edge-pre-dnat's rule 0 denies: to fw/web, and
+    // (spec S6.11) between two outside addresses routed through n1
+    assertThat(out.get("classes"))
+        .extracting(c -> c.get("destination").path("display").asText())
+        .containsExactlyInAnyOrder("fw/web", "world");
     for (JsonNode c : out.get("classes")) {
-      // only the forwarded packets to a failsafe port that edge-pre-dnat's rule 0 denies
       assertThat(c.get("change").asText()).as(c.toString()).isEqualTo("closed");
-      assertThat(c.get("destination").toString()).contains("fw/web");
       assertThat(c.get("packets").toString()).contains("\"min\":22");
+      if (c.get("destination").path("kind").asText().equals("outside")) {
+        assertThat(c.path("routedThrough").asText()).as(c.toString()).isEqualTo("n1");
+      }
     }
   }
 }

@@ -88,7 +88,9 @@ class ClusterDifferentialTest {
                 "witnesses and sampled flows on bpf through a host endpoint's pre-DNAT or forward"
                     + " path",
                 "witnesses and sampled flows crossing a named interface of a walked node",
-                "witnesses and sampled flows crossing another interface of a node with named ones")),
+                "witnesses and sampled flows crossing another interface of a node with named ones",
+                "witnesses and sampled flows between two outside addresses routed through a walked"
+                    + " node")),
         ClusterDifferentialTest::verify);
   }
 
@@ -166,6 +168,7 @@ class ClusterDifferentialTest {
           counts.addAndGet(12, Questions.floatingWalked(w) ? 1 : 0); // spec S6.11
           Questions.countPods(w, eval, counts, 13); // spec S6.10
           Questions.countInterfaces(w, counts, 16); // spec S6.10
+          counts.addAndGet(18, w.transit() != null ? 1 : 0); // spec S6.11
           assertThat(Questions.fits(w, spec))
               .as("%s: witness %s fits", question, Questions.brief(w))
               .isTrue();
@@ -225,6 +228,7 @@ class ClusterDifferentialTest {
               counts.addAndGet(12, Questions.floatingWalked(f) ? 1 : 0); // spec S6.11
               Questions.countPods(f, eval, counts, 13); // spec S6.10
               Questions.countInterfaces(f, counts, 16); // spec S6.10
+              counts.addAndGet(18, f.transit() != null ? 1 : 0); // spec S6.11
               Verdict verdict = eval.evaluate(f);
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);

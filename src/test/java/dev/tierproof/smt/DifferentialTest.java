@@ -55,7 +55,7 @@ class DifferentialTest {
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
     long start = System.nanoTime();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    long[][] stats = new long[threads][14];
+    long[][] stats = new long[threads][15];
     AtomicInteger next = new AtomicInteger();
     ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -93,14 +93,14 @@ class DifferentialTest {
               + " -Ddifferential.cases=1)",
           failures.get(seed));
     }
-    long[] total = new long[14];
+    long[] total = new long[15];
     for (long[] s : stats) {
       for (int i = 0; i < total.length; i++) {
         total[i] += s[i];
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
@@ -114,6 +114,7 @@ class DifferentialTest {
         total[11],
         total[12],
         total[13],
+        total[14],
         total[1],
         total[4] / 1_000_000,
         total[2],
@@ -147,6 +148,7 @@ class DifferentialTest {
           stats[9]++; // spec S6.11: each walked node a pod naming no node may run on
         }
         dev.tierproof.cluster.Questions.countInterfaces(flow, stats, 12); // spec S6.10
+        stats[14] += flow.transit() != null ? 1 : 0; // spec S6.11
         concrete(network, eval, set, flow, vocabulary);
       }
     }

@@ -29,9 +29,9 @@ import java.util.Set;
  * named) or naming no node (each flow places them, spec S6.11), {@code applyOnForward} policies
  * selecting the host endpoint with ingress and egress rules (Allow, Deny, Pass, Log; ports,
  * failsafe port 22 among them; nets; namespace selectors over the pods) and a {@code preDNAT}
- * policy; and aims some of the model's flows between those pods and addresses outside the cluster
- * ({@link #aim}). Its own random stream, so the rest of a seed's model and flows are drawn as
- * before.
+ * policy; and aims some of the model's flows between those pods and addresses outside the cluster,
+ * and some between two addresses outside the cluster, which each walked node may route ({@link
+ * #aim}). Its own random stream, so the rest of a seed's model and flows are drawn as before.
  */
 public final class RandomForwarding {
 
@@ -232,6 +232,11 @@ public final class RandomForwarding {
                   .toList();
           return free.get(rnd.nextInt(free.size()));
         };
+    if (rnd.nextInt(4) == 0) { // spec S6.11: between two outside addresses, routed through a node
+      Ip from = outside.apply(f.family());
+      Ip to = outside.apply(f.family());
+      return from.equals(to) ? f : routed(f, from, to);
+    }
     Endpoint w = placed.get(rnd.nextInt(placed.size()));
     List<Ip> mine = w.ips().stream().filter(i -> i.family() == f.family()).toList();
     if (mine.isEmpty() && !w.ips().isEmpty()) {
@@ -243,6 +248,21 @@ public final class RandomForwarding {
       return f;
     }
     return across(f, w, at, far, rnd.nextBoolean());
+  }
+
+  /** The packet of {@code f} from {@code from} to {@code to}, both outside the cluster. */
+  static Flow routed(Flow f, Ip from, Ip to) {
+    return new Flow(
+        f.protocol(),
+        from,
+        f.sourcePort(),
+        to,
+        f.destinationPort(),
+        f.icmpType(),
+        f.icmpCode(),
+        f.destinationDomain(),
+        null,
+        null);
   }
 
   /**

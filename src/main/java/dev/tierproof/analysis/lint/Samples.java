@@ -144,7 +144,37 @@ final class Samples {
       }
     }
     List<Flow> all = new ArrayList<>(out);
+    all.addAll(routed(all, side));
     return all.size() > limit ? all.subList(0, limit) : all;
+  }
+
+  /**
+   * {@code flows}' packets with the workload end moved outside the cluster, routed through each
+   * node of {@code side}'s host endpoints, in and out by each of its interface choices (spec S6.10,
+   * S6.11: outside -> outside through N meets the same sides).
+   */
+  private List<Flow> routed(List<Flow> flows, Steps.ForwardSide side) {
+    List<Flow> out = new ArrayList<>();
+    for (Flow f : flows) {
+      boolean source = f.source() != null;
+      Ip far = source ? f.destinationIp() : f.sourceIp();
+      Ip ip = outside.get(f.family()).stream().filter(x -> !x.equals(far)).findFirst().orElse(null);
+      if (ip == null) {
+        continue;
+      }
+      Flow moved = f.moved(source, ip, null, source ? f.destinationDomain() : null);
+      if (moved.source() != null || moved.destination() != null) {
+        continue;
+      }
+      for (Endpoint h : side.hosts()) {
+        dev.tierproof.model.Ports p = steps.evaluator.ports().get(h.node());
+        for (String c :
+            p == null || !p.chooses() ? java.util.Arrays.asList((String) null) : p.choices()) {
+          out.add(moved.placed(new Flow.Ends(h.node(), h.node(), c, c)));
+        }
+      }
+    }
+    return out;
   }
 
   /**

@@ -204,9 +204,7 @@ final class SolverPhase {
       List<Rule> rules = new ArrayList<>();
       side.chain().tiers().forEach(e -> e.applying().forEach(p -> rules.addAll(p.rules(d))));
       List<Endpoint> workloads = phase.peers().workloads(rules, side);
-      if (!any && workloads.stream().noneMatch(e -> side.near(e.node()))) {
-        continue; // no workload in scope can be on its nodes: no flow meets it
-      }
+      // spec S6.11: flows between two outside addresses routed through its nodes meet it too
       List<Side> ends = new ArrayList<>();
       if (!workloads.isEmpty()) {
         ends.add(new Side.Endpoints(workloads, null));
