@@ -76,10 +76,37 @@ final class Forwarding {
                     });
                 if (!here.isEmpty()) { // a side without policy forwards, a step all the same
                   sides.add(
-                      new Met(d, compiler.forward(d, d == Direction.INGRESS ? in : out), here));
+                      new Met(
+                          d, compiler.forward(d, d == Direction.INGRESS ? in : out, false), here));
                 }
               }
             });
+    net.ports.forEach((n, p) -> local(net, src, dst, compiler, n, p.other()));
+  }
+
+  /**
+   * The pre-DNAT path in ingress of all-interfaces endpoint {@code star} of node {@code n}, met
+   * before the source's step by a workload's packet to a host endpoint of its node (spec S6.12;
+   * {@code eval.LocalSteps}), when that path holds policy.
+   */
+  private void local(
+      Network net,
+      EndEncoding src,
+      EndEncoding dst,
+      Chain.Compiler compiler,
+      String n,
+      Endpoint star) {
+    List<Network.TierPart> pre =
+        star == null
+            ? List.of()
+            : net.forwardSkeleton(star.labels(), Direction.INGRESS).stream()
+                .filter(x -> x.path() == dev.tierproof.model.HostPath.PRE_DNAT)
+                .toList();
+    BoolExpr meets = t.and(dst.placed(Endpoint.hostKey(n)::equals), src.onNode(n));
+    if (!pre.isEmpty() && !meets.isFalse()) {
+      Chain c = compiler.forward(Direction.INGRESS, pre, true);
+      sides.add(new Met(Direction.INGRESS, c, Map.of(Side.SOURCE_IN, List.of(t.define(meets)))));
+    }
   }
 
   /**
@@ -172,7 +199,8 @@ final class Forwarding {
               });
     }
     return new Query.StepChain(
-        t.define(t.or(at)), compiler.forward(d, net.forwardSkeleton(hosts.get(0).labels(), d)));
+        t.define(t.or(at)),
+        compiler.forward(d, net.forwardSkeleton(hosts.get(0).labels(), d), false));
   }
 
   /** Every side the flow meets allows it. */

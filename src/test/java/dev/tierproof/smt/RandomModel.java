@@ -115,6 +115,7 @@ public final class RandomModel {
   private final RandomReplies replies;
   private final RandomPlacement placement;
   private final RandomForwarding forwarding;
+  private final RandomLocalFlows local;
   private final RandomPodPairs pods;
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
@@ -126,6 +127,7 @@ public final class RandomModel {
     replies = new RandomReplies(seed);
     placement = new RandomPlacement(seed);
     forwarding = new RandomForwarding(seed);
+    local = new RandomLocalFlows(seed);
     pods = new RandomPodPairs(seed);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
@@ -301,7 +303,8 @@ public final class RandomModel {
         forwarding.aim(
             replies.aim(placement.aim(RandomServices.aim(rnd, set, base), set, this::unowned)),
             set);
-    return pods.aim(aimed, forwarding.placed(), set); // spec S6.10
+    // spec S6.10; S6.12: some at the local pre-DNAT path
+    return local.aim(pods.aim(aimed, forwarding.placed(), set), forwarding.placed(), set);
   }
 
   /**
