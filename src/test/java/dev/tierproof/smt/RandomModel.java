@@ -253,6 +253,7 @@ public final class RandomModel {
     placement.draw(endpoints);
     replies.draw(tiers, endpoints); // after the addresses are final: its flows aim at them
     forwarding.draw(tiers, endpoints); // spec S6.11
+    local.draw(tiers, endpoints); // spec S6.12
     RandomInterfaces.draw(seed, endpoints); // spec S6.9, S6.10: named and several host endpoints
     set =
         PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
