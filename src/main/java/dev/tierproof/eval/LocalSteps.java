@@ -69,7 +69,7 @@ public final class LocalSteps {
    * ICMPv6 host-discovery message ({@link Protocols#hostDiscovery}), which skips every policy
    * program, where failsafe ports are checked only from a host interface ({@code tc.c}).
    */
-  static boolean skips(PolicySet set, Flow flow) {
+  public static boolean skips(PolicySet set, Flow flow) {
     return set.forwardFailsafe()
         ? Failsafe.allows(Direction.INGRESS, flow)
         : Protocols.hostDiscovery(flow);

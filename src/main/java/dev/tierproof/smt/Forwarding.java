@@ -96,13 +96,8 @@ final class Forwarding {
       Chain.Compiler compiler,
       String n,
       Endpoint star) {
-    List<Network.TierPart> pre =
-        star == null
-            ? List.of()
-            : net.forwardSkeleton(star.labels(), Direction.INGRESS).stream()
-                .filter(x -> x.path() == dev.tierproof.model.HostPath.PRE_DNAT)
-                .toList();
-    BoolExpr meets = t.and(dst.placed(Endpoint.hostKey(n)::equals), src.onNode(n));
+    List<Network.TierPart> pre = star == null ? List.of() : preDnat(net, star);
+    BoolExpr meets = local(t, src, dst, n);
     if (!pre.isEmpty() && !meets.isFalse()) {
       Chain c = compiler.forward(Direction.INGRESS, pre, true);
       sides.add(new Met(Direction.INGRESS, c, Map.of(Side.SOURCE_IN, List.of(t.define(meets)))));
@@ -171,6 +166,40 @@ final class Forwarding {
    */
   private static BoolExpr meets(Terms t, EndEncoding w, EndEncoding other, String node) {
     return t.and(w.onNode(node), t.or(other.outside(), other.workload()));
+  }
+
+  /** The pre-DNAT tiers in ingress of all-interfaces endpoint {@code star} (spec S6.12). */
+  private static List<Network.TierPart> preDnat(Network net, Endpoint star) {
+    return net.forwardSkeleton(star.labels(), Direction.INGRESS).stream()
+        .filter(x -> x.path() == dev.tierproof.model.HostPath.PRE_DNAT)
+        .toList();
+  }
+
+  /**
+   * The flow is a workload's (on node {@code n}, or naming none and placed there) to a host
+   * endpoint of {@code n}: it meets the local pre-DNAT path of {@code n} (spec S6.12).
+   */
+  private static BoolExpr local(Terms t, EndEncoding src, EndEncoding dst, String n) {
+    return t.and(dst.placed(Endpoint.hostKey(n)::equals), src.onNode(n));
+  }
+
+  /**
+   * Lint's step on the local pre-DNAT path (spec S6.12) of the all-interfaces endpoints {@code
+   * stars} (whose pre-DNAT paths apply the same policies: one chain, compiled from the first's
+   * labels), chosen when the flow is a workload's to a host endpoint of one of their nodes.
+   */
+  static Query.StepChain localSide(
+      Terms t,
+      Network net,
+      EndEncoding src,
+      EndEncoding dst,
+      Chain.Compiler compiler,
+      List<Endpoint> stars) {
+    List<BoolExpr> at = new ArrayList<>();
+    stars.forEach(h -> at.add(local(t, src, dst, h.node())));
+    return new Query.StepChain(
+        t.define(t.or(at)),
+        compiler.forward(Direction.INGRESS, preDnat(net, stars.get(0)), true));
   }
 
   /**
