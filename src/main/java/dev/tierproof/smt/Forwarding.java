@@ -198,8 +198,7 @@ final class Forwarding {
     List<BoolExpr> at = new ArrayList<>();
     stars.forEach(h -> at.add(local(t, src, dst, h.node())));
     return new Query.StepChain(
-        t.define(t.or(at)),
-        compiler.forward(Direction.INGRESS, preDnat(net, stars.get(0)), true));
+        t.define(t.or(at)), compiler.forward(Direction.INGRESS, preDnat(net, stars.get(0)), true));
   }
 
   /**

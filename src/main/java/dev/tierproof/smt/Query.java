@@ -107,9 +107,10 @@ public final class Query implements AutoCloseable {
    * step's rules observe. With {@code forward} too (host endpoints whose forward chains apply the
    * same policies), the one step encoded is instead the side in {@code step} of their forward chain
    * (lint, spec S6.11), met by a flow between a workload on one of their nodes and outside or
-   * another workload, or with {@code atLocal} their local pre-DNAT path (S6.12), met by a workload's
-   * flow to a host endpoint of its node: no end's own chain is compiled, and the ends are grouped
-   * by that side's rules and by class. {@code observe}: what the query observes besides its chains.
+   * another workload, or with {@code atLocal} their local pre-DNAT path (S6.12), met by a
+   * workload's flow to a host endpoint of its node: no end's own chain is compiled, and the ends
+   * are grouped by that side's rules and by class. {@code observe}: what the query observes besides
+   * its chains.
    */
   Query(
       Network net,

@@ -124,7 +124,8 @@ public final class StepGoals implements AutoCloseable {
     List<Side> sources = direction == Direction.EGRESS ? at : peers;
     List<Side> destinations = direction == Direction.EGRESS ? peers : at;
     return of(
-        network, new Query(network, sources, destinations, bounds, direction, Observe.NONE, null, false));
+        network,
+        new Query(network, sources, destinations, bounds, direction, Observe.NONE, null, false));
   }
 
   /**
@@ -143,8 +144,7 @@ public final class StepGoals implements AutoCloseable {
       FlowSpec bounds) {
     return of(
         network,
-        new Query(
-            network, ends, ends, bounds, direction, Observe.NONE, List.copyOf(hosts), false));
+        new Query(network, ends, ends, bounds, direction, Observe.NONE, List.copyOf(hosts), false));
   }
 
   /**

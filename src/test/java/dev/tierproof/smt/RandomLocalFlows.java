@@ -66,7 +66,8 @@ final class RandomLocalFlows {
                   List.of(),
                   null);
       int kind = rnd.nextInt(3);
-      Integer proto = kind == 0 ? Integer.valueOf(Protocols.TCP) : kind == 1 ? Protocols.ICMPV6 : null;
+      Integer proto =
+          kind == 0 ? Integer.valueOf(Protocols.TCP) : kind == 1 ? Protocols.ICMPV6 : null;
       EntityMatch to =
           kind == 0 && rnd.nextBoolean()
               ? new EntityMatch(

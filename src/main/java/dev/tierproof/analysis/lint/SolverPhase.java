@@ -216,7 +216,8 @@ final class SolverPhase {
       if (any) {
         ends.add(new Side.Fresh(null, new Selector.All(), null, null));
       }
-      // spec S6.12: a local pre-DNAT path is met by a workload's flow to a host endpoint of its node
+      // spec S6.12: a local pre-DNAT path is met by a workload's flow to a host endpoint of its
+      // node
       List<Endpoint> hosts =
           phase.steps().set.endpoints().stream()
               .filter(e -> e.isHost() && e.node() != null && side.near(e.node()))

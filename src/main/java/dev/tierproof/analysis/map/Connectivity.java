@@ -246,8 +246,8 @@ public final class Connectivity {
 
   /**
    * The local flows' parts (spec S6.12): a host's packets to its own workload are all allowed, a
-   * workload's to its host are decided by its node's all-interfaces endpoint's pre-DNAT path, if
-   * it holds policy, and its egress step (ICMPv6 host discovery not even that), over those steps'
+   * workload's to its host are decided by its node's all-interfaces endpoint's pre-DNAT path, if it
+   * holds policy, and its egress step (ICMPv6 host discovery not even that), over those steps'
    * tables' cells, each evaluated.
    */
   private List<Part> local(

@@ -34,10 +34,10 @@ final class ForwardSteps {
   private ForwardSteps() {}
 
   /**
-   * The side of {@code hop}'s forward chain (or its local pre-DNAT path) for flows from {@code src} at {@code
-   * srcIp} to {@code dst} at {@code dstIp} (null: outside the cluster; {@code domain}: the DNS name
-   * the destination is reached by); {@code holds} tells whether a rule side holds the source end
-   * ({@code true}) or the destination end ({@code false}).
+   * The side of {@code hop}'s forward chain (or its local pre-DNAT path) for flows from {@code src}
+   * at {@code srcIp} to {@code dst} at {@code dstIp} (null: outside the cluster; {@code domain}:
+   * the DNS name the destination is reached by); {@code holds} tells whether a rule side holds the
+   * source end ({@code true}) or the destination end ({@code false}).
    */
   static Built of(
       Evaluator evaluator,
