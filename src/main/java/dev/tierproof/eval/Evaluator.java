@@ -117,10 +117,7 @@ public final class Evaluator {
     return new Evaluator(this, set.withTiers(tiers));
   }
 
-  /**
-   * The same set with {@code assumed} profiles added ({@link PolicySet#withProfiles}), sharing this
-   * evaluator's indexes; {@code this} when there are none.
-   */
+  /** The set with {@code assumed} profiles added (none: {@code this}), sharing the indexes. */
   public Evaluator withProfiles(Map<String, Profile> assumed) {
     return assumed.isEmpty() ? this : new Evaluator(this, set.withProfiles(assumed));
   }
@@ -150,7 +147,7 @@ public final class Evaluator {
     List<Step> steps = new ArrayList<>();
     for (Hop h : hops(flow.source(), flow.destination(), flow.ends())) {
       if (h.forward()) {
-        steps.add(evaluate(forwardChain(h.at(), h.direction()), flow));
+        steps.add(evaluate(LocalSteps.chain(this, h), flow));
       } else {
         steps.add(
             Hop.stepped(flow, h.direction())
@@ -170,7 +167,7 @@ public final class Evaluator {
    */
   public List<Hop> hops(Endpoint source, Endpoint destination, Flow.Ends ends) {
     Endpoint[] via = forwarders(source, destination, ends);
-    return Hop.of(source, destination, via);
+    return LocalSteps.hops(this, source, destination, ends, Hop.of(source, destination, via));
   }
 
   /**
@@ -201,7 +198,7 @@ public final class Evaluator {
         : null;
   }
 
-  /** The nodes whose forward chains are walked and hold policy ({@link PolicySet#walked}). */
+  /** The nodes whose forward chains are walked ({@link PolicySet#walked}). */
   public List<String> walked() {
     return walked;
   }
@@ -309,9 +306,10 @@ public final class Evaluator {
   private Decision decide(StepPath chain, Flow flow, Watcher watcher) {
     Direction dir = chain.direction();
     boolean host = chain.at().isHost();
-    // spec S6.11: on eBPF no failsafe port skips a forward chain's pre-DNAT path
-    boolean failsafe =
-        host && (!chain.forward() || set.forwardFailsafe()) && Failsafe.allows(dir, flow);
+    boolean failsafe = // spec S6.11: not on eBPF; S6.12: {@link LocalSteps#skips}
+        chain.local()
+            ? LocalSteps.skips(set, flow)
+            : host && (!chain.forward() || set.forwardFailsafe()) && Failsafe.allows(dir, flow);
     if (failsafe && !chain.forward()) {
       return Decision.of(Decision.Kind.FAILSAFE);
     }
@@ -347,8 +345,8 @@ public final class Evaluator {
         return Decision.on(e.path(), Decision.Kind.TIER_DEFAULT, e.tier(), last, null);
       }
     }
-    if (chain.forward()) {
-      return Decision.of(Decision.Kind.FORWARDED); // spec S6.8: not dropped by Calico
+    if (chain.forward()) { // spec S6.8: not dropped by Calico; S6.12: the local path goes on
+      return Decision.of(chain.local() ? Decision.Kind.OWN_NODE : Decision.Kind.FORWARDED);
     }
     Decision none = Decision.of(Decision.Kind.NO_PROFILE);
     for (Profile profile : chain.profiles()) {

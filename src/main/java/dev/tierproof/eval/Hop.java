@@ -12,9 +12,16 @@ import java.util.function.UnaryOperator;
 
 /**
  * One step of a flow's walk ({@link Evaluator#hops}): the step at {@code at} in {@code direction}
- * (an end's own, S4), or with {@code forward} a side of a host endpoint's forward chain (S6.8).
+ * (an end's own, S4), or with {@code forward} a side of a host endpoint's forward chain (S6.8), or
+ * with {@code local} too the pre-DNAT path of a node's all-interfaces endpoint that a workload's
+ * packet to its own host meets (S6.12, {@link LocalSteps}).
  */
-public record Hop(Endpoint at, Direction direction, boolean forward) {
+public record Hop(Endpoint at, Direction direction, boolean forward, boolean local) {
+
+  /** An end's own step or a side of a forward chain. */
+  public Hop(Endpoint at, Direction direction, boolean forward) {
+    this(at, direction, forward, false);
+  }
 
   /**
    * The steps of a flow from {@code source} to {@code destination} (null: outside the cluster)

@@ -14,6 +14,8 @@ import java.util.List;
  * @param profiles the profiles walked when no tier decided (spec S4.6), in order, with what each
  *     did: up to the one that decided, all of them when none did; empty when the walk did not reach
  *     them or was not traced
+ * @param local with {@code forward}: not a forward chain's side but the pre-DNAT path of a node's
+ *     all-interfaces endpoint that a workload's packet to its own host meets (spec S6.12)
  */
 public record Step(
     Endpoint endpoint,
@@ -22,11 +24,24 @@ public record Step(
     Decision decidedBy,
     List<TraceEntry> trace,
     boolean forward,
-    List<ProfileEntry> profiles) {
+    List<ProfileEntry> profiles,
+    boolean local) {
 
   public Step {
     trace = List.copyOf(trace);
     profiles = List.copyOf(profiles);
+  }
+
+  /** A step of an endpoint's own or a side of a forward chain. */
+  public Step(
+      Endpoint endpoint,
+      Direction direction,
+      boolean allowed,
+      Decision decidedBy,
+      List<TraceEntry> trace,
+      boolean forward,
+      List<ProfileEntry> profiles) {
+    this(endpoint, direction, allowed, decidedBy, trace, forward, profiles, false);
   }
 
   /** A step with no profiles traced. */

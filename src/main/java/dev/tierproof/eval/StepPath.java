@@ -17,13 +17,17 @@ import java.util.List;
  * Evaluator#walk}. With {@code forward}, a side of a host endpoint's forward chain instead (spec
  * S6.7, S6.8, {@link HostPath#forwarded}): no profiles, no failsafe ports but the inbound ones'
  * skip of the pre-DNAT path, and nothing deciding allows. Made by {@link Evaluator#forwardChain}.
+ * With {@code local} too, the pre-DNAT path of a node's all-interfaces endpoint that a workload's
+ * packet to its own host meets (spec S6.12, {@link LocalSteps}): nothing deciding goes on ({@link
+ * Decision.Kind#OWN_NODE}), and the packets {@link LocalSteps#skips} skip it.
  */
 public record StepPath(
     Endpoint at,
     Direction direction,
     List<Entered> tiers,
     List<Profile> profiles,
-    boolean forward) {
+    boolean forward,
+    boolean local) {
 
   public StepPath {
     tiers = List.copyOf(tiers);
@@ -33,6 +37,16 @@ public record StepPath(
   /** An endpoint's own step. */
   public StepPath(Endpoint at, Direction direction, List<Entered> tiers, List<Profile> profiles) {
     this(at, direction, tiers, profiles, false);
+  }
+
+  /** An endpoint's own step, or a side of a forward chain ({@code forward}). */
+  public StepPath(
+      Endpoint at,
+      Direction direction,
+      List<Entered> tiers,
+      List<Profile> profiles,
+      boolean forward) {
+    this(at, direction, tiers, profiles, forward, false);
   }
 
   /**

@@ -68,7 +68,14 @@ final class Trace implements Watcher {
   /** The step along {@code chain} that {@code d} decided, with what this trace watched. */
   Step step(StepPath chain, Decision d) {
     return new Step(
-        chain.at(), chain.direction(), d.allows(), d, finish(), chain.forward(), profiles);
+        chain.at(),
+        chain.direction(),
+        d.allows(),
+        d,
+        finish(),
+        chain.forward(),
+        profiles,
+        chain.local());
   }
 
   /** The profiles walked, in order, with what each did. */

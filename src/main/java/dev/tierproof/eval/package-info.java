@@ -8,13 +8,14 @@
  * ports first, {@link dev.tierproof.model.Failsafe}, then the untracked, pre-DNAT and normal paths
  * of {@link dev.tierproof.model.HostPath}, S6.4, the normal one with their own profiles; an
  * untracked Allow decided with the reply its packet needs, S6.5; a node's traffic with its own
- * workloads, S6.12, walking only the workload's egress toward its host: {@code Hop.stepped}; the
- * forward chains of a node's host endpoints around a workload's step for its flows with the outside
- * and with other workloads, the all-interfaces endpoint's on the workload's side and the one
- * governing the interface the flow crosses on the other ({@link dev.tierproof.model.Ports}), each
- * end's node's chains in the packet's order, S6.7-S6.11, a workload naming no node walking the
- * chain of the node its flow places it on: {@code Evaluator.hops}, {@code forwarders}, {@code
- * placements}). Every answer the solver gives is replayed here before it is reported.
+ * workloads, S6.12, walking only the workload's egress toward its host: {@code Hop.stepped}, after
+ * its node's all-interfaces endpoint's pre-DNAT path: {@code LocalSteps}; the forward chains of a
+ * node's host endpoints around a workload's step for its flows with the outside and with other
+ * workloads, the all-interfaces endpoint's on the workload's side and the one governing the
+ * interface the flow crosses on the other ({@link dev.tierproof.model.Ports}), each end's node's
+ * chains in the packet's order, S6.7-S6.11, a workload naming no node walking the chain of the node
+ * its flow places it on: {@code Evaluator.hops}, {@code forwarders}, {@code placements}). Every
+ * answer the solver gives is replayed here before it is reported.
  *
  * <ul>
  *   <li>{@code Evaluator}: rule matching (S3) and the one walk of S4 ({@code walk}); {@code

@@ -158,7 +158,10 @@ final class Gaps {
                               path != HostPath.UNTRACKED
                                   ? walked
                                   : untrackedWalked(renderer, hosts, walked))
-                          .forwardedOnly(path != HostPath.PRE_DNAT)
+                          // spec S6.12: the local pre-DNAT path of a settled node is walked
+                          .forwardedOnly(
+                              path != HostPath.PRE_DNAT
+                                  || nodes != null && walked.containsAll(nodes))
                           // spec S6.11: routed between outside addresses through its nodes
                           .routing(true)));
           OuterPackets.Gap drops =
@@ -172,6 +175,7 @@ final class Gaps {
         }
         if (!renderer) {
           dataplanes(set, p, walked, natOutgoing, out);
+          LocalGaps.dataplanes(set, p, out);
         }
         List<Selector> wildcards =
             path != HostPath.UNTRACKED || !p.governs(Direction.INGRESS) || dataplane != null
@@ -378,7 +382,7 @@ final class Gaps {
    * or Deny whose protocol, destination ports and ICMP match may hold one (other criteria taken as
    * matching: conservative).
    */
-  private static boolean failsafeMatch(Rule r) {
+  static boolean failsafeMatch(Rule r) {
     if (r.action() != Action.ALLOW && r.action() != Action.DENY || r.icmp() != null) {
       return false;
     }

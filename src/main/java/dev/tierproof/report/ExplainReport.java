@@ -242,6 +242,35 @@ public final class ExplainReport {
     return out;
   }
 
+  /**
+   * What the local pre-DNAT path is (spec S6.12), and whether the packet skips it (an inbound
+   * failsafe port; on eBPF an ICMPv6 host-discovery message).
+   */
+  private static String local(PolicySet set, Flow flow, Step step) {
+    String skip =
+        set.forwardFailsafe()
+            ? Failsafe.allows(Direction.INGRESS, flow)
+                ? " "
+                    + Protocols.name(flow.protocol())
+                    + " port "
+                    + flow.destinationPort()
+                    + " is a failsafe inbound port: the mangle table accepts it before that path,"
+                    + " which it skips."
+                : ""
+            : Protocols.hostDiscovery(flow)
+                ? " The eBPF dataplane lets ICMPv6 type "
+                    + flow.icmpType()
+                    + " through before any policy: it skips that path."
+                : "";
+    return flow.source().ref()
+        + "'s packet to its own host comes in by its own interface, whose pre-DNAT dispatch"
+        + " defaults to host endpoint "
+        + step.endpoint().ref()
+        + " (of all interfaces): it meets that endpoint's pre-DNAT path before its egress policy"
+        + " (an Allow there goes on to it, a Deny drops)."
+        + skip;
+  }
+
   /** Why a local flow's step at {@code at} is not walked (spec S6.12). */
   private static String ownNode(Flow flow, Endpoint at, Direction dir) {
     Endpoint host = flow.source().isHost() ? flow.source() : flow.destination();
@@ -288,12 +317,15 @@ public final class ExplainReport {
               + ": allowed before any policy.");
       return out;
     }
-    if (decision.kind() == Decision.Kind.OWN_NODE) {
-      out.add(ownNode(flow, at, dir));
+    if (step.local()) {
+      out.add(local(set, flow, step));
+    }
+    if (decision.kind() == Decision.Kind.OWN_NODE && (!step.local() || step.trace().isEmpty())) {
+      out.add(step.local() ? "Nothing there decides: the packet goes on." : ownNode(flow, at, dir));
       return out;
     }
     List<Tier> tiers = set.tiers();
-    if (step.forward()) {
+    if (step.forward() && !step.local()) {
       out.addAll(forward(set, flow, step));
     } else if (at.isHost()
         && Failsafe.reply(dir, flow)
@@ -385,6 +417,9 @@ public final class ExplainReport {
       out.add(sentence);
     }
     boolean entered = !trace.isEmpty();
+    if (decision.kind() == Decision.Kind.OWN_NODE) {
+      out.add("Nothing on the pre-DNAT path decided: the packet goes on."); // spec S6.12
+    }
     if (decision.kind() == Decision.Kind.FORWARDED) {
       // spec S6.8
       out.add(

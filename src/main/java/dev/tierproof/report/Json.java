@@ -131,7 +131,9 @@ final class Json {
     ObjectNode s = object();
     s.put("endpoint", step.endpoint().ref());
     s.put("direction", step.direction().json());
-    if (step.forward()) {
+    if (step.local()) {
+      s.put("local", true); // spec S6.12: the local pre-DNAT path
+    } else if (step.forward()) {
       s.put("forward", true);
     }
     s.put("verdict", step.allowed() ? "allow" : "deny");

@@ -363,7 +363,9 @@ public final class LintReport {
     ObjectNode o = Json.object();
     o.put("endpoint", e.at().ref());
     o.put("direction", e.direction().json());
-    if (e.step().forward()) {
+    if (e.step().local()) {
+      o.put("local", true); // spec S6.12: the local pre-DNAT path
+    } else if (e.step().forward()) {
       o.put("forward", true); // spec S6.11: a side of the host endpoint's forward chain
     }
     o.set("flow", Json.flow(e.flow()));

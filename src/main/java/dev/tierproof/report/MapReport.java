@@ -528,7 +528,9 @@ public final class MapReport {
         ObjectNode d = Json.decision(s.decidedBy());
         d.put("endpoint", s.endpoint().ref());
         d.put("direction", s.direction().json());
-        if (s.forward()) {
+        if (s.local()) {
+          d.put("local", true); // spec S6.12: the local pre-DNAT path
+        } else if (s.forward()) {
           d.put("forward", true); // spec S6.11: a side of a host endpoint's forward chain
         }
         decided.add(d);

@@ -55,11 +55,12 @@ final class Text {
   }
 
   /**
-   * Which step: {@code egress}, {@code ingress}, or on a host endpoint's forward chain {@code
-   * forward egress}, {@code forward ingress} (spec S6.7).
+   * Which step: {@code egress}, {@code ingress}, on a host endpoint's forward chain {@code forward
+   * egress}, {@code forward ingress} (spec S6.7), or the local pre-DNAT path {@code pre-DNAT
+   * ingress} (S6.12).
    */
   static String side(dev.tierproof.eval.Step s) {
-    return (s.forward() ? "forward " : "") + s.direction().json();
+    return (s.local() ? "pre-DNAT " : s.forward() ? "forward " : "") + s.direction().json();
   }
 
   /** {@code at resources.yaml:88}, or nothing when the position is unknown. */

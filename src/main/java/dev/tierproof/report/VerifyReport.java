@@ -67,7 +67,9 @@ public final class VerifyReport {
         ObjectNode o = blockers.addObject();
         o.put("endpoint", b.endpoint().ref());
         o.put("direction", b.direction().json());
-        if (b.forward()) {
+        if (b.forward() && b.example() != null && b.example().local()) {
+          o.put("local", true); // spec S6.12: the local pre-DNAT path
+        } else if (b.forward()) {
           o.put("forward", true); // spec S6.11: a side of a host endpoint's forward chain
         }
         o.set("decidedBy", Json.decision(b.decidedBy()));
@@ -118,7 +120,9 @@ public final class VerifyReport {
       for (Blocker b : r.blockers()) {
         out.add(
             "  "
-                + (b.forward() ? "forward " : "")
+                + (!b.forward()
+                    ? ""
+                    : b.example() != null && b.example().local() ? "pre-DNAT " : "forward ")
                 + b.direction().json()
                 + " of "
                 + b.endpoint().ref()

@@ -4,7 +4,6 @@ import com.microsoft.z3.BoolExpr;
 import com.microsoft.z3.Context;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
-import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Profile;
@@ -86,19 +85,23 @@ final class Chain {
         List<Map.Entry<BoolExpr, List<Profile>>> profiles,
         Function<Selector, BoolExpr> selector,
         List<TierPart> back) {
-      return new Chain(this, dir, host, false, tiers, profiles, selector, back);
+      return new Chain(this, dir, host, false, false, tiers, profiles, selector, back);
     }
 
     /**
      * The side in {@code dir} of the forward chain of a host endpoint whose applying policies there
-     * are {@code tiers} ({@link Network#forwardSkeleton}: concrete labels, every residual true).
+     * are {@code tiers} ({@link Network#forwardSkeleton}: concrete labels, every residual true);
+     * with {@code local}, the pre-DNAT path of an all-interfaces endpoint that a workload's packet
+     * to its own host meets (spec S6.12: what nothing decides goes on, {@link Point#ownNode}; a
+     * failsafe port skips it, on eBPF a host-discovery message instead).
      */
-    Chain forward(Direction dir, List<TierPart> tiers) {
+    Chain forward(Direction dir, List<TierPart> tiers, boolean local) {
       return new Chain(
           this,
           dir,
           false,
           true,
+          local,
           tiers,
           List.of(),
           s -> {
@@ -153,6 +156,9 @@ final class Chain {
   /** A side of a host endpoint's forward chain (spec S6.7). */
   private final boolean forward;
 
+  /** The local pre-DNAT path ({@link Compiler#forward}). */
+  private final boolean local;
+
   private final List<TierPart> tiers;
   private final List<Map.Entry<BoolExpr, List<Profile>>> profiles;
   private final Function<Selector, BoolExpr> selector;
@@ -169,8 +175,8 @@ final class Chain {
 
   /**
    * What skips the chain's first path, {@link #skippable}: at a host endpoint a reply from a
-   * failsafe port skips the untracked path (spec S6.4), on a forward chain a packet to an inbound
-   * failsafe port the pre-DNAT path (S6.7); null: no such path here.
+   * failsafe port the untracked path (S6.4), on a forward chain a packet to an inbound failsafe
+   * port the pre-DNAT path (S6.7, S6.12); null: no such path here.
    */
   private final BoolExpr skip;
 
@@ -202,6 +208,7 @@ final class Chain {
       Direction dir,
       boolean host,
       boolean forward,
+      boolean local,
       List<TierPart> tiers,
       List<Map.Entry<BoolExpr, List<Profile>>> profiles,
       Function<Selector, BoolExpr> selector,
@@ -212,16 +219,20 @@ final class Chain {
     this.dir = dir;
     this.host = host;
     this.forward = forward;
+    this.local = local;
     this.tiers = tiers;
     this.profiles = profiles;
     this.selector = selector;
     this.backTiers = host && c.reply() != null ? backTiers : null;
-    this.failsafe = host ? failsafe(c.v(), t, dir) : null;
+    this.failsafe = host ? c.v().failsafe(dir) : null;
     this.skippable = forward ? HostPath.PRE_DNAT : HostPath.UNTRACKED;
     this.skip =
-        (host || forward && c.forwardFailsafe())
+        (host || forward && (local || c.forwardFailsafe()))
                 && tiers.stream().anyMatch(x -> x.path() == skippable)
-            ? t.define(forward ? failsafe(c.v(), t, dir) : reply(c.v(), t, dir))
+            ? t.define(
+                local && !c.forwardFailsafe()
+                    ? c.v().hostDiscovery()
+                    : forward ? c.v().failsafe(dir) : c.v().failsafeReply(dir))
             : null;
     tiers.forEach(x -> applies.add(null));
     this.verdict = compile();
@@ -616,8 +627,9 @@ final class Chain {
         }
       }
     }
-    if (forward) {
-      out.computeIfAbsent(Point.forwarded(dir), x -> new ArrayList<>()).add(toProfiles);
+    if (forward) { // spec S6.12: what the local pre-DNAT path does not decide goes on
+      out.computeIfAbsent(local ? Point.ownNode(dir) : Point.forwarded(dir), x -> new ArrayList<>())
+          .add(toProfiles);
     }
     for (Map.Entry<BoolExpr, List<Profile>> e : profiles) {
       // reaching the next profile, by the profile rule that last passed (S4.6; none: unnamed)
@@ -669,29 +681,5 @@ final class Chain {
       }
     }
     return out;
-  }
-
-  /** A host endpoint's failsafe ports in {@code dir} (spec S6.2). */
-  private static BoolExpr failsafe(FlowVars v, Terms t, Direction dir) {
-    return ports(v, t, Failsafe.of(dir), v.dport);
-  }
-
-  /** A reply from a failsafe port of the other direction ({@link Failsafe#reply}). */
-  private static BoolExpr reply(FlowVars v, Terms t, Direction dir) {
-    return ports(
-        v,
-        t,
-        Failsafe.of(dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS),
-        v.sport);
-  }
-
-  private static BoolExpr ports(
-      FlowVars v, Terms t, List<Failsafe> ports, com.microsoft.z3.BitVecExpr port) {
-    List<BoolExpr> out = new ArrayList<>();
-    for (Failsafe p : ports) {
-      out.add(
-          t.ctx().mkAnd(v.protoIs(p.protocol()), t.ctx().mkEq(port, t.ctx().mkBV(p.port(), 16))));
-    }
-    return t.or(out);
   }
 }

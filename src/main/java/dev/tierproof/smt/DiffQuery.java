@@ -128,8 +128,10 @@ public final class DiffQuery implements AutoCloseable {
               apart,
               replies);
       this.before =
-          new Query(before, sourcesBefore, destinationsBefore, FlowSpec.ANY, null, step, null);
-      this.after = new Query(after, sources, destinations, FlowSpec.ANY, null, observe, null);
+          new Query(
+              before, sourcesBefore, destinationsBefore, FlowSpec.ANY, null, step, null, false);
+      this.after =
+          new Query(after, sources, destinations, FlowSpec.ANY, null, observe, null, false);
       session.add(this.after.placedHere());
       if (!this.before.layout().equals(this.after.layout())) {
         throw new IllegalStateException(

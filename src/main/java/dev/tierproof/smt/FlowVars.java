@@ -169,6 +169,24 @@ final class FlowVars {
     return ctx.mkAnd(v6, protoIs(Protocols.ICMPV6), ctx.mkOr(types.toArray(BoolExpr[]::new)));
   }
 
+  /** A packet to a host endpoint's failsafe port in {@code dir} (spec S6.2). */
+  BoolExpr failsafe(dev.tierproof.model.Direction dir) {
+    return ports(dev.tierproof.model.Failsafe.of(dir), dport);
+  }
+
+  /** A reply from a failsafe port of the other direction ({@code Failsafe#reply}). */
+  BoolExpr failsafeReply(dev.tierproof.model.Direction dir) {
+    return ports(dev.tierproof.model.Failsafe.of(dir.opposite()), sport);
+  }
+
+  private BoolExpr ports(List<dev.tierproof.model.Failsafe> ports, BitVecExpr port) {
+    List<BoolExpr> out = new java.util.ArrayList<>();
+    for (dev.tierproof.model.Failsafe p : ports) {
+      out.add(ctx.mkAnd(protoIs(p.protocol()), ctx.mkEq(port, ctx.mkBV(p.port(), 16))));
+    }
+    return ctx.mkOr(out.toArray(BoolExpr[]::new));
+  }
+
   /** The packet needs a reply: any but an ICMP message other than an echo request (spec S6.5). */
   BoolExpr needsReply() {
     return ctx.mkOr(ctx.mkNot(isIcmp), echoRequest());

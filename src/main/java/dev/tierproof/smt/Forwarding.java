@@ -76,10 +76,32 @@ final class Forwarding {
                     });
                 if (!here.isEmpty()) { // a side without policy forwards, a step all the same
                   sides.add(
-                      new Met(d, compiler.forward(d, d == Direction.INGRESS ? in : out), here));
+                      new Met(
+                          d, compiler.forward(d, d == Direction.INGRESS ? in : out, false), here));
                 }
               }
             });
+    net.ports.forEach((n, p) -> local(net, src, dst, compiler, n, p.other()));
+  }
+
+  /**
+   * The pre-DNAT path in ingress of all-interfaces endpoint {@code star} of node {@code n}, met
+   * before the source's step by a workload's packet to a host endpoint of its node (spec S6.12;
+   * {@code eval.LocalSteps}), when that path holds policy.
+   */
+  private void local(
+      Network net,
+      EndEncoding src,
+      EndEncoding dst,
+      Chain.Compiler compiler,
+      String n,
+      Endpoint star) {
+    List<Network.TierPart> pre = star == null ? List.of() : preDnat(net, star);
+    BoolExpr meets = local(t, src, dst, n);
+    if (!pre.isEmpty() && !meets.isFalse()) {
+      Chain c = compiler.forward(Direction.INGRESS, pre, true);
+      sides.add(new Met(Direction.INGRESS, c, Map.of(Side.SOURCE_IN, List.of(t.define(meets)))));
+    }
   }
 
   /**
@@ -174,6 +196,39 @@ final class Forwarding {
     return t.and(w.onNode(node), t.or(other.outside(), other.workload()));
   }
 
+  /** The pre-DNAT tiers in ingress of all-interfaces endpoint {@code star} (spec S6.12). */
+  private static List<Network.TierPart> preDnat(Network net, Endpoint star) {
+    return net.forwardSkeleton(star.labels(), Direction.INGRESS).stream()
+        .filter(x -> x.path() == dev.tierproof.model.HostPath.PRE_DNAT)
+        .toList();
+  }
+
+  /**
+   * The flow is a workload's (on node {@code n}, or naming none and placed there) to a host
+   * endpoint of {@code n}: it meets the local pre-DNAT path of {@code n} (spec S6.12).
+   */
+  private static BoolExpr local(Terms t, EndEncoding src, EndEncoding dst, String n) {
+    return t.and(dst.placed(Endpoint.hostKey(n)::equals), src.onNode(n));
+  }
+
+  /**
+   * Lint's step on the local pre-DNAT path (spec S6.12) of the all-interfaces endpoints {@code
+   * stars} (whose pre-DNAT paths apply the same policies: one chain, compiled from the first's
+   * labels), chosen when the flow is a workload's to a host endpoint of one of their nodes.
+   */
+  static Query.StepChain localSide(
+      Terms t,
+      Network net,
+      EndEncoding src,
+      EndEncoding dst,
+      Chain.Compiler compiler,
+      List<Endpoint> stars) {
+    List<BoolExpr> at = new ArrayList<>();
+    stars.forEach(h -> at.add(local(t, src, dst, h.node())));
+    return new Query.StepChain(
+        t.define(t.or(at)), compiler.forward(Direction.INGRESS, preDnat(net, stars.get(0)), true));
+  }
+
   /**
    * Lint's step on a forward side (spec S6.11): the side in {@code d} of the forward chain of the
    * host endpoints {@code hosts} (whose forward chains apply the same policies, so one chain,
@@ -200,7 +255,8 @@ final class Forwarding {
               });
     }
     return new Query.StepChain(
-        t.define(t.or(at)), compiler.forward(d, net.forwardSkeleton(hosts.get(0).labels(), d)));
+        t.define(t.or(at)),
+        compiler.forward(d, net.forwardSkeleton(hosts.get(0).labels(), d), false));
   }
 
   /** Every side the flow meets allows it. */

@@ -97,7 +97,7 @@ public final class Query implements AutoCloseable {
   private boolean closed;
 
   Query(Network net, List<Side> sources, List<Side> destinations, FlowSpec bounds) {
-    this(net, sources, destinations, bounds, null, Observe.NONE, null);
+    this(net, sources, destinations, bounds, null, Observe.NONE, null, false);
   }
 
   /**
@@ -107,8 +107,10 @@ public final class Query implements AutoCloseable {
    * step's rules observe. With {@code forward} too (host endpoints whose forward chains apply the
    * same policies), the one step encoded is instead the side in {@code step} of their forward chain
    * (lint, spec S6.11), met by a flow between a workload on one of their nodes and outside or
-   * another workload: no end's own chain is compiled, and the ends are grouped by that side's rules
-   * and by class. {@code observe}: what the query observes besides its chains.
+   * another workload, or with {@code atLocal} their local pre-DNAT path (S6.12), met by a
+   * workload's flow to a host endpoint of its node: no end's own chain is compiled, and the ends
+   * are grouped by that side's rules and by class. {@code observe}: what the query observes besides
+   * its chains.
    */
   Query(
       Network net,
@@ -117,7 +119,8 @@ public final class Query implements AutoCloseable {
       FlowSpec bounds,
       Direction step,
       Observe observe,
-      List<Endpoint> forward) {
+      List<Endpoint> forward,
+      boolean atLocal) {
     this.step = step;
     this.net = net;
     this.session = net.session;
@@ -183,7 +186,11 @@ public final class Query implements AutoCloseable {
       forwarding = step == null ? new Forwarding(t, net, src, dst, compiler) : new Forwarding(t);
       witness = new Witness(net, v, src, dst, this::stepped, forwarding);
       forwardSide =
-          forward == null ? null : Forwarding.side(t, net, src, dst, compiler, forward, step);
+          forward == null
+              ? null
+              : atLocal
+                  ? Forwarding.localSide(t, net, src, dst, compiler, forward)
+                  : Forwarding.side(t, net, src, dst, compiler, forward, step);
       Direction only = step != null ? step : observe.only();
       allowed =
           forwardSide != null

@@ -37,7 +37,8 @@ public final class Regions {
         bounds,
         null,
         new Observe(List.of(), selectors, from, to, true, null),
-        null);
+        null,
+        false);
   }
 
   static void selectors(EndSet s, List<Selector> out) {

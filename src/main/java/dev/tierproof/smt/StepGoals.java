@@ -124,7 +124,8 @@ public final class StepGoals implements AutoCloseable {
     List<Side> sources = direction == Direction.EGRESS ? at : peers;
     List<Side> destinations = direction == Direction.EGRESS ? peers : at;
     return of(
-        network, new Query(network, sources, destinations, bounds, direction, Observe.NONE, null));
+        network,
+        new Query(network, sources, destinations, bounds, direction, Observe.NONE, null, false));
   }
 
   /**
@@ -143,7 +144,33 @@ public final class StepGoals implements AutoCloseable {
       FlowSpec bounds) {
     return of(
         network,
-        new Query(network, ends, ends, bounds, direction, Observe.NONE, List.copyOf(hosts)));
+        new Query(network, ends, ends, bounds, direction, Observe.NONE, List.copyOf(hosts), false));
+  }
+
+  /**
+   * Opens the question "the local pre-DNAT path of {@code stars} (all-interfaces endpoints of
+   * settled nodes whose pre-DNAT paths apply the same policies, spec S6.12), met by a flow from one
+   * of {@code sources} (workloads that can be on their nodes) to one of {@code destinations} (host
+   * endpoints there)". The chain's elements are those of {@link Chain.Compiler#forward} with {@code
+   * local}.
+   */
+  public static StepGoals local(
+      Network network,
+      List<dev.tierproof.model.Endpoint> stars,
+      List<Side> sources,
+      List<Side> destinations,
+      FlowSpec bounds) {
+    return of(
+        network,
+        new Query(
+            network,
+            sources,
+            destinations,
+            bounds,
+            Direction.INGRESS,
+            Observe.NONE,
+            List.copyOf(stars),
+            true));
   }
 
   /** The goals over {@code q}, which is closed if they cannot be made. */

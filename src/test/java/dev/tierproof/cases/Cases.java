@@ -200,18 +200,25 @@ final class Cases {
     JsonNode q = query.node();
     same(out, "verdict", q.get("verdict"), explanation.get("verdict"));
     // egress, ingress: the ends' own steps; forwardIngress, forwardEgress: the sides of the host
-    // endpoint's forward chain a forwarded flow meets (spec S6.11)
-    for (String direction : List.of("egress", "ingress", "forwardIngress", "forwardEgress")) {
+    // endpoint's forward chain a forwarded flow meets (spec S6.11); localPreDnat: the local
+    // pre-DNAT path a workload's packet to its own host meets (S6.12)
+    for (String direction :
+        List.of("egress", "ingress", "forwardIngress", "forwardEgress", "localPreDnat")) {
       JsonNode expected = q.get(direction);
       if (expected == null) {
         continue;
       }
+      boolean local = direction.equals("localPreDnat");
       boolean forward = direction.startsWith("forward");
-      String dir = forward ? direction.substring(7).toLowerCase(java.util.Locale.ROOT) : direction;
+      String dir =
+          local
+              ? "ingress"
+              : forward ? direction.substring(7).toLowerCase(java.util.Locale.ROOT) : direction;
       JsonNode step = null;
       for (JsonNode s : explanation.path("steps")) {
         if (dir.equals(s.path("direction").asText())
-            && forward == s.path("forward").asBoolean(false)) {
+            && forward == s.path("forward").asBoolean(false)
+            && local == s.path("local").asBoolean(false)) {
           step = s;
         }
       }

@@ -440,7 +440,9 @@ class CasesTest {
     for (Step s : verdict.steps()) {
       ObjectNode step = steps.addObject();
       step.put("direction", s.direction().json());
-      if (s.forward()) {
+      if (s.local()) {
+        step.put("local", true); // spec S6.12
+      } else if (s.forward()) {
         step.put("forward", true);
       }
       step.put("verdict", s.allowed() ? "allow" : "deny");

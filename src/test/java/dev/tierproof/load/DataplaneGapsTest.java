@@ -205,13 +205,44 @@ class DataplaneGapsTest {
   @Test
   void walkedPreDnat_failsafeDisagreement_unmodelledWithoutDataplane() {
     // spec S6.11: a forwarded packet to TCP 22 skips the pre-DNAT path on iptables only
+    // spec S6.12: so does a pod's packet to its own node's TCP 22 on the local pre-DNAT path
     assertThat(gaps(WALKED_PRE_DNAT, null))
         .extracting(Unmodelled::kind)
-        .containsExactly("preDNAT", "preDNAT");
+        .containsExactly("preDNAT", "preDNAT", "preDNAT");
     assertThat(gaps(WALKED_PRE_DNAT, null).get(1).reason()).contains("failsafe");
+    assertThat(gaps(WALKED_PRE_DNAT, null).get(2).reason()).contains("its own host");
     for (Dataplane d : Dataplane.values()) {
       assertThat(gaps(WALKED_PRE_DNAT, d)).as(d.label()).singleElement();
     }
+  }
+
+  @Test
+  void walkedPreDnat_localPath_modelledSoForwardedOnly() {
+    // spec S6.12, S9.2: the local pre-DNAT path of a settled node is walked, not an element's
+    Reach.Endpoints r = (Reach.Endpoints) gaps(WALKED_PRE_DNAT, Dataplane.IPTABLES).get(0).reach();
+    assertThat(r.forwardedOnly()).isTrue();
+    // the disagreement acts at the node's pods in egress, on flows that may reach a host endpoint
+    Reach.Endpoints local = (Reach.Endpoints) gaps(WALKED_PRE_DNAT, null).get(2).reach();
+    assertThat(local.directions()).containsExactly(Direction.EGRESS);
+    assertThat(local.nodes()).containsExactly("n1");
+    assertThat(local.walked()).containsExactly("n1");
+    assertThat(local.forwardedOnly()).isFalse();
+  }
+
+  @Test
+  void walkedPreDnat_localPathIcmpv6Discovery_disagreement() {
+    // spec S6.12: eBPF lets ICMPv6 neighbour solicitation skip the path, iptables does not
+    String icmp =
+        WALKED_PRE_DNAT.replace(
+            "{action: Deny, protocol: TCP}", "{action: Deny, protocol: ICMPv6, icmp: {type: 135}}");
+    assertThat(gaps(icmp, null))
+        .extracting(Unmodelled::reason)
+        .anyMatch(x -> x.contains("its own host"))
+        .noneMatch(x -> x.contains("forwarded packet to an inbound failsafe port"));
+    String echo = icmp.replace("type: 135", "type: 128");
+    assertThat(gaps(echo, null))
+        .extracting(Unmodelled::reason)
+        .noneMatch(x -> x.contains("own host"));
   }
 
   @Test

@@ -55,7 +55,7 @@ class DifferentialTest {
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
     long start = System.nanoTime();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    long[][] stats = new long[threads][15];
+    long[][] stats = new long[threads][17];
     AtomicInteger next = new AtomicInteger();
     ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -93,14 +93,14 @@ class DifferentialTest {
               + " -Ddifferential.cases=1)",
           failures.get(seed));
     }
-    long[] total = new long[15];
+    long[] total = new long[17];
     for (long[] s : stats) {
       for (int i = 0; i < total.length; i++) {
         total[i] += s[i];
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
@@ -108,13 +108,15 @@ class DifferentialTest {
         total[3] / 1_000_000,
         total[5],
         total[6],
+        total[14],
+        total[15],
         total[8],
         total[9],
         total[10],
         total[11],
         total[12],
         total[13],
-        total[14],
+        total[16],
         total[1],
         total[4] / 1_000_000,
         total[2],
@@ -136,6 +138,12 @@ class DifferentialTest {
         }
         if (flow.local()) {
           stats[6]++; // spec S6.12
+          for (Step s : eval.evaluate(flow).steps()) {
+            if (s.local()) {
+              stats[14]++; // spec S6.12: the all-interfaces endpoint's pre-DNAT path
+              stats[15] += s.decidedBy().kind() == dev.tierproof.eval.Decision.Kind.RULE ? 1 : 0;
+            }
+          }
         }
         if (eval.evaluate(flow).steps().stream().anyMatch(Step::forward)) {
           stats[8]++; // spec S6.11
@@ -148,7 +156,7 @@ class DifferentialTest {
           stats[9]++; // spec S6.11: each walked node a pod naming no node may run on
         }
         dev.tierproof.cluster.Questions.countInterfaces(flow, stats, 12); // spec S6.10
-        stats[14] += flow.transit() != null ? 1 : 0; // spec S6.11
+        stats[16] += flow.transit() != null ? 1 : 0; // spec S6.11
         concrete(network, eval, set, flow, vocabulary);
       }
     }

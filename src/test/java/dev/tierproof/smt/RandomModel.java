@@ -115,6 +115,7 @@ public final class RandomModel {
   private final RandomReplies replies;
   private final RandomPlacement placement;
   private final RandomForwarding forwarding;
+  private final RandomLocalFlows local;
   private final RandomPodPairs pods;
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
@@ -126,6 +127,7 @@ public final class RandomModel {
     replies = new RandomReplies(seed);
     placement = new RandomPlacement(seed);
     forwarding = new RandomForwarding(seed);
+    local = new RandomLocalFlows(seed);
     pods = new RandomPodPairs(seed);
     Map<String, Namespace> namespaces = new LinkedHashMap<>();
     Map<String, Profile> profiles = new LinkedHashMap<>();
@@ -251,6 +253,7 @@ public final class RandomModel {
     placement.draw(endpoints);
     replies.draw(tiers, endpoints); // after the addresses are final: its flows aim at them
     forwarding.draw(tiers, endpoints); // spec S6.11
+    local.draw(tiers, endpoints); // spec S6.12
     RandomInterfaces.draw(seed, endpoints); // spec S6.9, S6.10: named and several host endpoints
     set =
         PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
@@ -301,7 +304,8 @@ public final class RandomModel {
         forwarding.aim(
             replies.aim(placement.aim(RandomServices.aim(rnd, set, base), set, this::unowned)),
             set);
-    return pods.aim(aimed, forwarding.placed(), set); // spec S6.10
+    // spec S6.10; S6.12: some at the local pre-DNAT path
+    return local.aim(pods.aim(aimed, forwarding.placed(), set), forwarding.placed(), set);
   }
 
   /**

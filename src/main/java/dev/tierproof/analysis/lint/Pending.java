@@ -56,7 +56,7 @@ final class Pending {
   /** Notes that {@code element} took {@code f}, the rule's, at {@code at}, unless one is known. */
   void blocked(String element, StepPath at, Flow f) {
     blockedBy.putIfAbsent(
-        java.util.Arrays.asList(element, at.forward() ? at.at() : null),
+        java.util.Arrays.asList(element, at.forward() ? at.at() : null, at.local()),
         new Blocked(element, at, f));
   }
 

@@ -127,6 +127,9 @@ final class Samples {
   List<Flow> forwardFlows(RuleRef rule, Steps.ForwardSide side, int limit) {
     List<Endpoint> near =
         set.endpoints().stream().filter(e -> !e.isHost() && side.near(e.node())).toList();
+    if (side.chain().local()) {
+      return localFlows(rule, side, near, limit);
+    }
     Set<Flow> out = new LinkedHashSet<>();
     String node = side.hosts().get(0).node();
     for (Endpoint w : Steps.spread(near, 4)) {
@@ -175,6 +178,35 @@ final class Samples {
       }
     }
     return out;
+  }
+
+  /**
+   * Candidate packets for the written rule on a local pre-DNAT path (spec S6.12): from a workload
+   * of {@code near} to a host endpoint of its node (one naming none placed there), at one of the
+   * host endpoint's addresses; at most {@code limit}.
+   */
+  private List<Flow> localFlows(
+      RuleRef rule, Steps.ForwardSide side, List<Endpoint> near, int limit) {
+    List<Endpoint> hosts =
+        set.endpoints().stream()
+            .filter(e -> e.isHost() && e.node() != null && side.near(e.node()))
+            .toList();
+    Set<Flow> out = new LinkedHashSet<>();
+    for (Endpoint w : Steps.spread(near, 4)) {
+      for (Flow f : flows(rule, w, Direction.EGRESS, limit / 4 + 1)) {
+        for (Endpoint h : hosts) {
+          if (w.node() != null && !w.node().equals(h.node())) {
+            continue;
+          }
+          h.ips().stream()
+              .filter(ip -> ip.family() == f.family())
+              .findFirst()
+              .ifPresent(ip -> out.add(f.moved(false, ip, h, null).placed(h.node())));
+        }
+      }
+    }
+    List<Flow> all = new ArrayList<>(out);
+    return all.size() > limit ? all.subList(0, limit) : all;
   }
 
   /**

@@ -71,7 +71,9 @@ final class SolverPhase {
     boolean holds(StepPath chain) {
       return side == null
           ? !chain.forward()
-          : chain.forward() && side.hosts().stream().anyMatch(h -> h == chain.at());
+          : chain.forward()
+              && chain.local() == side.chain().local()
+              && side.hosts().stream().anyMatch(h -> h == chain.at());
     }
   }
 
@@ -209,12 +211,27 @@ final class SolverPhase {
       if (!workloads.isEmpty()) {
         ends.add(new Side.Endpoints(workloads, null));
       }
-      ends.add(Outside.in(null, null));
       if (any) {
         ends.add(new Side.Fresh(null, new Selector.All(), null, null));
       }
+      // spec S6.12: a local pre-DNAT path is met by a workload's flow to a host endpoint of its
+      // node
+      List<Endpoint> hosts =
+          phase.steps().set.endpoints().stream()
+              .filter(e -> e.isHost() && e.node() != null && side.near(e.node()))
+              .toList();
+      if (side.chain().local() && (ends.isEmpty() || hosts.isEmpty())) {
+        continue;
+      }
+      if (!side.chain().local()) {
+        ends.add(Outside.in(null, null));
+      }
       long t0 = System.nanoTime();
-      try (StepGoals goals = StepGoals.forward(net, d, side.hosts(), ends, FlowSpec.ANY)) {
+      try (StepGoals goals =
+          side.chain().local()
+              ? StepGoals.local(
+                  net, side.hosts(), ends, List.of(new Side.Endpoints(hosts, null)), FlowSpec.ANY)
+              : StepGoals.forward(net, d, side.hosts(), ends, FlowSpec.ANY)) {
         synchronized (this) {
           openNanos += System.nanoTime() - t0;
           opens++;

@@ -2,6 +2,8 @@ package dev.tierproof.analysis.lint;
 
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Hop;
+import dev.tierproof.eval.LocalSteps;
 import dev.tierproof.eval.StepPath;
 import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Action;
@@ -50,9 +52,10 @@ final class Steps {
       hosts = List.copyOf(hosts);
     }
 
-    /** {@code ingress of n1}, {@code ingress of n1, n2}: for messages. */
+    /** {@code ingress of n1}, {@code ingress of n1, n2} ({@code pre-DNAT ingress of}): messages. */
     String name() {
-      return chain.direction().json()
+      return (chain.local() ? "pre-DNAT " : "")
+          + chain.direction().json()
           + " of "
           + String.join(", ", hosts.stream().map(Endpoint::ref).toList());
     }
@@ -129,17 +132,34 @@ final class Steps {
           }
         }
       }
-      for (List<StepPath> same : alike.values()) {
-        ForwardSide side = new ForwardSide(same.get(0), same.stream().map(StepPath::at).toList());
-        for (StepPath.Entered part : side.chain().tiers()) {
-          for (Policy p : part.applying()) {
-            List<ForwardSide> on =
-                forwarded
-                    .computeIfAbsent(p, k -> new java.util.EnumMap<>(Direction.class))
-                    .computeIfAbsent(d, k -> new ArrayList<>());
-            if (on.stream().noneMatch(x -> x == side)) {
-              on.add(side);
-            }
+      register(alike, d);
+    }
+    // spec S6.12: the local pre-DNAT paths of settled nodes' all-interfaces endpoints, alike
+    Map<List<StepPath.Entered>, List<StepPath>> locals = new LinkedHashMap<>();
+    for (String node : evaluator.walked()) {
+      Endpoint star = evaluator.ports().get(node).other();
+      if (star != null) {
+        StepPath chain = LocalSteps.chain(evaluator, new Hop(star, Direction.INGRESS, true, true));
+        if (!chain.tiers().isEmpty()) {
+          locals.computeIfAbsent(chain.tiers(), k -> new ArrayList<>()).add(chain);
+        }
+      }
+    }
+    register(locals, Direction.INGRESS);
+  }
+
+  /** Makes each list of {@code alike} chains one {@link ForwardSide} of the rules in {@code d}. */
+  private void register(Map<List<StepPath.Entered>, List<StepPath>> alike, Direction d) {
+    for (List<StepPath> same : alike.values()) {
+      ForwardSide side = new ForwardSide(same.get(0), same.stream().map(StepPath::at).toList());
+      for (StepPath.Entered part : side.chain().tiers()) {
+        for (Policy p : part.applying()) {
+          List<ForwardSide> on =
+              forwarded
+                  .computeIfAbsent(p, k -> new java.util.EnumMap<>(Direction.class))
+                  .computeIfAbsent(d, k -> new ArrayList<>());
+          if (on.stream().noneMatch(x -> x == side)) {
+            on.add(side);
           }
         }
       }
@@ -174,8 +194,11 @@ final class Steps {
     StepPath c = side.chain();
     for (dev.tierproof.eval.Hop h :
         evaluator.hops(flow.source(), flow.destination(), flow.ends())) {
-      if (h.forward() && h.direction() == c.direction() && side.hosts().contains(h.at())) {
-        return new StepPath(h.at(), c.direction(), c.tiers(), List.of(), true);
+      if (h.forward()
+          && h.local() == c.local()
+          && h.direction() == c.direction()
+          && side.hosts().contains(h.at())) {
+        return new StepPath(h.at(), c.direction(), c.tiers(), List.of(), true, c.local());
       }
     }
     return null;
@@ -187,7 +210,7 @@ final class Steps {
    */
   static StepPath again(Evaluator other, StepPath chain) {
     if (chain.forward()) {
-      return other.forwardChain(chain.at(), chain.direction());
+      return LocalSteps.chain(other, new Hop(chain.at(), chain.direction(), true, chain.local()));
     }
     StepPath rest = other.chain(chain.at(), chain.direction());
     return new StepPath(chain.at(), chain.direction(), rest.tiers(), chain.profiles());
@@ -216,7 +239,7 @@ final class Steps {
     if (d.kind() == Decision.Kind.FAILSAFE) {
       return new Walk(false, false, d, d);
     }
-    if (target != null && !w.arrived && skips(chain, HostPath.of(target), flow)) {
+    if (target != null && !w.arrived && skips(set, chain, HostPath.of(target), flow)) {
       // spec S6.4, S6.7: the failsafe handling took it from the target's path, whatever a later
       // path decides
       w.blocker = new Decision(Decision.Kind.FAILSAFE, null, null, null, null);
@@ -234,11 +257,15 @@ final class Steps {
    * Whether the failsafe handling takes {@code flow} from the rules of {@code path} on {@code
    * chain}: at a host endpoint's own step the raw table accepts a failsafe reply before the
    * untracked path (spec S6.4); on a forward chain the mangle table accepts a packet to an inbound
-   * failsafe port before the pre-DNAT path (S6.7).
+   * failsafe port before the pre-DNAT path (S6.7); on the local pre-DNAT path what {@link
+   * LocalSteps#skips} says (S6.12).
    */
-  private static boolean skips(StepPath chain, HostPath path, Flow flow) {
+  private static boolean skips(PolicySet set, StepPath chain, HostPath path, Flow flow) {
     if (!chain.at().isHost()) {
       return false;
+    }
+    if (chain.local()) {
+      return path == HostPath.PRE_DNAT && LocalSteps.skips(set, flow);
     }
     return chain.forward()
         ? path == HostPath.PRE_DNAT && Failsafe.allows(chain.direction(), flow)

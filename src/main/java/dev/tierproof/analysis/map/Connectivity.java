@@ -246,8 +246,9 @@ public final class Connectivity {
 
   /**
    * The local flows' parts (spec S6.12): a host's packets to its own workload are all allowed, a
-   * workload's to its host are decided by its egress step (ICMPv6 host discovery not even that),
-   * over that step's table's cells, each evaluated.
+   * workload's to its host are decided by its node's all-interfaces endpoint's pre-DNAT path, if it
+   * holds policy, and its egress step (ICMPv6 host discovery not even that), over those steps'
+   * tables' cells, each evaluated.
    */
   private List<Part> local(
       Endpoint src, Ip srcIp, Member from, Endpoint dst, Ip dstIp, Member to, int family) {
@@ -256,6 +257,11 @@ public final class Connectivity {
       cells.add(
           table(src, srcIp, end(from, family), Direction.EGRESS, family, to.index()).partition());
       cells.hostDiscovery();
+      for (dev.tierproof.eval.Hop h : evaluator.hops(src, dst, new Flow.Ends(dst.node(), null))) {
+        if (h.local()) {
+          cells.add(forward(h, src, srcIp, from, dst, dstIp, to, family).partition());
+        }
+      }
     }
     cells.bound(options.packets());
     List<Cell> all = cells.partition().cells();
@@ -334,8 +340,8 @@ public final class Connectivity {
           !h.forward()
               ? h.direction() == Direction.EGRESS ? out : in
               : sides.computeIfAbsent(
-                  List.of(h.at(), h.direction()),
-                  k -> forward(h.at(), h.direction(), src, srcIp, from, dst, dstIp, to, family)));
+                  List.of(h.at(), h.direction(), h.local()),
+                  k -> forward(h, src, srcIp, from, dst, dstIp, to, family)));
     }
     if (tables.stream().anyMatch(t -> !t.allowsSome())) {
       return List.of();
@@ -362,8 +368,7 @@ public final class Connectivity {
    * ForwardSteps}), shared by pairs alike to its rules ({@link ForwardTables}) and by content.
    */
   private Table forward(
-      Endpoint h,
-      Direction dir,
+      dev.tierproof.eval.Hop h,
       Endpoint src,
       Ip srcIp,
       Member from,
@@ -378,7 +383,6 @@ public final class Connectivity {
                 : holds(side, end(to, family), dst, dstIp, to.domain());
     return forwardTables.of(
         h,
-        dir,
         List.of(from, to),
         java.util.Arrays.asList(src, dst),
         List.of(srcIp, dstIp),
@@ -389,7 +393,6 @@ public final class Connectivity {
               ForwardSteps.of(
                   evaluator,
                   h,
-                  dir,
                   src,
                   srcIp,
                   namedPorts.at(src, srcIp),
@@ -398,7 +401,7 @@ public final class Connectivity {
                   namedPorts.at(dst, dstIp),
                   to.domain(),
                   holds);
-          return shared(dir, b.partition(), b.steps());
+          return shared(h.direction(), b.partition(), b.steps());
         });
   }
 

@@ -23,7 +23,8 @@ import java.util.function.BiPredicate;
  * any rule does (a source side the flow's source, a destination side its destination), so the cells
  * split at the rules whose sides hold both ends, at the ends' named ports, and on the ingress side
  * at the inbound failsafe ports, which skip the pre-DNAT path (S6.7.2). Each cell's decision is
- * {@link Evaluator#walk} on one packet of it.
+ * {@link Evaluator#walk} on one packet of it. The local pre-DNAT path (S6.12) is built alike, split
+ * at the ICMPv6 host-discovery types too (on eBPF they skip it).
  */
 final class ForwardSteps {
 
@@ -33,15 +34,14 @@ final class ForwardSteps {
   private ForwardSteps() {}
 
   /**
-   * The side of {@code h}'s forward chain in {@code dir} for flows from {@code src} at {@code
-   * srcIp} to {@code dst} at {@code dstIp} (null: outside the cluster; {@code domain}: the DNS name
-   * the destination is reached by); {@code holds} tells whether a rule side holds the source end
-   * ({@code true}) or the destination end ({@code false}).
+   * The side of {@code hop}'s forward chain (or its local pre-DNAT path) for flows from {@code src}
+   * at {@code srcIp} to {@code dst} at {@code dstIp} (null: outside the cluster; {@code domain}:
+   * the DNS name the destination is reached by); {@code holds} tells whether a rule side holds the
+   * source end ({@code true}) or the destination end ({@code false}).
    */
   static Built of(
       Evaluator evaluator,
-      Endpoint h,
-      Direction dir,
+      dev.tierproof.eval.Hop hop,
       Endpoint src,
       Ip srcIp,
       List<NamedPort> srcPorts,
@@ -50,7 +50,9 @@ final class ForwardSteps {
       List<NamedPort> dstPorts,
       String domain,
       BiPredicate<EntityMatch, Boolean> holds) {
-    StepPath chain = evaluator.forwardChain(h, dir);
+    StepPath chain = dev.tierproof.eval.LocalSteps.chain(evaluator, hop);
+    Endpoint h = hop.at();
+    Direction dir = hop.direction();
     Cells cells = new Cells();
     for (StepPath.Entered e : chain.tiers()) {
       for (Policy p : e.applying()) {
@@ -67,13 +69,16 @@ final class ForwardSteps {
     if (dir == Direction.INGRESS) {
       cells.failsafe(Direction.INGRESS); // spec S6.7.2: an inbound failsafe port skips pre-DNAT
     }
+    if (chain.local()) {
+      cells.hostDiscovery(); // spec S6.12: on eBPF they skip the local pre-DNAT path
+    }
     Partition partition = cells.partition();
     List<Cell> all = partition.cells();
     Step[] steps = new Step[all.size()];
     for (int i = 0; i < all.size(); i++) {
       Decision d =
           evaluator.walk(chain, all.get(i).flow(srcIp, dstIp, domain, src, dst), Watcher.NONE);
-      steps[i] = new Step(h, dir, d.allows(), d, List.of(), true);
+      steps[i] = new Step(h, dir, d.allows(), d, List.of(), true, List.of(), chain.local());
     }
     return new Built(partition, steps);
   }

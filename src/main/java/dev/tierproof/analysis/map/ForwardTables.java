@@ -38,23 +38,25 @@ final class ForwardTables<T> {
   }
 
   /**
-   * The table of {@code h}'s forward chain side in {@code dir} for the pair of {@code ends} (source
-   * group, destination group), the endpoints {@code who} (null: outside) at {@code ips} of {@code
-   * family}, made by {@code build} for the first pair alike to this one: the same ends' names,
-   * kinds and named ports, and per rule side the tables read, on each end, whether it {@code holds}
-   * the end (else it matches no packet), and the named ports it sees there when it names some; a
-   * side naming a service (whose ports are the address's own) tells every end apart.
+   * The table of hop {@code hop}'s forward chain side (or local pre-DNAT path, spec S6.12) for the
+   * pair of {@code ends} (source group, destination group), the endpoints {@code who} (null:
+   * outside) at {@code ips} of {@code family}, made by {@code build} for the first pair alike to
+   * this one: the same ends' names, kinds and named ports, and per rule side the tables read, on
+   * each end, whether it {@code holds} the end (else it matches no packet), and the named ports it
+   * sees there when it names some; a side naming a service (whose ports are the address's own)
+   * tells every end apart.
    */
   T of(
-      Endpoint h,
-      Direction dir,
+      dev.tierproof.eval.Hop hop,
       List<Member> ends,
       List<Endpoint> who,
       List<Ip> ips,
       int family,
       BiPredicate<EntityMatch, Boolean> holds,
       Supplier<T> build) {
-    List<Object> key = new ArrayList<>(List.of(new Same(h), dir, family));
+    Endpoint h = hop.at();
+    Direction dir = hop.direction();
+    List<Object> key = new ArrayList<>(List.of(new Same(h), dir, hop.local(), family));
     for (int i = 0; i < 2; i++) {
       Endpoint e = who.get(i);
       Member m = ends.get(i);
