@@ -122,9 +122,12 @@ class DiffDifferentialTest {
         local[7],
         local[8],
         local[9]);
+    // flows between two outside addresses routed through a walked node (spec S6.11) are classes of
+    // their own per pair of interfaces, so more pull requests reach the class cap (12 of 120 at
+    // seed 1, 8 before routed flows were modelled)
     assertThat(inconclusive)
         .as("scope-existing cases inconclusive")
-        .isLessThanOrEqualTo(CASES / 15);
+        .isLessThanOrEqualTo(CASES / 10);
     assertThat(inconclusiveAny).as("scope-any cases inconclusive").isLessThanOrEqualTo(CASES / 6);
     assertThat(inconclusiveMoves)
         .as("moves inconclusive")

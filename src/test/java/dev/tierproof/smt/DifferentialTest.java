@@ -51,11 +51,14 @@ class DifferentialTest {
   private static final int FLOWS = 6;
   private static final int SAMPLES = 40;
 
+  /** How many counters {@link #check} keeps. */
+  static final int STATS = 17;
+
   @Test
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
     long start = System.nanoTime();
     int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-    long[][] stats = new long[threads][17];
+    long[][] stats = new long[threads][STATS];
     AtomicInteger next = new AtomicInteger();
     ConcurrentSkipListMap<Long, Throwable> failures = new ConcurrentSkipListMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -93,7 +96,7 @@ class DifferentialTest {
               + " -Ddifferential.cases=1)",
           failures.get(seed));
     }
-    long[] total = new long[17];
+    long[] total = new long[STATS];
     for (long[] s : stats) {
       for (int i = 0; i < total.length; i++) {
         total[i] += s[i];

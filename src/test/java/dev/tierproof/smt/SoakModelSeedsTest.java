@@ -14,7 +14,7 @@ class SoakModelSeedsTest {
     // the flow's hypothetical source lacks the key of a Service's selector (`tier`): the solver,
     // asked about that pod, must see it without the key, as eval does
     try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
-      DifferentialTest.check(211977, session, new long[16]);
+      DifferentialTest.check(211977, session, new long[DifferentialTest.STATS]);
     }
   }
 }
