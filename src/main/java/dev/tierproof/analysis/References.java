@@ -269,7 +269,7 @@ public final class References {
     Integer icmpCode = icmp ? (spec.icmpCode() != null ? spec.icmpCode() : 0) : null;
     String domain = destination.end() instanceof End.Addresses o ? o.domain() : null;
     Flow flow =
-        new Flow(
+        Flow.between(
             protocol,
             from.ip(),
             sourcePort,

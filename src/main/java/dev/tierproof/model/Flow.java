@@ -90,44 +90,17 @@ public record Flow(
     return source == null && destination == null ? sourcePlacement : null;
   }
 
-  /** A flow placed as given, crossing no chosen interface ({@link #sourceInterface}). */
-  public Flow(
-      int protocol,
-      Ip sourceIp,
-      Integer sourcePort,
-      Ip destinationIp,
-      Integer destinationPort,
-      Integer icmpType,
-      Integer icmpCode,
-      String destinationDomain,
-      Endpoint source,
-      Endpoint destination,
-      String sourcePlacement,
-      String destinationPlacement) {
-    this(
-        protocol,
-        sourceIp,
-        sourcePort,
-        destinationIp,
-        destinationPort,
-        icmpType,
-        icmpCode,
-        destinationDomain,
-        source,
-        destination,
-        sourcePlacement,
-        destinationPlacement,
-        null,
-        null);
-  }
-
   /** Whether workload end {@code w}'s packets with {@code other} (null: outside) are forwarded. */
   private static boolean crosses(Endpoint w, Endpoint other) {
     return w != null && !w.isHost() && (other == null || !other.isHost());
   }
 
-  /** A flow whose ends naming no node are placed elsewhere ({@link #placed} places them). */
-  public Flow(
+  /**
+   * The one way to build a flow outside this record: this packet between {@code source} and {@code
+   * destination} (null: outside), its ends naming no node placed elsewhere and crossing no chosen
+   * interface; {@link #placed(Ends)} places them.
+   */
+  public static Flow between(
       int protocol,
       Ip sourceIp,
       Integer sourcePort,
@@ -138,7 +111,7 @@ public record Flow(
       String destinationDomain,
       Endpoint source,
       Endpoint destination) {
-    this(
+    return new Flow(
         protocol,
         sourceIp,
         sourcePort,
@@ -149,6 +122,8 @@ public record Flow(
         destinationDomain,
         source,
         destination,
+        null,
+        null,
         null,
         null);
   }

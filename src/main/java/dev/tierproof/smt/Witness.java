@@ -127,24 +127,29 @@ record Witness(
       domain = o.domain() != null ? o.domain() : net.domains.representative(v.domain.in(m));
     }
     Flow flow =
-        new Flow(
-            proto,
-            new Ip(family, ((BitVecNum) m.eval(v.src, true)).getBigInteger()),
-            ports ? ((BitVecNum) m.eval(v.sport, true)).getInt() : null,
-            new Ip(family, ((BitVecNum) m.eval(v.dst, true)).getBigInteger()),
-            ports ? ((BitVecNum) m.eval(v.dport, true)).getInt() : null,
-            icmp ? ((BitVecNum) m.eval(v.icmpType, true)).getInt() : null,
-            icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,
-            domain,
-            source,
-            destination,
-            net.node(v.node.in(m)),
-            // spec S6.11: a routed flow's node is its source placement's (FlowVars#node)
-            net.node((source == null && destination == null ? v.node : v.dnode).in(m)),
-            net.interfaceOn(on(source, destination, net.node(v.node.in(m))), v.iface.in(m)),
-            net.interfaceOn(
-                on(destination, source, net.node((destination == null ? v.node : v.dnode).in(m))),
-                v.diface.in(m)));
+        Flow.between(
+                proto,
+                new Ip(family, ((BitVecNum) m.eval(v.src, true)).getBigInteger()),
+                ports ? ((BitVecNum) m.eval(v.sport, true)).getInt() : null,
+                new Ip(family, ((BitVecNum) m.eval(v.dst, true)).getBigInteger()),
+                ports ? ((BitVecNum) m.eval(v.dport, true)).getInt() : null,
+                icmp ? ((BitVecNum) m.eval(v.icmpType, true)).getInt() : null,
+                icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,
+                domain,
+                source,
+                destination)
+            .placed(
+                new Flow.Ends(
+                    net.node(v.node.in(m)),
+                    // spec S6.11: a routed flow's node is its source placement's (FlowVars#node)
+                    net.node((source == null && destination == null ? v.node : v.dnode).in(m)),
+                    net.interfaceOn(on(source, destination, net.node(v.node.in(m))), v.iface.in(m)),
+                    net.interfaceOn(
+                        on(
+                            destination,
+                            source,
+                            net.node((destination == null ? v.node : v.dnode).in(m))),
+                        v.diface.in(m))));
     List<Point> decisions = new ArrayList<>();
     if (explain) {
       // in eval's order (Evaluator.hops): each step between the forward sides of its node

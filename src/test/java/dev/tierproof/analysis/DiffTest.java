@@ -313,7 +313,7 @@ class DiffTest {
         current.endpoints().stream().filter(e -> e.name().equals("prom")).findFirst().orElseThrow();
     for (dev.tierproof.model.Endpoint web : c.destination().endpoints()) {
       dev.tierproof.model.Flow f =
-          new dev.tierproof.model.Flow(
+          dev.tierproof.model.Flow.between(
               6, prom.ips().get(0), 40000, web.ips().get(0), 8080, null, null, null, prom, web);
       assertThat(before.evaluate(f).allowed()).as(web.ref()).isFalse();
       assertThat(now.evaluate(f).allowed()).as(web.ref()).isTrue();
@@ -360,7 +360,7 @@ class DiffTest {
     // 198.51.100.0/24; else the first range's first address), lowest port, source port 40000
     assertThat(c.witness().toString())
         .isEqualTo(
-            new dev.tierproof.model.Flow(
+            dev.tierproof.model.Flow.between(
                     6,
                     ip("198.51.100.7"),
                     40000,
@@ -388,7 +388,7 @@ class DiffTest {
             "203.0.113.9")) {
       dev.tierproof.model.Ip ip = dev.tierproof.model.Ip.parse(from).orElseThrow();
       dev.tierproof.model.Flow f =
-          new dev.tierproof.model.Flow(
+          dev.tierproof.model.Flow.between(
               6, ip, 40000, db.ips().get(0), 5432, null, null, null, null, db);
       boolean inClass = c.source().ranges().stream().anyMatch(x -> x.contains(ip));
       assertThat(!before.evaluate(f).allowed() && now.evaluate(f).allowed())

@@ -103,7 +103,7 @@ class MasqueradeRelevanceTest {
         boolean named = false;
         for (int port : List.of(10250, 8080)) {
           Flow base =
-              new Flow(
+              Flow.between(
                   Protocols.TCP,
                   s.ips().get(0),
                   40000,
@@ -141,7 +141,7 @@ class MasqueradeRelevanceTest {
           }
           // spec S6.10: the host's packets to a pod are not translated
           Flow back =
-              new Flow(
+              Flow.between(
                   Protocols.TCP,
                   h1.ips().get(0),
                   40000,
@@ -180,7 +180,7 @@ class MasqueradeRelevanceTest {
       Endpoint owner = node.ips().contains(ip) ? node : null;
       for (int port : List.of(40000, 1024)) {
         out.add(
-            new Flow(
+            Flow.between(
                 f.protocol(),
                 ip,
                 port,

@@ -99,7 +99,7 @@ class OuterPacketRelevanceTest {
       for (Endpoint s : pods) {
         for (Endpoint t : pods) {
           Flow base =
-              new Flow(
+              Flow.between(
                   Protocols.TCP, s.ips().get(0), 40000, t.ips().get(0), 80, null, null, null, s, t);
           for (Flow f : eval.placements(base)) {
             String x = f.sourcePlacement();
@@ -151,11 +151,12 @@ class OuterPacketRelevanceTest {
       for (Ip a : src) {
         for (Ip b : dst) {
           if (family == 4 && modes.ipip()) {
-            packets.add(new Flow(4, a, null, b, null, null, null, null, null, host));
+            packets.add(Flow.between(4, a, null, b, null, null, null, null, null, host));
           }
           if (family == 4 ? modes.vxlan4() : modes.vxlan6()) {
             for (int port : SOURCE_PORTS) {
-              packets.add(new Flow(Protocols.UDP, a, port, b, 4789, null, null, null, null, host));
+              packets.add(
+                  Flow.between(Protocols.UDP, a, port, b, 4789, null, null, null, null, host));
             }
           }
         }

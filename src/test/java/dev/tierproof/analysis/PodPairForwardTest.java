@@ -47,7 +47,7 @@ class PodPairForwardTest {
   }
 
   private static Flow tcp(Endpoint a, String ipA, Endpoint b, String ipB, int port) {
-    return new Flow(
+    return Flow.between(
         Protocols.TCP,
         Ip.parse(ipA).orElseThrow(),
         40000,

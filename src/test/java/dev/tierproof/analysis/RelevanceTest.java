@@ -79,7 +79,7 @@ class RelevanceTest {
   private static List<String> flow(String from, Ip fromIp, String to, Ip toIp) {
     Endpoint src = from == null ? null : named(IN, from);
     Endpoint dst = to == null ? null : named(IN, to);
-    Flow f = new Flow(6, fromIp, 40000, toIp, 80, null, null, null, src, dst);
+    Flow f = Flow.between(6, fromIp, 40000, toIp, 80, null, null, null, src, dst);
     return kinds(Relevance.verdict(IN.unmodelled(), f, new Evaluator(IN.set()).evaluate(f)));
   }
 
@@ -137,10 +137,10 @@ class RelevanceTest {
         .containsExactly("applyOnForward");
     Evaluator eval = new Evaluator(in.set());
     Flow toLocal =
-        new Flow(6, ip("10.0.0.1"), 40000, ip("10.0.1.1"), 80, null, null, null, h1, local);
+        Flow.between(6, ip("10.0.0.1"), 40000, ip("10.0.1.1"), 80, null, null, null, h1, local);
     assertThat(Relevance.verdict(in.unmodelled(), toLocal, eval.evaluate(toLocal))).isEmpty();
     Flow toFree =
-        new Flow(6, ip("10.0.0.1"), 40000, ip("10.0.3.1"), 80, null, null, null, h1, free);
+        Flow.between(6, ip("10.0.0.1"), 40000, ip("10.0.3.1"), 80, null, null, null, h1, free);
     assertThat(Relevance.verdict(in.unmodelled(), toFree, eval.evaluate(toFree))).isNotEmpty();
     assertThat(
             Relevance.verdict(

@@ -65,7 +65,7 @@ class ReplyRelevanceTest {
     Input in = input();
     Endpoint h = in.set().endpoints().get(0);
     Flow udp =
-        new Flow(
+        Flow.between(
             Protocols.UDP,
             Ip.parse("10.9.0.1").orElseThrow(),
             40000,

@@ -116,7 +116,7 @@ class SharedAddressDiffTest {
   private static Flow flow(PolicySet set) {
     Ip client = Ip.parse("10.0.0.1").orElseThrow();
     Ip shared = Ip.parse("10.0.0.5").orElseThrow();
-    return new Flow(
+    return Flow.between(
         6, client, 40000, shared, 80, null, null, null, ref(set, "client"), ref(set, "b"));
   }
 

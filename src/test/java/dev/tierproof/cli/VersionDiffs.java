@@ -189,19 +189,21 @@ final class VersionDiffs {
     JsonNode dst = w.get("destination");
     Ip sip = Ip.parse(src.get("ip").asText()).orElseThrow();
     Ip dip = Ip.parse(dst.get("ip").asText()).orElseThrow();
-    return new Flow(
-        Protocols.parse(w.get("protocol").asText()).orElseThrow(),
-        sip,
-        src.has("port") ? src.get("port").asInt() : null,
-        dip,
-        dst.has("port") ? dst.get("port").asInt() : null,
-        w.has("icmp") ? w.at("/icmp/type").asInt() : null,
-        w.has("icmp") && w.get("icmp").has("code") ? w.at("/icmp/code").asInt() : null,
-        dst.has("domain") ? dst.get("domain").asText() : null,
-        endpoint(src, sip, set),
-        endpoint(dst, dip, set),
-        src.has("placedOn") ? src.get("placedOn").asText() : null,
-        dst.has("placedOn") ? dst.get("placedOn").asText() : null);
+    return Flow.between(
+            Protocols.parse(w.get("protocol").asText()).orElseThrow(),
+            sip,
+            src.has("port") ? src.get("port").asInt() : null,
+            dip,
+            dst.has("port") ? dst.get("port").asInt() : null,
+            w.has("icmp") ? w.at("/icmp/type").asInt() : null,
+            w.has("icmp") && w.get("icmp").has("code") ? w.at("/icmp/code").asInt() : null,
+            dst.has("domain") ? dst.get("domain").asText() : null,
+            endpoint(src, sip, set),
+            endpoint(dst, dip, set))
+        .placed(
+            new Flow.Ends( // crossing no chosen interface: the witness's are not read
+                src.has("placedOn") ? src.get("placedOn").asText() : null,
+                dst.has("placedOn") ? dst.get("placedOn").asText() : null));
   }
 
   private static Endpoint endpoint(JsonNode end, Ip ip, PolicySet set) {

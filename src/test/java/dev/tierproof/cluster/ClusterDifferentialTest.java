@@ -320,37 +320,31 @@ class ClusterDifferentialTest {
       return null;
     }
     Flow before =
-        new Flow(
-            f.protocol(),
-            ips[0],
-            f.sourcePort(),
-            ips[1],
-            f.destinationPort(),
-            f.icmpType(),
-            f.icmpCode(),
-            f.destinationDomain(),
-            ends[0],
-            ends[1],
-            f.sourcePlacement(),
-            f.destinationPlacement(),
-            f.sourceInterface(),
-            f.destinationInterface());
+        Flow.between(
+                f.protocol(),
+                ips[0],
+                f.sourcePort(),
+                ips[1],
+                f.destinationPort(),
+                f.icmpType(),
+                f.icmpCode(),
+                f.destinationDomain(),
+                ends[0],
+                ends[1])
+            .placed(f.ends());
     Flow after =
-        new Flow(
-            f.protocol(),
-            ips[0],
-            f.sourcePort(),
-            ips[1],
-            f.destinationPort(),
-            f.icmpType(),
-            f.icmpCode(),
-            f.destinationDomain(),
-            mapped[0],
-            mapped[1],
-            before.sourcePlacement(),
-            before.destinationPlacement(), // spec S6.12: the deployed pod is placed as its endpoint
-            before.sourceInterface(),
-            before.destinationInterface());
+        Flow.between(
+                f.protocol(),
+                ips[0],
+                f.sourcePort(),
+                ips[1],
+                f.destinationPort(),
+                f.icmpType(),
+                f.icmpCode(),
+                f.destinationDomain(),
+                mapped[0],
+                mapped[1])
+            .placed(before.ends()); // spec S6.12: the deployed pod is placed as its endpoint
     // was
     return new Flow[] {before, after};
   }

@@ -511,7 +511,7 @@ class MapDifferentialTest {
         f.destination() != null && f.destination().ips().isEmpty()
             ? Placeholders.pod(f.family(), false)
             : f.destinationIp();
-    return new Flow(
+    return Flow.between(
         f.protocol(),
         src,
         f.sourcePort(),

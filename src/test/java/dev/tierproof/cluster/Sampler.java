@@ -170,7 +170,7 @@ public final class Sampler {
     }
     Integer type = icmp ? spec.icmpType() != null ? spec.icmpType() : pick(List.of(0, 8, 3)) : null;
     Integer code = icmp ? spec.icmpCode() != null ? spec.icmpCode() : pick(List.of(0, 1)) : null;
-    return new Flow(
+    return Flow.between(
         proto,
         (Ip) s[1],
         sport,

@@ -21,7 +21,7 @@ class UntrackedReplyTest {
   private static final Ip FAR = Ip.parse("203.0.113.9").orElseThrow();
 
   private static Flow out(int protocol, Integer sport, Integer dport, Integer type, Integer code) {
-    return new Flow(protocol, HIP, sport, FAR, dport, type, code, null, H, null);
+    return Flow.between(protocol, HIP, sport, FAR, dport, type, code, null, H, null);
   }
 
   private static Step egress(Flow f) {
@@ -40,7 +40,7 @@ class UntrackedReplyTest {
     Flow echo = out(Protocols.ICMP, null, null, 8, 0).reply();
     assertThat(List.of(echo.icmpType(), echo.icmpCode())).containsExactly(0, 0);
     Flow echo6 =
-        new Flow(
+        Flow.between(
                 Protocols.ICMPV6,
                 Ip.parse("fd00::1").orElseThrow(),
                 null,
@@ -118,7 +118,7 @@ class UntrackedReplyTest {
   @Test
   void walk_replyOfReply_untrackedAllowTerminal() {
     // the ingress Allow's own reply is the egress Allow of port 443: allowed, and no further reply
-    Flow in = new Flow(Protocols.TCP, FAR, 443, HIP, 40000, null, null, null, null, H);
+    Flow in = Flow.between(Protocols.TCP, FAR, 443, HIP, 40000, null, null, null, null, H);
     Step s = EVAL.evaluate(in).steps().get(0);
     assertThat(s.allowed()).isTrue();
     assertThat(s.decidedBy().reply().step().decidedBy().reply()).isNull();

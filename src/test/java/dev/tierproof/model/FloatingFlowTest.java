@@ -107,7 +107,7 @@ class FloatingFlowTest {
   }
 
   private static Flow flow(Endpoint src, Endpoint dst) {
-    return new Flow(
+    return Flow.between(
         Protocols.TCP,
         ip("10.0.0.1"),
         40000,

@@ -30,7 +30,8 @@ class HostPathTest {
   private static Flow udp(int sourcePort, int destinationPort) {
     Ip a = Ip.parse("10.0.0.1").orElseThrow();
     Ip b = Ip.parse("10.0.0.2").orElseThrow();
-    return new Flow(Protocols.UDP, a, sourcePort, b, destinationPort, null, null, null, null, null);
+    return Flow.between(
+        Protocols.UDP, a, sourcePort, b, destinationPort, null, null, null, null, null);
   }
 
   @Test

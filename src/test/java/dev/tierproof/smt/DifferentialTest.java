@@ -411,7 +411,7 @@ class DifferentialTest {
                   : d[0] == null && model.nextInt(2) == 0 ? model.pick(RandomModel.NAMES) : null
               : null;
       Flow f =
-          new Flow(
+          Flow.between(
               proto,
               (Ip) s[1],
               ports ? model.pick(RandomModel.PORTS) : null,

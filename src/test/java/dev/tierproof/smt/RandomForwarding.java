@@ -252,7 +252,7 @@ public final class RandomForwarding {
 
   /** The packet of {@code f} from {@code from} to {@code to}, both outside the cluster. */
   static Flow routed(Flow f, Ip from, Ip to) {
-    return new Flow(
+    return Flow.between(
         f.protocol(),
         from,
         f.sourcePort(),
@@ -271,7 +271,7 @@ public final class RandomForwarding {
    */
   public static Flow across(Flow f, Endpoint w, Ip at, Ip far, boolean outward) {
     return outward
-        ? new Flow(
+        ? Flow.between(
             f.protocol(),
             at,
             f.sourcePort(),
@@ -282,7 +282,7 @@ public final class RandomForwarding {
             f.destinationDomain(),
             w,
             null)
-        : new Flow(
+        : Flow.between(
             f.protocol(),
             far,
             f.sourcePort(),

@@ -142,7 +142,7 @@ final class RandomLocalFlows {
     boolean ports = Protocols.hasPorts(proto);
     boolean icmp = Protocols.isIcmp(proto);
     List<Integer> types = List.copyOf(Protocols.HOST_DISCOVERY);
-    return new Flow(
+    return Flow.between(
             proto,
             from,
             ports ? (f.sourcePort() != null ? f.sourcePort() : 40000) : null,

@@ -289,7 +289,7 @@ public final class RandomModel {
     boolean icmp = Protocols.isIcmp(proto);
     String domain = d[0] == null && rnd.nextBoolean() ? pick(NAMES) : null;
     Flow base =
-        new Flow(
+        Flow.between(
             proto,
             (Ip) s[1],
             ports ? pick(PORTS) : null,

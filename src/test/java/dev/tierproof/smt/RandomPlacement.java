@@ -104,7 +104,7 @@ final class RandomPlacement {
     List<Integer> types = new ArrayList<>(Protocols.HOST_DISCOVERY);
     java.util.Collections.sort(types);
     Flow out =
-        new Flow(
+        Flow.between(
             discovery ? Protocols.ICMPV6 : flow.protocol(),
             s,
             discovery ? null : flow.sourcePort(),

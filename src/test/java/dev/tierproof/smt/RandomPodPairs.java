@@ -37,7 +37,7 @@ final class RandomPodPairs {
     if (from == null || to == null) {
       return f;
     }
-    return new Flow(
+    return Flow.between(
         f.protocol(),
         from,
         f.sourcePort(),

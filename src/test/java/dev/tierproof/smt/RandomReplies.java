@@ -184,7 +184,7 @@ final class RandomReplies {
     }
     Integer code = type == null ? null : rnd.nextInt(2);
     return a.dir() == Direction.EGRESS
-        ? new Flow(
+        ? Flow.between(
             a.protocol(),
             ip,
             other,
@@ -195,7 +195,7 @@ final class RandomReplies {
             f.destinationDomain(),
             a.host(),
             f.destination())
-        : new Flow(
+        : Flow.between(
             a.protocol(), f.sourceIp(), other, ip, port, type, code, null, f.source(), a.host());
   }
 

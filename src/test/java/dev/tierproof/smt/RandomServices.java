@@ -159,7 +159,7 @@ final class RandomServices {
     Integer type = icmp ? pick(rnd, List.of(0, 3, 8)) : null;
     Integer code = icmp ? pick(rnd, List.of(0, 1)) : null;
     return s.withPorts()
-        ? new Flow(
+        ? Flow.between(
             protocol,
             (Ip) at[1],
             sourcePort,
@@ -170,7 +170,7 @@ final class RandomServices {
             null,
             (Endpoint) at[0],
             owner)
-        : new Flow(
+        : Flow.between(
             protocol,
             ip,
             sourcePort,

@@ -281,7 +281,7 @@ final class Samples {
               Integer[] icmp = icmp(r, proto, fam);
               Flow f =
                   ingress
-                      ? new Flow(
+                      ? Flow.between(
                           proto,
                           peer.ip(),
                           fp,
@@ -292,7 +292,7 @@ final class Samples {
                           null,
                           peer.owner(),
                           at)
-                      : new Flow(
+                      : Flow.between(
                           proto,
                           localIp,
                           lp,

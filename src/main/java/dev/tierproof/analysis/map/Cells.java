@@ -56,7 +56,7 @@ final class Cells {
         String domain,
         dev.tierproof.model.Endpoint src,
         dev.tierproof.model.Endpoint dst) {
-      return new dev.tierproof.model.Flow(
+      return dev.tierproof.model.Flow.between(
           repProtocol, srcIp, sourcePort(), dstIp, port(), type(), code(), domain, src, dst);
     }
 

@@ -295,14 +295,14 @@ class LintExampleTest {
         for (int port : ports) {
           out.add(
               d == Direction.INGRESS
-                  ? new Flow(proto, peer, 40000, mine, port, null, null, null, owner, at)
-                  : new Flow(proto, mine, 40000, peer, port, null, null, null, at, owner));
+                  ? Flow.between(proto, peer, 40000, mine, port, null, null, null, owner, at)
+                  : Flow.between(proto, mine, 40000, peer, port, null, null, null, at, owner));
         }
       }
       out.add(
           d == Direction.INGRESS
-              ? new Flow(1, peer, null, mine, null, 8, 0, null, owner, at)
-              : new Flow(1, mine, null, peer, null, 8, 0, null, at, owner));
+              ? Flow.between(1, peer, null, mine, null, 8, 0, null, owner, at)
+              : Flow.between(1, mine, null, peer, null, 8, 0, null, at, owner));
     }
     return out;
   }

@@ -172,7 +172,7 @@ class ShadowCoverTest {
                 .toList())
         .containsExactlyInAnyOrder("failsafe", "rule 0");
     Flow reply =
-        new Flow(
+        Flow.between(
             Protocols.TCP,
             ip("10.0.0.9"),
             22,
@@ -285,7 +285,8 @@ class ShadowCoverTest {
   }
 
   private static Flow udp(Ip from, Endpoint source, Ip to, Endpoint destination, int port) {
-    return new Flow(Protocols.UDP, from, 40000, to, port, null, null, null, source, destination);
+    return Flow.between(
+        Protocols.UDP, from, 40000, to, port, null, null, null, source, destination);
   }
 
   private static Ip ip(String s) {

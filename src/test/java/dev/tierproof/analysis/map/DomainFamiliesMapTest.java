@@ -85,6 +85,6 @@ class DomainFamiliesMapTest {
   private static Flow flow(PolicySet set, Ip to) {
     Endpoint client = set.endpoints().get(0);
     Ip from = client.ips().stream().filter(i -> i.family() == to.family()).findFirst().get();
-    return new Flow(1, from, null, to, null, 8, 0, "api.example.com", client, null);
+    return Flow.between(1, from, null, to, null, 8, 0, "api.example.com", client, null);
   }
 }

@@ -75,7 +75,7 @@ class FailsafeReplyTest {
     Evaluator eval = new Evaluator(set);
     for (int sourcePort : new int[] {53, 40000}) {
       Flow f =
-          new Flow(
+          Flow.between(
               Protocols.UDP,
               Ip.parse("10.1.0.5").orElseThrow(),
               sourcePort,

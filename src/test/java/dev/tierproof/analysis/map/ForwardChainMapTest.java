@@ -57,7 +57,7 @@ class ForwardChainMapTest {
     Ip world = Ip.parse("203.0.113.9").orElseThrow();
     for (int port : new int[] {24, 25, 26, 443}) {
       Flow f =
-          new Flow(
+          Flow.between(
               6, web, 40000, world, port, null, null, null, out.from().endpoints().get(0), null);
       boolean mapped = out.allowed().stream().anyMatch(p -> holds(p, 6, port));
       assertThat(mapped).as("TCP %d on the map", port).isEqualTo(port != 25);

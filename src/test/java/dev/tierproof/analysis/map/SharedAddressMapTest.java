@@ -83,7 +83,7 @@ class SharedAddressMapTest {
   }
 
   private static Flow flow(PolicySet set, String to, String ip) {
-    return new Flow(
+    return Flow.between(
         6,
         Ip.parse("10.0.0.1").orElseThrow(),
         40000,
