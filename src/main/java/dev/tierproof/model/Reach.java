@@ -165,18 +165,7 @@ public sealed interface Reach {
 
     public Endpoints(
         Set<Direction> directions, Set<Endpoint.Kind> kinds, Selector selector, String profile) {
-      this(
-          directions,
-          kinds,
-          selector,
-          profile,
-          null,
-          Effect.EITHER,
-          null,
-          Set.of(),
-          false,
-          false,
-          false);
+      this(directions, kinds, selector, profile, null, Effect.EITHER);
     }
 
     public Endpoints(
@@ -207,24 +196,15 @@ public sealed interface Reach {
       walked = Set.copyOf(walked);
     }
 
-    /** The same reach, altering only {@code rule}, turning verdicts only as {@code way}. */
-    public Endpoints deciding(Rule rule, Effect way) {
-      return new Endpoints(
-          directions,
-          kinds,
-          selector,
-          profile,
-          rule,
-          way,
-          nodes,
-          walked,
-          forwardedOnly,
-          routed,
-          throughWalked);
-    }
-
-    /** The same reach, on {@code on} only ({@link #nodes}). */
-    public Endpoints on(Set<String> on) {
+    /** The same element ({@link #directions} to {@link #profile}) with the rest as given. */
+    private Endpoints with(
+        Rule decider,
+        Effect effect,
+        Set<String> nodes,
+        Set<String> walked,
+        boolean forwardedOnly,
+        boolean routed,
+        boolean throughWalked) {
       return new Endpoints(
           directions,
           kinds,
@@ -232,29 +212,28 @@ public sealed interface Reach {
           profile,
           decider,
           effect,
-          on,
+          nodes,
           walked,
           forwardedOnly,
           routed,
           throughWalked);
+    }
+
+    /** The same reach, altering only {@code rule}, turning verdicts only as {@code way}. */
+    public Endpoints deciding(Rule rule, Effect way) {
+      return with(rule, way, nodes, walked, forwardedOnly, routed, throughWalked);
+    }
+
+    /** The same reach, on {@code on} only ({@link #nodes}). */
+    public Endpoints on(Set<String> on) {
+      return with(decider, effect, on, walked, forwardedOnly, routed, throughWalked);
     }
 
     /**
      * The same reach, leaving out the forwarded flows of workloads on {@code w} ({@link #walked}).
      */
     public Endpoints walking(Set<String> w) {
-      return new Endpoints(
-          directions,
-          kinds,
-          selector,
-          profile,
-          decider,
-          effect,
-          nodes,
-          w,
-          forwardedOnly,
-          routed,
-          throughWalked);
+      return with(decider, effect, nodes, w, forwardedOnly, routed, throughWalked);
     }
 
     /**
@@ -291,50 +270,17 @@ public sealed interface Reach {
      * spec S6.10, S6.12).
      */
     public Endpoints forwardedOnly(boolean only) {
-      return new Endpoints(
-          directions,
-          kinds,
-          selector,
-          profile,
-          decider,
-          effect,
-          nodes,
-          walked,
-          only,
-          routed,
-          throughWalked);
+      return with(decider, effect, nodes, walked, only, routed, throughWalked);
     }
 
     /** The same reach, acting on routed flows between outside addresses ({@link #routed}). */
     public Endpoints routing(boolean r) {
-      return new Endpoints(
-          directions,
-          kinds,
-          selector,
-          profile,
-          decider,
-          effect,
-          nodes,
-          walked,
-          forwardedOnly,
-          r,
-          throughWalked);
+      return with(decider, effect, nodes, walked, forwardedOnly, r, throughWalked);
     }
 
     /** The same reach, routed only through its (walked) nodes ({@link #throughWalked}). */
     public Endpoints routedThroughWalked() {
-      return new Endpoints(
-          directions,
-          kinds,
-          selector,
-          profile,
-          decider,
-          effect,
-          nodes,
-          walked,
-          forwardedOnly,
-          routed,
-          true);
+      return with(decider, effect, nodes, walked, forwardedOnly, routed, true);
     }
 
     /**
