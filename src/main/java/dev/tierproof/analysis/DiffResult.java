@@ -248,23 +248,15 @@ public record DiffResult(
 
     /** This end with {@code ranges} in place of its own. */
     public Ends withRanges(List<Cidr> ranges) {
-      return new Ends(
-          kind,
-          namespaces,
-          excluded,
-          unlisted,
-          selector,
-          endpoints,
-          ranges,
-          domain,
-          within,
-          except,
-          ports,
-          existing);
+      return with(namespaces, unlisted, ranges);
     }
 
     /** This end with {@code namespaces} and {@code unlisted} in place of its own. */
     public Ends withNamespaces(Set<String> namespaces, boolean unlisted) {
+      return with(namespaces, unlisted, ranges);
+    }
+
+    private Ends with(Set<String> namespaces, boolean unlisted, List<Cidr> ranges) {
       return new Ends(
           kind,
           namespaces,
