@@ -165,15 +165,14 @@ final class Samples {
       if (ip == null) {
         continue;
       }
-      Flow moved = f.moved(source, ip, null, source ? f.destinationDomain() : null);
-      if (moved.source() != null || moved.destination() != null) {
-        continue;
+      if (f.source() != null && f.destination() != null) {
+        continue; // between two workloads: moving one leaves the other in the cluster
       }
       for (Endpoint h : side.hosts()) {
         dev.tierproof.model.Ports p = steps.evaluator.ports().get(h.node());
         for (String c :
             p == null || !p.chooses() ? java.util.Arrays.asList((String) null) : p.choices()) {
-          out.add(moved.placed(new Flow.Ends(h.node(), h.node(), c, c)));
+          out.add(movedAndPlaced(f, source, ip, null, new Flow.Ends(h.node(), h.node(), c, c)));
         }
       }
     }
@@ -201,12 +200,22 @@ final class Samples {
           h.ips().stream()
               .filter(ip -> ip.family() == f.family())
               .findFirst()
-              .ifPresent(ip -> out.add(f.moved(false, ip, h, null).placed(h.node())));
+              .ifPresent(ip -> out.add(movedAndPlaced(f, false, ip, h, Flow.Ends.both(h.node()))));
         }
       }
     }
     List<Flow> all = new ArrayList<>(out);
     return all.size() > limit ? all.subList(0, limit) : all;
+  }
+
+  /**
+   * Sampled flow {@code f} with one end (its source with {@code source}, else its destination)
+   * moved to {@code ip}, owned by {@code owner} (null: outside), keeping the destination's DNS name
+   * only when the source moves, and placed as {@code ends}.
+   */
+  private static Flow movedAndPlaced(
+      Flow f, boolean source, Ip ip, Endpoint owner, Flow.Ends ends) {
+    return f.moved(source, ip, owner, source ? f.destinationDomain() : null).placed(ends);
   }
 
   /**
