@@ -180,8 +180,7 @@ final class Endpoints {
     List<String> profileNames =
         List.of("kns." + meta.namespace(), "ksa." + meta.namespace() + "." + sa);
     Endpoint e =
-        new Endpoint(
-            Endpoint.Kind.WORKLOAD,
+        Endpoint.workload(
             meta.namespace(),
             meta.name(),
             source,
@@ -190,8 +189,7 @@ final class Endpoints {
             ports,
             profileNames,
             node,
-            meta.span(),
-            false);
+            meta.span());
     endpoints.add(new Pending<>(e, profileNames, meta.span()));
   }
 

@@ -63,9 +63,8 @@ public record Endpoint(
     HOST
   }
 
-  /** An endpoint naming no interface: a workload, or a host endpoint of {@code expectedIPs}. */
-  public Endpoint(
-      Kind kind,
+  /** A workload endpoint (it names no interface). */
+  public static Endpoint workload(
       String namespace,
       String name,
       String source,
@@ -74,10 +73,9 @@ public record Endpoint(
       List<NamedPort> ports,
       List<String> profiles,
       String node,
-      Span span,
-      boolean allInterfaces) {
-    this(
-        kind,
+      Span span) {
+    return new Endpoint(
+        Kind.WORKLOAD,
         namespace,
         name,
         source,
@@ -87,8 +85,37 @@ public record Endpoint(
         profiles,
         node,
         span,
-        allInterfaces,
-        allInterfaces ? "*" : null);
+        false,
+        null);
+  }
+
+  /**
+   * A host endpoint of {@code interfaceName} ({@code "*"}: all its node's interfaces, {@link
+   * #allInterfaces}; null: the interface holding its {@code expectedIPs}).
+   */
+  public static Endpoint host(
+      String name,
+      String source,
+      Map<String, String> labels,
+      List<Ip> ips,
+      List<NamedPort> ports,
+      List<String> profiles,
+      String node,
+      Span span,
+      String interfaceName) {
+    return new Endpoint(
+        Kind.HOST,
+        null,
+        name,
+        source,
+        labels,
+        ips,
+        ports,
+        profiles,
+        node,
+        span,
+        "*".equals(interfaceName),
+        interfaceName);
   }
 
   public Endpoint {
@@ -152,50 +179,30 @@ public record Endpoint(
 
   /** A copy with other addresses (hypothetical endpoints get theirs from the question). */
   public Endpoint withIps(List<Ip> newIps) {
-    return new Endpoint(
-        kind,
-        namespace,
-        name,
-        source,
-        labels,
-        newIps,
-        ports,
-        profiles,
-        node,
-        span,
-        allInterfaces,
-        interfaceName);
+    return with(labels, newIps, node);
   }
 
   /** A copy on {@code newNode} (null: a node the input does not name). */
   public Endpoint withNode(String newNode) {
-    return new Endpoint(
-        kind,
-        namespace,
-        name,
-        source,
-        labels,
-        ips,
-        ports,
-        profiles,
-        newNode,
-        span,
-        allInterfaces,
-        interfaceName);
+    return with(labels, ips, newNode);
   }
 
   /** A copy with other effective labels (those inherited from profiles added, S2.7). */
   public Endpoint withLabels(Map<String, String> newLabels) {
+    return with(newLabels, ips, node);
+  }
+
+  private Endpoint with(Map<String, String> newLabels, List<Ip> newIps, String newNode) {
     return new Endpoint(
         kind,
         namespace,
         name,
         source,
         newLabels,
-        ips,
+        newIps,
         ports,
         profiles,
-        node,
+        newNode,
         span,
         allInterfaces,
         interfaceName);

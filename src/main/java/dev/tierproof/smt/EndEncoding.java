@@ -605,8 +605,7 @@ final class EndEncoding {
       assumed.put(profile.name(), profile);
     }
     Ip ip = new Ip(family, ((BitVecNum) m.eval(addr, true)).getBigInteger());
-    return new Endpoint(
-        Endpoint.Kind.WORKLOAD,
+    return Endpoint.workload(
         ns,
         "hypothetical-" + ++count[0],
         "Hypothetical",
@@ -615,8 +614,7 @@ final class EndEncoding {
         ports,
         List.of("kns." + ns),
         null,
-        Span.NONE,
-        false);
+        Span.NONE);
   }
 
   private String newNamespaceName() {

@@ -260,8 +260,7 @@ public final class Sampler {
       }
     }
     List<NamedPort> ports = rnd.nextBoolean() ? List.of(pick(NAMED)) : List.of();
-    return new Endpoint(
-        Endpoint.Kind.WORKLOAD,
+    return Endpoint.workload(
         ns,
         "hypothetical",
         "Hypothetical",
@@ -270,7 +269,6 @@ public final class Sampler {
         ports,
         List.of("kns." + ns),
         null,
-        Span.NONE,
-        false);
+        Span.NONE);
   }
 }

@@ -35,8 +35,7 @@ class GapsTest {
           "pcns.kubernetes.io/metadata.name",
           "shop");
   private static final Endpoint WEB =
-      new Endpoint(
-          Endpoint.Kind.WORKLOAD,
+      Endpoint.workload(
           "shop",
           "web",
           "Pod",
@@ -45,8 +44,7 @@ class GapsTest {
           List.of(),
           List.of("kns.shop"),
           null,
-          dev.tierproof.source.Span.NONE,
-          false);
+          dev.tierproof.source.Span.NONE);
 
   @Test
   void input_clusterAndAdminNetworkPolicies_modelledNotRecorded() {
@@ -381,9 +379,7 @@ class GapsTest {
   void flowLocal_hostOfNodeWithWorkloadOnItOrUnnamed() {
     // spec S6.12: the pairs whose flows may be (or always are) between a node and its workload
     Endpoint host =
-        new Endpoint(
-            Endpoint.Kind.HOST,
-            null,
+        Endpoint.host(
             "h",
             "HostEndpoint",
             Map.of(),
@@ -392,7 +388,7 @@ class GapsTest {
             List.of(),
             "n1",
             dev.tierproof.source.Span.NONE,
-            false);
+            null);
     Endpoint onN1 = WEB.withNode("n1");
     Endpoint onN2 = WEB.withNode("n2");
     assertThat(dev.tierproof.model.Flow.canBeLocal(host, WEB)).isTrue();

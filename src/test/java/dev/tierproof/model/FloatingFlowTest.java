@@ -125,8 +125,7 @@ class FloatingFlowTest {
   }
 
   private static Endpoint pod(String name, String node) {
-    return new Endpoint(
-        Endpoint.Kind.WORKLOAD,
+    return Endpoint.workload(
         "default",
         name,
         "Pod",
@@ -135,8 +134,7 @@ class FloatingFlowTest {
         List.of(),
         List.of(),
         node,
-        Span.NONE,
-        false);
+        Span.NONE);
   }
 
   private static Endpoint host(String name, String node, boolean all) {

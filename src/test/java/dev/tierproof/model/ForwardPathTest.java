@@ -65,19 +65,8 @@ class ForwardPathTest {
 
   /** A host endpoint of interface {@code iface} ({@code "*"}: all; null: its addresses'). */
   static Endpoint named(String name, String node, String iface) {
-    return new Endpoint(
-        Endpoint.Kind.HOST,
-        null,
-        name,
-        "HostEndpoint",
-        Map.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        node,
-        Span.NONE,
-        "*".equals(iface),
-        iface);
+    return Endpoint.host(
+        name, "HostEndpoint", Map.of(), List.of(), List.of(), List.of(), node, Span.NONE, iface);
   }
 
   @Test

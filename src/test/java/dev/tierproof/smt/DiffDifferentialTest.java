@@ -479,7 +479,8 @@ class DiffDifferentialTest {
                 e.profiles(),
                 e.node(),
                 e.span(),
-                false);
+                false,
+                null);
         return replaced(set, e, x);
       }
       case "port", "remove-rule", "flip" -> {
@@ -540,8 +541,7 @@ class DiffDifferentialTest {
                     "ns9"));
         List<Endpoint> endpoints = new ArrayList<>(set.endpoints());
         endpoints.add(
-            new Endpoint(
-                Endpoint.Kind.WORKLOAD,
+            Endpoint.workload(
                 "ns9",
                 "job",
                 "Deployment",
@@ -550,8 +550,7 @@ class DiffDifferentialTest {
                 List.of(),
                 List.of(),
                 null,
-                Span.NONE,
-                false));
+                Span.NONE));
         return new PolicySet(
             set.tiers(), endpoints, set.networkSets(), set.profiles(), namespaces, set.dataplane());
       }

@@ -72,7 +72,8 @@ final class RandomDataplane {
                 profs,
                 e.node(),
                 e.span(),
-                e.allInterfaces()));
+                e.allInterfaces(),
+                e.allInterfaces() ? "*" : null));
       }
     }
   }

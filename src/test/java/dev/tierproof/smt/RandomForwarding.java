@@ -95,9 +95,7 @@ public final class RandomForwarding {
 
   /** An all-interfaces host endpoint on {@code node}, at an ownable address or none. */
   private static Endpoint host(Random rnd, String name, String node, Map<String, String> labels) {
-    return new Endpoint(
-        Endpoint.Kind.HOST,
-        null,
+    return Endpoint.host(
         name,
         "HostEndpoint",
         labels,
@@ -108,7 +106,7 @@ public final class RandomForwarding {
         rnd.nextBoolean() ? List.of() : List.of("projectcalico-default-allow"),
         node,
         Span.NONE,
-        true);
+        "*");
   }
 
   private Policy policy(List<Tier> tiers, String name, Selector sel, boolean preDnat) {

@@ -44,9 +44,7 @@ final class RandomInterfaces {
 
   /** A host endpoint of interface {@code iface} on {@code e}'s node, with {@code labels}. */
   private static Endpoint named(Endpoint e, String iface, Map<String, String> labels) {
-    return new Endpoint(
-        Endpoint.Kind.HOST,
-        null,
+    return Endpoint.host(
         e.node() + "-" + iface,
         "HostEndpoint",
         labels,
@@ -55,7 +53,6 @@ final class RandomInterfaces {
         e.profiles(),
         e.node(),
         Span.NONE,
-        false,
         iface);
   }
 }

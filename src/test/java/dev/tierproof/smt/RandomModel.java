@@ -180,7 +180,8 @@ public final class RandomModel {
                 e.profiles(),
                 null,
                 Span.NONE,
-                false);
+                false,
+                null);
       }
       endpoints.add(e);
     }
@@ -197,9 +198,7 @@ public final class RandomModel {
         labels.put("zone", "dmz");
       }
       endpoints.add(
-          new Endpoint(
-              Endpoint.Kind.HOST,
-              null,
+          Endpoint.host(
               "host" + i,
               "HostEndpoint",
               labels,
@@ -208,7 +207,7 @@ public final class RandomModel {
               prof,
               "node" + i,
               Span.NONE,
-              interfaces.nextInt(3) == 0));
+              interfaces.nextInt(3) == 0 ? "*" : null));
     }
     List<NetworkSet> netsets = new ArrayList<>();
     int nsets = rnd.nextInt(3);
@@ -366,7 +365,8 @@ public final class RandomModel {
         e.profiles(),
         null,
         Span.NONE,
-        false);
+        false,
+        null);
   }
 
   public Ip unowned(int family) {
@@ -568,18 +568,8 @@ public final class RandomModel {
     if (rnd.nextBoolean()) {
       labels.put("pcsa.name", pick(List.of("a", "b")));
     }
-    return new Endpoint(
-        Endpoint.Kind.WORKLOAD,
-        ns,
-        name,
-        "Pod",
-        labels,
-        ips,
-        ports,
-        List.of("kns." + ns),
-        null,
-        Span.NONE,
-        false);
+    return Endpoint.workload(
+        ns, name, "Pod", labels, ips, ports, List.of("kns." + ns), null, Span.NONE);
   }
 
   private Map<String, String> ownLabels() {

@@ -54,6 +54,7 @@ final class SharedAddresses {
             taker.profiles(),
             taker.node(),
             taker.span(),
-            false));
+            false,
+            null));
   }
 }

@@ -353,8 +353,7 @@ public final class Lint {
       extra.put(profile, new Profile(profile, pcns, List.of(allow), List.of(allow), Span.NONE));
     }
     Endpoint e =
-        new Endpoint(
-            Endpoint.Kind.WORKLOAD,
+        Endpoint.workload(
             ns,
             "hypothetical-1",
             "Hypothetical",
@@ -363,8 +362,7 @@ public final class Lint {
             List.of(),
             List.of(profile),
             null,
-            Span.NONE,
-            false);
+            Span.NONE);
     assumedFor.put(e, extra);
     return e;
   }

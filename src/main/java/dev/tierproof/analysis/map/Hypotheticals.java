@@ -49,8 +49,7 @@ public final class Hypotheticals {
     for (int k = 0; k < classes.size(); k++) {
       LabelClass c = classes.get(k);
       pods.add(
-          new Endpoint(
-              Endpoint.Kind.WORKLOAD,
+          Endpoint.workload(
               c.namespace(),
               "hypothetical-" + (k + 1),
               "Hypothetical",
@@ -59,8 +58,7 @@ public final class Hypotheticals {
               List.of(),
               List.of("kns." + c.namespace()),
               null,
-              Span.NONE,
-              false));
+              Span.NONE));
     }
   }
 

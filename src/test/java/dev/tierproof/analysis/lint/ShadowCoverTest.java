@@ -233,8 +233,7 @@ class ShadowCoverTest {
   }
 
   private static Endpoint pod(String app, List<Ip> ips) {
-    return new Endpoint(
-        Endpoint.Kind.WORKLOAD,
+    return Endpoint.workload(
         "ns1",
         app,
         "Pod",
@@ -243,8 +242,7 @@ class ShadowCoverTest {
         List.of(),
         List.of(),
         "node0",
-        Span.NONE,
-        false);
+        Span.NONE);
   }
 
   private static Rule rule(
@@ -262,9 +260,7 @@ class ShadowCoverTest {
 
   /** A host endpoint at 10.0.0.9 labelled {@code zone: dmz}, of all interfaces or not. */
   private static Endpoint host(String name, boolean allInterfaces) {
-    return new Endpoint(
-        Endpoint.Kind.HOST,
-        null,
+    return Endpoint.host(
         name,
         "HostEndpoint",
         Map.of("zone", "dmz"),
@@ -273,7 +269,7 @@ class ShadowCoverTest {
         List.of(),
         "n1",
         Span.NONE,
-        allInterfaces);
+        allInterfaces ? "*" : null);
   }
 
   private static EntityMatch ports(List<Port> ports) {
