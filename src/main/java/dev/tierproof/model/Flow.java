@@ -350,40 +350,34 @@ public record Flow(
       Integer destinationPort,
       Integer icmpType,
       Integer icmpCode) {
-    return new Flow(
-        protocol,
-        sourceIp,
-        sourcePort,
-        destinationIp,
-        destinationPort,
-        icmpType,
-        icmpCode,
-        destinationDomain,
-        source,
-        destination,
-        sourcePlacement,
-        destinationPlacement,
-        sourceInterface,
-        destinationInterface);
+    return between(
+            protocol,
+            sourceIp,
+            sourcePort,
+            destinationIp,
+            destinationPort,
+            icmpType,
+            icmpCode,
+            destinationDomain,
+            source,
+            destination)
+        .placed(ends());
   }
 
   /** The same packet between {@code newSource} and {@code newDestination}, placed alike. */
   public Flow withEnds(Endpoint newSource, Endpoint newDestination) {
-    return new Flow(
-        protocol,
-        sourceIp,
-        sourcePort,
-        destinationIp,
-        destinationPort,
-        icmpType,
-        icmpCode,
-        destinationDomain,
-        newSource,
-        newDestination,
-        sourcePlacement,
-        destinationPlacement,
-        sourceInterface,
-        destinationInterface);
+    return between(
+            protocol,
+            sourceIp,
+            sourcePort,
+            destinationIp,
+            destinationPort,
+            icmpType,
+            icmpCode,
+            destinationDomain,
+            newSource,
+            newDestination)
+        .placed(ends());
   }
 
   /**
@@ -429,37 +423,18 @@ public record Flow(
    * {@code domain}.
    */
   public Flow moved(boolean source, Ip ip, Endpoint owner, String domain) {
-    return source
-        ? new Flow(
+    return between(
             protocol,
-            ip,
+            source ? ip : sourceIp,
             sourcePort,
-            destinationIp,
+            source ? destinationIp : ip,
             destinationPort,
             icmpType,
             icmpCode,
             domain,
-            owner,
-            destination,
-            sourcePlacement,
-            destinationPlacement,
-            sourceInterface,
-            destinationInterface)
-        : new Flow(
-            protocol,
-            sourceIp,
-            sourcePort,
-            ip,
-            destinationPort,
-            icmpType,
-            icmpCode,
-            domain,
-            this.source,
-            owner,
-            sourcePlacement,
-            destinationPlacement,
-            sourceInterface,
-            destinationInterface);
+            source ? owner : this.source,
+            source ? destination : owner)
+        .placed(ends());
   }
 
   /**
@@ -478,21 +453,19 @@ public record Flow(
       }
       type = protocol == Protocols.ICMP ? Protocols.ECHO_REPLY : Protocols.ECHO_REPLY_V6;
     }
-    return new Flow(
-        protocol,
-        destinationIp,
-        destinationPort,
-        sourceIp,
-        sourcePort,
-        type,
-        type == null ? null : icmpCode,
-        null,
-        destination,
-        source,
-        destinationPlacement,
-        sourcePlacement,
-        destinationInterface,
-        sourceInterface);
+    return between(
+            protocol,
+            destinationIp,
+            destinationPort,
+            sourceIp,
+            sourcePort,
+            type,
+            type == null ? null : icmpCode,
+            null,
+            destination,
+            source)
+        .placed(
+            new Ends(destinationPlacement, sourcePlacement, destinationInterface, sourceInterface));
   }
 
   /**
