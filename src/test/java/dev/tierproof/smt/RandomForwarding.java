@@ -250,17 +250,7 @@ public final class RandomForwarding {
 
   /** The packet of {@code f} from {@code from} to {@code to}, both outside the cluster. */
   static Flow routed(Flow f, Ip from, Ip to) {
-    return Flow.between(
-        f.protocol(),
-        from,
-        f.sourcePort(),
-        to,
-        f.destinationPort(),
-        f.icmpType(),
-        f.icmpCode(),
-        f.destinationDomain(),
-        null,
-        null);
+    return packet(f, from, null, to, null, f.destinationDomain());
   }
 
   /**
@@ -269,27 +259,27 @@ public final class RandomForwarding {
    */
   public static Flow across(Flow f, Endpoint w, Ip at, Ip far, boolean outward) {
     return outward
-        ? Flow.between(
-            f.protocol(),
-            at,
-            f.sourcePort(),
-            far,
-            f.destinationPort(),
-            f.icmpType(),
-            f.icmpCode(),
-            f.destinationDomain(),
-            w,
-            null)
-        : Flow.between(
-            f.protocol(),
-            far,
-            f.sourcePort(),
-            at,
-            f.destinationPort(),
-            f.icmpType(),
-            f.icmpCode(),
-            null,
-            null,
-            w);
+        ? packet(f, at, w, far, null, f.destinationDomain())
+        : packet(f, far, null, at, w, null);
+  }
+
+  /**
+   * The protocol, ports and ICMP fields of {@code f} from {@code sourceIp} (owned by {@code
+   * source}, null: outside) to {@code destinationIp} ({@code destination}) reached by {@code
+   * domain}, its ends naming no node placed elsewhere.
+   */
+  static Flow packet(
+      Flow f, Ip sourceIp, Endpoint source, Ip destinationIp, Endpoint destination, String domain) {
+    return Flow.between(
+        f.protocol(),
+        sourceIp,
+        f.sourcePort(),
+        destinationIp,
+        f.destinationPort(),
+        f.icmpType(),
+        f.icmpCode(),
+        domain,
+        source,
+        destination);
   }
 }

@@ -37,17 +37,7 @@ final class RandomPodPairs {
     if (from == null || to == null) {
       return f;
     }
-    return Flow.between(
-        f.protocol(),
-        from,
-        f.sourcePort(),
-        to,
-        f.destinationPort(),
-        f.icmpType(),
-        f.icmpCode(),
-        null,
-        a,
-        b);
+    return RandomForwarding.packet(f, from, a, to, b, null);
   }
 
   /** An address of {@code w} of {@code family}, or an unowned one but {@code not}; null: none. */
