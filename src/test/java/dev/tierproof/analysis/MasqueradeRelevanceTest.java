@@ -102,18 +102,7 @@ class MasqueradeRelevanceTest {
       for (Endpoint s : in.set().endpoints().stream().filter(e -> !e.isHost()).toList()) {
         boolean named = false;
         for (int port : List.of(10250, 8080)) {
-          Flow base =
-              Flow.between(
-                  Protocols.TCP,
-                  s.ips().get(0),
-                  40000,
-                  h1.ips().get(0),
-                  port,
-                  null,
-                  null,
-                  null,
-                  s,
-                  h1);
+          Flow base = tcp(s, h1, port);
           for (Flow f : eval.placements(base)) {
             boolean masq =
                 !f.local()
@@ -140,18 +129,7 @@ class MasqueradeRelevanceTest {
             }
           }
           // spec S6.10: the host's packets to a pod are not translated
-          Flow back =
-              Flow.between(
-                  Protocols.TCP,
-                  h1.ips().get(0),
-                  40000,
-                  s.ips().get(0),
-                  port,
-                  null,
-                  null,
-                  null,
-                  h1,
-                  s);
+          Flow back = tcp(h1, s, port);
           for (Flow f : eval.placements(back)) {
             assertThat(Relevance.verdict(all, f, eval.evaluate(f)))
                 .extracting(Unmodelled::kind)
@@ -170,6 +148,14 @@ class MasqueradeRelevanceTest {
         .as("masqueraded flows whose ingress step eval decides otherwise")
         .isGreaterThan(40);
     assertThat(kept).as("flows Felix does not masquerade").isGreaterThan(100);
+  }
+
+  /**
+   * A TCP packet from {@code from}'s first address, port 40000, to {@code to}'s, port {@code port}.
+   */
+  private static Flow tcp(Endpoint from, Endpoint to, int port) {
+    return Flow.between(
+        Protocols.TCP, from.ips().get(0), 40000, to.ips().get(0), port, null, null, null, from, to);
   }
 
   /** {@code f}'s packet as masqueraded: from each of {@code sources}, source port kept or not. */
