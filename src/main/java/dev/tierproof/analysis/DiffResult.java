@@ -129,9 +129,10 @@ public record DiffResult(
      * S6.12), {@code " (workload on node n1)"} or {@code " (workload on no walked node)"} for one
      * between a workload and outside (S6.11), {@code " (source on node n1, destination on no walked
      * node)"} for one between two workloads (S6.10), else {@code ""}; with the interfaces a class
-     * of one interface choice crosses ({@code " (workload on node n1, leaving by eth0)"}); {@code "
-     * (routed through node n1, entering by eth0, leaving by eth1)"} for one between two outside
-     * addresses.
+     * of some interface choices crosses ({@code " (workload on node n1, leaving by eth0 or
+     * eth1)"}); {@code " (routed through node n1, entering by eth0, leaving by eth1)"} for one
+     * between two outside addresses (no interface named at an end: the class holds for every choice
+     * there).
      */
     public String placement() {
       if (placed == null) {
@@ -140,24 +141,23 @@ public record DiffResult(
       if (routed()) { // spec S6.11: " (routed through node n1, entering by eth0, leaving by eth1)"
         return " (routed through "
             + (placed.node() == null ? "no walked node" : "node " + placed.node())
-            + (placed.sourceInterface() == null
-                ? ""
-                : ", entering by " + dev.tierproof.model.Ports.describe(placed.sourceInterface()))
-            + (placed.destinationInterface() == null
-                ? ""
-                : ", leaving by "
-                    + dev.tierproof.model.Ports.describe(placed.destinationInterface()))
+            + by(", entering by ", placed.sourceInterfaces())
+            + by(", leaving by ", placed.destinationInterfaces())
             + ")";
       }
       String crossing =
-          (placed.sourceInterface() == null
-                  ? ""
-                  : ", leaving by " + dev.tierproof.model.Ports.describe(placed.sourceInterface()))
-              + (placed.destinationInterface() == null
-                  ? ""
-                  : ", entering by "
-                      + dev.tierproof.model.Ports.describe(placed.destinationInterface()));
+          by(", leaving by ", placed.sourceInterfaces())
+              + by(", entering by ", placed.destinationInterfaces());
       return where() + (crossing.isEmpty() ? "" : " (" + crossing.substring(2) + ")");
+    }
+
+    /** {@code how} and the interface choices, {@code " or "} between them; none: {@code ""}. */
+    private static String by(String how, java.util.Set<String> choices) {
+      return choices.isEmpty()
+          ? ""
+          : how
+              + String.join(
+                  " or ", choices.stream().map(dev.tierproof.model.Ports::describe).toList());
     }
 
     /** {@link #placement} without the interfaces. */

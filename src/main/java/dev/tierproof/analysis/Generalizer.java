@@ -46,6 +46,7 @@ final class Generalizer {
   private final Replay replay;
   private final WidenEnds ends;
   private final WidenPackets packets;
+  private final WidenPlacement placement;
 
   /** Each input endpoint's position in the input. */
   private final Map<Endpoint, Integer> position = new IdentityHashMap<>();
@@ -72,6 +73,7 @@ final class Generalizer {
     this.replay = replay;
     this.ends = new WidenEnds(this, after, mentions.selectorKeys());
     this.packets = new WidenPackets(this, mentions.cuts(), mentions.protocols());
+    this.placement = new WidenPlacement(this, replay);
     after.endpoints().forEach(e -> position.put(e, position.size()));
   }
 
@@ -147,7 +149,7 @@ final class Generalizer {
       for (boolean source : List.of(true, false)) {
         c = ends.widerOutside(c, change, w, source);
       }
-      return found(kind, c, w, v);
+      return found(kind, placement.widen(c, change, w), w, v);
     }
     c = tight(c, change, w);
     if (c == null) {
@@ -212,7 +214,7 @@ final class Generalizer {
     c = c.with(c.src(), ends.widen(c, change, w, false));
     c = packets.widenPackets(c, change, w);
     c = packets.widenSourcePort(c, change, w);
-    return found(kind, c, w, v);
+    return found(kind, placement.widen(c, change, w), w, v);
   }
 
   /**

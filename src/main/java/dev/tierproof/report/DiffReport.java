@@ -210,13 +210,10 @@ public final class DiffReport {
         } else {
           o.put("placedElsewhere", true);
         }
-        // spec S6.10: the interface choices the class holds for, on those nodes
-        if (c.placed().sourceInterface() != null) {
-          o.put("sourceInterface", c.placed().sourceInterface());
-        }
-        if (c.placed().destinationInterface() != null) {
-          o.put("destinationInterface", c.placed().destinationInterface());
-        }
+        // spec S6.10: the interface choice the class holds for, on those nodes, or the choices
+        // when several (none: every choice)
+        interfaces(o, "sourceInterface", c.placed().sourceInterfaces());
+        interfaces(o, "destinationInterface", c.placed().destinationInterfaces());
       }
       ObjectNode w = o.putObject("witness");
       Json.fill(w, c.witness());
@@ -246,6 +243,16 @@ public final class DiffReport {
     solver.put("millis", r.stats().millis());
     solver.put("scopes", r.stats().scopes());
     return out;
+  }
+
+  /** {@code name} with the one choice, or {@code name + "s"} with several; none: nothing. */
+  private static void interfaces(ObjectNode o, String name, java.util.Set<String> choices) {
+    if (choices.size() == 1) {
+      o.put(name, choices.iterator().next());
+    } else if (!choices.isEmpty()) {
+      ArrayNode a = o.putArray(name + "s");
+      choices.forEach(a::add);
+    }
   }
 
   private static ObjectNode ends(Ends e) {

@@ -335,7 +335,8 @@ class DiffDifferentialTest {
         + " -> "
         + c.destination().display()
         + ", "
-        + DiffResult.packets(c.packets());
+        + DiffResult.packets(c.packets())
+        + c.placement();
   }
 
   private static boolean hypothetical(Endpoint e, PolicySet set) {
