@@ -10,6 +10,7 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Placement;
+import dev.tierproof.model.Placements;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
@@ -104,11 +105,11 @@ final class Generalizer {
     // to its own
     java.util.Set<String> walked = replay.walked();
     Placement mine = Placement.of(w, walked);
-    Placement placed =
+    Placements placed =
         w.placements(replay.ports()).stream()
                 .allMatch(o -> mine.holds(o, walked) || changed(o, change))
             ? null
-            : mine;
+            : Placements.of(mine);
     Candidate c =
         new Candidate(
             ends.tightest(w, true),

@@ -473,7 +473,9 @@ public final class Query implements AutoCloseable {
         src.member(r.source()),
         dst.member(r.destination()),
         r.bounds() == null ? ctx.mkTrue() : within(r.bounds()),
-        r.placed() == null ? ctx.mkTrue() : placedOn(r.placed()));
+        r.placed() == null
+            ? ctx.mkTrue()
+            : t.or(r.placed().each().stream().map(this::placedOn).toList()));
   }
 
   /**

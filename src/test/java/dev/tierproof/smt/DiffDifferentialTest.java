@@ -326,10 +326,7 @@ class DiffDifferentialTest {
   }
 
   private static String show(ChangeClass c) {
-    return (c.placed() == null
-            ? ""
-            : c.placed().node() == null ? "(elsewhere) " : "(on " + c.placed().node() + ") ")
-        + c.kind().text()
+    return c.kind().text()
         + ": "
         + c.source().display()
         + " -> "
