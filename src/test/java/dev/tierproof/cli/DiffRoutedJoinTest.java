@@ -2,6 +2,7 @@ package dev.tierproof.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +29,33 @@ class DiffRoutedJoinTest {
     assertThat(now).contains(rule);
     Path base = dir.resolve("base.yaml");
     Files.writeString(base, now.replace(rule, ""));
-    Run json = Run.of("-f", CASE, "diff", "--base", base.toString(), "-o", "json");
-    Run text = Run.of("-f", CASE, "diff", "--base", base.toString());
-    System.out.println(json.out());
-    System.out.println(text.out());
+    Run json =
+        Run.of("-f", CASE, "diff", "--base", base.toString(), "--scope", "existing", "-o", "json");
+    Run text = Run.of("-f", CASE, "diff", "--base", base.toString(), "--scope", "existing");
+    assertThat(text.out())
+        .as(text.toString())
+        .contains(
+            "newly denied: IPv4 outside except 192.0.2.0/24 -> world, TCP 23 (routed through node"
+                + " r1, entering by an interface without a host endpoint of its own or eth0, leaving"
+                + " by eth0)");
+    JsonNode classes = JSON.readTree(json.out()).get("classes");
+    int routed = 0;
+    boolean joined = false;
+    for (JsonNode c : classes) {
+      if (!c.has("routedThrough")) {
+        continue;
+      }
+      routed++;
+      assertThat(c.get("routedThrough").asText()).as(c.toString()).isEqualTo("r1");
+      assertThat(c.path("destinationInterface").asText()).as(c.toString()).isEqualTo("eth0");
+      assertThat(c.has("destinationInterfaces")).isFalse();
+      joined |= c.path("sourceInterfaces").toString().equals("[\"*\",\"eth0\"]");
+      // spec S6.11: the witness is routed as the class says
+      assertThat(c.at("/witness/routedThrough").asText()).isEqualTo("r1");
+      assertThat(c.at("/witness/destination/interface").asText()).isEqualTo("eth0");
+    }
+    // one class per family and source range, not one per pair of interfaces
+    assertThat(joined).as(json.out()).isTrue();
+    assertThat(routed).as(text.out()).isBetween(1, 3);
   }
 }
