@@ -1,7 +1,7 @@
 package dev.tierproof.analysis;
 
 import dev.tierproof.model.FlowSpec;
-import dev.tierproof.model.Placement;
+import dev.tierproof.model.Placements;
 import dev.tierproof.model.Port;
 import dev.tierproof.smt.EndSet;
 import dev.tierproof.smt.Region;
@@ -9,10 +9,10 @@ import java.util.Set;
 
 /**
  * A class of flows a diff tries (diff classes): source and destination end sets, the packets'
- * bounds and the flows' placement ({@code placed}: null any, else {@link Placement}, spec S6.11,
+ * bounds and the flows' placement ({@code placed}: null any, else {@link Placements}, spec S6.11,
  * S6.12). {@link #region} is what the solver is asked about.
  */
-record Candidate(EndSet src, EndSet dst, FlowSpec packets, Placement placed) {
+record Candidate(EndSet src, EndSet dst, FlowSpec packets, Placements placed) {
 
   Candidate with(EndSet s, EndSet d) {
     return new Candidate(s, d, packets, placed);

@@ -195,9 +195,9 @@ public final class Diff {
 
   /**
    * Classes that differ only in the namespaces (or the listed endpoints, or the ranges outside) of
-   * one end, joined: each was proved, so their union changed alike. Scopes split per namespace find
-   * a change that spans namespaces once per namespace; this is where it becomes one class again
-   * (with the first class's witness).
+   * one end, or only in their placements, joined: each was proved, so their union changed alike.
+   * Scopes split per namespace find a change that spans namespaces once per namespace; this is
+   * where it becomes one class again (with the first class's witness).
    */
   private List<ChangeClass> merge(List<ChangeClass> classes) {
     List<ChangeClass> out = classes;
@@ -214,9 +214,28 @@ public final class Diff {
     for (ChangeClass c : classes) {
       for (int i = 0; i < out.size(); i++) {
         ChangeClass m = out.get(i);
-        if (m.kind() != c.kind()
-            || !m.packets().equals(c.packets())
-            || !java.util.Objects.equals(m.placed(), c.placed())) {
+        if (m.kind() != c.kind() || !m.packets().equals(c.packets())) {
+          continue;
+        }
+        if (!java.util.Objects.equals(m.placed(), c.placed())) {
+          if (m.placed() != null
+              && c.placed() != null
+              && m.source().equals(c.source())
+              && m.destination().equals(c.destination())) {
+            // spec S6.10-S6.12: the same flows changed alike placed otherwise: one class
+            out.set(
+                i,
+                new ChangeClass(
+                    m.kind(),
+                    m.source(),
+                    m.destination(),
+                    m.packets(),
+                    m.placed().and(c.placed()),
+                    m.witness(),
+                    m.before(),
+                    m.after()));
+            continue next;
+          }
           continue;
         }
         Ends src = m.source().equals(c.source()) ? m.source() : null;

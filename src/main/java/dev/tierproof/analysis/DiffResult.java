@@ -98,29 +98,34 @@ public record DiffResult(
    * Flows from {@code source} to {@code destination} within {@code packets}, every one of which
    * changed as {@code kind} says (proved by the solver), with one witness replayed through both
    * versions' evaluators ({@code before}, {@code after}). {@code placed}: null for flows however
-   * placed; else only those placed so ({@link dev.tierproof.model.Placement}: a workload naming no
-   * node on the host endpoint's node or a walked node, or elsewhere, with every flow that must be
-   * so; spec S6.11, S6.12).
+   * placed; else only those placed as one of its placements says ({@link
+   * dev.tierproof.model.Placements}: a workload naming no node on the host endpoint's node or a
+   * walked node, or elsewhere, with every flow that must be so; spec S6.10-S6.12).
    */
   public record ChangeClass(
       Kind kind,
       Ends source,
       Ends destination,
       FlowSpec packets,
-      dev.tierproof.model.Placement placed,
+      dev.tierproof.model.Placements placed,
       Flow witness,
       Verdict before,
       Verdict after) {
 
     /**
-     * For a class of one placement between a host endpoint and a workload (spec S6.12), whether the
-     * workload is on the host endpoint's node; else null.
+     * For a class placed between a host endpoint and a workload (spec S6.12), whether the workload
+     * is on the host endpoint's node; else null.
      */
     public Boolean local() {
       boolean host =
           witness.source() != null && witness.source().isHost()
               || witness.destination() != null && witness.destination().isHost();
-      return placed == null || !host ? null : placed.node() != null;
+      if (placed == null || !host) {
+        return null;
+      }
+      java.util.Set<Boolean> on = new java.util.HashSet<>();
+      placed.each().forEach(p -> on.add(p.node() != null));
+      return on.size() == 1 ? on.iterator().next() : null;
     }
 
     /**
@@ -129,54 +134,58 @@ public record DiffResult(
      * S6.12), {@code " (workload on node n1)"} or {@code " (workload on no walked node)"} for one
      * between a workload and outside (S6.11), {@code " (source on node n1, destination on no walked
      * node)"} for one between two workloads (S6.10), else {@code ""}; with the interfaces a class
-     * of one interface choice crosses ({@code " (workload on node n1, leaving by eth0)"}); {@code "
-     * (routed through node n1, entering by eth0, leaving by eth1)"} for one between two outside
-     * addresses.
+     * of some interface choices crosses ({@code " (workload on node n1) (leaving by eth0 or
+     * eth1)"}); {@code " (routed through node n1, entering by eth0, leaving by eth1)"} for one
+     * between two outside addresses (no interface named at an end: the class holds for every choice
+     * there). A class of several placements lists each, {@code " or"} between them.
      */
     public String placement() {
       if (placed == null) {
         return "";
       }
+      return String.join(" or", placed.each().stream().map(this::placement).toList());
+    }
+
+    private String placement(dev.tierproof.model.Placement at) {
       if (routed()) { // spec S6.11: " (routed through node n1, entering by eth0, leaving by eth1)"
         return " (routed through "
-            + (placed.node() == null ? "no walked node" : "node " + placed.node())
-            + (placed.sourceInterface() == null
-                ? ""
-                : ", entering by " + dev.tierproof.model.Ports.describe(placed.sourceInterface()))
-            + (placed.destinationInterface() == null
-                ? ""
-                : ", leaving by "
-                    + dev.tierproof.model.Ports.describe(placed.destinationInterface()))
+            + (at.node() == null ? "no walked node" : "node " + at.node())
+            + by(", entering by ", at.sourceInterfaces())
+            + by(", leaving by ", at.destinationInterfaces())
             + ")";
       }
       String crossing =
-          (placed.sourceInterface() == null
-                  ? ""
-                  : ", leaving by " + dev.tierproof.model.Ports.describe(placed.sourceInterface()))
-              + (placed.destinationInterface() == null
-                  ? ""
-                  : ", entering by "
-                      + dev.tierproof.model.Ports.describe(placed.destinationInterface()));
-      return where() + (crossing.isEmpty() ? "" : " (" + crossing.substring(2) + ")");
+          by(", leaving by ", at.sourceInterfaces())
+              + by(", entering by ", at.destinationInterfaces());
+      return where(at) + (crossing.isEmpty() ? "" : " (" + crossing.substring(2) + ")");
     }
 
-    /** {@link #placement} without the interfaces. */
-    private String where() {
+    /** {@code how} and the interface choices, {@code " or "} between them; none: {@code ""}. */
+    private static String by(String how, java.util.Set<String> choices) {
+      return choices.isEmpty()
+          ? ""
+          : how
+              + String.join(
+                  " or ", choices.stream().map(dev.tierproof.model.Ports::describe).toList());
+    }
+
+    /** {@link #placement} of {@code at} without the interfaces. */
+    private String where(dev.tierproof.model.Placement at) {
       if (local() != null) {
-        return local()
+        return at.node() != null
             ? " (workload on the host endpoint's node)"
             : " (workload not on the host endpoint's node)";
       }
       if (pods()) {
         // spec S6.10: each end on its own
         return " (source on "
-            + (placed.source() != null ? "node " + placed.source() : "no walked node")
+            + (at.source() != null ? "node " + at.source() : "no walked node")
             + ", destination on "
-            + (placed.destination() != null ? "node " + placed.destination() : "no walked node")
+            + (at.destination() != null ? "node " + at.destination() : "no walked node")
             + ")";
       }
-      return placed.node() != null
-          ? " (workload on node " + placed.node() + ")"
+      return at.node() != null
+          ? " (workload on node " + at.node() + ")"
           : " (workload on no walked node)";
     }
 

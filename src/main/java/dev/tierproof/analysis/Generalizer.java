@@ -10,6 +10,7 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Placement;
+import dev.tierproof.model.Placements;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
@@ -46,6 +47,7 @@ final class Generalizer {
   private final Replay replay;
   private final WidenEnds ends;
   private final WidenPackets packets;
+  private final WidenPlacement placement;
 
   /** Each input endpoint's position in the input. */
   private final Map<Endpoint, Integer> position = new IdentityHashMap<>();
@@ -72,6 +74,7 @@ final class Generalizer {
     this.replay = replay;
     this.ends = new WidenEnds(this, after, mentions.selectorKeys());
     this.packets = new WidenPackets(this, mentions.cuts(), mentions.protocols());
+    this.placement = new WidenPlacement(this, replay);
     after.endpoints().forEach(e -> position.put(e, position.size()));
   }
 
@@ -102,11 +105,11 @@ final class Generalizer {
     // to its own
     java.util.Set<String> walked = replay.walked();
     Placement mine = Placement.of(w, walked);
-    Placement placed =
+    Placements placed =
         w.placements(replay.ports()).stream()
                 .allMatch(o -> mine.holds(o, walked) || changed(o, change))
             ? null
-            : mine;
+            : Placements.of(mine);
     Candidate c =
         new Candidate(
             ends.tightest(w, true),
@@ -147,7 +150,7 @@ final class Generalizer {
       for (boolean source : List.of(true, false)) {
         c = ends.widerOutside(c, change, w, source);
       }
-      return found(kind, c, w, v);
+      return found(kind, placement.widen(c, change, w), w, v);
     }
     c = tight(c, change, w);
     if (c == null) {
@@ -212,7 +215,7 @@ final class Generalizer {
     c = c.with(c.src(), ends.widen(c, change, w, false));
     c = packets.widenPackets(c, change, w);
     c = packets.widenSourcePort(c, change, w);
-    return found(kind, c, w, v);
+    return found(kind, placement.widen(c, change, w), w, v);
   }
 
   /**

@@ -1,6 +1,10 @@
 package dev.tierproof.model;
 
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Where a class of flows places its ends (specs/semantics.md S6.10-S6.12): its source end on {@code
@@ -9,16 +13,25 @@ import java.util.Collection;
  * the workload end on the host end's node) or when the end is a workload on one of the walked nodes
  * ({@link PolicySet#walked}; its own node, or where it places a workload naming none) and the other
  * end is outside the cluster or a workload; any other {@link Flow#sourcePlacement} is answered as
- * elsewhere. On a walked node a forwarded end also crosses an interface choice ({@code
- * sourceInterface}, {@code destinationInterface}: {@link Flow#sourceInterface}, null where none
- * applies), part of the placement (S6.10).
+ * elsewhere. On a walked node a forwarded end also crosses an interface choice ({@link
+ * Flow#sourceInterface}), part of the placement (S6.10): {@code sourceInterfaces} and {@code
+ * destinationInterfaces} are the choices a class holds at each end (sorted; empty: every flow
+ * placed so, whichever choice it crosses or where none applies).
  */
 public record Placement(
-    String source, String destination, String sourceInterface, String destinationInterface) {
+    String source,
+    String destination,
+    SortedSet<String> sourceInterfaces,
+    SortedSet<String> destinationInterfaces) {
 
-  /** Ends on the given nodes crossing no chosen interface. */
+  public Placement {
+    sourceInterfaces = Collections.unmodifiableSortedSet(new TreeSet<>(sourceInterfaces));
+    destinationInterfaces = Collections.unmodifiableSortedSet(new TreeSet<>(destinationInterfaces));
+  }
+
+  /** Ends on the given nodes, whichever interfaces they cross. */
   public Placement(String source, String destination) {
-    this(source, destination, null, null);
+    this(source, destination, new TreeSet<>(), new TreeSet<>());
   }
 
   /** Where {@code f} is placed, given the {@code walked} nodes. */
@@ -28,8 +41,16 @@ public record Placement(
     return new Placement(
         s,
         d,
-        s != null && walked.contains(s) ? f.sourceInterface() : null,
-        d != null && walked.contains(d) ? f.destinationInterface() : null);
+        one(s != null && walked.contains(s) ? f.sourceInterface() : null),
+        one(d != null && walked.contains(d) ? f.destinationInterface() : null));
+  }
+
+  private static SortedSet<String> one(String iface) {
+    SortedSet<String> out = new TreeSet<>();
+    if (iface != null) {
+      out.add(iface);
+    }
+    return out;
   }
 
   private static String placed(Flow f, String p, Collection<String> walked) {
@@ -41,8 +62,34 @@ public record Placement(
     return source != null ? source : destination;
   }
 
-  /** Whether {@code f} is placed here, given the {@code walked} nodes. */
+  /** The one interface choice the class holds at its source end, else null (none, or several). */
+  public String sourceInterface() {
+    return sourceInterfaces.size() == 1 ? sourceInterfaces.first() : null;
+  }
+
+  /** The one interface choice the class holds at its destination end, else null. */
+  public String destinationInterface() {
+    return destinationInterfaces.size() == 1 ? destinationInterfaces.first() : null;
+  }
+
+  /** The same nodes, crossing {@code in} and {@code out} (empty: any choice). */
+  public Placement crossing(Collection<String> in, Collection<String> out) {
+    return new Placement(source, destination, new TreeSet<>(in), new TreeSet<>(out));
+  }
+
+  /**
+   * Whether {@code f} is placed here, given the {@code walked} nodes: on the same nodes, crossing
+   * one of this placement's interfaces at each end that names some.
+   */
   public boolean holds(Flow f, Collection<String> walked) {
-    return equals(of(f, walked));
+    Placement p = of(f, walked);
+    return Objects.equals(source, p.source)
+        && Objects.equals(destination, p.destination)
+        && crosses(sourceInterfaces, p.sourceInterface())
+        && crosses(destinationInterfaces, p.destinationInterface());
+  }
+
+  private static boolean crosses(SortedSet<String> choices, String iface) {
+    return choices.isEmpty() || iface != null && choices.contains(iface);
   }
 }

@@ -196,27 +196,12 @@ public final class DiffReport {
       o.set("packets", packets(Json.object(), c.packets()));
       if (c.local() != null) {
         o.put("local", c.local()); // spec S6.12: the class's placement
+      } else if (c.placed() != null && c.placed().only() != null) {
+        placement(o, c, c.placed().only());
       } else if (c.placed() != null) {
-        // spec S6.11: a workload naming no node on a walked node, or on none; S6.10: of two
-        // workloads, the source's and the destination's
-        if (c.routed()) {
-          // spec S6.11: the node a flow between two outside addresses is routed through
-          o.put("routedThrough", c.placed().node());
-        } else if (c.pods()) {
-          o.put("placedOn", c.placed().source());
-          o.put("destinationPlacedOn", c.placed().destination());
-        } else if (c.placed().node() != null) {
-          o.put("placedOn", c.placed().node());
-        } else {
-          o.put("placedElsewhere", true);
-        }
-        // spec S6.10: the interface choices the class holds for, on those nodes
-        if (c.placed().sourceInterface() != null) {
-          o.put("sourceInterface", c.placed().sourceInterface());
-        }
-        if (c.placed().destinationInterface() != null) {
-          o.put("destinationInterface", c.placed().destinationInterface());
-        }
+        // spec S6.10, S6.11: a class joined over several placements lists each
+        ArrayNode each = o.putArray("placements");
+        c.placed().each().forEach(p -> placement(each.addObject(), c, p));
       }
       ObjectNode w = o.putObject("witness");
       Json.fill(w, c.witness());
@@ -246,6 +231,37 @@ public final class DiffReport {
     solver.put("millis", r.stats().millis());
     solver.put("scopes", r.stats().scopes());
     return out;
+  }
+
+  /** The fields that say where {@code c}'s flows are placed, for its placement {@code p}. */
+  private static void placement(ObjectNode o, ChangeClass c, dev.tierproof.model.Placement p) {
+    // spec S6.11: a workload naming no node on a walked node, or on none; S6.10: of two
+    // workloads, the source's and the destination's
+    if (c.routed()) {
+      // spec S6.11: the node a flow between two outside addresses is routed through
+      o.put("routedThrough", p.node());
+    } else if (c.pods()) {
+      o.put("placedOn", p.source());
+      o.put("destinationPlacedOn", p.destination());
+    } else if (p.node() != null) {
+      o.put("placedOn", p.node());
+    } else {
+      o.put("placedElsewhere", true);
+    }
+    // spec S6.10: the interface choice the class holds for, on those nodes, or the choices when
+    // several (none: every choice)
+    interfaces(o, "sourceInterface", p.sourceInterfaces());
+    interfaces(o, "destinationInterface", p.destinationInterfaces());
+  }
+
+  /** {@code name} with the one choice, or {@code name + "s"} with several; none: nothing. */
+  private static void interfaces(ObjectNode o, String name, java.util.Set<String> choices) {
+    if (choices.size() == 1) {
+      o.put(name, choices.iterator().next());
+    } else if (!choices.isEmpty()) {
+      ArrayNode a = o.putArray(name + "s");
+      choices.forEach(a::add);
+    }
   }
 
   private static ObjectNode ends(Ends e) {

@@ -303,17 +303,20 @@ public final class Query implements AutoCloseable {
     return t.and(
         p.source() == null ? t.not(t.or(on)) : at(on, p.source()),
         p.destination() == null ? t.not(t.or(dstOn)) : at(dstOn, p.destination()),
-        crossing(p.source(), p.sourceInterface(), true),
-        crossing(p.destination(), p.destinationInterface(), false));
+        crossing(p.source(), p.sourceInterfaces(), true),
+        crossing(p.destination(), p.destinationInterfaces(), false));
   }
 
   /**
-   * The flow crosses interface choice {@code iface} on {@code node} at its source end (with {@code
-   * source}) or its destination end (true when {@code iface} is null: no choice applies).
+   * The flow crosses one of the interface choices {@code ifaces} on {@code node} at its source end
+   * (with {@code source}) or its destination end (true when there are none: any choice, or none
+   * applies).
    */
-  private BoolExpr crossing(String node, String iface, boolean source) {
+  private BoolExpr crossing(String node, java.util.Set<String> ifaces, boolean source) {
     dev.tierproof.model.Ports p = node == null ? null : net.ports.get(node);
-    return iface == null || p == null ? ctx.mkTrue() : net.chosen(t, p, iface, source);
+    return ifaces.isEmpty() || p == null
+        ? ctx.mkTrue()
+        : t.or(ifaces.stream().map(i -> net.chosen(t, p, i, source)).toList());
   }
 
   private BoolExpr at(List<BoolExpr> on, String node) {
@@ -470,7 +473,9 @@ public final class Query implements AutoCloseable {
         src.member(r.source()),
         dst.member(r.destination()),
         r.bounds() == null ? ctx.mkTrue() : within(r.bounds()),
-        r.placed() == null ? ctx.mkTrue() : placedOn(r.placed()));
+        r.placed() == null
+            ? ctx.mkTrue()
+            : t.or(r.placed().each().stream().map(this::placedOn).toList()));
   }
 
   /**

@@ -122,12 +122,12 @@ class DiffDifferentialTest {
         local[7],
         local[8],
         local[9]);
-    // flows between two outside addresses routed through a walked node (spec S6.11) are classes of
-    // their own per pair of interfaces, so more pull requests reach the class cap (12 of 120 at
-    // seed 1, 8 before routed flows were modelled)
+    // a class joins the placements (nodes, interface choices) that changed alike (spec S6.10,
+    // S6.11): 10 of 120 at seed 1 reach the class cap (12 with a class per pair of interfaces, 8
+    // before routed flows were modelled; the rest are not about placements)
     assertThat(inconclusive)
         .as("scope-existing cases inconclusive")
-        .isLessThanOrEqualTo(CASES / 10);
+        .isLessThanOrEqualTo(CASES / 12);
     assertThat(inconclusiveAny).as("scope-any cases inconclusive").isLessThanOrEqualTo(CASES / 6);
     assertThat(inconclusiveMoves)
         .as("moves inconclusive")
@@ -326,16 +326,14 @@ class DiffDifferentialTest {
   }
 
   private static String show(ChangeClass c) {
-    return (c.placed() == null
-            ? ""
-            : c.placed().node() == null ? "(elsewhere) " : "(on " + c.placed().node() + ") ")
-        + c.kind().text()
+    return c.kind().text()
         + ": "
         + c.source().display()
         + " -> "
         + c.destination().display()
         + ", "
-        + DiffResult.packets(c.packets());
+        + DiffResult.packets(c.packets())
+        + c.placement();
   }
 
   private static boolean hypothetical(Endpoint e, PolicySet set) {

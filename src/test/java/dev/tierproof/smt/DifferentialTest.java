@@ -232,7 +232,8 @@ class DifferentialTest {
                   new EndSet.Any(),
                   new EndSet.Any(),
                   null,
-                  dev.tierproof.model.Placement.of(flow, set.walked()))));
+                  dev.tierproof.model.Placements.of(
+                      dev.tierproof.model.Placement.of(flow, set.walked())))));
       Answer a = q.any();
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
       Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
