@@ -150,14 +150,21 @@ public final class Masquerading {
   }
 
   /**
-   * explain's notes on {@code flow} (whose {@code verdict} eval gave) where the input settles
-   * nat-outgoing's masquerade and an element of {@code acting} may tell it (spec S6.10): per
-   * address of the workload's node, the verdict of the host endpoint's ingress step on the packet
-   * from it, and so the flow's.
+   * {@code flow}'s packet as its host endpoint receives it from one of its workload's node's
+   * addresses ({@code flow}: the packet then, owned by the node's host endpoint listing it), and
+   * the verdict of the steps of the shown flow with the host endpoint's ingress step taken on it.
    */
-  public static List<String> notes(
+  public record Translation(String node, Flow flow, Verdict verdict) {}
+
+  /**
+   * Where the input settles nat-outgoing's masquerade of {@code flow} (whose {@code verdict} eval
+   * gave) and an element of {@code acting} still reaches it (spec S6.10, S9.3): per address of the
+   * workload's node, the packet from there and the flow's verdict with the host endpoint's ingress
+   * step taken on it; else none.
+   */
+  public static List<Translation> translations(
       List<dev.tierproof.model.Unmodelled> acting, Flow flow, Verdict verdict, Evaluator eval) {
-    List<String> out = new ArrayList<>();
+    List<Translation> out = new ArrayList<>();
     Reach.Masqueraded m =
         acting.stream()
             .map(dev.tierproof.model.Unmodelled::reach)
@@ -170,18 +177,36 @@ public final class Masquerading {
       return out;
     }
     Endpoint h = flow.destination();
-    boolean others =
-        verdict.steps().stream()
-            .filter(
-                s -> s.forward() || s.direction() != Direction.INGRESS || !h.equals(s.endpoint()))
-            .allMatch(Step::allowed);
     for (Flow p : translated(flow, seen, eval.policySet())) {
       Step at = eval.evaluate(h, Direction.INGRESS, p);
+      List<Step> steps = new ArrayList<>();
+      for (Step s : verdict.steps()) {
+        boolean here = !s.forward() && s.direction() == Direction.INGRESS && h.equals(s.endpoint());
+        steps.add(here ? at : s);
+      }
+      out.add(
+          new Translation(
+              flow.source().node(), p, new Verdict(steps.stream().allMatch(Step::allowed), steps)));
+    }
+    return out;
+  }
+
+  /** explain's text notes on {@code translations} ({@link #translations}) of {@code flow}. */
+  public static List<String> notes(List<Translation> translations, Flow flow) {
+    List<String> out = new ArrayList<>();
+    Endpoint h = flow.destination();
+    for (Translation x : translations) {
+      Step at =
+          x.verdict().steps().stream()
+              .filter(
+                  s -> !s.forward() && s.direction() == Direction.INGRESS && h.equals(s.endpoint()))
+              .findFirst()
+              .orElseThrow();
       out.add(
           "nat-outgoing masquerades it to node "
-              + flow.source().node()
+              + x.node()
               + "'s address "
-              + p.sourceIp()
+              + x.flow().sourceIp()
               + ": "
               + h.ref()
               + "'s ingress step "
@@ -189,8 +214,8 @@ public final class Masquerading {
               + " it ("
               + decided(at.decidedBy())
               + "), so the flow is "
-              + (others && at.allowed() ? "allowed" : "denied")
-              + (p.sourcePort() != null ? " if the source port is kept" : ""));
+              + (x.verdict().allowed() ? "allowed" : "denied")
+              + (flow.sourcePort() != null ? " if the source port is kept" : ""));
     }
     return out;
   }

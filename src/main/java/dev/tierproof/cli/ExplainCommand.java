@@ -77,8 +77,10 @@ final class ExplainCommand extends Subcommand {
     Caveat caveat = Session.caveat(g, Relevance.verdict(unmodelled, answer, verdict, evaluator));
     List<dev.tierproof.model.Unmodelled> acting = new java.util.ArrayList<>(caveat.elements());
     // spec S6.10: where the input settles nat-outgoing's masquerade, the verdict from each address
-    notes.addAll(
-        dev.tierproof.analysis.Masquerading.notes(caveat.elements(), answer, verdict, evaluator));
+    List<dev.tierproof.analysis.Masquerading.Translation> masqueraded =
+        dev.tierproof.analysis.Masquerading.translations(
+            caveat.elements(), answer, verdict, evaluator);
+    notes.addAll(dev.tierproof.analysis.Masquerading.notes(masqueraded, answer));
     // spec S6.10-S6.12: a workload that names no node may run on the host endpoint's node, or on
     // a node whose forward chain is walked, too; of a flow between two such workloads, whose
     // placements grow as the square of the walked nodes, and of the other interface choices, only
@@ -126,7 +128,7 @@ final class ExplainCommand extends Subcommand {
                 ExplainReport.render(
                     f,
                     new ExplainReport.Explanation(
-                        set, from.end(), to.end(), answer, verdict, notes, others),
+                        set, from.end(), to.end(), answer, verdict, notes, others, masqueraded),
                     caveat));
     if (!written) {
       return s.fail();
