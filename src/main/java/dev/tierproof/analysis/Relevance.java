@@ -185,15 +185,8 @@ public final class Relevance {
   /**
    * The elements that could change the verdict of a witness flow (replayed through eval), which
    * proves that some flow is allowed (or, when {@code verdict} denies, that not every flow is): as
-   * {@link #verdict}, without those that cannot turn the witness's verdict.
-   */
-  public static List<Unmodelled> witness(List<Unmodelled> all, Flow flow, Verdict verdict) {
-    return witness(all, flow, verdict, null);
-  }
-
-  /**
-   * {@link #witness}, with {@code eval} as {@link #verdict(List, Flow, Verdict,
-   * dev.tierproof.eval.Evaluator)}.
+   * {@link #verdict} (with {@code eval}, null: without it), without those that cannot turn the
+   * witness's verdict.
    */
   public static List<Unmodelled> witness(
       List<Unmodelled> all, Flow flow, Verdict verdict, dev.tierproof.eval.Evaluator eval) {
@@ -223,15 +216,9 @@ public final class Relevance {
   }
 
   /**
-   * verify: a witness answers by its verdict ({@link #witness}), a proof that none exists by {@link
-   * #absence}.
+   * verify: a witness answers by its verdict ({@link #witness}, judged with {@code eval}), a proof
+   * that none exists by {@link #absence}.
    */
-  public static List<Unmodelled> verify(
-      List<Unmodelled> all, PolicySet set, End source, End destination, VerifyResult r) {
-    return verify(all, set, source, destination, r, null);
-  }
-
-  /** {@link #verify}, with {@code eval} judging a witness ({@link #witness}). */
   public static List<Unmodelled> verify(
       List<Unmodelled> all,
       PolicySet set,
@@ -525,14 +512,14 @@ public final class Relevance {
     Verdict shown = result.explanation();
     if (a instanceof Invariant.Isolated x) {
       return violated && shown != null
-          ? witness(all, result.witness(), shown)
+          ? witness(all, result.witness(), shown, null)
           : pairs(all, set, x.from(), x.to(), proven);
     }
     if (a instanceof Invariant.Reachable x) {
       boolean some = !x.all();
       boolean byWitness = (some ? proven : violated) && shown != null;
       return byWitness
-          ? witness(all, result.witness(), shown)
+          ? witness(all, result.witness(), shown, null)
           : pairs(all, set, x.from(), x.to(), some && violated);
     }
     if (a instanceof Invariant.Probe x) {
