@@ -105,7 +105,16 @@ public final class Relevance {
    * Reach.Endpoints#decider}), at a step that rule decided.
    */
   public static List<Unmodelled> verdict(List<Unmodelled> all, Flow flow, Verdict verdict) {
-    List<Unmodelled> out = stepped(all, flow, verdict);
+    return verdict(all, flow, verdict, null);
+  }
+
+  /**
+   * {@link #verdict}, with {@code eval} (the evaluator that gave {@code verdict}) telling where
+   * nat-outgoing's settled masquerade cannot turn it ({@link Masquerading#turns}).
+   */
+  public static List<Unmodelled> verdict(
+      List<Unmodelled> all, Flow flow, Verdict verdict, dev.tierproof.eval.Evaluator eval) {
+    List<Unmodelled> out = stepped(all, flow, verdict, eval);
     if (flow.source() != null || flow.destination() != null) {
       return out;
     }
@@ -122,7 +131,8 @@ public final class Relevance {
   }
 
   /** {@link #verdict}'s elements acting at the flow's steps. */
-  private static List<Unmodelled> stepped(List<Unmodelled> all, Flow flow, Verdict verdict) {
+  private static List<Unmodelled> stepped(
+      List<Unmodelled> all, Flow flow, Verdict verdict, dev.tierproof.eval.Evaluator eval) {
     // spec S6.10, S6.11: a flow meets a forward chain only between a workload and outside the
     // cluster (its one step of its own is the workload's) or another workload
     List<Step> own = verdict.steps().stream().filter(s -> !s.forward()).toList();
@@ -156,7 +166,7 @@ public final class Relevance {
                 && o.reaches(
                     java.util.Collections.singletonList(flow.sourcePlacement()),
                     java.util.Collections.singletonList(flow.destinationPlacement())),
-        m -> m.reaches(flow));
+        m -> m.reaches(flow) && Masquerading.turns(m, flow, verdict, eval));
   }
 
   /**
@@ -175,10 +185,12 @@ public final class Relevance {
   /**
    * The elements that could change the verdict of a witness flow (replayed through eval), which
    * proves that some flow is allowed (or, when {@code verdict} denies, that not every flow is): as
-   * {@link #verdict}, without those that cannot turn the witness's verdict.
+   * {@link #verdict} (with {@code eval}, null: without it), without those that cannot turn the
+   * witness's verdict.
    */
-  public static List<Unmodelled> witness(List<Unmodelled> all, Flow flow, Verdict verdict) {
-    return verdict(all, flow, verdict).stream()
+  public static List<Unmodelled> witness(
+      List<Unmodelled> all, Flow flow, Verdict verdict, dev.tierproof.eval.Evaluator eval) {
+    return verdict(all, flow, verdict, eval).stream()
         .filter(u -> verdict.allowed() ? !allowsOnly(u) : !deniesOnly(u))
         .toList();
   }
@@ -204,13 +216,18 @@ public final class Relevance {
   }
 
   /**
-   * verify: a witness answers by its verdict ({@link #witness}), a proof that none exists by {@link
-   * #absence}.
+   * verify: a witness answers by its verdict ({@link #witness}, judged with {@code eval}), a proof
+   * that none exists by {@link #absence}.
    */
   public static List<Unmodelled> verify(
-      List<Unmodelled> all, PolicySet set, End source, End destination, VerifyResult r) {
+      List<Unmodelled> all,
+      PolicySet set,
+      End source,
+      End destination,
+      VerifyResult r,
+      dev.tierproof.eval.Evaluator eval) {
     if (r.witness() != null) {
-      return witness(all, r.witness(), r.explanation());
+      return witness(all, r.witness(), r.explanation(), eval);
     }
     return r.result() == VerifyResult.Result.UNKNOWN
         ? question(all, set, source, destination)
@@ -224,12 +241,12 @@ public final class Relevance {
    */
   public static VerifyResult placed(
       List<Unmodelled> all, dev.tierproof.eval.Evaluator eval, VerifyResult r) {
-    if (r.witness() == null || witness(all, r.witness(), r.explanation()).isEmpty()) {
+    if (r.witness() == null || witness(all, r.witness(), r.explanation(), eval).isEmpty()) {
       return r;
     }
     for (Flow p : eval.placements(r.witness())) {
       Verdict v = eval.evaluate(p);
-      if (v.allowed() && witness(all, p, v).isEmpty()) {
+      if (v.allowed() && witness(all, p, v, eval).isEmpty()) {
         return new VerifyResult(
             r.claim(), r.result(), p, v, r.blockers(), r.solver(), r.blockersIncomplete());
       }
@@ -495,14 +512,14 @@ public final class Relevance {
     Verdict shown = result.explanation();
     if (a instanceof Invariant.Isolated x) {
       return violated && shown != null
-          ? witness(all, result.witness(), shown)
+          ? witness(all, result.witness(), shown, null)
           : pairs(all, set, x.from(), x.to(), proven);
     }
     if (a instanceof Invariant.Reachable x) {
       boolean some = !x.all();
       boolean byWitness = (some ? proven : violated) && shown != null;
       return byWitness
-          ? witness(all, result.witness(), shown)
+          ? witness(all, result.witness(), shown, null)
           : pairs(all, set, x.from(), x.to(), some && violated);
     }
     if (a instanceof Invariant.Probe x) {

@@ -74,8 +74,13 @@ final class ExplainCommand extends Subcommand {
     List<dev.tierproof.model.Unmodelled> unmodelled = question.get().unmodelled();
     // spec S9.3, S9.4: the answer is inconclusive when what is not modelled acts on the flow as
     // placed there; each other placement's note on its own
-    Caveat caveat = Session.caveat(g, Relevance.verdict(unmodelled, answer, verdict));
+    Caveat caveat = Session.caveat(g, Relevance.verdict(unmodelled, answer, verdict, evaluator));
     List<dev.tierproof.model.Unmodelled> acting = new java.util.ArrayList<>(caveat.elements());
+    // spec S6.10: where the input settles nat-outgoing's masquerade, the verdict from each address
+    List<dev.tierproof.analysis.Masquerading.Translation> masqueraded =
+        dev.tierproof.analysis.Masquerading.translations(
+            caveat.elements(), answer, verdict, evaluator);
+    notes.addAll(dev.tierproof.analysis.Masquerading.notes(masqueraded, answer));
     // spec S6.10-S6.12: a workload that names no node may run on the host endpoint's node, or on
     // a node whose forward chain is walked, too; of a flow between two such workloads, whose
     // placements grow as the square of the walked nodes, and of the other interface choices, only
@@ -85,7 +90,7 @@ final class ExplainCommand extends Subcommand {
     for (Flow p : evaluator.placements(c.flow())) {
       if (!p.equals(answer)) {
         Verdict v = evaluator.evaluate(p);
-        Caveat here = Session.caveat(g, Relevance.verdict(unmodelled, p, v));
+        Caveat here = Session.caveat(g, Relevance.verdict(unmodelled, p, v, evaluator));
         boolean crossing =
             java.util.Objects.equals(p.ends().source(), answer.ends().source())
                 && java.util.Objects.equals(p.ends().destination(), answer.ends().destination());
@@ -123,7 +128,7 @@ final class ExplainCommand extends Subcommand {
                 ExplainReport.render(
                     f,
                     new ExplainReport.Explanation(
-                        set, from.end(), to.end(), answer, verdict, notes, others),
+                        set, from.end(), to.end(), answer, verdict, notes, others, masqueraded),
                     caveat));
     if (!written) {
       return s.fail();

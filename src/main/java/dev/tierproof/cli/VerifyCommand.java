@@ -109,10 +109,12 @@ final class VerifyCommand extends Subcommand {
               : reachability.isolated(from, to, spec);
     }
     // spec S9.3: a witness in a placement no unmodelled element reaches, when there is one
-    VerifyResult result = Relevance.placed(question.get().unmodelled(), new Evaluator(set), solved);
+    Evaluator eval = new Evaluator(set);
+    VerifyResult result = Relevance.placed(question.get().unmodelled(), eval, solved);
     // spec S9.4
     Caveat caveat =
-        Session.caveat(g, Relevance.verify(question.get().unmodelled(), set, from, to, result));
+        Session.caveat(
+            g, Relevance.verify(question.get().unmodelled(), set, from, to, result, eval));
     boolean written = s.write(outputs, f -> VerifyReport.render(f, set, from, to, result, caveat));
     if (!written) {
       return s.fail();

@@ -3,6 +3,7 @@ package dev.tierproof.load;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.HostPath;
+import dev.tierproof.model.Masquerade;
 import dev.tierproof.model.NatOutgoing;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
@@ -40,6 +41,7 @@ final class Masquerades {
     if (!pools.any()) {
       return out;
     }
+    Masquerade masquerade = Masquerade.of(pools, set.endpoints()); // spec S6.10
     List<Endpoint> hosts = set.endpoints().stream().filter(Endpoint::isHost).toList();
     if (hosts.isEmpty()) {
       return out;
@@ -60,7 +62,7 @@ final class Masquerades {
             h ->
                 p.selector().matches(h.labels())
                     && (reads || untracked && h.site() != Site.ALL_INTERFACES),
-            pools,
+            masquerade,
             out);
       }
     }
@@ -71,7 +73,7 @@ final class Masquerades {
             p.span(),
             hosts,
             h -> h.profiles().contains(p.name()),
-            pools,
+            masquerade,
             out);
       }
     }
@@ -88,7 +90,7 @@ final class Masquerades {
       dev.tierproof.source.Span span,
       List<Endpoint> hosts,
       Predicate<Endpoint> selects,
-      NatOutgoing pools,
+      Masquerade masquerade,
       List<Unmodelled> out) {
     Set<String> at = hosts.stream().filter(selects).map(Endpoint::ref).collect(Collectors.toSet());
     if (at.isEmpty()) {
@@ -102,6 +104,6 @@ final class Masquerades {
             "a workload's packets to another node's host endpoint may be masqueraded to its node's"
                 + " address (an IP pool may be nat-outgoing); which source its ingress rules then"
                 + " see is not modelled",
-            new Reach.Masqueraded(at, pools)));
+            new Reach.Masqueraded(at, masquerade)));
   }
 }

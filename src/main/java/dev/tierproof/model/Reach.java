@@ -68,26 +68,26 @@ public sealed interface Reach {
    * flows from a workload to one of {@code hosts} ({@link Endpoint#ref}) that Felix may masquerade
    * as from the workload's node: the workload not on that host endpoint's node (one naming no node
    * placed elsewhere, {@link Flow#local}), its address in a nat-outgoing pool and the host
-   * endpoint's in none ({@link NatOutgoing}).
+   * endpoint's in none ({@link NatOutgoing}); {@code masquerade} says which source it then sees.
    */
-  record Masqueraded(Set<String> hosts, NatOutgoing pools) implements Reach {
+  record Masqueraded(Set<String> hosts, Masquerade masquerade) implements Reach {
 
     public Masqueraded {
       hosts = Set.copyOf(hosts);
+    }
+
+    /** What the pools say ({@link Masquerade#pools}). */
+    public NatOutgoing pools() {
+      return masquerade.pools();
     }
 
     /** Whether it acts on {@code flow}, placed as it is. */
     public boolean reaches(Flow flow) {
       Endpoint w = flow.source();
       Endpoint h = flow.destination();
-      return w != null
-          && h != null
-          && !w.isHost()
-          && h.isHost()
+      return h != null
           && hosts.contains(h.ref())
-          && !flow.local()
-          && pools.from(w, flow.sourceIp())
-          && pools.to(h, flow.destinationIp());
+          && masquerade.seen(flow).kind() != Masquerade.Kind.KEPT;
     }
 
     /**
@@ -95,6 +95,7 @@ public sealed interface Reach {
      * node at any pool's address) to host endpoint {@code h}: {@code w} may be on another node.
      */
     public boolean reaches(Endpoint w, Endpoint h) {
+      NatOutgoing pools = masquerade.pools();
       if (!h.isHost() || !hosts.contains(h.ref()) || !pools.to(h, null)) {
         return false;
       }

@@ -38,7 +38,8 @@ public final class ExplainReport {
    * {@code tigera.io}, a selector) and {@code notes} (made-up addresses); {@code placed}, for a
    * workload naming no node, the same packet in each other placement that can change its answer
    * ({@code eval.Evaluator#placements}): on the host endpoint's node (spec S6.12), or for a flow
-   * with outside on each node whose forward chain is walked (S6.11).
+   * with outside on each node whose forward chain is walked (S6.11); {@code masqueraded}, where the
+   * input settles nat-outgoing's masquerade, the verdict from each of the node's addresses (S6.10).
    */
   public record Explanation(
       PolicySet set,
@@ -47,10 +48,23 @@ public final class ExplainReport {
       Flow flow,
       Verdict verdict,
       List<String> notes,
-      List<Placed> placed) {
+      List<Placed> placed,
+      List<dev.tierproof.analysis.Masquerading.Translation> masqueraded) {
     public Explanation {
       notes = List.copyOf(notes);
       placed = List.copyOf(placed);
+      masqueraded = List.copyOf(masqueraded);
+    }
+
+    public Explanation(
+        PolicySet set,
+        End source,
+        End destination,
+        Flow flow,
+        Verdict verdict,
+        List<String> notes,
+        List<Placed> placed) {
+      this(set, source, destination, flow, verdict, notes, placed, List.of());
     }
 
     public Explanation(
@@ -127,6 +141,15 @@ public final class ExplainReport {
         }
         if (!walked.isEmpty()) {
           out.set("onWalkedNodes", walked);
+        }
+        // spec S6.10: a settled masquerade's verdict from each of the node's addresses (additive)
+        var masqueraded = out.arrayNode();
+        for (var m : e.masqueraded()) {
+          var x = out.objectNode().put("node", m.node());
+          masqueraded.add(x.setAll(Json.explanation(m.flow(), m.verdict())));
+        }
+        if (!masqueraded.isEmpty()) {
+          out.set("masqueraded", masqueraded);
         }
         Caveats.json(out, caveat);
         yield Json.write(out);
