@@ -82,7 +82,7 @@ class MasqueradeSeenTest {
   }
 
   private static Flow flow(Endpoint s, String from, Endpoint t, String to) {
-    return new Flow(Protocols.TCP, ip(from), 40000, ip(to), 10250, null, null, null, s, t);
+    return Flow.between(Protocols.TCP, ip(from), 40000, ip(to), 10250, null, null, null, s, t);
   }
 
   private static Ip ip(String text) {
