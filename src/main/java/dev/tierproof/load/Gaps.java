@@ -292,8 +292,9 @@ final class Gaps {
    * chosen: a packet to an inbound failsafe port skips the pre-DNAT path on the renderer only
    * ({@link PolicySet#forwardFailsafe}), so a pre-DNAT Allow or Deny rule that may match one is
    * unmodelled at the workloads of the nodes of the all-interfaces endpoints it selects, both ways,
-   * and on the flows between two outside addresses routed through the node of any host endpoint it
-   * selects (the incoming interface's). With no dataplane or eBPF, and a pool that may be
+   * at those of the nodes of the named ones it selects as destinations (a packet coming in by that
+   * interface), and on the flows between two outside addresses routed through the node of any host
+   * endpoint it selects (the incoming interface's). With no dataplane or eBPF, and a pool that may be
    * nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the translated source of a
    * workload's packet to outside, so an applyOnForward policy governing egress and selecting a
    * node's all-interfaces endpoint is unmodelled at those nodes' workloads as sources.
@@ -321,8 +322,9 @@ final class Gaps {
       }
       routed.removeAll(nodes);
       if (!routed.isEmpty()) {
-        // spec S6.11: a named host endpoint's pre-DNAT path on routed flows only (no workload step)
-        out.add(forwardedAt(p, "preDNAT", reason, EnumSet.noneOf(Direction.class), routed, true));
+        // spec S6.11: a named host endpoint's pre-DNAT path sees the packets coming in by its
+        // interface: to a workload on its node, and routed between outside addresses
+        out.add(forwardedAt(p, "preDNAT", reason, EnumSet.of(Direction.INGRESS), routed, true));
       }
     }
     if (natOutgoing
