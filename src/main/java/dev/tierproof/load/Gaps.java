@@ -294,9 +294,9 @@ final class Gaps {
    * unmodelled at the workloads of the nodes of the all-interfaces endpoints it selects, both ways,
    * at those of the nodes of the named ones it selects as destinations (a packet coming in by that
    * interface), and on the flows between two outside addresses routed through the node of any host
-   * endpoint it selects (the incoming interface's). With no dataplane or eBPF, and a pool that may be
-   * nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the translated source of a
-   * workload's packet to outside, so an applyOnForward policy governing egress and selecting a
+   * endpoint it selects (the incoming interface's). With no dataplane or eBPF, and a pool that may
+   * be nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the translated source of
+   * a workload's packet to outside, so an applyOnForward policy governing egress and selecting a
    * node's all-interfaces endpoint is unmodelled at those nodes' workloads as sources.
    */
   private static void dataplanes(
