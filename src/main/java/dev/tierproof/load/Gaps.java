@@ -297,7 +297,8 @@ final class Gaps {
    * endpoint it selects (the incoming interface's). With no dataplane or eBPF, and a pool that may
    * be nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the translated source of
    * a workload's packet to outside, so an applyOnForward policy governing egress and selecting a
-   * node's all-interfaces endpoint is unmodelled at those nodes' workloads as sources.
+   * walked node's host endpoint of any interface (the one the packet leaves by) is unmodelled at
+   * those nodes' workloads as sources.
    */
   private static void dataplanes(
       PolicySet set, Policy p, Set<String> walked, boolean natOutgoing, List<Unmodelled> out) {
@@ -327,8 +328,10 @@ final class Gaps {
         out.add(forwardedAt(p, "preDNAT", reason, EnumSet.of(Direction.INGRESS), routed, true));
       }
     }
+    // spec S6.11 (c): the egress forward rules of the endpoint of any interface a packet leaves by
+    Set<String> leaving = routedAt(set, p, walked);
     if (natOutgoing
-        && !nodes.isEmpty()
+        && !leaving.isEmpty()
         && path == HostPath.NORMAL
         && p.applyOnForward()
         && HostPath.enforced(p, Site.HOST, Direction.EGRESS)) {
@@ -340,7 +343,7 @@ final class Gaps {
                   + " forward rules (they see the node's address), which tierproof does not model"
                   + (set.dataplane() == null ? " (choose a dataplane with `--dataplane`)" : ""),
               EnumSet.of(Direction.EGRESS),
-              nodes,
+              leaving,
               false)); // spec S6.11: a routed packet from outside is not translated
     }
   }
