@@ -297,8 +297,8 @@ final class Gaps {
    * endpoint it selects (the incoming interface's). With no dataplane or eBPF, and a pool that may
    * be nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the translated source of
    * a workload's packet to outside, so an applyOnForward policy governing egress and selecting a
-   * walked node's host endpoint of any interface (the one the packet leaves by) is unmodelled at
-   * those nodes' workloads as sources.
+   * walked node's host endpoint of any interface (the one the packet leaves by), with an egress
+   * rule that reads the source, is unmodelled at those nodes' workloads as sources.
    */
   private static void dataplanes(
       PolicySet set, Policy p, Set<String> walked, boolean natOutgoing, List<Unmodelled> out) {
@@ -334,7 +334,9 @@ final class Gaps {
         && !leaving.isEmpty()
         && path == HostPath.NORMAL
         && p.applyOnForward()
-        && HostPath.enforced(p, Site.HOST, Direction.EGRESS)) {
+        && HostPath.enforced(p, Site.HOST, Direction.EGRESS)
+        // the translation changes the source only: rules that never read it decide alike
+        && p.rules(Direction.EGRESS).stream().anyMatch(r -> !r.source().equals(EntityMatch.ANY))) {
       out.add(
           forwardedAt(
               p,
