@@ -292,11 +292,13 @@ final class Gaps {
    * chosen: a packet to an inbound failsafe port skips the pre-DNAT path on the renderer only
    * ({@link PolicySet#forwardFailsafe}), so a pre-DNAT Allow or Deny rule that may match one is
    * unmodelled at the workloads of the nodes of the all-interfaces endpoints it selects, both ways,
-   * and on the flows between two outside addresses routed through the node of any host endpoint it
-   * selects (the incoming interface's). With no dataplane or eBPF, and a pool that may be
-   * nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the translated source of a
-   * workload's packet to outside, so an applyOnForward policy governing egress and selecting a
-   * node's all-interfaces endpoint is unmodelled at those nodes' workloads as sources.
+   * at those of the nodes of the named ones it selects as destinations (a packet coming in by that
+   * interface), and on the flows between two outside addresses routed through the node of any host
+   * endpoint it selects (the incoming interface's). With no dataplane or eBPF, and a pool that may
+   * be nat-outgoing ({@code natOutgoing}): eBPF's egress forward rules see the translated source of
+   * a workload's packet to outside, so an applyOnForward policy governing egress and selecting a
+   * walked node's host endpoint of any interface (the one the packet leaves by), with an egress
+   * rule that reads the source, is unmodelled at those nodes' workloads as sources.
    */
   private static void dataplanes(
       PolicySet set, Policy p, Set<String> walked, boolean natOutgoing, List<Unmodelled> out) {
@@ -321,15 +323,20 @@ final class Gaps {
       }
       routed.removeAll(nodes);
       if (!routed.isEmpty()) {
-        // spec S6.11: a named host endpoint's pre-DNAT path on routed flows only (no workload step)
-        out.add(forwardedAt(p, "preDNAT", reason, EnumSet.noneOf(Direction.class), routed, true));
+        // spec S6.11: a named host endpoint's pre-DNAT path sees the packets coming in by its
+        // interface: to a workload on its node, and routed between outside addresses
+        out.add(forwardedAt(p, "preDNAT", reason, EnumSet.of(Direction.INGRESS), routed, true));
       }
     }
+    // spec S6.11 (c): the egress forward rules of the endpoint of any interface a packet leaves by
+    Set<String> leaving = routedAt(set, p, walked);
     if (natOutgoing
-        && !nodes.isEmpty()
+        && !leaving.isEmpty()
         && path == HostPath.NORMAL
         && p.applyOnForward()
-        && HostPath.enforced(p, Site.HOST, Direction.EGRESS)) {
+        && HostPath.enforced(p, Site.HOST, Direction.EGRESS)
+        // the translation changes the source only: rules that never read it decide alike
+        && p.rules(Direction.EGRESS).stream().anyMatch(r -> !r.source().equals(EntityMatch.ANY))) {
       out.add(
           forwardedAt(
               p,
@@ -338,7 +345,7 @@ final class Gaps {
                   + " forward rules (they see the node's address), which tierproof does not model"
                   + (set.dataplane() == null ? " (choose a dataplane with `--dataplane`)" : ""),
               EnumSet.of(Direction.EGRESS),
-              nodes,
+              leaving,
               false)); // spec S6.11: a routed packet from outside is not translated
     }
   }

@@ -155,7 +155,8 @@ final class RandomHostPaths {
         b.append("      protocol: ").append(r.nextBoolean() ? "TCP" : "UDP").append('\n');
         destination.add("ports: [" + port + "]");
       }
-      sides(r, List.of("10.0.0.0/8", "0.0.0.0/0", "203.0.113.0/24"), destination, b);
+      // 10.1.0.0/16: the pods' range, not the walked nodes' (a translated source, spec S6.11 (c))
+      sides(r, List.of("10.0.0.0/8", "0.0.0.0/0", "203.0.113.0/24", "10.1.0.0/16"), destination, b);
     }
     return b.toString();
   }

@@ -157,6 +157,48 @@ class DataplaneGapsTest {
         .isEqualTo(gaps(NAMED_PRE_DNAT, Dataplane.IPTABLES));
   }
 
+  @Test
+  void namedPreDnat_noDataplane_failsafeDisagreementAtWorkloadsAsDestinations() {
+    // spec S6.11 (a), S9.2: a packet to a pod coming in by eth0 at TCP 22 skips eth0's pre-DNAT
+    // path on iptables and nftables, not on eBPF
+    List<Unmodelled> out = gaps(NAMED_PRE_DNAT, null);
+    assertThat(out).extracting(Unmodelled::kind).containsExactly("preDNAT", "preDNAT");
+    assertThat(out.get(1).reason()).contains("failsafe");
+    Reach.Endpoints r = (Reach.Endpoints) out.get(1).reach();
+    assertThat(r.directions()).containsExactly(Direction.INGRESS);
+    assertThat(r.nodes()).containsExactly("n1");
+    assertThat(r.walked()).isEmpty();
+    assertThat(r.routes("n1")).isTrue();
+  }
+
+  @Test
+  void namedForwardEgress_natOutgoingPool_unmodelledButOnRenderer() {
+    // spec S6.11 (c): eBPF translates the source before the egress forward rules of the interface
+    // the packet leaves by, named or not
+    String named =
+        hostWithPolicy("eth", "edge", "eth0", "  applyOnForward: true\n", "egress")
+            + POOL_NAT.formatted("true");
+    named = named.replace("protocol: TCP}", "protocol: TCP, source: {nets: [10.1.0.0/16]}}");
+    for (Dataplane d : new Dataplane[] {null, Dataplane.IPTABLES, Dataplane.BPF}) {
+      List<Unmodelled> out = gaps(named, d);
+      assertThat(out)
+          .as(String.valueOf(d))
+          .filteredOn(u -> u.reason().contains("source translation"))
+          .hasSize(d == Dataplane.IPTABLES ? 0 : 1)
+          .allSatisfy(
+              u -> {
+                Reach.Endpoints r = (Reach.Endpoints) u.reach();
+                assertThat(r.directions()).containsExactly(Direction.EGRESS);
+                assertThat(r.nodes()).containsExactly("n1");
+              });
+    }
+    assertThat(gaps(named.replace("natOutgoing: true", "natOutgoing: false"), null))
+        .noneMatch(u -> u.reason().contains("source translation"));
+    // rules that never read the source decide alike on the translated packet
+    assertThat(gaps(named.replace(", source: {nets: [10.1.0.0/16]}", ""), null))
+        .noneMatch(u -> u.reason().contains("source translation"));
+  }
+
   private static final String WALKED_FORWARD =
       hostWithPolicy("auto", "auto", "*", "  applyOnForward: true\n", "egress");
 
@@ -178,9 +220,11 @@ class DataplaneGapsTest {
   @Test
   void walkedForwardEgress_natOutgoingPool_unmodelledButOnRenderer() {
     // spec S6.11: eBPF's egress forward rules see the nat-outgoing source (the node's address)
+    String sourced =
+        WALKED_FORWARD.replace("protocol: TCP}", "protocol: TCP, source: {nets: [10.1.0.0/16]}}");
     for (String pools : List.of("", POOL_NAT.formatted("true"))) {
       for (Dataplane d : new Dataplane[] {null, Dataplane.IPTABLES, Dataplane.BPF}) {
-        List<Unmodelled> out = gaps(WALKED_FORWARD + pools, d);
+        List<Unmodelled> out = gaps(sourced + pools, d);
         assertThat(out)
             .as(d + pools)
             .extracting(Unmodelled::kind)
