@@ -148,7 +148,7 @@ class DataplaneAgreementTest {
     Ip to = from == null ? null : s.unowned(f.family(), from);
     if (to != null) {
       out.add(
-          new Flow(
+          Flow.between(
               f.protocol(),
               from,
               f.sourcePort(),
