@@ -267,7 +267,8 @@ public final class Evaluator {
    */
   public Decision walk(StepPath chain, Flow flow, Watcher watcher) {
     Decision d = decide(chain, flow, watcher);
-    if (untracked(d) && d.rule().action() == Action.ALLOW) {
+    if (untracked(d) && d.rule().action() == Action.ALLOW && !chain.forward()) {
+      // spec S6.7.1: on a forward chain the reply is not modelled (an unmodelled element, S9.2)
       Flow back = flow.reply();
       if (back != null) {
         return d.with(reply(chain.at(), chain.direction().opposite(), back));
@@ -318,7 +319,9 @@ public final class Evaluator {
       if (reply && e.path() == HostPath.UNTRACKED) {
         continue; // spec S6.4: the raw table accepts a failsafe reply before untracked policy
       }
-      if (failsafe && e.path() == HostPath.PRE_DNAT) {
+      if (chain.forward() && !chain.local()
+          ? ForwardSkips.skips(set, e.path(), flow) // spec S6.7, S6.7.1: raw's, mangle's failsafes
+          : failsafe && e.path() == HostPath.PRE_DNAT) {
         continue; // spec S6.7: mangle accepts an inbound failsafe port before pre-DNAT policy
       }
       boolean passed = false;
@@ -385,7 +388,8 @@ public final class Evaluator {
         dir,
         d -> {
           List<StepPath.Entered> out = new ArrayList<>();
-          for (HostPath path : forward ? HostPath.forwarded(d) : HostPath.of(at.site(), d)) {
+          for (HostPath path :
+              forward ? HostPath.forwarded(at.site(), d) : HostPath.of(at.site(), d)) {
             for (int t = 0; t < set.tiers().size(); t++) {
               List<Policy> applying =
                   index.candidates(t, at.labels()).stream()

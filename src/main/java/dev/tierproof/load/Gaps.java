@@ -157,7 +157,7 @@ final class Gaps {
                           .walking(
                               path != HostPath.UNTRACKED
                                   ? walked
-                                  : untrackedWalked(renderer, hosts, walked))
+                                  : UntrackedGaps.walked(renderer, p, hosts, walked, outer))
                           // spec S6.12: the local pre-DNAT path of a settled node is walked
                           .forwardedOnly(
                               path != HostPath.PRE_DNAT
@@ -165,7 +165,13 @@ final class Gaps {
                           // spec S6.11: routed between outside addresses through its nodes
                           .routing(true)));
           OuterPackets.Gap drops =
-              path == HostPath.PRE_DNAT && outer != null ? outer.of(p, hosts) : null;
+              // spec S6.7.1: a walked untracked Deny may drop the outer packet too
+              (path == HostPath.PRE_DNAT
+                          || path == HostPath.UNTRACKED
+                              && UntrackedGaps.modelled(renderer, p, outer))
+                      && outer != null
+                  ? outer.of(p, hosts)
+                  : null;
           if (drops != null) {
             out.add(new Unmodelled(flag, p.displayName(), p.span(), drops.reason(), drops.reach()));
           }
@@ -233,24 +239,6 @@ final class Gaps {
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
-  }
-
-  /**
-   * The walked nodes an untracked policy selecting {@code hosts} leaves alone (spec S6.6, S6.7.1):
-   * on Felix's rule renderer, those where it selects no named host endpoint (the raw chains of an
-   * all-interfaces endpoint do not exist); a named one's untracked ingress path sees forwarded
-   * packets, and what an untracked Allow's reply meets on a forward chain is not modelled.
-   */
-  private static Set<String> untrackedWalked(
-      boolean renderer, List<Endpoint> hosts, Set<String> walked) {
-    if (!renderer) {
-      return Set.of();
-    }
-    Set<String> out = new java.util.TreeSet<>(walked);
-    hosts.stream()
-        .filter(e -> e.site() != Site.ALL_INTERFACES && e.node() != null)
-        .forEach(e -> out.remove(e.node()));
-    return out;
   }
 
   /**

@@ -19,19 +19,19 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Which outer packets of encapsulation a pre-DNAT policy's ingress Deny rules may drop
- * (specs/semantics.md S6.10, S9.2). Between workloads on two nodes a packet may travel inside an
- * outer packet ({@link IpPools.Modes}) from the sending node's address to the receiving node's:
- * IPIP is IPv4 with IP protocol 4, VXLAN is UDP to Felix's VXLAN port ({@code VXLANPort}, default
- * 4789, for IPv6 too: {@code felix/config/config_params.go}, {@code felix/rules/static.go}) from
- * any source port. On a walked node (its one host endpoint of all interfaces) the outer packet
- * meets that endpoint's pre-DNAT path; filter INPUT then accepts IPIP and VXLAN from Calico hosts
- * before host endpoint policy, so only a pre-DNAT Deny can drop it (Allows and Passes only keep a
- * packet from a later Deny). A Deny may drop one when its protocol, {@code notProtocol}, ICMP
- * fields (never with these protocols), ports and nets can match it; selectors, service accounts,
- * services and named ports are taken to match (conservative). A node's addresses are its host
- * endpoints' {@code expectedIPs} when one of them is of all interfaces and lists some (of the
- * packet's family); else any address.
+ * Which outer packets of encapsulation a pre-DNAT (or untracked, S6.7.1) policy's ingress Deny
+ * rules may drop (specs/semantics.md S6.10, S9.2). Between workloads on two nodes a packet may
+ * travel inside an outer packet ({@link IpPools.Modes}) from the sending node's address to the
+ * receiving node's: IPIP is IPv4 with IP protocol 4, VXLAN is UDP to Felix's VXLAN port ({@code
+ * VXLANPort}, default 4789, for IPv6 too: {@code felix/config/config_params.go}, {@code
+ * felix/rules/static.go}) from any source port. On a walked node (its one host endpoint of all
+ * interfaces) the outer packet meets that endpoint's pre-DNAT path; filter INPUT then accepts IPIP
+ * and VXLAN from Calico hosts before host endpoint policy, so only a pre-DNAT Deny can drop it
+ * (Allows and Passes only keep a packet from a later Deny). A Deny may drop one when its protocol,
+ * {@code notProtocol}, ICMP fields (never with these protocols), ports and nets can match it;
+ * selectors, service accounts, services and named ports are taken to match (conservative). A node's
+ * addresses are its host endpoints' {@code expectedIPs} when one of them is of all interfaces and
+ * lists some (of the packet's family); else any address.
  */
 final class OuterPackets {
 
@@ -121,6 +121,24 @@ final class OuterPackets {
             + String.join(" or ", names)
             + " encapsulation, which is not modelled";
     return new Gap(reason, new Reach.Outer(drops, addresses.keySet()));
+  }
+
+  /**
+   * Whether {@code p}'s egress Deny rules may drop an outer packet its host sends (an untracked
+   * policy's egress path sees it in raw OUTPUT, S6.10), of any node's addresses.
+   */
+  boolean sends(Policy p) {
+    if (!p.governs(Direction.EGRESS)) {
+      return false;
+    }
+    for (Packet k : packets) {
+      for (Rule r : p.rules(Direction.EGRESS)) {
+        if (drops(r, k, null, null)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** What an element says and reaches. */

@@ -161,8 +161,10 @@ final class Policies {
           "`"
               + flag
               + (doNotTrack
-                  ? "`: forwarded traffic through host endpoints is not modelled, only traffic to"
-                      + " and from their own addresses"
+                  ? "`: forwarded traffic through host endpoints is modelled only with"
+                      + " `--dataplane iptables` or `nftables`, at the named host endpoints of a"
+                      + " node whose host endpoints' interfaces are settled, and not the reply of"
+                      + " an untracked Allow there"
                   : "`: forwarded traffic through host endpoints is modelled only for the"
                       + " workloads of a node whose host endpoints' interfaces are settled (for"
                       + " every interface routing may pick), with addresses outside the cluster"

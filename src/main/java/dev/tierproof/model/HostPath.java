@@ -27,6 +27,7 @@ public enum HostPath {
   private static final List<HostPath> ALL_INTERFACES_INGRESS = List.of(PRE_DNAT, NORMAL);
   private static final List<HostPath> NORMAL_ONLY = List.of(NORMAL);
   private static final List<HostPath> FORWARD_INGRESS = List.of(PRE_DNAT, FORWARD);
+  private static final List<HostPath> NAMED_FORWARD_INGRESS = List.of(UNTRACKED, PRE_DNAT, FORWARD);
   private static final List<HostPath> FORWARD_EGRESS = List.of(FORWARD);
 
   private final String json;
@@ -67,6 +68,15 @@ public enum HostPath {
    */
   public static List<HostPath> forwarded(Direction dir) {
     return dir == Direction.INGRESS ? FORWARD_INGRESS : FORWARD_EGRESS;
+  }
+
+  /**
+   * {@link #forwarded(Direction)} at a host endpoint of {@code site}: a named one's ingress side
+   * starts with its untracked path (raw PREROUTING sees forwarded packets, S6.7.1); an
+   * all-interfaces endpoint has none (S6.6).
+   */
+  public static List<HostPath> forwarded(Site site, Direction dir) {
+    return site == Site.HOST && dir == Direction.INGRESS ? NAMED_FORWARD_INGRESS : forwarded(dir);
   }
 
   /** The paths a step at {@code site} walks in {@code dir}, in order (S6.4, S6.6). */

@@ -131,10 +131,10 @@ public record PolicySet(
   /**
    * The nodes whose forward chains tierproof walks ({@link Ports#of}: a node whose host endpoints'
    * interfaces the input settles, spec S6.9-S6.11) and whose chain of some interface choice holds
-   * policy: an enforced policy of its forward paths ({@link HostPath#forwarded}) selects a host
-   * endpoint governing one of its interfaces ({@link Ports#governing}). A chain without policy
-   * forwards every packet (S6.8), so a workload naming no node placed on any other node is answered
-   * as elsewhere. Name order.
+   * policy: an enforced policy of its forward paths ({@link HostPath#forwarded(Site, Direction)})
+   * selects a host endpoint governing one of its interfaces ({@link Ports#governing}). A chain
+   * without policy forwards every packet (S6.8), so a workload naming no node placed on any other
+   * node is answered as elsewhere. Name order.
    */
   public java.util.List<String> walked() {
     return java.util.List.copyOf(ports().keySet());
@@ -163,7 +163,7 @@ public record PolicySet(
                     && java.util.Arrays.stream(Direction.values())
                         .anyMatch(
                             d ->
-                                HostPath.forwarded(d).stream()
+                                HostPath.forwarded(h.site(), d).stream()
                                     .anyMatch(path -> path.enforces(p, d))));
   }
 

@@ -235,6 +235,14 @@ public final class ExplainReport {
   private static List<String> forward(PolicySet set, Flow flow, Step step) {
     Endpoint at = step.endpoint();
     List<String> out = new ArrayList<>();
+    // spec S6.7.1: a named host endpoint's untracked path leads its ingress side
+    boolean raw =
+        step.direction() == Direction.INGRESS
+            && set.policies().stream()
+                .anyMatch(
+                    p ->
+                        HostPath.of(p) == HostPath.UNTRACKED
+                            && Evaluator.applies(p, at, Direction.INGRESS));
     out.add(
         "Host endpoint "
             + at.ref()
@@ -247,18 +255,40 @@ public final class ExplainReport {
             + ", so the packet the node forwards "
             + (step.direction() == Direction.INGRESS ? "in by" : "out by")
             + " it meets "
-            + (step.direction() == Direction.INGRESS
-                ? "its pre-DNAT path, then (unless that allowed) its ingress forward path."
-                : "its egress forward path.")
-            + " Only policies with applyOnForward (and preDNAT ones on ingress) act here.");
+            + (step.direction() != Direction.INGRESS
+                ? "its egress forward path."
+                : raw
+                    ? "its untracked path, then its pre-DNAT path, then (unless either allowed)"
+                        + " its ingress forward path."
+                    : "its pre-DNAT path, then (unless that allowed) its ingress forward path.")
+            + (raw
+                ? " Only policies with applyOnForward (and preDNAT and doNotTrack ones on ingress)"
+                    + " act here."
+                : " Only policies with applyOnForward (and preDNAT ones on ingress) act here."));
+    if (raw
+        && set.forwardFailsafe()
+        && !Failsafe.allows(Direction.INGRESS, flow)
+        && Failsafe.reply(Direction.INGRESS, flow)) {
+      // spec S6.7.1
+      out.add(
+          Protocols.name(flow.protocol())
+              + " source port "
+              + flow.sourcePort()
+              + " is a failsafe port of the other direction: the raw table accepts the packet"
+              + " before the untracked path, which it skips.");
+    }
     if (step.direction() == Direction.INGRESS && Failsafe.allows(Direction.INGRESS, flow)) {
       out.add(
           Protocols.name(flow.protocol())
               + " port "
               + flow.destinationPort()
               + (set.forwardFailsafe()
-                  ? " is a failsafe inbound port: the mangle table accepts it before the pre-DNAT"
-                      + " path, which it skips; the forward path still applies."
+                  ? raw
+                      ? " is a failsafe inbound port: the raw and mangle tables accept it before"
+                          + " the untracked and pre-DNAT paths, which it skips; the forward path"
+                          + " still applies."
+                      : " is a failsafe inbound port: the mangle table accepts it before the"
+                          + " pre-DNAT path, which it skips; the forward path still applies."
                   : " is a failsafe inbound port, but the eBPF dataplane checks failsafe ports"
                       + " only on the host's own traffic: the pre-DNAT path applies."));
     }

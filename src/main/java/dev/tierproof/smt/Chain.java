@@ -40,10 +40,11 @@ import java.util.function.Function;
  * deciding points carry the reply's ({@link Point#reply}).
  *
  * <p>A side of a host endpoint's forward chain (spec S6.7, S6.8, {@link Compiler#forward}) is
- * compiled alike: its pre-DNAT tiers (skipped by a packet to an inbound failsafe port, but on eBPF,
- * {@link Compiler#forwardFailsafe}) whose ends pass, then its forward tiers, which end in their
- * default action; no failsafe port decides, there are no profiles, and a packet nothing decided is
- * allowed ({@link Point.Kind#FORWARDED}).
+ * compiled alike: at a named host endpoint's ingress side its untracked tiers, then its pre-DNAT
+ * tiers (failsafe packets skip them, {@link Skip}, but on eBPF, {@link Compiler#forwardFailsafe})
+ * whose ends pass, then its forward tiers, which end in their default action; no failsafe port
+ * decides, there are no profiles, and a packet nothing decided is allowed ({@link
+ * Point.Kind#FORWARDED}).
  *
  * <p>Along the chain every packet is taken by exactly one taker or reaches the profiles, so the
  * takes-formulas are disjoint. A <em>written rule</em> is the entry {@code index} of a policy's
@@ -113,7 +114,7 @@ final class Chain {
 
   /**
    * Something that takes packets, in chain order: a host endpoint's failsafe ports ({@code
-   * FAILSAFE}, and as a {@code PASS} the failsafe packets that skip the first path, {@link #skip}),
+   * FAILSAFE}, and as a {@code PASS} the failsafe packets that skip the first path, {@link Skip}),
    * an Allow, Deny or Pass written rule ({@code RULE}), or an entered tier's implicit deny ({@code
    * TIER_DEFAULT}). {@code takes}: the packet reaches it undecided and it fires.
    */
@@ -173,14 +174,8 @@ final class Chain {
   /** What an untracked Allow decides: its reply's verdict when it needs one (spec S6.5). */
   private BoolExpr untrackedAllow;
 
-  /**
-   * What skips the chain's first path, {@link #skippable}: at a host endpoint a reply from a
-   * failsafe port the untracked path (S6.4), on a forward chain a packet to an inbound failsafe
-   * port the pre-DNAT path (S6.7, S6.12); null: no such path here.
-   */
-  private final BoolExpr skip;
-
-  private final HostPath skippable;
+  /** What Felix's failsafe handling takes past the chain's first paths, in order ({@link Skip}). */
+  private final List<Skip> skips;
 
   /** Per tier, per policy: it applies at the endpoint. */
   private final List<List<BoolExpr>> applies = new ArrayList<>();
@@ -225,15 +220,7 @@ final class Chain {
     this.selector = selector;
     this.backTiers = host && c.reply() != null ? backTiers : null;
     this.failsafe = host ? c.v().failsafe(dir) : null;
-    this.skippable = forward ? HostPath.PRE_DNAT : HostPath.UNTRACKED;
-    this.skip =
-        (host || forward && (local || c.forwardFailsafe()))
-                && tiers.stream().anyMatch(x -> x.path() == skippable)
-            ? t.define(
-                local && !c.forwardFailsafe()
-                    ? c.v().hostDiscovery()
-                    : forward ? c.v().failsafe(dir) : c.v().failsafeReply(dir))
-            : null;
+    this.skips = Skip.of(c, dir, host, forward, local, tiers);
     tiers.forEach(x -> applies.add(null));
     this.verdict = compile();
   }
@@ -420,11 +407,13 @@ final class Chain {
       tails.add(t.and(e.getKey(), x));
     }
     BoolExpr next = forward ? ctx.mkTrue() : t.define(t.or(tails));
-    BoolExpr afterSkippable = null;
+    Map<Skip, BoolExpr> after = new HashMap<>(); // where each skip's packets go on
     for (int ti = tiers.size() - 1; ti >= 0; ti--) {
       TierPart part = tiers.get(ti);
-      if (part.path() == skippable && afterSkippable == null) {
-        afterSkippable = next;
+      for (Skip s : skips) {
+        if (s.paths().contains(part.path())) {
+          after.putIfAbsent(s, next);
+        }
       }
       List<BoolExpr> appl = part.policies().stream().map(this::applies).toList();
       applies.set(ti, appl);
@@ -466,8 +455,8 @@ final class Chain {
       }
       next = t.define(x);
     }
-    if (skip != null) {
-      next = t.define(t.ite(skip, afterSkippable, next)); // spec S6.4, S6.7
+    for (int i = skips.size() - 1; i >= 0; i--) { // spec S6.4, S6.7, S6.7.1
+      next = t.define(t.ite(skips.get(i).when(), after.get(skips.get(i)), next));
     }
     return host ? t.define(ctx.mkOr(failsafe, next)) : next;
   }
@@ -488,24 +477,27 @@ final class Chain {
       blocked.add(fs);
       reach = t.not(failsafe);
     }
-    BoolExpr skipped = null;
-    Taker skipper = null;
-    if (skip != null) {
-      // spec S6.4, S6.7: a failsafe reply skips the untracked path, a failsafe port pre-DNAT; it
-      // takes the packet from the skipped path's rules only (as a Pass from its tier's, S4.4)
-      skipped = t.define(t.and(reach, skip));
-      reach = t.define(t.and(reach, t.not(skip)));
-      skipper = new Taker(Point.Kind.FAILSAFE, null, null, -1, Action.PASS, skipped);
+    // spec S6.4, S6.7, S6.7.1: a skip takes the packet from the skipped paths' rules only (as a
+    // Pass from its tier's, S4.4)
+    List<Taker> skippers = new ArrayList<>();
+    for (Skip s : skips) {
+      Taker skipper =
+          new Taker(
+              Point.Kind.FAILSAFE, null, null, -1, Action.PASS, t.define(t.and(reach, s.when())));
+      reach = t.define(t.and(reach, t.not(s.when())));
       takers.add(skipper);
       blocked.add(skipper);
+      skippers.add(skipper);
     }
     for (int ti = 0; ti < tiers.size(); ti++) {
       TierPart part = tiers.get(ti);
       Tier tier = part.tier();
-      if (skipped != null && part.path() != skippable) {
-        reach = t.define(t.or(reach, skipped));
-        skipped = null;
-        blocked.remove(skipper);
+      for (int i = 0; i < skips.size(); i++) {
+        if (skippers.get(i) != null && !skips.get(i).paths().contains(part.path())) {
+          reach = t.define(t.or(reach, skippers.get(i).takes()));
+          blocked.remove(skippers.get(i));
+          skippers.set(i, null);
+        }
       }
       List<BoolExpr> appl = applies.get(ti);
       BoolExpr r = reach;
@@ -557,8 +549,10 @@ final class Chain {
       }
       reach = t.define(t.or(passed));
     }
-    if (skipped != null) {
-      reach = t.define(t.or(reach, skipped)); // only skippable tiers: the packet goes on
+    for (Taker k : skippers) {
+      if (k != null) {
+        reach = t.define(t.or(reach, k.takes())); // only skipped tiers: the packet goes on
+      }
     }
     toProfiles = reach;
     // lint: whether removing a rule changes the verdict, named after what the walk named

@@ -446,8 +446,8 @@ public final class DiffEncoding {
           differs =
               differs
                   || chains.compare(
-                          b == null ? List.of() : before.forwardSkeleton(b.labels(), dir),
-                          a == null ? List.of() : after.forwardSkeleton(a.labels(), dir),
+                          b == null ? List.of() : before.forwardSkeleton(b, dir),
+                          a == null ? List.of() : after.forwardSkeleton(a, dir),
                           List.of(),
                           List.of(),
                           dir,

@@ -61,8 +61,8 @@ final class Forwarding {
     meetings(t, net, src, dst)
         .forEach(
             (h, at) -> {
-              List<Network.TierPart> in = net.forwardSkeleton(h.labels(), Direction.INGRESS);
-              List<Network.TierPart> out = net.forwardSkeleton(h.labels(), Direction.EGRESS);
+              List<Network.TierPart> in = net.forwardSkeleton(h, Direction.INGRESS);
+              List<Network.TierPart> out = net.forwardSkeleton(h, Direction.EGRESS);
               if (in.isEmpty() && out.isEmpty()) {
                 return; // spec S6.8: a chain without policy forwards every packet
               }
@@ -198,7 +198,7 @@ final class Forwarding {
 
   /** The pre-DNAT tiers in ingress of all-interfaces endpoint {@code star} (spec S6.12). */
   private static List<Network.TierPart> preDnat(Network net, Endpoint star) {
-    return net.forwardSkeleton(star.labels(), Direction.INGRESS).stream()
+    return net.forwardSkeleton(star, Direction.INGRESS).stream()
         .filter(x -> x.path() == dev.tierproof.model.HostPath.PRE_DNAT)
         .toList();
   }
@@ -255,8 +255,7 @@ final class Forwarding {
               });
     }
     return new Query.StepChain(
-        t.define(t.or(at)),
-        compiler.forward(d, net.forwardSkeleton(hosts.get(0).labels(), d), false));
+        t.define(t.or(at)), compiler.forward(d, net.forwardSkeleton(hosts.get(0), d), false));
   }
 
   /** Every side the flow meets allows it. */

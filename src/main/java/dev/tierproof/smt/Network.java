@@ -413,12 +413,13 @@ public final class Network {
   }
 
   /**
-   * As {@link #skeleton}, for the forward chain of a host endpoint with {@code labels} in {@code
-   * dir} (spec S6.7, S6.8: {@link HostPath#forwarded}).
+   * As {@link #skeleton}, for the forward chain of host endpoint {@code h} (its labels and site) in
+   * {@code dir} (spec S6.7, S6.8, S6.7.1: {@link HostPath#forwarded(Site, Direction)}).
    */
-  List<TierPart> forwardSkeleton(Map<String, String> labels, Direction dir) {
-    List<Object> key = List.of(labels, dir, true, HostPath.FORWARD);
-    return skeletons.computeIfAbsent(key, k -> build(null, labels, HostPath.forwarded(dir), dir));
+  List<TierPart> forwardSkeleton(Endpoint h, Direction dir) {
+    List<Object> key = List.of(h.labels(), dir, true, HostPath.FORWARD, h.site());
+    return skeletons.computeIfAbsent(
+        key, k -> build(null, h.labels(), HostPath.forwarded(h.site(), dir), dir));
   }
 
   /**
@@ -433,7 +434,7 @@ public final class Network {
       for (Endpoint h :
           ports.values().stream().flatMap(p -> p.governing().stream()).distinct().toList()) {
         for (Direction d : Direction.values()) {
-          for (TierPart part : forwardSkeleton(h.labels(), d)) {
+          for (TierPart part : forwardSkeleton(h, d)) {
             for (Applied a : part.policies()) {
               a.policy().rules(d).stream()
                   .filter(r -> r.action() != dev.tierproof.model.Action.LOG && seen.add(r))

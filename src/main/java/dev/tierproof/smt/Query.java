@@ -142,7 +142,7 @@ public final class Query implements AutoCloseable {
     Set<Rule> involved = Collections.newSetFromMap(new IdentityHashMap<>());
     Set<Rule> replying = Collections.newSetFromMap(new IdentityHashMap<>());
     if (forward != null) {
-      for (Network.TierPart part : net.forwardSkeleton(forward.get(0).labels(), step)) {
+      for (Network.TierPart part : net.forwardSkeleton(forward.get(0), step)) {
         part.policies().forEach(a -> involved.addAll(a.policy().rules(step)));
       }
     } else {

@@ -98,33 +98,55 @@ class NamedInterfacesTest {
   }
 
   @Test
-  void verify_untrackedPolicyOnNamedEndpoint_staysInconclusive(@TempDir Path tmp)
+  void verify_untrackedDenyOnNamedEndpoint_isWalked(@TempDir Path tmp) throws IOException {
+    // spec S6.7.1, S6.11: a named endpoint's untracked ingress path sees forwarded packets; with
+    // Deny rules only it is walked on the rule renderer (a UDP Deny leaves TCP 25 as it was: in by
+    // eth0 or eth1 allowed)
+    Run run = untracked(tmp, "Deny", "iptables");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.VIOLATED.code());
+    assertThat(run.out())
+        .doesNotContain("doNotTrack `raw-eth0`")
+        .contains("In default (untracked path), policy raw-eth0 scopes n1-eth0");
+  }
+
+  @Test
+  void verify_untrackedDenyOnNamedEndpointWithoutDataplane_staysInconclusive(@TempDir Path tmp)
       throws IOException {
-    // spec S6.7.1, S6.11: a named endpoint's untracked ingress path sees forwarded packets
+    // spec S6.7.1: the eBPF dataplane's untracked path (XDP) is not settled on forwarded packets
+    Run run = untracked(tmp, "Deny", null);
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.out()).contains("doNotTrack `raw-eth0`");
+  }
+
+  @Test
+  void verify_untrackedAllowOnNamedEndpoint_staysInconclusive(@TempDir Path tmp)
+      throws IOException {
+    // spec S6.7.1: what an untracked Allow's reply meets on the forward chains is not walked
+    Run run = untracked(tmp, "Allow", "iptables");
+    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
+    assertThat(run.out()).contains("doNotTrack `raw-eth0`");
+  }
+
+  /**
+   * verify isolated world ni/web on TCP 25 with an untracked policy on the eth0 endpoints whose one
+   * ingress rule {@code action}s UDP, on {@code dataplane} (null: none chosen).
+   */
+  private static Run untracked(Path tmp, String action, String dataplane) throws IOException {
     Path more = tmp.resolve("untracked.yaml");
     Files.writeString(
         more,
         "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata: {name: raw-eth0}\n"
             + "spec:\n  selector: iface == 'eth0'\n  doNotTrack: true\n  applyOnForward: true\n"
-            + "  types: [Ingress]\n  ingress:\n    - action: Deny\n      protocol: UDP\n");
-    Run run =
-        Run.of(
-            "-f",
-            CASE,
-            "-f",
-            more.toString(),
-            "--dataplane",
-            "iptables",
-            "verify",
-            "isolated",
-            "world",
-            "ni/web",
-            "--protocol",
-            "TCP",
-            "--port",
-            "25");
-    assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
-    assertThat(run.out()).contains("doNotTrack `raw-eth0`");
+            + "  types: [Ingress]\n  ingress:\n    - action: "
+            + action
+            + "\n      protocol: UDP\n");
+    List<String> args = new ArrayList<>(List.of("-f", CASE, "-f", more.toString()));
+    if (dataplane != null) {
+      args.addAll(List.of("--dataplane", dataplane));
+    }
+    args.addAll(
+        List.of("verify", "isolated", "world", "ni/web", "--protocol", "TCP", "--port", "25"));
+    return Run.of(args.toArray(String[]::new));
   }
 
   @Test

@@ -11,8 +11,10 @@ import java.util.Random;
  * node-role} like the forward policies of {@link RandomHostPaths#forward} select, or not), and an
  * {@code applyOnForward} policy selecting {@code has(iface)} with ingress and egress forward rules:
  * the packets a walked node forwards then meet another chain per interface they may cross, and the
- * cluster suites compare eval and the solver on each choice. Its own random stream, so the rest of
- * a seed's cluster is drawn as before.
+ * cluster suites compare eval and the solver on each choice; in half of those clusters a {@code
+ * doNotTrack} policy selecting {@code has(iface)} too, whose ingress rules forwarded packets meet
+ * on the named endpoints' untracked path (S6.7.1). Its own random streams, so the rest of a seed's
+ * cluster is drawn as before.
  */
 final class RandomNamedInterfaces {
 
@@ -51,6 +53,32 @@ final class RandomNamedInterfaces {
       }
     }
     out.add(RandomHostPaths.forwardPolicy(r, "named-forward", "has(iface)", 1));
+    Random u = new Random(seed * 0x5DEECE66DL + 41);
+    if (u.nextBoolean()) {
+      out.add(untracked(u));
+    }
     return out;
+  }
+
+  /**
+   * A {@code doNotTrack} policy selecting {@code has(iface)} (spec S6.7.1: the untracked ingress
+   * path of the named host endpoints, which forwarded packets meet): ingress rules (Deny and Pass,
+   * in one policy in three Allow too; ports, the failsafe port 22 among them; nets), in half of
+   * them egress rules too, drawn from {@code u}.
+   */
+  private static String untracked(Random u) {
+    String in = RandomHostPaths.forwardRules(u, 1 + u.nextInt(3));
+    if (u.nextInt(3) > 0) {
+      in = in.replace("action: Allow", "action: Deny");
+    }
+    boolean egress = u.nextBoolean();
+    return "apiVersion: projectcalico.org/v3\nkind: GlobalNetworkPolicy\nmetadata:\n"
+        + "  name: named-untracked\nspec:\n  selector: has(iface)\n"
+        + "  doNotTrack: true\n  applyOnForward: true\n  order: "
+        + (u.nextInt(3) * 10)
+        + (egress ? "\n  types: [Ingress, Egress]\n" : "\n  types: [Ingress]\n")
+        + "  ingress:\n"
+        + in
+        + (egress ? "  egress:\n" + RandomHostPaths.forwardRules(u, 1 + u.nextInt(2)) : "");
   }
 }

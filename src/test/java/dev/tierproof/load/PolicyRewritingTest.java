@@ -307,7 +307,9 @@ class PolicyRewritingTest {
     assertThat(loaded.messages())
         .containsExactly(
             "test.yaml:6:3: warning: `doNotTrack`: forwarded traffic through host endpoints is"
-                + " not modelled, only traffic to and from their own addresses");
+                + " modelled only with `--dataplane iptables` or `nftables`, at the named host"
+                + " endpoints of a node whose host endpoints' interfaces are settled, and not the"
+                + " reply of an untracked Allow there");
   }
 
   @Test

@@ -28,10 +28,12 @@ import java.util.Set;
  * {@code fwd2}), some of the model's pods on them, on {@code node0} (whose host endpoint may be
  * named) or naming no node (each flow places them, spec S6.11), {@code applyOnForward} policies
  * selecting the host endpoint with ingress and egress rules (Allow, Deny, Pass, Log; ports,
- * failsafe port 22 among them; nets; namespace selectors over the pods) and a {@code preDNAT}
- * policy; and aims some of the model's flows between those pods and addresses outside the cluster,
- * and some between two addresses outside the cluster, which each walked node may route ({@link
- * #aim}). Its own random stream, so the rest of a seed's model and flows are drawn as before.
+ * failsafe port 22 among them; nets; namespace selectors over the pods), a {@code preDNAT} policy
+ * and a {@code doNotTrack} one (its ingress rules on the untracked path of the named host
+ * endpoints, S6.7.1); and aims some of the model's flows between those pods and addresses outside
+ * the cluster, and some between two addresses outside the cluster, which each walked node may route
+ * ({@link #aim}). Its own random stream, so the rest of a seed's model and flows are drawn as
+ * before.
  */
 public final class RandomForwarding {
 
@@ -45,11 +47,15 @@ public final class RandomForwarding {
   /** The second walked node and the pods naming no node (spec S6.11). */
   private final Random more;
 
+  /** The untracked policy (spec S6.7.1). */
+  private final Random untracked;
+
   private final List<Endpoint> placed = new ArrayList<>();
 
   RandomForwarding(long seed) {
     this.rnd = new Random(seed * 0x2545F4914F6CDD1DL + 77);
     this.more = new Random(seed * 0x2545F4914F6CDD1DL + 78);
+    this.untracked = new Random(seed * 0x2545F4914F6CDD1DL + 80);
   }
 
   /** Adds the host endpoint, moves pods onto nodes and adds the policies, in half the models. */
@@ -91,6 +97,34 @@ public final class RandomForwarding {
     if (rnd.nextBoolean()) {
       add(tiers, policy(tiers, "prednat", sel, true));
     }
+    if (untracked.nextBoolean()) {
+      // spec S6.7.1: the untracked ingress path of the named host endpoints (RandomInterfaces)
+      // labelled like the forward policies select, on forwarded packets
+      add(tiers, untracked(sel));
+    }
+  }
+
+  /**
+   * A {@code doNotTrack} policy selecting {@code sel}, from its own stream: ingress rules (Deny,
+   * Pass, Log, now and then Allow) over the forwarded packets, often egress ones too.
+   */
+  private Policy untracked(Selector sel) {
+    Set<Direction> types =
+        untracked.nextBoolean() ? EnumSet.of(Direction.INGRESS) : EnumSet.allOf(Direction.class);
+    return new Policy(
+        PolicyKind.GLOBAL_NETWORK_POLICY,
+        "untracked",
+        null,
+        null,
+        untracked.nextBoolean() ? null : Double.valueOf(untracked.nextInt(3) * 10),
+        sel,
+        types,
+        rules(untracked, Direction.INGRESS, untracked.nextInt(4) == 0),
+        types.contains(Direction.EGRESS) ? rules(untracked, Direction.EGRESS, true) : List.of(),
+        true,
+        false,
+        true,
+        Span.NONE);
   }
 
   /** An all-interfaces host endpoint on {@code node}, at an ownable address or none. */
@@ -126,20 +160,22 @@ public final class RandomForwarding {
         rnd.nextBoolean() ? null : Double.valueOf(rnd.nextInt(3) * 10),
         sel,
         types,
-        types.contains(Direction.INGRESS) ? rules(Direction.INGRESS) : List.of(),
-        types.contains(Direction.EGRESS) ? rules(Direction.EGRESS) : List.of(),
+        types.contains(Direction.INGRESS) ? rules(rnd, Direction.INGRESS, true) : List.of(),
+        types.contains(Direction.EGRESS) ? rules(rnd, Direction.EGRESS, true) : List.of(),
         false,
         preDnat,
         true,
         Span.NONE);
   }
 
-  private List<Rule> rules(Direction dir) {
+  /** Up to three rules drawn from {@code rnd}, Allow among the actions when {@code allow}. */
+  private static List<Rule> rules(Random rnd, Direction dir, boolean allow) {
     List<Rule> out = new ArrayList<>();
     int n = rnd.nextInt(4);
     for (int i = 0; i < n; i++) {
       Action action =
-          List.of(Action.ALLOW, Action.DENY, Action.PASS, Action.LOG).get(rnd.nextInt(4));
+          List.of(allow ? Action.ALLOW : Action.DENY, Action.DENY, Action.PASS, Action.LOG)
+              .get(rnd.nextInt(4));
       Integer proto =
           rnd.nextBoolean()
               ? Integer.valueOf(Protocols.TCP)
@@ -149,7 +185,7 @@ public final class RandomForwarding {
               ? List.of()
               : List.of(
                   new Port.Range(
-                      rnd.nextBoolean() ? 22 : pickPort(), rnd.nextBoolean() ? 22 : 40000));
+                      rnd.nextBoolean() ? 22 : pickPort(rnd), rnd.nextBoolean() ? 22 : 40000));
       ports = ports.stream().filter(p -> ((Port.Range) p).min() <= ((Port.Range) p).max()).toList();
       EntityMatch pods =
           rnd.nextBoolean()
@@ -178,7 +214,7 @@ public final class RandomForwarding {
     return out;
   }
 
-  private int pickPort() {
+  private static int pickPort(Random rnd) {
     return RandomModel.PORTS.get(rnd.nextInt(RandomModel.PORTS.size()));
   }
 
@@ -200,7 +236,7 @@ public final class RandomForwarding {
             p.types(),
             p.ingress(),
             p.egress(),
-            false,
+            p.doNotTrack(),
             p.preDnat(),
             true,
             Span.NONE);

@@ -2,6 +2,7 @@ package dev.tierproof.analysis.lint;
 
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.ForwardSkips;
 import dev.tierproof.eval.Hop;
 import dev.tierproof.eval.LocalSteps;
 import dev.tierproof.eval.StepPath;
@@ -269,6 +270,7 @@ final class Steps {
     }
     return chain.forward()
         ? path == HostPath.PRE_DNAT && Failsafe.allows(chain.direction(), flow)
+            || path == HostPath.UNTRACKED && ForwardSkips.skips(set, path, flow) // spec S6.7.1
         : path == HostPath.UNTRACKED && Failsafe.reply(chain.direction(), flow);
   }
 
