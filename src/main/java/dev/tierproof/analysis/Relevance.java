@@ -1,5 +1,14 @@
 package dev.tierproof.analysis;
 
+import static dev.tierproof.analysis.EndReach.acts;
+import static dev.tierproof.analysis.EndReach.covers;
+import static dev.tierproof.analysis.EndReach.forwardedAt;
+import static dev.tierproof.analysis.EndReach.fresh;
+import static dev.tierproof.analysis.EndReach.held;
+import static dev.tierproof.analysis.EndReach.holds;
+import static dev.tierproof.analysis.EndReach.interfaces;
+
+import dev.tierproof.analysis.EndReach.Far;
 import dev.tierproof.analysis.lint.Finding;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.Verdict;
@@ -10,7 +19,6 @@ import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Unmodelled;
-import dev.tierproof.selector.Selector;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +41,6 @@ import java.util.stream.Stream;
  * and nowhere else.
  */
 public final class Relevance {
-
-  private static final String NAMESPACE_NAME = "pcns.kubernetes.io/metadata.name";
 
   private Relevance() {}
 
@@ -73,7 +79,7 @@ public final class Relevance {
    * What every flow's end at {@code end} is (spec S6.10): outside ({@link #outside}), outside or a
    * workload (a workload endpoint, any pod, a range holding no host endpoint), or anything.
    */
-  private static Reach.Other other(End end, PolicySet set) {
+  static Reach.Other other(End end, PolicySet set) {
     if (outside(end, set)) {
       return Reach.Other.OUTSIDE;
     }
@@ -404,26 +410,7 @@ public final class Relevance {
                 || Masquerading.reaches(m, null, end, set, true, e -> held(e, set)));
   }
 
-  /**
-   * What the far end of a flow is for every flow ({@code every}), and whether for some flow it is
-   * outside the cluster or a workload, so that the flow is forwarded ({@code may}).
-   */
-  private record Far(Reach.Other every, boolean may) {
-
-    static final Far INSIDE = new Far(Reach.Other.ANY, false);
-
-    /** Any end: inside the cluster or outside. */
-    static final Far ANY = new Far(Reach.Other.ANY, true);
-
-    /** The far end {@code end}: null any end the map covers, outside ones included. */
-    static Far of(End end, PolicySet set) {
-      Reach.Other every = end == null ? Reach.Other.ANY : other(end, set);
-      return new Far(
-          every, end == null || end instanceof End.Addresses || every != Reach.Other.ANY);
-    }
-  }
-
-  /** {@link #acts} at {@code end}, or with none at any endpoint that exists or could. */
+  /** {@link EndReach#acts} at {@code end}, or with none at any endpoint that exists or could. */
   private static boolean mapped(
       Reach.Endpoints r, End end, Direction d, PolicySet set, boolean hypothetical, Far far) {
     if (end != null) {
@@ -567,167 +554,5 @@ public final class Relevance {
                     || u.reach() instanceof Reach.Outer o && drops.test(o)
                     || u.reach() instanceof Reach.Masqueraded m && masquerades.test(m))
         .toList();
-  }
-
-  /**
-   * Whether {@code r} acts at an endpoint {@code end} can be, in {@code d}, for a flow whose other
-   * end is as {@code far} says.
-   */
-  private static boolean acts(Reach.Endpoints r, End end, Direction d, PolicySet set, Far far) {
-    // spec S9.3
-    if (!r.directions().contains(d) && !r.kinds().contains(Endpoint.Kind.HOST)) {
-      return false;
-    }
-    return holds(end, set, e -> covers(r, e, d, set, far))
-        || end instanceof End.Hypothetical h
-            && !h.existingOnly()
-            && (r.directions().contains(d)
-                    && !(Reach.Endpoints.walkedFlow(far.every())
-                        && r.walkedAt(null)) // spec S6.11: no node
-                    && fresh(r, h.namespace(), h.selector())
-                || far.may() && forwardedAt(r, null, set));
-  }
-
-  /**
-   * The element acts at the step at {@code e} in {@code d} (of a flow whose other end is as {@code
-   * far} says): there (not at a workload on a walked node when the far end is outside for every
-   * flow, spec S6.11); at a host endpoint whose untracked Allows in {@code d} need replies, in the
-   * other direction, which decides them (spec S6.5); or, for a workload on a walked node and a far
-   * end that may be outside, at that node's host endpoint, whose forward ingress and egress steps
-   * such a flow meets (spec S6.11).
-   */
-  private static boolean covers(
-      Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, Far far) {
-    return r.covers(e, d, far.every())
-        || far.may() && forwardedAt(r, e, set)
-        || e.isHost()
-            && r.covers(e, d.opposite())
-            && set.policies().stream()
-                .anyMatch(
-                    p ->
-                        p.doNotTrack()
-                            && dev.tierproof.eval.Evaluator.applies(p, e, d)
-                            && p.rules(d).stream()
-                                .anyMatch(x -> x.action() == dev.tierproof.model.Action.ALLOW));
-  }
-
-  /**
-   * Whether {@code r} acts at the forward steps of workload {@code e}'s flows with outside: at the
-   * host endpoint of a walked node whose forward chain holds a policy ({@link PolicySet#walked};
-   * else it forwards every packet and its steps are left out), either way: {@code e}'s node, or any
-   * such node for a workload naming none or a pod that could be deployed ({@code e} null), which
-   * may be placed there (spec S6.11).
-   */
-  private static boolean forwardedAt(Reach.Endpoints r, Endpoint e, PolicySet set) {
-    if (e != null && e.isHost() || !r.kinds().contains(Endpoint.Kind.HOST) || interfaces(r)) {
-      return false;
-    }
-    for (Map.Entry<String, java.util.List<Endpoint>> h : WalkedHosts.of(set).entrySet()) {
-      if ((e == null || e.node() == null || e.node().equals(h.getKey()))
-          && h.getValue().stream()
-              .anyMatch(x -> r.covers(x, Direction.INGRESS) || r.covers(x, Direction.EGRESS))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /**
-   * Whether {@code r} is the reach of a node whose host endpoints differ (every host endpoint of
-   * the node, {@code load.Gaps}' interfaces): which interface a packet to or from the host crosses
-   * (spec S6.6). A forwarded packet's interfaces are walked, each choice (S6.10), so it does not
-   * act on forward steps.
-   */
-  private static boolean interfaces(Reach.Endpoints r) {
-    return r.nodes() != null
-        && r.selector() == null
-        && r.profile() == null
-        && r.kinds().equals(java.util.EnumSet.of(Endpoint.Kind.HOST));
-  }
-
-  /**
-   * The host endpoints governing an interface of {@link PolicySet#walked}'s nodes ({@link
-   * dev.tierproof.model.Ports#governing}), by node, of the set last asked: {@link #forwardedAt}
-   * asks per endpoint of a question's ends, and both scans (the endpoints, the policies) would
-   * otherwise be repeated per endpoint.
-   */
-  private record WalkedHosts(PolicySet set, Map<String, java.util.List<Endpoint>> hosts) {
-    private static volatile WalkedHosts last;
-
-    static Map<String, java.util.List<Endpoint>> of(PolicySet set) {
-      WalkedHosts w = last;
-      if (w == null || w.set() != set) {
-        Map<String, java.util.List<Endpoint>> hosts = new java.util.LinkedHashMap<>();
-        set.ports().forEach((n, p) -> hosts.put(n, p.governing()));
-        w = new WalkedHosts(set, java.util.Collections.unmodifiableMap(hosts));
-        last = w;
-      }
-      return w.hosts();
-    }
-  }
-
-  /** Whether {@code end} can be an endpoint of the input that {@code p} accepts (spec S9.3). */
-  private static boolean holds(End end, PolicySet set, Predicate<Endpoint> p) {
-    return held(end, set).stream().anyMatch(p);
-  }
-
-  /** The endpoints of {@code set} that {@code end} can be (spec S9.3). */
-  private static List<Endpoint> held(End end, PolicySet set) {
-    if (end instanceof End.Known k) {
-      return List.of(k.endpoint());
-    }
-    if (end instanceof End.Addresses o) {
-      // a range holds the endpoints at addresses in it, and may hold those without an address
-      // (S5.4)
-      return o.range() == null || o.domain() != null
-          ? List.of()
-          : set.endpoints().stream()
-              .filter(e -> e.ips().isEmpty() || e.ips().stream().anyMatch(o.range()::contains))
-              .toList();
-    }
-    return ((End.Hypothetical) end).existing(set);
-  }
-
-  /**
-   * Whether a workload endpoint not yet deployed, in {@code namespace} (null: any) with labels
-   * satisfying {@code selector} (null: any), could be one the element acts at. Conservative: only a
-   * different pinned namespace or profile rules it out.
-   */
-  private static boolean fresh(Reach.Endpoints r, String namespace, Selector selector) {
-    if (!r.kinds().contains(Endpoint.Kind.WORKLOAD)) {
-      return false;
-    }
-    String ns = namespace != null ? namespace : pinned(selector);
-    String theirs = pinned(r.selector());
-    if (ns != null && theirs != null && !ns.equals(theirs)) {
-      return false;
-    }
-    if (r.profile() == null) {
-      return true;
-    }
-    // a pod's profiles are kns.<ns> and ksa.<ns>.<sa> (spec S2.8)
-    return ns == null
-        ? r.profile().startsWith("kns.") || r.profile().startsWith("ksa.")
-        : r.profile().equals("kns." + ns) || r.profile().startsWith("ksa." + ns + ".");
-  }
-
-  /**
-   * The namespace a selector requires by a top-level {@code projectcalico.org/namespace == 'ns'}
-   * (or its namespace's name label, {@code pcns.kubernetes.io/metadata.name == 'ns'}), else null.
-   */
-  private static String pinned(Selector s) {
-    if (s instanceof Selector.Compare c
-        && c.op() == Selector.Op.EQ
-        && (c.key().equals(Endpoint.NAMESPACE_LABEL) || c.key().equals(NAMESPACE_NAME))) {
-      return c.value();
-    }
-    if (s instanceof Selector.And a) {
-      return a.operands().stream()
-          .map(Relevance::pinned)
-          .filter(x -> x != null)
-          .findFirst()
-          .orElse(null);
-    }
-    return null;
   }
 }
