@@ -10,13 +10,11 @@ import dev.tierproof.model.Port;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Rule;
-import dev.tierproof.model.Site;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Which outer packets of encapsulation a pre-DNAT (or untracked, S6.7.1) policy's ingress Deny
@@ -30,8 +28,8 @@ import java.util.TreeMap;
  * (Allows and Passes only keep a packet from a later Deny). A Deny may drop one when its protocol,
  * {@code notProtocol}, ICMP fields (never with these protocols), ports and nets can match it;
  * selectors, service accounts, services and named ports are taken to match (conservative). A node's
- * addresses are its host endpoints' {@code expectedIPs} when one of them is of all interfaces and
- * lists some (of the packet's family); else any address.
+ * addresses of the packet's family are those {@link dev.tierproof.model.NodeAddresses} says, else
+ * any address.
  */
 final class OuterPackets {
 
@@ -64,18 +62,7 @@ final class OuterPackets {
     }
     this.packets = List.copyOf(p);
     this.walked = Set.copyOf(walked);
-    Map<String, List<Ip>> byNode = new TreeMap<>();
-    Set<String> anchored = new java.util.HashSet<>();
-    for (Endpoint e : endpoints) {
-      if (e.isHost() && e.node() != null) {
-        byNode.computeIfAbsent(e.node(), k -> new ArrayList<>()).addAll(e.ips());
-        if (e.site() == Site.ALL_INTERFACES && !e.ips().isEmpty()) {
-          anchored.add(e.node());
-        }
-      }
-    }
-    byNode.keySet().retainAll(anchored);
-    this.addresses = byNode;
+    this.addresses = dev.tierproof.model.NodeAddresses.of(endpoints); // spec S6.10
   }
 
   /**

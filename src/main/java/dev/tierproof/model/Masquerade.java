@@ -1,6 +1,5 @@
 package dev.tierproof.model;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,9 +10,7 @@ import java.util.TreeMap;
  * nat-outgoing's masquerade, or a source the input does not settle. The one home of that decision.
  *
  * @param pools what the input's {@code IPPool} resources say ({@link NatOutgoing})
- * @param nodes per node, its addresses (S6.10 "a node's addresses"): the {@code expectedIPs} of its
- *     host endpoints, listed for a node one of whose host endpoints is of all interfaces and lists
- *     some; {@link #addresses} keeps those of a family only where that endpoint lists one of it
+ * @param nodes per node, its addresses ({@link NodeAddresses#of}, S6.10 "a node's addresses")
  */
 public record Masquerade(NatOutgoing pools, Map<String, List<Ip>> nodes) {
 
@@ -45,29 +42,7 @@ public record Masquerade(NatOutgoing pools, Map<String, List<Ip>> nodes) {
 
   /** The pools' masquerade with the node addresses that {@code endpoints}' host endpoints say. */
   public static Masquerade of(NatOutgoing pools, List<Endpoint> endpoints) {
-    Map<String, List<Ip>> byNode = new TreeMap<>();
-    for (Endpoint e : endpoints) {
-      if (e.isHost() && e.node() != null) {
-        byNode.computeIfAbsent(e.node(), k -> new ArrayList<>()).addAll(e.ips());
-      }
-    }
-    Map<String, List<Ip>> out = new TreeMap<>();
-    for (Endpoint e : endpoints) {
-      if (e.isHost() && e.node() != null && e.site() == Site.ALL_INTERFACES) {
-        List<Ip> all = byNode.get(e.node());
-        List<Ip> kept = new ArrayList<>(out.getOrDefault(e.node(), List.of()));
-        for (Ip ip : all) {
-          // spec S6.10: a family's addresses are said where the all-interfaces endpoint lists one
-          if (!kept.contains(ip) && e.ips().stream().anyMatch(i -> i.family() == ip.family())) {
-            kept.add(ip);
-          }
-        }
-        if (!kept.isEmpty()) {
-          out.put(e.node(), kept);
-        }
-      }
-    }
-    return new Masquerade(pools, out);
+    return new Masquerade(pools, NodeAddresses.of(endpoints));
   }
 
   /** The addresses of {@code node} of {@code family}, empty where the input does not say them. */
