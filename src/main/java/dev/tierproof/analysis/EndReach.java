@@ -65,11 +65,13 @@ final class EndReach {
    * flow, spec S6.11); at a host endpoint whose untracked Allows in {@code d} need replies, in the
    * other direction, which decides them (spec S6.5); or, for a workload on a walked node and a far
    * end that may be outside, at that node's host endpoint, whose forward ingress and egress steps
-   * such a flow meets (spec S6.11).
+   * such a flow meets (spec S6.11); or, at a host endpoint in ingress whose far end may be a
+   * workload of its node, at the local pre-DNAT path that flow meets first (S6.12).
    */
   static boolean covers(Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, Far far) {
     return r.covers(e, d, far.every())
         || far.may() && forwardedAt(r, e, set)
+        || d == Direction.INGRESS && far.every() != Reach.Other.OUTSIDE && localPreDnat(r, e, set)
         || e.isHost()
             && r.covers(e, d.opposite())
             && set.policies().stream()
@@ -79,6 +81,25 @@ final class EndReach {
                             && dev.tierproof.eval.Evaluator.applies(p, e, d)
                             && p.rules(d).stream()
                                 .anyMatch(x -> x.action() == dev.tierproof.model.Action.ALLOW));
+  }
+
+  /**
+   * Whether {@code r} acts at the local pre-DNAT path a workload's packet to host endpoint {@code
+   * e} meets (spec S6.12): the pre-DNAT policies in ingress of {@code e}'s node's all-interfaces
+   * endpoint ({@link dev.tierproof.model.Ports#other}), walked before the workload's egress step.
+   * Like other forward steps, not for a node whose host endpoints differ ({@link #interfaces}).
+   */
+  private static boolean localPreDnat(Reach.Endpoints r, Endpoint e, PolicySet set) {
+    dev.tierproof.model.Ports p = e.isHost() ? set.ports().get(e.node()) : null;
+    Endpoint star = p == null ? null : p.other();
+    return star != null
+        && !interfaces(r)
+        && r.covers(star, Direction.INGRESS)
+        && set.policies().stream()
+            .anyMatch(
+                x ->
+                    x.preDnat()
+                        && dev.tierproof.eval.Evaluator.applies(x, star, Direction.INGRESS));
   }
 
   /**
