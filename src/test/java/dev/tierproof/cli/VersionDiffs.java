@@ -201,9 +201,15 @@ final class VersionDiffs {
             endpoint(src, sip, set),
             endpoint(dst, dip, set))
         .placed(
-            new Flow.Ends( // crossing no chosen interface: the witness's are not read
-                src.has("placedOn") ? src.get("placedOn").asText() : null,
-                dst.has("placedOn") ? dst.get("placedOn").asText() : null));
+            new Flow.Ends( // spec S6.10, S6.11: routed through a node, or placed; interfaces
+                w.has("routedThrough") ? w.get("routedThrough").asText() : text(src, "placedOn"),
+                w.has("routedThrough") ? w.get("routedThrough").asText() : text(dst, "placedOn"),
+                text(src, "interface"),
+                text(dst, "interface")));
+  }
+
+  private static String text(JsonNode end, String field) {
+    return end.has(field) ? end.get(field).asText() : null;
   }
 
   private static Endpoint endpoint(JsonNode end, Ip ip, PolicySet set) {
