@@ -213,7 +213,8 @@ public record DiffResult(
    *       {@code existing} only those not yet deployed;
    *   <li>{@code ENDPOINTS}: exactly these endpoints of the input;
    *   <li>{@code OUTSIDE}: addresses outside the cluster, in one of {@code ranges} (none: any),
-   *       reached by {@code domain} (null: any name or none).
+   *       reached by {@code domain} (null: any name or none; {@code ""}: by no name the input's
+   *       rules or network sets list, or none, spec S3.6).
    * </ul>
    */
   public record Ends(
@@ -313,7 +314,11 @@ public record DiffResult(
               ranges.isEmpty()
                   ? "world"
                   : ranges.size() <= 3 ? list(ranges) : outsideExcept(ranges);
-          yield domain == null ? where : domain + (ranges.isEmpty() ? "" : " (" + where + ")");
+          yield domain == null
+              ? where
+              : domain.isEmpty()
+                  ? where + " by no DNS name the policies list"
+                  : domain + (ranges.isEmpty() ? "" : " (" + where + ")");
         }
         case PODS -> {
           List<String> hypothetical = new java.util.ArrayList<>();

@@ -361,11 +361,12 @@ final class Generalizer {
     checks++;
     Answer a = query.unchangedIn(c.region(), change);
     Diff.trace(
-        "    unchanged %s in %d ms: %s -> %s",
+        "    unchanged %s in %d ms: %s -> %s%s",
         a.status(),
         a.millis(),
         c.src().getClass().getSimpleName(),
-        c.dst().getClass().getSimpleName());
+        c.dst().getClass().getSimpleName(),
+        a.flow() == null ? "" : ": " + a.flow().describe());
     return a;
   }
 

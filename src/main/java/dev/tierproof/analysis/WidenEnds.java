@@ -93,7 +93,13 @@ final class WidenEnds {
   EndSet tightest(Flow w, boolean source) {
     Endpoint e = source ? w.source() : w.destination();
     if (e == null) {
-      String domain = source ? null : w.destinationDomain();
+      // spec S3.6: a witness reached by no name policy tells apart holds for no such name
+      String domain =
+          source
+              ? null
+              : w.destinationDomain() != null
+                  ? w.destinationDomain()
+                  : g.encoding.names() ? Outside.UNNAMED : null;
       return Outside.in(Cidr.host(source ? w.sourceIp() : w.destinationIp()), domain);
     }
     if (input(e)) {

@@ -326,7 +326,9 @@ public final class DiffReport {
           ArrayNode a = o.putArray("ranges");
           e.ranges().stream().map(Cidr::toString).forEach(a::add);
         }
-        if (e.domain() != null) {
+        if (e.domain() != null && e.domain().isEmpty()) {
+          o.put("unnamed", true); // spec S3.6: by no name the input's rules or network sets list
+        } else if (e.domain() != null) {
           o.put("domain", e.domain());
         }
       }

@@ -188,6 +188,11 @@ public final class DiffEncoding {
         twinClasses);
   }
 
+  /** Whether either input's rules or network sets name a DNS name (spec S3.6). */
+  public boolean names() {
+    return before.domains.size() > 1 || after.domains.size() > 1;
+  }
+
   /**
    * The namespaces the input mentions (a hypothetical pod in another one is in a namespace not in
    * the input).

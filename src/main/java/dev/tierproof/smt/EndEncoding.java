@@ -275,7 +275,7 @@ final class EndEncoding {
     } else if (o instanceof External x) {
       c.add(range(x.range()));
       if (x.domain() != null) {
-        c.add(v.domain.is(net.domains.classOf(x.domain())));
+        c.add(v.domain.is(Outside.domainClass(x.domain(), net.domains)));
       }
     } else if (o instanceof Hypothetical f) {
       c.add(range(f.range()));
@@ -509,7 +509,9 @@ final class EndEncoding {
       if (x.domain() == null) {
         return in;
       }
-      return source ? ctx.mkFalse() : t.and(in, v.domain.is(net.domains.classOf(x.domain())));
+      return source
+          ? ctx.mkFalse()
+          : t.and(in, v.domain.is(Outside.domainClass(x.domain(), net.domains)));
     }
     if (s instanceof EndSet.Endpoints e) {
       List<Endpoint> stands = layout.members(o);

@@ -124,7 +124,10 @@ record Witness(
     Endpoint destination = dst.endpoint(m, family, assumed, count);
     String domain = null;
     if (dst.chosen(m) instanceof External o) {
-      domain = o.domain() != null ? o.domain() : net.domains.representative(v.domain.in(m));
+      domain =
+          o.domain() != null && !o.domain().equals(Outside.UNNAMED)
+              ? o.domain()
+              : net.domains.representative(v.domain.in(m));
     }
     Flow flow =
         Flow.between(
