@@ -122,6 +122,11 @@ final class Generalizer {
                 icmp ? w.icmpCode() : null,
                 w.family()),
             placed);
+    if (c.dst() instanceof Outside o
+        && Outside.UNNAMED.equals(o.domain())
+        && uniform(c.with(c.src(), new Outside(o.ranges(), null)), change)) {
+      c = c.with(c.src(), new Outside(o.ranges(), null)); // spec S3.6: by any name alike
+    }
     Candidate guess = optimistic(c, change, w, true);
     if (guess != null && !uniform(guess, change)) {
       // the outside ranges that looked alike did not all change so: the witness's range alone
@@ -316,6 +321,21 @@ final class Generalizer {
     if (uniform(c, change)) {
       return c;
     }
+    // spec S5.2: an endpoint with several addresses may change at some only: at the witness's
+    Candidate at = c;
+    for (boolean source : List.of(true, false)) {
+      if ((source ? at.src() : at.dst()) instanceof EndSet.Endpoints x
+          && x.within().isEmpty()
+          && x.except().isEmpty()
+          && x.endpoints().stream().anyMatch(e -> e.ips().size() > 1)) {
+        Cidr ip = Cidr.host(source ? w.sourceIp() : w.destinationIp());
+        EndSet.Endpoints pinned = new EndSet.Endpoints(x.endpoints(), List.of(ip), List.of());
+        at = source ? at.with(pinned, at.dst()) : at.with(at.src(), pinned);
+      }
+    }
+    if (at != c && uniform(at, change)) {
+      return at;
+    }
     // spec S5.3: input pods with the labels of a pod that could be deployed may still differ from
     // it in what no label says (their profiles, their node): the hypothetical pods alone
     Candidate h = c;
@@ -388,7 +408,9 @@ final class Generalizer {
     for (boolean source : List.of(true, false)) {
       for (Endpoint e : samples(source ? c.src() : c.dst())) {
         Flow f = moved(w, source, e);
-        if (f == null || c.placed() != null && !c.placed().holds(f, replay.walked())) {
+        if (f == null
+            || c.placed() != null && !c.placed().holds(f, replay.walked())
+            || !at(source ? c.src() : c.dst(), source ? f.sourceIp() : f.destinationIp())) {
           continue; // not in the class
         }
         if (!changed(f, change)) {
@@ -397,6 +419,13 @@ final class Generalizer {
       }
     }
     return null;
+  }
+
+  /** Whether an endpoint of {@code s} may be at {@code ip}: in its ranges, if it pins them. */
+  private static boolean at(EndSet s, dev.tierproof.model.Ip ip) {
+    return !(s instanceof EndSet.Endpoints x)
+        || x.within().stream().allMatch(r -> r.contains(ip))
+            && x.except().stream().noneMatch(r -> r.contains(ip));
   }
 
   /** Up to two input endpoints per namespace (and host endpoints) of an end set. */

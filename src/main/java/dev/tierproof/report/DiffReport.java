@@ -309,8 +309,12 @@ public final class DiffReport {
         ArrayNode a = o.putArray("endpoints");
         e.endpoints().stream().map(Endpoint::ref).forEach(a::add);
         if (!e.within().isEmpty() || !e.except().isEmpty()) {
+          // endpoints without addresses at free addresses; else at some of their own (S5.2)
           ObjectNode h =
-              o.putObject("addressless"); // endpoints without addresses, at free addresses
+              o.putObject(
+                  e.endpoints().stream().allMatch(x -> x.ips().isEmpty())
+                      ? "addressless"
+                      : "addresses");
           if (!e.within().isEmpty()) {
             ArrayNode w = h.putArray("within");
             e.within().stream().map(Cidr::toString).forEach(w::add);

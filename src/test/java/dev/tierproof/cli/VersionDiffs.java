@@ -235,9 +235,7 @@ final class VersionDiffs {
       case "endpoints" ->
           ep != null
               && strings(e.get("endpoints")).contains(ep.ref())
-              && (!ep.ips().isEmpty()
-                  || within(e.at("/addressless/within"), ip, true)
-                      && !within(e.at("/addressless/notIn"), ip, false));
+              && at(e.has("addresses") ? e.get("addresses") : e.path("addressless"), ip);
       case "outside" -> ep == null && !e.has("domain") && within(e.get("ranges"), ip, true);
       default ->
           ep != null
@@ -250,6 +248,14 @@ final class VersionDiffs {
   }
 
   /** Whether a range of the list holds {@code ip}; {@code empty} when there is no list. */
+  /** At {@code ip}: in every range of {@code within} and none of {@code notIn} (spec S5.2). */
+  private static boolean at(JsonNode pinned, Ip ip) {
+    return strings(pinned.path("within")).stream()
+            .allMatch(r -> Cidr.parse(r).orElseThrow().contains(ip))
+        && strings(pinned.path("notIn")).stream()
+            .noneMatch(r -> Cidr.parse(r).orElseThrow().contains(ip));
+  }
+
   private static boolean within(JsonNode ranges, Ip ip, boolean empty) {
     if (ranges == null || ranges.isMissingNode() || ranges.isEmpty()) {
       return empty;
