@@ -24,8 +24,8 @@ public record FlowSpec(
   public static final FlowSpec ANY = new FlowSpec(null, null, null, null, null, null);
 
   public FlowSpec {
-    otherThan = otherThan == null ? java.util.Set.of() : java.util.Set.copyOf(otherThan);
-    icmpTypesNot = icmpTypesNot == null ? java.util.Set.of() : java.util.Set.copyOf(icmpTypesNot);
+    otherThan = Ordered.sorted(otherThan);
+    icmpTypesNot = Ordered.sorted(icmpTypesNot);
   }
 
   public FlowSpec(

@@ -76,7 +76,7 @@ public final class Protocols {
    * advertisement: {@code static.go}, {@code ICMPv6Filter}, spec S6.12).
    */
   public static final java.util.Set<Integer> HOST_DISCOVERY =
-      java.util.Set.of(130, 131, 132, 133, 135, 136);
+      Ordered.sorted(java.util.List.of(130, 131, 132, 133, 135, 136));
 
   /** Whether {@code flow} is an IPv6 packet of one of the {@link #HOST_DISCOVERY} types. */
   public static boolean hostDiscovery(Flow flow) {

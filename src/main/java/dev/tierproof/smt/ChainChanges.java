@@ -5,6 +5,7 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.NetworkSet;
+import dev.tierproof.model.Ordered;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
@@ -65,8 +66,8 @@ final class ChainChanges {
       namespaces.addAll(b.namespaces);
       return new Peers(
           false,
-          Set.copyOf(endpoints),
-          Set.copyOf(namespaces),
+          Ordered.sorted(endpoints),
+          Ordered.sorted(namespaces),
           a.unlisted || b.unlisted,
           a.outside || b.outside);
     }
@@ -224,7 +225,7 @@ final class ChainChanges {
       for (int i : endpoints) {
         after.coOwners(after.set.endpoints().get(i)).forEach(o -> shared.add(index(o)));
       }
-      return new Peers(false, Set.copyOf(shared), Set.copyOf(names), unlisted, outside);
+      return new Peers(false, Ordered.sorted(shared), Ordered.sorted(names), unlisted, outside);
     }
   }
 

@@ -77,6 +77,7 @@ public final class SolverSession implements AutoCloseable {
   /** The same, with another work limit for the incremental solver (tests). */
   SolverSession(Duration timeout, int incrementalLimit) {
     ctx = new Context();
+    Pinning.pin(ctx);
     solver = ctx.mkSolver();
     last = solver;
     timeoutMillis =
