@@ -77,7 +77,7 @@ public final class Check {
       Duration timeout,
       dev.tierproof.source.Progress progress) {
     List<CheckResult> out = new ArrayList<>();
-    try (SolverSession session = new SolverSession(timeout)) {
+    try (SolverSession session = SolverSession.pinned(timeout)) {
       Check c = new Check(set, session, timeout);
       for (Invariant i : invariants) {
         long start = System.nanoTime();

@@ -105,7 +105,7 @@ public final class Diff {
     List<Region> regions = new ArrayList<>();
     String reason = null;
     int scopes;
-    try (SolverSession session = new SolverSession(timeout)) {
+    try (SolverSession session = SolverSession.pinned(timeout)) {
       long t0 = System.nanoTime();
       DiffEncoding encoding = DiffEncoding.encode(rebased, current, session, ends == Scope.ANY);
       long t1 = System.nanoTime();

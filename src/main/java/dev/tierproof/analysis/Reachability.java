@@ -54,7 +54,7 @@ public final class Reachability implements AutoCloseable {
 
   /** {@code timeout} bounds each solver check (null or zero: none). */
   public Reachability(PolicySet set, Duration timeout) {
-    this(set, new SolverSession(timeout), true);
+    this(set, SolverSession.pinned(timeout), true);
   }
 
   private Reachability(PolicySet set, SolverSession session, boolean owned) {

@@ -71,13 +71,29 @@ public final class SolverSession implements AutoCloseable {
 
   /** A new context and solver; {@code timeout} bounds each check (zero or negative: none). */
   public SolverSession(Duration timeout) {
-    this(timeout, INCREMENTAL_RLIMIT);
+    this(timeout, INCREMENTAL_RLIMIT, false);
+  }
+
+  /**
+   * A session whose answers follow from its queries alone, not from when the JVM collects garbage
+   * ({@link Pinning}): for the one-run questions whose output shows the solver's choices (diff's
+   * classes and witnesses, verify's witness). It frees nothing before it closes, so a long session
+   * (the map's workers, the test suites' shared ones) does not use it.
+   */
+  public static SolverSession pinned(Duration timeout) {
+    return new SolverSession(timeout, INCREMENTAL_RLIMIT, true);
   }
 
   /** The same, with another work limit for the incremental solver (tests). */
   SolverSession(Duration timeout, int incrementalLimit) {
+    this(timeout, incrementalLimit, false);
+  }
+
+  private SolverSession(Duration timeout, int incrementalLimit, boolean pinned) {
     ctx = new Context();
-    Pinning.pin(ctx);
+    if (pinned) {
+      Pinning.pin(ctx);
+    }
     solver = ctx.mkSolver();
     last = solver;
     timeoutMillis =
