@@ -140,10 +140,11 @@ public final class Relevance {
   private static List<Unmodelled> stepped(
       List<Unmodelled> all, Flow flow, Verdict verdict, dev.tierproof.eval.Evaluator eval) {
     // spec S6.10, S6.11: a flow meets a forward chain only between a workload and outside the
-    // cluster (its one step of its own is the workload's) or another workload
+    // cluster (its one step of its own is the workload's), another workload or a host endpoint of
+    // another node
     List<Step> own = verdict.steps().stream().filter(s -> !s.forward()).toList();
     Reach.Other other =
-        own.stream().anyMatch(s -> s.endpoint().isHost())
+        own.stream().anyMatch(s -> s.endpoint().isHost()) && !hostElsewhere(flow)
             ? Reach.Other.ANY
             : own.size() == 1 ? Reach.Other.OUTSIDE : Reach.Other.FORWARDED;
     // spec S6.12: a local flow (it has an own-node step) is never forwarded
@@ -173,6 +174,19 @@ public final class Relevance {
                     java.util.Collections.singletonList(flow.sourcePlacement()),
                     java.util.Collections.singletonList(flow.destinationPlacement())),
         m -> m.reaches(flow) && Masquerading.turns(m, flow, verdict, eval));
+  }
+
+  /**
+   * Whether {@code flow} is between a workload and a host endpoint of another node, so forwarded at
+   * the workload's node as placed ({@link Flow#forwarded}, spec S6.10, S6.11).
+   */
+  private static boolean hostElsewhere(Flow flow) {
+    return Flow.forwarded(flow.source(), flow.destination(), flow.sourcePlacement())
+            && flow.destination() != null
+            && flow.destination().isHost()
+        || Flow.forwarded(flow.destination(), flow.source(), flow.destinationPlacement())
+            && flow.source() != null
+            && flow.source().isHost();
   }
 
   /**
@@ -326,8 +340,8 @@ public final class Relevance {
    * {@code r}, standing for forwarded traffic only, could act on is walked (spec S6.11, S9.3): its
    * forwarded flows with outside or a workload are walked on {@code r}'s nodes ({@link
    * Reach.Endpoints#walkedAt}), its flows with a host endpoint on its own node are local (S6.12),
-   * and the input has no host endpoint on another node (all of them on one node, {@code e}'s when
-   * it names one).
+   * those with a host endpoint of another node are forwarded and walked there too (S6.10), and the
+   * input has no host endpoint naming no node.
    */
   private static boolean settled(Reach.Endpoints r, Endpoint e, PolicySet set) {
     if (!r.forwardedOnly() || !forwarded(r) || e != null && e.isHost()) {
@@ -337,11 +351,7 @@ public final class Relevance {
     if (!r.walkedAt(node)) {
       return false;
     }
-    java.util.Set<String> hostNodes = new java.util.HashSet<>();
-    set.endpoints().stream().filter(Endpoint::isHost).forEach(h -> hostNodes.add(h.node()));
-    return hostNodes.size() <= 1
-        && !hostNodes.contains(null)
-        && (node == null || hostNodes.isEmpty() || hostNodes.contains(node));
+    return set.endpoints().stream().noneMatch(h -> h.isHost() && h.node() == null);
   }
 
   /**
@@ -419,7 +429,7 @@ public final class Relevance {
     return set.endpoints().stream().anyMatch(e -> covers(r, e, d, set, far))
         || hypothetical
             && (r.directions().contains(d) && fresh(r, null, null)
-                || far.may() && forwardedAt(r, null, set));
+                || far.forwards(null) && forwardedAt(r, null, set));
   }
 
   /**
