@@ -178,15 +178,18 @@ public final class Relevance {
 
   /**
    * Whether {@code flow} is between a workload and a host endpoint of another node, so forwarded at
-   * the workload's node as placed ({@link Flow#forwarded}, spec S6.10, S6.11).
+   * the workload's node (spec S6.10, S6.11): the host endpoint names its node and the flow is not
+   * {@link Flow#local} (a workload naming no node placed elsewhere is on a node no placement names,
+   * not the host endpoint's).
    */
   private static boolean hostElsewhere(Flow flow) {
-    return Flow.forwarded(flow.source(), flow.destination(), flow.sourcePlacement())
-            && flow.destination() != null
-            && flow.destination().isHost()
-        || Flow.forwarded(flow.destination(), flow.source(), flow.destinationPlacement())
-            && flow.source() != null
-            && flow.source().isHost();
+    Endpoint s = flow.source();
+    Endpoint d = flow.destination();
+    return s != null
+        && d != null
+        && s.isHost() != d.isHost()
+        && (s.isHost() ? s : d).node() != null
+        && !flow.local();
   }
 
   /**
