@@ -67,6 +67,28 @@ final class EndReach {
     }
 
     /**
+     * Whether workload {@code e} names no node and every host endpoint the far end can be names
+     * one: its flows are forwarded at its node (elsewhere, or a walked one) but where it is placed
+     * on a host endpoint's node (local, spec S6.11, S6.12).
+     */
+    boolean placed(Endpoint e) {
+      return every == Reach.Other.ANY
+          && hosts != null
+          && !e.isHost()
+          && e.node() == null
+          && !hosts.contains(null);
+    }
+
+    /**
+     * Whether {@code r} acts at workload {@code e} (naming no node, {@link #placed}) in {@code d}
+     * placed on a host endpoint's node: a local flow, which forwarded-only elements never see.
+     */
+    boolean local(Reach.Endpoints r, Endpoint e, Direction d) {
+      return !r.forwardedOnly()
+          && hosts.stream().anyMatch(m -> r.covers(e.withNode(m), d, Reach.Other.ANY));
+    }
+
+    /**
      * Whether some flow with workload {@code e} (null: one naming no node, or a pod that could be
      * deployed) is forwarded at its node: {@link #may}, or the far end can be a host endpoint of
      * another node (spec S6.10, S6.11).
@@ -110,7 +132,9 @@ final class EndReach {
    * workload of its node, at the local pre-DNAT path that flow meets first (S6.12).
    */
   static boolean covers(Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, Far far) {
-    return r.covers(e, d, e.isHost() ? far.every() : far.at(e))
+    return (far.placed(e)
+            ? r.covers(e, d, Reach.Other.FORWARDED) || far.local(r, e, d)
+            : r.covers(e, d, e.isHost() ? far.every() : far.at(e)))
         || far.forwards(e) && forwardedAt(r, e, set)
         || d == Direction.INGRESS && far.every() != Reach.Other.OUTSIDE && localPreDnat(r, e, set)
         || e.isHost()
