@@ -32,13 +32,13 @@ import java.util.stream.Stream;
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
  * source, ingress at the destination). An element standing for forwarded traffic does not act at a
  * workload on a node whose forward chain is walked ({@link Reach.Endpoints#walked}) for a flow
- * whose other end is outside the cluster or another workload (spec S6.10, S6.11, S9.3); one that
- * may drop the outer packet of encapsulation ({@link Reach.Outer}) matters to a flow between two
- * workloads whose ends may be on two nodes, one of them where it drops; one that nat-outgoing hides
- * the source from ({@link Reach.Masqueraded}) to a flow from a workload to another node's host
- * endpoint that Felix may masquerade ({@link Masquerading}). A flow shown places each end naming no
- * node ({@link Flow#sourcePlacement}): the element matters where it stands. Every command asks here
- * and nowhere else.
+ * whose other end is outside the cluster, another workload or a host endpoint of another node (spec
+ * S6.10, S6.11, S9.3); one that may drop the outer packet of encapsulation ({@link Reach.Outer})
+ * matters to a flow between two workloads whose ends may be on two nodes, one of them where it
+ * drops; one that nat-outgoing hides the source from ({@link Reach.Masqueraded}) to a flow from a
+ * workload to another node's host endpoint that Felix may masquerade ({@link Masquerading}). A flow
+ * shown places each end naming no node ({@link Flow#sourcePlacement}): the element matters where it
+ * stands. Every command asks here and nowhere else.
  */
 public final class Relevance {
 
@@ -341,10 +341,10 @@ public final class Relevance {
   /**
    * Whether every flow of workload {@code e} (null: a pod that could be deployed) that element
    * {@code r}, standing for forwarded traffic only, could act on is walked (spec S6.11, S9.3): its
-   * forwarded flows with outside or a workload are walked on {@code r}'s nodes ({@link
-   * Reach.Endpoints#walkedAt}), its flows with a host endpoint on its own node are local (S6.12),
-   * those with a host endpoint of another node are forwarded and walked there too (S6.10), and the
-   * input has no host endpoint naming no node.
+   * forwarded flows with outside, a workload or another node's host endpoint are walked on {@code
+   * r}'s nodes ({@link Reach.Endpoints#walkedAt}), its flows with a host endpoint on its own node
+   * are local (S6.12), those with a host endpoint of another node are forwarded and walked there
+   * too (S6.10), and the input has no host endpoint naming no node.
    */
   private static boolean settled(Reach.Endpoints r, Endpoint e, PolicySet set) {
     if (!r.forwardedOnly() || !forwarded(r) || e != null && e.isHost()) {
