@@ -22,21 +22,83 @@ final class EndReach {
   private EndReach() {}
 
   /**
-   * What the far end of a flow is for every flow ({@code every}), and whether for some flow it is
-   * outside the cluster or a workload, so that the flow is forwarded ({@code may}).
+   * What the far end of a flow is for every flow ({@code every}), whether for some flow it is
+   * outside the cluster or a workload, so that the flow is forwarded ({@code may}), and the nodes
+   * of the host endpoints it can be ({@code hosts}, null in it: one naming no node; {@code hosts}
+   * null: not told), whose flows with a workload on another node are forwarded there too (spec
+   * S6.10, S6.11).
    */
-  record Far(Reach.Other every, boolean may) {
+  record Far(Reach.Other every, boolean may, java.util.Set<String> hosts) {
 
-    static final Far INSIDE = new Far(Reach.Other.ANY, false);
+    static final Far INSIDE = new Far(Reach.Other.ANY, false, null);
 
     /** Any end: inside the cluster or outside. */
-    static final Far ANY = new Far(Reach.Other.ANY, true);
+    static final Far ANY = new Far(Reach.Other.ANY, true, null);
 
     /** The far end {@code end}: null any end the map covers, outside ones included. */
     static Far of(End end, PolicySet set) {
       Reach.Other every = end == null ? Reach.Other.ANY : Relevance.other(end, set);
+      java.util.Set<String> hosts = null;
+      if (end != null) {
+        hosts = new java.util.HashSet<>();
+        for (Endpoint e : held(end, set)) {
+          if (e.isHost()) {
+            hosts.add(e.node());
+          }
+        }
+      }
       return new Far(
-          every, end == null || end instanceof End.Addresses || every != Reach.Other.ANY);
+          every, end == null || end instanceof End.Addresses || every != Reach.Other.ANY, hosts);
+    }
+
+    /**
+     * What the far end is for every flow with workload {@code e}: {@link #every}, but forwarded at
+     * {@code e}'s node when every host endpoint it can be is on another node (spec S6.11).
+     */
+    Reach.Other at(Endpoint e) {
+      return every == Reach.Other.ANY
+              && hosts != null
+              && !e.isHost()
+              && e.node() != null
+              && !hosts.contains(null)
+              && !hosts.contains(e.node())
+          ? Reach.Other.FORWARDED
+          : every;
+    }
+
+    /**
+     * Whether workload {@code e} names no node and every host endpoint the far end can be names
+     * one: its flows are forwarded at its node (elsewhere, or a walked one) but where it is placed
+     * on a host endpoint's node (local, spec S6.11, S6.12).
+     */
+    boolean placed(Endpoint e) {
+      return every == Reach.Other.ANY
+          && hosts != null
+          && !e.isHost()
+          && e.node() == null
+          && !hosts.contains(null);
+    }
+
+    /**
+     * Whether {@code r} acts at workload {@code e} (naming no node, {@link #placed}) in {@code d}
+     * placed on a host endpoint's node: a local flow, which forwarded-only elements never see.
+     */
+    boolean local(Reach.Endpoints r, Endpoint e, Direction d) {
+      return !r.forwardedOnly()
+          && hosts.stream().anyMatch(m -> r.covers(e.withNode(m), d, Reach.Other.ANY));
+    }
+
+    /**
+     * Whether some flow with workload {@code e} (null: one naming no node, or a pod that could be
+     * deployed) is forwarded at its node: {@link #may}, or the far end can be a host endpoint of
+     * another node (spec S6.10, S6.11).
+     */
+    boolean forwards(Endpoint e) {
+      return may
+          || hosts != null
+              && hosts.stream()
+                  .anyMatch(
+                      n -> n != null && (e == null || e.node() == null || !n.equals(e.node())));
     }
   }
 
@@ -56,21 +118,24 @@ final class EndReach {
                     && !(Reach.Endpoints.walkedFlow(far.every())
                         && r.walkedAt(null)) // spec S6.11: no node
                     && fresh(r, h.namespace(), h.selector())
-                || far.may() && forwardedAt(r, null, set));
+                || far.forwards(null) && forwardedAt(r, null, set));
   }
 
   /**
    * The element acts at the step at {@code e} in {@code d} (of a flow whose other end is as {@code
-   * far} says): there (not at a workload on a walked node when the far end is outside for every
-   * flow, spec S6.11); at a host endpoint whose untracked Allows in {@code d} need replies, in the
-   * other direction, which decides them (spec S6.5); or, for a workload on a walked node and a far
-   * end that may be outside, at that node's host endpoint, whose forward ingress and egress steps
-   * such a flow meets (spec S6.11); or, at a host endpoint in ingress whose far end may be a
+   * far} says): there (not at a workload on a walked node when the far end is outside, a workload
+   * or a host endpoint of another node for every flow, spec S6.11); at a host endpoint whose
+   * untracked Allows in {@code d} need replies, in the other direction, which decides them (spec
+   * S6.5); or, for a workload on a walked node and a far end that may be outside, a workload or a
+   * host endpoint of another node, at that node's host endpoint, whose forward ingress and egress
+   * steps such a flow meets (spec S6.11); or, at a host endpoint in ingress whose far end may be a
    * workload of its node, at the local pre-DNAT path that flow meets first (S6.12).
    */
   static boolean covers(Reach.Endpoints r, Endpoint e, Direction d, PolicySet set, Far far) {
-    return r.covers(e, d, far.every())
-        || far.may() && forwardedAt(r, e, set)
+    return (far.placed(e)
+            ? r.covers(e, d, Reach.Other.FORWARDED) || far.local(r, e, d)
+            : r.covers(e, d, e.isHost() ? far.every() : far.at(e)))
+        || far.forwards(e) && forwardedAt(r, e, set)
         || d == Direction.INGRESS && far.every() != Reach.Other.OUTSIDE && localPreDnat(r, e, set)
         || e.isHost()
             && r.covers(e, d.opposite())

@@ -32,13 +32,13 @@ import java.util.stream.Stream;
  * of the question's ends could be such a point in the direction the end is evaluated (egress at the
  * source, ingress at the destination). An element standing for forwarded traffic does not act at a
  * workload on a node whose forward chain is walked ({@link Reach.Endpoints#walked}) for a flow
- * whose other end is outside the cluster or another workload (spec S6.10, S6.11, S9.3); one that
- * may drop the outer packet of encapsulation ({@link Reach.Outer}) matters to a flow between two
- * workloads whose ends may be on two nodes, one of them where it drops; one that nat-outgoing hides
- * the source from ({@link Reach.Masqueraded}) to a flow from a workload to another node's host
- * endpoint that Felix may masquerade ({@link Masquerading}). A flow shown places each end naming no
- * node ({@link Flow#sourcePlacement}): the element matters where it stands. Every command asks here
- * and nowhere else.
+ * whose other end is outside the cluster, another workload or a host endpoint of another node (spec
+ * S6.10, S6.11, S9.3); one that may drop the outer packet of encapsulation ({@link Reach.Outer})
+ * matters to a flow between two workloads whose ends may be on two nodes, one of them where it
+ * drops; one that nat-outgoing hides the source from ({@link Reach.Masqueraded}) to a flow from a
+ * workload to another node's host endpoint that Felix may masquerade ({@link Masquerading}). A flow
+ * shown places each end naming no node ({@link Flow#sourcePlacement}): the element matters where it
+ * stands. Every command asks here and nowhere else.
  */
 public final class Relevance {
 
@@ -140,10 +140,11 @@ public final class Relevance {
   private static List<Unmodelled> stepped(
       List<Unmodelled> all, Flow flow, Verdict verdict, dev.tierproof.eval.Evaluator eval) {
     // spec S6.10, S6.11: a flow meets a forward chain only between a workload and outside the
-    // cluster (its one step of its own is the workload's) or another workload
+    // cluster (its one step of its own is the workload's), another workload or a host endpoint of
+    // another node
     List<Step> own = verdict.steps().stream().filter(s -> !s.forward()).toList();
     Reach.Other other =
-        own.stream().anyMatch(s -> s.endpoint().isHost())
+        own.stream().anyMatch(s -> s.endpoint().isHost()) && !hostElsewhere(flow)
             ? Reach.Other.ANY
             : own.size() == 1 ? Reach.Other.OUTSIDE : Reach.Other.FORWARDED;
     // spec S6.12: a local flow (it has an own-node step) is never forwarded
@@ -173,6 +174,22 @@ public final class Relevance {
                     java.util.Collections.singletonList(flow.sourcePlacement()),
                     java.util.Collections.singletonList(flow.destinationPlacement())),
         m -> m.reaches(flow) && Masquerading.turns(m, flow, verdict, eval));
+  }
+
+  /**
+   * Whether {@code flow} is between a workload and a host endpoint of another node, so forwarded at
+   * the workload's node (spec S6.10, S6.11): the host endpoint names its node and the flow is not
+   * {@link Flow#local} (a workload naming no node placed elsewhere is on a node no placement names,
+   * not the host endpoint's).
+   */
+  private static boolean hostElsewhere(Flow flow) {
+    Endpoint s = flow.source();
+    Endpoint d = flow.destination();
+    return s != null
+        && d != null
+        && s.isHost() != d.isHost()
+        && (s.isHost() ? s : d).node() != null
+        && !flow.local();
   }
 
   /**
@@ -324,10 +341,10 @@ public final class Relevance {
   /**
    * Whether every flow of workload {@code e} (null: a pod that could be deployed) that element
    * {@code r}, standing for forwarded traffic only, could act on is walked (spec S6.11, S9.3): its
-   * forwarded flows with outside or a workload are walked on {@code r}'s nodes ({@link
-   * Reach.Endpoints#walkedAt}), its flows with a host endpoint on its own node are local (S6.12),
-   * and the input has no host endpoint on another node (all of them on one node, {@code e}'s when
-   * it names one).
+   * forwarded flows with outside, a workload or another node's host endpoint are walked on {@code
+   * r}'s nodes ({@link Reach.Endpoints#walkedAt}), its flows with a host endpoint on its own node
+   * are local (S6.12), those with a host endpoint of another node are forwarded and walked there
+   * too (S6.10), and the input has no host endpoint naming no node.
    */
   private static boolean settled(Reach.Endpoints r, Endpoint e, PolicySet set) {
     if (!r.forwardedOnly() || !forwarded(r) || e != null && e.isHost()) {
@@ -337,11 +354,7 @@ public final class Relevance {
     if (!r.walkedAt(node)) {
       return false;
     }
-    java.util.Set<String> hostNodes = new java.util.HashSet<>();
-    set.endpoints().stream().filter(Endpoint::isHost).forEach(h -> hostNodes.add(h.node()));
-    return hostNodes.size() <= 1
-        && !hostNodes.contains(null)
-        && (node == null || hostNodes.isEmpty() || hostNodes.contains(node));
+    return set.endpoints().stream().noneMatch(h -> h.isHost() && h.node() == null);
   }
 
   /**
@@ -419,7 +432,7 @@ public final class Relevance {
     return set.endpoints().stream().anyMatch(e -> covers(r, e, d, set, far))
         || hypothetical
             && (r.directions().contains(d) && fresh(r, null, null)
-                || far.may() && forwardedAt(r, null, set));
+                || far.forwards(null) && forwardedAt(r, null, set));
   }
 
   /**

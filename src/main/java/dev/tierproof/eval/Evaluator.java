@@ -174,8 +174,8 @@ public final class Evaluator {
    * The host endpoints whose forward chain sides a flow from {@code source} to {@code destination}
    * placed as {@code ends} says meets ({@link Hop#sides}), on the {@link #ports} of its ends' nodes
    * (its own, or where the flow places a workload naming none), for a workload end of a flow with
-   * outside or another workload; or of the node a flow between two outside addresses is routed
-   * through.
+   * outside, another workload or a host endpoint of another node; or of the node a flow between two
+   * outside addresses is routed through.
    */
   private Endpoint[] forwarders(Endpoint source, Endpoint destination, Flow.Ends ends) {
     return Hop.sides(source, destination, ends, ports, this::held);

@@ -55,10 +55,11 @@ public record Hop(Endpoint at, Direction direction, boolean forward, boolean loc
 
   /**
    * The host endpoints whose forward chain sides a flow from {@code source} to {@code destination}
-   * (null: outside) meets on the {@code ports} of its ends' nodes: for a workload end with outside
-   * or another workload, its own node or the one {@code ends} places it on; for a flow between two
-   * outside addresses routed through a node ({@link Flow#transit}), that node's host endpoints of
-   * the interface it comes in by (ingress side, before) and leaves by (egress side, after).
+   * (null: outside) meets on the {@code ports} of its ends' nodes: for a workload end with outside,
+   * another workload or a host endpoint of another node, its own node or the one {@code ends}
+   * places it on; for a flow between two outside addresses routed through a node ({@link
+   * Flow#transit}), that node's host endpoints of the interface it comes in by (ingress side,
+   * before) and leaves by (egress side, after).
    *
    * <p>The host endpoints whose forward chain sides a flow meets (spec S6.9-S6.11), in {@link
    * #of}'s order: the source node's ingress and egress sides, the destination node's ingress and
@@ -89,15 +90,25 @@ public record Hop(Endpoint at, Direction direction, boolean forward, boolean loc
             null
           };
     }
-    Ports s = forwarded(source, destination) ? ports.get(node(source, ends.source())) : null;
-    Ports d =
-        forwarded(destination, source) ? ports.get(node(destination, ends.destination())) : null;
-    return sides(s, d, ends, held);
+    return sides(
+        walked(source, destination, ends.source(), ports),
+        walked(destination, source, ends.destination(), ports),
+        ends,
+        held);
   }
 
-  /** The node workload {@code w} is on: its own, else {@code placement} ("" for none). */
-  private static String node(Endpoint w, String placement) {
-    return w.node() != null ? w.node() : placement != null ? placement : "";
+  /**
+   * The host side of the walked node of end {@code w} placed on {@code placement} when its packets
+   * with {@code other} are forwarded there ({@link Flow#forwarded}: with outside, a workload, or a
+   * host endpoint of another node, spec S6.10, S6.11), else null.
+   */
+  private static Ports walked(
+      Endpoint w, Endpoint other, String placement, Map<String, Ports> ports) {
+    if (w == null || !Flow.forwarded(w, other, placement)) {
+      return null;
+    }
+    String node = w.node() != null ? w.node() : placement;
+    return node == null ? null : ports.get(node);
   }
 
   private static Endpoint[] sides(Ports s, Ports d, Flow.Ends ends, UnaryOperator<Endpoint> held) {
@@ -110,14 +121,6 @@ public record Hop(Endpoint at, Direction direction, boolean forward, boolean loc
       d == null ? null : held.apply(d.at(ends.destinationInterface())),
       d == null ? null : held.apply(d.other())
     };
-  }
-
-  /**
-   * Whether workload end {@code w}'s packets with {@code other} (null: outside) are forwarded at
-   * its node (spec S6.10): the other end is outside or a workload, not a host endpoint.
-   */
-  static boolean forwarded(Endpoint w, Endpoint other) {
-    return w != null && !w.isHost() && (other == null || !other.isHost());
   }
 
   /**

@@ -103,7 +103,7 @@ final class Gaps {
     boolean renderer = dataplane != null && dataplane.renderer();
     boolean bpf = dataplane == Dataplane.BPF;
     // spec S6.9-S6.11: these nodes' forward chains are walked, for every interface choice, for
-    // their workloads' flows with outside or another workload
+    // their workloads' flows with outside, another workload or another node's host endpoint
     Set<String> walked = dev.tierproof.model.Ports.of(set.endpoints()).keySet();
     // spec S6.10: eBPF lets the outer packet between Calico hosts through
     OuterPackets outer = bpf ? null : new OuterPackets(modes, vxlanPort, set.endpoints(), walked);
@@ -144,8 +144,9 @@ final class Gaps {
                       ? "forwarded traffic through host endpoints is not modelled"
                       : "forwarded traffic through host endpoints is modelled only for a"
                           + " workload on a node whose host endpoints' interfaces the input"
-                          + " settles and an address outside the cluster or another workload, and"
-                          + " for two addresses outside the cluster routed through such a node",
+                          + " settles and an address outside the cluster, another workload or a"
+                          + " host endpoint of another node, and for two addresses outside the"
+                          + " cluster routed through such a node",
                   hosts.isEmpty()
                       ? Reach.NOWHERE
                       : new Reach.Endpoints(

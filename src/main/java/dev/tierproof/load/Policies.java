@@ -167,8 +167,9 @@ final class Policies {
                       + " an untracked Allow there"
                   : "`: forwarded traffic through host endpoints is modelled only for the"
                       + " workloads of a node whose host endpoints' interfaces are settled (for"
-                      + " every interface routing may pick), with addresses outside the cluster"
-                      + " and with other workloads, and for two addresses outside the cluster"
+                      + " every interface routing may pick), with addresses outside the cluster,"
+                      + " with other workloads and with other nodes' host endpoints, and for two"
+                      + " addresses outside the cluster"
                       + " routed through such a node"
                       + (preDnat
                           ? " (not the outer packet of IPIP or VXLAN between two nodes)"

@@ -14,25 +14,27 @@ import java.util.Objects;
  *     or null
  * @param sourcePlacement the node of the flow's source end where its node matters, null elsewhere
  *     ({@code destinationPlacement} likewise for its destination end): for a workload end of a flow
- *     with a host endpoint, the host endpoint's node when the workload is on it (spec S6.12: the
- *     flow is {@link #local}); for a workload end of a flow with outside or with another workload,
- *     the workload's node (its forward chain may be walked, S6.11); null for other ends. For a
- *     workload that names no node (a pod template, a pod not yet deployed) the flow places it:
- *     given a node, it is on that node; null, on a node the input does not list or one whose answer
- *     is the same as there ({@link #placements}). Each end is placed on its own, so a flow between
- *     two workloads naming no node can place them on two nodes. The one home of where a flow puts
- *     its ends: normalised here, so a placement that cannot matter is null
+ *     with a host endpoint on a node, the workload's node (the host endpoint's: the flow is {@link
+ *     #local}, spec S6.12; another: its forward chain may be walked, S6.11); for a workload end of
+ *     a flow with outside or with another workload, the workload's node (its forward chain may be
+ *     walked, S6.11); null for other ends. For a workload that names no node (a pod template, a pod
+ *     not yet deployed) the flow places it: given a node, it is on that node; null, on a node the
+ *     input does not list or one whose answer is the same as there ({@link #placements}). Each end
+ *     is placed on its own, so a flow between two workloads naming no node can place them on two
+ *     nodes. The one home of where a flow puts its ends: normalised here, so a placement that
+ *     cannot matter is null
  * @param sourceInterface the interface the packet leaves the source end's node by, when that end is
  *     a workload placed on a node ({@link #sourcePlacement}) and the flow is forwarded there (the
- *     other end is outside or a workload on another node): a key of that node's {@link
- *     Ports#named}, or {@link Ports#OTHER}; null where no choice applies (spec S6.10: it picks the
- *     host endpoint whose egress forward path the packet meets). {@code destinationInterface}
- *     likewise the interface it comes in by at the destination end's node (its pre-DNAT and ingress
- *     forward paths). Null too on a node without named host endpoints, where every choice is alike
- *     ({@link #placements(Endpoint, Endpoint, Map)} draws only those that matter). A flow between
- *     two addresses outside the cluster routed through a node ({@link #transit}) names it in both
- *     placements, and its interfaces are the one it comes in by ({@code sourceInterface}, facing
- *     the source) and the one it leaves by ({@code destinationInterface})
+ *     other end is outside, a workload on another node or a host endpoint of another node, {@link
+ *     #forwarded}): a key of that node's {@link Ports#named}, or {@link Ports#OTHER}; null where no
+ *     choice applies (spec S6.10: it picks the host endpoint whose egress forward path the packet
+ *     meets). {@code destinationInterface} likewise the interface it comes in by at the destination
+ *     end's node (its pre-DNAT and ingress forward paths). Null too on a node without named host
+ *     endpoints, where every choice is alike ({@link #placements(Endpoint, Endpoint, Map)} draws
+ *     only those that matter). A flow between two addresses outside the cluster routed through a
+ *     node ({@link #transit}) names it in both placements, and its interfaces are the one it comes
+ *     in by ({@code sourceInterface}, facing the source) and the one it leaves by ({@code
+ *     destinationInterface})
  */
 public record Flow(
     int protocol,
@@ -70,11 +72,13 @@ public record Flow(
               && sourcePlacement != null
               && sourcePlacement.equals(destinationPlacement);
       sourceInterface =
-          sourcePlacement == null || oneNode || !crosses(source, destination)
+          sourcePlacement == null || oneNode || !forwarded(source, destination, sourcePlacement)
               ? null
               : sourceInterface;
       destinationInterface =
-          destinationPlacement == null || oneNode || !crosses(destination, source)
+          destinationPlacement == null
+                  || oneNode
+                  || !forwarded(destination, source, destinationPlacement)
               ? null
               : destinationInterface;
     }
@@ -90,9 +94,22 @@ public record Flow(
     return source == null && destination == null ? sourcePlacement : null;
   }
 
-  /** Whether workload end {@code w}'s packets with {@code other} (null: outside) are forwarded. */
-  private static boolean crosses(Endpoint w, Endpoint other) {
-    return w != null && !w.isHost() && (other == null || !other.isHost());
+  /**
+   * Whether workload end {@code w}, on {@code node} (its own, or where the flow places it; null:
+   * none), forwards its packets with {@code other} (null: outside) at that node (spec S6.10,
+   * S6.11): the other end is outside, a workload, or a host endpoint of another node (W -> H(M)
+   * leaves N by one of N's interfaces, as W -> outside does). The one home of when a workload end
+   * meets its node's forward chain ({@code eval.Hop}, {@code smt.EndEncoding#far} follow it).
+   */
+  public static boolean forwarded(Endpoint w, Endpoint other, String node) {
+    if (w == null || w.isHost()) {
+      return false;
+    }
+    if (other == null || !other.isHost()) {
+      return true;
+    }
+    String on = w.node() != null ? w.node() : node;
+    return on != null && other.node() != null && !other.node().equals(on);
   }
 
   /**
@@ -130,10 +147,9 @@ public record Flow(
 
   /**
    * {@code node} as the placement of end {@code w} of a flow between it and {@code other} (null:
-   * outside; {@link #sourcePlacement}): for a workload with a host endpoint on a node, that node
-   * when the workload is on it or names no node and is placed there, else null; for a workload with
-   * outside or another workload, its own node, or the given one when it names none; null for a host
-   * endpoint or outside.
+   * outside; {@link #sourcePlacement}): for a workload, its own node, or the given one when it
+   * names none; null when the other end is a host endpoint naming no node, for a host endpoint and
+   * for outside.
    */
   private static String normalised(Endpoint w, Endpoint other, String node) {
     if (w == null || w.isHost()) {
@@ -143,7 +159,7 @@ public record Flow(
     if (other == null || !other.isHost()) {
       return on;
     }
-    return other.node() != null && other.node().equals(on) ? on : null;
+    return other.node() != null ? on : null; // spec S6.12 local, or S6.11 forwarded there
   }
 
   /**
@@ -178,10 +194,12 @@ public record Flow(
 
   /** {@link #local()} of a flow between {@code a} and {@code b} placed on {@code placement}. */
   public static boolean local(Endpoint a, Endpoint b, String placement) {
-    return a != null
-        && b != null
-        && a.isHost() != b.isHost()
-        && (normalised(a, b, placement) != null || normalised(b, a, placement) != null);
+    if (a == null || b == null || a.isHost() == b.isHost()) {
+      return false;
+    }
+    Endpoint h = a.isHost() ? a : b;
+    String on = normalised(h == a ? b : a, h, placement);
+    return on != null && on.equals(h.node());
   }
 
   /**
@@ -237,15 +255,15 @@ public record Flow(
 
   /**
    * The placements of the flows between {@code a} and {@code b} (null: outside), either way, that
-   * can change their answers, elsewhere first: with a {@link #floating} end, elsewhere and its host
-   * end's node, or for a flow with outside each of {@code walked} (the nodes whose forward chain is
-   * walked, spec S6.11, with their {@link Ports}); for a flow between two workloads, each end
-   * naming no node elsewhere or on each of {@code walked}, independently ((walked+1)² for two such
-   * ends); else the one placement they all have. Each forwarded end on a walked node whose host
-   * endpoints name interfaces crosses each of its interface choices ({@link Ports#choices}; S6.10),
-   * the ends independently. A flow between two addresses outside the cluster is routed through no
-   * walked node or through each of {@code walked}, coming in and leaving by each pair of its
-   * interface choices, the same one included ({@link #transit}).
+   * can change their answers, elsewhere first: with a {@link #floating} end, elsewhere, its host
+   * end's node (S6.12), and each of {@code walked} (the nodes whose forward chain is walked, spec
+   * S6.11, with their {@link Ports}; for a host end, each but its node); for a flow between two
+   * workloads, each end naming no node elsewhere or on each of {@code walked}, independently
+   * ((walked+1)² for two such ends); else the one placement they all have. Each forwarded end on a
+   * walked node whose host endpoints name interfaces crosses each of its interface choices ({@link
+   * Ports#choices}; S6.10), the ends independently. A flow between two addresses outside the
+   * cluster is routed through no walked node or through each of {@code walked}, coming in and
+   * leaving by each pair of its interface choices, the same one included ({@link #transit}).
    */
   public static java.util.List<Ends> placements(Endpoint a, Endpoint b, Map<String, Ports> walked) {
     java.util.List<Ends> out = new java.util.ArrayList<>();
@@ -265,8 +283,10 @@ public record Flow(
       String s = normalised(a, b, e.source());
       String d = normalised(b, a, e.destination());
       boolean oneNode = betweenWorkloads(a, b) && s != null && s.equals(d);
-      for (String si : choices(oneNode || !crosses(a, b) || s == null ? null : walked.get(s))) {
-        for (String di : choices(oneNode || !crosses(b, a) || d == null ? null : walked.get(d))) {
+      for (String si :
+          choices(oneNode || s == null || !forwarded(a, b, s) ? null : walked.get(s))) {
+        for (String di :
+            choices(oneNode || d == null || !forwarded(b, a, d) ? null : walked.get(d))) {
           out.add(new Ends(e.source(), e.destination(), si, di));
         }
       }
@@ -298,8 +318,13 @@ public record Flow(
     Endpoint other = w == a ? b : a;
     java.util.List<Ends> out = new java.util.ArrayList<>();
     out.add(Ends.both(null));
-    for (String n : other == null ? walked : java.util.List.of(other.node())) {
-      out.add(Ends.both(n));
+    if (other != null) {
+      out.add(Ends.both(other.node())); // spec S6.12: local
+    }
+    for (String n : walked) {
+      if (other == null || !n.equals(other.node())) {
+        out.add(Ends.both(n)); // spec S6.11: forwarded at n
+      }
     }
     return out;
   }

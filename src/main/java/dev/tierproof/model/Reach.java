@@ -113,7 +113,10 @@ public sealed interface Reach {
   enum Other {
     /** Outside the cluster. */
     OUTSIDE,
-    /** Outside the cluster or a workload endpoint: the flow is forwarded at its workload ends. */
+    /**
+     * Outside the cluster, a workload endpoint, or a host endpoint of another node than the
+     * workload's: the flow is forwarded at its workload ends ({@link Flow#forwarded}).
+     */
     FORWARDED,
     /** Anything, a host endpoint included. */
     ANY
@@ -140,8 +143,9 @@ public sealed interface Reach {
    *     reach, one whose node is unknown is in it (forwarded traffic crosses the host endpoints of
    *     its workload's node, spec S6.6)
    * @param walked the nodes whose forward chain is modelled (spec S6.11): at a workload on one of
-   *     them the element does not act on the flows whose other end is outside the cluster or a
-   *     workload (S6.10; the outer packet of encapsulation is an element of its own, {@link Outer})
+   *     them the element does not act on the flows whose other end is outside the cluster, a
+   *     workload or a host endpoint of another node (S6.10; the outer packet of encapsulation is an
+   *     element of its own, {@link Outer})
    * @param forwardedOnly the element acts on forwarded traffic only ({@link #forwardedOnly}): not
    *     on a local flow ({@link Flow#local})
    * @param routed the element also acts on the flows between two addresses outside the cluster
@@ -240,8 +244,8 @@ public sealed interface Reach {
     /**
      * Whether the element acts at {@code e} for {@code direction} on a flow whose other end is as
      * {@code other} says: {@link #covers(Endpoint, Direction)}, but not at a workload {@link
-     * #walkedAt} its node when the other end is outside or a workload: the flow is forwarded there
-     * and its chains are walked, spec S6.10, S6.11).
+     * #walkedAt} its node when the other end is outside, a workload or a host endpoint of another
+     * node: the flow is forwarded there and its chains are walked, spec S6.10, S6.11).
      */
     public boolean covers(Endpoint e, Direction direction, Other other) {
       return covers(e, direction) && !(walkedFlow(other) && !e.isHost() && walkedAt(e.node()));
@@ -249,7 +253,7 @@ public sealed interface Reach {
 
     /**
      * Whether a workload's flows with {@code other} at the far end are left alone on a walked node:
-     * with outside or with a workload.
+     * with outside, with a workload, or with a host endpoint of another node.
      */
     public static boolean walkedFlow(Other other) {
       return other != Other.ANY;

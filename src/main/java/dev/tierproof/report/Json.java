@@ -286,9 +286,10 @@ final class Json {
 
   /**
    * {@code "placedOn": "n1"} for a workload naming no node that the flow places on a node: its host
-   * end's (spec S6.12), or for a flow with outside or another workload a walked one (S6.10, S6.11):
-   * of the source end ({@code source}) or the destination end; and {@code "interface": "eth0"} when
-   * the flow chooses the interface the end's packets cross there ({@link Flow#interfaceOf}).
+   * end's (spec S6.12), or for a flow with outside, another workload or another node's host
+   * endpoint a walked one (S6.10, S6.11): of the source end ({@code source}) or the destination
+   * end; and {@code "interface": "eth0"} when the flow chooses the interface the end's packets
+   * cross there ({@link Flow#interfaceOf}).
    */
   private static void placedOn(ObjectNode end, Flow flow, boolean source) {
     if (flow.placedOn(source) != null) {

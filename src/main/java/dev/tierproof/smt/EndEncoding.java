@@ -210,6 +210,25 @@ final class EndEncoding {
                 : o instanceof Addressless f ? !f.endpoint().isHost() : o instanceof Hypothetical);
   }
 
+  /**
+   * The chosen alternative is one whose flows with a workload on {@code node} are forwarded there
+   * ({@code model.Flow#forwarded}, spec S6.10, S6.11): outside the cluster, a workload, or a host
+   * endpoint of a node other than {@code node}.
+   */
+  BoolExpr far(String node) {
+    return t.or(
+        outside(),
+        workload(),
+        chosen(
+            o -> {
+              Endpoint e =
+                  o instanceof Concrete k
+                      ? k.endpoint()
+                      : o instanceof Addressless f ? f.endpoint() : null;
+              return e != null && e.isHost() && e.node() != null && !e.node().equals(node);
+            }));
+  }
+
   /** The chosen alternative is outside the cluster (false when the end has none). */
   BoolExpr outside() {
     return chosen(External.class::isInstance);

@@ -15,16 +15,16 @@ import java.util.function.Function;
  * The forward chains a query's flows can meet (spec S6.7-S6.11): per node whose host side is
  * settled ({@link Network#ports}), the conditions "the flow's source end is a workload endpoint on
  * that node (or naming none, placed there: {@link EndEncoding#onNode}) and its destination is
- * outside the cluster or a workload" and the same of its destination end; each side of each host
- * endpoint's forward chain there ({@link Chain.Compiler#forward}) is compiled once and guarded by
- * the flows that meet it: the all-interfaces endpoint's ingress side by the source end's node (the
- * workload's interface), its egress side by the destination end's; the side of the host endpoint
- * governing each interface choice ({@link dev.tierproof.model.Ports#at}, {@link FlowVars#iface}) by
- * the source end's node and its outgoing choice (egress) or the destination end's node and its
- * incoming choice (ingress), when the other end is not on that node (spec S6.10); a host endpoint
- * whose chain holds no policy forwards every packet and is left out. The solver's counterpart of
- * {@code eval.Evaluator.forwarders} and {@code forwardChain}, in the order of {@code
- * eval.Evaluator.hops}.
+ * outside the cluster, a workload or a host endpoint of another node ({@link EndEncoding#far})" and
+ * the same of its destination end; each side of each host endpoint's forward chain there ({@link
+ * Chain.Compiler#forward}) is compiled once and guarded by the flows that meet it: the
+ * all-interfaces endpoint's ingress side by the source end's node (the workload's interface), its
+ * egress side by the destination end's; the side of the host endpoint governing each interface
+ * choice ({@link dev.tierproof.model.Ports#at}, {@link FlowVars#iface}) by the source end's node
+ * and its outgoing choice (egress) or the destination end's node and its incoming choice (ingress),
+ * when the other end is not on that node (spec S6.10); a host endpoint whose chain holds no policy
+ * forwards every packet and is left out. The solver's counterpart of {@code
+ * eval.Evaluator.forwarders} and {@code forwardChain}, in the order of {@code eval.Evaluator.hops}.
  */
 final class Forwarding {
 
@@ -189,11 +189,11 @@ final class Forwarding {
 
   /**
    * End {@code w} of the flow is a workload on {@code node} (or naming none, placed there) and the
-   * {@code other} end is outside the cluster or a workload: the flow meets that node's chain at
-   * {@code w}'s end (spec S6.10, S6.11).
+   * {@code other} end is outside the cluster, a workload or a host endpoint of another node: the
+   * flow meets that node's chain at {@code w}'s end (spec S6.10, S6.11).
    */
   private static BoolExpr meets(Terms t, EndEncoding w, EndEncoding other, String node) {
-    return t.and(w.onNode(node), t.or(other.outside(), other.workload()));
+    return t.and(w.onNode(node), other.far(node));
   }
 
   /** The pre-DNAT tiers in ingress of all-interfaces endpoint {@code star} (spec S6.12). */

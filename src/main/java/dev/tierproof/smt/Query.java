@@ -225,12 +225,13 @@ public final class Query implements AutoCloseable {
    * Sets {@link #on}, {@link #dstOn} and {@link #local}, and returns what keeps {@link
    * FlowVars#node} and {@link FlowVars#dnode} canonical. The flow places its source end on node N
    * when it is a workload on N or naming none that {@link FlowVars#node} places there, and the
-   * destination is a host endpoint on N (local, spec S6.12), or outside the cluster or a workload
-   * with N {@link Network#walkable} (S6.10, S6.11); its destination end likewise ({@link
-   * FlowVars#dnode}). A flow between two outside addresses routed through a walked node N has both
-   * on N ({@link Forwarding#through}), else neither. An end naming no node whose placement can
-   * matter (the other end is outside, a host endpoint or a workload) is placed on a node only where
-   * that matters, so each placement has one value; any other end's choice is never read.
+   * destination is a host endpoint on N (local, spec S6.12), or outside the cluster, a workload or
+   * a host endpoint of another node with N {@link Network#walkable} (S6.10, S6.11, {@link
+   * EndEncoding#far}); its destination end likewise ({@link FlowVars#dnode}). A flow between two
+   * outside addresses routed through a walked node N has both on N ({@link Forwarding#through}),
+   * else neither. An end naming no node whose placement can matter (the other end is outside, a
+   * host endpoint or a workload) is placed on a node only where that matters, so each placement has
+   * one value; any other end's choice is never read.
    */
   private BoolExpr placements() {
     if (net.nodes.isEmpty()) { // no node to place an end on: defining the terms below costs Z3 time
@@ -243,8 +244,6 @@ public final class Query implements AutoCloseable {
     List<BoolExpr> canonical = new ArrayList<>();
     BoolExpr srcFloats = t.define(t.and(src.placed(String::isEmpty), placeable(dst)));
     BoolExpr dstFloats = t.define(t.and(dst.placed(String::isEmpty), placeable(src)));
-    BoolExpr srcFar = t.define(t.or(src.outside(), src.workload()));
-    BoolExpr dstFar = t.define(t.or(dst.outside(), dst.workload()));
     BoolExpr routed = t.define(t.and(src.outside(), dst.outside()));
     for (String n : net.nodes) {
       String host = Endpoint.hostKey(n);
@@ -253,9 +252,9 @@ public final class Query implements AutoCloseable {
       boolean walked = net.walkable.contains(n);
       BoolExpr through = Forwarding.through(t, net, src, dst, n);
       BoolExpr s =
-          t.define(t.or(ls, walked ? t.and(src.onNode(n), dstFar) : ctx.mkFalse(), through));
+          t.define(t.or(ls, walked ? t.and(src.onNode(n), dst.far(n)) : ctx.mkFalse(), through));
       BoolExpr d =
-          t.define(t.or(ld, walked ? t.and(dst.onNode(n), srcFar) : ctx.mkFalse(), through));
+          t.define(t.or(ld, walked ? t.and(dst.onNode(n), src.far(n)) : ctx.mkFalse(), through));
       locals.add(ls);
       locals.add(ld);
       nodes.add(s);

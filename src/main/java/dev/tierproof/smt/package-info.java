@@ -17,8 +17,9 @@
  * traffic with its own workloads; a local flow walks only the workload's egress toward its host).
  * {@code flow.node} places the source end when it is a workload naming no node, {@code
  * flow.dstNode} the destination end: elsewhere, on its host end's node (S6.12) or, for a flow with
- * outside or another workload, on a node whose forward chain is walked (S6.10, S6.11); {@code
- * flow.iface} and {@code flow.dstIface} the interface each end's packets cross there (S6.10).
+ * outside, another workload or a host endpoint of another node, on a node whose forward chain is
+ * walked (S6.10, S6.11); {@code flow.iface} and {@code flow.dstIface} the interface each end's
+ * packets cross there (S6.10).
  *
  * <p>Encoding. A packet is a family, two 128-bit addresses (IPv4-mapped; IPv6 addresses outside the
  * mapped range), protocol 1-255, ports exactly for TCP/UDP/SCTP/UDPLite, ICMP type and code exactly

@@ -41,6 +41,31 @@ class CommandsDifferentialTest {
   private static final long SEED = Long.getLong("commands.seed", 1);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * How many of explain's answer and its placements' notes ({@code onWalkedNodes}) have forward
+   * steps and a host endpoint's own step: a workload's flow with another node's host endpoint
+   * crossing the workload's node's forward chain (spec S6.10, S6.11).
+   */
+  private static int hostElsewhere(PolicySet set, JsonNode explained) {
+    java.util.Set<String> hosts = new java.util.HashSet<>();
+    set.endpoints().stream().filter(e -> e.isHost()).forEach(e -> hosts.add(e.ref()));
+    List<JsonNode> all = new ArrayList<>(List.of(explained));
+    explained.path("onWalkedNodes").forEach(all::add);
+    int n = 0;
+    for (JsonNode x : all) {
+      boolean forward = false;
+      boolean host = false;
+      for (JsonNode step : x.path("steps")) {
+        forward |= step.path("forward").asBoolean(false);
+        host |=
+            !step.path("forward").asBoolean(false)
+                && hosts.contains(step.path("endpoint").asText());
+      }
+      n += forward && host ? 1 : 0;
+    }
+    return n;
+  }
+
   @Test
   void commands_randomClusters_agreeWithEachOther() throws Exception {
     Path dir = Files.createTempDirectory("commands");
@@ -61,7 +86,9 @@ class CommandsDifferentialTest {
                 "of them always local",
                 "dataplane moves diffed (diff --dataplane OLD:NEW)",
                 "of them complete",
-                "sampled flows the move changed")),
+                "sampled flows the move changed",
+                "explained flows between a workload and another node's host endpoint crossing a"
+                    + " forward chain")),
         (seed, session, counts) -> {
           RandomCluster c = new RandomCluster(seed);
           PolicySet set = c.load(false);
@@ -125,6 +152,7 @@ class CommandsDifferentialTest {
               .as(what + "\n" + explain)
               .isIn(c.enforcingUnmodelled() ? List.of(0, 3) : List.of(0));
           JsonNode explained = JSON.readTree(explain.out());
+          counts.addAndGet(11, hostElsewhere(set, explained)); // spec S6.10, S6.11
           boolean allows = explained.get("verdict").asText().equals("allow");
           // spec S6.12: explain places a workload naming no node on another node than the host's
           OwnTraffic.Placement placed = OwnTraffic.placement(set, from, to);

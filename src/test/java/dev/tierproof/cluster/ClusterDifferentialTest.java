@@ -90,7 +90,9 @@ class ClusterDifferentialTest {
                 "witnesses and sampled flows crossing a named interface of a walked node",
                 "witnesses and sampled flows crossing another interface of a node with named ones",
                 "witnesses and sampled flows between two outside addresses routed through a walked"
-                    + " node")),
+                    + " node",
+                "witnesses and sampled flows between a workload and another node's host endpoint"
+                    + " crossing a forward chain")),
         ClusterDifferentialTest::verify);
   }
 
@@ -180,6 +182,7 @@ class ClusterDifferentialTest {
             counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
             counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
             c.dataplane().countHostPaths(verdict, counts, 15);
+            counts.addAndGet(19, Questions.hostElsewhere(w, eval) ? 1 : 0); // spec S6.10
           }
           for (Object[] end :
               List.of(
@@ -233,6 +236,7 @@ class ClusterDifferentialTest {
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
               c.dataplane().countHostPaths(verdict, counts, 15);
+              counts.addAndGet(19, Questions.hostElsewhere(f, eval) ? 1 : 0); // spec S6.10
               assertThat(verdict.allowed())
                   .as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f))
                   .isFalse();

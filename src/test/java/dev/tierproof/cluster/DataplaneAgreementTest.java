@@ -54,7 +54,8 @@ class DataplaneAgreementTest {
           "of them routed between outside addresses",
           "of them between a workload and outside",
           "of them local",
-          "of them from a workload whose source eBPF may translate");
+          "of them from a workload whose source eBPF may translate",
+          "of them between a workload and another node's host endpoint crossing a forward chain");
 
   @Test
   void noDataplane_disagreeingFlows_inconclusive() throws Exception {
@@ -87,9 +88,10 @@ class DataplaneAgreementTest {
     Evaluator eval = new Evaluator(none);
     EbpfNatOutgoing nat = new EbpfNatOutgoing(yaml, none);
     Sampler s = new Sampler(none, seed);
+    ForwardedFlows hosts = new ForwardedFlows(none, eval); // spec S6.10
     counts.incrementAndGet(0);
     for (int i = 0; i < FLOWS; i++) {
-      for (Flow shaped : shapes(s.flow(), s)) {
+      for (Flow shaped : shapes(s.flow(), s, hosts)) {
         for (Flow packet : packets(shaped)) {
           for (Flow f : Questions.placements(packet, none)) {
             counts.incrementAndGet(1);
@@ -111,6 +113,7 @@ class DataplaneAgreementTest {
             }
             count(f, counts);
             counts.addAndGet(8, nat.translates(f) ? 1 : 0);
+            counts.addAndGet(9, Questions.hostElsewhere(f, eval) ? 1 : 0); // spec S6.10
             String what = "seed " + seed + ": " + Questions.brief(f) + " placed " + placed(f);
             assertThat(Relevance.verdict(all, f, v))
                 .as("%s: the dataplanes disagree; its answer names no element", what)
@@ -131,11 +134,18 @@ class DataplaneAgreementTest {
   }
 
   /**
-   * {@code f}, and when it has a workload end, that workload with outside either way; and the
-   * packet between two outside addresses (routed through a node, or none).
+   * {@code f}, and when it has a workload end, that workload with outside and with another node's
+   * host endpoint ({@code hosts}), either way; and the packet between two outside addresses (routed
+   * through a node, or none).
    */
-  private static List<Flow> shapes(Flow f, Sampler s) {
+  private static List<Flow> shapes(Flow f, Sampler s, ForwardedFlows hosts) {
     List<Flow> out = new ArrayList<>(List.of(f));
+    for (boolean inward : new boolean[] {false, true}) {
+      Flow h = hosts.toHost(f, inward); // spec S6.10: with another node's host endpoint
+      if (h != null) {
+        out.add(h);
+      }
+    }
     for (boolean sourceEnd : new boolean[] {true, false}) {
       Endpoint w = sourceEnd ? f.source() : f.destination();
       Ip at = sourceEnd ? f.sourceIp() : f.destinationIp();

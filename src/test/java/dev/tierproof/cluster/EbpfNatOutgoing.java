@@ -53,13 +53,14 @@ final class EbpfNatOutgoing {
 
   /**
    * Whether eBPF translates {@code f}'s source before its egress forward rules: from a workload
-   * placed on a node, at an address that may be in a nat-outgoing pool, to outside every pool.
+   * placed on a node, at an address that may be in a nat-outgoing pool, to outside every pool
+   * (outside the cluster, or another node's host endpoint, spec S6.10).
    */
   boolean translates(Flow f) {
     Endpoint w = f.source();
     return w != null
         && !w.isHost()
-        && f.destination() == null
+        && (f.destination() == null || f.destination().isHost() && !f.local())
         && f.sourcePlacement() != null
         && pools.from(w, f.sourceIp())
         && (!pools.said() || pools.pools().stream().noneMatch(c -> c.contains(f.destinationIp())));
@@ -87,7 +88,7 @@ final class EbpfNatOutgoing {
             f.icmpCode(),
             f.destinationDomain(),
             f.source(),
-            null,
+            f.destination(),
             f.sourcePlacement(),
             f.destinationPlacement(),
             f.sourceInterface(),

@@ -111,7 +111,9 @@ class MapDifferentialTest {
             "sampled flows between workloads through one node's forward chain",
             "sampled flows between workloads through two nodes' forward chains",
             "sampled flows crossing a named interface of a walked node",
-            "sampled flows crossing another interface of a node with named ones"));
+            "sampled flows crossing another interface of a node with named ones",
+            "sampled flows between a workload and another node's host endpoint crossing a forward"
+                + " chain"));
     return RandomClusterDataplane.with(out);
   }
 
@@ -291,6 +293,7 @@ class MapDifferentialTest {
       sampled.add(f);
       if (f != null) { // spec S6.11: also this packet between its workload end and outside
         sampled.add(forwarded.of(f, i % 2 == 0));
+        sampled.add(forwarded.toHost(f, i % 2 == 1)); // spec S6.10: and another node's host
       }
     }
     for (Flow f : sampled) {
@@ -367,6 +370,7 @@ class MapDifferentialTest {
     counts.addAndGet(10, v.steps().stream().anyMatch(Step::forward) ? 1 : 0); // spec S6.11
     Questions.countPods(f, eval, counts, 14); // spec S6.10
     Questions.countInterfaces(f, counts, 16); // spec S6.10
+    counts.addAndGet(18, Questions.hostElsewhere(f, eval) ? 1 : 0); // spec S6.10
   }
 
   /** Every part's witness replays to an allow decided as the part says; the edges by pair. */

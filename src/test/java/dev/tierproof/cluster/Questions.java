@@ -214,6 +214,18 @@ public final class Questions {
     }
   }
 
+  /**
+   * Whether {@code f} is between a workload and a host endpoint of another node and crosses the
+   * workload's node's forward chain (spec S6.10, S6.11).
+   */
+  public static boolean hostElsewhere(Flow f, dev.tierproof.eval.Evaluator eval) {
+    return f.source() != null
+        && f.destination() != null
+        && f.source().isHost() != f.destination().isHost()
+        && !f.local()
+        && !eval.forwarders(f).isEmpty();
+  }
+
   /** Whether {@code f} places a workload end naming no node on a walked node (spec S6.11). */
   public static boolean floatingWalked(Flow f) {
     return !f.local() && (f.placedOn(true) != null || f.placedOn(false) != null);

@@ -36,12 +36,14 @@ class FloatingFlowTest {
   }
 
   @Test
-  void placement_withHostOrPod_onlyTheHostNode() {
+  void placement_withHost_itsNodeLocalAnotherForwarded() {
     Flow toHost = flow(FLOATING, N1);
-    assertThat(toHost.placed("n2").placement()).isNull();
+    // spec S6.11: on another node the flow is forwarded there (its chain may be walked)
+    assertThat(toHost.placed("n2").placement()).isEqualTo("n2");
+    assertThat(toHost.placed("n2").local()).isFalse();
     assertThat(toHost.placed("n1").local()).isTrue();
     assertThat(toHost.onHostNode().placement()).isEqualTo("n1");
-    assertThat(flow(FLOATING, N1).placed("n2").placement()).isNull();
+    assertThat(toHost.placed((String) null).placement()).isNull();
   }
 
   @Test
@@ -49,9 +51,10 @@ class FloatingFlowTest {
     assertThat(out(FLOATING).placements(walked("n1", "n2")))
         .extracting(Flow::placement)
         .containsExactly(null, "n1", "n2");
+    // spec S6.11, S6.12: with a host endpoint, its node (local) and each other walked node
     assertThat(flow(FLOATING, N1).placements(walked("n1", "n2")))
         .extracting(Flow::placement)
-        .containsExactly(null, "n1");
+        .containsExactly(null, "n1", "n2");
     assertThat(out(ON_N1).placements(walked("n1", "n2")))
         .extracting(Flow::placement)
         .containsExactly("n1");

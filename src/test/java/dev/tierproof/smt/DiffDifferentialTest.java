@@ -80,7 +80,7 @@ class DiffDifferentialTest {
     int inconclusiveMoves = 0;
     int classes = 0;
     int changed = 0;
-    int[] local = new int[10];
+    int[] local = new int[12];
     for (int i = 0; i < CASES; i++) {
       long seed = SEED + i;
       try {
@@ -104,7 +104,7 @@ class DiffDifferentialTest {
       }
     }
     System.out.printf(
-        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed; %d classes of all ICMP types but some; between two workloads through forward chains: %d sampled flows compared, %d changed; crossing a named interface of a walked node: %d sampled flows compared, %d changed%n",
+        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed; %d classes of all ICMP types but some; between two workloads through forward chains: %d sampled flows compared, %d changed; crossing a named interface of a walked node: %d sampled flows compared, %d changed; between a workload and another node's host endpoint crossing a forward chain: %d sampled flows compared, %d changed%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         classes,
@@ -121,7 +121,9 @@ class DiffDifferentialTest {
         local[6],
         local[7],
         local[8],
-        local[9]);
+        local[9],
+        local[10],
+        local[11]);
     // a class joins the placements (nodes, interface choices) that changed alike (spec S6.10,
     // S6.11): 10 or 11 of 120 at seed 1 stop inconclusive (12 with a class per pair of interfaces,
     // 8 before routed flows were modelled; the rest are not about placements); which ones varies
@@ -213,7 +215,7 @@ class DiffDifferentialTest {
               c.kind() == DiffResult.Kind.OPENED ? List.of(false, true) : List.of(true, false));
     }
     int changed = 0;
-    int[] local = new int[8];
+    int[] local = new int[10];
     java.util.Set<String> walked = new java.util.TreeSet<>(set.walked());
     walked.addAll(current.walked());
     List<Flow> sampled = new ArrayList<>();
@@ -242,6 +244,10 @@ class DiffDifferentialTest {
       dev.tierproof.cluster.Questions.countInterfaces(y, crossing, 0); // spec S6.10
       local[6] += (int) crossing[0];
       local[7] += crossing[0] > 0 && b != n ? 1 : 0;
+      if (dev.tierproof.cluster.Questions.hostElsewhere(y, now)) { // spec S6.10, S6.11
+        local[8]++;
+        local[9] += b != n ? 1 : 0;
+      }
       if (b != n) {
         changed++;
         local[1] += y.local() ? 1 : 0;
@@ -276,7 +282,9 @@ class DiffDifferentialTest {
       local[4],
       local[5],
       local[6],
-      local[7]
+      local[7],
+      local[8],
+      local[9]
     };
   }
 

@@ -52,7 +52,7 @@ class DifferentialTest {
   private static final int SAMPLES = 40;
 
   /** How many counters {@link #check} keeps. */
-  static final int STATS = 18;
+  static final int STATS = 19;
 
   @Test
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
@@ -103,7 +103,7 @@ class DifferentialTest {
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path; %d between a workload and another node's host endpoint crossing a forward chain), %d questions (%d ms; %d without an allowed flow; %d with a local witness)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
@@ -121,6 +121,7 @@ class DifferentialTest {
         total[13],
         total[16],
         total[17],
+        total[18],
         total[1],
         total[4] / 1_000_000,
         total[2],
@@ -168,6 +169,7 @@ class DifferentialTest {
         }
         dev.tierproof.cluster.Questions.countInterfaces(flow, stats, 12); // spec S6.10
         stats[16] += flow.transit() != null ? 1 : 0; // spec S6.11
+        stats[18] += dev.tierproof.cluster.Questions.hostElsewhere(flow, eval) ? 1 : 0; // S6.10
         concrete(network, eval, set, flow, vocabulary);
       }
     }

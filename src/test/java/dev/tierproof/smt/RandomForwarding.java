@@ -31,9 +31,9 @@ import java.util.Set;
  * failsafe port 22 among them; nets; namespace selectors over the pods), a {@code preDNAT} policy
  * and a {@code doNotTrack} one (its ingress rules on the untracked path of the named host
  * endpoints, S6.7.1); and aims some of the model's flows between those pods and addresses outside
- * the cluster, and some between two addresses outside the cluster, which each walked node may route
- * ({@link #aim}). Its own random stream, so the rest of a seed's model and flows are drawn as
- * before.
+ * the cluster (or a host endpoint of another node, S6.10), and some between two addresses outside
+ * the cluster, which each walked node may route ({@link #aim}). Its own random stream, so the rest
+ * of a seed's model and flows are drawn as before.
  */
 public final class RandomForwarding {
 
@@ -50,12 +50,16 @@ public final class RandomForwarding {
   /** The untracked policy (spec S6.7.1). */
   private final Random untracked;
 
+  /** Flows between a placed pod and another node's host endpoint (spec S6.10, {@link #aim}). */
+  private final Random toHost;
+
   private final List<Endpoint> placed = new ArrayList<>();
 
   RandomForwarding(long seed) {
     this.rnd = new Random(seed * 0x2545F4914F6CDD1DL + 77);
     this.more = new Random(seed * 0x2545F4914F6CDD1DL + 78);
     this.untracked = new Random(seed * 0x2545F4914F6CDD1DL + 80);
+    this.toHost = new Random(seed * 0x2545F4914F6CDD1DL + 81);
   }
 
   /** Adds the host endpoint, moves pods onto nodes and adds the policies, in half the models. */
@@ -281,7 +285,29 @@ public final class RandomForwarding {
     if (far.equals(at)) {
       return f;
     }
-    return across(f, w, at, far, rnd.nextBoolean());
+    boolean outward = rnd.nextBoolean();
+    Flow host = toHost.nextInt(3) == 0 ? toHost(f, set, w, at, outward) : null;
+    return host != null ? host : across(f, w, at, far, outward);
+  }
+
+  /**
+   * The packet of {@code f} between pod {@code w} at {@code at} and a host endpoint of another node
+   * (at an address of its of the flow's family), either way; null when there is none (spec S6.10:
+   * the pod's node's forward chain is walked on it).
+   */
+  private Flow toHost(
+      Flow f, dev.tierproof.model.PolicySet set, Endpoint w, Ip at, boolean outward) {
+    List<Endpoint> hosts =
+        set.endpoints().stream()
+            .filter(e -> e.isHost() && e.node() != null && !e.node().equals(w.node()))
+            .filter(e -> e.ips().stream().anyMatch(i -> i.family() == at.family()))
+            .toList();
+    if (hosts.isEmpty()) {
+      return null;
+    }
+    Endpoint h = hosts.get(toHost.nextInt(hosts.size()));
+    Ip ip = h.ips().stream().filter(i -> i.family() == at.family()).findFirst().orElseThrow();
+    return outward ? packet(f, at, w, ip, h, null) : packet(f, ip, h, at, w, null);
   }
 
   /** The packet of {@code f} from {@code from} to {@code to}, both outside the cluster. */

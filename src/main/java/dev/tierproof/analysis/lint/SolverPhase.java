@@ -175,9 +175,9 @@ final class SolverPhase {
 
   /**
    * The forward sides the open rules are on (spec S6.11), one question family each: the side's
-   * chain, met by a flow between a workload that can be on one of its nodes and outside the cluster
-   * or a workload (in scope), the workloads reduced to those its rules tell apart ({@link
-   * Peers#workloads}); then every rule on one is concluded.
+   * chain, met by a flow between a workload that can be on one of its nodes and outside the
+   * cluster, a workload (in scope) or a host endpoint of another node, the workloads reduced to
+   * those its rules tell apart ({@link Peers#workloads}); then every rule on one is concluded.
    */
   private void forward(Collection<List<Pending>> groups, Network net) {
     List<Steps.ForwardSide> sides = new ArrayList<>();
@@ -225,6 +225,14 @@ final class SolverPhase {
       }
       if (!side.chain().local()) {
         ends.add(Outside.in(null, null));
+        // spec S6.10, S6.11: and by one between such a workload and another node's host endpoint
+        List<Endpoint> far =
+            phase.steps().set.endpoints().stream()
+                .filter(e -> e.isHost() && e.node() != null)
+                .toList();
+        if (!far.isEmpty()) {
+          ends.add(new Side.Endpoints(far, null));
+        }
       }
       long t0 = System.nanoTime();
       try (StepGoals goals =
