@@ -90,7 +90,8 @@ class ClusterDifferentialTest {
                 "witnesses and sampled flows crossing a named interface of a walked node",
                 "witnesses and sampled flows crossing another interface of a node with named ones",
                 "witnesses and sampled flows between two outside addresses routed through a walked"
-                    + " node")),
+                    + " node",
+                "witnesses and sampled flows decided on a masqueraded source")),
         ClusterDifferentialTest::verify);
   }
 
@@ -128,6 +129,7 @@ class ClusterDifferentialTest {
     Sampler s = new Sampler(set, seed);
     Evaluator eval = new Evaluator(set);
     Evaluator evalDeployed = new Evaluator(deployed);
+    MasqueradedFlows masqueraded = new MasqueradedFlows(c, set, eval); // spec S6.10
     counts.incrementAndGet(0);
     counts.addAndGet(
         6, set.policies().stream().filter(p -> p.tier().contains("adminnetworkpolicy")).count());
@@ -169,6 +171,7 @@ class ClusterDifferentialTest {
           Questions.countPods(w, eval, counts, 13); // spec S6.10
           Questions.countInterfaces(w, counts, 16); // spec S6.10
           counts.addAndGet(18, w.transit() != null ? 1 : 0); // spec S6.11
+          masqueraded.check(question, src, dst, w, counts, 19);
           assertThat(Questions.fits(w, spec))
               .as("%s: witness %s fits", question, Questions.brief(w))
               .isTrue();
@@ -229,6 +232,7 @@ class ClusterDifferentialTest {
               Questions.countPods(f, eval, counts, 13); // spec S6.10
               Questions.countInterfaces(f, counts, 16); // spec S6.10
               counts.addAndGet(18, f.transit() != null ? 1 : 0); // spec S6.11
+              masqueraded.check(question, src, dst, f, counts, 19);
               Verdict verdict = eval.evaluate(f);
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
