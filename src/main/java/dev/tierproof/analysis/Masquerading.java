@@ -9,7 +9,6 @@ import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
-import dev.tierproof.model.Ip;
 import dev.tierproof.model.Masquerade;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicySet;
@@ -34,7 +33,8 @@ public final class Masquerading {
   /**
    * Whether {@code m} acts on some flow from an endpoint {@code from} can be to one {@code to} can
    * be ({@code held} lists those; null ends: any endpoint of {@code set}, and with {@code
-   * hypothetical} a pod not yet deployed as source).
+   * hypothetical} a pod not yet deployed as source): not on those whose settled masquerade it
+   * cannot tell apart ({@link SettledMasquerade#apart}).
    */
   static boolean reaches(
       Reach.Masqueraded m,
@@ -54,9 +54,12 @@ public final class Masquerading {
     if (fresh) {
       sources.add(null); // a pod not yet deployed: any node, any pool's address
     }
+    Evaluator[] eval = {null}; // made where a settled masquerade is asked about
+    java.util.function.Supplier<Evaluator> made =
+        () -> eval[0] != null ? eval[0] : (eval[0] = new Evaluator(set));
     for (Endpoint h : hosts) {
       for (Endpoint w : sources) {
-        if (m.reaches(w, h)) {
+        if (m.reaches(w, h) && SettledMasquerade.apart(m, w, h, made)) {
           return true;
         }
       }
@@ -92,11 +95,16 @@ public final class Masquerading {
       return false; // spec S9.3: another step denies whatever source the host endpoint sees
     }
     Masquerade.Seen seen = m.masquerade().seen(flow);
-    if (seen.kind() != Masquerade.Kind.TRANSLATED
-        || readsSourcePort(eval.chain(h, Direction.INGRESS))) {
+    if (seen.kind() != Masquerade.Kind.TRANSLATED) {
       return true;
     }
-    for (Flow p : translated(flow, seen, eval.policySet())) {
+    if (!SettledMasquerade.apart(m, flow.source(), h, () -> eval)) {
+      return false; // spec S6.10: it tells no translated packet of the pair apart
+    }
+    if (readsSourcePort(eval.chain(h, Direction.INGRESS))) {
+      return true;
+    }
+    for (Flow p : dev.tierproof.eval.Translated.packets(flow, seen, eval.policySet())) {
       if (eval.evaluate(h, Direction.INGRESS, p).allowed() != step.allowed()) {
         return true;
       }
@@ -105,27 +113,9 @@ public final class Masquerading {
   }
 
   /**
-   * {@code flow}'s packet as its destination's ingress steps see it after masquerade: from each of
-   * {@code seen}'s addresses, owned by the host endpoints of the workload's node that list it.
-   */
-  static List<Flow> translated(Flow flow, Masquerade.Seen seen, PolicySet set) {
-    List<Flow> out = new ArrayList<>();
-    String node = flow.source().node();
-    for (Ip a : seen.as()) {
-      Endpoint owner =
-          set.endpoints().stream()
-              .filter(e -> e.isHost() && node.equals(e.node()) && e.ips().contains(a))
-              .findFirst()
-              .orElse(null);
-      out.add(flow.moved(true, a, owner, flow.destinationDomain()));
-    }
-    return out;
-  }
-
-  /**
    * The step reads a packet's source port: a rule's source ports or service, or an untracked path.
    */
-  private static boolean readsSourcePort(StepPath chain) {
+  static boolean readsSourcePort(StepPath chain) {
     for (StepPath.Entered e : chain.tiers()) {
       if (e.path() == HostPath.UNTRACKED) {
         return true;
@@ -177,7 +167,7 @@ public final class Masquerading {
       return out;
     }
     Endpoint h = flow.destination();
-    for (Flow p : translated(flow, seen, eval.policySet())) {
+    for (Flow p : dev.tierproof.eval.Translated.packets(flow, seen, eval.policySet())) {
       Step at = eval.evaluate(h, Direction.INGRESS, p);
       List<Step> steps = new ArrayList<>();
       for (Step s : verdict.steps()) {

@@ -2,6 +2,7 @@ package dev.tierproof.load;
 
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Masquerade;
 import dev.tierproof.model.NatOutgoing;
@@ -62,6 +63,8 @@ final class Masquerades {
             h ->
                 p.selector().matches(h.labels())
                     && (reads || untracked && h.site() != Site.ALL_INTERFACES),
+            h -> untracked && h.site() != Site.ALL_INTERFACES,
+            p.ingress(),
             masquerade,
             out);
       }
@@ -73,6 +76,8 @@ final class Masquerades {
             p.span(),
             hosts,
             h -> h.profiles().contains(p.name()),
+            h -> false,
+            p.ingress(),
             masquerade,
             out);
       }
@@ -85,17 +90,34 @@ final class Masquerades {
     return !r.source().isEmpty();
   }
 
+  /** A source side that may read the packet's source port: ports, or a {@code services} side. */
+  private static boolean readsPort(EntityMatch m) {
+    return !m.ports().isEmpty() || !m.notPorts().isEmpty() || m.service() != null;
+  }
+
   private static void add(
       String name,
       dev.tierproof.source.Span span,
       List<Endpoint> hosts,
       Predicate<Endpoint> selects,
+      Predicate<Endpoint> untracked,
+      List<Rule> ingress,
       Masquerade masquerade,
       List<Unmodelled> out) {
     Set<String> at = hosts.stream().filter(selects).map(Endpoint::ref).collect(Collectors.toSet());
     if (at.isEmpty()) {
       return;
     }
+    List<EntityMatch> sources =
+        ingress.stream().map(Rule::source).filter(m -> !m.isEmpty()).toList();
+    boolean ports = sources.stream().anyMatch(Masquerades::readsPort);
+    // spec S6.10: where it reads the source port, masquerade's may differ from the workload's
+    Set<String> ported =
+        hosts.stream()
+            .filter(selects)
+            .filter(h -> ports || untracked.test(h))
+            .map(Endpoint::ref)
+            .collect(Collectors.toSet());
     out.add(
         new Unmodelled(
             "natOutgoing",
@@ -104,6 +126,6 @@ final class Masquerades {
             "a workload's packets to another node's host endpoint may be masqueraded to its node's"
                 + " address (an IP pool may be nat-outgoing); which source its ingress rules then"
                 + " see is not modelled",
-            new Reach.Masqueraded(at, masquerade)));
+            new Reach.Masqueraded(at, masquerade, sources, ported)));
   }
 }

@@ -69,11 +69,23 @@ public sealed interface Reach {
    * as from the workload's node: the workload not on that host endpoint's node (one naming no node
    * placed elsewhere, {@link Flow#local}), its address in a nat-outgoing pool and the host
    * endpoint's in none ({@link NatOutgoing}); {@code masquerade} says which source it then sees.
+   *
+   * @param sources the source sides of its ingress rules that read the source (spec S6.10)
+   * @param ported the host endpoints of {@code hosts} where it may read a packet's source port: all
+   *     of them where a side of {@code sources} has ports or a {@code services} side; a named one
+   *     where it is untracked (a failsafe reply's skip of the untracked path, S6.4)
    */
-  record Masqueraded(Set<String> hosts, Masquerade masquerade) implements Reach {
+  record Masqueraded(
+      Set<String> hosts,
+      Masquerade masquerade,
+      java.util.List<EntityMatch> sources,
+      Set<String> ported)
+      implements Reach {
 
     public Masqueraded {
       hosts = Set.copyOf(hosts);
+      sources = java.util.List.copyOf(sources);
+      ported = Set.copyOf(ported);
     }
 
     /** What the pools say ({@link Masquerade#pools}). */

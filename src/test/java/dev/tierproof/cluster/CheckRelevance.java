@@ -54,7 +54,7 @@ final class CheckRelevance {
     if (all.isEmpty()) {
       return;
     }
-    List<Unmodelled> acting = Relevance.witness(all, f, eval.evaluate(f), null);
+    List<Unmodelled> acting = Relevance.witness(all, f, eval.evaluate(f), eval);
     assertThat(named.computeIfAbsent(res, r -> Relevance.invariant(all, set, r)))
         .as("%s: the invariant names what could change %s", text, f.describe())
         .containsAll(acting);

@@ -92,7 +92,8 @@ class ClusterDifferentialTest {
                 "witnesses and sampled flows between two outside addresses routed through a walked"
                     + " node",
                 "witnesses and sampled flows between a workload and another node's host endpoint"
-                    + " crossing a forward chain")),
+                    + " crossing a forward chain",
+                "witnesses and sampled flows decided on a masqueraded source")),
         ClusterDifferentialTest::verify);
   }
 
@@ -130,6 +131,7 @@ class ClusterDifferentialTest {
     Sampler s = new Sampler(set, seed);
     Evaluator eval = new Evaluator(set);
     Evaluator evalDeployed = new Evaluator(deployed);
+    MasqueradedFlows masqueraded = new MasqueradedFlows(c, set, eval); // spec S6.10
     counts.incrementAndGet(0);
     counts.addAndGet(
         6, set.policies().stream().filter(p -> p.tier().contains("adminnetworkpolicy")).count());
@@ -171,6 +173,7 @@ class ClusterDifferentialTest {
           Questions.countPods(w, eval, counts, 13); // spec S6.10
           Questions.countInterfaces(w, counts, 16); // spec S6.10
           counts.addAndGet(18, w.transit() != null ? 1 : 0); // spec S6.11
+          masqueraded.check(question, src, dst, w, counts, 20);
           assertThat(Questions.fits(w, spec))
               .as("%s: witness %s fits", question, Questions.brief(w))
               .isTrue();
@@ -232,6 +235,7 @@ class ClusterDifferentialTest {
               Questions.countPods(f, eval, counts, 13); // spec S6.10
               Questions.countInterfaces(f, counts, 16); // spec S6.10
               counts.addAndGet(18, f.transit() != null ? 1 : 0); // spec S6.11
+              masqueraded.check(question, src, dst, f, counts, 20);
               Verdict verdict = eval.evaluate(f);
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);

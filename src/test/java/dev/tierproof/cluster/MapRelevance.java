@@ -62,7 +62,7 @@ final class MapRelevance {
     List<Flow> placed = new java.util.ArrayList<>(List.of(f));
     eval.placements(f).stream().filter(x -> !x.equals(f)).forEach(placed::add);
     for (Flow x : placed) {
-      List<Unmodelled> acting = Relevance.verdict(all, x, eval.evaluate(x));
+      List<Unmodelled> acting = Relevance.verdict(all, x, eval.evaluate(x), eval);
       List<Unmodelled> named = pairs.getOrDefault(List.of(from, to), List.of());
       assertThat(named)
           .as("%s -> %s: the map names what could change %s", from.id(), to.id(), x.describe())

@@ -196,6 +196,7 @@ public final class RandomCluster {
       docs.add(replies);
     }
     docs.addAll(paths.forward()); // spec S6.11
+    docs.addAll(RandomMasqueradedHost.draw(seed, docs, podNodes())); // spec S6.10
     // forwarded traffic through host endpoints (S6.6), or a service the input does not resolve
     enforcingUnmodelled =
         paths.drawn()
@@ -572,6 +573,19 @@ public final class RandomCluster {
 
   private static boolean rnd(Workload w) {
     return w.name().hashCode() % 2 == 0;
+  }
+
+  /** The nodes the Pods with an address name ({@link #workload}'s rendering, spec S6.10). */
+  private List<String> podNodes() {
+    List<String> out = new ArrayList<>();
+    for (Workload w : workloads) {
+      String walked = RandomWalkedNodes.podNode(seed, w.name());
+      int node = Math.floorMod(w.name().hashCode() / 7, 4);
+      if (w.kind().equals("Pod") && !w.ips().isEmpty() && (walked != null || node < 3)) {
+        out.add(walked != null ? walked : "node" + node);
+      }
+    }
+    return out;
   }
 
   private void hosts(RandomHostPaths paths) {
