@@ -26,12 +26,29 @@ public final class Runs {
   private Runs() {}
 
   /**
+   * Each solver check's timeout in the suites: {@code -Ddifferential.timeout=MILLIS} (default 30
+   * s); a short one replays what a loaded machine does to the suites.
+   */
+  public static Duration timeout() {
+    return Duration.ofMillis(Long.getLong("differential.timeout", 30_000));
+  }
+
+  /**
    * The number of cases: {@code property} when set, else {@code normal}, or {@code long} with
    * {@code -Ddifferential.long=true} (the long mode, run once per release).
    */
   public static int cases(String property, int normal, int longMode) {
     return Integer.getInteger(
         property, Boolean.getBoolean("differential.long") ? longMode : normal);
+  }
+
+  /**
+   * Whether Z3's reason for unknown is its time running out ("timeout", or "canceled" past the work
+   * limit): the honest inconclusive answer of a loaded machine, which the suites count and allow;
+   * an unknown for any other reason fails them.
+   */
+  public static boolean outOfTime(String reason) {
+    return reason != null && (reason.contains("timeout") || reason.contains("canceled"));
   }
 
   /**
@@ -56,7 +73,7 @@ public final class Runs {
         workers.add(
             pool.submit(
                 () -> {
-                  try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
+                  try (SolverSession session = new SolverSession(timeout())) {
                     for (int i = next.getAndIncrement();
                         i < cases && failures.isEmpty();
                         i = next.getAndIncrement()) {
