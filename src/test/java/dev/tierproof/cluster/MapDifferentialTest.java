@@ -29,7 +29,6 @@ import dev.tierproof.smt.Query;
 import dev.tierproof.smt.Side;
 import dev.tierproof.smt.SolverSession;
 import dev.tierproof.source.Progress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,18 +55,21 @@ class MapDifferentialTest {
 
   private static final int CASES = Runs.cases("map.cases", 150, 5_000);
   private static final long SEED = Long.getLong("map.seed", 1);
-  private static final int ANY_CASES = Runs.cases("map.cases", 150, 5_000) / 5;
+  private static final int ANY_CASES = Math.max(1, Runs.cases("map.cases", 150, 5_000) / 5);
+  private static final int OUT_OF_TIME = 19;
+  private static final int NOT_ENUMERATED = 20;
   private static final int SAMPLES = 60;
 
   @Test
   void map_randomClusters_agreesWithEval() throws Exception {
-    Runs.run(
-        "map differential",
-        "map.seed",
-        SEED,
-        CASES,
-        labels("groups", "edges", "parts replayed", "sampled flows"),
-        MapDifferentialTest::one);
+    fewOutOfTime(
+        Runs.run(
+            "map differential",
+            "map.seed",
+            SEED,
+            CASES,
+            labels("groups", "edges", "parts replayed", "sampled flows"),
+            MapDifferentialTest::one));
   }
 
   /**
@@ -80,17 +82,33 @@ class MapDifferentialTest {
    */
   @Test
   void mapAny_randomClusters_podsThatCouldBeDeployedAgreeWithEvalAndSolver() throws Exception {
-    Runs.run(
-        "map --scope any differential",
-        "map.seed",
-        SEED,
-        ANY_CASES,
-        labels(
-            "classes",
-            "groups of pods that could be deployed",
-            "parts replayed",
-            "sampled flows with such pods"),
-        MapDifferentialTest::any);
+    fewOutOfTime(
+        Runs.run(
+            "map --scope any differential",
+            "map.seed",
+            SEED,
+            ANY_CASES,
+            labels(
+                "classes",
+                "groups of pods that could be deployed",
+                "parts replayed",
+                "sampled flows with such pods"),
+            MapDifferentialTest::any));
+  }
+
+  /**
+   * Solver checks (and pod-class enumerations) that ran out of time are inconclusive, as {@code
+   * verify} and {@code map --scope any} say (exit 3), so allowed; but at most a quarter of them (at
+   * least one): a loaded machine's timeouts, not a product that gives up.
+   */
+  private static void fewOutOfTime(AtomicLongArray counts) {
+    long checks = counts.get(6) + counts.get(7) + counts.get(OUT_OF_TIME);
+    assertThat(counts.get(OUT_OF_TIME))
+        .as("solver checks out of time")
+        .isLessThanOrEqualTo(Math.max(1, checks / 4));
+    assertThat(counts.get(NOT_ENUMERATED))
+        .as("clusters whose pod classes ran out of time")
+        .isLessThanOrEqualTo(Math.max(1, (counts.get(0) + counts.get(NOT_ENUMERATED)) / 4));
   }
 
   /** The figures a run prints: clusters, {@code head} (counters 1-4), the rest alike. */
@@ -113,7 +131,9 @@ class MapDifferentialTest {
             "sampled flows crossing a named interface of a walked node",
             "sampled flows crossing another interface of a node with named ones",
             "sampled flows between a workload and another node's host endpoint crossing a forward"
-                + " chain"));
+                + " chain",
+            "solver checks out of time (inconclusive)",
+            "clusters whose pod classes ran out of time (inconclusive)"));
     return RandomClusterDataplane.with(out);
   }
 
@@ -121,8 +141,15 @@ class MapDifferentialTest {
     RandomCluster c = new RandomCluster(seed);
     PolicySet set = c.load(false);
     c.dataplane().count(counts);
-    Hypotheticals pods = Hypotheticals.of(set, List.of(), Duration.ofSeconds(30));
-    assertThat(pods).as("the classes of pods that could be deployed").isNotNull();
+    Hypotheticals pods = Hypotheticals.of(set, List.of(), Runs.timeout());
+    if (pods == null) {
+      // map --scope any exits 3 then; only the solver's time may cause it here (seed 940004)
+      assertThat(Hypotheticals.of(set, List.of(), null))
+          .as("the classes of pods that could be deployed, without a timeout")
+          .isNotNull();
+      counts.incrementAndGet(NOT_ENUMERATED);
+      return;
+    }
     MapResult map =
         Connectivity.run(
             set, new Connectivity.Options(g -> true, g -> true, FlowSpec.ANY, pods, Progress.NONE));
@@ -181,6 +208,9 @@ class MapDifferentialTest {
                   p.protocol(), range(p.ports()), range(p.sourcePorts()), null, null, family);
       try (Query q = net.query(a, b, spec)) {
         Answer answer = q.allowed();
+        if (outOfTime(answer, counts)) {
+          continue;
+        }
         if (p == null) {
           assertThat(answer.sat())
               .as(
@@ -431,6 +461,9 @@ class MapDifferentialTest {
       if (e == null) {
         try (Query q = net.query(a.sides(set), b.sides(set), FlowSpec.ANY)) {
           Answer w = q.allowed();
+          if (outOfTime(w, counts)) {
+            continue;
+          }
           assertThat(w.flow())
               .as("%s -> %s: the map has no edge, so no flow is allowed", from.id(), to.id())
               .isNull();
@@ -446,6 +479,9 @@ class MapDifferentialTest {
                 p.protocol(), range(p.ports()), range(p.sourcePorts()), null, null, p.ipVersion());
         try (Query q = net.query(a.sides(set), b.sides(set), spec)) {
           Answer w = q.allowed();
+          if (outOfTime(w, counts)) {
+            continue;
+          }
           assertThat(w.flow())
               .as(
                   "%s -> %s: some flow of %s (witness %s; solver %s)",
@@ -456,6 +492,15 @@ class MapDifferentialTest {
         counts.incrementAndGet(7);
       }
     }
+  }
+
+  /** Whether the solver ran out of time on {@code a} (counted: inconclusive, not wrong). */
+  private static boolean outOfTime(Answer a, AtomicLongArray counts) {
+    if (a.status() != SolverSession.Status.UNKNOWN || !Runs.outOfTime(a.reason())) {
+      return false;
+    }
+    counts.incrementAndGet(OUT_OF_TIME);
+    return true;
   }
 
   private static Port.Range range(List<Port.Range> ranges) {
