@@ -415,12 +415,14 @@ public final class DiffEncoding {
   }
 
   /**
-   * The flows between the workloads on a node and outside the cluster or any workload, both ways,
+   * The flows between the workloads on a node and outside the cluster or any endpoint, both ways,
    * where the node's forward chain of some interface choice differs (spec S6.9-S6.11): walked in
    * one version only, with other policies (the host endpoint governing an interface in one version
-   * and the other compared), or on dataplanes that disagree on its failsafe ports. The workloads
-   * naming no node, and pods not yet deployed, may run on it too. The flows between two outside
-   * addresses, which such a node may route, once.
+   * and the other compared), or on dataplanes that disagree on its failsafe ports (also on the
+   * local pre-DNAT path, S6.12). The far end may be a host endpoint: of another node, the flow
+   * crosses the workload's node's forward chain (S6.10); of the same node, it is local. The
+   * workloads naming no node, and pods not yet deployed, may run on it too. The flows between two
+   * outside addresses, which such a node may route, once.
    */
   private void forwarded(List<Suspect> out) {
     Set<String> nodes = new TreeSet<>(before.ports.keySet());
@@ -428,7 +430,7 @@ public final class DiffEncoding {
     EndScope outside =
         new EndScope(
             false,
-            after.set.endpoints().stream().filter(e -> !e.isHost()).toList(),
+            after.set.endpoints(),
             hypothetical ? after.namespaceNames() : Set.of(),
             hypothetical,
             true);

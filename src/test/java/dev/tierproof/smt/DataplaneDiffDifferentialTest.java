@@ -23,7 +23,18 @@ class DataplaneDiffDifferentialTest {
     int changed = 0;
     int inconclusive = 0;
     for (long seed = SEED; seed < SEED + CASES; seed++) {
-      int[] r = DiffDifferentialTest.check(seed, "dataplane");
+      int[] r;
+      try {
+        r = DiffDifferentialTest.check(seed, "dataplane");
+      } catch (Throwable t) {
+        throw new AssertionError(
+            "dataplane diff case failed: seed "
+                + seed
+                + " (replay with -DdataplaneDiff.seed="
+                + seed
+                + " -DdataplaneDiff.cases=1)",
+            t);
+      }
       classes += r[0];
       changed += r[1];
       inconclusive += r[2] == 0 ? 0 : 1;

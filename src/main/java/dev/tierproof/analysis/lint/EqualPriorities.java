@@ -102,6 +102,18 @@ final class EqualPriorities {
       for (RuleRef l : later) {
         for (RuleRef e : earlier) {
           Answer a = goals.bothMatch(second, l.index(), first, e.index());
+          if (a.status() == dev.tierproof.smt.SolverSession.Status.UNKNOWN) {
+            // never clean over an unknown: TP900 instead of the finding
+            phase
+                .findings()
+                .add(
+                    new Finding.Inconclusive(
+                        l,
+                        null,
+                        "does " + e.display() + ", of the same priority, match its flows too?",
+                        a.reason()));
+            return true;
+          }
           if (a.sat()) {
             Flow f = a.flow();
             Endpoint at = d == Direction.INGRESS ? f.destination() : f.source();
