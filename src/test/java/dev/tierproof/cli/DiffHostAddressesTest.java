@@ -42,22 +42,7 @@ class DiffHostAddressesTest {
   }
 
   /** explain's verdict on a packet from {@code address} to shop/web over {@code file}. */
-  private static String verdict(String file, String address, String protocol, String port)
-      throws Exception {
-    Run run =
-        Run.of(
-            "-f",
-            DIR + file,
-            "explain",
-            address,
-            "shop/web",
-            "--protocol",
-            protocol,
-            "--port",
-            port,
-            "-o",
-            "json");
-    assertThat(run.code()).as(run.toString()).isZero();
-    return new ObjectMapper().readTree(run.out()).get("verdict").asText();
+  private static String verdict(String file, String address, String protocol, String port) {
+    return Run.verdict(DIR + file, address, "shop/web", "--protocol", protocol, "--port", port);
   }
 }

@@ -46,20 +46,7 @@ class DiffOutsideRangesTest {
   }
 
   /** explain's verdict on TCP 80 from {@code address} to shop/web over {@code file}. */
-  private static String verdict(String file, String address) throws Exception {
-    Run run =
-        Run.of(
-            "-f",
-            DIR + file,
-            "explain",
-            address,
-            "shop/web",
-            "--protocol",
-            "TCP",
-            "--port",
-            "80",
-            "-o",
-            "json");
-    return new ObjectMapper().readTree(run.out()).get("verdict").asText();
+  private static String verdict(String file, String address) {
+    return Run.verdict(DIR + file, address, "shop/web", "--protocol", "TCP", "--port", "80");
   }
 }

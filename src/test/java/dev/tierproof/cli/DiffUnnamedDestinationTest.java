@@ -45,21 +45,7 @@ class DiffUnnamedDestinationTest {
   }
 
   /** explain's verdict on TCP 443 from shop/web to {@code destination} over {@code file}. */
-  private static String verdict(String file, String destination) throws Exception {
-    Run run =
-        Run.of(
-            "-f",
-            DIR + file,
-            "explain",
-            "shop/web",
-            destination,
-            "--protocol",
-            "TCP",
-            "--port",
-            "443",
-            "-o",
-            "json");
-    assertThat(run.code()).as(run.toString()).isZero();
-    return new ObjectMapper().readTree(run.out()).get("verdict").asText();
+  private static String verdict(String file, String destination) {
+    return Run.verdict(DIR + file, "shop/web", destination, "--protocol", "TCP", "--port", "443");
   }
 }
