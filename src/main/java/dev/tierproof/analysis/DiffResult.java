@@ -114,17 +114,27 @@ public record DiffResult(
 
     /**
      * For a class placed between a host endpoint and a workload (spec S6.12), whether the workload
-     * is on the host endpoint's node; else null.
+     * is on the host endpoint's node (in every placement) or elsewhere (in every placement); else
+     * null, also where a placement puts it on another (walked) node, whose forward chain it crosses
+     * (S6.10, S6.11: said as for a flow with outside).
      */
     public Boolean local() {
-      boolean host =
+      dev.tierproof.model.Endpoint host =
           witness.source() != null && witness.source().isHost()
-              || witness.destination() != null && witness.destination().isHost();
-      if (placed == null || !host) {
+              ? witness.source()
+              : witness.destination() != null && witness.destination().isHost()
+                  ? witness.destination()
+                  : null;
+      if (placed == null || host == null) {
         return null;
       }
       java.util.Set<Boolean> on = new java.util.HashSet<>();
-      placed.each().forEach(p -> on.add(p.node() != null));
+      for (dev.tierproof.model.Placement p : placed.each()) {
+        if (p.node() != null && !p.node().equals(host.node())) {
+          return null;
+        }
+        on.add(p.node() != null);
+      }
       return on.size() == 1 ? on.iterator().next() : null;
     }
 
