@@ -122,10 +122,11 @@ final class Generalizer {
                 icmp ? w.icmpCode() : null,
                 w.family()),
             placed);
-    if (c.dst() instanceof Outside o
-        && Outside.UNNAMED.equals(o.domain())
-        && uniform(c.with(c.src(), new Outside(o.ranges(), null)), change)) {
-      c = c.with(c.src(), new Outside(o.ranges(), null)); // spec S3.6: by any name alike
+    if (c.dst() instanceof Outside o && Outside.UNNAMED.equals(o.domain())) {
+      Candidate anyName = c.with(c.src(), new Outside(o.ranges(), null));
+      if (uniform(anyName, change)) {
+        c = anyName; // spec S3.6: by any name alike
+      }
     }
     Candidate guess = optimistic(c, change, w, true);
     if (guess != null && !uniform(guess, change)) {

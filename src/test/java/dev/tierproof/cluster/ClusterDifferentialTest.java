@@ -375,20 +375,8 @@ class ClusterDifferentialTest {
                 ends[0],
                 ends[1])
             .placed(f.ends());
-    Flow after =
-        Flow.between(
-                f.protocol(),
-                ips[0],
-                f.sourcePort(),
-                ips[1],
-                f.destinationPort(),
-                f.icmpType(),
-                f.icmpCode(),
-                f.destinationDomain(),
-                mapped[0],
-                mapped[1])
-            .placed(before.ends()); // spec S6.12: the deployed pod is placed as its endpoint
-    // was
+    // spec S6.12: the deployed pod is placed as its endpoint was
+    Flow after = before.withEnds(mapped[0], mapped[1]);
     return new Flow[] {before, after};
   }
 
