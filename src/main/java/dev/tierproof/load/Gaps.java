@@ -28,33 +28,9 @@ import java.util.Set;
  */
 final class Gaps {
 
-  /** Kinds Calico enforces that tierproof does not model; other unmodelled kinds change nothing. */
-  static final Set<String> ENFORCED_KINDS = Set.of("FelixConfiguration");
-
   private static final Set<Endpoint.Kind> ANY_ENDPOINT = EnumSet.allOf(Endpoint.Kind.class);
 
   private Gaps() {}
-
-  /**
-   * An enforced kind of {@link #ENFORCED_KINDS}, read leniently (its own errors are not reported).
-   */
-  static Unmodelled kind(Node.Mapping resource, String kind, Span at) {
-    String name = "";
-    if (resource.entry("metadata") != null
-        && resource.entry("metadata").value() instanceof Node.Mapping m
-        && m.entry("name") != null
-        && m.entry("name").value() instanceof Node.Scalar s) {
-      name = s.text();
-    }
-    // Felix settings: failsafe ports, the workload-to-host action and the dataplane act at hosts
-    return new Unmodelled(
-        kind,
-        name,
-        at,
-        "Felix settings (failsafe ports, endpoint-to-host action) are not modelled",
-        new Reach.Endpoints(
-            EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.HOST), null, null));
-  }
 
   /** {@code k == 'v'} for each of the endpoint's labels: it and endpoints labelled like it. */
   private static List<Selector> labelled(Endpoint e) {

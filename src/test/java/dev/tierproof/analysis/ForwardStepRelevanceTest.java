@@ -57,6 +57,23 @@ class ForwardStepRelevanceTest {
   }
 
   @Test
+  void verifyAndMap_operatorDefaultFelixConfiguration_answersAsWithout(@TempDir Path dir)
+      throws Exception {
+    // spec S9.1: settings that change nothing modelled or equal what tierproof assumes
+    Path settled =
+        Files.writeString(
+            dir.resolve("settled.yaml"),
+            WalkedNode.YAML + "---\n" + dev.tierproof.load.FelixSettingsTest.OPERATOR_DEFAULT);
+    String renderer = "--dataplane=iptables";
+    Run verify =
+        Run.of("-f", settled.toString(), renderer, "verify", "isolated", "world", "fw/web");
+    assertThat(verify.code()).as(verify.toString()).isEqualTo(1);
+    Run map = Run.of("-f", settled.toString(), renderer, "map", "fw/web", "world");
+    assertThat(map.code()).as(map.toString()).isZero();
+    assertThat(map.err()).contains("its settings change nothing tierproof models");
+  }
+
+  @Test
   void verifyAndMap_walkedNodeWithoutForwardPolicy_felixConfigurationChangesNothing(
       @TempDir Path dir) throws Exception {
     // n1-all's forward chain holds no policy: it forwards every packet, no step is walked there
