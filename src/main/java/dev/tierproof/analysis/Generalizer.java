@@ -73,7 +73,8 @@ final class Generalizer {
     this.after = after;
     this.replay = replay;
     this.ends = new WidenEnds(this, after, mentions.selectorKeys());
-    this.packets = new WidenPackets(this, mentions.cuts(), mentions.protocols());
+    this.packets =
+        new WidenPackets(this, mentions.cuts(), mentions.protocols(), mentions.failsafe());
     this.placement = new WidenPlacement(this, replay);
     after.endpoints().forEach(e -> position.put(e, position.size()));
   }

@@ -1,6 +1,5 @@
 package dev.tierproof.analysis;
 
-import dev.tierproof.model.Direction;
 import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.Port;
@@ -34,16 +33,14 @@ final class WidenPackets {
   /** The protocols that rules, named ports and failsafe ports mention: the rest are alike. */
   private final Set<Integer> protocols;
 
-  WidenPackets(Generalizer g, List<Integer> cuts, Set<Integer> protocols) {
+  WidenPackets(Generalizer g, List<Integer> cuts, Set<Integer> protocols, List<Failsafe> failsafe) {
     this.g = g;
     this.cuts = cuts;
     this.protocols = protocols;
     java.util.TreeSet<Integer> withFailsafes = new java.util.TreeSet<>(cuts);
-    for (Direction d : Direction.values()) {
-      for (Failsafe f : Failsafe.of(d)) {
-        withFailsafes.add(f.port());
-        withFailsafes.add(f.port() + 1);
-      }
+    for (Failsafe f : failsafe) {
+      withFailsafes.add(f.port());
+      withFailsafes.add(f.port() + 1);
     }
     this.sourceCuts = List.copyOf(withFailsafes);
   }

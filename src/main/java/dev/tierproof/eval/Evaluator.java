@@ -6,7 +6,6 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Domains;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
-import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Ip;
@@ -310,11 +309,13 @@ public final class Evaluator {
     boolean failsafe = // spec S6.11: not on eBPF; S6.12: {@link LocalSteps#skips}
         chain.local()
             ? LocalSteps.skips(set, flow)
-            : host && (!chain.forward() || set.forwardFailsafe()) && Failsafe.allows(dir, flow);
+            : host
+                && (!chain.forward() || set.forwardFailsafe())
+                && set.failsafe().allows(dir, flow);
     if (failsafe && !chain.forward()) {
       return Decision.of(Decision.Kind.FAILSAFE);
     }
-    boolean reply = host && !chain.forward() && Failsafe.reply(dir, flow);
+    boolean reply = host && !chain.forward() && set.failsafe().reply(dir, flow);
     for (StepPath.Entered e : chain.tiers()) {
       if (reply && e.path() == HostPath.UNTRACKED) {
         continue; // spec S6.4: the raw table accepts a failsafe reply before untracked policy

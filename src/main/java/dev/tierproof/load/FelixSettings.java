@@ -4,13 +4,13 @@ import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Failsafe;
+import dev.tierproof.model.FailsafePorts;
 import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Span;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +31,8 @@ import java.util.Set;
  * @param nftables {@code nftablesMode} as written ({@code Enabled}, {@code Disabled}, {@code
  *     Auto}), null when absent
  * @param vxlanPort whether it writes a {@code vxlanPort} other than Felix's 4789
+ * @param failsafe the failsafe ports of {@code default} (spec S6.2), Felix's where it writes none;
+ *     null for another name (a {@code node.<name>} list other than Felix's is unsettled)
  */
 record FelixSettings(
     String name,
@@ -38,7 +40,8 @@ record FelixSettings(
     List<String> unsettled,
     Boolean bpf,
     String nftables,
-    boolean vxlanPort) {
+    boolean vxlanPort,
+    FailsafePorts failsafe) {
 
   /** Keys of settings that change no verdict: what Felix logs, reports or refreshes, and MTUs. */
   private static final Set<String> INERT =
@@ -105,6 +108,8 @@ record FelixSettings(
     Boolean bpf = null;
     String nftables = null;
     boolean vxlan = false;
+    List<Failsafe> inbound = FailsafePorts.DEFAULT.inbound();
+    List<Failsafe> outbound = FailsafePorts.DEFAULT.outbound();
     for (Node.Entry e : spec == null ? List.<Node.Entry>of() : spec.entries()) {
       String key = e.key().text();
       String value = e.value() instanceof Node.Scalar s && !s.isNull() ? s.text() : null;
@@ -116,9 +121,17 @@ record FelixSettings(
         case "nftablesMode" -> nftables = value;
         case "vxlanPort" -> vxlan = !"4789".equals(value);
         case "failsafeInboundHostPorts", "failsafeOutboundHostPorts" -> {
-          Direction d = key.startsWith("failsafeIn") ? Direction.INGRESS : Direction.EGRESS;
-          if (!defaultPorts(e.value(), d)) {
+          boolean in = key.startsWith("failsafeIn");
+          List<Failsafe> ports = ports(e.value());
+          Direction d = in ? Direction.INGRESS : Direction.EGRESS;
+          if (ports == null
+              || !name.equals("default")
+                  && !Set.copyOf(ports).equals(Set.copyOf(FailsafePorts.DEFAULT.of(d)))) {
             unsettled.add(key);
+          } else if (in) {
+            inbound = ports;
+          } else {
+            outbound = ports;
           }
         }
         default -> {
@@ -129,7 +142,14 @@ record FelixSettings(
         }
       }
     }
-    return new FelixSettings(name, resource.span(), List.copyOf(unsettled), bpf, nftables, vxlan);
+    return new FelixSettings(
+        name,
+        resource.span(),
+        List.copyOf(unsettled),
+        bpf,
+        nftables,
+        vxlan,
+        name.equals("default") ? new FailsafePorts(inbound, outbound) : null);
   }
 
   /**
@@ -170,34 +190,39 @@ record FelixSettings(
   }
 
   /**
-   * Whether {@code value} lists exactly Felix's default failsafe ports of direction {@code d} (spec
-   * S6.2), each a mapping of {@code protocol} (TCP when absent) and {@code port}, with no {@code
-   * net}.
+   * The failsafe ports {@code value} lists (spec S6.2), each a mapping of {@code protocol} (TCP
+   * when absent, as Felix's {@code ProtoPort}) and {@code port}; null when one has a {@code net}
+   * (which narrows it to addresses: not modelled) or is not such a mapping.
    */
-  private static boolean defaultPorts(Node value, Direction d) {
+  private static List<Failsafe> ports(Node value) {
     if (!(value instanceof Node.Sequence list)) {
-      return false;
+      return null;
     }
-    Set<Failsafe> written = new HashSet<>();
+    List<Failsafe> out = new ArrayList<>();
     for (Node item : list.items()) {
       if (!(item instanceof Node.Mapping m) || m.entry("net") != null) {
-        return false;
+        return null;
       }
       String protocol = text(m, "protocol");
       String port = text(m, "port");
       Integer number = protocol == null ? (Integer) Protocols.TCP : protocolNumber(protocol);
       if (number == null || port == null || !port.matches("[0-9]{1,5}")) {
-        return false;
+        return null;
       }
-      written.add(new Failsafe(number, Integer.parseInt(port)));
+      int p = Integer.parseInt(port);
+      if (p < 1 || p > 65535) {
+        return null;
+      }
+      out.add(new Failsafe(number, p));
     }
-    return written.equals(new HashSet<>(Failsafe.of(d)));
+    return List.copyOf(new java.util.LinkedHashSet<>(out));
   }
 
   private static Integer protocolNumber(String protocol) {
     return switch (protocol.toUpperCase(Locale.ROOT)) {
       case "TCP" -> Protocols.TCP;
       case "UDP" -> Protocols.UDP;
+      case "SCTP" -> Protocols.SCTP;
       default -> null;
     };
   }

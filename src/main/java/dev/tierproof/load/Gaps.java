@@ -278,7 +278,7 @@ final class Gaps {
     if (set.dataplane() == null
         && path == HostPath.PRE_DNAT
         && !routed.isEmpty()
-        && p.rules(Direction.INGRESS).stream().anyMatch(Gaps::failsafeMatch)) {
+        && p.rules(Direction.INGRESS).stream().anyMatch(r -> failsafeMatch(set.failsafe(), r))) {
       String reason =
           "the dataplanes disagree on a forwarded packet to an inbound failsafe port (Felix's"
               + " iptables and nftables skip the pre-DNAT path for it, eBPF does not; choose"
@@ -350,15 +350,15 @@ final class Gaps {
   }
 
   /**
-   * Whether an ingress rule may decide a packet to an inbound failsafe port (spec S6.2): an Allow
-   * or Deny whose protocol, destination ports and ICMP match may hold one (other criteria taken as
-   * matching: conservative).
+   * Whether an ingress rule may decide a packet to an inbound failsafe port of {@code ports} (spec
+   * S6.2): an Allow or Deny whose protocol, destination ports and ICMP match may hold one (other
+   * criteria taken as matching: conservative).
    */
-  static boolean failsafeMatch(Rule r) {
+  static boolean failsafeMatch(dev.tierproof.model.FailsafePorts ports, Rule r) {
     if (r.action() != Action.ALLOW && r.action() != Action.DENY || r.icmp() != null) {
       return false;
     }
-    for (dev.tierproof.model.Failsafe f : dev.tierproof.model.Failsafe.INBOUND) {
+    for (dev.tierproof.model.Failsafe f : ports.inbound()) {
       if ((r.protocol() == null || r.protocol() == f.protocol())
           && !java.util.Objects.equals(r.notProtocol(), f.protocol())
           && holds(r.destination().ports(), f.port(), true)

@@ -261,7 +261,11 @@ final class Resources {
           at,
           "FelixConfiguration `"
               + s.name()
-              + "`: its settings change nothing tierproof models or are what it assumes"
+              + (s.failsafe() == null
+                      || s.failsafe().equals(dev.tierproof.model.FailsafePorts.DEFAULT)
+                  ? "`: its settings change nothing tierproof models or are what it assumes"
+                  : "`: its failsafe ports are modelled (spec S6.2); its other settings change"
+                      + " nothing tierproof models or are what it assumes")
               + " (spec S9.1)");
     } else {
       diagnostics.warning(
@@ -603,7 +607,13 @@ final class Resources {
     }
     endpoints.warnShared(eps);
     return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version)
-        .withDataplane(dataplane);
+        .withDataplane(dataplane)
+        .withFailsafe(
+            felix.stream() // spec S6.2, S9.1: the default FelixConfiguration's failsafe ports
+                .map(FelixSettings::failsafe)
+                .filter(java.util.Objects::nonNull)
+                .reduce((a, b) -> b)
+                .orElse(dev.tierproof.model.FailsafePorts.DEFAULT));
   }
 
   /**

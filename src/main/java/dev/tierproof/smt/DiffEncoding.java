@@ -334,6 +334,9 @@ public final class DiffEncoding {
           // spec S6.5: the other direction decides the replies of untracked Allows
           peers = ChainChanges.Peers.union(peers, peers(k, dir.opposite(), changed, sameTiers));
         }
+        if (k.host() && !before.set.failsafe().equals(after.set.failsafe())) {
+          peers = ChainChanges.Peers.EVERYTHING; // spec S6.2: the failsafe ports differ
+        }
         if (peers != null) {
           byPeers.computeIfAbsent(peers, p -> new At()).endpoints.addAll(c.getValue());
           endpoints.addAll(c.getValue());
@@ -438,9 +441,12 @@ public final class DiffEncoding {
     for (String n : nodes) {
       dev.tierproof.model.Ports pb = before.ports.get(n);
       dev.tierproof.model.Ports pa = after.ports.get(n);
-      // spec S6.11: the dataplanes disagree on a forward chain's failsafe ports
+      // spec S6.11: the dataplanes disagree on a forward chain's failsafe ports, or the ports do
       boolean differs =
-          pb == null || pa == null || before.set.forwardFailsafe() != after.set.forwardFailsafe();
+          pb == null
+              || pa == null
+              || before.set.forwardFailsafe() != after.set.forwardFailsafe()
+              || !before.set.failsafe().equals(after.set.failsafe());
       Set<String> choices = new TreeSet<>();
       if (!differs) {
         choices.addAll(pb.choices());

@@ -165,8 +165,10 @@ public final class Query implements AutoCloseable {
     boolean passOn = net.set.profilePassGoesOn();
     boolean fs = net.set.forwardFailsafe();
     Chain.Compiler back =
-        new Chain.Compiler(t, v.reply(), this::replyMatch, false, null, passOn, fs);
-    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null, back, passOn, fs);
+        new Chain.Compiler(
+            t, v.reply(), this::replyMatch, false, null, passOn, fs, net.set.failsafe());
+    Chain.Compiler compiler =
+        new Chain.Compiler(t, v, this::match, step != null, back, passOn, fs, net.set.failsafe());
     src = new EndEncoding(t, v, net, from, observe.selectors(), compiler);
     dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
     rules = new RuleMatch(t, v, net, src, dst);

@@ -22,7 +22,7 @@ class ForwardStepRelevanceTest {
       apiVersion: projectcalico.org/v3
       kind: FelixConfiguration
       metadata: {name: default}
-      spec: {failsafeInboundHostPorts: []}
+      spec: {chainInsertMode: Append}
       """;
 
   @Test

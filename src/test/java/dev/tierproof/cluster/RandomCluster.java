@@ -1092,7 +1092,7 @@ public final class RandomCluster {
       enforcingUnmodelled = true;
       docs.add(
           "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata:\n  name: default\nspec:\n"
-              + "  failsafeInboundHostPorts: []\n");
+              + "  chainInsertMode: Append\n");
     } else if (new Random(seed * 31 + 7).nextInt(6) == 0) {
       // spec S9.1: settings that change nothing modelled (drawn apart: every seed keeps its
       // cluster)
@@ -1100,9 +1100,7 @@ public final class RandomCluster {
           "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata:\n  name: default\nspec:\n"
               + "  logSeverityScreen: Info\n  healthPort: 9099\n  vxlanPort: 4789\n"
               + "  defaultEndpointToHostAction: Accept\n  bpfConnectTimeLoadBalancing: TCP\n"
-              + "  failsafeOutboundHostPorts: [{protocol: UDP, port: 53}, {protocol: UDP, port: 67},"
-              + " {port: 179}, {port: 2379}, {port: 2380}, {port: 5473}, {port: 6443}, {port: 6666},"
-              + " {port: 6667}]\n");
+              + dev.tierproof.smt.RandomFailsafe.yaml(new Random(seed * 31 + 11)));
     }
   }
 

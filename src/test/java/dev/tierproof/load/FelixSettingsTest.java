@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Dataplane;
+import dev.tierproof.model.Failsafe;
+import dev.tierproof.model.FailsafePorts;
 import dev.tierproof.model.Input;
+import dev.tierproof.model.Protocols;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Diagnostics;
 import java.util.List;
@@ -79,26 +82,55 @@ public class FelixSettingsTest {
   }
 
   @Test
-  void failsafePorts_defaultListSettled_anyOtherUnmodelled() {
+  void failsafePorts_ofDefaultModelled_withNetOrOnANodeUnmodelled() {
     String inbound =
         "[{protocol: TCP, port: 22}, {protocol: UDP, port: 68}, {port: 179}, {protocol: tcp, port:"
             + " 2379}, {protocol: TCP, port: 2380}, {protocol: TCP, port: 5473}, {protocol: TCP,"
             + " port: 6443}, {protocol: TCP, port: 6666}, {protocol: TCP, port: 6667}]";
     assertThat(felix("{failsafeInboundHostPorts: " + inbound + "}", null)).isEmpty();
-    assertThat(felix("{failsafeOutboundHostPorts: " + inbound + "}", null))
-        .as("the inbound list as outbound")
-        .hasSize(1);
-    assertThat(felix("{failsafeInboundHostPorts: []}", null)).hasSize(1);
+    assertThat(failsafe("{failsafeInboundHostPorts: " + inbound + "}"))
+        .isEqualTo(FailsafePorts.DEFAULT);
+    // spec S6.2: the lists of `default` are modelled, whatever they hold
+    assertThat(felix("{failsafeInboundHostPorts: []}", null)).isEmpty();
+    assertThat(failsafe("{failsafeInboundHostPorts: []}").inbound()).isEmpty();
+    assertThat(failsafe("{failsafeInboundHostPorts: []}").outbound())
+        .isEqualTo(FailsafePorts.DEFAULT.outbound());
+    assertThat(failsafe("{failsafeOutboundHostPorts: [{protocol: SCTP, port: 9}, {port: 22}]}"))
+        .isEqualTo(
+            new FailsafePorts(
+                FailsafePorts.DEFAULT.inbound(),
+                List.of(new Failsafe(Protocols.SCTP, 9), new Failsafe(Protocols.TCP, 22))));
     assertThat(
             felix(
                 "{failsafeInboundHostPorts: "
                     + inbound.replace("{port: 179}", "{port: 179, net: 10.0.0.0/8}")
                     + "}",
                 null))
-        .as("a net narrows a port")
+        .as("a net narrows a port to addresses")
         .hasSize(1);
-    assertThat(felix("{failsafeInboundHostPorts: " + inbound.replace("22}", "2222}") + "}", null))
+    assertThat(felix("{failsafeInboundHostPorts: [{protocol: ICMP, port: 1}]}", null)).hasSize(1);
+    String node =
+        "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata: {name: node.n1}\n"
+            + "spec: {failsafeInboundHostPorts: ";
+    assertThat(felix(node + "[]}\n", null, new Diagnostics()))
+        .as("one node's own lists are not modelled")
         .hasSize(1);
+    assertThat(felix(node + inbound + "}\n", null, new Diagnostics())).isEmpty();
+  }
+
+  private static FailsafePorts failsafe(String spec) {
+    Diagnostics d = new Diagnostics();
+    Input in =
+        Loader.input(
+            List.of(
+                new SourceText(
+                    "in.yaml",
+                    "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\n"
+                        + "metadata: {name: default}\nspec: "
+                        + spec
+                        + "\n")),
+            d);
+    return in.set().failsafe();
   }
 
   @Test

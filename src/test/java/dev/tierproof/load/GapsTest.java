@@ -221,7 +221,7 @@ class GapsTest {
         apiVersion: projectcalico.org/v3
         kind: FelixConfiguration
         metadata: {name: default}
-        spec: {failsafeInboundHostPorts: []}
+        spec: {chainInsertMode: Append}
         """);
     assertThat(in.unmodelled())
         .extracting(Unmodelled::kind)

@@ -42,15 +42,16 @@ import org.junit.jupiter.api.Test;
  * default deny, remove a rule, flip an action, add a namespace with a workload, add the first
  * policies, remove every policy, move a pod to another node (every other time onto a host
  * endpoint's node that allows some ICMPv6 types: {@link RandomIcmpMoves}), add the first host
- * endpoints with a flipped action). Per case: no crash; every class's witness changed as the class
- * says (base and current evaluators); when the search is complete, every sampled flow whose verdict
- * differs, in each placement of a workload that can be on a host endpoint's node (spec S6.12: one
- * placement shared by both inputs, the current one's when it names the node), lies in a listed
- * class of that placement (every third case compares with {@code --scope any}: also pods that could
- * be deployed). A search stops inconclusive only at the class cap (counted, printed and bounded),
- * never because the generalizer finds no class shape the solver proves. Cases: {@code
- * -Ddiff.differential.cases=N} (default 120), first seed {@code -Ddiff.differential.seed=S}, {@code
- * -Ddiff.differential.verbose=true} names the inconclusive cases; a failure names its seed.
+ * endpoints with a flipped action, change the failsafe ports). Per case: no crash; every class's
+ * witness changed as the class says (base and current evaluators); when the search is complete,
+ * every sampled flow whose verdict differs, in each placement of a workload that can be on a host
+ * endpoint's node (spec S6.12: one placement shared by both inputs, the current one's when it names
+ * the node), lies in a listed class of that placement (every third case compares with {@code
+ * --scope any}: also pods that could be deployed). A search stops inconclusive only at the class
+ * cap (counted, printed and bounded), never because the generalizer finds no class shape the solver
+ * proves. Cases: {@code -Ddiff.differential.cases=N} (default 120), first seed {@code
+ * -Ddiff.differential.seed=S}, {@code -Ddiff.differential.verbose=true} names the inconclusive
+ * cases; a failure names its seed.
  */
 class DiffDifferentialTest {
 
@@ -70,7 +71,8 @@ class DiffDifferentialTest {
           "first-policies",
           "no-policies",
           "move",
-          "first-host");
+          "first-host",
+          "failsafe");
 
   @Test
   void diff_generatedPullRequests_classesCoverEveryChangedFlow() {
@@ -570,6 +572,14 @@ class DiffDifferentialTest {
       }
       case "dataplane" -> {
         return RandomDataplane.other(set);
+      }
+      case "failsafe" -> { // spec S6.2, S9.1: a FelixConfiguration's failsafe ports
+        java.util.Random rnd = new java.util.Random(model.nextInt(1 << 20));
+        dev.tierproof.model.FailsafePorts p = RandomFailsafe.draw(rnd);
+        while (p.equals(set.failsafe())) {
+          p = RandomFailsafe.draw(rnd);
+        }
+        return set.withFailsafe(p);
       }
       default -> {
         return set;

@@ -256,7 +256,8 @@ public final class RandomModel {
     RandomInterfaces.draw(seed, endpoints); // spec S6.9, S6.10: named and several host endpoints
     set =
         PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
-            .withDataplane(dataplane.chosen());
+            .withDataplane(dataplane.chosen())
+            .withFailsafe(RandomFailsafe.draw(new Random(seed * 0x9E3779B97F4A7C15L + 23)));
   }
 
   public PolicySet set() {

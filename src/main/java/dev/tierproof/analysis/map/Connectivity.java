@@ -610,7 +610,7 @@ public final class Connectivity {
         cells.add(namedPorts.at(peer, peerIp), dir == Direction.INGRESS);
       }
       if (at.isHost()) {
-        cells.failsafe(dir);
+        cells.failsafe(set.failsafe(), dir);
       }
       if (stepRules.replying(at, dir)) {
         cells.echo(); // spec S6.5
