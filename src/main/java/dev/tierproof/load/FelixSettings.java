@@ -101,9 +101,9 @@ record FelixSettings(
    * Reads {@code resource}, a {@code FelixConfiguration}, leniently (its own errors unreported).
    */
   static FelixSettings read(Node.Mapping resource) {
-    Node.Mapping meta = mapping(resource, "metadata");
-    String name = meta == null || text(meta, "name") == null ? "" : text(meta, "name");
-    Node.Mapping spec = mapping(resource, "spec");
+    Node.Mapping meta = resource.mapping("metadata");
+    String name = meta == null || meta.text("name") == null ? "" : meta.text("name");
+    Node.Mapping spec = resource.mapping("spec");
     List<String> unsettled = new ArrayList<>();
     Boolean bpf = null;
     String nftables = null;
@@ -203,8 +203,8 @@ record FelixSettings(
       if (!(item instanceof Node.Mapping m) || m.entry("net") != null) {
         return null;
       }
-      String protocol = text(m, "protocol");
-      String port = text(m, "port");
+      String protocol = m.text("protocol");
+      String port = m.text("port");
       Integer number = protocol == null ? (Integer) Protocols.TCP : protocolNumber(protocol);
       if (number == null || port == null || !port.matches("[0-9]{1,5}")) {
         return null;
@@ -225,15 +225,5 @@ record FelixSettings(
       case "SCTP" -> Protocols.SCTP;
       default -> null;
     };
-  }
-
-  private static String text(Node.Mapping m, String key) {
-    Node.Entry e = m.entry(key);
-    return e != null && e.value() instanceof Node.Scalar s && !s.isNull() ? s.text() : null;
-  }
-
-  private static Node.Mapping mapping(Node.Mapping m, String key) {
-    Node.Entry e = m.entry(key);
-    return e != null && e.value() instanceof Node.Mapping n ? n : null;
   }
 }

@@ -80,6 +80,7 @@ class DiffDifferentialTest {
     int inconclusive = 0;
     int inconclusiveAny = 0;
     int inconclusiveMoves = 0;
+    int inconclusiveFailsafe = 0;
     int classes = 0;
     int changed = 0;
     int[] local = new int[12];
@@ -92,6 +93,7 @@ class DiffDifferentialTest {
         inconclusive += r[2] == 1 ? 1 : 0;
         inconclusiveAny += r[2] == 2 ? 1 : 0;
         inconclusiveMoves += r[2] == 3 ? 1 : 0;
+        inconclusiveFailsafe += r[2] == 4 ? 1 : 0;
         for (int k = 0; k < local.length; k++) {
           local[k] += r[3 + k];
         }
@@ -106,7 +108,7 @@ class DiffDifferentialTest {
       }
     }
     System.out.printf(
-        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves; local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed; %d classes of all ICMP types but some; between two workloads through forward chains: %d sampled flows compared, %d changed; crossing a named interface of a walked node: %d sampled flows compared, %d changed; between a workload and another node's host endpoint crossing a forward chain: %d sampled flows compared, %d changed%n",
+        "diff differential: %d cases in %d ms: %d classes, %d sampled flows changed; inconclusive: %d of the scope-existing cases, %d of the scope-any ones, %d of the moves, %d of the failsafe port changes (a class per port range: the cap); local (a host endpoint and a workload on its node): %d sampled flows compared, %d changed, %d classes of one placement; a workload naming no node on a walked node: %d sampled flows compared, %d changed; %d classes of all ICMP types but some; between two workloads through forward chains: %d sampled flows compared, %d changed; crossing a named interface of a walked node: %d sampled flows compared, %d changed; between a workload and another node's host endpoint crossing a forward chain: %d sampled flows compared, %d changed%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         classes,
@@ -114,6 +116,7 @@ class DiffDifferentialTest {
         inconclusive,
         inconclusiveAny,
         inconclusiveMoves,
+        inconclusiveFailsafe,
         local[0],
         local[1],
         local[2],
@@ -140,9 +143,9 @@ class DiffDifferentialTest {
   }
 
   /**
-   * One case: {classes, sampled flows that changed, 1 (scope existing), 2 (scope any) or 3 (a moved
-   * pod) when inconclusive, local sampled flows compared, local sampled flows that changed, classes
-   * of one placement, classes of all ICMP types but some}.
+   * One case: {classes, sampled flows that changed, 1 (scope existing), 2 (scope any), 3 (a moved
+   * pod) or 4 (failsafe ports changed) when inconclusive, local sampled flows compared, local
+   * sampled flows that changed, classes of one placement, classes of all ICMP types but some}.
    */
   private static int[] check(long seed) {
     return check(seed, EDITS.get((int) Math.floorMod(seed, (long) EDITS.size())));
@@ -274,7 +277,9 @@ class DiffDifferentialTest {
     return new int[] {
       r.classes().size(),
       changed,
-      complete ? 0 : edit.equals("move") ? 3 : scope == Scope.ANY ? 2 : 1,
+      complete
+          ? 0
+          : edit.equals("move") ? 3 : edit.equals("failsafe") ? 4 : scope == Scope.ANY ? 2 : 1,
       local[0],
       local[1],
       (int) r.classes().stream().filter(c -> c.placed() != null).count(),
