@@ -179,9 +179,32 @@ record FelixSettings(
         name,
         span,
         "Felix settings not modelled: " + String.join(", ", out),
-        new Reach.Endpoints(
-            EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.HOST), null, null));
+        reach(out.stream().allMatch(HOST_ONLY::contains)));
   }
+
+  /**
+   * Where the unmodelled settings act: at host endpoints when each of them is one of {@link
+   * #HOST_ONLY}, else at every endpoint (a setting tierproof does not know, the dataplane, the
+   * chain insert mode or IPv6 support change workloads' verdicts too); on its node for a {@code
+   * node.<name>} configuration (Felix applies it there only).
+   */
+  private Reach.Endpoints reach(boolean hostOnly) {
+    Reach.Endpoints r =
+        new Reach.Endpoints(
+            EnumSet.allOf(Direction.class),
+            hostOnly ? EnumSet.of(Endpoint.Kind.HOST) : EnumSet.allOf(Endpoint.Kind.class),
+            null,
+            null);
+    return name.startsWith("node.") ? r.on(Set.of(name.substring("node.".length()))) : r;
+  }
+
+  /**
+   * Settings that act at host endpoints only: their failsafe ports (not the endpoint-to-host
+   * action, which drops a workload's packets to its host's addresses, which no host endpoint may
+   * say).
+   */
+  private static final Set<String> HOST_ONLY =
+      Set.of("failsafeInboundHostPorts", "failsafeOutboundHostPorts");
 
   private static boolean inert(String key) {
     return INERT.contains(key)

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.model.CalicoVersion;
 import dev.tierproof.model.Dataplane;
+import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.FailsafePorts;
 import dev.tierproof.model.Input;
 import dev.tierproof.model.Protocols;
+import dev.tierproof.model.Reach;
 import dev.tierproof.model.Unmodelled;
 import dev.tierproof.source.Diagnostics;
 import java.util.List;
@@ -79,6 +81,28 @@ public class FelixSettingsTest {
     assertThat(felix("{someFutureSetting: x}", null).get(0).reason())
         .endsWith(": someFutureSetting");
     assertThat(felix("{wireguardEnabled: true}", null)).hasSize(1);
+  }
+
+  @Test
+  void reach_hostEndpointsForFailsafePortsOnly_everyEndpointOtherwise_itsNodeForANodesOwn() {
+    Reach.Endpoints failsafe =
+        (Reach.Endpoints)
+            felix("{failsafeInboundHostPorts: [{port: 22, net: 10.0.0.0/8}]}", null).get(0).reach();
+    assertThat(failsafe.kinds()).containsExactly(Endpoint.Kind.HOST);
+    assertThat(failsafe.nodes()).isNull();
+    Reach.Endpoints append =
+        (Reach.Endpoints) felix("{chainInsertMode: Append}", null).get(0).reach();
+    assertThat(append.kinds()).containsExactlyInAnyOrder(Endpoint.Kind.values());
+    Reach.Endpoints node =
+        (Reach.Endpoints)
+            felix(
+                    "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\n"
+                        + "metadata: {name: node.n1}\nspec: {ipv6Support: false}\n",
+                    null,
+                    new Diagnostics())
+                .get(0)
+                .reach();
+    assertThat(node.nodes()).containsExactly("n1");
   }
 
   @Test
