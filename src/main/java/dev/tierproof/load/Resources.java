@@ -275,7 +275,7 @@ final class Resources {
               + "`: "
               + String.join(", ", s.unsettled().stream().map(k -> "`" + k + "`").toList())
               + (s.unsettled().size() == 1 ? " is" : " are")
-              + " not modelled; answers at host endpoints it could change are inconclusive"
+              + " not modelled; answers it could change are inconclusive"
               + " (spec S9.1)");
     }
   }
