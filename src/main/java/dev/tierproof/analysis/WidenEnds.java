@@ -144,6 +144,17 @@ final class WidenEnds {
     List<Selector> terms = new ArrayList<>();
     boolean listed = e.namespace() != null && mentioned(e.namespace());
     for (String k : new TreeSet<>(keys)) {
+      if (k.equals(Endpoint.NAMESPACE_LABEL)
+          && !listed
+          && e.namespace() != null
+          && !vocabulary.isEmpty()) {
+        // spec S5.3: a namespace the input lacks has a name the policies may tell apart too
+        Selector name = unlistedName(e.namespace(), vocabulary.get(k));
+        if (name != null) {
+          terms.add(name);
+        }
+        continue;
+      }
       // a listed namespace's labels are known; those of a namespace the input lacks are not
       if (AUTOMATIC.contains(k) || (k.startsWith("pcns.") && listed)) {
         continue;
@@ -164,6 +175,20 @@ final class WidenEnds {
       }
     }
     return terms.isEmpty() ? null : terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
+  }
+
+  /**
+   * The name of a namespace the input lacks as the policies see it: the name itself when they
+   * compare it with that value or as a string ({@code literals} null), else none of the values they
+   * compare it with (the input's namespaces aside: such a namespace is none of them); null when
+   * they compare it with no other value.
+   */
+  private Selector unlistedName(String ns, List<String> literals) {
+    if (literals == null || literals.contains(ns)) {
+      return new Selector.Compare(Endpoint.NAMESPACE_LABEL, Selector.Op.EQ, ns);
+    }
+    List<String> others = literals.stream().filter(n -> !mentioned(n)).toList();
+    return others.isEmpty() ? null : new Selector.InSet(Endpoint.NAMESPACE_LABEL, others, true);
   }
 
   /**
