@@ -156,6 +156,7 @@ final class Generalizer {
       for (boolean source : List.of(true, false)) {
         c = ends.widerOutside(c, change, w, source);
       }
+      c = packets.otherRuns(c, change, w);
       return found(kind, placement.widen(c, change, w), w, v);
     }
     c = tight(c, change, w);
@@ -221,6 +222,7 @@ final class Generalizer {
     c = c.with(c.src(), ends.widen(c, change, w, false));
     c = packets.widenPackets(c, change, w);
     c = packets.widenSourcePort(c, change, w);
+    c = packets.otherRuns(c, change, w);
     return found(kind, placement.widen(c, change, w), w, v);
   }
 

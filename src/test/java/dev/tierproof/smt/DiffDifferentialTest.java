@@ -431,8 +431,7 @@ class DiffDifferentialTest {
         && !p.otherThan().contains(f.protocol())
         && (p.port() == null
             || (f.destinationPort() != null
-                && f.destinationPort() >= p.port().min()
-                && f.destinationPort() <= p.port().max()))
+                && p.portRanges().stream().anyMatch(r -> r.contains(f.destinationPort()))))
         && (p.sourcePort() == null
             || (f.sourcePort() != null
                 && f.sourcePort() >= p.sourcePort().min()
