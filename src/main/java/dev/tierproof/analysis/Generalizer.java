@@ -72,7 +72,7 @@ final class Generalizer {
   Generalizer(PolicySet after, Replay replay, Mentions mentions) {
     this.after = after;
     this.replay = replay;
-    this.ends = new WidenEnds(this, after, mentions.selectorKeys());
+    this.ends = new WidenEnds(this, after, mentions.selectorKeys(), mentions.atoms());
     this.packets = new WidenPackets(this, mentions.cuts(), mentions.protocols());
     this.placement = new WidenPlacement(this, replay);
     after.endpoints().forEach(e -> position.put(e, position.size()));

@@ -20,9 +20,11 @@ import java.util.TreeSet;
  * selectorKeys} the label keys of policy and rule selectors; {@code cuts} where port ranges of
  * rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and 65536,
  * ascending; {@code protocols} the protocols rules, named ports and host endpoints' failsafe ports
- * (spec S6.2) mention. All sorted and unmodifiable.
+ * (spec S6.2) mention; {@code atoms} the comparisons selectors make per label key. All sorted and
+ * unmodifiable.
  */
-record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> protocols) {
+record Mentions(
+    Set<String> selectorKeys, List<Integer> cuts, Set<Integer> protocols, StringAtoms atoms) {
 
   /**
    * What {@code before}'s and {@code after}'s policies and profiles and {@code after}'s endpoints
@@ -61,7 +63,8 @@ record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> proto
     return new Mentions(
         Collections.unmodifiableSet(keys),
         List.copyOf(cuts),
-        Collections.unmodifiableSet(protocols));
+        Collections.unmodifiableSet(protocols),
+        StringAtoms.of(before, after));
   }
 
   private static void rule(Rule r, Set<String> keys, Set<Integer> cuts, Set<Integer> protocols) {

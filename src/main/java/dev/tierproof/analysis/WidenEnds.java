@@ -37,10 +37,14 @@ final class WidenEnds {
   /** The label keys the policies' selectors mention. */
   private final Set<String> selectorKeys;
 
-  WidenEnds(Generalizer g, PolicySet after, Set<String> selectorKeys) {
+  /** The comparisons the policies' selectors make per key. */
+  private final StringAtoms atoms;
+
+  WidenEnds(Generalizer g, PolicySet after, Set<String> selectorKeys, StringAtoms atoms) {
     this.g = g;
     this.after = after;
     this.selectorKeys = selectorKeys;
+    this.atoms = atoms;
   }
 
   /**
@@ -400,7 +404,8 @@ final class WidenEnds {
    * that pins a key ({@code k == v}, {@code !has(k)}) to "none of the other values the policies
    * compare it to" ({@code k not in {...}}, which holds without the key too) and drops those values
    * one by one while the class stays uniform: pods the policies tell apart only by values they do
-   * not have become one class.
+   * not have become one class; a key compared as a string ({@code contains}, prefixes), to the
+   * values that every comparison of it treats alike ({@link StringAtoms#around}).
    */
   private EndSet.Pods simplify(
       EndSet.Pods p, Function<EndSet, Candidate> at, Change change, boolean source) {
@@ -433,7 +438,16 @@ final class WidenEnds {
       }
       List<String> literals = vocabulary.get(key);
       if (literals == null) {
-        continue; // compared as a string (prefixes, contains): no set of values to exclude
+        // compared as a string (prefixes, contains): the values no comparison tells from its own
+        Selector alike = own == null ? null : atoms.around(key, own);
+        List<Selector> trial = new ArrayList<>(terms);
+        if (alike != null) {
+          trial.set(i, alike);
+          if (g.uniform(at.apply(p.selecting(and(trial))), change)) {
+            terms = trial;
+          }
+        }
+        continue;
       }
       List<String> others = new ArrayList<>(literals);
       others.remove(own);
