@@ -20,11 +20,15 @@ import java.util.TreeSet;
  * selectorKeys} the label keys of policy and rule selectors; {@code cuts} where port ranges of
  * rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and 65536,
  * ascending; {@code protocols} the protocols rules, named ports and host endpoints' failsafe ports
- * (spec S6.2) mention; {@code failsafe} the failsafe ports of either set, either direction. All
- * sorted and unmodifiable.
+ * (spec S6.2) mention; {@code failsafe} the failsafe ports of either set, either direction; {@code
+ * atoms} the comparisons selectors make per label key. All sorted and unmodifiable.
  */
 record Mentions(
-    Set<String> selectorKeys, List<Integer> cuts, Set<Integer> protocols, List<Failsafe> failsafe) {
+    Set<String> selectorKeys,
+    List<Integer> cuts,
+    Set<Integer> protocols,
+    List<Failsafe> failsafe,
+    StringAtoms atoms) {
 
   /**
    * What {@code before}'s and {@code after}'s policies and profiles and {@code after}'s endpoints
@@ -70,7 +74,8 @@ record Mentions(
         Collections.unmodifiableSet(keys),
         List.copyOf(cuts),
         Collections.unmodifiableSet(protocols),
-        List.copyOf(failsafe));
+        List.copyOf(failsafe),
+        StringAtoms.of(before, after));
   }
 
   private static void rule(Rule r, Set<String> keys, Set<Integer> cuts, Set<Integer> protocols) {

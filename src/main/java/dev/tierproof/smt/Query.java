@@ -665,7 +665,9 @@ public final class Query implements AutoCloseable {
     b.otherThan().forEach(p -> c.add(ctx.mkNot(v.protoIs(p))));
     if (b.port() != null) {
       c.add(v.hasPorts);
-      c.add(v.between(v.dport, 16, b.port().min(), b.port().max()));
+      List<BoolExpr> any = new ArrayList<>();
+      b.portRanges().forEach(r -> any.add(v.between(v.dport, 16, r.min(), r.max())));
+      c.add(ctx.mkOr(any.toArray(BoolExpr[]::new)));
     }
     if (b.sourcePort() != null) {
       c.add(v.hasPorts);

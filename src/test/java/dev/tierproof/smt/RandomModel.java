@@ -48,6 +48,10 @@ public final class RandomModel {
   static final List<String> KEYS = List.of("app", "tier", "env", "role");
   static final List<String> VALUES = List.of("a", "b", "web", "web-1", "");
   static final List<String> NAMESPACES = List.of("ns1", "ns2", "ns3");
+
+  /** A namespace the input never has, that selectors and sampled pods name (spec S5.3). */
+  static final String LACKING = "web-1";
+
   static final List<String> DOMAINS = List.of("a.com", "*.a.com", "x.a.com", "b.org", "*.org");
   static final List<String> NAMES =
       List.of("a.com", "x.a.com", "y.x.a.com", "b.org", "c.org", "z.net", "A.COM.");
@@ -117,11 +121,16 @@ public final class RandomModel {
   private final RandomForwarding forwarding;
   private final RandomLocalFlows local;
   private final RandomPodPairs pods;
+
+  /** Namespace names the input lacks, from a stream of their own: seeds keep their models. */
+  private final Random lacking;
+
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
 
   public RandomModel(long seed) {
     rnd = new Random(seed);
+    lacking = new Random(seed * 31 + 23);
     // all-interfaces host endpoints (S6.6) from a stream of their own: seeds keep their models
     Random interfaces = new Random(seed * 31 + 15);
     replies = new RandomReplies(seed);
@@ -331,7 +340,8 @@ public final class RandomModel {
       }
     }
     if (kind == 1) {
-      Endpoint e = hypothetical(pick(NAMESPACES), family);
+      String ns = pick(NAMESPACES);
+      Endpoint e = hypothetical(lacking.nextInt(6) == 0 ? LACKING : ns, family);
       return new Object[] {e, e.ips().get(0)};
     }
     return new Object[] {null, unowned(family)};
@@ -532,6 +542,9 @@ public final class RandomModel {
         key.equals("projectcalico.org/namespace")
             ? pick(NAMESPACES)
             : key.equals("pcns.team") ? pick(List.of("x", "y")) : pick(VALUES);
+    if (key.equals("projectcalico.org/namespace") && lacking.nextInt(3) == 0) {
+      value = LACKING; // a namespace the policies name and the input lacks
+    }
     return switch (k) {
       case 0 -> new Selector.All();
       case 1 -> new Selector.Has(key);
