@@ -88,6 +88,7 @@ public final class Connectivity {
   private final Map<List<Object>, List<Shape>> joints =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final ForwardTables<Table> forwardTables;
+  private final SharedVerdicts replayed = new SharedVerdicts();
 
   /**
    * Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2
@@ -283,7 +284,7 @@ public final class Connectivity {
     List<Part> parts = new ArrayList<>();
     for (List<Cell> same : allowed.values()) {
       for (Parts.Built b : Parts.of(all, same)) {
-        parts.add(b.part().with(flows.get(b.cell()), verdicts.get(b.cell())));
+        parts.add(b.part().with(flows.get(b.cell()), replayed.of(verdicts.get(b.cell()))));
       }
     }
     return parts;
@@ -358,7 +359,7 @@ public final class Connectivity {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());
       }
-      parts.add(s.part().with(f, v));
+      parts.add(s.part().with(f, replayed.of(v)));
     }
     return parts;
   }
