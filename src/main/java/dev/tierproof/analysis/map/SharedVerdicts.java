@@ -14,16 +14,38 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The parts' replayed verdicts held once per content: a map's parts are many (a pair's parts per
- * placement, per pair of groups), their steps and traces few. Two steps are one when they are at
- * the same endpoint and decided by the same tier, policy, rule and profile objects with the same
- * trace (model objects compared by identity, values by equality), so a shared verdict is the
- * replayed one in everything but the identity of its step, decision and trace objects.
+ * The parts' replayed verdicts and the tables' steps held once per content: a map's parts are many
+ * (a pair's parts per placement, per pair of groups) and so are its tables' cells, their steps and
+ * traces few. Two steps are one when they are at the same endpoint and decided by the same tier,
+ * policy, rule and profile objects with the same trace (model objects compared by identity, values
+ * by equality), so a shared verdict is the replayed one in everything but the identity of its step,
+ * decision and trace objects.
  */
 final class SharedVerdicts {
 
   private final Map<StepKey, Step> steps = new ConcurrentHashMap<>();
   private final Map<List<Object>, Verdict> verdicts = new ConcurrentHashMap<>();
+  private final Map<Same, List<Object>> keyOf = new ConcurrentHashMap<>();
+  private final Map<List<Object>, List<Object>> keys = new ConcurrentHashMap<>();
+
+  /** {@code s}, or the step of the same content seen first. */
+  Step step(Step s) {
+    return steps.computeIfAbsent(new StepKey(s), StepKey::step);
+  }
+
+  /**
+   * Whether a shared step ({@link #step}) allows, and what decided it ({@link Parts#key}), one
+   * object per content.
+   */
+  List<Object> key(Step shared) {
+    return keyOf.computeIfAbsent(
+        new Same(shared),
+        k -> {
+          List<Object> key = new ArrayList<>(List.of(shared.allowed()));
+          key.addAll(Parts.key(new Verdict(shared.allowed(), List.of(shared))));
+          return keys.computeIfAbsent(key, x -> key);
+        });
+  }
 
   /** {@code v}, or the verdict of the same content seen first. */
   Verdict of(Verdict v) {
@@ -31,7 +53,7 @@ final class SharedVerdicts {
     List<Step> shared = new ArrayList<>(v.steps().size());
     key.add(v.allowed());
     for (Step s : v.steps()) {
-      Step one = steps.computeIfAbsent(new StepKey(s), StepKey::step);
+      Step one = step(s);
       shared.add(one);
       key.add(new Same(one));
     }
