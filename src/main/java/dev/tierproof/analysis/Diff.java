@@ -466,6 +466,12 @@ public final class Diff {
               }
             });
     return new PolicySet(
-        base.tiers(), endpoints, base.networkSets(), profiles, namespaces, base.dataplane());
+        base.tiers(),
+        endpoints,
+        base.networkSets(),
+        profiles,
+        namespaces,
+        base.dataplane(),
+        base.pools());
   }
 }

@@ -151,7 +151,10 @@ public final class Evaluator {
       } else {
         steps.add(
             Hop.stepped(flow, h.direction())
-                ? evaluate(h.at(), h.direction(), flow)
+                ? evaluate(
+                    h.at(),
+                    h.direction(),
+                    h.direction() == Direction.INGRESS ? Translated.seen(flow, set) : flow)
                 : new Step(
                     h.at(), h.direction(), true, Decision.of(Decision.Kind.OWN_NODE), List.of()));
       }

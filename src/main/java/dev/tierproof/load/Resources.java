@@ -576,7 +576,8 @@ final class Resources {
     }
     endpoints.warnShared(eps);
     return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version)
-        .withDataplane(dataplane);
+        .withDataplane(dataplane)
+        .withPools(pools.natOutgoing());
   }
 
   /**

@@ -254,9 +254,11 @@ public final class RandomModel {
     forwarding.draw(tiers, endpoints); // spec S6.11
     local.draw(tiers, endpoints); // spec S6.12
     RandomInterfaces.draw(seed, endpoints); // spec S6.9, S6.10: named and several host endpoints
+    RandomPools.host(seed, endpoints); // spec S6.10: a node whose addresses are said
     set =
         PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
-            .withDataplane(dataplane.chosen());
+            .withDataplane(dataplane.chosen())
+            .withPools(RandomPools.draw(seed)); // spec S6.10: nat-outgoing
   }
 
   public PolicySet set() {
