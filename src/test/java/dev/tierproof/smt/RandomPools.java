@@ -16,13 +16,13 @@ import java.util.Random;
  */
 final class RandomPools {
 
-  private static final List<Cidr> RANGES =
+  /** The nat-outgoing pools: the pods' ranges, or some of them. */
+  private static final List<List<Cidr>> MASQUERADING =
       List.of(
-          cidr("10.0.0.0/30"),
-          cidr("10.0.0.0/8"),
-          cidr("fd00::/64"),
-          cidr("fd00::/16"),
-          cidr("192.168.0.0/16"));
+          List.of(cidr("10.0.0.0/30")),
+          List.of(cidr("10.0.0.0/30"), cidr("fd00::/64")),
+          List.of(cidr("10.0.0.0/8")),
+          List.of(cidr("fd00::/64")));
 
   /** The addresses {@link #host} lists: one of a family, or two (MASQUERADE picks either). */
   private static final List<List<String>> NODE_ADDRESSES =
@@ -83,7 +83,8 @@ final class RandomPools {
    * Where {@link #draw} says pools, two times in three an all-interfaces host endpoint of {@code
    * node7} (where {@link RandomPlacement} puts pods and no host endpoint is) listing addresses that
    * rules' nets may tell from the pods' (spec S6.10: the node's addresses), added to {@code
-   * endpoints}.
+   * endpoints}; one time in two also a host endpoint of {@code node9} at an address in no pool
+   * (unless a pool without nat-outgoing holds it).
    */
   static void host(long seed, List<dev.tierproof.model.Endpoint> endpoints) {
     Random rnd = new Random(seed * 0x5DEECE66DL + 53);
@@ -105,6 +106,23 @@ final class RandomPools {
             "node7",
             dev.tierproof.source.Span.NONE,
             "*"));
+    if (rnd.nextBoolean()) { // a host endpoint of another node, at an address in no pool
+      endpoints.add(
+          dev.tierproof.model.Endpoint.host(
+              "far9",
+              "HostEndpoint",
+              java.util.Map.of("zone", "dmz"),
+              List.of(ips.get(0).family() == 6 ? ip("fd00::ffff:a00:1") : ip("192.168.1.9")),
+              List.of(),
+              List.of(),
+              "node9",
+              dev.tierproof.source.Span.NONE,
+              "eth0"));
+    }
+  }
+
+  private static dev.tierproof.model.Ip ip(String s) {
+    return dev.tierproof.model.Ip.parse(s).orElseThrow();
   }
 
   static NatOutgoing draw(long seed) {
@@ -112,17 +130,13 @@ final class RandomPools {
     if (rnd.nextBoolean()) {
       return NatOutgoing.UNSAID;
     }
-    List<Cidr> masquerading = new ArrayList<>();
-    List<Cidr> pools = new ArrayList<>();
-    for (Cidr c : RANGES) {
-      switch (rnd.nextInt(4)) {
-        case 0, 1 -> {
-          masquerading.add(c);
-          pools.add(c);
-        }
-        case 2 -> pools.add(c);
-        default -> {}
-      }
+    List<Cidr> masquerading = new ArrayList<>(MASQUERADING.get(rnd.nextInt(MASQUERADING.size())));
+    List<Cidr> pools = new ArrayList<>(masquerading);
+    if (rnd.nextInt(4) == 0) {
+      pools.add(cidr("192.168.0.0/16")); // a pool without nat-outgoing
+    }
+    if (rnd.nextInt(4) == 0) {
+      pools.add(cidr("fd00::/16"));
     }
     return new NatOutgoing(true, masquerading, pools);
   }
