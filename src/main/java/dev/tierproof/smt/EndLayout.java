@@ -357,7 +357,7 @@ final class EndLayout {
                   ports,
                   marked,
                   Objects.toString(net.placementKey(c.getKey()), "-"),
-                  Masquerades.key(net.set.pools(), c.getKey(), a));
+                  Masquerades.key(net, a));
       Concrete g =
           groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
       members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());

@@ -77,11 +77,15 @@ final class Masquerades {
   }
 
   /**
-   * What grouping keeps apart at an end (spec S6.10): a workload's address in a nat-outgoing pool,
-   * a host endpoint's in no pool.
+   * What grouping keeps apart at an end (spec S6.10): which of {@code net}'s pool ranges hold the
+   * address (a workload's in a nat-outgoing pool, a host endpoint's in none).
    */
-  static boolean key(NatOutgoing pools, Endpoint e, Ip a) {
-    return pools.said() && (e.isHost() ? pools.to(e, a) : pools.from(e, a));
+  static java.util.BitSet key(Network net, Ip a) {
+    java.util.BitSet in = new java.util.BitSet();
+    for (int i = 0; i < net.pools.size(); i++) {
+      in.set(i, net.pools.get(i).contains(a));
+    }
+    return in;
   }
 
   /** Workload {@code w} at its address {@code a} is masqueraded to a settled address. */

@@ -556,7 +556,13 @@ class DiffDifferentialTest {
                 null,
                 Span.NONE));
         return new PolicySet(
-            set.tiers(), endpoints, set.networkSets(), set.profiles(), namespaces, set.dataplane());
+                set.tiers(),
+                endpoints,
+                set.networkSets(),
+                set.profiles(),
+                namespaces,
+                set.dataplane())
+            .withPools(set.pools());
       }
       case "move" -> {
         Endpoint[] moved = RandomPlacement.moved(set, model::nextInt);
@@ -585,7 +591,8 @@ class DiffDifferentialTest {
         set.networkSets(),
         set.profiles(),
         set.namespaces(),
-        set.dataplane());
+        set.dataplane(),
+        set.pools());
   }
 
   /** One rule of one policy changed: its first port range moved, removed, or its action flipped. */
@@ -701,6 +708,7 @@ class DiffDifferentialTest {
         set.networkSets(),
         set.profiles(),
         set.namespaces(),
-        set.dataplane());
+        set.dataplane(),
+        set.pools());
   }
 }

@@ -64,7 +64,8 @@ final class RandomPlacement {
         set.networkSets(),
         set.profiles(),
         set.namespaces(),
-        set.dataplane());
+        set.dataplane(),
+        set.pools());
   }
 
   /**
