@@ -488,6 +488,7 @@ public final class Diff {
         profiles,
         namespaces,
         base.dataplane(),
-        base.failsafe());
+        base.failsafe(),
+        base.pools());
   }
 }

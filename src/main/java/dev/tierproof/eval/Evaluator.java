@@ -143,6 +143,12 @@ public final class Evaluator {
    * ({@link Hop#stepped}) is decided {@link Decision.Kind#OWN_NODE}.
    */
   public Verdict evaluate(Flow flow) {
+    return evaluate(flow, true);
+  }
+
+  /** As above; {@code translated} false: the source kept at every step (the map, spec S6.10). */
+  public Verdict evaluate(Flow flow, boolean translated) {
+    Flow seen = translated ? Translated.seen(flow, set) : flow; // at a host endpoint's ingress
     List<Step> steps = new ArrayList<>();
     for (Hop h : hops(flow.source(), flow.destination(), flow.ends())) {
       if (h.forward()) {
@@ -150,7 +156,7 @@ public final class Evaluator {
       } else {
         steps.add(
             Hop.stepped(flow, h.direction())
-                ? evaluate(h.at(), h.direction(), flow)
+                ? evaluate(h.at(), h.direction(), h.direction() == Direction.INGRESS ? seen : flow)
                 : new Step(
                     h.at(), h.direction(), true, Decision.of(Decision.Kind.OWN_NODE), List.of()));
       }

@@ -613,7 +613,8 @@ final class Resources {
                 .map(FelixSettings::failsafe)
                 .filter(java.util.Objects::nonNull)
                 .reduce((a, b) -> b)
-                .orElse(dev.tierproof.model.FailsafePorts.DEFAULT));
+                .orElse(dev.tierproof.model.FailsafePorts.DEFAULT))
+        .withPools(pools.natOutgoing());
   }
 
   /**

@@ -159,10 +159,14 @@ public final class DiffEncoding {
     mentioned.addAll(mentioned(after));
     Set<String> interfaces = new TreeSet<>(Network.interfaces(before));
     interfaces.addAll(Network.interfaces(after));
+    Set<dev.tierproof.model.Cidr> pools = new java.util.LinkedHashSet<>(Network.pools(before));
+    pools.addAll(Network.pools(after));
     DiffEncoding d =
         new DiffEncoding(
-            Network.encode(before, session, patterns, mentioned, hostNodes, walkable, interfaces),
-            Network.encode(after, session, patterns, mentioned, hostNodes, walkable, interfaces));
+            Network.encode(
+                before, session, patterns, mentioned, hostNodes, walkable, interfaces, pools),
+            Network.encode(
+                after, session, patterns, mentioned, hostNodes, walkable, interfaces, pools));
     d.hypothetical = hypothetical;
     return d;
   }
@@ -380,6 +384,15 @@ public final class DiffEncoding {
         String reason = at.describe() + " (changed)";
         out.add(new Suspect(at, all, Direction.EGRESS, null, reason));
         out.add(new Suspect(all, at, Direction.INGRESS, null, reason));
+      }
+    }
+    if (!before.set.masquerade().equals(after.set.masquerade())) {
+      // spec S6.10: the pools or a node's addresses changed what host endpoints see of workloads'
+      // packets: every flow to a host endpoint may differ
+      List<Endpoint> hosts = after.set.endpoints().stream().filter(Endpoint::isHost).toList();
+      EndScope all = scope(ChainChanges.Peers.EVERYTHING);
+      for (EndScope at : split(new EndScope(false, hosts, Set.of(), false, false))) {
+        out.add(new Suspect(all, at, Direction.INGRESS, null, at.describe() + " (masquerade)"));
       }
     }
     forwarded(out);

@@ -111,6 +111,13 @@ final class FlowVars {
     isIcmp = ctx.mkOr(protoIs(Protocols.ICMP), protoIs(Protocols.ICMPV6));
   }
 
+  /** This packet from {@code source} instead (nat-outgoing's translation, {@link Masquerades}). */
+  FlowVars from(BitVecExpr source) {
+    return new FlowVars(
+        ctx, v6, source, dst, proto, sport, dport, icmpType, icmpCode, domain, node, dnode, iface,
+        diface);
+  }
+
   BoolExpr protoIs(int p) {
     return ctx.mkEq(proto, ctx.mkBV(p, 8));
   }

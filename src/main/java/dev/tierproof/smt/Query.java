@@ -162,6 +162,7 @@ public final class Query implements AutoCloseable {
     }
     from.group();
     to.group();
+    Masquerades masq = new Masquerades(net, from, step == null ? involved : null, replying);
     boolean passOn = net.set.profilePassGoesOn();
     boolean fs = net.set.forwardFailsafe();
     Chain.Compiler back =
@@ -170,7 +171,14 @@ public final class Query implements AutoCloseable {
     Chain.Compiler compiler =
         new Chain.Compiler(t, v, this::match, step != null, back, passOn, fs, net.set.failsafe());
     src = new EndEncoding(t, v, net, from, observe.selectors(), compiler);
-    dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
+    dst =
+        new EndEncoding(
+            t,
+            v,
+            net,
+            to,
+            observe.selectors(),
+            masq.compiler(compiler, this::match, this::replyMatch));
     rules = new RuleMatch(t, v, net, src, dst);
     replies = new RuleMatch(t, v.reply(), net, dst, src);
     if (observe.claim()) {
@@ -181,6 +189,7 @@ public final class Query implements AutoCloseable {
       session.add(within(bounds));
       session.add(src.scope());
       session.add(dst.scope());
+      session.add(masq.scope(t, v, src, dst, compiler)); // spec S6.10: nat-outgoing's translation
       local = ctx.mkFalse();
       if (step == null) {
         session.add(placements());

@@ -564,7 +564,14 @@ class DiffDifferentialTest {
                 null,
                 Span.NONE));
         return new PolicySet(
-            set.tiers(), endpoints, set.networkSets(), set.profiles(), namespaces, set.dataplane());
+                set.tiers(),
+                endpoints,
+                set.networkSets(),
+                set.profiles(),
+                namespaces,
+                set.dataplane())
+            .withFailsafe(set.failsafe())
+            .withPools(set.pools());
       }
       case "move" -> {
         Endpoint[] moved = RandomPlacement.moved(set, model::nextInt);
@@ -601,7 +608,9 @@ class DiffDifferentialTest {
         set.networkSets(),
         set.profiles(),
         set.namespaces(),
-        set.dataplane());
+        set.dataplane(),
+        set.failsafe(),
+        set.pools());
   }
 
   /** One rule of one policy changed: its first port range moved, removed, or its action flipped. */
@@ -717,6 +726,8 @@ class DiffDifferentialTest {
         set.networkSets(),
         set.profiles(),
         set.namespaces(),
-        set.dataplane());
+        set.dataplane(),
+        set.failsafe(),
+        set.pools());
   }
 }

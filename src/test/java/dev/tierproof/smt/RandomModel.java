@@ -263,10 +263,12 @@ public final class RandomModel {
     forwarding.draw(tiers, endpoints); // spec S6.11
     local.draw(tiers, endpoints); // spec S6.12
     RandomInterfaces.draw(seed, endpoints); // spec S6.9, S6.10: named and several host endpoints
+    RandomPools.host(seed, endpoints); // spec S6.10: a node whose addresses are said
     set =
         PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
             .withDataplane(dataplane.chosen())
-            .withFailsafe(RandomFailsafe.draw(new Random(seed * 0x9E3779B97F4A7C15L + 23)));
+            .withFailsafe(RandomFailsafe.draw(new Random(seed * 0x9E3779B97F4A7C15L + 23)))
+            .withPools(RandomPools.draw(seed)); // spec S6.10: nat-outgoing
   }
 
   public PolicySet set() {

@@ -275,7 +275,7 @@ public final class Connectivity {
         continue;
       }
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).onHostNode();
-      Verdict v = evaluator.evaluate(f);
+      Verdict v = evaluator.evaluate(f, false); // spec S6.10: Relevance.map keeps the rest
       if (v.allowed()) {
         flows.put(c, f);
         verdicts.put(c, v);
@@ -355,7 +355,7 @@ public final class Connectivity {
     for (Shape s : shapes) {
       Cell c = s.cell();
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).placed(p);
-      Verdict v = evaluator.evaluate(f);
+      Verdict v = evaluator.evaluate(f, false); // spec S6.10: Relevance.map keeps the rest
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());
