@@ -58,17 +58,15 @@ public final class Query implements AutoCloseable {
   /** Rule matching on the reply of the flow (spec S6.5): its source is the flow's destination. */
   private final RuleMatch replies;
 
-  private final Witness witness;
+  private Witness witness; // paired with a diff's base by pair
   private final BoolExpr allowed;
+  private final Forwarding forwarding; // the forward chains flows meet (S6.11); none for a step
+  private final StepChain forwardSide; // lint's side of a forward chain; null: an end's own step
 
-  /** The forward chains the flows can meet (spec S6.11); none in lint's queries of one step. */
-  private final Forwarding forwarding;
-
-  /**
-   * Lint's question on a side of host endpoints' forward chain: that side and when a flow meets it
-   * ({@link Forwarding#side}); null: the step is an end's own.
-   */
-  private final StepChain forwardSide;
+  /** Its answers also decoded by {@code base}'s encoding (a diff, {@link Answer#base}). */
+  void pair(Query base) {
+    witness = witness.pairedWith(base.witness);
+  }
 
   /** The flow is local ({@link #placements()}); false in lint's queries, which reason per step. */
   private BoolExpr local;
