@@ -39,6 +39,35 @@ class DiffTest {
     return Diff.run(base, current, Scope.ANY, Duration.ofSeconds(30), Diff.DEFAULT_MAX_CLASSES);
   }
 
+  /** Namespace {@code shop} with one pod, {@code db} (10.0.0.5 on n1), allowed by its profile. */
+  static final String SHOP_DB =
+      """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: shop}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: WorkloadEndpoint
+      metadata: {name: n1-k8s-db-eth0, namespace: shop, labels: {app: db}}
+      spec:
+        orchestrator: k8s
+        workload: db
+        node: n1
+        ipNetworks: [10.0.0.5/32]
+        profiles: [kns.shop]
+      """;
+
+  /**
+   * The diff from {@link #SHOP_DB} to it with {@code added}, which only closes flows: asserts it
+   * completes and every class is closed.
+   */
+  static DiffResult closing(String added) {
+    DiffResult r = diff(yaml(SHOP_DB), yaml(SHOP_DB + added));
+    assertThat(r.status()).as("%s", r.reason()).isEqualTo(DiffResult.Status.COMPLETE);
+    assertThat(r.classes()).allSatisfy(c -> assertThat(c.kind()).isEqualTo(Kind.CLOSED));
+    return r;
+  }
+
   static String show(ChangeClass c) {
     return c.kind().text()
         + ": "

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.analysis.DiffResult.ChangeClass;
 import dev.tierproof.analysis.DiffResult.EndKind;
-import dev.tierproof.analysis.DiffResult.Kind;
-import dev.tierproof.model.PolicySet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -16,23 +14,6 @@ import org.junit.jupiter.api.Test;
  * 1300056, which stopped with "could not group the change").
  */
 class LackingNamespaceNameDiffTest {
-
-  private static final String CLUSTER =
-      """
-      apiVersion: v1
-      kind: Namespace
-      metadata: {name: shop}
-      ---
-      apiVersion: projectcalico.org/v3
-      kind: WorkloadEndpoint
-      metadata: {name: n1-k8s-db-eth0, namespace: shop, labels: {app: db}}
-      spec:
-        orchestrator: k8s
-        workload: db
-        node: n1
-        ipNetworks: [10.0.0.5/32]
-        profiles: [kns.shop]
-      """;
 
   private static final String ONLY_WEB_1 =
       """
@@ -50,12 +31,7 @@ class LackingNamespaceNameDiffTest {
 
   @Test
   void run_policyNamesALackingNamespace_classOfLackingNamespacesLeavesItOut() {
-    PolicySet base = DiffTest.yaml(CLUSTER);
-    PolicySet current = DiffTest.yaml(CLUSTER + ONLY_WEB_1);
-    DiffResult r = DiffTest.diff(base, current);
-
-    assertThat(r.status()).as("%s", r.reason()).isEqualTo(DiffResult.Status.COMPLETE);
-    assertThat(r.classes()).allSatisfy(c -> assertThat(c.kind()).isEqualTo(Kind.CLOSED));
+    DiffResult r = DiffTest.closing(ONLY_WEB_1);
     Map<String, String> web1 =
         Map.of(
             "projectcalico.org/namespace", "web-1",
