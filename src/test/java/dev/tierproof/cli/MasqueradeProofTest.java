@@ -43,4 +43,35 @@ class MasqueradeProofTest {
         Run.of("-f", CASE, "verify", "isolated", "app/web-nat", "n1-eth0", "--port", "8080");
     assertThat(unsettled.code()).as(unsettled.toString()).isEqualTo(ExitCode.INCONCLUSIVE.code());
   }
+
+  @Test
+  void explain_settled_saysWhichSourceTheHostEndpointSees() {
+    Run run =
+        Run.of(
+            "-f",
+            CASE,
+            "explain",
+            "app/web-far",
+            "n1-eth0",
+            "--protocol",
+            "TCP",
+            "--port",
+            "10250");
+    assertThat(run.code()).as(run.toString()).isZero();
+    assertThat(run.out())
+        .contains("ingress at n1-eth0: allow\n  It sees the packet from 10.80.0.3 (n3-all)")
+        .contains("ingress rule 1 of kubelet");
+    Run own =
+        Run.of(
+            "-f",
+            CASE,
+            "explain",
+            "app/web-plain",
+            "n1-eth0",
+            "--protocol",
+            "TCP",
+            "--port",
+            "10250");
+    assertThat(own.out()).as(own.toString()).doesNotContain("It sees the packet from");
+  }
 }
