@@ -7,17 +7,13 @@ import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.FlowSpec;
-import dev.tierproof.model.Ip;
 import dev.tierproof.model.Rule;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * One question's formulas, asserted in their own solver scope: the flows from one of the source
@@ -184,7 +180,7 @@ public final class Query implements AutoCloseable {
     }
     try {
       session.add(v.wellFormed());
-      session.add(within(bounds));
+      session.add(PacketBounds.of(ctx, v, bounds));
       session.add(src.scope());
       session.add(dst.scope());
       session.add(masq.scope(t, v, src, dst, compiler)); // spec S6.10: nat-outgoing's translation
@@ -480,7 +476,7 @@ public final class Query implements AutoCloseable {
     return t.and(
         src.member(r.source()),
         dst.member(r.destination()),
-        r.bounds() == null ? ctx.mkTrue() : within(r.bounds()),
+        r.bounds() == null ? ctx.mkTrue() : PacketBounds.of(ctx, v, r.bounds()),
         r.placed() == null
             ? ctx.mkTrue()
             : t.or(r.placed().each().stream().map(this::placedOn).toList()));
@@ -550,26 +546,8 @@ public final class Query implements AutoCloseable {
               ctx.mkAnd(free.get(0), free.get(1)),
               ctx.mkNot(ctx.mkEq(src.address(), dst.address()))));
     }
-    Map<Integer, TreeSet<BigInteger>> owned = new TreeMap<>();
-    for (Endpoint e : net.set.endpoints()) {
-      for (Ip ip : e.ips()) {
-        owned.computeIfAbsent(ip.family(), k -> new TreeSet<>()).add(ip.value());
-      }
-    }
-    Map<Integer, List<BigInteger[]>> runs = new TreeMap<>();
-    int total = 0;
-    for (Map.Entry<Integer, TreeSet<BigInteger>> e : owned.entrySet()) {
-      List<BigInteger[]> rs = new ArrayList<>();
-      for (BigInteger x : e.getValue()) {
-        if (!rs.isEmpty() && rs.get(rs.size() - 1)[1].add(BigInteger.ONE).equals(x)) {
-          rs.get(rs.size() - 1)[1] = x;
-        } else {
-          rs.add(new BigInteger[] {x, x});
-        }
-      }
-      runs.put(e.getKey(), rs);
-      total += rs.size();
-    }
+    Map<Integer, List<OwnedRuns.Run>> runs = OwnedRuns.of(net.set.endpoints());
+    int total = runs.values().stream().mapToInt(List::size).sum();
     if (total > EAGER_RUNS) {
       return;
     }
@@ -579,10 +557,10 @@ public final class Query implements AutoCloseable {
         continue;
       }
       List<BoolExpr> c = new ArrayList<>();
-      for (Map.Entry<Integer, List<BigInteger[]>> e : runs.entrySet()) {
+      for (Map.Entry<Integer, List<OwnedRuns.Run>> e : runs.entrySet()) {
         BoolExpr fam = e.getKey() == 6 ? v.v6 : ctx.mkNot(v.v6);
-        for (BigInteger[] r : e.getValue()) {
-          c.add(ctx.mkNot(ctx.mkAnd(fam, v.inRange(end.address(), r[0], r[1]))));
+        for (OwnedRuns.Run r : e.getValue()) {
+          c.add(ctx.mkNot(ctx.mkAnd(fam, v.inRange(end.address(), r.first(), r.last()))));
         }
       }
       session.add(ctx.mkImplies(end.free(), t.and(c)));
@@ -661,38 +639,5 @@ public final class Query implements AutoCloseable {
       }
       refute.forEach(session::add);
     }
-  }
-
-  /** The packet is within {@code b}. */
-  private BoolExpr within(FlowSpec b) {
-    List<BoolExpr> c = new ArrayList<>();
-    if (b.protocol() != null) {
-      c.add(v.protoIs(b.protocol()));
-    }
-    b.otherThan().forEach(p -> c.add(ctx.mkNot(v.protoIs(p))));
-    if (b.port() != null) {
-      c.add(v.hasPorts);
-      List<BoolExpr> any = new ArrayList<>();
-      b.portRanges().forEach(r -> any.add(v.between(v.dport, 16, r.min(), r.max())));
-      c.add(ctx.mkOr(any.toArray(BoolExpr[]::new)));
-    }
-    if (b.sourcePort() != null) {
-      c.add(v.hasPorts);
-      c.add(v.between(v.sport, 16, b.sourcePort().min(), b.sourcePort().max()));
-    }
-    if (b.icmpType() != null) {
-      c.add(v.isIcmp);
-      c.add(ctx.mkEq(v.icmpType, ctx.mkBV(b.icmpType(), 8)));
-    }
-    b.icmpTypesNot()
-        .forEach(x -> c.add(ctx.mkNot(ctx.mkAnd(v.isIcmp, ctx.mkEq(v.icmpType, ctx.mkBV(x, 8))))));
-    if (b.icmpCode() != null) {
-      c.add(v.isIcmp);
-      c.add(ctx.mkEq(v.icmpCode, ctx.mkBV(b.icmpCode(), 8)));
-    }
-    if (b.ipVersion() != null) {
-      c.add(b.ipVersion() == 6 ? v.v6 : ctx.mkNot(v.v6));
-    }
-    return ctx.mkAnd(c.toArray(BoolExpr[]::new));
   }
 }
