@@ -10,6 +10,7 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.StepPath;
+import dev.tierproof.eval.Translated;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Direction;
@@ -93,6 +94,9 @@ public final class Connectivity {
   /** Which rule sides hold which ends. */
   private Holding holding;
 
+  /** The sources a settled masquerade shows host endpoints (spec S6.10). */
+  private Translations translations;
+
   /** The named ports at a peer's address (spec S3.5, S5.5). */
   private final NamedPorts namedPorts;
 
@@ -112,7 +116,8 @@ public final class Connectivity {
   private MapResult map() {
     members =
         new Groups(set, options.pods(), dev.tierproof.smt.DomainClasses.of(set), evaluator).members;
-    holding = new Holding(evaluator, members, 0);
+    translations = new Translations(set, members.size() * 2);
+    holding = new Holding(evaluator, members, translations.size());
     BitSet sources = new BitSet();
     BitSet destinations = new BitSet();
     for (Member m : members) {
@@ -258,7 +263,7 @@ public final class Connectivity {
         continue;
       }
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).onHostNode();
-      Verdict v = evaluator.evaluate(f, false); // spec S6.10: Relevance.map keeps the rest
+      Verdict v = evaluator.evaluate(f);
       if (v.allowed()) {
         flows.put(c, f);
         verdicts.put(c, v);
@@ -338,7 +343,7 @@ public final class Connectivity {
     for (Shape s : shapes) {
       Cell c = s.cell();
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).placed(p);
-      Verdict v = evaluator.evaluate(f, false); // spec S6.10: Relevance.map keeps the rest
+      Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());
@@ -452,6 +457,12 @@ public final class Connectivity {
     final int[] rep;
     final Table[] tables;
 
+    /**
+     * At a host endpoint in ingress, per peer group the source its packets are seen from where a
+     * settled masquerade translates it (spec S6.10), else null; null where none is.
+     */
+    final Translations.Seen[] translated;
+
     View(Endpoint at, Ip atIp, int atEnd, Direction dir, int family) {
       this.at = at;
       this.atIp = atIp;
@@ -513,6 +524,10 @@ public final class Connectivity {
                   return namedPorts.seen(naming, m, peerIp(m), there == null || there.crowded());
                 });
       }
+      this.translated = translated();
+      if (translated != null) { // spec S6.10: the step sees a translated peer at its node's address
+        classes = Classes.split(classes, i -> translated[i] == null ? -1 : translated[i].end());
+      }
       int[] of = new int[members.size()];
       java.util.Arrays.fill(of, -1);
       rep = new int[classes.size()];
@@ -544,10 +559,28 @@ public final class Connectivity {
       return tables[k];
     }
 
+    /** {@link #translated}'s entries, or null when no peer group is translated. */
+    private Translations.Seen[] translated() {
+      if (!at.isHost() || dir != Direction.INGRESS) {
+        return null;
+      }
+      Translations.Seen[] out = new Translations.Seen[members.size()];
+      boolean some = false;
+      for (Member m : members) {
+        Ip ip = peerIp(m);
+        out[m.index()] = ip == null ? null : translations.seen(m.endpoint(), ip, at, atIp);
+        some |= out[m.index()] != null;
+      }
+      return some ? out : null;
+    }
+
     private Table build(Member peerGroup) {
-      Endpoint peer = peerGroup.endpoint();
-      Ip peerIp = peerIp(peerGroup);
-      int peerEnd = Holding.end(peerGroup, family);
+      Endpoint sender = peerGroup.endpoint();
+      Ip senderIp = peerIp(peerGroup);
+      Translations.Seen seen = translated == null ? null : translated[peerGroup.index()];
+      Endpoint peer = seen == null ? sender : seen.who(); // spec S6.10: who the step sees
+      Ip peerIp = seen == null ? senderIp : seen.ip();
+      int peerEnd = seen == null ? Holding.end(peerGroup, family) : seen.end();
       Cells cells = new Cells();
       // only rules whose sides hold both ends can match, so only they split
       for (Direction d : List.of(dir, dir.opposite())) {
@@ -585,7 +618,7 @@ public final class Connectivity {
         Flow f =
             dir == Direction.EGRESS
                 ? c.flow(atIp, peerIp, peerGroup.domain(), at, peer)
-                : c.flow(peerIp, atIp, null, peer, at);
+                : Translated.seen(c.flow(senderIp, atIp, null, sender, at), set);
         Decision d =
             evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());
