@@ -34,8 +34,7 @@ final class SettledMasquerade {
    * family of each of them in a nat-outgoing pool are said) and {@code m} cannot tell those
    * addresses apart (above).
    */
-  static boolean apart(
-      Reach.Masqueraded m, Endpoint w, Endpoint h, Supplier<Evaluator> eval, boolean kept) {
+  static boolean apart(Reach.Masqueraded m, Endpoint w, Endpoint h, Supplier<Evaluator> eval) {
     if (w == null || m.ported().contains(h.ref())) {
       return true;
     }
@@ -51,16 +50,10 @@ final class SettledMasquerade {
       if (as.isEmpty()) {
         return true;
       }
-      Evaluator e = eval.get();
-      if (kept) { // the answer taken on the workload's packet: alike from it and from each
-        if (!sidesAlike(m, e, w, s, as) && !AlikeStep.alike(e, w, s, as, h)) {
-          return true;
-        }
-        continue;
-      }
       if (as.size() == 1) {
         continue; // spec S6.10: eval and the solver take the step at it
       }
+      Evaluator e = eval.get();
       Ip first = as.get(0);
       Endpoint o = Translated.owner(e.policySet(), w.node(), first);
       List<Ip> rest = as.subList(1, as.size());

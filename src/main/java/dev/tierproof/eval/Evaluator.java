@@ -143,12 +143,7 @@ public final class Evaluator {
    * ({@link Hop#stepped}) is decided {@link Decision.Kind#OWN_NODE}.
    */
   public Verdict evaluate(Flow flow) {
-    return evaluate(flow, true);
-  }
-
-  /** As above; {@code translated} false: the source kept at every step (the map, spec S6.10). */
-  public Verdict evaluate(Flow flow, boolean translated) {
-    Flow seen = translated ? Translated.seen(flow, set) : flow; // at a host endpoint's ingress
+    Flow seen = Translated.seen(flow, set); // at a host endpoint's ingress, spec S6.10
     List<Step> steps = new ArrayList<>();
     for (Hop h : hops(flow.source(), flow.destination(), flow.ends())) {
       if (h.forward()) {

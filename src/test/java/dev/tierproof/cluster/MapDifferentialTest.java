@@ -48,7 +48,10 @@ import org.junit.jupiter.api.Test;
  * workload that can be on its node is compared in both placements, each against the map's parts of
  * that placement (spec S6.12). A flow between a workload on a node whose forward chain is walked
  * and an address outside the cluster is compared with its forward steps (spec S6.11; {@link
- * RandomHostPaths#forward} draws the chains, counter 10 counts such sampled flows). {@code
+ * RandomHostPaths#forward} draws the chains, counter 10 counts such sampled flows). A workload's
+ * flow to another node's host endpoint whose nat-outgoing masquerade the input settles is compared
+ * as eval decides it, the host endpoint's ingress step taken on the translated packet (spec S6.10;
+ * {@link TranslatedSamples} draws them, in both tests, counters 21 and 22 count them). {@code
  * -Dmap.cases=N} (default 150, long 5,000), first seed {@code -Dmap.seed=S}.
  */
 class MapDifferentialTest {
@@ -58,6 +61,7 @@ class MapDifferentialTest {
   private static final int ANY_CASES = Math.max(1, Runs.cases("map.cases", 150, 5_000) / 5);
   private static final int OUT_OF_TIME = 19;
   private static final int NOT_ENUMERATED = 20;
+  private static final int TRANSLATED = 21;
   private static final int SAMPLES = 60;
 
   @Test
@@ -133,7 +137,9 @@ class MapDifferentialTest {
             "sampled flows between a workload and another node's host endpoint crossing a forward"
                 + " chain",
             "solver checks out of time (inconclusive)",
-            "clusters whose pod classes ran out of time (inconclusive)"));
+            "clusters whose pod classes ran out of time (inconclusive)",
+            "sampled flows translated by a settled nat-outgoing",
+            "of them decided otherwise at the host endpoint than the workload's own packet"));
     return RandomClusterDataplane.with(out);
   }
 
@@ -178,6 +184,12 @@ class MapDifferentialTest {
       if (to == null) {
         continue; // a DNS name is mapped at explain's outside address only
       }
+      agrees(f, from, to, eval, edges, counts);
+      relevance.check(f, from, to, counts);
+    }
+    for (Flow f : TranslatedSamples.of(eval, s, SAMPLES / 10)) { // spec S6.10: settled masquerades
+      Group from = groupOf.get(f.source());
+      Group to = groupOf.get(f.destination());
       agrees(f, from, to, eval, edges, counts);
       relevance.check(f, from, to, counts);
     }
@@ -326,6 +338,7 @@ class MapDifferentialTest {
         sampled.add(forwarded.toHost(f, i % 2 == 1)); // spec S6.10: and another node's host
       }
     }
+    sampled.addAll(TranslatedSamples.of(eval, s, SAMPLES / 4)); // spec S6.10: settled masquerades
     for (Flow f : sampled) {
       if (f == null
           || f.source() == null && f.destination() == null
@@ -401,6 +414,9 @@ class MapDifferentialTest {
     Questions.countPods(f, eval, counts, 14); // spec S6.10
     Questions.countInterfaces(f, counts, 16); // spec S6.10
     counts.addAndGet(18, Questions.hostElsewhere(f, eval) ? 1 : 0); // spec S6.10
+    boolean translated = TranslatedSamples.translated(eval.policySet(), f);
+    counts.addAndGet(TRANSLATED, translated ? 1 : 0); // spec S6.10
+    counts.addAndGet(TRANSLATED + 1, translated && TranslatedSamples.apart(eval, f) ? 1 : 0);
   }
 
   /** Every part's witness replays to an allow decided as the part says; the edges by pair. */
@@ -410,7 +426,7 @@ class MapDifferentialTest {
     for (Edge e : map.edges()) {
       edges.put(List.of(e.from(), e.to()), e);
       for (Part p : e.allowed()) {
-        Verdict v = eval.evaluate(p.witness(), false); // spec S6.10: the map keeps the source
+        Verdict v = eval.evaluate(p.witness()); // spec S6.10: translated where settled
         assertThat(v.allowed()).as("witness %s", p.witness().describe()).isTrue();
         assertThat(same(v, p.verdict()))
             .as("witness %s decided as its part says", p.witness().describe())

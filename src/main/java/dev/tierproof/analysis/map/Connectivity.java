@@ -10,6 +10,7 @@ import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Evaluator;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.StepPath;
+import dev.tierproof.eval.Translated;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Direction;
@@ -81,7 +82,6 @@ public final class Connectivity {
   private final Options options;
   private final StepRules stepRules;
   private final Map<List<Object>, View> views = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<List<Object>, BitSet> heldBy = new java.util.concurrent.ConcurrentHashMap<>();
   private final Map<List<Object>, Table> tableByContent =
       new java.util.concurrent.ConcurrentHashMap<>();
   private List<Member> members;
@@ -91,16 +91,11 @@ public final class Connectivity {
   private final SharedVerdicts replayed = new SharedVerdicts();
   private final SharedArrays arrays = new SharedArrays();
 
-  /**
-   * Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2
-   * not.
-   */
-  private final Map<Same, byte[]> identities = new java.util.concurrent.ConcurrentHashMap<>();
+  /** Which rule sides hold which ends. */
+  private Holding holding;
 
-  private int ends;
-
-  /** Per end ({@link #end}): who is there, as rule sides see it. */
-  private Evaluator.Occupants[] occupants;
+  /** The sources a settled masquerade shows host endpoints (spec S6.10). */
+  private Translations translations;
 
   /** The named ports at a peer's address (spec S3.5, S5.5). */
   private final NamedPorts namedPorts;
@@ -121,8 +116,8 @@ public final class Connectivity {
   private MapResult map() {
     members =
         new Groups(set, options.pods(), dev.tierproof.smt.DomainClasses.of(set), evaluator).members;
-    ends = members.size() * 2;
-    occupants = new Evaluator.Occupants[ends];
+    translations = new Translations(set, members.size() * 2);
+    holding = new Holding(evaluator, members, translations.size());
     BitSet sources = new BitSet();
     BitSet destinations = new BitSet();
     for (Member m : members) {
@@ -159,7 +154,7 @@ public final class Connectivity {
     if (System.getenv("TIERPROOF_MAP_PROFILE") != null) { // a debugging aid
       System.err.printf(
           "map: %d groups, %d views, %d joints, %d sides%n",
-          members.size(), views.size(), joints.size(), identities.size());
+          members.size(), views.size(), joints.size(), holding.sides());
     }
     return Variants.join(members, edges);
   }
@@ -203,14 +198,6 @@ public final class Connectivity {
     }
     v6.forEach(q -> out.add(q.in(6)));
     return out;
-  }
-
-  /**
-   * A number per group and family: what the rule sides hold of an end depends on nothing else (the
-   * members of a group are alike, and so is another member standing in for its own group).
-   */
-  private int end(Member m, int family) {
-    return m.index() * 2 + (family == 4 ? 0 : 1);
   }
 
   /** The same packets decided by the same points. */
@@ -257,7 +244,8 @@ public final class Connectivity {
     Cells cells = new Cells();
     if (!src.isHost()) {
       cells.add(
-          table(src, srcIp, end(from, family), Direction.EGRESS, family, to.index()).partition());
+          table(src, srcIp, Holding.end(from, family), Direction.EGRESS, family, to.index())
+              .partition());
       cells.hostDiscovery();
       for (dev.tierproof.eval.Hop h : evaluator.hops(src, dst, new Flow.Ends(dst.node(), null))) {
         if (h.local()) {
@@ -275,7 +263,7 @@ public final class Connectivity {
         continue;
       }
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).onHostNode();
-      Verdict v = evaluator.evaluate(f, false); // spec S6.10: Relevance.map keeps the rest
+      Verdict v = evaluator.evaluate(f);
       if (v.allowed()) {
         flows.put(c, f);
         verdicts.put(c, v);
@@ -304,14 +292,14 @@ public final class Connectivity {
     Table out =
         src == null
             ? null
-            : table(src, srcIp, end(from, family), Direction.EGRESS, family, to.index());
+            : table(src, srcIp, Holding.end(from, family), Direction.EGRESS, family, to.index());
     if (out != null && !out.allowsSome()) {
       return List.of(); // the source's egress denies every packet to such peers
     }
     Table in =
         dst == null
             ? null
-            : table(dst, dstIp, end(to, family), Direction.INGRESS, family, from.index());
+            : table(dst, dstIp, Holding.end(to, family), Direction.INGRESS, family, from.index());
     if (in != null && !in.allowsSome()) {
       return List.of();
     }
@@ -355,7 +343,7 @@ public final class Connectivity {
     for (Shape s : shapes) {
       Cell c = s.cell();
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).placed(p);
-      Verdict v = evaluator.evaluate(f, false); // spec S6.10: Relevance.map keeps the rest
+      Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());
@@ -381,8 +369,8 @@ public final class Connectivity {
     java.util.function.BiPredicate<EntityMatch, Boolean> holds =
         (side, source) ->
             source
-                ? holds(side, end(from, family), src, srcIp, from.domain())
-                : holds(side, end(to, family), dst, dstIp, to.domain());
+                ? holding.holds(side, Holding.end(from, family), src, srcIp, from.domain())
+                : holding.holds(side, Holding.end(to, family), dst, dstIp, to.domain());
     return forwardTables.of(
         h,
         List.of(from, to),
@@ -469,6 +457,12 @@ public final class Connectivity {
     final int[] rep;
     final Table[] tables;
 
+    /**
+     * At a host endpoint in ingress, per peer group the source its packets are seen from where a
+     * settled masquerade translates it (spec S6.10), else null; null where none is.
+     */
+    final Translations.Seen[] translated;
+
     View(Endpoint at, Ip atIp, int atEnd, Direction dir, int family) {
       this.at = at;
       this.atIp = atIp;
@@ -504,57 +498,35 @@ public final class Connectivity {
       }
       List<BitSet> classes = new ArrayList<>(List.of(peers));
       for (EntityMatch side : sides.keySet()) {
-        BitSet held = held(side, family);
-        List<BitSet> next = new ArrayList<>(classes.size() + 1);
-        for (BitSet c : classes) {
-          BitSet in = (BitSet) c.clone();
-          in.and(held);
-          BitSet out = (BitSet) c.clone();
-          out.andNot(held);
-          if (!in.isEmpty()) {
-            next.add(in);
-          }
-          if (!out.isEmpty()) {
-            next.add(out);
-          }
-        }
-        classes = next;
+        classes = Classes.split(classes, holding.held(side, family));
       }
       if (!services.isEmpty()) { // spec S3.9: the ports a service lists differ per address
-        List<BitSet> next = new ArrayList<>();
-        for (BitSet c : classes) {
-          Map<List<?>, BitSet> byPorts = new LinkedHashMap<>();
-          c.stream()
-              .forEach(
-                  i -> {
-                    Ip ip = peerIp(members.get(i));
-                    List<Object> key = new ArrayList<>();
-                    services.forEach(s -> key.add(s.portsAt(ip)));
-                    byPorts.computeIfAbsent(key, k -> new BitSet()).set(i);
-                  });
-          next.addAll(byPorts.values());
-        }
-        classes = next;
+        classes =
+            Classes.split(
+                classes,
+                i -> {
+                  Ip ip = peerIp(members.get(i));
+                  List<Object> key = new ArrayList<>();
+                  services.forEach(s -> key.add(s.portsAt(ip)));
+                  return key;
+                });
       }
       if (named) {
         // a named port resolves to the ports, at the peer's address, of the entities there that
         // the side's selectors select (spec S3.5, S5.5): per side naming ports, what it sees
         List<EntityMatch> naming = sides.keySet().stream().filter(NamedPorts::names).toList();
-        List<BitSet> next = new ArrayList<>();
-        for (BitSet c : classes) {
-          Map<List<Object>, BitSet> byPorts = new LinkedHashMap<>();
-          c.stream()
-              .forEach(
-                  i -> {
-                    Member m = members.get(i);
-                    Evaluator.Occupants there = occupants[end(m, family)];
-                    List<Object> key =
-                        namedPorts.seen(naming, m, peerIp(m), there == null || there.crowded());
-                    byPorts.computeIfAbsent(key, k -> new BitSet()).set(i);
-                  });
-          next.addAll(byPorts.values());
-        }
-        classes = next;
+        classes =
+            Classes.split(
+                classes,
+                i -> {
+                  Member m = members.get(i);
+                  Evaluator.Occupants there = holding.occupants(Holding.end(m, family));
+                  return namedPorts.seen(naming, m, peerIp(m), there == null || there.crowded());
+                });
+      }
+      this.translated = translated();
+      if (translated != null) { // spec S6.10: the step sees a translated peer at its node's address
+        classes = Classes.split(classes, i -> translated[i] == null ? -1 : translated[i].end());
       }
       int[] of = new int[members.size()];
       java.util.Arrays.fill(of, -1);
@@ -587,10 +559,28 @@ public final class Connectivity {
       return tables[k];
     }
 
+    /** {@link #translated}'s entries, or null when no peer group is translated. */
+    private Translations.Seen[] translated() {
+      if (!at.isHost() || dir != Direction.INGRESS) {
+        return null;
+      }
+      Translations.Seen[] out = new Translations.Seen[members.size()];
+      boolean some = false;
+      for (Member m : members) {
+        Ip ip = peerIp(m);
+        out[m.index()] = ip == null ? null : translations.seen(m.endpoint(), ip, at, atIp);
+        some |= out[m.index()] != null;
+      }
+      return some ? out : null;
+    }
+
     private Table build(Member peerGroup) {
-      Endpoint peer = peerGroup.endpoint();
-      Ip peerIp = peerIp(peerGroup);
-      int peerEnd = end(peerGroup, family);
+      Endpoint sender = peerGroup.endpoint();
+      Ip senderIp = peerIp(peerGroup);
+      Translations.Seen seen = translated == null ? null : translated[peerGroup.index()];
+      Endpoint peer = seen == null ? sender : seen.who(); // spec S6.10: who the step sees
+      Ip peerIp = seen == null ? senderIp : seen.ip();
+      int peerEnd = seen == null ? Holding.end(peerGroup, family) : seen.end();
       Cells cells = new Cells();
       // only rules whose sides hold both ends can match, so only they split
       for (Direction d : List.of(dir, dir.opposite())) {
@@ -598,8 +588,9 @@ public final class Connectivity {
           EntityMatch side = peerSide(r, d);
           EntityMatch own = d == Direction.EGRESS ? r.source() : r.destination();
           if ((side.isEmpty()
-                  || holds(side, peerEnd, peer, peerIp, d == dir ? peerGroup.domain() : null))
-              && (own.isEmpty() || holds(own, atEnd, at, atIp, null))) {
+                  || holding.holds(
+                      side, peerEnd, peer, peerIp, d == dir ? peerGroup.domain() : null))
+              && (own.isEmpty() || holding.holds(own, atEnd, at, atIp, null))) {
             if (d == dir) {
               cells.add(r);
             } else {
@@ -627,7 +618,7 @@ public final class Connectivity {
         Flow f =
             dir == Direction.EGRESS
                 ? c.flow(atIp, peerIp, peerGroup.domain(), at, peer)
-                : c.flow(peerIp, atIp, null, peer, at);
+                : Translated.seen(c.flow(senderIp, atIp, null, sender, at), set);
         Decision d =
             evaluator.walk(chain, f, Watcher.NONE); // the trace comes with the witness's replay
         steps[i] = new Step(at, dir, d.allows(), d, List.of());
@@ -659,39 +650,5 @@ public final class Connectivity {
         views.computeIfAbsent(
             List.of(new Same(at), dir, family, atIp), k -> new View(at, atIp, atEnd, dir, family));
     return v.table(peer);
-  }
-
-  /** The groups whose address of {@code family} a rule side holds. */
-  private BitSet held(EntityMatch side, int family) {
-    return heldBy.computeIfAbsent(
-        List.of(new Same(side), family),
-        k -> {
-          BitSet out = new BitSet(members.size());
-          for (Member m :
-              members) { // a group's source and destination addresses are alike to every side
-            Ip ip = m.destination().getOrDefault(family, m.source().get(family));
-            if (ip != null && holds(side, end(m, family), m.endpoint(), ip, m.domain())) {
-              out.set(m.index());
-            }
-          }
-          return out;
-        });
-  }
-
-  /**
-   * Whether a rule side holds an end (a group at an address, reached by DNS name {@code domain};
-   * {@code who} null outside).
-   */
-  private boolean holds(EntityMatch side, int end, Endpoint who, Ip ip, String domain) {
-    byte[] known =
-        identities.computeIfAbsent(
-            new Same(side), k -> new byte[ends]); // races only repeat a lookup
-    if (known[end] == 0) {
-      if (occupants[end] == null) {
-        occupants[end] = evaluator.occupants(ip, domain, who);
-      }
-      known[end] = (byte) (evaluator.identity(side, occupants[end]) ? 1 : 2);
-    }
-    return known[end] == 1;
   }
 }

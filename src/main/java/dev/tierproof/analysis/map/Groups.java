@@ -28,7 +28,8 @@ import java.util.TreeSet;
 /**
  * The ends of a map: endpoints grouped by everything a rule or selector can observe of them (spec
  * S3, S4: labels, namespace, profiles, kind, named ports, which ranges named by a policy or a
- * network set hold their addresses, and the other owners of those addresses, S5.5), and the
+ * network set hold their addresses, and the other owners of those addresses, S5.5; whether
+ * nat-outgoing masquerades their packets, S6.10, their node being in their placement), and the
  * addresses outside the cluster grouped by the ranges that hold them. Members of a group are told
  * apart by no rule, so one member stands for all. An endpoint without an address stands at the
  * placeholder explain gives it (spec S5.4). Besides: the destinations reached by each DNS name
@@ -277,6 +278,7 @@ final class Groups {
     Map<List<Object>, List<Endpoint>> byKey = new LinkedHashMap<>();
     Map<Ip, List<Endpoint>> owners = Endpoint.byAddress(set.endpoints());
     Set<String> hostNodes = Endpoint.hostNodes(set.endpoints()); // spec S6.12
+    dev.tierproof.model.NatOutgoing pools = set.masquerade().pools();
     for (Endpoint e : set.endpoints()) {
       List<Object> addresses = new ArrayList<>();
       for (Ip ip : e.ips()) {
@@ -287,7 +289,10 @@ final class Groups {
             others.add(List.of(o.labels(), new HashSet<>(o.ports())));
           }
         }
-        addresses.add(List.of(ip.family(), membership(ip), others));
+        // spec S6.10: whether nat-outgoing masquerades the address's packets, or packets to it
+        boolean from = !e.isHost() && pools.from(e, ip);
+        boolean to = e.isHost() && pools.to(e, ip);
+        addresses.add(List.of(ip.family(), membership(ip), others, from, to));
       }
       if (e.ips().isEmpty()) {
         for (int family : List.of(4, 6)) {

@@ -1,0 +1,96 @@
+package dev.tierproof.analysis.map;
+
+import dev.tierproof.analysis.map.Groups.Member;
+import dev.tierproof.eval.Evaluator;
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
+import dev.tierproof.model.Ip;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which rule sides hold which ends of a map (spec S3, S5.5), each asked of the evaluator once: an
+ * end is a group at its address of a family ({@link #end}), or one of {@code extra} further ends
+ * numbered after them (the node addresses a settled masquerade translates to, {@link
+ * Translations}). Who is at an end is what rule sides see there ({@link Evaluator#occupants}).
+ */
+final class Holding {
+
+  private final Evaluator evaluator;
+  private final List<Member> members;
+  private final int ends;
+
+  /** Per rule side (by identity) and end: 0 not yet known, 1 the side holds it, 2 not. */
+  private final Map<Same, byte[]> identities = new ConcurrentHashMap<>();
+
+  private final Map<List<Object>, BitSet> heldBy = new ConcurrentHashMap<>();
+
+  /** Per end: who is there, as rule sides see it. */
+  private final Evaluator.Occupants[] occupants;
+
+  Holding(Evaluator evaluator, List<Member> members, int extra) {
+    this.evaluator = evaluator;
+    this.members = members;
+    this.ends = members.size() * 2 + extra;
+    this.occupants = new Evaluator.Occupants[ends];
+  }
+
+  /**
+   * A number per group and family: what the rule sides hold of an end depends on nothing else (the
+   * members of a group are alike, and so is another member standing in for its own group).
+   */
+  static int end(Member m, int family) {
+    return m.index() * 2 + (family == 4 ? 0 : 1);
+  }
+
+  /** The first of the further ends. */
+  int extra() {
+    return members.size() * 2;
+  }
+
+  /** Who is at {@code end} as rule sides see it; null until a side was asked about it. */
+  Evaluator.Occupants occupants(int end) {
+    return occupants[end];
+  }
+
+  /** How many rule sides were asked about (a debugging figure). */
+  int sides() {
+    return identities.size();
+  }
+
+  /** The groups whose address of {@code family} a rule side holds. */
+  BitSet held(EntityMatch side, int family) {
+    return heldBy.computeIfAbsent(
+        List.of(new Same(side), family),
+        k -> {
+          BitSet out = new BitSet(members.size());
+          for (Member m :
+              members) { // a group's source and destination addresses are alike to every side
+            Ip ip = m.destination().getOrDefault(family, m.source().get(family));
+            if (ip != null && holds(side, end(m, family), m.endpoint(), ip, m.domain())) {
+              out.set(m.index());
+            }
+          }
+          return out;
+        });
+  }
+
+  /**
+   * Whether a rule side holds an end (a group at an address, reached by DNS name {@code domain};
+   * {@code who} null outside).
+   */
+  boolean holds(EntityMatch side, int end, Endpoint who, Ip ip, String domain) {
+    byte[] known =
+        identities.computeIfAbsent(
+            new Same(side), k -> new byte[ends]); // races only repeat a lookup
+    if (known[end] == 0) {
+      if (occupants[end] == null) {
+        occupants[end] = evaluator.occupants(ip, domain, who);
+      }
+      known[end] = (byte) (evaluator.identity(side, occupants[end]) ? 1 : 2);
+    }
+    return known[end] == 1;
+  }
+}
