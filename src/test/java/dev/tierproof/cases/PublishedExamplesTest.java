@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * reports a rule that decides a stated outcome as unmatchable, shadowed or dead; {@code check}
  * proves an invariant file written from the stated outcomes; {@code diff} of the scenario's pull
  * request ({@code pullRequest.replace} in {@code expect.yaml}: each key occurs once in {@code
- * resources.yaml}) finds changed flows and proves nothing else changed.
+ * resources.yaml}) finds changed flows and proves nothing else changed. An outcome that an
+ * unmodelled element could change ({@code unmodelled:}) is unknown to verify and inconclusive to
+ * check, and explain and check exit 3, as lint may (spec S9.3).
  */
 class PublishedExamplesTest {
 
