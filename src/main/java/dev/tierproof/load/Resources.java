@@ -608,12 +608,7 @@ final class Resources {
     endpoints.warnShared(eps);
     return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version)
         .withDataplane(dataplane)
-        .withFailsafe(
-            felix.stream() // spec S6.2, S9.1: the default FelixConfiguration's failsafe ports
-                .map(FelixSettings::failsafe)
-                .filter(java.util.Objects::nonNull)
-                .reduce((a, b) -> b)
-                .orElse(dev.tierproof.model.FailsafePorts.DEFAULT))
+        .withFailsafe(FailsafeConfig.of(felix)) // spec S6.2, S9.1
         .withPools(pools.natOutgoing());
   }
 

@@ -613,7 +613,7 @@ public final class Connectivity {
         cells.add(namedPorts.at(peer, peerIp), dir == Direction.INGRESS);
       }
       if (at.isHost()) {
-        cells.failsafe(set.failsafe(), dir);
+        cells.failsafe(set.failsafe().at(at.node()), dir);
       }
       if (stepRules.replying(at, dir)) {
         cells.echo(); // spec S6.5

@@ -245,7 +245,10 @@ final class Groups {
         : other;
   }
 
-  /** Every range a rule ({@code nets}, {@code notNets}) or a network set names, each once. */
+  /**
+   * Every range a rule ({@code nets}, {@code notNets}), a network set or a failsafe port names,
+   * each once.
+   */
   private static List<Cidr> ranges(PolicySet set) {
     Set<Cidr> out = new java.util.LinkedHashSet<>();
     for (Rule r : rules(set)) {
@@ -260,6 +263,7 @@ final class Groups {
     for (NetworkSet n : set.networkSets()) {
       out.addAll(n.nets());
     }
+    out.addAll(set.failsafe().nets()); // spec S6.2: a failsafe port's net tests the peer
     return List.copyOf(out);
   }
 
