@@ -198,7 +198,12 @@ final class FlowVars {
     BitVecExpr peer = dir == dev.tierproof.model.Direction.INGRESS ? src : dst;
     List<BoolExpr> out = new java.util.ArrayList<>();
     for (dev.tierproof.model.Failsafe p : ports) {
-      BoolExpr net = p.net() == null ? ctx.mkTrue() : inRange(peer, p.net().low(), p.net().high());
+      BoolExpr net = // a net of the other family never matches (::/0 holds the mapped range)
+          p.net() == null
+              ? ctx.mkTrue()
+              : ctx.mkAnd(
+                  p.net().family() == 6 ? v6 : ctx.mkNot(v6),
+                  inRange(peer, p.net().low(), p.net().high()));
       out.add(ctx.mkAnd(protoIs(p.protocol()), ctx.mkEq(port, ctx.mkBV(p.port(), 16)), net));
     }
     return ctx.mkOr(out.toArray(BoolExpr[]::new));
