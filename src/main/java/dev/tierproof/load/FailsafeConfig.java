@@ -1,10 +1,20 @@
 package dev.tierproof.load;
 
+import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.FailsafePorts;
+import dev.tierproof.model.Masquerade;
+import dev.tierproof.model.NatOutgoing;
+import dev.tierproof.model.PolicySet;
+import dev.tierproof.model.Reach;
+import dev.tierproof.model.Unmodelled;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The failsafe ports of the input's {@code FelixConfiguration}s (spec S6.2, S9.1): the {@code
@@ -56,5 +66,62 @@ final class FailsafeConfig {
       }
     }
     return new FailsafePorts(in, out, own);
+  }
+
+  /**
+   * Where nat-outgoing may masquerade a workload's packet to another node's host endpoint (spec
+   * S6.10, S9.2), an inbound failsafe port with a net reads the source the host endpoint sees (the
+   * workload's or its node's address): per configuration, at the host endpoints whose inbound list
+   * is the one it writes and holds a net, an element like a policy reading the source ({@code
+   * Masquerades}), its sides those nets.
+   */
+  static List<Unmodelled> masqueraded(PolicySet set, NatOutgoing pools, List<FelixSettings> felix) {
+    List<Unmodelled> out = new ArrayList<>();
+    if (!pools.any()) {
+      return out;
+    }
+    Map<String, FelixSettings> last = new LinkedHashMap<>();
+    felix.stream().filter(s -> read(s.name())).forEach(s -> last.put(s.name(), s));
+    for (FelixSettings s : last.values()) {
+      String node = node(s.name());
+      Set<String> at = new TreeSet<>();
+      List<EntityMatch> nets = new ArrayList<>();
+      for (Endpoint h : set.endpoints()) {
+        FelixSettings own = h.node() == null ? null : last.get("node." + h.node());
+        FelixSettings from = own != null && own.inbound() != null ? own : last.get("default");
+        if (h.isHost() && from == s && (node == null || node.equals(h.node()))) {
+          for (Failsafe f : set.failsafe().at(h.node()).inbound()) {
+            if (f.net() != null) {
+              EntityMatch m =
+                  new EntityMatch(
+                      List.of(f.net()),
+                      List.of(),
+                      null,
+                      null,
+                      List.of(),
+                      List.of(),
+                      List.of(),
+                      null);
+              if (!nets.contains(m)) {
+                nets.add(m);
+              }
+              at.add(h.ref());
+            }
+          }
+        }
+      }
+      if (!at.isEmpty()) {
+        out.add(
+            new Unmodelled(
+                "natOutgoing",
+                "FelixConfiguration " + s.name(),
+                s.span(),
+                "a workload's packets to another node's host endpoint may be masqueraded to its"
+                    + " node's address (an IP pool may be nat-outgoing); which source an inbound"
+                    + " failsafe port's net then sees is not modelled",
+                new Reach.Masqueraded(at, Masquerade.of(pools, set.endpoints()), nets, Set.of())));
+      }
+    }
+    return out;
   }
 }

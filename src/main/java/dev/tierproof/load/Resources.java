@@ -625,6 +625,7 @@ final class Resources {
     boolean moved = felix.stream().anyMatch(FelixSettings::vxlanPort);
     out.addAll(Gaps.of(set, pools.modes(), moved ? null : 4789, pools.natOutgoing().any()));
     out.addAll(Masquerades.of(set, pools.natOutgoing())); // spec S6.10, S9.2
+    out.addAll(FailsafeConfig.masqueraded(set, pools.natOutgoing(), felix)); // spec S6.2, S6.10
     out.addAll(BpfInterfaces.of(dataplane, endpoints.hostInterfaces()));
     return out;
   }

@@ -520,6 +520,7 @@ public final class Connectivity {
         }
         classes = next;
       }
+      classes = FailsafeNets.split(classes, set, at, members, this::peerIp); // spec S6.2
       if (!services.isEmpty()) { // spec S3.9: the ports a service lists differ per address
         List<BitSet> next = new ArrayList<>();
         for (BitSet c : classes) {

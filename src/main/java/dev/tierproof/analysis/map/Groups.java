@@ -85,7 +85,7 @@ final class Groups {
     int n = 0;
     for (int k = 0; k < hypothetical.size(); k++) {
       Endpoint pod = hypothetical.pod(k);
-      List<List<Integer>> alike = alike(sides, evaluator, pod);
+      List<List<Integer>> alike = alike(sides, set.failsafe().nets(), evaluator, pod);
       for (List<Integer> same : alike) {
         Region at = regions.get(same.get(0));
         Map<Integer, Ip> src = new TreeMap<>();
@@ -202,10 +202,11 @@ final class Groups {
 
   /**
    * The regions with a free address, in sets that every rule side holds alike with {@code pod}
-   * there: per family, at the region's address that stands for it (spec S3.4; a side sees nothing
-   * else of a free address).
+   * there, and every failsafe port's net ({@code nets}, spec S6.2) holds alike: per family, at the
+   * region's address that stands for it (spec S3.4; a side sees nothing else of a free address).
    */
-  private List<List<Integer>> alike(List<EntityMatch> sides, Evaluator evaluator, Endpoint pod) {
+  private List<List<Integer>> alike(
+      List<EntityMatch> sides, List<Cidr> nets, Evaluator evaluator, Endpoint pod) {
     Map<List<Object>, List<Integer>> out = new LinkedHashMap<>();
     for (int r = 0; r < regions.size(); r++) {
       Region region = regions.get(r);
@@ -220,6 +221,7 @@ final class Groups {
             held.set(i, evaluator.identity(sides.get(i), there));
           }
           key.add(held);
+          key.add(nets.stream().map(c -> c.contains(ip)).toList());
         }
       }
       if (key.contains(Boolean.TRUE)) { // endpoints may own every address of a region
