@@ -60,7 +60,7 @@ final class AlikeStep {
     TreeSet<Integer> ports = new TreeSet<>(List.of(0, 1));
     TreeSet<Integer> types = new TreeSet<>(Protocols.HOST_DISCOVERY);
     TreeSet<Integer> codes = new TreeSet<>(List.of(0));
-    for (Failsafe f : eval.policySet().failsafe().of(Direction.INGRESS)) {
+    for (Failsafe f : eval.policySet().failsafe().at(h.node()).of(Direction.INGRESS)) {
       protocols.add(f.protocol());
       bound(ports, f.port(), f.port());
     }

@@ -20,8 +20,8 @@ import java.util.TreeSet;
  * selectorKeys} the label keys of policy and rule selectors; {@code cuts} where port ranges of
  * rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and 65536,
  * ascending; {@code protocols} the protocols rules, named ports and host endpoints' failsafe ports
- * (spec S6.2) mention; {@code failsafe} the failsafe ports of either set, either direction; {@code
- * atoms} the comparisons selectors make per label key. All sorted and unmodifiable.
+ * (spec S6.2) mention; {@code failsafe} the failsafe ports of either set, either direction, any
+ * node; {@code atoms} the comparisons selectors make per label key. All sorted and unmodifiable.
  */
 record Mentions(
     Set<String> selectorKeys,
@@ -42,7 +42,7 @@ record Mentions(
             java.util.Comparator.comparingInt(Failsafe::protocol).thenComparingInt(Failsafe::port));
     for (PolicySet s : List.of(before, after)) {
       for (Direction d : Direction.values()) {
-        failsafe.addAll(s.failsafe().of(d));
+        failsafe.addAll(s.failsafe().all(d));
       }
     }
     Set<Integer> protocols = new TreeSet<>();

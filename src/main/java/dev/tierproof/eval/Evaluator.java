@@ -309,20 +309,24 @@ public final class Evaluator {
     boolean host = chain.at().isHost();
     boolean failsafe = // spec S6.11: not on eBPF; S6.12: {@link LocalSteps#skips}
         chain.local()
-            ? LocalSteps.skips(set, flow)
+            ? LocalSteps.skips(set, chain.at().node(), flow)
             : host
                 && (!chain.forward() || set.forwardFailsafe())
-                && set.failsafe().allows(dir, flow);
+                && set.failsafe().allows(chain.at().node(), dir, flow);
     if (failsafe && !chain.forward()) {
       return Decision.of(Decision.Kind.FAILSAFE);
     }
-    boolean reply = host && !chain.forward() && set.failsafe().reply(dir, flow);
+    boolean reply = host && !chain.forward() && set.failsafe().reply(chain.at().node(), dir, flow);
     for (StepPath.Entered e : chain.tiers()) {
       if (reply && e.path() == HostPath.UNTRACKED) {
         continue; // spec S6.4: the raw table accepts a failsafe reply before untracked policy
       }
       if (chain.forward() && !chain.local()
-          ? ForwardSkips.skips(set, e.path(), flow) // spec S6.7, S6.7.1: raw's, mangle's failsafes
+          ? ForwardSkips.skips(
+              set,
+              chain.at().node(),
+              e.path(),
+              flow) // spec S6.7, S6.7.1: raw's, mangle's failsafes
           : failsafe && e.path() == HostPath.PRE_DNAT) {
         continue; // spec S6.7: mangle accepts an inbound failsafe port before pre-DNAT policy
       }

@@ -21,17 +21,19 @@ public final class ForwardSkips {
   private ForwardSkips() {}
 
   /**
-   * Whether {@code flow} skips {@code path} on a forward chain's ingress side under {@code set}.
+   * Whether {@code flow} skips {@code path} on a forward chain's ingress side under {@code set}, at
+   * a host endpoint on {@code node} (its failsafe lists, {@link
+   * dev.tierproof.model.FailsafePorts#at}).
    */
-  public static boolean skips(PolicySet set, HostPath path, Flow flow) {
+  public static boolean skips(PolicySet set, String node, HostPath path, Flow flow) {
     if (!set.forwardFailsafe()) {
       return false;
     }
     return switch (path) {
       case UNTRACKED ->
-          set.failsafe().allows(Direction.INGRESS, flow)
-              || set.failsafe().reply(Direction.INGRESS, flow);
-      case PRE_DNAT -> set.failsafe().allows(Direction.INGRESS, flow);
+          set.failsafe().allows(node, Direction.INGRESS, flow)
+              || set.failsafe().reply(node, Direction.INGRESS, flow);
+      case PRE_DNAT -> set.failsafe().allows(node, Direction.INGRESS, flow);
       default -> false;
     };
   }

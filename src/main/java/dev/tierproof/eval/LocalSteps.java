@@ -66,11 +66,12 @@ public final class LocalSteps {
    * dataplane chosen) a packet to an inbound failsafe port, which the mangle table's failsafe chain
    * accepts first ({@code endpoints.go} {@code HostEndpointToMangleIngressChains}); on eBPF an
    * ICMPv6 host-discovery message ({@link Protocols#hostDiscovery}), which skips every policy
-   * program, where failsafe ports are checked only from a host interface ({@code tc.c}).
+   * program, where failsafe ports are checked only from a host interface ({@code tc.c}). {@code
+   * node}: the all-interfaces endpoint's (its failsafe lists).
    */
-  public static boolean skips(PolicySet set, Flow flow) {
+  public static boolean skips(PolicySet set, String node, Flow flow) {
     return set.forwardFailsafe()
-        ? set.failsafe().allows(Direction.INGRESS, flow)
+        ? set.failsafe().allows(node, Direction.INGRESS, flow)
         : Protocols.hostDiscovery(flow);
   }
 }

@@ -31,8 +31,9 @@ import java.util.Set;
  * @param nftables {@code nftablesMode} as written ({@code Enabled}, {@code Disabled}, {@code
  *     Auto}), null when absent
  * @param vxlanPort whether it writes a {@code vxlanPort} other than Felix's 4789
- * @param failsafe the failsafe ports of {@code default} (spec S6.2), Felix's where it writes none;
- *     null for another name (a {@code node.<name>} list other than Felix's is unsettled)
+ * @param inbound {@code failsafeInboundHostPorts} as written (spec S6.2), null when absent or
+ *     unsettled; {@code outbound} likewise {@code failsafeOutboundHostPorts} ({@link
+ *     FailsafeConfig} merges them: a {@code node.<name>} list over the {@code default} one)
  */
 record FelixSettings(
     String name,
@@ -41,7 +42,21 @@ record FelixSettings(
     Boolean bpf,
     String nftables,
     boolean vxlanPort,
-    FailsafePorts failsafe) {
+    List<Failsafe> inbound,
+    List<Failsafe> outbound) {
+
+  /**
+   * The failsafe ports it writes, Felix's in place of a list it does not write; null when it writes
+   * none, or has a name Felix reads no failsafe ports from.
+   */
+  FailsafePorts failsafe() {
+    if (!FailsafeConfig.read(name) || inbound == null && outbound == null) {
+      return null;
+    }
+    return new FailsafePorts(
+        inbound == null ? FailsafePorts.DEFAULT.inbound() : inbound,
+        outbound == null ? FailsafePorts.DEFAULT.outbound() : outbound);
+  }
 
   /** Keys of settings that change no verdict: what Felix logs, reports or refreshes, and MTUs. */
   private static final Set<String> INERT =
@@ -108,8 +123,8 @@ record FelixSettings(
     Boolean bpf = null;
     String nftables = null;
     boolean vxlan = false;
-    List<Failsafe> inbound = FailsafePorts.DEFAULT.inbound();
-    List<Failsafe> outbound = FailsafePorts.DEFAULT.outbound();
+    List<Failsafe> inbound = null;
+    List<Failsafe> outbound = null;
     for (Node.Entry e : spec == null ? List.<Node.Entry>of() : spec.entries()) {
       String key = e.key().text();
       String value = e.value() instanceof Node.Scalar s && !s.isNull() ? s.text() : null;
@@ -125,7 +140,7 @@ record FelixSettings(
           List<Failsafe> ports = ports(e.value());
           Direction d = in ? Direction.INGRESS : Direction.EGRESS;
           if (ports == null
-              || !name.equals("default")
+              || !FailsafeConfig.read(name)
                   && !Set.copyOf(ports).equals(Set.copyOf(FailsafePorts.DEFAULT.of(d)))) {
             unsettled.add(key);
           } else if (in) {
@@ -143,13 +158,7 @@ record FelixSettings(
       }
     }
     return new FelixSettings(
-        name,
-        resource.span(),
-        List.copyOf(unsettled),
-        bpf,
-        nftables,
-        vxlan,
-        name.equals("default") ? new FailsafePorts(inbound, outbound) : null);
+        name, resource.span(), List.copyOf(unsettled), bpf, nftables, vxlan, inbound, outbound);
   }
 
   /**
@@ -214,8 +223,8 @@ record FelixSettings(
 
   /**
    * The failsafe ports {@code value} lists (spec S6.2), each a mapping of {@code protocol} (TCP
-   * when absent, as Felix's {@code ProtoPort}) and {@code port}; null when one has a {@code net}
-   * (which narrows it to addresses: not modelled) or is not such a mapping.
+   * when absent, as Felix's {@code ProtoPort}), {@code port} and optionally {@code net} (a CIDR or
+   * an address, as {@code cnet.ParseCIDROrIP} reads it); null when one is not such a mapping.
    */
   private static List<Failsafe> ports(Node value) {
     if (!(value instanceof Node.Sequence list)) {
@@ -223,11 +232,19 @@ record FelixSettings(
     }
     List<Failsafe> out = new ArrayList<>();
     for (Node item : list.items()) {
-      if (!(item instanceof Node.Mapping m) || m.entry("net") != null) {
+      if (!(item instanceof Node.Mapping m)) {
         return null;
       }
       String protocol = m.text("protocol");
       String port = m.text("port");
+      String net = m.text("net");
+      java.util.Optional<dev.tierproof.model.Cidr> cidr =
+          net == null || net.isEmpty()
+              ? java.util.Optional.empty()
+              : dev.tierproof.model.Cidr.parse(net.strip());
+      if (net != null && !net.isEmpty() && cidr.isEmpty()) {
+        return null;
+      }
       Integer number = protocol == null ? (Integer) Protocols.TCP : protocolNumber(protocol);
       if (number == null || port == null || !port.matches("[0-9]{1,5}")) {
         return null;
@@ -236,7 +253,7 @@ record FelixSettings(
       if (p < 1 || p > 65535) {
         return null;
       }
-      out.add(new Failsafe(number, p));
+      out.add(new Failsafe(number, p, cidr.orElse(null)));
     }
     return List.copyOf(new java.util.LinkedHashSet<>(out));
   }

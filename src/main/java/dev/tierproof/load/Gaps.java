@@ -350,15 +350,15 @@ final class Gaps {
   }
 
   /**
-   * Whether an ingress rule may decide a packet to an inbound failsafe port of {@code ports} (spec
-   * S6.2): an Allow or Deny whose protocol, destination ports and ICMP match may hold one (other
-   * criteria taken as matching: conservative).
+   * Whether an ingress rule may decide a packet to an inbound failsafe port of {@code ports}, any
+   * node's (spec S6.2): an Allow or Deny whose protocol, destination ports and ICMP match may hold
+   * one (other criteria taken as matching: conservative).
    */
   static boolean failsafeMatch(dev.tierproof.model.FailsafePorts ports, Rule r) {
     if (r.action() != Action.ALLOW && r.action() != Action.DENY || r.icmp() != null) {
       return false;
     }
-    for (dev.tierproof.model.Failsafe f : ports.inbound()) {
+    for (dev.tierproof.model.Failsafe f : ports.all(Direction.INGRESS)) {
       if ((r.protocol() == null || r.protocol() == f.protocol())
           && !java.util.Objects.equals(r.notProtocol(), f.protocol())
           && holds(r.destination().ports(), f.port(), true)

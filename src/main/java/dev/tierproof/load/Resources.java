@@ -608,12 +608,7 @@ final class Resources {
     endpoints.warnShared(eps);
     return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version)
         .withDataplane(dataplane)
-        .withFailsafe(
-            felix.stream() // spec S6.2, S9.1: the default FelixConfiguration's failsafe ports
-                .map(FelixSettings::failsafe)
-                .filter(java.util.Objects::nonNull)
-                .reduce((a, b) -> b)
-                .orElse(dev.tierproof.model.FailsafePorts.DEFAULT))
+        .withFailsafe(FailsafeConfig.of(felix)) // spec S6.2, S9.1
         .withPools(pools.natOutgoing());
   }
 
@@ -630,6 +625,7 @@ final class Resources {
     boolean moved = felix.stream().anyMatch(FelixSettings::vxlanPort);
     out.addAll(Gaps.of(set, pools.modes(), moved ? null : 4789, pools.natOutgoing().any()));
     out.addAll(Masquerades.of(set, pools.natOutgoing())); // spec S6.10, S9.2
+    out.addAll(FailsafeConfig.masqueraded(set, pools.natOutgoing(), felix)); // spec S6.2, S6.10
     out.addAll(BpfInterfaces.of(dataplane, endpoints.hostInterfaces()));
     return out;
   }

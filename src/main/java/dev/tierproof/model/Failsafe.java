@@ -4,9 +4,27 @@ import java.util.List;
 
 /**
  * A failsafe port (spec S6.2): a host endpoint allows {@code protocol} to destination port {@code
- * port} in its direction before any policy ({@link FailsafePorts}). Felix's default lists are here.
+ * port} in its direction before any policy ({@link FailsafePorts}), from or to a peer in {@code
+ * net} when it has one (Felix's {@code ProtoPort.Net}: the source of an inbound packet, the
+ * destination of an outbound one, and of a failsafe reply likewise; a net of the other family never
+ * matches, {@code felix/rules/static.go} {@code failsafeInChain}, {@code failsafeOutChain}).
+ * Felix's default lists are here.
+ *
+ * @param net null: any address of either family
  */
-public record Failsafe(int protocol, int port) {
+public record Failsafe(int protocol, int port, Cidr net) {
+
+  public Failsafe(int protocol, int port) {
+    this(protocol, port, null);
+  }
+
+  /** True when a packet of {@code protocol} with port {@code port} and peer {@code peer} is it. */
+  public boolean takes(int protocol, Integer port, Ip peer) {
+    return port != null
+        && this.protocol == protocol
+        && this.port == port
+        && (net == null || net.contains(peer));
+  }
 
   /**
    * The ports failsafe in both directions: TCP 179 (BGP), 2379, 2380 (etcd), 5473 (Typha), 6443,

@@ -295,8 +295,8 @@ public final class ExplainReport {
                 : " Only policies with applyOnForward (and preDNAT ones on ingress) act here."));
     if (raw
         && set.forwardFailsafe()
-        && !set.failsafe().allows(Direction.INGRESS, flow)
-        && set.failsafe().reply(Direction.INGRESS, flow)) {
+        && !set.failsafe().allows(step.endpoint().node(), Direction.INGRESS, flow)
+        && set.failsafe().reply(step.endpoint().node(), Direction.INGRESS, flow)) {
       // spec S6.7.1
       out.add(
           Protocols.name(flow.protocol())
@@ -305,7 +305,8 @@ public final class ExplainReport {
               + " is a failsafe port of the other direction: the raw table accepts the packet"
               + " before the untracked path, which it skips.");
     }
-    if (step.direction() == Direction.INGRESS && set.failsafe().allows(Direction.INGRESS, flow)) {
+    if (step.direction() == Direction.INGRESS
+        && set.failsafe().allows(step.endpoint().node(), Direction.INGRESS, flow)) {
       out.add(
           Protocols.name(flow.protocol())
               + " port "
@@ -330,7 +331,7 @@ public final class ExplainReport {
   private static String local(PolicySet set, Flow flow, Step step) {
     String skip =
         set.forwardFailsafe()
-            ? set.failsafe().allows(Direction.INGRESS, flow)
+            ? set.failsafe().allows(step.endpoint().node(), Direction.INGRESS, flow)
                 ? " "
                     + Protocols.name(flow.protocol())
                     + " port "
@@ -409,7 +410,7 @@ public final class ExplainReport {
     if (step.forward() && !step.local()) {
       out.addAll(forward(set, flow, step));
     } else if (at.isHost()
-        && set.failsafe().reply(dir, flow)
+        && set.failsafe().reply(at.node(), dir, flow)
         && tiers.stream()
             .flatMap(t -> t.policies().stream())
             .anyMatch(p -> HostPath.of(p) == HostPath.UNTRACKED && Evaluator.applies(p, at, dir))) {

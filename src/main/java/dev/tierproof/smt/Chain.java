@@ -75,6 +75,22 @@ final class Chain {
       dev.tierproof.model.FailsafePorts failsafe) {
 
     /**
+     * This compiler for the steps of host endpoints on {@code node} (null: naming none): the
+     * failsafe ports of that node ({@code FailsafePorts#at}, spec S6.2), its replies' too.
+     */
+    Compiler at(String node) {
+      return new Compiler(
+          t,
+          v,
+          match,
+          positions,
+          reply == null ? null : reply.at(node),
+          passOn,
+          forwardFailsafe,
+          failsafe.at(node));
+    }
+
+    /**
      * The chain of the step in {@code dir} at an endpoint whose applying policies are {@code tiers}
      * (their residuals encoded by {@code selector}), a host endpoint when {@code host} (failsafe
      * ports first, spec S6.2), and with {@code profiles}: each list with the condition under which

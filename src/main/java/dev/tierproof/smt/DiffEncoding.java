@@ -338,8 +338,9 @@ public final class DiffEncoding {
           // spec S6.5: the other direction decides the replies of untracked Allows
           peers = ChainChanges.Peers.union(peers, peers(k, dir.opposite(), changed, sameTiers));
         }
-        if (k.host() && !before.set.failsafe().equals(after.set.failsafe())) {
-          peers = ChainChanges.Peers.EVERYTHING; // spec S6.2: the failsafe ports differ
+        if (k.host()
+            && !before.set.failsafe().at(k.node()).equals(after.set.failsafe().at(k.node()))) {
+          peers = ChainChanges.Peers.EVERYTHING; // spec S6.2: its node's failsafe ports differ
         }
         if (peers != null) {
           byPeers.computeIfAbsent(peers, p -> new At()).endpoints.addAll(c.getValue());
@@ -459,7 +460,7 @@ public final class DiffEncoding {
           pb == null
               || pa == null
               || before.set.forwardFailsafe() != after.set.forwardFailsafe()
-              || !before.set.failsafe().equals(after.set.failsafe());
+              || !before.set.failsafe().at(n).equals(after.set.failsafe().at(n));
       Set<String> choices = new TreeSet<>();
       if (!differs) {
         choices.addAll(pb.choices());

@@ -109,6 +109,10 @@ public final class DiffQuery implements AutoCloseable {
             from.add(r.source());
             to.add(r.destination());
           });
+      for (Network net : List.of(before, after)) { // spec S6.2: both cut at either's failsafe nets
+        net.set.failsafe().nets().forEach(c -> from.add(new EndSet.Range(c)));
+        net.set.failsafe().nets().forEach(c -> to.add(new EndSet.Range(c)));
+      }
       // at an address a changed endpoint owns, the other owners' groups may differ by version
       Set<dev.tierproof.model.Ip> apart = new java.util.HashSet<>();
       twins.forEach(

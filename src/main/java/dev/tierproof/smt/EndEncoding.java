@@ -409,13 +409,15 @@ final class EndEncoding {
                 ps.add(p);
               }
             }
-            return compiler.compile(
-                dir,
-                k.host(),
-                net.skeleton(null, k.labels(), k.site(), dir),
-                List.of(Map.entry(ctx.mkTrue(), ps)),
-                this::selector,
-                k.host() ? net.skeleton(null, k.labels(), k.site(), dir.opposite()) : null);
+            return compiler
+                .at(k.node())
+                .compile(
+                    dir,
+                    k.host(),
+                    net.skeleton(null, k.labels(), k.site(), dir),
+                    List.of(Map.entry(ctx.mkTrue(), ps)),
+                    this::selector,
+                    k.host() ? net.skeleton(null, k.labels(), k.site(), dir.opposite()) : null);
           });
     }
     if (!(o instanceof Hypothetical)) {

@@ -320,6 +320,11 @@ final class EndLayout {
     }
   }
 
+  /** Registers ranges a step tests this end's address against besides rules' (failsafe nets). */
+  void cut(List<Cidr> ranges) {
+    ranges.forEach(this::addCidr);
+  }
+
   private void addCidr(Cidr c) {
     if (!cidrs.contains(c)) {
       cidrs.add(c);

@@ -176,21 +176,35 @@ final class FlowVars {
     return ctx.mkAnd(v6, protoIs(Protocols.ICMPV6), ctx.mkOr(types.toArray(BoolExpr[]::new)));
   }
 
-  /** A packet to a host endpoint's failsafe port of {@code ports} in {@code dir} (spec S6.2). */
+  /**
+   * A packet to a host endpoint's failsafe port of {@code ports} (one node's lists, {@code
+   * FailsafePorts#at}) in {@code dir} (spec S6.2).
+   */
   BoolExpr failsafe(dev.tierproof.model.FailsafePorts ports, dev.tierproof.model.Direction dir) {
-    return ports(ports.of(dir), dport);
+    return ports(ports.of(dir), dport, dir);
   }
 
   /** A reply from a failsafe port of the other direction ({@code FailsafePorts#reply}). */
   BoolExpr failsafeReply(
       dev.tierproof.model.FailsafePorts ports, dev.tierproof.model.Direction dir) {
-    return ports(ports.of(dir.opposite()), sport);
+    return ports(ports.of(dir.opposite()), sport, dir);
   }
 
-  private BoolExpr ports(List<dev.tierproof.model.Failsafe> ports, BitVecExpr port) {
+  /** A port of {@code ports}, its net holding the peer of a step in {@code dir} ({@code peer}). */
+  private BoolExpr ports(
+      List<dev.tierproof.model.Failsafe> ports,
+      BitVecExpr port,
+      dev.tierproof.model.Direction dir) {
+    BitVecExpr peer = dir == dev.tierproof.model.Direction.INGRESS ? src : dst;
     List<BoolExpr> out = new java.util.ArrayList<>();
     for (dev.tierproof.model.Failsafe p : ports) {
-      out.add(ctx.mkAnd(protoIs(p.protocol()), ctx.mkEq(port, ctx.mkBV(p.port(), 16))));
+      BoolExpr net = // a net of the other family never matches (::/0 holds the mapped range)
+          p.net() == null
+              ? ctx.mkTrue()
+              : ctx.mkAnd(
+                  p.net().family() == 6 ? v6 : ctx.mkNot(v6),
+                  inRange(peer, p.net().low(), p.net().high()));
+      out.add(ctx.mkAnd(protoIs(p.protocol()), ctx.mkEq(port, ctx.mkBV(p.port(), 16)), net));
     }
     return ctx.mkOr(out.toArray(BoolExpr[]::new));
   }

@@ -77,7 +77,11 @@ final class Forwarding {
                 if (!here.isEmpty()) { // a side without policy forwards, a step all the same
                   sides.add(
                       new Met(
-                          d, compiler.forward(d, d == Direction.INGRESS ? in : out, false), here));
+                          d,
+                          compiler
+                              .at(h.node())
+                              .forward(d, d == Direction.INGRESS ? in : out, false),
+                          here));
                 }
               }
             });
@@ -99,7 +103,7 @@ final class Forwarding {
     List<Network.TierPart> pre = star == null ? List.of() : preDnat(net, star);
     BoolExpr meets = local(t, src, dst, n);
     if (!pre.isEmpty() && !meets.isFalse()) {
-      Chain c = compiler.forward(Direction.INGRESS, pre, true);
+      Chain c = compiler.at(n).forward(Direction.INGRESS, pre, true);
       sides.add(new Met(Direction.INGRESS, c, Map.of(Side.SOURCE_IN, List.of(t.define(meets)))));
     }
   }
@@ -226,7 +230,10 @@ final class Forwarding {
     List<BoolExpr> at = new ArrayList<>();
     stars.forEach(h -> at.add(local(t, src, dst, h.node())));
     return new Query.StepChain(
-        t.define(t.or(at)), compiler.forward(Direction.INGRESS, preDnat(net, stars.get(0)), true));
+        t.define(t.or(at)),
+        compiler
+            .at(stars.get(0).node())
+            .forward(Direction.INGRESS, preDnat(net, stars.get(0)), true));
   }
 
   /**
@@ -255,7 +262,8 @@ final class Forwarding {
               });
     }
     return new Query.StepChain(
-        t.define(t.or(at)), compiler.forward(d, net.forwardSkeleton(hosts.get(0), d), false));
+        t.define(t.or(at)),
+        compiler.at(hosts.get(0).node()).forward(d, net.forwardSkeleton(hosts.get(0), d), false));
   }
 
   /** Every side the flow meets allows it. */

@@ -46,9 +46,10 @@ public final class Network {
    * Endpoints that evaluate alike: same site, effective labels and profiles (spec S4.1, S4.6,
    * S6.6).
    */
-  record ClassKey(Site site, Map<String, String> labels, List<String> profiles) {
+  record ClassKey(Site site, Map<String, String> labels, List<String> profiles, String node) {
+    /** {@code node}: a host endpoint's, whose failsafe ports are its node's (spec S6.2). */
     static ClassKey of(Endpoint e) {
-      return new ClassKey(e.site(), e.labels(), e.profiles());
+      return new ClassKey(e.site(), e.labels(), e.profiles(), e.isHost() ? e.node() : null);
     }
 
     boolean host() {

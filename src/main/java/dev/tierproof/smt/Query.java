@@ -133,6 +133,8 @@ public final class Query implements AutoCloseable {
     collect(from, to, observe.replies(), true);
     from.observe(observe.sources());
     to.observe(observe.destinations());
+    from.cut(net.set.failsafe().nets()); // spec S6.2: a failsafe port's net tests the peer
+    to.cut(net.set.failsafe().nets());
     Set<Rule> involved = Collections.newSetFromMap(new IdentityHashMap<>());
     Set<Rule> replying = Collections.newSetFromMap(new IdentityHashMap<>());
     if (forward != null) {
@@ -206,8 +208,8 @@ public final class Query implements AutoCloseable {
                       verdictAt(Direction.INGRESS),
                       forwarding.verdict())
                   : t.and(verdictAt(only), forwarding.verdict());
-      srcEncoded = src.tested();
-      dstEncoded = dst.tested();
+      srcEncoded = withFailsafeNets(src.tested());
+      dstEncoded = withFailsafeNets(dst.tested());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -505,6 +507,12 @@ public final class Query implements AutoCloseable {
    */
   Set<Cidr> cidrs(boolean source) {
     return source ? srcEncoded : dstEncoded;
+  }
+
+  private Set<Cidr> withFailsafeNets(Set<Cidr> tested) {
+    Set<Cidr> out = new java.util.LinkedHashSet<>(tested);
+    out.addAll(net.set.failsafe().nets()); // spec S6.2: the peer's address against a port's net
+    return Set.copyOf(out);
   }
 
   /** Both ends' layout: the two queries of a pair must agree on it to share their variables. */

@@ -99,4 +99,67 @@ class FailsafeConfigTest {
     Run text = Run.of("-f", head.toString(), "diff", "--base", base.toString());
     assertThat(text.out()).contains("22").contains("179");
   }
+
+  private static final String NODE_AND_NET =
+      """
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: HostEndpoint
+      metadata: {name: fs-other, labels: {role: host}}
+      spec: {node: node-2, interfaceName: eth0, expectedIPs: [10.19.0.2]}
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: FelixConfiguration
+      metadata: {name: default}
+      spec:
+        failsafeInboundHostPorts: [{protocol: TCP, port: 22, net: 198.51.100.0/24}]
+      ---
+      apiVersion: projectcalico.org/v3
+      kind: FelixConfiguration
+      metadata: {name: node.node-2}
+      spec:
+        failsafeInboundHostPorts: [{protocol: TCP, port: 2222}]
+      """;
+
+  @Test
+  void explainAndVerify_aNetHoldingThePeerOrNot_aNodesOwnList(@TempDir Path dir) throws Exception {
+    Path in = Files.writeString(dir.resolve("in.yaml"), HOST + NODE_AND_NET);
+    Run held = Run.of("-f", in.toString(), "explain", "198.51.100.10", "fs-host", "--port", "22");
+    assertThat(held.code()).as(held.toString()).isZero();
+    assertThat(held.out()).startsWith("allow:").contains("failsafe");
+    Run missed = Run.of("-f", in.toString(), "explain", "203.0.113.5", "fs-host", "--port", "22");
+    assertThat(missed.code()).as(missed.toString()).isZero();
+    assertThat(missed.out()).startsWith("deny:").contains("rule 0 of deny-host");
+    // node-2's own list replaces the default's: TCP 22 is not failsafe there, TCP 2222 is
+    Run own = Run.of("-f", in.toString(), "explain", "198.51.100.10", "fs-other", "--port", "22");
+    assertThat(own.code()).as(own.toString()).isZero();
+    assertThat(own.out()).startsWith("deny:");
+    Run other = Run.of("-f", in.toString(), "explain", "203.0.113.5", "fs-other", "--port", "2222");
+    assertThat(other.out()).as(other.toString()).startsWith("allow:").contains("failsafe");
+    Run notOnH1 =
+        Run.of("-f", in.toString(), "explain", "203.0.113.5", "fs-host", "--port", "2222");
+    assertThat(notOnH1.out()).as(notOnH1.toString()).startsWith("deny:");
+    // verify: from outside the net nothing reaches fs-host; from inside, TCP 22 does
+    Run outside =
+        Run.of(
+            "-f", in.toString(), "verify", "isolated", "203.0.113.0/24", "fs-host", "-o", "json");
+    assertThat(outside.code()).as(outside.toString()).isZero();
+    assertThat(outside.out()).contains("\"result\": \"holds\"");
+    Run inside = Run.of("-f", in.toString(), "verify", "isolated", "198.51.100.0/24", "fs-host");
+    assertThat(inside.code()).as(inside.toString()).isEqualTo(1);
+    assertThat(inside.out()).contains(":22");
+    Run node2 =
+        Run.of(
+            "-f",
+            in.toString(),
+            "verify",
+            "isolated",
+            "198.51.100.0/24",
+            "fs-other",
+            "--protocol",
+            "TCP",
+            "--port",
+            "1:2221");
+    assertThat(node2.code()).as(node2.toString()).isZero();
+  }
 }

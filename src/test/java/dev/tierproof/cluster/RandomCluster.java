@@ -1088,6 +1088,11 @@ public final class RandomCluster {
               + pick(used)
               + "\nspec:\n  endpoints:\n  - port: metrics\n");
     }
+    dev.tierproof.model.FailsafePorts failsafe =
+        dev.tierproof.smt.RandomFailsafe.draw(
+            new Random(seed * 31 + 11),
+            dev.tierproof.smt.RandomFailsafe.CLUSTER_NETS,
+            List.of("node0", "node1", "node2"));
     if (rnd.nextInt(12) == 0) {
       enforcingUnmodelled = true;
       docs.add(
@@ -1100,8 +1105,10 @@ public final class RandomCluster {
           "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata:\n  name: default\nspec:\n"
               + "  logSeverityScreen: Info\n  healthPort: 9099\n  vxlanPort: 4789\n"
               + "  defaultEndpointToHostAction: Accept\n  bpfConnectTimeLoadBalancing: TCP\n"
-              + dev.tierproof.smt.RandomFailsafe.yaml(new Random(seed * 31 + 11)));
+              + dev.tierproof.smt.RandomFailsafe.yaml(failsafe));
     }
+    // spec S6.2: the host endpoints' nodes' own failsafe lists (node.<name> configurations)
+    docs.addAll(dev.tierproof.smt.RandomFailsafe.nodeDocs(failsafe));
   }
 
   // ---------------------------------------------------------------------------------------------

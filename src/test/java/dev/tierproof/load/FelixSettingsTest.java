@@ -3,6 +3,7 @@ package dev.tierproof.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tierproof.model.CalicoVersion;
+import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Failsafe;
@@ -87,7 +88,7 @@ public class FelixSettingsTest {
   void reach_hostEndpointsForFailsafePortsOnly_everyEndpointOtherwise_itsNodeForANodesOwn() {
     Reach.Endpoints failsafe =
         (Reach.Endpoints)
-            felix("{failsafeInboundHostPorts: [{port: 22, net: 10.0.0.0/8}]}", null).get(0).reach();
+            felix("{failsafeInboundHostPorts: [{port: 22, net: not-a-net}]}", null).get(0).reach();
     assertThat(failsafe.kinds()).containsExactly(Endpoint.Kind.HOST);
     assertThat(failsafe.nodes()).isNull();
     Reach.Endpoints append =
@@ -106,7 +107,7 @@ public class FelixSettingsTest {
   }
 
   @Test
-  void failsafePorts_ofDefaultModelled_withNetOrOnANodeUnmodelled() {
+  void failsafePorts_ofDefaultAndNodes_withNets_modelled() {
     String inbound =
         "[{protocol: TCP, port: 22}, {protocol: UDP, port: 68}, {port: 179}, {protocol: tcp, port:"
             + " 2379}, {protocol: TCP, port: 2380}, {protocol: TCP, port: 5473}, {protocol: TCP,"
@@ -124,22 +125,43 @@ public class FelixSettingsTest {
             new FailsafePorts(
                 FailsafePorts.DEFAULT.inbound(),
                 List.of(new Failsafe(Protocols.SCTP, 9), new Failsafe(Protocols.TCP, 22))));
+    // a net (a CIDR, or an address: a host net) narrows a port to peers
+    assertThat(felix("{failsafeInboundHostPorts: [{port: 179, net: 10.0.0.0/8}]}", null)).isEmpty();
     assertThat(
-            felix(
-                "{failsafeInboundHostPorts: "
-                    + inbound.replace("{port: 179}", "{port: 179, net: 10.0.0.0/8}")
-                    + "}",
-                null))
-        .as("a net narrows a port to addresses")
+            failsafe(
+                    "{failsafeInboundHostPorts: [{port: 179, net: 10.0.0.0/8}, {port: 22, net:"
+                        + " 'fd00::1'}]}")
+                .inbound())
+        .containsExactly(
+            new Failsafe(Protocols.TCP, 179, Cidr.parse("10.0.0.0/8").orElseThrow()),
+            new Failsafe(Protocols.TCP, 22, Cidr.parse("fd00::1/128").orElseThrow()));
+    assertThat(felix("{failsafeInboundHostPorts: [{port: 179, net: 10.0.0.0/33}]}", null))
+        .as("a net tierproof cannot read")
         .hasSize(1);
     assertThat(felix("{failsafeInboundHostPorts: [{protocol: ICMP, port: 1}]}", null)).hasSize(1);
-    String node =
-        "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata: {name: node.n1}\n"
-            + "spec: {failsafeInboundHostPorts: ";
-    assertThat(felix(node + "[]}\n", null, new Diagnostics()))
-        .as("one node's own lists are not modelled")
-        .hasSize(1);
-    assertThat(felix(node + inbound + "}\n", null, new Diagnostics())).isEmpty();
+  }
+
+  @Test
+  void failsafePorts_aNodesOwnList_replacesTheDefaultsOnItsNodeOnly() {
+    String yaml =
+        "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata: {name: default}\n"
+            + "spec: {failsafeInboundHostPorts: [{port: 2222}], failsafeOutboundHostPorts: []}\n"
+            + "---\napiVersion: projectcalico.org/v3\nkind: FelixConfiguration\n"
+            + "metadata: {name: node.n1}\nspec: {failsafeInboundHostPorts: [{port: 22, net:"
+            + " 10.0.0.0/8}]}\n"
+            + "---\napiVersion: projectcalico.org/v3\nkind: FelixConfiguration\n"
+            + "metadata: {name: node.n2}\nspec: {logSeverityScreen: Info}\n";
+    Diagnostics d = new Diagnostics();
+    assertThat(felix(yaml, null, d)).isEmpty();
+    FailsafePorts p = Loader.input(List.of(new SourceText("in.yaml", yaml)), d).set().failsafe();
+    Failsafe ssh = new Failsafe(Protocols.TCP, 22, Cidr.parse("10.0.0.0/8").orElseThrow());
+    assertThat(p.at("n1").inbound()).containsExactly(ssh);
+    assertThat(p.at("n1").outbound()).as("inherited from default").isEmpty();
+    assertThat(p.at("n1").nodes()).isEmpty();
+    assertThat(p.at("n2")).as("writes no list").isEqualTo(p.at(null));
+    assertThat(p.at("n3").inbound()).containsExactly(new Failsafe(Protocols.TCP, 2222));
+    assertThat(p.nodes().keySet()).containsExactly("n1");
+    assertThat(p.nets()).containsExactly(ssh.net());
   }
 
   private static FailsafePorts failsafe(String spec) {

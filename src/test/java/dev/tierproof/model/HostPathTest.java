@@ -74,16 +74,21 @@ class HostPathTest {
   @Test
   void reply_sourcePortFailsafeOfOtherDirection_skipsUntracked() {
     // UDP 53 is an outbound failsafe port: inbound from it is a reply
-    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.reply(Direction.INGRESS, udp(53, 5000)))
+    assertThat(
+            dev.tierproof.model.FailsafePorts.DEFAULT.reply(null, Direction.INGRESS, udp(53, 5000)))
         .isTrue();
-    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.reply(Direction.EGRESS, udp(53, 5000)))
+    assertThat(
+            dev.tierproof.model.FailsafePorts.DEFAULT.reply(null, Direction.EGRESS, udp(53, 5000)))
         .isFalse();
     // UDP 68 is an inbound failsafe port: outbound from it is a reply
-    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.reply(Direction.EGRESS, udp(68, 5000)))
+    assertThat(
+            dev.tierproof.model.FailsafePorts.DEFAULT.reply(null, Direction.EGRESS, udp(68, 5000)))
         .isTrue();
-    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.reply(Direction.INGRESS, udp(5000, 53)))
+    assertThat(
+            dev.tierproof.model.FailsafePorts.DEFAULT.reply(null, Direction.INGRESS, udp(5000, 53)))
         .isFalse();
-    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.allows(Direction.EGRESS, udp(5000, 53)))
+    assertThat(
+            dev.tierproof.model.FailsafePorts.DEFAULT.allows(null, Direction.EGRESS, udp(5000, 53)))
         .isTrue();
   }
 }

@@ -614,9 +614,11 @@ class DiffDifferentialTest {
       }
       case "failsafe" -> { // spec S6.2, S9.1: a FelixConfiguration's failsafe ports
         java.util.Random rnd = new java.util.Random(model.nextInt(1 << 20));
-        dev.tierproof.model.FailsafePorts p = RandomFailsafe.draw(rnd);
+        List<String> nodes = RandomModel.hostNodes(set.endpoints());
+        dev.tierproof.model.FailsafePorts p =
+            RandomFailsafe.draw(rnd, RandomFailsafe.MODEL_NETS, nodes);
         while (p.equals(set.failsafe())) {
-          p = RandomFailsafe.draw(rnd);
+          p = RandomFailsafe.draw(rnd, RandomFailsafe.MODEL_NETS, nodes);
         }
         return set.withFailsafe(p);
       }

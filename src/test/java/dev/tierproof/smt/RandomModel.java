@@ -267,12 +267,24 @@ public final class RandomModel {
     set =
         PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
             .withDataplane(dataplane.chosen())
-            .withFailsafe(RandomFailsafe.draw(new Random(seed * 0x9E3779B97F4A7C15L + 23)))
+            .withFailsafe(
+                RandomFailsafe.draw( // spec S6.2: nets, and the host endpoints' nodes' own lists
+                    new Random(seed * 0x9E3779B97F4A7C15L + 23),
+                    RandomFailsafe.MODEL_NETS,
+                    hostNodes(endpoints)))
             .withPools(RandomPools.draw(seed)); // spec S6.10: nat-outgoing
   }
 
   public PolicySet set() {
     return set;
+  }
+
+  /** The nodes of {@code endpoints}' host endpoints, and one the input does not name. */
+  static List<String> hostNodes(List<Endpoint> endpoints) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    endpoints.stream().filter(e -> e.isHost() && e.node() != null).forEach(e -> out.add(e.node()));
+    out.add("absent-node");
+    return List.copyOf(out);
   }
 
   /** The {@code pcns.*} labels of a namespace the input declares, else empty. */

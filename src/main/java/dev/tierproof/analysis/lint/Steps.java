@@ -122,26 +122,33 @@ final class Steps {
     }
     for (Direction d : Direction.values()) {
       // host endpoints whose forward chains apply the same policies on this side share one step
-      // (spec S6.9-S6.11: each governing an interface of a walked node)
-      Map<List<StepPath.Entered>, List<StepPath>> alike = new LinkedHashMap<>();
+      // (spec S6.9-S6.11: each governing an interface of a walked node), with the same failsafe
+      // ports (S6.2: its node's)
+      Map<List<Object>, List<StepPath>> alike = new LinkedHashMap<>();
       for (String node : evaluator.walked()) {
         for (Endpoint h : evaluator.ports().get(node).governing()) {
           StepPath chain = evaluator.forwardChain(h, d);
           if (!chain.tiers().isEmpty()) {
-            alike.computeIfAbsent(chain.tiers(), k -> new ArrayList<>()).add(chain);
+            alike
+                .computeIfAbsent(
+                    List.of(chain.tiers(), set.failsafe().at(node)), k -> new ArrayList<>())
+                .add(chain);
           }
         }
       }
       register(alike, d);
     }
     // spec S6.12: the local pre-DNAT paths of settled nodes' all-interfaces endpoints, alike
-    Map<List<StepPath.Entered>, List<StepPath>> locals = new LinkedHashMap<>();
+    Map<List<Object>, List<StepPath>> locals = new LinkedHashMap<>();
     for (String node : evaluator.walked()) {
       Endpoint star = evaluator.ports().get(node).other();
       if (star != null) {
         StepPath chain = LocalSteps.chain(evaluator, new Hop(star, Direction.INGRESS, true, true));
         if (!chain.tiers().isEmpty()) {
-          locals.computeIfAbsent(chain.tiers(), k -> new ArrayList<>()).add(chain);
+          locals
+              .computeIfAbsent(
+                  List.of(chain.tiers(), set.failsafe().at(node)), k -> new ArrayList<>())
+              .add(chain);
         }
       }
     }
@@ -149,7 +156,7 @@ final class Steps {
   }
 
   /** Makes each list of {@code alike} chains one {@link ForwardSide} of the rules in {@code d}. */
-  private void register(Map<List<StepPath.Entered>, List<StepPath>> alike, Direction d) {
+  private void register(Map<List<Object>, List<StepPath>> alike, Direction d) {
     for (List<StepPath> same : alike.values()) {
       ForwardSide side = new ForwardSide(same.get(0), same.stream().map(StepPath::at).toList());
       for (StepPath.Entered part : side.chain().tiers()) {
@@ -264,13 +271,15 @@ final class Steps {
     if (!chain.at().isHost()) {
       return false;
     }
+    String node = chain.at().node();
     if (chain.local()) {
-      return path == HostPath.PRE_DNAT && LocalSteps.skips(set, flow);
+      return path == HostPath.PRE_DNAT && LocalSteps.skips(set, node, flow);
     }
     return chain.forward()
-        ? path == HostPath.PRE_DNAT && set.failsafe().allows(chain.direction(), flow)
-            || path == HostPath.UNTRACKED && ForwardSkips.skips(set, path, flow) // spec S6.7.1
-        : path == HostPath.UNTRACKED && set.failsafe().reply(chain.direction(), flow);
+        ? path == HostPath.PRE_DNAT && set.failsafe().allows(node, chain.direction(), flow)
+            || path == HostPath.UNTRACKED
+                && ForwardSkips.skips(set, node, path, flow) // spec S6.7.1
+        : path == HostPath.UNTRACKED && set.failsafe().reply(node, chain.direction(), flow);
   }
 
   /**

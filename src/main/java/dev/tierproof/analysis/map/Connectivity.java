@@ -500,6 +500,7 @@ public final class Connectivity {
       for (EntityMatch side : sides.keySet()) {
         classes = Classes.split(classes, holding.held(side, family));
       }
+      classes = FailsafeNets.split(classes, set, at, members, this::peerIp); // spec S6.2
       if (!services.isEmpty()) { // spec S3.9: the ports a service lists differ per address
         classes =
             Classes.split(
@@ -604,7 +605,7 @@ public final class Connectivity {
         cells.add(namedPorts.at(peer, peerIp), dir == Direction.INGRESS);
       }
       if (at.isHost()) {
-        cells.failsafe(set.failsafe(), dir);
+        cells.failsafe(set.failsafe().at(at.node()), dir);
       }
       if (stepRules.replying(at, dir)) {
         cells.echo(); // spec S6.5

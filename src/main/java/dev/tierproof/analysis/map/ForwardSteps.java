@@ -68,7 +68,7 @@ final class ForwardSteps {
     cells.add(dstPorts, false);
     if (dir == Direction.INGRESS) {
       cells.failsafe(
-          evaluator.policySet().failsafe(),
+          evaluator.policySet().failsafe().at(h.node()),
           Direction.INGRESS); // spec S6.7.2: an inbound failsafe port skips pre-DNAT
     }
     if (chain.local()) {

@@ -86,7 +86,7 @@ final class Groups {
     int n = 0;
     for (int k = 0; k < hypothetical.size(); k++) {
       Endpoint pod = hypothetical.pod(k);
-      List<List<Integer>> alike = alike(sides, evaluator, pod);
+      List<List<Integer>> alike = alike(sides, set.failsafe().nets(), evaluator, pod);
       for (List<Integer> same : alike) {
         Region at = regions.get(same.get(0));
         Map<Integer, Ip> src = new TreeMap<>();
@@ -203,10 +203,11 @@ final class Groups {
 
   /**
    * The regions with a free address, in sets that every rule side holds alike with {@code pod}
-   * there: per family, at the region's address that stands for it (spec S3.4; a side sees nothing
-   * else of a free address).
+   * there, and every failsafe port's net ({@code nets}, spec S6.2) holds alike: per family, at the
+   * region's address that stands for it (spec S3.4; a side sees nothing else of a free address).
    */
-  private List<List<Integer>> alike(List<EntityMatch> sides, Evaluator evaluator, Endpoint pod) {
+  private List<List<Integer>> alike(
+      List<EntityMatch> sides, List<Cidr> nets, Evaluator evaluator, Endpoint pod) {
     Map<List<Object>, List<Integer>> out = new LinkedHashMap<>();
     for (int r = 0; r < regions.size(); r++) {
       Region region = regions.get(r);
@@ -221,6 +222,7 @@ final class Groups {
             held.set(i, evaluator.identity(sides.get(i), there));
           }
           key.add(held);
+          key.add(nets.stream().map(c -> c.contains(ip)).toList());
         }
       }
       if (key.contains(Boolean.TRUE)) { // endpoints may own every address of a region
@@ -246,7 +248,10 @@ final class Groups {
         : other;
   }
 
-  /** Every range a rule ({@code nets}, {@code notNets}) or a network set names, each once. */
+  /**
+   * Every range a rule ({@code nets}, {@code notNets}), a network set or a failsafe port names,
+   * each once.
+   */
   private static List<Cidr> ranges(PolicySet set) {
     Set<Cidr> out = new java.util.LinkedHashSet<>();
     for (Rule r : rules(set)) {
@@ -261,6 +266,7 @@ final class Groups {
     for (NetworkSet n : set.networkSets()) {
       out.addAll(n.nets());
     }
+    out.addAll(set.failsafe().nets()); // spec S6.2: a failsafe port's net tests the peer
     return List.copyOf(out);
   }
 

@@ -224,8 +224,8 @@ class LintDifferentialTest {
   static String firstTaker(dev.tierproof.model.FailsafePorts failsafe, Step s, RuleRef r, Flow f) {
     HostPath path = HostPath.of(r.policy());
     if (s.forward()
-        ? path == HostPath.PRE_DNAT && failsafe.allows(r.direction(), f)
-        : path == HostPath.UNTRACKED && failsafe.reply(r.direction(), f)) {
+        ? path == HostPath.PRE_DNAT && failsafe.allows(s.endpoint().node(), r.direction(), f)
+        : path == HostPath.UNTRACKED && failsafe.reply(s.endpoint().node(), r.direction(), f)) {
       return "failsafe"; // spec S6.4, S6.7: the raw (mangle) table accepts it before that path
     }
     for (TraceEntry t : s.trace()) {
