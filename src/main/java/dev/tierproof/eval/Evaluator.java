@@ -2,6 +2,7 @@ package dev.tierproof.eval;
 
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Domains;
 import dev.tierproof.model.Endpoint;
@@ -389,7 +390,9 @@ public final class Evaluator {
         d -> {
           List<StepPath.Entered> out = new ArrayList<>();
           for (HostPath path :
-              forward ? HostPath.forwarded(at.site(), d) : HostPath.of(at.site(), d)) {
+              forward
+                  ? HostPath.forwarded(at.site(), d)
+                  : HostPath.of(at.site(), d, set.dataplane())) {
             for (int t = 0; t < set.tiers().size(); t++) {
               List<Policy> applying =
                   index.candidates(t, at.labels()).stream()
@@ -411,7 +414,7 @@ public final class Evaluator {
   public List<Policy> applying(Tier tier, Endpoint at, Direction dir) {
     List<Policy> out = new ArrayList<>();
     for (Policy p : tier.policies()) {
-      if (applies(p, at, dir)) {
+      if (applies(p, at, dir, set.dataplane())) {
         out.add(p);
       }
     }
@@ -424,6 +427,11 @@ public final class Evaluator {
    */
   public static boolean applies(Policy p, Endpoint at, Direction dir) {
     return HostPath.enforced(p, at.site(), dir) && p.selector().matches(at.labels());
+  }
+
+  /** {@link #applies(Policy, Endpoint, Direction)} on {@code dataplane} (spec S6.6). */
+  public static boolean applies(Policy p, Endpoint at, Direction dir, Dataplane dataplane) {
+    return HostPath.enforced(p, at.site(), dir, dataplane) && p.selector().matches(at.labels());
   }
 
   /** True when rule {@code r} matches {@code flow} (spec S3: every criterion, AND-ed). */

@@ -10,7 +10,6 @@ import dev.tierproof.model.Reach;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Site;
 import dev.tierproof.model.Unmodelled;
-import dev.tierproof.selector.Selector;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -25,8 +24,8 @@ import java.util.List;
  * past eBPF's own conntrack and policy, and what its reply meets is not settled: each untracked
  * Allow rule is an element of its own, acting at the steps it decides (or whose reply it decides).
  * An all-interfaces endpoint's untracked ingress policy is enforced in XDP on the data interfaces
- * without an endpoint of their own ({@code OnHEPUpdate}), which tierproof does not walk: the policy
- * is an element at the host endpoints labelled like that endpoint, in ingress.
+ * without an endpoint of their own ({@code OnHEPUpdate}): tierproof walks it there ({@link
+ * HostPath#of(Site, Direction, dev.tierproof.model.Dataplane)}), its Allow rules alike.
  */
 final class EbpfUntracked {
 
@@ -34,12 +33,8 @@ final class EbpfUntracked {
 
   /** The elements of untracked policy {@code p} on eBPF (none when it selects no host endpoint). */
   static List<Unmodelled> of(PolicySet set, Policy p) {
-    List<Endpoint> hosts =
-        set.endpoints().stream()
-            .filter(e -> e.isHost() && p.selector().matches(e.labels()))
-            .toList();
     List<Unmodelled> out = new ArrayList<>();
-    if (hosts.isEmpty()) {
+    if (set.endpoints().stream().noneMatch(e -> e.isHost() && p.selector().matches(e.labels()))) {
       return out;
     }
     for (Direction d : Direction.values()) {
@@ -62,28 +57,6 @@ final class EbpfUntracked {
                   at.deciding(r, Reach.Effect.EITHER)));
         }
       }
-    }
-    List<Selector> wildcards =
-        HostPath.enforced(p, Site.HOST, Direction.INGRESS)
-            ? hosts.stream()
-                .filter(e -> e.site() == Site.ALL_INTERFACES)
-                .map(e -> Gaps.all(Gaps.labelled(e)))
-                .toList()
-            : List.of();
-    if (!wildcards.isEmpty()) {
-      out.add(
-          new Unmodelled(
-              "doNotTrack",
-              p.displayName(),
-              p.span(),
-              "the eBPF dataplane (`--dataplane bpf`) enforces untracked ingress policy of an"
-                  + " all-interfaces (`*`) host endpoint in XDP on the data interfaces without a"
-                  + " host endpoint of their own, which is not modelled",
-              new Reach.Endpoints(
-                  EnumSet.of(Direction.INGRESS),
-                  EnumSet.of(Endpoint.Kind.HOST),
-                  wildcards.size() == 1 ? wildcards.get(0) : new Selector.Or(wildcards),
-                  null)));
     }
     return out;
   }

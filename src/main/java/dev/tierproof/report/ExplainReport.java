@@ -384,17 +384,25 @@ public final class ExplainReport {
         && Failsafe.reply(dir, flow)
         && tiers.stream()
             .flatMap(t -> t.policies().stream())
-            .anyMatch(p -> HostPath.of(p) == HostPath.UNTRACKED && Evaluator.applies(p, at, dir))) {
+            .anyMatch(
+                p ->
+                    HostPath.of(p) == HostPath.UNTRACKED
+                        && Evaluator.applies(p, at, dir, set.dataplane()))) {
       // spec S6.4
       out.add(
           Protocols.name(flow.protocol())
               + " source port "
               + flow.sourcePort()
-              + " is a failsafe port of the other direction: the raw table takes the packet for a"
-              + " reply and skips the untracked path.");
+              + " is a failsafe port of the other direction: "
+              + (set.dataplane() == dev.tierproof.model.Dataplane.BPF && dir == Direction.INGRESS
+                  ? "XDP"
+                  : "the raw table")
+              + " takes the packet for a reply and skips the untracked path.");
     }
     List<String> ignored =
-        at.site() != Site.ALL_INTERFACES || step.forward()
+        at.site() != Site.ALL_INTERFACES
+                || step.forward()
+                || HostPath.of(at.site(), dir, set.dataplane()).contains(HostPath.UNTRACKED)
             ? List.of()
             : tiers.stream()
                 .flatMap(t -> t.policies().stream())
