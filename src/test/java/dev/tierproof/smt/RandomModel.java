@@ -254,6 +254,7 @@ public final class RandomModel {
     forwarding.draw(tiers, endpoints); // spec S6.11
     local.draw(tiers, endpoints); // spec S6.12
     RandomInterfaces.draw(seed, endpoints); // spec S6.9, S6.10: named and several host endpoints
+    RandomBpfUntracked.draw(seed, dataplane.chosen(), tiers, endpoints); // spec S6.6: XDP, raw
     set =
         PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
             .withDataplane(dataplane.chosen());
