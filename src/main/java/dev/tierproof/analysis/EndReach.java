@@ -164,7 +164,8 @@ final class EndReach {
             .anyMatch(
                 x ->
                     x.preDnat()
-                        && dev.tierproof.eval.Evaluator.applies(x, star, Direction.INGRESS));
+                        && dev.tierproof.eval.Evaluator.applies(
+                            x, star, Direction.INGRESS, set.dataplane()));
   }
 
   /**

@@ -422,14 +422,10 @@ public final class Evaluator {
   }
 
   /**
-   * True when {@code p} is enforced on some path of the step at {@code at} in {@code dir} ({@link
-   * HostPath#enforced}) and selects {@code at}.
+   * True when {@code p} is enforced on some path of the step at {@code at} in {@code dir} on {@code
+   * dataplane} (null: none chosen, the rule renderer's; {@link HostPath#enforced(Policy,
+   * dev.tierproof.model.Site, Direction, Dataplane)}) and selects {@code at}.
    */
-  public static boolean applies(Policy p, Endpoint at, Direction dir) {
-    return HostPath.enforced(p, at.site(), dir) && p.selector().matches(at.labels());
-  }
-
-  /** {@link #applies(Policy, Endpoint, Direction)} on {@code dataplane} (spec S6.6). */
   public static boolean applies(Policy p, Endpoint at, Direction dir, Dataplane dataplane) {
     return HostPath.enforced(p, at.site(), dir, dataplane) && p.selector().matches(at.labels());
   }

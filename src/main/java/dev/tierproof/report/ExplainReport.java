@@ -242,7 +242,7 @@ public final class ExplainReport {
                 .anyMatch(
                     p ->
                         HostPath.of(p) == HostPath.UNTRACKED
-                            && Evaluator.applies(p, at, Direction.INGRESS));
+                            && Evaluator.applies(p, at, Direction.INGRESS, null));
     out.add(
         "Host endpoint "
             + at.ref()
@@ -639,7 +639,8 @@ public final class ExplainReport {
                     t.policies().stream()
                         .noneMatch(
                             p ->
-                                HostPath.of(p) == HostPath.NORMAL && Evaluator.applies(p, at, dir)))
+                                HostPath.of(p) == HostPath.NORMAL
+                                    && Evaluator.applies(p, at, dir, null)))
             .map(Tier::name)
             .collect(Collectors.toList());
     if (names.isEmpty()) {

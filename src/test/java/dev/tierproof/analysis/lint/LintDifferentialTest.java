@@ -99,7 +99,8 @@ class LintDifferentialTest {
             s.coveredBy().stream().map(LintDifferentialTest::key).collect(Collectors.toSet());
         for (Flow f : at(flows, r.direction())) {
           Endpoint at = end(f, r.direction());
-          if (!Evaluator.applies(r.policy(), at, r.direction()) || !matches(eval, r, f)) {
+          if (!Evaluator.applies(r.policy(), at, r.direction(), set.dataplane())
+              || !matches(eval, r, f)) {
             continue;
           }
           Step step = eval.evaluate(at, r.direction(), f);
@@ -120,7 +121,7 @@ class LintDifferentialTest {
         Example e = tie.example();
         for (RuleRef r : List.of(tie.rule(), tie.other())) {
           assertThat(
-                  Evaluator.applies(r.policy(), e.at(), e.direction())
+                  Evaluator.applies(r.policy(), e.at(), e.direction(), set.dataplane())
                       && matches(eval, r, e.flow()))
               .as(what + "equal-priority " + r.display() + " matches " + e.flow())
               .isTrue();
@@ -131,7 +132,7 @@ class LintDifferentialTest {
         RuleRef r = u.rule();
         for (Flow f : at(flows, r.direction())) {
           Endpoint at = end(f, r.direction());
-          if (Evaluator.applies(r.policy(), at, r.direction())) {
+          if (Evaluator.applies(r.policy(), at, r.direction(), set.dataplane())) {
             assertThat(matches(eval, r, f))
                 .as(what + "unmatchable " + r.display() + " matches " + f)
                 .isFalse();
@@ -156,7 +157,7 @@ class LintDifferentialTest {
           for (Direction d : Direction.values()) {
             Endpoint at = end(f, d);
             if (at != null) {
-              assertThat(Evaluator.applies(dead.policy(), at, d))
+              assertThat(Evaluator.applies(dead.policy(), at, d, set.dataplane()))
                   .as(what + "dead " + dead.policy().displayName() + " applies at " + at.ref())
                   .isFalse();
             }
@@ -167,7 +168,9 @@ class LintDifferentialTest {
           for (Direction d : Direction.values()) {
             Endpoint at = end(f, d);
             if (at != null) {
-              assertThat(dead.tier().policies().stream().anyMatch(p -> Evaluator.applies(p, at, d)))
+              assertThat(
+                      dead.tier().policies().stream()
+                          .anyMatch(p -> Evaluator.applies(p, at, d, set.dataplane())))
                   .as(what + "dead tier " + dead.tier().name() + " applies at " + at.ref())
                   .isFalse();
             }
