@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Whether a host endpoint's ingress step decides every packet of a workload alike from the
- * workload's address and from each of its node's addresses nat-outgoing may masquerade it to
+ * Whether a host endpoint's ingress step decides every packet of a workload alike from the first of
+ * its node's addresses nat-outgoing may masquerade it to and from each other one
  * (specs/semantics.md S6.10, settled masquerade), by eval over one packet per class of the step's
  * rules: where the step reads no source port (no rule with source ports or {@code services}, no
  * untracked path) the verdict is a function of the protocol, the destination address and port and
@@ -31,7 +31,10 @@ final class AlikeStep {
 
   private AlikeStep() {}
 
-  /** Whether {@code h}'s ingress step decides each packet from {@code w}'s {@code s} alike. */
+  /**
+   * Whether {@code h}'s ingress step decides each packet from {@code w} at {@code s} as from each
+   * of {@code as} (its node's, {@link Translated#packet}).
+   */
   static boolean alike(Evaluator eval, Endpoint w, Ip s, List<Ip> as, Endpoint h) {
     StepPath chain = eval.chain(h, Direction.INGRESS);
     List<Ip> destinations = h.ips().stream().filter(d -> d.family() == s.family()).toList();
@@ -57,7 +60,7 @@ final class AlikeStep {
     TreeSet<Integer> ports = new TreeSet<>(List.of(0, 1));
     TreeSet<Integer> types = new TreeSet<>(Protocols.HOST_DISCOVERY);
     TreeSet<Integer> codes = new TreeSet<>(List.of(0));
-    for (Failsafe f : Failsafe.of(Direction.INGRESS)) {
+    for (Failsafe f : eval.policySet().failsafe().of(Direction.INGRESS)) {
       protocols.add(f.protocol());
       bound(ports, f.port(), f.port());
     }

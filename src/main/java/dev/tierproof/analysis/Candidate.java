@@ -45,7 +45,8 @@ record Candidate(EndSet src, EndSet dst, FlowSpec packets, Placements placed) {
             packets.icmpCode(),
             packets.ipVersion(),
             packets.otherThan(),
-            packets.icmpTypesNot()));
+            packets.icmpTypesNot(),
+            packets.morePorts()));
   }
 
   /** Every protocol but {@code protocols}, any port, in the class's family. */

@@ -158,6 +158,7 @@ public final class Check {
     }
     Answer allowed = null;
     Answer denied = null;
+    boolean deniedUnknown = false;
     for (FlowSpec b : bounds(x.packets())) {
       try (Query q = network.query(sides(x.from()), sides(x.to()), b)) {
         Answer a = q.allowed();
@@ -173,6 +174,7 @@ public final class Check {
           if (d.sat()) {
             denied = d;
           }
+          deniedUnknown |= d.status() == SolverSession.Status.UNKNOWN;
         }
       }
     }
@@ -181,7 +183,7 @@ public final class Check {
         allowed != null
             ? "a flow " + what + " is allowed"
             : denied == null
-                ? "no flow " + what + " exists"
+                ? "no flow " + what + (deniedUnknown ? " is allowed" : " exists")
                 : "no flow " + what + " is allowed; for example this one is denied";
     return result(
         i,

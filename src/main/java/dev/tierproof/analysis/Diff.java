@@ -195,9 +195,10 @@ public final class Diff {
 
   /**
    * Classes that differ only in the namespaces (or the listed endpoints, or the ranges outside) of
-   * one end, or only in their placements, joined: each was proved, so their union changed alike.
-   * Scopes split per namespace find a change that spans namespaces once per namespace; this is
-   * where it becomes one class again (with the first class's witness).
+   * one end, or only in their placements, or only in their destination ports, joined: each was
+   * proved, so their union changed alike. Scopes split per namespace find a change that spans
+   * namespaces once per namespace; this is where it becomes one class again (with the first class's
+   * witness).
    */
   private List<ChangeClass> merge(List<ChangeClass> classes) {
     List<ChangeClass> out = classes;
@@ -214,6 +215,21 @@ public final class Diff {
     for (ChangeClass c : classes) {
       for (int i = 0; i < out.size(); i++) {
         ChangeClass m = out.get(i);
+        FlowSpec ports = PortJoin.joined(m, c);
+        if (ports != null) {
+          out.set(
+              i,
+              new ChangeClass(
+                  m.kind(),
+                  m.source(),
+                  m.destination(),
+                  ports,
+                  m.placed(),
+                  m.witness(),
+                  m.before(),
+                  m.after()));
+          continue next;
+        }
         if (m.kind() != c.kind() || !m.packets().equals(c.packets())) {
           continue;
         }
@@ -466,6 +482,13 @@ public final class Diff {
               }
             });
     return new PolicySet(
-        base.tiers(), endpoints, base.networkSets(), profiles, namespaces, base.dataplane());
+        base.tiers(),
+        endpoints,
+        base.networkSets(),
+        profiles,
+        namespaces,
+        base.dataplane(),
+        base.failsafe(),
+        base.pools());
   }
 }

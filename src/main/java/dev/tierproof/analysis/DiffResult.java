@@ -487,8 +487,8 @@ public record DiffResult(
   }
 
   /**
-   * {@code TCP 5432}, {@code TCP 8000-8080}, {@code TCP}, {@code any protocol}, {@code ICMPv6
-   * except types 130-133, 135, 136}, with pins.
+   * {@code TCP 5432}, {@code TCP 8000-8080}, {@code TCP 22, 179, 2379-2380}, {@code TCP}, {@code
+   * any protocol}, {@code ICMPv6 except types 130-133, 135, 136}, with pins.
    */
   public static String packets(FlowSpec p) {
     StringBuilder out = new StringBuilder();
@@ -505,9 +505,15 @@ public record DiffResult(
       if (p.port() != null) {
         out.append(' ')
             .append(
-                p.port().min() == p.port().max()
-                    ? Integer.toString(p.port().min())
-                    : p.port().min() + "-" + p.port().max());
+                String.join(
+                    ", ",
+                    p.portRanges().stream()
+                        .map(
+                            r ->
+                                r.min() == r.max()
+                                    ? Integer.toString(r.min())
+                                    : r.min() + "-" + r.max())
+                        .toList()));
       }
       if (p.icmpType() != null) {
         out.append(" type ").append(p.icmpType());

@@ -72,8 +72,9 @@ final class Generalizer {
   Generalizer(PolicySet after, Replay replay, Mentions mentions) {
     this.after = after;
     this.replay = replay;
-    this.ends = new WidenEnds(this, after, mentions.selectorKeys());
-    this.packets = new WidenPackets(this, mentions.cuts(), mentions.protocols());
+    this.ends = new WidenEnds(this, after, mentions.selectorKeys(), mentions.atoms());
+    this.packets =
+        new WidenPackets(this, mentions.cuts(), mentions.protocols(), mentions.failsafe());
     this.placement = new WidenPlacement(this, replay);
     after.endpoints().forEach(e -> position.put(e, position.size()));
   }
@@ -156,6 +157,7 @@ final class Generalizer {
       for (boolean source : List.of(true, false)) {
         c = ends.widerOutside(c, change, w, source);
       }
+      c = packets.otherRuns(c, change, w);
       return found(kind, placement.widen(c, change, w), w, v);
     }
     c = tight(c, change, w);
@@ -221,6 +223,7 @@ final class Generalizer {
     c = c.with(c.src(), ends.widen(c, change, w, false));
     c = packets.widenPackets(c, change, w);
     c = packets.widenSourcePort(c, change, w);
+    c = packets.otherRuns(c, change, w);
     return found(kind, placement.widen(c, change, w), w, v);
   }
 

@@ -43,6 +43,18 @@ public final class Masquerading {
       PolicySet set,
       boolean hypothetical,
       Function<End, List<Endpoint>> held) {
+    return reaches(m, from, to, set, hypothetical, held, false);
+  }
+
+  /** As above; with {@code kept}, for answers taken on the workload's own packet (the map). */
+  static boolean reaches(
+      Reach.Masqueraded m,
+      End from,
+      End to,
+      PolicySet set,
+      boolean hypothetical,
+      Function<End, List<Endpoint>> held,
+      boolean kept) {
     List<Endpoint> hosts =
         (to == null ? set.endpoints() : held.apply(to)).stream().filter(Endpoint::isHost).toList();
     if (hosts.isEmpty()) {
@@ -59,7 +71,7 @@ public final class Masquerading {
         () -> eval[0] != null ? eval[0] : (eval[0] = new Evaluator(set));
     for (Endpoint h : hosts) {
       for (Endpoint w : sources) {
-        if (m.reaches(w, h) && SettledMasquerade.apart(m, w, h, made)) {
+        if (m.reaches(w, h) && SettledMasquerade.apart(m, w, h, made, kept)) {
           return true;
         }
       }
@@ -98,7 +110,7 @@ public final class Masquerading {
     if (seen.kind() != Masquerade.Kind.TRANSLATED) {
       return true;
     }
-    if (!SettledMasquerade.apart(m, flow.source(), h, () -> eval)) {
+    if (!SettledMasquerade.apart(m, flow.source(), h, () -> eval, false)) {
       return false; // spec S6.10: it tells no translated packet of the pair apart
     }
     if (readsSourcePort(eval.chain(h, Direction.INGRESS))) {

@@ -20,9 +20,15 @@ import java.util.TreeSet;
  * selectorKeys} the label keys of policy and rule selectors; {@code cuts} where port ranges of
  * rules and named ports start and end (a range [a, b] cuts at a and b + 1), with 0, 1 and 65536,
  * ascending; {@code protocols} the protocols rules, named ports and host endpoints' failsafe ports
- * (spec S6.2) mention. All sorted and unmodifiable.
+ * (spec S6.2) mention; {@code failsafe} the failsafe ports of either set, either direction; {@code
+ * atoms} the comparisons selectors make per label key. All sorted and unmodifiable.
  */
-record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> protocols) {
+record Mentions(
+    Set<String> selectorKeys,
+    List<Integer> cuts,
+    Set<Integer> protocols,
+    List<Failsafe> failsafe,
+    StringAtoms atoms) {
 
   /**
    * What {@code before}'s and {@code after}'s policies and profiles and {@code after}'s endpoints
@@ -31,6 +37,14 @@ record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> proto
   static Mentions of(PolicySet before, PolicySet after) {
     Set<String> keys = new TreeSet<>();
     TreeSet<Integer> cuts = new TreeSet<>(List.of(0, 1, 65536));
+    Set<Failsafe> failsafe =
+        new TreeSet<>(
+            java.util.Comparator.comparingInt(Failsafe::protocol).thenComparingInt(Failsafe::port));
+    for (PolicySet s : List.of(before, after)) {
+      for (Direction d : Direction.values()) {
+        failsafe.addAll(s.failsafe().of(d));
+      }
+    }
     Set<Integer> protocols = new TreeSet<>();
     for (Endpoint e : after.endpoints()) {
       for (NamedPort np : e.ports()) {
@@ -39,9 +53,7 @@ record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> proto
         protocols.add(np.protocol());
       }
       if (e.isHost()) {
-        for (Direction d : Direction.values()) {
-          Failsafe.of(d).forEach(f -> protocols.add(f.protocol()));
-        }
+        failsafe.forEach(f -> protocols.add(f.protocol()));
       }
     }
     for (PolicySet s : List.of(before, after)) {
@@ -61,7 +73,9 @@ record Mentions(Set<String> selectorKeys, List<Integer> cuts, Set<Integer> proto
     return new Mentions(
         Collections.unmodifiableSet(keys),
         List.copyOf(cuts),
-        Collections.unmodifiableSet(protocols));
+        Collections.unmodifiableSet(protocols),
+        List.copyOf(failsafe),
+        StringAtoms.of(before, after));
   }
 
   private static void rule(Rule r, Set<String> keys, Set<Integer> cuts, Set<Integer> protocols) {

@@ -51,7 +51,7 @@ public final class Relevance {
    */
   public static List<Unmodelled> question(
       List<Unmodelled> all, PolicySet set, End source, End destination) {
-    List<Unmodelled> out = map(all, set, false, source, destination);
+    List<Unmodelled> out = pairs(all, set, false, source, destination, false);
     return source instanceof End.Addresses && destination instanceof End.Addresses
         ? withForwarded(all, out)
         : out;
@@ -367,6 +367,12 @@ public final class Relevance {
    */
   public static List<Unmodelled> map(
       List<Unmodelled> all, PolicySet set, boolean hypothetical, End from, End to) {
+    return pairs(all, set, hypothetical, from, to, true);
+  }
+
+  /** {@link #map}; {@code kept}: its answers taken on a workload's own packet (S6.10). */
+  private static List<Unmodelled> pairs(
+      List<Unmodelled> all, PolicySet set, boolean hypothetical, End from, End to, boolean kept) {
     Far fromFar = Far.of(from, set);
     Far toFar = Far.of(to, set);
     boolean local = local(from, to);
@@ -377,7 +383,7 @@ public final class Relevance {
                 && (mapped(r, from, Direction.EGRESS, set, hypothetical, toFar)
                     || mapped(r, to, Direction.INGRESS, set, hypothetical, fromFar)),
         o -> o.reaches(nodes(from, set), nodes(to, set)),
-        m -> Masquerading.reaches(m, from, to, set, hypothetical, e -> held(e, set)));
+        m -> Masquerading.reaches(m, from, to, set, hypothetical, e -> held(e, set), kept));
   }
 
   /**
@@ -419,8 +425,8 @@ public final class Relevance {
                 || acts(r, end, Direction.INGRESS, set, Far.ANY),
         o -> !nodes(end, set).isEmpty(),
         m ->
-            Masquerading.reaches(m, end, null, set, true, e -> held(e, set))
-                || Masquerading.reaches(m, null, end, set, true, e -> held(e, set)));
+            Masquerading.reaches(m, end, null, set, true, e -> held(e, set), true)
+                || Masquerading.reaches(m, null, end, set, true, e -> held(e, set), true));
   }
 
   /** {@link EndReach#acts} at {@code end}, or with none at any endpoint that exists or could. */

@@ -147,7 +147,11 @@ public final class Replay {
    */
   Verdict[] change(Answer a) {
     Flow f = a.flow();
-    Verdict b = before(f, a.assumedProfiles());
+    // the base's encoding read the model itself: its endpoints' nodes and the interfaces there
+    Verdict b =
+        a.base() == null
+            ? before(f, a.assumedProfiles())
+            : base.evaluator(a.assumedProfiles()).evaluate(a.base());
     Verdict n = now(f, a.assumedProfiles());
     if (n.allowed() != a.allowed() || b.allowed() == n.allowed()) {
       throw new IllegalStateException(

@@ -11,15 +11,16 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Where nat-outgoing's masquerade, settled by the input, cannot change what an element sees of a
- * workload's packets to a host endpoint of another node (specs/semantics.md S6.10, S9.2): the
- * element reads no source port there, and each source side of its ingress rules matches the
- * workload's address (as eval sees who is there) exactly when it matches each of the node's
- * addresses the packet may be masqueraded to (owned by the node's host endpoint listing it, {@link
- * Translated#owner}); or the host endpoint's whole ingress step decides every packet of the pair
- * alike from each ({@link AlikeStep}). The step's verdict then is the same for every packet of the
- * pair, translated or not: the element does not reach it, for a proof over every flow as for a flow
- * shown.
+ * Where nat-outgoing's masquerade, settled by the input, cannot make an answer wrong at a host
+ * endpoint of another node (specs/semantics.md S6.10, S9.2): eval and the solver take the host
+ * endpoint's ingress steps at the first of the node's addresses ({@link
+ * dev.tierproof.model.Masquerade.Seen#first}), the source port kept. The element reads no source
+ * port there, and the node has one address of the family, or each source side of the element's
+ * ingress rules matches the first (as eval sees who is there, owned by the node's host endpoint
+ * listing it, {@link Translated#owner}) exactly when it matches each other; or the host endpoint's
+ * whole ingress step decides every packet of the pair alike from each ({@link AlikeStep}). The
+ * step's verdict then is the same from every address the packet may be masqueraded to: the element
+ * does not reach it, for a proof over every flow as for a flow shown.
  */
 final class SettledMasquerade {
 
@@ -30,10 +31,11 @@ final class SettledMasquerade {
    * (null: a pod not yet deployed) from the one nat-outgoing makes of it: unless the input settles
    * the masquerade of every packet of {@code w} that may be masqueraded ({@link Masquerade#seen}:
    * the pools are said, {@code w} names its node and has addresses, and its node's addresses of the
-   * family of each of them in a nat-outgoing pool are said) and {@code m} cannot tell them apart
-   * (above).
+   * family of each of them in a nat-outgoing pool are said) and {@code m} cannot tell those
+   * addresses apart (above).
    */
-  static boolean apart(Reach.Masqueraded m, Endpoint w, Endpoint h, Supplier<Evaluator> eval) {
+  static boolean apart(
+      Reach.Masqueraded m, Endpoint w, Endpoint h, Supplier<Evaluator> eval, boolean kept) {
     if (w == null || m.ported().contains(h.ref())) {
       return true;
     }
@@ -50,14 +52,26 @@ final class SettledMasquerade {
         return true;
       }
       Evaluator e = eval.get();
-      if (!sidesAlike(m, e, w, s, as) && !AlikeStep.alike(e, w, s, as, h)) {
+      if (kept) { // the answer taken on the workload's packet: alike from it and from each
+        if (!sidesAlike(m, e, w, s, as) && !AlikeStep.alike(e, w, s, as, h)) {
+          return true;
+        }
+        continue;
+      }
+      if (as.size() == 1) {
+        continue; // spec S6.10: eval and the solver take the step at it
+      }
+      Ip first = as.get(0);
+      Endpoint o = Translated.owner(e.policySet(), w.node(), first);
+      List<Ip> rest = as.subList(1, as.size());
+      if (!sidesAlike(m, e, o, first, rest) && !AlikeStep.alike(e, o, first, rest, h)) {
         return true;
       }
     }
     return false;
   }
 
-  /** Each source side of {@code m} matches {@code w} at {@code s} as each of {@code as}. */
+  /** Each source side of {@code m} matches {@code w} at {@code s} as at each of {@code as}. */
   private static boolean sidesAlike(
       Reach.Masqueraded m, Evaluator e, Endpoint w, Ip s, List<Ip> as) {
     Evaluator.Occupants own = e.occupants(s, w);

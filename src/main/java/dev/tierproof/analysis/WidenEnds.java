@@ -37,10 +37,14 @@ final class WidenEnds {
   /** The label keys the policies' selectors mention. */
   private final Set<String> selectorKeys;
 
-  WidenEnds(Generalizer g, PolicySet after, Set<String> selectorKeys) {
+  /** The comparisons the policies' selectors make per key. */
+  private final StringAtoms atoms;
+
+  WidenEnds(Generalizer g, PolicySet after, Set<String> selectorKeys, StringAtoms atoms) {
     this.g = g;
     this.after = after;
     this.selectorKeys = selectorKeys;
+    this.atoms = atoms;
   }
 
   /**
@@ -144,6 +148,17 @@ final class WidenEnds {
     List<Selector> terms = new ArrayList<>();
     boolean listed = e.namespace() != null && mentioned(e.namespace());
     for (String k : new TreeSet<>(keys)) {
+      if (k.equals(Endpoint.NAMESPACE_LABEL)
+          && !listed
+          && e.namespace() != null
+          && !vocabulary.isEmpty()) {
+        // spec S5.3: a namespace the input lacks has a name the policies may tell apart too
+        Selector name = unlistedName(e.namespace(), vocabulary.get(k));
+        if (name != null) {
+          terms.add(name);
+        }
+        continue;
+      }
       // a listed namespace's labels are known; those of a namespace the input lacks are not
       if (AUTOMATIC.contains(k) || (k.startsWith("pcns.") && listed)) {
         continue;
@@ -164,6 +179,20 @@ final class WidenEnds {
       }
     }
     return terms.isEmpty() ? null : terms.size() == 1 ? terms.get(0) : new Selector.And(terms);
+  }
+
+  /**
+   * The name of a namespace the input lacks as the policies see it: the name itself when they
+   * compare it with that value or as a string ({@code literals} null), else none of the values they
+   * compare it with (the input's namespaces aside: such a namespace is none of them); null when
+   * they compare it with no other value.
+   */
+  private Selector unlistedName(String ns, List<String> literals) {
+    if (literals == null || literals.contains(ns)) {
+      return new Selector.Compare(Endpoint.NAMESPACE_LABEL, Selector.Op.EQ, ns);
+    }
+    List<String> others = literals.stream().filter(n -> !mentioned(n)).toList();
+    return others.isEmpty() ? null : new Selector.InSet(Endpoint.NAMESPACE_LABEL, others, true);
   }
 
   /**
@@ -375,7 +404,8 @@ final class WidenEnds {
    * that pins a key ({@code k == v}, {@code !has(k)}) to "none of the other values the policies
    * compare it to" ({@code k not in {...}}, which holds without the key too) and drops those values
    * one by one while the class stays uniform: pods the policies tell apart only by values they do
-   * not have become one class.
+   * not have become one class; a key compared as a string ({@code contains}, prefixes), to the
+   * values that every comparison of it treats alike ({@link StringAtoms#around}).
    */
   private EndSet.Pods simplify(
       EndSet.Pods p, Function<EndSet, Candidate> at, Change change, boolean source) {
@@ -408,7 +438,16 @@ final class WidenEnds {
       }
       List<String> literals = vocabulary.get(key);
       if (literals == null) {
-        continue; // compared as a string (prefixes, contains): no set of values to exclude
+        // compared as a string (prefixes, contains): the values no comparison tells from its own
+        Selector alike = own == null ? null : atoms.around(key, own);
+        List<Selector> trial = new ArrayList<>(terms);
+        if (alike != null) {
+          trial.set(i, alike);
+          if (g.uniform(at.apply(p.selecting(and(trial))), change)) {
+            terms = trial;
+          }
+        }
+        continue;
       }
       List<String> others = new ArrayList<>(literals);
       others.remove(own);

@@ -1,8 +1,8 @@
 package dev.tierproof.analysis;
 
-import dev.tierproof.model.Direction;
 import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
+import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Port;
 import dev.tierproof.smt.Answer;
 import dev.tierproof.smt.DiffQuery.Change;
@@ -20,6 +20,9 @@ import java.util.function.Function;
  */
 final class WidenPackets {
 
+  /** The other runs of ports tried one by one when they are not uniform together. */
+  private static final int RUNS = 4;
+
   private final Generalizer g;
 
   /**
@@ -34,16 +37,14 @@ final class WidenPackets {
   /** The protocols that rules, named ports and failsafe ports mention: the rest are alike. */
   private final Set<Integer> protocols;
 
-  WidenPackets(Generalizer g, List<Integer> cuts, Set<Integer> protocols) {
+  WidenPackets(Generalizer g, List<Integer> cuts, Set<Integer> protocols, List<Failsafe> failsafe) {
     this.g = g;
     this.cuts = cuts;
     this.protocols = protocols;
     java.util.TreeSet<Integer> withFailsafes = new java.util.TreeSet<>(cuts);
-    for (Direction d : Direction.values()) {
-      for (Failsafe f : Failsafe.of(d)) {
-        withFailsafes.add(f.port());
-        withFailsafes.add(f.port() + 1);
-      }
+    for (Failsafe f : failsafe) {
+      withFailsafes.add(f.port());
+      withFailsafes.add(f.port() + 1);
     }
     this.sourceCuts = List.copyOf(withFailsafes);
   }
@@ -134,6 +135,60 @@ final class WidenPackets {
     }
     Port.Range run = run(p, c::ports, cuts, change);
     return run == null ? search(c, change, p) : c.ports(run);
+  }
+
+  /**
+   * The class's destination ports joined by the other runs of whole intervals (between {@link
+   * #cuts}) in which the witness, moved to each interval's first port, changed so: all of them when
+   * the solver proves that uniform, else those it proves one by one (the first {@link #RUNS});
+   * {@code c} when none. A change at several ranges (failsafe ports between them, a rule's port
+   * list) becomes one class.
+   */
+  Candidate otherRuns(Candidate c, Change change, Flow w) {
+    FlowSpec p = c.packets();
+    if (p.port() == null || w.destinationPort() == null || w.destinationPort() < 1) {
+      return c;
+    }
+    List<Port.Range> runs = new ArrayList<>();
+    int start = -1;
+    for (int i = 0; i + 1 < cuts.size(); i++) {
+      int lo = Math.max(cuts.get(i), 1);
+      int hi = cuts.get(i + 1) - 1;
+      boolean ok =
+          lo <= hi
+              && p.portRanges().stream().noneMatch(r -> r.min() <= hi && lo <= r.max())
+              && g.changed(
+                  w.withPacket(w.protocol(), w.sourcePort(), lo, w.icmpType(), w.icmpCode()),
+                  change);
+      if (ok && start < 0) {
+        start = lo;
+      }
+      if (!ok && start >= 0) {
+        runs.add(new Port.Range(start, cuts.get(i) - 1));
+        start = -1;
+      }
+    }
+    if (start >= 0) {
+      runs.add(new Port.Range(start, cuts.get(cuts.size() - 1) - 1));
+    }
+    if (runs.isEmpty()) {
+      return c;
+    }
+    List<Port.Range> all = new ArrayList<>(p.portRanges());
+    all.addAll(runs);
+    Candidate t = c.with(p.withPorts(all));
+    if (g.uniform(t, change)) {
+      return t;
+    }
+    for (Port.Range r : runs.subList(0, Math.min(runs.size(), RUNS))) {
+      List<Port.Range> more = new ArrayList<>(c.packets().portRanges());
+      more.add(r);
+      t = c.with(c.packets().withPorts(more));
+      if (g.uniform(t, change)) {
+        c = t;
+      }
+    }
+    return c;
   }
 
   /**

@@ -549,8 +549,9 @@ final class Session {
         out.print(text);
         continue;
       }
-      try {
-        Files.writeString(Path.of(o.file()), text, StandardCharsets.UTF_8);
+      // encoded as it is written, not into a copy of the whole text (a map's is 100 MB)
+      try (java.io.Writer w = Files.newBufferedWriter(Path.of(o.file()), StandardCharsets.UTF_8)) {
+        w.write(text);
       } catch (IOException | RuntimeException e) {
         diagnostics.error(
             args.span(o.format().key() + "=" + o.file()),

@@ -7,7 +7,6 @@ import dev.tierproof.model.Direction;
 import dev.tierproof.model.Domains;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
-import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Ip;
@@ -145,6 +144,12 @@ public final class Evaluator {
    * ({@link Hop#stepped}) is decided {@link Decision.Kind#OWN_NODE}.
    */
   public Verdict evaluate(Flow flow) {
+    return evaluate(flow, true);
+  }
+
+  /** As above; {@code translated} false: the source kept at every step (the map, spec S6.10). */
+  public Verdict evaluate(Flow flow, boolean translated) {
+    Flow seen = translated ? Translated.seen(flow, set) : flow; // at a host endpoint's ingress
     List<Step> steps = new ArrayList<>();
     for (Hop h : hops(flow.source(), flow.destination(), flow.ends())) {
       if (h.forward()) {
@@ -152,7 +157,7 @@ public final class Evaluator {
       } else {
         steps.add(
             Hop.stepped(flow, h.direction())
-                ? evaluate(h.at(), h.direction(), flow)
+                ? evaluate(h.at(), h.direction(), h.direction() == Direction.INGRESS ? seen : flow)
                 : new Step(
                     h.at(), h.direction(), true, Decision.of(Decision.Kind.OWN_NODE), List.of()));
       }
@@ -311,11 +316,13 @@ public final class Evaluator {
     boolean failsafe = // spec S6.11: not on eBPF; S6.12: {@link LocalSteps#skips}
         chain.local()
             ? LocalSteps.skips(set, flow)
-            : host && (!chain.forward() || set.forwardFailsafe()) && Failsafe.allows(dir, flow);
+            : host
+                && (!chain.forward() || set.forwardFailsafe())
+                && set.failsafe().allows(dir, flow);
     if (failsafe && !chain.forward()) {
       return Decision.of(Decision.Kind.FAILSAFE);
     }
-    boolean reply = host && !chain.forward() && Failsafe.reply(dir, flow);
+    boolean reply = host && !chain.forward() && set.failsafe().reply(dir, flow);
     for (StepPath.Entered e : chain.tiers()) {
       if (reply && e.path() == HostPath.UNTRACKED) {
         continue; // spec S6.4: the raw table accepts a failsafe reply before untracked policy

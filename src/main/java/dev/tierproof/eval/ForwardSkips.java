@@ -1,7 +1,6 @@
 package dev.tierproof.eval;
 
 import dev.tierproof.model.Direction;
-import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.PolicySet;
@@ -30,8 +29,9 @@ public final class ForwardSkips {
     }
     return switch (path) {
       case UNTRACKED ->
-          Failsafe.allows(Direction.INGRESS, flow) || Failsafe.reply(Direction.INGRESS, flow);
-      case PRE_DNAT -> Failsafe.allows(Direction.INGRESS, flow);
+          set.failsafe().allows(Direction.INGRESS, flow)
+              || set.failsafe().reply(Direction.INGRESS, flow);
+      case PRE_DNAT -> set.failsafe().allows(Direction.INGRESS, flow);
       default -> false;
     };
   }

@@ -2,7 +2,6 @@ package dev.tierproof.eval;
 
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.PolicySet;
@@ -71,7 +70,7 @@ public final class LocalSteps {
    */
   public static boolean skips(PolicySet set, Flow flow) {
     return set.forwardFailsafe()
-        ? Failsafe.allows(Direction.INGRESS, flow)
+        ? set.failsafe().allows(Direction.INGRESS, flow)
         : Protocols.hostDiscovery(flow);
   }
 }

@@ -34,9 +34,18 @@ public final class Translated {
 
   /** The host endpoint of {@code node} that lists {@code a}; null where none does. */
   public static Endpoint owner(PolicySet set, String node, Ip a) {
-    return set.endpoints().stream()
-        .filter(e -> e.isHost() && node.equals(e.node()) && e.ips().contains(a))
-        .findFirst()
-        .orElse(null);
+    return Masquerade.owner(set.endpoints(), node, a);
+  }
+
+  /**
+   * The packet the ingress steps of {@code flow}'s destination see (spec S6.10): from {@link
+   * Masquerade.Seen#first} where {@code set}'s masquerade translates it, else {@code flow} itself.
+   */
+  public static Flow seen(Flow flow, PolicySet set) {
+    if (flow.source() == null || flow.destination() == null || !flow.destination().isHost()) {
+      return flow;
+    }
+    Ip a = set.masquerade().seen(flow).first();
+    return a == null ? flow : packet(flow, a, set);
   }
 }

@@ -28,42 +28,18 @@ import java.util.Set;
  */
 final class Gaps {
 
-  /** Kinds Calico enforces that tierproof does not model; other unmodelled kinds change nothing. */
-  static final Set<String> ENFORCED_KINDS = Set.of("FelixConfiguration");
-
   private static final Set<Endpoint.Kind> ANY_ENDPOINT = EnumSet.allOf(Endpoint.Kind.class);
 
   private Gaps() {}
 
-  /**
-   * An enforced kind of {@link #ENFORCED_KINDS}, read leniently (its own errors are not reported).
-   */
-  static Unmodelled kind(Node.Mapping resource, String kind, Span at) {
-    String name = "";
-    if (resource.entry("metadata") != null
-        && resource.entry("metadata").value() instanceof Node.Mapping m
-        && m.entry("name") != null
-        && m.entry("name").value() instanceof Node.Scalar s) {
-      name = s.text();
-    }
-    // Felix settings: failsafe ports, the workload-to-host action and the dataplane act at hosts
-    return new Unmodelled(
-        kind,
-        name,
-        at,
-        "Felix settings (failsafe ports, endpoint-to-host action) are not modelled",
-        new Reach.Endpoints(
-            EnumSet.allOf(Direction.class), EnumSet.of(Endpoint.Kind.HOST), null, null));
-  }
-
   /** {@code k == 'v'} for each of the endpoint's labels: it and endpoints labelled like it. */
-  static List<Selector> labelled(Endpoint e) {
+  private static List<Selector> labelled(Endpoint e) {
     return e.labels().entrySet().stream()
         .map(x -> (Selector) new Selector.Compare(x.getKey(), Selector.Op.EQ, x.getValue()))
         .toList();
   }
 
-  static Selector all(List<Selector> terms) {
+  private static Selector all(List<Selector> terms) {
     return terms.isEmpty() ? Selector.all() : Selectors.all(terms);
   }
 
@@ -84,16 +60,16 @@ final class Gaps {
    * selecting an all-interfaces host endpoint. Which of them are unmodelled depends on the chosen
    * dataplane ({@link PolicySet#dataplane}, spec S4.6, S6.6, S6.11): on Felix's rule renderer
    * (iptables, nftables) a profile's Pass and untracked policy on an all-interfaces endpoint are
-   * modelled; on eBPF a profile's Pass is, and untracked policy at host endpoints is but for its
-   * Allow rules and all-interfaces endpoints' ingress ({@link EbpfUntracked}), and the walked
-   * forward chains are modelled but where nat-outgoing translates the source ({@code natOutgoing}:
-   * a workload's pool may be nat-outgoing, which the eBPF dataplane applies before the outgoing
-   * interface's forward egress rules see the packet, S6.11; {@link #dataplanes}). Where packets
-   * between two nodes may be encapsulated as {@code modes} says ({@link IpPools}), VXLAN to {@code
-   * vxlanPort} (null: any port, a {@code FelixConfiguration} may change it), a pre-DNAT policy
-   * whose ingress Deny rules may drop an outer packet is also an element of its own, reaching the
-   * flows between workloads on two nodes whose outer packet it may drop ({@link OuterPackets}, spec
-   * S6.10, S9.2; not on eBPF, which never polices the outer packet).
+   * modelled; on eBPF a profile's Pass is, and untracked policy at host endpoints (an
+   * all-interfaces endpoint's ingress too) is but for its Allow rules ({@link EbpfUntracked}), and
+   * the walked forward chains are modelled but where nat-outgoing translates the source ({@code
+   * natOutgoing}: a workload's pool may be nat-outgoing, which the eBPF dataplane applies before
+   * the outgoing interface's forward egress rules see the packet, S6.11; {@link #dataplanes}).
+   * Where packets between two nodes may be encapsulated as {@code modes} says ({@link IpPools}),
+   * VXLAN to {@code vxlanPort} (null: any port, a {@code FelixConfiguration} may change it), a
+   * pre-DNAT policy whose ingress Deny rules may drop an outer packet is also an element of its
+   * own, reaching the flows between workloads on two nodes whose outer packet it may drop ({@link
+   * OuterPackets}, spec S6.10, S9.2; not on eBPF, which never polices the outer packet).
    */
   static List<Unmodelled> of(
       PolicySet set, IpPools.Modes modes, Integer vxlanPort, boolean natOutgoing) {
@@ -270,7 +246,7 @@ final class Gaps {
     if (set.dataplane() == null
         && path == HostPath.PRE_DNAT
         && !routed.isEmpty()
-        && p.rules(Direction.INGRESS).stream().anyMatch(Gaps::failsafeMatch)) {
+        && p.rules(Direction.INGRESS).stream().anyMatch(r -> failsafeMatch(set.failsafe(), r))) {
       String reason =
           "the dataplanes disagree on a forwarded packet to an inbound failsafe port (Felix's"
               + " iptables and nftables skip the pre-DNAT path for it, eBPF does not; choose"
@@ -342,15 +318,15 @@ final class Gaps {
   }
 
   /**
-   * Whether an ingress rule may decide a packet to an inbound failsafe port (spec S6.2): an Allow
-   * or Deny whose protocol, destination ports and ICMP match may hold one (other criteria taken as
-   * matching: conservative).
+   * Whether an ingress rule may decide a packet to an inbound failsafe port of {@code ports} (spec
+   * S6.2): an Allow or Deny whose protocol, destination ports and ICMP match may hold one (other
+   * criteria taken as matching: conservative).
    */
-  static boolean failsafeMatch(Rule r) {
+  static boolean failsafeMatch(dev.tierproof.model.FailsafePorts ports, Rule r) {
     if (r.action() != Action.ALLOW && r.action() != Action.DENY || r.icmp() != null) {
       return false;
     }
-    for (dev.tierproof.model.Failsafe f : dev.tierproof.model.Failsafe.INBOUND) {
+    for (dev.tierproof.model.Failsafe f : ports.inbound()) {
       if ((r.protocol() == null || r.protocol() == f.protocol())
           && !java.util.Objects.equals(r.notProtocol(), f.protocol())
           && holds(r.destination().ports(), f.port(), true)

@@ -31,12 +31,12 @@ final class IpPools {
   /** Reads {@code resource}, an {@code IPPool}. */
   void read(Node.Mapping resource) {
     pools++;
-    Node.Mapping spec = mapping(resource, "spec");
+    Node.Mapping spec = resource.mapping("spec");
     if (spec == null) {
       return;
     }
-    boolean nat = "true".equals(text(spec, "natOutgoing"));
-    String written = text(spec, "cidr");
+    boolean nat = "true".equals(spec.text("natOutgoing"));
+    String written = spec.text("cidr");
     java.util.Optional<dev.tierproof.model.Cidr> range =
         written == null ? java.util.Optional.empty() : dev.tierproof.model.Cidr.parse(written);
     range.ifPresent(cidrs::add);
@@ -50,10 +50,10 @@ final class IpPools {
                       dev.tierproof.model.Cidr.parse("0.0.0.0/0").orElseThrow(),
                       dev.tierproof.model.Cidr.parse("::/0").orElseThrow())));
     }
-    Node.Mapping v1 = mapping(spec, "ipip"); // v1's deprecated form (IPIPConfiguration.Enabled)
-    ipip |= !never(spec, "ipipMode") || v1 != null && "true".equalsIgnoreCase(text(v1, "enabled"));
+    Node.Mapping v1 = spec.mapping("ipip"); // v1's deprecated form (IPIPConfiguration.Enabled)
+    ipip |= !never(spec, "ipipMode") || v1 != null && "true".equalsIgnoreCase(v1.text("enabled"));
     if (!never(spec, "vxlanMode")) {
-      String cidr = text(spec, "cidr");
+      String cidr = spec.text("cidr");
       boolean v6 = cidr != null && cidr.contains(":");
       boolean v4 = cidr != null && cidr.contains(".");
       vxlan4 |= v4 || !v6;
@@ -77,17 +77,7 @@ final class IpPools {
   }
 
   private static boolean never(Node.Mapping spec, String key) {
-    String mode = text(spec, key);
+    String mode = spec.text(key);
     return mode == null || mode.equals("Never");
-  }
-
-  private static String text(Node.Mapping m, String key) {
-    Node.Entry e = m.entry(key);
-    return e != null && e.value() instanceof Node.Scalar s && !s.isNull() ? s.text() : null;
-  }
-
-  private static Node.Mapping mapping(Node.Mapping m, String key) {
-    Node.Entry e = m.entry(key);
-    return e != null && e.value() instanceof Node.Mapping n ? n : null;
   }
 }

@@ -8,8 +8,8 @@ import java.util.Set;
 /**
  * The kinds the loader knows by name: those tierproof models, with the apiVersions each accepts,
  * and well-known ones it reads past with a warning because they do not change what Calico enforces
- * or because tierproof cannot model them (specs/semantics.md S9.1; {@link Gaps#ENFORCED_KINDS} says
- * which of those are enforced).
+ * or because tierproof cannot model them (specs/semantics.md S9.1; {@link FelixSettings} reads a
+ * {@code FelixConfiguration}).
  */
 final class Kinds {
 

@@ -46,7 +46,8 @@ final class LocalGaps {
             });
     List<Rule> rules = p.rules(Direction.INGRESS);
     if (nodes.isEmpty()
-        || rules.stream().noneMatch(r -> Gaps.failsafeMatch(r) || discoveryMatch(r))) {
+        || rules.stream()
+            .noneMatch(r -> Gaps.failsafeMatch(set.failsafe(), r) || discoveryMatch(r))) {
       return;
     }
     out.add(

@@ -98,6 +98,18 @@ sealed interface Node permits Node.Scalar, Node.Mapping, Node.Sequence {
       return entries.stream().filter(e -> e.key().text().equals(key)).findFirst().orElse(null);
     }
 
+    /** The text of the scalar under {@code key}; null when absent, null or not a scalar. */
+    public String text(String key) {
+      Entry e = entry(key);
+      return e != null && e.value() instanceof Scalar s && !s.isNull() ? s.text() : null;
+    }
+
+    /** The mapping under {@code key}, or null. */
+    public Mapping mapping(String key) {
+      Entry e = entry(key);
+      return e != null && e.value() instanceof Mapping n ? n : null;
+    }
+
     @Override
     public String describe() {
       return "a mapping";

@@ -93,6 +93,7 @@ final class Resources {
 
   private final Map<String, Profile> profiles = new TreeMap<>();
   private final List<Unmodelled> unmodelled = new ArrayList<>();
+  private final List<FelixSettings> felix = new ArrayList<>();
   private final Endpoints endpoints;
   private final Services services;
   private final IpPools pools = new IpPools();
@@ -248,6 +249,37 @@ final class Resources {
     }
   }
 
+  /**
+   * A {@code FelixConfiguration}: its settings that change nothing tierproof models or equal what
+   * it assumes are read past with a note; others are unmodelled, with a warning (spec S9.1).
+   */
+  private void felix(Node.Mapping resource, Span at) {
+    FelixSettings s = FelixSettings.read(resource);
+    felix.add(s);
+    if (s.unsettled().isEmpty()) {
+      diagnostics.note(
+          at,
+          "FelixConfiguration `"
+              + s.name()
+              + (s.failsafe() == null
+                      || s.failsafe().equals(dev.tierproof.model.FailsafePorts.DEFAULT)
+                  ? "`: its settings change nothing tierproof models or are what it assumes"
+                  : "`: its failsafe ports are modelled (spec S6.2); its other settings change"
+                      + " nothing tierproof models or are what it assumes")
+              + " (spec S9.1)");
+    } else {
+      diagnostics.warning(
+          at,
+          "FelixConfiguration `"
+              + s.name()
+              + "`: "
+              + String.join(", ", s.unsettled().stream().map(k -> "`" + k + "`").toList())
+              + (s.unsettled().size() == 1 ? " is" : " are")
+              + " not modelled; answers it could change are inconclusive"
+              + " (spec S9.1)");
+    }
+  }
+
   /** Kinds that are not modelled: known ones and third-party API groups warn, others are errors. */
   private void other(Node.Mapping resource, String kind, String api, Span at) {
     String group = api == null || !api.contains("/") ? "" : api.substring(0, api.indexOf('/'));
@@ -263,13 +295,12 @@ final class Resources {
           "`IPPool`: only its encapsulation (`ipipMode`, `vxlanMode`, a v1 `ipip` block),"
               + " `cidr` and `natOutgoing` are read"
               + " (spec S6.10)");
+    } else if (kind.equals("FelixConfiguration")) {
+      felix(resource, at);
     } else if (IgnoredKinds.why(kind) != null) {
       diagnostics.warning(at, "kind `" + kind + "` is ignored: " + IgnoredKinds.why(kind));
     } else if (Kinds.notModelled(kind) || thirdParty) {
       diagnostics.warning(at, "kind `" + kind + "` is not modelled and is ignored");
-      if (Gaps.ENFORCED_KINDS.contains(kind)) {
-        unmodelled.add(Gaps.kind(resource, kind, resource.span()));
-      }
     } else {
       Set<String> known = new TreeSet<>(Kinds.known());
       known.addAll(IgnoredKinds.names());
@@ -576,7 +607,14 @@ final class Resources {
     }
     endpoints.warnShared(eps);
     return PolicySet.ordered(tiers(), eps, sets, allProfiles, allNamespaces, version)
-        .withDataplane(dataplane);
+        .withDataplane(dataplane)
+        .withFailsafe(
+            felix.stream() // spec S6.2, S9.1: the default FelixConfiguration's failsafe ports
+                .map(FelixSettings::failsafe)
+                .filter(java.util.Objects::nonNull)
+                .reduce((a, b) -> b)
+                .orElse(dev.tierproof.model.FailsafePorts.DEFAULT))
+        .withPools(pools.natOutgoing());
   }
 
   /**
@@ -585,9 +623,12 @@ final class Resources {
    */
   List<Unmodelled> unmodelled(PolicySet set) {
     List<Unmodelled> out = new ArrayList<>(unmodelled);
+    for (FelixSettings f : felix) { // spec S9.1
+      java.util.Optional.ofNullable(f.element(dataplane)).ifPresent(out::add);
+    }
     // spec S6.10: a FelixConfiguration may move the VXLAN port (Felix's default: 4789)
-    boolean felix = unmodelled.stream().anyMatch(u -> u.kind().equals("FelixConfiguration"));
-    out.addAll(Gaps.of(set, pools.modes(), felix ? null : 4789, pools.natOutgoing().any()));
+    boolean moved = felix.stream().anyMatch(FelixSettings::vxlanPort);
+    out.addAll(Gaps.of(set, pools.modes(), moved ? null : 4789, pools.natOutgoing().any()));
     out.addAll(Masquerades.of(set, pools.natOutgoing())); // spec S6.10, S9.2
     out.addAll(BpfInterfaces.of(dataplane, endpoints.hostInterfaces()));
     return out;

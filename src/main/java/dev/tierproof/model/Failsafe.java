@@ -3,9 +3,8 @@ package dev.tierproof.model;
 import java.util.List;
 
 /**
- * One of Felix's default failsafe ports (spec S6.2): a host endpoint allows {@code protocol} to
- * destination port {@code port} in its direction before any policy. The one list of them: eval
- * tests it, smt encodes it.
+ * A failsafe port (spec S6.2): a host endpoint allows {@code protocol} to destination port {@code
+ * port} in its direction before any policy ({@link FailsafePorts}). Felix's default lists are here.
  */
 public record Failsafe(int protocol, int port) {
 
@@ -33,38 +32,4 @@ public record Failsafe(int protocol, int port) {
                   new Failsafe(Protocols.UDP, 53), new Failsafe(Protocols.UDP, 67)),
               BOTH.stream())
           .toList();
-
-  /** The failsafe ports of a host endpoint's ingress (inbound) or egress (outbound) step. */
-  public static List<Failsafe> of(Direction dir) {
-    return dir == Direction.INGRESS ? INBOUND : OUTBOUND;
-  }
-
-  /** True when {@code flow} goes to a failsafe port of the step in {@code dir}. */
-  public static boolean allows(Direction dir, Flow flow) {
-    return in(of(dir), flow.protocol(), flow.destinationPort());
-  }
-
-  /**
-   * True when {@code flow} comes from a failsafe port of the other direction (a reply to a failsafe
-   * connection, as Felix's raw table sees it): the step in {@code dir} skips its untracked path for
-   * it, and goes on to the pre-DNAT and normal paths (spec S6.2, S6.4).
-   */
-  public static boolean reply(Direction dir, Flow flow) {
-    return in(
-        of(dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS),
-        flow.protocol(),
-        flow.sourcePort());
-  }
-
-  private static boolean in(List<Failsafe> ports, int protocol, Integer port) {
-    if (port == null) {
-      return false;
-    }
-    for (Failsafe f : ports) {
-      if (f.protocol == protocol && f.port == port) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

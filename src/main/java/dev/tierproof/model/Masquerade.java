@@ -29,6 +29,16 @@ public record Masquerade(NatOutgoing pools, Map<String, List<Ip>> nodes) {
     public Seen {
       as = List.copyOf(as);
     }
+
+    /**
+     * The source tierproof evaluates the host endpoint's ingress steps at (spec S6.10): the first
+     * of {@link #as} (the node's addresses as its host endpoints list them); null unless {@link
+     * Kind#TRANSLATED}. Where {@link #as} holds several, the answer stands only where each decides
+     * alike (the element {@code natOutgoing} keeps the rest, S9.2).
+     */
+    public Ip first() {
+      return as.isEmpty() ? null : as.get(0);
+    }
   }
 
   private static final Seen KEPT = new Seen(Kind.KEPT, List.of());
@@ -43,6 +53,14 @@ public record Masquerade(NatOutgoing pools, Map<String, List<Ip>> nodes) {
   /** The pools' masquerade with the node addresses that {@code endpoints}' host endpoints say. */
   public static Masquerade of(NatOutgoing pools, List<Endpoint> endpoints) {
     return new Masquerade(pools, NodeAddresses.of(endpoints));
+  }
+
+  /** The host endpoint of {@code node} among {@code endpoints} listing {@code a}; null: none. */
+  public static Endpoint owner(List<Endpoint> endpoints, String node, Ip a) {
+    return endpoints.stream()
+        .filter(e -> e.isHost() && node.equals(e.node()) && e.ips().contains(a))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The addresses of {@code node} of {@code family}, empty where the input does not say them. */

@@ -12,6 +12,8 @@ import java.util.Optional;
  * sets, profiles and namespaces. Build it with {@link #ordered}, which applies Felix's ordering.
  *
  * @param dataplane the Felix dataplane chosen ({@code --dataplane}), null when none is
+ * @param failsafe the failsafe ports of its host endpoints (spec S6.2, S9.1)
+ * @param pools what the input's {@code IPPool} resources say of nat-outgoing (spec S6.10)
  */
 public record PolicySet(
     List<Tier> tiers,
@@ -19,7 +21,9 @@ public record PolicySet(
     List<NetworkSet> networkSets,
     Map<String, Profile> profiles,
     Map<String, Namespace> namespaces,
-    Dataplane dataplane) {
+    Dataplane dataplane,
+    FailsafePorts failsafe,
+    NatOutgoing pools) {
 
   /**
    * Tiers: declared before undeclared, ordered before unordered, order ascending, then name
@@ -44,6 +48,22 @@ public record PolicySet(
     networkSets = List.copyOf(networkSets);
     profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
     namespaces = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
+    failsafe = failsafe == null ? FailsafePorts.DEFAULT : failsafe;
+    pools = pools == null ? NatOutgoing.UNSAID : pools;
+  }
+
+  /**
+   * A set on {@code dataplane} with Felix's default failsafe ports, whose input holds no {@code
+   * IPPool}.
+   */
+  public PolicySet(
+      List<Tier> tiers,
+      List<Endpoint> endpoints,
+      List<NetworkSet> networkSets,
+      Map<String, Profile> profiles,
+      Map<String, Namespace> namespaces,
+      Dataplane dataplane) {
+    this(tiers, endpoints, networkSets, profiles, namespaces, dataplane, null, NatOutgoing.UNSAID);
   }
 
   /** A set on no chosen dataplane. */
@@ -58,7 +78,25 @@ public record PolicySet(
 
   /** This set on {@code chosen} ({@code --dataplane}; null: none chosen). */
   public PolicySet withDataplane(Dataplane chosen) {
-    return new PolicySet(tiers, endpoints, networkSets, profiles, namespaces, chosen);
+    return new PolicySet(
+        tiers, endpoints, networkSets, profiles, namespaces, chosen, failsafe, pools);
+  }
+
+  /** This set with {@code ports} as its host endpoints' failsafe ports. */
+  public PolicySet withFailsafe(FailsafePorts ports) {
+    return new PolicySet(
+        tiers, endpoints, networkSets, profiles, namespaces, dataplane, ports, pools);
+  }
+
+  /** This set with the input's {@code IPPool}s saying {@code said} (spec S6.10). */
+  public PolicySet withPools(NatOutgoing said) {
+    return new PolicySet(
+        tiers, endpoints, networkSets, profiles, namespaces, dataplane, failsafe, said);
+  }
+
+  /** Which source a host endpoint sees of a workload's packet (spec S6.10, {@link Masquerade}). */
+  public Masquerade masquerade() {
+    return Masquerade.of(pools, endpoints);
   }
 
   /**
@@ -120,12 +158,14 @@ public record PolicySet(
     }
     Map<String, Profile> all = new LinkedHashMap<>(profiles);
     all.putAll(assumed);
-    return new PolicySet(tiers, endpoints, networkSets, all, namespaces, dataplane);
+    return new PolicySet(
+        tiers, endpoints, networkSets, all, namespaces, dataplane, failsafe, pools);
   }
 
   /** This set under other tiers, with the same endpoints, network sets, profiles and namespaces. */
   public PolicySet withTiers(List<Tier> other) {
-    return new PolicySet(other, endpoints, networkSets, profiles, namespaces, dataplane);
+    return new PolicySet(
+        other, endpoints, networkSets, profiles, namespaces, dataplane, failsafe, pools);
   }
 
   /**

@@ -176,9 +176,9 @@ public final class DiffReport {
 
   /**
    * {@code {base, status, reason?, classes: [{change, source, destination, packets{protocol?,
-   * ports?{min, max}, ...}, witness{<flow>, before, after}}], inputChanges[{what, how, before?,
-   * after?, service?}], notes, solver{checks, millis, scopes}}}; ends are {@code {kind, display,
-   * ...}} with the fields of their kind.
+   * ports?{min, max}, morePorts?[{min, max}], ...}, witness{<flow>, before, after}}],
+   * inputChanges[{what, how, before?, after?, service?}], notes, solver{checks, millis, scopes}}};
+   * ends are {@code {kind, display, ...}} with the fields of their kind.
    */
   static ObjectNode json(String base, DiffResult r) {
     ObjectNode out = Json.object();
@@ -365,6 +365,10 @@ public final class DiffReport {
     }
     if (p.port() != null) {
       o.putObject("ports").put("min", p.port().min()).put("max", p.port().max());
+    }
+    if (!p.morePorts().isEmpty()) {
+      ArrayNode a = o.putArray("morePorts");
+      p.morePorts().forEach(r -> a.addObject().put("min", r.min()).put("max", r.max()));
     }
     if (p.sourcePort() != null) {
       o.putObject("sourcePorts").put("min", p.sourcePort().min()).put("max", p.sourcePort().max());

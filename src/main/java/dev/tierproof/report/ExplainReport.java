@@ -12,7 +12,6 @@ import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
@@ -267,8 +266,8 @@ public final class ExplainReport {
                 : " Only policies with applyOnForward (and preDNAT ones on ingress) act here."));
     if (raw
         && set.forwardFailsafe()
-        && !Failsafe.allows(Direction.INGRESS, flow)
-        && Failsafe.reply(Direction.INGRESS, flow)) {
+        && !set.failsafe().allows(Direction.INGRESS, flow)
+        && set.failsafe().reply(Direction.INGRESS, flow)) {
       // spec S6.7.1
       out.add(
           Protocols.name(flow.protocol())
@@ -277,7 +276,7 @@ public final class ExplainReport {
               + " is a failsafe port of the other direction: the raw table accepts the packet"
               + " before the untracked path, which it skips.");
     }
-    if (step.direction() == Direction.INGRESS && Failsafe.allows(Direction.INGRESS, flow)) {
+    if (step.direction() == Direction.INGRESS && set.failsafe().allows(Direction.INGRESS, flow)) {
       out.add(
           Protocols.name(flow.protocol())
               + " port "
@@ -302,7 +301,7 @@ public final class ExplainReport {
   private static String local(PolicySet set, Flow flow, Step step) {
     String skip =
         set.forwardFailsafe()
-            ? Failsafe.allows(Direction.INGRESS, flow)
+            ? set.failsafe().allows(Direction.INGRESS, flow)
                 ? " "
                     + Protocols.name(flow.protocol())
                     + " port "
@@ -381,7 +380,7 @@ public final class ExplainReport {
     if (step.forward() && !step.local()) {
       out.addAll(forward(set, flow, step));
     } else if (at.isHost()
-        && Failsafe.reply(dir, flow)
+        && set.failsafe().reply(dir, flow)
         && tiers.stream()
             .flatMap(t -> t.policies().stream())
             .anyMatch(

@@ -16,6 +16,8 @@ import java.util.Map;
  *     input does not contain, built as Calico builds them: replay with these added
  * @param reason Z3's reason for {@code UNKNOWN}, else null
  * @param millis solver time, all checks of the goal included
+ * @param base for {@code SAT} in a diff: the same model decoded by the base's encoding (its
+ *     endpoints, their nodes and the interfaces crossed there), else null
  */
 public record Answer(
     SolverSession.Status status,
@@ -24,11 +26,24 @@ public record Answer(
     List<Point> decisions,
     Map<String, Profile> assumedProfiles,
     String reason,
-    long millis) {
+    long millis,
+    Flow base) {
 
   public Answer {
     decisions = List.copyOf(decisions);
     assumedProfiles = Map.copyOf(assumedProfiles);
+  }
+
+  /** An answer of one encoding. */
+  public Answer(
+      SolverSession.Status status,
+      Flow flow,
+      boolean allowed,
+      List<Point> decisions,
+      Map<String, Profile> assumedProfiles,
+      String reason,
+      long millis) {
+    this(status, flow, allowed, decisions, assumedProfiles, reason, millis, null);
   }
 
   public boolean sat() {

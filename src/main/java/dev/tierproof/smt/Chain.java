@@ -61,7 +61,8 @@ final class Chain {
    * null when this compiles such replies (an untracked Allow there needs none), and {@code passOn}:
    * a profile's Pass goes on to the next profile ({@code PolicySet#profilePassGoesOn}), else it
    * denies (spec S4.6), and {@code forwardFailsafe}: a packet to an inbound failsafe port skips a
-   * forward chain's pre-DNAT path ({@code PolicySet#forwardFailsafe}, spec S6.7, S6.11).
+   * forward chain's pre-DNAT path ({@code PolicySet#forwardFailsafe}, spec S6.7, S6.11), and {@code
+   * failsafe}: the failsafe ports ({@code PolicySet#failsafe}, S6.2).
    */
   record Compiler(
       Terms t,
@@ -70,7 +71,8 @@ final class Chain {
       boolean positions,
       Compiler reply,
       boolean passOn,
-      boolean forwardFailsafe) {
+      boolean forwardFailsafe,
+      dev.tierproof.model.FailsafePorts failsafe) {
 
     /**
      * The chain of the step in {@code dir} at an endpoint whose applying policies are {@code tiers}
@@ -219,7 +221,7 @@ final class Chain {
     this.profiles = profiles;
     this.selector = selector;
     this.backTiers = host && c.reply() != null ? backTiers : null;
-    this.failsafe = host ? c.v().failsafe(dir) : null;
+    this.failsafe = host ? c.v().failsafe(c.failsafe(), dir) : null;
     this.skips = Skip.of(c, dir, host, forward, local, tiers);
     tiers.forEach(x -> applies.add(null));
     this.verdict = compile();

@@ -159,10 +159,14 @@ public final class DiffEncoding {
     mentioned.addAll(mentioned(after));
     Set<String> interfaces = new TreeSet<>(Network.interfaces(before));
     interfaces.addAll(Network.interfaces(after));
+    Set<dev.tierproof.model.Cidr> pools = new java.util.LinkedHashSet<>(Network.pools(before));
+    pools.addAll(Network.pools(after));
     DiffEncoding d =
         new DiffEncoding(
-            Network.encode(before, session, patterns, mentioned, hostNodes, walkable, interfaces),
-            Network.encode(after, session, patterns, mentioned, hostNodes, walkable, interfaces));
+            Network.encode(
+                before, session, patterns, mentioned, hostNodes, walkable, interfaces, pools),
+            Network.encode(
+                after, session, patterns, mentioned, hostNodes, walkable, interfaces, pools));
     d.hypothetical = hypothetical;
     return d;
   }
@@ -334,6 +338,9 @@ public final class DiffEncoding {
           // spec S6.5: the other direction decides the replies of untracked Allows
           peers = ChainChanges.Peers.union(peers, peers(k, dir.opposite(), changed, sameTiers));
         }
+        if (k.host() && !before.set.failsafe().equals(after.set.failsafe())) {
+          peers = ChainChanges.Peers.EVERYTHING; // spec S6.2: the failsafe ports differ
+        }
         if (peers != null) {
           byPeers.computeIfAbsent(peers, p -> new At()).endpoints.addAll(c.getValue());
           endpoints.addAll(c.getValue());
@@ -377,6 +384,15 @@ public final class DiffEncoding {
         String reason = at.describe() + " (changed)";
         out.add(new Suspect(at, all, Direction.EGRESS, null, reason));
         out.add(new Suspect(all, at, Direction.INGRESS, null, reason));
+      }
+    }
+    if (!before.set.masquerade().equals(after.set.masquerade())) {
+      // spec S6.10: the pools or a node's addresses changed what host endpoints see of workloads'
+      // packets: every flow to a host endpoint may differ
+      List<Endpoint> hosts = after.set.endpoints().stream().filter(Endpoint::isHost).toList();
+      EndScope all = scope(ChainChanges.Peers.EVERYTHING);
+      for (EndScope at : split(new EndScope(false, hosts, Set.of(), false, false))) {
+        out.add(new Suspect(all, at, Direction.INGRESS, null, at.describe() + " (masquerade)"));
       }
     }
     forwarded(out);
@@ -438,9 +454,12 @@ public final class DiffEncoding {
     for (String n : nodes) {
       dev.tierproof.model.Ports pb = before.ports.get(n);
       dev.tierproof.model.Ports pa = after.ports.get(n);
-      // spec S6.11: the dataplanes disagree on a forward chain's failsafe ports
+      // spec S6.11: the dataplanes disagree on a forward chain's failsafe ports, or the ports do
       boolean differs =
-          pb == null || pa == null || before.set.forwardFailsafe() != after.set.forwardFailsafe();
+          pb == null
+              || pa == null
+              || before.set.forwardFailsafe() != after.set.forwardFailsafe()
+              || !before.set.failsafe().equals(after.set.failsafe());
       Set<String> choices = new TreeSet<>();
       if (!differs) {
         choices.addAll(pb.choices());

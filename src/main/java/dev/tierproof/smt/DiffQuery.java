@@ -133,6 +133,7 @@ public final class DiffQuery implements AutoCloseable {
       this.after =
           new Query(after, sources, destinations, FlowSpec.ANY, null, observe, null, false);
       session.add(this.after.placedHere());
+      this.after.pair(this.before); // the base's own reading of each answer (Replay#change)
       if (!this.before.layout().equals(this.after.layout())) {
         throw new IllegalStateException(
             "internal error: the two encodings of a diff lay out their ends differently:\n"

@@ -61,6 +61,9 @@ final class EndEncoding {
   private BoolExpr fresh;
   private BoolExpr verdict;
 
+  /** The name of the end's Z3 constants. */
+  private final String side;
+
   /** Creates the symbolic labels and named ports of the layout's hypothetical alternatives. */
   EndEncoding(
       Terms t,
@@ -69,6 +72,19 @@ final class EndEncoding {
       EndLayout layout,
       List<Selector> observed,
       Chain.Compiler compiler) {
+    this(t, v, net, layout, observed, compiler, layout.source() ? "src" : "dst");
+  }
+
+  /** As above, its constants named {@code side}. */
+  EndEncoding(
+      Terms t,
+      FlowVars v,
+      Network net,
+      EndLayout layout,
+      List<Selector> observed,
+      Chain.Compiler compiler,
+      String side) {
+    this.side = side;
     this.t = t;
     this.ctx = t.ctx();
     this.v = v;
@@ -79,7 +95,6 @@ final class EndEncoding {
     this.dir = layout.direction();
     this.addr = source ? v.src : v.dst;
     this.port = source ? v.sport : v.dport;
-    String side = source ? "src" : "dst";
     if (!layout.hasHypothetical()) {
       labels = SymbolicLabels.none(t);
       return;
@@ -249,7 +264,7 @@ final class EndEncoding {
   /** The end's constraints: one alternative chosen, and what that alternative implies. */
   BoolExpr scope() {
     List<Alternative> options = layout.options();
-    pick = Choice.of(ctx, source ? "src.option" : "dst.option", options.size());
+    pick = Choice.of(ctx, side + ".option", options.size());
     List<BoolExpr> freeOpts = new ArrayList<>();
     List<BoolExpr> freshOpts = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {

@@ -356,7 +356,8 @@ final class EndLayout {
                   covered,
                   ports,
                   marked,
-                  Objects.toString(net.placementKey(c.getKey()), "-"));
+                  Objects.toString(net.placementKey(c.getKey()), "-"),
+                  Masquerades.key(net, a));
       Concrete g =
           groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
       members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());

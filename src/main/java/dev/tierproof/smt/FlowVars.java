@@ -111,6 +111,13 @@ final class FlowVars {
     isIcmp = ctx.mkOr(protoIs(Protocols.ICMP), protoIs(Protocols.ICMPV6));
   }
 
+  /** This packet from {@code source} instead (nat-outgoing's translation, {@link Masquerades}). */
+  FlowVars from(BitVecExpr source) {
+    return new FlowVars(
+        ctx, v6, source, dst, proto, sport, dport, icmpType, icmpCode, domain, node, dnode, iface,
+        diface);
+  }
+
   BoolExpr protoIs(int p) {
     return ctx.mkEq(proto, ctx.mkBV(p, 8));
   }
@@ -169,14 +176,15 @@ final class FlowVars {
     return ctx.mkAnd(v6, protoIs(Protocols.ICMPV6), ctx.mkOr(types.toArray(BoolExpr[]::new)));
   }
 
-  /** A packet to a host endpoint's failsafe port in {@code dir} (spec S6.2). */
-  BoolExpr failsafe(dev.tierproof.model.Direction dir) {
-    return ports(dev.tierproof.model.Failsafe.of(dir), dport);
+  /** A packet to a host endpoint's failsafe port of {@code ports} in {@code dir} (spec S6.2). */
+  BoolExpr failsafe(dev.tierproof.model.FailsafePorts ports, dev.tierproof.model.Direction dir) {
+    return ports(ports.of(dir), dport);
   }
 
-  /** A reply from a failsafe port of the other direction ({@code Failsafe#reply}). */
-  BoolExpr failsafeReply(dev.tierproof.model.Direction dir) {
-    return ports(dev.tierproof.model.Failsafe.of(dir.opposite()), sport);
+  /** A reply from a failsafe port of the other direction ({@code FailsafePorts#reply}). */
+  BoolExpr failsafeReply(
+      dev.tierproof.model.FailsafePorts ports, dev.tierproof.model.Direction dir) {
+    return ports(ports.of(dir.opposite()), sport);
   }
 
   private BoolExpr ports(List<dev.tierproof.model.Failsafe> ports, BitVecExpr port) {

@@ -136,6 +136,12 @@ public final class Network {
    */
   final List<String> interfaces;
 
+  /**
+   * The {@code IPPool} ranges whose membership grouping keeps apart (spec S6.10, {@link
+   * Masquerades#key}): this set's, or a diff's two sets' (so that both lay out their ends alike).
+   */
+  final List<dev.tierproof.model.Cidr> pools;
+
   private List<Rule> forwardRules;
 
   private Network(PolicySet set, SolverSession session) {
@@ -146,7 +152,15 @@ public final class Network {
         Set.of(),
         Endpoint.hostNodes(set.endpoints()),
         Set.copyOf(set.walked()),
-        interfaces(set));
+        interfaces(set),
+        pools(set));
+  }
+
+  /** The ranges of {@code set}'s {@code IPPool}s ({@link #pools}). */
+  static Set<dev.tierproof.model.Cidr> pools(PolicySet set) {
+    Set<dev.tierproof.model.Cidr> out = new LinkedHashSet<>(set.pools().pools());
+    out.addAll(set.pools().masquerading());
+    return out;
   }
 
   /** The interfaces the named host endpoints of {@code set} govern ({@link #interfaces}). */
@@ -214,8 +228,9 @@ public final class Network {
    * {@code patterns} (null: this set's own) are the destination DNS names' patterns, {@code
    * alsoMentioned} more namespace names to count as mentioned, {@code hostNodes} the {@link
    * #hostNodes}, {@code walkable} the {@link #walkable}, {@code interfaces} the {@link
-   * #interfaces}: two sets given the same of all five share their packet variables, hypothetical
-   * namespaces and grouping and placement by node ({@link DiffEncoding}).
+   * #interfaces}, {@code pools} the {@link #pools}: two sets given the same of all six share their
+   * packet variables, hypothetical namespaces and grouping and placement by node ({@link
+   * DiffEncoding}).
    */
   private Network(
       PolicySet set,
@@ -224,8 +239,10 @@ public final class Network {
       Set<String> alsoMentioned,
       Set<String> hostNodes,
       Set<String> walkable,
-      Set<String> interfaces) {
+      Set<String> interfaces,
+      Set<dev.tierproof.model.Cidr> pools) {
     this.set = set;
+    this.pools = List.copyOf(pools);
     this.hostNodes = Set.copyOf(hostNodes);
     this.nodes = List.copyOf(new java.util.TreeSet<>(hostNodes));
     this.walkable = Set.copyOf(walkable);
@@ -319,8 +336,10 @@ public final class Network {
       Set<String> alsoMentioned,
       Set<String> hostNodes,
       Set<String> walkable,
-      Set<String> interfaces) {
-    return new Network(set, session, patterns, alsoMentioned, hostNodes, walkable, interfaces);
+      Set<String> interfaces,
+      Set<dev.tierproof.model.Cidr> pools) {
+    return new Network(
+        set, session, patterns, alsoMentioned, hostNodes, walkable, interfaces, pools);
   }
 
   /**

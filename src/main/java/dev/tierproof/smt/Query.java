@@ -58,17 +58,15 @@ public final class Query implements AutoCloseable {
   /** Rule matching on the reply of the flow (spec S6.5): its source is the flow's destination. */
   private final RuleMatch replies;
 
-  private final Witness witness;
+  private Witness witness; // paired with a diff's base by pair
   private final BoolExpr allowed;
+  private final Forwarding forwarding; // the forward chains flows meet (S6.11); none for a step
+  private final StepChain forwardSide; // lint's side of a forward chain; null: an end's own step
 
-  /** The forward chains the flows can meet (spec S6.11); none in lint's queries of one step. */
-  private final Forwarding forwarding;
-
-  /**
-   * Lint's question on a side of host endpoints' forward chain: that side and when a flow meets it
-   * ({@link Forwarding#side}); null: the step is an end's own.
-   */
-  private final StepChain forwardSide;
+  /** Its answers also decoded by {@code base}'s encoding (a diff, {@link Answer#base}). */
+  void pair(Query base) {
+    witness = witness.pairedWith(base.witness);
+  }
 
   /** The flow is local ({@link #placements()}); false in lint's queries, which reason per step. */
   private BoolExpr local;
@@ -162,13 +160,23 @@ public final class Query implements AutoCloseable {
     }
     from.group();
     to.group();
+    Masquerades masq = new Masquerades(net, from, step == null ? involved : null, replying);
     boolean passOn = net.set.profilePassGoesOn();
     boolean fs = net.set.forwardFailsafe();
     Chain.Compiler back =
-        new Chain.Compiler(t, v.reply(), this::replyMatch, false, null, passOn, fs);
-    Chain.Compiler compiler = new Chain.Compiler(t, v, this::match, step != null, back, passOn, fs);
+        new Chain.Compiler(
+            t, v.reply(), this::replyMatch, false, null, passOn, fs, net.set.failsafe());
+    Chain.Compiler compiler =
+        new Chain.Compiler(t, v, this::match, step != null, back, passOn, fs, net.set.failsafe());
     src = new EndEncoding(t, v, net, from, observe.selectors(), compiler);
-    dst = new EndEncoding(t, v, net, to, observe.selectors(), compiler);
+    dst =
+        new EndEncoding(
+            t,
+            v,
+            net,
+            to,
+            observe.selectors(),
+            masq.compiler(compiler, this::match, this::replyMatch));
     rules = new RuleMatch(t, v, net, src, dst);
     replies = new RuleMatch(t, v.reply(), net, dst, src);
     if (observe.claim()) {
@@ -179,6 +187,7 @@ public final class Query implements AutoCloseable {
       session.add(within(bounds));
       session.add(src.scope());
       session.add(dst.scope());
+      session.add(masq.scope(t, v, src, dst, compiler)); // spec S6.10: nat-outgoing's translation
       local = ctx.mkFalse();
       if (step == null) {
         session.add(placements());
@@ -663,7 +672,9 @@ public final class Query implements AutoCloseable {
     b.otherThan().forEach(p -> c.add(ctx.mkNot(v.protoIs(p))));
     if (b.port() != null) {
       c.add(v.hasPorts);
-      c.add(v.between(v.dport, 16, b.port().min(), b.port().max()));
+      List<BoolExpr> any = new ArrayList<>();
+      b.portRanges().forEach(r -> any.add(v.between(v.dport, 16, r.min(), r.max())));
+      c.add(ctx.mkOr(any.toArray(BoolExpr[]::new)));
     }
     if (b.sourcePort() != null) {
       c.add(v.hasPorts);

@@ -31,17 +31,22 @@ record Skip(BoolExpr when, Set<HostPath> paths) {
       List<TierPart> tiers) {
     List<Skip> out = new ArrayList<>();
     if (host) {
-      add(out, c, tiers, c.v().failsafeReply(dir), EnumSet.of(HostPath.UNTRACKED));
+      add(out, c, tiers, c.v().failsafeReply(c.failsafe(), dir), EnumSet.of(HostPath.UNTRACKED));
     } else if (local) {
       add(
           out,
           c,
           tiers,
-          c.forwardFailsafe() ? c.v().failsafe(dir) : c.v().hostDiscovery(),
+          c.forwardFailsafe() ? c.v().failsafe(c.failsafe(), dir) : c.v().hostDiscovery(),
           EnumSet.of(HostPath.PRE_DNAT));
     } else if (forward && c.forwardFailsafe()) {
-      add(out, c, tiers, c.v().failsafe(dir), EnumSet.of(HostPath.UNTRACKED, HostPath.PRE_DNAT));
-      add(out, c, tiers, c.v().failsafeReply(dir), EnumSet.of(HostPath.UNTRACKED));
+      add(
+          out,
+          c,
+          tiers,
+          c.v().failsafe(c.failsafe(), dir),
+          EnumSet.of(HostPath.UNTRACKED, HostPath.PRE_DNAT));
+      add(out, c, tiers, c.v().failsafeReply(c.failsafe(), dir), EnumSet.of(HostPath.UNTRACKED));
     }
     return List.copyOf(out);
   }

@@ -33,7 +33,27 @@ record Witness(
     EndEncoding src,
     EndEncoding dst,
     java.util.function.Function<Direction, BoolExpr> stepped,
-    Forwarding forwarding) {
+    Forwarding forwarding,
+    Witness base) {
+
+  /** A witness of one encoding. */
+  Witness(
+      Network net,
+      FlowVars v,
+      EndEncoding src,
+      EndEncoding dst,
+      java.util.function.Function<Direction, BoolExpr> stepped,
+      Forwarding forwarding) {
+    this(net, v, src, dst, stepped, forwarding, null);
+  }
+
+  /**
+   * This witness, its answers also decoded by {@code before} (a diff's base encoding over the same
+   * packet variables): the base's endpoints, nodes and interfaces for the same model.
+   */
+  Witness pairedWith(Witness before) {
+    return new Witness(net, v, src, dst, stepped, forwarding, before);
+  }
 
   private Context ctx() {
     return v.ctx;
@@ -113,46 +133,9 @@ record Witness(
    * of its steps.
    */
   Answer decode(Model m, long millis, boolean explain, BoolExpr allowed) {
-    boolean v6 = m.eval(v.v6, true).isTrue();
-    int family = v6 ? 6 : 4;
-    int proto = ((BitVecNum) m.eval(v.proto, true)).getInt();
-    boolean ports = Protocols.hasPorts(proto);
-    boolean icmp = Protocols.isIcmp(proto);
     Map<String, Profile> assumed = new LinkedHashMap<>();
-    int[] count = {0};
-    Endpoint source = src.endpoint(m, family, assumed, count);
-    Endpoint destination = dst.endpoint(m, family, assumed, count);
-    String domain = null;
-    if (dst.chosen(m) instanceof External o) {
-      domain =
-          o.domain() != null && !o.domain().equals(Outside.UNNAMED)
-              ? o.domain()
-              : net.domains.representative(v.domain.in(m));
-    }
-    Flow flow =
-        Flow.between(
-                proto,
-                new Ip(family, ((BitVecNum) m.eval(v.src, true)).getBigInteger()),
-                ports ? ((BitVecNum) m.eval(v.sport, true)).getInt() : null,
-                new Ip(family, ((BitVecNum) m.eval(v.dst, true)).getBigInteger()),
-                ports ? ((BitVecNum) m.eval(v.dport, true)).getInt() : null,
-                icmp ? ((BitVecNum) m.eval(v.icmpType, true)).getInt() : null,
-                icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,
-                domain,
-                source,
-                destination)
-            .placed(
-                new Flow.Ends(
-                    net.node(v.node.in(m)),
-                    // spec S6.11: a routed flow's node is its source placement's (FlowVars#node)
-                    net.node((source == null && destination == null ? v.node : v.dnode).in(m)),
-                    net.interfaceOn(on(source, destination, net.node(v.node.in(m))), v.iface.in(m)),
-                    net.interfaceOn(
-                        on(
-                            destination,
-                            source,
-                            net.node((destination == null ? v.node : v.dnode).in(m))),
-                        v.diface.in(m))));
+    Flow flow = flow(m, assumed);
+    Endpoint source = flow.source();
     List<Point> decisions = new ArrayList<>();
     if (explain) {
       // in eval's order (Evaluator.hops): each step between the forward sides of its node
@@ -165,8 +148,8 @@ record Witness(
       forwarding.decisions(m, Forwarding.Side.SOURCE_OUT, decisions);
       forwarding.decisions(m, Forwarding.Side.DESTINATION_IN, decisions);
       if (m.eval(stepped.apply(Direction.INGRESS), true).isTrue()) {
-        dst.decisions(m, destination, decisions);
-      } else if (destination != null) {
+        dst.decisions(m, flow.destination(), decisions);
+      } else if (flow.destination() != null) {
         decisions.add(Point.ownNode(Direction.INGRESS));
       }
       forwarding.decisions(m, Forwarding.Side.DESTINATION_OUT, decisions);
@@ -178,6 +161,49 @@ record Witness(
         decisions,
         assumed,
         null,
-        millis);
+        millis,
+        base == null ? null : base.flow(m, new LinkedHashMap<>()));
+  }
+
+  /** The model's flow, the profiles of its hypothetical ends' namespaces put in {@code assumed}. */
+  private Flow flow(Model m, Map<String, Profile> assumed) {
+    boolean v6 = m.eval(v.v6, true).isTrue();
+    int family = v6 ? 6 : 4;
+    int proto = ((BitVecNum) m.eval(v.proto, true)).getInt();
+    boolean ports = Protocols.hasPorts(proto);
+    boolean icmp = Protocols.isIcmp(proto);
+    int[] count = {0};
+    Endpoint source = src.endpoint(m, family, assumed, count);
+    Endpoint destination = dst.endpoint(m, family, assumed, count);
+    String domain = null;
+    if (dst.chosen(m) instanceof External o) {
+      domain =
+          o.domain() != null && !o.domain().equals(Outside.UNNAMED)
+              ? o.domain()
+              : net.domains.representative(v.domain.in(m));
+    }
+    return Flow.between(
+            proto,
+            new Ip(family, ((BitVecNum) m.eval(v.src, true)).getBigInteger()),
+            ports ? ((BitVecNum) m.eval(v.sport, true)).getInt() : null,
+            new Ip(family, ((BitVecNum) m.eval(v.dst, true)).getBigInteger()),
+            ports ? ((BitVecNum) m.eval(v.dport, true)).getInt() : null,
+            icmp ? ((BitVecNum) m.eval(v.icmpType, true)).getInt() : null,
+            icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,
+            domain,
+            source,
+            destination)
+        .placed(
+            new Flow.Ends(
+                net.node(v.node.in(m)),
+                // spec S6.11: a routed flow's node is its source placement's (FlowVars#node)
+                net.node((source == null && destination == null ? v.node : v.dnode).in(m)),
+                net.interfaceOn(on(source, destination, net.node(v.node.in(m))), v.iface.in(m)),
+                net.interfaceOn(
+                    on(
+                        destination,
+                        source,
+                        net.node((destination == null ? v.node : v.dnode).in(m))),
+                    v.diface.in(m))));
   }
 }

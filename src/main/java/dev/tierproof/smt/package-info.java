@@ -65,7 +65,9 @@
  *       compilation of a step's evaluation order (or a side of a forward chain), its verdict, the
  *       deciding points, what each element takes, where each written rule is reached and whether
  *       removing it changes the verdict; {@link dev.tierproof.smt.Forwarding}: per node whose
- *       forward chain is walked, when a flow meets it and its two sides (S6.11).
+ *       forward chain is walked, when a flow meets it and its two sides (S6.11); {@link
+ *       dev.tierproof.smt.Masquerades}: nat-outgoing's settled translation of the source a host
+ *       endpoint of another node sees (S6.10).
  *   <li>{@link dev.tierproof.smt.Query}: one question's scope, goals and solving (lazy refutation
  *       of owned addresses); {@link dev.tierproof.smt.Witness}, the decoder: which models are
  *       flows, what makes a witness read naturally, the {@link dev.tierproof.smt.Answer}. On top of

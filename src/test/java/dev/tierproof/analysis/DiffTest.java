@@ -109,7 +109,7 @@ class DiffTest {
     assertThat(r.status()).isEqualTo(DiffResult.Status.COMPLETE);
     assertThat(r.classes()).isNotEmpty().hasSizeLessThan(20);
     List<Integer> replies =
-        dev.tierproof.model.Failsafe.of(dev.tierproof.model.Direction.INGRESS).stream()
+        dev.tierproof.model.Failsafe.INBOUND.stream()
             .filter(f -> f.protocol() == 6)
             .map(dev.tierproof.model.Failsafe::port)
             .toList();

@@ -22,7 +22,7 @@ class ForwardStepRelevanceTest {
       apiVersion: projectcalico.org/v3
       kind: FelixConfiguration
       metadata: {name: default}
-      spec: {failsafeInboundHostPorts: []}
+      spec: {failsafeInboundHostPorts: [{port: 22, net: 10.0.0.0/8}]}
       """;
 
   @Test
@@ -54,6 +54,23 @@ class ForwardStepRelevanceTest {
       assertThat(run.code()).as(String.join(" ", args) + "\n" + run).isEqualTo(3);
       assertThat(run.out() + run.err()).contains("FelixConfiguration");
     }
+  }
+
+  @Test
+  void verifyAndMap_operatorDefaultFelixConfiguration_answersAsWithout(@TempDir Path dir)
+      throws Exception {
+    // spec S9.1: settings that change nothing modelled or equal what tierproof assumes
+    Path settled =
+        Files.writeString(
+            dir.resolve("settled.yaml"),
+            WalkedNode.YAML + "---\n" + dev.tierproof.load.FelixSettingsTest.OPERATOR_DEFAULT);
+    String renderer = "--dataplane=iptables";
+    Run verify =
+        Run.of("-f", settled.toString(), renderer, "verify", "isolated", "world", "fw/web");
+    assertThat(verify.code()).as(verify.toString()).isEqualTo(1);
+    Run map = Run.of("-f", settled.toString(), renderer, "map", "fw/web", "world");
+    assertThat(map.code()).as(map.toString()).isZero();
+    assertThat(map.err()).contains("its settings change nothing tierproof models");
   }
 
   @Test

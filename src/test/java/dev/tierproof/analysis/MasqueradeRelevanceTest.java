@@ -25,11 +25,12 @@ import org.junit.jupiter.api.Test;
  * flow from a pod to n1's host endpoint that Felix may masquerade (the oracle's own reading of the
  * pools: the pod not on n1, its address in a nat-outgoing pool or no pool at all, the host's in no
  * pool) and whose ingress step eval decides otherwise at one of its node's addresses (or any
- * address where the node's is not known), or another source port, is inconclusive; a flow Felix
- * does not masquerade (on n1, from a pool that is not nat-outgoing, to a pool's address, the host's
- * own packets to a pod) is never inconclusive for it, nor is one whose source the input settles (a
- * pod on n2, whose address is said, in a nat-outgoing pool) where no rule reads the source port and
- * the step decides alike from n2's address; a question's relevance covers its flows'.
+ * address where the node's is not known), or another source port, than the answer (eval's flow
+ * verdict: where the input settles the source, its step taken from the node's address) is
+ * inconclusive; a flow Felix does not masquerade (on n1, from a pool that is not nat-outgoing, to a
+ * pool's address, the host's own packets to a pod) is never inconclusive for it, nor is one whose
+ * source the input settles (a pod on n2, whose address is said, in a nat-outgoing pool) where no
+ * rule reads the source port; a question's relevance covers its flows'.
  */
 class MasqueradeRelevanceTest {
 
@@ -123,7 +124,8 @@ class MasqueradeRelevanceTest {
               assertThat(acting).as("seed %s: %s\n%s", seed, f.describe(), yaml).isFalse();
               continue;
             }
-            boolean allowed = eval.evaluate(h1, Direction.INGRESS, f).allowed();
+            // the answer's step: where the input settles the source, on the packet from it
+            boolean allowed = eval.evaluate(f).steps().get(1).allowed();
             boolean differs = false;
             for (Flow p : masqueraded(f, known ? List.of("10.80.0.2") : ANY, h2)) {
               if (eval.evaluate(h1, Direction.INGRESS, p).allowed() != allowed) {

@@ -119,7 +119,10 @@ class OwnWorkloadsDiffTest {
     assertThat(local.kind()).isEqualTo(Kind.CLOSED);
     assertThat(local.witness().local()).isTrue();
     assertThat(local.destination().display()).isEqualTo("h1");
-    assertThat(local.packets().port() == null || local.packets().port().contains(9090)).isTrue();
+    assertThat(
+            local.packets().port() == null
+                || local.packets().portRanges().stream().anyMatch(x -> x.contains(9090)))
+        .isTrue();
     assertThat(r.classes().stream().filter(c -> c.local() == null).map(DiffTest::show))
         .allSatisfy(s -> assertThat(s).doesNotContain("9090"));
   }

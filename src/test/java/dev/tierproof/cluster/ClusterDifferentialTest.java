@@ -96,6 +96,7 @@ class ClusterDifferentialTest {
                         + " endpoint crossing a forward chain",
                     "witnesses and sampled flows decided on a masqueraded source",
                     "questions out of time (inconclusive)",
+                    "witnesses and sampled flows translated by a settled nat-outgoing",
                     "witnesses and sampled flows decided on bpf by a host endpoint's untracked"
                         + " Deny")),
             ClusterDifferentialTest::verify);
@@ -163,10 +164,15 @@ class ClusterDifferentialTest {
         6, set.policies().stream().filter(p -> p.tier().contains("adminnetworkpolicy")).count());
     try (Reachability r = Reachability.using(set, session);
         Reachability rd = Reachability.using(deployed, session)) {
+      String[] aimed = MasqueradedFlows.pair(set); // spec S6.10: a settled masquerade
       for (int q = 0; q < QUESTIONS; q++) {
         boolean stable = s.nextInt(2) == 0;
         String from = Questions.ref(s, set, true, stable);
         String to = Questions.ref(s, set, false, stable);
+        if (q == QUESTIONS - 1 && aimed != null) {
+          from = aimed[0];
+          to = aimed[1];
+        }
         boolean existing = s.nextInt(4) == 0;
         List<Cidr> pods = s.nextInt(4) > 0 ? List.of() : s.pick(PODS); // --pod-cidr
         End src = Questions.inPods(Questions.resolve(from, set, existing), pods);
@@ -204,6 +210,7 @@ class ClusterDifferentialTest {
           Questions.countInterfaces(w, counts, 16); // spec S6.10
           counts.addAndGet(18, w.transit() != null ? 1 : 0); // spec S6.11
           masqueraded.check(question, src, dst, w, counts, 20);
+          counts.addAndGet(22, masqueraded.translated(w) ? 1 : 0); // spec S6.10
           assertThat(Questions.fits(w, spec))
               .as("%s: witness %s fits", question, Questions.brief(w))
               .isTrue();
@@ -215,7 +222,7 @@ class ClusterDifferentialTest {
             counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
             counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
             c.dataplane().countHostPaths(verdict, counts, 15);
-            c.dataplane().countUntrackedDeny(verdict, counts, 22);
+            c.dataplane().countUntrackedDeny(verdict, counts, 23);
             counts.addAndGet(19, Questions.hostElsewhere(w, eval) ? 1 : 0); // spec S6.10
           }
           for (Object[] end :
@@ -274,11 +281,12 @@ class ClusterDifferentialTest {
               Questions.countInterfaces(f, counts, 16); // spec S6.10
               counts.addAndGet(18, f.transit() != null ? 1 : 0); // spec S6.11
               masqueraded.check(question, src, dst, f, counts, 20);
+              counts.addAndGet(22, masqueraded.translated(f) ? 1 : 0); // spec S6.10
               Verdict verdict = eval.evaluate(f);
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
               c.dataplane().countHostPaths(verdict, counts, 15);
-              c.dataplane().countUntrackedDeny(verdict, counts, 22);
+              c.dataplane().countUntrackedDeny(verdict, counts, 23);
               counts.addAndGet(19, Questions.hostElsewhere(f, eval) ? 1 : 0); // spec S6.10
               assertThat(verdict.allowed())
                   .as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f))

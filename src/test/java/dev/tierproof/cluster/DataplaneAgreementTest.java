@@ -212,7 +212,7 @@ class DataplaneAgreementTest {
   private static void count(Flow f, AtomicLongArray counts) {
     counts.incrementAndGet(2);
     boolean failsafe =
-        dev.tierproof.model.Failsafe.allows(dev.tierproof.model.Direction.INGRESS, f);
+        dev.tierproof.model.FailsafePorts.DEFAULT.allows(dev.tierproof.model.Direction.INGRESS, f);
     counts.addAndGet(3, failsafe ? 1 : 0);
     counts.addAndGet(4, Protocols.hostDiscovery(f) ? 1 : 0);
     counts.addAndGet(5, f.source() == null && f.destination() == null ? 1 : 0);

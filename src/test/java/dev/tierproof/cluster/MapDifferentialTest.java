@@ -410,7 +410,7 @@ class MapDifferentialTest {
     for (Edge e : map.edges()) {
       edges.put(List.of(e.from(), e.to()), e);
       for (Part p : e.allowed()) {
-        Verdict v = eval.evaluate(p.witness());
+        Verdict v = eval.evaluate(p.witness(), false); // spec S6.10: the map keeps the source
         assertThat(v.allowed()).as("witness %s", p.witness().describe()).isTrue();
         assertThat(same(v, p.verdict()))
             .as("witness %s decided as its part says", p.witness().describe())

@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The flows of a question whose answer stands on a masqueraded source (specs/semantics.md S6.10,
  * S9.2): a workload's flow to another node's host endpoint whose masquerade the input settles
  * ({@link Masquerade.Kind#TRANSLATED}), in a question that nat-outgoing's element does not reach
- * (the settled masquerade narrowed it, or nothing at the host endpoint reads the source). The
- * solver answered it on the workload's packet; eval's ingress step at the host endpoint must decide
- * each translated packet (from each of the node's addresses, the source port kept or another)
- * alike. Counts them.
+ * (the settled masquerade narrowed it, or nothing at the host endpoint reads the source). eval and
+ * the solver answered it on the packet from the node's first address, the source port kept; eval's
+ * ingress step at the host endpoint must decide each translated packet (from each of the node's
+ * addresses, the source port kept or another) alike. Counts them.
  */
 final class MasqueradedFlows {
 
@@ -48,6 +48,33 @@ final class MasqueradedFlows {
             .orElse(null);
   }
 
+  /**
+   * The references of a workload and a host endpoint of {@code set} whose flow's masquerade it
+   * settles ({@link Masquerade.Kind#TRANSLATED}), for a question aimed at it; null: none.
+   */
+  static String[] pair(PolicySet set) {
+    for (dev.tierproof.model.Endpoint w : set.endpoints()) {
+      for (dev.tierproof.model.Endpoint h : set.endpoints()) {
+        for (dev.tierproof.model.Ip a : w.ips()) {
+          for (dev.tierproof.model.Ip b : h.ips()) {
+            if (!w.isHost() && h.isHost() && a.family() == b.family()) {
+              Flow f = Flow.between(6, a, 40000, b, 80, null, null, null, w, h);
+              if (set.masquerade().seen(f).first() != null) {
+                return new String[] {w.ref(), h.ref()};
+              }
+            }
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether eval and the solver take {@code f}'s host endpoint's steps on a translated packet. */
+  boolean translated(Flow f) {
+    return set.masquerade().seen(f).first() != null;
+  }
+
   /** {@code f}, a flow of the question from {@code src} to {@code dst}, counted in {@code at}. */
   void check(String question, End src, End dst, Flow f, AtomicLongArray n, int at) {
     if (masquerade == null
@@ -63,7 +90,8 @@ final class MasqueradedFlows {
       return;
     }
     n.incrementAndGet(at);
-    boolean allowed = eval.evaluate(f.destination(), Direction.INGRESS, f).allowed();
+    Flow first = Translated.packet(f, seen.first(), set); // spec S6.10: what the answer took
+    boolean allowed = eval.evaluate(f.destination(), Direction.INGRESS, first).allowed();
     for (Flow t : Translated.packets(f, seen, set)) {
       List<Integer> ports =
           f.sourcePort() == null

@@ -1094,7 +1094,15 @@ public final class RandomCluster {
       enforcingUnmodelled = true;
       docs.add(
           "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata:\n  name: default\nspec:\n"
-              + "  failsafeInboundHostPorts: []\n");
+              + "  chainInsertMode: Append\n");
+    } else if (new Random(seed * 31 + 7).nextInt(6) == 0) {
+      // spec S9.1: settings that change nothing modelled (drawn apart: every seed keeps its
+      // cluster)
+      docs.add(
+          "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata:\n  name: default\nspec:\n"
+              + "  logSeverityScreen: Info\n  healthPort: 9099\n  vxlanPort: 4789\n"
+              + "  defaultEndpointToHostAction: Accept\n  bpfConnectTimeLoadBalancing: TCP\n"
+              + dev.tierproof.smt.RandomFailsafe.yaml(new Random(seed * 31 + 11)));
     }
   }
 

@@ -11,16 +11,20 @@ import java.util.Random;
  * (no workload runs there), at an address in no pool, an all-interfaces host endpoint listing the
  * addresses of a node that an addressed Pod names and no host endpoint is on, a nat-outgoing pool
  * of the pods' range where the cluster has no pool (two times in three), and a policy on its
- * ingress whose rules read the source (the walked nodes' addresses, the pods', pod labels, source
- * ports) and the destination port, so that pods naming a node whose addresses are said have their
- * masquerade settled, and the host endpoint tells it apart or not. Its own random stream, so the
- * rest of a seed's cluster is drawn as before.
+ * ingress whose rules read the source (the walked nodes' addresses, the pods', the pod node's
+ * addresses, one or two of IPv4, its host endpoint's labels, pod labels, source ports) and the
+ * destination port, so that pods naming a node whose addresses are said have their masquerade
+ * settled, and the host endpoint tells it apart or not. Its own random stream, so the rest of a
+ * seed's cluster is drawn as before.
  */
 final class RandomMasqueradedHost {
 
   private static final List<String> SOURCES =
       List.of(
           "{nets: [10.90.0.0/24]}",
+          "{nets: [10.95.0.0/24]}",
+          "{notNets: [10.95.0.2/32]}",
+          "{selector: masq == 'near'}",
           "{nets: [10.1.0.0/16]}",
           "{nets: [10.0.0.0/8]}",
           "{notNets: [10.90.0.1/32]}",
@@ -75,7 +79,7 @@ final class RandomMasqueradedHost {
               + "  labels: {masq: near}\nspec:\n  node: "
               + node
               + "\n  interfaceName: \"*\"\n  expectedIPs: [10.95.0.2"
-              + (r.nextBoolean() ? ", \"fd00:95::2\"" : "")
+              + List.of("", ", \"fd00:95::2\"", ", 10.95.0.3").get(r.nextInt(3))
               + "]\n  profiles: [projectcalico-default-allow]\n");
     }
     if (docs.stream().noneMatch(d -> d.contains("\nkind: IPPool\n")) && r.nextInt(3) > 0) {

@@ -74,11 +74,16 @@ class HostPathTest {
   @Test
   void reply_sourcePortFailsafeOfOtherDirection_skipsUntracked() {
     // UDP 53 is an outbound failsafe port: inbound from it is a reply
-    assertThat(Failsafe.reply(Direction.INGRESS, udp(53, 5000))).isTrue();
-    assertThat(Failsafe.reply(Direction.EGRESS, udp(53, 5000))).isFalse();
+    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.reply(Direction.INGRESS, udp(53, 5000)))
+        .isTrue();
+    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.reply(Direction.EGRESS, udp(53, 5000)))
+        .isFalse();
     // UDP 68 is an inbound failsafe port: outbound from it is a reply
-    assertThat(Failsafe.reply(Direction.EGRESS, udp(68, 5000))).isTrue();
-    assertThat(Failsafe.reply(Direction.INGRESS, udp(5000, 53))).isFalse();
-    assertThat(Failsafe.allows(Direction.EGRESS, udp(5000, 53))).isTrue();
+    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.reply(Direction.EGRESS, udp(68, 5000)))
+        .isTrue();
+    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.reply(Direction.INGRESS, udp(5000, 53)))
+        .isFalse();
+    assertThat(dev.tierproof.model.FailsafePorts.DEFAULT.allows(Direction.EGRESS, udp(5000, 53)))
+        .isTrue();
   }
 }

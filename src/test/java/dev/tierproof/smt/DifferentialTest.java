@@ -52,7 +52,7 @@ class DifferentialTest {
   private static final int SAMPLES = 40;
 
   /** How many counters {@link #check} keeps. */
-  static final int STATS = 22;
+  static final int STATS = 23;
 
   @Test
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
@@ -106,7 +106,7 @@ class DifferentialTest {
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path; %d between a workload and another node's host endpoint crossing a forward chain; %d decided on bpf by an untracked Deny, %d of them at an all-interfaces endpoint), %d questions (%d ms; %d without an allowed flow; %d with a local witness; %d out of time, inconclusive)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path; %d between a workload and another node's host endpoint crossing a forward chain; %d translated by nat-outgoing at a host endpoint of another node; %d decided on bpf by an untracked Deny, %d of them at an all-interfaces endpoint), %d questions (%d ms; %d without an allowed flow; %d with a local witness; %d out of time, inconclusive)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
@@ -127,6 +127,7 @@ class DifferentialTest {
         total[18],
         total[20],
         total[21],
+        total[22],
         total[1],
         total[4] / 1_000_000,
         total[2],
@@ -202,8 +203,16 @@ class DifferentialTest {
         dev.tierproof.cluster.Questions.countInterfaces(flow, stats, 12); // spec S6.10
         stats[16] += flow.transit() != null ? 1 : 0; // spec S6.11
         stats[18] += dev.tierproof.cluster.Questions.hostElsewhere(flow, eval) ? 1 : 0; // S6.10
-        countUntrackedDeny(set, eval.evaluate(flow), stats, 20); // spec S6.6
+        stats[20] += set.masquerade().seen(flow).first() != null ? 1 : 0; // spec S6.10
+        countUntrackedDeny(set, eval.evaluate(flow), stats, 21); // spec S6.6
         concrete(network, eval, set, flow, vocabulary);
+      }
+    }
+    for (Flow flow : RandomPools.translated(set, seed)) { // spec S6.10: aimed, as drawn
+      for (Flow placed : dev.tierproof.cluster.Questions.placements(flow, set)) {
+        stats[0]++;
+        stats[20]++;
+        concrete(network, eval, set, placed, vocabulary);
       }
     }
     stats[3] += System.nanoTime() - t;

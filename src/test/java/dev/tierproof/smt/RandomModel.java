@@ -48,6 +48,10 @@ public final class RandomModel {
   static final List<String> KEYS = List.of("app", "tier", "env", "role");
   static final List<String> VALUES = List.of("a", "b", "web", "web-1", "");
   static final List<String> NAMESPACES = List.of("ns1", "ns2", "ns3");
+
+  /** A namespace the input never has, that selectors and sampled pods name (spec S5.3). */
+  static final String LACKING = "web-1";
+
   static final List<String> DOMAINS = List.of("a.com", "*.a.com", "x.a.com", "b.org", "*.org");
   static final List<String> NAMES =
       List.of("a.com", "x.a.com", "y.x.a.com", "b.org", "c.org", "z.net", "A.COM.");
@@ -117,11 +121,16 @@ public final class RandomModel {
   private final RandomForwarding forwarding;
   private final RandomLocalFlows local;
   private final RandomPodPairs pods;
+
+  /** Namespace names the input lacks, from a stream of their own: seeds keep their models. */
+  private final Random lacking;
+
   final PolicySet set;
   private final Map<String, Map<String, String>> nsLabels = new TreeMap<>();
 
   public RandomModel(long seed) {
     rnd = new Random(seed);
+    lacking = new Random(seed * 31 + 23);
     // all-interfaces host endpoints (S6.6) from a stream of their own: seeds keep their models
     Random interfaces = new Random(seed * 31 + 15);
     replies = new RandomReplies(seed);
@@ -254,10 +263,13 @@ public final class RandomModel {
     forwarding.draw(tiers, endpoints); // spec S6.11
     local.draw(tiers, endpoints); // spec S6.12
     RandomInterfaces.draw(seed, endpoints); // spec S6.9, S6.10: named and several host endpoints
+    RandomPools.host(seed, endpoints); // spec S6.10: a node whose addresses are said
     RandomBpfUntracked.draw(seed, dataplane.chosen(), tiers, endpoints); // spec S6.6: XDP, raw
     set =
         PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
-            .withDataplane(dataplane.chosen());
+            .withDataplane(dataplane.chosen())
+            .withFailsafe(RandomFailsafe.draw(new Random(seed * 0x9E3779B97F4A7C15L + 23)))
+            .withPools(RandomPools.draw(seed)); // spec S6.10: nat-outgoing
   }
 
   public PolicySet set() {
@@ -331,7 +343,8 @@ public final class RandomModel {
       }
     }
     if (kind == 1) {
-      Endpoint e = hypothetical(pick(NAMESPACES), family);
+      String ns = pick(NAMESPACES);
+      Endpoint e = hypothetical(lacking.nextInt(6) == 0 ? LACKING : ns, family);
       return new Object[] {e, e.ips().get(0)};
     }
     return new Object[] {null, unowned(family)};
@@ -532,6 +545,9 @@ public final class RandomModel {
         key.equals("projectcalico.org/namespace")
             ? pick(NAMESPACES)
             : key.equals("pcns.team") ? pick(List.of("x", "y")) : pick(VALUES);
+    if (key.equals("projectcalico.org/namespace") && lacking.nextInt(3) == 0) {
+      value = LACKING; // a namespace the policies name and the input lacks
+    }
     return switch (k) {
       case 0 -> new Selector.All();
       case 1 -> new Selector.Has(key);

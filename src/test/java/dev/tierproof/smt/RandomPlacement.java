@@ -64,7 +64,9 @@ final class RandomPlacement {
         set.networkSets(),
         set.profiles(),
         set.namespaces(),
-        set.dataplane());
+        set.dataplane(),
+        set.failsafe(),
+        set.pools());
   }
 
   /**

@@ -121,8 +121,9 @@ final class Samples {
   /**
    * Candidate packets for the written rule on a forward side (spec S6.10, S6.11): between an input
    * workload that can be on one of its nodes (on one, or naming none and placed on the first) and a
-   * far end outside the cluster or a workload, either way; at most {@code limit}. The rule's sides
-   * see the packet's two ends as written (its source side the source).
+   * far end outside the cluster, a workload or another node's host endpoint, either way; at most
+   * {@code limit}. The rule's sides see the packet's two ends as written (its source side the
+   * source).
    */
   List<Flow> forwardFlows(RuleRef rule, Steps.ForwardSide side, int limit) {
     List<Endpoint> near =
@@ -136,7 +137,7 @@ final class Samples {
       for (Direction as : Direction.values()) {
         for (Flow f : flows(rule, w, as, limit / 4 + 1)) {
           Endpoint far = as == Direction.INGRESS ? f.source() : f.destination();
-          if (far == null || !far.isHost()) {
+          if (far == null || !far.isHost() || far.node() != null && !far.node().equals(node)) {
             out.add(
                 f.placed(
                     as == Direction.INGRESS

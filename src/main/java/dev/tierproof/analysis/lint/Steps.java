@@ -10,7 +10,6 @@ import dev.tierproof.eval.Watcher;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Policy;
@@ -269,9 +268,9 @@ final class Steps {
       return path == HostPath.PRE_DNAT && LocalSteps.skips(set, flow);
     }
     return chain.forward()
-        ? path == HostPath.PRE_DNAT && Failsafe.allows(chain.direction(), flow)
+        ? path == HostPath.PRE_DNAT && set.failsafe().allows(chain.direction(), flow)
             || path == HostPath.UNTRACKED && ForwardSkips.skips(set, path, flow) // spec S6.7.1
-        : path == HostPath.UNTRACKED && Failsafe.reply(chain.direction(), flow);
+        : path == HostPath.UNTRACKED && set.failsafe().reply(chain.direction(), flow);
   }
 
   /**

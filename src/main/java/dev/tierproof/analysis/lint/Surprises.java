@@ -210,7 +210,9 @@ final class Surprises {
             phase.set().networkSets(),
             phase.set().profiles(),
             phase.set().namespaces(),
-            phase.set().dataplane());
+            phase.set().dataplane(),
+            phase.set().failsafe(),
+            phase.set().pools());
     Evaluator changed = new Evaluator(changedSet);
     List<Example> examples = new ArrayList<>();
     Rule any = Rule.allowAll(-1);

@@ -176,16 +176,17 @@ final class Cells {
   }
 
   /**
-   * Splits at the failsafe ports of a host endpoint's step in {@code dir} (spec S6.2), and at the
-   * source ports of replies to the other direction's, which skip the untracked path (S6.4).
+   * Splits at the failsafe ports ({@code ports}) of a host endpoint's step in {@code dir} (spec
+   * S6.2), and at the source ports of replies to the other direction's, which skip the untracked
+   * path (S6.4).
    */
-  void failsafe(Direction dir) {
-    for (Failsafe f : Failsafe.of(dir)) {
+  void failsafe(dev.tierproof.model.FailsafePorts ports, Direction dir) {
+    for (Failsafe f : ports.of(dir)) {
       protocols.add(f.protocol());
       split(portBounds, f.port(), f.port());
     }
     Direction other = dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
-    for (Failsafe f : Failsafe.of(other)) {
+    for (Failsafe f : ports.of(other)) {
       protocols.add(f.protocol());
       split(sourceBounds, f.port(), f.port());
     }

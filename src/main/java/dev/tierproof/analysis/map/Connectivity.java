@@ -88,6 +88,8 @@ public final class Connectivity {
   private final Map<List<Object>, List<Shape>> joints =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final ForwardTables<Table> forwardTables;
+  private final SharedVerdicts replayed = new SharedVerdicts();
+  private final SharedArrays arrays = new SharedArrays();
 
   /**
    * Per rule side (by identity) and end ({@link #end}): 0 not yet known, 1 the side holds it, 2
@@ -273,7 +275,7 @@ public final class Connectivity {
         continue;
       }
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).onHostNode();
-      Verdict v = evaluator.evaluate(f);
+      Verdict v = evaluator.evaluate(f, false); // spec S6.10: Relevance.map keeps the rest
       if (v.allowed()) {
         flows.put(c, f);
         verdicts.put(c, v);
@@ -283,7 +285,7 @@ public final class Connectivity {
     List<Part> parts = new ArrayList<>();
     for (List<Cell> same : allowed.values()) {
       for (Parts.Built b : Parts.of(all, same)) {
-        parts.add(b.part().with(flows.get(b.cell()), verdicts.get(b.cell())));
+        parts.add(b.part().with(flows.get(b.cell()), replayed.of(verdicts.get(b.cell()))));
       }
     }
     return parts;
@@ -353,12 +355,12 @@ public final class Connectivity {
     for (Shape s : shapes) {
       Cell c = s.cell();
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).placed(p);
-      Verdict v = evaluator.evaluate(f);
+      Verdict v = evaluator.evaluate(f, false); // spec S6.10: Relevance.map keeps the rest
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
         throw new IllegalStateException(
             "the map's part " + s.part() + " does not replay: " + f.describe());
       }
-      parts.add(s.part().with(f, v));
+      parts.add(s.part().with(f, replayed.of(v)));
     }
     return parts;
   }
@@ -554,14 +556,15 @@ public final class Connectivity {
         }
         classes = next;
       }
-      classOf = new int[members.size()];
-      java.util.Arrays.fill(classOf, -1);
+      int[] of = new int[members.size()];
+      java.util.Arrays.fill(of, -1);
       rep = new int[classes.size()];
       for (int k = 0; k < classes.size(); k++) {
         int kk = k;
-        classes.get(k).stream().forEach(i -> classOf[i] = kk);
+        classes.get(k).stream().forEach(i -> of[i] = kk);
         rep[k] = classes.get(k).nextSetBit(0);
       }
+      classOf = arrays.of(of);
       tables = new Table[classes.size()];
     }
 
@@ -610,7 +613,7 @@ public final class Connectivity {
         cells.add(namedPorts.at(peer, peerIp), dir == Direction.INGRESS);
       }
       if (at.isHost()) {
-        cells.failsafe(dir);
+        cells.failsafe(set.failsafe(), dir);
       }
       if (stepRules.replying(at, dir)) {
         cells.echo(); // spec S6.5
@@ -638,12 +641,12 @@ public final class Connectivity {
    * joint.
    */
   private Table shared(Direction dir, Partition partition, Step[] steps) {
-    Table t = new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
     List<Object> content = new ArrayList<>(List.of(dir, partition));
-    for (Step step : steps) {
-      content.add(step.allowed());
-      content.addAll(Parts.key(new Verdict(step.allowed(), List.of(step))));
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = replayed.step(steps[i]);
+      content.add(replayed.key(steps[i]));
     }
+    Table t = new Table(partition, steps, java.util.Arrays.stream(steps).anyMatch(Step::allowed));
     return tableByContent.computeIfAbsent(content, k -> t);
   }
 

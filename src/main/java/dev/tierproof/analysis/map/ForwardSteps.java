@@ -67,7 +67,9 @@ final class ForwardSteps {
     cells.add(srcPorts, true);
     cells.add(dstPorts, false);
     if (dir == Direction.INGRESS) {
-      cells.failsafe(Direction.INGRESS); // spec S6.7.2: an inbound failsafe port skips pre-DNAT
+      cells.failsafe(
+          evaluator.policySet().failsafe(),
+          Direction.INGRESS); // spec S6.7.2: an inbound failsafe port skips pre-DNAT
     }
     if (chain.local()) {
       cells.hostDiscovery(); // spec S6.12: on eBPF they skip the local pre-DNAT path

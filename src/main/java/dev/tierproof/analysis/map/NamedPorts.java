@@ -29,6 +29,9 @@ final class NamedPorts {
    */
   private final Map<List<Object>, Seen> seenAt = new java.util.concurrent.ConcurrentHashMap<>();
 
+  private final Map<Set<NamedPort>, Set<NamedPort>> distinct =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Who is at one member's address and the named ports there, as {@link #seen} asks. */
   private final class Seen {
     final Evaluator.Occupants occupants;
@@ -75,10 +78,17 @@ final class NamedPorts {
     if (crowded) {
       for (EntityMatch side : sides) {
         out.add(
-            s.bySide.computeIfAbsent(new Same(side), k -> evaluator.namedPorts(side, s.occupants)));
+            s.bySide.computeIfAbsent(
+                new Same(side), k -> shared(evaluator.namedPorts(side, s.occupants))));
       }
     }
     return out;
+  }
+
+  /** {@code ports}, or the set of the same ports seen first (a map sees few, millions of times). */
+  private Set<NamedPort> shared(Set<NamedPort> ports) {
+    Set<NamedPort> copy = Set.copyOf(ports);
+    return distinct.computeIfAbsent(copy, k -> copy);
   }
 
   /** Whether a rule side names ports by name (spec S3.5). */

@@ -3,7 +3,6 @@ package dev.tierproof.analysis.map;
 import dev.tierproof.analysis.map.Groups.Member;
 import dev.tierproof.analysis.map.MapResult.Edge;
 import dev.tierproof.analysis.map.MapResult.Group;
-import dev.tierproof.analysis.map.MapResult.Part;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -34,13 +33,14 @@ final class Variants {
     // per variant, its edges to and from every group outside its family; within a family, by pair
     Map<Group, Map<Integer, List<Object>>> rows = new IdentityHashMap<>();
     Map<List<Object>, List<Object>> within = new java.util.HashMap<>();
+    Signatures signatures = new Signatures();
     for (Edge e : edges) {
       Member f = memberOf.get(e.from());
       Member t = memberOf.get(e.to());
       if (f.variantOf() == null && t.variantOf() == null) {
         continue;
       }
-      List<Object> sig = signature(e.allowed());
+      List<Object> sig = signatures.of(e.allowed());
       if (f.variantOf() != null && f.variantOf().equals(t.variantOf())) {
         within.put(pair(e.from(), e.to()), sig);
         continue;
@@ -146,26 +146,5 @@ final class Variants {
 
   private static List<Object> between(Map<List<Object>, List<Object>> within, Group a, Group b) {
     return within.getOrDefault(pair(a, b), List.of());
-  }
-
-  /**
-   * The packets of each part and the points that decide them, in order (witnesses aside): two edges
-   * with equal signatures allow the same packets, decided alike.
-   */
-  private static List<Object> signature(List<Part> parts) {
-    List<Object> out = new ArrayList<>();
-    for (Part p : parts) {
-      out.add(
-          java.util.Arrays.asList(
-              p.ipVersion(),
-              p.protocol(),
-              p.exceptProtocols(),
-              p.ports(),
-              p.sourcePorts(),
-              p.icmpTypes(),
-              p.icmpCodes(),
-              Parts.key(p.verdict())));
-    }
-    return out;
   }
 }

@@ -8,7 +8,6 @@ import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.Failsafe;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.PolicySet;
@@ -107,7 +106,7 @@ class LintDifferentialTest {
           assertThat(decidedBy(step, r) || passedBy(step, r))
               .as(what + "shadowed " + r.display() + " decides " + f)
               .isFalse();
-          String first = firstTaker(step, r, f);
+          String first = firstTaker(eval.policySet().failsafe(), step, r, f);
           if (first != null) {
             assertThat(covers).as(what + "cover of " + r.display() + " for " + f).contains(first);
           }
@@ -225,11 +224,11 @@ class LintDifferentialTest {
    * failsafe reply skips the untracked path: the failsafe ports took it from an untracked rule; on
    * a forward chain a packet to an inbound failsafe port skips the pre-DNAT path (spec S6.7).
    */
-  static String firstTaker(Step s, RuleRef r, Flow f) {
+  static String firstTaker(dev.tierproof.model.FailsafePorts failsafe, Step s, RuleRef r, Flow f) {
     HostPath path = HostPath.of(r.policy());
     if (s.forward()
-        ? path == HostPath.PRE_DNAT && Failsafe.allows(r.direction(), f)
-        : path == HostPath.UNTRACKED && Failsafe.reply(r.direction(), f)) {
+        ? path == HostPath.PRE_DNAT && failsafe.allows(r.direction(), f)
+        : path == HostPath.UNTRACKED && failsafe.reply(r.direction(), f)) {
       return "failsafe"; // spec S6.4, S6.7: the raw (mangle) table accepts it before that path
     }
     for (TraceEntry t : s.trace()) {
