@@ -261,9 +261,9 @@ public final class Evaluator {
    * entered tier its applying policies in order, each rule in order, the first Allow or Deny
    * deciding (S4.3), a Pass leaving the tier (S4.4), an undecided tier ending in its default action
    * (S4.5; on a host endpoint's untracked and pre-DNAT paths it always passes, and a reply from a
-   * failsafe port skips the untracked path, S6.4); then the first profile with a matching rule
-   * (S4.6, a Pass there denies, or on Felix's rule renderer goes on to the next profile, {@link
-   * PolicySet#profilePassGoesOn}); else denied (S4.7). On a forward chain ({@link
+   * failsafe port skips the untracked path, S6.4, {@link PathSkips}); then the first profile with a
+   * matching rule (S4.6, a Pass there denies, or on Felix's rule renderer goes on to the next
+   * profile, {@link PolicySet#profilePassGoesOn}); else denied (S4.7). On a forward chain ({@link
    * StepPath#forward}) no failsafe port decides, an inbound one skips the pre-DNAT path (not on
    * eBPF, {@link PolicySet#forwardFailsafe}), and nothing deciding allows ({@link
    * Decision.Kind#FORWARDED}, S6.7, S6.8). An untracked Allow whose packet needs a reply decides
@@ -312,25 +312,12 @@ public final class Evaluator {
   /** {@link #walk} up to what decides, without the reply an untracked Allow needs. */
   private Decision decide(StepPath chain, Flow flow, Watcher watcher) {
     Direction dir = chain.direction();
-    boolean host = chain.at().isHost();
-    boolean failsafe = // spec S6.11: not on eBPF; S6.12: {@link LocalSteps#skips}
-        chain.local()
-            ? LocalSteps.skips(set, flow)
-            : host
-                && (!chain.forward() || set.forwardFailsafe())
-                && set.failsafe().allows(dir, flow);
-    if (failsafe && !chain.forward()) {
-      return Decision.of(Decision.Kind.FAILSAFE);
+    if (chain.at().isHost() && !chain.forward() && set.failsafe().allows(dir, flow)) {
+      return Decision.of(Decision.Kind.FAILSAFE); // spec S6.2
     }
-    boolean reply = host && !chain.forward() && set.failsafe().reply(dir, flow);
     for (StepPath.Entered e : chain.tiers()) {
-      if (reply && e.path() == HostPath.UNTRACKED) {
-        continue; // spec S6.4: the raw table accepts a failsafe reply before untracked policy
-      }
-      if (chain.forward() && !chain.local()
-          ? ForwardSkips.skips(set, e.path(), flow) // spec S6.7, S6.7.1: raw's, mangle's failsafes
-          : failsafe && e.path() == HostPath.PRE_DNAT) {
-        continue; // spec S6.7: mangle accepts an inbound failsafe port before pre-DNAT policy
+      if (PathSkips.skips(set, chain, e.path(), flow)) {
+        continue; // spec S6.4, S6.7, S6.7.1, S6.12: a failsafe chain accepted the packet first
       }
       boolean passed = false;
       for (Policy p : e.applying()) {

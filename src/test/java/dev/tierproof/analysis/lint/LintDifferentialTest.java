@@ -102,11 +102,12 @@ class LintDifferentialTest {
               || !matches(eval, r, f)) {
             continue;
           }
-          Step step = eval.evaluate(at, r.direction(), f);
+          dev.tierproof.eval.StepPath chain = eval.chain(at, r.direction());
+          Step step = eval.evaluate(chain, f);
           assertThat(decidedBy(step, r) || passedBy(step, r))
               .as(what + "shadowed " + r.display() + " decides " + f)
               .isFalse();
-          String first = firstTaker(eval.policySet().failsafe(), step, r, f);
+          String first = firstTaker(set, chain, step, r, f);
           if (first != null) {
             assertThat(covers).as(what + "cover of " + r.display() + " for " + f).contains(first);
           }
@@ -220,16 +221,17 @@ class LintDifferentialTest {
    * path, else a decision in an earlier tier or in the rule's tier; null when the step got past the
    * rule's tier (then a Pass of its tier took it, found in the trace). A Pass of a tier of the same
    * name on an earlier path of a host endpoint's step (untracked, pre-DNAT) takes nothing: each
-   * path has its own tiers and nothing deciding there goes on to the next path (spec S6.4). A
-   * failsafe reply skips the untracked path: the failsafe ports took it from an untracked rule; on
-   * a forward chain a packet to an inbound failsafe port skips the pre-DNAT path (spec S6.7).
+   * path has its own tiers and nothing deciding there goes on to the next path (spec S6.4). Where a
+   * failsafe port makes the step on {@code chain} skip the rule's path ({@link
+   * dev.tierproof.eval.PathSkips}: a reply the untracked path, also on a forward chain's ingress
+   * side, S6.4, S6.7.1; a packet to an inbound one a forward chain's pre-DNAT path, S6.7), the
+   * failsafe ports took it.
    */
-  static String firstTaker(dev.tierproof.model.FailsafePorts failsafe, Step s, RuleRef r, Flow f) {
+  static String firstTaker(
+      PolicySet set, dev.tierproof.eval.StepPath chain, Step s, RuleRef r, Flow f) {
     HostPath path = HostPath.of(r.policy());
-    if (s.forward()
-        ? path == HostPath.PRE_DNAT && failsafe.allows(r.direction(), f)
-        : path == HostPath.UNTRACKED && failsafe.reply(r.direction(), f)) {
-      return "failsafe"; // spec S6.4, S6.7: the raw (mangle) table accepts it before that path
+    if (dev.tierproof.eval.PathSkips.skips(set, chain, path, f)) {
+      return "failsafe"; // spec S6.4, S6.7, S6.7.1: a failsafe chain accepts it before that path
     }
     for (TraceEntry t : s.trace()) {
       if (t.tier().name().equals(r.tier().name())
