@@ -143,7 +143,7 @@ final class EndReach {
                 .anyMatch(
                     p ->
                         p.doNotTrack()
-                            && dev.tierproof.eval.Evaluator.applies(p, e, d)
+                            && dev.tierproof.eval.Evaluator.applies(p, e, d, set.dataplane())
                             && p.rules(d).stream()
                                 .anyMatch(x -> x.action() == dev.tierproof.model.Action.ALLOW));
   }
@@ -164,7 +164,8 @@ final class EndReach {
             .anyMatch(
                 x ->
                     x.preDnat()
-                        && dev.tierproof.eval.Evaluator.applies(x, star, Direction.INGRESS));
+                        && dev.tierproof.eval.Evaluator.applies(
+                            x, star, Direction.INGRESS, set.dataplane()));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.tierproof.eval;
 
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Cidr;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Domains;
 import dev.tierproof.model.Endpoint;
@@ -255,9 +256,9 @@ public final class Evaluator {
    * entered tier its applying policies in order, each rule in order, the first Allow or Deny
    * deciding (S4.3), a Pass leaving the tier (S4.4), an undecided tier ending in its default action
    * (S4.5; on a host endpoint's untracked and pre-DNAT paths it always passes, and a reply from a
-   * failsafe port skips the untracked path, S6.4); then the first profile with a matching rule
-   * (S4.6, a Pass there denies, or on Felix's rule renderer goes on to the next profile, {@link
-   * PolicySet#profilePassGoesOn}); else denied (S4.7). On a forward chain ({@link
+   * failsafe port skips the untracked path, S6.4, {@link PathSkips}); then the first profile with a
+   * matching rule (S4.6, a Pass there denies, or on Felix's rule renderer goes on to the next
+   * profile, {@link PolicySet#profilePassGoesOn}); else denied (S4.7). On a forward chain ({@link
    * StepPath#forward}) no failsafe port decides, an inbound one skips the pre-DNAT path (not on
    * eBPF, {@link PolicySet#forwardFailsafe}), and nothing deciding allows ({@link
    * Decision.Kind#FORWARDED}, S6.7, S6.8). An untracked Allow whose packet needs a reply decides
@@ -306,29 +307,14 @@ public final class Evaluator {
   /** {@link #walk} up to what decides, without the reply an untracked Allow needs. */
   private Decision decide(StepPath chain, Flow flow, Watcher watcher) {
     Direction dir = chain.direction();
-    boolean host = chain.at().isHost();
-    boolean failsafe = // spec S6.11: not on eBPF; S6.12: {@link LocalSteps#skips}
-        chain.local()
-            ? LocalSteps.skips(set, chain.at().node(), flow)
-            : host
-                && (!chain.forward() || set.forwardFailsafe())
-                && set.failsafe().allows(chain.at().node(), dir, flow);
-    if (failsafe && !chain.forward()) {
-      return Decision.of(Decision.Kind.FAILSAFE);
+    if (chain.at().isHost()
+        && !chain.forward()
+        && set.failsafe().allows(chain.at().node(), dir, flow)) {
+      return Decision.of(Decision.Kind.FAILSAFE); // spec S6.2
     }
-    boolean reply = host && !chain.forward() && set.failsafe().reply(chain.at().node(), dir, flow);
     for (StepPath.Entered e : chain.tiers()) {
-      if (reply && e.path() == HostPath.UNTRACKED) {
-        continue; // spec S6.4: the raw table accepts a failsafe reply before untracked policy
-      }
-      if (chain.forward() && !chain.local()
-          ? ForwardSkips.skips(
-              set,
-              chain.at().node(),
-              e.path(),
-              flow) // spec S6.7, S6.7.1: raw's, mangle's failsafes
-          : failsafe && e.path() == HostPath.PRE_DNAT) {
-        continue; // spec S6.7: mangle accepts an inbound failsafe port before pre-DNAT policy
+      if (PathSkips.skips(set, chain, e.path(), flow)) {
+        continue; // spec S6.4, S6.7, S6.7.1, S6.12: a failsafe chain accepted the packet first
       }
       boolean passed = false;
       for (Policy p : e.applying()) {
@@ -395,7 +381,9 @@ public final class Evaluator {
         d -> {
           List<StepPath.Entered> out = new ArrayList<>();
           for (HostPath path :
-              forward ? HostPath.forwarded(at.site(), d) : HostPath.of(at.site(), d)) {
+              forward
+                  ? HostPath.forwarded(at.site(), d)
+                  : HostPath.of(at.site(), d, set.dataplane())) {
             for (int t = 0; t < set.tiers().size(); t++) {
               List<Policy> applying =
                   index.candidates(t, at.labels()).stream()
@@ -417,7 +405,7 @@ public final class Evaluator {
   public List<Policy> applying(Tier tier, Endpoint at, Direction dir) {
     List<Policy> out = new ArrayList<>();
     for (Policy p : tier.policies()) {
-      if (applies(p, at, dir)) {
+      if (applies(p, at, dir, set.dataplane())) {
         out.add(p);
       }
     }
@@ -425,11 +413,12 @@ public final class Evaluator {
   }
 
   /**
-   * True when {@code p} is enforced on some path of the step at {@code at} in {@code dir} ({@link
-   * HostPath#enforced}) and selects {@code at}.
+   * True when {@code p} is enforced on some path of the step at {@code at} in {@code dir} on {@code
+   * dataplane} (null: none chosen, the rule renderer's; {@link HostPath#enforced(Policy,
+   * dev.tierproof.model.Site, Direction, Dataplane)}) and selects {@code at}.
    */
-  public static boolean applies(Policy p, Endpoint at, Direction dir) {
-    return HostPath.enforced(p, at.site(), dir) && p.selector().matches(at.labels());
+  public static boolean applies(Policy p, Endpoint at, Direction dir, Dataplane dataplane) {
+    return HostPath.enforced(p, at.site(), dir, dataplane) && p.selector().matches(at.labels());
   }
 
   /** True when rule {@code r} matches {@code flow} (spec S3: every criterion, AND-ed). */

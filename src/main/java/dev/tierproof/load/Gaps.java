@@ -60,16 +60,16 @@ final class Gaps {
    * selecting an all-interfaces host endpoint. Which of them are unmodelled depends on the chosen
    * dataplane ({@link PolicySet#dataplane}, spec S4.6, S6.6, S6.11): on Felix's rule renderer
    * (iptables, nftables) a profile's Pass and untracked policy on an all-interfaces endpoint are
-   * modelled; on eBPF a profile's Pass is, untracked policy at host endpoints is not ({@link
-   * #ebpf}), and the walked forward chains are modelled but where nat-outgoing translates the
-   * source ({@code natOutgoing}: a workload's pool may be nat-outgoing, which the eBPF dataplane
-   * applies before the outgoing interface's forward egress rules see the packet, S6.11; {@link
-   * #dataplanes}). Where packets between two nodes may be encapsulated as {@code modes} says
-   * ({@link IpPools}), VXLAN to {@code vxlanPort} (null: any port, a {@code FelixConfiguration} may
-   * change it), a pre-DNAT policy whose ingress Deny rules may drop an outer packet is also an
-   * element of its own, reaching the flows between workloads on two nodes whose outer packet it may
-   * drop ({@link OuterPackets}, spec S6.10, S9.2; not on eBPF, which never polices the outer
-   * packet).
+   * modelled; on eBPF a profile's Pass is, and untracked policy at host endpoints (an
+   * all-interfaces endpoint's ingress too) is but for its Allow rules ({@link EbpfUntracked}), and
+   * the walked forward chains are modelled but where nat-outgoing translates the source ({@code
+   * natOutgoing}: a workload's pool may be nat-outgoing, which the eBPF dataplane applies before
+   * the outgoing interface's forward egress rules see the packet, S6.11; {@link #dataplanes}).
+   * Where packets between two nodes may be encapsulated as {@code modes} says ({@link IpPools}),
+   * VXLAN to {@code vxlanPort} (null: any port, a {@code FelixConfiguration} may change it), a
+   * pre-DNAT policy whose ingress Deny rules may drop an outer packet is also an element of its
+   * own, reaching the flows between workloads on two nodes whose outer packet it may drop ({@link
+   * OuterPackets}, spec S6.10, S9.2; not on eBPF, which never polices the outer packet).
    */
   static List<Unmodelled> of(
       PolicySet set, IpPools.Modes modes, Integer vxlanPort, boolean natOutgoing) {
@@ -154,7 +154,7 @@ final class Gaps {
           }
         }
         if (bpf && path == HostPath.UNTRACKED) {
-          ebpf(set, p, out);
+          out.addAll(EbpfUntracked.of(set, p));
         }
         if (!renderer) {
           dataplanes(set, p, walked, natOutgoing, out);
@@ -216,38 +216,6 @@ final class Gaps {
       }
     }
     return List.copyOf(new LinkedHashSet<>(out));
-  }
-
-  /**
-   * On the eBPF dataplane, an enforced untracked policy {@code p} selecting a host endpoint acts at
-   * it in the directions it governs there: ingress is enforced in XDP, where an Allow skips eBPF's
-   * conntrack and all later policy, egress in iptables' raw table ahead of eBPF's own conntrack and
-   * policy, and what either's Allow and its reply meet is not settled
-   * (specs/notes/bpf-host-endpoints.md, section 1; spec S6.6).
-   */
-  private static void ebpf(PolicySet set, Policy p, List<Unmodelled> out) {
-    if (set.endpoints().stream().noneMatch(e -> e.isHost() && p.selector().matches(e.labels()))) {
-      return;
-    }
-    Set<Direction> governed = EnumSet.noneOf(Direction.class);
-    for (Direction d : Direction.values()) {
-      if (HostPath.enforced(p, Site.HOST, d)) {
-        governed.add(d);
-      }
-    }
-    out.add(
-        new Unmodelled(
-            "doNotTrack",
-            p.displayName(),
-            p.span(),
-            "the eBPF dataplane (`--dataplane bpf`) enforces host endpoints' untracked policy"
-                + " outside its policy programs (ingress in XDP, where an Allow skips conntrack and"
-                + " all later policy, on all-interfaces endpoints too; egress in iptables' raw"
-                + " table); what its Allow and the reply meet is not settled",
-            governed.isEmpty()
-                ? Reach.NOWHERE
-                : new Reach.Endpoints(
-                    governed, EnumSet.of(Endpoint.Kind.HOST), p.selector(), null)));
   }
 
   /**

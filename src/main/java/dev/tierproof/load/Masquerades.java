@@ -11,7 +11,6 @@ import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Reach;
 import dev.tierproof.model.Rule;
-import dev.tierproof.model.Site;
 import dev.tierproof.model.Tier;
 import dev.tierproof.model.Unmodelled;
 import java.util.ArrayList;
@@ -29,8 +28,8 @@ import java.util.stream.Collectors;
  * element acting on those flows ({@link Reach.Masqueraded}): one with an ingress rule matching the
  * source (selectors, nets, service accounts, services, ports: masquerade keeps the source port only
  * where no other connection holds it), or an untracked one governing ingress at a named host
- * endpoint (a failsafe reply's skip of the untracked path reads the source port, and its Allow's
- * reply goes back to the node's address, S6.4, S6.5).
+ * endpoint, on eBPF at an all-interfaces one too (a failsafe reply's skip of the untracked path
+ * reads the source port, and its Allow's reply goes back to the node's address, S6.4, S6.5).
  */
 final class Masquerades {
 
@@ -54,16 +53,19 @@ final class Masquerades {
         }
         boolean reads = p.ingress().stream().anyMatch(Masquerades::readsSource);
         // spec S6.4, S6.6: a failsafe reply (by its source port) skips the untracked path, which
-        // an all-interfaces endpoint does not have (iptables, nftables) or is unmodelled (eBPF)
+        // an all-interfaces endpoint has on eBPF only (XDP)
         boolean untracked = HostPath.of(p) == HostPath.UNTRACKED;
+        java.util.function.Predicate<Endpoint> raw =
+            h ->
+                untracked
+                    && HostPath.of(h.site(), Direction.INGRESS, set.dataplane())
+                        .contains(HostPath.UNTRACKED);
         add(
             p.displayName(),
             p.span(),
             hosts,
-            h ->
-                p.selector().matches(h.labels())
-                    && (reads || untracked && h.site() != Site.ALL_INTERFACES),
-            h -> untracked && h.site() != Site.ALL_INTERFACES,
+            h -> p.selector().matches(h.labels()) && (reads || raw.test(h)),
+            raw,
             p.ingress(),
             masquerade,
             out);

@@ -89,6 +89,26 @@ public enum HostPath {
   }
 
   /**
+   * {@link #of(Site, Direction)} on {@code dataplane} (null: none chosen, the rule renderer's): on
+   * eBPF an all-interfaces endpoint's ingress step starts with its untracked path, which XDP
+   * enforces on the data interfaces without an endpoint of their own (S6.6; {@code bpf_ep_mgr.go}
+   * {@code OnHEPUpdate}, {@code attachXDPProgram}); its egress has none on any dataplane.
+   */
+  public static List<HostPath> of(Site site, Direction dir, Dataplane dataplane) {
+    return dataplane == Dataplane.BPF && site == Site.ALL_INTERFACES && dir == Direction.INGRESS
+        ? HOST_INGRESS
+        : of(site, dir);
+  }
+
+  /**
+   * {@link #enforced(Policy, Site, Direction)} on {@code dataplane} ({@link #of(Site, Direction,
+   * Dataplane)}).
+   */
+  public static boolean enforced(Policy p, Site site, Direction dir, Dataplane dataplane) {
+    return !p.staged() && p.governs(dir) && of(site, dir, dataplane).contains(of(p));
+  }
+
+  /**
    * True when an entered tier of this path ends in its default action (normal and forward paths,
    * spec S4.5, S6.8); elsewhere the end of a tier always passes (S6.4).
    */

@@ -44,7 +44,8 @@ final class Assumed {
         + (d.renderer()
             ? "a profile's Pass goes on to the next profile; untracked policy on an all-interfaces"
                 + " host endpoint is ignored"
-            : "a profile's Pass denies; host endpoints' untracked paths are not modelled; no"
+            : "a profile's Pass denies; a host endpoint's untracked Deny drops (in XDP an"
+                + " all-interfaces endpoint's too), its untracked Allow is not modelled; no"
                 + " failsafe port skips a forward chain's pre-DNAT path");
   }
 

@@ -270,7 +270,7 @@ public final class ExplainReport {
                 .anyMatch(
                     p ->
                         HostPath.of(p) == HostPath.UNTRACKED
-                            && Evaluator.applies(p, at, Direction.INGRESS));
+                            && Evaluator.applies(p, at, Direction.INGRESS, null));
     out.add(
         "Host endpoint "
             + at.ref()
@@ -413,17 +413,25 @@ public final class ExplainReport {
         && set.failsafe().reply(at.node(), dir, flow)
         && tiers.stream()
             .flatMap(t -> t.policies().stream())
-            .anyMatch(p -> HostPath.of(p) == HostPath.UNTRACKED && Evaluator.applies(p, at, dir))) {
+            .anyMatch(
+                p ->
+                    HostPath.of(p) == HostPath.UNTRACKED
+                        && Evaluator.applies(p, at, dir, set.dataplane()))) {
       // spec S6.4
       out.add(
           Protocols.name(flow.protocol())
               + " source port "
               + flow.sourcePort()
-              + " is a failsafe port of the other direction: the raw table takes the packet for a"
-              + " reply and skips the untracked path.");
+              + " is a failsafe port of the other direction: "
+              + (set.dataplane() == dev.tierproof.model.Dataplane.BPF && dir == Direction.INGRESS
+                  ? "XDP"
+                  : "the raw table")
+              + " takes the packet for a reply and skips the untracked path.");
     }
     List<String> ignored =
-        at.site() != Site.ALL_INTERFACES || step.forward()
+        at.site() != Site.ALL_INTERFACES
+                || step.forward()
+                || HostPath.of(at.site(), dir, set.dataplane()).contains(HostPath.UNTRACKED)
             ? List.of()
             : tiers.stream()
                 .flatMap(t -> t.policies().stream())
@@ -660,7 +668,8 @@ public final class ExplainReport {
                     t.policies().stream()
                         .noneMatch(
                             p ->
-                                HostPath.of(p) == HostPath.NORMAL && Evaluator.applies(p, at, dir)))
+                                HostPath.of(p) == HostPath.NORMAL
+                                    && Evaluator.applies(p, at, dir, null)))
             .map(Tier::name)
             .collect(Collectors.toList());
     if (names.isEmpty()) {

@@ -357,11 +357,16 @@ final class ChainChanges {
 
   /**
    * Some changed policy may apply at endpoints of class {@code k} in {@code dir}, or their profiles
-   * differ.
+   * differ, or the two versions' dataplanes walk other paths there.
    */
   boolean touched(List<Policy> changed, ClassKey k, Direction dir) {
+    List<dev.tierproof.model.HostPath> paths =
+        dev.tierproof.model.HostPath.of(k.site(), dir, after.set.dataplane());
+    if (!paths.equals(dev.tierproof.model.HostPath.of(k.site(), dir, before.set.dataplane()))) {
+      return true; // spec S6.6: the dataplanes walk other paths here (eBPF's XDP at `*`)
+    }
     for (Policy p : changed) {
-      if (dev.tierproof.model.HostPath.enforced(p, k.site(), dir)
+      if (dev.tierproof.model.HostPath.enforced(p, k.site(), dir, after.set.dataplane())
           && p.selector().matches(k.labels())) {
         return true;
       }

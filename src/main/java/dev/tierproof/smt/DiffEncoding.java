@@ -333,8 +333,8 @@ public final class DiffEncoding {
       for (Map.Entry<ClassKey, List<Endpoint>> c : classes.entrySet()) {
         ClassKey k = c.getKey();
         ChainChanges.Peers peers = peers(k, dir, changed, sameTiers);
-        if (k.site() == Site.HOST
-            && (before.untracked(k.labels(), dir) || after.untracked(k.labels(), dir))) {
+        if (before.untracked(k.site(), k.labels(), dir)
+            || after.untracked(k.site(), k.labels(), dir)) {
           // spec S6.5: the other direction decides the replies of untracked Allows
           peers = ChainChanges.Peers.union(peers, peers(k, dir.opposite(), changed, sameTiers));
         }

@@ -284,7 +284,7 @@ public final class DiffQuery implements AutoCloseable {
   private static void replies(
       Network net, List<Side> sides, Direction dir, List<Rule> rules, Set<Rule> seen) {
     for (ClassKey k : classes(sides)) {
-      if (k.site() == Site.HOST && net.untracked(k.labels(), dir)) {
+      if (net.untracked(k.site(), k.labels(), dir)) {
         rules(net, k, dir.opposite(), rules, seen);
       }
     }

@@ -241,7 +241,7 @@ final class EndLayout {
    */
   void involveReplies(Set<Rule> out) {
     for (ClassKey k : classes()) {
-      if (k.site() == Site.HOST && net.untracked(k.labels(), dir)) {
+      if (net.untracked(k.site(), k.labels(), dir)) {
         addRules(k, dir.opposite(), out);
       }
     }

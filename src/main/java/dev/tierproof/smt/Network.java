@@ -429,7 +429,8 @@ public final class Network {
    */
   List<TierPart> skeleton(LabelView view, Map<String, String> labels, Site site, Direction dir) {
     List<Object> key = List.of(view == null ? labels : view, dir, view == null, site);
-    return skeletons.computeIfAbsent(key, k -> build(view, labels, HostPath.of(site, dir), dir));
+    return skeletons.computeIfAbsent(
+        key, k -> build(view, labels, HostPath.of(site, dir, set.dataplane()), dir));
   }
 
   /**
@@ -469,12 +470,14 @@ public final class Network {
   }
 
   /**
-   * Some policy is on the untracked path of a host endpoint with {@code labels} in {@code dir}: its
-   * untracked Allows may need replies, which the other direction decides (spec S6.5).
+   * Some policy is on the untracked path of a host endpoint of {@code site} with {@code labels} in
+   * {@code dir}: its untracked Allows may need replies, which the other direction decides (spec
+   * S6.5). None at a workload, nor where the site has no untracked path ({@link HostPath#of(Site,
+   * Direction, dev.tierproof.model.Dataplane)}).
    */
-  boolean untracked(Map<String, String> labels, Direction dir) {
-    return skeleton(null, labels, Site.HOST, dir).stream()
-        .anyMatch(p -> p.path() == HostPath.UNTRACKED);
+  boolean untracked(Site site, Map<String, String> labels, Direction dir) {
+    return site.host()
+        && skeleton(null, labels, site, dir).stream().anyMatch(p -> p.path() == HostPath.UNTRACKED);
   }
 
   private List<TierPart> build(

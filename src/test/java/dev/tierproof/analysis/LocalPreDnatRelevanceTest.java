@@ -72,7 +72,9 @@ class LocalPreDnatRelevanceTest {
       assertThat(without.out()).contains("HostEndpoint `node n1`");
       Run run = run(untracked, q);
       assertThat(run.code()).as(run.toString()).isEqualTo(3);
-      assertThat(run.out()).as(run.toString()).contains("doNotTrack `untracked-in`");
+      assertThat(run.out())
+          .as(run.toString())
+          .contains("doNotTrack `ingress rule 0 of untracked-in`");
     }
   }
 

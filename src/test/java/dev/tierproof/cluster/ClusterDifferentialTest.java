@@ -96,7 +96,9 @@ class ClusterDifferentialTest {
                         + " endpoint crossing a forward chain",
                     "witnesses and sampled flows decided on a masqueraded source",
                     "questions out of time (inconclusive)",
-                    "witnesses and sampled flows translated by a settled nat-outgoing")),
+                    "witnesses and sampled flows translated by a settled nat-outgoing",
+                    "witnesses and sampled flows decided on bpf by a host endpoint's untracked"
+                        + " Deny")),
             ClusterDifferentialTest::verify);
     fewOutOfTime(counts.get(VERIFY_OUT_OF_TIME), counts.get(1));
   }
@@ -220,6 +222,7 @@ class ClusterDifferentialTest {
             counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
             counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
             c.dataplane().countHostPaths(verdict, counts, 15);
+            c.dataplane().countUntrackedDeny(verdict, counts, 23);
             counts.addAndGet(19, Questions.hostElsewhere(w, eval) ? 1 : 0); // spec S6.10
           }
           for (Object[] end :
@@ -283,6 +286,7 @@ class ClusterDifferentialTest {
               counts.addAndGet(7, Questions.replied(verdict) ? 1 : 0);
               counts.addAndGet(11, verdict.steps().stream().anyMatch(Step::forward) ? 1 : 0);
               c.dataplane().countHostPaths(verdict, counts, 15);
+              c.dataplane().countUntrackedDeny(verdict, counts, 23);
               counts.addAndGet(19, Questions.hostElsewhere(f, eval) ? 1 : 0); // spec S6.10
               assertThat(verdict.allowed())
                   .as("%s: sampled flow %s, proved to allow none", question, Questions.brief(f))

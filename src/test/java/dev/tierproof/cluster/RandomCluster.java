@@ -196,6 +196,7 @@ public final class RandomCluster {
       docs.add(replies);
     }
     docs.addAll(paths.forward()); // spec S6.11
+    docs.addAll(RandomClusterUntracked.draw(seed, dataplane.dataplane(), docs)); // spec S6.6
     docs.addAll(RandomMasqueradedHost.draw(seed, docs, podNodes())); // spec S6.10
     // forwarded traffic through host endpoints (S6.6), or a service the input does not resolve
     enforcingUnmodelled =
@@ -203,6 +204,7 @@ public final class RandomCluster {
             || services.unresolvedReferenced()
             || dataplane.unmodelled()
             || RandomNamedInterfaces.drawn(docs)
+            || RandomClusterUntracked.drawn(docs)
             || RandomWalkedNodes.masquerades(docs); // spec S6.10, S9.2
     // a random source of their own: the rest of the text stays what it was without them
     docs.addAll(ClusterAdminPolicies.draw(new Random(seed * 0x9E3779B97F4A7C15L + 3), used));

@@ -156,6 +156,26 @@ public final class RandomClusterDataplane {
     }
   }
 
+  /**
+   * Counts a flow whose {@code verdict} eval gave on this cluster when it is on eBPF and an
+   * untracked Deny decided its own step at a host endpoint (spec S6.6: XDP or iptables' raw table,
+   * modelled as on iptables; an all-interfaces endpoint's ingress too), at {@code index}.
+   */
+  public void countUntrackedDeny(
+      dev.tierproof.eval.Verdict verdict, AtomicLongArray counts, int index) {
+    if (dataplane == Dataplane.BPF
+        && verdict.steps().stream()
+            .anyMatch(
+                s ->
+                    !s.forward()
+                        && s.endpoint().isHost()
+                        && s.decidedBy().kind() == dev.tierproof.eval.Decision.Kind.RULE
+                        && s.decidedBy().path() == dev.tierproof.model.HostPath.UNTRACKED
+                        && s.decidedBy().rule().action() == dev.tierproof.model.Action.DENY)) {
+      counts.incrementAndGet(index);
+    }
+  }
+
   /** A profile of Pass, Allow, Deny and Log rules in both directions, a Pass first in one. */
   private static String profile(Random r, String name) {
     StringBuilder b =

@@ -112,15 +112,31 @@ class DataplaneGapsTest {
   }
 
   @Test
-  void wildcardUntracked_bpf_unmodelledNamingBpf() {
+  void wildcardUntracked_bpf_denyModelledAtHostsForwardedUnmodelled() {
     List<Unmodelled> out = gaps(WILDCARD_UNTRACKED, Dataplane.BPF);
-    assertThat(out).extracting(Unmodelled::kind).containsExactly("doNotTrack", "doNotTrack");
-    // spec S6.6: XDP enforces it; what its Allow's reply meets is not settled
+    // spec S6.6: XDP walks the all-interfaces endpoint's untracked ingress Deny (modelled); its
+    // failsafe-reply skip reads the source port (S6.10: masquerade); forwarded traffic stays
+    assertThat(out).extracting(Unmodelled::kind).containsExactly("doNotTrack", "natOutgoing");
+    assertThat(out).allSatisfy(u -> assertThat(atHosts(u)).isEmpty());
+    assertThat(out.get(0).reach())
+        .isInstanceOfSatisfying(
+            Reach.Endpoints.class,
+            r -> assertThat(r.kinds()).containsExactly(dev.tierproof.model.Endpoint.Kind.WORKLOAD));
+  }
+
+  @Test
+  void wildcardUntrackedAllow_bpf_eachAllowRuleAnElementAtItsSteps() {
+    List<Unmodelled> out =
+        gaps(WILDCARD_UNTRACKED.replace("action: Deny", "action: Allow"), Dataplane.BPF);
+    // spec S6.6: what an untracked Allow's reply meets on eBPF is not settled
     assertThat(out)
-        .anySatisfy(
+        .filteredOn(u -> atHosts(u).equals(java.util.Set.of(Direction.INGRESS)))
+        .singleElement()
+        .satisfies(
             u -> {
+              assertThat(u.name()).isEqualTo("ingress rule 0 of pol");
               assertThat(u.reason()).contains("--dataplane bpf");
-              assertThat(atHosts(u)).containsExactly(Direction.INGRESS);
+              assertThat(((Reach.Endpoints) u.reach()).decider()).isNotNull();
             });
   }
 

@@ -52,7 +52,7 @@ class DifferentialTest {
   private static final int SAMPLES = 40;
 
   /** How many counters {@link #check} keeps. */
-  static final int STATS = 21;
+  static final int STATS = 23;
 
   @Test
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
@@ -106,7 +106,7 @@ class DifferentialTest {
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path; %d between a workload and another node's host endpoint crossing a forward chain; %d translated by nat-outgoing at a host endpoint of another node), %d questions (%d ms; %d without an allowed flow; %d with a local witness; %d out of time, inconclusive)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path; %d between a workload and another node's host endpoint crossing a forward chain; %d translated by nat-outgoing at a host endpoint of another node; %d decided on bpf by an untracked Deny, %d of them at an all-interfaces endpoint), %d questions (%d ms; %d without an allowed flow; %d with a local witness; %d out of time, inconclusive)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
@@ -126,6 +126,8 @@ class DifferentialTest {
         total[17],
         total[18],
         total[20],
+        total[21],
+        total[22],
         total[1],
         total[4] / 1_000_000,
         total[2],
@@ -135,6 +137,28 @@ class DifferentialTest {
     assertThat(total[19])
         .as("questions out of time")
         .isLessThanOrEqualTo(Math.max(1, total[1] / 4));
+  }
+
+  /**
+   * Counts a flow on eBPF whose own step at a host endpoint an untracked Deny decided (spec S6.6:
+   * XDP or the raw table, modelled), at {@code at}, and at {@code at + 1} when that endpoint is of
+   * all interfaces (XDP on the data interfaces without their own endpoint).
+   */
+  static void countUntrackedDeny(PolicySet set, Verdict v, long[] stats, int at) {
+    if (set.dataplane() != dev.tierproof.model.Dataplane.BPF) {
+      return;
+    }
+    for (Step s : v.steps()) {
+      if (!s.forward()
+          && s.endpoint().isHost()
+          && s.decidedBy().kind() == Decision.Kind.RULE
+          && s.decidedBy().path() == dev.tierproof.model.HostPath.UNTRACKED
+          && s.decidedBy().rule().action() == dev.tierproof.model.Action.DENY) {
+        stats[at]++;
+        stats[at + 1] += s.endpoint().allInterfaces() ? 1 : 0;
+        return;
+      }
+    }
   }
 
   static void check(long seed, SolverSession session, long[] stats) {
@@ -180,6 +204,7 @@ class DifferentialTest {
         stats[16] += flow.transit() != null ? 1 : 0; // spec S6.11
         stats[18] += dev.tierproof.cluster.Questions.hostElsewhere(flow, eval) ? 1 : 0; // S6.10
         stats[20] += set.masquerade().seen(flow).first() != null ? 1 : 0; // spec S6.10
+        countUntrackedDeny(set, eval.evaluate(flow), stats, 21); // spec S6.6
         concrete(network, eval, set, flow, vocabulary);
       }
     }

@@ -264,6 +264,7 @@ public final class RandomModel {
     local.draw(tiers, endpoints); // spec S6.12
     RandomInterfaces.draw(seed, endpoints); // spec S6.9, S6.10: named and several host endpoints
     RandomPools.host(seed, endpoints); // spec S6.10: a node whose addresses are said
+    RandomBpfUntracked.draw(seed, dataplane.chosen(), tiers, endpoints); // spec S6.6: XDP, raw
     set =
         PolicySet.ordered(tiers, endpoints, netsets, profiles, namespaces)
             .withDataplane(dataplane.chosen())

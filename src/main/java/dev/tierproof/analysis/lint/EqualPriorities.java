@@ -61,7 +61,8 @@ final class EqualPriorities {
     List<EClass> both = new ArrayList<>();
     for (EClass c : phase.steps().classes) {
       Endpoint at = c.representative();
-      if (Evaluator.applies(first, at, d) && Evaluator.applies(second, at, d)) {
+      if (Evaluator.applies(first, at, d, phase.set().dataplane())
+          && Evaluator.applies(second, at, d, phase.set().dataplane())) {
         both.add(c);
       }
     }
@@ -142,12 +143,12 @@ final class EqualPriorities {
   private boolean add(
       RuleRef later, List<RuleRef> earlier, Endpoint at, Direction d, Flow f, Evaluator replay) {
     if (at == null
-        || !Evaluator.applies(later.policy(), at, d)
+        || !Evaluator.applies(later.policy(), at, d, phase.set().dataplane())
         || later.rules().stream().noneMatch(r -> replay.matches(r, f))) {
       return false;
     }
     for (RuleRef e : earlier) {
-      if (Evaluator.applies(e.policy(), at, d)
+      if (Evaluator.applies(e.policy(), at, d, phase.set().dataplane())
           && e.rules().stream().anyMatch(r -> replay.matches(r, f))) {
         phase
             .findings()

@@ -379,7 +379,7 @@ public final class Lint {
     for (EClass c : Steps.spread(steps.selected(p, d))) {
       chains.add(steps.chain(c, d));
     }
-    if (hypothetical != null && Evaluator.applies(p, hypothetical, d)) {
+    if (hypothetical != null && Evaluator.applies(p, hypothetical, d, set.dataplane())) {
       chains.add(chainAt(hypothetical, d));
     }
     return chains;

@@ -131,7 +131,8 @@ final class Surprises {
     boolean workloads = false;
     for (EClass c : phase.steps().classes) {
       Endpoint e = c.representative();
-      boolean selects = p.types().stream().anyMatch(d -> Evaluator.applies(p, e, d));
+      boolean selects =
+          p.types().stream().anyMatch(d -> Evaluator.applies(p, e, d, phase.set().dataplane()));
       if (selects && e.isHost()) {
         hosts.addAll(c.members());
       } else if (selects) {
@@ -221,7 +222,7 @@ final class Surprises {
       }
       List<EClass> classes = new ArrayList<>();
       for (EClass c : phase.steps().classes) {
-        if (Evaluator.applies(enforced, c.representative(), d)) {
+        if (Evaluator.applies(enforced, c.representative(), d, phase.set().dataplane())) {
           classes.add(c);
         }
       }

@@ -120,7 +120,9 @@ record Unmatchable(PolicySet set, Scope scope, Steps steps, Samples samples) {
                 + "` is the policy's own endpoint, and it excludes every endpoint the policy selects");
       }
     }
-    if (allInterfacesOnly(set, rule.policy())) {
+    if (allInterfacesOnly(set, rule.policy())
+        // spec S6.6: eBPF's XDP walks an all-interfaces endpoint's untracked ingress rules
+        && !(set.dataplane() == dev.tierproof.model.Dataplane.BPF && ingress)) {
       return new Finding.UnmatchableRule(
           rule,
           Cause.ALL_INTERFACES,

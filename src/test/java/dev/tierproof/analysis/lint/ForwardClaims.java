@@ -69,7 +69,7 @@ final class ForwardClaims {
         return false;
       }
       assertThat(took).as(at + ": shadowed, decides " + f).isFalse();
-      String first = LintDifferentialTest.firstTaker(eval.policySet().failsafe(), step, r, f);
+      String first = LintDifferentialTest.firstTaker(set, side, step, r, f);
       if (first != null) {
         assertThat(
                 s.coveredBy().stream().map(LintDifferentialTest::key).collect(Collectors.toSet()))

@@ -98,14 +98,16 @@ class LintDifferentialTest {
             s.coveredBy().stream().map(LintDifferentialTest::key).collect(Collectors.toSet());
         for (Flow f : at(flows, r.direction())) {
           Endpoint at = end(f, r.direction());
-          if (!Evaluator.applies(r.policy(), at, r.direction()) || !matches(eval, r, f)) {
+          if (!Evaluator.applies(r.policy(), at, r.direction(), set.dataplane())
+              || !matches(eval, r, f)) {
             continue;
           }
-          Step step = eval.evaluate(at, r.direction(), f);
+          dev.tierproof.eval.StepPath chain = eval.chain(at, r.direction());
+          Step step = eval.evaluate(chain, f);
           assertThat(decidedBy(step, r) || passedBy(step, r))
               .as(what + "shadowed " + r.display() + " decides " + f)
               .isFalse();
-          String first = firstTaker(eval.policySet().failsafe(), step, r, f);
+          String first = firstTaker(set, chain, step, r, f);
           if (first != null) {
             assertThat(covers).as(what + "cover of " + r.display() + " for " + f).contains(first);
           }
@@ -119,7 +121,7 @@ class LintDifferentialTest {
         Example e = tie.example();
         for (RuleRef r : List.of(tie.rule(), tie.other())) {
           assertThat(
-                  Evaluator.applies(r.policy(), e.at(), e.direction())
+                  Evaluator.applies(r.policy(), e.at(), e.direction(), set.dataplane())
                       && matches(eval, r, e.flow()))
               .as(what + "equal-priority " + r.display() + " matches " + e.flow())
               .isTrue();
@@ -130,7 +132,7 @@ class LintDifferentialTest {
         RuleRef r = u.rule();
         for (Flow f : at(flows, r.direction())) {
           Endpoint at = end(f, r.direction());
-          if (Evaluator.applies(r.policy(), at, r.direction())) {
+          if (Evaluator.applies(r.policy(), at, r.direction(), set.dataplane())) {
             assertThat(matches(eval, r, f))
                 .as(what + "unmatchable " + r.display() + " matches " + f)
                 .isFalse();
@@ -155,7 +157,7 @@ class LintDifferentialTest {
           for (Direction d : Direction.values()) {
             Endpoint at = end(f, d);
             if (at != null) {
-              assertThat(Evaluator.applies(dead.policy(), at, d))
+              assertThat(Evaluator.applies(dead.policy(), at, d, set.dataplane()))
                   .as(what + "dead " + dead.policy().displayName() + " applies at " + at.ref())
                   .isFalse();
             }
@@ -166,7 +168,9 @@ class LintDifferentialTest {
           for (Direction d : Direction.values()) {
             Endpoint at = end(f, d);
             if (at != null) {
-              assertThat(dead.tier().policies().stream().anyMatch(p -> Evaluator.applies(p, at, d)))
+              assertThat(
+                      dead.tier().policies().stream()
+                          .anyMatch(p -> Evaluator.applies(p, at, d, set.dataplane())))
                   .as(what + "dead tier " + dead.tier().name() + " applies at " + at.ref())
                   .isFalse();
             }
@@ -217,16 +221,17 @@ class LintDifferentialTest {
    * path, else a decision in an earlier tier or in the rule's tier; null when the step got past the
    * rule's tier (then a Pass of its tier took it, found in the trace). A Pass of a tier of the same
    * name on an earlier path of a host endpoint's step (untracked, pre-DNAT) takes nothing: each
-   * path has its own tiers and nothing deciding there goes on to the next path (spec S6.4). A
-   * failsafe reply skips the untracked path: the failsafe ports took it from an untracked rule; on
-   * a forward chain a packet to an inbound failsafe port skips the pre-DNAT path (spec S6.7).
+   * path has its own tiers and nothing deciding there goes on to the next path (spec S6.4). Where a
+   * failsafe port makes the step on {@code chain} skip the rule's path ({@link
+   * dev.tierproof.eval.PathSkips}: a reply the untracked path, also on a forward chain's ingress
+   * side, S6.4, S6.7.1; a packet to an inbound one a forward chain's pre-DNAT path, S6.7), the
+   * failsafe ports took it.
    */
-  static String firstTaker(dev.tierproof.model.FailsafePorts failsafe, Step s, RuleRef r, Flow f) {
+  static String firstTaker(
+      PolicySet set, dev.tierproof.eval.StepPath chain, Step s, RuleRef r, Flow f) {
     HostPath path = HostPath.of(r.policy());
-    if (s.forward()
-        ? path == HostPath.PRE_DNAT && failsafe.allows(s.endpoint().node(), r.direction(), f)
-        : path == HostPath.UNTRACKED && failsafe.reply(s.endpoint().node(), r.direction(), f)) {
-      return "failsafe"; // spec S6.4, S6.7: the raw (mangle) table accepts it before that path
+    if (dev.tierproof.eval.PathSkips.skips(set, chain, path, f)) {
+      return "failsafe"; // spec S6.4, S6.7, S6.7.1: a failsafe chain accepts it before that path
     }
     for (TraceEntry t : s.trace()) {
       if (t.tier().name().equals(r.tier().name())

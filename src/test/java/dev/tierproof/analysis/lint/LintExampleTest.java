@@ -96,7 +96,9 @@ class LintExampleTest {
     for (Finding.ShadowedRule s : shadowed) {
       Example e = s.example();
       assertThat(matches(s.rule(), e.flow())).as(describe(s)).isTrue();
-      assertThat(Evaluator.applies(s.rule().policy(), e.at(), s.rule().direction())).isTrue();
+      assertThat(
+              Evaluator.applies(s.rule().policy(), e.at(), s.rule().direction(), set.dataplane()))
+          .isTrue();
       Step step = replay(e);
       assertThat(decidedBy(step, s.rule())).isFalse();
       assertThat(s.coveredBy()).isNotEmpty();
@@ -160,7 +162,7 @@ class LintExampleTest {
             Finding.UnmatchableRule.Cause.SELECTOR, Finding.UnmatchableRule.Cause.NAMED_PORT);
     for (Finding.UnmatchableRule u : unmatchable) {
       for (Endpoint at : set.endpoints()) {
-        if (!Evaluator.applies(u.rule().policy(), at, u.rule().direction())) {
+        if (!Evaluator.applies(u.rule().policy(), at, u.rule().direction(), set.dataplane())) {
           continue;
         }
         for (Flow f : grid(at, u.rule().direction())) {
@@ -177,7 +179,7 @@ class LintExampleTest {
     for (Finding.DeadPolicy d : of(Finding.DeadPolicy.class)) {
       for (Endpoint e : set.endpoints()) {
         for (Direction dir : Direction.values()) {
-          assertThat(Evaluator.applies(d.policy(), e, dir)).isFalse();
+          assertThat(Evaluator.applies(d.policy(), e, dir, set.dataplane())).isFalse();
         }
       }
     }
@@ -185,7 +187,7 @@ class LintExampleTest {
     assertThat(tier.policies()).extracting(Policy::name).containsExactly("legacy.staging-allow");
     for (Policy p : tier.policies()) {
       for (Endpoint e : set.endpoints()) {
-        assertThat(Evaluator.applies(p, e, Direction.INGRESS)).isFalse();
+        assertThat(Evaluator.applies(p, e, Direction.INGRESS, set.dataplane())).isFalse();
       }
     }
     Finding.DirectionNotGoverned g = of(Finding.DirectionNotGoverned.class).get(0);
