@@ -200,15 +200,31 @@ public final class Connectivity {
     return out;
   }
 
-  /** The same packets decided by the same points. */
+  /**
+   * The same packets, placed alike (nodes and interfaces crossed, spec S6.10, S6.11), decided by
+   * the same points at the same endpoints.
+   */
   private static boolean alike(Part a, Part b) {
     return a.protocol() == b.protocol()
+        && placed(a).equals(placed(b))
         && a.exceptProtocols().equals(b.exceptProtocols())
         && a.ports().equals(b.ports())
         && a.sourcePorts().equals(b.sourcePorts())
         && a.icmpTypes().equals(b.icmpTypes())
         && a.icmpCodes().equals(b.icmpCodes())
         && Parts.key(a.verdict()).equals(Parts.key(b.verdict()));
+  }
+
+  /** Where a part's witness is placed and the endpoints of its steps. */
+  private static List<Object> placed(Part p) {
+    Flow f = p.witness();
+    List<Object> out = new ArrayList<>();
+    out.add(String.valueOf(f.sourcePlacement()));
+    out.add(String.valueOf(f.destinationPlacement()));
+    out.add(String.valueOf(f.sourceInterface()));
+    out.add(String.valueOf(f.destinationInterface()));
+    p.verdict().steps().forEach(st -> out.add(st.endpoint().ref()));
+    return out;
   }
 
   /**
