@@ -4,7 +4,6 @@ import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.Function;
@@ -38,20 +37,7 @@ final class FailsafeNets {
         Ip ip = peerIp.apply(m);
         held.set(m.index(), ip != null && net.contains(ip));
       }
-      List<BitSet> next = new ArrayList<>(classes.size() + 1);
-      for (BitSet c : classes) {
-        BitSet in = (BitSet) c.clone();
-        in.and(held);
-        BitSet out = (BitSet) c.clone();
-        out.andNot(held);
-        if (!in.isEmpty()) {
-          next.add(in);
-        }
-        if (!out.isEmpty()) {
-          next.add(out);
-        }
-      }
-      classes = next;
+      classes = Classes.split(classes, held);
     }
     return classes;
   }
