@@ -146,6 +146,28 @@ class DataplaneOptionTest {
   }
 
   @Test
+  void diff_iptablesToBpf_localPreDnatFailsafeSkip_changes() {
+    // spec S6.12: a pod's packet to its own node's host at inbound failsafe TCP 22 skips the local
+    // pre-DNAT path on the rule renderer only, so kubelet-from-pods' last Deny drops it on bpf
+    // (found as dataplane diff seed 1300015, whose model the generators have since changed)
+    Run run =
+        Run.of(
+            "-f",
+            "specs/cases/own/host-endpoint-local-pre-dnat/resources.yaml",
+            "diff",
+            "--dataplane",
+            "iptables:bpf");
+    assertThat(run.code()).as(run.toString()).isEqualTo(1);
+    assertThat(run.out())
+        .containsPattern(
+            "newly denied: [^\\n]*n1-auto, TCP 22[^\\n]*\\n  e\\.g\\. TCP [0-9.:]+ -> 10\\.80\\.0\\.1:22"
+                + " \\(app/(web|db) -> n1-auto\\)\\n  before: allowed: pre-DNAT ingress at n1-auto by no"
+                + " policy")
+        .contains(
+            "now:    denied at pre-DNAT ingress of n1-auto by ingress rule 2 of kubelet-from-pods");
+  }
+
+  @Test
   void diff_iptablesToBpf_closesWhatTheProfilePassLetOn() throws Exception {
     Run run = Run.of("-f", PASS, "diff", "--dataplane", "iptables:bpf", "-o", "json");
     assertThat(run.code()).as(run.toString()).isEqualTo(ExitCode.VIOLATED.code());

@@ -221,7 +221,7 @@ class GapsTest {
         apiVersion: projectcalico.org/v3
         kind: FelixConfiguration
         metadata: {name: default}
-        spec: {failsafeInboundHostPorts: [{port: 22, net: 10.0.0.0/8}]}
+        spec: {failsafeInboundHostPorts: [{protocol: ICMP, port: 22}]}
         """);
     assertThat(in.unmodelled())
         .extracting(Unmodelled::kind)
