@@ -8,7 +8,6 @@ import dev.tierproof.eval.ProfileEntry;
 import dev.tierproof.eval.Reply;
 import dev.tierproof.eval.Step;
 import dev.tierproof.eval.TraceEntry;
-import dev.tierproof.eval.Translated;
 import dev.tierproof.eval.Verdict;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Direction;
@@ -215,7 +214,7 @@ public final class ExplainReport {
       out.add("");
       out.add(
           Text.side(step) + " at " + step.endpoint().ref() + ": " + Text.verdict(step.allowed()));
-      String masqueraded = masqueraded(set, flow, step);
+      String masqueraded = StepNotes.masqueraded(set, flow, step);
       if (masqueraded != null) {
         out.add("  " + masqueraded);
       }
@@ -230,30 +229,6 @@ public final class ExplainReport {
               + " is outside the cluster: no policy applies to its ingress.");
     }
     return out;
-  }
-
-  /**
-   * At a host endpoint's own ingress step, where nat-outgoing's settled masquerade hides the
-   * workload's address ({@link Translated#seen}, spec S6.10): the source the step sees; else null.
-   */
-  private static String masqueraded(PolicySet set, Flow flow, Step step) {
-    if (step.forward()
-        || step.direction() != Direction.INGRESS
-        || (step.decidedBy() != null && step.decidedBy().kind() == Decision.Kind.OWN_NODE)) {
-      return null;
-    }
-    Flow seen = Translated.seen(flow, set);
-    if (seen.sourceIp().equals(flow.sourceIp())) {
-      return null;
-    }
-    return "It sees the packet from "
-        + seen.sourceIp()
-        + (seen.source() != null ? " (" + seen.source().ref() + ")" : "")
-        + ": nat-outgoing masquerades "
-        + flow.source().ref()
-        + "'s packets to another node's host as its node "
-        + flow.source().node()
-        + "'s address.";
   }
 
   /**
@@ -396,6 +371,7 @@ public final class ExplainReport {
               + (dir == Direction.INGRESS ? "inbound" : "outbound")
               + " port of host endpoint "
               + who
+              + StepNotes.failsafeNet(set, at, dir, flow)
               + ": allowed before any policy.");
       return out;
     }

@@ -126,7 +126,11 @@ class FailsafeConfigTest {
     Path in = Files.writeString(dir.resolve("in.yaml"), HOST + NODE_AND_NET);
     Run held = Run.of("-f", in.toString(), "explain", "198.51.100.10", "fs-host", "--port", "22");
     assertThat(held.code()).as(held.toString()).isZero();
-    assertThat(held.out()).startsWith("allow:").contains("failsafe");
+    assertThat(held.out())
+        .startsWith("allow:")
+        .contains(
+            "TCP port 22 is a failsafe inbound port of host endpoint fs-host for peers in"
+                + " 198.51.100.0/24, which holds 198.51.100.10: allowed before any policy.");
     Run missed = Run.of("-f", in.toString(), "explain", "203.0.113.5", "fs-host", "--port", "22");
     assertThat(missed.code()).as(missed.toString()).isZero();
     assertThat(missed.out()).startsWith("deny:").contains("rule 0 of deny-host");
@@ -135,7 +139,10 @@ class FailsafeConfigTest {
     assertThat(own.code()).as(own.toString()).isZero();
     assertThat(own.out()).startsWith("deny:");
     Run other = Run.of("-f", in.toString(), "explain", "203.0.113.5", "fs-other", "--port", "2222");
-    assertThat(other.out()).as(other.toString()).startsWith("allow:").contains("failsafe");
+    assertThat(other.out())
+        .as(other.toString())
+        .startsWith("allow:")
+        .contains("TCP port 2222 is a failsafe inbound port of host endpoint fs-other: allowed");
     Run notOnH1 =
         Run.of("-f", in.toString(), "explain", "203.0.113.5", "fs-host", "--port", "2222");
     assertThat(notOnH1.out()).as(notOnH1.toString()).startsWith("deny:");
