@@ -164,9 +164,13 @@ public final class Evaluator {
    * The steps of every flow from {@code source} to {@code destination} (null: outside the cluster)
    * placed as {@code ends} says ({@link Flow#sourcePlacement}, {@link Flow#sourceInterface}), in
    * the packet's order ({@link Hop#of}) around the forward chains of its ends' nodes ({@link
-   * #forwarders}). The one home of that order (the map's tables follow it).
+   * #forwarders}). The one home of that order (the map's tables follow it). A pod's packets to
+   * itself have none ({@link Flow#loopback}).
    */
   public List<Hop> hops(Endpoint source, Endpoint destination, Flow.Ends ends) {
+    if (Flow.loopback(source, destination)) {
+      return List.of();
+    }
     Endpoint[] via = forwarders(source, destination, ends);
     return LocalSteps.hops(this, source, destination, ends, Hop.of(source, destination, via));
   }
@@ -179,7 +183,9 @@ public final class Evaluator {
    * outside addresses is routed through.
    */
   private Endpoint[] forwarders(Endpoint source, Endpoint destination, Flow.Ends ends) {
-    return Hop.sides(source, destination, ends, ports, this::held);
+    return Flow.loopback(source, destination)
+        ? new Endpoint[4]
+        : Hop.sides(source, destination, ends, ports, this::held);
   }
 
   /** The host endpoints whose forward chains {@code flow} meets, once each, in {@link #hops}. */

@@ -172,6 +172,14 @@ public record Endpoint(
     return kind == Kind.HOST;
   }
 
+  /**
+   * A workload endpoint that is one pod (a Pod, a WorkloadEndpoint), not a controller's pod
+   * template, which stands for each of its pods, nor a pod not yet deployed (spec S5.6).
+   */
+  public boolean onePod() {
+    return kind == Kind.WORKLOAD && (source.equals("Pod") || source.equals("WorkloadEndpoint"));
+  }
+
   /** Where its steps are taken, as far as their paths go (spec S6.4, S6.6). */
   public Site site() {
     return !isHost() ? Site.WORKLOAD : allInterfaces ? Site.ALL_INTERFACES : Site.HOST;

@@ -108,6 +108,9 @@ public final class ExplainReport {
       case TEXT -> text(e, caveat);
       case JSON -> {
         var out = Json.explanation(e.flow(), e.verdict());
+        if (e.flow().loopback()) {
+          out.put("loopback", true); // spec S5.6: no step sees it (additive)
+        }
         var walked = out.arrayNode();
         for (Placed p : e.placed()) {
           var x = Json.explanation(p.flow(), p.verdict());
@@ -209,6 +212,13 @@ public final class ExplainReport {
       out.add(
           Text.outside(from, flow.sourceIp())
               + " is outside the cluster: no policy applies to its egress.");
+    }
+    if (flow.loopback()) { // spec S5.6
+      out.add("");
+      out.add(
+          flow.source().ref()
+              + "'s packets to its own address never leave the pod: Linux delivers them over its"
+              + " loopback interface, so no Calico policy sees them.");
     }
     for (Step step : verdict.steps()) {
       out.add("");

@@ -6,6 +6,7 @@ import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.analysis.VerifyResult.Blocker;
 import dev.tierproof.analysis.VerifyResult.Result;
+import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
 import java.util.ArrayList;
 import java.util.List;
@@ -112,6 +113,15 @@ public final class VerifyReport {
       }
     } else {
       out.add(head + ": no flow of the question is allowed");
+      if (source instanceof End.Known k
+          && destination instanceof End.Known d
+          && Flow.loopback(k.endpoint(), d.endpoint())) { // spec S5.6
+        out.add(
+            "note: "
+                + k.endpoint().ref()
+                + "'s packets to its own address never leave the pod (loopback): no policy sees"
+                + " them, so they are no flow of the question");
+      }
       if (r.blockersIncomplete() != null) {
         out.add("blocked at (incomplete: " + r.blockersIncomplete() + "; more points may block):");
       } else if (!r.blockers().isEmpty()) {

@@ -124,6 +124,9 @@ final class EndLayout {
   /** The endpoints each concrete or address-less alternative stands for. */
   private final Map<Alternative, List<Endpoint>> members = new IdentityHashMap<>();
 
+  /** Of a concrete alternative, the address of each of its {@link #members}, in their order. */
+  private final Map<Alternative, List<Ip>> at = new IdentityHashMap<>();
+
   /** Observed endpoint sets: grouping keeps their members apart from the rest. */
   private final List<Set<Endpoint>> marks = new ArrayList<>();
 
@@ -181,6 +184,15 @@ final class EndLayout {
    */
   List<Endpoint> members(Alternative o) {
     return members.getOrDefault(o, List.of());
+  }
+
+  /**
+   * The address of the {@code i}th of {@link #members}{@code (o)}: of a concrete alternative its
+   * own, else null (a free address).
+   */
+  Ip memberAddress(Alternative o, int i) {
+    List<Ip> a = at.get(o);
+    return a == null ? null : a.get(i);
   }
 
   void expand(List<Side> sides) {
@@ -366,6 +378,7 @@ final class EndLayout {
       Concrete g =
           groups.computeIfAbsent(sig, x -> new Concrete(c.getKey(), a, cls, covered, ports));
       members.computeIfAbsent(g, x -> new ArrayList<>()).add(c.getKey());
+      at.computeIfAbsent(g, x -> new ArrayList<>()).add(a);
     }
     options.addAll(0, groups.values());
     Map<List<Object>, Addressless> free = new LinkedHashMap<>();

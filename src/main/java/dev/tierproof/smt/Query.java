@@ -185,6 +185,7 @@ public final class Query implements AutoCloseable {
       session.add(PacketBounds.of(ctx, v, bounds));
       session.add(src.scope());
       session.add(dst.scope());
+      session.add(Loopback.exclude(t, src, dst)); // spec S5.6: a pod's packets to itself
       session.add(masq.scope(t, v, src, dst, compiler)); // spec S6.10: nat-outgoing's translation
       local = ctx.mkFalse();
       if (step == null) {

@@ -134,7 +134,8 @@ record Witness(
    */
   Answer decode(Model m, long millis, boolean explain, BoolExpr allowed) {
     Map<String, Profile> assumed = new LinkedHashMap<>();
-    Flow flow = flow(m, assumed);
+    boolean[] moved = {false};
+    Flow flow = flow(m, assumed, moved);
     Endpoint source = flow.source();
     List<Point> decisions = new ArrayList<>();
     if (explain) {
@@ -162,11 +163,15 @@ record Witness(
         assumed,
         null,
         millis,
-        base == null ? null : base.flow(m, new LinkedHashMap<>()));
+        // an end moved off a pod's flow to itself: the base takes that end's twin (Replay)
+        base == null || moved[0] ? null : base.flow(m, new LinkedHashMap<>(), moved));
   }
 
-  /** The model's flow, the profiles of its hypothetical ends' namespaces put in {@code assumed}. */
-  private Flow flow(Model m, Map<String, Profile> assumed) {
+  /**
+   * The model's flow, the profiles of its hypothetical ends' namespaces put in {@code assumed};
+   * {@code moved} set when an end was moved off a pod's flow to itself ({@link Loopback#apart}).
+   */
+  private Flow flow(Model m, Map<String, Profile> assumed, boolean[] moved) {
     boolean v6 = m.eval(v.v6, true).isTrue();
     int family = v6 ? 6 : 4;
     int proto = ((BitVecNum) m.eval(v.proto, true)).getInt();
@@ -175,6 +180,21 @@ record Witness(
     int[] count = {0};
     Endpoint source = src.endpoint(m, family, assumed, count);
     Endpoint destination = dst.endpoint(m, family, assumed, count);
+    Ip sourceIp = new Ip(family, ((BitVecNum) m.eval(v.src, true)).getBigInteger());
+    Ip destinationIp = new Ip(family, ((BitVecNum) m.eval(v.dst, true)).getBigInteger());
+    Loopback.Stand[] apart =
+        Loopback.apart(
+            src.layout(), src.chosen(m), source, dst.layout(), dst.chosen(m), destination);
+    if (apart != null) {
+      moved[0] = true;
+      if (apart[0] != null) {
+        source = apart[0].endpoint();
+        sourceIp = apart[0].address() != null ? apart[0].address() : sourceIp;
+      } else {
+        destination = apart[1].endpoint();
+        destinationIp = apart[1].address() != null ? apart[1].address() : destinationIp;
+      }
+    }
     String domain = null;
     if (dst.chosen(m) instanceof External o) {
       domain =
@@ -184,9 +204,9 @@ record Witness(
     }
     return Flow.between(
             proto,
-            new Ip(family, ((BitVecNum) m.eval(v.src, true)).getBigInteger()),
+            sourceIp,
             ports ? ((BitVecNum) m.eval(v.sport, true)).getInt() : null,
-            new Ip(family, ((BitVecNum) m.eval(v.dst, true)).getBigInteger()),
+            destinationIp,
             ports ? ((BitVecNum) m.eval(v.dport, true)).getInt() : null,
             icmp ? ((BitVecNum) m.eval(v.icmpType, true)).getInt() : null,
             icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,

@@ -64,6 +64,15 @@ final class Cases {
       return node.get("to").asText();
     }
 
+    /**
+     * The query states its flow is a pod's packets to itself ({@code loopback: true}, spec S5.6):
+     * no step sees it, and it is no flow of any question (verify reachable violated, isolated
+     * holds).
+     */
+    boolean loopback() {
+      return node.path("loopback").asBoolean(false);
+    }
+
     /** {@code quiz-1 #0 shop/podA -> tigera.io TCP 443}: names the query in reports. */
     String title() {
       return owner.name()
@@ -209,6 +218,9 @@ final class Cases {
     List<String> out = new ArrayList<>();
     JsonNode q = query.node();
     same(out, "verdict", q.get("verdict"), explanation.get("verdict"));
+    if (q.path("loopback").asBoolean(false) != explanation.path("loopback").asBoolean(false)) {
+      out.add("loopback: expected " + q.path("loopback") + ", got " + explanation.get("loopback"));
+    }
     // egress, ingress: the ends' own steps; forwardIngress, forwardEgress: the sides of the host
     // endpoint's forward chain a forwarded flow meets (spec S6.11); localPreDnat: the local
     // pre-DNAT path a workload's packet to its own host meets (S6.12)
