@@ -55,7 +55,7 @@ final class Loopback {
     for (Endpoint m : layout.members(o)) {
       if (one == null) {
         one = m;
-      } else if (!one.equals(m)) {
+      } else if (one != m && !one.equals(m)) {
         return null;
       }
     }

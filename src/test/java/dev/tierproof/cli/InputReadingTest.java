@@ -137,14 +137,15 @@ class InputReadingTest {
     Files.writeString(
         file,
         "apiVersion: v1\nkind: Pod\nmetadata: {name: p,\tnamespace: default, labels: {&k app: web,\trole: *k}}\n"
-            + "status: {podIP: 10.0.0.1}\n");
+            + "status: {podIP: 10.0.0.1}\n---\napiVersion: v1\nkind: Pod\n"
+            + "metadata: {name: q, namespace: default}\nstatus: {podIP: 10.0.0.2}\n");
     Run run =
         Run.of(
             "-f",
             file.toString(),
             "verify",
             "reachable",
-            "default/p",
+            "default/q",
             "{role == 'app'}",
             "--existing");
     assertThat(run.code()).as(run.toString()).isZero();

@@ -133,8 +133,8 @@ public final class Sampler {
       return null;
     }
     Object[] d = of(dst, family, (Ip) s[1]);
-    if (d == null || d[1].equals(s[1])) {
-      return null;
+    if (d == null || d[1].equals(s[1]) || Flow.loopback((Endpoint) s[0], (Endpoint) d[0])) {
+      return null; // spec S5.6: a pod's packets to itself are no flow of a question
     }
     String domain = dst instanceof End.Addresses o && o.domain() != null ? o.domain() : null;
     if (domain != null && d[0] != null) {

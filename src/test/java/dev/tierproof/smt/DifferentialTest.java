@@ -52,7 +52,7 @@ class DifferentialTest {
   private static final int SAMPLES = 40;
 
   /** How many counters {@link #check} keeps. */
-  static final int STATS = 23;
+  static final int STATS = 24;
 
   @Test
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
@@ -106,7 +106,7 @@ class DifferentialTest {
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path; %d between a workload and another node's host endpoint crossing a forward chain; %d translated by nat-outgoing at a host endpoint of another node; %d decided on bpf by an untracked Deny, %d of them at an all-interfaces endpoint), %d questions (%d ms; %d without an allowed flow; %d with a local witness; %d out of time, inconclusive)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path; %d between a workload and another node's host endpoint crossing a forward chain; %d translated by nat-outgoing at a host endpoint of another node; %d decided on bpf by an untracked Deny, %d of them at an all-interfaces endpoint; %d a pod's packets to itself, which no question holds), %d questions (%d ms; %d without an allowed flow; %d with a local witness; %d out of time, inconclusive)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
@@ -128,6 +128,7 @@ class DifferentialTest {
         total[20],
         total[21],
         total[22],
+        total[23],
         total[1],
         total[4] / 1_000_000,
         total[2],
@@ -205,6 +206,7 @@ class DifferentialTest {
         stats[18] += dev.tierproof.cluster.Questions.hostElsewhere(flow, eval) ? 1 : 0; // S6.10
         stats[20] += set.masquerade().seen(flow).first() != null ? 1 : 0; // spec S6.10
         countUntrackedDeny(set, eval.evaluate(flow), stats, 21); // spec S6.6
+        stats[23] += flow.loopback() ? 1 : 0; // spec S5.6
         concrete(network, eval, set, flow, vocabulary);
       }
     }
@@ -291,6 +293,11 @@ class DifferentialTest {
                   dev.tierproof.model.Placements.of(
                       dev.tierproof.model.Placement.of(flow, set.walked())))));
       Answer a = q.any();
+      if (flow.loopback()) { // spec S5.6: no step sees it, and no question holds it
+        assertThat(eval.evaluate(flow).steps()).as("steps of %s", brief(flow)).isEmpty();
+        assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.UNSAT);
+        return;
+      }
       assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.SAT);
       Evaluator ev = a.assumedProfiles().isEmpty() ? eval : withProfiles(set, a.assumedProfiles());
       // the solver places a workload naming no node as it likes (spec S6.12): eval follows it
@@ -446,8 +453,8 @@ class DifferentialTest {
       int family = spec.ipVersion() != null ? spec.ipVersion() : model.nextInt(2) == 0 ? 4 : 6;
       Object[] s = endpointOf(model, src, family, true);
       Object[] d = endpointOf(model, dst, family, false);
-      if (s == null || d == null) {
-        continue;
+      if (s == null || d == null || Flow.loopback((Endpoint) s[0], (Endpoint) d[0])) {
+        continue; // spec S5.6: a pod's packets to itself are no flow of the question
       }
       int proto = spec.protocol() != null ? spec.protocol() : model.pick(RandomModel.PROTOCOLS);
       boolean ports = Protocols.hasPorts(proto);

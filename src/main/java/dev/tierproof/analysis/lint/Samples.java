@@ -236,11 +236,13 @@ final class Samples {
           if (k.family() != far.family()) {
             continue;
           }
-          out.add(
+          Flow mixed =
               ingress
                   ? k.moved(true, far.sourceIp(), far.source(), null)
-                  : k.moved(
-                      false, far.destinationIp(), far.destination(), far.destinationDomain()));
+                  : k.moved(false, far.destinationIp(), far.destination(), far.destinationDomain());
+          if (!mixed.loopback()) { // spec S5.6
+            out.add(mixed);
+          }
           if (out.size() >= limit) {
             return new ArrayList<>(out);
           }
@@ -284,6 +286,9 @@ final class Samples {
       for (int proto : protocols(r, fam)) {
         List<Peer> peers = peers(far, fam, d, at);
         for (Peer peer : peers) {
+          if (Flow.loopback(peer.owner(), at)) {
+            continue; // spec S5.6: a pod's packets to itself are no flow
+          }
           List<Integer> localPorts = ports(r, local, at, proto, ingress ? 80 : 40000);
           List<Integer> farPorts = ports(r, far, peer.owner(), proto, ingress ? 40000 : 80);
           for (Integer lp : localPorts) {

@@ -164,10 +164,9 @@ public final class Connectivity {
     Endpoint src = from.endpoint();
     Endpoint dst = to.endpoint();
     Map<Integer, Ip> dstAddresses = to.destination();
-    if (from.group() == to.group() && !from.group().hypothetical()) {
-      if (from.group().endpoints().size() < 2) {
-        return List.of(); // an endpoint's traffic to itself never meets policy
-      }
+    if (from.group() == to.group()
+        && !from.group().hypothetical()
+        && from.group().endpoints().size() > 1) {
       dst = from.group().endpoints().get(1);
       if (!dst.ips().isEmpty()) { // one without addresses stands where its group does (spec S5.4)
         dstAddresses = new TreeMap<>();
@@ -175,6 +174,9 @@ public final class Connectivity {
           dstAddresses.putIfAbsent(ip.family(), ip);
         }
       }
+    }
+    if (Flow.loopback(src, dst)) {
+      return List.of(); // spec S5.6: a pod's packets to itself are no flow
     }
     Map<Integer, List<Part>> byFamily = new TreeMap<>();
     for (Map.Entry<Integer, Ip> s : from.source().entrySet()) {
