@@ -163,10 +163,10 @@ record FelixSettings(
 
   /**
    * The unmodelled element of these settings on {@code dataplane} (null: none chosen), or null when
-   * every setting is settled: the unsettled keys, and {@code bpfEnabled} or {@code nftablesMode}
-   * naming another dataplane than the one chosen (with none chosen, what tierproof answers holds on
-   * every dataplane). Like every Felix setting it acts at host endpoints (failsafe ports, the
-   * endpoint-to-host action, the dataplane).
+   * every setting is settled: the unsettled keys, {@code bpfEnabled} or {@code nftablesMode} naming
+   * another dataplane than the one chosen (with none chosen, what tierproof answers holds on every
+   * dataplane), and with none chosen a failsafe list holding an SCTP port. Like every Felix setting
+   * it acts at host endpoints (failsafe ports, the endpoint-to-host action, the dataplane).
    */
   Unmodelled element(Dataplane dataplane) {
     List<String> out = new ArrayList<>(unsettled);
@@ -180,6 +180,10 @@ record FelixSettings(
         out.add("nftablesMode: " + nftables + " (--dataplane " + dataplane.label() + ")");
       }
     }
+    if (dataplane == null) { // spec S6.2: eBPF's failsafe map holds TCP and UDP ports only
+      unmapped(inbound, "failsafeInboundHostPorts", out);
+      unmapped(outbound, "failsafeOutboundHostPorts", out);
+    }
     if (out.isEmpty()) {
       return null;
     }
@@ -188,7 +192,22 @@ record FelixSettings(
         name,
         span,
         "Felix settings not modelled: " + String.join(", ", out),
-        reach(out.stream().allMatch(HOST_ONLY::contains)));
+        reach(out.stream().allMatch(k -> HOST_ONLY.contains(k.split(" ")[0]))));
+  }
+
+  /**
+   * Adds {@code key} to {@code out} when {@code ports} (a list as written, null when absent) holds
+   * a port of another protocol than TCP and UDP: the eBPF dataplane does not take it as the rule
+   * renderer does ({@link FailsafePorts#on}), so with no dataplane chosen it is unmodelled.
+   */
+  private static void unmapped(List<Failsafe> ports, String key, List<String> out) {
+    if (ports != null
+        && ports.stream()
+            .anyMatch(f -> f.protocol() != Protocols.TCP && f.protocol() != Protocols.UDP)) {
+      out.add(
+          key
+              + " (an SCTP port, which the eBPF dataplane does not take: choose one with `--dataplane`)");
+    }
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.Optional;
  * sets, profiles and namespaces. Build it with {@link #ordered}, which applies Felix's ordering.
  *
  * @param dataplane the Felix dataplane chosen ({@code --dataplane}), null when none is
- * @param failsafe the failsafe ports of its host endpoints (spec S6.2, S9.1)
+ * @param failsafe the failsafe ports of its host endpoints (spec S6.2, S9.1), as its dataplane
+ *     takes them ({@link FailsafePorts#on})
  * @param pools what the input's {@code IPPool} resources say of nat-outgoing (spec S6.10)
  */
 public record PolicySet(
@@ -48,7 +49,7 @@ public record PolicySet(
     networkSets = List.copyOf(networkSets);
     profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(profiles));
     namespaces = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(namespaces));
-    failsafe = failsafe == null ? FailsafePorts.DEFAULT : failsafe;
+    failsafe = (failsafe == null ? FailsafePorts.DEFAULT : failsafe).on(dataplane);
     pools = pools == null ? NatOutgoing.UNSAID : pools;
   }
 

@@ -414,6 +414,10 @@ public final class ExplainReport {
                   : "the raw table")
               + " takes the packet for a reply and skips the untracked path.");
     }
+    String unmapped = at.isHost() ? StepNotes.unmapped(set, at, dir, flow) : null;
+    if (unmapped != null) {
+      out.add(unmapped); // spec S6.2
+    }
     List<String> ignored =
         at.site() != Site.ALL_INTERFACES
                 || step.forward()

@@ -184,10 +184,15 @@ final class FlowVars {
     return ports(ports.of(dir), dport, dir);
   }
 
-  /** A reply from a failsafe port of the other direction ({@code FailsafePorts#reply}). */
+  /**
+   * A packet that skips the untracked path of a host endpoint's step in {@code dir} ({@code
+   * FailsafePorts#skipsUntracked}): a reply from a failsafe port of the other direction, or a
+   * packet to a port that takes it past that path only.
+   */
   BoolExpr failsafeReply(
       dev.tierproof.model.FailsafePorts ports, dev.tierproof.model.Direction dir) {
-    return ports(ports.of(dir.opposite()), sport, dir);
+    return ctx.mkOr(
+        ports(ports.replies(dir), sport, dir), ports(ports.untrackedOnly(dir), dport, dir));
   }
 
   /** A port of {@code ports}, its net holding the peer of a step in {@code dir} ({@code peer}). */

@@ -78,4 +78,72 @@ class FailsafePortsTest {
     assertThat(PORTS.all(Direction.INGRESS)).hasSize(2);
     assertThat(PORTS.nets()).containsExactly(NET, Cidr.parse("::/0").orElseThrow());
   }
+
+  private static Flow sctp(int sourcePort, int destinationPort) {
+    return Flow.between(
+        Protocols.SCTP,
+        Ip.parse("10.0.0.9").orElseThrow(),
+        sourcePort,
+        Ip.parse("10.9.9.9").orElseThrow(),
+        destinationPort,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  private static final FailsafePorts SCTP =
+      new FailsafePorts(
+          List.of(new Failsafe(Protocols.SCTP, 9), new Failsafe(Protocols.TCP, 22)),
+          List.of(new Failsafe(Protocols.SCTP, 7)),
+          Map.of("n1", new FailsafePorts(List.of(new Failsafe(Protocols.SCTP, 9)), List.of())));
+
+  @Test
+  void on_bpf_anSctpPortSkipsOnlyTheUntrackedEgressPath() {
+    FailsafePorts bpf = SCTP.on(Dataplane.BPF);
+    FailsafePorts ipt = SCTP.on(Dataplane.IPTABLES);
+    // inbound SCTP 9: eBPF's failsafe map has no SCTP (XDP, TC), the rule renderer takes it
+    assertThat(bpf.allows(null, Direction.INGRESS, sctp(5000, 9))).isFalse();
+    assertThat(ipt.allows(null, Direction.INGRESS, sctp(5000, 9))).isTrue();
+    assertThat(bpf.allows("n1", Direction.INGRESS, sctp(5000, 9))).isFalse();
+    assertThat(bpf.allows(null, Direction.INGRESS, tcp(5000, 22))).isTrue();
+    // outbound SCTP 7: the raw failsafe-out chain takes it past the untracked path only
+    assertThat(bpf.allows(null, Direction.EGRESS, sctp(5000, 7))).isFalse();
+    assertThat(bpf.skipsUntracked(null, Direction.EGRESS, sctp(5000, 7))).isTrue();
+    assertThat(bpf.reply(null, Direction.EGRESS, sctp(5000, 7))).isFalse();
+    assertThat(ipt.allows(null, Direction.EGRESS, sctp(5000, 7))).isTrue();
+    assertThat(ipt.untrackedOnly(null, Direction.EGRESS, sctp(5000, 7))).isFalse();
+    // replies: from SCTP 7 inbound (XDP: not skipped), from SCTP 9 outbound (raw: skipped)
+    assertThat(bpf.skipsUntracked(null, Direction.INGRESS, sctp(7, 5000))).isFalse();
+    assertThat(ipt.skipsUntracked(null, Direction.INGRESS, sctp(7, 5000))).isTrue();
+    assertThat(bpf.skipsUntracked(null, Direction.EGRESS, sctp(9, 5000))).isTrue();
+    assertThat(bpf.skipsUntracked("n1", Direction.EGRESS, sctp(9, 5000))).isTrue();
+  }
+
+  @Test
+  void on_listsWithoutSctp_sameOnEveryDataplane_withSctp_eBpfDiffers() {
+    assertThat(FailsafePorts.DEFAULT.on(Dataplane.BPF)).isEqualTo(FailsafePorts.DEFAULT);
+    assertThat(PORTS.on(Dataplane.BPF)).isEqualTo(PORTS);
+    assertThat(SCTP.on(Dataplane.BPF)).isNotEqualTo(SCTP.on(Dataplane.IPTABLES));
+    assertThat(SCTP.on(Dataplane.BPF).on(null)).isEqualTo(SCTP);
+    assertThat(SCTP.on(Dataplane.BPF).at("n2").bpf()).isTrue();
+    assertThat(SCTP.on(Dataplane.BPF).of(Direction.INGRESS))
+        .containsExactly(new Failsafe(Protocols.TCP, 22));
+    assertThat(SCTP.on(Dataplane.BPF).all(Direction.INGRESS)).hasSize(2);
+  }
+
+  private static Flow tcp(int sourcePort, int destinationPort) {
+    return Flow.between(
+        Protocols.TCP,
+        Ip.parse("10.0.0.9").orElseThrow(),
+        sourcePort,
+        Ip.parse("10.9.9.9").orElseThrow(),
+        destinationPort,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
 }

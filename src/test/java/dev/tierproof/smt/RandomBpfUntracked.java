@@ -4,10 +4,8 @@ import dev.tierproof.model.Action;
 import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Direction;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Policy;
 import dev.tierproof.model.PolicyKind;
-import dev.tierproof.model.Port;
 import dev.tierproof.model.Rule;
 import dev.tierproof.model.Tier;
 import dev.tierproof.selector.Selector;
@@ -81,24 +79,7 @@ final class RandomBpfUntracked {
     List<Rule> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Action action = i == allowAt ? Action.ALLOW : ACTIONS.get(rnd.nextInt(ACTIONS.size()));
-      Integer protocol = rnd.nextInt(3) == 0 ? null : rnd.nextBoolean() ? 6 : 17;
-      EntityMatch to = EntityMatch.ANY;
-      if (protocol != null && rnd.nextBoolean()) {
-        int port = RandomModel.PORTS.get(rnd.nextInt(RandomModel.PORTS.size()));
-        to =
-            new EntityMatch(
-                List.of(),
-                List.of(),
-                null,
-                null,
-                List.of(new Port.Range(port, port)),
-                List.of(),
-                List.of(),
-                null);
-      }
-      out.add(
-          new Rule(
-              i, action, null, protocol, null, null, null, EntityMatch.ANY, to, false, Span.NONE));
+      out.add(RandomPortRule.draw(rnd, i, action));
     }
     return out;
   }

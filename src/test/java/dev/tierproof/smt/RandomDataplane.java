@@ -3,9 +3,7 @@ package dev.tierproof.smt;
 import dev.tierproof.model.Action;
 import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Endpoint;
-import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.PolicySet;
-import dev.tierproof.model.Port;
 import dev.tierproof.model.Profile;
 import dev.tierproof.model.Rule;
 import dev.tierproof.source.Span;
@@ -91,25 +89,7 @@ final class RandomDataplane {
     int n = 1 + rnd.nextInt(3);
     List<Rule> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Action action = ACTIONS.get(rnd.nextInt(ACTIONS.size()));
-      Integer protocol = rnd.nextInt(3) == 0 ? null : rnd.nextBoolean() ? 6 : 17;
-      EntityMatch to = EntityMatch.ANY;
-      if (protocol != null && rnd.nextBoolean()) {
-        int p = RandomModel.PORTS.get(rnd.nextInt(RandomModel.PORTS.size()));
-        to =
-            new EntityMatch(
-                List.of(),
-                List.of(),
-                null,
-                null,
-                List.of(new Port.Range(p, p)),
-                List.of(),
-                List.of(),
-                null);
-      }
-      out.add(
-          new Rule(
-              i, action, null, protocol, null, null, null, EntityMatch.ANY, to, false, Span.NONE));
+      out.add(RandomPortRule.draw(rnd, i, ACTIONS.get(rnd.nextInt(ACTIONS.size()))));
     }
     return out;
   }

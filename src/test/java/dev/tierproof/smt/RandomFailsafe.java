@@ -14,10 +14,11 @@ import java.util.Random;
 /**
  * Failsafe port lists of {@code FelixConfiguration}s (spec S6.2, S9.1), drawn on purpose: for
  * {@code default} Felix's lists most of the time, else per direction none, Felix's list less some
- * ports, or a few ports the random rules also use (TCP and UDP 22, 53, 80, 8080); a port may have a
- * {@code net} of either family, drawn from nets that hold and miss the generated addresses; and for
- * some nodes a {@code node.<name>} configuration setting one list or both (the other inherited).
- * From a random source of its own, so a model or cluster keeps what it was without it.
+ * ports, or a few ports the random rules also use (TCP, UDP and SCTP 22, 53, 80, 8080: SCTP ones
+ * act otherwise on eBPF, spec S6.2, on every dataplane drawn); a port may have a {@code net} of
+ * either family, drawn from nets that hold and miss the generated addresses; and for some nodes a
+ * {@code node.<name>} configuration setting one list or both (the other inherited). From a random
+ * source of its own, so a model or cluster keeps what it was without it.
  */
 public final class RandomFailsafe {
 
@@ -135,7 +136,10 @@ public final class RandomFailsafe {
       case 2 -> out.addAll(felix);
       default -> {
         for (int i = 1 + rnd.nextInt(3); i > 0; i--) {
-          int proto = rnd.nextBoolean() ? Protocols.TCP : Protocols.UDP;
+          // nextInt(8) >= 4 exactly when nextBoolean() would be true: TCP draws stay as they were,
+          // and one UDP draw in four is SCTP, which eBPF's failsafe map leaves out (spec S6.2)
+          int draw = rnd.nextInt(8);
+          int proto = draw >= 4 ? Protocols.TCP : draw > 0 ? Protocols.UDP : Protocols.SCTP;
           Cidr net =
               rnd.nextInt(3) == 0
                   ? null

@@ -279,7 +279,8 @@ final class Steps {
         ? path == HostPath.PRE_DNAT && set.failsafe().allows(node, chain.direction(), flow)
             || path == HostPath.UNTRACKED
                 && ForwardSkips.skips(set, node, path, flow) // spec S6.7.1
-        : path == HostPath.UNTRACKED && set.failsafe().reply(node, chain.direction(), flow);
+        : path == HostPath.UNTRACKED
+            && set.failsafe().skipsUntracked(node, chain.direction(), flow);
   }
 
   /**

@@ -178,15 +178,15 @@ final class Cells {
   /**
    * Splits at the failsafe ports ({@code ports}) of a host endpoint's step in {@code dir} (spec
    * S6.2), and at the source ports of replies to the other direction's, which skip the untracked
-   * path (S6.4).
+   * path (S6.4): every port listed, whichever the dataplane takes.
    */
   void failsafe(dev.tierproof.model.FailsafePorts ports, Direction dir) {
-    for (Failsafe f : ports.of(dir)) {
+    for (Failsafe f : ports.listed(dir)) {
       protocols.add(f.protocol());
       split(portBounds, f.port(), f.port());
     }
     Direction other = dir == Direction.INGRESS ? Direction.EGRESS : Direction.INGRESS;
-    for (Failsafe f : ports.of(other)) {
+    for (Failsafe f : ports.listed(other)) {
       protocols.add(f.protocol());
       split(sourceBounds, f.port(), f.port());
     }
