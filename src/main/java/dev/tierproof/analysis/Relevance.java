@@ -53,7 +53,7 @@ public final class Relevance {
       List<Unmodelled> all, PolicySet set, End source, End destination) {
     List<Unmodelled> out = map(all, set, false, source, destination);
     return source instanceof End.Addresses && destination instanceof End.Addresses
-        ? withForwarded(all, out)
+        ? withForwarded(all, set, out)
         : out;
   }
 
@@ -93,16 +93,31 @@ public final class Relevance {
 
   /**
    * {@code some} and the elements standing for forwarded traffic: a flow between two addresses
-   * outside the cluster has no step of its own, but may be routed through a host (spec S6.6).
+   * outside the cluster has no step of its own, but may be routed through a host (spec S6.6), and
+   * through a walked node it meets the forward chains of that node's host endpoints (S6.11), so the
+   * elements acting at those endpoints too.
    */
-  private static List<Unmodelled> withForwarded(List<Unmodelled> all, List<Unmodelled> some) {
+  private static List<Unmodelled> withForwarded(
+      List<Unmodelled> all, PolicySet set, List<Unmodelled> some) {
     List<Unmodelled> out = new java.util.ArrayList<>(some);
     for (Unmodelled u : all) {
-      if (forwarded(u) && routed(u) && !out.contains(u)) {
+      if (!out.contains(u) && (forwarded(u) && routed(u) || atWalkedHost(u, set))) {
         out.add(u);
       }
     }
     return out;
+  }
+
+  /** {@code u} acts at a host endpoint of a walked node, either way. */
+  private static boolean atWalkedHost(Unmodelled u, PolicySet set) {
+    return u.reach() instanceof Reach.Endpoints r
+        && set.endpoints().stream()
+            .anyMatch(
+                h ->
+                    h.isHost()
+                        && h.node() != null
+                        && set.walked().contains(h.node())
+                        && (r.covers(h, Direction.INGRESS) || r.covers(h, Direction.EGRESS)));
   }
 
   /**
@@ -335,7 +350,7 @@ public final class Relevance {
                                 || hypothetical && fresh(r, null, null) && !settled(r, null, set)),
             o -> true,
             m -> Masquerading.reaches(m, null, null, set, hypothetical, e -> held(e, set)));
-    return withForwarded(all, out); // spec S6.6: also between addresses outside the cluster
+    return withForwarded(all, set, out); // spec S6.6: also between addresses outside the cluster
   }
 
   /**

@@ -439,7 +439,7 @@ class ClusterDifferentialTest {
 
   private record Asked(String text, List<End> from, List<End> to, FlowSpec spec) {}
 
-  private static void check(long seed, AtomicLongArray counts) {
+  static void check(long seed, AtomicLongArray counts) {
     RandomCluster c = new RandomCluster(seed);
     PolicySet set = c.load(false);
     c.dataplane().count(counts);

@@ -45,6 +45,13 @@ class SoakSeedsTest {
     replay(MapDifferentialTest::one, 8004);
   }
 
+  @Test
+  void check_seed270911_routedFlowThroughWalkedNodeNamesHostEndpointElements() {
+    // world -> world through a walked node's host endpoints: the invariant names the unmodelled
+    // FelixConfiguration setting acting there (chainInsertMode), as the sampled flow's steps do
+    replay((seed, session, counts) -> ClusterDifferentialTest.check(seed, counts), 270911);
+  }
+
   private static void replay(Runs.Case c, long seed) {
     try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
       c.run(seed, session, new AtomicLongArray(40));
