@@ -31,6 +31,8 @@ final class WidenEnds {
   private static final List<String> AUTOMATIC =
       List.of(Endpoint.NAMESPACE_LABEL, "projectcalico.org/orchestrator", "projectcalico.org/name");
 
+  private static final String NAMESPACE_NAME = "pcns.projectcalico.org/name";
+
   private final Generalizer g;
   private final PolicySet after;
 
@@ -159,8 +161,11 @@ final class WidenEnds {
         }
         continue;
       }
-      // a listed namespace's labels are known; those of a namespace the input lacks are not
-      if (AUTOMATIC.contains(k) || (k.startsWith("pcns.") && listed)) {
+      // a declared namespace's labels are known, a listed one's name; the rest are not (spec S5.3)
+      if (AUTOMATIC.contains(k)
+          || (k.startsWith("pcns.")
+              && listed
+              && (k.equals(NAMESPACE_NAME) || g.encoding.labelled(e.namespace())))) {
         continue;
       }
       String value = e.labels().get(k);
