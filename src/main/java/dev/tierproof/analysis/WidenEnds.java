@@ -450,6 +450,12 @@ final class WidenEnds {
           trial.set(i, alike);
           if (g.uniform(at.apply(p.selecting(and(trial))), change)) {
             terms = trial;
+          } else if (p.existing()
+              && g.uniform(at.apply(p.hypothetical().selecting(and(trial))), change)) {
+            // spec S5.3: an input pod of such a value that did not change so (its profiles, its
+            // node) keeps the class to pods not yet deployed, not to one value
+            terms = trial;
+            p = p.hypothetical();
           }
         }
         continue;
