@@ -451,9 +451,10 @@ final class WidenEnds {
           if (g.uniform(at.apply(p.selecting(and(trial))), change)) {
             terms = trial;
           } else if (p.existing()
+              && !input(source ? g.witness.flow().source() : g.witness.flow().destination())
               && g.uniform(at.apply(p.hypothetical().selecting(and(trial))), change)) {
             // spec S5.3: an input pod of such a value that did not change so (its profiles, its
-            // node) keeps the class to pods not yet deployed, not to one value
+            // node) keeps the class of a witness not yet deployed to such pods, not to one value
             terms = trial;
             p = p.hypothetical();
           }
