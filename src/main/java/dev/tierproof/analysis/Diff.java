@@ -298,11 +298,11 @@ public final class Diff {
       all.addAll(b.endpoints());
       return gen.endpoints(all, a.within(), a.except());
     }
-    if (a.kind() != EndKind.PODS
-        || b.kind() != EndKind.PODS
-        || a.namespaces() == null
-        || b.namespaces() == null) {
+    if (a.kind() != EndKind.PODS || b.kind() != EndKind.PODS) {
       return null;
+    }
+    if (a.namespaces() == null || b.namespaces() == null) {
+      return everywhereBut(a, b);
     }
     if (!b.withNamespaces(a.namespaces(), a.unlisted()).equals(a)) {
       return null;
@@ -310,6 +310,27 @@ public final class Diff {
     Set<String> names = new TreeSet<>(a.namespaces());
     names.addAll(b.namespaces());
     return a.withNamespaces(names, a.unlisted() || b.unlisted());
+  }
+
+  /**
+   * The union of two pod ends alike but in their namespaces, one of them in every namespace of the
+   * input but some: every namespace but those neither holds (with the namespaces the input lacks
+   * when either holds them); null when they differ otherwise.
+   */
+  static Ends everywhereBut(Ends a, Ends b) {
+    if (!b.withNamespaces(null, false)
+        .withExcluded(Set.of())
+        .equals(a.withNamespaces(null, false).withExcluded(Set.of()))) {
+      return null;
+    }
+    Set<String> excluded = new TreeSet<>(a.namespaces() == null ? a.excluded() : b.excluded());
+    Ends other = a.namespaces() == null ? b : a;
+    if (other.namespaces() == null) {
+      excluded.retainAll(other.excluded());
+    } else {
+      excluded.removeAll(other.namespaces());
+    }
+    return a.withNamespaces(null, a.unlisted() || b.unlisted()).withExcluded(excluded);
   }
 
   /**

@@ -276,6 +276,23 @@ public record DiffResult(
       return with(namespaces, unlisted, ranges);
     }
 
+    /** This end with {@code excluded} in place of its own. */
+    public Ends withExcluded(Set<String> excluded) {
+      return new Ends(
+          kind,
+          namespaces,
+          excluded,
+          unlisted,
+          selector,
+          endpoints,
+          ranges,
+          domain,
+          within,
+          except,
+          ports,
+          existing);
+    }
+
     private Ends with(Set<String> namespaces, boolean unlisted, List<Cidr> ranges) {
       return new Ends(
           kind,

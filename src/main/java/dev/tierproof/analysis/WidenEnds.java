@@ -31,6 +31,8 @@ final class WidenEnds {
   private static final List<String> AUTOMATIC =
       List.of(Endpoint.NAMESPACE_LABEL, "projectcalico.org/orchestrator", "projectcalico.org/name");
 
+  private static final String NAMESPACE_NAME = "pcns.projectcalico.org/name";
+
   private final Generalizer g;
   private final PolicySet after;
 
@@ -159,8 +161,11 @@ final class WidenEnds {
         }
         continue;
       }
-      // a listed namespace's labels are known; those of a namespace the input lacks are not
-      if (AUTOMATIC.contains(k) || (k.startsWith("pcns.") && listed)) {
+      // a declared namespace's labels are known, a listed one's name; the rest are not (spec S5.3)
+      if (AUTOMATIC.contains(k)
+          || (k.startsWith("pcns.")
+              && listed
+              && (k.equals(NAMESPACE_NAME) || g.encoding.labelled(e.namespace())))) {
         continue;
       }
       String value = e.labels().get(k);
@@ -445,6 +450,13 @@ final class WidenEnds {
           trial.set(i, alike);
           if (g.uniform(at.apply(p.selecting(and(trial))), change)) {
             terms = trial;
+          } else if (p.existing()
+              && !input(source ? g.witness.flow().source() : g.witness.flow().destination())
+              && g.uniform(at.apply(p.hypothetical().selecting(and(trial))), change)) {
+            // spec S5.3: an input pod of such a value that did not change so (its profiles, its
+            // node) keeps the class of a witness not yet deployed to such pods, not to one value
+            terms = trial;
+            p = p.hypothetical();
           }
         }
         continue;

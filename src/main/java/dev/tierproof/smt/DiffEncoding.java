@@ -205,6 +205,16 @@ public final class DiffEncoding {
     return Collections.unmodifiableSet(after.namespaceNames());
   }
 
+  /**
+   * Whether both versions fix the labels of namespace {@code ns}, one the input mentions: a
+   * Namespace resource or its {@code kns.} profile gives them; else a hypothetical pod's {@code
+   * pcns.} labels there are symbolic but for the name (spec S5.3).
+   */
+  public boolean labelled(String ns) {
+    return before.namespaceOptions(ns).get(0).pcns() != null
+        && after.namespaceOptions(ns).get(0).pcns() != null;
+  }
+
   /** The query sides of a scope's ends. */
   public List<Side> sides(EndScope end) {
     if (end.everything()) {

@@ -258,7 +258,7 @@ class DiffTest {
             });
     assertThat(r.classes())
         .extracting(DiffTest::show)
-        .contains("newly allowed: 198.51.100.0/24 -> a/{app == \"db\"}, TCP 5432");
+        .contains("newly allowed: 198.51.100.0/24 -> {app == \"db\"}, TCP 5432");
     assertThat(r.changes())
         .extracting(DiffResult.InputChange::what)
         .containsExactly("GlobalNetworkSet partners");

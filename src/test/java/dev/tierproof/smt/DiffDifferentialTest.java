@@ -164,6 +164,44 @@ class DiffDifferentialTest {
   }
 
   /**
+   * Seeds 3009 (the first policies) and 3021 (every policy removed), at {@code --scope any}: a pod
+   * that could be deployed in {@code ns3}, a namespace the set names but does not declare, whose
+   * flows with a pod in a namespace not in the input changed for some of its namespace's labels
+   * only (spec S5.3: they are unknown). The class pins them ({@code pcns.team}); the search stopped
+   * with "could not group the change of ..." before, it stops at the class cap now (both change
+   * many flows: 100 classes do not hold them either).
+   */
+  @Test
+  void undeclaredNamespace_changeForSomeOfItsLabels_groupedNotStopped() {
+    for (long seed : new long[] {3009, 3021}) {
+      check(seed); // a reason other than the class cap fails the case
+    }
+  }
+
+  /**
+   * Seed 84 (every policy removed, {@code --scope any}): the flows of pods that could be deployed
+   * in {@code ns3} opened for every value of {@code pcsa.name} that the base's comparisons ({@code
+   * starts with "web-1"}, {@code == "web-1"}, {@code in {"b"}}) treat alike, but an input pod of
+   * such a value did not change so: the class holds the pods not yet deployed of every such value
+   * (spec S5.3), where it held one value the solver drew ({@code "B"}, {@code "C"}, ...) per class.
+   */
+  @Test
+  void stringComparedLabel_inputPodDiffers_oneClassOfItsValuesNotOnePerValue() {
+    RandomModel model = new RandomModel(84);
+    PolicySet set = model.set();
+    DiffResult r = Diff.run(set, withTiers(set, List.of()), Scope.ANY, Duration.ofSeconds(30), 20);
+    java.util.regex.Pattern pinned =
+        java.util.regex.Pattern.compile("(?<!!)pcsa\\.name == \"([^\"]*)\"");
+    List<String> values =
+        r.classes().stream()
+            .flatMap(c -> pinned.matcher(c.source().display()).results().map(m -> m.group(1)))
+            .toList();
+    assertThat(values)
+        .as("%s", r.classes().stream().map(DiffDifferentialTest::show).toList())
+        .allMatch(v -> v.equals("web-1"));
+  }
+
+  /**
    * One case: {classes, sampled flows that changed, 1 (scope existing), 2 (scope any), 3 (a moved
    * pod) or 4 (failsafe ports changed) when inconclusive, local sampled flows compared, local
    * sampled flows that changed, classes of one placement, classes of all ICMP types but some}.
