@@ -42,12 +42,17 @@ import org.junit.jupiter.api.Test;
  * -Dcluster.cases=N} for (1) and (2); one seed in five is analysed under Calico 3.29-3.31 with its
  * AdminNetworkPolicies ({@link RandomCluster#versionFor}) (default 300, 15,000 with {@code
  * -Ddifferential.long=true}), {@code -Dcluster.check.cases=N} for (3) (300, long 10,000); first
- * seed {@code -Dcluster.seed=S} (check's seeds start 100,000 later); a failure names its seed.
+ * seed {@code -Dcluster.seed=S} (check's seeds start 100,000 later, or at {@code
+ * -Dcluster.check.seed}); a failure names its seed.
  */
 class ClusterDifferentialTest {
 
   private static final int CASES = Runs.cases("cluster.cases", 300, 15_000);
   private static final int CHECK_CASES = Runs.cases("cluster.check.cases", 300, 10_000);
+
+  /** The check suite's first seed: {@code cluster.check.seed}, else 100,000 past {@link #SEED}. */
+  private static final long CHECK_SEED = Long.getLong("cluster.check.seed", SEED + 100_000);
+
   private static final long SEED = Long.getLong("cluster.seed", 1);
   private static final int QUESTIONS = 4;
   private static final int INVARIANTS = 3;
@@ -108,8 +113,8 @@ class ClusterDifferentialTest {
     AtomicLongArray counts =
         Runs.run(
             "cluster check",
-            "cluster.seed",
-            SEED + 100_000,
+            "cluster.check.seed",
+            CHECK_SEED,
             CHECK_CASES,
             RandomClusterDataplane.with(
                 List.of(
