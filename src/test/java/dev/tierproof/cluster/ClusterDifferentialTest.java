@@ -50,10 +50,11 @@ class ClusterDifferentialTest {
   private static final int CASES = Runs.cases("cluster.cases", 300, 15_000);
   private static final int CHECK_CASES = Runs.cases("cluster.check.cases", 300, 10_000);
 
+  private static final long SEED = Long.getLong("cluster.seed", 1);
+
   /** The check suite's first seed: {@code cluster.check.seed}, else 100,000 past {@link #SEED}. */
   private static final long CHECK_SEED = Long.getLong("cluster.check.seed", SEED + 100_000);
 
-  private static final long SEED = Long.getLong("cluster.seed", 1);
   private static final int QUESTIONS = 4;
   private static final int INVARIANTS = 3;
   private static final int SAMPLES = 30;
