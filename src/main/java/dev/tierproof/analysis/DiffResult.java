@@ -268,32 +268,21 @@ public record DiffResult(
 
     /** This end with {@code ranges} in place of its own. */
     public Ends withRanges(List<Cidr> ranges) {
-      return with(namespaces, unlisted, ranges);
+      return with(namespaces, excluded, unlisted, ranges);
     }
 
     /** This end with {@code namespaces} and {@code unlisted} in place of its own. */
     public Ends withNamespaces(Set<String> namespaces, boolean unlisted) {
-      return with(namespaces, unlisted, ranges);
+      return with(namespaces, excluded, unlisted, ranges);
     }
 
     /** This end with {@code excluded} in place of its own. */
     public Ends withExcluded(Set<String> excluded) {
-      return new Ends(
-          kind,
-          namespaces,
-          excluded,
-          unlisted,
-          selector,
-          endpoints,
-          ranges,
-          domain,
-          within,
-          except,
-          ports,
-          existing);
+      return with(namespaces, excluded, unlisted, ranges);
     }
 
-    private Ends with(Set<String> namespaces, boolean unlisted, List<Cidr> ranges) {
+    private Ends with(
+        Set<String> namespaces, Set<String> excluded, boolean unlisted, List<Cidr> ranges) {
       return new Ends(
           kind,
           namespaces,
