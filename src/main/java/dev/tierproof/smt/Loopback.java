@@ -27,23 +27,29 @@ final class Loopback {
 
   /** Not both ends at one pod: the pairs of alternatives that stand for that pod only. */
   static BoolExpr exclude(Terms t, EndEncoding src, EndEncoding dst) {
-    Map<Endpoint, List<Integer>> alone = new HashMap<>();
+    Map<List<String>, List<Integer>> alone = new HashMap<>(); // by a pod's name: cheap to hash
     List<Alternative> from = src.layout().options();
     for (int i = 0; i < from.size(); i++) {
       Endpoint e = only(src.layout(), from.get(i));
       if (e != null) {
-        alone.computeIfAbsent(e, k -> new ArrayList<>()).add(i);
+        alone.computeIfAbsent(name(e), k -> new ArrayList<>()).add(i);
       }
     }
     List<BoolExpr> c = new ArrayList<>();
     List<Alternative> to = dst.layout().options();
     for (int j = 0; j < to.size() && !alone.isEmpty(); j++) {
       Endpoint e = only(dst.layout(), to.get(j));
-      for (int i : e == null ? List.<Integer>of() : alone.getOrDefault(e, List.of())) {
-        c.add(t.not(t.and(src.is(i), dst.is(j))));
+      for (int i : e == null ? List.<Integer>of() : alone.getOrDefault(name(e), List.of())) {
+        if (Flow.loopback(e, only(src.layout(), from.get(i)))) {
+          c.add(t.not(t.and(src.is(i), dst.is(j))));
+        }
       }
     }
     return t.and(c);
+  }
+
+  private static List<String> name(Endpoint e) {
+    return java.util.Arrays.asList(e.source(), e.namespace(), e.name());
   }
 
   /** The one pod {@code o} stands for, or null when it stands for none or several. */
