@@ -27,21 +27,25 @@ final class Loopback {
 
   /** Not both ends at one pod: the pairs of alternatives that stand for that pod only. */
   static BoolExpr exclude(Terms t, EndEncoding src, EndEncoding dst) {
-    Map<List<String>, List<Integer>> alone = new HashMap<>(); // by a pod's name: cheap to hash
+    // the source alternatives that stand for one pod only, by its name (cheap to hash)
+    Map<List<String>, List<Map.Entry<Integer, Endpoint>>> alone = new HashMap<>();
     List<Alternative> from = src.layout().options();
     for (int i = 0; i < from.size(); i++) {
       Endpoint e = only(src.layout(), from.get(i));
       if (e != null) {
-        alone.computeIfAbsent(name(e), k -> new ArrayList<>()).add(i);
+        alone.computeIfAbsent(name(e), k -> new ArrayList<>()).add(Map.entry(i, e));
       }
     }
     List<BoolExpr> c = new ArrayList<>();
     List<Alternative> to = dst.layout().options();
     for (int j = 0; j < to.size() && !alone.isEmpty(); j++) {
       Endpoint e = only(dst.layout(), to.get(j));
-      for (int i : e == null ? List.<Integer>of() : alone.getOrDefault(name(e), List.of())) {
-        if (Flow.loopback(e, only(src.layout(), from.get(i)))) {
-          c.add(t.not(t.and(src.is(i), dst.is(j))));
+      for (Map.Entry<Integer, Endpoint> s :
+          e == null
+              ? List.<Map.Entry<Integer, Endpoint>>of()
+              : alone.getOrDefault(name(e), List.of())) {
+        if (Flow.loopback(e, s.getValue())) {
+          c.add(t.not(t.and(src.is(s.getKey()), dst.is(j))));
         }
       }
     }
