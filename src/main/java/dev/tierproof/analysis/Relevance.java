@@ -51,7 +51,7 @@ public final class Relevance {
    */
   public static List<Unmodelled> question(
       List<Unmodelled> all, PolicySet set, End source, End destination) {
-    List<Unmodelled> out = map(all, set, false, source, destination);
+    List<Unmodelled> out = between(all, set, false, source, destination, false);
     return source instanceof End.Addresses && destination instanceof End.Addresses
         ? withForwarded(all, set, out)
         : out;
@@ -188,7 +188,8 @@ public final class Relevance {
                 && o.reaches(
                     java.util.Collections.singletonList(flow.sourcePlacement()),
                     java.util.Collections.singletonList(flow.destinationPlacement())),
-        m -> m.reaches(flow) && Masquerading.turns(m, flow, verdict, eval));
+        m -> m.reaches(flow) && Masquerading.turns(m, flow, verdict, eval),
+        h -> h.reaches(flow.source(), flow.destination()));
   }
 
   /**
@@ -317,7 +318,8 @@ public final class Relevance {
             hypothetical
                 || set.endpoints().stream()
                     .anyMatch(e -> !e.isHost() && policy.selector().matches(e.labels())),
-        m -> false); // spec S9.3: no finding's (see lint)
+        m -> false, // spec S9.3: no finding's (see lint)
+        h -> false); // spec S6.13: no finding's (see lint)
   }
 
   /**
@@ -325,10 +327,17 @@ public final class Relevance {
    * all but those nat-outgoing hides the source from ({@link Reach.Masqueraded}, spec S9.3): a
    * masqueraded packet is one lint already asks about at the host endpoint (a packet from the
    * workload's node's address, or from any address where that is not known); only the flow it
-   * belongs to differs, which no finding is about.
+   * belongs to differs, which no finding is about. Nor those acting on a host's flows to itself
+   * ({@link Reach.HostLoopback}): a rule seeing fewer packets, or other walks of the same packets
+   * at the same rules, keeps each finding's claim about every packet.
    */
   public static List<Unmodelled> lint(List<Unmodelled> all) {
-    return all.stream().filter(u -> !(u.reach() instanceof Reach.Masqueraded)).toList();
+    return all.stream()
+        .filter(
+            u ->
+                !(u.reach() instanceof Reach.Masqueraded
+                    || u.reach() instanceof Reach.HostLoopback))
+        .toList();
   }
 
   /**
@@ -349,8 +358,41 @@ public final class Relevance {
                                     .anyMatch(e -> r.covers(e, d) && !settled(r, e, set))
                                 || hypothetical && fresh(r, null, null) && !settled(r, null, set)),
             o -> true,
-            m -> Masquerading.reaches(m, null, null, set, hypothetical, e -> held(e, set)));
+            m -> Masquerading.reaches(m, null, null, set, hypothetical, e -> held(e, set)),
+            Reach.HostLoopback::walk); // spec S6.13: else only flows shown (diff, below)
     return withForwarded(all, set, out); // spec S6.6: also between addresses outside the cluster
+  }
+
+  /**
+   * diff: {@link #anywhere}'s, and those acting only on whether a host's flows to itself are flows
+   * at all ({@link Reach.HostLoopback#walk} false, spec S6.13) when a class of {@code classes} may
+   * hold such a flow: a change it lists may be no flow's there, while a claim that nothing else
+   * changed holds of fewer flows too.
+   */
+  public static List<Unmodelled> diff(
+      List<Unmodelled> all,
+      PolicySet set,
+      boolean hypothetical,
+      List<DiffResult.ChangeClass> classes) {
+    List<Unmodelled> out = new java.util.ArrayList<>(anywhere(all, set, hypothetical));
+    for (Unmodelled u : all) {
+      if (u.reach() instanceof Reach.HostLoopback h
+          && !out.contains(u)
+          && classes.stream().anyMatch(c -> hostOn(h, c.source()) && hostOn(h, c.destination()))) {
+        out.add(u);
+      }
+    }
+    return out;
+  }
+
+  /** Whether a class's end {@code e} may be a host endpoint of one of {@code h}'s nodes. */
+  private static boolean hostOn(Reach.HostLoopback h, DiffResult.Ends e) {
+    return switch (e.kind()) {
+      case ANY -> true;
+      case ENDPOINTS ->
+          e.endpoints().stream().anyMatch(x -> x.isHost() && h.nodes().contains(x.node()));
+      case PODS, OUTSIDE -> false;
+    };
   }
 
   /**
@@ -382,6 +424,16 @@ public final class Relevance {
    */
   public static List<Unmodelled> map(
       List<Unmodelled> all, PolicySet set, boolean hypothetical, End from, End to) {
+    return between(all, set, hypothetical, from, to, true);
+  }
+
+  /**
+   * {@link #map}'s; with {@code shown} also those acting only on whether a host's flows to itself
+   * are flows at all ({@link Reach.HostLoopback#walk} false), which matters to an answer a flow
+   * shows (the map's edges) and to no claim about every flow.
+   */
+  private static List<Unmodelled> between(
+      List<Unmodelled> all, PolicySet set, boolean hypothetical, End from, End to, boolean shown) {
     Far fromFar = Far.of(from, set);
     Far toFar = Far.of(to, set);
     boolean local = local(from, to);
@@ -392,7 +444,15 @@ public final class Relevance {
                 && (mapped(r, from, Direction.EGRESS, set, hypothetical, toFar)
                     || mapped(r, to, Direction.INGRESS, set, hypothetical, fromFar)),
         o -> o.reaches(nodes(from, set), nodes(to, set)),
-        m -> Masquerading.reaches(m, from, to, set, hypothetical, e -> held(e, set)));
+        m -> Masquerading.reaches(m, from, to, set, hypothetical, e -> held(e, set)),
+        h -> (shown || h.walk()) && hostOn(h, from, set) && hostOn(h, to, set));
+  }
+
+  /** Whether {@code end} (null: any) may be a host endpoint of one of {@code h}'s nodes. */
+  private static boolean hostOn(Reach.HostLoopback h, End end, PolicySet set) {
+    return end == null
+        ? set.endpoints().stream().anyMatch(e -> e.isHost() && h.nodes().contains(e.node()))
+        : holds(end, set, e -> e.isHost() && h.nodes().contains(e.node()));
   }
 
   /**
@@ -435,7 +495,8 @@ public final class Relevance {
         o -> !nodes(end, set).isEmpty(),
         m ->
             Masquerading.reaches(m, end, null, set, true, e -> held(e, set))
-                || Masquerading.reaches(m, null, end, set, true, e -> held(e, set)));
+                || Masquerading.reaches(m, null, end, set, true, e -> held(e, set)),
+        h -> hostOn(h, end, set));
   }
 
   /** {@link EndReach#acts} at {@code end}, or with none at any endpoint that exists or could. */
@@ -545,7 +606,15 @@ public final class Relevance {
     if (a instanceof Invariant.Covered) {
       return List.of(); // which policies select an endpoint: no element changes that
     }
-    return anywhere(all, set, true);
+    List<Unmodelled> out = new java.util.ArrayList<>(anywhere(all, set, true));
+    if (shown != null) { // spec S6.13: a host's flow to itself shown may be no flow
+      Flow w = result.witness();
+      keep(all, r -> false, o -> false, m -> false, h -> h.reaches(w.source(), w.destination()))
+          .stream()
+          .filter(u -> !out.contains(u))
+          .forEach(out::add);
+    }
+    return out;
   }
 
   /**
@@ -566,21 +635,24 @@ public final class Relevance {
 
   /**
    * The elements of {@code all} that act everywhere, those at endpoints {@code acts} accepts, those
-   * dropping outer packets that {@code drops} accepts, and those that nat-outgoing hides the source
-   * from that {@code masquerades} accepts.
+   * dropping outer packets that {@code drops} accepts, those that nat-outgoing hides the source
+   * from that {@code masquerades} accepts, and those acting on a host's flows to itself that {@code
+   * own} accepts.
    */
   private static List<Unmodelled> keep(
       List<Unmodelled> all,
       Predicate<Reach.Endpoints> acts,
       Predicate<Reach.Outer> drops,
-      Predicate<Reach.Masqueraded> masquerades) {
+      Predicate<Reach.Masqueraded> masquerades,
+      Predicate<Reach.HostLoopback> own) {
     return all.stream()
         .filter(
             u ->
                 u.reach() instanceof Reach.Everywhere
                     || u.reach() instanceof Reach.Endpoints r && acts.test(r)
                     || u.reach() instanceof Reach.Outer o && drops.test(o)
-                    || u.reach() instanceof Reach.Masqueraded m && masquerades.test(m))
+                    || u.reach() instanceof Reach.Masqueraded m && masquerades.test(m)
+                    || u.reach() instanceof Reach.HostLoopback h && own.test(h))
         .toList();
   }
 }

@@ -274,8 +274,9 @@ final class DiffCommand extends Subcommand {
         Diff.run(before, now, in, g.timeoutOrDefault(), maxClasses, s.progress(g, "diff"));
     // spec S9.4: what either version holds that is not modelled and could act on some flow
     List<Unmodelled> elements =
-        new ArrayList<>(Relevance.anywhere(before.unmodelled(), before.set(), in == Scope.ANY));
-    Relevance.anywhere(now.unmodelled(), now.set(), in == Scope.ANY).stream()
+        new ArrayList<>(
+            Relevance.diff(before.unmodelled(), before.set(), in == Scope.ANY, result.classes()));
+    Relevance.diff(now.unmodelled(), now.set(), in == Scope.ANY, result.classes()).stream()
         .filter(u -> !elements.contains(u))
         .forEach(elements::add);
     if (result.classes().isEmpty()

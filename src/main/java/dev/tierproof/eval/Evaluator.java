@@ -75,6 +75,8 @@ public final class Evaluator {
    */
   private final Map<List<Object>, Map<Direction, List<StepPath.Entered>>> entered;
 
+  private final dev.tierproof.model.Loopbacks loopbacks; // spec S5.6, S6.13
+
   public Evaluator(PolicySet set) {
     this.set = set;
     this.index = new dev.tierproof.model.PolicyIndex(set.tiers());
@@ -93,6 +95,7 @@ public final class Evaluator {
       networkSets.add(new Entity(n.labels(), n.nets(), n.allowedEgressDomains(), List.of(), false));
     }
     this.netsetIndex = new dev.tierproof.model.CidrIndex<>(networkSets, Entity::nets);
+    this.loopbacks = set.loopbacks();
   }
 
   private Evaluator(Evaluator base, PolicySet set) {
@@ -107,6 +110,7 @@ public final class Evaluator {
     this.netsetIndex = base.netsetIndex;
     this.netsetsAt = base.netsetsAt;
     this.entered = sameTiers ? base.entered : new java.util.concurrent.ConcurrentHashMap<>();
+    this.loopbacks = base.loopbacks;
   }
 
   /**
@@ -164,11 +168,11 @@ public final class Evaluator {
    * The steps of every flow from {@code source} to {@code destination} (null: outside the cluster)
    * placed as {@code ends} says ({@link Flow#sourcePlacement}, {@link Flow#sourceInterface}), in
    * the packet's order ({@link Hop#of}) around the forward chains of its ends' nodes ({@link
-   * #forwarders}). The one home of that order (the map's tables follow it). A pod's packets to
-   * itself have none ({@link Flow#loopback}).
+   * #forwarders}). The one home of that order (the map's tables follow it). A loopback flow has
+   * none ({@link #loopbacks}).
    */
   public List<Hop> hops(Endpoint source, Endpoint destination, Flow.Ends ends) {
-    if (Flow.loopback(source, destination)) {
+    if (loopbacks.loopback(source, destination)) {
       return List.of();
     }
     Endpoint[] via = forwarders(source, destination, ends);
@@ -183,7 +187,7 @@ public final class Evaluator {
    * outside addresses is routed through.
    */
   private Endpoint[] forwarders(Endpoint source, Endpoint destination, Flow.Ends ends) {
-    return Flow.loopback(source, destination)
+    return loopbacks.loopback(source, destination)
         ? new Endpoint[4]
         : Hop.sides(source, destination, ends, ports, this::held);
   }

@@ -204,6 +204,7 @@ final class Gaps {
       }
     }
     interfaces(hostsByNode, out);
+    LoopbackGaps.of(set, hostsByNode, out); // spec S6.13
     for (Profile p : set.profiles().values()) {
       for (Direction d : Direction.values()) {
         rules(

@@ -183,20 +183,6 @@ public record Flow(
     return a != null && b != null && !a.isHost() && !b.isHost();
   }
 
-  /** {@link #loopback(Endpoint, Endpoint)} of this flow's ends. */
-  public boolean loopback() {
-    return loopback(source, destination);
-  }
-
-  /**
-   * A flow from {@code a} to {@code b} is a pod's packets to its own address (spec S5.6): both ends
-   * are one pod ({@link Endpoint#onePod}). Linux delivers them inside the pod over its loopback
-   * interface, so Calico never sees them: they have no step and are outside every question's flows.
-   */
-  public static boolean loopback(Endpoint a, Endpoint b) {
-    return a != null && a.onePod() && (a == b || a.equals(b));
-  }
-
   /**
    * The flow is between a host endpoint and a workload on the host endpoint's node (spec S6.12):
    * always when the workload's node is that node, never when it is another or the ends are not a

@@ -181,6 +181,11 @@ public record PolicySet(
     return java.util.List.copyOf(ports().keySet());
   }
 
+  /** Its loopback flows, which no Calico program sees (spec S5.6, S6.13): compute once, keep. */
+  public Loopbacks loopbacks() {
+    return Loopbacks.of(endpoints, dataplane);
+  }
+
   /** The {@link Ports} of the {@link #walked} nodes, in node name order. */
   public Map<String, Ports> ports() {
     Map<String, Ports> out = new java.util.TreeMap<>();

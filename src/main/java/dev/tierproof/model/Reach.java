@@ -6,8 +6,8 @@ import java.util.Set;
 /**
  * What an element tierproof does not model could change (specs/semantics.md S9.2): nothing, every
  * flow, the traffic of some enforcement points in some directions, the flows between workloads on
- * two nodes whose outer packet of encapsulation it may drop, or the flows from a workload to
- * another node's host endpoint that nat-outgoing may masquerade.
+ * two nodes whose outer packet of encapsulation it may drop, the flows from a workload to another
+ * node's host endpoint that nat-outgoing may masquerade, or a host's flows to itself.
  */
 public sealed interface Reach {
 
@@ -115,6 +115,26 @@ public sealed interface Reach {
         return pools.any();
       }
       return !w.isHost() && (w.node() == null || !w.node().equals(h.node())) && pools.from(w, null);
+    }
+  }
+
+  /**
+   * The element acts on a host's packets to its own addresses on {@code nodes} (spec S6.13, S9.2):
+   * the flows between two host endpoints of one of them ({@link Loopbacks#hostOwn}). With {@code
+   * walk} it may change their verdicts. Without, only whether they are flows at all (on the eBPF
+   * dataplane no program sees them, so no question holds them): it matters to an answer a flow of
+   * theirs shows (a witness, a diff's class, a map's edge), never to a claim about every flow of a
+   * question, which holds of fewer flows too.
+   */
+  record HostLoopback(Set<String> nodes, boolean walk) implements Reach {
+
+    public HostLoopback {
+      nodes = Set.copyOf(nodes);
+    }
+
+    /** Whether it acts on the flows from {@code a} to {@code b}. */
+    public boolean reaches(Endpoint a, Endpoint b) {
+      return Loopbacks.hostOwn(a, b) && nodes.contains(a.node());
     }
   }
 

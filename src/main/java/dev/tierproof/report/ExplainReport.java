@@ -108,8 +108,8 @@ public final class ExplainReport {
       case TEXT -> text(e, caveat);
       case JSON -> {
         var out = Json.explanation(e.flow(), e.verdict());
-        if (e.flow().loopback()) {
-          out.put("loopback", true); // spec S5.6: no step sees it (additive)
+        if (e.set().loopbacks().loopback(e.flow())) {
+          out.put("loopback", true); // spec S5.6, S6.13: no step sees it (additive)
         }
         var walked = out.arrayNode();
         for (Placed p : e.placed()) {
@@ -213,12 +213,10 @@ public final class ExplainReport {
           Text.outside(from, flow.sourceIp())
               + " is outside the cluster: no policy applies to its egress.");
     }
-    if (flow.loopback()) { // spec S5.6
+    String loopback = Text.loopback(set, flow.source(), flow.destination());
+    if (loopback != null) { // spec S5.6, S6.13
       out.add("");
-      out.add(
-          flow.source().ref()
-              + "'s packets to its own address never leave the pod: Linux delivers them over its"
-              + " loopback interface, so no Calico policy sees them.");
+      out.add(loopback);
     }
     for (Step step : verdict.steps()) {
       out.add("");

@@ -3,10 +3,13 @@ package dev.tierproof.report;
 import dev.tierproof.analysis.End;
 import dev.tierproof.eval.Decision;
 import dev.tierproof.eval.Reply;
+import dev.tierproof.model.Dataplane;
 import dev.tierproof.model.Direction;
+import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.Flow;
 import dev.tierproof.model.HostPath;
 import dev.tierproof.model.Ip;
+import dev.tierproof.model.PolicySet;
 import dev.tierproof.source.Span;
 
 /** Phrases the text reports share. */
@@ -29,6 +32,28 @@ final class Text {
     return display.endsWith("{all()}")
         ? display.substring(0, display.length() - "{all()}".length()) + "*"
         : display;
+  }
+
+  /**
+   * Why no Calico policy sees a loopback flow from {@code source} to {@code destination} (spec
+   * S5.6, S6.13), one sentence; null when it is none.
+   */
+  static String loopback(PolicySet set, Endpoint source, Endpoint destination) {
+    if (!set.loopbacks().loopback(source, destination)) {
+      return null;
+    }
+    if (!source.isHost()) {
+      return source.ref()
+          + "'s packets to its own address never leave the pod: Linux delivers them over its"
+          + " loopback interface, so no Calico policy sees them.";
+    }
+    return "node "
+        + source.node()
+        + "'s packets to its own addresses never leave the host: Linux delivers them over `lo`, "
+        + (set.dataplane() == Dataplane.BPF
+            ? "where the eBPF dataplane attaches no program"
+            : "which no host endpoint of the node governs (none has `interfaceName: lo` or `*`)")
+        + ", so no Calico policy sees them.";
   }
 
   /** {@code tigera.io (203.0.113.7)}, or just the address when that is the name. */

@@ -6,7 +6,6 @@ import dev.tierproof.analysis.End;
 import dev.tierproof.analysis.VerifyResult;
 import dev.tierproof.analysis.VerifyResult.Blocker;
 import dev.tierproof.analysis.VerifyResult.Result;
-import dev.tierproof.model.Flow;
 import dev.tierproof.model.PolicySet;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,12 +114,10 @@ public final class VerifyReport {
       out.add(head + ": no flow of the question is allowed");
       if (source instanceof End.Known k
           && destination instanceof End.Known d
-          && Flow.loopback(k.endpoint(), d.endpoint())) { // spec S5.6
+          && Text.loopback(set, k.endpoint(), d.endpoint()) != null) { // spec S5.6, S6.13
+        String why = Text.loopback(set, k.endpoint(), d.endpoint());
         out.add(
-            "note: "
-                + k.endpoint().ref()
-                + "'s packets to its own address never leave the pod (loopback): no policy sees"
-                + " them, so they are no flow of the question");
+            "note: " + why.substring(0, why.length() - 1) + "; they are no flow of the question");
       }
       if (r.blockersIncomplete() != null) {
         out.add("blocked at (incomplete: " + r.blockersIncomplete() + "; more points may block):");

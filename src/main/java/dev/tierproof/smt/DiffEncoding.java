@@ -168,6 +168,8 @@ public final class DiffEncoding {
             Network.encode(
                 after, session, patterns, mentioned, hostNodes, walkable, interfaces, pools));
     d.hypothetical = hypothetical;
+    // spec S6.13: a flow one version holds as loopback and the other walks is one of both
+    d.before.loopbacks = d.after.loopbacks = before.loopbacks().both(after.loopbacks());
     return d;
   }
 

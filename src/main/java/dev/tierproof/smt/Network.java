@@ -90,6 +90,13 @@ public final class Network {
   /** The policy set encoded. */
   final PolicySet set;
 
+  /**
+   * The loopback flows every query of this encoding excludes ({@link Loopback}): the set's, or
+   * those of both sets of a diff ({@link dev.tierproof.model.Loopbacks#both}, {@link
+   * DiffEncoding}).
+   */
+  dev.tierproof.model.Loopbacks loopbacks;
+
   private final dev.tierproof.model.PolicyIndex index;
 
   /** The session every query of this encoding asserts in. */
@@ -243,6 +250,7 @@ public final class Network {
       Set<String> interfaces,
       Set<dev.tierproof.model.Cidr> pools) {
     this.set = set;
+    this.loopbacks = set.loopbacks();
     this.pools = List.copyOf(pools);
     this.hostNodes = Set.copyOf(hostNodes);
     this.nodes = List.copyOf(new java.util.TreeSet<>(hostNodes));

@@ -185,7 +185,7 @@ public final class Query implements AutoCloseable {
       session.add(PacketBounds.of(ctx, v, bounds));
       session.add(src.scope());
       session.add(dst.scope());
-      session.add(Loopback.exclude(t, src, dst)); // spec S5.6: a pod's packets to itself
+      session.add(Loopback.exclude(t, src, dst, net.loopbacks)); // spec S5.6, S6.13
       session.add(masq.scope(t, v, src, dst, compiler)); // spec S6.10: nat-outgoing's translation
       local = ctx.mkFalse();
       if (step == null) {
@@ -200,7 +200,7 @@ public final class Query implements AutoCloseable {
                   ? Forwarding.localSide(t, net, src, dst, compiler, forward)
                   : Forwarding.side(t, net, src, dst, compiler, forward, step);
       Direction only = step != null ? step : observe.only();
-      allowed =
+      BoolExpr walked =
           forwardSide != null
               ? t.or(t.not(forwardSide.chosen()), forwardSide.chain().verdict())
               : only == null
@@ -209,6 +209,8 @@ public final class Query implements AutoCloseable {
                       verdictAt(Direction.INGRESS),
                       forwarding.verdict())
                   : t.and(verdictAt(only), forwarding.verdict());
+      // spec S6.13: a flow this version holds as loopback and a diff's other walks
+      allowed = t.or(Loopback.delivered(t, src, dst, net.set.loopbacks(), net.loopbacks), walked);
       srcEncoded = withFailsafeNets(src.tested());
       dstEncoded = withFailsafeNets(dst.tested());
     } catch (RuntimeException e) {

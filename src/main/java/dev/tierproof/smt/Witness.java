@@ -184,7 +184,13 @@ record Witness(
     Ip destinationIp = new Ip(family, ((BitVecNum) m.eval(v.dst, true)).getBigInteger());
     Loopback.Stand[] apart =
         Loopback.apart(
-            src.layout(), src.chosen(m), source, dst.layout(), dst.chosen(m), destination);
+            net.loopbacks,
+            src.layout(),
+            src.chosen(m),
+            source,
+            dst.layout(),
+            dst.chosen(m),
+            destination);
     if (apart != null) {
       moved[0] = true;
       if (apart[0] != null) {

@@ -35,12 +35,14 @@ public final class Sampler {
           new NamedPort("dns", Protocols.UDP, 53));
 
   private final PolicySet set;
+  private final dev.tierproof.model.Loopbacks loopbacks;
   private final Random rnd;
   private final List<Ip> unowned4 = new ArrayList<>();
   private final List<Ip> unowned6 = new ArrayList<>();
 
   public Sampler(PolicySet set, long seed) {
     this.set = set;
+    this.loopbacks = set.loopbacks();
     this.rnd = new Random(seed);
     List<String> pool = new ArrayList<>(RandomCluster.OUTSIDE);
     pool.addAll(RandomCluster.DEPLOY_POOL.subList(0, 4));
@@ -133,8 +135,8 @@ public final class Sampler {
       return null;
     }
     Object[] d = of(dst, family, (Ip) s[1]);
-    if (d == null || d[1].equals(s[1]) || Flow.loopback((Endpoint) s[0], (Endpoint) d[0])) {
-      return null; // spec S5.6: a pod's packets to itself are no flow of a question
+    if (d == null || d[1].equals(s[1]) || loopbacks.loopback((Endpoint) s[0], (Endpoint) d[0])) {
+      return null; // spec S5.6, S6.13: a loopback flow is no flow of a question
     }
     String domain = dst instanceof End.Addresses o && o.domain() != null ? o.domain() : null;
     if (domain != null && d[0] != null) {

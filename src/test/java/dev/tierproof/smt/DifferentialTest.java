@@ -206,7 +206,7 @@ class DifferentialTest {
         stats[18] += dev.tierproof.cluster.Questions.hostElsewhere(flow, eval) ? 1 : 0; // S6.10
         stats[20] += set.masquerade().seen(flow).first() != null ? 1 : 0; // spec S6.10
         countUntrackedDeny(set, eval.evaluate(flow), stats, 21); // spec S6.6
-        stats[23] += flow.loopback() ? 1 : 0; // spec S5.6
+        stats[23] += set.loopbacks().loopback(flow) ? 1 : 0; // spec S5.6, S6.13
         concrete(network, eval, set, flow, vocabulary);
       }
     }
@@ -293,7 +293,7 @@ class DifferentialTest {
                   dev.tierproof.model.Placements.of(
                       dev.tierproof.model.Placement.of(flow, set.walked())))));
       Answer a = q.any();
-      if (flow.loopback()) { // spec S5.6: no step sees it, and no question holds it
+      if (set.loopbacks().loopback(flow)) { // spec S5.6, S6.13: no step, no question holds it
         assertThat(eval.evaluate(flow).steps()).as("steps of %s", brief(flow)).isEmpty();
         assertThat(a.status()).as("flow %s", brief(flow)).isEqualTo(SolverSession.Status.UNSAT);
         return;
@@ -453,8 +453,10 @@ class DifferentialTest {
       int family = spec.ipVersion() != null ? spec.ipVersion() : model.nextInt(2) == 0 ? 4 : 6;
       Object[] s = endpointOf(model, src, family, true);
       Object[] d = endpointOf(model, dst, family, false);
-      if (s == null || d == null || Flow.loopback((Endpoint) s[0], (Endpoint) d[0])) {
-        continue; // spec S5.6: a pod's packets to itself are no flow of the question
+      if (s == null
+          || d == null
+          || eval.policySet().loopbacks().loopback((Endpoint) s[0], (Endpoint) d[0])) {
+        continue; // spec S5.6, S6.13: a loopback flow is no flow of the question
       }
       int proto = spec.protocol() != null ? spec.protocol() : model.pick(RandomModel.PROTOCOLS);
       boolean ports = Protocols.hasPorts(proto);

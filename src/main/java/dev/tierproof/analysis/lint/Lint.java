@@ -522,7 +522,7 @@ public final class Lint {
               continue;
             }
             for (Flow f :
-                Samples.hybrid(mine, samples.flows(later, chain.at(), 4), rule.direction(), 24)) {
+                samples.hybrid(mine, samples.flows(later, chain.at(), 4), rule.direction(), 24)) {
               if (--budget < 0) {
                 return false;
               }

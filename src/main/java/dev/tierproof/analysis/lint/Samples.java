@@ -51,6 +51,7 @@ final class Samples {
 
   private final PolicySet set;
   private final Steps steps;
+  private final dev.tierproof.model.Loopbacks loopbacks; // spec S5.6, S6.13
   private final Map<Ip, List<Endpoint>> owners = new HashMap<>();
   private final Map<Integer, TreeMap<BigInteger, Ip>> sorted = new HashMap<>();
   private final Map<Integer, List<Ip>> outside = new HashMap<>();
@@ -60,6 +61,7 @@ final class Samples {
   Samples(PolicySet set, Steps steps) {
     this.set = set;
     this.steps = steps;
+    this.loopbacks = set.loopbacks();
     for (Endpoint e : set.endpoints()) {
       for (Ip ip : e.ips()) {
         owners.computeIfAbsent(ip, k -> new ArrayList<>(1)).add(e);
@@ -225,7 +227,7 @@ final class Samples {
    * ways (at most {@code limit} in all). They find packets two rules both match, e.g. one that an
    * earlier rule takes from a later one.
    */
-  static List<Flow> hybrid(List<Flow> a, List<Flow> b, Direction d, int limit) {
+  List<Flow> hybrid(List<Flow> a, List<Flow> b, Direction d, int limit) {
     Set<Flow> out = new LinkedHashSet<>(b.size() > limit ? b.subList(0, limit) : b);
     boolean ingress = d == Direction.INGRESS;
     for (Flow x : a) {
@@ -240,7 +242,7 @@ final class Samples {
               ingress
                   ? k.moved(true, far.sourceIp(), far.source(), null)
                   : k.moved(false, far.destinationIp(), far.destination(), far.destinationDomain());
-          if (!mixed.loopback()) { // spec S5.6
+          if (!loopbacks.loopback(mixed)) { // spec S5.6, S6.13
             out.add(mixed);
           }
           if (out.size() >= limit) {
@@ -286,8 +288,8 @@ final class Samples {
       for (int proto : protocols(r, fam)) {
         List<Peer> peers = peers(far, fam, d, at);
         for (Peer peer : peers) {
-          if (Flow.loopback(peer.owner(), at)) {
-            continue; // spec S5.6: a pod's packets to itself are no flow
+          if (loopbacks.loopback(peer.owner(), at)) {
+            continue; // spec S5.6, S6.13: a pod's or host's packets to itself are no flow
           }
           List<Integer> localPorts = ports(r, local, at, proto, ingress ? 80 : 40000);
           List<Integer> farPorts = ports(r, far, peer.owner(), proto, ingress ? 40000 : 80);

@@ -569,10 +569,7 @@ final class SolverPhase {
     }
   }
 
-  /**
-   * The rule is live and sampling found no packet whose verdict it changes: does removing it change
-   * one in this family?
-   */
+  /** The rule is live and no sample's verdict changes without it: does one in this family? */
   private void redundancy(Family fam, Pending q) {
     RuleRef rule = q.rule;
     if (q.done || q.notRedundant || !q.needsRedundancy()) {
@@ -605,9 +602,10 @@ final class SolverPhase {
     RuleRef theirs = ref(r, rule.direction());
     for (EClass c : Steps.spread(phase.steps().selected(rule.policy(), rule.direction()))) {
       StepPath chain = phase.steps().chain(c, rule.direction());
-      List<Flow> mine = phase.samples().flows(rule, chain.at(), Samples.FLOWS_PER_CLASS);
-      List<Flow> other = phase.samples().flows(theirs, chain.at(), Samples.FLOWS_PER_CLASS);
-      for (Flow f : Samples.hybrid(mine, other, rule.direction(), 4 * Samples.FLOWS_PER_RULE)) {
+      Samples samples = phase.samples();
+      List<Flow> mine = samples.flows(rule, chain.at(), Samples.FLOWS_PER_CLASS);
+      List<Flow> other = samples.flows(theirs, chain.at(), Samples.FLOWS_PER_CLASS);
+      for (Flow f : samples.hybrid(mine, other, rule.direction(), 4 * Samples.FLOWS_PER_RULE)) {
         if (!phase.steps().matches(rule, f)) {
           continue;
         }

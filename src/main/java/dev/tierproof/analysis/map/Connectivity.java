@@ -100,6 +100,8 @@ public final class Connectivity {
   /** The named ports at a peer's address (spec S3.5, S5.5). */
   private final NamedPorts namedPorts;
 
+  private final dev.tierproof.model.Loopbacks loopbacks; // spec S5.6, S6.13
+
   private Connectivity(PolicySet set, Options options) {
     this.set = set.withProfiles(options.pods().assumed());
     this.evaluator = new Evaluator(this.set);
@@ -107,6 +109,7 @@ public final class Connectivity {
     this.options = options;
     this.namedPorts = new NamedPorts(this.set, this.evaluator);
     this.forwardTables = new ForwardTables<>(this.evaluator, namedPorts);
+    this.loopbacks = this.set.loopbacks();
   }
 
   public static MapResult run(PolicySet set, Options options) {
@@ -175,8 +178,8 @@ public final class Connectivity {
         }
       }
     }
-    if (Flow.loopback(src, dst)) {
-      return List.of(); // spec S5.6: a pod's packets to itself are no flow
+    if (loopbacks.loopback(src, dst)) {
+      return List.of(); // spec S5.6, S6.13: a pod's or a host's packets to itself are no flow
     }
     Map<Integer, List<Part>> byFamily = new TreeMap<>();
     for (Map.Entry<Integer, Ip> s : from.source().entrySet()) {

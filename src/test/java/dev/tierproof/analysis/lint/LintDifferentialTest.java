@@ -87,10 +87,10 @@ class LintDifferentialTest {
     input.addAll(set.endpoints());
     List<Flow> flows = new ArrayList<>();
     for (Flow f : sampled) {
-      // spec S5.6: a pod's packets to itself are no flow of lint's either
+      // spec S5.6, S6.13: a loopback flow is no flow of lint's either
       if (inScope(f.source(), input, set, scope)
           && inScope(f.destination(), input, set, scope)
-          && !f.loopback()) {
+          && !set.loopbacks().loopback(f)) {
         flows.add(f);
       }
     }
