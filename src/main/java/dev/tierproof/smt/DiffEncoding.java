@@ -408,6 +408,19 @@ public final class DiffEncoding {
         out.add(new Suspect(all, at, Direction.INGRESS, null, at.describe() + " (masquerade)"));
       }
     }
+    Set<String> lo = new TreeSet<>(before.set.loopbacks().governed());
+    lo.addAll(after.set.loopbacks().governed());
+    lo.removeIf(
+        n ->
+            before.set.loopbacks().governed().contains(n)
+                == after.set.loopbacks().governed().contains(n));
+    if (!lo.isEmpty()) {
+      // spec S6.13: a host's flows to itself that one version walks and the other delivers
+      List<Endpoint> hosts =
+          after.set.endpoints().stream().filter(e -> e.isHost() && lo.contains(e.node())).toList();
+      EndScope at = new EndScope(false, hosts, Set.of(), false, false);
+      out.add(new Suspect(at, at, Direction.EGRESS, null, at.describe() + " (loopback)"));
+    }
     forwarded(out);
     for (Map.Entry<Direction, Map<ChainChanges.Peers, At>> d : changes.entrySet()) {
       Direction dir = d.getKey();
