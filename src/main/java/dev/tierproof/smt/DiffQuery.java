@@ -234,9 +234,13 @@ public final class DiffQuery implements AutoCloseable {
     if (only == null) {
       return differ;
     }
-    // the other step is the same in both sets: encoded once, it must allow
+    // the other step is the same in both sets: encoded once, it must allow; a flow one version
+    // delivers as loopback (spec S6.13) is no such flow, but the loopback suspect's
     return ctx.mkAnd(
-        after.verdictAt(only == Direction.EGRESS ? Direction.INGRESS : Direction.EGRESS), differ);
+        ctx.mkNot(before.deliveredExpr()),
+        ctx.mkNot(after.deliveredExpr()),
+        after.verdictAt(only == Direction.EGRESS ? Direction.INGRESS : Direction.EGRESS),
+        differ);
   }
 
   /**

@@ -56,6 +56,10 @@ public final class Query implements AutoCloseable {
 
   private Witness witness; // paired with a diff's base by pair
   private final BoolExpr allowed;
+
+  /** A flow this version holds as loopback and a diff's other walks (spec S6.13): delivered. */
+  private final BoolExpr delivered;
+
   private final Forwarding forwarding; // the forward chains flows meet (S6.11); none for a step
   private final StepChain forwardSide; // lint's side of a forward chain; null: an end's own step
 
@@ -210,7 +214,8 @@ public final class Query implements AutoCloseable {
                       forwarding.verdict())
                   : t.and(verdictAt(only), forwarding.verdict());
       // spec S6.13: a flow this version holds as loopback and a diff's other walks
-      allowed = t.or(Loopback.delivered(t, src, dst, net.set.loopbacks(), net.loopbacks), walked);
+      delivered = Loopback.delivered(t, src, dst, net.set.loopbacks(), net.loopbacks);
+      allowed = t.or(delivered, walked);
       srcEncoded = withFailsafeNets(src.tested());
       dstEncoded = withFailsafeNets(dst.tested());
     } catch (RuntimeException e) {
@@ -461,6 +466,11 @@ public final class Query implements AutoCloseable {
    */
   BoolExpr allowedExpr() {
     return allowed;
+  }
+
+  /** {@link #delivered}: false but in a diff whose versions hold other loopback flows. */
+  BoolExpr deliveredExpr() {
+    return delivered;
   }
 
   /** The forward chain the flow meets, if any, allows it (spec S6.11). */

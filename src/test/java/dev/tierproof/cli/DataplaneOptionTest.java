@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -150,21 +151,25 @@ class DataplaneOptionTest {
     // spec S6.12: a pod's packet to its own node's host at inbound failsafe TCP 22 skips the local
     // pre-DNAT path on the rule renderer only, so kubelet-from-pods' last Deny drops it on bpf
     // (found as dataplane diff seed 1300015, whose model the generators have since changed)
-    Run run =
-        Run.of(
-            "-f",
-            "specs/cases/own/host-endpoint-local-pre-dnat/resources.yaml",
-            "diff",
-            "--dataplane",
-            "iptables:bpf");
+    String in = "specs/cases/own/host-endpoint-local-pre-dnat/resources.yaml";
+    Run run = Run.of("-f", in, "diff", "--dataplane", "iptables:bpf");
     assertThat(run.code()).as(run.toString()).isEqualTo(1);
     assertThat(run.out())
+        .contains("no other flow changed (proved)")
         .containsPattern(
-            "newly denied: [^\\n]*n1-auto, TCP 22[^\\n]*\\n  e\\.g\\. TCP [0-9.:]+ -> 10\\.80\\.0\\.1:22"
-                + " \\(app/(web|db) -> n1-auto\\)\\n  before: allowed: pre-DNAT ingress at n1-auto by no"
-                + " policy")
-        .contains(
-            "now:    denied at pre-DNAT ingress of n1-auto by ingress rule 2 of kubelet-from-pods");
+            "\\nnewly denied: [^\\n]*app/(web|db)[^\\n]* -> [^\\n]*n1-auto[^\\n]*, TCP 22[,\\n]");
+    for (String dataplane : List.of("iptables", "bpf")) {
+      Run one =
+          Run.of(
+              "-f", in, "--dataplane", dataplane, "explain", "app/web", "n1-auto", "--port", "22");
+      assertThat(one.out())
+          .as(one.toString())
+          .startsWith(dataplane.equals("bpf") ? "deny: " : "allow: ")
+          .contains(
+              dataplane.equals("bpf")
+                  ? "Decided by ingress rule 2 of kubelet-from-pods (Deny, tier default, pre-dnat path)"
+                  : "the mangle table accepts it before that path, which it skips");
+    }
   }
 
   @Test

@@ -110,6 +110,7 @@ final class VersionDiffs {
     assertThat(diff.code()).as(as).isIn(0, 1, 3);
     JsonNode out = JSON.readTree(diff.out());
     JsonNode classes = out.get("classes");
+    assertThat(out.has("status")).as(as).isTrue();
     boolean complete = out.get("status").asText().equals("complete");
     assertThat(diff.code()).as(as).isEqualTo(!classes.isEmpty() ? 1 : complete ? 0 : 3);
     Evaluator before = new Evaluator(old);

@@ -29,7 +29,10 @@ class DataplaneGapsTest {
     Input input = input(yaml, dataplane, d);
     assertThat(d.errors()).as(d.render()).isEmpty();
     assertThat(input.set().dataplane()).isEqualTo(dataplane);
-    return input.unmodelled();
+    // a host's packets to itself (spec S6.13) are LoopbackGapsTest's
+    return input.unmodelled().stream()
+        .filter(u -> !(u.reach() instanceof Reach.HostLoopback))
+        .toList();
   }
 
   private static final String PROFILE_PASS =
