@@ -36,6 +36,10 @@ record Witness(
     Forwarding forwarding,
     Witness base) {
 
+  /** Every host's flows to itself as loopback flows, whatever governs its {@code lo}. */
+  private static final dev.tierproof.model.Loopbacks HOSTS_APART =
+      new dev.tierproof.model.Loopbacks(java.util.Set.of());
+
   /** A witness of one encoding. */
   Witness(
       Network net,
@@ -86,6 +90,12 @@ record Witness(
    */
   List<BoolExpr> preferences(FlowSpec bounds) {
     List<BoolExpr> nice = new ArrayList<>();
+    // a flow that leaves its host before a host's flow to itself (spec S6.13: with no dataplane
+    // chosen the dataplanes disagree on whether that is a flow at all)
+    BoolExpr apart = Loopback.exclude(new Terms(net.session), src, dst, HOSTS_APART);
+    if (!apart.isTrue()) {
+      nice.add(apart);
+    }
     if (bounds.protocol() == null) {
       nice.add(v.protoIs(Protocols.TCP));
     }
@@ -134,8 +144,8 @@ record Witness(
    */
   Answer decode(Model m, long millis, boolean explain, BoolExpr allowed) {
     Map<String, Profile> assumed = new LinkedHashMap<>();
-    boolean[] moved = {false};
-    Flow flow = flow(m, assumed, moved);
+    Decoded decoded = flow(m, assumed);
+    Flow flow = decoded.flow();
     Endpoint source = flow.source();
     List<Point> decisions = new ArrayList<>();
     if (explain) {
@@ -163,15 +173,15 @@ record Witness(
         assumed,
         null,
         millis,
-        // an end moved off a pod's flow to itself: the base takes that end's twin (Replay)
-        base == null || moved[0] ? null : base.flow(m, new LinkedHashMap<>(), moved));
+        // an end moved off a loopback flow: the base takes that end's twin (Replay)
+        base == null || decoded.moved() ? null : base.flow(m, new LinkedHashMap<>()).flow());
   }
 
-  /**
-   * The model's flow, the profiles of its hypothetical ends' namespaces put in {@code assumed};
-   * {@code moved} set when an end was moved off a pod's flow to itself ({@link Loopback#apart}).
-   */
-  private Flow flow(Model m, Map<String, Profile> assumed, boolean[] moved) {
+  /** A model's flow, and whether an end was moved off a loopback flow ({@link Loopback#apart}). */
+  private record Decoded(Flow flow, boolean moved) {}
+
+  /** The model's flow, the profiles of its hypothetical ends' namespaces put in {@code assumed}. */
+  private Decoded flow(Model m, Map<String, Profile> assumed) {
     boolean v6 = m.eval(v.v6, true).isTrue();
     int family = v6 ? 6 : 4;
     int proto = ((BitVecNum) m.eval(v.proto, true)).getInt();
@@ -192,7 +202,6 @@ record Witness(
             dst.chosen(m),
             destination);
     if (apart != null) {
-      moved[0] = true;
       if (apart[0] != null) {
         source = apart[0].endpoint();
         sourceIp = apart[0].address() != null ? apart[0].address() : sourceIp;
@@ -208,28 +217,30 @@ record Witness(
               ? o.domain()
               : net.domains.representative(v.domain.in(m));
     }
-    return Flow.between(
-            proto,
-            sourceIp,
-            ports ? ((BitVecNum) m.eval(v.sport, true)).getInt() : null,
-            destinationIp,
-            ports ? ((BitVecNum) m.eval(v.dport, true)).getInt() : null,
-            icmp ? ((BitVecNum) m.eval(v.icmpType, true)).getInt() : null,
-            icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,
-            domain,
-            source,
-            destination)
-        .placed(
-            new Flow.Ends(
-                net.node(v.node.in(m)),
-                // spec S6.11: a routed flow's node is its source placement's (FlowVars#node)
-                net.node((source == null && destination == null ? v.node : v.dnode).in(m)),
-                net.interfaceOn(on(source, destination, net.node(v.node.in(m))), v.iface.in(m)),
-                net.interfaceOn(
-                    on(
-                        destination,
-                        source,
-                        net.node((destination == null ? v.node : v.dnode).in(m))),
-                    v.diface.in(m))));
+    Flow flow =
+        Flow.between(
+                proto,
+                sourceIp,
+                ports ? ((BitVecNum) m.eval(v.sport, true)).getInt() : null,
+                destinationIp,
+                ports ? ((BitVecNum) m.eval(v.dport, true)).getInt() : null,
+                icmp ? ((BitVecNum) m.eval(v.icmpType, true)).getInt() : null,
+                icmp ? ((BitVecNum) m.eval(v.icmpCode, true)).getInt() : null,
+                domain,
+                source,
+                destination)
+            .placed(
+                new Flow.Ends(
+                    net.node(v.node.in(m)),
+                    // spec S6.11: a routed flow's node is its source placement's (FlowVars#node)
+                    net.node((source == null && destination == null ? v.node : v.dnode).in(m)),
+                    net.interfaceOn(on(source, destination, net.node(v.node.in(m))), v.iface.in(m)),
+                    net.interfaceOn(
+                        on(
+                            destination,
+                            source,
+                            net.node((destination == null ? v.node : v.dnode).in(m))),
+                        v.diface.in(m))));
+    return new Decoded(flow, apart != null);
   }
 }
