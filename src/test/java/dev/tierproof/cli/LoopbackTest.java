@@ -232,6 +232,11 @@ class LoopbackTest {
     assertThat(witness.code()).as(witness.toString()).isEqualTo(3);
     Run proof = Run.of("-f", HOSTS, "verify", "isolated", "n2-auto", "n2-auto", "--port", "10250");
     assertThat(proof.code()).as(proof.toString()).isZero();
+    // a witness that leaves its host is preferred, which every dataplane agrees on
+    Run range =
+        Run.of("-f", HOSTS, "verify", "reachable", "192.168.0.0/16", "n2-auto", "--port", "22");
+    assertThat(range.code()).as(range.toString()).isZero();
+    assertThat(range.out()).contains("egress at n1-eth");
   }
 
   @Test

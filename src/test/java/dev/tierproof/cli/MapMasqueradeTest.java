@@ -57,6 +57,11 @@ class MapMasqueradeTest {
     assertThat(verify.code()).as(verify.toString()).isZero();
     java.util.Set<String> inconclusive = new java.util.TreeSet<>();
     for (JsonNode p : map.get("inconclusivePairs")) {
+      if (p.get("unmodelled").get(0).get("kind").asText().equals("HostEndpoint")) {
+        // spec S6.13: an all-interfaces endpoint's node's packets to itself, with no dataplane
+        assertThat(p.get("from")).as(p.toString()).isEqualTo(p.get("to"));
+        continue;
+      }
       assertThat(p.get("unmodelled").get(0).get("kind").asText()).isEqualTo("natOutgoing");
       inconclusive.add(p.get("from").asText() + "->" + p.get("to").asText());
     }

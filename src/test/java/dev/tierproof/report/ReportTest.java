@@ -72,18 +72,15 @@ class ReportTest {
         .isEqualTo(JSON.readTree("{\"endpoint\": \"host-10-0-0-2\", \"ip\": \"10.0.0.2\"}"));
     assertThat(json.get("steps").get(0).get("decidedBy"))
         .isEqualTo(JSON.readTree("{\"kind\": \"no-profile\"}"));
+    Explained e =
+        Explained.of(FELIX + "bpf-no-tiers/resources.yaml", "10.0.0.1", "10.0.0.2", protocol(253));
     assertThat(
             ExplainReport.render(
                 Format.JSON,
+                e.set(),
                 null,
                 null,
-                null,
-                Explained.of(
-                        FELIX + "bpf-no-tiers/resources.yaml",
-                        "10.0.0.1",
-                        "10.0.0.2",
-                        protocol(253))
-                    .flow(),
+                e.flow(),
                 new Verdict(true, List.of()),
                 List.of()))
         .contains("\"steps\": []");

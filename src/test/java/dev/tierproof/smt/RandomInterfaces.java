@@ -1,6 +1,7 @@
 package dev.tierproof.smt;
 
 import dev.tierproof.model.Endpoint;
+import dev.tierproof.model.Ip;
 import dev.tierproof.source.Span;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,10 @@ import java.util.Random;
  * {@code eth1} one beside its all-interfaces endpoint, labelled like it (the forward policies
  * select them too) or not (they select none: those interfaces meet no forward policy), and {@code
  * fwd2}'s one endpoint is often named instead of all-interfaces (a node without an all-interfaces
- * endpoint). A forwarded flow of a workload there then crosses each interface choice: the model
- * differential compares eval and the solver on each. Its own random stream, so the rest of a seed's
- * model is drawn as before.
+ * endpoint), then sometimes with an {@code eth1} one of its own address beside it (a host's flows
+ * to itself between two endpoints, spec S6.13). A forwarded flow of a workload there then crosses
+ * each interface choice: the model differential compares eval and the solver on each. Its own
+ * random stream, so the rest of a seed's model is drawn as before.
  */
 final class RandomInterfaces {
 
@@ -38,6 +40,13 @@ final class RandomInterfaces {
         }
       } else if (RandomForwarding.NODE2.equals(e.node()) && r.nextBoolean()) {
         endpoints.set(i, named(e, "eth0", e.labels()).withIps(e.ips()));
+        // spec S6.13: a second named one with an address of its own, so that the host's flows to
+        // itself are between two endpoints of a node whose lo nothing governs (its own stream)
+        Random lo = new Random(seed * 31 + 7);
+        if (lo.nextInt(3) == 0) {
+          Ip at = RandomModel.OWNABLE.get(lo.nextInt(RandomModel.OWNABLE.size()));
+          endpoints.add(named(e, "eth1", e.labels()).withIps(List.of(at)));
+        }
       }
     }
   }
