@@ -190,6 +190,8 @@ final class Generalizer {
             source ? c.with(p.declaring(null), c.dst()) : c.with(c.src(), p.declaring(null));
         if (uniform(t, change)) {
           c = t;
+        } else {
+          c = ends.atPort(c, change, w, source);
         }
       }
     }
@@ -511,7 +513,8 @@ final class Generalizer {
         within,
         except,
         null,
-        true);
+        true,
+        null);
   }
 
   Ends ends(EndSet s) {
@@ -531,7 +534,8 @@ final class Generalizer {
           p.within(),
           p.except(),
           p.ports(),
-          p.existing());
+          p.existing(),
+          p.atPort());
     }
     if (s instanceof EndSet.Endpoints e) {
       return endpoints(e.endpoints(), e.within(), e.except());
@@ -558,6 +562,7 @@ final class Generalizer {
         List.of(),
         List.of(),
         null,
-        true);
+        true,
+        null);
   }
 }

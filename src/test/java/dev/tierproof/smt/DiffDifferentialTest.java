@@ -438,6 +438,7 @@ class DiffDifferentialTest {
       java.util.Set<String> mentioned,
       DomainClasses names) {
     return in(c.source(), f.source(), f.sourceIp(), null, set, mentioned, names)
+        && atPort(c.source(), f.source(), f.protocol(), f.sourcePort(), set)
         && in(
             c.destination(),
             f.destination(),
@@ -446,6 +447,7 @@ class DiffDifferentialTest {
             set,
             mentioned,
             names)
+        && atPort(c.destination(), f.destination(), f.protocol(), f.destinationPort(), set)
         && in(c.packets(), f)
         && (c.placed() == null || c.placed().holds(f, walked)); // spec S6.11, S6.12
   }
@@ -497,6 +499,27 @@ class DiffDifferentialTest {
             ? !e.excluded().contains(ep.namespace())
             : e.namespaces().contains(ep.namespace()))
         && (e.selector() == null || e.selector().matches(ep.labels()));
+  }
+
+  /**
+   * Whether a hypothetical pod at an end declares the named ports of {@link Ends#atPort} at the
+   * flow's protocol and that end's port as the class says (spec S3.5).
+   */
+  private static boolean atPort(Ends e, Endpoint ep, int protocol, Integer port, PolicySet set) {
+    if (e.atPort() == null || ep == null || !hypothetical(ep, set)) {
+      return true;
+    }
+    return e.atPort().entrySet().stream()
+        .allMatch(
+            x ->
+                x.getValue()
+                    == (port != null
+                        && ep.ports().stream()
+                            .anyMatch(
+                                np ->
+                                    np.name().equals(x.getKey())
+                                        && np.protocol() == protocol
+                                        && np.port() == port)));
   }
 
   private static boolean in(FlowSpec p, Flow f) {
