@@ -173,6 +173,11 @@ final class Generalizer {
                 : c.with(c.src(), p.at(List.of(), List.of()));
         if (uniform(t, change)) {
           c = t;
+        } else {
+          Candidate k = c;
+          EndSet.Pods q =
+              ends.loosen(p, s -> source ? k.with(s, k.dst()) : k.with(k.src(), s), change);
+          c = source ? c.with(q, c.dst()) : c.with(c.src(), q);
         }
       } else if (end instanceof EndSet.Endpoints x
           && (!x.within().isEmpty() || !x.except().isEmpty())) {

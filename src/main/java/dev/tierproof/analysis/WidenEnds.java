@@ -394,7 +394,7 @@ final class WidenEnds {
       }
       Answer x = g.unchanged(c, change);
       if (x.status() == SolverSession.Status.UNSAT) {
-        return p;
+        return round == 0 ? p : loosen(p, at, change);
       }
       if (!x.sat()) {
         return null;
@@ -444,6 +444,27 @@ final class WidenEnds {
       p = p.at(in, out);
     }
     return null;
+  }
+
+  /**
+   * {@code p} without each range of its hypothetical pods' {@code within}, then of their {@code
+   * except}, that the class does not need (each step proved uniform): the ranges a counterexample
+   * added beside the one that told it apart leave again, so the class is not one cell of the ranges
+   * but the union of those that changed alike.
+   */
+  EndSet.Pods loosen(EndSet.Pods p, Function<EndSet, Candidate> at, Change change) {
+    for (boolean inside : List.of(true, false)) {
+      for (Cidr r : List.copyOf(inside ? p.within() : p.except())) {
+        List<Cidr> in = new ArrayList<>(p.within());
+        List<Cidr> out = new ArrayList<>(p.except());
+        (inside ? in : out).remove(r);
+        EndSet.Pods q = p.at(in, out);
+        if (g.uniform(at.apply(q), change)) {
+          p = q;
+        }
+      }
+    }
+    return p;
   }
 
   /**
