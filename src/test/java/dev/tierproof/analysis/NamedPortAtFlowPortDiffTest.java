@@ -48,6 +48,11 @@ class NamedPortAtFlowPortDiffTest {
                   .contains("(hypothetical pods declaring http at the flow's port)");
             })
         .hasSizeLessThanOrEqualTo(2);
+    // JSON: the pods end's hypothetical part says so by name
+    String json =
+        dev.tierproof.report.DiffReport.render(dev.tierproof.report.Format.JSON, "base", r);
+    assertThat(json)
+        .containsPattern("\"namedPortsAtFlowPort\"\\s*:\\s*\\{\\s*\"http\"\\s*:\\s*true\\s*}");
     ChangeClass c = r.classes().get(0);
     // the witness's pod declares http at its port, on TCP
     assertThat(c.witness().destination().ports())
