@@ -132,8 +132,9 @@ class DiffDifferentialTest {
         local[10],
         local[11]);
     // a class joins the placements (nodes, interface choices) that changed alike (spec S6.10,
-    // S6.11) and the port ranges: 6 of the scope-existing cases and 11 of the scope-any ones of 120
-    // at seed 1 stop inconclusive (10 and 14 with a class per port range and per value of a label
+    // S6.11), the port ranges and the protocols: 6 of the scope-existing cases and 14 of the
+    // scope-any ones of 120 at seed 1 stop inconclusive (7 and 14 with a class per protocol and per
+    // cell of the address ranges; 10 and 14 with a class per port range and per value of a label
     // compared as a string; 12 scope-existing with a class per pair of interfaces, 8 before routed
     // flows were modelled); which ones varies from run to run while the classes found do (seed
     // 109: 30 classes alone, the cap of 40 once)
