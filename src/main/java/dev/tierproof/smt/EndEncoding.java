@@ -594,31 +594,14 @@ final class EndEncoding {
       namedPorts.forEach((name, var) -> c.add(portAs(var, name, p.ports())));
     }
     if (p.atPort() != null) {
-      p.atPort().forEach((name, on) -> c.add(on ? atPort(f, name) : t.not(atPort(f, name))));
+      p.atPort()
+          .forEach(
+              (name, on) -> {
+                BoolExpr a = PortAt.of(t, v, port, f.ports(), namedPorts.get(name), name);
+                c.add(on ? a : t.not(a));
+              });
     }
     return t.and(c);
-  }
-
-  /**
-   * The hypothetical pod declares a named port {@code name} at the flow's protocol and this end's
-   * port (spec S3.5: all a rule sees of it).
-   */
-  private BoolExpr atPort(Hypothetical f, String name) {
-    List<BoolExpr> any = new ArrayList<>();
-    if (f.ports() != null) {
-      for (NamedPort np : f.ports()) {
-        if (np.name().equals(name)) {
-          any.add(ctx.mkAnd(v.protoIs(np.protocol()), ctx.mkEq(port, ctx.mkBV(np.port(), 16))));
-        }
-      }
-    } else {
-      PortVar var = namedPorts.get(name);
-      if (var == null) {
-        throw new IllegalStateException("named port " + name + " not laid out at the " + side);
-      }
-      any.add(ctx.mkAnd(var.has(), ctx.mkEq(port, var.port()), ctx.mkEq(v.proto, var.protocol())));
-    }
-    return ctx.mkAnd(v.hasPorts, t.or(any));
   }
 
   // ---------------------------------------------------------------------------------------------
