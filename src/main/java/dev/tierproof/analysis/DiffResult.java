@@ -11,7 +11,9 @@ import dev.tierproof.model.Scope;
 import dev.tierproof.selector.Selector;
 import dev.tierproof.source.Span;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -219,8 +221,10 @@ public record DiffResult(
    *       (null: every namespace of the input except {@code excluded}, and with {@code unlisted}
    *       also namespaces the input does not have) whose labels satisfy {@code selector} (null:
    *       any), those not yet deployed at any address no endpoint owns in all of {@code within} and
-   *       none of {@code except}, declaring the named ports {@code ports} (null: any); without
-   *       {@code existing} only those not yet deployed;
+   *       none of {@code except}, declaring the named ports {@code ports} (null: any) and, for each
+   *       name of {@code atPort} (null: none), one of that name at the flow's protocol and this
+   *       end's port (true) or none there (false); without {@code existing} only those not yet
+   *       deployed;
    *   <li>{@code ENDPOINTS}: exactly these endpoints of the input;
    *   <li>{@code OUTSIDE}: addresses outside the cluster, in one of {@code ranges} (none: any),
    *       reached by {@code domain} (null: any name or none; {@code ""}: by no name the input's
@@ -239,7 +243,8 @@ public record DiffResult(
       List<Cidr> within,
       List<Cidr> except,
       List<NamedPort> ports,
-      boolean existing) {
+      boolean existing,
+      Map<String, Boolean> atPort) {
 
     public Ends {
       namespaces = namespaces == null ? null : Set.copyOf(namespaces);
@@ -249,6 +254,7 @@ public record DiffResult(
       within = List.copyOf(within);
       except = List.copyOf(except);
       ports = ports == null ? null : List.copyOf(ports);
+      atPort = atPort == null ? null : java.util.Collections.unmodifiableMap(new TreeMap<>(atPort));
     }
 
     public static final Ends ANY =
@@ -264,7 +270,8 @@ public record DiffResult(
             List.of(),
             List.of(),
             null,
-            true);
+            true,
+            null);
 
     /** This end with {@code ranges} in place of its own. */
     public Ends withRanges(List<Cidr> ranges) {
@@ -295,7 +302,8 @@ public record DiffResult(
           within,
           except,
           ports,
-          existing);
+          existing,
+          atPort);
     }
 
     /**
@@ -367,6 +375,9 @@ public record DiffResult(
                                             + ")")
                                 .toList()));
           }
+          if (atPort != null) {
+            hypothetical.add(atPortText());
+          }
           String away =
               hypothetical.isEmpty()
                   ? ""
@@ -401,6 +412,27 @@ public record DiffResult(
           yield (existing ? "" : "not yet deployed pods ") + ns + sel + away;
         }
       };
+    }
+
+    /**
+     * {@code declaring http at the flow's port, no dns there}: the named ports of {@link #atPort}
+     * (spec S3.5).
+     */
+    private String atPortText() {
+      List<String> on = new java.util.ArrayList<>();
+      List<String> off = new java.util.ArrayList<>();
+      atPort.forEach((name, at) -> (at ? on : off).add(name));
+      List<String> out = new java.util.ArrayList<>();
+      if (!on.isEmpty()) {
+        out.add("declaring " + String.join(" and ", on) + " at the flow's port");
+      }
+      if (!off.isEmpty()) {
+        out.add(
+            (on.isEmpty() ? "declaring no " : "no ")
+                + String.join(" or ", off)
+                + (on.isEmpty() ? " at the flow's port" : " there"));
+      }
+      return String.join(", ", out);
     }
   }
 

@@ -173,6 +173,11 @@ final class Generalizer {
                 : c.with(c.src(), p.at(List.of(), List.of()));
         if (uniform(t, change)) {
           c = t;
+        } else {
+          Candidate k = c;
+          EndSet.Pods q =
+              ends.loosen(p, s -> source ? k.with(s, k.dst()) : k.with(k.src(), s), change);
+          c = source ? c.with(q, c.dst()) : c.with(c.src(), q);
         }
       } else if (end instanceof EndSet.Endpoints x
           && (!x.within().isEmpty() || !x.except().isEmpty())) {
@@ -190,6 +195,8 @@ final class Generalizer {
             source ? c.with(p.declaring(null), c.dst()) : c.with(c.src(), p.declaring(null));
         if (uniform(t, change)) {
           c = t;
+        } else {
+          c = ends.atPort(c, change, w, source);
         }
       }
     }
@@ -511,7 +518,8 @@ final class Generalizer {
         within,
         except,
         null,
-        true);
+        true,
+        null);
   }
 
   Ends ends(EndSet s) {
@@ -531,7 +539,8 @@ final class Generalizer {
           p.within(),
           p.except(),
           p.ports(),
-          p.existing());
+          p.existing(),
+          p.atPort());
     }
     if (s instanceof EndSet.Endpoints e) {
       return endpoints(e.endpoints(), e.within(), e.except());
@@ -558,6 +567,7 @@ final class Generalizer {
         List.of(),
         List.of(),
         null,
-        true);
+        true,
+        null);
   }
 }

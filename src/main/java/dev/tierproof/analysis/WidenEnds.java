@@ -120,6 +120,46 @@ final class WidenEnds {
     return pods(e, source, true).declaring(e.ports());
   }
 
+  /**
+   * The candidate with its hypothetical pods at {@code source} declaring, in place of exactly the
+   * witness's named ports, each observed name at the flow's port as the witness's pod does or not
+   * (spec S3.5: a rule sees no more of them), then without the names the class does not need; the
+   * candidate itself when that class is not uniform.
+   */
+  Candidate atPort(Candidate c, Change change, Flow w, boolean source) {
+    EndSet.Pods p = (EndSet.Pods) (source ? c.src() : c.dst());
+    Endpoint e = source ? w.source() : w.destination();
+    Integer port = source ? w.sourcePort() : w.destinationPort();
+    java.util.Map<String, Boolean> on = new java.util.TreeMap<>();
+    for (String name : g.query.portNames(source)) {
+      on.put(
+          name,
+          port != null
+              && e.ports().stream()
+                  .anyMatch(
+                      np ->
+                          np.name().equals(name)
+                              && np.protocol() == w.protocol()
+                              && np.port() == port));
+    }
+    Function<java.util.Map<String, Boolean>, Candidate> at =
+        m -> {
+          EndSet.Pods q = p.declaring(null).declaringAtPort(m);
+          return source ? c.with(q, c.dst()) : c.with(c.src(), q);
+        };
+    if (on.isEmpty() || !g.uniform(at.apply(on), change)) {
+      return c;
+    }
+    for (String name : List.copyOf(on.keySet())) {
+      java.util.Map<String, Boolean> fewer = new java.util.TreeMap<>(on);
+      fewer.remove(name);
+      if (!fewer.isEmpty() && g.uniform(at.apply(fewer), change)) {
+        on = fewer;
+      }
+    }
+    return at.apply(on);
+  }
+
   private boolean input(Endpoint e) {
     return after.endpoints().stream().anyMatch(x -> x == e);
   }
@@ -222,7 +262,9 @@ final class WidenEnds {
     List<Cidr> within = tight instanceof EndSet.Pods tp ? tp.within() : List.of();
     List<Cidr> away = tight instanceof EndSet.Pods tp ? tp.except() : List.of();
     List<dev.tierproof.model.NamedPort> named = tight instanceof EndSet.Pods tp ? tp.ports() : null;
-    Function<EndSet.Pods, EndSet.Pods> keep = p -> p.declaring(named).at(within, away);
+    java.util.Map<String, Boolean> atPort = tight instanceof EndSet.Pods tp ? tp.atPort() : null;
+    Function<EndSet.Pods, EndSet.Pods> keep =
+        p -> p.declaring(named).declaringAtPort(atPort).at(within, away);
     // every pod the scope holds, then without the namespaces that the solver shows unchanged
     DiffEncoding.EndScope end = source ? g.scope.sources() : g.scope.destinations();
     Set<String> excluded = new TreeSet<>(g.encoding.namespaces());
@@ -352,7 +394,7 @@ final class WidenEnds {
       }
       Answer x = g.unchanged(c, change);
       if (x.status() == SolverSession.Status.UNSAT) {
-        return p;
+        return round == 0 ? p : loosen(p, at, change);
       }
       if (!x.sat()) {
         return null;
@@ -402,6 +444,27 @@ final class WidenEnds {
       p = p.at(in, out);
     }
     return null;
+  }
+
+  /**
+   * {@code p} without each range of its hypothetical pods' {@code within}, then of their {@code
+   * except}, that the class does not need (each step proved uniform): the ranges a counterexample
+   * added beside the one that told it apart leave again, so the class is not one cell of the ranges
+   * but the union of those that changed alike.
+   */
+  EndSet.Pods loosen(EndSet.Pods p, Function<EndSet, Candidate> at, Change change) {
+    for (boolean inside : List.of(true, false)) {
+      for (Cidr r : List.copyOf(inside ? p.within() : p.except())) {
+        List<Cidr> in = new ArrayList<>(p.within());
+        List<Cidr> out = new ArrayList<>(p.except());
+        (inside ? in : out).remove(r);
+        EndSet.Pods q = p.at(in, out);
+        if (g.uniform(at.apply(q), change)) {
+          p = q;
+        }
+      }
+    }
+    return p;
   }
 
   /**

@@ -284,7 +284,10 @@ public final class DiffReport {
         if (e.selector() != null) {
           o.put("selector", e.selector().canonical());
         }
-        if (!e.within().isEmpty() || !e.except().isEmpty() || e.ports() != null) {
+        if (!e.within().isEmpty()
+            || !e.except().isEmpty()
+            || e.ports() != null
+            || e.atPort() != null) {
           ObjectNode h = o.putObject("hypothetical");
           if (!e.within().isEmpty()) {
             ArrayNode a = h.putArray("within");
@@ -302,6 +305,11 @@ public final class DiffReport {
                   .put("protocol", Protocols.name(p.protocol()))
                   .put("port", p.port());
             }
+          }
+          if (e.atPort()
+              != null) { // spec S3.5: by name, at the flow's protocol and this end's port
+            ObjectNode a = h.putObject("namedPortsAtFlowPort");
+            e.atPort().forEach(a::put);
           }
         }
       }

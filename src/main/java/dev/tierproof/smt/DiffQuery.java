@@ -205,6 +205,15 @@ public final class DiffQuery implements AutoCloseable {
     return after.vocabulary(source);
   }
 
+  /**
+   * The named ports that policies of either set (or the classes tested) observe on hypothetical
+   * endpoints at the source (or destination).
+   */
+  public Set<String> portNames(boolean source) {
+    open();
+    return after.portNames(source);
+  }
+
   @Override
   public void close() {
     if (!closed) {

@@ -157,6 +157,11 @@ final class EndEncoding {
     return labels.selector(s);
   }
 
+  /** The names of the hypothetical endpoints' named ports that rules or tests observe. */
+  Set<String> namedPortNames() {
+    return java.util.Collections.unmodifiableSet(namedPorts.keySet());
+  }
+
   /** The hypothetical endpoints' named port {@code name}, or null when no rule observes it. */
   PortVar namedPort(String name) {
     return namedPorts.get(name);
@@ -587,6 +592,14 @@ final class EndEncoding {
     }
     if (p.ports() != null) {
       namedPorts.forEach((name, var) -> c.add(portAs(var, name, p.ports())));
+    }
+    if (p.atPort() != null) {
+      p.atPort()
+          .forEach(
+              (name, on) -> {
+                BoolExpr a = PortAt.of(t, v, port, f.ports(), namedPorts.get(name), name);
+                c.add(on ? a : t.not(a));
+              });
     }
     return t.and(c);
   }

@@ -121,6 +121,9 @@ final class EndLayout {
   private final Map<SelKey, Integer> selKeys = new LinkedHashMap<>();
   private final Map<NpKey, Integer> npKeys = new LinkedHashMap<>();
 
+  /** Named ports that end sets tested here pin at the flow's port ({@link EndSet.Pods#atPort}). */
+  private final Set<String> atPortNames = new java.util.TreeSet<>();
+
   /** The endpoints each concrete or address-less alternative stands for. */
   private final Map<Alternative, List<Endpoint>> members = new IdentityHashMap<>();
 
@@ -176,7 +179,9 @@ final class EndLayout {
 
   /** The names of the named-port keys, in registration order. */
   List<String> portNames() {
-    return npKeys.keySet().stream().map(NpKey::name).toList();
+    List<String> out = new ArrayList<>(npKeys.keySet().stream().map(NpKey::name).toList());
+    out.addAll(atPortNames);
+    return out;
   }
 
   /**
@@ -322,6 +327,8 @@ final class EndLayout {
     for (EndSet s : sets) {
       if (s instanceof EndSet.Range r) {
         addCidr(r.range());
+      } else if (s instanceof EndSet.Pods p && p.atPort() != null) {
+        atPortNames.addAll(p.atPort().keySet()); // so that a test of them is exact
       } else if (s instanceof EndSet.Endpoints e) {
         Set<Endpoint> in = Collections.newSetFromMap(new IdentityHashMap<>());
         in.addAll(e.endpoints());

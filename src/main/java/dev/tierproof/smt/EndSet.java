@@ -4,8 +4,11 @@ import dev.tierproof.model.Cidr;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.NamedPort;
 import dev.tierproof.selector.Selector;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A set of flow ends, tested inside a query: the carve-outs of a claim, the classes of a semantic
@@ -25,7 +28,10 @@ public sealed interface EndSet
    * mentions except {@code excluded}; with {@code unlisted}, also in namespaces the input does not
    * mention. Hypothetical pods are at any address no endpoint owns that is in every range of {@code
    * within} and in none of {@code except}, and declare exactly the named ports {@code ports} (null:
-   * any). Without {@code existing}, only hypothetical pods: none of the input's.
+   * any) and, for each name of {@code atPort} (null: none), a named port of that name at the flow's
+   * protocol and this end's port (true) or none there (false): the only way a rule sees a
+   * hypothetical pod's named ports (spec S3.5, S5.3). Without {@code existing}, only hypothetical
+   * pods: none of the input's.
    */
   record Pods(
       Set<String> namespaces,
@@ -35,7 +41,8 @@ public sealed interface EndSet
       List<Cidr> within,
       List<Cidr> except,
       List<NamedPort> ports,
-      boolean existing)
+      boolean existing,
+      Map<String, Boolean> atPort)
       implements EndSet {
     public Pods {
       namespaces = namespaces == null ? null : Set.copyOf(namespaces);
@@ -43,10 +50,11 @@ public sealed interface EndSet
       within = List.copyOf(within);
       except = List.copyOf(except);
       ports = ports == null ? null : List.copyOf(ports);
+      atPort = atPort == null ? null : Collections.unmodifiableMap(new TreeMap<>(atPort));
     }
 
     public Pods(Set<String> namespaces, Set<String> excluded, boolean unlisted, Selector selector) {
-      this(namespaces, excluded, unlisted, selector, List.of(), List.of(), null, true);
+      this(namespaces, excluded, unlisted, selector, List.of(), List.of(), null, true, null);
     }
 
     /** The pods of one namespace. */
@@ -58,17 +66,27 @@ public sealed interface EndSet
      * The same pods, hypothetical ones at addresses in all of {@code in} and none of {@code out}.
      */
     public Pods at(List<Cidr> in, List<Cidr> out) {
-      return new Pods(namespaces, excluded, unlisted, selector, in, out, ports, existing);
+      return new Pods(namespaces, excluded, unlisted, selector, in, out, ports, existing, atPort);
     }
 
     /** The same pods with another selector. */
     public Pods selecting(Selector s) {
-      return new Pods(namespaces, excluded, unlisted, s, within, except, ports, existing);
+      return new Pods(namespaces, excluded, unlisted, s, within, except, ports, existing, atPort);
     }
 
     /** The same pods, hypothetical ones declaring exactly {@code named} (null: any). */
     public Pods declaring(List<NamedPort> named) {
-      return new Pods(namespaces, excluded, unlisted, selector, within, except, named, existing);
+      return new Pods(
+          namespaces, excluded, unlisted, selector, within, except, named, existing, atPort);
+    }
+
+    /**
+     * The same pods, hypothetical ones declaring (true) or not (false) a named port of each name of
+     * {@code named} at the flow's protocol and this end's port (null: any).
+     */
+    public Pods declaringAtPort(Map<String, Boolean> named) {
+      return new Pods(
+          namespaces, excluded, unlisted, selector, within, except, ports, existing, named);
     }
 
     /**
@@ -76,12 +94,13 @@ public sealed interface EndSet
      * unlisted} in those it does not mention.
      */
     public Pods everywhereBut(Set<String> excluded, boolean unlisted) {
-      return new Pods(null, excluded, unlisted, selector, within, except, ports, existing);
+      return new Pods(null, excluded, unlisted, selector, within, except, ports, existing, atPort);
     }
 
     /** The hypothetical pods of this set only. */
     public Pods hypothetical() {
-      return new Pods(namespaces, excluded, unlisted, selector, within, except, ports, false);
+      return new Pods(
+          namespaces, excluded, unlisted, selector, within, except, ports, false, atPort);
     }
 
     /** Whether a namespace (null: one the input does not mention) is in the set. */

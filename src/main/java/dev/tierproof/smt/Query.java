@@ -514,6 +514,10 @@ public final class Query implements AutoCloseable {
     return (source ? src : dst).vocabulary();
   }
 
+  Set<String> portNames(boolean source) {
+    return (source ? src : dst).namedPortNames();
+  }
+
   /**
    * The ranges the query's verdict formulas test the source (or destination) address against:
    * rules' nets, network sets' nets, the sides' ranges (not the ranges of later tests).

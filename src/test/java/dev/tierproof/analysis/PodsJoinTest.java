@@ -32,7 +32,8 @@ class PodsJoinTest {
         List.of(),
         List.of(),
         null,
-        true);
+        true,
+        null);
   }
 
   @Test
@@ -72,7 +73,8 @@ class PodsJoinTest {
             List.of(),
             List.of(),
             null,
-            true);
+            true,
+            null);
     assertThat(Diff.everywhereBut(pods(null, Set.of("ns1"), true), other)).isNull();
   }
 }
