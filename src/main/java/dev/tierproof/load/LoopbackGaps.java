@@ -36,31 +36,36 @@ final class LoopbackGaps {
           if (lo == null) {
             return; // nothing sees them on any dataplane
           }
-          String what = "node " + node + "'s packets to its own addresses cross `lo`, which ";
           if (set.dataplane() == null) {
             out.add(
-                new Unmodelled(
-                    "HostEndpoint",
-                    lo.name(),
-                    lo.span(),
-                    what
-                        + "this host endpoint governs on Felix's iptables and nftables dataplanes"
-                        + " (modelled) and no program of its eBPF dataplane sees (choose one with"
-                        + " `--dataplane`)",
-                    new Reach.HostLoopback(Set.of(node), false)));
+                element(
+                    lo,
+                    "governs on Felix's iptables and nftables dataplanes (modelled) and no program"
+                        + " of its eBPF dataplane sees (choose one with `--dataplane`)",
+                    false));
           }
           if (hosts.stream().anyMatch(h -> h.site() != lo.site()) && untracked(set, hosts)) {
             out.add(
-                new Unmodelled(
-                    "HostEndpoint",
-                    lo.name(),
-                    lo.span(),
-                    what
-                        + "this host endpoint governs: tierproof walks them at their own host"
-                        + " endpoints, whose untracked paths differ from its",
-                    new Reach.HostLoopback(Set.of(node), true)));
+                element(
+                    lo,
+                    "governs: tierproof walks them at their own host endpoints, whose untracked"
+                        + " paths differ from its",
+                    true));
           }
         });
+  }
+
+  /** The element of {@code lo}, the host endpoint governing its node's {@code lo}, {@code why}. */
+  private static Unmodelled element(Endpoint lo, String why, boolean walk) {
+    return new Unmodelled(
+        "HostEndpoint",
+        lo.name(),
+        lo.span(),
+        "node "
+            + lo.node()
+            + "'s packets to its own addresses cross `lo`, which this host endpoint "
+            + why,
+        new Reach.HostLoopback(Set.of(lo.node()), walk));
   }
 
   /** Whether an enforced untracked policy selects a named one of {@code hosts} (spec S6.4). */
