@@ -256,7 +256,8 @@ final class Resources {
   private void felix(Node.Mapping resource, Span at) {
     FelixSettings s = FelixSettings.read(resource);
     felix.add(s);
-    if (s.unsettled().isEmpty()) {
+    dev.tierproof.model.Unmodelled element = s.element(dataplane); // e.g. an SCTP failsafe port
+    if (element == null) {
       diagnostics.note(
           at,
           "FelixConfiguration `"
@@ -273,10 +274,12 @@ final class Resources {
           "FelixConfiguration `"
               + s.name()
               + "`: "
-              + String.join(", ", s.unsettled().stream().map(k -> "`" + k + "`").toList())
-              + (s.unsettled().size() == 1 ? " is" : " are")
-              + " not modelled; answers it could change are inconclusive"
-              + " (spec S9.1)");
+              + (s.unsettled().isEmpty()
+                  ? element.reason() + ";"
+                  : String.join(", ", s.unsettled().stream().map(k -> "`" + k + "`").toList())
+                      + (s.unsettled().size() == 1 ? " is" : " are")
+                      + " not modelled;")
+              + " answers it could change are inconclusive (spec S9.1)");
     }
   }
 

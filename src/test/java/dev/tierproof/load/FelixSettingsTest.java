@@ -191,4 +191,21 @@ public class FelixSettingsTest {
     assertThat(felix("{nftablesMode: Enabled}", Dataplane.IPTABLES)).hasSize(1);
     assertThat(felix("{nftablesMode: Disabled}", Dataplane.NFTABLES)).hasSize(1);
   }
+
+  @Test
+  void sctpFailsafePort_noDataplane_warnsWhatIsUnmodelled() {
+    String yaml =
+        "apiVersion: projectcalico.org/v3\nkind: FelixConfiguration\nmetadata: {name: default}\n"
+            + "spec: {failsafeInboundHostPorts: [{protocol: SCTP, port: 9}]}\n";
+    Diagnostics none = new Diagnostics();
+    assertThat(felix(yaml, null, none)).hasSize(1);
+    // the element is said at load as a warning, not as a note that the ports are modelled
+    assertThat(none.render())
+        .contains("warning: FelixConfiguration `default`: Felix settings not modelled:")
+        .doesNotContain("are modelled");
+    Diagnostics iptables = new Diagnostics();
+    assertThat(felix(yaml, Dataplane.IPTABLES, iptables)).isEmpty();
+    assertThat(iptables.render())
+        .contains("note: FelixConfiguration `default`: its failsafe ports");
+  }
 }
