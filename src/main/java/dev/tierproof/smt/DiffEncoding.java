@@ -169,7 +169,7 @@ public final class DiffEncoding {
                 after, session, patterns, mentioned, hostNodes, walkable, interfaces, pools));
     d.hypothetical = hypothetical;
     // spec S6.13: a flow one version holds as loopback and the other walks is one of both
-    d.before.loopbacks = d.after.loopbacks = before.loopbacks().both(after.loopbacks());
+    d.before.loopbacks = d.after.loopbacks = d.before.own.both(d.after.own);
     return d;
   }
 
@@ -408,12 +408,9 @@ public final class DiffEncoding {
         out.add(new Suspect(all, at, Direction.INGRESS, null, at.describe() + " (masquerade)"));
       }
     }
-    Set<String> lo = new TreeSet<>(before.set.loopbacks().governed());
-    lo.addAll(after.set.loopbacks().governed());
-    lo.removeIf(
-        n ->
-            before.set.loopbacks().governed().contains(n)
-                == after.set.loopbacks().governed().contains(n));
+    Set<String> lo = new TreeSet<>(before.own.governed());
+    lo.addAll(after.own.governed());
+    lo.removeIf(n -> before.own.governed().contains(n) == after.own.governed().contains(n));
     if (!lo.isEmpty()) {
       // spec S6.13: a host's flows to itself that one version walks and the other delivers
       List<Endpoint> hosts =

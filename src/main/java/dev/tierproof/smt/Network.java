@@ -90,8 +90,11 @@ public final class Network {
   /** The policy set encoded. */
   final PolicySet set;
 
+  /** The set's loopback flows ({@link PolicySet#loopbacks}). */
+  final dev.tierproof.model.Loopbacks own;
+
   /**
-   * The loopback flows every query of this encoding excludes ({@link Loopback}): the set's, or
+   * The loopback flows every query of this encoding excludes ({@link Loopback}): {@link #own}, or
    * those of both sets of a diff ({@link dev.tierproof.model.Loopbacks#both}, {@link
    * DiffEncoding}).
    */
@@ -250,7 +253,8 @@ public final class Network {
       Set<String> interfaces,
       Set<dev.tierproof.model.Cidr> pools) {
     this.set = set;
-    this.loopbacks = set.loopbacks();
+    this.own = set.loopbacks();
+    this.loopbacks = own;
     this.pools = List.copyOf(pools);
     this.hostNodes = Set.copyOf(hostNodes);
     this.nodes = List.copyOf(new java.util.TreeSet<>(hostNodes));

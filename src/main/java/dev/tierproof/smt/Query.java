@@ -214,7 +214,7 @@ public final class Query implements AutoCloseable {
                       forwarding.verdict())
                   : t.and(verdictAt(only), forwarding.verdict());
       // spec S6.13: a flow this version holds as loopback and a diff's other walks
-      delivered = Loopback.delivered(t, src, dst, net.set.loopbacks(), net.loopbacks);
+      delivered = Loopback.delivered(t, src, dst, net.own, net.loopbacks);
       allowed = t.or(delivered, walked);
       srcEncoded = withFailsafeNets(src.tested());
       dstEncoded = withFailsafeNets(dst.tested());
