@@ -296,14 +296,14 @@ public final class Evaluator {
   /**
    * The reply {@code packet} of an untracked Allow at {@code at}, whose step there is in {@code
    * dir} (spec S6.5): the whole walk, in which an untracked Allow lets it through without a reply
-   * of its own; a reply that conntrack cannot take as a new connection ({@link Flow#invalidAsNew})
-   * and that the untracked path did not decide is dropped as {@code INVALID}.
+   * of its own; a reply dropped for want of a connection ({@link PolicySet#dropsReply}) that the
+   * untracked path did not decide is {@code INVALID}.
    */
   private Reply reply(Endpoint at, Direction dir, Flow packet) {
     Trace trace = new Trace(at);
     Decision d = decide(chain(at, dir), packet, trace);
     List<TraceEntry> walked = trace.finish();
-    boolean invalid = packet.invalidAsNew() && !untracked(d);
+    boolean invalid = set.dropsReply(packet) && !untracked(d);
     if (invalid) {
       // dropped before the pre-DNAT and normal paths: their tiers are not walked
       d = Decision.of(Decision.Kind.INVALID);

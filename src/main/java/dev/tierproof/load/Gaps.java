@@ -61,15 +61,16 @@ final class Gaps {
    * dataplane ({@link PolicySet#dataplane}, spec S4.6, S6.6, S6.11): on Felix's rule renderer
    * (iptables, nftables) a profile's Pass and untracked policy on an all-interfaces endpoint are
    * modelled; on eBPF a profile's Pass is, and untracked policy at host endpoints (an
-   * all-interfaces endpoint's ingress too) is but for its Allow rules ({@link EbpfUntracked}), and
-   * the walked forward chains are modelled but where nat-outgoing translates the source ({@code
-   * natOutgoing}: a workload's pool may be nat-outgoing, which the eBPF dataplane applies before
-   * the outgoing interface's forward egress rules see the packet, S6.11; {@link #dataplanes}).
-   * Where packets between two nodes may be encapsulated as {@code modes} says ({@link IpPools}),
-   * VXLAN to {@code vxlanPort} (null: any port, a {@code FelixConfiguration} may change it), a
-   * pre-DNAT policy whose ingress Deny rules may drop an outer packet is also an element of its
-   * own, reaching the flows between workloads on two nodes whose outer packet it may drop ({@link
-   * OuterPackets}, spec S6.10, S9.2; not on eBPF, which never polices the outer packet).
+   * all-interfaces endpoint's ingress too), and the walked forward chains are modelled but where
+   * nat-outgoing translates the source ({@code natOutgoing}: a workload's pool may be nat-outgoing,
+   * which the eBPF dataplane applies before the outgoing interface's forward egress rules see the
+   * packet, S6.11; {@link #dataplanes}); with none chosen, untracked Allow rules whose replies the
+   * dataplanes decide apart ({@link UntrackedReplies}). Where packets between two nodes may be
+   * encapsulated as {@code modes} says ({@link IpPools}), VXLAN to {@code vxlanPort} (null: any
+   * port, a {@code FelixConfiguration} may change it), a pre-DNAT policy whose ingress Deny rules
+   * may drop an outer packet is also an element of its own, reaching the flows between workloads on
+   * two nodes whose outer packet it may drop ({@link OuterPackets}, spec S6.10, S9.2; not on eBPF,
+   * which never polices the outer packet).
    */
   static List<Unmodelled> of(
       PolicySet set, IpPools.Modes modes, Integer vxlanPort, boolean natOutgoing) {
@@ -153,8 +154,8 @@ final class Gaps {
             out.add(new Unmodelled(flag, p.displayName(), p.span(), drops.reason(), drops.reach()));
           }
         }
-        if (bpf && path == HostPath.UNTRACKED) {
-          out.addAll(EbpfUntracked.of(set, p));
+        if (dataplane == null && path == HostPath.UNTRACKED) {
+          out.addAll(UntrackedReplies.of(set, p)); // spec S6.5: the replies they disagree on
         }
         if (!renderer) {
           dataplanes(set, p, walked, natOutgoing, out);

@@ -120,6 +120,19 @@ public record PolicySet(
     return dataplane != Dataplane.BPF;
   }
 
+  /**
+   * The reply {@code packet} of an untracked Allow, met at the host endpoint and not decided by its
+   * untracked path, is dropped for want of a connection (spec S6.5): on Felix's rule renderer (and
+   * when no dataplane is chosen, the disagreement then being unmodelled) a TCP, SCTP or ICMP one
+   * ({@link Flow#invalidAsNew}: conntrack takes it as {@code INVALID}); on eBPF a TCP one only (its
+   * conntrack misses a packet that is not a SYN: toward the host it falls through to iptables,
+   * which rejects it, away from it the program drops what policy allows). Any other reply is
+   * decided as a new packet.
+   */
+  public boolean dropsReply(Flow packet) {
+    return dataplane == Dataplane.BPF ? packet.protocol() == Protocols.TCP : packet.invalidAsNew();
+  }
+
   /** A policy set with tiers and each tier's policies sorted as Felix sorts them. */
   public static PolicySet ordered(
       List<Tier> tiers,

@@ -44,9 +44,10 @@ final class Assumed {
         + (d.renderer()
             ? "a profile's Pass goes on to the next profile; untracked policy on an all-interfaces"
                 + " host endpoint is ignored"
-            : "a profile's Pass denies; a host endpoint's untracked Deny drops (in XDP an"
-                + " all-interfaces endpoint's too), its untracked Allow is not modelled; no"
-                + " failsafe port skips a forward chain's pre-DNAT path");
+            : "a profile's Pass denies; a host endpoint's untracked ingress policy runs in XDP"
+                + " (an all-interfaces endpoint's too); of an untracked Allow's replies eBPF's"
+                + " conntrack drops only TCP ones; no failsafe port skips a forward chain's"
+                + " pre-DNAT path");
   }
 
   private static String calicoVersion(CalicoVersion v) {

@@ -164,7 +164,7 @@ final class Text {
       case FAILSAFE -> "a failsafe port of the host endpoint";
       case INVALID ->
           "conntrack, which holds no connection for it (INVALID: the packet it answers was not"
-              + " tracked) and drops it before pre-DNAT and normal policy";
+              + " tracked) and drops it whatever pre-DNAT and normal policy say";
       case FORWARDED ->
           "the host endpoint's forward chain, where nothing drops the packet (Calico does not"
               + " drop it)";

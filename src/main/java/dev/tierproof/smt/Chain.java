@@ -36,8 +36,8 @@ import java.util.function.Function;
  * normal tiers and profiles; one list of {@link TierPart}s, each naming its path. An untracked
  * Allow there decides by the reply its packet needs (spec S6.5): the same endpoint's chain of the
  * other direction, compiled by the compiler's {@link Compiler#reply} over the reversed packet, in
- * which an untracked Allow needs no reply and a TCP, SCTP or ICMP reply passes only by one; its
- * deciding points carry the reply's ({@link Point#reply}).
+ * which an untracked Allow needs no reply and a reply dropped for want of a connection passes only
+ * by one; its deciding points carry the reply's ({@link Point#reply}).
  *
  * <p>A side of a host endpoint's forward chain (spec S6.7, S6.8, {@link Compiler#forward}) is
  * compiled alike: at a named host endpoint's ingress side its untracked tiers, then its pre-DNAT
@@ -62,7 +62,8 @@ final class Chain {
    * a profile's Pass goes on to the next profile ({@code PolicySet#profilePassGoesOn}), else it
    * denies (spec S4.6), and {@code forwardFailsafe}: a packet to an inbound failsafe port skips a
    * forward chain's pre-DNAT path ({@code PolicySet#forwardFailsafe}, spec S6.7, S6.11), and {@code
-   * failsafe}: the failsafe ports ({@code PolicySet#failsafe}, S6.2).
+   * failsafe}: the failsafe ports ({@code PolicySet#failsafe}, S6.2), and {@code ebpf}: eBPF drops
+   * fewer replies of untracked Allows ({@code PolicySet#dropsReply}, S6.5).
    */
   record Compiler(
       Terms t,
@@ -72,7 +73,8 @@ final class Chain {
       Compiler reply,
       boolean passOn,
       boolean forwardFailsafe,
-      dev.tierproof.model.FailsafePorts failsafe) {
+      dev.tierproof.model.FailsafePorts failsafe,
+      boolean ebpf) {
 
     /**
      * This compiler for the steps of host endpoints on {@code node} (null: naming none): the
@@ -87,7 +89,8 @@ final class Chain {
           reply == null ? null : reply.at(node),
           passOn,
           forwardFailsafe,
-          failsafe.at(node));
+          failsafe.at(node),
+          ebpf);
     }
 
     /**
@@ -329,8 +332,6 @@ final class Chain {
     return here.isEmpty() ? null : t.or(here);
   }
 
-  // ---------------------------------------------------------------------------------------------
-
   /**
    * What an Allow rule of {@code part} decides: allowed; for an untracked one whose packet needs a
    * reply, that reply's verdict at the same endpoint in the other direction (spec S6.5).
@@ -354,8 +355,9 @@ final class Chain {
   }
 
   /**
-   * This chain's verdict on the reply of an untracked Allow (spec S6.5): a reply conntrack takes as
-   * INVALID (TCP, SCTP, ICMP) passes only by an untracked Allow, any other by the verdict.
+   * This chain's verdict on the reply of an untracked Allow (spec S6.5): one dropped for want of a
+   * connection ({@code PolicySet#dropsReply}) passes only by an untracked Allow, any other by the
+   * verdict.
    */
   private BoolExpr asReply() {
     List<BoolExpr> untracked = new ArrayList<>();
@@ -366,16 +368,15 @@ final class Chain {
         untracked.add(k.takes());
       }
     }
-    return t.define(t.ite(c.v().invalidAsNew(), t.or(untracked), verdict));
+    return t.define(t.ite(c.v().invalidAsNew(c.ebpf()), t.or(untracked), verdict));
   }
 
   /**
-   * The deciding points of this chain on the reply of an untracked Allow ({@link #asReply}): an
-   * untracked rule's as they are, the others' only for a reply that conntrack takes as new, and for
-   * one it takes as INVALID that no untracked rule decided, {@link Point#invalid}.
+   * The deciding points on the reply of an untracked Allow ({@link #asReply}): an untracked rule's
+   * as they are, the others' for a reply not so dropped, else {@link Point#invalid}.
    */
   private Map<Point, BoolExpr> decidedAsReply() {
-    BoolExpr invalid = c.v().invalidAsNew();
+    BoolExpr invalid = c.v().invalidAsNew(c.ebpf());
     Map<Point, BoolExpr> out = new LinkedHashMap<>();
     List<BoolExpr> untracked = new ArrayList<>();
     decided()
@@ -390,6 +391,17 @@ final class Chain {
             });
     out.put(Point.invalid(dir), t.define(t.and(invalid, t.not(t.or(untracked)))));
     return out;
+  }
+
+  /**
+   * What a rule of {@code action} in {@code part} decides; a Pass goes on to {@code next} (S4.4).
+   */
+  private BoolExpr result(Action action, TierPart part, BoolExpr next) {
+    return switch (action) {
+      case ALLOW -> allowed(part);
+      case PASS -> next;
+      default -> ctx.mkFalse();
+    };
   }
 
   private BoolExpr applies(Applied a) {
@@ -447,12 +459,7 @@ final class Chain {
         for (int ei = es.size() - 1; ei >= 0; ei--) {
           List<Rule> entry = es.get(ei);
           if (c.positions() && entry.get(0).action() != Action.LOG) {
-            BoolExpr with =
-                switch (entry.get(0).action()) {
-                  case ALLOW -> allowed(part);
-                  case PASS -> next;
-                  default -> ctx.mkFalse();
-                };
+            BoolExpr with = result(entry.get(0).action(), part, next);
             removals.add(new Removal(new Key(p, entry.get(0).index()), with, x));
           }
           for (int j = entry.size() - 1; j >= 0; j--) {
@@ -461,13 +468,7 @@ final class Chain {
               continue; // spec S4.3: Log is never terminal
             }
             BoolExpr fire = t.and(appl.get(pi), c.match().apply(r));
-            BoolExpr result =
-                switch (r.action()) {
-                  case ALLOW -> allowed(part);
-                  case PASS -> next; // spec S4.4
-                  default -> ctx.mkFalse();
-                };
-            x = fire.isFalse() ? x : t.ite(fire, result, x);
+            x = fire.isFalse() ? x : t.ite(fire, result(r.action(), part, next), x);
           }
         }
       }
@@ -684,13 +685,10 @@ final class Chain {
   private static List<List<Rule>> entries(List<Rule> rules) {
     List<List<Rule>> out = new ArrayList<>();
     for (Rule r : rules) {
-      if (!out.isEmpty() && out.get(out.size() - 1).get(0).index() == r.index()) {
-        out.get(out.size() - 1).add(r);
-      } else {
-        List<Rule> e = new ArrayList<>();
-        e.add(r);
-        out.add(e);
+      if (out.isEmpty() || out.get(out.size() - 1).get(0).index() != r.index()) {
+        out.add(new ArrayList<>());
       }
+      out.get(out.size() - 1).add(r);
     }
     return out;
   }

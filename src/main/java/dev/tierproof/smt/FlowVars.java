@@ -220,11 +220,14 @@ final class FlowVars {
   }
 
   /**
-   * As a reply, conntrack cannot take the packet as a new connection: TCP, SCTP or ICMP ({@link
-   * dev.tierproof.model.Flow#invalidAsNew}).
+   * As a reply that no untracked path decided, the packet is dropped for want of a connection
+   * ({@link dev.tierproof.model.PolicySet#dropsReply}): TCP, SCTP or ICMP; on eBPF ({@code ebpf})
+   * TCP only.
    */
-  BoolExpr invalidAsNew() {
-    return ctx.mkOr(protoIs(Protocols.TCP), protoIs(Protocols.SCTP), isIcmp);
+  BoolExpr invalidAsNew(boolean ebpf) {
+    return ebpf
+        ? protoIs(Protocols.TCP)
+        : ctx.mkOr(protoIs(Protocols.TCP), protoIs(Protocols.SCTP), isIcmp);
   }
 
   /**

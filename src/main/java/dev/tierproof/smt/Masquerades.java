@@ -47,6 +47,9 @@ final class Masquerades {
   private RuleMatch replies;
   private BoolExpr translated;
 
+  /** The source the destination's chains see ({@link #compiler}); null until compiled. */
+  private com.microsoft.z3.BitVecExpr seen;
+
   /**
    * The translated sources of {@code from}'s alternatives (grouped), laid out for the sides of
    * {@code involved} (and of {@code replying}, deciding replies, spec S6.5); null {@code involved}:
@@ -103,7 +106,8 @@ final class Masquerades {
 
   /**
    * {@code plain} for the destination's chains: each rule matched by {@code match} (replies by
-   * {@code reply}), or against the translated source where the flow is translated.
+   * {@code reply}), or against the translated source where the flow is translated, and the failsafe
+   * ports' nets testing the source as translated ({@link #seen}).
    */
   Chain.Compiler compiler(
       Chain.Compiler plain, Function<Rule, BoolExpr> match, Function<Rule, BoolExpr> reply) {
@@ -111,25 +115,30 @@ final class Masquerades {
       return plain;
     }
     Terms t = plain.t();
+    // the failsafe ports' nets test the source the host endpoint sees (spec S6.2, S6.10)
+    seen = t.ctx().mkBVConst("mseen" + NAMES.incrementAndGet() + ".address", 128);
+    FlowVars sees = plain.v().from(seen);
     Chain.Compiler back =
         new Chain.Compiler(
             t,
-            plain.reply().v(),
+            sees.reply(),
             r -> choose(t, reply.apply(r), replies.match(r)),
             false,
             null,
             plain.passOn(),
             plain.forwardFailsafe(),
-            plain.failsafe());
+            plain.failsafe(),
+            plain.ebpf());
     return new Chain.Compiler(
         t,
-        plain.v(),
+        sees,
         r -> choose(t, match.apply(r), rules.match(r)),
         plain.positions(),
         back,
         plain.passOn(),
         plain.forwardFailsafe(),
-        plain.failsafe());
+        plain.failsafe(),
+        plain.ebpf());
   }
 
   private BoolExpr choose(Terms t, BoolExpr own, BoolExpr masqueraded) {
@@ -164,7 +173,11 @@ final class Masquerades {
       }
     }
     translated = t.define(t.or(any));
-    return t.or(t.not(translated), t.and(own, t.and(at)));
+    BoolExpr sees =
+        seen == null
+            ? t.ctx().mkTrue()
+            : t.ctx().mkEq(seen, t.ctx().mkITE(translated, from.src, v.src));
+    return t.and(sees, t.or(t.not(translated), t.and(own, t.and(at))));
   }
 
   /** The destination is a host endpoint not on {@code w}'s node, at an address in no pool. */

@@ -165,11 +165,13 @@ public final class Query implements AutoCloseable {
     Masquerades masq = new Masquerades(net, from, step == null ? involved : null, replying);
     boolean passOn = net.set.profilePassGoesOn();
     boolean fs = net.set.forwardFailsafe();
+    boolean ebpf = net.set.dataplane() == dev.tierproof.model.Dataplane.BPF;
     Chain.Compiler back =
         new Chain.Compiler(
-            t, v.reply(), this::replyMatch, false, null, passOn, fs, net.set.failsafe());
+            t, v.reply(), this::replyMatch, false, null, passOn, fs, net.set.failsafe(), ebpf);
     Chain.Compiler compiler =
-        new Chain.Compiler(t, v, this::match, step != null, back, passOn, fs, net.set.failsafe());
+        new Chain.Compiler(
+            t, v, this::match, step != null, back, passOn, fs, net.set.failsafe(), ebpf);
     src = new EndEncoding(t, v, net, from, observe.selectors(), compiler);
     dst =
         new EndEncoding(

@@ -128,19 +128,43 @@ class DataplaneGapsTest {
   }
 
   @Test
-  void wildcardUntrackedAllow_bpf_eachAllowRuleAnElementAtItsSteps() {
+  void wildcardUntrackedAllow_bpf_modelledAtHosts() {
+    // spec S6.5, S6.6: eBPF's untracked Allow and its reply are modelled (XDP's accept, eBPF's
+    // conntrack missing the reply): no element acts at host endpoints
     List<Unmodelled> out =
         gaps(WILDCARD_UNTRACKED.replace("action: Deny", "action: Allow"), Dataplane.BPF);
-    // spec S6.6: what an untracked Allow's reply meets on eBPF is not settled
+    assertThat(out).allSatisfy(u -> assertThat(atHosts(u)).isEmpty());
+  }
+
+  @Test
+  void namedUntrackedAllow_noDataplane_echoAndSctpRepliesUnmodelledTcpNot() {
+    // spec S6.5, S9.1: the renderer drops an echo reply or an SCTP reply no untracked Allow lets
+    // through (conntrack INVALID), eBPF decides it as new; a TCP reply both drop
+    String named =
+        hostWithPolicy(
+            "eth", "edge", "eth0", "  doNotTrack: true\n  applyOnForward: true\n", "ingress");
+    String rules =
+        ": [{action: Allow, protocol: TCP}, {action: Allow, protocol: ICMP, icmp: {type: 8}},"
+            + " {action: Allow, protocol: ICMP, icmp: {type: 3}}, {action: Allow, protocol: SCTP},"
+            + " {action: Allow}]\n";
+    List<Unmodelled> out = gaps(named.replace(": [{action: Deny, protocol: TCP}]\n", rules), null);
     assertThat(out)
         .filteredOn(u -> atHosts(u).equals(java.util.Set.of(Direction.INGRESS)))
-        .singleElement()
-        .satisfies(
+        .extracting(Unmodelled::name)
+        .containsExactly("ingress rule 1 of pol", "ingress rule 3 of pol", "ingress rule 4 of pol");
+    assertThat(out)
+        .filteredOn(u -> !atHosts(u).isEmpty())
+        .allSatisfy(
             u -> {
-              assertThat(u.name()).isEqualTo("ingress rule 0 of pol");
-              assertThat(u.reason()).contains("--dataplane bpf");
+              assertThat(u.reason()).contains("--dataplane");
               assertThat(((Reach.Endpoints) u.reach()).decider()).isNotNull();
+              assertThat(((Reach.Endpoints) u.reach()).effect()).isEqualTo(Reach.Effect.ALLOWS);
             });
+    for (Dataplane d : Dataplane.values()) {
+      assertThat(gaps(named.replace(": [{action: Deny, protocol: TCP}]\n", rules), d))
+          .as(d.label())
+          .allSatisfy(u -> assertThat(atHosts(u)).isEmpty());
+    }
   }
 
   /** The directions of an element acting at host endpoints only; empty for another reach. */

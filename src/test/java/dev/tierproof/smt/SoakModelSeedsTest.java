@@ -17,4 +17,14 @@ class SoakModelSeedsTest {
       DifferentialTest.check(211977, session, new long[DifferentialTest.STATS]);
     }
   }
+
+  @Test
+  void differential_seed1900266_failsafeNetSeesTheMasqueradedSource() {
+    // a pod's packet to another node's host endpoint, masqueraded to its node's address: that
+    // host endpoint's inbound failsafe port with a net holding the translated source takes it
+    // (spec S6.2, S6.10), in the solver as in eval
+    try (SolverSession session = new SolverSession(Duration.ofSeconds(30))) {
+      DifferentialTest.check(1900266, session, new long[DifferentialTest.STATS]);
+    }
+  }
 }
