@@ -52,7 +52,7 @@ class DifferentialTest {
   private static final int SAMPLES = 40;
 
   /** How many counters {@link #check} keeps. */
-  static final int STATS = 24;
+  static final int STATS = 25;
 
   @Test
   void differential_randomPolicySets_encodingAgreesWithEval() throws Exception {
@@ -106,7 +106,7 @@ class DifferentialTest {
       }
     }
     System.out.printf(
-        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path; %d between a workload and another node's host endpoint crossing a forward chain; %d translated by nat-outgoing at a host endpoint of another node; %d decided on bpf by an untracked Deny, %d of them at an all-interfaces endpoint; %d loopback flows (a pod's or a host's packets to itself), which no question holds), %d questions (%d ms; %d without an allowed flow; %d with a local witness; %d out of time, inconclusive)%n",
+        "differential: %d cases in %d ms on %d threads: %d concrete flows (%d ms; %d decided with an untracked Allow's reply; %d local: a host endpoint and a workload on its node, %d of them meeting the local pre-DNAT path, %d decided there; %d through a forward chain; %d placing a workload naming no node on a walked node; %d between two workloads with forward steps of one node, %d of two; %d crossing a named interface, %d another interface of a node with named ones; %d between two outside addresses routed through a walked node; %d decided on a forward chain's untracked path; %d between a workload and another node's host endpoint crossing a forward chain; %d translated by nat-outgoing at a host endpoint of another node; %d decided on bpf by an untracked Deny, %d of them at an all-interfaces endpoint; %d loopback flows (a pod's or a host's packets to itself), which no question holds; %d on bpf whose untracked Allow's echo or SCTP reply is walked as new), %d questions (%d ms; %d without an allowed flow; %d with a local witness; %d out of time, inconclusive)%n",
         CASES,
         (System.nanoTime() - start) / 1_000_000,
         threads,
@@ -129,6 +129,7 @@ class DifferentialTest {
         total[21],
         total[22],
         total[23],
+        total[24],
         total[1],
         total[4] / 1_000_000,
         total[2],
@@ -160,6 +161,19 @@ class DifferentialTest {
         return;
       }
     }
+  }
+
+  /** On eBPF a step's untracked Allow needed an ICMP echo or SCTP reply: a new packet there. */
+  private static boolean newReplyOnBpf(PolicySet set, Verdict v) {
+    return set.dataplane() == dev.tierproof.model.Dataplane.BPF
+        && v.steps().stream()
+            .map(s -> s.decidedBy().reply())
+            .anyMatch(
+                r ->
+                    r != null
+                        && !set.dropsReply(r.packet())
+                        && r.packet().protocol() != dev.tierproof.model.Protocols.UDP
+                        && r.packet().invalidAsNew());
   }
 
   static void check(long seed, SolverSession session, long[] stats) {
@@ -207,6 +221,7 @@ class DifferentialTest {
         stats[20] += set.masquerade().seen(flow).first() != null ? 1 : 0; // spec S6.10
         countUntrackedDeny(set, eval.evaluate(flow), stats, 21); // spec S6.6
         stats[23] += set.loopbacks().loopback(flow) ? 1 : 0; // spec S5.6, S6.13
+        stats[24] += newReplyOnBpf(set, eval.evaluate(flow)) ? 1 : 0; // spec S6.5, S6.6
         concrete(network, eval, set, flow, vocabulary);
       }
     }

@@ -63,13 +63,50 @@ final class RandomBpfUntracked {
             rnd.nextBoolean() ? null : Double.valueOf(rnd.nextInt(3) * 10),
             sel,
             types,
-            rules(rnd, allow),
+            withReplyAllow(seed, rules(rnd, allow)),
             types.contains(Direction.EGRESS) ? rules(rnd, allow && rnd.nextBoolean()) : List.of(),
             true,
             false,
             true,
             Span.NONE);
     RandomReplies.append(tiers, t, p);
+  }
+
+  /**
+   * {@code rules} and, half the time, an Allow of ICMP or ICMPv6 echo requests or of SCTP: a reply
+   * the dataplanes decide apart (spec S6.5, S6.6). Its own random source, so the rest stays.
+   */
+  private static List<Rule> withReplyAllow(long seed, List<Rule> rules) {
+    Random rnd = new Random(seed * 0x5DEECE66DL + 53);
+    if (rnd.nextBoolean()) {
+      return rules;
+    }
+    int protocol =
+        List.of(
+                dev.tierproof.model.Protocols.ICMP,
+                dev.tierproof.model.Protocols.ICMPV6,
+                dev.tierproof.model.Protocols.SCTP)
+            .get(rnd.nextInt(3));
+    dev.tierproof.model.Icmp echo =
+        protocol == dev.tierproof.model.Protocols.SCTP
+            ? null
+            : new dev.tierproof.model.Icmp(
+                protocol == dev.tierproof.model.Protocols.ICMP ? 8 : 128, null);
+    List<Rule> out = new ArrayList<>(rules);
+    out.add(
+        new Rule(
+            rules.size(),
+            Action.ALLOW,
+            null,
+            protocol,
+            null,
+            echo,
+            null,
+            dev.tierproof.model.EntityMatch.ANY,
+            dev.tierproof.model.EntityMatch.ANY,
+            false,
+            Span.NONE));
+    return out;
   }
 
   /** One to three rules of Deny, Pass and Log (one Allow with {@code allow}), some of one port. */
