@@ -75,6 +75,23 @@ public record CheckResult(
         ignoring ? List.of() : elements);
   }
 
+  /** This result shown by witness {@code w} instead, its replay {@code explanation}. */
+  public CheckResult witnessed(Flow w, Verdict explanation) {
+    return new CheckResult(
+        invariant,
+        status,
+        summary,
+        w,
+        explanation,
+        before,
+        uncovered,
+        findings,
+        solver,
+        reason,
+        millis,
+        unmodelled);
+  }
+
   public enum Status {
     PROVEN,
     VIOLATED,

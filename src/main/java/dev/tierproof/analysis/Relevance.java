@@ -280,17 +280,56 @@ public final class Relevance {
    */
   public static VerifyResult placed(
       List<Unmodelled> all, dev.tierproof.eval.Evaluator eval, VerifyResult r) {
-    if (r.witness() == null || witness(all, r.witness(), r.explanation(), eval).isEmpty()) {
+    Flow p = placement(all, eval, r.witness(), r.explanation(), eval);
+    return p == null
+        ? r
+        : new VerifyResult(
+            r.claim(),
+            r.result(),
+            p,
+            eval.evaluate(p),
+            r.blockers(),
+            r.solver(),
+            r.blockersIncomplete());
+  }
+
+  /**
+   * {@code r}, an isolation's or a reachability's outcome shown by a witness that an element
+   * reaches, with the witness moved to a placement no element reaches where one shows the same
+   * verdict ({@link #invariant} judges it, spec S9.3), as verify's ({@link #placed(List,
+   * dev.tierproof.eval.Evaluator, VerifyResult)}).
+   */
+  public static CheckResult placed(
+      List<Unmodelled> all, dev.tierproof.eval.Evaluator eval, CheckResult r) {
+    Invariant.Assertion a = r.invariant().assertion();
+    if (!(a instanceof Invariant.Isolated || a instanceof Invariant.Reachable)) {
       return r;
     }
-    for (Flow p : eval.placements(r.witness())) {
-      Verdict v = eval.evaluate(p);
-      if (v.allowed() && witness(all, p, v, eval).isEmpty()) {
-        return new VerifyResult(
-            r.claim(), r.result(), p, v, r.blockers(), r.solver(), r.blockersIncomplete());
+    Flow p = placement(all, eval, r.witness(), r.explanation(), null);
+    return p == null ? r : r.witnessed(p, eval.evaluate(p));
+  }
+
+  /**
+   * A placement of witness {@code w} (verdict {@code v}) with the same verdict that no element of
+   * {@code all} reaches as {@link #witness} judges it with {@code judge}; null when {@code w} is
+   * reached by none, or no placement is.
+   */
+  private static Flow placement(
+      List<Unmodelled> all,
+      dev.tierproof.eval.Evaluator eval,
+      Flow w,
+      Verdict v,
+      dev.tierproof.eval.Evaluator judge) {
+    if (w == null || v == null || witness(all, w, v, judge).isEmpty()) {
+      return null;
+    }
+    for (Flow p : eval.placements(w)) {
+      Verdict pv = eval.evaluate(p);
+      if (pv.allowed() == v.allowed() && witness(all, p, pv, judge).isEmpty()) {
+        return p;
       }
     }
-    return r;
+    return null;
   }
 
   /**

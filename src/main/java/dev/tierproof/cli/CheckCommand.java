@@ -5,6 +5,7 @@ import dev.tierproof.analysis.Check;
 import dev.tierproof.analysis.CheckResult;
 import dev.tierproof.analysis.Invariant;
 import dev.tierproof.analysis.InvariantResolver;
+import dev.tierproof.analysis.Relevance;
 import dev.tierproof.load.Invariants;
 import dev.tierproof.load.Loader;
 import dev.tierproof.load.SourceText;
@@ -97,8 +98,12 @@ final class CheckCommand extends Subcommand {
     }
     s.warn(g);
     // spec S9.4
+    // spec S9.3: a witness in a placement no unmodelled element reaches, when there is one
+    dev.tierproof.eval.Evaluator eval = new dev.tierproof.eval.Evaluator(set);
     List<CheckResult> checked =
-        Check.run(set, invariants, g.timeoutOrDefault(), s.progress(g, "check"));
+        Check.run(set, invariants, g.timeoutOrDefault(), s.progress(g, "check")).stream()
+            .map(x -> Relevance.placed(input.unmodelled(), eval, x))
+            .toList();
     List<List<Unmodelled>> relevant =
         checked.stream().map(x -> r.relevant(input.unmodelled(), x)).toList();
     List<CheckResult> results = new ArrayList<>();

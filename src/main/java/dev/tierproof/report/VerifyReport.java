@@ -112,10 +112,11 @@ public final class VerifyReport {
       }
     } else {
       out.add(head + ": no flow of the question is allowed");
-      if (source instanceof End.Known k
-          && destination instanceof End.Known d
-          && Text.loopback(set, k.endpoint(), d.endpoint()) != null) { // spec S5.6, S6.13
-        String why = Text.loopback(set, k.endpoint(), d.endpoint());
+      String why =
+          source instanceof End.Known k && destination instanceof End.Known d
+              ? Text.loopback(set, k.endpoint(), d.endpoint()) // spec S5.6, S6.13
+              : null;
+      if (why != null) {
         out.add(
             "note: " + why.substring(0, why.length() - 1) + "; they are no flow of the question");
       }

@@ -89,177 +89,188 @@ class CommandsDifferentialTest {
                 "sampled flows the move changed",
                 "explained flows between a workload and another node's host endpoint crossing a"
                     + " forward chain")),
-        (seed, session, counts) -> {
-          RandomCluster c = new RandomCluster(seed);
-          PolicySet set = c.load(false);
-          String yaml = c.yaml(false);
-          Sampler s = new Sampler(set, seed);
-          if (set.endpoints().isEmpty()) {
-            return;
-          }
-          c.dataplane().count(counts);
-          List<String> dataplane = c.dataplane().args(dir, seed); // as a user gives it
-          List<String> version = dataplane;
-          if (c.version() != CalicoVersion.DEFAULT) {
-            version = new ArrayList<>(dataplane);
-            version.addAll(List.of("--calico-version", c.version().label()));
-            counts.incrementAndGet(3);
-            int[] upgrade = VersionDiffs.check(c, yaml, seed, dataplane);
-            counts.addAndGet(4, upgrade[1]);
-            counts.addAndGet(5, upgrade[0]);
-          }
-          if (c.dataplane().passes() && c.dataplane().other() != null) { // spec S4.6
-            List<String> release =
-                c.version() == CalicoVersion.DEFAULT
-                    ? List.of()
-                    : List.of("--calico-version", c.version().label());
-            int[] move =
-                VersionDiffs.check(
-                    c, yaml, seed, release, c.dataplane().dataplane(), c.dataplane().other());
-            counts.incrementAndGet(8);
-            counts.addAndGet(9, move[1]);
-            counts.addAndGet(10, move[0]);
-          }
-          String from = s.pick(set.endpoints()).ref();
-          String to = concrete(s, set);
-          if (from.equals(to)) {
-            to = "world";
-          }
-          if (s.nextInt(2) == 0) { // the endpoint as destination
-            String t = from;
-            from = to;
-            to = t;
-          }
-          // one case in three: a host endpoint and a workload that can be on its node (spec S6.12),
-          // from a random source of its own (the other draws stay what they were)
-          java.util.Random aim = new java.util.Random(seed * 0x9E3779B97F4A7C15L + 3);
-          String[] own = aim.nextInt(3) == 0 ? OwnTraffic.pair(set, aim) : null;
-          if (own != null) {
-            from = own[0];
-            to = own[1];
-          }
-          int port = s.pick(RandomCluster.PORTS);
-          String protocol = port == 53 ? "UDP" : "TCP";
-          List<String> flow = List.of("--protocol", protocol, "--port", String.valueOf(port));
-          String what = "seed " + seed + ": " + from + " -> " + to + " " + protocol + " " + port;
-          counts.incrementAndGet(0);
+        commands(dir));
+  }
 
-          Run explain = run(yaml, counts, args(version, "explain", from, to, flow, "-o", "json"));
-          if (explain.code() == 2 && explain.err().contains("no address family in common")) {
-            return; // two ends of different families: no flow to explain
-          }
-          assertThat(explain.code())
-              .as(what + "\n" + explain)
-              .isIn(c.enforcingUnmodelled() ? List.of(0, 3) : List.of(0));
-          JsonNode explained = JSON.readTree(explain.out());
-          counts.addAndGet(11, hostElsewhere(set, explained)); // spec S6.10, S6.11
-          boolean allows = explained.get("verdict").asText().equals("allow");
-          // spec S6.12: explain places a workload naming no node on another node than the host's
-          OwnTraffic.Placement placed = OwnTraffic.placement(set, from, to);
-          List<String> steps = new ArrayList<>();
-          explained
-              .get("steps")
-              .forEach(
-                  x -> {
-                    if (!x.at("/decidedBy/kind").asText().equals("own-node")) {
-                      steps.add(
-                          x.get("direction").asText()); // own-node: Felix polices nothing there
-                    }
-                  });
-          if (placed != OwnTraffic.Placement.APART) {
-            counts.incrementAndGet(6);
-            counts.addAndGet(7, placed == OwnTraffic.Placement.LOCAL ? 1 : 0);
-            assertThat(steps)
-                .as(what + ": the steps Felix polices\n" + explain)
-                .isEqualTo(OwnTraffic.steps(set, from, placed == OwnTraffic.Placement.LOCAL));
-          }
-          // a local flow from the host meets no step; one to it the workload's egress alone, which
-          // explain shows first in either placement
-          boolean fromHost =
-              placed != OwnTraffic.Placement.APART && OwnTraffic.steps(set, from, true).isEmpty();
-          boolean egressAllows =
-              placed != OwnTraffic.Placement.APART
-                  && explained.at("/steps/0/direction").asText().equals("egress")
-                  && explained.at("/steps/0/verdict").asText().equals("allow");
-          List<String> pods =
-              s.nextInt(4) == 0
-                  ? List.of("--pod-cidr", "10.1.0.0/16", "--pod-cidr", "fd00:1::/64")
-                  : List.of();
-          Run reachable =
-              run(yaml, counts, args(version, "verify", "reachable", from, to, flow, pods));
-          Run isolated =
-              run(yaml, counts, args(version, "verify", "isolated", from, to, flow, pods));
-          if (c.enforcingUnmodelled() && (reachable.code() == 3 || isolated.code() == 3)) {
-            return;
-          }
-          assertThat(reachable.code()).as(what + "\n" + reachable).isIn(0, 1);
-          assertThat(isolated.code()).as(what + "\n" + isolated).isEqualTo(1 - reachable.code());
-          if (explain.code() == 0 && (fromHost || egressAllows && pods.isEmpty())) {
-            assertThat(reachable.code())
-                .as(what + ": a local flow is allowed\n" + explain.out() + reachable)
-                .isZero();
-          }
-          if (!pods.isEmpty()) {
-            return; // explain's placeholder addresses and check lie outside the pod ranges
-          }
-          if (allows) {
-            counts.incrementAndGet(2);
-            assertThat(reachable.code())
-                .as(what + ": explain allows\n" + explain.out() + reachable)
-                .isZero();
-          }
+  /**
+   * Seed 2900003 (iptables): verify placed its witness where no unmodelled element reaches it (a
+   * pod naming no node on the host's own node), check placed it on another node where a {@code
+   * doNotTrack} policy's forwarded-traffic element does, so check was inconclusive where verify
+   * answered: check places its witnesses as verify does (spec S9.3).
+   */
+  @Test
+  void commands_seed2900003_checkPlacesItsWitnessAsVerifyDoes() throws Exception {
+    try (dev.tierproof.smt.SolverSession session =
+        new dev.tierproof.smt.SolverSession(java.time.Duration.ofSeconds(30))) {
+      commands(Files.createTempDirectory("commands"))
+          .run(2900003, session, new java.util.concurrent.atomic.AtomicLongArray(40));
+    }
+  }
 
-          Path spec = dir.resolve("inv-" + seed + ".yaml");
-          Files.writeString(
-              spec,
-              "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata:\n  name: generated\ninvariants:\n"
-                  + "  - id: apart\n    isolated: {from: "
-                  + quote(from)
-                  + ", to: "
-                  + quote(to)
-                  + ", protocol: "
-                  + protocol
-                  + ", port: "
-                  + port
-                  + "}\n"
-                  + "  - id: through\n    reachable: {from: "
-                  + quote(from)
-                  + ", to: "
-                  + quote(to)
-                  + ", protocol: "
-                  + protocol
-                  + ", port: "
-                  + port
-                  + "}\n");
-          Run check = run(yaml, counts, args(version, "check", spec.toString(), "-o", "json"));
-          assertThat(check.code()).as(what + "\n" + check).isEqualTo(1);
-          List<String> statuses = new ArrayList<>();
-          JSON.readTree(check.out())
-              .get("results")
-              .forEach(r -> statuses.add(r.get("id").asText() + " " + r.get("status").asText()));
-          assertThat(statuses)
-              .as(what + "\n" + check)
-              .containsExactly(
-                  "apart " + (isolated.code() == 0 ? "proven" : "violated"),
-                  "through " + (reachable.code() == 0 ? "proven" : "violated"));
+  /** One cluster's commands, agreeing with each other and with eval (files in {@code dir}). */
+  private static dev.tierproof.cluster.Runs.Case commands(Path dir) {
+    return (seed, session, counts) -> {
+      RandomCluster c = new RandomCluster(seed);
+      PolicySet set = c.load(false);
+      String yaml = c.yaml(false);
+      Sampler s = new Sampler(set, seed);
+      if (set.endpoints().isEmpty()) {
+        return;
+      }
+      c.dataplane().count(counts);
+      List<String> dataplane = c.dataplane().args(dir, seed); // as a user gives it
+      List<String> version = dataplane;
+      if (c.version() != CalicoVersion.DEFAULT) {
+        version = new ArrayList<>(dataplane);
+        version.addAll(List.of("--calico-version", c.version().label()));
+        counts.incrementAndGet(3);
+        int[] upgrade = VersionDiffs.check(c, yaml, seed, dataplane);
+        counts.addAndGet(4, upgrade[1]);
+        counts.addAndGet(5, upgrade[0]);
+      }
+      if (c.dataplane().passes() && c.dataplane().other() != null) { // spec S4.6
+        List<String> release =
+            c.version() == CalicoVersion.DEFAULT
+                ? List.of()
+                : List.of("--calico-version", c.version().label());
+        int[] move =
+            VersionDiffs.check(
+                c, yaml, seed, release, c.dataplane().dataplane(), c.dataplane().other());
+        counts.incrementAndGet(8);
+        counts.addAndGet(9, move[1]);
+        counts.addAndGet(10, move[0]);
+      }
+      String from = s.pick(set.endpoints()).ref();
+      String to = concrete(s, set);
+      if (from.equals(to)) {
+        to = "world";
+      }
+      if (s.nextInt(2) == 0) { // the endpoint as destination
+        String t = from;
+        from = to;
+        to = t;
+      }
+      // one case in three: a host endpoint and a workload that can be on its node (spec S6.12),
+      // from a random source of its own (the other draws stay what they were)
+      java.util.Random aim = new java.util.Random(seed * 0x9E3779B97F4A7C15L + 3);
+      String[] own = aim.nextInt(3) == 0 ? OwnTraffic.pair(set, aim) : null;
+      if (own != null) {
+        from = own[0];
+        to = own[1];
+      }
+      int port = s.pick(RandomCluster.PORTS);
+      String protocol = port == 53 ? "UDP" : "TCP";
+      List<String> flow = List.of("--protocol", protocol, "--port", String.valueOf(port));
+      String what = "seed " + seed + ": " + from + " -> " + to + " " + protocol + " " + port;
+      counts.incrementAndGet(0);
 
-          Run lint =
-              run(
-                  yaml,
-                  counts,
-                  args(
-                      version,
-                      "lint",
-                      "--scope",
-                      seed % 2 == 0 ? "existing" : "any",
-                      "-o",
-                      "json"));
-          if (!(c.enforcingUnmodelled() && lint.code() == 3)) {
-            assertThat(lint.code()).as(what + "\n" + lint).isIn(0, 1);
-            JsonNode findings = JSON.readTree(lint.out());
-            assertThat(findings).as(what).isNotNull();
-          }
-        });
+      Run explain = run(yaml, counts, args(version, "explain", from, to, flow, "-o", "json"));
+      if (explain.code() == 2 && explain.err().contains("no address family in common")) {
+        return; // two ends of different families: no flow to explain
+      }
+      assertThat(explain.code())
+          .as(what + "\n" + explain)
+          .isIn(c.enforcingUnmodelled() ? List.of(0, 3) : List.of(0));
+      JsonNode explained = JSON.readTree(explain.out());
+      counts.addAndGet(11, hostElsewhere(set, explained)); // spec S6.10, S6.11
+      boolean allows = explained.get("verdict").asText().equals("allow");
+      // spec S6.12: explain places a workload naming no node on another node than the host's
+      OwnTraffic.Placement placed = OwnTraffic.placement(set, from, to);
+      List<String> steps = new ArrayList<>();
+      explained
+          .get("steps")
+          .forEach(
+              x -> {
+                if (!x.at("/decidedBy/kind").asText().equals("own-node")) {
+                  steps.add(x.get("direction").asText()); // own-node: Felix polices nothing there
+                }
+              });
+      if (placed != OwnTraffic.Placement.APART) {
+        counts.incrementAndGet(6);
+        counts.addAndGet(7, placed == OwnTraffic.Placement.LOCAL ? 1 : 0);
+        assertThat(steps)
+            .as(what + ": the steps Felix polices\n" + explain)
+            .isEqualTo(OwnTraffic.steps(set, from, placed == OwnTraffic.Placement.LOCAL));
+      }
+      // a local flow from the host meets no step; one to it the workload's egress alone, which
+      // explain shows first in either placement
+      boolean fromHost =
+          placed != OwnTraffic.Placement.APART && OwnTraffic.steps(set, from, true).isEmpty();
+      boolean egressAllows =
+          placed != OwnTraffic.Placement.APART
+              && explained.at("/steps/0/direction").asText().equals("egress")
+              && explained.at("/steps/0/verdict").asText().equals("allow");
+      List<String> pods =
+          s.nextInt(4) == 0
+              ? List.of("--pod-cidr", "10.1.0.0/16", "--pod-cidr", "fd00:1::/64")
+              : List.of();
+      Run reachable = run(yaml, counts, args(version, "verify", "reachable", from, to, flow, pods));
+      Run isolated = run(yaml, counts, args(version, "verify", "isolated", from, to, flow, pods));
+      if (c.enforcingUnmodelled() && (reachable.code() == 3 || isolated.code() == 3)) {
+        return;
+      }
+      assertThat(reachable.code()).as(what + "\n" + reachable).isIn(0, 1);
+      assertThat(isolated.code()).as(what + "\n" + isolated).isEqualTo(1 - reachable.code());
+      if (explain.code() == 0 && (fromHost || egressAllows && pods.isEmpty())) {
+        assertThat(reachable.code())
+            .as(what + ": a local flow is allowed\n" + explain.out() + reachable)
+            .isZero();
+      }
+      if (!pods.isEmpty()) {
+        return; // explain's placeholder addresses and check lie outside the pod ranges
+      }
+      if (allows) {
+        counts.incrementAndGet(2);
+        assertThat(reachable.code())
+            .as(what + ": explain allows\n" + explain.out() + reachable)
+            .isZero();
+      }
+
+      Path spec = dir.resolve("inv-" + seed + ".yaml");
+      Files.writeString(
+          spec,
+          "apiVersion: tierproof.dev/v1alpha1\nkind: InvariantSet\nmetadata:\n  name: generated\ninvariants:\n"
+              + "  - id: apart\n    isolated: {from: "
+              + quote(from)
+              + ", to: "
+              + quote(to)
+              + ", protocol: "
+              + protocol
+              + ", port: "
+              + port
+              + "}\n"
+              + "  - id: through\n    reachable: {from: "
+              + quote(from)
+              + ", to: "
+              + quote(to)
+              + ", protocol: "
+              + protocol
+              + ", port: "
+              + port
+              + "}\n");
+      Run check = run(yaml, counts, args(version, "check", spec.toString(), "-o", "json"));
+      assertThat(check.code()).as(what + "\n" + check).isEqualTo(1);
+      List<String> statuses = new ArrayList<>();
+      JSON.readTree(check.out())
+          .get("results")
+          .forEach(r -> statuses.add(r.get("id").asText() + " " + r.get("status").asText()));
+      assertThat(statuses)
+          .as(what + "\n" + check)
+          .containsExactly(
+              "apart " + (isolated.code() == 0 ? "proven" : "violated"),
+              "through " + (reachable.code() == 0 ? "proven" : "violated"));
+
+      Run lint =
+          run(
+              yaml,
+              counts,
+              args(version, "lint", "--scope", seed % 2 == 0 ? "existing" : "any", "-o", "json"));
+      if (!(c.enforcingUnmodelled() && lint.code() == 3)) {
+        assertThat(lint.code()).as(what + "\n" + lint).isIn(0, 1);
+        JsonNode findings = JSON.readTree(lint.out());
+        assertThat(findings).as(what).isNotNull();
+      }
+    };
   }
 
   /**
