@@ -278,8 +278,8 @@ public final class Diff {
   }
 
   /**
-   * The union of two ends when it is an end again (namespaces, endpoints or ranges outside joined),
-   * else null.
+   * The union of two ends when it is an end again (namespaces, endpoints or ranges outside joined;
+   * pod ends always, {@link EndUnion}), else null.
    */
   private Ends join(Ends a, Ends b) {
     if (a.kind() == EndKind.OUTSIDE && b.kind() == EndKind.OUTSIDE) {
@@ -303,6 +303,18 @@ public final class Diff {
     }
     if (a.kind() != EndKind.PODS || b.kind() != EndKind.PODS) {
       return null;
+    }
+    return EndUnion.of(a, b, Diff::pods);
+  }
+
+  /**
+   * The union of two pod ends (without {@link Ends#more}) when it is one pod end again (namespaces
+   * or selectors joined), else null.
+   */
+  private static Ends pods(Ends a, Ends b) {
+    Ends labels = SelectorJoin.joined(a, b);
+    if (labels != null) {
+      return labels;
     }
     if (a.namespaces() == null || b.namespaces() == null) {
       return everywhereBut(a, b);

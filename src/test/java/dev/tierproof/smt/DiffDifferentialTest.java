@@ -438,19 +438,32 @@ class DiffDifferentialTest {
       java.util.Set<String> walked,
       java.util.Set<String> mentioned,
       DomainClasses names) {
-    return in(c.source(), f.source(), f.sourceIp(), null, set, mentioned, names)
-        && atPort(c.source(), f.source(), f.protocol(), f.sourcePort(), set)
-        && in(
-            c.destination(),
-            f.destination(),
-            f.destinationIp(),
-            f.destinationDomain(),
-            set,
-            mentioned,
-            names)
-        && atPort(c.destination(), f.destination(), f.protocol(), f.destinationPort(), set)
+    return alternatives(c.source()).stream()
+            .anyMatch(
+                e ->
+                    in(e, f.source(), f.sourceIp(), null, set, mentioned, names)
+                        && atPort(e, f.source(), f.protocol(), f.sourcePort(), set))
+        && alternatives(c.destination()).stream()
+            .anyMatch(
+                e ->
+                    in(
+                            e,
+                            f.destination(),
+                            f.destinationIp(),
+                            f.destinationDomain(),
+                            set,
+                            mentioned,
+                            names)
+                        && atPort(e, f.destination(), f.protocol(), f.destinationPort(), set))
         && in(c.packets(), f)
         && (c.placed() == null || c.placed().holds(f, walked)); // spec S6.11, S6.12
+  }
+
+  /** The ends whose union {@code e} is: itself and, for pod ends, each of {@link Ends#more}. */
+  private static List<Ends> alternatives(Ends e) {
+    List<Ends> out = new java.util.ArrayList<>(List.of(e.first()));
+    out.addAll(e.more());
+    return out;
   }
 
   /**
