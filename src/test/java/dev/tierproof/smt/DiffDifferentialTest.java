@@ -203,6 +203,29 @@ class DiffDifferentialTest {
   }
 
   /**
+   * Seed 84 again, at the default class cap: the flows between pods opened for every source class
+   * (in its namespaces, deployed or not) with every destination class, a class per pair; classes
+   * alike but in one pod end are one class now (the end lists each set of pods, or one selector
+   * when only the selectors differ), and the diff completes where it stopped at 100 classes.
+   */
+  @Test
+  void noPolicies_productOfPodClasses_completeWithinDefaultCap() {
+    RandomModel model = new RandomModel(84);
+    PolicySet set = model.set();
+    DiffResult r =
+        Diff.run(
+            set,
+            withTiers(set, List.of()),
+            Scope.ANY,
+            Duration.ofSeconds(30),
+            Diff.DEFAULT_MAX_CLASSES);
+    assertThat(r.status())
+        .as("%s: %s", r.reason(), r.classes().stream().map(DiffDifferentialTest::show).toList())
+        .isEqualTo(DiffResult.Status.COMPLETE);
+    assertThat(r.classes()).anyMatch(c -> !c.source().more().isEmpty());
+  }
+
+  /**
    * One case: {classes, sampled flows that changed, 1 (scope existing), 2 (scope any), 3 (a moved
    * pod) or 4 (failsafe ports changed) when inconclusive, local sampled flows compared, local
    * sampled flows that changed, classes of one placement, classes of all ICMP types but some}.
