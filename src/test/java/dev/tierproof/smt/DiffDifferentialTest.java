@@ -132,8 +132,10 @@ class DiffDifferentialTest {
         local[10],
         local[11]);
     // a class joins the placements (nodes, interface choices) that changed alike (spec S6.10,
-    // S6.11), the port ranges and the protocols: 6 of the scope-existing cases and 14 of the
-    // scope-any ones of 120 at seed 1 stop inconclusive (7 and 14 with a class per protocol and per
+    // S6.11), the port ranges, the protocols and the pod ends (spec S5.3): 6 of the
+    // scope-existing cases and 13 of the scope-any ones of 120 at seed 1 stop inconclusive (14
+    // scope-any before classes alike but in one pod end were joined) (7 and 14 with a class per
+    // protocol and per
     // cell of the address ranges; 10 and 14 with a class per port range and per value of a label
     // compared as a string; 12 scope-existing with a class per pair of interfaces, 8 before routed
     // flows were modelled); which ones varies from run to run while the classes found do (seed
