@@ -194,11 +194,12 @@ public final class Diff {
   }
 
   /**
-   * Classes that differ only in the namespaces (or the listed endpoints, or the ranges outside) of
-   * one end, or only in their placements, or only in their destination ports, or in their protocols
-   * where the union is every protocol but some ({@link ProtocolJoin}), joined: each was proved, so
-   * their union changed alike. Scopes split per namespace find a change that spans namespaces once
-   * per namespace; this is where it becomes one class again (with the first class's witness).
+   * Classes that differ only in the namespaces (or the listed endpoints, or the ranges outside, or
+   * anything of a pod end: {@link EndUnion}) of one end, or only in their placements, or only in
+   * their destination ports, or in their protocols where the union is every protocol but some
+   * ({@link ProtocolJoin}), joined: each was proved, so their union changed alike. Scopes split per
+   * namespace find a change that spans namespaces once per namespace; this is where it becomes one
+   * class again (with the first class's witness).
    */
   private List<ChangeClass> merge(List<ChangeClass> classes) {
     List<ChangeClass> out = classes;

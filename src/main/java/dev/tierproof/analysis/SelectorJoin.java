@@ -50,8 +50,14 @@ final class SelectorJoin {
       }
     }
     List<Selector> kept = new ArrayList<>(parts.values());
-    kept.removeIf(
-        p -> parts.values().stream().anyMatch(q -> q != p && implies(p, q) && kept.contains(q)));
+    for (int i = 0; i < kept.size(); ) {
+      Selector p = kept.get(i);
+      if (kept.stream().anyMatch(q -> q != p && implies(p, q))) {
+        kept.remove(i); // one at a time: of two that imply each other, one stays
+      } else {
+        i++;
+      }
+    }
     return kept.size() == 1 ? kept.get(0) : new Selector.Or(kept);
   }
 

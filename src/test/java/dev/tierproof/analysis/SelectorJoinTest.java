@@ -84,6 +84,9 @@ class SelectorJoinTest {
                 new Selector.And(List.of(new Selector.Compare("app", Selector.Op.EQ, "a"), noTier)),
                 new Selector.And(List.of(HAS_APP, noTier))))
         .isEqualTo(new Selector.And(List.of(HAS_APP, noTier)));
+    Selector inA = new Selector.InSet("env", List.of("a"), false);
+    assertThat(SelectorJoin.either(new Selector.Compare("env", Selector.Op.EQ, "a"), inA))
+        .isEqualTo(inA); // each implies the other: one stays
     // env != "web" holds without env: not implied
     assertThat(SelectorJoin.either(new Selector.Compare("env", Selector.Op.NE, "web"), hasEnv))
         .isInstanceOf(Selector.Or.class);
