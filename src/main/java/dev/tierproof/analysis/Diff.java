@@ -194,11 +194,12 @@ public final class Diff {
   }
 
   /**
-   * Classes that differ only in the namespaces (or the listed endpoints, or the ranges outside) of
-   * one end, or only in their placements, or only in their destination ports, or in their protocols
-   * where the union is every protocol but some ({@link ProtocolJoin}), joined: each was proved, so
-   * their union changed alike. Scopes split per namespace find a change that spans namespaces once
-   * per namespace; this is where it becomes one class again (with the first class's witness).
+   * Classes that differ only in the namespaces (or the listed endpoints, or the ranges outside, or
+   * anything of a pod end: {@link EndUnion}) of one end, or only in their placements, or only in
+   * their destination ports, or in their protocols where the union is every protocol but some
+   * ({@link ProtocolJoin}), joined: each was proved, so their union changed alike. Scopes split per
+   * namespace find a change that spans namespaces once per namespace; this is where it becomes one
+   * class again (with the first class's witness).
    */
   private List<ChangeClass> merge(List<ChangeClass> classes) {
     List<ChangeClass> out = classes;
@@ -278,8 +279,8 @@ public final class Diff {
   }
 
   /**
-   * The union of two ends when it is an end again (namespaces, endpoints or ranges outside joined),
-   * else null.
+   * The union of two ends when it is an end again (namespaces, endpoints or ranges outside joined;
+   * pod ends always, {@link EndUnion}), else null.
    */
   private Ends join(Ends a, Ends b) {
     if (a.kind() == EndKind.OUTSIDE && b.kind() == EndKind.OUTSIDE) {
@@ -303,6 +304,18 @@ public final class Diff {
     }
     if (a.kind() != EndKind.PODS || b.kind() != EndKind.PODS) {
       return null;
+    }
+    return EndUnion.of(a, b, Diff::pods);
+  }
+
+  /**
+   * The union of two pod ends (without {@link Ends#more}) when it is one pod end again (namespaces
+   * or selectors joined), else null.
+   */
+  private static Ends pods(Ends a, Ends b) {
+    Ends labels = SelectorJoin.joined(a, b);
+    if (labels != null) {
+      return labels;
     }
     if (a.namespaces() == null || b.namespaces() == null) {
       return everywhereBut(a, b);

@@ -230,6 +230,10 @@ public record DiffResult(
    *       reached by {@code domain} (null: any name or none; {@code ""}: by no name the input's
    *       rules or network sets list, or none, spec S3.6).
    * </ul>
+   *
+   * <p>A {@code PODS} end with {@code more} (pod ends without {@code more}) is the union of its own
+   * pods and those of each of {@code more}: classes alike but in such an end are joined ({@link
+   * EndUnion}).
    */
   public record Ends(
       EndKind kind,
@@ -244,9 +248,11 @@ public record DiffResult(
       List<Cidr> except,
       List<NamedPort> ports,
       boolean existing,
-      Map<String, Boolean> atPort) {
+      Map<String, Boolean> atPort,
+      List<Ends> more) {
 
     public Ends {
+      more = List.copyOf(more);
       namespaces = namespaces == null ? null : Set.copyOf(namespaces);
       excluded = Set.copyOf(excluded);
       endpoints = List.copyOf(endpoints);
@@ -255,6 +261,62 @@ public record DiffResult(
       except = List.copyOf(except);
       ports = ports == null ? null : List.copyOf(ports);
       atPort = atPort == null ? null : java.util.Collections.unmodifiableMap(new TreeMap<>(atPort));
+    }
+
+    /** One end, no {@link #more}. */
+    public Ends(
+        EndKind kind,
+        Set<String> namespaces,
+        Set<String> excluded,
+        boolean unlisted,
+        Selector selector,
+        List<Endpoint> endpoints,
+        List<Cidr> ranges,
+        String domain,
+        List<Cidr> within,
+        List<Cidr> except,
+        List<NamedPort> ports,
+        boolean existing,
+        Map<String, Boolean> atPort) {
+      this(
+          kind,
+          namespaces,
+          excluded,
+          unlisted,
+          selector,
+          endpoints,
+          ranges,
+          domain,
+          within,
+          except,
+          ports,
+          existing,
+          atPort,
+          List.of());
+    }
+
+    /** This end alone, without {@link #more}. */
+    public Ends first() {
+      return more.isEmpty() ? this : withMore(List.of());
+    }
+
+    /** This end with {@code more} in place of its own. */
+    public Ends withMore(List<Ends> more) {
+      return new Ends(
+          kind,
+          namespaces,
+          excluded,
+          unlisted,
+          selector,
+          endpoints,
+          ranges,
+          domain,
+          within,
+          except,
+          ports,
+          existing,
+          atPort,
+          more);
     }
 
     public static final Ends ANY =
@@ -303,7 +365,8 @@ public record DiffResult(
           except,
           ports,
           existing,
-          atPort);
+          atPort,
+          more);
     }
 
     /**
@@ -312,6 +375,11 @@ public record DiffResult(
      * ranges ({@code 64 ranges outside (…)} when there are more than three), a domain.
      */
     public String display() {
+      if (!more.isEmpty()) {
+        StringBuilder out = new StringBuilder(first().display());
+        more.forEach(m -> out.append(" or ").append(m.display()));
+        return out.toString();
+      }
       return switch (kind) {
         case ANY -> "anything";
         case ENDPOINTS ->

@@ -312,6 +312,10 @@ public final class DiffReport {
             e.atPort().forEach(a::put);
           }
         }
+        if (!e.more().isEmpty()) { // the end is its own pods and those of each of more
+          ArrayNode a = o.putArray("more");
+          e.more().forEach(m -> a.add(ends(m)));
+        }
       }
       case ENDPOINTS -> {
         ArrayNode a = o.putArray("endpoints");

@@ -49,13 +49,23 @@ class LackingNamespaceNameDiffTest {
         .anySatisfy(c -> assertThat(holds(c, other)).isTrue());
   }
 
-  /** The class's source selector holds for a pod with {@code labels}. */
+  /**
+   * The class's source holds a pod of a namespace the input lacks with {@code labels}: the selector
+   * of one of its pod sets in such namespaces does.
+   */
   private static boolean holds(ChangeClass c, Map<String, String> labels) {
-    return c.source().selector() == null || c.source().selector().matches(labels);
+    return lacking(c).anyMatch(e -> e.selector() == null || e.selector().matches(labels));
   }
 
   /** A class from pods in namespaces the input lacks. */
   private static boolean fromLacking(ChangeClass c) {
-    return c.source().kind() == EndKind.PODS && c.source().unlisted();
+    return lacking(c).findAny().isPresent();
+  }
+
+  /** The source's pod sets (itself, or each of a union) in namespaces the input lacks. */
+  private static java.util.stream.Stream<DiffResult.Ends> lacking(ChangeClass c) {
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(c.source().first()), c.source().more().stream())
+        .filter(e -> e.kind() == EndKind.PODS && e.unlisted());
   }
 }

@@ -89,17 +89,28 @@ class UndeclaredNamespaceLabelsDiffTest {
         "pcns.team", team);
   }
 
-  /** The class's source selector holds for a pod with {@code labels}. */
+  /**
+   * The class's source holds a pod of {@code web} with {@code labels}: the selector of one of its
+   * pod sets in {@code web} does.
+   */
   private static boolean holds(ChangeClass c, Map<String, String> labels) {
-    return c.source().selector() == null || c.source().selector().matches(labels);
+    return webPods(c).anyMatch(e -> e.selector() == null || e.selector().matches(labels));
   }
 
   /** A class from pods of {@code web}. */
   private static boolean fromWebPods(ChangeClass c) {
-    DiffResult.Ends s = c.source();
-    return s.kind() == EndKind.PODS
-        && (s.namespaces() == null
-            ? !s.excluded().contains("web")
-            : s.namespaces().contains("web"));
+    return webPods(c).findAny().isPresent();
+  }
+
+  /** The source's pod sets (itself, or each of a union) in {@code web}. */
+  private static java.util.stream.Stream<DiffResult.Ends> webPods(ChangeClass c) {
+    return java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(c.source().first()), c.source().more().stream())
+        .filter(
+            s ->
+                s.kind() == EndKind.PODS
+                    && (s.namespaces() == null
+                        ? !s.excluded().contains("web")
+                        : s.namespaces().contains("web")));
   }
 }
