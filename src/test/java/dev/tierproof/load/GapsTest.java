@@ -192,16 +192,19 @@ class GapsTest {
         metadata: {name: edge-1, labels: {role: edge}}
         spec: {node: n1, interfaceName: eth0, expectedIPs: [10.0.9.1]}
         """);
+    // spec S6.5, S9.1: with no dataplane chosen, the untracked Allow of any protocol (rule 1) may
+    // let in an echo request or an SCTP packet, whose reply the dataplanes decide apart
     assertThat(with.unmodelled())
         .extracting(Unmodelled::kind)
-        .containsExactly("doNotTrack", "natOutgoing", "applyOnForward");
+        .containsExactly("doNotTrack", "natOutgoing", "doNotTrack", "applyOnForward");
+    assertThat(with.unmodelled().get(2).name()).isEqualTo("ingress rule 1 of raw");
     // spec S6.4, S6.10: without an IPPool a workload's packet to edge-1 may be masqueraded, and the
     // untracked path's failsafe-reply skip reads its source port
     assertThat(with.unmodelled().get(1).name()).isEqualTo("raw");
     assertThat(((Reach.Masqueraded) with.unmodelled().get(1).reach()).hosts())
         .containsExactly("edge-1");
     // spec S6.6: untracked and forward policies alike act on forwarded traffic (a workload end)
-    for (int i : new int[] {0, 2}) {
+    for (int i : new int[] {0, 3}) {
       Reach.Endpoints forward = (Reach.Endpoints) with.unmodelled().get(i).reach();
       assertThat(forward.kinds()).isEqualTo(Set.of(Endpoint.Kind.WORKLOAD));
       assertThat(forward.nodes()).isEqualTo(Set.of("n1")); // the selected host endpoint's node
