@@ -302,21 +302,7 @@ public record DiffResult(
 
     /** This end with {@code more} in place of its own. */
     public Ends withMore(List<Ends> more) {
-      return new Ends(
-          kind,
-          namespaces,
-          excluded,
-          unlisted,
-          selector,
-          endpoints,
-          ranges,
-          domain,
-          within,
-          except,
-          ports,
-          existing,
-          atPort,
-          more);
+      return with(namespaces, excluded, unlisted, ranges, more);
     }
 
     public static final Ends ANY =
@@ -337,21 +323,25 @@ public record DiffResult(
 
     /** This end with {@code ranges} in place of its own. */
     public Ends withRanges(List<Cidr> ranges) {
-      return with(namespaces, excluded, unlisted, ranges);
+      return with(namespaces, excluded, unlisted, ranges, more);
     }
 
     /** This end with {@code namespaces} and {@code unlisted} in place of its own. */
     public Ends withNamespaces(Set<String> namespaces, boolean unlisted) {
-      return with(namespaces, excluded, unlisted, ranges);
+      return with(namespaces, excluded, unlisted, ranges, more);
     }
 
     /** This end with {@code excluded} in place of its own. */
     public Ends withExcluded(Set<String> excluded) {
-      return with(namespaces, excluded, unlisted, ranges);
+      return with(namespaces, excluded, unlisted, ranges, more);
     }
 
     private Ends with(
-        Set<String> namespaces, Set<String> excluded, boolean unlisted, List<Cidr> ranges) {
+        Set<String> namespaces,
+        Set<String> excluded,
+        boolean unlisted,
+        List<Cidr> ranges,
+        List<Ends> more) {
       return new Ends(
           kind,
           namespaces,
