@@ -67,9 +67,10 @@ final class SettledMasquerade {
   /** Each source side of {@code m} matches {@code w} at {@code s} as at each of {@code as}. */
   private static boolean sidesAlike(
       Reach.Masqueraded m, Evaluator e, Endpoint w, Ip s, List<Ip> as) {
-    Evaluator.Occupants own = e.occupants(s, w);
+    dev.tierproof.eval.Occupants own = e.occupants(s, w);
     for (Ip a : as) {
-      Evaluator.Occupants there = e.occupants(a, Translated.owner(e.policySet(), w.node(), a));
+      dev.tierproof.eval.Occupants there =
+          e.occupants(a, Translated.owner(e.policySet(), w.node(), a));
       for (EntityMatch side : m.sources()) {
         if (e.identity(side, own) != e.identity(side, there)) {
           return false;

@@ -37,17 +37,6 @@ import java.util.Set;
  */
 public final class Evaluator {
 
-  /**
-   * Something a rule selector can match: an endpoint or a network set (spec S3.4); {@code pod}: a
-   * workload endpoint, the only kind a Service's selector selects (S3.9).
-   */
-  private record Entity(
-      Map<String, String> labels,
-      List<Cidr> nets,
-      List<String> domains,
-      List<NamedPort> ports,
-      boolean pod) {}
-
   private final PolicySet set;
   private final dev.tierproof.model.PolicyIndex index;
   private final Set<Endpoint> known;
@@ -66,8 +55,10 @@ public final class Evaluator {
   private final List<Entity> networkSets;
   private final dev.tierproof.model.CidrIndex<Entity> netsetIndex;
 
-  /** Per address, the network sets whose CIDRs contain it (a cache; thread-safe). */
-  private final Map<Ip, List<Entity>> netsetsAt;
+  /** Per address and DNS name (or null), the network sets that cover it (a cache; thread-safe). */
+  private final Map<Named, List<Entity>> netsetsAt;
+
+  private record Named(Ip addr, String domain) {}
 
   /**
    * Per kind of endpoint and set of labels (all that {@link #applies} looks at; replicas share
@@ -494,26 +485,6 @@ public final class Evaluator {
   }
 
   /**
-   * Who is at an address as rule sides see it: made once ({@link #occupants}), asked of many sides.
-   */
-  public static final class Occupants {
-    private final Ip addr;
-    private final String domain;
-    private final List<Entity> entities;
-
-    private Occupants(Ip addr, String domain, List<Entity> entities) {
-      this.addr = addr;
-      this.domain = domain;
-      this.entities = entities;
-    }
-
-    /** More than one entity is there (a rule side may see some and not others). */
-    public boolean crowded() {
-      return entities.size() > 1;
-    }
-  }
-
-  /**
    * The entities at {@code addr} (with {@code peer}, the flow's endpoint there, or null), for
    * {@link #identity(EntityMatch, Occupants)}.
    */
@@ -535,11 +506,11 @@ public final class Evaluator {
    * on a destination side (S3.9).
    */
   public boolean identity(EntityMatch m, Occupants at) {
-    return addressed(m, at.addr, at.domain)
-        && (m.selector() == null && m.notSelector() == null || selected(m, at.entities))
+    return addressed(m, at.addr(), at.domain())
+        && (m.selector() == null && m.notSelector() == null || selected(m, at.entities()))
         && (m.service() == null
-            || m.service().hosts().contains(Cidr.host(at.addr))
-            || selectedPods(m.service(), at.addr, at.entities).findAny().isPresent());
+            || m.service().hosts().contains(Cidr.host(at.addr()))
+            || selectedPods(m.service(), at.addr(), at.entities()).findAny().isPresent());
   }
 
   /**
@@ -549,7 +520,7 @@ public final class Evaluator {
    * port against.
    */
   public java.util.Set<dev.tierproof.model.NamedPort> namedPorts(EntityMatch m, Occupants at) {
-    return seen(m, at.entities, at.addr).collect(java.util.stream.Collectors.toSet());
+    return seen(m, at.entities(), at.addr()).collect(java.util.stream.Collectors.toSet());
   }
 
   private static java.util.stream.Stream<dev.tierproof.model.NamedPort> seen(
@@ -669,16 +640,14 @@ public final class Evaluator {
    */
   private List<Entity> covering(Ip addr, String domain, Endpoint peer) {
     List<Entity> out = new ArrayList<>(byAddress.getOrDefault(addr, List.of()));
-    if (domain == null) {
-      // the network sets at an address do not change: computed once per address (lint asks often)
-      out.addAll(netsetsAt.computeIfAbsent(addr, netsetIndex::at));
-    } else {
-      for (Entity n : networkSets) {
-        if (covers(n, addr, domain)) {
-          out.add(n);
-        }
-      }
-    }
+    // the network sets at an address do not change: computed once per address and name
+    out.addAll(
+        netsetsAt.computeIfAbsent(
+            new Named(addr, domain),
+            k ->
+                domain == null
+                    ? netsetIndex.at(addr)
+                    : networkSets.stream().filter(n -> covers(n, addr, domain)).toList()));
     if (peer != null
         && (!known.contains(peer) || peer.ips().isEmpty())
         && !(peer.isHost() && peer.ips().isEmpty())) {

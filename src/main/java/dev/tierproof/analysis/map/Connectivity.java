@@ -21,7 +21,6 @@ import dev.tierproof.model.FlowSpec;
 import dev.tierproof.model.Ip;
 import dev.tierproof.model.PolicySet;
 import dev.tierproof.model.Rule;
-import dev.tierproof.model.ServiceMatch;
 import dev.tierproof.source.Progress;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -89,7 +88,7 @@ public final class Connectivity {
       new java.util.concurrent.ConcurrentHashMap<>();
   private final ForwardTables<Table> forwardTables;
   private final SharedVerdicts replayed = new SharedVerdicts();
-  private final SharedArrays arrays = new SharedArrays();
+  private PeerClasses peerClasses;
 
   /** Which rule sides hold which ends. */
   private Holding holding;
@@ -121,6 +120,7 @@ public final class Connectivity {
         new Groups(set, options.pods(), dev.tierproof.smt.DomainClasses.of(set), evaluator).members;
     translations = new Translations(set, members.size() * 2);
     holding = new Holding(evaluator, members, translations.size());
+    peerClasses = new PeerClasses(set, members, holding, namedPorts);
     BitSet sources = new BitSet();
     BitSet destinations = new BitSet();
     for (Member m : members) {
@@ -366,8 +366,12 @@ public final class Connectivity {
       Flow f = c.flow(srcIp, dstIp, to.domain(), src, dst).placed(p);
       Verdict v = evaluator.evaluate(f);
       if (!v.allowed() || !Parts.key(v).equals(Parts.key(s.part().verdict()))) {
-        throw new IllegalStateException(
-            "the map's part " + s.part() + " does not replay: " + f.describe());
+        throw new IllegalStateException( // the message names the flow, never whole policies
+            "the map's tables allow "
+                + f.describe()
+                + (v.allowed() ? " by other points than" : " that")
+                + " the evaluator's walk "
+                + (v.allowed() ? "names" : "denies"));
       }
       parts.add(s.part().with(f, replayed.of(v)));
     }
@@ -492,74 +496,17 @@ public final class Connectivity {
       this.family = family;
       this.rules = stepRules.of(at, dir);
       this.replies = stepRules.replies(at, dir);
-      Map<EntityMatch, Boolean> sides = new IdentityHashMap<>();
-      List<ServiceMatch> services = new ArrayList<>();
-      boolean namesPorts = false;
-      List<Map.Entry<Rule, Direction>> all = new ArrayList<>();
-      rules.forEach(r -> all.add(Map.entry(r, dir)));
-      replies.forEach(r -> all.add(Map.entry(r, dir.opposite())));
-      for (Map.Entry<Rule, Direction> x : all) {
-        EntityMatch side = peerSide(x.getKey(), x.getValue());
-        if (!side.isEmpty()) {
-          sides.put(side, true);
-        }
-        namesPorts |=
-            NamedPorts.names(side)
-                || side.service() != null && !side.service().targetNames().isEmpty();
-        if (side.service() != null && side.service().withPorts()) {
-          services.add(side.service());
-        }
-      }
-      this.named = namesPorts;
-      BitSet peers = new BitSet(members.size());
-      for (Member m : members) {
-        if (peerIp(m) != null) {
-          peers.set(m.index());
-        }
-      }
-      List<BitSet> classes = new ArrayList<>(List.of(peers));
-      for (EntityMatch side : sides.keySet()) {
-        classes = Classes.split(classes, holding.held(side, family));
-      }
-      classes = FailsafeNets.split(classes, set, at, members, this::peerIp); // spec S6.2
-      if (!services.isEmpty()) { // spec S3.9: the ports a service lists differ per address
-        classes =
-            Classes.split(
-                classes,
-                i -> {
-                  Ip ip = peerIp(members.get(i));
-                  List<Object> key = new ArrayList<>();
-                  services.forEach(s -> key.add(s.portsAt(ip)));
-                  return key;
-                });
-      }
-      if (named) {
-        // a named port resolves to the ports, at the peer's address, of the entities there that
-        // the side's selectors select (spec S3.5, S5.5): per side naming ports, what it sees
-        List<EntityMatch> naming = sides.keySet().stream().filter(NamedPorts::names).toList();
-        classes =
-            Classes.split(
-                classes,
-                i -> {
-                  Member m = members.get(i);
-                  Evaluator.Occupants there = holding.occupants(Holding.end(m, family));
-                  return namedPorts.seen(naming, m, peerIp(m), there == null || there.crowded());
-                });
-      }
+      Map<EntityMatch, Boolean> distinct = new IdentityHashMap<>();
+      List<EntityMatch> sides = new ArrayList<>();
+      rules.forEach(r -> sides.add(peerSide(r, dir)));
+      replies.forEach(r -> sides.add(peerSide(r, dir.opposite())));
+      sides.removeIf(s -> s.isEmpty() || distinct.put(s, true) != null);
+      this.named = PeerClasses.named(sides);
       this.translated = translated();
-      if (translated != null) { // spec S6.10: the step sees a translated peer at its node's address
-        classes = Classes.split(classes, i -> translated[i] == null ? -1 : translated[i].end());
-      }
-      int[] of = new int[members.size()];
-      java.util.Arrays.fill(of, -1);
-      rep = new int[classes.size()];
-      for (int k = 0; k < classes.size(); k++) {
-        int kk = k;
-        classes.get(k).stream().forEach(i -> of[i] = kk);
-        rep[k] = classes.get(k).nextSetBit(0);
-      }
-      classOf = arrays.of(of);
-      tables = new Table[classes.size()];
+      PeerClasses.Of classes = peerClasses.of(at, atIp, dir, family, sides, translated);
+      classOf = classes.classOf();
+      rep = classes.rep();
+      tables = new Table[rep.length];
     }
 
     /** The side of a rule of direction {@code d} at this step that the peer is on. */
@@ -569,7 +516,7 @@ public final class Connectivity {
 
     /** The address a peer group stands at, or null when it has none of the family. */
     private Ip peerIp(Member m) {
-      return (dir == Direction.EGRESS ? m.destination() : m.source()).get(family);
+      return PeerClasses.ip(m, dir, family);
     }
 
     /** The table for peers like member {@code peer}'s group. */

@@ -216,7 +216,7 @@ final class Groups {
         Ip ip = region.destinations().getOrDefault(family, region.sources().get(family));
         key.add(ip != null);
         if (ip != null) {
-          Evaluator.Occupants there = evaluator.occupants(ip, pod);
+          dev.tierproof.eval.Occupants there = evaluator.occupants(ip, pod);
           BitSet held = new BitSet(sides.size());
           for (int i = 0; i < sides.size(); i++) {
             held.set(i, evaluator.identity(sides.get(i), there));

@@ -2,9 +2,11 @@ package dev.tierproof.analysis.map;
 
 import dev.tierproof.analysis.map.Groups.Member;
 import dev.tierproof.eval.Evaluator;
+import dev.tierproof.eval.Occupants;
 import dev.tierproof.model.Endpoint;
 import dev.tierproof.model.EntityMatch;
 import dev.tierproof.model.Ip;
+import dev.tierproof.selector.Selector;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +29,17 @@ final class Holding {
 
   private final Map<List<Object>, BitSet> heldBy = new ConcurrentHashMap<>();
 
+  /** Per family and namespace, the groups where an entity of the namespace is. */
+  private final Map<Integer, Map<String, BitSet>> namespaces = new ConcurrentHashMap<>();
+
   /** Per end: who is there, as rule sides see it. */
-  private final Evaluator.Occupants[] occupants;
+  private final Occupants[] occupants;
 
   Holding(Evaluator evaluator, List<Member> members, int extra) {
     this.evaluator = evaluator;
     this.members = members;
     this.ends = members.size() * 2 + extra;
-    this.occupants = new Evaluator.Occupants[ends];
+    this.occupants = new Occupants[ends];
   }
 
   /**
@@ -51,7 +56,7 @@ final class Holding {
   }
 
   /** Who is at {@code end} as rule sides see it; null until a side was asked about it. */
-  Evaluator.Occupants occupants(int end) {
+  Occupants occupants(int end) {
     return occupants[end];
   }
 
@@ -66,15 +71,55 @@ final class Holding {
         List.of(new Same(side), family),
         k -> {
           BitSet out = new BitSet(members.size());
-          for (Member m :
-              members) { // a group's source and destination addresses are alike to every side
-            Ip ip = m.destination().getOrDefault(family, m.source().get(family));
+          BitSet in = namespaced(side, family);
+          for (int i = in == null ? 0 : in.nextSetBit(0);
+              in == null ? i < members.size() : i >= 0;
+              i = in == null ? i + 1 : in.nextSetBit(i + 1)) {
+            Member m = members.get(i);
+            Ip ip = address(m, family);
             if (ip != null && holds(side, end(m, family), m.endpoint(), ip, m.domain())) {
-              out.set(m.index());
+              out.set(i);
             }
           }
           return out;
         });
+  }
+
+  /**
+   * A group's address of {@code family}: its source and destination addresses are alike to sides.
+   */
+  private static Ip address(Member m, int family) {
+    return m.destination().getOrDefault(family, m.source().get(family));
+  }
+
+  /**
+   * The only groups a side can hold when its selector pins the namespace label (an entity there
+   * must have that namespace), else null.
+   */
+  private BitSet namespaced(EntityMatch side, int family) {
+    String ns =
+        side.selector() == null ? null : Selector.pinned(side.selector(), Endpoint.NAMESPACE_LABEL);
+    if (ns == null) {
+      return null;
+    }
+    return namespaces
+        .computeIfAbsent(
+            family,
+            f -> {
+              Map<String, BitSet> out = new java.util.HashMap<>();
+              for (Member m : members) {
+                Ip ip = address(m, f);
+                if (ip != null) {
+                  for (String v :
+                      at(end(m, f), m.endpoint(), ip, m.domain())
+                          .values(Endpoint.NAMESPACE_LABEL)) {
+                    out.computeIfAbsent(v, x -> new BitSet()).set(m.index());
+                  }
+                }
+              }
+              return out;
+            })
+        .getOrDefault(ns, new BitSet());
   }
 
   /**
@@ -86,11 +131,15 @@ final class Holding {
         identities.computeIfAbsent(
             new Same(side), k -> new byte[ends]); // races only repeat a lookup
     if (known[end] == 0) {
-      if (occupants[end] == null) {
-        occupants[end] = evaluator.occupants(ip, domain, who);
-      }
-      known[end] = (byte) (evaluator.identity(side, occupants[end]) ? 1 : 2);
+      known[end] = (byte) (evaluator.identity(side, at(end, who, ip, domain)) ? 1 : 2);
     }
     return known[end] == 1;
+  }
+
+  private Occupants at(int end, Endpoint who, Ip ip, String domain) {
+    if (occupants[end] == null) {
+      occupants[end] = evaluator.occupants(ip, domain, who);
+    }
+    return occupants[end];
   }
 }

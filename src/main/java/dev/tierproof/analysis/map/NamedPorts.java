@@ -34,7 +34,7 @@ final class NamedPorts {
 
   /** Who is at one member's address and the named ports there, as {@link #seen} asks. */
   private final class Seen {
-    final Evaluator.Occupants occupants;
+    final dev.tierproof.eval.Occupants occupants;
     final Set<NamedPort> all;
     final Map<Same, Set<NamedPort>> bySide = new java.util.concurrent.ConcurrentHashMap<>();
 
