@@ -55,8 +55,11 @@ public final class Evaluator {
   private final List<Entity> networkSets;
   private final dev.tierproof.model.CidrIndex<Entity> netsetIndex;
 
-  /** Per address and DNS name (or null), the network sets that cover it (a cache; thread-safe). */
-  private final Map<Named, List<Entity>> netsetsAt;
+  /**
+   * Per address and DNS name (or null), the endpoints that own it and the network sets that cover
+   * it (a cache; thread-safe).
+   */
+  private final Map<Named, List<Entity>> coveringAt;
 
   private record Named(Ip addr, String domain) {}
 
@@ -77,7 +80,7 @@ public final class Evaluator {
         .forEach(
             (ip, owners) -> byAddress.put(ip, owners.stream().map(Evaluator::entity).toList()));
     this.networkSets = new ArrayList<>();
-    this.netsetsAt = new java.util.concurrent.ConcurrentHashMap<>();
+    this.coveringAt = new java.util.concurrent.ConcurrentHashMap<>();
     this.entered = new java.util.concurrent.ConcurrentHashMap<>();
     known.addAll(set.endpoints());
     this.ports = set.ports();
@@ -99,7 +102,7 @@ public final class Evaluator {
     this.byAddress = base.byAddress;
     this.networkSets = base.networkSets;
     this.netsetIndex = base.netsetIndex;
-    this.netsetsAt = base.netsetsAt;
+    this.coveringAt = base.coveringAt;
     this.entered = sameTiers ? base.entered : new java.util.concurrent.ConcurrentHashMap<>();
     this.loopbacks = base.loopbacks;
   }
@@ -639,29 +642,35 @@ public final class Evaluator {
    * of its own (a pod template, a pod without {@code podIP}: it stands at the flow's address).
    */
   private List<Entity> covering(Ip addr, String domain, Endpoint peer) {
-    List<Entity> out = new ArrayList<>(byAddress.getOrDefault(addr, List.of()));
-    // the network sets at an address do not change: computed once per address and name
-    out.addAll(
-        netsetsAt.computeIfAbsent(
+    // who owns an address and the network sets there do not change: made once per address and name
+    List<Entity> at =
+        coveringAt.computeIfAbsent(
             new Named(addr, domain),
-            k ->
-                domain == null
-                    ? netsetIndex.at(addr)
-                    : networkSets.stream().filter(n -> covers(n, addr, domain)).toList()));
-    if (peer != null
-        && (!known.contains(peer) || peer.ips().isEmpty())
-        && !(peer.isHost() && peer.ips().isEmpty())) {
-      // spec S5.4: a workload without an address of its own is at the flow's address; a host
-      // endpoint without expectedIPs is in no IP set at any address
-      Entity e =
-          peer.ips().isEmpty()
-              ? new Entity(
-                  peer.labels(), List.of(Cidr.host(addr)), List.of(), peer.ports(), !peer.isHost())
-              : entity(peer);
-      if (covers(e, addr, domain)) {
-        out.add(e);
-      }
+            k -> {
+              List<Entity> out = new ArrayList<>(byAddress.getOrDefault(addr, List.of()));
+              out.addAll(
+                  domain == null
+                      ? netsetIndex.at(addr)
+                      : networkSets.stream().filter(n -> covers(n, addr, domain)).toList());
+              return List.copyOf(out);
+            });
+    if (peer == null
+        || known.contains(peer) && !peer.ips().isEmpty()
+        || peer.isHost() && peer.ips().isEmpty()) {
+      return at;
     }
+    // spec S5.4: a workload without an address of its own is at the flow's address; a host
+    // endpoint without expectedIPs is in no IP set at any address
+    Entity e =
+        peer.ips().isEmpty()
+            ? new Entity(
+                peer.labels(), List.of(Cidr.host(addr)), List.of(), peer.ports(), !peer.isHost())
+            : entity(peer);
+    if (!covers(e, addr, domain)) {
+      return at;
+    }
+    List<Entity> out = new ArrayList<>(at);
+    out.add(e);
     return out;
   }
 }

@@ -29,8 +29,8 @@ final class Holding {
 
   private final Map<List<Object>, BitSet> heldBy = new ConcurrentHashMap<>();
 
-  /** Per family and namespace, the groups where an entity of the namespace is. */
-  private final Map<Integer, Map<String, BitSet>> namespaces = new ConcurrentHashMap<>();
+  /** Per family and label, per value, the groups where an entity has the label with the value. */
+  private final Map<List<Object>, Map<String, BitSet>> byLabel = new ConcurrentHashMap<>();
 
   /** Per end: who is there, as rule sides see it. */
   private final Occupants[] occupants;
@@ -71,10 +71,12 @@ final class Holding {
         List.of(new Same(side), family),
         k -> {
           BitSet out = new BitSet(members.size());
-          BitSet in = namespaced(side, family);
-          for (int i = in == null ? 0 : in.nextSetBit(0);
-              in == null ? i < members.size() : i >= 0;
-              i = in == null ? i + 1 : in.nextSetBit(i + 1)) {
+          BitSet asked = candidates(side, family);
+          if (asked == null) {
+            asked = new BitSet();
+            asked.set(0, members.size());
+          }
+          for (int i = asked.nextSetBit(0); i >= 0; i = asked.nextSetBit(i + 1)) {
             Member m = members.get(i);
             Ip ip = address(m, family);
             if (ip != null && holds(side, end(m, family), m.endpoint(), ip, m.domain())) {
@@ -93,33 +95,56 @@ final class Holding {
   }
 
   /**
-   * The only groups a side can hold when its selector pins the namespace label (an entity there
-   * must have that namespace), else null.
+   * The only groups a side can hold when its selector requires a label's value (a top-level {@code
+   * k == 'v'} or {@code k in {...}} term: an entity there must have it), the fewest such; else
+   * null.
    */
-  private BitSet namespaced(EntityMatch side, int family) {
-    String ns =
-        side.selector() == null ? null : Selector.pinned(side.selector(), Endpoint.NAMESPACE_LABEL);
-    if (ns == null) {
-      return null;
+  private BitSet candidates(EntityMatch side, int family) {
+    BitSet best = null;
+    for (Selector t : side.selector() == null ? List.<Selector>of() : terms(side.selector())) {
+      BitSet c =
+          t instanceof Selector.Compare k && k.op() == Selector.Op.EQ
+              ? labelled(family, k.key(), List.of(k.value()))
+              : t instanceof Selector.InSet in && !in.negated()
+                  ? labelled(family, in.key(), in.values())
+                  : null;
+      if (c != null && (best == null || c.cardinality() < best.cardinality())) {
+        best = c;
+      }
     }
-    return namespaces
-        .computeIfAbsent(
-            family,
-            f -> {
+    return best;
+  }
+
+  /** The terms of a selector's top-level conjunction. */
+  private static List<Selector> terms(Selector s) {
+    if (!(s instanceof Selector.And a)) {
+      return List.of(s);
+    }
+    List<Selector> out = new java.util.ArrayList<>();
+    a.operands().forEach(o -> out.addAll(terms(o)));
+    return out;
+  }
+
+  /** The groups where an entity has label {@code key} with one of {@code values}. */
+  private BitSet labelled(int family, String key, List<String> values) {
+    Map<String, BitSet> index =
+        byLabel.computeIfAbsent(
+            List.of(family, key),
+            k -> {
               Map<String, BitSet> out = new java.util.HashMap<>();
               for (Member m : members) {
-                Ip ip = address(m, f);
+                Ip ip = address(m, family);
                 if (ip != null) {
-                  for (String v :
-                      at(end(m, f), m.endpoint(), ip, m.domain())
-                          .values(Endpoint.NAMESPACE_LABEL)) {
+                  for (String v : at(end(m, family), m.endpoint(), ip, m.domain()).values(key)) {
                     out.computeIfAbsent(v, x -> new BitSet()).set(m.index());
                   }
                 }
               }
               return out;
-            })
-        .getOrDefault(ns, new BitSet());
+            });
+    BitSet out = new BitSet();
+    values.forEach(v -> out.or(index.getOrDefault(v, new BitSet())));
+    return out;
   }
 
   /**
