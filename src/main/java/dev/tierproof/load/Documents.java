@@ -24,7 +24,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Text → documents: multi-document YAML or (for {@code *.json}, and standard input that starts like
  * a JSON object) JSON, as {@link Node} trees with positions. Empty documents are skipped; anchors,
  * aliases and {@code <<} merge keys are resolved. A syntax error ends the text with one diagnostic;
- * the documents completed before it are kept.
+ * the documents completed before it are kept. A long YAML text is read in parts cut at document
+ * markers, in parallel, to the same result.
  */
 final class Documents {
 
@@ -78,9 +79,78 @@ final class Documents {
   private static List<Node> parse(
       SourceText source, String content, boolean json, Diagnostics diagnostics) {
     Text text = new Text(source.file(), source.text());
+    List<Part> parts = json ? List.of(new Part(0, content.length(), 0)) : parts(content);
+    List<Parsed> parsed =
+        (parts.size() == 1 ? parts.stream() : parts.parallelStream())
+            .map(p -> parse(p, content, json, text))
+            .toList();
     List<Node> documents = new ArrayList<>();
-    try (JsonParser parser = json ? JSON.createParser(content) : YAML.createParser(content)) {
-      Builder builder = new Builder(parser, text, diagnostics);
+    for (Parsed p : parsed) {
+      documents.addAll(p.documents());
+      p.diagnostics().all().forEach(diagnostics::add);
+      if (p.ended()) {
+        break; // a syntax error ends the text
+      }
+    }
+    return documents;
+  }
+
+  /**
+   * A part of a text, from character {@code from} to {@code to}, whose first line is line {@code
+   * lines} + 1 of the text.
+   */
+  private record Part(int from, int to, int lines) {}
+
+  /** A part's documents and problems; {@code ended}: a syntax error ended it. */
+  private record Parsed(List<Node> documents, Diagnostics diagnostics, boolean ended) {}
+
+  /** Texts at least this long are read in parts, each on a core of its own. */
+  private static final int PART = 1 << 19;
+
+  /**
+   * A YAML text in parts that each start at a document marker ({@code ---} at the start of a line,
+   * which ends any scalar before it) and are about {@link #PART} long; the whole text when it is
+   * shorter or holds directives ({@code %YAML}, which belong to the document after them).
+   */
+  private static List<Part> parts(String content) {
+    if (content.length() < 2 * PART || content.startsWith("%") || content.contains("\n%")) {
+      return List.of(new Part(0, content.length(), 0));
+    }
+    List<Part> out = new ArrayList<>();
+    int from = 0;
+    int lines = 0;
+    while (from < content.length()) {
+      int to = marker(content, from + PART);
+      out.add(new Part(from, to, lines));
+      for (int i = content.indexOf('\n', from);
+          i >= 0 && i < to;
+          i = content.indexOf('\n', i + 1)) {
+        lines++;
+      }
+      from = to;
+    }
+    return out;
+  }
+
+  /** The start of the first line at or after {@code at} that is a document marker, or the end. */
+  private static int marker(String content, int at) {
+    for (int i = content.indexOf("\n---", Math.min(at, content.length()));
+        i >= 0;
+        i = content.indexOf("\n---", i + 1)) {
+      int after = i + 4;
+      if (after == content.length() || " \t\r\n".indexOf(content.charAt(after)) >= 0) {
+        return i + 1;
+      }
+    }
+    return content.length();
+  }
+
+  private static Parsed parse(Part part, String content, boolean json, Text text) {
+    Diagnostics diagnostics = new Diagnostics();
+    List<Node> documents = new ArrayList<>();
+    String piece = content.substring(part.from(), part.to());
+    try (JsonParser parser = json ? JSON.createParser(piece) : YAML.createParser(piece)) {
+      Builder builder = new Builder(parser, text, part.lines(), diagnostics);
       for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
         Node document = builder.value(token);
         if (!(document instanceof Node.Scalar s && (s.isNull() || s.text().isBlank()))) {
@@ -90,11 +160,14 @@ final class Documents {
       }
     } catch (JsonProcessingException e) {
       diagnostics.error(
-          errorSpan(e, source.file()), (json ? "invalid json: " : "invalid yaml: ") + problem(e));
+          errorSpan(e, text.file(), part.lines()),
+          (json ? "invalid json: " : "invalid yaml: ") + problem(e));
+      return new Parsed(documents, diagnostics, true);
     } catch (IOException e) {
-      diagnostics.error(new Span(source.file(), 1, 1), "cannot read: " + e.getMessage());
+      diagnostics.error(new Span(text.file(), 1, 1), "cannot read: " + e.getMessage());
+      return new Parsed(documents, diagnostics, true);
     }
-    return documents;
+    return new Parsed(documents, diagnostics, false);
   }
 
   private static final String TAB_PROBLEM =
@@ -135,14 +208,15 @@ final class Documents {
     return out.toString();
   }
 
-  private static Span errorSpan(JsonProcessingException e, String file) {
+  private static Span errorSpan(JsonProcessingException e, String file, int lines) {
     if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
-      return new Span(file, m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1);
+      return new Span(
+          file, lines + m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1);
     }
     JsonLocation l = e.getLocation();
     return l == null
-        ? new Span(file, 1, 1)
-        : new Span(file, l.getLineNr(), Math.max(1, l.getColumnNr()));
+        ? new Span(file, lines + 1, 1)
+        : new Span(file, lines + l.getLineNr(), Math.max(1, l.getColumnNr()));
   }
 
   private static String problem(JsonProcessingException e) {
@@ -240,18 +314,21 @@ final class Documents {
   private static final class Builder {
     private final JsonParser parser;
     private final Text text;
+    private final int lines;
     private final Diagnostics diagnostics;
     private final Map<String, Node> anchors = new HashMap<>();
 
-    Builder(JsonParser parser, Text text, Diagnostics diagnostics) {
+    /** {@code lines}: the lines of the text before the parser's part. */
+    Builder(JsonParser parser, Text text, int lines, Diagnostics diagnostics) {
       this.parser = parser;
       this.text = text;
+      this.lines = lines;
       this.diagnostics = diagnostics;
     }
 
     private Span span() {
       JsonLocation l = parser.currentTokenLocation();
-      return new Span(text.file(), l.getLineNr(), l.getColumnNr());
+      return new Span(text.file(), lines + l.getLineNr(), l.getColumnNr());
     }
 
     Node value(JsonToken token) throws IOException {

@@ -237,14 +237,19 @@ final class Gaps {
    */
   private static void dataplanes(
       PolicySet set, Policy p, Set<String> walked, boolean natOutgoing, List<Unmodelled> out) {
+    HostPath path = HostPath.of(p);
+    if (!(set.dataplane() == null && path == HostPath.PRE_DNAT)
+        && !(natOutgoing && path == HostPath.NORMAL && p.applyOnForward())) {
+      return; // neither disagreement below can be this policy's
+    }
     Set<String> nodes =
         set.endpoints().stream()
             .filter(e -> e.site() == Site.ALL_INTERFACES && p.selector().matches(e.labels()))
             .map(Endpoint::node)
             .filter(n -> n != null && walked.contains(n))
             .collect(java.util.stream.Collectors.toSet());
-    HostPath path = HostPath.of(p);
-    Set<String> routed = routedAt(set, p, walked);
+    Set<String> leaving = routedAt(set, p, walked);
+    Set<String> routed = new java.util.TreeSet<>(leaving);
     if (set.dataplane() == null
         && path == HostPath.PRE_DNAT
         && !routed.isEmpty()
@@ -264,7 +269,6 @@ final class Gaps {
       }
     }
     // spec S6.11 (c): the egress forward rules of the endpoint of any interface a packet leaves by
-    Set<String> leaving = routedAt(set, p, walked);
     if (natOutgoing
         && !leaving.isEmpty()
         && path == HostPath.NORMAL

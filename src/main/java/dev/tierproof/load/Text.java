@@ -6,11 +6,35 @@ import dev.tierproof.source.Span;
 final class Text {
 
   private final String file;
-  private final String[] lines;
+  private final String text;
+
+  /**
+   * Where each line starts in {@code text}: a text ending in a line break ends in an empty line.
+   */
+  private final int[] starts;
 
   Text(String file, String text) {
     this.file = file;
-    this.lines = text.split("\r?\n", -1);
+    this.text = text;
+    int[] at = new int[64];
+    int n = 1;
+    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      if (n == at.length) {
+        at = java.util.Arrays.copyOf(at, n * 2);
+      }
+      at[n++] = i + 1;
+    }
+    this.starts = java.util.Arrays.copyOf(at, n);
+  }
+
+  /** Line {@code n}, from 1, without its line break ({@code \n} or {@code \r\n}). */
+  private String line(int n) {
+    int from = starts[n - 1];
+    int to = n < starts.length ? starts[n] - 1 : text.length();
+    if (n < starts.length && to > from && text.charAt(to - 1) == '\r') {
+      to--;
+    }
+    return text.substring(from, to);
   }
 
   String file() {
@@ -19,10 +43,10 @@ final class Text {
 
   /** The scalar starting at {@code start} is written quoted ({@code '...'} or {@code "..."}). */
   boolean quoted(Span start) {
-    if (!start.isKnown() || start.line() > lines.length) {
+    if (!start.isKnown() || start.line() > starts.length) {
       return false;
     }
-    String line = lines[start.line() - 1];
+    String line = line(start.line());
     int i = start.column() - 1;
     return i < line.length() && (line.charAt(i) == '\'' || line.charAt(i) == '"');
   }
@@ -34,10 +58,10 @@ final class Text {
    * line break lands just after that line's last character).
    */
   Span locate(Span start, int offset) {
-    if (!start.isKnown() || start.line() > lines.length) {
+    if (!start.isKnown() || start.line() > starts.length) {
       return start;
     }
-    String line = lines[start.line() - 1];
+    String line = line(start.line());
     int i = start.column() - 1;
     while (i < line.length() && (line.charAt(i) == '&' || line.charAt(i) == '!')) {
       while (i < line.length() && line.charAt(i) != ' ') {
@@ -59,25 +83,25 @@ final class Text {
     int pos = quote == 0 ? first : first + 1;
     int remaining = offset;
     while (remaining > 0) {
-      String line = lines[ln - 1];
+      String line = line(ln);
       int end = line.stripTrailing().length();
-      if (quote == '"' && pos == end - 1 && line.charAt(pos) == '\\' && ln < lines.length) {
+      if (quote == '"' && pos == end - 1 && line.charAt(pos) == '\\' && ln < starts.length) {
         ln++;
-        pos = indentation(lines[ln - 1]);
+        pos = indentation(line(ln));
         continue;
       }
       if (pos >= end) {
         int next = ln + 1;
-        while (next < lines.length && lines[next - 1].isBlank()) {
+        while (next < starts.length && line(next).isBlank()) {
           next++;
         }
         int folded = Math.max(1, next - ln - 1);
-        if (next > lines.length || remaining < folded) {
+        if (next > starts.length || remaining < folded) {
           return new Span(file, ln, end + 1);
         }
         remaining -= folded;
         ln = next;
-        pos = indentation(lines[ln - 1]);
+        pos = indentation(line(ln));
         continue;
       }
       pos += step(line, pos, quote);
@@ -105,19 +129,19 @@ final class Text {
 
   private Span block(int firstLine, int offset) {
     int ln = firstLine;
-    while (ln <= lines.length && lines[ln - 1].isBlank()) {
+    while (ln <= starts.length && line(ln).isBlank()) {
       ln++;
     }
-    int indent = ln <= lines.length ? indentation(lines[ln - 1]) : 0;
+    int indent = ln <= starts.length ? indentation(line(ln)) : 0;
     int remaining = offset;
-    for (ln = firstLine; ln <= lines.length; ln++) {
-      int length = Math.max(0, lines[ln - 1].length() - indent);
+    for (ln = firstLine; ln <= starts.length; ln++) {
+      int length = Math.max(0, line(ln).length() - indent);
       if (remaining <= length) {
         return new Span(file, ln, indent + remaining + 1);
       }
       remaining -= length + 1;
     }
-    return new Span(file, lines.length, 1);
+    return new Span(file, starts.length, 1);
   }
 
   private static int indentation(String line) {
