@@ -23,6 +23,9 @@ public final class PolicyIndex {
    */
   private final Map<Tier, Map<String, List<Integer>>> pins;
 
+  /** Per policy (by identity, shared with {@link #with}): the namespace its selector pins. */
+  private final Map<Policy, java.util.Optional<String>> pinned;
+
   public PolicyIndex(List<Tier> tiers) {
     this(tiers, null);
   }
@@ -32,6 +35,10 @@ public final class PolicyIndex {
     this.pins =
         base != null
             ? base.pins
+            : java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+    this.pinned =
+        base != null
+            ? base.pinned
             : java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
     for (int i = 0; i < tiers.size(); i++) {
       boolean same = base != null && i < base.tiers.size() && base.tiers.get(i) == tiers.get(i);
@@ -59,9 +66,9 @@ public final class PolicyIndex {
       return found;
     }
     // one pass over the tier finds every policy's namespace; each namespace's list is then a merge
-    Map<String, List<Integer>> pinned = pins.computeIfAbsent(tiers.get(tier), PolicyIndex::pins);
-    List<Integer> mine = pinned.getOrDefault(ns, List.of());
-    List<Integer> global = pinned.getOrDefault(null, List.of());
+    Map<String, List<Integer>> positions = pins.computeIfAbsent(tiers.get(tier), this::pins);
+    List<Integer> mine = positions.getOrDefault(ns, List.of());
+    List<Integer> global = positions.getOrDefault(null, List.of());
     List<Policy> policies = tiers.get(tier).policies();
     List<Policy> out = new ArrayList<>(mine.size() + global.size());
     for (int i = 0, j = 0; i < mine.size() || j < global.size(); ) {
@@ -73,13 +80,20 @@ public final class PolicyIndex {
     return result;
   }
 
-  private static Map<String, List<Integer>> pins(Tier t) {
+  private Map<String, List<Integer>> pins(Tier t) {
     Map<String, List<Integer>> out = new java.util.HashMap<>();
     for (int i = 0; i < t.policies().size(); i++) {
-      out.computeIfAbsent(
-              Selector.pinned(t.policies().get(i).selector(), Endpoint.NAMESPACE_LABEL),
-              k -> new ArrayList<>())
-          .add(i);
+      Policy p = t.policies().get(i);
+      // a variant of a tier (lint drops a rule) shares the other policies: each asked once
+      String ns =
+          pinned
+              .computeIfAbsent(
+                  p,
+                  x ->
+                      java.util.Optional.ofNullable(
+                          Selector.pinned(x.selector(), Endpoint.NAMESPACE_LABEL)))
+              .orElse(null);
+      out.computeIfAbsent(ns, k -> new ArrayList<>()).add(i);
     }
     return out;
   }

@@ -487,7 +487,7 @@ final class Chain {
     }
     takers = new ArrayList<>();
     positions = new HashMap<>();
-    tierOf = new HashMap<>();
+    tierOf = new java.util.IdentityHashMap<>(); // takers are records of whole policies
     List<Taker> blocked = new ArrayList<>();
     BoolExpr reach = ctx.mkTrue();
     if (host) {

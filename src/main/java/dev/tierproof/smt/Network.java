@@ -112,7 +112,7 @@ public final class Network {
   final DomainClasses domains;
 
   private final Map<Ip, List<Endpoint>> owners;
-  private final Map<Integer, TreeMap<BigInteger, BigInteger>> runs = new HashMap<>();
+  private final Map<Integer, TreeMap<BigInteger, BigInteger>> runs = new TreeMap<>();
   private final Map<String, NsOption> namespaces = new LinkedHashMap<>();
   private final Map<List<Object>, List<TierPart>> skeletons = new HashMap<>();
   private final Map<Ip, List<NetworkSet>> netsetsAt = new HashMap<>();
@@ -392,6 +392,14 @@ public final class Network {
       }
     }
     return out;
+  }
+
+  /**
+   * Per family (4, 6), the runs of consecutive addresses endpoints own (spec S5.3, S5.4): first to
+   * last, ascending.
+   */
+  Map<Integer, TreeMap<BigInteger, BigInteger>> runs() {
+    return runs;
   }
 
   /** The run of consecutive owned addresses (same family) that contains {@code ip}. */

@@ -573,8 +573,8 @@ public final class Query implements AutoCloseable {
               ctx.mkAnd(free.get(0), free.get(1)),
               ctx.mkNot(ctx.mkEq(src.address(), dst.address()))));
     }
-    Map<Integer, List<OwnedRuns.Run>> runs = OwnedRuns.of(net.set.endpoints());
-    int total = runs.values().stream().mapToInt(List::size).sum();
+    Map<Integer, java.util.TreeMap<java.math.BigInteger, java.math.BigInteger>> runs = net.runs();
+    int total = runs.values().stream().mapToInt(Map::size).sum();
     if (total > EAGER_RUNS) {
       return;
     }
@@ -584,12 +584,13 @@ public final class Query implements AutoCloseable {
         continue;
       }
       List<BoolExpr> c = new ArrayList<>();
-      for (Map.Entry<Integer, List<OwnedRuns.Run>> e : runs.entrySet()) {
-        BoolExpr fam = e.getKey() == 6 ? v.v6 : ctx.mkNot(v.v6);
-        for (OwnedRuns.Run r : e.getValue()) {
-          c.add(ctx.mkNot(ctx.mkAnd(fam, v.inRange(end.address(), r.first(), r.last()))));
-        }
-      }
+      runs.forEach(
+          (family, rs) -> {
+            BoolExpr fam = family == 6 ? v.v6 : ctx.mkNot(v.v6);
+            rs.forEach(
+                (first, last) ->
+                    c.add(ctx.mkNot(ctx.mkAnd(fam, v.inRange(end.address(), first, last)))));
+          });
       session.add(ctx.mkImplies(end.free(), t.and(c)));
     }
   }

@@ -331,7 +331,7 @@ public final class Lint {
    * or null: the namespace its endpoints, existing or not, can be in.
    */
   static String ns(Policy p) {
-    return Samples.requiredNamespace(p.selector());
+    return dev.tierproof.selector.Selector.pinned(p.selector(), Steps.NAMESPACE);
   }
 
   /** A workload endpoint that could exist with these labels, at an address no endpoint owns. */

@@ -149,8 +149,9 @@ final class Peers {
     for (int i = 0; i < cidrs.size(); i++) {
       Cidr c = cidrs.get(i);
       TreeMap<BigInteger, Ip> index = sorted.get(c.family());
-      if (index == null) {
-        continue;
+      if (index == null
+          || c.low().compareTo(index.firstKey()) <= 0 && c.high().compareTo(index.lastKey()) >= 0) {
+        continue; // none of its family, or all: it tells no two addresses of the family apart
       }
       for (Ip ip : index.subMap(c.low(), true, c.high(), true).values()) {
         cidrBits.computeIfAbsent(ip, x -> new BitSet()).set(i);

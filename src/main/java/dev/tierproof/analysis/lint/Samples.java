@@ -58,9 +58,18 @@ final class Samples {
   private final Map<List<Selector>, List<Steps.EClass>> matching =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** The classes by their representative's namespace label (none: ""), in order. */
+  private final Map<String, List<Steps.EClass>> byNamespace = new HashMap<>();
+
   Samples(PolicySet set, Steps steps) {
     this.set = set;
     this.steps = steps;
+    for (Steps.EClass c : steps.classes) {
+      byNamespace
+          .computeIfAbsent(
+              c.representative().labels().getOrDefault(Steps.NAMESPACE, ""), k -> new ArrayList<>())
+          .add(c);
+    }
     this.loopbacks = set.loopbacks();
     for (Endpoint e : set.endpoints()) {
       for (Ip ip : e.ips()) {
@@ -568,39 +577,16 @@ final class Samples {
     return matching.computeIfAbsent(
         java.util.Arrays.asList(pos, neg),
         k -> {
-          String ns = requiredNamespace(pos);
+          String ns = Selector.pinned(pos, Steps.NAMESPACE);
           List<Steps.EClass> out = new ArrayList<>();
-          for (Steps.EClass c : steps.classes) {
+          for (Steps.EClass c :
+              ns == null ? steps.classes : byNamespace.getOrDefault(ns, List.of())) {
             Map<String, String> labels = c.representative().labels();
-            if (ns != null && !ns.equals(labels.get(Steps.NAMESPACE))) {
-              continue;
-            }
             if (pos.matches(labels) && (neg == null || !neg.matches(labels))) {
               out.add(c);
             }
           }
           return out;
         });
-  }
-
-  /**
-   * The namespace a selector requires by a top-level {@code projectcalico.org/namespace == 'ns'},
-   * or null.
-   */
-  static String requiredNamespace(Selector s) {
-    if (s instanceof Selector.Compare c
-        && c.key().equals(Steps.NAMESPACE)
-        && c.op() == Selector.Op.EQ) {
-      return c.value();
-    }
-    if (s instanceof Selector.And a) {
-      for (Selector o : a.operands()) {
-        String ns = requiredNamespace(o);
-        if (ns != null) {
-          return ns;
-        }
-      }
-    }
-    return null;
   }
 }
