@@ -60,10 +60,26 @@ public record CheckResult(
                 + summary
                 + ")"
             : summary;
-    return new CheckResult(
-        invariant,
+    return with(
         open ? Status.INCONCLUSIVE : status,
         said,
+        witness,
+        explanation,
+        ignoring ? List.of() : elements);
+  }
+
+  /** This result shown by witness {@code w} instead, its replay {@code explanation}. */
+  public CheckResult witnessed(Flow w, Verdict explanation) {
+    return with(status, summary, w, explanation, unmodelled);
+  }
+
+  /** The one copy of this record, the fields given changed. */
+  private CheckResult with(
+      Status status, String summary, Flow witness, Verdict explanation, List<Unmodelled> elements) {
+    return new CheckResult(
+        invariant,
+        status,
+        summary,
         witness,
         explanation,
         before,
@@ -72,24 +88,7 @@ public record CheckResult(
         solver,
         reason,
         millis,
-        ignoring ? List.of() : elements);
-  }
-
-  /** This result shown by witness {@code w} instead, its replay {@code explanation}. */
-  public CheckResult witnessed(Flow w, Verdict explanation) {
-    return new CheckResult(
-        invariant,
-        status,
-        summary,
-        w,
-        explanation,
-        before,
-        uncovered,
-        findings,
-        solver,
-        reason,
-        millis,
-        unmodelled);
+        elements);
   }
 
   public enum Status {

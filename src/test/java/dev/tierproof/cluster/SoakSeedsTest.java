@@ -46,6 +46,15 @@ class SoakSeedsTest {
   }
 
   @Test
+  void map_seed4900340_forwardSideKeptApartByFailsafeNets_agreesWithEval() {
+    // outside -> a pod template on node0 entering by eth0: the untracked forward path's Allow
+    // decides for a source outside an outbound failsafe port's net (10.1.0.0/30), while a source
+    // in it skips that path as a failsafe reply (spec S6.4, S6.7); the forward side's table was
+    // shared by both sources
+    replay(MapDifferentialTest::one, 4900340);
+  }
+
+  @Test
   void check_seed270911_routedFlowThroughWalkedNodeNamesHostEndpointElements() {
     // world -> world through a walked node's host endpoints: the invariant names the unmodelled
     // FelixConfiguration setting acting there (chainInsertMode), as the sampled flow's steps do

@@ -41,10 +41,10 @@ final class ForwardTables<T> {
    * The table of hop {@code hop}'s forward chain side (or local pre-DNAT path, spec S6.12) for the
    * pair of {@code ends} (source group, destination group), the endpoints {@code who} (null:
    * outside) at {@code ips} of {@code family}, made by {@code build} for the first pair alike to
-   * this one: the same ends' names, kinds and named ports, and per rule side the tables read, on
-   * each end, whether it {@code holds} the end (else it matches no packet), and the named ports it
-   * sees there when it names some; a side naming a service (whose ports are the address's own)
-   * tells every end apart.
+   * this one: the same ends' names, kinds and named ports, the same failsafe nets of the hop's node
+   * holding them, and per rule side the tables read, on each end, whether it {@code holds} the end
+   * (else it matches no packet), and the named ports it sees there when it names some; a side
+   * naming a service (whose ports are the address's own) tells every end apart.
    */
   T of(
       dev.tierproof.eval.Hop hop,
@@ -63,6 +63,11 @@ final class ForwardTables<T> {
       key.add(java.util.Arrays.asList(m.domain(), e == null ? null : e.isHost()));
       key.add(Set.copyOf(namedPorts.at(e, ips.get(i))));
       key.add(e == m.endpoint() ? Boolean.TRUE : new Same(e)); // another member of its group
+    }
+    // spec S6.2, S6.7: a failsafe port with a net takes (or skips a path for) a packet by its peer
+    for (dev.tierproof.model.Cidr net : evaluator.policySet().failsafe().at(h.node()).nets()) {
+      key.add(net.contains(ips.get(0)));
+      key.add(net.contains(ips.get(1)));
     }
     for (EntityMatch side : sides(h, dir)) {
       for (int i = 0; i < 2; i++) {
