@@ -79,7 +79,7 @@ final class Documents {
   private static List<Node> parse(
       SourceText source, String content, boolean json, Diagnostics diagnostics) {
     Text text = new Text(source.file(), source.text());
-    List<Part> parts = json ? List.of(new Part(0, content.length(), 0)) : parts(content);
+    List<Part> parts = json ? List.of(new Part(0, content.length(), 0)) : parts(content, text);
     List<Parsed> parsed =
         (parts.size() == 1 ? parts.stream() : parts.parallelStream())
             .map(p -> parse(p, content, json, text))
@@ -108,25 +108,19 @@ final class Documents {
   private static final int PART = 1 << 19;
 
   /**
-   * A YAML text in parts that each start at a document marker ({@code ---} at the start of a line,
-   * which ends any scalar before it) and are about {@link #PART} long; the whole text when it is
-   * shorter or holds directives ({@code %YAML}, which belong to the document after them).
+   * A YAML text ({@code text}'s lines: the same, its tabs maybe spaces) in parts that each start at
+   * a document marker ({@code ---} at the start of a line, which ends any scalar before it) and are
+   * about {@link #PART} long; the whole text when it is shorter or holds directives ({@code %YAML},
+   * which belong to the document after them).
    */
-  private static List<Part> parts(String content) {
+  private static List<Part> parts(String content, Text text) {
     if (content.length() < 2 * PART || content.startsWith("%") || content.contains("\n%")) {
       return List.of(new Part(0, content.length(), 0));
     }
     List<Part> out = new ArrayList<>();
-    int from = 0;
-    int lines = 0;
-    while (from < content.length()) {
+    for (int from = 0; from < content.length(); ) {
       int to = marker(content, from + PART);
-      out.add(new Part(from, to, lines));
-      for (int i = content.indexOf('\n', from);
-          i >= 0 && i < to;
-          i = content.indexOf('\n', i + 1)) {
-        lines++;
-      }
+      out.add(new Part(from, to, text.linesBefore(from)));
       from = to;
     }
     return out;

@@ -37,6 +37,15 @@ final class Text {
     return text.substring(from, to);
   }
 
+  /** How many lines come before the one starting at character {@code lineStart}. */
+  int linesBefore(int lineStart) {
+    int i = java.util.Arrays.binarySearch(starts, lineStart);
+    if (i < 0) {
+      throw new IllegalArgumentException("not a line start: " + lineStart);
+    }
+    return i;
+  }
+
   String file() {
     return file;
   }

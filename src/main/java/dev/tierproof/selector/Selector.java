@@ -34,18 +34,22 @@ public sealed interface Selector
    * requires of {@code key}, else null: no labels without {@code key} = value match {@code s}.
    */
   static String pinned(Selector s, String key) {
-    if (s instanceof Compare c && c.op() == Op.EQ && c.key().equals(key)) {
-      return c.value();
-    }
-    if (s instanceof And a) {
-      for (Selector o : a.operands()) {
-        String v = pinned(o, key);
-        if (v != null) {
-          return v;
-        }
+    for (Selector t : conjuncts(s)) {
+      if (t instanceof Compare c && c.op() == Op.EQ && c.key().equals(key)) {
+        return c.value();
       }
     }
     return null;
+  }
+
+  /** The terms of {@code s}'s top-level conjunction (nested {@code &&} flattened), in order. */
+  static List<Selector> conjuncts(Selector s) {
+    if (!(s instanceof And a)) {
+      return List.of(s);
+    }
+    List<Selector> out = new ArrayList<>();
+    a.operands().forEach(o -> out.addAll(conjuncts(o)));
+    return out;
   }
 
   /** {@code all()}, and the empty selector: matches every label map. */

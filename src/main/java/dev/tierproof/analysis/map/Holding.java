@@ -101,7 +101,8 @@ final class Holding {
    */
   private BitSet candidates(EntityMatch side, int family) {
     BitSet best = null;
-    for (Selector t : side.selector() == null ? List.<Selector>of() : terms(side.selector())) {
+    for (Selector t :
+        side.selector() == null ? List.<Selector>of() : Selector.conjuncts(side.selector())) {
       BitSet c =
           t instanceof Selector.Compare k && k.op() == Selector.Op.EQ
               ? labelled(family, k.key(), List.of(k.value()))
@@ -113,16 +114,6 @@ final class Holding {
       }
     }
     return best;
-  }
-
-  /** The terms of a selector's top-level conjunction. */
-  private static List<Selector> terms(Selector s) {
-    if (!(s instanceof Selector.And a)) {
-      return List.of(s);
-    }
-    List<Selector> out = new java.util.ArrayList<>();
-    a.operands().forEach(o -> out.addAll(terms(o)));
-    return out;
   }
 
   /** The groups where an entity has label {@code key} with one of {@code values}. */
